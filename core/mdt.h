@@ -199,6 +199,9 @@ void mdt_store_set_actor(struct mdt_store *s, const char *actor);
 /* The raw handle, for tests and for sync/ (which shares the store). */
 struct sqlite3 *mdt_store_db(struct mdt_store *s);
 
+/* Outbox rows not yet delivered to the central record. */
+enum mdt_status mdt_outbox_pending(struct mdt_store *s, int64_t *count);
+
 /* ---- snapshot of one meeting (read-only copy) ----------------------- */
 
 struct mdt_person {
