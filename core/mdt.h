@@ -37,7 +37,8 @@
 	_(EFULL,     "the disk is full") \
 	_(EBUSY,     "the database is busy") \
 	_(EDB,       "database error") \
-	_(ENOMEM,    "out of memory")
+	_(ENOMEM,    "out of memory") \
+	_(EIO,       "cannot write the output")
 
 enum mdt_status {
 #define MDT_STATUS_ENUM(id, msg) MDT_##id,
@@ -60,6 +61,16 @@ struct mdt_clock {
 
 /* The real clock (CLOCK_REALTIME). */
 int64_t mdt_clock_real(void *ctx);
+
+/* ---- fatal conditions ------------------------------------------------ */
+
+/*
+ * core/ returns errors and never exits, except when memory runs out: then
+ * it calls this hook (if set) with a one-line message and aborts.  The
+ * program sets it to restore the terminal first.
+ */
+typedef void (*mdt_fatal_fn)(const char *msg);
+void mdt_set_fatal_hook(mdt_fatal_fn hook);
 
 /* ---- rules (pure functions, no store) -------------------------------- */
 
@@ -90,6 +101,8 @@ enum mdt_slot_state {
 	MDT_SLOT_PAUSED,	/* started, clock stopped (paused, parked, left) */
 	MDT_SLOT_DONE,		/* closed */
 };
+
+const char *mdt_slot_state_name(enum mdt_slot_state st);	/* "pending", ... */
 
 /* The stored times of a slot; 0 means "not set". */
 struct mdt_slot_times {
@@ -199,8 +212,16 @@ void mdt_store_set_actor(struct mdt_store *s, const char *actor);
 /* The raw handle, for tests and for sync/ (which shares the store). */
 struct sqlite3 *mdt_store_db(struct mdt_store *s);
 
-/* Outbox rows not yet delivered to the central record. */
+/* Outbox rows not yet delivered to the central record (state pending or
+ * failed). */
 enum mdt_status mdt_outbox_pending(struct mdt_store *s, int64_t *count);
+
+/*
+ * Sets *changed to true if another connection (another window on the same
+ * database) has committed since the last call (PRAGMA data_version); the
+ * store's own commits do not count.  Cheap enough for a 250 ms timer.
+ */
+enum mdt_status mdt_store_changed(struct mdt_store *s, bool *changed);
 
 /* ---- snapshot of one meeting (read-only copy) ----------------------- */
 

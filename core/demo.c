@@ -1,0 +1,200 @@
+/*
+ * demo.c - a fictional meeting to try mdtchair on: a venue, ten team
+ * members, twelve patients with test-range NHS numbers and a meeting
+ * scheduled for today.  Made once: the rows carry fixed UUIDs, so calling
+ * it again finds them and writes nothing.  Demo rows never go to the
+ * outbox: they must not reach a real care record.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "mdt.h"
+#include "store_internal.h"
+#include "util.h"
+
+#define DEMO_SLOT_SECONDS 360
+#define DEMO_PLANNED_MINUTES 80
+
+struct demo_person {
+	const char *name;
+	const char *role;
+	const char *organisation;
+};
+
+static const struct demo_person demo_people[] = {
+	{ "Dr Siobhán Ní Bhriain", "GP", "Larkhall Green Practice" },
+	{ "Dr Kwame Mensah", "GP", "Riverside Surgery" },
+	{ "Marta Kowalczyk", "Community matron", "Larkhall Community Health" },
+	{ "Ade Okonkwo", "Social worker", "Adult Social Care" },
+	{ "Priya Raghunathan", "Mental-health nurse",
+	    "Community Mental Health Team" },
+	{ "Jamie Thornton", "Care navigator", "Larkhall Primary Care Network" },
+	{ "Chloé Martin", "District nurse", "Larkhall Community Health" },
+	{ "Hamza Qureshi", "Clinical pharmacist",
+	    "Larkhall Primary Care Network" },
+	{ "Bridget Fennelly", "Voluntary-sector worker",
+	    "Larkhall Neighbours Trust" },
+	{ "Sam Whitlock", "Meeting administrator",
+	    "Larkhall Primary Care Network" },
+};
+
+#define N_PEOPLE (sizeof(demo_people) / sizeof(demo_people[0]))
+
+struct demo_patient {
+	const char *nhs_number;		/* 999 test range, valid check digit */
+	const char *name;
+	const char *date_of_birth;
+	const char *practice;
+	const char *reason;
+	int key_contact;		/* index into demo_people */
+};
+
+static const struct demo_patient demo_patients[] = {
+	{ "9993395633", "Zoë Adébáyọ̀", "1941-03-14", "Larkhall Green Practice",
+	    "Three falls in six weeks; lives alone", 2 },
+	{ "9999939082", "Arthur Pennington", "1936-11-02", "Riverside Surgery",
+	    "Frequent ambulance calls at night; carer exhausted", 3 },
+	{ "9991581766", "Małgorzata Nowak", "1952-07-21",
+	    "Larkhall Green Practice",
+	    "Home from hospital after a heart-failure admission", 6 },
+	{ "9994140027", "Dennis O'Driscoll", "1948-01-30", "Riverside Surgery",
+	    "COPD; four A&E attendances this quarter", 1 },
+	{ "9990506310", "Fatima Begum", "1960-05-09", "Larkhall Green Practice",
+	    "Low mood and missed insulin doses", 4 },
+	{ "9990759545", "Hélène Dubois", "1939-09-17", "Riverside Surgery",
+	    "Fourteen repeat medicines; dizzy spells", 7 },
+	{ "9998611687", "George Ashworth", "1944-12-25",
+	    "Larkhall Green Practice",
+	    "Isolated since his wife died; not eating well", 8 },
+	{ "9990987025", "Nkechi Eze", "1957-04-03", "Riverside Surgery",
+	    "Damp housing making her asthma worse", 5 },
+	{ "9993834521", "Ronald Blackwood", "1931-08-11",
+	    "Larkhall Green Practice",
+	    "End-of-life planning; family asking to meet", 0 },
+	{ "9996110974", "Søren Lindqvist", "1966-02-28", "Riverside Surgery",
+	    "New referral: falls related to alcohol", 3 },
+	{ "9990608164", "Edith Marsh", "1929-06-06", "Larkhall Green Practice",
+	    "Leg ulcers not healing; her carer is unwell", 6 },
+	{ "9999538932", "Iwan ap Rhys", "1950-10-19", "Riverside Surgery",
+	    "Memory worries; walking out at night", 2 },
+};
+
+#define N_PATIENTS (sizeof(demo_patients) / sizeof(demo_patients[0]))
+
+/* The fixed UUID of the n-th demo row of a kind (1 venue, 2 person,
+ * 3 patient, 4 meeting, 5 slot, 6 attendance). */
+static void
+demo_uuid(char out[37], int kind, int n)
+{
+	snprintf(out, 37, "6d647463-%04d-4000-8000-%012d", kind % 10000,
+	    n % 1000000);
+}
+
+/* 13:00 local time on the day of now. */
+static int64_t
+today_at_one(int64_t now)
+{
+	char date[11];
+	struct tm tm;
+	time_t t;
+
+	mdt_date_of(now, date);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (date[0] - '0') * 1000 + (date[1] - '0') * 100 +
+	    (date[2] - '0') * 10 + (date[3] - '0') - 1900;
+	tm.tm_mon = (date[5] - '0') * 10 + (date[6] - '0') - 1;
+	tm.tm_mday = (date[8] - '0') * 10 + (date[9] - '0');
+	tm.tm_hour = 13;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1)
+		return now;
+	return (int64_t)t * 1000;
+}
+
+static enum mdt_status
+demo_tx(struct mdt_store *s, int64_t *meeting_id)
+{
+	enum mdt_status st;
+	char venue[37], meeting[37], uuid[37], ref[37];
+	int before = sqlite3_total_changes(s->db);
+	size_t i;
+
+	demo_uuid(venue, 1, 1);
+	demo_uuid(meeting, 4, 1);
+	st = mdt_run(s, "INSERT OR IGNORE INTO venues (uuid, name, address)"
+	    " VALUES (?, 'Larkhall Green Practice',"
+	    " '14 Orchard Row, Larkhall Green')", "t", venue);
+	for (i = 0; st == MDT_OK && i < N_PEOPLE; i++) {
+		demo_uuid(uuid, 2, (int)i + 1);
+		st = mdt_run(s, "INSERT OR IGNORE INTO people"
+		    " (uuid, name, role, organisation) VALUES (?, ?, ?, ?)",
+		    "tttt", uuid, demo_people[i].name, demo_people[i].role,
+		    demo_people[i].organisation);
+	}
+	for (i = 0; st == MDT_OK && i < N_PATIENTS; i++) {
+		const struct demo_patient *p = &demo_patients[i];
+
+		demo_uuid(uuid, 3, (int)i + 1);
+		demo_uuid(ref, 2, p->key_contact + 1);
+		st = mdt_run(s, "INSERT OR IGNORE INTO patients"
+		    " (uuid, nhs_number, name, date_of_birth, practice,"
+		    " key_contact_id) VALUES (?, ?, ?, ?, ?,"
+		    " (SELECT id FROM people WHERE uuid = ?))", "tttttt",
+		    uuid, p->nhs_number, p->name, p->date_of_birth,
+		    p->practice, ref);
+	}
+	if (st == MDT_OK)
+		st = mdt_run(s, "INSERT OR IGNORE INTO meetings"
+		    " (uuid, title, venue_id, scheduled_start, planned_minutes)"
+		    " VALUES (?, 'Demo MDT',"
+		    " (SELECT id FROM venues WHERE uuid = ?), ?, ?)", "ttid",
+		    meeting, venue, today_at_one(mdt_store_now(s)),
+		    DEMO_PLANNED_MINUTES);
+	if (st == MDT_OK)
+		st = mdt_query_int(s, meeting_id,
+		    "SELECT id FROM meetings WHERE uuid = ?", "t", meeting);
+	for (i = 0; st == MDT_OK && i < N_PATIENTS; i++) {
+		const struct demo_patient *p = &demo_patients[i];
+
+		demo_uuid(uuid, 5, (int)i + 1);
+		st = mdt_run(s, "INSERT OR IGNORE INTO slots"
+		    " (uuid, meeting_id, patient_id, position, reason,"
+		    " planned_seconds) VALUES (?, ?,"
+		    " (SELECT id FROM patients WHERE nhs_number = ?), ?, ?, ?)",
+		    "titdtd", uuid, *meeting_id, p->nhs_number, (int)i + 1,
+		    p->reason, DEMO_SLOT_SECONDS);
+	}
+	for (i = 0; st == MDT_OK && i < N_PEOPLE; i++) {
+		demo_uuid(uuid, 6, (int)i + 1);
+		demo_uuid(ref, 2, (int)i + 1);
+		st = mdt_run(s, "INSERT OR IGNORE INTO attendance"
+		    " (meeting_id, person_id, uuid) VALUES (?,"
+		    " (SELECT id FROM people WHERE uuid = ?), ?)", "itt",
+		    *meeting_id, ref, uuid);
+	}
+	if (st == MDT_OK && sqlite3_total_changes(s->db) != before)
+		st = mdt_audit_add(s, "demo_create", "meeting", meeting,
+		    "demo meeting, %zu people, %zu patients", N_PEOPLE,
+		    N_PATIENTS);
+	return st;
+}
+
+enum mdt_status
+mdt_demo_create(struct mdt_store *s, int64_t *meeting_id)
+{
+	enum mdt_status st;
+	int64_t id = 0;
+
+	*meeting_id = 0;
+	st = mdt_tx_begin(s);
+	if (st != MDT_OK)
+		return st;
+	st = mdt_tx_end(s, demo_tx(s, &id));
+	if (st == MDT_OK)
+		*meeting_id = id;
+	return st;
+}

@@ -1,0 +1,382 @@
+/*
+ * rules.c - the pure rules of the meeting model: the NHS number check
+ * digit, dates, the slot clock and its colour band, and the names and
+ * labels of consent bases, outcomes and states.  No store, no I/O.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "mdt.h"
+#include "util.h"
+
+static const char *const status_msgs[] = {
+#define MDT_STATUS_MSG(id, msg) msg,
+	MDT_STATUS_INFO(MDT_STATUS_MSG)
+#undef MDT_STATUS_MSG
+};
+
+const char *
+mdt_strerror(enum mdt_status st)
+{
+	if ((size_t)st >= sizeof(status_msgs) / sizeof(status_msgs[0]))
+		return "unknown error";
+	return status_msgs[st];
+}
+
+int64_t
+mdt_clock_real(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- NHS number ------------------------------------------------------ */
+
+int
+mdt_nhs_check_digit(const char digits9[9])
+{
+	int sum = 0, i, check;
+
+	for (i = 0; i < 9; i++) {
+		if (!isdigit((unsigned char)digits9[i]))
+			return -1;
+		sum += (digits9[i] - '0') * (10 - i);
+	}
+	check = 11 - sum % 11;
+	if (check == 11)
+		check = 0;
+	return check == 10 ? -1 : check;
+}
+
+bool
+mdt_nhs_normalise(const char *in, char out[11])
+{
+	size_t n = 0;
+
+	if (in == NULL)
+		return false;
+	for (; *in != '\0'; in++) {
+		if (*in == ' ' || *in == '\t')
+			continue;
+		if (!isdigit((unsigned char)*in) || n == 10)
+			return false;
+		out[n++] = *in;
+	}
+	if (n != 10)
+		return false;
+	out[10] = '\0';
+	return true;
+}
+
+bool
+mdt_nhs_valid(const char *s)
+{
+	char d[11];
+	int check;
+
+	if (!mdt_nhs_normalise(s, d))
+		return false;
+	check = mdt_nhs_check_digit(d);
+	return check >= 0 && check == d[9] - '0';
+}
+
+void
+mdt_nhs_format(const char *digits10, char out[13])
+{
+	snprintf(out, 13, "%.3s %.3s %.4s", digits10, digits10 + 3,
+	    digits10 + 6);
+}
+
+/* ---- dates ----------------------------------------------------------- */
+
+static bool
+leap_year(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && leap_year(y))
+		return 29;
+	return days[m - 1];
+}
+
+static int
+digits_value(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+void
+mdt_date_of(int64_t ms, char out[11])
+{
+	int64_t sec = ms / 1000 - (ms < 0 && ms % 1000 != 0);
+	time_t t = (time_t)sec;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+		mdt_strlcpy(out, "1970-01-01", 11);
+}
+
+enum mdt_status
+mdt_date_parse(const char *in, int64_t today_ms, char out[11])
+{
+	char buf[32];
+	size_t len;
+	const char *p;
+	int y, m, d;
+
+	if (in == NULL)
+		return MDT_EDATE;
+	while (isspace((unsigned char)*in))
+		in++;
+	len = strlen(in);
+	while (len > 0 && isspace((unsigned char)in[len - 1]))
+		len--;
+	if (len == 0 || len >= sizeof(buf))
+		return MDT_EDATE;
+	memcpy(buf, in, len);
+	buf[len] = '\0';
+
+	if (buf[0] == '+') {
+		char today[11];
+		struct tm tm;
+		time_t t;
+		int n;
+
+		p = buf + 1;
+		if (!mdt_str_digits(p) || strlen(p) > 4)
+			return MDT_EDATE;
+		n = digits_value(p, strlen(p));
+		if (n < 0 || n > 3650)
+			return MDT_EDATE;
+		mdt_date_of(today_ms, today);
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = digits_value(today, 4) - 1900;
+		tm.tm_mon = digits_value(today + 5, 2) - 1;
+		tm.tm_mday = digits_value(today + 8, 2) + n;
+		tm.tm_hour = 12;	/* clear of any clock change */
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+		if (t == (time_t)-1 || strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+			return MDT_EDATE;
+		return MDT_OK;
+	}
+
+	if (len != 10 || buf[4] != '-' || buf[7] != '-')
+		return MDT_EDATE;
+	y = digits_value(buf, 4);
+	m = digits_value(buf + 5, 2);
+	d = digits_value(buf + 8, 2);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return MDT_EDATE;
+	memcpy(out, buf, 11);
+	return MDT_OK;
+}
+
+/* ---- the slot clock -------------------------------------------------- */
+
+static const char *const slot_state_names[] = {
+	[MDT_SLOT_PENDING] = "pending",
+	[MDT_SLOT_RUNNING] = "running",
+	[MDT_SLOT_PAUSED] = "paused",
+	[MDT_SLOT_DONE] = "done",
+};
+
+const char *
+mdt_slot_state_name(enum mdt_slot_state st)
+{
+	if ((size_t)st >= sizeof(slot_state_names) / sizeof(slot_state_names[0]))
+		return "?";
+	return slot_state_names[st];
+}
+
+int64_t
+mdt_slot_elapsed_ms(enum mdt_slot_state st, const struct mdt_slot_times *t,
+    int64_t now)
+{
+	int64_t end, e;
+
+	if (t->started_at == 0)
+		return 0;
+	switch (st) {
+	case MDT_SLOT_RUNNING:
+		end = now;
+		break;
+	case MDT_SLOT_PAUSED:
+		end = t->paused_at != 0 ? t->paused_at : now;
+		break;
+	case MDT_SLOT_DONE:
+		end = t->closed_at != 0 ? t->closed_at : now;
+		break;
+	case MDT_SLOT_PENDING:
+	default:
+		return 0;
+	}
+	e = end - t->started_at - t->paused_ms;
+	return e < 0 ? 0 : e;
+}
+
+enum mdt_band
+mdt_slot_band(int64_t elapsed_ms, int warn_s, int over_s, int extended_s)
+{
+	if (elapsed_ms < ((int64_t)warn_s + extended_s) * 1000)
+		return MDT_BAND_GREEN;
+	if (elapsed_ms < ((int64_t)over_s + extended_s) * 1000)
+		return MDT_BAND_AMBER;
+	return MDT_BAND_RED;
+}
+
+/* ---- consent --------------------------------------------------------- */
+
+const char *
+mdt_consent_name(enum mdt_consent_basis b)
+{
+	switch (b) {
+	case MDT_CONSENT_GIVEN:
+		return "given";
+	case MDT_CONSENT_BEST_INTERESTS:
+		return "best_interests";
+	case MDT_CONSENT_RISK_TO_OTHERS:
+		return "risk_to_others";
+	case MDT_CONSENT_NONE:
+	default:
+		return "none";
+	}
+}
+
+const char *
+mdt_consent_label(enum mdt_consent_basis b)
+{
+	switch (b) {
+	case MDT_CONSENT_GIVEN:
+		return "Consent given";
+	case MDT_CONSENT_BEST_INTERESTS:
+		return "Not given: discussed in the patient's best interests";
+	case MDT_CONSENT_RISK_TO_OTHERS:
+		return "Not given: not discussing would put others at risk";
+	case MDT_CONSENT_NONE:
+	default:
+		return "Consent not recorded";
+	}
+}
+
+bool
+mdt_consent_needs_justification(enum mdt_consent_basis b)
+{
+	return b == MDT_CONSENT_BEST_INTERESTS || b == MDT_CONSENT_RISK_TO_OTHERS;
+}
+
+enum mdt_status
+mdt_consent_check(enum mdt_consent_basis b, const char *justification)
+{
+	if (b != MDT_CONSENT_GIVEN && !mdt_consent_needs_justification(b))
+		return MDT_EINVAL;
+	if (mdt_consent_needs_justification(b) && mdt_str_blank(justification))
+		return MDT_EJUSTIFY;
+	return MDT_OK;
+}
+
+/* ---- outcomes, actions, attendance, meetings ------------------------- */
+
+const char *
+mdt_outcome_name(enum mdt_outcome_kind k)
+{
+	switch (k) {
+	case MDT_OUTCOME_STAY:
+		return "stay";
+	case MDT_OUTCOME_STEP_DOWN:
+		return "step_down";
+	case MDT_OUTCOME_CLOSE:
+		return "close";
+	case MDT_OUTCOME_DIED:
+		return "died";
+	case MDT_OUTCOME_NONE:
+	default:
+		return "none";
+	}
+}
+
+const char *
+mdt_outcome_label(enum mdt_outcome_kind k)
+{
+	switch (k) {
+	case MDT_OUTCOME_STAY:
+		return "Stay on the caseload";
+	case MDT_OUTCOME_STEP_DOWN:
+		return "Step down to rising risk";
+	case MDT_OUTCOME_CLOSE:
+		return "Close";
+	case MDT_OUTCOME_DIED:
+		return "Died";
+	case MDT_OUTCOME_NONE:
+	default:
+		return "No outcome yet";
+	}
+}
+
+const char *
+mdt_action_status_name(enum mdt_action_status s)
+{
+	switch (s) {
+	case MDT_ACTION_OPEN:
+		return "open";
+	case MDT_ACTION_DONE:
+		return "done";
+	case MDT_ACTION_CANCELLED:
+		return "cancelled";
+	default:
+		return "?";
+	}
+}
+
+const char *
+mdt_attend_name(enum mdt_attend a)
+{
+	switch (a) {
+	case MDT_ATTEND_UNKNOWN:
+		return "unknown";
+	case MDT_ATTEND_PRESENT:
+		return "present";
+	case MDT_ATTEND_APOLOGIES:
+		return "apologies";
+	default:
+		return "?";
+	}
+}
+
+const char *
+mdt_meeting_state_name(enum mdt_meeting_state s)
+{
+	switch (s) {
+	case MDT_MEETING_PLANNED:
+		return "planned";
+	case MDT_MEETING_OPEN:
+		return "open";
+	case MDT_MEETING_CLOSED:
+		return "closed";
+	default:
+		return "?";
+	}
+}

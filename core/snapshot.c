@@ -1,0 +1,504 @@
+/*
+ * snapshot.c - reading one meeting into a plain copy for the screens and
+ * the minutes, the forecast of when it will end, and finding and listing
+ * meetings.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdt.h"
+#include "store_internal.h"
+#include "util.h"
+
+/* Grows an array by one element, doubling the capacity. */
+static void *
+grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap == 0 ? 8 : *cap * 2;
+	return mdt_xreallocarray(arr, *cap, size);
+}
+
+static enum mdt_status
+load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc, state;
+
+	status = mdt_prep(s, &st,
+	    "SELECT m.id, m.uuid, m.title, v.name, m.scheduled_start,"
+	    " m.planned_minutes, m.warn_seconds, m.over_seconds, m.state,"
+	    " m.opened_at, m.closed_at, m.current_slot_id"
+	    " FROM meetings m LEFT JOIN venues v ON v.id = m.venue_id"
+	    " WHERE m.id = ?", "i", id);
+	if (status != MDT_OK)
+		return status;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		m->id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
+		m->title = mdt_col_dup0(st, 2);
+		m->venue = mdt_col_dup0(st, 3);
+		m->scheduled_start = mdt_col_int(st, 4);
+		m->planned_minutes = (int)mdt_col_int(st, 5);
+		m->warn_s = (int)mdt_col_int(st, 6);
+		m->over_s = (int)mdt_col_int(st, 7);
+		state = mdt_meeting_state_parse(
+		    (const char *)sqlite3_column_text(st, 8));
+		m->state = state < 0 ? MDT_MEETING_PLANNED :
+		    (enum mdt_meeting_state)state;
+		m->opened_at = mdt_col_int(st, 9);
+		m->closed_at = mdt_col_int(st, 10);
+		m->current_slot_id = mdt_col_int(st, 11);
+	} else if (rc == SQLITE_DONE)
+		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
+	else
+		status = mdt_fail_db(s, rc, "reading the meeting");
+	sqlite3_finalize(st);
+	return status;
+}
+
+static enum mdt_status
+load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, a;
+
+	status = mdt_prep(s, &st,
+	    "SELECT p.id, p.uuid, p.name, p.role, p.organisation, a.status,"
+	    " a.confidentiality_ack"
+	    " FROM attendance a JOIN people p ON p.id = a.person_id"
+	    " WHERE a.meeting_id = ? ORDER BY p.name, p.id", "i",
+	    snap->meeting.id);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mdt_attendee *at;
+
+		snap->attendees = grow(snap->attendees, snap->n_attendees,
+		    &cap, sizeof(*snap->attendees));
+		at = &snap->attendees[snap->n_attendees++];
+		memset(at, 0, sizeof(*at));
+		at->person.id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, at->person.uuid, sizeof(at->person.uuid));
+		at->person.name = mdt_col_dup0(st, 2);
+		at->person.role = mdt_col_dup0(st, 3);
+		at->person.organisation = mdt_col_dup0(st, 4);
+		a = mdt_attend_parse((const char *)sqlite3_column_text(st, 5));
+		at->status = a < 0 ? MDT_ATTEND_UNKNOWN : (enum mdt_attend)a;
+		at->confidentiality_ack = mdt_col_int(st, 6) != 0;
+	}
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "reading the register");
+	sqlite3_finalize(st);
+	return status;
+}
+
+static enum mdt_status
+load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, v;
+
+	status = mdt_prep(s, &st,
+	    "SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number,"
+	    " pt.name, pt.date_of_birth, pt.practice, s.reason, s.state,"
+	    " s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
+	    " s.planned_seconds, s.extended_seconds, c.basis,"
+	    " c.justification, o.kind, o.review_date, pt.key_contact_id,"
+	    " kc.name"
+	    " FROM slots s JOIN patients pt ON pt.id = s.patient_id"
+	    " LEFT JOIN consent c ON c.slot_id = s.id"
+	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
+	    " LEFT JOIN people kc ON kc.id = pt.key_contact_id"
+	    " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i",
+	    snap->meeting.id);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mdt_slot *sl;
+
+		snap->slots = grow(snap->slots, snap->n_slots, &cap,
+		    sizeof(*snap->slots));
+		sl = &snap->slots[snap->n_slots++];
+		memset(sl, 0, sizeof(*sl));
+		sl->id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, sl->uuid, sizeof(sl->uuid));
+		sl->position = (int)snap->n_slots;
+		sl->patient_id = mdt_col_int(st, 2);
+		mdt_col_copy(st, 3, sl->patient_uuid, sizeof(sl->patient_uuid));
+		mdt_col_copy(st, 4, sl->nhs_number, sizeof(sl->nhs_number));
+		sl->patient_name = mdt_col_dup0(st, 5);
+		mdt_col_copy(st, 6, sl->date_of_birth,
+		    sizeof(sl->date_of_birth));
+		sl->practice = mdt_col_dup0(st, 7);
+		sl->reason = mdt_col_dup0(st, 8);
+		v = mdt_slot_state_parse((const char *)sqlite3_column_text(st,
+		    9));
+		sl->state = v < 0 ? MDT_SLOT_PENDING : (enum mdt_slot_state)v;
+		sl->times.started_at = mdt_col_int(st, 10);
+		sl->times.paused_at = mdt_col_int(st, 11);
+		sl->times.closed_at = mdt_col_int(st, 12);
+		sl->times.paused_ms = mdt_col_int(st, 13);
+		sl->times.planned_s = (int)mdt_col_int(st, 14);
+		sl->times.extended_s = (int)mdt_col_int(st, 15);
+		v = mdt_consent_parse((const char *)sqlite3_column_text(st,
+		    16));
+		sl->consent = v < 0 ? MDT_CONSENT_NONE :
+		    (enum mdt_consent_basis)v;
+		sl->consent_justification = mdt_col_dup(st, 17);
+		v = mdt_outcome_parse((const char *)sqlite3_column_text(st,
+		    18));
+		sl->outcome = v < 0 ? MDT_OUTCOME_NONE :
+		    (enum mdt_outcome_kind)v;
+		mdt_col_copy(st, 19, sl->review_date, sizeof(sl->review_date));
+		sl->key_contact_id = mdt_col_int(st, 20);
+		sl->key_contact_name = mdt_col_dup(st, 21);
+	}
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "reading the agenda");
+	sqlite3_finalize(st);
+	return status;
+}
+
+static enum mdt_status
+load_notes(struct mdt_store *s, struct mdt_snapshot *snap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	status = mdt_prep(s, &st,
+	    "SELECT n.id, n.uuid, n.slot_id, n.text, n.created_at"
+	    " FROM notes n JOIN slots s ON s.id = n.slot_id"
+	    " WHERE s.meeting_id = ? ORDER BY n.created_at, n.id", "i",
+	    snap->meeting.id);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mdt_note *n;
+
+		snap->notes = grow(snap->notes, snap->n_notes, &cap,
+		    sizeof(*snap->notes));
+		n = &snap->notes[snap->n_notes++];
+		memset(n, 0, sizeof(*n));
+		n->id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, n->uuid, sizeof(n->uuid));
+		n->slot_id = mdt_col_int(st, 2);
+		n->text = mdt_col_dup0(st, 3);
+		n->created_at = mdt_col_int(st, 4);
+	}
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "reading the notes");
+	sqlite3_finalize(st);
+	return status;
+}
+
+static enum mdt_status
+load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, v;
+
+	status = mdt_prep(s, &st,
+	    "SELECT a.id, a.uuid, a.patient_id,"
+	    " CASE WHEN sa.meeting_id = ?1 THEN a.slot_id ELSE 0 END,"
+	    " a.text, a.owner_id, p.name, a.due_date, a.status, a.created_at"
+	    " FROM actions a"
+	    " JOIN slots s ON s.patient_id = a.patient_id AND s.meeting_id = ?1"
+	    " JOIN people p ON p.id = a.owner_id"
+	    " LEFT JOIN slots sa ON sa.id = a.slot_id"
+	    " WHERE a.status = 'open' OR sa.meeting_id = ?1"
+	    " ORDER BY s.position, s.id, a.created_at, a.id", "i",
+	    snap->meeting.id);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mdt_action *a;
+
+		snap->actions = grow(snap->actions, snap->n_actions, &cap,
+		    sizeof(*snap->actions));
+		a = &snap->actions[snap->n_actions++];
+		memset(a, 0, sizeof(*a));
+		a->id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, a->uuid, sizeof(a->uuid));
+		a->patient_id = mdt_col_int(st, 2);
+		a->slot_id = mdt_col_int(st, 3);
+		a->text = mdt_col_dup0(st, 4);
+		a->owner_id = mdt_col_int(st, 5);
+		a->owner_name = mdt_col_dup0(st, 6);
+		mdt_col_copy(st, 7, a->due_date, sizeof(a->due_date));
+		v = mdt_action_status_parse(
+		    (const char *)sqlite3_column_text(st, 8));
+		a->status = v < 0 ? MDT_ACTION_OPEN : (enum mdt_action_status)v;
+		a->created_at = mdt_col_int(st, 9);
+	}
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "reading the actions");
+	sqlite3_finalize(st);
+	return status;
+}
+
+static enum mdt_status
+load_people(struct mdt_store *s, struct mdt_snapshot *snap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	status = mdt_prep(s, &st,
+	    "SELECT id, uuid, name, role, organisation FROM people"
+	    " ORDER BY name, id", NULL);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mdt_person *p;
+
+		snap->people = grow(snap->people, snap->n_people, &cap,
+		    sizeof(*snap->people));
+		p = &snap->people[snap->n_people++];
+		memset(p, 0, sizeof(*p));
+		p->id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, p->uuid, sizeof(p->uuid));
+		p->name = mdt_col_dup0(st, 2);
+		p->role = mdt_col_dup0(st, 3);
+		p->organisation = mdt_col_dup0(st, 4);
+	}
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "reading the people");
+	sqlite3_finalize(st);
+	return status;
+}
+
+enum mdt_status
+mdt_snapshot_load(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_snapshot *out)
+{
+	enum mdt_status status;
+
+	memset(out, 0, sizeof(*out));
+	/* One read transaction, so that the parts agree with each other. */
+	status = mdt_run(s, "BEGIN", NULL);
+	if (status != MDT_OK)
+		return status;
+	status = load_meeting(s, meeting_id, &out->meeting);
+	if (status == MDT_OK)
+		status = load_attendees(s, out);
+	if (status == MDT_OK)
+		status = load_slots(s, out);
+	if (status == MDT_OK)
+		status = load_notes(s, out);
+	if (status == MDT_OK)
+		status = load_actions(s, out);
+	if (status == MDT_OK)
+		status = load_people(s, out);
+	mdt_tx_rollback(s);
+	if (status != MDT_OK)
+		mdt_snapshot_free(out);
+	return status;
+}
+
+static void
+person_done(struct mdt_person *p)
+{
+	free(p->name);
+	free(p->role);
+	free(p->organisation);
+}
+
+void
+mdt_snapshot_free(struct mdt_snapshot *snap)
+{
+	size_t i;
+
+	if (snap == NULL)
+		return;
+	free(snap->meeting.title);
+	free(snap->meeting.venue);
+	for (i = 0; i < snap->n_attendees; i++)
+		person_done(&snap->attendees[i].person);
+	free(snap->attendees);
+	for (i = 0; i < snap->n_slots; i++) {
+		struct mdt_slot *sl = &snap->slots[i];
+
+		free(sl->patient_name);
+		free(sl->practice);
+		free(sl->reason);
+		free(sl->consent_justification);
+		free(sl->key_contact_name);
+	}
+	free(snap->slots);
+	for (i = 0; i < snap->n_notes; i++)
+		free(snap->notes[i].text);
+	free(snap->notes);
+	for (i = 0; i < snap->n_actions; i++) {
+		free(snap->actions[i].text);
+		free(snap->actions[i].owner_name);
+	}
+	free(snap->actions);
+	for (i = 0; i < snap->n_people; i++)
+		person_done(&snap->people[i]);
+	free(snap->people);
+	memset(snap, 0, sizeof(*snap));
+}
+
+const struct mdt_slot *
+mdt_snapshot_slot(const struct mdt_snapshot *snap, int64_t slot_id)
+{
+	size_t i;
+
+	if (slot_id == 0)
+		return NULL;
+	for (i = 0; i < snap->n_slots; i++)
+		if (snap->slots[i].id == slot_id)
+			return &snap->slots[i];
+	return NULL;
+}
+
+const struct mdt_slot *
+mdt_snapshot_current(const struct mdt_snapshot *snap)
+{
+	return mdt_snapshot_slot(snap, snap->meeting.current_slot_id);
+}
+
+int64_t
+mdt_meeting_planned_end(const struct mdt_meeting *m)
+{
+	int64_t start = m->opened_at != 0 ? m->opened_at : m->scheduled_start;
+
+	return start + (int64_t)m->planned_minutes * 60000;
+}
+
+/* What is left of a slot's allowance (planned + extended), never less
+ * than nothing. */
+static int64_t
+remaining_ms(const struct mdt_slot *sl, int64_t now)
+{
+	int64_t allowance = ((int64_t)sl->times.planned_s +
+	    sl->times.extended_s) * 1000;
+	int64_t left = allowance - mdt_slot_elapsed_ms(sl->state, &sl->times,
+	    now);
+
+	return left < 0 ? 0 : left;
+}
+
+int64_t
+mdt_forecast(const struct mdt_snapshot *snap, int64_t now, int64_t *ends)
+{
+	const struct mdt_slot *cur = mdt_snapshot_current(snap);
+	int64_t t = now, finish;
+	size_t i;
+
+	/* Not yet started: it starts when scheduled, or now if later. */
+	if (snap->meeting.state == MDT_MEETING_PLANNED &&
+	    snap->meeting.scheduled_start > now)
+		t = snap->meeting.scheduled_start;
+	if (cur != NULL && cur->state != MDT_SLOT_DONE)
+		t += remaining_ms(cur, now);
+	else
+		cur = NULL;
+	finish = t;
+	for (i = 0; i < snap->n_slots; i++) {
+		const struct mdt_slot *sl = &snap->slots[i];
+		int64_t end;
+
+		if (sl == cur)
+			end = t;
+		else if (sl->state == MDT_SLOT_DONE)
+			end = sl->times.closed_at;
+		else {
+			finish += remaining_ms(sl, now);
+			end = finish;
+		}
+		if (ends != NULL)
+			ends[i] = end;
+	}
+	/* Closed slots may end after the others' forecast only in odd
+	 * histories; the meeting ends at the latest. */
+	for (i = 0; i < snap->n_slots; i++)
+		if (snap->slots[i].state == MDT_SLOT_DONE &&
+		    snap->slots[i].times.closed_at > finish)
+			finish = snap->slots[i].times.closed_at;
+	return finish;
+}
+
+/* ---- finding meetings ------------------------------------------------ */
+
+enum mdt_status
+mdt_meeting_find(struct mdt_store *s, const char *ref, int64_t *id)
+{
+	enum mdt_status st;
+
+	*id = 0;
+	if (ref == NULL || *ref == '\0') {
+		st = mdt_query_int(s, id,
+		    "SELECT id FROM meetings WHERE state = 'open'"
+		    " ORDER BY opened_at DESC, id DESC LIMIT 1", NULL);
+		if (st == MDT_ENOTFOUND)
+			st = mdt_query_int(s, id,
+			    "SELECT id FROM meetings WHERE state <> 'closed'"
+			    " ORDER BY scheduled_start DESC, id DESC LIMIT 1",
+			    NULL);
+		if (st == MDT_ENOTFOUND)
+			return mdt_fail(s, st, "no meeting is open or planned");
+		return st;
+	}
+	if (mdt_str_digits(ref)) {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(ref, &end, 10);
+		if (errno != 0 || *end != '\0' || v <= 0)
+			return mdt_fail(s, MDT_ENOTFOUND, "no meeting %s", ref);
+		st = mdt_query_int(s, id, "SELECT id FROM meetings WHERE id = ?",
+		    "i", (int64_t)v);
+	} else if (mdt_uuid_like(ref))
+		st = mdt_query_int(s, id,
+		    "SELECT id FROM meetings WHERE uuid = lower(?)", "t", ref);
+	else
+		st = MDT_ENOTFOUND;
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no meeting %s", ref);
+	return st;
+}
+
+enum mdt_status
+mdt_meeting_list(struct mdt_store *s, FILE *out)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	char date[11];
+	int rc;
+
+	status = mdt_prep(s, &st,
+	    "SELECT id, scheduled_start, state, title FROM meetings"
+	    " ORDER BY scheduled_start DESC, id DESC", NULL);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		mdt_date_of(mdt_col_int(st, 1), date);
+		fprintf(out, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
+		    date, (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3));
+	}
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "listing the meetings");
+	sqlite3_finalize(st);
+	return status;
+}

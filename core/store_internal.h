@@ -1,0 +1,94 @@
+/*
+ * store_internal.h - the private side of the store, shared by the core/
+ * files that read and write it: the struct behind struct mdt_store,
+ * transactions, statement helpers, the audit and outbox writers and the
+ * mapping of SQLite errors to mdt_status.  Not for tui/ or sync/.
+ */
+#ifndef MDT_STORE_INTERNAL_H
+#define MDT_STORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "mdt.h"
+
+struct mdt_store {
+	sqlite3 *db;
+	struct mdt_clock clock;
+	char *path;
+	char *actor;
+	int64_t data_version;	/* last seen PRAGMA data_version */
+	char err[512];		/* what went wrong last, one line */
+};
+
+/* SQLite result code -> status (FULL, READONLY, BUSY/LOCKED, NOTADB, else
+ * EDB). */
+enum mdt_status mdt_db_status(int rc);
+
+/* Records st with an optional detail (printf format, may be NULL) as the
+ * store's error line, and returns st. */
+enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Records the connection's last SQLite error (while doing what) and returns
+ * its status. */
+enum mdt_status mdt_fail_db(struct mdt_store *s, int rc, const char *what);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback keeps the error line. */
+enum mdt_status mdt_tx_begin(struct mdt_store *s);
+enum mdt_status mdt_tx_commit(struct mdt_store *s);
+void mdt_tx_rollback(struct mdt_store *s);
+
+/* Ends a transaction by st: commits on MDT_OK (returning the commit's
+ * status), otherwise rolls back and returns st. */
+enum mdt_status mdt_tx_end(struct mdt_store *s, enum mdt_status st);
+
+/*
+ * Statement helpers.  fmt names the parameters, one letter each:
+ *   i  int64_t
+ *   I  int64_t, bound as NULL when 0
+ *   d  int
+ *   t  const char *, NULL bound as NULL
+ *   T  const char *, NULL or "" bound as NULL
+ * On failure they record the error in the store.
+ */
+enum mdt_status mdt_prep(struct mdt_store *s, sqlite3_stmt **st,
+    const char *sql, const char *fmt, ...);
+enum mdt_status mdt_vprep(struct mdt_store *s, sqlite3_stmt **st,
+    const char *sql, const char *fmt, va_list ap);
+/* Runs a statement that returns no rows. */
+enum mdt_status mdt_run(struct mdt_store *s, const char *sql,
+    const char *fmt, ...);
+/* First column of the first row; MDT_ENOTFOUND (error line untouched) when
+ * there is no row.  A NULL value reads as 0. */
+enum mdt_status mdt_query_int(struct mdt_store *s, int64_t *out,
+    const char *sql, const char *fmt, ...);
+/* As mdt_query_int, for text (a new string; NULL for a NULL value). */
+enum mdt_status mdt_query_text(struct mdt_store *s, char **out,
+    const char *sql, const char *fmt, ...);
+
+/* Column helpers: a NULL column reads as 0 / "" / NULL. */
+int64_t mdt_col_int(sqlite3_stmt *st, int col);
+char *mdt_col_dup(sqlite3_stmt *st, int col);	/* NULL if NULL */
+char *mdt_col_dup0(sqlite3_stmt *st, int col);	/* "" if NULL */
+void mdt_col_copy(sqlite3_stmt *st, int col, char *dst, size_t n);
+
+/* Writes one audit row (actor, now) for an act. */
+enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,
+    const char *entity, const char *entity_uuid, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Queues one outbox row ('upsert' unless op says otherwise). */
+enum mdt_status mdt_outbox_add(struct mdt_store *s, const char *entity,
+    const char *entity_uuid, const char *op);
+
+/* Names stored in the database <-> enums; -1 when unknown. */
+int mdt_slot_state_parse(const char *name);
+int mdt_consent_parse(const char *name);
+int mdt_outcome_parse(const char *name);
+int mdt_action_status_parse(const char *name);
+int mdt_attend_parse(const char *name);
+int mdt_meeting_state_parse(const char *name);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * util.c - allocation wrappers that never return NULL, UUIDs, time
+ * formatting and small string helpers for core/.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <uuid/uuid.h>
+
+#include "mdt.h"
+#include "util.h"
+
+static mdt_fatal_fn fatal_hook;
+
+void
+mdt_set_fatal_hook(mdt_fatal_fn hook)
+{
+	fatal_hook = hook;
+}
+
+_Noreturn void
+mdt_fatal(const char *msg)
+{
+	if (fatal_hook != NULL)
+		fatal_hook(msg);
+	fprintf(stderr, "mdtchair: %s\n", msg);
+	abort();
+}
+
+void *
+mdt_xmalloc(size_t n)
+{
+	void *p = malloc(n == 0 ? 1 : n);
+
+	if (p == NULL)
+		mdt_fatal("out of memory");
+	return p;
+}
+
+void *
+mdt_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+
+	if (p == NULL)
+		mdt_fatal("out of memory");
+	return p;
+}
+
+void *
+mdt_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n == 0 ? 1 : n);
+
+	if (q == NULL)
+		mdt_fatal("out of memory");
+	return q;
+}
+
+void *
+mdt_xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		mdt_fatal("out of memory (size overflow)");
+	return mdt_xrealloc(p, n * size);
+}
+
+char *
+mdt_xstrdup(const char *s)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	p = strdup(s);
+	if (p == NULL)
+		mdt_fatal("out of memory");
+	return p;
+}
+
+char *
+mdt_xvasprintf(const char *fmt, va_list ap)
+{
+	char *p;
+
+	if (vasprintf(&p, fmt, ap) < 0)
+		mdt_fatal("out of memory");
+	return p;
+}
+
+char *
+mdt_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = mdt_xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+mdt_uuid_new(char out[37])
+{
+	uuid_t u;
+
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, out);
+}
+
+bool
+mdt_uuid_like(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+static time_t
+ms_to_time(int64_t ms)
+{
+	int64_t sec = ms / 1000;
+
+	if (ms < 0 && ms % 1000 != 0)
+		sec--;
+	return (time_t)sec;
+}
+
+void
+mdt_iso_utc(int64_t ms, char out[21])
+{
+	time_t t = ms_to_time(ms);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		mdt_strlcpy(out, "1970-01-01T00:00:00Z", 21);
+}
+
+void
+mdt_clock_hhmm(int64_t ms, char out[6])
+{
+	time_t t = ms_to_time(ms);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, 6, "%H:%M", &tm) == 0)
+		mdt_strlcpy(out, "--:--", 6);
+}
+
+bool
+mdt_str_blank(const char *s)
+{
+	if (s == NULL)
+		return true;
+	for (; *s != '\0'; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+void
+mdt_strlcpy(char *dst, const char *src, size_t n)
+{
+	if (n == 0)
+		return;
+	snprintf(dst, n, "%s", src != NULL ? src : "");
+}
+
+bool
+mdt_str_digits(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}

@@ -1,0 +1,50 @@
+/*
+ * util.h - small helpers shared by core/: allocation that never returns
+ * NULL, UUIDs made at capture time, time formatting and string helpers.
+ * Not part of the model API (see mdt.h).
+ */
+#ifndef MDT_UTIL_H
+#define MDT_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation: on failure call the fatal hook (see mdt_set_fatal_hook) and
+ * abort.  mdt_xstrdup(NULL) returns NULL. */
+void *mdt_xmalloc(size_t n);
+void *mdt_xcalloc(size_t n, size_t size);
+void *mdt_xrealloc(void *p, size_t n);
+void *mdt_xreallocarray(void *p, size_t n, size_t size);
+char *mdt_xstrdup(const char *s);
+char *mdt_xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+char *mdt_xvasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
+/* Reports a fatal condition through the hook and aborts. */
+_Noreturn void mdt_fatal(const char *msg);
+
+/* A new random (version 4) UUID in lower case, 36 characters and a NUL. */
+void mdt_uuid_new(char out[37]);
+
+/* True if s looks like a UUID (36 characters, hex digits and dashes). */
+bool mdt_uuid_like(const char *s);
+
+/* "2026-11-25T14:44:40Z" for ms since the epoch (UTC), into out[21]. */
+void mdt_iso_utc(int64_t ms, char out[21]);
+
+/* Local "HH:MM" of ms, into out[6]. */
+void mdt_clock_hhmm(int64_t ms, char out[6]);
+
+/* True if s is NULL or holds nothing but white space. */
+bool mdt_str_blank(const char *s);
+
+/* Copies src into dst of size n, truncating; always terminates (n > 0). */
+void mdt_strlcpy(char *dst, const char *src, size_t n);
+
+/* True if s is one or more decimal digits and nothing else. */
+bool mdt_str_digits(const char *s);
+
+#endif
