@@ -1,0 +1,1059 @@
+/*
+ * app.c - the chair's console: terminal set-up and teardown, the libuv
+ * loop, key dispatch, the top bar, the message line and the status bar.
+ *
+ * One thread, one loop.  Keys come from a uv_poll on a separate /dev/tty
+ * descriptor (so stdout is never made non-blocking), read with wget_wch
+ * until ERR because curses buffers bytes of its own.  A one-shot timer,
+ * re-armed each time to the next flip of the slot clock's seconds, redraws
+ * the clocks.  SIGWINCH, SIGTERM, SIGINT and SIGHUP arrive as uv_signal
+ * callbacks on the loop; crash signals use plain sigaction and restore the
+ * terminal with async-signal-safe calls only, then re-raise.
+ *
+ * Nothing the meeting needs lives here: every act is a core call that
+ * commits, followed by a reload of the meeting's snapshot.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <curses.h>
+#include <uv.h>
+
+#include "app.h"
+#include "draw.h"
+#include "input.h"
+#include "keys.h"
+#include "screens.h"
+
+#define TUI_MIN_COLS 80
+#define TUI_MIN_LINES 24
+
+struct tui_loop {
+	struct tui_app app;
+	uv_loop_t loop;
+	uv_poll_t input;
+	uv_timer_t tick;
+	uv_signal_t sig_winch;
+	uv_signal_t sig_term;
+	uv_signal_t sig_int;
+	uv_signal_t sig_hup;
+	int open_handles;
+	bool loop_ready;
+	FILE *tty_in;
+	SCREEN *screen;
+	int empty_reads;		/* readable but no key: the tty is gone */
+	bool cursor_shown;
+};
+
+static const struct tui_screen_ops *const tui_screens[TUI_SCREEN_COUNT] = {
+	[TUI_SCREEN_AGENDA] = &tui_screen_agenda,
+	[TUI_SCREEN_REGISTER] = &tui_screen_register,
+	[TUI_SCREEN_SLOT] = &tui_screen_slot,
+	[TUI_SCREEN_SUMMARY] = &tui_screen_summary,
+};
+
+/* ---- restoring the terminal, whatever happens ------------------------ */
+
+/* Read by the crash handler: set up before it is installed. */
+static volatile sig_atomic_t tui_term_active;
+static int tui_tty_fd = -1;
+static int tui_tty_flags = -1;
+static bool tui_have_termios;
+static struct termios tui_saved_termios;
+static char tui_reset_seq[256];
+static size_t tui_reset_len;
+
+static const int tui_crash_signals[] = {
+	SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL,
+};
+#define TUI_N_CRASH (sizeof(tui_crash_signals) / sizeof(tui_crash_signals[0]))
+static struct sigaction tui_old_crash[TUI_N_CRASH];
+
+static void
+tui_crash_handler(int sig)
+{
+	int saved_errno = errno;
+
+	/* Only async-signal-safe calls: no curses, no stdio. */
+	if (tui_term_active) {
+		ssize_t r = write(STDOUT_FILENO, tui_reset_seq, tui_reset_len);
+
+		(void)r;
+		if (tui_have_termios)
+			tcsetattr(tui_tty_fd, TCSANOW, &tui_saved_termios);
+		if (tui_tty_flags != -1)
+			fcntl(tui_tty_fd, F_SETFL, tui_tty_flags);
+		tui_term_active = 0;
+	}
+	errno = saved_errno;
+	/* SA_RESETHAND put back the default action: this ends the process
+	 * (with its core dump) once the handler returns. */
+	raise(sig);
+}
+
+static void
+tui_add_cap(const char *cap)
+{
+	char *s = tigetstr(cap);
+	size_t len;
+
+	if (s == NULL || s == (char *)-1)
+		return;
+	len = strlen(s);
+	if (tui_reset_len + len >= sizeof(tui_reset_seq))
+		return;
+	memcpy(tui_reset_seq + tui_reset_len, s, len);
+	tui_reset_len += len;
+}
+
+static void
+tui_install_crash_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tui_crash_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < TUI_N_CRASH; i++)
+		sigaction(tui_crash_signals[i], &sa, &tui_old_crash[i]);
+}
+
+static void
+tui_remove_crash_handlers(void)
+{
+	for (size_t i = 0; i < TUI_N_CRASH; i++)
+		sigaction(tui_crash_signals[i], &tui_old_crash[i], NULL);
+}
+
+static void
+tui_restore_fd_flags(void)
+{
+	if (tui_tty_fd >= 0 && tui_tty_flags != -1)
+		fcntl(tui_tty_fd, F_SETFL, tui_tty_flags);
+}
+
+/* Registered with atexit: an exit from anywhere leaves a usable shell. */
+static void
+tui_atexit(void)
+{
+	if (tui_term_active) {
+		if (!isendwin())
+			endwin();
+		tui_term_active = 0;
+		tui_restore_fd_flags();
+	}
+}
+
+static bool
+tui_term_start(struct tui_loop *L, char *err, size_t errlen)
+{
+	static bool atexit_done;
+	int fd;
+
+	if (!isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen,
+		    "the chair's console needs a terminal on standard output");
+		return false;
+	}
+	L->tty_in = fopen("/dev/tty", "re");
+	if (L->tty_in == NULL) {
+		snprintf(err, errlen, "cannot open the terminal /dev/tty: %s",
+		    strerror(errno));
+		return false;
+	}
+	fd = fileno(L->tty_in);
+	tui_tty_fd = fd;
+	tui_tty_flags = fcntl(fd, F_GETFL);
+	tui_have_termios = tcgetattr(fd, &tui_saved_termios) == 0;
+
+	L->screen = newterm(NULL, stdout, L->tty_in);
+	if (L->screen == NULL) {
+		const char *term = getenv("TERM");
+
+		snprintf(err, errlen, "cannot use the terminal type \"%s\"",
+		    term != NULL ? term : "");
+		fclose(L->tty_in);
+		L->tty_in = NULL;
+		tui_tty_fd = -1;
+		return false;
+	}
+	set_term(L->screen);
+
+	tui_reset_len = 0;
+	tui_add_cap("sgr0");
+	tui_add_cap("cnorm");
+	tui_add_cap("rmkx");
+	tui_add_cap("rmcup");
+	if (tui_reset_len + 2 < sizeof(tui_reset_seq)) {
+		memcpy(tui_reset_seq + tui_reset_len, "\r\n", 2);
+		tui_reset_len += 2;
+	}
+	tui_term_active = 1;
+	/* After newterm: curses installs its own handlers there. */
+	tui_install_crash_handlers();
+	if (!atexit_done) {
+		atexit(tui_atexit);
+		atexit_done = true;
+	}
+
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	L->cursor_shown = false;
+#ifdef HAVE_SET_ESCDELAY
+	/* Esc cancels prompts: do not wait a second for a key sequence. */
+	set_escdelay(25);
+#endif
+	tui_draw_init();
+	return true;
+}
+
+static void
+tui_term_stop(struct tui_loop *L)
+{
+	if (L->screen == NULL)
+		return;
+	curs_set(1);
+	endwin();
+	tui_term_active = 0;
+	tui_remove_crash_handlers();
+	tui_restore_fd_flags();
+	delscreen(L->screen);
+	L->screen = NULL;
+	fclose(L->tty_in);
+	L->tty_in = NULL;
+	tui_tty_fd = -1;
+}
+
+/* ---- shared helpers for the screens --------------------------------- */
+
+void
+tui_app_message(struct tui_app *app, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->message, sizeof(app->message), fmt, ap);
+	va_end(ap);
+	app->message_error = error;
+}
+
+bool
+tui_app_reload(struct tui_app *app)
+{
+	struct mdt_snapshot fresh;
+	enum mdt_status st;
+	int64_t pending = 0;
+
+	memset(&fresh, 0, sizeof(fresh));
+	st = mdt_snapshot_load(app->store, app->meeting_id, &fresh);
+	if (st != MDT_OK) {
+		mdt_snapshot_free(&fresh);
+		tui_app_message(app, true, "Could not reload the meeting: %s",
+		    mdt_store_error(app->store));
+		return false;
+	}
+	mdt_snapshot_free(&app->snap);
+	app->snap = fresh;
+	if (mdt_outbox_pending(app->store, &pending) == MDT_OK) {
+		app->outbox_pending = pending;
+		app->outbox_known = true;
+	} else {
+		app->outbox_known = false;
+	}
+	return true;
+}
+
+bool
+tui_app_check(struct tui_app *app, enum mdt_status st)
+{
+	if (st != MDT_OK) {
+		const char *why = mdt_store_error(app->store);
+
+		tui_app_message(app, true, "%s",
+		    why != NULL && why[0] != '\0' ? why : mdt_strerror(st));
+		/* Whatever did get committed is what the screen shows. */
+		tui_app_reload(app);
+		return false;
+	}
+	tui_app_reload(app);
+	return true;
+}
+
+void
+tui_app_switch(struct tui_app *app, enum tui_screen_id screen)
+{
+	const struct tui_screen_ops *old = tui_screens[app->screen];
+	const struct tui_screen_ops *new = tui_screens[screen];
+
+	if (old->leave != NULL)
+		old->leave(app);
+	app->screen = screen;
+	if (new->enter != NULL)
+		new->enter(app);
+}
+
+long
+tui_app_slot_index(const struct tui_app *app, int64_t slot_id)
+{
+	for (size_t i = 0; i < app->snap.n_slots; i++)
+		if (app->snap.slots[i].id == slot_id)
+			return (long)i;
+	return -1;
+}
+
+const struct mdt_slot *
+tui_app_view_slot(const struct tui_app *app)
+{
+	const struct mdt_slot *s = NULL;
+
+	if (app->view_slot_id != 0)
+		s = mdt_snapshot_slot(&app->snap, app->view_slot_id);
+	if (s == NULL)
+		s = mdt_snapshot_current(&app->snap);
+	return s;
+}
+
+int64_t
+tui_app_slot_elapsed(const struct tui_app *app, const struct mdt_slot *slot)
+{
+	return mdt_slot_elapsed_ms(slot->state, &slot->times, app->now);
+}
+
+void
+tui_list_clamp(size_t n, size_t rows, size_t *sel, size_t *top)
+{
+	if (n == 0) {
+		*sel = 0;
+		*top = 0;
+		return;
+	}
+	if (*sel >= n)
+		*sel = n - 1;
+	if (rows == 0)
+		rows = 1;
+	if (*sel < *top)
+		*top = *sel;
+	if (*sel >= *top + rows)
+		*top = *sel - rows + 1;
+	if (*top + rows > n)
+		*top = n > rows ? n - rows : 0;
+}
+
+static const char *
+tui_slot_name(const struct mdt_slot *s)
+{
+	return s != NULL ? tui_str(s->patient_name) : "";
+}
+
+bool
+tui_app_chair(struct tui_app *app, enum tui_action act)
+{
+	struct mdt_store *store = app->store;
+	int64_t mid = app->meeting_id;
+	const struct mdt_slot *cur;
+	enum mdt_status st;
+	int64_t slot_id = 0;
+
+	switch (act) {
+	case TUI_ACT_SLOT_NEXT:
+		st = mdt_slot_next(store, mid, &slot_id);
+		if (st == MDT_ENOTFOUND) {
+			tui_app_reload(app);
+			app->view_slot_id = 0;
+			tui_app_switch(app, TUI_SCREEN_SUMMARY);
+			tui_app_message(app, false,
+			    "No slot left to discuss: here is the summary");
+			return true;
+		}
+		if (!tui_app_check(app, st))
+			return true;
+		app->view_slot_id = 0;
+		tui_app_switch(app, TUI_SCREEN_SLOT);
+		cur = mdt_snapshot_current(&app->snap);
+		if (cur != NULL)
+			tui_app_message(app, false, "Slot %d: %s",
+			    cur->position, tui_slot_name(cur));
+		return true;
+	case TUI_ACT_SLOT_PAUSE:
+		if (!tui_app_check(app, mdt_slot_pause_toggle(store, mid)))
+			return true;
+		cur = mdt_snapshot_current(&app->snap);
+		if (cur != NULL)
+			tui_app_message(app, false, "%s: %s",
+			    cur->state == MDT_SLOT_PAUSED ? "Paused" :
+			    "Resumed", tui_slot_name(cur));
+		app->view_slot_id = 0;
+		return true;
+	case TUI_ACT_SLOT_EXTEND:
+		if (!tui_app_check(app, mdt_slot_extend(store, mid, 60)))
+			return true;
+		cur = mdt_snapshot_current(&app->snap);
+		if (cur != NULL) {
+			char ext[16];
+
+			tui_fmt_mmss((int64_t)cur->times.extended_s * 1000,
+			    ext, sizeof(ext));
+			tui_app_message(app, false,
+			    "Extended by a minute (+%s in all)", ext);
+		}
+		app->view_slot_id = 0;
+		return true;
+	case TUI_ACT_SLOT_PARK:
+		cur = mdt_snapshot_current(&app->snap);
+		slot_id = cur != NULL ? cur->id : 0;
+		if (!tui_app_check(app, mdt_slot_park(store, mid)))
+			return true;
+		{
+			const struct mdt_slot *parked =
+			    mdt_snapshot_slot(&app->snap, slot_id);
+
+			tui_app_message(app, false,
+			    "Parked %s at the end of the agenda",
+			    tui_slot_name(parked));
+		}
+		app->view_slot_id = 0;
+		return true;
+	case TUI_ACT_SLOT_PREV:
+		if (!tui_app_check(app, mdt_slot_previous(store, mid)))
+			return true;
+		cur = mdt_snapshot_current(&app->snap);
+		if (cur != NULL)
+			tui_app_message(app, false, "Back to slot %d: %s",
+			    cur->position, tui_slot_name(cur));
+		app->view_slot_id = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---- drawing --------------------------------------------------------- */
+
+static void
+tui_draw_top(struct tui_app *app)
+{
+	static const char *const tabs[TUI_SCREEN_COUNT] = {
+		"1 Agenda", "2 Register", "3 Slot", "4 Summary",
+	};
+	const struct mdt_meeting *m = &app->snap.meeting;
+	attr_t bar = tui_attr(TUI_STYLE_TITLE);
+	int tabs_w = 0, x;
+	char title[512];
+
+	for (int i = 0; i < TUI_SCREEN_COUNT; i++)
+		tabs_w += tui_text_width(tabs[i]) + 2;
+	tabs_w += 7;	/* "? Help" */
+	tui_fill(0, 0, COLS, bar);
+	if (m->venue != NULL && m->venue[0] != '\0')
+		snprintf(title, sizeof(title), " %s, %s", tui_str(m->title),
+		    m->venue);
+	else
+		snprintf(title, sizeof(title), " %s", tui_str(m->title));
+	tui_put(0, 0, COLS - tabs_w - 1, title, bar, false);
+	x = COLS - tabs_w;
+	for (int i = 0; i < TUI_SCREEN_COUNT; i++) {
+		attr_t a = i == (int)app->screen ? tui_attr(TUI_STYLE_TAB) :
+		    bar;
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), " %s ", tabs[i]);
+		x += tui_put(0, x, COLS - x, buf, a, false);
+	}
+	tui_put(0, x, COLS - x, " ? Help", bar, false);
+}
+
+static void
+tui_draw_status(struct tui_app *app)
+{
+	const struct mdt_meeting *m = &app->snap.meeting;
+	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
+	char clock[32], slot[32], finish[96], sync[64], fin[16], plan[16];
+	const char *parts[4];
+	int widths[4], total = 0, y = LINES - 1, x = 0;
+	const char *sep;
+	bool late = false;
+	attr_t bar = tui_attr(TUI_STYLE_STATUS);
+
+	if (m->opened_at > 0) {
+		int64_t until = m->closed_at > 0 ? m->closed_at : app->now;
+
+		tui_fmt_hms(until - m->opened_at, clock, sizeof(clock));
+	} else {
+		snprintf(clock, sizeof(clock), "not opened");
+	}
+	if (cur != NULL)
+		snprintf(slot, sizeof(slot), "Slot %d/%zu", cur->position,
+		    app->snap.n_slots);
+	else
+		snprintf(slot, sizeof(slot), "Slot -/%zu", app->snap.n_slots);
+	tui_fmt_hhmm(app->planned_end, plan, sizeof(plan));
+	if (m->state == MDT_MEETING_CLOSED) {
+		tui_fmt_hhmm(m->closed_at, fin, sizeof(fin));
+		late = m->closed_at > app->planned_end;
+		snprintf(finish, sizeof(finish), "Finished %s (plan %s)%s",
+		    fin, plan, late ? " LATE" : "");
+	} else {
+		tui_fmt_hhmm(app->finish, fin, sizeof(fin));
+		late = app->finish > app->planned_end;
+		snprintf(finish, sizeof(finish), "Finish ~%s (plan %s)%s",
+		    fin, plan, late ? " LATE" : "");
+	}
+	/* The sync engine is not built yet: everything waits, offline. */
+	if (app->outbox_known)
+		snprintf(sync, sizeof(sync), "Sync: %lld queued (offline)",
+		    (long long)app->outbox_pending);
+	else
+		snprintf(sync, sizeof(sync), "Sync: unknown (offline)");
+
+	parts[0] = clock;
+	parts[1] = slot;
+	parts[2] = finish;
+	parts[3] = sync;
+	for (int i = 0; i < 4; i++) {
+		widths[i] = tui_text_width(parts[i]);
+		total += widths[i];
+	}
+	if (total + 2 + 3 * 3 <= COLS) {
+		sep = tui_draw_utf8() ? " \u2502 " : " | ";
+	} else if (total + 2 + 3 * 2 <= COLS) {
+		sep = "  ";
+	} else {
+		sep = " ";
+	}
+	tui_fill(y, 0, COLS, bar);
+	x = 1;
+	for (int i = 0; i < 4 && x < COLS; i++) {
+		attr_t a = bar;
+
+		if (i == 2 && late)
+			a = tui_attr(TUI_STYLE_ERROR);
+		if (i > 0)
+			x += tui_put(y, x, COLS - x, sep, bar, false);
+		x += tui_put(y, x, COLS - x, parts[i], a, false);
+	}
+}
+
+void
+tui_app_draw_hints(const struct tui_app *app, int y)
+{
+	unsigned here = 1u << app->screen;
+	char buf[512];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
+		unsigned on = tui_action_screens((enum tui_action)a);
+		int n;
+
+		if (!(on & here) || on == TUI_ON_ALL)
+			continue;
+		n = snprintf(buf + used, sizeof(buf) - used, "%s%s %s",
+		    used > 0 ? "  " : "", tui_action_keys((enum tui_action)a),
+		    tui_action_name((enum tui_action)a));
+		if (n < 0 || (size_t)n >= sizeof(buf) - used)
+			break;
+		used += (size_t)n;
+	}
+	snprintf(buf + used, sizeof(buf) - used, "%s? help  q quit",
+	    used > 0 ? "  " : "");
+	tui_put(y, 0, COLS, buf, tui_attr(TUI_STYLE_DIM), true);
+}
+
+static void
+tui_draw_message(struct tui_app *app)
+{
+	int y = LINES - 2;
+
+	/* A prompt owns the bottom line; its error goes just above it. */
+	if (app->input.kind == TUI_INPUT_PROMPT ||
+	    app->input.kind == TUI_INPUT_CONFIRM)
+		y = LINES - 3;
+	if (app->message[0] == '\0') {
+		if (y == LINES - 2)
+			tui_fill(y, 0, COLS, A_NORMAL);
+		return;
+	}
+	tui_put(y, 0, COLS, app->message,
+	    tui_attr(app->message_error ? TUI_STYLE_ERROR : TUI_STYLE_INFO),
+	    true);
+}
+
+/* The help overlay: the bindings of this screen, then the global ones,
+ * straight from the key table. */
+static void
+tui_draw_help(struct tui_app *app)
+{
+	unsigned here = 1u << app->screen;
+	enum tui_action rows[TUI_ACT_COUNT * 2];
+	bool is_head[TUI_ACT_COUNT * 2];
+	int n = 0, top = 1, h = LINES - 3, cols, per_col, col_w, keys_w = 10;
+
+	rows[n] = TUI_ACT_NONE;
+	is_head[n++] = true;
+	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
+		unsigned on = tui_action_screens((enum tui_action)a);
+
+		if ((on & here) && on != TUI_ON_ALL) {
+			rows[n] = (enum tui_action)a;
+			is_head[n++] = false;
+		}
+	}
+	rows[n] = TUI_ACT_COUNT;
+	is_head[n++] = true;
+	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
+		if (tui_action_screens((enum tui_action)a) == TUI_ON_ALL) {
+			rows[n] = (enum tui_action)a;
+			is_head[n++] = false;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (!is_head[i] && tui_text_width(tui_action_keys(rows[i])) + 2 >
+		    keys_w)
+			keys_w = tui_text_width(tui_action_keys(rows[i])) + 2;
+
+	per_col = h - 3;
+	cols = (n + per_col - 1) / per_col;
+	if (cols < 1)
+		cols = 1;
+	col_w = (COLS - 4) / cols;
+	tui_box(top, 0, h, COLS, "Keys - press any key to close",
+	    tui_attr(TUI_STYLE_BOX));
+	for (int i = 0; i < n; i++) {
+		int c = i / per_col, r = i % per_col;
+		int y = top + 1 + r, x = 2 + c * col_w;
+
+		if (is_head[i]) {
+			char head[64];
+
+			if (rows[i] == TUI_ACT_NONE)
+				snprintf(head, sizeof(head), "%s screen",
+				    tui_screens[app->screen]->title);
+			else
+				snprintf(head, sizeof(head), "Every screen");
+			tui_put(y, x, col_w - 1, head,
+			    tui_attr(TUI_STYLE_HEADER), false);
+			continue;
+		}
+		tui_put(y, x + 1, keys_w, tui_action_keys(rows[i]), A_BOLD,
+		    false);
+		tui_put(y, x + 1 + keys_w, col_w - keys_w - 2,
+		    tui_action_help(rows[i]), A_NORMAL, false);
+	}
+}
+
+static void
+tui_draw_small(void)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "Terminal too small: %dx%d needed, this "
+	    "is %dx%d", TUI_MIN_COLS, TUI_MIN_LINES, COLS, LINES);
+	tui_put(LINES / 2 - 1 >= 0 ? LINES / 2 - 1 : 0, 0, COLS, buf, A_BOLD,
+	    false);
+	tui_put(LINES / 2, 0, COLS, "Enlarge the window (q quits)", A_NORMAL,
+	    false);
+}
+
+static void
+tui_draw(struct tui_loop *L)
+{
+	struct tui_app *app = &L->app;
+	bool want_cursor;
+
+	app->now = mdt_store_now(app->store);
+	if (app->snap.n_slots > app->ends_cap) {
+		int64_t *ends = realloc(app->ends,
+		    app->snap.n_slots * sizeof(*ends));
+
+		if (ends != NULL) {
+			app->ends = ends;
+			app->ends_cap = app->snap.n_slots;
+		}
+	}
+	if (app->ends != NULL && app->ends_cap >= app->snap.n_slots) {
+		app->finish = mdt_forecast(&app->snap, app->now, app->ends);
+	} else {
+		app->finish = 0;
+	}
+	app->planned_end = mdt_meeting_planned_end(&app->snap.meeting);
+
+	erase();
+	if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
+		tui_draw_small();
+		want_cursor = false;
+	} else {
+		tui_draw_top(app);
+		tui_screens[app->screen]->draw(app, 1, LINES - 3);
+		if (app->help_open)
+			tui_draw_help(app);
+		tui_draw_message(app);
+		tui_draw_status(app);
+		tui_input_draw(app);
+		want_cursor = app->input.kind == TUI_INPUT_PROMPT;
+	}
+	if (want_cursor != L->cursor_shown) {
+		curs_set(want_cursor ? 1 : 0);
+		L->cursor_shown = want_cursor;
+	}
+	refresh();
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+static void
+tui_on_key(struct tui_app *app, bool is_code, wint_t key)
+{
+	enum tui_action act;
+
+	if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
+		if (!is_code && key == L'q')
+			app->quit = true;
+		return;
+	}
+	if (app->help_open) {
+		app->help_open = false;
+		return;
+	}
+	/* A message stays until the next key. */
+	app->message[0] = '\0';
+	if (tui_input_active(app)) {
+		tui_input_key(app, is_code, key);
+		return;
+	}
+	act = tui_keys_lookup(app->screen, is_code, key);
+	switch (act) {
+	case TUI_ACT_NONE:
+		return;
+	case TUI_ACT_HELP:
+		app->help_open = true;
+		return;
+	case TUI_ACT_QUIT:
+		app->quit = true;
+		return;
+	case TUI_ACT_REDRAW:
+		clearok(curscr, TRUE);
+		tui_app_reload(app);
+		return;
+	case TUI_ACT_GO_AGENDA:
+		tui_app_switch(app, TUI_SCREEN_AGENDA);
+		return;
+	case TUI_ACT_GO_REGISTER:
+		tui_app_switch(app, TUI_SCREEN_REGISTER);
+		return;
+	case TUI_ACT_GO_SLOT:
+		app->view_slot_id = 0;
+		tui_app_switch(app, TUI_SCREEN_SLOT);
+		return;
+	case TUI_ACT_GO_SUMMARY:
+		tui_app_switch(app, TUI_SCREEN_SUMMARY);
+		return;
+	default:
+		break;
+	}
+	if (!tui_screens[app->screen]->key(app, act))
+		tui_app_chair(app, act);
+}
+
+static void
+tui_check_size(struct tui_loop *L)
+{
+	struct winsize ws;
+
+	if (ioctl(tui_tty_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS)) {
+		resizeterm(ws.ws_row, ws.ws_col);
+		clearok(curscr, TRUE);
+	}
+}
+
+static void
+tui_stop(struct tui_loop *L)
+{
+	uv_stop(&L->loop);
+}
+
+/* Reads every key curses has, then draws once; false if there was none. */
+static bool
+tui_read_keys(struct tui_loop *L)
+{
+	struct tui_app *app = &L->app;
+	bool any = false;
+	wint_t key;
+	int r;
+
+	while (!app->quit && (r = wget_wch(stdscr, &key)) != ERR) {
+		any = true;
+		if (r == KEY_CODE_YES && key == KEY_RESIZE) {
+			tui_check_size(L);
+			continue;
+		}
+		tui_on_key(app, r == KEY_CODE_YES, key);
+	}
+	/* Also here: SIGWINCH is not always delivered. */
+	tui_check_size(L);
+	if (app->quit)
+		tui_stop(L);
+	else
+		tui_draw(L);
+	return any;
+}
+
+static void
+tui_on_input(uv_poll_t *h, int status, int events)
+{
+	struct tui_loop *L = h->data;
+
+	if (status < 0) {
+		snprintf(L->app.fatal, sizeof(L->app.fatal),
+		    "reading the keyboard failed: %s", uv_strerror(status));
+		L->app.exit_status = 1;
+		L->app.quit = true;
+		tui_stop(L);
+		return;
+	}
+	if (tui_read_keys(L)) {
+		L->empty_reads = 0;
+	} else if (++L->empty_reads > 200) {
+		/* Readable again and again, yet never a key: the terminal
+		 * has gone away. */
+		L->app.quit = true;
+		tui_stop(L);
+	}
+}
+
+static void tui_on_tick(uv_timer_t *t);
+
+/* Arms the timer for just after the next flip of the seconds shown: those
+ * of the running slot if any, else those of the meeting clock. */
+static void
+tui_schedule_tick(struct tui_loop *L)
+{
+	struct tui_app *app = &L->app;
+	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
+	int64_t now = mdt_store_now(app->store);
+	int64_t phase;
+
+	if (cur != NULL && cur->state == MDT_SLOT_RUNNING)
+		phase = mdt_slot_elapsed_ms(cur->state, &cur->times, now);
+	else if (app->snap.meeting.opened_at > 0)
+		phase = now - app->snap.meeting.opened_at;
+	else
+		phase = now;
+	if (phase < 0)
+		phase = 0;
+	uv_timer_start(&L->tick, tui_on_tick,
+	    (uint64_t)(1000 - phase % 1000 + 5), 0);
+}
+
+static void
+tui_on_tick(uv_timer_t *t)
+{
+	struct tui_loop *L = t->data;
+
+	/* Also picks up changes made from another window. */
+	tui_app_reload(&L->app);
+	tui_draw(L);
+	tui_schedule_tick(L);
+}
+
+static void
+tui_on_signal(uv_signal_t *h, int signum)
+{
+	struct tui_loop *L = h->data;
+
+	if (signum == SIGWINCH) {
+		tui_check_size(L);
+		/* resizeterm may queue KEY_RESIZE, which no poll reports. */
+		tui_read_keys(L);
+		return;
+	}
+	L->app.quit = true;
+	tui_stop(L);
+}
+
+static void
+tui_on_close(uv_handle_t *h)
+{
+	struct tui_loop *L = h->data;
+
+	L->open_handles--;
+}
+
+static void
+tui_close_handle(struct tui_loop *L, uv_handle_t *h)
+{
+	if (h->data != NULL && !uv_is_closing(h)) {
+		uv_close(h, tui_on_close);
+	}
+	(void)L;
+}
+
+static int
+tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
+{
+	struct {
+		uv_signal_t *h;
+		int signum;
+	} sigs[] = {
+		{ &L->sig_winch, SIGWINCH },
+		{ &L->sig_term, SIGTERM },
+		{ &L->sig_int, SIGINT },
+		{ &L->sig_hup, SIGHUP },
+	};
+	int r;
+
+	r = uv_loop_init(&L->loop);
+	if (r < 0)
+		goto fail;
+	L->loop_ready = true;
+	r = uv_poll_init(&L->loop, &L->input, tui_tty_fd);
+	if (r < 0)
+		goto fail;
+	L->input.data = L;
+	L->open_handles++;
+	r = uv_poll_start(&L->input, UV_READABLE, tui_on_input);
+	if (r < 0)
+		goto fail;
+	r = uv_timer_init(&L->loop, &L->tick);
+	if (r < 0)
+		goto fail;
+	L->tick.data = L;
+	L->open_handles++;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		r = uv_signal_init(&L->loop, sigs[i].h);
+		if (r < 0)
+			goto fail;
+		sigs[i].h->data = L;
+		L->open_handles++;
+		r = uv_signal_start(sigs[i].h, tui_on_signal, sigs[i].signum);
+		if (r < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot start the event loop: %s",
+	    uv_strerror(r));
+	return -1;
+}
+
+static void
+tui_loop_finish(struct tui_loop *L)
+{
+	if (!L->loop_ready)
+		return;
+	tui_close_handle(L, (uv_handle_t *)&L->input);
+	tui_close_handle(L, (uv_handle_t *)&L->tick);
+	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
+	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
+	tui_close_handle(L, (uv_handle_t *)&L->sig_int);
+	tui_close_handle(L, (uv_handle_t *)&L->sig_hup);
+	/* Handles may only go once their close callbacks have run. */
+	while (L->open_handles > 0 && uv_run(&L->loop, UV_RUN_ONCE) != 0)
+		;
+	uv_run(&L->loop, UV_RUN_NOWAIT);
+	uv_loop_close(&L->loop);
+}
+
+/* ---- the program ---------------------------------------------------- */
+
+int
+tui_run(struct mdt_store *store, int64_t meeting_id)
+{
+	struct tui_loop *L;
+	struct tui_app *app;
+	char err[512];
+	enum mdt_status st;
+	int status;
+	bool loop_ok = false;
+
+	/* Names are UTF-8; numbers stay in the C form core/ writes. */
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+
+	L = calloc(1, sizeof(*L));
+	if (L == NULL) {
+		fprintf(stderr, "mdtchair: out of memory\n");
+		return 1;
+	}
+	app = &L->app;
+	app->store = store;
+	app->meeting_id = meeting_id;
+	app->screen = TUI_SCREEN_AGENDA;
+
+	if (!tui_keys_init(err, sizeof(err))) {
+		fprintf(stderr, "mdtchair: %s\n", err);
+		free(L);
+		return 1;
+	}
+	/* Before the screen changes, so that a failure is a plain line. */
+	st = mdt_snapshot_load(store, meeting_id, &app->snap);
+	if (st == MDT_OK && app->snap.meeting.state != MDT_MEETING_CLOSED) {
+		st = mdt_meeting_open(store, meeting_id);
+		if (st == MDT_OK) {
+			mdt_snapshot_free(&app->snap);
+			memset(&app->snap, 0, sizeof(app->snap));
+			st = mdt_snapshot_load(store, meeting_id, &app->snap);
+		}
+	}
+	if (st != MDT_OK) {
+		fprintf(stderr, "mdtchair: %s\n", mdt_store_error(store));
+		mdt_snapshot_free(&app->snap);
+		free(L);
+		return 1;
+	}
+	tui_app_reload(app);
+	if (mdt_snapshot_current(&app->snap) != NULL)
+		app->screen = TUI_SCREEN_SLOT;
+	if (tui_screens[app->screen]->enter != NULL)
+		tui_screens[app->screen]->enter(app);
+
+	if (!tui_term_start(L, err, sizeof(err))) {
+		fprintf(stderr, "mdtchair: %s\n", err);
+		mdt_snapshot_free(&app->snap);
+		free(L);
+		return 1;
+	}
+	if (tui_loop_start(L, err, sizeof(err)) == 0) {
+		loop_ok = true;
+		tui_draw(L);
+		tui_schedule_tick(L);
+		/* Keys typed before the poll started are already buffered. */
+		tui_read_keys(L);
+		if (!app->quit)
+			uv_run(&L->loop, UV_RUN_DEFAULT);
+	} else {
+		snprintf(app->fatal, sizeof(app->fatal), "%s", err);
+		app->exit_status = 1;
+	}
+	tui_input_close(app);
+	tui_loop_finish(L);
+	tui_term_stop(L);
+	(void)loop_ok;
+
+	status = app->exit_status;
+	if (app->fatal[0] != '\0') {
+		fprintf(stderr, "mdtchair: %s\n", app->fatal);
+		status = 1;
+	}
+	mdt_snapshot_free(&app->snap);
+	free(app->ends);
+	free(L);
+	return status;
+}

@@ -1,0 +1,89 @@
+/*
+ * app.h - the chair's terminal application: the state the screens share
+ * and the calls they make back into the application.
+ *
+ * The application holds no record of the meeting of its own: after every
+ * act it calls core/ (which commits) and reloads a snapshot of the meeting
+ * from the store.  What it keeps besides the snapshot is only where the
+ * chair is looking (screen, selected rows) and text being typed.
+ */
+#ifndef TUI_APP_H
+#define TUI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mdt.h"
+#include "input.h"
+#include "keys.h"
+
+/* Runs the chair's screens on the terminal until the chair quits.  Returns
+ * the process exit status: 0 on a normal quit, 1 on a fatal error (after
+ * restoring the terminal, with a one-line message on stderr). */
+int tui_run(struct mdt_store *store, int64_t meeting_id);
+
+struct tui_app {
+	struct mdt_store *store;
+	int64_t meeting_id;
+	struct mdt_snapshot snap;	/* reloaded after every act */
+	int64_t outbox_pending;
+	bool outbox_known;
+
+	/* Worked out before each draw. */
+	int64_t now;
+	int64_t *ends;			/* forecast end of each slot */
+	size_t ends_cap;
+	int64_t finish;			/* forecast finish of the meeting */
+	int64_t planned_end;
+
+	enum tui_screen_id screen;
+	bool help_open;
+	char message[512];
+	bool message_error;
+	struct tui_input input;
+
+	/* Where the chair is looking; nothing here is part of the record. */
+	int64_t view_slot_id;		/* slot screen; 0 = the current slot */
+	size_t agenda_sel;
+	size_t agenda_top;
+	size_t register_sel;
+	size_t register_top;
+	size_t slot_action_sel;
+	size_t summary_top;
+
+	/* A multi-step entry on the slot screen (e.g. action text, then the
+	 * owner, then the due date), until its last step saves it. */
+	int64_t pending_slot_id;
+	int64_t pending_id;
+	int pending_kind;
+	char pending_text[4096];
+
+	bool quit;
+	int exit_status;
+	char fatal[512];
+};
+
+/* Shows a line on the message row (until the next key). */
+void tui_app_message(struct tui_app *app, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Reloads the snapshot; on failure keeps the old one and says so. */
+bool tui_app_reload(struct tui_app *app);
+/* After a core call: reloads, and on failure shows the store's reason.
+ * Returns st == MDT_OK. */
+bool tui_app_check(struct tui_app *app, enum mdt_status st);
+void tui_app_switch(struct tui_app *app, enum tui_screen_id screen);
+/* The chairing acts shared by the agenda and slot screens (next, pause,
+ * extend, park, previous); false if act is not one of them. */
+bool tui_app_chair(struct tui_app *app, enum tui_action act);
+/* The slot the slot screen shows: the viewed one, else the current one;
+ * NULL if neither. */
+const struct mdt_slot *tui_app_view_slot(const struct tui_app *app);
+/* Elapsed time on a slot's clock now. */
+int64_t tui_app_slot_elapsed(const struct tui_app *app,
+    const struct mdt_slot *slot);
+/* One dim row of the keys of this screen, from the key table. */
+void tui_app_draw_hints(const struct tui_app *app, int y);
+/* Index of a slot in snap.slots, or -1. */
+long tui_app_slot_index(const struct tui_app *app, int64_t slot_id);
+
+#endif

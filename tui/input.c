@@ -1,0 +1,430 @@
+/*
+ * input.c - the prompt, yes/no and picker widgets (see input.h).
+ *
+ * The prompt edits wide characters read with wget_wch, so accented and
+ * other non-ASCII text is typed and erased one character at a time, and
+ * is handed back to the caller as UTF-8 (the locale's encoding).
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "app.h"
+#include "draw.h"
+#include "input.h"
+#include "keys.h"
+
+#define TUI_KEY_ESC 27
+#define TUI_KEY_CTRL_U 21
+
+static void
+tui_input_free_items(struct tui_input *in)
+{
+	for (size_t i = 0; i < in->n_items; i++)
+		free(in->items[i].label);
+	free(in->items);
+	in->items = NULL;
+	in->n_items = 0;
+	in->cap_items = 0;
+}
+
+void
+tui_input_close(struct tui_app *app)
+{
+	struct tui_input *in = &app->input;
+
+	tui_input_free_items(in);
+	in->kind = TUI_INPUT_NONE;
+	in->len = 0;
+	in->cursor = 0;
+	in->text[0] = L'\0';
+	in->sel = 0;
+}
+
+bool
+tui_input_active(const struct tui_app *app)
+{
+	return app->input.kind != TUI_INPUT_NONE;
+}
+
+static void
+tui_input_begin(struct tui_app *app, enum tui_input_kind kind,
+    const char *label)
+{
+	struct tui_input *in = &app->input;
+
+	tui_input_close(app);
+	in->kind = kind;
+	snprintf(in->label, sizeof(in->label), "%s", label);
+	in->submit = NULL;
+	in->confirm = NULL;
+	in->pick = NULL;
+}
+
+void
+tui_prompt_open(struct tui_app *app, const char *label, tui_prompt_fn submit)
+{
+	tui_input_begin(app, TUI_INPUT_PROMPT, label);
+	app->input.submit = submit;
+}
+
+void
+tui_confirm_open(struct tui_app *app, const char *question,
+    tui_confirm_fn yes)
+{
+	tui_input_begin(app, TUI_INPUT_CONFIRM, question);
+	app->input.confirm = yes;
+}
+
+void
+tui_picker_open(struct tui_app *app, const char *title, tui_pick_fn pick)
+{
+	tui_input_begin(app, TUI_INPUT_PICKER, title);
+	app->input.pick = pick;
+}
+
+void
+tui_picker_add(struct tui_app *app, int64_t id, const char *label)
+{
+	struct tui_input *in = &app->input;
+	char *copy;
+
+	if (in->n_items == in->cap_items) {
+		size_t cap = in->cap_items ? in->cap_items * 2 : 8;
+		struct tui_pick_item *items = realloc(in->items,
+		    cap * sizeof(*items));
+
+		if (items == NULL)
+			return;
+		in->items = items;
+		in->cap_items = cap;
+	}
+	copy = strdup(tui_str(label));
+	if (copy == NULL)
+		return;
+	in->items[in->n_items].id = id;
+	in->items[in->n_items].label = copy;
+	in->n_items++;
+}
+
+/* The typed text as a multibyte string; false if it cannot be encoded. */
+static bool
+tui_prompt_text(const struct tui_input *in, char *out, size_t outlen)
+{
+	mbstate_t st;
+	size_t used = 0;
+
+	memset(&st, 0, sizeof(st));
+	for (size_t i = 0; i < in->len; i++) {
+		char mb[MB_LEN_MAX];
+		size_t r = wcrtomb(mb, in->text[i], &st);
+
+		if (r == (size_t)-1)
+			return false;
+		if (used + r >= outlen)
+			return false;
+		memcpy(out + used, mb, r);
+		used += r;
+	}
+	out[used] = '\0';
+	return true;
+}
+
+static void
+tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
+{
+	struct tui_input *in = &app->input;
+
+	if (tui_key_is_enter(is_code, key)) {
+		char text[TUI_PROMPT_MAX * MB_LEN_MAX + 1];
+		struct tui_input saved;
+		tui_prompt_fn submit = in->submit;
+
+		if (!tui_prompt_text(in, text, sizeof(text))) {
+			tui_app_message(app, true,
+			    "The text cannot be stored in this locale");
+			return;
+		}
+		/* Close first so that the callback may open the next
+		 * step; put the prompt back if the save failed. */
+		saved = *in;
+		in->kind = TUI_INPUT_NONE;
+		if (!submit(app, text) && in->kind == TUI_INPUT_NONE)
+			*in = saved;
+		else if (in->kind == TUI_INPUT_NONE)
+			tui_input_close(app);
+		return;
+	}
+	if (!is_code && key == TUI_KEY_ESC) {
+		tui_input_close(app);
+		tui_app_message(app, false, "Cancelled: nothing saved");
+		return;
+	}
+	if (tui_key_is_backspace(is_code, key)) {
+		if (in->cursor > 0) {
+			memmove(&in->text[in->cursor - 1], &in->text[in->cursor],
+			    (in->len - in->cursor) * sizeof(wchar_t));
+			in->cursor--;
+			in->len--;
+		}
+		return;
+	}
+	if (is_code) {
+		switch (key) {
+		case KEY_LEFT:
+			if (in->cursor > 0)
+				in->cursor--;
+			break;
+		case KEY_RIGHT:
+			if (in->cursor < in->len)
+				in->cursor++;
+			break;
+		case KEY_HOME:
+			in->cursor = 0;
+			break;
+		case KEY_END:
+			in->cursor = in->len;
+			break;
+		case KEY_DC:
+			if (in->cursor < in->len) {
+				memmove(&in->text[in->cursor],
+				    &in->text[in->cursor + 1],
+				    (in->len - in->cursor - 1) *
+				    sizeof(wchar_t));
+				in->len--;
+			}
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+	if (key == TUI_KEY_CTRL_U) {
+		in->len = 0;
+		in->cursor = 0;
+		return;
+	}
+	if (key == 1) {		/* Ctrl-A */
+		in->cursor = 0;
+		return;
+	}
+	if (key == 5) {		/* Ctrl-E */
+		in->cursor = in->len;
+		return;
+	}
+	if (key < 0x20 || key == 0x7f || in->len >= TUI_PROMPT_MAX)
+		return;
+	memmove(&in->text[in->cursor + 1], &in->text[in->cursor],
+	    (in->len - in->cursor) * sizeof(wchar_t));
+	in->text[in->cursor] = (wchar_t)key;
+	in->cursor++;
+	in->len++;
+}
+
+static void
+tui_picker_choose(struct tui_app *app, size_t index)
+{
+	struct tui_input *in = &app->input;
+	tui_pick_fn pick = in->pick;
+	int64_t id;
+
+	if (index >= in->n_items)
+		return;
+	id = in->items[index].id;
+	tui_input_close(app);
+	pick(app, id);
+}
+
+static void
+tui_picker_key(struct tui_app *app, bool is_code, wint_t key)
+{
+	struct tui_input *in = &app->input;
+
+	if (!is_code && key == TUI_KEY_ESC) {
+		tui_input_close(app);
+		tui_app_message(app, false, "Cancelled: nothing saved");
+		return;
+	}
+	if (!is_code && key >= L'1' && key <= L'9') {
+		size_t i = (size_t)(key - L'1');
+
+		if (i < in->n_items)
+			tui_picker_choose(app, i);
+		return;
+	}
+	if (tui_key_is_enter(is_code, key)) {
+		tui_picker_choose(app, in->sel);
+		return;
+	}
+	if ((is_code && key == KEY_DOWN) || (!is_code && key == L'j')) {
+		if (in->sel + 1 < in->n_items)
+			in->sel++;
+	} else if ((is_code && key == KEY_UP) || (!is_code && key == L'k')) {
+		if (in->sel > 0)
+			in->sel--;
+	} else if (is_code && key == KEY_NPAGE) {
+		in->sel = in->sel + 8 < in->n_items ? in->sel + 8 :
+		    (in->n_items ? in->n_items - 1 : 0);
+	} else if (is_code && key == KEY_PPAGE) {
+		in->sel = in->sel > 8 ? in->sel - 8 : 0;
+	} else if (is_code && key == KEY_HOME) {
+		in->sel = 0;
+	} else if (is_code && key == KEY_END && in->n_items > 0) {
+		in->sel = in->n_items - 1;
+	}
+}
+
+void
+tui_input_key(struct tui_app *app, bool is_code, wint_t key)
+{
+	switch (app->input.kind) {
+	case TUI_INPUT_PROMPT:
+		tui_prompt_key(app, is_code, key);
+		break;
+	case TUI_INPUT_CONFIRM:
+		if (!is_code && (key == L'y' || key == L'Y')) {
+			tui_confirm_fn yes = app->input.confirm;
+
+			tui_input_close(app);
+			yes(app);
+		} else if (!is_code && (key == L'n' || key == L'N' ||
+		    key == TUI_KEY_ESC)) {
+			tui_input_close(app);
+			tui_app_message(app, false, "Cancelled");
+		}
+		break;
+	case TUI_INPUT_PICKER:
+		tui_picker_key(app, is_code, key);
+		break;
+	case TUI_INPUT_NONE:
+		break;
+	}
+}
+
+/* Width in columns of the wide characters text[from, to). */
+static int
+tui_wide_width(const wchar_t *text, size_t from, size_t to)
+{
+	int w = 0;
+
+	for (size_t i = from; i < to; i++) {
+		int cw = wcwidth(text[i]);
+
+		w += cw > 0 ? cw : (cw == 0 ? 0 : 1);
+	}
+	return w;
+}
+
+static void
+tui_prompt_draw(struct tui_app *app)
+{
+	struct tui_input *in = &app->input;
+	int y = LINES - 2;
+	int lw, room, start_w;
+	size_t start = 0;
+
+	tui_fill(y, 0, COLS, A_NORMAL);
+	lw = tui_put(y, 0, COLS / 2, in->label, A_BOLD, false);
+	room = COLS - lw - 1;
+	if (room < 1)
+		return;
+	/* Scroll sideways so the cursor stays in view. */
+	while (start < in->cursor &&
+	    tui_wide_width(in->text, start, in->cursor) > room - 1)
+		start++;
+	start_w = 0;
+	move(y, lw);
+	for (size_t i = start; i < in->len; i++) {
+		int cw = wcwidth(in->text[i]);
+
+		if (cw < 0)
+			cw = 1;
+		if (start_w + cw > room)
+			break;
+		addnwstr(&in->text[i], 1);
+		start_w += cw;
+	}
+	move(y, lw + tui_wide_width(in->text, start, in->cursor));
+}
+
+static void
+tui_confirm_draw(struct tui_app *app)
+{
+	int y = LINES - 2;
+	int w;
+
+	tui_fill(y, 0, COLS, A_NORMAL);
+	w = tui_put(y, 0, COLS - 1, app->input.label, A_BOLD, false);
+	move(y, w < COLS - 1 ? w + 1 : COLS - 1);
+}
+
+static void
+tui_picker_draw(struct tui_app *app)
+{
+	struct tui_input *in = &app->input;
+	const char *hint = "digit picks, j/k + Enter, Esc cancels";
+	int w = tui_text_width(in->label) + 6;
+	int h, y, x, visible;
+	size_t top = 0;
+
+	for (size_t i = 0; i < in->n_items; i++) {
+		int iw = tui_text_width(in->items[i].label) + 9;
+
+		if (iw > w)
+			w = iw;
+	}
+	if (w < tui_text_width(hint) + 4)
+		w = tui_text_width(hint) + 4;
+	if (w > COLS - 4)
+		w = COLS - 4;
+	visible = (int)in->n_items;
+	if (visible > LINES - 8)
+		visible = LINES - 8;
+	if (visible < 1)
+		visible = 1;
+	h = visible + 4;
+	y = (LINES - 2 - h) / 2;
+	if (y < 1)
+		y = 1;
+	x = (COLS - w) / 2;
+	if (in->sel >= (size_t)visible)
+		top = in->sel - (size_t)visible + 1;
+
+	tui_box(y, x, h, w, in->label, tui_attr(TUI_STYLE_BOX));
+	for (int r = 0; r < visible && top + (size_t)r < in->n_items; r++) {
+		size_t i = top + (size_t)r;
+		attr_t a = i == in->sel ? tui_attr(TUI_STYLE_SELECT) :
+		    A_NORMAL;
+
+		tui_putf(y + 1 + r, x + 1, w - 2, a, true, " %3zu  %s", i + 1,
+		    in->items[i].label);
+	}
+	if (top > 0)
+		tui_put(y + 1, x + w - 3, 1, "^", A_BOLD, false);
+	if (top + (size_t)visible < in->n_items)
+		tui_put(y + visible, x + w - 3, 1, "v", A_BOLD, false);
+	tui_put(y + h - 2, x + 2, w - 4, hint, tui_attr(TUI_STYLE_DIM), false);
+}
+
+void
+tui_input_draw(struct tui_app *app)
+{
+	switch (app->input.kind) {
+	case TUI_INPUT_PROMPT:
+		tui_prompt_draw(app);
+		break;
+	case TUI_INPUT_CONFIRM:
+		tui_confirm_draw(app);
+		break;
+	case TUI_INPUT_PICKER:
+		tui_picker_draw(app);
+		break;
+	case TUI_INPUT_NONE:
+		break;
+	}
+}

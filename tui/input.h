@@ -1,0 +1,74 @@
+/*
+ * input.h - the modal widgets of mdtchair: a one-line prompt at the
+ * bottom, a yes/no question, and a picker (a centred numbered list).
+ *
+ * While a widget is open it takes every key.  A widget never blocks: it
+ * keeps its state in struct tui_input (inside struct tui_app) and calls
+ * back when the chair submits.  A callback may open the next widget (the
+ * steps of a new action chain this way).  A prompt callback that fails
+ * returns false and the prompt stays open with the typed text, so that a
+ * save that failed can be retried without typing it again.
+ */
+#ifndef TUI_INPUT_H
+#define TUI_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+struct tui_app;
+
+/* Returns true when the text was taken (the prompt closes). */
+typedef bool (*tui_prompt_fn)(struct tui_app *app, const char *text);
+typedef void (*tui_confirm_fn)(struct tui_app *app);
+/* id is the id given to tui_picker_add for the chosen row. */
+typedef void (*tui_pick_fn)(struct tui_app *app, int64_t id);
+
+enum tui_input_kind {
+	TUI_INPUT_NONE,
+	TUI_INPUT_PROMPT,
+	TUI_INPUT_CONFIRM,
+	TUI_INPUT_PICKER,
+};
+
+#define TUI_PROMPT_MAX 1000	/* characters */
+
+struct tui_pick_item {
+	int64_t id;
+	char *label;
+};
+
+struct tui_input {
+	enum tui_input_kind kind;
+	char label[256];
+	wchar_t text[TUI_PROMPT_MAX + 1];
+	size_t len;
+	size_t cursor;
+	tui_prompt_fn submit;
+	tui_confirm_fn confirm;
+	tui_pick_fn pick;
+	struct tui_pick_item *items;	/* owned; freed on close */
+	size_t n_items;
+	size_t cap_items;
+	size_t sel;
+};
+
+void tui_prompt_open(struct tui_app *app, const char *label,
+    tui_prompt_fn submit);
+/* A question answered by a single y (yes) or n / Esc (no). */
+void tui_confirm_open(struct tui_app *app, const char *question,
+    tui_confirm_fn yes);
+/* Opens an empty picker; add rows with tui_picker_add. */
+void tui_picker_open(struct tui_app *app, const char *title,
+    tui_pick_fn pick);
+void tui_picker_add(struct tui_app *app, int64_t id, const char *label);
+
+bool tui_input_active(const struct tui_app *app);
+void tui_input_key(struct tui_app *app, bool is_code, wint_t key);
+/* Draws the open widget over the screen and places the cursor. */
+void tui_input_draw(struct tui_app *app);
+/* Closes the open widget without calling back. */
+void tui_input_close(struct tui_app *app);
+
+#endif

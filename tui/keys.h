@@ -1,0 +1,124 @@
+/*
+ * keys.h - every key binding of mdtchair, in one table.
+ *
+ * A key resolves to a named action, never straight to code.  The table
+ * below is the only place a binding is written: the same rows drive the
+ * dispatch and the "?" help overlay, so the two cannot drift apart.  Each
+ * row: action id, default keys (binding text: characters, or <Name> for
+ * special keys, separated by spaces), the screens it works on, its name
+ * and its help text.  A key may mean different things on different
+ * screens ("c" is consent on the slot screen and the confidentiality
+ * acknowledgement in the register).
+ */
+#ifndef TUI_KEYS_H
+#define TUI_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+enum tui_screen_id {
+	TUI_SCREEN_AGENDA,
+	TUI_SCREEN_REGISTER,
+	TUI_SCREEN_SLOT,
+	TUI_SCREEN_SUMMARY,
+	TUI_SCREEN_COUNT
+};
+
+#define TUI_ON_AGENDA	(1u << TUI_SCREEN_AGENDA)
+#define TUI_ON_REGISTER	(1u << TUI_SCREEN_REGISTER)
+#define TUI_ON_SLOT	(1u << TUI_SCREEN_SLOT)
+#define TUI_ON_SUMMARY	(1u << TUI_SCREEN_SUMMARY)
+#define TUI_ON_CHAIR	(TUI_ON_AGENDA | TUI_ON_SLOT)
+#define TUI_ON_ALL	(TUI_ON_AGENDA | TUI_ON_REGISTER | TUI_ON_SLOT | \
+			 TUI_ON_SUMMARY)
+
+#define TUI_ACTION_INFO(_) \
+	/* chairing: run the clock */ \
+	_(SLOT_NEXT,	"n",		TUI_ON_CHAIR,	"next", \
+	  "Start the next slot (closes the current one)") \
+	_(SLOT_PAUSE,	"p",		TUI_ON_CHAIR,	"pause", \
+	  "Pause or resume the slot clock") \
+	_(SLOT_EXTEND,	"+",		TUI_ON_CHAIR,	"extend", \
+	  "Extend the slot by a minute") \
+	_(SLOT_PARK,	"z",		TUI_ON_CHAIR,	"park", \
+	  "Park the slot at the end of the agenda") \
+	_(SLOT_PREV,	"b",		TUI_ON_CHAIR,	"previous", \
+	  "Back to the previous slot") \
+	_(OPEN_SLOT,	"<Enter>",	TUI_ON_AGENDA,	"open", \
+	  "Open the selected slot") \
+	/* register */ \
+	_(ATTEND_CYCLE,	"<Space>",	TUI_ON_REGISTER, "attendance", \
+	  "Mark present / apologies") \
+	_(ACK_TOGGLE,	"c",		TUI_ON_REGISTER, "acknowledge", \
+	  "Confidentiality acknowledged (toggle)") \
+	/* slot: recording the discussion */ \
+	_(CONSENT,	"c",		TUI_ON_SLOT,	"consent", \
+	  "Record consent to be discussed") \
+	_(NOTE,		"w",		TUI_ON_SLOT,	"note", \
+	  "Write a note") \
+	_(ACTION_NEW,	"a",		TUI_ON_SLOT,	"action", \
+	  "New action (text, owner, due date)") \
+	_(OUTCOME,	"o",		TUI_ON_SLOT,	"outcome", \
+	  "Record the outcome") \
+	_(KEY_CONTACT,	"K",		TUI_ON_SLOT,	"key-contact", \
+	  "Set the patient's key contact") \
+	_(ACTION_DONE,	"d",		TUI_ON_SLOT,	"action-done", \
+	  "Mark the selected action done / open") \
+	/* summary */ \
+	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
+	  "Close the meeting") \
+	/* everywhere */ \
+	_(MOVE_DOWN,	"j <Down>",	TUI_ON_ALL,	"move-down", \
+	  "Move down") \
+	_(MOVE_UP,	"k <Up>",	TUI_ON_ALL,	"move-up", \
+	  "Move up") \
+	_(PAGE_DOWN,	"<PgDn>",	TUI_ON_ALL,	"page-down", \
+	  "Move a page down") \
+	_(PAGE_UP,	"<PgUp>",	TUI_ON_ALL,	"page-up", \
+	  "Move a page up") \
+	_(GO_AGENDA,	"1",		TUI_ON_ALL,	"agenda", \
+	  "Show the agenda") \
+	_(GO_REGISTER,	"2",		TUI_ON_ALL,	"register", \
+	  "Show the register") \
+	_(GO_SLOT,	"3",		TUI_ON_ALL,	"slot", \
+	  "Show the current slot") \
+	_(GO_SUMMARY,	"4",		TUI_ON_ALL,	"summary", \
+	  "Show the summary") \
+	_(HELP,		"?",		TUI_ON_ALL,	"help", \
+	  "Show the keys of this screen") \
+	_(REDRAW,	"<C-L>",	TUI_ON_ALL,	"redraw", \
+	  "Redraw the screen") \
+	_(QUIT,		"q",		TUI_ON_ALL,	"quit", \
+	  "Quit (everything is already saved)")
+
+enum tui_action {
+	TUI_ACT_NONE,
+#define TUI_ACTION_ENUM(id, keys, screens, name, help) TUI_ACT_##id,
+	TUI_ACTION_INFO(TUI_ACTION_ENUM)
+#undef TUI_ACTION_ENUM
+	TUI_ACT_COUNT
+};
+
+/* Parses the table; false (with a reason in errbuf) if a row is malformed. */
+bool tui_keys_init(char *errbuf, size_t errlen);
+
+/*
+ * The action of a key on a screen: is_code for a curses function key
+ * (wget_wch returned KEY_CODE_YES), else a character.  TUI_ACT_NONE if
+ * the key means nothing there.
+ */
+enum tui_action tui_keys_lookup(enum tui_screen_id screen, bool is_code,
+    wint_t key);
+
+const char *tui_action_name(enum tui_action act);
+const char *tui_action_help(enum tui_action act);
+/* The keys of an action for people: "j, Down". */
+const char *tui_action_keys(enum tui_action act);
+unsigned tui_action_screens(enum tui_action act);
+
+/* True for Enter in any of its forms (prompts and pickers use it too). */
+bool tui_key_is_enter(bool is_code, wint_t key);
+bool tui_key_is_backspace(bool is_code, wint_t key);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * screen_agenda.c - the agenda: every slot in agenda order with its
+ * patient, reason, planned length, state or time taken, and forecast end.
+ *
+ * The current slot is marked (">" as well as bold, so it shows without
+ * colour); a rule is drawn before the first slot forecast to end after the
+ * meeting's planned end, and every such slot says "late".  The selection
+ * is only where the chair is looking; Enter opens the selected slot.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "app.h"
+#include "draw.h"
+#include "screens.h"
+
+/* One line of the list: a slot, or the cut-off rule before slot_index. */
+struct tui_agenda_line {
+	long slot_index;	/* -1 for the cut-off rule */
+};
+
+static void
+tui_agenda_state(const struct tui_app *app, const struct mdt_slot *s,
+    char *out, size_t len)
+{
+	char t[16];
+
+	tui_fmt_mmss(tui_app_slot_elapsed(app, s), t, sizeof(t));
+	switch (s->state) {
+	case MDT_SLOT_PENDING:
+		snprintf(out, len, "waiting");
+		break;
+	case MDT_SLOT_RUNNING:
+		snprintf(out, len, "running %s", t);
+		break;
+	case MDT_SLOT_PAUSED:
+		snprintf(out, len, "paused %s", t);
+		break;
+	case MDT_SLOT_DONE:
+		snprintf(out, len, "done %s", t);
+		break;
+	}
+}
+
+static bool
+tui_agenda_late(const struct tui_app *app, size_t i)
+{
+	return app->ends != NULL && app->ends_cap > i &&
+	    app->ends[i] > app->planned_end;
+}
+
+static void
+tui_agenda_draw(struct tui_app *app, int top, int rows)
+{
+	const struct mdt_snapshot *snap = &app->snap;
+	const struct mdt_slot *cur = mdt_snapshot_current(snap);
+	struct tui_agenda_line lines[512];
+	size_t n_lines = 0, sel_line = 0, list_rows, done = 0;
+	long cut = -1;
+	int w_pat, w_reason, extra, x;
+	char plan[16], fin[16], head[256];
+	const int w_mark = 2, w_num = 2, w_nhs = 12, w_plan = 4, w_state = 12,
+	    w_ends = 10;
+
+	if (snap->n_slots > 0 && app->agenda_sel >= snap->n_slots)
+		app->agenda_sel = snap->n_slots - 1;
+	for (size_t i = 0; i < snap->n_slots; i++) {
+		if (snap->slots[i].state == MDT_SLOT_DONE)
+			done++;
+		if (cut < 0 && tui_agenda_late(app, i))
+			cut = (long)i;
+	}
+	tui_fmt_hhmm(app->planned_end, plan, sizeof(plan));
+	tui_fmt_hhmm(app->finish, fin, sizeof(fin));
+	snprintf(head, sizeof(head),
+	    "Agenda: %zu patients, %zu done   Planned end %s   Forecast "
+	    "finish ~%s%s", snap->n_slots, done, plan, fin,
+	    app->finish > app->planned_end ? " (over)" : "");
+	tui_put(top, 1, COLS - 2, head, A_BOLD, false);
+
+	/* Column widths: patient and reason share what is left. */
+	extra = COLS - (w_mark + w_num + 1 + 1 + w_nhs + 1 + 1 + w_plan + 1 +
+	    w_state + 1 + w_ends + 1);
+	w_pat = extra / 2 > 30 ? 30 : extra / 2;
+	w_reason = extra - w_pat;
+	x = w_mark;
+	tui_fill(top + 1, 0, COLS, tui_attr(TUI_STYLE_HEADER));
+	tui_put_right(top + 1, x, w_num, "#", tui_attr(TUI_STYLE_HEADER));
+	x += w_num + 1;
+	tui_put(top + 1, x, w_pat, "Patient", tui_attr(TUI_STYLE_HEADER),
+	    false);
+	x += w_pat + 1;
+	tui_put(top + 1, x, w_nhs, "NHS no.", tui_attr(TUI_STYLE_HEADER),
+	    false);
+	x += w_nhs + 1;
+	tui_put(top + 1, x, w_reason, "Reason", tui_attr(TUI_STYLE_HEADER),
+	    false);
+	x += w_reason + 1;
+	tui_put(top + 1, x, w_plan, "Plan", tui_attr(TUI_STYLE_HEADER),
+	    false);
+	x += w_plan + 1;
+	tui_put(top + 1, x, w_state, "State/time", tui_attr(TUI_STYLE_HEADER),
+	    false);
+	x += w_state + 1;
+	tui_put(top + 1, x, w_ends, "Ends", tui_attr(TUI_STYLE_HEADER),
+	    false);
+
+	for (size_t i = 0; i < snap->n_slots && n_lines + 2 <
+	    sizeof(lines) / sizeof(lines[0]); i++) {
+		if ((long)i == cut)
+			lines[n_lines++].slot_index = -1;
+		if (i == app->agenda_sel)
+			sel_line = n_lines;
+		lines[n_lines++].slot_index = (long)i;
+	}
+	if (snap->n_slots == 0) {
+		tui_put(top + 3, 4, COLS - 8,
+		    "No patients on the agenda of this meeting.", A_NORMAL,
+		    false);
+	}
+	list_rows = rows > 3 ? (size_t)(rows - 3) : 1;
+	tui_list_clamp(n_lines, list_rows, &sel_line, &app->agenda_top);
+
+	for (size_t r = 0; r < list_rows && app->agenda_top + r < n_lines;
+	    r++) {
+		const struct tui_agenda_line *ln = &lines[app->agenda_top + r];
+		int y = top + 2 + (int)r;
+		const struct mdt_slot *s;
+		char buf[64], nhs[13];
+		attr_t a = A_NORMAL;
+		bool late, selected;
+
+		if (ln->slot_index < 0) {
+			char label[128];
+
+			snprintf(label, sizeof(label), "planned end %s: "
+			    "slots below are forecast to overrun", plan);
+			tui_rule(y, 0, COLS, label, tui_attr(TUI_STYLE_RED));
+			continue;
+		}
+		s = &snap->slots[ln->slot_index];
+		late = tui_agenda_late(app, (size_t)ln->slot_index);
+		selected = (size_t)ln->slot_index == app->agenda_sel;
+		if (s->state == MDT_SLOT_DONE)
+			a = tui_attr(TUI_STYLE_DIM);
+		if (cur != NULL && s->id == cur->id)
+			a = tui_attr(TUI_STYLE_CURRENT);
+		if (selected)
+			a |= tui_attr(TUI_STYLE_SELECT);
+		tui_fill(y, 0, COLS, a);
+		if (cur != NULL && s->id == cur->id)
+			tui_put(y, 0, w_mark, tui_draw_utf8() ? "\u25b6" : ">",
+			    a, false);
+		x = w_mark;
+		snprintf(buf, sizeof(buf), "%d", s->position);
+		tui_put_right(y, x, w_num, buf, a);
+		x += w_num + 1;
+		tui_put(y, x, w_pat, s->patient_name, a, false);
+		x += w_pat + 1;
+		mdt_nhs_format(s->nhs_number, nhs);
+		tui_put(y, x, w_nhs, nhs, a, false);
+		x += w_nhs + 1;
+		tui_put(y, x, w_reason, s->reason, a, false);
+		x += w_reason + 1;
+		tui_fmt_mmss((int64_t)(s->times.planned_s +
+		    s->times.extended_s) * 1000, buf, sizeof(buf));
+		tui_put_right(y, x, w_plan, buf, a);
+		x += w_plan + 1;
+		tui_agenda_state(app, s, buf, sizeof(buf));
+		tui_put(y, x, w_state, buf, a, false);
+		x += w_state + 1;
+		if (app->ends != NULL && app->ends_cap > (size_t)ln->slot_index)
+			tui_fmt_hhmm(app->ends[ln->slot_index], fin,
+			    sizeof(fin));
+		else
+			snprintf(fin, sizeof(fin), "--:--");
+		if (late) {
+			snprintf(buf, sizeof(buf), "%s late", fin);
+			tui_put(y, x, w_ends, buf,
+			    selected ? a : tui_attr(TUI_STYLE_RED), false);
+		} else {
+			tui_put(y, x, w_ends, fin, a, false);
+		}
+	}
+	if (n_lines > list_rows) {
+		char more[64];
+
+		snprintf(more, sizeof(more), "%zu-%zu of %zu",
+		    app->agenda_top + 1,
+		    app->agenda_top + list_rows < n_lines ?
+		    app->agenda_top + list_rows : n_lines, n_lines);
+		tui_put_right(top, 0, COLS - 1, more, tui_attr(TUI_STYLE_DIM));
+	}
+	tui_app_draw_hints(app, top + rows - 1);
+}
+
+static void
+tui_agenda_enter(struct tui_app *app)
+{
+	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
+
+	/* Start where the meeting is: the current slot, else the first one
+	 * still to discuss. */
+	app->agenda_sel = 0;
+	if (cur != NULL) {
+		long i = tui_app_slot_index(app, cur->id);
+
+		app->agenda_sel = i >= 0 ? (size_t)i : 0;
+		return;
+	}
+	for (size_t i = 0; i < app->snap.n_slots; i++) {
+		if (app->snap.slots[i].state != MDT_SLOT_DONE) {
+			app->agenda_sel = i;
+			return;
+		}
+	}
+}
+
+static bool
+tui_agenda_key(struct tui_app *app, enum tui_action act)
+{
+	size_t n = app->snap.n_slots;
+
+	switch (act) {
+	case TUI_ACT_MOVE_DOWN:
+		if (app->agenda_sel + 1 < n)
+			app->agenda_sel++;
+		return true;
+	case TUI_ACT_MOVE_UP:
+		if (app->agenda_sel > 0)
+			app->agenda_sel--;
+		return true;
+	case TUI_ACT_PAGE_DOWN:
+		app->agenda_sel += 10;
+		if (n > 0 && app->agenda_sel >= n)
+			app->agenda_sel = n - 1;
+		return true;
+	case TUI_ACT_PAGE_UP:
+		app->agenda_sel = app->agenda_sel > 10 ?
+		    app->agenda_sel - 10 : 0;
+		return true;
+	case TUI_ACT_OPEN_SLOT: {
+		const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
+
+		if (n == 0)
+			return true;
+		if (app->agenda_sel >= n)
+			app->agenda_sel = n - 1;
+		app->view_slot_id = app->snap.slots[app->agenda_sel].id;
+		if (cur != NULL && cur->id == app->view_slot_id)
+			app->view_slot_id = 0;
+		tui_app_switch(app, TUI_SCREEN_SLOT);
+		return true;
+	}
+	default:
+		if (tui_app_chair(app, act)) {
+			/* Keep the selection on the meeting's place. */
+			if (app->screen == TUI_SCREEN_AGENDA)
+				tui_agenda_enter(app);
+			return true;
+		}
+		return false;
+	}
+}
+
+const struct tui_screen_ops tui_screen_agenda = {
+	.title = "Agenda",
+	.draw = tui_agenda_draw,
+	.key = tui_agenda_key,
+	.enter = tui_agenda_enter,
+	.leave = NULL,
+};

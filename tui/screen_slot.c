@@ -1,0 +1,721 @@
+/*
+ * screen_slot.c - one patient's slot: who the patient is, the big clock in
+ * the green / amber / red band (said in words too), consent, notes, the
+ * patient's actions and the outcome.
+ *
+ * It shows the current slot of the meeting (from the store), or a slot
+ * opened from the agenda.  Recording follows the meeting's rule: consent
+ * first (c), then notes (w), actions (a: text, owner, due date) and the
+ * outcome (o).  Each step that saves is one committed core call; the
+ * steps before it live only in the prompt being typed.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "app.h"
+#include "draw.h"
+#include "input.h"
+#include "screens.h"
+
+#define TUI_MAX_SLOT_ACTIONS 512
+
+/* The patient's actions in the snapshot, as indices into snap.actions. */
+static size_t
+tui_slot_actions(const struct tui_app *app, const struct mdt_slot *slot,
+    size_t *idx, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < app->snap.n_actions && n < max; i++)
+		if (app->snap.actions[i].patient_id == slot->patient_id)
+			idx[n++] = i;
+	return n;
+}
+
+static const char *
+tui_band_text(enum mdt_band band)
+{
+	switch (band) {
+	case MDT_BAND_GREEN:
+		return "on time";
+	case MDT_BAND_AMBER:
+		return "warning";
+	case MDT_BAND_RED:
+		return "OVER TIME";
+	}
+	return "";
+}
+
+static enum tui_style
+tui_band_style(enum mdt_band band)
+{
+	switch (band) {
+	case MDT_BAND_GREEN:
+		return TUI_STYLE_GREEN;
+	case MDT_BAND_AMBER:
+		return TUI_STYLE_AMBER;
+	case MDT_BAND_RED:
+		return TUI_STYLE_RED;
+	}
+	return TUI_STYLE_NORMAL;
+}
+
+static const char *
+tui_slot_state_text(enum mdt_slot_state st)
+{
+	switch (st) {
+	case MDT_SLOT_PENDING:
+		return "not started";
+	case MDT_SLOT_RUNNING:
+		return "running";
+	case MDT_SLOT_PAUSED:
+		return "paused";
+	case MDT_SLOT_DONE:
+		return "done";
+	}
+	return "";
+}
+
+/* Draws the clock block (big digits and the words beside them) in h rows;
+ * h == 1 gives the one-line form. */
+static void
+tui_slot_draw_clock(struct tui_app *app, const struct mdt_slot *s, int y,
+    int h)
+{
+	const struct mdt_meeting *m = &app->snap.meeting;
+	int64_t elapsed = tui_app_slot_elapsed(app, s);
+	enum mdt_band band = mdt_slot_band(elapsed, m->warn_s, m->over_s,
+	    s->times.extended_s);
+	attr_t ba = tui_attr(tui_band_style(band));
+	char clock[48], plan[24], ext[24], of[128], warn[24], over[24];
+	char limits[128];
+	int scale = h >= 10 ? 2 : 1;
+	int x = 2, cw;
+
+	if (s->state == MDT_SLOT_PENDING)
+		ba = tui_attr(TUI_STYLE_DIM);
+	/* Two-digit minutes read better on the big clock. */
+	snprintf(clock, sizeof(clock), "%02lld:%02lld",
+	    (long long)(elapsed / 60000), (long long)(elapsed / 1000 % 60));
+	tui_fmt_mmss((int64_t)s->times.planned_s * 1000, plan, sizeof(plan));
+	tui_fmt_mmss((int64_t)s->times.extended_s * 1000, ext, sizeof(ext));
+	if (s->times.extended_s > 0)
+		snprintf(of, sizeof(of), "%s of %s (+%s)", clock, plan, ext);
+	else
+		snprintf(of, sizeof(of), "%s of %s", clock, plan);
+	tui_fmt_mmss((int64_t)(m->warn_s + s->times.extended_s) * 1000, warn,
+	    sizeof(warn));
+	tui_fmt_mmss((int64_t)(m->over_s + s->times.extended_s) * 1000, over,
+	    sizeof(over));
+	snprintf(limits, sizeof(limits), "warning at %s, over at %s", warn,
+	    over);
+
+	if (h < 5) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "Clock %s  %s  %s", of,
+		    tui_band_text(band), tui_slot_state_text(s->state));
+		tui_put(y, 2, COLS - 4, line, ba, false);
+		return;
+	}
+	cw = tui_bigclock_width(clock, scale);
+	tui_bigclock(y + (h - tui_bigclock_height(scale)) / 2, x, clock, scale,
+	    ba);
+	x += cw + 4;
+	if (x >= COLS - 10)
+		return;
+	y += (h - 5) / 2;
+	tui_put(y, x, COLS - x - 1, of, A_BOLD, false);
+	tui_put(y + 1, x, COLS - x - 1, tui_band_text(band),
+	    s->state == MDT_SLOT_PENDING ? A_NORMAL : ba | A_BOLD, false);
+	tui_put(y + 2, x, COLS - x - 1, tui_slot_state_text(s->state),
+	    s->state == MDT_SLOT_PAUSED ? A_BOLD | A_BLINK : A_NORMAL, false);
+	tui_put(y + 4, x, COLS - x - 1, limits, tui_attr(TUI_STYLE_DIM),
+	    false);
+}
+
+static void
+tui_slot_draw_empty(struct tui_app *app, int top, int rows)
+{
+	const char *why = app->snap.meeting.state == MDT_MEETING_CLOSED ?
+	    "The meeting is closed." : "No slot is running.";
+
+	tui_put(top + 2, 4, COLS - 8, why, A_BOLD, false);
+	if (app->snap.meeting.state != MDT_MEETING_CLOSED)
+		tui_put(top + 4, 4, COLS - 8, "Press n to start the next slot, "
+		    "or 1 for the agenda.", A_NORMAL, false);
+	tui_app_draw_hints(app, top + rows - 1);
+}
+
+static void
+tui_slot_draw(struct tui_app *app, int top, int rows)
+{
+	const struct mdt_slot *s = tui_app_view_slot(app);
+	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
+	size_t idx[TUI_MAX_SLOT_ACTIONS], n_act, n_notes = 0, first_note;
+	char nhs[13], dob[32], today[11], buf[1024], when[16];
+	int y, clock_h, rest, notes_rows, act_rows, age;
+	int w_owner = 18, w_due = 10, w_status = 9, w_text;
+	attr_t h = tui_attr(TUI_STYLE_HEADER);
+
+	if (s == NULL) {
+		tui_slot_draw_empty(app, top, rows);
+		return;
+	}
+
+	/* Who the patient is. */
+	y = top;
+	mdt_nhs_format(s->nhs_number, nhs);
+	tui_fmt_date(s->date_of_birth, dob, sizeof(dob));
+	mdt_date_of(app->now, today);
+	age = tui_age_years(s->date_of_birth, today);
+	{
+		int x = 1;
+
+		x += tui_put(y, x, COLS / 2, s->patient_name, A_BOLD, false);
+		if (age >= 0)
+			snprintf(buf, sizeof(buf), "   NHS %s   Born %s (%d)",
+			    nhs, dob, age);
+		else
+			snprintf(buf, sizeof(buf), "   NHS %s   Born %s", nhs,
+			    dob);
+		tui_put(y, x, COLS - x - 1, buf, A_NORMAL, false);
+	}
+	snprintf(buf, sizeof(buf), "Practice: %s", tui_str(s->practice));
+	tui_put(y + 1, 1, COLS / 2 - 2, buf, A_NORMAL, false);
+	snprintf(buf, sizeof(buf), "Key contact: %s",
+	    s->key_contact_name != NULL ? s->key_contact_name :
+	    "none - press K");
+	tui_put(y + 1, COLS / 2, COLS - COLS / 2 - 1, buf,
+	    s->key_contact_name != NULL ? A_NORMAL : tui_attr(TUI_STYLE_AMBER),
+	    false);
+	snprintf(buf, sizeof(buf), "Reason: %s", tui_str(s->reason));
+	tui_put(y + 2, 1, COLS - 2, buf, A_NORMAL, false);
+	if (cur != NULL && cur->id == s->id)
+		snprintf(buf, sizeof(buf), "Slot %d of %zu", s->position,
+		    app->snap.n_slots);
+	else if (cur != NULL)
+		snprintf(buf, sizeof(buf), "Slot %d of %zu - not the current "
+		    "slot (3 shows slot %d)", s->position, app->snap.n_slots,
+		    cur->position);
+	else
+		snprintf(buf, sizeof(buf), "Slot %d of %zu - no slot is "
+		    "running", s->position, app->snap.n_slots);
+	tui_rule(y + 3, 0, COLS, buf, tui_attr(TUI_STYLE_HEADER));
+	y += 4;
+
+	/* The clock: five rows of block digits when there is room. */
+	clock_h = rows >= 20 ? 5 : 1;
+	if (rows >= 40 && COLS >= 120)
+		clock_h = 10;
+	tui_slot_draw_clock(app, s, y, clock_h);
+	y += clock_h + (clock_h > 1 ? 1 : 0);
+
+	/* Consent and outcome, said in full. */
+	if (s->consent == MDT_CONSENT_NONE) {
+		tui_put(y, 1, COLS - 2, "Consent: not recorded - press c",
+		    tui_attr(TUI_STYLE_AMBER), false);
+	} else {
+		if (s->consent_justification != NULL &&
+		    s->consent_justification[0] != '\0')
+			snprintf(buf, sizeof(buf), "Consent: %s - %s",
+			    mdt_consent_label(s->consent),
+			    s->consent_justification);
+		else
+			snprintf(buf, sizeof(buf), "Consent: %s",
+			    mdt_consent_label(s->consent));
+		tui_put(y, 1, COLS - 2, buf, A_NORMAL, false);
+	}
+	y++;
+	if (s->outcome == MDT_OUTCOME_NONE) {
+		tui_put(y, 1, COLS - 2, "Outcome: not recorded - press o",
+		    tui_attr(TUI_STYLE_DIM), false);
+	} else {
+		if (s->review_date[0] != '\0')
+			snprintf(buf, sizeof(buf), "Outcome: %s, review %s",
+			    mdt_outcome_label(s->outcome), s->review_date);
+		else
+			snprintf(buf, sizeof(buf), "Outcome: %s",
+			    mdt_outcome_label(s->outcome));
+		tui_put(y, 1, COLS - 2, buf, A_BOLD, false);
+	}
+	y++;
+
+	/* Notes and actions share what is left above the key hints. */
+	for (size_t i = 0; i < app->snap.n_notes; i++)
+		if (app->snap.notes[i].slot_id == s->id)
+			n_notes++;
+	n_act = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
+	rest = top + rows - 1 - y;
+	notes_rows = (int)(n_notes > 0 ? n_notes : 1);
+	if (notes_rows > rest / 3)
+		notes_rows = rest / 3 > 1 ? rest / 3 : 1;
+	act_rows = rest - notes_rows - 2;
+
+	snprintf(buf, sizeof(buf), "Notes (%zu)", n_notes);
+	tui_put(y, 1, COLS - 2, buf, h, false);
+	y++;
+	if (n_notes == 0) {
+		tui_put(y, 3, COLS - 4, "none yet - press w to write one",
+		    tui_attr(TUI_STYLE_DIM), false);
+	} else {
+		/* The latest notes are the ones to see. */
+		size_t seen = 0;
+
+		first_note = n_notes > (size_t)notes_rows ?
+		    n_notes - (size_t)notes_rows : 0;
+		for (size_t i = 0, r = 0; i < app->snap.n_notes; i++) {
+			const struct mdt_note *nt = &app->snap.notes[i];
+
+			if (nt->slot_id != s->id)
+				continue;
+			if (seen++ < first_note)
+				continue;
+			tui_fmt_hhmm(nt->created_at, when, sizeof(when));
+			snprintf(buf, sizeof(buf), "%s  %s", when,
+			    tui_str(nt->text));
+			tui_put(y + (int)r, 3, COLS - 4, buf, A_NORMAL, false);
+			r++;
+		}
+	}
+	y += notes_rows;
+
+	snprintf(buf, sizeof(buf), "Actions (%zu)", n_act);
+	tui_put(y, 1, 16, buf, h, false);
+	w_text = COLS - 3 - w_owner - 1 - w_due - 1 - w_status - 1;
+	tui_put(y, 3 + w_text + 1, w_owner, "Owner", h, false);
+	tui_put(y, 3 + w_text + 1 + w_owner + 1, w_due, "Due", h, false);
+	tui_put(y, 3 + w_text + 1 + w_owner + 1 + w_due + 1, w_status,
+	    "Status", h, false);
+	y++;
+	if (n_act == 0) {
+		tui_put(y, 3, COLS - 4, "none - press a to agree one",
+		    tui_attr(TUI_STYLE_DIM), false);
+	} else {
+		size_t top_act = 0;
+
+		if (act_rows < 1)
+			act_rows = 1;
+		tui_list_clamp(n_act, (size_t)act_rows, &app->slot_action_sel,
+		    &top_act);
+		for (int r = 0; r < act_rows && top_act + (size_t)r < n_act;
+		    r++) {
+			size_t k = top_act + (size_t)r;
+			const struct mdt_action *ac =
+			    &app->snap.actions[idx[k]];
+			bool sel = k == app->slot_action_sel;
+			attr_t a = sel ? tui_attr(TUI_STYLE_SELECT) : A_NORMAL;
+			char st[16];
+			int x = 3;
+
+			if (!sel && ac->status != MDT_ACTION_OPEN)
+				a = tui_attr(TUI_STYLE_DIM);
+			tui_fill(y + r, 1, COLS - 2, a);
+			if (sel)
+				tui_put(y + r, 1, 1, ">", a, false);
+			x += tui_put(y + r, x, w_text, ac->text, a, false);
+			tui_put(y + r, 3 + w_text + 1, w_owner, ac->owner_name,
+			    a, false);
+			tui_put(y + r, 3 + w_text + 1 + w_owner + 1, w_due,
+			    ac->due_date, a, false);
+			snprintf(st, sizeof(st), "%s%s",
+			    mdt_action_status_name(ac->status),
+			    ac->slot_id == s->id ? " new" : "");
+			tui_put(y + r, 3 + w_text + 1 + w_owner + 1 + w_due + 1,
+			    w_status, st, a, false);
+			(void)x;
+		}
+		if (n_act > (size_t)act_rows) {
+			snprintf(buf, sizeof(buf), "%zu-%zu of %zu", top_act + 1,
+			    top_act + (size_t)act_rows < n_act ?
+			    top_act + (size_t)act_rows : n_act, n_act);
+			tui_put(y - 1, 18, 16, buf, tui_attr(TUI_STYLE_DIM),
+			    false);
+		}
+	}
+	tui_app_draw_hints(app, top + rows - 1);
+}
+
+/* ---- recording ------------------------------------------------------ */
+
+enum {
+	TUI_PENDING_NONE,
+	TUI_PENDING_CONSENT,
+	TUI_PENDING_NOTE,
+	TUI_PENDING_ACTION,
+	TUI_PENDING_OUTCOME,
+	TUI_PENDING_KEY_CONTACT,
+};
+
+static bool
+tui_blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static void
+tui_slot_begin(struct tui_app *app, const struct mdt_slot *s, int kind)
+{
+	app->pending_slot_id = s->id;
+	app->pending_kind = kind;
+	app->pending_id = 0;
+	app->pending_text[0] = '\0';
+}
+
+static const struct mdt_slot *
+tui_slot_pending(const struct tui_app *app)
+{
+	return mdt_snapshot_slot(&app->snap, app->pending_slot_id);
+}
+
+/* The slot to act on, or NULL after saying why there is none. */
+static const struct mdt_slot *
+tui_slot_target(struct tui_app *app, bool need_consent)
+{
+	const struct mdt_slot *s = tui_app_view_slot(app);
+
+	if (s == NULL) {
+		tui_app_message(app, true,
+		    "No slot is running: press n to start the next slot");
+		return NULL;
+	}
+	if (need_consent && s->consent == MDT_CONSENT_NONE) {
+		tui_app_message(app, true, "Record consent first: press c");
+		return NULL;
+	}
+	return s;
+}
+
+static bool
+tui_consent_justified(struct tui_app *app, const char *text)
+{
+	enum mdt_consent_basis basis = (enum mdt_consent_basis)app->pending_id;
+
+	if (tui_blank(text)) {
+		tui_app_message(app, true, "A justification is needed for "
+		    "this consent basis (Esc cancels)");
+		return false;
+	}
+	if (!tui_app_check(app, mdt_consent_record(app->store,
+	    app->pending_slot_id, basis, text)))
+		return false;
+	tui_app_message(app, false, "Consent recorded: %s",
+	    mdt_consent_label(basis));
+	return true;
+}
+
+static void
+tui_consent_picked(struct tui_app *app, int64_t id)
+{
+	enum mdt_consent_basis basis = (enum mdt_consent_basis)id;
+
+	app->pending_id = id;
+	if (mdt_consent_needs_justification(basis)) {
+		tui_prompt_open(app, "Justification: ", tui_consent_justified);
+		return;
+	}
+	if (tui_app_check(app, mdt_consent_record(app->store,
+	    app->pending_slot_id, basis, NULL)))
+		tui_app_message(app, false, "Consent recorded: %s",
+		    mdt_consent_label(basis));
+}
+
+static bool
+tui_note_submit(struct tui_app *app, const char *text)
+{
+	int64_t id = 0;
+
+	if (tui_blank(text)) {
+		tui_app_message(app, false, "Empty note: nothing saved");
+		return true;
+	}
+	if (!tui_app_check(app, mdt_note_add(app->store, app->pending_slot_id,
+	    text, &id)))
+		return false;
+	tui_app_message(app, false, "Note saved");
+	return true;
+}
+
+/* Puts the selection on the action with this id, if the slot shows it. */
+static void
+tui_slot_select_action(struct tui_app *app, int64_t action_id)
+{
+	const struct mdt_slot *s = tui_app_view_slot(app);
+	size_t idx[TUI_MAX_SLOT_ACTIONS], n;
+
+	if (s == NULL)
+		return;
+	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
+	for (size_t k = 0; k < n; k++) {
+		if (app->snap.actions[idx[k]].id == action_id) {
+			app->slot_action_sel = k;
+			return;
+		}
+	}
+}
+
+static bool
+tui_action_due_submit(struct tui_app *app, const char *text)
+{
+	char due[11];
+	int64_t id = 0;
+	enum mdt_status st;
+	const char *owner = "";
+
+	st = mdt_date_parse(tui_blank(text) ? "+14" : text,
+	    mdt_store_now(app->store), due);
+	if (st != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_strerror(st));
+		return false;
+	}
+	if (!tui_app_check(app, mdt_action_add(app->store,
+	    app->pending_slot_id, app->pending_text, app->pending_id, due,
+	    &id)))
+		return false;
+	for (size_t i = 0; i < app->snap.n_people; i++)
+		if (app->snap.people[i].id == app->pending_id)
+			owner = tui_str(app->snap.people[i].name);
+	tui_slot_select_action(app, id);
+	tui_app_message(app, false, "Action saved: %s, due %s", owner, due);
+	return true;
+}
+
+static void
+tui_action_owner_picked(struct tui_app *app, int64_t person_id)
+{
+	app->pending_id = person_id;
+	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = +14): ",
+	    tui_action_due_submit);
+}
+
+static bool
+tui_action_text_submit(struct tui_app *app, const char *text)
+{
+	size_t n = 0;
+
+	if (tui_blank(text)) {
+		tui_app_message(app, false, "Empty action: nothing saved");
+		return true;
+	}
+	for (size_t i = 0; i < app->snap.n_attendees; i++)
+		if (app->snap.attendees[i].status == MDT_ATTEND_PRESENT)
+			n++;
+	if (n == 0) {
+		tui_app_message(app, true, "Nobody is marked present to own "
+		    "it: take the register first (Esc, then 2)");
+		return false;
+	}
+	snprintf(app->pending_text, sizeof(app->pending_text), "%s", text);
+	tui_picker_open(app, "Owner (present)", tui_action_owner_picked);
+	for (size_t i = 0; i < app->snap.n_attendees; i++) {
+		const struct mdt_attendee *a = &app->snap.attendees[i];
+		char label[512];
+
+		if (a->status != MDT_ATTEND_PRESENT)
+			continue;
+		if (a->person.role != NULL && a->person.role[0] != '\0')
+			snprintf(label, sizeof(label), "%s (%s)",
+			    tui_str(a->person.name), a->person.role);
+		else
+			snprintf(label, sizeof(label), "%s",
+			    tui_str(a->person.name));
+		tui_picker_add(app, a->person.id, label);
+	}
+	return true;
+}
+
+static bool
+tui_outcome_review_submit(struct tui_app *app, const char *text)
+{
+	char review[11];
+	enum mdt_status st;
+
+	st = mdt_date_parse(tui_blank(text) ? "+28" : text,
+	    mdt_store_now(app->store), review);
+	if (st != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_strerror(st));
+		return false;
+	}
+	if (!tui_app_check(app, mdt_outcome_record(app->store,
+	    app->pending_slot_id, MDT_OUTCOME_STAY, review)))
+		return false;
+	tui_app_message(app, false, "Outcome recorded: %s, review %s",
+	    mdt_outcome_label(MDT_OUTCOME_STAY), review);
+	return true;
+}
+
+static void
+tui_outcome_picked(struct tui_app *app, int64_t id)
+{
+	enum mdt_outcome_kind kind = (enum mdt_outcome_kind)id;
+
+	if (kind == MDT_OUTCOME_STAY) {
+		tui_prompt_open(app,
+		    "Review date (YYYY-MM-DD or +days, Enter = +28): ",
+		    tui_outcome_review_submit);
+		return;
+	}
+	if (!tui_app_check(app, mdt_outcome_record(app->store,
+	    app->pending_slot_id, kind, NULL)))
+		return;
+	if (kind == MDT_OUTCOME_DIED)
+		tui_app_message(app, false, "Outcome recorded: %s (an action "
+		    "to contact the relatives was added)",
+		    mdt_outcome_label(kind));
+	else
+		tui_app_message(app, false, "Outcome recorded: %s",
+		    mdt_outcome_label(kind));
+}
+
+static void
+tui_key_contact_picked(struct tui_app *app, int64_t person_id)
+{
+	const struct mdt_slot *s = tui_slot_pending(app);
+
+	if (s == NULL)
+		return;
+	if (tui_app_check(app, mdt_key_contact_set(app->store, s->patient_id,
+	    person_id))) {
+		s = tui_slot_pending(app);
+		tui_app_message(app, false, "Key contact: %s",
+		    s != NULL ? tui_str(s->key_contact_name) : "");
+	}
+}
+
+static void
+tui_action_toggle(struct tui_app *app)
+{
+	const struct mdt_slot *s = tui_slot_target(app, false);
+	size_t idx[TUI_MAX_SLOT_ACTIONS], n;
+	const struct mdt_action *ac;
+	enum mdt_action_status next;
+	int64_t id;
+
+	if (s == NULL)
+		return;
+	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
+	if (n == 0) {
+		tui_app_message(app, true, "No action to mark: press a to "
+		    "agree one");
+		return;
+	}
+	if (app->slot_action_sel >= n)
+		app->slot_action_sel = n - 1;
+	ac = &app->snap.actions[idx[app->slot_action_sel]];
+	id = ac->id;
+	next = ac->status == MDT_ACTION_DONE ? MDT_ACTION_OPEN : MDT_ACTION_DONE;
+	if (!tui_app_check(app, mdt_action_set_status(app->store, id, next)))
+		return;
+	tui_slot_select_action(app, id);
+	tui_app_message(app, false, "Action marked %s",
+	    mdt_action_status_name(next));
+}
+
+static bool
+tui_slot_key(struct tui_app *app, enum tui_action act)
+{
+	const struct mdt_slot *s;
+
+	switch (act) {
+	case TUI_ACT_MOVE_DOWN:
+		app->slot_action_sel++;	/* clamped when drawn */
+		return true;
+	case TUI_ACT_MOVE_UP:
+		if (app->slot_action_sel > 0)
+			app->slot_action_sel--;
+		return true;
+	case TUI_ACT_PAGE_DOWN:
+		app->slot_action_sel += 5;
+		return true;
+	case TUI_ACT_PAGE_UP:
+		app->slot_action_sel = app->slot_action_sel > 5 ?
+		    app->slot_action_sel - 5 : 0;
+		return true;
+	case TUI_ACT_CONSENT:
+		if ((s = tui_slot_target(app, false)) == NULL)
+			return true;
+		tui_slot_begin(app, s, TUI_PENDING_CONSENT);
+		tui_picker_open(app, "Consent to be discussed",
+		    tui_consent_picked);
+		tui_picker_add(app, MDT_CONSENT_GIVEN, "Given");
+		tui_picker_add(app, MDT_CONSENT_BEST_INTERESTS,
+		    "Not given - best interests");
+		tui_picker_add(app, MDT_CONSENT_RISK_TO_OTHERS,
+		    "Not given - risk to others");
+		return true;
+	case TUI_ACT_NOTE:
+		if ((s = tui_slot_target(app, true)) == NULL)
+			return true;
+		tui_slot_begin(app, s, TUI_PENDING_NOTE);
+		tui_prompt_open(app, "Note: ", tui_note_submit);
+		return true;
+	case TUI_ACT_ACTION_NEW:
+		if ((s = tui_slot_target(app, true)) == NULL)
+			return true;
+		tui_slot_begin(app, s, TUI_PENDING_ACTION);
+		tui_prompt_open(app, "Action: ", tui_action_text_submit);
+		return true;
+	case TUI_ACT_OUTCOME:
+		if ((s = tui_slot_target(app, true)) == NULL)
+			return true;
+		tui_slot_begin(app, s, TUI_PENDING_OUTCOME);
+		tui_picker_open(app, "Outcome", tui_outcome_picked);
+		tui_picker_add(app, MDT_OUTCOME_STAY, "Stay on caseload");
+		tui_picker_add(app, MDT_OUTCOME_STEP_DOWN,
+		    "Step down to rising risk");
+		tui_picker_add(app, MDT_OUTCOME_CLOSE, "Close");
+		tui_picker_add(app, MDT_OUTCOME_DIED, "Died");
+		return true;
+	case TUI_ACT_KEY_CONTACT:
+		if ((s = tui_slot_target(app, false)) == NULL)
+			return true;
+		if (app->snap.n_people == 0) {
+			tui_app_message(app, true, "Nobody is known to "
+			    "choose from");
+			return true;
+		}
+		tui_slot_begin(app, s, TUI_PENDING_KEY_CONTACT);
+		tui_picker_open(app, "Key contact", tui_key_contact_picked);
+		for (size_t i = 0; i < app->snap.n_people; i++) {
+			const struct mdt_person *p = &app->snap.people[i];
+			char label[512];
+
+			snprintf(label, sizeof(label), "%s%s%s%s",
+			    tui_str(p->name),
+			    p->role != NULL && p->role[0] ? " (" : "",
+			    p->role != NULL && p->role[0] ? p->role : "",
+			    p->role != NULL && p->role[0] ? ")" : "");
+			if (p->id == s->key_contact_id)
+				app->input.sel = i;
+			tui_picker_add(app, p->id, label);
+		}
+		return true;
+	case TUI_ACT_ACTION_DONE:
+		tui_action_toggle(app);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+tui_slot_enter(struct tui_app *app)
+{
+	app->slot_action_sel = 0;
+}
+
+const struct tui_screen_ops tui_screen_slot = {
+	.title = "Slot",
+	.draw = tui_slot_draw,
+	.key = tui_slot_key,
+	.enter = tui_slot_enter,
+	.leave = NULL,
+};
