@@ -1,0 +1,458 @@
+/*
+ * test_store.c - opening the store: the schema and its identity, the file
+ * mode and pragmas of a new database, reopening, and refusing (without
+ * changing a byte) files that are newer, foreign, not databases or
+ * read-only; the outbox count and noticing other windows' commits.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "store_internal.h"
+
+static int
+setup_dir(void **state)
+{
+	struct fx *f = fx_new();
+
+	fx_tempdir(f);
+	*state = f;
+	return 0;
+}
+
+/* Makes a database at path with the raw SQLite API. */
+static void
+raw_db(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Opening path must fail with want, leave the file byte for byte as it
+ * was and leave no side files behind; the message names the path. */
+static void
+expect_refused(struct fx *f, enum mdt_status want, const char *words)
+{
+	unsigned char *before, *after;
+	size_t n_before, n_after;
+	struct mdt_store *s = NULL;
+	char err[512], side[160];
+
+	before = fx_slurp(f->path, &n_before);
+	assert_int_equal(mdt_store_open(f->path, &f->clock, MDT_OPEN_CREATE,
+	    &s, err, sizeof(err)), want);
+	assert_null(s);
+	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, words));
+	assert_null(strchr(err, '\n'));
+	after = fx_slurp(f->path, &n_after);
+	assert_int_equal(n_before, n_after);
+	assert_memory_equal(before, after, n_before);
+	snprintf(side, sizeof(side), "%s-wal", f->path);
+	assert_int_equal(access(side, F_OK), -1);
+	snprintf(side, sizeof(side), "%s-journal", f->path);
+	assert_int_equal(access(side, F_OK), -1);
+	free(before);
+	free(after);
+}
+
+static void
+test_new_memory_schema(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
+	    MDT_SCHEMA_VERSION);
+	assert_int_equal(fx_int(f->s, "PRAGMA application_id"),
+	    MDT_APPLICATION_ID);
+	assert_int_equal(fx_int(f->s, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM sqlite_master"
+	    " WHERE type = 'table' AND name IN ('venues', 'people',"
+	    " 'meetings', 'attendance', 'patients', 'slots', 'consent',"
+	    " 'notes', 'actions', 'outcomes', 'audit', 'outbox')"), 12);
+}
+
+static void
+test_schema_constraints(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = mdt_store_db(f->s);
+
+	/* one key contact per patient is one column, by construction */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " pragma_table_info('patients') WHERE name = 'key_contact_id'"), 1);
+	/* an NHS number is ten characters */
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO patients"
+	    " (uuid, nhs_number, name) VALUES ('u1', '123', 'A')", NULL, NULL,
+	    NULL), SQLITE_OK);
+	/* a slot needs a real meeting (foreign keys are on) */
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO slots"
+	    " (uuid, meeting_id, patient_id, position) VALUES ('u2', 99, 99, 1)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	/* best interests without a justification is refused by the schema */
+	fx_exec(f->s, "INSERT INTO people (uuid, name) VALUES ('p', 'P');"
+	    "INSERT INTO patients (uuid, nhs_number, name)"
+	    " VALUES ('pt', '9434765919', 'Pat');"
+	    "INSERT INTO meetings (uuid, title, scheduled_start,"
+	    " planned_minutes) VALUES ('m', 'M', 0, 60);"
+	    "INSERT INTO slots (uuid, meeting_id, patient_id, position)"
+	    " VALUES ('s', 1, 1, 1);");
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO consent"
+	    " (uuid, slot_id, basis, justification, recorded_at)"
+	    " VALUES ('c', 1, 'best_interests', '  ', 0)", NULL, NULL, NULL),
+	    SQLITE_OK);
+	/* stay needs a review date */
+	assert_int_not_equal(sqlite3_exec(db, "INSERT INTO outcomes"
+	    " (uuid, slot_id, kind, recorded_at) VALUES ('o', 1, 'stay', 0)",
+	    NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void
+test_new_file_mode_and_pragmas(void **state)
+{
+	struct fx *f = *state;
+	struct stat sb;
+	char err[256], mode[16];
+	mode_t old = umask(022);
+
+	assert_int_equal(mdt_store_open(f->path, &f->clock, MDT_OPEN_CREATE,
+	    &f->s, err, sizeof(err)), MDT_OK);
+	umask(old);
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_string_equal(fx_text(f->s, mode, sizeof(mode),
+	    "PRAGMA journal_mode"), "wal");
+	assert_int_equal(fx_int(f->s, "PRAGMA synchronous"), 2);
+	assert_int_equal(fx_int(f->s, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"), 1);
+	assert_int_equal(fx_int(f->s, "PRAGMA application_id"),
+	    MDT_APPLICATION_ID);
+}
+
+static void
+test_missing_file_or_folder(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_store *s = NULL;
+	char err[512], path[160];
+
+	/* no file and no MDT_OPEN_CREATE: refused, nothing made */
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &s, err,
+	    sizeof(err)), MDT_EOPEN);
+	assert_null(s);
+	assert_non_null(strstr(err, f->path));
+	assert_int_equal(access(f->path, F_OK), -1);
+
+	/* a folder that does not exist */
+	snprintf(path, sizeof(path), "%s/no/such/x.db", f->dir);
+	assert_int_equal(mdt_store_open(path, &f->clock, MDT_OPEN_CREATE, &s,
+	    err, sizeof(err)), MDT_EOPEN);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, strerror(ENOENT)));
+
+	/* a folder given as the database */
+	assert_int_equal(mdt_store_open(f->dir, &f->clock, MDT_OPEN_CREATE, &s,
+	    err, sizeof(err)), MDT_EOPEN);
+	assert_non_null(strstr(err, f->dir));
+}
+
+static void
+test_reopen_keeps_data(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	int64_t id2;
+
+	assert_int_equal(mdt_store_open(f->path, &f->clock, MDT_OPEN_CREATE,
+	    &f->s, err, sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_demo_create(f->s, &f->meeting), MDT_OK);
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	fx_close(f);
+
+	/* without MDT_OPEN_CREATE, the existing file opens */
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
+	    sizeof(err)), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"), 12);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM people"), 10);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM meetings"
+	    " WHERE state = 'open'"), 1);
+	assert_int_equal(mdt_meeting_find(f->s, NULL, &id2), MDT_OK);
+	assert_int_equal(id2, f->meeting);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"), 1);
+}
+
+static void
+test_empty_file_is_set_up(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	int fd;
+
+	/* an empty file (as made by the O_EXCL create) becomes a store */
+	fd = open(f->path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
+	    sizeof(err)), MDT_OK);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"), 1);
+}
+
+static void
+test_newer_refused_unchanged(void **state)
+{
+	struct fx *f = *state;
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
+	    " PRAGMA user_version = 2; CREATE TABLE future (x);",
+	    MDT_APPLICATION_ID);
+	raw_db(f->path, sql);
+	expect_refused(f, MDT_ENEWER, "newer mdtchair (schema 2; this one"
+	    " reads up to 1)");
+}
+
+static void
+test_newer_wal_refused_unchanged(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+
+	/* a real mdtchair file in WAL mode, then bumped by a later one */
+	assert_int_equal(mdt_store_open(f->path, &f->clock, MDT_OPEN_CREATE,
+	    &f->s, err, sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_demo_create(f->s, &f->meeting), MDT_OK);
+	fx_close(f);
+	raw_db(f->path, "PRAGMA user_version = 42");
+	expect_refused(f, MDT_ENEWER, "schema 42");
+}
+
+static void
+test_foreign_refused_unchanged(void **state)
+{
+	struct fx *f = *state;
+
+	raw_db(f->path, "PRAGMA application_id = 1234;"
+	    " CREATE TABLE t (x); INSERT INTO t VALUES (1);");
+	expect_refused(f, MDT_ENOTMDT, "not an mdtchair database");
+}
+
+static void
+test_other_sqlite_refused_unchanged(void **state)
+{
+	struct fx *f = *state;
+
+	/* application_id 0 but someone else's tables */
+	raw_db(f->path, "CREATE TABLE t (x); INSERT INTO t VALUES (1);");
+	expect_refused(f, MDT_ENOTMDT, "not an mdtchair database");
+}
+
+static void
+test_not_sqlite_refused_unchanged(void **state)
+{
+	struct fx *f = *state;
+	FILE *fp = fopen(f->path, "w");
+	int i;
+
+	assert_non_null(fp);
+	for (i = 0; i < 200; i++)
+		fprintf(fp, "surname,forename,nhs\nSmith,Ann,%d\n", i);
+	fclose(fp);
+	expect_refused(f, MDT_ENOTMDT, "not an mdtchair database");
+}
+
+/* Opening as the user "nobody" (root writes to any file). */
+static enum mdt_status
+open_as_nobody(struct fx *f)
+{
+	struct passwd *pw = getpwnam("nobody");
+	struct mdt_store *s = NULL;
+	char err[512];
+	int status;
+	pid_t pid;
+
+	if (pw == NULL)
+		return MDT_EINVAL;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		enum mdt_status st;
+
+		if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+			_exit(100);
+		st = mdt_store_open(f->path, &f->clock, MDT_OPEN_CREATE, &s,
+		    err, sizeof(err));
+		if (st == MDT_EREADONLY && (strstr(err, "read-only") == NULL ||
+		    strstr(err, f->path) == NULL))
+			_exit(101);
+		mdt_store_free(s);
+		_exit((int)st);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return (enum mdt_status)WEXITSTATUS(status);
+}
+
+static void
+test_readonly_refused_unchanged(void **state)
+{
+	struct fx *f = *state;
+	unsigned char *before, *after;
+	size_t n_before, n_after;
+	struct mdt_store *s = NULL;
+	char err[512];
+
+	assert_int_equal(mdt_store_open(f->path, &f->clock, MDT_OPEN_CREATE,
+	    &f->s, err, sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_demo_create(f->s, &f->meeting), MDT_OK);
+	fx_close(f);
+	before = fx_slurp(f->path, &n_before);
+	assert_int_equal(chmod(f->path, 0444), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(f->dir, 0755), 0);
+		assert_int_equal(open_as_nobody(f), MDT_EREADONLY);
+	} else {
+		assert_int_equal(chmod(f->dir, 0555), 0);
+		assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &s, err,
+		    sizeof(err)), MDT_EREADONLY);
+		assert_null(s);
+		assert_non_null(strstr(err, "read-only"));
+		assert_non_null(strstr(err, f->path));
+	}
+	assert_int_equal(chmod(f->dir, 0700), 0);
+	after = fx_slurp(f->path, &n_after);
+	assert_int_equal(n_before, n_after);
+	assert_memory_equal(before, after, n_before);
+	free(before);
+	free(after);
+}
+
+static void
+test_outbox_pending(void **state)
+{
+	struct fx *f = *state;
+	int64_t n = -1;
+
+	/* the demo is fictional: nothing of it goes to the central record */
+	assert_int_equal(mdt_outbox_pending(f->s, &n), MDT_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
+	assert_int_equal(mdt_outbox_pending(f->s, &n), MDT_OK);
+	assert_int_equal(n, 2);
+	fx_exec(f->s, "UPDATE outbox SET state = 'sent'"
+	    " WHERE id = (SELECT min(id) FROM outbox)");
+	assert_int_equal(mdt_outbox_pending(f->s, &n), MDT_OK);
+	assert_int_equal(n, 1);
+	/* a rejection is kept and still counts */
+	fx_exec(f->s, "UPDATE outbox SET state = 'failed' WHERE state = 'pending'");
+	assert_int_equal(mdt_outbox_pending(f->s, &n), MDT_OK);
+	assert_int_equal(n, 1);
+}
+
+static void
+test_other_window_noticed(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_store *other = NULL;
+	char err[256];
+	bool changed = true;
+
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &other, err,
+	    sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_store_changed(other, &changed), MDT_OK);
+	assert_false(changed);
+	/* the store's own commit does not count */
+	assert_int_equal(mdt_meeting_open(other, f->meeting), MDT_OK);
+	assert_int_equal(mdt_store_changed(other, &changed), MDT_OK);
+	assert_false(changed);
+	/* another window's does, once */
+	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
+	assert_int_equal(mdt_store_changed(other, &changed), MDT_OK);
+	assert_true(changed);
+	assert_int_equal(mdt_store_changed(other, &changed), MDT_OK);
+	assert_false(changed);
+	assert_null(sqlite3_next_stmt(mdt_store_db(other), NULL));
+	mdt_store_free(other);
+}
+
+static void
+test_error_mapping(void **state)
+{
+	(void)state;
+	assert_int_equal(mdt_db_status(SQLITE_OK), MDT_OK);
+	assert_int_equal(mdt_db_status(SQLITE_FULL), MDT_EFULL);
+	assert_int_equal(mdt_db_status(SQLITE_READONLY), MDT_EREADONLY);
+	assert_int_equal(mdt_db_status(SQLITE_READONLY_DBMOVED),
+	    MDT_EREADONLY);
+	assert_int_equal(mdt_db_status(SQLITE_BUSY), MDT_EBUSY);
+	assert_int_equal(mdt_db_status(SQLITE_LOCKED), MDT_EBUSY);
+	assert_int_equal(mdt_db_status(SQLITE_NOTADB), MDT_ENOTMDT);
+	assert_int_equal(mdt_db_status(SQLITE_IOERR), MDT_EDB);
+	assert_int_equal(mdt_db_status(SQLITE_CONSTRAINT), MDT_EDB);
+}
+
+static void
+test_actor_and_error_line(void **state)
+{
+	struct fx *f = *state;
+	char actor[64];
+
+	mdt_store_set_actor(f->s, "chair-laptop");
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	assert_string_equal(fx_text(f->s, actor, sizeof(actor),
+	    "SELECT actor FROM audit ORDER BY id DESC LIMIT 1"), "chair-laptop");
+	assert_int_equal(mdt_note_add(f->s, 424242, "x", NULL),
+	    MDT_ENOTFOUND);
+	assert_non_null(strstr(mdt_store_error(f->s), "not found"));
+	assert_null(strchr(mdt_store_error(f->s), '\n'));
+	assert_int_equal(mdt_store_now(f->s), FX_T0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_new_memory_schema,
+		    fx_setup_memory, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_schema_constraints,
+		    fx_setup_memory, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_new_file_mode_and_pragmas,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file_or_folder,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_keeps_data,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_file_is_set_up,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_newer_refused_unchanged,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_newer_wal_refused_unchanged,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_refused_unchanged,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_other_sqlite_refused_unchanged, setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_not_sqlite_refused_unchanged,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_refused_unchanged,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_pending,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_other_window_noticed,
+		    fx_setup_file_demo, fx_teardown),
+		cmocka_unit_test(test_error_mapping),
+		cmocka_unit_test_setup_teardown(test_actor_and_error_line,
+		    fx_setup_demo, fx_teardown),
+	};
+
+	fx_utc();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
