@@ -44,6 +44,7 @@ struct tui_loop {
 	uv_loop_t loop;
 	uv_poll_t input;
 	uv_timer_t tick;
+	uv_timer_t watch;		/* other windows' commits */
 	uv_signal_t sig_winch;
 	uv_signal_t sig_term;
 	uv_signal_t sig_int;
@@ -156,6 +157,15 @@ tui_atexit(void)
 	}
 }
 
+/* core/ calls this before it prints its reason and aborts (out of
+ * memory): the reason must land on a normal terminal. */
+static void
+tui_fatal_hook(const char *msg)
+{
+	(void)msg;
+	tui_atexit();
+}
+
 static bool
 tui_term_start(struct tui_loop *L, char *err, size_t errlen)
 {
@@ -203,6 +213,7 @@ tui_term_start(struct tui_loop *L, char *err, size_t errlen)
 	tui_term_active = 1;
 	/* After newterm: curses installs its own handlers there. */
 	tui_install_crash_handlers();
+	mdt_set_fatal_hook(tui_fatal_hook);
 	if (!atexit_done) {
 		atexit(tui_atexit);
 		atexit_done = true;
@@ -232,6 +243,7 @@ tui_term_stop(struct tui_loop *L)
 	curs_set(1);
 	endwin();
 	tui_term_active = 0;
+	mdt_set_fatal_hook(NULL);
 	tui_remove_crash_handlers();
 	tui_restore_fd_flags();
 	delscreen(L->screen);
@@ -555,24 +567,27 @@ tui_app_draw_hints(const struct tui_app *app, int y)
 {
 	unsigned here = 1u << app->screen;
 	char buf[512];
-	size_t used = 0;
+	size_t used;
 
-	buf[0] = '\0';
-	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
-		unsigned on = tui_action_screens((enum tui_action)a);
-		int n;
+	/* "? help" first so that it shows however narrow the screen; then
+	 * the keys of this screen only, then those it shares. */
+	used = (size_t)snprintf(buf, sizeof(buf), "? help");
+	for (int pass = 0; pass < 2; pass++) {
+		for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
+			unsigned on = tui_action_screens((enum tui_action)a);
+			int n;
 
-		if (!(on & here) || on == TUI_ON_ALL)
-			continue;
-		n = snprintf(buf + used, sizeof(buf) - used, "%s%s %s",
-		    used > 0 ? "  " : "", tui_action_keys((enum tui_action)a),
-		    tui_action_name((enum tui_action)a));
-		if (n < 0 || (size_t)n >= sizeof(buf) - used)
-			break;
-		used += (size_t)n;
+			if (!(on & here) || on == TUI_ON_ALL ||
+			    (pass == 0) != (on == here))
+				continue;
+			n = snprintf(buf + used, sizeof(buf) - used, "  %s %s",
+			    tui_action_keys((enum tui_action)a),
+			    tui_action_name((enum tui_action)a));
+			if (n < 0 || (size_t)n >= sizeof(buf) - used)
+				break;
+			used += (size_t)n;
+		}
 	}
-	snprintf(buf + used, sizeof(buf) - used, "%s? help  q quit",
-	    used > 0 ? "  " : "");
 	tui_put(y, 0, COLS, buf, tui_attr(TUI_STYLE_DIM), true);
 }
 
@@ -596,50 +611,64 @@ tui_draw_message(struct tui_app *app)
 }
 
 /* The help overlay: the bindings of this screen, then the global ones,
- * straight from the key table. */
+ * straight from the key table.  The two lists sit side by side when each
+ * fits in a column, else they flow down and across. */
 static void
 tui_draw_help(struct tui_app *app)
 {
 	unsigned here = 1u << app->screen;
-	enum tui_action rows[TUI_ACT_COUNT * 2];
-	bool is_head[TUI_ACT_COUNT * 2];
-	int n = 0, top = 1, h = LINES - 3, cols, per_col, col_w, keys_w = 10;
+	enum tui_action rows[TUI_ACT_COUNT + 2];
+	int n = 0, n_local, top = 1, h = LINES - 3, per_col, cols, col_w;
+	int keys_w = 8;
 
-	rows[n] = TUI_ACT_NONE;
-	is_head[n++] = true;
+	/* TUI_ACT_NONE and TUI_ACT_COUNT stand for the two headings. */
+	rows[n++] = TUI_ACT_NONE;
 	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
 		unsigned on = tui_action_screens((enum tui_action)a);
 
-		if ((on & here) && on != TUI_ON_ALL) {
-			rows[n] = (enum tui_action)a;
-			is_head[n++] = false;
-		}
+		if ((on & here) && on != TUI_ON_ALL)
+			rows[n++] = (enum tui_action)a;
 	}
-	rows[n] = TUI_ACT_COUNT;
-	is_head[n++] = true;
-	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
-		if (tui_action_screens((enum tui_action)a) == TUI_ON_ALL) {
-			rows[n] = (enum tui_action)a;
-			is_head[n++] = false;
-		}
-	}
-	for (int i = 0; i < n; i++)
-		if (!is_head[i] && tui_text_width(tui_action_keys(rows[i])) + 2 >
-		    keys_w)
-			keys_w = tui_text_width(tui_action_keys(rows[i])) + 2;
+	n_local = n;
+	rows[n++] = TUI_ACT_COUNT;
+	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++)
+		if (tui_action_screens((enum tui_action)a) == TUI_ON_ALL)
+			rows[n++] = (enum tui_action)a;
+	for (int i = 0; i < n; i++) {
+		int w;
 
-	per_col = h - 3;
-	cols = (n + per_col - 1) / per_col;
+		if (rows[i] == TUI_ACT_NONE || rows[i] == TUI_ACT_COUNT)
+			continue;
+		w = tui_text_width(tui_action_keys(rows[i])) + 2;
+		if (w > keys_w)
+			keys_w = w;
+	}
+	per_col = h - 2;
+	if (n_local <= per_col && n - n_local <= per_col) {
+		/* This screen's keys left, the global ones right. */
+		cols = 2;
+	} else {
+		cols = (n + per_col - 1) / per_col;
+	}
 	if (cols < 1)
 		cols = 1;
 	col_w = (COLS - 4) / cols;
 	tui_box(top, 0, h, COLS, "Keys - press any key to close",
 	    tui_attr(TUI_STYLE_BOX));
 	for (int i = 0; i < n; i++) {
-		int c = i / per_col, r = i % per_col;
-		int y = top + 1 + r, x = 2 + c * col_w;
+		int c, r, y, x;
 
-		if (is_head[i]) {
+		if (cols == 2 && n_local <= per_col &&
+		    n - n_local <= per_col) {
+			c = i < n_local ? 0 : 1;
+			r = i < n_local ? i : i - n_local;
+		} else {
+			c = i / per_col;
+			r = i % per_col;
+		}
+		y = top + 1 + r;
+		x = 2 + c * col_w;
+		if (rows[i] == TUI_ACT_NONE || rows[i] == TUI_ACT_COUNT) {
 			char head[64];
 
 			if (rows[i] == TUI_ACT_NONE)
@@ -867,10 +896,22 @@ tui_on_tick(uv_timer_t *t)
 {
 	struct tui_loop *L = t->data;
 
-	/* Also picks up changes made from another window. */
-	tui_app_reload(&L->app);
 	tui_draw(L);
 	tui_schedule_tick(L);
+}
+
+/* Another window (a projector view, a second note-taker) committed:
+ * show it within a quarter of a second. */
+static void
+tui_on_watch(uv_timer_t *t)
+{
+	struct tui_loop *L = t->data;
+	bool changed = false;
+
+	if (mdt_store_changed(L->app.store, &changed) == MDT_OK && changed) {
+		tui_app_reload(&L->app);
+		tui_draw(L);
+	}
 }
 
 static void
@@ -936,6 +977,14 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 		goto fail;
 	L->tick.data = L;
 	L->open_handles++;
+	r = uv_timer_init(&L->loop, &L->watch);
+	if (r < 0)
+		goto fail;
+	L->watch.data = L;
+	L->open_handles++;
+	r = uv_timer_start(&L->watch, tui_on_watch, 250, 250);
+	if (r < 0)
+		goto fail;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = uv_signal_init(&L->loop, sigs[i].h);
 		if (r < 0)
@@ -960,6 +1009,7 @@ tui_loop_finish(struct tui_loop *L)
 		return;
 	tui_close_handle(L, (uv_handle_t *)&L->input);
 	tui_close_handle(L, (uv_handle_t *)&L->tick);
+	tui_close_handle(L, (uv_handle_t *)&L->watch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_int);

@@ -257,6 +257,78 @@ tui_putf(int y, int x, int width, attr_t attr, bool pad, const char *fmt,
 	return tui_put(y, x, width, buf, attr, pad);
 }
 
+/* Bytes of s that fit in width columns, ending after a space when the
+ * text goes on (a hard break inside a word longer than the width). */
+static size_t
+tui_wrap_segment(const char *s, int width)
+{
+	mbstate_t st;
+	size_t len = strlen(s), used = 0, last_space = 0;
+	int cols = 0;
+
+	memset(&st, 0, sizeof(st));
+	while (used < len) {
+		wchar_t wc;
+		int w;
+		size_t r = tui_next_char(s + used, len - used, &st, &wc, &w);
+
+		if (cols + w > width)
+			return last_space > 0 ? last_space : (used > 0 ? used :
+			    r);
+		cols += w;
+		used += r;
+		if (wc == L' ')
+			last_space = used;
+	}
+	return used;
+}
+
+static int
+tui_wrap(int y, int x, int width, int max_lines, const char *s, attr_t attr,
+    bool draw)
+{
+	int lines = 0;
+
+	s = tui_str(s);
+	if (width <= 0 || max_lines <= 0)
+		return 1;
+	do {
+		size_t seg;
+		char buf[1024];
+
+		if (lines == max_lines - 1 || tui_text_width(s) <= width) {
+			if (draw)
+				tui_put(y + lines, x, width, s, attr, false);
+			return lines + 1;
+		}
+		seg = tui_wrap_segment(s, width);
+		if (seg >= sizeof(buf))
+			seg = sizeof(buf) - 1;
+		memcpy(buf, s, seg);
+		buf[seg] = '\0';
+		if (draw)
+			tui_put(y + lines, x, width, buf, attr, false);
+		s += seg;
+		while (*s == ' ')
+			s++;
+		lines++;
+	} while (*s != '\0' && lines < max_lines);
+	return lines > 0 ? lines : 1;
+}
+
+int
+tui_put_wrapped(int y, int x, int width, int max_lines, const char *s,
+    attr_t attr)
+{
+	return tui_wrap(y, x, width, max_lines, s, attr, true);
+}
+
+int
+tui_wrap_lines(int width, int max_lines, const char *s)
+{
+	return tui_wrap(0, 0, width, max_lines, s, A_NORMAL, false);
+}
+
 void
 tui_fill(int y, int x, int width, attr_t attr)
 {
@@ -362,7 +434,9 @@ tui_bigclock(int y, int x, const char *text, int scale, attr_t attr)
 {
 	const wchar_t block = tui_utf8 ? L'\u2588' : L'#';
 
-	attrset(attr);
+	/* Reverse video would turn the blocks into holes (NO_COLOR draws
+	 * "over" in reverse): the band's words carry that instead. */
+	attrset(attr & ~A_REVERSE);
 	for (const char *p = text; *p != '\0'; p++) {
 		int g = tui_glyph_index(*p);
 		int gw;

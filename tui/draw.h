@@ -56,6 +56,13 @@ int tui_put_right(int y, int x, int width, const char *s, attr_t attr);
 /* As tui_put on printf-style text (cut at 1023 bytes). */
 int tui_putf(int y, int x, int width, attr_t attr, bool pad,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Draws s over at most max_lines rows of width columns, breaking at
+ * spaces; the last row ends in an ellipsis if text is left over.  Returns
+ * the rows used (at least 1). */
+int tui_put_wrapped(int y, int x, int width, int max_lines, const char *s,
+    attr_t attr);
+/* Rows tui_put_wrapped would use. */
+int tui_wrap_lines(int width, int max_lines, const char *s);
 /* Fills width columns at (y, x) with spaces. */
 void tui_fill(int y, int x, int width, attr_t attr);
 /* A horizontal rule of width columns, with an optional label in it. */

@@ -329,7 +329,7 @@ tui_prompt_draw(struct tui_app *app)
 	size_t start = 0;
 
 	tui_fill(y, 0, COLS, A_NORMAL);
-	lw = tui_put(y, 0, COLS / 2, in->label, A_BOLD, false);
+	lw = tui_put(y, 0, COLS - 20, in->label, A_BOLD, false);
 	room = COLS - lw - 1;
 	if (room < 1)
 		return;
@@ -401,8 +401,8 @@ tui_picker_draw(struct tui_app *app)
 		attr_t a = i == in->sel ? tui_attr(TUI_STYLE_SELECT) :
 		    A_NORMAL;
 
-		tui_putf(y + 1 + r, x + 1, w - 2, a, true, " %3zu  %s", i + 1,
-		    in->items[i].label);
+		tui_putf(y + 1 + r, x + 1, w - 2, a, true, "%s%3zu  %s",
+		    i == in->sel ? ">" : " ", i + 1, in->items[i].label);
 	}
 	if (top > 0)
 		tui_put(y + 1, x + w - 3, 1, "^", A_BOLD, false);

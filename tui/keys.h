@@ -36,35 +36,35 @@ enum tui_screen_id {
 #define TUI_ACTION_INFO(_) \
 	/* chairing: run the clock */ \
 	_(SLOT_NEXT,	"n",		TUI_ON_CHAIR,	"next", \
-	  "Start the next slot (closes the current one)") \
+	  "Next slot (closes this one)") \
 	_(SLOT_PAUSE,	"p",		TUI_ON_CHAIR,	"pause", \
-	  "Pause or resume the slot clock") \
+	  "Pause / resume the clock") \
 	_(SLOT_EXTEND,	"+",		TUI_ON_CHAIR,	"extend", \
-	  "Extend the slot by a minute") \
+	  "Extend by a minute") \
 	_(SLOT_PARK,	"z",		TUI_ON_CHAIR,	"park", \
-	  "Park the slot at the end of the agenda") \
+	  "Park at the end of agenda") \
 	_(SLOT_PREV,	"b",		TUI_ON_CHAIR,	"previous", \
 	  "Back to the previous slot") \
 	_(OPEN_SLOT,	"<Enter>",	TUI_ON_AGENDA,	"open", \
 	  "Open the selected slot") \
 	/* register */ \
 	_(ATTEND_CYCLE,	"<Space>",	TUI_ON_REGISTER, "attendance", \
-	  "Mark present / apologies") \
+	  "Present / apologies") \
 	_(ACK_TOGGLE,	"c",		TUI_ON_REGISTER, "acknowledge", \
-	  "Confidentiality acknowledged (toggle)") \
+	  "Confidentiality acknowledged") \
 	/* slot: recording the discussion */ \
 	_(CONSENT,	"c",		TUI_ON_SLOT,	"consent", \
-	  "Record consent to be discussed") \
+	  "Record consent") \
 	_(NOTE,		"w",		TUI_ON_SLOT,	"note", \
 	  "Write a note") \
 	_(ACTION_NEW,	"a",		TUI_ON_SLOT,	"action", \
-	  "New action (text, owner, due date)") \
+	  "New action (owner, due)") \
 	_(OUTCOME,	"o",		TUI_ON_SLOT,	"outcome", \
 	  "Record the outcome") \
 	_(KEY_CONTACT,	"K",		TUI_ON_SLOT,	"key-contact", \
-	  "Set the patient's key contact") \
+	  "Set the key contact") \
 	_(ACTION_DONE,	"d",		TUI_ON_SLOT,	"action-done", \
-	  "Mark the selected action done / open") \
+	  "Mark action done / open") \
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \
@@ -74,9 +74,9 @@ enum tui_screen_id {
 	_(MOVE_UP,	"k <Up>",	TUI_ON_ALL,	"move-up", \
 	  "Move up") \
 	_(PAGE_DOWN,	"<PgDn>",	TUI_ON_ALL,	"page-down", \
-	  "Move a page down") \
+	  "Page down") \
 	_(PAGE_UP,	"<PgUp>",	TUI_ON_ALL,	"page-up", \
-	  "Move a page up") \
+	  "Page up") \
 	_(GO_AGENDA,	"1",		TUI_ON_ALL,	"agenda", \
 	  "Show the agenda") \
 	_(GO_REGISTER,	"2",		TUI_ON_ALL,	"register", \
@@ -86,11 +86,11 @@ enum tui_screen_id {
 	_(GO_SUMMARY,	"4",		TUI_ON_ALL,	"summary", \
 	  "Show the summary") \
 	_(HELP,		"?",		TUI_ON_ALL,	"help", \
-	  "Show the keys of this screen") \
+	  "Show these keys") \
 	_(REDRAW,	"<C-L>",	TUI_ON_ALL,	"redraw", \
 	  "Redraw the screen") \
 	_(QUIT,		"q",		TUI_ON_ALL,	"quit", \
-	  "Quit (everything is already saved)")
+	  "Quit (all is saved)")
 
 enum tui_action {
 	TUI_ACT_NONE,

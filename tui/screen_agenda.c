@@ -63,7 +63,7 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 	long cut = -1;
 	int w_pat, w_reason, extra, x;
 	char plan[16], fin[16], head[256];
-	const int w_mark = 2, w_num = 2, w_nhs = 12, w_plan = 4, w_state = 12,
+	const int w_mark = 2, w_num = 2, w_nhs = 12, w_plan = 4, w_state = 13,
 	    w_ends = 10;
 
 	if (snap->n_slots > 0 && app->agenda_sel >= snap->n_slots)
@@ -78,8 +78,8 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 	tui_fmt_hhmm(app->finish, fin, sizeof(fin));
 	snprintf(head, sizeof(head),
 	    "Agenda: %zu patients, %zu done   Planned end %s   Forecast "
-	    "finish ~%s%s", snap->n_slots, done, plan, fin,
-	    app->finish > app->planned_end ? " (over)" : "");
+	    "~%s%s", snap->n_slots, done, plan, fin,
+	    app->finish > app->planned_end ? " (late)" : "");
 	tui_put(top, 1, COLS - 2, head, A_BOLD, false);
 
 	/* Column widths: patient and reason share what is left. */

@@ -97,8 +97,8 @@ tui_register_draw(struct tui_app *app, int top, int rows)
 	snprintf(buf, sizeof(buf), "Disciplines present: %s", roles);
 	tui_put(top + 1, 1, COLS - 2, buf, A_NORMAL, false);
 
-	w_name = (COLS - w_mark - w_status - w_ack - 4) * 2 / 5;
-	w_role = (COLS - w_mark - w_status - w_ack - 4 - w_name) / 2;
+	w_name = (COLS - w_mark - w_status - w_ack - 4) * 37 / 100;
+	w_role = (COLS - w_mark - w_status - w_ack - 4) * 33 / 100;
 	w_org = COLS - w_mark - w_status - w_ack - 4 - w_name - w_role;
 	tui_fill(top + 2, 0, COLS, h);
 	x = w_mark;

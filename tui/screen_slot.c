@@ -94,7 +94,7 @@ tui_slot_draw_clock(struct tui_app *app, const struct mdt_slot *s, int y,
 	attr_t ba = tui_attr(tui_band_style(band));
 	char clock[48], plan[24], ext[24], of[128], warn[24], over[24];
 	char limits[128];
-	int scale = h >= 10 ? 2 : 1;
+	int scale = h / 5 > 0 ? h / 5 : 1;
 	int x = 2, cw;
 
 	if (s->state == MDT_SLOT_PENDING)
@@ -210,9 +210,12 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	y += 4;
 
 	/* The clock: five rows of block digits when there is room. */
+	/* Bigger on a projector: a third of the rows, if the width allows
+	 * (the digits are about 34 columns at scale 1). */
 	clock_h = rows >= 20 ? 5 : 1;
-	if (rows >= 40 && COLS >= 120)
-		clock_h = 10;
+	for (int sc = 2; sc <= 4; sc++)
+		if (rows >= 15 * sc && COLS >= 34 * sc + 40)
+			clock_h = 5 * sc;
 	tui_slot_draw_clock(app, s, y, clock_h);
 	y += clock_h + (clock_h > 1 ? 1 : 0);
 
@@ -229,7 +232,10 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		else
 			snprintf(buf, sizeof(buf), "Consent: %s",
 			    mdt_consent_label(s->consent));
-		tui_put(y, 1, COLS - 2, buf, A_NORMAL, false);
+		/* The justification is part of the record: show it whole
+		 * when there is room. */
+		y += tui_put_wrapped(y, 1, COLS - 2, rows >= 20 ? 2 : 1, buf,
+		    A_NORMAL) - 1;
 	}
 	y++;
 	if (s->outcome == MDT_OUTCOME_NONE) {

@@ -86,7 +86,7 @@ tui_summary_draw(struct tui_app *app, int top, int rows)
 	size_t n_acts = 0, under = 0, within = 0, over = 0, undiscussed = 0;
 	char buf[1024], t[16], warn[16], overs[16], when[16];
 	int y, w_pat, x;
-	const int w_num = 3, w_time = 7, w_band = 14;
+	const int w_num = 3, w_time = 7, w_band = 16;
 	attr_t h = tui_attr(TUI_STYLE_HEADER);
 
 	/* The banner. */
@@ -114,7 +114,10 @@ tui_summary_draw(struct tui_app *app, int top, int rows)
 		    overs);
 		tui_put(y, 1, COLS - 2, buf, h, false);
 	}
+	/* The outcome (with its review date) gets what the name leaves. */
 	w_pat = (COLS - 1 - w_num - 1 - w_time - 1 - w_band - 1) / 2;
+	if (w_pat > 24)
+		w_pat = 24;
 	if ((y = tui_lines_next(&l)) >= 0) {
 		x = 1;
 		tui_put_right(y, x, w_num, "#", A_BOLD);
