@@ -354,6 +354,18 @@ enum mdt_status mdt_meeting_list(struct mdt_store *s, FILE *out);
 
 /* ---- chairing acts (each one transaction) --------------------------- */
 
+/*
+ * Each act writes one audit row and one outbox row, or (when refused)
+ * nothing.  The outbox row names what changed: the acts that move the
+ * agenda (open, close, next, park, previous) queue the 'meeting', pause and
+ * extend the 'slot', and the recording acts their 'attendance', 'consent',
+ * 'note', 'action', 'outcome' or 'patient' (key contact).  An act that
+ * would change nothing (opening an open meeting, an action's status set to
+ * what it is) returns MDT_OK and writes nothing.  Once the meeting is
+ * closed, everything but an action's status and a key contact is refused
+ * with MDT_ESTATE.
+ */
+
 /* Marks the meeting open (sets opened_at once). */
 enum mdt_status mdt_meeting_open(struct mdt_store *s, int64_t meeting_id);
 
@@ -382,7 +394,9 @@ enum mdt_status mdt_slot_extend(struct mdt_store *s, int64_t meeting_id,
  * the next one (as mdt_slot_next, but without closing). */
 enum mdt_status mdt_slot_park(struct mdt_store *s, int64_t meeting_id);
 /* Pauses the current slot and makes the one before it in agenda order
- * current again (reopening it if done). */
+ * current again (reopening it if done).  With no current slot (past the
+ * end), reopens the last slot that was started.  MDT_ENOTFOUND if there is
+ * no earlier slot. */
 enum mdt_status mdt_slot_previous(struct mdt_store *s, int64_t meeting_id);
 
 /* ---- recording the discussion --------------------------------------- */
@@ -392,7 +406,8 @@ enum mdt_status mdt_consent_record(struct mdt_store *s, int64_t slot_id,
 /* MDT_ECONSENT before consent is recorded for the slot. */
 enum mdt_status mdt_note_add(struct mdt_store *s, int64_t slot_id,
     const char *text, int64_t *note_id);
-/* due: "YYYY-MM-DD"; owner: a person id.  MDT_ECONSENT as above. */
+/* due: "YYYY-MM-DD" (or "+N" days); owner: a person id.  MDT_ECONSENT as
+ * above. */
 enum mdt_status mdt_action_add(struct mdt_store *s, int64_t slot_id,
     const char *text, int64_t owner_id, const char *due, int64_t *action_id);
 enum mdt_status mdt_action_set_status(struct mdt_store *s, int64_t action_id,
@@ -401,7 +416,11 @@ enum mdt_status mdt_action_set_status(struct mdt_store *s, int64_t action_id,
  * Records (or replaces) the outcome of the slot.  STAY needs review_date.
  * DIED also creates, once, the action "Contact relatives ..." owned by the
  * patient's key contact (else the first present attendee), due in 7 days.
- * MDT_ECONSENT before consent.
+ * MDT_ECONSENT before consent.  A review date ("YYYY-MM-DD" or "+N") is kept
+ * for any outcome but DIED.  The first DIED writes two audit and outbox
+ * rows (the outcome and the new action); MDT_ESTATE if nobody can own the
+ * action (no key contact, nobody marked present).  A cancelled follow-up
+ * does not count: recording DIED again then makes a new one.
  */
 enum mdt_status mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_outcome_kind kind, const char *review_date);
@@ -412,7 +431,8 @@ enum mdt_status mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
 /* ---- demo and reports ------------------------------------------------ */
 
 /* Creates, once, the demo venue, ten people, twelve patients and a demo
- * meeting scheduled today; returns the demo meeting's id. */
+ * meeting scheduled today; returns the demo meeting's id.  The demo is
+ * fictional and never queued in the outbox. */
 enum mdt_status mdt_demo_create(struct mdt_store *s, int64_t *meeting_id);
 
 enum mdt_minutes_format { MDT_MINUTES_MD, MDT_MINUTES_JSON };
