@@ -142,13 +142,27 @@ tui_slot_draw_clock(struct tui_app *app, const struct mdt_slot *s, int y,
 static void
 tui_slot_draw_empty(struct tui_app *app, int top, int rows)
 {
-	const char *why = app->snap.meeting.state == MDT_MEETING_CLOSED ?
-	    "The meeting is closed." : "No slot is running.";
+	size_t left = 0;
 
-	tui_put(top + 2, 4, COLS - 8, why, A_BOLD, false);
-	if (app->snap.meeting.state != MDT_MEETING_CLOSED)
+	for (size_t i = 0; i < app->snap.n_slots; i++)
+		if (app->snap.slots[i].state != MDT_SLOT_DONE)
+			left++;
+	if (app->snap.meeting.state == MDT_MEETING_CLOSED) {
+		tui_put(top + 2, 4, COLS - 8, "The meeting is closed.", A_BOLD,
+		    false);
+		tui_put(top + 4, 4, COLS - 8, "4 shows the summary.", A_NORMAL,
+		    false);
+	} else if (left == 0) {
+		tui_put(top + 2, 4, COLS - 8, "Every slot is done.", A_BOLD,
+		    false);
+		tui_put(top + 4, 4, COLS - 8, "4 shows the summary; C there "
+		    "closes the meeting.", A_NORMAL, false);
+	} else {
+		tui_put(top + 2, 4, COLS - 8, "No slot is running.", A_BOLD,
+		    false);
 		tui_put(top + 4, 4, COLS - 8, "Press n to start the next slot, "
 		    "or 1 for the agenda.", A_NORMAL, false);
+	}
 	tui_app_draw_hints(app, top + rows - 1);
 }
 
@@ -317,14 +331,13 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 			bool sel = k == app->slot_action_sel;
 			attr_t a = sel ? tui_attr(TUI_STYLE_SELECT) : A_NORMAL;
 			char st[16];
-			int x = 3;
 
 			if (!sel && ac->status != MDT_ACTION_OPEN)
 				a = tui_attr(TUI_STYLE_DIM);
 			tui_fill(y + r, 1, COLS - 2, a);
 			if (sel)
 				tui_put(y + r, 1, 1, ">", a, false);
-			x += tui_put(y + r, x, w_text, ac->text, a, false);
+			tui_put(y + r, 3, w_text, ac->text, a, false);
 			tui_put(y + r, 3 + w_text + 1, w_owner, ac->owner_name,
 			    a, false);
 			tui_put(y + r, 3 + w_text + 1 + w_owner + 1, w_due,
@@ -334,7 +347,6 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 			    ac->slot_id == s->id ? " new" : "");
 			tui_put(y + r, 3 + w_text + 1 + w_owner + 1 + w_due + 1,
 			    w_status, st, a, false);
-			(void)x;
 		}
 		if (n_act > (size_t)act_rows) {
 			snprintf(buf, sizeof(buf), "%zu-%zu of %zu", top_act + 1,
