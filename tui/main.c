@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +36,18 @@ struct command {
 
 static const struct command *find_command(const char *name);
 
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line on stderr, prefixed with the program's name. */
 static void
-say(const char *fmt, const char *a, const char *b)
+say(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("mdtchair: ", stderr);
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 }
 
@@ -77,11 +85,11 @@ default_db(struct cli *cli)
 		n = snprintf(cli->db_buf, sizeof cli->db_buf,
 		    "%s/.local/share/mdtchair/mdtchair.db", home);
 	else {
-		say("%s%s", "no HOME or XDG_DATA_HOME: give the database with --db PATH", "");
+		say("%s", "no HOME or XDG_DATA_HOME: give the database with --db PATH");
 		return -1;
 	}
 	if (n < 0 || (size_t)n >= sizeof cli->db_buf) {
-		say("%s%s", "the default database path is too long", "");
+		say("%s", "the default database path is too long");
 		return -1;
 	}
 	if (make_parents(cli->db_buf) != 0) {
@@ -105,7 +113,7 @@ open_store(struct cli *cli, unsigned flags)
 		return NULL;
 	if (mdt_store_open(cli->db, &clock, flags, &store, err,
 	    sizeof err) != MDT_OK) {
-		say("%s%s", err, "");
+		say("%s", err);
 		return NULL;
 	}
 	return store;
@@ -120,11 +128,11 @@ resolve_meeting(struct mdt_store *store, const char *ref, int64_t *id)
 		return 0;
 	if (st == MDT_ENOTFOUND) {
 		if (ref && ref[0])
-			say("no meeting '%s' (see 'mdtchair meetings')%s", ref, "");
+			say("no meeting '%s' (see 'mdtchair meetings')", ref);
 		else
-			say("%s%s", "no open meeting (see 'mdtchair meetings', or try 'mdtchair demo')", "");
+			say("%s", "no open meeting (see 'mdtchair meetings', or try 'mdtchair demo')");
 	} else
-		say("%s%s", mdt_store_error(store), "");
+		say("%s", mdt_store_error(store));
 	return -1;
 }
 
@@ -154,8 +162,8 @@ cmd_demo(struct cli *cli)
 	if (!(store = open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
 	if (mdt_demo_create(store, &id) != MDT_OK) {
-		say("cannot create the demo meeting: %s%s",
-		    mdt_store_error(store), "");
+		say("cannot create the demo meeting: %s",
+		    mdt_store_error(store));
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
@@ -229,10 +237,10 @@ cmd_minutes(struct cli *cli)
 	if (resolve_meeting(store, ref, &id) != 0)
 		rc = EXIT_USER;
 	else if (mdt_minutes_write(store, id, fmt, stdout) != MDT_OK) {
-		say("%s%s", mdt_store_error(store), "");
+		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		say("cannot write the minutes: %s%s", strerror(errno), "");
+		say("cannot write the minutes: %s", strerror(errno));
 		rc = EXIT_USER;
 	}
 	mdt_store_free(store);
@@ -250,7 +258,7 @@ cmd_meetings(struct cli *cli)
 	if (!(store = open_store(cli, 0)))
 		return EXIT_USER;
 	if (mdt_meeting_list(store, stdout) != MDT_OK) {
-		say("%s%s", mdt_store_error(store), "");
+		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	}
 	mdt_store_free(store);
