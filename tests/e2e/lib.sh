@@ -40,12 +40,16 @@ pass() { echo "ok - $*"; }
 tm() { "$TMUX_BIN" -u -L "$E2E_SOCK" -f "$E2E_TMP/tmux.conf" "$@"; }
 
 # tui_start ARGS...: runs mdtchair ARGS in a fresh 80x24 window named "w".
+# A shell around it writes the exit status to a file (128+N for signal N),
+# so that the test does not depend on tmux reaping the process.
 tui_start() {
 	printf 'set -g remain-on-exit on\nset -g status off\nset -g history-limit 0\n' >"$E2E_TMP/tmux.conf"
+	rm -f "$E2E_TMP/status"
 	tm kill-server >/dev/null 2>&1 || true
 	tm new-session -d -s e2e -n w -x 80 -y 24 \
 	    -e LC_ALL=C.UTF-8 -e LANG=C.UTF-8 -e TERM=xterm-256color \
-	    "$MDTCHAIR" "$@"
+	    sh -c 'st=$1; shift; "$@"; echo $? >"$st.tmp"; mv "$st.tmp" "$st"' \
+	    sh "$E2E_TMP/status" "$MDTCHAIR" "$@"
 }
 
 screen() { tm capture-pane -p -t e2e:w; }
@@ -76,22 +80,31 @@ wait_gone() {
 	done
 }
 
-tui_pid() { tm display-message -p -t e2e:w '#{pane_pid}'; }
+# tui_pid: the mdtchair process (the child of the pane's shell).
+tui_pid() {
+	local i=0 pid=""
+	while [ -z "$pid" ]; do
+		pid=$(pgrep -P "$(tm display-message -p -t e2e:w '#{pane_pid}')" -n || true)
+		i=$((i + 1))
+		[ "$i" -lt 100 ] || fail "no mdtchair process"
+		[ -n "$pid" ] || sleep 0.05
+	done
+	echo "$pid"
+}
 
-tui_dead() { [ "$(tm display-message -p -t e2e:w '#{pane_dead}')" = 1 ]; }
-
-# wait_exit: until the program in the window has ended; prints its status.
+# wait_exit: until mdtchair has ended; prints its exit status (128+N when
+# signal N ended it).
 wait_exit() {
 	local i=0 limit=$((E2E_TIMEOUT * 20))
-	while ! tui_dead; do
+	while [ ! -s "$E2E_TMP/status" ]; do
 		i=$((i + 1))
 		[ "$i" -lt "$limit" ] || fail "mdtchair did not exit"
 		sleep 0.05
 	done
-	tm display-message -p -t e2e:w '#{pane_dead_status}'
+	cat "$E2E_TMP/status"
 }
 
-# json FILTER: a jq filter over the minutes of the open/next meeting.
-minutes_json() { "$MDTCHAIR" --db "$DB" minutes "$@" --format json; }
+# minutes_json: the JSON minutes of meeting $MEETING (default: the open one).
+minutes_json() { "$MDTCHAIR" --db "$DB" minutes ${MEETING:-} --format json; }
 
 jqr() { "$JQ_BIN" -r "$@"; }
