@@ -209,6 +209,14 @@ int64_t mdt_store_now(const struct mdt_store *s);
 /* Who is named in the audit log (default: the login name). */
 void mdt_store_set_actor(struct mdt_store *s, const char *actor);
 
+/*
+ * How long a write waits for another window's transaction before failing
+ * with MDT_EBUSY (default 5000 ms).  The interactive screens use a short
+ * wait so that the event loop is never held up for long; the text typed
+ * stays on screen to retry.
+ */
+void mdt_store_set_busy_timeout(struct mdt_store *s, int ms);
+
 /* The raw handle, for tests and for sync/ (which shares the store). */
 struct sqlite3 *mdt_store_db(struct mdt_store *s);
 
@@ -299,8 +307,9 @@ struct mdt_meeting {
 /*
  * Everything the screens and the minutes need about one meeting.  Slots
  * are in agenda order; notes in the order written; actions are those of
- * the patients on the agenda that are open or were agreed in this meeting,
- * ordered by patient then creation.
+ * the patients on the agenda that are open, were agreed in this meeting, or
+ * were closed since it opened (so that closing one can be undone), ordered
+ * by patient then creation.
  */
 struct mdt_snapshot {
 	struct mdt_meeting meeting;

@@ -223,6 +223,8 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " JOIN people p ON p.id = a.owner_id"
 	    " LEFT JOIN slots sa ON sa.id = a.slot_id"
 	    " WHERE a.status = 'open' OR sa.meeting_id = ?1"
+	    /* closed during this meeting: still shown, so it can be undone */
+	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1)"
 	    " ORDER BY s.position, s.id, a.created_at, a.id", "i",
 	    snap->meeting.id);
 	if (status != MDT_OK)

@@ -949,6 +949,12 @@ mdt_store_set_actor(struct mdt_store *s, const char *actor)
 	s->actor = mdt_xstrdup(mdt_str_blank(actor) ? "unknown" : actor);
 }
 
+void
+mdt_store_set_busy_timeout(struct mdt_store *s, int ms)
+{
+	sqlite3_busy_timeout(s->db, ms);
+}
+
 struct sqlite3 *
 mdt_store_db(struct mdt_store *s)
 {

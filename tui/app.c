@@ -1031,7 +1031,6 @@ tui_run(struct mdt_store *store, int64_t meeting_id)
 	char err[512];
 	enum mdt_status st;
 	int status;
-	bool loop_ok = false;
 
 	/* Names are UTF-8; numbers stay in the C form core/ writes. */
 	setlocale(LC_ALL, "");
@@ -1068,6 +1067,9 @@ tui_run(struct mdt_store *store, int64_t meeting_id)
 		free(L);
 		return 1;
 	}
+	/* From here on a write never holds the loop for long: if another
+	 * window is mid-commit, the act fails as busy and can be retried. */
+	mdt_store_set_busy_timeout(store, 250);
 	tui_app_reload(app);
 	if (mdt_snapshot_current(&app->snap) != NULL)
 		app->screen = TUI_SCREEN_SLOT;
@@ -1081,7 +1083,6 @@ tui_run(struct mdt_store *store, int64_t meeting_id)
 		return 1;
 	}
 	if (tui_loop_start(L, err, sizeof(err)) == 0) {
-		loop_ok = true;
 		tui_draw(L);
 		tui_schedule_tick(L);
 		/* Keys typed before the poll started are already buffered. */
@@ -1095,7 +1096,6 @@ tui_run(struct mdt_store *store, int64_t meeting_id)
 	tui_input_close(app);
 	tui_loop_finish(L);
 	tui_term_stop(L);
-	(void)loop_ok;
 
 	status = app->exit_status;
 	if (app->fatal[0] != '\0') {

@@ -827,6 +827,20 @@ test_snapshot_actions_and_positions(void **state)
 	assert_int_equal(snap.n_actions, 1);
 	assert_int_equal(snap.actions[0].id, now_a);
 	mdt_snapshot_free(&snap);
+	/* but one closed while this meeting is open stays, so it can be
+	 * reopened from the slot screen */
+	assert_int_equal(mdt_action_set_status(f->s, old, MDT_ACTION_OPEN),
+	    MDT_OK);
+	f->now += FX_MIN;
+	assert_int_equal(mdt_meeting_open(f->s, m2), MDT_OK);
+	f->now += FX_MIN;
+	assert_int_equal(mdt_action_set_status(f->s, old, MDT_ACTION_DONE),
+	    MDT_OK);
+	assert_int_equal(mdt_snapshot_load(f->s, m2, &snap), MDT_OK);
+	assert_int_equal(snap.n_actions, 2);
+	assert_int_equal(snap.actions[0].id, old);
+	assert_int_equal(snap.actions[0].status, MDT_ACTION_DONE);
+	mdt_snapshot_free(&snap);
 	assert_int_equal(mdt_snapshot_load(f->s, 9999, &snap), MDT_ENOTFOUND);
 	mdt_snapshot_free(&snap);
 }
