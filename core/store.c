@@ -163,6 +163,42 @@ static const char *const migrations[] = {
 	" next_at INTEGER,"
 	" last_error TEXT);"
 	"CREATE INDEX outbox_by_state ON outbox(state, next_at);",
+
+	/* 1 -> 2: delivery to the central record.  The outbox gains the
+	 * 'conflict' state (a version clash on the server, for a person to
+	 * settle) and the time each row was sent; SQLite cannot change a
+	 * CHECK in place, so the table is copied.  sync_versions holds, per
+	 * FHIR resource, the server's versionId (sent back in If-Match) and
+	 * a hash of the body last acknowledged. */
+	"CREATE TABLE outbox_v2 ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" entity TEXT NOT NULL,"
+	" entity_uuid TEXT NOT NULL,"
+	" op TEXT NOT NULL DEFAULT 'upsert',"
+	" created_at INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'sent', 'failed', 'conflict')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at INTEGER,"
+	" last_error TEXT,"
+	" sent_at INTEGER);"
+	"INSERT INTO outbox_v2 (id, uuid, entity, entity_uuid, op, created_at,"
+	" state, attempts, next_at, last_error)"
+	" SELECT id, uuid, entity, entity_uuid, op, created_at, state,"
+	" attempts, next_at, last_error FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_v2 RENAME TO outbox;"
+	"CREATE INDEX outbox_by_state ON outbox(state, next_at);"
+	"CREATE INDEX outbox_by_sent ON outbox(sent_at);"
+
+	"CREATE TABLE sync_versions ("
+	" resource_type TEXT NOT NULL,"
+	" resource_id TEXT NOT NULL,"
+	" version_id TEXT,"
+	" body_hash TEXT,"
+	" synced_at INTEGER NOT NULL,"
+	" PRIMARY KEY (resource_type, resource_id)) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -132,7 +132,8 @@ test_new_file_mode_and_pragmas(void **state)
 	    "PRAGMA journal_mode"), "wal");
 	assert_int_equal(fx_int(f->s, "PRAGMA synchronous"), 2);
 	assert_int_equal(fx_int(f->s, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(fx_int(f->s, "PRAGMA user_version"), 1);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
+	    MDT_SCHEMA_VERSION);
 	assert_int_equal(fx_int(f->s, "PRAGMA application_id"),
 	    MDT_APPLICATION_ID);
 }
@@ -186,7 +187,8 @@ test_reopen_keeps_data(void **state)
 	    " WHERE state = 'open'"), 1);
 	assert_int_equal(mdt_meeting_find(f->s, NULL, &id2), MDT_OK);
 	assert_int_equal(id2, f->meeting);
-	assert_int_equal(fx_int(f->s, "PRAGMA user_version"), 1);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
+	    MDT_SCHEMA_VERSION);
 }
 
 static void
@@ -202,7 +204,8 @@ test_empty_file_is_set_up(void **state)
 	close(fd);
 	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
 	    sizeof(err)), MDT_OK);
-	assert_int_equal(fx_int(f->s, "PRAGMA user_version"), 1);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
+	    MDT_SCHEMA_VERSION);
 }
 
 static void
@@ -211,12 +214,15 @@ test_newer_refused_unchanged(void **state)
 	struct fx *f = *state;
 	char sql[160];
 
+	char words[96];
+
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
-	    " PRAGMA user_version = 2; CREATE TABLE future (x);",
-	    MDT_APPLICATION_ID);
+	    " PRAGMA user_version = %d; CREATE TABLE future (x);",
+	    MDT_APPLICATION_ID, MDT_SCHEMA_VERSION + 1);
 	raw_db(f->path, sql);
-	expect_refused(f, MDT_ENEWER, "newer mdtchair (schema 2; this one"
-	    " reads up to 1)");
+	snprintf(words, sizeof(words), "newer mdtchair (schema %d; this one"
+	    " reads up to %d)", MDT_SCHEMA_VERSION + 1, MDT_SCHEMA_VERSION);
+	expect_refused(f, MDT_ENEWER, words);
 }
 
 static void

@@ -1,0 +1,317 @@
+/*
+ * outbox.c - the outbox as delivery sees it: counts by state, the rows to
+ * send or to show (with a label for people and the server's reason), and
+ * the state changes sync/ makes after each exchange with the central
+ * record, each in one short transaction.  The versions the server gave
+ * each resource live here too (sync_versions), so that later updates can
+ * say which version they replace.  No network code: sync/ does that.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdt.h"
+#include "store_internal.h"
+#include "util.h"
+
+static const char *const state_names[] = {
+	"pending", "sent", "failed", "conflict",
+};
+
+const char *
+mdt_outbox_state_name(enum mdt_outbox_state st)
+{
+	if ((unsigned)st >= sizeof(state_names) / sizeof(state_names[0]))
+		return "?";
+	return state_names[st];
+}
+
+static enum mdt_outbox_state
+state_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(state_names) /
+	    sizeof(state_names[0]); i++)
+		if (strcmp(state_names[i], name) == 0)
+			return (enum mdt_outbox_state)i;
+	return MDT_OUTBOX_PENDING;
+}
+
+enum mdt_status
+mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	status = mdt_prep(s, &st,
+	    "SELECT"
+	    " coalesce(sum(state = 'pending'), 0),"
+	    " coalesce(sum(state = 'sent'), 0),"
+	    " coalesce(sum(state = 'failed'), 0),"
+	    " coalesce(sum(state = 'conflict'), 0),"
+	    " (SELECT max(sent_at) FROM outbox),"
+	    " max(CASE WHEN state = 'pending' THEN coalesce(next_at, 0) END),"
+	    " max(CASE WHEN state = 'pending' THEN attempts END)"
+	    " FROM outbox", NULL);
+	if (status != MDT_OK)
+		return status;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->pending = mdt_col_int(st, 0);
+		out->sent = mdt_col_int(st, 1);
+		out->failed = mdt_col_int(st, 2);
+		out->conflict = mdt_col_int(st, 3);
+		out->last_sent_at = mdt_col_int(st, 4);
+		out->next_at = mdt_col_int(st, 5);
+		out->max_attempts = (int)mdt_col_int(st, 6);
+	} else
+		status = mdt_fail_db(s, rc, "counting the outbox");
+	sqlite3_finalize(st);
+	return status;
+}
+
+/* A label per entity, for the sync panel. */
+#define LABEL_SQL \
+	"CASE o.entity" \
+	" WHEN 'meeting' THEN 'meeting: ' ||" \
+	"  (SELECT title FROM meetings WHERE uuid = o.entity_uuid)" \
+	" WHEN 'slot' THEN 'discussion: ' || (SELECT p.name FROM slots s" \
+	"  JOIN patients p ON p.id = s.patient_id" \
+	"  WHERE s.uuid = o.entity_uuid)" \
+	" WHEN 'attendance' THEN 'attendance: ' || (SELECT p.name" \
+	"  FROM attendance a JOIN people p ON p.id = a.person_id" \
+	"  WHERE a.uuid = o.entity_uuid)" \
+	" WHEN 'consent' THEN 'consent: ' || (SELECT p.name FROM consent c" \
+	"  JOIN slots s ON s.id = c.slot_id JOIN patients p" \
+	"  ON p.id = s.patient_id WHERE c.uuid = o.entity_uuid)" \
+	" WHEN 'note' THEN 'note: ' || (SELECT p.name FROM notes n" \
+	"  JOIN slots s ON s.id = n.slot_id JOIN patients p" \
+	"  ON p.id = s.patient_id WHERE n.uuid = o.entity_uuid)" \
+	" WHEN 'action' THEN 'action: ' ||" \
+	"  (SELECT text FROM actions WHERE uuid = o.entity_uuid)" \
+	" WHEN 'outcome' THEN 'outcome: ' || (SELECT p.name FROM outcomes x" \
+	"  JOIN slots s ON s.id = x.slot_id JOIN patients p" \
+	"  ON p.id = s.patient_id WHERE x.uuid = o.entity_uuid)" \
+	" WHEN 'patient' THEN 'key contact: ' ||" \
+	"  (SELECT name FROM patients WHERE uuid = o.entity_uuid)" \
+	" END"
+
+enum mdt_status
+mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
+    struct mdt_outbox_row **rows, size_t *n)
+{
+	struct mdt_outbox_row *arr = NULL;
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t cap = 0, count = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	status = mdt_prep(s, &st,
+	    "SELECT o.id, o.entity, o.entity_uuid, o.state, o.attempts,"
+	    " o.created_at, o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
+	    " FROM outbox o WHERE"
+	    " (?1 & 1 AND o.state = 'pending') OR (?1 & 2 AND o.state = 'sent')"
+	    " OR (?1 & 4 AND o.state = 'failed')"
+	    " OR (?1 & 8 AND o.state = 'conflict')"
+	    " ORDER BY o.id LIMIT ?2", "ii", (int64_t)mask,
+	    max == 0 ? (int64_t)-1 : (int64_t)max);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mdt_outbox_row *r;
+
+		if (count == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			arr = mdt_xreallocarray(arr, cap, sizeof(*arr));
+		}
+		r = &arr[count++];
+		memset(r, 0, sizeof(*r));
+		r->id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, r->entity, sizeof(r->entity));
+		mdt_col_copy(st, 2, r->entity_uuid, sizeof(r->entity_uuid));
+		r->state = state_parse((const char *)sqlite3_column_text(st,
+		    3));
+		r->attempts = (int)mdt_col_int(st, 4);
+		r->created_at = mdt_col_int(st, 5);
+		r->next_at = mdt_col_int(st, 6);
+		r->sent_at = mdt_col_int(st, 7);
+		r->label = mdt_col_dup(st, 8);
+		if (r->label == NULL)
+			r->label = mdt_xasprintf("%s %s", r->entity,
+			    r->entity_uuid);
+		r->last_error = mdt_col_dup(st, 9);
+	}
+	if (rc != SQLITE_DONE) {
+		status = mdt_fail_db(s, rc, "reading the outbox");
+		mdt_outbox_rows_free(arr, count);
+		arr = NULL;
+		count = 0;
+	}
+	sqlite3_finalize(st);
+	*rows = arr;
+	*n = count;
+	return status;
+}
+
+void
+mdt_outbox_rows_free(struct mdt_outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].label);
+		free(rows[i].last_error);
+	}
+	free(rows);
+}
+
+/*
+ * Runs sql once per id, inside the caller's transaction: ?1 is the id, ?2
+ * and ?3 the integers a and b, ?4 the text (NULL allowed); parameters the
+ * statement does not use are not bound.
+ */
+static enum mdt_status
+run_each(struct mdt_store *s, const char *sql, const int64_t *ids, size_t n,
+    int64_t a, int64_t b, const char *text)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	status = mdt_prep(s, &st, sql, NULL);
+	if (status != MDT_OK)
+		return status;
+	for (i = 0; i < n && status == MDT_OK; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_bind_parameter_count(st) >= 2)
+			sqlite3_bind_int64(st, 2, a);
+		if (sqlite3_bind_parameter_count(st) >= 3)
+			sqlite3_bind_int64(st, 3, b);
+		if (sqlite3_bind_parameter_count(st) >= 4) {
+			if (text != NULL)
+				sqlite3_bind_text(st, 4, text, -1,
+				    SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, 4);
+		}
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_DONE)
+			status = mdt_fail_db(s, rc, "updating the outbox");
+	}
+	sqlite3_finalize(st);
+	return status;
+}
+
+enum mdt_status
+mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
+    const struct mdt_sync_version *v, size_t nv)
+{
+	enum mdt_status status;
+	int64_t now = mdt_store_now(s);
+	size_t i;
+
+	status = mdt_tx_begin(s);
+	if (status != MDT_OK)
+		return status;
+	status = run_each(s,
+	    "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL"
+	    " WHERE id = ?1 AND state = 'pending'",
+	    ids, n, now, 0, NULL);
+	for (i = 0; i < nv && status == MDT_OK; i++)
+		status = mdt_run(s,
+		    "INSERT OR REPLACE INTO sync_versions (resource_type,"
+		    " resource_id, version_id, body_hash, synced_at)"
+		    " VALUES (?, ?, ?, ?, ?)", "ttTTi", v[i].type, v[i].id,
+		    v[i].version_id, v[i].body_hash, now);
+	return mdt_tx_end(s, status);
+}
+
+enum mdt_status
+mdt_outbox_mark_retry(struct mdt_store *s, const int64_t *ids, size_t n,
+    int64_t next_at, const char *why)
+{
+	enum mdt_status status;
+
+	status = mdt_tx_begin(s);
+	if (status != MDT_OK)
+		return status;
+	status = run_each(s,
+	    "UPDATE outbox SET attempts = attempts + 1, next_at = ?2,"
+	    " last_error = ?4 WHERE id = ?1 AND state = 'pending'",
+	    ids, n, next_at, 0, why);
+	return mdt_tx_end(s, status);
+}
+
+enum mdt_status
+mdt_outbox_mark_failed(struct mdt_store *s, const int64_t *ids, size_t n,
+    enum mdt_outbox_state state, const char *why)
+{
+	enum mdt_status status;
+
+	if (state != MDT_OUTBOX_FAILED && state != MDT_OUTBOX_CONFLICT)
+		return mdt_fail(s, MDT_EINVAL, "not a failure state");
+	status = mdt_tx_begin(s);
+	if (status != MDT_OK)
+		return status;
+	status = run_each(s,
+	    "UPDATE outbox SET state = CASE ?2 WHEN 1 THEN 'conflict'"
+	    " ELSE 'failed' END, attempts = attempts + 1, last_error = ?4"
+	    " WHERE id = ?1 AND state = 'pending'",
+	    ids, n, state == MDT_OUTBOX_CONFLICT, 0,
+	    why != NULL ? why : "refused by the server");
+	return mdt_tx_end(s, status);
+}
+
+enum mdt_status
+mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
+{
+	enum mdt_status status;
+
+	*count = 0;
+	status = mdt_tx_begin(s);
+	if (status != MDT_OK)
+		return status;
+	status = mdt_query_int(s, count, "SELECT count(*) FROM outbox"
+	    " WHERE state IN ('failed', 'conflict')", NULL);
+	if (status == MDT_OK)
+		status = mdt_run(s, "UPDATE outbox SET state = 'pending',"
+		    " attempts = 0, next_at = ? WHERE state IN ('failed',"
+		    " 'conflict')", "i", mdt_store_now(s));
+	return mdt_tx_end(s, status);
+}
+
+enum mdt_status
+mdt_sync_version_get(struct mdt_store *s, const char *type, const char *id,
+    char version_id[65], char body_hash[33], bool *found)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc;
+
+	version_id[0] = '\0';
+	body_hash[0] = '\0';
+	*found = false;
+	status = mdt_prep(s, &st, "SELECT version_id, body_hash"
+	    " FROM sync_versions WHERE resource_type = ? AND resource_id = ?",
+	    "tt", type, id);
+	if (status != MDT_OK)
+		return status;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		mdt_col_copy(st, 0, version_id, 65);
+		mdt_col_copy(st, 1, body_hash, 33);
+	} else if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "reading the synced versions");
+	sqlite3_finalize(st);
+	return status;
+}

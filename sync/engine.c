@@ -1,0 +1,1124 @@
+/*
+ * engine.c - draining the outbox to the central record, on the loop.
+ *
+ * A pass takes the oldest pending outbox rows (at most PASS_ROWS), turns
+ * each into the FHIR resources it changes (fhir.c), builds every resource
+ * once from the store as it stands (one read transaction, so the pass is
+ * consistent), puts what each refers to before it, leaves out resources
+ * the server already acknowledged with exactly this content, and sends the
+ * rest in order as transaction bundles of at most bundle_size PUTs with
+ * our own ids (If-Match with the version we last saw).  One request at a
+ * time, so the order holds.
+ *
+ * After each reply:
+ *   2xx                the bundle's resources are on the server: the rows
+ *                      all of whose resources are now there are marked
+ *                      sent, and the versions recorded (one transaction);
+ *   429, 5xx, network  nothing is marked sent; the pass stops and the
+ *   (and 401/403)      rows wait (next_at, attempts) for capped
+ *                      exponential backoff with full jitter, never sooner
+ *                      than Retry-After;
+ *   412/409            a bundle is split until one resource is left; then
+ *                      it is read back: the same content means our last
+ *                      reply was lost (synced), anything else is a
+ *                      conflict, reported and never overwritten;
+ *   other 4xx          a bundle is split in halves until the resource at
+ *                      fault is alone; its rows are kept as failed with
+ *                      the server's OperationOutcome text; the rest go on.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sync_internal.h"
+#include "util.h"
+
+#define PASS_ROWS 256		/* outbox rows per pass */
+#define DB_RETRY_MS 1000	/* the store was busy: try again soon */
+
+enum item_state {
+	ITEM_TODO,
+	ITEM_OK,
+	ITEM_FAILED,
+	ITEM_CONFLICT,
+};
+
+struct item {
+	struct sync_ref ref;
+	char id[37];
+	json_t *body;
+	char hash[33];
+	char vid[65];		/* version last acknowledged; "" if none */
+	bool skip;		/* the server has exactly this already */
+	enum item_state state;
+	char *new_vid;		/* version given by this pass's reply */
+	size_t *rows;		/* indices of the rows that name it */
+	size_t n_rows;
+};
+
+struct prow {
+	int64_t id;
+	size_t left;		/* named items not yet OK */
+	bool named;		/* names at least one item */
+	bool done;		/* sent, failed or conflict decided */
+};
+
+struct range {
+	size_t lo, hi;		/* indices into pass->order */
+};
+
+struct pass {
+	struct item *items;
+	size_t n_items, cap_items;
+	size_t *slots;		/* hash table of item index + 1; 0 empty */
+	size_t n_slots;
+	size_t *order;		/* items to send, dependencies first */
+	size_t n_order, cap_order;
+	struct prow *rows;
+	size_t n_rows;
+	struct range *stack;	/* ranges still to send; top is next */
+	size_t n_stack, cap_stack;
+	struct range inflight;
+	char err[256];
+};
+
+struct sync_engine {
+	uv_loop_t *loop;
+	struct mdt_store *store;
+	struct sync_config *cfg;	/* our copy; NULL: not configured */
+	struct sync_http *http;
+	uv_timer_t timer;		/* next pass (backoff or a yield) */
+	struct pass *pass;
+	bool busy;			/* a request is in flight */
+	bool again;			/* kicked while busy */
+	bool waiting;			/* timer armed for a retry */
+	int64_t next_attempt_at;
+	bool online;
+	char last_error[256];
+	void (*on_change)(void *ctx);
+	void *change_ctx;
+	uint64_t rng;
+	bool closing;
+	int open_handles;		/* timer + http */
+};
+
+static void start_pass(struct sync_engine *e);
+static void send_next(struct sync_engine *e);
+
+/* ---- small helpers --------------------------------------------------- */
+
+static void
+changed(struct sync_engine *e)
+{
+	if (!e->closing && e->on_change != NULL)
+		e->on_change(e->change_ctx);
+}
+
+static uint32_t
+rnd(struct sync_engine *e)
+{
+	/* xorshift64*: jitter only, not for secrets */
+	e->rng ^= e->rng >> 12;
+	e->rng ^= e->rng << 25;
+	e->rng ^= e->rng >> 27;
+	return (uint32_t)((e->rng * UINT64_C(2685821657736338717)) >> 32);
+}
+
+static void
+set_error(struct sync_engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_error(struct sync_engine *e, const char *fmt, ...)
+{
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(e->last_error, sizeof(e->last_error), fmt, ap);
+	va_end(ap);
+	for (i = 0; e->last_error[i] != '\0'; i++)
+		if (e->last_error[i] == '\n' || e->last_error[i] == '\r')
+			e->last_error[i] = ' ';
+}
+
+static int64_t
+now_ms(struct sync_engine *e)
+{
+	return mdt_store_now(e->store);
+}
+
+/* ---- the pass: items, rows and order --------------------------------- */
+
+static void
+pass_free(struct pass *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n_items; i++) {
+		json_decref(p->items[i].body);
+		free(p->items[i].new_vid);
+		free(p->items[i].rows);
+	}
+	free(p->items);
+	free(p->slots);
+	free(p->order);
+	free(p->rows);
+	free(p->stack);
+	free(p);
+}
+
+static size_t
+ref_hash(const struct sync_ref *r)
+{
+	size_t h = (size_t)r->kind * 31u + 7u;
+	const char *s;
+
+	for (s = r->uuid; *s != '\0'; s++)
+		h = h * 131u + (unsigned char)*s;
+	return h;
+}
+
+static bool
+ref_eq(const struct sync_ref *a, const struct sync_ref *b)
+{
+	return a->kind == b->kind && strcmp(a->uuid, b->uuid) == 0;
+}
+
+/* The item for ref, or SIZE_MAX. */
+static size_t
+find_item(const struct pass *p, const struct sync_ref *r)
+{
+	size_t i, s;
+
+	if (p->n_slots == 0)
+		return SIZE_MAX;
+	for (i = ref_hash(r) & (p->n_slots - 1); (s = p->slots[i]) != 0;
+	    i = (i + 1) & (p->n_slots - 1))
+		if (ref_eq(&p->items[s - 1].ref, r))
+			return s - 1;
+	return SIZE_MAX;
+}
+
+static void
+rehash(struct pass *p)
+{
+	size_t i, j, n = p->n_slots == 0 ? 64 : p->n_slots * 2;
+
+	free(p->slots);
+	p->slots = mdt_xcalloc(n, sizeof(*p->slots));
+	p->n_slots = n;
+	for (i = 0; i < p->n_items; i++) {
+		for (j = ref_hash(&p->items[i].ref) & (n - 1);
+		    p->slots[j] != 0; j = (j + 1) & (n - 1))
+			;
+		p->slots[j] = i + 1;
+	}
+}
+
+static size_t
+new_item(struct pass *p, const struct sync_ref *r)
+{
+	struct item *it;
+	size_t j;
+
+	if (p->n_items == p->cap_items) {
+		p->cap_items = p->cap_items == 0 ? 64 : p->cap_items * 2;
+		p->items = mdt_xreallocarray(p->items, p->cap_items,
+		    sizeof(*p->items));
+	}
+	it = &p->items[p->n_items++];
+	memset(it, 0, sizeof(*it));
+	it->ref = *r;
+	sync_ref_id(r, it->id);
+	if ((p->n_items) * 2 > p->n_slots)
+		rehash(p);
+	else {
+		for (j = ref_hash(r) & (p->n_slots - 1); p->slots[j] != 0;
+		    j = (j + 1) & (p->n_slots - 1))
+			;
+		p->slots[j] = p->n_items;
+	}
+	return p->n_items - 1;
+}
+
+static void
+push_order(struct pass *p, size_t idx)
+{
+	if (p->n_order == p->cap_order) {
+		p->cap_order = p->cap_order == 0 ? 64 : p->cap_order * 2;
+		p->order = mdt_xreallocarray(p->order, p->cap_order,
+		    sizeof(*p->order));
+	}
+	p->order[p->n_order++] = idx;
+}
+
+static void
+push_range(struct pass *p, size_t lo, size_t hi)
+{
+	if (lo >= hi)
+		return;
+	if (p->n_stack == p->cap_stack) {
+		p->cap_stack = p->cap_stack == 0 ? 16 : p->cap_stack * 2;
+		p->stack = mdt_xreallocarray(p->stack, p->cap_stack,
+		    sizeof(*p->stack));
+	}
+	p->stack[p->n_stack].lo = lo;
+	p->stack[p->n_stack].hi = hi;
+	p->n_stack++;
+}
+
+struct build_ctx {
+	struct sync_engine *e;
+	struct pass *p;
+	struct sync_ref *deps;
+	size_t n_deps, cap_deps;
+};
+
+static void
+collect_dep(void *ctx, const struct sync_ref *r)
+{
+	struct build_ctx *b = ctx;
+
+	if (b->n_deps == b->cap_deps) {
+		b->cap_deps = b->cap_deps == 0 ? 8 : b->cap_deps * 2;
+		b->deps = mdt_xreallocarray(b->deps, b->cap_deps,
+		    sizeof(*b->deps));
+	}
+	b->deps[b->n_deps++] = *r;
+}
+
+/*
+ * Makes the item for r (building its body) and, before it in the order,
+ * every resource it refers to that the server has never acknowledged.
+ * Returns its index, or SIZE_MAX if it cannot be built (p->err says why).
+ */
+static size_t
+add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
+    int depth)
+{
+	struct build_ctx b = { e, p, NULL, 0, 0 };
+	sqlite3 *db = mdt_store_db(e->store);
+	char hash[33], vid[65];
+	struct item *it;
+	size_t idx, i;
+	json_t *body;
+	bool found;
+
+	idx = find_item(p, r);
+	if (idx != SIZE_MAX)
+		return idx;
+	if (depth > 8) {
+		snprintf(p->err, sizeof(p->err), "references nest too deep");
+		return SIZE_MAX;
+	}
+	body = sync_map_build(db, r, collect_dep, &b, p->err,
+	    sizeof(p->err));
+	if (body == NULL) {
+		free(b.deps);
+		return SIZE_MAX;
+	}
+	for (i = 0; i < b.n_deps; i++) {
+		char did[37], dvid[65], dhash[33];
+		bool dfound;
+
+		if (find_item(p, &b.deps[i]) != SIZE_MAX)
+			continue;
+		/* acknowledged once: the server has it to refer to */
+		sync_ref_id(&b.deps[i], did);
+		if (mdt_sync_version_get(e->store,
+		    sync_kind_type(b.deps[i].kind), did, dvid, dhash,
+		    &dfound) == MDT_OK && dfound)
+			continue;
+		/* a reference we cannot build fails the referrer */
+		if (add_item(e, p, &b.deps[i], depth + 1) == SIZE_MAX) {
+			free(b.deps);
+			json_decref(body);
+			return SIZE_MAX;
+		}
+	}
+	free(b.deps);
+	idx = new_item(p, r);
+	it = &p->items[idx];
+	it->body = body;
+	sync_body_hash(body, hash);
+	memcpy(it->hash, hash, sizeof(hash));
+	if (mdt_sync_version_get(e->store, sync_kind_type(r->kind), it->id,
+	    vid, hash, &found) == MDT_OK && found) {
+		memcpy(it->vid, vid, sizeof(vid));
+		it->skip = vid[0] != '\0' && strcmp(hash, it->hash) == 0;
+	}
+	if (it->skip)
+		it->state = ITEM_OK;
+	else
+		push_order(p, idx);
+	return idx;
+}
+
+static void
+item_add_row(struct item *it, size_t row)
+{
+	size_t i;
+
+	for (i = 0; i < it->n_rows; i++)
+		if (it->rows[i] == row)
+			return;
+	it->rows = mdt_xreallocarray(it->rows, it->n_rows + 1,
+	    sizeof(*it->rows));
+	it->rows[it->n_rows++] = row;
+}
+
+struct row_ctx {
+	struct sync_engine *e;
+	struct pass *p;
+	size_t row;
+	bool failed;
+};
+
+static void
+on_row_ref(void *ctx, const struct sync_ref *r)
+{
+	struct row_ctx *rc = ctx;
+	struct pass *p = rc->p;
+	size_t idx;
+
+	if (rc->failed)
+		return;
+	idx = add_item(rc->e, p, r, 0);
+	if (idx == SIZE_MAX) {
+		rc->failed = true;
+		return;
+	}
+	p->rows[rc->row].named = true;
+	if (p->items[idx].state != ITEM_OK) {
+		size_t before = p->items[idx].n_rows;
+
+		item_add_row(&p->items[idx], rc->row);
+		if (p->items[idx].n_rows > before)
+			p->rows[rc->row].left++;
+	}
+}
+
+/* ---- marking rows ---------------------------------------------------- */
+
+/* Rows whose items are all OK: sent, with the versions of the items in
+ * [lo, hi) of the order.  Returns false if the store refused. */
+static bool
+mark_progress(struct sync_engine *e, struct pass *p, const size_t *idx,
+    size_t n_idx)
+{
+	struct mdt_sync_version *v;
+	int64_t *ids;
+	size_t i, j, n_ids = 0, n_v = 0;
+	enum mdt_status st;
+
+	ids = mdt_xcalloc(p->n_rows + 1, sizeof(*ids));
+	v = mdt_xcalloc(n_idx + 1, sizeof(*v));
+	for (i = 0; i < n_idx; i++) {
+		struct item *it = &p->items[idx[i]];
+
+		if (it->state != ITEM_OK)
+			continue;
+		v[n_v].type = sync_kind_type(it->ref.kind);
+		v[n_v].id = it->id;
+		v[n_v].version_id = it->new_vid;
+		v[n_v].body_hash = it->hash;
+		n_v++;
+		for (j = 0; j < it->n_rows; j++) {
+			struct prow *r = &p->rows[it->rows[j]];
+
+			if (r->done || r->left == 0)
+				continue;
+			if (--r->left == 0) {
+				r->done = true;
+				ids[n_ids++] = r->id;
+			}
+		}
+	}
+	st = mdt_outbox_mark_sent(e->store, ids, n_ids, v, n_v);
+	free(ids);
+	free(v);
+	if (st != MDT_OK) {
+		set_error(e, "cannot record what was sent: %s",
+		    mdt_store_error(e->store));
+		return false;
+	}
+	return true;
+}
+
+/* The rows naming the item become failed or conflict, with why. */
+static void
+mark_item_failed(struct sync_engine *e, struct pass *p, struct item *it,
+    enum item_state state, const char *why)
+{
+	int64_t *ids = mdt_xcalloc(it->n_rows + 1, sizeof(*ids));
+	size_t i, n = 0;
+
+	it->state = state;
+	for (i = 0; i < it->n_rows; i++) {
+		struct prow *r = &p->rows[it->rows[i]];
+
+		if (r->done)
+			continue;
+		r->done = true;
+		ids[n++] = r->id;
+	}
+	if (n > 0 && mdt_outbox_mark_failed(e->store, ids, n,
+	    state == ITEM_CONFLICT ? MDT_OUTBOX_CONFLICT : MDT_OUTBOX_FAILED,
+	    why) != MDT_OK)
+		set_error(e, "cannot record a failure: %s",
+		    mdt_store_error(e->store));
+	free(ids);
+}
+
+/* ---- scheduling ------------------------------------------------------ */
+
+static void
+on_timer(uv_timer_t *t)
+{
+	struct sync_engine *e = t->data;
+
+	e->waiting = false;
+	e->next_attempt_at = 0;
+	start_pass(e);
+}
+
+/* Runs the next pass after delay_ms (0: on the next loop turn). */
+static void
+schedule(struct sync_engine *e, int64_t delay_ms, bool backoff)
+{
+	if (e->closing)
+		return;
+	if (delay_ms < 0)
+		delay_ms = 0;
+	e->waiting = backoff;
+	e->next_attempt_at = backoff ? now_ms(e) + delay_ms : 0;
+	uv_timer_start(&e->timer, on_timer, (uint64_t)delay_ms, 0);
+}
+
+/* The pass is over: go on with the next rows, or wait. */
+static void
+end_pass(struct sync_engine *e)
+{
+	struct mdt_outbox_counts c;
+	int64_t now = now_ms(e);
+
+	pass_free(e->pass);
+	e->pass = NULL;
+	e->busy = false;
+	if (mdt_outbox_counts(e->store, &c) != MDT_OK) {
+		set_error(e, "cannot read the outbox: %s",
+		    mdt_store_error(e->store));
+		schedule(e, DB_RETRY_MS, true);
+	} else if (c.pending > 0 && c.next_at > now)
+		schedule(e, c.next_at - now, true);
+	else if (c.pending > 0 || e->again)
+		schedule(e, 0, false);	/* yield to the loop first */
+	e->again = false;
+	changed(e);
+}
+
+/*
+ * A transient failure: every row of the pass not yet decided waits
+ * (attempts + 1, next_at), and the pass ends.
+ */
+static void
+back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
+{
+	struct pass *p = e->pass;
+	struct mdt_outbox_counts c;
+	int64_t *ids, delay, at;
+	size_t i, n = 0;
+	int attempts = 1;
+
+	if (mdt_outbox_counts(e->store, &c) == MDT_OK)
+		attempts = c.max_attempts + 1;
+	delay = sync_backoff_ms(attempts, e->cfg->retry_initial_ms,
+	    e->cfg->retry_max_ms, retry_after_s, rnd(e));
+	at = now_ms(e) + delay;
+	ids = mdt_xcalloc(p != NULL ? p->n_rows + 1 : 1, sizeof(*ids));
+	for (i = 0; p != NULL && i < p->n_rows; i++)
+		if (!p->rows[i].done)
+			ids[n++] = p->rows[i].id;
+	if (n > 0 && mdt_outbox_mark_retry(e->store, ids, n, at, why) !=
+	    MDT_OK)
+		set_error(e, "cannot record the retry: %s",
+		    mdt_store_error(e->store));
+	else
+		set_error(e, "%s", why);
+	free(ids);
+	pass_free(e->pass);
+	e->pass = NULL;
+	e->busy = false;
+	e->again = false;
+	schedule(e, delay, true);
+	changed(e);
+}
+
+/* ---- building a pass ------------------------------------------------- */
+
+static void
+start_pass(struct sync_engine *e)
+{
+	struct mdt_outbox_counts c;
+	struct mdt_outbox_row *rows = NULL;
+	sqlite3 *db = mdt_store_db(e->store);
+	struct pass *p;
+	size_t n_rows = 0, i, size;
+	int64_t now, *ids;
+	size_t n_ids = 0;
+
+	if (e->closing || e->cfg == NULL || e->busy || e->pass != NULL)
+		return;
+	uv_timer_stop(&e->timer);
+	e->waiting = false;
+	e->next_attempt_at = 0;
+	now = now_ms(e);
+	if (mdt_outbox_counts(e->store, &c) != MDT_OK) {
+		set_error(e, "cannot read the outbox: %s",
+		    mdt_store_error(e->store));
+		schedule(e, DB_RETRY_MS, true);
+		changed(e);
+		return;
+	}
+	if (c.pending == 0) {
+		changed(e);
+		return;
+	}
+	if (c.next_at > now) {
+		/* the schedule kept in the outbox (e.g. from before a
+		 * restart) still holds */
+		schedule(e, c.next_at - now, true);
+		changed(e);
+		return;
+	}
+	if (mdt_outbox_list(e->store, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
+	    PASS_ROWS, &rows, &n_rows) != MDT_OK) {
+		set_error(e, "cannot read the outbox: %s",
+		    mdt_store_error(e->store));
+		schedule(e, DB_RETRY_MS, true);
+		changed(e);
+		return;
+	}
+	p = mdt_xcalloc(1, sizeof(*p));
+	p->rows = mdt_xcalloc(n_rows + 1, sizeof(*p->rows));
+	p->n_rows = n_rows;
+	e->pass = p;
+
+	/* one read transaction: every resource of the pass from one state
+	 * of the store */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	for (i = 0; i < n_rows; i++) {
+		struct row_ctx rc = { e, p, i, false };
+		char err[256];
+
+		p->rows[i].id = rows[i].id;
+		p->err[0] = '\0';
+		if (sync_map_row(db, rows[i].entity, rows[i].entity_uuid,
+		    on_row_ref, &rc, err, sizeof(err)) != 0) {
+			snprintf(p->err, sizeof(p->err), "%s", err);
+			rc.failed = true;
+		}
+		if (rc.failed) {
+			char *why = mdt_xasprintf("cannot make the FHIR"
+			    " resources of this %s: %s", rows[i].entity,
+			    p->err);
+
+			p->rows[i].done = true;
+			mdt_outbox_mark_failed(e->store, &rows[i].id, 1,
+			    MDT_OUTBOX_FAILED, why);
+			set_error(e, "%s", why);
+			free(why);
+		}
+	}
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	mdt_outbox_rows_free(rows, n_rows);
+
+	/* rows with nothing to send: all their resources already
+	 * acknowledged with this content (or none to send at all) */
+	ids = mdt_xcalloc(p->n_rows + 1, sizeof(*ids));
+	for (i = 0; i < p->n_rows; i++)
+		if (!p->rows[i].done && p->rows[i].left == 0) {
+			p->rows[i].done = true;
+			ids[n_ids++] = p->rows[i].id;
+		}
+	if (n_ids > 0 && mdt_outbox_mark_sent(e->store, ids, n_ids, NULL, 0) !=
+	    MDT_OK)
+		set_error(e, "cannot record what was sent: %s",
+		    mdt_store_error(e->store));
+	free(ids);
+
+	/* bundles of bundle_size, in order (the stack's top goes first) */
+	size = (size_t)e->cfg->bundle_size;
+	for (i = (p->n_order + size - 1) / size; i > 0; i--)
+		push_range(p, (i - 1) * size, i * size < p->n_order ?
+		    i * size : p->n_order);
+	send_next(e);
+}
+
+/* ---- sending --------------------------------------------------------- */
+
+static void on_bundle_reply(void *ctx, const struct sync_reply *reply);
+static void on_read_reply(void *ctx, const struct sync_reply *reply);
+
+/* "W/\"3\"" or ".../_history/3" -> "3" (a new string), or NULL. */
+static char *
+version_of(json_t *response)
+{
+	const char *etag = json_string_value(json_object_get(response,
+	    "etag"));
+	const char *loc = json_string_value(json_object_get(response,
+	    "location"));
+	const char *h;
+	size_t n;
+
+	if (etag != NULL) {
+		if (strncmp(etag, "W/", 2) == 0)
+			etag += 2;
+		if (*etag == '"')
+			etag++;
+		n = strcspn(etag, "\"");
+		if (n > 0 && n < 64)
+			return mdt_xasprintf("%.*s", (int)n, etag);
+	}
+	if (loc != NULL && (h = strstr(loc, "/_history/")) != NULL) {
+		h += strlen("/_history/");
+		n = strcspn(h, "/?");
+		if (n > 0 && n < 64)
+			return mdt_xasprintf("%.*s", (int)n, h);
+	}
+	return NULL;
+}
+
+static char *
+bundle_json(struct sync_engine *e, struct pass *p, struct range r)
+{
+	json_t *bundle, *entries;
+	size_t i;
+	char *out;
+
+	entries = json_array();
+	for (i = r.lo; i < r.hi; i++) {
+		struct item *it = &p->items[p->order[i]];
+		const char *type = sync_kind_type(it->ref.kind);
+		char *url = mdt_xasprintf("%s/%s", type, it->id);
+		char *full = mdt_xasprintf("%s/%s", e->cfg->base_url, url);
+		json_t *req = json_pack("{s:s, s:s}", "method", "PUT", "url",
+		    url);
+
+		/* compare-and-swap: only over the version we last saw */
+		if (it->vid[0] != '\0') {
+			char *m = mdt_xasprintf("W/\"%s\"", it->vid);
+
+			json_object_set_new(req, "ifMatch", json_string(m));
+			free(m);
+		}
+		json_array_append_new(entries, json_pack("{s:s, s:O, s:o}",
+		    "fullUrl", full, "resource", it->body, "request", req));
+		free(url);
+		free(full);
+	}
+	bundle = json_pack("{s:s, s:s, s:o}", "resourceType", "Bundle",
+	    "type", "transaction", "entry", entries);
+	out = json_dumps(bundle, JSON_COMPACT);
+	json_decref(bundle);
+	return out;
+}
+
+static void
+send_next(struct sync_engine *e)
+{
+	struct pass *p = e->pass;
+	char err[256], *body;
+	int rc;
+
+	if (e->closing || p == NULL)
+		return;
+	if (p->n_stack == 0) {
+		end_pass(e);
+		return;
+	}
+	p->inflight = p->stack[--p->n_stack];
+	body = bundle_json(e, p, p->inflight);
+	if (body == NULL) {
+		back_off(e, 0, "cannot write a bundle (out of memory?)");
+		return;
+	}
+	rc = sync_http_request(e->http, "POST", "", body, NULL,
+	    on_bundle_reply, e, err, sizeof(err));
+	free(body);
+	if (rc != 0) {
+		back_off(e, 0, err);
+		return;
+	}
+	e->busy = true;
+	changed(e);
+}
+
+/* One line saying what the server said. */
+static void
+describe(const struct sync_reply *reply, char *out, size_t len)
+{
+	char text[200];
+
+	if (sync_outcome_text(reply->body, text, sizeof(text)))
+		snprintf(out, len, "HTTP %ld: %s", reply->status, text);
+	else
+		snprintf(out, len, "HTTP %ld", reply->status);
+}
+
+/* The reply's answer for transient failures and refusals of the whole
+ * exchange (not of one resource). */
+static bool
+whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply)
+{
+	char what[1024];
+
+	if (reply->curl_code != 0) {
+		e->online = false;
+		snprintf(what, sizeof(what), "cannot reach the central record:"
+		    " %s", reply->error);
+		back_off(e, 0, what);
+		return true;
+	}
+	if (reply->status == 429 || reply->status >= 500) {
+		char said[256];
+
+		e->online = false;
+		describe(reply, said, sizeof(said));
+		if (reply->retry_after_s > 0)
+			snprintf(what, sizeof(what), "the central record is"
+			    " busy (%s; Retry-After %" PRId64 " s)", said,
+			    reply->retry_after_s);
+		else
+			snprintf(what, sizeof(what), "the central record is"
+			    " unavailable (%s)", said);
+		back_off(e, reply->retry_after_s, what);
+		return true;
+	}
+	e->online = true;
+	if (reply->status >= 300 && reply->status < 400) {
+		snprintf(what, sizeof(what), "the central record answered"
+		    " HTTP %ld (a redirect); redirects are not followed: check"
+		    " base_url", reply->status);
+		back_off(e, 0, what);
+		return true;
+	}
+	if (reply->status == 401 || reply->status == 403 ||
+	    reply->status == 407) {
+		char said[256];
+
+		describe(reply, said, sizeof(said));
+		snprintf(what, sizeof(what), "the central record refused our"
+		    " credentials (%s): check token_file and the client"
+		    " certificate", said);
+		back_off(e, reply->retry_after_s, what);
+		return true;
+	}
+	if (reply->status >= 400 && reply->status != 400 &&
+	    reply->status != 409 && reply->status != 412 &&
+	    reply->status != 422) {
+		char said[256];
+
+		describe(reply, said, sizeof(said));
+		snprintf(what, sizeof(what), "the central record answered %s;"
+		    " is base_url right?", said);
+		back_off(e, reply->retry_after_s, what);
+		return true;
+	}
+	return false;
+}
+
+static void
+on_bundle_reply(void *ctx, const struct sync_reply *reply)
+{
+	struct sync_engine *e = ctx;
+	struct pass *p = e->pass;
+	struct range r = p->inflight;
+	json_t *root, *entries;
+	size_t i, *idx;
+
+	e->busy = false;
+	if (whole_exchange_failed(e, reply))
+		return;
+	if (reply->status >= 200 && reply->status < 300) {
+		/* all or nothing: every resource of the bundle is there */
+		root = json_loads(reply->body, 0, NULL);
+		entries = json_object_get(root, "entry");
+		idx = mdt_xcalloc(r.hi - r.lo + 1, sizeof(*idx));
+		for (i = r.lo; i < r.hi; i++) {
+			struct item *it = &p->items[p->order[i]];
+			json_t *en = json_array_get(entries, i - r.lo);
+
+			it->state = ITEM_OK;
+			free(it->new_vid);
+			it->new_vid = version_of(json_object_get(en,
+			    "response"));
+			if (it->new_vid == NULL) {
+				const char *v = json_string_value(
+				    json_object_get(json_object_get(
+				    json_object_get(en, "resource"), "meta"),
+				    "versionId"));
+
+				it->new_vid = v != NULL ? mdt_xstrdup(v) : NULL;
+			}
+			idx[i - r.lo] = p->order[i];
+		}
+		json_decref(root);
+		if (!mark_progress(e, p, idx, r.hi - r.lo)) {
+			free(idx);
+			back_off(e, 0, e->last_error);
+			return;
+		}
+		free(idx);
+		e->last_error[0] = '\0';
+		send_next(e);
+		return;
+	}
+	/* a refusal: find the resource at fault */
+	if (r.hi - r.lo > 1) {
+		size_t mid = r.lo + (r.hi - r.lo) / 2;
+
+		push_range(p, mid, r.hi);
+		push_range(p, r.lo, mid);
+		send_next(e);
+		return;
+	}
+	{
+		struct item *it = &p->items[p->order[r.lo]];
+		const char *type = sync_kind_type(it->ref.kind);
+		char said[256], why[512], url[64], err[256];
+
+		if (reply->status == 409 || reply->status == 412) {
+			/* read it back: our own earlier write whose reply was
+			 * lost, or someone else's change? */
+			snprintf(url, sizeof(url), "%s/%s", type, it->id);
+			if (sync_http_request(e->http, "GET", url, NULL, NULL,
+			    on_read_reply, e, err, sizeof(err)) != 0) {
+				back_off(e, 0, err);
+				return;
+			}
+			e->busy = true;
+			return;
+		}
+		describe(reply, said, sizeof(said));
+		snprintf(why, sizeof(why), "the central record refused %s/%s:"
+		    " %s", type, it->id, said);
+		mark_item_failed(e, p, it, ITEM_FAILED, why);
+		set_error(e, "%s", why);
+		changed(e);
+		send_next(e);
+	}
+}
+
+static void
+on_read_reply(void *ctx, const struct sync_reply *reply)
+{
+	struct sync_engine *e = ctx;
+	struct pass *p = e->pass;
+	size_t at = p->order[p->inflight.lo];
+	struct item *it = &p->items[at];
+	const char *type = sync_kind_type(it->ref.kind);
+	char why[512], said[256];
+	json_t *server;
+
+	e->busy = false;
+	if (whole_exchange_failed(e, reply))
+		return;
+	if (reply->status == 404 || reply->status == 410) {
+		snprintf(why, sizeof(why), "%s/%s is no longer on the central"
+		    " record (removed there since mdtchair sent it); not sent"
+		    " again", type, it->id);
+		mark_item_failed(e, p, it, ITEM_CONFLICT, why);
+		set_error(e, "%s", why);
+		changed(e);
+		send_next(e);
+		return;
+	}
+	if (reply->status != 200) {
+		describe(reply, said, sizeof(said));
+		snprintf(why, sizeof(why), "cannot read back %s/%s after a"
+		    " version conflict: %s", type, it->id, said);
+		mark_item_failed(e, p, it, ITEM_CONFLICT, why);
+		set_error(e, "%s", why);
+		changed(e);
+		send_next(e);
+		return;
+	}
+	server = json_loads(reply->body, 0, NULL);
+	if (server != NULL && sync_same_content(server, it->body)) {
+		/* the server already has exactly this: our reply was lost */
+		const char *v = json_string_value(json_object_get(
+		    json_object_get(server, "meta"), "versionId"));
+
+		it->state = ITEM_OK;
+		free(it->new_vid);
+		it->new_vid = v != NULL ? mdt_xstrdup(v) : NULL;
+		json_decref(server);
+		if (!mark_progress(e, p, &at, 1)) {
+			back_off(e, 0, e->last_error);
+			return;
+		}
+		send_next(e);
+		return;
+	}
+	{
+		const char *v = json_string_value(json_object_get(
+		    json_object_get(server, "meta"), "versionId"));
+
+		snprintf(why, sizeof(why), "%s/%s was changed on the central"
+		    " record (now version %s; mdtchair last saw %s); not"
+		    " overwritten: settle it there, then retry", type, it->id,
+		    v != NULL ? v : "?", it->vid[0] != '\0' ? it->vid : "none");
+	}
+	json_decref(server);
+	mark_item_failed(e, p, it, ITEM_CONFLICT, why);
+	set_error(e, "%s", why);
+	changed(e);
+	send_next(e);
+}
+
+/* ---- the engine ------------------------------------------------------ */
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? mdt_xstrdup(s) : NULL;
+}
+
+static struct sync_config *
+config_dup(const struct sync_config *c)
+{
+	struct sync_config *d = mdt_xcalloc(1, sizeof(*d));
+
+	*d = *c;
+	d->base_url = dup_or_null(c->base_url);
+	d->ca_file = dup_or_null(c->ca_file);
+	d->client_cert = dup_or_null(c->client_cert);
+	d->client_key = dup_or_null(c->client_key);
+	d->token_file = dup_or_null(c->token_file);
+	return d;
+}
+
+struct sync_engine *
+sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
+    const struct sync_config *cfg)
+{
+	struct sync_engine *e = mdt_xcalloc(1, sizeof(*e));
+
+	e->loop = loop;
+	e->store = store;
+	e->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32) ^
+	    (uint64_t)(uintptr_t)e;
+	if (e->rng == 0)
+		e->rng = 1;
+	uv_timer_init(loop, &e->timer);
+	e->timer.data = e;
+	e->open_handles = 1;
+	if (cfg != NULL) {
+		e->cfg = config_dup(cfg);
+		e->http = sync_http_new(loop, e->cfg);
+		if (e->http == NULL)
+			set_error(e, "cannot start libcurl");
+		else
+			e->open_handles++;
+		if (!sync_http_async_dns())
+			set_error(e, "this libcurl resolves names synchronously:"
+			    " the screen may pause while it looks up the"
+			    " server");
+	}
+	return e;
+}
+
+void
+sync_engine_kick(struct sync_engine *e)
+{
+	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL)
+		return;
+	if (e->busy || e->pass != NULL) {
+		e->again = true;
+		return;
+	}
+	if (e->waiting)
+		return;
+	start_pass(e);
+}
+
+void
+sync_engine_on_change(struct sync_engine *e, void (*cb)(void *ctx),
+    void *ctx)
+{
+	e->on_change = cb;
+	e->change_ctx = ctx;
+}
+
+void
+sync_engine_status(struct sync_engine *e, struct sync_status *out)
+{
+	struct mdt_outbox_counts c;
+
+	memset(out, 0, sizeof(*out));
+	out->configured = e->cfg != NULL;
+	out->online = e->online;
+	out->busy = e->busy;
+	if (mdt_outbox_counts(e->store, &c) == MDT_OK) {
+		out->pending = c.pending;
+		out->failed = c.failed;
+		out->conflicts = c.conflict;
+		out->sent = c.sent;
+		out->last_success_at = c.last_sent_at;
+	}
+	out->next_attempt_at = e->waiting ? e->next_attempt_at : 0;
+	mdt_strlcpy(out->last_error, e->last_error, sizeof(out->last_error));
+}
+
+static void
+engine_free_if_closed(struct sync_engine *e)
+{
+	if (e->open_handles > 0)
+		return;
+	sync_config_free(e->cfg);
+	free(e);
+}
+
+static void
+on_timer_closed(uv_handle_t *h)
+{
+	struct sync_engine *e = h->data;
+
+	e->open_handles--;
+	engine_free_if_closed(e);
+}
+
+static void
+on_http_closed(void *ctx)
+{
+	struct sync_engine *e = ctx;
+
+	e->http = NULL;
+	e->open_handles--;
+	engine_free_if_closed(e);
+}
+
+void
+sync_engine_close(struct sync_engine *e)
+{
+	if (e == NULL || e->closing)
+		return;
+	e->closing = true;
+	e->on_change = NULL;
+	pass_free(e->pass);
+	e->pass = NULL;
+	uv_timer_stop(&e->timer);
+	uv_close((uv_handle_t *)&e->timer, on_timer_closed);
+	if (e->http != NULL)
+		sync_http_close(e->http, on_http_closed, e);
+}

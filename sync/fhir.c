@@ -1,0 +1,1129 @@
+/*
+ * fhir.c - how the meeting becomes FHIR R4 resources (docs/fhir-mapping.md
+ * says why): which resources an outbox row changes, each resource built
+ * from the store as it stands, the references between them (so that the
+ * engine sends what a resource refers to first), a content hash, and the
+ * server's words from an OperationOutcome.  Reads the store through plain
+ * SQL on the shared connection; writes nothing.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uuid/uuid.h>
+
+#include "sync_internal.h"
+#include "util.h"
+
+#define SNOMED "http://snomed.info/sct"
+#define MDT_CS "https://mdtchair.org/fhir/CodeSystem/"
+#define XHTML_OPEN "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
+
+static const char *const kind_types[SYNC_N_KINDS] = {
+	[SYNC_PRACTITIONER] = "Practitioner",
+	[SYNC_MEETING] = "Encounter",
+	[SYNC_DISCUSSION] = "Encounter",
+	[SYNC_CONSENT] = "Consent",
+	[SYNC_OUTCOME] = "Observation",
+	[SYNC_TASK] = "Task",
+	[SYNC_RECORD] = "Composition",
+};
+
+const char *
+sync_kind_type(enum sync_kind k)
+{
+	return (unsigned)k < SYNC_N_KINDS ? kind_types[k] : "?";
+}
+
+void
+sync_ref_id(const struct sync_ref *ref, char id[37])
+{
+	uuid_t ns, out;
+
+	if (ref->kind != SYNC_RECORD || uuid_parse(ref->uuid, ns) != 0) {
+		mdt_strlcpy(id, ref->uuid, 37);
+		return;
+	}
+	/* one Composition per slot, its id derived from the slot's */
+	uuid_generate_sha1(out, ns, "Composition", strlen("Composition"));
+	uuid_unparse_lower(out, id);
+}
+
+/* ---- small helpers --------------------------------------------------- */
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* A statement with ?1 bound to text; NULL (and err) on failure. */
+static sqlite3_stmt *
+query(sqlite3 *db, const char *sql, const char *arg, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "reading the store: %s",
+		    sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	if (arg != NULL)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	return st;
+}
+
+static sqlite3_stmt *
+query_id(sqlite3 *db, const char *sql, int64_t arg, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = query(db, sql, NULL, err, errlen);
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, arg);
+	return st;
+}
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+static int64_t
+coli(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_int64(st, i);
+}
+
+static json_t *
+str(const char *s)
+{
+	return json_string(s != NULL ? s : "");
+}
+
+static json_t *
+when(int64_t ms)
+{
+	char iso[21];
+
+	mdt_iso_utc(ms, iso);
+	return json_string(iso);
+}
+
+static json_t *
+identifiers(const char *id)
+{
+	char value[48];
+
+	snprintf(value, sizeof(value), "urn:uuid:%s", id);
+	return json_pack("[{s:s, s:s}]", "system", SYNC_IDENTIFIER_SYSTEM,
+	    "value", value);
+}
+
+/* The start of every resource: type, id, identifier. */
+static json_t *
+resource(const struct sync_ref *ref)
+{
+	char id[37];
+
+	sync_ref_id(ref, id);
+	return json_pack("{s:s, s:s, s:o}", "resourceType",
+	    sync_kind_type(ref->kind), "id", id, "identifier",
+	    identifiers(id));
+}
+
+/* The patient, by NHS number: the central record owns Patient. */
+static json_t *
+patient_ref(const char *nhs, const char *name)
+{
+	json_t *r = json_pack("{s:s, s:{s:s, s:s}}", "type", "Patient",
+	    "identifier", "system", SYNC_NHS_NUMBER_SYSTEM, "value", nhs);
+
+	if (name != NULL && name[0] != '\0')
+		json_object_set_new(r, "display", str(name));
+	return r;
+}
+
+static json_t *
+ref_to(enum sync_kind kind, const char *uuid, const char *display,
+    sync_ref_fn dep, void *ctx)
+{
+	struct sync_ref r;
+	char id[37], ref[64];
+	json_t *o;
+
+	r.kind = kind;
+	mdt_strlcpy(r.uuid, uuid, sizeof(r.uuid));
+	sync_ref_id(&r, id);
+	snprintf(ref, sizeof(ref), "%s/%s", sync_kind_type(kind), id);
+	o = json_pack("{s:s}", "reference", ref);
+	if (display != NULL && display[0] != '\0')
+		json_object_set_new(o, "display", str(display));
+	if (dep != NULL)
+		dep(ctx, &r);
+	return o;
+}
+
+static json_t *
+coding(const char *system, const char *code, const char *display)
+{
+	return json_pack("{s:s, s:s, s:s}", "system", system, "code", code,
+	    "display", display);
+}
+
+static json_t *
+concept(const char *system, const char *code, const char *display,
+    const char *text)
+{
+	json_t *c = json_pack("{s:[o]}", "coding",
+	    coding(system, code, display));
+
+	if (text != NULL)
+		json_object_set_new(c, "text", str(text));
+	return c;
+}
+
+/* A growing string for narrative XHTML. */
+struct buf {
+	char *s;
+	size_t n, cap;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = mdt_xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void
+buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Text escaped for XHTML; characters XML forbids are left out. */
+static void
+buf_text(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '&')
+			buf_str(b, "&amp;");
+		else if (c == '<')
+			buf_str(b, "&lt;");
+		else if (c == '>')
+			buf_str(b, "&gt;");
+		else if (c == '"')
+			buf_str(b, "&quot;");
+		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			continue;
+		else
+			buf_add(b, s, 1);
+	}
+}
+
+static void
+buf_fmt(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* printf-style text, escaped. */
+static void
+buf_fmt(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *t;
+
+	va_start(ap, fmt);
+	t = mdt_xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_text(b, t);
+	free(t);
+}
+
+/* A Narrative from a finished XHTML buffer (takes the buffer). */
+static json_t *
+narrative(struct buf *b)
+{
+	json_t *n;
+
+	buf_str(b, "</div>");
+	n = json_pack("{s:s, s:s}", "status", "generated", "div", b->s);
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+	return n;
+}
+
+static void
+buf_open(struct buf *b)
+{
+	memset(b, 0, sizeof(*b));
+	buf_str(b, XHTML_OPEN);
+}
+
+/* ---- the resources --------------------------------------------------- */
+
+static json_t *
+mdt_type(void)
+{
+	return json_pack("[o]", concept(SNOMED, "384682003",
+	    "Multidisciplinary care conference", NULL));
+}
+
+static json_t *
+encounter_class(void)
+{
+	return coding("http://terminology.hl7.org/CodeSystem/v3-ActCode",
+	    "AMB", "ambulatory");
+}
+
+static json_t *
+build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *r = NULL;
+
+	st = query(db, "SELECT name FROM people WHERE uuid = ?1", ref->uuid,
+	    err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r = resource(ref);
+		json_object_set_new(r, "active", json_true());
+		json_object_set_new(r, "name", json_pack("[{s:s}]", "text",
+		    col(st, 0)));
+	} else
+		set_err(err, errlen, "no person %s", ref->uuid);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static json_t *
+build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *st, *pt;
+	json_t *r, *parts;
+	const char *state;
+	struct buf b;
+	int64_t id, start;
+	char venue[256];
+
+	st = query(db, "SELECT m.id, m.title, v.name, m.scheduled_start,"
+	    " m.state, m.opened_at, m.closed_at FROM meetings m"
+	    " LEFT JOIN venues v ON v.id = m.venue_id WHERE m.uuid = ?1",
+	    ref->uuid, err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		set_err(err, errlen, "no meeting %s", ref->uuid);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	id = coli(st, 0);
+	state = col(st, 4);
+	r = resource(ref);
+	json_object_set_new(r, "status", str(strcmp(state, "closed") == 0 ?
+	    "finished" : strcmp(state, "open") == 0 ? "in-progress" :
+	    "planned"));
+	json_object_set_new(r, "class", encounter_class());
+	json_object_set_new(r, "type", mdt_type());
+	start = coli(st, 5) != 0 ? coli(st, 5) : coli(st, 3);
+	json_object_set_new(r, "period", json_pack("{s:o}", "start",
+	    when(start)));
+	if (coli(st, 6) != 0)
+		json_object_set_new(json_object_get(r, "period"), "end",
+		    when(coli(st, 6)));
+	mdt_strlcpy(venue, col(st, 2), sizeof(venue));
+	if (venue[0] != '\0')
+		json_object_set_new(r, "location", json_pack(
+		    "[{s:{s:s}}]", "location", "display", venue));
+	buf_open(&b);
+	buf_str(&b, "<p>");
+	buf_fmt(&b, "Multidisciplinary team meeting: %s", col(st, 1));
+	if (venue[0] != '\0')
+		buf_fmt(&b, ", at %s", venue);
+	buf_str(&b, "</p>");
+	sqlite3_finalize(st);
+
+	/* attendance: those marked present */
+	pt = query_id(db, "SELECT p.uuid, p.name, p.role FROM attendance a"
+	    " JOIN people p ON p.id = a.person_id WHERE a.meeting_id = ?1"
+	    " AND a.status = 'present' ORDER BY p.name, p.id", id, err,
+	    errlen);
+	if (pt == NULL) {
+		free(b.s);
+		json_decref(r);
+		return NULL;
+	}
+	parts = json_array();
+	while (sqlite3_step(pt) == SQLITE_ROW) {
+		json_t *type = json_pack("{s:[o]}", "coding", coding(
+		    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+		    "PART", "Participation"));
+
+		if (col(pt, 2)[0] != '\0')
+			json_object_set_new(type, "text", str(col(pt, 2)));
+		json_array_append_new(parts, json_pack("{s:[o], s:o}", "type",
+		    type, "individual", ref_to(SYNC_PRACTITIONER, col(pt, 0),
+		    col(pt, 1), dep, ctx)));
+	}
+	sqlite3_finalize(pt);
+	if (json_array_size(parts) > 0) {
+		json_object_set_new(r, "participant", parts);
+		buf_fmt(&b, "Present: %zu.", json_array_size(parts));
+	} else
+		json_decref(parts);
+	json_object_set_new(r, "text", narrative(&b));
+	return r;
+}
+
+static json_t *
+build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	struct mdt_slot_times t;
+	enum mdt_slot_state sst;
+	sqlite3_stmt *st;
+	const char *state, *status;
+	bool closed;
+	json_t *r;
+
+	st = query(db, "SELECT s.state, s.started_at, s.paused_at,"
+	    " s.closed_at, s.paused_ms, s.planned_seconds,"
+	    " s.extended_seconds, s.reason, p.nhs_number, p.name, m.uuid,"
+	    " m.state FROM slots s JOIN patients p ON p.id = s.patient_id"
+	    " JOIN meetings m ON m.id = s.meeting_id WHERE s.uuid = ?1",
+	    ref->uuid, err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		set_err(err, errlen, "no discussion %s", ref->uuid);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	state = col(st, 0);
+	closed = strcmp(col(st, 11), "closed") == 0;
+	if (strcmp(state, "done") == 0)
+		status = "finished";
+	else if (strcmp(state, "pending") == 0)
+		status = closed ? "cancelled" : "planned";
+	else
+		status = closed ? "finished" : "in-progress";
+	r = resource(ref);
+	json_object_set_new(r, "status", str(status));
+	json_object_set_new(r, "class", encounter_class());
+	json_object_set_new(r, "type", mdt_type());
+	json_object_set_new(r, "subject", patient_ref(col(st, 8),
+	    col(st, 9)));
+	if (coli(st, 1) != 0) {
+		json_t *period = json_pack("{s:o}", "start", when(coli(st,
+		    1)));
+
+		if (coli(st, 3) != 0)
+			json_object_set_new(period, "end", when(coli(st, 3)));
+		json_object_set_new(r, "period", period);
+	}
+	if (strcmp(state, "done") == 0) {
+		memset(&t, 0, sizeof(t));
+		t.started_at = coli(st, 1);
+		t.paused_at = coli(st, 2);
+		t.closed_at = coli(st, 3);
+		t.paused_ms = coli(st, 4);
+		t.planned_s = (int)coli(st, 5);
+		t.extended_s = (int)coli(st, 6);
+		sst = MDT_SLOT_DONE;
+		json_object_set_new(r, "length", json_pack(
+		    "{s:I, s:s, s:s, s:s}", "value", (json_int_t)(
+		    mdt_slot_elapsed_ms(sst, &t, t.closed_at) / 1000),
+		    "unit", "s", "system", "http://unitsofmeasure.org",
+		    "code", "s"));
+	}
+	if (col(st, 7)[0] != '\0')
+		json_object_set_new(r, "reasonCode", json_pack("[{s:s}]",
+		    "text", col(st, 7)));
+	json_object_set_new(r, "partOf", ref_to(SYNC_MEETING, col(st, 10),
+	    NULL, dep, ctx));
+	sqlite3_finalize(st);
+	return r;
+}
+
+struct basis {
+	const char *name;	/* as stored */
+	const char *code;
+	const char *display;
+};
+
+static const struct basis bases[] = {
+	{ "given", "given", "Consent given" },
+	{ "best_interests", "best-interests",
+	    "Consent not given; discussed in the patient's best interests" },
+	{ "risk_to_others", "risk-to-others",
+	    "Consent not given; not discussing would put others at risk" },
+};
+
+static const struct basis *
+basis_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (strcmp(bases[i].name, name) == 0)
+			return &bases[i];
+	return NULL;
+}
+
+static json_t *
+build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
+    size_t errlen)
+{
+	const struct basis *b;
+	sqlite3_stmt *st;
+	struct buf nb;
+	json_t *r, *rule;
+	const char *just;
+
+	st = query(db, "SELECT c.basis, c.justification, c.recorded_at,"
+	    " p.nhs_number, p.name FROM consent c"
+	    " JOIN slots s ON s.id = c.slot_id"
+	    " JOIN patients p ON p.id = s.patient_id WHERE c.uuid = ?1",
+	    ref->uuid, err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		set_err(err, errlen, "no consent %s", ref->uuid);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	b = basis_of(col(st, 0));
+	if (b == NULL) {
+		set_err(err, errlen, "consent %s: unknown basis '%s'",
+		    ref->uuid, col(st, 0));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	just = col(st, 1);
+	r = resource(ref);
+	json_object_set_new(r, "status", str("active"));
+	json_object_set_new(r, "scope", concept(
+	    "http://terminology.hl7.org/CodeSystem/consentscope",
+	    "patient-privacy", "Privacy Consent", NULL));
+	json_object_set_new(r, "category", json_pack("[o]", concept(
+	    "http://loinc.org", "59284-0", "Patient Consent",
+	    "Consent to be discussed at a multidisciplinary team meeting")));
+	json_object_set_new(r, "patient", patient_ref(col(st, 3),
+	    col(st, 4)));
+	json_object_set_new(r, "dateTime", when(coli(st, 2)));
+	if (just[0] != '\0') {
+		char *text = mdt_xasprintf("%s: %s", b->display, just);
+
+		rule = concept(MDT_CS "mdt-consent-basis", b->code, b->display,
+		    text);
+		free(text);
+	} else
+		rule = concept(MDT_CS "mdt-consent-basis", b->code, b->display,
+		    b->display);
+	if (strcmp(b->name, "given") == 0) {
+		json_array_append_new(json_object_get(rule, "coding"), coding(
+		    "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+		    "OPTIN", "opt-in"));
+		json_object_set_new(r, "provision", json_pack(
+		    "{s:s, s:[{s:s}]}", "type", "permit", "action", "text",
+		    "Discussion at a multidisciplinary team meeting"));
+	}
+	json_object_set_new(r, "policyRule", rule);
+	buf_open(&nb);
+	buf_str(&nb, "<p>");
+	buf_text(&nb, b->display);
+	if (just[0] != '\0') {
+		buf_str(&nb, "</p><p>Justification: ");
+		buf_text(&nb, just);
+	}
+	buf_str(&nb, "</p>");
+	json_object_set_new(r, "text", narrative(&nb));
+	sqlite3_finalize(st);
+	return r;
+}
+
+struct outcome_name {
+	const char *name;	/* as stored */
+	const char *code;
+	const char *display;
+};
+
+static const struct outcome_name outcomes[] = {
+	{ "stay", "stay", "Stay on the caseload" },
+	{ "step_down", "step-down", "Step down to the rising-risk group" },
+	{ "close", "close", "Close: leave the caseload" },
+	{ "died", "died", "Died" },
+};
+
+static const struct outcome_name *
+outcome_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		if (strcmp(outcomes[i].name, name) == 0)
+			return &outcomes[i];
+	return NULL;
+}
+
+static json_t *
+build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	const struct outcome_name *o;
+	sqlite3_stmt *st;
+	json_t *r;
+
+	st = query(db, "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
+	    " p.nhs_number, p.name FROM outcomes o"
+	    " JOIN slots s ON s.id = o.slot_id"
+	    " JOIN patients p ON p.id = s.patient_id WHERE o.uuid = ?1",
+	    ref->uuid, err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		set_err(err, errlen, "no outcome %s", ref->uuid);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	o = outcome_of(col(st, 0));
+	if (o == NULL) {
+		set_err(err, errlen, "outcome %s: unknown kind '%s'",
+		    ref->uuid, col(st, 0));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	r = resource(ref);
+	json_object_set_new(r, "status", str("final"));
+	json_object_set_new(r, "code", concept(MDT_CS "mdt-observation",
+	    "mdt-outcome", "Outcome of a multidisciplinary team discussion",
+	    "MDT outcome"));
+	json_object_set_new(r, "subject", patient_ref(col(st, 4),
+	    col(st, 5)));
+	json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
+	    col(st, 3), NULL, dep, ctx));
+	json_object_set_new(r, "effectiveDateTime", when(coli(st, 2)));
+	json_object_set_new(r, "valueCodeableConcept", concept(
+	    MDT_CS "mdt-outcome", o->code, o->display, o->display));
+	if (col(st, 1)[0] != '\0')
+		json_object_set_new(r, "component", json_pack(
+		    "[{s:{s:[o], s:s}, s:s}]", "code", "coding", coding(
+		    MDT_CS "mdt-observation", "review-date", "Review date"),
+		    "text", "Review date", "valueDateTime", col(st, 1)));
+	sqlite3_finalize(st);
+	return r;
+}
+
+static const char *
+task_status(const char *s)
+{
+	if (strcmp(s, "done") == 0)
+		return "completed";
+	if (strcmp(s, "cancelled") == 0)
+		return "cancelled";
+	return "requested";
+}
+
+static json_t *
+build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *r;
+
+	st = query(db, "SELECT a.text, a.due_date, a.status, a.created_at,"
+	    " a.closed_at, o.uuid, o.name, p.nhs_number, p.name, s.uuid"
+	    " FROM actions a JOIN people o ON o.id = a.owner_id"
+	    " JOIN patients p ON p.id = a.patient_id"
+	    " LEFT JOIN slots s ON s.id = a.slot_id WHERE a.uuid = ?1",
+	    ref->uuid, err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		set_err(err, errlen, "no action %s", ref->uuid);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	r = resource(ref);
+	json_object_set_new(r, "status", str(task_status(col(st, 2))));
+	json_object_set_new(r, "intent", str("order"));
+	json_object_set_new(r, "description", str(col(st, 0)));
+	json_object_set_new(r, "for", patient_ref(col(st, 7), col(st, 8)));
+	if (col(st, 9)[0] != '\0')
+		json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
+		    col(st, 9), NULL, dep, ctx));
+	json_object_set_new(r, "authoredOn", when(coli(st, 3)));
+	if (coli(st, 4) != 0 && coli(st, 4) >= coli(st, 3))
+		json_object_set_new(r, "lastModified", when(coli(st, 4)));
+	json_object_set_new(r, "owner", ref_to(SYNC_PRACTITIONER, col(st, 5),
+	    col(st, 6), dep, ctx));
+	/* the due date: the period in which the action must be done */
+	json_object_set_new(r, "restriction", json_pack("{s:{s:s}}",
+	    "period", "end", col(st, 1)));
+	sqlite3_finalize(st);
+	return r;
+}
+
+static json_t *
+section(const char *code, const char *title, struct buf *text)
+{
+	return json_pack("{s:s, s:o, s:o}", "title", title, "code",
+	    concept(MDT_CS "mdt-record-section", code, title, NULL), "text",
+	    narrative(text));
+}
+
+static void
+add_entry(json_t *sec, json_t *ref)
+{
+	json_t *entries = json_object_get(sec, "entry");
+
+	if (entries == NULL) {
+		entries = json_array();
+		json_object_set_new(sec, "entry", entries);
+	}
+	json_array_append_new(entries, ref);
+}
+
+/* The notes section. */
+static json_t *
+record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	struct buf b;
+	int n = 0;
+
+	st = query_id(db, "SELECT text FROM notes WHERE slot_id = ?1"
+	    " ORDER BY created_at, id", slot_id, err, errlen);
+	if (st == NULL)
+		return NULL;
+	buf_open(&b);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		buf_str(&b, "<p>");
+		buf_text(&b, col(st, 0));
+		buf_str(&b, "</p>");
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		buf_str(&b, "<p>No notes.</p>");
+	return section("notes", "Notes", &b);
+}
+
+/* The actions section: those agreed in this discussion. */
+static json_t *
+record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	struct buf b;
+	json_t *sec, *entries;
+	int n = 0;
+
+	st = query_id(db, "SELECT a.uuid, a.text, p.name, a.due_date,"
+	    " a.status FROM actions a JOIN people p ON p.id = a.owner_id"
+	    " WHERE a.slot_id = ?1 ORDER BY a.created_at, a.id", slot_id,
+	    err, errlen);
+	if (st == NULL)
+		return NULL;
+	buf_open(&b);
+	entries = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			buf_str(&b, "<ul>");
+		buf_str(&b, "<li>");
+		buf_fmt(&b, "%s (owner %s, due %s, %s)", col(st, 1),
+		    col(st, 2), col(st, 3), col(st, 4));
+		buf_str(&b, "</li>");
+		json_array_append_new(entries, ref_to(SYNC_TASK, col(st, 0),
+		    NULL, dep, ctx));
+	}
+	sqlite3_finalize(st);
+	if (n > 0)
+		buf_str(&b, "</ul>");
+	else
+		buf_str(&b, "<p>No actions agreed.</p>");
+	sec = section("actions", "Actions", &b);
+	if (json_array_size(entries) > 0)
+		json_object_set_new(sec, "entry", entries);
+	else
+		json_decref(entries);
+	return sec;
+}
+
+static json_t *
+build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	const struct outcome_name *o;
+	const struct basis *basis;
+	sqlite3_stmt *st;
+	json_t *r, *sections, *sec;
+	struct buf b;
+	int64_t slot_id, date;
+	bool final;
+
+	st = query(db, "SELECT s.id, s.state, s.started_at, s.closed_at,"
+	    " m.title, m.state, m.scheduled_start, p.nhs_number, p.name,"
+	    " kc.uuid, kc.name, kc.role, c.uuid, c.basis, c.justification,"
+	    " c.recorded_at, o.uuid, o.kind, o.review_date, o.recorded_at,"
+	    " (SELECT max(created_at) FROM notes WHERE slot_id = s.id),"
+	    " (SELECT max(max(created_at), coalesce(max(closed_at), 0))"
+	    "  FROM actions WHERE slot_id = s.id)"
+	    " FROM slots s JOIN meetings m ON m.id = s.meeting_id"
+	    " JOIN patients p ON p.id = s.patient_id"
+	    " LEFT JOIN people kc ON kc.id = p.key_contact_id"
+	    " LEFT JOIN consent c ON c.slot_id = s.id"
+	    " LEFT JOIN outcomes o ON o.slot_id = s.id WHERE s.uuid = ?1",
+	    ref->uuid, err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		set_err(err, errlen, "no discussion %s", ref->uuid);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	slot_id = coli(st, 0);
+	final = strcmp(col(st, 1), "done") == 0 ||
+	    strcmp(col(st, 5), "closed") == 0;
+	/* when the record was last edited: closing it, else the latest of
+	 * what it holds */
+	date = coli(st, 3);
+	if (date == 0) {
+		int cols[] = { 2, 15, 19, 20, 21 };
+		size_t i;
+
+		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+			if (coli(st, cols[i]) > date)
+				date = coli(st, cols[i]);
+		if (date == 0)
+			date = coli(st, 6);
+	}
+	r = resource(ref);
+	json_object_set_new(r, "status", str(final ? "final" :
+	    "preliminary"));
+	json_object_set_new(r, "type", concept(SNOMED, "444804000",
+	    "Multidisciplinary care conference report",
+	    "Multidisciplinary team discussion record"));
+	json_object_set_new(r, "subject", patient_ref(col(st, 7),
+	    col(st, 8)));
+	json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
+	    ref->uuid, NULL, dep, ctx));
+	json_object_set_new(r, "date", when(date));
+	/* written by the team as a whole: a reference by name */
+	json_object_set_new(r, "author", json_pack("[{s:s}]", "display",
+	    col(st, 4)[0] != '\0' ? col(st, 4) : "Multidisciplinary team"));
+	json_object_set_new(r, "title", str("Multidisciplinary team"
+	    " discussion"));
+	sections = json_array();
+
+	/* consent */
+	buf_open(&b);
+	basis = basis_of(col(st, 13));
+	buf_str(&b, "<p>");
+	buf_text(&b, basis != NULL ? basis->display : "Not recorded.");
+	if (col(st, 14)[0] != '\0') {
+		buf_str(&b, "</p><p>Justification: ");
+		buf_text(&b, col(st, 14));
+	}
+	buf_str(&b, "</p>");
+	sec = section("consent", "Consent to be discussed", &b);
+	if (col(st, 12)[0] != '\0')
+		add_entry(sec, ref_to(SYNC_CONSENT, col(st, 12), NULL, dep,
+		    ctx));
+	json_array_append_new(sections, sec);
+
+	/* notes */
+	sec = record_notes(db, slot_id, err, errlen);
+	if (sec == NULL)
+		goto fail;
+	json_array_append_new(sections, sec);
+
+	/* outcome */
+	buf_open(&b);
+	o = outcome_of(col(st, 17));
+	buf_str(&b, "<p>");
+	buf_text(&b, o != NULL ? o->display : "Not recorded.");
+	if (col(st, 18)[0] != '\0')
+		buf_fmt(&b, " Review by %s.", col(st, 18));
+	buf_str(&b, "</p>");
+	sec = section("outcome", "Outcome", &b);
+	if (col(st, 16)[0] != '\0')
+		add_entry(sec, ref_to(SYNC_OUTCOME, col(st, 16), NULL, dep,
+		    ctx));
+	json_array_append_new(sections, sec);
+
+	/* key contact */
+	buf_open(&b);
+	buf_str(&b, "<p>");
+	if (col(st, 9)[0] != '\0') {
+		buf_text(&b, col(st, 10));
+		if (col(st, 11)[0] != '\0')
+			buf_fmt(&b, " (%s)", col(st, 11));
+	} else
+		buf_str(&b, "None named.");
+	buf_str(&b, "</p>");
+	sec = section("key-contact", "Key contact", &b);
+	if (col(st, 9)[0] != '\0')
+		add_entry(sec, ref_to(SYNC_PRACTITIONER, col(st, 9),
+		    col(st, 10), dep, ctx));
+	json_array_append_new(sections, sec);
+
+	/* actions */
+	sec = record_actions(db, slot_id, dep, ctx, err, errlen);
+	if (sec == NULL)
+		goto fail;
+	json_array_append_new(sections, sec);
+
+	json_object_set_new(r, "section", sections);
+	sqlite3_finalize(st);
+	return r;
+
+fail:
+	json_decref(sections);
+	json_decref(r);
+	sqlite3_finalize(st);
+	return NULL;
+}
+
+json_t *
+sync_map_build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	switch (ref->kind) {
+	case SYNC_PRACTITIONER:
+		return build_practitioner(db, ref, err, errlen);
+	case SYNC_MEETING:
+		return build_meeting(db, ref, dep, ctx, err, errlen);
+	case SYNC_DISCUSSION:
+		return build_discussion(db, ref, dep, ctx, err, errlen);
+	case SYNC_CONSENT:
+		return build_consent(db, ref, err, errlen);
+	case SYNC_OUTCOME:
+		return build_outcome(db, ref, dep, ctx, err, errlen);
+	case SYNC_TASK:
+		return build_task(db, ref, dep, ctx, err, errlen);
+	case SYNC_RECORD:
+		return build_record(db, ref, dep, ctx, err, errlen);
+	default:
+		set_err(err, errlen, "unknown resource kind %d",
+		    (int)ref->kind);
+		return NULL;
+	}
+}
+
+/* ---- which resources a row changes ----------------------------------- */
+
+static void
+add(sync_ref_fn fn, void *ctx, enum sync_kind kind, const char *uuid)
+{
+	struct sync_ref r;
+
+	r.kind = kind;
+	mdt_strlcpy(r.uuid, uuid, sizeof(r.uuid));
+	fn(ctx, &r);
+}
+
+/* Adds kind for every uuid the query returns (column 0). */
+static int
+add_each(sqlite3 *db, const char *sql, const char *arg, sync_ref_fn fn,
+    void *ctx, enum sync_kind kind, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = query(db, sql, arg, err, errlen);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add(fn, ctx, kind, col(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		set_err(err, errlen, "reading the store: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
+    sync_ref_fn fn, void *ctx, char *err, size_t errlen)
+{
+	if (strcmp(entity, "meeting") == 0) {
+		add(fn, ctx, SYNC_MEETING, uuid);
+		if (add_each(db, "SELECT s.uuid FROM slots s JOIN meetings m"
+		    " ON m.id = s.meeting_id WHERE m.uuid = ?1"
+		    " ORDER BY s.position, s.id", uuid, fn, ctx,
+		    SYNC_DISCUSSION, err, errlen) != 0)
+			return -1;
+		return add_each(db, "SELECT s.uuid FROM slots s JOIN meetings m"
+		    " ON m.id = s.meeting_id WHERE m.uuid = ?1"
+		    " AND s.state <> 'pending' ORDER BY s.position, s.id", uuid,
+		    fn, ctx, SYNC_RECORD, err, errlen);
+	}
+	if (strcmp(entity, "slot") == 0) {
+		add(fn, ctx, SYNC_DISCUSSION, uuid);
+		add(fn, ctx, SYNC_RECORD, uuid);
+		return 0;
+	}
+	if (strcmp(entity, "attendance") == 0)
+		return add_each(db, "SELECT m.uuid FROM attendance a"
+		    " JOIN meetings m ON m.id = a.meeting_id WHERE a.uuid = ?1",
+		    uuid, fn, ctx, SYNC_MEETING, err, errlen);
+	if (strcmp(entity, "consent") == 0) {
+		add(fn, ctx, SYNC_CONSENT, uuid);
+		return add_each(db, "SELECT s.uuid FROM consent c JOIN slots s"
+		    " ON s.id = c.slot_id WHERE c.uuid = ?1", uuid, fn, ctx,
+		    SYNC_RECORD, err, errlen);
+	}
+	if (strcmp(entity, "note") == 0)
+		return add_each(db, "SELECT s.uuid FROM notes n JOIN slots s"
+		    " ON s.id = n.slot_id WHERE n.uuid = ?1", uuid, fn, ctx,
+		    SYNC_RECORD, err, errlen);
+	if (strcmp(entity, "action") == 0) {
+		add(fn, ctx, SYNC_TASK, uuid);
+		return add_each(db, "SELECT s.uuid FROM actions a JOIN slots s"
+		    " ON s.id = a.slot_id WHERE a.uuid = ?1"
+		    " AND s.state <> 'pending'", uuid, fn, ctx, SYNC_RECORD,
+		    err, errlen);
+	}
+	if (strcmp(entity, "outcome") == 0) {
+		add(fn, ctx, SYNC_OUTCOME, uuid);
+		return add_each(db, "SELECT s.uuid FROM outcomes o JOIN slots s"
+		    " ON s.id = o.slot_id WHERE o.uuid = ?1", uuid, fn, ctx,
+		    SYNC_RECORD, err, errlen);
+	}
+	if (strcmp(entity, "patient") == 0)
+		/* the key contact: on the record of the latest discussion */
+		return add_each(db, "SELECT s.uuid FROM slots s"
+		    " JOIN patients p ON p.id = s.patient_id WHERE p.uuid = ?1"
+		    " AND s.state <> 'pending'"
+		    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1", uuid, fn,
+		    ctx, SYNC_RECORD, err, errlen);
+	set_err(err, errlen, "unknown kind of record '%s'", entity);
+	return -1;
+}
+
+/* ---- content --------------------------------------------------------- */
+
+/* A shallow copy without meta and text. */
+static json_t *
+content(json_t *resource_json)
+{
+	json_t *c = json_copy(resource_json);
+
+	json_object_del(c, "meta");
+	json_object_del(c, "text");
+	return c;
+}
+
+void
+sync_body_hash(json_t *resource_json, char out[33])
+{
+	json_t *c = content(resource_json);
+	char *s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t h = UINT64_C(14695981039346656037);
+	const unsigned char *p;
+
+	/* FNV-1a: a change detector, not a security measure */
+	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
+		h ^= *p;
+		h *= UINT64_C(1099511628211);
+	}
+	snprintf(out, 33, "%016" PRIx64, h);
+	free(s);
+	json_decref(c);
+}
+
+bool
+sync_same_content(json_t *a, json_t *b)
+{
+	json_t *ca = content(a), *cb = content(b);
+	bool same = json_equal(ca, cb) != 0;
+
+	json_decref(ca);
+	json_decref(cb);
+	return same;
+}
+
+bool
+sync_outcome_text(const char *body, char *out, size_t len)
+{
+	json_t *root, *issues, *issue;
+	json_error_t jerr;
+	struct buf b = { 0 };
+	size_t i;
+
+	if (len > 0)
+		out[0] = '\0';
+	root = json_loads(body != NULL ? body : "", 0, &jerr);
+	if (root == NULL)
+		return false;
+	if (!json_is_string(json_object_get(root, "resourceType")) ||
+	    strcmp(json_string_value(json_object_get(root, "resourceType")),
+	    "OperationOutcome") != 0) {
+		json_decref(root);
+		return false;
+	}
+	issues = json_object_get(root, "issue");
+	json_array_foreach(issues, i, issue) {
+		const char *text = json_string_value(json_object_get(issue,
+		    "diagnostics"));
+		json_t *expr = json_array_get(json_object_get(issue,
+		    "expression"), 0);
+
+		if (text == NULL)
+			text = json_string_value(json_object_get(
+			    json_object_get(issue, "details"), "text"));
+		if (text == NULL)
+			text = json_string_value(json_object_get(issue,
+			    "code"));
+		if (text == NULL)
+			continue;
+		if (b.n > 0)
+			buf_str(&b, "; ");
+		buf_str(&b, text);
+		if (json_is_string(expr) && strstr(text,
+		    json_string_value(expr)) == NULL) {
+			buf_str(&b, " (at ");
+			buf_str(&b, json_string_value(expr));
+			buf_str(&b, ")");
+		}
+	}
+	json_decref(root);
+	if (b.s == NULL)
+		return false;
+	/* one line */
+	for (i = 0; i < b.n; i++)
+		if (b.s[i] == '\n' || b.s[i] == '\r' || b.s[i] == '\t')
+			b.s[i] = ' ';
+	mdt_strlcpy(out, b.s, len);
+	free(b.s);
+	return true;
+}

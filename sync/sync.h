@@ -1,0 +1,106 @@
+/*
+ * sync.h - delivery of the outbox to the central FHIR R4 record over
+ * HTTPS: the configuration (an INI file) and the engine that drains the
+ * outbox on the program's libuv loop without ever blocking it.
+ *
+ * The engine reads the rows core/ queued, builds each named record's FHIR
+ * resources from the store at send time (docs/fhir-mapping.md), and sends
+ * them as transaction bundles of PUTs with our own ids, so that sending
+ * the same thing twice never makes a duplicate.  Transient failures are
+ * retried with capped exponential backoff and jitter (the schedule is kept
+ * in the outbox, so a restart keeps it); a rejection is kept with the
+ * server's words; a version clash is reported, never overwritten.
+ * docs/sync.md is the reference for the configuration.
+ */
+#ifndef MDT_SYNC_H
+#define MDT_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "mdt.h"
+
+/* ---- configuration --------------------------------------------------- */
+
+/*
+ * [server] base_url, ca_file, client_cert, client_key, token_file,
+ * connect_timeout, timeout, bundle_size, max_response_bytes;
+ * [retry] initial_ms, max_ms.  Opaque; never holds the token itself.
+ */
+struct sync_config;
+
+/*
+ * Loads and checks the INI file at path.  Returns 0 with *out set; 1 with
+ * *out NULL when the file does not exist ("sync is not configured"); -1
+ * with a one-line reason in err (HTTPS only; the token file must exist and
+ * be mode 0600 exactly: "token file PATH is readable by others (mode
+ * 0644); chmod 600 it").  Relative paths in the file are taken from the
+ * file's folder.  DESTRUCTOR: sync_config_free.
+ */
+int sync_config_load(const char *path, struct sync_config **out, char *err,
+    size_t errlen);
+void sync_config_free(struct sync_config *cfg);
+
+/* The base URL (for messages; it holds no secret). */
+const char *sync_config_base_url(const struct sync_config *cfg);
+
+/*
+ * The configuration file to use: --config (given), else $MDTCHAIR_CONFIG,
+ * else $XDG_CONFIG_HOME/mdtchair/config.ini, else
+ * ~/.config/mdtchair/config.ini.  Writes it into buf; -1 if no path can
+ * be made (no HOME).
+ */
+int sync_config_path(const char *given, char *buf, size_t len);
+
+/* ---- the engine ------------------------------------------------------ */
+
+struct sync_engine;
+
+/*
+ * A new engine on loop, delivering the outbox of store (shared with the
+ * caller; both stay the caller's and must outlive the engine).  cfg is
+ * copied; NULL gives an engine that reports "not configured" and never
+ * sends.  Does not start sending: call sync_engine_kick.
+ * DESTRUCTOR: sync_engine_close.
+ */
+struct sync_engine *sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
+    const struct sync_config *cfg);
+
+/* The outbox may have new rows: start a pass now unless one is running or
+ * the engine is backing off (then it goes at the scheduled time). */
+void sync_engine_kick(struct sync_engine *e);
+
+/* cb(ctx) is called on the loop whenever the status changes (to redraw).
+ * NULL removes it. */
+void sync_engine_on_change(struct sync_engine *e, void (*cb)(void *ctx),
+    void *ctx);
+
+struct sync_status {
+	bool configured;	/* a configuration was given */
+	bool online;		/* the last exchange reached the server and
+				 * got an answer that was not 5xx/429 */
+	bool busy;		/* a request is in flight */
+	int64_t pending;	/* outbox rows still to send */
+	int64_t failed;		/* refused by the server (kept) */
+	int64_t conflicts;	/* changed on the server meanwhile (kept) */
+	int64_t sent;		/* delivered */
+	int64_t last_success_at;	/* wall-clock ms; 0 if never */
+	int64_t next_attempt_at;	/* wall-clock ms of the next retry when
+					 * backing off, else 0 */
+	char last_error[256];	/* the last problem, one line; "" if none */
+};
+
+void sync_engine_status(struct sync_engine *e, struct sync_status *out);
+
+/*
+ * Stops the transfers and closes the engine's handles.  Asynchronous: the
+ * memory is freed in the close callbacks, so the loop must run once more;
+ * it then finishes cleanly (uv_loop_close returns 0).  No callback is
+ * called after this.
+ */
+void sync_engine_close(struct sync_engine *e);
+
+#endif
