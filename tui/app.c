@@ -62,6 +62,7 @@ static const struct tui_screen_ops *const tui_screens[TUI_SCREEN_COUNT] = {
 	[TUI_SCREEN_REGISTER] = &tui_screen_register,
 	[TUI_SCREEN_SLOT] = &tui_screen_slot,
 	[TUI_SCREEN_SUMMARY] = &tui_screen_summary,
+	[TUI_SCREEN_SYNC] = &tui_screen_sync,
 };
 
 /* ---- restoring the terminal, whatever happens ------------------------ */
@@ -305,6 +306,28 @@ tui_app_check(struct tui_app *app, enum mdt_status st)
 		return false;
 	}
 	tui_app_reload(app);
+	/* Something was committed: its outbox row can go now. */
+	tui_app_sync_kick(app);
+	return true;
+}
+
+void
+tui_app_sync_status(struct tui_app *app, struct sync_status *out)
+{
+	if (app->sync != NULL) {
+		sync_engine_status(app->sync, out);
+		return;
+	}
+	memset(out, 0, sizeof(*out));
+	out->pending = app->outbox_known ? app->outbox_pending : -1;
+}
+
+bool
+tui_app_sync_kick(struct tui_app *app)
+{
+	if (app->sync == NULL)
+		return false;
+	sync_engine_kick(app->sync);
 	return true;
 }
 
@@ -462,7 +485,7 @@ static void
 tui_draw_top(struct tui_app *app)
 {
 	static const char *const tabs[TUI_SCREEN_COUNT] = {
-		"1 Agenda", "2 Register", "3 Slot", "4 Summary",
+		"1 Agenda", "2 Register", "3 Slot", "4 Summary", "5 Sync",
 	};
 	const struct mdt_meeting *m = &app->snap.meeting;
 	attr_t bar = tui_attr(TUI_STYLE_TITLE);
@@ -500,8 +523,9 @@ tui_draw_status(struct tui_app *app)
 	const char *parts[4];
 	int widths[4], total = 0, y = LINES - 1, x = 0;
 	const char *sep;
-	bool late = false;
+	bool late = false, sync_problem = false;
 	attr_t bar = tui_attr(TUI_STYLE_STATUS);
+	struct sync_status ss;
 
 	if (m->opened_at > 0) {
 		int64_t until = m->closed_at > 0 ? m->closed_at : app->now;
@@ -527,12 +551,22 @@ tui_draw_status(struct tui_app *app)
 		snprintf(finish, sizeof(finish), "Finish ~%s (plan %s)%s",
 		    fin, plan, late ? " LATE" : "");
 	}
-	/* The sync engine is not built yet: everything waits, offline. */
-	if (app->outbox_known)
-		snprintf(sync, sizeof(sync), "Sync: %lld queued (offline)",
-		    (long long)app->outbox_pending);
+	tui_app_sync_status(app, &ss);
+	if (!ss.configured)
+		snprintf(sync, sizeof(sync), "Sync: %lld queued (not set up)",
+		    (long long)ss.pending);
+	else if (ss.failed + ss.conflicts > 0) {
+		snprintf(sync, sizeof(sync), "Sync: %s, %lld pending, %lld"
+		    " refused", ss.online ? "online" : "offline",
+		    (long long)ss.pending,
+		    (long long)(ss.failed + ss.conflicts));
+		sync_problem = true;
+	} else if (ss.pending > 0)
+		snprintf(sync, sizeof(sync), "Sync: %s, %lld pending",
+		    ss.online ? "online" : "offline", (long long)ss.pending);
 	else
-		snprintf(sync, sizeof(sync), "Sync: unknown (offline)");
+		snprintf(sync, sizeof(sync), "Sync: %s, all sent",
+		    ss.online ? "online" : "offline");
 
 	parts[0] = clock;
 	parts[1] = slot;
@@ -554,7 +588,7 @@ tui_draw_status(struct tui_app *app)
 	for (int i = 0; i < 4 && x < COLS; i++) {
 		attr_t a = bar;
 
-		if (i == 2 && late)
+		if ((i == 2 && late) || (i == 3 && sync_problem))
 			a = tui_attr(TUI_STYLE_ERROR);
 		if (i > 0)
 			x += tui_put(y, x, COLS - x, sep, bar, false);
@@ -793,6 +827,9 @@ tui_on_key(struct tui_app *app, bool is_code, wint_t key)
 	case TUI_ACT_GO_SUMMARY:
 		tui_app_switch(app, TUI_SCREEN_SUMMARY);
 		return;
+	case TUI_ACT_GO_SYNC:
+		tui_app_switch(app, TUI_SCREEN_SYNC);
+		return;
 	default:
 		break;
 	}
@@ -1007,6 +1044,10 @@ tui_loop_finish(struct tui_loop *L)
 {
 	if (!L->loop_ready)
 		return;
+	if (L->app.sync != NULL) {
+		sync_engine_close(L->app.sync);
+		L->app.sync = NULL;
+	}
 	tui_close_handle(L, (uv_handle_t *)&L->input);
 	tui_close_handle(L, (uv_handle_t *)&L->tick);
 	tui_close_handle(L, (uv_handle_t *)&L->watch);
@@ -1014,17 +1055,27 @@ tui_loop_finish(struct tui_loop *L)
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_int);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_hup);
-	/* Handles may only go once their close callbacks have run. */
-	while (L->open_handles > 0 && uv_run(&L->loop, UV_RUN_ONCE) != 0)
-		;
-	uv_run(&L->loop, UV_RUN_NOWAIT);
+	/* Handles (ours and the sync engine's) may only go once their close
+	 * callbacks have run: with every handle closing, this returns as
+	 * soon as they have. */
+	uv_run(&L->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&L->loop);
 }
 
 /* ---- the program ---------------------------------------------------- */
 
+/* The sync engine's state changed: show it. */
+static void
+tui_on_sync_change(void *ctx)
+{
+	struct tui_loop *L = ctx;
+
+	tui_draw(L);
+}
+
 int
-tui_run(struct mdt_store *store, int64_t meeting_id)
+tui_run(struct mdt_store *store, int64_t meeting_id,
+    const struct sync_config *sync, const char *config_path)
 {
 	struct tui_loop *L;
 	struct tui_app *app;
@@ -1044,6 +1095,8 @@ tui_run(struct mdt_store *store, int64_t meeting_id)
 	app = &L->app;
 	app->store = store;
 	app->meeting_id = meeting_id;
+	app->config_path = config_path;
+	app->sync_url = sync != NULL ? sync_config_base_url(sync) : NULL;
 	app->screen = TUI_SCREEN_AGENDA;
 
 	if (!tui_keys_init(err, sizeof(err))) {
@@ -1083,6 +1136,11 @@ tui_run(struct mdt_store *store, int64_t meeting_id)
 		return 1;
 	}
 	if (tui_loop_start(L, err, sizeof(err)) == 0) {
+		if (sync != NULL) {
+			app->sync = sync_engine_new(&L->loop, store, sync);
+			sync_engine_on_change(app->sync, tui_on_sync_change, L);
+			sync_engine_kick(app->sync);
+		}
 		tui_draw(L);
 		tui_schedule_tick(L);
 		/* Keys typed before the poll started are already buffered. */

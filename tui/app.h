@@ -14,18 +14,25 @@
 #include <stdint.h>
 
 #include "mdt.h"
+#include "sync.h"
 #include "input.h"
 #include "keys.h"
 
 /* Runs the chair's screens on the terminal until the chair quits.  Returns
  * the process exit status: 0 on a normal quit, 1 on a fatal error (after
- * restoring the terminal, with a one-line message on stderr). */
-int tui_run(struct mdt_store *store, int64_t meeting_id);
+ * restoring the terminal, with a one-line message on stderr).  With a sync
+ * configuration (NULL: not set up, config_path is where it would be), the
+ * outbox is delivered in the background on the same loop. */
+int tui_run(struct mdt_store *store, int64_t meeting_id,
+    const struct sync_config *sync, const char *config_path);
 
 struct tui_app {
 	struct mdt_store *store;
 	int64_t meeting_id;
 	struct mdt_snapshot snap;	/* reloaded after every act */
+	struct sync_engine *sync;	/* NULL if sync is not set up */
+	const char *sync_url;		/* the central record, for people */
+	const char *config_path;	/* where the configuration is read */
 	int64_t outbox_pending;
 	bool outbox_known;
 
@@ -83,6 +90,13 @@ int64_t tui_app_slot_elapsed(const struct tui_app *app,
     const struct mdt_slot *slot);
 /* One dim row of the keys of this screen, from the key table. */
 void tui_app_draw_hints(const struct tui_app *app, int y);
+/* Where delivery to the central record stands (counts from the outbox
+ * when sync is not set up). */
+void tui_app_sync_status(struct tui_app *app, struct sync_status *out);
+
+/* Starts a delivery pass now; false if sync is not set up. */
+bool tui_app_sync_kick(struct tui_app *app);
+
 /* Index of a slot in snap.slots, or -1. */
 long tui_app_slot_index(const struct tui_app *app, int64_t slot_id);
 

@@ -22,6 +22,7 @@ enum tui_screen_id {
 	TUI_SCREEN_REGISTER,
 	TUI_SCREEN_SLOT,
 	TUI_SCREEN_SUMMARY,
+	TUI_SCREEN_SYNC,
 	TUI_SCREEN_COUNT
 };
 
@@ -29,9 +30,10 @@ enum tui_screen_id {
 #define TUI_ON_REGISTER	(1u << TUI_SCREEN_REGISTER)
 #define TUI_ON_SLOT	(1u << TUI_SCREEN_SLOT)
 #define TUI_ON_SUMMARY	(1u << TUI_SCREEN_SUMMARY)
+#define TUI_ON_SYNC	(1u << TUI_SCREEN_SYNC)
 #define TUI_ON_CHAIR	(TUI_ON_AGENDA | TUI_ON_SLOT)
 #define TUI_ON_ALL	(TUI_ON_AGENDA | TUI_ON_REGISTER | TUI_ON_SLOT | \
-			 TUI_ON_SUMMARY)
+			 TUI_ON_SUMMARY | TUI_ON_SYNC)
 
 #define TUI_ACTION_INFO(_) \
 	/* chairing: run the clock */ \
@@ -68,6 +70,11 @@ enum tui_screen_id {
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \
+	/* sync panel */ \
+	_(SYNC_NOW,	"s",		TUI_ON_SYNC,	"sync-now", \
+	  "Send to the central record now") \
+	_(SYNC_RETRY,	"R",		TUI_ON_SYNC,	"retry-refused", \
+	  "Queue refused / conflicting again") \
 	/* everywhere */ \
 	_(MOVE_DOWN,	"j <Down>",	TUI_ON_ALL,	"move-down", \
 	  "Move down") \
@@ -85,6 +92,8 @@ enum tui_screen_id {
 	  "Show the current slot") \
 	_(GO_SUMMARY,	"4",		TUI_ON_ALL,	"summary", \
 	  "Show the summary") \
+	_(GO_SYNC,	"5",		TUI_ON_ALL,	"sync", \
+	  "Show the sync panel") \
 	_(HELP,		"?",		TUI_ON_ALL,	"help", \
 	  "Show these keys") \
 	_(REDRAW,	"<C-L>",	TUI_ON_ALL,	"redraw", \

@@ -1,20 +1,25 @@
 /*
- * main.c - the mdtchair command line: global options, the database path,
- * and one function per subcommand.  Exit status: 0 success, 1 a user error
- * (one line on stderr), 2 a usage error.
+ * main.c - the mdtchair command line: global options, the database and
+ * configuration paths, and one function per subcommand.  Exit status: 0
+ * success, 1 a user error (one line on stderr), 2 a usage error.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <uv.h>
 
 #include "app.h"
 #include "mdt.h"
+#include "sync.h"
 
 #define EXIT_USER 1
 #define EXIT_USAGE 2
@@ -22,6 +27,8 @@
 struct cli {
 	const char *db;		/* --db, MDTCHAIR_DB, or NULL for the default */
 	char db_buf[4096];
+	const char *config;	/* --config, or NULL for the usual places */
+	char config_buf[4096];	/* the configuration file in use */
 	int argc;		/* the subcommand's own arguments */
 	char **argv;
 };
@@ -101,6 +108,35 @@ default_db(struct cli *cli)
 	return 0;
 }
 
+/*
+ * The sync configuration: 0 with *cfg set, or NULL when there is no
+ * configuration file (sync not set up); -1 after saying why it is unusable.
+ * cli->config_buf gets the path.
+ */
+static int
+load_sync_config(struct cli *cli, struct sync_config **cfg)
+{
+	char err[512];
+	int r;
+
+	*cfg = NULL;
+	if (sync_config_path(cli->config, cli->config_buf,
+	    sizeof cli->config_buf) != 0) {
+		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration with --config PATH");
+		return -1;
+	}
+	r = sync_config_load(cli->config_buf, cfg, err, sizeof err);
+	if (r < 0) {
+		say("%s", err);
+		return -1;
+	}
+	if (r > 0 && cli->config) {
+		say("no configuration file %s", cli->config_buf);
+		return -1;
+	}
+	return 0;
+}
+
 /* Opens the store; on failure prints the store's one-line reason. */
 static struct mdt_store *
 open_store(struct cli *cli, unsigned flags)
@@ -146,6 +182,20 @@ usage_error(const char *cmd, const char *what)
 
 /* ---- subcommands ---------------------------------------------------- */
 
+/* The chair's screens, delivering to the central record if set up. */
+static int
+chair(struct cli *cli, struct mdt_store *store, int64_t meeting_id)
+{
+	struct sync_config *cfg;
+	int rc;
+
+	if (load_sync_config(cli, &cfg) != 0)
+		return EXIT_USER;
+	rc = tui_run(store, meeting_id, cfg, cli->config_buf);
+	sync_config_free(cfg);
+	return rc;
+}
+
 static int
 cmd_demo(struct cli *cli)
 {
@@ -171,7 +221,7 @@ cmd_demo(struct cli *cli)
 		printf("%lld\n", (long long)id);
 		rc = 0;
 	} else
-		rc = tui_run(store, id);
+		rc = chair(cli, store, id);
 	mdt_store_free(store);
 	return rc;
 }
@@ -194,7 +244,7 @@ cmd_chair(struct cli *cli)
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
-	rc = tui_run(store, id);
+	rc = chair(cli, store, id);
 	mdt_store_free(store);
 	return rc;
 }
@@ -265,6 +315,271 @@ cmd_meetings(struct cli *cli)
 	return rc;
 }
 
+/* ---- sync and status ------------------------------------------------ */
+
+/* "2026-11-25 14:44 UTC" or "never", into out. */
+static void
+when_text(int64_t ms, char *out, size_t len)
+{
+	struct tm tm;
+	time_t t;
+
+	if (ms <= 0) {
+		snprintf(out, len, "never");
+		return;
+	}
+	t = (time_t)(ms / 1000);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, len, "%lld", (long long)ms);
+}
+
+struct sync_run {
+	uv_loop_t loop;
+	uv_timer_t tick;
+	struct sync_engine *engine;
+	struct mdt_store *store;
+	int64_t sent0;		/* sent before this run */
+	int64_t total;		/* rows to deliver when the run began */
+	uint64_t deadline;	/* uv_now() limit */
+	bool tty;
+	bool done;
+	bool timed_out;
+	char last_line[512];
+};
+
+/* "sync: 12/40 sent, 0 failed, retrying in 2 s (HTTP 503 ...)" */
+static void
+sync_progress(struct sync_run *r, bool final)
+{
+	struct sync_status st;
+	char line[512], wait[320];
+	int64_t now = mdt_clock_real(NULL);
+
+	sync_engine_status(r->engine, &st);
+	wait[0] = '\0';
+	if (st.next_attempt_at > 0 && st.pending > 0)
+		snprintf(wait, sizeof wait, ", retrying in %lld s (%.200s)",
+		    (long long)((st.next_attempt_at - now + 999) / 1000),
+		    st.last_error);
+	else if (st.busy)
+		snprintf(wait, sizeof wait, ", sending");
+	snprintf(line, sizeof line, "sync: %lld/%lld sent, %lld failed%s%s",
+	    (long long)(st.sent - r->sent0), (long long)r->total,
+	    (long long)(st.failed + st.conflicts), wait,
+	    st.conflicts > 0 ? " (conflicts included)" : "");
+	if (!final && strcmp(line, r->last_line) == 0)
+		return;
+	snprintf(r->last_line, sizeof r->last_line, "%s", line);
+	if (r->tty)
+		fprintf(stderr, "\r\033[K%s%s", line, final ? "\n" : "");
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+static void
+sync_on_change(void *ctx)
+{
+	sync_progress(ctx, false);
+}
+
+/* Every 100 ms: finished (nothing pending and nothing in flight), or
+ * past the deadline? */
+static void
+sync_on_tick(uv_timer_t *t)
+{
+	struct sync_run *r = t->data;
+	struct sync_status st;
+
+	sync_engine_status(r->engine, &st);
+	sync_progress(r, false);
+	if (st.pending == 0 && !st.busy)
+		r->done = true;
+	else if (uv_now(&r->loop) >= r->deadline)
+		r->done = r->timed_out = true;
+	if (r->done) {
+		uv_timer_stop(&r->tick);
+		uv_close((uv_handle_t *)&r->tick, NULL);
+		sync_engine_close(r->engine);
+	}
+}
+
+static int
+cmd_sync(struct cli *cli)
+{
+	struct sync_config *cfg = NULL;
+	struct mdt_outbox_counts c;
+	struct sync_status st;
+	struct sync_run r;
+	long deadline_s = 60;
+	bool retry = false;
+	int rc = 0;
+
+	for (int i = 0; i < cli->argc; i++) {
+		const char *a = cli->argv[i], *v = NULL;
+		char *end;
+
+		if (strcmp(a, "--deadline") == 0) {
+			if (++i == cli->argc)
+				return usage_error("sync", "--deadline needs seconds");
+			v = cli->argv[i];
+		} else if (strncmp(a, "--deadline=", 11) == 0)
+			v = a + 11;
+		else if (strcmp(a, "--retry-failed") == 0) {
+			retry = true;
+			continue;
+		} else
+			return usage_error("sync", "unexpected argument");
+		errno = 0;
+		deadline_s = strtol(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0' || deadline_s < 1 ||
+		    deadline_s > 86400)
+			return usage_error("sync", "--deadline is 1 to 86400 seconds");
+	}
+	if (load_sync_config(cli, &cfg) != 0)
+		return EXIT_USER;
+	if (cfg == NULL) {
+		say("sync is not configured: write %s (see docs/sync.md)",
+		    cli->config_buf);
+		return EXIT_USER;
+	}
+	memset(&r, 0, sizeof r);
+	if (!(r.store = open_store(cli, 0))) {
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
+	if (retry) {
+		int64_t n;
+
+		if (mdt_outbox_retry_problems(r.store, &n) != MDT_OK) {
+			say("%s", mdt_store_error(r.store));
+			mdt_store_free(r.store);
+			sync_config_free(cfg);
+			return EXIT_USER;
+		}
+	}
+	if (mdt_outbox_counts(r.store, &c) != MDT_OK) {
+		say("%s", mdt_store_error(r.store));
+		mdt_store_free(r.store);
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
+	r.sent0 = c.sent;
+	r.total = c.pending;
+	r.tty = isatty(STDERR_FILENO) == 1;
+	if (uv_loop_init(&r.loop) != 0) {
+		say("%s", "cannot start the event loop");
+		mdt_store_free(r.store);
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
+	r.engine = sync_engine_new(&r.loop, r.store, cfg);
+	sync_engine_on_change(r.engine, sync_on_change, &r);
+	r.deadline = uv_now(&r.loop) + (uint64_t)deadline_s * 1000;
+	uv_timer_init(&r.loop, &r.tick);
+	r.tick.data = &r;
+	uv_timer_start(&r.tick, sync_on_tick, 100, 100);
+	sync_engine_kick(r.engine);
+	/* runs until the tick has closed the engine and itself */
+	uv_run(&r.loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&r.loop) != 0)
+		say("%s", "the event loop did not close cleanly");
+
+	if (mdt_outbox_counts(r.store, &c) != MDT_OK) {
+		say("%s", mdt_store_error(r.store));
+		rc = EXIT_USER;
+	} else {
+		memset(&st, 0, sizeof st);
+		st.pending = c.pending;
+		st.failed = c.failed;
+		st.conflicts = c.conflict;
+		if (r.tty && r.last_line[0] != '\0')
+			fputc('\n', stderr);
+		if (c.pending + c.failed + c.conflict == 0)
+			fprintf(stderr, "sync: all sent (%lld this time)\n",
+			    (long long)(c.sent - r.sent0));
+		else {
+			struct mdt_outbox_row *rows = NULL;
+			size_t n = 0;
+			const char *why = NULL;
+
+			if (mdt_outbox_list(r.store,
+			    MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
+			    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT) |
+			    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), 1, &rows,
+			    &n) == MDT_OK && n > 0)
+				why = rows[0].last_error;
+			say("sync: %lld not sent (%lld pending, %lld failed, %lld"
+			    " conflict%s)%s%s%s", (long long)(c.pending +
+			    c.failed + c.conflict), (long long)c.pending,
+			    (long long)c.failed, (long long)c.conflict,
+			    r.timed_out ? "; deadline reached" : "",
+			    why != NULL ? ": " : "", why != NULL ? why : "",
+			    "; see 'mdtchair status'");
+			mdt_outbox_rows_free(rows, n);
+			rc = EXIT_USER;
+		}
+	}
+	mdt_store_free(r.store);
+	sync_config_free(cfg);
+	return rc;
+}
+
+static int
+cmd_status(struct cli *cli)
+{
+	struct sync_config *cfg = NULL;
+	struct mdt_outbox_counts c;
+	struct mdt_outbox_row *rows = NULL;
+	struct mdt_store *store;
+	char last[64], next[64];
+	size_t n = 0;
+	int rc = 0;
+
+	if (cli->argc > 0)
+		return usage_error("status", "unexpected argument");
+	if (load_sync_config(cli, &cfg) != 0)
+		return EXIT_USER;
+	if (!(store = open_store(cli, 0))) {
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
+	if (mdt_outbox_counts(store, &c) != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		mdt_store_free(store);
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
+	when_text(c.last_sent_at, last, sizeof last);
+	printf("central record: %s\n", cfg != NULL ?
+	    sync_config_base_url(cfg) : "not configured");
+	printf("configuration: %s\n", cli->config_buf);
+	printf("pending: %lld\nsent: %lld\nfailed: %lld\nconflict: %lld\n"
+	    "last success: %s\n", (long long)c.pending, (long long)c.sent,
+	    (long long)c.failed, (long long)c.conflict, last);
+	if (c.pending > 0 && c.next_at > mdt_clock_real(NULL)) {
+		when_text(c.next_at, next, sizeof next);
+		printf("next attempt: %s\n", next);
+	}
+	if (mdt_outbox_list(store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), 0, &rows, &n) == MDT_OK) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s: %s: %s\n",
+			    mdt_outbox_state_name(rows[i].state), rows[i].label,
+			    rows[i].last_error != NULL ? rows[i].last_error :
+			    "(no reason kept)");
+		mdt_outbox_rows_free(rows, n);
+	} else
+		rc = EXIT_USER;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		say("cannot write the status: %s", strerror(errno));
+		rc = EXIT_USER;
+	}
+	mdt_store_free(store);
+	sync_config_free(cfg);
+	return rc;
+}
+
 static int
 cmd_help(struct cli *cli);
 
@@ -290,6 +605,20 @@ static const struct command commands[] = {
 	  "list the meetings in the database",
 	  "Prints one line per meeting: id, date, state, title.",
 	  cmd_meetings },
+	{ "sync", "[--deadline SECONDS] [--retry-failed]",
+	  "send the outbox to the central record once",
+	  "Sends everything waiting in the outbox to the central FHIR record\n"
+	  "(see docs/sync.md for the configuration), retrying transient failures\n"
+	  "until nothing is pending or the deadline (default 60 s) passes, with a\n"
+	  "progress line on stderr.  --retry-failed first puts rows the server\n"
+	  "refused back in the queue.  Exit status 0 only if nothing stays\n"
+	  "unsent (pending, failed or in conflict).",
+	  cmd_sync },
+	{ "status", "",
+	  "show what has been sent to the central record",
+	  "Prints the outbox counts (pending, sent, failed, conflict), the last\n"
+	  "success, and each refused record with the server's reason.",
+	  cmd_status },
 	{ "help", "[COMMAND]",
 	  "show help for mdtchair or a command",
 	  "Shows the commands, or the help of one command.",
@@ -308,6 +637,8 @@ print_usage(FILE *f)
 	fputs("\nOptions:\n"
 	    "  --db PATH   the database (else $MDTCHAIR_DB, else\n"
 	    "              $XDG_DATA_HOME/mdtchair/mdtchair.db)\n"
+	    "  --config PATH  delivery to the central record (else\n"
+	    "              $MDTCHAIR_CONFIG, else $XDG_CONFIG_HOME/mdtchair/config.ini)\n"
 	    "  --help      this help; 'mdtchair COMMAND --help' for a command\n"
 	    "  --version   the version\n\n"
 	    "Exit status: 0 success, 1 error (reason on stderr), 2 usage.\n", f);
@@ -371,6 +702,15 @@ main(int argc, char **argv)
 			cli.db = argv[i];
 		} else if (strncmp(a, "--db=", 5) == 0)
 			cli.db = a + 5;
+		else if (strcmp(a, "--config") == 0) {
+			if (++i == argc) {
+				fputs("mdtchair: --config needs a path\n", stderr);
+				free(rest);
+				return EXIT_USAGE;
+			}
+			cli.config = argv[i];
+		} else if (strncmp(a, "--config=", 9) == 0)
+			cli.config = a + 9;
 		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
 			want_help = 1;
 		else if (strcmp(a, "--version") == 0) {

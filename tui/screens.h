@@ -27,6 +27,7 @@ extern const struct tui_screen_ops tui_screen_agenda;
 extern const struct tui_screen_ops tui_screen_register;
 extern const struct tui_screen_ops tui_screen_slot;
 extern const struct tui_screen_ops tui_screen_summary;
+extern const struct tui_screen_ops tui_screen_sync;
 
 /* Keeps *sel inside [0, n) and *top so that the selection is visible in a
  * list of rows rows; shared by the scrolling lists. */
