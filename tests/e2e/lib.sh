@@ -21,6 +21,7 @@ E2E_TIMEOUT=${E2E_TIMEOUT:-10}
 
 e2e_cleanup() {
 	"$TMUX_BIN" -L "$E2E_SOCK" kill-server >/dev/null 2>&1 || true
+	[ -z "${FHIR_PID:-}" ] || kill "$FHIR_PID" 2>/dev/null || true
 	rm -rf "$E2E_TMP"
 }
 trap e2e_cleanup EXIT
@@ -108,3 +109,73 @@ wait_exit() {
 minutes_json() { "$MDTCHAIR" --db "$DB" minutes ${MEETING:-} --format json; }
 
 jqr() { "$JQ_BIN" -r "$@"; }
+
+# ---- the test FHIR server (tests/fhir), for the sync tests ------------
+
+FHIR_DIR=${FHIR_DIR:-$(cd "$(dirname "$E2E_LIB")/../fhir" && pwd)}
+
+# fhir_start [ARGS...]: makes a test CA in $E2E_TMP/ca (once) and starts
+# the test FHIR server on a free port with token $FHIR_TOKEN; sets
+# FHIR_PORT, FHIR_PID, FHIR_URL.  A missing server is a failure, not a skip:
+# the README's test command installs it.
+FHIR_TOKEN="t$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+fhir_start() {
+	"$FHIR_DIR/fhir-node" --version >/dev/null 2>&1 ||
+	    fail "the test FHIR server is not installed: run sh tests/fhir/setup.sh"
+	[ -f "$E2E_TMP/ca/ca.pem" ] || sh "$FHIR_DIR/make-ca.sh" "$E2E_TMP/ca" >/dev/null 2>&1 ||
+	    fail "make-ca.sh failed"
+	rm -f "$E2E_TMP/fhir.port"
+	"$FHIR_DIR/fhir-server" --cert "$E2E_TMP/ca/server.pem" --key "$E2E_TMP/ca/server.key" \
+	    --token "$FHIR_TOKEN" --port-file "$E2E_TMP/fhir.port" "$@" \
+	    >"$E2E_TMP/fhir.out" 2>"$E2E_TMP/fhir.err" &
+	FHIR_PID=$!
+	local i=0
+	while [ ! -s "$E2E_TMP/fhir.port" ]; do
+		i=$((i + 1))
+		[ "$i" -lt 600 ] || fail "the test FHIR server did not start: $(cat "$E2E_TMP/fhir.err")"
+		sleep 0.05
+	done
+	FHIR_PORT=$(cat "$E2E_TMP/fhir.port")
+	FHIR_URL="https://127.0.0.1:$FHIR_PORT/fhir/R4"
+}
+
+fhir_stop() {
+	[ -n "${FHIR_PID:-}" ] || return 0
+	kill "$FHIR_PID" 2>/dev/null || true
+	wait "$FHIR_PID" 2>/dev/null || true
+	FHIR_PID=
+}
+
+# fhir_get PATH: GET from the server (token, test CA); prints the body.
+fhir_get() {
+	curl -sS --fail --cacert "$E2E_TMP/ca/ca.pem" -H "Authorization: Bearer $FHIR_TOKEN" \
+	    "$FHIR_URL/$1"
+}
+
+# fhir_control PATH [JSON]: the server's test control API.
+fhir_control() {
+	if [ $# -gt 1 ]; then
+		curl -sS --fail --cacert "$E2E_TMP/ca/ca.pem" -H 'Content-Type: application/json' \
+		    -d "$2" "https://127.0.0.1:$FHIR_PORT/__control/$1"
+	else
+		curl -sS --fail --cacert "$E2E_TMP/ca/ca.pem" "https://127.0.0.1:$FHIR_PORT/__control/$1"
+	fi
+}
+
+# fhir_config [RETRY-MAX-MS]: writes $E2E_TMP/config.ini for $FHIR_URL and a
+# 0600 token file.
+fhir_config() {
+	printf '%s' "$FHIR_TOKEN" >"$E2E_TMP/token"
+	chmod 600 "$E2E_TMP/token"
+	cat >"$E2E_TMP/config.ini" <<CFG
+[server]
+base_url = $FHIR_URL
+ca_file = $E2E_TMP/ca/ca.pem
+token_file = $E2E_TMP/token
+connect_timeout = 2
+timeout = 3
+[retry]
+initial_ms = 200
+max_ms = ${1:-1000}
+CFG
+}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# sync-tui.sh - the chair's screen with the central record over HTTPS (the
+# test FHIR server on 127.0.0.1): the status bar says online and what is
+# pending; the screen stays usable while the server hangs and while it is
+# down; changes made offline are sent when it is back, and read back from
+# it; a refusal is kept and shown with the server's words in the sync
+# panel (5) until R queues it again.
+. "${E2E_LIB:-$(dirname "$0")/lib.sh}"
+
+MEETING=$("$MDTCHAIR" --db "$DB" demo --no-open)
+fhir_start
+fhir_config
+minutes_json >"$E2E_TMP/m.json"
+owner1=$(jqr '.attendance[0].name' "$E2E_TMP/m.json")
+
+tui_start --db "$DB" --config "$E2E_TMP/config.ini" chair
+wait_for "Agenda: 12 patients"
+wait_for "Sync: online, all sent"
+pass "online at start; opening the meeting is sent"
+
+keys 2 Space c 1 n
+wait_for "Slot 1 of 12"
+keys c 1
+wait_for "Consent recorded:"
+keys w
+wait_for "Note:"
+type_text "Lives alone; daughter visits weekly."
+keys Enter
+wait_for "Note saved"
+wait_for "Sync: online, all sent"
+n=$(fhir_get "Consent?_summary=count" | jqr '.total')
+[ "$n" = 1 ] || fail "the server holds $n Consent resources, not 1"
+pass "consent and note sent as they are saved, and read back"
+
+# The server hangs: typing goes on, the change waits.
+fhir_control faults '{"faults":[{"hang":true}]}' >/dev/null
+keys w
+wait_for "Note:"
+type_text "Typed while the central record hangs."
+keys Enter
+wait_for "Note saved"
+wait_for "1 pending"
+pass "while the server hangs the screen answers and the note waits"
+
+# The server goes away entirely.
+fhir_control reset '{}' >/dev/null
+fhir_stop
+keys a
+wait_for "Action:"
+type_text "Refer to the community falls service"
+keys Enter
+wait_for "Owner (present)"
+keys 1
+wait_for "Due (YYYY-MM-DD"
+type_text 2026-12-31
+keys Enter
+wait_for "Action saved: $owner1, due 2026-12-31"
+wait_for "Sync: offline"
+keys 5
+wait_for "Waiting to send, oldest first"
+wait_for "Refer to the community falls service"
+pass "offline: saved here, listed as waiting in the sync panel"
+
+# Back on the same address: everything goes, and only once.
+fhir_start --port "$FHIR_PORT"
+E2E_TIMEOUT=20 wait_for "Sync: online, all sent"
+tasks=$(fhir_get "Task?_count=100")
+[ "$(echo "$tasks" | jqr '.total')" = 1 ] || fail "the server holds $(echo "$tasks" | jqr '.total') Tasks"
+[ "$(echo "$tasks" | jqr '.entry[0].resource.description')" = "Refer to the community falls service" ] ||
+    fail "Task description: $(echo "$tasks" | jqr '.entry[0].resource.description')"
+echo "$tasks" | jqr '.entry[0].resource.owner.display' | grep -qF "$owner1" ||
+    fail "Task owner: $(echo "$tasks" | jqr '.entry[0].resource.owner')"
+[ "$(echo "$tasks" | jqr '.entry[0].resource.restriction.period.end')" = 2026-12-31 ] ||
+    fail "Task due date: $(echo "$tasks" | jqr '.entry[0].resource.restriction.period.end')"
+pass "back online: the action is on the server once, with owner and due date"
+
+# A refusal is kept and shown with the server's words until R.
+fhir_control faults '{"faults":[{"status":422,"times":50}]}' >/dev/null
+keys 3 w
+wait_for "Note:"
+type_text "A note the server will refuse for now."
+keys Enter
+wait_for "Note saved"
+wait_for "refused"
+keys 5
+wait_for "REFUSED"
+wait_for "422"
+fhir_control reset '{}' >/dev/null
+keys R
+wait_for "back in the queue"
+wait_for "Sync: online, all sent"
+[ "$(fhir_get "Composition?_count=100" | jqr '[.entry[].resource | tostring | contains("A note the server will refuse for now.")] | any')" = true ] ||
+    fail "the refused note never reached the server after R"
+pass "a refusal is kept, shown with the status, and sent after R"
+
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+"$MDTCHAIR" --db "$DB" --config "$E2E_TMP/config.ini" status >"$E2E_TMP/status.txt" ||
+    fail "status exited non-zero"
+grep -q "pending *0" "$E2E_TMP/status.txt" || fail "status: $(cat "$E2E_TMP/status.txt")"
+grep -qF "$FHIR_TOKEN" "$DB" && fail "the token is in the database"
+pass "nothing left pending; the token never reached the database"
