@@ -767,7 +767,7 @@ send_next(struct sync_engine *e)
 static void
 describe(const struct sync_reply *reply, char *out, size_t len)
 {
-	char text[200];
+	char text[400];
 
 	if (sync_outcome_text(reply->body, text, sizeof(text)))
 		snprintf(out, len, "HTTP %ld: %s", reply->status, text);
@@ -780,7 +780,7 @@ describe(const struct sync_reply *reply, char *out, size_t len)
 static bool
 whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply)
 {
-	char what[1024];
+	char what[1200];
 
 	if (reply->curl_code != 0) {
 		e->online = false;
@@ -790,7 +790,7 @@ whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply)
 		return true;
 	}
 	if (reply->status == 429 || reply->status >= 500) {
-		char said[256];
+		char said[512];
 
 		e->online = false;
 		describe(reply, said, sizeof(said));
@@ -814,7 +814,7 @@ whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply)
 	}
 	if (reply->status == 401 || reply->status == 403 ||
 	    reply->status == 407) {
-		char said[256];
+		char said[512];
 
 		describe(reply, said, sizeof(said));
 		snprintf(what, sizeof(what), "the central record refused our"
@@ -826,7 +826,7 @@ whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply)
 	if (reply->status >= 400 && reply->status != 400 &&
 	    reply->status != 409 && reply->status != 412 &&
 	    reply->status != 422) {
-		char said[256];
+		char said[512];
 
 		describe(reply, said, sizeof(said));
 		snprintf(what, sizeof(what), "the central record answered %s;"
@@ -895,7 +895,7 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 	{
 		struct item *it = &p->items[p->order[r.lo]];
 		const char *type = sync_kind_type(it->ref.kind);
-		char said[256], why[512], url[64], err[256];
+		char said[512], why[768], url[64], err[256];
 
 		if (reply->status == 409 || reply->status == 412) {
 			/* read it back: our own earlier write whose reply was
@@ -927,7 +927,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 	size_t at = p->order[p->inflight.lo];
 	struct item *it = &p->items[at];
 	const char *type = sync_kind_type(it->ref.kind);
-	char why[512], said[256];
+	char why[768], said[512];
 	json_t *server;
 
 	e->busy = false;

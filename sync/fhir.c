@@ -142,11 +142,19 @@ static json_t *
 resource(const struct sync_ref *ref)
 {
 	char id[37];
+	json_t *ids;
 
 	sync_ref_id(ref, id);
+	ids = identifiers(id);
+	if (ref->kind == SYNC_RECORD) {
+		/* Composition.identifier is a single Identifier (0..1) */
+		json_t *one = json_incref(json_array_get(ids, 0));
+
+		json_decref(ids);
+		ids = one;
+	}
 	return json_pack("{s:s, s:s, s:o}", "resourceType",
-	    sync_kind_type(ref->kind), "id", id, "identifier",
-	    identifiers(id));
+	    sync_kind_type(ref->kind), "id", id, "identifier", ids);
 }
 
 /* The patient, by NHS number: the central record owns Patient. */

@@ -436,12 +436,26 @@ cmd_sync(struct cli *cli)
 		    deadline_s > 86400)
 			return usage_error("sync", "--deadline is 1 to 86400 seconds");
 	}
-	if (load_sync_config(cli, &cfg) != 0)
+	if (sync_config_path(cli->config, cli->config_buf,
+	    sizeof cli->config_buf) != 0) {
+		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration"
+		    " with --config PATH");
 		return EXIT_USER;
-	if (cfg == NULL) {
-		say("sync is not configured: write %s (see docs/sync.md)",
-		    cli->config_buf);
-		return EXIT_USER;
+	}
+	{
+		char err[512];
+		int lr = sync_config_load(cli->config_buf, &cfg, err,
+		    sizeof err);
+
+		if (lr < 0) {
+			say("%s", err);
+			return EXIT_USER;
+		}
+		if (lr > 0) {
+			say("sync is not configured: write %s (see"
+			    " docs/sync.md)", cli->config_buf);
+			return EXIT_USER;
+		}
 	}
 	memset(&r, 0, sizeof r);
 	if (!(r.store = open_store(cli, 0))) {
@@ -533,13 +547,19 @@ cmd_status(struct cli *cli)
 	struct mdt_outbox_row *rows = NULL;
 	struct mdt_store *store;
 	char last[64], next[64];
+	char cfg_err[512] = "";
 	size_t n = 0;
 	int rc = 0;
 
 	if (cli->argc > 0)
 		return usage_error("status", "unexpected argument");
-	if (load_sync_config(cli, &cfg) != 0)
-		return EXIT_USER;
+	/* the counts are shown whatever the state of the configuration */
+	if (sync_config_path(cli->config, cli->config_buf,
+	    sizeof cli->config_buf) != 0)
+		snprintf(cli->config_buf, sizeof cli->config_buf, "(none)");
+	else if (sync_config_load(cli->config_buf, &cfg, cfg_err,
+	    sizeof cfg_err) < 0)
+		cfg = NULL;
 	if (!(store = open_store(cli, 0))) {
 		sync_config_free(cfg);
 		return EXIT_USER;
@@ -552,8 +572,10 @@ cmd_status(struct cli *cli)
 	}
 	when_text(c.last_sent_at, last, sizeof last);
 	printf("central record: %s\n", cfg != NULL ?
-	    sync_config_base_url(cfg) : "not configured");
-	printf("configuration: %s\n", cli->config_buf);
+	    sync_config_base_url(cfg) : cfg_err[0] != '\0' ?
+	    "configuration refused" : "not configured");
+	printf("configuration: %s\n", cfg_err[0] != '\0' ? cfg_err :
+	    cli->config_buf);
 	printf("pending: %lld\nsent: %lld\nfailed: %lld\nconflict: %lld\n"
 	    "last success: %s\n", (long long)c.pending, (long long)c.sent,
 	    (long long)c.failed, (long long)c.conflict, last);

@@ -1,0 +1,123 @@
+#!/bin/sh
+# cli.sh - `mdtchair sync` and `mdtchair status` from the command line,
+# against the test FHIR server that tests/sync/run.sh started: not
+# configured, a token file readable by others, an http:// URL, a whole
+# meeting sent with a progress line, 3 x 503 then success, a hung server
+# and the deadline, a refused resource kept with the server's words, and
+# the bearer token never in the database nor on stderr.
+set -u
+
+: "${MDTCHAIR:?}" "${SYNC_TEST_BIN:?}" "${SYNC_TEST_BASE:?}" "${SYNC_TEST_CA:?}"
+: "${SYNC_TEST_TOKEN:?}" "${SYNC_TEST_CONTROL:?}" "${SYNC_TEST_NODE:?}"
+SQLITE3_BIN=${SQLITE3_BIN:-sqlite3}
+unset MDTCHAIR_DB MDTCHAIR_CONFIG
+
+d=$(mktemp -d "${TMPDIR:-/tmp}/mdtchair-sync-cli.XXXXXX")
+trap 'rm -rf "$d"' EXIT
+failed=0
+passed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+notok() {
+	failed=$((failed + 1))
+	echo "not ok - $1"
+	for f in "$d/out" "$d/err"; do
+		[ -s "$f" ] && sed 's/^/#   /' "$f" | head -n 12
+	done
+}
+check() { d_=$1; shift; if "$@"; then ok "$d_"; else notok "$d_"; fi; }
+has() { grep -q -- "$2" "$1"; }
+
+# control NAME JSON: the server's fault-injection API
+control() {
+	NODE_EXTRA_CA_CERTS="$SYNC_TEST_CA" "$SYNC_TEST_NODE" -e '
+	    fetch(process.argv[1], { method: "POST", body: process.argv[2] })
+	        .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));' \
+	    "$SYNC_TEST_CONTROL/$1" "$2"
+}
+
+config() { # extra lines for [server]
+	{
+		echo "[server]"
+		echo "base_url = $SYNC_TEST_BASE"
+		echo "ca_file = $SYNC_TEST_CA"
+		echo "token_file = token"
+		echo "timeout = 20"
+		printf '%s' "${1:-}"
+		echo "[retry]"
+		echo "initial_ms = 50"
+		echo "max_ms = 500"
+	} >"$d/config.ini"
+}
+
+mdt() { "$MDTCHAIR" --db "$d/m.db" --config "$d/config.ini" "$@" >"$d/out" 2>"$d/err"; }
+
+control reset '{"data":true,"stats":true}' || { echo "not ok - control API"; exit 1; }
+"$SYNC_TEST_BIN" --make-db "$d/m.db" >/dev/null || { echo "not ok - make a meeting"; exit 1; }
+(umask 077; printf '%s\n' "$SYNC_TEST_TOKEN" >"$d/token")
+
+# not configured
+rm -f "$d/config.ini"
+mdt sync; rc=$?
+check "sync without a configuration: exit 1" [ $rc -eq 1 ]
+check "  says where to write it" has "$d/err" "sync is not configured: write $d/config.ini (see docs/sync.md)"
+mdt status; rc=$?
+check "status without a configuration: exit 0" [ $rc -eq 0 ]
+check "  counts" has "$d/out" "^pending: [1-9]"
+check "  not configured" has "$d/out" "not configured"
+
+# a token file others can read
+config
+chmod 644 "$d/token"
+mdt sync; rc=$?
+check "token file mode 0644: refused, exit 1" [ $rc -eq 1 ]
+check "  with the reason" has "$d/err" "token file $d/token is readable by others (mode 0644); chmod 600 it"
+check "  nothing sent" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM outbox WHERE state = 'sent'")" = 0 ]
+chmod 600 "$d/token"
+
+# http:// is refused
+sed -i 's|^base_url = https://|base_url = http://|' "$d/config.ini"
+mdt sync; rc=$?
+check "an http:// base_url: refused, exit 1" [ $rc -eq 1 ]
+check "  HTTPS only" has "$d/err" "https://"
+config
+
+# 3 x 503, then the whole meeting goes
+control faults '{"faults":[{"status":503,"times":3}]}'
+total=$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM outbox")
+MDTCHAIR_CONFIG="$d/config.ini" "$MDTCHAIR" --db "$d/m.db" sync >"$d/out" 2>"$d/err"; rc=$?
+check "sync (config from MDTCHAIR_CONFIG) after 3 x 503: exit 0" [ $rc -eq 0 ]
+check "  a progress line" has "$d/err" "^sync: [0-9]*/$total sent, 0 failed"
+check "  says it is retrying, and why" has "$d/err" "retrying in [0-9]* s (.*503"
+check "  all sent" has "$d/err" "^sync: all sent"
+check "  the token is not on stderr" sh -c "! grep -q -- '$SYNC_TEST_TOKEN' '$d/err' '$d/out'"
+check "  the token is not in the database" sh -c "! grep -a -q -- '$SYNC_TEST_TOKEN' '$d'/m.db*"
+mdt status; rc=$?
+check "status: exit 0" [ $rc -eq 0 ]
+check "  pending 0" has "$d/out" "^pending: 0$"
+check "  sent $total" has "$d/out" "^sent: $total$"
+check "  a last success" sh -c "grep -q '^last success: 20' '$d/out'"
+
+# a hung server and the deadline
+"$SQLITE3_BIN" "$d/m.db" "UPDATE outbox SET state = 'pending', sent_at = NULL WHERE id = (SELECT max(id) FROM outbox); DELETE FROM sync_versions;"
+control faults '{"faults":[{"hang":true}]}'
+start=$(date +%s)
+mdt sync --deadline 2; rc=$?
+took=$(( $(date +%s) - start ))
+control reset '{}'
+check "a hung server: exit 1 at the deadline" [ $rc -eq 1 ]
+check "  within a few seconds ($took s)" [ "$took" -le 6 ]
+check "  says what is left" has "$d/err" "not sent (1 pending, 0 failed, 0 conflict; deadline reached"
+
+# a resource the server refuses: kept as failed, with its words
+"$SQLITE3_BIN" "$d/m.db" "UPDATE actions SET due_date = 'next week' WHERE id = (SELECT min(id) FROM actions); UPDATE outbox SET state = 'pending', sent_at = NULL WHERE entity = 'action'; DELETE FROM sync_versions;"
+mdt sync; rc=$?
+check "an invalid resource: exit 1" [ $rc -eq 1 ]
+check "  one-line summary with the server's reason" has "$d/err" "[0-9] failed.*refused Task/.*HTTP 400"
+mdt status; rc=$?
+check "status lists it" has "$d/out" "^failed: action: .*HTTP 400"
+check "  the other actions went" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM outbox WHERE entity = 'action' AND state = 'sent'")" -ge 10 ]
+mdt sync --retry-failed; rc=$?
+check "sync --retry-failed tries it again (and it fails again)" [ $rc -eq 1 ]
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

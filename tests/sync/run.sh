@@ -1,0 +1,81 @@
+#!/bin/sh
+# run.sh - the sync tests against real FHIR R4 servers on 127.0.0.1.
+#
+# Makes a throwaway test CA (tests/fhir/make-ca.sh), starts the test FHIR
+# server (tests/fhir/server.mjs, Medplum's R4 validation, a bearer token)
+# three times: with the right certificate, with one from another CA, and
+# with one for another host name; then runs the cmocka cases
+# (test_sync_http) and the command-line cases (cli.sh) against them, and
+# stops the servers on exit.  Skips (77) when the test server is not set
+# up (sh tests/fhir/setup.sh).
+set -u
+
+: "${FHIR_DIR:?FHIR_DIR must name tests/fhir}"
+: "${SYNC_TEST_BIN:?SYNC_TEST_BIN must name test_sync_http}"
+here=$(cd "$(dirname "$0")" && pwd)
+
+node="$FHIR_DIR/fhir-node"
+if ! "$node" --version >/dev/null 2>&1 || [ ! -d "$FHIR_DIR/node_modules/@medplum" ]; then
+	echo "SKIP: the test FHIR server is not set up (sh tests/fhir/setup.sh)"
+	exit 77
+fi
+command -v openssl >/dev/null 2>&1 || { echo "SKIP: no openssl"; exit 77; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mdtchair-sync.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+sh "$FHIR_DIR/make-ca.sh" "$tmp/ca" >/dev/null || { echo "FAIL: make-ca.sh" >&2; exit 1; }
+token="t$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+
+# start NAME CERT: a server on a free port; sets PORT
+start() {
+	"$node" "$FHIR_DIR/server.mjs" --cert "$tmp/ca/$2.pem" --key "$tmp/ca/$2.key" \
+	    --port 0 --port-file "$tmp/$1.port" --token "$token" \
+	    >"$tmp/$1.out" 2>"$tmp/$1.err" &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$tmp/$1.port" ]; do
+		i=$((i + 1))
+		if [ $i -gt 600 ]; then
+			echo "FAIL: the test FHIR server ($1) did not start:" >&2
+			cat "$tmp/$1.err" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	PORT=$(cat "$tmp/$1.port")
+}
+
+start main server
+main_port=$PORT
+start otherca other-server
+other_port=$PORT
+start wronghost wrong-host
+wrong_port=$PORT
+
+SYNC_TEST_BASE="https://127.0.0.1:$main_port/fhir/R4"
+SYNC_TEST_CONTROL="https://127.0.0.1:$main_port/__control"
+SYNC_TEST_OTHER_CA_BASE="https://127.0.0.1:$other_port/fhir/R4"
+SYNC_TEST_WRONG_HOST_BASE="https://127.0.0.1:$wrong_port/fhir/R4"
+SYNC_TEST_CA="$tmp/ca/ca.pem"
+SYNC_TEST_DIR="$tmp/ca"
+SYNC_TEST_TOKEN=$token
+SYNC_TEST_NODE=$node
+SYNC_TEST_SERVER="$FHIR_DIR/server.mjs"
+export SYNC_TEST_BASE SYNC_TEST_CONTROL SYNC_TEST_OTHER_CA_BASE \
+    SYNC_TEST_WRONG_HOST_BASE SYNC_TEST_CA SYNC_TEST_DIR SYNC_TEST_TOKEN \
+    SYNC_TEST_NODE SYNC_TEST_SERVER
+
+rc=0
+"$SYNC_TEST_BIN" || rc=1
+if [ -n "${MDTCHAIR:-}" ]; then
+	sh "$here/cli.sh" || rc=1
+fi
+exit $rc

@@ -1,0 +1,760 @@
+/*
+ * test_sync_http.c - the sync engine against a real FHIR R4 server (the
+ * test server in tests/fhir, which validates every write against the R4
+ * definitions) over HTTPS with a test CA, on 127.0.0.1.  Each case is
+ * checked by reading back from the server: a whole meeting, replay
+ * without duplicates, 3 x 503, 429 with Retry-After, a connection
+ * dropped after the server applied the change, the server down for the
+ * whole meeting, wrong CA and wrong host name, an invalid resource, a
+ * version conflict, bundle size, and a hung server that must not hold up
+ * the loop.  Run by tests/sync/run.sh, which starts the servers.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "sync_fixture.h"
+
+/* ---- reading the meeting back ---------------------------------------- */
+
+static json_t *
+get_resource(const char *type, const char *id)
+{
+	char rel[128];
+	json_t *j;
+	long st;
+
+	snprintf(rel, sizeof(rel), "%s/%s", type, id);
+	j = sx_get(rel, &st);
+	if (st != 200)
+		fprintf(stderr, "GET %s: %ld\n", rel, st);
+	assert_int_equal(st, 200);
+	return j;
+}
+
+static const char *
+jstr(json_t *j, const char *path)
+{
+	/* dotted path with numeric parts for arrays: "owner.reference",
+	 * "identifier.0.value" */
+	char buf[256], *save = NULL, *part;
+	json_t *cur = j;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (part = strtok_r(buf, ".", &save); part != NULL && cur != NULL;
+	    part = strtok_r(NULL, ".", &save)) {
+		if (json_is_array(cur))
+			cur = json_array_get(cur, (size_t)strtoul(part, NULL,
+			    10));
+		else
+			cur = json_object_get(cur, part);
+	}
+	return cur != NULL && json_is_string(cur) ? json_string_value(cur) :
+	    "";
+}
+
+static int
+rows_cb(void *ctx, int n, char **vals, char **cols)
+{
+	json_t *arr = ctx;
+	json_t *row = json_object();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_object_set_new(row, cols[i], json_string(vals[i] != NULL ?
+		    vals[i] : ""));
+	json_array_append_new(arr, row);
+	return 0;
+}
+
+/* Rows of a query as a JSON array of objects of strings. */
+static json_t *
+rows(struct sx *x, const char *sql)
+{
+	json_t *arr = json_array();
+
+	assert_int_equal(sqlite3_exec(mdt_store_db(x->s), sql, rows_cb, arr,
+	    NULL), SQLITE_OK);
+	return arr;
+}
+
+static void
+expect_once(const char *type, const char *id)
+{
+	size_t n = sx_count_identifier(type, id);
+
+	if (n != 1)
+		fprintf(stderr, "%s with identifier %s: %zu on the server\n",
+		    type, id, n);
+	assert_int_equal(n, 1);
+}
+
+/*
+ * Everything the meeting recorded is on the server once, with the right
+ * owners, due dates, statuses, patients and references.
+ */
+static void
+check_meeting_on_server(struct sx *x)
+{
+	json_t *list, *row, *r;
+	size_t i;
+	char ref[128];
+
+	/* the meeting: present attendees as participants, the venue */
+	list = rows(x, "SELECT uuid FROM meetings");
+	json_array_foreach(list, i, row) {
+		const char *id = jstr(row, "uuid");
+
+		expect_once("Encounter", id);
+		r = get_resource("Encounter", id);
+		assert_string_equal(jstr(r, "status"), "finished");
+		assert_string_equal(jstr(r, "type.0.coding.0.code"),
+		    "384682003");
+		assert_int_equal(json_array_size(json_object_get(r,
+		    "participant")), 6);
+		assert_string_not_equal(jstr(r, "location.0.location.display"),
+		    "");
+		json_decref(r);
+	}
+	json_decref(list);
+
+	/* every discussion: an Encounter partOf the meeting, for the
+	 * patient by NHS number */
+	list = rows(x, "SELECT s.uuid, s.state, p.nhs_number, m.uuid AS"
+	    " meeting FROM slots s JOIN patients p ON p.id = s.patient_id"
+	    " JOIN meetings m ON m.id = s.meeting_id");
+	json_array_foreach(list, i, row) {
+		expect_once("Encounter", jstr(row, "uuid"));
+		r = get_resource("Encounter", jstr(row, "uuid"));
+		assert_string_equal(jstr(r, "subject.identifier.system"),
+		    "https://fhir.nhs.uk/Id/nhs-number");
+		assert_string_equal(jstr(r, "subject.identifier.value"),
+		    jstr(row, "nhs_number"));
+		snprintf(ref, sizeof(ref), "Encounter/%s", jstr(row,
+		    "meeting"));
+		assert_string_equal(jstr(r, "partOf.reference"), ref);
+		assert_string_equal(jstr(r, "status"),
+		    strcmp(jstr(row, "state"), "pending") == 0 ? "cancelled" :
+		    "finished");
+		json_decref(r);
+	}
+	json_decref(list);
+
+	/* every action: a Task with owner, due date, status, patient */
+	list = rows(x, "SELECT a.uuid, a.text, a.due_date, a.status,"
+	    " o.uuid AS owner, p.nhs_number, s.uuid AS slot FROM actions a"
+	    " JOIN people o ON o.id = a.owner_id JOIN patients p"
+	    " ON p.id = a.patient_id JOIN slots s ON s.id = a.slot_id");
+	assert_int_equal(json_array_size(list), 11);
+	json_array_foreach(list, i, row) {
+		const char *st = jstr(row, "status");
+
+		expect_once("Task", jstr(row, "uuid"));
+		r = get_resource("Task", jstr(row, "uuid"));
+		assert_string_equal(jstr(r, "description"), jstr(row, "text"));
+		assert_string_equal(jstr(r, "restriction.period.end"),
+		    jstr(row, "due_date"));
+		snprintf(ref, sizeof(ref), "Practitioner/%s", jstr(row,
+		    "owner"));
+		assert_string_equal(jstr(r, "owner.reference"), ref);
+		assert_string_equal(jstr(r, "for.identifier.value"),
+		    jstr(row, "nhs_number"));
+		assert_string_equal(jstr(r, "intent"), "order");
+		assert_string_equal(jstr(r, "status"),
+		    strcmp(st, "done") == 0 ? "completed" :
+		    strcmp(st, "cancelled") == 0 ? "cancelled" : "requested");
+		snprintf(ref, sizeof(ref), "Encounter/%s", jstr(row, "slot"));
+		assert_string_equal(jstr(r, "encounter.reference"), ref);
+		assert_string_not_equal(jstr(r, "authoredOn"), "");
+		json_decref(r);
+		/* the owner exists, once */
+		expect_once("Practitioner", jstr(row, "owner"));
+	}
+	json_decref(list);
+
+	/* consent: each basis, justification kept */
+	list = rows(x, "SELECT c.uuid, c.basis, c.justification,"
+	    " p.nhs_number FROM consent c JOIN slots s ON s.id = c.slot_id"
+	    " JOIN patients p ON p.id = s.patient_id");
+	assert_int_equal(json_array_size(list), 5);
+	json_array_foreach(list, i, row) {
+		expect_once("Consent", jstr(row, "uuid"));
+		r = get_resource("Consent", jstr(row, "uuid"));
+		assert_string_equal(jstr(r, "status"), "active");
+		assert_string_equal(jstr(r, "scope.coding.0.code"),
+		    "patient-privacy");
+		assert_string_equal(jstr(r, "patient.identifier.value"),
+		    jstr(row, "nhs_number"));
+		if (jstr(row, "justification")[0] != '\0')
+			assert_non_null(strstr(jstr(r, "policyRule.text"),
+			    jstr(row, "justification")));
+		json_decref(r);
+	}
+	json_decref(list);
+
+	/* outcomes: coded Observations; the discussion records */
+	list = rows(x, "SELECT o.uuid, o.kind, o.review_date, s.uuid AS slot"
+	    " FROM outcomes o JOIN slots s ON s.id = o.slot_id");
+	assert_int_equal(json_array_size(list), 5);
+	json_array_foreach(list, i, row) {
+		expect_once("Observation", jstr(row, "uuid"));
+		r = get_resource("Observation", jstr(row, "uuid"));
+		assert_string_not_equal(jstr(r,
+		    "valueCodeableConcept.coding.0.code"), "");
+		if (jstr(row, "review_date")[0] != '\0')
+			assert_string_equal(jstr(r,
+			    "component.0.valueDateTime"), jstr(row,
+			    "review_date"));
+		json_decref(r);
+	}
+	json_decref(list);
+	assert_int_equal(sx_count_type("Composition"), 6);
+	assert_int_equal(sx_count_type("Task"), 11);
+	assert_int_equal(sx_count_type("Consent"), 5);
+	assert_int_equal(sx_count_type("Encounter"), 13);
+	assert_int_equal(sx_count_type("Patient"), 0);
+}
+
+static void
+expect_all_sent(struct sx *x)
+{
+	int64_t unsent = sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state <> 'sent'");
+
+	if (unsent != 0) {
+		json_t *l = rows(x, "SELECT id, entity, state, last_error"
+		    " FROM outbox WHERE state <> 'sent' LIMIT 5");
+		char *s = json_dumps(l, 0);
+
+		fprintf(stderr, "unsent: %s\n", s);
+		free(s);
+		json_decref(l);
+	}
+	assert_int_equal(unsent, 0);
+}
+
+/* ---- cases ----------------------------------------------------------- */
+
+static int
+setup(void **state)
+{
+	sx_reset_server();
+	*state = sx_new();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	sx_free(*state);
+	return 0;
+}
+
+static void
+test_whole_meeting(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+
+	sx_chair(x, NULL, NULL);
+	assert_true(sx_int(x, "SELECT count(*) FROM outbox") > 50);
+	assert_true(sx_sync(x, 30000, &st));
+	assert_true(st.configured);
+	assert_true(st.online);
+	assert_int_equal(st.pending, 0);
+	assert_int_equal(st.failed, 0);
+	assert_int_equal(st.conflicts, 0);
+	assert_true(st.last_success_at > 0);
+	expect_all_sent(x);
+	check_meeting_on_server(x);
+	/* every resource has a recorded version for later If-Match */
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM sync_versions"
+	    " WHERE version_id IS NULL"), 0);
+}
+
+static void
+test_replay_no_duplicates(void **state)
+{
+	struct sx *x = *state;
+	int64_t before;
+
+	sx_chair(x, NULL, NULL);
+	assert_true(sx_sync(x, 30000, NULL));
+	/* the same outbox again, as if our record of it were lost */
+	sx_exec(x, "UPDATE outbox SET state = 'pending', sent_at = NULL;"
+	    " DELETE FROM sync_versions;");
+	before = sx_stat("transactions");
+	assert_true(sx_sync(x, 30000, NULL));
+	assert_true(sx_stat("transactions") > before);
+	expect_all_sent(x);
+	check_meeting_on_server(x);
+	/* and once more with what we know kept: nothing needs sending */
+	sx_exec(x, "UPDATE outbox SET state = 'pending', sent_at = NULL");
+	before = sx_stat("transactions");
+	assert_true(sx_sync(x, 30000, NULL));
+	assert_int_equal(sx_stat("transactions"), before);
+	expect_all_sent(x);
+	check_meeting_on_server(x);
+}
+
+static void
+test_503_three_times(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	int64_t clean;
+
+	sx_chair(x, NULL, NULL);
+	/* how many bundles a clean run takes */
+	assert_true(sx_sync(x, 30000, NULL));
+	clean = sx_stat("transactions");
+	sx_reset_server();
+	sx_exec(x, "UPDATE outbox SET state = 'pending', sent_at = NULL,"
+	    " attempts = 0; DELETE FROM sync_versions;");
+	sx_control("faults", "{\"faults\":[{\"status\":503,\"times\":3}]}");
+	assert_true(sx_sync(x, 30000, &st));
+	assert_int_equal(sx_stat("transactions"), clean + 3);
+	assert_true(sx_int(x, "SELECT max(attempts) FROM outbox") >= 3);
+	expect_all_sent(x);
+	check_meeting_on_server(x);
+}
+
+static void
+test_429_retry_after(void **state)
+{
+	struct sx *x = *state;
+	uint64_t t0, ms;
+
+	assert_int_equal(mdt_meeting_open(x->s, x->meeting), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, x->meeting, NULL), MDT_OK);
+	sx_control("faults", "{\"faults\":[{\"status\":429,\"retryAfter\":2,"
+	    "\"times\":1}]}");
+	t0 = uv_hrtime();
+	/* retries are fast here (40 ms): only Retry-After can make it wait */
+	assert_true(sx_sync(x, 30000, NULL));
+	ms = (uv_hrtime() - t0) / 1000000;
+	assert_true(ms >= 2000);
+	assert_true(ms < 10000);
+	assert_int_equal(sx_stat("transactions"), 2);
+	expect_all_sent(x);
+}
+
+static void
+test_drop_after_apply(void **state)
+{
+	struct sx *x = *state;
+	int64_t action;
+
+	sx_chair(x, NULL, NULL);
+	/* the first bundle is applied, then the connection is cut */
+	sx_control("faults", "{\"faults\":[{\"drop\":\"after\",\"times\":1}]}");
+	assert_true(sx_sync(x, 30000, NULL));
+	expect_all_sent(x);
+	check_meeting_on_server(x);
+
+	/* an update whose reply is lost: retried with the old If-Match,
+	 * refused 412, read back, found to be ours: synced, no conflict */
+	action = sx_int(x, "SELECT max(id) FROM actions");
+	assert_int_equal(mdt_action_set_status(x->s, action,
+	    MDT_ACTION_CANCELLED), MDT_OK);
+	sx_control("faults", "{\"faults\":[{\"drop\":\"after\",\"times\":1}]}");
+	assert_true(sx_sync(x, 30000, NULL));
+	expect_all_sent(x);
+	check_meeting_on_server(x);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'conflict'"), 0);
+}
+
+/* A free port on 127.0.0.1 (nothing listens there once this returns). */
+static int
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	assert_true(fd >= 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* Starts another test server on port; returns its pid once it listens. */
+static pid_t
+start_server(int port, const char *dir)
+{
+	char portarg[16], portfile[160], cert[160], key[160];
+	const char *node = sx_env("SYNC_TEST_NODE");
+	const char *script = sx_env("SYNC_TEST_SERVER");
+	pid_t pid;
+	int i;
+
+	snprintf(portarg, sizeof(portarg), "%d", port);
+	snprintf(portfile, sizeof(portfile), "%s/late.port", dir);
+	snprintf(cert, sizeof(cert), "%s/server.pem", sx_env("SYNC_TEST_DIR"));
+	snprintf(key, sizeof(key), "%s/server.key", sx_env("SYNC_TEST_DIR"));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(node, node, script, "--cert", cert, "--key", key,
+		    "--port", portarg, "--port-file", portfile, "--token",
+		    sx_env("SYNC_TEST_TOKEN"), (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 300 && access(portfile, F_OK) != 0; i++)
+		usleep(100000);
+	assert_int_equal(access(portfile, F_OK), 0);
+	return pid;
+}
+
+struct down_ctx {
+	struct sx_run *run;
+};
+
+/* Between acts: let the engine try (and fail) as it would in the TUI. */
+static void
+kick_and_turn(void *ctx)
+{
+	struct down_ctx *d = ctx;
+
+	sync_engine_kick(d->run->e);
+	uv_run(&d->run->loop, UV_RUN_NOWAIT);
+}
+
+static void
+test_down_then_up(void **state)
+{
+	struct sx *x = *state;
+	struct down_ctx d;
+	struct sx_run run;
+	struct sync_status st;
+	char base[128], control[128];
+	char *saved_base, *saved_control;
+	int port = free_port(), status;
+	json_t *list, *row, *task, *owner, *enc;
+	size_t i;
+	pid_t pid;
+
+	snprintf(base, sizeof(base), "https://127.0.0.1:%d/fhir/R4", port);
+	snprintf(control, sizeof(control), "https://127.0.0.1:%d/__control",
+	    port);
+	sx_config(x, base, NULL, NULL);
+	sx_run_start(&run, x->s, x->config);
+	d.run = &run;
+	/* the whole meeting with nobody listening */
+	sx_chair(x, kick_and_turn, &d);
+	assert_false(sx_run_until_idle(&run, 300));
+	sync_engine_status(run.e, &st);
+	assert_false(st.online);
+	assert_true(st.pending > 50);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'sent'"), 0);
+	assert_non_null(strstr(st.last_error, "cannot reach"));
+
+	/* the server comes up: everything goes, in order */
+	pid = start_server(port, x->dir);
+	saved_base = strdup(sx_env("SYNC_TEST_BASE"));
+	saved_control = strdup(sx_env("SYNC_TEST_CONTROL"));
+	setenv("SYNC_TEST_BASE", base, 1);
+	setenv("SYNC_TEST_CONTROL", control, 1);
+	assert_true(sx_run_until_idle(&run, 30000));
+	sx_run_end(&run);
+	expect_all_sent(x);
+	check_meeting_on_server(x);
+	/* what a resource refers to reached the server before it */
+	list = rows(x, "SELECT a.uuid, o.uuid AS owner, s.uuid AS slot"
+	    " FROM actions a JOIN people o ON o.id = a.owner_id"
+	    " JOIN slots s ON s.id = a.slot_id");
+	json_array_foreach(list, i, row) {
+		task = get_resource("Task", jstr(row, "uuid"));
+		owner = get_resource("Practitioner", jstr(row, "owner"));
+		enc = get_resource("Encounter", jstr(row, "slot"));
+		assert_true(strcmp(jstr(owner, "meta.lastUpdated"),
+		    jstr(task, "meta.lastUpdated")) <= 0);
+		assert_true(strcmp(jstr(enc, "meta.lastUpdated"),
+		    jstr(task, "meta.lastUpdated")) <= 0);
+		json_decref(task);
+		json_decref(owner);
+		json_decref(enc);
+	}
+	json_decref(list);
+	setenv("SYNC_TEST_BASE", saved_base, 1);
+	setenv("SYNC_TEST_CONTROL", saved_control, 1);
+	free(saved_base);
+	free(saved_control);
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+}
+
+/* Refused at the TLS handshake: nothing sent, nothing marked sent. */
+static void
+expect_tls_refused(struct sx *x, const char *words)
+{
+	struct sync_status st;
+	int64_t requests = sx_stat("requests");
+
+	assert_int_equal(mdt_meeting_open(x->s, x->meeting), MDT_OK);
+	assert_false(sx_sync(x, 1500, &st));
+	assert_false(st.online);
+	assert_true(st.pending > 0);
+	if (strstr(st.last_error, words) == NULL)
+		fprintf(stderr, "last error: %s\n", st.last_error);
+	assert_non_null(strstr(st.last_error, words));
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'sent'"), 0);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM sync_versions"), 0);
+	assert_int_equal(sx_stat("requests"), requests);
+}
+
+static void
+test_wrong_ca(void **state)
+{
+	struct sx *x = *state;
+	char ca[192];
+
+	/* our CA file names another CA than the one that signed the
+	 * server's certificate */
+	snprintf(ca, sizeof(ca), "%s/other-ca.pem", sx_env("SYNC_TEST_DIR"));
+	sx_config(x, NULL, ca, NULL);
+	expect_tls_refused(x, "certificate");
+}
+
+static void
+test_wrong_ca_server(void **state)
+{
+	struct sx *x = *state;
+
+	/* a server whose certificate another CA signed */
+	sx_config(x, sx_env("SYNC_TEST_OTHER_CA_BASE"), NULL, NULL);
+	expect_tls_refused(x, "certificate");
+}
+
+static void
+test_wrong_host(void **state)
+{
+	struct sx *x = *state;
+
+	/* the right CA, but the certificate names another host */
+	sx_config(x, sx_env("SYNC_TEST_WRONG_HOST_BASE"), NULL, NULL);
+	expect_tls_refused(x, "127.0.0.1");
+}
+
+static void
+test_invalid_resource(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	char bad[37], why[512];
+	sqlite3_stmt *q;
+
+	sx_chair(x, NULL, NULL);
+	/* one action with a due date no calendar has (as an old import or
+	 * a hand edit could leave) */
+	sx_exec(x, "UPDATE actions SET due_date = '2026-13-45' WHERE id ="
+	    " (SELECT min(id) + 3 FROM actions)");
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
+	    "SELECT uuid FROM actions WHERE due_date = '2026-13-45'", -1, &q,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(bad, sizeof(bad), "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+
+	assert_true(sx_sync(x, 30000, &st));
+	assert_true(st.failed >= 1);
+	assert_int_equal(st.conflicts, 0);
+	/* kept as failed, with the server's words */
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state = 'failed' AND entity = 'action' AND entity_uuid = '%s'",
+	    bad), 1);
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
+	    "SELECT last_error FROM outbox WHERE state = 'failed' LIMIT 1",
+	    -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(why, sizeof(why), "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	assert_non_null(strstr(why, "refused Task/"));
+	assert_non_null(strstr(why, "HTTP 400"));
+	assert_non_null(strstr(why, "restriction"));
+	/* the others went */
+	assert_int_equal(sx_count_identifier("Task", bad), 0);
+	assert_int_equal(sx_count_type("Task"), 10);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state = 'pending'"), 0);
+	assert_int_equal(sx_count_type("Composition"), 6);
+	assert_int_equal(sx_count_type("Consent"), 5);
+}
+
+static void
+test_conflict_not_overwritten(void **state)
+{
+	struct sx *x = *state;
+	char id[37], url[256];
+	sqlite3_stmt *q;
+	json_t *task;
+	char *body;
+	int64_t action;
+
+	sx_chair(x, NULL, NULL);
+	assert_true(sx_sync(x, 30000, NULL));
+	action = sx_int(x, "SELECT max(id) FROM actions");
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
+	    "SELECT uuid FROM actions ORDER BY id DESC LIMIT 1", -1, &q,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(id, sizeof(id), "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	/* someone else changes the Task on the central record */
+	task = get_resource("Task", id);
+	json_object_set_new(task, "description", json_string("Changed"
+	    " elsewhere"));
+	body = json_dumps(task, 0);
+	snprintf(url, sizeof(url), "%s/Task/%s", sx_env("SYNC_TEST_BASE"), id);
+	assert_int_equal(sx_http("PUT", url, body, NULL), 200);
+	free(body);
+	json_decref(task);
+	/* and the chair changes it here */
+	assert_int_equal(mdt_action_set_status(x->s, action,
+	    MDT_ACTION_DONE), MDT_OK);
+	assert_true(sx_sync(x, 30000, NULL));
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state = 'conflict' AND entity_uuid = '%s'", id), 1);
+	/* reported, never overwritten */
+	task = get_resource("Task", id);
+	assert_string_equal(jstr(task, "description"), "Changed elsewhere");
+	assert_string_equal(jstr(task, "status"), "requested");
+	json_decref(task);
+}
+
+static void
+test_bundle_size(void **state)
+{
+	struct sx *x = *state;
+	size_t resources;
+
+	sx_config(x, NULL, NULL, "bundle_size = 7\n");
+	sx_chair(x, NULL, NULL);
+	assert_true(sx_sync(x, 30000, NULL));
+	expect_all_sent(x);
+	resources = sx_count_type("Task") + sx_count_type("Encounter") +
+	    sx_count_type("Composition") + sx_count_type("Consent") +
+	    sx_count_type("Observation") + sx_count_type("Practitioner");
+	assert_int_equal(sx_stat("transactions"), (int64_t)((resources + 6) /
+	    7));
+	check_meeting_on_server(x);
+}
+
+struct hang_probe {
+	uint64_t last, worst;
+	int ticks;
+};
+
+static void
+on_probe(uv_timer_t *t)
+{
+	struct hang_probe *p = t->data;
+	uint64_t now = uv_hrtime();
+
+	if (p->last != 0 && now - p->last > p->worst)
+		p->worst = now - p->last;
+	p->last = now;
+	if (++p->ticks >= 100)
+		uv_stop(t->loop);
+}
+
+static void
+test_hung_server_never_blocks(void **state)
+{
+	struct sx *x = *state;
+	struct hang_probe p = { 0, 0, 0 };
+	struct sync_status st;
+	struct sx_run run;
+	uv_timer_t probe;
+
+	sx_chair(x, NULL, NULL);
+	sx_control("faults", "{\"faults\":[{\"hang\":true}]}");
+	sx_run_start(&run, x->s, x->config);
+	sync_engine_kick(run.e);
+	uv_timer_init(&run.loop, &probe);
+	probe.data = &p;
+	uv_timer_start(&probe, on_probe, 10, 10);
+	uv_run(&run.loop, UV_RUN_DEFAULT);
+	sync_engine_status(run.e, &st);
+	assert_true(st.busy);
+	/* the loop kept turning every 10 ms while the request hung */
+	assert_true(p.worst < 100 * 1000000ULL);
+	uv_close((uv_handle_t *)&probe, NULL);
+	sx_run_end(&run);	/* the hung transfer is dropped cleanly */
+	sx_control("reset", "{}");
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'sent'"), 0);
+}
+
+/* For the command-line cases: a database holding a chaired meeting. */
+static int
+make_db(const char *path)
+{
+	struct mdt_clock clock = { mdt_clock_real, NULL };
+	struct sx x;
+	char err[256];
+
+	memset(&x, 0, sizeof(x));
+	if (mdt_store_open(path, &clock, MDT_OPEN_CREATE, &x.s, err,
+	    sizeof(err)) != MDT_OK) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (mdt_demo_create(x.s, &x.meeting) != MDT_OK)
+		return 1;
+	sx_chair(&x, NULL, NULL);
+	mdt_store_free(x.s);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_whole_meeting, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_replay_no_duplicates,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_503_three_times, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_429_retry_after, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_drop_after_apply, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_down_then_up, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_ca, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_ca_server, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_host, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_resource, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_conflict_not_overwritten,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bundle_size, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hung_server_never_blocks,
+		    setup, teardown),
+	};
+
+	setenv("TZ", "UTC", 1);
+	if (argc == 3 && strcmp(argv[1], "--make-db") == 0)
+		return make_db(argv[2]);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
