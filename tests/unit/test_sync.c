@@ -1,0 +1,799 @@
+/*
+ * test_sync.c - the parts of sync/ that need no server: the backoff and
+ * Retry-After arithmetic with pinned randomness, the configuration and
+ * token file checks, the FHIR shapes the mapping makes from a chaired
+ * meeting, which resources each outbox row changes, the content hash,
+ * the server's words from an OperationOutcome; and core's outbox
+ * bookkeeping, including the migration of a schema 1 database.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "sync_internal.h"
+
+/* ---- backoff --------------------------------------------------------- */
+
+static void
+test_backoff(void **state)
+{
+	(void)state;
+	/* full jitter: uniform in [0, min(cap, initial * 2^(n-1))] */
+	assert_int_equal(sync_backoff_ms(1, 1000, 300000, 0, 0), 0);
+	assert_int_equal(sync_backoff_ms(1, 1000, 300000, 0, UINT32_MAX),
+	    1000);
+	assert_int_equal(sync_backoff_ms(2, 1000, 300000, 0, UINT32_MAX),
+	    2000);
+	assert_int_equal(sync_backoff_ms(3, 1000, 300000, 0, UINT32_MAX),
+	    4000);
+	assert_int_equal(sync_backoff_ms(3, 1000, 300000, 0, 1u << 31),
+	    2000);
+	/* capped, and no overflow however many attempts */
+	assert_int_equal(sync_backoff_ms(10, 1000, 300000, 0, UINT32_MAX),
+	    300000);
+	assert_int_equal(sync_backoff_ms(1000000, 1000, 300000, 0,
+	    UINT32_MAX), 300000);
+	assert_true(sync_backoff_ms(1000000, 1000, 300000, 0, 12345) <=
+	    300000);
+	/* Retry-After is a floor, whatever the draw */
+	assert_int_equal(sync_backoff_ms(1, 1000, 300000, 2, 0), 2000);
+	assert_int_equal(sync_backoff_ms(1, 1000, 300000, 2, UINT32_MAX),
+	    2000);
+	assert_int_equal(sync_backoff_ms(12, 1000, 300000, 2, UINT32_MAX),
+	    300000);
+	/* even past the cap, but clamped to an hour */
+	assert_int_equal(sync_backoff_ms(1, 1000, 300000, 600, 0), 600000);
+	assert_int_equal(sync_backoff_ms(1, 1000, 300000, 999999, 0),
+	    SYNC_RETRY_AFTER_MAX_S * 1000);
+	assert_int_equal(sync_backoff_ms(1, 1000, 300000, -5, 0), 0);
+	/* nonsense settings are made sane */
+	assert_int_equal(sync_backoff_ms(0, 0, 0, 0, UINT32_MAX), 1);
+}
+
+/* ---- configuration --------------------------------------------------- */
+
+struct cfgdir {
+	char dir[64];
+	char path[128];
+	char token[128];
+};
+
+static void
+write_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+static int
+setup_cfg(void **state)
+{
+	struct cfgdir *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	snprintf(c->dir, sizeof(c->dir), "/tmp/mdt-cfg-XXXXXX");
+	assert_non_null(mkdtemp(c->dir));
+	snprintf(c->path, sizeof(c->path), "%s/config.ini", c->dir);
+	snprintf(c->token, sizeof(c->token), "%s/token", c->dir);
+	write_file(c->token, "s3cret-token\n", 0600);
+	*state = c;
+	return 0;
+}
+
+static int
+teardown_cfg(void **state)
+{
+	struct cfgdir *c = *state;
+
+	nftw(c->dir, fx_rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(c);
+	return 0;
+}
+
+/* Loads text as the configuration; returns sync_config_load's result. */
+static int
+load(struct cfgdir *c, const char *text, struct sync_config **cfg,
+    char *err, size_t errlen)
+{
+	write_file(c->path, text, 0600);
+	return sync_config_load(c->path, cfg, err, errlen);
+}
+
+static void
+expect_refused(struct cfgdir *c, const char *text, const char *words)
+{
+	struct sync_config *cfg = (struct sync_config *)1;
+	char err[512];
+
+	assert_int_equal(load(c, text, &cfg, err, sizeof(err)), -1);
+	assert_null(cfg);
+	if (strstr(err, words) == NULL)
+		fprintf(stderr, "got: %s\n", err);
+	assert_non_null(strstr(err, words));
+	assert_null(strchr(err, '\n'));
+}
+
+static void
+test_config_good(void **state)
+{
+	struct cfgdir *c = *state;
+	struct sync_config *cfg = NULL;
+	char err[512], want[160];
+
+	assert_int_equal(load(c,
+	    "; the central record\n"
+	    "[server]\n"
+	    "base_url = https://fhir.example.nhs.uk/R4/\n"
+	    "token_file = token\n"
+	    "bundle_size = 20\n"
+	    "timeout = 30\n"
+	    "[retry]\n"
+	    "initial_ms = 500\n", &cfg, err, sizeof(err)), 0);
+	assert_non_null(cfg);
+	/* trailing slash gone, relative path from the file's folder */
+	assert_string_equal(cfg->base_url, "https://fhir.example.nhs.uk/R4");
+	assert_string_equal(sync_config_base_url(cfg),
+	    "https://fhir.example.nhs.uk/R4");
+	assert_string_equal(cfg->token_file, c->token);
+	assert_null(cfg->ca_file);
+	assert_int_equal(cfg->bundle_size, 20);
+	assert_int_equal(cfg->timeout_s, 30);
+	assert_int_equal(cfg->connect_timeout_s, SYNC_DEFAULT_CONNECT_S);
+	assert_int_equal(cfg->max_response_bytes, SYNC_DEFAULT_MAX_RESPONSE);
+	assert_int_equal(cfg->retry_initial_ms, 500);
+	assert_int_equal(cfg->retry_max_ms, SYNC_DEFAULT_MAX_MS);
+	sync_config_free(cfg);
+
+	/* defaults */
+	assert_int_equal(load(c, "[server]\nbase_url = https://h/fhir\n", &cfg,
+	    err, sizeof(err)), 0);
+	assert_int_equal(cfg->bundle_size, 50);
+	assert_int_equal(cfg->retry_initial_ms, 1000);
+	assert_int_equal(cfg->retry_max_ms, 300000);
+	assert_null(cfg->token_file);
+	sync_config_free(cfg);
+
+	/* a missing file is "not configured", not an error */
+	snprintf(want, sizeof(want), "%s/none.ini", c->dir);
+	cfg = (struct sync_config *)1;
+	assert_int_equal(sync_config_load(want, &cfg, err, sizeof(err)), 1);
+	assert_null(cfg);
+}
+
+static void
+test_config_refused(void **state)
+{
+	struct cfgdir *c = *state;
+	char want[256];
+
+	expect_refused(c, "[server]\nbase_url = http://h/fhir\n",
+	    "must be an https:// URL");
+	expect_refused(c, "[server]\nbase_url = ftp://h/fhir\n", "https://");
+	expect_refused(c, "[server]\nbase_url = https://u:p@h/fhir\n",
+	    "no user name or password");
+	expect_refused(c, "[server]\n", "base_url is missing");
+	expect_refused(c, "[server]\nbase_url = https://h\nbundle_size = 0\n",
+	    "bundle_size must be a whole number from 1 to 1000");
+	expect_refused(c, "[server]\nbase_url = https://h\ntimeout = soon\n",
+	    "line 3");
+	expect_refused(c, "[server]\nbase_url = https://h\nverify = no\n",
+	    "unknown setting 'verify'");
+	expect_refused(c, "[proxy]\nhost = x\n", "unknown section [proxy]");
+	expect_refused(c, "[server]\nbase_url = https://h\nca_file = nope.pem\n",
+	    "CA file");
+	expect_refused(c, "[server]\nbase_url = https://h\nclient_cert = token\n",
+	    "give both or neither");
+	expect_refused(c, "[server]\nbase_url = https://h\n[retry]\n"
+	    "initial_ms = 5000\nmax_ms = 1000\n", "must not be less");
+
+	/* the token file: 0600 exactly */
+	chmod(c->token, 0644);
+	snprintf(want, sizeof(want), "token file %s is readable by others"
+	    " (mode 0644); chmod 600 it", c->token);
+	expect_refused(c, "[server]\nbase_url = https://h\ntoken_file = token\n",
+	    want);
+	chmod(c->token, 0640);
+	expect_refused(c, "[server]\nbase_url = https://h\ntoken_file = token\n",
+	    "(mode 0640); chmod 600 it");
+	chmod(c->token, 0400);
+	expect_refused(c, "[server]\nbase_url = https://h\ntoken_file = token\n",
+	    "has mode 0400; it must be 0600");
+	chmod(c->token, 0600);
+	expect_refused(c, "[server]\nbase_url = https://h\n"
+	    "token_file = missing\n", "No such file");
+	write_file(c->token, "\n", 0600);
+	expect_refused(c, "[server]\nbase_url = https://h\ntoken_file = token\n",
+	    "is empty");
+	write_file(c->token, "two words\n", 0600);
+	expect_refused(c, "[server]\nbase_url = https://h\ntoken_file = token\n",
+	    "one token on one line");
+}
+
+static void
+test_token_read(void **state)
+{
+	struct cfgdir *c = *state;
+	char buf[64], err[256];
+
+	write_file(c->token, "abc.DEF-123_xyz\r\n\n", 0600);
+	assert_int_equal(sync_token_read(c->token, buf, sizeof(buf), err,
+	    sizeof(err)), 0);
+	assert_string_equal(buf, "abc.DEF-123_xyz");
+	/* never in the error message */
+	chmod(c->token, 0644);
+	assert_int_equal(sync_token_read(c->token, buf, sizeof(buf), err,
+	    sizeof(err)), -1);
+	assert_null(strstr(err, "abc.DEF"));
+	chmod(c->token, 0600);
+	write_file(c->token, "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789\n", 0600);
+	assert_int_equal(sync_token_read(c->token, buf, sizeof(buf), err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than"));
+}
+
+static void
+test_config_path(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	setenv("MDTCHAIR_CONFIG", "/etc/m.ini", 1);
+	setenv("XDG_CONFIG_HOME", "/x", 1);
+	setenv("HOME", "/home/chair", 1);
+	assert_int_equal(sync_config_path("/given.ini", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/given.ini");
+	assert_int_equal(sync_config_path(NULL, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/etc/m.ini");
+	unsetenv("MDTCHAIR_CONFIG");
+	assert_int_equal(sync_config_path(NULL, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/x/mdtchair/config.ini");
+	unsetenv("XDG_CONFIG_HOME");
+	assert_int_equal(sync_config_path("", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/home/chair/.config/mdtchair/config.ini");
+	unsetenv("HOME");
+	assert_int_equal(sync_config_path(NULL, buf, sizeof(buf)), -1);
+}
+
+/* ---- mapping --------------------------------------------------------- */
+
+/* The demo meeting, opened, with one slot recorded in full. */
+static int
+setup_meeting(void **state)
+{
+	struct fx *f;
+	int64_t slot, kc;
+
+	fx_setup_demo(state);
+	f = *state;
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting,
+	    fx_person(f, "Marta Kowalczyk"), MDT_ATTEND_PRESENT), MDT_OK);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting,
+	    fx_person(f, "Ade Okonkwo"), MDT_ATTEND_PRESENT), MDT_OK);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting,
+	    fx_person(f, "Hamza Qureshi"), MDT_ATTEND_APOLOGIES), MDT_OK);
+	assert_int_equal(mdt_slot_next(f->s, f->meeting, &slot), MDT_OK);
+	f->now += 30 * FX_SEC;
+	assert_int_equal(mdt_consent_record(f->s, slot,
+	    MDT_CONSENT_BEST_INTERESTS, "Lacks capacity <today> & family"
+	    " agree"), MDT_OK);
+	assert_int_equal(mdt_note_add(f->s, slot, "Falls: 3 in 6 weeks <b>",
+	    NULL), MDT_OK);
+	assert_int_equal(mdt_action_add(f->s, slot, "Refer to falls clinic",
+	    fx_person(f, "Marta Kowalczyk"), "2026-12-02", NULL), MDT_OK);
+	assert_int_equal(mdt_outcome_record(f->s, slot, MDT_OUTCOME_STAY,
+	    "2027-01-20"), MDT_OK);
+	kc = fx_person(f, "Ade Okonkwo");
+	assert_int_equal(mdt_key_contact_set(f->s, fx_int(f->s, "SELECT"
+	    " patient_id FROM slots WHERE id = %lld", (long long)slot), kc),
+	    MDT_OK);
+	f->now += 5 * FX_MIN;
+	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
+	return 0;
+}
+
+struct refs {
+	struct sync_ref r[64];
+	size_t n;
+};
+
+static void
+collect(void *ctx, const struct sync_ref *ref)
+{
+	struct refs *rs = ctx;
+
+	assert_true(rs->n < 64);
+	rs->r[rs->n++] = *ref;
+}
+
+static size_t
+count_kind(const struct refs *rs, enum sync_kind k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rs->n; i++)
+		n += rs->r[i].kind == k;
+	return n;
+}
+
+static json_t *
+build(struct fx *f, enum sync_kind kind, const char *uuid, struct refs *deps)
+{
+	struct sync_ref r;
+	char err[256];
+	json_t *j;
+
+	r.kind = kind;
+	snprintf(r.uuid, sizeof(r.uuid), "%s", uuid);
+	j = sync_map_build(mdt_store_db(f->s), &r, collect, deps, err,
+	    sizeof(err));
+	if (j == NULL)
+		fprintf(stderr, "build: %s\n", err);
+	assert_non_null(j);
+	return j;
+}
+
+static const char *
+s_at(json_t *j, const char *path)
+{
+	json_t *v = json_object_get(j, path);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static char *
+uuid_of(struct fx *f, const char *sql)
+{
+	static char buf[64];
+
+	return (char *)fx_text(f->s, buf, sizeof(buf), "%s", sql);
+}
+
+static void
+test_map_task(void **state)
+{
+	struct fx *f = *state;
+	struct refs deps = { .n = 0 };
+	char id[64], owner[64], slot[64], nhs[16], ref[80];
+	json_t *t, *p;
+
+	snprintf(id, sizeof(id), "%s", uuid_of(f, "SELECT uuid FROM actions"));
+	snprintf(owner, sizeof(owner), "%s", uuid_of(f, "SELECT p.uuid FROM"
+	    " actions a JOIN people p ON p.id = a.owner_id"));
+	snprintf(slot, sizeof(slot), "%s", uuid_of(f, "SELECT s.uuid FROM"
+	    " actions a JOIN slots s ON s.id = a.slot_id"));
+	snprintf(nhs, sizeof(nhs), "%s", uuid_of(f, "SELECT p.nhs_number"
+	    " FROM actions a JOIN patients p ON p.id = a.patient_id"));
+	t = build(f, SYNC_TASK, id, &deps);
+	assert_string_equal(s_at(t, "resourceType"), "Task");
+	assert_string_equal(s_at(t, "id"), id);
+	p = json_array_get(json_object_get(t, "identifier"), 0);
+	assert_string_equal(s_at(p, "system"), "urn:ietf:rfc:3986");
+	snprintf(ref, sizeof(ref), "urn:uuid:%s", id);
+	assert_string_equal(s_at(p, "value"), ref);
+	assert_string_equal(s_at(t, "status"), "requested");
+	assert_string_equal(s_at(t, "intent"), "order");
+	assert_string_equal(s_at(t, "description"), "Refer to falls clinic");
+	assert_string_equal(s_at(t, "authoredOn"), "2026-11-25T13:00:30Z");
+	assert_null(json_object_get(t, "lastModified"));
+	assert_string_equal(s_at(json_object_get(json_object_get(t,
+	    "restriction"), "period"), "end"), "2026-12-02");
+	snprintf(ref, sizeof(ref), "Practitioner/%s", owner);
+	assert_string_equal(s_at(json_object_get(t, "owner"), "reference"),
+	    ref);
+	assert_string_equal(s_at(json_object_get(t, "owner"), "display"),
+	    "Marta Kowalczyk");
+	p = json_object_get(t, "for");
+	assert_string_equal(s_at(p, "type"), "Patient");
+	assert_string_equal(s_at(json_object_get(p, "identifier"), "system"),
+	    "https://fhir.nhs.uk/Id/nhs-number");
+	assert_string_equal(s_at(json_object_get(p, "identifier"), "value"),
+	    nhs);
+	assert_null(json_object_get(p, "reference"));
+	snprintf(ref, sizeof(ref), "Encounter/%s", slot);
+	assert_string_equal(s_at(json_object_get(t, "encounter"), "reference"),
+	    ref);
+	/* it refers to its owner and its discussion */
+	assert_int_equal(deps.n, 2);
+	assert_int_equal(count_kind(&deps, SYNC_PRACTITIONER), 1);
+	assert_int_equal(count_kind(&deps, SYNC_DISCUSSION), 1);
+	json_decref(t);
+
+	/* done: completed, with lastModified */
+	f->now += FX_MIN;
+	assert_int_equal(mdt_action_set_status(f->s, fx_int(f->s,
+	    "SELECT id FROM actions"), MDT_ACTION_DONE), MDT_OK);
+	deps.n = 0;
+	t = build(f, SYNC_TASK, id, &deps);
+	assert_string_equal(s_at(t, "status"), "completed");
+	assert_string_equal(s_at(t, "lastModified"), "2026-11-25T13:06:30Z");
+	json_decref(t);
+	assert_int_equal(mdt_action_set_status(f->s, fx_int(f->s,
+	    "SELECT id FROM actions"), MDT_ACTION_CANCELLED), MDT_OK);
+	t = build(f, SYNC_TASK, id, &deps);
+	assert_string_equal(s_at(t, "status"), "cancelled");
+	json_decref(t);
+}
+
+static void
+test_map_meeting_and_discussion(void **state)
+{
+	struct fx *f = *state;
+	struct refs deps = { .n = 0 };
+	char meeting[64], slot[64], ref[80];
+	json_t *e, *parts;
+
+	snprintf(meeting, sizeof(meeting), "%s", uuid_of(f, "SELECT uuid FROM"
+	    " meetings"));
+	e = build(f, SYNC_MEETING, meeting, &deps);
+	assert_string_equal(s_at(e, "resourceType"), "Encounter");
+	assert_string_equal(s_at(e, "status"), "in-progress");
+	assert_string_equal(s_at(json_object_get(e, "class"), "code"), "AMB");
+	assert_string_equal(s_at(json_array_get(json_object_get(
+	    json_array_get(json_object_get(e, "type"), 0), "coding"), 0),
+	    "code"), "384682003");
+	/* attendance: the two present, not the apologies */
+	parts = json_object_get(e, "participant");
+	assert_int_equal(json_array_size(parts), 2);
+	assert_int_equal(count_kind(&deps, SYNC_PRACTITIONER), 2);
+	assert_string_equal(s_at(json_object_get(json_array_get(parts, 0),
+	    "individual"), "display"), "Ade Okonkwo");
+	assert_string_equal(s_at(json_array_get(json_object_get(
+	    json_array_get(parts, 0), "type"), 0), "text"), "Social worker");
+	assert_string_equal(s_at(json_object_get(json_array_get(
+	    json_object_get(e, "location"), 0), "location"), "display"),
+	    "Larkhall Green Practice");
+	assert_string_equal(s_at(json_object_get(e, "period"), "start"),
+	    "2026-11-25T13:00:00Z");
+	assert_null(json_object_get(json_object_get(e, "period"), "end"));
+	assert_non_null(strstr(s_at(json_object_get(e, "text"), "div"),
+	    "<div xmlns=\"http://www.w3.org/1999/xhtml\">"));
+	json_decref(e);
+
+	snprintf(slot, sizeof(slot), "%s", uuid_of(f, "SELECT uuid FROM slots"
+	    " WHERE state = 'done'"));
+	deps.n = 0;
+	e = build(f, SYNC_DISCUSSION, slot, &deps);
+	assert_string_equal(s_at(e, "status"), "finished");
+	snprintf(ref, sizeof(ref), "Encounter/%s", meeting);
+	assert_string_equal(s_at(json_object_get(e, "partOf"), "reference"),
+	    ref);
+	assert_string_equal(s_at(json_object_get(json_object_get(e,
+	    "subject"), "identifier"), "value"), uuid_of(f, "SELECT"
+	    " p.nhs_number FROM slots s JOIN patients p ON p.id = s.patient_id"
+	    " WHERE s.state = 'done'"));
+	assert_string_equal(s_at(json_object_get(e, "period"), "end"),
+	    "2026-11-25T13:05:30Z");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(e,
+	    "length"), "value")), 330);
+	assert_int_equal(deps.n, 1);
+	assert_int_equal(deps.r[0].kind, SYNC_MEETING);
+	json_decref(e);
+}
+
+static void
+test_map_consent_outcome(void **state)
+{
+	struct fx *f = *state;
+	struct refs deps = { .n = 0 };
+	json_t *c, *o, *rule;
+
+	c = build(f, SYNC_CONSENT, uuid_of(f, "SELECT uuid FROM consent"),
+	    &deps);
+	assert_string_equal(s_at(c, "status"), "active");
+	assert_string_equal(s_at(json_array_get(json_object_get(
+	    json_object_get(c, "scope"), "coding"), 0), "code"),
+	    "patient-privacy");
+	assert_non_null(json_array_get(json_object_get(c, "category"), 0));
+	assert_string_equal(s_at(c, "dateTime"), "2026-11-25T13:00:30Z");
+	rule = json_object_get(c, "policyRule");
+	assert_string_equal(s_at(json_array_get(json_object_get(rule,
+	    "coding"), 0), "code"), "best-interests");
+	assert_non_null(strstr(s_at(rule, "text"), "Lacks capacity <today>"));
+	/* consent not given: the patient permitted nothing */
+	assert_null(json_object_get(c, "provision"));
+	/* the narrative escapes what was typed */
+	assert_non_null(strstr(s_at(json_object_get(c, "text"), "div"),
+	    "Lacks capacity &lt;today&gt; &amp; family"));
+	assert_int_equal(deps.n, 0);
+	json_decref(c);
+
+	o = build(f, SYNC_OUTCOME, uuid_of(f, "SELECT uuid FROM outcomes"),
+	    &deps);
+	assert_string_equal(s_at(o, "resourceType"), "Observation");
+	assert_string_equal(s_at(o, "status"), "final");
+	assert_string_equal(s_at(json_array_get(json_object_get(
+	    json_object_get(o, "valueCodeableConcept"), "coding"), 0),
+	    "code"), "stay");
+	assert_string_equal(s_at(json_array_get(json_object_get(o,
+	    "component"), 0), "valueDateTime"), "2027-01-20");
+	assert_int_equal(count_kind(&deps, SYNC_DISCUSSION), 1);
+	json_decref(o);
+}
+
+static void
+test_map_record(void **state)
+{
+	struct fx *f = *state;
+	struct refs deps = { .n = 0 };
+	char slot[64], id[37];
+	struct sync_ref r;
+	json_t *c, *secs, *sec;
+	const char *div;
+	size_t i;
+
+	snprintf(slot, sizeof(slot), "%s", uuid_of(f, "SELECT uuid FROM slots"
+	    " WHERE state = 'done'"));
+	c = build(f, SYNC_RECORD, slot, &deps);
+	r.kind = SYNC_RECORD;
+	memcpy(r.uuid, slot, sizeof(r.uuid) - 1);
+	r.uuid[36] = '\0';
+	sync_ref_id(&r, id);
+	/* its own id, name-based from the slot's: the same every time */
+	assert_string_not_equal(id, slot);
+	assert_int_equal(id[14], '5');
+	assert_string_equal(s_at(c, "id"), id);
+	/* Composition.identifier is one Identifier, not a list */
+	assert_true(json_is_object(json_object_get(c, "identifier")));
+	assert_string_equal(s_at(c, "status"), "final");
+	assert_string_equal(s_at(c, "date"), "2026-11-25T13:05:30Z");
+	assert_string_not_equal(s_at(json_array_get(json_object_get(c,
+	    "author"), 0), "display"), "");
+	secs = json_object_get(c, "section");
+	assert_int_equal(json_array_size(secs), 5);
+	json_array_foreach(secs, i, sec) {
+		div = s_at(json_object_get(sec, "text"), "div");
+		assert_true(strncmp(div, "<div xmlns=\"http://www.w3.org/1999/"
+		    "xhtml\">", 42) == 0);
+		assert_non_null(strstr(div, "</div>"));
+	}
+	/* notes escaped; consent, outcome, key contact, actions referred */
+	assert_non_null(strstr(s_at(json_object_get(json_array_get(secs, 1),
+	    "text"), "div"), "Falls: 3 in 6 weeks &lt;b&gt;"));
+	assert_int_equal(count_kind(&deps, SYNC_CONSENT), 1);
+	assert_int_equal(count_kind(&deps, SYNC_OUTCOME), 1);
+	assert_int_equal(count_kind(&deps, SYNC_PRACTITIONER), 1);
+	assert_int_equal(count_kind(&deps, SYNC_TASK), 1);
+	assert_int_equal(count_kind(&deps, SYNC_DISCUSSION), 1);
+	assert_non_null(strstr(s_at(json_object_get(json_array_get(secs, 3),
+	    "text"), "div"), "Ade Okonkwo (Social worker)"));
+	json_decref(c);
+}
+
+static void
+test_map_rows(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db = mdt_store_db(f->s);
+	struct refs rs = { .n = 0 };
+	char err[256];
+
+#define ROWS(entity, sql) do { rs.n = 0; \
+	assert_int_equal(sync_map_row(db, entity, uuid_of(f, sql), collect, \
+	    &rs, err, sizeof(err)), 0); } while (0)
+
+	ROWS("meeting", "SELECT uuid FROM meetings");
+	assert_int_equal(count_kind(&rs, SYNC_MEETING), 1);
+	assert_int_equal(count_kind(&rs, SYNC_DISCUSSION), 12);
+	assert_int_equal(count_kind(&rs, SYNC_RECORD), 2);	/* started */
+	ROWS("attendance", "SELECT uuid FROM attendance LIMIT 1");
+	assert_int_equal(rs.n, 1);
+	assert_int_equal(rs.r[0].kind, SYNC_MEETING);
+	ROWS("consent", "SELECT uuid FROM consent");
+	assert_int_equal(count_kind(&rs, SYNC_CONSENT), 1);
+	assert_int_equal(count_kind(&rs, SYNC_RECORD), 1);
+	ROWS("note", "SELECT uuid FROM notes");
+	assert_int_equal(rs.n, 1);
+	assert_int_equal(rs.r[0].kind, SYNC_RECORD);
+	ROWS("action", "SELECT uuid FROM actions");
+	assert_int_equal(count_kind(&rs, SYNC_TASK), 1);
+	assert_int_equal(count_kind(&rs, SYNC_RECORD), 1);
+	ROWS("outcome", "SELECT uuid FROM outcomes");
+	assert_int_equal(count_kind(&rs, SYNC_OUTCOME), 1);
+	ROWS("slot", "SELECT uuid FROM slots LIMIT 1");
+	assert_int_equal(count_kind(&rs, SYNC_DISCUSSION), 1);
+	/* the key contact: on the record of the latest discussion */
+	ROWS("patient", "SELECT p.uuid FROM patients p JOIN slots s"
+	    " ON s.patient_id = p.id WHERE s.state = 'done'");
+	assert_int_equal(rs.n, 1);
+	assert_int_equal(rs.r[0].kind, SYNC_RECORD);
+	/* a patient never discussed: nothing to send */
+	ROWS("patient", "SELECT p.uuid FROM patients p JOIN slots s"
+	    " ON s.patient_id = p.id WHERE s.state = 'pending' LIMIT 1");
+	assert_int_equal(rs.n, 0);
+	rs.n = 0;
+	assert_int_equal(sync_map_row(db, "venue", "x", collect, &rs, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "venue"));
+#undef ROWS
+}
+
+static void
+test_hash_and_outcome_text(void **state)
+{
+	char h1[33], h2[33], text[256];
+	json_t *a, *b;
+
+	(void)state;
+	a = json_loads("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"requested\"}", 0, NULL);
+	b = json_loads("{\"status\":\"requested\",\"id\":\"x\",\"meta\":"
+	    "{\"versionId\":\"4\"},\"text\":{\"status\":\"generated\"},"
+	    "\"resourceType\":\"Task\"}", 0, NULL);
+	sync_body_hash(a, h1);
+	sync_body_hash(b, h2);
+	assert_int_equal(strlen(h1), 16);
+	assert_string_equal(h1, h2);
+	assert_true(sync_same_content(a, b));
+	json_object_set_new(b, "status", json_string("completed"));
+	sync_body_hash(b, h2);
+	assert_string_not_equal(h1, h2);
+	assert_false(sync_same_content(a, b));
+	json_decref(a);
+	json_decref(b);
+
+	assert_true(sync_outcome_text("{\"resourceType\":\"OperationOutcome\","
+	    "\"issue\":[{\"severity\":\"error\",\"code\":\"invalid\","
+	    "\"diagnostics\":\"Invalid dateTime\",\"expression\":"
+	    "[\"Task.restriction.period.end\"]},{\"severity\":\"error\","
+	    "\"code\":\"required\",\"details\":{\"text\":\"Missing\\nstatus\"}}"
+	    "]}", text, sizeof(text)));
+	assert_string_equal(text, "Invalid dateTime (at"
+	    " Task.restriction.period.end); Missing status");
+	assert_false(sync_outcome_text("<html>502</html>", text,
+	    sizeof(text)));
+	assert_false(sync_outcome_text("{\"resourceType\":\"Bundle\"}", text,
+	    sizeof(text)));
+}
+
+/* ---- core's outbox bookkeeping --------------------------------------- */
+
+static void
+test_outbox_bookkeeping(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_outbox_counts c;
+	struct mdt_outbox_row *rows;
+	struct mdt_sync_version v = { "Task", "abc", "3", "0123abcd" };
+	char vid[65], hash[33];
+	int64_t ids[2], n;
+	size_t nr;
+	bool found;
+
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_true(c.pending > 5);
+	assert_int_equal(c.sent + c.failed + c.conflict, 0);
+	assert_int_equal(mdt_outbox_list(f->s, MDT_OUTBOX_MASK(
+	    MDT_OUTBOX_PENDING), 2, &rows, &nr), MDT_OK);
+	assert_int_equal(nr, 2);
+	assert_true(rows[0].id < rows[1].id);
+	assert_string_equal(rows[0].entity, "meeting");
+	assert_non_null(strstr(rows[0].label, "meeting: "));
+	ids[0] = rows[0].id;
+	ids[1] = rows[1].id;
+	mdt_outbox_rows_free(rows, nr);
+
+	/* retry: attempts and next_at kept on the rows */
+	assert_int_equal(mdt_outbox_mark_retry(f->s, ids, 2, f->now + 5000,
+	    "HTTP 503"), MDT_OK);
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.next_at, f->now + 5000);
+	assert_int_equal(c.max_attempts, 1);
+	/* sent, with the version */
+	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, 1, &v, 1), MDT_OK);
+	assert_int_equal(mdt_sync_version_get(f->s, "Task", "abc", vid, hash,
+	    &found), MDT_OK);
+	assert_true(found);
+	assert_string_equal(vid, "3");
+	assert_string_equal(hash, "0123abcd");
+	assert_int_equal(mdt_sync_version_get(f->s, "Task", "zzz", vid, hash,
+	    &found), MDT_OK);
+	assert_false(found);
+	/* failed, kept with the server's words; a sent row stays sent */
+	assert_int_equal(mdt_outbox_mark_failed(f->s, ids, 2,
+	    MDT_OUTBOX_CONFLICT, "changed on the server"), MDT_OK);
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.sent, 1);
+	assert_int_equal(c.conflict, 1);
+	assert_int_equal(c.last_sent_at, FX_T0 + 30 * FX_SEC + 5 * FX_MIN);
+	assert_int_equal(mdt_outbox_list(f->s, MDT_OUTBOX_MASK(
+	    MDT_OUTBOX_CONFLICT), 0, &rows, &nr), MDT_OK);
+	assert_int_equal(nr, 1);
+	assert_string_equal(rows[0].last_error, "changed on the server");
+	assert_int_equal(rows[0].state, MDT_OUTBOX_CONFLICT);
+	mdt_outbox_rows_free(rows, nr);
+	assert_int_equal(mdt_outbox_mark_failed(f->s, ids, 1,
+	    MDT_OUTBOX_SENT, "x"), MDT_EINVAL);
+	/* and back to the queue when a person says so */
+	assert_int_equal(mdt_outbox_retry_problems(f->s, &n), MDT_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.conflict, 0);
+	assert_string_equal(mdt_outbox_state_name(MDT_OUTBOX_FAILED),
+	    "failed");
+}
+
+static void
+test_migrate_schema_1(void **state)
+{
+	struct fx *f = *state;
+	char sql[2048], err[256], st[16];
+	sqlite3 *db;
+
+	/* a schema 1 file with a queued row, as the first release wrote */
+	snprintf(sql, sizeof(sql),
+	    "CREATE TABLE outbox (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL"
+	    " UNIQUE, entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, op TEXT"
+	    " NOT NULL DEFAULT 'upsert', created_at INTEGER NOT NULL, state"
+	    " TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',"
+	    " 'sent', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,"
+	    " next_at INTEGER, last_error TEXT);"
+	    "INSERT INTO outbox (uuid, entity, entity_uuid, created_at, state,"
+	    " attempts, last_error) VALUES ('u1', 'note', 'n1', 5, 'failed', 2,"
+	    " 'HTTP 400');"
+	    "PRAGMA application_id = %d; PRAGMA user_version = 1;",
+	    MDT_APPLICATION_ID);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
+	    sizeof(err)), MDT_OK);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
+	    MDT_SCHEMA_VERSION);
+	assert_string_equal(fx_text(f->s, st, sizeof(st), "SELECT state FROM"
+	    " outbox WHERE uuid = 'u1'"), "failed");
+	assert_int_equal(fx_int(f->s, "SELECT attempts FROM outbox"), 2);
+	fx_exec(f->s, "UPDATE outbox SET state = 'conflict'");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM sync_versions"),
+	    0);
+}
+
+static int
+setup_dir(void **state)
+{
+	struct fx *f = fx_new();
+
+	fx_tempdir(f);
+	*state = f;
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test_setup_teardown(test_config_good, setup_cfg,
+		    teardown_cfg),
+		cmocka_unit_test_setup_teardown(test_config_refused, setup_cfg,
+		    teardown_cfg),
+		cmocka_unit_test_setup_teardown(test_token_read, setup_cfg,
+		    teardown_cfg),
+		cmocka_unit_test(test_config_path),
+		cmocka_unit_test_setup_teardown(test_map_task, setup_meeting,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_meeting_and_discussion,
+		    setup_meeting, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_consent_outcome,
+		    setup_meeting, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_record, setup_meeting,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_rows, setup_meeting,
+		    fx_teardown),
+		cmocka_unit_test(test_hash_and_outcome_text),
+		cmocka_unit_test_setup_teardown(test_outbox_bookkeeping,
+		    setup_meeting, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_schema_1,
+		    setup_dir, fx_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
