@@ -1,0 +1,288 @@
+/*
+ * bench-sync.c - figures for the sync engine against the test FHIR server
+ * on 127.0.0.1 (tests/fhir, which validates every write): resources per
+ * second draining a queue of N resources, round trips per chaired meeting
+ * (synced at the end, and live after every act), and key-to-screen time in
+ * the chair's screen while the server hangs (through bench-tui).  Prints
+ * medians; asserts nothing.
+ *
+ *   bench-sync [--resources N] [--runs R] FHIR_DIR MDTCHAIR BENCH_TUI
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <uuid/uuid.h>
+
+#include "sync_fixture.h"
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static pid_t
+start_server(const char *fhir, const char *dir, const char *token)
+{
+	char node[512], script[512], cert[256], key[256], portfile[256];
+	pid_t pid;
+	int i;
+
+	snprintf(node, sizeof(node), "%s/fhir-node", fhir);
+	snprintf(script, sizeof(script), "%s/server.mjs", fhir);
+	snprintf(cert, sizeof(cert), "%s/ca/server.pem", dir);
+	snprintf(key, sizeof(key), "%s/ca/server.key", dir);
+	snprintf(portfile, sizeof(portfile), "%s/port", dir);
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", node, script, "--cert", cert, "--key",
+		    key, "--port", "0", "--port-file", portfile, "--token",
+		    token, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 600 && access(portfile, F_OK) != 0; i++)
+		usleep(100000);
+	if (access(portfile, F_OK) != 0) {
+		fprintf(stderr, "bench-sync: the test FHIR server did not start"
+		    " (sh tests/fhir/setup.sh?)\n");
+		exit(1);
+	}
+	return pid;
+}
+
+/* n open actions (carried over, no slot) for the demo patients, each
+ * queued, in one transaction: the queue a long offline spell leaves. */
+static void
+queue_actions(struct sx *x, int n)
+{
+	sqlite3 *db = mdt_store_db(x->s);
+	sqlite3_stmt *a, *o;
+	char u[37], ou[37], due[11];
+	uuid_t bin;
+	int i;
+	int64_t now = mdt_clock_real(NULL);
+
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO actions (uuid, patient_id, text,"
+	    " owner_id, due_date, created_at) VALUES (?1, (SELECT id FROM"
+	    " patients ORDER BY id LIMIT 1 OFFSET ?2), ?3, (SELECT id FROM"
+	    " people ORDER BY id LIMIT 1 OFFSET ?4), ?5, ?6)", -1, &a, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO outbox (uuid, entity, entity_uuid,"
+	    " created_at, next_at) VALUES (?1, 'action', ?2, ?3, ?3)", -1, &o,
+	    NULL);
+	for (i = 0; i < n; i++) {
+		char text[64];
+
+		uuid_generate_random(bin);
+		uuid_unparse_lower(bin, u);
+		uuid_generate_random(bin);
+		uuid_unparse_lower(bin, ou);
+		snprintf(text, sizeof(text), "Follow-up call %d", i + 1);
+		snprintf(due, sizeof(due), "2027-%02d-%02d", i % 12 + 1,
+		    i % 28 + 1);
+		sqlite3_bind_text(a, 1, u, -1, SQLITE_STATIC);
+		sqlite3_bind_int(a, 2, i % 12);
+		sqlite3_bind_text(a, 3, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int(a, 4, i % 10);
+		sqlite3_bind_text(a, 5, due, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(a, 6, now);
+		sqlite3_step(a);
+		sqlite3_reset(a);
+		sqlite3_bind_text(o, 1, ou, -1, SQLITE_STATIC);
+		sqlite3_bind_text(o, 2, u, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(o, 3, now);
+		sqlite3_step(o);
+		sqlite3_reset(o);
+	}
+	sqlite3_finalize(a);
+	sqlite3_finalize(o);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+struct live {
+	struct sx_run *run;
+};
+
+static void
+live_step(void *ctx)
+{
+	struct live *l = ctx;
+
+	sx_run_until_idle(l->run, 30000);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *fhir = NULL, *bin = NULL, *tui = NULL;
+	int n = 10000, runs = 3, i;
+	char dir[] = "/tmp/mdtchair-bench-sync.XXXXXX", path[512], env[512];
+	char token[40], cmd[2048];
+	double *v;
+	pid_t server;
+	int status;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--resources") == 0 && i + 1 < argc)
+			n = (int)strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+			runs = (int)strtol(argv[++i], NULL, 10);
+		else if (!fhir)
+			fhir = argv[i];
+		else if (!bin)
+			bin = argv[i];
+		else
+			tui = argv[i];
+	}
+	if (!fhir || !bin || !tui || n < 1 || runs < 1) {
+		fputs("usage: bench-sync [--resources N] [--runs R] FHIR_DIR"
+		    " MDTCHAIR BENCH_TUI\n", stderr);
+		return 2;
+	}
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(cmd, sizeof(cmd), "sh '%s/make-ca.sh' '%s/ca' >/dev/null",
+	    fhir, dir);
+	if (system(cmd) != 0)
+		return 1;
+	snprintf(token, sizeof(token), "bench-%ld", (long)getpid());
+	server = start_server(fhir, dir, token);
+	snprintf(path, sizeof(path), "%s/port", dir);
+	{
+		FILE *fp = fopen(path, "r");
+		int port = 0;
+
+		if (fp == NULL || fscanf(fp, "%d", &port) != 1)
+			return 1;
+		fclose(fp);
+		snprintf(env, sizeof(env), "https://127.0.0.1:%d/fhir/R4",
+		    port);
+		setenv("SYNC_TEST_BASE", env, 1);
+		snprintf(env, sizeof(env), "https://127.0.0.1:%d/__control",
+		    port);
+		setenv("SYNC_TEST_CONTROL", env, 1);
+	}
+	snprintf(path, sizeof(path), "%s/ca/ca.pem", dir);
+	setenv("SYNC_TEST_CA", path, 1);
+	setenv("SYNC_TEST_TOKEN", token, 1);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	v = calloc((size_t)runs, sizeof(*v));
+
+	printf("bench-sync: test FHIR server on %s (Medplum, R4 validation"
+	    " of every write), bundle_size 50\n", getenv("SYNC_TEST_BASE"));
+
+	/* 1. draining a queue */
+	{
+		double rate[64], secs[64];
+		int64_t tx = 0, resources = 0;
+
+		for (i = 0; i < runs && i < 64; i++) {
+			struct sx *x;
+			struct sx_run r;
+			double t0;
+
+			sx_reset_server();
+			x = sx_new();
+			queue_actions(x, n);
+			sx_run_start(&r, x->s, x->config);
+			t0 = now_ms();
+			sx_run_until_idle(&r, 600000);
+			secs[i] = (now_ms() - t0) / 1000;
+			sx_run_end(&r);
+			resources = sx_int(x, "SELECT count(*) FROM"
+			    " sync_versions");
+			tx = sx_stat("transactions");
+			rate[i] = (double)resources / secs[i];
+			sx_free(x);
+		}
+		printf("drain %d queued actions: %lld resources in %lld"
+		    " transactions; median %.2f s, %.0f resources/s (%d runs)\n",
+		    n, (long long)resources, (long long)tx,
+		    median(secs, i), median(rate, i), i);
+	}
+
+	/* 2. round trips per meeting */
+	{
+		double end_rt[64], live_rt[64];
+		int64_t rows = 0, res = 0;
+
+		for (i = 0; i < runs && i < 64; i++) {
+			struct sx *x;
+			struct sx_run r;
+			struct live l;
+
+			sx_reset_server();
+			x = sx_new();
+			sx_chair(x, NULL, NULL);
+			rows = sx_int(x, "SELECT count(*) FROM outbox");
+			sx_sync(x, 60000, NULL);
+			end_rt[i] = (double)sx_stat("requests");
+			res = sx_int(x, "SELECT count(*) FROM sync_versions");
+			sx_free(x);
+
+			sx_reset_server();
+			x = sx_new();
+			sx_run_start(&r, x->s, x->config);
+			l.run = &r;
+			sx_chair(x, live_step, &l);
+			sx_run_end(&r);
+			live_rt[i] = (double)sx_stat("requests");
+			sx_free(x);
+		}
+		printf("round trips per meeting (demo meeting chaired: %lld"
+		    " outbox rows, %lld resources): median %.0f synced at the"
+		    " end, %.0f synced live after every act\n", (long long)rows,
+		    (long long)res, median(end_rt, i), median(live_rt, i));
+	}
+
+	/* 3. key to screen while the server hangs */
+	fflush(stdout);
+	{
+		struct sx *x = sx_new();	/* its config and token */
+
+		printf("key to screen, no sync configured:\n");
+		fflush(stdout);
+		snprintf(cmd, sizeof(cmd), "env -u MDTCHAIR_CONFIG"
+		    " XDG_CONFIG_HOME='%s/none' '%s' --runs 3 --keys 40 '%s'",
+		    dir, tui, bin);
+		if (system(cmd) != 0)
+			fprintf(stderr, "bench-sync: bench-tui failed\n");
+		sx_reset_server();
+		sx_control("faults", "{\"faults\":[{\"hang\":true}]}");
+		printf("key to screen, sync configured, the server hanging"
+		    " (every key queues a row and wakes the engine):\n");
+		fflush(stdout);
+		snprintf(cmd, sizeof(cmd), "MDTCHAIR_CONFIG='%s' '%s' --runs 3"
+		    " --keys 40 '%s'", x->config, tui, bin);
+		if (system(cmd) != 0)
+			fprintf(stderr, "bench-sync: bench-tui failed\n");
+		sx_control("reset", "{}");
+		sx_free(x);
+	}
+
+	free(v);
+	kill(server, SIGTERM);
+	waitpid(server, &status, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : 1;
+}
