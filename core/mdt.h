@@ -305,6 +305,10 @@ enum mdt_status mdt_outbox_mark_failed(struct mdt_store *s,
 enum mdt_status mdt_outbox_retry_problems(struct mdt_store *s,
     int64_t *count);
 
+/* Every pending row is due now (a person asked to send without waiting
+ * for the backoff to run out). */
+enum mdt_status mdt_outbox_due_now(struct mdt_store *s);
+
 /* The version and body hash last acknowledged for a resource; *found is
  * false (and the buffers "") if it was never acknowledged. */
 enum mdt_status mdt_sync_version_get(struct mdt_store *s, const char *type,

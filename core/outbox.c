@@ -290,6 +290,14 @@ mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
 }
 
 enum mdt_status
+mdt_outbox_due_now(struct mdt_store *s)
+{
+	return mdt_run(s, "UPDATE outbox SET next_at = ? WHERE state ="
+	    " 'pending' AND next_at > ?", "ii", mdt_store_now(s),
+	    mdt_store_now(s));
+}
+
+enum mdt_status
 mdt_sync_version_get(struct mdt_store *s, const char *type, const char *id,
     char version_id[65], char body_hash[33], bool *found)
 {

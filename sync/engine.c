@@ -1,7 +1,7 @@
 /*
  * engine.c - draining the outbox to the central record, on the loop.
  *
- * A pass takes the oldest pending outbox rows (at most PASS_ROWS), turns
+ * A pass takes the oldest pending outbox rows (eight bundles' worth), turns
  * each into the FHIR resources it changes (fhir.c), builds every resource
  * once from the store as it stands (one read transaction, so the pass is
  * consistent), puts what each refers to before it, leaves out resources
@@ -38,7 +38,7 @@
 #include "sync_internal.h"
 #include "util.h"
 
-#define PASS_ROWS 256		/* outbox rows per pass */
+#define PROBE_EVERY_MS 60000	/* idle and offline: look again after */
 #define DB_RETRY_MS 1000	/* the store was busy: try again soon */
 
 enum item_state {
@@ -99,6 +99,7 @@ struct sync_engine {
 	bool waiting;			/* timer armed for a retry */
 	int64_t next_attempt_at;
 	bool online;
+	int64_t last_probe_at;		/* wall clock of the last metadata GET */
 	char last_error[256];
 	void (*on_change)(void *ctx);
 	void *change_ctx;
@@ -564,6 +565,65 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 
 /* ---- building a pass ------------------------------------------------- */
 
+/* Rows per pass: enough for whole bundles, few enough that building the
+ * pass never holds up the loop for long. */
+static size_t
+pass_rows(const struct sync_engine *e)
+{
+	size_t n = (size_t)e->cfg->bundle_size * 8;
+
+	return n < 64 ? 64 : n > 2000 ? 2000 : n;
+}
+
+static void
+on_probe_reply(void *ctx, const struct sync_reply *reply)
+{
+	struct sync_engine *e = ctx;
+
+	e->busy = false;
+	if (reply->curl_code != 0) {
+		e->online = false;
+		set_error(e, "cannot reach the central record: %s",
+		    reply->error);
+	} else if (reply->status == 429 || reply->status >= 500) {
+		e->online = false;
+		set_error(e, "the central record is unavailable (HTTP %ld)",
+		    reply->status);
+	} else {
+		e->online = true;
+		if (reply->status == 401 || reply->status == 403)
+			set_error(e, "the central record refused our"
+			    " credentials (HTTP %ld): check token_file and the"
+			    " client certificate", reply->status);
+		else
+			e->last_error[0] = '\0';
+	}
+	if (e->again) {
+		e->again = false;
+		schedule(e, 0, false);
+	}
+	changed(e);
+}
+
+/* Nothing to send: find out whether the server can be reached, so that
+ * the status bar does not say "offline" merely for want of trying. */
+static void
+probe(struct sync_engine *e, int64_t now)
+{
+	char err[256];
+
+	if (e->online || (e->last_probe_at != 0 &&
+	    now - e->last_probe_at < PROBE_EVERY_MS))
+		return;
+	e->last_probe_at = now;
+	if (sync_http_request(e->http, "GET", "metadata", NULL, NULL,
+	    on_probe_reply, e, err, sizeof(err)) != 0) {
+		set_error(e, "%s", err);
+		return;
+	}
+	e->busy = true;
+}
+
 static void
 start_pass(struct sync_engine *e)
 {
@@ -589,6 +649,7 @@ start_pass(struct sync_engine *e)
 		return;
 	}
 	if (c.pending == 0) {
+		probe(e, now);
 		changed(e);
 		return;
 	}
@@ -600,7 +661,7 @@ start_pass(struct sync_engine *e)
 		return;
 	}
 	if (mdt_outbox_list(e->store, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
-	    PASS_ROWS, &rows, &n_rows) != MDT_OK) {
+	    pass_rows(e), &rows, &n_rows) != MDT_OK) {
 		set_error(e, "cannot read the outbox: %s",
 		    mdt_store_error(e->store));
 		schedule(e, DB_RETRY_MS, true);
@@ -1049,6 +1110,23 @@ sync_engine_kick(struct sync_engine *e)
 	}
 	if (e->waiting)
 		return;
+	start_pass(e);
+}
+
+void
+sync_engine_send_now(struct sync_engine *e)
+{
+	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL)
+		return;
+	if (mdt_outbox_due_now(e->store) != MDT_OK)
+		set_error(e, "cannot reschedule the outbox: %s",
+		    mdt_store_error(e->store));
+	e->last_probe_at = 0;
+	if (e->busy || e->pass != NULL) {
+		e->again = true;
+		return;
+	}
+	e->waiting = false;
 	start_pass(e);
 }
 

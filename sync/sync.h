@@ -73,6 +73,10 @@ struct sync_engine *sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
  * the engine is backing off (then it goes at the scheduled time). */
 void sync_engine_kick(struct sync_engine *e);
 
+/* A person asked to send now: the backoff wait is cut short (the rows
+ * are due at once) and a pass starts unless one is running. */
+void sync_engine_send_now(struct sync_engine *e);
+
 /* cb(ctx) is called on the loop whenever the status changes (to redraw).
  * NULL removes it. */
 void sync_engine_on_change(struct sync_engine *e, void (*cb)(void *ctx),
@@ -81,7 +85,9 @@ void sync_engine_on_change(struct sync_engine *e, void (*cb)(void *ctx),
 struct sync_status {
 	bool configured;	/* a configuration was given */
 	bool online;		/* the last exchange reached the server and
-				 * got an answer that was not 5xx/429 */
+				 * got an answer that was not 5xx/429 (with
+				 * nothing to send, a GET of the server's
+				 * metadata finds out) */
 	bool busy;		/* a request is in flight */
 	int64_t pending;	/* outbox rows still to send */
 	int64_t failed;		/* refused by the server (kept) */

@@ -699,6 +699,40 @@ test_hung_server_never_blocks(void **state)
 	    " WHERE state = 'sent'"), 0);
 }
 
+static void
+test_probe_and_send_now(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	struct sx_run run;
+	uint64_t t0;
+
+	/* nothing to send: a look at the server's metadata says online */
+	sx_run_start(&run, x->s, x->config);
+	assert_true(sx_run_until_idle(&run, 10000));
+	sync_engine_status(run.e, &st);
+	assert_true(st.online);
+	assert_int_equal(st.pending, 0);
+	assert_int_equal(sx_stat("transactions"), 0);
+	/* told to wait 30 s, then asked to send now: it goes at once */
+	sx_control("faults", "{\"faults\":[{\"status\":429,"
+	    "\"retryAfter\":30,\"times\":1}]}");
+	assert_int_equal(mdt_meeting_open(x->s, x->meeting), MDT_OK);
+	assert_false(sx_run_until_idle(&run, 500));
+	sync_engine_status(run.e, &st);
+	assert_true(st.next_attempt_at > mdt_clock_real(NULL) + 20000);
+	assert_non_null(strstr(st.last_error, "Retry-After 30"));
+	t0 = uv_hrtime();
+	sync_engine_send_now(run.e);
+	assert_true(sx_run_until_idle(&run, 10000));
+	assert_true(uv_hrtime() - t0 < 5000ULL * 1000000);
+	sync_engine_status(run.e, &st);
+	assert_int_equal(st.pending, 0);
+	assert_int_equal(st.next_attempt_at, 0);
+	sx_run_end(&run);
+	expect_all_sent(x);
+}
+
 /* For the command-line cases: a database holding a chaired meeting. */
 static int
 make_db(const char *path)
@@ -750,6 +784,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_hung_server_never_blocks,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_and_send_now, setup,
+		    teardown),
 	};
 
 	setenv("TZ", "UTC", 1);
