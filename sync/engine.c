@@ -839,7 +839,8 @@ describe(const struct sync_reply *reply, char *out, size_t len)
 /* The reply's answer for transient failures and refusals of the whole
  * exchange (not of one resource). */
 static bool
-whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply)
+whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply,
+    bool reading)
 {
 	char what[1200];
 
@@ -884,6 +885,9 @@ whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply)
 		back_off(e, reply->retry_after_s, what);
 		return true;
 	}
+	/* reading back one resource, "not there" is an answer about it */
+	if (reading && (reply->status == 404 || reply->status == 410))
+		return false;
 	if (reply->status >= 400 && reply->status != 400 &&
 	    reply->status != 409 && reply->status != 412 &&
 	    reply->status != 422) {
@@ -908,7 +912,7 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 	size_t i, *idx;
 
 	e->busy = false;
-	if (whole_exchange_failed(e, reply))
+	if (whole_exchange_failed(e, reply, false))
 		return;
 	if (reply->status >= 200 && reply->status < 300) {
 		/* all or nothing: every resource of the bundle is there */
@@ -992,7 +996,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 	json_t *server;
 
 	e->busy = false;
-	if (whole_exchange_failed(e, reply))
+	if (whole_exchange_failed(e, reply, true))
 		return;
 	if (reply->status == 404 || reply->status == 410) {
 		snprintf(why, sizeof(why), "%s/%s is no longer on the central"

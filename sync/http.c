@@ -461,9 +461,13 @@ sync_http_request(struct sync_http *h, const char *method, const char *url,
 
 	l = curl_slist_append(NULL, "Accept: application/fhir+json");
 	l = curl_slist_append(l, "Expect:");
-	if (body != NULL)
+	if (body != NULL) {
 		l = curl_slist_append(l,
 		    "Content-Type: application/fhir+json; charset=utf-8");
+		/* the versions come in each entry's etag/location: no need to
+		 * have every resource sent back */
+		l = curl_slist_append(l, "Prefer: return=minimal");
+	}
 	if (if_match != NULL) {
 		snprintf(line, sizeof(line), "If-Match: %s", if_match);
 		l = curl_slist_append(l, line);

@@ -633,6 +633,26 @@ test_conflict_not_overwritten(void **state)
 	assert_string_equal(jstr(task, "description"), "Changed elsewhere");
 	assert_string_equal(jstr(task, "status"), "requested");
 	json_decref(task);
+
+	/* removed on the central record: not quietly made again */
+	action = sx_int(x, "SELECT min(id) + 1 FROM actions");
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
+	    "SELECT uuid FROM actions ORDER BY id LIMIT 1 OFFSET 1", -1, &q,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(id, sizeof(id), "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	snprintf(url, sizeof(url), "%s/Task/%s", sx_env("SYNC_TEST_BASE"), id);
+	assert_true(sx_http("DELETE", url, "", NULL) < 300);
+	assert_int_equal(mdt_action_set_status(x->s, action,
+	    MDT_ACTION_CANCELLED), MDT_OK);
+	assert_true(sx_sync(x, 30000, NULL));
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state = 'conflict' AND entity_uuid = '%s'", id), 1);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state = 'conflict' AND last_error LIKE '%%no longer on the"
+	    " central record%%'"), 1);
+	assert_int_equal(sx_count_identifier("Task", id), 0);
 }
 
 static void
