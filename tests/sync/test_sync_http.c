@@ -248,9 +248,23 @@ setup(void **state)
 	return 0;
 }
 
+/* a server a case started itself: stopped in teardown, whatever
+ * happened */
+static pid_t late_server;
+static char *main_base, *main_control;
+
 static int
 teardown(void **state)
 {
+	int status;
+
+	setenv("SYNC_TEST_BASE", main_base, 1);
+	setenv("SYNC_TEST_CONTROL", main_control, 1);
+	if (late_server > 0) {
+		kill(late_server, SIGTERM);
+		waitpid(late_server, &status, 0);
+		late_server = 0;
+	}
 	sx_free(*state);
 	return 0;
 }
@@ -462,7 +476,7 @@ test_down_then_up(void **state)
 	assert_non_null(strstr(st.last_error, "cannot reach"));
 
 	/* the server comes up: everything goes, in order */
-	pid = start_server(port, x->dir);
+	pid = late_server = start_server(port, x->dir);
 	saved_base = strdup(sx_env("SYNC_TEST_BASE"));
 	saved_control = strdup(sx_env("SYNC_TEST_CONTROL"));
 	setenv("SYNC_TEST_BASE", base, 1);
@@ -494,6 +508,7 @@ test_down_then_up(void **state)
 	free(saved_control);
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
+	late_server = 0;
 }
 
 /* Refused at the TLS handshake: nothing sent, nothing marked sent. */
@@ -812,5 +827,7 @@ main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--make-db") == 0)
 		return make_db(argv[2]);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	main_base = strdup(sx_env("SYNC_TEST_BASE"));
+	main_control = strdup(sx_env("SYNC_TEST_CONTROL"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
