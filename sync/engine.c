@@ -1,7 +1,7 @@
 /*
  * engine.c - draining the outbox to the central record, on the loop.
  *
- * A pass takes the oldest pending outbox rows (eight bundles' worth), turns
+ * A pass takes the oldest pending outbox rows (four bundles' worth), turns
  * each into the FHIR resources it changes (fhir.c), builds every resource
  * once from the store as it stands (one read transaction, so the pass is
  * consistent), puts what each refers to before it, leaves out resources
@@ -570,9 +570,9 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 static size_t
 pass_rows(const struct sync_engine *e)
 {
-	size_t n = (size_t)e->cfg->bundle_size * 8;
+	size_t n = (size_t)e->cfg->bundle_size * 4;
 
-	return n < 64 ? 64 : n > 2000 ? 2000 : n;
+	return n < 50 ? 50 : n > 1000 ? 1000 : n;
 }
 
 static void
