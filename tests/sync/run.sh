@@ -3,8 +3,8 @@
 #
 # Makes a throwaway test CA (tests/fhir/make-ca.sh), starts the test FHIR
 # server (tests/fhir/server.mjs, Medplum's R4 validation, a bearer token)
-# three times: with the right certificate, with one from another CA, and
-# with one for another host name; then runs the cmocka cases
+# four times: with the right certificate, with one from another CA, with
+# one for another host name, and asking for a client certificate; then runs the cmocka cases
 # (test_sync_http) and the command-line cases (cli.sh) against them, and
 # stops the servers on exit.  Skips (77) when the test server is not set
 # up (sh tests/fhir/setup.sh).
@@ -34,23 +34,26 @@ trap 'exit 130' INT TERM
 sh "$FHIR_DIR/make-ca.sh" "$tmp/ca" >/dev/null || { echo "FAIL: make-ca.sh" >&2; exit 1; }
 token="t$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
-# start NAME CERT: a server on a free port; sets PORT
+# start NAME CERT [ARGS...]: a server on a free port; sets PORT
 start() {
-	"$node" "$FHIR_DIR/server.mjs" --cert "$tmp/ca/$2.pem" --key "$tmp/ca/$2.key" \
-	    --port 0 --port-file "$tmp/$1.port" --token "$token" \
-	    >"$tmp/$1.out" 2>"$tmp/$1.err" &
+	name=$1
+	cert=$2
+	shift 2
+	"$node" "$FHIR_DIR/server.mjs" --cert "$tmp/ca/$cert.pem" --key "$tmp/ca/$cert.key" \
+	    --port 0 --port-file "$tmp/$name.port" --token "$token" "$@" \
+	    >"$tmp/$name.out" 2>"$tmp/$name.err" &
 	pids="$pids $!"
 	i=0
-	while [ ! -s "$tmp/$1.port" ]; do
+	while [ ! -s "$tmp/$name.port" ]; do
 		i=$((i + 1))
 		if [ $i -gt 600 ]; then
-			echo "FAIL: the test FHIR server ($1) did not start:" >&2
-			cat "$tmp/$1.err" >&2
+			echo "FAIL: the test FHIR server ($name) did not start:" >&2
+			cat "$tmp/$name.err" >&2
 			exit 1
 		fi
 		sleep 0.1
 	done
-	PORT=$(cat "$tmp/$1.port")
+	PORT=$(cat "$tmp/$name.port")
 }
 
 start main server
@@ -59,18 +62,21 @@ start otherca other-server
 other_port=$PORT
 start wronghost wrong-host
 wrong_port=$PORT
+start mtls server --client-ca "$tmp/ca/ca.pem"
+mtls_port=$PORT
 
 SYNC_TEST_BASE="https://127.0.0.1:$main_port/fhir/R4"
 SYNC_TEST_CONTROL="https://127.0.0.1:$main_port/__control"
 SYNC_TEST_OTHER_CA_BASE="https://127.0.0.1:$other_port/fhir/R4"
 SYNC_TEST_WRONG_HOST_BASE="https://127.0.0.1:$wrong_port/fhir/R4"
+SYNC_TEST_MTLS_BASE="https://127.0.0.1:$mtls_port/fhir/R4"
 SYNC_TEST_CA="$tmp/ca/ca.pem"
 SYNC_TEST_DIR="$tmp/ca"
 SYNC_TEST_TOKEN=$token
 SYNC_TEST_NODE=$node
 SYNC_TEST_SERVER="$FHIR_DIR/server.mjs"
 export SYNC_TEST_BASE SYNC_TEST_CONTROL SYNC_TEST_OTHER_CA_BASE \
-    SYNC_TEST_WRONG_HOST_BASE SYNC_TEST_CA SYNC_TEST_DIR SYNC_TEST_TOKEN \
+    SYNC_TEST_WRONG_HOST_BASE SYNC_TEST_MTLS_BASE SYNC_TEST_CA SYNC_TEST_DIR SYNC_TEST_TOKEN \
     SYNC_TEST_NODE SYNC_TEST_SERVER
 
 rc=0

@@ -565,6 +565,54 @@ test_wrong_host(void **state)
 }
 
 static void
+test_client_certificate(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	char extra[512];
+
+	/* a server that wants a client certificate: without one, refused
+	 * at the handshake */
+	sx_config(x, sx_env("SYNC_TEST_MTLS_BASE"), NULL, NULL);
+	assert_int_equal(mdt_meeting_open(x->s, x->meeting), MDT_OK);
+	assert_false(sx_sync(x, 1500, &st));
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'sent'"), 0);
+	assert_non_null(strstr(st.last_error, "cannot reach"));
+	/* with ours, everything goes */
+	snprintf(extra, sizeof(extra), "client_cert = %s/client.pem\n"
+	    "client_key = %s/client.key\n", sx_env("SYNC_TEST_DIR"),
+	    sx_env("SYNC_TEST_DIR"));
+	sx_config(x, sx_env("SYNC_TEST_MTLS_BASE"), NULL, extra);
+	sx_exec(x, "UPDATE outbox SET next_at = 0");
+	assert_true(sx_sync(x, 30000, &st));
+	assert_true(st.online);
+	expect_all_sent(x);
+}
+
+static void
+test_wrong_token(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+
+	/* the server wants a token we do not have: nothing is marked, the
+	 * rows wait, and the reason says what to check */
+	sx_write_file(x->token, "not-the-token\n", 0600);
+	assert_int_equal(mdt_meeting_open(x->s, x->meeting), MDT_OK);
+	assert_false(sx_sync(x, 1000, &st));
+	assert_true(st.online);
+	assert_true(st.pending > 0);
+	assert_int_equal(st.failed, 0);
+	assert_non_null(strstr(st.last_error, "refused our credentials"));
+	assert_non_null(strstr(st.last_error, "401"));
+	assert_null(strstr(st.last_error, "not-the-token"));
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE state <> 'pending'"), 0);
+	assert_int_equal(sx_count_type("Encounter"), 0);
+}
+
+static void
 test_invalid_resource(void **state)
 {
 	struct sx *x = *state;
@@ -810,6 +858,10 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_wrong_ca_server, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_host, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_client_certificate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_token, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_resource, setup,
 		    teardown),
