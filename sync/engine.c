@@ -635,7 +635,8 @@ start_pass(struct sync_engine *e)
 	int64_t now, *ids;
 	size_t n_ids = 0;
 
-	if (e->closing || e->cfg == NULL || e->busy || e->pass != NULL)
+	if (e->closing || e->cfg == NULL || e->http == NULL || e->busy ||
+	    e->pass != NULL)
 		return;
 	uv_timer_stop(&e->timer);
 	e->waiting = false;

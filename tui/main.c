@@ -493,7 +493,8 @@ cmd_sync(struct cli *cli)
 	uv_timer_init(&r.loop, &r.tick);
 	r.tick.data = &r;
 	uv_timer_start(&r.tick, sync_on_tick, 100, 100);
-	sync_engine_kick(r.engine);
+	/* asked for by a person: no waiting out an earlier backoff */
+	sync_engine_send_now(r.engine);
 	/* runs until the tick has closed the engine and itself */
 	uv_run(&r.loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(&r.loop) != 0)
