@@ -331,6 +331,15 @@ tui_app_sync_kick(struct tui_app *app)
 	return true;
 }
 
+bool
+tui_app_sync_now(struct tui_app *app)
+{
+	if (app->sync == NULL)
+		return false;
+	sync_engine_send_now(app->sync);
+	return true;
+}
+
 void
 tui_app_switch(struct tui_app *app, enum tui_screen_id screen)
 {

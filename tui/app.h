@@ -94,8 +94,13 @@ void tui_app_draw_hints(const struct tui_app *app, int y);
  * when sync is not set up). */
 void tui_app_sync_status(struct tui_app *app, struct sync_status *out);
 
-/* Starts a delivery pass now; false if sync is not set up. */
+/* Starts a delivery pass unless one is running or the engine is backing
+ * off; false if sync is not set up. */
 bool tui_app_sync_kick(struct tui_app *app);
+
+/* The chair asked: send now, cutting any backoff short; false if sync is
+ * not set up. */
+bool tui_app_sync_now(struct tui_app *app);
 
 /* Index of a slot in snap.slots, or -1. */
 long tui_app_slot_index(const struct tui_app *app, int64_t slot_id);

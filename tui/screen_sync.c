@@ -133,7 +133,7 @@ tui_sync_key(struct tui_app *app, enum tui_action act)
 
 	switch (act) {
 	case TUI_ACT_SYNC_NOW:
-		if (!tui_app_sync_kick(app))
+		if (!tui_app_sync_now(app))
 			tui_app_message(app, true, "Sync is not set up: write %s",
 			    tui_str(app->config_path));
 		else
@@ -145,7 +145,7 @@ tui_sync_key(struct tui_app *app, enum tui_action act)
 			return true;
 		tui_app_message(app, false, "%lld refused or conflicting"
 		    " change(s) back in the queue", (long long)count);
-		tui_app_sync_kick(app);
+		tui_app_sync_now(app);
 		return true;
 	default:
 		return false;

@@ -6,7 +6,7 @@
 # four times: with the right certificate, with one from another CA, with
 # one for another host name, and asking for a client certificate; then runs the cmocka cases
 # (test_sync_http) and the command-line cases (cli.sh) against them, and
-# stops the servers on exit.  Skips (77) when the test server is not set
+# stops the servers on exit.  Fails (never skips) when the test server is not set
 # up (sh tests/fhir/setup.sh).
 set -u
 
@@ -16,10 +16,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 node="$FHIR_DIR/fhir-node"
 if ! "$node" --version >/dev/null 2>&1 || [ ! -d "$FHIR_DIR/node_modules/@medplum" ]; then
-	echo "SKIP: the test FHIR server is not set up (sh tests/fhir/setup.sh)"
-	exit 77
+	echo "FAIL: the test FHIR server is not set up (sh tests/fhir/setup.sh)" >&2
+	exit 1
 fi
-command -v openssl >/dev/null 2>&1 || { echo "SKIP: no openssl"; exit 77; }
+command -v openssl >/dev/null 2>&1 || { echo "FAIL: no openssl (apt-get install openssl)" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mdtchair-sync.XXXXXX")
 pids=""
