@@ -50,42 +50,55 @@ struct demo_patient {
 	const char *practice;
 	const char *reason;
 	int key_contact;		/* index into demo_people */
+	unsigned lists;			/* the pre-meeting lists they are on */
 };
 
 static const struct demo_patient demo_patients[] = {
 	{ "9993395633", "Zoë Adébáyọ̀", "1941-03-14", "Larkhall Green Practice",
-	    "Three falls in six weeks; lives alone", 2 },
+	    "Three falls in six weeks; lives alone", 2,
+	    MDT_LIST_CASELOAD | MDT_LIST_FREQUENT_ATTENDER },
 	{ "9999939082", "Arthur Pennington", "1936-11-02", "Riverside Surgery",
-	    "Frequent ambulance calls at night; carer exhausted", 3 },
+	    "Frequent ambulance calls at night; carer exhausted", 3,
+	    MDT_LIST_CASELOAD | MDT_LIST_AMBULANCE },
 	{ "9991581766", "Małgorzata Nowak", "1952-07-21",
 	    "Larkhall Green Practice",
-	    "Home from hospital after a heart-failure admission", 6 },
+	    "Home from hospital after a heart-failure admission", 6,
+	    MDT_LIST_DISCHARGE },
 	{ "9994140027", "Dennis O'Driscoll", "1948-01-30", "Riverside Surgery",
-	    "COPD; four A&E attendances this quarter", 1 },
+	    "COPD; four A&E attendances this quarter", 1,
+	    MDT_LIST_CASELOAD | MDT_LIST_FREQUENT_ATTENDER },
 	{ "9990506310", "Fatima Begum", "1960-05-09", "Larkhall Green Practice",
-	    "Low mood and missed insulin doses", 4 },
+	    "Low mood and missed insulin doses", 4,
+	    MDT_LIST_CASELOAD },
 	{ "9990759545", "Hélène Dubois", "1939-09-17", "Riverside Surgery",
-	    "Fourteen repeat medicines; dizzy spells", 7 },
+	    "Fourteen repeat medicines; dizzy spells", 7,
+	    MDT_LIST_CASELOAD },
 	{ "9998611687", "George Ashworth", "1944-12-25",
 	    "Larkhall Green Practice",
-	    "Isolated since his wife died; not eating well", 8 },
+	    "Isolated since his wife died; not eating well", 8,
+	    MDT_LIST_REFERRAL },
 	{ "9990987025", "Nkechi Eze", "1957-04-03", "Riverside Surgery",
-	    "Damp housing making her asthma worse", 5 },
+	    "Damp housing making her asthma worse", 5,
+	    MDT_LIST_REFERRAL },
 	{ "9993834521", "Ronald Blackwood", "1931-08-11",
 	    "Larkhall Green Practice",
-	    "End-of-life planning; family asking to meet", 0 },
+	    "End-of-life planning; family asking to meet", 0,
+	    MDT_LIST_CASELOAD },
 	{ "9996110974", "Søren Lindqvist", "1966-02-28", "Riverside Surgery",
-	    "New referral: falls related to alcohol", 3 },
+	    "New referral: falls related to alcohol", 3,
+	    MDT_LIST_REFERRAL },
 	{ "9990608164", "Edith Marsh", "1929-06-06", "Larkhall Green Practice",
-	    "Leg ulcers not healing; her carer is unwell", 6 },
+	    "Leg ulcers not healing; her carer is unwell", 6,
+	    MDT_LIST_CASELOAD | MDT_LIST_INPATIENT },
 	{ "9999538932", "Iwan ap Rhys", "1950-10-19", "Riverside Surgery",
-	    "Memory worries; walking out at night", 2 },
+	    "Memory worries; walking out at night", 2,
+	    MDT_LIST_REFERRAL },
 };
 
 #define N_PATIENTS (sizeof(demo_patients) / sizeof(demo_patients[0]))
 
 /* The fixed UUID of the n-th demo row of a kind (1 venue, 2 person,
- * 3 patient, 4 meeting, 5 slot, 6 attendance). */
+ * 3 patient, 4 meeting, 5 slot, 6 attendance, 7 candidate). */
 static void
 demo_uuid(char out[37], int kind, int n)
 {
@@ -167,6 +180,16 @@ demo_tx(struct mdt_store *s, int64_t *meeting_id)
 		    " (SELECT id FROM patients WHERE nhs_number = ?), ?, ?, ?)",
 		    "titdtd", uuid, *meeting_id, p->nhs_number, (int)i + 1,
 		    p->reason, DEMO_SLOT_SECONDS);
+	}
+	for (i = 0; st == MDT_OK && i < N_PATIENTS; i++) {
+		const struct demo_patient *p = &demo_patients[i];
+
+		demo_uuid(uuid, 7, (int)i + 1);
+		st = mdt_run(s, "INSERT OR IGNORE INTO candidates"
+		    " (uuid, meeting_id, patient_id, lists, note, created_at)"
+		    " VALUES (?, ?, (SELECT id FROM patients WHERE"
+		    " nhs_number = ?), ?, ?, ?)", "titdti", uuid, *meeting_id,
+		    p->nhs_number, (int)p->lists, p->reason, mdt_store_now(s));
 	}
 	for (i = 0; st == MDT_OK && i < N_PEOPLE; i++) {
 		demo_uuid(uuid, 6, (int)i + 1);

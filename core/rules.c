@@ -380,3 +380,136 @@ mdt_meeting_state_name(enum mdt_meeting_state s)
 		return "?";
 	}
 }
+
+const char *
+mdt_action_verdict_name(enum mdt_action_verdict v)
+{
+	switch (v) {
+	case MDT_VERDICT_OPEN:
+		return "open";
+	case MDT_VERDICT_DONE:
+		return "done";
+	case MDT_VERDICT_REASSIGNED:
+		return "reassigned";
+	case MDT_VERDICT_CANCELLED:
+		return "cancelled";
+	case MDT_VERDICT_NONE:
+	default:
+		return "none";
+	}
+}
+
+/* ---- pre-meeting lists ----------------------------------------------- */
+
+static const struct {
+	enum mdt_list list;
+	const char *name;
+	const char *label;
+} lists[MDT_LIST_COUNT] = {
+	{ MDT_LIST_CASELOAD, "caseload", "caseload" },
+	{ MDT_LIST_REFERRAL, "referral", "referral" },
+	{ MDT_LIST_INPATIENT, "inpatient", "inpatient" },
+	{ MDT_LIST_DISCHARGE, "discharge", "recent discharge" },
+	{ MDT_LIST_FREQUENT_ATTENDER, "frequent-attender", "frequent attender" },
+	{ MDT_LIST_AMBULANCE, "ambulance", "ambulance caller" },
+};
+
+const char *
+mdt_list_name(enum mdt_list l)
+{
+	for (size_t i = 0; i < MDT_LIST_COUNT; i++)
+		if (lists[i].list == l)
+			return lists[i].name;
+	return "?";
+}
+
+const char *
+mdt_list_label(enum mdt_list l)
+{
+	for (size_t i = 0; i < MDT_LIST_COUNT; i++)
+		if (lists[i].list == l)
+			return lists[i].label;
+	return "?";
+}
+
+enum mdt_list
+mdt_list_parse(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < MDT_LIST_COUNT; i++)
+		if (strcmp(lists[i].name, name) == 0)
+			return lists[i].list;
+	return (enum mdt_list)0;
+}
+
+char *
+mdt_lists_label(unsigned set, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < MDT_LIST_COUNT; i++) {
+		int n;
+
+		if (!(set & (unsigned)lists[i].list))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s",
+		    used > 0 ? ", " : "", lists[i].label);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
+/* ---- masking for circulation ---------------------------------------- */
+
+/* Appends the first character (a whole UTF-8 sequence) of word and a dot. */
+static size_t
+add_initial(const char *word, char *buf, size_t used, size_t len)
+{
+	size_t n = 1;
+
+	while (((unsigned char)word[n] & 0xc0) == 0x80)
+		n++;
+	if (used + n + 2 > len)
+		return used;
+	memcpy(buf + used, word, n);
+	buf[used + n] = '.';
+	buf[used + n + 1] = '\0';
+	return used + n + 1;
+}
+
+char *
+mdt_patient_mask(const char *name, const char *date_of_birth,
+    const char *nhs_number, char *buf, size_t len)
+{
+	size_t used = 0, nlen;
+	bool start = true;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (const char *p = name != NULL ? name : ""; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p) || *p == '-') {
+			start = true;
+			continue;
+		}
+		if (start && (isalpha((unsigned char)*p) ||
+		    (unsigned char)*p >= 0x80)) {
+			if (isupper((unsigned char)*p) || !isascii((unsigned char)*p))
+				used = add_initial(p, buf, used, len);
+		}
+		start = false;
+	}
+	if (used == 0) {
+		mdt_strlcpy(buf, "?", len);
+		used = strlen(buf);
+	}
+	nlen = nhs_number != NULL ? strlen(nhs_number) : 0;
+	snprintf(buf + used, len - used, ", born %.4s, NHS ***-***-*%s",
+	    date_of_birth != NULL && strlen(date_of_birth) >= 4 ?
+	    date_of_birth : "????", nlen >= 3 ? nhs_number + nlen - 3 : "???");
+	return buf;
+}

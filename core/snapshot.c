@@ -117,11 +117,12 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
 	    " s.planned_seconds, s.extended_seconds, c.basis,"
 	    " c.justification, o.kind, o.review_date, pt.key_contact_id,"
-	    " kc.name"
+	    " kc.name, s.presenter_id, pr.name"
 	    " FROM slots s JOIN patients pt ON pt.id = s.patient_id"
 	    " LEFT JOIN consent c ON c.slot_id = s.id"
 	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
 	    " LEFT JOIN people kc ON kc.id = pt.key_contact_id"
+	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
 	    " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i",
 	    snap->meeting.id);
 	if (status != MDT_OK)
@@ -165,6 +166,8 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 		mdt_col_copy(st, 19, sl->review_date, sizeof(sl->review_date));
 		sl->key_contact_id = mdt_col_int(st, 20);
 		sl->key_contact_name = mdt_col_dup(st, 21);
+		sl->presenter_id = mdt_col_int(st, 22);
+		sl->presenter_name = mdt_col_dup(st, 23);
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the agenda");
@@ -217,10 +220,13 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	status = mdt_prep(s, &st,
 	    "SELECT a.id, a.uuid, a.patient_id,"
 	    " CASE WHEN sa.meeting_id = ?1 THEN a.slot_id ELSE 0 END,"
-	    " a.text, a.owner_id, p.name, a.due_date, a.status, a.created_at"
+	    " a.text, a.owner_id, p.name, a.due_date, a.status, a.created_at,"
+	    " r.verdict"
 	    " FROM actions a"
 	    " JOIN slots s ON s.patient_id = a.patient_id AND s.meeting_id = ?1"
 	    " JOIN people p ON p.id = a.owner_id"
+	    " LEFT JOIN action_reviews r ON r.action_id = a.id"
+	    "  AND r.slot_id = s.id"
 	    " LEFT JOIN slots sa ON sa.id = a.slot_id"
 	    " WHERE a.status = 'open' OR sa.meeting_id = ?1"
 	    /* closed during this meeting: still shown, so it can be undone */
@@ -248,6 +254,10 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 		    (const char *)sqlite3_column_text(st, 8));
 		a->status = v < 0 ? MDT_ACTION_OPEN : (enum mdt_action_status)v;
 		a->created_at = mdt_col_int(st, 9);
+		v = mdt_action_verdict_parse(
+		    (const char *)sqlite3_column_text(st, 10));
+		a->verdict = v < 0 ? MDT_VERDICT_NONE :
+		    (enum mdt_action_verdict)v;
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the actions");
@@ -343,6 +353,7 @@ mdt_snapshot_free(struct mdt_snapshot *snap)
 		free(sl->reason);
 		free(sl->consent_justification);
 		free(sl->key_contact_name);
+		free(sl->presenter_name);
 	}
 	free(snap->slots);
 	for (i = 0; i < snap->n_notes; i++)

@@ -199,6 +199,72 @@ static const char *const migrations[] = {
 	" body_hash TEXT,"
 	" synced_at INTEGER NOT NULL,"
 	" PRIMARY KEY (resource_type, resource_id)) WITHOUT ROWID;",
+
+	/* 2 -> 3: agenda preparation.  candidates: one per meeting and
+	 * patient, with the lists they came from (bit flags, see enum
+	 * mdt_list), how else they came (carried forward, escalated from
+	 * rising risk, added on the day), a note for reasons given outside
+	 * the lists, and the reason for a deferral.  Selected candidates
+	 * are those with a slot.  list_entries: what each list brought for
+	 * a candidate, with a hash of the row so that importing the same
+	 * file again changes nothing.  action_reviews: the verdict on each
+	 * carried-forward action in a slot.  Slots gain a presenter and
+	 * meetings the time the agenda was finalised.  Every existing slot
+	 * gets its candidate. */
+	"ALTER TABLE meetings ADD COLUMN agenda_finalised_at INTEGER;"
+	"ALTER TABLE slots ADD COLUMN presenter_id INTEGER"
+	" REFERENCES people(id);"
+
+	"CREATE TABLE candidates ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	" lists INTEGER NOT NULL DEFAULT 0 CHECK (lists BETWEEN 0 AND 63),"
+	" carried_forward INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (carried_forward IN (0, 1)),"
+	" escalated INTEGER NOT NULL DEFAULT 0 CHECK (escalated IN (0, 1)),"
+	" added_on_day INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (added_on_day IN (0, 1)),"
+	" note TEXT NOT NULL DEFAULT '',"
+	" defer_reason TEXT"
+	"  CHECK (defer_reason IS NULL OR length(trim(defer_reason)) > 0),"
+	" created_at INTEGER NOT NULL,"
+	" UNIQUE (meeting_id, patient_id));"
+	"CREATE INDEX candidates_by_patient ON candidates(patient_id);"
+
+	"CREATE TABLE list_entries ("
+	" id INTEGER PRIMARY KEY,"
+	" candidate_id INTEGER NOT NULL"
+	"  REFERENCES candidates(id) ON DELETE CASCADE,"
+	" list TEXT NOT NULL CHECK (list IN ('caseload', 'referral',"
+	"  'inpatient', 'discharge', 'frequent-attender', 'ambulance')),"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" referred_by TEXT NOT NULL DEFAULT '',"
+	" review_date TEXT,"
+	" source TEXT NOT NULL,"
+	" line INTEGER NOT NULL,"
+	" row_hash TEXT NOT NULL,"
+	" imported_at INTEGER NOT NULL,"
+	" UNIQUE (candidate_id, list));"
+
+	"CREATE TABLE action_reviews ("
+	" action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,"
+	" slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,"
+	" verdict TEXT NOT NULL"
+	"  CHECK (verdict IN ('open', 'done', 'reassigned', 'cancelled')),"
+	" reviewed_at INTEGER NOT NULL,"
+	" PRIMARY KEY (action_id, slot_id)) WITHOUT ROWID;"
+
+	"INSERT INTO candidates (uuid, meeting_id, patient_id, note,"
+	" created_at)"
+	" SELECT lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)))"
+	" || '-4' || substr(lower(hex(randomblob(2))), 2) || '-'"
+	" || substr('89ab', 1 + abs(random() % 4), 1)"
+	" || substr(lower(hex(randomblob(2))), 2) || '-'"
+	" || lower(hex(randomblob(6))),"
+	" meeting_id, patient_id, reason,"
+	" CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM slots;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -598,6 +664,18 @@ int
 mdt_meeting_state_parse(const char *name)
 {
 	return parse_name(name, meeting_state_at, MDT_MEETING_CLOSED + 1);
+}
+
+static const char *
+verdict_at(int i)
+{
+	return mdt_action_verdict_name((enum mdt_action_verdict)i);
+}
+
+int
+mdt_action_verdict_parse(const char *name)
+{
+	return parse_name(name, verdict_at, MDT_VERDICT_CANCELLED + 1);
 }
 
 /* ---- opening --------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -603,6 +604,246 @@ cmd_status(struct cli *cli)
 	return rc;
 }
 
+/* ---- agenda preparation -------------------------------------------- */
+
+/* The value of option name at argv[*i] ("--name V" or "--name=V"); NULL
+ * if argv[*i] is not that option.  *missing is set when V is absent. */
+static const char *
+opt_value(struct cli *cli, int *i, const char *name, bool *missing)
+{
+	const char *a = cli->argv[*i];
+	size_t n = strlen(name);
+
+	*missing = false;
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 == cli->argc) {
+		*missing = true;
+		return NULL;
+	}
+	return cli->argv[++*i];
+}
+
+/* FILE.csv -> FILE.rejects.csv (else FILE.rejects.csv appended). */
+static char *
+rejects_path_for(const char *file)
+{
+	size_t n = strlen(file);
+	char *out = malloc(n + sizeof(".rejects.csv"));
+
+	if (out == NULL)
+		return NULL;
+	if (n > 4 && strcmp(file + n - 4, ".csv") == 0)
+		n -= 4;
+	memcpy(out, file, n);
+	memcpy(out + n, ".rejects.csv", sizeof(".rejects.csv"));
+	return out;
+}
+
+static int
+cmd_import(struct cli *cli)
+{
+	struct mdt_import_report rep;
+	struct mdt_store *store;
+	const char *list_name = NULL, *file = NULL, *meeting = NULL;
+	const char *rejects = NULL;
+	char *rejects_buf = NULL;
+	enum mdt_list list;
+	enum mdt_status st;
+	bool skip = false, missing;
+	int64_t id;
+	int rc = 0;
+
+	for (int i = 0; i < cli->argc; i++) {
+		const char *a = cli->argv[i], *v;
+
+		if ((v = opt_value(cli, &i, "--list", &missing)) != NULL)
+			list_name = v;
+		else if ((v = opt_value(cli, &i, "--meeting", &missing)) != NULL)
+			meeting = v;
+		else if ((v = opt_value(cli, &i, "--rejects", &missing)) != NULL)
+			rejects = v;
+		else if (missing)
+			return usage_error("import", "an option needs a value");
+		else if (strcmp(a, "--skip-invalid") == 0)
+			skip = true;
+		else if (a[0] == '-' && a[1] != '\0')
+			return usage_error("import", "unknown option");
+		else if (file != NULL)
+			return usage_error("import", "one FILE at a time");
+		else
+			file = a;
+	}
+	if (list_name == NULL)
+		return usage_error("import", "--list is caseload, referral,"
+		    " inpatient, discharge, frequent-attender or ambulance");
+	list = mdt_list_parse(list_name);
+	if (list == 0)
+		return usage_error("import", "--list is caseload, referral,"
+		    " inpatient, discharge, frequent-attender or ambulance");
+	if (file == NULL)
+		return usage_error("import", "which FILE.csv?");
+	if (rejects != NULL && !skip)
+		return usage_error("import", "--rejects goes with --skip-invalid");
+	if (skip && rejects == NULL) {
+		if ((rejects_buf = rejects_path_for(file)) == NULL) {
+			say("%s", "out of memory");
+			return EXIT_USER;
+		}
+		rejects = rejects_buf;
+	}
+	if (!(store = open_store(cli, 0))) {
+		free(rejects_buf);
+		return EXIT_USER;
+	}
+	if (resolve_meeting(store, meeting, &id) != 0) {
+		mdt_store_free(store);
+		free(rejects_buf);
+		return EXIT_USER;
+	}
+	st = mdt_import_csv(store, id, list, file, skip, skip ? rejects : NULL,
+	    &rep);
+	for (size_t i = 0; i < rep.n_errors; i++)
+		fprintf(stderr, "%s\n", rep.errors[i]);
+	if (st == MDT_OK) {
+		printf("%s list %s -> meeting %lld: %d rows: %d new, %d merged,"
+		    " %d updated, %d unchanged, %d duplicate%s, %d rejected;"
+		    " %d new patient%s, %d carried forward\n",
+		    mdt_list_name(list), file, (long long)id, rep.rows,
+		    rep.added, rep.merged, rep.updated, rep.unchanged,
+		    rep.duplicates, rep.duplicates == 1 ? "" : "s",
+		    rep.rejected, rep.patients_created,
+		    rep.patients_created == 1 ? "" : "s", rep.carried_forward);
+		if (rep.rejected > 0)
+			say("%d bad row%s written to %s", rep.rejected,
+			    rep.rejected == 1 ? "" : "s", rejects);
+	} else if (st == MDT_EINVAL && rep.rejected > 0) {
+		say("%d bad row%s in %s: nothing imported (fix them, or"
+		    " --skip-invalid to import the good rows)", rep.rejected,
+		    rep.rejected == 1 ? "" : "s", file);
+		rc = EXIT_USER;
+	} else if (st == MDT_EINVAL && rep.n_errors > 0) {
+		say("nothing imported from %s", file);
+		rc = EXIT_USER;
+	} else {
+		say("%s", mdt_store_error(store));
+		rc = EXIT_USER;
+	}
+	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+		say("cannot write the summary: %s", strerror(errno));
+		rc = EXIT_USER;
+	}
+	mdt_import_report_done(&rep);
+	mdt_store_free(store);
+	free(rejects_buf);
+	return rc;
+}
+
+static int
+cmd_agenda(struct cli *cli)
+{
+	enum mdt_agenda_format fmt = MDT_AGENDA_MD;
+	struct mdt_store *store;
+	const char *ref = NULL;
+	bool unmask = false, missing;
+	int64_t id;
+	int rc = 0;
+
+	for (int i = 0; i < cli->argc; i++) {
+		const char *a = cli->argv[i], *v;
+
+		if ((v = opt_value(cli, &i, "--format", &missing)) != NULL) {
+			if (strcmp(v, "md") == 0)
+				fmt = MDT_AGENDA_MD;
+			else if (strcmp(v, "txt") == 0)
+				fmt = MDT_AGENDA_TXT;
+			else
+				return usage_error("agenda", "--format is md or txt");
+		} else if (missing)
+			return usage_error("agenda", "--format needs md or txt");
+		else if (strcmp(a, "--unmask") == 0)
+			unmask = true;
+		else if (a[0] == '-')
+			return usage_error("agenda", "unknown option");
+		else if (ref)
+			return usage_error("agenda", "too many arguments");
+		else
+			ref = a;
+	}
+	if (!(store = open_store(cli, 0)))
+		return EXIT_USER;
+	if (resolve_meeting(store, ref, &id) != 0)
+		rc = EXIT_USER;
+	else if (mdt_agenda_write(store, id, fmt, unmask, stdout) != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		rc = EXIT_USER;
+	} else if (fflush(stdout) != 0 || ferror(stdout)) {
+		say("cannot write the agenda: %s", strerror(errno));
+		rc = EXIT_USER;
+	}
+	mdt_store_free(store);
+	return rc;
+}
+
+static int
+cmd_schedule(struct cli *cli)
+{
+	struct mdt_meeting_in in = { NULL, NULL, NULL, NULL, 0 };
+	struct mdt_store *store;
+	bool missing;
+	int64_t id;
+	int carried = 0, rc = 0;
+
+	for (int i = 0; i < cli->argc; i++) {
+		const char *v;
+
+		if ((v = opt_value(cli, &i, "--title", &missing)) != NULL)
+			in.title = v;
+		else if ((v = opt_value(cli, &i, "--date", &missing)) != NULL)
+			in.date = v;
+		else if ((v = opt_value(cli, &i, "--time", &missing)) != NULL)
+			in.time = v;
+		else if ((v = opt_value(cli, &i, "--venue", &missing)) != NULL)
+			in.venue = v;
+		else if ((v = opt_value(cli, &i, "--minutes", &missing)) !=
+		    NULL) {
+			char *end;
+			long m;
+
+			errno = 0;
+			m = strtol(v, &end, 10);
+			if (errno != 0 || end == v || *end != '\0' || m < 1 ||
+			    m > 720)
+				return usage_error("schedule",
+				    "--minutes is 1 to 720");
+			in.planned_minutes = (int)m;
+		} else if (missing)
+			return usage_error("schedule", "an option needs a value");
+		else
+			return usage_error("schedule", "unexpected argument");
+	}
+	if (in.title == NULL || in.date == NULL)
+		return usage_error("schedule", "--title and --date are needed");
+	if (!(store = open_store(cli, MDT_OPEN_CREATE)))
+		return EXIT_USER;
+	if (mdt_meeting_create(store, &in, &id, &carried) != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		rc = EXIT_USER;
+	} else {
+		printf("%lld\n", (long long)id);
+		if (carried > 0)
+			fprintf(stderr, "mdtchair: %d caseload patient%s due for"
+			    " review carried forward\n", carried,
+			    carried == 1 ? "" : "s");
+	}
+	mdt_store_free(store);
+	return rc;
+}
+
 static int
 cmd_help(struct cli *cli);
 
@@ -628,6 +869,39 @@ static const struct command commands[] = {
 	  "list the meetings in the database",
 	  "Prints one line per meeting: id, date, state, title.",
 	  cmd_meetings },
+	{ "schedule", "--title T --date D [OPTIONS]",
+	  "schedule a new meeting and print its id",
+	  "Options: --time HH:MM, --venue NAME, --minutes N.\n"
+	  "Creates a planned meeting (the database too, if there is none yet):\n"
+	  "--title and --date (YYYY-MM-DD, or +N days) are needed; --time is the\n"
+	  "local start (default 13:00), --venue the hosting practice (found by\n"
+	  "name or added), --minutes the planned length (default 90).  Caseload\n"
+	  "patients whose review date falls on or before the meeting are carried\n"
+	  "forward as candidates.  Prints the meeting's id.",
+	  cmd_schedule },
+	{ "import", "--list LIST FILE.csv [OPTIONS]",
+	  "import a pre-meeting list (CSV) as candidates",
+	  "Options: --meeting M, --skip-invalid, --rejects PATH.\n"
+	  "Imports a list into the candidates of meeting M (default: the open\n"
+	  "meeting, else the next one).  LIST is caseload, referral, inpatient,\n"
+	  "discharge, frequent-attender or ambulance; the CSV format is in\n"
+	  "docs/import.md.  Rows merge per patient by NHS number.  Every row is\n"
+	  "checked first: if any is bad, nothing is imported and each bad row is\n"
+	  "reported on stderr as FILE:LINE: reason (exit status 1).\n"
+	  "--skip-invalid imports the good rows and writes the bad ones, with\n"
+	  "their reasons, to --rejects PATH (default FILE.rejects.csv).\n"
+	  "Importing the same file again changes nothing.  Prints a one-line\n"
+	  "summary.",
+	  cmd_import },
+	{ "agenda", "[MEETING] [--format F] [--unmask]",
+	  "print a meeting's agenda for circulation",
+	  "F is md (Markdown, the default) or txt.\n"
+	  "Prints the agenda: per slot the order, time, planned minutes,\n"
+	  "presenter, patient, lists and reason; then the deferred candidates and\n"
+	  "any referral still waiting for a decision.  Patients are masked\n"
+	  "(initials, year of birth, last three digits of the NHS number) unless\n"
+	  "--unmask is given.",
+	  cmd_agenda },
 	{ "sync", "[--deadline SECONDS] [--retry-failed]",
 	  "send the outbox to the central record once",
 	  "Sends everything waiting in the outbox to the central FHIR record\n"

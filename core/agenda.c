@@ -1,0 +1,182 @@
+/*
+ * agenda.c - the agenda of a meeting printed for circulation (Markdown or
+ * plain text): per slot its order, clock time, planned minutes, presenter,
+ * patient, lists and reason, then the deferred candidates and the
+ * referrals still waiting for a decision.  Patients are masked (initials,
+ * year of birth, last digits of the NHS number) unless asked otherwise.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdt.h"
+#include "store_internal.h"
+#include "util.h"
+
+/* The patient as printed: masked, or name, date of birth and number. */
+static void
+patient_text(const struct mdt_candidate *c, bool unmask, char *buf,
+    size_t len)
+{
+	char nhs[13];
+
+	if (!unmask) {
+		mdt_patient_mask(c->patient_name, c->date_of_birth,
+		    c->nhs_number, buf, len);
+		return;
+	}
+	mdt_nhs_format(c->nhs_number, nhs);
+	snprintf(buf, len, "%s, born %s, NHS %s", c->patient_name,
+	    c->date_of_birth[0] != '\0' ? c->date_of_birth : "unknown", nhs);
+}
+
+/* Writes s for a Markdown table cell: '|' escaped, line breaks as
+ * spaces. */
+static void
+md_cell(FILE *out, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '|')
+			fputs("\\|", out);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* The flags of a candidate for people, with the ways other than lists. */
+static void
+flags_text(const struct mdt_candidate *c, char *buf, size_t len)
+{
+	size_t used;
+
+	mdt_lists_label(c->lists, buf, len);
+	used = strlen(buf);
+	if (c->carried_forward && used < len)
+		used += (size_t)snprintf(buf + used, len - used, "%sreview due",
+		    used > 0 ? ", " : "");
+	if (c->escalated && used < len)
+		used += (size_t)snprintf(buf + used, len - used,
+		    "%sescalated from rising risk", used > 0 ? ", " : "");
+	if (c->added_on_day && used < len)
+		snprintf(buf + used, len - used, "%sadded on the day",
+		    used > 0 ? ", " : "");
+}
+
+enum mdt_status
+mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
+    enum mdt_agenda_format fmt, bool unmask, FILE *out)
+{
+	struct mdt_snapshot snap;
+	struct mdt_candidate *cands = NULL;
+	struct mdt_agenda_state as;
+	enum mdt_status st;
+	size_t n = 0, i;
+	int64_t at;
+	char date[11], start[6], end[6], when[6], who[256], flags[160];
+	bool md = fmt == MDT_AGENDA_MD;
+	int deferred = 0, waiting = 0;
+
+	st = mdt_snapshot_load(s, meeting_id, &snap);
+	if (st != MDT_OK)
+		return st;
+	st = mdt_candidates_load(s, meeting_id, &cands, &n);
+	if (st == MDT_OK)
+		st = mdt_agenda_state(s, meeting_id, &as);
+	if (st != MDT_OK) {
+		mdt_snapshot_free(&snap);
+		return st;
+	}
+	mdt_date_of(snap.meeting.scheduled_start, date);
+	mdt_clock_hhmm(snap.meeting.scheduled_start, start);
+	mdt_clock_hhmm(mdt_meeting_planned_end(&snap.meeting), end);
+
+	fprintf(out, md ? "# Agenda: %s\n\n" : "Agenda: %s\n\n",
+	    snap.meeting.title);
+	fprintf(out, "%sDate: %s, %s to %s\n", md ? "- " : "", date, start,
+	    end);
+	fprintf(out, "%sVenue: %s\n", md ? "- " : "",
+	    snap.meeting.venue[0] != '\0' ? snap.meeting.venue : "not set");
+	fprintf(out, "%sPatients: %d, planned %" PRId64 " of %d minutes\n",
+	    md ? "- " : "", as.selected, (as.planned_s + 59) / 60,
+	    snap.meeting.planned_minutes);
+	fprintf(out, "%sStatus: %s\n", md ? "- " : "", as.finalised_at != 0 ?
+	    "finalised" : "draft, not finalised");
+	fprintf(out, "%sIdentifiers: %s\n\n", md ? "- " : "", unmask ?
+	    "NOT MASKED - confidential, do not circulate" :
+	    "masked (initials, year of birth, last digits of the NHS number)");
+
+	if (md && as.selected > 0)
+		fputs("| # | Time | Min | Patient | Lists | Presenter | Reason |\n"
+		    "|---|------|-----|---------|-------|-----------|--------|\n",
+		    out);
+	at = snap.meeting.scheduled_start;
+	for (i = 0; i < n; i++) {
+		const struct mdt_candidate *c = &cands[i];
+
+		if (c->state != MDT_CANDIDATE_SELECTED)
+			continue;
+		mdt_clock_hhmm(at, when);
+		at += (int64_t)c->planned_s * 1000;
+		patient_text(c, unmask, who, sizeof(who));
+		flags_text(c, flags, sizeof(flags));
+		if (md) {
+			fprintf(out, "| %d | %s | %d | ", c->position, when,
+			    (c->planned_s + 59) / 60);
+			md_cell(out, who);
+			fputs(" | ", out);
+			md_cell(out, flags);
+			fputs(" | ", out);
+			md_cell(out, c->presenter_name != NULL ?
+			    c->presenter_name : "");
+			fputs(" | ", out);
+			md_cell(out, c->reason);
+			fputs(" |\n", out);
+		} else {
+			fprintf(out, "%2d. %s  %2d min  %s\n", c->position,
+			    when, (c->planned_s + 59) / 60, who);
+			if (flags[0] != '\0')
+				fprintf(out, "    Lists: %s\n", flags);
+			fprintf(out, "    Presenter: %s\n",
+			    c->presenter_name != NULL ? c->presenter_name :
+			    "not named");
+			if (c->reason[0] != '\0')
+				fprintf(out, "    Reason: %s\n", c->reason);
+		}
+	}
+	if (as.selected == 0)
+		fputs("No patient is on the agenda yet.\n", out);
+
+	for (i = 0; i < n; i++) {
+		const struct mdt_candidate *c = &cands[i];
+
+		if (c->state != MDT_CANDIDATE_DEFERRED)
+			continue;
+		if (deferred++ == 0)
+			fputs(md ? "\n## Deferred\n\n" : "\nDeferred:\n", out);
+		patient_text(c, unmask, who, sizeof(who));
+		fprintf(out, "%s%s: %s\n", md ? "- " : "  - ", who,
+		    c->defer_reason);
+	}
+	for (i = 0; i < n; i++) {
+		const struct mdt_candidate *c = &cands[i];
+
+		if (c->state != MDT_CANDIDATE_OPEN ||
+		    !((c->lists & MDT_LIST_REFERRAL) || c->escalated))
+			continue;
+		if (waiting++ == 0)
+			fputs(md ? "\n## Referrals waiting for a decision\n\n" :
+			    "\nReferrals waiting for a decision:\n", out);
+		patient_text(c, unmask, who, sizeof(who));
+		fprintf(out, "%s%s: %s\n", md ? "- " : "  - ", who, c->reason);
+	}
+	mdt_candidates_free(cands, n);
+	mdt_snapshot_free(&snap);
+	if (ferror(out))
+		return mdt_fail(s, MDT_EIO, "writing the agenda");
+	return MDT_OK;
+}
