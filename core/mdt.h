@@ -418,9 +418,9 @@ struct mdt_meeting {
 /*
  * Everything the screens and the minutes need about one meeting.  Slots
  * are in agenda order; notes in the order written; actions are those of
- * the patients on the agenda that are open, were agreed in this meeting, or
- * were closed since it opened (so that closing one can be undone), ordered
- * by patient then creation.
+ * the patients on the agenda that are open, were agreed in this meeting,
+ * were reviewed in one of its slots, or were closed since it opened (so
+ * that closing one can be undone), ordered by patient then creation.
  */
 struct mdt_snapshot {
 	struct mdt_meeting meeting;

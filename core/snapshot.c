@@ -229,6 +229,7 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	    "  AND r.slot_id = s.id"
 	    " LEFT JOIN slots sa ON sa.id = a.slot_id"
 	    " WHERE a.status = 'open' OR sa.meeting_id = ?1"
+	    " OR r.verdict IS NOT NULL"
 	    /* closed during this meeting: still shown, so it can be undone */
 	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1)"
 	    " ORDER BY s.position, s.id, a.created_at, a.id", "i",
