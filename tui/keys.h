@@ -67,6 +67,12 @@ enum tui_screen_id {
 	  "Set the key contact") \
 	_(ACTION_DONE,	"d",		TUI_ON_SLOT,	"action-done", \
 	  "Mark action done / open") \
+	_(ACTION_CANCEL, "x",		TUI_ON_SLOT,	"action-cancel", \
+	  "Cancel action (asks first)") \
+	_(ACTION_KEEP,	"v",		TUI_ON_SLOT,	"action-keep", \
+	  "Keep open (carried fwd)") \
+	_(ACTION_REASSIGN, "r",		TUI_ON_SLOT,	"action-reassign", \
+	  "Reassign (owner, due)") \
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \

@@ -8,6 +8,11 @@
  * first (c), then notes (w), actions (a: text, owner, due date) and the
  * outcome (o).  Each step that saves is one committed core call; the
  * steps before it live only in the prompt being typed.
+ *
+ * The actions listed are those agreed now and the patient's open ones
+ * carried forward from earlier meetings.  Each carried-forward action is
+ * reviewed here, never dropped: done (d), still open (v), reassigned (r)
+ * or cancelled (x), and moving on (n) with some not reviewed asks first.
  */
 #include "config.h"
 
@@ -35,6 +40,66 @@ tui_slot_actions(const struct tui_app *app, const struct mdt_slot *slot,
 		if (app->snap.actions[i].patient_id == slot->patient_id)
 			idx[n++] = i;
 	return n;
+}
+
+/*
+ * An action agreed in an earlier meeting: the snapshot gives it slot_id 0.
+ * Such an action came forward to this slot and must be reviewed here
+ * (done, still open, reassigned or cancelled) rather than dropped.
+ */
+static bool
+tui_action_carried(const struct mdt_action *ac)
+{
+	return ac->slot_id == 0;
+}
+
+/* Carried forward, still open and without a verdict in this slot: what
+ * mdt_slot_unreviewed_actions counts. */
+static bool
+tui_action_to_review(const struct mdt_action *ac)
+{
+	return tui_action_carried(ac) && ac->status == MDT_ACTION_OPEN &&
+	    ac->verdict == MDT_VERDICT_NONE;
+}
+
+/* A verdict as the chair says it. */
+static const char *
+tui_verdict_text(enum mdt_action_verdict v)
+{
+	switch (v) {
+	case MDT_VERDICT_NONE:
+		return "to review";
+	case MDT_VERDICT_OPEN:
+		return "still open";
+	case MDT_VERDICT_DONE:
+		return "done";
+	case MDT_VERDICT_REASSIGNED:
+		return "reassigned";
+	case MDT_VERDICT_CANCELLED:
+		return "cancelled";
+	}
+	return "";
+}
+
+/*
+ * The Status column: "new, open" for an action agreed now; for one
+ * carried forward, its verdict in this slot, or "to review".  Anything
+ * not marked "new" was carried forward, so the column says both things.
+ */
+static void
+tui_action_status_text(const struct mdt_action *ac, char *buf, size_t len)
+{
+	if (!tui_action_carried(ac))
+		snprintf(buf, len, "new, %s",
+		    mdt_action_status_name(ac->status));
+	else if (ac->verdict != MDT_VERDICT_NONE)
+		snprintf(buf, len, "%s", tui_verdict_text(ac->verdict));
+	else if (ac->status == MDT_ACTION_OPEN)
+		snprintf(buf, len, "%s", tui_verdict_text(MDT_VERDICT_NONE));
+	else
+		/* closed without a review here (by another slot, or
+		 * before reviews were recorded) */
+		snprintf(buf, len, "%s", mdt_action_status_name(ac->status));
 }
 
 static const char *
@@ -174,7 +239,9 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	size_t idx[TUI_MAX_SLOT_ACTIONS], n_act, n_notes = 0, first_note;
 	char nhs[13], dob[32], today[11], buf[1024], when[16];
 	int y, clock_h, rest, notes_rows, act_rows, age;
-	int w_owner = 18, w_due = 10, w_status = 9, w_text;
+	/* Status is wide enough for "new, cancelled" and the verdicts. */
+	int w_owner = 18, w_due = 10, w_status = 14, w_text;
+	size_t n_review = 0, top_act = 0;
 	attr_t h = tui_attr(TUI_STYLE_HEADER);
 
 	if (s == NULL) {
@@ -305,9 +372,41 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	}
 	y += notes_rows;
 
-	snprintf(buf, sizeof(buf), "Actions (%zu)", n_act);
-	tui_put(y, 1, 16, buf, h, false);
+	/* The header says how many carried-forward actions still want a
+	 * verdict: counted from the same snapshot as the rows below (the
+	 * number mdt_slot_unreviewed_actions gives), so that the two always
+	 * agree and drawing never waits on the store. */
+	for (size_t k = 0; k < n_act; k++)
+		if (tui_action_to_review(&app->snap.actions[idx[k]]))
+			n_review++;
+	if (act_rows < 1)
+		act_rows = 1;
+	tui_list_clamp(n_act, (size_t)act_rows, &app->slot_action_sel,
+	    &top_act);
 	w_text = COLS - 3 - w_owner - 1 - w_due - 1 - w_status - 1;
+	{
+		/* Left of the Owner heading, with a column to spare. */
+		int x = 1, end = 3 + w_text;
+		char range[48];
+
+		snprintf(buf, sizeof(buf), "Actions (%zu)", n_act);
+		x += tui_put(y, x, end - x, buf, h, false);
+		if (n_review > 0) {
+			snprintf(buf, sizeof(buf), "  %zu to review", n_review);
+			x += tui_put(y, x, end - x, buf,
+			    tui_attr(TUI_STYLE_AMBER) | A_BOLD, false);
+		}
+		if (n_act > (size_t)act_rows) {
+			snprintf(range, sizeof(range), "  %zu-%zu of %zu",
+			    top_act + 1, top_act + (size_t)act_rows < n_act ?
+			    top_act + (size_t)act_rows : n_act, n_act);
+			/* The count to review matters more: the range goes
+			 * when both do not fit. */
+			if (tui_text_width(range) <= end - x)
+				tui_put(y, x, end - x, range,
+				    tui_attr(TUI_STYLE_DIM), false);
+		}
+	}
 	tui_put(y, 3 + w_text + 1, w_owner, "Owner", h, false);
 	tui_put(y, 3 + w_text + 1 + w_owner + 1, w_due, "Due", h, false);
 	tui_put(y, 3 + w_text + 1 + w_owner + 1 + w_due + 1, w_status,
@@ -317,12 +416,6 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		tui_put(y, 3, COLS - 4, "none - press a to agree one",
 		    tui_attr(TUI_STYLE_DIM), false);
 	} else {
-		size_t top_act = 0;
-
-		if (act_rows < 1)
-			act_rows = 1;
-		tui_list_clamp(n_act, (size_t)act_rows, &app->slot_action_sel,
-		    &top_act);
 		for (int r = 0; r < act_rows && top_act + (size_t)r < n_act;
 		    r++) {
 			size_t k = top_act + (size_t)r;
@@ -330,7 +423,8 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 			    &app->snap.actions[idx[k]];
 			bool sel = k == app->slot_action_sel;
 			attr_t a = sel ? tui_attr(TUI_STYLE_SELECT) : A_NORMAL;
-			char st[16];
+			attr_t sa;
+			char st[32];
 
 			if (!sel && ac->status != MDT_ACTION_OPEN)
 				a = tui_attr(TUI_STYLE_DIM);
@@ -342,18 +436,15 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 			    a, false);
 			tui_put(y + r, 3 + w_text + 1 + w_owner + 1, w_due,
 			    ac->due_date, a, false);
-			snprintf(st, sizeof(st), "%s%s",
-			    mdt_action_status_name(ac->status),
-			    ac->slot_id == s->id ? " new" : "");
+			tui_action_status_text(ac, st, sizeof(st));
+			/* An action nobody has reviewed yet must catch the
+			 * chair's eye, selected or not. */
+			sa = a;
+			if (tui_action_to_review(ac))
+				sa = (sel ? a : tui_attr(TUI_STYLE_AMBER)) |
+				    A_BOLD;
 			tui_put(y + r, 3 + w_text + 1 + w_owner + 1 + w_due + 1,
-			    w_status, st, a, false);
-		}
-		if (n_act > (size_t)act_rows) {
-			snprintf(buf, sizeof(buf), "%zu-%zu of %zu", top_act + 1,
-			    top_act + (size_t)act_rows < n_act ?
-			    top_act + (size_t)act_rows : n_act, n_act);
-			tui_put(y - 1, 18, 16, buf, tui_attr(TUI_STYLE_DIM),
-			    false);
+			    w_status, st, sa, false);
 		}
 	}
 	tui_app_draw_hints(app, top + rows - 1);
@@ -368,6 +459,8 @@ enum {
 	TUI_PENDING_ACTION,
 	TUI_PENDING_OUTCOME,
 	TUI_PENDING_KEY_CONTACT,
+	TUI_PENDING_ACTION_CANCEL,
+	TUI_PENDING_ACTION_REASSIGN,
 };
 
 static bool
@@ -608,33 +701,312 @@ tui_key_contact_picked(struct tui_app *app, int64_t person_id)
 	}
 }
 
-static void
-tui_action_toggle(struct tui_app *app)
+/* ---- the actions of the slot: marking and reviewing ----------------- */
+
+/*
+ * The new owner chosen in a reassignment, kept until the due date is
+ * typed.  The pending fields of struct tui_app hold one id, and it holds
+ * the action being reassigned; like them, this is only where the chair is
+ * in an entry, never part of the record.
+ */
+static int64_t tui_reassign_owner;
+
+/* The action of the slot with this id in the snapshot; NULL if the slot no
+ * longer lists it (another window may have changed the record). */
+static const struct mdt_action *
+tui_slot_action(const struct tui_app *app, int64_t action_id)
+{
+	for (size_t i = 0; i < app->snap.n_actions; i++)
+		if (app->snap.actions[i].id == action_id)
+			return &app->snap.actions[i];
+	return NULL;
+}
+
+/*
+ * The slot and its selected action to act on, or NULL after saying why
+ * there is none.  Reviewing a carried-forward action is part of the
+ * discussion, so it waits for consent like a note; so do cancelling and
+ * reassigning (an action agreed now implies consent anyway).
+ */
+static const struct mdt_action *
+tui_slot_selected(struct tui_app *app, bool need_consent,
+    const struct mdt_slot **slot)
 {
 	const struct mdt_slot *s = tui_slot_target(app, false);
 	size_t idx[TUI_MAX_SLOT_ACTIONS], n;
+
+	*slot = s;
+	if (s == NULL)
+		return NULL;
+	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
+	if (n == 0) {
+		tui_app_message(app, true, "No action here: press a to agree "
+		    "one");
+		return NULL;
+	}
+	if (need_consent && s->consent == MDT_CONSENT_NONE) {
+		tui_app_message(app, true, "Record consent first: press c");
+		return NULL;
+	}
+	if (app->slot_action_sel >= n)
+		app->slot_action_sel = n - 1;
+	return &app->snap.actions[idx[app->slot_action_sel]];
+}
+
+/* Records a verdict other than reassigned on a carried-forward action. */
+static void
+tui_action_review(struct tui_app *app, int64_t slot_id, int64_t action_id,
+    enum mdt_action_verdict verdict)
+{
+	if (!tui_app_check(app, mdt_action_review(app->store, slot_id,
+	    action_id, verdict, 0, NULL)))
+		return;
+	tui_slot_select_action(app, action_id);
+	tui_app_message(app, false, "Action reviewed: %s",
+	    tui_verdict_text(verdict));
+}
+
+/* d: an action agreed now toggles done / open, as it always has; one
+ * carried forward is reviewed as done. */
+static void
+tui_action_toggle(struct tui_app *app)
+{
+	const struct mdt_slot *s;
 	const struct mdt_action *ac;
 	enum mdt_action_status next;
 	int64_t id;
 
-	if (s == NULL)
+	if ((ac = tui_slot_selected(app, false, &s)) == NULL)
 		return;
-	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
-	if (n == 0) {
-		tui_app_message(app, true, "No action to mark: press a to "
-		    "agree one");
+	id = ac->id;
+	if (tui_action_carried(ac)) {
+		if (s->consent == MDT_CONSENT_NONE) {
+			tui_app_message(app, true,
+			    "Record consent first: press c");
+			return;
+		}
+		/* A verdict is replaced, never taken back: saying done
+		 * twice changes nothing, and the other keys say the rest. */
+		if (ac->verdict == MDT_VERDICT_DONE) {
+			tui_app_message(app, false, "Already reviewed: done "
+			    "(v keeps it open, r reassigns, x cancels)");
+			return;
+		}
+		tui_action_review(app, s->id, id, MDT_VERDICT_DONE);
 		return;
 	}
-	if (app->slot_action_sel >= n)
-		app->slot_action_sel = n - 1;
-	ac = &app->snap.actions[idx[app->slot_action_sel]];
-	id = ac->id;
 	next = ac->status == MDT_ACTION_DONE ? MDT_ACTION_OPEN : MDT_ACTION_DONE;
 	if (!tui_app_check(app, mdt_action_set_status(app->store, id, next)))
 		return;
 	tui_slot_select_action(app, id);
 	tui_app_message(app, false, "Action marked %s",
 	    mdt_action_status_name(next));
+}
+
+static void
+tui_action_cancel_confirmed(struct tui_app *app)
+{
+	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
+	int64_t id = app->pending_id;
+
+	if (ac == NULL || tui_slot_pending(app) == NULL) {
+		tui_app_message(app, true, "The action is no longer listed: "
+		    "nothing cancelled");
+		return;
+	}
+	if (tui_action_carried(ac)) {
+		tui_action_review(app, app->pending_slot_id, id,
+		    MDT_VERDICT_CANCELLED);
+		return;
+	}
+	if (!tui_app_check(app, mdt_action_set_status(app->store, id,
+	    MDT_ACTION_CANCELLED)))
+		return;
+	tui_slot_select_action(app, id);
+	tui_app_message(app, false, "Action cancelled");
+}
+
+/* x: cancelling cannot be told apart from a slip of the finger later, so
+ * it is asked first. */
+static void
+tui_action_cancel(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_action *ac;
+
+	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
+		return;
+	if (tui_action_carried(ac) ? ac->verdict == MDT_VERDICT_CANCELLED :
+	    ac->status == MDT_ACTION_CANCELLED) {
+		tui_app_message(app, false, "The action is already cancelled");
+		return;
+	}
+	tui_slot_begin(app, s, TUI_PENDING_ACTION_CANCEL);
+	app->pending_id = ac->id;
+	tui_confirm_open(app, "Cancel this action? (y/n)",
+	    tui_action_cancel_confirmed);
+}
+
+/* v: a carried-forward action stays open, and says it was looked at. */
+static void
+tui_action_keep(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_action *ac;
+
+	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
+		return;
+	if (!tui_action_carried(ac)) {
+		tui_app_message(app, true, "v applies to carried-forward "
+		    "actions only: this one was agreed now");
+		return;
+	}
+	if (ac->verdict == MDT_VERDICT_OPEN) {
+		tui_app_message(app, false, "Already reviewed: still open");
+		return;
+	}
+	tui_action_review(app, s->id, ac->id, MDT_VERDICT_OPEN);
+}
+
+static bool
+tui_action_reassign_due_submit(struct tui_app *app, const char *text)
+{
+	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
+	int64_t id = app->pending_id, owner = tui_reassign_owner;
+	const char *due = tui_blank(text) ? NULL : text;
+	char parsed[11];
+	enum mdt_status st;
+
+	if (ac == NULL || tui_slot_pending(app) == NULL) {
+		tui_app_message(app, true, "The action is no longer listed: "
+		    "nothing reassigned");
+		return true;
+	}
+	/* Said here rather than by core/ so that the prompt stays open
+	 * with the text to correct. */
+	if (due != NULL && (st = mdt_date_parse(due,
+	    mdt_store_now(app->store), parsed)) != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_strerror(st));
+		return false;
+	}
+	if (owner == ac->owner_id &&
+	    (due == NULL || strcmp(parsed, ac->due_date) == 0)) {
+		tui_app_message(app, false, "Same owner and due date: nothing "
+		    "reassigned%s", tui_action_carried(ac) ?
+		    " (v keeps it open as it is)" : "");
+		return true;
+	}
+	if (tui_action_carried(ac))
+		st = mdt_action_review(app->store, app->pending_slot_id, id,
+		    MDT_VERDICT_REASSIGNED, owner, due);
+	else
+		st = mdt_action_reassign(app->store, id, owner, due);
+	if (!tui_app_check(app, st))
+		return false;
+	tui_slot_select_action(app, id);
+	ac = tui_slot_action(app, id);
+	if (ac != NULL)
+		tui_app_message(app, false, "Action reassigned: %s, due %s",
+		    tui_str(ac->owner_name), ac->due_date);
+	else
+		tui_app_message(app, false, "Action reassigned");
+	return true;
+}
+
+static void
+tui_action_reassign_owner_picked(struct tui_app *app, int64_t person_id)
+{
+	tui_reassign_owner = person_id;
+	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = keep): ",
+	    tui_action_reassign_due_submit);
+}
+
+/* r: a new owner among those present (as for a new action), then the due
+ * date.  A carried-forward action is reviewed as reassigned, which reopens
+ * it if it had been closed in this slot. */
+static void
+tui_action_reassign(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_action *ac;
+	size_t n = 0;
+
+	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
+		return;
+	if (!tui_action_carried(ac) && ac->status != MDT_ACTION_OPEN) {
+		tui_app_message(app, true, "Only an open action can be "
+		    "reassigned: d reopens it");
+		return;
+	}
+	for (size_t i = 0; i < app->snap.n_attendees; i++)
+		if (app->snap.attendees[i].status == MDT_ATTEND_PRESENT)
+			n++;
+	if (n == 0) {
+		tui_app_message(app, true, "Nobody is marked present to own "
+		    "it: take the register first (2)");
+		return;
+	}
+	tui_slot_begin(app, s, TUI_PENDING_ACTION_REASSIGN);
+	app->pending_id = ac->id;
+	tui_reassign_owner = 0;
+	tui_picker_open(app, "New owner (present)",
+	    tui_action_reassign_owner_picked);
+	n = 0;
+	for (size_t i = 0; i < app->snap.n_attendees; i++) {
+		const struct mdt_attendee *a = &app->snap.attendees[i];
+		char label[512];
+
+		if (a->status != MDT_ATTEND_PRESENT)
+			continue;
+		if (a->person.role != NULL && a->person.role[0] != '\0')
+			snprintf(label, sizeof(label), "%s (%s)",
+			    tui_str(a->person.name), a->person.role);
+		else
+			snprintf(label, sizeof(label), "%s",
+			    tui_str(a->person.name));
+		/* Enter alone keeps the owner, to change only the date. */
+		if (a->person.id == ac->owner_id)
+			app->input.sel = n;
+		tui_picker_add(app, a->person.id, label);
+		n++;
+	}
+}
+
+static void
+tui_slot_next_anyway(struct tui_app *app)
+{
+	tui_app_chair(app, TUI_ACT_SLOT_NEXT);
+}
+
+/*
+ * n closes the current slot.  Its carried-forward actions without a
+ * verdict stay open (nothing is lost), but the chair is asked before
+ * moving on, since the point of carrying them forward was to review them.
+ * Returns false to let the application move on as usual.
+ */
+static bool
+tui_slot_next(struct tui_app *app)
+{
+	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
+	enum mdt_status st;
+	char question[160];
+	int n = 0;
+
+	if (cur == NULL || cur->state == MDT_SLOT_DONE)
+		return false;
+	/* Asked of the store, not the snapshot: the verdicts may have been
+	 * given in another window a moment ago. */
+	st = mdt_slot_unreviewed_actions(app->store, cur->id, &n);
+	if (st != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_store_error(app->store));
+		return true;
+	}
+	if (n == 0)
+		return false;
+	snprintf(question, sizeof(question), "%d carried-forward action%s "
+	    "not reviewed. Move on anyway? (y/n)", n, n == 1 ? "" : "s");
+	tui_confirm_open(app, question, tui_slot_next_anyway);
+	return true;
 }
 
 static bool
@@ -719,6 +1091,17 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 	case TUI_ACT_ACTION_DONE:
 		tui_action_toggle(app);
 		return true;
+	case TUI_ACT_ACTION_CANCEL:
+		tui_action_cancel(app);
+		return true;
+	case TUI_ACT_ACTION_KEEP:
+		tui_action_keep(app);
+		return true;
+	case TUI_ACT_ACTION_REASSIGN:
+		tui_action_reassign(app);
+		return true;
+	case TUI_ACT_SLOT_NEXT:
+		return tui_slot_next(app);
 	default:
 		return false;
 	}
