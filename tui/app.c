@@ -63,6 +63,7 @@ static const struct tui_screen_ops *const tui_screens[TUI_SCREEN_COUNT] = {
 	[TUI_SCREEN_SLOT] = &tui_screen_slot,
 	[TUI_SCREEN_SUMMARY] = &tui_screen_summary,
 	[TUI_SCREEN_SYNC] = &tui_screen_sync,
+	[TUI_SCREEN_PREP] = &tui_screen_prep,
 };
 
 /* ---- restoring the terminal, whatever happens ------------------------ */
@@ -495,6 +496,7 @@ tui_draw_top(struct tui_app *app)
 {
 	static const char *const tabs[TUI_SCREEN_COUNT] = {
 		"1 Agenda", "2 Register", "3 Slot", "4 Summary", "5 Sync",
+		"6 Prep",
 	};
 	const struct mdt_meeting *m = &app->snap.meeting;
 	attr_t bar = tui_attr(TUI_STYLE_TITLE);
@@ -839,6 +841,9 @@ tui_on_key(struct tui_app *app, bool is_code, wint_t key)
 	case TUI_ACT_GO_SYNC:
 		tui_app_switch(app, TUI_SCREEN_SYNC);
 		return;
+	case TUI_ACT_GO_PREP:
+		tui_app_switch(app, TUI_SCREEN_PREP);
+		return;
 	default:
 		break;
 	}
@@ -1084,7 +1089,7 @@ tui_on_sync_change(void *ctx)
 
 int
 tui_run(struct mdt_store *store, int64_t meeting_id,
-    const struct sync_config *sync, const char *config_path)
+    const struct sync_config *sync, const char *config_path, bool prepare)
 {
 	struct tui_loop *L;
 	struct tui_app *app;
@@ -1115,7 +1120,8 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	}
 	/* Before the screen changes, so that a failure is a plain line. */
 	st = mdt_snapshot_load(store, meeting_id, &app->snap);
-	if (st == MDT_OK && app->snap.meeting.state != MDT_MEETING_CLOSED) {
+	if (st == MDT_OK && !prepare &&
+	    app->snap.meeting.state != MDT_MEETING_CLOSED) {
 		st = mdt_meeting_open(store, meeting_id);
 		if (st == MDT_OK) {
 			mdt_snapshot_free(&app->snap);
@@ -1133,7 +1139,9 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	 * window is mid-commit, the act fails as busy and can be retried. */
 	mdt_store_set_busy_timeout(store, 250);
 	tui_app_reload(app);
-	if (mdt_snapshot_current(&app->snap) != NULL)
+	if (prepare)
+		app->screen = TUI_SCREEN_PREP;
+	else if (mdt_snapshot_current(&app->snap) != NULL)
 		app->screen = TUI_SCREEN_SLOT;
 	if (tui_screens[app->screen]->enter != NULL)
 		tui_screens[app->screen]->enter(app);

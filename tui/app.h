@@ -22,9 +22,11 @@
  * the process exit status: 0 on a normal quit, 1 on a fatal error (after
  * restoring the terminal, with a one-line message on stderr).  With a sync
  * configuration (NULL: not set up, config_path is where it would be), the
- * outbox is delivered in the background on the same loop. */
+ * outbox is delivered in the background on the same loop.  With prepare,
+ * the screens open on the agenda preparation and the meeting is not marked
+ * open. */
 int tui_run(struct mdt_store *store, int64_t meeting_id,
-    const struct sync_config *sync, const char *config_path);
+    const struct sync_config *sync, const char *config_path, bool prepare);
 
 struct tui_app {
 	struct mdt_store *store;

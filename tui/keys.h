@@ -23,6 +23,7 @@ enum tui_screen_id {
 	TUI_SCREEN_SLOT,
 	TUI_SCREEN_SUMMARY,
 	TUI_SCREEN_SYNC,
+	TUI_SCREEN_PREP,
 	TUI_SCREEN_COUNT
 };
 
@@ -31,9 +32,10 @@ enum tui_screen_id {
 #define TUI_ON_SLOT	(1u << TUI_SCREEN_SLOT)
 #define TUI_ON_SUMMARY	(1u << TUI_SCREEN_SUMMARY)
 #define TUI_ON_SYNC	(1u << TUI_SCREEN_SYNC)
+#define TUI_ON_PREP	(1u << TUI_SCREEN_PREP)
 #define TUI_ON_CHAIR	(TUI_ON_AGENDA | TUI_ON_SLOT)
 #define TUI_ON_ALL	(TUI_ON_AGENDA | TUI_ON_REGISTER | TUI_ON_SLOT | \
-			 TUI_ON_SUMMARY | TUI_ON_SYNC)
+			 TUI_ON_SUMMARY | TUI_ON_SYNC | TUI_ON_PREP)
 
 #define TUI_ACTION_INFO(_) \
 	/* chairing: run the clock */ \
@@ -76,6 +78,27 @@ enum tui_screen_id {
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \
+	/* agenda preparation */ \
+	_(PREP_TOGGLE,	"<Space>",	TUI_ON_PREP,	"select", \
+	  "On / off the agenda") \
+	_(PREP_DEFER,	"D",		TUI_ON_PREP,	"defer", \
+	  "Defer, with a reason") \
+	_(PREP_LATER,	"J",		TUI_ON_PREP,	"later", \
+	  "Move later in the agenda") \
+	_(PREP_EARLIER,	"K",		TUI_ON_PREP,	"earlier", \
+	  "Move earlier in the agenda") \
+	_(PREP_MINUTES,	"m",		TUI_ON_PREP,	"minutes", \
+	  "Planned minutes") \
+	_(PREP_PRESENTER, "P",		TUI_ON_PREP,	"presenter", \
+	  "Who presents the patient") \
+	_(PREP_FINALISE, "F",		TUI_ON_PREP,	"finalise", \
+	  "Finalise the agenda") \
+	_(PREP_RISING,	"r",		TUI_ON_PREP,	"rising-risk", \
+	  "Rising-risk view / back") \
+	_(PREP_ESCALATE, "e",		TUI_ON_PREP,	"escalate", \
+	  "Escalate back (rising risk)") \
+	_(ADD_ON_DAY,	"A",		TUI_ON_AGENDA | TUI_ON_PREP, "add-on-day", \
+	  "Add a patient on the day") \
 	/* sync panel */ \
 	_(SYNC_NOW,	"s",		TUI_ON_SYNC,	"sync-now", \
 	  "Send to the central record now") \
@@ -100,6 +123,8 @@ enum tui_screen_id {
 	  "Show the summary") \
 	_(GO_SYNC,	"5",		TUI_ON_ALL,	"sync", \
 	  "Show the sync panel") \
+	_(GO_PREP,	"6",		TUI_ON_ALL,	"prepare", \
+	  "Prepare the agenda") \
 	_(HELP,		"?",		TUI_ON_ALL,	"help", \
 	  "Show these keys") \
 	_(REDRAW,	"<C-L>",	TUI_ON_ALL,	"redraw", \

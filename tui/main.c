@@ -185,14 +185,15 @@ usage_error(const char *cmd, const char *what)
 
 /* The chair's screens, delivering to the central record if set up. */
 static int
-chair(struct cli *cli, struct mdt_store *store, int64_t meeting_id)
+chair(struct cli *cli, struct mdt_store *store, int64_t meeting_id,
+    bool prepare)
 {
 	struct sync_config *cfg;
 	int rc;
 
 	if (load_sync_config(cli, &cfg) != 0)
 		return EXIT_USER;
-	rc = tui_run(store, meeting_id, cfg, cli->config_buf);
+	rc = tui_run(store, meeting_id, cfg, cli->config_buf, prepare);
 	sync_config_free(cfg);
 	return rc;
 }
@@ -222,13 +223,15 @@ cmd_demo(struct cli *cli)
 		printf("%lld\n", (long long)id);
 		rc = 0;
 	} else
-		rc = chair(cli, store, id);
+		rc = chair(cli, store, id, false);
 	mdt_store_free(store);
 	return rc;
 }
 
+/* chair and prepare: the same screens, opened on a meeting or on its
+ * preparation (which leaves the meeting as it is). */
 static int
-cmd_chair(struct cli *cli)
+open_screens(struct cli *cli, const char *cmd, bool prepare)
 {
 	struct mdt_store *store;
 	const char *ref = NULL;
@@ -236,7 +239,7 @@ cmd_chair(struct cli *cli)
 	int rc;
 
 	if (cli->argc > 1)
-		return usage_error("chair", "too many arguments");
+		return usage_error(cmd, "too many arguments");
 	if (cli->argc == 1)
 		ref = cli->argv[0];
 	if (!(store = open_store(cli, 0)))
@@ -245,9 +248,21 @@ cmd_chair(struct cli *cli)
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
-	rc = chair(cli, store, id);
+	rc = chair(cli, store, id, prepare);
 	mdt_store_free(store);
 	return rc;
+}
+
+static int
+cmd_chair(struct cli *cli)
+{
+	return open_screens(cli, "chair", false);
+}
+
+static int
+cmd_prepare(struct cli *cli)
+{
+	return open_screens(cli, "prepare", true);
 }
 
 static int
@@ -860,6 +875,12 @@ static const struct command commands[] = {
 	  "meetings'); without it, the open meeting, else the next one.\n"
 	  "Press ? on any screen for its keys.",
 	  cmd_chair },
+	{ "prepare", "[MEETING]",
+	  "prepare a meeting's agenda from its candidates",
+	  "Opens the preparation screen: the patients imported from the\n"
+	  "pre-meeting lists, to put on the agenda, order, plan or defer, and\n"
+	  "the rising-risk group.  The meeting is not opened.",
+	  cmd_prepare },
 	{ "minutes", "[MEETING] [--format md|json]",
 	  "print a meeting's record",
 	  "Prints venue, attendance and, per patient: consent, notes, actions\n"

@@ -256,6 +256,9 @@ tui_agenda_key(struct tui_app *app, enum tui_action act)
 		tui_app_switch(app, TUI_SCREEN_SLOT);
 		return true;
 	}
+	case TUI_ACT_ADD_ON_DAY:
+		tui_prep_add_on_day(app);
+		return true;
 	default:
 		if (tui_app_chair(app, act)) {
 			/* Keep the selection on the meeting's place. */

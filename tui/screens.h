@@ -28,6 +28,11 @@ extern const struct tui_screen_ops tui_screen_register;
 extern const struct tui_screen_ops tui_screen_slot;
 extern const struct tui_screen_ops tui_screen_summary;
 extern const struct tui_screen_ops tui_screen_sync;
+extern const struct tui_screen_ops tui_screen_prep;
+
+/* Asks for a patient added on the day (NHS number, name, date of birth,
+ * practice, reason) and puts them at the end of the agenda. */
+void tui_prep_add_on_day(struct tui_app *app);
 
 /* Keeps *sel inside [0, n) and *top so that the selection is visible in a
  * list of rows rows; shared by the scrolling lists. */

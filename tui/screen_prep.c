@@ -1,0 +1,565 @@
+/*
+ * screen_prep.c - preparing the agenda: the candidates imported from the
+ * pre-meeting lists (and carried forward), with their flags, previous
+ * outcome and open actions.  Space puts one on the agenda or takes it off,
+ * D defers it with a reason, J/K move it in the agenda, m and P set its
+ * planned minutes and presenter, F finalises the agenda (refused while a
+ * referral is neither scheduled nor deferred).  r switches to the
+ * rising-risk view, where e escalates a patient back to this meeting.  A
+ * adds a patient on the day (also on the agenda screen).
+ *
+ * The lists are read from the store when drawn, so the screen shows what
+ * an import or another window did; what is kept here is only the row the
+ * chair is on and the fields of a patient being typed in.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "app.h"
+#include "draw.h"
+#include "input.h"
+#include "screens.h"
+
+/* Where the chair is looking; nothing here is part of the record. */
+static size_t tui_prep_sel, tui_prep_top;
+static size_t tui_risk_sel, tui_risk_top;
+static bool tui_prep_rising;		/* the rising-risk view is shown */
+static int64_t tui_prep_target;		/* candidate or patient being acted on */
+
+/* A patient being added on the day, one prompt per field. */
+static struct {
+	char nhs[32];
+	char name[256];
+	char dob[16];
+	char practice[256];
+} tui_day;
+
+static const char *
+tui_outcome_short(enum mdt_outcome_kind k)
+{
+	switch (k) {
+	case MDT_OUTCOME_STAY:
+		return "stay";
+	case MDT_OUTCOME_STEP_DOWN:
+		return "rising";
+	case MDT_OUTCOME_CLOSE:
+		return "closed";
+	case MDT_OUTCOME_DIED:
+		return "died";
+	default:
+		return "new";
+	}
+}
+
+/* The candidates of the meeting, loaded for one draw or one act. */
+struct tui_cands {
+	struct mdt_candidate *c;
+	size_t n;
+};
+
+static bool
+tui_cands_load(struct tui_app *app, struct tui_cands *out)
+{
+	out->c = NULL;
+	out->n = 0;
+	if (mdt_candidates_load(app->store, app->meeting_id, &out->c,
+	    &out->n) != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_store_error(app->store));
+		return false;
+	}
+	return true;
+}
+
+static void
+tui_cands_free(struct tui_cands *c)
+{
+	mdt_candidates_free(c->c, c->n);
+	c->c = NULL;
+	c->n = 0;
+}
+
+static void
+tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
+{
+	struct mdt_agenda_state as;
+	struct tui_cands cs;
+	int y = top, list_rows, bottom = top + rows - 1;
+	char buf[256], plan[16];
+
+	memset(&as, 0, sizeof(as));
+	if (mdt_agenda_state(app->store, app->meeting_id, &as) == MDT_OK) {
+		tui_fmt_hms(as.planned_s * 1000, plan, sizeof(plan));
+		tui_putf(y++, 1, COLS - 2, A_BOLD, true,
+		    "Preparation: %d candidates, %d on the agenda (%s), "
+		    "%d deferred", as.candidates, as.selected, plan,
+		    as.deferred);
+		if (as.unresolved_referrals > 0)
+			tui_putf(y++, 1, COLS - 2, tui_attr(TUI_STYLE_ERROR),
+			    true, "%d referral(s) to schedule or defer before "
+			    "the agenda can be finalised",
+			    as.unresolved_referrals);
+		else
+			tui_putf(y++, 1, COLS - 2, as.finalised_at > 0 ?
+			    tui_attr(TUI_STYLE_GREEN) : A_NORMAL, true, "%s",
+			    as.finalised_at > 0 ? "Agenda finalised" :
+			    "Not finalised - F finalises");
+	}
+	if (!tui_cands_load(app, &cs))
+		return;
+	{
+		/* The headings stand where the columns below start. */
+		static const struct { int x; const char *s; } h[] = {
+			{ 5, " #" }, { 8, "Patient" }, { 27, "NHS no." },
+			{ 40, "Lists" }, { 59, "Prev." }, { 66, "Act" },
+			{ 70, "Plan" }, { 75, "Presenter" },
+		};
+		attr_t ha = tui_attr(TUI_STYLE_HEADER);
+
+		tui_fill(y, 0, COLS, ha);
+		for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+			if (h[i].x < COLS - 1)
+				tui_put(y, h[i].x, COLS - h[i].x - 1, h[i].s,
+				    ha, false);
+		y++;
+	}
+	list_rows = bottom - y - 3;
+	if (list_rows < 1)
+		list_rows = 1;
+	if (cs.n > 0 && tui_prep_sel >= cs.n)
+		tui_prep_sel = cs.n - 1;
+	tui_list_clamp(cs.n, (size_t)list_rows, &tui_prep_sel, &tui_prep_top);
+	for (size_t i = tui_prep_top; i < cs.n && y < bottom - 3; i++) {
+		const struct mdt_candidate *c = &cs.c[i];
+		attr_t a = A_NORMAL;
+		char lists[128], nhs[13], pos[16], mins[16];
+		int x = 1;
+
+		if (c->state == MDT_CANDIDATE_DEFERRED)
+			a = tui_attr(TUI_STYLE_DIM);
+		if (i == tui_prep_sel)
+			a |= tui_attr(TUI_STYLE_SELECT);
+		tui_fill(y, 0, COLS, a);
+		if (c->state == MDT_CANDIDATE_SELECTED)
+			snprintf(pos, sizeof(pos), "%2d", c->position);
+		else
+			snprintf(pos, sizeof(pos), "%s",
+			    c->state == MDT_CANDIDATE_DEFERRED ? " d" : " -");
+		mdt_lists_label(c->lists, lists, sizeof(lists));
+		mdt_nhs_format(c->nhs_number, nhs);
+		/* Each column is put one narrower than its step: a space
+		 * always separates them. */
+		tui_put(y, x, 3, c->state == MDT_CANDIDATE_SELECTED ? "[x]" :
+		    "[ ]", a, true);
+		x += 4;
+		tui_put(y, x, 2, pos, a, true);
+		x += 3;
+		tui_put(y, x, 18, tui_str(c->patient_name), a, true);
+		x += 19;
+		tui_put(y, x, 12, nhs, a, true);
+		x += 13;
+		snprintf(buf, sizeof(buf), "%s%s%s%s", c->carried_forward ?
+		    "due: " : "", c->added_on_day ? "on the day" : "",
+		    c->escalated ? "escalated: " : "", lists);
+		tui_put(y, x, 18, buf, (c->lists & MDT_LIST_REFERRAL) &&
+		    c->state == MDT_CANDIDATE_OPEN ? a | A_BOLD : a, true);
+		x += 19;
+		tui_put(y, x, 6, tui_outcome_short(c->previous_outcome), a,
+		    true);
+		x += 7;
+		snprintf(buf, sizeof(buf), "%3d", c->open_actions);
+		tui_put(y, x, 3, buf, a, true);
+		x += 4;
+		if (c->state == MDT_CANDIDATE_SELECTED)
+			snprintf(mins, sizeof(mins), "%3d", c->planned_s / 60);
+		else
+			snprintf(mins, sizeof(mins), "  -");
+		tui_put(y, x, 4, mins, a, true);
+		x += 5;
+		if (COLS - x > 8)
+			tui_put(y, x, COLS - x - 1, tui_str(c->presenter_name),
+			    a, true);
+		y++;
+	}
+	if (cs.n == 0 && y < bottom)
+		tui_put(y++, 3, COLS - 4, "No candidates yet: import the "
+		    "pre-meeting lists (mdtchair import), or A adds a patient",
+		    A_NORMAL, true);
+	if (cs.n > 0) {
+		const struct mdt_candidate *c = &cs.c[tui_prep_sel];
+		int dy = bottom - 3;
+
+		snprintf(buf, sizeof(buf), "Reason: %s%s%s%s%s",
+		    tui_str(c->reason), c->referred_by != NULL &&
+		    c->referred_by[0] ? " - referred by " : "",
+		    tui_str(c->referred_by), c->presenter_name != NULL ?
+		    " - presents: " : "", tui_str(c->presenter_name));
+		tui_put_wrapped(dy, 1, COLS - 2, 2, buf, A_NORMAL);
+		if (c->state == MDT_CANDIDATE_DEFERRED)
+			tui_putf(dy + 2, 1, COLS - 2, tui_attr(TUI_STYLE_DIM),
+			    true, "Deferred: %s", tui_str(c->defer_reason));
+	}
+	tui_cands_free(&cs);
+}
+
+static void
+tui_prep_draw_rising(struct tui_app *app, int top, int rows)
+{
+	struct mdt_rising_risk *r = NULL;
+	size_t n = 0;
+	int y = top, bottom = top + rows - 1;
+	char nhs[13], buf[64];
+
+	if (mdt_rising_risk_load(app->store, app->meeting_id, &r, &n) !=
+	    MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_store_error(app->store));
+		return;
+	}
+	tui_putf(y++, 1, COLS - 2, A_BOLD, true, "Rising risk: %zu patient(s)"
+	    " stepped down - e escalates one back to this meeting", n);
+	tui_put(y++, 1, COLS - 2, "   Patient              NHS no.      "
+	    "Stepped down  Review      Act  This meeting",
+	    tui_attr(TUI_STYLE_HEADER), true);
+	if (n > 0 && tui_risk_sel >= n)
+		tui_risk_sel = n - 1;
+	tui_list_clamp(n, (size_t)(bottom - y > 0 ? bottom - y : 1),
+	    &tui_risk_sel, &tui_risk_top);
+	for (size_t i = tui_risk_top; i < n && y < bottom; i++) {
+		attr_t a = i == tui_risk_sel ? tui_attr(TUI_STYLE_SELECT) :
+		    A_NORMAL;
+		int x = 4;
+
+		tui_fill(y, 0, COLS, a);
+		mdt_nhs_format(r[i].nhs_number, nhs);
+		x += tui_put(y, x, 21, tui_str(r[i].patient_name), a, true);
+		x += tui_put(y, x, 13, nhs, a, true);
+		x += tui_put(y, x, 14, r[i].stepped_down_on, a, true);
+		x += tui_put(y, x, 12, r[i].review_date[0] ? r[i].review_date :
+		    "-", a, true);
+		snprintf(buf, sizeof(buf), "%3d", r[i].open_actions);
+		x += tui_put(y, x, 5, buf, a, true);
+		tui_put(y, x, COLS - x - 1, r[i].candidate_id != 0 ?
+		    "candidate" : "-", a, true);
+		y++;
+	}
+	if (n == 0 && y < bottom)
+		tui_put(y, 3, COLS - 4, "Nobody is in the rising-risk group.",
+		    A_NORMAL, true);
+	mdt_rising_risk_free(r, n);
+}
+
+static void
+tui_prep_draw(struct tui_app *app, int top, int rows)
+{
+	if (tui_prep_rising)
+		tui_prep_draw_rising(app, top, rows);
+	else
+		tui_prep_draw_candidates(app, top, rows);
+	tui_app_draw_hints(app, top + rows - 1);
+}
+
+/* The candidate under the cursor, copied out of a fresh load. */
+static bool
+tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
+{
+	struct tui_cands cs;
+	bool ok = false;
+
+	if (!tui_cands_load(app, &cs))
+		return false;
+	if (tui_prep_sel < cs.n) {
+		const struct mdt_candidate *c = &cs.c[tui_prep_sel];
+
+		memset(out, 0, sizeof(*out));
+		out->id = c->id;
+		out->state = c->state;
+		out->slot_id = c->slot_id;
+		out->position = c->position;
+		out->lists = c->lists;
+		ok = true;
+	} else
+		tui_app_message(app, true, "No candidate here");
+	tui_cands_free(&cs);
+	return ok;
+}
+
+/* Keeps the cursor on a candidate after the list was reordered. */
+static void
+tui_prep_follow(struct tui_app *app, int64_t candidate_id)
+{
+	struct tui_cands cs;
+
+	if (!tui_cands_load(app, &cs))
+		return;
+	for (size_t i = 0; i < cs.n; i++)
+		if (cs.c[i].id == candidate_id)
+			tui_prep_sel = i;
+	tui_cands_free(&cs);
+}
+
+static bool
+tui_prep_deferred(struct tui_app *app, const char *text)
+{
+	if (!tui_app_check(app, mdt_candidate_defer(app->store,
+	    tui_prep_target, text)))
+		return false;	/* the reason stays typed, to fix or retry */
+	tui_prep_follow(app, tui_prep_target);
+	tui_app_message(app, false, "Deferred: %s", text);
+	return true;
+}
+
+static bool
+tui_prep_minutes(struct tui_app *app, const char *text)
+{
+	char *end;
+	long m = strtol(text, &end, 10);
+
+	if (end == text || *end != '\0' || m < MDT_SLOT_MIN_S / 60 ||
+	    m > MDT_SLOT_MAX_S / 60) {
+		tui_app_message(app, true, "Minutes: a whole number from %d "
+		    "to %d", MDT_SLOT_MIN_S / 60, MDT_SLOT_MAX_S / 60);
+		return false;
+	}
+	if (!tui_app_check(app, mdt_slot_set_plan(app->store, tui_prep_target,
+	    (int)m * 60, -1)))
+		return false;
+	tui_app_message(app, false, "Planned %ld minutes", m);
+	return true;
+}
+
+static void
+tui_prep_presenter(struct tui_app *app, int64_t person_id)
+{
+	if (tui_app_check(app, mdt_slot_set_plan(app->store, tui_prep_target,
+	    0, person_id)))
+		tui_app_message(app, false, "Presenter set");
+}
+
+static void
+tui_prep_finalise(struct tui_app *app)
+{
+	if (tui_app_check(app, mdt_agenda_finalise(app->store,
+	    app->meeting_id)))
+		tui_app_message(app, false, "Agenda finalised");
+}
+
+static bool
+tui_prep_escalated(struct tui_app *app, const char *text)
+{
+	if (!tui_app_check(app, mdt_rising_risk_escalate(app->store,
+	    tui_prep_target, app->meeting_id, text, NULL)))
+		return false;
+	tui_app_message(app, false, "Escalated to this meeting: schedule or "
+	    "defer it on the preparation list");
+	return true;
+}
+
+/* ---- a patient added on the day: NHS number, name, date of birth,
+ * ---- practice, reason; each prompt checks its field before the next. */
+
+static bool
+tui_day_reason(struct tui_app *app, const char *text)
+{
+	struct mdt_patient_in p = {
+		.nhs_number = tui_day.nhs,
+		.name = tui_day.name,
+		.date_of_birth = tui_day.dob,
+		.practice = tui_day.practice[0] ? tui_day.practice : NULL,
+	};
+	int64_t slot_id = 0;
+
+	if (!tui_app_check(app, mdt_slot_add_on_day(app->store,
+	    app->meeting_id, &p, text, 0, 0, &slot_id)))
+		return false;
+	tui_app_message(app, false, "Added on the day: %s, at the end of "
+	    "the agenda", tui_day.name);
+	return true;
+}
+
+static bool
+tui_day_practice(struct tui_app *app, const char *text)
+{
+	snprintf(tui_day.practice, sizeof(tui_day.practice), "%s", text);
+	tui_prompt_open(app, "Reason for discussion: ", tui_day_reason);
+	return true;
+}
+
+static bool
+tui_day_dob(struct tui_app *app, const char *text)
+{
+	char out[11];
+
+	if (strlen(text) != 10 || text[0] == '+' ||
+	    mdt_date_parse(text, mdt_store_now(app->store), out) != MDT_OK) {
+		tui_app_message(app, true, "Date of birth: YYYY-MM-DD");
+		return false;
+	}
+	snprintf(tui_day.dob, sizeof(tui_day.dob), "%s", out);
+	tui_prompt_open(app, "Practice (Enter = none): ", tui_day_practice);
+	return true;
+}
+
+static bool
+tui_day_name(struct tui_app *app, const char *text)
+{
+	if (text[strspn(text, " ")] == '\0') {
+		tui_app_message(app, true, "The patient's name is needed");
+		return false;
+	}
+	snprintf(tui_day.name, sizeof(tui_day.name), "%s", text);
+	tui_prompt_open(app, "Date of birth (YYYY-MM-DD): ", tui_day_dob);
+	return true;
+}
+
+static bool
+tui_day_nhs(struct tui_app *app, const char *text)
+{
+	char digits[11];
+
+	if (!mdt_nhs_normalise(text, digits) || !mdt_nhs_valid(digits)) {
+		tui_app_message(app, true, "Not a valid NHS number (10 digits, "
+		    "Modulus 11 check digit)");
+		return false;
+	}
+	snprintf(tui_day.nhs, sizeof(tui_day.nhs), "%s", digits);
+	tui_prompt_open(app, "Patient's name: ", tui_day_name);
+	return true;
+}
+
+void
+tui_prep_add_on_day(struct tui_app *app)
+{
+	memset(&tui_day, 0, sizeof(tui_day));
+	tui_prompt_open(app, "Add on the day - NHS number: ", tui_day_nhs);
+}
+
+static bool
+tui_prep_key_rising(struct tui_app *app, enum tui_action act)
+{
+	struct mdt_rising_risk *r = NULL;
+	size_t n = 0;
+
+	switch (act) {
+	case TUI_ACT_MOVE_DOWN:
+		tui_risk_sel++;
+		return true;
+	case TUI_ACT_MOVE_UP:
+		if (tui_risk_sel > 0)
+			tui_risk_sel--;
+		return true;
+	case TUI_ACT_PREP_ESCALATE:
+		if (!tui_app_check(app, mdt_rising_risk_load(app->store,
+		    app->meeting_id, &r, &n)))
+			return true;
+		if (tui_risk_sel < n) {
+			tui_prep_target = r[tui_risk_sel].patient_id;
+			tui_prompt_open(app, "Escalate - reason: ",
+			    tui_prep_escalated);
+		} else
+			tui_app_message(app, true, "Nobody to escalate");
+		mdt_rising_risk_free(r, n);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool
+tui_prep_key(struct tui_app *app, enum tui_action act)
+{
+	struct mdt_candidate c;
+
+	if (act == TUI_ACT_PREP_RISING) {
+		tui_prep_rising = !tui_prep_rising;
+		return true;
+	}
+	if (act == TUI_ACT_ADD_ON_DAY) {
+		tui_prep_add_on_day(app);
+		return true;
+	}
+	if (act == TUI_ACT_PREP_FINALISE) {
+		tui_confirm_open(app, "Finalise the agenda for circulation? (y/n)",
+		    tui_prep_finalise);
+		return true;
+	}
+	if (tui_prep_rising)
+		return tui_prep_key_rising(app, act);
+	switch (act) {
+	case TUI_ACT_MOVE_DOWN:
+		tui_prep_sel++;
+		return true;
+	case TUI_ACT_MOVE_UP:
+		if (tui_prep_sel > 0)
+			tui_prep_sel--;
+		return true;
+	case TUI_ACT_PREP_TOGGLE:
+		if (!tui_prep_current(app, &c))
+			return true;
+		if (c.state == MDT_CANDIDATE_SELECTED) {
+			if (tui_app_check(app, mdt_candidate_deselect(
+			    app->store, c.id)))
+				tui_app_message(app, false, "Taken off the "
+				    "agenda");
+		} else if (tui_app_check(app, mdt_candidate_select(app->store,
+		    c.id, 0, 0, NULL)))
+			tui_app_message(app, false, "On the agenda");
+		tui_prep_follow(app, c.id);
+		return true;
+	case TUI_ACT_PREP_DEFER:
+		if (!tui_prep_current(app, &c))
+			return true;
+		tui_prep_target = c.id;
+		tui_prompt_open(app, "Defer - reason: ", tui_prep_deferred);
+		return true;
+	case TUI_ACT_PREP_LATER:
+	case TUI_ACT_PREP_EARLIER:
+		if (!tui_prep_current(app, &c))
+			return true;
+		if (c.state != MDT_CANDIDATE_SELECTED) {
+			tui_app_message(app, true, "Only a patient on the "
+			    "agenda has a place in it (Space)");
+			return true;
+		}
+		if (tui_app_check(app, mdt_slot_move(app->store, c.slot_id,
+		    c.position + (act == TUI_ACT_PREP_LATER ? 1 : -1))))
+			tui_prep_follow(app, c.id);
+		return true;
+	case TUI_ACT_PREP_MINUTES:
+	case TUI_ACT_PREP_PRESENTER:
+		if (!tui_prep_current(app, &c))
+			return true;
+		if (c.state != MDT_CANDIDATE_SELECTED) {
+			tui_app_message(app, true, "Put the patient on the "
+			    "agenda first (Space)");
+			return true;
+		}
+		tui_prep_target = c.slot_id;
+		if (act == TUI_ACT_PREP_MINUTES) {
+			tui_prompt_open(app, "Planned minutes: ",
+			    tui_prep_minutes);
+			return true;
+		}
+		tui_picker_open(app, "Presenter", tui_prep_presenter);
+		for (size_t i = 0; i < app->snap.n_people; i++) {
+			const struct mdt_person *p = &app->snap.people[i];
+			char label[512];
+
+			snprintf(label, sizeof(label), "%s (%s)",
+			    tui_str(p->name), tui_str(p->role));
+			tui_picker_add(app, p->id, label);
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct tui_screen_ops tui_screen_prep = {
+	.title = "Preparation",
+	.draw = tui_prep_draw,
+	.key = tui_prep_key,
+};
