@@ -259,6 +259,11 @@ tui_agenda_key(struct tui_app *app, enum tui_action act)
 	case TUI_ACT_ADD_ON_DAY:
 		tui_prep_add_on_day(app);
 		return true;
+	case TUI_ACT_SLOT_NEXT:
+		/* Carried-forward actions without a verdict: ask first. */
+		if (tui_slot_check_next(app))
+			return true;
+		return tui_app_chair(app, act);
 	default:
 		if (tui_app_chair(app, act)) {
 			/* Keep the selection on the meeting's place. */

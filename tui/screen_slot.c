@@ -984,8 +984,8 @@ tui_slot_next_anyway(struct tui_app *app)
  * moving on, since the point of carrying them forward was to review them.
  * Returns false to let the application move on as usual.
  */
-static bool
-tui_slot_next(struct tui_app *app)
+bool
+tui_slot_check_next(struct tui_app *app)
 {
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 	enum mdt_status st;
@@ -1101,7 +1101,7 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 		tui_action_reassign(app);
 		return true;
 	case TUI_ACT_SLOT_NEXT:
-		return tui_slot_next(app);
+		return tui_slot_check_next(app);
 	default:
 		return false;
 	}

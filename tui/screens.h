@@ -30,6 +30,11 @@ extern const struct tui_screen_ops tui_screen_summary;
 extern const struct tui_screen_ops tui_screen_sync;
 extern const struct tui_screen_ops tui_screen_prep;
 
+/* Before "next": if the current slot has carried-forward actions without
+ * a verdict, asks whether to move on anyway and returns true (the answer
+ * does the rest); false to move on as usual. */
+bool tui_slot_check_next(struct tui_app *app);
+
 /* Asks for a patient added on the day (NHS number, name, date of birth,
  * practice, reason) and puts them at the end of the agenda. */
 void tui_prep_add_on_day(struct tui_app *app);
