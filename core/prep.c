@@ -1428,6 +1428,43 @@ local_ms(const char *date, const char *hhmm)
 	return (int64_t)t * 1000;
 }
 
+/* The register of a new meeting lists everyone known, not yet marked:
+ * the administrator marks who came (and adds nobody by hand). */
+static enum mdt_status
+invite_everyone(struct mdt_store *s, int64_t meeting_id)
+{
+	sqlite3_stmt *q;
+	enum mdt_status st;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	char uuid[37];
+
+	st = mdt_prep(s, &q, "SELECT id FROM people ORDER BY id", "");
+	if (st != MDT_OK)
+		return st;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ids = mdt_xrealloc(ids, cap * sizeof(*ids));
+		}
+		ids[n++] = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return mdt_fail_db(s, rc, "reading the people");
+	}
+	for (size_t i = 0; st == MDT_OK && i < n; i++) {
+		mdt_uuid_new(uuid);
+		st = mdt_run(s, "INSERT INTO attendance (meeting_id, person_id,"
+		    " uuid) VALUES (?, ?, ?)", "iit", meeting_id, ids[i],
+		    uuid);
+	}
+	free(ids);
+	return st;
+}
+
 static enum mdt_status
 meeting_create_tx(struct mdt_store *s, const struct mdt_meeting_in *in,
     int64_t start, int minutes, int64_t *id, int *carried)
@@ -1459,6 +1496,8 @@ meeting_create_tx(struct mdt_store *s, const struct mdt_meeting_in *in,
 	    in->title);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "meeting", uuid, "upsert");
+	if (st == MDT_OK)
+		st = invite_everyone(s, *id);
 	if (st == MDT_OK)
 		st = mdt_carry_forward_tx(s, *id, carried);
 	return st;

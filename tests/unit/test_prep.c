@@ -678,12 +678,18 @@ test_schedule(void **state)
 	int64_t id, again;
 	char buf[64];
 
+	fx_exec(f->s, "INSERT INTO people (uuid, name) VALUES"
+	    " ('p1', 'Ann Example'), ('p2', 'Bo Example')");
 	EXPECT_ACT(f, mdt_meeting_create(f->s, &in, &id, NULL), MDT_OK, 1, 1);
 	assert_int_equal(fx_int(f->s, "SELECT scheduled_start FROM meetings"
 	    " WHERE id = %lld", (long long)id), INT64_C(1796203800000));
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT v.name FROM"
 	    " meetings m JOIN venues v ON v.id = m.venue_id WHERE m.id = %lld",
 	    (long long)id), "Riverside Surgery");
+	/* the register lists everyone known, none marked yet */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM attendance WHERE"
+	    " meeting_id = %lld AND status = 'unknown'", (long long)id),
+	    fx_int(f->s, "SELECT count(*) FROM people"));
 	assert_int_equal(mdt_meeting_create(f->s, &in, &again, NULL), MDT_OK);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM venues WHERE"
 	    " name = 'Riverside Surgery'"), 1);
