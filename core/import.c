@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -641,9 +642,15 @@ check_duplicates(struct row *rows, size_t n)
 
 /* ---- writing --------------------------------------------------------- */
 
+/* The statements of the import, prepared once for all its rows. */
 struct stmts {
 	sqlite3_stmt *patient;		/* find a patient */
 	sqlite3_stmt *entry;		/* find a list entry */
+	sqlite3_stmt *find_cand;	/* find a candidate */
+	sqlite3_stmt *ins_patient;
+	sqlite3_stmt *ins_cand;
+	sqlite3_stmt *add_list;
+	sqlite3_stmt *ins_entry;
 };
 
 static void
@@ -651,6 +658,88 @@ stmts_done(struct stmts *q)
 {
 	sqlite3_finalize(q->patient);
 	sqlite3_finalize(q->entry);
+	sqlite3_finalize(q->find_cand);
+	sqlite3_finalize(q->ins_patient);
+	sqlite3_finalize(q->ins_cand);
+	sqlite3_finalize(q->add_list);
+	sqlite3_finalize(q->ins_entry);
+}
+
+static enum mdt_status
+stmts_prepare(struct mdt_store *s, struct stmts *q)
+{
+	enum mdt_status st;
+
+	st = mdt_prep(s, &q->patient, "SELECT id, date_of_birth, name,"
+	    " coalesce(practice, '') FROM patients WHERE nhs_number = ?", NULL);
+	if (st == MDT_OK)
+		st = mdt_prep(s, &q->entry, "SELECT id, row_hash FROM"
+		    " list_entries WHERE candidate_id = ? AND list = ?", NULL);
+	if (st == MDT_OK)
+		st = mdt_prep(s, &q->find_cand, "SELECT id FROM candidates"
+		    " WHERE meeting_id = ? AND patient_id = ?", NULL);
+	if (st == MDT_OK)
+		st = mdt_prep(s, &q->ins_patient, "INSERT INTO patients (uuid,"
+		    " nhs_number, name, date_of_birth, practice)"
+		    " VALUES (?, ?, ?, ?, ?)", NULL);
+	if (st == MDT_OK)
+		st = mdt_prep(s, &q->ins_cand, "INSERT INTO candidates (uuid,"
+		    " meeting_id, patient_id, created_at) VALUES (?, ?, ?, ?)",
+		    NULL);
+	if (st == MDT_OK)
+		st = mdt_prep(s, &q->add_list, "UPDATE candidates SET lists ="
+		    " lists | ?1 WHERE id = ?2 AND (lists & ?1) = 0", NULL);
+	if (st == MDT_OK)
+		st = mdt_prep(s, &q->ins_entry, "INSERT INTO list_entries"
+		    " (candidate_id, list, reason, referred_by, review_date,"
+		    " source, line, row_hash, imported_at)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL);
+	return st;
+}
+
+/*
+ * Runs a prepared statement again with new values (fmt as mdt_prep: i
+ * int64_t, t text, T text or NULL when empty); *id (may be NULL) gets the
+ * first column of a row, or the new rowid of an insert; *found whether
+ * there was a row.
+ */
+static enum mdt_status
+rerun(struct mdt_store *s, sqlite3_stmt *st, int64_t *id, bool *found,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int rc = SQLITE_OK, i;
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	va_start(ap, fmt);
+	for (i = 0; fmt[i] != '\0' && rc == SQLITE_OK; i++) {
+		const char *t;
+
+		switch (fmt[i]) {
+		case 'i':
+			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		default:
+			t = va_arg(ap, const char *);
+			if (t != NULL && (fmt[i] == 't' || *t != '\0'))
+				rc = sqlite3_bind_text(st, i + 1, t, -1,
+				    SQLITE_STATIC);
+			break;
+		}
+	}
+	va_end(ap);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (found != NULL)
+		*found = rc == SQLITE_ROW;
+	if (id != NULL)
+		*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) :
+		    sqlite3_last_insert_rowid(s->db);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return mdt_fail_db(s, rc, "importing a row");
+	return MDT_OK;
 }
 
 /* Checks a good row against the record: a date of birth that differs. */
@@ -689,24 +778,18 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 {
 	enum mdt_status st;
 	int64_t patient_id, cand = 0, entry_id = 0;
-	char *name = NULL, *practice = NULL, *hash = NULL;
-	bool created_cand = false;
+	char *name = NULL, *practice = NULL, *hash = NULL, uuid[37];
+	bool created_cand = false, found = false;
 	int rc;
 
 	st = check_record(s, q, r, &patient_id, &name, &practice);
+	if (st == MDT_OK && patient_id != 0)
+		st = rerun(s, q->find_cand, &cand, &found, "ii", meeting_id,
+		    patient_id);
 	if (st != MDT_OK)
 		goto out;
-	if (patient_id != 0) {
-		st = mdt_query_int(s, &cand, "SELECT id FROM candidates"
-		    " WHERE meeting_id = ? AND patient_id = ?", "ii",
-		    meeting_id, patient_id);
-		if (st == MDT_ENOTFOUND) {
-			st = MDT_OK;
-			cand = 0;
-		}
-	}
-	if (st != MDT_OK)
-		goto out;
+	if (!found)
+		cand = 0;
 	if (cand != 0) {
 		sqlite3_reset(q->entry);
 		sqlite3_bind_int64(q->entry, 1, cand);
@@ -728,8 +811,9 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	}
 	/* the patient: new, or details from the newest row */
 	if (patient_id == 0) {
-		st = mdt_patient_insert(s, r->nhs, r->name, r->dob, r->practice,
-		    &patient_id);
+		mdt_uuid_new(uuid);
+		st = rerun(s, q->ins_patient, &patient_id, NULL, "tttTT", uuid,
+		    r->nhs, r->name, r->dob, r->practice);
 		if (st == MDT_OK)
 			rep->patients_created++;
 	} else if (strcmp(name, r->name) != 0 || (*r->practice != '\0' &&
@@ -738,13 +822,15 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		    " coalesce(?, practice), date_of_birth ="
 		    " coalesce(date_of_birth, ?) WHERE id = ?", "tTti", r->name,
 		    r->practice, r->dob, patient_id);
-	if (st == MDT_OK && cand == 0)
-		st = mdt_candidate_ensure(s, meeting_id, patient_id, &cand,
-		    &created_cand);
+	if (st == MDT_OK && cand == 0) {
+		mdt_uuid_new(uuid);
+		st = rerun(s, q->ins_cand, &cand, NULL, "tiii", uuid,
+		    meeting_id, patient_id, mdt_store_now(s));
+		created_cand = true;
+	}
 	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE candidates SET lists = lists | ?"
-		    " WHERE id = ? AND (lists & ?) = 0", "dii", (int)list, cand,
-		    (int64_t)list);
+		st = rerun(s, q->add_list, NULL, NULL, "ii", (int64_t)list,
+		    cand);
 	if (st != MDT_OK)
 		goto out;
 	if (entry_id != 0) {
@@ -755,12 +841,10 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		    (int64_t)r->line, r->hash, mdt_store_now(s), entry_id);
 		rep->updated++;
 	} else {
-		st = mdt_run(s, "INSERT INTO list_entries (candidate_id, list,"
-		    " reason, referred_by, review_date, source, line, row_hash,"
-		    " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    "itttTtiti", cand, mdt_list_name(list), r->entry_reason,
-		    r->referred_by, r->review, source, (int64_t)r->line,
-		    r->hash, mdt_store_now(s));
+		st = rerun(s, q->ins_entry, NULL, NULL, "itttTtiti", cand,
+		    mdt_list_name(list), r->entry_reason, r->referred_by,
+		    r->review, source, (int64_t)r->line, r->hash,
+		    mdt_store_now(s));
 		if (created_cand)
 			rep->added++;
 		else
@@ -812,21 +896,17 @@ import_tx(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
     struct parse *p, struct mdt_import_report *rep, bool *changed)
 {
 	struct mdt_meeting_info m;
-	struct stmts q = { NULL, NULL };
+	struct stmts q;
 	enum mdt_status st;
 	struct row *rows = p->rows + 1;
 	size_t n = p->n - 1, i;
 	int before;
 
 	*changed = false;
+	memset(&q, 0, sizeof(q));
 	st = mdt_meeting_info(s, meeting_id, true, &m);
 	if (st == MDT_OK)
-		st = mdt_prep(s, &q.patient, "SELECT id, date_of_birth, name,"
-		    " coalesce(practice, '') FROM patients WHERE nhs_number = ?",
-		    NULL);
-	if (st == MDT_OK)
-		st = mdt_prep(s, &q.entry, "SELECT id, row_hash FROM list_entries"
-		    " WHERE candidate_id = ? AND list = ?", NULL);
+		st = stmts_prepare(s, &q);
 	/* the record: dates of birth that differ */
 	for (i = 0; st == MDT_OK && i < n; i++) {
 		int64_t id;
@@ -888,6 +968,7 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 	int map[N_COLUMNS];
 	char today[11], *why;
 	const char *bad_why = NULL;
+	int64_t cache = 0;
 	bool changed = false;
 
 	memset(rep, 0, sizeof(*rep));
@@ -935,6 +1016,12 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 		check_row(&p.rows[i], map, p.rows[0].nf, list, today);
 	check_duplicates(p.rows + 1, p.n - 1);
 
+	/* a large list fits in the page cache, not spilled to the WAL
+	 * before the commit */
+	if (mdt_query_int(s, &cache, "PRAGMA cache_size", NULL) != MDT_OK)
+		cache = 0;
+	if (cache != 0 && p.n > 1000)
+		mdt_run(s, "PRAGMA cache_size = -65536", NULL);
 	st = mdt_tx_begin(s);
 	if (st == MDT_OK) {
 		st = import_tx(s, meeting_id, list, path, skip_invalid,
@@ -943,6 +1030,12 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 			mdt_tx_rollback(s);	/* nothing to write */
 		else
 			st = mdt_tx_end(s, st);
+	}
+	if (cache != 0 && p.n > 1000) {
+		char *sql = mdt_xasprintf("PRAGMA cache_size = %" PRId64, cache);
+
+		mdt_run(s, sql, NULL);
+		free(sql);
 	}
 	if (st != MDT_OK && st != MDT_EINVAL) {
 		/* nothing was imported: the counts would mislead */
