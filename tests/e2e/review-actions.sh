@@ -100,20 +100,27 @@ screen | grep -qF "Move on anyway" && fail "n asked about reviews in a first mee
 pass "first meeting: patient 1 has four open actions and one done"
 
 # ---- the second meeting, a week later.  Scheduling it carries both
-# ---- patients forward as candidates (their reviews are due).  There is no
-# ---- command to put a candidate on the agenda or to draw up a scheduled
-# ---- meeting's register, so both are written here as the preparation
-# ---- screen and the register would (test_acts.c does the same).
+# ---- patients forward as candidates (their reviews are due) and lists
+# ---- everyone in its register; the preparation screen puts them on the
+# ---- agenda, patient 1 first.
 M2=$("$MDTCHAIR" --db "$DB" schedule --title "Follow-up MDT" --date +7 2>"$E2E_TMP/sched.err") ||
     fail "schedule: $(cat "$E2E_TMP/sched.err")"
 [ "$(sql "SELECT count(*) FROM candidates WHERE meeting_id = $M2 AND carried_forward = 1")" = 2 ] ||
     fail "scheduling did not carry both patients forward"
-sql "INSERT INTO slots (uuid, meeting_id, patient_id, position, reason)
- SELECT 'e2e-slot-' || c.patient_id, c.meeting_id, c.patient_id, s.position, 'review due'
- FROM candidates c JOIN slots s ON s.patient_id = c.patient_id AND s.meeting_id = $M1
- WHERE c.meeting_id = $M2;
- INSERT INTO attendance (meeting_id, person_id, uuid)
- SELECT $M2, person_id, 'e2e-att-' || person_id FROM attendance WHERE meeting_id = $M1;"
+p1=$(sql "SELECT p.name FROM slots s JOIN patients p ON p.id = s.patient_id WHERE s.meeting_id = $M1 AND s.position = 1")
+tui_start --db "$DB" prepare "$M2"
+wait_for "Preparation: 2 candidates, 0 on the agenda"
+keys Space
+wait_for "1 on the agenda"
+keys j Space
+wait_for "2 on the agenda"
+if ! screen | grep -q "^ \[x\]  1 $p1"; then
+	screen | grep -q "^ \[x\]  2 $p1" || fail "$p1 is not on the agenda"
+	keys K
+	wait_for " 1 $p1"
+fi
+keys q
+[ "$(wait_exit)" = 0 ] || fail "prepare did not exit 0"
 S2=$(sql "SELECT id FROM slots WHERE meeting_id = $M2 AND position = 1")
 ids() { sql "SELECT id FROM actions WHERE text = '$1'"; }
 A1=$(ids "Fit grab rails in the bathroom")
