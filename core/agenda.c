@@ -33,19 +33,25 @@ patient_text(const struct mdt_candidate *c, bool unmask, char *buf,
 	    c->date_of_birth[0] != '\0' ? c->date_of_birth : "unknown", nhs);
 }
 
-/* Writes s for a Markdown table cell: '|' escaped, line breaks as
- * spaces. */
+/* Writes s on one line (line breaks as spaces); in a Markdown table cell
+ * '|' is escaped too. */
 static void
-md_cell(FILE *out, const char *s)
+flat(FILE *out, const char *s, bool cell)
 {
 	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '|')
+		if (*s == '|' && cell)
 			fputs("\\|", out);
 		else if (*s == '\n' || *s == '\r')
 			fputc(' ', out);
 		else
 			fputc(*s, out);
 	}
+}
+
+static void
+md_cell(FILE *out, const char *s)
+{
+	flat(out, s, true);
 }
 
 /* The flags of a candidate for people, with the ways other than lists. */
@@ -144,8 +150,11 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			fprintf(out, "    Presenter: %s\n",
 			    c->presenter_name != NULL ? c->presenter_name :
 			    "not named");
-			if (c->reason[0] != '\0')
-				fprintf(out, "    Reason: %s\n", c->reason);
+			if (c->reason[0] != '\0') {
+				fputs("    Reason: ", out);
+				flat(out, c->reason, false);
+				fputc('\n', out);
+			}
 		}
 	}
 	if (as.selected == 0)
@@ -159,8 +168,9 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 		if (deferred++ == 0)
 			fputs(md ? "\n## Deferred\n\n" : "\nDeferred:\n", out);
 		patient_text(c, unmask, who, sizeof(who));
-		fprintf(out, "%s%s: %s\n", md ? "- " : "  - ", who,
-		    c->defer_reason);
+		fprintf(out, "%s%s: ", md ? "- " : "  - ", who);
+		flat(out, c->defer_reason, false);
+		fputc('\n', out);
 	}
 	for (i = 0; i < n; i++) {
 		const struct mdt_candidate *c = &cands[i];
@@ -172,7 +182,9 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			fputs(md ? "\n## Referrals waiting for a decision\n\n" :
 			    "\nReferrals waiting for a decision:\n", out);
 		patient_text(c, unmask, who, sizeof(who));
-		fprintf(out, "%s%s: %s\n", md ? "- " : "  - ", who, c->reason);
+		fprintf(out, "%s%s: ", md ? "- " : "  - ", who);
+		flat(out, c->reason, false);
+		fputc('\n', out);
 	}
 	mdt_candidates_free(cands, n);
 	mdt_snapshot_free(&snap);
