@@ -676,8 +676,9 @@ enum mdt_status mdt_candidate_select(struct mdt_store *s,
 /*
  * Takes a selected candidate off the agenda (its slot is removed, the
  * others close up), or withdraws a deferral; the candidate is undecided
- * again.  MDT_ESTATE if its slot has been started (a started discussion
- * is part of the record) or it is already undecided.
+ * again.  MDT_ESTATE if its slot has been started or has anything
+ * recorded (consent, notes, an outcome, actions: a discussion is part of
+ * the record), or if it is already undecided.
  */
 enum mdt_status mdt_candidate_deselect(struct mdt_store *s,
     int64_t candidate_id);
@@ -845,8 +846,10 @@ void mdt_import_report_done(struct mdt_import_report *rep);
  * skip_invalid is false, nothing is imported, rep->errors holds every bad
  * row and the result is MDT_EINVAL.  With skip_invalid the good rows are
  * imported and the bad ones written, with their reasons, to rejects_path
- * (a CSV file; NULL: not written).  An empty file, or a header without
- * rows, is MDT_EINVAL with one error line.  Importing the same file again
+ * (a CSV file; NULL: not written).  An empty file, a header without rows
+ * or without a column the list needs, and malformed quoting (which stops
+ * the reading, skip_invalid or not) are MDT_EINVAL with one error line
+ * and rep->rejected 0.  Importing the same file again
  * changes nothing (every row counts as unchanged).  MDT_EIO if the file
  * cannot be read or the rejects cannot be written (then nothing is
  * imported); MDT_ESTATE for a closed meeting.
