@@ -9,7 +9,25 @@
 # record.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
-"$MDTCHAIR" --db "$DB" demo --no-open >/dev/null
+DEMO=$("$MDTCHAIR" --db "$DB" demo --no-open)
+stepped=$("$MDTCHAIR" --db "$DB" minutes "$DEMO" --format json | jqr '.slots[0].patient.name')
+
+# The demo meeting steps its first patient down to rising risk, and closes.
+tui_start --db "$DB" chair "$DEMO"
+wait_for "Agenda: 12 patients"
+keys n
+wait_for "Slot 1 of 12"
+keys c 1
+wait_for "Consent recorded"
+keys o 2
+wait_for "Outcome recorded"
+keys 4 C
+wait_for "Close the meeting? (y/n)"
+keys y
+wait_for "Meeting closed"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "chair did not exit 0"
+
 MEETING=$("$MDTCHAIR" --db "$DB" schedule --title "MDT next week" --date +7 --minutes 60 | tail -n 1)
 [ -n "$MEETING" ] || fail "schedule printed no meeting id"
 
@@ -33,7 +51,35 @@ wait_for "2 referral(s) to schedule or defer"
 screen | grep "Bea Quinn" | grep -q "referral, inpatie" || fail "Bea Quinn is not one candidate with both flags"
 pass "two lists: one candidate per patient, with the flags of both"
 
-# The cursor starts on the first row; Space on each of the three.
+# The rising-risk view lists who was stepped down; e escalates them back
+# to this meeting, as a referral to decide.
+keys r
+wait_for "Rising risk: 1 patient(s)"
+wait_for "$stepped"
+keys e
+wait_for "Escalate - reason:"
+type_text "Daughter reports two falls this week"
+keys Enter
+wait_for "Escalated to this meeting"
+keys r
+wait_for "Preparation: 4 candidates, 0 on the agenda"
+wait_for "3 referral(s) to schedule or defer"
+screen | grep "$stepped" | grep -q "escalated" || fail "$stepped is not shown as escalated"
+i=0
+until screen | grep -q "Reason: .*escalated from rising risk"; do
+	keys j; sleep 0.1; i=$((i + 1)); [ "$i" -lt 10 ] || fail "cannot reach $stepped"
+done
+keys D
+wait_for "Defer - reason:"
+type_text "Discussed at the falls huddle on Monday"
+keys Enter
+wait_for "Deferred: Discussed at the falls huddle"
+wait_for "2 referral(s) to schedule or defer"
+pass "rising risk: a stepped-down patient escalated back, then deferred with a reason"
+
+# Back to the top; Space on each of the three undecided ones (the cursor
+# follows the row it acted on).
+keys k k k k k
 keys Space
 wait_for "On the agenda"
 wait_for "1 on the agenda"
