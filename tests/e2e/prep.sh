@@ -1,7 +1,8 @@
 #!/bin/bash
 # prep.sh - preparing an agenda in a real terminal: two pre-meeting lists
 # imported for a scheduled meeting (a patient on both is one candidate
-# with both flags), then on the preparation screen: put patients on the
+# with both flags), then on the preparation screen: a stepped-down patient
+# escalated back from the rising-risk view and deferred; put patients on the
 # agenda, order them, plan minutes and a presenter, see finalising refused
 # while a referral is neither scheduled nor deferred, defer it with a
 # reason, finalise; a patient added on the day; the agenda printed for
