@@ -88,6 +88,22 @@ query(sqlite3 *db, const char *sql, const char *arg, char *err, size_t errlen)
 	return st;
 }
 
+/* The one row of a record named by ref (its uuid bound as ?1); NULL
+ * with "no WHAT UUID" in err if there is none. */
+static sqlite3_stmt *
+query_row(sqlite3 *db, const char *sql, const struct sync_ref *ref,
+    const char *what, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = query(db, sql, ref->uuid, err, errlen);
+
+	if (st != NULL && sqlite3_step(st) != SQLITE_ROW) {
+		set_err(err, errlen, "no %s %s", what, ref->uuid);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	return st;
+}
+
 static sqlite3_stmt *
 query_id(sqlite3 *db, const char *sql, int64_t arg, char *err, size_t errlen)
 {
@@ -341,17 +357,12 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	int64_t id, start;
 	char venue[256];
 
-	st = query(db, "SELECT m.id, m.title, v.name, m.scheduled_start,"
+	st = query_row(db, "SELECT m.id, m.title, v.name, m.scheduled_start,"
 	    " m.state, m.opened_at, m.closed_at FROM meetings m"
 	    " LEFT JOIN venues v ON v.id = m.venue_id WHERE m.uuid = ?1",
-	    ref->uuid, err, errlen);
+	    ref, "meeting", err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		set_err(err, errlen, "no meeting %s", ref->uuid);
-		sqlite3_finalize(st);
-		return NULL;
-	}
 	id = coli(st, 0);
 	state = col(st, 4);
 	r = resource(ref);
@@ -421,19 +432,14 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	bool closed;
 	json_t *r;
 
-	st = query(db, "SELECT s.state, s.started_at, s.paused_at,"
+	st = query_row(db, "SELECT s.state, s.started_at, s.paused_at,"
 	    " s.closed_at, s.paused_ms, s.planned_seconds,"
 	    " s.extended_seconds, s.reason, p.nhs_number, p.name, m.uuid,"
 	    " m.state FROM slots s JOIN patients p ON p.id = s.patient_id"
 	    " JOIN meetings m ON m.id = s.meeting_id WHERE s.uuid = ?1",
-	    ref->uuid, err, errlen);
+	    ref, "discussion", err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		set_err(err, errlen, "no discussion %s", ref->uuid);
-		sqlite3_finalize(st);
-		return NULL;
-	}
 	state = col(st, 0);
 	closed = strcmp(col(st, 11), "closed") == 0;
 	if (strcmp(state, "done") == 0)
@@ -515,18 +521,13 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	json_t *r, *rule;
 	const char *just;
 
-	st = query(db, "SELECT c.basis, c.justification, c.recorded_at,"
+	st = query_row(db, "SELECT c.basis, c.justification, c.recorded_at,"
 	    " p.nhs_number, p.name FROM consent c"
 	    " JOIN slots s ON s.id = c.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE c.uuid = ?1",
-	    ref->uuid, err, errlen);
+	    ref, "consent", err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		set_err(err, errlen, "no consent %s", ref->uuid);
-		sqlite3_finalize(st);
-		return NULL;
-	}
 	b = basis_of(col(st, 0));
 	if (b == NULL) {
 		set_err(err, errlen, "consent %s: unknown basis '%s'",
@@ -609,18 +610,13 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_stmt *st;
 	json_t *r;
 
-	st = query(db, "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
+	st = query_row(db, "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
 	    " p.nhs_number, p.name FROM outcomes o"
 	    " JOIN slots s ON s.id = o.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE o.uuid = ?1",
-	    ref->uuid, err, errlen);
+	    ref, "outcome", err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		set_err(err, errlen, "no outcome %s", ref->uuid);
-		sqlite3_finalize(st);
-		return NULL;
-	}
 	o = outcome_of(col(st, 0));
 	if (o == NULL) {
 		set_err(err, errlen, "outcome %s: unknown kind '%s'",
@@ -666,19 +662,14 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_stmt *st;
 	json_t *r;
 
-	st = query(db, "SELECT a.text, a.due_date, a.status, a.created_at,"
+	st = query_row(db, "SELECT a.text, a.due_date, a.status, a.created_at,"
 	    " a.closed_at, o.uuid, o.name, p.nhs_number, p.name, s.uuid"
 	    " FROM actions a JOIN people o ON o.id = a.owner_id"
 	    " JOIN patients p ON p.id = a.patient_id"
 	    " LEFT JOIN slots s ON s.id = a.slot_id WHERE a.uuid = ?1",
-	    ref->uuid, err, errlen);
+	    ref, "action", err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		set_err(err, errlen, "no action %s", ref->uuid);
-		sqlite3_finalize(st);
-		return NULL;
-	}
 	r = resource(ref);
 	json_object_set_new(r, "status", str(task_status(col(st, 2))));
 	json_object_set_new(r, "intent", str("order"));
@@ -797,7 +788,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	int64_t slot_id, date;
 	bool final;
 
-	st = query(db, "SELECT s.id, s.state, s.started_at, s.closed_at,"
+	st = query_row(db, "SELECT s.id, s.state, s.started_at, s.closed_at,"
 	    " m.title, m.state, m.scheduled_start, p.nhs_number, p.name,"
 	    " kc.uuid, kc.name, kc.role, c.uuid, c.basis, c.justification,"
 	    " c.recorded_at, o.uuid, o.kind, o.review_date, o.recorded_at,"
@@ -809,14 +800,9 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    " LEFT JOIN people kc ON kc.id = p.key_contact_id"
 	    " LEFT JOIN consent c ON c.slot_id = s.id"
 	    " LEFT JOIN outcomes o ON o.slot_id = s.id WHERE s.uuid = ?1",
-	    ref->uuid, err, errlen);
+	    ref, "discussion", err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		set_err(err, errlen, "no discussion %s", ref->uuid);
-		sqlite3_finalize(st);
-		return NULL;
-	}
 	slot_id = coli(st, 0);
 	final = strcmp(col(st, 1), "done") == 0 ||
 	    strcmp(col(st, 5), "closed") == 0;
