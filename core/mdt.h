@@ -196,7 +196,7 @@ const char *mdt_meeting_state_name(enum mdt_meeting_state s);
 
 struct mdt_store;
 
-#define MDT_SCHEMA_VERSION 3
+#define MDT_SCHEMA_VERSION 4
 #define MDT_APPLICATION_ID 0x4d445443	/* "MDTC" */
 
 enum {
@@ -413,6 +413,7 @@ struct mdt_meeting {
 	int64_t opened_at;		/* 0 if not opened */
 	int64_t closed_at;		/* 0 if not closed */
 	int64_t current_slot_id;	/* 0 if none */
+	bool projector_blank;		/* the chair blanked the projector */
 };
 
 /*
@@ -464,7 +465,8 @@ int64_t mdt_forecast(const struct mdt_snapshot *snap, int64_t now,
 
 /*
  * ref: a meeting id ("3") or uuid; NULL or "" means the open meeting, else
- * the most recently scheduled one that is not closed.
+ * the most recently scheduled one that is not closed, else the one closed
+ * last (so that its minutes can be had without looking up its id).
  */
 enum mdt_status mdt_meeting_find(struct mdt_store *s, const char *ref,
     int64_t *id);
@@ -544,6 +546,16 @@ enum mdt_status mdt_action_set_status(struct mdt_store *s, int64_t action_id,
  */
 enum mdt_status mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_outcome_kind kind, const char *review_date);
+/*
+ * Blanks (or restores) the projected view of the meeting (`mdtchair
+ * present`, another process, notices it within a quarter of a second).
+ * Writes an audit row but no outbox row: what the room sees is no part of
+ * the clinical record.  Allowed in any state of the meeting; setting what
+ * is already set writes nothing.  MDT_ENOTFOUND for a missing meeting.
+ */
+enum mdt_status mdt_projector_blank(struct mdt_store *s, int64_t meeting_id,
+    bool blank);
+
 /* Makes person the patient's one key contact (replacing any other). */
 enum mdt_status mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
     int64_t person_id);

@@ -35,7 +35,7 @@ load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 	status = mdt_prep(s, &st,
 	    "SELECT m.id, m.uuid, m.title, v.name, m.scheduled_start,"
 	    " m.planned_minutes, m.warn_seconds, m.over_seconds, m.state,"
-	    " m.opened_at, m.closed_at, m.current_slot_id"
+	    " m.opened_at, m.closed_at, m.current_slot_id, m.projector_blank"
 	    " FROM meetings m LEFT JOIN venues v ON v.id = m.venue_id"
 	    " WHERE m.id = ?", "i", id);
 	if (status != MDT_OK)
@@ -57,6 +57,7 @@ load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 		m->opened_at = mdt_col_int(st, 9);
 		m->closed_at = mdt_col_int(st, 10);
 		m->current_slot_id = mdt_col_int(st, 11);
+		m->projector_blank = mdt_col_int(st, 12) != 0;
 	} else if (rc == SQLITE_DONE)
 		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
 	else
@@ -468,8 +469,13 @@ mdt_meeting_find(struct mdt_store *s, const char *ref, int64_t *id)
 			    "SELECT id FROM meetings WHERE state <> 'closed'"
 			    " ORDER BY scheduled_start DESC, id DESC LIMIT 1",
 			    NULL);
+		/* Nothing to come: the last one held (its record). */
 		if (st == MDT_ENOTFOUND)
-			return mdt_fail(s, st, "no meeting is open or planned");
+			st = mdt_query_int(s, id,
+			    "SELECT id FROM meetings"
+			    " ORDER BY closed_at DESC, id DESC LIMIT 1", NULL);
+		if (st == MDT_ENOTFOUND)
+			return mdt_fail(s, st, "there is no meeting yet");
 		return st;
 	}
 	if (mdt_str_digits(ref)) {

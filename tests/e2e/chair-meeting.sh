@@ -219,4 +219,7 @@ check '[.slots[1:4][].extended_seconds] | add' 0
 check '.slots[0].elapsed_seconds >= 1' true
 check '[.slots[0:4][] | .elapsed_seconds | type] | unique | join(",")' number
 check "[.slots[3].elapsed_seconds >= $before_kill] | all" true
+# With nothing open or planned, the minutes are the closed meeting's.
+"$MDTCHAIR" --db "$DB" minutes --format json | "$JQ_BIN" -e ".meeting.id == $MEETING and .meeting.state == \"closed\"" >/dev/null ||
+    fail "minutes without a meeting do not give the one just closed"
 pass "minutes hold exactly what was typed, once"

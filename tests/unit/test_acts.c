@@ -769,6 +769,15 @@ test_meeting_find_and_list(void **state)
 	assert_int_equal(mdt_meeting_find(f->s, NULL, &id), MDT_OK);
 	assert_int_equal(id, f->meeting);
 
+	/* nothing open or planned: the one closed last */
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	fx_exec(f->s, "UPDATE meetings SET state = 'closed', closed_at = 1"
+	    " WHERE uuid = 'later'");
+	assert_int_equal(mdt_meeting_find(f->s, NULL, &id), MDT_OK);
+	assert_int_equal(id, f->meeting);
+	fx_exec(f->s, "UPDATE meetings SET state = 'open', closed_at = NULL"
+	    " WHERE id IN (SELECT id FROM meetings WHERE uuid <> 'later')");
+
 	out = open_memstream(&buf, &len);
 	assert_non_null(out);
 	assert_int_equal(mdt_meeting_list(f->s, out), MDT_OK);
