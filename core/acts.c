@@ -1134,3 +1134,37 @@ mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
 		return st;
 	return mdt_tx_end(s, key_contact_tx(s, patient_id, person_id));
 }
+
+static enum mdt_status
+projector_blank_tx(struct mdt_store *s, int64_t meeting_id, bool blank)
+{
+	struct meeting_row m;
+	enum mdt_status st;
+	int64_t was = 0;
+
+	st = get_meeting(s, meeting_id, &m);
+	if (st == MDT_OK)
+		st = mdt_query_int(s, &was, "SELECT projector_blank"
+		    " FROM meetings WHERE id = ?", "i", m.id);
+	if (st != MDT_OK || (was != 0) == blank)
+		return st;
+	st = mdt_run(s, "UPDATE meetings SET projector_blank = ? WHERE id = ?",
+	    "di", blank ? 1 : 0, m.id);
+	/* Audited, as every act; no outbox row: the room's view is not
+	 * part of what the central record keeps. */
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, blank ? "projector_blank" :
+		    "projector_show", "meeting", m.uuid, "%s",
+		    blank ? "projector blanked" : "projector restored");
+	return st;
+}
+
+enum mdt_status
+mdt_projector_blank(struct mdt_store *s, int64_t meeting_id, bool blank)
+{
+	enum mdt_status st = mdt_tx_begin(s);
+
+	if (st != MDT_OK)
+		return st;
+	return mdt_tx_end(s, projector_blank_tx(s, meeting_id, blank));
+}

@@ -265,6 +265,13 @@ static const char *const migrations[] = {
 	" || lower(hex(randomblob(6))),"
 	" meeting_id, patient_id, reason,"
 	" CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM slots;",
+
+	/* v4: whether the chair has blanked the projected view of the
+	 * meeting.  A column of the meeting so that the projector (another
+	 * process on the same database) notices it as any other commit; it
+	 * is no part of the clinical record and is never sent. */
+	"ALTER TABLE meetings ADD COLUMN projector_blank INTEGER NOT NULL"
+	" DEFAULT 0 CHECK (projector_blank IN (0, 1));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -64,7 +64,11 @@ static const struct tui_screen_ops *const tui_screens[TUI_SCREEN_COUNT] = {
 	[TUI_SCREEN_SUMMARY] = &tui_screen_summary,
 	[TUI_SCREEN_SYNC] = &tui_screen_sync,
 	[TUI_SCREEN_PREP] = &tui_screen_prep,
+	[TUI_SCREEN_PRESENT] = &tui_screen_present,
 };
+
+/* The chair's tabs: every screen but the projector's view. */
+#define TUI_N_TABS (TUI_SCREEN_PREP + 1)
 
 /* ---- restoring the terminal, whatever happens ------------------------ */
 
@@ -475,6 +479,15 @@ tui_app_chair(struct tui_app *app, enum tui_action act)
 		}
 		app->view_slot_id = 0;
 		return true;
+	case TUI_ACT_PROJECTOR_BLANK: {
+		bool blank = !app->snap.meeting.projector_blank;
+
+		if (!tui_app_check(app, mdt_projector_blank(store, mid, blank)))
+			return true;
+		tui_app_message(app, false, "%s", blank ?
+		    "Projector blanked (B restores it)" : "Projector restored");
+		return true;
+	}
 	case TUI_ACT_SLOT_PREV:
 		if (!tui_app_check(app, mdt_slot_previous(store, mid)))
 			return true;
@@ -494,7 +507,7 @@ tui_app_chair(struct tui_app *app, enum tui_action act)
 static void
 tui_draw_top(struct tui_app *app)
 {
-	static const char *const tabs[TUI_SCREEN_COUNT] = {
+	static const char *const tabs[TUI_N_TABS] = {
 		"1 Agenda", "2 Register", "3 Slot", "4 Summary", "5 Sync",
 		"6 Prep",
 	};
@@ -503,7 +516,7 @@ tui_draw_top(struct tui_app *app)
 	int tabs_w = 0, x;
 	char title[512];
 
-	for (int i = 0; i < TUI_SCREEN_COUNT; i++)
+	for (int i = 0; i < TUI_N_TABS; i++)
 		tabs_w += tui_text_width(tabs[i]) + 2;
 	tabs_w += 7;	/* "? Help" */
 	tui_fill(0, 0, COLS, bar);
@@ -512,9 +525,15 @@ tui_draw_top(struct tui_app *app)
 		    m->venue);
 	else
 		snprintf(title, sizeof(title), " %s", tui_str(m->title));
-	tui_put(0, 0, COLS - tabs_w - 1, title, bar, false);
+	/* While the room's projector is blanked the chair must see it at
+	 * once: it takes the title's place (15 columns at 80). */
+	if (m->projector_blank)
+		tui_put(0, 0, COLS - tabs_w - 1, "PROJECTOR BLANK",
+		    tui_attr(TUI_STYLE_BANNER) | A_BOLD, false);
+	else
+		tui_put(0, 0, COLS - tabs_w - 1, title, bar, false);
 	x = COLS - tabs_w;
-	for (int i = 0; i < TUI_SCREEN_COUNT; i++) {
+	for (int i = 0; i < TUI_N_TABS; i++) {
 		attr_t a = i == (int)app->screen ? tui_attr(TUI_STYLE_TAB) :
 		    bar;
 		char buf[32];
@@ -607,6 +626,13 @@ tui_draw_status(struct tui_app *app)
 	}
 }
 
+/* A key of every chair screen (listed apart in the help). */
+static bool
+tui_key_global(unsigned on)
+{
+	return (on & TUI_ON_ALL) == TUI_ON_ALL;
+}
+
 void
 tui_app_draw_hints(const struct tui_app *app, int y)
 {
@@ -622,8 +648,8 @@ tui_app_draw_hints(const struct tui_app *app, int y)
 			unsigned on = tui_action_screens((enum tui_action)a);
 			int n;
 
-			if (!(on & here) || on == TUI_ON_ALL ||
-			    (pass == 0) != (on == here))
+			if (!(on & here) || tui_key_global(on) ||
+			    (pass == 0) != ((on & ~TUI_ON_PRESENT) == here))
 				continue;
 			n = snprintf(buf + used, sizeof(buf) - used, "  %s %s",
 			    tui_action_keys((enum tui_action)a),
@@ -671,14 +697,17 @@ tui_draw_help(struct tui_app *app)
 	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
 		unsigned on = tui_action_screens((enum tui_action)a);
 
-		if ((on & here) && on != TUI_ON_ALL)
+		if ((on & here) && !tui_key_global(on))
 			rows[n++] = (enum tui_action)a;
 	}
 	n_local = n;
 	rows[n++] = TUI_ACT_COUNT;
-	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++)
-		if (tui_action_screens((enum tui_action)a) == TUI_ON_ALL)
+	for (int a = TUI_ACT_NONE + 1; a < TUI_ACT_COUNT; a++) {
+		unsigned on = tui_action_screens((enum tui_action)a);
+
+		if (tui_key_global(on) && (on & here))
 			rows[n++] = (enum tui_action)a;
+	}
 	for (int i = 0; i < n; i++) {
 		int w;
 
@@ -769,7 +798,14 @@ tui_draw(struct tui_loop *L)
 	app->planned_end = mdt_meeting_planned_end(&app->snap.meeting);
 
 	erase();
-	if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
+	if (app->mode == TUI_MODE_PRESENT) {
+		/* The projector's view owns the whole screen and scales to
+		 * it: no bars, no messages, no minimum size. */
+		tui_screens[app->screen]->draw(app, 0, LINES);
+		if (app->help_open && LINES >= 8)
+			tui_draw_help(app);
+		want_cursor = false;
+	} else if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
 		tui_draw_small();
 		want_cursor = false;
 	} else {
@@ -796,7 +832,8 @@ tui_on_key(struct tui_app *app, bool is_code, wint_t key)
 {
 	enum tui_action act;
 
-	if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
+	if (app->mode != TUI_MODE_PRESENT &&
+	    (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS)) {
 		if (!is_code && key == L'q')
 			app->quit = true;
 		return;
@@ -847,6 +884,10 @@ tui_on_key(struct tui_app *app, bool is_code, wint_t key)
 	default:
 		break;
 	}
+	/* The projector's view is read-only: its table has no other key,
+	 * and nothing here may reach an act even so. */
+	if (app->mode == TUI_MODE_PRESENT)
+		return;
 	if (!tui_screens[app->screen]->key(app, act))
 		tui_app_chair(app, act);
 }
@@ -1089,7 +1130,8 @@ tui_on_sync_change(void *ctx)
 
 int
 tui_run(struct mdt_store *store, int64_t meeting_id,
-    const struct sync_config *sync, const char *config_path, bool prepare)
+    const struct sync_config *sync, const char *config_path,
+    enum tui_mode mode, bool unmask)
 {
 	struct tui_loop *L;
 	struct tui_app *app;
@@ -1112,6 +1154,14 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	app->config_path = config_path;
 	app->sync_url = sync != NULL ? sync_config_base_url(sync) : NULL;
 	app->screen = TUI_SCREEN_AGENDA;
+	app->mode = mode;
+	app->unmask = unmask;
+	if (mode == TUI_MODE_PRESENT) {
+		/* The projector never delivers (the chair's console does)
+		 * and never writes. */
+		sync = NULL;
+		app->sync_url = NULL;
+	}
 
 	if (!tui_keys_init(err, sizeof(err))) {
 		fprintf(stderr, "mdtchair: %s\n", err);
@@ -1120,7 +1170,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	}
 	/* Before the screen changes, so that a failure is a plain line. */
 	st = mdt_snapshot_load(store, meeting_id, &app->snap);
-	if (st == MDT_OK && !prepare &&
+	if (st == MDT_OK && mode == TUI_MODE_CHAIR &&
 	    app->snap.meeting.state != MDT_MEETING_CLOSED) {
 		st = mdt_meeting_open(store, meeting_id);
 		if (st == MDT_OK) {
@@ -1139,7 +1189,9 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	 * window is mid-commit, the act fails as busy and can be retried. */
 	mdt_store_set_busy_timeout(store, 250);
 	tui_app_reload(app);
-	if (prepare)
+	if (mode == TUI_MODE_PRESENT)
+		app->screen = TUI_SCREEN_PRESENT;
+	else if (mode == TUI_MODE_PREPARE)
 		app->screen = TUI_SCREEN_PREP;
 	else if (mdt_snapshot_current(&app->snap) != NULL)
 		app->screen = TUI_SCREEN_SLOT;

@@ -24,6 +24,7 @@ enum tui_screen_id {
 	TUI_SCREEN_SUMMARY,
 	TUI_SCREEN_SYNC,
 	TUI_SCREEN_PREP,
+	TUI_SCREEN_PRESENT,	/* the projector's view (its own mode) */
 	TUI_SCREEN_COUNT
 };
 
@@ -33,9 +34,13 @@ enum tui_screen_id {
 #define TUI_ON_SUMMARY	(1u << TUI_SCREEN_SUMMARY)
 #define TUI_ON_SYNC	(1u << TUI_SCREEN_SYNC)
 #define TUI_ON_PREP	(1u << TUI_SCREEN_PREP)
+#define TUI_ON_PRESENT	(1u << TUI_SCREEN_PRESENT)
 #define TUI_ON_CHAIR	(TUI_ON_AGENDA | TUI_ON_SLOT)
 #define TUI_ON_ALL	(TUI_ON_AGENDA | TUI_ON_REGISTER | TUI_ON_SLOT | \
 			 TUI_ON_SUMMARY | TUI_ON_SYNC | TUI_ON_PREP)
+/* The few keys the projector's view has besides the chair's: nothing
+ * there changes the record. */
+#define TUI_ON_EVERY	(TUI_ON_ALL | TUI_ON_PRESENT)
 
 #define TUI_ACTION_INFO(_) \
 	/* chairing: run the clock */ \
@@ -49,6 +54,8 @@ enum tui_screen_id {
 	  "Park at the end of agenda") \
 	_(SLOT_PREV,	"b",		TUI_ON_CHAIR,	"previous", \
 	  "Back to the previous slot") \
+	_(PROJECTOR_BLANK, "B",		TUI_ON_CHAIR,	"blank", \
+	  "Blank / restore the projector") \
 	_(OPEN_SLOT,	"<Enter>",	TUI_ON_AGENDA,	"open", \
 	  "Open the selected slot") \
 	/* register */ \
@@ -125,11 +132,11 @@ enum tui_screen_id {
 	  "Show the sync panel") \
 	_(GO_PREP,	"6",		TUI_ON_ALL,	"prepare", \
 	  "Prepare the agenda") \
-	_(HELP,		"?",		TUI_ON_ALL,	"help", \
+	_(HELP,		"?",		TUI_ON_EVERY,	"help", \
 	  "Show these keys") \
-	_(REDRAW,	"<C-L>",	TUI_ON_ALL,	"redraw", \
+	_(REDRAW,	"<C-L>",	TUI_ON_EVERY,	"redraw", \
 	  "Redraw the screen") \
-	_(QUIT,		"q",		TUI_ON_ALL,	"quit", \
+	_(QUIT,		"q",		TUI_ON_EVERY,	"quit", \
 	  "Quit (all is saved)")
 
 enum tui_action {

@@ -186,14 +186,14 @@ usage_error(const char *cmd, const char *what)
 /* The chair's screens, delivering to the central record if set up. */
 static int
 chair(struct cli *cli, struct mdt_store *store, int64_t meeting_id,
-    bool prepare)
+    enum tui_mode mode)
 {
 	struct sync_config *cfg;
 	int rc;
 
 	if (load_sync_config(cli, &cfg) != 0)
 		return EXIT_USER;
-	rc = tui_run(store, meeting_id, cfg, cli->config_buf, prepare);
+	rc = tui_run(store, meeting_id, cfg, cli->config_buf, mode, false);
 	sync_config_free(cfg);
 	return rc;
 }
@@ -223,7 +223,7 @@ cmd_demo(struct cli *cli)
 		printf("%lld\n", (long long)id);
 		rc = 0;
 	} else
-		rc = chair(cli, store, id, false);
+		rc = chair(cli, store, id, TUI_MODE_CHAIR);
 	mdt_store_free(store);
 	return rc;
 }
@@ -231,7 +231,7 @@ cmd_demo(struct cli *cli)
 /* chair and prepare: the same screens, opened on a meeting or on its
  * preparation (which leaves the meeting as it is). */
 static int
-open_screens(struct cli *cli, const char *cmd, bool prepare)
+open_screens(struct cli *cli, const char *cmd, enum tui_mode mode)
 {
 	struct mdt_store *store;
 	const char *ref = NULL;
@@ -248,7 +248,7 @@ open_screens(struct cli *cli, const char *cmd, bool prepare)
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
-	rc = chair(cli, store, id, prepare);
+	rc = chair(cli, store, id, mode);
 	mdt_store_free(store);
 	return rc;
 }
@@ -256,13 +256,48 @@ open_screens(struct cli *cli, const char *cmd, bool prepare)
 static int
 cmd_chair(struct cli *cli)
 {
-	return open_screens(cli, "chair", false);
+	return open_screens(cli, "chair", TUI_MODE_CHAIR);
 }
 
 static int
 cmd_prepare(struct cli *cli)
 {
-	return open_screens(cli, "prepare", true);
+	return open_screens(cli, "prepare", TUI_MODE_PREPARE);
+}
+
+/* The projector's view: read-only, no delivery (the chair's console
+ * delivers), patients masked unless --unmask. */
+static int
+cmd_present(struct cli *cli)
+{
+	struct mdt_store *store;
+	const char *ref = NULL;
+	bool unmask = false;
+	int64_t id;
+	int rc;
+
+	for (int i = 0; i < cli->argc; i++) {
+		const char *a = cli->argv[i];
+
+		if (strcmp(a, "--unmask") == 0)
+			unmask = true;
+		else if (a[0] == '-')
+			return usage_error("present", "unknown option");
+		else if (ref != NULL)
+			return usage_error("present", "too many arguments");
+		else
+			ref = a;
+	}
+	if (!(store = open_store(cli, 0)))
+		return EXIT_USER;
+	if (resolve_meeting(store, ref, &id) != 0) {
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	rc = tui_run(store, id, NULL, cli->config_buf, TUI_MODE_PRESENT,
+	    unmask);
+	mdt_store_free(store);
+	return rc;
 }
 
 static int
@@ -881,6 +916,18 @@ static const struct command commands[] = {
 	  "pre-meeting lists, to put on the agenda, order, plan or defer, and\n"
 	  "the rising-risk group.  The meeting is not opened.",
 	  cmd_prepare },
+	{ "present", "[MEETING] [--unmask]",
+	  "show the live meeting on the room's projector (read-only)",
+	  "Shows the meeting being chaired (default: the open one) for the\n"
+	  "room: the slot clock in large digits, green / amber / red as on the\n"
+	  "chair's console, the agenda with the forecast finish and its cut-off,\n"
+	  "and the actions agreed for the patient being discussed.  It follows\n"
+	  "the chair's console (another window on the same database) and never\n"
+	  "changes anything; keys: q quits, ? help, Ctrl-L redraws.  Patients\n"
+	  "are masked (initials, year of birth, last three digits of the NHS\n"
+	  "number).  --unmask shows full names and numbers: only for a private\n"
+	  "screen, never a projector.  The chair's B key blanks the view.",
+	  cmd_present },
 	{ "minutes", "[MEETING] [--format md|json]",
 	  "print a meeting's record",
 	  "Prints venue, attendance and, per patient: consent, notes, actions\n"

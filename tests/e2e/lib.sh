@@ -179,3 +179,53 @@ initial_ms = 200
 max_ms = ${1:-1000}
 CFG
 }
+
+# ---- a second window on the same database (the projector) --------------
+
+# pres_start ARGS...: runs mdtchair ARGS in a second 80x24 window "p" of the
+# session tui_start made, its exit status written to $E2E_TMP/pstatus.
+pres_start() {
+	rm -f "$E2E_TMP/pstatus"
+	tm new-window -d -t e2e -n p \
+	    -e LC_ALL=C.UTF-8 -e LANG=C.UTF-8 -e TERM=xterm-256color \
+	    sh -c 'st=$1; shift; "$@"; echo $? >"$st.tmp"; mv "$st.tmp" "$st"' \
+	    sh "$E2E_TMP/pstatus" "$MDTCHAIR" "$@"
+	tm resize-window -t e2e:p -x 80 -y 24
+}
+
+pres_screen() { tm capture-pane -p -t e2e:p; }
+
+pres_keys() { tm send-keys -t e2e:p "$@"; }
+
+# pres_wait_for TEXT / pres_wait_gone TEXT: as wait_for, in window "p".
+pres_wait_for() {
+	local i=0 limit=$((E2E_TIMEOUT * 20))
+	while ! pres_screen | grep -qF -- "$1"; do
+		i=$((i + 1))
+		[ "$i" -lt "$limit" ] || { pres_screen >&2; fail "projector never showed '$1'"; }
+		sleep 0.05
+	done
+}
+
+pres_wait_gone() {
+	local i=0 limit=$((E2E_TIMEOUT * 20))
+	while pres_screen | grep -qF -- "$1"; do
+		i=$((i + 1))
+		[ "$i" -lt "$limit" ] || { pres_screen >&2; fail "projector still shows '$1'"; }
+		sleep 0.05
+	done
+}
+
+# pres_wait_exit: as wait_exit, for window "p".
+pres_wait_exit() {
+	local i=0 limit=$((E2E_TIMEOUT * 20))
+	while [ ! -s "$E2E_TMP/pstatus" ]; do
+		i=$((i + 1))
+		[ "$i" -lt "$limit" ] || fail "the projector did not exit"
+		sleep 0.05
+	done
+	cat "$E2E_TMP/pstatus"
+}
+
+# ms_now: milliseconds of the monotonic-enough wall clock, for delays.
+ms_now() { echo $(($(date +%s%N) / 1000000)); }

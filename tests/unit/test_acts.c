@@ -542,6 +542,37 @@ test_key_contact_exactly_one(void **state)
 	mdt_snapshot_free(&snap);
 }
 
+/* Blanking the projector: audited, never queued for the central record,
+ * seen in the snapshot (which the projector's process reloads), allowed
+ * once the meeting is closed, refused for a missing meeting. */
+static void
+test_projector_blank(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_snapshot snap;
+
+	EXPECT_ACT(f, mdt_projector_blank(f->s, f->meeting, true), MDT_OK,
+	    0, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE action = 'projector_blank'"), 1);
+	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK);
+	assert_true(snap.meeting.projector_blank);
+	mdt_snapshot_free(&snap);
+	/* Already blank: nothing to write. */
+	EXPECT_ACT(f, mdt_projector_blank(f->s, f->meeting, true), MDT_OK,
+	    0, 0);
+	EXPECT_ACT(f, mdt_projector_blank(f->s, f->meeting, false), MDT_OK,
+	    0, 1);
+	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK);
+	assert_false(snap.meeting.projector_blank);
+	mdt_snapshot_free(&snap);
+	EXPECT_ACT(f, mdt_projector_blank(f->s, 9999, true), MDT_ENOTFOUND,
+	    0, 0);
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	EXPECT_ACT(f, mdt_projector_blank(f->s, f->meeting, true), MDT_OK,
+	    0, 1);
+}
+
 /* ---- audit and outbox ------------------------------------------------ */
 
 static void
@@ -728,7 +759,9 @@ test_meeting_open_close(void **state)
 	assert_int_equal(elapsed_of(f, s1), 2 * FX_MIN);
 	assert_int_equal(fx_int(f->s, "SELECT paused_at IS NULL FROM slots"
 	    " WHERE id = %lld", (long long)s1), 1);
-	assert_int_equal(mdt_meeting_find(f->s, NULL, &id), MDT_ENOTFOUND);
+	/* nothing open or planned: the one closed last */
+	assert_int_equal(mdt_meeting_find(f->s, NULL, &id), MDT_OK);
+	assert_int_equal(id, f->meeting);
 	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_ESTATE);
 }
 
@@ -934,6 +967,8 @@ main(void)
 		    test_died_owner_without_key_contact, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_key_contact_exactly_one,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_projector_blank,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_every_act_one_outbox_one_audit, fx_setup_demo,
