@@ -728,6 +728,44 @@ path_writable(const char *path)
 }
 
 /*
+ * The database holds patient records: a file (or its journal) that other
+ * users can read is a leak waiting to happen, so it is refused before
+ * anything is opened or changed, with the command that fixes it.
+ */
+static enum mdt_status
+refuse_shared(const char *path, mode_t mode, char *errbuf, size_t errlen)
+{
+	if ((mode & 077) == 0)
+		return MDT_OK;
+	set_errbuf(errbuf, errlen,
+	    "%s is readable by other users (mode %04o): chmod 600 %s", path,
+	    (unsigned)(mode & 07777), path);
+	return MDT_EOPEN;
+}
+
+/* The database file and any -wal or -shm beside it are private. */
+static enum mdt_status
+check_private(const char *path, const struct stat *sb, char *errbuf,
+    size_t errlen)
+{
+	static const char *const suffix[] = { "-wal", "-shm" };
+	struct stat jb;
+	enum mdt_status st;
+	char *journal;
+	size_t i;
+
+	st = refuse_shared(path, sb->st_mode, errbuf, errlen);
+	for (i = 0; st == MDT_OK && i < sizeof(suffix) / sizeof(suffix[0]);
+	    i++) {
+		journal = mdt_xasprintf("%s%s", path, suffix[i]);
+		if (stat(journal, &jb) == 0)
+			st = refuse_shared(journal, jb.st_mode, errbuf, errlen);
+		free(journal);
+	}
+	return st;
+}
+
+/*
  * Makes sure a file is there to open: an existing regular file, or (with
  * MDT_OPEN_CREATE) a new empty one made with mode 0600.
  */
@@ -746,7 +784,7 @@ prepare_file(const char *path, unsigned flags, bool *created, char *errbuf,
 			    path);
 			return MDT_EOPEN;
 		}
-		return MDT_OK;
+		return check_private(path, &sb, errbuf, errlen);
 	}
 	if (errno != ENOENT || !(flags & MDT_OPEN_CREATE)) {
 		set_errbuf(errbuf, errlen, "cannot open the database %s: %s",

@@ -46,6 +46,7 @@ pass "a newer schema is refused and left unchanged"
 d="$E2E_TMP/other"; mkdir "$d"
 printf 'surname,forename\nSmith,Ann\n' >"$d/m.db"
 "$SQLITE3_BIN" "$d/other.db" 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'
+chmod 600 "$d/m.db" "$d/other.db"
 before=$(fingerprint "$d")
 expect_refusal "not an mdtchair database" "$MDTCHAIR" --db "$d/m.db" chair
 expect_refusal "not an mdtchair database" "$MDTCHAIR" --db "$d/other.db" demo --no-open
@@ -58,10 +59,10 @@ d="$E2E_TMP/ro"; mkdir "$d"
 "$MDTCHAIR" --db "$d/m.db" demo --no-open >/dev/null
 chmod 0755 "$E2E_TMP"
 if [ "$(id -u)" = 0 ]; then
-	chmod 0755 "$d"; chmod 0644 "$d/m.db"
+	chmod 0755 "$d"; chown nobody "$d/m.db"; chmod 0400 "$d/m.db"
 	as_reader() { setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; }
 else
-	chmod 0555 "$d"; chmod 0444 "$d/m.db"
+	chmod 0555 "$d"; chmod 0400 "$d/m.db"
 	as_reader() { "$@"; }
 fi
 before=$(fingerprint "$d")
@@ -70,3 +71,19 @@ expect_refusal "read-only" as_reader "$MDTCHAIR" --db "$d/m.db" demo --no-open
 [ "$before" = "$(fingerprint "$d")" ] || fail "a read-only database was changed"
 chmod 0755 "$d"
 pass "a read-only database is refused and left unchanged"
+
+# A database other users can read: refused before it is opened, with the
+# command that fixes it; the same for a -wal beside it.
+d="$E2E_TMP/shared"; mkdir "$d"
+"$MDTCHAIR" --db "$d/m.db" demo --no-open >/dev/null
+chmod 0644 "$d/m.db"
+before=$(fingerprint "$d")
+expect_refusal "^mdtchair: $d/m.db is readable by other users (mode 0644): chmod 600 $d/m.db\$" \
+    "$MDTCHAIR" --db "$d/m.db" chair
+expect_refusal "(mode 0644): chmod 600" "$MDTCHAIR" --db "$d/m.db" minutes --format json
+[ "$before" = "$(fingerprint "$d")" ] || fail "a shared database was changed"
+chmod 0600 "$d/m.db"
+: >"$d/m.db-wal"; chmod 0640 "$d/m.db-wal"
+expect_refusal "$d/m.db-wal is readable by other users (mode 0640): chmod 600 $d/m.db-wal" \
+    "$MDTCHAIR" --db "$d/m.db" chair
+pass "a database or journal other users can read is refused and left unchanged"

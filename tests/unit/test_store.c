@@ -1,8 +1,9 @@
 /*
  * test_store.c - opening the store: the schema and its identity, the file
  * mode and pragmas of a new database, reopening, and refusing (without
- * changing a byte) files that are newer, foreign, not databases or
- * read-only; the outbox count and noticing other windows' commits.
+ * changing a byte) files that are newer, foreign, not databases,
+ * read-only or readable by other users; the outbox count and noticing
+ * other windows' commits.
  */
 #include "config.h"
 
@@ -34,6 +35,9 @@ raw_db(const char *path, const char *sql)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	/* Private like any mdtchair database, so that only the content
+	 * decides whether it is refused. */
+	assert_int_equal(chmod(path, 0600), 0);
 }
 
 /* Opening path must fail with want, leave the file byte for byte as it
@@ -271,6 +275,7 @@ test_not_sqlite_refused_unchanged(void **state)
 	for (i = 0; i < 200; i++)
 		fprintf(fp, "surname,forename,nhs\nSmith,Ann,%d\n", i);
 	fclose(fp);
+	assert_int_equal(chmod(f->path, 0600), 0);
 	expect_refused(f, MDT_ENOTMDT, "not an mdtchair database");
 }
 
@@ -320,8 +325,14 @@ test_readonly_refused_unchanged(void **state)
 	assert_int_equal(mdt_demo_create(f->s, &f->meeting), MDT_OK);
 	fx_close(f);
 	before = fx_slurp(f->path, &n_before);
-	assert_int_equal(chmod(f->path, 0444), 0);
+	/* Read-only for its owner alone: a file others can read is refused
+	 * for another reason. */
+	assert_int_equal(chmod(f->path, 0400), 0);
 	if (geteuid() == 0) {
+		struct passwd *pw = getpwnam("nobody");
+
+		assert_non_null(pw);
+		assert_int_equal(chown(f->path, pw->pw_uid, (gid_t)-1), 0);
 		assert_int_equal(chmod(f->dir, 0755), 0);
 		assert_int_equal(open_as_nobody(f), MDT_EREADONLY);
 	} else {
@@ -338,6 +349,60 @@ test_readonly_refused_unchanged(void **state)
 	assert_memory_equal(before, after, n_before);
 	free(before);
 	free(after);
+}
+
+/* A database, -wal or -shm that other users can read is refused before
+ * anything is opened, with the chmod that fixes it, and left unchanged. */
+static void
+test_shared_mode_refused_unchanged(void **state)
+{
+	struct fx *f = *state;
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	unsigned char *before, *after;
+	size_t n_before, n_after, i;
+	struct mdt_store *s = NULL;
+	char err[512], want[512], journal[160];
+	struct stat sb;
+	int fd;
+
+	assert_int_equal(mdt_store_open(f->path, &f->clock, MDT_OPEN_CREATE,
+	    &f->s, err, sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_demo_create(f->s, &f->meeting), MDT_OK);
+	fx_close(f);
+	before = fx_slurp(f->path, &n_before);
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(journal, sizeof(journal), "%s%s", f->path, suffix[i]);
+		if (i > 0) {
+			fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			assert_true(fd >= 0);
+			close(fd);
+		}
+		assert_int_equal(chmod(journal, 0644), 0);
+		assert_int_not_equal(mdt_store_open(f->path, &f->clock,
+		    MDT_OPEN_CREATE, &s, err, sizeof(err)), MDT_OK);
+		assert_null(s);
+		snprintf(want, sizeof(want), "%s is readable by other users "
+		    "(mode 0644): chmod 600 %s", journal, journal);
+		assert_string_equal(err, want);
+		assert_int_equal(stat(journal, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0644);
+		assert_int_equal(chmod(journal, 0600), 0);
+		if (i > 0)
+			assert_int_equal(unlink(journal), 0);
+	}
+	/* Group-writable alone is refused as well. */
+	assert_int_equal(chmod(f->path, 0620), 0);
+	assert_int_not_equal(mdt_store_open(f->path, &f->clock, 0, &s, err,
+	    sizeof(err)), MDT_OK);
+	assert_non_null(strstr(err, "(mode 0620): chmod 600"));
+	assert_int_equal(chmod(f->path, 0600), 0);
+	after = fx_slurp(f->path, &n_after);
+	assert_int_equal(n_before, n_after);
+	assert_memory_equal(before, after, n_before);
+	free(before);
+	free(after);
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
+	    sizeof(err)), MDT_OK);
 }
 
 static void
@@ -450,6 +515,8 @@ main(void)
 		    setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_refused_unchanged,
 		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_shared_mode_refused_unchanged, setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_pending,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_other_window_noticed,

@@ -749,6 +749,7 @@ test_migrate_schema_1(void **state)
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+	assert_int_equal(chmod(f->path, 0600), 0);
 	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
 	    sizeof(err)), MDT_OK);
 	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
