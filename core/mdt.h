@@ -474,6 +474,18 @@ enum mdt_status mdt_meeting_find(struct mdt_store *s, const char *ref,
 /* Prints "ID  DATE  STATE  TITLE" lines, newest first. */
 enum mdt_status mdt_meeting_list(struct mdt_store *s, FILE *out);
 
+/* Prints the audit log oldest first, one tab-separated line a row: local
+ * time, actor, action, entity and its uuid, detail.  meeting_id 0: every
+ * row; otherwise only the rows of that meeting and what hangs off it.
+ * Only rows at or after since_ms (0: all). */
+enum mdt_status mdt_audit_list(struct mdt_store *s, int64_t meeting_id,
+    int64_t since_ms, FILE *out);
+
+/* Writes an audit row about a meeting for something that changes no
+ * record: "open" (its screens), "export" (minutes or agenda printed). */
+enum mdt_status mdt_audit_meeting(struct mdt_store *s, int64_t meeting_id,
+    const char *action, const char *detail);
+
 /* ---- chairing acts (each one transaction) --------------------------- */
 
 /*

@@ -217,15 +217,23 @@ mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
 {
 	enum mdt_status status;
 	int64_t now = mdt_store_now(s);
+	int before;
 	size_t i;
 
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
+	before = sqlite3_total_changes(s->db);
 	status = run_each(s,
 	    "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL"
 	    " WHERE id = ?1 AND state = 'pending'",
 	    ids, n, now, 0, NULL);
+	/* One audit row per delivery (not per record): what left the
+	 * database for the central record, and when. */
+	if (status == MDT_OK && sqlite3_total_changes(s->db) != before)
+		status = mdt_audit_add(s, "sync", "outbox", NULL,
+		    "%d record%s delivered", sqlite3_total_changes(s->db) - before,
+		    sqlite3_total_changes(s->db) - before == 1 ? "" : "s");
 	for (i = 0; i < nv && status == MDT_OK; i++)
 		status = mdt_run(s,
 		    "INSERT OR REPLACE INTO sync_versions (resource_type,"

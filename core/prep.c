@@ -673,7 +673,7 @@ defer_tx(struct mdt_store *s, int64_t candidate_id, const char *reason)
 		    " WHERE id = ?", "ti", reason, candidate_id);
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "candidate_defer", "candidate", c.uuid,
-		    "candidate %" PRId64 " deferred: %s", candidate_id, reason);
+		    "candidate %" PRId64 " deferred", candidate_id);
 	return st;
 }
 
@@ -1146,7 +1146,7 @@ escalate_tx(struct mdt_store *s, int64_t patient_id, int64_t meeting_id,
 	}
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "rising_risk_escalate", "candidate", uuid,
-		    "patient %" PRId64 " escalated: %s", patient_id, reason);
+		    "patient %" PRId64 " escalated", patient_id);
 	if (st == MDT_OK)
 		st = mdt_agenda_recheck(s, meeting_id);
 	return st;

@@ -193,6 +193,13 @@ chair(struct cli *cli, struct mdt_store *store, int64_t meeting_id,
 
 	if (load_sync_config(cli, &cfg) != 0)
 		return EXIT_USER;
+	/* Who had the meeting's patients on screen, and when. */
+	if (mode == TUI_MODE_CHAIR &&
+	    mdt_audit_meeting(store, meeting_id, "open", "chair") != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
 	rc = tui_run(store, meeting_id, cfg, cli->config_buf, mode, false);
 	sync_config_free(cfg);
 	return rc;
@@ -342,6 +349,79 @@ cmd_minutes(struct cli *cli)
 		rc = EXIT_USER;
 	} else if (fflush(stdout) != 0 || ferror(stdout)) {
 		say("cannot write the minutes: %s", strerror(errno));
+		rc = EXIT_USER;
+	} else if (mdt_audit_meeting(store, id, "export", fmt ==
+	    MDT_MINUTES_JSON ? "minutes json" : "minutes md") != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		rc = EXIT_USER;
+	}
+	mdt_store_free(store);
+	return rc;
+}
+
+static const char *opt_value(struct cli *cli, int *i, const char *name,
+    bool *missing);
+
+/* "YYYY-MM-DD" as local midnight in ms since the epoch; -1 if not a date. */
+static int64_t
+day_start_ms(const char *text)
+{
+	struct tm tm;
+	char *end;
+	long y, m, d;
+
+	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+		return -1;
+	y = strtol(text, &end, 10);
+	if (end != text + 4)
+		return -1;
+	m = strtol(text + 5, &end, 10);
+	if (end != text + 7)
+		return -1;
+	d = strtol(text + 8, &end, 10);
+	if (*end != '\0' || m < 1 || m > 12 || d < 1 || d > 31 || y < 1970)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)(m - 1);
+	tm.tm_mday = (int)d;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000;
+}
+
+static int
+cmd_audit(struct cli *cli)
+{
+	struct mdt_store *store;
+	const char *ref = NULL, *v;
+	int64_t id = 0, since = 0;
+	bool missing;
+	int rc = 0;
+
+	for (int i = 0; i < cli->argc; i++) {
+		const char *a = cli->argv[i];
+
+		if ((v = opt_value(cli, &i, "--since", &missing)) != NULL) {
+			if ((since = day_start_ms(v)) < 0)
+				return usage_error("audit", "--since is YYYY-MM-DD");
+		} else if (missing)
+			return usage_error("audit", "--since needs YYYY-MM-DD");
+		else if (a[0] == '-')
+			return usage_error("audit", "unknown option");
+		else if (ref)
+			return usage_error("audit", "too many arguments");
+		else
+			ref = a;
+	}
+	if (!(store = open_store(cli, 0)))
+		return EXIT_USER;
+	if (ref && resolve_meeting(store, ref, &id) != 0)
+		rc = EXIT_USER;
+	else if (mdt_audit_list(store, id, since, stdout) != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		rc = EXIT_USER;
+	} else if (fflush(stdout) != 0 || ferror(stdout)) {
+		say("cannot write the audit log: %s", strerror(errno));
 		rc = EXIT_USER;
 	}
 	mdt_store_free(store);
@@ -834,6 +914,11 @@ cmd_agenda(struct cli *cli)
 	} else if (fflush(stdout) != 0 || ferror(stdout)) {
 		say("cannot write the agenda: %s", strerror(errno));
 		rc = EXIT_USER;
+	} else if (mdt_audit_meeting(store, id, "export", fmt ==
+	    MDT_AGENDA_TXT ? (unmask ? "agenda txt unmasked" : "agenda txt") :
+	    (unmask ? "agenda md unmasked" : "agenda md")) != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		rc = EXIT_USER;
 	}
 	mdt_store_free(store);
 	return rc;
@@ -937,6 +1022,16 @@ static const struct command commands[] = {
 	  "list the meetings in the database",
 	  "Prints one line per meeting: id, date, state, title.",
 	  cmd_meetings },
+	{ "audit", "[MEETING] [--since YYYY-MM-DD]",
+	  "print who did what, for information governance",
+	  "Prints the audit log, oldest first, one tab-separated line a row:\n"
+	  "local time, user, action, entity and its uuid, detail.  MEETING: only\n"
+	  "that meeting and its slots, attendance, notes, actions, outcomes and\n"
+	  "consent.  --since: only from that local day on.  Details hold ids and\n"
+	  "uuids, never patient names or note text.  Opening the chair's screens\n"
+	  "(open), printing minutes or an agenda (export) and each sync pass that\n"
+	  "delivered records (sync) are logged as well as every change.",
+	  cmd_audit },
 	{ "schedule", "--title T --date D [OPTIONS]",
 	  "schedule a new meeting and print its id",
 	  "Options: --time HH:MM, --venue NAME, --minutes N.\n"

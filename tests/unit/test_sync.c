@@ -689,6 +689,12 @@ test_outbox_bookkeeping(void **state)
 	assert_int_equal(c.max_attempts, 1);
 	/* sent, with the version */
 	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, 1, &v, 1), MDT_OK);
+	/* one audit row for the delivery; none when nothing was delivered */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit WHERE"
+	    " action = 'sync' AND detail = '1 record delivered'"), 1);
+	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, 1, NULL, 0), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit WHERE"
+	    " action = 'sync'"), 1);
 	assert_int_equal(mdt_sync_version_get(f->s, "Task", "abc", vid, hash,
 	    &found), MDT_OK);
 	assert_true(found);

@@ -1,0 +1,86 @@
+/*
+ * audit.c - reading the audit log back for information governance, and
+ * the audit rows of things the chair does that change no record (opening
+ * the meeting's screens, printing minutes or an agenda).  Audit details
+ * hold ids and uuids only, never patient data or free text.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mdt.h"
+#include "store_internal.h"
+#include "util.h"
+
+/* Rows that belong to one meeting: the meeting itself and everything
+ * whose uuid hangs off it or off one of its slots. */
+static const char meeting_filter[] =
+    " AND entity_uuid IN ("
+    "SELECT uuid FROM meetings WHERE id = ?1"
+    " UNION SELECT uuid FROM slots WHERE meeting_id = ?1"
+    " UNION SELECT uuid FROM attendance WHERE meeting_id = ?1"
+    " UNION SELECT uuid FROM candidates WHERE meeting_id = ?1"
+    " UNION SELECT n.uuid FROM notes n JOIN slots s ON s.id = n.slot_id"
+    "  WHERE s.meeting_id = ?1"
+    " UNION SELECT a.uuid FROM actions a JOIN slots s ON s.id = a.slot_id"
+    "  WHERE s.meeting_id = ?1"
+    " UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id"
+    "  WHERE s.meeting_id = ?1"
+    " UNION SELECT c.uuid FROM consent c JOIN slots s ON s.id = c.slot_id"
+    "  WHERE s.meeting_id = ?1)";
+
+enum mdt_status
+mdt_audit_list(struct mdt_store *s, int64_t meeting_id, int64_t since_ms,
+    FILE *out)
+{
+	sqlite3_stmt *st = NULL;
+	enum mdt_status status;
+	char *sql, when[32];
+	struct tm tm;
+	time_t t;
+	int rc;
+
+	sql = mdt_xasprintf("SELECT at, actor, action, coalesce(entity, ''),"
+	    " coalesce(entity_uuid, ''), coalesce(detail, '') FROM audit"
+	    " WHERE at >= ?2%s ORDER BY at, id",
+	    meeting_id != 0 ? meeting_filter : " AND ?1 IS NOT NULL");
+	status = mdt_prep(s, &st, sql, "ii", meeting_id, since_ms);
+	free(sql);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = (time_t)(mdt_col_int(st, 0) / 1000);
+		if (localtime_r(&t, &tm) == NULL ||
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			mdt_strlcpy(when, "?", sizeof(when));
+		fprintf(out, "%s\t%s\t%s\t%s %s\t%s\n", when,
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3),
+		    (const char *)sqlite3_column_text(st, 4),
+		    (const char *)sqlite3_column_text(st, 5));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return mdt_fail_db(s, rc, "cannot read the audit log");
+	return MDT_OK;
+}
+
+enum mdt_status
+mdt_audit_meeting(struct mdt_store *s, int64_t meeting_id,
+    const char *action, const char *detail)
+{
+	char *uuid = NULL;
+	enum mdt_status st;
+
+	st = mdt_query_text(s, &uuid, "SELECT uuid FROM meetings WHERE id = ?",
+	    "i", meeting_id);
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, action, "meeting", uuid, "%s", detail);
+	free(uuid);
+	return st;
+}

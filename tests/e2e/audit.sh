@@ -1,0 +1,60 @@
+#!/bin/bash
+# audit.sh - the audit log for information governance: opening the chair's
+# screens, changes and printed minutes and agendas are logged with who and
+# when, listed oldest first (all, one meeting, or since a day), and no
+# line holds a patient's name or NHS number.
+. "${E2E_LIB:-$(dirname "$0")/lib.sh}"
+
+MEETING=$("$MDTCHAIR" --db "$DB" demo --no-open)
+
+tui_start --db "$DB" chair
+wait_for "Agenda: 12 patients"
+keys n
+wait_for "Slot 1 of 12"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+"$MDTCHAIR" --db "$DB" minutes "$MEETING" --format json >/dev/null
+"$MDTCHAIR" --db "$DB" agenda "$MEETING" --format txt >/dev/null
+
+"$MDTCHAIR" --db "$DB" audit >"$E2E_TMP/audit" || fail "audit failed"
+# Five tab-separated fields a line: time, user, action, entity, detail.
+awk -F'\t' 'NF != 5 { exit 1 }' "$E2E_TMP/audit" ||
+    fail "an audit line is not five fields: $(cat "$E2E_TMP/audit")"
+line_of() { grep -n -P -- "$1" "$E2E_TMP/audit" | head -1 | cut -d: -f1; }
+demo=$(line_of '\tdemo_create\tmeeting ')
+open=$(line_of '\topen\tmeeting [0-9a-f-]{36}\tchair$')
+next=$(line_of '\tslot_next\tmeeting ')
+mins=$(line_of '\texport\tmeeting [0-9a-f-]{36}\tminutes json$')
+agenda=$(line_of '\texport\tmeeting [0-9a-f-]{36}\tagenda txt$')
+for v in demo open next mins agenda; do
+	[ -n "${!v}" ] || fail "the audit log has no $v row: $(cat "$E2E_TMP/audit")"
+done
+[ "$demo" -lt "$open" ] && [ "$open" -lt "$next" ] && [ "$next" -lt "$mins" ] &&
+    [ "$mins" -lt "$agenda" ] || fail "the audit log is not oldest first"
+grep -qP '^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\t'"${USER:-${LOGNAME:-unknown}}"'\t' "$E2E_TMP/audit" ||
+    fail "audit lines do not start with the time and the user"
+pass "opening, changes and exports are in the audit log, oldest first"
+
+# No patient data: no name or NHS number of any patient appears.
+"$SQLITE3_BIN" "$DB" "SELECT name FROM patients; SELECT nhs_number FROM patients;" >"$E2E_TMP/pii"
+[ -s "$E2E_TMP/pii" ] || fail "the demo has no patients"
+while read -r v; do
+	grep -qF -- "$v" "$E2E_TMP/audit" && fail "the audit log holds patient data '$v'"
+done <"$E2E_TMP/pii"
+pass "the audit log holds no patient names or NHS numbers"
+
+# One meeting; since a day.
+"$MDTCHAIR" --db "$DB" audit "$MEETING" >"$E2E_TMP/one" || fail "audit MEETING failed"
+grep -qP '\topen\t' "$E2E_TMP/one" && grep -qP '\tslot_next\t' "$E2E_TMP/one" ||
+    fail "audit MEETING lacks the meeting's rows"
+"$MDTCHAIR" --db "$DB" audit --since 2000-01-01 | cmp -s - "$E2E_TMP/audit" ||
+    fail "--since 2000-01-01 is not the whole log"
+[ -z "$("$MDTCHAIR" --db "$DB" audit --since 2999-01-01)" ] ||
+    fail "--since a future day listed rows"
+set +e
+"$MDTCHAIR" --db "$DB" audit --since yesterday >/dev/null 2>&1; rc=$?
+"$MDTCHAIR" --db "$DB" audit 9999 >/dev/null 2>"$E2E_TMP/err"; rc2=$?
+set -e
+[ "$rc" = 2 ] || fail "a bad --since exited $rc, not 2"
+[ "$rc2" = 1 ] || fail "an unknown meeting exited $rc2, not 1"
+pass "audit filters by meeting and by day and refuses bad arguments"
