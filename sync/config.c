@@ -119,6 +119,12 @@ on_value(void *user, const char *section, const char *name,
 			NUM(retry_max_ms, 1, 86400000);
 		else
 			BAD("unknown setting '%s' in [retry]", name);
+	} else if (strcmp(section, "meeting") == 0) {
+		if (strcmp(name, "quorum") == 0) {
+			free(c->quorum);
+			c->quorum = value[0] != '\0' ? mdt_xstrdup(value) : NULL;
+		} else
+			BAD("unknown setting '%s' in [meeting]", name);
 	} else
 		BAD("unknown section [%s]", section);
 	return 1;
@@ -430,7 +436,14 @@ sync_config_free(struct sync_config *c)
 	free(c->client_cert);
 	free(c->client_key);
 	free(c->token_file);
+	free(c->quorum);
 	free(c);
+}
+
+const char *
+sync_config_quorum(const struct sync_config *c)
+{
+	return c != NULL ? c->quorum : NULL;
 }
 
 const char *

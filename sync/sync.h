@@ -46,6 +46,9 @@ void sync_config_free(struct sync_config *cfg);
 
 /* The base URL (for messages; it holds no secret). */
 const char *sync_config_base_url(const struct sync_config *cfg);
+/* [meeting] quorum: the roles that must be present, comma-separated; NULL
+ * if not set. */
+const char *sync_config_quorum(const struct sync_config *cfg);
 
 /*
  * The configuration file to use: --config (given), else $MDTCHAIR_CONFIG,

@@ -38,6 +38,7 @@ struct sync_config {
 	long max_response_bytes;
 	int64_t retry_initial_ms;
 	int64_t retry_max_ms;
+	char *quorum;		/* [meeting] quorum: roles, comma-separated */
 };
 
 /*

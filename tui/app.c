@@ -550,10 +550,11 @@ tui_draw_status(struct tui_app *app)
 	const struct mdt_meeting *m = &app->snap.meeting;
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 	char clock[32], slot[32], finish[96], sync[64], fin[16], plan[16];
+	char quorum[160];
 	const char *parts[4];
 	int widths[4], total = 0, y = LINES - 1, x = 0;
 	const char *sep;
-	bool late = false, sync_problem = false;
+	bool late = false, sync_problem = false, no_quorum;
 	attr_t bar = tui_attr(TUI_STYLE_STATUS);
 	struct sync_status ss;
 
@@ -598,7 +599,9 @@ tui_draw_status(struct tui_app *app)
 		snprintf(sync, sizeof(sync), "Sync: %s, all sent",
 		    ss.online ? "online" : "offline");
 
-	parts[0] = clock;
+	/* The chair must not miss it: in place of the meeting clock. */
+	no_quorum = tui_quorum_missing(app, quorum, sizeof(quorum));
+	parts[0] = no_quorum ? quorum : clock;
 	parts[1] = slot;
 	parts[2] = finish;
 	parts[3] = sync;
@@ -618,7 +621,8 @@ tui_draw_status(struct tui_app *app)
 	for (int i = 0; i < 4 && x < COLS; i++) {
 		attr_t a = bar;
 
-		if ((i == 2 && late) || (i == 3 && sync_problem))
+		if ((i == 0 && no_quorum) || (i == 2 && late) ||
+		    (i == 3 && sync_problem))
 			a = tui_attr(TUI_STYLE_ERROR);
 		if (i > 0)
 			x += tui_put(y, x, COLS - x, sep, bar, false);
@@ -1153,6 +1157,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	app->meeting_id = meeting_id;
 	app->config_path = config_path;
 	app->sync_url = sync != NULL ? sync_config_base_url(sync) : NULL;
+	app->quorum = sync_config_quorum(sync);
 	app->screen = TUI_SCREEN_AGENDA;
 	app->mode = mode;
 	app->unmask = unmask;

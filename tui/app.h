@@ -44,6 +44,7 @@ struct tui_app {
 	struct mdt_snapshot snap;	/* reloaded after every act */
 	struct sync_engine *sync;	/* NULL if sync is not set up */
 	const char *sync_url;		/* the central record, for people */
+	const char *quorum;		/* roles that must be present, or NULL */
 	const char *config_path;	/* where the configuration is read */
 	int64_t outbox_pending;
 	bool outbox_known;

@@ -1,0 +1,58 @@
+#!/bin/bash
+# quorum.sh - the [meeting] quorum setting: while the roles present do not
+# cover every listed role (case apart), the register and the status bar
+# warn the chair; without the setting, no warning.
+. "${E2E_LIB:-$(dirname "$0")/lib.sh}"
+
+"$MDTCHAIR" --db "$DB" demo --no-open >/dev/null
+
+# Without the setting: no warning.
+tui_start --db "$DB" chair
+wait_for "Agenda: 12 patients"
+keys 2
+wait_for "Disciplines present: none yet"
+screen | grep -qF "Quorum" && fail "a quorum warning without the setting"
+screen | tail -1 | grep -qE "^ *([0-9]+:[0-9]{2}:[0-9]{2}|not opened) " || fail "the status bar lacks the meeting clock"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+pass "no quorum setting, no warning"
+
+cat >"$E2E_TMP/config.ini" <<CFG
+[server]
+base_url = https://127.0.0.1:9/fhir
+connect_timeout = 1
+[meeting]
+quorum = gp, Social Worker
+CFG
+tui_start --db "$DB" --config "$E2E_TMP/config.ini" chair
+wait_for "Agenda: 12 patients"
+# The status bar, on any screen.
+wait_for "Quorum not met: no gp, Social Worker present"
+keys 2
+wait_for "Not marked: 10"
+[ "$(screen | grep -cF "Quorum not met: no gp, Social Worker present")" = 2 ] ||
+    fail "the register and the status bar do not both warn"
+# Registered by name: 1 Ade Okonkwo (Social worker), 4 Dr Kwame Mensah (GP).
+keys j j j Space
+wait_for "Present: 1"
+wait_for "Quorum not met: no Social Worker present"
+screen | grep -qF "no gp" && fail "a GP present still counts as missing"
+keys k k k Space
+wait_for "Present: 2"
+wait_gone "Quorum not met"
+keys 1
+wait_for "Agenda: 12 patients"
+screen | grep -qF "Quorum" && fail "the status bar warns with the quorum met"
+screen | tail -1 | grep -qE "^ *([0-9]+:[0-9]{2}:[0-9]{2}|not opened) " || fail "the meeting clock is not back"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+pass "the register and the status bar warn until every quorum role is present"
+
+# A setting sync does not know is still refused, in one line.
+printf '[meeting]\nquorom = GP\n' >>"$E2E_TMP/config.ini"
+set +e
+"$MDTCHAIR" --db "$DB" --config "$E2E_TMP/config.ini" sync >/dev/null 2>"$E2E_TMP/err"; rc=$?
+set -e
+[ "$rc" = 1 ] && grep -qF "unknown setting 'quorom' in [meeting]" "$E2E_TMP/err" ||
+    fail "a misspelt [meeting] setting was not refused: $(cat "$E2E_TMP/err")"
+pass "a misspelt [meeting] setting is refused"
