@@ -26,14 +26,12 @@ blocks() { pres_screen | grep -c '██' || true; }
 [ "$(blocks)" -ge 5 ] || fail "no big clock on the projector"
 pass "projector: masked patients, big clock"
 
-# The chair starts slot 1: the projector follows within a second.
-t0=$(ms_now)
+# The chair starts slot 1: the projector follows (how fast is measured by
+# make bench-present, not asserted here).
 keys n
 pres_wait_for "Slot 1/12:"
-t1=$(ms_now)
-[ $((t1 - t0)) -le 1000 ] || fail "slot start took $((t1 - t0)) ms to reach the projector"
 pres_screen | grep -qF "on time" || fail "the band is not said in words"
-pass "slot start on the projector in $((t1 - t0)) ms"
+pass "slot start shown on the projector"
 
 # An action agreed on the console (consent first, an owner present).
 keys 2
@@ -53,12 +51,9 @@ wait_for "Owner (present)"
 keys 1
 wait_for "Due (YYYY-MM-DD"
 type_text "+7"
-t0=$(ms_now)
 keys Enter
 pres_wait_for "Book a falls clinic review"
-t1=$(ms_now)
-[ $((t1 - t0)) -le 1000 ] || fail "the action took $((t1 - t0)) ms to reach the projector"
-pass "new action on the projector in $((t1 - t0)) ms"
+pass "new action shown on the projector"
 
 # B blanks the projector (nothing of the patient left) and restores it.
 keys B
