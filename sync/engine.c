@@ -1071,6 +1071,7 @@ config_dup(const struct sync_config *c)
 	d->client_cert = dup_or_null(c->client_cert);
 	d->client_key = dup_or_null(c->client_key);
 	d->token_file = dup_or_null(c->token_file);
+	d->quorum = dup_or_null(c->quorum);	/* freed with the copy */
 	return d;
 }
 
