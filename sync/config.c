@@ -119,6 +119,15 @@ on_value(void *user, const char *section, const char *name,
 			NUM(retry_max_ms, 1, 86400000);
 		else
 			BAD("unknown setting '%s' in [retry]", name);
+	} else if (strcmp(section, "privacy") == 0) {
+		/* idle_seconds is for tests and demonstrations. */
+		if (strcmp(name, "idle_minutes") == 0) {
+			NUM(idle_lock_s, 0, 1440);
+			c->idle_lock_s *= 60;
+		} else if (strcmp(name, "idle_seconds") == 0)
+			NUM(idle_lock_s, 0, 86400);
+		else
+			BAD("unknown setting '%s' in [privacy]", name);
 	} else if (strcmp(section, "meeting") == 0) {
 		if (strcmp(name, "quorum") == 0) {
 			free(c->quorum);
@@ -438,6 +447,12 @@ sync_config_free(struct sync_config *c)
 	free(c->token_file);
 	free(c->quorum);
 	free(c);
+}
+
+int64_t
+sync_config_idle_lock_s(const struct sync_config *c)
+{
+	return c != NULL ? c->idle_lock_s : 0;
 }
 
 const char *

@@ -49,6 +49,8 @@ const char *sync_config_base_url(const struct sync_config *cfg);
 /* [meeting] quorum: the roles that must be present, comma-separated; NULL
  * if not set. */
 const char *sync_config_quorum(const struct sync_config *cfg);
+/* [privacy] idle_minutes (or idle_seconds) in seconds; 0 if not set. */
+int64_t sync_config_idle_lock_s(const struct sync_config *cfg);
 
 /*
  * The configuration file to use: --config (given), else $MDTCHAIR_CONFIG,

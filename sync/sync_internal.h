@@ -39,6 +39,7 @@ struct sync_config {
 	int64_t retry_initial_ms;
 	int64_t retry_max_ms;
 	char *quorum;		/* [meeting] quorum: roles, comma-separated */
+	int64_t idle_lock_s;	/* [privacy] idle time before locking; 0 off */
 };
 
 /*

@@ -45,6 +45,7 @@ struct tui_loop {
 	uv_poll_t input;
 	uv_timer_t tick;
 	uv_timer_t watch;		/* other windows' commits */
+	uv_timer_t idle;		/* the privacy screen after no key */
 	uv_signal_t sig_winch;
 	uv_signal_t sig_term;
 	uv_signal_t sig_int;
@@ -802,7 +803,17 @@ tui_draw(struct tui_loop *L)
 	app->planned_end = mdt_meeting_planned_end(&app->snap.meeting);
 
 	erase();
-	if (app->mode == TUI_MODE_PRESENT) {
+	if (app->locked) {
+		/* Nothing of the meeting at all: a passer-by sees only
+		 * this. */
+		static const char msg[] =
+		    "Screen locked for privacy - press any key";
+		int w = tui_text_width(msg);
+
+		tui_put(LINES / 2, COLS > w ? (COLS - w) / 2 : 0, COLS, msg,
+		    A_BOLD, false);
+		want_cursor = false;
+	} else if (app->mode == TUI_MODE_PRESENT) {
 		/* The projector's view owns the whole screen and scales to
 		 * it: no bars, no messages, no minimum size. */
 		tui_screens[app->screen]->draw(app, 0, LINES);
@@ -836,6 +847,12 @@ tui_on_key(struct tui_app *app, bool is_code, wint_t key)
 {
 	enum tui_action act;
 
+	/* The key that lifts the privacy screen does nothing else: the
+	 * chair cannot see what it would act on. */
+	if (app->locked) {
+		app->locked = false;
+		return;
+	}
 	if (app->mode != TUI_MODE_PRESENT &&
 	    (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS)) {
 		if (!is_code && key == L'q')
@@ -914,6 +931,25 @@ tui_stop(struct tui_loop *L)
 	uv_stop(&L->loop);
 }
 
+
+static void
+tui_on_idle(uv_timer_t *t)
+{
+	struct tui_loop *L = t->data;
+
+	L->app.locked = true;
+	tui_draw(L);
+}
+
+/* Every key puts the privacy screen off by the idle time again. */
+static void
+tui_idle_restart(struct tui_loop *L)
+{
+	if (L->app.idle_lock_ms > 0 && L->idle.data != NULL)
+		uv_timer_start(&L->idle, tui_on_idle,
+		    (uint64_t)L->app.idle_lock_ms, 0);
+}
+
 /* Reads every key curses has, then draws once; false if there was none. */
 static bool
 tui_read_keys(struct tui_loop *L)
@@ -931,6 +967,8 @@ tui_read_keys(struct tui_loop *L)
 		}
 		tui_on_key(app, r == KEY_CODE_YES, key);
 	}
+	if (any)
+		tui_idle_restart(L);
 	/* Also here: SIGWINCH is not always delivered. */
 	tui_check_size(L);
 	if (app->quit)
@@ -1081,6 +1119,12 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 	r = uv_timer_start(&L->watch, tui_on_watch, 250, 250);
 	if (r < 0)
 		goto fail;
+	r = uv_timer_init(&L->loop, &L->idle);
+	if (r < 0)
+		goto fail;
+	L->idle.data = L;
+	L->open_handles++;
+	tui_idle_restart(L);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = uv_signal_init(&L->loop, sigs[i].h);
 		if (r < 0)
@@ -1110,6 +1154,7 @@ tui_loop_finish(struct tui_loop *L)
 	tui_close_handle(L, (uv_handle_t *)&L->input);
 	tui_close_handle(L, (uv_handle_t *)&L->tick);
 	tui_close_handle(L, (uv_handle_t *)&L->watch);
+	tui_close_handle(L, (uv_handle_t *)&L->idle);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_int);
@@ -1158,6 +1203,9 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	app->config_path = config_path;
 	app->sync_url = sync != NULL ? sync_config_base_url(sync) : NULL;
 	app->quorum = sync_config_quorum(sync);
+	/* The projector has no keys to wake it: it never locks. */
+	if (mode != TUI_MODE_PRESENT)
+		app->idle_lock_ms = sync_config_idle_lock_s(sync) * 1000;
 	app->screen = TUI_SCREEN_AGENDA;
 	app->mode = mode;
 	app->unmask = unmask;

@@ -45,6 +45,8 @@ struct tui_app {
 	struct sync_engine *sync;	/* NULL if sync is not set up */
 	const char *sync_url;		/* the central record, for people */
 	const char *quorum;		/* roles that must be present, or NULL */
+	int64_t idle_lock_ms;		/* lock after this long idle; 0 never */
+	bool locked;			/* the privacy screen is up */
 	const char *config_path;	/* where the configuration is read */
 	int64_t outbox_pending;
 	bool outbox_known;
