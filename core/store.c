@@ -467,6 +467,26 @@ mdt_run(struct mdt_store *s, const char *sql, const char *fmt, ...)
 	return status;
 }
 
+/* Steps a one-value query: MDT_OK with *st on the row (the caller reads
+ * column 0 and finalizes), MDT_ENOTFOUND or an error with *st finalized. */
+static enum mdt_status
+query_one(struct mdt_store *s, sqlite3_stmt **st, const char *sql,
+    const char *fmt, va_list ap)
+{
+	enum mdt_status status = mdt_vprep(s, st, sql, fmt, ap);
+	int rc;
+
+	if (status != MDT_OK)
+		return status;
+	rc = sqlite3_step(*st);
+	if (rc == SQLITE_ROW)
+		return MDT_OK;
+	status = rc == SQLITE_DONE ? MDT_ENOTFOUND : mdt_fail_db(s, rc, NULL);
+	sqlite3_finalize(*st);
+	*st = NULL;
+	return status;
+}
+
 enum mdt_status
 mdt_query_int(struct mdt_store *s, int64_t *out, const char *sql,
     const char *fmt, ...)
@@ -474,22 +494,15 @@ mdt_query_int(struct mdt_store *s, int64_t *out, const char *sql,
 	enum mdt_status status;
 	sqlite3_stmt *st;
 	va_list ap;
-	int rc;
 
 	*out = 0;
 	va_start(ap, fmt);
-	status = mdt_vprep(s, &st, sql, fmt, ap);
+	status = query_one(s, &st, sql, fmt, ap);
 	va_end(ap);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (status == MDT_OK) {
 		*out = sqlite3_column_int64(st, 0);
-	else if (rc == SQLITE_DONE)
-		status = MDT_ENOTFOUND;
-	else
-		status = mdt_fail_db(s, rc, NULL);
-	sqlite3_finalize(st);
+		sqlite3_finalize(st);
+	}
 	return status;
 }
 
@@ -500,22 +513,15 @@ mdt_query_text(struct mdt_store *s, char **out, const char *sql,
 	enum mdt_status status;
 	sqlite3_stmt *st;
 	va_list ap;
-	int rc;
 
 	*out = NULL;
 	va_start(ap, fmt);
-	status = mdt_vprep(s, &st, sql, fmt, ap);
+	status = query_one(s, &st, sql, fmt, ap);
 	va_end(ap);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	if (status == MDT_OK) {
 		*out = mdt_col_dup(st, 0);
-	else if (rc == SQLITE_DONE)
-		status = MDT_ENOTFOUND;
-	else
-		status = mdt_fail_db(s, rc, NULL);
-	sqlite3_finalize(st);
+		sqlite3_finalize(st);
+	}
 	return status;
 }
 
