@@ -272,6 +272,20 @@ static const char *const migrations[] = {
 	 * is no part of the clinical record and is never sent. */
 	"ALTER TABLE meetings ADD COLUMN projector_blank INTEGER NOT NULL"
 	" DEFAULT 0 CHECK (projector_blank IN (0, 1));",
+
+	/* v5: information governance.  The organisations a patient asked
+	 * to be kept from, recorded with their consent to be discussed; and
+	 * when the retention purge removed the identifiable detail of a
+	 * closed, fully delivered meeting (and of a patient nobody kept on
+	 * the record needs any more). */
+	"CREATE TABLE consent_exclusions ("
+	" id INTEGER PRIMARY KEY,"
+	" slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,"
+	" organisation TEXT NOT NULL COLLATE NOCASE"
+	"  CHECK (length(trim(organisation)) > 0),"
+	" UNIQUE (slot_id, organisation));"
+	"ALTER TABLE meetings ADD COLUMN purged_at INTEGER;"
+	"ALTER TABLE patients ADD COLUMN purged_at INTEGER;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

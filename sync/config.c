@@ -91,6 +91,7 @@ on_value(void *user, const char *section, const char *name,
 	} while (0)
 
 	if (strcmp(section, "server") == 0) {
+		c->has_server = true;
 		if (strcmp(name, "base_url") == 0) {
 			free(c->base_url);
 			c->base_url = mdt_xstrdup(value);
@@ -128,6 +129,11 @@ on_value(void *user, const char *section, const char *name,
 			NUM(idle_lock_s, 0, 86400);
 		else
 			BAD("unknown setting '%s' in [privacy]", name);
+	} else if (strcmp(section, "retention") == 0) {
+		if (strcmp(name, "days") == 0)
+			NUM(retention_days, 1, 36500);
+		else
+			BAD("unknown setting '%s' in [retention]", name);
 	} else if (strcmp(section, "meeting") == 0) {
 		if (strcmp(name, "quorum") == 0) {
 			free(c->quorum);
@@ -294,8 +300,9 @@ check_url(const char *url, char *err, size_t errlen)
 	return 0;
 }
 
+/* The [server] settings: HTTPS, files present, secrets private. */
 static int
-check_config(struct sync_config *c, char *err, size_t errlen)
+check_server(struct sync_config *c, char *err, size_t errlen)
 {
 	struct stat sb;
 	char probe[8192];
@@ -341,6 +348,16 @@ check_config(struct sync_config *c, char *err, size_t errlen)
 		}
 		explicit_bzero(probe, sizeof(probe));
 	}
+	return 0;
+}
+
+static int
+check_config(struct sync_config *c, char *err, size_t errlen)
+{
+	/* A file without [server] sets the meeting, privacy and retention
+	 * rules of a team that does not deliver to a central record. */
+	if (c->has_server && check_server(c, err, errlen) != 0)
+		return -1;
 	if (c->retry_max_ms < c->retry_initial_ms) {
 		set_err(err, errlen, "[retry] max_ms (%lld) must not be less"
 		    " than initial_ms (%lld)", (long long)c->retry_max_ms,
@@ -465,6 +482,18 @@ const char *
 sync_config_base_url(const struct sync_config *c)
 {
 	return c != NULL && c->base_url != NULL ? c->base_url : "";
+}
+
+bool
+sync_config_has_server(const struct sync_config *c)
+{
+	return c != NULL && c->has_server;
+}
+
+int
+sync_config_retention_days(const struct sync_config *c)
+{
+	return c != NULL ? c->retention_days : 0;
 }
 
 int

@@ -1090,7 +1090,8 @@ sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
 	uv_timer_init(loop, &e->timer);
 	e->timer.data = e;
 	e->open_handles = 1;
-	if (cfg != NULL) {
+	/* a file without [server] configures no delivery */
+	if (cfg != NULL && cfg->has_server) {
 		e->cfg = config_dup(cfg);
 		e->http = sync_http_new(loop, e->cfg);
 		if (e->http == NULL)

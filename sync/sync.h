@@ -28,7 +28,9 @@
 /*
  * [server] base_url, ca_file, client_cert, client_key, token_file,
  * connect_timeout, timeout, bundle_size, max_response_bytes;
- * [retry] initial_ms, max_ms.  Opaque; never holds the token itself.
+ * [retry] initial_ms, max_ms; [meeting] quorum; [privacy] idle_minutes;
+ * [retention] days.  [server] may be left out (nothing is then sent).
+ * Opaque; never holds the token itself.
  */
 struct sync_config;
 
@@ -51,6 +53,12 @@ const char *sync_config_base_url(const struct sync_config *cfg);
 const char *sync_config_quorum(const struct sync_config *cfg);
 /* [privacy] idle_minutes (or idle_seconds) in seconds; 0 if not set. */
 int64_t sync_config_idle_lock_s(const struct sync_config *cfg);
+/* [retention] days: identifiable detail of closed, fully delivered
+ * meetings older than this may be purged; 0 if not set. */
+int sync_config_retention_days(const struct sync_config *cfg);
+/* Whether a [server] section was given.  Without one the file holds only
+ * the meeting, privacy and retention rules, and nothing is sent. */
+bool sync_config_has_server(const struct sync_config *cfg);
 
 /*
  * The configuration file to use: --config (given), else $MDTCHAIR_CONFIG,

@@ -40,6 +40,8 @@ struct sync_config {
 	int64_t retry_max_ms;
 	char *quorum;		/* [meeting] quorum: roles, comma-separated */
 	int64_t idle_lock_s;	/* [privacy] idle time before locking; 0 off */
+	int retention_days;	/* [retention] days; 0: not set */
+	bool has_server;	/* a [server] section was given */
 };
 
 /*

@@ -1201,7 +1201,8 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	app->store = store;
 	app->meeting_id = meeting_id;
 	app->config_path = config_path;
-	app->sync_url = sync != NULL ? sync_config_base_url(sync) : NULL;
+	app->sync_url = sync_config_has_server(sync) ?
+	    sync_config_base_url(sync) : NULL;
 	app->quorum = sync_config_quorum(sync);
 	/* The projector has no keys to wake it: it never locks. */
 	if (mode != TUI_MODE_PRESENT)

@@ -582,9 +582,11 @@ cmd_sync(struct cli *cli)
 			say("%s", err);
 			return EXIT_USER;
 		}
-		if (lr > 0) {
-			say("sync is not configured: write %s (see"
-			    " docs/sync.md)", cli->config_buf);
+		if (lr > 0 || !sync_config_has_server(cfg)) {
+			say("sync is not configured: %s %s (see docs/sync.md)",
+			    lr > 0 ? "write" : "add a [server] section to",
+			    cli->config_buf);
+			sync_config_free(cfg);
 			return EXIT_USER;
 		}
 	}
@@ -703,7 +705,7 @@ cmd_status(struct cli *cli)
 		return EXIT_USER;
 	}
 	when_text(c.last_sent_at, last, sizeof last);
-	printf("central record: %s\n", cfg != NULL ?
+	printf("central record: %s\n", sync_config_has_server(cfg) ?
 	    sync_config_base_url(cfg) : cfg_err[0] != '\0' ?
 	    "configuration refused" : "not configured");
 	printf("configuration: %s\n", cfg_err[0] != '\0' ? cfg_err :

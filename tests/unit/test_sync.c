@@ -160,6 +160,26 @@ test_config_good(void **state)
 	assert_null(cfg->token_file);
 	sync_config_free(cfg);
 
+	/* the rules of a team that does not deliver: no [server] */
+	assert_int_equal(load(c,
+	    "[meeting]\nquorum = GP, Social worker\n"
+	    "[privacy]\nidle_minutes = 3\n"
+	    "[retention]\ndays = 730\n", &cfg, err, sizeof(err)), 0);
+	assert_false(sync_config_has_server(cfg));
+	assert_string_equal(sync_config_base_url(cfg), "");
+	assert_string_equal(sync_config_quorum(cfg), "GP, Social worker");
+	assert_int_equal(sync_config_idle_lock_s(cfg), 180);
+	assert_int_equal(sync_config_retention_days(cfg), 730);
+	sync_config_free(cfg);
+	assert_int_equal(load(c, "[server]\nbase_url = https://h/fhir\n"
+	    "[privacy]\nidle_seconds = 45\n", &cfg, err, sizeof(err)), 0);
+	assert_true(sync_config_has_server(cfg));
+	assert_int_equal(sync_config_idle_lock_s(cfg), 45);
+	assert_int_equal(sync_config_retention_days(cfg), 0);
+	assert_null(sync_config_quorum(cfg));
+	sync_config_free(cfg);
+	assert_false(sync_config_has_server(NULL));
+
 	/* a missing file is "not configured", not an error */
 	snprintf(want, sizeof(want), "%s/none.ini", c->dir);
 	cfg = (struct sync_config *)1;
@@ -178,7 +198,12 @@ test_config_refused(void **state)
 	expect_refused(c, "[server]\nbase_url = ftp://h/fhir\n", "https://");
 	expect_refused(c, "[server]\nbase_url = https://u:p@h/fhir\n",
 	    "no user name or password");
-	expect_refused(c, "[server]\n", "base_url is missing");
+	expect_refused(c, "[server]\ntimeout = 5\n", "base_url is missing");
+	expect_refused(c, "[retention]\ndays = 0\n",
+	    "[retention] days must be a whole number from 1 to 36500");
+	expect_refused(c, "[retention]\nkeep = 5\n",
+	    "unknown setting 'keep' in [retention]");
+	expect_refused(c, "[privacy]\nidle_minutes = -1\n", "idle_minutes");
 	expect_refused(c, "[server]\nbase_url = https://h\nbundle_size = 0\n",
 	    "bundle_size must be a whole number from 1 to 1000");
 	expect_refused(c, "[server]\nbase_url = https://h\ntimeout = soon\n",
