@@ -447,6 +447,15 @@ const struct mdt_slot *mdt_snapshot_slot(const struct mdt_snapshot *snap,
     int64_t slot_id);
 const struct mdt_slot *mdt_snapshot_current(const struct mdt_snapshot *snap);
 
+/*
+ * Whether patient data may be shown to the room: someone is marked
+ * present and every attendee marked present has acknowledged the
+ * confidentiality agreement.  *waiting (if not NULL) gets how many present
+ * attendees have not acknowledged yet.
+ */
+bool mdt_snapshot_room_cleared(const struct mdt_snapshot *snap,
+    size_t *waiting);
+
 /* Planned end of the meeting: (opened_at, else scheduled_start) plus
  * planned_minutes. */
 int64_t mdt_meeting_planned_end(const struct mdt_meeting *m);

@@ -391,6 +391,23 @@ mdt_snapshot_current(const struct mdt_snapshot *snap)
 	return mdt_snapshot_slot(snap, snap->meeting.current_slot_id);
 }
 
+bool
+mdt_snapshot_room_cleared(const struct mdt_snapshot *snap, size_t *waiting)
+{
+	size_t present = 0, unack = 0;
+
+	for (size_t i = 0; i < snap->n_attendees; i++) {
+		if (snap->attendees[i].status != MDT_ATTEND_PRESENT)
+			continue;
+		present++;
+		if (!snap->attendees[i].confidentiality_ack)
+			unack++;
+	}
+	if (waiting != NULL)
+		*waiting = unack;
+	return present > 0 && unack == 0;
+}
+
 int64_t
 mdt_meeting_planned_end(const struct mdt_meeting *m)
 {

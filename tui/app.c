@@ -551,11 +551,11 @@ tui_draw_status(struct tui_app *app)
 	const struct mdt_meeting *m = &app->snap.meeting;
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 	char clock[32], slot[32], finish[96], sync[64], fin[16], plan[16];
-	char quorum[160];
+	char quorum[160], room[96];
 	const char *parts[4];
 	int widths[4], total = 0, y = LINES - 1, x = 0;
 	const char *sep;
-	bool late = false, sync_problem = false, no_quorum;
+	bool late = false, sync_problem = false, no_quorum, withheld = false;
 	attr_t bar = tui_attr(TUI_STYLE_STATUS);
 	struct sync_status ss;
 
@@ -602,13 +602,36 @@ tui_draw_status(struct tui_app *app)
 
 	/* The chair must not miss it: in place of the meeting clock. */
 	no_quorum = tui_quorum_missing(app, quorum, sizeof(quorum));
-	parts[0] = no_quorum ? quorum : clock;
+	/* A patient is being discussed while the projector withholds them. */
+	if (!no_quorum && cur != NULL && m->state == MDT_MEETING_OPEN) {
+		size_t waiting = 0;
+
+		withheld = !mdt_snapshot_room_cleared(&app->snap, &waiting);
+		if (waiting > 0)
+			snprintf(room, sizeof(room), "Projector: %zu not"
+			    " acknowledged", waiting);
+		else
+			snprintf(room, sizeof(room), "Projector: no register");
+	}
+	parts[0] = no_quorum ? quorum : withheld ? room : clock;
 	parts[1] = slot;
 	parts[2] = finish;
 	parts[3] = sync;
 	for (int i = 0; i < 4; i++) {
 		widths[i] = tui_text_width(parts[i]);
 		total += widths[i];
+	}
+	/* A warning in place of the clock is longer: the forecast loses
+	 * its planned time before anything is cut off at the edge. */
+	if (total + 2 + 3 * 3 > COLS) {
+		char *paren = strstr(finish, " (plan ");
+
+		if (paren != NULL) {
+			memmove(paren, late ? " LATE" : "", late ? 6 : 1);
+			total -= widths[2];
+			widths[2] = tui_text_width(finish);
+			total += widths[2];
+		}
 	}
 	if (total + 2 + 3 * 3 <= COLS) {
 		sep = tui_draw_utf8() ? " \u2502 " : " | ";
@@ -622,7 +645,7 @@ tui_draw_status(struct tui_app *app)
 	for (int i = 0; i < 4 && x < COLS; i++) {
 		attr_t a = bar;
 
-		if ((i == 0 && no_quorum) || (i == 2 && late) ||
+		if ((i == 0 && (no_quorum || withheld)) || (i == 2 && late) ||
 		    (i == 3 && sync_problem))
 			a = tui_attr(TUI_STYLE_ERROR);
 		if (i > 0)

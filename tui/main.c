@@ -194,8 +194,8 @@ chair(struct cli *cli, struct mdt_store *store, int64_t meeting_id,
 	if (load_sync_config(cli, &cfg) != 0)
 		return EXIT_USER;
 	/* Who had the meeting's patients on screen, and when. */
-	if (mode == TUI_MODE_CHAIR &&
-	    mdt_audit_meeting(store, meeting_id, "open", "chair") != MDT_OK) {
+	if (mdt_audit_meeting(store, meeting_id, "open",
+	    mode == TUI_MODE_PREPARE ? "prepare" : "chair") != MDT_OK) {
 		say("%s", mdt_store_error(store));
 		sync_config_free(cfg);
 		return EXIT_USER;
@@ -298,6 +298,14 @@ cmd_present(struct cli *cli)
 	if (!(store = open_store(cli, 0)))
 		return EXIT_USER;
 	if (resolve_meeting(store, ref, &id) != 0) {
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	/* The one write of the projector: who showed the meeting's
+	 * patients to a room, and whether unmasked. */
+	if (mdt_audit_meeting(store, id, "open", unmask ?
+	    "projector, unmasked" : "projector") != MDT_OK) {
+		say("%s", mdt_store_error(store));
 		mdt_store_free(store);
 		return EXIT_USER;
 	}

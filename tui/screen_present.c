@@ -9,7 +9,10 @@
  * the application's watch timer reloads the snapshot whenever the chair's
  * console commits.  The room sees patients masked (initials, year of
  * birth, last three digits of the NHS number) unless the view was started
- * with --unmask for a private screen.  While the chair has blanked the
+ * with --unmask for a private screen.  No patient is shown at all until
+ * someone is marked present and everyone present has acknowledged the
+ * confidentiality agreement in the register; the clock and the names of
+ * the staff still waiting are.  While the chair has blanked the
  * projector, nothing but a neutral line is drawn.
  */
 #include "config.h"
@@ -195,6 +198,43 @@ tui_present_actions(struct tui_app *app, const struct mdt_slot *cur, int y,
 		tui_put(y, x, w, "none yet", tui_attr(TUI_STYLE_DIM), true);
 }
 
+/* In place of the agenda and the actions while the register is not
+ * complete: why, and whom the room is waiting for (staff, not patients). */
+static void
+tui_present_withheld(struct tui_app *app, int y, int x, int w, int rows)
+{
+	const struct mdt_snapshot *snap = &app->snap;
+	char line[512];
+	size_t used = 0, n = 0;
+	int r = 0;
+
+	tui_put(y + r++, x, w, "Agenda", tui_attr(TUI_STYLE_HEADER), true);
+	if (r >= rows)
+		return;
+	tui_put(y + r++, x, w, "Patient details are withheld until everyone"
+	    " present has acknowledged the confidentiality agreement.",
+	    A_BOLD, true);
+	if (r >= rows)
+		return;
+	line[0] = '\0';
+	for (size_t i = 0; i < snap->n_attendees; i++) {
+		const struct mdt_attendee *at = &snap->attendees[i];
+		int k;
+
+		if (at->status != MDT_ATTEND_PRESENT || at->confidentiality_ack)
+			continue;
+		k = snprintf(line + used, sizeof(line) - used, "%s%s",
+		    n++ == 0 ? "Waiting for: " : ", ",
+		    tui_str(at->person.name));
+		if (k < 0 || (size_t)k >= sizeof(line) - used)
+			break;
+		used += (size_t)k;
+	}
+	if (n == 0)
+		snprintf(line, sizeof(line), "Nobody is marked present yet.");
+	tui_put(y + r, x, w, line, tui_attr(TUI_STYLE_AMBER), true);
+}
+
 static void
 tui_present_draw(struct tui_app *app, int top, int rows)
 {
@@ -204,7 +244,7 @@ tui_present_draw(struct tui_app *app, int top, int rows)
 	char clock[48], fin[16], plan[16], head[512], who[256], words[128];
 	attr_t ca;
 	int y = top, scale, ch, cw, body, left_w;
-	bool late;
+	bool late, cleared = mdt_snapshot_room_cleared(snap, NULL);
 
 	if (m->projector_blank) {
 		tui_present_blank(top, rows);
@@ -240,7 +280,10 @@ tui_present_draw(struct tui_app *app, int top, int rows)
 		snprintf(words, sizeof(words), "%s  of %s%s",
 		    tui_present_band_text(band), plan_s,
 		    cur->state == MDT_SLOT_PAUSED ? "  (paused)" : "");
-		tui_present_patient(app, cur, who, sizeof(who));
+		if (cleared)
+			tui_present_patient(app, cur, who, sizeof(who));
+		else
+			snprintf(who, sizeof(who), "(withheld)");
 		tui_putf(y, 1, COLS - 2, A_BOLD, false, "Slot %d/%zu: %s",
 		    cur->position, snap->n_slots, who);
 	} else {
@@ -267,6 +310,10 @@ tui_present_draw(struct tui_app *app, int top, int rows)
 		return;
 	/* The agenda gets the room it needs for a masked patient at 80
 	 * columns; the actions the rest. */
+	if (!cleared) {
+		tui_present_withheld(app, y, 1, COLS - 2, body);
+		return;
+	}
 	left_w = COLS * 3 / 5;
 	tui_present_agenda(app, y, 1, left_w - 2, body);
 	tui_present_actions(app, cur, y, left_w + 1, COLS - left_w - 2,

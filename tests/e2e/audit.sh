@@ -1,6 +1,6 @@
 #!/bin/bash
 # audit.sh - the audit log for information governance: opening the chair's
-# screens, changes and printed minutes and agendas are logged with who and
+# screens, the preparation screen and the projector, changes and printed minutes and agendas are logged with who and
 # when, listed oldest first (all, one meeting, or since a day), and no
 # line holds a patient's name or NHS number.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
@@ -11,6 +11,19 @@ tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
 keys n
 wait_for "Slot 1 of 12"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+# The preparation screen and the projector are openings too.
+tui_start --db "$DB" prepare "$MEETING"
+wait_for "Preparation:"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit prepare with 0"
+tui_start --db "$DB" chair
+wait_for "Slot 1 of 12"
+pres_start --db "$DB" present --unmask
+pres_wait_for "Agenda"
+pres_keys q
+[ "$(pres_wait_exit)" = 0 ] || fail "q did not exit the projector with 0"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 "$MDTCHAIR" --db "$DB" minutes "$MEETING" --format json >/dev/null
@@ -26,10 +39,13 @@ open=$(line_of '\topen\tmeeting [0-9a-f-]{36}\tchair$')
 next=$(line_of '\tslot_next\tmeeting ')
 mins=$(line_of '\texport\tmeeting [0-9a-f-]{36}\tminutes json$')
 agenda=$(line_of '\texport\tmeeting [0-9a-f-]{36}\tagenda txt$')
-for v in demo open next mins agenda; do
+prep=$(line_of '\topen\tmeeting [0-9a-f-]{36}\tprepare$')
+proj=$(line_of '\topen\tmeeting [0-9a-f-]{36}\tprojector, unmasked$')
+for v in demo open next prep proj mins agenda; do
 	[ -n "${!v}" ] || fail "the audit log has no $v row: $(cat "$E2E_TMP/audit")"
 done
-[ "$demo" -lt "$open" ] && [ "$open" -lt "$next" ] && [ "$next" -lt "$mins" ] &&
+[ "$demo" -lt "$open" ] && [ "$open" -lt "$next" ] && [ "$next" -lt "$prep" ] &&
+    [ "$prep" -lt "$proj" ] && [ "$proj" -lt "$mins" ] &&
     [ "$mins" -lt "$agenda" ] || fail "the audit log is not oldest first"
 grep -qP '^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\t'"${USER:-${LOGNAME:-unknown}}"'\t' "$E2E_TMP/audit" ||
     fail "audit lines do not start with the time and the user"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # present.sh - the projector's view (`mdtchair present`) in a second window
 # on the same database as the chair's console: masked patients and the big
-# clock; the chair's slot start and a new action show within a second; B
+# clock, but no patient until everyone marked present in the register has
+# acknowledged the confidentiality agreement (the staff awaited are
+# named); the chair's slot start and a new action show within a second; B
 # on the console blanks the view and B again restores it; no key in the
 # projector's window changes the database; a larger window gets a larger
 # clock; q exits 0.
@@ -15,14 +17,29 @@ nhs1_spaced="${nhs1:0:3} ${nhs1:3:3} ${nhs1:6:4}"
 # "Zoë Adébáyọ̀" masked: the initials, the year of birth, *633
 mask1="born $(jqr '.slots[0].patient.date_of_birth' "$E2E_TMP/before.json" | cut -c1-4), NHS ***-***-*${nhs1:7:3}"
 
+blocks() { pres_screen | grep -c '██' || true; }
+
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
 pres_start --db "$DB" present
 pres_wait_for "Agenda"
+pres_wait_for "Nobody is marked present yet."
+pres_screen | grep -qF "$mask1" && fail "the projector shows a patient before the register"
+[ "$(blocks)" -ge 5 ] || fail "no big clock on the projector before the register"
+person1=$(jqr '.attendance[0].name' "$E2E_TMP/before.json")
+keys 2
+wait_for "Not marked"
+keys Space
+pres_wait_for "Waiting for: $person1"
+pres_screen | grep -qF "$mask1" && fail "the projector shows a patient before everyone present acknowledged"
+pass "projector: patients withheld until the register is taken, the staff awaited named"
+keys c
 pres_wait_for "$mask1"
+pres_wait_gone "Waiting for:"
+keys 1
+wait_for "Agenda: 12 patients"
 pres_screen | grep -qF "$name1" && fail "the projector shows a full name"
 pres_screen | grep -qE "$nhs1|$nhs1_spaced" && fail "the projector shows a full NHS number"
-blocks() { pres_screen | grep -c '██' || true; }
 [ "$(blocks)" -ge 5 ] || fail "no big clock on the projector"
 pass "projector: masked patients, big clock"
 
@@ -34,9 +51,6 @@ pres_screen | grep -qF "on time" || fail "the band is not said in words"
 pass "slot start shown on the projector"
 
 # An action agreed on the console (consent first, an owner present).
-keys 2
-wait_for "Not marked"
-keys Space
 keys 3
 wait_for "Slot 1 of 12"
 keys c
@@ -68,6 +82,23 @@ wait_gone "PROJECTOR BLANK"
 pres_wait_for "Slot 1/12:"
 pres_wait_for "$mask1"
 pass "B on the console blanks the projector and restores it"
+
+# Someone arrives late: marked present, not yet acknowledged.  The
+# projector withholds the patient again and the console says so.
+person2=$(jqr '.attendance[1].name' "$E2E_TMP/before.json")
+keys 2
+wait_for "Not marked"
+keys Down
+keys Space
+pres_wait_for "Waiting for: $person2"
+pres_screen | grep -qF "$mask1" && fail "the projector shows a patient while a late arrival has not acknowledged"
+wait_for "Projector: 1 not acknowledged"
+keys c
+pres_wait_for "$mask1"
+wait_gone "Projector: 1 not"
+keys 3
+wait_for "Slot 1 of 12"
+pass "a late arrival withholds the projector until they acknowledge; the console says so"
 
 # No key in the projector's window changes anything.
 fingerprint() {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # quorum.sh - the [meeting] quorum setting: while the roles present do not
 # cover every listed role (case apart), the register and the status bar
-# warn the chair; without the setting, no warning.
+# warn the chair; without the setting, no warning.  The setting works in a
+# file without a [server] section (then nothing is sent).
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 "$MDTCHAIR" --db "$DB" demo --no-open >/dev/null
@@ -17,10 +18,8 @@ keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 pass "no quorum setting, no warning"
 
+# A team that does not deliver to a central record: no [server] section.
 cat >"$E2E_TMP/config.ini" <<CFG
-[server]
-base_url = https://127.0.0.1:9/fhir
-connect_timeout = 1
 [meeting]
 quorum = gp, Social Worker
 CFG
@@ -56,3 +55,15 @@ set -e
 [ "$rc" = 1 ] && grep -qF "unknown setting 'quorom' in [meeting]" "$E2E_TMP/err" ||
     fail "a misspelt [meeting] setting was not refused: $(cat "$E2E_TMP/err")"
 pass "a misspelt [meeting] setting is refused"
+
+# Without [server] the file sets the meeting's rules and sends nothing.
+printf '[meeting]\nquorum = GP\n' >"$E2E_TMP/config.ini"
+set +e
+"$MDTCHAIR" --db "$DB" --config "$E2E_TMP/config.ini" sync >/dev/null 2>"$E2E_TMP/err"; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "sync without [server] exited $rc, not 1"
+grep -qF "sync is not configured: add a [server] section to $E2E_TMP/config.ini" "$E2E_TMP/err" ||
+    fail "sync without [server] said: $(cat "$E2E_TMP/err")"
+"$MDTCHAIR" --db "$DB" --config "$E2E_TMP/config.ini" status | grep -qx "central record: not configured" ||
+    fail "status without [server] does not say 'not configured'"
+pass "a configuration without [server] sets the quorum and sends nothing"

@@ -487,6 +487,154 @@ test_actor_and_error_line(void **state)
 	assert_int_equal(mdt_store_now(f->s), FX_T0);
 }
 
+/* ---- the audit log read back, and the room's confidentiality --------- */
+
+/* Lines of the audit listing, each split at tabs into five fields. */
+static char *
+audit_text(struct fx *f, int64_t meeting, int64_t since)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(mdt_audit_list(f->s, meeting, since, fp), MDT_OK);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
+static int
+count_lines(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = text; *p != '\0'; p = strchr(p, '\n') + 1) {
+		const char *end = strchr(p, '\n');
+
+		assert_non_null(end);
+		if (needle == NULL || (memmem(p, (size_t)(end - p), needle,
+		    strlen(needle)) != NULL))
+			n++;
+	}
+	return n;
+}
+
+/* Oldest first with the local time, the actor, the action, the entity and
+ * the detail; one meeting's rows only; from a day on; no patient data. */
+static void
+test_audit_list(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_meeting_in in = { .title = "Second", .date = "+7" };
+	int64_t other = 0, s1 = fx_slot(f, 1);
+	int64_t p = fx_person(f, "Marta Kowalczyk");
+	char *all, *one, *two, *late, name[128], nhs[16];
+	int rows;
+
+	f->now = FX_T0 + 10 * FX_MIN;
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting, p,
+	    MDT_ATTEND_PRESENT), MDT_OK);
+	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
+	    MDT_OK);
+	assert_int_equal(mdt_note_add(f->s, s1, "Lives alone; daughter"
+	    " visits weekly", NULL), MDT_OK);
+	f->now = FX_T0 + 2 * 24 * 60 * FX_MIN;
+	assert_int_equal(mdt_meeting_create(f->s, &in, &other, NULL), MDT_OK);
+	assert_int_equal(mdt_audit_meeting(f->s, other, "export",
+	    "minutes md"), MDT_OK);
+
+	all = audit_text(f, 0, 0);
+	rows = (int)fx_int(f->s, "SELECT count(*) FROM audit");
+	assert_true(rows >= 7);
+	assert_int_equal(count_lines(all, NULL), rows);
+	/* five fields, starting with the time (UTC in the tests), the actor */
+	for (const char *l = all; *l != '\0'; l = strchr(l, '\n') + 1) {
+		int tabs = 0;
+
+		for (const char *c = l; *c != '\n'; c++)
+			tabs += *c == '\t';
+		assert_int_equal(tabs, 4);
+		assert_int_equal(strncmp(l + 19, "\ttester\t", 8), 0);
+	}
+	assert_non_null(strstr(all, "2026-11-25 13:10:00\ttester\tnote_add\t"
+	    "note "));
+	/* oldest first: the note before the export two days later */
+	assert_true(strstr(all, "\tnote_add\t") < strstr(all, "\texport\t"));
+
+	one = audit_text(f, f->meeting, 0);
+	assert_int_equal(count_lines(one, "\tnote_add\t"), 1);
+	assert_int_equal(count_lines(one, "\tconsent_record\t") +
+	    count_lines(one, "\tconsent\t"), count_lines(all,
+	    "\tconsent_record\t") + count_lines(all, "\tconsent\t"));
+	assert_int_equal(count_lines(one, "\texport\t"), 0);
+	two = audit_text(f, other, 0);
+	assert_int_equal(count_lines(two, "\texport\t"), 1);
+	assert_int_equal(count_lines(two, "\tnote_add\t"), 0);
+	assert_int_equal(count_lines(one, NULL) + count_lines(two, NULL) <=
+	    rows, true);
+
+	late = audit_text(f, 0, FX_T0 + 24 * 60 * FX_MIN);
+	assert_int_equal(count_lines(late, "\tnote_add\t"), 0);
+	assert_int_equal(count_lines(late, "\texport\t"), 1);
+
+	/* no patient's name, NHS number or the note's words */
+	fx_text(f->s, name, sizeof(name), "SELECT name FROM patients WHERE"
+	    " id = (SELECT patient_id FROM slots WHERE id = %lld)",
+	    (long long)s1);
+	fx_text(f->s, nhs, sizeof(nhs), "SELECT nhs_number FROM patients"
+	    " WHERE id = (SELECT patient_id FROM slots WHERE id = %lld)",
+	    (long long)s1);
+	assert_true(strlen(name) > 0 && strlen(nhs) == 10);
+	assert_null(strstr(all, name));
+	assert_null(strstr(all, nhs));
+	assert_null(strstr(all, "daughter"));
+	free(all);
+	free(one);
+	free(two);
+	free(late);
+}
+
+/* Patient data goes to the room only once someone is present and everyone
+ * present has acknowledged the confidentiality agreement. */
+static void
+test_room_cleared(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = fx_person(f, "Marta Kowalczyk");
+	int64_t b = fx_person(f, "Bridget Fennelly");
+	struct mdt_snapshot snap;
+	size_t waiting = 99;
+
+#define ROOM(want_ok, want_waiting) do { \
+	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK); \
+	assert_int_equal(mdt_snapshot_room_cleared(&snap, &waiting), \
+	    (want_ok)); \
+	assert_int_equal(waiting, (want_waiting)); \
+	mdt_snapshot_free(&snap); } while (0)
+
+	ROOM(false, 0);		/* nobody marked present */
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting, a,
+	    MDT_ATTEND_PRESENT), MDT_OK);
+	ROOM(false, 1);
+	assert_int_equal(mdt_attendance_ack(f->s, f->meeting, a, true), MDT_OK);
+	ROOM(true, 0);
+	/* apologies need no acknowledgement; a late arrival does */
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting, b,
+	    MDT_ATTEND_APOLOGIES), MDT_OK);
+	ROOM(true, 0);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting, b,
+	    MDT_ATTEND_PRESENT), MDT_OK);
+	ROOM(false, 1);
+	assert_int_equal(mdt_attendance_ack(f->s, f->meeting, b, true), MDT_OK);
+	ROOM(true, 0);
+	assert_int_equal(mdt_attendance_ack(f->s, f->meeting, a, false),
+	    MDT_OK);
+	ROOM(false, 1);
+#undef ROOM
+}
+
 int
 main(void)
 {
@@ -523,6 +671,10 @@ main(void)
 		    fx_setup_file_demo, fx_teardown),
 		cmocka_unit_test(test_error_mapping),
 		cmocka_unit_test_setup_teardown(test_actor_and_error_line,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_list, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_room_cleared,
 		    fx_setup_demo, fx_teardown),
 	};
 
