@@ -950,7 +950,11 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 	const char *name = mdt_action_status_name(status);
 
 	*changed = false;
-	st = mdt_prep(s, &q, "SELECT uuid, status FROM actions WHERE id = ?",
+	st = mdt_prep(s, &q, "SELECT a.uuid, a.status,"
+	    " coalesce(m.purged_at, p.purged_at)"
+	    " FROM actions a JOIN patients p ON p.id = a.patient_id"
+	    " LEFT JOIN slots s ON s.id = a.slot_id"
+	    " LEFT JOIN meetings m ON m.id = s.meeting_id WHERE a.id = ?",
 	    "i", action_id);
 	if (st != MDT_OK)
 		return st;
@@ -959,6 +963,13 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 		mdt_col_copy(q, 0, uuid, sizeof(uuid));
 		old = mdt_action_status_parse(
 		    (const char *)sqlite3_column_text(q, 1));
+		/* a finished action of a purged meeting has lost its words:
+		 * reopening it would send the placeholder as the task */
+		if (old != MDT_ACTION_OPEN && old != (int)status &&
+		    sqlite3_column_type(q, 2) != SQLITE_NULL)
+			st = mdt_fail(s, MDT_ESTATE, "action %" PRId64
+			    " was purged under the retention rule",
+			    action_id);
 	} else if (rc == SQLITE_DONE)
 		st = mdt_fail(s, MDT_ENOTFOUND, "no action %" PRId64,
 		    action_id);
@@ -1106,8 +1117,8 @@ key_contact_tx(struct mdt_store *s, int64_t patient_id, int64_t person_id)
 	enum mdt_status st;
 	char *uuid = NULL;
 
-	st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients WHERE id = ?",
-	    "i", patient_id);
+	st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients WHERE id = ?"
+	    " AND purged_at IS NULL", "i", patient_id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no patient %" PRId64, patient_id);
 	if (st == MDT_OK)

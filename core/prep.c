@@ -974,6 +974,8 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 		st = mdt_prep(s, &q, "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 		    " SELECT patient_id, review_date FROM latest WHERE rn = 1"
 		    " AND kind = 'stay' AND review_date <= ?2"
+		    " AND patient_id NOT IN (SELECT id FROM patients"
+		    "  WHERE purged_at IS NOT NULL)"
 		    " ORDER BY patient_id", "it", meeting_id, m.date);
 	if (st != MDT_OK)
 		return st;
@@ -1060,7 +1062,8 @@ mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
 	    " coalesce((SELECT id FROM candidates WHERE meeting_id = ?2"
 	    "  AND patient_id = p.id), 0)"
 	    " FROM latest l JOIN patients p ON p.id = l.patient_id"
-	    " WHERE l.rn = 1 AND l.kind = 'step_down' ORDER BY p.name, p.id",
+	    " WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
+	    " ORDER BY p.name, p.id",
 	    "ii", (int64_t)0, meeting_id);
 	if (status != MDT_OK)
 		return status;
