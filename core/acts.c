@@ -947,14 +947,11 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 	sqlite3_stmt *q;
 	char uuid[37];
 	int rc, old = -1;
+	bool purged;
 	const char *name = mdt_action_status_name(status);
 
 	*changed = false;
-	st = mdt_prep(s, &q, "SELECT a.uuid, a.status,"
-	    " coalesce(m.purged_at, p.purged_at)"
-	    " FROM actions a JOIN patients p ON p.id = a.patient_id"
-	    " LEFT JOIN slots s ON s.id = a.slot_id"
-	    " LEFT JOIN meetings m ON m.id = s.meeting_id WHERE a.id = ?",
+	st = mdt_prep(s, &q, "SELECT uuid, status FROM actions WHERE id = ?",
 	    "i", action_id);
 	if (st != MDT_OK)
 		return st;
@@ -963,13 +960,6 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 		mdt_col_copy(q, 0, uuid, sizeof(uuid));
 		old = mdt_action_status_parse(
 		    (const char *)sqlite3_column_text(q, 1));
-		/* a finished action of a purged meeting has lost its words:
-		 * reopening it would send the placeholder as the task */
-		if (old != MDT_ACTION_OPEN && old != (int)status &&
-		    sqlite3_column_type(q, 2) != SQLITE_NULL)
-			st = mdt_fail(s, MDT_ESTATE, "action %" PRId64
-			    " was purged under the retention rule",
-			    action_id);
 	} else if (rc == SQLITE_DONE)
 		st = mdt_fail(s, MDT_ENOTFOUND, "no action %" PRId64,
 		    action_id);
@@ -977,6 +967,14 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 		st = mdt_fail_db(s, rc, "reading the action");
 	sqlite3_finalize(q);
 	if (st != MDT_OK || old == (int)status)
+		return st;
+	/* a purged action has lost its words: reopening it would send the
+	 * placeholder as the task */
+	st = mdt_action_purged(s, action_id, &purged);
+	if (st == MDT_OK && purged)
+		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
+		    " under the retention rule", action_id);
+	if (st != MDT_OK)
 		return st;
 	if (status == MDT_ACTION_OPEN)
 		st = mdt_run(s, "UPDATE actions SET status = 'open',"
@@ -1116,9 +1114,16 @@ key_contact_tx(struct mdt_store *s, int64_t patient_id, int64_t person_id)
 {
 	enum mdt_status st;
 	char *uuid = NULL;
+	int64_t purged = 0;
 
-	st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients WHERE id = ?"
-	    " AND purged_at IS NULL", "i", patient_id);
+	st = mdt_query_int(s, &purged, "SELECT purged_at FROM patients"
+	    " WHERE id = ?", "i", patient_id);
+	if (st == MDT_OK && purged != 0)
+		return mdt_fail(s, MDT_ESTATE, "patient %" PRId64 " was purged"
+		    " under the retention rule", patient_id);
+	if (st == MDT_OK)
+		st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients"
+		    " WHERE id = ?", "i", patient_id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no patient %" PRId64, patient_id);
 	if (st == MDT_OK)

@@ -1286,6 +1286,7 @@ review_tx(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 	char uuid[37];
 	int64_t patient = 0, consent = 0;
 	const char *status = NULL;
+	bool purged = false;
 
 	st = slot_meeting(s, slot_id, &m, uuid);
 	if (st == MDT_OK)
@@ -1301,6 +1302,13 @@ review_tx(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 	if (st == MDT_OK && a.patient_id != patient)
 		st = mdt_fail(s, MDT_EINVAL, "action %" PRId64 " is another"
 		    " patient's", action_id);
+	/* a purged action has lost its words: it stays closed */
+	if (st == MDT_OK && a.status != MDT_ACTION_OPEN &&
+	    (verdict == MDT_VERDICT_OPEN || verdict == MDT_VERDICT_REASSIGNED))
+		st = mdt_action_purged(s, action_id, &purged);
+	if (st == MDT_OK && purged)
+		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
+		    " under the retention rule", action_id);
 	if (st != MDT_OK)
 		return st;
 	switch (verdict) {

@@ -68,6 +68,22 @@ mdt_nhs_purged(const char *nhs_number)
 	return nhs_number != NULL && nhs_number[0] == 'X';
 }
 
+enum mdt_status
+mdt_action_purged(struct mdt_store *s, int64_t action_id, bool *purged)
+{
+	enum mdt_status st;
+	int64_t n = 0;
+
+	st = mdt_query_int(s, &n, "SELECT count(*) FROM actions a"
+	    " JOIN patients p ON p.id = a.patient_id"
+	    " LEFT JOIN slots s ON s.id = a.slot_id"
+	    " LEFT JOIN meetings m ON m.id = s.meeting_id WHERE a.id = ?"
+	    " AND (p.purged_at IS NOT NULL OR (m.purged_at IS NOT NULL"
+	    " AND a.status <> 'open'))", "i", action_id);
+	*purged = st == MDT_OK && n > 0;
+	return st;
+}
+
 static enum mdt_status
 check_days(struct mdt_store *s, int days, int64_t *cutoff)
 {
@@ -275,6 +291,11 @@ purge_late_actions(struct mdt_store *s, struct mdt_purge_result *res)
 	    " JOIN meetings m ON m.id = s.meeting_id"
 	    " WHERE m.purged_at IS NOT NULL AND a.status <> 'open'"
 	    " AND a.text <> '" MDT_PURGED_TEXT "'"
+	    /* a verdict in a meeting still going may yet be undone */
+	    " AND NOT EXISTS (SELECT 1 FROM action_reviews r"
+	    "  JOIN slots rs ON rs.id = r.slot_id"
+	    "  JOIN meetings rm ON rm.id = rs.meeting_id"
+	    "  WHERE r.action_id = a.id AND rm.state <> 'closed')"
 	    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state <> 'sent'"
 	    "  AND o.entity_uuid = a.uuid) ORDER BY a.id", &arr, &n);
 	for (i = 0; st == MDT_OK && i < n; i++) {

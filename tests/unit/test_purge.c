@@ -412,6 +412,13 @@ test_late_actions(void **state)
 	done = fx_int(f->s, "SELECT id FROM actions WHERE status = 'done'");
 	assert_int_equal(mdt_action_set_status(f->s, done, MDT_ACTION_OPEN),
 	    MDT_ESTATE);
+	assert_int_equal(mdt_action_set_status(f->s, done,
+	    MDT_ACTION_CANCELLED), MDT_ESTATE);
+	/* nor can a purged patient be given a key contact */
+	assert_int_equal(mdt_key_contact_set(f->s, dennis(f),
+	    fx_person(f, "Hamza Qureshi")), MDT_ESTATE);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'pending'"), 0);
 	act = fx_int(f->s, "SELECT id FROM actions WHERE text LIKE"
 	    " 'Contact relatives%%'");
 	assert_int_equal(mdt_action_set_status(f->s, act, MDT_ACTION_DONE),
