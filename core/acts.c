@@ -947,6 +947,7 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 	sqlite3_stmt *q;
 	char uuid[37];
 	int rc, old = -1;
+	bool purged;
 	const char *name = mdt_action_status_name(status);
 
 	*changed = false;
@@ -966,6 +967,14 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 		st = mdt_fail_db(s, rc, "reading the action");
 	sqlite3_finalize(q);
 	if (st != MDT_OK || old == (int)status)
+		return st;
+	/* a purged action has lost its words: reopening it would send the
+	 * placeholder as the task */
+	st = mdt_action_purged(s, action_id, &purged);
+	if (st == MDT_OK && purged)
+		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
+		    " under the retention rule", action_id);
+	if (st != MDT_OK)
 		return st;
 	if (status == MDT_ACTION_OPEN)
 		st = mdt_run(s, "UPDATE actions SET status = 'open',"
@@ -1105,9 +1114,16 @@ key_contact_tx(struct mdt_store *s, int64_t patient_id, int64_t person_id)
 {
 	enum mdt_status st;
 	char *uuid = NULL;
+	int64_t purged = 0;
 
-	st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients WHERE id = ?",
-	    "i", patient_id);
+	st = mdt_query_int(s, &purged, "SELECT purged_at FROM patients"
+	    " WHERE id = ?", "i", patient_id);
+	if (st == MDT_OK && purged != 0)
+		return mdt_fail(s, MDT_ESTATE, "patient %" PRId64 " was purged"
+		    " under the retention rule", patient_id);
+	if (st == MDT_OK)
+		st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients"
+		    " WHERE id = ?", "i", patient_id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no patient %" PRId64, patient_id);
 	if (st == MDT_OK)

@@ -143,7 +143,8 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	jset(j, "position", json_integer(sl->position));
 	jset(j, "uuid", jstr(sl->uuid));
 	jset(patient, "name", jstr(sl->patient_name));
-	jset(patient, "nhs_number", jstr(sl->nhs_number));
+	jset(patient, "nhs_number", mdt_nhs_purged(sl->nhs_number) ?
+	    json_null() : jstr(sl->nhs_number));
 	jset(patient, "date_of_birth", jstr_or_null(sl->date_of_birth));
 	jset(patient, "practice", jstr_or_null(sl->practice));
 	jset(j, "patient", patient);

@@ -90,6 +90,10 @@ mdt_nhs_valid(const char *s)
 void
 mdt_nhs_format(const char *digits10, char out[13])
 {
+	if (mdt_nhs_purged(digits10)) {
+		mdt_strlcpy(out, MDT_PURGED_TEXT, 13);
+		return;
+	}
 	snprintf(out, 13, "%.3s %.3s %.4s", digits10, digits10 + 3,
 	    digits10 + 6);
 }
@@ -491,6 +495,10 @@ mdt_patient_mask(const char *name, const char *date_of_birth,
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
+	if (mdt_nhs_purged(nhs_number)) {
+		mdt_strlcpy(buf, MDT_PURGED_TEXT, len);
+		return buf;
+	}
 	for (const char *p = name != NULL ? name : ""; *p != '\0'; p++) {
 		if (isspace((unsigned char)*p) || *p == '-') {
 			start = true;

@@ -1002,9 +1002,12 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		    SYNC_RECORD, err, errlen);
 	if (strcmp(entity, "action") == 0) {
 		add(fn, ctx, SYNC_TASK, uuid);
+		/* the record of a purged meeting was delivered whole and
+		 * holds placeholders now: never sent again */
 		return add_each(db, "SELECT s.uuid FROM actions a JOIN slots s"
-		    " ON s.id = a.slot_id WHERE a.uuid = ?1"
-		    " AND s.state <> 'pending'", uuid, fn, ctx, SYNC_RECORD,
+		    " ON s.id = a.slot_id JOIN meetings m ON m.id = s.meeting_id"
+		    " WHERE a.uuid = ?1 AND s.state <> 'pending'"
+		    " AND m.purged_at IS NULL", uuid, fn, ctx, SYNC_RECORD,
 		    err, errlen);
 	}
 	if (strcmp(entity, "outcome") == 0) {
@@ -1016,8 +1019,9 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 	if (strcmp(entity, "patient") == 0)
 		/* the key contact: on the record of the latest discussion */
 		return add_each(db, "SELECT s.uuid FROM slots s"
-		    " JOIN patients p ON p.id = s.patient_id WHERE p.uuid = ?1"
-		    " AND s.state <> 'pending'"
+		    " JOIN patients p ON p.id = s.patient_id"
+		    " JOIN meetings m ON m.id = s.meeting_id WHERE p.uuid = ?1"
+		    " AND s.state <> 'pending' AND m.purged_at IS NULL"
 		    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1", uuid, fn,
 		    ctx, SYNC_RECORD, err, errlen);
 	set_err(err, errlen, "unknown kind of record '%s'", entity);

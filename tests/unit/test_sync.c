@@ -638,6 +638,15 @@ test_map_rows(void **state)
 	assert_int_equal(sync_map_row(db, "venue", "x", collect, &rs, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "venue"));
+	/* once the meeting is purged its record is never built again: an
+	 * action closed later or a new key contact sends only its own part */
+	fx_exec(f->s, "UPDATE meetings SET purged_at = 1");
+	ROWS("action", "SELECT uuid FROM actions");
+	assert_int_equal(count_kind(&rs, SYNC_TASK), 1);
+	assert_int_equal(count_kind(&rs, SYNC_RECORD), 0);
+	ROWS("patient", "SELECT p.uuid FROM patients p JOIN slots s"
+	    " ON s.patient_id = p.id WHERE s.state = 'done'");
+	assert_int_equal(rs.n, 0);
 #undef ROWS
 }
 
