@@ -54,8 +54,13 @@ struct tui_input {
 	size_t sel;
 };
 
+/* A label wider than half the screen is drawn on the row above the text
+ * (a message, while one shows, takes that row). */
 void tui_prompt_open(struct tui_app *app, const char *label,
     tui_prompt_fn submit);
+/* Puts text (UTF-8, the locale's encoding) in the open prompt, the cursor
+ * at its end, to be accepted or edited; what does not fit is left out. */
+void tui_prompt_set_text(struct tui_app *app, const char *text);
 /* A question answered by a single y (yes) or n / Esc (no). */
 void tui_confirm_open(struct tui_app *app, const char *question,
     tui_confirm_fn yes);

@@ -365,16 +365,16 @@ sx_chair(struct sx *x, void (*between)(void *), void *ctx)
 		case 1:
 			ACT(mdt_consent_record(x->s, slot,
 			    MDT_CONSENT_BEST_INTERESTS, "Lacks capacity to decide;"
-			    " daughter (LPA) agrees <urgent> & safe"));
+			    " daughter (LPA) agrees <urgent> & safe", NULL, 0));
 			break;
 		case 2:
 			ACT(mdt_consent_record(x->s, slot,
 			    MDT_CONSENT_RISK_TO_OTHERS, "Grandchildren in the"
-			    " home at risk"));
+			    " home at risk", NULL, 0));
 			break;
 		default:
 			ACT(mdt_consent_record(x->s, slot, MDT_CONSENT_GIVEN,
-			    NULL));
+			    NULL, NULL, 0));
 			break;
 		}
 		snprintf(text, sizeof(text), "Discussed at slot %zu: falls,"

@@ -26,8 +26,8 @@ chair_some(struct fx *f)
 
 	f->now = FX_T0 + 14 * FX_SEC;
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
-	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s1, "Falls at night; lives alone",
 	    NULL), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s1, "Daughter visits weekly",
@@ -41,8 +41,8 @@ chair_some(struct fx *f)
 	f->now = FX_T0 + 14 * FX_SEC + 330 * FX_SEC;
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
 	assert_int_equal(mdt_consent_record(f->s, s2,
-	    MDT_CONSENT_RISK_TO_OTHERS, "Grandchildren in the home at risk"),
-	    MDT_OK);
+	    MDT_CONSENT_RISK_TO_OTHERS, "Grandchildren in the home at risk",
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_outcome_record(f->s, s2, MDT_OUTCOME_STEP_DOWN,
 	    NULL), MDT_OK);
 	assert_int_equal(mdt_slot_extend(f->s, f->meeting, 120), MDT_OK);
@@ -50,8 +50,8 @@ chair_some(struct fx *f)
 	/* slot 2 took 8 minutes: over, whatever the extension */
 	f->now += 8 * FX_MIN;
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
-	assert_int_equal(mdt_consent_record(f->s, s9, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s9, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
 	    MDT_OK);
 	f->now += 2 * FX_MIN;

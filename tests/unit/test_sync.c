@@ -309,7 +309,7 @@ setup_meeting(void **state)
 	f->now += 30 * FX_SEC;
 	assert_int_equal(mdt_consent_record(f->s, slot,
 	    MDT_CONSENT_BEST_INTERESTS, "Lacks capacity <today> & family"
-	    " agree"), MDT_OK);
+	    " agree", NULL, 0), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, slot, "Falls: 3 in 6 weeks <b>",
 	    NULL), MDT_OK);
 	assert_int_equal(mdt_action_add(f->s, slot, "Refer to falls clinic",
