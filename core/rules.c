@@ -300,7 +300,7 @@ mdt_consent_check(enum mdt_consent_basis b, const char *justification)
 	return MDT_OK;
 }
 
-/* ---- outcomes, actions, attendance, meetings ------------------------- */
+/* ---- organisations excluded with consent ----------------------------- */
 
 void
 mdt_exclusions_split(const char *text, char ***names, size_t *n)
@@ -339,6 +339,8 @@ mdt_names_free(char **names, size_t n)
 		free(names[i]);
 	free(names);
 }
+
+/* ---- outcomes, actions, attendance, meetings ------------------------- */
 
 const char *
 mdt_outcome_name(enum mdt_outcome_kind k)

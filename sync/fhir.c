@@ -565,15 +565,17 @@ buf_exclusions(struct buf *b, json_t *orgs)
 static json_t *
 deny_provisions(json_t *orgs)
 {
-	json_t *list = json_array(), *o;
+	json_t *list = json_array(), *o, *role;
 	size_t i;
 
-	json_array_foreach(orgs, i, o)
-		json_array_append_new(list, json_pack("{s:s, s:[{s:o, s:{s:O}}]}",
-		    "type", "deny", "actor", "role", concept(
+	json_array_foreach(orgs, i, o) {
+		role = concept(
 		    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-		    "IRCP", "information recipient", NULL), "reference",
-		    "display", o));
+		    "IRCP", "information recipient", NULL);
+		json_array_append_new(list, json_pack(
+		    "{s:s, s:[{s:o, s:{s:O}}]}", "type", "deny", "actor",
+		    "role", role, "reference", "display", o));
+	}
 	return list;
 }
 

@@ -332,8 +332,9 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 
 			tui_names_join(s->exclusions, s->n_exclusions, orgs,
 			    sizeof(orgs));
-			snprintf(buf + used, sizeof(buf) - used, " %s exclude: %s",
-			    tui_draw_utf8() ? "\u00b7" : "-", orgs);
+			snprintf(buf + used, sizeof(buf) - used,
+			    " %s exclude: %s", tui_draw_utf8() ? "\u00b7" : "-",
+			    orgs);
 		}
 		/* The justification and the organisations the patient
 		 * excludes are part of the record: show them whole when
