@@ -54,6 +54,8 @@ pass "consent form takes 'Acme Care, Borough Housing'; the slot shows them"
 pres_wait_for "$P1"
 pres_screen | grep -qF "Acme Care" && fail "the projector shows the exclusions"
 pres_screen | grep -qF "exclude" && fail "the projector mentions exclusions"
+pres_keys q
+[ "$(pres_wait_exit)" = 0 ] || fail "the projector did not exit 0"
 pass "the projector does not show them"
 
 # ---- recording again offers the list; a name too long is refused and
