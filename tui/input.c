@@ -357,8 +357,9 @@ tui_prompt_draw(struct tui_app *app)
 	size_t start = 0;
 
 	tui_fill(y, 0, COLS, A_NORMAL);
-	if (tui_text_width(in->label) > COLS / 2) {
-		/* The label above, the whole row below for the text. */
+	if (tui_text_width(in->label) > COLS - 20) {
+		/* Too long to leave room for the text beside it: the label
+		 * above, the whole row below for the text. */
 		if (app->message[0] == '\0')
 			tui_put(y - 1, 0, COLS, in->label, A_BOLD, true);
 		lw = tui_put(y, 0, COLS, "> ", A_BOLD, false);

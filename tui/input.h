@@ -54,8 +54,8 @@ struct tui_input {
 	size_t sel;
 };
 
-/* A label wider than half the screen is drawn on the row above the text
- * (a message, while one shows, takes that row). */
+/* A label that would leave less than 20 columns for the text is drawn on
+ * the row above it (a message, while one shows, takes that row). */
 void tui_prompt_open(struct tui_app *app, const char *label,
     tui_prompt_fn submit);
 /* Puts text (UTF-8, the locale's encoding) in the open prompt, the cursor
