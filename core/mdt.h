@@ -146,10 +146,12 @@ enum mdt_status mdt_consent_check(enum mdt_consent_basis b,
 /*
  * With consent, the patient may name organisations that must not be told
  * about the discussion.  At most MDT_EXCLUSIONS_MAX of them, each at most
- * MDT_ORGANISATION_MAX characters once tidied (see mdt_consent_record).
+ * MDT_ORGANISATION_MAX characters once tidied (see mdt_consent_record):
+ * room for any organisation's registered name, and a whole list fits in
+ * one line of typing.
  */
-#define MDT_EXCLUSIONS_MAX 20
-#define MDT_ORGANISATION_MAX 120
+#define MDT_EXCLUSIONS_MAX 10
+#define MDT_ORGANISATION_MAX 100
 
 /*
  * Splits text typed as "Acme Care, Borough Housing" at its commas into

@@ -32,7 +32,7 @@ enum tui_input_kind {
 	TUI_INPUT_PICKER,
 };
 
-#define TUI_PROMPT_MAX 1000	/* characters */
+#define TUI_PROMPT_MAX 1024	/* characters */
 
 struct tui_pick_item {
 	int64_t id;

@@ -31,6 +31,13 @@
 
 #define TUI_MAX_SLOT_ACTIONS 512
 
+/* Any list of organisations core/ accepts can be offered back whole in
+ * the consent form, and held as UTF-8 (at most four bytes a character). */
+_Static_assert(MDT_EXCLUSIONS_MAX * (MDT_ORGANISATION_MAX + 2) <=
+    TUI_PROMPT_MAX, "a whole list of exclusions fits in a prompt");
+#define TUI_EXCLUSIONS_BYTES \
+	(MDT_EXCLUSIONS_MAX * (4 * MDT_ORGANISATION_MAX + 2) + 1)
+
 /* "Acme Care, Borough Housing" into buf (truncated). */
 static void
 tui_names_join(char *const *names, size_t n, char *buf, size_t len)
@@ -327,15 +334,12 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		    s->consent_justification[0] != '\0' && used < sizeof(buf))
 			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
 			    " - %s", s->consent_justification);
-		if (s->n_exclusions > 0 && used < sizeof(buf)) {
-			char orgs[768];
-
-			tui_names_join(s->exclusions, s->n_exclusions, orgs,
-			    sizeof(orgs));
-			snprintf(buf + used, sizeof(buf) - used,
-			    " %s exclude: %s", tui_draw_utf8() ? "\u00b7" : "-",
-			    orgs);
-		}
+		if (s->n_exclusions > 0 && used < sizeof(buf))
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+			    " %s exclude: ", tui_draw_utf8() ? "\u00b7" : "-");
+		if (s->n_exclusions > 0 && used < sizeof(buf))
+			tui_names_join(s->exclusions, s->n_exclusions,
+			    buf + used, sizeof(buf) - used);
 		/* The justification and the organisations the patient
 		 * excludes are part of the record: show them whole when
 		 * there is room. */
@@ -536,7 +540,7 @@ tui_consent_exclusions_submit(struct tui_app *app, const char *text)
 {
 	enum mdt_consent_basis basis = (enum mdt_consent_basis)app->pending_id;
 	const struct mdt_slot *s;
-	char **names, orgs[768];
+	char **names, orgs[TUI_EXCLUSIONS_BYTES];
 	size_t n;
 	bool ok;
 
@@ -570,7 +574,7 @@ static void
 tui_consent_exclusions_open(struct tui_app *app)
 {
 	const struct mdt_slot *s = tui_slot_pending(app);
-	char **prev = NULL, orgs[768] = "";
+	char **prev = NULL, orgs[TUI_EXCLUSIONS_BYTES] = "";
 	size_t n = 0;
 
 	if (s != NULL && s->consent != MDT_CONSENT_NONE)

@@ -63,9 +63,9 @@ pass "the projector does not show them"
 consent_form 1
 prompt_line | grep -qF "> Acme Care, Borough Housing" || fail "recording again does not offer the list: '$(prompt_line)'"
 keys End
-type_text ", $(printf 'x%.0s' $(seq 1 121))"
+type_text ", $(printf 'x%.0s' $(seq 1 101))"
 keys Enter
-wait_for "too long to record: an organisation's name may have at most 120 characters"
+wait_for "too long to record: an organisation's name may have at most 100 characters"
 wait_for "> "
 keys C-u
 type_text "  borough housing ,, Acme   Care, BOROUGH HOUSING , Castle Insurance"

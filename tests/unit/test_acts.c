@@ -410,7 +410,8 @@ test_consent_exclusions(void **state)
 	    "ZOË'S CAFÉ" };
 	const char *one[] = { "Borough Housing" };
 	const char *names[MDT_EXCLUSIONS_MAX + 1];
-	char uuid1[40], uuid2[40], buf[4096], detail[128], many[21][8];
+	char uuid1[40], uuid2[40], buf[4096], detail[128];
+	char many[MDT_EXCLUSIONS_MAX + 1][8];
 	char *long_name;
 	size_t i;
 
@@ -475,11 +476,11 @@ test_consent_exclusions(void **state)
 	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
 	    names, 2), MDT_ETOOLONG, 0, 0);
 	assert_non_null(strstr(mdt_store_error(f->s), "too long to record: an"
-	    " organisation's name may have at most 120 characters"));
+	    " organisation's name may have at most 100 characters"));
 	assert_string_equal(exclusions_of(f, s1, buf, sizeof(buf)),
 	    "Borough Housing");
 	assert_string_equal(mdt_strerror(MDT_ETOOLONG), "too long to record");
-	/* 120 two-byte characters, with spaces that tidying takes away */
+	/* 100 two-byte characters, with spaces that tidying takes away */
 	strcpy(long_name, "  ");
 	for (i = 0; i < MDT_ORGANISATION_MAX; i++)
 		strcat(long_name, "é");
@@ -500,8 +501,8 @@ test_consent_exclusions(void **state)
 	}
 	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
 	    names, MDT_EXCLUSIONS_MAX + 1), MDT_ETOOLONG, 0, 0);
-	assert_non_null(strstr(mdt_store_error(f->s), "at most 20"
-	    " organisations can be excluded (21 given)"));
+	assert_non_null(strstr(mdt_store_error(f->s), "at most 10"
+	    " organisations can be excluded (11 given)"));
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
 	    " consent_exclusions"), 2);
 	names[MDT_EXCLUSIONS_MAX] = "org 0";
