@@ -28,6 +28,7 @@
 	_(ESTATE,    "not allowed in the current state") \
 	_(ECONSENT,  "consent to be discussed has not been recorded") \
 	_(EJUSTIFY,  "this consent basis needs a written justification") \
+	_(ETOOLONG,  "too long to record") \
 	_(EDATE,     "not a valid date (YYYY-MM-DD or +DAYS)") \
 	_(ENHS,      "not a valid NHS number") \
 	_(EOPEN,     "cannot open the database") \
@@ -141,6 +142,26 @@ bool mdt_consent_needs_justification(enum mdt_consent_basis b);
 /* MDT_OK, MDT_EINVAL (basis NONE / unknown) or MDT_EJUSTIFY. */
 enum mdt_status mdt_consent_check(enum mdt_consent_basis b,
     const char *justification);
+
+/*
+ * With consent, the patient may name organisations that must not be told
+ * about the discussion.  At most MDT_EXCLUSIONS_MAX of them, each at most
+ * MDT_ORGANISATION_MAX characters once tidied (see mdt_consent_record):
+ * room for any organisation's registered name, and a whole list fits in
+ * one line of typing.
+ */
+#define MDT_EXCLUSIONS_MAX 10
+#define MDT_ORGANISATION_MAX 100
+
+/*
+ * Splits text typed as "Acme Care, Borough Housing" at its commas into
+ * *names (new strings, as typed between the commas; *n 0 for NULL or
+ * "").  Tidying is mdt_consent_record's.  DESTRUCTOR: mdt_names_free.
+ */
+void mdt_exclusions_split(const char *text, char ***names, size_t *n);
+
+/* Frees n strings and the array that holds them (NULL is fine). */
+void mdt_names_free(char **names, size_t n);
 
 enum mdt_outcome_kind {
 	MDT_OUTCOME_NONE,
@@ -375,6 +396,10 @@ struct mdt_slot {
 	int64_t presenter_id;		/* who presents the patient; 0 if
 					 * nobody named */
 	char *presenter_name;		/* NULL if none */
+	char **exclusions;		/* organisations the patient asked, with
+					 * consent, to exclude; in the order
+					 * given (NULL if none) */
+	size_t n_exclusions;
 };
 
 struct mdt_note {
@@ -545,8 +570,29 @@ enum mdt_status mdt_slot_previous(struct mdt_store *s, int64_t meeting_id);
 
 /* ---- recording the discussion --------------------------------------- */
 
+/*
+ * Records (or replaces) the slot's consent to be discussed and, with it,
+ * the organisations the patient asked to exclude (exclude[0..n_exclude),
+ * NULL when n_exclude is 0): one act, one audit row, one 'consent' outbox
+ * row.  Each name is trimmed and its inner runs of white space made one
+ * space; blank names are dropped; a name listed again (case apart, ASCII
+ * letters only, as the store compares them) keeps its first spelling.
+ * Recording again replaces the whole list.  MDT_EJUSTIFY as
+ * mdt_consent_check; MDT_ETOOLONG for a name over MDT_ORGANISATION_MAX
+ * characters or more than MDT_EXCLUSIONS_MAX names.
+ */
 enum mdt_status mdt_consent_record(struct mdt_store *s, int64_t slot_id,
-    enum mdt_consent_basis basis, const char *justification);
+    enum mdt_consent_basis basis, const char *justification,
+    const char *const *exclude, size_t n_exclude);
+/*
+ * The organisations the patient of slot_id asked to exclude with their
+ * latest consent recorded in any other slot (the one recorded last), in
+ * the order given: what to offer when consent is asked again.  *n is 0
+ * when that consent excluded none or there is no such consent.
+ * DESTRUCTOR: mdt_names_free.
+ */
+enum mdt_status mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id,
+    char ***names, size_t *n);
 /* MDT_ECONSENT before consent is recorded for the slot. */
 enum mdt_status mdt_note_add(struct mdt_store *s, int64_t slot_id,
     const char *text, int64_t *note_id);

@@ -1,12 +1,14 @@
 /*
  * rules.c - the pure rules of the meeting model: the NHS number check
- * digit, dates, the slot clock and its colour band, and the names and
- * labels of consent bases, outcomes and states.  No store, no I/O.
+ * digit, dates, the slot clock and its colour band, the names and labels
+ * of consent bases, outcomes and states, and the splitting of a typed
+ * list of organisations.  No store, no I/O.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -300,6 +302,46 @@ mdt_consent_check(enum mdt_consent_basis b, const char *justification)
 	if (mdt_consent_needs_justification(b) && mdt_str_blank(justification))
 		return MDT_EJUSTIFY;
 	return MDT_OK;
+}
+
+/* ---- organisations excluded with consent ----------------------------- */
+
+void
+mdt_exclusions_split(const char *text, char ***names, size_t *n)
+{
+	const char *p, *comma;
+	size_t count, i = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (text == NULL || *text == '\0')
+		return;
+	count = 1;
+	for (p = text; (p = strchr(p, ',')) != NULL; p++)
+		count++;
+	*names = mdt_xcalloc(count, sizeof(**names));
+	for (p = text; i < count; i++) {
+		comma = strchr(p, ',');
+		if (comma == NULL)
+			comma = p + strlen(p);
+		(*names)[i] = mdt_xmalloc((size_t)(comma - p) + 1);
+		memcpy((*names)[i], p, (size_t)(comma - p));
+		(*names)[i][comma - p] = '\0';
+		p = *comma != '\0' ? comma + 1 : comma;
+	}
+	*n = count;
+}
+
+void
+mdt_names_free(char **names, size_t n)
+{
+	size_t i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 /* ---- outcomes, actions, attendance, meetings ------------------------- */

@@ -1155,8 +1155,10 @@ static const struct command commands[] = {
 	  cmd_present },
 	{ "minutes", "[MEETING] [--format md|json]",
 	  "print a meeting's record",
-	  "Prints venue, attendance and, per patient: consent, notes, actions\n"
-	  "with owners and due dates, outcome and time taken.",
+	  "Prints venue, attendance and, per patient: consent (with the\n"
+	  "organisations the patient asked to exclude), notes, actions with\n"
+	  "owners and due dates, outcome and time taken.  docs/minutes.md\n"
+	  "describes the JSON.",
 	  cmd_minutes },
 	{ "meetings", "",
 	  "list the meetings in the database",
