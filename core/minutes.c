@@ -1,15 +1,17 @@
 /*
- * minutes.c - the minutes of a meeting, as Markdown for people and as JSON
- * for other programs: the register, and for each patient the consent, key
+ * minutes.c - the minutes of a meeting, as Markdown or plain text for
+ * people and as JSON for other programs: the register, and for each patient the consent, key
  * contact, notes, actions, outcome and the time taken against the band.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <jansson.h>
 
@@ -223,7 +225,60 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	return rc;
 }
 
-/* ---- Markdown -------------------------------------------------------- */
+/* ---- Markdown and plain text ----------------------------------------- */
+
+/* The plain text differs from the Markdown only in its headings: words
+ * underlined ('=' for the title, '-' for a section) instead of '#'. */
+static void
+heading(FILE *out, bool txt, int level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+heading(FILE *out, bool txt, int level, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	size_t chars = 0;
+
+	va_start(ap, fmt);
+	text = mdt_xvasprintf(fmt, ap);
+	va_end(ap);
+	if (!txt) {
+		fprintf(out, "%.*s %s\n\n", level, "###", text);
+		free(text);
+		return;
+	}
+	fprintf(out, "%s\n", text);
+	/* one mark a column: wide characters take two, combining marks
+	 * none (in a UTF-8 locale; else one a character) */
+	{
+		mbstate_t st;
+		const char *p = text;
+		size_t left = strlen(text), r;
+		wchar_t wc;
+		int w;
+
+		memset(&st, 0, sizeof(st));
+		while (left > 0) {
+			r = mbrtowc(&wc, p, left, &st);
+			if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+				/* not this locale's: a UTF-8 lead byte
+				 * counts one, a continuation byte none */
+				memset(&st, 0, sizeof(st));
+				r = 1;
+				w = ((unsigned char)*p & 0xc0) != 0x80;
+			} else
+				w = wcwidth(wc);
+			chars += w < 0 ? 1 : (size_t)w;
+			p += r;
+			left -= r;
+		}
+	}
+	for (size_t i = 0; i < chars; i++)
+		fputc(level == 1 ? '=' : level == 2 ? '-' : '~', out);
+	fputs("\n\n", out);
+	free(text);
+}
 
 static void
 md_when(FILE *out, int64_t ms)
@@ -259,7 +314,7 @@ md_duration(FILE *out, int64_t ms)
 
 static void
 md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
-    int64_t now)
+    int64_t now, bool txt)
 {
 	const struct mdt_meeting *m = &snap->meeting;
 	char nhs[13];
@@ -268,7 +323,7 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	size_t i, n;
 
 	mdt_nhs_format(sl->nhs_number, nhs);
-	fprintf(out, "### %d. %s (NHS %s)\n\n", sl->position,
+	heading(out, txt, 3, "%d. %s (NHS %s)", sl->position,
 	    sl->patient_name, nhs);
 	if (sl->date_of_birth[0] != '\0')
 		fprintf(out, "- Date of birth: %s\n", sl->date_of_birth);
@@ -338,7 +393,7 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 
 /* The actions agreed in the meeting, grouped by owner. */
 static void
-md_by_owner(FILE *out, const struct mdt_snapshot *snap)
+md_by_owner(FILE *out, const struct mdt_snapshot *snap, bool txt)
 {
 	const struct mdt_slot *sl;
 	size_t i, j, n;
@@ -353,7 +408,7 @@ md_by_owner(FILE *out, const struct mdt_snapshot *snap)
 			if (a->owner_id != p->id || a->slot_id == 0)
 				continue;
 			if (!any)
-				fputs("## Actions by owner\n\n", out);
+				heading(out, txt, 2, "Actions by owner");
 			any = true;
 			if (n++ == 0)
 				fprintf(out, "%s:\n\n", p->name);
@@ -369,12 +424,12 @@ md_by_owner(FILE *out, const struct mdt_snapshot *snap)
 }
 
 static void
-write_md(const struct mdt_snapshot *snap, int64_t now, FILE *out)
+write_md(const struct mdt_snapshot *snap, int64_t now, bool txt, FILE *out)
 {
 	const struct mdt_meeting *m = &snap->meeting;
 	size_t i;
 
-	fprintf(out, "# %s\n\n", m->title);
+	heading(out, txt, 1, "%s", m->title);
 	fprintf(out, "- Venue: %s\n", m->venue[0] != '\0' ? m->venue :
 	    "not recorded");
 	fputs("- Scheduled: ", out);
@@ -392,7 +447,7 @@ write_md(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	}
 	fprintf(out, "- State: %s\n\n", mdt_meeting_state_name(m->state));
 
-	fputs("## Attendance\n\n", out);
+	heading(out, txt, 2, "Attendance");
 	if (snap->n_attendees == 0)
 		fputs("No register was taken.\n", out);
 	for (i = 0; i < snap->n_attendees; i++) {
@@ -403,12 +458,13 @@ write_md(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 		    mdt_attend_name(a->status), a->confidentiality_ack ?
 		    " (confidentiality acknowledged)" : "");
 	}
-	fputs("\n## Patients\n\n", out);
+	fputc('\n', out);
+	heading(out, txt, 2, "Patients");
 	if (snap->n_slots == 0)
 		fputs("No patients were on the agenda.\n\n", out);
 	for (i = 0; i < snap->n_slots; i++)
-		md_slot(out, snap, &snap->slots[i], now);
-	md_by_owner(out, snap);
+		md_slot(out, snap, &snap->slots[i], now, txt);
+	md_by_owner(out, snap, txt);
 }
 
 enum mdt_status
@@ -420,7 +476,8 @@ mdt_minutes_write(struct mdt_store *s, int64_t meeting_id,
 	int64_t now = mdt_store_now(s);
 	int rc = 0;
 
-	if (fmt != MDT_MINUTES_MD && fmt != MDT_MINUTES_JSON)
+	if (fmt != MDT_MINUTES_MD && fmt != MDT_MINUTES_JSON &&
+	    fmt != MDT_MINUTES_TXT)
 		return mdt_fail(s, MDT_EINVAL, "unknown minutes format %d",
 		    (int)fmt);
 	st = mdt_snapshot_load(s, meeting_id, &snap);
@@ -430,7 +487,7 @@ mdt_minutes_write(struct mdt_store *s, int64_t meeting_id,
 	if (fmt == MDT_MINUTES_JSON)
 		rc = write_json(&snap, now, out);
 	else
-		write_md(&snap, now, out);
+		write_md(&snap, now, fmt == MDT_MINUTES_TXT, out);
 	mdt_snapshot_free(&snap);
 	if (rc != 0 || fflush(out) != 0 || ferror(out))
 		return mdt_fail(s, errno == ENOSPC ? MDT_EFULL : MDT_EIO,
