@@ -21,37 +21,14 @@ static void
 patient_text(const struct mdt_candidate *c, bool unmask, char *buf,
     size_t len)
 {
-	char nhs[13];
-
-	if (!unmask) {
-		mdt_patient_mask(c->patient_name, c->date_of_birth,
-		    c->nhs_number, buf, len);
-		return;
-	}
-	mdt_nhs_format(c->nhs_number, nhs);
-	snprintf(buf, len, "%s, born %s, NHS %s", c->patient_name,
-	    c->date_of_birth[0] != '\0' ? c->date_of_birth : "unknown", nhs);
-}
-
-/* Writes s on one line (line breaks as spaces); in a Markdown table cell
- * '|' is escaped too. */
-static void
-flat(FILE *out, const char *s, bool cell)
-{
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '|' && cell)
-			fputs("\\|", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else
-			fputc(*s, out);
-	}
+	mdt_patient_label(c->patient_name, c->date_of_birth, c->nhs_number,
+	    unmask, buf, len);
 }
 
 static void
 md_cell(FILE *out, const char *s)
 {
-	flat(out, s, true);
+	mdt_fput_flat(out, s, true);
 }
 
 /* The flags of a candidate for people, with the ways other than lists. */
@@ -152,7 +129,7 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			    "not named");
 			if (c->reason[0] != '\0') {
 				fputs("    Reason: ", out);
-				flat(out, c->reason, false);
+				mdt_fput_flat(out, c->reason, false);
 				fputc('\n', out);
 			}
 		}
@@ -169,7 +146,7 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			fputs(md ? "\n## Deferred\n\n" : "\nDeferred:\n", out);
 		patient_text(c, unmask, who, sizeof(who));
 		fprintf(out, "%s%s: ", md ? "- " : "  - ", who);
-		flat(out, c->defer_reason, false);
+		mdt_fput_flat(out, c->defer_reason, false);
 		fputc('\n', out);
 	}
 	for (i = 0; i < n; i++) {
@@ -183,7 +160,7 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			    "\nReferrals waiting for a decision:\n", out);
 		patient_text(c, unmask, who, sizeof(who));
 		fprintf(out, "%s%s: ", md ? "- " : "  - ", who);
-		flat(out, c->reason, false);
+		mdt_fput_flat(out, c->reason, false);
 		fputc('\n', out);
 	}
 	mdt_candidates_free(cands, n);

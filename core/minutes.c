@@ -1,17 +1,19 @@
 /*
- * minutes.c - the minutes of a meeting, as Markdown for people and as JSON
- * for other programs: the register, and for each patient the consent (and
- * the organisations the patient asked to exclude), key contact, notes,
- * actions, outcome and the time taken against the band.  docs/minutes.md
- * describes the JSON.
+ * minutes.c - the minutes of a meeting, as Markdown or plain text for
+ * people and as JSON for other programs: the register, and for each
+ * patient the consent (and the organisations the patient asked to
+ * exclude), key contact, notes, actions, outcome and the time taken
+ * against the band.  docs/minutes.md describes the JSON.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <jansson.h>
 
@@ -39,10 +41,8 @@ slot_elapsed(const struct mdt_slot *sl, int64_t now)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-/* A JSON string, or null for NULL; bytes that are not UTF-8 become '?'
- * rather than losing the whole value. */
-static json_t *
-jstr(const char *s)
+json_t *
+mdt_json_text(const char *s)
 {
 	json_t *j;
 	char *copy;
@@ -66,7 +66,7 @@ jstr(const char *s)
 static json_t *
 jstr_or_null(const char *s)
 {
-	return s == NULL || *s == '\0' ? json_null() : jstr(s);
+	return s == NULL || *s == '\0' ? json_null() : mdt_json_text(s);
 }
 
 static json_t *
@@ -122,10 +122,10 @@ json_meeting(const struct mdt_meeting *m)
 	json_t *j = jobj();
 
 	jset(j, "id", json_integer(m->id));
-	jset(j, "uuid", jstr(m->uuid));
-	jset(j, "title", jstr(m->title));
+	jset(j, "uuid", mdt_json_text(m->uuid));
+	jset(j, "title", mdt_json_text(m->title));
 	jset(j, "venue", jstr_or_null(m->venue));
-	jset(j, "state", jstr(mdt_meeting_state_name(m->state)));
+	jset(j, "state", mdt_json_text(mdt_meeting_state_name(m->state)));
 	jset(j, "scheduled_start", jtime(m->scheduled_start));
 	jset(j, "opened_at", jtime(m->opened_at));
 	jset(j, "closed_at", jtime(m->closed_at));
@@ -143,36 +143,36 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	size_t i;
 
 	jset(j, "position", json_integer(sl->position));
-	jset(j, "uuid", jstr(sl->uuid));
-	jset(patient, "name", jstr(sl->patient_name));
+	jset(j, "uuid", mdt_json_text(sl->uuid));
+	jset(patient, "name", mdt_json_text(sl->patient_name));
 	jset(patient, "nhs_number", mdt_nhs_purged(sl->nhs_number) ?
-	    json_null() : jstr(sl->nhs_number));
+	    json_null() : mdt_json_text(sl->nhs_number));
 	jset(patient, "date_of_birth", jstr_or_null(sl->date_of_birth));
 	jset(patient, "practice", jstr_or_null(sl->practice));
 	jset(j, "patient", patient);
-	jset(j, "reason", jstr(sl->reason));
-	jset(j, "state", jstr(mdt_slot_state_name(sl->state)));
+	jset(j, "reason", mdt_json_text(sl->reason));
+	jset(j, "state", mdt_json_text(mdt_slot_state_name(sl->state)));
 	jset(j, "planned_seconds", json_integer(sl->times.planned_s));
 	jset(j, "extended_seconds", json_integer(sl->times.extended_s));
 	jset(j, "elapsed_seconds", json_integer(elapsed / 1000));
-	jset(j, "time_band", jstr(time_band(elapsed, snap->meeting.warn_s,
+	jset(j, "time_band", mdt_json_text(time_band(elapsed, snap->meeting.warn_s,
 	    snap->meeting.over_s)));
 	if (sl->consent == MDT_CONSENT_NONE)
 		jset(j, "consent", json_null());
 	else {
 		x = jobj();
-		jset(x, "basis", jstr(mdt_consent_name(sl->consent)));
-		jset(x, "justification", jstr(sl->consent_justification));
+		jset(x, "basis", mdt_json_text(mdt_consent_name(sl->consent)));
+		jset(x, "justification", mdt_json_text(sl->consent_justification));
 		orgs = jarr();
 		for (i = 0; i < sl->n_exclusions; i++)
-			jpush(orgs, jstr(sl->exclusions[i]));
+			jpush(orgs, mdt_json_text(sl->exclusions[i]));
 		jset(x, "excluded_organisations", orgs);
 		jset(j, "consent", x);
 	}
-	jset(j, "key_contact", jstr(sl->key_contact_name));
+	jset(j, "key_contact", mdt_json_text(sl->key_contact_name));
 	for (i = 0; i < snap->n_notes; i++)
 		if (snap->notes[i].slot_id == sl->id)
-			jpush(notes, jstr(snap->notes[i].text));
+			jpush(notes, mdt_json_text(snap->notes[i].text));
 	jset(j, "notes", notes);
 	for (i = 0; i < snap->n_actions; i++) {
 		const struct mdt_action *a = &snap->actions[i];
@@ -180,11 +180,11 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		if (a->slot_id != sl->id)
 			continue;
 		x = jobj();
-		jset(x, "uuid", jstr(a->uuid));
-		jset(x, "text", jstr(a->text));
-		jset(x, "owner", jstr(a->owner_name));
-		jset(x, "due_date", jstr(a->due_date));
-		jset(x, "status", jstr(mdt_action_status_name(a->status)));
+		jset(x, "uuid", mdt_json_text(a->uuid));
+		jset(x, "text", mdt_json_text(a->text));
+		jset(x, "owner", mdt_json_text(a->owner_name));
+		jset(x, "due_date", mdt_json_text(a->due_date));
+		jset(x, "status", mdt_json_text(mdt_action_status_name(a->status)));
 		jpush(actions, x);
 	}
 	jset(j, "actions", actions);
@@ -192,7 +192,7 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		jset(j, "outcome", json_null());
 	else {
 		x = jobj();
-		jset(x, "kind", jstr(mdt_outcome_name(sl->outcome)));
+		jset(x, "kind", mdt_json_text(mdt_outcome_name(sl->outcome)));
 		jset(x, "review_date", jstr_or_null(sl->review_date));
 		jset(j, "outcome", x);
 	}
@@ -211,10 +211,10 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 		const struct mdt_attendee *a = &snap->attendees[i];
 
 		x = jobj();
-		jset(x, "name", jstr(a->person.name));
-		jset(x, "role", jstr(a->person.role));
-		jset(x, "organisation", jstr(a->person.organisation));
-		jset(x, "status", jstr(mdt_attend_name(a->status)));
+		jset(x, "name", mdt_json_text(a->person.name));
+		jset(x, "role", mdt_json_text(a->person.role));
+		jset(x, "organisation", mdt_json_text(a->person.organisation));
+		jset(x, "status", mdt_json_text(mdt_attend_name(a->status)));
 		jset(x, "confidentiality_acknowledged",
 		    json_boolean(a->confidentiality_ack));
 		jpush(att, x);
@@ -230,7 +230,60 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	return rc;
 }
 
-/* ---- Markdown -------------------------------------------------------- */
+/* ---- Markdown and plain text ----------------------------------------- */
+
+/* The plain text differs from the Markdown only in its headings: words
+ * underlined ('=' for the title, '-' for a section) instead of '#'. */
+static void
+heading(FILE *out, bool txt, int level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+heading(FILE *out, bool txt, int level, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	size_t chars = 0;
+
+	va_start(ap, fmt);
+	text = mdt_xvasprintf(fmt, ap);
+	va_end(ap);
+	if (!txt) {
+		fprintf(out, "%.*s %s\n\n", level, "###", text);
+		free(text);
+		return;
+	}
+	fprintf(out, "%s\n", text);
+	/* one mark a column: wide characters take two, combining marks
+	 * none (in a UTF-8 locale; else one a character) */
+	{
+		mbstate_t st;
+		const char *p = text;
+		size_t left = strlen(text), r;
+		wchar_t wc;
+		int w;
+
+		memset(&st, 0, sizeof(st));
+		while (left > 0) {
+			r = mbrtowc(&wc, p, left, &st);
+			if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+				/* not this locale's: a UTF-8 lead byte
+				 * counts one, a continuation byte none */
+				memset(&st, 0, sizeof(st));
+				r = 1;
+				w = ((unsigned char)*p & 0xc0) != 0x80;
+			} else
+				w = wcwidth(wc);
+			chars += w < 0 ? 1 : (size_t)w;
+			p += r;
+			left -= r;
+		}
+	}
+	for (size_t i = 0; i < chars; i++)
+		fputc(level == 1 ? '=' : level == 2 ? '-' : '~', out);
+	fputs("\n\n", out);
+	free(text);
+}
 
 static void
 md_when(FILE *out, int64_t ms)
@@ -266,7 +319,7 @@ md_duration(FILE *out, int64_t ms)
 
 static void
 md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
-    int64_t now)
+    int64_t now, bool txt)
 {
 	const struct mdt_meeting *m = &snap->meeting;
 	char nhs[13];
@@ -275,7 +328,7 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	size_t i, n;
 
 	mdt_nhs_format(sl->nhs_number, nhs);
-	fprintf(out, "### %d. %s (NHS %s)\n\n", sl->position,
+	heading(out, txt, 3, "%d. %s (NHS %s)", sl->position,
 	    sl->patient_name, nhs);
 	if (sl->date_of_birth[0] != '\0')
 		fprintf(out, "- Date of birth: %s\n", sl->date_of_birth);
@@ -352,7 +405,7 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 
 /* The actions agreed in the meeting, grouped by owner. */
 static void
-md_by_owner(FILE *out, const struct mdt_snapshot *snap)
+md_by_owner(FILE *out, const struct mdt_snapshot *snap, bool txt)
 {
 	const struct mdt_slot *sl;
 	size_t i, j, n;
@@ -367,7 +420,7 @@ md_by_owner(FILE *out, const struct mdt_snapshot *snap)
 			if (a->owner_id != p->id || a->slot_id == 0)
 				continue;
 			if (!any)
-				fputs("## Actions by owner\n\n", out);
+				heading(out, txt, 2, "Actions by owner");
 			any = true;
 			if (n++ == 0)
 				fprintf(out, "%s:\n\n", p->name);
@@ -383,12 +436,12 @@ md_by_owner(FILE *out, const struct mdt_snapshot *snap)
 }
 
 static void
-write_md(const struct mdt_snapshot *snap, int64_t now, FILE *out)
+write_md(const struct mdt_snapshot *snap, int64_t now, bool txt, FILE *out)
 {
 	const struct mdt_meeting *m = &snap->meeting;
 	size_t i;
 
-	fprintf(out, "# %s\n\n", m->title);
+	heading(out, txt, 1, "%s", m->title);
 	fprintf(out, "- Venue: %s\n", m->venue[0] != '\0' ? m->venue :
 	    "not recorded");
 	fputs("- Scheduled: ", out);
@@ -406,7 +459,7 @@ write_md(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	}
 	fprintf(out, "- State: %s\n\n", mdt_meeting_state_name(m->state));
 
-	fputs("## Attendance\n\n", out);
+	heading(out, txt, 2, "Attendance");
 	if (snap->n_attendees == 0)
 		fputs("No register was taken.\n", out);
 	for (i = 0; i < snap->n_attendees; i++) {
@@ -417,12 +470,13 @@ write_md(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 		    mdt_attend_name(a->status), a->confidentiality_ack ?
 		    " (confidentiality acknowledged)" : "");
 	}
-	fputs("\n## Patients\n\n", out);
+	fputc('\n', out);
+	heading(out, txt, 2, "Patients");
 	if (snap->n_slots == 0)
 		fputs("No patients were on the agenda.\n\n", out);
 	for (i = 0; i < snap->n_slots; i++)
-		md_slot(out, snap, &snap->slots[i], now);
-	md_by_owner(out, snap);
+		md_slot(out, snap, &snap->slots[i], now, txt);
+	md_by_owner(out, snap, txt);
 }
 
 enum mdt_status
@@ -434,7 +488,8 @@ mdt_minutes_write(struct mdt_store *s, int64_t meeting_id,
 	int64_t now = mdt_store_now(s);
 	int rc = 0;
 
-	if (fmt != MDT_MINUTES_MD && fmt != MDT_MINUTES_JSON)
+	if (fmt != MDT_MINUTES_MD && fmt != MDT_MINUTES_JSON &&
+	    fmt != MDT_MINUTES_TXT)
 		return mdt_fail(s, MDT_EINVAL, "unknown minutes format %d",
 		    (int)fmt);
 	st = mdt_snapshot_load(s, meeting_id, &snap);
@@ -444,7 +499,7 @@ mdt_minutes_write(struct mdt_store *s, int64_t meeting_id,
 	if (fmt == MDT_MINUTES_JSON)
 		rc = write_json(&snap, now, out);
 	else
-		write_md(&snap, now, out);
+		write_md(&snap, now, fmt == MDT_MINUTES_TXT, out);
 	mdt_snapshot_free(&snap);
 	if (rc != 0 || fflush(out) != 0 || ferror(out))
 		return mdt_fail(s, errno == ENOSPC ? MDT_EFULL : MDT_EIO,

@@ -99,6 +99,8 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 	"  ON p.id = s.patient_id WHERE x.uuid = o.entity_uuid)" \
 	" WHEN 'patient' THEN 'key contact: ' ||" \
 	"  (SELECT name FROM patients WHERE uuid = o.entity_uuid)" \
+	" WHEN 'person' THEN 'person: ' ||" \
+	"  (SELECT name FROM people WHERE uuid = o.entity_uuid)" \
 	" END"
 
 enum mdt_status

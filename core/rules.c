@@ -528,6 +528,22 @@ add_initial(const char *word, char *buf, size_t used, size_t len)
 }
 
 char *
+mdt_patient_label(const char *name, const char *date_of_birth,
+    const char *nhs_number, bool unmask, char *buf, size_t len)
+{
+	char nhs[13];
+
+	if (!unmask)
+		return mdt_patient_mask(name, date_of_birth, nhs_number, buf,
+		    len);
+	mdt_nhs_format(nhs_number, nhs);
+	snprintf(buf, len, "%s, born %s, NHS %s", name != NULL ? name : "",
+	    date_of_birth != NULL && date_of_birth[0] != '\0' ?
+	    date_of_birth : "unknown", nhs);
+	return buf;
+}
+
+char *
 mdt_patient_mask(const char *name, const char *date_of_birth,
     const char *nhs_number, char *buf, size_t len)
 {

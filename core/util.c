@@ -192,3 +192,16 @@ mdt_str_digits(const char *s)
 			return false;
 	return true;
 }
+
+void
+mdt_fput_flat(FILE *out, const char *s, bool cell)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '|' && cell)
+			fputs("\\|", out);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else
+			fputc(*s, out);
+	}
+}

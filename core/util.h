@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Allocation: on failure call the fatal hook (see mdt_set_fatal_hook) and
  * abort.  mdt_xstrdup(NULL) returns NULL. */
@@ -46,5 +47,13 @@ void mdt_strlcpy(char *dst, const char *src, size_t n);
 
 /* True if s is one or more decimal digits and nothing else. */
 bool mdt_str_digits(const char *s);
+
+/* Writes s on one line (line breaks as spaces); with cell, '|' is
+ * escaped too, for a Markdown table cell.  NULL writes nothing. */
+void mdt_fput_flat(FILE *out, const char *s, bool cell);
+
+/* A JSON string (jansson) of s, or null for NULL; bytes that are not
+ * UTF-8 become '?' rather than losing the whole value. */
+struct json_t *mdt_json_text(const char *s);
 
 #endif

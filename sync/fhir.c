@@ -1106,6 +1106,10 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		    " ON s.id = o.slot_id WHERE o.uuid = ?1", uuid, fn, ctx,
 		    SYNC_RECORD, err, errlen);
 	}
+	if (strcmp(entity, "person") == 0) {
+		add(fn, ctx, SYNC_PRACTITIONER, uuid);
+		return 0;
+	}
 	if (strcmp(entity, "patient") == 0)
 		/* the key contact: on the record of the latest discussion */
 		return add_each(db, "SELECT s.uuid FROM slots s"

@@ -65,11 +65,12 @@ static const struct tui_screen_ops *const tui_screens[TUI_SCREEN_COUNT] = {
 	[TUI_SCREEN_SUMMARY] = &tui_screen_summary,
 	[TUI_SCREEN_SYNC] = &tui_screen_sync,
 	[TUI_SCREEN_PREP] = &tui_screen_prep,
+	[TUI_SCREEN_ACTIONS] = &tui_screen_actions,
 	[TUI_SCREEN_PRESENT] = &tui_screen_present,
 };
 
 /* The chair's tabs: every screen but the projector's view. */
-#define TUI_N_TABS (TUI_SCREEN_PREP + 1)
+#define TUI_N_TABS (TUI_SCREEN_ACTIONS + 1)
 
 /* ---- restoring the terminal, whatever happens ------------------------ */
 
@@ -290,6 +291,7 @@ tui_app_reload(struct tui_app *app)
 	}
 	mdt_snapshot_free(&app->snap);
 	app->snap = fresh;
+	app->reloads++;
 	if (mdt_outbox_pending(app->store, &pending) == MDT_OK) {
 		app->outbox_pending = pending;
 		app->outbox_known = true;
@@ -508,10 +510,17 @@ tui_app_chair(struct tui_app *app, enum tui_action act)
 static void
 tui_draw_top(struct tui_app *app)
 {
-	static const char *const tabs[TUI_N_TABS] = {
+	static const char *const wide[TUI_N_TABS] = {
 		"1 Agenda", "2 Register", "3 Slot", "4 Summary", "5 Sync",
-		"6 Prep",
+		"6 Prep", "7 Actions",
 	};
+	/* Below 100 columns the longer names shorten, so that the title
+	 * (or PROJECTOR BLANK) keeps its 15 columns at 80. */
+	static const char *const narrow[TUI_N_TABS] = {
+		"1 Agenda", "2 Reg", "3 Slot", "4 Sum", "5 Sync", "6 Prep",
+		"7 Acts",
+	};
+	const char *const *tabs = COLS >= 100 ? wide : narrow;
 	const struct mdt_meeting *m = &app->snap.meeting;
 	attr_t bar = tui_attr(TUI_STYLE_TITLE);
 	int tabs_w = 0, x;
@@ -924,6 +933,9 @@ tui_on_key(struct tui_app *app, bool is_code, wint_t key)
 		return;
 	case TUI_ACT_GO_PREP:
 		tui_app_switch(app, TUI_SCREEN_PREP);
+		return;
+	case TUI_ACT_GO_ACTIONS:
+		tui_app_switch(app, TUI_SCREEN_ACTIONS);
 		return;
 	default:
 		break;

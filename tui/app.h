@@ -51,6 +51,9 @@ struct tui_app {
 	const char *config_path;	/* where the configuration is read */
 	int64_t outbox_pending;
 	bool outbox_known;
+	uint64_t reloads;		/* counts snapshot reloads: lists kept
+					 * by a screen read again when it
+					 * moves */
 
 	/* Worked out before each draw. */
 	int64_t now;

@@ -24,6 +24,7 @@ enum tui_screen_id {
 	TUI_SCREEN_SUMMARY,
 	TUI_SCREEN_SYNC,
 	TUI_SCREEN_PREP,
+	TUI_SCREEN_ACTIONS,
 	TUI_SCREEN_PRESENT,	/* the projector's view (its own mode) */
 	TUI_SCREEN_COUNT
 };
@@ -34,10 +35,12 @@ enum tui_screen_id {
 #define TUI_ON_SUMMARY	(1u << TUI_SCREEN_SUMMARY)
 #define TUI_ON_SYNC	(1u << TUI_SCREEN_SYNC)
 #define TUI_ON_PREP	(1u << TUI_SCREEN_PREP)
+#define TUI_ON_ACTIONS	(1u << TUI_SCREEN_ACTIONS)
 #define TUI_ON_PRESENT	(1u << TUI_SCREEN_PRESENT)
 #define TUI_ON_CHAIR	(TUI_ON_AGENDA | TUI_ON_SLOT)
 #define TUI_ON_ALL	(TUI_ON_AGENDA | TUI_ON_REGISTER | TUI_ON_SLOT | \
-			 TUI_ON_SUMMARY | TUI_ON_SYNC | TUI_ON_PREP)
+			 TUI_ON_SUMMARY | TUI_ON_SYNC | TUI_ON_PREP | \
+			 TUI_ON_ACTIONS)
 /* The few keys the projector's view has besides the chair's: nothing
  * there changes the record. */
 #define TUI_ON_EVERY	(TUI_ON_ALL | TUI_ON_PRESENT)
@@ -111,6 +114,15 @@ enum tui_screen_id {
 	  "Send to the central record now") \
 	_(SYNC_RETRY,	"R",		TUI_ON_SYNC,	"retry-refused", \
 	  "Queue refused / conflicting again") \
+	/* each owner's actions across meetings */ \
+	_(ACTIONS_DONE,	"d",		TUI_ON_ACTIONS,	"done", \
+	  "Mark done / open again") \
+	_(ACTIONS_CANCEL, "x",		TUI_ON_ACTIONS,	"cancel", \
+	  "Cancel (asks first)") \
+	_(ACTIONS_OVERDUE, "o",		TUI_ON_ACTIONS,	"overdue", \
+	  "Overdue only / all") \
+	_(ACTIONS_OWNER, "f",		TUI_ON_ACTIONS,	"owner", \
+	  "One owner / everyone") \
 	/* everywhere */ \
 	_(MOVE_DOWN,	"j <Down>",	TUI_ON_ALL,	"move-down", \
 	  "Move down") \
@@ -132,6 +144,8 @@ enum tui_screen_id {
 	  "Show the sync panel") \
 	_(GO_PREP,	"6",		TUI_ON_ALL,	"prepare", \
 	  "Prepare the agenda") \
+	_(GO_ACTIONS,	"7",		TUI_ON_ALL,	"actions", \
+	  "Everyone's open actions") \
 	_(HELP,		"?",		TUI_ON_EVERY,	"help", \
 	  "Show these keys") \
 	_(REDRAW,	"<C-L>",	TUI_ON_EVERY,	"redraw", \

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -329,7 +330,7 @@ cmd_minutes(struct cli *cli)
 
 		if (strcmp(a, "--format") == 0) {
 			if (++i == cli->argc)
-				return usage_error("minutes", "--format needs md or json");
+				return usage_error("minutes", "--format needs md, txt or json");
 			v = cli->argv[i];
 		} else if (strncmp(a, "--format=", 9) == 0)
 			v = a + 9;
@@ -345,8 +346,10 @@ cmd_minutes(struct cli *cli)
 			fmt = MDT_MINUTES_MD;
 		else if (strcmp(v, "json") == 0)
 			fmt = MDT_MINUTES_JSON;
+		else if (strcmp(v, "txt") == 0)
+			fmt = MDT_MINUTES_TXT;
 		else
-			return usage_error("minutes", "--format is md or json");
+			return usage_error("minutes", "--format is md, txt or json");
 	}
 	if (!(store = open_store(cli, 0)))
 		return EXIT_USER;
@@ -359,7 +362,8 @@ cmd_minutes(struct cli *cli)
 		say("cannot write the minutes: %s", strerror(errno));
 		rc = EXIT_USER;
 	} else if (mdt_audit_meeting(store, id, "export", fmt ==
-	    MDT_MINUTES_JSON ? "minutes json" : "minutes md") != MDT_OK) {
+	    MDT_MINUTES_JSON ? "minutes json" : fmt == MDT_MINUTES_TXT ?
+	    "minutes txt" : "minutes md") != MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	}
@@ -1119,6 +1123,224 @@ out:
 	return rc;
 }
 
+/* ---- people and each owner's actions ------------------------------- */
+
+static int
+cmd_people(struct cli *cli)
+{
+	const char *name = NULL, *role = "", *org = "";
+	struct mdt_store *store;
+	int64_t id = 0;
+	int rc = 0;
+
+	if (cli->argc == 0) {
+		if (!(store = open_store(cli, 0)))
+			return EXIT_USER;
+		if (mdt_people_list(store, stdout) != MDT_OK) {
+			say("%s", mdt_store_error(store));
+			rc = EXIT_USER;
+		} else if (fflush(stdout) != 0 || ferror(stdout)) {
+			say("cannot write the list: %s", strerror(errno));
+			rc = EXIT_USER;
+		}
+		mdt_store_free(store);
+		return rc;
+	}
+	if (strcmp(cli->argv[0], "add") != 0)
+		return usage_error("people", "the only subcommand is 'add'");
+	for (int i = 1; i < cli->argc; i++) {
+		const char *v;
+		bool missing;
+
+		if ((v = opt_value(cli, &i, "--role", &missing)) != NULL)
+			role = v;
+		else if ((v = opt_value(cli, &i, "--org", &missing)) != NULL)
+			org = v;
+		else if (missing)
+			return usage_error("people", "an option needs a value");
+		else if (cli->argv[i][0] == '-')
+			return usage_error("people", "unknown option");
+		else if (name != NULL)
+			return usage_error("people", "one name at a time (quote"
+			    " a name with spaces)");
+		else
+			name = cli->argv[i];
+	}
+	if (name == NULL)
+		return usage_error("people", "add needs a NAME");
+	if (!(store = open_store(cli, MDT_OPEN_CREATE)))
+		return EXIT_USER;
+	if (mdt_person_add(store, name, role, org, &id) != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		rc = EXIT_USER;
+	} else
+		printf("%lld\n", (long long)id);
+	mdt_store_free(store);
+	return rc;
+}
+
+/* "12" or "#12" -> 12; -1 if neither. */
+static int64_t
+action_id_arg(const char *a)
+{
+	char *end;
+	long long v;
+
+	if (a[0] == '#')
+		a++;
+	errno = 0;
+	v = strtoll(a, &end, 10);
+	if (errno != 0 || end == a || *end != '\0' || v < 1)
+		return -1;
+	return (int64_t)v;
+}
+
+/* actions done|cancel|reopen ID...: each one act, in the order given;
+ * stops at the first that cannot be done. */
+static int
+actions_close(struct cli *cli, enum mdt_action_status to)
+{
+	struct mdt_action_item *items = NULL;
+	struct mdt_actions_filter all = { .closed = true };
+	struct mdt_store *store;
+	size_t n = 0;
+	int rc = 0;
+
+	if (cli->argc < 2)
+		return usage_error("actions", "give the number of each action"
+		    " (#ID, as listed)");
+	for (int i = 1; i < cli->argc; i++)
+		if (action_id_arg(cli->argv[i]) < 0)
+			return usage_error("actions", "an action is given by its"
+			    " number, e.g. 12 or #12");
+	if (!(store = open_store(cli, 0)))
+		return EXIT_USER;
+	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	for (int i = 1; i < cli->argc && rc == 0; i++) {
+		int64_t id = action_id_arg(cli->argv[i]);
+		const struct mdt_action_item *it = NULL;
+
+		for (size_t k = 0; k < n && it == NULL; k++)
+			if (items[k].id == id)
+				it = &items[k];
+		if (it == NULL) {
+			say("no action #%lld (see 'mdtchair actions --all')",
+			    (long long)id);
+			rc = EXIT_USER;
+		} else if (it->status == to) {
+			printf("#%lld was %s already: %s\n", (long long)id,
+			    mdt_action_status_name(to), it->text);
+		} else if (mdt_action_set_status(store, id, to) != MDT_OK) {
+			say("%s", mdt_store_error(store));
+			rc = EXIT_USER;
+		} else
+			printf("#%lld %s: %s (%s)\n", (long long)id, to ==
+			    MDT_ACTION_OPEN ? "open again" :
+			    mdt_action_status_name(to), it->text,
+			    it->owner_name);
+	}
+	mdt_action_items_free(items, n);
+	mdt_store_free(store);
+	return rc;
+}
+
+/* Whether anyone's name (or organisation) holds part, case apart;
+ * true when it cannot tell (the query then speaks for itself). */
+static bool
+someone_matches(const char *part, bool org, struct mdt_store *store)
+{
+	int64_t n = 1;
+
+	(void)mdt_people_count(store, org ? NULL : part, org ? part : NULL,
+	    &n);
+	return n > 0;
+}
+
+static int
+cmd_actions(struct cli *cli)
+{
+	enum mdt_actions_format fmt = MDT_ACTIONS_TXT;
+	struct mdt_actions_filter f = { 0 };
+	struct mdt_action_item *items = NULL;
+	struct mdt_store *store;
+	bool unmask = false;
+	const char *fname = "txt";
+	char detail[64];
+	size_t n = 0;
+	int rc = 0;
+
+	if (cli->argc > 0 && strcmp(cli->argv[0], "done") == 0)
+		return actions_close(cli, MDT_ACTION_DONE);
+	if (cli->argc > 0 && strcmp(cli->argv[0], "cancel") == 0)
+		return actions_close(cli, MDT_ACTION_CANCELLED);
+	if (cli->argc > 0 && strcmp(cli->argv[0], "reopen") == 0)
+		return actions_close(cli, MDT_ACTION_OPEN);
+	for (int i = 0; i < cli->argc; i++) {
+		const char *a = cli->argv[i], *v;
+		bool missing;
+
+		if ((v = opt_value(cli, &i, "--owner", &missing)) != NULL)
+			f.owner = v;
+		else if ((v = opt_value(cli, &i, "--org", &missing)) != NULL)
+			f.org = v;
+		else if ((v = opt_value(cli, &i, "--format", &missing))
+		    != NULL) {
+			if (strcmp(v, "txt") == 0)
+				fmt = MDT_ACTIONS_TXT;
+			else if (strcmp(v, "md") == 0)
+				fmt = MDT_ACTIONS_MD;
+			else if (strcmp(v, "json") == 0)
+				fmt = MDT_ACTIONS_JSON;
+			else
+				return usage_error("actions",
+				    "--format is txt, md or json");
+			fname = v;
+		} else if (missing)
+			return usage_error("actions", "an option needs a value");
+		else if (strcmp(a, "--overdue") == 0)
+			f.overdue = true;
+		else if (strcmp(a, "--all") == 0)
+			f.closed = true;
+		else if (strcmp(a, "--unmask") == 0)
+			unmask = true;
+		else
+			return usage_error("actions", "unexpected argument");
+	}
+	if (f.owner != NULL && f.org != NULL)
+		return usage_error("actions", "give --owner or --org, not both");
+	if ((f.owner != NULL && f.owner[0] == '\0') ||
+	    (f.org != NULL && f.org[0] == '\0'))
+		return usage_error("actions", "--owner and --org need a name");
+	if (!(store = open_store(cli, 0)))
+		return EXIT_USER;
+	if (f.owner != NULL && !someone_matches(f.owner, false, store)) {
+		say("nobody known is called '%s' (see 'mdtchair people')",
+		    f.owner);
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	if (f.org != NULL && !someone_matches(f.org, true, store)) {
+		say("nobody known is from '%s' (see 'mdtchair people')", f.org);
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	snprintf(detail, sizeof detail, "actions %s%s", fname,
+	    unmask ? " unmasked" : "");
+	if (mdt_actions_query(store, &f, &items, &n) != MDT_OK ||
+	    mdt_actions_write(store, items, n, fmt, unmask, stdout) !=
+	    MDT_OK || mdt_audit_export(store, detail) != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		rc = EXIT_USER;
+	}
+	mdt_action_items_free(items, n);
+	mdt_store_free(store);
+	return rc;
+}
+
 static int
 cmd_help(struct cli *cli);
 
@@ -1153,12 +1375,14 @@ static const struct command commands[] = {
 	  "number).  --unmask shows full names and numbers: only for a private\n"
 	  "screen, never a projector.  The chair's B key blanks the view.",
 	  cmd_present },
-	{ "minutes", "[MEETING] [--format md|json]",
+	{ "minutes", "[MEETING] [--format md|txt|json]",
 	  "print a meeting's record",
 	  "Prints venue, attendance and, per patient: consent (with the\n"
-	  "organisations the patient asked to exclude), notes, actions with\n"
-	  "owners and due dates, outcome and time taken.  docs/minutes.md\n"
-	  "describes the JSON.",
+	  "organisations the patient asked to exclude), key contact, notes,\n"
+	  "actions with owners and due dates, outcome, and the time taken\n"
+	  "against the 5-7 minute band; then the actions by owner.  md is\n"
+	  "Markdown (the default), txt plain text, json for other programs\n"
+	  "(docs/minutes.md describes the JSON).",
 	  cmd_minutes },
 	{ "meetings", "",
 	  "list the meetings in the database",
@@ -1207,6 +1431,28 @@ static const struct command commands[] = {
 	  "(initials, year of birth, last three digits of the NHS number) unless\n"
 	  "--unmask is given.",
 	  cmd_agenda },
+	{ "people", "[add NAME [--role R] [--org O]]",
+	  "list or add the people who attend or own actions",
+	  "Without arguments, lists everyone known: id, name, role,\n"
+	  "organisation.  'add' adds someone (the team's members, or someone\n"
+	  "outside the NHS who owns actions, e.g. the voluntary sector) and\n"
+	  "prints their id.  A name already known in the same organisation is\n"
+	  "refused.",
+	  cmd_people },
+	{ "actions", "[--owner N|--org O] [--overdue] [OPTIONS]",
+	  "each owner's actions across meetings; close one",
+	  "Options: --all (done and cancelled too), --format txt|md|json,\n"
+	  "--unmask.  Lists the open actions of every meeting by owner (or of\n"
+	  "the owners whose name, or organisation, holds N or O, case apart):\n"
+	  "#number, due date (OVERDUE when past), the action, the patient\n"
+	  "(masked unless --unmask) and the meeting that agreed it.  --overdue:\n"
+	  "only those past their due date.\n"
+	  "  mdtchair actions done ID...     marks actions done\n"
+	  "  mdtchair actions cancel ID...   cancels them\n"
+	  "  mdtchair actions reopen ID...   opens them again\n"
+	  "ID is the number listed (12 or #12).  Each change is saved, audited\n"
+	  "and queued for the central record.",
+	  cmd_actions },
 	{ "sync", "[--deadline SECONDS] [--retry-failed]",
 	  "send the outbox to the central record once",
 	  "Sends everything waiting in the outbox to the central FHIR record\n"
@@ -1299,6 +1545,9 @@ main(int argc, char **argv)
 	char **rest;
 	int n = 0, want_help = 0;
 
+	/* Character widths (plain-text headings, the screens) follow the
+	 * user's locale; numbers stay C. */
+	setlocale(LC_CTYPE, "");
 	/* Options may stand before or after the command; the rest go to it. */
 	if (!(rest = calloc((size_t)argc + 1, sizeof *rest))) {
 		fputs("mdtchair: out of memory\n", stderr);

@@ -677,9 +677,112 @@ tui_action_due_submit(struct tui_app *app, const char *text)
 	return true;
 }
 
+/* ---- who owns an action ---------------------------------------------- */
+
+/*
+ * The owner picker: those present first (so that 1-9 pick them as ever),
+ * then everyone else known (an owner need not be in the room: the
+ * voluntary sector, housing), then "Someone new...", which asks for a name,
+ * organisation and role, adds the person and carries on as if they had
+ * been picked.  Returns the row of keep_id (0 if absent).
+ */
+#define TUI_OWNER_NEW (-1)
+
+static tui_pick_fn tui_owner_then;	/* carries on after a new person */
+static char tui_owner_name[256], tui_owner_org[256];
+
+static size_t
+tui_owner_picker(struct tui_app *app, const char *title, tui_pick_fn pick,
+    int64_t keep_id)
+{
+	size_t row = 0, keep = 0;
+
+	tui_owner_then = pick;
+	tui_picker_open(app, title, pick);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < app->snap.n_people; i++) {
+			const struct mdt_person *p = &app->snap.people[i];
+			bool here = false;
+			char label[512];
+
+			for (size_t k = 0; k < app->snap.n_attendees; k++)
+				if (app->snap.attendees[k].person.id == p->id &&
+				    app->snap.attendees[k].status ==
+				    MDT_ATTEND_PRESENT)
+					here = true;
+			if (here != (pass == 0))
+				continue;
+			if (here)
+				snprintf(label, sizeof(label), "%s%s%s%s",
+				    tui_str(p->name), p->role[0] != '\0' ?
+				    " (" : "", p->role, p->role[0] != '\0' ?
+				    ")" : "");
+			else
+				snprintf(label, sizeof(label), "%s, %s -"
+				    " not here", tui_str(p->name),
+				    p->organisation[0] != '\0' ?
+				    p->organisation : p->role);
+			if (p->id == keep_id)
+				keep = row;
+			tui_picker_add(app, p->id, label);
+			row++;
+		}
+	}
+	tui_picker_add(app, TUI_OWNER_NEW, "Someone new...");
+	return keep;
+}
+
+static bool
+tui_owner_role_submit(struct tui_app *app, const char *text)
+{
+	int64_t id = 0;
+
+	if (!tui_app_check(app, mdt_person_add(app->store, tui_owner_name,
+	    text, tui_owner_org, &id)))
+		return false;
+	tui_app_message(app, false, "Added %s", tui_owner_name);
+	tui_owner_then(app, id);
+	return true;
+}
+
+static bool
+tui_owner_org_submit(struct tui_app *app, const char *text)
+{
+	snprintf(tui_owner_org, sizeof(tui_owner_org), "%s", text);
+	tui_prompt_open(app, "Their role (may be blank): ",
+	    tui_owner_role_submit);
+	return true;
+}
+
+static bool
+tui_owner_name_submit(struct tui_app *app, const char *text)
+{
+	if (tui_blank(text)) {
+		tui_app_message(app, true, "A name is needed");
+		return false;
+	}
+	snprintf(tui_owner_name, sizeof(tui_owner_name), "%s", text);
+	tui_prompt_open(app, "Their organisation (e.g. Age UK Lambeth): ",
+	    tui_owner_org_submit);
+	return true;
+}
+
+/* A pick callback's first step: true if it was "Someone new..." (the
+ * questions are asked, and the callback runs again with the new id). */
+static bool
+tui_owner_new(struct tui_app *app, int64_t id)
+{
+	if (id != TUI_OWNER_NEW)
+		return false;
+	tui_prompt_open(app, "New person's name: ", tui_owner_name_submit);
+	return true;
+}
+
 static void
 tui_action_owner_picked(struct tui_app *app, int64_t person_id)
 {
+	if (tui_owner_new(app, person_id))
+		return;
 	app->pending_id = person_id;
 	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = +14): ",
 	    tui_action_due_submit);
@@ -703,21 +806,8 @@ tui_action_text_submit(struct tui_app *app, const char *text)
 		return false;
 	}
 	snprintf(app->pending_text, sizeof(app->pending_text), "%s", text);
-	tui_picker_open(app, "Owner (present)", tui_action_owner_picked);
-	for (size_t i = 0; i < app->snap.n_attendees; i++) {
-		const struct mdt_attendee *a = &app->snap.attendees[i];
-		char label[512];
-
-		if (a->status != MDT_ATTEND_PRESENT)
-			continue;
-		if (a->person.role != NULL && a->person.role[0] != '\0')
-			snprintf(label, sizeof(label), "%s (%s)",
-			    tui_str(a->person.name), a->person.role);
-		else
-			snprintf(label, sizeof(label), "%s",
-			    tui_str(a->person.name));
-		tui_picker_add(app, a->person.id, label);
-	}
+	tui_owner_picker(app, "Owner (present first)",
+	    tui_action_owner_picked, 0);
 	return true;
 }
 
@@ -994,12 +1084,14 @@ tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 static void
 tui_action_reassign_owner_picked(struct tui_app *app, int64_t person_id)
 {
+	if (tui_owner_new(app, person_id))
+		return;
 	tui_reassign_owner = person_id;
 	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = keep): ",
 	    tui_action_reassign_due_submit);
 }
 
-/* r: a new owner among those present (as for a new action), then the due
+/* r: a new owner (as for a new action: those present first), then the due
  * date.  A carried-forward action is reviewed as reassigned, which reopens
  * it if it had been closed in this slot. */
 static void
@@ -1027,27 +1119,8 @@ tui_action_reassign(struct tui_app *app)
 	tui_slot_begin(app, s, TUI_PENDING_ACTION_REASSIGN);
 	app->pending_id = ac->id;
 	tui_reassign_owner = 0;
-	tui_picker_open(app, "New owner (present)",
-	    tui_action_reassign_owner_picked);
-	n = 0;
-	for (size_t i = 0; i < app->snap.n_attendees; i++) {
-		const struct mdt_attendee *a = &app->snap.attendees[i];
-		char label[512];
-
-		if (a->status != MDT_ATTEND_PRESENT)
-			continue;
-		if (a->person.role != NULL && a->person.role[0] != '\0')
-			snprintf(label, sizeof(label), "%s (%s)",
-			    tui_str(a->person.name), a->person.role);
-		else
-			snprintf(label, sizeof(label), "%s",
-			    tui_str(a->person.name));
-		/* Enter alone keeps the owner, to change only the date. */
-		if (a->person.id == ac->owner_id)
-			app->input.sel = n;
-		tui_picker_add(app, a->person.id, label);
-		n++;
-	}
+	app->input.sel = tui_owner_picker(app, "New owner (present first)",
+	    tui_action_reassign_owner_picked, ac->owner_id);
 }
 
 static void

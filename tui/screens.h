@@ -29,6 +29,7 @@ extern const struct tui_screen_ops tui_screen_slot;
 extern const struct tui_screen_ops tui_screen_summary;
 extern const struct tui_screen_ops tui_screen_sync;
 extern const struct tui_screen_ops tui_screen_prep;
+extern const struct tui_screen_ops tui_screen_actions;
 extern const struct tui_screen_ops tui_screen_present;
 
 /* Before "next": if the current slot has carried-forward actions without

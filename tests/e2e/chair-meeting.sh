@@ -66,7 +66,7 @@ action() {
 	wait_for "Action:"
 	type_text "$1"
 	keys Enter
-	wait_for "Owner (present)"
+	wait_for "Owner (present first)"
 	keys "$2"
 	wait_for "Due (YYYY-MM-DD"
 	[ -n "$3" ] && type_text "$3"

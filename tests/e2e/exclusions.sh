@@ -29,6 +29,13 @@ prompt_line() { screen | sed -n 23p; }
 tui_start --db "$DB" chair "$M1"
 pres_start --db "$DB" present "$M1" --unmask
 wait_for "Agenda: 12 patients"
+# The room sees patients once the register is taken and acknowledged.
+keys 2
+wait_for "Not marked: 10"
+keys Space c
+wait_for "Confidentiality acknowledged: 1"
+keys 1
+wait_for "Agenda: 12 patients"
 keys n
 wait_for "Slot 1 of 12"
 wait_for "$P1"

@@ -63,7 +63,7 @@ keys a
 wait_for "Action:"
 type_text "Book a falls clinic review"
 keys Enter
-wait_for "Owner (present)"
+wait_for "Owner (present first)"
 keys 1
 wait_for "Due (YYYY-MM-DD"
 type_text "+7"

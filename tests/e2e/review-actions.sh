@@ -43,7 +43,7 @@ action() {
 	wait_for "Action:"
 	type_text "$1"
 	keys Enter
-	wait_for "Owner (present)"
+	wait_for "Owner (present first)"
 	keys "$2"
 	wait_for "Due (YYYY-MM-DD"
 	[ -n "$3" ] && type_text "$3"
@@ -169,7 +169,7 @@ keys v
 wait_for "applies to carried-forward actions only"
 due21=$(date -d '+21 days' +%F)
 keys r
-wait_for "New owner (present)"
+wait_for "New owner (present first)"
 keys 3
 wait_for "Due (YYYY-MM-DD or +days, Enter = keep):"
 type_text +21
@@ -193,7 +193,7 @@ wait_for "Already reviewed: done"
 keys j v
 wait_for "Action reviewed: still open"
 keys j r
-wait_for "New owner (present)"
+wait_for "New owner (present first)"
 keys 6
 wait_for "Enter = keep"
 keys Enter

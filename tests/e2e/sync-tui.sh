@@ -55,7 +55,7 @@ keys a
 wait_for "Action:"
 type_text "Refer to the community falls service"
 keys Enter
-wait_for "Owner (present)"
+wait_for "Owner (present first)"
 keys 1
 wait_for "Due (YYYY-MM-DD"
 type_text 2026-12-31

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <locale.h>
+
 #include <jansson.h>
 
 #include "fixture.h"
@@ -296,6 +298,61 @@ test_markdown(void **state)
 	free(buf);
 }
 
+
+/* Plain text: the Markdown's words with underlined headings, no '#'. */
+static void
+test_plain_text(void **state)
+{
+	struct fx *f = *state;
+	char *md = NULL, *txt = NULL;
+	size_t len = 0;
+	FILE *out;
+	static const char *const want[] = {
+		"Demo MDT\n========\n",
+		"\nAttendance\n----------\n",
+		"\nPatients\n--------\n",
+		/* 33 columns: the combining marks take none */
+		"1. Zoë Adébáyọ̀ (NHS 999 339 5633)\n"
+		    "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n",
+		"\nActions by owner\n----------------\n",
+		"- Time: 5:30 (within the 5-7 minute band)\n",
+		"- Time: 8:00 (over the 5-7 minute band; extended by 2:00)\n",
+	};
+
+	chair_some(f);
+	setlocale(LC_CTYPE, "C.UTF-8");
+	out = open_memstream(&md, &len);
+	assert_int_equal(mdt_minutes_write(f->s, f->meeting, MDT_MINUTES_MD,
+	    out), MDT_OK);
+	fclose(out);
+	out = open_memstream(&txt, &len);
+	assert_int_equal(mdt_minutes_write(f->s, f->meeting, MDT_MINUTES_TXT,
+	    out), MDT_OK);
+	fclose(out);
+	setlocale(LC_CTYPE, "C");
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (strstr(txt, want[i]) == NULL)
+			fail_msg("the text minutes lack \"%s\":\n%s", want[i],
+			    txt);
+	assert_true(txt[0] != '#' && strstr(txt, "\n#") == NULL);
+	/* every list line of the Markdown is in the text as it is */
+	for (char *l = md; *l != '\0'; ) {
+		char *eol = strchr(l, '\n');
+		size_t n = eol != NULL ? (size_t)(eol - l) : strlen(l);
+
+		if (n > 2 && l[0] == '-' && l[1] == ' ') {
+			char *line = strndup(l, n);
+
+			if (strstr(txt, line) == NULL)
+				fail_msg("the text minutes lack \"%s\"", line);
+			free(line);
+		}
+		l += n + (eol != NULL);
+	}
+	free(md);
+	free(txt);
+}
+
 static void
 test_errors(void **state)
 {
@@ -324,6 +381,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_json_nulls_before_opening,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_markdown, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_plain_text, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, fx_setup_demo,
 		    fx_teardown),

@@ -42,8 +42,8 @@ chair(struct fx *f)
 	    MDT_ATTEND_PRESENT), MDT_OK);
 	f->now = FX_T0 + 10 * FX_SEC;
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
-	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s1, NOTE_1, NULL), MDT_OK);
 	assert_int_equal(mdt_action_add(f->s, s1, OPEN_1, owner, "2026-12-09",
 	    NULL), MDT_OK);
@@ -51,8 +51,8 @@ chair(struct fx *f)
 	    "2027-02-25"), MDT_OK);
 	f->now += 5 * FX_MIN;
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
-	assert_int_equal(mdt_consent_record(f->s, s2, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s2, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_outcome_record(f->s, s2, MDT_OUTCOME_STEP_DOWN,
 	    NULL), MDT_OK);
 	f->now += 4 * FX_MIN;
@@ -61,7 +61,7 @@ chair(struct fx *f)
 	assert_int_equal(mdt_slot_park(f->s, f->meeting), MDT_OK);
 	assert_int_equal(fx_current(f), s4);
 	assert_int_equal(mdt_consent_record(f->s, s4,
-	    MDT_CONSENT_BEST_INTERESTS, JUSTIFY_4), MDT_OK);
+	    MDT_CONSENT_BEST_INTERESTS, JUSTIFY_4, NULL, 0), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s4, NOTE_4, NULL), MDT_OK);
 	assert_int_equal(mdt_action_add(f->s, s4, DONE_4, owner, "+7", &act),
 	    MDT_OK);
@@ -72,8 +72,8 @@ chair(struct fx *f)
 	f->now += 6 * FX_MIN;
 	while (fx_current(f) != s9)
 		assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
-	assert_int_equal(mdt_consent_record(f->s, s9, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s9, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
 	    MDT_OK);
 	f->now += 3 * FX_MIN;

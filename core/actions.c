@@ -1,0 +1,454 @@
+/*
+ * actions.c - the people who own actions, and each owner's actions across
+ * meetings: the list an owner (in the NHS or not) works from between
+ * meetings, filtered by owner, organisation or being overdue, and printed
+ * as text, Markdown or JSON.  Closing an action is the act in acts.c
+ * (mdt_action_set_status); this file only adds people and reads.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "mdt.h"
+#include "store_internal.h"
+#include "util.h"
+
+/* ---- people ---------------------------------------------------------- */
+
+/* A copy of s without the white space around it; NULL stays "". */
+static char *
+trimmed(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return mdt_xstrdup("");
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return mdt_xasprintf("%.*s", (int)n, s);
+}
+
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static enum mdt_status
+person_add_tx(struct mdt_store *s, const char *name, const char *role,
+    const char *org, int64_t *id)
+{
+	enum mdt_status st;
+	char uuid[37], *known = NULL;
+
+	st = mdt_query_text(s, &known, "SELECT name || CASE organisation"
+	    " WHEN '' THEN '' ELSE ' of ' || organisation END FROM people"
+	    " WHERE lower(name) = lower(?) AND lower(organisation) = lower(?)",
+	    "tt", name, org);
+	if (st == MDT_OK) {
+		st = mdt_fail(s, MDT_EINVAL, "%s is known already (see"
+		    " 'mdtchair people')", known != NULL ? known : name);
+		free(known);
+		return st;
+	}
+	if (st != MDT_ENOTFOUND)
+		return st;
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO people (uuid, name, role, organisation)"
+	    " VALUES (?, ?, ?, ?)", "tttt", uuid, name, role, org);
+	if (st != MDT_OK)
+		return st;
+	*id = sqlite3_last_insert_rowid(s->db);
+	st = mdt_audit_add(s, "person_add", "person", uuid, "person %" PRId64,
+	    *id);
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "person", uuid, "upsert");
+	return st;
+}
+
+enum mdt_status
+mdt_person_add(struct mdt_store *s, const char *name, const char *role,
+    const char *organisation, int64_t *person_id)
+{
+	char *n = trimmed(name), *r = trimmed(role), *o = trimmed(organisation);
+	enum mdt_status st;
+	int64_t id = 0;
+
+	if (n[0] == '\0')
+		st = mdt_fail(s, MDT_EINVAL, "a person needs a name");
+	else if (strlen(n) > 200 || strlen(r) > 200 || strlen(o) > 200)
+		st = mdt_fail(s, MDT_EINVAL, "a name, role or organisation"
+		    " is at most 200 bytes");
+	else if (has_control(n) || has_control(r) || has_control(o))
+		st = mdt_fail(s, MDT_EINVAL, "a name, role or organisation"
+		    " is one line of text");
+	else if ((st = mdt_tx_begin(s)) == MDT_OK)
+		st = mdt_tx_end(s, person_add_tx(s, n, r, o, &id));
+	if (st == MDT_OK && person_id != NULL)
+		*person_id = id;
+	free(n);
+	free(r);
+	free(o);
+	return st;
+}
+
+enum mdt_status
+mdt_people_count(struct mdt_store *s, const char *name_part,
+    const char *org_part, int64_t *n)
+{
+	return mdt_query_int(s, n, "SELECT count(*) FROM people"
+	    " WHERE (?1 IS NULL OR instr(lower(name), lower(?1)) > 0)"
+	    " AND (?2 IS NULL OR instr(lower(organisation), lower(?2)) > 0)",
+	    "TT", name_part, org_part);
+}
+
+enum mdt_status
+mdt_people_list(struct mdt_store *s, FILE *out)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc;
+
+	status = mdt_prep(s, &st, "SELECT id, name, role, organisation"
+	    " FROM people ORDER BY name COLLATE NOCASE, id", NULL);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fprintf(out, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3));
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "listing the people");
+	sqlite3_finalize(st);
+	return status;
+}
+
+/* ---- the query ------------------------------------------------------- */
+
+static const char actions_sql[] =
+    "SELECT a.id, a.uuid, a.text, a.status, a.due_date, a.created_at,"
+    " coalesce(a.closed_at, 0), o.id, o.name, o.role, o.organisation,"
+    " p.id, p.name, p.date_of_birth, p.nhs_number, coalesce(m.id, 0),"
+    " m.title, coalesce(m.scheduled_start, 0)"
+    " FROM actions a JOIN people o ON o.id = a.owner_id"
+    " JOIN patients p ON p.id = a.patient_id"
+    " LEFT JOIN slots s ON s.id = a.slot_id"
+    " LEFT JOIN meetings m ON m.id = s.meeting_id"
+    " WHERE (?1 IS NULL OR instr(lower(o.name), lower(?1)) > 0)"
+    " AND (?2 IS NULL OR instr(lower(o.organisation), lower(?2)) > 0)"
+    " AND (?3 OR a.status = 'open')"
+    " AND (NOT ?4 OR (a.status = 'open' AND a.due_date < ?5))"
+    " AND (?6 = 0 OR o.id = ?6)"
+    " ORDER BY o.name COLLATE NOCASE, o.id, a.status <> 'open',"
+    " a.due_date, a.id";
+
+static void
+item_read(sqlite3_stmt *st, const char *today, struct mdt_action_item *it)
+{
+	int k;
+
+	memset(it, 0, sizeof(*it));
+	it->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, it->uuid, sizeof(it->uuid));
+	it->text = mdt_col_dup0(st, 2);
+	k = mdt_action_status_parse((const char *)sqlite3_column_text(st, 3));
+	it->status = k < 0 ? MDT_ACTION_OPEN : (enum mdt_action_status)k;
+	mdt_col_copy(st, 4, it->due_date, sizeof(it->due_date));
+	it->overdue = it->status == MDT_ACTION_OPEN &&
+	    strcmp(it->due_date, today) < 0;
+	it->created_at = mdt_col_int(st, 5);
+	it->closed_at = mdt_col_int(st, 6);
+	it->owner_id = mdt_col_int(st, 7);
+	it->owner_name = mdt_col_dup0(st, 8);
+	it->owner_role = mdt_col_dup0(st, 9);
+	it->owner_org = mdt_col_dup0(st, 10);
+	it->patient_id = mdt_col_int(st, 11);
+	it->patient_name = mdt_col_dup0(st, 12);
+	it->date_of_birth = mdt_col_dup(st, 13);
+	mdt_col_copy(st, 14, it->nhs_number, sizeof(it->nhs_number));
+	it->meeting_id = mdt_col_int(st, 15);
+	it->meeting_title = mdt_col_dup0(st, 16);
+	it->meeting_start = mdt_col_int(st, 17);
+}
+
+enum mdt_status
+mdt_actions_query(struct mdt_store *s, const struct mdt_actions_filter *f,
+    struct mdt_action_item **out, size_t *n)
+{
+	struct mdt_action_item *items = NULL;
+	size_t len = 0, cap = 0;
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	char today[11];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	mdt_date_of(f->today_ms != 0 ? f->today_ms : mdt_store_now(s), today);
+	status = mdt_prep(s, &st, actions_sql, "TTddti", f->owner, f->org,
+	    (int)f->closed, (int)f->overdue, today, f->owner_id);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap != 0 ? cap * 2 : 16;
+			items = mdt_xreallocarray(items, cap, sizeof(*items));
+		}
+		item_read(st, today, &items[len++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		mdt_action_items_free(items, len);
+		return mdt_fail_db(s, rc, "reading the actions");
+	}
+	*out = items;
+	*n = len;
+	return MDT_OK;
+}
+
+void
+mdt_action_items_free(struct mdt_action_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(items[i].text);
+		free(items[i].owner_name);
+		free(items[i].owner_role);
+		free(items[i].owner_org);
+		free(items[i].patient_name);
+		free(items[i].date_of_birth);
+		free(items[i].meeting_title);
+	}
+	free(items);
+}
+
+/* ---- printing -------------------------------------------------------- */
+
+static void
+patient_text(const struct mdt_action_item *it, bool unmask, char *buf,
+    size_t len)
+{
+	mdt_patient_label(it->patient_name, it->date_of_birth, it->nhs_number,
+	    unmask, buf, len);
+}
+
+/* The items of one owner: [i, *end). */
+static size_t
+owner_end(const struct mdt_action_item *items, size_t n, size_t i)
+{
+	size_t j = i;
+
+	while (j < n && items[j].owner_id == items[i].owner_id)
+		j++;
+	return j;
+}
+
+static void
+owner_counts(const struct mdt_action_item *items, size_t i, size_t end,
+    int *open, int *overdue)
+{
+	*open = 0;
+	*overdue = 0;
+	for (size_t k = i; k < end; k++) {
+		*open += items[k].status == MDT_ACTION_OPEN;
+		*overdue += items[k].overdue;
+	}
+}
+
+/* "Community matron, Larkhall Community Health" (either may be empty). */
+static void
+owner_about(const struct mdt_action_item *it, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", it->owner_role,
+	    it->owner_role[0] != '\0' && it->owner_org[0] != '\0' ? ", " : "",
+	    it->owner_org);
+}
+
+/* "due 2026-11-20", "done 2026-11-21", "cancelled 2026-11-21". */
+static void
+state_text(const struct mdt_action_item *it, char *buf, size_t len)
+{
+	char d[11];
+
+	if (it->status == MDT_ACTION_OPEN) {
+		snprintf(buf, len, "due %s%s", it->due_date,
+		    it->overdue ? " OVERDUE" : "");
+		return;
+	}
+	mdt_date_of(it->closed_at, d);
+	snprintf(buf, len, "%s %s", mdt_action_status_name(it->status), d);
+}
+
+static void
+agreed_text(const struct mdt_action_item *it, char *buf, size_t len)
+{
+	char d[11];
+
+	if (it->meeting_id == 0) {
+		mdt_date_of(it->created_at, d);
+		snprintf(buf, len, "agreed %s", d);
+		return;
+	}
+	mdt_date_of(it->meeting_start, d);
+	snprintf(buf, len, "agreed at %s on %s", it->meeting_title, d);
+}
+
+/* Text and Markdown: a heading per owner, then a line (or a table row)
+ * per action. */
+static void
+write_list(const struct mdt_action_item *items, size_t n, bool unmask,
+    bool md, FILE *out)
+{
+	char about[512], state[48], who[384], agreed[512];
+	int open, overdue;
+
+	if (md)
+		fputs("# Actions by owner\n", out);
+	if (n == 0)
+		fputs(md ? "\nNo actions match.\n" : "No actions match.\n",
+		    out);
+	for (size_t i = 0, end; i < n; i = end) {
+		end = owner_end(items, n, i);
+		owner_counts(items, i, end, &open, &overdue);
+		owner_about(&items[i], about, sizeof(about));
+		if (md) {
+			fputs("\n## ", out);
+			mdt_fput_flat(out, items[i].owner_name, false);
+			if (about[0] != '\0')
+				fprintf(out, " (%s)", about);
+			fprintf(out, "\n\n%d open, %d overdue\n\n| # | State |"
+			    " Action | Patient | Agreed |\n"
+			    "|---|---|---|---|---|\n", open, overdue);
+		} else
+			fprintf(out, "%s%s%s%s: %d open, %d overdue\n",
+			    i > 0 ? "\n" : "", items[i].owner_name,
+			    about[0] != '\0' ? " - " : "", about, open,
+			    overdue);
+		for (size_t k = i; k < end; k++) {
+			const struct mdt_action_item *it = &items[k];
+
+			state_text(it, state, sizeof(state));
+			patient_text(it, unmask, who, sizeof(who));
+			agreed_text(it, agreed, sizeof(agreed));
+			if (md)
+				fprintf(out, "| %" PRId64 " | %s | ", it->id,
+				    state);
+			else
+				fprintf(out, "  #%-5" PRId64 " %-22s ", it->id,
+				    state);
+			mdt_fput_flat(out, it->text, md);
+			fputs(md ? " | " : "\n         for ", out);
+			mdt_fput_flat(out, who, md);
+			fputs(md ? " | " : "; ", out);
+			mdt_fput_flat(out, agreed, md);
+			fputs(md ? " |\n" : "\n", out);
+		}
+	}
+}
+
+static int
+write_json(const struct mdt_action_item *items, size_t n, bool unmask,
+    FILE *out)
+{
+	json_t *root = json_object(), *owners = json_array();
+	char who[384], d[11];
+	int open, overdue, rc;
+
+	json_object_set_new(root, "owners", owners);
+	for (size_t i = 0, end; i < n; i = end) {
+		json_t *o = json_object(), *list = json_array();
+
+		end = owner_end(items, n, i);
+		owner_counts(items, i, end, &open, &overdue);
+		json_object_set_new(o, "name", mdt_json_text(items[i].owner_name));
+		json_object_set_new(o, "role", mdt_json_text(items[i].owner_role));
+		json_object_set_new(o, "organisation",
+		    mdt_json_text(items[i].owner_org));
+		json_object_set_new(o, "open", json_integer(open));
+		json_object_set_new(o, "overdue", json_integer(overdue));
+		json_object_set_new(o, "actions", list);
+		json_array_append_new(owners, o);
+		for (size_t k = i; k < end; k++) {
+			const struct mdt_action_item *it = &items[k];
+			json_t *a = json_object(), *p = json_object();
+
+			json_object_set_new(a, "id", json_integer(it->id));
+			json_object_set_new(a, "uuid", mdt_json_text(it->uuid));
+			json_object_set_new(a, "text", mdt_json_text(it->text));
+			json_object_set_new(a, "status",
+			    mdt_json_text(mdt_action_status_name(it->status)));
+			json_object_set_new(a, "due_date", mdt_json_text(it->due_date));
+			json_object_set_new(a, "overdue",
+			    json_boolean(it->overdue));
+			mdt_date_of(it->created_at, d);
+			json_object_set_new(a, "agreed_on", mdt_json_text(d));
+			if (it->closed_at != 0) {
+				mdt_date_of(it->closed_at, d);
+				json_object_set_new(a, "closed_on", mdt_json_text(d));
+			} else
+				json_object_set_new(a, "closed_on",
+				    json_null());
+			if (unmask) {
+				json_object_set_new(p, "name",
+				    mdt_json_text(it->patient_name));
+				json_object_set_new(p, "nhs_number",
+				    mdt_json_text(it->nhs_number));
+				json_object_set_new(p, "date_of_birth",
+				    mdt_json_text(it->date_of_birth));
+			} else {
+				patient_text(it, false, who, sizeof(who));
+				json_object_set_new(p, "masked", mdt_json_text(who));
+			}
+			json_object_set_new(a, "patient", p);
+			if (it->meeting_id != 0) {
+				json_t *m = json_object();
+
+				mdt_date_of(it->meeting_start, d);
+				json_object_set_new(m, "id",
+				    json_integer(it->meeting_id));
+				json_object_set_new(m, "title",
+				    mdt_json_text(it->meeting_title));
+				json_object_set_new(m, "date", mdt_json_text(d));
+				json_object_set_new(a, "meeting", m);
+			} else
+				json_object_set_new(a, "meeting", json_null());
+			json_array_append_new(list, a);
+		}
+	}
+	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc == 0)
+		fputc('\n', out);
+	return rc;
+}
+
+enum mdt_status
+mdt_actions_write(struct mdt_store *s, const struct mdt_action_item *items,
+    size_t n, enum mdt_actions_format fmt, bool unmask, FILE *out)
+{
+	int rc = 0;
+
+	switch (fmt) {
+	case MDT_ACTIONS_TXT:
+	case MDT_ACTIONS_MD:
+		write_list(items, n, unmask, fmt == MDT_ACTIONS_MD, out);
+		break;
+	case MDT_ACTIONS_JSON:
+		rc = write_json(items, n, unmask, out);
+		break;
+	}
+	if (rc != 0 || fflush(out) != 0 || ferror(out))
+		return mdt_fail(s, MDT_EIO, "cannot write the actions");
+	return MDT_OK;
+}

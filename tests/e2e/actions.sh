@@ -1,0 +1,180 @@
+#!/bin/bash
+# actions.sh - each owner's actions across meetings, for owners outside
+# the NHS too.  On the chair's console an action goes to someone known but
+# not in the room and to someone new (added from the owner picker); the
+# actions screen (7) lists them by owner with the overdue one marked, o
+# shows only overdue ones, f one owner, d closes one and x cancels one
+# (asked first).  From the command line: `people add`, `actions` with
+# --owner / --org / --overdue / --all and the three formats, closing and
+# reopening by number, and the refusals.  The minutes as plain text hold
+# the owners, due dates and the time band.
+. "${E2E_LIB:-$(dirname "$0")/lib.sh}"
+
+sql() { "$SQLITE3_BIN" -batch -noheader "$DB" "$1"; }
+
+MEETING=$("$MDTCHAIR" --db "$DB" demo --no-open)
+LENA=$("$MDTCHAIR" --db "$DB" people add "Lena Ortiz" --role "Befriending coordinator" --org "Age UK Lambeth")
+[ "$LENA" -gt 0 ] || fail "people add printed no id"
+set +e
+"$MDTCHAIR" --db "$DB" people add "lena ortiz" --org "age uk lambeth" 2>"$E2E_TMP/err"; rc=$?
+"$MDTCHAIR" --db "$DB" people add 2>/dev/null; rc2=$?
+set -e
+[ "$rc" = 1 ] && grep -qF "Lena Ortiz of Age UK Lambeth is known already" "$E2E_TMP/err" ||
+    fail "a second Lena Ortiz of Age UK Lambeth: exit $rc, $(cat "$E2E_TMP/err")"
+[ "$rc2" = 2 ] || fail "people add without a name exited $rc2, not 2"
+"$MDTCHAIR" --db "$DB" people | grep -qE "^$LENA  Lena Ortiz  Befriending coordinator  Age UK Lambeth$" ||
+    fail "people does not list Lena Ortiz"
+pass "people: add (refusing the same person twice) and list"
+
+tui_start --db "$DB" chair
+wait_for "Agenda: 12 patients"
+keys 2
+wait_for "Not marked: 10"
+keys Space c
+wait_for "Present: 1 "
+keys 3
+wait_for "No slot is running"
+keys n
+wait_for "Slot 1 of 12"
+keys c
+wait_for "Consent to be discussed"
+keys 1
+wait_for "Organisations the patient asked to exclude"
+keys Enter
+wait_for "Consent recorded:"
+
+# To someone known who is not in the room: after those present.
+keys a
+wait_for "Action:"
+type_text "Befriending visit"
+keys Enter
+wait_for "Owner (present first)"
+wait_for "Lena Ortiz, Age UK Lambeth - not here"
+screen | grep -qF "Someone new..." || fail "the owner picker offers nobody new"
+row=$(screen | grep -F "Lena Ortiz, Age UK Lambeth - not here" | grep -oE '[0-9]+  Lena' | grep -oE '^[0-9]+')
+keys "$row"
+wait_for "Due (YYYY-MM-DD"
+type_text "+10"
+keys Enter
+wait_for "Action saved: Lena Ortiz, due"
+
+# To someone new: asked for, added, and the action theirs.
+keys a
+wait_for "Action:"
+type_text "Fix the heating (tenancy)"
+keys Enter
+wait_for "Someone new..."
+keys End Enter
+wait_for "New person's name:"
+type_text "Sam Okafor"
+keys Enter
+wait_for "Their organisation"
+type_text "Lambeth Housing"
+keys Enter
+wait_for "Their role"
+type_text "Tenancy officer"
+keys Enter
+wait_for "Due (YYYY-MM-DD"
+type_text "2026-01-05"
+keys Enter
+wait_for "Action saved: Sam Okafor, due 2026-01-05"
+[ "$(sql "SELECT role || '|' || organisation FROM people WHERE name = 'Sam Okafor'")" = "Tenancy officer|Lambeth Housing" ] ||
+    fail "Sam Okafor was not added with role and organisation"
+[ "$(sql "SELECT count(*) FROM outbox WHERE entity = 'person'")" = 2 ] ||
+    fail "the two people added are not queued for the central record"
+pass "owners outside the room and outside the NHS, one added from the picker"
+
+# The actions screen: by owner, the overdue one marked.
+keys 7
+wait_for "Open actions across meetings: 2, 1 overdue"
+wait_for "Lena Ortiz - Befriending coordinator, Age UK Lambeth: 1 open, 0 overdue"
+wait_for "Sam Okafor - Tenancy officer, Lambeth Housing: 1 open, 1 overdue"
+screen | grep -F "Fix the heating" | grep -qF "2026-01-05!" || fail "the overdue action is not marked"
+keys o
+wait_for "[overdue only]"
+wait_gone "Befriending visit"
+keys o
+wait_for "Befriending visit"
+keys f
+wait_for "Whose actions"
+keys 2
+wait_for "[one owner]"
+wait_gone "Fix the heating"
+keys f
+wait_for "Whose actions"
+keys 1
+wait_gone "[one owner]"
+wait_for "Fix the heating"
+pass "the actions screen lists by owner and filters overdue and by owner"
+
+# d closes the selected (the first: Lena's, by owner name), x cancels
+# after asking.
+keys d
+wait_for "done: Befriending visit"
+[ "$(sql "SELECT status FROM actions WHERE text = 'Befriending visit'")" = done ] ||
+    fail "d on the actions screen did not mark it done"
+keys j x
+wait_for "Cancel #"
+keys n
+wait_for "Cancelled"
+[ "$(sql "SELECT status FROM actions WHERE text LIKE 'Fix the heating%'")" = open ] ||
+    fail "n cancelled the action anyway"
+keys x
+wait_for "Cancel #"
+keys y
+wait_for "cancelled: Fix the heating"
+[ "$(sql "SELECT status FROM actions WHERE text LIKE 'Fix the heating%'")" = cancelled ] ||
+    fail "x then y did not cancel"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+pass "d and x close actions from the actions screen"
+
+# The command line.
+FIX=$(sql "SELECT id FROM actions WHERE text LIKE 'Fix the heating%'")
+BEF=$(sql "SELECT id FROM actions WHERE text = 'Befriending visit'")
+"$MDTCHAIR" --db "$DB" actions >"$E2E_TMP/open"
+grep -qF "No actions match." "$E2E_TMP/open" || fail "closed actions listed as open: $(cat "$E2E_TMP/open")"
+out=$("$MDTCHAIR" --db "$DB" actions reopen "#$FIX" "$BEF")
+echo "$out" | grep -qF "#$FIX open again: Fix the heating (tenancy) (Sam Okafor)" || fail "reopen said: $out"
+"$MDTCHAIR" --db "$DB" actions --org housing --overdue >"$E2E_TMP/o"
+grep -qF "Sam Okafor - Tenancy officer, Lambeth Housing: 1 open, 1 overdue" "$E2E_TMP/o" &&
+    grep -qE "^  #$FIX +due 2026-01-05 OVERDUE Fix the heating" "$E2E_TMP/o" ||
+    fail "actions --org housing --overdue: $(cat "$E2E_TMP/o")"
+grep -qF "Lena" "$E2E_TMP/o" && fail "--org housing lists Lena"
+"$MDTCHAIR" --db "$DB" actions --owner LENA --format json >"$E2E_TMP/j"
+[ "$(jqr '.owners | length' "$E2E_TMP/j")" = 1 ] &&
+    [ "$(jqr '.owners[0].actions[0].text' "$E2E_TMP/j")" = "Befriending visit" ] &&
+    [ "$(jqr '.owners[0].actions[0].overdue' "$E2E_TMP/j")" = false ] &&
+    [ "$(jqr '.owners[0].actions[0].meeting.id' "$E2E_TMP/j")" = "$MEETING" ] ||
+    fail "actions --owner LENA --format json: $(cat "$E2E_TMP/j")"
+name1=$(sql "SELECT p.name FROM slots s JOIN patients p ON p.id = s.patient_id ORDER BY s.position LIMIT 1")
+grep -qF "$name1" "$E2E_TMP/j" && fail "the actions list shows a full name without --unmask"
+"$MDTCHAIR" --db "$DB" actions --unmask --format md | grep -qF "$name1" || fail "--unmask does not show the name"
+"$MDTCHAIR" --db "$DB" actions done "$FIX" | grep -qF "#$FIX done" || fail "actions done"
+"$MDTCHAIR" --db "$DB" actions done "$FIX" | grep -qF "was done already" || fail "done twice"
+"$MDTCHAIR" --db "$DB" actions --all | grep -qE "#$FIX +done 20" || fail "--all does not show the done action"
+[ "$(sql "SELECT count(*) FROM audit WHERE action = 'export' AND detail LIKE 'actions %'")" -ge 5 ] ||
+    fail "printing the actions is not audited"
+set +e
+"$MDTCHAIR" --db "$DB" actions done 99999 2>"$E2E_TMP/e1"; r1=$?
+"$MDTCHAIR" --db "$DB" actions done twelve 2>/dev/null; r2=$?
+"$MDTCHAIR" --db "$DB" actions --owner Nobody 2>"$E2E_TMP/e3"; r3=$?
+"$MDTCHAIR" --db "$DB" actions --owner a --org b 2>/dev/null; r4=$?
+"$MDTCHAIR" --db "$DB" actions --format pdf 2>/dev/null; r5=$?
+set -e
+[ "$r1" = 1 ] && grep -qF "no action #99999" "$E2E_TMP/e1" || fail "an unknown action: exit $r1"
+[ "$r2" = 2 ] || fail "a word for a number exited $r2, not 2"
+[ "$r3" = 1 ] && grep -qF "nobody known is called 'Nobody'" "$E2E_TMP/e3" || fail "an unknown owner: exit $r3"
+[ "$r4" = 2 ] && [ "$r5" = 2 ] || fail "bad options exited $r4 and $r5, not 2"
+pass "actions from the command line: filters, formats, closing, refusals"
+
+# The minutes as plain text.
+"$MDTCHAIR" --db "$DB" minutes "$MEETING" --format txt >"$E2E_TMP/min.txt"
+grep -qx "Demo MDT" "$E2E_TMP/min.txt" && grep -qx "========" "$E2E_TMP/min.txt" ||
+    fail "the text minutes have no underlined title"
+grep -qF -- "- Fix the heating (tenancy) (owner: Sam Okafor; due 2026-01-05; done)" "$E2E_TMP/min.txt" ||
+    fail "the text minutes lack the action with owner and due date"
+grep -qE -- "- Time: [0-9]+:[0-9]{2} \((under|within|over) the 5-7 minute band" "$E2E_TMP/min.txt" ||
+    fail "the text minutes lack the time against the band"
+grep -q '^#' "$E2E_TMP/min.txt" && fail "the text minutes hold Markdown headings"
+pass "minutes as plain text"

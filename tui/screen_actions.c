@@ -1,0 +1,323 @@
+/*
+ * screen_actions.c - every owner's open actions across meetings, on the
+ * chair's console: one heading per owner (how many open and overdue),
+ * then their actions, overdue first.  d marks the selected action done
+ * (d again opens it again), x cancels it (asked first), o shows only the
+ * overdue ones, f picks one owner (or everyone).
+ *
+ * The list is read from the store when the meeting's data changes (the
+ * application's reload counter), not on every clock tick, and stays in
+ * memory between draws; the selection follows the action across reloads.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "app.h"
+#include "draw.h"
+#include "screens.h"
+
+static struct {
+	struct mdt_action_item *items;
+	size_t n;
+	uint64_t loaded_at;	/* app->reloads when read; 0 never */
+	bool overdue_only;
+	int64_t owner_id;	/* 0: everyone */
+	size_t sel, top;
+	int64_t sel_id;		/* the selected action, kept across loads */
+	int64_t target;		/* the action being cancelled */
+} tui_acts;
+
+static void
+tui_acts_free(void)
+{
+	mdt_action_items_free(tui_acts.items, tui_acts.n);
+	tui_acts.items = NULL;
+	tui_acts.n = 0;
+	tui_acts.loaded_at = 0;
+}
+
+/* Reads the list again if anything was committed since. */
+static void
+tui_acts_load(struct tui_app *app)
+{
+	struct mdt_actions_filter f = { .overdue = tui_acts.overdue_only,
+	    .owner_id = tui_acts.owner_id };
+	struct mdt_action_item *items = NULL;
+	size_t n = 0;
+
+	if (tui_acts.loaded_at != 0 && tui_acts.loaded_at == app->reloads)
+		return;
+	if (mdt_actions_query(app->store, &f, &items, &n) != MDT_OK) {
+		tui_app_message(app, true, "Could not read the actions: %s",
+		    mdt_store_error(app->store));
+		return;
+	}
+	tui_acts_free();
+	tui_acts.items = items;
+	tui_acts.n = n;
+	tui_acts.loaded_at = app->reloads;
+	for (size_t i = 0; i < n; i++)
+		if (items[i].id == tui_acts.sel_id)
+			tui_acts.sel = i;
+	if (tui_acts.sel >= n)
+		tui_acts.sel = n > 0 ? n - 1 : 0;
+}
+
+static const struct mdt_action_item *
+tui_acts_selected(void)
+{
+	return tui_acts.sel < tui_acts.n ? &tui_acts.items[tui_acts.sel] :
+	    NULL;
+}
+
+/* Rows of the list: an owner's heading before their first action. */
+static bool
+tui_acts_heading_before(size_t i)
+{
+	return i == 0 ||
+	    tui_acts.items[i].owner_id != tui_acts.items[i - 1].owner_id;
+}
+
+static void
+tui_acts_draw(struct tui_app *app, int top, int rows)
+{
+	int open = 0, overdue = 0, y, bottom = top + rows - 1;
+	int w_id = 6, w_due = 12, w_who, w_text;
+	attr_t h = tui_attr(TUI_STYLE_HEADER);
+	size_t list_rows, i;
+
+	tui_acts_load(app);
+	for (i = 0; i < tui_acts.n; i++) {
+		open += tui_acts.items[i].status == MDT_ACTION_OPEN;
+		overdue += tui_acts.items[i].overdue;
+	}
+	tui_putf(top, 1, COLS - 2, A_BOLD, true, "Open actions across"
+	    " meetings: %d, %d overdue%s%s", open, overdue,
+	    tui_acts.overdue_only ? "   [overdue only]" : "",
+	    tui_acts.owner_id != 0 ? "   [one owner]" : "");
+	w_who = COLS >= 100 ? 28 : 18;
+	w_text = COLS - 2 - w_id - w_due - w_who - 3;
+	tui_fill(top + 1, 0, COLS, h);
+	tui_put(top + 1, 2, w_id, "#", h, false);
+	tui_put(top + 1, 2 + w_id + 1, w_due, "Due", h, false);
+	tui_put(top + 1, 2 + w_id + 1 + w_due + 1, w_text, "Action", h, false);
+	tui_put(top + 1, COLS - w_who - 1, w_who, "Patient", h, false);
+	if (tui_acts.n == 0) {
+		tui_put(top + 3, 4, COLS - 8, tui_acts.overdue_only ?
+		    "No overdue actions." : "No open actions.", A_NORMAL,
+		    false);
+		tui_app_draw_hints(app, bottom);
+		return;
+	}
+	/* Each action is one row and each owner one more: scroll by action
+	 * and leave room for the headings on screen. */
+	list_rows = rows > 4 ? (size_t)(rows - 3) : 1;
+	{
+		size_t owners = 0;
+
+		for (i = 0; i < tui_acts.n; i++)
+			owners += tui_acts_heading_before(i);
+		if (list_rows > 2 && tui_acts.n + owners > list_rows)
+			list_rows = list_rows * 2 / 3;
+	}
+	tui_list_clamp(tui_acts.n, list_rows, &tui_acts.sel, &tui_acts.top);
+	y = top + 2;
+	for (i = tui_acts.top; i < tui_acts.n && y < bottom; i++) {
+		const struct mdt_action_item *it = &tui_acts.items[i];
+		attr_t at = A_NORMAL;
+		char id[16], due[32];
+
+		if (tui_acts_heading_before(i) || i == tui_acts.top) {
+			int n_open = 0, n_over = 0;
+
+			for (size_t k = i; k < tui_acts.n &&
+			    tui_acts.items[k].owner_id == it->owner_id; k++) {
+				n_open += tui_acts.items[k].status ==
+				    MDT_ACTION_OPEN;
+				n_over += tui_acts.items[k].overdue;
+			}
+			tui_putf(y++, 1, COLS - 2, A_BOLD, true,
+			    "%s%s%s%s%s: %d open, %d overdue",
+			    tui_str(it->owner_name),
+			    it->owner_role[0] != '\0' ? " - " : "",
+			    tui_str(it->owner_role),
+			    it->owner_org[0] != '\0' ? ", " : "",
+			    tui_str(it->owner_org), n_open, n_over);
+			if (y >= bottom)
+				break;
+		}
+		if (i == tui_acts.sel)
+			at = tui_attr(TUI_STYLE_SELECT);
+		else if (it->status != MDT_ACTION_OPEN)
+			at = tui_attr(TUI_STYLE_DIM);
+		tui_fill(y, 0, COLS, at);
+		snprintf(id, sizeof(id), "#%lld", (long long)it->id);
+		if (it->status == MDT_ACTION_OPEN)
+			snprintf(due, sizeof(due), "%s%s", it->due_date,
+			    it->overdue ? "!" : "");
+		else
+			snprintf(due, sizeof(due), "%s",
+			    mdt_action_status_name(it->status));
+		tui_put(y, 2, w_id, id, at, false);
+		tui_put(y, 2 + w_id + 1, w_due, due, it->overdue &&
+		    i != tui_acts.sel ? tui_attr(TUI_STYLE_ERROR) | A_BOLD :
+		    at, false);
+		tui_put(y, 2 + w_id + 1 + w_due + 1, w_text, tui_str(it->text),
+		    at, false);
+		tui_put(y, COLS - w_who - 1, w_who, tui_str(it->patient_name),
+		    at, false);
+		y++;
+	}
+	tui_app_draw_hints(app, bottom);
+}
+
+static void
+tui_acts_set(struct tui_app *app, const struct mdt_action_item *it,
+    enum mdt_action_status to)
+{
+	int64_t id = it->id;
+	char text[120];
+
+	snprintf(text, sizeof(text), "%s", tui_str(it->text));
+	tui_acts.sel_id = id;
+	if (!tui_app_check(app, mdt_action_set_status(app->store, id, to)))
+		return;
+	tui_app_message(app, false, "#%lld %s: %s", (long long)id,
+	    to == MDT_ACTION_OPEN ? "open again" :
+	    mdt_action_status_name(to), text);
+}
+
+static void
+tui_acts_cancel_yes(struct tui_app *app)
+{
+	for (size_t i = 0; i < tui_acts.n; i++)
+		if (tui_acts.items[i].id == tui_acts.target) {
+			tui_acts_set(app, &tui_acts.items[i],
+			    MDT_ACTION_CANCELLED);
+			return;
+		}
+}
+
+static void
+tui_acts_owner_picked(struct tui_app *app, int64_t owner)
+{
+	tui_acts.owner_id = owner > 0 ? owner : 0;
+	tui_acts.loaded_at = 0;
+	tui_acts.sel = 0;
+	tui_acts.top = 0;
+	tui_app_message(app, false, "%s", owner > 0 ? "One owner's actions"
+	    " (f: everyone)" : "Everyone's actions");
+}
+
+/* f: the owners with open actions, from a fresh unfiltered read. */
+static void
+tui_acts_pick_owner(struct tui_app *app)
+{
+	struct mdt_actions_filter f = { .overdue = tui_acts.overdue_only };
+	struct mdt_action_item *items = NULL;
+	size_t n = 0;
+
+	if (!tui_app_check(app, mdt_actions_query(app->store, &f, &items,
+	    &n)))
+		return;
+	tui_picker_open(app, "Whose actions", tui_acts_owner_picked);
+	tui_picker_add(app, -1, "Everyone");
+	for (size_t i = 0; i < n; i++) {
+		char label[512];
+		int k = 0;
+
+		if (i > 0 && items[i].owner_id == items[i - 1].owner_id)
+			continue;
+		for (size_t j = i; j < n && items[j].owner_id ==
+		    items[i].owner_id; j++)
+			k++;
+		snprintf(label, sizeof(label), "%s (%d)",
+		    tui_str(items[i].owner_name), k);
+		tui_picker_add(app, items[i].owner_id, label);
+	}
+	mdt_action_items_free(items, n);
+}
+
+static bool
+tui_acts_key(struct tui_app *app, enum tui_action act)
+{
+	const struct mdt_action_item *it;
+
+	tui_acts_load(app);
+	it = tui_acts_selected();
+	switch (act) {
+	case TUI_ACT_MOVE_DOWN:
+	case TUI_ACT_MOVE_UP:
+	case TUI_ACT_PAGE_DOWN:
+	case TUI_ACT_PAGE_UP: {
+		size_t step = act == TUI_ACT_PAGE_DOWN ||
+		    act == TUI_ACT_PAGE_UP ? 10 : 1;
+
+		if (act == TUI_ACT_MOVE_DOWN || act == TUI_ACT_PAGE_DOWN)
+			tui_acts.sel = tui_acts.sel + step < tui_acts.n ?
+			    tui_acts.sel + step : tui_acts.n > 0 ?
+			    tui_acts.n - 1 : 0;
+		else
+			tui_acts.sel = tui_acts.sel > step ?
+			    tui_acts.sel - step : 0;
+		it = tui_acts_selected();
+		tui_acts.sel_id = it != NULL ? it->id : 0;
+		return true;
+	}
+	case TUI_ACT_ACTIONS_DONE:
+		if (it == NULL)
+			return true;
+		tui_acts_set(app, it, it->status == MDT_ACTION_DONE ?
+		    MDT_ACTION_OPEN : MDT_ACTION_DONE);
+		return true;
+	case TUI_ACT_ACTIONS_CANCEL: {
+		char q[200];
+
+		if (it == NULL || it->status == MDT_ACTION_CANCELLED)
+			return true;
+		tui_acts.target = it->id;
+		snprintf(q, sizeof(q), "Cancel #%lld \"%.80s\"? (y/n)",
+		    (long long)it->id, tui_str(it->text));
+		tui_confirm_open(app, q, tui_acts_cancel_yes);
+		return true;
+	}
+	case TUI_ACT_ACTIONS_OVERDUE:
+		tui_acts.overdue_only = !tui_acts.overdue_only;
+		tui_acts.loaded_at = 0;
+		tui_app_message(app, false, "%s", tui_acts.overdue_only ?
+		    "Overdue actions only (o: all)" : "All open actions");
+		return true;
+	case TUI_ACT_ACTIONS_OWNER:
+		tui_acts_pick_owner(app);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+tui_acts_enter(struct tui_app *app)
+{
+	(void)app;
+	tui_acts.loaded_at = 0;
+}
+
+static void
+tui_acts_leave(struct tui_app *app)
+{
+	(void)app;
+	tui_acts_free();
+}
+
+const struct tui_screen_ops tui_screen_actions = {
+	.title = "Actions",
+	.draw = tui_acts_draw,
+	.key = tui_acts_key,
+	.enter = tui_acts_enter,
+	.leave = tui_acts_leave,
+};
