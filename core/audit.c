@@ -84,3 +84,9 @@ mdt_audit_meeting(struct mdt_store *s, int64_t meeting_id,
 	free(uuid);
 	return st;
 }
+
+enum mdt_status
+mdt_audit_event(struct mdt_store *s, const char *action, const char *detail)
+{
+	return mdt_audit_add(s, action, NULL, NULL, "%s", detail);
+}
