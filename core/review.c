@@ -648,8 +648,9 @@ write_txt(const struct mdt_review *r, FILE *out)
 	txt_row(out, "opened", r->actions_opened, NULL);
 	txt_row(out, "closed (done)", r->actions_closed, NULL);
 	txt_row(out, "cancelled", r->actions_cancelled, NULL);
-	snprintf(line, sizeof(line), "overdue at the end of %s", r->to);
-	txt_row(out, line, r->actions_overdue, NULL);
+	snprintf(line, sizeof(line), "(open at the end of %s, due before"
+	    " it)", r->to);
+	txt_row(out, "overdue", r->actions_overdue, line);
 	if (r->median_days_to_close < 0)
 		fprintf(out, "  %-28s %8s\n", "median days to close", "-");
 	else {
@@ -884,7 +885,7 @@ mdt_review_write(struct mdt_store *s, const struct mdt_review *r,
 #define SVG_LEFT 80
 #define SVG_RIGHT 30
 #define SVG_PLOT_W (SVG_W - SVG_LEFT - SVG_RIGHT)
-#define SLOTS_TOP 70
+#define SLOTS_TOP 100
 #define SLOTS_H 300
 #define BARS_TOP (SLOTS_TOP + SLOTS_H + 130)
 #define BARS_H 200
@@ -1154,7 +1155,8 @@ mdt_review_svg(struct mdt_store *s, const struct mdt_review *r, FILE *out)
 	    ".title { font-size: 20px; font-weight: bold; }\n"
 	    ".heading { font-size: 15px; font-weight: bold; }\n"
 	    ".axis-label { font-size: 13px; }\n"
-	    ".tick, .band, .legend { font-size: 11px; }\n"
+	    ".tick, .band { font-size: 11px; }\n"
+	    ".legend { font-size: 12px; }\n"
 	    ".grid { stroke: #e4e4e4; stroke-width: 1; }\n"
 	    ".axis { stroke: #444; stroke-width: 1; }\n"
 	    ".band-warn { stroke: " COLOUR_AMBER "; stroke-width: 1.5;"
@@ -1167,14 +1169,26 @@ mdt_review_svg(struct mdt_store *s, const struct mdt_review *r, FILE *out)
 	    " fill=\"#ffffff\"/>\n", out);
 	svg_label(out, SVG_LEFT, 30, "start", 0, "title", title);
 	{
-		char legend[160];
+		char legend[3][64];
+		const char *colour[3] = { COLOUR_GREEN, COLOUR_AMBER,
+		    COLOUR_RED };
 
-		snprintf(legend, sizeof(legend), "green: within the band"
-		    " (%d:%02d to %d:%02d)   amber: under it   red: over it",
-		    warn_s / 60, warn_s % 60, over_s / 60, over_s % 60);
-		fprintf(out, "<g class=\"legend\">\n<circle cx=\"%d\" cy=\"%d\""
-		    " r=\"4\" fill=\"" COLOUR_GREEN "\"/>\n", SVG_W - 420, 26);
-		svg_label(out, SVG_W - 410, 30, "start", 0, "legend", legend);
+		snprintf(legend[0], sizeof(legend[0]), "within the band"
+		    " (%d:%02d to %d:%02d)", warn_s / 60, warn_s % 60,
+		    over_s / 60, over_s % 60);
+		snprintf(legend[1], sizeof(legend[1]), "under %d:%02d",
+		    warn_s / 60, warn_s % 60);
+		snprintf(legend[2], sizeof(legend[2]), "over %d:%02d",
+		    over_s / 60, over_s % 60);
+		fputs("<g class=\"legend\">\n", out);
+		for (int i = 0; i < 3; i++) {
+			int x = SVG_LEFT + 230 * i;
+
+			fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"4\""
+			    " fill=\"%s\"/>\n", x + 4, 50, colour[i]);
+			svg_label(out, x + 14, 54, "start", 0, "legend",
+			    legend[i]);
+		}
 		fputs("</g>\n", out);
 	}
 	svg_slots(r, out);

@@ -609,7 +609,7 @@ test_outputs(void **state)
 
 	/* SVG: one group per meeting, a dot per slot, a bar per week */
 	assert_int_equal(count(svg, "<g class=\"meeting\""), 2);
-	assert_int_equal(count(svg, "<circle cx="), 9 + 1);	/* + legend */
+	assert_int_equal(count(svg, "<circle cx="), 9 + 3);	/* + legend */
 	assert_int_equal(count(svg, "<rect class=\"bar\""), 3);
 	assert_int_equal(count(svg, "<g"), count(svg, "</g>"));
 	assert_non_null(strstr(svg, "class=\"band-warn\""));
