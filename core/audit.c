@@ -1,8 +1,9 @@
 /*
  * audit.c - reading the audit log back for information governance, and
  * the audit rows of things the chair does that change no record (opening
- * the meeting's screens, printing minutes or an agenda).  Audit details
- * hold ids and uuids only, never patient data or free text.
+ * the meeting's screens, printing minutes or an agenda, and exports that
+ * belong to no one record, such as the review of a period).  Audit details
+ * hold ids, uuids and dates only, never patient data or free text.
  */
 #include "config.h"
 

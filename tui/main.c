@@ -1169,8 +1169,8 @@ static const struct command commands[] = {
 	  "that meeting and its slots, attendance, notes, actions, outcomes and\n"
 	  "consent.  --since: only from that local day on.  Details hold ids and\n"
 	  "uuids, never patient names or note text.  Opening the chair's screens\n"
-	  "(open), printing minutes or an agenda (export) and each sync pass that\n"
-	  "delivered records (sync) are logged as well as every change.",
+	  "(open), printing minutes, an agenda or a review (export) and each sync\n"
+	  "pass that delivered records (sync) are logged as well as every change.",
 	  cmd_audit },
 	{ "schedule", "--title T --date D [OPTIONS]",
 	  "schedule a new meeting and print its id",
