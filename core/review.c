@@ -320,7 +320,8 @@ load_slots(struct mdt_store *s, int64_t start, int64_t end,
 		r->median_s = median_of(all.v, all.n) / 1000.0;
 		r->p90_s = percentile_of(all.v, all.n, 90) / 1000.0;
 	}
-	qsort(patients.v, patients.n, sizeof(*patients.v), cmp_i64);
+	if (patients.n > 0)
+		qsort(patients.v, patients.n, sizeof(*patients.v), cmp_i64);
 	for (size_t i = 0; i < patients.n; i++)
 		if (i == 0 || patients.v[i] != patients.v[i - 1])
 			r->patients_discussed++;
@@ -500,7 +501,8 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the actions");
-	qsort(days.v, days.n, sizeof(*days.v), cmp_i64);
+	if (days.n > 0)
+		qsort(days.v, days.n, sizeof(*days.v), cmp_i64);
 	r->median_days_to_close = days.n > 0 ? median_of(days.v, days.n) : -1;
 	free(days.v);
 	return status;

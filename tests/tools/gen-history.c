@@ -288,11 +288,12 @@ make_patients(struct gen *g)
 	if (g->pt == NULL)
 		die("out of memory");
 	for (long k = 0; n < g->o.patients; k++) {
-		char d9[10];
+		char d9[16];
 		int check;
 		struct patient *p = &g->pt[n];
 
-		snprintf(d9, sizeof(d9), "999%06ld", (k * 7919) % 1000000);
+		snprintf(d9, sizeof(d9), "999%06lu",
+		    (unsigned long)(k * 7919) % 1000000ul);
 		check = mdt_nhs_check_digit(d9);
 		if (check < 0)
 			continue;
