@@ -1068,8 +1068,10 @@ enum mdt_status mdt_review_write(struct mdt_store *s,
  * The chart as an SVG document: the time of each slot discussed, one
  * column per meeting, against the band (lines at the warning and over
  * times; dots green within the band, amber under it, red over it; each
- * meeting a <g class="meeting">), and the actions closed per period as
- * bars (<rect class="bar">, one per period).  Dates and numbers only.
+ * meeting a <g class="meeting">; with too many meetings for a dot per
+ * slot, a line from its 10th to its 90th percentile and a dot at its
+ * median), and the actions closed per period as bars (<rect
+ * class="bar">, one per period).  Dates and numbers only.
  */
 enum mdt_status mdt_review_svg(struct mdt_store *s,
     const struct mdt_review *r, FILE *out);

@@ -889,7 +889,7 @@ mdt_review_write(struct mdt_store *s, const struct mdt_review *r,
 #define SVG_PLOT_W (SVG_W - SVG_LEFT - SVG_RIGHT)
 #define SLOTS_TOP 100
 #define SLOTS_H 300
-#define BARS_TOP (SLOTS_TOP + SLOTS_H + 130)
+#define BARS_TOP (SLOTS_TOP + SLOTS_H + 160)
 #define BARS_H 200
 #define SVG_H (BARS_TOP + BARS_H + 110)
 
@@ -979,6 +979,47 @@ label_step(size_t n, size_t max)
 	return n <= max ? 1 : (n + max - 1) / max;
 }
 
+/* The y of a slot time on a scale of top_min minutes (longer times are
+ * drawn at the top). */
+static int
+slot_y(int64_t ms, int top_min)
+{
+	int64_t top = (int64_t)top_min * 60000;
+
+	return SLOTS_TOP + SLOTS_H - (int)((ms > top ? top : ms) * SLOTS_H /
+	    top);
+}
+
+/*
+ * A meeting too narrow for a dot per slot (a long range): a line from
+ * the 10th to the 90th percentile of its slots, and a dot at the median
+ * in the colour of its band.
+ */
+static void
+svg_whisker(FILE *out, const struct mdt_review_meeting *m, int cx,
+    int top_min)
+{
+	int64_t *v = mdt_xreallocarray(NULL, m->n_slots, sizeof(*v));
+	int64_t med;
+	char buf[96];
+
+	memcpy(v, m->slot_ms, m->n_slots * sizeof(*v));
+	qsort(v, m->n_slots, sizeof(*v), cmp_i64);
+	med = (int64_t)median_of(v, m->n_slots);
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"whisker\"/>\n", cx, slot_y((int64_t)percentile_of(v,
+	    m->n_slots, 10), top_min), cx, slot_y((int64_t)percentile_of(v,
+	    m->n_slots, 90), top_min));
+	fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"1.5\" fill=\"%s\">"
+	    "<title>", cx, slot_y(med, top_min),
+	    band_colour(med, m->warn_s, m->over_s));
+	snprintf(buf, sizeof(buf), "%s: median %" PRId64 ":%02d of %zu slots",
+	    m->date, med / 60000, (int)(med / 1000 % 60), m->n_slots);
+	svg_text(out, buf);
+	fputs("</title></circle>\n", out);
+	free(v);
+}
+
 static void
 svg_slots(const struct mdt_review *r, FILE *out)
 {
@@ -1001,15 +1042,11 @@ svg_slots(const struct mdt_review *r, FILE *out)
 		top_min = 30;	/* longer slots are drawn at the top */
 	tick = top_min <= 15 ? 1 : 5;
 
-#define SLOT_Y(ms) (SLOTS_TOP + SLOTS_H - (int)(((ms) > (int64_t)top_min * \
-	60000 ? (int64_t)top_min * 60000 : (ms)) * SLOTS_H / \
-	((int64_t)top_min * 60000)))
-
 	svg_label(out, SVG_LEFT, SLOTS_TOP - 16, "start", 0, "heading",
 	    "Time per slot discussed, by meeting, against the band");
 	fprintf(out, "<g class=\"axes\">\n");
 	for (int m = 0; m <= top_min; m += tick) {
-		y = SLOT_Y((int64_t)m * 60000);
+		y = slot_y((int64_t)m * 60000, top_min);
 		fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
 		    " class=\"grid\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W,
 		    y);
@@ -1024,18 +1061,18 @@ svg_slots(const struct mdt_review *r, FILE *out)
 	    SVG_LEFT + SVG_PLOT_W, SLOTS_TOP + SLOTS_H);
 	svg_label(out, 24, SLOTS_TOP + SLOTS_H / 2, "middle", -90, "axis-label",
 	    "Minutes per slot");
-	svg_label(out, SVG_LEFT + SVG_PLOT_W / 2, SLOTS_TOP + SLOTS_H + 110,
+	svg_label(out, SVG_LEFT + SVG_PLOT_W / 2, SLOTS_TOP + SLOTS_H + 100,
 	    "middle", 0, "axis-label", "Meeting (date opened)");
 	fputs("</g>\n", out);
 
 	/* The band: lines at the warning and over times. */
-	y = SLOT_Y((int64_t)warn_s * 1000);
+	y = slot_y((int64_t)warn_s * 1000, top_min);
 	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
 	    " class=\"band-warn\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W, y);
 	snprintf(buf, sizeof(buf), "%d:%02d", warn_s / 60, warn_s % 60);
 	svg_label(out, SVG_LEFT + SVG_PLOT_W + 2, y + 4, "start", 0, "band",
 	    buf);
-	y = SLOT_Y((int64_t)over_s * 1000);
+	y = slot_y((int64_t)over_s * 1000, top_min);
 	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
 	    " class=\"band-over\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W, y);
 	snprintf(buf, sizeof(buf), "%d:%02d", over_s / 60, over_s % 60);
@@ -1055,13 +1092,15 @@ svg_slots(const struct mdt_review *r, FILE *out)
 
 		fprintf(out, "<g class=\"meeting\" data-meeting=\"%" PRId64
 		    "\">\n", m->id);
-		for (size_t j = 0; j < m->n_slots; j++) {
+		if (colw < 6 && m->n_slots > 0) {
+			svg_whisker(out, m, cx, top_min);
+		} else for (size_t j = 0; j < m->n_slots; j++) {
 			int64_t ms = m->slot_ms[j];
 			int dx = spread == 0 ? 0 :
 			    (int)(j % 5) * spread / 2 - spread;
 
 			fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"3.5\""
-			    " fill=\"%s\"><title>", cx + dx, SLOT_Y(ms),
+			    " fill=\"%s\"><title>", cx + dx, slot_y(ms, top_min),
 			    band_colour(ms, m->warn_s, m->over_s));
 			snprintf(buf, sizeof(buf), "%s: %" PRId64 ":%02d",
 			    m->date, ms / 60000, (int)(ms / 1000 % 60));
@@ -1073,7 +1112,6 @@ svg_slots(const struct mdt_review *r, FILE *out)
 			    -60, "tick", m->date);
 		fputs("</g>\n", out);
 	}
-#undef SLOT_Y
 }
 
 static void
@@ -1166,6 +1204,7 @@ mdt_review_svg(struct mdt_store *s, const struct mdt_review *r, FILE *out)
 	    ".band-over { stroke: " COLOUR_RED "; stroke-width: 1.5;"
 	    " stroke-dasharray: 6 4; }\n"
 	    ".bar { fill: #3f6fb5; }\n"
+	    ".whisker { stroke: #9e9e9e; stroke-width: 1; }\n"
 	    "</style>\n"
 	    "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\""
 	    " fill=\"#ffffff\"/>\n", out);
