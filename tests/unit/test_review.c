@@ -647,6 +647,44 @@ test_outputs(void **state)
 	mdt_review_free(&r);
 }
 
+/* Too many meetings for a dot per slot: a 10th-90th percentile line and
+ * a median dot per meeting. */
+static void
+test_svg_many_meetings(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_review r;
+	int64_t ms[3] = { 240000, 360000, 600000 };
+	char *svg = NULL;
+	size_t n = 0;
+	FILE *mem;
+
+	memset(&r, 0, sizeof(r));
+	strcpy(r.from, "2016-01-01");
+	strcpy(r.to, "2025-12-31");
+	r.n_meetings = 300;
+	r.meetings = calloc(r.n_meetings, sizeof(*r.meetings));
+	assert_non_null(r.meetings);
+	for (size_t i = 0; i < r.n_meetings; i++) {
+		r.meetings[i].id = (int64_t)i + 1;
+		strcpy(r.meetings[i].date, "2020-01-01");
+		r.meetings[i].warn_s = 300;
+		r.meetings[i].over_s = 420;
+		r.meetings[i].slot_ms = ms;
+		r.meetings[i].n_slots = i % 10 == 0 ? 0 : 3;
+	}
+	mem = open_memstream(&svg, &n);
+	assert_int_equal(mdt_review_svg(f->s, &r, mem), MDT_OK);
+	fclose(mem);
+	assert_int_equal(count(svg, "<g class=\"meeting\""), 300);
+	assert_int_equal(count(svg, "class=\"whisker\"/>"), 270);
+	/* the median, 6:00, is within the band: green */
+	assert_int_equal(count(svg, "r=\"1.5\" fill=\"#2e7d32\""), 270);
+	assert_int_equal(count(svg, "<g"), count(svg, "</g>"));
+	free(svg);
+	free(r.meetings);
+}
+
 /* The figures do not depend on names or note text: blanking them (as a
  * retention purge does) changes nothing. */
 static void
@@ -701,6 +739,8 @@ main(void)
 		    setup_history, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_outputs, setup_history,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_svg_many_meetings,
+		    fx_setup_memory, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_purged_names,
 		    setup_history, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_event,
