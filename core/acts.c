@@ -1,12 +1,14 @@
 /*
  * acts.c - the chairing and recording acts: opening and closing the
  * meeting, the register, the slot clock (next, pause, extend, park,
- * previous), consent, notes, actions, outcomes and key contacts.  Each act
- * is one transaction that writes the change, one audit row and the outbox
- * row(s) for the central record, or nothing at all.
+ * previous), consent (with the organisations the patient excludes),
+ * notes, actions, outcomes and key contacts.  Each act is one transaction
+ * that writes the change, one audit row and the outbox row(s) for the
+ * central record, or nothing at all.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -776,14 +778,118 @@ recordable_slot(struct mdt_store *s, int64_t slot_id, bool need_consent,
 	return st;
 }
 
+/* ASCII letters folded to lower case, every other byte as it is: what
+ * SQLite's NOCASE compares. */
+static int
+nocase(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static bool
+same_nocase(const char *a, const char *b)
+{
+	for (; *a != '\0' && nocase((unsigned char)*a) ==
+	    nocase((unsigned char)*b); a++, b++)
+		;
+	return nocase((unsigned char)*a) == nocase((unsigned char)*b);
+}
+
+/* Characters (not bytes) of UTF-8 text. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Bytes of the first chars characters of UTF-8 text. */
+static int
+utf8_prefix(const char *s, size_t chars)
+{
+	const char *p = s;
+
+	for (; *p != '\0'; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80 && chars-- == 0)
+			break;
+	return (int)(p - s);
+}
+
+/* A copy of name trimmed, with each inner run of white space made one
+ * space; NULL if nothing is left. */
+static char *
+org_tidy(const char *name)
+{
+	char *out, *o;
+	bool gap = false;
+
+	if (mdt_str_blank(name))
+		return NULL;
+	out = o = mdt_xmalloc(strlen(name) + 1);
+	for (; *name != '\0'; name++) {
+		if (isspace((unsigned char)*name)) {
+			gap = o > out;
+			continue;
+		}
+		if (gap)
+			*o++ = ' ';
+		gap = false;
+		*o++ = *name;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The organisations as they are recorded (see mdt_consent_record): tidied,
+ * blank ones dropped, repeats merged into their first spelling, within
+ * the limits.  DESTRUCTOR: mdt_names_free (also on failure).
+ */
+static enum mdt_status
+orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
+    char ***out, size_t *n_out)
+{
+	char **orgs = NULL, *name;
+	size_t i, j, n = 0;
+
+	if (n_in > 0)
+		orgs = mdt_xcalloc(n_in, sizeof(*orgs));
+	*out = orgs;
+	*n_out = 0;
+	for (i = 0; i < n_in; i++) {
+		if ((name = org_tidy(in[i])) == NULL)
+			continue;
+		for (j = 0; j < n && !same_nocase(orgs[j], name); j++)
+			;
+		if (j < n) {
+			free(name);
+			continue;
+		}
+		orgs[n++] = name;
+		*n_out = n;
+		if (utf8_chars(name) > MDT_ORGANISATION_MAX)
+			return mdt_fail(s, MDT_ETOOLONG, "an organisation's"
+			    " name may have at most %d characters (\"%.*s...\")",
+			    MDT_ORGANISATION_MAX, utf8_prefix(name, 40), name);
+	}
+	if (n > MDT_EXCLUSIONS_MAX)
+		return mdt_fail(s, MDT_ETOOLONG, "at most %d organisations can"
+		    " be excluded (%zu given)", MDT_EXCLUSIONS_MAX, n);
+	return MDT_OK;
+}
+
 static enum mdt_status
 consent_tx(struct mdt_store *s, int64_t slot_id, enum mdt_consent_basis basis,
-    const char *justification)
+    const char *justification, char *const *orgs, size_t n_orgs)
 {
 	struct slot_row sl;
 	struct meeting_row m;
 	enum mdt_status st;
 	char uuid[37], *row_uuid = NULL;
+	size_t i;
 
 	st = recordable_slot(s, slot_id, false, &sl, &m);
 	if (st != MDT_OK)
@@ -798,10 +904,24 @@ consent_tx(struct mdt_store *s, int64_t slot_id, enum mdt_consent_basis basis,
 	    uuid, slot_id, mdt_consent_name(basis),
 	    mdt_str_blank(justification) ? NULL : justification,
 	    mdt_store_now(s));
+	/* The list is recorded whole each time: it replaces the last. */
+	if (st == MDT_OK)
+		st = mdt_run(s, "DELETE FROM consent_exclusions"
+		    " WHERE slot_id = ?", "i", slot_id);
+	for (i = 0; st == MDT_OK && i < n_orgs; i++)
+		st = mdt_run(s, "INSERT INTO consent_exclusions"
+		    " (slot_id, organisation) VALUES (?, ?)", "it", slot_id,
+		    orgs[i]);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid,
 		    "SELECT uuid FROM consent WHERE slot_id = ?", "i", slot_id);
-	if (st == MDT_OK)
+	/* The log counts the organisations and never names them. */
+	if (st == MDT_OK && n_orgs > 0)
+		st = mdt_audit_add(s, "consent_record", "consent", row_uuid,
+		    "slot %" PRId64 ": %s, %zu organisation%s excluded",
+		    slot_id, mdt_consent_name(basis), n_orgs,
+		    n_orgs == 1 ? "" : "s");
+	else if (st == MDT_OK)
 		st = mdt_audit_add(s, "consent_record", "consent", row_uuid,
 		    "slot %" PRId64 ": %s", slot_id, mdt_consent_name(basis));
 	if (st == MDT_OK)
@@ -812,9 +932,12 @@ consent_tx(struct mdt_store *s, int64_t slot_id, enum mdt_consent_basis basis,
 
 enum mdt_status
 mdt_consent_record(struct mdt_store *s, int64_t slot_id,
-    enum mdt_consent_basis basis, const char *justification)
+    enum mdt_consent_basis basis, const char *justification,
+    const char *const *exclude, size_t n_exclude)
 {
 	enum mdt_status st;
+	char **orgs;
+	size_t n_orgs;
 
 	st = mdt_consent_check(basis, justification);
 	if (st == MDT_EJUSTIFY)
@@ -822,10 +945,14 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
 		    mdt_consent_label(basis));
 	if (st != MDT_OK)
 		return mdt_fail(s, st, "unknown consent basis %d", (int)basis);
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, consent_tx(s, slot_id, basis, justification));
+	st = orgs_tidy(s, exclude, n_exclude, &orgs, &n_orgs);
+	if (st == MDT_OK)
+		st = mdt_tx_begin(s);
+	if (st == MDT_OK)
+		st = mdt_tx_end(s, consent_tx(s, slot_id, basis,
+		    justification, orgs, n_orgs));
+	mdt_names_free(orgs, n_orgs);
+	return st;
 }
 
 static enum mdt_status
@@ -947,6 +1074,7 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 	sqlite3_stmt *q;
 	char uuid[37];
 	int rc, old = -1;
+	bool purged;
 	const char *name = mdt_action_status_name(status);
 
 	*changed = false;
@@ -966,6 +1094,14 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 		st = mdt_fail_db(s, rc, "reading the action");
 	sqlite3_finalize(q);
 	if (st != MDT_OK || old == (int)status)
+		return st;
+	/* a purged action has lost its words: reopening it would send the
+	 * placeholder as the task */
+	st = mdt_action_purged(s, action_id, &purged);
+	if (st == MDT_OK && purged)
+		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
+		    " under the retention rule", action_id);
+	if (st != MDT_OK)
 		return st;
 	if (status == MDT_ACTION_OPEN)
 		st = mdt_run(s, "UPDATE actions SET status = 'open',"
@@ -1105,9 +1241,16 @@ key_contact_tx(struct mdt_store *s, int64_t patient_id, int64_t person_id)
 {
 	enum mdt_status st;
 	char *uuid = NULL;
+	int64_t purged = 0;
 
-	st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients WHERE id = ?",
-	    "i", patient_id);
+	st = mdt_query_int(s, &purged, "SELECT purged_at FROM patients"
+	    " WHERE id = ?", "i", patient_id);
+	if (st == MDT_OK && purged != 0)
+		return mdt_fail(s, MDT_ESTATE, "patient %" PRId64 " was purged"
+		    " under the retention rule", patient_id);
+	if (st == MDT_OK)
+		st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients"
+		    " WHERE id = ?", "i", patient_id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no patient %" PRId64, patient_id);
 	if (st == MDT_OK)

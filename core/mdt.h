@@ -28,6 +28,7 @@
 	_(ESTATE,    "not allowed in the current state") \
 	_(ECONSENT,  "consent to be discussed has not been recorded") \
 	_(EJUSTIFY,  "this consent basis needs a written justification") \
+	_(ETOOLONG,  "too long to record") \
 	_(EDATE,     "not a valid date (YYYY-MM-DD or +DAYS)") \
 	_(ENHS,      "not a valid NHS number") \
 	_(EOPEN,     "cannot open the database") \
@@ -142,6 +143,26 @@ bool mdt_consent_needs_justification(enum mdt_consent_basis b);
 enum mdt_status mdt_consent_check(enum mdt_consent_basis b,
     const char *justification);
 
+/*
+ * With consent, the patient may name organisations that must not be told
+ * about the discussion.  At most MDT_EXCLUSIONS_MAX of them, each at most
+ * MDT_ORGANISATION_MAX characters once tidied (see mdt_consent_record):
+ * room for any organisation's registered name, and a whole list fits in
+ * one line of typing.
+ */
+#define MDT_EXCLUSIONS_MAX 10
+#define MDT_ORGANISATION_MAX 100
+
+/*
+ * Splits text typed as "Acme Care, Borough Housing" at its commas into
+ * *names (new strings, as typed between the commas; *n 0 for NULL or
+ * "").  Tidying is mdt_consent_record's.  DESTRUCTOR: mdt_names_free.
+ */
+void mdt_exclusions_split(const char *text, char ***names, size_t *n);
+
+/* Frees n strings and the array that holds them (NULL is fine). */
+void mdt_names_free(char **names, size_t n);
+
 enum mdt_outcome_kind {
 	MDT_OUTCOME_NONE,
 	MDT_OUTCOME_STAY,	/* stay on caseload; needs a review date */
@@ -206,10 +227,11 @@ enum {
 /*
  * Opens (and, with MDT_OPEN_CREATE, creates and migrates) the database at
  * path; ":memory:" gives a private in-memory store for tests.  WAL,
- * synchronous=FULL, foreign keys on, busy timeout.  Refuses a file whose
- * application_id or user_version it does not know, and a read-only file,
- * without changing it.  On failure *out is NULL and, if errbuf is not
- * NULL, a one-line reason naming the path is written to it.
+ * synchronous=FULL, foreign keys on, secure_delete on, busy timeout.
+ * Refuses a file whose application_id or user_version it does not know,
+ * and a read-only file, without changing it.  On failure *out is NULL
+ * and, if errbuf is not NULL, a one-line reason naming the path is
+ * written to it.
  * The clock is copied.  DESTRUCTOR: mdt_store_free.
  */
 enum mdt_status mdt_store_open(const char *path, const struct mdt_clock *clock,
@@ -374,6 +396,10 @@ struct mdt_slot {
 	int64_t presenter_id;		/* who presents the patient; 0 if
 					 * nobody named */
 	char *presenter_name;		/* NULL if none */
+	char **exclusions;		/* organisations the patient asked, with
+					 * consent, to exclude; in the order
+					 * given (NULL if none) */
+	size_t n_exclusions;
 };
 
 struct mdt_note {
@@ -544,8 +570,29 @@ enum mdt_status mdt_slot_previous(struct mdt_store *s, int64_t meeting_id);
 
 /* ---- recording the discussion --------------------------------------- */
 
+/*
+ * Records (or replaces) the slot's consent to be discussed and, with it,
+ * the organisations the patient asked to exclude (exclude[0..n_exclude),
+ * NULL when n_exclude is 0): one act, one audit row, one 'consent' outbox
+ * row.  Each name is trimmed and its inner runs of white space made one
+ * space; blank names are dropped; a name listed again (case apart, ASCII
+ * letters only, as the store compares them) keeps its first spelling.
+ * Recording again replaces the whole list.  MDT_EJUSTIFY as
+ * mdt_consent_check; MDT_ETOOLONG for a name over MDT_ORGANISATION_MAX
+ * characters or more than MDT_EXCLUSIONS_MAX names.
+ */
 enum mdt_status mdt_consent_record(struct mdt_store *s, int64_t slot_id,
-    enum mdt_consent_basis basis, const char *justification);
+    enum mdt_consent_basis basis, const char *justification,
+    const char *const *exclude, size_t n_exclude);
+/*
+ * The organisations the patient of slot_id asked to exclude with their
+ * latest consent recorded in any other slot (the one recorded last), in
+ * the order given: what to offer when consent is asked again.  *n is 0
+ * when that consent excluded none or there is no such consent.
+ * DESTRUCTOR: mdt_names_free.
+ */
+enum mdt_status mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id,
+    char ***names, size_t *n);
 /* MDT_ECONSENT before consent is recorded for the slot. */
 enum mdt_status mdt_note_add(struct mdt_store *s, int64_t slot_id,
     const char *text, int64_t *note_id);
@@ -931,6 +978,81 @@ char *mdt_patient_mask(const char *name, const char *date_of_birth,
  */
 enum mdt_status mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
     enum mdt_agenda_format fmt, bool unmask, FILE *out);
+
+/* ---- retention purge ------------------------------------------------ */
+
+/*
+ * Identifiable detail of closed meetings is kept only for the retention
+ * period ([retention] days in the configuration), and never purged before
+ * it has been delivered to the central record: delivery builds each FHIR
+ * resource from the store at send time.  A team without a server never
+ * delivers, so never purges.  docs/governance.md says what goes and what
+ * stays.
+ */
+
+/* What purged free text and names read as afterwards. */
+#define MDT_PURGED_TEXT "(purged)"
+
+/* True for the token that replaces a purged patient's NHS number ("X"
+ * and nine digits of the patient's id; never a valid number). */
+bool mdt_nhs_purged(const char *nhs_number);
+
+/* A closed meeting past the retention period that still holds
+ * identifiable detail. */
+struct mdt_purge_meeting {
+	int64_t id;
+	char uuid[37];
+	char *title;
+	int64_t scheduled_start;
+	int64_t closed_at;
+	int patients;			/* slots on its agenda */
+	int64_t undelivered;		/* its records' outbox rows that are
+					 * pending, failed or conflicting */
+	bool never_sent;		/* the meeting itself never reached
+					 * the central record */
+	bool eligible;			/* delivered: undelivered == 0 and
+					 * !never_sent */
+};
+
+/*
+ * Closed meetings whose closed_at is at least days (1..36500) before the
+ * store's clock and that are not purged, oldest first, eligible or held
+ * back (see the fields).  MDT_EINVAL for days out of range.
+ * DESTRUCTOR: mdt_purge_list_free.
+ */
+enum mdt_status mdt_purge_find(struct mdt_store *s, int days,
+    struct mdt_purge_meeting **out, size_t *n);
+void mdt_purge_list_free(struct mdt_purge_meeting *arr, size_t n);
+
+struct mdt_purge_result {
+	int meetings;		/* purged */
+	int held_back;		/* past the period, not yet delivered */
+	int slots;		/* of the purged meetings */
+	int notes;
+	int actions;		/* finished actions whose text went */
+	int patients;		/* whose identity went */
+	bool checkpointed;	/* the write-ahead log was emptied */
+};
+
+/*
+ * Purges every eligible meeting (see mdt_purge_find) in one transaction:
+ * notes, consent justifications, slot reasons, candidate notes and
+ * deferral reasons, and the text of finished actions agreed in its slots
+ * become MDT_PURGED_TEXT (or empty), its list rows are deleted, and
+ * meetings.purged_at is set.  Open actions keep their text.  Finished
+ * actions of a meeting purged before also lose their text once delivered.
+ * Then each patient nobody kept on the record needs (every meeting they
+ * were a candidate of purged, no open action, latest outcome neither stay
+ * nor step down, every record naming them delivered) loses name, date of
+ * birth, NHS number (see mdt_nhs_purged) and practice.  Times, states,
+ * outcome kinds and review dates, action statuses, owners and dates,
+ * attendance and staff stay.  One audit row per meeting, action and
+ * patient (ids only); no outbox row.  Runs with secure_delete on and
+ * empties the write-ahead log after the commit.  Running it again purges
+ * nothing.
+ */
+enum mdt_status mdt_purge_run(struct mdt_store *s, int days,
+    struct mdt_purge_result *res);
 
 /* ---- demo and reports ------------------------------------------------ */
 

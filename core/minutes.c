@@ -1,7 +1,9 @@
 /*
  * minutes.c - the minutes of a meeting, as Markdown for people and as JSON
- * for other programs: the register, and for each patient the consent, key
- * contact, notes, actions, outcome and the time taken against the band.
+ * for other programs: the register, and for each patient the consent (and
+ * the organisations the patient asked to exclude), key contact, notes,
+ * actions, outcome and the time taken against the band.  docs/minutes.md
+ * describes the JSON.
  */
 #include "config.h"
 
@@ -136,14 +138,15 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
     int64_t now)
 {
 	json_t *j = jobj(), *patient = jobj(), *notes = jarr(),
-	    *actions = jarr(), *x;
+	    *actions = jarr(), *x, *orgs;
 	int64_t elapsed = slot_elapsed(sl, now);
 	size_t i;
 
 	jset(j, "position", json_integer(sl->position));
 	jset(j, "uuid", jstr(sl->uuid));
 	jset(patient, "name", jstr(sl->patient_name));
-	jset(patient, "nhs_number", jstr(sl->nhs_number));
+	jset(patient, "nhs_number", mdt_nhs_purged(sl->nhs_number) ?
+	    json_null() : jstr(sl->nhs_number));
 	jset(patient, "date_of_birth", jstr_or_null(sl->date_of_birth));
 	jset(patient, "practice", jstr_or_null(sl->practice));
 	jset(j, "patient", patient);
@@ -160,6 +163,10 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		x = jobj();
 		jset(x, "basis", jstr(mdt_consent_name(sl->consent)));
 		jset(x, "justification", jstr(sl->consent_justification));
+		orgs = jarr();
+		for (i = 0; i < sl->n_exclusions; i++)
+			jpush(orgs, jstr(sl->exclusions[i]));
+		jset(x, "excluded_organisations", orgs);
 		jset(j, "consent", x);
 	}
 	jset(j, "key_contact", jstr(sl->key_contact_name));
@@ -286,6 +293,13 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		fputc(')', out);
 	}
 	fputc('\n', out);
+	for (i = 0; i < sl->n_exclusions; i++) {
+		fputs(i == 0 ? "  - Organisations the patient asked to"
+		    " exclude: " : ", ", out);
+		md_text(out, sl->exclusions[i]);
+	}
+	if (sl->n_exclusions > 0)
+		fputc('\n', out);
 	fprintf(out, "- Key contact: %s\n", sl->key_contact_name != NULL ?
 	    sl->key_contact_name : "none");
 	if (sl->state == MDT_SLOT_PENDING)

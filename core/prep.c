@@ -974,6 +974,8 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 		st = mdt_prep(s, &q, "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 		    " SELECT patient_id, review_date FROM latest WHERE rn = 1"
 		    " AND kind = 'stay' AND review_date <= ?2"
+		    " AND patient_id NOT IN (SELECT id FROM patients"
+		    "  WHERE purged_at IS NOT NULL)"
 		    " ORDER BY patient_id", "it", meeting_id, m.date);
 	if (st != MDT_OK)
 		return st;
@@ -1060,7 +1062,8 @@ mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
 	    " coalesce((SELECT id FROM candidates WHERE meeting_id = ?2"
 	    "  AND patient_id = p.id), 0)"
 	    " FROM latest l JOIN patients p ON p.id = l.patient_id"
-	    " WHERE l.rn = 1 AND l.kind = 'step_down' ORDER BY p.name, p.id",
+	    " WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
+	    " ORDER BY p.name, p.id",
 	    "ii", (int64_t)0, meeting_id);
 	if (status != MDT_OK)
 		return status;
@@ -1283,6 +1286,7 @@ review_tx(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 	char uuid[37];
 	int64_t patient = 0, consent = 0;
 	const char *status = NULL;
+	bool purged = false;
 
 	st = slot_meeting(s, slot_id, &m, uuid);
 	if (st == MDT_OK)
@@ -1298,6 +1302,13 @@ review_tx(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 	if (st == MDT_OK && a.patient_id != patient)
 		st = mdt_fail(s, MDT_EINVAL, "action %" PRId64 " is another"
 		    " patient's", action_id);
+	/* a purged action has lost its words: it stays closed */
+	if (st == MDT_OK && a.status != MDT_ACTION_OPEN &&
+	    (verdict == MDT_VERDICT_OPEN || verdict == MDT_VERDICT_REASSIGNED))
+		st = mdt_action_purged(s, action_id, &purged);
+	if (st == MDT_OK && purged)
+		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
+		    " under the retention rule", action_id);
 	if (st != MDT_OK)
 		return st;
 	switch (verdict) {

@@ -1,12 +1,14 @@
 /*
  * rules.c - the pure rules of the meeting model: the NHS number check
- * digit, dates, the slot clock and its colour band, and the names and
- * labels of consent bases, outcomes and states.  No store, no I/O.
+ * digit, dates, the slot clock and its colour band, the names and labels
+ * of consent bases, outcomes and states, and the splitting of a typed
+ * list of organisations.  No store, no I/O.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -90,6 +92,10 @@ mdt_nhs_valid(const char *s)
 void
 mdt_nhs_format(const char *digits10, char out[13])
 {
+	if (mdt_nhs_purged(digits10)) {
+		mdt_strlcpy(out, MDT_PURGED_TEXT, 13);
+		return;
+	}
 	snprintf(out, 13, "%.3s %.3s %.4s", digits10, digits10 + 3,
 	    digits10 + 6);
 }
@@ -298,6 +304,46 @@ mdt_consent_check(enum mdt_consent_basis b, const char *justification)
 	return MDT_OK;
 }
 
+/* ---- organisations excluded with consent ----------------------------- */
+
+void
+mdt_exclusions_split(const char *text, char ***names, size_t *n)
+{
+	const char *p, *comma;
+	size_t count, i = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (text == NULL || *text == '\0')
+		return;
+	count = 1;
+	for (p = text; (p = strchr(p, ',')) != NULL; p++)
+		count++;
+	*names = mdt_xcalloc(count, sizeof(**names));
+	for (p = text; i < count; i++) {
+		comma = strchr(p, ',');
+		if (comma == NULL)
+			comma = p + strlen(p);
+		(*names)[i] = mdt_xmalloc((size_t)(comma - p) + 1);
+		memcpy((*names)[i], p, (size_t)(comma - p));
+		(*names)[i][comma - p] = '\0';
+		p = *comma != '\0' ? comma + 1 : comma;
+	}
+	*n = count;
+}
+
+void
+mdt_names_free(char **names, size_t n)
+{
+	size_t i;
+
+	if (names == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* ---- outcomes, actions, attendance, meetings ------------------------- */
 
 const char *
@@ -491,6 +537,10 @@ mdt_patient_mask(const char *name, const char *date_of_birth,
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
+	if (mdt_nhs_purged(nhs_number)) {
+		mdt_strlcpy(buf, MDT_PURGED_TEXT, len);
+		return buf;
+	}
 	for (const char *p = name != NULL ? name : ""; *p != '\0'; p++) {
 		if (isspace((unsigned char)*p) || *p == '-') {
 			start = true;

@@ -1,7 +1,7 @@
 /*
  * snapshot.c - reading one meeting into a plain copy for the screens and
- * the minutes, the forecast of when it will end, and finding and listing
- * meetings.
+ * the minutes, the forecast of when it will end, a patient's earlier
+ * exclusions, and finding and listing meetings.
  */
 #include "config.h"
 
@@ -176,6 +176,48 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	return status;
 }
 
+/* Appends a copy of name to a list of names. */
+static void
+names_add(char ***names, size_t *n, const char *name)
+{
+	*names = mdt_xreallocarray(*names, *n + 1, sizeof(**names));
+	(*names)[(*n)++] = mdt_xstrdup(name);
+}
+
+/* The organisations each slot's consent excludes, in the order given. */
+static enum mdt_status
+load_exclusions(struct mdt_store *s, struct mdt_snapshot *snap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t i = 0;
+	int rc;
+
+	status = mdt_prep(s, &st,
+	    "SELECT e.slot_id, e.organisation FROM consent_exclusions e"
+	    " JOIN slots s ON s.id = e.slot_id WHERE s.meeting_id = ?"
+	    " ORDER BY s.position, s.id, e.id", "i", snap->meeting.id);
+	if (status != MDT_OK)
+		return status;
+	/* In agenda order, as the slots are: one pass over both. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t slot_id = mdt_col_int(st, 0);
+		struct mdt_slot *sl;
+
+		while (i < snap->n_slots && snap->slots[i].id != slot_id)
+			i++;
+		if (i == snap->n_slots)
+			break;
+		sl = &snap->slots[i];
+		names_add(&sl->exclusions, &sl->n_exclusions,
+		    (const char *)sqlite3_column_text(st, 1));
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		status = mdt_fail_db(s, rc, "reading the exclusions");
+	sqlite3_finalize(st);
+	return status;
+}
+
 static enum mdt_status
 load_notes(struct mdt_store *s, struct mdt_snapshot *snap)
 {
@@ -316,6 +358,8 @@ mdt_snapshot_load(struct mdt_store *s, int64_t meeting_id,
 	if (status == MDT_OK)
 		status = load_slots(s, out);
 	if (status == MDT_OK)
+		status = load_exclusions(s, out);
+	if (status == MDT_OK)
 		status = load_notes(s, out);
 	if (status == MDT_OK)
 		status = load_actions(s, out);
@@ -356,6 +400,7 @@ mdt_snapshot_free(struct mdt_snapshot *snap)
 		free(sl->consent_justification);
 		free(sl->key_contact_name);
 		free(sl->presenter_name);
+		mdt_names_free(sl->exclusions, sl->n_exclusions);
 	}
 	free(snap->slots);
 	for (i = 0; i < snap->n_notes; i++)
@@ -467,6 +512,41 @@ mdt_forecast(const struct mdt_snapshot *snap, int64_t now, int64_t *ends)
 		    snap->slots[i].times.closed_at > finish)
 			finish = snap->slots[i].times.closed_at;
 	return finish;
+}
+
+/* ---- a patient's earlier exclusions ---------------------------------- */
+
+enum mdt_status
+mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id, char ***names,
+    size_t *n)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	status = mdt_prep(s, &st,
+	    "WITH latest AS (SELECT c.slot_id FROM consent c"
+	    "  JOIN slots o ON o.id = c.slot_id"
+	    "  JOIN slots this ON this.patient_id = o.patient_id"
+	    "  WHERE this.id = ?1 AND o.id <> ?1"
+	    "  ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1)"
+	    " SELECT e.organisation FROM consent_exclusions e"
+	    " JOIN latest l ON l.slot_id = e.slot_id ORDER BY e.id", "i",
+	    slot_id);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		names_add(names, n, (const char *)sqlite3_column_text(st, 0));
+	if (rc != SQLITE_DONE) {
+		status = mdt_fail_db(s, rc, "reading the earlier exclusions");
+		mdt_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+	}
+	sqlite3_finalize(st);
+	return status;
 }
 
 /* ---- finding meetings ------------------------------------------------ */

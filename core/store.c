@@ -949,6 +949,10 @@ set_pragmas(struct mdt_store *s, bool memory, char *errbuf, size_t errlen)
 		st = mdt_run(s, "PRAGMA synchronous = FULL", NULL);
 	if (st == MDT_OK)
 		st = mdt_run(s, "PRAGMA foreign_keys = ON", NULL);
+	/* Freed space is zeroed, so that a patient's old words do not
+	 * linger in the file after an edit or the retention purge. */
+	if (st == MDT_OK)
+		st = mdt_run(s, "PRAGMA secure_delete = ON", NULL);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &fk, "PRAGMA foreign_keys", NULL);
 	if (st == MDT_OK && fk != 1)

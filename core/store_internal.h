@@ -8,6 +8,7 @@
 #define MDT_STORE_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -82,6 +83,12 @@ enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,
 /* Queues one outbox row ('upsert' unless op says otherwise). */
 enum mdt_status mdt_outbox_add(struct mdt_store *s, const char *entity,
     const char *entity_uuid, const char *op);
+
+/* Whether an action's text went in the retention purge (a finished
+ * action of a purged meeting, or any action of a purged patient): such an
+ * action cannot be reopened. */
+enum mdt_status mdt_action_purged(struct mdt_store *s, int64_t action_id,
+    bool *purged);
 
 /* Names stored in the database <-> enums; -1 when unknown. */
 int mdt_slot_state_parse(const char *name);

@@ -511,6 +511,74 @@ basis_of(const char *name)
 	return NULL;
 }
 
+/* The organisations the slot's consent excludes, in the order given, as
+ * a JSON array of strings; NULL (and err) on failure. */
+static json_t *
+exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *orgs;
+	int rc;
+
+	st = query_id(db, "SELECT organisation FROM consent_exclusions"
+	    " WHERE slot_id = ?1 ORDER BY id", slot_id, err, errlen);
+	if (st == NULL)
+		return NULL;
+	orgs = json_array();
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(orgs, str(col(st, 0)));
+	if (rc != SQLITE_DONE) {
+		set_err(err, errlen, "reading the exclusions: %s",
+		    sqlite3_errmsg(db));
+		json_decref(orgs);
+		orgs = NULL;
+	}
+	sqlite3_finalize(st);
+	return orgs;
+}
+
+/* "<p>Organisations the patient asked to exclude: A, B.</p>", when there
+ * are any. */
+static void
+buf_exclusions(struct buf *b, json_t *orgs)
+{
+	json_t *o;
+	size_t i;
+
+	if (json_array_size(orgs) == 0)
+		return;
+	buf_str(b, "<p>Organisations the patient asked to exclude: ");
+	json_array_foreach(orgs, i, o) {
+		if (i > 0)
+			buf_str(b, ", ");
+		buf_text(b, json_string_value(o));
+	}
+	buf_str(b, ".</p>");
+}
+
+/*
+ * One nested deny provision per organisation: the organisation, by name,
+ * as an information recipient (v3 ParticipationType IRCP) that may be
+ * told nothing.  Organisations are not resources of the central record
+ * here, so the reference is a display only.
+ */
+static json_t *
+deny_provisions(json_t *orgs)
+{
+	json_t *list = json_array(), *o, *role;
+	size_t i;
+
+	json_array_foreach(orgs, i, o) {
+		role = concept(
+		    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+		    "IRCP", "information recipient", NULL);
+		json_array_append_new(list, json_pack(
+		    "{s:s, s:[{s:o, s:{s:O}}]}", "type", "deny", "actor",
+		    "role", role, "reference", "display", o));
+	}
+	return list;
+}
+
 static json_t *
 build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
     size_t errlen)
@@ -518,11 +586,11 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	const struct basis *b;
 	sqlite3_stmt *st;
 	struct buf nb;
-	json_t *r, *rule;
+	json_t *r, *rule, *orgs, *prov = NULL;
 	const char *just;
 
 	st = query_row(db, "SELECT c.basis, c.justification, c.recorded_at,"
-	    " p.nhs_number, p.name FROM consent c"
+	    " p.nhs_number, p.name, c.slot_id FROM consent c"
 	    " JOIN slots s ON s.id = c.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE c.uuid = ?1",
 	    ref, "consent", err, errlen);
@@ -532,6 +600,11 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	if (b == NULL) {
 		set_err(err, errlen, "consent %s: unknown basis '%s'",
 		    ref->uuid, col(st, 0));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	orgs = exclusions_of(db, coli(st, 5), err, errlen);
+	if (orgs == NULL) {
 		sqlite3_finalize(st);
 		return NULL;
 	}
@@ -556,14 +629,24 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	} else
 		rule = concept(MDT_CS "mdt-consent-basis", b->code, b->display,
 		    b->display);
+	/*
+	 * Given: the root provision permits the discussion.  Not given, the
+	 * patient permitted nothing and the root has no type; it is there
+	 * only to hold the organisations denied, if any.
+	 */
 	if (strcmp(b->name, "given") == 0) {
 		json_array_append_new(json_object_get(rule, "coding"), coding(
 		    "http://terminology.hl7.org/CodeSystem/v3-ActCode",
 		    "OPTIN", "opt-in"));
-		json_object_set_new(r, "provision", json_pack(
-		    "{s:s, s:[{s:s}]}", "type", "permit", "action", "text",
-		    "Discussion at a multidisciplinary team meeting"));
-	}
+		prov = json_pack("{s:s, s:[{s:s}]}", "type", "permit",
+		    "action", "text",
+		    "Discussion at a multidisciplinary team meeting");
+	} else if (json_array_size(orgs) > 0)
+		prov = json_object();
+	if (prov != NULL && json_array_size(orgs) > 0)
+		json_object_set_new(prov, "provision", deny_provisions(orgs));
+	if (prov != NULL)
+		json_object_set_new(r, "provision", prov);
 	json_object_set_new(r, "policyRule", rule);
 	buf_open(&nb);
 	buf_str(&nb, "<p>");
@@ -573,7 +656,9 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 		buf_text(&nb, just);
 	}
 	buf_str(&nb, "</p>");
+	buf_exclusions(&nb, orgs);
 	json_object_set_new(r, "text", narrative(&nb));
+	json_decref(orgs);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -783,7 +868,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	const struct outcome_name *o;
 	const struct basis *basis;
 	sqlite3_stmt *st;
-	json_t *r, *sections, *sec;
+	json_t *r, *sections, *sec, *orgs;
 	struct buf b;
 	int64_t slot_id, date;
 	bool final;
@@ -838,6 +923,9 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sections = json_array();
 
 	/* consent */
+	orgs = exclusions_of(db, slot_id, err, errlen);
+	if (orgs == NULL)
+		goto fail;
 	buf_open(&b);
 	basis = basis_of(col(st, 13));
 	buf_str(&b, "<p>");
@@ -847,6 +935,8 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		buf_text(&b, col(st, 14));
 	}
 	buf_str(&b, "</p>");
+	buf_exclusions(&b, orgs);
+	json_decref(orgs);
 	sec = section("consent", "Consent to be discussed", &b);
 	if (col(st, 12)[0] != '\0')
 		add_entry(sec, ref_to(SYNC_CONSENT, col(st, 12), NULL, dep,
@@ -1002,9 +1092,12 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		    SYNC_RECORD, err, errlen);
 	if (strcmp(entity, "action") == 0) {
 		add(fn, ctx, SYNC_TASK, uuid);
+		/* the record of a purged meeting was delivered whole and
+		 * holds placeholders now: never sent again */
 		return add_each(db, "SELECT s.uuid FROM actions a JOIN slots s"
-		    " ON s.id = a.slot_id WHERE a.uuid = ?1"
-		    " AND s.state <> 'pending'", uuid, fn, ctx, SYNC_RECORD,
+		    " ON s.id = a.slot_id JOIN meetings m ON m.id = s.meeting_id"
+		    " WHERE a.uuid = ?1 AND s.state <> 'pending'"
+		    " AND m.purged_at IS NULL", uuid, fn, ctx, SYNC_RECORD,
 		    err, errlen);
 	}
 	if (strcmp(entity, "outcome") == 0) {
@@ -1016,8 +1109,9 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 	if (strcmp(entity, "patient") == 0)
 		/* the key contact: on the record of the latest discussion */
 		return add_each(db, "SELECT s.uuid FROM slots s"
-		    " JOIN patients p ON p.id = s.patient_id WHERE p.uuid = ?1"
-		    " AND s.state <> 'pending'"
+		    " JOIN patients p ON p.id = s.patient_id"
+		    " JOIN meetings m ON m.id = s.meeting_id WHERE p.uuid = ?1"
+		    " AND s.state <> 'pending' AND m.purged_at IS NULL"
 		    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1", uuid, fn,
 		    ctx, SYNC_RECORD, err, errlen);
 	set_err(err, errlen, "unknown kind of record '%s'", entity);

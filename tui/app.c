@@ -1200,6 +1200,57 @@ tui_on_sync_change(void *ctx)
 	tui_draw(L);
 }
 
+/* ---- the retention purge, offered when the chair's screens open ---- */
+
+static void
+tui_purge_confirmed(struct tui_app *app)
+{
+	struct mdt_purge_result res;
+
+	if (mdt_purge_run(app->store, app->retention_days, &res) != MDT_OK) {
+		tui_app_message(app, true, "Purge failed: %s",
+		    mdt_store_error(app->store));
+		return;
+	}
+	/* the meeting on screen may be one of those purged */
+	tui_app_reload(app);
+	tui_app_message(app, false, "Purged %d meeting%s: %d note%s,"
+	    " %d finished action%s, %d patient identit%s%s", res.meetings,
+	    res.meetings == 1 ? "" : "s", res.notes, res.notes == 1 ? "" : "s",
+	    res.actions, res.actions == 1 ? "" : "s", res.patients,
+	    res.patients == 1 ? "y" : "ies", res.checkpointed ? "" :
+	    " (the log empties when other windows close)");
+}
+
+/*
+ * With a retention period set, the chair is asked (once, on the first
+ * screen) whether to purge the delivered meetings past it.  Nothing is
+ * asked when none is due, or if looking fails (the chair is not held up
+ * for housekeeping).
+ */
+static void
+tui_purge_offer(struct tui_app *app)
+{
+	struct mdt_purge_meeting *list;
+	char question[160];
+	size_t n, i;
+	int due = 0;
+
+	if (app->mode != TUI_MODE_CHAIR || app->retention_days <= 0 ||
+	    mdt_purge_find(app->store, app->retention_days, &list, &n) !=
+	    MDT_OK)
+		return;
+	for (i = 0; i < n; i++)
+		due += list[i].eligible;
+	mdt_purge_list_free(list, n);
+	if (due == 0)
+		return;
+	snprintf(question, sizeof(question), "%d delivered meeting%s over %d"
+	    " days old hold%s identifiable detail. Purge? (y/n)", due,
+	    due == 1 ? "" : "s", app->retention_days, due == 1 ? "s" : "");
+	tui_confirm_open(app, question, tui_purge_confirmed);
+}
+
 int
 tui_run(struct mdt_store *store, int64_t meeting_id,
     const struct sync_config *sync, const char *config_path,
@@ -1230,6 +1281,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	/* The projector has no keys to wake it: it never locks. */
 	if (mode != TUI_MODE_PRESENT)
 		app->idle_lock_ms = sync_config_idle_lock_s(sync) * 1000;
+	app->retention_days = sync_config_retention_days(sync);
 	app->screen = TUI_SCREEN_AGENDA;
 	app->mode = mode;
 	app->unmask = unmask;
@@ -1274,6 +1326,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 		app->screen = TUI_SCREEN_SLOT;
 	if (tui_screens[app->screen]->enter != NULL)
 		tui_screens[app->screen]->enter(app);
+	tui_purge_offer(app);
 
 	if (!tui_term_start(L, err, sizeof(err))) {
 		fprintf(stderr, "mdtchair: %s\n", err);

@@ -46,6 +46,7 @@ struct tui_app {
 	const char *sync_url;		/* the central record, for people */
 	const char *quorum;		/* roles that must be present, or NULL */
 	int64_t idle_lock_ms;		/* lock after this long idle; 0 never */
+	int retention_days;		/* [retention] days; 0 if not set */
 	bool locked;			/* the privacy screen is up */
 	const char *config_path;	/* where the configuration is read */
 	int64_t outbox_pending;

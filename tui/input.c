@@ -74,6 +74,34 @@ tui_prompt_open(struct tui_app *app, const char *label, tui_prompt_fn submit)
 }
 
 void
+tui_prompt_set_text(struct tui_app *app, const char *text)
+{
+	struct tui_input *in = &app->input;
+	const char *p = text != NULL ? text : "";
+	size_t left = strlen(p), r;
+	mbstate_t st;
+	wchar_t wc;
+
+	memset(&st, 0, sizeof(st));
+	in->len = 0;
+	while (left > 0 && in->len < TUI_PROMPT_MAX) {
+		r = mbrtowc(&wc, p, left, &st);
+		if (r == 0 || r == (size_t)-2)
+			break;
+		if (r == (size_t)-1) {	/* not in the locale: one '?' */
+			memset(&st, 0, sizeof(st));
+			wc = L'?';
+			r = 1;
+		}
+		in->text[in->len++] = wc;
+		p += r;
+		left -= r;
+	}
+	in->text[in->len] = L'\0';
+	in->cursor = in->len;
+}
+
+void
 tui_confirm_open(struct tui_app *app, const char *question,
     tui_confirm_fn yes)
 {
@@ -329,7 +357,14 @@ tui_prompt_draw(struct tui_app *app)
 	size_t start = 0;
 
 	tui_fill(y, 0, COLS, A_NORMAL);
-	lw = tui_put(y, 0, COLS - 20, in->label, A_BOLD, false);
+	if (tui_text_width(in->label) > COLS - 20) {
+		/* Too long to leave room for the text beside it: the label
+		 * above, the whole row below for the text. */
+		if (app->message[0] == '\0')
+			tui_put(y - 1, 0, COLS, in->label, A_BOLD, true);
+		lw = tui_put(y, 0, COLS, "> ", A_BOLD, false);
+	} else
+		lw = tui_put(y, 0, COLS - 20, in->label, A_BOLD, false);
 	room = COLS - lw - 1;
 	if (room < 1)
 		return;

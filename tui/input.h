@@ -32,7 +32,7 @@ enum tui_input_kind {
 	TUI_INPUT_PICKER,
 };
 
-#define TUI_PROMPT_MAX 1000	/* characters */
+#define TUI_PROMPT_MAX 1024	/* characters */
 
 struct tui_pick_item {
 	int64_t id;
@@ -54,8 +54,13 @@ struct tui_input {
 	size_t sel;
 };
 
+/* A label that would leave less than 20 columns for the text is drawn on
+ * the row above it (a message, while one shows, takes that row). */
 void tui_prompt_open(struct tui_app *app, const char *label,
     tui_prompt_fn submit);
+/* Puts text (UTF-8, the locale's encoding) in the open prompt, the cursor
+ * at its end, to be accepted or edited; what does not fit is left out. */
+void tui_prompt_set_text(struct tui_app *app, const char *text);
 /* A question answered by a single y (yes) or n / Esc (no). */
 void tui_confirm_open(struct tui_app *app, const char *question,
     tui_confirm_fn yes);

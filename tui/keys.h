@@ -65,7 +65,7 @@ enum tui_screen_id {
 	  "Confidentiality acknowledged") \
 	/* slot: recording the discussion */ \
 	_(CONSENT,	"c",		TUI_ON_SLOT,	"consent", \
-	  "Record consent") \
+	  "Record consent, exclusions") \
 	_(NOTE,		"w",		TUI_ON_SLOT,	"note", \
 	  "Write a note") \
 	_(ACTION_NEW,	"a",		TUI_ON_SLOT,	"action", \

@@ -5,9 +5,11 @@
  *
  * It shows the current slot of the meeting (from the store), or a slot
  * opened from the agenda.  Recording follows the meeting's rule: consent
- * first (c), then notes (w), actions (a: text, owner, due date) and the
- * outcome (o).  Each step that saves is one committed core call; the
- * steps before it live only in the prompt being typed.
+ * first (c: the basis, a justification when it needs one, and the
+ * organisations the patient asked to exclude), then notes (w), actions
+ * (a: text, owner, due date) and the outcome (o).  Each step that saves
+ * is one committed core call; the steps before it live only in the prompt
+ * being typed.
  *
  * The actions listed are those agreed now and the patient's open ones
  * carried forward from earlier meetings.  Each carried-forward action is
@@ -28,6 +30,25 @@
 #include "screens.h"
 
 #define TUI_MAX_SLOT_ACTIONS 512
+
+/* Any list of organisations core/ accepts can be offered back whole in
+ * the consent form, and held as UTF-8 (at most four bytes a character). */
+_Static_assert(MDT_EXCLUSIONS_MAX * (MDT_ORGANISATION_MAX + 2) <=
+    TUI_PROMPT_MAX, "a whole list of exclusions fits in a prompt");
+#define TUI_EXCLUSIONS_BYTES \
+	(MDT_EXCLUSIONS_MAX * (4 * MDT_ORGANISATION_MAX + 2) + 1)
+
+/* "Acme Care, Borough Housing" into buf (truncated). */
+static void
+tui_names_join(char *const *names, size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i > 0 ? ", " : "", names[i]);
+}
 
 /* The patient's actions in the snapshot, as indices into snap.actions. */
 static size_t
@@ -305,18 +326,25 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		tui_put(y, 1, COLS - 2, "Consent: not recorded - press c",
 		    tui_attr(TUI_STYLE_AMBER), false);
 	} else {
+		size_t used;
+
+		used = (size_t)snprintf(buf, sizeof(buf), "Consent: %s",
+		    mdt_consent_label(s->consent));
 		if (s->consent_justification != NULL &&
-		    s->consent_justification[0] != '\0')
-			snprintf(buf, sizeof(buf), "Consent: %s - %s",
-			    mdt_consent_label(s->consent),
-			    s->consent_justification);
-		else
-			snprintf(buf, sizeof(buf), "Consent: %s",
-			    mdt_consent_label(s->consent));
-		/* The justification is part of the record: show it whole
-		 * when there is room. */
-		y += tui_put_wrapped(y, 1, COLS - 2, rows >= 20 ? 2 : 1, buf,
-		    A_NORMAL) - 1;
+		    s->consent_justification[0] != '\0' && used < sizeof(buf))
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+			    " - %s", s->consent_justification);
+		if (s->n_exclusions > 0 && used < sizeof(buf))
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+			    " %s exclude: ", tui_draw_utf8() ? "\u00b7" : "-");
+		if (s->n_exclusions > 0 && used < sizeof(buf))
+			tui_names_join(s->exclusions, s->n_exclusions,
+			    buf + used, sizeof(buf) - used);
+		/* The justification and the organisations the patient
+		 * excludes are part of the record: show them whole when
+		 * there is room. */
+		y += tui_put_wrapped(y, 1, COLS - 2, rows < 20 ? 1 :
+		    s->n_exclusions > 0 ? 3 : 2, buf, A_NORMAL) - 1;
 	}
 	y++;
 	if (s->outcome == MDT_OUTCOME_NONE) {
@@ -505,21 +533,74 @@ tui_slot_target(struct tui_app *app, bool need_consent)
 	return s;
 }
 
+/* The last step of consent: the organisations the patient asked to
+ * exclude, then the whole of it is recorded in one act. */
+static bool
+tui_consent_exclusions_submit(struct tui_app *app, const char *text)
+{
+	enum mdt_consent_basis basis = (enum mdt_consent_basis)app->pending_id;
+	const struct mdt_slot *s;
+	char **names, orgs[TUI_EXCLUSIONS_BYTES];
+	size_t n;
+	bool ok;
+
+	mdt_exclusions_split(text, &names, &n);
+	ok = tui_app_check(app, mdt_consent_record(app->store,
+	    app->pending_slot_id, basis, mdt_consent_needs_justification(basis) ?
+	    app->pending_text : NULL, (const char *const *)names, n));
+	mdt_names_free(names, n);
+	if (!ok)
+		return false;
+	/* Said as recorded (tidied), from the snapshot just reloaded. */
+	s = tui_slot_pending(app);
+	if (s != NULL && s->n_exclusions > 0) {
+		tui_names_join(s->exclusions, s->n_exclusions, orgs,
+		    sizeof(orgs));
+		tui_app_message(app, false, "Consent recorded: %s %s exclude:"
+		    " %s", mdt_consent_label(basis), tui_draw_utf8() ?
+		    "\u00b7" : "-", orgs);
+	} else
+		tui_app_message(app, false, "Consent recorded: %s",
+		    mdt_consent_label(basis));
+	return true;
+}
+
+/*
+ * Asks for the organisations to exclude, offering the slot's list when
+ * its consent is being recorded again, else the list the patient gave
+ * last time (Ctrl-U clears it).
+ */
+static void
+tui_consent_exclusions_open(struct tui_app *app)
+{
+	const struct mdt_slot *s = tui_slot_pending(app);
+	char **prev = NULL, orgs[TUI_EXCLUSIONS_BYTES] = "";
+	size_t n = 0;
+
+	if (s != NULL && s->consent != MDT_CONSENT_NONE)
+		tui_names_join(s->exclusions, s->n_exclusions, orgs,
+		    sizeof(orgs));
+	else if (s != NULL && mdt_exclusions_previous(app->store, s->id,
+	    &prev, &n) == MDT_OK) {
+		tui_names_join(prev, n, orgs, sizeof(orgs));
+		mdt_names_free(prev, n);
+	}
+	tui_prompt_open(app, "Organisations the patient asked to exclude "
+	    "(comma-separated; blank for none):",
+	    tui_consent_exclusions_submit);
+	tui_prompt_set_text(app, orgs);
+}
+
 static bool
 tui_consent_justified(struct tui_app *app, const char *text)
 {
-	enum mdt_consent_basis basis = (enum mdt_consent_basis)app->pending_id;
-
 	if (tui_blank(text)) {
 		tui_app_message(app, true, "A justification is needed for "
 		    "this consent basis (Esc cancels)");
 		return false;
 	}
-	if (!tui_app_check(app, mdt_consent_record(app->store,
-	    app->pending_slot_id, basis, text)))
-		return false;
-	tui_app_message(app, false, "Consent recorded: %s",
-	    mdt_consent_label(basis));
+	snprintf(app->pending_text, sizeof(app->pending_text), "%s", text);
+	tui_consent_exclusions_open(app);
 	return true;
 }
 
@@ -533,10 +614,7 @@ tui_consent_picked(struct tui_app *app, int64_t id)
 		tui_prompt_open(app, "Justification: ", tui_consent_justified);
 		return;
 	}
-	if (tui_app_check(app, mdt_consent_record(app->store,
-	    app->pending_slot_id, basis, NULL)))
-		tui_app_message(app, false, "Consent recorded: %s",
-		    mdt_consent_label(basis));
+	tui_consent_exclusions_open(app);
 }
 
 static bool

@@ -37,7 +37,7 @@ pass "register taken: 9 present and acknowledged, apologies from $absent"
 # d-th of them.
 present() { jqr "[.attendance[] | select(.status == \"present\")][$(($1 - 1))].name" "$E2E_TMP/reg.json"; }
 
-# consent N BASIS [JUSTIFICATION]
+# consent N BASIS [JUSTIFICATION]: no organisation excluded
 consent() {
 	keys c
 	wait_for "Consent to be discussed"
@@ -47,6 +47,8 @@ consent() {
 		type_text "$2"
 		keys Enter
 	fi
+	wait_for "Organisations the patient asked to exclude"
+	keys Enter
 	wait_for "Consent recorded:"
 }
 
@@ -193,6 +195,7 @@ check '[.slots[0:4][].consent.basis] | join(",")' given,best_interests,risk_to_o
 check '.slots[1].consent.justification' "Lacks capacity today; daughter (LPA) agrees — discussed in best interests"
 check '.slots[2].consent.justification' "Threats to neighbours; discussing protects them"
 check '.slots[0].consent.justification' null
+check '[.slots[0:4][].consent.excluded_organisations | length] | join(",")' 0,0,0,0
 
 check '.slots[0].notes | join("|")' "Three falls since September; lives alone, daughter visits weekly."
 check '.slots[1].notes | join("|")' "Ambulance called 6× in October; café lunch club helps."

@@ -19,6 +19,8 @@ wait_for "Agenda: 12 patients"
 keys n
 wait_for "Slot 1 of 12"
 keys c 1
+wait_for "Organisations the patient asked to exclude"
+keys Enter
 wait_for "Consent recorded"
 keys o 2
 wait_for "Outcome recorded"

@@ -32,6 +32,8 @@ consent() {
 	keys c
 	wait_for "Consent to be discussed"
 	keys 1
+	wait_for "Organisations the patient asked to exclude"
+	keys Enter
 	wait_for "Consent recorded:"
 }
 

@@ -24,6 +24,8 @@ pass "online at start; opening the meeting is sent"
 keys 2 Space c 1 n
 wait_for "Slot 1 of 12"
 keys c 1
+wait_for "Organisations the patient asked to exclude"
+keys Enter
 wait_for "Consent recorded:"
 keys w
 wait_for "Note:"

@@ -327,8 +327,8 @@ sx_free(struct sx *x)
 
 /*
  * Chairs the demo meeting: register (six present, one apologies), then
- * five slots with each kind of consent, notes, two actions each with
- * owners and due dates, each kind of outcome (died adds its own action),
+ * five slots with each kind of consent (two of them excluding
+ * organisations), notes, two actions each with owners and due dates, each kind of outcome (died adds its own action),
  * a key contact; a sixth slot started and the meeting closed.  If
  * between is not NULL it is called after every act (to kick an engine).
  */
@@ -343,6 +343,9 @@ sx_chair(struct sx *x, void (*between)(void *), void *ctx)
 		"Marta Kowalczyk", "Ade Okonkwo", "Dr Kwame Mensah",
 		"Priya Raghunathan", "Dr Siobhán Ní Bhriain",
 	};
+	/* organisations the patients of slots 1 and 3 asked to exclude */
+	static const char *const excl1[] = { "Acme Care", "Borough Housing" };
+	static const char *const excl3[] = { "Zoë's Café & <Bar>" };
 	int64_t slot, m = x->meeting;
 	size_t i;
 	char text[128];
@@ -365,16 +368,16 @@ sx_chair(struct sx *x, void (*between)(void *), void *ctx)
 		case 1:
 			ACT(mdt_consent_record(x->s, slot,
 			    MDT_CONSENT_BEST_INTERESTS, "Lacks capacity to decide;"
-			    " daughter (LPA) agrees <urgent> & safe"));
+			    " daughter (LPA) agrees <urgent> & safe", NULL, 0));
 			break;
 		case 2:
 			ACT(mdt_consent_record(x->s, slot,
 			    MDT_CONSENT_RISK_TO_OTHERS, "Grandchildren in the"
-			    " home at risk"));
+			    " home at risk", excl3, 1));
 			break;
 		default:
 			ACT(mdt_consent_record(x->s, slot, MDT_CONSENT_GIVEN,
-			    NULL));
+			    NULL, i == 0 ? excl1 : NULL, i == 0 ? 2 : 0));
 			break;
 		}
 		snprintf(text, sizeof(text), "Discussed at slot %zu: falls,"

@@ -98,11 +98,40 @@ expect_once(const char *type, const char *id)
  * Everything the meeting recorded is on the server once, with the right
  * owners, due dates, statuses, patients and references.
  */
+/*
+ * The organisations a Consent read back from the server denies, "|"-joined
+ * in order into buf: each nested provision of type deny with one actor, an
+ * information recipient (v3 ParticipationType IRCP) named by display.
+ * Returns how many.
+ */
+static size_t
+server_denials(json_t *consent, char *buf, size_t len)
+{
+	json_t *nested = json_object_get(json_object_get(consent,
+	    "provision"), "provision"), *d;
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(nested, i, d) {
+		assert_string_equal(jstr(d, "type"), "deny");
+		assert_int_equal(json_array_size(json_object_get(d, "actor")),
+		    1);
+		assert_string_equal(jstr(d, "actor.0.role.coding.0.system"),
+		    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType");
+		assert_string_equal(jstr(d, "actor.0.role.coding.0.code"),
+		    "IRCP");
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i > 0 ? "|" : "", jstr(d, "actor.0.reference.display"));
+		assert_true(used < len);
+	}
+	return json_array_size(nested);
+}
+
 static void
 check_meeting_on_server(struct sx *x)
 {
 	json_t *list, *row, *r;
-	size_t i;
+	size_t i, n_denied = 0;
 	char ref[128];
 
 	/* the meeting: present attendees as participants, the venue */
@@ -177,14 +206,24 @@ check_meeting_on_server(struct sx *x)
 	}
 	json_decref(list);
 
-	/* consent: each basis, justification kept */
+	/* consent: each basis, justification kept, a deny provision for
+	 * each organisation the patient excluded */
 	list = rows(x, "SELECT c.uuid, c.basis, c.justification,"
-	    " p.nhs_number FROM consent c JOIN slots s ON s.id = c.slot_id"
+	    " p.nhs_number, (SELECT group_concat(organisation, '|') FROM"
+	    " (SELECT organisation FROM consent_exclusions e"
+	    "  WHERE e.slot_id = c.slot_id ORDER BY e.id)) AS excluded"
+	    " FROM consent c JOIN slots s ON s.id = c.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id");
 	assert_int_equal(json_array_size(list), 5);
 	json_array_foreach(list, i, row) {
+		char denied[256] = "";
+
 		expect_once("Consent", jstr(row, "uuid"));
 		r = get_resource("Consent", jstr(row, "uuid"));
+		n_denied += server_denials(r, denied, sizeof(denied));
+		assert_string_equal(denied, jstr(row, "excluded"));
+		assert_string_equal(jstr(r, "provision.type"),
+		    strcmp(jstr(row, "basis"), "given") == 0 ? "permit" : "");
 		assert_string_equal(jstr(r, "status"), "active");
 		assert_string_equal(jstr(r, "scope.coding.0.code"),
 		    "patient-privacy");
@@ -196,6 +235,8 @@ check_meeting_on_server(struct sx *x)
 		json_decref(r);
 	}
 	json_decref(list);
+	/* Acme Care and Borough Housing (given), Zoë's Café (not given) */
+	assert_int_equal(n_denied, 3);
 
 	/* outcomes: coded Observations; the discussion records */
 	list = rows(x, "SELECT o.uuid, o.kind, o.review_date, s.uuid AS slot"

@@ -514,6 +514,8 @@ run_meeting(struct gen *g, long m)
 	int64_t meeting, slot, present[N_TEAM];
 	size_t n_present = 0, n_slots = 0;
 	long need;
+	/* now and then a patient keeps the record from an organisation */
+	static const char *const exclude[] = { "Acme Home Care" };
 	static const enum mdt_outcome_kind kinds[] = { MDT_OUTCOME_STAY,
 	    MDT_OUTCOME_STAY, MDT_OUTCOME_STAY, MDT_OUTCOME_STEP_DOWN,
 	    MDT_OUTCOME_STEP_DOWN, MDT_OUTCOME_CLOSE, MDT_OUTCOME_CLOSE,
@@ -588,7 +590,8 @@ run_meeting(struct gen *g, long m)
 		check(g, mdt_consent_record(g->s, slot, r < 85 ?
 		    MDT_CONSENT_GIVEN : r < 95 ? MDT_CONSENT_BEST_INTERESTS :
 		    MDT_CONSENT_RISK_TO_OTHERS, "Lacks capacity today; family"
-		    " agree"), "consent");
+		    " agree", exclude, rnd_below(g, 20) == 0 ? 1 : 0),
+		    "consent");
 		check(g, mdt_note_add(g->s, slot, "Discussed; plan agreed.",
 		    NULL), "a note");
 		n_act = need / (long)(n_slots - k) +

@@ -1,10 +1,10 @@
 /*
  * test_acts.c - the chairing and recording acts against the demo meeting,
  * driven by a fake clock: the slot clock through next, pause, extend,
- * park, previous, a restart and closing; the forecast; the consent gate;
- * outcomes and the follow-up after a death; key contacts; the register;
- * one audit and one outbox row per act, in the act's transaction; and the
- * demo itself.
+ * park, previous, a restart and closing; the forecast; the consent gate
+ * and the organisations a patient excludes with consent; outcomes and the
+ * follow-up after a death; key contacts; the register; one audit and one
+ * outbox row per act, in the act's transaction; and the demo itself.
  */
 #include "config.h"
 
@@ -360,15 +360,16 @@ test_consent_gate(void **state)
 
 	/* not given: a written justification, not just spaces */
 	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_BEST_INTERESTS,
-	    NULL), MDT_EJUSTIFY, 0, 0);
+	    NULL, NULL, 0), MDT_EJUSTIFY, 0, 0);
 	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_RISK_TO_OTHERS,
-	    "  \t "), MDT_EJUSTIFY, 0, 0);
-	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_NONE, "x"),
-	    MDT_EINVAL, 0, 0);
-	EXPECT_ACT(f, mdt_consent_record(f->s, 9999, MDT_CONSENT_GIVEN, NULL),
-	    MDT_ENOTFOUND, 0, 0);
+	    "  \t ", NULL, 0), MDT_EJUSTIFY, 0, 0);
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_NONE, "x", NULL,
+	    0), MDT_EINVAL, 0, 0);
+	EXPECT_ACT(f, mdt_consent_record(f->s, 9999, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_ENOTFOUND, 0, 0);
 	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_BEST_INTERESTS,
-	    "Lacks capacity to decide; daughter agrees"), MDT_OK, 1, 1);
+	    "Lacks capacity to decide; daughter agrees", NULL, 0),
+	    MDT_OK, 1, 1);
 	fx_text(f->s, uuid1, sizeof(uuid1), "SELECT uuid FROM consent");
 
 	EXPECT_ACT(f, mdt_note_add(f->s, s1, "Lives alone", &id), MDT_OK, 1, 1);
@@ -376,8 +377,8 @@ test_consent_gate(void **state)
 	EXPECT_ACT(f, mdt_note_add(f->s, s1, "  ", NULL), MDT_EINVAL, 0, 0);
 
 	/* recorded again: replaced, the same record */
-	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK, 1, 1);
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK, 1, 1);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM consent"), 1);
 	fx_text(f->s, uuid2, sizeof(uuid2), "SELECT uuid FROM consent");
 	assert_string_equal(uuid1, uuid2);
@@ -385,6 +386,227 @@ test_consent_gate(void **state)
 	    "SELECT basis FROM consent"), "given");
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT entity_uuid"
 	    " FROM outbox ORDER BY id DESC LIMIT 1"), uuid1);
+}
+
+/* The organisations recorded for a slot, "|"-separated in the order kept. */
+static const char *
+exclusions_of(struct fx *f, int64_t slot, char *buf, size_t len)
+{
+	return fx_text(f->s, buf, len, "SELECT coalesce(group_concat("
+	    "organisation, '|'), '') FROM (SELECT organisation FROM"
+	    " consent_exclusions WHERE slot_id = %lld ORDER BY id)",
+	    (long long)slot);
+}
+
+static void
+test_consent_exclusions(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1);
+	struct mdt_snapshot snap;
+	const struct mdt_slot *sl;
+	const char *typed[] = { "  Acme   Care ", "", "borough housing",
+	    "ACME CARE", "\tBorough  Housing\n", " ", "Zoë's Café",
+	    "ZOË'S CAFÉ" };
+	const char *one[] = { "Borough Housing" };
+	const char *names[MDT_EXCLUSIONS_MAX + 1];
+	char uuid1[40], uuid2[40], buf[4096], detail[128];
+	char many[MDT_EXCLUSIONS_MAX + 1][8];
+	char *long_name;
+	size_t i;
+
+	/* trimmed, inner spaces made one, blanks dropped, repeats (ASCII
+	 * case apart, as the store's NOCASE) merged into the first spelling */
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    typed, sizeof(typed) / sizeof(typed[0])), MDT_OK, 1, 1);
+	assert_string_equal(exclusions_of(f, s1, buf, sizeof(buf)),
+	    "Acme Care|borough housing|Zoë's Café|ZOË'S CAFÉ");
+	fx_text(f->s, uuid1, sizeof(uuid1), "SELECT uuid FROM consent");
+	/* one act: its audit row counts them (never names them), its outbox
+	 * row is the consent's */
+	snprintf(detail, sizeof(detail), "slot %lld: given, 4 organisations"
+	    " excluded", (long long)s1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT detail"
+	    " FROM audit ORDER BY id DESC LIMIT 1"), detail);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT entity ||"
+	    " ' ' || entity_uuid FROM outbox ORDER BY id DESC LIMIT 1"),
+	    (snprintf(detail, sizeof(detail), "consent %s", uuid1), detail));
+	/* the snapshot carries them, in order */
+	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK);
+	sl = mdt_snapshot_slot(&snap, s1);
+	assert_int_equal(sl->n_exclusions, 4);
+	assert_string_equal(sl->exclusions[0], "Acme Care");
+	assert_string_equal(sl->exclusions[1], "borough housing");
+	assert_string_equal(sl->exclusions[2], "Zoë's Café");
+	assert_int_equal(snap.slots[1].n_exclusions, 0);
+	assert_null(snap.slots[1].exclusions);
+	mdt_snapshot_free(&snap);
+
+	/* recorded again: the list is replaced, the consent is the same */
+	f->now += FX_MIN;
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_BEST_INTERESTS,
+	    "Lacks capacity today", one, 1), MDT_OK, 1, 1);
+	assert_string_equal(exclusions_of(f, s1, buf, sizeof(buf)),
+	    "Borough Housing");
+	fx_text(f->s, uuid2, sizeof(uuid2), "SELECT uuid FROM consent");
+	assert_string_equal(uuid1, uuid2);
+	snprintf(detail, sizeof(detail), "slot %lld: best_interests,"
+	    " 1 organisation excluded", (long long)s1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT detail"
+	    " FROM audit ORDER BY id DESC LIMIT 1"), detail);
+	/* and again with none (or only blanks): none is left */
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    typed + 1, 1), MDT_OK, 1, 1);
+	assert_string_equal(exclusions_of(f, s1, buf, sizeof(buf)), "");
+	snprintf(detail, sizeof(detail), "slot %lld: given", (long long)s1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT detail"
+	    " FROM audit ORDER BY id DESC LIMIT 1"), detail);
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    one, 1), MDT_OK, 1, 1);
+
+	/* a name over MDT_ORGANISATION_MAX characters: refused, nothing
+	 * changed; characters are counted, not bytes */
+	long_name = malloc(3 * MDT_ORGANISATION_MAX + 8);
+	assert_non_null(long_name);
+	for (i = 0; i < MDT_ORGANISATION_MAX + 1; i++)
+		long_name[i] = 'x';
+	long_name[i] = '\0';
+	names[0] = "Acme Care";
+	names[1] = long_name;
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    names, 2), MDT_ETOOLONG, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "too long to record: an"
+	    " organisation's name may have at most 100 characters"));
+	assert_string_equal(exclusions_of(f, s1, buf, sizeof(buf)),
+	    "Borough Housing");
+	assert_string_equal(mdt_strerror(MDT_ETOOLONG), "too long to record");
+	/* 100 two-byte characters, with spaces that tidying takes away */
+	strcpy(long_name, "  ");
+	for (i = 0; i < MDT_ORGANISATION_MAX; i++)
+		strcat(long_name, "é");
+	strcat(long_name, "  ");
+	names[1] = long_name;
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    names, 2), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT length(organisation) FROM"
+	    " consent_exclusions ORDER BY id DESC LIMIT 1"),
+	    MDT_ORGANISATION_MAX);
+	free(long_name);
+
+	/* more than MDT_EXCLUSIONS_MAX organisations: refused; as many
+	 * with repeats and blanks among them: fine */
+	for (i = 0; i < MDT_EXCLUSIONS_MAX + 1; i++) {
+		snprintf(many[i], sizeof(many[i]), "Org %zu", i);
+		names[i] = many[i];
+	}
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    names, MDT_EXCLUSIONS_MAX + 1), MDT_ETOOLONG, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "at most 10"
+	    " organisations can be excluded (11 given)"));
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " consent_exclusions"), 2);
+	names[MDT_EXCLUSIONS_MAX] = "org 0";
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    names, MDT_EXCLUSIONS_MAX + 1), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " consent_exclusions"), MDT_EXCLUSIONS_MAX);
+
+	/* the justification is still asked for first, and a closed meeting
+	 * takes nothing */
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_RISK_TO_OTHERS,
+	    " ", one, 1), MDT_EJUSTIFY, 0, 0);
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    one, 1), MDT_ESTATE, 0, 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " consent_exclusions"), MDT_EXCLUSIONS_MAX);
+}
+
+/* A slot for the patient of demo slot 1 in a new meeting days on. */
+static int64_t
+later_slot(struct fx *f, int days)
+{
+	char date[8], nhs[16], name[96], dob[16];
+	struct mdt_meeting_in in = { "Follow-up MDT", date, "13:00", NULL, 0 };
+	struct mdt_patient_in p = { nhs, name, dob, NULL };
+	int64_t m, slot = 0;
+
+	snprintf(date, sizeof(date), "+%d", days);
+	fx_text(f->s, nhs, sizeof(nhs), "SELECT p.nhs_number FROM slots s"
+	    " JOIN patients p ON p.id = s.patient_id WHERE s.id = %lld",
+	    (long long)fx_slot(f, 1));
+	fx_text(f->s, name, sizeof(name), "SELECT name FROM patients"
+	    " WHERE nhs_number = '%s'", nhs);
+	fx_text(f->s, dob, sizeof(dob), "SELECT date_of_birth FROM patients"
+	    " WHERE nhs_number = '%s'", nhs);
+	assert_int_equal(mdt_meeting_create(f->s, &in, &m, NULL), MDT_OK);
+	assert_int_equal(mdt_slot_add_on_day(f->s, m, &p, "review", 0, 0,
+	    &slot), MDT_OK);
+	return slot;
+}
+
+/* "A|B" of the previous exclusions for a slot. */
+static const char *
+previous_of(struct fx *f, int64_t slot, char *buf, size_t len)
+{
+	char **v = (char **)1;
+	size_t n = 99, i, used = 0;
+
+	assert_int_equal(mdt_exclusions_previous(f->s, slot, &v, &n), MDT_OK);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i > 0 ? "|" : "", v[i]);
+	if (n == 0)
+		assert_null(v);
+	mdt_names_free(v, n);
+	return buf;
+}
+
+static void
+test_exclusions_previous(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1), s2 = fx_slot(f, 2), later, last;
+	const char *first[] = { "Acme Care", "Borough Housing" };
+	const char *second[] = { "Borough Housing", "Castle Insurance" };
+	char buf[256];
+
+	/* nothing recorded for the patient yet */
+	assert_string_equal(previous_of(f, s1, buf, sizeof(buf)), "");
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    first, 2), MDT_OK);
+	/* only the slot's own consent: nothing earlier; another patient's
+	 * list is not theirs */
+	assert_string_equal(previous_of(f, s1, buf, sizeof(buf)), "");
+	assert_string_equal(previous_of(f, s2, buf, sizeof(buf)), "");
+
+	/* the next meeting offers the list given last time */
+	f->now += FX_MIN;
+	later = later_slot(f, 7);
+	assert_string_equal(previous_of(f, later, buf, sizeof(buf)),
+	    "Acme Care|Borough Housing");
+	/* its own consent is not "previous"; the latest other one is */
+	f->now += FX_MIN;
+	assert_int_equal(mdt_consent_record(f->s, later, MDT_CONSENT_GIVEN,
+	    NULL, second, 2), MDT_OK);
+	assert_string_equal(previous_of(f, later, buf, sizeof(buf)),
+	    "Acme Care|Borough Housing");
+	assert_string_equal(previous_of(f, s1, buf, sizeof(buf)),
+	    "Borough Housing|Castle Insurance");
+	f->now += FX_MIN;
+	last = later_slot(f, 14);
+	assert_string_equal(previous_of(f, last, buf, sizeof(buf)),
+	    "Borough Housing|Castle Insurance");
+	/* the latest consent excluded nobody: nothing is offered, even
+	 * though an earlier one did */
+	f->now += FX_MIN;
+	assert_int_equal(mdt_consent_record(f->s, later, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	assert_string_equal(previous_of(f, last, buf, sizeof(buf)), "");
+	/* reading writes nothing */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox WHERE"
+	    " entity = 'consent'"), 3);
 }
 
 static void
@@ -395,8 +617,8 @@ test_actions(void **state)
 	int64_t id = 0;
 	char buf[64];
 
-	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	EXPECT_ACT(f, mdt_action_add(f->s, s1, "", owner, "2026-12-09", &id),
 	    MDT_EINVAL, 0, 0);
 	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Review", 9999, "2026-12-09",
@@ -438,8 +660,8 @@ test_outcome_stay_needs_review(void **state)
 	int64_t s2 = fx_slot(f, 2);
 	char buf[64];
 
-	assert_int_equal(mdt_consent_record(f->s, s2, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s2, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s2, MDT_OUTCOME_STAY, NULL),
 	    MDT_EDATE, 0, 0);
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s2, MDT_OUTCOME_STAY, ""),
@@ -474,8 +696,8 @@ test_died_creates_one_follow_up(void **state)
 	    "SELECT patient_id FROM slots WHERE id = %lld", (long long)s9), kc),
 	    MDT_OK);
 	assert_int_equal(mdt_consent_record(f->s, s9,
-	    MDT_CONSENT_BEST_INTERESTS, "Patient has died; family informed"),
-	    MDT_OK);
+	    MDT_CONSENT_BEST_INTERESTS, "Patient has died; family informed",
+	    NULL, 0), MDT_OK);
 	/* the outcome and the new action each go to the central record */
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
 	    MDT_OK, 2, 2);
@@ -502,8 +724,8 @@ test_died_owner_without_key_contact(void **state)
 	int64_t present = fx_person(f, "Priya Raghunathan");
 
 	fx_exec(f->s, "UPDATE patients SET key_contact_id = NULL");
-	assert_int_equal(mdt_consent_record(f->s, s4, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s4, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	/* nobody to own the follow-up: refused, nothing written */
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s4, MDT_OUTCOME_DIED, NULL),
 	    MDT_ESTATE, 0, 0);
@@ -594,8 +816,8 @@ test_every_act_one_outbox_one_audit(void **state)
 	EXPECT_ACT(f, mdt_slot_pause_toggle(f->s, m), MDT_OK, 1, 1);
 	EXPECT_ACT(f, mdt_slot_pause_toggle(f->s, m), MDT_OK, 1, 1);
 	EXPECT_ACT(f, mdt_slot_extend(f->s, m, 60), MDT_OK, 1, 1);
-	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK, 1, 1);
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK, 1, 1);
 	EXPECT_ACT(f, mdt_note_add(f->s, s1, "Note", NULL), MDT_OK, 1, 1);
 	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Do it", p, "+7", &action),
 	    MDT_OK, 1, 1);
@@ -610,8 +832,8 @@ test_every_act_one_outbox_one_audit(void **state)
 	EXPECT_ACT(f, mdt_meeting_close(f->s, m), MDT_OK, 1, 1);
 
 	/* refused acts write nothing */
-	EXPECT_ACT(f, mdt_consent_record(f->s, s2, MDT_CONSENT_GIVEN, NULL),
-	    MDT_ESTATE, 0, 0);
+	EXPECT_ACT(f, mdt_consent_record(f->s, s2, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_ESTATE, 0, 0);
 	EXPECT_ACT(f, mdt_note_add(f->s, s1, "Late", NULL), MDT_ESTATE, 0, 0);
 	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Late", p, "+7", NULL),
 	    MDT_ESTATE, 0, 0);
@@ -648,8 +870,8 @@ test_outbox_failure_rolls_back_the_act(void **state)
 	struct fx *f = *state;
 	int64_t s1 = fx_slot(f, 1);
 
-	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	/* the outbox insert fails: the note and its audit row go too */
 	fx_exec(f->s, "CREATE TEMP TRIGGER no_outbox BEFORE INSERT ON"
 	    " main.outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END");
@@ -673,8 +895,8 @@ test_disk_full(void **state)
 	int64_t s1 = fx_slot(f, 1), pages;
 	char *big, sql[64];
 
-	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	pages = fx_int(f->s, "PRAGMA page_count");
 	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
 	    (long long)pages);
@@ -833,8 +1055,8 @@ test_snapshot_actions_and_positions(void **state)
 	size_t i;
 
 	/* an open action from an earlier meeting comes forward */
-	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_action_add(f->s, s1, "Earlier", p, "+7", &old),
 	    MDT_OK);
 	fx_exec(f->s, "INSERT INTO meetings (uuid, title, scheduled_start,"
@@ -845,7 +1067,8 @@ test_snapshot_actions_and_positions(void **state)
 	    " 'm2'), patient_id, 5 FROM slots WHERE position = 1");
 	f->meeting = m2;
 	assert_int_equal(mdt_consent_record(f->s, fx_int(f->s, "SELECT id FROM"
-	    " slots WHERE uuid = 's2x'"), MDT_CONSENT_GIVEN, NULL), MDT_OK);
+	    " slots WHERE uuid = 's2x'"), MDT_CONSENT_GIVEN, NULL, NULL, 0),
+	    MDT_OK);
 	assert_int_equal(mdt_action_add(f->s, fx_int(f->s, "SELECT id FROM"
 	    " slots WHERE uuid = 's2x'"), "Now", p, "+7", &now_a), MDT_OK);
 	assert_int_equal(mdt_snapshot_load(f->s, m2, &snap), MDT_OK);
@@ -957,6 +1180,10 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_consent_gate, fx_setup_demo,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_consent_exclusions,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_exclusions_previous,
+		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_actions, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_outcome_stay_needs_review,

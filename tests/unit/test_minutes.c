@@ -1,7 +1,8 @@
 /*
  * test_minutes.c - the minutes of a chaired meeting: the JSON parses and
- * holds what was recorded (register, consent, notes, actions with owners
- * and due dates, outcomes, times), and the Markdown mentions the same.
+ * holds what was recorded (register, consent and the organisations the
+ * patient excluded, notes, actions with owners and due dates, outcomes,
+ * times), and the Markdown mentions the same.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@ chair_some(struct fx *f)
 	int64_t s1 = fx_slot(f, 1), s2 = fx_slot(f, 2), s9 = fx_slot(f, 9);
 	int64_t owner = fx_person(f, "Hamza Qureshi");
 	int64_t gp = fx_person(f, "Dr Siobhán Ní Bhriain");
+	const char *exclude[] = { "Acme Care", " Borough Housing " };
 
 	assert_int_equal(mdt_attendance_set(f->s, f->meeting, gp,
 	    MDT_ATTEND_PRESENT), MDT_OK);
@@ -26,8 +28,8 @@ chair_some(struct fx *f)
 
 	f->now = FX_T0 + 14 * FX_SEC;
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
-	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s1, "Falls at night; lives alone",
 	    NULL), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s1, "Daughter visits weekly",
@@ -41,8 +43,8 @@ chair_some(struct fx *f)
 	f->now = FX_T0 + 14 * FX_SEC + 330 * FX_SEC;
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
 	assert_int_equal(mdt_consent_record(f->s, s2,
-	    MDT_CONSENT_RISK_TO_OTHERS, "Grandchildren in the home at risk"),
-	    MDT_OK);
+	    MDT_CONSENT_RISK_TO_OTHERS, "Grandchildren in the home at risk",
+	    exclude, 2), MDT_OK);
 	assert_int_equal(mdt_outcome_record(f->s, s2, MDT_OUTCOME_STEP_DOWN,
 	    NULL), MDT_OK);
 	assert_int_equal(mdt_slot_extend(f->s, f->meeting, 120), MDT_OK);
@@ -50,8 +52,8 @@ chair_some(struct fx *f)
 	/* slot 2 took 8 minutes: over, whatever the extension */
 	f->now += 8 * FX_MIN;
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
-	assert_int_equal(mdt_consent_record(f->s, s9, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s9, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
 	    MDT_OK);
 	f->now += 2 * FX_MIN;
@@ -164,8 +166,14 @@ test_json_shape_and_content(void **state)
 	assert_int_equal(jget_int(s1, "elapsed_seconds"), 330);
 	assert_string_equal(jget_str(s1, "time_band"), "within");
 	x = json_object_get(s1, "consent");
+	assert_int_equal(json_object_size(x), 3);
 	assert_string_equal(jget_str(x, "basis"), "given");
 	assert_true(json_is_null(json_object_get(x, "justification")));
+	/* none excluded: an empty list, never absent */
+	assert_true(json_is_array(json_object_get(x,
+	    "excluded_organisations")));
+	assert_int_equal(json_array_size(json_object_get(x,
+	    "excluded_organisations")), 0);
 	assert_string_equal(jget_str(s1, "key_contact"), "Marta Kowalczyk");
 	x = json_object_get(s1, "notes");
 	assert_int_equal(json_array_size(x), 2);
@@ -190,6 +198,12 @@ test_json_shape_and_content(void **state)
 	assert_string_equal(jget_str(x, "basis"), "risk_to_others");
 	assert_string_equal(jget_str(x, "justification"),
 	    "Grandchildren in the home at risk");
+	x = json_object_get(x, "excluded_organisations");
+	assert_int_equal(json_array_size(x), 2);
+	assert_string_equal(json_string_value(json_array_get(x, 0)),
+	    "Acme Care");
+	assert_string_equal(json_string_value(json_array_get(x, 1)),
+	    "Borough Housing");
 	assert_int_equal(jget_int(s2, "elapsed_seconds"), 480);
 	assert_int_equal(jget_int(s2, "extended_seconds"), 120);
 	assert_string_equal(jget_str(s2, "time_band"), "over");
@@ -254,13 +268,16 @@ test_markdown(void **state)
 		    " 2026-12-09)",
 		"Stay on the caseload, review by 2027-02-25",
 		"5:30 (within the 5-7 minute band)",
-		"Grandchildren in the home at risk",
+		"Grandchildren in the home at risk)\n"
+		    "  - Organisations the patient asked to exclude: Acme Care,"
+		    " Borough Housing\n- Key contact:",
 		"8:00 (over the 5-7 minute band; extended by 2:00)",
 		"Step down to rising risk",
 		"Contact relatives of Ronald Blackwood",
 		"Time: not discussed",
 		"## Actions by owner",
 	};
+	const char *p;
 	size_t i;
 
 	chair_some(f);
@@ -272,6 +289,10 @@ test_markdown(void **state)
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (strstr(buf, want[i]) == NULL)
 			fail_msg("the minutes lack \"%s\":\n%s", want[i], buf);
+	/* only the patient who excluded some says so */
+	p = strstr(buf, "asked to exclude");
+	assert_non_null(p);
+	assert_null(strstr(p + 1, "asked to exclude"));
 	free(buf);
 }
 

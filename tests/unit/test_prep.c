@@ -251,7 +251,7 @@ test_deselect_and_defer(void **state)
 	    0, 0);
 	/* nor can a pending slot with consent recorded be dropped */
 	assert_int_equal(mdt_consent_record(f->s, slot_of(f, B),
-	    MDT_CONSENT_GIVEN, NULL), MDT_OK);
+	    MDT_CONSENT_GIVEN, NULL, NULL, 0), MDT_OK);
 	EXPECT_ACT(f, mdt_candidate_deselect(f->s, cand(f, B)), MDT_ESTATE, 0,
 	    0);
 	/* a closed meeting is not prepared any more */
@@ -386,7 +386,7 @@ record_outcome(struct fx *f, int n, enum mdt_outcome_kind kind,
 	int64_t slot = fx_slot(f, n);
 
 	assert_int_equal(mdt_consent_record(f->s, slot, MDT_CONSENT_GIVEN,
-	    NULL), MDT_OK);
+	    NULL, NULL, 0), MDT_OK);
 	assert_int_equal(mdt_outcome_record(f->s, slot, kind, review), MDT_OK);
 }
 
@@ -532,7 +532,7 @@ test_review_actions(void **state)
 	assert_int_equal(mdt_action_review(f->s, slot, a1, MDT_VERDICT_DONE, 0,
 	    NULL), MDT_ECONSENT);
 	assert_int_equal(mdt_consent_record(f->s, slot, MDT_CONSENT_GIVEN,
-	    NULL), MDT_OK);
+	    NULL, NULL, 0), MDT_OK);
 	assert_int_equal(mdt_action_review(f->s, slot, other, MDT_VERDICT_DONE,
 	    0, NULL), MDT_EINVAL);
 	/* done, reassigned, still open */

@@ -111,7 +111,7 @@ static void
 consent(struct fx *f, int64_t slot)
 {
 	assert_int_equal(mdt_consent_record(f->s, slot, MDT_CONSENT_GIVEN,
-	    NULL), MDT_OK);
+	    NULL, NULL, 0), MDT_OK);
 }
 
 static void

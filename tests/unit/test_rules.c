@@ -1,6 +1,7 @@
 /*
  * test_rules.c - the pure rules of core/: NHS number check digits, dates,
- * the slot clock and its band, consent and the names of things.
+ * the slot clock and its band, consent (and splitting a typed list of
+ * organisations to exclude) and the names of things.
  */
 #include "config.h"
 
@@ -232,6 +233,40 @@ test_consent_check(void **state)
 }
 
 static void
+test_exclusions_split(void **state)
+{
+	char **v;
+	size_t n;
+
+	(void)state;
+	mdt_exclusions_split("Acme Care, Borough Housing", &v, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "Acme Care");
+	assert_string_equal(v[1], " Borough Housing");	/* tidied later */
+	mdt_names_free(v, n);
+	mdt_exclusions_split("Zoë's Café", &v, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0], "Zoë's Café");
+	mdt_names_free(v, n);
+	/* every comma splits, blanks included */
+	mdt_exclusions_split(",a,,b,", &v, &n);
+	assert_int_equal(n, 5);
+	assert_string_equal(v[0], "");
+	assert_string_equal(v[1], "a");
+	assert_string_equal(v[2], "");
+	assert_string_equal(v[3], "b");
+	assert_string_equal(v[4], "");
+	mdt_names_free(v, n);
+	mdt_exclusions_split("", &v, &n);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	mdt_exclusions_split(NULL, &v, &n);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	mdt_names_free(NULL, 0);
+}
+
+static void
 test_names(void **state)
 {
 	int i;
@@ -302,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_elapsed_states),
 		cmocka_unit_test(test_band_edges),
 		cmocka_unit_test(test_consent_check),
+		cmocka_unit_test(test_exclusions_split),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_real_clock),
 	};

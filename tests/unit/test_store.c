@@ -536,8 +536,8 @@ test_audit_list(void **state)
 	assert_int_equal(mdt_attendance_set(f->s, f->meeting, p,
 	    MDT_ATTEND_PRESENT), MDT_OK);
 	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
-	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL),
-	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s1, "Lives alone; daughter"
 	    " visits weekly", NULL), MDT_OK);
 	f->now = FX_T0 + 2 * 24 * 60 * FX_MIN;

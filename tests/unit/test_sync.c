@@ -309,7 +309,7 @@ setup_meeting(void **state)
 	f->now += 30 * FX_SEC;
 	assert_int_equal(mdt_consent_record(f->s, slot,
 	    MDT_CONSENT_BEST_INTERESTS, "Lacks capacity <today> & family"
-	    " agree"), MDT_OK);
+	    " agree", NULL, 0), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, slot, "Falls: 3 in 6 weeks <b>",
 	    NULL), MDT_OK);
 	assert_int_equal(mdt_action_add(f->s, slot, "Refer to falls clinic",
@@ -544,6 +544,96 @@ test_map_consent_outcome(void **state)
 	json_decref(o);
 }
 
+/* The nested deny provision i of a Consent's root provision, checked to
+ * name org as an information recipient, by display only. */
+static void
+expect_deny(json_t *prov, size_t i, const char *org)
+{
+	json_t *d = json_array_get(json_object_get(prov, "provision"), i);
+	json_t *actors, *role, *ref;
+
+	assert_non_null(d);
+	assert_string_equal(s_at(d, "type"), "deny");
+	actors = json_object_get(d, "actor");
+	assert_int_equal(json_array_size(actors), 1);
+	role = json_array_get(json_object_get(json_object_get(
+	    json_array_get(actors, 0), "role"), "coding"), 0);
+	assert_string_equal(s_at(role, "system"),
+	    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType");
+	assert_string_equal(s_at(role, "code"), "IRCP");
+	assert_string_equal(s_at(role, "display"), "information recipient");
+	ref = json_object_get(json_array_get(actors, 0), "reference");
+	assert_int_equal(json_object_size(ref), 1);
+	assert_string_equal(s_at(ref, "display"), org);
+	/* nothing but the type and the actor: every action is denied */
+	assert_int_equal(json_object_size(d), 2);
+}
+
+static void
+test_map_consent_exclusions(void **state)
+{
+	struct fx *f = *state;
+	struct refs deps = { .n = 0 };
+	int64_t slot = fx_int(f->s, "SELECT slot_id FROM consent");
+	const char *two[] = { "Acme Care", "Borough <Housing> & Co" };
+	char uuid[37], slot_uuid[37];
+	json_t *c, *prov, *sec;
+
+	snprintf(uuid, sizeof(uuid), "%s", uuid_of(f, "SELECT uuid FROM"
+	    " consent"));
+	snprintf(slot_uuid, sizeof(slot_uuid), "%s", uuid_of(f, "SELECT uuid"
+	    " FROM slots WHERE id = (SELECT slot_id FROM consent)"));
+
+	/* not given: a root provision without a type holds the denials */
+	assert_int_equal(mdt_consent_record(f->s, slot,
+	    MDT_CONSENT_BEST_INTERESTS, "Lacks capacity", two, 2), MDT_OK);
+	c = build(f, SYNC_CONSENT, uuid, &deps);
+	prov = json_object_get(c, "provision");
+	assert_non_null(prov);
+	assert_null(json_object_get(prov, "type"));
+	assert_null(json_object_get(prov, "action"));
+	assert_int_equal(json_object_size(prov), 1);
+	assert_int_equal(json_array_size(json_object_get(prov, "provision")),
+	    2);
+	expect_deny(prov, 0, "Acme Care");
+	expect_deny(prov, 1, "Borough <Housing> & Co");
+	assert_non_null(strstr(s_at(json_object_get(c, "text"), "div"),
+	    "<p>Organisations the patient asked to exclude: Acme Care,"
+	    " Borough &lt;Housing&gt; &amp; Co.</p>"));
+	json_decref(c);
+	/* and the discussion record says so in its consent section */
+	c = build(f, SYNC_RECORD, slot_uuid, &deps);
+	sec = json_array_get(json_object_get(c, "section"), 0);
+	assert_non_null(strstr(s_at(json_object_get(sec, "text"), "div"),
+	    "exclude: Acme Care, Borough &lt;Housing&gt; &amp; Co."));
+	json_decref(c);
+
+	/* given: the permit, with the denials nested in it */
+	assert_int_equal(mdt_consent_record(f->s, slot, MDT_CONSENT_GIVEN,
+	    NULL, two, 1), MDT_OK);
+	c = build(f, SYNC_CONSENT, uuid, &deps);
+	prov = json_object_get(c, "provision");
+	assert_string_equal(s_at(prov, "type"), "permit");
+	assert_string_equal(s_at(json_array_get(json_object_get(prov,
+	    "action"), 0), "text"),
+	    "Discussion at a multidisciplinary team meeting");
+	assert_int_equal(json_array_size(json_object_get(prov, "provision")),
+	    1);
+	expect_deny(prov, 0, "Acme Care");
+	json_decref(c);
+
+	/* given, none excluded: the permit alone, as before */
+	assert_int_equal(mdt_consent_record(f->s, slot, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	c = build(f, SYNC_CONSENT, uuid, &deps);
+	prov = json_object_get(c, "provision");
+	assert_string_equal(s_at(prov, "type"), "permit");
+	assert_null(json_object_get(prov, "provision"));
+	assert_null(strstr(s_at(json_object_get(c, "text"), "div"),
+	    "exclude"));
+	json_decref(c);
+}
+
 static void
 test_map_record(void **state)
 {
@@ -638,6 +728,15 @@ test_map_rows(void **state)
 	assert_int_equal(sync_map_row(db, "venue", "x", collect, &rs, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "venue"));
+	/* once the meeting is purged its record is never built again: an
+	 * action closed later or a new key contact sends only its own part */
+	fx_exec(f->s, "UPDATE meetings SET purged_at = 1");
+	ROWS("action", "SELECT uuid FROM actions");
+	assert_int_equal(count_kind(&rs, SYNC_TASK), 1);
+	assert_int_equal(count_kind(&rs, SYNC_RECORD), 0);
+	ROWS("patient", "SELECT p.uuid FROM patients p JOIN slots s"
+	    " ON s.patient_id = p.id WHERE s.state = 'done'");
+	assert_int_equal(rs.n, 0);
 #undef ROWS
 }
 
@@ -820,6 +919,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_map_meeting_and_discussion,
 		    setup_meeting, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_consent_outcome,
+		    setup_meeting, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_consent_exclusions,
 		    setup_meeting, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_record, setup_meeting,
 		    fx_teardown),

@@ -1,0 +1,444 @@
+/*
+ * purge.c - the retention purge: once a closed meeting is older than the
+ * retention period and every record of it has been delivered to the
+ * central record, the free text that identifies people (notes, consent
+ * justifications, slot reasons, the text of finished actions, candidate
+ * notes and list rows) is replaced by a fixed placeholder, and a patient
+ * nobody kept on the record needs any more loses name, date of birth,
+ * NHS number and practice.  What the six-monthly review counts (times,
+ * states, outcome kinds, review dates, action statuses and owners,
+ * attendance, staff) stays.  Nothing is purged before it is delivered,
+ * because delivery builds each resource from the store at send time.
+ *
+ * One transaction per run, with an audit row per meeting and patient and
+ * no outbox row; run with secure_delete on and the WAL emptied after the
+ * commit, so that the old text does not linger in the files.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdt.h"
+#include "store_internal.h"
+#include "util.h"
+
+#define DAY_MS INT64_C(86400000)
+
+/* The uuids of every record that belongs to meeting M (an SQL
+ * expression), as the outbox names them (see the acts): the meeting, its
+ * slots and attendance, what was recorded in its slots, the actions agreed
+ * or reviewed there, and the key contacts of its patients. */
+#define MEETING_RECORDS_SQL(M) \
+	"SELECT uuid FROM meetings WHERE id = " M \
+	" UNION SELECT uuid FROM slots WHERE meeting_id = " M \
+	" UNION SELECT uuid FROM attendance WHERE meeting_id = " M \
+	" UNION SELECT n.uuid FROM notes n JOIN slots s ON s.id = n.slot_id" \
+	"  WHERE s.meeting_id = " M \
+	" UNION SELECT c.uuid FROM consent c JOIN slots s ON s.id = c.slot_id" \
+	"  WHERE s.meeting_id = " M \
+	" UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id" \
+	"  WHERE s.meeting_id = " M \
+	" UNION SELECT a.uuid FROM actions a JOIN slots s ON s.id = a.slot_id" \
+	"  WHERE s.meeting_id = " M \
+	" UNION SELECT a.uuid FROM action_reviews r" \
+	"  JOIN actions a ON a.id = r.action_id" \
+	"  JOIN slots s ON s.id = r.slot_id WHERE s.meeting_id = " M \
+	" UNION SELECT p.uuid FROM patients p JOIN slots s" \
+	"  ON s.patient_id = p.id WHERE s.meeting_id = " M
+
+/* The uuids of every record that names patient P (an SQL expression): the
+ * patient (key contact), the actions for them, their slots and what the
+ * slots hold. */
+#define PATIENT_RECORDS_SQL(P) \
+	"SELECT uuid FROM patients WHERE id = " P \
+	" UNION SELECT uuid FROM actions WHERE patient_id = " P \
+	" UNION SELECT uuid FROM slots WHERE patient_id = " P \
+	" UNION SELECT n.uuid FROM notes n JOIN slots s ON s.id = n.slot_id" \
+	"  WHERE s.patient_id = " P \
+	" UNION SELECT c.uuid FROM consent c JOIN slots s ON s.id = c.slot_id" \
+	"  WHERE s.patient_id = " P \
+	" UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id" \
+	"  WHERE s.patient_id = " P
+
+bool
+mdt_nhs_purged(const char *nhs_number)
+{
+	return nhs_number != NULL && nhs_number[0] == 'X';
+}
+
+enum mdt_status
+mdt_action_purged(struct mdt_store *s, int64_t action_id, bool *purged)
+{
+	enum mdt_status st;
+	int64_t n = 0;
+
+	st = mdt_query_int(s, &n, "SELECT count(*) FROM actions a"
+	    " JOIN patients p ON p.id = a.patient_id"
+	    " LEFT JOIN slots s ON s.id = a.slot_id"
+	    " LEFT JOIN meetings m ON m.id = s.meeting_id WHERE a.id = ?"
+	    " AND (p.purged_at IS NOT NULL OR (m.purged_at IS NOT NULL"
+	    " AND a.status <> 'open'))", "i", action_id);
+	*purged = st == MDT_OK && n > 0;
+	return st;
+}
+
+static enum mdt_status
+check_days(struct mdt_store *s, int days, int64_t *cutoff)
+{
+	if (days < 1 || days > 36500)
+		return mdt_fail(s, MDT_EINVAL,
+		    "retention days must be 1 to 36500 (got %d)", days);
+	*cutoff = mdt_store_now(s) - (int64_t)days * DAY_MS;
+	return MDT_OK;
+}
+
+void
+mdt_purge_list_free(struct mdt_purge_meeting *arr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(arr[i].title);
+	free(arr);
+}
+
+enum mdt_status
+mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
+    size_t *n)
+{
+	struct mdt_purge_meeting *arr = NULL;
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	size_t cap = 0, count = 0;
+	int64_t cutoff = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	status = check_days(s, days, &cutoff);
+	if (status != MDT_OK)
+		return status;
+	/* A meeting whose own row never reached the server is held back
+	 * even with nothing waiting: delivery is what makes purging safe. */
+	status = mdt_prep(s, &st,
+	    "SELECT m.id, m.uuid, m.title, m.scheduled_start, m.closed_at,"
+	    " (SELECT count(*) FROM slots WHERE meeting_id = m.id),"
+	    " (SELECT count(*) FROM outbox WHERE state <> 'sent'"
+	    "  AND entity_uuid IN (" MEETING_RECORDS_SQL("m.id") ")),"
+	    " EXISTS (SELECT 1 FROM outbox WHERE state = 'sent'"
+	    "  AND entity_uuid = m.uuid)"
+	    " FROM meetings m WHERE m.state = 'closed' AND m.purged_at IS NULL"
+	    " AND m.closed_at IS NOT NULL AND m.closed_at <= ?"
+	    " ORDER BY m.scheduled_start, m.id", "i", cutoff);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct mdt_purge_meeting *m;
+
+		if (count == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			arr = mdt_xreallocarray(arr, cap, sizeof(*arr));
+		}
+		m = &arr[count++];
+		memset(m, 0, sizeof(*m));
+		m->id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
+		m->title = mdt_col_dup0(st, 2);
+		m->scheduled_start = mdt_col_int(st, 3);
+		m->closed_at = mdt_col_int(st, 4);
+		m->patients = (int)mdt_col_int(st, 5);
+		m->undelivered = mdt_col_int(st, 6);
+		m->never_sent = mdt_col_int(st, 7) == 0;
+		m->eligible = m->undelivered == 0 && !m->never_sent;
+	}
+	if (rc != SQLITE_DONE) {
+		status = mdt_fail_db(s, rc, "finding meetings to purge");
+		mdt_purge_list_free(arr, count);
+		arr = NULL;
+		count = 0;
+	}
+	sqlite3_finalize(st);
+	*out = arr;
+	*n = count;
+	return status;
+}
+
+/* Runs sql (no rows) with ?1 = id and adds the rows it changed to *count
+ * (may be NULL). */
+static enum mdt_status
+run_counted(struct mdt_store *s, const char *sql, int64_t id, int *count)
+{
+	enum mdt_status st = mdt_run(s, sql, "i", id);
+
+	if (st == MDT_OK && count != NULL)
+		*count += sqlite3_changes(s->db);
+	return st;
+}
+
+static enum mdt_status
+purge_meeting(struct mdt_store *s, const struct mdt_purge_meeting *m,
+    struct mdt_purge_result *res)
+{
+	enum mdt_status st;
+	int slots = 0, notes = 0, actions = 0, texts = 0;
+
+	st = run_counted(s, "UPDATE notes SET text = '" MDT_PURGED_TEXT "'"
+	    " WHERE slot_id IN (" "SELECT id FROM slots WHERE meeting_id = ?1)"
+	    " AND text <> '" MDT_PURGED_TEXT "'", m->id, &notes);
+	if (st == MDT_OK)
+		st = run_counted(s, "UPDATE consent SET justification = '"
+		    MDT_PURGED_TEXT "' WHERE slot_id IN (SELECT id FROM slots"
+		    " WHERE meeting_id = ?1) AND justification IS NOT NULL"
+		    " AND justification <> '" MDT_PURGED_TEXT "'", m->id,
+		    &texts);
+	if (st == MDT_OK)
+		st = run_counted(s, "UPDATE slots SET reason = '"
+		    MDT_PURGED_TEXT "' WHERE meeting_id = ?1 AND reason <> ''"
+		    " AND reason <> '" MDT_PURGED_TEXT "'", m->id, &texts);
+	/* open actions are work still to do: they keep their words */
+	if (st == MDT_OK)
+		st = run_counted(s, "UPDATE actions SET text = '"
+		    MDT_PURGED_TEXT "' WHERE slot_id IN (SELECT id FROM slots"
+		    " WHERE meeting_id = ?1) AND status <> 'open'"
+		    " AND text <> '" MDT_PURGED_TEXT "'", m->id, &actions);
+	/* what the lists and the matron said about each candidate */
+	if (st == MDT_OK)
+		st = run_counted(s, "UPDATE candidates SET note = '',"
+		    " defer_reason = CASE WHEN defer_reason IS NULL THEN NULL"
+		    " ELSE '" MDT_PURGED_TEXT "' END WHERE meeting_id = ?1"
+		    " AND (note <> '' OR defer_reason IS NOT NULL)", m->id,
+		    &texts);
+	if (st == MDT_OK)
+		st = run_counted(s, "DELETE FROM list_entries WHERE candidate_id"
+		    " IN (SELECT id FROM candidates WHERE meeting_id = ?1)",
+		    m->id, &texts);
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE meetings SET purged_at = ? WHERE id = ?",
+		    "ii", mdt_store_now(s), m->id);
+	slots = m->patients;
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "purge", "meeting", m->uuid,
+		    "retention purge: %d slot%s, %d note%s, %d action%s,"
+		    " %d other text%s", slots, slots == 1 ? "" : "s",
+		    notes, notes == 1 ? "" : "s", actions,
+		    actions == 1 ? "" : "s", texts, texts == 1 ? "" : "s");
+	if (st == MDT_OK) {
+		res->meetings++;
+		res->slots += slots;
+		res->notes += notes;
+		res->actions += actions;
+	}
+	return st;
+}
+
+/* An id and uuid, for the rows purged one by one. */
+struct id_uuid {
+	int64_t id;
+	char uuid[37];
+};
+
+static enum mdt_status
+collect(struct mdt_store *s, const char *sql, struct id_uuid **out,
+    size_t *n)
+{
+	enum mdt_status status;
+	struct id_uuid *arr = NULL;
+	size_t cap = 0, count = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	status = mdt_prep(s, &st, sql, NULL);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			arr = mdt_xreallocarray(arr, cap, sizeof(*arr));
+		}
+		arr[count].id = mdt_col_int(st, 0);
+		mdt_col_copy(st, 1, arr[count].uuid, sizeof(arr[count].uuid));
+		count++;
+	}
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "finding records to purge");
+	sqlite3_finalize(st);
+	if (status != MDT_OK) {
+		free(arr);
+		return status;
+	}
+	*out = arr;
+	*n = count;
+	return MDT_OK;
+}
+
+/*
+ * Finished actions of meetings purged earlier (closed after the purge),
+ * once their last change has been delivered.
+ */
+static enum mdt_status
+purge_late_actions(struct mdt_store *s, struct mdt_purge_result *res)
+{
+	struct id_uuid *arr;
+	enum mdt_status st;
+	size_t n, i;
+
+	st = collect(s, "SELECT a.id, a.uuid FROM actions a"
+	    " JOIN slots s ON s.id = a.slot_id"
+	    " JOIN meetings m ON m.id = s.meeting_id"
+	    " WHERE m.purged_at IS NOT NULL AND a.status <> 'open'"
+	    " AND a.text <> '" MDT_PURGED_TEXT "'"
+	    /* a verdict in a meeting still going may yet be undone */
+	    " AND NOT EXISTS (SELECT 1 FROM action_reviews r"
+	    "  JOIN slots rs ON rs.id = r.slot_id"
+	    "  JOIN meetings rm ON rm.id = rs.meeting_id"
+	    "  WHERE r.action_id = a.id AND rm.state <> 'closed')"
+	    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state <> 'sent'"
+	    "  AND o.entity_uuid = a.uuid) ORDER BY a.id", &arr, &n);
+	for (i = 0; st == MDT_OK && i < n; i++) {
+		st = mdt_run(s, "UPDATE actions SET text = '" MDT_PURGED_TEXT
+		    "' WHERE id = ?", "i", arr[i].id);
+		if (st == MDT_OK)
+			st = mdt_audit_add(s, "purge", "action", arr[i].uuid,
+			    "retention purge: text of a finished action");
+		if (st == MDT_OK)
+			res->actions++;
+	}
+	free(arr);
+	return st;
+}
+
+/*
+ * A patient's identity goes when nobody kept on the record needs it: every
+ * meeting they were a candidate of has been purged, no action for them is
+ * open, they are not on the caseload or in the rising-risk group (their
+ * latest outcome is neither stay nor step down: carry-forward and
+ * escalation would bring them back), and every record naming them has
+ * been delivered.
+ */
+static enum mdt_status
+purge_patients(struct mdt_store *s, struct mdt_purge_result *res)
+{
+	struct id_uuid *arr;
+	enum mdt_status st;
+	size_t n, i;
+
+	st = collect(s, "SELECT p.id, p.uuid FROM patients p"
+	    " WHERE p.purged_at IS NULL"
+	    " AND EXISTS (SELECT 1 FROM candidates c JOIN meetings m"
+	    "  ON m.id = c.meeting_id WHERE c.patient_id = p.id"
+	    "  AND m.purged_at IS NOT NULL)"
+	    " AND NOT EXISTS (SELECT 1 FROM candidates c JOIN meetings m"
+	    "  ON m.id = c.meeting_id WHERE c.patient_id = p.id"
+	    "  AND m.purged_at IS NULL)"
+	    " AND NOT EXISTS (SELECT 1 FROM slots s JOIN meetings m"
+	    "  ON m.id = s.meeting_id WHERE s.patient_id = p.id"
+	    "  AND m.purged_at IS NULL)"
+	    " AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = p.id"
+	    "  AND a.status = 'open')"
+	    " AND coalesce((SELECT o.kind FROM outcomes o"
+	    "  JOIN slots s ON s.id = o.slot_id"
+	    "  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id"
+	    "  ORDER BY m.scheduled_start DESC, o.recorded_at DESC, o.id DESC"
+	    "  LIMIT 1), '') NOT IN ('stay', 'step_down')"
+	    " AND NOT EXISTS (SELECT 1 FROM outbox WHERE state <> 'sent'"
+	    "  AND entity_uuid IN (" PATIENT_RECORDS_SQL("p.id") "))"
+	    " ORDER BY p.id", &arr, &n);
+	for (i = 0; st == MDT_OK && i < n; i++) {
+		/* the NHS number is UNIQUE and ten characters long: a token
+		 * that no valid number can be takes its place */
+		st = mdt_run(s, "UPDATE patients SET name = '" MDT_PURGED_TEXT
+		    "', nhs_number = 'X' || printf('%09d', id),"
+		    " date_of_birth = NULL, practice = NULL, purged_at = ?"
+		    " WHERE id = ?", "ii", mdt_store_now(s), arr[i].id);
+		if (st == MDT_OK)
+			st = mdt_run(s, "DELETE FROM list_entries WHERE"
+			    " candidate_id IN (SELECT id FROM candidates"
+			    " WHERE patient_id = ?)", "i", arr[i].id);
+		if (st == MDT_OK)
+			st = mdt_run(s, "UPDATE candidates SET note = '',"
+			    " defer_reason = CASE WHEN defer_reason IS NULL"
+			    " THEN NULL ELSE '" MDT_PURGED_TEXT "' END"
+			    " WHERE patient_id = ?", "i", arr[i].id);
+		if (st == MDT_OK)
+			st = mdt_audit_add(s, "purge", "patient", arr[i].uuid,
+			    "retention purge: identity removed");
+		if (st == MDT_OK)
+			res->patients++;
+	}
+	free(arr);
+	return st;
+}
+
+/* Empties the WAL into the database file and truncates it; *done is
+ * false if a reader (another window) kept it from finishing. */
+static enum mdt_status
+checkpoint(struct mdt_store *s, bool *done)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc;
+
+	*done = false;
+	status = mdt_prep(s, &st, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+	if (status != MDT_OK)
+		return status;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*done = sqlite3_column_int(st, 0) == 0;
+	else if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, "emptying the write-ahead log");
+	sqlite3_finalize(st);
+	return status;
+}
+
+enum mdt_status
+mdt_purge_run(struct mdt_store *s, int days, struct mdt_purge_result *res)
+{
+	struct mdt_purge_meeting *list = NULL;
+	enum mdt_status st;
+	int64_t cutoff = 0, secure = 0;
+	size_t n = 0, i;
+	bool changed;
+
+	memset(res, 0, sizeof(*res));
+	st = check_days(s, days, &cutoff);
+	if (st != MDT_OK)
+		return st;
+	/* freed space is overwritten with zeros, so that what the purge
+	 * removes is gone from the file and not merely unlinked */
+	st = mdt_query_int(s, &secure, "PRAGMA secure_delete", NULL);
+	if (st == MDT_OK)
+		st = mdt_run(s, "PRAGMA secure_delete = ON", NULL);
+	if (st != MDT_OK)
+		return st;
+	st = mdt_tx_begin(s);
+	if (st == MDT_OK) {
+		st = mdt_purge_find(s, days, &list, &n);
+		for (i = 0; st == MDT_OK && i < n; i++) {
+			if (list[i].eligible)
+				st = purge_meeting(s, &list[i], res);
+			else
+				res->held_back++;
+		}
+		if (st == MDT_OK)
+			st = purge_late_actions(s, res);
+		if (st == MDT_OK)
+			st = purge_patients(s, res);
+		mdt_purge_list_free(list, n);
+		st = mdt_tx_end(s, st);
+	}
+	if (st != MDT_OK)	/* rolled back: nothing was purged */
+		memset(res, 0, sizeof(*res));
+	changed = res->meetings > 0 || res->actions > 0 || res->patients > 0;
+	if (st == MDT_OK && changed)
+		st = checkpoint(s, &res->checkpointed);
+	else if (st == MDT_OK)
+		res->checkpointed = true;
+	if (secure == 0)
+		mdt_run(s, "PRAGMA secure_delete = OFF", NULL);
+	return st;
+}
