@@ -1103,8 +1103,11 @@ enum mdt_status mdt_minutes_write(struct mdt_store *s, int64_t meeting_id,
  *                      (a slot on two lists counts on both), and how else
  *                      it came: carried forward, escalated, added on the
  *                      day.  referrers: per referred_by of the referral
- *                      lists those slots came from; referrals_unnamed: the
- *                      referral slots with no referrer recorded.
+ *                      lists those slots came from; referrals_purged: the
+ *                      referral slots of meetings the retention purge has
+ *                      taken the list rows of (the referrer is no longer
+ *                      kept); referrals_unnamed: the other referral slots
+ *                      with no referrer recorded (escalations).
  *   attendance         per discipline (people.role; "" for none) the
  *                      attendances marked present and the number of
  *                      meetings at which the discipline was present.
@@ -1159,6 +1162,7 @@ struct mdt_review {
 	int64_t escalated;
 	int64_t added_on_day;
 	int64_t referrals_unnamed;
+	int64_t referrals_purged;
 	struct mdt_review_count *referrers;	/* most first, then by name */
 	size_t n_referrers;
 	struct mdt_review_count *disciplines;	/* by name */

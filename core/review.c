@@ -377,9 +377,18 @@ load_referrers(struct mdt_store *s, int64_t start, int64_t end,
 	if (status == MDT_OK)
 		status = load_counts(s, st, false, &r->referrers,
 		    &r->n_referrers, "reading the referrals");
+	/* The purge deletes a meeting's list rows, referrers and all. */
+	if (status == MDT_OK)
+		status = mdt_query_int(s, &r->referrals_purged, "SELECT count(*)"
+		    " FROM meetings m JOIN slots s ON s.meeting_id = m.id"
+		    " JOIN candidates c ON c.meeting_id = s.meeting_id"
+		    "  AND c.patient_id = s.patient_id"
+		    " WHERE m.opened_at >= ? AND m.opened_at < ?"
+		    " AND s.state <> 'pending' AND (c.lists & 2) <> 0"
+		    " AND m.purged_at IS NOT NULL", "ii", start, end);
 	for (size_t i = 0; i < r->n_referrers; i++)
 		named += r->referrers[i].n;
-	r->referrals_unnamed = r->lists[1] - named;
+	r->referrals_unnamed = r->lists[1] - named - r->referrals_purged;
 	if (r->referrals_unnamed < 0)
 		r->referrals_unnamed = 0;
 	return status;
@@ -677,6 +686,9 @@ write_txt(const struct mdt_review *r, FILE *out)
 	for (size_t i = 0; i < r->n_referrers; i++)
 		txt_row(out, r->referrers[i].name, r->referrers[i].n, NULL);
 	txt_row(out, "(no referrer recorded)", r->referrals_unnamed, NULL);
+	if (r->referrals_purged > 0)
+		txt_row(out, "(meeting purged)", r->referrals_purged,
+		    "the referrer is no longer kept");
 
 	fputs("\nAttendance by discipline      present  meetings\n", out);
 	if (r->n_disciplines == 0)
@@ -806,6 +818,7 @@ write_json(const struct mdt_review *r, FILE *out)
 	}
 	jset(root, "referrers", arr);
 	jset(root, "referrals_unnamed", json_integer(r->referrals_unnamed));
+	jset(root, "referrals_purged", json_integer(r->referrals_purged));
 
 	arr = jnew(json_array());
 	for (size_t i = 0; i < r->n_disciplines; i++) {

@@ -685,8 +685,8 @@ test_svg_many_meetings(void **state)
 	free(r.meetings);
 }
 
-/* The figures do not depend on names or note text: blanking them (as a
- * retention purge does) changes nothing. */
+/* The figures do not depend on names or note text: blanking them all
+ * changes nothing. */
 static void
 test_purged_names(void **state)
 {
@@ -707,6 +707,92 @@ test_purged_names(void **state)
 	assert_memory_equal(a.outcomes, b.outcomes, sizeof(a.outcomes));
 	assert_memory_equal(a.lists, b.lists, sizeof(a.lists));
 	assert_int_equal(a.n_disciplines, b.n_disciplines);
+	mdt_review_free(&a);
+	mdt_review_free(&b);
+}
+
+/* Every pending outbox row delivered, as the sync engine marks them. */
+static void
+deliver_all(struct fx *f)
+{
+	struct mdt_outbox_row *rows;
+	int64_t *ids;
+	size_t n;
+
+	assert_int_equal(mdt_outbox_list(f->s,
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), 0, &rows, &n), MDT_OK);
+	assert_true(n > 0);
+	ids = calloc(n, sizeof(*ids));
+	assert_non_null(ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = rows[i].id;
+	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, n, NULL, 0), MDT_OK);
+	free(ids);
+	mdt_outbox_rows_free(rows, n);
+}
+
+/*
+ * The real retention purge of A, B and D (closed, delivered, past a
+ * one-day period on 2026-12-01; C, the demo, is open): every figure stays,
+ * but B's referrers, whose list rows the purge deletes, now count as
+ * referrals of a purged meeting.
+ */
+static void
+test_retention_purge(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_purge_result res;
+	struct mdt_review a, b;
+
+	load(f, "2026-11-10", "2026-11-26", &a);
+	deliver_all(f);
+	assert_int_equal(mdt_purge_run(f->s, 1, &res), MDT_OK);
+	assert_int_equal(res.meetings, 3);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE name = '" MDT_PURGED_TEXT "'"), res.patients);
+	load(f, "2026-11-10", "2026-11-26", &b);
+
+	assert_int_equal(a.meetings_held, 4);
+	assert_int_equal(b.meetings_held, 4);
+	assert_int_equal(a.meetings_closed, b.meetings_closed);
+	assert_int_equal(a.slots_discussed, b.slots_discussed);
+	assert_int_equal(a.patients_discussed, b.patients_discussed);
+	assert_true(a.mean_s == b.mean_s && a.median_s == b.median_s &&
+	    a.p90_s == b.p90_s);
+	assert_int_equal(a.slots_under, b.slots_under);
+	assert_int_equal(a.slots_within, b.slots_within);
+	assert_int_equal(a.slots_over, b.slots_over);
+	for (size_t i = 0; i < a.n_meetings; i++) {
+		assert_int_equal(a.meetings[i].n_slots, b.meetings[i].n_slots);
+		assert_memory_equal(a.meetings[i].slot_ms, b.meetings[i].slot_ms,
+		    a.meetings[i].n_slots * sizeof(int64_t));
+	}
+	assert_int_equal(a.actions_opened, b.actions_opened);
+	assert_int_equal(a.actions_closed, b.actions_closed);
+	assert_int_equal(a.actions_cancelled, b.actions_cancelled);
+	assert_int_equal(a.actions_overdue, b.actions_overdue);
+	assert_true(a.median_days_to_close == b.median_days_to_close);
+	assert_memory_equal(a.outcomes, b.outcomes, sizeof(a.outcomes));
+	assert_memory_equal(a.lists, b.lists, sizeof(a.lists));
+	assert_int_equal(a.carried_forward, b.carried_forward);
+	assert_int_equal(a.added_on_day, b.added_on_day);
+	assert_int_equal(a.n_disciplines, b.n_disciplines);
+	for (size_t i = 0; i < a.n_disciplines; i++) {
+		assert_string_equal(a.disciplines[i].name,
+		    b.disciplines[i].name);
+		assert_int_equal(a.disciplines[i].n, b.disciplines[i].n);
+		assert_int_equal(a.disciplines[i].meetings,
+		    b.disciplines[i].meetings);
+	}
+	for (size_t i = 0; i < a.n_periods; i++)
+		assert_int_equal(a.periods[i].closed, b.periods[i].closed);
+
+	/* B1 B2 B3 came by referral: named before, purged after */
+	assert_int_equal(a.n_referrers, 2);
+	assert_int_equal(a.referrals_purged, 0);
+	assert_int_equal(b.n_referrers, 0);
+	assert_int_equal(b.referrals_purged, 3);
+	assert_int_equal(b.referrals_unnamed, 0);
 	mdt_review_free(&a);
 	mdt_review_free(&b);
 }
@@ -742,6 +828,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_svg_many_meetings,
 		    fx_setup_memory, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_purged_names,
+		    setup_history, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_retention_purge,
 		    setup_history, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_event,
 		    setup_history, fx_teardown),
