@@ -29,6 +29,12 @@ prompt_line() { screen | sed -n 23p; }
 tui_start --db "$DB" chair "$M1"
 pres_start --db "$DB" present "$M1" --unmask
 wait_for "Agenda: 12 patients"
+# The projector shows patients once whoever is present has acknowledged
+# confidentiality: one person, present and acknowledging.
+keys 2
+wait_for "Not marked"
+keys Space c 1
+wait_for "Agenda: 12 patients"
 keys n
 wait_for "Slot 1 of 12"
 wait_for "$P1"

@@ -21,6 +21,8 @@ wait_for "Slot 1 of 12"
 keys c
 wait_for "Consent to be discussed"
 keys 1
+wait_for "Organisations the patient asked to exclude"
+keys Enter
 wait_for "Consent recorded:"
 keys w
 wait_for "Note:"
