@@ -276,7 +276,7 @@ load_slots(struct mdt_store *s, int64_t start, int64_t end,
 		while (k < r->n_meetings && r->meetings[k].id !=
 		    mdt_col_int(st, 0))
 			k++;
-		if (k == r->n_meetings)		/* cannot happen: same order */
+		if (k == r->n_meetings)	/* cannot be: the same order */
 			break;
 		if (kind > 0)
 			r->outcomes[kind]++;
@@ -379,8 +379,9 @@ load_referrers(struct mdt_store *s, int64_t start, int64_t end,
 		    &r->n_referrers, "reading the referrals");
 	/* The purge deletes a meeting's list rows, referrers and all. */
 	if (status == MDT_OK)
-		status = mdt_query_int(s, &r->referrals_purged, "SELECT count(*)"
-		    " FROM meetings m JOIN slots s ON s.meeting_id = m.id"
+		status = mdt_query_int(s, &r->referrals_purged,
+		    "SELECT count(*) FROM meetings m"
+		    " JOIN slots s ON s.meeting_id = m.id"
 		    " JOIN candidates c ON c.meeting_id = s.meeting_id"
 		    "  AND c.patient_id = s.patient_id"
 		    " WHERE m.opened_at >= ? AND m.opened_at < ?"
@@ -530,7 +531,8 @@ mdt_review_load(struct mdt_store *s, const char *from, const char *to,
 		return mdt_fail(s, MDT_EDATE, "from \"%s\"", from != NULL ?
 		    from : "");
 	if (!date_ok(to, out->to))
-		return mdt_fail(s, MDT_EDATE, "to \"%s\"", to != NULL ? to : "");
+		return mdt_fail(s, MDT_EDATE, "to \"%s\"", to != NULL ? to :
+		    "");
 	d0 = text_day(out->from);
 	d1 = text_day(out->to);
 	if (d1 < d0)
@@ -1113,7 +1115,8 @@ svg_slots(const struct mdt_review *r, FILE *out)
 			    (int)(j % 5) * spread / 2 - spread;
 
 			fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"3.5\""
-			    " fill=\"%s\"><title>", cx + dx, slot_y(ms, top_min),
+			    " fill=\"%s\"><title>", cx + dx,
+			    slot_y(ms, top_min),
 			    band_colour(ms, m->warn_s, m->over_s));
 			snprintf(buf, sizeof(buf), "%s: %" PRId64 ":%02d",
 			    m->date, ms / 60000, (int)(ms / 1000 % 60));
@@ -1175,9 +1178,9 @@ svg_bars(const struct mdt_review *r, FILE *out)
 		if (w < 1)
 			w = 1;
 		h = (int)(r->periods[i].closed * BARS_H / top);
-		fprintf(out, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\""
-		    " height=\"%d\"><title>", x0 + (x1 - x0 - w) / 2,
-		    BARS_TOP + BARS_H - h, w, h);
+		fprintf(out, "<rect class=\"bar\" x=\"%d\" y=\"%d\""
+		    " width=\"%d\" height=\"%d\"><title>",
+		    x0 + (x1 - x0 - w) / 2, BARS_TOP + BARS_H - h, w, h);
 		snprintf(buf, sizeof(buf), "%s to %s: %" PRId64,
 		    r->periods[i].from, r->periods[i].to, r->periods[i].closed);
 		svg_text(out, buf);

@@ -149,7 +149,8 @@ tui_summary_chart(struct tui_app *app, struct tui_lines *l)
 		if (snap->slots[i].state != MDT_SLOT_PENDING && ms > scale_ms)
 			scale_ms = ms;
 	}
-	scale_ms = (scale_ms + 59999) / 60000 * 60000;	/* whole minutes */
+	/* whole minutes */
+	scale_ms = (scale_ms + 59999) / 60000 * 60000;
 	wcol = tui_bar_cols((int64_t)m->warn_s * 1000, scale_ms, bw);
 	ocol = tui_bar_cols((int64_t)m->over_s * 1000, scale_ms, bw);
 

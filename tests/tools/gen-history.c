@@ -235,7 +235,8 @@ close_actions_until(struct gen *g, int64_t until)
 
 		g->now = c.at;
 		check(g, mdt_action_set_status(g->s, c.id, c.cancel ?
-		    MDT_ACTION_CANCELLED : MDT_ACTION_DONE), "closing an action");
+		    MDT_ACTION_CANCELLED : MDT_ACTION_DONE),
+		    "closing an action");
 	}
 }
 
@@ -442,7 +443,8 @@ select_candidates(struct gen *g, int64_t meeting)
 
 	sqlite3_prepare_v2(g->db, "SELECT id FROM candidates c"
 	    " WHERE meeting_id = ? AND NOT EXISTS (SELECT 1 FROM slots s"
-	    " WHERE s.meeting_id = c.meeting_id AND s.patient_id = c.patient_id)"
+	    " WHERE s.meeting_id = c.meeting_id"
+	    " AND s.patient_id = c.patient_id)"
 	    " AND defer_reason IS NULL"
 	    " ORDER BY (lists & 2) DESC, escalated DESC, carried_forward DESC,"
 	    " id", -1, &st, NULL);
@@ -625,7 +627,8 @@ run_meeting(struct gen *g, long m)
 			g->now += secs / 2 * 1000;
 			check(g, mdt_slot_pause_toggle(g->s, meeting), "pause");
 			g->now += (60 + rnd_below(g, 180)) * 1000;
-			check(g, mdt_slot_pause_toggle(g->s, meeting), "resume");
+			check(g, mdt_slot_pause_toggle(g->s, meeting),
+			    "resume");
 			g->now += (secs - secs / 2) * 1000;
 		} else
 			g->now += secs * 1000;
@@ -745,7 +748,8 @@ main(int argc, char **argv)
 	    " cancelled, %" PRId64 " open)\n",
 	    count(&g, "SELECT count(*) FROM actions"),
 	    count(&g, "SELECT count(*) FROM actions WHERE status = 'done'"),
-	    count(&g, "SELECT count(*) FROM actions WHERE status = 'cancelled'"),
+	    count(&g, "SELECT count(*) FROM actions"
+	    " WHERE status = 'cancelled'"),
 	    count(&g, "SELECT count(*) FROM actions WHERE status = 'open'"));
 	printf("  outcomes: stay %" PRId64 ", step down %" PRId64 ", close %"
 	    PRId64 ", died %" PRId64 "\n",

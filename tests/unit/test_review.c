@@ -13,9 +13,9 @@
  *                  "Dr Mensah", Małgorzata (P3) referral by "Marta
  *                  Kowalczyk", Dennis (P4) carried forward from A, Fatima
  *                  (P5) added on the day.
- *                    B1 P1 3:30  under   stay        b1 done 11-14, b5 due 11-25
- *                    B2 P2 8:00  over    step down   b2 done 11-21, b6 due 11-12
- *                       (3:00, a 2:00 pause, 5:00)                 done 11-26
+ *                    B1 P1 3:30  under   stay       b1 done 11-14, b5 due 11-25
+ *                    B2 P2 8:00  over    step down  b2 done 11-21, b6 due 11-12
+ *                       (3:00, a 2:00 pause, 5:00)                done 11-26
  *                    B3 P3 6:30  within  close       b3 cancelled 11-15
  *                    B4 P4 7:00  within  died        b4 contact relatives,
  *                                                    due 11-18, open
@@ -336,7 +336,8 @@ test_figures(void **state)
 	assert_int_equal(r.meetings[0].n_slots, 5);
 	assert_int_equal(r.meetings[1].n_slots, 4);
 	assert_int_equal(r.meetings[0].slot_ms[0], 210000);
-	assert_int_equal(r.meetings[0].slot_ms[1], 480000);	/* pause out */
+	/* the pause left out */
+	assert_int_equal(r.meetings[0].slot_ms[1], 480000);
 	assert_int_equal(r.meetings[1].slot_ms[3], 900000);	/* paused */
 
 	/*
@@ -609,7 +610,8 @@ test_outputs(void **state)
 
 	/* SVG: one group per meeting, a dot per slot, a bar per week */
 	assert_int_equal(count(svg, "<g class=\"meeting\""), 2);
-	assert_int_equal(count(svg, "<circle cx="), 9 + 3);	/* + legend */
+	/* a dot per slot, and three in the legend */
+	assert_int_equal(count(svg, "<circle cx="), 9 + 3);
 	assert_int_equal(count(svg, "<rect class=\"bar\""), 3);
 	assert_int_equal(count(svg, "<g"), count(svg, "</g>"));
 	assert_non_null(strstr(svg, "class=\"band-warn\""));
@@ -764,8 +766,9 @@ test_retention_purge(void **state)
 	assert_int_equal(a.slots_over, b.slots_over);
 	for (size_t i = 0; i < a.n_meetings; i++) {
 		assert_int_equal(a.meetings[i].n_slots, b.meetings[i].n_slots);
-		assert_memory_equal(a.meetings[i].slot_ms, b.meetings[i].slot_ms,
-		    a.meetings[i].n_slots * sizeof(int64_t));
+		assert_memory_equal(a.meetings[i].slot_ms,
+		    b.meetings[i].slot_ms, a.meetings[i].n_slots *
+		    sizeof(int64_t));
 	}
 	assert_int_equal(a.actions_opened, b.actions_opened);
 	assert_int_equal(a.actions_closed, b.actions_closed);
