@@ -365,65 +365,65 @@ write_json(const struct mdt_action_item *items, size_t n, bool unmask,
 	char who[384], d[11];
 	int open, overdue, rc;
 
-	json_object_set_new(root, "owners", owners);
+	mdt_json_set(root, "owners", owners);
 	for (size_t i = 0, end; i < n; i = end) {
 		json_t *o = json_object(), *list = json_array();
 
 		end = owner_end(items, n, i);
 		owner_counts(items, i, end, &open, &overdue);
-		json_object_set_new(o, "name", mdt_json_text(items[i].owner_name));
-		json_object_set_new(o, "role", mdt_json_text(items[i].owner_role));
-		json_object_set_new(o, "organisation",
+		mdt_json_set(o, "name", mdt_json_text(items[i].owner_name));
+		mdt_json_set(o, "role", mdt_json_text(items[i].owner_role));
+		mdt_json_set(o, "organisation",
 		    mdt_json_text(items[i].owner_org));
-		json_object_set_new(o, "open", json_integer(open));
-		json_object_set_new(o, "overdue", json_integer(overdue));
-		json_object_set_new(o, "actions", list);
-		json_array_append_new(owners, o);
+		mdt_json_set(o, "open", json_integer(open));
+		mdt_json_set(o, "overdue", json_integer(overdue));
+		mdt_json_set(o, "actions", list);
+		mdt_json_push(owners, o);
 		for (size_t k = i; k < end; k++) {
 			const struct mdt_action_item *it = &items[k];
 			json_t *a = json_object(), *p = json_object();
 
-			json_object_set_new(a, "id", json_integer(it->id));
-			json_object_set_new(a, "uuid", mdt_json_text(it->uuid));
-			json_object_set_new(a, "text", mdt_json_text(it->text));
-			json_object_set_new(a, "status",
+			mdt_json_set(a, "id", json_integer(it->id));
+			mdt_json_set(a, "uuid", mdt_json_text(it->uuid));
+			mdt_json_set(a, "text", mdt_json_text(it->text));
+			mdt_json_set(a, "status",
 			    mdt_json_text(mdt_action_status_name(it->status)));
-			json_object_set_new(a, "due_date", mdt_json_text(it->due_date));
-			json_object_set_new(a, "overdue",
+			mdt_json_set(a, "due_date", mdt_json_text(it->due_date));
+			mdt_json_set(a, "overdue",
 			    json_boolean(it->overdue));
 			mdt_date_of(it->created_at, d);
-			json_object_set_new(a, "agreed_on", mdt_json_text(d));
+			mdt_json_set(a, "agreed_on", mdt_json_text(d));
 			if (it->closed_at != 0) {
 				mdt_date_of(it->closed_at, d);
-				json_object_set_new(a, "closed_on", mdt_json_text(d));
+				mdt_json_set(a, "closed_on", mdt_json_text(d));
 			} else
-				json_object_set_new(a, "closed_on",
+				mdt_json_set(a, "closed_on",
 				    json_null());
 			if (unmask) {
-				json_object_set_new(p, "name",
+				mdt_json_set(p, "name",
 				    mdt_json_text(it->patient_name));
-				json_object_set_new(p, "nhs_number",
+				mdt_json_set(p, "nhs_number",
 				    mdt_json_text(it->nhs_number));
-				json_object_set_new(p, "date_of_birth",
+				mdt_json_set(p, "date_of_birth",
 				    mdt_json_text(it->date_of_birth));
 			} else {
 				patient_text(it, false, who, sizeof(who));
-				json_object_set_new(p, "masked", mdt_json_text(who));
+				mdt_json_set(p, "masked", mdt_json_text(who));
 			}
-			json_object_set_new(a, "patient", p);
+			mdt_json_set(a, "patient", p);
 			if (it->meeting_id != 0) {
 				json_t *m = json_object();
 
 				mdt_date_of(it->meeting_start, d);
-				json_object_set_new(m, "id",
+				mdt_json_set(m, "id",
 				    json_integer(it->meeting_id));
-				json_object_set_new(m, "title",
+				mdt_json_set(m, "title",
 				    mdt_json_text(it->meeting_title));
-				json_object_set_new(m, "date", mdt_json_text(d));
-				json_object_set_new(a, "meeting", m);
+				mdt_json_set(m, "date", mdt_json_text(d));
+				mdt_json_set(a, "meeting", m);
 			} else
-				json_object_set_new(a, "meeting", json_null());
-			json_array_append_new(list, a);
+				mdt_json_set(a, "meeting", json_null());
+			mdt_json_push(list, a);
 		}
 	}
 	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

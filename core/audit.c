@@ -1,8 +1,9 @@
 /*
  * audit.c - reading the audit log back for information governance, and
  * the audit rows of things the chair does that change no record (opening
- * the meeting's screens, printing minutes or an agenda).  Audit details
- * hold ids and uuids only, never patient data or free text.
+ * the meeting's screens, printing minutes or an agenda, and exports that
+ * belong to no one record, such as the review of a period).  Audit details
+ * hold ids, uuids and dates only, never patient data or free text.
  */
 #include "config.h"
 
@@ -86,7 +87,7 @@ mdt_audit_meeting(struct mdt_store *s, int64_t meeting_id,
 }
 
 enum mdt_status
-mdt_audit_export(struct mdt_store *s, const char *detail)
+mdt_audit_event(struct mdt_store *s, const char *action, const char *detail)
 {
-	return mdt_audit_add(s, "export", NULL, NULL, "%s", detail);
+	return mdt_audit_add(s, action, NULL, NULL, "%s", detail);
 }

@@ -41,26 +41,6 @@ slot_elapsed(const struct mdt_slot *sl, int64_t now)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-json_t *
-mdt_json_text(const char *s)
-{
-	json_t *j;
-	char *copy;
-	size_t i;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	copy = mdt_xstrdup(s);
-	for (i = 0; copy[i] != '\0'; i++)
-		if ((unsigned char)copy[i] >= 0x80)
-			copy[i] = '?';
-	j = json_string(copy);
-	free(copy);
-	return j != NULL ? j : json_null();
-}
 
 /* A string, or null when empty. */
 static json_t *
@@ -78,22 +58,6 @@ jtime(int64_t ms)
 		return json_null();
 	mdt_iso_utc(ms, iso);
 	return json_string(iso);
-}
-
-static void
-jset(json_t *obj, const char *key, json_t *value)
-{
-	if (value == NULL)
-		mdt_fatal("out of memory");
-	if (json_object_set_new(obj, key, value) != 0)
-		mdt_fatal("out of memory");
-}
-
-static void
-jpush(json_t *arr, json_t *value)
-{
-	if (value == NULL || json_array_append_new(arr, value) != 0)
-		mdt_fatal("out of memory");
 }
 
 static json_t *
@@ -121,15 +85,15 @@ json_meeting(const struct mdt_meeting *m)
 {
 	json_t *j = jobj();
 
-	jset(j, "id", json_integer(m->id));
-	jset(j, "uuid", mdt_json_text(m->uuid));
-	jset(j, "title", mdt_json_text(m->title));
-	jset(j, "venue", jstr_or_null(m->venue));
-	jset(j, "state", mdt_json_text(mdt_meeting_state_name(m->state)));
-	jset(j, "scheduled_start", jtime(m->scheduled_start));
-	jset(j, "opened_at", jtime(m->opened_at));
-	jset(j, "closed_at", jtime(m->closed_at));
-	jset(j, "planned_minutes", json_integer(m->planned_minutes));
+	mdt_json_set(j, "id", json_integer(m->id));
+	mdt_json_set(j, "uuid", mdt_json_text(m->uuid));
+	mdt_json_set(j, "title", mdt_json_text(m->title));
+	mdt_json_set(j, "venue", jstr_or_null(m->venue));
+	mdt_json_set(j, "state", mdt_json_text(mdt_meeting_state_name(m->state)));
+	mdt_json_set(j, "scheduled_start", jtime(m->scheduled_start));
+	mdt_json_set(j, "opened_at", jtime(m->opened_at));
+	mdt_json_set(j, "closed_at", jtime(m->closed_at));
+	mdt_json_set(j, "planned_minutes", json_integer(m->planned_minutes));
 	return j;
 }
 
@@ -142,59 +106,59 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	int64_t elapsed = slot_elapsed(sl, now);
 	size_t i;
 
-	jset(j, "position", json_integer(sl->position));
-	jset(j, "uuid", mdt_json_text(sl->uuid));
-	jset(patient, "name", mdt_json_text(sl->patient_name));
-	jset(patient, "nhs_number", mdt_nhs_purged(sl->nhs_number) ?
+	mdt_json_set(j, "position", json_integer(sl->position));
+	mdt_json_set(j, "uuid", mdt_json_text(sl->uuid));
+	mdt_json_set(patient, "name", mdt_json_text(sl->patient_name));
+	mdt_json_set(patient, "nhs_number", mdt_nhs_purged(sl->nhs_number) ?
 	    json_null() : mdt_json_text(sl->nhs_number));
-	jset(patient, "date_of_birth", jstr_or_null(sl->date_of_birth));
-	jset(patient, "practice", jstr_or_null(sl->practice));
-	jset(j, "patient", patient);
-	jset(j, "reason", mdt_json_text(sl->reason));
-	jset(j, "state", mdt_json_text(mdt_slot_state_name(sl->state)));
-	jset(j, "planned_seconds", json_integer(sl->times.planned_s));
-	jset(j, "extended_seconds", json_integer(sl->times.extended_s));
-	jset(j, "elapsed_seconds", json_integer(elapsed / 1000));
-	jset(j, "time_band", mdt_json_text(time_band(elapsed, snap->meeting.warn_s,
+	mdt_json_set(patient, "date_of_birth", jstr_or_null(sl->date_of_birth));
+	mdt_json_set(patient, "practice", jstr_or_null(sl->practice));
+	mdt_json_set(j, "patient", patient);
+	mdt_json_set(j, "reason", mdt_json_text(sl->reason));
+	mdt_json_set(j, "state", mdt_json_text(mdt_slot_state_name(sl->state)));
+	mdt_json_set(j, "planned_seconds", json_integer(sl->times.planned_s));
+	mdt_json_set(j, "extended_seconds", json_integer(sl->times.extended_s));
+	mdt_json_set(j, "elapsed_seconds", json_integer(elapsed / 1000));
+	mdt_json_set(j, "time_band", mdt_json_text(time_band(elapsed, snap->meeting.warn_s,
 	    snap->meeting.over_s)));
 	if (sl->consent == MDT_CONSENT_NONE)
-		jset(j, "consent", json_null());
+		mdt_json_set(j, "consent", json_null());
 	else {
 		x = jobj();
-		jset(x, "basis", mdt_json_text(mdt_consent_name(sl->consent)));
-		jset(x, "justification", mdt_json_text(sl->consent_justification));
+		mdt_json_set(x, "basis", mdt_json_text(mdt_consent_name(sl->consent)));
+		mdt_json_set(x, "justification", mdt_json_text(sl->consent_justification));
 		orgs = jarr();
 		for (i = 0; i < sl->n_exclusions; i++)
-			jpush(orgs, mdt_json_text(sl->exclusions[i]));
-		jset(x, "excluded_organisations", orgs);
-		jset(j, "consent", x);
+			mdt_json_push(orgs, mdt_json_text(sl->exclusions[i]));
+		mdt_json_set(x, "excluded_organisations", orgs);
+		mdt_json_set(j, "consent", x);
 	}
-	jset(j, "key_contact", mdt_json_text(sl->key_contact_name));
+	mdt_json_set(j, "key_contact", mdt_json_text(sl->key_contact_name));
 	for (i = 0; i < snap->n_notes; i++)
 		if (snap->notes[i].slot_id == sl->id)
-			jpush(notes, mdt_json_text(snap->notes[i].text));
-	jset(j, "notes", notes);
+			mdt_json_push(notes, mdt_json_text(snap->notes[i].text));
+	mdt_json_set(j, "notes", notes);
 	for (i = 0; i < snap->n_actions; i++) {
 		const struct mdt_action *a = &snap->actions[i];
 
 		if (a->slot_id != sl->id)
 			continue;
 		x = jobj();
-		jset(x, "uuid", mdt_json_text(a->uuid));
-		jset(x, "text", mdt_json_text(a->text));
-		jset(x, "owner", mdt_json_text(a->owner_name));
-		jset(x, "due_date", mdt_json_text(a->due_date));
-		jset(x, "status", mdt_json_text(mdt_action_status_name(a->status)));
-		jpush(actions, x);
+		mdt_json_set(x, "uuid", mdt_json_text(a->uuid));
+		mdt_json_set(x, "text", mdt_json_text(a->text));
+		mdt_json_set(x, "owner", mdt_json_text(a->owner_name));
+		mdt_json_set(x, "due_date", mdt_json_text(a->due_date));
+		mdt_json_set(x, "status", mdt_json_text(mdt_action_status_name(a->status)));
+		mdt_json_push(actions, x);
 	}
-	jset(j, "actions", actions);
+	mdt_json_set(j, "actions", actions);
 	if (sl->outcome == MDT_OUTCOME_NONE)
-		jset(j, "outcome", json_null());
+		mdt_json_set(j, "outcome", json_null());
 	else {
 		x = jobj();
-		jset(x, "kind", mdt_json_text(mdt_outcome_name(sl->outcome)));
-		jset(x, "review_date", jstr_or_null(sl->review_date));
-		jset(j, "outcome", x);
+		mdt_json_set(x, "kind", mdt_json_text(mdt_outcome_name(sl->outcome)));
+		mdt_json_set(x, "review_date", jstr_or_null(sl->review_date));
+		mdt_json_set(j, "outcome", x);
 	}
 	return j;
 }
@@ -206,23 +170,23 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	size_t i;
 	int rc;
 
-	jset(root, "meeting", json_meeting(&snap->meeting));
+	mdt_json_set(root, "meeting", json_meeting(&snap->meeting));
 	for (i = 0; i < snap->n_attendees; i++) {
 		const struct mdt_attendee *a = &snap->attendees[i];
 
 		x = jobj();
-		jset(x, "name", mdt_json_text(a->person.name));
-		jset(x, "role", mdt_json_text(a->person.role));
-		jset(x, "organisation", mdt_json_text(a->person.organisation));
-		jset(x, "status", mdt_json_text(mdt_attend_name(a->status)));
-		jset(x, "confidentiality_acknowledged",
+		mdt_json_set(x, "name", mdt_json_text(a->person.name));
+		mdt_json_set(x, "role", mdt_json_text(a->person.role));
+		mdt_json_set(x, "organisation", mdt_json_text(a->person.organisation));
+		mdt_json_set(x, "status", mdt_json_text(mdt_attend_name(a->status)));
+		mdt_json_set(x, "confidentiality_acknowledged",
 		    json_boolean(a->confidentiality_ack));
-		jpush(att, x);
+		mdt_json_push(att, x);
 	}
-	jset(root, "attendance", att);
+	mdt_json_set(root, "attendance", att);
 	for (i = 0; i < snap->n_slots; i++)
-		jpush(slots, json_slot(snap, &snap->slots[i], now));
-	jset(root, "slots", slots);
+		mdt_json_push(slots, json_slot(snap, &snap->slots[i], now));
+	mdt_json_set(root, "slots", slots);
 	rc = json_dumpf(root, out, JSON_INDENT(2));
 	if (rc == 0 && fputc('\n', out) == EOF)
 		rc = -1;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <uuid/uuid.h>
 
 #include "mdt.h"
@@ -204,4 +205,39 @@ mdt_fput_flat(FILE *out, const char *s, bool cell)
 		else
 			fputc(*s, out);
 	}
+}
+
+json_t *
+mdt_json_text(const char *s)
+{
+	json_t *j;
+	char *copy;
+	size_t i;
+
+	if (s == NULL)
+		return json_null();
+	j = json_string(s);
+	if (j != NULL)
+		return j;
+	copy = mdt_xstrdup(s);
+	for (i = 0; copy[i] != '\0'; i++)
+		if ((unsigned char)copy[i] >= 0x80)
+			copy[i] = '?';
+	j = json_string(copy);
+	free(copy);
+	return j != NULL ? j : json_null();
+}
+
+void
+mdt_json_set(json_t *obj, const char *key, json_t *value)
+{
+	if (value == NULL || json_object_set_new(obj, key, value) != 0)
+		mdt_fatal("out of memory");
+}
+
+void
+mdt_json_push(json_t *arr, json_t *value)
+{
+	if (value == NULL || json_array_append_new(arr, value) != 0)
+		mdt_fatal("out of memory");
 }

@@ -1,8 +1,9 @@
 /*
  * screen_summary.c - the close of the meeting: for each slot the minutes
- * taken against the five-to-seven-minute band and the outcome, then the
- * actions agreed in this meeting grouped by owner.  C closes the meeting
- * after a y/n question; once closed, a banner says so.
+ * taken against the five-to-seven-minute band and the outcome, a bar
+ * chart of those times against the band, then the actions agreed in this
+ * meeting grouped by owner.  C closes the meeting after a y/n question;
+ * once closed, a banner says so.
  *
  * The content is one list of lines scrolled with j/k; the banner stays.
  */
@@ -74,6 +75,136 @@ tui_action_cmp(const void *pa, const void *pb)
 	if (a->created_at != b->created_at)
 		return a->created_at < b->created_at ? -1 : 1;
 	return a->id < b->id ? -1 : (a->id > b->id);
+}
+
+/* ---- the bar chart of slot times ------------------------------------ */
+
+/* A bar's fill: one block in colour; without colour the band is told by
+ * the character (and by the word after the bar). */
+static const char *
+tui_bar_fill(const char *band)
+{
+	if (tui_draw_has_colour())
+		return tui_draw_utf8() ? "\u2588" : "#";
+	if (strcmp(band, "over") == 0)
+		return "#";
+	if (strcmp(band, "within") == 0)
+		return "=";
+	return "-";
+}
+
+static attr_t
+tui_bar_attr(const char *band)
+{
+	if (!tui_draw_has_colour())
+		return A_NORMAL;
+	if (strcmp(band, "over") == 0)
+		return tui_attr(TUI_STYLE_RED);
+	if (strcmp(band, "within") == 0)
+		return tui_attr(TUI_STYLE_GREEN);
+	return tui_attr(TUI_STYLE_AMBER);
+}
+
+/* The column (0..width) of ms on a scale of scale_ms over width. */
+static int
+tui_bar_cols(int64_t ms, int64_t scale_ms, int width)
+{
+	int64_t c = (ms * width + scale_ms / 2) / scale_ms;
+
+	return c > width ? width : (int)c;
+}
+
+/* "5" for whole minutes, else "5:30". */
+static void
+tui_fmt_minutes(int seconds, char *out, size_t len)
+{
+	if (seconds % 60 == 0)
+		snprintf(out, len, "%d", seconds / 60);
+	else
+		snprintf(out, len, "%d:%02d", seconds / 60, seconds % 60);
+}
+
+/*
+ * One bar per slot, its length the minutes on the clock, on a scale from
+ * 0 with markers at the warning and over times (5 and 7 minutes by
+ * default); green within the band, amber under it, red over it, and the
+ * band in words at the end.  Part of the scrolled list.
+ */
+static void
+tui_summary_chart(struct tui_app *app, struct tui_lines *l)
+{
+	const struct mdt_snapshot *snap = &app->snap;
+	const struct mdt_meeting *m = &snap->meeting;
+	const int bx = 1 + 3 + 1 + 12 + 1;	/* where the bars begin */
+	const char *marker = tui_draw_utf8() ? "\u2502" : "|";
+	int bw = COLS - bx - 15, wcol, ocol, y;
+	int64_t scale_ms = ((int64_t)m->over_s + 120) * 1000;
+	char buf[160], a[16], b[16];
+
+	if (bw < 10)
+		bw = 10;
+	for (size_t i = 0; i < snap->n_slots; i++) {
+		int64_t ms = tui_app_slot_elapsed(app, &snap->slots[i]);
+
+		if (snap->slots[i].state != MDT_SLOT_PENDING && ms > scale_ms)
+			scale_ms = ms;
+	}
+	/* whole minutes */
+	scale_ms = (scale_ms + 59999) / 60000 * 60000;
+	wcol = tui_bar_cols((int64_t)m->warn_s * 1000, scale_ms, bw);
+	ocol = tui_bar_cols((int64_t)m->over_s * 1000, scale_ms, bw);
+
+	if ((y = tui_lines_next(l)) >= 0) {
+		tui_fmt_minutes(m->warn_s, a, sizeof(a));
+		tui_fmt_minutes(m->over_s, b, sizeof(b));
+		snprintf(buf, sizeof(buf), "Slot times against the band "
+		    "(markers at %s and %s minutes)", a, b);
+		tui_put(y, 1, COLS - 2, buf, tui_attr(TUI_STYLE_HEADER), false);
+	}
+	/* The scale: 0, the two markers and the end, in minutes. */
+	if ((y = tui_lines_next(l)) >= 0) {
+		tui_put(y, bx, 1, "0", A_DIM, false);
+		tui_fmt_minutes(m->warn_s, a, sizeof(a));
+		tui_put(y, bx + wcol, (int)strlen(a), a, A_BOLD, false);
+		tui_fmt_minutes(m->over_s, b, sizeof(b));
+		tui_put(y, bx + ocol, (int)strlen(b), b, A_BOLD, false);
+		snprintf(buf, sizeof(buf), "%lld min",
+		    (long long)(scale_ms / 60000));
+		if (bx + bw - (int)strlen(buf) > bx + ocol + (int)strlen(b))
+			tui_put_right(y, bx, bw, buf, A_DIM);
+	}
+	for (size_t i = 0; i < snap->n_slots; i++) {
+		const struct mdt_slot *s = &snap->slots[i];
+		int64_t ms = tui_app_slot_elapsed(app, s);
+		const char *band = tui_band_word(app, s, ms);
+		int len;
+
+		if ((y = tui_lines_next(l)) < 0)
+			continue;
+		snprintf(buf, sizeof(buf), "%d", s->position);
+		tui_put_right(y, 1, 3, buf, A_NORMAL);
+		tui_put(y, 5, 12, s->patient_name, A_NORMAL, false);
+		if (s->state == MDT_SLOT_PENDING) {
+			tui_put(y, bx, bw, "not discussed",
+			    tui_attr(TUI_STYLE_DIM), false);
+			continue;
+		}
+		len = tui_bar_cols(ms, scale_ms, bw);
+		if (len == 0 && ms > 0)
+			len = 1;
+		if (wcol >= len)
+			tui_put(y, bx + wcol, 1, marker, A_DIM, false);
+		if (ocol >= len)
+			tui_put(y, bx + ocol, 1, marker, A_DIM, false);
+		for (int c = 0; c < len; c++)
+			tui_put(y, bx + c, 1, tui_bar_fill(band),
+			    tui_bar_attr(band), false);
+		tui_fmt_mmss(ms, a, sizeof(a));
+		snprintf(buf, sizeof(buf), "%s %s", a, band);
+		tui_put(y, bx + bw + 2, COLS - bx - bw - 3, buf,
+		    tui_bar_attr(band), false);
+	}
+	tui_lines_next(l);
 }
 
 static void
@@ -187,6 +318,7 @@ tui_summary_draw(struct tui_app *app, int top, int rows)
 		tui_put(y, 1, COLS - 2, buf, A_BOLD, false);
 	}
 	tui_lines_next(&l);
+	tui_summary_chart(app, &l);
 
 	/* Actions agreed in this meeting, by owner. */
 	if (snap->n_actions > 0)

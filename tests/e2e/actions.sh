@@ -178,3 +178,55 @@ grep -qE -- "- Time: [0-9]+:[0-9]{2} \((under|within|over) the 5-7 minute band" 
     fail "the text minutes lack the time against the band"
 grep -q '^#' "$E2E_TMP/min.txt" && fail "the text minutes hold Markdown headings"
 pass "minutes as plain text"
+
+# ---- on a generated history of 26 weekly meetings: the lists against
+# ---- the database, figure by figure.
+: "${GEN_HISTORY:?GEN_HISTORY must name tests/tools/gen-history}"
+export TZ=UTC
+GDB="$E2E_TMP/history.db"
+"$GEN_HISTORY" --db "$GDB" --meetings 26 --patients 200 --actions 300 \
+    --seed 5 --start 2026-01-07 >"$E2E_TMP/gen.out" || fail "gen-history failed"
+gsql() { "$SQLITE3_BIN" -batch -noheader "$GDB" "$1"; }
+ga() { "$MDTCHAIR" --db "$GDB" actions "$@"; }
+today=$(date +%F)
+
+ga --format json >"$E2E_TMP/g.json"
+[ "$(jqr '[.owners[].actions[]] | length' "$E2E_TMP/g.json")" = "$(gsql "SELECT count(*) FROM actions WHERE status = 'open'")" ] ||
+    fail "the open actions listed are not those in the database"
+jqr '.owners[] | "\(.name)|\(.open)|\(.overdue)"' "$E2E_TMP/g.json" | sort >"$E2E_TMP/g.owners"
+gsql "SELECT p.name || '|' || count(*) || '|' || sum(a.due_date < '$today') FROM actions a
+    JOIN people p ON p.id = a.owner_id WHERE a.status = 'open' GROUP BY p.id" | sort >"$E2E_TMP/g.sql"
+diff "$E2E_TMP/g.owners" "$E2E_TMP/g.sql" >&2 || fail "per-owner open and overdue counts differ from the database"
+# within an owner: by due date
+jqr '.owners[] | [.actions[].due_date] | . == sort' "$E2E_TMP/g.json" | grep -qx false &&
+    fail "an owner's actions are not in due-date order"
+[ "$(ga --overdue --format json | jqr '[.owners[].actions[]] | length')" = \
+    "$(gsql "SELECT count(*) FROM actions WHERE status = 'open' AND due_date < '$today'")" ] ||
+    fail "--overdue does not give the open actions due before today"
+[ "$(ga --all --format json | jqr '[.owners[].actions[]] | length')" = "$(gsql "SELECT count(*) FROM actions")" ] ||
+    fail "--all does not give every action"
+org=$(gsql "SELECT organisation FROM people WHERE organisation <> '' ORDER BY id LIMIT 1")
+[ "$(ga --org "$org" --all --format json | jqr '[.owners[].actions[]] | length')" = \
+    "$(gsql "SELECT count(*) FROM actions a JOIN people p ON p.id = a.owner_id WHERE p.organisation = '$org'")" ] ||
+    fail "--org '$org' does not give that organisation's actions"
+# closing one from the command line: one fewer open, queued once
+one=$(jqr '.owners[0].actions[0].id' "$E2E_TMP/g.json")
+before=$(gsql "SELECT count(*) FROM outbox WHERE entity = 'action'")
+ga done "$one" >/dev/null
+[ "$(ga --format json | jqr '[.owners[].actions[]] | length')" = "$(($(jqr '[.owners[].actions[]] | length' "$E2E_TMP/g.json") - 1))" ] ||
+    fail "closing #$one did not take it off the open list"
+[ "$(gsql "SELECT count(*) FROM outbox WHERE entity = 'action'")" = $((before + 1)) ] ||
+    fail "closing #$one did not queue it once"
+pass "actions on a generated history of 26 meetings match the database"
+
+# The text minutes of a generated meeting: every slot and every action.
+gm=$(gsql "SELECT id FROM meetings ORDER BY scheduled_start LIMIT 1 OFFSET 9")
+"$MDTCHAIR" --db "$GDB" minutes "$gm" --format txt >"$E2E_TMP/gmin.txt"
+[ "$(grep -c '^~~~' "$E2E_TMP/gmin.txt")" = "$(gsql "SELECT count(*) FROM slots WHERE meeting_id = $gm")" ] ||
+    fail "the text minutes of meeting $gm do not have a heading per slot"
+gsql "SELECT a.text || ' (owner: ' || p.name || '; due ' || a.due_date FROM actions a
+    JOIN people p ON p.id = a.owner_id JOIN slots s ON s.id = a.slot_id WHERE s.meeting_id = $gm" |
+while IFS= read -r line; do
+	grep -qF -- "- $line" "$E2E_TMP/gmin.txt" || fail "the text minutes of meeting $gm lack '$line'"
+done
+pass "text minutes of a generated meeting hold every slot and action"
