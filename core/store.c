@@ -348,10 +348,10 @@ mdt_fail_db(struct mdt_store *s, int rc, const char *what)
 	/* What the person at the keyboard can do about it, too: whatever
 	 * failed was rolled back whole. */
 	if (st == MDT_EFULL || st == MDT_EDISK)
-		return mdt_fail(s, st, "%s%s%s: nothing was saved; %s and try"
-		    " again", sqlite3_errmsg(s->db), what != NULL ? ", " : "",
-		    what != NULL ? what : "", st == MDT_EFULL ?
-		    "free some space" : "check the disk");
+		return mdt_fail(s, st, "nothing was saved (%s%s%s); %s and"
+		    " try again", sqlite3_errmsg(s->db), what != NULL ?
+		    ", while " : "", what != NULL ? what : "",
+		    st == MDT_EFULL ? "free some space" : "check the disk");
 	if (what != NULL)
 		return mdt_fail(s, st, "%s (%s)", sqlite3_errmsg(s->db), what);
 	return mdt_fail(s, st, "%s", sqlite3_errmsg(s->db));
