@@ -43,7 +43,13 @@ sql() { printf "'%s'" "${1//\'/\'\'}"; }
 
 # ---- the script of a round ------------------------------------------
 
+confirmed_done=0 found_done=0
 new_round() {
+	# the round just finished: every act found, some confirmed
+	if [ "$round" -gt 0 ]; then
+		confirmed_done=$((confirmed_done + ${#CONFIRMED[@]}))
+		found_done=$((found_done + ${#ACTS[@]}))
+	fi
 	round=$((round + 1))
 	DB="$E2E_TMP/round$round.db"
 	"$MDTCHAIR" --db "$DB" demo --no-open >/dev/null
@@ -304,12 +310,8 @@ while [ "$kills" -lt "$KILLS" ]; do
 done
 t_kills=$(( $(ms_now) - t0 ))
 
-confirmed=0 found=0
-# the last round's figures (earlier rounds were finished: every act found)
-for a in "${ACTS[@]}"; do [ -z "${CONFIRMED[$a]:-}" ] || confirmed=$((confirmed + 1)); done
+confirmed=$((confirmed_done + ${#CONFIRMED[@]})) found=$found_done
 for n in "${COUNTS[@]}"; do [ "$n" = 0 ] || found=$((found + 1)); done
-total_acts=$(( (round - 1) * ${#ACTS[@]} ))
-confirmed=$((confirmed + total_acts)) found=$((found + total_acts))
 
 # ---- every round to the test FHIR server --------------------------------
 
