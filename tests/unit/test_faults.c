@@ -6,7 +6,7 @@
  * at all (no half of an act, no audit or outbox row alone), leave no
  * transaction open; and once the disk is back the same act must succeed
  * on the same store, and the file must pass integrity_check when opened
- * again.
+ * again.  A checkpoint that fails on a full disk loses nothing.
  */
 #include "config.h"
 
@@ -265,6 +265,48 @@ test_sync_error_then_crash(void **state)
 	assert_int_equal(notes_after_crash(f), 1);
 }
 
+/*
+ * The WAL cannot be copied back into the database while the disk is full
+ * (a checkpoint, and the one made when the store is closed): nothing saved
+ * is lost, the store goes on saving once the disk is back, and the file
+ * opened again holds everything.
+ */
+static void
+test_checkpoint_on_full_disk(void **state)
+{
+	struct fx *f = *state;
+	struct act_ctx c = { .f = f };
+	char err[256], *before, *after;
+	int log_frames = 0, done = 0;
+
+	c.person = fx_int(f->s, "SELECT min(person_id) FROM attendance");
+	assert_int_equal(act_open(&c), MDT_OK);
+	assert_int_equal(act_present(&c), MDT_OK);
+	assert_int_equal(act_next(&c), MDT_OK);
+	assert_int_equal(act_consent(&c), MDT_OK);
+	faultvfs_set("full");
+	assert_int_not_equal(sqlite3_wal_checkpoint_v2(mdt_store_db(f->s), NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &done), SQLITE_OK);
+	faultvfs_set(NULL);
+	assert_int_equal(act_note(&c), MDT_OK);
+	before = fingerprint(f->s);
+	/* closed on a full disk: its checkpoint fails too */
+	faultvfs_set("full");
+	fx_close(f);
+	faultvfs_set(NULL);
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
+	    sizeof(err)), MDT_OK);
+	after = fingerprint(f->s);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_string_equal(fx_text(f->s, err, sizeof(err),
+	    "PRAGMA integrity_check"), "ok");
+	assert_int_equal(act_action(&c), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
+	    " WHERE text = 'An action on a full disk'"), 1);
+}
+
 /* A store cannot even be opened for the first time on a full disk; it
  * says so and leaves no file behind. */
 static void
@@ -303,6 +345,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sync_error, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_sync_error_then_crash,
+		    setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_on_full_disk,
 		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_create_on_full_disk,
 		    setup, fx_teardown),
