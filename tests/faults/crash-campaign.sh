@@ -300,7 +300,8 @@ while [ "$kills" -lt "$KILLS" ]; do
 			fi
 			i=$((i + 1))
 		done
-		[ "$KILLED" = 1 ] || do_kill	# the round ended first
+		# the round ended first: the last act was confirmed
+		[ "$KILLED" = 1 ] || { INFLIGHT=0; do_kill; }
 	fi
 	check_db
 	if [ "$KILLED" = 1 ] && [ "$INFLIGHT" = 1 ] && [ "${COUNTS[$((i - 1))]}" != 0 ]; then
@@ -358,7 +359,7 @@ crash campaign figures (seed $SEED)
   rounds (meetings)             $round  (acts per meeting: ${#ACTS[@]})
   acts run (incl. re-runs)      $acts_run
   acts confirmed on screen      $confirmed
-  acts found in the database    $found
+  acts found in the database    $found  (committed, killed before the screen showed it: $((found - confirmed)))
   confirmed but missing         $lost
   duplicates                    $dups
   never sent yet present        $phantoms
