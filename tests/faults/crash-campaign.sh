@@ -254,6 +254,21 @@ check_db() {
 	[ "$half_n" = 0 ] || { half=$((half + half_n)); echo "kill $kills: $half_n consents half-written" >&2; }
 }
 
+# life_start: tui_start, once the last life's tmux server has gone (a new
+# session asked of a server still shutting down fails now and then: "server
+# exited unexpectedly").
+life_start() {
+	local try
+	tm kill-server >/dev/null 2>&1 || true
+	for try in 1 2 3 4 5; do
+		if tui_start --db "$DB" chair 2>"$E2E_TMP/tmux.err"; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	fail "tmux would not start a session: $(cat "$E2E_TMP/tmux.err")"
+}
+
 # ---- the campaign ---------------------------------------------------------
 
 new_round
@@ -265,7 +280,7 @@ while [ "$kills" -lt "$KILLS" ]; do
 		check_db
 	fi
 	KILLED=0 OPS=0 INFLIGHT=0
-	tui_start --db "$DB" chair
+	life_start
 	PID=$(tui_pid)
 	if [ $((RANDOM % 10)) = 0 ]; then
 		# during start-up and recovery
