@@ -39,7 +39,8 @@
 	_(EBUSY,     "the database is busy") \
 	_(EDB,       "database error") \
 	_(ENOMEM,    "out of memory") \
-	_(EIO,       "cannot write the output")
+	_(EIO,       "cannot write the output") \
+	_(EDISK,     "the disk failed (an I/O error)")
 
 enum mdt_status {
 #define MDT_STATUS_ENUM(id, msg) MDT_##id,

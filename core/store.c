@@ -305,6 +305,8 @@ mdt_db_status(int rc)
 		return MDT_OK;
 	case SQLITE_FULL:
 		return MDT_EFULL;
+	case SQLITE_IOERR:
+		return MDT_EDISK;
 	case SQLITE_READONLY:
 		return MDT_EREADONLY;
 	case SQLITE_BUSY:
@@ -343,6 +345,13 @@ mdt_fail_db(struct mdt_store *s, int rc, const char *what)
 
 	if (st == MDT_OK)
 		st = MDT_EDB;
+	/* What the person at the keyboard can do about it, too: whatever
+	 * failed was rolled back whole. */
+	if (st == MDT_EFULL || st == MDT_EDISK)
+		return mdt_fail(s, st, "nothing was saved (%s%s%s); %s and"
+		    " try again", sqlite3_errmsg(s->db), what != NULL ?
+		    ", while " : "", what != NULL ? what : "",
+		    st == MDT_EFULL ? "free some space" : "check the disk");
 	if (what != NULL)
 		return mdt_fail(s, st, "%s (%s)", sqlite3_errmsg(s->db), what);
 	return mdt_fail(s, st, "%s", sqlite3_errmsg(s->db));

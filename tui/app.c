@@ -301,14 +301,40 @@ tui_app_reload(struct tui_app *app)
 	return true;
 }
 
+/*
+ * A save the disk refused: what happened and what to do, on one line.  A
+ * prompt keeps its text (see input.h), so Enter saves it again once the
+ * disk is fixed; nothing of the failed act was written.
+ */
+static bool
+tui_app_disk_failed(struct tui_app *app, enum mdt_status st)
+{
+	bool prompt = app->input.submitting;
+
+	if (st == MDT_EFULL) {
+		tui_app_message(app, true, "Not saved: the disk is full. Free"
+		    " some space, then %s", prompt ?
+		    "press Enter to save again" : "do it again");
+		return true;
+	}
+	if (st == MDT_EDISK) {
+		tui_app_message(app, true, "Not saved: disk I/O error. Check"
+		    " the disk, then %s", prompt ?
+		    "press Enter to save again" : "do it again");
+		return true;
+	}
+	return false;
+}
+
 bool
 tui_app_check(struct tui_app *app, enum mdt_status st)
 {
 	if (st != MDT_OK) {
 		const char *why = mdt_store_error(app->store);
 
-		tui_app_message(app, true, "%s",
-		    why != NULL && why[0] != '\0' ? why : mdt_strerror(st));
+		if (!tui_app_disk_failed(app, st))
+			tui_app_message(app, true, "%s", why != NULL &&
+			    why[0] != '\0' ? why : mdt_strerror(st));
 		/* Whatever did get committed is what the screen shows. */
 		tui_app_reload(app);
 		return false;

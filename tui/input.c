@@ -172,6 +172,7 @@ tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
 		char text[TUI_PROMPT_MAX * MB_LEN_MAX + 1];
 		struct tui_input saved;
 		tui_prompt_fn submit = in->submit;
+		bool ok;
 
 		if (!tui_prompt_text(in, text, sizeof(text))) {
 			tui_app_message(app, true,
@@ -182,7 +183,10 @@ tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
 		 * step; put the prompt back if the save failed. */
 		saved = *in;
 		in->kind = TUI_INPUT_NONE;
-		if (!submit(app, text) && in->kind == TUI_INPUT_NONE)
+		in->submitting = true;
+		ok = submit(app, text);
+		in->submitting = false;
+		if (!ok && in->kind == TUI_INPUT_NONE)
 			*in = saved;
 		else if (in->kind == TUI_INPUT_NONE)
 			tui_input_close(app);

@@ -52,6 +52,7 @@ struct tui_input {
 	size_t n_items;
 	size_t cap_items;
 	size_t sel;
+	bool submitting;	/* inside the prompt's callback */
 };
 
 /* A label that would leave less than 20 columns for the text is drawn on

@@ -466,7 +466,8 @@ test_error_mapping(void **state)
 	assert_int_equal(mdt_db_status(SQLITE_BUSY), MDT_EBUSY);
 	assert_int_equal(mdt_db_status(SQLITE_LOCKED), MDT_EBUSY);
 	assert_int_equal(mdt_db_status(SQLITE_NOTADB), MDT_ENOTMDT);
-	assert_int_equal(mdt_db_status(SQLITE_IOERR), MDT_EDB);
+	assert_int_equal(mdt_db_status(SQLITE_IOERR), MDT_EDISK);
+	assert_int_equal(mdt_db_status(SQLITE_IOERR_FSYNC), MDT_EDISK);
 	assert_int_equal(mdt_db_status(SQLITE_CONSTRAINT), MDT_EDB);
 }
 
