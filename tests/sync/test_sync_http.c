@@ -379,6 +379,36 @@ test_503_three_times(void **state)
 	check_meeting_on_server(x);
 }
 
+/* A 200 whose body is not a transaction-response (here an
+ * OperationOutcome, the request not applied) confirms nothing: for two
+ * seconds of such replies nothing is marked sent, and once the server
+ * answers properly everything goes. */
+static void
+test_200_without_bundle(void **state)
+{
+	struct sx *x = *state;
+	struct sx_run run;
+	struct sync_status st;
+
+	assert_int_equal(mdt_meeting_open(x->s, x->meeting), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, x->meeting, NULL), MDT_OK);
+	sx_control("faults", "{\"faults\":[{\"status\":200,"
+	    "\"times\":100000}]}");
+	sx_run_start(&run, x->s, x->config);
+	assert_false(sx_run_until_idle(&run, 2000));
+	sync_engine_status(run.e, &st);
+	assert_int_equal(st.sent, 0);
+	assert_true(st.pending > 0);
+	assert_non_null(strstr(st.last_error, "not a Bundle"));
+	assert_true(sx_stat("transactions") >= 2);
+	assert_int_equal(sx_stat("resources"), 0);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM sync_versions"), 0);
+	sx_control("reset", "{}");
+	assert_true(sx_run_until_idle(&run, 30000));
+	sx_run_end(&run);
+	expect_all_sent(x);
+}
+
 static void
 test_429_retry_after(void **state)
 {
@@ -887,6 +917,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_replay_no_duplicates,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_503_three_times, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_200_without_bundle, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_429_retry_after, setup,
 		    teardown),
