@@ -23,9 +23,13 @@
  *                      than Retry-After;
  *   412/409            a bundle is split until one resource is left; then
  *                      it is read back: the same content means our last
- *                      reply was lost (synced), the same resource changed
- *                      is a conflict, reported and never overwritten, and
- *                      a reply that is not that resource is a 5xx;
+ *                      reply was lost (synced); the content we last had
+ *                      acknowledged under a later version means a late
+ *                      copy of our own earlier write landed (a request
+ *                      the server applied after we gave up on it): ours
+ *                      is sent again over that version; any other change
+ *                      is a conflict, reported and never overwritten; a
+ *                      reply that is not that resource is a 5xx;
  *   other 4xx          a bundle is split in halves until the resource at
  *                      fault is alone; its rows are kept as failed with
  *                      the server's OperationOutcome text; the rest go on.
@@ -58,6 +62,9 @@ struct item {
 	json_t *body;
 	char hash[33];
 	char vid[65];		/* version last acknowledged; "" if none */
+	char acked_hash[33];	/* and its content's hash; "" if none */
+	int rebases;		/* sent again over a later version of our
+				 * own content (bounded) */
 	bool skip;		/* the server has exactly this already */
 	enum item_state state;
 	char *new_vid;		/* version given by this pass's reply */
@@ -358,6 +365,7 @@ add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
 	if (mdt_sync_version_get(e->store, sync_kind_type(r->kind), it->id,
 	    vid, hash, &found) == MDT_OK && found) {
 		memcpy(it->vid, vid, sizeof(vid));
+		memcpy(it->acked_hash, hash, sizeof(hash));
 		it->skip = vid[0] != '\0' && strcmp(hash, it->hash) == 0;
 	}
 	if (it->skip)
@@ -995,7 +1003,8 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		send_next(e);
 		return;
 	}
-	rb = sync_read_back(reply->body, reply->body_len, it->body, &v);
+	rb = sync_read_back(reply->body, reply->body_len, it->body,
+	    it->acked_hash, &v);
 	if (rb == SYNC_READ_UNKNOWN) {
 		/* not an answer about this resource: try again later */
 		describe(reply, said, sizeof(said));
@@ -1014,6 +1023,17 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 			back_off(e, 0, e->last_error);
 			return;
 		}
+		send_next(e);
+		return;
+	}
+	if (rb == SYNC_READ_EARLIER && v != NULL && it->rebases < 3) {
+		/* the server holds what we last wrote, under a later
+		 * version: our own write again, not someone else's change.
+		 * Send ours over that version. */
+		it->rebases++;
+		mdt_strlcpy(it->vid, v, sizeof(it->vid));
+		free(v);
+		push_range(p, p->inflight.lo, p->inflight.lo + 1);
 		send_next(e);
 		return;
 	}

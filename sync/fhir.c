@@ -1348,8 +1348,9 @@ sync_transaction_reply(const char *body, size_t body_len, size_t n,
 
 enum sync_read
 sync_read_back(const char *body, size_t body_len, json_t *ours,
-    char **version)
+    const char *acked_hash, char **version)
 {
+	char hash[33];
 	json_t *server;
 	const char *v, *rt, *id;
 	enum sync_read r;
@@ -1367,8 +1368,14 @@ sync_read_back(const char *body, size_t body_len, json_t *ours,
 		json_decref(server);
 		return SYNC_READ_UNKNOWN;
 	}
-	r = sync_same_content(server, ours) ? SYNC_READ_SAME :
-	    SYNC_READ_CHANGED;
+	if (sync_same_content(server, ours))
+		r = SYNC_READ_SAME;
+	else {
+		sync_body_hash(server, hash);
+		r = acked_hash != NULL && acked_hash[0] != '\0' &&
+		    strcmp(hash, acked_hash) == 0 ? SYNC_READ_EARLIER :
+		    SYNC_READ_CHANGED;
+	}
 	v = json_string_value(json_object_get(json_object_get(server, "meta"),
 	    "versionId"));
 	if (v != NULL && fhir_id_ok(v, strlen(v)))

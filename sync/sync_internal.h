@@ -143,17 +143,23 @@ int sync_transaction_reply(const char *body, size_t body_len, size_t n,
 /* What a resource read back after a version conflict says. */
 enum sync_read {
 	SYNC_READ_SAME,		/* ours exactly (meta and text left out) */
-	SYNC_READ_CHANGED,	/* the same resource, changed since */
+	SYNC_READ_EARLIER,	/* what we last acknowledged, under a later
+				 * version: a late copy of our own earlier
+				 * write (a lost reply, or a request that
+				 * arrived after we gave up on it) */
+	SYNC_READ_CHANGED,	/* the same resource, changed by another */
 	SYNC_READ_UNKNOWN,	/* not a resource of our type and id: no
 				 * answer about it at all */
 };
 
 /*
- * Compares the body of a read back with ours.  *version gets the
- * server's meta.versionId if well-formed, else NULL (the caller frees).
+ * Compares the body of a read back with ours and with the hash of what
+ * was last acknowledged (sync_body_hash; NULL or "" if none).  *version
+ * gets the server's meta.versionId if well-formed, else NULL (the caller
+ * frees).
  */
 enum sync_read sync_read_back(const char *body, size_t body_len,
-    json_t *ours, char **version);
+    json_t *ours, const char *acked_hash, char **version);
 
 /* ---- HTTP over libcurl multi + libuv (http.c) ------------------------ */
 

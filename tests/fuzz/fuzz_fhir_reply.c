@@ -15,7 +15,8 @@
  *   - every version handed back is 1 to 64 of A-Z a-z 0-9 - . (it goes
  *     back to the server in If-Match);
  *   - a read-back counts as ours only if it is a resource of our type
- *     and id saying exactly what we sent;
+ *     and id saying exactly what we sent, and as our own earlier write
+ *     only if its content hashes to what was last acknowledged;
  *   - the OperationOutcome text is one line within its buffer;
  *   - the backoff is never negative, never above its cap unless the
  *     server's Retry-After (clamped to an hour) asks for longer.
@@ -31,6 +32,7 @@
 #include "fuzz.h"
 
 static json_t *ours;
+static char acked[33];	/* the hash of an earlier version of ours */
 
 static bool
 version_ok(const char *v)
@@ -86,6 +88,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    "id", "6b1c7e2a-52d4-4f0e-9a55-2f1d3c0b8e41", "status", "requested",
 	    "intent", "order", "for", "reference", "Patient/1");
 	FUZZ_CHECK(ours != NULL);
+	{
+		json_t *earlier = json_deep_copy(ours);
+
+		json_object_set_new(earlier, "status", json_string("draft"));
+		sync_body_hash(earlier, acked);
+		json_decref(earlier);
+	}
 	return 0;
 }
 
@@ -122,9 +131,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc == 0 || err[0] != '\0');
 
 	/* the read-back */
-	rb = sync_read_back((const char *)data, size, ours, &vid);
+	rb = sync_read_back((const char *)data, size, ours, acked, &vid);
 	FUZZ_CHECK(vid == NULL || version_ok(vid));
-	if (rb == SYNC_READ_SAME || rb == SYNC_READ_CHANGED) {
+	if (rb != SYNC_READ_UNKNOWN) {
 		json_t *j = json_loadb((const char *)data, size, 0, NULL);
 
 		FUZZ_CHECK(json_equal(json_object_get(j, "resourceType"),
@@ -133,6 +142,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    json_object_get(ours, "id")));
 		FUZZ_CHECK((rb == SYNC_READ_SAME) == sync_same_content(j,
 		    ours));
+		if (rb == SYNC_READ_EARLIER) {
+			char h[33];
+
+			sync_body_hash(j, h);
+			FUZZ_CHECK(strcmp(h, acked) == 0);
+		}
 		json_decref(j);
 	}
 	free(vid);

@@ -728,6 +728,56 @@ test_invalid_resource(void **state)
 	assert_int_equal(sx_count_type("Consent"), 5);
 }
 
+/*
+ * Our own earlier write landing late (a request the server applied after
+ * the client gave up on it, here the same Task PUT again by hand) moves
+ * the server's version on without changing what it says.  The next
+ * update's If-Match then fails, the read-back finds what we last had
+ * acknowledged, and ours is sent over the new version: delivered, not a
+ * conflict.  A change by anyone else stays a conflict (below).
+ */
+static void
+test_late_copy_of_own_write(void **state)
+{
+	struct sx *x = *state;
+	char id[37], url[256];
+	sqlite3_stmt *q;
+	json_t *task;
+	char *body;
+	int64_t action;
+
+	sx_chair(x, NULL, NULL);
+	assert_true(sx_sync(x, 30000, NULL));
+	action = sx_int(x, "SELECT max(id) FROM actions");
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
+	    "SELECT uuid FROM actions ORDER BY id DESC LIMIT 1", -1, &q,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(id, sizeof(id), "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	task = get_resource("Task", id);
+	assert_string_equal(jstr(task, "meta.versionId"), "1");
+	json_object_del(task, "meta");
+	body = json_dumps(task, 0);
+	snprintf(url, sizeof(url), "%s/Task/%s", sx_env("SYNC_TEST_BASE"), id);
+	assert_int_equal(sx_http("PUT", url, body, NULL), 200);
+	free(body);
+	json_decref(task);
+	assert_int_equal(mdt_action_set_status(x->s, action,
+	    MDT_ACTION_DONE), MDT_OK);
+	assert_true(sx_sync(x, 30000, NULL));
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state <> 'sent'"), 0);
+	task = get_resource("Task", id);
+	assert_string_equal(jstr(task, "status"), "completed");
+	assert_string_equal(jstr(task, "meta.versionId"), "3");
+	json_decref(task);
+	assert_int_equal(sx_int(x, "SELECT CAST(version_id AS INTEGER) FROM"
+	    " sync_versions WHERE resource_type = 'Task' AND resource_id ="
+	    " '%s'", id), 3);
+	assert_int_equal(sx_count_identifier("Task", id), 1);
+}
+
 static void
 test_conflict_not_overwritten(void **state)
 {
@@ -938,6 +988,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_resource, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_late_copy_of_own_write,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict_not_overwritten,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_size, setup,

@@ -782,9 +782,9 @@ test_hash_and_outcome_text(void **state)
 static void
 test_transaction_reply(void **state)
 {
-	char *v[3], err[256];
+	char *v[3], err[256], acked[33] = "";
 	const char *body;
-	json_t *ours;
+	json_t *ours, *old;
 
 	(void)state;
 	/* versions from the etag, the location, then meta.versionId */
@@ -845,7 +845,7 @@ test_transaction_reply(void **state)
 #define READ(body, want, vid) do { \
 		char *got; \
 		assert_int_equal(sync_read_back(body, strlen(body), ours, \
-		    &got), want); \
+		    acked, &got), want); \
 		if ((vid) == NULL) \
 			assert_null(got); \
 		else \
@@ -861,6 +861,22 @@ test_transaction_reply(void **state)
 	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
 	    "\"completed\",\"meta\":{\"versionId\":\"3\\\"\"}}",
 	    SYNC_READ_CHANGED, NULL);
+	/* what we last had acknowledged, under a later version: our own
+	 * write landing late */
+	old = json_loads("{\"resourceType\":\"Task\",\"id\":\"x\","
+	    "\"status\":\"completed\"}", 0, NULL);
+	sync_body_hash(old, acked);
+	json_decref(old);
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"completed\",\"meta\":{\"versionId\":\"4\"}}",
+	    SYNC_READ_EARLIER, "4");
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"cancelled\",\"meta\":{\"versionId\":\"5\"}}",
+	    SYNC_READ_CHANGED, "5");
+	acked[0] = '\0';
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"completed\",\"meta\":{\"versionId\":\"4\"}}",
+	    SYNC_READ_CHANGED, "4");
 	READ("{\"resourceType\":\"Task\",\"id\":\"y\",\"status\":"
 	    "\"requested\"}", SYNC_READ_UNKNOWN, NULL);
 	READ("{\"resourceType\":\"OperationOutcome\",\"id\":\"x\"}",
