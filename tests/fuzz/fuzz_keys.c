@@ -14,7 +14,8 @@
  *   0x00 N      the clock moves on N * 7 seconds
  *   0xf5..0xff  a function key: Home, End, Delete, Up, Down, Left, Right,
  *               Enter, Backspace, PgDn, PgUp (0xf5..0xff are never UTF-8)
- *   0xf4 N      a resize to one of four sizes (N & 3)
+ *   0xf4 N      a resize to one of four sizes (N & 3), as the program
+ *               does on KEY_RESIZE (no key reaches the screens)
  *   otherwise   a character, UTF-8 decoded (control characters included:
  *               Esc, Ctrl-U, Ctrl-L, Enter as \r or \n); a byte that is
  *               not UTF-8 is skipped
@@ -179,8 +180,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (b == 0xf4) {
 			if (i + 1 < size) {
 				sz = data[i + 1] & 3;
+				/* as the program does on KEY_RESIZE: the
+				 * size changes, no key reaches the screens */
 				resizeterm(sizes[sz].lines, sizes[sz].cols);
-				tui_app_key(&app, true, KEY_RESIZE);
 			}
 			i += 2;
 		} else if (b >= 0xf5) {
