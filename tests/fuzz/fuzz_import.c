@@ -161,6 +161,13 @@ import_once(struct mdt_store *s, int64_t meeting, enum mdt_list list,
 	    rep->carried_forward);
 }
 
+static void
+remove_dir(void)
+{
+	unlink(rejects);
+	rmdir(dir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -175,6 +182,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(dir, sizeof(dir), "/tmp/mdt-fuzz-XXXXXX");
 	FUZZ_CHECK(mkdtemp(dir) != NULL);
 	snprintf(rejects, sizeof(rejects), "%s/rejects.csv", dir);
+	atexit(remove_dir);
 	FUZZ_CHECK(mdt_store_open(":memory:", &clock, MDT_OPEN_CREATE, &fresh,
 	    err, sizeof(err)) == MDT_OK);
 	mdt_store_set_actor(fresh, "fuzz");
