@@ -894,6 +894,9 @@ enum mdt_status mdt_slot_unreviewed_actions(struct mdt_store *s,
 /*
  * What an import did.  Rows are counted once each:
  *   rows = added + merged + updated + unchanged + duplicates + rejected.
+ * A refused import (any status but MDT_OK) imported nothing: it counts
+ * only the rows read and the bad ones (rejected, each with its line in
+ * errors), the rest zero.
  */
 struct mdt_import_report {
 	int rows;		/* data rows read (header and blank lines not

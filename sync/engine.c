@@ -11,17 +11,25 @@
  * time, so the order holds.
  *
  * After each reply:
- *   2xx                the bundle's resources are on the server: the rows
+ *   2xx                if the reply is a transaction-response with a 2xx
+ *                      status for every entry (sync_transaction_reply),
+ *                      the bundle's resources are on the server: the rows
  *                      all of whose resources are now there are marked
  *                      sent, and the versions recorded (one transaction);
+ *                      any other 2xx body is treated as a 5xx;
  *   429, 5xx, network  nothing is marked sent; the pass stops and the
  *   (and 401/403)      rows wait (next_at, attempts) for capped
  *                      exponential backoff with full jitter, never sooner
  *                      than Retry-After;
  *   412/409            a bundle is split until one resource is left; then
  *                      it is read back: the same content means our last
- *                      reply was lost (synced), anything else is a
- *                      conflict, reported and never overwritten;
+ *                      reply was lost (synced); the content we last had
+ *                      acknowledged under a later version means a late
+ *                      copy of our own earlier write landed (a request
+ *                      the server applied after we gave up on it): ours
+ *                      is sent again over that version; any other change
+ *                      is a conflict, reported and never overwritten; a
+ *                      reply that is not that resource is a 5xx;
  *   other 4xx          a bundle is split in halves until the resource at
  *                      fault is alone; its rows are kept as failed with
  *                      the server's OperationOutcome text; the rest go on.
@@ -54,6 +62,9 @@ struct item {
 	json_t *body;
 	char hash[33];
 	char vid[65];		/* version last acknowledged; "" if none */
+	char acked_hash[33];	/* and its content's hash; "" if none */
+	int rebases;		/* sent again over a later version of our
+				 * own content (bounded) */
 	bool skip;		/* the server has exactly this already */
 	enum item_state state;
 	char *new_vid;		/* version given by this pass's reply */
@@ -354,6 +365,7 @@ add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
 	if (mdt_sync_version_get(e->store, sync_kind_type(r->kind), it->id,
 	    vid, hash, &found) == MDT_OK && found) {
 		memcpy(it->vid, vid, sizeof(vid));
+		memcpy(it->acked_hash, hash, sizeof(hash));
 		it->skip = vid[0] != '\0' && strcmp(hash, it->hash) == 0;
 	}
 	if (it->skip)
@@ -731,35 +743,6 @@ start_pass(struct sync_engine *e)
 static void on_bundle_reply(void *ctx, const struct sync_reply *reply);
 static void on_read_reply(void *ctx, const struct sync_reply *reply);
 
-/* "W/\"3\"" or ".../_history/3" -> "3" (a new string), or NULL. */
-static char *
-version_of(json_t *response)
-{
-	const char *etag = json_string_value(json_object_get(response,
-	    "etag"));
-	const char *loc = json_string_value(json_object_get(response,
-	    "location"));
-	const char *h;
-	size_t n;
-
-	if (etag != NULL) {
-		if (strncmp(etag, "W/", 2) == 0)
-			etag += 2;
-		if (*etag == '"')
-			etag++;
-		n = strcspn(etag, "\"");
-		if (n > 0 && n < 64)
-			return mdt_xasprintf("%.*s", (int)n, etag);
-	}
-	if (loc != NULL && (h = strstr(loc, "/_history/")) != NULL) {
-		h += strlen("/_history/");
-		n = strcspn(h, "/?");
-		if (n > 0 && n < 64)
-			return mdt_xasprintf("%.*s", (int)n, h);
-	}
-	return NULL;
-}
-
 static char *
 bundle_json(struct sync_engine *e, struct pass *p, struct range r)
 {
@@ -909,37 +892,38 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 	struct sync_engine *e = ctx;
 	struct pass *p = e->pass;
 	struct range r = p->inflight;
-	json_t *root, *entries;
 	size_t i, *idx;
 
 	e->busy = false;
 	if (whole_exchange_failed(e, reply, false))
 		return;
 	if (reply->status >= 200 && reply->status < 300) {
-		/* all or nothing: every resource of the bundle is there */
-		root = json_loads(reply->body, 0, NULL);
-		entries = json_object_get(root, "entry");
-		idx = mdt_xcalloc(r.hi - r.lo + 1, sizeof(*idx));
+		/* all or nothing: every resource of the bundle is there, if
+		 * the reply says so entry by entry */
+		size_t n = r.hi - r.lo;
+		char **vids = mdt_xcalloc(n + 1, sizeof(*vids));
+		char why[512], what[640];
+
+		if (sync_transaction_reply(reply->body, reply->body_len, n,
+		    vids, why, sizeof(why)) != 0) {
+			free(vids);
+			snprintf(what, sizeof(what), "the central record answered"
+			    " HTTP %ld but %s; nothing taken as sent",
+			    reply->status, why);
+			back_off(e, 0, what);
+			return;
+		}
+		idx = mdt_xcalloc(n + 1, sizeof(*idx));
 		for (i = r.lo; i < r.hi; i++) {
 			struct item *it = &p->items[p->order[i]];
-			json_t *en = json_array_get(entries, i - r.lo);
 
 			it->state = ITEM_OK;
 			free(it->new_vid);
-			it->new_vid = version_of(json_object_get(en,
-			    "response"));
-			if (it->new_vid == NULL) {
-				const char *v = json_string_value(
-				    json_object_get(json_object_get(
-				    json_object_get(en, "resource"), "meta"),
-				    "versionId"));
-
-				it->new_vid = v != NULL ? mdt_xstrdup(v) : NULL;
-			}
+			it->new_vid = vids[i - r.lo];
 			idx[i - r.lo] = p->order[i];
 		}
-		json_decref(root);
-		if (!mark_progress(e, p, idx, r.hi - r.lo)) {
+		free(vids);
+		if (!mark_progress(e, p, idx, n)) {
 			free(idx);
 			back_off(e, 0, e->last_error);
 			return;
@@ -993,8 +977,8 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 	size_t at = p->order[p->inflight.lo];
 	struct item *it = &p->items[at];
 	const char *type = sync_kind_type(it->ref.kind);
-	char why[768], said[512];
-	json_t *server;
+	char why[768], said[512], *v = NULL;
+	enum sync_read rb;
 
 	e->busy = false;
 	if (whole_exchange_failed(e, reply, true))
@@ -1019,16 +1003,22 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		send_next(e);
 		return;
 	}
-	server = json_loads(reply->body, 0, NULL);
-	if (server != NULL && sync_same_content(server, it->body)) {
+	rb = sync_read_back(reply->body, reply->body_len, it->body,
+	    it->acked_hash, &v);
+	if (rb == SYNC_READ_UNKNOWN) {
+		/* not an answer about this resource: try again later */
+		describe(reply, said, sizeof(said));
+		snprintf(why, sizeof(why), "cannot read back %s/%s after a"
+		    " version conflict: the reply (%s) is not that resource",
+		    type, it->id, said);
+		back_off(e, 0, why);
+		return;
+	}
+	if (rb == SYNC_READ_SAME) {
 		/* the server already has exactly this: our reply was lost */
-		const char *v = json_string_value(json_object_get(
-		    json_object_get(server, "meta"), "versionId"));
-
 		it->state = ITEM_OK;
 		free(it->new_vid);
-		it->new_vid = v != NULL ? mdt_xstrdup(v) : NULL;
-		json_decref(server);
+		it->new_vid = v;
 		if (!mark_progress(e, p, &at, 1)) {
 			back_off(e, 0, e->last_error);
 			return;
@@ -1036,16 +1026,22 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		send_next(e);
 		return;
 	}
-	{
-		const char *v = json_string_value(json_object_get(
-		    json_object_get(server, "meta"), "versionId"));
-
-		snprintf(why, sizeof(why), "%s/%s was changed on the central"
-		    " record (now version %s; mdtchair last saw %s); not"
-		    " overwritten: settle it there, then retry", type, it->id,
-		    v != NULL ? v : "?", it->vid[0] != '\0' ? it->vid : "none");
+	if (rb == SYNC_READ_EARLIER && v != NULL && it->rebases < 3) {
+		/* the server holds what we last wrote, under a later
+		 * version: our own write again, not someone else's change.
+		 * Send ours over that version. */
+		it->rebases++;
+		mdt_strlcpy(it->vid, v, sizeof(it->vid));
+		free(v);
+		push_range(p, p->inflight.lo, p->inflight.lo + 1);
+		send_next(e);
+		return;
 	}
-	json_decref(server);
+	snprintf(why, sizeof(why), "%s/%s was changed on the central record"
+	    " (now version %s; mdtchair last saw %s); not overwritten: settle"
+	    " it there, then retry", type, it->id, v != NULL ? v : "?",
+	    it->vid[0] != '\0' ? it->vid : "none");
+	free(v);
 	mark_item_failed(e, p, it, ITEM_CONFLICT, why);
 	set_error(e, "%s", why);
 	changed(e);

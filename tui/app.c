@@ -837,10 +837,9 @@ tui_draw_small(void)
 	    false);
 }
 
-static void
-tui_draw(struct tui_loop *L)
+bool
+tui_app_draw(struct tui_app *app)
 {
-	struct tui_app *app = &L->app;
 	bool want_cursor;
 
 	app->now = mdt_store_now(app->store);
@@ -891,6 +890,14 @@ tui_draw(struct tui_loop *L)
 		tui_input_draw(app);
 		want_cursor = app->input.kind == TUI_INPUT_PROMPT;
 	}
+	return want_cursor;
+}
+
+static void
+tui_draw(struct tui_loop *L)
+{
+	bool want_cursor = tui_app_draw(&L->app);
+
 	if (want_cursor != L->cursor_shown) {
 		curs_set(want_cursor ? 1 : 0);
 		L->cursor_shown = want_cursor;
@@ -900,8 +907,8 @@ tui_draw(struct tui_loop *L)
 
 /* ---- events ---------------------------------------------------------- */
 
-static void
-tui_on_key(struct tui_app *app, bool is_code, wint_t key)
+void
+tui_app_key(struct tui_app *app, bool is_code, wint_t key)
 {
 	enum tui_action act;
 
@@ -1026,7 +1033,7 @@ tui_read_keys(struct tui_loop *L)
 			tui_check_size(L);
 			continue;
 		}
-		tui_on_key(app, r == KEY_CODE_YES, key);
+		tui_app_key(app, r == KEY_CODE_YES, key);
 	}
 	if (any)
 		tui_idle_restart(L);
@@ -1289,6 +1296,21 @@ tui_purge_offer(struct tui_app *app)
 	tui_confirm_open(app, question, tui_purge_confirmed);
 }
 
+void
+tui_app_begin(struct tui_app *app)
+{
+	tui_app_reload(app);
+	if (app->mode == TUI_MODE_PRESENT)
+		app->screen = TUI_SCREEN_PRESENT;
+	else if (app->mode == TUI_MODE_PREPARE)
+		app->screen = TUI_SCREEN_PREP;
+	else if (mdt_snapshot_current(&app->snap) != NULL)
+		app->screen = TUI_SCREEN_SLOT;
+	if (tui_screens[app->screen]->enter != NULL)
+		tui_screens[app->screen]->enter(app);
+	tui_purge_offer(app);
+}
+
 int
 tui_run(struct mdt_store *store, int64_t meeting_id,
     const struct sync_config *sync, const char *config_path,
@@ -1355,16 +1377,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	/* From here on a write never holds the loop for long: if another
 	 * window is mid-commit, the act fails as busy and can be retried. */
 	mdt_store_set_busy_timeout(store, 250);
-	tui_app_reload(app);
-	if (mode == TUI_MODE_PRESENT)
-		app->screen = TUI_SCREEN_PRESENT;
-	else if (mode == TUI_MODE_PREPARE)
-		app->screen = TUI_SCREEN_PREP;
-	else if (mdt_snapshot_current(&app->snap) != NULL)
-		app->screen = TUI_SCREEN_SLOT;
-	if (tui_screens[app->screen]->enter != NULL)
-		tui_screens[app->screen]->enter(app);
-	tui_purge_offer(app);
+	tui_app_begin(app);
 
 	if (!tui_term_start(L, err, sizeof(err))) {
 		fprintf(stderr, "mdtchair: %s\n", err);

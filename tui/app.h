@@ -123,6 +123,19 @@ bool tui_app_sync_kick(struct tui_app *app);
  * not set up. */
 bool tui_app_sync_now(struct tui_app *app);
 
+/*
+ * The parts of tui_run that need no terminal or loop, for tui_run and
+ * for driving the screens without a terminal (tests/fuzz/fuzz_keys.c).
+ * tui_app_begin: with store, meeting_id, mode and the snapshot set up,
+ * picks the first screen and enters it.  tui_app_key: one key as
+ * wget_wch gave it (is_code for a function key).  tui_app_draw: draws
+ * the whole screen with curses (not refreshed); true if the cursor
+ * should show.
+ */
+void tui_app_begin(struct tui_app *app);
+void tui_app_key(struct tui_app *app, bool is_code, wint_t key);
+bool tui_app_draw(struct tui_app *app);
+
 /* Index of a slot in snap.slots, or -1. */
 long tui_app_slot_index(const struct tui_app *app, int64_t slot_id);
 

@@ -5,8 +5,10 @@
 # server (tests/fhir/server.mjs, Medplum's R4 validation, a bearer token)
 # four times: with the right certificate, with one from another CA, with
 # one for another host name, and asking for a client certificate; then runs the cmocka cases
-# (test_sync_http) and the command-line cases (cli.sh) against them, and
-# stops the servers on exit.  Fails (never skips) when the test server is not set
+# (test_sync_http), the command-line cases (cli.sh) and the network
+# faults (net_faults: NET_FAULTS faults over a long outbox) against them,
+# and stops the servers on exit.  NET_ONLY=1 (make net-faults) starts
+# one server and runs the network faults alone.  Fails (never skips) when the test server is not set
 # up (sh tests/fhir/setup.sh).
 set -u
 
@@ -58,12 +60,16 @@ start() {
 
 start main server
 main_port=$PORT
-start otherca other-server
-other_port=$PORT
-start wronghost wrong-host
-wrong_port=$PORT
-start mtls server --client-ca "$tmp/ca/ca.pem"
-mtls_port=$PORT
+if [ -z "${NET_ONLY:-}" ]; then
+	start otherca other-server
+	other_port=$PORT
+	start wronghost wrong-host
+	wrong_port=$PORT
+	start mtls server --client-ca "$tmp/ca/ca.pem"
+	mtls_port=$PORT
+else
+	other_port=0 wrong_port=0 mtls_port=0
+fi
 
 SYNC_TEST_BASE="https://127.0.0.1:$main_port/fhir/R4"
 SYNC_TEST_CONTROL="https://127.0.0.1:$main_port/__control"
@@ -80,8 +86,14 @@ export SYNC_TEST_BASE SYNC_TEST_CONTROL SYNC_TEST_OTHER_CA_BASE \
     SYNC_TEST_NODE SYNC_TEST_SERVER
 
 rc=0
-"$SYNC_TEST_BIN" || rc=1
-if [ -n "${MDTCHAIR:-}" ]; then
-	sh "$here/cli.sh" || rc=1
+if [ -z "${NET_ONLY:-}" ]; then
+	"$SYNC_TEST_BIN" || rc=1
+	if [ -n "${MDTCHAIR:-}" ]; then
+		sh "$here/cli.sh" || rc=1
+	fi
+fi
+# network faults (NET_FAULTS, default 100 here; make net-faults: 1000)
+if [ -n "${NET_FAULTS_BIN:-}" ]; then
+	"$NET_FAULTS_BIN" || rc=1
 fi
 exit $rc

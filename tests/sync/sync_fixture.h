@@ -29,6 +29,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <sqlite3.h>
+#include <uuid/uuid.h>
 #include <uv.h>
 
 #include "mdt.h"
@@ -424,6 +425,55 @@ sx_chair(struct sx *x, void (*between)(void *), void *ctx)
 	ACT(mdt_slot_next(x->s, m, &slot));
 	ACT(mdt_meeting_close(x->s, m));
 #undef ACT
+}
+
+/* n open actions (carried over, no slot) for the demo patients, each
+ * queued, in one transaction: the queue a long offline spell leaves. */
+static inline void
+sx_queue_actions(struct sx *x, int n)
+{
+	sqlite3 *db = mdt_store_db(x->s);
+	sqlite3_stmt *a, *o;
+	char u[37], ou[37], due[11];
+	uuid_t bin;
+	int i;
+	int64_t now = mdt_clock_real(NULL);
+
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO actions (uuid, patient_id, text,"
+	    " owner_id, due_date, created_at) VALUES (?1, (SELECT id FROM"
+	    " patients ORDER BY id LIMIT 1 OFFSET ?2), ?3, (SELECT id FROM"
+	    " people ORDER BY id LIMIT 1 OFFSET ?4), ?5, ?6)", -1, &a, NULL);
+	sqlite3_prepare_v2(db, "INSERT INTO outbox (uuid, entity, entity_uuid,"
+	    " created_at, next_at) VALUES (?1, 'action', ?2, ?3, ?3)", -1, &o,
+	    NULL);
+	for (i = 0; i < n; i++) {
+		char text[64];
+
+		uuid_generate_random(bin);
+		uuid_unparse_lower(bin, u);
+		uuid_generate_random(bin);
+		uuid_unparse_lower(bin, ou);
+		snprintf(text, sizeof(text), "Follow-up call %d", i + 1);
+		snprintf(due, sizeof(due), "2027-%02d-%02d", i % 12 + 1,
+		    i % 28 + 1);
+		sqlite3_bind_text(a, 1, u, -1, SQLITE_STATIC);
+		sqlite3_bind_int(a, 2, i % 12);
+		sqlite3_bind_text(a, 3, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int(a, 4, i % 10);
+		sqlite3_bind_text(a, 5, due, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(a, 6, now);
+		sqlite3_step(a);
+		sqlite3_reset(a);
+		sqlite3_bind_text(o, 1, ou, -1, SQLITE_STATIC);
+		sqlite3_bind_text(o, 2, u, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(o, 3, now);
+		sqlite3_step(o);
+		sqlite3_reset(o);
+	}
+	sqlite3_finalize(a);
+	sqlite3_finalize(o);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 }
 
 /* ---- running the engine ---------------------------------------------- */

@@ -379,6 +379,36 @@ test_503_three_times(void **state)
 	check_meeting_on_server(x);
 }
 
+/* A 200 whose body is not a transaction-response (here an
+ * OperationOutcome, the request not applied) confirms nothing: for two
+ * seconds of such replies nothing is marked sent, and once the server
+ * answers properly everything goes. */
+static void
+test_200_without_bundle(void **state)
+{
+	struct sx *x = *state;
+	struct sx_run run;
+	struct sync_status st;
+
+	assert_int_equal(mdt_meeting_open(x->s, x->meeting), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, x->meeting, NULL), MDT_OK);
+	sx_control("faults", "{\"faults\":[{\"status\":200,"
+	    "\"times\":100000}]}");
+	sx_run_start(&run, x->s, x->config);
+	assert_false(sx_run_until_idle(&run, 2000));
+	sync_engine_status(run.e, &st);
+	assert_int_equal(st.sent, 0);
+	assert_true(st.pending > 0);
+	assert_non_null(strstr(st.last_error, "not a Bundle"));
+	assert_true(sx_stat("transactions") >= 2);
+	assert_int_equal(sx_stat("resources"), 0);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM sync_versions"), 0);
+	sx_control("reset", "{}");
+	assert_true(sx_run_until_idle(&run, 30000));
+	sx_run_end(&run);
+	expect_all_sent(x);
+}
+
 static void
 test_429_retry_after(void **state)
 {
@@ -698,6 +728,56 @@ test_invalid_resource(void **state)
 	assert_int_equal(sx_count_type("Consent"), 5);
 }
 
+/*
+ * Our own earlier write landing late (a request the server applied after
+ * the client gave up on it, here the same Task PUT again by hand) moves
+ * the server's version on without changing what it says.  The next
+ * update's If-Match then fails, the read-back finds what we last had
+ * acknowledged, and ours is sent over the new version: delivered, not a
+ * conflict.  A change by anyone else stays a conflict (below).
+ */
+static void
+test_late_copy_of_own_write(void **state)
+{
+	struct sx *x = *state;
+	char id[37], url[256];
+	sqlite3_stmt *q;
+	json_t *task;
+	char *body;
+	int64_t action;
+
+	sx_chair(x, NULL, NULL);
+	assert_true(sx_sync(x, 30000, NULL));
+	action = sx_int(x, "SELECT max(id) FROM actions");
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
+	    "SELECT uuid FROM actions ORDER BY id DESC LIMIT 1", -1, &q,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(id, sizeof(id), "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	task = get_resource("Task", id);
+	assert_string_equal(jstr(task, "meta.versionId"), "1");
+	json_object_del(task, "meta");
+	body = json_dumps(task, 0);
+	snprintf(url, sizeof(url), "%s/Task/%s", sx_env("SYNC_TEST_BASE"), id);
+	assert_int_equal(sx_http("PUT", url, body, NULL), 200);
+	free(body);
+	json_decref(task);
+	assert_int_equal(mdt_action_set_status(x->s, action,
+	    MDT_ACTION_DONE), MDT_OK);
+	assert_true(sx_sync(x, 30000, NULL));
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state <> 'sent'"), 0);
+	task = get_resource("Task", id);
+	assert_string_equal(jstr(task, "status"), "completed");
+	assert_string_equal(jstr(task, "meta.versionId"), "3");
+	json_decref(task);
+	assert_int_equal(sx_int(x, "SELECT CAST(version_id AS INTEGER) FROM"
+	    " sync_versions WHERE resource_type = 'Task' AND resource_id ="
+	    " '%s'", id), 3);
+	assert_int_equal(sx_count_identifier("Task", id), 1);
+}
+
 static void
 test_conflict_not_overwritten(void **state)
 {
@@ -888,6 +968,8 @@ main(int argc, char **argv)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_503_three_times, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_200_without_bundle, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_429_retry_after, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_drop_after_apply, setup,
@@ -906,6 +988,8 @@ main(int argc, char **argv)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_resource, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_late_copy_of_own_write,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict_not_overwritten,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_size, setup,

@@ -778,6 +778,115 @@ test_hash_and_outcome_text(void **state)
 	    sizeof(text)));
 }
 
+/* What a 2xx reply to a transaction says was written. */
+static void
+test_transaction_reply(void **state)
+{
+	char *v[3], err[256], acked[33] = "";
+	const char *body;
+	json_t *ours, *old;
+
+	(void)state;
+	/* versions from the etag, the location, then meta.versionId */
+	body = "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\","
+	    "\"entry\":[{\"response\":{\"status\":\"201 Created\",\"etag\":"
+	    "\"W/\\\"1\\\"\"}},"
+	    "{\"response\":{\"status\":\"200 OK\",\"location\":"
+	    "\"Task/a/_history/7\"}},"
+	    "{\"response\":{\"status\":\"200\"},\"resource\":{\"meta\":"
+	    "{\"versionId\":\"3\"}}}]}";
+	assert_int_equal(sync_transaction_reply(body, strlen(body), 3, v, err,
+	    sizeof(err)), 0);
+	assert_string_equal(v[0], "1");
+	assert_string_equal(v[1], "7");
+	assert_string_equal(v[2], "3");
+	free(v[0]);
+	free(v[1]);
+	free(v[2]);
+	/* a malformed version is none at all (no quotes, no line breaks) */
+	body = "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\","
+	    "\"entry\":[{\"response\":{\"status\":\"201\",\"etag\":"
+	    "\"W/\\\"1\\r\\nX: y\\\"\"}}]}";
+	assert_int_equal(sync_transaction_reply(body, strlen(body), 1, v, err,
+	    sizeof(err)), 0);
+	assert_null(v[0]);
+	/* anything that does not confirm every entry confirms none */
+#define REFUSED(body, n, why) do { \
+		assert_int_equal(sync_transaction_reply(body, strlen(body), n, \
+		    v, err, sizeof(err)), -1); \
+		assert_null(v[0]); \
+		assert_non_null(strstr(err, why)); \
+	} while (0)
+	REFUSED("", 1, "not JSON");
+	REFUSED("<html>OK</html>", 1, "not JSON");
+	REFUSED("{\"resourceType\":\"OperationOutcome\"}", 1, "not a Bundle");
+	REFUSED("{\"resourceType\":\"Bundle\",\"type\":\"batch-response\","
+	    "\"entry\":[{\"response\":{\"status\":\"200\"}}]}", 1,
+	    "not a transaction-response");
+	REFUSED("{\"resourceType\":\"Bundle\",\"type\":"
+	    "\"transaction-response\",\"entry\":[{\"response\":{\"status\":"
+	    "\"200\"}}]}", 2, "1 entries for the 2 sent");
+	REFUSED("{\"resourceType\":\"Bundle\",\"type\":"
+	    "\"transaction-response\"}", 1, "0 entries for the 1 sent");
+	REFUSED("{\"resourceType\":\"Bundle\",\"type\":"
+	    "\"transaction-response\",\"entry\":[{\"response\":{\"status\":"
+	    "\"200\"}},{\"response\":{\"status\":\"412 Precondition"
+	    " Failed\"}}]}", 2, "entry 1 of the reply is not a success");
+	REFUSED("{\"resourceType\":\"Bundle\",\"type\":"
+	    "\"transaction-response\",\"entry\":[{\"response\":{\"status\":"
+	    "\"2000\"}}]}", 1, "not a success");
+	REFUSED("{\"resourceType\":\"Bundle\",\"type\":"
+	    "\"transaction-response\",\"entry\":[{}]}", 1, "not a success");
+#undef REFUSED
+
+	/* reading back after a version conflict */
+	ours = json_loads("{\"resourceType\":\"Task\",\"id\":\"x\","
+	    "\"status\":\"requested\"}", 0, NULL);
+#define READ(body, want, vid) do { \
+		char *got; \
+		assert_int_equal(sync_read_back(body, strlen(body), ours, \
+		    acked, &got), want); \
+		if ((vid) == NULL) \
+			assert_null(got); \
+		else \
+			assert_string_equal(got, (vid)); \
+		free(got); \
+	} while (0)
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"requested\",\"meta\":{\"versionId\":\"2\"}}", SYNC_READ_SAME,
+	    "2");
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"completed\",\"meta\":{\"versionId\":\"3\"}}",
+	    SYNC_READ_CHANGED, "3");
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"completed\",\"meta\":{\"versionId\":\"3\\\"\"}}",
+	    SYNC_READ_CHANGED, NULL);
+	/* what we last had acknowledged, under a later version: our own
+	 * write landing late */
+	old = json_loads("{\"resourceType\":\"Task\",\"id\":\"x\","
+	    "\"status\":\"completed\"}", 0, NULL);
+	sync_body_hash(old, acked);
+	json_decref(old);
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"completed\",\"meta\":{\"versionId\":\"4\"}}",
+	    SYNC_READ_EARLIER, "4");
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"cancelled\",\"meta\":{\"versionId\":\"5\"}}",
+	    SYNC_READ_CHANGED, "5");
+	acked[0] = '\0';
+	READ("{\"resourceType\":\"Task\",\"id\":\"x\",\"status\":"
+	    "\"completed\",\"meta\":{\"versionId\":\"4\"}}",
+	    SYNC_READ_CHANGED, "4");
+	READ("{\"resourceType\":\"Task\",\"id\":\"y\",\"status\":"
+	    "\"requested\"}", SYNC_READ_UNKNOWN, NULL);
+	READ("{\"resourceType\":\"OperationOutcome\",\"id\":\"x\"}",
+	    SYNC_READ_UNKNOWN, NULL);
+	READ("<html>", SYNC_READ_UNKNOWN, NULL);
+	READ("[]", SYNC_READ_UNKNOWN, NULL);
+#undef READ
+	json_decref(ours);
+}
+
 /* ---- core's outbox bookkeeping --------------------------------------- */
 
 static void
@@ -927,6 +1036,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_map_rows, setup_meeting,
 		    fx_teardown),
 		cmocka_unit_test(test_hash_and_outcome_text),
+		cmocka_unit_test(test_transaction_reply),
 		cmocka_unit_test_setup_teardown(test_outbox_bookkeeping,
 		    setup_meeting, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_schema_1,
