@@ -19,6 +19,7 @@ struct mdt_store {
 	sqlite3 *db;
 	struct mdt_clock clock;
 	char *path;
+	char *wal_path;		/* path + "-wal"; NULL in memory */
 	char *actor;
 	int64_t data_version;	/* last seen PRAGMA data_version */
 	char err[512];		/* what went wrong last, one line */
