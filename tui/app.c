@@ -50,7 +50,10 @@ struct tui_loop {
 	uv_poll_t input;
 	uv_timer_t tick;
 	uv_fs_event_t wal;		/* other windows' commits */
-	uv_timer_t watch;		/* the same by polling, if wal cannot */
+	uv_timer_t watch;		/* looks again after a wal event, or polls
+					 * if wal cannot be watched */
+	int rechecks;			/* looks again left after a wal event */
+	bool polling;
 	uv_timer_t idle;		/* the privacy screen after no key */
 	uv_signal_t sig_winch;
 	uv_signal_t sig_term;
@@ -1085,8 +1088,8 @@ tui_on_tick(uv_timer_t *t)
 }
 
 /* Another window (a projector view, a second note-taker) may have
- * committed: show it. */
-static void
+ * committed: show it.  True if it had. */
+static bool
 tui_check_others(struct tui_loop *L)
 {
 	bool changed = false;
@@ -1096,6 +1099,27 @@ tui_check_others(struct tui_loop *L)
 		tui_draw(L);
 		tui_schedule_tick(L);
 	}
+	return changed;
+}
+
+/*
+ * After a wal event that showed nothing new, look again a little later:
+ * a writer without store_wal_hook (the sqlite3 shell, another program)
+ * wakes us with its log writes only, before its commit is visible (it is
+ * once the fsync that follows is done).  At most three looks, then
+ * nothing until the next event.
+ */
+static void
+tui_on_recheck(uv_timer_t *t)
+{
+	static const uint64_t after_ms[] = { 50, 250, 1000 };
+	struct tui_loop *L = t->data;
+
+	if (tui_check_others(L) || L->rechecks <= 0)
+		return;
+	L->rechecks--;
+	uv_timer_start(&L->watch, tui_on_recheck, after_ms[2 - L->rechecks],
+	    0);
 }
 
 /* Without the watch: every quarter of a second. */
@@ -1121,10 +1145,15 @@ tui_on_wal(uv_fs_event_t *h, const char *name, int events, int status)
 	if (status < 0 || (events & UV_RENAME)) {
 		/* gone or replaced: watch the path afresh, else poll */
 		uv_fs_event_stop(h);
-		if (status < 0 || !tui_watch_wal(L))
+		if (status < 0 || !tui_watch_wal(L)) {
+			L->polling = true;
 			uv_timer_start(&L->watch, tui_on_watch, 250, 250);
+		}
 	}
-	tui_check_others(L);
+	if (!tui_check_others(L) && !L->polling) {
+		L->rechecks = 2;
+		uv_timer_start(&L->watch, tui_on_recheck, 50, 0);
+	}
 }
 
 static bool
@@ -1211,6 +1240,7 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 	L->open_handles++;
 	/* No inotify (or no watches left): poll data_version instead. */
 	if (!tui_watch_wal(L)) {
+		L->polling = true;
 		r = uv_timer_start(&L->watch, tui_on_watch, 250, 250);
 		if (r < 0)
 			goto fail;

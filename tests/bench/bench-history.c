@@ -10,8 +10,8 @@
  *   - start-up to the first agenda frame, with the page cache dropped
  *     (cold, when the kernel lets us) and warm;
  *   - key to screen on the slot screen: from writing 'p' (pause/resume,
- *     a durable commit) to the message it causes ("Paused"/"Resumed";
- *     the frame is drawn top to bottom, the message last but the bar),
+ *     a durable commit) to the message it causes ("Paused"/"Resumed",
+ *     near the end of the frame, which curses writes top to bottom),
  *     with no sync, and with --fhir also while the test FHIR server hangs
  *     every request and while 10,000 queued actions drain to it;
  *   - draining to the server (resources/s, transactions, round trips);
@@ -232,6 +232,19 @@ send_key(struct term *t, const char *k)
 		die("write");
 }
 
+/* Ends the chair as a closed terminal would (q may ask first). */
+static void
+chair_stop(struct term *t)
+{
+	int status;
+
+	kill(t->pid, SIGHUP);
+	for (int i = 0; i < 200 && term_read(t, 10) >= 0; i++)
+		;
+	waitpid(t->pid, &status, 0);
+	close(t->fd);
+}
+
 /* Starts the chair on db and waits for its first frame; -1 if none. */
 static int
 chair_start(struct term *t, const struct opts *o, const char *db)
@@ -391,7 +404,7 @@ measure_start(const struct opts *o, const char *hist, double *v)
 		}
 		printf("first start (opens the meeting): %.2f ms\n",
 		    now_ms() - t0);
-		term_stop(&t);
+		chair_stop(&t);
 	}
 	for (int i = 0; i < o->cold; i++) {
 		double t0;
@@ -401,7 +414,7 @@ measure_start(const struct opts *o, const char *hist, double *v)
 		if (chair_start(&t, o, db) != 0)
 			exit(1);
 		v[i] = now_ms() - t0;
-		term_stop(&t);
+		chair_stop(&t);
 	}
 	if (o->cold > 0)
 		report(dropped ? "start-up, cold (caches dropped)" :
@@ -412,7 +425,7 @@ measure_start(const struct opts *o, const char *hist, double *v)
 		if (chair_start(&t, o, db) != 0)
 			exit(1);
 		v[i] = now_ms() - t0;
-		term_stop(&t);
+		chair_stop(&t);
 	}
 	report("start-up, warm", v, o->runs);
 	free(t.out);
@@ -479,7 +492,7 @@ measure_console(const struct opts *o, const char *hist, double *v)
 	printf("peak RSS after the meeting (%d slots started, paused, resumed;"
 	    " every screen shown): %ld kB (VmHWM; VmRSS %ld kB)\n", slots,
 	    proc_kb(t.pid, "VmHWM:"), proc_kb(t.pid, "VmRSS:"));
-	term_stop(&t);
+	chair_stop(&t);
 	free(t.out);
 }
 
@@ -524,7 +537,7 @@ measure_sync(const struct opts *o, const char *hist, double *v)
 	n = slot_keys(&t, v, o->keys, NULL);
 	if (n > 0)
 		report("key to screen, server hanging", v, n);
-	term_stop(&t);
+	chair_stop(&t);
 	fhir_control(&f, "reset", "{\"data\":true,\"stats\":true}", NULL);
 
 	/* 10,000 queued actions draining (again if they drain before the
@@ -594,7 +607,7 @@ measure_sync(const struct opts *o, const char *hist, double *v)
 		    " outbox rows\n", slots, fhir_stat(&f, "requests") - req0,
 		    (long)db_int(db, "SELECT count(*) FROM outbox") - rows0);
 	}
-	term_stop(&t);
+	chair_stop(&t);
 	unsetenv("MDTCHAIR_CONFIG");
 	free(t.out);
 	fhir_stop(&f);
