@@ -45,9 +45,20 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
+	int64_t version, changes;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* Counted once per change: the status bar asks on every redraw. */
+	if (mdt_query_int(s, &version, "PRAGMA data_version", NULL) != MDT_OK)
+		version = -1;
+	changes = sqlite3_total_changes64(s->db);
+	if (s->counts_valid && version >= 0 && version == s->counts_version &&
+	    changes == s->counts_changes) {
+		*out = s->counts;
+		return MDT_OK;
+	}
+	s->counts_valid = false;
 	/* The rows not sent through their own index (outbox_unsent): what
 	 * is left to send, not the whole history.  The sent ones are the
 	 * rest of the table, whose count SQLite takes from its pages. */
@@ -86,6 +97,12 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 	} else
 		status = mdt_fail_db(s, rc, "counting the outbox");
 	sqlite3_finalize(st);
+	if (status == MDT_OK && version >= 0) {
+		s->counts = *out;
+		s->counts_version = version;
+		s->counts_changes = changes;
+		s->counts_valid = true;
+	}
 	return status;
 }
 

@@ -22,6 +22,12 @@ struct mdt_store {
 	char *wal_path;		/* path + "-wal"; NULL in memory */
 	char *actor;
 	int64_t data_version;	/* last seen PRAGMA data_version */
+	/* mdt_outbox_counts as last counted, while neither another
+	 * connection (data_version) nor this one (total changes) has
+	 * written since */
+	struct mdt_outbox_counts counts;
+	bool counts_valid;
+	int64_t counts_version, counts_changes;
 	char err[512];		/* what went wrong last, one line */
 };
 

@@ -141,9 +141,10 @@ queue_actions(const char *db, int n)
 	    " substr(lower(hex(randomblob(2))), 2) || '-' ||"
 	    " lower(hex(randomblob(6))) AS u FROM k;"
 	    "INSERT INTO actions (uuid, patient_id, text, owner_id, due_date,"
-	    " created_at) SELECT u, (SELECT id FROM patients ORDER BY id"
-	    " LIMIT 1 OFFSET i %% 12), 'Follow-up call ' || (i + 1),"
-	    " (SELECT id FROM people ORDER BY id LIMIT 1 OFFSET i %% 10),"
+	    " created_at) SELECT u, (SELECT min(id) FROM patients WHERE id >="
+	    " (SELECT min(id) FROM patients) + i %% 12),"
+	    " 'Follow-up call ' || (i + 1), (SELECT min(id) FROM people"
+	    " WHERE id >= (SELECT min(id) FROM people) + i %% 10),"
 	    " printf('2027-%%02d-%%02d', i %% 12 + 1, i %% 28 + 1),"
 	    " CAST(strftime('%%s', 'now') AS INTEGER) * 1000 FROM q;"
 	    "INSERT INTO outbox (uuid, entity, entity_uuid, created_at,"
@@ -305,7 +306,8 @@ idle_rate(struct term *t, int seconds)
 	long w0, w1;
 	double t0, t1;
 
-	settle(t, 1200);
+	/* after the last commit's looks again (store_wal_hook, tui/app.c) */
+	settle(t, 2000);
 	w0 = wakeups(t->pid);
 	t0 = now_ms();
 	settle(t, seconds * 1000);
