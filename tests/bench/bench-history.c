@@ -300,19 +300,26 @@ slot_keys(struct term *t, double *v, int n, const char *pending_db)
 	return got;
 }
 
-/* Waits until the next meeting's current slot is the one at position
- * (curses redraws only the digits that change, so the screen's "Slot N
- * of" is no marker); -1 after 5 s. */
+/* n: the slot at position starts (the database says so: curses redraws
+ * only the digits that change, so the screen's "Slot N of" is no marker).
+ * n asks first when carried-forward actions have no verdict: y.  -1 if
+ * it has not started after 5 s. */
 static int
-wait_slot(struct term *t, const char *db, int position)
+next_slot(struct term *t, const char *db, int position)
 {
-	double end = now_ms() + 5000;
+	double start = now_ms();
+	bool asked = false;
 
-	while (now_ms() < end) {
+	send_key(t, "n");
+	while (now_ms() < start + 5000) {
 		if (db_int(db, "SELECT s.position FROM meetings m JOIN slots s"
 		    " ON s.id = m.current_slot_id WHERE m.id = (SELECT max(id)"
 		    " FROM meetings)") == position)
 			return 0;
+		if (!asked && now_ms() > start + 300) {
+			send_key(t, "y");
+			asked = true;
+		}
 		term_read(t, 20);
 	}
 	return -1;
@@ -494,8 +501,7 @@ measure_console(const struct opts *o, const char *hist, double *v)
 		report("key to screen, no sync", v, n);
 	/* the rest of the meeting */
 	for (int s = 2; s <= slots; s++) {
-		send_key(&t, "n");
-		if (wait_slot(&t, db, s) != 0) {
+		if (next_slot(&t, db, s) != 0) {
 			fprintf(stderr, "bench-history: slot %d did not start\n",
 			    s);
 			slots = s - 1;
@@ -610,8 +616,7 @@ measure_sync(const struct opts *o, const char *hist, double *v)
 		long rows0 = (long)db_int(db, "SELECT count(*) FROM outbox");
 
 		for (int s = 2; s <= slots; s++) {
-			send_key(&t, "n");
-			if (wait_slot(&t, db, s) != 0) {
+			if (next_slot(&t, db, s) != 0) {
 				fprintf(stderr, "bench-history: slot %d did not"
 				    " start\n", s);
 				slots = s - 1;
