@@ -218,7 +218,7 @@ const char *mdt_meeting_state_name(enum mdt_meeting_state s);
 
 struct mdt_store;
 
-#define MDT_SCHEMA_VERSION 5
+#define MDT_SCHEMA_VERSION 6
 #define MDT_APPLICATION_ID 0x4d445443	/* "MDTC" */
 
 enum {
@@ -355,9 +355,20 @@ enum mdt_status mdt_sync_version_get(struct mdt_store *s, const char *type,
 /*
  * Sets *changed to true if another connection (another window on the same
  * database) has committed since the last call (PRAGMA data_version); the
- * store's own commits do not count.  Cheap enough for a 250 ms timer.
+ * store's own commits do not count.  Cheap: a window calls it whenever the
+ * file named by mdt_store_wal_path changes.
  */
 enum mdt_status mdt_store_changed(struct mdt_store *s, bool *changed);
+
+/*
+ * The write-ahead log every commit goes through (PATH-wal), for a window
+ * to watch for other windows' commits; NULL for an in-memory store.
+ * After each commit of any store, once the commit can be read and its
+ * lock is released, the file's times are touched: a watcher woken by
+ * that (not by the log's writes, which come before the commit is
+ * visible) always finds data_version changed.
+ */
+const char *mdt_store_wal_path(const struct mdt_store *s);
 
 /* ---- snapshot of one meeting (read-only copy) ----------------------- */
 

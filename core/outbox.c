@@ -45,33 +45,64 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
+	int64_t version, changes;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* Counted once per change: the status bar asks on every redraw. */
+	if (mdt_query_int(s, &version, "PRAGMA data_version", NULL) != MDT_OK)
+		version = -1;
+	changes = sqlite3_total_changes64(s->db);
+	if (s->counts_valid && version >= 0 && version == s->counts_version &&
+	    changes == s->counts_changes) {
+		*out = s->counts;
+		return MDT_OK;
+	}
+	s->counts_valid = false;
+	/* The rows not sent through their own index (outbox_unsent): what
+	 * is left to send, not the whole history.  The sent ones are the
+	 * rest of the table, whose count SQLite takes from its pages. */
 	status = mdt_prep(s, &st,
-	    "SELECT"
-	    " coalesce(sum(state = 'pending'), 0),"
-	    " coalesce(sum(state = 'sent'), 0),"
-	    " coalesce(sum(state = 'failed'), 0),"
-	    " coalesce(sum(state = 'conflict'), 0),"
-	    " (SELECT max(sent_at) FROM outbox),"
-	    " max(CASE WHEN state = 'pending' THEN coalesce(next_at, 0) END),"
-	    " max(CASE WHEN state = 'pending' THEN attempts END)"
-	    " FROM outbox", NULL);
+	    "SELECT state, count(*), max(coalesce(next_at, 0)), max(attempts)"
+	    " FROM outbox WHERE state <> 'sent' GROUP BY state", NULL);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *state = (const char *)sqlite3_column_text(st, 0);
+		int64_t n = mdt_col_int(st, 1);
+
+		if (state == NULL)
+			continue;
+		if (strcmp(state, "pending") == 0) {
+			out->pending = n;
+			out->next_at = mdt_col_int(st, 2);
+			out->max_attempts = (int)mdt_col_int(st, 3);
+		} else if (strcmp(state, "failed") == 0)
+			out->failed = n;
+		else if (strcmp(state, "conflict") == 0)
+			out->conflict = n;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return mdt_fail_db(s, rc, "counting the outbox");
+	status = mdt_prep(s, &st, "SELECT (SELECT count(*) FROM outbox),"
+	    " (SELECT max(sent_at) FROM outbox)", NULL);
 	if (status != MDT_OK)
 		return status;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		out->pending = mdt_col_int(st, 0);
-		out->sent = mdt_col_int(st, 1);
-		out->failed = mdt_col_int(st, 2);
-		out->conflict = mdt_col_int(st, 3);
-		out->last_sent_at = mdt_col_int(st, 4);
-		out->next_at = mdt_col_int(st, 5);
-		out->max_attempts = (int)mdt_col_int(st, 6);
+		out->sent = mdt_col_int(st, 0) - out->pending - out->failed -
+		    out->conflict;
+		out->last_sent_at = mdt_col_int(st, 1);
 	} else
 		status = mdt_fail_db(s, rc, "counting the outbox");
 	sqlite3_finalize(st);
+	if (status == MDT_OK && version >= 0) {
+		s->counts = *out;
+		s->counts_version = version;
+		s->counts_changes = changes;
+		s->counts_valid = true;
+	}
 	return status;
 }
 

@@ -19,8 +19,15 @@ struct mdt_store {
 	sqlite3 *db;
 	struct mdt_clock clock;
 	char *path;
+	char *wal_path;		/* path + "-wal"; NULL in memory */
 	char *actor;
 	int64_t data_version;	/* last seen PRAGMA data_version */
+	/* mdt_outbox_counts as last counted, while neither another
+	 * connection (data_version) nor this one (total changes) has
+	 * written since */
+	struct mdt_outbox_counts counts;
+	bool counts_valid;
+	int64_t counts_version, counts_changes;
 	char err[512];		/* what went wrong last, one line */
 };
 

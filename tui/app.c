@@ -5,8 +5,13 @@
  * One thread, one loop.  Keys come from a uv_poll on a separate /dev/tty
  * descriptor (so stdout is never made non-blocking), read with wget_wch
  * until ERR because curses buffers bytes of its own.  A one-shot timer,
- * re-armed each time to the next flip of the slot clock's seconds, redraws
- * the clocks.  SIGWINCH, SIGTERM, SIGINT and SIGHUP arrive as uv_signal
+ * re-armed each time to the next flip of the seconds on screen, redraws
+ * the clocks; with no seconds on screen (the meeting not open, the
+ * privacy screen up) it wakes once a minute for the forecast, or not at
+ * all.  Other windows' commits are heard through an inotify watch on the
+ * database's write-ahead log (uv_fs_event), not by polling: an idle
+ * console wakes for its clock only.  SIGWINCH, SIGTERM, SIGINT and SIGHUP
+ * arrive as uv_signal
  * callbacks on the loop; crash signals use plain sigaction and restore the
  * terminal with async-signal-safe calls only, then re-raise.
  *
@@ -44,7 +49,11 @@ struct tui_loop {
 	uv_loop_t loop;
 	uv_poll_t input;
 	uv_timer_t tick;
-	uv_timer_t watch;		/* other windows' commits */
+	uv_fs_event_t wal;		/* other windows' commits */
+	uv_timer_t watch;		/* looks again after a wal event, or polls
+					 * if wal cannot be watched */
+	int rechecks;			/* looks again left after a wal event */
+	bool polling;
 	uv_timer_t idle;		/* the privacy screen after no key */
 	uv_signal_t sig_winch;
 	uv_signal_t sig_term;
@@ -999,6 +1008,7 @@ tui_stop(struct tui_loop *L)
 	uv_stop(&L->loop);
 }
 
+static void tui_schedule_tick(struct tui_loop *L);
 
 static void
 tui_on_idle(uv_timer_t *t)
@@ -1007,6 +1017,7 @@ tui_on_idle(uv_timer_t *t)
 
 	L->app.locked = true;
 	tui_draw(L);
+	tui_schedule_tick(L);
 }
 
 /* Every key puts the privacy screen off by the idle time again. */
@@ -1039,10 +1050,15 @@ tui_read_keys(struct tui_loop *L)
 		tui_idle_restart(L);
 	/* Also here: SIGWINCH is not always delivered. */
 	tui_check_size(L);
-	if (app->quit)
+	if (app->quit) {
 		tui_stop(L);
-	else
+	} else {
 		tui_draw(L);
+		/* a key may have started the clock, or lifted the privacy
+		 * screen */
+		if (any)
+			tui_schedule_tick(L);
+	}
 	return any;
 }
 
@@ -1071,26 +1087,40 @@ tui_on_input(uv_poll_t *h, int status, int events)
 
 static void tui_on_tick(uv_timer_t *t);
 
-/* Arms the timer for just after the next flip of the seconds shown: those
- * of the running slot if any, else those of the meeting clock. */
+/*
+ * Arms the timer for just after the next flip of the seconds shown: those
+ * of the running slot if any, else those of the meeting clock while the
+ * meeting is open.  Nothing else on screen shows seconds: with neither,
+ * the next flip of the minute (the forecast's hh:mm); behind the privacy
+ * screen, nothing until a key.
+ */
 static void
 tui_schedule_tick(struct tui_loop *L)
 {
 	struct tui_app *app = &L->app;
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
+	const struct mdt_meeting *m = &app->snap.meeting;
 	int64_t now = mdt_store_now(app->store);
-	int64_t phase;
+	int64_t phase, period = 1000;
 
+	if (L->tick.data == NULL)
+		return;
+	if (app->locked) {
+		uv_timer_stop(&L->tick);
+		return;
+	}
 	if (cur != NULL && cur->state == MDT_SLOT_RUNNING)
 		phase = mdt_slot_elapsed_ms(cur->state, &cur->times, now);
-	else if (app->snap.meeting.opened_at > 0)
-		phase = now - app->snap.meeting.opened_at;
-	else
+	else if (m->opened_at > 0 && m->closed_at == 0)
+		phase = now - m->opened_at;
+	else {
 		phase = now;
+		period = 60000;
+	}
 	if (phase < 0)
 		phase = 0;
 	uv_timer_start(&L->tick, tui_on_tick,
-	    (uint64_t)(1000 - phase % 1000 + 5), 0);
+	    (uint64_t)(period - phase % period + 5), 0);
 }
 
 static void
@@ -1102,18 +1132,82 @@ tui_on_tick(uv_timer_t *t)
 	tui_schedule_tick(L);
 }
 
-/* Another window (a projector view, a second note-taker) committed:
- * show it within a quarter of a second. */
-static void
-tui_on_watch(uv_timer_t *t)
+/* Another window (a projector view, a second note-taker) may have
+ * committed: show it.  True if it had. */
+static bool
+tui_check_others(struct tui_loop *L)
 {
-	struct tui_loop *L = t->data;
 	bool changed = false;
 
 	if (mdt_store_changed(L->app.store, &changed) == MDT_OK && changed) {
 		tui_app_reload(&L->app);
 		tui_draw(L);
+		tui_schedule_tick(L);
 	}
+	return changed;
+}
+
+/*
+ * After a wal event that showed nothing new, look again a little later:
+ * a writer without store_wal_hook (the sqlite3 shell, another program)
+ * wakes us with its log writes only, before its commit is visible (it is
+ * once the fsync that follows is done).  At most three looks, then
+ * nothing until the next event.
+ */
+static void
+tui_on_recheck(uv_timer_t *t)
+{
+	static const uint64_t after_ms[] = { 50, 250, 1000 };
+	struct tui_loop *L = t->data;
+
+	if (tui_check_others(L) || L->rechecks <= 0)
+		return;
+	L->rechecks--;
+	uv_timer_start(&L->watch, tui_on_recheck, after_ms[2 - L->rechecks],
+	    0);
+}
+
+/* Without the watch: every quarter of a second. */
+static void
+tui_on_watch(uv_timer_t *t)
+{
+	tui_check_others(t->data);
+}
+
+static bool tui_watch_wal(struct tui_loop *L);
+
+/*
+ * The log was written or touched (store_wal_hook touches it once a
+ * commit is visible).  Our own commits come here too and change nothing:
+ * data_version counts other connections' commits only.
+ */
+static void
+tui_on_wal(uv_fs_event_t *h, const char *name, int events, int status)
+{
+	struct tui_loop *L = h->data;
+
+	(void)name;
+	if (status < 0 || (events & UV_RENAME)) {
+		/* gone or replaced: watch the path afresh, else poll */
+		uv_fs_event_stop(h);
+		if (status < 0 || !tui_watch_wal(L)) {
+			L->polling = true;
+			uv_timer_start(&L->watch, tui_on_watch, 250, 250);
+		}
+	}
+	if (!tui_check_others(L) && !L->polling) {
+		L->rechecks = 2;
+		uv_timer_start(&L->watch, tui_on_recheck, 50, 0);
+	}
+}
+
+static bool
+tui_watch_wal(struct tui_loop *L)
+{
+	const char *path = mdt_store_wal_path(L->app.store);
+
+	return path != NULL && uv_fs_event_start(&L->wal, tui_on_wal, path,
+	    0) == 0;
 }
 
 static void
@@ -1184,9 +1278,18 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 		goto fail;
 	L->watch.data = L;
 	L->open_handles++;
-	r = uv_timer_start(&L->watch, tui_on_watch, 250, 250);
+	r = uv_fs_event_init(&L->loop, &L->wal);
 	if (r < 0)
 		goto fail;
+	L->wal.data = L;
+	L->open_handles++;
+	/* No inotify (or no watches left): poll data_version instead. */
+	if (!tui_watch_wal(L)) {
+		L->polling = true;
+		r = uv_timer_start(&L->watch, tui_on_watch, 250, 250);
+		if (r < 0)
+			goto fail;
+	}
 	r = uv_timer_init(&L->loop, &L->idle);
 	if (r < 0)
 		goto fail;
@@ -1222,6 +1325,7 @@ tui_loop_finish(struct tui_loop *L)
 	tui_close_handle(L, (uv_handle_t *)&L->input);
 	tui_close_handle(L, (uv_handle_t *)&L->tick);
 	tui_close_handle(L, (uv_handle_t *)&L->watch);
+	tui_close_handle(L, (uv_handle_t *)&L->wal);
 	tui_close_handle(L, (uv_handle_t *)&L->idle);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);

@@ -3,7 +3,7 @@
  * a new database, for the review's tests and for measuring it at scale.
  *
  *   gen-history --db PATH [--meetings N] [--patients N] [--actions N]
- *               [--seed S] [--start YYYY-MM-DD]
+ *               [--seed S] [--start YYYY-MM-DD] [--next]
  *
  * Everything but the team itself goes through the core API with a fake
  * clock, as a chair would make it: meetings scheduled a week apart (caseload
@@ -15,7 +15,10 @@
  * owners and due dates, an outcome of every kind; then actions closed or
  * cancelled days or weeks later, some never.  The team is written
  * directly: the model has no act for adding a person.  The same options
- * give the same history (the UUIDs differ).
+ * give the same history (the UUIDs differ).  With --next, the meeting of
+ * the week after the last is left prepared for the chair (lists imported,
+ * the agenda selected, the register taken) but not opened: what the
+ * chair's console meets on the day, for measuring it.
  *
  * The data is made only for tests, so the database is written with
  * synchronous=OFF.  Prints what it made.
@@ -43,6 +46,7 @@ struct opts {
 	long actions;
 	unsigned long long seed;
 	const char *start;
+	bool next;
 };
 
 struct patient {
@@ -382,6 +386,9 @@ bring_candidates(struct gen *g, int64_t meeting, long m)
 	size_t n[6] = { 0 };
 	long target = g->o.patients * (m + 1) / g->o.meetings;
 
+	if (target > g->o.patients)	/* the meeting after the history */
+		target = g->o.patients;
+
 	while (g->next_new < target) {
 		/* half the new ones are referrals */
 		int l = rnd_below(g, 2) == 0 ? 1 : (int)rnd_below(g, 6);
@@ -389,6 +396,17 @@ bring_candidates(struct gen *g, int64_t meeting, long m)
 		if (n[l] == 64)
 			break;
 		who[l][n[l]++] = g->next_new++;
+	}
+	/* after the history no one is new: patients known before are
+	 * referred again, as many as new ones would have been */
+	for (long i = 0; m >= g->o.meetings && n[1] < 20 && i < 40; i++) {
+		long r = returning(g);
+		bool dup = false;
+
+		for (size_t j = 0; r >= 0 && j < n[1]; j++)
+			dup = dup || who[1][j] == r;
+		if (r >= 0 && !dup)
+			who[1][n[1]++] = r;
 	}
 	for (int l = 2; l < 6; l++) {
 		long k = rnd_below(g, 3);
@@ -507,21 +525,14 @@ add_action(struct gen *g, int64_t slot, const int64_t *present,
 	}
 }
 
-static void
-run_meeting(struct gen *g, long m)
+/* Schedules meeting m (a week after m - 1) and prepares its agenda. */
+static int64_t
+prepare_meeting(struct gen *g, long m)
 {
 	struct mdt_meeting_in in = { "Larkhall Neighbourhood MDT", NULL,
 	    "13:00", "Larkhall Green Practice", 150 };
 	char date[11];
-	int64_t meeting, slot, present[N_TEAM];
-	size_t n_present = 0, n_slots = 0;
-	long need;
-	/* now and then a patient keeps the record from an organisation */
-	static const char *const exclude[] = { "Acme Home Care" };
-	static const enum mdt_outcome_kind kinds[] = { MDT_OUTCOME_STAY,
-	    MDT_OUTCOME_STAY, MDT_OUTCOME_STAY, MDT_OUTCOME_STEP_DOWN,
-	    MDT_OUTCOME_STEP_DOWN, MDT_OUTCOME_CLOSE, MDT_OUTCOME_CLOSE,
-	    MDT_OUTCOME_DIED };
+	int64_t meeting;
 
 	g->now = local_time(g->o.start, 7 * m, 9, 0);
 	mdt_date_of(g->now, date);
@@ -529,8 +540,16 @@ run_meeting(struct gen *g, long m)
 	check(g, mdt_meeting_create(g->s, &in, &meeting, NULL), "scheduling");
 	bring_candidates(g, meeting, m);
 	select_candidates(g, meeting);
+	return meeting;
+}
 
-	/* the register: everyone is present or sends apologies, mostly */
+/* The register: everyone is present or sends apologies, mostly.  Fills
+ * present with those present; returns how many. */
+static size_t
+take_register(struct gen *g, int64_t meeting, int64_t *present)
+{
+	size_t n_present = 0;
+
 	for (size_t i = 0; i < g->n_people; i++) {
 		long r = rnd_below(g, 100);
 		enum mdt_attend a = i == 0 || r < 75 ? MDT_ATTEND_PRESENT :
@@ -543,6 +562,24 @@ run_meeting(struct gen *g, long m)
 		if (a == MDT_ATTEND_PRESENT)
 			present[n_present++] = g->people[i];
 	}
+	return n_present;
+}
+
+static void
+run_meeting(struct gen *g, long m)
+{
+	int64_t meeting, slot, present[N_TEAM];
+	size_t n_present, n_slots = 0;
+	long need;
+	/* now and then a patient keeps the record from an organisation */
+	static const char *const exclude[] = { "Acme Home Care" };
+	static const enum mdt_outcome_kind kinds[] = { MDT_OUTCOME_STAY,
+	    MDT_OUTCOME_STAY, MDT_OUTCOME_STAY, MDT_OUTCOME_STEP_DOWN,
+	    MDT_OUTCOME_STEP_DOWN, MDT_OUTCOME_CLOSE, MDT_OUTCOME_CLOSE,
+	    MDT_OUTCOME_DIED };
+
+	meeting = prepare_meeting(g, m);
+	n_present = take_register(g, meeting, present);
 
 	/* the patient added on the day */
 	g->now = local_time(g->o.start, 7 * m, 12, 55);
@@ -683,10 +720,14 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (strcmp(a, "--next") == 0) {
+			g.o.next = true;
+			continue;
+		}
 		if (v == NULL)
 			die("usage: gen-history --db PATH [--meetings N]"
 			    " [--patients N] [--actions N] [--seed S]"
-			    " [--start YYYY-MM-DD]");
+			    " [--start YYYY-MM-DD] [--next]");
 		if (strcmp(a, "--db") == 0)
 			g.o.db = v;
 		else if (strcmp(a, "--meetings") == 0)
@@ -732,6 +773,12 @@ main(int argc, char **argv)
 	}
 	/* what was due by the week after the last meeting */
 	close_actions_until(&g, local_time(g.o.start, 7 * g.o.meetings, 8, 0));
+	if (g.o.next) {
+		int64_t present[N_TEAM], next;
+
+		next = prepare_meeting(&g, g.o.meetings);
+		take_register(&g, next, present);
+	}
 	rmdir(g.dir);
 
 	mdt_date_of(local_time(g.o.start, 0, 12, 0), first);
@@ -759,6 +806,14 @@ main(int argc, char **argv)
 	    count(&g, "SELECT count(*) FROM outcomes WHERE kind = 'step_down'"),
 	    count(&g, "SELECT count(*) FROM outcomes WHERE kind = 'close'"),
 	    count(&g, "SELECT count(*) FROM outcomes WHERE kind = 'died'"));
+	if (g.o.next) {
+		char day[11];
+
+		mdt_date_of(local_time(g.o.start, 7 * g.o.meetings, 12, 0), day);
+		printf("  the next meeting, %s: %" PRId64 " slots on the agenda,"
+		    " not opened\n", day, count(&g, "SELECT count(*) FROM slots"
+		    " WHERE meeting_id = (SELECT max(id) FROM meetings)"));
+	}
 	printf("  in %.1f s\n", (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	mdt_store_free(g.s);

@@ -1,0 +1,721 @@
+/*
+ * bench-history.c - the chair's console on ten years of weekly meetings,
+ * through a real pseudo-terminal, as a chair would meet it on the day of
+ * the next meeting.  The history is made once by gen-history (520
+ * meetings, 8,000 patients, 60,000 actions by default; the next meeting
+ * prepared, not opened) and kept in a cache folder under a name made of
+ * the generator's arguments; each measure runs on a fresh copy.
+ *
+ * Measures, printing median and p99 (and min, max) of each:
+ *   - start-up to the first agenda frame, with the page cache dropped
+ *     (cold, when the kernel lets us) and warm;
+ *   - key to screen on the slot screen: from writing 'p' (pause/resume,
+ *     a durable commit) to the message it causes ("Paused"/"Resumed",
+ *     near the end of the frame, which curses writes top to bottom),
+ *     with no sync, and with --fhir also while the test FHIR server hangs
+ *     every request and while 10,000 queued actions drain to it;
+ *   - draining to the server (resources/s, transactions, round trips);
+ *   - the chair's peak resident memory (VmHWM) after start-up and after
+ *     a meeting's worth of keys;
+ *   - wakeups per second when idle on the agenda and on a running slot
+ *     (voluntary context switches of all the chair's threads).
+ * Asserts nothing.
+ *
+ *   bench-history --gen GEN_HISTORY --cache DIR [--runs N] [--cold N]
+ *       [--keys N] [--idle SECONDS] [--meetings N] [--patients N]
+ *       [--actions N] [--seed S] [--sent] [--fhir FHIR_DIR] MDTCHAIR
+ *
+ * --sent: the history counts as delivered (outbox rows sent) in the
+ * start-up and console measures too, as on a console that has synced all
+ * along; without it they run on the history as made, its 194,000 rows
+ * never sent.  The sync measures always start from a delivered history.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "benchterm.h"
+#include "benchfhir.h"
+
+struct opts {
+	const char *gen, *cache, *bin, *fhir;
+	int runs, cold, keys, idle_s;
+	bool sent;		/* the history delivered before today */
+	long meetings, patients, actions, seed;
+};
+
+static char work[] = "/tmp/mdtchair-bench-history.XXXXXX";
+
+/* ---- files and the database ------------------------------------------- */
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char buf[1 << 16];
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t n;
+
+	if (in == NULL || out == NULL)
+		die(from);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			die(to);
+	fclose(in);
+	if (fclose(out) != 0 || chmod(to, 0600) != 0)
+		die(to);
+}
+
+/* A fresh copy of the history as work/NAME.db; its path in db. */
+static void
+fresh_copy(const char *history, const char *name, char *db, size_t len)
+{
+	char side[600];
+
+	snprintf(db, len, "%s/%s.db", work, name);
+	snprintf(side, sizeof(side), "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	unlink(side);
+	copy_file(history, db);
+}
+
+static void
+db_exec(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	char *err = NULL;
+
+	if (sqlite3_open(db, &h) != SQLITE_OK ||
+	    sqlite3_exec(h, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "bench-history: %s: %s\n", db,
+		    err != NULL ? err : sqlite3_errmsg(h));
+		exit(1);
+	}
+	sqlite3_close(h);
+}
+
+static long long
+db_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(h, 2000);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return v;
+}
+
+/* Everything the history queued counts as sent before today, as on a
+ * console that has been syncing all along. */
+static void
+mark_history_sent(const char *db)
+{
+	db_exec(db, "UPDATE outbox SET state = 'sent', sent_at = created_at"
+	    " WHERE state = 'pending'");
+}
+
+/* n open actions for patients of the history, each queued: the queue a
+ * long offline spell leaves (as bench-sync makes it). */
+static void
+queue_actions(const char *db, int n)
+{
+	char sql[2048];
+
+	snprintf(sql, sizeof(sql),
+	    "BEGIN;"
+	    "CREATE TEMP TABLE q AS WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL"
+	    " SELECT i + 1 FROM k WHERE i + 1 < %d) SELECT i, lower(hex("
+	    "randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' ||"
+	    " substr(lower(hex(randomblob(2))), 2) || '-a' ||"
+	    " substr(lower(hex(randomblob(2))), 2) || '-' ||"
+	    " lower(hex(randomblob(6))) AS u FROM k;"
+	    "INSERT INTO actions (uuid, patient_id, text, owner_id, due_date,"
+	    " created_at) SELECT u, (SELECT min(id) FROM patients WHERE id >="
+	    " (SELECT min(id) FROM patients) + i %% 12),"
+	    " 'Follow-up call ' || (i + 1), (SELECT min(id) FROM people"
+	    " WHERE id >= (SELECT min(id) FROM people) + i %% 10),"
+	    " printf('2027-%%02d-%%02d', i %% 12 + 1, i %% 28 + 1),"
+	    " CAST(strftime('%%s', 'now') AS INTEGER) * 1000 FROM q;"
+	    "INSERT INTO outbox (uuid, entity, entity_uuid, created_at,"
+	    " next_at) SELECT lower(hex(randomblob(4))) || '-' ||"
+	    " lower(hex(randomblob(2))) || '-4' ||"
+	    " substr(lower(hex(randomblob(2))), 2) || '-b' ||"
+	    " substr(lower(hex(randomblob(2))), 2) || '-' ||"
+	    " lower(hex(randomblob(6))), 'action', u,"
+	    " CAST(strftime('%%s', 'now') AS INTEGER) * 1000,"
+	    " CAST(strftime('%%s', 'now') AS INTEGER) * 1000 FROM q;"
+	    "COMMIT;", n);
+	db_exec(db, sql);
+}
+
+/* ---- the chair's process ---------------------------------------------- */
+
+/* A line "Name:   123 kB" of /proc/PID/status, in kB; -1 if none. */
+static long
+proc_kb(pid_t pid, const char *name)
+{
+	char path[64], line[256];
+	FILE *fp;
+	long v = -1;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, name, strlen(name)) == 0)
+			v = strtol(line + strlen(name), NULL, 10);
+	fclose(fp);
+	return v;
+}
+
+/* Voluntary context switches of all the process's threads: each is a
+ * sleep ended by a wakeup. */
+static long
+wakeups(pid_t pid)
+{
+	char path[64], file[400], line[256];
+	struct dirent *d;
+	DIR *dir;
+	long n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL) {
+		FILE *fp;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/status", path, d->d_name);
+		if ((fp = fopen(file, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof(line), fp) != NULL)
+			if (strncmp(line, "voluntary_ctxt_switches:", 24) == 0)
+				n += strtol(line + 24, NULL, 10);
+		fclose(fp);
+	}
+	closedir(dir);
+	return n;
+}
+
+static int
+threads(pid_t pid)
+{
+	return (int)proc_kb(pid, "Threads:");
+}
+
+/* Reads and forgets whatever arrives for ms. */
+static void
+settle(struct term *t, int ms)
+{
+	double end = now_ms() + ms;
+
+	while (now_ms() < end)
+		term_read(t, (int)(end - now_ms()) + 1);
+	t->len = 0;
+}
+
+static void
+send_key(struct term *t, const char *k)
+{
+	if (write(t->fd, k, strlen(k)) != (ssize_t)strlen(k))
+		die("write");
+}
+
+/* Ends the chair as a closed terminal would (q may ask first). */
+static void
+chair_stop(struct term *t)
+{
+	int status;
+
+	kill(t->pid, SIGHUP);
+	for (int i = 0; i < 200 && term_read(t, 10) >= 0; i++)
+		;
+	waitpid(t->pid, &status, 0);
+	close(t->fd);
+}
+
+/* Starts the chair on db and waits for its first frame; -1 if none. */
+static int
+chair_start(struct term *t, const struct opts *o, const char *db)
+{
+	term_start(t, o->bin, db, "chair");
+	if (term_wait_for(t, "Sync:", 20000) == 0)
+		return 0;
+	fprintf(stderr, "bench-history: the chair's first frame never came;"
+	    " it wrote:\n%.*s\n", (int)t->len, t->out);
+	return -1;
+}
+
+/*
+ * Key to screen: 'p' on the running slot, from the write to the
+ * "Paused"/"Resumed" message of its redraw (the whole frame, after the
+ * commit).  Keys go at uneven times (50-250 ms apart).  If pending_db is
+ * set, stops once that database's outbox has nothing pending.  Returns
+ * how many were measured.
+ */
+static int
+slot_keys(struct term *t, double *v, int n, const char *pending_db)
+{
+	int got = 0;
+	bool paused = false;
+
+	for (int i = 0; i < n; i++) {
+		/* the start of the message only: curses may rewrite the
+		 * rest of it with a deleted or inserted character */
+		const char *want = paused ? "Resum" : "Paus";
+		double t0;
+
+		settle(t, 50 + (i * 37) % 200);
+		t0 = now_ms();
+		send_key(t, "p");
+		if (term_wait_for(t, want, 5000) != 0) {
+			fprintf(stderr, "bench-history: no '%s' after a key;"
+			    " the screen got:\n%.*s\n", want, (int)t->len,
+			    t->out);
+			break;
+		}
+		v[got++] = now_ms() - t0;
+		paused = !paused;
+		if (pending_db != NULL && i % 5 == 4 && db_int(pending_db,
+		    "SELECT count(*) FROM outbox WHERE state = 'pending'") == 0)
+			break;
+	}
+	/* leave the slot running */
+	if (paused) {
+		send_key(t, "p");
+		term_wait_for(t, "Resum", 5000);
+	}
+	return got;
+}
+
+/* n: the slot at position starts (the database says so: curses redraws
+ * only the digits that change, so the screen's "Slot N of" is no marker).
+ * n asks first when carried-forward actions have no verdict: y.  -1 if
+ * it has not started after 5 s. */
+static int
+next_slot(struct term *t, const char *db, int position)
+{
+	double start = now_ms();
+	bool asked = false;
+
+	send_key(t, "n");
+	while (now_ms() < start + 5000) {
+		if (db_int(db, "SELECT s.position FROM meetings m JOIN slots s"
+		    " ON s.id = m.current_slot_id WHERE m.id = (SELECT max(id)"
+		    " FROM meetings)") == position)
+			return 0;
+		if (!asked && now_ms() > start + 300) {
+			send_key(t, "y");
+			asked = true;
+		}
+		term_read(t, 20);
+	}
+	return -1;
+}
+
+static double
+idle_rate(struct term *t, int seconds)
+{
+	long w0, w1;
+	double t0, t1;
+
+	/* after the last commit's looks again (store_wal_hook, tui/app.c) */
+	settle(t, 2000);
+	w0 = wakeups(t->pid);
+	t0 = now_ms();
+	settle(t, seconds * 1000);
+	w1 = wakeups(t->pid);
+	t1 = now_ms();
+	return (double)(w1 - w0) * 1000.0 / (t1 - t0);
+}
+
+/* ---- the history ------------------------------------------------------ */
+
+/* The Monday of this week, less a week per meeting: the history ends the
+ * week before, and the next meeting falls in this one. */
+static void
+start_date(long meetings, char *out, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_mday -= (tm.tm_wday + 6) % 7 + 7 * (int)meetings;
+	tm.tm_hour = 12;
+	tm.tm_isdst = -1;
+	mktime(&tm);
+	strftime(out, len, "%Y-%m-%d", &tm);
+}
+
+/* The cached history for these options, made if missing. */
+static void
+history(const struct opts *o, char *path, size_t len)
+{
+	char start[16], cmd[4096], tmp[1100];
+	struct stat sb;
+	double t0;
+
+	start_date(o->meetings, start, sizeof(start));
+	snprintf(path, len, "%s/history-%ldm-%ldp-%lda-s%ld-%s.db", o->cache,
+	    o->meetings, o->patients, o->actions, o->seed, start);
+	if (stat(path, &sb) == 0) {
+		printf("history: %s (cached)\n", path);
+		return;
+	}
+	mkdir(o->cache, 0700);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(cmd, sizeof(cmd), "rm -f '%s' '%s-wal' '%s-shm'", tmp, tmp,
+	    tmp);
+	if (system(cmd) != 0)
+		exit(1);
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --meetings %ld --patients"
+	    " %ld --actions %ld --seed %ld --start %s --next", o->gen, tmp,
+	    o->meetings, o->patients, o->actions, o->seed, start);
+	printf("history: making it once: %s\n", cmd);
+	fflush(stdout);
+	t0 = now_ms();
+	if (system(cmd) != 0) {
+		fprintf(stderr, "bench-history: gen-history failed\n");
+		exit(1);
+	}
+	printf("history: made in %.1f s\n", (now_ms() - t0) / 1000);
+	if (rename(tmp, path) != 0)
+		die("rename");
+}
+
+/* ---- the measures ----------------------------------------------------- */
+
+static bool
+drop_caches(void)
+{
+	FILE *fp;
+	bool ok;
+
+	sync();
+	if ((fp = fopen("/proc/sys/vm/drop_caches", "w")) == NULL)
+		return false;
+	ok = fputs("3\n", fp) >= 0;
+	return fclose(fp) == 0 && ok;
+}
+
+static void
+measure_start(const struct opts *o, const char *hist, double *v)
+{
+	char db[600];
+	struct term t = { 0 };
+	bool dropped = true;
+
+	t.out = malloc(OUTCAP + 1);
+	fresh_copy(hist, "start", db, sizeof(db));
+	if (o->sent)
+		mark_history_sent(db);
+	/* the first start of the day opens the meeting: a write */
+	{
+		double t0 = now_ms();
+
+		if (chair_start(&t, o, db) != 0) {
+			fprintf(stderr, "bench-history: no first frame\n");
+			exit(1);
+		}
+		printf("first start (opens the meeting): %.2f ms\n",
+		    now_ms() - t0);
+		chair_stop(&t);
+	}
+	for (int i = 0; i < o->cold; i++) {
+		double t0;
+
+		dropped = drop_caches() && dropped;
+		t0 = now_ms();
+		if (chair_start(&t, o, db) != 0)
+			exit(1);
+		v[i] = now_ms() - t0;
+		chair_stop(&t);
+	}
+	if (o->cold > 0)
+		report(dropped ? "start-up, cold (caches dropped)" :
+		    "start-up (could not drop caches)", v, o->cold);
+	for (int i = 0; i < o->runs; i++) {
+		double t0 = now_ms();
+
+		if (chair_start(&t, o, db) != 0)
+			exit(1);
+		v[i] = now_ms() - t0;
+		chair_stop(&t);
+	}
+	report("start-up, warm", v, o->runs);
+	free(t.out);
+}
+
+/*
+ * The chair's console without sync: idle on the agenda, then the first
+ * slot (idle on it, then keys), then the rest of the meeting (each slot
+ * started, paused, resumed, and every screen looked at).
+ */
+static void
+measure_console(const struct opts *o, const char *hist, double *v)
+{
+	static const char *const screens[] = { "1", "2", "4", "5", "3" };
+	char db[600];
+	struct term t = { 0 };
+	long hwm_start, rss_start;
+	int n, slots;
+
+	t.out = malloc(OUTCAP + 1);
+	fresh_copy(hist, "console", db, sizeof(db));
+	if (o->sent)
+		mark_history_sent(db);
+	printf("console without sync: %lld outbox rows queued\n", db_int(db,
+	    "SELECT count(*) FROM outbox WHERE state <> 'sent'"));
+	slots = (int)db_int(db, "SELECT count(*) FROM slots WHERE meeting_id"
+	    " = (SELECT max(id) FROM meetings)");
+	if (chair_start(&t, o, db) != 0)
+		exit(1);
+	settle(&t, 500);
+	hwm_start = proc_kb(t.pid, "VmHWM:");
+	rss_start = proc_kb(t.pid, "VmRSS:");
+	printf("peak RSS after start-up: %ld kB (VmHWM; VmRSS %ld kB),"
+	    " %d thread(s)\n", hwm_start, rss_start, threads(t.pid));
+	printf("idle on the agenda: %.2f wakeups/s over %d s\n",
+	    idle_rate(&t, o->idle_s), o->idle_s);
+	send_key(&t, "n");
+	if (term_wait_for(&t, "Slot 1 of", 5000) != 0) {
+		fprintf(stderr, "bench-history: the first slot did not start\n");
+		exit(1);
+	}
+	printf("idle on a running slot: %.2f wakeups/s over %d s\n",
+	    idle_rate(&t, o->idle_s), o->idle_s);
+	n = slot_keys(&t, v, o->keys, NULL);
+	if (n > 0)
+		report("key to screen, no sync", v, n);
+	/* the rest of the meeting */
+	for (int s = 2; s <= slots; s++) {
+		if (next_slot(&t, db, s) != 0) {
+			fprintf(stderr, "bench-history: slot %d did not start\n",
+			    s);
+			slots = s - 1;
+			break;
+		}
+		send_key(&t, "p");
+		term_wait_for(&t, "Paus", 5000);
+		send_key(&t, "p");
+		term_wait_for(&t, "Resum", 5000);
+		for (size_t k = 0; k < sizeof(screens) / sizeof(*screens); k++) {
+			send_key(&t, screens[k]);
+			settle(&t, 30);
+		}
+	}
+	printf("peak RSS after the meeting (%d slots started, paused, resumed;"
+	    " every screen shown): %ld kB (VmHWM; VmRSS %ld kB)\n", slots,
+	    proc_kb(t.pid, "VmHWM:"), proc_kb(t.pid, "VmRSS:"));
+	chair_stop(&t);
+	free(t.out);
+}
+
+/* The same console, sync configured: idle, then the server hanging
+ * every request, then 10,000 actions draining. */
+static void
+measure_sync(const struct opts *o, const char *hist, double *v)
+{
+	struct fhir_server f = { 0 };
+	char db[600], config[700];
+	struct term t = { 0 };
+	long req0, tx0, res;
+	double t0, secs;
+	int n, rounds = 0, total = 0;
+
+	if (fhir_start(&f, o->fhir, work) != 0 ||
+	    fhir_write_config(&f, work, config, sizeof(config)) != 0) {
+		fhir_stop(&f);
+		return;
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	setenv("MDTCHAIR_CONFIG", config, 1);
+	t.out = malloc(OUTCAP + 1);
+	printf("sync: the test FHIR server on %s (Medplum, R4 validation of"
+	    " every write), bundle_size 50\n", f.base);
+
+	/* idle, everything sent */
+	fresh_copy(hist, "sync-idle", db, sizeof(db));
+	mark_history_sent(db);
+	if (chair_start(&t, o, db) != 0)
+		exit(1);
+	settle(&t, 1000);
+	printf("idle on the agenda, sync configured and online: %.2f"
+	    " wakeups/s over %d s\n", idle_rate(&t, o->idle_s), o->idle_s);
+	send_key(&t, "n");
+	term_wait_for(&t, "Slot 1 of", 5000);
+	printf("idle on a running slot, sync configured: %.2f wakeups/s over"
+	    " %d s\n", idle_rate(&t, o->idle_s), o->idle_s);
+
+	/* the server hangs every request: each key queues a row */
+	fhir_control(&f, "faults", "{\"faults\":[{\"hang\":true}]}", NULL);
+	n = slot_keys(&t, v, o->keys, NULL);
+	if (n > 0)
+		report("key to screen, server hanging", v, n);
+	chair_stop(&t);
+	fhir_control(&f, "reset", "{\"data\":true,\"stats\":true}", NULL);
+
+	/* 10,000 queued actions draining (again if they drain before the
+	 * keys are done) */
+	fresh_copy(hist, "sync-drain", db, sizeof(db));
+	mark_history_sent(db);
+	queue_actions(db, 10000);
+	req0 = fhir_stat(&f, "requests");
+	tx0 = fhir_stat(&f, "transactions");
+	t0 = now_ms();
+	if (chair_start(&t, o, db) != 0)
+		exit(1);
+	send_key(&t, "n");
+	term_wait_for(&t, "Slot 1 of", 5000);
+	while (total < o->keys && rounds < 5) {
+		n = slot_keys(&t, v + total, o->keys - total, db);
+		total += n;
+		if (rounds == 0) {
+			/* wait for the first 10,000 to go, for the rate */
+			while (db_int(db, "SELECT count(*) FROM outbox WHERE"
+			    " state = 'pending'") > 0 && now_ms() - t0 < 600000)
+				settle(&t, 50);
+			secs = (now_ms() - t0) / 1000;
+			res = (long)db_int(db, "SELECT count(*) FROM"
+			    " sync_versions");
+			printf("drain of 10,000 queued actions on the history,"
+			    " from start-up, keys being pressed: %ld resources in"
+			    " %.2f s, %.0f resources/s, %ld transactions, %ld"
+			    " requests\n", res, secs, (double)res / secs,
+			    fhir_stat(&f, "transactions") - tx0,
+			    fhir_stat(&f, "requests") - req0);
+		}
+		rounds++;
+		if (total < o->keys)
+			queue_actions(db, 10000);
+	}
+	if (total > 0)
+		report("key to screen, 10,000 draining", v, total);
+
+	/* round trips for a meeting chaired live */
+	fhir_control(&f, "reset", "{\"stats\":true}", NULL);
+	while (db_int(db, "SELECT count(*) FROM outbox WHERE state ="
+	    " 'pending'") > 0)
+		settle(&t, 100);
+	req0 = fhir_stat(&f, "requests");
+	{
+		int slots = (int)db_int(db, "SELECT count(*) FROM slots WHERE"
+		    " meeting_id = (SELECT max(id) FROM meetings)");
+		long rows0 = (long)db_int(db, "SELECT count(*) FROM outbox");
+
+		for (int s = 2; s <= slots; s++) {
+			if (next_slot(&t, db, s) != 0) {
+				fprintf(stderr, "bench-history: slot %d did not"
+				    " start\n", s);
+				slots = s - 1;
+				break;
+			}
+			settle(&t, 150);
+		}
+		send_key(&t, "n");	/* the last slot ends */
+		settle(&t, 500);
+		while (db_int(db, "SELECT count(*) FROM outbox WHERE state ="
+		    " 'pending'") > 0)
+			settle(&t, 100);
+		printf("round trips for the rest of the meeting (slots 2-%d"
+		    " started one after another, live): %ld requests for %ld"
+		    " outbox rows\n", slots, fhir_stat(&f, "requests") - req0,
+		    (long)db_int(db, "SELECT count(*) FROM outbox") - rows0);
+	}
+	chair_stop(&t);
+	unsetenv("MDTCHAIR_CONFIG");
+	free(t.out);
+	fhir_stop(&f);
+	curl_global_cleanup();
+}
+
+static long
+num(const char *v)
+{
+	return strtol(v, NULL, 10);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .runs = 20, .cold = 10, .keys = 60, .idle_s = 12,
+	    .meetings = 520, .patients = 8000, .actions = 60000, .seed = 1 };
+	char hist[1024], cmd[1200], none[600];
+	double *v;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : "";
+
+		if (strcmp(a, "--gen") == 0)
+			o.gen = argv[++i];
+		else if (strcmp(a, "--cache") == 0)
+			o.cache = argv[++i];
+		else if (strcmp(a, "--fhir") == 0)
+			o.fhir = argv[++i];
+		else if (strcmp(a, "--sent") == 0)
+			o.sent = true;
+		else if (strcmp(a, "--runs") == 0)
+			o.runs = (int)num(val), i++;
+		else if (strcmp(a, "--cold") == 0)
+			o.cold = (int)num(val), i++;
+		else if (strcmp(a, "--keys") == 0)
+			o.keys = (int)num(val), i++;
+		else if (strcmp(a, "--idle") == 0)
+			o.idle_s = (int)num(val), i++;
+		else if (strcmp(a, "--meetings") == 0)
+			o.meetings = num(val), i++;
+		else if (strcmp(a, "--patients") == 0)
+			o.patients = num(val), i++;
+		else if (strcmp(a, "--actions") == 0)
+			o.actions = num(val), i++;
+		else if (strcmp(a, "--seed") == 0)
+			o.seed = num(val), i++;
+		else
+			o.bin = a;
+	}
+	if (o.gen == NULL || o.cache == NULL || o.bin == NULL || o.runs < 1 ||
+	    o.cold < 0 || o.keys < 1 || o.idle_s < 1 || o.meetings < 1) {
+		fputs("usage: bench-history --gen GEN_HISTORY --cache DIR"
+		    " [--runs N] [--cold N] [--keys N] [--idle SECONDS]"
+		    " [--meetings N] [--patients N] [--actions N] [--seed S]"
+		    " [--sent] [--fhir FHIR_DIR] MDTCHAIR\n", stderr);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("command:");
+	for (int i = 0; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
+	history(&o, hist, sizeof(hist));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!mkdtemp(work))
+		die("mkdtemp");
+	/* no configuration but the one given */
+	snprintf(none, sizeof(none), "%s/none", work);
+	setenv("XDG_CONFIG_HOME", none, 1);
+	unsetenv("MDTCHAIR_CONFIG");
+	v = calloc((size_t)(o.runs + o.cold + o.keys + 16), sizeof(*v));
+	if (v == NULL)
+		die("calloc");
+
+	measure_start(&o, hist, v);
+	measure_console(&o, hist, v);
+	if (o.fhir != NULL)
+		measure_sync(&o, hist, v);
+
+	free(v);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+	return system(cmd) == 0 ? 0 : 1;
+}
