@@ -64,7 +64,10 @@ main(int argc, char **argv)
 	/*
 	 * Key to screen on the slot screen: 'p' (pause/resume, a durable
 	 * commit each time).  Keys go just after a clock tick has been drawn,
-	 * so the next tick cannot be mistaken for the key's redraw.
+	 * so the next tick cannot be mistaken for the key's redraw; when
+	 * nothing on screen shows seconds (paused, and the status bar giving
+	 * a warning in place of the meeting clock) no tick comes, and the keys
+	 * go after a quiet 1.5 s.
 	 */
 	term_start(&t, bin, db, "chair");
 	if (term_wait_for(&t, marker, 5000) != 0)
@@ -72,14 +75,14 @@ main(int argc, char **argv)
 	if (write(t.fd, "n", 1) != 1)
 		die("write");
 	for (int i = 0; i < nkeys;) {
-		/* Drain, then wait for a tick's redraw. */
+		/* Drain, then wait for a tick's redraw, if one comes. */
 		while (term_read(&t, 0) > 0)
 			;
-		if (term_read(&t, 1500) <= 0)
-			continue;
-		usleep(20000);
-		while (term_read(&t, 0) > 0)
-			;
+		if (term_read(&t, 1500) > 0) {
+			usleep(20000);
+			while (term_read(&t, 0) > 0)
+				;
+		}
 		for (int k = 0; k < 3 && i < nkeys; k++) {
 			double t0 = now_ms();
 			if (write(t.fd, "p", 1) != 1)
