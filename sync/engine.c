@@ -10,6 +10,17 @@
  * our own ids (If-Match with the version we last saw).  One request at a
  * time, so the order holds.
  *
+ * Building a pass (reading the outbox, mapping, building and hashing up to
+ * some hundreds of resources) takes milliseconds, more on a long history,
+ * and each of the chair's acts asks for one: it is done off the loop, in
+ * libuv's thread pool, on a connection of its own to the same file (read
+ * only; one build at a time, so the connection is never shared).  The
+ * loop only applies the outcome in short transactions.  Rows the server
+ * has acknowledged are marked sent without waiting for the disk
+ * (synchronous=NORMAL for that one transaction; docs/sync.md says why
+ * that is safe): the chair's next act, always synchronous=FULL, makes
+ * them durable with it.
+ *
  * After each reply:
  *   2xx                if the reply is a transaction-response with a 2xx
  *                      status for every entry (sync_transaction_reply),
@@ -98,9 +109,31 @@ struct pass {
 	char err[256];
 };
 
+struct failed_row {
+	int64_t id;
+	char *why;
+};
+
+/* A pass being built off the loop, and what the loop must then record. */
+struct build_job {
+	uv_work_t req;
+	struct sync_engine *e;
+	size_t max_rows, bundle_size;
+	struct pass *pass;		/* NULL if the outbox could not be read */
+	struct failed_row *failed;	/* rows whose resources cannot be made */
+	size_t n_failed;
+	int64_t *nothing;		/* rows with nothing left to send */
+	size_t n_nothing;
+	char err[300];
+};
+
 struct sync_engine {
 	uv_loop_t *loop;
 	struct mdt_store *store;
+	char *path;			/* the store's file; NULL in memory */
+	struct mdt_store *bstore;	/* the builder's connection (thread
+					 * pool only, one build at a time) */
+	struct build_job *job;		/* a pass being built */
 	struct sync_config *cfg;	/* our copy; NULL: not configured */
 	struct sync_http *http;
 	uv_timer_t timer;		/* next pass (backoff or a yield) */
@@ -288,7 +321,7 @@ push_range(struct pass *p, size_t lo, size_t hi)
 }
 
 struct build_ctx {
-	struct sync_engine *e;
+	struct mdt_store *s;
 	struct pass *p;
 	struct sync_ref *deps;
 	size_t n_deps, cap_deps;
@@ -313,11 +346,11 @@ collect_dep(void *ctx, const struct sync_ref *r)
  * Returns its index, or SIZE_MAX if it cannot be built (p->err says why).
  */
 static size_t
-add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
+add_item(struct mdt_store *s, struct pass *p, const struct sync_ref *r,
     int depth)
 {
-	struct build_ctx b = { e, p, NULL, 0, 0 };
-	sqlite3 *db = mdt_store_db(e->store);
+	struct build_ctx b = { s, p, NULL, 0, 0 };
+	sqlite3 *db = mdt_store_db(s);
 	char hash[33], vid[65];
 	struct item *it;
 	size_t idx, i;
@@ -345,12 +378,12 @@ add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
 			continue;
 		/* acknowledged once: the server has it to refer to */
 		sync_ref_id(&b.deps[i], did);
-		if (mdt_sync_version_get(e->store,
+		if (mdt_sync_version_get(s,
 		    sync_kind_type(b.deps[i].kind), did, dvid, dhash,
 		    &dfound) == MDT_OK && dfound)
 			continue;
 		/* a reference we cannot build fails the referrer */
-		if (add_item(e, p, &b.deps[i], depth + 1) == SIZE_MAX) {
+		if (add_item(s, p, &b.deps[i], depth + 1) == SIZE_MAX) {
 			free(b.deps);
 			json_decref(body);
 			return SIZE_MAX;
@@ -362,7 +395,7 @@ add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
 	it->body = body;
 	sync_body_hash(body, hash);
 	memcpy(it->hash, hash, sizeof(hash));
-	if (mdt_sync_version_get(e->store, sync_kind_type(r->kind), it->id,
+	if (mdt_sync_version_get(s, sync_kind_type(r->kind), it->id,
 	    vid, hash, &found) == MDT_OK && found) {
 		memcpy(it->vid, vid, sizeof(vid));
 		memcpy(it->acked_hash, hash, sizeof(hash));
@@ -389,7 +422,7 @@ item_add_row(struct item *it, size_t row)
 }
 
 struct row_ctx {
-	struct sync_engine *e;
+	struct mdt_store *s;
 	struct pass *p;
 	size_t row;
 	bool failed;
@@ -404,7 +437,7 @@ on_row_ref(void *ctx, const struct sync_ref *r)
 
 	if (rc->failed)
 		return;
-	idx = add_item(rc->e, p, r, 0);
+	idx = add_item(rc->s, p, r, 0);
 	if (idx == SIZE_MAX) {
 		rc->failed = true;
 		return;
@@ -420,6 +453,29 @@ on_row_ref(void *ctx, const struct sync_ref *r)
 }
 
 /* ---- marking rows ---------------------------------------------------- */
+
+/*
+ * Rows sent, and the versions the server gave, without waiting for the
+ * disk: a power cut that undoes the mark only sends them again, which is
+ * idempotent (our own ids; the same content is recognised on the way
+ * back).  The next commit made with synchronous=FULL (every act of the
+ * chair's) makes this one durable too, since the log is written in order.
+ */
+static enum mdt_status
+mark_sent(struct sync_engine *e, const int64_t *ids, size_t n,
+    const struct mdt_sync_version *v, size_t nv)
+{
+	sqlite3 *db = mdt_store_db(e->store);
+	enum mdt_status st;
+
+	sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	st = mdt_outbox_mark_sent(e->store, ids, n, v, nv);
+	/* back to FULL whatever happened: the chair's acts depend on it */
+	if (sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) !=
+	    SQLITE_OK && st == MDT_OK)
+		st = MDT_EDB;
+	return st;
+}
 
 /* Rows whose items are all OK: sent, with the versions of the items in
  * [lo, hi) of the order.  Returns false if the store refused. */
@@ -455,7 +511,7 @@ mark_progress(struct sync_engine *e, struct pass *p, const size_t *idx,
 			}
 		}
 	}
-	st = mdt_outbox_mark_sent(e->store, ids, n_ids, v, n_v);
+	st = mark_sent(e, ids, n_ids, v, n_v);
 	free(ids);
 	free(v);
 	if (st != MDT_OK) {
@@ -526,7 +582,7 @@ end_pass(struct sync_engine *e)
 	pass_free(e->pass);
 	e->pass = NULL;
 	e->busy = false;
-	if (mdt_outbox_counts(e->store, &c) != MDT_OK) {
+	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
 		set_error(e, "cannot read the outbox: %s",
 		    mdt_store_error(e->store));
 		schedule(e, DB_RETRY_MS, true);
@@ -551,7 +607,7 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 	size_t i, n = 0;
 	int attempts = 1;
 
-	if (mdt_outbox_counts(e->store, &c) == MDT_OK)
+	if (mdt_outbox_unsent_counts(e->store, &c) == MDT_OK)
 		attempts = c.max_attempts + 1;
 	delay = sync_backoff_ms(attempts, e->cfg->retry_initial_ms,
 	    e->cfg->retry_max_ms, retry_after_s, rnd(e));
@@ -636,25 +692,167 @@ probe(struct sync_engine *e, int64_t now)
 	e->busy = true;
 }
 
+/*
+ * Builds a pass of at most max_rows pending rows from store s: runs in the
+ * thread pool on the builder's connection, or on the loop for a store in
+ * memory.  Writes nothing; what is to be recorded goes in j.
+ */
+static void
+build_pass(struct mdt_store *s, struct build_job *j)
+{
+	struct mdt_outbox_row *rows = NULL;
+	sqlite3 *db = mdt_store_db(s);
+	struct pass *p;
+	size_t n_rows = 0, i, size;
+
+	if (mdt_outbox_list(s, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
+	    j->max_rows, &rows, &n_rows) != MDT_OK) {
+		snprintf(j->err, sizeof(j->err), "cannot read the outbox: %s",
+		    mdt_store_error(s));
+		return;
+	}
+	p = mdt_xcalloc(1, sizeof(*p));
+	p->rows = mdt_xcalloc(n_rows + 1, sizeof(*p->rows));
+	p->n_rows = n_rows;
+	j->failed = mdt_xcalloc(n_rows + 1, sizeof(*j->failed));
+	j->nothing = mdt_xcalloc(n_rows + 1, sizeof(*j->nothing));
+
+	/* one read transaction: every resource of the pass from one state
+	 * of the store */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	for (i = 0; i < n_rows; i++) {
+		struct row_ctx rc = { s, p, i, false };
+		char err[256];
+
+		p->rows[i].id = rows[i].id;
+		p->err[0] = '\0';
+		if (sync_map_row(db, rows[i].entity, rows[i].entity_uuid,
+		    on_row_ref, &rc, err, sizeof(err)) != 0) {
+			snprintf(p->err, sizeof(p->err), "%s", err);
+			rc.failed = true;
+		}
+		if (rc.failed) {
+			p->rows[i].done = true;
+			j->failed[j->n_failed].id = rows[i].id;
+			j->failed[j->n_failed++].why = mdt_xasprintf("cannot"
+			    " make the FHIR resources of this %s: %s",
+			    rows[i].entity, p->err);
+		}
+	}
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	mdt_outbox_rows_free(rows, n_rows);
+
+	/* rows with nothing to send: all their resources already
+	 * acknowledged with this content (or none to send at all) */
+	for (i = 0; i < p->n_rows; i++)
+		if (!p->rows[i].done && p->rows[i].left == 0) {
+			p->rows[i].done = true;
+			j->nothing[j->n_nothing++] = p->rows[i].id;
+		}
+
+	/* bundles of bundle_size, in order (the stack's top goes first) */
+	size = j->bundle_size;
+	for (i = (p->n_order + size - 1) / size; i > 0; i--)
+		push_range(p, (i - 1) * size, i * size < p->n_order ?
+		    i * size : p->n_order);
+	j->pass = p;
+}
+
+static void
+job_free(struct build_job *j)
+{
+	size_t i;
+
+	if (j == NULL)
+		return;
+	pass_free(j->pass);
+	for (i = 0; i < j->n_failed; i++)
+		free(j->failed[i].why);
+	free(j->failed);
+	free(j->nothing);
+	free(j);
+}
+
+/* In the thread pool: touches only the job and the builder's
+ * connection. */
+static void
+on_build(uv_work_t *req)
+{
+	struct build_job *j = req->data;
+	struct sync_engine *e = j->e;
+	char err[256];
+
+	if (e->bstore == NULL && mdt_store_open(e->path, NULL, 0, &e->bstore,
+	    err, sizeof(err)) != MDT_OK) {
+		snprintf(j->err, sizeof(j->err), "cannot read the outbox: %s",
+		    err);
+		return;
+	}
+	build_pass(e->bstore, j);
+}
+
+/* On the loop: records what the build found and starts sending. */
+static void
+apply_build(struct sync_engine *e, struct build_job *j)
+{
+	size_t i;
+
+	if (j->pass == NULL) {
+		set_error(e, "%s", j->err);
+		schedule(e, DB_RETRY_MS, true);
+		changed(e);
+		return;
+	}
+	for (i = 0; i < j->n_failed; i++) {
+		mdt_outbox_mark_failed(e->store, &j->failed[i].id, 1,
+		    MDT_OUTBOX_FAILED, j->failed[i].why);
+		set_error(e, "%s", j->failed[i].why);
+	}
+	if (j->n_nothing > 0 && mark_sent(e, j->nothing, j->n_nothing, NULL,
+	    0) != MDT_OK)
+		set_error(e, "cannot record what was sent: %s",
+		    mdt_store_error(e->store));
+	e->pass = j->pass;
+	j->pass = NULL;
+	send_next(e);
+}
+
+static void engine_free_if_closed(struct sync_engine *e);
+
+static void
+on_built(uv_work_t *req, int status)
+{
+	struct build_job *j = req->data;
+	struct sync_engine *e = j->e;
+
+	(void)status;
+	e->job = NULL;
+	e->open_handles--;
+	if (e->closing) {
+		job_free(j);
+		engine_free_if_closed(e);
+		return;
+	}
+	apply_build(e, j);
+	job_free(j);
+}
+
 static void
 start_pass(struct sync_engine *e)
 {
 	struct mdt_outbox_counts c;
-	struct mdt_outbox_row *rows = NULL;
-	sqlite3 *db = mdt_store_db(e->store);
-	struct pass *p;
-	size_t n_rows = 0, i, size;
-	int64_t now, *ids;
-	size_t n_ids = 0;
+	struct build_job *j;
+	int64_t now;
 
 	if (e->closing || e->cfg == NULL || e->http == NULL || e->busy ||
-	    e->pass != NULL)
+	    e->pass != NULL || e->job != NULL)
 		return;
 	uv_timer_stop(&e->timer);
 	e->waiting = false;
 	e->next_attempt_at = 0;
 	now = now_ms(e);
-	if (mdt_outbox_counts(e->store, &c) != MDT_OK) {
+	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
 		set_error(e, "cannot read the outbox: %s",
 		    mdt_store_error(e->store));
 		schedule(e, DB_RETRY_MS, true);
@@ -673,69 +871,21 @@ start_pass(struct sync_engine *e)
 		changed(e);
 		return;
 	}
-	if (mdt_outbox_list(e->store, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
-	    pass_rows(e), &rows, &n_rows) != MDT_OK) {
-		set_error(e, "cannot read the outbox: %s",
-		    mdt_store_error(e->store));
-		schedule(e, DB_RETRY_MS, true);
-		changed(e);
+	j = mdt_xcalloc(1, sizeof(*j));
+	j->e = e;
+	j->max_rows = pass_rows(e);
+	j->bundle_size = (size_t)e->cfg->bundle_size;
+	j->req.data = j;
+	if (e->path != NULL && uv_queue_work(e->loop, &j->req, on_build,
+	    on_built) == 0) {
+		e->job = j;
+		e->open_handles++;
 		return;
 	}
-	p = mdt_xcalloc(1, sizeof(*p));
-	p->rows = mdt_xcalloc(n_rows + 1, sizeof(*p->rows));
-	p->n_rows = n_rows;
-	e->pass = p;
-
-	/* one read transaction: every resource of the pass from one state
-	 * of the store */
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	for (i = 0; i < n_rows; i++) {
-		struct row_ctx rc = { e, p, i, false };
-		char err[256];
-
-		p->rows[i].id = rows[i].id;
-		p->err[0] = '\0';
-		if (sync_map_row(db, rows[i].entity, rows[i].entity_uuid,
-		    on_row_ref, &rc, err, sizeof(err)) != 0) {
-			snprintf(p->err, sizeof(p->err), "%s", err);
-			rc.failed = true;
-		}
-		if (rc.failed) {
-			char *why = mdt_xasprintf("cannot make the FHIR"
-			    " resources of this %s: %s", rows[i].entity,
-			    p->err);
-
-			p->rows[i].done = true;
-			mdt_outbox_mark_failed(e->store, &rows[i].id, 1,
-			    MDT_OUTBOX_FAILED, why);
-			set_error(e, "%s", why);
-			free(why);
-		}
-	}
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	mdt_outbox_rows_free(rows, n_rows);
-
-	/* rows with nothing to send: all their resources already
-	 * acknowledged with this content (or none to send at all) */
-	ids = mdt_xcalloc(p->n_rows + 1, sizeof(*ids));
-	for (i = 0; i < p->n_rows; i++)
-		if (!p->rows[i].done && p->rows[i].left == 0) {
-			p->rows[i].done = true;
-			ids[n_ids++] = p->rows[i].id;
-		}
-	if (n_ids > 0 && mdt_outbox_mark_sent(e->store, ids, n_ids, NULL, 0) !=
-	    MDT_OK)
-		set_error(e, "cannot record what was sent: %s",
-		    mdt_store_error(e->store));
-	free(ids);
-
-	/* bundles of bundle_size, in order (the stack's top goes first) */
-	size = (size_t)e->cfg->bundle_size;
-	for (i = (p->n_order + size - 1) / size; i > 0; i--)
-		push_range(p, (i - 1) * size, i * size < p->n_order ?
-		    i * size : p->n_order);
-	send_next(e);
+	/* in memory (tests), or no thread pool: here and now */
+	build_pass(e->store, j);
+	apply_build(e, j);
+	job_free(j);
 }
 
 /* ---- sending --------------------------------------------------------- */
@@ -1079,6 +1229,13 @@ sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
 
 	e->loop = loop;
 	e->store = store;
+	/* the builder opens the same file ("" for a store in memory) */
+	{
+		const char *f = sqlite3_db_filename(mdt_store_db(store),
+		    "main");
+
+		e->path = f != NULL && *f != '\0' ? mdt_xstrdup(f) : NULL;
+	}
 	e->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32) ^
 	    (uint64_t)(uintptr_t)e;
 	if (e->rng == 0)
@@ -1107,7 +1264,7 @@ sync_engine_kick(struct sync_engine *e)
 {
 	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL)
 		return;
-	if (e->busy || e->pass != NULL) {
+	if (e->busy || e->pass != NULL || e->job != NULL) {
 		e->again = true;
 		return;
 	}
@@ -1125,7 +1282,7 @@ sync_engine_send_now(struct sync_engine *e)
 		set_error(e, "cannot reschedule the outbox: %s",
 		    mdt_store_error(e->store));
 	e->last_probe_at = 0;
-	if (e->busy || e->pass != NULL) {
+	if (e->busy || e->pass != NULL || e->job != NULL) {
 		e->again = true;
 		return;
 	}
@@ -1141,8 +1298,8 @@ sync_engine_on_change(struct sync_engine *e, void (*cb)(void *ctx),
 	e->change_ctx = ctx;
 }
 
-void
-sync_engine_status(struct sync_engine *e, struct sync_status *out)
+static void
+status(struct sync_engine *e, struct sync_status *out, bool brief)
 {
 	struct mdt_outbox_counts c;
 
@@ -1150,7 +1307,8 @@ sync_engine_status(struct sync_engine *e, struct sync_status *out)
 	out->configured = e->cfg != NULL;
 	out->online = e->online;
 	out->busy = e->busy;
-	if (mdt_outbox_counts(e->store, &c) == MDT_OK) {
+	if ((brief ? mdt_outbox_unsent_counts(e->store, &c) :
+	    mdt_outbox_counts(e->store, &c)) == MDT_OK) {
 		out->pending = c.pending;
 		out->failed = c.failed;
 		out->conflicts = c.conflict;
@@ -1161,11 +1319,25 @@ sync_engine_status(struct sync_engine *e, struct sync_status *out)
 	mdt_strlcpy(out->last_error, e->last_error, sizeof(out->last_error));
 }
 
+void
+sync_engine_status(struct sync_engine *e, struct sync_status *out)
+{
+	status(e, out, false);
+}
+
+void
+sync_engine_status_brief(struct sync_engine *e, struct sync_status *out)
+{
+	status(e, out, true);
+}
+
 static void
 engine_free_if_closed(struct sync_engine *e)
 {
 	if (e->open_handles > 0)
 		return;
+	mdt_store_free(e->bstore);
+	free(e->path);
 	sync_config_free(e->cfg);
 	free(e);
 }
@@ -1198,6 +1370,10 @@ sync_engine_close(struct sync_engine *e)
 	e->on_change = NULL;
 	pass_free(e->pass);
 	e->pass = NULL;
+	/* a build not yet begun need not run; one running is waited for
+	 * (on_built) */
+	if (e->job != NULL)
+		uv_cancel((uv_req_t *)&e->job->req);
 	uv_timer_stop(&e->timer);
 	uv_close((uv_handle_t *)&e->timer, on_timer_closed);
 	if (e->http != NULL)

@@ -355,10 +355,14 @@ tui_app_check(struct tui_app *app, enum mdt_status st)
 }
 
 void
-tui_app_sync_status(struct tui_app *app, struct sync_status *out)
+tui_app_sync_status(struct tui_app *app, struct sync_status *out,
+    bool brief)
 {
 	if (app->sync != NULL) {
-		sync_engine_status(app->sync, out);
+		if (brief)
+			sync_engine_status_brief(app->sync, out);
+		else
+			sync_engine_status(app->sync, out);
 		return;
 	}
 	memset(out, 0, sizeof(*out));
@@ -627,7 +631,7 @@ tui_draw_status(struct tui_app *app)
 		snprintf(finish, sizeof(finish), "Finish ~%s (plan %s)%s",
 		    fin, plan, late ? " LATE" : "");
 	}
-	tui_app_sync_status(app, &ss);
+	tui_app_sync_status(app, &ss, true);
 	if (!ss.configured)
 		snprintf(sync, sizeof(sync), "Sync: %lld queued (not set up)",
 		    (long long)ss.pending);
