@@ -71,6 +71,8 @@ struct item {
 	struct sync_ref ref;
 	char id[37];
 	json_t *body;
+	char *text;		/* body as sent (compact JSON), written by
+				 * the builder so that the loop need not */
 	char hash[33];
 	char vid[65];		/* version last acknowledged; "" if none */
 	char acked_hash[33];	/* and its content's hash; "" if none */
@@ -209,6 +211,7 @@ pass_free(struct pass *p)
 		return;
 	for (i = 0; i < p->n_items; i++) {
 		json_decref(p->items[i].body);
+		free(p->items[i].text);
 		free(p->items[i].new_vid);
 		free(p->items[i].rows);
 	}
@@ -403,8 +406,10 @@ add_item(struct mdt_store *s, struct pass *p, const struct sync_ref *r,
 	}
 	if (it->skip)
 		it->state = ITEM_OK;
-	else
+	else {
+		it->text = json_dumps(body, JSON_COMPACT);
 		push_order(p, idx);
+	}
 	return idx;
 }
 
@@ -893,39 +898,87 @@ start_pass(struct sync_engine *e)
 static void on_bundle_reply(void *ctx, const struct sync_reply *reply);
 static void on_read_reply(void *ctx, const struct sync_reply *reply);
 
+/* A growing string. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+static void
+sb_add(struct sbuf *b, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		b->failed = true;
+		return;
+	}
+	n = strlen(s);
+	if (b->len + n + 1 > b->cap) {
+		while (b->len + n + 1 > b->cap)
+			b->cap = b->cap == 0 ? 4096 : b->cap * 2;
+		b->s = mdt_xreallocarray(b->s, b->cap, 1);
+	}
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* s as a JSON string, quoted and escaped. */
+static void
+sb_str(struct sbuf *b, const char *s)
+{
+	json_t *j = json_string(s);
+	char *q = j != NULL ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+
+	sb_add(b, q);
+	free(q);
+	json_decref(j);
+}
+
+/*
+ * The transaction bundle for range r, from the texts the builder wrote:
+ * the loop only puts them together (making each from its JSON again took
+ * a millisecond or more a bundle, while the chair's keys waited).
+ */
 static char *
 bundle_json(struct sync_engine *e, struct pass *p, struct range r)
 {
-	json_t *bundle, *entries;
+	struct sbuf b = { NULL, 0, 0, false };
 	size_t i;
-	char *out;
 
-	entries = json_array();
+	sb_add(&b, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
+	    "\"entry\":[");
 	for (i = r.lo; i < r.hi; i++) {
 		struct item *it = &p->items[p->order[i]];
 		const char *type = sync_kind_type(it->ref.kind);
 		char *url = mdt_xasprintf("%s/%s", type, it->id);
 		char *full = mdt_xasprintf("%s/%s", e->cfg->base_url, url);
-		json_t *req = json_pack("{s:s, s:s}", "method", "PUT", "url",
-		    url);
 
+		sb_add(&b, i > r.lo ? ",{\"fullUrl\":" : "{\"fullUrl\":");
+		sb_str(&b, full);
+		sb_add(&b, ",\"resource\":");
+		sb_add(&b, it->text);
+		sb_add(&b, ",\"request\":{\"method\":\"PUT\",\"url\":");
+		sb_str(&b, url);
 		/* compare-and-swap: only over the version we last saw */
 		if (it->vid[0] != '\0') {
 			char *m = mdt_xasprintf("W/\"%s\"", it->vid);
 
-			json_object_set_new(req, "ifMatch", json_string(m));
+			sb_add(&b, ",\"ifMatch\":");
+			sb_str(&b, m);
 			free(m);
 		}
-		json_array_append_new(entries, json_pack("{s:s, s:O, s:o}",
-		    "fullUrl", full, "resource", it->body, "request", req));
+		sb_add(&b, "}}");
 		free(url);
 		free(full);
 	}
-	bundle = json_pack("{s:s, s:s, s:o}", "resourceType", "Bundle",
-	    "type", "transaction", "entry", entries);
-	out = json_dumps(bundle, JSON_COMPACT);
-	json_decref(bundle);
-	return out;
+	sb_add(&b, "]}");
+	if (b.failed) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
 }
 
 static void

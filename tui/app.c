@@ -55,6 +55,9 @@ struct tui_loop {
 	int rechecks;			/* looks again left after a wal event */
 	bool polling;
 	uv_timer_t idle;		/* the privacy screen after no key */
+	uv_timer_t sync_draw;		/* a redraw for the sync engine's
+					 * changes, at most every
+					 * TUI_SYNC_DRAW_MS */
 	uv_signal_t sig_winch;
 	uv_signal_t sig_term;
 	uv_signal_t sig_int;
@@ -1300,6 +1303,11 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 	L->idle.data = L;
 	L->open_handles++;
 	tui_idle_restart(L);
+	r = uv_timer_init(&L->loop, &L->sync_draw);
+	if (r < 0)
+		goto fail;
+	L->sync_draw.data = L;
+	L->open_handles++;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = uv_signal_init(&L->loop, sigs[i].h);
 		if (r < 0)
@@ -1331,6 +1339,7 @@ tui_loop_finish(struct tui_loop *L)
 	tui_close_handle(L, (uv_handle_t *)&L->watch);
 	tui_close_handle(L, (uv_handle_t *)&L->wal);
 	tui_close_handle(L, (uv_handle_t *)&L->idle);
+	tui_close_handle(L, (uv_handle_t *)&L->sync_draw);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_int);
@@ -1344,13 +1353,29 @@ tui_loop_finish(struct tui_loop *L)
 
 /* ---- the program ---------------------------------------------------- */
 
-/* The sync engine's state changed: show it. */
+/*
+ * The sync engine's state changed: show it, a little later.  While a long
+ * outbox drains the engine changes with every reply (some twenty a
+ * second); each redraw counts what is left.  One redraw for them all in
+ * TUI_SYNC_DRAW_MS keeps the loop free for the chair's keys, whose own
+ * redraws show the status bar as it stands anyway.
+ */
+#define TUI_SYNC_DRAW_MS 100
+
+static void
+tui_on_sync_draw(uv_timer_t *t)
+{
+	tui_draw(t->data);
+}
+
 static void
 tui_on_sync_change(void *ctx)
 {
 	struct tui_loop *L = ctx;
 
-	tui_draw(L);
+	if (!uv_is_active((uv_handle_t *)&L->sync_draw))
+		uv_timer_start(&L->sync_draw, tui_on_sync_draw,
+		    TUI_SYNC_DRAW_MS, 0);
 }
 
 /* ---- the retention purge, offered when the chair's screens open ---- */
