@@ -53,6 +53,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#endif
 
 #include "sync_internal.h"
 #include "util.h"
@@ -788,6 +792,11 @@ on_build(uv_work_t *req)
 	struct sync_engine *e = j->e;
 	char err[256];
 
+#ifdef __linux__
+	/* this thread gives way to the loop's (Linux: nice is per thread);
+	 * every build waits a little rather than a key */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
 	if (e->bstore == NULL && mdt_store_open(e->path, NULL, 0, &e->bstore,
 	    err, sizeof(err)) != MDT_OK) {
 		snprintf(j->err, sizeof(j->err), "cannot read the outbox: %s",
@@ -1323,7 +1332,10 @@ sync_engine_kick(struct sync_engine *e)
 	}
 	if (e->waiting)
 		return;
-	start_pass(e);
+	/* on the next turn of the loop: the act that kicked is drawn
+	 * first, before the builder takes a processor */
+	if (!uv_is_active((uv_handle_t *)&e->timer))
+		schedule(e, 0, false);
 }
 
 void
