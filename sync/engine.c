@@ -63,6 +63,8 @@
 
 #define PROBE_EVERY_MS 60000	/* idle and offline: look again after */
 #define DB_RETRY_MS 1000	/* the store was busy: try again soon */
+#define CHECKPOINT_MARKS 100	/* the builder checkpoints after as many
+				 * rows and versions marked sent */
 
 enum item_state {
 	ITEM_TODO,
@@ -125,6 +127,7 @@ struct build_job {
 	uv_work_t req;
 	struct sync_engine *e;
 	size_t max_rows, bundle_size;
+	bool checkpoint;		/* copy the log into the database first */
 	struct pass *pass;		/* NULL if the outbox could not be read */
 	struct failed_row *failed;	/* rows whose resources cannot be made */
 	size_t n_failed;
@@ -140,6 +143,8 @@ struct sync_engine {
 	struct mdt_store *bstore;	/* the builder's connection (thread
 					 * pool only, one build at a time) */
 	struct build_job *job;		/* a pass being built */
+	size_t marked;			/* rows and versions marked since the
+					 * builder last checkpointed */
 	struct sync_config *cfg;	/* our copy; NULL: not configured */
 	struct sync_http *http;
 	uv_timer_t timer;		/* next pass (backoff or a yield) */
@@ -479,6 +484,7 @@ mark_sent(struct sync_engine *e, const int64_t *ids, size_t n,
 
 	sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 	st = mdt_outbox_mark_sent(e->store, ids, n, v, nv);
+	e->marked += n + nv;
 	/* back to FULL whatever happened: the chair's acts depend on it */
 	if (sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) !=
 	    SQLITE_OK && st == MDT_OK)
@@ -795,14 +801,31 @@ on_build(uv_work_t *req)
 #ifdef __linux__
 	/* this thread gives way to the loop's (Linux: nice is per thread);
 	 * every build waits a little rather than a key */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
 #endif
-	if (e->bstore == NULL && mdt_store_open(e->path, NULL, 0, &e->bstore,
-	    err, sizeof(err)) != MDT_OK) {
-		snprintf(j->err, sizeof(j->err), "cannot read the outbox: %s",
-		    err);
-		return;
+	if (e->bstore == NULL) {
+		if (mdt_store_open(e->path, NULL, 0, &e->bstore, err,
+		    sizeof(err)) != MDT_OK) {
+			snprintf(j->err, sizeof(j->err), "cannot read the"
+			    " outbox: %s", err);
+			return;
+		}
+		/* a small page cache: each of the chair's commits empties
+		 * it anyway (another connection wrote), and the memory is
+		 * the console's */
+		sqlite3_exec(mdt_store_db(e->bstore), "PRAGMA cache_size ="
+		    " -256", NULL, NULL, NULL);
 	}
+	/*
+	 * The log the marks filled goes into the database here, not in
+	 * one of the loop's commits (the store checkpoints there once the
+	 * log reaches 1000 pages: a stall of tens of milliseconds while a
+	 * long outbox drains).  Passive: never waits for, nor holds up, a
+	 * writer.
+	 */
+	if (j->checkpoint)
+		sqlite3_wal_checkpoint_v2(mdt_store_db(e->bstore), NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	build_pass(e->bstore, j);
 }
 
@@ -889,9 +912,12 @@ start_pass(struct sync_engine *e)
 	j->e = e;
 	j->max_rows = pass_rows(e);
 	j->bundle_size = (size_t)e->cfg->bundle_size;
+	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
 	j->req.data = j;
 	if (e->path != NULL && uv_queue_work(e->loop, &j->req, on_build,
 	    on_built) == 0) {
+		if (j->checkpoint)
+			e->marked = 0;
 		e->job = j;
 		e->open_handles++;
 		return;
