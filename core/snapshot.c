@@ -62,7 +62,7 @@ load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
 	else
 		status = mdt_fail_db(s, rc, "reading the meeting");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -100,7 +100,7 @@ load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the register");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -172,7 +172,7 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the agenda");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -214,7 +214,7 @@ load_exclusions(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		status = mdt_fail_db(s, rc, "reading the exclusions");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -248,7 +248,7 @@ load_notes(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the notes");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -305,7 +305,7 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the actions");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -337,7 +337,7 @@ load_people(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the people");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -545,7 +545,7 @@ mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id, char ***names,
 		*names = NULL;
 		*n = 0;
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -616,6 +616,6 @@ mdt_meeting_list(struct mdt_store *s, FILE *out)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "listing the meetings");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
