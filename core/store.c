@@ -366,36 +366,54 @@ mdt_fail_db(struct mdt_store *s, int rc, const char *what)
 
 /* ---- transactions ---------------------------------------------------- */
 
+/* Runs one of BEGIN IMMEDIATE, COMMIT, ROLLBACK (kept prepared, as every
+ * act runs two of them); MDT_OK or the failure recorded, saying while
+ * doing what. */
+static enum mdt_status
+tx_step(struct mdt_store *s, const char *sql, const char *what)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc;
+
+	status = mdt_prep(s, &st, sql, NULL);
+	if (status != MDT_OK)
+		return status;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, what);
+	mdt_done(s, st);
+	return status;
+}
+
 enum mdt_status
 mdt_tx_begin(struct mdt_store *s)
 {
-	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return mdt_fail_db(s, rc, "starting a transaction");
-	return MDT_OK;
+	return tx_step(s, "BEGIN IMMEDIATE", "starting a transaction");
 }
 
 enum mdt_status
 mdt_tx_commit(struct mdt_store *s)
 {
-	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	enum mdt_status st;
+	enum mdt_status st = tx_step(s, "COMMIT", "saving");
 
-	if (rc == SQLITE_OK)
-		return MDT_OK;
-	st = mdt_fail_db(s, rc, "saving");
-	mdt_tx_rollback(s);
+	if (st != MDT_OK)
+		mdt_tx_rollback(s);
 	return st;
 }
 
 void
 mdt_tx_rollback(struct mdt_store *s)
 {
+	char err[sizeof(s->err)];
+
 	/* A failed statement (disk full, I/O error) may already have rolled
-	 * the transaction back. */
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	 * the transaction back.  The error line stays that of the failure. */
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	memcpy(err, s->err, sizeof(err));
+	(void)tx_step(s, "ROLLBACK", "undoing a transaction");
+	memcpy(s->err, err, sizeof(err));
 }
 
 enum mdt_status
