@@ -218,7 +218,7 @@ const char *mdt_meeting_state_name(enum mdt_meeting_state s);
 
 struct mdt_store;
 
-#define MDT_SCHEMA_VERSION 6
+#define MDT_SCHEMA_VERSION 7
 #define MDT_APPLICATION_ID 0x4d445443	/* "MDTC" */
 
 enum {

@@ -1464,9 +1464,11 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	enum mdt_status st;
 	int status;
 
-	/* Names are UTF-8; numbers stay in the C form core/ writes. */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	/* Names are UTF-8 (the character type is all the screens need of
+	 * the locale, as for the commands: numbers, dates and messages
+	 * stay in the C form core/ writes; loading every category read a
+	 * dozen files at start-up). */
+	setlocale(LC_CTYPE, "");
 
 	L = calloc(1, sizeof(*L));
 	if (L == NULL) {
