@@ -82,7 +82,7 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 		else if (strcmp(state, "conflict") == 0)
 			out->conflict = n;
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (rc != SQLITE_DONE)
 		return mdt_fail_db(s, rc, "counting the outbox");
 	status = mdt_prep(s, &st, "SELECT (SELECT count(*) FROM outbox),"
@@ -96,7 +96,7 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 		out->last_sent_at = mdt_col_int(st, 1);
 	} else
 		status = mdt_fail_db(s, rc, "counting the outbox");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (status == MDT_OK && version >= 0) {
 		s->counts = *out;
 		s->counts_version = version;
@@ -187,7 +187,7 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 		arr = NULL;
 		count = 0;
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	*rows = arr;
 	*n = count;
 	return status;
@@ -240,7 +240,7 @@ run_each(struct mdt_store *s, const char *sql, const int64_t *ids, size_t n,
 		if (rc != SQLITE_DONE)
 			status = mdt_fail_db(s, rc, "updating the outbox");
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -361,6 +361,6 @@ mdt_sync_version_get(struct mdt_store *s, const char *type, const char *id,
 		mdt_col_copy(st, 1, body_hash, 33);
 	} else if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the synced versions");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }

@@ -55,6 +55,8 @@ struct tui_loop {
 	int rechecks;			/* looks again left after a wal event */
 	bool polling;
 	uv_timer_t idle;		/* the privacy screen after no key */
+	uv_timer_t checkpoint;		/* the log into the database once the
+					 * keys stop */
 	uv_signal_t sig_winch;
 	uv_signal_t sig_term;
 	uv_signal_t sig_int;
@@ -1029,6 +1031,33 @@ tui_idle_restart(struct tui_loop *L)
 		    (uint64_t)L->app.idle_lock_ms, 0);
 }
 
+/* Pages of log worth a checkpoint when the keys stop (about 1.2 MB); the
+ * store still checkpoints at the end of a commit past 4,000 pages. */
+#define TUI_CHECKPOINT_PAGES 300
+#define TUI_CHECKPOINT_AFTER_MS 1500
+
+static void
+tui_on_checkpoint(uv_timer_t *t)
+{
+	struct tui_loop *L = t->data;
+
+	/* A failure here loses nothing (the log keeps every commit); the
+	 * next commit or checkpoint tries again. */
+	if (mdt_store_wal_pages(L->app.store) >= TUI_CHECKPOINT_PAGES)
+		(void)mdt_store_checkpoint(L->app.store);
+}
+
+/* After commits, a checkpoint once nothing has been written for a moment:
+ * then it costs no key its redraw. */
+static void
+tui_checkpoint_later(struct tui_loop *L)
+{
+	if (L->checkpoint.data != NULL &&
+	    mdt_store_wal_pages(L->app.store) >= TUI_CHECKPOINT_PAGES)
+		uv_timer_start(&L->checkpoint, tui_on_checkpoint,
+		    TUI_CHECKPOINT_AFTER_MS, 0);
+}
+
 /* Reads every key curses has, then draws once; false if there was none. */
 static bool
 tui_read_keys(struct tui_loop *L)
@@ -1046,8 +1075,10 @@ tui_read_keys(struct tui_loop *L)
 		}
 		tui_app_key(app, r == KEY_CODE_YES, key);
 	}
-	if (any)
+	if (any) {
 		tui_idle_restart(L);
+		tui_checkpoint_later(L);
+	}
 	/* Also here: SIGWINCH is not always delivered. */
 	tui_check_size(L);
 	if (app->quit) {
@@ -1296,6 +1327,11 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 	L->idle.data = L;
 	L->open_handles++;
 	tui_idle_restart(L);
+	r = uv_timer_init(&L->loop, &L->checkpoint);
+	if (r < 0)
+		goto fail;
+	L->checkpoint.data = L;
+	L->open_handles++;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = uv_signal_init(&L->loop, sigs[i].h);
 		if (r < 0)
@@ -1327,6 +1363,7 @@ tui_loop_finish(struct tui_loop *L)
 	tui_close_handle(L, (uv_handle_t *)&L->watch);
 	tui_close_handle(L, (uv_handle_t *)&L->wal);
 	tui_close_handle(L, (uv_handle_t *)&L->idle);
+	tui_close_handle(L, (uv_handle_t *)&L->checkpoint);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_int);
@@ -1347,6 +1384,7 @@ tui_on_sync_change(void *ctx)
 	struct tui_loop *L = ctx;
 
 	tui_draw(L);
+	tui_checkpoint_later(L);
 }
 
 /* ---- the retention purge, offered when the chair's screens open ---- */
@@ -1426,9 +1464,11 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	enum mdt_status st;
 	int status;
 
-	/* Names are UTF-8; numbers stay in the C form core/ writes. */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	/* Names are UTF-8 (the character type is all the screens need of
+	 * the locale, as for the commands: numbers, dates and messages
+	 * stay in the C form core/ writes; loading every category read a
+	 * dozen files at start-up). */
+	setlocale(LC_CTYPE, "");
 
 	L = calloc(1, sizeof(*L));
 	if (L == NULL) {
@@ -1481,6 +1521,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	/* From here on a write never holds the loop for long: if another
 	 * window is mid-commit, the act fails as busy and can be retried. */
 	mdt_store_set_busy_timeout(store, 250);
+	mdt_store_defer_checkpoints(store, true);
 	tui_app_begin(app);
 
 	if (!tui_term_start(L, err, sizeof(err))) {

@@ -974,6 +974,8 @@ test_migrate_schema_1(void **state)
 	    "CREATE TABLE patients (id INTEGER PRIMARY KEY);"
 	    "CREATE TABLE slots (id INTEGER PRIMARY KEY, meeting_id INTEGER,"
 	    " patient_id INTEGER, reason TEXT NOT NULL DEFAULT '');"
+	    "CREATE TABLE actions (id INTEGER PRIMARY KEY, patient_id INTEGER,"
+	    " slot_id INTEGER, status TEXT, closed_at INTEGER);"
 	    "CREATE TABLE outbox (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL"
 	    " UNIQUE, entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, op TEXT"
 	    " NOT NULL DEFAULT 'upsert', created_at INTEGER NOT NULL, state"
