@@ -949,6 +949,19 @@ test_outbox_bookkeeping(void **state)
 	assert_string_equal(rows[0].last_error, "changed on the server");
 	assert_int_equal(rows[0].state, MDT_OUTBOX_CONFLICT);
 	mdt_outbox_rows_free(rows, nr);
+	/* states asked together: both, oldest first, the others left out */
+	assert_int_equal(mdt_outbox_list(f->s,
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_SENT) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), 0, &rows, &nr), MDT_OK);
+	assert_int_equal(nr, 2);
+	assert_int_equal(rows[0].id, ids[0]);
+	assert_int_equal(rows[0].state, MDT_OUTBOX_SENT);
+	assert_int_equal(rows[1].id, ids[1]);
+	assert_int_equal(rows[1].state, MDT_OUTBOX_CONFLICT);
+	mdt_outbox_rows_free(rows, nr);
+	assert_int_equal(mdt_outbox_list(f->s, 0, 0, &rows, &nr), MDT_OK);
+	assert_int_equal(nr, 0);
+	mdt_outbox_rows_free(rows, nr);
 	assert_int_equal(mdt_outbox_mark_failed(f->s, ids, 1,
 	    MDT_OUTBOX_SENT, "x"), MDT_EINVAL);
 	/* and back to the queue when a person says so */
