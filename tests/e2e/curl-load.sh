@@ -79,25 +79,25 @@ p0=$(pending)
 [ "${p0:-0}" -gt 0 ] || fail "nothing pending to send (pending: '$p0')"
 r0=$(requests)
 
-LD_LIBRARY_PATH="$CURL_STUB_DIR" "$MDTCHAIR" --db "$DB" --config "$E2E_TMP/config.ini" \
-    sync --deadline 20 >"$E2E_TMP/out" 2>"$E2E_TMP/err" &&
-    fail "sync with a stand-in libcurl exited 0: $(cat "$E2E_TMP/err")"
-want="mdtchair: sync unavailable: $CURL_SONAME could not be loaded: it has no curl_"
-[ "$(wc -l <"$E2E_TMP/err")" = 1 ] || fail "not one line: $(cat "$E2E_TMP/err")"
-grep -qF -- "$want" "$E2E_TMP/err" || fail "sync said: $(cat "$E2E_TMP/err")"
-[ "$(pending)" = "$p0" ] || fail "pending went from $p0 to $(pending)"
-[ "$(requests)" = "$r0" ] || fail "the server was reached ($r0, then $(requests) requests)"
+# sync_unavailable DIR WANT: `mdtchair sync` with DIR first in
+# LD_LIBRARY_PATH fails with the one line WANT..., sending nothing
+sync_unavailable() {
+	LD_LIBRARY_PATH="$1" "$MDTCHAIR" --db "$DB" --config "$E2E_TMP/config.ini" \
+	    sync --deadline 20 >"$E2E_TMP/out" 2>"$E2E_TMP/err" &&
+	    fail "sync with $1/$CURL_SONAME exited 0: $(cat "$E2E_TMP/err")"
+	[ "$(wc -l <"$E2E_TMP/err")" = 1 ] || fail "not one line: $(cat "$E2E_TMP/err")"
+	grep -qF -- "mdtchair: sync unavailable: $CURL_SONAME could not be loaded: $2" \
+	    "$E2E_TMP/err" || fail "sync said: $(cat "$E2E_TMP/err")"
+	[ "$(pending)" = "$p0" ] || fail "pending went from $p0 to $(pending)"
+	[ "$(requests)" = "$r0" ] || fail "the server was reached ($r0, then $(requests) requests)"
+}
+
+sync_unavailable "$CURL_STUB_DIR" "it has no curl_"
 pass "sync: a library that is not libcurl gives one clear line: $(cat "$E2E_TMP/err")"
 
 mkdir "$E2E_TMP/garbage"
 echo "not a shared object" >"$E2E_TMP/garbage/$CURL_SONAME"
-LD_LIBRARY_PATH="$E2E_TMP/garbage" "$MDTCHAIR" --db "$DB" --config "$E2E_TMP/config.ini" \
-    sync --deadline 20 >"$E2E_TMP/out" 2>"$E2E_TMP/err" &&
-    fail "sync with a broken libcurl exited 0: $(cat "$E2E_TMP/err")"
-want="mdtchair: sync unavailable: $CURL_SONAME could not be loaded: $E2E_TMP/garbage/$CURL_SONAME: "
-[ "$(wc -l <"$E2E_TMP/err")" = 1 ] || fail "not one line: $(cat "$E2E_TMP/err")"
-grep -qF -- "$want" "$E2E_TMP/err" || fail "sync said: $(cat "$E2E_TMP/err")"
-[ "$(requests)" = "$r0" ] || fail "the server was reached"
+sync_unavailable "$E2E_TMP/garbage" "$E2E_TMP/garbage/$CURL_SONAME: "
 pass "sync: a broken file gives the loader's reason: $(cat "$E2E_TMP/err")"
 
 # The console, the stand-in taking 3 s to load: the screen answers all
