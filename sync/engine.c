@@ -1088,12 +1088,16 @@ sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
 	e->open_handles = 1;
 	/* a file without [server] configures no delivery */
 	if (cfg != NULL && cfg->has_server) {
+		char why[256];
+
 		e->cfg = config_dup(cfg);
-		e->http = sync_http_new(loop, e->cfg);
-		if (e->http == NULL)
-			set_error(e, "cannot start libcurl");
-		else
-			e->open_handles++;
+		e->http = sync_http_new(loop, e->cfg, why, sizeof(why));
+		if (e->http == NULL) {
+			/* nothing will be sent: the reason stays shown */
+			set_error(e, "%s", why);
+			return e;
+		}
+		e->open_handles++;
 		if (!sync_http_async_dns())
 			set_error(e, "this libcurl resolves names synchronously:"
 			    " the screen may pause while it looks up the"
@@ -1148,6 +1152,7 @@ sync_engine_status(struct sync_engine *e, struct sync_status *out)
 
 	memset(out, 0, sizeof(*out));
 	out->configured = e->cfg != NULL;
+	out->unavailable = e->cfg != NULL && e->http == NULL && !e->closing;
 	out->online = e->online;
 	out->busy = e->busy;
 	if (mdt_outbox_counts(e->store, &c) == MDT_OK) {

@@ -63,6 +63,8 @@ struct tui_loop {
 	uv_signal_t sig_hup;
 	int open_handles;
 	bool loop_ready;
+	uv_work_t sync_load;		/* libcurl, loaded off the loop */
+	const struct sync_config *sync_cfg;	/* the engine's, once loaded */
 	FILE *tty_in;
 	SCREEN *screen;
 	int empty_reads;		/* readable but no key: the tty is gone */
@@ -364,6 +366,7 @@ tui_app_sync_status(struct tui_app *app, struct sync_status *out)
 		return;
 	}
 	memset(out, 0, sizeof(*out));
+	out->configured = out->starting = app->sync_starting;
 	out->pending = app->outbox_known ? app->outbox_pending : -1;
 }
 
@@ -371,7 +374,8 @@ bool
 tui_app_sync_kick(struct tui_app *app)
 {
 	if (app->sync == NULL)
-		return false;
+		/* a new engine starts with a pass anyway */
+		return app->sync_starting;
 	sync_engine_kick(app->sync);
 	return true;
 }
@@ -379,8 +383,12 @@ tui_app_sync_kick(struct tui_app *app)
 bool
 tui_app_sync_now(struct tui_app *app)
 {
-	if (app->sync == NULL)
-		return false;
+	if (app->sync == NULL) {
+		if (!app->sync_starting)
+			return false;
+		app->sync_now_asked = true;	/* done once it has started */
+		return true;
+	}
 	sync_engine_send_now(app->sync);
 	return true;
 }
@@ -633,7 +641,15 @@ tui_draw_status(struct tui_app *app)
 	if (!ss.configured)
 		snprintf(sync, sizeof(sync), "Sync: %lld queued (not set up)",
 		    (long long)ss.pending);
-	else if (ss.failed + ss.conflicts > 0) {
+	else if (ss.starting)
+		snprintf(sync, sizeof(sync), "Sync: starting, %lld pending",
+		    (long long)ss.pending);
+	else if (ss.unavailable) {
+		/* the sync panel (5) shows why */
+		snprintf(sync, sizeof(sync), "Sync: unavailable, %lld pending",
+		    (long long)ss.pending);
+		sync_problem = true;
+	} else if (ss.failed + ss.conflicts > 0) {
 		snprintf(sync, sizeof(sync), "Sync: %s, %lld pending, %lld"
 		    " refused", ss.online ? "online" : "offline",
 		    (long long)ss.pending,
@@ -1358,6 +1374,12 @@ tui_loop_finish(struct tui_loop *L)
 		sync_engine_close(L->app.sync);
 		L->app.sync = NULL;
 	}
+	if (L->app.sync_starting) {
+		/* no engine after all; a load under way is waited for below
+		 * (it is bounded), one not begun is dropped */
+		L->app.sync_starting = false;
+		uv_cancel((uv_req_t *)&L->sync_load);
+	}
 	tui_close_handle(L, (uv_handle_t *)&L->input);
 	tui_close_handle(L, (uv_handle_t *)&L->tick);
 	tui_close_handle(L, (uv_handle_t *)&L->watch);
@@ -1385,6 +1407,64 @@ tui_on_sync_change(void *ctx)
 
 	tui_draw(L);
 	tui_checkpoint_later(L);
+}
+
+/*
+ * libcurl and its forty-odd libraries are mapped on a worker thread after
+ * the first frame, so that neither the first frame nor a key waits for
+ * them; the engine (and curl_global_init) comes on the loop thread once
+ * they are in.
+ */
+static void
+tui_sync_load(uv_work_t *req)
+{
+	char why[256];
+
+	(void)req;
+	/* a failure is kept: the engine made next shows it */
+	sync_prepare(why, sizeof(why));
+}
+
+static void
+tui_sync_loaded(uv_work_t *req, int status)
+{
+	struct tui_loop *L = req->data;
+	struct tui_app *app = &L->app;
+
+	if (status != 0 || !app->sync_starting)
+		return;		/* the console is closing */
+	app->sync_starting = false;
+	app->sync = sync_engine_new(&L->loop, app->store, L->sync_cfg);
+	sync_engine_on_change(app->sync, tui_on_sync_change, L);
+	if (app->sync_now_asked)
+		sync_engine_send_now(app->sync);
+	else
+		sync_engine_kick(app->sync);
+	app->sync_now_asked = false;
+	tui_draw(L);
+}
+
+/* The engine for sync: at once without a [server] (nothing to load),
+ * else once libcurl has loaded on a worker. */
+static void
+tui_sync_start(struct tui_loop *L, const struct sync_config *sync)
+{
+	struct tui_app *app = &L->app;
+
+	if (sync_config_has_server(sync)) {
+		L->sync_cfg = sync;
+		L->sync_load.data = L;
+		if (uv_queue_work(&L->loop, &L->sync_load, tui_sync_load,
+		    tui_sync_loaded) == 0) {
+			app->sync_starting = true;
+			return;
+		}
+		/* no worker: load it here, the old way */
+	}
+	app->sync_starting = false;
+	app->sync = sync_engine_new(&L->loop, app->store, sync);
+	sync_engine_on_change(app->sync, tui_on_sync_change, L);
+	sync_engine_kick(app->sync);
 }
 
 /* ---- the retention purge, offered when the chair's screens open ---- */
@@ -1531,12 +1611,12 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 		return 1;
 	}
 	if (tui_loop_start(L, err, sizeof(err)) == 0) {
-		if (sync != NULL) {
-			app->sync = sync_engine_new(&L->loop, store, sync);
-			sync_engine_on_change(app->sync, tui_on_sync_change, L);
-			sync_engine_kick(app->sync);
-		}
+		if (sync_config_has_server(sync))
+			/* the first frame says so until libcurl is in */
+			app->sync_starting = true;
 		tui_draw(L);
+		if (sync != NULL)
+			tui_sync_start(L, sync);
 		tui_schedule_tick(L);
 		/* Keys typed before the poll started are already buffered. */
 		tui_read_keys(L);

@@ -114,11 +114,19 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 	} else {
 		tui_putf(y++, 1, COLS - 2, A_BOLD, true, "Central record: %s",
 		    tui_str(app->sync_url));
-		tui_putf(y++, 1, COLS - 2,
-		    st.online ? tui_attr(TUI_STYLE_GREEN) :
-		    tui_attr(TUI_STYLE_AMBER), true, "%s%s",
-		    st.busy ? "sending - " : "",
-		    st.online ? "online" : "offline (changes are kept here)");
+		if (st.starting)
+			tui_put(y++, 1, COLS - 2, "starting (loading libcurl)",
+			    tui_attr(TUI_STYLE_DIM), true);
+		else if (st.unavailable)
+			tui_put(y++, 1, COLS - 2, "unavailable (changes are kept"
+			    " here)", tui_attr(TUI_STYLE_ERROR), true);
+		else
+			tui_putf(y++, 1, COLS - 2,
+			    st.online ? tui_attr(TUI_STYLE_GREEN) :
+			    tui_attr(TUI_STYLE_AMBER), true, "%s%s",
+			    st.busy ? "sending - " : "",
+			    st.online ? "online" :
+			    "offline (changes are kept here)");
 		tui_sync_when(st.last_success_at, last, sizeof(last));
 		tui_sync_when(st.next_attempt_at, next, sizeof(next));
 		tui_putf(y++, 1, COLS - 2, A_NORMAL, true,
@@ -167,13 +175,20 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 static bool
 tui_sync_key(struct tui_app *app, enum tui_action act)
 {
+	struct sync_status st;
 	int64_t count = 0;
 
 	switch (act) {
 	case TUI_ACT_SYNC_NOW:
-		if (!tui_app_sync_now(app))
+		tui_app_sync_status(app, &st);
+		if (st.unavailable)
+			tui_app_message(app, true, "%s", st.last_error);
+		else if (!tui_app_sync_now(app))
 			tui_app_message(app, true, "Sync is not set up: write %s",
 			    tui_str(app->config_path));
+		else if (st.starting)
+			tui_app_message(app, false, "Sending once sync has"
+			    " started");
 		else
 			tui_app_message(app, false, "Sending now");
 		return true;
