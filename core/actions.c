@@ -131,7 +131,7 @@ mdt_people_list(struct mdt_store *s, FILE *out)
 		    (const char *)sqlite3_column_text(st, 3));
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "listing the people");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -208,7 +208,7 @@ mdt_actions_query(struct mdt_store *s, const struct mdt_actions_filter *f,
 		}
 		item_read(st, today, &items[len++]);
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (rc != SQLITE_DONE) {
 		mdt_action_items_free(items, len);
 		return mdt_fail_db(s, rc, "reading the actions");

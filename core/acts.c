@@ -68,7 +68,7 @@ get_meeting(struct mdt_store *s, int64_t id, struct meeting_row *m)
 		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
 	else
 		status = mdt_fail_db(s, rc, "reading the meeting");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -109,7 +109,7 @@ get_slot(struct mdt_store *s, int64_t id, struct slot_row *sl)
 		status = mdt_fail(s, MDT_ENOTFOUND, "no slot %" PRId64, id);
 	else
 		status = mdt_fail_db(s, rc, "reading the slot");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -1092,7 +1092,7 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 		    action_id);
 	else
 		st = mdt_fail_db(s, rc, "reading the action");
-	sqlite3_finalize(q);
+	mdt_done(s, q);
 	if (st != MDT_OK || old == (int)status)
 		return st;
 	/* a purged action has lost its words: reopening it would send the

@@ -65,7 +65,7 @@ mdt_audit_list(struct mdt_store *s, int64_t meeting_id, int64_t since_ms,
 		    (const char *)sqlite3_column_text(st, 4),
 		    (const char *)sqlite3_column_text(st, 5));
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (rc != SQLITE_DONE)
 		return mdt_fail_db(s, rc, "cannot read the audit log");
 	return MDT_OK;

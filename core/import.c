@@ -654,15 +654,15 @@ struct stmts {
 };
 
 static void
-stmts_done(struct stmts *q)
+stmts_done(struct mdt_store *s, struct stmts *q)
 {
-	sqlite3_finalize(q->patient);
-	sqlite3_finalize(q->entry);
-	sqlite3_finalize(q->find_cand);
-	sqlite3_finalize(q->ins_patient);
-	sqlite3_finalize(q->ins_cand);
-	sqlite3_finalize(q->add_list);
-	sqlite3_finalize(q->ins_entry);
+	mdt_done(s, q->patient);
+	mdt_done(s, q->entry);
+	mdt_done(s, q->find_cand);
+	mdt_done(s, q->ins_patient);
+	mdt_done(s, q->ins_cand);
+	mdt_done(s, q->add_list);
+	mdt_done(s, q->ins_entry);
 }
 
 static enum mdt_status
@@ -939,7 +939,7 @@ import_tx(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 		}
 		st = apply_row(s, &q, meeting_id, list, path, &rows[i], rep);
 	}
-	stmts_done(&q);
+	stmts_done(s, &q);
 	if (st == MDT_OK)
 		st = mdt_carry_forward_tx(s, meeting_id, &rep->carried_forward);
 	if (st == MDT_OK)

@@ -218,7 +218,7 @@ const char *mdt_meeting_state_name(enum mdt_meeting_state s);
 
 struct mdt_store;
 
-#define MDT_SCHEMA_VERSION 6
+#define MDT_SCHEMA_VERSION 7
 #define MDT_APPLICATION_ID 0x4d445443	/* "MDTC" */
 
 enum {
@@ -257,6 +257,26 @@ void mdt_store_set_busy_timeout(struct mdt_store *s, int ms);
 
 /* The raw handle, for tests and for sync/ (which shares the store). */
 struct sqlite3 *mdt_store_db(struct mdt_store *s);
+
+/*
+ * Checkpoints (copying the write-ahead log into the database file, up to
+ * 4 MB of writes and a sync of the database) normally run at the end of a
+ * commit that finds the log 1,000 pages long.  Deferred, they run only
+ * when mdt_store_checkpoint is called (the console calls it once the keys
+ * stop), or at the end of a commit that finds the log 4,000 pages long,
+ * so that a key's commit is not also a checkpoint.
+ */
+void mdt_store_defer_checkpoints(struct mdt_store *s, bool defer);
+/* Pages in the log after this connection's last commit. */
+int mdt_store_wal_pages(const struct mdt_store *s);
+/* A checkpoint now, waiting for no one (SQLite's passive mode). */
+enum mdt_status mdt_store_checkpoint(struct mdt_store *s);
+
+/* Statements of the connection still in use: handed out by the store and
+ * not given back, or prepared on the raw handle and not finalized (the
+ * store keeps others prepared between uses).  0 when nothing was left
+ * open; the tests check it. */
+int mdt_store_statements_open(struct mdt_store *s);
 
 /* Outbox rows not yet delivered to the central record (state pending,
  * failed or conflict). */

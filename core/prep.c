@@ -80,7 +80,7 @@ mdt_meeting_info(struct mdt_store *s, int64_t id, bool refuse_closed,
 		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
 	else
 		status = mdt_fail_db(s, rc, "reading the meeting");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (status == MDT_OK && refuse_closed &&
 	    out->state == MDT_MEETING_CLOSED)
 		status = mdt_fail(s, MDT_ESTATE, "the meeting is closed");
@@ -207,7 +207,7 @@ get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 		    id);
 	else
 		status = mdt_fail_db(s, rc, "reading the candidate");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -242,7 +242,7 @@ candidate_reason(struct mdt_store *s, int64_t candidate_id, char **out)
 		    (const char *)sqlite3_column_text(q, 1));
 	else
 		st = mdt_fail_db(s, rc, "reading the candidate");
-	sqlite3_finalize(q);
+	mdt_done(s, q);
 	return st;
 }
 
@@ -349,7 +349,7 @@ mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the candidates");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	mdt_tx_rollback(s);
 	if (status != MDT_OK) {
 		mdt_candidates_free(arr, count);
@@ -425,7 +425,7 @@ mdt_agenda_state(struct mdt_store *s, int64_t meeting_id,
 		    meeting_id);
 	else
 		status = mdt_fail_db(s, rc, "reading the agenda");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -452,7 +452,7 @@ renumber(struct mdt_store *s, int64_t meeting_id, int64_t moved, int position)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the agenda");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (status == MDT_OK && moved != 0) {
 		size_t at;
 
@@ -713,7 +713,7 @@ slot_meeting(struct mdt_store *s, int64_t slot_id, struct mdt_meeting_info *m,
 		st = mdt_fail(s, MDT_ENOTFOUND, "no slot %" PRId64, slot_id);
 	else
 		st = mdt_fail_db(s, rc, "reading the slot");
-	sqlite3_finalize(q);
+	mdt_done(s, q);
 	if (st == MDT_OK)
 		st = mdt_meeting_info(s, meeting_id, true, m);
 	return st;
@@ -833,7 +833,7 @@ finalise_tx(struct mdt_store *s, int64_t meeting_id)
 	}
 	if (rc != SQLITE_DONE)
 		st = mdt_fail_db(s, rc, "reading the referrals");
-	sqlite3_finalize(q);
+	mdt_done(s, q);
 	if (st == MDT_OK && n > 0)
 		st = mdt_fail(s, MDT_ESTATE, "%d referral%s neither scheduled"
 		    " nor deferred: %s", n, n == 1 ? " is" : "s are", names);
@@ -988,7 +988,7 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 	}
 	if (rc != SQLITE_DONE)
 		st = mdt_fail_db(s, rc, "reading the caseload");
-	sqlite3_finalize(q);
+	mdt_done(s, q);
 	for (i = 0; st == MDT_OK && i < n; i++) {
 		int64_t cand;
 		bool created;
@@ -1085,7 +1085,7 @@ mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the rising-risk group");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (status != MDT_OK) {
 		mdt_rising_risk_free(arr, count);
 		return status;
@@ -1210,7 +1210,7 @@ get_action(struct mdt_store *s, int64_t id, struct action_row *a)
 		st = mdt_fail(s, MDT_ENOTFOUND, "no action %" PRId64, id);
 	else
 		st = mdt_fail_db(s, rc, "reading the action");
-	sqlite3_finalize(q);
+	mdt_done(s, q);
 	return st;
 }
 
@@ -1461,7 +1461,7 @@ invite_everyone(struct mdt_store *s, int64_t meeting_id)
 		}
 		ids[n++] = sqlite3_column_int64(q, 0);
 	}
-	sqlite3_finalize(q);
+	mdt_done(s, q);
 	if (rc != SQLITE_DONE) {
 		free(ids);
 		return mdt_fail_db(s, rc, "reading the people");

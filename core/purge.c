@@ -159,7 +159,7 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 		arr = NULL;
 		count = 0;
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	*out = arr;
 	*n = count;
 	return status;
@@ -265,7 +265,7 @@ collect(struct mdt_store *s, const char *sql, struct id_uuid **out,
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "finding records to purge");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (status != MDT_OK) {
 		free(arr);
 		return status;
@@ -391,7 +391,7 @@ checkpoint(struct mdt_store *s, bool *done)
 		*done = sqlite3_column_int(st, 0) == 0;
 	else if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "emptying the write-ahead log");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 

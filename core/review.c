@@ -217,7 +217,7 @@ load_meetings(struct mdt_store *s, int64_t start, int64_t end,
 		if (m->closed)
 			r->meetings_closed++;
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (rc != SQLITE_DONE)
 		return mdt_fail_db(s, rc, "reading the meetings");
 	return MDT_OK;
@@ -300,7 +300,7 @@ load_slots(struct mdt_store *s, int64_t start, int64_t end,
 			r->slots_over++;
 		count_sources(r, st, 8);
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		status = mdt_fail_db(s, rc, "reading the slots");
 
@@ -350,7 +350,7 @@ load_counts(struct mdt_store *s, sqlite3_stmt *st, bool with_meetings,
 		c->n = mdt_col_int(st, 1);
 		c->meetings = with_meetings ? mdt_col_int(st, 2) : 0;
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (rc != SQLITE_DONE)
 		return mdt_fail_db(s, rc, what);
 	return MDT_OK;
@@ -508,7 +508,7 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 		if (r->n_periods > 0)
 			r->periods[period_of(r, d0, closed_day)].closed++;
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the actions");
 	if (days.n > 0)

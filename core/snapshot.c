@@ -62,7 +62,7 @@ load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
 	else
 		status = mdt_fail_db(s, rc, "reading the meeting");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -100,7 +100,7 @@ load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the register");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -172,7 +172,7 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the agenda");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -214,7 +214,7 @@ load_exclusions(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		status = mdt_fail_db(s, rc, "reading the exclusions");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -248,7 +248,7 @@ load_notes(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the notes");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -260,19 +260,35 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	size_t cap = 0;
 	int rc, v;
 
+	/* shown: open actions of its patients, those agreed in its slots,
+	 * reviewed in them, or closed since it opened.  The ids first, each
+	 * kind through its own index (schema v7), then only those rows: not
+	 * every action its patients ever had (on a cold start each row is a
+	 * read from the disk). */
 	status = mdt_prep(s, &st,
+	    "WITH ms AS (SELECT id, patient_id FROM slots WHERE meeting_id = ?1),"
+	    " rv AS (SELECT r.action_id, r.verdict FROM ms"
+	    "  JOIN action_reviews r ON r.slot_id = ms.id),"
+	    " shown(id) AS ("
+	    "  SELECT a.id FROM ms JOIN actions a ON a.patient_id = ms.patient_id"
+	    "   AND a.status = 'open'"
+	    "  UNION SELECT a.id FROM ms JOIN actions a ON a.slot_id = ms.id"
+	    "  UNION SELECT action_id FROM rv"
+	    "  UNION SELECT a.id FROM ms JOIN actions a"
+	    "   ON a.patient_id = ms.patient_id AND a.closed_at IS NOT NULL"
+	    "   AND a.closed_at >= (SELECT opened_at FROM meetings"
+	    "   WHERE id = ?1))"
 	    "SELECT a.id, a.uuid, a.patient_id,"
-	    " CASE WHEN sa.meeting_id = ?1 THEN a.slot_id ELSE 0 END,"
+	    " CASE WHEN a.slot_id IN (SELECT id FROM ms) THEN a.slot_id"
+	    " ELSE 0 END,"
 	    " a.text, a.owner_id, p.name, a.due_date, a.status, a.created_at,"
-	    " r.verdict"
-	    " FROM actions a"
+	    " rv.verdict"
+	    " FROM shown CROSS JOIN actions a ON a.id = shown.id"
 	    " JOIN slots s ON s.patient_id = a.patient_id AND s.meeting_id = ?1"
 	    " JOIN people p ON p.id = a.owner_id"
-	    " LEFT JOIN action_reviews r ON r.action_id = a.id"
-	    "  AND r.slot_id = s.id"
-	    " LEFT JOIN slots sa ON sa.id = a.slot_id"
-	    " WHERE a.status = 'open' OR sa.meeting_id = ?1"
-	    " OR r.verdict IS NOT NULL"
+	    " LEFT JOIN rv ON rv.action_id = a.id"
+	    " WHERE a.status = 'open' OR a.slot_id IN (SELECT id FROM ms)"
+	    " OR rv.verdict IS NOT NULL"
 	    /* closed during this meeting: still shown, so it can be undone */
 	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1)"
 	    " ORDER BY s.position, s.id, a.created_at, a.id", "i",
@@ -305,7 +321,7 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the actions");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -337,7 +353,7 @@ load_people(struct mdt_store *s, struct mdt_snapshot *snap)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the people");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -545,7 +561,7 @@ mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id, char ***names,
 		*names = NULL;
 		*n = 0;
 	}
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
@@ -616,6 +632,6 @@ mdt_meeting_list(struct mdt_store *s, FILE *out)
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "listing the meetings");
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }

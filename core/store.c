@@ -293,6 +293,19 @@ static const char *const migrations[] = {
 	 * left to send, not the whole history. */
 	"CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox(state, next_at,"
 	" attempts) WHERE state <> 'sent';",
+
+	/* v7: the actions a meeting shows, found without reading every
+	 * action its patients ever had (after ten years, six in seven are
+	 * closed): the open ones, those agreed or reviewed in its slots,
+	 * those closed since it opened.  On a cold start each row read
+	 * is a read from the disk. */
+	"CREATE INDEX IF NOT EXISTS actions_open ON actions(patient_id)"
+	" WHERE status = 'open';"
+	"CREATE INDEX IF NOT EXISTS actions_by_slot ON actions(slot_id);"
+	"CREATE INDEX IF NOT EXISTS actions_closed ON actions(patient_id,"
+	" closed_at) WHERE closed_at IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS action_reviews_by_slot"
+	" ON action_reviews(slot_id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -366,36 +379,54 @@ mdt_fail_db(struct mdt_store *s, int rc, const char *what)
 
 /* ---- transactions ---------------------------------------------------- */
 
+/* Runs one of BEGIN IMMEDIATE, COMMIT, ROLLBACK (kept prepared, as every
+ * act runs two of them); MDT_OK or the failure recorded, saying while
+ * doing what. */
+static enum mdt_status
+tx_step(struct mdt_store *s, const char *sql, const char *what)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc;
+
+	status = mdt_prep(s, &st, sql, NULL);
+	if (status != MDT_OK)
+		return status;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, what);
+	mdt_done(s, st);
+	return status;
+}
+
 enum mdt_status
 mdt_tx_begin(struct mdt_store *s)
 {
-	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return mdt_fail_db(s, rc, "starting a transaction");
-	return MDT_OK;
+	return tx_step(s, "BEGIN IMMEDIATE", "starting a transaction");
 }
 
 enum mdt_status
 mdt_tx_commit(struct mdt_store *s)
 {
-	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	enum mdt_status st;
+	enum mdt_status st = tx_step(s, "COMMIT", "saving");
 
-	if (rc == SQLITE_OK)
-		return MDT_OK;
-	st = mdt_fail_db(s, rc, "saving");
-	mdt_tx_rollback(s);
+	if (st != MDT_OK)
+		mdt_tx_rollback(s);
 	return st;
 }
 
 void
 mdt_tx_rollback(struct mdt_store *s)
 {
+	char err[sizeof(s->err)];
+
 	/* A failed statement (disk full, I/O error) may already have rolled
-	 * the transaction back. */
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	 * the transaction back.  The error line stays that of the failure. */
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	memcpy(err, s->err, sizeof(err));
+	(void)tx_step(s, "ROLLBACK", "undoing a transaction");
+	memcpy(s->err, err, sizeof(err));
 }
 
 enum mdt_status
@@ -409,6 +440,117 @@ mdt_tx_end(struct mdt_store *s, enum mdt_status st)
 
 /* ---- statements ------------------------------------------------------ */
 
+static uint32_t
+sql_hash(const char *sql)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *sql != '\0'; sql++)
+		h = (h ^ (unsigned char)*sql) * 16777619u;
+	return h;
+}
+
+/* A kept statement for sql that is not handed out, marked handed out;
+ * NULL if there is none. */
+static sqlite3_stmt *
+stmt_take(struct mdt_store *s, const char *sql)
+{
+	uint32_t h = sql_hash(sql);
+
+	for (size_t i = 0; i < MDT_STMT_CACHE; i++) {
+		struct mdt_stmt_slot *k = &s->stmts[i];
+
+		if (k->st != NULL && !k->busy && k->hash == h &&
+		    strcmp(sqlite3_sql(k->st), sql) == 0) {
+			k->busy = true;
+			k->used = ++s->stmt_clock;
+			return k->st;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Prepares sql, keeping the statement (handed out) in a free place or in
+ * place of the one used longest ago that is not handed out; when every
+ * place holds a handed-out statement it is not kept, and mdt_done
+ * finalizes it.
+ */
+static int
+stmt_prepare(struct mdt_store *s, const char *sql, sqlite3_stmt **out)
+{
+	struct mdt_stmt_slot *k = NULL;
+	int rc;
+
+	for (size_t i = 0; i < MDT_STMT_CACHE; i++) {
+		struct mdt_stmt_slot *c = &s->stmts[i];
+
+		if (c->st == NULL) {
+			k = c;
+			break;
+		}
+		if (!c->busy && (k == NULL || c->used < k->used))
+			k = c;
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1,
+	    k != NULL ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+	if (rc != SQLITE_OK || k == NULL || *out == NULL)
+		return rc;
+	if (k->st != NULL)
+		sqlite3_finalize(k->st);
+	k->st = *out;
+	k->hash = sql_hash(sql);
+	k->busy = true;
+	k->used = ++s->stmt_clock;
+	return rc;
+}
+
+void
+mdt_done(struct mdt_store *s, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	for (size_t i = 0; i < MDT_STMT_CACHE; i++) {
+		struct mdt_stmt_slot *k = &s->stmts[i];
+
+		if (k->st == st) {
+			/* the step's error, if any, was read already */
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			k->busy = false;
+			return;
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+int
+mdt_store_statements_open(struct mdt_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	while ((st = sqlite3_next_stmt(s->db, st)) != NULL) {
+		size_t i;
+
+		for (i = 0; i < MDT_STMT_CACHE; i++)
+			if (s->stmts[i].st == st)
+				break;
+		if (i == MDT_STMT_CACHE || s->stmts[i].busy)
+			n++;
+	}
+	return n;
+}
+
+static void
+stmts_free(struct mdt_store *s)
+{
+	for (size_t i = 0; i < MDT_STMT_CACHE; i++) {
+		sqlite3_finalize(s->stmts[i].st);
+		s->stmts[i].st = NULL;
+	}
+}
+
 enum mdt_status
 mdt_vprep(struct mdt_store *s, sqlite3_stmt **out, const char *sql,
     const char *fmt, va_list ap)
@@ -419,10 +561,13 @@ mdt_vprep(struct mdt_store *s, sqlite3_stmt **out, const char *sql,
 	int64_t v;
 
 	*out = NULL;
-	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return mdt_fail_db(s, rc, "preparing a query");
+	st = stmt_take(s, sql);
+	if (st == NULL) {
+		rc = stmt_prepare(s, sql, &st);
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(st);
+			return mdt_fail_db(s, rc, "preparing a query");
+		}
 	}
 	for (i = 0; fmt != NULL && fmt[i] != '\0'; i++) {
 		idx = i + 1;
@@ -455,7 +600,7 @@ mdt_vprep(struct mdt_store *s, sqlite3_stmt **out, const char *sql,
 			enum mdt_status status = mdt_fail_db(s, rc,
 			    "binding a value");
 
-			sqlite3_finalize(st);
+			mdt_done(s, st);
 			return status;
 		}
 	}
@@ -493,12 +638,13 @@ mdt_run(struct mdt_store *s, const char *sql, const char *fmt, ...)
 		;
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, NULL);
-	sqlite3_finalize(st);
+	mdt_done(s, st);
 	return status;
 }
 
 /* Steps a one-value query: MDT_OK with *st on the row (the caller reads
- * column 0 and finalizes), MDT_ENOTFOUND or an error with *st finalized. */
+ * column 0 and gives it back with mdt_done), MDT_ENOTFOUND or an error
+ * with *st given back. */
 static enum mdt_status
 query_one(struct mdt_store *s, sqlite3_stmt **st, const char *sql,
     const char *fmt, va_list ap)
@@ -512,7 +658,7 @@ query_one(struct mdt_store *s, sqlite3_stmt **st, const char *sql,
 	if (rc == SQLITE_ROW)
 		return MDT_OK;
 	status = rc == SQLITE_DONE ? MDT_ENOTFOUND : mdt_fail_db(s, rc, NULL);
-	sqlite3_finalize(*st);
+	mdt_done(s, *st);
 	*st = NULL;
 	return status;
 }
@@ -531,7 +677,7 @@ mdt_query_int(struct mdt_store *s, int64_t *out, const char *sql,
 	va_end(ap);
 	if (status == MDT_OK) {
 		*out = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		mdt_done(s, st);
 	}
 	return status;
 }
@@ -550,7 +696,7 @@ mdt_query_text(struct mdt_store *s, char **out, const char *sql,
 	va_end(ap);
 	if (status == MDT_OK) {
 		*out = mdt_col_dup(st, 0);
-		sqlite3_finalize(st);
+		mdt_done(s, st);
 	}
 	return status;
 }
@@ -995,9 +1141,36 @@ store_wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
 
 	if (s->wal_path != NULL)
 		utimensat(AT_FDCWD, s->wal_path, NULL, 0);
-	if (pages >= 1000)
-		sqlite3_wal_checkpoint(db, name);
+	s->wal_pages = pages;
+	if (pages >= (s->defer_checkpoints ? 4000 : 1000) &&
+	    sqlite3_wal_checkpoint(db, name) == SQLITE_OK)
+		s->wal_pages = 0;
 	return SQLITE_OK;
+}
+
+void
+mdt_store_defer_checkpoints(struct mdt_store *s, bool defer)
+{
+	s->defer_checkpoints = defer;
+}
+
+int
+mdt_store_wal_pages(const struct mdt_store *s)
+{
+	return s->wal_pages;
+}
+
+enum mdt_status
+mdt_store_checkpoint(struct mdt_store *s)
+{
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	/* busy: another window is checkpointing; it will do */
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return mdt_fail_db(s, rc, "copying the log into the database");
+	s->wal_pages = 0;
+	return MDT_OK;
 }
 
 /* Applies the migration steps one transaction each. */
@@ -1139,6 +1312,7 @@ mdt_store_free(struct mdt_store *s)
 
 	if (s == NULL)
 		return;
+	stmts_free(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK) {
 		/* A statement left open is a bug; close cleanly anyway so
 		 * that the WAL is checkpointed. */

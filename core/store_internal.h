@@ -15,6 +15,10 @@
 
 #include "mdt.h"
 
+/* How many distinct statements one connection keeps prepared: those of
+ * the chair's screens and acts, with room to spare. */
+#define MDT_STMT_CACHE 64
+
 struct mdt_store {
 	sqlite3 *db;
 	struct mdt_clock clock;
@@ -30,6 +34,18 @@ struct mdt_store {
 	bool counts_full;	/* the sent rows counted too */
 	int64_t counts_version, counts_changes;
 	char err[512];		/* what went wrong last, one line */
+	/* statements kept prepared between uses (mdt_prep / mdt_done) */
+	struct mdt_stmt_slot {
+		sqlite3_stmt *st;
+		uint32_t hash;		/* of the SQL text */
+		bool busy;		/* handed out, not yet done */
+		uint64_t used;		/* when last handed out */
+	} stmts[MDT_STMT_CACHE];
+	uint64_t stmt_clock;
+	/* WAL pages after the last commit, and whether checkpoints wait
+	 * for mdt_store_checkpoint (see mdt_store_defer_checkpoints) */
+	int wal_pages;
+	bool defer_checkpoints;
 };
 
 /* SQLite result code -> status (FULL, READONLY, BUSY/LOCKED, NOTADB, else
@@ -62,11 +78,19 @@ enum mdt_status mdt_tx_end(struct mdt_store *s, enum mdt_status st);
  *   t  const char *, NULL bound as NULL
  *   T  const char *, NULL or "" bound as NULL
  * On failure they record the error in the store.
+ *
+ * mdt_prep hands out a statement the store keeps prepared from one use to
+ * the next (parsing and planning a query costs more than running most of
+ * them); give it back with mdt_done, never sqlite3_finalize.  A statement
+ * already handed out and not yet done is prepared afresh.
  */
 enum mdt_status mdt_prep(struct mdt_store *s, sqlite3_stmt **st,
     const char *sql, const char *fmt, ...);
 enum mdt_status mdt_vprep(struct mdt_store *s, sqlite3_stmt **st,
     const char *sql, const char *fmt, va_list ap);
+/* Gives back a statement from mdt_prep (reset, its values unbound); NULL is
+ * a no-op. */
+void mdt_done(struct mdt_store *s, sqlite3_stmt *st);
 /* Runs a statement that returns no rows. */
 enum mdt_status mdt_run(struct mdt_store *s, const char *sql,
     const char *fmt, ...);

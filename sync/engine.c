@@ -817,11 +817,11 @@ on_build(uv_work_t *req)
 		    " -256", NULL, NULL, NULL);
 	}
 	/*
-	 * The log the marks filled goes into the database here, not in
-	 * one of the loop's commits (the store checkpoints there once the
-	 * log reaches 1000 pages: a stall of tens of milliseconds while a
-	 * long outbox drains).  Passive: never waits for, nor holds up, a
-	 * writer.
+	 * The log the marks filled goes into the database here, off the
+	 * loop (the store checkpoints in one of the loop's commits once
+	 * the log is long, and the console once the keys stop: a stall of
+	 * tens of milliseconds at a time while a long outbox drains).
+	 * Passive: never waits for, nor holds up, a writer.
 	 */
 	if (j->checkpoint)
 		sqlite3_wal_checkpoint_v2(mdt_store_db(e->bstore), NULL,
@@ -1333,12 +1333,16 @@ sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
 	e->open_handles = 1;
 	/* a file without [server] configures no delivery */
 	if (cfg != NULL && cfg->has_server) {
+		char why[256];
+
 		e->cfg = config_dup(cfg);
-		e->http = sync_http_new(loop, e->cfg);
-		if (e->http == NULL)
-			set_error(e, "cannot start libcurl");
-		else
-			e->open_handles++;
+		e->http = sync_http_new(loop, e->cfg, why, sizeof(why));
+		if (e->http == NULL) {
+			/* nothing will be sent: the reason stays shown */
+			set_error(e, "%s", why);
+			return e;
+		}
+		e->open_handles++;
 		if (!sync_http_async_dns())
 			set_error(e, "this libcurl resolves names synchronously:"
 			    " the screen may pause while it looks up the"
@@ -1396,6 +1400,7 @@ status(struct sync_engine *e, struct sync_status *out, bool brief)
 
 	memset(out, 0, sizeof(*out));
 	out->configured = e->cfg != NULL;
+	out->unavailable = e->cfg != NULL && e->http == NULL && !e->closing;
 	out->online = e->online;
 	out->busy = e->busy;
 	if ((brief ? mdt_outbox_unsent_counts(e->store, &c) :

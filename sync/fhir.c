@@ -820,12 +820,10 @@ record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	return section("notes", "Notes", &b);
 }
 
-/* The actions section: those agreed in this discussion.  Found through
- * the patient's (an action's patient is its discussion's, acts.c): there
- * is no index by slot, and the history holds tens of thousands. */
+/* The actions section: those agreed in this discussion. */
 static json_t *
-record_actions(sqlite3 *db, int64_t slot_id, int64_t patient_id,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen)
+record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	struct buf b;
@@ -834,11 +832,10 @@ record_actions(sqlite3 *db, int64_t slot_id, int64_t patient_id,
 
 	st = query_id(db, "SELECT a.uuid, a.text, p.name, a.due_date,"
 	    " a.status FROM actions a JOIN people p ON p.id = a.owner_id"
-	    " WHERE a.patient_id = ?2 AND a.slot_id = ?1"
-	    " ORDER BY a.created_at, a.id", slot_id, err, errlen);
+	    " WHERE a.slot_id = ?1 ORDER BY a.created_at, a.id", slot_id,
+	    err, errlen);
 	if (st == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 2, patient_id);
 	buf_open(&b);
 	entries = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -882,8 +879,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    " c.recorded_at, o.uuid, o.kind, o.review_date, o.recorded_at,"
 	    " (SELECT max(created_at) FROM notes WHERE slot_id = s.id),"
 	    " (SELECT max(max(created_at), coalesce(max(closed_at), 0))"
-	    "  FROM actions WHERE patient_id = s.patient_id"
-	    "  AND slot_id = s.id), s.patient_id"
+	    "  FROM actions WHERE slot_id = s.id)"
 	    " FROM slots s JOIN meetings m ON m.id = s.meeting_id"
 	    " JOIN patients p ON p.id = s.patient_id"
 	    " LEFT JOIN people kc ON kc.id = p.key_contact_id"
@@ -984,8 +980,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_array_append_new(sections, sec);
 
 	/* actions */
-	sec = record_actions(db, slot_id, coli(st, 22), dep, ctx, err,
-	    errlen);
+	sec = record_actions(db, slot_id, dep, ctx, err, errlen);
 	if (sec == NULL)
 		goto fail;
 	json_array_append_new(sections, sec);

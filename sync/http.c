@@ -14,6 +14,9 @@
  * needs TLS 1.2 or later, follows no redirect and stops reading past the
  * configured response size.  The bearer token is read from its file for
  * each request and our copies are zeroed after use; nothing is logged.
+ *
+ * libcurl is not linked in: its functions come from curlload.c, loaded
+ * by the first sync_http_new (or earlier, by the console's worker).
  */
 #include "config.h"
 
@@ -24,6 +27,7 @@
 
 #include <curl/curl.h>
 
+#include "curlload.h"
 #include "sync_internal.h"
 #include "util.h"
 
@@ -62,10 +66,46 @@ struct sync_http {
 	void *done_ctx;
 };
 
+/* libcurl's functions: set by the first sync_http_new that loads them,
+ * the same ever after; nothing else here runs before that. */
+static const struct sync_curl *curl;
+
+/*
+ * curl_easy_setopt through a pointer has no type checks: each of these
+ * passes the one type its options take (long, string, pointer, curl_off_t).
+ */
+static CURLcode
+opt_long(CURL *e, CURLoption opt, long v)
+{
+	return curl->easy_setopt(e, opt, v);
+}
+
+static CURLcode
+opt_str(CURL *e, CURLoption opt, const char *v)
+{
+	return curl->easy_setopt(e, opt, v);
+}
+
+static CURLcode
+opt_ptr(CURL *e, CURLoption opt, void *v)
+{
+	return curl->easy_setopt(e, opt, v);
+}
+
+static CURLcode
+opt_off(CURL *e, CURLoption opt, curl_off_t v)
+{
+	return curl->easy_setopt(e, opt, v);
+}
+
 bool
 sync_http_async_dns(void)
 {
-	curl_version_info_data *d = curl_version_info(CURLVERSION_NOW);
+	curl_version_info_data *d;
+
+	if (curl == NULL)
+		return false;
+	d = curl->version_info(CURLVERSION_NOW);
 
 	return d != NULL && (d->features & CURL_VERSION_ASYNCHDNS) != 0;
 }
@@ -83,7 +123,7 @@ maybe_done(struct sync_http *h)
 	done = h->done;
 	ctx = h->done_ctx;
 	free(h);
-	curl_global_cleanup();
+	curl->global_cleanup();
 	if (done != NULL)
 		done(ctx);
 }
@@ -132,7 +172,7 @@ transfer_free(struct transfer *t)
 	/* the Authorization header is in here: zero it before freeing */
 	for (l = t->headers; l != NULL; l = l->next)
 		explicit_bzero(l->data, strlen(l->data));
-	curl_slist_free_all(t->headers);
+	curl->slist_free_all(t->headers);
 	free(t->body);
 	free(t->resp);
 	free(t);
@@ -163,7 +203,7 @@ check_done(struct sync_http *h)
 	CURL *easy;
 	int left;
 
-	while (!h->closing && (msg = curl_multi_info_read(h->multi,
+	while (!h->closing && (msg = curl->multi_info_read(h->multi,
 	    &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
@@ -171,15 +211,15 @@ check_done(struct sync_http *h)
 		easy = msg->easy_handle;
 		result = msg->data.result;
 		t = NULL;
-		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
+		curl->easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
 		memset(&reply, 0, sizeof(reply));
 		reply.curl_code = (int)result;
-		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &reply.status);
-		if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER,
+		curl->easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &reply.status);
+		if (curl->easy_getinfo(easy, CURLINFO_RETRY_AFTER,
 		    &retry_after) == CURLE_OK && retry_after > 0)
 			reply.retry_after_s = (int64_t)retry_after;
-		curl_multi_remove_handle(h->multi, easy);
-		curl_easy_cleanup(easy);
+		curl->multi_remove_handle(h->multi, easy);
+		curl->easy_cleanup(easy);
 		if (t == NULL)
 			continue;
 		t->easy = NULL;
@@ -191,7 +231,7 @@ check_done(struct sync_http *h)
 		else if (result != CURLE_OK)
 			snprintf(reply.error, sizeof(reply.error), "%s",
 			    t->errbuf[0] != '\0' ? t->errbuf :
-			    curl_easy_strerror(result));
+			    curl->easy_strerror(result));
 		reply.body = t->resp != NULL ? t->resp : (char *)"";
 		reply.body_len = t->resp_len;
 		if (t->cb != NULL)
@@ -221,7 +261,7 @@ on_poll(uv_poll_t *poll, int status, int events)
 		if (events & UV_WRITABLE)
 			flags |= CURL_CSELECT_OUT;
 	}
-	curl_multi_socket_action(h->multi, sc->fd, flags, &running);
+	curl->multi_socket_action(h->multi, sc->fd, flags, &running);
 	check_done(h);
 }
 
@@ -233,7 +273,7 @@ on_timer(uv_timer_t *timer)
 
 	if (h->closing)
 		return;
-	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	curl->multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	check_done(h);
 }
 
@@ -280,7 +320,7 @@ socket_fn(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 			sc->next = h->socks;
 			h->socks = sc;
 			h->open_handles++;
-			curl_multi_assign(h->multi, fd, sc);
+			curl->multi_assign(h->multi, fd, sc);
 		}
 		if (what != CURL_POLL_IN)
 			events |= UV_WRITABLE;
@@ -290,7 +330,7 @@ socket_fn(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
 		break;
 	case CURL_POLL_REMOVE:
 		if (sc != NULL) {
-			curl_multi_assign(h->multi, fd, NULL);
+			curl->multi_assign(h->multi, fd, NULL);
 			sock_close(sc);
 		}
 		break;
@@ -310,7 +350,7 @@ closesocket_fn(void *clientp, curl_socket_t fd)
 	for (sc = h->socks; sc != NULL; sc = sc->next)
 		if (sc->fd == fd && !sc->closing) {
 			if (h->multi != NULL)
-				curl_multi_assign(h->multi, fd, NULL);
+				curl->multi_assign(h->multi, fd, NULL);
 			sock_close(sc);
 		}
 	return close(fd);
@@ -339,28 +379,36 @@ write_fn(char *data, size_t size, size_t nmemb, void *userp)
 /* ---- the client ------------------------------------------------------ */
 
 struct sync_http *
-sync_http_new(uv_loop_t *loop, const struct sync_config *cfg)
+sync_http_new(uv_loop_t *loop, const struct sync_config *cfg, char *err,
+    size_t errlen)
 {
+	const struct sync_curl *fns;
 	struct sync_http *h;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if ((fns = sync_curl_load(err, errlen)) == NULL)
 		return NULL;
+	curl = fns;
+	if (curl->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "cannot start libcurl");
+		return NULL;
+	}
 	h = mdt_xcalloc(1, sizeof(*h));
 	h->loop = loop;
 	h->cfg = cfg;
-	h->multi = curl_multi_init();
+	h->multi = curl->multi_init();
 	if (h->multi == NULL) {
 		free(h);
-		curl_global_cleanup();
+		curl->global_cleanup();
+		snprintf(err, errlen, "cannot start libcurl");
 		return NULL;
 	}
 	uv_timer_init(loop, &h->timer);
 	h->timer.data = h;
 	h->open_handles = 1;
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_fn);
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_fn);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	curl->multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_fn);
+	curl->multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl->multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_fn);
+	curl->multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
 	return h;
 }
 
@@ -381,30 +429,30 @@ set_tls(CURL *e, const struct sync_config *c)
 	CURLcode rc = CURLE_OK;
 
 #if LIBCURL_VERSION_NUM >= 0x075500	/* 7.85.0 */
-	rc = curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+	rc = opt_str(e, CURLOPT_PROTOCOLS_STR, "https");
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+		rc = opt_str(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 #else
-	rc = curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+	rc = opt_long(e, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
+		rc = opt_long(e, CURLOPT_REDIR_PROTOCOLS,
 		    (long)CURLPROTO_HTTPS);
 #endif
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+		rc = opt_long(e, CURLOPT_FOLLOWLOCATION, 0L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+		rc = opt_long(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+		rc = opt_long(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(e, CURLOPT_SSLVERSION,
+		rc = opt_long(e, CURLOPT_SSLVERSION,
 		    (long)CURL_SSLVERSION_TLSv1_2);
 	if (rc == CURLE_OK && c->ca_file != NULL)
-		rc = curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+		rc = opt_str(e, CURLOPT_CAINFO, c->ca_file);
 	if (rc == CURLE_OK && c->client_cert != NULL)
-		rc = curl_easy_setopt(e, CURLOPT_SSLCERT, c->client_cert);
+		rc = opt_str(e, CURLOPT_SSLCERT, c->client_cert);
 	if (rc == CURLE_OK && c->client_key != NULL)
-		rc = curl_easy_setopt(e, CURLOPT_SSLKEY, c->client_key);
+		rc = opt_str(e, CURLOPT_SSLKEY, c->client_key);
 	return rc == CURLE_OK ? 0 : -1;
 }
 
@@ -428,7 +476,7 @@ sync_http_request(struct sync_http *h, const char *method, const char *url,
 	t->h = h;
 	t->cb = cb;
 	t->ctx = ctx;
-	e = t->easy = curl_easy_init();
+	e = t->easy = curl->easy_init();
 	if (e == NULL) {
 		snprintf(err, errlen, "cannot start a request");
 		free(t);
@@ -436,73 +484,75 @@ sync_http_request(struct sync_http *h, const char *method, const char *url,
 	}
 	full = url[0] != '\0' ? mdt_xasprintf("%s/%s", c->base_url, url) :
 	    mdt_xstrdup(c->base_url);
-	ok = curl_easy_setopt(e, CURLOPT_URL, full) == CURLE_OK;
+	ok = opt_str(e, CURLOPT_URL, full) == CURLE_OK;
 	free(full);
 	if (ok && set_tls(e, c) != 0)
 		ok = false;
 	if (!ok) {
 		snprintf(err, errlen, "this libcurl lacks a required option");
-		curl_easy_cleanup(e);
+		curl->easy_cleanup(e);
 		free(t);
 		return -1;
 	}
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, c->timeout_s);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+	opt_long(e, CURLOPT_NOSIGNAL, 1L);
+	opt_long(e, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
+	opt_long(e, CURLOPT_TIMEOUT, c->timeout_s);
+	opt_off(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)c->max_response_bytes);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_fn);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)t);
-	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_fn);
-	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, h);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "mdtchair/" PACKAGE_VERSION);
+	/* the callbacks have curl.h's curl_write_callback and
+	 * curl_closesocket_callback types */
+	curl->easy_setopt(e, CURLOPT_WRITEFUNCTION, write_fn);
+	opt_ptr(e, CURLOPT_WRITEDATA, t);
+	opt_ptr(e, CURLOPT_ERRORBUFFER, t->errbuf);
+	opt_ptr(e, CURLOPT_PRIVATE, t);
+	curl->easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_fn);
+	opt_ptr(e, CURLOPT_CLOSESOCKETDATA, h);
+	opt_str(e, CURLOPT_USERAGENT, "mdtchair/" PACKAGE_VERSION);
 
-	l = curl_slist_append(NULL, "Accept: application/fhir+json");
-	l = curl_slist_append(l, "Expect:");
+	l = curl->slist_append(NULL, "Accept: application/fhir+json");
+	l = curl->slist_append(l, "Expect:");
 	if (body != NULL) {
-		l = curl_slist_append(l,
+		l = curl->slist_append(l,
 		    "Content-Type: application/fhir+json; charset=utf-8");
 		/* the versions come in each entry's etag/location: no need to
 		 * have every resource sent back */
-		l = curl_slist_append(l, "Prefer: return=minimal");
+		l = curl->slist_append(l, "Prefer: return=minimal");
 	}
 	if (if_match != NULL) {
 		snprintf(line, sizeof(line), "If-Match: %s", if_match);
-		l = curl_slist_append(l, line);
+		l = curl->slist_append(l, line);
 	}
 	if (c->token_file != NULL) {
 		if (sync_token_read(c->token_file, token, sizeof(token), err,
 		    errlen) != 0) {
 			explicit_bzero(token, sizeof(token));
-			curl_slist_free_all(l);
-			curl_easy_cleanup(e);
+			curl->slist_free_all(l);
+			curl->easy_cleanup(e);
 			free(t);
 			return -1;
 		}
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", token);
-		l = curl_slist_append(l, line);
+		l = curl->slist_append(l, line);
 		explicit_bzero(token, sizeof(token));
 		explicit_bzero(line, sizeof(line));
 	}
 	t->headers = l;
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, l);
+	opt_ptr(e, CURLOPT_HTTPHEADER, l);
 	if (strcmp(method, "GET") == 0)
-		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		opt_long(e, CURLOPT_HTTPGET, 1L);
 	else {
 		t->body = mdt_xstrdup(body != NULL ? body : "");
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		opt_str(e, CURLOPT_POSTFIELDS, t->body);
+		opt_off(e, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)strlen(t->body));
 		if (strcmp(method, "POST") != 0)
-			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+			opt_str(e, CURLOPT_CUSTOMREQUEST, method);
 	}
 	t->next = h->transfers;
 	h->transfers = t;
-	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+	if (curl->multi_add_handle(h->multi, e) != CURLM_OK) {
 		unlink_transfer(h, t);
-		curl_easy_cleanup(e);
+		curl->easy_cleanup(e);
 		transfer_free(t);
 		snprintf(err, errlen, "cannot start a request");
 		return -1;
@@ -526,16 +576,22 @@ sync_http_close(struct sync_http *h, void (*done)(void *ctx), void *ctx)
 	for (t = h->transfers; t != NULL; t = next) {
 		next = t->next;
 		if (t->easy != NULL) {
-			curl_multi_remove_handle(h->multi, t->easy);
-			curl_easy_cleanup(t->easy);
+			curl->multi_remove_handle(h->multi, t->easy);
+			curl->easy_cleanup(t->easy);
 		}
 		transfer_free(t);
 	}
 	h->transfers = NULL;
-	curl_multi_cleanup(h->multi);
+	curl->multi_cleanup(h->multi);
 	h->multi = NULL;
 	for (sc = h->socks; sc != NULL; sc = sc->next)
 		sock_close(sc);
 	uv_timer_stop(&h->timer);
 	uv_close((uv_handle_t *)&h->timer, on_timer_closed);
+}
+
+int
+sync_prepare(char *err, size_t errlen)
+{
+	return sync_curl_load(err, errlen) != NULL ? 0 : -1;
 }

@@ -82,6 +82,17 @@ struct sync_engine;
 struct sync_engine *sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
     const struct sync_config *cfg);
 
+/*
+ * Loads what sending needs (libcurl, which the program is not linked
+ * with: its libraries are mapped only when sync starts).  Blocking (a few
+ * ms warm, tens of ms cold) and safe from any thread: the console calls
+ * it on a worker before sync_engine_new, which otherwise calls it itself.
+ * Done once; 0, or -1 with a one-line reason in err ("sync unavailable:
+ * libcurl.so.4 could not be loaded: ..."), which an engine made after a
+ * failure also shows in its status.
+ */
+int sync_prepare(char *err, size_t errlen);
+
 /* The outbox may have new rows: start a pass now unless one is running or
  * the engine is backing off (then it goes at the scheduled time). */
 void sync_engine_kick(struct sync_engine *e);
@@ -102,6 +113,11 @@ struct sync_status {
 				 * nothing to send, a GET of the server's
 				 * metadata finds out) */
 	bool busy;		/* a request is in flight */
+	bool unavailable;	/* configured, but nothing can be sent:
+				 * libcurl could not be loaded or started
+				 * (last_error says why) */
+	bool starting;		/* not the engine's: the console's, while
+				 * libcurl loads before the engine is made */
 	int64_t pending;	/* outbox rows still to send */
 	int64_t failed;		/* refused by the server (kept) */
 	int64_t conflicts;	/* changed on the server meanwhile (kept) */

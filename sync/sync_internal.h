@@ -176,8 +176,13 @@ struct sync_reply {
 
 typedef void (*sync_http_cb)(void *ctx, const struct sync_reply *reply);
 
+/*
+ * A client on loop.  Loads libcurl first if nothing has (curlload.h):
+ * NULL with a one-line reason in err if it cannot be loaded or started.
+ * DESTRUCTOR: sync_http_close.
+ */
 struct sync_http *sync_http_new(uv_loop_t *loop,
-    const struct sync_config *cfg);
+    const struct sync_config *cfg, char *err, size_t errlen);
 
 /*
  * Starts one request: method "GET", "POST" or "PUT"; url relative to the
@@ -199,7 +204,8 @@ int sync_http_active(const struct sync_http *h);
 void sync_http_close(struct sync_http *h, void (*done)(void *ctx),
     void *ctx);
 
-/* Whether this libcurl resolves names without blocking. */
+/* Whether this libcurl resolves names without blocking (false before a
+ * client has loaded it). */
 bool sync_http_async_dns(void);
 
 #endif

@@ -58,12 +58,16 @@ struct tui_loop {
 	uv_timer_t sync_draw;		/* a redraw for the sync engine's
 					 * changes, at most every
 					 * TUI_SYNC_DRAW_MS */
+	uv_timer_t checkpoint;		/* the log into the database once the
+					 * keys stop */
 	uv_signal_t sig_winch;
 	uv_signal_t sig_term;
 	uv_signal_t sig_int;
 	uv_signal_t sig_hup;
 	int open_handles;
 	bool loop_ready;
+	uv_work_t sync_load;		/* libcurl, loaded off the loop */
+	const struct sync_config *sync_cfg;	/* the engine's, once loaded */
 	FILE *tty_in;
 	SCREEN *screen;
 	int empty_reads;		/* readable but no key: the tty is gone */
@@ -369,6 +373,7 @@ tui_app_sync_status(struct tui_app *app, struct sync_status *out,
 		return;
 	}
 	memset(out, 0, sizeof(*out));
+	out->configured = out->starting = app->sync_starting;
 	out->pending = app->outbox_known ? app->outbox_pending : -1;
 }
 
@@ -376,7 +381,8 @@ bool
 tui_app_sync_kick(struct tui_app *app)
 {
 	if (app->sync == NULL)
-		return false;
+		/* a new engine starts with a pass anyway */
+		return app->sync_starting;
 	sync_engine_kick(app->sync);
 	return true;
 }
@@ -384,8 +390,12 @@ tui_app_sync_kick(struct tui_app *app)
 bool
 tui_app_sync_now(struct tui_app *app)
 {
-	if (app->sync == NULL)
-		return false;
+	if (app->sync == NULL) {
+		if (!app->sync_starting)
+			return false;
+		app->sync_now_asked = true;	/* done once it has started */
+		return true;
+	}
 	sync_engine_send_now(app->sync);
 	return true;
 }
@@ -638,7 +648,15 @@ tui_draw_status(struct tui_app *app)
 	if (!ss.configured)
 		snprintf(sync, sizeof(sync), "Sync: %lld queued (not set up)",
 		    (long long)ss.pending);
-	else if (ss.failed + ss.conflicts > 0) {
+	else if (ss.starting)
+		snprintf(sync, sizeof(sync), "Sync: starting, %lld pending",
+		    (long long)ss.pending);
+	else if (ss.unavailable) {
+		/* the sync panel (5) shows why */
+		snprintf(sync, sizeof(sync), "Sync: unavailable, %lld pending",
+		    (long long)ss.pending);
+		sync_problem = true;
+	} else if (ss.failed + ss.conflicts > 0) {
 		snprintf(sync, sizeof(sync), "Sync: %s, %lld pending, %lld"
 		    " refused", ss.online ? "online" : "offline",
 		    (long long)ss.pending,
@@ -1036,6 +1054,33 @@ tui_idle_restart(struct tui_loop *L)
 		    (uint64_t)L->app.idle_lock_ms, 0);
 }
 
+/* Pages of log worth a checkpoint when the keys stop (about 1.2 MB); the
+ * store still checkpoints at the end of a commit past 4,000 pages. */
+#define TUI_CHECKPOINT_PAGES 300
+#define TUI_CHECKPOINT_AFTER_MS 1500
+
+static void
+tui_on_checkpoint(uv_timer_t *t)
+{
+	struct tui_loop *L = t->data;
+
+	/* A failure here loses nothing (the log keeps every commit); the
+	 * next commit or checkpoint tries again. */
+	if (mdt_store_wal_pages(L->app.store) >= TUI_CHECKPOINT_PAGES)
+		(void)mdt_store_checkpoint(L->app.store);
+}
+
+/* After commits, a checkpoint once nothing has been written for a moment:
+ * then it costs no key its redraw. */
+static void
+tui_checkpoint_later(struct tui_loop *L)
+{
+	if (L->checkpoint.data != NULL &&
+	    mdt_store_wal_pages(L->app.store) >= TUI_CHECKPOINT_PAGES)
+		uv_timer_start(&L->checkpoint, tui_on_checkpoint,
+		    TUI_CHECKPOINT_AFTER_MS, 0);
+}
+
 /* Reads every key curses has, then draws once; false if there was none. */
 static bool
 tui_read_keys(struct tui_loop *L)
@@ -1053,8 +1098,10 @@ tui_read_keys(struct tui_loop *L)
 		}
 		tui_app_key(app, r == KEY_CODE_YES, key);
 	}
-	if (any)
+	if (any) {
 		tui_idle_restart(L);
+		tui_checkpoint_later(L);
+	}
 	/* Also here: SIGWINCH is not always delivered. */
 	tui_check_size(L);
 	if (app->quit) {
@@ -1308,6 +1355,11 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 		goto fail;
 	L->sync_draw.data = L;
 	L->open_handles++;
+	r = uv_timer_init(&L->loop, &L->checkpoint);
+	if (r < 0)
+		goto fail;
+	L->checkpoint.data = L;
+	L->open_handles++;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = uv_signal_init(&L->loop, sigs[i].h);
 		if (r < 0)
@@ -1334,12 +1386,19 @@ tui_loop_finish(struct tui_loop *L)
 		sync_engine_close(L->app.sync);
 		L->app.sync = NULL;
 	}
+	if (L->app.sync_starting) {
+		/* no engine after all; a load under way is waited for below
+		 * (it is bounded), one not begun is dropped */
+		L->app.sync_starting = false;
+		uv_cancel((uv_req_t *)&L->sync_load);
+	}
 	tui_close_handle(L, (uv_handle_t *)&L->input);
 	tui_close_handle(L, (uv_handle_t *)&L->tick);
 	tui_close_handle(L, (uv_handle_t *)&L->watch);
 	tui_close_handle(L, (uv_handle_t *)&L->wal);
 	tui_close_handle(L, (uv_handle_t *)&L->idle);
 	tui_close_handle(L, (uv_handle_t *)&L->sync_draw);
+	tui_close_handle(L, (uv_handle_t *)&L->checkpoint);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_int);
@@ -1376,6 +1435,65 @@ tui_on_sync_change(void *ctx)
 	if (!uv_is_active((uv_handle_t *)&L->sync_draw))
 		uv_timer_start(&L->sync_draw, tui_on_sync_draw,
 		    TUI_SYNC_DRAW_MS, 0);
+	tui_checkpoint_later(L);
+}
+
+/*
+ * libcurl and its forty-odd libraries are mapped on a worker thread after
+ * the first frame, so that neither the first frame nor a key waits for
+ * them; the engine (and curl_global_init) comes on the loop thread once
+ * they are in.
+ */
+static void
+tui_sync_load(uv_work_t *req)
+{
+	char why[256];
+
+	(void)req;
+	/* a failure is kept: the engine made next shows it */
+	sync_prepare(why, sizeof(why));
+}
+
+static void
+tui_sync_loaded(uv_work_t *req, int status)
+{
+	struct tui_loop *L = req->data;
+	struct tui_app *app = &L->app;
+
+	if (status != 0 || !app->sync_starting)
+		return;		/* the console is closing */
+	app->sync_starting = false;
+	app->sync = sync_engine_new(&L->loop, app->store, L->sync_cfg);
+	sync_engine_on_change(app->sync, tui_on_sync_change, L);
+	if (app->sync_now_asked)
+		sync_engine_send_now(app->sync);
+	else
+		sync_engine_kick(app->sync);
+	app->sync_now_asked = false;
+	tui_draw(L);
+}
+
+/* The engine for sync: at once without a [server] (nothing to load),
+ * else once libcurl has loaded on a worker. */
+static void
+tui_sync_start(struct tui_loop *L, const struct sync_config *sync)
+{
+	struct tui_app *app = &L->app;
+
+	if (sync_config_has_server(sync)) {
+		L->sync_cfg = sync;
+		L->sync_load.data = L;
+		if (uv_queue_work(&L->loop, &L->sync_load, tui_sync_load,
+		    tui_sync_loaded) == 0) {
+			app->sync_starting = true;
+			return;
+		}
+		/* no worker: load it here, the old way */
+	}
+	app->sync_starting = false;
+	app->sync = sync_engine_new(&L->loop, app->store, sync);
+	sync_engine_on_change(app->sync, tui_on_sync_change, L);
+	sync_engine_kick(app->sync);
 }
 
 /* ---- the retention purge, offered when the chair's screens open ---- */
@@ -1455,9 +1573,11 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	enum mdt_status st;
 	int status;
 
-	/* Names are UTF-8; numbers stay in the C form core/ writes. */
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	/* Names are UTF-8 (the character type is all the screens need of
+	 * the locale, as for the commands: numbers, dates and messages
+	 * stay in the C form core/ writes; loading every category read a
+	 * dozen files at start-up). */
+	setlocale(LC_CTYPE, "");
 
 	L = calloc(1, sizeof(*L));
 	if (L == NULL) {
@@ -1510,6 +1630,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	/* From here on a write never holds the loop for long: if another
 	 * window is mid-commit, the act fails as busy and can be retried. */
 	mdt_store_set_busy_timeout(store, 250);
+	mdt_store_defer_checkpoints(store, true);
 	tui_app_begin(app);
 
 	if (!tui_term_start(L, err, sizeof(err))) {
@@ -1519,12 +1640,12 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 		return 1;
 	}
 	if (tui_loop_start(L, err, sizeof(err)) == 0) {
-		if (sync != NULL) {
-			app->sync = sync_engine_new(&L->loop, store, sync);
-			sync_engine_on_change(app->sync, tui_on_sync_change, L);
-			sync_engine_kick(app->sync);
-		}
+		if (sync_config_has_server(sync))
+			/* the first frame says so until libcurl is in */
+			app->sync_starting = true;
 		tui_draw(L);
+		if (sync != NULL)
+			tui_sync_start(L, sync);
 		tui_schedule_tick(L);
 		/* Keys typed before the poll started are already buffered. */
 		tui_read_keys(L);

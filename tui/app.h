@@ -42,7 +42,11 @@ struct tui_app {
 	struct mdt_store *store;
 	int64_t meeting_id;
 	struct mdt_snapshot snap;	/* reloaded after every act */
-	struct sync_engine *sync;	/* NULL if sync is not set up */
+	struct sync_engine *sync;	/* NULL if sync is not set up, or
+					 * while it is starting */
+	bool sync_starting;		/* libcurl is loading on a worker; the
+					 * engine is made when it is done */
+	bool sync_now_asked;		/* s was pressed while starting */
 	const char *sync_url;		/* the central record, for people */
 	const char *quorum;		/* roles that must be present, or NULL */
 	int64_t idle_lock_ms;		/* lock after this long idle; 0 never */

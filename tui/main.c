@@ -603,6 +603,16 @@ cmd_sync(struct cli *cli)
 			return EXIT_USER;
 		}
 	}
+	{
+		char why[512];
+
+		/* libcurl is loaded only now; without it nothing can go */
+		if (sync_prepare(why, sizeof why) != 0) {
+			say("%s", why);
+			sync_config_free(cfg);
+			return EXIT_USER;
+		}
+	}
 	memset(&r, 0, sizeof r);
 	if (!(r.store = open_store(cli, 0))) {
 		sync_config_free(cfg);

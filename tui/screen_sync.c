@@ -6,8 +6,11 @@
  * waiting, oldest first.  s sends now; R puts refused and conflicting rows
  * back in the queue.
  *
- * The lists are read from the outbox when drawn (a bounded query), so
- * they also show what another window or `mdtchair sync` did.
+ * The lists are read from the outbox when drawn, so they also show what
+ * another window or `mdtchair sync` did.  Each reads no more rows than
+ * the screen has lines for, and ends in "... and N more" when the outbox
+ * holds more than fit: a console that never synced may have hundreds of
+ * thousands waiting, and the panel needs only the first few.
  */
 #include "config.h"
 
@@ -21,9 +24,6 @@
 #include "draw.h"
 #include "screens.h"
 #include "sync.h"
-
-/* Rows fetched per list: more than fit on any screen. */
-#define TUI_SYNC_LIST_MAX 200
 
 static void
 tui_sync_when(int64_t ms, char *out, size_t len)
@@ -62,10 +62,41 @@ tui_sync_row(int y, int bottom, const struct mdt_outbox_row *r, bool problem)
 	return used;
 }
 
+/*
+ * One list from y: as many rows as fit above bottom, then "... and N more"
+ * if total (what the outbox holds) is more than were drawn; the last line
+ * is kept for that note while rows remain.  A refused or conflicting row
+ * is drawn only with room for a line of the server's words, which are
+ * what a person needs to deal with it.  Returns the next free line.
+ */
+static int
+tui_sync_list(int y, int bottom, const struct mdt_outbox_row *list, size_t n,
+    int64_t total, bool problem)
+{
+	size_t i;
+	int end, need;
+
+	if (total < (int64_t)n)
+		total = (int64_t)n;	/* counted before another commit */
+	for (i = 0; i < n; i++) {
+		end = (int64_t)i + 1 < total ? bottom - 1 : bottom;
+		need = problem && list[i].last_error != NULL &&
+		    list[i].last_error[0] != '\0' ? 2 : 1;
+		if (y + need > end)
+			break;
+		y += tui_sync_row(y, end, &list[i], problem);
+	}
+	if (total > (int64_t)i && y < bottom)
+		tui_putf(y++, 2, COLS - 3, tui_attr(TUI_STYLE_DIM), true,
+		    "... and %lld more", (long long)(total - (int64_t)i));
+	return y;
+}
+
 static void
 tui_sync_draw(struct tui_app *app, int top, int rows)
 {
 	struct sync_status st;
+	struct mdt_outbox_counts counts;
 	struct mdt_outbox_row *list = NULL;
 	size_t n = 0;
 	int y = top, bottom = top + rows - 1;	/* last row: key hints */
@@ -83,11 +114,19 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 	} else {
 		tui_putf(y++, 1, COLS - 2, A_BOLD, true, "Central record: %s",
 		    tui_str(app->sync_url));
-		tui_putf(y++, 1, COLS - 2,
-		    st.online ? tui_attr(TUI_STYLE_GREEN) :
-		    tui_attr(TUI_STYLE_AMBER), true, "%s%s",
-		    st.busy ? "sending - " : "",
-		    st.online ? "online" : "offline (changes are kept here)");
+		if (st.starting)
+			tui_put(y++, 1, COLS - 2, "starting (loading libcurl)",
+			    tui_attr(TUI_STYLE_DIM), true);
+		else if (st.unavailable)
+			tui_put(y++, 1, COLS - 2, "unavailable (changes are kept"
+			    " here)", tui_attr(TUI_STYLE_ERROR), true);
+		else
+			tui_putf(y++, 1, COLS - 2,
+			    st.online ? tui_attr(TUI_STYLE_GREEN) :
+			    tui_attr(TUI_STYLE_AMBER), true, "%s%s",
+			    st.busy ? "sending - " : "",
+			    st.online ? "online" :
+			    "offline (changes are kept here)");
 		tui_sync_when(st.last_success_at, last, sizeof(last));
 		tui_sync_when(st.next_attempt_at, next, sizeof(next));
 		tui_putf(y++, 1, COLS - 2, A_NORMAL, true,
@@ -102,25 +141,32 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 			    tui_attr(TUI_STYLE_DIM));
 	}
 
-	if (mdt_outbox_list(app->store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
-	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), TUI_SYNC_LIST_MAX, &list,
-	    &n) == MDT_OK && n > 0 && y < bottom) {
+	/* the totals for "and N more" (kept between changes by the store) */
+	if (mdt_outbox_counts(app->store, &counts) != MDT_OK)
+		memset(&counts, 0, sizeof(counts));
+	/* a row takes a line at least, below the list's rule */
+	if (y + 1 < bottom && mdt_outbox_list(app->store,
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), (size_t)(bottom - y - 1),
+	    &list, &n) == MDT_OK && n > 0) {
 		tui_rule(y++, 0, COLS, "Refused or changed on the server - kept",
 		    tui_attr(TUI_STYLE_HEADER));
-		for (size_t i = 0; i < n && y < bottom; i++)
-			y += tui_sync_row(y, bottom, &list[i], true);
+		y = tui_sync_list(y, bottom, list, n, counts.failed +
+		    counts.conflict, true);
 	}
 	mdt_outbox_rows_free(list, n);
 	list = NULL;
 	n = 0;
-	if (mdt_outbox_list(app->store, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
-	    TUI_SYNC_LIST_MAX, &list, &n) == MDT_OK && y < bottom) {
+	if (y + 1 < bottom && mdt_outbox_list(app->store,
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), (size_t)(bottom - y - 1),
+	    &list, &n) == MDT_OK) {
 		tui_rule(y++, 0, COLS, "Waiting to send, oldest first",
 		    tui_attr(TUI_STYLE_HEADER));
-		if (n == 0 && y < bottom)
+		if (n == 0)
 			tui_put(y++, 2, COLS - 3, "nothing", A_NORMAL, true);
-		for (size_t i = 0; i < n && y < bottom; i++)
-			y += tui_sync_row(y, bottom, &list[i], false);
+		else
+			y = tui_sync_list(y, bottom, list, n, counts.pending,
+			    false);
 	}
 	mdt_outbox_rows_free(list, n);
 	tui_app_draw_hints(app, top + rows - 1);
@@ -129,13 +175,20 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 static bool
 tui_sync_key(struct tui_app *app, enum tui_action act)
 {
+	struct sync_status st;
 	int64_t count = 0;
 
 	switch (act) {
 	case TUI_ACT_SYNC_NOW:
-		if (!tui_app_sync_now(app))
+		tui_app_sync_status(app, &st, true);
+		if (st.unavailable)
+			tui_app_message(app, true, "%s", st.last_error);
+		else if (!tui_app_sync_now(app))
 			tui_app_message(app, true, "Sync is not set up: write %s",
 			    tui_str(app->config_path));
+		else if (st.starting)
+			tui_app_message(app, false, "Sending once sync has"
+			    " started");
 		else
 			tui_app_message(app, false, "Sending now");
 		return true;

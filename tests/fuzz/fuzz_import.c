@@ -97,7 +97,7 @@ check_whole(struct mdt_store *s)
 	    " patients p ON p.id = c.patient_id WHERE p.id IS NULL") == 0);
 	FUZZ_CHECK(count(s, "SELECT count(*) FROM list_entries e LEFT JOIN"
 	    " candidates c ON c.id = e.candidate_id WHERE c.id IS NULL") == 0);
-	FUZZ_CHECK(sqlite3_next_stmt(mdt_store_db(s), NULL) == NULL);
+	FUZZ_CHECK(mdt_store_statements_open(s) == 0);
 	FUZZ_CHECK(sqlite3_get_autocommit(mdt_store_db(s)));
 }
 

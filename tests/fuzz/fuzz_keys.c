@@ -204,7 +204,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tui_input_close(&app);
 	mdt_snapshot_free(&app.snap);
 	free(app.ends);
-	FUZZ_CHECK(sqlite3_next_stmt(mdt_store_db(s), NULL) == NULL);
+	FUZZ_CHECK(mdt_store_statements_open(s) == 0);
 	FUZZ_CHECK(sqlite3_get_autocommit(mdt_store_db(s)));
 	FUZZ_CHECK(integrity_ok(s));
 	FUZZ_CHECK(count(s, "SELECT count(*) FROM pragma_foreign_key_check")

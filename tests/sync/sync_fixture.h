@@ -315,7 +315,7 @@ sx_free(struct sx *x)
 {
 	char cmd[160];
 
-	assert_null(sqlite3_next_stmt(mdt_store_db(x->s), NULL));
+	assert_int_equal(mdt_store_statements_open(x->s), 0);
 	mdt_store_free(x->s);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", x->dir);
 	if (system(cmd) != 0)

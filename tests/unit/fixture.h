@@ -89,7 +89,7 @@ fx_close(struct fx *f)
 {
 	if (f->s == NULL)
 		return;
-	assert_null(sqlite3_next_stmt(mdt_store_db(f->s), NULL));
+	assert_int_equal(mdt_store_statements_open(f->s), 0);
 	mdt_store_free(f->s);
 	f->s = NULL;
 }

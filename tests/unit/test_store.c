@@ -450,7 +450,7 @@ test_other_window_noticed(void **state)
 	assert_true(changed);
 	assert_int_equal(mdt_store_changed(other, &changed), MDT_OK);
 	assert_false(changed);
-	assert_null(sqlite3_next_stmt(mdt_store_db(other), NULL));
+	assert_int_equal(mdt_store_statements_open(other), 0);
 	mdt_store_free(other);
 }
 
@@ -636,6 +636,144 @@ test_room_cleared(void **state)
 #undef ROOM
 }
 
+/* Pages the log holds now, read from the file's size (header 32 bytes,
+ * then a 24-byte header and a page per frame). */
+static long
+wal_frames(struct fx *f)
+{
+	char wal[600];
+	struct stat sb;
+
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	if (stat(wal, &sb) != 0)
+		return 0;
+	return sb.st_size <= 32 ? 0 : (long)((sb.st_size - 32) / (24 + 4096));
+}
+
+/* Commits of about 16 pages each (rows of 60 kB) until the log has seen
+ * at least pages pages or a checkpoint started it again; returns the
+ * highest page count seen after a commit that did not checkpoint. */
+static int
+write_pages(struct fx *f, int pages)
+{
+	int high = 0;
+
+	while (high < pages) {
+		assert_int_equal(mdt_run(f->s, "INSERT INTO t VALUES"
+		    " (randomblob(60000))", NULL), MDT_OK);
+		if (mdt_store_wal_pages(f->s) > high)
+			high = mdt_store_wal_pages(f->s);
+		else
+			break;	/* the log started again: checkpointed */
+	}
+	return high;
+}
+
+/* Deferred, a commit does not checkpoint at 1,000 pages of log; asked
+ * for, a checkpoint lets the next commit start the log again; not
+ * deferred, the commit past 1,000 pages checkpoints, and deferred the one
+ * past 4,000 still does. */
+static void
+test_checkpoint_deferred(void **state)
+{
+	struct fx *f = *state;
+	int high;
+
+	assert_int_equal(mdt_run(f->s, "CREATE TABLE t (v)", NULL), MDT_OK);
+	mdt_store_defer_checkpoints(f->s, true);
+	high = write_pages(f, 1500);
+	assert_true(high >= 1500);
+	assert_true(wal_frames(f) >= 1500);
+	assert_int_equal(mdt_store_checkpoint(f->s), MDT_OK);
+	assert_int_equal(mdt_store_wal_pages(f->s), 0);
+	assert_int_equal(mdt_run(f->s, "INSERT INTO t VALUES (1)", NULL),
+	    MDT_OK);
+	assert_true(mdt_store_wal_pages(f->s) < 10);
+	/* nothing lost: every row is in the database */
+	assert_true(fx_int(f->s, "SELECT count(*) FROM t") > 80);
+
+	mdt_store_defer_checkpoints(f->s, false);
+	high = write_pages(f, 3000);
+	assert_true(high >= 1000 - 40 && high < 1000);
+
+	mdt_store_defer_checkpoints(f->s, true);
+	high = write_pages(f, 5000);
+	assert_true(high >= 4000 - 40 && high < 4000);
+}
+
+/* Live statements of the connection, kept or handed out. */
+static int
+live_statements(struct mdt_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	while ((st = sqlite3_next_stmt(mdt_store_db(s), st)) != NULL)
+		n++;
+	return n;
+}
+
+/* Statements are kept prepared between uses: given back and asked for
+ * again is the same statement with its old values unbound; two at once
+ * are two; the store keeps a bounded number and counts what is left
+ * open. */
+static void
+test_statements_kept(void **state)
+{
+	struct fx *f = *state;
+	sqlite3_stmt *a, *b, *c, *many[MDT_STMT_CACHE + 1];
+	char sql[MDT_STMT_CACHE + 1][40];
+	int base = live_statements(f->s);
+
+	assert_int_equal(mdt_prep(f->s, &a, "SELECT ?1, ?2", "ii",
+	    (int64_t)1, (int64_t)2), MDT_OK);
+	assert_int_equal(mdt_prep(f->s, &b, "SELECT ?1, ?2", "ii",
+	    (int64_t)3, (int64_t)4), MDT_OK);
+	assert_ptr_not_equal(a, b);
+	assert_int_equal(mdt_store_statements_open(f->s), 2);
+	assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+	assert_int_equal(sqlite3_step(b), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(a, 1), 2);
+	assert_int_equal(sqlite3_column_int(b, 1), 4);
+	mdt_done(f->s, a);
+	assert_int_equal(mdt_store_statements_open(f->s), 1);
+	/* the same statement again, reset mid-row, nothing left bound */
+	assert_int_equal(mdt_prep(f->s, &c, "SELECT ?1, ?2", "i",
+	    (int64_t)5), MDT_OK);
+	assert_ptr_equal(c, a);
+	assert_int_equal(sqlite3_step(c), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(c, 0), 5);
+	assert_int_equal(sqlite3_column_type(c, 1), SQLITE_NULL);
+	mdt_done(f->s, c);
+	mdt_done(f->s, b);
+	assert_int_equal(mdt_store_statements_open(f->s), 0);
+	/* given back mid-row, it holds no read transaction open */
+	assert_false(sqlite3_stmt_busy(a));
+	assert_true(sqlite3_get_autocommit(mdt_store_db(f->s)));
+
+	/* more distinct statements at once than are kept: all work, the
+	 * extra one is finalized when given back, the rest stay bounded */
+	for (int i = 0; i <= MDT_STMT_CACHE; i++) {
+		snprintf(sql[i], sizeof(sql[i]), "SELECT %d", i);
+		assert_int_equal(mdt_prep(f->s, &many[i], sql[i], NULL),
+		    MDT_OK);
+	}
+	assert_int_equal(mdt_store_statements_open(f->s),
+	    MDT_STMT_CACHE + 1);
+	for (int i = 0; i <= MDT_STMT_CACHE; i++) {
+		assert_int_equal(sqlite3_step(many[i]), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(many[i], 0), i);
+		mdt_done(f->s, many[i]);
+	}
+	assert_int_equal(mdt_store_statements_open(f->s), 0);
+	assert_int_equal(live_statements(f->s), MDT_STMT_CACHE);
+	assert_true(live_statements(f->s) >= base);
+	/* a statement left open is counted */
+	assert_int_equal(mdt_prep(f->s, &a, "SELECT 1", NULL), MDT_OK);
+	assert_int_equal(mdt_store_statements_open(f->s), 1);
+	mdt_done(f->s, a);
+}
+
 int
 main(void)
 {
@@ -675,6 +813,10 @@ main(void)
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_list, fx_setup_demo,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_deferred,
+		    fx_setup_file_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_statements_kept,
+		    fx_setup_memory, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_room_cleared,
 		    fx_setup_demo, fx_teardown),
 	};

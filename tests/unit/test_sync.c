@@ -949,6 +949,19 @@ test_outbox_bookkeeping(void **state)
 	assert_string_equal(rows[0].last_error, "changed on the server");
 	assert_int_equal(rows[0].state, MDT_OUTBOX_CONFLICT);
 	mdt_outbox_rows_free(rows, nr);
+	/* states asked together: both, oldest first, the others left out */
+	assert_int_equal(mdt_outbox_list(f->s,
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_SENT) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), 0, &rows, &nr), MDT_OK);
+	assert_int_equal(nr, 2);
+	assert_int_equal(rows[0].id, ids[0]);
+	assert_int_equal(rows[0].state, MDT_OUTBOX_SENT);
+	assert_int_equal(rows[1].id, ids[1]);
+	assert_int_equal(rows[1].state, MDT_OUTBOX_CONFLICT);
+	mdt_outbox_rows_free(rows, nr);
+	assert_int_equal(mdt_outbox_list(f->s, 0, 0, &rows, &nr), MDT_OK);
+	assert_int_equal(nr, 0);
+	mdt_outbox_rows_free(rows, nr);
 	assert_int_equal(mdt_outbox_mark_failed(f->s, ids, 1,
 	    MDT_OUTBOX_SENT, "x"), MDT_EINVAL);
 	/* and back to the queue when a person says so */
@@ -974,6 +987,8 @@ test_migrate_schema_1(void **state)
 	    "CREATE TABLE patients (id INTEGER PRIMARY KEY);"
 	    "CREATE TABLE slots (id INTEGER PRIMARY KEY, meeting_id INTEGER,"
 	    " patient_id INTEGER, reason TEXT NOT NULL DEFAULT '');"
+	    "CREATE TABLE actions (id INTEGER PRIMARY KEY, patient_id INTEGER,"
+	    " slot_id INTEGER, status TEXT, closed_at INTEGER);"
 	    "CREATE TABLE outbox (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL"
 	    " UNIQUE, entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, op TEXT"
 	    " NOT NULL DEFAULT 'upsert', created_at INTEGER NOT NULL, state"
