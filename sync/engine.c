@@ -816,17 +816,24 @@ on_build(uv_work_t *req)
 		sqlite3_exec(mdt_store_db(e->bstore), "PRAGMA cache_size ="
 		    " -256", NULL, NULL, NULL);
 	}
-	/*
-	 * The log the marks filled goes into the database here, off the
-	 * loop (the store checkpoints in one of the loop's commits once
-	 * the log is long, and the console once the keys stop: a stall of
-	 * tens of milliseconds at a time while a long outbox drains).
-	 * Passive: never waits for, nor holds up, a writer.
-	 */
-	if (j->checkpoint)
-		sqlite3_wal_checkpoint_v2(mdt_store_db(e->bstore), NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	build_pass(e->bstore, j);
+}
+
+/*
+ * In the thread pool, after a build, while its bundles are sent: the log
+ * the marks filled goes into the database here, off the loop (the store
+ * checkpoints in one of the loop's commits once the log is long, and the
+ * console once the keys stop: a stall of tens of milliseconds at a time
+ * while a long outbox drains).  Passive: never waits for, nor holds up, a
+ * writer.  The next build waits for it (one user of the connection).
+ */
+static void
+on_checkpoint(uv_work_t *req)
+{
+	struct build_job *j = req->data;
+
+	sqlite3_wal_checkpoint_v2(mdt_store_db(j->e->bstore), NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 /* On the loop: records what the build found and starts sending. */
@@ -858,10 +865,32 @@ apply_build(struct sync_engine *e, struct build_job *j)
 static void engine_free_if_closed(struct sync_engine *e);
 
 static void
+on_checkpointed(uv_work_t *req, int status)
+{
+	struct build_job *j = req->data;
+	struct sync_engine *e = j->e;
+
+	(void)status;
+	e->job = NULL;
+	e->open_handles--;
+	job_free(j);
+	if (e->closing) {
+		engine_free_if_closed(e);
+		return;
+	}
+	/* a pass was asked for meanwhile */
+	if (e->again && e->pass == NULL && !e->busy) {
+		e->again = false;
+		schedule(e, 0, false);
+	}
+}
+
+static void
 on_built(uv_work_t *req, int status)
 {
 	struct build_job *j = req->data;
 	struct sync_engine *e = j->e;
+	bool checkpoint = j->checkpoint && j->pass != NULL;
 
 	(void)status;
 	e->job = NULL;
@@ -873,6 +902,18 @@ on_built(uv_work_t *req, int status)
 	}
 	apply_build(e, j);
 	job_free(j);
+	if (checkpoint && e->bstore != NULL && !e->closing) {
+		struct build_job *c = mdt_xcalloc(1, sizeof(*c));
+
+		c->e = e;
+		c->req.data = c;
+		if (uv_queue_work(e->loop, &c->req, on_checkpoint,
+		    on_checkpointed) == 0) {
+			e->job = c;
+			e->open_handles++;
+		} else
+			free(c);
+	}
 }
 
 static void
@@ -882,6 +923,11 @@ start_pass(struct sync_engine *e)
 	struct build_job *j;
 	int64_t now;
 
+	if (e->job != NULL && e->pass == NULL && !e->busy) {
+		/* the builder's connection is checkpointing: afterwards */
+		e->again = true;
+		return;
+	}
 	if (e->closing || e->cfg == NULL || e->http == NULL || e->busy ||
 	    e->pass != NULL || e->job != NULL)
 		return;
