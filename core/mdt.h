@@ -311,6 +311,11 @@ struct mdt_outbox_counts {
 
 enum mdt_status mdt_outbox_counts(struct mdt_store *s,
     struct mdt_outbox_counts *out);
+/* The same without the sent rows (sent and last_sent_at are 0): what is
+ * left to send, through its own index, never the whole history.  For the
+ * status bar and the engine's scheduling. */
+enum mdt_status mdt_outbox_unsent_counts(struct mdt_store *s,
+    struct mdt_outbox_counts *out);
 
 struct mdt_outbox_row {
 	int64_t id;

@@ -40,8 +40,10 @@ state_parse(const char *name)
 	return MDT_OUTBOX_PENDING;
 }
 
-enum mdt_status
-mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
+/* With full, the sent rows too (sent, last_sent_at): a count of the
+ * whole table, which after years of meetings takes milliseconds. */
+static enum mdt_status
+count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
@@ -53,9 +55,11 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 	if (mdt_query_int(s, &version, "PRAGMA data_version", NULL) != MDT_OK)
 		version = -1;
 	changes = sqlite3_total_changes64(s->db);
-	if (s->counts_valid && version >= 0 && version == s->counts_version &&
-	    changes == s->counts_changes) {
+	if (s->counts_valid && (s->counts_full || !full) && version >= 0 &&
+	    version == s->counts_version && changes == s->counts_changes) {
 		*out = s->counts;
+		if (!full)
+			out->sent = out->last_sent_at = 0;
 		return MDT_OK;
 	}
 	s->counts_valid = false;
@@ -85,6 +89,8 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 	mdt_done(s, st);
 	if (rc != SQLITE_DONE)
 		return mdt_fail_db(s, rc, "counting the outbox");
+	if (!full)
+		goto done;
 	status = mdt_prep(s, &st, "SELECT (SELECT count(*) FROM outbox),"
 	    " (SELECT max(sent_at) FROM outbox)", NULL);
 	if (status != MDT_OK)
@@ -97,13 +103,27 @@ mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 	} else
 		status = mdt_fail_db(s, rc, "counting the outbox");
 	mdt_done(s, st);
+done:
 	if (status == MDT_OK && version >= 0) {
 		s->counts = *out;
 		s->counts_version = version;
 		s->counts_changes = changes;
 		s->counts_valid = true;
+		s->counts_full = full;
 	}
 	return status;
+}
+
+enum mdt_status
+mdt_outbox_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
+{
+	return count_outbox(s, out, true);
+}
+
+enum mdt_status
+mdt_outbox_unsent_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
+{
+	return count_outbox(s, out, false);
 }
 
 /* A label per entity, for the sync panel. */

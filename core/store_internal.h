@@ -31,6 +31,7 @@ struct mdt_store {
 	 * written since */
 	struct mdt_outbox_counts counts;
 	bool counts_valid;
+	bool counts_full;	/* the sent rows counted too */
 	int64_t counts_version, counts_changes;
 	char err[512];		/* what went wrong last, one line */
 	/* statements kept prepared between uses (mdt_prep / mdt_done) */

@@ -10,6 +10,17 @@
  * our own ids (If-Match with the version we last saw).  One request at a
  * time, so the order holds.
  *
+ * Building a pass (reading the outbox, mapping, building and hashing up to
+ * some hundreds of resources) takes milliseconds, more on a long history,
+ * and each of the chair's acts asks for one: it is done off the loop, in
+ * libuv's thread pool, on a connection of its own to the same file (read
+ * only; one build at a time, so the connection is never shared).  The
+ * loop only applies the outcome in short transactions.  Rows the server
+ * has acknowledged are marked sent without waiting for the disk
+ * (synchronous=NORMAL for that one transaction; docs/sync.md says why
+ * that is safe): the chair's next act, always synchronous=FULL, makes
+ * them durable with it.
+ *
  * After each reply:
  *   2xx                if the reply is a transaction-response with a 2xx
  *                      status for every entry (sync_transaction_reply),
@@ -42,12 +53,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#endif
 
 #include "sync_internal.h"
 #include "util.h"
 
 #define PROBE_EVERY_MS 60000	/* idle and offline: look again after */
 #define DB_RETRY_MS 1000	/* the store was busy: try again soon */
+#define CHECKPOINT_MARKS 100	/* the builder checkpoints after as many
+				 * rows and versions marked sent */
 
 enum item_state {
 	ITEM_TODO,
@@ -60,6 +77,8 @@ struct item {
 	struct sync_ref ref;
 	char id[37];
 	json_t *body;
+	char *text;		/* body as sent (compact JSON), written by
+				 * the builder so that the loop need not */
 	char hash[33];
 	char vid[65];		/* version last acknowledged; "" if none */
 	char acked_hash[33];	/* and its content's hash; "" if none */
@@ -98,9 +117,34 @@ struct pass {
 	char err[256];
 };
 
+struct failed_row {
+	int64_t id;
+	char *why;
+};
+
+/* A pass being built off the loop, and what the loop must then record. */
+struct build_job {
+	uv_work_t req;
+	struct sync_engine *e;
+	size_t max_rows, bundle_size;
+	bool checkpoint;		/* copy the log into the database first */
+	struct pass *pass;		/* NULL if the outbox could not be read */
+	struct failed_row *failed;	/* rows whose resources cannot be made */
+	size_t n_failed;
+	int64_t *nothing;		/* rows with nothing left to send */
+	size_t n_nothing;
+	char err[300];
+};
+
 struct sync_engine {
 	uv_loop_t *loop;
 	struct mdt_store *store;
+	char *path;			/* the store's file; NULL in memory */
+	struct mdt_store *bstore;	/* the builder's connection (thread
+					 * pool only, one build at a time) */
+	struct build_job *job;		/* a pass being built */
+	size_t marked;			/* rows and versions marked since the
+					 * builder last checkpointed */
 	struct sync_config *cfg;	/* our copy; NULL: not configured */
 	struct sync_http *http;
 	uv_timer_t timer;		/* next pass (backoff or a yield) */
@@ -176,6 +220,7 @@ pass_free(struct pass *p)
 		return;
 	for (i = 0; i < p->n_items; i++) {
 		json_decref(p->items[i].body);
+		free(p->items[i].text);
 		free(p->items[i].new_vid);
 		free(p->items[i].rows);
 	}
@@ -288,7 +333,7 @@ push_range(struct pass *p, size_t lo, size_t hi)
 }
 
 struct build_ctx {
-	struct sync_engine *e;
+	struct mdt_store *s;
 	struct pass *p;
 	struct sync_ref *deps;
 	size_t n_deps, cap_deps;
@@ -313,11 +358,11 @@ collect_dep(void *ctx, const struct sync_ref *r)
  * Returns its index, or SIZE_MAX if it cannot be built (p->err says why).
  */
 static size_t
-add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
+add_item(struct mdt_store *s, struct pass *p, const struct sync_ref *r,
     int depth)
 {
-	struct build_ctx b = { e, p, NULL, 0, 0 };
-	sqlite3 *db = mdt_store_db(e->store);
+	struct build_ctx b = { s, p, NULL, 0, 0 };
+	sqlite3 *db = mdt_store_db(s);
 	char hash[33], vid[65];
 	struct item *it;
 	size_t idx, i;
@@ -345,12 +390,12 @@ add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
 			continue;
 		/* acknowledged once: the server has it to refer to */
 		sync_ref_id(&b.deps[i], did);
-		if (mdt_sync_version_get(e->store,
+		if (mdt_sync_version_get(s,
 		    sync_kind_type(b.deps[i].kind), did, dvid, dhash,
 		    &dfound) == MDT_OK && dfound)
 			continue;
 		/* a reference we cannot build fails the referrer */
-		if (add_item(e, p, &b.deps[i], depth + 1) == SIZE_MAX) {
+		if (add_item(s, p, &b.deps[i], depth + 1) == SIZE_MAX) {
 			free(b.deps);
 			json_decref(body);
 			return SIZE_MAX;
@@ -362,7 +407,7 @@ add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
 	it->body = body;
 	sync_body_hash(body, hash);
 	memcpy(it->hash, hash, sizeof(hash));
-	if (mdt_sync_version_get(e->store, sync_kind_type(r->kind), it->id,
+	if (mdt_sync_version_get(s, sync_kind_type(r->kind), it->id,
 	    vid, hash, &found) == MDT_OK && found) {
 		memcpy(it->vid, vid, sizeof(vid));
 		memcpy(it->acked_hash, hash, sizeof(hash));
@@ -370,8 +415,10 @@ add_item(struct sync_engine *e, struct pass *p, const struct sync_ref *r,
 	}
 	if (it->skip)
 		it->state = ITEM_OK;
-	else
+	else {
+		it->text = json_dumps(body, JSON_COMPACT);
 		push_order(p, idx);
+	}
 	return idx;
 }
 
@@ -389,7 +436,7 @@ item_add_row(struct item *it, size_t row)
 }
 
 struct row_ctx {
-	struct sync_engine *e;
+	struct mdt_store *s;
 	struct pass *p;
 	size_t row;
 	bool failed;
@@ -404,7 +451,7 @@ on_row_ref(void *ctx, const struct sync_ref *r)
 
 	if (rc->failed)
 		return;
-	idx = add_item(rc->e, p, r, 0);
+	idx = add_item(rc->s, p, r, 0);
 	if (idx == SIZE_MAX) {
 		rc->failed = true;
 		return;
@@ -420,6 +467,30 @@ on_row_ref(void *ctx, const struct sync_ref *r)
 }
 
 /* ---- marking rows ---------------------------------------------------- */
+
+/*
+ * Rows sent, and the versions the server gave, without waiting for the
+ * disk: a power cut that undoes the mark only sends them again, which is
+ * idempotent (our own ids; the same content is recognised on the way
+ * back).  The next commit made with synchronous=FULL (every act of the
+ * chair's) makes this one durable too, since the log is written in order.
+ */
+static enum mdt_status
+mark_sent(struct sync_engine *e, const int64_t *ids, size_t n,
+    const struct mdt_sync_version *v, size_t nv)
+{
+	sqlite3 *db = mdt_store_db(e->store);
+	enum mdt_status st;
+
+	sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	st = mdt_outbox_mark_sent(e->store, ids, n, v, nv);
+	e->marked += n + nv;
+	/* back to FULL whatever happened: the chair's acts depend on it */
+	if (sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) !=
+	    SQLITE_OK && st == MDT_OK)
+		st = MDT_EDB;
+	return st;
+}
 
 /* Rows whose items are all OK: sent, with the versions of the items in
  * [lo, hi) of the order.  Returns false if the store refused. */
@@ -455,7 +526,7 @@ mark_progress(struct sync_engine *e, struct pass *p, const size_t *idx,
 			}
 		}
 	}
-	st = mdt_outbox_mark_sent(e->store, ids, n_ids, v, n_v);
+	st = mark_sent(e, ids, n_ids, v, n_v);
 	free(ids);
 	free(v);
 	if (st != MDT_OK) {
@@ -526,7 +597,7 @@ end_pass(struct sync_engine *e)
 	pass_free(e->pass);
 	e->pass = NULL;
 	e->busy = false;
-	if (mdt_outbox_counts(e->store, &c) != MDT_OK) {
+	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
 		set_error(e, "cannot read the outbox: %s",
 		    mdt_store_error(e->store));
 		schedule(e, DB_RETRY_MS, true);
@@ -551,7 +622,7 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 	size_t i, n = 0;
 	int attempts = 1;
 
-	if (mdt_outbox_counts(e->store, &c) == MDT_OK)
+	if (mdt_outbox_unsent_counts(e->store, &c) == MDT_OK)
 		attempts = c.max_attempts + 1;
 	delay = sync_backoff_ms(attempts, e->cfg->retry_initial_ms,
 	    e->cfg->retry_max_ms, retry_after_s, rnd(e));
@@ -636,25 +707,235 @@ probe(struct sync_engine *e, int64_t now)
 	e->busy = true;
 }
 
+/*
+ * Builds a pass of at most max_rows pending rows from store s: runs in the
+ * thread pool on the builder's connection, or on the loop for a store in
+ * memory.  Writes nothing; what is to be recorded goes in j.
+ */
+static void
+build_pass(struct mdt_store *s, struct build_job *j)
+{
+	struct mdt_outbox_row *rows = NULL;
+	sqlite3 *db = mdt_store_db(s);
+	struct pass *p;
+	size_t n_rows = 0, i, size;
+
+	if (mdt_outbox_list(s, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
+	    j->max_rows, &rows, &n_rows) != MDT_OK) {
+		snprintf(j->err, sizeof(j->err), "cannot read the outbox: %s",
+		    mdt_store_error(s));
+		return;
+	}
+	p = mdt_xcalloc(1, sizeof(*p));
+	p->rows = mdt_xcalloc(n_rows + 1, sizeof(*p->rows));
+	p->n_rows = n_rows;
+	j->failed = mdt_xcalloc(n_rows + 1, sizeof(*j->failed));
+	j->nothing = mdt_xcalloc(n_rows + 1, sizeof(*j->nothing));
+
+	/* one read transaction: every resource of the pass from one state
+	 * of the store */
+	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	for (i = 0; i < n_rows; i++) {
+		struct row_ctx rc = { s, p, i, false };
+		char err[256];
+
+		p->rows[i].id = rows[i].id;
+		p->err[0] = '\0';
+		if (sync_map_row(db, rows[i].entity, rows[i].entity_uuid,
+		    on_row_ref, &rc, err, sizeof(err)) != 0) {
+			snprintf(p->err, sizeof(p->err), "%s", err);
+			rc.failed = true;
+		}
+		if (rc.failed) {
+			p->rows[i].done = true;
+			j->failed[j->n_failed].id = rows[i].id;
+			j->failed[j->n_failed++].why = mdt_xasprintf("cannot"
+			    " make the FHIR resources of this %s: %s",
+			    rows[i].entity, p->err);
+		}
+	}
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	mdt_outbox_rows_free(rows, n_rows);
+
+	/* rows with nothing to send: all their resources already
+	 * acknowledged with this content (or none to send at all) */
+	for (i = 0; i < p->n_rows; i++)
+		if (!p->rows[i].done && p->rows[i].left == 0) {
+			p->rows[i].done = true;
+			j->nothing[j->n_nothing++] = p->rows[i].id;
+		}
+
+	/* bundles of bundle_size, in order (the stack's top goes first) */
+	size = j->bundle_size;
+	for (i = (p->n_order + size - 1) / size; i > 0; i--)
+		push_range(p, (i - 1) * size, i * size < p->n_order ?
+		    i * size : p->n_order);
+	j->pass = p;
+}
+
+static void
+job_free(struct build_job *j)
+{
+	size_t i;
+
+	if (j == NULL)
+		return;
+	pass_free(j->pass);
+	for (i = 0; i < j->n_failed; i++)
+		free(j->failed[i].why);
+	free(j->failed);
+	free(j->nothing);
+	free(j);
+}
+
+/* In the thread pool: touches only the job and the builder's
+ * connection. */
+static void
+on_build(uv_work_t *req)
+{
+	struct build_job *j = req->data;
+	struct sync_engine *e = j->e;
+	char err[256];
+
+#ifdef __linux__
+	/* this thread gives way to the loop's (Linux: nice is per thread);
+	 * every build waits a little rather than a key */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
+#endif
+	if (e->bstore == NULL) {
+		if (mdt_store_open(e->path, NULL, 0, &e->bstore, err,
+		    sizeof(err)) != MDT_OK) {
+			snprintf(j->err, sizeof(j->err), "cannot read the"
+			    " outbox: %s", err);
+			return;
+		}
+		/* a small page cache: each of the chair's commits empties
+		 * it anyway (another connection wrote), and the memory is
+		 * the console's */
+		sqlite3_exec(mdt_store_db(e->bstore), "PRAGMA cache_size ="
+		    " -256", NULL, NULL, NULL);
+	}
+	build_pass(e->bstore, j);
+}
+
+/*
+ * In the thread pool, after a build, while its bundles are sent: the log
+ * the marks filled goes into the database here, off the loop (the store
+ * checkpoints in one of the loop's commits once the log is long, and the
+ * console once the keys stop: a stall of tens of milliseconds at a time
+ * while a long outbox drains).  Passive: never waits for, nor holds up, a
+ * writer.  The next build waits for it (one user of the connection).
+ */
+static void
+on_checkpoint(uv_work_t *req)
+{
+	struct build_job *j = req->data;
+
+	sqlite3_wal_checkpoint_v2(mdt_store_db(j->e->bstore), NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+/* On the loop: records what the build found and starts sending. */
+static void
+apply_build(struct sync_engine *e, struct build_job *j)
+{
+	size_t i;
+
+	if (j->pass == NULL) {
+		set_error(e, "%s", j->err);
+		schedule(e, DB_RETRY_MS, true);
+		changed(e);
+		return;
+	}
+	for (i = 0; i < j->n_failed; i++) {
+		mdt_outbox_mark_failed(e->store, &j->failed[i].id, 1,
+		    MDT_OUTBOX_FAILED, j->failed[i].why);
+		set_error(e, "%s", j->failed[i].why);
+	}
+	if (j->n_nothing > 0 && mark_sent(e, j->nothing, j->n_nothing, NULL,
+	    0) != MDT_OK)
+		set_error(e, "cannot record what was sent: %s",
+		    mdt_store_error(e->store));
+	e->pass = j->pass;
+	j->pass = NULL;
+	send_next(e);
+}
+
+static void engine_free_if_closed(struct sync_engine *e);
+
+static void
+on_checkpointed(uv_work_t *req, int status)
+{
+	struct build_job *j = req->data;
+	struct sync_engine *e = j->e;
+
+	(void)status;
+	e->job = NULL;
+	e->open_handles--;
+	job_free(j);
+	if (e->closing) {
+		engine_free_if_closed(e);
+		return;
+	}
+	/* a pass was asked for meanwhile */
+	if (e->again && e->pass == NULL && !e->busy) {
+		e->again = false;
+		schedule(e, 0, false);
+	}
+}
+
+static void
+on_built(uv_work_t *req, int status)
+{
+	struct build_job *j = req->data;
+	struct sync_engine *e = j->e;
+	bool checkpoint = j->checkpoint && j->pass != NULL;
+
+	(void)status;
+	e->job = NULL;
+	e->open_handles--;
+	if (e->closing) {
+		job_free(j);
+		engine_free_if_closed(e);
+		return;
+	}
+	apply_build(e, j);
+	job_free(j);
+	if (checkpoint && e->bstore != NULL && !e->closing) {
+		struct build_job *c = mdt_xcalloc(1, sizeof(*c));
+
+		c->e = e;
+		c->req.data = c;
+		if (uv_queue_work(e->loop, &c->req, on_checkpoint,
+		    on_checkpointed) == 0) {
+			e->job = c;
+			e->open_handles++;
+		} else
+			free(c);
+	}
+}
+
 static void
 start_pass(struct sync_engine *e)
 {
 	struct mdt_outbox_counts c;
-	struct mdt_outbox_row *rows = NULL;
-	sqlite3 *db = mdt_store_db(e->store);
-	struct pass *p;
-	size_t n_rows = 0, i, size;
-	int64_t now, *ids;
-	size_t n_ids = 0;
+	struct build_job *j;
+	int64_t now;
 
+	if (e->job != NULL && e->pass == NULL && !e->busy) {
+		/* the builder's connection is checkpointing: afterwards */
+		e->again = true;
+		return;
+	}
 	if (e->closing || e->cfg == NULL || e->http == NULL || e->busy ||
-	    e->pass != NULL)
+	    e->pass != NULL || e->job != NULL)
 		return;
 	uv_timer_stop(&e->timer);
 	e->waiting = false;
 	e->next_attempt_at = 0;
 	now = now_ms(e);
-	if (mdt_outbox_counts(e->store, &c) != MDT_OK) {
+	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
 		set_error(e, "cannot read the outbox: %s",
 		    mdt_store_error(e->store));
 		schedule(e, DB_RETRY_MS, true);
@@ -673,69 +954,24 @@ start_pass(struct sync_engine *e)
 		changed(e);
 		return;
 	}
-	if (mdt_outbox_list(e->store, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
-	    pass_rows(e), &rows, &n_rows) != MDT_OK) {
-		set_error(e, "cannot read the outbox: %s",
-		    mdt_store_error(e->store));
-		schedule(e, DB_RETRY_MS, true);
-		changed(e);
+	j = mdt_xcalloc(1, sizeof(*j));
+	j->e = e;
+	j->max_rows = pass_rows(e);
+	j->bundle_size = (size_t)e->cfg->bundle_size;
+	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
+	j->req.data = j;
+	if (e->path != NULL && uv_queue_work(e->loop, &j->req, on_build,
+	    on_built) == 0) {
+		if (j->checkpoint)
+			e->marked = 0;
+		e->job = j;
+		e->open_handles++;
 		return;
 	}
-	p = mdt_xcalloc(1, sizeof(*p));
-	p->rows = mdt_xcalloc(n_rows + 1, sizeof(*p->rows));
-	p->n_rows = n_rows;
-	e->pass = p;
-
-	/* one read transaction: every resource of the pass from one state
-	 * of the store */
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	for (i = 0; i < n_rows; i++) {
-		struct row_ctx rc = { e, p, i, false };
-		char err[256];
-
-		p->rows[i].id = rows[i].id;
-		p->err[0] = '\0';
-		if (sync_map_row(db, rows[i].entity, rows[i].entity_uuid,
-		    on_row_ref, &rc, err, sizeof(err)) != 0) {
-			snprintf(p->err, sizeof(p->err), "%s", err);
-			rc.failed = true;
-		}
-		if (rc.failed) {
-			char *why = mdt_xasprintf("cannot make the FHIR"
-			    " resources of this %s: %s", rows[i].entity,
-			    p->err);
-
-			p->rows[i].done = true;
-			mdt_outbox_mark_failed(e->store, &rows[i].id, 1,
-			    MDT_OUTBOX_FAILED, why);
-			set_error(e, "%s", why);
-			free(why);
-		}
-	}
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	mdt_outbox_rows_free(rows, n_rows);
-
-	/* rows with nothing to send: all their resources already
-	 * acknowledged with this content (or none to send at all) */
-	ids = mdt_xcalloc(p->n_rows + 1, sizeof(*ids));
-	for (i = 0; i < p->n_rows; i++)
-		if (!p->rows[i].done && p->rows[i].left == 0) {
-			p->rows[i].done = true;
-			ids[n_ids++] = p->rows[i].id;
-		}
-	if (n_ids > 0 && mdt_outbox_mark_sent(e->store, ids, n_ids, NULL, 0) !=
-	    MDT_OK)
-		set_error(e, "cannot record what was sent: %s",
-		    mdt_store_error(e->store));
-	free(ids);
-
-	/* bundles of bundle_size, in order (the stack's top goes first) */
-	size = (size_t)e->cfg->bundle_size;
-	for (i = (p->n_order + size - 1) / size; i > 0; i--)
-		push_range(p, (i - 1) * size, i * size < p->n_order ?
-		    i * size : p->n_order);
-	send_next(e);
+	/* in memory (tests), or no thread pool: here and now */
+	build_pass(e->store, j);
+	apply_build(e, j);
+	job_free(j);
 }
 
 /* ---- sending --------------------------------------------------------- */
@@ -743,39 +979,87 @@ start_pass(struct sync_engine *e)
 static void on_bundle_reply(void *ctx, const struct sync_reply *reply);
 static void on_read_reply(void *ctx, const struct sync_reply *reply);
 
+/* A growing string. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+
+static void
+sb_add(struct sbuf *b, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		b->failed = true;
+		return;
+	}
+	n = strlen(s);
+	if (b->len + n + 1 > b->cap) {
+		while (b->len + n + 1 > b->cap)
+			b->cap = b->cap == 0 ? 4096 : b->cap * 2;
+		b->s = mdt_xreallocarray(b->s, b->cap, 1);
+	}
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* s as a JSON string, quoted and escaped. */
+static void
+sb_str(struct sbuf *b, const char *s)
+{
+	json_t *j = json_string(s);
+	char *q = j != NULL ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+
+	sb_add(b, q);
+	free(q);
+	json_decref(j);
+}
+
+/*
+ * The transaction bundle for range r, from the texts the builder wrote:
+ * the loop only puts them together (making each from its JSON again took
+ * a millisecond or more a bundle, while the chair's keys waited).
+ */
 static char *
 bundle_json(struct sync_engine *e, struct pass *p, struct range r)
 {
-	json_t *bundle, *entries;
+	struct sbuf b = { NULL, 0, 0, false };
 	size_t i;
-	char *out;
 
-	entries = json_array();
+	sb_add(&b, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
+	    "\"entry\":[");
 	for (i = r.lo; i < r.hi; i++) {
 		struct item *it = &p->items[p->order[i]];
 		const char *type = sync_kind_type(it->ref.kind);
 		char *url = mdt_xasprintf("%s/%s", type, it->id);
 		char *full = mdt_xasprintf("%s/%s", e->cfg->base_url, url);
-		json_t *req = json_pack("{s:s, s:s}", "method", "PUT", "url",
-		    url);
 
+		sb_add(&b, i > r.lo ? ",{\"fullUrl\":" : "{\"fullUrl\":");
+		sb_str(&b, full);
+		sb_add(&b, ",\"resource\":");
+		sb_add(&b, it->text);
+		sb_add(&b, ",\"request\":{\"method\":\"PUT\",\"url\":");
+		sb_str(&b, url);
 		/* compare-and-swap: only over the version we last saw */
 		if (it->vid[0] != '\0') {
 			char *m = mdt_xasprintf("W/\"%s\"", it->vid);
 
-			json_object_set_new(req, "ifMatch", json_string(m));
+			sb_add(&b, ",\"ifMatch\":");
+			sb_str(&b, m);
 			free(m);
 		}
-		json_array_append_new(entries, json_pack("{s:s, s:O, s:o}",
-		    "fullUrl", full, "resource", it->body, "request", req));
+		sb_add(&b, "}}");
 		free(url);
 		free(full);
 	}
-	bundle = json_pack("{s:s, s:s, s:o}", "resourceType", "Bundle",
-	    "type", "transaction", "entry", entries);
-	out = json_dumps(bundle, JSON_COMPACT);
-	json_decref(bundle);
-	return out;
+	sb_add(&b, "]}");
+	if (b.failed) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
 }
 
 static void
@@ -1079,6 +1363,13 @@ sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
 
 	e->loop = loop;
 	e->store = store;
+	/* the builder opens the same file ("" for a store in memory) */
+	{
+		const char *f = sqlite3_db_filename(mdt_store_db(store),
+		    "main");
+
+		e->path = f != NULL && *f != '\0' ? mdt_xstrdup(f) : NULL;
+	}
 	e->rng = uv_hrtime() ^ ((uint64_t)getpid() << 32) ^
 	    (uint64_t)(uintptr_t)e;
 	if (e->rng == 0)
@@ -1111,13 +1402,16 @@ sync_engine_kick(struct sync_engine *e)
 {
 	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL)
 		return;
-	if (e->busy || e->pass != NULL) {
+	if (e->busy || e->pass != NULL || e->job != NULL) {
 		e->again = true;
 		return;
 	}
 	if (e->waiting)
 		return;
-	start_pass(e);
+	/* on the next turn of the loop: the act that kicked is drawn
+	 * first, before the builder takes a processor */
+	if (!uv_is_active((uv_handle_t *)&e->timer))
+		schedule(e, 0, false);
 }
 
 void
@@ -1129,7 +1423,7 @@ sync_engine_send_now(struct sync_engine *e)
 		set_error(e, "cannot reschedule the outbox: %s",
 		    mdt_store_error(e->store));
 	e->last_probe_at = 0;
-	if (e->busy || e->pass != NULL) {
+	if (e->busy || e->pass != NULL || e->job != NULL) {
 		e->again = true;
 		return;
 	}
@@ -1145,8 +1439,8 @@ sync_engine_on_change(struct sync_engine *e, void (*cb)(void *ctx),
 	e->change_ctx = ctx;
 }
 
-void
-sync_engine_status(struct sync_engine *e, struct sync_status *out)
+static void
+status(struct sync_engine *e, struct sync_status *out, bool brief)
 {
 	struct mdt_outbox_counts c;
 
@@ -1155,7 +1449,8 @@ sync_engine_status(struct sync_engine *e, struct sync_status *out)
 	out->unavailable = e->cfg != NULL && e->http == NULL && !e->closing;
 	out->online = e->online;
 	out->busy = e->busy;
-	if (mdt_outbox_counts(e->store, &c) == MDT_OK) {
+	if ((brief ? mdt_outbox_unsent_counts(e->store, &c) :
+	    mdt_outbox_counts(e->store, &c)) == MDT_OK) {
 		out->pending = c.pending;
 		out->failed = c.failed;
 		out->conflicts = c.conflict;
@@ -1166,11 +1461,25 @@ sync_engine_status(struct sync_engine *e, struct sync_status *out)
 	mdt_strlcpy(out->last_error, e->last_error, sizeof(out->last_error));
 }
 
+void
+sync_engine_status(struct sync_engine *e, struct sync_status *out)
+{
+	status(e, out, false);
+}
+
+void
+sync_engine_status_brief(struct sync_engine *e, struct sync_status *out)
+{
+	status(e, out, true);
+}
+
 static void
 engine_free_if_closed(struct sync_engine *e)
 {
 	if (e->open_handles > 0)
 		return;
+	mdt_store_free(e->bstore);
+	free(e->path);
 	sync_config_free(e->cfg);
 	free(e);
 }
@@ -1203,6 +1512,10 @@ sync_engine_close(struct sync_engine *e)
 	e->on_change = NULL;
 	pass_free(e->pass);
 	e->pass = NULL;
+	/* a build not yet begun need not run; one running is waited for
+	 * (on_built) */
+	if (e->job != NULL)
+		uv_cancel((uv_req_t *)&e->job->req);
 	uv_timer_stop(&e->timer);
 	uv_close((uv_handle_t *)&e->timer, on_timer_closed);
 	if (e->http != NULL)

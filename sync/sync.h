@@ -129,6 +129,9 @@ struct sync_status {
 };
 
 void sync_engine_status(struct sync_engine *e, struct sync_status *out);
+/* The same without sent and last_success_at (0): no count of the whole
+ * outbox, for the status bar on every redraw. */
+void sync_engine_status_brief(struct sync_engine *e, struct sync_status *out);
 
 /*
  * Stops the transfers and closes the engine's handles.  Asynchronous: the

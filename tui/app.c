@@ -55,6 +55,9 @@ struct tui_loop {
 	int rechecks;			/* looks again left after a wal event */
 	bool polling;
 	uv_timer_t idle;		/* the privacy screen after no key */
+	uv_timer_t sync_draw;		/* a redraw for the sync engine's
+					 * changes, at most every
+					 * TUI_SYNC_DRAW_MS */
 	uv_timer_t checkpoint;		/* the log into the database once the
 					 * keys stop */
 	uv_signal_t sig_winch;
@@ -359,10 +362,14 @@ tui_app_check(struct tui_app *app, enum mdt_status st)
 }
 
 void
-tui_app_sync_status(struct tui_app *app, struct sync_status *out)
+tui_app_sync_status(struct tui_app *app, struct sync_status *out,
+    bool brief)
 {
 	if (app->sync != NULL) {
-		sync_engine_status(app->sync, out);
+		if (brief)
+			sync_engine_status_brief(app->sync, out);
+		else
+			sync_engine_status(app->sync, out);
 		return;
 	}
 	memset(out, 0, sizeof(*out));
@@ -637,7 +644,7 @@ tui_draw_status(struct tui_app *app)
 		snprintf(finish, sizeof(finish), "Finish ~%s (plan %s)%s",
 		    fin, plan, late ? " LATE" : "");
 	}
-	tui_app_sync_status(app, &ss);
+	tui_app_sync_status(app, &ss, true);
 	if (!ss.configured)
 		snprintf(sync, sizeof(sync), "Sync: %lld queued (not set up)",
 		    (long long)ss.pending);
@@ -1343,6 +1350,11 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 	L->idle.data = L;
 	L->open_handles++;
 	tui_idle_restart(L);
+	r = uv_timer_init(&L->loop, &L->sync_draw);
+	if (r < 0)
+		goto fail;
+	L->sync_draw.data = L;
+	L->open_handles++;
 	r = uv_timer_init(&L->loop, &L->checkpoint);
 	if (r < 0)
 		goto fail;
@@ -1385,6 +1397,7 @@ tui_loop_finish(struct tui_loop *L)
 	tui_close_handle(L, (uv_handle_t *)&L->watch);
 	tui_close_handle(L, (uv_handle_t *)&L->wal);
 	tui_close_handle(L, (uv_handle_t *)&L->idle);
+	tui_close_handle(L, (uv_handle_t *)&L->sync_draw);
 	tui_close_handle(L, (uv_handle_t *)&L->checkpoint);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
@@ -1399,13 +1412,29 @@ tui_loop_finish(struct tui_loop *L)
 
 /* ---- the program ---------------------------------------------------- */
 
-/* The sync engine's state changed: show it. */
+/*
+ * The sync engine's state changed: show it, a little later.  While a long
+ * outbox drains the engine changes with every reply (some twenty a
+ * second); each redraw counts what is left.  One redraw for them all in
+ * TUI_SYNC_DRAW_MS keeps the loop free for the chair's keys, whose own
+ * redraws show the status bar as it stands anyway.
+ */
+#define TUI_SYNC_DRAW_MS 100
+
+static void
+tui_on_sync_draw(uv_timer_t *t)
+{
+	tui_draw(t->data);
+}
+
 static void
 tui_on_sync_change(void *ctx)
 {
 	struct tui_loop *L = ctx;
 
-	tui_draw(L);
+	if (!uv_is_active((uv_handle_t *)&L->sync_draw))
+		uv_timer_start(&L->sync_draw, tui_on_sync_draw,
+		    TUI_SYNC_DRAW_MS, 0);
 	tui_checkpoint_later(L);
 }
 

@@ -116,8 +116,11 @@ int64_t tui_app_slot_elapsed(const struct tui_app *app,
 /* One dim row of the keys of this screen, from the key table. */
 void tui_app_draw_hints(const struct tui_app *app, int y);
 /* Where delivery to the central record stands (counts from the outbox
- * when sync is not set up). */
-void tui_app_sync_status(struct tui_app *app, struct sync_status *out);
+ * when sync is not set up).  With brief, not the sent rows (sent and
+ * last_success_at are 0): the status bar's, on every redraw, never counts
+ * the whole history's outbox. */
+void tui_app_sync_status(struct tui_app *app, struct sync_status *out,
+    bool brief);
 
 /* Starts a delivery pass unless one is running or the engine is backing
  * off; false if sync is not set up. */

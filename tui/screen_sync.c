@@ -102,7 +102,7 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 	int y = top, bottom = top + rows - 1;	/* last row: key hints */
 	char last[16], next[16];
 
-	tui_app_sync_status(app, &st);
+	tui_app_sync_status(app, &st, false);
 	if (!st.configured) {
 		tui_putf(y++, 1, COLS - 2, A_BOLD, true,
 		    "Central record: not set up - %lld change(s) kept here",
@@ -180,7 +180,7 @@ tui_sync_key(struct tui_app *app, enum tui_action act)
 
 	switch (act) {
 	case TUI_ACT_SYNC_NOW:
-		tui_app_sync_status(app, &st);
+		tui_app_sync_status(app, &st, true);
 		if (st.unavailable)
 			tui_app_message(app, true, "%s", st.last_error);
 		else if (!tui_app_sync_now(app))
