@@ -292,6 +292,7 @@ mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
+	mdt_outbox_changed(s);
 	before = sqlite3_total_changes(s->db);
 	status = run_each(s,
 	    "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL"
@@ -321,6 +322,7 @@ mdt_outbox_mark_retry(struct mdt_store *s, const int64_t *ids, size_t n,
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
+	mdt_outbox_changed(s);
 	status = run_each(s,
 	    "UPDATE outbox SET attempts = attempts + 1, next_at = ?2,"
 	    " last_error = ?4 WHERE id = ?1 AND state = 'pending'",
@@ -339,6 +341,7 @@ mdt_outbox_mark_failed(struct mdt_store *s, const int64_t *ids, size_t n,
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
+	mdt_outbox_changed(s);
 	status = run_each(s,
 	    "UPDATE outbox SET state = CASE ?2 WHEN 1 THEN 'conflict'"
 	    " ELSE 'failed' END, attempts = attempts + 1, last_error = ?4"
@@ -357,6 +360,7 @@ mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
+	mdt_outbox_changed(s);
 	status = mdt_query_int(s, count, "SELECT count(*) FROM outbox"
 	    " WHERE state IN ('failed', 'conflict')", NULL);
 	if (status == MDT_OK)
@@ -369,6 +373,7 @@ mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
 enum mdt_status
 mdt_outbox_due_now(struct mdt_store *s)
 {
+	mdt_outbox_changed(s);
 	return mdt_run(s, "UPDATE outbox SET next_at = ? WHERE state ="
 	    " 'pending' AND next_at > ?", "ii", mdt_store_now(s),
 	    mdt_store_now(s));

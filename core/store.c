@@ -402,7 +402,48 @@ tx_step(struct mdt_store *s, const char *sql, const char *what)
 enum mdt_status
 mdt_tx_begin(struct mdt_store *s)
 {
-	return tx_step(s, "BEGIN IMMEDIATE", "starting a transaction");
+	enum mdt_status st = tx_step(s, "BEGIN IMMEDIATE",
+	    "starting a transaction");
+
+	s->tx_base_changes = sqlite3_total_changes64(s->db);
+	s->tx_queued = s->tx_queued_next_at = 0;
+	s->tx_outbox_other = false;
+	s->tx_write = st == MDT_OK;
+	return st;
+}
+
+void
+mdt_outbox_changed(struct mdt_store *s)
+{
+	s->tx_outbox_other = true;
+}
+
+/*
+ * After a commit: if the outbox counts were those of the database as the
+ * transaction began and it only queued rows, they become the new ones by
+ * adding those (nobody else can have written between: the transaction
+ * held the lock, and another window's commit before it changes
+ * data_version, which the counts check).
+ */
+static void
+counts_carry(struct mdt_store *s)
+{
+	int64_t now = sqlite3_total_changes64(s->db);
+
+	s->tx_write = false;
+	if (s->tx_outbox_other)
+		return;
+	if (s->counts_valid && s->counts_changes == s->tx_base_changes) {
+		s->counts.pending += s->tx_queued;
+		if (s->tx_queued > 0 &&
+		    s->tx_queued_next_at > s->counts.next_at)
+			s->counts.next_at = s->tx_queued_next_at;
+		s->counts_changes = now;
+	}
+	if (s->unsent_valid && s->unsent_changes == s->tx_base_changes) {
+		s->unsent += s->tx_queued;
+		s->unsent_changes = now;
+	}
 }
 
 enum mdt_status
@@ -412,6 +453,8 @@ mdt_tx_commit(struct mdt_store *s)
 
 	if (st != MDT_OK)
 		mdt_tx_rollback(s);
+	else
+		counts_carry(s);
 	return st;
 }
 
@@ -422,6 +465,10 @@ mdt_tx_rollback(struct mdt_store *s)
 
 	/* A failed statement (disk full, I/O error) may already have rolled
 	 * the transaction back.  The error line stays that of the failure. */
+	/* outbox counts taken inside a write would count what is undone */
+	if (s->tx_write)
+		s->counts_valid = s->unsent_valid = false;
+	s->tx_write = false;
 	if (sqlite3_get_autocommit(s->db))
 		return;
 	memcpy(err, s->err, sizeof(err));
@@ -761,11 +808,19 @@ mdt_outbox_add(struct mdt_store *s, const char *entity,
 	char uuid[37];
 	int64_t now = mdt_store_now(s);
 
+	enum mdt_status st;
+
 	mdt_uuid_new(uuid);
-	return mdt_run(s,
+	st = mdt_run(s,
 	    "INSERT INTO outbox (uuid, entity, entity_uuid, op, created_at,"
 	    " next_at) VALUES (?, ?, ?, ?, ?, ?)", "ttttii",
 	    uuid, entity, entity_uuid, op != NULL ? op : "upsert", now, now);
+	if (st == MDT_OK) {
+		s->tx_queued++;
+		if (now > s->tx_queued_next_at)
+			s->tx_queued_next_at = now;
+	}
+	return st;
 }
 
 /* ---- names ----------------------------------------------------------- */
@@ -1368,8 +1423,27 @@ mdt_store_wal_path(const struct mdt_store *s)
 enum mdt_status
 mdt_outbox_pending(struct mdt_store *s, int64_t *count)
 {
-	return mdt_query_int(s, count,
+	enum mdt_status st;
+	int64_t version, changes = sqlite3_total_changes64(s->db);
+
+	/* Counted once per change, as the counts (see counts_carry) */
+	if (mdt_query_int(s, &version, "PRAGMA data_version", NULL) != MDT_OK)
+		version = -1;
+	if (s->unsent_valid && version >= 0 && version == s->unsent_version &&
+	    changes == s->unsent_changes) {
+		*count = s->unsent;
+		return MDT_OK;
+	}
+	s->unsent_valid = false;
+	st = mdt_query_int(s, count,
 	    "SELECT count(*) FROM outbox WHERE state <> 'sent'", NULL);
+	if (st == MDT_OK && version >= 0 && sqlite3_get_autocommit(s->db)) {
+		s->unsent = *count;
+		s->unsent_version = version;
+		s->unsent_changes = changes;
+		s->unsent_valid = true;
+	}
+	return st;
 }
 
 enum mdt_status

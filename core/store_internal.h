@@ -33,6 +33,20 @@ struct mdt_store {
 	bool counts_valid;
 	bool counts_full;	/* the sent rows counted too */
 	int64_t counts_version, counts_changes;
+	/* The transaction under way (mdt_tx_begin): the total changes at
+	 * its start, the rows it queued (mdt_outbox_add) and the latest
+	 * next_at among them, and whether it changed the outbox otherwise.
+	 * A commit that only queued rows brings the counts up to date
+	 * without counting again (after years of rows never sent, a count
+	 * walks them all: milliseconds on every act). */
+	int64_t tx_base_changes, tx_queued, tx_queued_next_at;
+	bool tx_outbox_other;
+	bool tx_write;		/* mdt_tx_begin's, not yet ended */
+	/* mdt_outbox_pending as last counted (the status bar's without
+	 * sync), kept and carried as the counts are */
+	int64_t unsent;
+	bool unsent_valid;
+	int64_t unsent_version, unsent_changes;
 	char err[512];		/* what went wrong last, one line */
 	/* statements kept prepared between uses (mdt_prep / mdt_done) */
 	struct mdt_stmt_slot {
@@ -61,8 +75,11 @@ enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
  * its status. */
 enum mdt_status mdt_fail_db(struct mdt_store *s, int rc, const char *what);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback keeps the error line. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback keeps the error line.
+ * A function of core/ that changes the outbox other than by
+ * mdt_outbox_add inside one calls mdt_outbox_changed. */
 enum mdt_status mdt_tx_begin(struct mdt_store *s);
+void mdt_outbox_changed(struct mdt_store *s);
 enum mdt_status mdt_tx_commit(struct mdt_store *s);
 void mdt_tx_rollback(struct mdt_store *s);
 

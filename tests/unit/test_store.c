@@ -701,6 +701,78 @@ test_checkpoint_deferred(void **state)
 	assert_true(high >= 4000 - 40 && high < 4000);
 }
 
+/* Runs so far of the kept statement that counts the unsent rows. */
+static int
+count_runs(struct mdt_store *s)
+{
+	sqlite3_stmt *st = NULL;
+
+	while ((st = sqlite3_next_stmt(mdt_store_db(s), st)) != NULL)
+		if (strstr(sqlite3_sql(st), "FROM outbox WHERE state <> 'sent'"
+		    " GROUP BY state") != NULL)
+			return sqlite3_stmt_status(st, SQLITE_STMTSTATUS_RUN, 0);
+	return 0;
+}
+
+/* The counts against the table itself. */
+static void
+assert_counts_true(struct fx *f)
+{
+	struct mdt_outbox_counts c;
+
+	assert_int_equal(mdt_outbox_unsent_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.pending, fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'pending'"));
+	assert_int_equal(c.failed, fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'failed'"));
+	assert_int_equal(c.next_at, fx_int(f->s, "SELECT coalesce(max(next_at),"
+	    " 0) FROM outbox WHERE state = 'pending'"));
+}
+
+/* An act that only queues rows brings the unsent counts up to date without
+ * counting again; a failed act, a change of state and another window's
+ * write are counted afresh; the counts are always the table's. */
+static void
+test_outbox_counts_carried(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_store *other = NULL;
+	char err[256];
+	int64_t id;
+	int runs;
+
+	assert_counts_true(f);
+	runs = count_runs(f->s);
+	assert_true(runs > 0);
+	f->now += FX_MIN;
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
+	assert_int_equal(mdt_slot_pause_toggle(f->s, f->meeting), MDT_OK);
+	assert_counts_true(f);
+	assert_int_equal(count_runs(f->s), runs);	/* carried, not counted */
+
+	/* refused (no consent yet): nothing written, counts still true */
+	assert_int_equal(mdt_note_add(f->s, fx_slot(f, 1), "x", NULL),
+	    MDT_ECONSENT);
+	assert_counts_true(f);
+
+	/* a state change is counted again */
+	id = fx_int(f->s, "SELECT min(id) FROM outbox WHERE state = 'pending'");
+	assert_int_equal(mdt_outbox_mark_failed(f->s, &id, 1, MDT_OUTBOX_FAILED,
+	    "refused"), MDT_OK);
+	assert_counts_true(f);
+	assert_true(count_runs(f->s) > runs);
+	runs = count_runs(f->s);
+
+	/* another window's act too */
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &other, err,
+	    sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_slot_pause_toggle(other, f->meeting), MDT_OK);
+	mdt_store_free(other);
+	assert_counts_true(f);
+	assert_true(count_runs(f->s) > runs);
+}
+
 /* Live statements of the connection, kept or handed out. */
 static int
 live_statements(struct mdt_store *s)
@@ -813,6 +885,8 @@ main(void)
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_list, fx_setup_demo,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_counts_carried,
+		    fx_setup_file_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_deferred,
 		    fx_setup_file_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_statements_kept,
