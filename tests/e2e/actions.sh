@@ -36,12 +36,7 @@ keys 3
 wait_for "No slot is running"
 keys n
 wait_for "Slot 1 of 12"
-keys c
-wait_for "Consent to be discussed"
-keys 1
-wait_for "Organisations the patient asked to exclude"
-keys Enter
-wait_for "Consent recorded:"
+consent_given
 
 # To someone known who is not in the room: after those present.
 keys a

@@ -49,12 +49,7 @@ keys 1
 wait_for "Agenda: 12 patients"
 keys n
 wait_for "Slot 1 of 12"
-keys c
-wait_for "Consent to be discussed"
-keys 1
-wait_for "Organisations the patient asked to exclude"
-keys Enter
-wait_for "Consent recorded:"
+consent_given
 keys w
 wait_for "Note:"
 type_text "Saved before the disk filled."

@@ -71,6 +71,17 @@ wait_for() {
 	done
 }
 
+# consent_given: on the running slot, consent given with no organisation
+# excluded, as most of the scripts record it.
+consent_given() {
+	keys c
+	wait_for "Consent to be discussed"
+	keys 1
+	wait_for "Organisations the patient asked to exclude"
+	keys Enter
+	wait_for "Consent recorded:"
+}
+
 # wait_gone TEXT: until the screen no longer shows TEXT.
 wait_gone() {
 	local i=0 limit=$((E2E_TIMEOUT * 20))

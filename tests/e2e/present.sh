@@ -53,12 +53,7 @@ pass "slot start shown on the projector"
 # An action agreed on the console (consent first, an owner present).
 keys 3
 wait_for "Slot 1 of 12"
-keys c
-wait_for "Consent to be discussed"
-keys 1
-wait_for "Organisations the patient asked to exclude"
-keys Enter
-wait_for "Consent recorded:"
+consent_given
 keys a
 wait_for "Action:"
 type_text "Book a falls clinic review"

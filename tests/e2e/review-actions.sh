@@ -29,12 +29,7 @@ register() {
 }
 
 consent() {
-	keys c
-	wait_for "Consent to be discussed"
-	keys 1
-	wait_for "Organisations the patient asked to exclude"
-	keys Enter
-	wait_for "Consent recorded:"
+	consent_given
 }
 
 # action TEXT OWNER-DIGIT DUE ("" for the default)

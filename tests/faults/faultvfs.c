@@ -235,20 +235,24 @@ fault_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 
 /* Version 3 methods; xShm* and xFetch are only called when the real file
  * has them (the methods table is chosen per file in fault_open). */
+/* The methods every version has. */
+#define FAULT_METHODS_V1 \
+	.xClose = fault_close, \
+	.xRead = fault_read, \
+	.xWrite = fault_write, \
+	.xTruncate = fault_truncate, \
+	.xSync = fault_sync, \
+	.xFileSize = fault_file_size, \
+	.xLock = fault_lock, \
+	.xUnlock = fault_unlock, \
+	.xCheckReservedLock = fault_check_reserved, \
+	.xFileControl = fault_file_control, \
+	.xSectorSize = fault_sector_size, \
+	.xDeviceCharacteristics = fault_device_characteristics
+
 static const sqlite3_io_methods fault_methods = {
 	.iVersion = 3,
-	.xClose = fault_close,
-	.xRead = fault_read,
-	.xWrite = fault_write,
-	.xTruncate = fault_truncate,
-	.xSync = fault_sync,
-	.xFileSize = fault_file_size,
-	.xLock = fault_lock,
-	.xUnlock = fault_unlock,
-	.xCheckReservedLock = fault_check_reserved,
-	.xFileControl = fault_file_control,
-	.xSectorSize = fault_sector_size,
-	.xDeviceCharacteristics = fault_device_characteristics,
+	FAULT_METHODS_V1,
 	.xShmMap = fault_shm_map,
 	.xShmLock = fault_shm_lock,
 	.xShmBarrier = fault_shm_barrier,
@@ -259,18 +263,7 @@ static const sqlite3_io_methods fault_methods = {
 
 static const sqlite3_io_methods fault_methods_v1 = {
 	.iVersion = 1,
-	.xClose = fault_close,
-	.xRead = fault_read,
-	.xWrite = fault_write,
-	.xTruncate = fault_truncate,
-	.xSync = fault_sync,
-	.xFileSize = fault_file_size,
-	.xLock = fault_lock,
-	.xUnlock = fault_unlock,
-	.xCheckReservedLock = fault_check_reserved,
-	.xFileControl = fault_file_control,
-	.xSectorSize = fault_sector_size,
-	.xDeviceCharacteristics = fault_device_characteristics,
+	FAULT_METHODS_V1,
 };
 
 /* ---- the VFS methods ------------------------------------------------- */
