@@ -40,6 +40,25 @@ state_parse(const char *name)
 	return MDT_OUTBOX_PENDING;
 }
 
+/*
+ * Where the database stands now, for counts kept between changes (the
+ * status bar asks on every redraw); false if it cannot be told, when
+ * nothing is to be kept.
+ */
+static bool
+outbox_stamp(struct mdt_store *s, struct mdt_outbox_stamp *now)
+{
+	now->changes = sqlite3_total_changes64(s->db);
+	return mdt_query_int(s, &now->version, "PRAGMA data_version", NULL) ==
+	    MDT_OK;
+}
+
+static bool
+stamp_same(const struct mdt_outbox_stamp *a, const struct mdt_outbox_stamp *b)
+{
+	return a->version == b->version && a->changes == b->changes;
+}
+
 /* With full, the sent rows too (sent, last_sent_at): a count of the
  * whole table, which after years of meetings takes milliseconds. */
 static enum mdt_status
@@ -47,16 +66,14 @@ count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
-	int64_t version, changes;
+	struct mdt_outbox_stamp now;
+	bool known;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	/* Counted once per change: the status bar asks on every redraw. */
-	if (mdt_query_int(s, &version, "PRAGMA data_version", NULL) != MDT_OK)
-		version = -1;
-	changes = sqlite3_total_changes64(s->db);
-	if (s->counts_valid && (s->counts_full || !full) && version >= 0 &&
-	    version == s->counts_version && changes == s->counts_changes) {
+	known = outbox_stamp(s, &now);
+	if (known && s->counts_valid && (s->counts_full || !full) &&
+	    stamp_same(&now, &s->counts_at)) {
 		*out = s->counts;
 		if (!full)
 			out->sent = out->last_sent_at = 0;
@@ -104,10 +121,9 @@ count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 		status = mdt_fail_db(s, rc, "counting the outbox");
 	mdt_done(s, st);
 done:
-	if (status == MDT_OK && version >= 0) {
+	if (status == MDT_OK && known) {
 		s->counts = *out;
-		s->counts_version = version;
-		s->counts_changes = changes;
+		s->counts_at = now;
 		s->counts_valid = true;
 		s->counts_full = full;
 	}
@@ -124,6 +140,29 @@ enum mdt_status
 mdt_outbox_unsent_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 {
 	return count_outbox(s, out, false);
+}
+
+enum mdt_status
+mdt_outbox_pending(struct mdt_store *s, int64_t *count)
+{
+	enum mdt_status st;
+	struct mdt_outbox_stamp now;
+	bool known = outbox_stamp(s, &now);
+
+	/* kept and carried as the counts are (see counts_carry) */
+	if (known && s->unsent_valid && stamp_same(&now, &s->unsent_at)) {
+		*count = s->unsent;
+		return MDT_OK;
+	}
+	s->unsent_valid = false;
+	st = mdt_query_int(s, count,
+	    "SELECT count(*) FROM outbox WHERE state <> 'sent'", NULL);
+	if (st == MDT_OK && known && sqlite3_get_autocommit(s->db)) {
+		s->unsent = *count;
+		s->unsent_at = now;
+		s->unsent_valid = true;
+	}
+	return st;
 }
 
 /* A label per entity, for the sync panel. */

@@ -433,16 +433,16 @@ counts_carry(struct mdt_store *s)
 	s->tx_write = false;
 	if (s->tx_outbox_other)
 		return;
-	if (s->counts_valid && s->counts_changes == s->tx_base_changes) {
+	if (s->counts_valid && s->counts_at.changes == s->tx_base_changes) {
 		s->counts.pending += s->tx_queued;
 		if (s->tx_queued > 0 &&
 		    s->tx_queued_next_at > s->counts.next_at)
 			s->counts.next_at = s->tx_queued_next_at;
-		s->counts_changes = now;
+		s->counts_at.changes = now;
 	}
-	if (s->unsent_valid && s->unsent_changes == s->tx_base_changes) {
+	if (s->unsent_valid && s->unsent_at.changes == s->tx_base_changes) {
 		s->unsent += s->tx_queued;
-		s->unsent_changes = now;
+		s->unsent_at.changes = now;
 	}
 }
 
@@ -1418,32 +1418,6 @@ const char *
 mdt_store_wal_path(const struct mdt_store *s)
 {
 	return s->wal_path;
-}
-
-enum mdt_status
-mdt_outbox_pending(struct mdt_store *s, int64_t *count)
-{
-	enum mdt_status st;
-	int64_t version, changes = sqlite3_total_changes64(s->db);
-
-	/* Counted once per change, as the counts (see counts_carry) */
-	if (mdt_query_int(s, &version, "PRAGMA data_version", NULL) != MDT_OK)
-		version = -1;
-	if (s->unsent_valid && version >= 0 && version == s->unsent_version &&
-	    changes == s->unsent_changes) {
-		*count = s->unsent;
-		return MDT_OK;
-	}
-	s->unsent_valid = false;
-	st = mdt_query_int(s, count,
-	    "SELECT count(*) FROM outbox WHERE state <> 'sent'", NULL);
-	if (st == MDT_OK && version >= 0 && sqlite3_get_autocommit(s->db)) {
-		s->unsent = *count;
-		s->unsent_version = version;
-		s->unsent_changes = changes;
-		s->unsent_valid = true;
-	}
-	return st;
 }
 
 enum mdt_status

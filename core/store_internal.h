@@ -32,7 +32,10 @@ struct mdt_store {
 	struct mdt_outbox_counts counts;
 	bool counts_valid;
 	bool counts_full;	/* the sent rows counted too */
-	int64_t counts_version, counts_changes;
+	struct mdt_outbox_stamp {
+		int64_t version;	/* PRAGMA data_version: others' commits */
+		int64_t changes;	/* total changes: this connection's */
+	} counts_at;
 	/* The transaction under way (mdt_tx_begin): the total changes at
 	 * its start, the rows it queued (mdt_outbox_add) and the latest
 	 * next_at among them, and whether it changed the outbox otherwise.
@@ -46,7 +49,7 @@ struct mdt_store {
 	 * sync), kept and carried as the counts are */
 	int64_t unsent;
 	bool unsent_valid;
-	int64_t unsent_version, unsent_changes;
+	struct mdt_outbox_stamp unsent_at;
 	char err[512];		/* what went wrong last, one line */
 	/* statements kept prepared between uses (mdt_prep / mdt_done) */
 	struct mdt_stmt_slot {
