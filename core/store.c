@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1288,16 +1289,35 @@ remove_created(const char *path)
 	free(side);
 }
 
+/*
+ * Once a process, before SQLite starts: no bulk allocation for a page
+ * cache.  SQLite gives every new cache one block of 20 pages and links
+ * them all, and every temporary table a statement builds (a WITH, a
+ * UNION, an IN list) has a cache of its own: the snapshot made half a
+ * dozen a key, each a block written through, freed, and given back to
+ * the system.  Pages one at a time cost a table of a few rows nothing.
+ * Too late once SQLite has started (a test that registers a VFS first):
+ * then it keeps its way, which is only slower.
+ */
+static void
+store_configure(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 enum mdt_status
 mdt_store_open(const char *path, const struct mdt_clock *clock,
     unsigned flags, struct mdt_store **out, char *errbuf, size_t errlen)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
 	struct mdt_store *s;
 	enum mdt_status st;
 	bool memory, created = false;
 	const char *actor;
 	int rc;
 
+	(void)pthread_once(&configured, store_configure);
 	*out = NULL;
 	set_errbuf(errbuf, errlen, "%s", "");
 	if (path == NULL || *path == '\0') {
