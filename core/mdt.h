@@ -218,7 +218,7 @@ const char *mdt_meeting_state_name(enum mdt_meeting_state s);
 
 struct mdt_store;
 
-#define MDT_SCHEMA_VERSION 7
+#define MDT_SCHEMA_VERSION 8
 #define MDT_APPLICATION_ID 0x4d445443	/* "MDTC" */
 
 enum {
@@ -311,9 +311,9 @@ struct mdt_outbox_counts {
 
 enum mdt_status mdt_outbox_counts(struct mdt_store *s,
     struct mdt_outbox_counts *out);
-/* The same without the sent rows (sent and last_sent_at are 0): what is
- * left to send, through its own index, never the whole history.  For the
- * status bar and the engine's scheduling. */
+/* The same without the sent rows (sent and last_sent_at are 0), for the
+ * status bar and the engine's scheduling.  Both cost a few index lookups
+ * however long the history (the counts by state are kept by triggers). */
 enum mdt_status mdt_outbox_unsent_counts(struct mdt_store *s,
     struct mdt_outbox_counts *out);
 

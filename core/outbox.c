@@ -41,51 +41,22 @@ state_parse(const char *name)
 }
 
 /*
- * Where the database stands now, for counts kept between changes (the
- * status bar asks on every redraw); false if it cannot be told, when
- * nothing is to be kept.
+ * Counted by state as rows come and go (outbox_tally, kept by triggers
+ * since schema 8), and when the next pending row is due and the most
+ * attempts one has had, each the last entry of an index: the same cost
+ * after ten years of rows as after one meeting.  With full, the sent
+ * rows too and when the last one went.
  */
-static bool
-outbox_stamp(struct mdt_store *s, struct mdt_outbox_stamp *now)
-{
-	now->changes = sqlite3_total_changes64(s->db);
-	return mdt_query_int(s, &now->version, "PRAGMA data_version", NULL) ==
-	    MDT_OK;
-}
-
-static bool
-stamp_same(const struct mdt_outbox_stamp *a, const struct mdt_outbox_stamp *b)
-{
-	return a->version == b->version && a->changes == b->changes;
-}
-
-/* With full, the sent rows too (sent, last_sent_at): a count of the
- * whole table, which after years of meetings takes milliseconds. */
 static enum mdt_status
 count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
-	struct mdt_outbox_stamp now;
-	bool known;
+	int64_t attempts = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	known = outbox_stamp(s, &now);
-	if (known && s->counts_valid && (s->counts_full || !full) &&
-	    stamp_same(&now, &s->counts_at)) {
-		*out = s->counts;
-		if (!full)
-			out->sent = out->last_sent_at = 0;
-		return MDT_OK;
-	}
-	s->counts_valid = false;
-	/* The rows not sent through their own index (outbox_unsent): what
-	 * is left to send, not the whole history.  The sent ones are the
-	 * rest of the table, whose count SQLite takes from its pages. */
-	status = mdt_prep(s, &st,
-	    "SELECT state, count(*), max(coalesce(next_at, 0)), max(attempts)"
-	    " FROM outbox WHERE state <> 'sent' GROUP BY state", NULL);
+	status = mdt_prep(s, &st, "SELECT state, n FROM outbox_tally", NULL);
 	if (status != MDT_OK)
 		return status;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -94,11 +65,11 @@ count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 
 		if (state == NULL)
 			continue;
-		if (strcmp(state, "pending") == 0) {
+		if (strcmp(state, "pending") == 0)
 			out->pending = n;
-			out->next_at = mdt_col_int(st, 2);
-			out->max_attempts = (int)mdt_col_int(st, 3);
-		} else if (strcmp(state, "failed") == 0)
+		else if (strcmp(state, "sent") == 0)
+			out->sent = full ? n : 0;
+		else if (strcmp(state, "failed") == 0)
 			out->failed = n;
 		else if (strcmp(state, "conflict") == 0)
 			out->conflict = n;
@@ -106,27 +77,22 @@ count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 	mdt_done(s, st);
 	if (rc != SQLITE_DONE)
 		return mdt_fail_db(s, rc, "counting the outbox");
-	if (!full)
-		goto done;
-	status = mdt_prep(s, &st, "SELECT (SELECT count(*) FROM outbox),"
-	    " (SELECT max(sent_at) FROM outbox)", NULL);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->sent = mdt_col_int(st, 0) - out->pending - out->failed -
-		    out->conflict;
-		out->last_sent_at = mdt_col_int(st, 1);
-	} else
-		status = mdt_fail_db(s, rc, "counting the outbox");
-	mdt_done(s, st);
-done:
-	if (status == MDT_OK && known) {
-		s->counts = *out;
-		s->counts_at = now;
-		s->counts_valid = true;
-		s->counts_full = full;
+	if (out->pending > 0) {
+		status = mdt_query_int(s, &out->next_at, "SELECT"
+		    " coalesce(max(next_at), 0) FROM outbox"
+		    " WHERE state = 'pending'", NULL);
+		if (status == MDT_OK)
+			/* named: without statistics SQLite would walk
+			 * the pending rows through outbox_by_state */
+			status = mdt_query_int(s, &attempts, "SELECT"
+			    " coalesce(max(attempts), 0) FROM outbox"
+			    " INDEXED BY outbox_pending_attempts"
+			    " WHERE state = 'pending'", NULL);
+		out->max_attempts = (int)attempts;
 	}
+	if (status == MDT_OK && full && out->sent > 0)
+		status = mdt_query_int(s, &out->last_sent_at, "SELECT"
+		    " coalesce(max(sent_at), 0) FROM outbox", NULL);
 	return status;
 }
 
@@ -145,24 +111,8 @@ mdt_outbox_unsent_counts(struct mdt_store *s, struct mdt_outbox_counts *out)
 enum mdt_status
 mdt_outbox_pending(struct mdt_store *s, int64_t *count)
 {
-	enum mdt_status st;
-	struct mdt_outbox_stamp now;
-	bool known = outbox_stamp(s, &now);
-
-	/* kept and carried as the counts are (see counts_carry) */
-	if (known && s->unsent_valid && stamp_same(&now, &s->unsent_at)) {
-		*count = s->unsent;
-		return MDT_OK;
-	}
-	s->unsent_valid = false;
-	st = mdt_query_int(s, count,
-	    "SELECT count(*) FROM outbox WHERE state <> 'sent'", NULL);
-	if (st == MDT_OK && known && sqlite3_get_autocommit(s->db)) {
-		s->unsent = *count;
-		s->unsent_at = now;
-		s->unsent_valid = true;
-	}
-	return st;
+	return mdt_query_int(s, count, "SELECT coalesce(sum(n), 0)"
+	    " FROM outbox_tally WHERE state <> 'sent'", NULL);
 }
 
 /* A label per entity, for the sync panel. */
@@ -283,11 +233,12 @@ mdt_outbox_rows_free(struct mdt_outbox_row *rows, size_t n)
 /*
  * Runs sql once per id, inside the caller's transaction: ?1 is the id, ?2
  * and ?3 the integers a and b, ?4 the text (NULL allowed); parameters the
- * statement does not use are not bound.
+ * statement does not use are not bound.  *changed (if not NULL) gains
+ * the rows the statement itself changed, not those of triggers.
  */
 static enum mdt_status
 run_each(struct mdt_store *s, const char *sql, const int64_t *ids, size_t n,
-    int64_t a, int64_t b, const char *text)
+    int64_t a, int64_t b, const char *text, int64_t *changed)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
@@ -314,6 +265,8 @@ run_each(struct mdt_store *s, const char *sql, const int64_t *ids, size_t n,
 		rc = sqlite3_step(st);
 		if (rc != SQLITE_DONE)
 			status = mdt_fail_db(s, rc, "updating the outbox");
+		else if (changed != NULL)
+			*changed += sqlite3_changes64(s->db);
 	}
 	mdt_done(s, st);
 	return status;
@@ -324,25 +277,21 @@ mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
     const struct mdt_sync_version *v, size_t nv)
 {
 	enum mdt_status status;
-	int64_t now = mdt_store_now(s);
-	int before;
+	int64_t now = mdt_store_now(s), sent = 0;
 	size_t i;
 
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
-	mdt_outbox_changed(s);
-	before = sqlite3_total_changes(s->db);
 	status = run_each(s,
 	    "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL"
 	    " WHERE id = ?1 AND state = 'pending'",
-	    ids, n, now, 0, NULL);
+	    ids, n, now, 0, NULL, &sent);
 	/* One audit row per delivery (not per record): what left the
 	 * database for the central record, and when. */
-	if (status == MDT_OK && sqlite3_total_changes(s->db) != before)
+	if (status == MDT_OK && sent > 0)
 		status = mdt_audit_add(s, "sync", "outbox", NULL,
-		    "%d record%s delivered", sqlite3_total_changes(s->db) - before,
-		    sqlite3_total_changes(s->db) - before == 1 ? "" : "s");
+		    "%" PRId64 " record%s delivered", sent, sent == 1 ? "" : "s");
 	for (i = 0; i < nv && status == MDT_OK; i++)
 		status = mdt_run(s,
 		    "INSERT OR REPLACE INTO sync_versions (resource_type,"
@@ -361,11 +310,10 @@ mdt_outbox_mark_retry(struct mdt_store *s, const int64_t *ids, size_t n,
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
-	mdt_outbox_changed(s);
 	status = run_each(s,
 	    "UPDATE outbox SET attempts = attempts + 1, next_at = ?2,"
 	    " last_error = ?4 WHERE id = ?1 AND state = 'pending'",
-	    ids, n, next_at, 0, why);
+	    ids, n, next_at, 0, why, NULL);
 	return mdt_tx_end(s, status);
 }
 
@@ -380,13 +328,12 @@ mdt_outbox_mark_failed(struct mdt_store *s, const int64_t *ids, size_t n,
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
-	mdt_outbox_changed(s);
 	status = run_each(s,
 	    "UPDATE outbox SET state = CASE ?2 WHEN 1 THEN 'conflict'"
 	    " ELSE 'failed' END, attempts = attempts + 1, last_error = ?4"
 	    " WHERE id = ?1 AND state = 'pending'",
 	    ids, n, state == MDT_OUTBOX_CONFLICT, 0,
-	    why != NULL ? why : "refused by the server");
+	    why != NULL ? why : "refused by the server", NULL);
 	return mdt_tx_end(s, status);
 }
 
@@ -399,7 +346,6 @@ mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
 	status = mdt_tx_begin(s);
 	if (status != MDT_OK)
 		return status;
-	mdt_outbox_changed(s);
 	status = mdt_query_int(s, count, "SELECT count(*) FROM outbox"
 	    " WHERE state IN ('failed', 'conflict')", NULL);
 	if (status == MDT_OK)
@@ -412,7 +358,6 @@ mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
 enum mdt_status
 mdt_outbox_due_now(struct mdt_store *s)
 {
-	mdt_outbox_changed(s);
 	return mdt_run(s, "UPDATE outbox SET next_at = ? WHERE state ="
 	    " 'pending' AND next_at > ?", "ii", mdt_store_now(s),
 	    mdt_store_now(s));

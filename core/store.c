@@ -307,6 +307,29 @@ static const char *const migrations[] = {
 	" closed_at) WHERE closed_at IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS action_reviews_by_slot"
 	" ON action_reviews(slot_id);",
+
+	/* v8: the outbox's rows counted by state as they change, by
+	 * triggers, so that the status bar's count costs the same after ten
+	 * years of rows never sent as after one meeting (it walked every
+	 * unsent row, on each start and after each delivery), whoever
+	 * writes; and the pending rows' attempts in an index of their own,
+	 * for the highest of them (the next wait after a failure). */
+	"CREATE TABLE outbox_tally ("
+	" state TEXT PRIMARY KEY,"
+	" n INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO outbox_tally (state, n) SELECT v.column1,"
+	" (SELECT count(*) FROM outbox WHERE state = v.column1)"
+	" FROM (VALUES ('pending'), ('sent'), ('failed'), ('conflict')) AS v;"
+	"CREATE TRIGGER outbox_tally_add AFTER INSERT ON outbox BEGIN"
+	" UPDATE outbox_tally SET n = n + 1 WHERE state = NEW.state; END;"
+	"CREATE TRIGGER outbox_tally_remove AFTER DELETE ON outbox BEGIN"
+	" UPDATE outbox_tally SET n = n - 1 WHERE state = OLD.state; END;"
+	"CREATE TRIGGER outbox_tally_move AFTER UPDATE OF state ON outbox"
+	" WHEN NEW.state IS NOT OLD.state BEGIN"
+	" UPDATE outbox_tally SET n = n - 1 WHERE state = OLD.state;"
+	" UPDATE outbox_tally SET n = n + 1 WHERE state = NEW.state; END;"
+	"CREATE INDEX IF NOT EXISTS outbox_pending_attempts ON outbox(attempts)"
+	" WHERE state = 'pending';",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -406,45 +429,7 @@ mdt_tx_begin(struct mdt_store *s)
 	enum mdt_status st = tx_step(s, "BEGIN IMMEDIATE",
 	    "starting a transaction");
 
-	s->tx_base_changes = sqlite3_total_changes64(s->db);
-	s->tx_queued = s->tx_queued_next_at = 0;
-	s->tx_outbox_other = false;
-	s->tx_write = st == MDT_OK;
 	return st;
-}
-
-void
-mdt_outbox_changed(struct mdt_store *s)
-{
-	s->tx_outbox_other = true;
-}
-
-/*
- * After a commit: if the outbox counts were those of the database as the
- * transaction began and it only queued rows, they become the new ones by
- * adding those (nobody else can have written between: the transaction
- * held the lock, and another window's commit before it changes
- * data_version, which the counts check).
- */
-static void
-counts_carry(struct mdt_store *s)
-{
-	int64_t now = sqlite3_total_changes64(s->db);
-
-	s->tx_write = false;
-	if (s->tx_outbox_other)
-		return;
-	if (s->counts_valid && s->counts_at.changes == s->tx_base_changes) {
-		s->counts.pending += s->tx_queued;
-		if (s->tx_queued > 0 &&
-		    s->tx_queued_next_at > s->counts.next_at)
-			s->counts.next_at = s->tx_queued_next_at;
-		s->counts_at.changes = now;
-	}
-	if (s->unsent_valid && s->unsent_at.changes == s->tx_base_changes) {
-		s->unsent += s->tx_queued;
-		s->unsent_at.changes = now;
-	}
 }
 
 enum mdt_status
@@ -454,8 +439,6 @@ mdt_tx_commit(struct mdt_store *s)
 
 	if (st != MDT_OK)
 		mdt_tx_rollback(s);
-	else
-		counts_carry(s);
 	return st;
 }
 
@@ -466,10 +449,6 @@ mdt_tx_rollback(struct mdt_store *s)
 
 	/* A failed statement (disk full, I/O error) may already have rolled
 	 * the transaction back.  The error line stays that of the failure. */
-	/* outbox counts taken inside a write would count what is undone */
-	if (s->tx_write)
-		s->counts_valid = s->unsent_valid = false;
-	s->tx_write = false;
 	if (sqlite3_get_autocommit(s->db))
 		return;
 	memcpy(err, s->err, sizeof(err));
@@ -809,19 +788,11 @@ mdt_outbox_add(struct mdt_store *s, const char *entity,
 	char uuid[37];
 	int64_t now = mdt_store_now(s);
 
-	enum mdt_status st;
-
 	mdt_uuid_new(uuid);
-	st = mdt_run(s,
+	return mdt_run(s,
 	    "INSERT INTO outbox (uuid, entity, entity_uuid, op, created_at,"
 	    " next_at) VALUES (?, ?, ?, ?, ?, ?)", "ttttii",
 	    uuid, entity, entity_uuid, op != NULL ? op : "upsert", now, now);
-	if (st == MDT_OK) {
-		s->tx_queued++;
-		if (now > s->tx_queued_next_at)
-			s->tx_queued_next_at = now;
-	}
-	return st;
 }
 
 /* ---- names ----------------------------------------------------------- */

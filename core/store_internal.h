@@ -26,30 +26,6 @@ struct mdt_store {
 	char *wal_path;		/* path + "-wal"; NULL in memory */
 	char *actor;
 	int64_t data_version;	/* last seen PRAGMA data_version */
-	/* mdt_outbox_counts as last counted, while neither another
-	 * connection (data_version) nor this one (total changes) has
-	 * written since */
-	struct mdt_outbox_counts counts;
-	bool counts_valid;
-	bool counts_full;	/* the sent rows counted too */
-	struct mdt_outbox_stamp {
-		int64_t version;	/* PRAGMA data_version: others' commits */
-		int64_t changes;	/* total changes: this connection's */
-	} counts_at;
-	/* The transaction under way (mdt_tx_begin): the total changes at
-	 * its start, the rows it queued (mdt_outbox_add) and the latest
-	 * next_at among them, and whether it changed the outbox otherwise.
-	 * A commit that only queued rows brings the counts up to date
-	 * without counting again (after years of rows never sent, a count
-	 * walks them all: milliseconds on every act). */
-	int64_t tx_base_changes, tx_queued, tx_queued_next_at;
-	bool tx_outbox_other;
-	bool tx_write;		/* mdt_tx_begin's, not yet ended */
-	/* mdt_outbox_pending as last counted (the status bar's without
-	 * sync), kept and carried as the counts are */
-	int64_t unsent;
-	bool unsent_valid;
-	struct mdt_outbox_stamp unsent_at;
 	char err[512];		/* what went wrong last, one line */
 	/* statements kept prepared between uses (mdt_prep / mdt_done) */
 	struct mdt_stmt_slot {
@@ -78,11 +54,8 @@ enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
  * its status. */
 enum mdt_status mdt_fail_db(struct mdt_store *s, int rc, const char *what);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback keeps the error line.
- * A function of core/ that changes the outbox other than by
- * mdt_outbox_add inside one calls mdt_outbox_changed. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback keeps the error line. */
 enum mdt_status mdt_tx_begin(struct mdt_store *s);
-void mdt_outbox_changed(struct mdt_store *s);
 enum mdt_status mdt_tx_commit(struct mdt_store *s);
 void mdt_tx_rollback(struct mdt_store *s);
 

@@ -977,6 +977,7 @@ static void
 test_migrate_schema_1(void **state)
 {
 	struct fx *f = *state;
+	struct mdt_outbox_counts c;
 	char sql[2048], err[256], st[16];
 	sqlite3 *db;
 
@@ -1011,7 +1012,14 @@ test_migrate_schema_1(void **state)
 	assert_string_equal(fx_text(f->s, st, sizeof(st), "SELECT state FROM"
 	    " outbox WHERE uuid = 'u1'"), "failed");
 	assert_int_equal(fx_int(f->s, "SELECT attempts FROM outbox"), 2);
+	/* counted by state from the migration on (schema 8) */
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.failed, 1);
+	assert_int_equal(c.pending + c.sent + c.conflict, 0);
 	fx_exec(f->s, "UPDATE outbox SET state = 'conflict'");
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.failed, 0);
+	assert_int_equal(c.conflict, 1);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM sync_versions"),
 	    0);
 }
