@@ -21,7 +21,9 @@
  *   - the chair's peak resident memory (VmHWM) after start-up and after
  *     a meeting's worth of keys;
  *   - wakeups per second when idle on the agenda and on a running slot
- *     (voluntary context switches of all the chair's threads).
+ *     (voluntary context switches of all the chair's threads);
+ *   - the disk's own time for one appended page and fdatasync, the
+ *     durable part of every key (a floor under key to screen).
  * Asserts nothing.
  *
  *   bench-history --gen GEN_HISTORY --cache DIR [--runs N] [--cold N]
@@ -479,6 +481,40 @@ measure_start(const struct opts *o, const char *hist, double *v)
 }
 
 /*
+ * What the disk itself takes for the durable part of a key: one 4 kB page
+ * (with a log frame's 24-byte header) appended to a file beside the
+ * copies, then fdatasync, as SQLite's log does for each commit; n times,
+ * 20 ms apart.  A floor under "key to screen", which waits for one.
+ */
+static void
+measure_disk(double *v, int n)
+{
+	char path[sizeof(work) + 16], page[4096 + 24];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/disk", work);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+	if (fd < 0)
+		die("open");
+	memset(page, 0x5a, sizeof(page));
+	for (int i = 0; i < n; i++) {
+		double t0;
+
+		usleep(20000);
+		t0 = now_ms();
+		if (write(fd, page, 24) != 24 ||
+		    write(fd, page + 24, 4096) != 4096)
+			die("write");
+		if (fdatasync(fd) != 0)
+			die("fdatasync");
+		v[i] = now_ms() - t0;
+	}
+	close(fd);
+	unlink(path);
+	report("disk: 4 kB appended + fdatasync", v, n);
+}
+
+/*
  * The chair's console without sync: idle on the agenda, then the first
  * slot (idle on it, then keys), then the rest of the meeting (each slot
  * started, paused, resumed, and every screen looked at).
@@ -787,6 +823,7 @@ main(int argc, char **argv)
 		die("calloc");
 
 	measure_start(&o, hist, v);
+	measure_disk(v, o.keys);
 	measure_console(&o, hist, v);
 	if (o.fhir != NULL)
 		measure_sync(&o, hist, v);
