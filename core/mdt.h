@@ -394,6 +394,8 @@ enum mdt_status mdt_store_changed(struct mdt_store *s, bool *changed);
  * visible) always finds data_version changed.
  */
 const char *mdt_store_wal_path(const struct mdt_store *s);
+/* The database file the store was opened on. */
+const char *mdt_store_path(const struct mdt_store *s);
 
 /* ---- snapshot of one meeting (read-only copy) ----------------------- */
 

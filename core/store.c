@@ -1411,6 +1411,12 @@ mdt_store_wal_path(const struct mdt_store *s)
 	return s->wal_path;
 }
 
+const char *
+mdt_store_path(const struct mdt_store *s)
+{
+	return s->path;
+}
+
 enum mdt_status
 mdt_store_changed(struct mdt_store *s, bool *changed)
 {

@@ -60,6 +60,10 @@ struct tui_loop {
 					 * TUI_SYNC_DRAW_MS */
 	uv_timer_t checkpoint;		/* the log into the database once the
 					 * keys stop */
+	uv_work_t checkpoint_job;	/* ... done in the thread pool */
+	bool checkpointing;		/* checkpoint_job queued or running */
+	struct mdt_store *checkpointer;	/* its own connection, made by the
+					 * first job */
 	uv_signal_t sig_winch;
 	uv_signal_t sig_term;
 	uv_signal_t sig_int;
@@ -1059,15 +1063,48 @@ tui_idle_restart(struct tui_loop *L)
 #define TUI_CHECKPOINT_PAGES 300
 #define TUI_CHECKPOINT_AFTER_MS 1500
 
+/*
+ * In the thread pool, on a connection of its own (made the first time):
+ * copying a megabyte of log into the database and syncing it takes tens
+ * of milliseconds, and SQLite lets the chair's commits go on beside it
+ * (a passive checkpoint copies what was committed when it began).  A
+ * failure loses nothing (the log keeps every commit); the next
+ * checkpoint, or a commit past 4,000 pages, tries again.
+ */
+static void
+tui_checkpoint_work(uv_work_t *req)
+{
+	struct tui_loop *L = req->data;
+	char err[256];
+
+	if (L->checkpointer == NULL && mdt_store_open(mdt_store_path(
+	    L->app.store), NULL, 0, &L->checkpointer, err, sizeof(err)) !=
+	    MDT_OK)
+		return;
+	(void)mdt_store_checkpoint(L->checkpointer);
+}
+
+static void
+tui_checkpoint_done(uv_work_t *req, int status)
+{
+	struct tui_loop *L = req->data;
+
+	(void)status;
+	L->checkpointing = false;
+}
+
 static void
 tui_on_checkpoint(uv_timer_t *t)
 {
 	struct tui_loop *L = t->data;
 
-	/* A failure here loses nothing (the log keeps every commit); the
-	 * next commit or checkpoint tries again. */
-	if (mdt_store_wal_pages(L->app.store) >= TUI_CHECKPOINT_PAGES)
-		(void)mdt_store_checkpoint(L->app.store);
+	if (L->checkpointing || L->app.mode == TUI_MODE_PRESENT ||
+	    mdt_store_wal_pages(L->app.store) < TUI_CHECKPOINT_PAGES)
+		return;
+	L->checkpoint_job.data = L;
+	if (uv_queue_work(&L->loop, &L->checkpoint_job, tui_checkpoint_work,
+	    tui_checkpoint_done) == 0)
+		L->checkpointing = true;
 }
 
 /* After commits, a checkpoint once nothing has been written for a moment:
@@ -1408,6 +1445,11 @@ tui_loop_finish(struct tui_loop *L)
 	 * soon as they have. */
 	uv_run(&L->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&L->loop);
+	/* the checkpoint under way, if any, has been waited for too */
+	if (L->checkpointer != NULL) {
+		mdt_store_free(L->checkpointer);
+		L->checkpointer = NULL;
+	}
 }
 
 /* ---- the program ---------------------------------------------------- */
