@@ -15,8 +15,13 @@
  * and each of the chair's acts asks for one: it is done off the loop, in
  * libuv's thread pool, on a connection of its own to the same file (read
  * only; one build at a time, so the connection is never shared).  The
- * loop only applies the outcome in short transactions.  Rows the server
- * has acknowledged are marked sent without waiting for the disk
+ * loop only applies the outcome in short transactions.  The builder also
+ * writes the pass's first bundle; then each 2xx reply is parsed in the
+ * thread pool too, by a job that writes the next bundle as well (the
+ * pass is the job's until it is back: the loop leaves it alone), and a
+ * finished pass is freed there: together they took a millisecond or
+ * more of the loop a reply, while the chair's keys waited.  Rows the
+ * server has acknowledged are marked sent without waiting for the disk
  * (synchronous=NORMAL for that one transaction; docs/sync.md says why
  * that is safe): the chair's next act, always synchronous=FULL, makes
  * them durable with it.
@@ -133,7 +138,40 @@ struct build_job {
 	size_t n_failed;
 	int64_t *nothing;		/* rows with nothing left to send */
 	size_t n_nothing;
+	const char *base_url;		/* the engine's, for the first bundle */
+	char *first;			/* the first bundle's JSON, or NULL */
 	char err[300];
+};
+
+/*
+ * A 2xx reply read off the loop, and the bundle to send next written
+ * there too, on the guess that the reply confirms every entry (it nearly
+ * always does; if not, the text is dropped).  The loop leaves the pass
+ * alone until the job is back: nothing but a reply moves it on.
+ */
+struct reply_job {
+	uv_work_t req;
+	struct sync_engine *e;
+	struct pass *pass;		/* read only here */
+	char *body;			/* the reply's, copied */
+	size_t body_len;
+	long status;
+	size_t n;			/* entries sent */
+	char **vids;			/* their new versions (n), if rc 0 */
+	int rc;				/* sync_transaction_reply's */
+	char why[512];
+	bool has_next;			/* a bundle is left to send */
+	struct range next;		/* the next one (the stack's top) */
+	char *next_body;		/* its JSON, or NULL */
+	const char *base_url;
+};
+
+/* A pass to free off the loop (its bodies are thousands of JSON
+ * values). */
+struct free_job {
+	uv_work_t req;
+	struct sync_engine *e;
+	struct pass *pass;
 };
 
 struct sync_engine {
@@ -143,6 +181,8 @@ struct sync_engine {
 	struct mdt_store *bstore;	/* the builder's connection (thread
 					 * pool only, one build at a time) */
 	struct build_job *job;		/* a pass being built */
+	struct reply_job *rjob;		/* a reply being read (e->pass is
+					 * the job's meanwhile) */
 	size_t marked;			/* rows and versions marked since the
 					 * builder last checkpointed */
 	struct sync_config *cfg;	/* our copy; NULL: not configured */
@@ -160,11 +200,16 @@ struct sync_engine {
 	void *change_ctx;
 	uint64_t rng;
 	bool closing;
-	int open_handles;		/* timer + http */
+	int open_handles;		/* timer + http + jobs in the
+					 * thread pool */
 };
 
 static void start_pass(struct sync_engine *e);
 static void send_next(struct sync_engine *e);
+static void send_bundle(struct sync_engine *e, char *body);
+static char *bundle_json(const char *base_url, const struct pass *p,
+    struct range r);
+static void engine_free_if_closed(struct sync_engine *e);
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -230,6 +275,58 @@ pass_free(struct pass *p)
 	free(p->rows);
 	free(p->stack);
 	free(p);
+}
+
+/* In the thread pool: this thread gives way to the loop's (Linux: nice
+ * is per thread); a job waits a little rather than a key. */
+static void
+give_way(void)
+{
+#ifdef __linux__
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
+#endif
+}
+
+static void
+on_free(uv_work_t *req)
+{
+	struct free_job *f = req->data;
+
+	give_way();
+	pass_free(f->pass);
+}
+
+static void
+on_freed(uv_work_t *req, int status)
+{
+	struct free_job *f = req->data;
+	struct sync_engine *e = f->e;
+
+	(void)status;
+	free(f);
+	e->open_handles--;
+	if (e->closing)
+		engine_free_if_closed(e);
+}
+
+/* Frees a pass the loop is done with, in the thread pool if it can. */
+static void
+pass_dispose(struct sync_engine *e, struct pass *p)
+{
+	struct free_job *f;
+
+	if (p == NULL)
+		return;
+	f = mdt_xcalloc(1, sizeof(*f));
+	f->e = e;
+	f->pass = p;
+	f->req.data = f;
+	if (uv_queue_work(e->loop, &f->req, on_free, on_freed) == 0) {
+		e->open_handles++;
+		return;
+	}
+	free(f);
+	pass_free(p);
 }
 
 static size_t
@@ -594,7 +691,7 @@ end_pass(struct sync_engine *e)
 	struct mdt_outbox_counts c;
 	int64_t now = now_ms(e);
 
-	pass_free(e->pass);
+	pass_dispose(e, e->pass);
 	e->pass = NULL;
 	e->busy = false;
 	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
@@ -638,7 +735,7 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 	else
 		set_error(e, "%s", why);
 	free(ids);
-	pass_free(e->pass);
+	pass_dispose(e, e->pass);
 	e->pass = NULL;
 	e->busy = false;
 	e->again = false;
@@ -771,6 +868,10 @@ build_pass(struct mdt_store *s, struct build_job *j)
 	for (i = (p->n_order + size - 1) / size; i > 0; i--)
 		push_range(p, (i - 1) * size, i * size < p->n_order ?
 		    i * size : p->n_order);
+	/* and the first bundle's JSON, here rather than on the loop */
+	if (p->n_stack > 0)
+		j->first = bundle_json(j->base_url, p,
+		    p->stack[p->n_stack - 1]);
 	j->pass = p;
 }
 
@@ -786,6 +887,7 @@ job_free(struct build_job *j)
 		free(j->failed[i].why);
 	free(j->failed);
 	free(j->nothing);
+	free(j->first);
 	free(j);
 }
 
@@ -798,11 +900,7 @@ on_build(uv_work_t *req)
 	struct sync_engine *e = j->e;
 	char err[256];
 
-#ifdef __linux__
-	/* this thread gives way to the loop's (Linux: nice is per thread);
-	 * every build waits a little rather than a key */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
-#endif
+	give_way();
 	if (e->bstore == NULL) {
 		if (mdt_store_open(e->path, NULL, 0, &e->bstore, err,
 		    sizeof(err)) != MDT_OK) {
@@ -859,10 +957,9 @@ apply_build(struct sync_engine *e, struct build_job *j)
 		    mdt_store_error(e->store));
 	e->pass = j->pass;
 	j->pass = NULL;
-	send_next(e);
+	send_bundle(e, j->first);
+	j->first = NULL;
 }
-
-static void engine_free_if_closed(struct sync_engine *e);
 
 static void
 on_checkpointed(uv_work_t *req, int status)
@@ -958,6 +1055,7 @@ start_pass(struct sync_engine *e)
 	j->e = e;
 	j->max_rows = pass_rows(e);
 	j->bundle_size = (size_t)e->cfg->bundle_size;
+	j->base_url = e->cfg->base_url;
 	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
 	j->req.data = j;
 	if (e->path != NULL && uv_queue_work(e->loop, &j->req, on_build,
@@ -1018,12 +1116,14 @@ sb_str(struct sbuf *b, const char *s)
 }
 
 /*
- * The transaction bundle for range r, from the texts the builder wrote:
- * the loop only puts them together (making each from its JSON again took
- * a millisecond or more a bundle, while the chair's keys waited).
+ * The transaction bundle for range r, from the texts the builder wrote
+ * (making each from its JSON again took a millisecond or more a bundle).
+ * Reads the pass only: written in the thread pool (the builder's job for
+ * a pass's first bundle, a reply's job for the next) or, on the rarer
+ * paths (a bundle split after a refusal, a read back), on the loop.
  */
 static char *
-bundle_json(struct sync_engine *e, struct pass *p, struct range r)
+bundle_json(const char *base_url, const struct pass *p, struct range r)
 {
 	struct sbuf b = { NULL, 0, 0, false };
 	size_t i;
@@ -1034,7 +1134,7 @@ bundle_json(struct sync_engine *e, struct pass *p, struct range r)
 		struct item *it = &p->items[p->order[i]];
 		const char *type = sync_kind_type(it->ref.kind);
 		char *url = mdt_xasprintf("%s/%s", type, it->id);
-		char *full = mdt_xasprintf("%s/%s", e->cfg->base_url, url);
+		char *full = mdt_xasprintf("%s/%s", base_url, url);
 
 		sb_add(&b, i > r.lo ? ",{\"fullUrl\":" : "{\"fullUrl\":");
 		sb_str(&b, full);
@@ -1062,21 +1162,27 @@ bundle_json(struct sync_engine *e, struct pass *p, struct range r)
 	return b.s;
 }
 
+/*
+ * Sends the bundle on top of the stack, or ends the pass if none is left.
+ * body is that bundle's JSON if it was written off the loop (taken and
+ * freed), else NULL: it is written here.
+ */
 static void
-send_next(struct sync_engine *e)
+send_bundle(struct sync_engine *e, char *body)
 {
 	struct pass *p = e->pass;
-	char err[256], *body;
+	char err[256];
 	int rc;
 
-	if (e->closing || p == NULL)
-		return;
-	if (p->n_stack == 0) {
-		end_pass(e);
+	if (e->closing || p == NULL || p->n_stack == 0) {
+		free(body);
+		if (!e->closing && p != NULL)
+			end_pass(e);
 		return;
 	}
 	p->inflight = p->stack[--p->n_stack];
-	body = bundle_json(e, p, p->inflight);
+	if (body == NULL)
+		body = bundle_json(e->cfg->base_url, p, p->inflight);
 	if (body == NULL) {
 		back_off(e, 0, "cannot write a bundle (out of memory?)");
 		return;
@@ -1090,6 +1196,12 @@ send_next(struct sync_engine *e)
 	}
 	e->busy = true;
 	changed(e);
+}
+
+static void
+send_next(struct sync_engine *e)
+{
+	send_bundle(e, NULL);
 }
 
 /* One line saying what the server said. */
@@ -1171,50 +1283,144 @@ whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply,
 }
 
 static void
+reply_job_free(struct reply_job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		free(j->vids[i]);
+	free(j->vids);
+	free(j->body);
+	free(j->next_body);
+	free(j);
+}
+
+/* Reads a 2xx reply and writes the next bundle: in the thread pool, or
+ * on the loop if it cannot be had.  Touches only the job and reads the
+ * pass. */
+static void
+read_reply(struct reply_job *j)
+{
+	j->rc = sync_transaction_reply(j->body, j->body_len, j->n, j->vids,
+	    j->why, sizeof(j->why));
+	if (j->rc == 0 && j->has_next)
+		j->next_body = bundle_json(j->base_url, j->pass, j->next);
+}
+
+static void
+on_read(uv_work_t *req)
+{
+	give_way();
+	read_reply(req->data);
+}
+
+/* On the loop: what a 2xx reply said, recorded; then the next bundle. */
+static void
+apply_reply(struct sync_engine *e, struct reply_job *j)
+{
+	struct pass *p = e->pass;
+	struct range r = p->inflight;
+	size_t i, *idx;
+	char what[640];
+
+	if (j->rc != 0) {
+		snprintf(what, sizeof(what), "the central record answered HTTP"
+		    " %ld but %s; nothing taken as sent", j->status, j->why);
+		back_off(e, 0, what);
+		return;
+	}
+	/* all or nothing: every resource of the bundle is there */
+	idx = mdt_xcalloc(j->n + 1, sizeof(*idx));
+	for (i = r.lo; i < r.hi; i++) {
+		struct item *it = &p->items[p->order[i]];
+
+		it->state = ITEM_OK;
+		free(it->new_vid);
+		it->new_vid = j->vids[i - r.lo];
+		j->vids[i - r.lo] = NULL;
+		idx[i - r.lo] = p->order[i];
+	}
+	if (!mark_progress(e, p, idx, j->n)) {
+		free(idx);
+		back_off(e, 0, e->last_error);
+		return;
+	}
+	free(idx);
+	e->last_error[0] = '\0';
+	/* the stack is as it was when the job set out: next_body is the
+	 * bundle on its top */
+	send_bundle(e, j->next_body);
+	j->next_body = NULL;
+}
+
+static void
+on_read_done(uv_work_t *req, int status)
+{
+	struct reply_job *j = req->data;
+	struct sync_engine *e = j->e;
+
+	(void)status;
+	e->rjob = NULL;
+	e->open_handles--;
+	if (e->closing) {
+		/* the pass was left to the job (sync_engine_close): its rows
+		 * stay pending, to be sent again and recognised then */
+		pass_free(j->pass);
+		reply_job_free(j);
+		engine_free_if_closed(e);
+		return;
+	}
+	e->busy = false;
+	apply_reply(e, j);
+	reply_job_free(j);
+}
+
+/* A 2xx reply to the bundle in flight: read it (and write the next
+ * bundle) off the loop; the exchange counts as under way till then. */
+static void
+reply_2xx(struct sync_engine *e, const struct sync_reply *reply)
+{
+	struct reply_job *j = mdt_xcalloc(1, sizeof(*j));
+	struct pass *p = e->pass;
+
+	j->e = e;
+	j->pass = p;
+	j->body = mdt_xmalloc(reply->body_len + 1);
+	memcpy(j->body, reply->body, reply->body_len);
+	j->body[reply->body_len] = '\0';
+	j->body_len = reply->body_len;
+	j->status = reply->status;
+	j->n = p->inflight.hi - p->inflight.lo;
+	j->vids = mdt_xcalloc(j->n + 1, sizeof(*j->vids));
+	if (p->n_stack > 0) {
+		j->has_next = true;
+		j->next = p->stack[p->n_stack - 1];
+	}
+	j->base_url = e->cfg->base_url;
+	j->req.data = j;
+	if (uv_queue_work(e->loop, &j->req, on_read, on_read_done) == 0) {
+		e->rjob = j;
+		e->open_handles++;
+		e->busy = true;
+		return;
+	}
+	read_reply(j);
+	apply_reply(e, j);
+	reply_job_free(j);
+}
+
+static void
 on_bundle_reply(void *ctx, const struct sync_reply *reply)
 {
 	struct sync_engine *e = ctx;
 	struct pass *p = e->pass;
 	struct range r = p->inflight;
-	size_t i, *idx;
 
 	e->busy = false;
 	if (whole_exchange_failed(e, reply, false))
 		return;
 	if (reply->status >= 200 && reply->status < 300) {
-		/* all or nothing: every resource of the bundle is there, if
-		 * the reply says so entry by entry */
-		size_t n = r.hi - r.lo;
-		char **vids = mdt_xcalloc(n + 1, sizeof(*vids));
-		char why[512], what[640];
-
-		if (sync_transaction_reply(reply->body, reply->body_len, n,
-		    vids, why, sizeof(why)) != 0) {
-			free(vids);
-			snprintf(what, sizeof(what), "the central record answered"
-			    " HTTP %ld but %s; nothing taken as sent",
-			    reply->status, why);
-			back_off(e, 0, what);
-			return;
-		}
-		idx = mdt_xcalloc(n + 1, sizeof(*idx));
-		for (i = r.lo; i < r.hi; i++) {
-			struct item *it = &p->items[p->order[i]];
-
-			it->state = ITEM_OK;
-			free(it->new_vid);
-			it->new_vid = vids[i - r.lo];
-			idx[i - r.lo] = p->order[i];
-		}
-		free(vids);
-		if (!mark_progress(e, p, idx, n)) {
-			free(idx);
-			back_off(e, 0, e->last_error);
-			return;
-		}
-		free(idx);
-		e->last_error[0] = '\0';
-		send_next(e);
+		reply_2xx(e, reply);
 		return;
 	}
 	/* a refusal: find the resource at fault */
@@ -1473,6 +1679,12 @@ sync_engine_status_brief(struct sync_engine *e, struct sync_status *out)
 	status(e, out, true);
 }
 
+bool
+sync_engine_reading(const struct sync_engine *e)
+{
+	return e->rjob != NULL;
+}
+
 static void
 engine_free_if_closed(struct sync_engine *e)
 {
@@ -1510,7 +1722,12 @@ sync_engine_close(struct sync_engine *e)
 		return;
 	e->closing = true;
 	e->on_change = NULL;
-	pass_free(e->pass);
+	/* a reply being read has the pass: it is freed with the job (one
+	 * not yet begun need not run) */
+	if (e->rjob != NULL)
+		uv_cancel((uv_req_t *)&e->rjob->req);
+	else
+		pass_dispose(e, e->pass);
 	e->pass = NULL;
 	/* a build not yet begun need not run; one running is waited for
 	 * (on_built) */

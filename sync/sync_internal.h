@@ -161,6 +161,12 @@ enum sync_read {
 enum sync_read sync_read_back(const char *body, size_t body_len,
     json_t *ours, const char *acked_hash, char **version);
 
+/* ---- the engine (engine.c) ------------------------------------------- */
+
+/* For the tests: whether a reply is being read in the thread pool (the
+ * engine then waits for it before it goes on). */
+bool sync_engine_reading(const struct sync_engine *e);
+
 /* ---- HTTP over libcurl multi + libuv (http.c) ------------------------ */
 
 struct sync_http;

@@ -6,8 +6,10 @@
  * without duplicates, 3 x 503, 429 with Retry-After, a connection
  * dropped after the server applied the change, the server down for the
  * whole meeting, wrong CA and wrong host name, an invalid resource, a
- * version conflict, bundle size, and a hung server that must not hold up
- * the loop.  Run by tests/sync/run.sh, which starts the servers.
+ * version conflict, bundle size, a bad 200 in the middle of a pass, the
+ * engine closed while a reply waits to be read in the thread pool, and a
+ * hung server that must not hold up the loop.  Run by tests/sync/run.sh,
+ * which starts the servers.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 #include <arpa/inet.h>
 
 #include "sync_fixture.h"
+#include "sync_internal.h"
 
 /* ---- reading the meeting back ---------------------------------------- */
 
@@ -839,21 +842,183 @@ test_conflict_not_overwritten(void **state)
 	assert_int_equal(sx_count_identifier("Task", id), 0);
 }
 
+/*
+ * Chairs the meeting and syncs it in bundles of 7, with the server's
+ * faults (NULL: none): everything goes, each resource once, in exactly
+ * extra transactions more than bundles of 7 hold.
+ */
 static void
-test_bundle_size(void **state)
+sync_in_sevens(struct sx *x, const char *faults, int64_t extra)
 {
-	struct sx *x = *state;
 	size_t resources;
 
 	sx_config(x, NULL, NULL, "bundle_size = 7\n");
 	sx_chair(x, NULL, NULL);
+	if (faults != NULL)
+		sx_control("faults", faults);
 	assert_true(sx_sync(x, 30000, NULL));
 	expect_all_sent(x);
+	check_meeting_on_server(x);
 	resources = sx_count_type("Task") + sx_count_type("Encounter") +
 	    sx_count_type("Composition") + sx_count_type("Consent") +
 	    sx_count_type("Observation") + sx_count_type("Practitioner");
+	assert_true(resources > 14);
 	assert_int_equal(sx_stat("transactions"), (int64_t)((resources + 6) /
-	    7));
+	    7) + extra);
+}
+
+static void
+test_bundle_size(void **state)
+{
+	sync_in_sevens(*state, NULL, 0);
+}
+
+/*
+ * A 200 that is not a transaction-response, after a bundle that went:
+ * the bundle after it, written while the reply was read, is dropped;
+ * nothing of the bundle the reply spoke for is taken as sent; the retry
+ * sends what is left, each resource once: one transaction more than the
+ * bundles.
+ */
+static void
+test_bad_reply_mid_pass(void **state)
+{
+	/* the first transaction goes as it should (a millisecond late), the
+	 * second is answered 200 with an OperationOutcome, not applied */
+	sync_in_sevens(*state, "{\"faults\":[{\"delayMs\":1},"
+	    "{\"status\":200}]}", 1);
+}
+
+/* Every thread of libuv's pool held, so that a job queued meanwhile
+ * waits for a thread. */
+struct pool_hold {
+	uv_sem_t started, release;
+	uv_work_t *reqs;
+	int n, done;
+};
+
+static void
+hold_work(uv_work_t *req)
+{
+	struct pool_hold *h = req->data;
+
+	uv_sem_post(&h->started);
+	uv_sem_wait(&h->release);
+}
+
+static void
+hold_done(uv_work_t *req, int status)
+{
+	struct pool_hold *h = req->data;
+
+	assert_int_equal(status, 0);
+	h->done++;
+}
+
+static void
+pool_hold(struct pool_hold *h, uv_loop_t *loop)
+{
+	const char *env = getenv("UV_THREADPOOL_SIZE");
+	int i;
+
+	/* libuv's own default */
+	h->n = env != NULL && atoi(env) > 0 ? atoi(env) : 4;
+	h->done = 0;
+	h->reqs = calloc((size_t)h->n, sizeof(*h->reqs));
+	assert_non_null(h->reqs);
+	assert_int_equal(uv_sem_init(&h->started, 0), 0);
+	assert_int_equal(uv_sem_init(&h->release, 0), 0);
+	for (i = 0; i < h->n; i++) {
+		h->reqs[i].data = h;
+		assert_int_equal(uv_queue_work(loop, &h->reqs[i], hold_work,
+		    hold_done), 0);
+	}
+	for (i = 0; i < h->n; i++)
+		uv_sem_wait(&h->started);
+}
+
+static void
+pool_release(struct pool_hold *h)
+{
+	int i;
+
+	for (i = 0; i < h->n; i++)
+		uv_sem_post(&h->release);
+}
+
+/* Turns the loop until cond(e) holds or 20 s pass; returns cond(e). */
+static bool
+turn_until(struct sx_run *run, bool (*cond)(struct sync_engine *))
+{
+	uint64_t deadline = uv_hrtime() + 20000ULL * 1000000;
+
+	while (!cond(run->e) && uv_hrtime() < deadline) {
+		uv_run(&run->loop, UV_RUN_NOWAIT);
+		usleep(1000);
+	}
+	return cond(run->e);
+}
+
+static bool
+engine_busy(struct sync_engine *e)
+{
+	struct sync_status st;
+
+	sync_engine_status(e, &st);
+	return st.busy;
+}
+
+static bool
+engine_reading(struct sync_engine *e)
+{
+	return sync_engine_reading(e);
+}
+
+/*
+ * The engine closed while a 2xx reply waits in the thread pool to be
+ * read: the job is dropped with its pass, the loop closes clean (and,
+ * under the sanitizers, nothing leaks), and nothing is lost: the rows
+ * that reply confirmed stay pending, neither sent nor failed, and go
+ * with the next sync, each resource once on the server.
+ */
+static void
+test_close_while_reading(void **state)
+{
+	struct sx *x = *state;
+	struct pool_hold hold;
+	struct sync_status st;
+	struct sx_run run;
+	int64_t rows;
+
+	sx_config(x, NULL, NULL, "bundle_size = 7\n");
+	sx_chair(x, NULL, NULL);
+	rows = sx_int(x, "SELECT count(*) FROM outbox");
+	sx_run_start(&run, x->s, x->config);
+	sync_engine_kick(run.e);
+	/* the pass built, its first bundle on its way; then no thread
+	 * for the reply */
+	assert_true(turn_until(&run, engine_busy));
+	pool_hold(&hold, &run.loop);
+	assert_true(turn_until(&run, engine_reading));
+	sync_engine_status(run.e, &st);
+	assert_true(st.busy);
+	assert_int_equal(st.sent, 0);
+	sync_engine_close(run.e);
+	pool_release(&hold);
+	uv_close((uv_handle_t *)&run.tick, NULL);
+	uv_run(&run.loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&run.loop), 0);
+	assert_int_equal(hold.done, hold.n);
+	uv_sem_destroy(&hold.started);
+	uv_sem_destroy(&hold.release);
+	free(hold.reqs);
+	/* the server has the first bundle; we took nothing as sent */
+	assert_int_equal(sx_stat("transactions"), 1);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state = 'pending'"), rows);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM sync_versions"), 0);
+	assert_true(sx_sync(x, 30000, NULL));
+	expect_all_sent(x);
 	check_meeting_on_server(x);
 }
 
@@ -1000,6 +1165,10 @@ main(int argc, char **argv)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_size, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_reply_mid_pass, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_close_while_reading,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hung_server_never_blocks,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe_and_send_now, setup,
