@@ -52,6 +52,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,6 +186,9 @@ struct sync_engine {
 					 * the job's meanwhile) */
 	size_t marked;			/* rows and versions marked since the
 					 * builder last checkpointed */
+	uv_work_t log_sync;		/* the log's marks synced to the disk */
+	bool log_syncing;		/* log_sync queued or running */
+	bool log_dirty;			/* marked since log_sync set out */
 	struct sync_config *cfg;	/* our copy; NULL: not configured */
 	struct sync_http *http;
 	uv_timer_t timer;		/* next pass (backoff or a yield) */
@@ -210,6 +214,7 @@ static void send_bundle(struct sync_engine *e, char *body);
 static char *bundle_json(const char *base_url, const struct pass *p,
     struct range r);
 static void engine_free_if_closed(struct sync_engine *e);
+static void sync_log_later(struct sync_engine *e);
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -566,6 +571,67 @@ on_row_ref(void *ctx, const struct sync_ref *r)
 /* ---- marking rows ---------------------------------------------------- */
 
 /*
+ * The marks' pages synced to the disk in the thread pool.  Unsynced, they
+ * would wait for the chair's next act, whose commit syncs the log: while
+ * a long outbox drains, some hundreds of kilobytes of marks (versions of
+ * resources scattered over their table) for one key's commit to write
+ * out.  Only a hint to the disk, never needed for what is kept: the log
+ * is opened afresh each time (a checkpoint may have restarted it) and
+ * any failure is left to the chair's next commit, which syncs the log
+ * with SQLite's own checks.
+ */
+static void
+on_log_sync(uv_work_t *req)
+{
+	struct sync_engine *e = req->data;
+	char *wal = mdt_xasprintf("%s-wal", e->path);
+	int fd;
+
+	give_way();
+	fd = open(wal, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fdatasync(fd);
+		close(fd);
+	}
+	free(wal);
+}
+
+static void
+on_log_synced(uv_work_t *req, int status)
+{
+	struct sync_engine *e = req->data;
+
+	(void)status;
+	e->log_syncing = false;
+	e->open_handles--;
+	if (e->closing) {
+		engine_free_if_closed(e);
+		return;
+	}
+	if (e->log_dirty)
+		sync_log_later(e);
+}
+
+/* After marks: the log synced off the loop, one job at a time. */
+static void
+sync_log_later(struct sync_engine *e)
+{
+	if (e->path == NULL || e->closing)
+		return;
+	if (e->log_syncing) {
+		e->log_dirty = true;
+		return;
+	}
+	e->log_dirty = false;
+	e->log_sync.data = e;
+	if (uv_queue_work(e->loop, &e->log_sync, on_log_sync,
+	    on_log_synced) == 0) {
+		e->log_syncing = true;
+		e->open_handles++;
+	}
+}
+
+/*
  * Rows sent, and the versions the server gave, without waiting for the
  * disk: a power cut that undoes the mark only sends them again, which is
  * idempotent (our own ids; the same content is recognised on the way
@@ -582,6 +648,8 @@ mark_sent(struct sync_engine *e, const int64_t *ids, size_t n,
 	sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 	st = mdt_outbox_mark_sent(e->store, ids, n, v, nv);
 	e->marked += n + nv;
+	if (st == MDT_OK)
+		sync_log_later(e);
 	/* back to FULL whatever happened: the chair's acts depend on it */
 	if (sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) !=
 	    SQLITE_OK && st == MDT_OK)
@@ -1733,6 +1801,8 @@ sync_engine_close(struct sync_engine *e)
 	 * (on_built) */
 	if (e->job != NULL)
 		uv_cancel((uv_req_t *)&e->job->req);
+	if (e->log_syncing)
+		uv_cancel((uv_req_t *)&e->log_sync);
 	uv_timer_stop(&e->timer);
 	uv_close((uv_handle_t *)&e->timer, on_timer_closed);
 	if (e->http != NULL)
