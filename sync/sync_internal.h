@@ -166,6 +166,9 @@ enum sync_read sync_read_back(const char *body, size_t body_len,
 /* For the tests: whether a reply is being read in the thread pool (the
  * engine then waits for it before it goes on). */
 bool sync_engine_reading(const struct sync_engine *e);
+/* For the tests: how many times the log has been synced in the thread
+ * pool after rows were marked sent. */
+size_t sync_engine_log_syncs(const struct sync_engine *e);
 
 /* ---- HTTP over libcurl multi + libuv (http.c) ------------------------ */
 

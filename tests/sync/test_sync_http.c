@@ -1022,6 +1022,41 @@ test_close_while_reading(void **state)
 	check_meeting_on_server(x);
 }
 
+static bool
+log_synced(struct sync_engine *e)
+{
+	return sync_engine_log_syncs(e) > 0;
+}
+
+/*
+ * Rows marked sent are synced to the disk in the thread pool (not left
+ * for the chair's next commit): after a sync of the meeting in bundles of
+ * 7 (several marks), the log has been synced at least once, the engine
+ * closes clean with such a job just done or still out, and everything
+ * is sent.
+ */
+static void
+test_log_synced_after_marks(void **state)
+{
+	struct sx *x = *state;
+	struct sx_run run;
+	size_t syncs;
+	int64_t bundles;
+
+	sx_config(x, NULL, NULL, "bundle_size = 7\n");
+	sx_chair(x, NULL, NULL);
+	sx_run_start(&run, x->s, x->config);
+	assert_true(sx_run_until_idle(&run, 30000));
+	/* a job may still be out: wait for one to have come back */
+	assert_true(turn_until(&run, log_synced));
+	syncs = sync_engine_log_syncs(run.e);
+	bundles = sx_stat("transactions");
+	sx_run_end(&run);
+	expect_all_sent(x);
+	assert_true(bundles > 1);
+	assert_true(syncs >= 1);
+}
+
 struct hang_probe {
 	uint64_t last, worst;
 	int ticks;
@@ -1168,6 +1203,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_bad_reply_mid_pass, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_close_while_reading,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_synced_after_marks,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hung_server_never_blocks,
 		    setup, teardown),
