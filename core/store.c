@@ -426,10 +426,7 @@ tx_step(struct mdt_store *s, const char *sql, const char *what)
 enum mdt_status
 mdt_tx_begin(struct mdt_store *s)
 {
-	enum mdt_status st = tx_step(s, "BEGIN IMMEDIATE",
-	    "starting a transaction");
-
-	return st;
+	return tx_step(s, "BEGIN IMMEDIATE", "starting a transaction");
 }
 
 enum mdt_status

@@ -585,16 +585,14 @@ static void
 on_log_sync(uv_work_t *req)
 {
 	struct sync_engine *e = req->data;
-	char *wal = mdt_xasprintf("%s-wal", e->path);
 	int fd;
 
 	give_way();
-	fd = open(wal, O_RDONLY | O_CLOEXEC);
+	fd = open(mdt_store_wal_path(e->store), O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		(void)fdatasync(fd);
 		close(fd);
 	}
-	free(wal);
 }
 
 static void
@@ -618,7 +616,7 @@ on_log_synced(uv_work_t *req, int status)
 static void
 sync_log_later(struct sync_engine *e)
 {
-	if (e->path == NULL || e->closing)
+	if (mdt_store_wal_path(e->store) == NULL || e->closing)
 		return;
 	if (e->log_syncing) {
 		e->log_dirty = true;
