@@ -488,6 +488,9 @@ struct mdt_meeting {
  * were reviewed in one of its slots, or were closed since it opened (so
  * that closing one can be undone), ordered by patient then creation.
  */
+/* The parts of a snapshot read again apart by mdt_snapshot_refresh. */
+#define MDT_SNAPSHOT_PARTS 5
+
 struct mdt_snapshot {
 	struct mdt_meeting meeting;
 	struct mdt_attendee *attendees;
@@ -500,11 +503,29 @@ struct mdt_snapshot {
 	size_t n_actions;
 	struct mdt_person *people;	/* everyone known, by name */
 	size_t n_people;
+	/* for mdt_snapshot_refresh: the store it was read from, with that
+	 * store's counts of its own changes to each part's tables and
+	 * PRAGMA data_version (other connections' commits) at the time */
+	const struct mdt_store *from;
+	uint64_t seen[MDT_SNAPSHOT_PARTS];
+	int64_t data_version;
 };
 
 /* DESTRUCTOR: mdt_snapshot_free (safe on a zeroed snapshot). */
 enum mdt_status mdt_snapshot_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_snapshot *out);
+
+/*
+ * Brings *snap (from mdt_snapshot_load or this function, or zeroed) up to
+ * date as a snapshot of meeting_id, with the same result as loading it
+ * afresh, but reading again only the parts whose tables changed since it
+ * was read: after a pause, say, the slots and not the actions.  It reads
+ * everything when another connection has committed since, when the
+ * meeting or the store is another, or when SQLite has no pre-update hook
+ * to count the store's changes with.  On failure *snap is unchanged.
+ */
+enum mdt_status mdt_snapshot_refresh(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_snapshot *snap);
 void mdt_snapshot_free(struct mdt_snapshot *snap);
 
 /* Lookups inside a snapshot; NULL if absent. */

@@ -357,34 +357,189 @@ load_people(struct mdt_store *s, struct mdt_snapshot *snap)
 	return status;
 }
 
-enum mdt_status
-mdt_snapshot_load(struct mdt_store *s, int64_t meeting_id,
-    struct mdt_snapshot *out)
+/*
+ * The parts mdt_snapshot_refresh reads apart, and the tables each is read
+ * from (the meeting's own row is read every time).  A query that reads
+ * another table names it here, or a change to it would not be seen.
+ */
+enum snap_part {
+	PART_REGISTER,		/* attendance */
+	PART_PEOPLE,		/* people: names in every other part too */
+	PART_SLOTS,		/* slots with their patients, consent,
+				 * exclusions and outcomes */
+	PART_NOTES,
+	PART_ACTIONS,		/* actions and their reviews */
+};
+
+static const struct {
+	const char *table;
+	enum snap_part part;
+} part_tables[] = {
+	{ "attendance", PART_REGISTER },
+	{ "people", PART_PEOPLE },
+	{ "slots", PART_SLOTS },
+	{ "patients", PART_SLOTS },
+	{ "consent", PART_SLOTS },
+	{ "consent_exclusions", PART_SLOTS },
+	{ "outcomes", PART_SLOTS },
+	{ "notes", PART_NOTES },
+	{ "actions", PART_ACTIONS },
+	{ "action_reviews", PART_ACTIONS },
+};
+
+_Static_assert(PART_ACTIONS + 1 == MDT_SNAPSHOT_PARTS,
+    "MDT_SNAPSHOT_PARTS counts enum snap_part");
+
+#ifdef SQLITE_ENABLE_PREUPDATE_HOOK
+/* Called by SQLite before each row this connection inserts, updates or
+ * deletes (those of triggers, cascades and WITHOUT ROWID tables too,
+ * which the plain update hook misses). */
+static void
+count_change(void *arg, sqlite3 *db, int op, const char *schema,
+    const char *table, sqlite3_int64 key1, sqlite3_int64 key2)
+{
+	struct mdt_store *s = arg;
+
+	(void)db;
+	(void)op;
+	(void)schema;
+	(void)key1;
+	(void)key2;
+	for (size_t i = 0; i < sizeof(part_tables) / sizeof(part_tables[0]);
+	    i++)
+		if (strcmp(table, part_tables[i].table) == 0) {
+			s->snap_changes[part_tables[i].part]++;
+			return;
+		}
+}
+#endif
+
+/* Starts counting the store's changes by part, if SQLite can. */
+static void
+count_changes(struct mdt_store *s)
+{
+#ifdef SQLITE_ENABLE_PREUPDATE_HOOK
+	if (!s->snap_counting) {
+		sqlite3_preupdate_hook(s->db, count_change, s);
+		s->snap_counting = true;
+	}
+#else
+	(void)s;
+#endif
+}
+
+/* The slots of a and b are the same patients in the same order: what the
+ * notes and actions are read by. */
+static bool
+same_slots(const struct mdt_snapshot *a, const struct mdt_snapshot *b)
+{
+	if (a->n_slots != b->n_slots)
+		return false;
+	for (size_t i = 0; i < a->n_slots; i++)
+		if (a->slots[i].id != b->slots[i].id ||
+		    a->slots[i].patient_id != b->slots[i].patient_id)
+			return false;
+	return true;
+}
+
+#define PART(p) (1u << (p))
+#define SWAP_IN(out, old, field, n) do { \
+	(out)->field = (old)->field; (out)->n = (old)->n; \
+	(old)->field = NULL; (old)->n = 0; } while (0)
+
+/*
+ * Reads meeting_id into *out.  With old (a snapshot of the same store and
+ * meeting, nothing committed by another connection since), the parts whose
+ * tables this connection has not changed are taken from old (which then
+ * no longer holds them) instead of being read.
+ */
+static enum mdt_status
+snapshot_read(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_snapshot *old, struct mdt_snapshot *out)
 {
 	enum mdt_status status;
+	unsigned read = ~0u;
 
 	memset(out, 0, sizeof(*out));
+	count_changes(s);
 	/* One read transaction, so that the parts agree with each other. */
 	status = mdt_run(s, "BEGIN", NULL);
 	if (status != MDT_OK)
 		return status;
 	status = load_meeting(s, meeting_id, &out->meeting);
+	/* after a read, so that it is this transaction's */
 	if (status == MDT_OK)
+		status = mdt_query_int(s, &out->data_version,
+		    "PRAGMA data_version", NULL);
+	out->from = s->snap_counting ? s : NULL;
+	memcpy(out->seen, s->snap_changes, sizeof(out->seen));
+	if (status == MDT_OK && old != NULL && out->from != NULL &&
+	    old->from == s && old->meeting.id == meeting_id &&
+	    old->data_version == out->data_version) {
+		read = 0;
+		for (int p = 0; p < MDT_SNAPSHOT_PARTS; p++)
+			if (old->seen[p] != out->seen[p])
+				read |= PART(p);
+		if (read & PART(PART_PEOPLE))
+			read = ~0u;
+		/* the actions shown depend on when the meeting opened */
+		if (old->meeting.opened_at != out->meeting.opened_at)
+			read |= PART(PART_ACTIONS);
+	}
+	if (status == MDT_OK && (read & PART(PART_REGISTER)))
 		status = load_attendees(s, out);
-	if (status == MDT_OK)
+	if (status == MDT_OK && (read & PART(PART_SLOTS))) {
 		status = load_slots(s, out);
-	if (status == MDT_OK)
-		status = load_exclusions(s, out);
-	if (status == MDT_OK)
+		if (status == MDT_OK)
+			status = load_exclusions(s, out);
+		/* other patients, or another order: their notes and actions */
+		if (status == MDT_OK && read != ~0u && !same_slots(old, out))
+			read |= PART(PART_NOTES) | PART(PART_ACTIONS);
+	}
+	if (status == MDT_OK && (read & PART(PART_NOTES)))
 		status = load_notes(s, out);
-	if (status == MDT_OK)
+	if (status == MDT_OK && (read & PART(PART_ACTIONS)))
 		status = load_actions(s, out);
-	if (status == MDT_OK)
+	if (status == MDT_OK && (read & PART(PART_PEOPLE)))
 		status = load_people(s, out);
 	mdt_tx_rollback(s);
-	if (status != MDT_OK)
+	if (status != MDT_OK) {
 		mdt_snapshot_free(out);
-	return status;
+		return status;
+	}
+	if (!(read & PART(PART_REGISTER)))
+		SWAP_IN(out, old, attendees, n_attendees);
+	if (!(read & PART(PART_SLOTS)))
+		SWAP_IN(out, old, slots, n_slots);
+	if (!(read & PART(PART_NOTES)))
+		SWAP_IN(out, old, notes, n_notes);
+	if (!(read & PART(PART_ACTIONS)))
+		SWAP_IN(out, old, actions, n_actions);
+	if (!(read & PART(PART_PEOPLE)))
+		SWAP_IN(out, old, people, n_people);
+	return MDT_OK;
+}
+
+enum mdt_status
+mdt_snapshot_load(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_snapshot *out)
+{
+	return snapshot_read(s, meeting_id, NULL, out);
+}
+
+enum mdt_status
+mdt_snapshot_refresh(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_snapshot *snap)
+{
+	struct mdt_snapshot fresh;
+	enum mdt_status status;
+
+	status = snapshot_read(s, meeting_id, snap, &fresh);
+	if (status != MDT_OK)
+		return status;
+	mdt_snapshot_free(snap);
+	*snap = fresh;
+	return MDT_OK;
 }
 
 static void

@@ -39,6 +39,11 @@ struct mdt_store {
 	 * for mdt_store_checkpoint (see mdt_store_defer_checkpoints) */
 	int wal_pages;
 	bool defer_checkpoints;
+	/* this connection's changes to the tables of each part of a
+	 * snapshot, counted by SQLite's pre-update hook from the first
+	 * snapshot on (snapshot.c) */
+	uint64_t snap_changes[MDT_SNAPSHOT_PARTS];
+	bool snap_counting;
 };
 
 /* SQLite result code -> status (FULL, READONLY, BUSY/LOCKED, NOTADB, else

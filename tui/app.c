@@ -297,20 +297,17 @@ tui_app_message(struct tui_app *app, bool error, const char *fmt, ...)
 bool
 tui_app_reload(struct tui_app *app)
 {
-	struct mdt_snapshot fresh;
 	enum mdt_status st;
 	int64_t pending = 0;
 
-	memset(&fresh, 0, sizeof(fresh));
-	st = mdt_snapshot_load(app->store, app->meeting_id, &fresh);
+	/* only the parts that changed are read again; on failure the screen
+	 * keeps what it had */
+	st = mdt_snapshot_refresh(app->store, app->meeting_id, &app->snap);
 	if (st != MDT_OK) {
-		mdt_snapshot_free(&fresh);
 		tui_app_message(app, true, "Could not reload the meeting: %s",
 		    mdt_store_error(app->store));
 		return false;
 	}
-	mdt_snapshot_free(&app->snap);
-	app->snap = fresh;
 	app->reloads++;
 	if (mdt_outbox_pending(app->store, &pending) == MDT_OK) {
 		app->outbox_pending = pending;

@@ -6,6 +6,11 @@
  * definition below, in its order, with the same slot and verdict.  The
  * snapshot finds them through the indexes of schema 7 instead of reading
  * every action the patients ever had; this holds it to the definition.
+ *
+ * mdt_snapshot_refresh reads again only the parts whose tables changed:
+ * after every act here, and after another connection's writes, the
+ * snapshot it keeps up to date is field for field the one read afresh,
+ * and after a pause it has not read the actions again.
  */
 #include "config.h"
 
@@ -62,6 +67,132 @@ check_meeting(struct fx *f, int64_t meeting)
 	return i;
 }
 
+static void
+text_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void
+person_equal(const struct mdt_person *a, const struct mdt_person *b)
+{
+	assert_int_equal(a->id, b->id);
+	assert_string_equal(a->uuid, b->uuid);
+	text_equal(a->name, b->name);
+	text_equal(a->role, b->role);
+	text_equal(a->organisation, b->organisation);
+}
+
+static void
+slot_equal(const struct mdt_slot *a, const struct mdt_slot *b)
+{
+	assert_int_equal(a->id, b->id);
+	assert_string_equal(a->uuid, b->uuid);
+	assert_int_equal(a->position, b->position);
+	assert_int_equal(a->patient_id, b->patient_id);
+	assert_string_equal(a->patient_uuid, b->patient_uuid);
+	assert_string_equal(a->nhs_number, b->nhs_number);
+	text_equal(a->patient_name, b->patient_name);
+	assert_string_equal(a->date_of_birth, b->date_of_birth);
+	text_equal(a->practice, b->practice);
+	text_equal(a->reason, b->reason);
+	assert_int_equal(a->state, b->state);
+	assert_int_equal(a->times.started_at, b->times.started_at);
+	assert_int_equal(a->times.paused_at, b->times.paused_at);
+	assert_int_equal(a->times.closed_at, b->times.closed_at);
+	assert_int_equal(a->times.paused_ms, b->times.paused_ms);
+	assert_int_equal(a->times.planned_s, b->times.planned_s);
+	assert_int_equal(a->times.extended_s, b->times.extended_s);
+	assert_int_equal(a->consent, b->consent);
+	text_equal(a->consent_justification, b->consent_justification);
+	assert_int_equal(a->outcome, b->outcome);
+	assert_string_equal(a->review_date, b->review_date);
+	assert_int_equal(a->key_contact_id, b->key_contact_id);
+	text_equal(a->key_contact_name, b->key_contact_name);
+	assert_int_equal(a->presenter_id, b->presenter_id);
+	text_equal(a->presenter_name, b->presenter_name);
+	assert_int_equal(a->n_exclusions, b->n_exclusions);
+	for (size_t i = 0; i < a->n_exclusions; i++)
+		assert_string_equal(a->exclusions[i], b->exclusions[i]);
+}
+
+static void
+action_equal(const struct mdt_action *a, const struct mdt_action *b)
+{
+	assert_int_equal(a->id, b->id);
+	assert_string_equal(a->uuid, b->uuid);
+	assert_int_equal(a->patient_id, b->patient_id);
+	assert_int_equal(a->slot_id, b->slot_id);
+	text_equal(a->text, b->text);
+	assert_int_equal(a->owner_id, b->owner_id);
+	text_equal(a->owner_name, b->owner_name);
+	assert_string_equal(a->due_date, b->due_date);
+	assert_int_equal(a->status, b->status);
+	assert_int_equal(a->created_at, b->created_at);
+	assert_int_equal(a->verdict, b->verdict);
+}
+
+/* Every field the screens read is the same in a and b. */
+static void
+snap_equal(const struct mdt_snapshot *a, const struct mdt_snapshot *b)
+{
+	const struct mdt_meeting *ma = &a->meeting, *mb = &b->meeting;
+
+	assert_int_equal(ma->id, mb->id);
+	assert_string_equal(ma->uuid, mb->uuid);
+	text_equal(ma->title, mb->title);
+	text_equal(ma->venue, mb->venue);
+	assert_int_equal(ma->scheduled_start, mb->scheduled_start);
+	assert_int_equal(ma->planned_minutes, mb->planned_minutes);
+	assert_int_equal(ma->warn_s, mb->warn_s);
+	assert_int_equal(ma->over_s, mb->over_s);
+	assert_int_equal(ma->state, mb->state);
+	assert_int_equal(ma->opened_at, mb->opened_at);
+	assert_int_equal(ma->closed_at, mb->closed_at);
+	assert_int_equal(ma->current_slot_id, mb->current_slot_id);
+	assert_int_equal(ma->projector_blank, mb->projector_blank);
+	assert_int_equal(a->n_attendees, b->n_attendees);
+	for (size_t i = 0; i < a->n_attendees; i++) {
+		person_equal(&a->attendees[i].person, &b->attendees[i].person);
+		assert_int_equal(a->attendees[i].status, b->attendees[i].status);
+		assert_int_equal(a->attendees[i].confidentiality_ack,
+		    b->attendees[i].confidentiality_ack);
+	}
+	assert_int_equal(a->n_slots, b->n_slots);
+	for (size_t i = 0; i < a->n_slots; i++)
+		slot_equal(&a->slots[i], &b->slots[i]);
+	assert_int_equal(a->n_notes, b->n_notes);
+	for (size_t i = 0; i < a->n_notes; i++) {
+		assert_int_equal(a->notes[i].id, b->notes[i].id);
+		assert_string_equal(a->notes[i].uuid, b->notes[i].uuid);
+		assert_int_equal(a->notes[i].slot_id, b->notes[i].slot_id);
+		text_equal(a->notes[i].text, b->notes[i].text);
+		assert_int_equal(a->notes[i].created_at,
+		    b->notes[i].created_at);
+	}
+	assert_int_equal(a->n_actions, b->n_actions);
+	for (size_t i = 0; i < a->n_actions; i++)
+		action_equal(&a->actions[i], &b->actions[i]);
+	assert_int_equal(a->n_people, b->n_people);
+	for (size_t i = 0; i < a->n_people; i++)
+		person_equal(&a->people[i], &b->people[i]);
+}
+
+/* Brings *kept up to date and holds it to the meeting read afresh. */
+static void
+refreshed(struct mdt_store *s, int64_t meeting, struct mdt_snapshot *kept)
+{
+	struct mdt_snapshot fresh;
+
+	assert_int_equal(mdt_snapshot_refresh(s, meeting, kept), MDT_OK);
+	assert_int_equal(mdt_snapshot_load(s, meeting, &fresh), MDT_OK);
+	snap_equal(kept, &fresh);
+	mdt_snapshot_free(&fresh);
+}
+
 static int
 setup_history(void **state)
 {
@@ -112,13 +243,15 @@ test_next_meeting_chaired(void **state)
 	struct fx *f = *state;
 	int64_t meeting = fx_int(f->s, "SELECT max(id) FROM meetings");
 	int64_t owner = fx_int(f->s, "SELECT min(id) FROM people");
-	struct mdt_snapshot snap;
+	struct mdt_snapshot snap, kept;
 	int verdicts = 0, kinds[3] = { 0, 0, 0 };
 
 	f->now = fx_int(f->s, "SELECT scheduled_start FROM meetings"
 	    " WHERE id = %lld", (long long)meeting);
 	check_meeting(f, meeting);
+	assert_int_equal(mdt_snapshot_load(f->s, meeting, &kept), MDT_OK);
 	assert_int_equal(mdt_meeting_open(f->s, meeting), MDT_OK);
+	refreshed(f->s, meeting, &kept);
 	/* closed outside any review once the meeting is open: the open
 	 * action of the last patient on the agenda who has one */
 	f->now += FX_MIN;
@@ -128,6 +261,7 @@ test_next_meeting_chaired(void **state)
 	    " ORDER BY s.position DESC, a.id LIMIT 1", (long long)meeting),
 	    MDT_ACTION_DONE), MDT_OK);
 	check_meeting(f, meeting);
+	refreshed(f->s, meeting, &kept);
 	assert_true(fx_int(f->s, "SELECT count(*) FROM actions WHERE closed_at"
 	    " >= (SELECT opened_at FROM meetings WHERE id = %lld)",
 	    (long long)meeting) == 1);
@@ -141,8 +275,10 @@ test_next_meeting_chaired(void **state)
 		    MDT_OK);
 		cur = mdt_snapshot_current(&snap);
 		assert_non_null(cur);
+		refreshed(f->s, meeting, &kept);
 		assert_int_equal(mdt_consent_record(f->s, cur->id,
 		    MDT_CONSENT_GIVEN, NULL, NULL, 0), MDT_OK);
+		refreshed(f->s, meeting, &kept);
 		for (size_t i = 0; i < snap.n_actions; i++) {
 			const struct mdt_action *a = &snap.actions[i];
 			static const enum mdt_action_verdict v[] = {
@@ -157,13 +293,151 @@ test_next_meeting_chaired(void **state)
 			    v[verdicts % 3], 0, NULL), MDT_OK);
 			kinds[verdicts % 3]++;
 			verdicts++;
+			refreshed(f->s, meeting, &kept);
 		}
 		assert_int_equal(mdt_action_add(f->s, cur->id, "Call back",
 		    owner, "+7", NULL), MDT_OK);
 		mdt_snapshot_free(&snap);
 		check_meeting(f, meeting);
+		refreshed(f->s, meeting, &kept);
 	}
+	mdt_snapshot_free(&kept);
 	assert_true(kinds[0] > 0 && kinds[1] > 0 && kinds[2] > 0);
+}
+
+
+/*
+ * The demo meeting chaired act by act, each kind of act at least once,
+ * with a snapshot kept up to date by mdt_snapshot_refresh: after each it
+ * is the meeting read afresh.  A pause reads the slots again and not the
+ * actions, notes, register or people (their arrays are the ones it had);
+ * another connection's commit reads everything again.
+ */
+static void
+test_refresh_after_each_act(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_store *s = f->s, *other;
+	int64_t m = f->meeting, slot, patient, person, action;
+	struct mdt_snapshot kept;
+	const void *actions, *notes, *slots, *people, *reg;
+	const char *const excl[] = { "Acme Housing", "North Trust" };
+	char err[256];
+
+	f->now = FX_T0;
+	assert_int_equal(mdt_snapshot_load(s, m, &kept), MDT_OK);
+	assert_int_equal(mdt_meeting_open(s, m), MDT_OK);
+	refreshed(s, m, &kept);
+	person = fx_int(s, "SELECT min(person_id) FROM attendance"
+	    " WHERE meeting_id = %lld", (long long)m);
+	assert_int_equal(mdt_attendance_set(s, m, person, MDT_ATTEND_PRESENT),
+	    MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_attendance_ack(s, m, person, true), MDT_OK);
+	refreshed(s, m, &kept);
+	f->now += FX_MIN;
+	assert_int_equal(mdt_slot_next(s, m, &slot), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_consent_record(s, slot, MDT_CONSENT_GIVEN, NULL,
+	    excl, 2), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_note_add(s, slot, "Lives alone; falls twice",
+	    NULL), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_action_add(s, slot, "Falls clinic referral",
+	    person, "+14", &action), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_true(kept.n_actions > 0 && kept.n_notes > 0 &&
+	    kept.n_attendees > 0);
+
+	/* a pause: the slots read again, nothing else */
+	actions = kept.actions;
+	notes = kept.notes;
+	slots = kept.slots;
+	people = kept.people;
+	reg = kept.attendees;
+	f->now += FX_MIN;
+	assert_int_equal(mdt_slot_pause_toggle(s, m), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(kept.slots[0].state, MDT_SLOT_PAUSED);
+	assert_ptr_not_equal(kept.slots, slots);
+#ifdef SQLITE_ENABLE_PREUPDATE_HOOK
+	assert_ptr_equal(kept.actions, actions);
+	assert_ptr_equal(kept.notes, notes);
+	assert_ptr_equal(kept.people, people);
+	assert_ptr_equal(kept.attendees, reg);
+#else
+	(void)actions, (void)notes, (void)people, (void)reg;
+#endif
+	f->now += FX_MIN;
+	assert_int_equal(mdt_slot_pause_toggle(s, m), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_slot_extend(s, m, 120), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_action_reassign(s, action, fx_int(s,
+	    "SELECT max(id) FROM people"), "+21"), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_action_set_status(s, action, MDT_ACTION_DONE),
+	    MDT_OK);
+	refreshed(s, m, &kept);
+	patient = kept.slots[0].patient_id;
+	assert_int_equal(mdt_key_contact_set(s, patient, person), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_person_add(s, "Aaron Abbott", "Pharmacist",
+	    "North Trust", NULL), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_string_equal(kept.people[0].name, "Aaron Abbott");
+	assert_int_equal(mdt_projector_blank(s, m, true), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_outcome_record(s, slot, MDT_OUTCOME_STAY,
+	    "+28"), MDT_OK);
+	refreshed(s, m, &kept);
+	/* an action in the second slot, then the first parked behind it:
+	 * the actions are shown in the agenda's new order */
+	f->now += FX_MIN;
+	assert_int_equal(mdt_slot_next(s, m, &slot), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_consent_record(s, slot, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_action_add(s, slot, "Carer's assessment",
+	    person, "+7", NULL), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(kept.actions[0].patient_id, patient);
+	assert_int_equal(mdt_slot_previous(s, m), MDT_OK);
+	refreshed(s, m, &kept);
+	f->now += FX_MIN;
+	assert_int_equal(mdt_slot_park(s, m), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_not_equal(kept.actions[0].patient_id, patient);
+	slot = fx_current(f);
+	assert_int_equal(mdt_consent_record(s, slot, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(mdt_outcome_record(s, slot, MDT_OUTCOME_DIED, NULL),
+	    MDT_OK);
+	refreshed(s, m, &kept);
+
+	/* another window's commit, which this store's counts never see */
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &other, err,
+	    sizeof(err)), MDT_OK);
+	mdt_store_set_actor(other, "second window");
+	assert_int_equal(mdt_note_add(other, slot, "Son to be told", NULL),
+	    MDT_OK);
+	mdt_store_free(other);
+	notes = kept.notes;
+	refreshed(s, m, &kept);
+	assert_ptr_not_equal(kept.notes, notes);
+	assert_string_equal(kept.notes[kept.n_notes - 1].text,
+	    "Son to be told");
+
+	/* a refused act changes nothing and reads nothing it need not */
+	f->now += FX_MIN;
+	assert_int_equal(mdt_meeting_close(s, m), MDT_OK);
+	refreshed(s, m, &kept);
+	assert_int_equal(kept.meeting.state, MDT_MEETING_CLOSED);
+	assert_int_not_equal(mdt_note_add(s, slot, "Too late", NULL), MDT_OK);
+	refreshed(s, m, &kept);
+	mdt_snapshot_free(&kept);
 }
 
 int
@@ -173,6 +447,11 @@ main(void)
 		cmocka_unit_test(test_history_meetings),
 		cmocka_unit_test(test_next_meeting_chaired),
 	};
+	const struct CMUnitTest demo[] = {
+		cmocka_unit_test_setup_teardown(test_refresh_after_each_act,
+		    fx_setup_file_demo, fx_teardown),
+	};
 
-	return cmocka_run_group_tests(tests, setup_history, fx_teardown);
+	return cmocka_run_group_tests(tests, setup_history, fx_teardown) |
+	    cmocka_run_group_tests(demo, NULL, NULL);
 }
