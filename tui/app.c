@@ -255,6 +255,15 @@ tui_term_start(struct tui_loop *L, char *err, size_t errlen)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	L->cursor_shown = false;
+	/*
+	 * Until its first endwin, ncurses (6.4, _nc_mvcur) writes out its
+	 * buffer after every cursor movement, taking the screen for one not
+	 * yet set up: each frame went out as one write per changed line,
+	 * each waking the terminal.  Leaving once and coming back, before
+	 * the first frame, makes every frame after one write.
+	 */
+	endwin();
+	refresh();
 #ifdef HAVE_SET_ESCDELAY
 	/* Esc cancels prompts: do not wait a second for a key sequence. */
 	set_escdelay(25);
