@@ -353,8 +353,11 @@ idle_rate(struct term *t, int seconds)
 	long w0, w1;
 	double t0, t1;
 
-	/* after the last commit's looks again (store_wal_hook, tui/app.c) */
-	settle(t, 2000);
+	/* after the last commit's looks again (store_wal_hook, tui/app.c);
+	 * and half a second off the phase of a running slot's clock, which
+	 * ticks on the second of the slot's start: a window that began and
+	 * ended on a tick counted six ticks in five seconds, or five */
+	settle(t, 2500);
 	w0 = wakeups(t->pid);
 	t0 = now_ms();
 	settle(t, seconds * 1000);
