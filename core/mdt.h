@@ -481,6 +481,9 @@ struct mdt_meeting {
 	bool projector_blank;		/* the chair blanked the projector */
 };
 
+/* The parts of a snapshot read again apart by mdt_snapshot_refresh. */
+#define MDT_SNAPSHOT_PARTS 5
+
 /*
  * Everything the screens and the minutes need about one meeting.  Slots
  * are in agenda order; notes in the order written; actions are those of
@@ -488,9 +491,6 @@ struct mdt_meeting {
  * were reviewed in one of its slots, or were closed since it opened (so
  * that closing one can be undone), ordered by patient then creation.
  */
-/* The parts of a snapshot read again apart by mdt_snapshot_refresh. */
-#define MDT_SNAPSHOT_PARTS 5
-
 struct mdt_snapshot {
 	struct mdt_meeting meeting;
 	struct mdt_attendee *attendees;
@@ -514,6 +514,7 @@ struct mdt_snapshot {
 /* DESTRUCTOR: mdt_snapshot_free (safe on a zeroed snapshot). */
 enum mdt_status mdt_snapshot_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_snapshot *out);
+void mdt_snapshot_free(struct mdt_snapshot *snap);
 
 /*
  * Brings *snap (from mdt_snapshot_load or this function, or zeroed) up to
@@ -526,7 +527,6 @@ enum mdt_status mdt_snapshot_load(struct mdt_store *s, int64_t meeting_id,
  */
 enum mdt_status mdt_snapshot_refresh(struct mdt_store *s, int64_t meeting_id,
     struct mdt_snapshot *snap);
-void mdt_snapshot_free(struct mdt_snapshot *snap);
 
 /* Lookups inside a snapshot; NULL if absent. */
 const struct mdt_slot *mdt_snapshot_slot(const struct mdt_snapshot *snap,

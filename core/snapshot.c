@@ -386,6 +386,7 @@ static const struct {
 	{ "actions", PART_ACTIONS },
 	{ "action_reviews", PART_ACTIONS },
 };
+#define N_PART_TABLES (sizeof(part_tables) / sizeof(part_tables[0]))
 
 _Static_assert(PART_ACTIONS + 1 == MDT_SNAPSHOT_PARTS,
     "MDT_SNAPSHOT_PARTS counts enum snap_part");
@@ -405,8 +406,7 @@ count_change(void *arg, sqlite3 *db, int op, const char *schema,
 	(void)schema;
 	(void)key1;
 	(void)key2;
-	for (size_t i = 0; i < sizeof(part_tables) / sizeof(part_tables[0]);
-	    i++)
+	for (size_t i = 0; i < N_PART_TABLES; i++)
 		if (strcmp(table, part_tables[i].table) == 0) {
 			s->snap_changes[part_tables[i].part]++;
 			return;
@@ -459,6 +459,7 @@ snapshot_read(struct mdt_store *s, int64_t meeting_id,
 {
 	enum mdt_status status;
 	unsigned read = ~0u;
+	bool partial = false;	/* parts may be taken from old */
 
 	memset(out, 0, sizeof(*out));
 	count_changes(s);
@@ -476,12 +477,15 @@ snapshot_read(struct mdt_store *s, int64_t meeting_id,
 	if (status == MDT_OK && old != NULL && out->from != NULL &&
 	    old->from == s && old->meeting.id == meeting_id &&
 	    old->data_version == out->data_version) {
+		partial = true;
 		read = 0;
 		for (int p = 0; p < MDT_SNAPSHOT_PARTS; p++)
 			if (old->seen[p] != out->seen[p])
 				read |= PART(p);
-		if (read & PART(PART_PEOPLE))
+		if (read & PART(PART_PEOPLE)) {
+			partial = false;
 			read = ~0u;
+		}
 		/* the actions shown depend on when the meeting opened */
 		if (old->meeting.opened_at != out->meeting.opened_at)
 			read |= PART(PART_ACTIONS);
@@ -493,7 +497,7 @@ snapshot_read(struct mdt_store *s, int64_t meeting_id,
 		if (status == MDT_OK)
 			status = load_exclusions(s, out);
 		/* other patients, or another order: their notes and actions */
-		if (status == MDT_OK && read != ~0u && !same_slots(old, out))
+		if (status == MDT_OK && partial && !same_slots(old, out))
 			read |= PART(PART_NOTES) | PART(PART_ACTIONS);
 	}
 	if (status == MDT_OK && (read & PART(PART_NOTES)))
