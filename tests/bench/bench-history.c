@@ -23,23 +23,31 @@
  *   - wakeups per second when idle on the agenda and on a running slot
  *     (voluntary context switches of all the chair's threads);
  *   - the disk's own time for one appended page and fdatasync, the
- *     durable part of every key (a floor under key to screen).
+ *     durable part of every key (a floor under key to screen);
+ *   - the floor under key to screen through this benchmark: the same key,
+ *     terminal and wait, answered by a process that only appends a
+ *     pause's eleven log pages, fdatasyncs them and writes the message.
  * Asserts nothing.
  *
  *   bench-history --gen GEN_HISTORY --cache DIR [--runs N] [--cold N]
  *       [--keys N] [--idle SECONDS] [--meetings N] [--patients N]
- *       [--actions N] [--seed S] [--sent] [--fhir FHIR_DIR] MDTCHAIR
+ *       [--actions N] [--seed S] [--sent] [--fhir FHIR_DIR]
+ *       [--floor-pages N] [--floor-only] MDTCHAIR
  *
  * --sent: the history counts as delivered (outbox rows sent) in the
  * start-up and console measures too, as on a console that has synced all
  * along; without it they run on the history as made, its 194,000 rows
  * never sent.  The sync measures always start from a delivered history.
+ * --floor-pages N: log pages the floor's child appends a key (11, a
+ * pause's); --floor-only: the disk and the floor only (MDTCHAIR is not
+ * run, but still named).
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <stdbool.h>
 #include <sys/stat.h>
+#include <termios.h>
 
 #include <sqlite3.h>
 
@@ -49,6 +57,8 @@
 struct opts {
 	const char *gen, *cache, *bin, *fhir;
 	int runs, cold, keys, idle_s;
+	int floor_pages;	/* log pages a key in the floor's child */
+	bool floor_only;	/* the disk and the floor, nothing else */
 	bool sent;		/* the history delivered before today */
 	long meetings, patients, actions, seed;
 };
@@ -518,6 +528,85 @@ measure_disk(double *v, int n)
 }
 
 /*
+ * The floor under "key to screen": what any program that makes each key
+ * durable before showing it would take here, measured the way the console
+ * is.  A child in its own pseudo-terminal (raw, as curses sets it) reads
+ * a key, appends eleven log frames (24-byte header and 4 kB page each, as
+ * SQLite's log does for a pause's commit) to a file beside the copies,
+ * fdatasyncs it, and writes one line holding the message the console
+ * would show.  No database, no curses, no event loop.
+ */
+static void
+floor_child(int floor_pages)
+{
+	static char frame[24 + 4096];
+	char path[sizeof(work) + 16], line[160], c;
+	struct termios tio;
+	bool paused = false;
+	int fd;
+
+	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+		cfmakeraw(&tio);
+		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+	}
+	snprintf(path, sizeof(path), "%s/floor-wal", work);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+	if (fd < 0)
+		_exit(1);
+	memset(frame, 0x5a, sizeof(frame));
+	if (write(STDOUT_FILENO, "ready\r\n", 7) != 7)
+		_exit(1);
+	while (read(STDIN_FILENO, &c, 1) == 1 && c != 'q') {
+		int n;
+
+		for (int i = 0; i < floor_pages; i++)
+			if (write(fd, frame, 24) != 24 ||
+			    write(fd, frame + 24, 4096) != 4096)
+				_exit(1);
+		if (fdatasync(fd) != 0)
+			_exit(1);
+		paused = !paused;
+		n = snprintf(line, sizeof(line), "\x1b[24;1H\x1b[7m%-72s"
+		    "\x1b[m", paused ? "Paused: the slot's clock has stopped"
+		    : "Resumed: the slot's clock runs again");
+		if (write(STDOUT_FILENO, line, (size_t)n) != n)
+			_exit(1);
+	}
+	unlink(path);
+	_exit(0);
+}
+
+static void
+measure_floor(const struct opts *o, double *v)
+{
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	struct term t = { 0 };
+	int n;
+
+	t.out = malloc(OUTCAP + 1);
+	t.pid = forkpty(&t.fd, NULL, NULL, &ws);
+	if (t.pid < 0)
+		die("forkpty");
+	if (t.pid == 0)
+		floor_child(o->floor_pages);
+	if (term_wait_for(&t, "ready", 5000) != 0) {
+		fprintf(stderr, "bench-history: the floor's child never"
+		    " started\n");
+		exit(1);
+	}
+	n = slot_keys(&t, v, o->keys, NULL);
+	if (n > 0) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "floor: %d page%s + fdatasync +"
+		    " line", o->floor_pages, o->floor_pages == 1 ? "" : "s");
+		report(what, v, n);
+	}
+	term_stop(&t);
+	free(t.out);
+}
+
+/*
  * The chair's console without sync: idle on the agenda, then the first
  * slot (idle on it, then keys), then the rest of the meeting (each slot
  * started, paused, resumed, and every screen looked at).
@@ -694,9 +783,13 @@ measure_sync(const struct opts *o, const char *hist, double *v)
 		exit(1);
 	send_key(&t, "n");
 	term_wait_for(&t, "Slot 1 of", 5000);
-	while (total < o->keys && rounds < 5) {
+	/* the queue is made again only for keys still to come: the console
+	 * is kicked by its own acts, not by rows another program adds */
+	while (total < o->keys && rounds < 50) {
 		n = slot_keys(&t, v + total, o->keys - total, db);
 		total += n;
+		if (n == 0)
+			break;
 		if (rounds == 0) {
 			/* wait for the first 10,000 to go, for the rate */
 			while (db_int(db, "SELECT count(*) FROM outbox WHERE"
@@ -713,7 +806,7 @@ measure_sync(const struct opts *o, const char *hist, double *v)
 			    fhir_stat(&f, "requests") - req0);
 		}
 		rounds++;
-		if (total < o->keys)
+		if (total < o->keys && rounds < 50)
 			queue_actions(db, 10000);
 	}
 	if (total > 0)
@@ -766,6 +859,7 @@ int
 main(int argc, char **argv)
 {
 	struct opts o = { .runs = 20, .cold = 10, .keys = 60, .idle_s = 12,
+	    .floor_pages = 11,
 	    .meetings = 520, .patients = 8000, .actions = 60000, .seed = 1 };
 	char hist[1024], cmd[1200], none[600];
 	double *v;
@@ -781,6 +875,10 @@ main(int argc, char **argv)
 			o.fhir = argv[++i];
 		else if (strcmp(a, "--sent") == 0)
 			o.sent = true;
+		else if (strcmp(a, "--floor-only") == 0)
+			o.floor_only = true;
+		else if (strcmp(a, "--floor-pages") == 0)
+			o.floor_pages = (int)num(val), i++;
 		else if (strcmp(a, "--runs") == 0)
 			o.runs = (int)num(val), i++;
 		else if (strcmp(a, "--cold") == 0)
@@ -801,11 +899,13 @@ main(int argc, char **argv)
 			o.bin = a;
 	}
 	if (o.gen == NULL || o.cache == NULL || o.bin == NULL || o.runs < 1 ||
-	    o.cold < 0 || o.keys < 1 || o.idle_s < 1 || o.meetings < 1) {
+	    o.cold < 0 || o.keys < 1 || o.idle_s < 1 || o.meetings < 1 ||
+	    o.floor_pages < 1 || o.floor_pages > 1000) {
 		fputs("usage: bench-history --gen GEN_HISTORY --cache DIR"
 		    " [--runs N] [--cold N] [--keys N] [--idle SECONDS]"
 		    " [--meetings N] [--patients N] [--actions N] [--seed S]"
-		    " [--sent] [--fhir FHIR_DIR] MDTCHAIR\n", stderr);
+		    " [--sent] [--fhir FHIR_DIR] [--floor-pages N]"
+		    " [--floor-only] MDTCHAIR\n", stderr);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -813,8 +913,8 @@ main(int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		printf(" %s", argv[i]);
 	printf("\n");
-	history(&o, hist, sizeof(hist));
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!o.floor_only)
+		history(&o, hist, sizeof(hist));
 	if (!mkdtemp(work))
 		die("mkdtemp");
 	/* no configuration but the one given */
@@ -825,12 +925,15 @@ main(int argc, char **argv)
 	if (v == NULL)
 		die("calloc");
 
-	measure_start(&o, hist, v);
+	if (!o.floor_only)
+		measure_start(&o, hist, v);
 	measure_disk(v, o.keys);
-	measure_console(&o, hist, v);
-	if (o.fhir != NULL)
-		measure_sync(&o, hist, v);
-
+	measure_floor(&o, v);
+	if (!o.floor_only) {
+		measure_console(&o, hist, v);
+		if (o.fhir != NULL)
+			measure_sync(&o, hist, v);
+	}
 	free(v);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
 	return system(cmd) == 0 ? 0 : 1;
