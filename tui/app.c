@@ -1229,8 +1229,10 @@ tui_on_tick(uv_timer_t *t)
 	tui_schedule_tick(L);
 }
 
-/* Another window (a projector view, a second note-taker) may have
- * committed: show it.  True if it had. */
+/* Another window (a projector view, a second note-taker) or a command
+ * (`mdtchair actions done`) may have committed: show it, and have the
+ * engine look for what it queued (it is kicked by this window's acts
+ * only, and would otherwise wait for the next).  True if it had. */
 static bool
 tui_check_others(struct tui_loop *L)
 {
@@ -1240,6 +1242,7 @@ tui_check_others(struct tui_loop *L)
 		tui_app_reload(&L->app);
 		tui_draw(L);
 		tui_schedule_tick(L);
+		sync_engine_kick(L->app.sync);
 	}
 	return changed;
 }

@@ -4,7 +4,8 @@
 # pending; the screen stays usable while the server hangs and while it is
 # down; changes made offline are sent when it is back, and read back from
 # it; a refusal is kept and shown with the server's words in the sync
-# panel (5) until R queues it again.
+# panel (5) until R queues it again; what another terminal changes is
+# sent by the open console without a key.
 #
 # The test server keeps its records in memory, so "down" here is every
 # connection dropped (a restarted server would have lost what it held).
@@ -79,6 +80,22 @@ echo "$tasks" | jqr '.entry[0].resource.owner.display' | grep -qF "$owner1" ||
 [ "$(echo "$tasks" | jqr '.entry[0].resource.restriction.period.end')" = 2026-12-31 ] ||
     fail "Task due date: $(echo "$tasks" | jqr '.entry[0].resource.restriction.period.end')"
 pass "back online: the action is on the server once, with owner and due date"
+
+# Done from another terminal while the console is idle: the console's
+# engine sends it without a key being pressed here.
+id=$("$MDTCHAIR" --db "$DB" actions --format json |
+    jqr '.owners[].actions[] | select(.text == "Refer to the community falls service") | .id')
+[ -n "$id" ] || fail "the action is not listed by mdtchair actions"
+"$MDTCHAIR" --db "$DB" actions done "$id" >/dev/null || fail "actions done $id failed"
+status=
+for _ in $(seq 100); do
+	status=$(fhir_get "Task?_count=100" | jqr '.entry[0].resource.status')
+	[ "$status" = completed ] && break
+	sleep 0.1
+done
+[ "$status" = completed ] || fail "the Task closed from another terminal is '$status' on the server after 10 s"
+wait_for "Sync: online, all sent"
+pass "an action closed from another terminal is sent by the open console at once"
 
 # A refusal is kept and shown with the server's words until R.
 fhir_control faults '{"faults":[{"status":422,"times":50}]}' >/dev/null
