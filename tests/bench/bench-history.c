@@ -65,6 +65,8 @@ struct opts {
 
 static char work[] = "/tmp/mdtchair-bench-history.XXXXXX";
 
+#define DRAIN_ROUNDS 50		/* at most as many 10,000s queued */
+
 /* ---- files and the database ------------------------------------------- */
 
 static void
@@ -783,9 +785,10 @@ measure_sync(const struct opts *o, const char *hist, double *v)
 		exit(1);
 	send_key(&t, "n");
 	term_wait_for(&t, "Slot 1 of", 5000);
-	/* the queue is made again only for keys still to come: the console
-	 * is kicked by its own acts, not by rows another program adds */
-	while (total < o->keys && rounds < 50) {
+	/* the queue is made again only for keys still to come, so that the
+	 * measure ends with the keys (and the round trips below start from
+	 * an outbox that drains) */
+	while (total < o->keys && rounds < DRAIN_ROUNDS) {
 		n = slot_keys(&t, v + total, o->keys - total, db);
 		total += n;
 		if (n == 0)
@@ -806,7 +809,7 @@ measure_sync(const struct opts *o, const char *hist, double *v)
 			    fhir_stat(&f, "requests") - req0);
 		}
 		rounds++;
-		if (total < o->keys && rounds < 50)
+		if (total < o->keys && rounds < DRAIN_ROUNDS)
 			queue_actions(db, 10000);
 	}
 	if (total > 0)
