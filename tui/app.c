@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -468,6 +469,53 @@ tui_list_clamp(size_t n, size_t rows, size_t *sel, size_t *top)
 		*top = *sel - rows + 1;
 	if (*top + rows > n)
 		*top = n > rows ? n - rows : 0;
+}
+
+/* Whether someone present has this role (case apart: "GP" and "gp"). */
+static bool
+tui_role_present(const struct mdt_snapshot *snap, const char *role,
+    size_t len)
+{
+	for (size_t i = 0; i < snap->n_attendees; i++) {
+		const char *r = tui_str(snap->attendees[i].person.role);
+
+		if (snap->attendees[i].status == MDT_ATTEND_PRESENT &&
+		    strlen(r) == len && strncasecmp(r, role, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool
+tui_quorum_missing(const struct tui_app *app, char *out, size_t len)
+{
+	const char *p = app->quorum;
+	size_t used = 0, n;
+	int w;
+
+	out[0] = '\0';
+	if (p == NULL)
+		return false;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		n = strcspn(p, ",");
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n > 0 && !tui_role_present(&app->snap, p, n)) {
+			w = snprintf(out + used, len - used, "%s%.*s",
+			    used == 0 ? "Quorum not met: no " : ", ", (int)n, p);
+			if (w < 0 || (size_t)w >= len - used)
+				break;
+			used += (size_t)w;
+		}
+		p += strcspn(p, ",");
+	}
+	if (used == 0)
+		return false;
+	if (used + sizeof(" present") <= len)
+		memcpy(out + used, " present", sizeof(" present"));
+	return true;
 }
 
 static const char *

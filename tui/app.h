@@ -122,6 +122,10 @@ void tui_app_draw_hints(const struct tui_app *app, int y);
 void tui_app_sync_status(struct tui_app *app, struct sync_status *out,
     bool brief);
 
+/* "Quorum not met: no ROLE, ROLE present" into out while the configured
+ * quorum's roles are not all among those present; false if met or unset. */
+bool tui_quorum_missing(const struct tui_app *app, char *out, size_t len);
+
 /* Starts a delivery pass unless one is running or the engine is backing
  * off; false if sync is not set up. */
 bool tui_app_sync_kick(struct tui_app *app);

@@ -37,10 +37,6 @@ extern const struct tui_screen_ops tui_screen_present;
  * does the rest); false to move on as usual. */
 bool tui_slot_check_next(struct tui_app *app);
 
-/* "Quorum not met: no ROLE, ROLE present" into out while the configured
- * quorum's roles are not all among those present; false if met or unset. */
-bool tui_quorum_missing(const struct tui_app *app, char *out, size_t len);
-
 /* Asks for a patient added on the day (NHS number, name, date of birth,
  * practice, reason) and puts them at the end of the agenda. */
 void tui_prep_add_on_day(struct tui_app *app);
