@@ -20,6 +20,11 @@
 /* enum tui_mode (the app is opened in one), and tui_run for the
  * program */
 #include "loop.h"
+/* tui_app_begin, tui_app_key and tui_app_draw, for the program and its
+ * tests */
+#include "console.h"
+
+struct tui_screen_ops;
 
 struct tui_app {
 	struct mdt_store *store;
@@ -50,6 +55,9 @@ struct tui_app {
 	int64_t planned_end;
 
 	enum tui_mode mode;
+	/* The screens by id, set by tui_app_begin (console.c): the app
+	 * reaches a screen only through its ops. */
+	const struct tui_screen_ops *const *screens;
 	bool unmask;			/* present: full names (private screen) */
 	enum tui_screen_id screen;
 	bool help_open;
@@ -116,19 +124,6 @@ bool tui_app_sync_kick(struct tui_app *app);
 /* The chair asked: send now, cutting any backoff short; false if sync is
  * not set up. */
 bool tui_app_sync_now(struct tui_app *app);
-
-/*
- * The parts of tui_run that need no terminal or loop, for tui_run and
- * for driving the screens without a terminal (tests/fuzz/fuzz_keys.c).
- * tui_app_begin: with store, meeting_id, mode and the snapshot set up,
- * picks the first screen and enters it.  tui_app_key: one key as
- * wget_wch gave it (is_code for a function key).  tui_app_draw: draws
- * the whole screen with curses (not refreshed); true if the cursor
- * should show.
- */
-void tui_app_begin(struct tui_app *app);
-void tui_app_key(struct tui_app *app, bool is_code, wint_t key);
-bool tui_app_draw(struct tui_app *app);
 
 /* Index of a slot in snap.slots, or -1. */
 long tui_app_slot_index(const struct tui_app *app, int64_t slot_id);
