@@ -1,45 +1,39 @@
 /*
- * loop.c - running the chair's console on a terminal: terminal set-up and
- * teardown, the libuv loop and the events it waits for, until the chair
- * quits (tui_run).
+ * loop.c - running the chair's console on a terminal (tui_run): the libuv
+ * loop and the events it waits for, until the chair quits.
  *
- * One thread, one loop.  Keys come from a uv_poll on a separate /dev/tty
- * descriptor (so stdout is never made non-blocking), read with wget_wch
- * until ERR because curses buffers bytes of its own.  A one-shot timer,
- * re-armed each time to the next flip of the seconds on screen, redraws
- * the clocks; with no seconds on screen (the meeting not open, the
- * privacy screen up) it wakes once a minute for the forecast, or not at
- * all.  Other windows' commits are heard through an inotify watch on the
- * database's write-ahead log (uv_fs_event), not by polling: an idle
- * console wakes for its clock only.  SIGWINCH, SIGTERM, SIGINT and SIGHUP
- * arrive as uv_signal
- * callbacks on the loop; crash signals use plain sigaction and restore the
- * terminal with async-signal-safe calls only, then re-raise.
+ * One thread, one loop.  Keys come from a uv_poll on the terminal's
+ * /dev/tty descriptor (term.h), read with wget_wch until ERR because
+ * curses buffers bytes of its own.  A one-shot timer, re-armed each time
+ * to the next flip of the seconds on screen, redraws the clocks; with no
+ * seconds on screen (the meeting not open, the privacy screen up) it
+ * wakes once a minute for the forecast, or not at all.  Other windows'
+ * commits are heard through an inotify watch on the database's
+ * write-ahead log (uv_fs_event), not by polling: an idle console wakes
+ * for its clock only.  SIGWINCH, SIGTERM, SIGINT and SIGHUP arrive as
+ * uv_signal callbacks on the loop.  After a burst of keys the log is
+ * checkpointed in the thread pool.
  *
- * What a key does and what a frame shows is the application's (app.h:
+ * What a key does and what a frame shows is the console's (console.h:
  * tui_app_key, tui_app_draw); this file only feeds it keys and time.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <curses.h>
 #include <uv.h>
 
 #include "app.h"
-#include "draw.h"
+#include "console.h"
 #include "input.h"
 #include "keys.h"
 #include "loop.h"
+#include "term.h"
 
 struct tui_loop {
 	struct tui_app app;
@@ -69,232 +63,14 @@ struct tui_loop {
 	bool loop_ready;
 	uv_work_t sync_load;		/* libcurl, loaded off the loop */
 	const struct sync_config *sync_cfg;	/* the engine's, once loaded */
-	FILE *tty_in;
-	SCREEN *screen;
+	struct tui_term term;
 	int empty_reads;		/* readable but no key: the tty is gone */
-	bool cursor_shown;
 };
-
-/* ---- restoring the terminal, whatever happens ------------------------ */
-
-/* Read by the crash handler: set up before it is installed. */
-static volatile sig_atomic_t tui_term_active;
-static int tui_tty_fd = -1;
-static int tui_tty_flags = -1;
-static bool tui_have_termios;
-static struct termios tui_saved_termios;
-static char tui_reset_seq[256];
-static size_t tui_reset_len;
-
-static const int tui_crash_signals[] = {
-	SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL,
-};
-#define TUI_N_CRASH (sizeof(tui_crash_signals) / sizeof(tui_crash_signals[0]))
-static struct sigaction tui_old_crash[TUI_N_CRASH];
-
-static void
-tui_crash_handler(int sig)
-{
-	int saved_errno = errno;
-
-	/* Only async-signal-safe calls: no curses, no stdio. */
-	if (tui_term_active) {
-		ssize_t r = write(STDOUT_FILENO, tui_reset_seq, tui_reset_len);
-
-		(void)r;
-		if (tui_have_termios)
-			tcsetattr(tui_tty_fd, TCSANOW, &tui_saved_termios);
-		if (tui_tty_flags != -1)
-			fcntl(tui_tty_fd, F_SETFL, tui_tty_flags);
-		tui_term_active = 0;
-	}
-	errno = saved_errno;
-	/* SA_RESETHAND put back the default action: this ends the process
-	 * (with its core dump) once the handler returns. */
-	raise(sig);
-}
-
-static void
-tui_add_cap(const char *cap)
-{
-	char *s = tigetstr(cap);
-	size_t len;
-
-	if (s == NULL || s == (char *)-1)
-		return;
-	len = strlen(s);
-	if (tui_reset_len + len >= sizeof(tui_reset_seq))
-		return;
-	memcpy(tui_reset_seq + tui_reset_len, s, len);
-	tui_reset_len += len;
-}
-
-static void
-tui_install_crash_handlers(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = tui_crash_handler;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < TUI_N_CRASH; i++)
-		sigaction(tui_crash_signals[i], &sa, &tui_old_crash[i]);
-}
-
-static void
-tui_remove_crash_handlers(void)
-{
-	for (size_t i = 0; i < TUI_N_CRASH; i++)
-		sigaction(tui_crash_signals[i], &tui_old_crash[i], NULL);
-}
-
-static void
-tui_restore_fd_flags(void)
-{
-	if (tui_tty_fd >= 0 && tui_tty_flags != -1)
-		fcntl(tui_tty_fd, F_SETFL, tui_tty_flags);
-}
-
-/* Registered with atexit: an exit from anywhere leaves a usable shell. */
-static void
-tui_atexit(void)
-{
-	if (tui_term_active) {
-		if (!isendwin())
-			endwin();
-		tui_term_active = 0;
-		tui_restore_fd_flags();
-	}
-}
-
-/* core/ calls this before it prints its reason and aborts (out of
- * memory): the reason must land on a normal terminal. */
-static void
-tui_fatal_hook(const char *msg)
-{
-	(void)msg;
-	tui_atexit();
-}
-
-static bool
-tui_term_start(struct tui_loop *L, char *err, size_t errlen)
-{
-	static bool atexit_done;
-	int fd;
-
-	if (!isatty(STDOUT_FILENO)) {
-		snprintf(err, errlen,
-		    "the chair's console needs a terminal on standard output");
-		return false;
-	}
-	L->tty_in = fopen("/dev/tty", "re");
-	if (L->tty_in == NULL) {
-		snprintf(err, errlen, "cannot open the terminal /dev/tty: %s",
-		    strerror(errno));
-		return false;
-	}
-	fd = fileno(L->tty_in);
-	tui_tty_fd = fd;
-	tui_tty_flags = fcntl(fd, F_GETFL);
-	tui_have_termios = tcgetattr(fd, &tui_saved_termios) == 0;
-
-	L->screen = newterm(NULL, stdout, L->tty_in);
-	if (L->screen == NULL) {
-		const char *term = getenv("TERM");
-
-		snprintf(err, errlen, "cannot use the terminal type \"%s\"",
-		    term != NULL ? term : "");
-		fclose(L->tty_in);
-		L->tty_in = NULL;
-		tui_tty_fd = -1;
-		return false;
-	}
-	set_term(L->screen);
-
-	tui_reset_len = 0;
-	tui_add_cap("sgr0");
-	tui_add_cap("cnorm");
-	tui_add_cap("rmkx");
-	tui_add_cap("rmcup");
-	if (tui_reset_len + 2 < sizeof(tui_reset_seq)) {
-		memcpy(tui_reset_seq + tui_reset_len, "\r\n", 2);
-		tui_reset_len += 2;
-	}
-	tui_term_active = 1;
-	/* After newterm: curses installs its own handlers there. */
-	tui_install_crash_handlers();
-	mdt_set_fatal_hook(tui_fatal_hook);
-	if (!atexit_done) {
-		atexit(tui_atexit);
-		atexit_done = true;
-	}
-
-	cbreak();
-	noecho();
-	nonl();
-	intrflush(stdscr, FALSE);
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	L->cursor_shown = false;
-	/*
-	 * Until its first endwin, ncurses (6.4, _nc_mvcur) writes out its
-	 * buffer after every cursor movement, taking the screen for one not
-	 * yet set up: each frame went out as one write per changed line,
-	 * each waking the terminal.  Leaving once and coming back, before
-	 * the first frame, makes every frame after one write.
-	 */
-	endwin();
-	refresh();
-#ifdef HAVE_SET_ESCDELAY
-	/* Esc cancels prompts: do not wait a second for a key sequence. */
-	set_escdelay(25);
-#endif
-	tui_draw_init();
-	return true;
-}
-
-static void
-tui_term_stop(struct tui_loop *L)
-{
-	if (L->screen == NULL)
-		return;
-	curs_set(1);
-	endwin();
-	tui_term_active = 0;
-	mdt_set_fatal_hook(NULL);
-	tui_remove_crash_handlers();
-	tui_restore_fd_flags();
-	delscreen(L->screen);
-	L->screen = NULL;
-	fclose(L->tty_in);
-	L->tty_in = NULL;
-	tui_tty_fd = -1;
-}
 
 static void
 tui_draw(struct tui_loop *L)
 {
-	bool want_cursor = tui_app_draw(&L->app);
-
-	if (want_cursor != L->cursor_shown) {
-		curs_set(want_cursor ? 1 : 0);
-		L->cursor_shown = want_cursor;
-	}
-	refresh();
-}
-
-static void
-tui_check_size(struct tui_loop *L)
-{
-	struct winsize ws;
-
-	if (ioctl(tui_tty_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0 && (ws.ws_row != LINES || ws.ws_col != COLS)) {
-		resizeterm(ws.ws_row, ws.ws_col);
-		clearok(curscr, TRUE);
-	}
+	tui_term_show(&L->term, tui_app_draw(&L->app));
 }
 
 static void
@@ -396,7 +172,7 @@ tui_read_keys(struct tui_loop *L)
 	while (!app->quit && (r = wget_wch(stdscr, &key)) != ERR) {
 		any = true;
 		if (r == KEY_CODE_YES && key == KEY_RESIZE) {
-			tui_check_size(L);
+			tui_term_check_size();
 			continue;
 		}
 		tui_app_key(app, r == KEY_CODE_YES, key);
@@ -406,7 +182,7 @@ tui_read_keys(struct tui_loop *L)
 		tui_checkpoint_later(L);
 	}
 	/* Also here: SIGWINCH is not always delivered. */
-	tui_check_size(L);
+	tui_term_check_size();
 	if (app->quit) {
 		tui_stop(L);
 	} else {
@@ -576,7 +352,7 @@ tui_on_signal(uv_signal_t *h, int signum)
 	struct tui_loop *L = h->data;
 
 	if (signum == SIGWINCH) {
-		tui_check_size(L);
+		tui_term_check_size();
 		/* resizeterm may queue KEY_RESIZE, which no poll reports. */
 		tui_read_keys(L);
 		return;
@@ -620,7 +396,7 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 	if (r < 0)
 		goto fail;
 	L->loop_ready = true;
-	r = uv_poll_init(&L->loop, &L->input, tui_tty_fd);
+	r = uv_poll_init(&L->loop, &L->input, tui_term_fd());
 	if (r < 0)
 		goto fail;
 	L->input.data = L;
@@ -878,7 +654,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	mdt_store_defer_checkpoints(store, true);
 	tui_app_begin(app);
 
-	if (!tui_term_start(L, err, sizeof(err))) {
+	if (!tui_term_start(&L->term, err, sizeof(err))) {
 		fprintf(stderr, "mdtchair: %s\n", err);
 		mdt_snapshot_free(&app->snap);
 		free(L);
@@ -902,7 +678,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	}
 	tui_input_close(app);
 	tui_loop_finish(L);
-	tui_term_stop(L);
+	tui_term_stop(&L->term);
 
 	status = app->exit_status;
 	if (app->fatal[0] != '\0') {
