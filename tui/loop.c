@@ -34,17 +34,14 @@
 #include "keys.h"
 #include "loop.h"
 #include "term.h"
+#include "watch.h"
 
 struct tui_loop {
 	struct tui_app app;
 	uv_loop_t loop;
 	uv_poll_t input;
 	uv_timer_t tick;
-	uv_fs_event_t wal;		/* other windows' commits */
-	uv_timer_t watch;		/* looks again after a wal event, or polls
-					 * if wal cannot be watched */
-	int rechecks;			/* looks again left after a wal event */
-	bool polling;
+	struct tui_watch watch;		/* other windows' commits */
 	uv_timer_t idle;		/* the privacy screen after no key */
 	uv_timer_t sync_draw;		/* a redraw for the sync engine's
 					 * changes, at most every
@@ -266,84 +263,18 @@ tui_on_tick(uv_timer_t *t)
 }
 
 /* Another window (a projector view, a second note-taker) or a command
- * (`mdtchair actions done`) may have committed: show it, and have the
- * engine look for what it queued (it is kicked by this window's acts
- * only, and would otherwise wait for the next).  True if it had. */
-static bool
-tui_check_others(struct tui_loop *L)
-{
-	bool changed = false;
-
-	if (mdt_store_changed(L->app.store, &changed) == MDT_OK && changed) {
-		tui_app_reload(&L->app);
-		tui_draw(L);
-		tui_schedule_tick(L);
-		sync_engine_kick(L->app.sync);
-	}
-	return changed;
-}
-
-/*
- * After a wal event that showed nothing new, look again a little later:
- * a writer without store_wal_hook (the sqlite3 shell, another program)
- * wakes us with its log writes only, before its commit is visible (it is
- * once the fsync that follows is done).  At most three looks, then
- * nothing until the next event.
- */
+ * (`mdtchair actions done`) committed: show it, and have the engine look
+ * for what it queued (it is kicked by this window's acts only, and would
+ * otherwise wait for the next). */
 static void
-tui_on_recheck(uv_timer_t *t)
+tui_on_others(void *ctx)
 {
-	static const uint64_t after_ms[] = { 50, 250, 1000 };
-	struct tui_loop *L = t->data;
+	struct tui_loop *L = ctx;
 
-	if (tui_check_others(L) || L->rechecks <= 0)
-		return;
-	L->rechecks--;
-	uv_timer_start(&L->watch, tui_on_recheck, after_ms[2 - L->rechecks],
-	    0);
-}
-
-/* Without the watch: every quarter of a second. */
-static void
-tui_on_watch(uv_timer_t *t)
-{
-	tui_check_others(t->data);
-}
-
-static bool tui_watch_wal(struct tui_loop *L);
-
-/*
- * The log was written or touched (store_wal_hook touches it once a
- * commit is visible).  Our own commits come here too and change nothing:
- * data_version counts other connections' commits only.
- */
-static void
-tui_on_wal(uv_fs_event_t *h, const char *name, int events, int status)
-{
-	struct tui_loop *L = h->data;
-
-	(void)name;
-	if (status < 0 || (events & UV_RENAME)) {
-		/* gone or replaced: watch the path afresh, else poll */
-		uv_fs_event_stop(h);
-		if (status < 0 || !tui_watch_wal(L)) {
-			L->polling = true;
-			uv_timer_start(&L->watch, tui_on_watch, 250, 250);
-		}
-	}
-	if (!tui_check_others(L) && !L->polling) {
-		L->rechecks = 2;
-		uv_timer_start(&L->watch, tui_on_recheck, 50, 0);
-	}
-}
-
-static bool
-tui_watch_wal(struct tui_loop *L)
-{
-	const char *path = mdt_store_wal_path(L->app.store);
-
-	return path != NULL && uv_fs_event_start(&L->wal, tui_on_wal, path,
-	    0) == 0;
+	tui_app_reload(&L->app);
+	tui_draw(L);
+	tui_schedule_tick(L);
+	sync_engine_kick(L->app.sync);
 }
 
 static void
@@ -409,23 +340,10 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 		goto fail;
 	L->tick.data = L;
 	L->open_handles++;
-	r = uv_timer_init(&L->loop, &L->watch);
+	r = tui_watch_start(&L->watch, &L->loop, L->app.store, tui_on_others,
+	    L);
 	if (r < 0)
 		goto fail;
-	L->watch.data = L;
-	L->open_handles++;
-	r = uv_fs_event_init(&L->loop, &L->wal);
-	if (r < 0)
-		goto fail;
-	L->wal.data = L;
-	L->open_handles++;
-	/* No inotify (or no watches left): poll data_version instead. */
-	if (!tui_watch_wal(L)) {
-		L->polling = true;
-		r = uv_timer_start(&L->watch, tui_on_watch, 250, 250);
-		if (r < 0)
-			goto fail;
-	}
 	r = uv_timer_init(&L->loop, &L->idle);
 	if (r < 0)
 		goto fail;
@@ -476,8 +394,7 @@ tui_loop_finish(struct tui_loop *L)
 	}
 	tui_close_handle(L, (uv_handle_t *)&L->input);
 	tui_close_handle(L, (uv_handle_t *)&L->tick);
-	tui_close_handle(L, (uv_handle_t *)&L->watch);
-	tui_close_handle(L, (uv_handle_t *)&L->wal);
+	tui_watch_close(&L->watch);
 	tui_close_handle(L, (uv_handle_t *)&L->idle);
 	tui_close_handle(L, (uv_handle_t *)&L->sync_draw);
 	tui_close_handle(L, (uv_handle_t *)&L->checkpoint);
