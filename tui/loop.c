@@ -33,6 +33,7 @@
 #include "input.h"
 #include "keys.h"
 #include "loop.h"
+#include "sync_start.h"
 #include "term.h"
 #include "watch.h"
 
@@ -58,8 +59,7 @@ struct tui_loop {
 	uv_signal_t sig_hup;
 	int open_handles;
 	bool loop_ready;
-	uv_work_t sync_load;		/* libcurl, loaded off the loop */
-	const struct sync_config *sync_cfg;	/* the engine's, once loaded */
+	struct tui_sync_start sync_start;
 	struct tui_term term;
 	int empty_reads;		/* readable but no key: the tty is gone */
 };
@@ -382,16 +382,7 @@ tui_loop_finish(struct tui_loop *L)
 {
 	if (!L->loop_ready)
 		return;
-	if (L->app.sync != NULL) {
-		sync_engine_close(L->app.sync);
-		L->app.sync = NULL;
-	}
-	if (L->app.sync_starting) {
-		/* no engine after all; a load under way is waited for below
-		 * (it is bounded), one not begun is dropped */
-		L->app.sync_starting = false;
-		uv_cancel((uv_req_t *)&L->sync_load);
-	}
+	tui_sync_stop(&L->sync_start, &L->app);
 	tui_close_handle(L, (uv_handle_t *)&L->input);
 	tui_close_handle(L, (uv_handle_t *)&L->tick);
 	tui_watch_close(&L->watch);
@@ -442,62 +433,11 @@ tui_on_sync_change(void *ctx)
 	tui_checkpoint_later(L);
 }
 
-/*
- * libcurl and its forty-odd libraries are mapped on a worker thread after
- * the first frame, so that neither the first frame nor a key waits for
- * them; the engine (and curl_global_init) comes on the loop thread once
- * they are in.
- */
+/* The engine was made once libcurl had loaded: the status bar says so. */
 static void
-tui_sync_load(uv_work_t *req)
+tui_on_sync_ready(void *ctx)
 {
-	char why[256];
-
-	(void)req;
-	/* a failure is kept: the engine made next shows it */
-	sync_prepare(why, sizeof(why));
-}
-
-static void
-tui_sync_loaded(uv_work_t *req, int status)
-{
-	struct tui_loop *L = req->data;
-	struct tui_app *app = &L->app;
-
-	if (status != 0 || !app->sync_starting)
-		return;		/* the console is closing */
-	app->sync_starting = false;
-	app->sync = sync_engine_new(&L->loop, app->store, L->sync_cfg);
-	sync_engine_on_change(app->sync, tui_on_sync_change, L);
-	if (app->sync_now_asked)
-		sync_engine_send_now(app->sync);
-	else
-		sync_engine_kick(app->sync);
-	app->sync_now_asked = false;
-	tui_draw(L);
-}
-
-/* The engine for sync: at once without a [server] (nothing to load),
- * else once libcurl has loaded on a worker. */
-static void
-tui_sync_start(struct tui_loop *L, const struct sync_config *sync)
-{
-	struct tui_app *app = &L->app;
-
-	if (sync_config_has_server(sync)) {
-		L->sync_cfg = sync;
-		L->sync_load.data = L;
-		if (uv_queue_work(&L->loop, &L->sync_load, tui_sync_load,
-		    tui_sync_loaded) == 0) {
-			app->sync_starting = true;
-			return;
-		}
-		/* no worker: load it here, the old way */
-	}
-	app->sync_starting = false;
-	app->sync = sync_engine_new(&L->loop, app->store, sync);
-	sync_engine_on_change(app->sync, tui_on_sync_change, L);
-	sync_engine_kick(app->sync);
+	tui_draw(ctx);
 }
 
 int
@@ -583,7 +523,8 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 			app->sync_starting = true;
 		tui_draw(L);
 		if (sync != NULL)
-			tui_sync_start(L, sync);
+			tui_sync_start(&L->sync_start, &L->loop, app, sync,
+			    tui_on_sync_change, tui_on_sync_ready, L);
 		tui_schedule_tick(L);
 		/* Keys typed before the poll started are already buffered. */
 		tui_read_keys(L);
