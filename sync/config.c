@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <ini.h>
 
 #include "sync_internal.h"
+#include "text.h"
 #include "util.h"
 
 struct parse {
@@ -29,22 +29,6 @@ struct parse {
 	size_t errlen;
 	bool failed;
 };
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* A path from the file, taken from the file's folder when relative. */
 static char *
@@ -79,7 +63,7 @@ on_value(void *user, const char *section, const char *name,
 
 	if (p->failed)
 		return 1;
-#define BAD(...) do { set_err(p->err, p->errlen, __VA_ARGS__); \
+#define BAD(...) do { sync_set_err(p->err, p->errlen, __VA_ARGS__); \
 	p->failed = true; return 0; } while (0)
 #define NUM(field, lo, hi) do { \
 	if (!parse_long(value, (lo), (hi), &v)) \
@@ -137,7 +121,8 @@ on_value(void *user, const char *section, const char *name,
 	} else if (strcmp(section, "meeting") == 0) {
 		if (strcmp(name, "quorum") == 0) {
 			free(c->quorum);
-			c->quorum = value[0] != '\0' ? mdt_xstrdup(value) : NULL;
+			c->quorum = value[0] != '\0' ? mdt_xstrdup(value) :
+			    NULL;
 		} else
 			BAD("unknown setting '%s' in [meeting]", name);
 	} else
@@ -155,15 +140,18 @@ check_file(const char *what, const char *path, char *err, size_t errlen)
 	struct stat sb;
 
 	if (stat(path, &sb) != 0) {
-		set_err(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		sync_set_err(err, errlen, "%s %s: %s", what, path,
+		    strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		set_err(err, errlen, "%s %s is not a regular file", what, path);
+		sync_set_err(err, errlen, "%s %s is not a regular file", what,
+		    path);
 		return -1;
 	}
 	if (access(path, R_OK) != 0) {
-		set_err(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		sync_set_err(err, errlen, "%s %s: %s", what, path,
+		    strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -177,21 +165,23 @@ check_private(const char *what, const struct stat *sb, const char *path,
 	unsigned mode = (unsigned)(sb->st_mode & 07777);
 
 	if (!S_ISREG(sb->st_mode)) {
-		set_err(err, errlen, "%s %s is not a regular file", what, path);
+		sync_set_err(err, errlen, "%s %s is not a regular file", what,
+		    path);
 		return -1;
 	}
 	if (mode & 077) {
-		set_err(err, errlen, "%s %s is readable by others (mode %04o);"
+		sync_set_err(err, errlen,
+		    "%s %s is readable by others (mode %04o);"
 		    " chmod 600 it", what, path, mode);
 		return -1;
 	}
 	if (mode != 0600) {
-		set_err(err, errlen, "%s %s has mode %04o; it must be 0600"
+		sync_set_err(err, errlen, "%s %s has mode %04o; it must be 0600"
 		    " (chmod 600 it)", what, path, mode);
 		return -1;
 	}
 	if (sb->st_uid != geteuid()) {
-		set_err(err, errlen, "%s %s belongs to another user", what,
+		sync_set_err(err, errlen, "%s %s belongs to another user", what,
 		    path);
 		return -1;
 	}
@@ -208,17 +198,17 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 	int fd;
 
 	if (len < 2) {
-		set_err(err, errlen, "no room for the token");
+		sync_set_err(err, errlen, "no room for the token");
 		return -1;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		set_err(err, errlen, "token file %s: %s", path,
+		sync_set_err(err, errlen, "token file %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0) {
-		set_err(err, errlen, "token file %s: %s", path,
+		sync_set_err(err, errlen, "token file %s: %s", path,
 		    strerror(errno));
 		close(fd);
 		return -1;
@@ -232,7 +222,7 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			set_err(err, errlen, "token file %s: %s", path,
+			sync_set_err(err, errlen, "token file %s: %s", path,
 			    strerror(errno));
 			close(fd);
 			explicit_bzero(buf, len);
@@ -249,19 +239,21 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 	    buf[got - 1] == ' ' || buf[got - 1] == '\t'))
 		buf[--got] = '\0';
 	if (got == 0) {
-		set_err(err, errlen, "token file %s is empty", path);
+		sync_set_err(err, errlen, "token file %s is empty", path);
 		return -1;
 	}
 	if (got >= len - 1) {
 		explicit_bzero(buf, len);
-		set_err(err, errlen, "token file %s holds more than %zu bytes",
+		sync_set_err(err, errlen,
+		    "token file %s holds more than %zu bytes",
 		    path, len - 2);
 		return -1;
 	}
 	for (i = 0; i < got; i++)
 		if ((unsigned char)buf[i] <= ' ' || buf[i] == 0x7f) {
 			explicit_bzero(buf, len);
-			set_err(err, errlen, "token file %s must hold one token"
+			sync_set_err(err, errlen,
+			    "token file %s must hold one token"
 			    " on one line (no spaces or control characters)",
 			    path);
 			return -1;
@@ -275,11 +267,12 @@ check_url(const char *url, char *err, size_t errlen)
 	const char *host, *end, *at;
 
 	if (url == NULL || url[0] == '\0') {
-		set_err(err, errlen, "[server] base_url is missing");
+		sync_set_err(err, errlen, "[server] base_url is missing");
 		return -1;
 	}
 	if (strncasecmp(url, "https://", 8) != 0) {
-		set_err(err, errlen, "[server] base_url must be an https://"
+		sync_set_err(err, errlen,
+		    "[server] base_url must be an https://"
 		    " URL (got '%s'): the central record is reached over HTTPS"
 		    " only", url);
 		return -1;
@@ -288,12 +281,14 @@ check_url(const char *url, char *err, size_t errlen)
 	end = host + strcspn(host, "/?#");
 	at = memchr(host, '@', (size_t)(end - host));
 	if (end == host || at != NULL) {
-		set_err(err, errlen, "[server] base_url must name a host and"
+		sync_set_err(err, errlen,
+		    "[server] base_url must name a host and"
 		    " hold no user name or password (got '%s')", url);
 		return -1;
 	}
 	if (strpbrk(url, "?# \t") != NULL) {
-		set_err(err, errlen, "[server] base_url must not hold a query,"
+		sync_set_err(err, errlen,
+		    "[server] base_url must not hold a query,"
 		    " a fragment or spaces (got '%s')", url);
 		return -1;
 	}
@@ -317,7 +312,8 @@ check_server(struct sync_config *c, char *err, size_t errlen)
 	    errlen) != 0)
 		return -1;
 	if ((c->client_cert == NULL) != (c->client_key == NULL)) {
-		set_err(err, errlen, "[server] client_cert and client_key go"
+		sync_set_err(err, errlen,
+		    "[server] client_cert and client_key go"
 		    " together: give both or neither");
 		return -1;
 	}
@@ -333,7 +329,8 @@ check_server(struct sync_config *c, char *err, size_t errlen)
 	}
 	if (c->token_file != NULL) {
 		if (stat(c->token_file, &sb) != 0) {
-			set_err(err, errlen, "token file %s: %s", c->token_file,
+			sync_set_err(err, errlen, "token file %s: %s",
+			    c->token_file,
 			    strerror(errno));
 			return -1;
 		}
@@ -359,7 +356,8 @@ check_config(struct sync_config *c, char *err, size_t errlen)
 	if (c->has_server && check_server(c, err, errlen) != 0)
 		return -1;
 	if (c->retry_max_ms < c->retry_initial_ms) {
-		set_err(err, errlen, "[retry] max_ms (%lld) must not be less"
+		sync_set_err(err, errlen,
+		    "[retry] max_ms (%lld) must not be less"
 		    " than initial_ms (%lld)", (long long)c->retry_max_ms,
 		    (long long)c->retry_initial_ms);
 		return -1;
@@ -380,26 +378,27 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 	int rc;
 
 	*out = NULL;
-	set_err(err, errlen, "%s", "");
+	sync_set_err(err, errlen, "%s", "");
 	if (path == NULL || path[0] == '\0') {
-		set_err(err, errlen, "no configuration file given");
+		sync_set_err(err, errlen, "no configuration file given");
 		return -1;
 	}
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT)
 			return 1;
-		set_err(err, errlen, "configuration %s: %s", path,
+		sync_set_err(err, errlen, "configuration %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		set_err(err, errlen, "configuration %s is not a regular file",
+		sync_set_err(err, errlen,
+		    "configuration %s is not a regular file",
 		    path);
 		return -1;
 	}
 	fp = fopen(path, "re");
 	if (fp == NULL) {
-		set_err(err, errlen, "configuration %s: %s", path,
+		sync_set_err(err, errlen, "configuration %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
@@ -432,10 +431,11 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 			snprintf(reason, sizeof(reason), "%s",
 			    rc > 0 ? "not a valid line" : "cannot read it");
 		if (rc > 0)
-			set_err(err, errlen, "configuration %s, line %d: %s",
+			sync_set_err(err, errlen,
+			    "configuration %s, line %d: %s",
 			    path, rc, reason);
 		else
-			set_err(err, errlen, "configuration %s: %s", path,
+			sync_set_err(err, errlen, "configuration %s: %s", path,
 			    reason);
 		sync_config_free(c);
 		return -1;
@@ -444,7 +444,7 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 		char reason[400];
 
 		snprintf(reason, sizeof(reason), "%s", err);
-		set_err(err, errlen, "configuration %s: %s", path, reason);
+		sync_set_err(err, errlen, "configuration %s: %s", path, reason);
 		sync_config_free(c);
 		return -1;
 	}

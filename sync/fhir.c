@@ -17,6 +17,7 @@
 #include <uuid/uuid.h>
 
 #include "sync_internal.h"
+#include "text.h"
 #include "util.h"
 
 #define SNOMED "http://snomed.info/sct"
@@ -55,22 +56,6 @@ sync_ref_id(const struct sync_ref *ref, char id[37])
 
 /* ---- small helpers --------------------------------------------------- */
 
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* A statement with ?1 bound to text; NULL (and err) on failure. */
 static sqlite3_stmt *
 query(sqlite3 *db, const char *sql, const char *arg, char *err, size_t errlen)
@@ -78,7 +63,7 @@ query(sqlite3 *db, const char *sql, const char *arg, char *err, size_t errlen)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		set_err(err, errlen, "reading the store: %s",
+		sync_set_err(err, errlen, "reading the store: %s",
 		    sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		return NULL;
@@ -97,7 +82,7 @@ query_row(sqlite3 *db, const char *sql, const struct sync_ref *ref,
 	sqlite3_stmt *st = query(db, sql, ref->uuid, err, errlen);
 
 	if (st != NULL && sqlite3_step(st) != SQLITE_ROW) {
-		set_err(err, errlen, "no %s %s", what, ref->uuid);
+		sync_set_err(err, errlen, "no %s %s", what, ref->uuid);
 		sqlite3_finalize(st);
 		st = NULL;
 	}
@@ -224,59 +209,35 @@ concept(const char *system, const char *code, const char *display,
 	return c;
 }
 
-/* A growing string for narrative XHTML. */
-struct buf {
-	char *s;
-	size_t n, cap;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->s = mdt_xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
 /* Text escaped for XHTML; characters XML forbids are left out. */
 static void
-buf_text(struct buf *b, const char *s)
+buf_text(struct sync_buf *b, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '&')
-			buf_str(b, "&amp;");
+			sync_buf_str(b, "&amp;");
 		else if (c == '<')
-			buf_str(b, "&lt;");
+			sync_buf_str(b, "&lt;");
 		else if (c == '>')
-			buf_str(b, "&gt;");
+			sync_buf_str(b, "&gt;");
 		else if (c == '"')
-			buf_str(b, "&quot;");
+			sync_buf_str(b, "&quot;");
 		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 			continue;
 		else
-			buf_add(b, s, 1);
+			sync_buf_add(b, s, 1);
 	}
 }
 
 static void
-buf_fmt(struct buf *b, const char *fmt, ...)
+buf_fmt(struct sync_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* printf-style text, escaped. */
 static void
-buf_fmt(struct buf *b, const char *fmt, ...)
+buf_fmt(struct sync_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	char *t;
@@ -290,11 +251,11 @@ buf_fmt(struct buf *b, const char *fmt, ...)
 
 /* A Narrative from a finished XHTML buffer (takes the buffer). */
 static json_t *
-narrative(struct buf *b)
+narrative(struct sync_buf *b)
 {
 	json_t *n;
 
-	buf_str(b, "</div>");
+	sync_buf_str(b, "</div>");
 	n = json_pack("{s:s, s:s}", "status", "generated", "div", b->s);
 	free(b->s);
 	memset(b, 0, sizeof(*b));
@@ -302,10 +263,10 @@ narrative(struct buf *b)
 }
 
 static void
-buf_open(struct buf *b)
+buf_open(struct sync_buf *b)
 {
 	memset(b, 0, sizeof(*b));
-	buf_str(b, XHTML_OPEN);
+	sync_buf_str(b, XHTML_OPEN);
 }
 
 /* ---- the resources --------------------------------------------------- */
@@ -341,7 +302,7 @@ build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
 		json_object_set_new(r, "name", json_pack("[{s:s}]", "text",
 		    col(st, 0)));
 	} else
-		set_err(err, errlen, "no person %s", ref->uuid);
+		sync_set_err(err, errlen, "no person %s", ref->uuid);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -353,7 +314,7 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_stmt *st, *pt;
 	json_t *r, *parts;
 	const char *state;
-	struct buf b;
+	struct sync_buf b;
 	int64_t id, start;
 	char venue[256];
 
@@ -382,11 +343,11 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		json_object_set_new(r, "location", json_pack(
 		    "[{s:{s:s}}]", "location", "display", venue));
 	buf_open(&b);
-	buf_str(&b, "<p>");
+	sync_buf_str(&b, "<p>");
 	buf_fmt(&b, "Multidisciplinary team meeting: %s", col(st, 1));
 	if (venue[0] != '\0')
 		buf_fmt(&b, ", at %s", venue);
-	buf_str(&b, "</p>");
+	sync_buf_str(&b, "</p>");
 	sqlite3_finalize(st);
 
 	/* attendance: those marked present */
@@ -528,7 +489,7 @@ exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(orgs, str(col(st, 0)));
 	if (rc != SQLITE_DONE) {
-		set_err(err, errlen, "reading the exclusions: %s",
+		sync_set_err(err, errlen, "reading the exclusions: %s",
 		    sqlite3_errmsg(db));
 		json_decref(orgs);
 		orgs = NULL;
@@ -540,20 +501,20 @@ exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 /* "<p>Organisations the patient asked to exclude: A, B.</p>", when there
  * are any. */
 static void
-buf_exclusions(struct buf *b, json_t *orgs)
+buf_exclusions(struct sync_buf *b, json_t *orgs)
 {
 	json_t *o;
 	size_t i;
 
 	if (json_array_size(orgs) == 0)
 		return;
-	buf_str(b, "<p>Organisations the patient asked to exclude: ");
+	sync_buf_str(b, "<p>Organisations the patient asked to exclude: ");
 	json_array_foreach(orgs, i, o) {
 		if (i > 0)
-			buf_str(b, ", ");
+			sync_buf_str(b, ", ");
 		buf_text(b, json_string_value(o));
 	}
-	buf_str(b, ".</p>");
+	sync_buf_str(b, ".</p>");
 }
 
 /*
@@ -585,7 +546,7 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 {
 	const struct basis *b;
 	sqlite3_stmt *st;
-	struct buf nb;
+	struct sync_buf nb;
 	json_t *r, *rule, *orgs, *prov = NULL;
 	const char *just;
 
@@ -598,7 +559,7 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 		return NULL;
 	b = basis_of(col(st, 0));
 	if (b == NULL) {
-		set_err(err, errlen, "consent %s: unknown basis '%s'",
+		sync_set_err(err, errlen, "consent %s: unknown basis '%s'",
 		    ref->uuid, col(st, 0));
 		sqlite3_finalize(st);
 		return NULL;
@@ -649,13 +610,13 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 		json_object_set_new(r, "provision", prov);
 	json_object_set_new(r, "policyRule", rule);
 	buf_open(&nb);
-	buf_str(&nb, "<p>");
+	sync_buf_str(&nb, "<p>");
 	buf_text(&nb, b->display);
 	if (just[0] != '\0') {
-		buf_str(&nb, "</p><p>Justification: ");
+		sync_buf_str(&nb, "</p><p>Justification: ");
 		buf_text(&nb, just);
 	}
-	buf_str(&nb, "</p>");
+	sync_buf_str(&nb, "</p>");
 	buf_exclusions(&nb, orgs);
 	json_object_set_new(r, "text", narrative(&nb));
 	json_decref(orgs);
@@ -695,7 +656,8 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_stmt *st;
 	json_t *r;
 
-	st = query_row(db, "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
+	st = query_row(db,
+	    "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
 	    " p.nhs_number, p.name FROM outcomes o"
 	    " JOIN slots s ON s.id = o.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE o.uuid = ?1",
@@ -704,7 +666,7 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		return NULL;
 	o = outcome_of(col(st, 0));
 	if (o == NULL) {
-		set_err(err, errlen, "outcome %s: unknown kind '%s'",
+		sync_set_err(err, errlen, "outcome %s: unknown kind '%s'",
 		    ref->uuid, col(st, 0));
 		sqlite3_finalize(st);
 		return NULL;
@@ -776,7 +738,7 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 }
 
 static json_t *
-section(const char *code, const char *title, struct buf *text)
+section(const char *code, const char *title, struct sync_buf *text)
 {
 	return json_pack("{s:s, s:o, s:o}", "title", title, "code",
 	    concept(MDT_CS "mdt-record-section", code, title, NULL), "text",
@@ -800,7 +762,7 @@ static json_t *
 record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	struct buf b;
+	struct sync_buf b;
 	int n = 0;
 
 	st = query_id(db, "SELECT text FROM notes WHERE slot_id = ?1"
@@ -809,14 +771,14 @@ record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 		return NULL;
 	buf_open(&b);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		buf_str(&b, "<p>");
+		sync_buf_str(&b, "<p>");
 		buf_text(&b, col(st, 0));
-		buf_str(&b, "</p>");
+		sync_buf_str(&b, "</p>");
 		n++;
 	}
 	sqlite3_finalize(st);
 	if (n == 0)
-		buf_str(&b, "<p>No notes.</p>");
+		sync_buf_str(&b, "<p>No notes.</p>");
 	return section("notes", "Notes", &b);
 }
 
@@ -826,7 +788,7 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	struct buf b;
+	struct sync_buf b;
 	json_t *sec, *entries;
 	int n = 0;
 
@@ -840,19 +802,19 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 	entries = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n++ == 0)
-			buf_str(&b, "<ul>");
-		buf_str(&b, "<li>");
+			sync_buf_str(&b, "<ul>");
+		sync_buf_str(&b, "<li>");
 		buf_fmt(&b, "%s (owner %s, due %s, %s)", col(st, 1),
 		    col(st, 2), col(st, 3), col(st, 4));
-		buf_str(&b, "</li>");
+		sync_buf_str(&b, "</li>");
 		json_array_append_new(entries, ref_to(SYNC_TASK, col(st, 0),
 		    NULL, dep, ctx));
 	}
 	sqlite3_finalize(st);
 	if (n > 0)
-		buf_str(&b, "</ul>");
+		sync_buf_str(&b, "</ul>");
 	else
-		buf_str(&b, "<p>No actions agreed.</p>");
+		sync_buf_str(&b, "<p>No actions agreed.</p>");
 	sec = section("actions", "Actions", &b);
 	if (json_array_size(entries) > 0)
 		json_object_set_new(sec, "entry", entries);
@@ -869,7 +831,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	const struct basis *basis;
 	sqlite3_stmt *st;
 	json_t *r, *sections, *sec, *orgs;
-	struct buf b;
+	struct sync_buf b;
 	int64_t slot_id, date;
 	bool final;
 
@@ -928,13 +890,13 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		goto fail;
 	buf_open(&b);
 	basis = basis_of(col(st, 13));
-	buf_str(&b, "<p>");
+	sync_buf_str(&b, "<p>");
 	buf_text(&b, basis != NULL ? basis->display : "Not recorded.");
 	if (col(st, 14)[0] != '\0') {
-		buf_str(&b, "</p><p>Justification: ");
+		sync_buf_str(&b, "</p><p>Justification: ");
 		buf_text(&b, col(st, 14));
 	}
-	buf_str(&b, "</p>");
+	sync_buf_str(&b, "</p>");
 	buf_exclusions(&b, orgs);
 	json_decref(orgs);
 	sec = section("consent", "Consent to be discussed", &b);
@@ -952,11 +914,11 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	/* outcome */
 	buf_open(&b);
 	o = outcome_of(col(st, 17));
-	buf_str(&b, "<p>");
+	sync_buf_str(&b, "<p>");
 	buf_text(&b, o != NULL ? o->display : "Not recorded.");
 	if (col(st, 18)[0] != '\0')
 		buf_fmt(&b, " Review by %s.", col(st, 18));
-	buf_str(&b, "</p>");
+	sync_buf_str(&b, "</p>");
 	sec = section("outcome", "Outcome", &b);
 	if (col(st, 16)[0] != '\0')
 		add_entry(sec, ref_to(SYNC_OUTCOME, col(st, 16), NULL, dep,
@@ -965,14 +927,14 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 
 	/* key contact */
 	buf_open(&b);
-	buf_str(&b, "<p>");
+	sync_buf_str(&b, "<p>");
 	if (col(st, 9)[0] != '\0') {
 		buf_text(&b, col(st, 10));
 		if (col(st, 11)[0] != '\0')
 			buf_fmt(&b, " (%s)", col(st, 11));
 	} else
-		buf_str(&b, "None named.");
-	buf_str(&b, "</p>");
+		sync_buf_str(&b, "None named.");
+	sync_buf_str(&b, "</p>");
 	sec = section("key-contact", "Key contact", &b);
 	if (col(st, 9)[0] != '\0')
 		add_entry(sec, ref_to(SYNC_PRACTITIONER, col(st, 9),
@@ -1016,7 +978,7 @@ sync_map_build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	case SYNC_RECORD:
 		return build_record(db, ref, dep, ctx, err, errlen);
 	default:
-		set_err(err, errlen, "unknown resource kind %d",
+		sync_set_err(err, errlen, "unknown resource kind %d",
 		    (int)ref->kind);
 		return NULL;
 	}
@@ -1048,7 +1010,7 @@ add_each(sqlite3 *db, const char *sql, const char *arg, sync_ref_fn fn,
 		add(fn, ctx, kind, col(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		set_err(err, errlen, "reading the store: %s",
+		sync_set_err(err, errlen, "reading the store: %s",
 		    sqlite3_errmsg(db));
 		return -1;
 	}
@@ -1118,7 +1080,7 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		    " AND s.state <> 'pending' AND m.purged_at IS NULL"
 		    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1", uuid, fn,
 		    ctx, SYNC_RECORD, err, errlen);
-	set_err(err, errlen, "unknown kind of record '%s'", entity);
+	sync_set_err(err, errlen, "unknown kind of record '%s'", entity);
 	return -1;
 }
 
@@ -1169,7 +1131,7 @@ sync_outcome_text(const char *body, char *out, size_t len)
 {
 	json_t *root, *issues, *issue;
 	json_error_t jerr;
-	struct buf b = { 0 };
+	struct sync_buf b = { 0 };
 	size_t i;
 
 	if (len > 0)
@@ -1199,13 +1161,13 @@ sync_outcome_text(const char *body, char *out, size_t len)
 		if (text == NULL)
 			continue;
 		if (b.n > 0)
-			buf_str(&b, "; ");
-		buf_str(&b, text);
+			sync_buf_str(&b, "; ");
+		sync_buf_str(&b, text);
 		if (json_is_string(expr) && strstr(text,
 		    json_string_value(expr)) == NULL) {
-			buf_str(&b, " (at ");
-			buf_str(&b, json_string_value(expr));
-			buf_str(&b, ")");
+			sync_buf_str(&b, " (at ");
+			sync_buf_str(&b, json_string_value(expr));
+			sync_buf_str(&b, ")");
 		}
 	}
 	json_decref(root);
@@ -1322,7 +1284,8 @@ sync_transaction_reply(const char *body, size_t body_len, size_t n,
 	else if (rt == NULL || strcmp(rt, "Bundle") != 0)
 		snprintf(err, errlen, "the reply is not a Bundle");
 	else if (type == NULL || strcmp(type, "transaction-response") != 0)
-		snprintf(err, errlen, "the reply is not a transaction-response");
+		snprintf(err, errlen,
+		    "the reply is not a transaction-response");
 	else if (!json_is_array(entries) || json_array_size(entries) != n)
 		snprintf(err, errlen, "the reply has %zu entries for the %zu"
 		    " sent", json_array_size(entries), n);
