@@ -9,20 +9,19 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <uuid/uuid.h>
 
+#include "narrative.h"
 #include "sync_internal.h"
 #include "text.h"
 #include "util.h"
 
 #define SNOMED "http://snomed.info/sct"
 #define MDT_CS "https://mdtchair.org/fhir/CodeSystem/"
-#define XHTML_OPEN "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
 
 static const char *const kind_types[SYNC_N_KINDS] = {
 	[SYNC_PRACTITIONER] = "Practitioner",
@@ -209,66 +208,6 @@ concept(const char *system, const char *code, const char *display,
 	return c;
 }
 
-/* Text escaped for XHTML; characters XML forbids are left out. */
-static void
-buf_text(struct sync_buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '&')
-			sync_buf_str(b, "&amp;");
-		else if (c == '<')
-			sync_buf_str(b, "&lt;");
-		else if (c == '>')
-			sync_buf_str(b, "&gt;");
-		else if (c == '"')
-			sync_buf_str(b, "&quot;");
-		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-			continue;
-		else
-			sync_buf_add(b, s, 1);
-	}
-}
-
-static void
-buf_fmt(struct sync_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* printf-style text, escaped. */
-static void
-buf_fmt(struct sync_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *t;
-
-	va_start(ap, fmt);
-	t = mdt_xvasprintf(fmt, ap);
-	va_end(ap);
-	buf_text(b, t);
-	free(t);
-}
-
-/* A Narrative from a finished XHTML buffer (takes the buffer). */
-static json_t *
-narrative(struct sync_buf *b)
-{
-	json_t *n;
-
-	sync_buf_str(b, "</div>");
-	n = json_pack("{s:s, s:s}", "status", "generated", "div", b->s);
-	free(b->s);
-	memset(b, 0, sizeof(*b));
-	return n;
-}
-
-static void
-buf_open(struct sync_buf *b)
-{
-	memset(b, 0, sizeof(*b));
-	sync_buf_str(b, XHTML_OPEN);
-}
-
 /* ---- the resources --------------------------------------------------- */
 
 static json_t *
@@ -342,11 +281,12 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (venue[0] != '\0')
 		json_object_set_new(r, "location", json_pack(
 		    "[{s:{s:s}}]", "location", "display", venue));
-	buf_open(&b);
+	sync_narrative_open(&b);
 	sync_buf_str(&b, "<p>");
-	buf_fmt(&b, "Multidisciplinary team meeting: %s", col(st, 1));
+	sync_narrative_fmt(&b, "Multidisciplinary team meeting: %s",
+	    col(st, 1));
 	if (venue[0] != '\0')
-		buf_fmt(&b, ", at %s", venue);
+		sync_narrative_fmt(&b, ", at %s", venue);
 	sync_buf_str(&b, "</p>");
 	sqlite3_finalize(st);
 
@@ -375,10 +315,10 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_finalize(pt);
 	if (json_array_size(parts) > 0) {
 		json_object_set_new(r, "participant", parts);
-		buf_fmt(&b, "Present: %zu.", json_array_size(parts));
+		sync_narrative_fmt(&b, "Present: %zu.", json_array_size(parts));
 	} else
 		json_decref(parts);
-	json_object_set_new(r, "text", narrative(&b));
+	json_object_set_new(r, "text", sync_narrative(&b));
 	return r;
 }
 
@@ -512,7 +452,7 @@ buf_exclusions(struct sync_buf *b, json_t *orgs)
 	json_array_foreach(orgs, i, o) {
 		if (i > 0)
 			sync_buf_str(b, ", ");
-		buf_text(b, json_string_value(o));
+		sync_narrative_text(b, json_string_value(o));
 	}
 	sync_buf_str(b, ".</p>");
 }
@@ -609,16 +549,16 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	if (prov != NULL)
 		json_object_set_new(r, "provision", prov);
 	json_object_set_new(r, "policyRule", rule);
-	buf_open(&nb);
+	sync_narrative_open(&nb);
 	sync_buf_str(&nb, "<p>");
-	buf_text(&nb, b->display);
+	sync_narrative_text(&nb, b->display);
 	if (just[0] != '\0') {
 		sync_buf_str(&nb, "</p><p>Justification: ");
-		buf_text(&nb, just);
+		sync_narrative_text(&nb, just);
 	}
 	sync_buf_str(&nb, "</p>");
 	buf_exclusions(&nb, orgs);
-	json_object_set_new(r, "text", narrative(&nb));
+	json_object_set_new(r, "text", sync_narrative(&nb));
 	json_decref(orgs);
 	sqlite3_finalize(st);
 	return r;
@@ -742,7 +682,7 @@ section(const char *code, const char *title, struct sync_buf *text)
 {
 	return json_pack("{s:s, s:o, s:o}", "title", title, "code",
 	    concept(MDT_CS "mdt-record-section", code, title, NULL), "text",
-	    narrative(text));
+	    sync_narrative(text));
 }
 
 static void
@@ -769,10 +709,10 @@ record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	    " ORDER BY created_at, id", slot_id, err, errlen);
 	if (st == NULL)
 		return NULL;
-	buf_open(&b);
+	sync_narrative_open(&b);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		sync_buf_str(&b, "<p>");
-		buf_text(&b, col(st, 0));
+		sync_narrative_text(&b, col(st, 0));
 		sync_buf_str(&b, "</p>");
 		n++;
 	}
@@ -798,13 +738,13 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 	    err, errlen);
 	if (st == NULL)
 		return NULL;
-	buf_open(&b);
+	sync_narrative_open(&b);
 	entries = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n++ == 0)
 			sync_buf_str(&b, "<ul>");
 		sync_buf_str(&b, "<li>");
-		buf_fmt(&b, "%s (owner %s, due %s, %s)", col(st, 1),
+		sync_narrative_fmt(&b, "%s (owner %s, due %s, %s)", col(st, 1),
 		    col(st, 2), col(st, 3), col(st, 4));
 		sync_buf_str(&b, "</li>");
 		json_array_append_new(entries, ref_to(SYNC_TASK, col(st, 0),
@@ -888,13 +828,14 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	orgs = exclusions_of(db, slot_id, err, errlen);
 	if (orgs == NULL)
 		goto fail;
-	buf_open(&b);
+	sync_narrative_open(&b);
 	basis = basis_of(col(st, 13));
 	sync_buf_str(&b, "<p>");
-	buf_text(&b, basis != NULL ? basis->display : "Not recorded.");
+	sync_narrative_text(&b,
+	    basis != NULL ? basis->display : "Not recorded.");
 	if (col(st, 14)[0] != '\0') {
 		sync_buf_str(&b, "</p><p>Justification: ");
-		buf_text(&b, col(st, 14));
+		sync_narrative_text(&b, col(st, 14));
 	}
 	sync_buf_str(&b, "</p>");
 	buf_exclusions(&b, orgs);
@@ -912,12 +853,12 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_array_append_new(sections, sec);
 
 	/* outcome */
-	buf_open(&b);
+	sync_narrative_open(&b);
 	o = outcome_of(col(st, 17));
 	sync_buf_str(&b, "<p>");
-	buf_text(&b, o != NULL ? o->display : "Not recorded.");
+	sync_narrative_text(&b, o != NULL ? o->display : "Not recorded.");
 	if (col(st, 18)[0] != '\0')
-		buf_fmt(&b, " Review by %s.", col(st, 18));
+		sync_narrative_fmt(&b, " Review by %s.", col(st, 18));
 	sync_buf_str(&b, "</p>");
 	sec = section("outcome", "Outcome", &b);
 	if (col(st, 16)[0] != '\0')
@@ -926,12 +867,12 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_array_append_new(sections, sec);
 
 	/* key contact */
-	buf_open(&b);
+	sync_narrative_open(&b);
 	sync_buf_str(&b, "<p>");
 	if (col(st, 9)[0] != '\0') {
-		buf_text(&b, col(st, 10));
+		sync_narrative_text(&b, col(st, 10));
 		if (col(st, 11)[0] != '\0')
-			buf_fmt(&b, " (%s)", col(st, 11));
+			sync_narrative_fmt(&b, " (%s)", col(st, 11));
 	} else
 		sync_buf_str(&b, "None named.");
 	sync_buf_str(&b, "</p>");
