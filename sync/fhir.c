@@ -2,19 +2,16 @@
  * fhir.c - how the meeting becomes FHIR R4 resources (docs/fhir-mapping.md
  * says why): which resources an outbox row changes, each resource built
  * from the store as it stands, the references between them (so that the
- * engine sends what a resource refers to first), and a content hash.
- * Reads the store through plain SQL on the shared connection; writes
- * nothing.  The resources' narratives are narrative.c's; what the
- * server's replies say is reply.c's.
+ * engine sends what a resource refers to first).  Reads the store
+ * through plain SQL on the shared connection; writes nothing.  A
+ * resource's type, id and content hash are resource.c's, its narrative
+ * narrative.c's; what the server's replies say is reply.c's.
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <uuid/uuid.h>
 
 #include "narrative.h"
 #include "sync_internal.h"
@@ -23,36 +20,6 @@
 
 #define SNOMED "http://snomed.info/sct"
 #define MDT_CS "https://mdtchair.org/fhir/CodeSystem/"
-
-static const char *const kind_types[SYNC_N_KINDS] = {
-	[SYNC_PRACTITIONER] = "Practitioner",
-	[SYNC_MEETING] = "Encounter",
-	[SYNC_DISCUSSION] = "Encounter",
-	[SYNC_CONSENT] = "Consent",
-	[SYNC_OUTCOME] = "Observation",
-	[SYNC_TASK] = "Task",
-	[SYNC_RECORD] = "Composition",
-};
-
-const char *
-sync_kind_type(enum sync_kind k)
-{
-	return (unsigned)k < SYNC_N_KINDS ? kind_types[k] : "?";
-}
-
-void
-sync_ref_id(const struct sync_ref *ref, char id[37])
-{
-	uuid_t ns, out;
-
-	if (ref->kind != SYNC_RECORD || uuid_parse(ref->uuid, ns) != 0) {
-		mdt_strlcpy(id, ref->uuid, 37);
-		return;
-	}
-	/* one Composition per slot, its id derived from the slot's */
-	uuid_generate_sha1(out, ns, "Composition", strlen("Composition"));
-	uuid_unparse_lower(out, id);
-}
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -1024,47 +991,5 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		    ctx, SYNC_RECORD, err, errlen);
 	sync_set_err(err, errlen, "unknown kind of record '%s'", entity);
 	return -1;
-}
-
-/* ---- content --------------------------------------------------------- */
-
-/* A shallow copy without meta and text. */
-static json_t *
-content(json_t *resource_json)
-{
-	json_t *c = json_copy(resource_json);
-
-	json_object_del(c, "meta");
-	json_object_del(c, "text");
-	return c;
-}
-
-void
-sync_body_hash(json_t *resource_json, char out[33])
-{
-	json_t *c = content(resource_json);
-	char *s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
-	uint64_t h = UINT64_C(14695981039346656037);
-	const unsigned char *p;
-
-	/* FNV-1a: a change detector, not a security measure */
-	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
-		h ^= *p;
-		h *= UINT64_C(1099511628211);
-	}
-	snprintf(out, 33, "%016" PRIx64, h);
-	free(s);
-	json_decref(c);
-}
-
-bool
-sync_same_content(json_t *a, json_t *b)
-{
-	json_t *ca = content(a), *cb = content(b);
-	bool same = json_equal(ca, cb) != 0;
-
-	json_decref(ca);
-	json_decref(cb);
-	return same;
 }
 
