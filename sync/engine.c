@@ -64,6 +64,7 @@
 #include <sys/syscall.h>
 #endif
 
+#include "pass.h"
 #include "sync_internal.h"
 #include "util.h"
 
@@ -72,76 +73,12 @@
 #define CHECKPOINT_MARKS 100	/* the builder checkpoints after as many
 				 * rows and versions marked sent */
 
-enum item_state {
-	ITEM_TODO,
-	ITEM_OK,
-	ITEM_FAILED,
-	ITEM_CONFLICT,
-};
-
-struct item {
-	struct sync_ref ref;
-	char id[37];
-	json_t *body;
-	char *text;		/* body as sent (compact JSON), written by
-				 * the builder so that the loop need not */
-	char hash[33];
-	char vid[65];		/* version last acknowledged; "" if none */
-	char acked_hash[33];	/* and its content's hash; "" if none */
-	int rebases;		/* sent again over a later version of our
-				 * own content (bounded) */
-	bool skip;		/* the server has exactly this already */
-	enum item_state state;
-	char *new_vid;		/* version given by this pass's reply */
-	size_t *rows;		/* indices of the rows that name it */
-	size_t n_rows;
-};
-
-struct prow {
-	int64_t id;
-	size_t left;		/* named items not yet OK */
-	bool named;		/* names at least one item */
-	bool done;		/* sent, failed or conflict decided */
-};
-
-struct range {
-	size_t lo, hi;		/* indices into pass->order */
-};
-
-struct pass {
-	struct item *items;
-	size_t n_items, cap_items;
-	size_t *slots;		/* hash table of item index + 1; 0 empty */
-	size_t n_slots;
-	size_t *order;		/* items to send, dependencies first */
-	size_t n_order, cap_order;
-	struct prow *rows;
-	size_t n_rows;
-	struct range *stack;	/* ranges still to send; top is next */
-	size_t n_stack, cap_stack;
-	struct range inflight;
-	char err[256];
-};
-
-struct failed_row {
-	int64_t id;
-	char *why;
-};
-
 /* A pass being built off the loop, and what the loop must then record. */
 struct build_job {
 	uv_work_t req;
 	struct sync_engine *e;
-	size_t max_rows, bundle_size;
 	bool checkpoint;		/* copy the log into the database first */
-	struct pass *pass;		/* NULL if the outbox could not be read */
-	struct failed_row *failed;	/* rows whose resources cannot be made */
-	size_t n_failed;
-	int64_t *nothing;		/* rows with nothing left to send */
-	size_t n_nothing;
-	const char *base_url;		/* the engine's, for the first bundle */
-	char *first;			/* the first bundle's JSON, or NULL */
-	char err[300];
+	struct sync_pass_build b;	/* base_url: the engine's */
 };
 
 /*
@@ -153,7 +90,7 @@ struct build_job {
 struct reply_job {
 	uv_work_t req;
 	struct sync_engine *e;
-	struct pass *pass;		/* read only here */
+	struct sync_pass *pass;		/* read only here */
 	char *body;			/* the reply's, copied */
 	size_t body_len;
 	long status;
@@ -162,7 +99,7 @@ struct reply_job {
 	int rc;				/* sync_transaction_reply's */
 	char why[512];
 	bool has_next;			/* a bundle is left to send */
-	struct range next;		/* the next one (the stack's top) */
+	struct sync_range next;		/* the next one (the stack's top) */
 	char *next_body;		/* its JSON, or NULL */
 	const char *base_url;
 };
@@ -172,7 +109,7 @@ struct reply_job {
 struct free_job {
 	uv_work_t req;
 	struct sync_engine *e;
-	struct pass *pass;
+	struct sync_pass *pass;
 };
 
 struct sync_engine {
@@ -193,7 +130,7 @@ struct sync_engine {
 	struct sync_config *cfg;	/* our copy; NULL: not configured */
 	struct sync_http *http;
 	uv_timer_t timer;		/* next pass (backoff or a yield) */
-	struct pass *pass;
+	struct sync_pass *pass;
 	bool busy;			/* a request is in flight */
 	bool again;			/* kicked while busy */
 	bool waiting;			/* timer armed for a retry */
@@ -212,8 +149,6 @@ struct sync_engine {
 static void start_pass(struct sync_engine *e);
 static void send_next(struct sync_engine *e);
 static void send_bundle(struct sync_engine *e, char *body);
-static char *bundle_json(const char *base_url, const struct pass *p,
-    struct range r);
 static void engine_free_if_closed(struct sync_engine *e);
 static void sync_log_later(struct sync_engine *e);
 
@@ -262,27 +197,6 @@ now_ms(struct sync_engine *e)
 
 /* ---- the pass: items, rows and order --------------------------------- */
 
-static void
-pass_free(struct pass *p)
-{
-	size_t i;
-
-	if (p == NULL)
-		return;
-	for (i = 0; i < p->n_items; i++) {
-		json_decref(p->items[i].body);
-		free(p->items[i].text);
-		free(p->items[i].new_vid);
-		free(p->items[i].rows);
-	}
-	free(p->items);
-	free(p->slots);
-	free(p->order);
-	free(p->rows);
-	free(p->stack);
-	free(p);
-}
-
 /* In the thread pool: this thread gives way to the loop's (Linux: nice
  * is per thread); a job waits a little rather than a key. */
 static void
@@ -299,7 +213,7 @@ on_free(uv_work_t *req)
 	struct free_job *f = req->data;
 
 	give_way();
-	pass_free(f->pass);
+	sync_pass_free(f->pass);
 }
 
 static void
@@ -317,7 +231,7 @@ on_freed(uv_work_t *req, int status)
 
 /* Frees a pass the loop is done with, in the thread pool if it can. */
 static void
-pass_dispose(struct sync_engine *e, struct pass *p)
+pass_dispose(struct sync_engine *e, struct sync_pass *p)
 {
 	struct free_job *f;
 
@@ -332,241 +246,7 @@ pass_dispose(struct sync_engine *e, struct pass *p)
 		return;
 	}
 	free(f);
-	pass_free(p);
-}
-
-static size_t
-ref_hash(const struct sync_ref *r)
-{
-	size_t h = (size_t)r->kind * 31u + 7u;
-	const char *s;
-
-	for (s = r->uuid; *s != '\0'; s++)
-		h = h * 131u + (unsigned char)*s;
-	return h;
-}
-
-static bool
-ref_eq(const struct sync_ref *a, const struct sync_ref *b)
-{
-	return a->kind == b->kind && strcmp(a->uuid, b->uuid) == 0;
-}
-
-/* The item for ref, or SIZE_MAX. */
-static size_t
-find_item(const struct pass *p, const struct sync_ref *r)
-{
-	size_t i, s;
-
-	if (p->n_slots == 0)
-		return SIZE_MAX;
-	for (i = ref_hash(r) & (p->n_slots - 1); (s = p->slots[i]) != 0;
-	    i = (i + 1) & (p->n_slots - 1))
-		if (ref_eq(&p->items[s - 1].ref, r))
-			return s - 1;
-	return SIZE_MAX;
-}
-
-static void
-rehash(struct pass *p)
-{
-	size_t i, j, n = p->n_slots == 0 ? 64 : p->n_slots * 2;
-
-	free(p->slots);
-	p->slots = mdt_xcalloc(n, sizeof(*p->slots));
-	p->n_slots = n;
-	for (i = 0; i < p->n_items; i++) {
-		for (j = ref_hash(&p->items[i].ref) & (n - 1);
-		    p->slots[j] != 0; j = (j + 1) & (n - 1))
-			;
-		p->slots[j] = i + 1;
-	}
-}
-
-static size_t
-new_item(struct pass *p, const struct sync_ref *r)
-{
-	struct item *it;
-	size_t j;
-
-	if (p->n_items == p->cap_items) {
-		p->cap_items = p->cap_items == 0 ? 64 : p->cap_items * 2;
-		p->items = mdt_xreallocarray(p->items, p->cap_items,
-		    sizeof(*p->items));
-	}
-	it = &p->items[p->n_items++];
-	memset(it, 0, sizeof(*it));
-	it->ref = *r;
-	sync_ref_id(r, it->id);
-	if ((p->n_items) * 2 > p->n_slots)
-		rehash(p);
-	else {
-		for (j = ref_hash(r) & (p->n_slots - 1); p->slots[j] != 0;
-		    j = (j + 1) & (p->n_slots - 1))
-			;
-		p->slots[j] = p->n_items;
-	}
-	return p->n_items - 1;
-}
-
-static void
-push_order(struct pass *p, size_t idx)
-{
-	if (p->n_order == p->cap_order) {
-		p->cap_order = p->cap_order == 0 ? 64 : p->cap_order * 2;
-		p->order = mdt_xreallocarray(p->order, p->cap_order,
-		    sizeof(*p->order));
-	}
-	p->order[p->n_order++] = idx;
-}
-
-static void
-push_range(struct pass *p, size_t lo, size_t hi)
-{
-	if (lo >= hi)
-		return;
-	if (p->n_stack == p->cap_stack) {
-		p->cap_stack = p->cap_stack == 0 ? 16 : p->cap_stack * 2;
-		p->stack = mdt_xreallocarray(p->stack, p->cap_stack,
-		    sizeof(*p->stack));
-	}
-	p->stack[p->n_stack].lo = lo;
-	p->stack[p->n_stack].hi = hi;
-	p->n_stack++;
-}
-
-struct build_ctx {
-	struct mdt_store *s;
-	struct pass *p;
-	struct sync_ref *deps;
-	size_t n_deps, cap_deps;
-};
-
-static void
-collect_dep(void *ctx, const struct sync_ref *r)
-{
-	struct build_ctx *b = ctx;
-
-	if (b->n_deps == b->cap_deps) {
-		b->cap_deps = b->cap_deps == 0 ? 8 : b->cap_deps * 2;
-		b->deps = mdt_xreallocarray(b->deps, b->cap_deps,
-		    sizeof(*b->deps));
-	}
-	b->deps[b->n_deps++] = *r;
-}
-
-/*
- * Makes the item for r (building its body) and, before it in the order,
- * every resource it refers to that the server has never acknowledged.
- * Returns its index, or SIZE_MAX if it cannot be built (p->err says why).
- */
-static size_t
-add_item(struct mdt_store *s, struct pass *p, const struct sync_ref *r,
-    int depth)
-{
-	struct build_ctx b = { s, p, NULL, 0, 0 };
-	sqlite3 *db = mdt_store_db(s);
-	char hash[33], vid[65];
-	struct item *it;
-	size_t idx, i;
-	json_t *body;
-	bool found;
-
-	idx = find_item(p, r);
-	if (idx != SIZE_MAX)
-		return idx;
-	if (depth > 8) {
-		snprintf(p->err, sizeof(p->err), "references nest too deep");
-		return SIZE_MAX;
-	}
-	body = sync_map_build(db, r, collect_dep, &b, p->err,
-	    sizeof(p->err));
-	if (body == NULL) {
-		free(b.deps);
-		return SIZE_MAX;
-	}
-	for (i = 0; i < b.n_deps; i++) {
-		char did[37], dvid[65], dhash[33];
-		bool dfound;
-
-		if (find_item(p, &b.deps[i]) != SIZE_MAX)
-			continue;
-		/* acknowledged once: the server has it to refer to */
-		sync_ref_id(&b.deps[i], did);
-		if (mdt_sync_version_get(s,
-		    sync_kind_type(b.deps[i].kind), did, dvid, dhash,
-		    &dfound) == MDT_OK && dfound)
-			continue;
-		/* a reference we cannot build fails the referrer */
-		if (add_item(s, p, &b.deps[i], depth + 1) == SIZE_MAX) {
-			free(b.deps);
-			json_decref(body);
-			return SIZE_MAX;
-		}
-	}
-	free(b.deps);
-	idx = new_item(p, r);
-	it = &p->items[idx];
-	it->body = body;
-	sync_body_hash(body, hash);
-	memcpy(it->hash, hash, sizeof(hash));
-	if (mdt_sync_version_get(s, sync_kind_type(r->kind), it->id,
-	    vid, hash, &found) == MDT_OK && found) {
-		memcpy(it->vid, vid, sizeof(vid));
-		memcpy(it->acked_hash, hash, sizeof(hash));
-		it->skip = vid[0] != '\0' && strcmp(hash, it->hash) == 0;
-	}
-	if (it->skip)
-		it->state = ITEM_OK;
-	else {
-		it->text = json_dumps(body, JSON_COMPACT);
-		push_order(p, idx);
-	}
-	return idx;
-}
-
-static void
-item_add_row(struct item *it, size_t row)
-{
-	size_t i;
-
-	for (i = 0; i < it->n_rows; i++)
-		if (it->rows[i] == row)
-			return;
-	it->rows = mdt_xreallocarray(it->rows, it->n_rows + 1,
-	    sizeof(*it->rows));
-	it->rows[it->n_rows++] = row;
-}
-
-struct row_ctx {
-	struct mdt_store *s;
-	struct pass *p;
-	size_t row;
-	bool failed;
-};
-
-static void
-on_row_ref(void *ctx, const struct sync_ref *r)
-{
-	struct row_ctx *rc = ctx;
-	struct pass *p = rc->p;
-	size_t idx;
-
-	if (rc->failed)
-		return;
-	idx = add_item(rc->s, p, r, 0);
-	if (idx == SIZE_MAX) {
-		rc->failed = true;
-		return;
-	}
-	p->rows[rc->row].named = true;
-	if (p->items[idx].state != ITEM_OK) {
-		size_t before = p->items[idx].n_rows;
-
-		item_add_row(&p->items[idx], rc->row);
-		if (p->items[idx].n_rows > before)
-			p->rows[rc->row].left++;
-	}
+	sync_pass_free(p);
 }
 
 /* ---- marking rows ---------------------------------------------------- */
@@ -660,7 +340,7 @@ mark_sent(struct sync_engine *e, const int64_t *ids, size_t n,
 /* Rows whose items are all OK: sent, with the versions of the items in
  * [lo, hi) of the order.  Returns false if the store refused. */
 static bool
-mark_progress(struct sync_engine *e, struct pass *p, const size_t *idx,
+mark_progress(struct sync_engine *e, struct sync_pass *p, const size_t *idx,
     size_t n_idx)
 {
 	struct mdt_sync_version *v;
@@ -671,9 +351,9 @@ mark_progress(struct sync_engine *e, struct pass *p, const size_t *idx,
 	ids = mdt_xcalloc(p->n_rows + 1, sizeof(*ids));
 	v = mdt_xcalloc(n_idx + 1, sizeof(*v));
 	for (i = 0; i < n_idx; i++) {
-		struct item *it = &p->items[idx[i]];
+		struct sync_item *it = &p->items[idx[i]];
 
-		if (it->state != ITEM_OK)
+		if (it->state != SYNC_ITEM_OK)
 			continue;
 		v[n_v].type = sync_kind_type(it->ref.kind);
 		v[n_v].id = it->id;
@@ -681,7 +361,7 @@ mark_progress(struct sync_engine *e, struct pass *p, const size_t *idx,
 		v[n_v].body_hash = it->hash;
 		n_v++;
 		for (j = 0; j < it->n_rows; j++) {
-			struct prow *r = &p->rows[it->rows[j]];
+			struct sync_prow *r = &p->rows[it->rows[j]];
 
 			if (r->done || r->left == 0)
 				continue;
@@ -704,15 +384,16 @@ mark_progress(struct sync_engine *e, struct pass *p, const size_t *idx,
 
 /* The rows naming the item become failed or conflict, with why. */
 static void
-mark_item_failed(struct sync_engine *e, struct pass *p, struct item *it,
-    enum item_state state, const char *why)
+mark_item_failed(struct sync_engine *e, struct sync_pass *p,
+    struct sync_item *it,
+    enum sync_item_state state, const char *why)
 {
 	int64_t *ids = mdt_xcalloc(it->n_rows + 1, sizeof(*ids));
 	size_t i, n = 0;
 
 	it->state = state;
 	for (i = 0; i < it->n_rows; i++) {
-		struct prow *r = &p->rows[it->rows[i]];
+		struct sync_prow *r = &p->rows[it->rows[i]];
 
 		if (r->done)
 			continue;
@@ -720,7 +401,8 @@ mark_item_failed(struct sync_engine *e, struct pass *p, struct item *it,
 		ids[n++] = r->id;
 	}
 	if (n > 0 && mdt_outbox_mark_failed(e->store, ids, n,
-	    state == ITEM_CONFLICT ? MDT_OUTBOX_CONFLICT : MDT_OUTBOX_FAILED,
+	    state == SYNC_ITEM_CONFLICT ? MDT_OUTBOX_CONFLICT :
+	    MDT_OUTBOX_FAILED,
 	    why) != MDT_OK)
 		set_error(e, "cannot record a failure: %s",
 		    mdt_store_error(e->store));
@@ -781,7 +463,7 @@ end_pass(struct sync_engine *e)
 static void
 back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 {
-	struct pass *p = e->pass;
+	struct sync_pass *p = e->pass;
 	struct mdt_outbox_counts c;
 	int64_t *ids, delay, at;
 	size_t i, n = 0;
@@ -872,90 +554,12 @@ probe(struct sync_engine *e, int64_t now)
 	e->busy = true;
 }
 
-/*
- * Builds a pass of at most max_rows pending rows from store s: runs in the
- * thread pool on the builder's connection, or on the loop for a store in
- * memory.  Writes nothing; what is to be recorded goes in j.
- */
-static void
-build_pass(struct mdt_store *s, struct build_job *j)
-{
-	struct mdt_outbox_row *rows = NULL;
-	sqlite3 *db = mdt_store_db(s);
-	struct pass *p;
-	size_t n_rows = 0, i, size;
-
-	if (mdt_outbox_list(s, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
-	    j->max_rows, &rows, &n_rows) != MDT_OK) {
-		snprintf(j->err, sizeof(j->err), "cannot read the outbox: %s",
-		    mdt_store_error(s));
-		return;
-	}
-	p = mdt_xcalloc(1, sizeof(*p));
-	p->rows = mdt_xcalloc(n_rows + 1, sizeof(*p->rows));
-	p->n_rows = n_rows;
-	j->failed = mdt_xcalloc(n_rows + 1, sizeof(*j->failed));
-	j->nothing = mdt_xcalloc(n_rows + 1, sizeof(*j->nothing));
-
-	/* one read transaction: every resource of the pass from one state
-	 * of the store */
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	for (i = 0; i < n_rows; i++) {
-		struct row_ctx rc = { s, p, i, false };
-		char err[256];
-
-		p->rows[i].id = rows[i].id;
-		p->err[0] = '\0';
-		if (sync_map_row(db, rows[i].entity, rows[i].entity_uuid,
-		    on_row_ref, &rc, err, sizeof(err)) != 0) {
-			snprintf(p->err, sizeof(p->err), "%s", err);
-			rc.failed = true;
-		}
-		if (rc.failed) {
-			p->rows[i].done = true;
-			j->failed[j->n_failed].id = rows[i].id;
-			j->failed[j->n_failed++].why = mdt_xasprintf("cannot"
-			    " make the FHIR resources of this %s: %s",
-			    rows[i].entity, p->err);
-		}
-	}
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	mdt_outbox_rows_free(rows, n_rows);
-
-	/* rows with nothing to send: all their resources already
-	 * acknowledged with this content (or none to send at all) */
-	for (i = 0; i < p->n_rows; i++)
-		if (!p->rows[i].done && p->rows[i].left == 0) {
-			p->rows[i].done = true;
-			j->nothing[j->n_nothing++] = p->rows[i].id;
-		}
-
-	/* bundles of bundle_size, in order (the stack's top goes first) */
-	size = j->bundle_size;
-	for (i = (p->n_order + size - 1) / size; i > 0; i--)
-		push_range(p, (i - 1) * size, i * size < p->n_order ?
-		    i * size : p->n_order);
-	/* and the first bundle's JSON, here rather than on the loop */
-	if (p->n_stack > 0)
-		j->first = bundle_json(j->base_url, p,
-		    p->stack[p->n_stack - 1]);
-	j->pass = p;
-}
-
 static void
 job_free(struct build_job *j)
 {
-	size_t i;
-
 	if (j == NULL)
 		return;
-	pass_free(j->pass);
-	for (i = 0; i < j->n_failed; i++)
-		free(j->failed[i].why);
-	free(j->failed);
-	free(j->nothing);
-	free(j->first);
+	sync_pass_build_done(&j->b);
 	free(j);
 }
 
@@ -972,7 +576,7 @@ on_build(uv_work_t *req)
 	if (e->bstore == NULL) {
 		if (mdt_store_open(e->path, NULL, 0, &e->bstore, err,
 		    sizeof(err)) != MDT_OK) {
-			snprintf(j->err, sizeof(j->err), "cannot read the"
+			snprintf(j->b.err, sizeof(j->b.err), "cannot read the"
 			    " outbox: %s", err);
 			return;
 		}
@@ -982,7 +586,7 @@ on_build(uv_work_t *req)
 		sqlite3_exec(mdt_store_db(e->bstore), "PRAGMA cache_size ="
 		    " -256", NULL, NULL, NULL);
 	}
-	build_pass(e->bstore, j);
+	sync_pass_build(e->bstore, &j->b);
 }
 
 /*
@@ -1008,25 +612,27 @@ apply_build(struct sync_engine *e, struct build_job *j)
 {
 	size_t i;
 
-	if (j->pass == NULL) {
-		set_error(e, "%s", j->err);
+	if (j->b.pass == NULL) {
+		set_error(e, "%s", j->b.err);
 		schedule(e, DB_RETRY_MS, true);
 		changed(e);
 		return;
 	}
-	for (i = 0; i < j->n_failed; i++) {
-		mdt_outbox_mark_failed(e->store, &j->failed[i].id, 1,
-		    MDT_OUTBOX_FAILED, j->failed[i].why);
-		set_error(e, "%s", j->failed[i].why);
+	for (i = 0; i < j->b.n_failed; i++) {
+		mdt_outbox_mark_failed(e->store, &j->b.failed[i].id, 1,
+		    MDT_OUTBOX_FAILED, j->b.failed[i].why);
+		set_error(e, "%s", j->b.failed[i].why);
 	}
-	if (j->n_nothing > 0 && mark_sent(e, j->nothing, j->n_nothing, NULL,
+	if
+	    (j->b.n_nothing > 0 &&
+	    mark_sent(e, j->b.nothing, j->b.n_nothing, NULL,
 	    0) != MDT_OK)
 		set_error(e, "cannot record what was sent: %s",
 		    mdt_store_error(e->store));
-	e->pass = j->pass;
-	j->pass = NULL;
-	send_bundle(e, j->first);
-	j->first = NULL;
+	e->pass = j->b.pass;
+	j->b.pass = NULL;
+	send_bundle(e, j->b.first);
+	j->b.first = NULL;
 }
 
 static void
@@ -1055,7 +661,7 @@ on_built(uv_work_t *req, int status)
 {
 	struct build_job *j = req->data;
 	struct sync_engine *e = j->e;
-	bool checkpoint = j->checkpoint && j->pass != NULL;
+	bool checkpoint = j->checkpoint && j->b.pass != NULL;
 
 	(void)status;
 	e->job = NULL;
@@ -1121,9 +727,9 @@ start_pass(struct sync_engine *e)
 	}
 	j = mdt_xcalloc(1, sizeof(*j));
 	j->e = e;
-	j->max_rows = pass_rows(e);
-	j->bundle_size = (size_t)e->cfg->bundle_size;
-	j->base_url = e->cfg->base_url;
+	j->b.max_rows = pass_rows(e);
+	j->b.bundle_size = (size_t)e->cfg->bundle_size;
+	j->b.base_url = e->cfg->base_url;
 	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
 	j->req.data = j;
 	if (e->path != NULL && uv_queue_work(e->loop, &j->req, on_build,
@@ -1135,7 +741,7 @@ start_pass(struct sync_engine *e)
 		return;
 	}
 	/* in memory (tests), or no thread pool: here and now */
-	build_pass(e->store, j);
+	sync_pass_build(e->store, &j->b);
 	apply_build(e, j);
 	job_free(j);
 }
@@ -1145,91 +751,6 @@ start_pass(struct sync_engine *e)
 static void on_bundle_reply(void *ctx, const struct sync_reply *reply);
 static void on_read_reply(void *ctx, const struct sync_reply *reply);
 
-/* A growing string. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s)
-{
-	size_t n;
-
-	if (s == NULL) {
-		b->failed = true;
-		return;
-	}
-	n = strlen(s);
-	if (b->len + n + 1 > b->cap) {
-		while (b->len + n + 1 > b->cap)
-			b->cap = b->cap == 0 ? 4096 : b->cap * 2;
-		b->s = mdt_xreallocarray(b->s, b->cap, 1);
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-/* s as a JSON string, quoted and escaped. */
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	json_t *j = json_string(s);
-	char *q = j != NULL ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-
-	sb_add(b, q);
-	free(q);
-	json_decref(j);
-}
-
-/*
- * The transaction bundle for range r, from the texts the builder wrote
- * (making each from its JSON again took a millisecond or more a bundle).
- * Reads the pass only: written in the thread pool (the builder's job for
- * a pass's first bundle, a reply's job for the next) or, on the rarer
- * paths (a bundle split after a refusal, a read back), on the loop.
- */
-static char *
-bundle_json(const char *base_url, const struct pass *p, struct range r)
-{
-	struct sbuf b = { NULL, 0, 0, false };
-	size_t i;
-
-	sb_add(&b, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
-	    "\"entry\":[");
-	for (i = r.lo; i < r.hi; i++) {
-		struct item *it = &p->items[p->order[i]];
-		const char *type = sync_kind_type(it->ref.kind);
-		char *url = mdt_xasprintf("%s/%s", type, it->id);
-		char *full = mdt_xasprintf("%s/%s", base_url, url);
-
-		sb_add(&b, i > r.lo ? ",{\"fullUrl\":" : "{\"fullUrl\":");
-		sb_str(&b, full);
-		sb_add(&b, ",\"resource\":");
-		sb_add(&b, it->text);
-		sb_add(&b, ",\"request\":{\"method\":\"PUT\",\"url\":");
-		sb_str(&b, url);
-		/* compare-and-swap: only over the version we last saw */
-		if (it->vid[0] != '\0') {
-			char *m = mdt_xasprintf("W/\"%s\"", it->vid);
-
-			sb_add(&b, ",\"ifMatch\":");
-			sb_str(&b, m);
-			free(m);
-		}
-		sb_add(&b, "}}");
-		free(url);
-		free(full);
-	}
-	sb_add(&b, "]}");
-	if (b.failed) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
-}
-
 /*
  * Sends the bundle on top of the stack, or ends the pass if none is left.
  * body is that bundle's JSON if it was written off the loop (taken and
@@ -1238,7 +759,7 @@ bundle_json(const char *base_url, const struct pass *p, struct range r)
 static void
 send_bundle(struct sync_engine *e, char *body)
 {
-	struct pass *p = e->pass;
+	struct sync_pass *p = e->pass;
 	char err[256];
 	int rc;
 
@@ -1250,7 +771,7 @@ send_bundle(struct sync_engine *e, char *body)
 	}
 	p->inflight = p->stack[--p->n_stack];
 	if (body == NULL)
-		body = bundle_json(e->cfg->base_url, p, p->inflight);
+		body = sync_bundle_json(e->cfg->base_url, p, p->inflight);
 	if (body == NULL) {
 		back_off(e, 0, "cannot write a bundle (out of memory?)");
 		return;
@@ -1372,7 +893,7 @@ read_reply(struct reply_job *j)
 	j->rc = sync_transaction_reply(j->body, j->body_len, j->n, j->vids,
 	    j->why, sizeof(j->why));
 	if (j->rc == 0 && j->has_next)
-		j->next_body = bundle_json(j->base_url, j->pass, j->next);
+		j->next_body = sync_bundle_json(j->base_url, j->pass, j->next);
 }
 
 static void
@@ -1386,8 +907,8 @@ on_read(uv_work_t *req)
 static void
 apply_reply(struct sync_engine *e, struct reply_job *j)
 {
-	struct pass *p = e->pass;
-	struct range r = p->inflight;
+	struct sync_pass *p = e->pass;
+	struct sync_range r = p->inflight;
 	size_t i, *idx;
 	char what[640];
 
@@ -1400,9 +921,9 @@ apply_reply(struct sync_engine *e, struct reply_job *j)
 	/* all or nothing: every resource of the bundle is there */
 	idx = mdt_xcalloc(j->n + 1, sizeof(*idx));
 	for (i = r.lo; i < r.hi; i++) {
-		struct item *it = &p->items[p->order[i]];
+		struct sync_item *it = &p->items[p->order[i]];
 
-		it->state = ITEM_OK;
+		it->state = SYNC_ITEM_OK;
 		free(it->new_vid);
 		it->new_vid = j->vids[i - r.lo];
 		j->vids[i - r.lo] = NULL;
@@ -1433,7 +954,7 @@ on_read_done(uv_work_t *req, int status)
 	if (e->closing) {
 		/* the pass was left to the job (sync_engine_close): its rows
 		 * stay pending, to be sent again and recognised then */
-		pass_free(j->pass);
+		sync_pass_free(j->pass);
 		reply_job_free(j);
 		engine_free_if_closed(e);
 		return;
@@ -1449,7 +970,7 @@ static void
 reply_2xx(struct sync_engine *e, const struct sync_reply *reply)
 {
 	struct reply_job *j = mdt_xcalloc(1, sizeof(*j));
-	struct pass *p = e->pass;
+	struct sync_pass *p = e->pass;
 
 	j->e = e;
 	j->pass = p;
@@ -1481,8 +1002,8 @@ static void
 on_bundle_reply(void *ctx, const struct sync_reply *reply)
 {
 	struct sync_engine *e = ctx;
-	struct pass *p = e->pass;
-	struct range r = p->inflight;
+	struct sync_pass *p = e->pass;
+	struct sync_range r = p->inflight;
 
 	e->busy = false;
 	if (whole_exchange_failed(e, reply, false))
@@ -1495,13 +1016,13 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 	if (r.hi - r.lo > 1) {
 		size_t mid = r.lo + (r.hi - r.lo) / 2;
 
-		push_range(p, mid, r.hi);
-		push_range(p, r.lo, mid);
+		sync_pass_push_range(p, mid, r.hi);
+		sync_pass_push_range(p, r.lo, mid);
 		send_next(e);
 		return;
 	}
 	{
-		struct item *it = &p->items[p->order[r.lo]];
+		struct sync_item *it = &p->items[p->order[r.lo]];
 		const char *type = sync_kind_type(it->ref.kind);
 		char said[512], why[768], url[64], err[256];
 
@@ -1520,7 +1041,7 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 		describe(reply, said, sizeof(said));
 		snprintf(why, sizeof(why), "the central record refused %s/%s:"
 		    " %s", type, it->id, said);
-		mark_item_failed(e, p, it, ITEM_FAILED, why);
+		mark_item_failed(e, p, it, SYNC_ITEM_FAILED, why);
 		set_error(e, "%s", why);
 		changed(e);
 		send_next(e);
@@ -1531,9 +1052,9 @@ static void
 on_read_reply(void *ctx, const struct sync_reply *reply)
 {
 	struct sync_engine *e = ctx;
-	struct pass *p = e->pass;
+	struct sync_pass *p = e->pass;
 	size_t at = p->order[p->inflight.lo];
-	struct item *it = &p->items[at];
+	struct sync_item *it = &p->items[at];
 	const char *type = sync_kind_type(it->ref.kind);
 	char why[768], said[512], *v = NULL;
 	enum sync_read rb;
@@ -1545,7 +1066,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		snprintf(why, sizeof(why), "%s/%s is no longer on the central"
 		    " record (removed there since mdtchair sent it); not sent"
 		    " again", type, it->id);
-		mark_item_failed(e, p, it, ITEM_CONFLICT, why);
+		mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
 		set_error(e, "%s", why);
 		changed(e);
 		send_next(e);
@@ -1555,7 +1076,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		describe(reply, said, sizeof(said));
 		snprintf(why, sizeof(why), "cannot read back %s/%s after a"
 		    " version conflict: %s", type, it->id, said);
-		mark_item_failed(e, p, it, ITEM_CONFLICT, why);
+		mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
 		set_error(e, "%s", why);
 		changed(e);
 		send_next(e);
@@ -1574,7 +1095,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 	}
 	if (rb == SYNC_READ_SAME) {
 		/* the server already has exactly this: our reply was lost */
-		it->state = ITEM_OK;
+		it->state = SYNC_ITEM_OK;
 		free(it->new_vid);
 		it->new_vid = v;
 		if (!mark_progress(e, p, &at, 1)) {
@@ -1591,7 +1112,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		it->rebases++;
 		mdt_strlcpy(it->vid, v, sizeof(it->vid));
 		free(v);
-		push_range(p, p->inflight.lo, p->inflight.lo + 1);
+		sync_pass_push_range(p, p->inflight.lo, p->inflight.lo + 1);
 		send_next(e);
 		return;
 	}
@@ -1600,7 +1121,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 	    " it there, then retry", type, it->id, v != NULL ? v : "?",
 	    it->vid[0] != '\0' ? it->vid : "none");
 	free(v);
-	mark_item_failed(e, p, it, ITEM_CONFLICT, why);
+	mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
 	set_error(e, "%s", why);
 	changed(e);
 	send_next(e);
@@ -1664,7 +1185,8 @@ sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
 		}
 		e->open_handles++;
 		if (!sync_http_async_dns())
-			set_error(e, "this libcurl resolves names synchronously:"
+			set_error(e,
+			    "this libcurl resolves names synchronously:"
 			    " the screen may pause while it looks up the"
 			    " server");
 	}
