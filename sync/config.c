@@ -18,7 +18,8 @@
 
 #include <ini.h>
 
-#include "sync_internal.h"
+#include "sync.h"
+#include "sync_config.h"
 #include "text.h"
 #include "util.h"
 

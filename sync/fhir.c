@@ -13,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fhir.h"
+#include "mdt.h"
 #include "narrative.h"
-#include "sync_internal.h"
 #include "text.h"
 #include "util.h"
 

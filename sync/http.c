@@ -28,7 +28,8 @@
 #include <curl/curl.h>
 
 #include "curlload.h"
-#include "sync_internal.h"
+#include "http.h"
+#include "sync_config.h"
 #include "util.h"
 
 struct sock_ctx {

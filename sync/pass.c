@@ -20,9 +20,10 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "fhir.h"
 #include "mdt.h"
 #include "pass.h"
-#include "sync_internal.h"
+#include "resource.h"
 #include "util.h"
 
 void

@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "sync_internal.h"
+#include "resource.h"
 
 struct mdt_store;
 

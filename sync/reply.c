@@ -16,7 +16,8 @@
 
 #include <jansson.h>
 
-#include "sync_internal.h"
+#include "reply.h"
+#include "resource.h"
 #include "text.h"
 #include "util.h"
 

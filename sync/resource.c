@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <uuid/uuid.h>
 
-#include "sync_internal.h"
+#include "resource.h"
 #include "util.h"
 
 static const char *const kind_types[SYNC_N_KINDS] = {
