@@ -53,7 +53,6 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -793,82 +792,23 @@ send_next(struct sync_engine *e)
 	send_bundle(e, NULL);
 }
 
-/* One line saying what the server said. */
-static void
-describe(const struct sync_reply *reply, char *out, size_t len)
-{
-	char text[400];
-
-	if (sync_outcome_text(reply->body, text, sizeof(text)))
-		snprintf(out, len, "HTTP %ld: %s", reply->status, text);
-	else
-		snprintf(out, len, "HTTP %ld", reply->status);
-}
-
 /* The reply's answer for transient failures and refusals of the whole
- * exchange (not of one resource). */
+ * exchange (not of one resource): the pass backs off. */
 static bool
 whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply,
     bool reading)
 {
 	char what[1200];
+	int64_t retry_after_s;
+	enum sync_exchange x;
 
-	if (reply->curl_code != 0) {
-		e->online = false;
-		snprintf(what, sizeof(what), "cannot reach the central record:"
-		    " %s", reply->error);
-		back_off(e, 0, what);
-		return true;
-	}
-	if (reply->status == 429 || reply->status >= 500) {
-		char said[512];
-
-		e->online = false;
-		describe(reply, said, sizeof(said));
-		if (reply->retry_after_s > 0)
-			snprintf(what, sizeof(what), "the central record is"
-			    " busy (%s; Retry-After %" PRId64 " s)", said,
-			    reply->retry_after_s);
-		else
-			snprintf(what, sizeof(what), "the central record is"
-			    " unavailable (%s)", said);
-		back_off(e, reply->retry_after_s, what);
-		return true;
-	}
-	e->online = true;
-	if (reply->status >= 300 && reply->status < 400) {
-		snprintf(what, sizeof(what), "the central record answered"
-		    " HTTP %ld (a redirect); redirects are not followed: check"
-		    " base_url", reply->status);
-		back_off(e, 0, what);
-		return true;
-	}
-	if (reply->status == 401 || reply->status == 403 ||
-	    reply->status == 407) {
-		char said[512];
-
-		describe(reply, said, sizeof(said));
-		snprintf(what, sizeof(what), "the central record refused our"
-		    " credentials (%s): check token_file and the client"
-		    " certificate", said);
-		back_off(e, reply->retry_after_s, what);
-		return true;
-	}
-	/* reading back one resource, "not there" is an answer about it */
-	if (reading && (reply->status == 404 || reply->status == 410))
+	x = sync_reply_exchange(reply, reading, what, sizeof(what),
+	    &retry_after_s);
+	e->online = x != SYNC_EXCHANGE_OFFLINE;
+	if (x == SYNC_EXCHANGE_GO_ON)
 		return false;
-	if (reply->status >= 400 && reply->status != 400 &&
-	    reply->status != 409 && reply->status != 412 &&
-	    reply->status != 422) {
-		char said[512];
-
-		describe(reply, said, sizeof(said));
-		snprintf(what, sizeof(what), "the central record answered %s;"
-		    " is base_url right?", said);
-		back_off(e, reply->retry_after_s, what);
-		return true;
-	}
-	return false;
+	back_off(e, retry_after_s, what);
+	return true;
 }
 
 static void
@@ -1038,7 +978,7 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 			e->busy = true;
 			return;
 		}
-		describe(reply, said, sizeof(said));
+		sync_reply_describe(reply, said, sizeof(said));
 		snprintf(why, sizeof(why), "the central record refused %s/%s:"
 		    " %s", type, it->id, said);
 		mark_item_failed(e, p, it, SYNC_ITEM_FAILED, why);
@@ -1073,7 +1013,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		return;
 	}
 	if (reply->status != 200) {
-		describe(reply, said, sizeof(said));
+		sync_reply_describe(reply, said, sizeof(said));
 		snprintf(why, sizeof(why), "cannot read back %s/%s after a"
 		    " version conflict: %s", type, it->id, said);
 		mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
@@ -1086,7 +1026,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 	    it->acked_hash, &v);
 	if (rb == SYNC_READ_UNKNOWN) {
 		/* not an answer about this resource: try again later */
-		describe(reply, said, sizeof(said));
+		sync_reply_describe(reply, said, sizeof(said));
 		snprintf(why, sizeof(why), "cannot read back %s/%s after a"
 		    " version conflict: the reply (%s) is not that resource",
 		    type, it->id, said);

@@ -3,12 +3,15 @@
  * from an OperationOutcome, the versions a transaction-response gives
  * (only a Bundle with a 2xx status for every entry counts as written),
  * and a resource read back after a version conflict compared with ours
- * and with what was last acknowledged.  Reads the replies only; trusts
+ * and with what was last acknowledged; and what a reply says of the
+ * exchange as a whole (unreachable or unavailable, refused, or an answer
+ * about the resources sent).  Reads the replies only; trusts
  * nothing in them (the fuzz target tests/fuzz/fuzz_fhir_reply.c feeds it
  * anything).
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,4 +241,70 @@ sync_read_back(const char *body, size_t body_len, json_t *ours,
 		*version = mdt_xstrdup(v);
 	json_decref(server);
 	return r;
+}
+
+/* One line saying what the server said. */
+void
+sync_reply_describe(const struct sync_reply *reply, char *out, size_t len)
+{
+	char text[400];
+
+	if (sync_outcome_text(reply->body, text, sizeof(text)))
+		snprintf(out, len, "HTTP %ld: %s", reply->status, text);
+	else
+		snprintf(out, len, "HTTP %ld", reply->status);
+}
+
+enum sync_exchange
+sync_reply_exchange(const struct sync_reply *reply, bool reading,
+    char *what, size_t len, int64_t *retry_after_s)
+{
+	char said[512];
+
+	*retry_after_s = 0;
+	if (reply->curl_code != 0) {
+		snprintf(what, len, "cannot reach the central record: %s",
+		    reply->error);
+		return SYNC_EXCHANGE_OFFLINE;
+	}
+	if (reply->status == 429 || reply->status >= 500) {
+		sync_reply_describe(reply, said, sizeof(said));
+		if (reply->retry_after_s > 0)
+			snprintf(what, len, "the central record is busy (%s;"
+			    " Retry-After %" PRId64 " s)", said,
+			    reply->retry_after_s);
+		else
+			snprintf(what, len, "the central record is"
+			    " unavailable (%s)", said);
+		*retry_after_s = reply->retry_after_s;
+		return SYNC_EXCHANGE_OFFLINE;
+	}
+	if (reply->status >= 300 && reply->status < 400) {
+		snprintf(what, len, "the central record answered HTTP %ld (a"
+		    " redirect); redirects are not followed: check base_url",
+		    reply->status);
+		return SYNC_EXCHANGE_REFUSED;
+	}
+	if (reply->status == 401 || reply->status == 403 ||
+	    reply->status == 407) {
+		sync_reply_describe(reply, said, sizeof(said));
+		snprintf(what, len, "the central record refused our"
+		    " credentials (%s): check token_file and the client"
+		    " certificate", said);
+		*retry_after_s = reply->retry_after_s;
+		return SYNC_EXCHANGE_REFUSED;
+	}
+	/* reading back one resource, "not there" is an answer about it */
+	if (reading && (reply->status == 404 || reply->status == 410))
+		return SYNC_EXCHANGE_GO_ON;
+	if (reply->status >= 400 && reply->status != 400 &&
+	    reply->status != 409 && reply->status != 412 &&
+	    reply->status != 422) {
+		sync_reply_describe(reply, said, sizeof(said));
+		snprintf(what, len, "the central record answered %s; is"
+		    " base_url right?", said);
+		*retry_after_s = reply->retry_after_s;
+		return SYNC_EXCHANGE_REFUSED;
+	}
+	return SYNC_EXCHANGE_GO_ON;
 }

@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "http.h"
+
 /*
  * The server's words from an OperationOutcome (issue[].diagnostics, else
  * details.text, else code), joined with "; ", into out.  False if body is
@@ -48,5 +50,31 @@ enum sync_read {
  */
 enum sync_read sync_read_back(const char *body, size_t body_len,
     json_t *ours, const char *acked_hash, char **version);
+
+/* One line saying what the server said: "HTTP 422: its words" (the
+ * OperationOutcome's, if the body is one), else "HTTP 422". */
+void sync_reply_describe(const struct sync_reply *reply, char *out,
+    size_t len);
+
+/* What a reply says of the exchange as a whole, apart from any one
+ * resource. */
+enum sync_exchange {
+	SYNC_EXCHANGE_GO_ON,	/* its status is about the resources sent */
+	SYNC_EXCHANGE_OFFLINE,	/* not reached, or busy or unavailable
+				 * (429, 5xx): offline, try again later */
+	SYNC_EXCHANGE_REFUSED,	/* reached, but refused as a whole (a
+				 * redirect, our credentials, a status that
+				 * is not about a resource): try again
+				 * later */
+};
+
+/*
+ * With reading, the reply to a read back (where 404 and 410 are answers
+ * about the resource).  Unless GO_ON: why, one line, into what (len
+ * bytes), and *retry_after_s the server's Retry-After where it counts
+ * (else 0).
+ */
+enum sync_exchange sync_reply_exchange(const struct sync_reply *reply,
+    bool reading, char *what, size_t len, int64_t *retry_after_s);
 
 #endif
