@@ -19,14 +19,7 @@
 #include "fhir.h"
 #include "reply.h"
 #include "http.h"
-
-/* ---- the engine (engine.c) ------------------------------------------- */
-
-/* For the tests: whether a reply is being read in the thread pool (the
- * engine then waits for it before it goes on). */
-bool sync_engine_reading(const struct sync_engine *e);
-/* For the tests: how many times the log has been synced in the thread
- * pool after rows were marked sent. */
-size_t sync_engine_log_syncs(const struct sync_engine *e);
+/* the engine's state, and what it shows the tests */
+#include "engine.h"
 
 #endif
