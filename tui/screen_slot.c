@@ -869,6 +869,72 @@ tui_key_contact_picked(struct tui_app *app, int64_t person_id)
 	}
 }
 
+/* c: consent to be discussed (the basis, then a justification where it
+ * needs one, then the organisations to exclude). */
+static void
+tui_slot_consent(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_CONSENT);
+	tui_picker_open(app, "Consent to be discussed", tui_consent_picked);
+	tui_picker_add(app, MDT_CONSENT_GIVEN, "Given");
+	tui_picker_add(app, MDT_CONSENT_BEST_INTERESTS,
+	    "Not given - best interests");
+	tui_picker_add(app, MDT_CONSENT_RISK_TO_OTHERS,
+	    "Not given - risk to others");
+}
+
+/* w: a note. */
+static void
+tui_slot_note(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_NOTE);
+	tui_prompt_open(app, "Note: ", tui_note_submit);
+}
+
+/* a: a new action (its text, then the owner, then the due date). */
+static void
+tui_slot_action_new(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_ACTION);
+	tui_prompt_open(app, "Action: ", tui_action_text_submit);
+}
+
+/* o: the outcome (with a review date to stay on the caseload). */
+static void
+tui_slot_outcome(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_OUTCOME);
+	tui_picker_open(app, "Outcome", tui_outcome_picked);
+	tui_picker_add(app, MDT_OUTCOME_STAY, "Stay on caseload");
+	tui_picker_add(app, MDT_OUTCOME_STEP_DOWN, "Step down to rising risk");
+	tui_picker_add(app, MDT_OUTCOME_CLOSE, "Close");
+	tui_picker_add(app, MDT_OUTCOME_DIED, "Died");
+}
+
+/* K: the patient's key contact, from everyone known. */
+static void
+tui_slot_key_contact(struct tui_app *app, const struct mdt_slot *s)
+{
+	if (app->snap.n_people == 0) {
+		tui_app_message(app, true, "Nobody is known to choose from");
+		return;
+	}
+	tui_slot_begin(app, s, TUI_PENDING_KEY_CONTACT);
+	tui_picker_open(app, "Key contact", tui_key_contact_picked);
+	for (size_t i = 0; i < app->snap.n_people; i++) {
+		const struct mdt_person *p = &app->snap.people[i];
+		char label[512];
+
+		snprintf(label, sizeof(label), "%s%s%s%s", tui_str(p->name),
+		    p->role != NULL && p->role[0] ? " (" : "",
+		    p->role != NULL && p->role[0] ? p->role : "",
+		    p->role != NULL && p->role[0] ? ")" : "");
+		if (p->id == s->key_contact_id)
+			app->input.sel = i;
+		tui_picker_add(app, p->id, label);
+	}
+}
+
 /* ---- the actions of the slot: marking and reviewing ----------------- */
 
 /*
@@ -1181,63 +1247,24 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 		    app->slot_action_sel - 5 : 0;
 		return true;
 	case TUI_ACT_CONSENT:
-		if ((s = tui_slot_target(app, false)) == NULL)
-			return true;
-		tui_slot_begin(app, s, TUI_PENDING_CONSENT);
-		tui_picker_open(app, "Consent to be discussed",
-		    tui_consent_picked);
-		tui_picker_add(app, MDT_CONSENT_GIVEN, "Given");
-		tui_picker_add(app, MDT_CONSENT_BEST_INTERESTS,
-		    "Not given - best interests");
-		tui_picker_add(app, MDT_CONSENT_RISK_TO_OTHERS,
-		    "Not given - risk to others");
+		if ((s = tui_slot_target(app, false)) != NULL)
+			tui_slot_consent(app, s);
 		return true;
 	case TUI_ACT_NOTE:
-		if ((s = tui_slot_target(app, true)) == NULL)
-			return true;
-		tui_slot_begin(app, s, TUI_PENDING_NOTE);
-		tui_prompt_open(app, "Note: ", tui_note_submit);
+		if ((s = tui_slot_target(app, true)) != NULL)
+			tui_slot_note(app, s);
 		return true;
 	case TUI_ACT_ACTION_NEW:
-		if ((s = tui_slot_target(app, true)) == NULL)
-			return true;
-		tui_slot_begin(app, s, TUI_PENDING_ACTION);
-		tui_prompt_open(app, "Action: ", tui_action_text_submit);
+		if ((s = tui_slot_target(app, true)) != NULL)
+			tui_slot_action_new(app, s);
 		return true;
 	case TUI_ACT_OUTCOME:
-		if ((s = tui_slot_target(app, true)) == NULL)
-			return true;
-		tui_slot_begin(app, s, TUI_PENDING_OUTCOME);
-		tui_picker_open(app, "Outcome", tui_outcome_picked);
-		tui_picker_add(app, MDT_OUTCOME_STAY, "Stay on caseload");
-		tui_picker_add(app, MDT_OUTCOME_STEP_DOWN,
-		    "Step down to rising risk");
-		tui_picker_add(app, MDT_OUTCOME_CLOSE, "Close");
-		tui_picker_add(app, MDT_OUTCOME_DIED, "Died");
+		if ((s = tui_slot_target(app, true)) != NULL)
+			tui_slot_outcome(app, s);
 		return true;
 	case TUI_ACT_KEY_CONTACT:
-		if ((s = tui_slot_target(app, false)) == NULL)
-			return true;
-		if (app->snap.n_people == 0) {
-			tui_app_message(app, true, "Nobody is known to "
-			    "choose from");
-			return true;
-		}
-		tui_slot_begin(app, s, TUI_PENDING_KEY_CONTACT);
-		tui_picker_open(app, "Key contact", tui_key_contact_picked);
-		for (size_t i = 0; i < app->snap.n_people; i++) {
-			const struct mdt_person *p = &app->snap.people[i];
-			char label[512];
-
-			snprintf(label, sizeof(label), "%s%s%s%s",
-			    tui_str(p->name),
-			    p->role != NULL && p->role[0] ? " (" : "",
-			    p->role != NULL && p->role[0] ? p->role : "",
-			    p->role != NULL && p->role[0] ? ")" : "");
-			if (p->id == s->key_contact_id)
-				app->input.sel = i;
-			tui_picker_add(app, p->id, label);
-		}
+		if ((s = tui_slot_target(app, false)) != NULL)
+			tui_slot_key_contact(app, s);
 		return true;
 	case TUI_ACT_ACTION_DONE:
 		tui_action_toggle(app);
