@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +16,7 @@
 #include "draw.h"
 #include "input.h"
 #include "screen_slot.h"
+#include "util.h"
 
 /* Any list of organisations core/ accepts can be offered back whole in
  * the consent form, and held as UTF-8 (at most four bytes a character). */
@@ -26,15 +26,6 @@ _Static_assert(MDT_EXCLUSIONS_MAX * (MDT_ORGANISATION_MAX + 2) <=
 	(MDT_EXCLUSIONS_MAX * (4 * MDT_ORGANISATION_MAX + 2) + 1)
 
 /* ---- recording ------------------------------------------------------ */
-
-static bool
-tui_blank(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!isspace((unsigned char)*s))
-			return false;
-	return true;
-}
 
 /* The last step of consent: the organisations the patient asked to
  * exclude, then the whole of it is recorded in one act. */
@@ -97,7 +88,7 @@ tui_consent_exclusions_open(struct tui_app *app)
 static bool
 tui_consent_justified(struct tui_app *app, const char *text)
 {
-	if (tui_blank(text)) {
+	if (mdt_str_blank(text)) {
 		tui_app_message(app, true, "A justification is needed for "
 		    "this consent basis (Esc cancels)");
 		return false;
@@ -125,7 +116,7 @@ tui_note_submit(struct tui_app *app, const char *text)
 {
 	int64_t id = 0;
 
-	if (tui_blank(text)) {
+	if (mdt_str_blank(text)) {
 		tui_app_message(app, false, "Empty note: nothing saved");
 		return true;
 	}
@@ -144,7 +135,7 @@ tui_action_due_submit(struct tui_app *app, const char *text)
 	enum mdt_status st;
 	const char *owner = "";
 
-	st = mdt_date_parse(tui_blank(text) ? "+14" : text,
+	st = mdt_date_parse(mdt_str_blank(text) ? "+14" : text,
 	    mdt_store_now(app->store), due);
 	if (st != MDT_OK) {
 		tui_app_message(app, true, "%s", mdt_strerror(st));
@@ -242,7 +233,7 @@ tui_owner_org_submit(struct tui_app *app, const char *text)
 static bool
 tui_owner_name_submit(struct tui_app *app, const char *text)
 {
-	if (tui_blank(text)) {
+	if (mdt_str_blank(text)) {
 		tui_app_message(app, true, "A name is needed");
 		return false;
 	}
@@ -278,7 +269,7 @@ tui_action_text_submit(struct tui_app *app, const char *text)
 {
 	size_t n = 0;
 
-	if (tui_blank(text)) {
+	if (mdt_str_blank(text)) {
 		tui_app_message(app, false, "Empty action: nothing saved");
 		return true;
 	}
@@ -302,7 +293,7 @@ tui_outcome_review_submit(struct tui_app *app, const char *text)
 	char review[11];
 	enum mdt_status st;
 
-	st = mdt_date_parse(tui_blank(text) ? "+28" : text,
+	st = mdt_date_parse(mdt_str_blank(text) ? "+28" : text,
 	    mdt_store_now(app->store), review);
 	if (st != MDT_OK) {
 		tui_app_message(app, true, "%s", mdt_strerror(st));
@@ -592,7 +583,7 @@ tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 {
 	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
 	int64_t id = app->pending_id, owner = tui_reassign_owner;
-	const char *due = tui_blank(text) ? NULL : text;
+	const char *due = mdt_str_blank(text) ? NULL : text;
 	char parsed[11];
 	enum mdt_status st;
 

@@ -49,23 +49,16 @@ tui_action_carried(const struct mdt_action *ac)
 	return ac->slot_id == 0;
 }
 
-/* A verdict as the chair says it. */
+/* A verdict as the chair says it: core's word, but for the two a chair
+ * says otherwise. */
 const char *
 tui_verdict_text(enum mdt_action_verdict v)
 {
-	switch (v) {
-	case MDT_VERDICT_NONE:
+	if (v == MDT_VERDICT_NONE)
 		return "to review";
-	case MDT_VERDICT_OPEN:
+	if (v == MDT_VERDICT_OPEN)
 		return "still open";
-	case MDT_VERDICT_DONE:
-		return "done";
-	case MDT_VERDICT_REASSIGNED:
-		return "reassigned";
-	case MDT_VERDICT_CANCELLED:
-		return "cancelled";
-	}
-	return "";
+	return mdt_action_verdict_name(v);
 }
 
 void
