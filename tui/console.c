@@ -30,15 +30,24 @@
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
 
-static const struct tui_screen_ops *const tui_screens[TUI_SCREEN_COUNT] = {
-	[TUI_SCREEN_AGENDA] = &tui_screen_agenda,
-	[TUI_SCREEN_REGISTER] = &tui_screen_register,
-	[TUI_SCREEN_SLOT] = &tui_screen_slot,
-	[TUI_SCREEN_SUMMARY] = &tui_screen_summary,
-	[TUI_SCREEN_SYNC] = &tui_screen_sync,
-	[TUI_SCREEN_PREP] = &tui_screen_prep,
-	[TUI_SCREEN_ACTIONS] = &tui_screen_actions,
-	[TUI_SCREEN_PRESENT] = &tui_screen_present,
+/* The screens by id: title, draw, key, enter, leave (screens.h). */
+static const struct tui_screen_ops tui_screens[TUI_SCREEN_COUNT] = {
+	[TUI_SCREEN_AGENDA] = { "Agenda", tui_agenda_draw,
+	    tui_agenda_key, tui_agenda_enter, NULL },
+	[TUI_SCREEN_REGISTER] = { "Register", tui_register_draw,
+	    tui_register_key, NULL, NULL },
+	[TUI_SCREEN_SLOT] = { "Slot", tui_slot_draw,
+	    tui_slot_key, tui_slot_enter, NULL },
+	[TUI_SCREEN_SUMMARY] = { "Summary", tui_summary_draw,
+	    tui_summary_key, tui_summary_enter, NULL },
+	[TUI_SCREEN_SYNC] = { "Sync", tui_sync_draw,
+	    tui_sync_key, NULL, NULL },
+	[TUI_SCREEN_PREP] = { "Preparation", tui_prep_draw,
+	    tui_prep_key, NULL, NULL },
+	[TUI_SCREEN_ACTIONS] = { "Actions", tui_acts_draw,
+	    tui_acts_key, tui_acts_enter, tui_acts_leave },
+	[TUI_SCREEN_PRESENT] = { "Projector", tui_present_draw,
+	    tui_present_key, NULL, NULL },
 };
 
 /* The chair's tabs: every screen but the projector's view. */
@@ -295,7 +304,7 @@ tui_draw_help(struct tui_app *app)
 
 			if (rows[i] == TUI_ACT_NONE)
 				snprintf(head, sizeof(head), "%s screen",
-				    tui_screens[app->screen]->title);
+				    tui_screens[app->screen].title);
 			else
 				snprintf(head, sizeof(head), "Every screen");
 			tui_put(y, x, col_w - 1, head,
@@ -358,7 +367,7 @@ tui_app_draw(struct tui_app *app)
 	} else if (app->mode == TUI_MODE_PRESENT) {
 		/* The projector's view owns the whole screen and scales to
 		 * it: no bars, no messages, no minimum size. */
-		tui_screens[app->screen]->draw(app, 0, LINES);
+		tui_screens[app->screen].draw(app, 0, LINES);
 		if (app->help_open && LINES >= 8)
 			tui_draw_help(app);
 		want_cursor = false;
@@ -367,7 +376,7 @@ tui_app_draw(struct tui_app *app)
 		want_cursor = false;
 	} else {
 		tui_draw_top(app);
-		tui_screens[app->screen]->draw(app, 1, LINES - 3);
+		tui_screens[app->screen].draw(app, 1, LINES - 3);
 		if (app->help_open)
 			tui_draw_help(app);
 		tui_draw_message(app);
@@ -450,7 +459,7 @@ tui_app_key(struct tui_app *app, bool is_code, wint_t key)
 	 * and nothing here may reach an act even so. */
 	if (app->mode == TUI_MODE_PRESENT)
 		return;
-	if (!tui_screens[app->screen]->key(app, act))
+	if (!tui_screens[app->screen].key(app, act))
 		tui_app_chair(app, act);
 }
 
@@ -516,7 +525,7 @@ tui_app_begin(struct tui_app *app)
 		app->screen = TUI_SCREEN_PREP;
 	else if (mdt_snapshot_current(&app->snap) != NULL)
 		app->screen = TUI_SCREEN_SLOT;
-	if (tui_screens[app->screen]->enter != NULL)
-		tui_screens[app->screen]->enter(app);
+	if (tui_screens[app->screen].enter != NULL)
+		tui_screens[app->screen].enter(app);
 	tui_purge_offer(app);
 }

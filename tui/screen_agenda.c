@@ -53,7 +53,7 @@ tui_agenda_late(const struct tui_app *app, size_t i)
 	    app->ends[i] > app->planned_end;
 }
 
-static void
+void
 tui_agenda_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
@@ -198,7 +198,7 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 	tui_app_draw_hints(app, top + rows - 1);
 }
 
-static void
+void
 tui_agenda_enter(struct tui_app *app)
 {
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
@@ -220,7 +220,7 @@ tui_agenda_enter(struct tui_app *app)
 	}
 }
 
-static bool
+bool
 tui_agenda_key(struct tui_app *app, enum tui_action act)
 {
 	size_t n = app->snap.n_slots;
@@ -274,11 +274,3 @@ tui_agenda_key(struct tui_app *app, enum tui_action act)
 		return false;
 	}
 }
-
-const struct tui_screen_ops tui_screen_agenda = {
-	.title = "Agenda",
-	.draw = tui_agenda_draw,
-	.key = tui_agenda_key,
-	.enter = tui_agenda_enter,
-	.leave = NULL,
-};

@@ -235,7 +235,7 @@ tui_present_withheld(struct tui_app *app, int y, int x, int w, int rows)
 	tui_put(y + r, x, w, line, tui_attr(TUI_STYLE_AMBER), true);
 }
 
-static void
+void
 tui_present_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
@@ -320,16 +320,10 @@ tui_present_draw(struct tui_app *app, int top, int rows)
 	    body);
 }
 
-static bool
+bool
 tui_present_key(struct tui_app *app, enum tui_action act)
 {
 	(void)app;
 	(void)act;
 	return false;
 }
-
-const struct tui_screen_ops tui_screen_present = {
-	.title = "Projector",
-	.draw = tui_present_draw,
-	.key = tui_present_key,
-};

@@ -64,7 +64,7 @@ tui_register_roles(const struct mdt_snapshot *snap, char *out, size_t len)
 		snprintf(out, len, "none yet");
 }
 
-static void
+void
 tui_register_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
@@ -173,7 +173,7 @@ tui_register_follow(struct tui_app *app, int64_t person)
 	return NULL;
 }
 
-static bool
+bool
 tui_register_key(struct tui_app *app, enum tui_action act)
 {
 	const struct mdt_attendee *a = tui_register_selected(app);
@@ -235,11 +235,3 @@ tui_register_key(struct tui_app *app, enum tui_action act)
 		return false;
 	}
 }
-
-const struct tui_screen_ops tui_screen_register = {
-	.title = "Register",
-	.draw = tui_register_draw,
-	.key = tui_register_key,
-	.enter = NULL,
-	.leave = NULL,
-};

@@ -66,7 +66,7 @@ tui_slot_check_next(struct tui_app *app)
 	return true;
 }
 
-static bool
+bool
 tui_slot_key(struct tui_app *app, enum tui_action act)
 {
 	const struct mdt_slot *s;
@@ -125,16 +125,8 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 	}
 }
 
-static void
+void
 tui_slot_enter(struct tui_app *app)
 {
 	app->slot_action_sel = 0;
 }
-
-const struct tui_screen_ops tui_screen_slot = {
-	.title = "Slot",
-	.draw = tui_slot_draw,
-	.key = tui_slot_key,
-	.enter = tui_slot_enter,
-	.leave = NULL,
-};

@@ -1,6 +1,7 @@
 /*
  * screen_slot.h - the parts of the slot screen (not for other screens):
- * screen_slot.c (its keys and ops), screen_slot_draw.c (drawing it),
+ * screen_slot.c (its keys), screen_slot_draw.c (drawing it: its
+ * tui_slot_draw is declared in screens.h with the keys),
  * screen_slot_forms.c (its forms) and screen_slot_model.c (what they
  * share).
  */
@@ -50,10 +51,6 @@ const struct mdt_slot *tui_slot_target(struct tui_app *app,
     bool need_consent);
 /* Puts the selection on the action with this id, if the slot shows it. */
 void tui_slot_select_action(struct tui_app *app, int64_t action_id);
-
-/* ---- screen_slot_draw.c --------------------------------------------- */
-
-void tui_slot_draw(struct tui_app *app, int top, int rows);
 
 /* ---- screen_slot_forms.c: each opens its form on slot s ------------- */
 

@@ -207,7 +207,7 @@ tui_summary_chart(struct tui_app *app, struct tui_lines *l)
 	tui_lines_next(l);
 }
 
-static void
+void
 tui_summary_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
@@ -390,7 +390,7 @@ tui_summary_close(struct tui_app *app)
 	tui_app_message(app, false, "Meeting closed");
 }
 
-static bool
+bool
 tui_summary_key(struct tui_app *app, enum tui_action act)
 {
 	size_t open = 0;
@@ -431,16 +431,8 @@ tui_summary_key(struct tui_app *app, enum tui_action act)
 	}
 }
 
-static void
+void
 tui_summary_enter(struct tui_app *app)
 {
 	app->summary_top = 0;
 }
-
-const struct tui_screen_ops tui_screen_summary = {
-	.title = "Summary",
-	.draw = tui_summary_draw,
-	.key = tui_summary_key,
-	.enter = tui_summary_enter,
-	.leave = NULL,
-};

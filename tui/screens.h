@@ -1,8 +1,9 @@
 /*
- * screens.h - the four screens of the chair's console, each an ops table
- * that the application calls: draw the screen into the rows between the
- * top bar and the message line, handle an action the key table resolved,
- * and note entering or leaving the screen.
+ * screens.h - the screens of the chair's console, each a row of ops in
+ * the console's table of the screens (console.c), which the application
+ * calls: draw the screen into the rows between the top bar and the
+ * message line, handle an action the key table resolved, and note
+ * entering or leaving the screen.
  */
 #ifndef TUI_SCREENS_H
 #define TUI_SCREENS_H
@@ -23,14 +24,44 @@ struct tui_screen_ops {
 	void (*leave)(struct tui_app *app);
 };
 
-extern const struct tui_screen_ops tui_screen_agenda;
-extern const struct tui_screen_ops tui_screen_register;
-extern const struct tui_screen_ops tui_screen_slot;
-extern const struct tui_screen_ops tui_screen_summary;
-extern const struct tui_screen_ops tui_screen_sync;
-extern const struct tui_screen_ops tui_screen_prep;
-extern const struct tui_screen_ops tui_screen_actions;
-extern const struct tui_screen_ops tui_screen_present;
+/* Each screen's parts, which console.c's table of the screens holds. */
+
+/* Agenda (screen_agenda.c) */
+void tui_agenda_draw(struct tui_app *app, int top, int rows);
+bool tui_agenda_key(struct tui_app *app, enum tui_action act);
+void tui_agenda_enter(struct tui_app *app);
+
+/* Register (screen_register.c) */
+void tui_register_draw(struct tui_app *app, int top, int rows);
+bool tui_register_key(struct tui_app *app, enum tui_action act);
+
+/* Slot (screen_slot.c; drawn by screen_slot_draw.c) */
+void tui_slot_draw(struct tui_app *app, int top, int rows);
+bool tui_slot_key(struct tui_app *app, enum tui_action act);
+void tui_slot_enter(struct tui_app *app);
+
+/* Summary (screen_summary.c) */
+void tui_summary_draw(struct tui_app *app, int top, int rows);
+bool tui_summary_key(struct tui_app *app, enum tui_action act);
+void tui_summary_enter(struct tui_app *app);
+
+/* Sync (screen_sync.c) */
+void tui_sync_draw(struct tui_app *app, int top, int rows);
+bool tui_sync_key(struct tui_app *app, enum tui_action act);
+
+/* Preparation (screen_prep.c) */
+void tui_prep_draw(struct tui_app *app, int top, int rows);
+bool tui_prep_key(struct tui_app *app, enum tui_action act);
+
+/* Actions (screen_actions.c) */
+void tui_acts_draw(struct tui_app *app, int top, int rows);
+bool tui_acts_key(struct tui_app *app, enum tui_action act);
+void tui_acts_enter(struct tui_app *app);
+void tui_acts_leave(struct tui_app *app);
+
+/* Projector (screen_present.c) */
+void tui_present_draw(struct tui_app *app, int top, int rows);
+bool tui_present_key(struct tui_app *app, enum tui_action act);
 
 /* Before "next": if the current slot has carried-forward actions without
  * a verdict, asks whether to move on anyway and returns true (the answer
