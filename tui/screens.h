@@ -14,54 +14,59 @@
 
 struct tui_app;
 
+/* Draws rows [top, top + rows) of the full width. */
+typedef void tui_draw_fn(struct tui_app *app, int top, int rows);
+/* Returns false if the action means nothing here. */
+typedef bool tui_key_fn(struct tui_app *app, enum tui_action act);
+/* Entering or leaving the screen. */
+typedef void tui_step_fn(struct tui_app *app);
+
 struct tui_screen_ops {
 	const char *title;
-	/* Draws rows [top, top + rows) of the full width. */
-	void (*draw)(struct tui_app *app, int top, int rows);
-	/* Returns false if the action means nothing here. */
-	bool (*key)(struct tui_app *app, enum tui_action act);
-	void (*enter)(struct tui_app *app);
-	void (*leave)(struct tui_app *app);
+	tui_draw_fn *draw;
+	tui_key_fn *key;
+	tui_step_fn *enter;	/* NULL if nothing to do */
+	tui_step_fn *leave;	/* NULL if nothing to do */
 };
 
 /* Each screen's parts, which console.c's table of the screens holds. */
 
 /* Agenda (screen_agenda.c) */
-void tui_agenda_draw(struct tui_app *app, int top, int rows);
-bool tui_agenda_key(struct tui_app *app, enum tui_action act);
-void tui_agenda_enter(struct tui_app *app);
+tui_draw_fn tui_agenda_draw;
+tui_key_fn tui_agenda_key;
+tui_step_fn tui_agenda_enter;
 
 /* Register (screen_register.c) */
-void tui_register_draw(struct tui_app *app, int top, int rows);
-bool tui_register_key(struct tui_app *app, enum tui_action act);
+tui_draw_fn tui_register_draw;
+tui_key_fn tui_register_key;
 
 /* Slot (screen_slot.c; drawn by screen_slot_draw.c) */
-void tui_slot_draw(struct tui_app *app, int top, int rows);
-bool tui_slot_key(struct tui_app *app, enum tui_action act);
-void tui_slot_enter(struct tui_app *app);
+tui_draw_fn tui_slot_draw;
+tui_key_fn tui_slot_key;
+tui_step_fn tui_slot_enter;
 
 /* Summary (screen_summary.c) */
-void tui_summary_draw(struct tui_app *app, int top, int rows);
-bool tui_summary_key(struct tui_app *app, enum tui_action act);
-void tui_summary_enter(struct tui_app *app);
+tui_draw_fn tui_summary_draw;
+tui_key_fn tui_summary_key;
+tui_step_fn tui_summary_enter;
 
 /* Sync (screen_sync.c) */
-void tui_sync_draw(struct tui_app *app, int top, int rows);
-bool tui_sync_key(struct tui_app *app, enum tui_action act);
+tui_draw_fn tui_sync_draw;
+tui_key_fn tui_sync_key;
 
 /* Preparation (screen_prep.c) */
-void tui_prep_draw(struct tui_app *app, int top, int rows);
-bool tui_prep_key(struct tui_app *app, enum tui_action act);
+tui_draw_fn tui_prep_draw;
+tui_key_fn tui_prep_key;
 
 /* Actions (screen_actions.c) */
-void tui_acts_draw(struct tui_app *app, int top, int rows);
-bool tui_acts_key(struct tui_app *app, enum tui_action act);
-void tui_acts_enter(struct tui_app *app);
-void tui_acts_leave(struct tui_app *app);
+tui_draw_fn tui_acts_draw;
+tui_key_fn tui_acts_key;
+tui_step_fn tui_acts_enter;
+tui_step_fn tui_acts_leave;
 
 /* Projector (screen_present.c) */
-void tui_present_draw(struct tui_app *app, int top, int rows);
-bool tui_present_key(struct tui_app *app, enum tui_action act);
+tui_draw_fn tui_present_draw;
+tui_key_fn tui_present_key;
 
 /* Before "next": if the current slot has carried-forward actions without
  * a verdict, asks whether to move on anyway and returns true (the answer
