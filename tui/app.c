@@ -184,26 +184,6 @@ tui_app_slot_elapsed(const struct tui_app *app, const struct mdt_slot *slot)
 	return mdt_slot_elapsed_ms(slot->state, &slot->times, app->now);
 }
 
-void
-tui_list_clamp(size_t n, size_t rows, size_t *sel, size_t *top)
-{
-	if (n == 0) {
-		*sel = 0;
-		*top = 0;
-		return;
-	}
-	if (*sel >= n)
-		*sel = n - 1;
-	if (rows == 0)
-		rows = 1;
-	if (*sel < *top)
-		*top = *sel;
-	if (*sel >= *top + rows)
-		*top = *sel - rows + 1;
-	if (*top + rows > n)
-		*top = n > rows ? n - rows : 0;
-}
-
 /* Whether someone present has this role (case apart: "GP" and "gp"). */
 static bool
 tui_role_present(const struct mdt_snapshot *snap, const char *role,

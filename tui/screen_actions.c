@@ -19,6 +19,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "list.h"
 #include "screens.h"
 
 static struct {

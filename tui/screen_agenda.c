@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "list.h"
 #include "screens.h"
 
 /* One line of the list: a slot, or the cut-off rule before slot_index. */
@@ -225,24 +226,9 @@ tui_agenda_key(struct tui_app *app, enum tui_action act)
 {
 	size_t n = app->snap.n_slots;
 
+	if (tui_list_move(act, &app->agenda_sel, n, 10))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		if (app->agenda_sel + 1 < n)
-			app->agenda_sel++;
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (app->agenda_sel > 0)
-			app->agenda_sel--;
-		return true;
-	case TUI_ACT_PAGE_DOWN:
-		app->agenda_sel += 10;
-		if (n > 0 && app->agenda_sel >= n)
-			app->agenda_sel = n - 1;
-		return true;
-	case TUI_ACT_PAGE_UP:
-		app->agenda_sel = app->agenda_sel > 10 ?
-		    app->agenda_sel - 10 : 0;
-		return true;
 	case TUI_ACT_OPEN_SLOT: {
 		const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 

@@ -23,6 +23,7 @@
 #include "app.h"
 #include "draw.h"
 #include "input.h"
+#include "list.h"
 #include "screens.h"
 
 /* Where the chair is looking; nothing here is part of the record. */

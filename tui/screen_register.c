@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "list.h"
 #include "screens.h"
 
 static const char *
@@ -182,24 +183,9 @@ tui_register_key(struct tui_app *app, enum tui_action act)
 	enum mdt_attend next;
 	bool ack;
 
+	if (tui_list_move(act, &app->register_sel, n, 10))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		if (app->register_sel + 1 < n)
-			app->register_sel++;
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (app->register_sel > 0)
-			app->register_sel--;
-		return true;
-	case TUI_ACT_PAGE_DOWN:
-		app->register_sel += 10;
-		if (n > 0 && app->register_sel >= n)
-			app->register_sel = n - 1;
-		return true;
-	case TUI_ACT_PAGE_UP:
-		app->register_sel = app->register_sel > 10 ?
-		    app->register_sel - 10 : 0;
-		return true;
 	case TUI_ACT_ATTEND_CYCLE:
 		if (a == NULL)
 			return true;

@@ -22,11 +22,13 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "app.h"
 #include "input.h"
 #include "screen_slot.h"
+#include "list.h"
 #include "screens.h"
 
 static void
@@ -71,21 +73,10 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 {
 	const struct mdt_slot *s;
 
+	/* the selection is clamped when drawn */
+	if (tui_list_move(act, &app->slot_action_sel, SIZE_MAX, 5))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		app->slot_action_sel++;	/* clamped when drawn */
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (app->slot_action_sel > 0)
-			app->slot_action_sel--;
-		return true;
-	case TUI_ACT_PAGE_DOWN:
-		app->slot_action_sel += 5;
-		return true;
-	case TUI_ACT_PAGE_UP:
-		app->slot_action_sel = app->slot_action_sel > 5 ?
-		    app->slot_action_sel - 5 : 0;
-		return true;
 	case TUI_ACT_CONSENT:
 		if ((s = tui_slot_target(app, false)) != NULL)
 			tui_slot_consent(app, s);

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "list.h"
 #include "screen_slot.h"
 #include "screens.h"
 

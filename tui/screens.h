@@ -77,8 +77,4 @@ bool tui_slot_check_next(struct tui_app *app);
  * practice, reason) and puts them at the end of the agenda. */
 void tui_prep_add_on_day(struct tui_app *app);
 
-/* Keeps *sel inside [0, n) and *top so that the selection is visible in a
- * list of rows rows; shared by the scrolling lists. */
-void tui_list_clamp(size_t n, size_t rows, size_t *sel, size_t *top);
-
 #endif
