@@ -68,6 +68,33 @@ tui_slot_check_next(struct tui_app *app)
 	return true;
 }
 
+/* The slot's forms by key: whether they wait for consent, and the form
+ * they open on the slot acted on. */
+static const struct {
+	enum tui_action act;
+	bool need_consent;
+	void (*open)(struct tui_app *app, const struct mdt_slot *s);
+} tui_slot_forms[] = {
+	{ TUI_ACT_CONSENT, false, tui_slot_consent },
+	{ TUI_ACT_NOTE, true, tui_slot_note },
+	{ TUI_ACT_ACTION_NEW, true, tui_slot_action_new },
+	{ TUI_ACT_OUTCOME, true, tui_slot_outcome },
+	{ TUI_ACT_KEY_CONTACT, false, tui_slot_key_contact },
+};
+
+/* The keys on the selected action (each checks the slot itself). */
+static const struct {
+	enum tui_action act;
+	void (*run)(struct tui_app *app);
+} tui_slot_action_keys[] = {
+	{ TUI_ACT_ACTION_DONE, tui_action_toggle },
+	{ TUI_ACT_ACTION_CANCEL, tui_action_cancel },
+	{ TUI_ACT_ACTION_KEEP, tui_action_keep },
+	{ TUI_ACT_ACTION_REASSIGN, tui_action_reassign },
+};
+
+#define TUI_N(a) (sizeof(a) / sizeof((a)[0]))
+
 bool
 tui_slot_key(struct tui_app *app, enum tui_action act)
 {
@@ -76,44 +103,23 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 	/* the selection is clamped when drawn */
 	if (tui_list_move(act, &app->slot_action_sel, SIZE_MAX, 5))
 		return true;
-	switch (act) {
-	case TUI_ACT_CONSENT:
-		if ((s = tui_slot_target(app, false)) != NULL)
-			tui_slot_consent(app, s);
+	for (size_t i = 0; i < TUI_N(tui_slot_forms); i++) {
+		if (tui_slot_forms[i].act != act)
+			continue;
+		s = tui_slot_target(app, tui_slot_forms[i].need_consent);
+		if (s != NULL)
+			tui_slot_forms[i].open(app, s);
 		return true;
-	case TUI_ACT_NOTE:
-		if ((s = tui_slot_target(app, true)) != NULL)
-			tui_slot_note(app, s);
-		return true;
-	case TUI_ACT_ACTION_NEW:
-		if ((s = tui_slot_target(app, true)) != NULL)
-			tui_slot_action_new(app, s);
-		return true;
-	case TUI_ACT_OUTCOME:
-		if ((s = tui_slot_target(app, true)) != NULL)
-			tui_slot_outcome(app, s);
-		return true;
-	case TUI_ACT_KEY_CONTACT:
-		if ((s = tui_slot_target(app, false)) != NULL)
-			tui_slot_key_contact(app, s);
-		return true;
-	case TUI_ACT_ACTION_DONE:
-		tui_action_toggle(app);
-		return true;
-	case TUI_ACT_ACTION_CANCEL:
-		tui_action_cancel(app);
-		return true;
-	case TUI_ACT_ACTION_KEEP:
-		tui_action_keep(app);
-		return true;
-	case TUI_ACT_ACTION_REASSIGN:
-		tui_action_reassign(app);
-		return true;
-	case TUI_ACT_SLOT_NEXT:
-		return tui_slot_check_next(app);
-	default:
-		return false;
 	}
+	for (size_t i = 0; i < TUI_N(tui_slot_action_keys); i++) {
+		if (tui_slot_action_keys[i].act == act) {
+			tui_slot_action_keys[i].run(app);
+			return true;
+		}
+	}
+	if (act == TUI_ACT_SLOT_NEXT)
+		return tui_slot_check_next(app);
+	return false;
 }
 
 void
