@@ -336,6 +336,22 @@ tui_fill(int y, int x, int width, attr_t attr)
 }
 
 void
+tui_put_headings(int y, int x, const char *const *titles,
+    const int *widths, int n, attr_t attr)
+{
+	tui_fill(y, 0, COLS, attr);
+	for (int i = 0; i < n; i++) {
+		if (widths[i] < 0) {
+			tui_put_right(y, x, -widths[i], titles[i], attr);
+			x += -widths[i] + 1;
+		} else {
+			tui_put(y, x, widths[i], titles[i], attr, false);
+			x += widths[i] + 1;
+		}
+	}
+}
+
+void
 tui_rule(int y, int x, int width, const char *label, attr_t attr)
 {
 	if (y < 0 || y >= LINES || x < 0 || x >= COLS || width <= 0)

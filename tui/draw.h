@@ -65,6 +65,11 @@ int tui_put_wrapped(int y, int x, int width, int max_lines, const char *s,
 int tui_wrap_lines(int width, int max_lines, const char *s);
 /* Fills width columns at (y, x) with spaces. */
 void tui_fill(int y, int x, int width, attr_t attr);
+/* A row of column headings: fills row y with attr, then from x puts
+ * each of the n titles in its width, a column between them (a negative
+ * width: the title right-aligned in -width columns). */
+void tui_put_headings(int y, int x, const char *const *titles,
+    const int *widths, int n, attr_t attr);
 /* A horizontal rule of width columns, with an optional label in it. */
 void tui_rule(int y, int x, int width, const char *label, attr_t attr);
 /* A box border around the rectangle; the inside is cleared. */

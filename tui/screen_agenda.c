@@ -88,27 +88,15 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 	    w_state + 1 + w_ends + 1);
 	w_pat = extra / 2 > 30 ? 30 : extra / 2;
 	w_reason = extra - w_pat;
-	x = w_mark;
-	tui_fill(top + 1, 0, COLS, tui_attr(TUI_STYLE_HEADER));
-	tui_put_right(top + 1, x, w_num, "#", tui_attr(TUI_STYLE_HEADER));
-	x += w_num + 1;
-	tui_put(top + 1, x, w_pat, "Patient", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_pat + 1;
-	tui_put(top + 1, x, w_nhs, "NHS no.", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_nhs + 1;
-	tui_put(top + 1, x, w_reason, "Reason", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_reason + 1;
-	tui_put(top + 1, x, w_plan, "Plan", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_plan + 1;
-	tui_put(top + 1, x, w_state, "State/time", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_state + 1;
-	tui_put(top + 1, x, w_ends, "Ends", tui_attr(TUI_STYLE_HEADER),
-	    false);
+	{
+		static const char *const titles[] = { "#", "Patient",
+		    "NHS no.", "Reason", "Plan", "State/time", "Ends" };
+		const int widths[] = { -w_num, w_pat, w_nhs, w_reason, w_plan,
+		    w_state, w_ends };
+
+		tui_put_headings(top + 1, w_mark, titles, widths, 7,
+		    tui_attr(TUI_STYLE_HEADER));
+	}
 
 	for (size_t i = 0; i < snap->n_slots && n_lines + 2 <
 	    sizeof(lines) / sizeof(lines[0]); i++) {

@@ -104,17 +104,14 @@ tui_register_draw(struct tui_app *app, int top, int rows)
 	w_name = (COLS - w_mark - w_status - w_ack - 4) * 37 / 100;
 	w_role = (COLS - w_mark - w_status - w_ack - 4) * 33 / 100;
 	w_org = COLS - w_mark - w_status - w_ack - 4 - w_name - w_role;
-	tui_fill(top + 2, 0, COLS, h);
-	x = w_mark;
-	tui_put(top + 2, x, w_name, "Name", h, false);
-	x += w_name + 1;
-	tui_put(top + 2, x, w_role, "Role", h, false);
-	x += w_role + 1;
-	tui_put(top + 2, x, w_org, "Organisation", h, false);
-	x += w_org + 1;
-	tui_put(top + 2, x, w_status, "Status", h, false);
-	x += w_status + 1;
-	tui_put(top + 2, x, w_ack, "Ack", h, false);
+	{
+		static const char *const titles[] = { "Name", "Role",
+		    "Organisation", "Status", "Ack" };
+		const int widths[] = { w_name, w_role, w_org, w_status,
+		    w_ack };
+
+		tui_put_headings(top + 2, w_mark, titles, widths, 5, h);
+	}
 
 	if (snap->n_attendees == 0)
 		tui_put(top + 4, 4, COLS - 8,
