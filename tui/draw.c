@@ -112,6 +112,36 @@ tui_attr(enum tui_style style)
 	return tui_attrs[style];
 }
 
+/* A slot's time band in words (the colour alone is not enough). */
+const char *
+tui_band_text(enum mdt_band band)
+{
+	switch (band) {
+	case MDT_BAND_GREEN:
+		return "on time";
+	case MDT_BAND_AMBER:
+		return "warning";
+	case MDT_BAND_RED:
+		return "OVER TIME";
+	}
+	return "";
+}
+
+/* ... and its attribute. */
+enum tui_style
+tui_band_style(enum mdt_band band)
+{
+	switch (band) {
+	case MDT_BAND_GREEN:
+		return TUI_STYLE_GREEN;
+	case MDT_BAND_AMBER:
+		return TUI_STYLE_AMBER;
+	case MDT_BAND_RED:
+		return TUI_STYLE_RED;
+	}
+	return TUI_STYLE_NORMAL;
+}
+
 const char *
 tui_str(const char *s)
 {

@@ -13,6 +13,8 @@
 
 #include <curses.h>
 
+#include "mdt.h"
+
 /* What a piece of the screen is; tui_attr() maps it to an attribute. */
 enum tui_style {
 	TUI_STYLE_NORMAL,
@@ -40,6 +42,10 @@ bool tui_draw_has_colour(void);
 /* True when the locale's characters are UTF-8 (block digits, ellipsis). */
 bool tui_draw_utf8(void);
 attr_t tui_attr(enum tui_style style);
+/* A slot's time band in words ("on time", "warning", "OVER TIME"), and
+ * its style. */
+const char *tui_band_text(enum mdt_band band);
+enum tui_style tui_band_style(enum mdt_band band);
 
 /* Display columns of a UTF-8 string (invalid bytes count one each). */
 int tui_text_width(const char *s);

@@ -49,34 +49,6 @@ tui_action_status_text(const struct mdt_action *ac, char *buf, size_t len)
 }
 
 static const char *
-tui_band_text(enum mdt_band band)
-{
-	switch (band) {
-	case MDT_BAND_GREEN:
-		return "on time";
-	case MDT_BAND_AMBER:
-		return "warning";
-	case MDT_BAND_RED:
-		return "OVER TIME";
-	}
-	return "";
-}
-
-static enum tui_style
-tui_band_style(enum mdt_band band)
-{
-	switch (band) {
-	case MDT_BAND_GREEN:
-		return TUI_STYLE_GREEN;
-	case MDT_BAND_AMBER:
-		return TUI_STYLE_AMBER;
-	case MDT_BAND_RED:
-		return TUI_STYLE_RED;
-	}
-	return TUI_STYLE_NORMAL;
-}
-
-static const char *
 tui_slot_state_text(enum mdt_slot_state st)
 {
 	switch (st) {
