@@ -237,6 +237,18 @@ tui_slot_name(const struct mdt_slot *s)
 	return s != NULL ? tui_str(s->patient_name) : "";
 }
 
+/* "WHAT 3: NAME" of the current slot on the message line, if there is
+ * one. */
+static void
+tui_app_say_current(struct tui_app *app, const char *what)
+{
+	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
+
+	if (cur != NULL)
+		tui_app_message(app, false, "%s %d: %s", what, cur->position,
+		    tui_slot_name(cur));
+}
+
 bool
 tui_app_chair(struct tui_app *app, enum tui_action act)
 {
@@ -261,10 +273,7 @@ tui_app_chair(struct tui_app *app, enum tui_action act)
 			return true;
 		app->view_slot_id = 0;
 		tui_app_switch(app, TUI_SCREEN_SLOT);
-		cur = mdt_snapshot_current(&app->snap);
-		if (cur != NULL)
-			tui_app_message(app, false, "Slot %d: %s",
-			    cur->position, tui_slot_name(cur));
+		tui_app_say_current(app, "Slot");
 		return true;
 	case TUI_ACT_SLOT_PAUSE:
 		if (!tui_app_check(app, mdt_slot_pause_toggle(store, mid)))
@@ -317,10 +326,7 @@ tui_app_chair(struct tui_app *app, enum tui_action act)
 	case TUI_ACT_SLOT_PREV:
 		if (!tui_app_check(app, mdt_slot_previous(store, mid)))
 			return true;
-		cur = mdt_snapshot_current(&app->snap);
-		if (cur != NULL)
-			tui_app_message(app, false, "Back to slot %d: %s",
-			    cur->position, tui_slot_name(cur));
+		tui_app_say_current(app, "Back to slot");
 		app->view_slot_id = 0;
 		return true;
 	default:

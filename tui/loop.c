@@ -309,6 +309,19 @@ tui_close_handle(struct tui_loop *L, uv_handle_t *h)
 	(void)L;
 }
 
+/* One of the loop's timers, made and counted (its data is the loop). */
+static int
+tui_timer_init(struct tui_loop *L, uv_timer_t *t)
+{
+	int r = uv_timer_init(&L->loop, t);
+
+	if (r < 0)
+		return r;
+	t->data = L;
+	L->open_handles++;
+	return 0;
+}
+
 static int
 tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 {
@@ -335,31 +348,23 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 	r = uv_poll_start(&L->input, UV_READABLE, tui_on_input);
 	if (r < 0)
 		goto fail;
-	r = uv_timer_init(&L->loop, &L->tick);
+	r = tui_timer_init(L, &L->tick);
 	if (r < 0)
 		goto fail;
-	L->tick.data = L;
-	L->open_handles++;
 	r = tui_watch_start(&L->watch, &L->loop, L->app.store, tui_on_others,
 	    L);
 	if (r < 0)
 		goto fail;
-	r = uv_timer_init(&L->loop, &L->idle);
+	r = tui_timer_init(L, &L->idle);
 	if (r < 0)
 		goto fail;
-	L->idle.data = L;
-	L->open_handles++;
 	tui_idle_restart(L);
-	r = uv_timer_init(&L->loop, &L->sync_draw);
+	r = tui_timer_init(L, &L->sync_draw);
 	if (r < 0)
 		goto fail;
-	L->sync_draw.data = L;
-	L->open_handles++;
-	r = uv_timer_init(&L->loop, &L->checkpoint);
+	r = tui_timer_init(L, &L->checkpoint);
 	if (r < 0)
 		goto fail;
-	L->checkpoint.data = L;
-	L->open_handles++;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = uv_signal_init(&L->loop, sigs[i].h);
 		if (r < 0)
