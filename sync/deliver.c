@@ -374,12 +374,9 @@ on_checkpointed(uv_work_t *req, int status)
 
 	(void)status;
 	e->job = NULL;
-	e->open_handles--;
 	job_free(j);
-	if (e->closing) {
-		sync_engine_free_if_closed(e);
+	if (sync_engine_job_back(e))
 		return;
-	}
 	/* a pass was asked for meanwhile */
 	if (e->again && e->pass == NULL && !e->busy) {
 		e->again = false;
@@ -396,12 +393,10 @@ on_built(uv_work_t *req, int status)
 
 	(void)status;
 	e->job = NULL;
-	e->open_handles--;
-	if (e->closing) {
+	if (e->closing)
 		job_free(j);
-		sync_engine_free_if_closed(e);
+	if (sync_engine_job_back(e))
 		return;
-	}
 	apply_build(e, j);
 	job_free(j);
 	if (checkpoint && e->bstore != NULL && !e->closing) {
@@ -409,11 +404,10 @@ on_built(uv_work_t *req, int status)
 
 		c->e = e;
 		c->req.data = c;
-		if (uv_queue_work(e->loop, &c->req, on_checkpoint,
-		    on_checkpointed) == 0) {
+		if (sync_engine_queue(e, &c->req, on_checkpoint,
+		    on_checkpointed) == 0)
 			e->job = c;
-			e->open_handles++;
-		} else
+		else
 			free(c);
 	}
 }
@@ -463,12 +457,11 @@ start_pass(struct sync_engine *e)
 	j->b.base_url = e->cfg->base_url;
 	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
 	j->req.data = j;
-	if (e->path != NULL && uv_queue_work(e->loop, &j->req, on_build,
+	if (e->path != NULL && sync_engine_queue(e, &j->req, on_build,
 	    on_built) == 0) {
 		if (j->checkpoint)
 			e->marked = 0;
 		e->job = j;
-		e->open_handles++;
 		return;
 	}
 	/* in memory (tests), or no thread pool: here and now */
@@ -622,15 +615,14 @@ on_read_done(uv_work_t *req, int status)
 
 	(void)status;
 	e->rjob = NULL;
-	e->open_handles--;
 	if (e->closing) {
 		/* the pass was left to the job (sync_engine_close): its rows
 		 * stay pending, to be sent again and recognised then */
 		sync_pass_free(j->pass);
 		reply_job_free(j);
-		sync_engine_free_if_closed(e);
-		return;
 	}
+	if (sync_engine_job_back(e))
+		return;
 	e->busy = false;
 	apply_reply(e, j);
 	reply_job_free(j);
@@ -659,9 +651,8 @@ reply_2xx(struct sync_engine *e, const struct sync_reply *reply)
 	}
 	j->base_url = e->cfg->base_url;
 	j->req.data = j;
-	if (uv_queue_work(e->loop, &j->req, on_read, on_read_done) == 0) {
+	if (sync_engine_queue(e, &j->req, on_read, on_read_done) == 0) {
 		e->rjob = j;
-		e->open_handles++;
 		e->busy = true;
 		return;
 	}
@@ -838,10 +829,7 @@ sync_engine_send_now(struct sync_engine *e)
 static void
 on_timer_closed(uv_handle_t *h)
 {
-	struct sync_engine *e = h->data;
-
-	e->open_handles--;
-	sync_engine_free_if_closed(e);
+	sync_engine_job_back(h->data);
 }
 
 static void
@@ -850,8 +838,7 @@ on_http_closed(void *ctx)
 	struct sync_engine *e = ctx;
 
 	e->http = NULL;
-	e->open_handles--;
-	sync_engine_free_if_closed(e);
+	sync_engine_job_back(e);
 }
 
 void

@@ -82,9 +82,7 @@ on_freed(uv_work_t *req, int status)
 
 	(void)status;
 	free(f);
-	e->open_handles--;
-	if (e->closing)
-		sync_engine_free_if_closed(e);
+	sync_engine_job_back(e);
 }
 
 /* Frees a pass the loop is done with, in the thread pool if it can. */
@@ -99,10 +97,8 @@ sync_engine_dispose_pass(struct sync_engine *e, struct sync_pass *p)
 	f->e = e;
 	f->pass = p;
 	f->req.data = f;
-	if (uv_queue_work(e->loop, &f->req, on_free, on_freed) == 0) {
-		e->open_handles++;
+	if (sync_engine_queue(e, &f->req, on_free, on_freed) == 0)
 		return;
-	}
 	free(f);
 	sync_pass_free(p);
 }
@@ -225,6 +221,27 @@ size_t
 sync_engine_log_syncs(const struct sync_engine *e)
 {
 	return e->log_syncs;
+}
+
+int
+sync_engine_queue(struct sync_engine *e, uv_work_t *req, uv_work_cb work,
+    uv_after_work_cb after)
+{
+	int r = uv_queue_work(e->loop, req, work, after);
+
+	if (r == 0)
+		e->open_handles++;
+	return r;
+}
+
+bool
+sync_engine_job_back(struct sync_engine *e)
+{
+	e->open_handles--;
+	if (!e->closing)
+		return false;
+	sync_engine_free_if_closed(e);
+	return true;
 }
 
 void

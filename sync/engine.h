@@ -68,6 +68,14 @@ void sync_engine_dispose_pass(struct sync_engine *e, struct sync_pass *p);
 /* A closing engine is freed once nothing of it is open (its timer, its
  * HTTP client, its jobs). */
 void sync_engine_free_if_closed(struct sync_engine *e);
+/* Queues work in the thread pool as one of the engine's jobs, counted
+ * as open until it is back; 0, or libuv's error (then nothing runs). */
+int sync_engine_queue(struct sync_engine *e, uv_work_t *req,
+    uv_work_cb work, uv_after_work_cb after);
+/* One of the engine's jobs or handles is back (its memory freed first if
+ * the engine is closing): true if the engine is closing, and then it is
+ * freed once this was the last (the caller must not touch it again). */
+bool sync_engine_job_back(struct sync_engine *e);
 
 /* For the tests: whether a reply is being read in the thread pool (the
  * engine then waits for it before it goes on). */

@@ -54,11 +54,8 @@ on_log_synced(uv_work_t *req, int status)
 	if (status == 0)
 		e->log_syncs++;
 	e->log_syncing = false;
-	e->open_handles--;
-	if (e->closing) {
-		sync_engine_free_if_closed(e);
+	if (sync_engine_job_back(e))
 		return;
-	}
 	if (e->log_dirty)
 		sync_log_later(e);
 }
@@ -75,11 +72,9 @@ sync_log_later(struct sync_engine *e)
 	}
 	e->log_dirty = false;
 	e->log_sync.data = e;
-	if (uv_queue_work(e->loop, &e->log_sync, on_log_sync,
-	    on_log_synced) == 0) {
+	if (sync_engine_queue(e, &e->log_sync, on_log_sync,
+	    on_log_synced) == 0)
 		e->log_syncing = true;
-		e->open_handles++;
-	}
 }
 
 /*
