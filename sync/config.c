@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,17 +454,46 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 	return 0;
 }
 
+/* The strings a configuration owns: copied with it, freed with it. */
+static const size_t sync_config_strings[] = {
+	offsetof(struct sync_config, base_url),
+	offsetof(struct sync_config, ca_file),
+	offsetof(struct sync_config, client_cert),
+	offsetof(struct sync_config, client_key),
+	offsetof(struct sync_config, token_file),
+	offsetof(struct sync_config, quorum),
+};
+#define SYNC_CONFIG_N_STRINGS \
+	(sizeof(sync_config_strings) / sizeof(sync_config_strings[0]))
+
+static char **
+sync_config_string(struct sync_config *c, size_t i)
+{
+	return (char **)(void *)((char *)c + sync_config_strings[i]);
+}
+
+struct sync_config *
+sync_config_dup(const struct sync_config *c)
+{
+	struct sync_config *d = mdt_xcalloc(1, sizeof(*d));
+
+	*d = *c;
+	for (size_t i = 0; i < SYNC_CONFIG_N_STRINGS; i++) {
+		char **s = sync_config_string(d, i);
+
+		if (*s != NULL)
+			*s = mdt_xstrdup(*s);
+	}
+	return d;
+}
+
 void
 sync_config_free(struct sync_config *c)
 {
 	if (c == NULL)
 		return;
-	free(c->base_url);
-	free(c->ca_file);
-	free(c->client_cert);
-	free(c->client_key);
-	free(c->token_file);
-	free(c->quorum);
+	for (size_t i = 0; i < SYNC_CONFIG_N_STRINGS; i++)
+		free(*sync_config_string(c, i));
 	free(c);
 }
 

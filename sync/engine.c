@@ -105,27 +105,6 @@ sync_engine_dispose_pass(struct sync_engine *e, struct sync_pass *p)
 
 /* ---- the engine ------------------------------------------------------ */
 
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? mdt_xstrdup(s) : NULL;
-}
-
-static struct sync_config *
-config_dup(const struct sync_config *c)
-{
-	struct sync_config *d = mdt_xcalloc(1, sizeof(*d));
-
-	*d = *c;
-	d->base_url = dup_or_null(c->base_url);
-	d->ca_file = dup_or_null(c->ca_file);
-	d->client_cert = dup_or_null(c->client_cert);
-	d->client_key = dup_or_null(c->client_key);
-	d->token_file = dup_or_null(c->token_file);
-	d->quorum = dup_or_null(c->quorum);	/* freed with the copy */
-	return d;
-}
-
 struct sync_engine *
 sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
     const struct sync_config *cfg)
@@ -152,7 +131,7 @@ sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
 	if (cfg != NULL && cfg->has_server) {
 		char why[256];
 
-		e->cfg = config_dup(cfg);
+		e->cfg = sync_config_dup(cfg);
 		e->http = sync_http_new(loop, e->cfg, why, sizeof(why));
 		if (e->http == NULL) {
 			/* nothing will be sent: the reason stays shown */

@@ -34,6 +34,10 @@ struct sync_config {
 	bool has_server;	/* a [server] section was given */
 };
 
+/* A copy of c that owns copies of its strings.  DESTRUCTOR:
+ * sync_config_free. */
+struct sync_config *sync_config_dup(const struct sync_config *c);
+
 /*
  * Reads the token file at send time: checks again that it is a regular
  * file of mode 0600, reads one line (at most len - 1 bytes), refuses
