@@ -356,30 +356,35 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	return r;
 }
 
-struct basis {
+/* A value as the store keeps it, and as FHIR codes and displays it. */
+struct coded {
 	const char *name;	/* as stored */
 	const char *code;
 	const char *display;
 };
 
-static const struct basis bases[] = {
+/* The entry of table (n rows) for a stored name; NULL if none. */
+static const struct coded *
+coded_of(const struct coded *table, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+#define CODED_OF(table, name) \
+	coded_of((table), sizeof(table) / sizeof((table)[0]), (name))
+
+static const struct coded bases[] = {
 	{ "given", "given", "Consent given" },
 	{ "best_interests", "best-interests",
 	    "Consent not given; discussed in the patient's best interests" },
 	{ "risk_to_others", "risk-to-others",
 	    "Consent not given; not discussing would put others at risk" },
 };
-
-static const struct basis *
-basis_of(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
-		if (strcmp(bases[i].name, name) == 0)
-			return &bases[i];
-	return NULL;
-}
 
 /* The organisations the slot's consent excludes, in the order given, as
  * a JSON array of strings; NULL (and err) on failure. */
@@ -453,7 +458,7 @@ static json_t *
 build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
     size_t errlen)
 {
-	const struct basis *b;
+	const struct coded *b;
 	sqlite3_stmt *st;
 	struct sync_buf nb;
 	json_t *r, *rule, *orgs, *prov = NULL;
@@ -466,7 +471,7 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	    ref, "consent", err, errlen);
 	if (st == NULL)
 		return NULL;
-	b = basis_of(col(st, 0));
+	b = CODED_OF(bases, col(st, 0));
 	if (b == NULL) {
 		sync_set_err(err, errlen, "consent %s: unknown basis '%s'",
 		    ref->uuid, col(st, 0));
@@ -533,35 +538,18 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	return r;
 }
 
-struct outcome_name {
-	const char *name;	/* as stored */
-	const char *code;
-	const char *display;
-};
-
-static const struct outcome_name outcomes[] = {
+static const struct coded outcomes[] = {
 	{ "stay", "stay", "Stay on the caseload" },
 	{ "step_down", "step-down", "Step down to the rising-risk group" },
 	{ "close", "close", "Close: leave the caseload" },
 	{ "died", "died", "Died" },
 };
 
-static const struct outcome_name *
-outcome_of(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
-		if (strcmp(outcomes[i].name, name) == 0)
-			return &outcomes[i];
-	return NULL;
-}
-
 static json_t *
 build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
 {
-	const struct outcome_name *o;
+	const struct coded *o;
 	sqlite3_stmt *st;
 	json_t *r;
 
@@ -573,7 +561,7 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    ref, "outcome", err, errlen);
 	if (st == NULL)
 		return NULL;
-	o = outcome_of(col(st, 0));
+	o = CODED_OF(outcomes, col(st, 0));
 	if (o == NULL) {
 		sync_set_err(err, errlen, "outcome %s: unknown kind '%s'",
 		    ref->uuid, col(st, 0));
@@ -736,8 +724,8 @@ static json_t *
 build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
 {
-	const struct outcome_name *o;
-	const struct basis *basis;
+	const struct coded *o;
+	const struct coded *basis;
 	sqlite3_stmt *st;
 	json_t *r, *sections, *sec, *orgs;
 	struct sync_buf b;
@@ -798,7 +786,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (orgs == NULL)
 		goto fail;
 	sync_narrative_open(&b);
-	basis = basis_of(col(st, 13));
+	basis = CODED_OF(bases, col(st, 13));
 	sync_buf_str(&b, "<p>");
 	sync_narrative_text(&b,
 	    basis != NULL ? basis->display : "Not recorded.");
@@ -823,7 +811,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 
 	/* outcome */
 	sync_narrative_open(&b);
-	o = outcome_of(col(st, 17));
+	o = CODED_OF(outcomes, col(st, 17));
 	sync_buf_str(&b, "<p>");
 	sync_narrative_text(&b, o != NULL ? o->display : "Not recorded.");
 	if (col(st, 18)[0] != '\0')
