@@ -208,6 +208,19 @@ tui_owner_picker(struct tui_app *app, const char *title, tui_pick_fn pick,
 	return keep;
 }
 
+/* Whether someone is marked present to own an action; if not, says so,
+ * and how to reach the register from here. */
+static bool
+tui_owner_present(struct tui_app *app, const char *to_register)
+{
+	for (size_t i = 0; i < app->snap.n_attendees; i++)
+		if (app->snap.attendees[i].status == MDT_ATTEND_PRESENT)
+			return true;
+	tui_app_message(app, true, "Nobody is marked present to own it: take"
+	    " the register first (%s)", to_register);
+	return false;
+}
+
 static bool
 tui_owner_role_submit(struct tui_app *app, const char *text)
 {
@@ -267,20 +280,12 @@ tui_action_owner_picked(struct tui_app *app, int64_t person_id)
 static bool
 tui_action_text_submit(struct tui_app *app, const char *text)
 {
-	size_t n = 0;
-
 	if (mdt_str_blank(text)) {
 		tui_app_message(app, false, "Empty action: nothing saved");
 		return true;
 	}
-	for (size_t i = 0; i < app->snap.n_attendees; i++)
-		if (app->snap.attendees[i].status == MDT_ATTEND_PRESENT)
-			n++;
-	if (n == 0) {
-		tui_app_message(app, true, "Nobody is marked present to own "
-		    "it: take the register first (Esc, then 2)");
+	if (!tui_owner_present(app, "Esc, then 2"))
 		return false;
-	}
 	snprintf(app->pending_text, sizeof(app->pending_text), "%s", text);
 	tui_owner_picker(app, "Owner (present first)",
 	    tui_action_owner_picked, 0);
@@ -641,7 +646,6 @@ tui_action_reassign(struct tui_app *app)
 {
 	const struct mdt_slot *s;
 	const struct mdt_action *ac;
-	size_t n = 0;
 
 	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
 		return;
@@ -650,14 +654,8 @@ tui_action_reassign(struct tui_app *app)
 		    "reassigned: d reopens it");
 		return;
 	}
-	for (size_t i = 0; i < app->snap.n_attendees; i++)
-		if (app->snap.attendees[i].status == MDT_ATTEND_PRESENT)
-			n++;
-	if (n == 0) {
-		tui_app_message(app, true, "Nobody is marked present to own "
-		    "it: take the register first (2)");
+	if (!tui_owner_present(app, "2"))
 		return;
-	}
 	tui_slot_begin(app, s, TUI_PENDING_ACTION_REASSIGN);
 	app->pending_id = ac->id;
 	tui_reassign_owner = 0;
