@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "sync_internal.h"
+#include "backoff.h"
 
 int64_t
 sync_backoff_ms(int attempts, int64_t initial_ms, int64_t max_ms,

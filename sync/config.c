@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,9 @@
 
 #include <ini.h>
 
-#include "sync_internal.h"
+#include "sync.h"
+#include "sync_config.h"
+#include "text.h"
 #include "util.h"
 
 struct parse {
@@ -29,22 +31,6 @@ struct parse {
 	size_t errlen;
 	bool failed;
 };
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* A path from the file, taken from the file's folder when relative. */
 static char *
@@ -79,7 +65,7 @@ on_value(void *user, const char *section, const char *name,
 
 	if (p->failed)
 		return 1;
-#define BAD(...) do { set_err(p->err, p->errlen, __VA_ARGS__); \
+#define BAD(...) do { sync_set_err(p->err, p->errlen, __VA_ARGS__); \
 	p->failed = true; return 0; } while (0)
 #define NUM(field, lo, hi) do { \
 	if (!parse_long(value, (lo), (hi), &v)) \
@@ -137,7 +123,8 @@ on_value(void *user, const char *section, const char *name,
 	} else if (strcmp(section, "meeting") == 0) {
 		if (strcmp(name, "quorum") == 0) {
 			free(c->quorum);
-			c->quorum = value[0] != '\0' ? mdt_xstrdup(value) : NULL;
+			c->quorum = value[0] != '\0' ? mdt_xstrdup(value) :
+			    NULL;
 		} else
 			BAD("unknown setting '%s' in [meeting]", name);
 	} else
@@ -155,15 +142,18 @@ check_file(const char *what, const char *path, char *err, size_t errlen)
 	struct stat sb;
 
 	if (stat(path, &sb) != 0) {
-		set_err(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		sync_set_err(err, errlen, "%s %s: %s", what, path,
+		    strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		set_err(err, errlen, "%s %s is not a regular file", what, path);
+		sync_set_err(err, errlen, "%s %s is not a regular file", what,
+		    path);
 		return -1;
 	}
 	if (access(path, R_OK) != 0) {
-		set_err(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		sync_set_err(err, errlen, "%s %s: %s", what, path,
+		    strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -177,21 +167,23 @@ check_private(const char *what, const struct stat *sb, const char *path,
 	unsigned mode = (unsigned)(sb->st_mode & 07777);
 
 	if (!S_ISREG(sb->st_mode)) {
-		set_err(err, errlen, "%s %s is not a regular file", what, path);
+		sync_set_err(err, errlen, "%s %s is not a regular file", what,
+		    path);
 		return -1;
 	}
 	if (mode & 077) {
-		set_err(err, errlen, "%s %s is readable by others (mode %04o);"
+		sync_set_err(err, errlen,
+		    "%s %s is readable by others (mode %04o);"
 		    " chmod 600 it", what, path, mode);
 		return -1;
 	}
 	if (mode != 0600) {
-		set_err(err, errlen, "%s %s has mode %04o; it must be 0600"
+		sync_set_err(err, errlen, "%s %s has mode %04o; it must be 0600"
 		    " (chmod 600 it)", what, path, mode);
 		return -1;
 	}
 	if (sb->st_uid != geteuid()) {
-		set_err(err, errlen, "%s %s belongs to another user", what,
+		sync_set_err(err, errlen, "%s %s belongs to another user", what,
 		    path);
 		return -1;
 	}
@@ -208,17 +200,17 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 	int fd;
 
 	if (len < 2) {
-		set_err(err, errlen, "no room for the token");
+		sync_set_err(err, errlen, "no room for the token");
 		return -1;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		set_err(err, errlen, "token file %s: %s", path,
+		sync_set_err(err, errlen, "token file %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0) {
-		set_err(err, errlen, "token file %s: %s", path,
+		sync_set_err(err, errlen, "token file %s: %s", path,
 		    strerror(errno));
 		close(fd);
 		return -1;
@@ -232,7 +224,7 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			set_err(err, errlen, "token file %s: %s", path,
+			sync_set_err(err, errlen, "token file %s: %s", path,
 			    strerror(errno));
 			close(fd);
 			explicit_bzero(buf, len);
@@ -249,19 +241,21 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 	    buf[got - 1] == ' ' || buf[got - 1] == '\t'))
 		buf[--got] = '\0';
 	if (got == 0) {
-		set_err(err, errlen, "token file %s is empty", path);
+		sync_set_err(err, errlen, "token file %s is empty", path);
 		return -1;
 	}
 	if (got >= len - 1) {
 		explicit_bzero(buf, len);
-		set_err(err, errlen, "token file %s holds more than %zu bytes",
+		sync_set_err(err, errlen,
+		    "token file %s holds more than %zu bytes",
 		    path, len - 2);
 		return -1;
 	}
 	for (i = 0; i < got; i++)
 		if ((unsigned char)buf[i] <= ' ' || buf[i] == 0x7f) {
 			explicit_bzero(buf, len);
-			set_err(err, errlen, "token file %s must hold one token"
+			sync_set_err(err, errlen,
+			    "token file %s must hold one token"
 			    " on one line (no spaces or control characters)",
 			    path);
 			return -1;
@@ -275,11 +269,12 @@ check_url(const char *url, char *err, size_t errlen)
 	const char *host, *end, *at;
 
 	if (url == NULL || url[0] == '\0') {
-		set_err(err, errlen, "[server] base_url is missing");
+		sync_set_err(err, errlen, "[server] base_url is missing");
 		return -1;
 	}
 	if (strncasecmp(url, "https://", 8) != 0) {
-		set_err(err, errlen, "[server] base_url must be an https://"
+		sync_set_err(err, errlen,
+		    "[server] base_url must be an https://"
 		    " URL (got '%s'): the central record is reached over HTTPS"
 		    " only", url);
 		return -1;
@@ -288,12 +283,14 @@ check_url(const char *url, char *err, size_t errlen)
 	end = host + strcspn(host, "/?#");
 	at = memchr(host, '@', (size_t)(end - host));
 	if (end == host || at != NULL) {
-		set_err(err, errlen, "[server] base_url must name a host and"
+		sync_set_err(err, errlen,
+		    "[server] base_url must name a host and"
 		    " hold no user name or password (got '%s')", url);
 		return -1;
 	}
 	if (strpbrk(url, "?# \t") != NULL) {
-		set_err(err, errlen, "[server] base_url must not hold a query,"
+		sync_set_err(err, errlen,
+		    "[server] base_url must not hold a query,"
 		    " a fragment or spaces (got '%s')", url);
 		return -1;
 	}
@@ -317,7 +314,8 @@ check_server(struct sync_config *c, char *err, size_t errlen)
 	    errlen) != 0)
 		return -1;
 	if ((c->client_cert == NULL) != (c->client_key == NULL)) {
-		set_err(err, errlen, "[server] client_cert and client_key go"
+		sync_set_err(err, errlen,
+		    "[server] client_cert and client_key go"
 		    " together: give both or neither");
 		return -1;
 	}
@@ -333,7 +331,8 @@ check_server(struct sync_config *c, char *err, size_t errlen)
 	}
 	if (c->token_file != NULL) {
 		if (stat(c->token_file, &sb) != 0) {
-			set_err(err, errlen, "token file %s: %s", c->token_file,
+			sync_set_err(err, errlen, "token file %s: %s",
+			    c->token_file,
 			    strerror(errno));
 			return -1;
 		}
@@ -359,7 +358,8 @@ check_config(struct sync_config *c, char *err, size_t errlen)
 	if (c->has_server && check_server(c, err, errlen) != 0)
 		return -1;
 	if (c->retry_max_ms < c->retry_initial_ms) {
-		set_err(err, errlen, "[retry] max_ms (%lld) must not be less"
+		sync_set_err(err, errlen,
+		    "[retry] max_ms (%lld) must not be less"
 		    " than initial_ms (%lld)", (long long)c->retry_max_ms,
 		    (long long)c->retry_initial_ms);
 		return -1;
@@ -380,26 +380,27 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 	int rc;
 
 	*out = NULL;
-	set_err(err, errlen, "%s", "");
+	sync_set_err(err, errlen, "%s", "");
 	if (path == NULL || path[0] == '\0') {
-		set_err(err, errlen, "no configuration file given");
+		sync_set_err(err, errlen, "no configuration file given");
 		return -1;
 	}
 	if (stat(path, &sb) != 0) {
 		if (errno == ENOENT)
 			return 1;
-		set_err(err, errlen, "configuration %s: %s", path,
+		sync_set_err(err, errlen, "configuration %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		set_err(err, errlen, "configuration %s is not a regular file",
+		sync_set_err(err, errlen,
+		    "configuration %s is not a regular file",
 		    path);
 		return -1;
 	}
 	fp = fopen(path, "re");
 	if (fp == NULL) {
-		set_err(err, errlen, "configuration %s: %s", path,
+		sync_set_err(err, errlen, "configuration %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
@@ -432,10 +433,11 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 			snprintf(reason, sizeof(reason), "%s",
 			    rc > 0 ? "not a valid line" : "cannot read it");
 		if (rc > 0)
-			set_err(err, errlen, "configuration %s, line %d: %s",
+			sync_set_err(err, errlen,
+			    "configuration %s, line %d: %s",
 			    path, rc, reason);
 		else
-			set_err(err, errlen, "configuration %s: %s", path,
+			sync_set_err(err, errlen, "configuration %s: %s", path,
 			    reason);
 		sync_config_free(c);
 		return -1;
@@ -444,7 +446,7 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 		char reason[400];
 
 		snprintf(reason, sizeof(reason), "%s", err);
-		set_err(err, errlen, "configuration %s: %s", path, reason);
+		sync_set_err(err, errlen, "configuration %s: %s", path, reason);
 		sync_config_free(c);
 		return -1;
 	}
@@ -452,17 +454,46 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 	return 0;
 }
 
+/* The strings a configuration owns: copied with it, freed with it. */
+static const size_t sync_config_strings[] = {
+	offsetof(struct sync_config, base_url),
+	offsetof(struct sync_config, ca_file),
+	offsetof(struct sync_config, client_cert),
+	offsetof(struct sync_config, client_key),
+	offsetof(struct sync_config, token_file),
+	offsetof(struct sync_config, quorum),
+};
+#define SYNC_CONFIG_N_STRINGS \
+	(sizeof(sync_config_strings) / sizeof(sync_config_strings[0]))
+
+static char **
+sync_config_string(struct sync_config *c, size_t i)
+{
+	return (char **)(void *)((char *)c + sync_config_strings[i]);
+}
+
+struct sync_config *
+sync_config_dup(const struct sync_config *c)
+{
+	struct sync_config *d = mdt_xcalloc(1, sizeof(*d));
+
+	*d = *c;
+	for (size_t i = 0; i < SYNC_CONFIG_N_STRINGS; i++) {
+		char **s = sync_config_string(d, i);
+
+		if (*s != NULL)
+			*s = mdt_xstrdup(*s);
+	}
+	return d;
+}
+
 void
 sync_config_free(struct sync_config *c)
 {
 	if (c == NULL)
 		return;
-	free(c->base_url);
-	free(c->ca_file);
-	free(c->client_cert);
-	free(c->client_key);
-	free(c->token_file);
-	free(c->quorum);
+	for (size_t i = 0; i < SYNC_CONFIG_N_STRINGS; i++)
+		free(*sync_config_string(c, i));
 	free(c);
 }
 

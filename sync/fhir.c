@@ -2,74 +2,27 @@
  * fhir.c - how the meeting becomes FHIR R4 resources (docs/fhir-mapping.md
  * says why): which resources an outbox row changes, each resource built
  * from the store as it stands, the references between them (so that the
- * engine sends what a resource refers to first), a content hash, and the
- * server's words from an OperationOutcome.  Reads the store through plain
- * SQL on the shared connection; writes nothing.
+ * engine sends what a resource refers to first).  Reads the store
+ * through plain SQL on the shared connection; writes nothing.  A
+ * resource's type, id and content hash are resource.c's, its narrative
+ * narrative.c's; what the server's replies say is reply.c's.
  */
 #include "config.h"
 
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <uuid/uuid.h>
-
-#include "sync_internal.h"
+#include "fhir.h"
+#include "mdt.h"
+#include "narrative.h"
+#include "text.h"
 #include "util.h"
 
 #define SNOMED "http://snomed.info/sct"
 #define MDT_CS "https://mdtchair.org/fhir/CodeSystem/"
-#define XHTML_OPEN "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
-
-static const char *const kind_types[SYNC_N_KINDS] = {
-	[SYNC_PRACTITIONER] = "Practitioner",
-	[SYNC_MEETING] = "Encounter",
-	[SYNC_DISCUSSION] = "Encounter",
-	[SYNC_CONSENT] = "Consent",
-	[SYNC_OUTCOME] = "Observation",
-	[SYNC_TASK] = "Task",
-	[SYNC_RECORD] = "Composition",
-};
-
-const char *
-sync_kind_type(enum sync_kind k)
-{
-	return (unsigned)k < SYNC_N_KINDS ? kind_types[k] : "?";
-}
-
-void
-sync_ref_id(const struct sync_ref *ref, char id[37])
-{
-	uuid_t ns, out;
-
-	if (ref->kind != SYNC_RECORD || uuid_parse(ref->uuid, ns) != 0) {
-		mdt_strlcpy(id, ref->uuid, 37);
-		return;
-	}
-	/* one Composition per slot, its id derived from the slot's */
-	uuid_generate_sha1(out, ns, "Composition", strlen("Composition"));
-	uuid_unparse_lower(out, id);
-}
 
 /* ---- small helpers --------------------------------------------------- */
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* A statement with ?1 bound to text; NULL (and err) on failure. */
 static sqlite3_stmt *
@@ -78,7 +31,7 @@ query(sqlite3 *db, const char *sql, const char *arg, char *err, size_t errlen)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		set_err(err, errlen, "reading the store: %s",
+		sync_set_err(err, errlen, "reading the store: %s",
 		    sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		return NULL;
@@ -97,7 +50,7 @@ query_row(sqlite3 *db, const char *sql, const struct sync_ref *ref,
 	sqlite3_stmt *st = query(db, sql, ref->uuid, err, errlen);
 
 	if (st != NULL && sqlite3_step(st) != SQLITE_ROW) {
-		set_err(err, errlen, "no %s %s", what, ref->uuid);
+		sync_set_err(err, errlen, "no %s %s", what, ref->uuid);
 		sqlite3_finalize(st);
 		st = NULL;
 	}
@@ -224,90 +177,6 @@ concept(const char *system, const char *code, const char *display,
 	return c;
 }
 
-/* A growing string for narrative XHTML. */
-struct buf {
-	char *s;
-	size_t n, cap;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->s = mdt_xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-/* Text escaped for XHTML; characters XML forbids are left out. */
-static void
-buf_text(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '&')
-			buf_str(b, "&amp;");
-		else if (c == '<')
-			buf_str(b, "&lt;");
-		else if (c == '>')
-			buf_str(b, "&gt;");
-		else if (c == '"')
-			buf_str(b, "&quot;");
-		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-			continue;
-		else
-			buf_add(b, s, 1);
-	}
-}
-
-static void
-buf_fmt(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* printf-style text, escaped. */
-static void
-buf_fmt(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *t;
-
-	va_start(ap, fmt);
-	t = mdt_xvasprintf(fmt, ap);
-	va_end(ap);
-	buf_text(b, t);
-	free(t);
-}
-
-/* A Narrative from a finished XHTML buffer (takes the buffer). */
-static json_t *
-narrative(struct buf *b)
-{
-	json_t *n;
-
-	buf_str(b, "</div>");
-	n = json_pack("{s:s, s:s}", "status", "generated", "div", b->s);
-	free(b->s);
-	memset(b, 0, sizeof(*b));
-	return n;
-}
-
-static void
-buf_open(struct buf *b)
-{
-	memset(b, 0, sizeof(*b));
-	buf_str(b, XHTML_OPEN);
-}
-
 /* ---- the resources --------------------------------------------------- */
 
 static json_t *
@@ -341,7 +210,7 @@ build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
 		json_object_set_new(r, "name", json_pack("[{s:s}]", "text",
 		    col(st, 0)));
 	} else
-		set_err(err, errlen, "no person %s", ref->uuid);
+		sync_set_err(err, errlen, "no person %s", ref->uuid);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -353,7 +222,7 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_stmt *st, *pt;
 	json_t *r, *parts;
 	const char *state;
-	struct buf b;
+	struct sync_buf b;
 	int64_t id, start;
 	char venue[256];
 
@@ -381,12 +250,13 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (venue[0] != '\0')
 		json_object_set_new(r, "location", json_pack(
 		    "[{s:{s:s}}]", "location", "display", venue));
-	buf_open(&b);
-	buf_str(&b, "<p>");
-	buf_fmt(&b, "Multidisciplinary team meeting: %s", col(st, 1));
+	sync_narrative_open(&b);
+	sync_buf_str(&b, "<p>");
+	sync_narrative_fmt(&b, "Multidisciplinary team meeting: %s",
+	    col(st, 1));
 	if (venue[0] != '\0')
-		buf_fmt(&b, ", at %s", venue);
-	buf_str(&b, "</p>");
+		sync_narrative_fmt(&b, ", at %s", venue);
+	sync_buf_str(&b, "</p>");
 	sqlite3_finalize(st);
 
 	/* attendance: those marked present */
@@ -414,10 +284,10 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_finalize(pt);
 	if (json_array_size(parts) > 0) {
 		json_object_set_new(r, "participant", parts);
-		buf_fmt(&b, "Present: %zu.", json_array_size(parts));
+		sync_narrative_fmt(&b, "Present: %zu.", json_array_size(parts));
 	} else
 		json_decref(parts);
-	json_object_set_new(r, "text", narrative(&b));
+	json_object_set_new(r, "text", sync_narrative(&b));
 	return r;
 }
 
@@ -486,30 +356,35 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	return r;
 }
 
-struct basis {
+/* A value as the store keeps it, and as FHIR codes and displays it. */
+struct coded {
 	const char *name;	/* as stored */
 	const char *code;
 	const char *display;
 };
 
-static const struct basis bases[] = {
+/* The entry of table (n rows) for a stored name; NULL if none. */
+static const struct coded *
+coded_of(const struct coded *table, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+#define CODED_OF(table, name) \
+	coded_of((table), sizeof(table) / sizeof((table)[0]), (name))
+
+static const struct coded bases[] = {
 	{ "given", "given", "Consent given" },
 	{ "best_interests", "best-interests",
 	    "Consent not given; discussed in the patient's best interests" },
 	{ "risk_to_others", "risk-to-others",
 	    "Consent not given; not discussing would put others at risk" },
 };
-
-static const struct basis *
-basis_of(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
-		if (strcmp(bases[i].name, name) == 0)
-			return &bases[i];
-	return NULL;
-}
 
 /* The organisations the slot's consent excludes, in the order given, as
  * a JSON array of strings; NULL (and err) on failure. */
@@ -528,7 +403,7 @@ exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(orgs, str(col(st, 0)));
 	if (rc != SQLITE_DONE) {
-		set_err(err, errlen, "reading the exclusions: %s",
+		sync_set_err(err, errlen, "reading the exclusions: %s",
 		    sqlite3_errmsg(db));
 		json_decref(orgs);
 		orgs = NULL;
@@ -540,20 +415,20 @@ exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 /* "<p>Organisations the patient asked to exclude: A, B.</p>", when there
  * are any. */
 static void
-buf_exclusions(struct buf *b, json_t *orgs)
+buf_exclusions(struct sync_buf *b, json_t *orgs)
 {
 	json_t *o;
 	size_t i;
 
 	if (json_array_size(orgs) == 0)
 		return;
-	buf_str(b, "<p>Organisations the patient asked to exclude: ");
+	sync_buf_str(b, "<p>Organisations the patient asked to exclude: ");
 	json_array_foreach(orgs, i, o) {
 		if (i > 0)
-			buf_str(b, ", ");
-		buf_text(b, json_string_value(o));
+			sync_buf_str(b, ", ");
+		sync_narrative_text(b, json_string_value(o));
 	}
-	buf_str(b, ".</p>");
+	sync_buf_str(b, ".</p>");
 }
 
 /*
@@ -583,9 +458,9 @@ static json_t *
 build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
     size_t errlen)
 {
-	const struct basis *b;
+	const struct coded *b;
 	sqlite3_stmt *st;
-	struct buf nb;
+	struct sync_buf nb;
 	json_t *r, *rule, *orgs, *prov = NULL;
 	const char *just;
 
@@ -596,9 +471,9 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	    ref, "consent", err, errlen);
 	if (st == NULL)
 		return NULL;
-	b = basis_of(col(st, 0));
+	b = CODED_OF(bases, col(st, 0));
 	if (b == NULL) {
-		set_err(err, errlen, "consent %s: unknown basis '%s'",
+		sync_set_err(err, errlen, "consent %s: unknown basis '%s'",
 		    ref->uuid, col(st, 0));
 		sqlite3_finalize(st);
 		return NULL;
@@ -648,63 +523,47 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	if (prov != NULL)
 		json_object_set_new(r, "provision", prov);
 	json_object_set_new(r, "policyRule", rule);
-	buf_open(&nb);
-	buf_str(&nb, "<p>");
-	buf_text(&nb, b->display);
+	sync_narrative_open(&nb);
+	sync_buf_str(&nb, "<p>");
+	sync_narrative_text(&nb, b->display);
 	if (just[0] != '\0') {
-		buf_str(&nb, "</p><p>Justification: ");
-		buf_text(&nb, just);
+		sync_buf_str(&nb, "</p><p>Justification: ");
+		sync_narrative_text(&nb, just);
 	}
-	buf_str(&nb, "</p>");
+	sync_buf_str(&nb, "</p>");
 	buf_exclusions(&nb, orgs);
-	json_object_set_new(r, "text", narrative(&nb));
+	json_object_set_new(r, "text", sync_narrative(&nb));
 	json_decref(orgs);
 	sqlite3_finalize(st);
 	return r;
 }
 
-struct outcome_name {
-	const char *name;	/* as stored */
-	const char *code;
-	const char *display;
-};
-
-static const struct outcome_name outcomes[] = {
+static const struct coded outcomes[] = {
 	{ "stay", "stay", "Stay on the caseload" },
 	{ "step_down", "step-down", "Step down to the rising-risk group" },
 	{ "close", "close", "Close: leave the caseload" },
 	{ "died", "died", "Died" },
 };
 
-static const struct outcome_name *
-outcome_of(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
-		if (strcmp(outcomes[i].name, name) == 0)
-			return &outcomes[i];
-	return NULL;
-}
-
 static json_t *
 build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
 {
-	const struct outcome_name *o;
+	const struct coded *o;
 	sqlite3_stmt *st;
 	json_t *r;
 
-	st = query_row(db, "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
+	st = query_row(db,
+	    "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
 	    " p.nhs_number, p.name FROM outcomes o"
 	    " JOIN slots s ON s.id = o.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE o.uuid = ?1",
 	    ref, "outcome", err, errlen);
 	if (st == NULL)
 		return NULL;
-	o = outcome_of(col(st, 0));
+	o = CODED_OF(outcomes, col(st, 0));
 	if (o == NULL) {
-		set_err(err, errlen, "outcome %s: unknown kind '%s'",
+		sync_set_err(err, errlen, "outcome %s: unknown kind '%s'",
 		    ref->uuid, col(st, 0));
 		sqlite3_finalize(st);
 		return NULL;
@@ -776,11 +635,11 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 }
 
 static json_t *
-section(const char *code, const char *title, struct buf *text)
+section(const char *code, const char *title, struct sync_buf *text)
 {
 	return json_pack("{s:s, s:o, s:o}", "title", title, "code",
 	    concept(MDT_CS "mdt-record-section", code, title, NULL), "text",
-	    narrative(text));
+	    sync_narrative(text));
 }
 
 static void
@@ -800,23 +659,23 @@ static json_t *
 record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	struct buf b;
+	struct sync_buf b;
 	int n = 0;
 
 	st = query_id(db, "SELECT text FROM notes WHERE slot_id = ?1"
 	    " ORDER BY created_at, id", slot_id, err, errlen);
 	if (st == NULL)
 		return NULL;
-	buf_open(&b);
+	sync_narrative_open(&b);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		buf_str(&b, "<p>");
-		buf_text(&b, col(st, 0));
-		buf_str(&b, "</p>");
+		sync_buf_str(&b, "<p>");
+		sync_narrative_text(&b, col(st, 0));
+		sync_buf_str(&b, "</p>");
 		n++;
 	}
 	sqlite3_finalize(st);
 	if (n == 0)
-		buf_str(&b, "<p>No notes.</p>");
+		sync_buf_str(&b, "<p>No notes.</p>");
 	return section("notes", "Notes", &b);
 }
 
@@ -826,7 +685,7 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	struct buf b;
+	struct sync_buf b;
 	json_t *sec, *entries;
 	int n = 0;
 
@@ -836,23 +695,23 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 	    err, errlen);
 	if (st == NULL)
 		return NULL;
-	buf_open(&b);
+	sync_narrative_open(&b);
 	entries = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n++ == 0)
-			buf_str(&b, "<ul>");
-		buf_str(&b, "<li>");
-		buf_fmt(&b, "%s (owner %s, due %s, %s)", col(st, 1),
+			sync_buf_str(&b, "<ul>");
+		sync_buf_str(&b, "<li>");
+		sync_narrative_fmt(&b, "%s (owner %s, due %s, %s)", col(st, 1),
 		    col(st, 2), col(st, 3), col(st, 4));
-		buf_str(&b, "</li>");
+		sync_buf_str(&b, "</li>");
 		json_array_append_new(entries, ref_to(SYNC_TASK, col(st, 0),
 		    NULL, dep, ctx));
 	}
 	sqlite3_finalize(st);
 	if (n > 0)
-		buf_str(&b, "</ul>");
+		sync_buf_str(&b, "</ul>");
 	else
-		buf_str(&b, "<p>No actions agreed.</p>");
+		sync_buf_str(&b, "<p>No actions agreed.</p>");
 	sec = section("actions", "Actions", &b);
 	if (json_array_size(entries) > 0)
 		json_object_set_new(sec, "entry", entries);
@@ -865,11 +724,11 @@ static json_t *
 build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
 {
-	const struct outcome_name *o;
-	const struct basis *basis;
+	const struct coded *o;
+	const struct coded *basis;
 	sqlite3_stmt *st;
 	json_t *r, *sections, *sec, *orgs;
-	struct buf b;
+	struct sync_buf b;
 	int64_t slot_id, date;
 	bool final;
 
@@ -926,15 +785,16 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	orgs = exclusions_of(db, slot_id, err, errlen);
 	if (orgs == NULL)
 		goto fail;
-	buf_open(&b);
-	basis = basis_of(col(st, 13));
-	buf_str(&b, "<p>");
-	buf_text(&b, basis != NULL ? basis->display : "Not recorded.");
+	sync_narrative_open(&b);
+	basis = CODED_OF(bases, col(st, 13));
+	sync_buf_str(&b, "<p>");
+	sync_narrative_text(&b,
+	    basis != NULL ? basis->display : "Not recorded.");
 	if (col(st, 14)[0] != '\0') {
-		buf_str(&b, "</p><p>Justification: ");
-		buf_text(&b, col(st, 14));
+		sync_buf_str(&b, "</p><p>Justification: ");
+		sync_narrative_text(&b, col(st, 14));
 	}
-	buf_str(&b, "</p>");
+	sync_buf_str(&b, "</p>");
 	buf_exclusions(&b, orgs);
 	json_decref(orgs);
 	sec = section("consent", "Consent to be discussed", &b);
@@ -950,13 +810,13 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_array_append_new(sections, sec);
 
 	/* outcome */
-	buf_open(&b);
-	o = outcome_of(col(st, 17));
-	buf_str(&b, "<p>");
-	buf_text(&b, o != NULL ? o->display : "Not recorded.");
+	sync_narrative_open(&b);
+	o = CODED_OF(outcomes, col(st, 17));
+	sync_buf_str(&b, "<p>");
+	sync_narrative_text(&b, o != NULL ? o->display : "Not recorded.");
 	if (col(st, 18)[0] != '\0')
-		buf_fmt(&b, " Review by %s.", col(st, 18));
-	buf_str(&b, "</p>");
+		sync_narrative_fmt(&b, " Review by %s.", col(st, 18));
+	sync_buf_str(&b, "</p>");
 	sec = section("outcome", "Outcome", &b);
 	if (col(st, 16)[0] != '\0')
 		add_entry(sec, ref_to(SYNC_OUTCOME, col(st, 16), NULL, dep,
@@ -964,15 +824,15 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_array_append_new(sections, sec);
 
 	/* key contact */
-	buf_open(&b);
-	buf_str(&b, "<p>");
+	sync_narrative_open(&b);
+	sync_buf_str(&b, "<p>");
 	if (col(st, 9)[0] != '\0') {
-		buf_text(&b, col(st, 10));
+		sync_narrative_text(&b, col(st, 10));
 		if (col(st, 11)[0] != '\0')
-			buf_fmt(&b, " (%s)", col(st, 11));
+			sync_narrative_fmt(&b, " (%s)", col(st, 11));
 	} else
-		buf_str(&b, "None named.");
-	buf_str(&b, "</p>");
+		sync_buf_str(&b, "None named.");
+	sync_buf_str(&b, "</p>");
 	sec = section("key-contact", "Key contact", &b);
 	if (col(st, 9)[0] != '\0')
 		add_entry(sec, ref_to(SYNC_PRACTITIONER, col(st, 9),
@@ -1016,7 +876,7 @@ sync_map_build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	case SYNC_RECORD:
 		return build_record(db, ref, dep, ctx, err, errlen);
 	default:
-		set_err(err, errlen, "unknown resource kind %d",
+		sync_set_err(err, errlen, "unknown resource kind %d",
 		    (int)ref->kind);
 		return NULL;
 	}
@@ -1048,7 +908,7 @@ add_each(sqlite3 *db, const char *sql, const char *arg, sync_ref_fn fn,
 		add(fn, ctx, kind, col(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		set_err(err, errlen, "reading the store: %s",
+		sync_set_err(err, errlen, "reading the store: %s",
 		    sqlite3_errmsg(db));
 		return -1;
 	}
@@ -1118,268 +978,7 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		    " AND s.state <> 'pending' AND m.purged_at IS NULL"
 		    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1", uuid, fn,
 		    ctx, SYNC_RECORD, err, errlen);
-	set_err(err, errlen, "unknown kind of record '%s'", entity);
+	sync_set_err(err, errlen, "unknown kind of record '%s'", entity);
 	return -1;
 }
 
-/* ---- content --------------------------------------------------------- */
-
-/* A shallow copy without meta and text. */
-static json_t *
-content(json_t *resource_json)
-{
-	json_t *c = json_copy(resource_json);
-
-	json_object_del(c, "meta");
-	json_object_del(c, "text");
-	return c;
-}
-
-void
-sync_body_hash(json_t *resource_json, char out[33])
-{
-	json_t *c = content(resource_json);
-	char *s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
-	uint64_t h = UINT64_C(14695981039346656037);
-	const unsigned char *p;
-
-	/* FNV-1a: a change detector, not a security measure */
-	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
-		h ^= *p;
-		h *= UINT64_C(1099511628211);
-	}
-	snprintf(out, 33, "%016" PRIx64, h);
-	free(s);
-	json_decref(c);
-}
-
-bool
-sync_same_content(json_t *a, json_t *b)
-{
-	json_t *ca = content(a), *cb = content(b);
-	bool same = json_equal(ca, cb) != 0;
-
-	json_decref(ca);
-	json_decref(cb);
-	return same;
-}
-
-bool
-sync_outcome_text(const char *body, char *out, size_t len)
-{
-	json_t *root, *issues, *issue;
-	json_error_t jerr;
-	struct buf b = { 0 };
-	size_t i;
-
-	if (len > 0)
-		out[0] = '\0';
-	root = json_loads(body != NULL ? body : "", 0, &jerr);
-	if (root == NULL)
-		return false;
-	if (!json_is_string(json_object_get(root, "resourceType")) ||
-	    strcmp(json_string_value(json_object_get(root, "resourceType")),
-	    "OperationOutcome") != 0) {
-		json_decref(root);
-		return false;
-	}
-	issues = json_object_get(root, "issue");
-	json_array_foreach(issues, i, issue) {
-		const char *text = json_string_value(json_object_get(issue,
-		    "diagnostics"));
-		json_t *expr = json_array_get(json_object_get(issue,
-		    "expression"), 0);
-
-		if (text == NULL)
-			text = json_string_value(json_object_get(
-			    json_object_get(issue, "details"), "text"));
-		if (text == NULL)
-			text = json_string_value(json_object_get(issue,
-			    "code"));
-		if (text == NULL)
-			continue;
-		if (b.n > 0)
-			buf_str(&b, "; ");
-		buf_str(&b, text);
-		if (json_is_string(expr) && strstr(text,
-		    json_string_value(expr)) == NULL) {
-			buf_str(&b, " (at ");
-			buf_str(&b, json_string_value(expr));
-			buf_str(&b, ")");
-		}
-	}
-	json_decref(root);
-	if (b.s == NULL)
-		return false;
-	/* one line */
-	for (i = 0; i < b.n; i++)
-		if (b.s[i] == '\n' || b.s[i] == '\r' || b.s[i] == '\t')
-			b.s[i] = ' ';
-	mdt_strlcpy(out, b.s, len);
-	free(b.s);
-	return true;
-}
-
-/* ---- reading the server's replies ------------------------------------ */
-
-/* A FHIR id (and versionId): 1 to 64 of A-Z a-z 0-9 - . */
-static bool
-fhir_id_ok(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 64)
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
-/* "W/\"3\"" or ".../_history/3" or meta.versionId -> "3" (a new string),
- * or NULL when none of them holds a well-formed version. */
-static char *
-entry_version(json_t *entry)
-{
-	json_t *response = json_object_get(entry, "response");
-	const char *etag = json_string_value(json_object_get(response,
-	    "etag"));
-	const char *loc = json_string_value(json_object_get(response,
-	    "location"));
-	const char *v = json_string_value(json_object_get(json_object_get(
-	    json_object_get(entry, "resource"), "meta"), "versionId"));
-	const char *h;
-	size_t n;
-
-	if (etag != NULL) {
-		if (strncmp(etag, "W/", 2) == 0)
-			etag += 2;
-		if (*etag == '"') {
-			etag++;
-			n = strcspn(etag, "\"");
-			if (etag[n] == '"' && etag[n + 1] == '\0' &&
-			    fhir_id_ok(etag, n))
-				return mdt_xasprintf("%.*s", (int)n, etag);
-		} else if (fhir_id_ok(etag, strlen(etag)))
-			return mdt_xstrdup(etag);
-	}
-	if (loc != NULL && (h = strstr(loc, "/_history/")) != NULL) {
-		h += strlen("/_history/");
-		n = strcspn(h, "/?#");
-		if (fhir_id_ok(h, n))
-			return mdt_xasprintf("%.*s", (int)n, h);
-	}
-	if (v != NULL && fhir_id_ok(v, strlen(v)))
-		return mdt_xstrdup(v);
-	return NULL;
-}
-
-/* An entry's response.status: "200 OK", "201", "201 Created" -> 200, 201;
- * 0 if it is not a three-digit status at the start. */
-static int
-entry_status(json_t *entry)
-{
-	const char *s = json_string_value(json_object_get(json_object_get(
-	    entry, "response"), "status"));
-	int i, code = 0;
-
-	if (s == NULL)
-		return 0;
-	for (i = 0; i < 3; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		code = code * 10 + (s[i] - '0');
-	}
-	if (s[3] != '\0' && s[3] != ' ')
-		return 0;
-	return code;
-}
-
-int
-sync_transaction_reply(const char *body, size_t body_len, size_t n,
-    char **versions, char *err, size_t errlen)
-{
-	json_t *root, *entries, *entry;
-	const char *rt, *type;
-	size_t i;
-	int rc = -1;
-
-	for (i = 0; i < n; i++)
-		versions[i] = NULL;
-	if (errlen > 0)
-		err[0] = '\0';
-	root = json_loadb(body != NULL ? body : "", body != NULL ? body_len :
-	    0, 0, NULL);
-	rt = json_string_value(json_object_get(root, "resourceType"));
-	type = json_string_value(json_object_get(root, "type"));
-	entries = json_object_get(root, "entry");
-	if (root == NULL)
-		snprintf(err, errlen, "the reply is not JSON");
-	else if (rt == NULL || strcmp(rt, "Bundle") != 0)
-		snprintf(err, errlen, "the reply is not a Bundle");
-	else if (type == NULL || strcmp(type, "transaction-response") != 0)
-		snprintf(err, errlen, "the reply is not a transaction-response");
-	else if (!json_is_array(entries) || json_array_size(entries) != n)
-		snprintf(err, errlen, "the reply has %zu entries for the %zu"
-		    " sent", json_array_size(entries), n);
-	else {
-		rc = 0;
-		json_array_foreach(entries, i, entry) {
-			int st = entry_status(entry);
-
-			if (st < 200 || st > 299) {
-				snprintf(err, errlen, "entry %zu of the reply"
-				    " is not a success (status %d)", i, st);
-				rc = -1;
-				break;
-			}
-		}
-	}
-	if (rc == 0)
-		json_array_foreach(entries, i, entry)
-			versions[i] = entry_version(entry);
-	json_decref(root);
-	return rc;
-}
-
-enum sync_read
-sync_read_back(const char *body, size_t body_len, json_t *ours,
-    const char *acked_hash, char **version)
-{
-	char hash[33];
-	json_t *server;
-	const char *v, *rt, *id;
-	enum sync_read r;
-
-	*version = NULL;
-	server = json_loadb(body != NULL ? body : "", body != NULL ? body_len :
-	    0, 0, NULL);
-	rt = json_string_value(json_object_get(server, "resourceType"));
-	id = json_string_value(json_object_get(server, "id"));
-	if (!json_is_object(server) || rt == NULL || id == NULL ||
-	    !json_is_object(ours) || !json_equal(json_object_get(server,
-	    "resourceType"), json_object_get(ours, "resourceType")) ||
-	    !json_equal(json_object_get(server, "id"), json_object_get(ours,
-	    "id"))) {
-		json_decref(server);
-		return SYNC_READ_UNKNOWN;
-	}
-	if (sync_same_content(server, ours))
-		r = SYNC_READ_SAME;
-	else {
-		sync_body_hash(server, hash);
-		r = acked_hash != NULL && acked_hash[0] != '\0' &&
-		    strcmp(hash, acked_hash) == 0 ? SYNC_READ_EARLIER :
-		    SYNC_READ_CHANGED;
-	}
-	v = json_string_value(json_object_get(json_object_get(server, "meta"),
-	    "versionId"));
-	if (v != NULL && fhir_id_ok(v, strlen(v)))
-		*version = mdt_xstrdup(v);
-	json_decref(server);
-	return r;
-}

@@ -28,7 +28,9 @@
 #include <curl/curl.h>
 
 #include "curlload.h"
-#include "sync_internal.h"
+#include "http.h"
+#include "sync_config.h"
+#include "text.h"
 #include "util.h"
 
 struct sock_ctx {
@@ -44,8 +46,7 @@ struct transfer {
 	CURL *easy;
 	struct curl_slist *headers;
 	char *body;		/* request body (owned) */
-	char *resp;
-	size_t resp_len, resp_cap;
+	struct sync_buf resp;	/* the reply's body so far */
 	bool too_big;
 	sync_http_cb cb;
 	void *ctx;
@@ -174,7 +175,7 @@ transfer_free(struct transfer *t)
 		explicit_bzero(l->data, strlen(l->data));
 	curl->slist_free_all(t->headers);
 	free(t->body);
-	free(t->resp);
+	free(t->resp.s);
 	free(t);
 }
 
@@ -232,8 +233,8 @@ check_done(struct sync_http *h)
 			snprintf(reply.error, sizeof(reply.error), "%s",
 			    t->errbuf[0] != '\0' ? t->errbuf :
 			    curl->easy_strerror(result));
-		reply.body = t->resp != NULL ? t->resp : (char *)"";
-		reply.body_len = t->resp_len;
+		reply.body = t->resp.s != NULL ? t->resp.s : (char *)"";
+		reply.body_len = t->resp.n;
 		if (t->cb != NULL)
 			t->cb(t->ctx, &reply);
 		transfer_free(t);
@@ -362,17 +363,11 @@ write_fn(char *data, size_t size, size_t nmemb, void *userp)
 	struct transfer *t = userp;
 	size_t n = size * nmemb;
 
-	if (t->resp_len + n > (size_t)t->h->cfg->max_response_bytes) {
+	if (t->resp.n + n > (size_t)t->h->cfg->max_response_bytes) {
 		t->too_big = true;
 		return 0;	/* aborts the transfer */
 	}
-	if (t->resp_len + n + 1 > t->resp_cap) {
-		t->resp_cap = (t->resp_len + n + 1) * 2;
-		t->resp = mdt_xrealloc(t->resp, t->resp_cap);
-	}
-	memcpy(t->resp + t->resp_len, data, n);
-	t->resp_len += n;
-	t->resp[t->resp_len] = '\0';
+	sync_buf_add(&t->resp, data, n);
 	return n;
 }
 

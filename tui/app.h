@@ -17,26 +17,14 @@
 #include "sync.h"
 #include "input.h"
 #include "keys.h"
+/* enum tui_mode (the app is opened in one), and tui_run for the
+ * program */
+#include "loop.h"
+/* tui_app_begin, tui_app_key and tui_app_draw, for the program and its
+ * tests */
+#include "console.h"
 
-/* What tui_run opens. */
-enum tui_mode {
-	TUI_MODE_CHAIR,		/* chairing: the meeting is marked open */
-	TUI_MODE_PREPARE,	/* the agenda preparation; meeting untouched */
-	TUI_MODE_PRESENT,	/* the projector's read-only view */
-};
-
-/* Runs the chair's screens on the terminal until the chair quits.  Returns
- * the process exit status: 0 on a normal quit, 1 on a fatal error (after
- * restoring the terminal, with a one-line message on stderr).  With a sync
- * configuration (NULL: not set up, config_path is where it would be), the
- * outbox is delivered in the background on the same loop.  In PREPARE
- * mode the screens open on the agenda preparation and the meeting is not
- * marked open.  In PRESENT mode only the projector's view is shown: it
- * writes nothing to the store, runs no delivery (sync is ignored) and
- * masks patients unless unmask. */
-int tui_run(struct mdt_store *store, int64_t meeting_id,
-    const struct sync_config *sync, const char *config_path,
-    enum tui_mode mode, bool unmask);
+struct tui_screen_ops;
 
 struct tui_app {
 	struct mdt_store *store;
@@ -67,6 +55,9 @@ struct tui_app {
 	int64_t planned_end;
 
 	enum tui_mode mode;
+	/* The screens by id, set by tui_app_begin (console.c): the app
+	 * reaches a screen only through its ops. */
+	const struct tui_screen_ops *screens;
 	bool unmask;			/* present: full names (private screen) */
 	enum tui_screen_id screen;
 	bool help_open;
@@ -122,6 +113,10 @@ void tui_app_draw_hints(const struct tui_app *app, int y);
 void tui_app_sync_status(struct tui_app *app, struct sync_status *out,
     bool brief);
 
+/* "Quorum not met: no ROLE, ROLE present" into out while the configured
+ * quorum's roles are not all among those present; false if met or unset. */
+bool tui_quorum_missing(const struct tui_app *app, char *out, size_t len);
+
 /* Starts a delivery pass unless one is running or the engine is backing
  * off; false if sync is not set up. */
 bool tui_app_sync_kick(struct tui_app *app);
@@ -129,19 +124,6 @@ bool tui_app_sync_kick(struct tui_app *app);
 /* The chair asked: send now, cutting any backoff short; false if sync is
  * not set up. */
 bool tui_app_sync_now(struct tui_app *app);
-
-/*
- * The parts of tui_run that need no terminal or loop, for tui_run and
- * for driving the screens without a terminal (tests/fuzz/fuzz_keys.c).
- * tui_app_begin: with store, meeting_id, mode and the snapshot set up,
- * picks the first screen and enters it.  tui_app_key: one key as
- * wget_wch gave it (is_code for a function key).  tui_app_draw: draws
- * the whole screen with curses (not refreshed); true if the cursor
- * should show.
- */
-void tui_app_begin(struct tui_app *app);
-void tui_app_key(struct tui_app *app, bool is_code, wint_t key);
-bool tui_app_draw(struct tui_app *app);
 
 /* Index of a slot in snap.slots, or -1. */
 long tui_app_slot_index(const struct tui_app *app, int64_t slot_id);

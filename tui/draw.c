@@ -112,6 +112,36 @@ tui_attr(enum tui_style style)
 	return tui_attrs[style];
 }
 
+/* A slot's time band in words (the colour alone is not enough). */
+const char *
+tui_band_text(enum mdt_band band)
+{
+	switch (band) {
+	case MDT_BAND_GREEN:
+		return "on time";
+	case MDT_BAND_AMBER:
+		return "warning";
+	case MDT_BAND_RED:
+		return "OVER TIME";
+	}
+	return "";
+}
+
+/* ... and its attribute. */
+enum tui_style
+tui_band_style(enum mdt_band band)
+{
+	switch (band) {
+	case MDT_BAND_GREEN:
+		return TUI_STYLE_GREEN;
+	case MDT_BAND_AMBER:
+		return TUI_STYLE_AMBER;
+	case MDT_BAND_RED:
+		return TUI_STYLE_RED;
+	}
+	return TUI_STYLE_NORMAL;
+}
+
 const char *
 tui_str(const char *s)
 {
@@ -333,6 +363,22 @@ void
 tui_fill(int y, int x, int width, attr_t attr)
 {
 	tui_put(y, x, width, "", attr, true);
+}
+
+void
+tui_put_headings(int y, int x, const char *const *titles,
+    const int *widths, int n, attr_t attr)
+{
+	tui_fill(y, 0, COLS, attr);
+	for (int i = 0; i < n; i++) {
+		if (widths[i] < 0) {
+			tui_put_right(y, x, -widths[i], titles[i], attr);
+			x += -widths[i] + 1;
+		} else {
+			tui_put(y, x, widths[i], titles[i], attr, false);
+			x += widths[i] + 1;
+		}
+	}
 }
 
 void

@@ -13,6 +13,8 @@
 
 #include <curses.h>
 
+#include "mdt.h"
+
 /* What a piece of the screen is; tui_attr() maps it to an attribute. */
 enum tui_style {
 	TUI_STYLE_NORMAL,
@@ -40,6 +42,10 @@ bool tui_draw_has_colour(void);
 /* True when the locale's characters are UTF-8 (block digits, ellipsis). */
 bool tui_draw_utf8(void);
 attr_t tui_attr(enum tui_style style);
+/* A slot's time band in words ("on time", "warning", "OVER TIME"), and
+ * its style. */
+const char *tui_band_text(enum mdt_band band);
+enum tui_style tui_band_style(enum mdt_band band);
 
 /* Display columns of a UTF-8 string (invalid bytes count one each). */
 int tui_text_width(const char *s);
@@ -65,6 +71,11 @@ int tui_put_wrapped(int y, int x, int width, int max_lines, const char *s,
 int tui_wrap_lines(int width, int max_lines, const char *s);
 /* Fills width columns at (y, x) with spaces. */
 void tui_fill(int y, int x, int width, attr_t attr);
+/* A row of column headings: fills row y with attr, then from x puts
+ * each of the n titles in its width, a column between them (a negative
+ * width: the title right-aligned in -width columns). */
+void tui_put_headings(int y, int x, const char *const *titles,
+    const int *widths, int n, attr_t attr);
 /* A horizontal rule of width columns, with an optional label in it. */
 void tui_rule(int y, int x, int width, const char *label, attr_t attr);
 /* A box border around the rectangle; the inside is cleared. */

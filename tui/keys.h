@@ -45,6 +45,14 @@ enum tui_screen_id {
  * there changes the record. */
 #define TUI_ON_EVERY	(TUI_ON_ALL | TUI_ON_PRESENT)
 
+/* A key of every chair screen (the help lists these apart), from the
+ * screens of its action. */
+static inline bool
+tui_on_global(unsigned on)
+{
+	return (on & TUI_ON_ALL) == TUI_ON_ALL;
+}
+
 #define TUI_ACTION_INFO(_) \
 	/* chairing: run the clock */ \
 	_(SLOT_NEXT,	"n",		TUI_ON_CHAIR,	"next", \

@@ -19,6 +19,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "list.h"
 #include "screens.h"
 
 static struct {
@@ -83,7 +84,7 @@ tui_acts_heading_before(size_t i)
 	    tui_acts.items[i].owner_id != tui_acts.items[i - 1].owner_id;
 }
 
-static void
+void
 tui_acts_draw(struct tui_app *app, int top, int rows)
 {
 	int open = 0, overdue = 0, y, bottom = top + rows - 1;
@@ -243,7 +244,7 @@ tui_acts_pick_owner(struct tui_app *app)
 	mdt_action_items_free(items, n);
 }
 
-static bool
+bool
 tui_acts_key(struct tui_app *app, enum tui_action act)
 {
 	const struct mdt_action_item *it;
@@ -300,24 +301,16 @@ tui_acts_key(struct tui_app *app, enum tui_action act)
 	}
 }
 
-static void
+void
 tui_acts_enter(struct tui_app *app)
 {
 	(void)app;
 	tui_acts.loaded_at = 0;
 }
 
-static void
+void
 tui_acts_leave(struct tui_app *app)
 {
 	(void)app;
 	tui_acts_free();
 }
-
-const struct tui_screen_ops tui_screen_actions = {
-	.title = "Actions",
-	.draw = tui_acts_draw,
-	.key = tui_acts_key,
-	.enter = tui_acts_enter,
-	.leave = tui_acts_leave,
-};

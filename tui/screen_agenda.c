@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "list.h"
 #include "screens.h"
 
 /* One line of the list: a slot, or the cut-off rule before slot_index. */
@@ -53,7 +54,7 @@ tui_agenda_late(const struct tui_app *app, size_t i)
 	    app->ends[i] > app->planned_end;
 }
 
-static void
+void
 tui_agenda_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
@@ -87,27 +88,15 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 	    w_state + 1 + w_ends + 1);
 	w_pat = extra / 2 > 30 ? 30 : extra / 2;
 	w_reason = extra - w_pat;
-	x = w_mark;
-	tui_fill(top + 1, 0, COLS, tui_attr(TUI_STYLE_HEADER));
-	tui_put_right(top + 1, x, w_num, "#", tui_attr(TUI_STYLE_HEADER));
-	x += w_num + 1;
-	tui_put(top + 1, x, w_pat, "Patient", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_pat + 1;
-	tui_put(top + 1, x, w_nhs, "NHS no.", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_nhs + 1;
-	tui_put(top + 1, x, w_reason, "Reason", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_reason + 1;
-	tui_put(top + 1, x, w_plan, "Plan", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_plan + 1;
-	tui_put(top + 1, x, w_state, "State/time", tui_attr(TUI_STYLE_HEADER),
-	    false);
-	x += w_state + 1;
-	tui_put(top + 1, x, w_ends, "Ends", tui_attr(TUI_STYLE_HEADER),
-	    false);
+	{
+		static const char *const titles[] = { "#", "Patient",
+		    "NHS no.", "Reason", "Plan", "State/time", "Ends" };
+		const int widths[] = { -w_num, w_pat, w_nhs, w_reason, w_plan,
+		    w_state, w_ends };
+
+		tui_put_headings(top + 1, w_mark, titles, widths, 7,
+		    tui_attr(TUI_STYLE_HEADER));
+	}
 
 	for (size_t i = 0; i < snap->n_slots && n_lines + 2 <
 	    sizeof(lines) / sizeof(lines[0]); i++) {
@@ -198,7 +187,7 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 	tui_app_draw_hints(app, top + rows - 1);
 }
 
-static void
+void
 tui_agenda_enter(struct tui_app *app)
 {
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
@@ -220,29 +209,14 @@ tui_agenda_enter(struct tui_app *app)
 	}
 }
 
-static bool
+bool
 tui_agenda_key(struct tui_app *app, enum tui_action act)
 {
 	size_t n = app->snap.n_slots;
 
+	if (tui_list_move(act, &app->agenda_sel, n, 10))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		if (app->agenda_sel + 1 < n)
-			app->agenda_sel++;
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (app->agenda_sel > 0)
-			app->agenda_sel--;
-		return true;
-	case TUI_ACT_PAGE_DOWN:
-		app->agenda_sel += 10;
-		if (n > 0 && app->agenda_sel >= n)
-			app->agenda_sel = n - 1;
-		return true;
-	case TUI_ACT_PAGE_UP:
-		app->agenda_sel = app->agenda_sel > 10 ?
-		    app->agenda_sel - 10 : 0;
-		return true;
 	case TUI_ACT_OPEN_SLOT: {
 		const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 
@@ -274,11 +248,3 @@ tui_agenda_key(struct tui_app *app, enum tui_action act)
 		return false;
 	}
 }
-
-const struct tui_screen_ops tui_screen_agenda = {
-	.title = "Agenda",
-	.draw = tui_agenda_draw,
-	.key = tui_agenda_key,
-	.enter = tui_agenda_enter,
-	.leave = NULL,
-};

@@ -23,6 +23,7 @@
 #include "app.h"
 #include "draw.h"
 #include "input.h"
+#include "list.h"
 #include "screens.h"
 
 /* Where the chair is looking; nothing here is part of the record. */
@@ -252,7 +253,7 @@ tui_prep_draw_rising(struct tui_app *app, int top, int rows)
 	mdt_rising_risk_free(r, n);
 }
 
-static void
+void
 tui_prep_draw(struct tui_app *app, int top, int rows)
 {
 	if (tui_prep_rising)
@@ -468,7 +469,7 @@ tui_prep_key_rising(struct tui_app *app, enum tui_action act)
 	}
 }
 
-static bool
+bool
 tui_prep_key(struct tui_app *app, enum tui_action act)
 {
 	struct mdt_candidate c;
@@ -557,9 +558,3 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		return false;
 	}
 }
-
-const struct tui_screen_ops tui_screen_prep = {
-	.title = "Preparation",
-	.draw = tui_prep_draw,
-	.key = tui_prep_key,
-};

@@ -26,34 +26,6 @@
 #include "draw.h"
 #include "screens.h"
 
-static const char *
-tui_present_band_text(enum mdt_band band)
-{
-	switch (band) {
-	case MDT_BAND_GREEN:
-		return "on time";
-	case MDT_BAND_AMBER:
-		return "warning";
-	case MDT_BAND_RED:
-		return "OVER TIME";
-	}
-	return "";
-}
-
-static enum tui_style
-tui_present_band_style(enum mdt_band band)
-{
-	switch (band) {
-	case MDT_BAND_GREEN:
-		return TUI_STYLE_GREEN;
-	case MDT_BAND_AMBER:
-		return TUI_STYLE_AMBER;
-	case MDT_BAND_RED:
-		return TUI_STYLE_RED;
-	}
-	return TUI_STYLE_NORMAL;
-}
-
 /* The patient as the room may see them. */
 static void
 tui_present_patient(const struct tui_app *app, const struct mdt_slot *s,
@@ -235,7 +207,7 @@ tui_present_withheld(struct tui_app *app, int y, int x, int w, int rows)
 	tui_put(y + r, x, w, line, tui_attr(TUI_STYLE_AMBER), true);
 }
 
-static void
+void
 tui_present_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
@@ -274,11 +246,11 @@ tui_present_draw(struct tui_app *app, int top, int rows)
 
 		snprintf(clock, sizeof(clock), "%02lld:%02lld",
 		    (long long)(el / 60000), (long long)(el / 1000 % 60));
-		ca = tui_attr(tui_present_band_style(band));
+		ca = tui_attr(tui_band_style(band));
 		tui_fmt_mmss((int64_t)(cur->times.planned_s +
 		    cur->times.extended_s) * 1000, plan_s, sizeof(plan_s));
 		snprintf(words, sizeof(words), "%s  of %s%s",
-		    tui_present_band_text(band), plan_s,
+		    tui_band_text(band), plan_s,
 		    cur->state == MDT_SLOT_PAUSED ? "  (paused)" : "");
 		if (cleared)
 			tui_present_patient(app, cur, who, sizeof(who));
@@ -320,16 +292,10 @@ tui_present_draw(struct tui_app *app, int top, int rows)
 	    body);
 }
 
-static bool
+bool
 tui_present_key(struct tui_app *app, enum tui_action act)
 {
 	(void)app;
 	(void)act;
 	return false;
 }
-
-const struct tui_screen_ops tui_screen_present = {
-	.title = "Projector",
-	.draw = tui_present_draw,
-	.key = tui_present_key,
-};

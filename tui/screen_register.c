@@ -11,12 +11,12 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <curses.h>
 
 #include "app.h"
 #include "draw.h"
+#include "list.h"
 #include "screens.h"
 
 static const char *
@@ -65,54 +65,7 @@ tui_register_roles(const struct mdt_snapshot *snap, char *out, size_t len)
 		snprintf(out, len, "none yet");
 }
 
-/* Whether someone present has this role (case apart: "GP" and "gp"). */
-static bool
-tui_role_present(const struct mdt_snapshot *snap, const char *role,
-    size_t len)
-{
-	for (size_t i = 0; i < snap->n_attendees; i++) {
-		const char *r = tui_str(snap->attendees[i].person.role);
-
-		if (snap->attendees[i].status == MDT_ATTEND_PRESENT &&
-		    strlen(r) == len && strncasecmp(r, role, len) == 0)
-			return true;
-	}
-	return false;
-}
-
-bool
-tui_quorum_missing(const struct tui_app *app, char *out, size_t len)
-{
-	const char *p = app->quorum;
-	size_t used = 0, n;
-	int w;
-
-	out[0] = '\0';
-	if (p == NULL)
-		return false;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		n = strcspn(p, ",");
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if (n > 0 && !tui_role_present(&app->snap, p, n)) {
-			w = snprintf(out + used, len - used, "%s%.*s",
-			    used == 0 ? "Quorum not met: no " : ", ", (int)n, p);
-			if (w < 0 || (size_t)w >= len - used)
-				break;
-			used += (size_t)w;
-		}
-		p += strcspn(p, ",");
-	}
-	if (used == 0)
-		return false;
-	if (used + sizeof(" present") <= len)
-		memcpy(out + used, " present", sizeof(" present"));
-	return true;
-}
-
-static void
+void
 tui_register_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
@@ -151,17 +104,14 @@ tui_register_draw(struct tui_app *app, int top, int rows)
 	w_name = (COLS - w_mark - w_status - w_ack - 4) * 37 / 100;
 	w_role = (COLS - w_mark - w_status - w_ack - 4) * 33 / 100;
 	w_org = COLS - w_mark - w_status - w_ack - 4 - w_name - w_role;
-	tui_fill(top + 2, 0, COLS, h);
-	x = w_mark;
-	tui_put(top + 2, x, w_name, "Name", h, false);
-	x += w_name + 1;
-	tui_put(top + 2, x, w_role, "Role", h, false);
-	x += w_role + 1;
-	tui_put(top + 2, x, w_org, "Organisation", h, false);
-	x += w_org + 1;
-	tui_put(top + 2, x, w_status, "Status", h, false);
-	x += w_status + 1;
-	tui_put(top + 2, x, w_ack, "Ack", h, false);
+	{
+		static const char *const titles[] = { "Name", "Role",
+		    "Organisation", "Status", "Ack" };
+		const int widths[] = { w_name, w_role, w_org, w_status,
+		    w_ack };
+
+		tui_put_headings(top + 2, w_mark, titles, widths, 5, h);
+	}
 
 	if (snap->n_attendees == 0)
 		tui_put(top + 4, 4, COLS - 8,
@@ -221,7 +171,7 @@ tui_register_follow(struct tui_app *app, int64_t person)
 	return NULL;
 }
 
-static bool
+bool
 tui_register_key(struct tui_app *app, enum tui_action act)
 {
 	const struct mdt_attendee *a = tui_register_selected(app);
@@ -230,24 +180,9 @@ tui_register_key(struct tui_app *app, enum tui_action act)
 	enum mdt_attend next;
 	bool ack;
 
+	if (tui_list_move(act, &app->register_sel, n, 10))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		if (app->register_sel + 1 < n)
-			app->register_sel++;
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (app->register_sel > 0)
-			app->register_sel--;
-		return true;
-	case TUI_ACT_PAGE_DOWN:
-		app->register_sel += 10;
-		if (n > 0 && app->register_sel >= n)
-			app->register_sel = n - 1;
-		return true;
-	case TUI_ACT_PAGE_UP:
-		app->register_sel = app->register_sel > 10 ?
-		    app->register_sel - 10 : 0;
-		return true;
 	case TUI_ACT_ATTEND_CYCLE:
 		if (a == NULL)
 			return true;
@@ -283,11 +218,3 @@ tui_register_key(struct tui_app *app, enum tui_action act)
 		return false;
 	}
 }
-
-const struct tui_screen_ops tui_screen_register = {
-	.title = "Register",
-	.draw = tui_register_draw,
-	.key = tui_register_key,
-	.enter = NULL,
-	.leave = NULL,
-};

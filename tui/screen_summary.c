@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "app.h"
 #include "draw.h"
 #include "input.h"
+#include "list.h"
 #include "screens.h"
 
 /* Lines of a scrolled list: only those in the window are drawn. */
@@ -207,7 +209,7 @@ tui_summary_chart(struct tui_app *app, struct tui_lines *l)
 	tui_lines_next(l);
 }
 
-static void
+void
 tui_summary_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
@@ -390,26 +392,15 @@ tui_summary_close(struct tui_app *app)
 	tui_app_message(app, false, "Meeting closed");
 }
 
-static bool
+bool
 tui_summary_key(struct tui_app *app, enum tui_action act)
 {
 	size_t open = 0;
 
+	/* the list is clamped when drawn */
+	if (tui_list_move(act, &app->summary_top, SIZE_MAX, 10))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		app->summary_top++;	/* clamped when drawn */
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (app->summary_top > 0)
-			app->summary_top--;
-		return true;
-	case TUI_ACT_PAGE_DOWN:
-		app->summary_top += 10;
-		return true;
-	case TUI_ACT_PAGE_UP:
-		app->summary_top = app->summary_top > 10 ?
-		    app->summary_top - 10 : 0;
-		return true;
 	case TUI_ACT_CLOSE_MEETING:
 		if (app->snap.meeting.state == MDT_MEETING_CLOSED) {
 			tui_app_message(app, false,
@@ -431,16 +422,8 @@ tui_summary_key(struct tui_app *app, enum tui_action act)
 	}
 }
 
-static void
+void
 tui_summary_enter(struct tui_app *app)
 {
 	app->summary_top = 0;
 }
-
-const struct tui_screen_ops tui_screen_summary = {
-	.title = "Summary",
-	.draw = tui_summary_draw,
-	.key = tui_summary_key,
-	.enter = tui_summary_enter,
-	.leave = NULL,
-};

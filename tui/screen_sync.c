@@ -92,7 +92,7 @@ tui_sync_list(int y, int bottom, const struct mdt_outbox_row *list, size_t n,
 	return y;
 }
 
-static void
+void
 tui_sync_draw(struct tui_app *app, int top, int rows)
 {
 	struct sync_status st;
@@ -172,7 +172,7 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 	tui_app_draw_hints(app, top + rows - 1);
 }
 
-static bool
+bool
 tui_sync_key(struct tui_app *app, enum tui_action act)
 {
 	struct sync_status st;
@@ -204,9 +204,3 @@ tui_sync_key(struct tui_app *app, enum tui_action act)
 		return false;
 	}
 }
-
-const struct tui_screen_ops tui_screen_sync = {
-	.title = "Sync",
-	.draw = tui_sync_draw,
-	.key = tui_sync_key,
-};

@@ -1,8 +1,9 @@
 /*
- * screens.h - the four screens of the chair's console, each an ops table
- * that the application calls: draw the screen into the rows between the
- * top bar and the message line, handle an action the key table resolved,
- * and note entering or leaving the screen.
+ * screens.h - the screens of the chair's console, each a row of ops in
+ * the console's table of the screens (console.c), which the application
+ * calls: draw the screen into the rows between the top bar and the
+ * message line, handle an action the key table resolved, and note
+ * entering or leaving the screen.
  */
 #ifndef TUI_SCREENS_H
 #define TUI_SCREENS_H
@@ -13,40 +14,67 @@
 
 struct tui_app;
 
+/* Draws rows [top, top + rows) of the full width. */
+typedef void tui_draw_fn(struct tui_app *app, int top, int rows);
+/* Returns false if the action means nothing here. */
+typedef bool tui_key_fn(struct tui_app *app, enum tui_action act);
+/* Entering or leaving the screen. */
+typedef void tui_step_fn(struct tui_app *app);
+
 struct tui_screen_ops {
 	const char *title;
-	/* Draws rows [top, top + rows) of the full width. */
-	void (*draw)(struct tui_app *app, int top, int rows);
-	/* Returns false if the action means nothing here. */
-	bool (*key)(struct tui_app *app, enum tui_action act);
-	void (*enter)(struct tui_app *app);
-	void (*leave)(struct tui_app *app);
+	tui_draw_fn *draw;
+	tui_key_fn *key;
+	tui_step_fn *enter;	/* NULL if nothing to do */
+	tui_step_fn *leave;	/* NULL if nothing to do */
 };
 
-extern const struct tui_screen_ops tui_screen_agenda;
-extern const struct tui_screen_ops tui_screen_register;
-extern const struct tui_screen_ops tui_screen_slot;
-extern const struct tui_screen_ops tui_screen_summary;
-extern const struct tui_screen_ops tui_screen_sync;
-extern const struct tui_screen_ops tui_screen_prep;
-extern const struct tui_screen_ops tui_screen_actions;
-extern const struct tui_screen_ops tui_screen_present;
+/* Each screen's parts, which console.c's table of the screens holds. */
+
+/* Agenda (screen_agenda.c) */
+tui_draw_fn tui_agenda_draw;
+tui_key_fn tui_agenda_key;
+tui_step_fn tui_agenda_enter;
+
+/* Register (screen_register.c) */
+tui_draw_fn tui_register_draw;
+tui_key_fn tui_register_key;
+
+/* Slot (screen_slot.c; drawn by screen_slot_draw.c) */
+tui_draw_fn tui_slot_draw;
+tui_key_fn tui_slot_key;
+tui_step_fn tui_slot_enter;
+
+/* Summary (screen_summary.c) */
+tui_draw_fn tui_summary_draw;
+tui_key_fn tui_summary_key;
+tui_step_fn tui_summary_enter;
+
+/* Sync (screen_sync.c) */
+tui_draw_fn tui_sync_draw;
+tui_key_fn tui_sync_key;
+
+/* Preparation (screen_prep.c) */
+tui_draw_fn tui_prep_draw;
+tui_key_fn tui_prep_key;
+
+/* Actions (screen_actions.c) */
+tui_draw_fn tui_acts_draw;
+tui_key_fn tui_acts_key;
+tui_step_fn tui_acts_enter;
+tui_step_fn tui_acts_leave;
+
+/* Projector (screen_present.c) */
+tui_draw_fn tui_present_draw;
+tui_key_fn tui_present_key;
 
 /* Before "next": if the current slot has carried-forward actions without
  * a verdict, asks whether to move on anyway and returns true (the answer
  * does the rest); false to move on as usual. */
 bool tui_slot_check_next(struct tui_app *app);
 
-/* "Quorum not met: no ROLE, ROLE present" into out while the configured
- * quorum's roles are not all among those present; false if met or unset. */
-bool tui_quorum_missing(const struct tui_app *app, char *out, size_t len);
-
 /* Asks for a patient added on the day (NHS number, name, date of birth,
  * practice, reason) and puts them at the end of the agenda. */
 void tui_prep_add_on_day(struct tui_app *app);
-
-/* Keeps *sel inside [0, n) and *top so that the selection is visible in a
- * list of rows rows; shared by the scrolling lists. */
-void tui_list_clamp(size_t n, size_t rows, size_t *sel, size_t *top);
 
 #endif

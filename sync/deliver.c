@@ -1,0 +1,868 @@
+/*
+ * deliver.c - draining the outbox to the central record, on the loop:
+ * when a pass runs, building it off the loop, sending its bundles in
+ * order and acting on each reply.
+ *
+ * A pass takes the oldest pending outbox rows (four bundles' worth), turns
+ * each into the FHIR resources it changes (fhir.c), builds every resource
+ * once from the store as it stands (one read transaction, so the pass is
+ * consistent), puts what each refers to before it, leaves out resources
+ * the server already acknowledged with exactly this content, and sends the
+ * rest in order as transaction bundles of at most bundle_size PUTs with
+ * our own ids (If-Match with the version we last saw).  One request at a
+ * time, so the order holds.
+ *
+ * Building a pass (reading the outbox, mapping, building and hashing up to
+ * some hundreds of resources) takes milliseconds, more on a long history,
+ * and each of the chair's acts asks for one: it is done off the loop, in
+ * libuv's thread pool, on a connection of its own to the same file (read
+ * only; one build at a time, so the connection is never shared).  The
+ * loop only applies the outcome in short transactions.  The builder also
+ * writes the pass's first bundle; then each 2xx reply is parsed in the
+ * thread pool too, by a job that writes the next bundle as well (the
+ * pass is the job's until it is back: the loop leaves it alone), and a
+ * finished pass is freed there: together they took a millisecond or
+ * more of the loop a reply, while the chair's keys waited.  Rows the
+ * server has acknowledged are marked sent without waiting for the disk
+ * (synchronous=NORMAL for that one transaction; docs/sync.md says why
+ * that is safe): the chair's next act, always synchronous=FULL, makes
+ * them durable with it.
+ *
+ * After each reply:
+ *   2xx                if the reply is a transaction-response with a 2xx
+ *                      status for every entry (sync_transaction_reply),
+ *                      the bundle's resources are on the server: the rows
+ *                      all of whose resources are now there are marked
+ *                      sent, and the versions recorded (one transaction);
+ *                      any other 2xx body is treated as a 5xx;
+ *   429, 5xx, network  nothing is marked sent; the pass stops and the
+ *   (and 401/403)      rows wait (next_at, attempts) for capped
+ *                      exponential backoff with full jitter, never sooner
+ *                      than Retry-After;
+ *   412/409            a bundle is split until one resource is left; then
+ *                      it is read back: the same content means our last
+ *                      reply was lost (synced); the content we last had
+ *                      acknowledged under a later version means a late
+ *                      copy of our own earlier write landed (a request
+ *                      the server applied after we gave up on it): ours
+ *                      is sent again over that version; any other change
+ *                      is a conflict, reported and never overwritten; a
+ *                      reply that is not that resource is a 5xx;
+ *   other 4xx          a bundle is split in halves until the resource at
+ *                      fault is alone; its rows are kept as failed with
+ *                      the server's OperationOutcome text; the rest go on.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <uv.h>
+
+#include "backoff.h"
+#include "engine.h"
+#include "http.h"
+#include "mdt.h"
+#include "pass.h"
+#include "reply.h"
+#include "resource.h"
+#include "sync_config.h"
+#include "util.h"
+
+#define PROBE_EVERY_MS 60000	/* idle and offline: look again after */
+#define DB_RETRY_MS 1000	/* the store was busy: try again soon */
+#define CHECKPOINT_MARKS 100	/* the builder checkpoints after as many
+				 * rows and versions marked sent */
+
+/* A pass being built off the loop, and what the loop must then record. */
+struct sync_build_job {
+	uv_work_t req;
+	struct sync_engine *e;
+	bool checkpoint;		/* copy the log into the database first */
+	struct sync_pass_build b;	/* base_url: the engine's */
+};
+
+/*
+ * A 2xx reply read off the loop, and the bundle to send next written
+ * there too, on the guess that the reply confirms every entry (it nearly
+ * always does; if not, the text is dropped).  The loop leaves the pass
+ * alone until the job is back: nothing but a reply moves it on.
+ */
+struct sync_reply_job {
+	uv_work_t req;
+	struct sync_engine *e;
+	struct sync_pass *pass;		/* read only here */
+	char *body;			/* the reply's, copied */
+	size_t body_len;
+	long status;
+	size_t n;			/* entries sent */
+	char **vids;			/* their new versions (n), if rc 0 */
+	int rc;				/* sync_transaction_reply's */
+	char why[512];
+	bool has_next;			/* a bundle is left to send */
+	struct sync_range next;		/* the next one (the stack's top) */
+	char *next_body;		/* its JSON, or NULL */
+	const char *base_url;
+};
+
+static void start_pass(struct sync_engine *e);
+static void send_next(struct sync_engine *e);
+static void send_bundle(struct sync_engine *e, char *body);
+
+/* ---- small helpers --------------------------------------------------- */
+
+static void
+changed(struct sync_engine *e)
+{
+	if (!e->closing && e->on_change != NULL)
+		e->on_change(e->change_ctx);
+}
+
+static uint32_t
+rnd(struct sync_engine *e)
+{
+	/* xorshift64*: jitter only, not for secrets */
+	e->rng ^= e->rng >> 12;
+	e->rng ^= e->rng << 25;
+	e->rng ^= e->rng >> 27;
+	return (uint32_t)((e->rng * UINT64_C(2685821657736338717)) >> 32);
+}
+
+static int64_t
+now_ms(struct sync_engine *e)
+{
+	return mdt_store_now(e->store);
+}
+
+/* ---- scheduling ------------------------------------------------------ */
+
+static void
+on_timer(uv_timer_t *t)
+{
+	struct sync_engine *e = t->data;
+
+	e->waiting = false;
+	e->next_attempt_at = 0;
+	start_pass(e);
+}
+
+/* Runs the next pass after delay_ms (0: on the next loop turn). */
+static void
+schedule(struct sync_engine *e, int64_t delay_ms, bool backoff)
+{
+	if (e->closing)
+		return;
+	if (delay_ms < 0)
+		delay_ms = 0;
+	e->waiting = backoff;
+	e->next_attempt_at = backoff ? now_ms(e) + delay_ms : 0;
+	uv_timer_start(&e->timer, on_timer, (uint64_t)delay_ms, 0);
+}
+
+/* The pass is over: go on with the next rows, or wait. */
+static void
+end_pass(struct sync_engine *e)
+{
+	struct mdt_outbox_counts c;
+	int64_t now = now_ms(e);
+
+	sync_engine_dispose_pass(e, e->pass);
+	e->pass = NULL;
+	e->busy = false;
+	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
+		sync_engine_error(e, "cannot read the outbox: %s",
+		    mdt_store_error(e->store));
+		schedule(e, DB_RETRY_MS, true);
+	} else if (c.pending > 0 && c.next_at > now)
+		schedule(e, c.next_at - now, true);
+	else if (c.pending > 0 || e->again)
+		schedule(e, 0, false);	/* yield to the loop first */
+	e->again = false;
+	changed(e);
+}
+
+/*
+ * A transient failure: every row of the pass not yet decided waits
+ * (attempts + 1, next_at), and the pass ends.
+ */
+static void
+back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
+{
+	struct sync_pass *p = e->pass;
+	struct mdt_outbox_counts c;
+	int64_t *ids, delay, at;
+	size_t i, n = 0;
+	int attempts = 1;
+
+	if (mdt_outbox_unsent_counts(e->store, &c) == MDT_OK)
+		attempts = c.max_attempts + 1;
+	delay = sync_backoff_ms(attempts, e->cfg->retry_initial_ms,
+	    e->cfg->retry_max_ms, retry_after_s, rnd(e));
+	at = now_ms(e) + delay;
+	ids = mdt_xcalloc(p != NULL ? p->n_rows + 1 : 1, sizeof(*ids));
+	for (i = 0; p != NULL && i < p->n_rows; i++)
+		if (!p->rows[i].done)
+			ids[n++] = p->rows[i].id;
+	if (n > 0 && mdt_outbox_mark_retry(e->store, ids, n, at, why) !=
+	    MDT_OK)
+		sync_engine_error(e, "cannot record the retry: %s",
+		    mdt_store_error(e->store));
+	else
+		sync_engine_error(e, "%s", why);
+	free(ids);
+	sync_engine_dispose_pass(e, e->pass);
+	e->pass = NULL;
+	e->busy = false;
+	e->again = false;
+	schedule(e, delay, true);
+	changed(e);
+}
+
+/* ---- building a pass ------------------------------------------------- */
+
+/* Rows per pass: enough for whole bundles, few enough that building the
+ * pass never holds up the loop for long. */
+static size_t
+pass_rows(const struct sync_engine *e)
+{
+	size_t n = (size_t)e->cfg->bundle_size * 4;
+
+	return n < 50 ? 50 : n > 1000 ? 1000 : n;
+}
+
+static void
+on_probe_reply(void *ctx, const struct sync_reply *reply)
+{
+	struct sync_engine *e = ctx;
+
+	e->busy = false;
+	if (reply->curl_code != 0) {
+		e->online = false;
+		sync_engine_error(e, "cannot reach the central record: %s",
+		    reply->error);
+	} else if (reply->status == 429 || reply->status >= 500) {
+		e->online = false;
+		sync_engine_error(e,
+		    "the central record is unavailable (HTTP %ld)",
+		    reply->status);
+	} else {
+		e->online = true;
+		if (reply->status == 401 || reply->status == 403)
+			sync_engine_error(e, "the central record refused our"
+			    " credentials (HTTP %ld): check token_file and the"
+			    " client certificate", reply->status);
+		else
+			e->last_error[0] = '\0';
+	}
+	if (e->again) {
+		e->again = false;
+		schedule(e, 0, false);
+	}
+	changed(e);
+}
+
+/* Nothing to send: find out whether the server can be reached, so that
+ * the status bar does not say "offline" merely for want of trying. */
+static void
+probe(struct sync_engine *e, int64_t now)
+{
+	char err[256];
+
+	if (e->online || (e->last_probe_at != 0 &&
+	    now - e->last_probe_at < PROBE_EVERY_MS))
+		return;
+	e->last_probe_at = now;
+	if (sync_http_request(e->http, "GET", "metadata", NULL, NULL,
+	    on_probe_reply, e, err, sizeof(err)) != 0) {
+		sync_engine_error(e, "%s", err);
+		return;
+	}
+	e->busy = true;
+}
+
+static void
+job_free(struct sync_build_job *j)
+{
+	if (j == NULL)
+		return;
+	sync_pass_build_done(&j->b);
+	free(j);
+}
+
+/* In the thread pool: touches only the job and the builder's
+ * connection. */
+static void
+on_build(uv_work_t *req)
+{
+	struct sync_build_job *j = req->data;
+	struct sync_engine *e = j->e;
+	char err[256];
+
+	sync_give_way();
+	if (e->bstore == NULL) {
+		if (mdt_store_open(e->path, NULL, 0, &e->bstore, err,
+		    sizeof(err)) != MDT_OK) {
+			snprintf(j->b.err, sizeof(j->b.err), "cannot read the"
+			    " outbox: %s", err);
+			return;
+		}
+		/* a small page cache: each of the chair's commits empties
+		 * it anyway (another connection wrote), and the memory is
+		 * the console's */
+		sqlite3_exec(mdt_store_db(e->bstore), "PRAGMA cache_size ="
+		    " -256", NULL, NULL, NULL);
+	}
+	sync_pass_build(e->bstore, &j->b);
+}
+
+/*
+ * In the thread pool, after a build, while its bundles are sent: the log
+ * the marks filled goes into the database here, off the loop (the store
+ * checkpoints in one of the loop's commits once the log is long, and the
+ * console once the keys stop: a stall of tens of milliseconds at a time
+ * while a long outbox drains).  Passive: never waits for, nor holds up, a
+ * writer.  The next build waits for it (one user of the connection).
+ */
+static void
+on_checkpoint(uv_work_t *req)
+{
+	struct sync_build_job *j = req->data;
+
+	sqlite3_wal_checkpoint_v2(mdt_store_db(j->e->bstore), NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+/* On the loop: records what the build found and starts sending. */
+static void
+apply_build(struct sync_engine *e, struct sync_build_job *j)
+{
+	size_t i;
+
+	if (j->b.pass == NULL) {
+		sync_engine_error(e, "%s", j->b.err);
+		schedule(e, DB_RETRY_MS, true);
+		changed(e);
+		return;
+	}
+	for (i = 0; i < j->b.n_failed; i++) {
+		mdt_outbox_mark_failed(e->store, &j->b.failed[i].id, 1,
+		    MDT_OUTBOX_FAILED, j->b.failed[i].why);
+		sync_engine_error(e, "%s", j->b.failed[i].why);
+	}
+	if
+	    (j->b.n_nothing > 0 &&
+	    sync_mark_sent(e, j->b.nothing, j->b.n_nothing, NULL,
+	    0) != MDT_OK)
+		sync_engine_error(e, "cannot record what was sent: %s",
+		    mdt_store_error(e->store));
+	e->pass = j->b.pass;
+	j->b.pass = NULL;
+	send_bundle(e, j->b.first);
+	j->b.first = NULL;
+}
+
+static void
+on_checkpointed(uv_work_t *req, int status)
+{
+	struct sync_build_job *j = req->data;
+	struct sync_engine *e = j->e;
+
+	(void)status;
+	e->job = NULL;
+	job_free(j);
+	if (sync_engine_job_back(e))
+		return;
+	/* a pass was asked for meanwhile */
+	if (e->again && e->pass == NULL && !e->busy) {
+		e->again = false;
+		schedule(e, 0, false);
+	}
+}
+
+static void
+on_built(uv_work_t *req, int status)
+{
+	struct sync_build_job *j = req->data;
+	struct sync_engine *e = j->e;
+	bool checkpoint = j->checkpoint && j->b.pass != NULL;
+
+	(void)status;
+	e->job = NULL;
+	if (e->closing)
+		job_free(j);
+	if (sync_engine_job_back(e))
+		return;
+	apply_build(e, j);
+	job_free(j);
+	if (checkpoint && e->bstore != NULL && !e->closing) {
+		struct sync_build_job *c = mdt_xcalloc(1, sizeof(*c));
+
+		c->e = e;
+		c->req.data = c;
+		if (sync_engine_queue(e, &c->req, on_checkpoint,
+		    on_checkpointed) == 0)
+			e->job = c;
+		else
+			free(c);
+	}
+}
+
+static void
+start_pass(struct sync_engine *e)
+{
+	struct mdt_outbox_counts c;
+	struct sync_build_job *j;
+	int64_t now;
+
+	if (e->job != NULL && e->pass == NULL && !e->busy) {
+		/* the builder's connection is checkpointing: afterwards */
+		e->again = true;
+		return;
+	}
+	if (e->closing || e->cfg == NULL || e->http == NULL || e->busy ||
+	    e->pass != NULL || e->job != NULL)
+		return;
+	uv_timer_stop(&e->timer);
+	e->waiting = false;
+	e->next_attempt_at = 0;
+	now = now_ms(e);
+	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
+		sync_engine_error(e, "cannot read the outbox: %s",
+		    mdt_store_error(e->store));
+		schedule(e, DB_RETRY_MS, true);
+		changed(e);
+		return;
+	}
+	if (c.pending == 0) {
+		probe(e, now);
+		changed(e);
+		return;
+	}
+	if (c.next_at > now) {
+		/* the schedule kept in the outbox (e.g. from before a
+		 * restart) still holds */
+		schedule(e, c.next_at - now, true);
+		changed(e);
+		return;
+	}
+	j = mdt_xcalloc(1, sizeof(*j));
+	j->e = e;
+	j->b.max_rows = pass_rows(e);
+	j->b.bundle_size = (size_t)e->cfg->bundle_size;
+	j->b.base_url = e->cfg->base_url;
+	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
+	j->req.data = j;
+	if (e->path != NULL && sync_engine_queue(e, &j->req, on_build,
+	    on_built) == 0) {
+		if (j->checkpoint)
+			e->marked = 0;
+		e->job = j;
+		return;
+	}
+	/* in memory (tests), or no thread pool: here and now */
+	sync_pass_build(e->store, &j->b);
+	apply_build(e, j);
+	job_free(j);
+}
+
+/* ---- sending --------------------------------------------------------- */
+
+static void on_bundle_reply(void *ctx, const struct sync_reply *reply);
+static void on_read_reply(void *ctx, const struct sync_reply *reply);
+
+/*
+ * Sends the bundle on top of the stack, or ends the pass if none is left.
+ * body is that bundle's JSON if it was written off the loop (taken and
+ * freed), else NULL: it is written here.
+ */
+static void
+send_bundle(struct sync_engine *e, char *body)
+{
+	struct sync_pass *p = e->pass;
+	char err[256];
+	int rc;
+
+	if (e->closing || p == NULL || p->n_stack == 0) {
+		free(body);
+		if (!e->closing && p != NULL)
+			end_pass(e);
+		return;
+	}
+	p->inflight = p->stack[--p->n_stack];
+	if (body == NULL)
+		body = sync_bundle_json(e->cfg->base_url, p, p->inflight);
+	if (body == NULL) {
+		back_off(e, 0, "cannot write a bundle (out of memory?)");
+		return;
+	}
+	rc = sync_http_request(e->http, "POST", "", body, NULL,
+	    on_bundle_reply, e, err, sizeof(err));
+	free(body);
+	if (rc != 0) {
+		back_off(e, 0, err);
+		return;
+	}
+	e->busy = true;
+	changed(e);
+}
+
+static void
+send_next(struct sync_engine *e)
+{
+	send_bundle(e, NULL);
+}
+
+/* The reply's answer for transient failures and refusals of the whole
+ * exchange (not of one resource): the pass backs off. */
+static bool
+whole_exchange_failed(struct sync_engine *e, const struct sync_reply *reply,
+    bool reading)
+{
+	char what[1200];
+	int64_t retry_after_s;
+	enum sync_exchange x;
+
+	x = sync_reply_exchange(reply, reading, what, sizeof(what),
+	    &retry_after_s);
+	e->online = x != SYNC_EXCHANGE_OFFLINE;
+	if (x == SYNC_EXCHANGE_GO_ON)
+		return false;
+	back_off(e, retry_after_s, what);
+	return true;
+}
+
+static void
+reply_job_free(struct sync_reply_job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		free(j->vids[i]);
+	free(j->vids);
+	free(j->body);
+	free(j->next_body);
+	free(j);
+}
+
+/* Reads a 2xx reply and writes the next bundle: in the thread pool, or
+ * on the loop if it cannot be had.  Touches only the job and reads the
+ * pass. */
+static void
+read_reply(struct sync_reply_job *j)
+{
+	j->rc = sync_transaction_reply(j->body, j->body_len, j->n, j->vids,
+	    j->why, sizeof(j->why));
+	if (j->rc == 0 && j->has_next)
+		j->next_body = sync_bundle_json(j->base_url, j->pass, j->next);
+}
+
+static void
+on_read(uv_work_t *req)
+{
+	sync_give_way();
+	read_reply(req->data);
+}
+
+/* On the loop: what a 2xx reply said, recorded; then the next bundle. */
+static void
+apply_reply(struct sync_engine *e, struct sync_reply_job *j)
+{
+	struct sync_pass *p = e->pass;
+	struct sync_range r = p->inflight;
+	size_t i, *idx;
+	char what[640];
+
+	if (j->rc != 0) {
+		snprintf(what, sizeof(what), "the central record answered HTTP"
+		    " %ld but %s; nothing taken as sent", j->status, j->why);
+		back_off(e, 0, what);
+		return;
+	}
+	/* all or nothing: every resource of the bundle is there */
+	idx = mdt_xcalloc(j->n + 1, sizeof(*idx));
+	for (i = r.lo; i < r.hi; i++) {
+		struct sync_item *it = &p->items[p->order[i]];
+
+		it->state = SYNC_ITEM_OK;
+		free(it->new_vid);
+		it->new_vid = j->vids[i - r.lo];
+		j->vids[i - r.lo] = NULL;
+		idx[i - r.lo] = p->order[i];
+	}
+	if (!sync_mark_progress(e, p, idx, j->n)) {
+		free(idx);
+		back_off(e, 0, e->last_error);
+		return;
+	}
+	free(idx);
+	e->last_error[0] = '\0';
+	/* the stack is as it was when the job set out: next_body is the
+	 * bundle on its top */
+	send_bundle(e, j->next_body);
+	j->next_body = NULL;
+}
+
+static void
+on_read_done(uv_work_t *req, int status)
+{
+	struct sync_reply_job *j = req->data;
+	struct sync_engine *e = j->e;
+
+	(void)status;
+	e->rjob = NULL;
+	if (e->closing) {
+		/* the pass was left to the job (sync_engine_close): its rows
+		 * stay pending, to be sent again and recognised then */
+		sync_pass_free(j->pass);
+		reply_job_free(j);
+	}
+	if (sync_engine_job_back(e))
+		return;
+	e->busy = false;
+	apply_reply(e, j);
+	reply_job_free(j);
+}
+
+/* A 2xx reply to the bundle in flight: read it (and write the next
+ * bundle) off the loop; the exchange counts as under way till then. */
+static void
+reply_2xx(struct sync_engine *e, const struct sync_reply *reply)
+{
+	struct sync_reply_job *j = mdt_xcalloc(1, sizeof(*j));
+	struct sync_pass *p = e->pass;
+
+	j->e = e;
+	j->pass = p;
+	j->body = mdt_xmalloc(reply->body_len + 1);
+	memcpy(j->body, reply->body, reply->body_len);
+	j->body[reply->body_len] = '\0';
+	j->body_len = reply->body_len;
+	j->status = reply->status;
+	j->n = p->inflight.hi - p->inflight.lo;
+	j->vids = mdt_xcalloc(j->n + 1, sizeof(*j->vids));
+	if (p->n_stack > 0) {
+		j->has_next = true;
+		j->next = p->stack[p->n_stack - 1];
+	}
+	j->base_url = e->cfg->base_url;
+	j->req.data = j;
+	if (sync_engine_queue(e, &j->req, on_read, on_read_done) == 0) {
+		e->rjob = j;
+		e->busy = true;
+		return;
+	}
+	read_reply(j);
+	apply_reply(e, j);
+	reply_job_free(j);
+}
+
+static void
+on_bundle_reply(void *ctx, const struct sync_reply *reply)
+{
+	struct sync_engine *e = ctx;
+	struct sync_pass *p = e->pass;
+	struct sync_range r = p->inflight;
+
+	e->busy = false;
+	if (whole_exchange_failed(e, reply, false))
+		return;
+	if (reply->status >= 200 && reply->status < 300) {
+		reply_2xx(e, reply);
+		return;
+	}
+	/* a refusal: find the resource at fault */
+	if (r.hi - r.lo > 1) {
+		size_t mid = r.lo + (r.hi - r.lo) / 2;
+
+		sync_pass_push_range(p, mid, r.hi);
+		sync_pass_push_range(p, r.lo, mid);
+		send_next(e);
+		return;
+	}
+	{
+		struct sync_item *it = &p->items[p->order[r.lo]];
+		const char *type = sync_kind_type(it->ref.kind);
+		char said[512], why[768], url[64], err[256];
+
+		if (reply->status == 409 || reply->status == 412) {
+			/* read it back: our own earlier write whose reply was
+			 * lost, or someone else's change? */
+			snprintf(url, sizeof(url), "%s/%s", type, it->id);
+			if (sync_http_request(e->http, "GET", url, NULL, NULL,
+			    on_read_reply, e, err, sizeof(err)) != 0) {
+				back_off(e, 0, err);
+				return;
+			}
+			e->busy = true;
+			return;
+		}
+		sync_reply_describe(reply, said, sizeof(said));
+		snprintf(why, sizeof(why), "the central record refused %s/%s:"
+		    " %s", type, it->id, said);
+		sync_mark_item_failed(e, p, it, SYNC_ITEM_FAILED, why);
+		sync_engine_error(e, "%s", why);
+		changed(e);
+		send_next(e);
+	}
+}
+
+static void
+on_read_reply(void *ctx, const struct sync_reply *reply)
+{
+	struct sync_engine *e = ctx;
+	struct sync_pass *p = e->pass;
+	size_t at = p->order[p->inflight.lo];
+	struct sync_item *it = &p->items[at];
+	const char *type = sync_kind_type(it->ref.kind);
+	char why[768], said[512], *v = NULL;
+	enum sync_read rb;
+
+	e->busy = false;
+	if (whole_exchange_failed(e, reply, true))
+		return;
+	if (reply->status == 404 || reply->status == 410) {
+		snprintf(why, sizeof(why), "%s/%s is no longer on the central"
+		    " record (removed there since mdtchair sent it); not sent"
+		    " again", type, it->id);
+		sync_mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
+		sync_engine_error(e, "%s", why);
+		changed(e);
+		send_next(e);
+		return;
+	}
+	if (reply->status != 200) {
+		sync_reply_describe(reply, said, sizeof(said));
+		snprintf(why, sizeof(why), "cannot read back %s/%s after a"
+		    " version conflict: %s", type, it->id, said);
+		sync_mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
+		sync_engine_error(e, "%s", why);
+		changed(e);
+		send_next(e);
+		return;
+	}
+	rb = sync_read_back(reply->body, reply->body_len, it->body,
+	    it->acked_hash, &v);
+	if (rb == SYNC_READ_UNKNOWN) {
+		/* not an answer about this resource: try again later */
+		sync_reply_describe(reply, said, sizeof(said));
+		snprintf(why, sizeof(why), "cannot read back %s/%s after a"
+		    " version conflict: the reply (%s) is not that resource",
+		    type, it->id, said);
+		back_off(e, 0, why);
+		return;
+	}
+	if (rb == SYNC_READ_SAME) {
+		/* the server already has exactly this: our reply was lost */
+		it->state = SYNC_ITEM_OK;
+		free(it->new_vid);
+		it->new_vid = v;
+		if (!sync_mark_progress(e, p, &at, 1)) {
+			back_off(e, 0, e->last_error);
+			return;
+		}
+		send_next(e);
+		return;
+	}
+	if (rb == SYNC_READ_EARLIER && v != NULL && it->rebases < 3) {
+		/* the server holds what we last wrote, under a later
+		 * version: our own write again, not someone else's change.
+		 * Send ours over that version. */
+		it->rebases++;
+		mdt_strlcpy(it->vid, v, sizeof(it->vid));
+		free(v);
+		sync_pass_push_range(p, p->inflight.lo, p->inflight.lo + 1);
+		send_next(e);
+		return;
+	}
+	snprintf(why, sizeof(why), "%s/%s was changed on the central record"
+	    " (now version %s; mdtchair last saw %s); not overwritten: settle"
+	    " it there, then retry", type, it->id, v != NULL ? v : "?",
+	    it->vid[0] != '\0' ? it->vid : "none");
+	free(v);
+	sync_mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
+	sync_engine_error(e, "%s", why);
+	changed(e);
+	send_next(e);
+}
+
+/* ---- kicks, and closing ---------------------------------------------- */
+
+void
+sync_engine_kick(struct sync_engine *e)
+{
+	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL)
+		return;
+	if (e->busy || e->pass != NULL || e->job != NULL) {
+		e->again = true;
+		return;
+	}
+	if (e->waiting)
+		return;
+	/* on the next turn of the loop: the act that kicked is drawn
+	 * first, before the builder takes a processor */
+	if (!uv_is_active((uv_handle_t *)&e->timer))
+		schedule(e, 0, false);
+}
+
+void
+sync_engine_send_now(struct sync_engine *e)
+{
+	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL)
+		return;
+	if (mdt_outbox_due_now(e->store) != MDT_OK)
+		sync_engine_error(e, "cannot reschedule the outbox: %s",
+		    mdt_store_error(e->store));
+	e->last_probe_at = 0;
+	if (e->busy || e->pass != NULL || e->job != NULL) {
+		e->again = true;
+		return;
+	}
+	e->waiting = false;
+	start_pass(e);
+}
+
+static void
+on_timer_closed(uv_handle_t *h)
+{
+	sync_engine_job_back(h->data);
+}
+
+static void
+on_http_closed(void *ctx)
+{
+	struct sync_engine *e = ctx;
+
+	e->http = NULL;
+	sync_engine_job_back(e);
+}
+
+void
+sync_engine_close(struct sync_engine *e)
+{
+	if (e == NULL || e->closing)
+		return;
+	e->closing = true;
+	e->on_change = NULL;
+	/* a reply being read has the pass: it is freed with the job (one
+	 * not yet begun need not run) */
+	if (e->rjob != NULL)
+		uv_cancel((uv_req_t *)&e->rjob->req);
+	else
+		sync_engine_dispose_pass(e, e->pass);
+	e->pass = NULL;
+	/* a build not yet begun need not run; one running is waited for
+	 * (on_built) */
+	if (e->job != NULL)
+		uv_cancel((uv_req_t *)&e->job->req);
+	if (e->log_syncing)
+		uv_cancel((uv_req_t *)&e->log_sync);
+	uv_timer_stop(&e->timer);
+	uv_close((uv_handle_t *)&e->timer, on_timer_closed);
+	if (e->http != NULL)
+		sync_http_close(e->http, on_http_closed, e);
+}

@@ -1,0 +1,105 @@
+/*
+ * engine.h - the sync engine's state, shared by its files (not for tui/,
+ * which knows the engine through sync.h): engine.c (its life, and what
+ * its files share), marks.c (recording what a pass achieved) and
+ * deliver.c (running the passes).
+ */
+#ifndef MDT_SYNC_ENGINE_H
+#define MDT_SYNC_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "pass.h"
+#include "sync.h"
+
+struct mdt_store;
+struct mdt_sync_version;
+struct sync_build_job;		/* deliver.c's */
+struct sync_reply_job;		/* deliver.c's */
+struct sync_http;
+
+struct sync_engine {
+	uv_loop_t *loop;
+	struct mdt_store *store;
+	char *path;			/* the store's file; NULL in memory */
+	struct mdt_store *bstore;	/* the builder's connection (thread
+					 * pool only, one build at a time) */
+	struct sync_build_job *job;	/* a pass being built */
+	struct sync_reply_job *rjob;	/* a reply being read (e->pass is
+					 * the job's meanwhile) */
+	size_t marked;			/* rows and versions marked since the
+					 * builder last checkpointed */
+	uv_work_t log_sync;		/* the log's marks synced to the disk */
+	bool log_syncing;		/* log_sync queued or running */
+	bool log_dirty;			/* marked since log_sync set out */
+	size_t log_syncs;		/* log_sync jobs run (for the tests) */
+	struct sync_config *cfg;	/* our copy; NULL: not configured */
+	struct sync_http *http;
+	uv_timer_t timer;		/* next pass (backoff or a yield) */
+	struct sync_pass *pass;
+	bool busy;			/* a request is in flight */
+	bool again;			/* kicked while busy */
+	bool waiting;			/* timer armed for a retry */
+	int64_t next_attempt_at;
+	bool online;
+	int64_t last_probe_at;		/* wall clock of the last metadata GET */
+	char last_error[256];
+	void (*on_change)(void *ctx);
+	void *change_ctx;
+	uint64_t rng;
+	bool closing;
+	int open_handles;		/* timer + http + jobs in the
+					 * thread pool */
+};
+
+/* ---- engine.c ------------------------------------------------------- */
+
+/* The engine's last error, one line (printf-style). */
+void sync_engine_error(struct sync_engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* In the thread pool: this thread gives way to the loop's. */
+void sync_give_way(void);
+/* Frees a pass the loop is done with, in the thread pool if it can. */
+void sync_engine_dispose_pass(struct sync_engine *e, struct sync_pass *p);
+/* A closing engine is freed once nothing of it is open (its timer, its
+ * HTTP client, its jobs). */
+void sync_engine_free_if_closed(struct sync_engine *e);
+/* Queues work in the thread pool as one of the engine's jobs, counted
+ * as open until it is back; 0, or libuv's error (then nothing runs). */
+int sync_engine_queue(struct sync_engine *e, uv_work_t *req,
+    uv_work_cb work, uv_after_work_cb after);
+/* One of the engine's jobs or handles is back (its memory freed first if
+ * the engine is closing): true if the engine is closing, and then it is
+ * freed once this was the last (the caller must not touch it again). */
+bool sync_engine_job_back(struct sync_engine *e);
+
+/* For the tests: whether a reply is being read in the thread pool (the
+ * engine then waits for it before it goes on). */
+bool sync_engine_reading(const struct sync_engine *e);
+/* For the tests: how many times the log has been synced in the thread
+ * pool after rows were marked sent. */
+size_t sync_engine_log_syncs(const struct sync_engine *e);
+
+/* ---- marks.c -------------------------------------------------------- */
+
+/*
+ * Rows sent, and the versions the server gave (nv of them), without
+ * waiting for the disk; the log is synced off the loop afterwards.
+ */
+enum mdt_status sync_mark_sent(struct sync_engine *e, const int64_t *ids,
+    size_t n, const struct mdt_sync_version *v, size_t nv);
+/* The rows all of whose items are now OK: sent, with the versions of the
+ * items idx[0..n_idx) that are OK.  False if the store refused (the
+ * engine's error says why). */
+bool sync_mark_progress(struct sync_engine *e, struct sync_pass *p,
+    const size_t *idx, size_t n_idx);
+/* The item's state becomes state (failed or conflict), and so do the
+ * rows naming it that are not yet decided, with why. */
+void sync_mark_item_failed(struct sync_engine *e, struct sync_pass *p,
+    struct sync_item *it, enum sync_item_state state, const char *why);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * fhir.h - how the store becomes FHIR resources (fhir.c): the resources an
+ * outbox row changes, and each resource built from the store.
+ */
+#ifndef MDT_SYNC_FHIR_H
+#define MDT_SYNC_FHIR_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "resource.h"
+
+#define SYNC_IDENTIFIER_SYSTEM "urn:ietf:rfc:3986"
+#define SYNC_NHS_NUMBER_SYSTEM "https://fhir.nhs.uk/Id/nhs-number"
+
+/*
+ * Calls add for each resource that the outbox row (entity, uuid) changes.
+ * 0 ok (possibly none); -1 with a reason (unknown entity, database error).
+ */
+int sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
+    sync_ref_fn add, void *ctx, char *err, size_t errlen);
+
+/*
+ * The resource as it stands in the store now, and through dep every
+ * resource it refers to.  NULL with a reason if the record is gone.
+ */
+json_t *sync_map_build(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * http.h - the small HTTP client over libcurl's multi interface and
+ * libuv (http.c).
+ */
+#ifndef MDT_SYNC_HTTP_H
+#define MDT_SYNC_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "sync.h"
+
+struct sync_http;
+
+struct sync_reply {
+	int curl_code;		/* CURLcode; 0 when the exchange completed */
+	long status;		/* HTTP status; 0 if none */
+	int64_t retry_after_s;	/* Retry-After, 0 if absent */
+	char *body;		/* NUL-terminated; never NULL */
+	size_t body_len;
+	char error[256];	/* curl's reason when curl_code != 0 */
+};
+
+typedef void (*sync_http_cb)(void *ctx, const struct sync_reply *reply);
+
+/*
+ * A client on loop.  Loads libcurl first if nothing has (curlload.h):
+ * NULL with a one-line reason in err if it cannot be loaded or started.
+ * DESTRUCTOR: sync_http_close.
+ */
+struct sync_http *sync_http_new(uv_loop_t *loop,
+    const struct sync_config *cfg, char *err, size_t errlen);
+
+/*
+ * Starts one request: method "GET", "POST" or "PUT"; url relative to the
+ * base URL ("" for the base itself, "Task/ID"); body may be NULL.  The
+ * Authorization header is made from the token file now and zeroed after.
+ * cb is called once, on the loop, unless the client is closed first.
+ * 0 ok; -1 with a reason (then cb is not called).
+ */
+int sync_http_request(struct sync_http *h, const char *method,
+    const char *url, const char *body, const char *if_match, sync_http_cb cb,
+    void *ctx, char *err, size_t errlen);
+
+/* Requests in flight. */
+int sync_http_active(const struct sync_http *h);
+
+/* Aborts the requests (their callbacks are not called) and closes the
+ * handles; the memory is freed in the close callbacks, after which
+ * done(ctx) is called (done may be NULL). */
+void sync_http_close(struct sync_http *h, void (*done)(void *ctx),
+    void *ctx);
+
+/* Whether this libcurl resolves names without blocking (false before a
+ * client has loaded it). */
+bool sync_http_async_dns(void);
+
+#endif

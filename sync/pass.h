@@ -1,0 +1,116 @@
+/*
+ * pass.h - a pass of the sync engine (pass.c): the outbox rows it takes,
+ * the resources they change (each built once from the store, what it
+ * refers to before it), the order they are sent in, and the bundles
+ * still to send.  Built off the loop on a connection of its own; read
+ * (never changed) by the jobs that write its next bundle.
+ */
+#ifndef MDT_SYNC_PASS_H
+#define MDT_SYNC_PASS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "resource.h"
+
+struct mdt_store;
+
+enum sync_item_state {
+	SYNC_ITEM_TODO,
+	SYNC_ITEM_OK,
+	SYNC_ITEM_FAILED,
+	SYNC_ITEM_CONFLICT,
+};
+
+struct sync_item {
+	struct sync_ref ref;
+	char id[37];
+	json_t *body;
+	char *text;		/* body as sent (compact JSON), written by
+				 * the builder so that the loop need not */
+	char hash[33];
+	char vid[65];		/* version last acknowledged; "" if none */
+	char acked_hash[33];	/* and its content's hash; "" if none */
+	int rebases;		/* sent again over a later version of our
+				 * own content (bounded) */
+	bool skip;		/* the server has exactly this already */
+	enum sync_item_state state;
+	char *new_vid;		/* version given by this pass's reply */
+	size_t *rows;		/* indices of the rows that name it */
+	size_t n_rows;
+};
+
+struct sync_prow {
+	int64_t id;
+	size_t left;		/* named items not yet OK */
+	bool named;		/* names at least one item */
+	bool done;		/* sent, failed or conflict decided */
+};
+
+struct sync_range {
+	size_t lo, hi;		/* indices into pass->order */
+};
+
+struct sync_pass {
+	struct sync_item *items;
+	size_t n_items, cap_items;
+	size_t *slots;		/* hash table of item index + 1; 0 empty */
+	size_t n_slots;
+	size_t *order;		/* items to send, dependencies first */
+	size_t n_order, cap_order;
+	struct sync_prow *rows;
+	size_t n_rows;
+	struct sync_range *stack;	/* ranges still to send; top is next */
+	size_t n_stack, cap_stack;
+	struct sync_range inflight;
+	char err[256];
+};
+
+struct sync_failed_row {
+	int64_t id;
+	char *why;
+};
+
+/* A pass to build (max_rows, bundle_size and base_url set by the caller)
+ * and what building it found, for the loop to record. */
+struct sync_pass_build {
+	size_t max_rows, bundle_size;
+	const char *base_url;		/* for the first bundle */
+	struct sync_pass *pass;		/* NULL if the outbox could not
+					 * be read */
+	struct sync_failed_row *failed;	/* rows whose resources cannot
+					 * be made */
+	size_t n_failed;
+	int64_t *nothing;		/* rows with nothing left to send */
+	size_t n_nothing;
+	char *first;			/* the first bundle's JSON, or NULL */
+	char err[300];
+};
+
+/*
+ * Builds a pass of at most b->max_rows pending rows from store s (on the
+ * caller's thread, the connection the caller's alone).  Writes nothing
+ * to the store; what is to be recorded goes in b, and b->pass is NULL
+ * with the reason in b->err if the outbox could not be read.
+ */
+void sync_pass_build(struct mdt_store *s, struct sync_pass_build *b);
+/* Frees what b holds (not b). */
+void sync_pass_build_done(struct sync_pass_build *b);
+
+/* Puts the range [lo, hi) of the order on the stack of bundles to send
+ * (nothing if empty): the one pushed last goes first. */
+void sync_pass_push_range(struct sync_pass *p, size_t lo, size_t hi);
+
+/* The transaction bundle of range r of the order, PUTs with If-Match
+ * where a version was acknowledged; NULL if out of memory.  Reads the
+ * pass only. */
+char *sync_bundle_json(const char *base_url, const struct sync_pass *p,
+    struct sync_range r);
+
+/* DESTRUCTOR of a pass (NULL is nothing). */
+void sync_pass_free(struct sync_pass *p);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * resource.c - a FHIR resource's identity and content, as the engine and
+ * the mapping both need them: its type ("Encounter", "Task", ...), its
+ * logical id (the record's UUID; the Composition's is derived from its
+ * slot's), and a hash of what it says (meta and text left out), by which
+ * a resource the server already holds is recognised.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <uuid/uuid.h>
+
+#include "resource.h"
+#include "util.h"
+
+static const char *const kind_types[SYNC_N_KINDS] = {
+	[SYNC_PRACTITIONER] = "Practitioner",
+	[SYNC_MEETING] = "Encounter",
+	[SYNC_DISCUSSION] = "Encounter",
+	[SYNC_CONSENT] = "Consent",
+	[SYNC_OUTCOME] = "Observation",
+	[SYNC_TASK] = "Task",
+	[SYNC_RECORD] = "Composition",
+};
+
+const char *
+sync_kind_type(enum sync_kind k)
+{
+	return (unsigned)k < SYNC_N_KINDS ? kind_types[k] : "?";
+}
+
+void
+sync_ref_id(const struct sync_ref *ref, char id[37])
+{
+	uuid_t ns, out;
+
+	if (ref->kind != SYNC_RECORD || uuid_parse(ref->uuid, ns) != 0) {
+		mdt_strlcpy(id, ref->uuid, 37);
+		return;
+	}
+	/* one Composition per slot, its id derived from the slot's */
+	uuid_generate_sha1(out, ns, "Composition", strlen("Composition"));
+	uuid_unparse_lower(out, id);
+}
+
+/* A shallow copy without meta and text. */
+static json_t *
+content(json_t *resource_json)
+{
+	json_t *c = json_copy(resource_json);
+
+	json_object_del(c, "meta");
+	json_object_del(c, "text");
+	return c;
+}
+
+void
+sync_body_hash(json_t *resource_json, char out[33])
+{
+	json_t *c = content(resource_json);
+	char *s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+	uint64_t h = UINT64_C(14695981039346656037);
+	const unsigned char *p;
+
+	/* FNV-1a: a change detector, not a security measure */
+	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
+		h ^= *p;
+		h *= UINT64_C(1099511628211);
+	}
+	snprintf(out, 33, "%016" PRIx64, h);
+	free(s);
+	json_decref(c);
+}
+
+bool
+sync_same_content(json_t *a, json_t *b)
+{
+	json_t *ca = content(a), *cb = content(b);
+	bool same = json_equal(ca, cb) != 0;
+
+	json_decref(ca);
+	json_decref(cb);
+	return same;
+}

@@ -1,0 +1,46 @@
+/*
+ * resource.h - the FHIR resources mdtchair writes, and a resource's
+ * identity and content (resource.c).
+ */
+#ifndef MDT_SYNC_RESOURCE_H
+#define MDT_SYNC_RESOURCE_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+/* The FHIR resources mdtchair writes, in dependency order. */
+enum sync_kind {
+	SYNC_PRACTITIONER,	/* a person: Practitioner */
+	SYNC_MEETING,		/* the meeting: Encounter */
+	SYNC_DISCUSSION,	/* a slot: Encounter, partOf the meeting */
+	SYNC_CONSENT,		/* consent to be discussed: Consent */
+	SYNC_OUTCOME,		/* the outcome: Observation */
+	SYNC_TASK,		/* an action: Task */
+	SYNC_RECORD,		/* the discussion record: Composition */
+	SYNC_N_KINDS
+};
+
+/* One resource: its kind and the UUID of the record it is made from. */
+struct sync_ref {
+	enum sync_kind kind;
+	char uuid[37];
+};
+
+typedef void (*sync_ref_fn)(void *ctx, const struct sync_ref *ref);
+
+/* "Encounter", "Task", ... */
+const char *sync_kind_type(enum sync_kind k);
+
+/* The resource's logical id: the record's UUID, except the Composition,
+ * whose id is a name-based (v5) UUID of its slot's. */
+void sync_ref_id(const struct sync_ref *ref, char id[37]);
+
+/* A short hex hash (16 digits) of a resource's canonical JSON, with meta
+ * and text left out; out[33]. */
+void sync_body_hash(json_t *resource, char out[33]);
+
+/* True if two resources say the same once meta and text are left out. */
+bool sync_same_content(json_t *a, json_t *b);
+
+#endif

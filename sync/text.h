@@ -1,0 +1,27 @@
+/*
+ * text.h - text that sync/ writes (text.c): a one-line reason into the
+ * caller's buffer, and a string that grows as it is written.
+ */
+#ifndef MDT_SYNC_TEXT_H
+#define MDT_SYNC_TEXT_H
+
+#include <stddef.h>
+
+/* printf-style text into err (errlen bytes, cut to fit); nothing if err
+ * is NULL or errlen 0. */
+void sync_set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A growing string: s is NUL-terminated once anything is added (NULL
+ * before); the caller frees s.  Start from { 0 }. */
+struct sync_buf {
+	char *s;
+	size_t n, cap;
+};
+
+/* Adds n bytes of s (aborts through core's fatal hook if out of
+ * memory). */
+void sync_buf_add(struct sync_buf *b, const char *s, size_t n);
+void sync_buf_str(struct sync_buf *b, const char *s);
+
+#endif

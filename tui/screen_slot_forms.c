@@ -1,0 +1,664 @@
+/*
+ * screen_slot_forms.c - the slot screen's forms: recording consent (the
+ * basis, a justification where it needs one, the organisations to
+ * exclude), notes, new actions (text, owner - someone new added on the
+ * way - and due date), the outcome and the key contact; and reviewing
+ * the actions listed: done or open again (d), still open (v), reassigned
+ * (r) or cancelled (x, asked first).  Each form saves with one committed
+ * core call after its last step; the steps before live in the prompts.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "input.h"
+#include "screen_slot.h"
+#include "util.h"
+
+/* Any list of organisations core/ accepts can be offered back whole in
+ * the consent form, and held as UTF-8 (at most four bytes a character). */
+_Static_assert(MDT_EXCLUSIONS_MAX * (MDT_ORGANISATION_MAX + 2) <=
+    TUI_PROMPT_MAX, "a whole list of exclusions fits in a prompt");
+#define TUI_EXCLUSIONS_BYTES \
+	(MDT_EXCLUSIONS_MAX * (4 * MDT_ORGANISATION_MAX + 2) + 1)
+
+/* ---- recording ------------------------------------------------------ */
+
+/* The last step of consent: the organisations the patient asked to
+ * exclude, then the whole of it is recorded in one act. */
+static bool
+tui_consent_exclusions_submit(struct tui_app *app, const char *text)
+{
+	enum mdt_consent_basis basis = (enum mdt_consent_basis)app->pending_id;
+	const struct mdt_slot *s;
+	char **names, orgs[TUI_EXCLUSIONS_BYTES];
+	size_t n;
+	bool ok;
+
+	mdt_exclusions_split(text, &names, &n);
+	ok = tui_app_check(app, mdt_consent_record(app->store,
+	    app->pending_slot_id, basis, mdt_consent_needs_justification(basis) ?
+	    app->pending_text : NULL, (const char *const *)names, n));
+	mdt_names_free(names, n);
+	if (!ok)
+		return false;
+	/* Said as recorded (tidied), from the snapshot just reloaded. */
+	s = tui_slot_pending(app);
+	if (s != NULL && s->n_exclusions > 0) {
+		tui_names_join(s->exclusions, s->n_exclusions, orgs,
+		    sizeof(orgs));
+		tui_app_message(app, false, "Consent recorded: %s %s exclude:"
+		    " %s", mdt_consent_label(basis), tui_draw_utf8() ?
+		    "\u00b7" : "-", orgs);
+	} else
+		tui_app_message(app, false, "Consent recorded: %s",
+		    mdt_consent_label(basis));
+	return true;
+}
+
+/*
+ * Asks for the organisations to exclude, offering the slot's list when
+ * its consent is being recorded again, else the list the patient gave
+ * last time (Ctrl-U clears it).
+ */
+static void
+tui_consent_exclusions_open(struct tui_app *app)
+{
+	const struct mdt_slot *s = tui_slot_pending(app);
+	char **prev = NULL, orgs[TUI_EXCLUSIONS_BYTES] = "";
+	size_t n = 0;
+
+	if (s != NULL && s->consent != MDT_CONSENT_NONE)
+		tui_names_join(s->exclusions, s->n_exclusions, orgs,
+		    sizeof(orgs));
+	else if (s != NULL && mdt_exclusions_previous(app->store, s->id,
+	    &prev, &n) == MDT_OK) {
+		tui_names_join(prev, n, orgs, sizeof(orgs));
+		mdt_names_free(prev, n);
+	}
+	tui_prompt_open(app, "Organisations the patient asked to exclude "
+	    "(comma-separated; blank for none):",
+	    tui_consent_exclusions_submit);
+	tui_prompt_set_text(app, orgs);
+}
+
+static bool
+tui_consent_justified(struct tui_app *app, const char *text)
+{
+	if (mdt_str_blank(text)) {
+		tui_app_message(app, true, "A justification is needed for "
+		    "this consent basis (Esc cancels)");
+		return false;
+	}
+	snprintf(app->pending_text, sizeof(app->pending_text), "%s", text);
+	tui_consent_exclusions_open(app);
+	return true;
+}
+
+static void
+tui_consent_picked(struct tui_app *app, int64_t id)
+{
+	enum mdt_consent_basis basis = (enum mdt_consent_basis)id;
+
+	app->pending_id = id;
+	if (mdt_consent_needs_justification(basis)) {
+		tui_prompt_open(app, "Justification: ", tui_consent_justified);
+		return;
+	}
+	tui_consent_exclusions_open(app);
+}
+
+static bool
+tui_note_submit(struct tui_app *app, const char *text)
+{
+	int64_t id = 0;
+
+	if (mdt_str_blank(text)) {
+		tui_app_message(app, false, "Empty note: nothing saved");
+		return true;
+	}
+	if (!tui_app_check(app, mdt_note_add(app->store, app->pending_slot_id,
+	    text, &id)))
+		return false;
+	tui_app_message(app, false, "Note saved");
+	return true;
+}
+
+static bool
+tui_action_due_submit(struct tui_app *app, const char *text)
+{
+	char due[11];
+	int64_t id = 0;
+	enum mdt_status st;
+	const char *owner = "";
+
+	st = mdt_date_parse(mdt_str_blank(text) ? "+14" : text,
+	    mdt_store_now(app->store), due);
+	if (st != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_strerror(st));
+		return false;
+	}
+	if (!tui_app_check(app, mdt_action_add(app->store,
+	    app->pending_slot_id, app->pending_text, app->pending_id, due,
+	    &id)))
+		return false;
+	for (size_t i = 0; i < app->snap.n_people; i++)
+		if (app->snap.people[i].id == app->pending_id)
+			owner = tui_str(app->snap.people[i].name);
+	tui_slot_select_action(app, id);
+	tui_app_message(app, false, "Action saved: %s, due %s", owner, due);
+	return true;
+}
+
+/* ---- who owns an action ---------------------------------------------- */
+
+/*
+ * The owner picker: those present first (so that 1-9 pick them as ever),
+ * then everyone else known (an owner need not be in the room: the
+ * voluntary sector, housing), then "Someone new...", which asks for a name,
+ * organisation and role, adds the person and carries on as if they had
+ * been picked.  Returns the row of keep_id (0 if absent).
+ */
+#define TUI_OWNER_NEW (-1)
+
+static tui_pick_fn tui_owner_then;	/* carries on after a new person */
+static char tui_owner_name[256], tui_owner_org[256];
+
+static size_t
+tui_owner_picker(struct tui_app *app, const char *title, tui_pick_fn pick,
+    int64_t keep_id)
+{
+	size_t row = 0, keep = 0;
+
+	tui_owner_then = pick;
+	tui_picker_open(app, title, pick);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < app->snap.n_people; i++) {
+			const struct mdt_person *p = &app->snap.people[i];
+			bool here = false;
+			char label[512];
+
+			for (size_t k = 0; k < app->snap.n_attendees; k++)
+				if (app->snap.attendees[k].person.id == p->id &&
+				    app->snap.attendees[k].status ==
+				    MDT_ATTEND_PRESENT)
+					here = true;
+			if (here != (pass == 0))
+				continue;
+			if (here)
+				snprintf(label, sizeof(label), "%s%s%s%s",
+				    tui_str(p->name), p->role[0] != '\0' ?
+				    " (" : "", p->role, p->role[0] != '\0' ?
+				    ")" : "");
+			else
+				snprintf(label, sizeof(label), "%s, %s -"
+				    " not here", tui_str(p->name),
+				    p->organisation[0] != '\0' ?
+				    p->organisation : p->role);
+			if (p->id == keep_id)
+				keep = row;
+			tui_picker_add(app, p->id, label);
+			row++;
+		}
+	}
+	tui_picker_add(app, TUI_OWNER_NEW, "Someone new...");
+	return keep;
+}
+
+/* Whether someone is marked present to own an action; if not, says so,
+ * and how to reach the register from here. */
+static bool
+tui_owner_present(struct tui_app *app, const char *to_register)
+{
+	for (size_t i = 0; i < app->snap.n_attendees; i++)
+		if (app->snap.attendees[i].status == MDT_ATTEND_PRESENT)
+			return true;
+	tui_app_message(app, true, "Nobody is marked present to own it: take"
+	    " the register first (%s)", to_register);
+	return false;
+}
+
+static bool
+tui_owner_role_submit(struct tui_app *app, const char *text)
+{
+	int64_t id = 0;
+
+	if (!tui_app_check(app, mdt_person_add(app->store, tui_owner_name,
+	    text, tui_owner_org, &id)))
+		return false;
+	tui_app_message(app, false, "Added %s", tui_owner_name);
+	tui_owner_then(app, id);
+	return true;
+}
+
+static bool
+tui_owner_org_submit(struct tui_app *app, const char *text)
+{
+	snprintf(tui_owner_org, sizeof(tui_owner_org), "%s", text);
+	tui_prompt_open(app, "Their role (may be blank): ",
+	    tui_owner_role_submit);
+	return true;
+}
+
+static bool
+tui_owner_name_submit(struct tui_app *app, const char *text)
+{
+	if (mdt_str_blank(text)) {
+		tui_app_message(app, true, "A name is needed");
+		return false;
+	}
+	snprintf(tui_owner_name, sizeof(tui_owner_name), "%s", text);
+	tui_prompt_open(app, "Their organisation (e.g. Age UK Lambeth): ",
+	    tui_owner_org_submit);
+	return true;
+}
+
+/* A pick callback's first step: true if it was "Someone new..." (the
+ * questions are asked, and the callback runs again with the new id). */
+static bool
+tui_owner_new(struct tui_app *app, int64_t id)
+{
+	if (id != TUI_OWNER_NEW)
+		return false;
+	tui_prompt_open(app, "New person's name: ", tui_owner_name_submit);
+	return true;
+}
+
+static void
+tui_action_owner_picked(struct tui_app *app, int64_t person_id)
+{
+	if (tui_owner_new(app, person_id))
+		return;
+	app->pending_id = person_id;
+	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = +14): ",
+	    tui_action_due_submit);
+}
+
+static bool
+tui_action_text_submit(struct tui_app *app, const char *text)
+{
+	if (mdt_str_blank(text)) {
+		tui_app_message(app, false, "Empty action: nothing saved");
+		return true;
+	}
+	if (!tui_owner_present(app, "Esc, then 2"))
+		return false;
+	snprintf(app->pending_text, sizeof(app->pending_text), "%s", text);
+	tui_owner_picker(app, "Owner (present first)",
+	    tui_action_owner_picked, 0);
+	return true;
+}
+
+static bool
+tui_outcome_review_submit(struct tui_app *app, const char *text)
+{
+	char review[11];
+	enum mdt_status st;
+
+	st = mdt_date_parse(mdt_str_blank(text) ? "+28" : text,
+	    mdt_store_now(app->store), review);
+	if (st != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_strerror(st));
+		return false;
+	}
+	if (!tui_app_check(app, mdt_outcome_record(app->store,
+	    app->pending_slot_id, MDT_OUTCOME_STAY, review)))
+		return false;
+	tui_app_message(app, false, "Outcome recorded: %s, review %s",
+	    mdt_outcome_label(MDT_OUTCOME_STAY), review);
+	return true;
+}
+
+static void
+tui_outcome_picked(struct tui_app *app, int64_t id)
+{
+	enum mdt_outcome_kind kind = (enum mdt_outcome_kind)id;
+
+	if (kind == MDT_OUTCOME_STAY) {
+		tui_prompt_open(app,
+		    "Review date (YYYY-MM-DD or +days, Enter = +28): ",
+		    tui_outcome_review_submit);
+		return;
+	}
+	if (!tui_app_check(app, mdt_outcome_record(app->store,
+	    app->pending_slot_id, kind, NULL)))
+		return;
+	if (kind == MDT_OUTCOME_DIED)
+		tui_app_message(app, false, "Outcome recorded: %s (an action "
+		    "to contact the relatives was added)",
+		    mdt_outcome_label(kind));
+	else
+		tui_app_message(app, false, "Outcome recorded: %s",
+		    mdt_outcome_label(kind));
+}
+
+static void
+tui_key_contact_picked(struct tui_app *app, int64_t person_id)
+{
+	const struct mdt_slot *s = tui_slot_pending(app);
+
+	if (s == NULL)
+		return;
+	if (tui_app_check(app, mdt_key_contact_set(app->store, s->patient_id,
+	    person_id))) {
+		s = tui_slot_pending(app);
+		tui_app_message(app, false, "Key contact: %s",
+		    s != NULL ? tui_str(s->key_contact_name) : "");
+	}
+}
+
+/* c: consent to be discussed (the basis, then a justification where it
+ * needs one, then the organisations to exclude). */
+void
+tui_slot_consent(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_CONSENT);
+	tui_picker_open(app, "Consent to be discussed", tui_consent_picked);
+	tui_picker_add(app, MDT_CONSENT_GIVEN, "Given");
+	tui_picker_add(app, MDT_CONSENT_BEST_INTERESTS,
+	    "Not given - best interests");
+	tui_picker_add(app, MDT_CONSENT_RISK_TO_OTHERS,
+	    "Not given - risk to others");
+}
+
+/* w: a note. */
+void
+tui_slot_note(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_NOTE);
+	tui_prompt_open(app, "Note: ", tui_note_submit);
+}
+
+/* a: a new action (its text, then the owner, then the due date). */
+void
+tui_slot_action_new(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_ACTION);
+	tui_prompt_open(app, "Action: ", tui_action_text_submit);
+}
+
+/* o: the outcome (with a review date to stay on the caseload). */
+void
+tui_slot_outcome(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_OUTCOME);
+	tui_picker_open(app, "Outcome", tui_outcome_picked);
+	tui_picker_add(app, MDT_OUTCOME_STAY, "Stay on caseload");
+	tui_picker_add(app, MDT_OUTCOME_STEP_DOWN, "Step down to rising risk");
+	tui_picker_add(app, MDT_OUTCOME_CLOSE, "Close");
+	tui_picker_add(app, MDT_OUTCOME_DIED, "Died");
+}
+
+/* K: the patient's key contact, from everyone known. */
+void
+tui_slot_key_contact(struct tui_app *app, const struct mdt_slot *s)
+{
+	if (app->snap.n_people == 0) {
+		tui_app_message(app, true, "Nobody is known to choose from");
+		return;
+	}
+	tui_slot_begin(app, s, TUI_PENDING_KEY_CONTACT);
+	tui_picker_open(app, "Key contact", tui_key_contact_picked);
+	for (size_t i = 0; i < app->snap.n_people; i++) {
+		const struct mdt_person *p = &app->snap.people[i];
+		char label[512];
+
+		snprintf(label, sizeof(label), "%s%s%s%s", tui_str(p->name),
+		    p->role != NULL && p->role[0] ? " (" : "",
+		    p->role != NULL && p->role[0] ? p->role : "",
+		    p->role != NULL && p->role[0] ? ")" : "");
+		if (p->id == s->key_contact_id)
+			app->input.sel = i;
+		tui_picker_add(app, p->id, label);
+	}
+}
+
+/* ---- the actions of the slot: marking and reviewing ----------------- */
+
+/*
+ * The new owner chosen in a reassignment, kept until the due date is
+ * typed.  The pending fields of struct tui_app hold one id, and it holds
+ * the action being reassigned; like them, this is only where the chair is
+ * in an entry, never part of the record.
+ */
+static int64_t tui_reassign_owner;
+
+/* The action of the slot with this id in the snapshot; NULL if the slot no
+ * longer lists it (another window may have changed the record). */
+static const struct mdt_action *
+tui_slot_action(const struct tui_app *app, int64_t action_id)
+{
+	for (size_t i = 0; i < app->snap.n_actions; i++)
+		if (app->snap.actions[i].id == action_id)
+			return &app->snap.actions[i];
+	return NULL;
+}
+
+/*
+ * The slot and its selected action to act on, or NULL after saying why
+ * there is none.  Reviewing a carried-forward action is part of the
+ * discussion, so it waits for consent like a note; so do cancelling and
+ * reassigning (an action agreed now implies consent anyway).
+ */
+static const struct mdt_action *
+tui_slot_selected(struct tui_app *app, bool need_consent,
+    const struct mdt_slot **slot)
+{
+	const struct mdt_slot *s = tui_slot_target(app, false);
+	size_t idx[TUI_MAX_SLOT_ACTIONS], n;
+
+	*slot = s;
+	if (s == NULL)
+		return NULL;
+	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
+	if (n == 0) {
+		tui_app_message(app, true, "No action here: press a to agree "
+		    "one");
+		return NULL;
+	}
+	if (need_consent && s->consent == MDT_CONSENT_NONE) {
+		tui_app_message(app, true, "Record consent first: press c");
+		return NULL;
+	}
+	if (app->slot_action_sel >= n)
+		app->slot_action_sel = n - 1;
+	return &app->snap.actions[idx[app->slot_action_sel]];
+}
+
+/* Records a verdict other than reassigned on a carried-forward action. */
+static void
+tui_action_review(struct tui_app *app, int64_t slot_id, int64_t action_id,
+    enum mdt_action_verdict verdict)
+{
+	if (!tui_app_check(app, mdt_action_review(app->store, slot_id,
+	    action_id, verdict, 0, NULL)))
+		return;
+	tui_slot_select_action(app, action_id);
+	tui_app_message(app, false, "Action reviewed: %s",
+	    tui_verdict_text(verdict));
+}
+
+/* d: an action agreed now toggles done / open, as it always has; one
+ * carried forward is reviewed as done. */
+void
+tui_action_toggle(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_action *ac;
+	enum mdt_action_status next;
+	int64_t id;
+
+	if ((ac = tui_slot_selected(app, false, &s)) == NULL)
+		return;
+	id = ac->id;
+	if (tui_action_carried(ac)) {
+		if (s->consent == MDT_CONSENT_NONE) {
+			tui_app_message(app, true,
+			    "Record consent first: press c");
+			return;
+		}
+		/* A verdict is replaced, never taken back: saying done
+		 * twice changes nothing, and the other keys say the rest. */
+		if (ac->verdict == MDT_VERDICT_DONE) {
+			tui_app_message(app, false, "Already reviewed: done "
+			    "(v keeps it open, r reassigns, x cancels)");
+			return;
+		}
+		tui_action_review(app, s->id, id, MDT_VERDICT_DONE);
+		return;
+	}
+	next = ac->status == MDT_ACTION_DONE ? MDT_ACTION_OPEN : MDT_ACTION_DONE;
+	if (!tui_app_check(app, mdt_action_set_status(app->store, id, next)))
+		return;
+	tui_slot_select_action(app, id);
+	tui_app_message(app, false, "Action marked %s",
+	    mdt_action_status_name(next));
+}
+
+static void
+tui_action_cancel_confirmed(struct tui_app *app)
+{
+	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
+	int64_t id = app->pending_id;
+
+	if (ac == NULL || tui_slot_pending(app) == NULL) {
+		tui_app_message(app, true, "The action is no longer listed: "
+		    "nothing cancelled");
+		return;
+	}
+	if (tui_action_carried(ac)) {
+		tui_action_review(app, app->pending_slot_id, id,
+		    MDT_VERDICT_CANCELLED);
+		return;
+	}
+	if (!tui_app_check(app, mdt_action_set_status(app->store, id,
+	    MDT_ACTION_CANCELLED)))
+		return;
+	tui_slot_select_action(app, id);
+	tui_app_message(app, false, "Action cancelled");
+}
+
+/* x: cancelling cannot be told apart from a slip of the finger later, so
+ * it is asked first. */
+void
+tui_action_cancel(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_action *ac;
+
+	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
+		return;
+	if (tui_action_carried(ac) ? ac->verdict == MDT_VERDICT_CANCELLED :
+	    ac->status == MDT_ACTION_CANCELLED) {
+		tui_app_message(app, false, "The action is already cancelled");
+		return;
+	}
+	tui_slot_begin(app, s, TUI_PENDING_ACTION_CANCEL);
+	app->pending_id = ac->id;
+	tui_confirm_open(app, "Cancel this action? (y/n)",
+	    tui_action_cancel_confirmed);
+}
+
+/* v: a carried-forward action stays open, and says it was looked at. */
+void
+tui_action_keep(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_action *ac;
+
+	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
+		return;
+	if (!tui_action_carried(ac)) {
+		tui_app_message(app, true, "v applies to carried-forward "
+		    "actions only: this one was agreed now");
+		return;
+	}
+	if (ac->verdict == MDT_VERDICT_OPEN) {
+		tui_app_message(app, false, "Already reviewed: still open");
+		return;
+	}
+	tui_action_review(app, s->id, ac->id, MDT_VERDICT_OPEN);
+}
+
+static bool
+tui_action_reassign_due_submit(struct tui_app *app, const char *text)
+{
+	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
+	int64_t id = app->pending_id, owner = tui_reassign_owner;
+	const char *due = mdt_str_blank(text) ? NULL : text;
+	char parsed[11];
+	enum mdt_status st;
+
+	if (ac == NULL || tui_slot_pending(app) == NULL) {
+		tui_app_message(app, true, "The action is no longer listed: "
+		    "nothing reassigned");
+		return true;
+	}
+	/* Said here rather than by core/ so that the prompt stays open
+	 * with the text to correct. */
+	if (due != NULL && (st = mdt_date_parse(due,
+	    mdt_store_now(app->store), parsed)) != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_strerror(st));
+		return false;
+	}
+	if (owner == ac->owner_id &&
+	    (due == NULL || strcmp(parsed, ac->due_date) == 0)) {
+		tui_app_message(app, false, "Same owner and due date: nothing "
+		    "reassigned%s", tui_action_carried(ac) ?
+		    " (v keeps it open as it is)" : "");
+		return true;
+	}
+	if (tui_action_carried(ac))
+		st = mdt_action_review(app->store, app->pending_slot_id, id,
+		    MDT_VERDICT_REASSIGNED, owner, due);
+	else
+		st = mdt_action_reassign(app->store, id, owner, due);
+	if (!tui_app_check(app, st))
+		return false;
+	tui_slot_select_action(app, id);
+	ac = tui_slot_action(app, id);
+	if (ac != NULL)
+		tui_app_message(app, false, "Action reassigned: %s, due %s",
+		    tui_str(ac->owner_name), ac->due_date);
+	else
+		tui_app_message(app, false, "Action reassigned");
+	return true;
+}
+
+static void
+tui_action_reassign_owner_picked(struct tui_app *app, int64_t person_id)
+{
+	if (tui_owner_new(app, person_id))
+		return;
+	tui_reassign_owner = person_id;
+	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = keep): ",
+	    tui_action_reassign_due_submit);
+}
+
+/* r: a new owner (as for a new action: those present first), then the due
+ * date.  A carried-forward action is reviewed as reassigned, which reopens
+ * it if it had been closed in this slot. */
+void
+tui_action_reassign(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_action *ac;
+
+	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
+		return;
+	if (!tui_action_carried(ac) && ac->status != MDT_ACTION_OPEN) {
+		tui_app_message(app, true, "Only an open action can be "
+		    "reassigned: d reopens it");
+		return;
+	}
+	if (!tui_owner_present(app, "2"))
+		return;
+	tui_slot_begin(app, s, TUI_PENDING_ACTION_REASSIGN);
+	app->pending_id = ac->id;
+	tui_reassign_owner = 0;
+	app->input.sel = tui_owner_picker(app, "New owner (present first)",
+	    tui_action_reassign_owner_picked, ac->owner_id);
+}

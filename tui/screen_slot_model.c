@@ -1,0 +1,113 @@
+/*
+ * screen_slot_model.c - what the parts of the slot screen share: the slot
+ * acted on (the one in view, with its consent checked where the act needs
+ * it), the patient's actions listed with it and the selection among them,
+ * whether an action was carried forward and its verdict in words, and the
+ * multi-step entry under way (the pending fields of struct tui_app).
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "app.h"
+#include "screen_slot.h"
+
+/* "Acme Care, Borough Housing" into buf (truncated). */
+void
+tui_names_join(char *const *names, size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i > 0 ? ", " : "", names[i]);
+}
+
+/* The patient's actions in the snapshot, as indices into snap.actions. */
+size_t
+tui_slot_actions(const struct tui_app *app, const struct mdt_slot *slot,
+    size_t *idx, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < app->snap.n_actions && n < max; i++)
+		if (app->snap.actions[i].patient_id == slot->patient_id)
+			idx[n++] = i;
+	return n;
+}
+
+/*
+ * An action agreed in an earlier meeting: the snapshot gives it slot_id 0.
+ * Such an action came forward to this slot and must be reviewed here
+ * (done, still open, reassigned or cancelled) rather than dropped.
+ */
+bool
+tui_action_carried(const struct mdt_action *ac)
+{
+	return ac->slot_id == 0;
+}
+
+/* A verdict as the chair says it: core's word, but for the two a chair
+ * says otherwise. */
+const char *
+tui_verdict_text(enum mdt_action_verdict v)
+{
+	if (v == MDT_VERDICT_NONE)
+		return "to review";
+	if (v == MDT_VERDICT_OPEN)
+		return "still open";
+	return mdt_action_verdict_name(v);
+}
+
+void
+tui_slot_begin(struct tui_app *app, const struct mdt_slot *s, int kind)
+{
+	app->pending_slot_id = s->id;
+	app->pending_kind = kind;
+	app->pending_id = 0;
+	app->pending_text[0] = '\0';
+}
+
+const struct mdt_slot *
+tui_slot_pending(const struct tui_app *app)
+{
+	return mdt_snapshot_slot(&app->snap, app->pending_slot_id);
+}
+
+/* The slot to act on, or NULL after saying why there is none. */
+const struct mdt_slot *
+tui_slot_target(struct tui_app *app, bool need_consent)
+{
+	const struct mdt_slot *s = tui_app_view_slot(app);
+
+	if (s == NULL) {
+		tui_app_message(app, true,
+		    "No slot is running: press n to start the next slot");
+		return NULL;
+	}
+	if (need_consent && s->consent == MDT_CONSENT_NONE) {
+		tui_app_message(app, true, "Record consent first: press c");
+		return NULL;
+	}
+	return s;
+}
+
+/* Puts the selection on the action with this id, if the slot shows it. */
+void
+tui_slot_select_action(struct tui_app *app, int64_t action_id)
+{
+	const struct mdt_slot *s = tui_app_view_slot(app);
+	size_t idx[TUI_MAX_SLOT_ACTIONS], n;
+
+	if (s == NULL)
+		return;
+	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
+	for (size_t k = 0; k < n; k++) {
+		if (app->snap.actions[idx[k]].id == action_id) {
+			app->slot_action_sel = k;
+			return;
+		}
+	}
+}
