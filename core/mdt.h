@@ -87,7 +87,16 @@ bool mdt_nhs_normalise(const char *in, char out[11]);
 /* True if s (after normalising) is a valid NHS number. */
 bool mdt_nhs_valid(const char *s);
 
-/* "943 476 5919" form of a ten-digit number, into out[13]. */
+/* What the retention purge leaves of free text and names (see
+ * mdt_purge_run). */
+#define MDT_PURGED_TEXT "(purged)"
+
+/* True for the token that replaces a purged patient's NHS number ("X"
+ * and nine digits of the patient's id; never a valid number). */
+bool mdt_nhs_purged(const char *nhs_number);
+
+/* "943 476 5919" form of a ten-digit number (MDT_PURGED_TEXT for a purged
+ * one), into out[13]. */
 void mdt_nhs_format(const char *digits10, char out[13]);
 
 /* Parses "YYYY-MM-DD" (a real calendar date) or "+N" (N days after the
@@ -1057,13 +1066,6 @@ enum mdt_status mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
  * delivers, so never purges.  docs/governance.md says what goes and what
  * stays.
  */
-
-/* What purged free text and names read as afterwards. */
-#define MDT_PURGED_TEXT "(purged)"
-
-/* True for the token that replaces a purged patient's NHS number ("X"
- * and nine digits of the patient's id; never a valid number). */
-bool mdt_nhs_purged(const char *nhs_number);
 
 /* A closed meeting past the retention period that still holds
  * identifiable detail. */

@@ -62,12 +62,6 @@
 	" UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id" \
 	"  WHERE s.patient_id = " P
 
-bool
-mdt_nhs_purged(const char *nhs_number)
-{
-	return nhs_number != NULL && nhs_number[0] == 'X';
-}
-
 enum mdt_status
 mdt_action_purged(struct mdt_store *s, int64_t action_id, bool *purged)
 {

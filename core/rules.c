@@ -1,8 +1,9 @@
 /*
  * rules.c - the pure rules of the meeting model: the NHS number check
- * digit, dates, the slot clock and its colour band, the names and labels
- * of consent bases, outcomes and states, and the splitting of a typed
- * list of organisations.  No store, no I/O.
+ * digit (and the token a purged number becomes), dates, the slot clock
+ * and its colour band, the names and labels of consent bases, outcomes
+ * and states, and the splitting of a typed list of organisations.  No
+ * store, no I/O.
  */
 #include "config.h"
 
@@ -87,6 +88,12 @@ mdt_nhs_valid(const char *s)
 		return false;
 	check = mdt_nhs_check_digit(d);
 	return check >= 0 && check == d[9] - '0';
+}
+
+bool
+mdt_nhs_purged(const char *nhs_number)
+{
+	return nhs_number != NULL && nhs_number[0] == 'X';
 }
 
 void
