@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "actions.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,9 @@
 
 #include <jansson.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 

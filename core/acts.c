@@ -8,12 +8,17 @@
  */
 #include "config.h"
 
+#include "acts.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "purge.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 

@@ -7,12 +7,17 @@
  */
 #include "config.h"
 
+#include "agenda.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "prep.h"
+#include "rules.h"
+#include "snapshot.h"
 #include "store_internal.h"
 #include "util.h"
 

@@ -7,13 +7,15 @@
  */
 #include "config.h"
 
+#include "audit.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "mdt.h"
+#include "model.h"
 #include "store_internal.h"
 #include "util.h"
 

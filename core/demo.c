@@ -7,13 +7,16 @@
  */
 #include "config.h"
 
+#include "demo.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
-#include "util.h"
 
 #define DEMO_SLOT_SECONDS 360
 #define DEMO_PLANNED_MINUTES 80

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include "import.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -19,7 +21,10 @@
 
 #include <csv.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "prep_internal.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "minutes.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -17,7 +19,10 @@
 
 #include <jansson.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "snapshot.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -40,7 +45,6 @@ slot_elapsed(const struct mdt_slot *sl, int64_t now)
 }
 
 /* ---- JSON ------------------------------------------------------------ */
-
 
 /* A string, or null when empty. */
 static json_t *

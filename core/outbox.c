@@ -8,11 +8,14 @@
  */
 #include "config.h"
 
+#include "outbox.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 

@@ -10,12 +10,18 @@
  */
 #include "config.h"
 
+#include "prep.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "prep_internal.h"
+#include "purge.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 

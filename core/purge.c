@@ -16,11 +16,15 @@
  */
 #include "config.h"
 
+#include "purge.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 

@@ -6,11 +6,13 @@
  *
  * Every figure comes from times, states, kinds, lists and roles, never
  * from names or note text, so that a retention purge changes none of
- * them.  The definitions are in mdt.h and docs/review.md.  Numbers are
+ * them.  The definitions are in review.h and docs/review.md.  Numbers are
  * printed with integer arithmetic so that no locale turns a decimal point
  * into a comma.
  */
 #include "config.h"
+
+#include "review.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -21,7 +23,9 @@
 
 #include <jansson.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 

@@ -7,13 +7,15 @@
  */
 #include "config.h"
 
+#include "rules.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "mdt.h"
+#include "model.h"
 #include "util.h"
 
 static const char *const status_msgs[] = {

@@ -5,13 +5,16 @@
  */
 #include "config.h"
 
+#include "snapshot.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
 #include "store_internal.h"
 #include "util.h"
 

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include "store.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,7 +20,8 @@
 
 #include <sqlite3.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
 #include "store_internal.h"
 #include "util.h"
 

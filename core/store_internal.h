@@ -2,7 +2,8 @@
  * store_internal.h - the private side of the store, shared by the core/
  * files that read and write it: the struct behind struct mdt_store,
  * transactions, statement helpers, the audit and outbox writers and the
- * mapping of SQLite errors to mdt_status.  Not for tui/ or sync/.
+ * mapping of SQLite errors to mdt_status, and the names the database
+ * stores for the model's states (store.c).  Not for tui/ or sync/.
  */
 #ifndef MDT_STORE_INTERNAL_H
 #define MDT_STORE_INTERNAL_H
@@ -13,7 +14,8 @@
 
 #include <sqlite3.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "store.h"
 
 /* How many distinct statements one connection keeps prepared: those of
  * the chair's screens and acts, with room to spare. */
@@ -114,12 +116,6 @@ enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,
 enum mdt_status mdt_outbox_add(struct mdt_store *s, const char *entity,
     const char *entity_uuid, const char *op);
 
-/* Whether an action's text went in the retention purge (a finished
- * action of a purged meeting, or any action of a purged patient): such an
- * action cannot be reopened. */
-enum mdt_status mdt_action_purged(struct mdt_store *s, int64_t action_id,
-    bool *purged);
-
 /* Names stored in the database <-> enums; -1 when unknown. */
 int mdt_slot_state_parse(const char *name);
 int mdt_consent_parse(const char *name);
@@ -128,35 +124,5 @@ int mdt_action_status_parse(const char *name);
 int mdt_attend_parse(const char *name);
 int mdt_meeting_state_parse(const char *name);
 int mdt_action_verdict_parse(const char *name);
-
-/* ---- agenda preparation (prep.c), shared with import.c -------------- */
-
-struct mdt_meeting_info {
-	int64_t id;
-	char uuid[37];
-	enum mdt_meeting_state state;
-	char date[11];		/* local date of the scheduled start */
-};
-
-/* The meeting, or MDT_ENOTFOUND (recorded); with refuse_closed, a closed
- * meeting is MDT_ESTATE. */
-enum mdt_status mdt_meeting_info(struct mdt_store *s, int64_t id,
-    bool refuse_closed, struct mdt_meeting_info *out);
-
-/* Inserts a patient (nhs: ten digits); *id gets the new row. */
-enum mdt_status mdt_patient_insert(struct mdt_store *s, const char *nhs,
-    const char *name, const char *date_of_birth, const char *practice,
-    int64_t *id);
-
-/* The candidate of (meeting, patient), made (with no lists) if missing. */
-enum mdt_status mdt_candidate_ensure(struct mdt_store *s, int64_t meeting_id,
-    int64_t patient_id, int64_t *candidate_id, bool *created);
-
-/* Carry-forward inside the caller's transaction. */
-enum mdt_status mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id,
-    int *added);
-
-/* Clears the meeting's finalisation if a referral is now unresolved. */
-enum mdt_status mdt_agenda_recheck(struct mdt_store *s, int64_t meeting_id);
 
 #endif

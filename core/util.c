@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "util.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +14,6 @@
 
 #include <jansson.h>
 #include <uuid/uuid.h>
-
-#include "mdt.h"
-#include "util.h"
 
 static mdt_fatal_fn fatal_hook;
 

@@ -1,7 +1,7 @@
 /*
- * util.h - small helpers shared by core/: allocation that never returns
- * NULL, UUIDs made at capture time, time formatting and string helpers.
- * Not part of the model API (see mdt.h).
+ * util.h - small helpers shared by core/ and sync/ (util.c): the fatal
+ * hook, allocation that never returns NULL, UUIDs made at capture time,
+ * time formatting, string and JSON helpers.
  */
 #ifndef MDT_UTIL_H
 #define MDT_UTIL_H
@@ -23,6 +23,14 @@ char *mdt_xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 char *mdt_xvasprintf(const char *fmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
+
+/*
+ * core/ returns errors and never exits, except when memory runs out: then
+ * it calls this hook (if set) with a one-line message and aborts.  The
+ * program sets it to restore the terminal first.
+ */
+typedef void (*mdt_fatal_fn)(const char *msg);
+void mdt_set_fatal_hook(mdt_fatal_fn hook);
 
 /* Reports a fatal condition through the hook and aborts. */
 _Noreturn void mdt_fatal(const char *msg);
