@@ -1,9 +1,9 @@
 /*
  * store.h - the SQLite store as its callers see it (store.c): opening
  * (and refusing) a database file, the actor named in the audit log, the
- * busy wait, checkpoints, and noticing other windows' commits.  The
- * statements, transactions and writers the rest of core/ uses are in
- * store_internal.h.
+ * busy wait, checkpoints, noticing other windows' commits, and the
+ * statements left open (store_sql.c).  The statements, transactions and
+ * writers the rest of core/ uses are in store_internal.h.
  */
 #ifndef MDT_STORE_H
 #define MDT_STORE_H

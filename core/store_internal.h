@@ -1,9 +1,10 @@
 /*
  * store_internal.h - the private side of the store, shared by the core/
- * files that read and write it: the struct behind struct mdt_store,
- * transactions, statement helpers, the audit and outbox writers and the
- * mapping of SQLite errors to mdt_status, and the names the database
- * stores for the model's states (store.c).  Not for tui/ or sync/.
+ * files that read and write it: the struct behind struct mdt_store, and
+ * the functions of store_sql.c (the mapping of SQLite errors to
+ * mdt_status, transactions, statement helpers, the audit and outbox
+ * writers, the names the database stores for the model's states) and of
+ * store_schema.c.  Not for tui/ or sync/.
  */
 #ifndef MDT_STORE_INTERNAL_H
 #define MDT_STORE_INTERNAL_H
@@ -47,6 +48,8 @@ struct mdt_store {
 	uint64_t snap_changes[MDT_SNAPSHOT_PARTS];
 	bool snap_counting;
 };
+
+/* ---- store_sql.c ---------------------------------------------------- */
 
 /* SQLite result code -> status (FULL, READONLY, BUSY/LOCKED, NOTADB, else
  * EDB). */
@@ -124,5 +127,14 @@ int mdt_action_status_parse(const char *name);
 int mdt_attend_parse(const char *name);
 int mdt_meeting_state_parse(const char *name);
 int mdt_action_verdict_parse(const char *name);
+
+/* Finalizes the statements kept prepared (before the connection closes). */
+void mdt_stmts_free(struct mdt_store *s);
+
+/* ---- store_schema.c ------------------------------------------------- */
+
+/* Applies the steps of the schema the database lacks, one transaction
+ * each (another window may be doing the same). */
+enum mdt_status mdt_schema_migrate(struct mdt_store *s);
 
 #endif
