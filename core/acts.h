@@ -1,7 +1,8 @@
 /*
- * acts.h - the chairing and recording acts (acts.c): opening and closing
- * the meeting, the register, the slot clock, consent, notes, actions,
- * outcomes, the projector and key contacts, each one transaction.
+ * acts.h - the acts of the chair, each one transaction: opening and
+ * closing the meeting, the register, the slot clock and the projector
+ * (acts.c); consent, notes, actions, outcomes and key contacts
+ * (acts_record.c).
  */
 #ifndef MDT_ACTS_H
 #define MDT_ACTS_H
@@ -23,6 +24,8 @@
  * closed, everything but an action's status and a key contact is refused
  * with MDT_ESTATE.
  */
+
+/* ---- chairing (acts.c) --------------------------------------------- */
 
 /* Marks the meeting open (sets opened_at once). */
 enum mdt_status mdt_meeting_open(struct mdt_store *s, int64_t meeting_id);
@@ -57,7 +60,17 @@ enum mdt_status mdt_slot_park(struct mdt_store *s, int64_t meeting_id);
  * no earlier slot. */
 enum mdt_status mdt_slot_previous(struct mdt_store *s, int64_t meeting_id);
 
-/* ---- recording the discussion --------------------------------------- */
+/*
+ * Blanks (or restores) the projected view of the meeting (`mdtchair
+ * present`, another process, notices it within a quarter of a second).
+ * Writes an audit row but no outbox row: what the room sees is no part of
+ * the clinical record.  Allowed in any state of the meeting; setting what
+ * is already set writes nothing.  MDT_ENOTFOUND for a missing meeting.
+ */
+enum mdt_status mdt_projector_blank(struct mdt_store *s, int64_t meeting_id,
+    bool blank);
+
+/* ---- recording the discussion (acts_record.c) ------------------------ */
 
 /*
  * Records (or replaces) the slot's consent to be discussed and, with it,
@@ -94,16 +107,6 @@ enum mdt_status mdt_action_set_status(struct mdt_store *s, int64_t action_id,
  */
 enum mdt_status mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_outcome_kind kind, const char *review_date);
-/*
- * Blanks (or restores) the projected view of the meeting (`mdtchair
- * present`, another process, notices it within a quarter of a second).
- * Writes an audit row but no outbox row: what the room sees is no part of
- * the clinical record.  Allowed in any state of the meeting; setting what
- * is already set writes nothing.  MDT_ENOTFOUND for a missing meeting.
- */
-enum mdt_status mdt_projector_blank(struct mdt_store *s, int64_t meeting_id,
-    bool blank);
-
 /* Makes person the patient's one key contact (replacing any other). */
 enum mdt_status mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
     int64_t person_id);
