@@ -1,9 +1,10 @@
 /*
- * prep.h - preparing the agenda before a meeting (prep.c): the
- * candidates, choosing who is discussed, finalising, patients added on
- * the day, carry-forward, the rising-risk group, the review of
- * carried-forward actions, and scheduling a meeting.  The lists
- * themselves (enum mdt_list) are in model.h, their names in rules.h.
+ * prep.h - preparing the agenda before a meeting: the candidates
+ * (prep_candidates.c); choosing who is discussed, finalising and patients
+ * added on the day (prep.c); carry-forward, the rising-risk group, the
+ * review of carried-forward actions and scheduling a meeting
+ * (prep_carry.c).  The lists themselves (enum mdt_list) are in model.h,
+ * their names in rules.h.
  */
 #ifndef MDT_PREP_H
 #define MDT_PREP_H
@@ -30,6 +31,8 @@
  * agenda itself (select, deselect, move, plan, add on the day, finalise)
  * queue the 'meeting', whose discussions are the slots.
  */
+
+/* ---- the candidates (prep_candidates.c) ----------------------------- */
 
 enum mdt_candidate_state {
 	MDT_CANDIDATE_OPEN,	/* not yet decided */
@@ -93,6 +96,8 @@ struct mdt_agenda_state {
 
 enum mdt_status mdt_agenda_state(struct mdt_store *s, int64_t meeting_id,
     struct mdt_agenda_state *out);
+
+/* ---- choosing who is discussed (prep.c) ----------------------------- */
 
 /* The default and the bounds of a slot's planned time. */
 #define MDT_SLOT_DEFAULT_S 360
@@ -172,6 +177,8 @@ enum mdt_status mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
     const struct mdt_patient_in *p, const char *reason, int planned_s,
     int64_t presenter_id, int64_t *slot_id);
 
+/* ---- from one meeting to the next (prep_carry.c) -------------------- */
+
 /*
  * Carry-forward: every patient whose latest outcome from an earlier
  * meeting is 'stay' with a review date on or before this meeting's date
@@ -245,8 +252,6 @@ enum mdt_status mdt_action_review(struct mdt_store *s, int64_t slot_id,
  * with no verdict in this slot yet. */
 enum mdt_status mdt_slot_unreviewed_actions(struct mdt_store *s,
     int64_t slot_id, int *n);
-
-/* ---- making a meeting ------------------------------------------------- */
 
 struct mdt_meeting_in {
 	const char *title;		/* required */
