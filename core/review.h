@@ -1,6 +1,7 @@
 /*
- * review.h - the review of a period for the network's leads (review.c):
- * the figures, as text, JSON and an SVG chart.
+ * review.h - the review of a period for the network's leads: the
+ * figures (review.c), written as text or JSON (review_write.c) and as an
+ * SVG chart (review_svg.c).
  */
 #ifndef MDT_REVIEW_H
 #define MDT_REVIEW_H

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -63,6 +64,11 @@ enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
 /* Records the connection's last SQLite error (while doing what) and returns
  * its status. */
 enum mdt_status mdt_fail_db(struct mdt_store *s, int rc, const char *what);
+
+/* MDT_OK if everything written to out went (rc 0, flushed, no error),
+ * else MDT_EFULL or MDT_EIO recorded with what was being written. */
+enum mdt_status mdt_write_status(struct mdt_store *s, FILE *out, int rc,
+    const char *what);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback keeps the error line. */
 enum mdt_status mdt_tx_begin(struct mdt_store *s);

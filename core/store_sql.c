@@ -9,6 +9,7 @@
 
 #include "store_internal.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,6 +85,18 @@ mdt_fail_db(struct mdt_store *s, int rc, const char *what)
 	if (what != NULL)
 		return mdt_fail(s, st, "%s (%s)", sqlite3_errmsg(s->db), what);
 	return mdt_fail(s, st, "%s", sqlite3_errmsg(s->db));
+}
+
+/* ---- output -------------------------------------------------------- */
+
+enum mdt_status
+mdt_write_status(struct mdt_store *s, FILE *out, int rc, const char *what)
+{
+	if (rc != 0 || fflush(out) != 0 || ferror(out))
+		return mdt_fail(s, errno == ENOSPC ? MDT_EFULL : MDT_EIO,
+		    "%s: %s", what, errno != 0 ? strerror(errno) :
+		    "write failed");
+	return MDT_OK;
 }
 
 /* ---- transactions ---------------------------------------------------- */
