@@ -49,20 +49,28 @@ has_control(const char *s)
 	return false;
 }
 
+/* Someone to add, trimmed; id gets their row. */
+struct person_act {
+	const char *name;
+	const char *role;
+	const char *org;
+	int64_t id;
+};
+
 static enum mdt_status
-person_add_tx(struct mdt_store *s, const char *name, const char *role,
-    const char *org, int64_t *id)
+person_add_tx(struct mdt_store *s, void *ctx)
 {
+	struct person_act *a = ctx;
 	enum mdt_status st;
 	char uuid[37], *known = NULL;
 
 	st = mdt_query_text(s, &known, "SELECT name || CASE organisation"
 	    " WHEN '' THEN '' ELSE ' of ' || organisation END FROM people"
 	    " WHERE lower(name) = lower(?) AND lower(organisation) = lower(?)",
-	    "tt", name, org);
+	    "tt", a->name, a->org);
 	if (st == MDT_OK) {
 		st = mdt_fail(s, MDT_EINVAL, "%s is known already (see"
-		    " 'mdtchair people')", known != NULL ? known : name);
+		    " 'mdtchair people')", known != NULL ? known : a->name);
 		free(known);
 		return st;
 	}
@@ -70,12 +78,12 @@ person_add_tx(struct mdt_store *s, const char *name, const char *role,
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO people (uuid, name, role, organisation)"
-	    " VALUES (?, ?, ?, ?)", "tttt", uuid, name, role, org);
+	    " VALUES (?, ?, ?, ?)", "tttt", uuid, a->name, a->role, a->org);
 	if (st != MDT_OK)
 		return st;
-	*id = sqlite3_last_insert_rowid(s->db);
+	a->id = sqlite3_last_insert_rowid(s->db);
 	st = mdt_audit_add(s, "person_add", "person", uuid, "person %" PRId64,
-	    *id);
+	    a->id);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "person", uuid, "upsert");
 	return st;
@@ -86,8 +94,8 @@ mdt_person_add(struct mdt_store *s, const char *name, const char *role,
     const char *organisation, int64_t *person_id)
 {
 	char *n = trimmed(name), *r = trimmed(role), *o = trimmed(organisation);
+	struct person_act a = { n, r, o, 0 };
 	enum mdt_status st;
-	int64_t id = 0;
 
 	if (n[0] == '\0')
 		st = mdt_fail(s, MDT_EINVAL, "a person needs a name");
@@ -97,10 +105,10 @@ mdt_person_add(struct mdt_store *s, const char *name, const char *role,
 	else if (has_control(n) || has_control(r) || has_control(o))
 		st = mdt_fail(s, MDT_EINVAL, "a name, role or organisation"
 		    " is one line of text");
-	else if ((st = mdt_tx_begin(s)) == MDT_OK)
-		st = mdt_tx_end(s, person_add_tx(s, n, r, o, &id));
+	else
+		st = mdt_tx_run(s, person_add_tx, &a, NULL);
 	if (st == MDT_OK && person_id != NULL)
-		*person_id = id;
+		*person_id = a.id;
 	free(n);
 	free(r);
 	free(o);

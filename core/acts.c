@@ -201,10 +201,17 @@ record_meeting(struct mdt_store *s, const struct mdt_meeting_row *m,
 	return st;
 }
 
+/* What mdt_slot_next's body is given and finds. */
+struct next_act {
+	int64_t meeting_id;
+	int64_t slot_id;	/* the slot started; 0 if none */
+	bool none_left;		/* no slot was left to start */
+};
+
 static enum mdt_status
-slot_next_tx(struct mdt_store *s, int64_t meeting_id, int64_t *slot_id,
-    bool *none_left)
+slot_next_tx(struct mdt_store *s, void *ctx)
 {
+	struct next_act *a = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row closed, started;
 	enum mdt_status st;
@@ -212,8 +219,7 @@ slot_next_tx(struct mdt_store *s, int64_t meeting_id, int64_t *slot_id,
 	bool was_planned;
 	char detail[160];
 
-	*none_left = false;
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, a->meeting_id, &m);
 	if (st == MDT_OK)
 		st = mdt_row_refuse_closed(s, &m);
 	if (st != MDT_OK)
@@ -229,12 +235,12 @@ slot_next_tx(struct mdt_store *s, int64_t meeting_id, int64_t *slot_id,
 	if (st != MDT_OK)
 		return st;
 	if (next == 0) {
-		*none_left = true;
+		a->none_left = true;
 		if (closed.id == 0 && !was_planned)
 			return mdt_fail(s, MDT_ENOTFOUND,
 			    "no slot is left on the agenda");
 	}
-	*slot_id = next;
+	a->slot_id = next;
 	if (closed.id != 0 && next != 0)
 		snprintf(detail, sizeof(detail), "closed slot %" PRId64
 		    ", started slot %" PRId64, closed.id, next);
@@ -251,35 +257,32 @@ slot_next_tx(struct mdt_store *s, int64_t meeting_id, int64_t *slot_id,
 enum mdt_status
 mdt_slot_next(struct mdt_store *s, int64_t meeting_id, int64_t *slot_id)
 {
+	struct next_act a = { .meeting_id = meeting_id };
 	enum mdt_status st;
-	int64_t id = 0;
-	bool none_left = false;
 
 	if (slot_id != NULL)
 		*slot_id = 0;
-	st = mdt_tx_begin(s);
+	st = mdt_tx_run(s, slot_next_tx, &a, NULL);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_tx_end(s, slot_next_tx(s, meeting_id, &id, &none_left));
-	if (st != MDT_OK)
-		return st;
-	if (none_left)
+	if (a.none_left)
 		return mdt_fail(s, MDT_ENOTFOUND, "no slot is left on the agenda");
 	if (slot_id != NULL)
-		*slot_id = id;
+		*slot_id = a.slot_id;
 	return MDT_OK;
 }
 
 static enum mdt_status
-pause_toggle_tx(struct mdt_store *s, int64_t meeting_id)
+pause_toggle_tx(struct mdt_store *s, void *ctx)
 {
+	const int64_t *meeting_id = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row sl;
 	enum mdt_status st;
 	int64_t now = mdt_store_now(s);
 	const char *action;
 
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, *meeting_id, &m);
 	if (st == MDT_OK)
 		st = mdt_row_refuse_closed(s, &m);
 	if (st == MDT_OK && m.current == 0)
@@ -309,22 +312,24 @@ pause_toggle_tx(struct mdt_store *s, int64_t meeting_id)
 enum mdt_status
 mdt_slot_pause_toggle(struct mdt_store *s, int64_t meeting_id)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, pause_toggle_tx(s, meeting_id));
+	return mdt_tx_run(s, pause_toggle_tx, &meeting_id, NULL);
 }
 
+struct extend_act {
+	int64_t meeting_id;
+	int seconds;
+};
+
 static enum mdt_status
-extend_tx(struct mdt_store *s, int64_t meeting_id, int seconds)
+extend_tx(struct mdt_store *s, void *ctx)
 {
+	const struct extend_act *a = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row sl;
 	enum mdt_status st;
 	int64_t total;
 
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, a->meeting_id, &m);
 	if (st == MDT_OK)
 		st = mdt_row_refuse_closed(s, &m);
 	if (st == MDT_OK && m.current == 0)
@@ -333,7 +338,7 @@ extend_tx(struct mdt_store *s, int64_t meeting_id, int seconds)
 		st = mdt_row_slot(s, m.current, &sl);
 	if (st != MDT_OK)
 		return st;
-	total = (int64_t)sl.t.extended_s + seconds;
+	total = (int64_t)sl.t.extended_s + a->seconds;
 	if (total < 0)
 		return mdt_fail(s, MDT_EINVAL, "the slot has only %d s of"
 		    " extension to take back", sl.t.extended_s);
@@ -344,7 +349,7 @@ extend_tx(struct mdt_store *s, int64_t meeting_id, int seconds)
 	st = slot_save(s, &sl);
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "slot_extend", "slot", sl.uuid,
-		    "slot %" PRId64 ": %+d s, %d s in all", sl.id, seconds,
+		    "slot %" PRId64 ": %+d s, %d s in all", sl.id, a->seconds,
 		    sl.t.extended_s);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "slot", sl.uuid, "upsert");
@@ -354,28 +359,25 @@ extend_tx(struct mdt_store *s, int64_t meeting_id, int seconds)
 enum mdt_status
 mdt_slot_extend(struct mdt_store *s, int64_t meeting_id, int seconds)
 {
-	enum mdt_status st;
-
 	if (seconds == 0 || seconds > MAX_EXTENSION_S ||
 	    seconds < -MAX_EXTENSION_S)
 		return mdt_fail(s, MDT_EINVAL, "cannot extend a slot by %d s",
 		    seconds);
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, extend_tx(s, meeting_id, seconds));
+	return mdt_tx_run(s, extend_tx,
+	    &(struct extend_act){ meeting_id, seconds }, NULL);
 }
 
 static enum mdt_status
-park_tx(struct mdt_store *s, int64_t meeting_id)
+park_tx(struct mdt_store *s, void *ctx)
 {
+	const int64_t *meeting_id = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row parked, started;
 	enum mdt_status st;
 	int64_t now = mdt_store_now(s), target = 0, last = 0, next = 0;
 	char detail[160];
 
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, *meeting_id, &m);
 	if (st == MDT_OK)
 		st = mdt_row_refuse_closed(s, &m);
 	if (st != MDT_OK)
@@ -415,16 +417,13 @@ park_tx(struct mdt_store *s, int64_t meeting_id)
 enum mdt_status
 mdt_slot_park(struct mdt_store *s, int64_t meeting_id)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, park_tx(s, meeting_id));
+	return mdt_tx_run(s, park_tx, &meeting_id, NULL);
 }
 
 static enum mdt_status
-previous_tx(struct mdt_store *s, int64_t meeting_id)
+previous_tx(struct mdt_store *s, void *ctx)
 {
+	const int64_t *meeting_id = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row cur, prev;
 	enum mdt_status st;
@@ -432,7 +431,7 @@ previous_tx(struct mdt_store *s, int64_t meeting_id)
 	char detail[160];
 
 	memset(&cur, 0, sizeof(cur));
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, *meeting_id, &m);
 	if (st == MDT_OK)
 		st = mdt_row_refuse_closed(s, &m);
 	if (st != MDT_OK)
@@ -473,23 +472,24 @@ previous_tx(struct mdt_store *s, int64_t meeting_id)
 enum mdt_status
 mdt_slot_previous(struct mdt_store *s, int64_t meeting_id)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, previous_tx(s, meeting_id));
+	return mdt_tx_run(s, previous_tx, &meeting_id, NULL);
 }
 
 /* ---- the meeting ----------------------------------------------------- */
 
+struct open_act {
+	int64_t meeting_id;
+	bool wrote;		/* false: open already */
+};
+
 static enum mdt_status
-meeting_open_tx(struct mdt_store *s, int64_t meeting_id, bool *changed)
+meeting_open_tx(struct mdt_store *s, void *ctx)
 {
+	struct open_act *a = ctx;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 
-	*changed = false;
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, a->meeting_id, &m);
 	if (st == MDT_OK)
 		st = mdt_row_refuse_closed(s, &m);
 	if (st != MDT_OK || m.state == MDT_MEETING_OPEN)
@@ -497,35 +497,28 @@ meeting_open_tx(struct mdt_store *s, int64_t meeting_id, bool *changed)
 	st = open_if_planned(s, &m, mdt_store_now(s));
 	if (st == MDT_OK)
 		st = record_meeting(s, &m, "meeting_open", "opened");
-	*changed = st == MDT_OK;
+	a->wrote = st == MDT_OK;
 	return st;
 }
 
 enum mdt_status
 mdt_meeting_open(struct mdt_store *s, int64_t meeting_id)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-	bool changed;
+	struct open_act a = { .meeting_id = meeting_id };
 
-	if (st != MDT_OK)
-		return st;
-	st = meeting_open_tx(s, meeting_id, &changed);
-	if (st == MDT_OK && !changed) {	/* already open: nothing to write */
-		mdt_tx_rollback(s);
-		return MDT_OK;
-	}
-	return mdt_tx_end(s, st);
+	return mdt_tx_run(s, meeting_open_tx, &a, &a.wrote);
 }
 
 static enum mdt_status
-meeting_close_tx(struct mdt_store *s, int64_t meeting_id)
+meeting_close_tx(struct mdt_store *s, void *ctx)
 {
+	const int64_t *meeting_id = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row closed;
 	enum mdt_status st;
 	int64_t now = mdt_store_now(s);
 
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, *meeting_id, &m);
 	if (st == MDT_OK && m.state == MDT_MEETING_CLOSED)
 		st = mdt_fail(s, MDT_ESTATE, "the meeting is already closed");
 	if (st == MDT_OK)
@@ -542,49 +535,53 @@ meeting_close_tx(struct mdt_store *s, int64_t meeting_id)
 enum mdt_status
 mdt_meeting_close(struct mdt_store *s, int64_t meeting_id)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, meeting_close_tx(s, meeting_id));
+	return mdt_tx_run(s, meeting_close_tx, &meeting_id, NULL);
 }
 
 /* ---- the register ---------------------------------------------------- */
 
+/* A mark in the register: the column of attendance set to value_sql (a
+ * fixed string of this file), shown in the audit log as shown. */
+struct register_act {
+	int64_t meeting_id;
+	int64_t person_id;
+	const char *column;
+	const char *value_sql;
+	const char *shown;
+};
+
 static enum mdt_status
-attendance_tx(struct mdt_store *s, int64_t meeting_id, int64_t person_id,
-    const char *column, const char *value_sql, const char *fmt_value,
-    const char *shown)
+attendance_tx(struct mdt_store *s, void *ctx)
 {
+	const struct register_act *a = ctx;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char uuid[37], *row_uuid = NULL, *sql;
 
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, a->meeting_id, &m);
 	if (st == MDT_OK)
 		st = mdt_row_refuse_closed(s, &m);
 	if (st == MDT_OK)
-		st = mdt_row_person_exists(s, person_id);
+		st = mdt_row_person_exists(s, a->person_id);
 	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT OR IGNORE INTO attendance"
 	    " (meeting_id, person_id, uuid) VALUES (?, ?, ?)", "iit",
-	    meeting_id, person_id, uuid);
+	    a->meeting_id, a->person_id, uuid);
 	if (st != MDT_OK)
 		return st;
-	/* column and value_sql are fixed strings of this file. */
 	sql = mdt_xasprintf("UPDATE attendance SET %s = %s"
-	    " WHERE meeting_id = ? AND person_id = ?", column, value_sql);
-	st = mdt_run(s, sql, fmt_value, meeting_id, person_id);
+	    " WHERE meeting_id = ? AND person_id = ?", a->column, a->value_sql);
+	st = mdt_run(s, sql, "ii", a->meeting_id, a->person_id);
 	free(sql);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM attendance"
-		    " WHERE meeting_id = ? AND person_id = ?", "ii", meeting_id,
-		    person_id);
+		    " WHERE meeting_id = ? AND person_id = ?", "ii",
+		    a->meeting_id, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "attendance_set", "attendance", row_uuid,
-		    "person %" PRId64 ": %s", person_id, shown);
+		    "person %" PRId64 ": %s", a->person_id, a->shown);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "attendance", row_uuid, "upsert");
 	free(row_uuid);
@@ -595,7 +592,6 @@ enum mdt_status
 mdt_attendance_set(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, enum mdt_attend status)
 {
-	enum mdt_status st;
 	const char *value;
 
 	switch (status) {
@@ -612,37 +608,38 @@ mdt_attendance_set(struct mdt_store *s, int64_t meeting_id,
 		return mdt_fail(s, MDT_EINVAL, "unknown attendance %d",
 		    (int)status);
 	}
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, attendance_tx(s, meeting_id, person_id, "status",
-	    value, "ii", mdt_attend_name(status)));
+	return mdt_tx_run(s, attendance_tx, &(struct register_act){
+	    meeting_id, person_id, "status", value, mdt_attend_name(status) },
+	    NULL);
 }
 
 enum mdt_status
 mdt_attendance_ack(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, bool ack)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, attendance_tx(s, meeting_id, person_id,
-	    "confidentiality_ack", ack ? "1" : "0", "ii",
+	return mdt_tx_run(s, attendance_tx, &(struct register_act){
+	    meeting_id, person_id, "confidentiality_ack", ack ? "1" : "0",
 	    ack ? "confidentiality acknowledged" :
-	    "confidentiality not acknowledged"));
+	    "confidentiality not acknowledged" }, NULL);
 }
 
 /* ---- the projector -------------------------------------------------- */
 
+struct projector_act {
+	int64_t meeting_id;
+	bool blank;
+};
+
 static enum mdt_status
-projector_blank_tx(struct mdt_store *s, int64_t meeting_id, bool blank)
+projector_blank_tx(struct mdt_store *s, void *ctx)
 {
+	const struct projector_act *a = ctx;
+	bool blank = a->blank;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 	int64_t was = 0;
 
-	st = mdt_row_meeting(s, meeting_id, &m);
+	st = mdt_row_meeting(s, a->meeting_id, &m);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &was, "SELECT projector_blank"
 		    " FROM meetings WHERE id = ?", "i", m.id);
@@ -662,9 +659,6 @@ projector_blank_tx(struct mdt_store *s, int64_t meeting_id, bool blank)
 enum mdt_status
 mdt_projector_blank(struct mdt_store *s, int64_t meeting_id, bool blank)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, projector_blank_tx(s, meeting_id, blank));
+	return mdt_tx_run(s, projector_blank_tx,
+	    &(struct projector_act){ meeting_id, blank }, NULL);
 }

@@ -158,17 +158,25 @@ orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
 	return MDT_OK;
 }
 
+struct consent_act {
+	int64_t slot_id;
+	enum mdt_consent_basis basis;
+	const char *justification;
+	char **orgs;		/* tidied (orgs_tidy) */
+	size_t n_orgs;
+};
+
 static enum mdt_status
-consent_tx(struct mdt_store *s, int64_t slot_id, enum mdt_consent_basis basis,
-    const char *justification, char *const *orgs, size_t n_orgs)
+consent_tx(struct mdt_store *s, void *ctx)
 {
+	const struct consent_act *a = ctx;
 	struct mdt_slot_row sl;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char uuid[37], *row_uuid = NULL;
 	size_t i;
 
-	st = recordable_slot(s, slot_id, false, &sl, &m);
+	st = recordable_slot(s, a->slot_id, false, &sl, &m);
 	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);
@@ -178,29 +186,31 @@ consent_tx(struct mdt_store *s, int64_t slot_id, enum mdt_consent_basis basis,
 	    " ON CONFLICT (slot_id) DO UPDATE SET basis = excluded.basis,"
 	    " justification = excluded.justification,"
 	    " recorded_at = excluded.recorded_at", "titTi",
-	    uuid, slot_id, mdt_consent_name(basis),
-	    mdt_str_blank(justification) ? NULL : justification,
+	    uuid, a->slot_id, mdt_consent_name(a->basis),
+	    mdt_str_blank(a->justification) ? NULL : a->justification,
 	    mdt_store_now(s));
 	/* The list is recorded whole each time: it replaces the last. */
 	if (st == MDT_OK)
 		st = mdt_run(s, "DELETE FROM consent_exclusions"
-		    " WHERE slot_id = ?", "i", slot_id);
-	for (i = 0; st == MDT_OK && i < n_orgs; i++)
+		    " WHERE slot_id = ?", "i", a->slot_id);
+	for (i = 0; st == MDT_OK && i < a->n_orgs; i++)
 		st = mdt_run(s, "INSERT INTO consent_exclusions"
-		    " (slot_id, organisation) VALUES (?, ?)", "it", slot_id,
-		    orgs[i]);
+		    " (slot_id, organisation) VALUES (?, ?)", "it", a->slot_id,
+		    a->orgs[i]);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid,
-		    "SELECT uuid FROM consent WHERE slot_id = ?", "i", slot_id);
+		    "SELECT uuid FROM consent WHERE slot_id = ?", "i",
+		    a->slot_id);
 	/* The log counts the organisations and never names them. */
-	if (st == MDT_OK && n_orgs > 0)
+	if (st == MDT_OK && a->n_orgs > 0)
 		st = mdt_audit_add(s, "consent_record", "consent", row_uuid,
 		    "slot %" PRId64 ": %s, %zu organisation%s excluded",
-		    slot_id, mdt_consent_name(basis), n_orgs,
-		    n_orgs == 1 ? "" : "s");
+		    a->slot_id, mdt_consent_name(a->basis), a->n_orgs,
+		    a->n_orgs == 1 ? "" : "s");
 	else if (st == MDT_OK)
 		st = mdt_audit_add(s, "consent_record", "consent", row_uuid,
-		    "slot %" PRId64 ": %s", slot_id, mdt_consent_name(basis));
+		    "slot %" PRId64 ": %s", a->slot_id,
+		    mdt_consent_name(a->basis));
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "consent", row_uuid, "upsert");
 	free(row_uuid);
@@ -212,9 +222,8 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_consent_basis basis, const char *justification,
     const char *const *exclude, size_t n_exclude)
 {
+	struct consent_act a = { slot_id, basis, justification, NULL, 0 };
 	enum mdt_status st;
-	char **orgs;
-	size_t n_orgs;
 
 	st = mdt_consent_check(basis, justification);
 	if (st == MDT_EJUSTIFY)
@@ -222,36 +231,43 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
 		    mdt_consent_label(basis));
 	if (st != MDT_OK)
 		return mdt_fail(s, st, "unknown consent basis %d", (int)basis);
-	st = orgs_tidy(s, exclude, n_exclude, &orgs, &n_orgs);
+	st = orgs_tidy(s, exclude, n_exclude, &a.orgs, &a.n_orgs);
 	if (st == MDT_OK)
-		st = mdt_tx_begin(s);
-	if (st == MDT_OK)
-		st = mdt_tx_end(s, consent_tx(s, slot_id, basis,
-		    justification, orgs, n_orgs));
-	mdt_names_free(orgs, n_orgs);
+		st = mdt_tx_run(s, consent_tx, &a, NULL);
+	mdt_names_free(a.orgs, a.n_orgs);
 	return st;
 }
 
+/* A note or an action written in a slot; id gets its row. */
+struct entry_act {
+	int64_t slot_id;
+	const char *text;
+	int64_t owner_id;	/* an action's */
+	const char *due;	/* an action's, parsed */
+	int64_t id;
+};
+
 static enum mdt_status
-note_tx(struct mdt_store *s, int64_t slot_id, const char *text, int64_t *id)
+note_tx(struct mdt_store *s, void *ctx)
 {
+	struct entry_act *a = ctx;
 	struct mdt_slot_row sl;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char uuid[37];
 
-	st = recordable_slot(s, slot_id, true, &sl, &m);
+	st = recordable_slot(s, a->slot_id, true, &sl, &m);
 	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO notes (uuid, slot_id, text, created_at)"
-	    " VALUES (?, ?, ?, ?)", "titi", uuid, slot_id, text,
+	    " VALUES (?, ?, ?, ?)", "titi", uuid, a->slot_id, a->text,
 	    mdt_store_now(s));
 	if (st != MDT_OK)
 		return st;
-	*id = sqlite3_last_insert_rowid(s->db);
+	a->id = sqlite3_last_insert_rowid(s->db);
 	st = mdt_audit_add(s, "note_add", "note", uuid, "slot %" PRId64,
-	    slot_id);
+	    a->slot_id);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "note", uuid, "upsert");
 	return st;
@@ -261,19 +277,16 @@ enum mdt_status
 mdt_note_add(struct mdt_store *s, int64_t slot_id, const char *text,
     int64_t *note_id)
 {
+	struct entry_act a = { .slot_id = slot_id, .text = text };
 	enum mdt_status st;
-	int64_t id = 0;
 
 	if (note_id != NULL)
 		*note_id = 0;
 	if (mdt_str_blank(text))
 		return mdt_fail(s, MDT_EINVAL, "the note is empty");
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, note_tx(s, slot_id, text, &id));
+	st = mdt_tx_run(s, note_tx, &a, NULL);
 	if (st == MDT_OK && note_id != NULL)
-		*note_id = id;
+		*note_id = a.id;
 	return st;
 }
 
@@ -304,28 +317,29 @@ insert_action(struct mdt_store *s, const struct mdt_slot_row *sl,
 }
 
 static enum mdt_status
-action_tx(struct mdt_store *s, int64_t slot_id, const char *text,
-    int64_t owner_id, const char *due, int64_t *id)
+action_tx(struct mdt_store *s, void *ctx)
 {
+	struct entry_act *a = ctx;
 	struct mdt_slot_row sl;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 
-	st = recordable_slot(s, slot_id, true, &sl, &m);
+	st = recordable_slot(s, a->slot_id, true, &sl, &m);
 	if (st == MDT_OK)
-		st = mdt_row_person_exists(s, owner_id);
+		st = mdt_row_person_exists(s, a->owner_id);
 	if (st != MDT_OK)
 		return st;
-	return insert_action(s, &sl, text, owner_id, due, NULL, id);
+	return insert_action(s, &sl, a->text, a->owner_id, a->due, NULL,
+	    &a->id);
 }
 
 enum mdt_status
 mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
     int64_t owner_id, const char *due, int64_t *action_id)
 {
+	struct entry_act a = { slot_id, text, owner_id, NULL, 0 };
 	enum mdt_status st;
 	char date[11];
-	int64_t id = 0;
 
 	if (action_id != NULL)
 		*action_id = 0;
@@ -334,29 +348,32 @@ mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
 	if (mdt_date_parse(due, mdt_store_now(s), date) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "due date \"%s\"",
 		    due != NULL ? due : "");
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, action_tx(s, slot_id, text, owner_id, date, &id));
+	a.due = date;
+	st = mdt_tx_run(s, action_tx, &a, NULL);
 	if (st == MDT_OK && action_id != NULL)
-		*action_id = id;
+		*action_id = a.id;
 	return st;
 }
 
+struct status_act {
+	int64_t action_id;
+	enum mdt_action_status status;
+	bool wrote;		/* false: the status was so already */
+};
+
 static enum mdt_status
-action_status_tx(struct mdt_store *s, int64_t action_id,
-    enum mdt_action_status status, bool *changed)
+action_status_tx(struct mdt_store *s, void *ctx)
 {
+	struct status_act *a = ctx;
 	enum mdt_status st;
 	sqlite3_stmt *q;
 	char uuid[37];
 	int rc, old = -1;
 	bool purged;
-	const char *name = mdt_action_status_name(status);
+	const char *name = mdt_action_status_name(a->status);
 
-	*changed = false;
 	st = mdt_prep(s, &q, "SELECT uuid, status FROM actions WHERE id = ?",
-	    "i", action_id);
+	    "i", a->action_id);
 	if (st != MDT_OK)
 		return st;
 	rc = sqlite3_step(q);
@@ -366,32 +383,33 @@ action_status_tx(struct mdt_store *s, int64_t action_id,
 		    (const char *)sqlite3_column_text(q, 1));
 	} else if (rc == SQLITE_DONE)
 		st = mdt_fail(s, MDT_ENOTFOUND, "no action %" PRId64,
-		    action_id);
+		    a->action_id);
 	else
 		st = mdt_fail_db(s, rc, "reading the action");
 	mdt_done(s, q);
-	if (st != MDT_OK || old == (int)status)
+	if (st != MDT_OK || old == (int)a->status)
 		return st;
 	/* a purged action has lost its words: reopening it would send the
 	 * placeholder as the task */
-	st = mdt_action_purged(s, action_id, &purged);
+	st = mdt_action_purged(s, a->action_id, &purged);
 	if (st == MDT_OK && purged)
 		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
-		    " under the retention rule", action_id);
+		    " under the retention rule", a->action_id);
 	if (st != MDT_OK)
 		return st;
-	if (status == MDT_ACTION_OPEN)
+	if (a->status == MDT_ACTION_OPEN)
 		st = mdt_run(s, "UPDATE actions SET status = 'open',"
-		    " closed_at = NULL WHERE id = ?", "i", action_id);
+		    " closed_at = NULL WHERE id = ?", "i", a->action_id);
 	else
 		st = mdt_run(s, "UPDATE actions SET status = ?, closed_at = ?"
-		    " WHERE id = ?", "tii", name, mdt_store_now(s), action_id);
+		    " WHERE id = ?", "tii", name, mdt_store_now(s),
+		    a->action_id);
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "action_status", "action", uuid, "%s",
 		    name);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "action", uuid, "upsert");
-	*changed = st == MDT_OK;
+	a->wrote = st == MDT_OK;
 	return st;
 }
 
@@ -399,22 +417,13 @@ enum mdt_status
 mdt_action_set_status(struct mdt_store *s, int64_t action_id,
     enum mdt_action_status status)
 {
-	enum mdt_status st;
-	bool changed;
+	struct status_act a = { action_id, status, false };
 
 	if (status != MDT_ACTION_OPEN && status != MDT_ACTION_DONE &&
 	    status != MDT_ACTION_CANCELLED)
 		return mdt_fail(s, MDT_EINVAL, "unknown action status %d",
 		    (int)status);
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = action_status_tx(s, action_id, status, &changed);
-	if (st == MDT_OK && !changed) {	/* already so: nothing to write */
-		mdt_tx_rollback(s);
-		return MDT_OK;
-	}
-	return mdt_tx_end(s, st);
+	return mdt_tx_run(s, action_status_tx, &a, &a.wrote);
 }
 
 /* After a death: the follow-up with relatives, made once per patient
@@ -455,16 +464,22 @@ contact_relatives(struct mdt_store *s, const struct mdt_slot_row *sl,
 	return st;
 }
 
+struct outcome_act {
+	int64_t slot_id;
+	enum mdt_outcome_kind kind;
+	char review[11];	/* "" if none */
+};
+
 static enum mdt_status
-outcome_tx(struct mdt_store *s, int64_t slot_id, enum mdt_outcome_kind kind,
-    const char *review)
+outcome_tx(struct mdt_store *s, void *ctx)
 {
+	const struct outcome_act *a = ctx;
 	struct mdt_slot_row sl;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char uuid[37], *row_uuid = NULL;
 
-	st = recordable_slot(s, slot_id, true, &sl, &m);
+	st = recordable_slot(s, a->slot_id, true, &sl, &m);
 	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);
@@ -474,18 +489,21 @@ outcome_tx(struct mdt_store *s, int64_t slot_id, enum mdt_outcome_kind kind,
 	    " ON CONFLICT (slot_id) DO UPDATE SET kind = excluded.kind,"
 	    " review_date = excluded.review_date,"
 	    " recorded_at = excluded.recorded_at", "titTi",
-	    uuid, slot_id, mdt_outcome_name(kind), review, mdt_store_now(s));
+	    uuid, a->slot_id, mdt_outcome_name(a->kind), a->review,
+	    mdt_store_now(s));
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid,
-		    "SELECT uuid FROM outcomes WHERE slot_id = ?", "i", slot_id);
+		    "SELECT uuid FROM outcomes WHERE slot_id = ?", "i",
+		    a->slot_id);
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "outcome_record", "outcome", row_uuid,
-		    "slot %" PRId64 ": %s%s%s", slot_id, mdt_outcome_name(kind),
-		    *review != '\0' ? ", review " : "", review);
+		    "slot %" PRId64 ": %s%s%s", a->slot_id,
+		    mdt_outcome_name(a->kind), *a->review != '\0' ?
+		    ", review " : "", a->review);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "outcome", row_uuid, "upsert");
 	free(row_uuid);
-	if (st == MDT_OK && kind == MDT_OUTCOME_DIED)
+	if (st == MDT_OK && a->kind == MDT_OUTCOME_DIED)
 		st = contact_relatives(s, &sl, &m);
 	return st;
 }
@@ -494,8 +512,7 @@ enum mdt_status
 mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_outcome_kind kind, const char *review_date)
 {
-	enum mdt_status st;
-	char review[11] = "";
+	struct outcome_act a = { slot_id, kind, "" };
 
 	if (kind != MDT_OUTCOME_STAY && kind != MDT_OUTCOME_STEP_DOWN &&
 	    kind != MDT_OUTCOME_CLOSE && kind != MDT_OUTCOME_DIED)
@@ -505,39 +522,42 @@ mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
 		    "staying on the caseload needs a review date");
 	/* A review date is kept for any outcome but a death. */
 	if (kind != MDT_OUTCOME_DIED && !mdt_str_blank(review_date) &&
-	    mdt_date_parse(review_date, mdt_store_now(s), review) != MDT_OK)
+	    mdt_date_parse(review_date, mdt_store_now(s), a.review) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "review date \"%s\"", review_date);
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, outcome_tx(s, slot_id, kind, review));
+	return mdt_tx_run(s, outcome_tx, &a, NULL);
 }
 
+struct key_contact_act {
+	int64_t patient_id;
+	int64_t person_id;
+};
+
 static enum mdt_status
-key_contact_tx(struct mdt_store *s, int64_t patient_id, int64_t person_id)
+key_contact_tx(struct mdt_store *s, void *ctx)
 {
+	const struct key_contact_act *a = ctx;
 	enum mdt_status st;
 	char *uuid = NULL;
 	int64_t purged = 0;
 
 	st = mdt_query_int(s, &purged, "SELECT purged_at FROM patients"
-	    " WHERE id = ?", "i", patient_id);
+	    " WHERE id = ?", "i", a->patient_id);
 	if (st == MDT_OK && purged != 0)
 		return mdt_fail(s, MDT_ESTATE, "patient %" PRId64 " was purged"
-		    " under the retention rule", patient_id);
+		    " under the retention rule", a->patient_id);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients"
-		    " WHERE id = ?", "i", patient_id);
+		    " WHERE id = ?", "i", a->patient_id);
 	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no patient %" PRId64, patient_id);
+		return mdt_fail(s, st, "no patient %" PRId64, a->patient_id);
 	if (st == MDT_OK)
-		st = mdt_row_person_exists(s, person_id);
+		st = mdt_row_person_exists(s, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE patients SET key_contact_id = ?"
-		    " WHERE id = ?", "ii", person_id, patient_id);
+		    " WHERE id = ?", "ii", a->person_id, a->patient_id);
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "key_contact_set", "patient", uuid,
-		    "key contact: person %" PRId64, person_id);
+		    "key contact: person %" PRId64, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "patient", uuid, "upsert");
 	free(uuid);
@@ -548,10 +568,7 @@ enum mdt_status
 mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
     int64_t person_id)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, key_contact_tx(s, patient_id, person_id));
+	return mdt_tx_run(s, key_contact_tx,
+	    &(struct key_contact_act){ patient_id, person_id }, NULL);
 }
 

@@ -132,8 +132,9 @@ today_at_one(int64_t now)
 }
 
 static enum mdt_status
-demo_tx(struct mdt_store *s, int64_t *meeting_id)
+demo_tx(struct mdt_store *s, void *ctx)
 {
+	int64_t *meeting_id = ctx;
 	enum mdt_status st;
 	char venue[37], meeting[37], uuid[37], ref[37];
 	int before = sqlite3_total_changes(s->db);
@@ -216,10 +217,7 @@ mdt_demo_create(struct mdt_store *s, int64_t *meeting_id)
 	int64_t id = 0;
 
 	*meeting_id = 0;
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, demo_tx(s, &id));
+	st = mdt_tx_run(s, demo_tx, &id, NULL);
 	if (st == MDT_OK)
 		*meeting_id = id;
 	return st;

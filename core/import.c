@@ -277,21 +277,33 @@ write_rejects(struct mdt_store *s, const char *path,
 	return MDT_OK;
 }
 
+/* A list read (mdt_import_read) to write into the meeting's candidates;
+ * wrote is false when every row was there already. */
+struct import_act {
+	int64_t meeting_id;
+	enum mdt_list list;
+	const char *path;
+	bool skip_invalid;
+	const char *rejects_path;
+	struct mdt_import_parse *p;
+	struct mdt_import_report *rep;
+	bool wrote;
+};
+
 static enum mdt_status
-import_tx(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
-    const char *path, bool skip_invalid, const char *rejects_path,
-    struct mdt_import_parse *p, struct mdt_import_report *rep, bool *changed)
+import_tx(struct mdt_store *s, void *ctx)
 {
+	struct import_act *a = ctx;
+	struct mdt_import_report *rep = a->rep;
 	struct mdt_meeting_info m;
 	struct stmts q;
 	enum mdt_status st;
-	struct mdt_import_row *rows = p->rows + 1;
-	size_t n = p->n - 1, i;
+	struct mdt_import_row *rows = a->p->rows + 1;
+	size_t n = a->p->n - 1, i;
 	int before;
 
-	*changed = false;
 	memset(&q, 0, sizeof(q));
-	st = mdt_meeting_info(s, meeting_id, true, &m);
+	st = mdt_meeting_info(s, a->meeting_id, true, &m);
 	if (st == MDT_OK)
 		st = stmts_prepare(s, &q);
 	/* the record: dates of birth that differ */
@@ -308,15 +320,15 @@ import_tx(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 	for (i = 0; st == MDT_OK && i < n; i++)
 		if (rows[i].error != NULL) {
 			rep->rejected++;
-			mdt_import_report_add(rep, path, rows[i].line,
+			mdt_import_report_add(rep, a->path, rows[i].line,
 			    rows[i].error);
 		}
-	if (st == MDT_OK && rep->rejected > 0 && !skip_invalid)
+	if (st == MDT_OK && rep->rejected > 0 && !a->skip_invalid)
 		st = mdt_fail(s, MDT_EINVAL, "%d bad row%s in %s; nothing"
 		    " imported", rep->rejected, rep->rejected == 1 ? "" : "s",
-		    path);
-	if (st == MDT_OK && rep->rejected > 0 && rejects_path != NULL)
-		st = write_rejects(s, rejects_path, &p->rows[0], rows, n);
+		    a->path);
+	if (st == MDT_OK && rep->rejected > 0 && a->rejects_path != NULL)
+		st = write_rejects(s, a->rejects_path, &a->p->rows[0], rows, n);
 	before = sqlite3_total_changes(s->db);
 	for (i = 0; st == MDT_OK && i < n; i++) {
 		if (rows[i].error != NULL)
@@ -325,19 +337,21 @@ import_tx(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 			rep->duplicates++;
 			continue;
 		}
-		st = apply_row(s, &q, meeting_id, list, path, &rows[i], rep);
+		st = apply_row(s, &q, a->meeting_id, a->list, a->path,
+		    &rows[i], rep);
 	}
 	stmts_done(s, &q);
 	if (st == MDT_OK)
-		st = mdt_carry_forward_tx(s, meeting_id, &rep->carried_forward);
+		st = mdt_carry_forward_tx(s, a->meeting_id,
+		    &rep->carried_forward);
 	if (st == MDT_OK)
-		st = mdt_agenda_recheck(s, meeting_id);
+		st = mdt_agenda_recheck(s, a->meeting_id);
 	if (st == MDT_OK && sqlite3_total_changes(s->db) != before) {
-		*changed = true;
+		a->wrote = true;
 		st = mdt_audit_add(s, "import", "meeting", m.uuid,
 		    "%s list %s: %d rows, %d new, %d merged, %d updated,"
 		    " %d unchanged, %d duplicates, %d rejected",
-		    mdt_list_name(list), path, rep->rows, rep->added,
+		    mdt_list_name(a->list), a->path, rep->rows, rep->added,
 		    rep->merged, rep->updated, rep->unchanged,
 		    rep->duplicates, rep->rejected);
 	}
@@ -350,9 +364,10 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
     struct mdt_import_report *rep)
 {
 	struct mdt_import_parse p;
+	struct import_act a = { meeting_id, list, path, skip_invalid,
+	    rejects_path, &p, rep, false };
 	enum mdt_status st;
 	int64_t cache = 0;
-	bool changed = false;
 
 	memset(rep, 0, sizeof(*rep));
 	memset(&p, 0, sizeof(p));
@@ -368,15 +383,7 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 		cache = 0;
 	if (cache != 0 && p.n > 1000)
 		mdt_run(s, "PRAGMA cache_size = -65536", NULL);
-	st = mdt_tx_begin(s);
-	if (st == MDT_OK) {
-		st = import_tx(s, meeting_id, list, path, skip_invalid,
-		    rejects_path, &p, rep, &changed);
-		if (st == MDT_OK && !changed)
-			mdt_tx_rollback(s);	/* nothing to write */
-		else
-			st = mdt_tx_end(s, st);
-	}
+	st = mdt_tx_run(s, import_tx, &a, &a.wrote);
 	if (cache != 0 && p.n > 1000) {
 		char *sql = mdt_xasprintf("PRAGMA cache_size = %" PRId64, cache);
 

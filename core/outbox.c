@@ -275,87 +275,109 @@ run_each(struct mdt_store *s, const char *sql, const int64_t *ids, size_t n,
 	return status;
 }
 
-enum mdt_status
-mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
-    const struct mdt_sync_version *v, size_t nv)
+/* One statement run for each id, as the body of a transaction (see
+ * run_each). */
+struct each_act {
+	const char *sql;
+	const int64_t *ids;
+	size_t n;
+	int64_t a, b;
+	const char *text;
+};
+
+static enum mdt_status
+each_tx(struct mdt_store *s, void *ctx)
 {
+	const struct each_act *e = ctx;
+
+	return run_each(s, e->sql, e->ids, e->n, e->a, e->b, e->text, NULL);
+}
+
+struct sent_act {
+	const int64_t *ids;
+	size_t n;
+	const struct mdt_sync_version *v;
+	size_t nv;
+};
+
+static enum mdt_status
+sent_tx(struct mdt_store *s, void *ctx)
+{
+	const struct sent_act *a = ctx;
 	enum mdt_status status;
 	int64_t now = mdt_store_now(s), sent = 0;
 	size_t i;
 
-	status = mdt_tx_begin(s);
-	if (status != MDT_OK)
-		return status;
 	status = run_each(s,
 	    "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL"
 	    " WHERE id = ?1 AND state = 'pending'",
-	    ids, n, now, 0, NULL, &sent);
+	    a->ids, a->n, now, 0, NULL, &sent);
 	/* One audit row per delivery (not per record): what left the
 	 * database for the central record, and when. */
 	if (status == MDT_OK && sent > 0)
 		status = mdt_audit_add(s, "sync", "outbox", NULL,
 		    "%" PRId64 " record%s delivered", sent, sent == 1 ? "" : "s");
-	for (i = 0; i < nv && status == MDT_OK; i++)
+	for (i = 0; i < a->nv && status == MDT_OK; i++)
 		status = mdt_run(s,
 		    "INSERT OR REPLACE INTO sync_versions (resource_type,"
 		    " resource_id, version_id, body_hash, synced_at)"
-		    " VALUES (?, ?, ?, ?, ?)", "ttTTi", v[i].type, v[i].id,
-		    v[i].version_id, v[i].body_hash, now);
-	return mdt_tx_end(s, status);
+		    " VALUES (?, ?, ?, ?, ?)", "ttTTi", a->v[i].type,
+		    a->v[i].id, a->v[i].version_id, a->v[i].body_hash, now);
+	return status;
+}
+
+enum mdt_status
+mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
+    const struct mdt_sync_version *v, size_t nv)
+{
+	return mdt_tx_run(s, sent_tx, &(struct sent_act){ ids, n, v, nv },
+	    NULL);
 }
 
 enum mdt_status
 mdt_outbox_mark_retry(struct mdt_store *s, const int64_t *ids, size_t n,
     int64_t next_at, const char *why)
 {
-	enum mdt_status status;
-
-	status = mdt_tx_begin(s);
-	if (status != MDT_OK)
-		return status;
-	status = run_each(s,
+	return mdt_tx_run(s, each_tx, &(struct each_act){
 	    "UPDATE outbox SET attempts = attempts + 1, next_at = ?2,"
 	    " last_error = ?4 WHERE id = ?1 AND state = 'pending'",
-	    ids, n, next_at, 0, why, NULL);
-	return mdt_tx_end(s, status);
+	    ids, n, next_at, 0, why }, NULL);
 }
 
 enum mdt_status
 mdt_outbox_mark_failed(struct mdt_store *s, const int64_t *ids, size_t n,
     enum mdt_outbox_state state, const char *why)
 {
-	enum mdt_status status;
-
 	if (state != MDT_OUTBOX_FAILED && state != MDT_OUTBOX_CONFLICT)
 		return mdt_fail(s, MDT_EINVAL, "not a failure state");
-	status = mdt_tx_begin(s);
-	if (status != MDT_OK)
-		return status;
-	status = run_each(s,
+	return mdt_tx_run(s, each_tx, &(struct each_act){
 	    "UPDATE outbox SET state = CASE ?2 WHEN 1 THEN 'conflict'"
 	    " ELSE 'failed' END, attempts = attempts + 1, last_error = ?4"
 	    " WHERE id = ?1 AND state = 'pending'",
 	    ids, n, state == MDT_OUTBOX_CONFLICT, 0,
-	    why != NULL ? why : "refused by the server", NULL);
-	return mdt_tx_end(s, status);
+	    why != NULL ? why : "refused by the server" }, NULL);
 }
 
-enum mdt_status
-mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
+static enum mdt_status
+retry_problems_tx(struct mdt_store *s, void *ctx)
 {
+	int64_t *count = ctx;
 	enum mdt_status status;
 
-	*count = 0;
-	status = mdt_tx_begin(s);
-	if (status != MDT_OK)
-		return status;
 	status = mdt_query_int(s, count, "SELECT count(*) FROM outbox"
 	    " WHERE state IN ('failed', 'conflict')", NULL);
 	if (status == MDT_OK)
 		status = mdt_run(s, "UPDATE outbox SET state = 'pending',"
 		    " attempts = 0, next_at = ? WHERE state IN ('failed',"
 		    " 'conflict')", "i", mdt_store_now(s));
-	return mdt_tx_end(s, status);
+	return status;
+}
+
+enum mdt_status
+mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
+{
+	*count = 0;
+	return mdt_tx_run(s, retry_problems_tx, count, NULL);
 }
 
 enum mdt_status

@@ -197,36 +197,45 @@ slot_insert(struct mdt_store *s, int64_t meeting_id, int64_t patient_id,
 	return st;
 }
 
+/* A slot's planned time and presenter, for a candidate put on the
+ * agenda (slot_id gets its slot) or for a slot (id). */
+struct plan_act {
+	int64_t id;		/* the candidate or the slot */
+	int planned_s;
+	int64_t presenter_id;
+	int64_t slot_id;
+};
+
 static enum mdt_status
-select_tx(struct mdt_store *s, int64_t candidate_id, int planned_s,
-    int64_t presenter_id, int64_t *slot_id)
+select_tx(struct mdt_store *s, void *ctx)
 {
+	struct plan_act *a = ctx;
 	struct mdt_meeting_info m;
 	struct cand_row c;
 	enum mdt_status st;
 	char uuid[37], *reason = NULL, *detail;
 
-	st = get_candidate(s, candidate_id, &c);
+	st = get_candidate(s, a->id, &c);
 	if (st == MDT_OK)
 		st = mdt_meeting_info(s, c.meeting_id, true, &m);
 	if (st == MDT_OK && c.slot_id != 0)
 		st = mdt_fail(s, MDT_ESTATE, "%s is already on the agenda",
 		    c.patient);
 	if (st == MDT_OK)
-		st = check_presenter(s, presenter_id);
+		st = check_presenter(s, a->presenter_id);
 	if (st == MDT_OK)
-		st = mdt_candidate_reason(s, candidate_id, &reason);
+		st = mdt_candidate_reason(s, a->id, &reason);
 	if (st == MDT_OK)
-		st = slot_insert(s, m.id, c.patient_id, reason, planned_s,
-		    presenter_id, slot_id, uuid);
+		st = slot_insert(s, m.id, c.patient_id, reason, a->planned_s,
+		    a->presenter_id, &a->slot_id, uuid);
 	free(reason);
 	if (st == MDT_OK && c.deferred)
 		st = mdt_run(s, "UPDATE candidates SET defer_reason = NULL"
-		    " WHERE id = ?", "i", candidate_id);
+		    " WHERE id = ?", "i", a->id);
 	if (st != MDT_OK)
 		return st;
 	detail = mdt_xasprintf("candidate %" PRId64 " on the agenda",
-	    candidate_id);
+	    a->id);
 	st = record_agenda(s, &m, "candidate_select", "slot", uuid, detail);
 	free(detail);
 	return st;
@@ -236,21 +245,17 @@ enum mdt_status
 mdt_candidate_select(struct mdt_store *s, int64_t candidate_id,
     int planned_s, int64_t presenter_id, int64_t *slot_id)
 {
+	struct plan_act a = { candidate_id, planned_s, presenter_id, 0 };
 	enum mdt_status st;
-	int64_t id = 0;
 
 	if (slot_id != NULL)
 		*slot_id = 0;
 	st = check_plan(s, planned_s, true);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, select_tx(s, candidate_id, planned_s, presenter_id,
-	    &id));
+	st = mdt_tx_run(s, select_tx, &a, NULL);
 	if (st == MDT_OK && slot_id != NULL)
-		*slot_id = id;
+		*slot_id = a.slot_id;
 	return st;
 }
 
@@ -278,8 +283,9 @@ unschedule(struct mdt_store *s, const struct mdt_meeting_info *m,
 }
 
 static enum mdt_status
-deselect_tx(struct mdt_store *s, int64_t candidate_id)
+deselect_tx(struct mdt_store *s, void *ctx)
 {
+	int64_t candidate_id = *(const int64_t *)ctx;
 	struct mdt_meeting_info m;
 	struct cand_row c;
 	enum mdt_status st;
@@ -309,31 +315,33 @@ deselect_tx(struct mdt_store *s, int64_t candidate_id)
 enum mdt_status
 mdt_candidate_deselect(struct mdt_store *s, int64_t candidate_id)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, deselect_tx(s, candidate_id));
+	return mdt_tx_run(s, deselect_tx, &candidate_id, NULL);
 }
 
+struct defer_act {
+	int64_t candidate_id;
+	const char *reason;
+};
+
 static enum mdt_status
-defer_tx(struct mdt_store *s, int64_t candidate_id, const char *reason)
+defer_tx(struct mdt_store *s, void *ctx)
 {
+	const struct defer_act *a = ctx;
 	struct mdt_meeting_info m;
 	struct cand_row c;
 	enum mdt_status st;
 
-	st = get_candidate(s, candidate_id, &c);
+	st = get_candidate(s, a->candidate_id, &c);
 	if (st == MDT_OK)
 		st = mdt_meeting_info(s, c.meeting_id, true, &m);
 	if (st == MDT_OK && c.slot_id != 0)
 		st = unschedule(s, &m, &c, "candidate_deselect");
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE candidates SET defer_reason = ?"
-		    " WHERE id = ?", "ti", reason, candidate_id);
+		    " WHERE id = ?", "ti", a->reason, a->candidate_id);
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "candidate_defer", "candidate", c.uuid,
-		    "candidate %" PRId64 " deferred", candidate_id);
+		    "candidate %" PRId64 " deferred", a->candidate_id);
 	return st;
 }
 
@@ -341,14 +349,10 @@ enum mdt_status
 mdt_candidate_defer(struct mdt_store *s, int64_t candidate_id,
     const char *reason)
 {
-	enum mdt_status st;
-
 	if (mdt_str_blank(reason))
 		return mdt_fail(s, MDT_EINVAL, "write why it is deferred");
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, defer_tx(s, candidate_id, reason));
+	return mdt_tx_run(s, defer_tx,
+	    &(struct defer_act){ candidate_id, reason }, NULL);
 }
 
 /* The meeting and uuid of a slot. */
@@ -379,29 +383,35 @@ mdt_slot_meeting(struct mdt_store *s, int64_t slot_id, struct mdt_meeting_info *
 	return st;
 }
 
+struct move_act {
+	int64_t slot_id;
+	int position;
+};
+
 static enum mdt_status
-move_tx(struct mdt_store *s, int64_t slot_id, int position)
+move_tx(struct mdt_store *s, void *ctx)
 {
+	const struct move_act *a = ctx;
 	struct mdt_meeting_info m;
 	enum mdt_status st;
 	char uuid[37], *detail;
 	int64_t before = 0, after = 0;
 
-	st = mdt_slot_meeting(s, slot_id, &m, uuid);
+	st = mdt_slot_meeting(s, a->slot_id, &m, uuid);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &before, "SELECT count(*) FROM slots"
 		    " WHERE meeting_id = ?1 AND (position, id) <"
 		    " (SELECT position, id FROM slots WHERE id = ?2)", "ii",
-		    m.id, slot_id);
+		    m.id, a->slot_id);
 	if (st == MDT_OK)
-		st = renumber(s, m.id, slot_id, position);
+		st = renumber(s, m.id, a->slot_id, a->position);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &after, "SELECT position FROM slots"
-		    " WHERE id = ?", "i", slot_id);
+		    " WHERE id = ?", "i", a->slot_id);
 	if (st != MDT_OK || after == before + 1)
 		return st;
 	detail = mdt_xasprintf("slot %" PRId64 " from %" PRId64 " to %" PRId64,
-	    slot_id, before + 1, after);
+	    a->slot_id, before + 1, after);
 	st = record_agenda(s, &m, "slot_move", "slot", uuid, detail);
 	free(detail);
 	return st;
@@ -410,40 +420,37 @@ move_tx(struct mdt_store *s, int64_t slot_id, int position)
 enum mdt_status
 mdt_slot_move(struct mdt_store *s, int64_t slot_id, int position)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, move_tx(s, slot_id, position));
+	return mdt_tx_run(s, move_tx, &(struct move_act){ slot_id, position },
+	    NULL);
 }
 
 static enum mdt_status
-plan_tx(struct mdt_store *s, int64_t slot_id, int planned_s,
-    int64_t presenter_id)
+plan_tx(struct mdt_store *s, void *ctx)
 {
+	const struct plan_act *a = ctx;
 	struct mdt_meeting_info m;
 	enum mdt_status st;
 	char uuid[37], *detail;
 	int changes;
 
-	st = mdt_slot_meeting(s, slot_id, &m, uuid);
-	if (st == MDT_OK && presenter_id >= 0)
-		st = check_presenter(s, presenter_id);
+	st = mdt_slot_meeting(s, a->id, &m, uuid);
+	if (st == MDT_OK && a->presenter_id >= 0)
+		st = check_presenter(s, a->presenter_id);
 	if (st != MDT_OK)
 		return st;
 	changes = sqlite3_total_changes(s->db);
-	if (planned_s != 0)
+	if (a->planned_s != 0)
 		st = mdt_run(s, "UPDATE slots SET planned_seconds = ?"
-		    " WHERE id = ? AND planned_seconds <> ?", "dii", planned_s,
-		    slot_id, (int64_t)planned_s);
-	if (st == MDT_OK && presenter_id >= 0)
+		    " WHERE id = ? AND planned_seconds <> ?", "dii",
+		    a->planned_s, a->id, (int64_t)a->planned_s);
+	if (st == MDT_OK && a->presenter_id >= 0)
 		st = mdt_run(s, "UPDATE slots SET presenter_id = ?1"
 		    " WHERE id = ?2 AND presenter_id IS NOT ?1", "Ii",
-		    presenter_id, slot_id);
+		    a->presenter_id, a->id);
 	if (st != MDT_OK || sqlite3_total_changes(s->db) == changes)
 		return st;
 	detail = mdt_xasprintf("slot %" PRId64 ": %d s, presenter %" PRId64,
-	    slot_id, planned_s, presenter_id);
+	    a->id, a->planned_s, a->presenter_id);
 	st = record_agenda(s, &m, "slot_plan", "slot", uuid, detail);
 	free(detail);
 	return st;
@@ -458,15 +465,14 @@ mdt_slot_set_plan(struct mdt_store *s, int64_t slot_id, int planned_s,
 	st = check_plan(s, planned_s, true);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, plan_tx(s, slot_id, planned_s, presenter_id));
+	return mdt_tx_run(s, plan_tx,
+	    &(struct plan_act){ slot_id, planned_s, presenter_id, 0 }, NULL);
 }
 
 static enum mdt_status
-finalise_tx(struct mdt_store *s, int64_t meeting_id)
+finalise_tx(struct mdt_store *s, void *ctx)
 {
+	int64_t meeting_id = *(const int64_t *)ctx;
 	struct mdt_meeting_info m;
 	enum mdt_status st;
 	sqlite3_stmt *q;
@@ -515,40 +521,49 @@ finalise_tx(struct mdt_store *s, int64_t meeting_id)
 enum mdt_status
 mdt_agenda_finalise(struct mdt_store *s, int64_t meeting_id)
 {
-	enum mdt_status st = mdt_tx_begin(s);
-
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, finalise_tx(s, meeting_id));
+	return mdt_tx_run(s, finalise_tx, &meeting_id, NULL);
 }
 
 /* ---- added on the day ------------------------------------------------ */
 
+/* A patient added on the day, checked (nhs and dob normalised); slot_id
+ * gets their slot. */
+struct day_act {
+	int64_t meeting_id;
+	const struct mdt_patient_in *p;
+	char nhs[11];
+	char dob[11];
+	const char *reason;
+	int planned_s;
+	int64_t presenter_id;
+	int64_t slot_id;
+};
+
 static enum mdt_status
-add_on_day_tx(struct mdt_store *s, int64_t meeting_id, const char *nhs,
-    const struct mdt_patient_in *p, const char *dob, const char *reason,
-    int planned_s, int64_t presenter_id, int64_t *slot_id)
+add_on_day_tx(struct mdt_store *s, void *ctx)
 {
+	struct day_act *a = ctx;
 	struct mdt_meeting_info m;
 	enum mdt_status st;
 	int64_t patient_id = 0, cand = 0, existing = 0;
 	char *old_dob = NULL, uuid[37], *detail;
 	bool created;
 
-	st = mdt_meeting_info(s, meeting_id, true, &m);
+	st = mdt_meeting_info(s, a->meeting_id, true, &m);
 	if (st == MDT_OK)
-		st = check_presenter(s, presenter_id);
+		st = check_presenter(s, a->presenter_id);
 	if (st != MDT_OK)
 		return st;
 	st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ?", "t", nhs);
+	    " WHERE nhs_number = ?", "t", a->nhs);
 	if (st == MDT_ENOTFOUND)
-		st = mdt_patient_insert(s, nhs, p->name, dob, p->practice,
-		    &patient_id);
+		st = mdt_patient_insert(s, a->nhs, a->p->name, a->dob,
+		    a->p->practice, &patient_id);
 	else if (st == MDT_OK) {
 		st = mdt_query_text(s, &old_dob, "SELECT date_of_birth"
 		    " FROM patients WHERE id = ?", "i", patient_id);
-		if (st == MDT_OK && old_dob != NULL && strcmp(old_dob, dob) != 0)
+		if (st == MDT_OK && old_dob != NULL &&
+		    strcmp(old_dob, a->dob) != 0)
 			st = mdt_fail(s, MDT_EINVAL, "date of birth differs"
 			    " from the record (%s)", old_dob);
 		free(old_dob);
@@ -556,24 +571,24 @@ add_on_day_tx(struct mdt_store *s, int64_t meeting_id, const char *nhs,
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &existing, "SELECT count(*) FROM slots"
 		    " WHERE meeting_id = ? AND patient_id = ?", "ii",
-		    meeting_id, patient_id);
+		    a->meeting_id, patient_id);
 	if (st == MDT_OK && existing > 0)
 		st = mdt_fail(s, MDT_ESTATE, "%s is already on the agenda",
-		    p->name);
+		    a->p->name);
 	if (st == MDT_OK)
-		st = mdt_candidate_ensure(s, meeting_id, patient_id, &cand,
+		st = mdt_candidate_ensure(s, a->meeting_id, patient_id, &cand,
 		    &created);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE candidates SET added_on_day = 1,"
 		    " defer_reason = NULL WHERE id = ?", "i", cand);
 	if (st == MDT_OK)
-		st = mdt_candidate_note_add(s, cand, reason);
+		st = mdt_candidate_note_add(s, cand, a->reason);
 	if (st == MDT_OK)
-		st = slot_insert(s, meeting_id, patient_id, reason, planned_s,
-		    presenter_id, slot_id, uuid);
+		st = slot_insert(s, a->meeting_id, patient_id, a->reason,
+		    a->planned_s, a->presenter_id, &a->slot_id, uuid);
 	if (st != MDT_OK)
 		return st;
-	detail = mdt_xasprintf("added on the day: slot %" PRId64, *slot_id);
+	detail = mdt_xasprintf("added on the day: slot %" PRId64, a->slot_id);
 	st = record_agenda(s, &m, "slot_add_on_day", "slot", uuid, detail);
 	free(detail);
 	return st;
@@ -584,20 +599,21 @@ mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
     const struct mdt_patient_in *p, const char *reason, int planned_s,
     int64_t presenter_id, int64_t *slot_id)
 {
+	struct day_act a = { .meeting_id = meeting_id, .p = p,
+	    .reason = reason, .planned_s = planned_s,
+	    .presenter_id = presenter_id };
 	enum mdt_status st;
-	char nhs[11], dob[11];
-	int64_t id = 0;
 
 	if (slot_id != NULL)
 		*slot_id = 0;
-	if (p == NULL || !mdt_nhs_normalise(p->nhs_number, nhs) ||
-	    !mdt_nhs_valid(nhs))
+	if (p == NULL || !mdt_nhs_normalise(p->nhs_number, a.nhs) ||
+	    !mdt_nhs_valid(a.nhs))
 		return mdt_fail(s, MDT_ENHS, "\"%s\"", p != NULL &&
 		    p->nhs_number != NULL ? p->nhs_number : "");
 	if (mdt_str_blank(p->name))
 		return mdt_fail(s, MDT_EINVAL, "the patient has no name");
 	if (p->date_of_birth == NULL || p->date_of_birth[0] == '+' ||
-	    mdt_date_parse(p->date_of_birth, mdt_store_now(s), dob) != MDT_OK)
+	    mdt_date_parse(p->date_of_birth, mdt_store_now(s), a.dob) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "date of birth \"%s\"",
 		    p->date_of_birth != NULL ? p->date_of_birth : "");
 	if (mdt_str_blank(reason))
@@ -605,13 +621,9 @@ mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
 	st = check_plan(s, planned_s, true);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, add_on_day_tx(s, meeting_id, nhs, p, dob, reason,
-	    planned_s, presenter_id, &id));
+	st = mdt_tx_run(s, add_on_day_tx, &a, NULL);
 	if (st == MDT_OK && slot_id != NULL)
-		*slot_id = id;
+		*slot_id = a.slot_id;
 	return st;
 }
 

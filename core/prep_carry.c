@@ -92,20 +92,30 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 	return st;
 }
 
+struct carry_act {
+	int64_t meeting_id;
+	int added;
+};
+
+static enum mdt_status
+carry_forward_tx(struct mdt_store *s, void *ctx)
+{
+	struct carry_act *a = ctx;
+
+	return mdt_carry_forward_tx(s, a->meeting_id, &a->added);
+}
+
 enum mdt_status
 mdt_carry_forward(struct mdt_store *s, int64_t meeting_id, int *added)
 {
+	struct carry_act a = { meeting_id, 0 };
 	enum mdt_status st;
-	int n = 0;
 
 	if (added != NULL)
 		*added = 0;
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, mdt_carry_forward_tx(s, meeting_id, &n));
+	st = mdt_tx_run(s, carry_forward_tx, &a, NULL);
 	if (st == MDT_OK && added != NULL)
-		*added = n;
+		*added = a.added;
 	return st;
 }
 
@@ -174,53 +184,60 @@ mdt_rising_risk_free(struct mdt_rising_risk *arr, size_t n)
 	free(arr);
 }
 
+struct escalate_act {
+	int64_t patient_id;
+	int64_t meeting_id;
+	const char *reason;
+	int64_t candidate_id;
+};
+
 static enum mdt_status
-escalate_tx(struct mdt_store *s, int64_t patient_id, int64_t meeting_id,
-    const char *reason, int64_t *candidate_id)
+escalate_tx(struct mdt_store *s, void *ctx)
 {
+	struct escalate_act *a = ctx;
 	struct mdt_meeting_info m;
 	enum mdt_status st;
 	char *kind = NULL, *note, uuid[37];
 	bool created;
 
-	st = mdt_meeting_info(s, meeting_id, true, &m);
+	st = mdt_meeting_info(s, a->meeting_id, true, &m);
 	if (st == MDT_OK) {
 		st = mdt_query_text(s, &kind, "WITH latest AS ("
 		    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
 		    " WHERE rn = 1 AND patient_id = ?2", "ii", (int64_t)0,
-		    patient_id);
+		    a->patient_id);
 		if (st == MDT_ENOTFOUND || (st == MDT_OK &&
 		    strcmp(kind, "step_down") != 0))
 			st = mdt_fail(s, MDT_ESTATE, "patient %" PRId64
-			    " is not in the rising-risk group", patient_id);
+			    " is not in the rising-risk group", a->patient_id);
 		free(kind);
 	}
 	if (st == MDT_OK)
-		st = mdt_candidate_ensure(s, meeting_id, patient_id,
-		    candidate_id, &created);
+		st = mdt_candidate_ensure(s, a->meeting_id, a->patient_id,
+		    &a->candidate_id, &created);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
 		    " escalated = 1, defer_reason = NULL WHERE id = ?", "di",
-		    MDT_LIST_REFERRAL, *candidate_id);
+		    MDT_LIST_REFERRAL, a->candidate_id);
 	if (st != MDT_OK)
 		return st;
-	note = mdt_xasprintf("escalated from rising risk: %s", reason);
-	st = mdt_candidate_note_add(s, *candidate_id, note);
+	note = mdt_xasprintf("escalated from rising risk: %s", a->reason);
+	st = mdt_candidate_note_add(s, a->candidate_id, note);
 	free(note);
 	if (st == MDT_OK) {
 		char *u = NULL;
 
 		st = mdt_query_text(s, &u, "SELECT uuid FROM candidates"
-		    " WHERE id = ?", "i", *candidate_id);
+		    " WHERE id = ?", "i", a->candidate_id);
 		if (st == MDT_OK)
 			mdt_strlcpy(uuid, u, sizeof(uuid));
 		free(u);
 	}
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "rising_risk_escalate", "candidate", uuid,
-		    "patient %" PRId64 " escalated", patient_id);
+		    "patient %" PRId64 " escalated", a->patient_id);
 	if (st == MDT_OK)
-		st = mdt_agenda_recheck(s, meeting_id);
+		st = mdt_agenda_recheck(s, a->meeting_id);
 	return st;
 }
 
@@ -228,21 +245,17 @@ enum mdt_status
 mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
     int64_t meeting_id, const char *reason, int64_t *candidate_id)
 {
+	struct escalate_act a = { patient_id, meeting_id, reason, 0 };
 	enum mdt_status st;
-	int64_t id = 0;
 
 	if (candidate_id != NULL)
 		*candidate_id = 0;
 	if (mdt_str_blank(reason))
 		return mdt_fail(s, MDT_EINVAL, "write why the patient is"
 		    " escalated");
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, escalate_tx(s, patient_id, meeting_id, reason,
-	    &id));
+	st = mdt_tx_run(s, escalate_tx, &a, NULL);
 	if (st == MDT_OK && candidate_id != NULL)
-		*candidate_id = id;
+		*candidate_id = a.candidate_id;
 	return st;
 }
 
@@ -323,32 +336,49 @@ parse_due(struct mdt_store *s, const char *in, char due[11])
 	return MDT_OK;
 }
 
+/* An action reviewed in a slot, or reassigned (owner and due, "" and 0
+ * keeping, as reassign). */
+struct verdict_act {
+	int64_t slot_id;
+	int64_t action_id;
+	enum mdt_action_verdict verdict;
+	int64_t owner;
+	char due[11];
+};
+
+static enum mdt_status
+reassign_tx(struct mdt_store *s, void *ctx)
+{
+	const struct verdict_act *v = ctx;
+	struct action_row a;
+	enum mdt_status st;
+
+	st = get_action(s, v->action_id, &a);
+	if (st == MDT_OK)
+		st = reassign(s, &a, v->owner, v->due);
+	return st;
+}
+
 enum mdt_status
 mdt_action_reassign(struct mdt_store *s, int64_t action_id,
     int64_t new_owner_id, const char *new_due)
 {
-	struct action_row a;
+	struct verdict_act v = { .action_id = action_id,
+	    .owner = new_owner_id };
 	enum mdt_status st;
-	char due[11];
 
-	st = parse_due(s, new_due, due);
+	st = parse_due(s, new_due, v.due);
 	if (st != MDT_OK)
 		return st;
-	if (new_owner_id <= 0 && due[0] == '\0')
+	if (new_owner_id <= 0 && v.due[0] == '\0')
 		return mdt_fail(s, MDT_EINVAL, "give a new owner or due date");
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = get_action(s, action_id, &a);
-	if (st == MDT_OK)
-		st = reassign(s, &a, new_owner_id, due);
-	return mdt_tx_end(s, st);
+	return mdt_tx_run(s, reassign_tx, &v, NULL);
 }
 
 static enum mdt_status
-review_tx(struct mdt_store *s, int64_t slot_id, int64_t action_id,
-    enum mdt_action_verdict verdict, int64_t owner, const char *due)
+review_tx(struct mdt_store *s, void *ctx)
 {
+	const struct verdict_act *v = ctx;
 	struct mdt_meeting_info m;
 	struct action_row a;
 	enum mdt_status st;
@@ -357,30 +387,31 @@ review_tx(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 	const char *status = NULL;
 	bool purged = false;
 
-	st = mdt_slot_meeting(s, slot_id, &m, uuid);
+	st = mdt_slot_meeting(s, v->slot_id, &m, uuid);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &patient, "SELECT patient_id FROM slots"
-		    " WHERE id = ?", "i", slot_id);
+		    " WHERE id = ?", "i", v->slot_id);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &consent, "SELECT count(*) FROM consent"
-		    " WHERE slot_id = ?", "i", slot_id);
+		    " WHERE slot_id = ?", "i", v->slot_id);
 	if (st == MDT_OK && consent == 0)
 		st = mdt_fail(s, MDT_ECONSENT, "record consent first");
 	if (st == MDT_OK)
-		st = get_action(s, action_id, &a);
+		st = get_action(s, v->action_id, &a);
 	if (st == MDT_OK && a.patient_id != patient)
 		st = mdt_fail(s, MDT_EINVAL, "action %" PRId64 " is another"
-		    " patient's", action_id);
+		    " patient's", v->action_id);
 	/* a purged action has lost its words: it stays closed */
 	if (st == MDT_OK && a.status != MDT_ACTION_OPEN &&
-	    (verdict == MDT_VERDICT_OPEN || verdict == MDT_VERDICT_REASSIGNED))
-		st = mdt_action_purged(s, action_id, &purged);
+	    (v->verdict == MDT_VERDICT_OPEN ||
+	    v->verdict == MDT_VERDICT_REASSIGNED))
+		st = mdt_action_purged(s, v->action_id, &purged);
 	if (st == MDT_OK && purged)
 		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
-		    " under the retention rule", action_id);
+		    " under the retention rule", v->action_id);
 	if (st != MDT_OK)
 		return st;
-	switch (verdict) {
+	switch (v->verdict) {
 	case MDT_VERDICT_OPEN:
 		status = "open";
 		break;
@@ -395,16 +426,16 @@ review_tx(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 	default:
 		break;
 	}
-	if (verdict == MDT_VERDICT_REASSIGNED) {
+	if (v->verdict == MDT_VERDICT_REASSIGNED) {
 		if (a.status != MDT_ACTION_OPEN) {
 			st = mdt_run(s, "UPDATE actions SET status = 'open',"
 			    " closed_at = NULL WHERE id = ?", "i", a.id);
 			a.status = MDT_ACTION_OPEN;
 		}
 		if (st == MDT_OK)
-			st = reassign(s, &a, owner, due);
+			st = reassign(s, &a, v->owner, v->due);
 	} else if (strcmp(status, mdt_action_status_name(a.status)) != 0) {
-		if (verdict == MDT_VERDICT_OPEN)
+		if (v->verdict == MDT_VERDICT_OPEN)
 			st = mdt_run(s, "UPDATE actions SET status = 'open',"
 			    " closed_at = NULL WHERE id = ?", "i", a.id);
 		else
@@ -419,12 +450,13 @@ review_tx(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 		    " verdict, reviewed_at) VALUES (?, ?, ?, ?)"
 		    " ON CONFLICT (action_id, slot_id) DO UPDATE SET"
 		    " verdict = excluded.verdict,"
-		    " reviewed_at = excluded.reviewed_at", "iiti", a.id, slot_id,
-		    mdt_action_verdict_name(verdict), mdt_store_now(s));
+		    " reviewed_at = excluded.reviewed_at", "iiti", a.id,
+		    v->slot_id, mdt_action_verdict_name(v->verdict),
+		    mdt_store_now(s));
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "action_review", "action", a.uuid,
-		    "slot %" PRId64 ": %s", slot_id,
-		    mdt_action_verdict_name(verdict));
+		    "slot %" PRId64 ": %s", v->slot_id,
+		    mdt_action_verdict_name(v->verdict));
 	return st;
 }
 
@@ -433,8 +465,9 @@ mdt_action_review(struct mdt_store *s, int64_t slot_id, int64_t action_id,
     enum mdt_action_verdict verdict, int64_t new_owner_id,
     const char *new_due)
 {
+	struct verdict_act v = { slot_id, action_id, verdict, new_owner_id,
+	    "" };
 	enum mdt_status st;
-	char due[11] = "";
 
 	if (verdict != MDT_VERDICT_OPEN && verdict != MDT_VERDICT_DONE &&
 	    verdict != MDT_VERDICT_REASSIGNED &&
@@ -442,18 +475,14 @@ mdt_action_review(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 		return mdt_fail(s, MDT_EINVAL, "unknown verdict %d",
 		    (int)verdict);
 	if (verdict == MDT_VERDICT_REASSIGNED) {
-		st = parse_due(s, new_due, due);
+		st = parse_due(s, new_due, v.due);
 		if (st != MDT_OK)
 			return st;
-		if (new_owner_id <= 0 && due[0] == '\0')
+		if (new_owner_id <= 0 && v.due[0] == '\0')
 			return mdt_fail(s, MDT_EINVAL,
 			    "give a new owner or due date");
 	}
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	return mdt_tx_end(s, review_tx(s, slot_id, action_id, verdict,
-	    new_owner_id, due));
+	return mdt_tx_run(s, review_tx, &v, NULL);
 }
 
 enum mdt_status
@@ -545,21 +574,29 @@ invite_everyone(struct mdt_store *s, int64_t meeting_id)
 	return st;
 }
 
+struct create_act {
+	const struct mdt_meeting_in *in;
+	int64_t start;
+	int minutes;
+	int64_t id;		/* the meeting made */
+	int carried;		/* candidates carried forward */
+};
+
 static enum mdt_status
-meeting_create_tx(struct mdt_store *s, const struct mdt_meeting_in *in,
-    int64_t start, int minutes, int64_t *id, int *carried)
+meeting_create_tx(struct mdt_store *s, void *ctx)
 {
+	struct create_act *a = ctx;
 	enum mdt_status st = MDT_OK;
 	int64_t venue = 0;
 	char uuid[37];
 
-	if (!mdt_str_blank(in->venue)) {
+	if (!mdt_str_blank(a->in->venue)) {
 		st = mdt_query_int(s, &venue, "SELECT id FROM venues"
-		    " WHERE name = ? ORDER BY id LIMIT 1", "t", in->venue);
+		    " WHERE name = ? ORDER BY id LIMIT 1", "t", a->in->venue);
 		if (st == MDT_ENOTFOUND) {
 			mdt_uuid_new(uuid);
 			st = mdt_run(s, "INSERT INTO venues (uuid, name)"
-			    " VALUES (?, ?)", "tt", uuid, in->venue);
+			    " VALUES (?, ?)", "tt", uuid, a->in->venue);
 			venue = sqlite3_last_insert_rowid(s->db);
 		}
 	}
@@ -568,18 +605,18 @@ meeting_create_tx(struct mdt_store *s, const struct mdt_meeting_in *in,
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO meetings (uuid, title, venue_id,"
 	    " scheduled_start, planned_minutes) VALUES (?, ?, ?, ?, ?)",
-	    "ttIid", uuid, in->title, venue, start, minutes);
+	    "ttIid", uuid, a->in->title, venue, a->start, a->minutes);
 	if (st != MDT_OK)
 		return st;
-	*id = sqlite3_last_insert_rowid(s->db);
+	a->id = sqlite3_last_insert_rowid(s->db);
 	st = mdt_audit_add(s, "meeting_create", "meeting", uuid, "%s",
-	    in->title);
+	    a->in->title);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "meeting", uuid, "upsert");
 	if (st == MDT_OK)
-		st = invite_everyone(s, *id);
+		st = invite_everyone(s, a->id);
 	if (st == MDT_OK)
-		st = mdt_carry_forward_tx(s, *id, carried);
+		st = mdt_carry_forward_tx(s, a->id, &a->carried);
 	return st;
 }
 
@@ -587,10 +624,9 @@ enum mdt_status
 mdt_meeting_create(struct mdt_store *s, const struct mdt_meeting_in *in,
     int64_t *meeting_id, int *carried)
 {
+	struct create_act a = { .in = in };
 	enum mdt_status st;
 	char date[11];
-	int64_t start, id = 0;
-	int minutes, n = 0;
 
 	*meeting_id = 0;
 	if (carried != NULL)
@@ -600,22 +636,19 @@ mdt_meeting_create(struct mdt_store *s, const struct mdt_meeting_in *in,
 	if (mdt_date_parse(in->date, mdt_store_now(s), date) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "meeting date \"%s\"",
 		    in->date != NULL ? in->date : "");
-	start = local_ms(date, in->time != NULL ? in->time : "13:00");
-	if (start < 0)
+	a.start = local_ms(date, in->time != NULL ? in->time : "13:00");
+	if (a.start < 0)
 		return mdt_fail(s, MDT_EINVAL, "not a time of day (HH:MM): %s",
 		    in->time);
-	minutes = in->planned_minutes != 0 ? in->planned_minutes : 90;
-	if (minutes < 1 || minutes > 720)
+	a.minutes = in->planned_minutes != 0 ? in->planned_minutes : 90;
+	if (a.minutes < 1 || a.minutes > 720)
 		return mdt_fail(s, MDT_EINVAL, "a meeting is planned for 1 to"
 		    " 720 minutes");
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, meeting_create_tx(s, in, start, minutes, &id, &n));
+	st = mdt_tx_run(s, meeting_create_tx, &a, NULL);
 	if (st == MDT_OK) {
-		*meeting_id = id;
+		*meeting_id = a.id;
 		if (carried != NULL)
-			*carried = n;
+			*carried = a.carried;
 	}
 	return st;
 }

@@ -393,13 +393,39 @@ checkpoint(struct mdt_store *s, bool *done)
 	return status;
 }
 
+struct purge_act {
+	int days;
+	struct mdt_purge_result *res;
+};
+
+static enum mdt_status
+purge_tx(struct mdt_store *s, void *ctx)
+{
+	const struct purge_act *a = ctx;
+	struct mdt_purge_meeting *list = NULL;
+	enum mdt_status st;
+	size_t n = 0, i;
+
+	st = mdt_purge_find(s, a->days, &list, &n);
+	for (i = 0; st == MDT_OK && i < n; i++) {
+		if (list[i].eligible)
+			st = purge_meeting(s, &list[i], a->res);
+		else
+			a->res->held_back++;
+	}
+	if (st == MDT_OK)
+		st = purge_late_actions(s, a->res);
+	if (st == MDT_OK)
+		st = purge_patients(s, a->res);
+	mdt_purge_list_free(list, n);
+	return st;
+}
+
 enum mdt_status
 mdt_purge_run(struct mdt_store *s, int days, struct mdt_purge_result *res)
 {
-	struct mdt_purge_meeting *list = NULL;
 	enum mdt_status st;
 	int64_t cutoff = 0, secure = 0;
-	size_t n = 0, i;
 	bool changed;
 
 	memset(res, 0, sizeof(*res));
@@ -413,22 +439,7 @@ mdt_purge_run(struct mdt_store *s, int days, struct mdt_purge_result *res)
 		st = mdt_run(s, "PRAGMA secure_delete = ON", NULL);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_tx_begin(s);
-	if (st == MDT_OK) {
-		st = mdt_purge_find(s, days, &list, &n);
-		for (i = 0; st == MDT_OK && i < n; i++) {
-			if (list[i].eligible)
-				st = purge_meeting(s, &list[i], res);
-			else
-				res->held_back++;
-		}
-		if (st == MDT_OK)
-			st = purge_late_actions(s, res);
-		if (st == MDT_OK)
-			st = purge_patients(s, res);
-		mdt_purge_list_free(list, n);
-		st = mdt_tx_end(s, st);
-	}
+	st = mdt_tx_run(s, purge_tx, &(struct purge_act){ days, res }, NULL);
 	if (st != MDT_OK)	/* rolled back: nothing was purged */
 		memset(res, 0, sizeof(*res));
 	changed = res->meetings > 0 || res->actions > 0 || res->patients > 0;

@@ -80,6 +80,23 @@ void mdt_tx_rollback(struct mdt_store *s);
 enum mdt_status mdt_tx_end(struct mdt_store *s, enum mdt_status st);
 
 /*
+ * What one transaction does: the body of an act (or of a read that must
+ * see one state of the database), given its arguments and results in
+ * ctx.  MDT_OK to keep what it wrote.
+ */
+typedef enum mdt_status (*mdt_tx_fn)(struct mdt_store *s, void *ctx);
+
+/*
+ * Runs body inside BEGIN IMMEDIATE: commits when it returns MDT_OK
+ * (returning the commit's status), rolls back otherwise (returning the
+ * body's).  An act that may find nothing to change passes wrote, which
+ * body sets (through ctx): false after MDT_OK rolls back, writing nothing,
+ * and returns MDT_OK.  wrote NULL: body always writes when it succeeds.
+ */
+enum mdt_status mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx,
+    const bool *wrote);
+
+/*
  * Statement helpers.  fmt names the parameters, one letter each:
  *   i  int64_t
  *   I  int64_t, bound as NULL when 0

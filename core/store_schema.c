@@ -8,6 +8,7 @@
 
 #include "store_internal.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -329,44 +330,47 @@ static const char *const migrations[] = {
 _Static_assert(N_MIGRATIONS == MDT_SCHEMA_VERSION,
     "one migration step per schema version");
 
-enum mdt_status
-mdt_schema_migrate(struct mdt_store *s)
+/* One step, if the database lacks one: *stepped says whether it did. */
+static enum mdt_status
+migrate_step(struct mdt_store *s, void *ctx)
 {
-	enum mdt_status st = MDT_OK;
+	bool *stepped = ctx;
+	enum mdt_status st;
 	char sql[96];
 	int64_t version;
 	int rc;
 
-	for (;;) {
-		st = mdt_tx_begin(s);
-		if (st != MDT_OK)
-			break;
-		/* Read again inside the lock: another window may have
-		 * migrated meanwhile. */
-		st = mdt_query_int(s, &version, "PRAGMA user_version", NULL);
-		if (st != MDT_OK || version >= N_MIGRATIONS) {
-			mdt_tx_rollback(s);
-			break;
-		}
-		rc = sqlite3_exec(s->db, migrations[version], NULL, NULL, NULL);
-		if (rc != SQLITE_OK) {
-			st = mdt_fail_db(s, rc, "creating the schema");
-			mdt_tx_rollback(s);
-			break;
-		}
-		if (version == 0) {
-			snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
-			    MDT_APPLICATION_ID);
-			st = mdt_run(s, sql, NULL);
-		}
-		if (st == MDT_OK) {
-			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
-			    (int)version + 1);
-			st = mdt_run(s, sql, NULL);
-		}
-		st = mdt_tx_end(s, st);
-		if (st != MDT_OK)
-			break;
+	/* Read again inside the lock: another window may have migrated
+	 * meanwhile. */
+	st = mdt_query_int(s, &version, "PRAGMA user_version", NULL);
+	if (st != MDT_OK || version >= N_MIGRATIONS)
+		return st;
+	rc = sqlite3_exec(s->db, migrations[version], NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return mdt_fail_db(s, rc, "creating the schema");
+	if (version == 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
+		    MDT_APPLICATION_ID);
+		st = mdt_run(s, sql, NULL);
 	}
+	if (st == MDT_OK) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    (int)version + 1);
+		st = mdt_run(s, sql, NULL);
+	}
+	*stepped = st == MDT_OK;
+	return st;
+}
+
+enum mdt_status
+mdt_schema_migrate(struct mdt_store *s)
+{
+	enum mdt_status st;
+	bool stepped;
+
+	do {
+		stepped = false;
+		st = mdt_tx_run(s, migrate_step, &stepped, &stepped);
+	} while (st == MDT_OK && stepped);
 	return st;
 }

@@ -160,6 +160,21 @@ mdt_tx_end(struct mdt_store *s, enum mdt_status st)
 	return st;
 }
 
+enum mdt_status
+mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx, const bool *wrote)
+{
+	enum mdt_status st = mdt_tx_begin(s);
+
+	if (st != MDT_OK)
+		return st;
+	st = body(s, ctx);
+	if (st == MDT_OK && wrote != NULL && !*wrote) {
+		mdt_tx_rollback(s);	/* nothing to write */
+		return MDT_OK;
+	}
+	return mdt_tx_end(s, st);
+}
+
 /* ---- statements ------------------------------------------------------ */
 
 static uint32_t
