@@ -169,14 +169,12 @@ static const char actions_sql[] =
 static void
 item_read(sqlite3_stmt *st, const char *today, struct mdt_action_item *it)
 {
-	int k;
-
 	memset(it, 0, sizeof(*it));
 	it->id = mdt_col_int(st, 0);
 	mdt_col_copy(st, 1, it->uuid, sizeof(it->uuid));
 	it->text = mdt_col_dup0(st, 2);
-	k = mdt_action_status_parse((const char *)sqlite3_column_text(st, 3));
-	it->status = k < 0 ? MDT_ACTION_OPEN : (enum mdt_action_status)k;
+	it->status = mdt_col_state(st, 3, mdt_action_status_parse,
+	    MDT_ACTION_OPEN);
 	mdt_col_copy(st, 4, it->due_date, sizeof(it->due_date));
 	it->overdue = it->status == MDT_ACTION_OPEN &&
 	    strcmp(it->due_date, today) < 0;

@@ -17,6 +17,7 @@
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
+#include "util.h"
 
 #define DEMO_SLOT_SECONDS 360
 #define DEMO_PLANNED_MINUTES 80
@@ -44,7 +45,7 @@ static const struct demo_person demo_people[] = {
 	    "Larkhall Primary Care Network" },
 };
 
-#define N_PEOPLE (sizeof(demo_people) / sizeof(demo_people[0]))
+#define N_PEOPLE MDT_COUNT(demo_people)
 
 struct demo_patient {
 	const char *nhs_number;		/* 999 test range, valid check digit */
@@ -98,7 +99,7 @@ static const struct demo_patient demo_patients[] = {
 	    MDT_LIST_REFERRAL },
 };
 
-#define N_PATIENTS (sizeof(demo_patients) / sizeof(demo_patients[0]))
+#define N_PATIENTS MDT_COUNT(demo_patients)
 
 /* The fixed UUID of the n-th demo row of a kind (1 venue, 2 person,
  * 3 patient, 4 meeting, 5 slot, 6 attendance, 7 candidate). */

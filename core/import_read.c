@@ -503,7 +503,7 @@ check_row(struct mdt_import_row *r, const int *map, size_t header_n,
 		    reason, r->referred_by, r->review, admitted, discharged,
 		    count_buf };
 
-		row_hash(r, vals, sizeof(vals) / sizeof(vals[0]));
+		row_hash(r, vals, MDT_COUNT(vals));
 	}
 }
 

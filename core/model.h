@@ -137,6 +137,13 @@ enum mdt_meeting_state {
 	MDT_MEETING_CLOSED,
 };
 
+/* Where a candidate of a meeting stands (see prep.h). */
+enum mdt_candidate_state {
+	MDT_CANDIDATE_OPEN,	/* not yet decided */
+	MDT_CANDIDATE_SELECTED,	/* on the agenda (has a slot) */
+	MDT_CANDIDATE_DEFERRED,	/* not this time, with a reason */
+};
+
 /* ---- the pre-meeting lists ----------------------------------------- */
 
 /* The lists, as bit flags (a candidate's lists are OR-ed together). */

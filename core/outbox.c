@@ -26,21 +26,13 @@ static const char *const state_names[] = {
 const char *
 mdt_outbox_state_name(enum mdt_outbox_state st)
 {
-	if ((unsigned)st >= sizeof(state_names) / sizeof(state_names[0]))
-		return "?";
-	return state_names[st];
+	return mdt_name_of(state_names, MDT_COUNT(state_names), (int)st, "?");
 }
 
-static enum mdt_outbox_state
+static int
 state_parse(const char *name)
 {
-	size_t i;
-
-	for (i = 0; name != NULL && i < sizeof(state_names) /
-	    sizeof(state_names[0]); i++)
-		if (strcmp(state_names[i], name) == 0)
-			return (enum mdt_outbox_state)i;
-	return MDT_OUTBOX_PENDING;
+	return mdt_name_index(state_names, MDT_COUNT(state_names), name);
 }
 
 /*
@@ -197,8 +189,8 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 		r->id = mdt_col_int(st, 0);
 		mdt_col_copy(st, 1, r->entity, sizeof(r->entity));
 		mdt_col_copy(st, 2, r->entity_uuid, sizeof(r->entity_uuid));
-		r->state = state_parse((const char *)sqlite3_column_text(st,
-		    3));
+		r->state = mdt_col_state(st, 3, state_parse,
+		    MDT_OUTBOX_PENDING);
 		r->attempts = (int)mdt_col_int(st, 4);
 		r->created_at = mdt_col_int(st, 5);
 		r->next_at = mdt_col_int(st, 6);

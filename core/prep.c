@@ -44,7 +44,7 @@ get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
-	int rc, v;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
 	status = mdt_prep(s, &st,
@@ -73,10 +73,8 @@ get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 		c->deferred = mdt_col_int(st, 7) != 0;
 		c->slot_id = mdt_col_int(st, 8);
 		mdt_col_copy(st, 9, c->slot_uuid, sizeof(c->slot_uuid));
-		v = mdt_slot_state_parse(
-		    (const char *)sqlite3_column_text(st, 10));
-		c->slot_state = v < 0 ? MDT_SLOT_PENDING :
-		    (enum mdt_slot_state)v;
+		c->slot_state = mdt_col_state(st, 10, mdt_slot_state_parse,
+		    MDT_SLOT_PENDING);
 		c->slot_has_record = mdt_col_int(st, 11) != 0;
 	} else if (rc == SQLITE_DONE)
 		status = mdt_fail(s, MDT_ENOTFOUND, "no candidate %" PRId64,

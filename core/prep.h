@@ -34,14 +34,6 @@
 
 /* ---- the candidates (prep_candidates.c) ----------------------------- */
 
-enum mdt_candidate_state {
-	MDT_CANDIDATE_OPEN,	/* not yet decided */
-	MDT_CANDIDATE_SELECTED,	/* on the agenda (has a slot) */
-	MDT_CANDIDATE_DEFERRED,	/* not this time, with a reason */
-};
-
-const char *mdt_candidate_state_name(enum mdt_candidate_state st);
-
 struct mdt_candidate {
 	int64_t id;
 	int64_t patient_id;

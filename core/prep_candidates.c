@@ -37,7 +37,7 @@ mdt_meeting_info(struct mdt_store *s, int64_t id, bool refuse_closed,
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
-	int rc, v;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	status = mdt_prep(s, &st, "SELECT id, uuid, state, scheduled_start"
@@ -48,10 +48,8 @@ mdt_meeting_info(struct mdt_store *s, int64_t id, bool refuse_closed,
 	if (rc == SQLITE_ROW) {
 		out->id = mdt_col_int(st, 0);
 		mdt_col_copy(st, 1, out->uuid, sizeof(out->uuid));
-		v = mdt_meeting_state_parse(
-		    (const char *)sqlite3_column_text(st, 2));
-		out->state = v < 0 ? MDT_MEETING_PLANNED :
-		    (enum mdt_meeting_state)v;
+		out->state = mdt_col_state(st, 2, mdt_meeting_state_parse,
+		    MDT_MEETING_PLANNED);
 		mdt_date_of(mdt_col_int(st, 3), out->date);
 	} else if (rc == SQLITE_DONE)
 		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
@@ -167,7 +165,7 @@ mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
 	enum mdt_status status;
 	sqlite3_stmt *st;
 	size_t cap = 0, count = 0;
-	int rc, v, selected = 0;
+	int rc, selected = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -245,17 +243,13 @@ mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
 			c->planned_s = (int)mdt_col_int(st, 15);
 			c->presenter_id = mdt_col_int(st, 16);
 			c->presenter_name = mdt_col_dup(st, 17);
-			v = mdt_slot_state_parse(
-			    (const char *)sqlite3_column_text(st, 18));
-			c->slot_state = v < 0 ? MDT_SLOT_PENDING :
-			    (enum mdt_slot_state)v;
+			c->slot_state = mdt_col_state(st, 18, mdt_slot_state_parse,
+			    MDT_SLOT_PENDING);
 		} else
 			c->state = c->defer_reason != NULL ?
 			    MDT_CANDIDATE_DEFERRED : MDT_CANDIDATE_OPEN;
-		v = mdt_outcome_parse((const char *)sqlite3_column_text(st,
-		    19));
-		c->previous_outcome = v < 0 ? MDT_OUTCOME_NONE :
-		    (enum mdt_outcome_kind)v;
+		c->previous_outcome = mdt_col_state(st, 19, mdt_outcome_parse,
+		    MDT_OUTCOME_NONE);
 		mdt_col_copy(st, 20, c->previous_review_date,
 		    sizeof(c->previous_review_date));
 		c->open_actions = (int)mdt_col_int(st, 21);
@@ -285,21 +279,6 @@ mdt_candidates_free(struct mdt_candidate *arr, size_t n)
 		free(arr[i].presenter_name);
 	}
 	free(arr);
-}
-
-const char *
-mdt_candidate_state_name(enum mdt_candidate_state st)
-{
-	switch (st) {
-	case MDT_CANDIDATE_OPEN:
-		return "candidate";
-	case MDT_CANDIDATE_SELECTED:
-		return "selected";
-	case MDT_CANDIDATE_DEFERRED:
-		return "deferred";
-	default:
-		return "?";
-	}
 }
 
 enum mdt_status

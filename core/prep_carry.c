@@ -273,7 +273,7 @@ get_action(struct mdt_store *s, int64_t id, struct action_row *a)
 {
 	enum mdt_status st;
 	sqlite3_stmt *q;
-	int rc, v;
+	int rc;
 
 	memset(a, 0, sizeof(*a));
 	st = mdt_prep(s, &q, "SELECT id, uuid, patient_id, status FROM actions"
@@ -285,9 +285,8 @@ get_action(struct mdt_store *s, int64_t id, struct action_row *a)
 		a->id = mdt_col_int(q, 0);
 		mdt_col_copy(q, 1, a->uuid, sizeof(a->uuid));
 		a->patient_id = mdt_col_int(q, 2);
-		v = mdt_action_status_parse(
-		    (const char *)sqlite3_column_text(q, 3));
-		a->status = v < 0 ? MDT_ACTION_OPEN : (enum mdt_action_status)v;
+		a->status = mdt_col_state(q, 3, mdt_action_status_parse,
+		    MDT_ACTION_OPEN);
 	} else if (rc == SQLITE_DONE)
 		st = mdt_fail(s, MDT_ENOTFOUND, "no action %" PRId64, id);
 	else

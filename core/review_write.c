@@ -120,7 +120,7 @@ write_txt(const struct mdt_review *r, FILE *out)
 	}
 
 	fputs("\nOutcomes\n", out);
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (size_t i = 0; i < MDT_COUNT(kinds); i++)
 		txt_row(out, mdt_outcome_label(kinds[i]), r->outcomes[kinds[i]],
 		    NULL);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "rules.h"
 #include "store_internal.h"
 
 enum mdt_status
@@ -20,7 +21,7 @@ mdt_row_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting_row *m)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
-	int rc, v;
+	int rc;
 
 	memset(m, 0, sizeof(*m));
 	status = mdt_prep(s, &st,
@@ -32,10 +33,8 @@ mdt_row_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting_row *m)
 	if (rc == SQLITE_ROW) {
 		m->id = mdt_col_int(st, 0);
 		mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
-		v = mdt_meeting_state_parse(
-		    (const char *)sqlite3_column_text(st, 2));
-		m->state = v < 0 ? MDT_MEETING_PLANNED :
-		    (enum mdt_meeting_state)v;
+		m->state = mdt_col_state(st, 2, mdt_meeting_state_parse,
+		    MDT_MEETING_PLANNED);
 		m->opened_at = mdt_col_int(st, 3);
 		m->current = mdt_col_int(st, 4);
 	} else if (rc == SQLITE_DONE)
@@ -51,7 +50,7 @@ mdt_row_slot(struct mdt_store *s, int64_t id, struct mdt_slot_row *sl)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
-	int rc, v;
+	int rc;
 
 	memset(sl, 0, sizeof(*sl));
 	status = mdt_prep(s, &st,
@@ -69,9 +68,8 @@ mdt_row_slot(struct mdt_store *s, int64_t id, struct mdt_slot_row *sl)
 		sl->meeting_id = mdt_col_int(st, 2);
 		sl->patient_id = mdt_col_int(st, 3);
 		sl->position = mdt_col_int(st, 4);
-		v = mdt_slot_state_parse(
-		    (const char *)sqlite3_column_text(st, 5));
-		sl->state = v < 0 ? MDT_SLOT_PENDING : (enum mdt_slot_state)v;
+		sl->state = mdt_col_state(st, 5, mdt_slot_state_parse,
+		    MDT_SLOT_PENDING);
 		sl->t.started_at = mdt_col_int(st, 6);
 		sl->t.paused_at = mdt_col_int(st, 7);
 		sl->t.closed_at = mdt_col_int(st, 8);

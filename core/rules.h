@@ -54,7 +54,13 @@ void mdt_date_of(int64_t ms, char out[11]);
 
 /* ---- the slot clock, consent, states --------------------------------- */
 
+/*
+ * The names of states, kinds and bases ("pending", "given", "stay", ...),
+ * as the database stores them, and back: each _parse gives the value of
+ * a name, -1 for a name it does not know.
+ */
 const char *mdt_slot_state_name(enum mdt_slot_state st);	/* "pending", ... */
+int mdt_slot_state_parse(const char *name);
 
 /* Time on the clock: derived from stored wall-clock times only, so that a
  * restart keeps it right.  Never negative. */
@@ -65,6 +71,7 @@ enum mdt_band mdt_slot_band(int64_t elapsed_ms, int warn_s, int over_s,
     int extended_s);
 
 const char *mdt_consent_name(enum mdt_consent_basis b);	/* "given", ... */
+int mdt_consent_parse(const char *name);
 const char *mdt_consent_label(enum mdt_consent_basis b);	/* for people */
 bool mdt_consent_needs_justification(enum mdt_consent_basis b);
 /* MDT_OK, MDT_EINVAL (basis NONE / unknown) or MDT_EJUSTIFY. */
@@ -82,15 +89,23 @@ void mdt_exclusions_split(const char *text, char ***names, size_t *n);
 void mdt_names_free(char **names, size_t n);
 
 const char *mdt_outcome_name(enum mdt_outcome_kind k);	/* "stay", ... */
+int mdt_outcome_parse(const char *name);
 const char *mdt_outcome_label(enum mdt_outcome_kind k);	/* for people */
 
 const char *mdt_action_status_name(enum mdt_action_status s);
+int mdt_action_status_parse(const char *name);
 
 const char *mdt_action_verdict_name(enum mdt_action_verdict v);	/* "open" */
+int mdt_action_verdict_parse(const char *name);
 
 const char *mdt_attend_name(enum mdt_attend a);
+int mdt_attend_parse(const char *name);
 
 const char *mdt_meeting_state_name(enum mdt_meeting_state s);
+int mdt_meeting_state_parse(const char *name);
+
+const char *mdt_candidate_state_name(enum mdt_candidate_state st);
+							/* "candidate", ... */
 
 /* ---- the pre-meeting lists ------------------------------------------ */
 

@@ -33,7 +33,7 @@ load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 {
 	enum mdt_status status;
 	sqlite3_stmt *st;
-	int rc, state;
+	int rc;
 
 	status = mdt_prep(s, &st,
 	    "SELECT m.id, m.uuid, m.title, v.name, m.scheduled_start,"
@@ -53,10 +53,8 @@ load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 		m->planned_minutes = (int)mdt_col_int(st, 5);
 		m->warn_s = (int)mdt_col_int(st, 6);
 		m->over_s = (int)mdt_col_int(st, 7);
-		state = mdt_meeting_state_parse(
-		    (const char *)sqlite3_column_text(st, 8));
-		m->state = state < 0 ? MDT_MEETING_PLANNED :
-		    (enum mdt_meeting_state)state;
+		m->state = mdt_col_state(st, 8, mdt_meeting_state_parse,
+		    MDT_MEETING_PLANNED);
 		m->opened_at = mdt_col_int(st, 9);
 		m->closed_at = mdt_col_int(st, 10);
 		m->current_slot_id = mdt_col_int(st, 11);
@@ -75,7 +73,7 @@ load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
 	enum mdt_status status;
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc, a;
+	int rc;
 
 	status = mdt_prep(s, &st,
 	    "SELECT p.id, p.uuid, p.name, p.role, p.organisation, a.status,"
@@ -97,8 +95,8 @@ load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
 		at->person.name = mdt_col_dup0(st, 2);
 		at->person.role = mdt_col_dup0(st, 3);
 		at->person.organisation = mdt_col_dup0(st, 4);
-		a = mdt_attend_parse((const char *)sqlite3_column_text(st, 5));
-		at->status = a < 0 ? MDT_ATTEND_UNKNOWN : (enum mdt_attend)a;
+		at->status = mdt_col_state(st, 5, mdt_attend_parse,
+		    MDT_ATTEND_UNKNOWN);
 		at->confidentiality_ack = mdt_col_int(st, 6) != 0;
 	}
 	if (rc != SQLITE_DONE)
@@ -113,7 +111,7 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	enum mdt_status status;
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc, v;
+	int rc;
 
 	status = mdt_prep(s, &st,
 	    "SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number,"
@@ -149,24 +147,19 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 		    sizeof(sl->date_of_birth));
 		sl->practice = mdt_col_dup0(st, 7);
 		sl->reason = mdt_col_dup0(st, 8);
-		v = mdt_slot_state_parse((const char *)sqlite3_column_text(st,
-		    9));
-		sl->state = v < 0 ? MDT_SLOT_PENDING : (enum mdt_slot_state)v;
+		sl->state = mdt_col_state(st, 9, mdt_slot_state_parse,
+		    MDT_SLOT_PENDING);
 		sl->times.started_at = mdt_col_int(st, 10);
 		sl->times.paused_at = mdt_col_int(st, 11);
 		sl->times.closed_at = mdt_col_int(st, 12);
 		sl->times.paused_ms = mdt_col_int(st, 13);
 		sl->times.planned_s = (int)mdt_col_int(st, 14);
 		sl->times.extended_s = (int)mdt_col_int(st, 15);
-		v = mdt_consent_parse((const char *)sqlite3_column_text(st,
-		    16));
-		sl->consent = v < 0 ? MDT_CONSENT_NONE :
-		    (enum mdt_consent_basis)v;
+		sl->consent = mdt_col_state(st, 16, mdt_consent_parse,
+		    MDT_CONSENT_NONE);
 		sl->consent_justification = mdt_col_dup(st, 17);
-		v = mdt_outcome_parse((const char *)sqlite3_column_text(st,
-		    18));
-		sl->outcome = v < 0 ? MDT_OUTCOME_NONE :
-		    (enum mdt_outcome_kind)v;
+		sl->outcome = mdt_col_state(st, 18, mdt_outcome_parse,
+		    MDT_OUTCOME_NONE);
 		mdt_col_copy(st, 19, sl->review_date, sizeof(sl->review_date));
 		sl->key_contact_id = mdt_col_int(st, 20);
 		sl->key_contact_name = mdt_col_dup(st, 21);
@@ -261,7 +254,7 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	enum mdt_status status;
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc, v;
+	int rc;
 
 	/* shown: open actions of its patients, those agreed in its slots,
 	 * reviewed in them, or closed since it opened.  The ids first, each
@@ -313,14 +306,11 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 		a->owner_id = mdt_col_int(st, 5);
 		a->owner_name = mdt_col_dup0(st, 6);
 		mdt_col_copy(st, 7, a->due_date, sizeof(a->due_date));
-		v = mdt_action_status_parse(
-		    (const char *)sqlite3_column_text(st, 8));
-		a->status = v < 0 ? MDT_ACTION_OPEN : (enum mdt_action_status)v;
+		a->status = mdt_col_state(st, 8, mdt_action_status_parse,
+		    MDT_ACTION_OPEN);
 		a->created_at = mdt_col_int(st, 9);
-		v = mdt_action_verdict_parse(
-		    (const char *)sqlite3_column_text(st, 10));
-		a->verdict = v < 0 ? MDT_VERDICT_NONE :
-		    (enum mdt_action_verdict)v;
+		a->verdict = mdt_col_state(st, 10, mdt_action_verdict_parse,
+		    MDT_VERDICT_NONE);
 	}
 	if (rc != SQLITE_DONE)
 		status = mdt_fail_db(s, rc, "reading the actions");
@@ -389,7 +379,7 @@ static const struct {
 	{ "actions", PART_ACTIONS },
 	{ "action_reviews", PART_ACTIONS },
 };
-#define N_PART_TABLES (sizeof(part_tables) / sizeof(part_tables[0]))
+#define N_PART_TABLES MDT_COUNT(part_tables)
 
 _Static_assert(PART_ACTIONS + 1 == MDT_SNAPSHOT_PARTS,
     "MDT_SNAPSHOT_PARTS counts enum snap_part");

@@ -99,8 +99,7 @@ check_private(const char *path, const struct stat *sb, char *errbuf,
 	size_t i;
 
 	st = refuse_shared(path, sb->st_mode, errbuf, errlen);
-	for (i = 0; st == MDT_OK && i < sizeof(suffix) / sizeof(suffix[0]);
-	    i++) {
+	for (i = 0; st == MDT_OK && i < MDT_COUNT(suffix); i++) {
 		journal = mdt_xasprintf("%s%s", path, suffix[i]);
 		if (stat(journal, &jb) == 0)
 			st = refuse_shared(journal, jb.st_mode, errbuf, errlen);

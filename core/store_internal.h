@@ -2,9 +2,9 @@
  * store_internal.h - the private side of the store, shared by the core/
  * files that read and write it: the struct behind struct mdt_store, and
  * the functions of store_sql.c (the mapping of SQLite errors to
- * mdt_status, transactions, statement helpers, the audit and outbox
- * writers, the names the database stores for the model's states) and of
- * store_schema.c.  Not for tui/ or sync/.
+ * mdt_status, transactions, statement helpers and readers of rows, the
+ * audit and outbox writers) and of store_schema.c.  Not for tui/ or
+ * sync/.
  */
 #ifndef MDT_STORE_INTERNAL_H
 #define MDT_STORE_INTERNAL_H
@@ -133,6 +133,10 @@ int64_t mdt_col_int(sqlite3_stmt *st, int col);
 char *mdt_col_dup(sqlite3_stmt *st, int col);	/* NULL if NULL */
 char *mdt_col_dup0(sqlite3_stmt *st, int col);	/* "" if NULL */
 void mdt_col_copy(sqlite3_stmt *st, int col, char *dst, size_t n);
+/* A state stored by its name, read by parse (rules.h); unknown for a name
+ * parse does not know. */
+int mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
+    int unknown);
 
 /* Writes one audit row (actor, now) for an act. */
 enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,
@@ -141,15 +145,6 @@ enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,
 /* Queues one outbox row ('upsert' unless op says otherwise). */
 enum mdt_status mdt_outbox_add(struct mdt_store *s, const char *entity,
     const char *entity_uuid, const char *op);
-
-/* Names stored in the database <-> enums; -1 when unknown. */
-int mdt_slot_state_parse(const char *name);
-int mdt_consent_parse(const char *name);
-int mdt_outcome_parse(const char *name);
-int mdt_action_status_parse(const char *name);
-int mdt_attend_parse(const char *name);
-int mdt_meeting_state_parse(const char *name);
-int mdt_action_verdict_parse(const char *name);
 
 /* Finalizes the statements kept prepared (before the connection closes). */
 void mdt_stmts_free(struct mdt_store *s);

@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "store.h"
+#include "util.h"
 
 /*
  * Each entry takes the schema from version i to i + 1.  A later schema is
@@ -325,7 +326,7 @@ static const char *const migrations[] = {
 	" WHERE state = 'pending';",
 };
 
-#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+#define N_MIGRATIONS ((int)MDT_COUNT(migrations))
 
 _Static_assert(N_MIGRATIONS == MDT_SCHEMA_VERSION,
     "one migration step per schema version");

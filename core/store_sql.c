@@ -2,8 +2,8 @@
  * store_sql.c - the store's statements for the rest of core/: SQLite's
  * errors as statuses with a line for people, transactions, statements
  * kept prepared between uses and the helpers that bind, run and read
- * them, the audit and outbox rows every act writes, and the names the
- * database stores for the model's states.
+ * them (a row, each row, or every row into an array), and the audit and
+ * outbox rows every act writes.
  */
 #include "config.h"
 
@@ -468,6 +468,15 @@ mdt_col_copy(sqlite3_stmt *st, int col, char *dst, size_t n)
 	mdt_strlcpy(dst, t == NULL ? "" : (const char *)t, n);
 }
 
+int
+mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
+    int unknown)
+{
+	int v = parse((const char *)sqlite3_column_text(st, col));
+
+	return v < 0 ? unknown : v;
+}
+
 /* ---- audit and outbox ------------------------------------------------ */
 
 enum mdt_status
@@ -503,103 +512,4 @@ mdt_outbox_add(struct mdt_store *s, const char *entity,
 	    "INSERT INTO outbox (uuid, entity, entity_uuid, op, created_at,"
 	    " next_at) VALUES (?, ?, ?, ?, ?, ?)", "ttttii",
 	    uuid, entity, entity_uuid, op != NULL ? op : "upsert", now, now);
-}
-
-/* ---- names ----------------------------------------------------------- */
-
-static int
-parse_name(const char *name, const char *(*fn)(int), int n)
-{
-	int i;
-
-	if (name == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (strcmp(fn(i), name) == 0)
-			return i;
-	return -1;
-}
-
-static const char *
-slot_state_at(int i)
-{
-	return mdt_slot_state_name((enum mdt_slot_state)i);
-}
-
-static const char *
-consent_at(int i)
-{
-	return mdt_consent_name((enum mdt_consent_basis)i);
-}
-
-static const char *
-outcome_at(int i)
-{
-	return mdt_outcome_name((enum mdt_outcome_kind)i);
-}
-
-static const char *
-action_status_at(int i)
-{
-	return mdt_action_status_name((enum mdt_action_status)i);
-}
-
-static const char *
-attend_at(int i)
-{
-	return mdt_attend_name((enum mdt_attend)i);
-}
-
-static const char *
-meeting_state_at(int i)
-{
-	return mdt_meeting_state_name((enum mdt_meeting_state)i);
-}
-
-int
-mdt_slot_state_parse(const char *name)
-{
-	return parse_name(name, slot_state_at, MDT_SLOT_DONE + 1);
-}
-
-int
-mdt_consent_parse(const char *name)
-{
-	return parse_name(name, consent_at, MDT_CONSENT_RISK_TO_OTHERS + 1);
-}
-
-int
-mdt_outcome_parse(const char *name)
-{
-	return parse_name(name, outcome_at, MDT_OUTCOME_DIED + 1);
-}
-
-int
-mdt_action_status_parse(const char *name)
-{
-	return parse_name(name, action_status_at, MDT_ACTION_CANCELLED + 1);
-}
-
-int
-mdt_attend_parse(const char *name)
-{
-	return parse_name(name, attend_at, MDT_ATTEND_APOLOGIES + 1);
-}
-
-int
-mdt_meeting_state_parse(const char *name)
-{
-	return parse_name(name, meeting_state_at, MDT_MEETING_CLOSED + 1);
-}
-
-static const char *
-verdict_at(int i)
-{
-	return mdt_action_verdict_name((enum mdt_action_verdict)i);
-}
-
-int
-mdt_action_verdict_parse(const char *name)
-{
-	return parse_name(name, verdict_at, MDT_VERDICT_CANCELLED + 1);
 }

@@ -193,6 +193,21 @@ mdt_str_digits(const char *s)
 	return true;
 }
 
+const char *
+mdt_name_of(const char *const *names, size_t n, int i, const char *unknown)
+{
+	return i >= 0 && (size_t)i < n ? names[i] : unknown;
+}
+
+int
+mdt_name_index(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
 void
 mdt_fput_flat(FILE *out, const char *s, bool cell)
 {

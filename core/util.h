@@ -56,6 +56,15 @@ void mdt_strlcpy(char *dst, const char *src, size_t n);
 /* True if s is one or more decimal digits and nothing else. */
 bool mdt_str_digits(const char *s);
 
+/* The number of elements of an array (not of a pointer). */
+#define MDT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A table of names indexed by an enum: names[i] (unknown for an i that
+ * has none), and the index of a name (-1 if it is none of them). */
+const char *mdt_name_of(const char *const *names, size_t n, int i,
+    const char *unknown);
+int mdt_name_index(const char *const *names, size_t n, const char *name);
+
 /* Writes s on one line (line breaks as spaces); with cell, '|' is
  * escaped too, for a Markdown table cell.  NULL writes nothing. */
 void mdt_fput_flat(FILE *out, const char *s, bool cell);
