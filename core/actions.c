@@ -125,26 +125,21 @@ mdt_people_count(struct mdt_store *s, const char *name_part,
 	    "TT", name_part, org_part);
 }
 
+static void
+print_person(sqlite3_stmt *st, void *ctx)
+{
+	fprintf(ctx, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
+	    (const char *)sqlite3_column_text(st, 1),
+	    (const char *)sqlite3_column_text(st, 2),
+	    (const char *)sqlite3_column_text(st, 3));
+}
+
 enum mdt_status
 mdt_people_list(struct mdt_store *s, FILE *out)
 {
-	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
-
-	status = mdt_prep(s, &st, "SELECT id, name, role, organisation"
+	return mdt_read_each(s, print_person, out, "listing the people",
+	    "SELECT id, name, role, organisation"
 	    " FROM people ORDER BY name COLLATE NOCASE, id", NULL);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fprintf(out, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3));
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "listing the people");
-	mdt_done(s, st);
-	return status;
 }
 
 /* ---- the query ------------------------------------------------------- */
@@ -167,9 +162,11 @@ static const char actions_sql[] =
     " a.due_date, a.id";
 
 static void
-item_read(sqlite3_stmt *st, const char *today, struct mdt_action_item *it)
+item_read(sqlite3_stmt *st, void *row, void *ctx)
 {
-	memset(it, 0, sizeof(*it));
+	const char *today = ctx;
+	struct mdt_action_item *it = row;
+
 	it->id = mdt_col_int(st, 0);
 	mdt_col_copy(st, 1, it->uuid, sizeof(it->uuid));
 	it->text = mdt_col_dup0(st, 2);
@@ -197,34 +194,23 @@ enum mdt_status
 mdt_actions_query(struct mdt_store *s, const struct mdt_actions_filter *f,
     struct mdt_action_item **out, size_t *n)
 {
-	struct mdt_action_item *items = NULL;
-	size_t len = 0, cap = 0;
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	char today[11];
-	int rc;
 
 	*out = NULL;
 	*n = 0;
 	mdt_date_of(f->today_ms != 0 ? f->today_ms : mdt_store_now(s), today);
-	status = mdt_prep(s, &st, actions_sql, "TTddti", f->owner, f->org,
-	    (int)f->closed, (int)f->overdue, today, f->owner_id);
-	if (status != MDT_OK)
+	status = mdt_read_rows(s, &r, sizeof(struct mdt_action_item),
+	    item_read, today, "reading the actions", actions_sql, "TTddti",
+	    f->owner, f->org, (int)f->closed, (int)f->overdue, today,
+	    f->owner_id);
+	if (status != MDT_OK) {
+		mdt_action_items_free(r.v, r.n);
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			items = mdt_xreallocarray(items, cap, sizeof(*items));
-		}
-		item_read(st, today, &items[len++]);
 	}
-	mdt_done(s, st);
-	if (rc != SQLITE_DONE) {
-		mdt_action_items_free(items, len);
-		return mdt_fail_db(s, rc, "reading the actions");
-	}
-	*out = items;
-	*n = len;
+	*out = r.v;
+	*n = r.n;
 	return MDT_OK;
 }
 

@@ -219,9 +219,7 @@ slot_next_tx(struct mdt_store *s, void *ctx)
 	bool was_planned;
 	char detail[160];
 
-	st = mdt_row_meeting(s, a->meeting_id, &m);
-	if (st == MDT_OK)
-		st = mdt_row_refuse_closed(s, &m);
+	st = mdt_row_meeting(s, a->meeting_id, true, &m);
 	if (st != MDT_OK)
 		return st;
 	was_planned = m.state == MDT_MEETING_PLANNED;
@@ -282,9 +280,7 @@ pause_toggle_tx(struct mdt_store *s, void *ctx)
 	int64_t now = mdt_store_now(s);
 	const char *action;
 
-	st = mdt_row_meeting(s, *meeting_id, &m);
-	if (st == MDT_OK)
-		st = mdt_row_refuse_closed(s, &m);
+	st = mdt_row_meeting(s, *meeting_id, true, &m);
 	if (st == MDT_OK && m.current == 0)
 		st = mdt_fail(s, MDT_ESTATE, "no slot is running");
 	if (st == MDT_OK)
@@ -329,9 +325,7 @@ extend_tx(struct mdt_store *s, void *ctx)
 	enum mdt_status st;
 	int64_t total;
 
-	st = mdt_row_meeting(s, a->meeting_id, &m);
-	if (st == MDT_OK)
-		st = mdt_row_refuse_closed(s, &m);
+	st = mdt_row_meeting(s, a->meeting_id, true, &m);
 	if (st == MDT_OK && m.current == 0)
 		st = mdt_fail(s, MDT_ESTATE, "no slot is running");
 	if (st == MDT_OK)
@@ -377,9 +371,7 @@ park_tx(struct mdt_store *s, void *ctx)
 	int64_t now = mdt_store_now(s), target = 0, last = 0, next = 0;
 	char detail[160];
 
-	st = mdt_row_meeting(s, *meeting_id, &m);
-	if (st == MDT_OK)
-		st = mdt_row_refuse_closed(s, &m);
+	st = mdt_row_meeting(s, *meeting_id, true, &m);
 	if (st != MDT_OK)
 		return st;
 	target = m.current;
@@ -431,9 +423,7 @@ previous_tx(struct mdt_store *s, void *ctx)
 	char detail[160];
 
 	memset(&cur, 0, sizeof(cur));
-	st = mdt_row_meeting(s, *meeting_id, &m);
-	if (st == MDT_OK)
-		st = mdt_row_refuse_closed(s, &m);
+	st = mdt_row_meeting(s, *meeting_id, true, &m);
 	if (st != MDT_OK)
 		return st;
 	if (m.current != 0) {
@@ -489,9 +479,7 @@ meeting_open_tx(struct mdt_store *s, void *ctx)
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 
-	st = mdt_row_meeting(s, a->meeting_id, &m);
-	if (st == MDT_OK)
-		st = mdt_row_refuse_closed(s, &m);
+	st = mdt_row_meeting(s, a->meeting_id, true, &m);
 	if (st != MDT_OK || m.state == MDT_MEETING_OPEN)
 		return st;
 	st = open_if_planned(s, &m, mdt_store_now(s));
@@ -518,7 +506,7 @@ meeting_close_tx(struct mdt_store *s, void *ctx)
 	enum mdt_status st;
 	int64_t now = mdt_store_now(s);
 
-	st = mdt_row_meeting(s, *meeting_id, &m);
+	st = mdt_row_meeting(s, *meeting_id, false, &m);
 	if (st == MDT_OK && m.state == MDT_MEETING_CLOSED)
 		st = mdt_fail(s, MDT_ESTATE, "the meeting is already closed");
 	if (st == MDT_OK)
@@ -558,9 +546,7 @@ attendance_tx(struct mdt_store *s, void *ctx)
 	enum mdt_status st;
 	char uuid[37], *row_uuid = NULL, *sql;
 
-	st = mdt_row_meeting(s, a->meeting_id, &m);
-	if (st == MDT_OK)
-		st = mdt_row_refuse_closed(s, &m);
+	st = mdt_row_meeting(s, a->meeting_id, true, &m);
 	if (st == MDT_OK)
 		st = mdt_row_person_exists(s, a->person_id);
 	if (st != MDT_OK)
@@ -639,7 +625,7 @@ projector_blank_tx(struct mdt_store *s, void *ctx)
 	enum mdt_status st;
 	int64_t was = 0;
 
-	st = mdt_row_meeting(s, a->meeting_id, &m);
+	st = mdt_row_meeting(s, a->meeting_id, false, &m);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &was, "SELECT projector_blank"
 		    " FROM meetings WHERE id = ?", "i", m.id);

@@ -47,9 +47,7 @@ recordable_slot(struct mdt_store *s, int64_t slot_id, bool need_consent,
 
 	st = mdt_row_slot(s, slot_id, sl);
 	if (st == MDT_OK)
-		st = mdt_row_meeting(s, sl->meeting_id, m);
-	if (st == MDT_OK)
-		st = mdt_row_refuse_closed(s, m);
+		st = mdt_row_meeting(s, sl->meeting_id, true, m);
 	if (st == MDT_OK && need_consent)
 		st = has_consent(s, sl);
 	return st;
@@ -365,36 +363,16 @@ static enum mdt_status
 action_status_tx(struct mdt_store *s, void *ctx)
 {
 	struct status_act *a = ctx;
+	struct mdt_action_row row;
 	enum mdt_status st;
-	sqlite3_stmt *q;
-	char uuid[37];
-	int rc, old = -1;
-	bool purged;
 	const char *name = mdt_action_status_name(a->status);
 
-	st = mdt_prep(s, &q, "SELECT uuid, status FROM actions WHERE id = ?",
-	    "i", a->action_id);
-	if (st != MDT_OK)
-		return st;
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		mdt_col_copy(q, 0, uuid, sizeof(uuid));
-		old = mdt_action_status_parse(
-		    (const char *)sqlite3_column_text(q, 1));
-	} else if (rc == SQLITE_DONE)
-		st = mdt_fail(s, MDT_ENOTFOUND, "no action %" PRId64,
-		    a->action_id);
-	else
-		st = mdt_fail_db(s, rc, "reading the action");
-	mdt_done(s, q);
-	if (st != MDT_OK || old == (int)a->status)
+	st = mdt_row_action(s, a->action_id, &row);
+	if (st != MDT_OK || row.status == a->status)
 		return st;
 	/* a purged action has lost its words: reopening it would send the
 	 * placeholder as the task */
-	st = mdt_action_purged(s, a->action_id, &purged);
-	if (st == MDT_OK && purged)
-		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
-		    " under the retention rule", a->action_id);
+	st = mdt_action_refuse_purged(s, a->action_id);
 	if (st != MDT_OK)
 		return st;
 	if (a->status == MDT_ACTION_OPEN)
@@ -405,10 +383,10 @@ action_status_tx(struct mdt_store *s, void *ctx)
 		    " WHERE id = ?", "tii", name, mdt_store_now(s),
 		    a->action_id);
 	if (st == MDT_OK)
-		st = mdt_audit_add(s, "action_status", "action", uuid, "%s",
+		st = mdt_audit_add(s, "action_status", "action", row.uuid, "%s",
 		    name);
 	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "action", uuid, "upsert");
+		st = mdt_outbox_add(s, "action", row.uuid, "upsert");
 	a->wrote = st == MDT_OK;
 	return st;
 }

@@ -295,7 +295,7 @@ import_tx(struct mdt_store *s, void *ctx)
 {
 	struct import_act *a = ctx;
 	struct mdt_import_report *rep = a->rep;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
 	struct stmts q;
 	enum mdt_status st;
 	struct mdt_import_row *rows = a->p->rows + 1;
@@ -303,7 +303,7 @@ import_tx(struct mdt_store *s, void *ctx)
 	int before;
 
 	memset(&q, 0, sizeof(q));
-	st = mdt_meeting_info(s, a->meeting_id, true, &m);
+	st = mdt_row_meeting(s, a->meeting_id, true, &m);
 	if (st == MDT_OK)
 		st = stmts_prepare(s, &q);
 	/* the record: dates of birth that differ */

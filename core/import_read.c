@@ -80,10 +80,7 @@ on_field(void *data, size_t len, void *ctx)
 	const char *d = data != NULL ? data : "";
 	char *copy;
 
-	if (r->nf == p->fcap) {
-		p->fcap = p->fcap == 0 ? 16 : p->fcap * 2;
-		r->f = mdt_xreallocarray(r->f, p->fcap, sizeof(*r->f));
-	}
+	r->f = mdt_grow(r->f, r->nf, &p->fcap, sizeof(*r->f));
 	if (memchr(d, '\0', len) != NULL)
 		r->nul = true;
 	for (size_t i = 0; i < len; i++)
@@ -101,10 +98,7 @@ on_row(int c, void *ctx)
 	struct mdt_import_parse *p = ctx;
 
 	(void)c;
-	if (p->n == p->cap) {
-		p->cap = p->cap == 0 ? 256 : p->cap * 2;
-		p->rows = mdt_xreallocarray(p->rows, p->cap, sizeof(*p->rows));
-	}
+	p->rows = mdt_grow(p->rows, p->n, &p->cap, sizeof(*p->rows));
 	p->cur.line = p->line > p->newlines ? p->line - p->newlines : 1;
 	p->rows[p->n++] = p->cur;
 	p->last_end = p->line;

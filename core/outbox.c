@@ -35,6 +35,40 @@ state_parse(const char *name)
 	return mdt_name_index(state_names, MDT_COUNT(state_names), name);
 }
 
+/* A row of outbox_tally (a state and its count) into the counts. */
+static void
+read_tally(sqlite3_stmt *st, void *ctx)
+{
+	struct mdt_outbox_counts *out = ctx;
+	int64_t n = mdt_col_int(st, 1);
+
+	switch (state_parse((const char *)sqlite3_column_text(st, 0))) {
+	case MDT_OUTBOX_PENDING:
+		out->pending = n;
+		break;
+	case MDT_OUTBOX_SENT:
+		out->sent = n;
+		break;
+	case MDT_OUTBOX_FAILED:
+		out->failed = n;
+		break;
+	case MDT_OUTBOX_CONFLICT:
+		out->conflict = n;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The same, leaving out the sent rows. */
+static void
+read_unsent_tally(sqlite3_stmt *st, void *ctx)
+{
+	if (state_parse((const char *)sqlite3_column_text(st, 0)) !=
+	    MDT_OUTBOX_SENT)
+		read_tally(st, ctx);
+}
+
 /*
  * Counted by state as rows come and go (outbox_tally, kept by triggers
  * since schema 8), and when the next pending row is due and the most
@@ -46,32 +80,13 @@ static enum mdt_status
 count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	int64_t attempts = 0;
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	status = mdt_prep(s, &st, "SELECT state, n FROM outbox_tally", NULL);
+	status = mdt_read_each(s, full ? read_tally : read_unsent_tally, out,
+	    "counting the outbox", "SELECT state, n FROM outbox_tally", NULL);
 	if (status != MDT_OK)
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(st, 0);
-		int64_t n = mdt_col_int(st, 1);
-
-		if (state == NULL)
-			continue;
-		if (strcmp(state, "pending") == 0)
-			out->pending = n;
-		else if (strcmp(state, "sent") == 0)
-			out->sent = full ? n : 0;
-		else if (strcmp(state, "failed") == 0)
-			out->failed = n;
-		else if (strcmp(state, "conflict") == 0)
-			out->conflict = n;
-	}
-	mdt_done(s, st);
-	if (rc != SQLITE_DONE)
-		return mdt_fail_db(s, rc, "counting the outbox");
 	if (out->pending > 0) {
 		status = mdt_query_int(s, &out->next_at, "SELECT"
 		    " coalesce(max(next_at), 0) FROM outbox"
@@ -145,15 +160,33 @@ mask_state(unsigned mask, enum mdt_outbox_state st)
 	return (mask & MDT_OUTBOX_MASK(st)) != 0 ? state_names[st] : NULL;
 }
 
+static void
+read_outbox_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_outbox_row *r = row;
+
+	r->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, r->entity, sizeof(r->entity));
+	mdt_col_copy(st, 2, r->entity_uuid, sizeof(r->entity_uuid));
+	r->state = mdt_col_state(st, 3, state_parse,
+	    MDT_OUTBOX_PENDING);
+	r->attempts = (int)mdt_col_int(st, 4);
+	r->created_at = mdt_col_int(st, 5);
+	r->next_at = mdt_col_int(st, 6);
+	r->sent_at = mdt_col_int(st, 7);
+	r->label = mdt_col_dup(st, 8);
+	if (r->label == NULL)
+		r->label = mdt_xasprintf("%s %s", r->entity,
+		    r->entity_uuid);
+	r->last_error = mdt_col_dup(st, 9);
+}
+
 enum mdt_status
 mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
     struct mdt_outbox_row **rows, size_t *n)
 {
-	struct mdt_outbox_row *arr = NULL;
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0, count = 0;
-	int rc;
 
 	*rows = NULL;
 	*n = 0;
@@ -165,7 +198,8 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	 * every matching row in memory first: 4.6 MB, kept by the process,
 	 * for a history of 194,000 rows never sent.
 	 */
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(struct mdt_outbox_row),
+	    read_outbox_row, NULL, "reading the outbox",
 	    "SELECT o.id, o.entity, o.entity_uuid, o.state, o.attempts,"
 	    " o.created_at, o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
 	    " FROM outbox o WHERE o.state IN (?1, ?2, ?3, ?4)"
@@ -175,42 +209,13 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	    mask_state(mask, MDT_OUTBOX_FAILED),
 	    mask_state(mask, MDT_OUTBOX_CONFLICT),
 	    max == 0 ? (int64_t)-1 : (int64_t)max);
-	if (status != MDT_OK)
+	if (status != MDT_OK) {
+		mdt_outbox_rows_free(r.v, r.n);
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_outbox_row *r;
-
-		if (count == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			arr = mdt_xreallocarray(arr, cap, sizeof(*arr));
-		}
-		r = &arr[count++];
-		memset(r, 0, sizeof(*r));
-		r->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, r->entity, sizeof(r->entity));
-		mdt_col_copy(st, 2, r->entity_uuid, sizeof(r->entity_uuid));
-		r->state = mdt_col_state(st, 3, state_parse,
-		    MDT_OUTBOX_PENDING);
-		r->attempts = (int)mdt_col_int(st, 4);
-		r->created_at = mdt_col_int(st, 5);
-		r->next_at = mdt_col_int(st, 6);
-		r->sent_at = mdt_col_int(st, 7);
-		r->label = mdt_col_dup(st, 8);
-		if (r->label == NULL)
-			r->label = mdt_xasprintf("%s %s", r->entity,
-			    r->entity_uuid);
-		r->last_error = mdt_col_dup(st, 9);
 	}
-	if (rc != SQLITE_DONE) {
-		status = mdt_fail_db(s, rc, "reading the outbox");
-		mdt_outbox_rows_free(arr, count);
-		arr = NULL;
-		count = 0;
-	}
-	mdt_done(s, st);
-	*rows = arr;
-	*n = count;
-	return status;
+	*rows = r.v;
+	*n = r.n;
+	return MDT_OK;
 }
 
 void
@@ -380,29 +385,30 @@ mdt_outbox_due_now(struct mdt_store *s)
 	    mdt_store_now(s));
 }
 
+/* The versions a row of sync_versions holds, into the caller's buffers
+ * (ctx); the row itself is whether it was found. */
+static void
+read_version(sqlite3_stmt *st, void *row, void *ctx)
+{
+	char **bufs = ctx;
+
+	*(bool *)row = true;
+	mdt_col_copy(st, 0, bufs[0], 65);
+	mdt_col_copy(st, 1, bufs[1], 33);
+}
+
 enum mdt_status
 mdt_sync_version_get(struct mdt_store *s, const char *type, const char *id,
     char version_id[65], char body_hash[33], bool *found)
 {
+	char *bufs[] = { version_id, body_hash };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
 
 	version_id[0] = '\0';
 	body_hash[0] = '\0';
-	*found = false;
-	status = mdt_prep(s, &st, "SELECT version_id, body_hash"
+	status = mdt_read_row(s, found, sizeof(*found), read_version, bufs,
+	    "reading the synced versions", "SELECT version_id, body_hash"
 	    " FROM sync_versions WHERE resource_type = ? AND resource_id = ?",
 	    "tt", type, id);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*found = true;
-		mdt_col_copy(st, 0, version_id, 65);
-		mdt_col_copy(st, 1, body_hash, 33);
-	} else if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the synced versions");
-	mdt_done(s, st);
-	return status;
+	return status == MDT_ENOTFOUND ? MDT_OK : status;
 }

@@ -39,15 +39,33 @@ struct cand_row {
 	bool slot_has_record;	/* consent, notes, outcome or actions */
 };
 
+static void
+read_candidate(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct cand_row *c = row;
+
+	c->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, c->uuid, sizeof(c->uuid));
+	c->meeting_id = mdt_col_int(st, 2);
+	c->patient_id = mdt_col_int(st, 3);
+	mdt_col_copy(st, 4, c->patient, sizeof(c->patient));
+	c->lists = (unsigned)mdt_col_int(st, 5);
+	c->escalated = mdt_col_int(st, 6) != 0;
+	c->deferred = mdt_col_int(st, 7) != 0;
+	c->slot_id = mdt_col_int(st, 8);
+	mdt_col_copy(st, 9, c->slot_uuid, sizeof(c->slot_uuid));
+	c->slot_state = mdt_col_state(st, 10, mdt_slot_state_parse,
+	    MDT_SLOT_PENDING);
+	c->slot_has_record = mdt_col_int(st, 11) != 0;
+}
+
 static enum mdt_status
 get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
 
-	memset(c, 0, sizeof(*c));
-	status = mdt_prep(s, &st,
+	status = mdt_read_row(s, c, sizeof(*c), read_candidate, NULL,
+	    "reading the candidate",
 	    "SELECT c.id, c.uuid, c.meeting_id, c.patient_id, p.name, c.lists,"
 	    " c.escalated, c.defer_reason IS NOT NULL, s.id, s.uuid, s.state,"
 	    " s.id IS NOT NULL AND (s.started_at IS NOT NULL"
@@ -59,29 +77,8 @@ get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
 	    "  AND s.patient_id = c.patient_id"
 	    " WHERE c.id = ?", "i", id);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		c->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, c->uuid, sizeof(c->uuid));
-		c->meeting_id = mdt_col_int(st, 2);
-		c->patient_id = mdt_col_int(st, 3);
-		mdt_col_copy(st, 4, c->patient, sizeof(c->patient));
-		c->lists = (unsigned)mdt_col_int(st, 5);
-		c->escalated = mdt_col_int(st, 6) != 0;
-		c->deferred = mdt_col_int(st, 7) != 0;
-		c->slot_id = mdt_col_int(st, 8);
-		mdt_col_copy(st, 9, c->slot_uuid, sizeof(c->slot_uuid));
-		c->slot_state = mdt_col_state(st, 10, mdt_slot_state_parse,
-		    MDT_SLOT_PENDING);
-		c->slot_has_record = mdt_col_int(st, 11) != 0;
-	} else if (rc == SQLITE_DONE)
-		status = mdt_fail(s, MDT_ENOTFOUND, "no candidate %" PRId64,
-		    id);
-	else
-		status = mdt_fail_db(s, rc, "reading the candidate");
-	mdt_done(s, st);
+	if (status == MDT_ENOTFOUND)
+		return mdt_fail(s, status, "no candidate %" PRId64, id);
 	return status;
 }
 
@@ -94,37 +91,30 @@ get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 static enum mdt_status
 renumber(struct mdt_store *s, int64_t meeting_id, int64_t moved, int position)
 {
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0, i;
-	int rc;
+	int64_t *ids;
+	size_t i;
 
-	status = mdt_prep(s, &st, "SELECT id FROM slots WHERE meeting_id = ?"
+	status = mdt_read_rows(s, &r, sizeof(*ids), mdt_row_int, NULL,
+	    "reading the agenda", "SELECT id FROM slots WHERE meeting_id = ?"
 	    " AND id <> ? ORDER BY position, id", "ii", meeting_id, moved);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = mdt_grow(ids, n, &cap, sizeof(*ids));
-		ids[n++] = mdt_col_int(st, 0);
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the agenda");
-	mdt_done(s, st);
 	if (status == MDT_OK && moved != 0) {
 		size_t at;
 
 		if (position < 1)
 			position = 1;
 		at = (size_t)position - 1;
-		if (at > n)
-			at = n;
-		ids = mdt_grow(ids, n, &cap, sizeof(*ids));
-		memmove(ids + at + 1, ids + at, (n - at) * sizeof(*ids));
+		if (at > r.n)
+			at = r.n;
+		r.v = mdt_grow(r.v, r.n, &r.cap, sizeof(*ids));
+		ids = r.v;
+		memmove(ids + at + 1, ids + at, (r.n - at) * sizeof(*ids));
 		ids[at] = moved;
-		n++;
+		r.n++;
 	}
-	for (i = 0; status == MDT_OK && i < n; i++)
+	ids = r.v;
+	for (i = 0; status == MDT_OK && i < r.n; i++)
 		status = mdt_run(s, "UPDATE slots SET position = ? WHERE id = ?"
 		    " AND position <> ?", "dii", (int)i + 1, ids[i],
 		    (int64_t)i + 1);
@@ -134,7 +124,7 @@ renumber(struct mdt_store *s, int64_t meeting_id, int64_t moved, int position)
 
 /* Audit row plus the meeting in the outbox: the agenda changed. */
 static enum mdt_status
-record_agenda(struct mdt_store *s, const struct mdt_meeting_info *m,
+record_agenda(struct mdt_store *s, const struct mdt_meeting_row *m,
     const char *action, const char *entity, const char *uuid,
     const char *detail)
 {
@@ -159,15 +149,8 @@ check_plan(struct mdt_store *s, int planned_s, bool zero_ok)
 static enum mdt_status
 check_presenter(struct mdt_store *s, int64_t presenter_id)
 {
-	enum mdt_status st;
-
-	if (presenter_id <= 0)
-		return MDT_OK;
-	st = mdt_query_int(s, &(int64_t){ 0 },
-	    "SELECT id FROM people WHERE id = ?", "i", presenter_id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no person %" PRId64, presenter_id);
-	return st;
+	return presenter_id > 0 ? mdt_row_person_exists(s, presenter_id) :
+	    MDT_OK;
 }
 
 /* A new slot at the end of the agenda; *slot_id and uuid get it. */
@@ -208,14 +191,14 @@ static enum mdt_status
 select_tx(struct mdt_store *s, void *ctx)
 {
 	struct plan_act *a = ctx;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
 	struct cand_row c;
 	enum mdt_status st;
 	char uuid[37], *reason = NULL, *detail;
 
 	st = get_candidate(s, a->id, &c);
 	if (st == MDT_OK)
-		st = mdt_meeting_info(s, c.meeting_id, true, &m);
+		st = mdt_row_meeting(s, c.meeting_id, true, &m);
 	if (st == MDT_OK && c.slot_id != 0)
 		st = mdt_fail(s, MDT_ESTATE, "%s is already on the agenda",
 		    c.patient);
@@ -259,7 +242,7 @@ mdt_candidate_select(struct mdt_store *s, int64_t candidate_id,
 
 /* Takes a candidate's slot off the agenda, if it has not started. */
 static enum mdt_status
-unschedule(struct mdt_store *s, const struct mdt_meeting_info *m,
+unschedule(struct mdt_store *s, const struct mdt_meeting_row *m,
     const struct cand_row *c, const char *action)
 {
 	enum mdt_status st;
@@ -284,13 +267,13 @@ static enum mdt_status
 deselect_tx(struct mdt_store *s, void *ctx)
 {
 	int64_t candidate_id = *(const int64_t *)ctx;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
 	struct cand_row c;
 	enum mdt_status st;
 
 	st = get_candidate(s, candidate_id, &c);
 	if (st == MDT_OK)
-		st = mdt_meeting_info(s, c.meeting_id, true, &m);
+		st = mdt_row_meeting(s, c.meeting_id, true, &m);
 	if (st != MDT_OK)
 		return st;
 	if (c.slot_id != 0)
@@ -325,13 +308,13 @@ static enum mdt_status
 defer_tx(struct mdt_store *s, void *ctx)
 {
 	const struct defer_act *a = ctx;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
 	struct cand_row c;
 	enum mdt_status st;
 
 	st = get_candidate(s, a->candidate_id, &c);
 	if (st == MDT_OK)
-		st = mdt_meeting_info(s, c.meeting_id, true, &m);
+		st = mdt_row_meeting(s, c.meeting_id, true, &m);
 	if (st == MDT_OK && c.slot_id != 0)
 		st = unschedule(s, &m, &c, "candidate_deselect");
 	if (st == MDT_OK)
@@ -355,29 +338,17 @@ mdt_candidate_defer(struct mdt_store *s, int64_t candidate_id,
 
 /* The meeting and uuid of a slot. */
 enum mdt_status
-mdt_slot_meeting(struct mdt_store *s, int64_t slot_id, struct mdt_meeting_info *m,
-    char uuid[37])
+mdt_slot_meeting(struct mdt_store *s, int64_t slot_id,
+    struct mdt_meeting_row *m, char uuid[37])
 {
+	struct mdt_slot_row sl;
 	enum mdt_status st;
-	sqlite3_stmt *q;
-	int64_t meeting_id = 0;
-	int rc;
 
-	st = mdt_prep(s, &q, "SELECT meeting_id, uuid FROM slots WHERE id = ?",
-	    "i", slot_id);
-	if (st != MDT_OK)
-		return st;
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		meeting_id = mdt_col_int(q, 0);
-		mdt_col_copy(q, 1, uuid, 37);
-	} else if (rc == SQLITE_DONE)
-		st = mdt_fail(s, MDT_ENOTFOUND, "no slot %" PRId64, slot_id);
-	else
-		st = mdt_fail_db(s, rc, "reading the slot");
-	mdt_done(s, q);
-	if (st == MDT_OK)
-		st = mdt_meeting_info(s, meeting_id, true, m);
+	st = mdt_row_slot(s, slot_id, &sl);
+	if (st == MDT_OK) {
+		mdt_strlcpy(uuid, sl.uuid, 37);
+		st = mdt_row_meeting(s, sl.meeting_id, true, m);
+	}
 	return st;
 }
 
@@ -390,7 +361,7 @@ static enum mdt_status
 move_tx(struct mdt_store *s, void *ctx)
 {
 	const struct move_act *a = ctx;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char uuid[37], *detail;
 	int64_t before = 0, after = 0;
@@ -426,7 +397,7 @@ static enum mdt_status
 plan_tx(struct mdt_store *s, void *ctx)
 {
 	const struct plan_act *a = ctx;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char uuid[37], *detail;
 	int changes;
@@ -467,41 +438,46 @@ mdt_slot_set_plan(struct mdt_store *s, int64_t slot_id, int planned_s,
 	    &(struct plan_act){ slot_id, planned_s, presenter_id, 0 }, NULL);
 }
 
+/* The referrals that keep an agenda from being finalised, named. */
+struct waiting {
+	char *names;		/* "NAME (NHS 999 339 5633), ..." */
+	int n;
+};
+
+static void
+name_waiting(sqlite3_stmt *st, void *ctx)
+{
+	struct waiting *w = ctx;
+	char nhs[13], *more;
+
+	mdt_nhs_format((const char *)sqlite3_column_text(st, 1), nhs);
+	more = mdt_xasprintf("%s%s%s (NHS %s)", w->names != NULL ? w->names :
+	    "", w->names != NULL ? ", " : "",
+	    (const char *)sqlite3_column_text(st, 0), nhs);
+	free(w->names);
+	w->names = more;
+	w->n++;
+}
+
 static enum mdt_status
 finalise_tx(struct mdt_store *s, void *ctx)
 {
 	int64_t meeting_id = *(const int64_t *)ctx;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
+	struct waiting w = { NULL, 0 };
 	enum mdt_status st;
-	sqlite3_stmt *q;
-	char *names = NULL, nhs[13];
 	int64_t done = 0;
-	int rc, n = 0;
 
-	st = mdt_meeting_info(s, meeting_id, true, &m);
+	st = mdt_row_meeting(s, meeting_id, true, &m);
 	if (st == MDT_OK)
-		st = mdt_prep(s, &q, "SELECT p.name, p.nhs_number"
-		    UNRESOLVED_SQL " ORDER BY p.name, p.id", "i", meeting_id);
-	if (st != MDT_OK)
-		return st;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		char *more;
-
-		mdt_nhs_format((const char *)sqlite3_column_text(q, 1), nhs);
-		more = mdt_xasprintf("%s%s%s (NHS %s)", names != NULL ?
-		    names : "", names != NULL ? ", " : "",
-		    (const char *)sqlite3_column_text(q, 0), nhs);
-		free(names);
-		names = more;
-		n++;
-	}
-	if (rc != SQLITE_DONE)
-		st = mdt_fail_db(s, rc, "reading the referrals");
-	mdt_done(s, q);
-	if (st == MDT_OK && n > 0)
+		st = mdt_read_each(s, name_waiting, &w, "reading the referrals",
+		    "SELECT p.name, p.nhs_number" UNRESOLVED_SQL
+		    " ORDER BY p.name, p.id", "i", meeting_id);
+	if (st == MDT_OK && w.n > 0)
 		st = mdt_fail(s, MDT_ESTATE, "%d referral%s neither scheduled"
-		    " nor deferred: %s", n, n == 1 ? " is" : "s are", names);
-	free(names);
+		    " nor deferred: %s", w.n, w.n == 1 ? " is" : "s are",
+		    w.names);
+	free(w.names);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &done, "SELECT coalesce("
 		    "agenda_finalised_at, 0) FROM meetings WHERE id = ?", "i",
@@ -541,13 +517,13 @@ static enum mdt_status
 add_on_day_tx(struct mdt_store *s, void *ctx)
 {
 	struct day_act *a = ctx;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
 	enum mdt_status st;
 	int64_t patient_id = 0, cand = 0, existing = 0;
 	char *old_dob = NULL, uuid[37], *detail;
 	bool created;
 
-	st = mdt_meeting_info(s, a->meeting_id, true, &m);
+	st = mdt_row_meeting(s, a->meeting_id, true, &m);
 	if (st == MDT_OK)
 		st = check_presenter(s, a->presenter_id);
 	if (st != MDT_OK)

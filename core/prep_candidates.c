@@ -22,46 +22,6 @@
 
 /* ---- made inside the caller's transaction ---------------------------- */
 
-void *
-mdt_grow(void *arr, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return arr;
-	*cap = *cap == 0 ? 16 : *cap * 2;
-	return mdt_xreallocarray(arr, *cap, size);
-}
-
-enum mdt_status
-mdt_meeting_info(struct mdt_store *s, int64_t id, bool refuse_closed,
-    struct mdt_meeting_info *out)
-{
-	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	status = mdt_prep(s, &st, "SELECT id, uuid, state, scheduled_start"
-	    " FROM meetings WHERE id = ?", "i", id);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, out->uuid, sizeof(out->uuid));
-		out->state = mdt_col_state(st, 2, mdt_meeting_state_parse,
-		    MDT_MEETING_PLANNED);
-		mdt_date_of(mdt_col_int(st, 3), out->date);
-	} else if (rc == SQLITE_DONE)
-		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
-	else
-		status = mdt_fail_db(s, rc, "reading the meeting");
-	mdt_done(s, st);
-	if (status == MDT_OK && refuse_closed &&
-	    out->state == MDT_MEETING_CLOSED)
-		status = mdt_fail(s, MDT_ESTATE, "the meeting is closed");
-	return status;
-}
-
 enum mdt_status
 mdt_patient_insert(struct mdt_store *s, const char *nhs, const char *name,
     const char *date_of_birth, const char *practice, int64_t *id)
@@ -133,137 +93,142 @@ join_reasons(const char *note, const char *lists)
 	return mdt_xasprintf("%s; %s", note, lists);
 }
 
+static void
+read_reason(sqlite3_stmt *st, void *row, void *ctx)
+{
+	*(char **)row = join_reasons((const char *)sqlite3_column_text(st, 0),
+	    (const char *)sqlite3_column_text(st, 1));
+}
+
 enum mdt_status
 mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id, char **out)
 {
 	enum mdt_status st;
-	sqlite3_stmt *q;
-	int rc;
 
-	*out = NULL;
-	st = mdt_prep(s, &q, "SELECT c.note, (SELECT group_concat(reason, '; ')"
+	st = mdt_read_row(s, out, sizeof(*out), read_reason, NULL,
+	    "reading the candidate",
+	    "SELECT c.note, (SELECT group_concat(reason, '; ')"
 	    " FROM (SELECT reason FROM list_entries WHERE candidate_id = c.id"
 	    "  AND reason <> '' ORDER BY id)) FROM candidates c WHERE c.id = ?",
 	    "i", candidate_id);
-	if (st != MDT_OK)
-		return st;
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*out = join_reasons((const char *)sqlite3_column_text(q, 0),
-		    (const char *)sqlite3_column_text(q, 1));
-	else
-		st = mdt_fail_db(s, rc, "reading the candidate");
-	mdt_done(s, q);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no candidate %" PRId64, candidate_id);
 	return st;
+}
+
+static void
+read_candidate(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_candidate *c = row;
+	int *selected = ctx;	/* how many slots so far */
+
+	c->id = mdt_col_int(st, 0);
+	c->patient_id = mdt_col_int(st, 1);
+	mdt_col_copy(st, 2, c->nhs_number, sizeof(c->nhs_number));
+	c->patient_name = mdt_col_dup0(st, 3);
+	mdt_col_copy(st, 4, c->date_of_birth, sizeof(c->date_of_birth));
+	c->practice = mdt_col_dup0(st, 5);
+	c->lists = (unsigned)mdt_col_int(st, 6);
+	c->carried_forward = mdt_col_int(st, 7) != 0;
+	c->escalated = mdt_col_int(st, 8) != 0;
+	c->added_on_day = mdt_col_int(st, 9) != 0;
+	c->reason = join_reasons(
+	    (const char *)sqlite3_column_text(st, 10),
+	    (const char *)sqlite3_column_text(st, 11));
+	c->referred_by = mdt_col_dup0(st, 12);
+	c->defer_reason = mdt_col_dup(st, 13);
+	c->slot_id = mdt_col_int(st, 14);
+	if (c->slot_id != 0) {
+		c->state = MDT_CANDIDATE_SELECTED;
+		c->position = ++*selected;
+		c->planned_s = (int)mdt_col_int(st, 15);
+		c->presenter_id = mdt_col_int(st, 16);
+		c->presenter_name = mdt_col_dup(st, 17);
+		c->slot_state = mdt_col_state(st, 18, mdt_slot_state_parse,
+		    MDT_SLOT_PENDING);
+	} else
+		c->state = c->defer_reason != NULL ?
+		    MDT_CANDIDATE_DEFERRED : MDT_CANDIDATE_OPEN;
+	c->previous_outcome = mdt_col_state(st, 19, mdt_outcome_parse,
+	    MDT_OUTCOME_NONE);
+	mdt_col_copy(st, 20, c->previous_review_date,
+	    sizeof(c->previous_review_date));
+	c->open_actions = (int)mdt_col_int(st, 21);
+}
+
+/* The candidates of a meeting, read in one read transaction. */
+struct candidates_read {
+	int64_t meeting_id;
+	struct mdt_rows rows;
+	int selected;
+};
+
+static enum mdt_status
+candidates_tx(struct mdt_store *s, void *ctx)
+{
+	struct candidates_read *a = ctx;
+	enum mdt_status status;
+
+	status = mdt_query_int(s, &(int64_t){ 0 },
+	    "SELECT id FROM meetings WHERE id = ?", "i", a->meeting_id);
+	if (status == MDT_ENOTFOUND)
+		return mdt_fail(s, status, "no meeting %" PRId64,
+		    a->meeting_id);
+	if (status != MDT_OK)
+		return status;
+	return mdt_read_rows(s, &a->rows, sizeof(struct mdt_candidate),
+	    read_candidate, &a->selected, "reading the candidates",
+	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
+	    " SELECT c.id, c.patient_id, p.nhs_number, p.name,"
+	    " p.date_of_birth, coalesce(p.practice, ''), c.lists,"
+	    " c.carried_forward, c.escalated, c.added_on_day, c.note,"
+	    " (SELECT group_concat(reason, '; ') FROM (SELECT reason"
+	    "  FROM list_entries WHERE candidate_id = c.id"
+	    "  AND reason <> '' ORDER BY id)),"
+	    " (SELECT group_concat(referred_by, '; ') FROM (SELECT"
+	    "  referred_by FROM list_entries WHERE candidate_id = c.id"
+	    "  AND referred_by <> '' ORDER BY id)),"
+	    " c.defer_reason, s.id, s.planned_seconds, s.presenter_id,"
+	    " pr.name, s.state, l.kind,"
+	    " coalesce(l.review_date, (SELECT review_date FROM"
+	    "  list_entries WHERE candidate_id = c.id"
+	    "  AND list = 'caseload')),"
+	    " (SELECT count(*) FROM actions a"
+	    "  WHERE a.patient_id = c.patient_id AND a.status = 'open')"
+	    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
+	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
+	    "  AND s.patient_id = c.patient_id"
+	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
+	    " LEFT JOIN latest l ON l.patient_id = c.patient_id"
+	    "  AND l.rn = 1"
+	    " WHERE c.meeting_id = ?1"
+	    " ORDER BY CASE WHEN s.id IS NOT NULL THEN 0"
+	    "  WHEN c.defer_reason IS NULL THEN 1 ELSE 2 END,"
+	    " s.position, s.id,"
+	    " CASE WHEN s.id IS NULL AND c.defer_reason IS NULL AND "
+	    REFERRAL_SQL("c") " THEN 0 ELSE 1 END,"
+	    " (c.lists & 1) + (c.lists >> 1 & 1) + (c.lists >> 2 & 1)"
+	    " + (c.lists >> 3 & 1) + (c.lists >> 4 & 1)"
+	    " + (c.lists >> 5 & 1) DESC, p.name, c.id", "i",
+	    a->meeting_id);
 }
 
 enum mdt_status
 mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_candidate **out, size_t *n)
 {
-	struct mdt_candidate *arr = NULL;
+	struct candidates_read a = { .meeting_id = meeting_id };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0, count = 0;
-	int rc, selected = 0;
 
 	*out = NULL;
 	*n = 0;
-	status = mdt_run(s, "BEGIN", NULL);
-	if (status != MDT_OK)
-		return status;
-	status = mdt_query_int(s, &(int64_t){ 0 },
-	    "SELECT id FROM meetings WHERE id = ?", "i", meeting_id);
-	if (status == MDT_ENOTFOUND)
-		status = mdt_fail(s, status, "no meeting %" PRId64, meeting_id);
-	if (status == MDT_OK)
-		status = mdt_prep(s, &st,
-		    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
-		    " SELECT c.id, c.patient_id, p.nhs_number, p.name,"
-		    " p.date_of_birth, coalesce(p.practice, ''), c.lists,"
-		    " c.carried_forward, c.escalated, c.added_on_day, c.note,"
-		    " (SELECT group_concat(reason, '; ') FROM (SELECT reason"
-		    "  FROM list_entries WHERE candidate_id = c.id"
-		    "  AND reason <> '' ORDER BY id)),"
-		    " (SELECT group_concat(referred_by, '; ') FROM (SELECT"
-		    "  referred_by FROM list_entries WHERE candidate_id = c.id"
-		    "  AND referred_by <> '' ORDER BY id)),"
-		    " c.defer_reason, s.id, s.planned_seconds, s.presenter_id,"
-		    " pr.name, s.state, l.kind,"
-		    " coalesce(l.review_date, (SELECT review_date FROM"
-		    "  list_entries WHERE candidate_id = c.id"
-		    "  AND list = 'caseload')),"
-		    " (SELECT count(*) FROM actions a"
-		    "  WHERE a.patient_id = c.patient_id AND a.status = 'open')"
-		    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
-		    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
-		    "  AND s.patient_id = c.patient_id"
-		    " LEFT JOIN people pr ON pr.id = s.presenter_id"
-		    " LEFT JOIN latest l ON l.patient_id = c.patient_id"
-		    "  AND l.rn = 1"
-		    " WHERE c.meeting_id = ?1"
-		    " ORDER BY CASE WHEN s.id IS NOT NULL THEN 0"
-		    "  WHEN c.defer_reason IS NULL THEN 1 ELSE 2 END,"
-		    " s.position, s.id,"
-		    " CASE WHEN s.id IS NULL AND c.defer_reason IS NULL AND "
-		    REFERRAL_SQL("c") " THEN 0 ELSE 1 END,"
-		    " (c.lists & 1) + (c.lists >> 1 & 1) + (c.lists >> 2 & 1)"
-		    " + (c.lists >> 3 & 1) + (c.lists >> 4 & 1)"
-		    " + (c.lists >> 5 & 1) DESC, p.name, c.id", "i",
-		    meeting_id);
+	status = mdt_tx_read(s, candidates_tx, &a);
 	if (status != MDT_OK) {
-		mdt_tx_rollback(s);
+		mdt_candidates_free(a.rows.v, a.rows.n);
 		return status;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_candidate *c;
-
-		arr = mdt_grow(arr, count, &cap, sizeof(*arr));
-		c = &arr[count++];
-		memset(c, 0, sizeof(*c));
-		c->id = mdt_col_int(st, 0);
-		c->patient_id = mdt_col_int(st, 1);
-		mdt_col_copy(st, 2, c->nhs_number, sizeof(c->nhs_number));
-		c->patient_name = mdt_col_dup0(st, 3);
-		mdt_col_copy(st, 4, c->date_of_birth, sizeof(c->date_of_birth));
-		c->practice = mdt_col_dup0(st, 5);
-		c->lists = (unsigned)mdt_col_int(st, 6);
-		c->carried_forward = mdt_col_int(st, 7) != 0;
-		c->escalated = mdt_col_int(st, 8) != 0;
-		c->added_on_day = mdt_col_int(st, 9) != 0;
-		c->reason = join_reasons(
-		    (const char *)sqlite3_column_text(st, 10),
-		    (const char *)sqlite3_column_text(st, 11));
-		c->referred_by = mdt_col_dup0(st, 12);
-		c->defer_reason = mdt_col_dup(st, 13);
-		c->slot_id = mdt_col_int(st, 14);
-		if (c->slot_id != 0) {
-			c->state = MDT_CANDIDATE_SELECTED;
-			c->position = ++selected;
-			c->planned_s = (int)mdt_col_int(st, 15);
-			c->presenter_id = mdt_col_int(st, 16);
-			c->presenter_name = mdt_col_dup(st, 17);
-			c->slot_state = mdt_col_state(st, 18, mdt_slot_state_parse,
-			    MDT_SLOT_PENDING);
-		} else
-			c->state = c->defer_reason != NULL ?
-			    MDT_CANDIDATE_DEFERRED : MDT_CANDIDATE_OPEN;
-		c->previous_outcome = mdt_col_state(st, 19, mdt_outcome_parse,
-		    MDT_OUTCOME_NONE);
-		mdt_col_copy(st, 20, c->previous_review_date,
-		    sizeof(c->previous_review_date));
-		c->open_actions = (int)mdt_col_int(st, 21);
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the candidates");
-	mdt_done(s, st);
-	mdt_tx_rollback(s);
-	if (status != MDT_OK) {
-		mdt_candidates_free(arr, count);
-		return status;
-	}
-	*out = arr;
-	*n = count;
+	*out = a.rows.v;
+	*n = a.rows.n;
 	return MDT_OK;
 }
 
@@ -281,16 +246,27 @@ mdt_candidates_free(struct mdt_candidate *arr, size_t n)
 	free(arr);
 }
 
+static void
+read_agenda_state(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_agenda_state *out = row;
+
+	out->candidates = (int)mdt_col_int(st, 0);
+	out->selected = (int)mdt_col_int(st, 1);
+	out->deferred = (int)mdt_col_int(st, 2);
+	out->unresolved_referrals = (int)mdt_col_int(st, 3);
+	out->planned_s = mdt_col_int(st, 4);
+	out->finalised_at = mdt_col_int(st, 5);
+}
+
 enum mdt_status
 mdt_agenda_state(struct mdt_store *s, int64_t meeting_id,
     struct mdt_agenda_state *out)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
 
-	memset(out, 0, sizeof(*out));
-	status = mdt_prep(s, &st,
+	status = mdt_read_row(s, out, sizeof(*out), read_agenda_state, NULL,
+	    "reading the agenda",
 	    "SELECT (SELECT count(*) FROM candidates WHERE meeting_id = ?1),"
 	    " (SELECT count(*) FROM slots WHERE meeting_id = ?1),"
 	    " (SELECT count(*) FROM candidates c WHERE c.meeting_id = ?1"
@@ -302,22 +278,8 @@ mdt_agenda_state(struct mdt_store *s, int64_t meeting_id,
 	    "  WHERE meeting_id = ?1),"
 	    " agenda_finalised_at FROM meetings WHERE id = ?1", "i",
 	    meeting_id);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->candidates = (int)mdt_col_int(st, 0);
-		out->selected = (int)mdt_col_int(st, 1);
-		out->deferred = (int)mdt_col_int(st, 2);
-		out->unresolved_referrals = (int)mdt_col_int(st, 3);
-		out->planned_s = mdt_col_int(st, 4);
-		out->finalised_at = mdt_col_int(st, 5);
-	} else if (rc == SQLITE_DONE)
-		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64,
-		    meeting_id);
-	else
-		status = mdt_fail_db(s, rc, "reading the agenda");
-	mdt_done(s, st);
+	if (status == MDT_ENOTFOUND)
+		return mdt_fail(s, status, "no meeting %" PRId64, meeting_id);
 	return status;
 }
 

@@ -26,46 +26,54 @@
 
 /* ---- carry-forward --------------------------------------------------- */
 
+/* A patient of the caseload due for review, and the date it is due. */
+struct due {
+	int64_t patient_id;
+	char date[11];
+};
+
+static void
+read_due(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct due *d = row;
+
+	d->patient_id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, d->date, sizeof(d->date));
+}
+
 enum mdt_status
 mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 {
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
+	struct mdt_rows r = { 0 };
+	struct due *due;
 	enum mdt_status st;
-	sqlite3_stmt *q;
-	int64_t *patients = NULL;
-	char (*dates)[11] = NULL;
-	size_t n = 0, cap = 0, cap2 = 0, i;
-	int rc, count = 0;
+	char date[11];
+	size_t i;
+	int count = 0;
 
 	*added = 0;
-	st = mdt_meeting_info(s, meeting_id, false, &m);
-	if (st == MDT_OK)
-		st = mdt_prep(s, &q, "WITH latest AS (" LATEST_OUTCOME_SQL ")"
-		    " SELECT patient_id, review_date FROM latest WHERE rn = 1"
-		    " AND kind = 'stay' AND review_date <= ?2"
-		    " AND patient_id NOT IN (SELECT id FROM patients"
-		    "  WHERE purged_at IS NOT NULL)"
-		    " ORDER BY patient_id", "it", meeting_id, m.date);
+	st = mdt_row_meeting(s, meeting_id, false, &m);
 	if (st != MDT_OK)
 		return st;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		patients = mdt_grow(patients, n, &cap, sizeof(*patients));
-		dates = mdt_grow(dates, n, &cap2, sizeof(*dates));
-		patients[n] = mdt_col_int(q, 0);
-		mdt_col_copy(q, 1, dates[n], sizeof(dates[n]));
-		n++;
-	}
-	if (rc != SQLITE_DONE)
-		st = mdt_fail_db(s, rc, "reading the caseload");
-	mdt_done(s, q);
-	for (i = 0; st == MDT_OK && i < n; i++) {
+	mdt_date_of(m.scheduled_start, date);
+	st = mdt_read_rows(s, &r, sizeof(*due), read_due, NULL,
+	    "reading the caseload",
+	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
+	    " SELECT patient_id, review_date FROM latest WHERE rn = 1"
+	    " AND kind = 'stay' AND review_date <= ?2"
+	    " AND patient_id NOT IN (SELECT id FROM patients"
+	    "  WHERE purged_at IS NOT NULL)"
+	    " ORDER BY patient_id", "it", meeting_id, date);
+	due = r.v;
+	for (i = 0; st == MDT_OK && i < r.n; i++) {
 		int64_t cand;
 		bool created;
 		int changes = sqlite3_total_changes(s->db);
 		char *note;
 
-		st = mdt_candidate_ensure(s, meeting_id, patients[i], &cand,
-		    &created);
+		st = mdt_candidate_ensure(s, meeting_id, due[i].patient_id,
+		    &cand, &created);
 		if (st == MDT_OK)
 			st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
 			    " carried_forward = 1 WHERE id = ?"
@@ -76,13 +84,12 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 			break;
 		if (sqlite3_total_changes(s->db) == changes)
 			continue;
-		note = mdt_xasprintf("review due %s", dates[i]);
+		note = mdt_xasprintf("review due %s", due[i].date);
 		st = mdt_candidate_note_add(s, cand, note);
 		free(note);
 		count++;
 	}
-	free(patients);
-	free(dates);
+	free(due);
 	if (st == MDT_OK && count > 0)
 		st = mdt_audit_add(s, "carry_forward", "meeting", m.uuid,
 		    "%d caseload patient%s due for review", count,
@@ -121,19 +128,34 @@ mdt_carry_forward(struct mdt_store *s, int64_t meeting_id, int *added)
 
 /* ---- rising risk ----------------------------------------------------- */
 
+static void
+read_rising_risk(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_rising_risk *r = row;
+
+	r->patient_id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, r->nhs_number, sizeof(r->nhs_number));
+	r->patient_name = mdt_col_dup0(st, 2);
+	mdt_col_copy(st, 3, r->date_of_birth, sizeof(r->date_of_birth));
+	r->practice = mdt_col_dup0(st, 4);
+	mdt_date_of(mdt_col_int(st, 5), r->stepped_down_on);
+	mdt_col_copy(st, 6, r->review_date, sizeof(r->review_date));
+	r->open_actions = (int)mdt_col_int(st, 7);
+	r->candidate_id = mdt_col_int(st, 8);
+}
+
 enum mdt_status
 mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_rising_risk **out, size_t *n)
 {
-	struct mdt_rising_risk *arr = NULL;
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0, count = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
-	status = mdt_prep(s, &st, "WITH latest AS (" LATEST_OUTCOME_SQL ")"
+	status = mdt_read_rows(s, &r, sizeof(struct mdt_rising_risk),
+	    read_rising_risk, NULL, "reading the rising-risk group",
+	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 	    " SELECT p.id, p.nhs_number, p.name, p.date_of_birth,"
 	    " coalesce(p.practice, ''), l.scheduled_start, l.review_date,"
 	    " (SELECT count(*) FROM actions a WHERE a.patient_id = p.id"
@@ -144,33 +166,12 @@ mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
 	    " WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
 	    " ORDER BY p.name, p.id",
 	    "ii", (int64_t)0, meeting_id);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_rising_risk *r;
-
-		arr = mdt_grow(arr, count, &cap, sizeof(*arr));
-		r = &arr[count++];
-		memset(r, 0, sizeof(*r));
-		r->patient_id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, r->nhs_number, sizeof(r->nhs_number));
-		r->patient_name = mdt_col_dup0(st, 2);
-		mdt_col_copy(st, 3, r->date_of_birth, sizeof(r->date_of_birth));
-		r->practice = mdt_col_dup0(st, 4);
-		mdt_date_of(mdt_col_int(st, 5), r->stepped_down_on);
-		mdt_col_copy(st, 6, r->review_date, sizeof(r->review_date));
-		r->open_actions = (int)mdt_col_int(st, 7);
-		r->candidate_id = mdt_col_int(st, 8);
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the rising-risk group");
-	mdt_done(s, st);
 	if (status != MDT_OK) {
-		mdt_rising_risk_free(arr, count);
+		mdt_rising_risk_free(r.v, r.n);
 		return status;
 	}
-	*out = arr;
-	*n = count;
+	*out = r.v;
+	*n = r.n;
 	return MDT_OK;
 }
 
@@ -195,12 +196,12 @@ static enum mdt_status
 escalate_tx(struct mdt_store *s, void *ctx)
 {
 	struct escalate_act *a = ctx;
-	struct mdt_meeting_info m;
+	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char *kind = NULL, *note, uuid[37];
 	bool created;
 
-	st = mdt_meeting_info(s, a->meeting_id, true, &m);
+	st = mdt_row_meeting(s, a->meeting_id, true, &m);
 	if (st == MDT_OK) {
 		st = mdt_query_text(s, &kind, "WITH latest AS ("
 		    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
@@ -261,44 +262,10 @@ mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
 
 /* ---- carried-forward actions ----------------------------------------- */
 
-struct action_row {
-	int64_t id;
-	char uuid[37];
-	int64_t patient_id;
-	enum mdt_action_status status;
-};
-
-static enum mdt_status
-get_action(struct mdt_store *s, int64_t id, struct action_row *a)
-{
-	enum mdt_status st;
-	sqlite3_stmt *q;
-	int rc;
-
-	memset(a, 0, sizeof(*a));
-	st = mdt_prep(s, &q, "SELECT id, uuid, patient_id, status FROM actions"
-	    " WHERE id = ?", "i", id);
-	if (st != MDT_OK)
-		return st;
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		a->id = mdt_col_int(q, 0);
-		mdt_col_copy(q, 1, a->uuid, sizeof(a->uuid));
-		a->patient_id = mdt_col_int(q, 2);
-		a->status = mdt_col_state(q, 3, mdt_action_status_parse,
-		    MDT_ACTION_OPEN);
-	} else if (rc == SQLITE_DONE)
-		st = mdt_fail(s, MDT_ENOTFOUND, "no action %" PRId64, id);
-	else
-		st = mdt_fail_db(s, rc, "reading the action");
-	mdt_done(s, q);
-	return st;
-}
-
 /* New owner and/or due date of an open action (due already parsed; "" or
  * owner 0 keep). */
 static enum mdt_status
-reassign(struct mdt_store *s, const struct action_row *a, int64_t owner,
+reassign(struct mdt_store *s, const struct mdt_action_row *a, int64_t owner,
     const char *due)
 {
 	enum mdt_status st = MDT_OK;
@@ -349,10 +316,10 @@ static enum mdt_status
 reassign_tx(struct mdt_store *s, void *ctx)
 {
 	const struct verdict_act *v = ctx;
-	struct action_row a;
+	struct mdt_action_row a;
 	enum mdt_status st;
 
-	st = get_action(s, v->action_id, &a);
+	st = mdt_row_action(s, v->action_id, &a);
 	if (st == MDT_OK)
 		st = reassign(s, &a, v->owner, v->due);
 	return st;
@@ -378,36 +345,31 @@ static enum mdt_status
 review_tx(struct mdt_store *s, void *ctx)
 {
 	const struct verdict_act *v = ctx;
-	struct mdt_meeting_info m;
-	struct action_row a;
+	struct mdt_meeting_row m;
+	struct mdt_slot_row sl;
+	struct mdt_action_row a;
 	enum mdt_status st;
-	char uuid[37];
-	int64_t patient = 0, consent = 0;
+	int64_t consent = 0;
 	const char *status = NULL;
-	bool purged = false;
 
-	st = mdt_slot_meeting(s, v->slot_id, &m, uuid);
+	st = mdt_row_slot(s, v->slot_id, &sl);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &patient, "SELECT patient_id FROM slots"
-		    " WHERE id = ?", "i", v->slot_id);
+		st = mdt_row_meeting(s, sl.meeting_id, true, &m);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &consent, "SELECT count(*) FROM consent"
 		    " WHERE slot_id = ?", "i", v->slot_id);
 	if (st == MDT_OK && consent == 0)
 		st = mdt_fail(s, MDT_ECONSENT, "record consent first");
 	if (st == MDT_OK)
-		st = get_action(s, v->action_id, &a);
-	if (st == MDT_OK && a.patient_id != patient)
+		st = mdt_row_action(s, v->action_id, &a);
+	if (st == MDT_OK && a.patient_id != sl.patient_id)
 		st = mdt_fail(s, MDT_EINVAL, "action %" PRId64 " is another"
 		    " patient's", v->action_id);
 	/* a purged action has lost its words: it stays closed */
 	if (st == MDT_OK && a.status != MDT_ACTION_OPEN &&
 	    (v->verdict == MDT_VERDICT_OPEN ||
 	    v->verdict == MDT_VERDICT_REASSIGNED))
-		st = mdt_action_purged(s, v->action_id, &purged);
-	if (st == MDT_OK && purged)
-		st = mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
-		    " under the retention rule", v->action_id);
+		st = mdt_action_refuse_purged(s, v->action_id);
 	if (st != MDT_OK)
 		return st;
 	switch (v->verdict) {
@@ -541,29 +503,15 @@ local_ms(const char *date, const char *hhmm)
 static enum mdt_status
 invite_everyone(struct mdt_store *s, int64_t meeting_id)
 {
-	sqlite3_stmt *q;
+	struct mdt_rows r = { 0 };
 	enum mdt_status st;
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	int64_t *ids;
 	char uuid[37];
 
-	st = mdt_prep(s, &q, "SELECT id FROM people ORDER BY id", "");
-	if (st != MDT_OK)
-		return st;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			ids = mdt_xrealloc(ids, cap * sizeof(*ids));
-		}
-		ids[n++] = sqlite3_column_int64(q, 0);
-	}
-	mdt_done(s, q);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return mdt_fail_db(s, rc, "reading the people");
-	}
-	for (size_t i = 0; st == MDT_OK && i < n; i++) {
+	st = mdt_read_rows(s, &r, sizeof(*ids), mdt_row_int, NULL,
+	    "reading the people", "SELECT id FROM people ORDER BY id", "");
+	ids = r.v;
+	for (size_t i = 0; st == MDT_OK && i < r.n; i++) {
 		mdt_uuid_new(uuid);
 		st = mdt_run(s, "INSERT INTO attendance (meeting_id, person_id,"
 		    " uuid) VALUES (?, ?, ?)", "iit", meeting_id, ids[i],

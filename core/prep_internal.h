@@ -1,9 +1,9 @@
 /*
  * prep_internal.h - what the files of agenda preparation (prep.c,
  * prep_candidates.c, prep_carry.c) share with each other and with
- * import.c: the SQL of referrals and of a patient's latest outcome, the
- * meeting as an act sees it, and the candidates, patients and
- * carry-forward written inside the caller's transaction.  Not for tui/
+ * import.c: the SQL of referrals and of a patient's latest outcome, and
+ * the candidates, patients and carry-forward written inside the caller's
+ * transaction.  Not for tui/
  * or sync/.
  */
 #ifndef MDT_PREP_INTERNAL_H
@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "rows.h"
 
 /* A referral, for the finalising rule: the referral list, or escalated
  * back from rising risk.  c is the candidates alias. */
@@ -41,21 +42,6 @@
 
 /* ---- prep_candidates.c ---------------------------------------------- */
 
-/* Grows an array of n elements to hold one more, doubling its capacity. */
-void *mdt_grow(void *arr, size_t n, size_t *cap, size_t size);
-
-struct mdt_meeting_info {
-	int64_t id;
-	char uuid[37];
-	enum mdt_meeting_state state;
-	char date[11];		/* local date of the scheduled start */
-};
-
-/* The meeting, or MDT_ENOTFOUND (recorded); with refuse_closed, a closed
- * meeting is MDT_ESTATE. */
-enum mdt_status mdt_meeting_info(struct mdt_store *s, int64_t id,
-    bool refuse_closed, struct mdt_meeting_info *out);
-
 /* Inserts a patient (nhs: ten digits); *id gets the new row. */
 enum mdt_status mdt_patient_insert(struct mdt_store *s, const char *nhs,
     const char *name, const char *date_of_birth, const char *practice,
@@ -81,7 +67,7 @@ enum mdt_status mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id,
 
 /* The meeting (refused when closed) and uuid of a slot. */
 enum mdt_status mdt_slot_meeting(struct mdt_store *s, int64_t slot_id,
-    struct mdt_meeting_info *m, char uuid[37]);
+    struct mdt_meeting_row *m, char uuid[37]);
 
 /* ---- prep_carry.c --------------------------------------------------- */
 

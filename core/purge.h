@@ -78,10 +78,10 @@ struct mdt_purge_result {
 enum mdt_status mdt_purge_run(struct mdt_store *s, int days,
     struct mdt_purge_result *res);
 
-/* Whether an action's text went in the retention purge (a finished
- * action of a purged meeting, or any action of a purged patient): such an
- * action cannot be reopened. */
-enum mdt_status mdt_action_purged(struct mdt_store *s, int64_t action_id,
-    bool *purged);
+/* MDT_ESTATE (recorded) if an action's text went in the retention purge
+ * (a finished action of a purged meeting, or any action of a purged
+ * patient): such an action cannot be reopened. */
+enum mdt_status mdt_action_refuse_purged(struct mdt_store *s,
+    int64_t action_id);
 
 #endif

@@ -166,55 +166,45 @@ struct i64_vec {
 static void
 vec_push(struct i64_vec *a, int64_t x)
 {
-	if (a->n == a->cap) {
-		a->cap = a->cap != 0 ? a->cap * 2 : 16;
-		a->v = mdt_xreallocarray(a->v, a->cap, sizeof(*a->v));
-	}
+	a->v = mdt_grow(a->v, a->n, &a->cap, sizeof(*a->v));
 	a->v[a->n++] = x;
 }
 
 /* ---- loading --------------------------------------------------------- */
 
 /* The meetings opened in [start, end). */
+static void
+read_meeting(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_review_meeting *m = row;
+	struct mdt_review *r = ctx;
+
+	m->id = mdt_col_int(st, 0);
+	mdt_date_of(mdt_col_int(st, 1), m->date);
+	m->closed = mdt_meeting_state_parse(
+	    (const char *)sqlite3_column_text(st, 2)) == MDT_MEETING_CLOSED;
+	m->warn_s = (int)mdt_col_int(st, 3);
+	m->over_s = (int)mdt_col_int(st, 4);
+	r->meetings_held++;
+	if (m->closed)
+		r->meetings_closed++;
+}
+
 static enum mdt_status
 load_meetings(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
+	struct mdt_rows rows = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
 
-	status = mdt_prep(s, &st, "SELECT id, opened_at, state, warn_seconds,"
-	    " over_seconds FROM meetings WHERE opened_at >= ? AND opened_at < ?"
+	status = mdt_read_rows(s, &rows, sizeof(*r->meetings), read_meeting, r,
+	    "reading the meetings", "SELECT id, opened_at, state,"
+	    " warn_seconds, over_seconds FROM meetings"
+	    " WHERE opened_at >= ? AND opened_at < ?"
 	    " ORDER BY opened_at, id", "ii", start, end);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_review_meeting *m;
-
-		if (r->n_meetings == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			r->meetings = mdt_xreallocarray(r->meetings, cap,
-			    sizeof(*r->meetings));
-		}
-		m = &r->meetings[r->n_meetings++];
-		memset(m, 0, sizeof(*m));
-		m->id = mdt_col_int(st, 0);
-		mdt_date_of(mdt_col_int(st, 1), m->date);
-		m->closed = mdt_meeting_state_parse(
-		    (const char *)sqlite3_column_text(st, 2)) ==
-		    MDT_MEETING_CLOSED;
-		m->warn_s = (int)mdt_col_int(st, 3);
-		m->over_s = (int)mdt_col_int(st, 4);
-		r->meetings_held++;
-		if (m->closed)
-			r->meetings_closed++;
-	}
-	mdt_done(s, st);
-	if (rc != SQLITE_DONE)
-		return mdt_fail_db(s, rc, "reading the meetings");
-	return MDT_OK;
+	r->meetings = rows.v;
+	r->n_meetings = rows.n;
+	return status;
 }
 
 static void
@@ -325,40 +315,28 @@ load_slots(struct mdt_store *s, int64_t start, int64_t end,
 }
 
 /* Rows of (name, n[, meetings]) into an array. */
-static enum mdt_status
-load_counts(struct mdt_store *s, sqlite3_stmt *st, bool with_meetings,
-    struct mdt_review_count **out, size_t *n, const char *what)
+static void
+read_count(sqlite3_stmt *st, void *row, void *ctx)
 {
-	size_t cap = 0;
-	int rc;
+	struct mdt_review_count *c = row;
+	const bool *with_meetings = ctx;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_review_count *c;
-
-		if (*n == cap) {
-			cap = cap != 0 ? cap * 2 : 8;
-			*out = mdt_xreallocarray(*out, cap, sizeof(**out));
-		}
-		c = &(*out)[(*n)++];
-		c->name = mdt_col_dup0(st, 0);
-		c->n = mdt_col_int(st, 1);
-		c->meetings = with_meetings ? mdt_col_int(st, 2) : 0;
-	}
-	mdt_done(s, st);
-	if (rc != SQLITE_DONE)
-		return mdt_fail_db(s, rc, what);
-	return MDT_OK;
+	c->name = mdt_col_dup0(st, 0);
+	c->n = mdt_col_int(st, 1);
+	c->meetings = *with_meetings ? mdt_col_int(st, 2) : 0;
 }
 
 static enum mdt_status
 load_referrers(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
+	struct mdt_rows rows = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	int64_t named = 0;
 
-	status = mdt_prep(s, &st, "SELECT le.referred_by, count(*)"
+	status = mdt_read_rows(s, &rows, sizeof(*r->referrers), read_count,
+	    &(bool){ false }, "reading the referrals",
+	    "SELECT le.referred_by, count(*)"
 	    " FROM meetings m JOIN slots s ON s.meeting_id = m.id"
 	    " JOIN candidates c ON c.meeting_id = s.meeting_id"
 	    "  AND c.patient_id = s.patient_id"
@@ -368,9 +346,8 @@ load_referrers(struct mdt_store *s, int64_t start, int64_t end,
 	    " AND (c.lists & 2) <> 0 AND trim(le.referred_by) <> ''"
 	    " GROUP BY le.referred_by ORDER BY count(*) DESC, le.referred_by",
 	    "ii", start, end);
-	if (status == MDT_OK)
-		status = load_counts(s, st, false, &r->referrers,
-		    &r->n_referrers, "reading the referrals");
+	r->referrers = rows.v;
+	r->n_referrers = rows.n;
 	/* The purge deletes a meeting's list rows, referrers and all. */
 	if (status == MDT_OK)
 		status = mdt_query_int(s, &r->referrals_purged,
@@ -393,27 +370,27 @@ static enum mdt_status
 load_attendance(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
+	struct mdt_rows rows = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
 
-	status = mdt_prep(s, &st, "SELECT p.role, count(*),"
-	    " count(DISTINCT a.meeting_id)"
+	status = mdt_read_rows(s, &rows, sizeof(*r->disciplines), read_count,
+	    &(bool){ true }, "reading the attendance",
+	    "SELECT p.role, count(*), count(DISTINCT a.meeting_id)"
 	    " FROM meetings m JOIN attendance a ON a.meeting_id = m.id"
 	    " JOIN people p ON p.id = a.person_id"
 	    " WHERE m.opened_at >= ? AND m.opened_at < ?"
 	    " AND a.status = 'present' GROUP BY p.role ORDER BY p.role",
 	    "ii", start, end);
-	if (status != MDT_OK)
-		return status;
-	return load_counts(s, st, true, &r->disciplines, &r->n_disciplines,
-	    "reading the attendance");
+	r->disciplines = rows.v;
+	r->n_disciplines = rows.n;
+	return status;
 }
 
 /* The periods of the chart of actions closed. */
 static void
 make_periods(struct mdt_review *r, int64_t d0, int64_t d1)
 {
-	size_t cap;
+	size_t cap = 0;
 
 	r->monthly = d1 - d0 + 1 > WEEKLY_MAX_DAYS;
 	if (!r->monthly) {
@@ -427,8 +404,6 @@ make_periods(struct mdt_review *r, int64_t d0, int64_t d1)
 		}
 		return;
 	}
-	cap = 16;
-	r->periods = mdt_xcalloc(cap, sizeof(*r->periods));
 	for (int64_t a = d0; a <= d1;) {
 		int y, m, d;
 		int64_t next;
@@ -436,11 +411,8 @@ make_periods(struct mdt_review *r, int64_t d0, int64_t d1)
 		day_ymd(a, &y, &m, &d);
 		next = m == 12 ? day_number(y + 1, 1, 1) :
 		    day_number(y, m + 1, 1);
-		if (r->n_periods == cap) {
-			cap *= 2;
-			r->periods = mdt_xreallocarray(r->periods, cap,
-			    sizeof(*r->periods));
-		}
+		r->periods = mdt_grow(r->periods, r->n_periods, &cap,
+		    sizeof(*r->periods));
 		day_text(a, r->periods[r->n_periods].from);
 		day_text(next - 1 < d1 ? next - 1 : d1,
 		    r->periods[r->n_periods].to);
@@ -464,14 +436,39 @@ period_of(const struct mdt_review *r, int64_t d0, int64_t day)
 	return i;
 }
 
+/* The actions closed in the range, as load_actions counts them. */
+struct closed_count {
+	struct mdt_review *r;
+	int64_t d0;
+	struct i64_vec days;	/* days each took to close */
+};
+
+static void
+count_closed(sqlite3_stmt *st, void *ctx)
+{
+	struct closed_count *c = ctx;
+	struct mdt_review *r = c->r;
+	int64_t closed_day;
+
+	if (strcmp((const char *)sqlite3_column_text(st, 0), "cancelled") ==
+	    0) {
+		r->actions_cancelled++;
+		return;
+	}
+	r->actions_closed++;
+	closed_day = ms_day(mdt_col_int(st, 2));
+	vec_push(&c->days, closed_day - ms_day(mdt_col_int(st, 1)));
+	if (r->n_periods > 0)
+		r->periods[period_of(r, c->d0, closed_day)].closed++;
+}
+
 static enum mdt_status
 load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
     struct mdt_review *r)
 {
-	struct i64_vec days = { 0 };
+	struct closed_count c = { r, d0, { 0 } };
+	struct i64_vec *days = &c.days;
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
 
 	status = mdt_query_int(s, &r->actions_opened, "SELECT count(*)"
 	    " FROM actions WHERE created_at >= ? AND created_at < ?", "ii",
@@ -481,35 +478,45 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 		    " FROM actions WHERE created_at < ?1"
 		    " AND (status = 'open' OR closed_at >= ?1)"
 		    " AND due_date < ?2", "it", end, r->to);
-	if (status == MDT_OK)
-		status = mdt_prep(s, &st, "SELECT status, created_at,"
-		    " closed_at FROM actions WHERE status IN ('done',"
-		    " 'cancelled') AND closed_at >= ? AND closed_at < ?", "ii",
-		    start, end);
 	if (status != MDT_OK)
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t closed_day;
-
-		if (strcmp((const char *)sqlite3_column_text(st, 0),
-		    "cancelled") == 0) {
-			r->actions_cancelled++;
-			continue;
-		}
-		r->actions_closed++;
-		closed_day = ms_day(mdt_col_int(st, 2));
-		vec_push(&days, closed_day - ms_day(mdt_col_int(st, 1)));
-		if (r->n_periods > 0)
-			r->periods[period_of(r, d0, closed_day)].closed++;
-	}
-	mdt_done(s, st);
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the actions");
-	if (days.n > 0)
-		qsort(days.v, days.n, sizeof(*days.v), mdt_i64_cmp);
-	r->median_days_to_close = days.n > 0 ? mdt_median_of(days.v, days.n) : -1;
-	free(days.v);
+	status = mdt_read_each(s, count_closed, &c, "reading the actions",
+	    "SELECT status, created_at, closed_at FROM actions"
+	    " WHERE status IN ('done', 'cancelled') AND closed_at >= ?"
+	    " AND closed_at < ?", "ii", start, end);
+	if (days->n > 0)
+		qsort(days->v, days->n, sizeof(*days->v), mdt_i64_cmp);
+	r->median_days_to_close = days->n > 0 ?
+	    mdt_median_of(days->v, days->n) : -1;
+	free(days->v);
 	return status;
+}
+
+/* The range of a review, as the loaders read it. */
+struct review_read {
+	int64_t start, end;	/* ms */
+	int64_t d0;		/* day number of the first day */
+	struct mdt_review *r;
+};
+
+/* Every figure, in one read transaction: they agree with each other even
+ * if another window writes meanwhile. */
+static enum mdt_status
+review_tx(struct mdt_store *s, void *ctx)
+{
+	const struct review_read *a = ctx;
+	enum mdt_status st;
+
+	st = load_meetings(s, a->start, a->end, a->r);
+	if (st == MDT_OK)
+		st = load_slots(s, a->start, a->end, a->r);
+	if (st == MDT_OK)
+		st = load_referrers(s, a->start, a->end, a->r);
+	if (st == MDT_OK)
+		st = load_attendance(s, a->start, a->end, a->r);
+	if (st == MDT_OK)
+		st = load_actions(s, a->start, a->end, a->d0, a->r);
+	return st;
 }
 
 enum mdt_status
@@ -517,7 +524,7 @@ mdt_review_load(struct mdt_store *s, const char *from, const char *to,
     struct mdt_review *out)
 {
 	enum mdt_status st;
-	int64_t d0, d1, start, end;
+	int64_t d0, d1;
 
 	memset(out, 0, sizeof(*out));
 	out->median_days_to_close = -1;
@@ -532,24 +539,9 @@ mdt_review_load(struct mdt_store *s, const char *from, const char *to,
 	if (d1 < d0)
 		return mdt_fail(s, MDT_EINVAL, "the range ends (%s) before it"
 		    " begins (%s)", out->to, out->from);
-	start = day_start(d0);
-	end = day_start(d1 + 1);
 	make_periods(out, d0, d1);
-
-	/* One read transaction: the figures agree with each other even if
-	 * another window writes meanwhile. */
-	st = mdt_run(s, "BEGIN", NULL);
-	if (st == MDT_OK)
-		st = load_meetings(s, start, end, out);
-	if (st == MDT_OK)
-		st = load_slots(s, start, end, out);
-	if (st == MDT_OK)
-		st = load_referrers(s, start, end, out);
-	if (st == MDT_OK)
-		st = load_attendance(s, start, end, out);
-	if (st == MDT_OK)
-		st = load_actions(s, start, end, d0, out);
-	mdt_tx_rollback(s);
+	st = mdt_tx_read(s, review_tx, &(struct review_read){ day_start(d0),
+	    day_start(d1 + 1), d0, out });
 	if (st != MDT_OK)
 		mdt_review_free(out);
 	return st;

@@ -150,13 +150,7 @@ digits_value(const char *s, size_t n)
 void
 mdt_date_of(int64_t ms, char out[11])
 {
-	int64_t sec = ms / 1000 - (ms < 0 && ms % 1000 != 0);
-	time_t t = (time_t)sec;
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(out, 11, "%Y-%m-%d", &tm) == 0)
-		mdt_strlcpy(out, "1970-01-01", 11);
+	mdt_time_format(ms, false, "%Y-%m-%d", out, 11, "1970-01-01");
 }
 
 enum mdt_status

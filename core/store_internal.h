@@ -96,6 +96,11 @@ typedef enum mdt_status (*mdt_tx_fn)(struct mdt_store *s, void *ctx);
 enum mdt_status mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx,
     const bool *wrote);
 
+/* Runs body inside a read transaction (BEGIN, then ROLLBACK), so that
+ * what it reads agrees with itself whatever other windows commit
+ * meanwhile; returns the body's status. */
+enum mdt_status mdt_tx_read(struct mdt_store *s, mdt_tx_fn body, void *ctx);
+
 /*
  * Statement helpers.  fmt names the parameters, one letter each:
  *   i  int64_t
@@ -127,6 +132,40 @@ enum mdt_status mdt_query_int(struct mdt_store *s, int64_t *out,
 /* As mdt_query_int, for text (a new string; NULL for a NULL value). */
 enum mdt_status mdt_query_text(struct mdt_store *s, char **out,
     const char *sql, const char *fmt, ...);
+
+/*
+ * Readers of rows.  Each prepares sql with its values (fmt as mdt_prep),
+ * steps it and gives it back; a failure is recorded, saying while doing
+ * what.  fn reads the columns of the row the statement is on.
+ */
+typedef void (*mdt_row_fn)(sqlite3_stmt *st, void *row, void *ctx);
+typedef void (*mdt_each_fn)(sqlite3_stmt *st, void *ctx);
+
+/* The first row into row (size bytes, zeroed first); MDT_ENOTFOUND, with
+ * nothing recorded, when there is none. */
+enum mdt_status mdt_read_row(struct mdt_store *s, void *row, size_t size,
+    mdt_row_fn fn, void *ctx, const char *what, const char *sql,
+    const char *fmt, ...);
+
+/* fn called on each row. */
+enum mdt_status mdt_read_each(struct mdt_store *s, mdt_each_fn fn,
+    void *ctx, const char *what, const char *sql, const char *fmt, ...);
+
+/* An array that rows are read into. */
+struct mdt_rows {
+	void *v;		/* n elements, room for cap */
+	size_t n, cap;
+};
+
+/* Each row appended to rows as one more element of size bytes, zeroed
+ * and filled by fn.  On a failure the rows read until then stay in rows
+ * for the caller to free. */
+enum mdt_status mdt_read_rows(struct mdt_store *s, struct mdt_rows *rows,
+    size_t size, mdt_row_fn fn, void *ctx, const char *what,
+    const char *sql, const char *fmt, ...);
+
+/* A row_fn that reads column 0 into an int64_t (an id). */
+void mdt_row_int(sqlite3_stmt *st, void *row, void *ctx);
 
 /* Column helpers: a NULL column reads as 0 / "" / NULL. */
 int64_t mdt_col_int(sqlite3_stmt *st, int col);

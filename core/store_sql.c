@@ -175,6 +175,18 @@ mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx, const bool *wrote)
 	return mdt_tx_end(s, st);
 }
 
+enum mdt_status
+mdt_tx_read(struct mdt_store *s, mdt_tx_fn body, void *ctx)
+{
+	enum mdt_status st = mdt_run(s, "BEGIN", NULL);
+
+	if (st != MDT_OK)
+		return st;
+	st = body(s, ctx);
+	mdt_tx_rollback(s);
+	return st;
+}
+
 /* ---- statements ------------------------------------------------------ */
 
 static uint32_t
@@ -383,8 +395,8 @@ mdt_run(struct mdt_store *s, const char *sql, const char *fmt, ...)
  * column 0 and gives it back with mdt_done), MDT_ENOTFOUND or an error
  * with *st given back. */
 static enum mdt_status
-query_one(struct mdt_store *s, sqlite3_stmt **st, const char *sql,
-    const char *fmt, va_list ap)
+query_one(struct mdt_store *s, sqlite3_stmt **st, const char *what,
+    const char *sql, const char *fmt, va_list ap)
 {
 	enum mdt_status status = mdt_vprep(s, st, sql, fmt, ap);
 	int rc;
@@ -394,7 +406,7 @@ query_one(struct mdt_store *s, sqlite3_stmt **st, const char *sql,
 	rc = sqlite3_step(*st);
 	if (rc == SQLITE_ROW)
 		return MDT_OK;
-	status = rc == SQLITE_DONE ? MDT_ENOTFOUND : mdt_fail_db(s, rc, NULL);
+	status = rc == SQLITE_DONE ? MDT_ENOTFOUND : mdt_fail_db(s, rc, what);
 	mdt_done(s, *st);
 	*st = NULL;
 	return status;
@@ -410,7 +422,7 @@ mdt_query_int(struct mdt_store *s, int64_t *out, const char *sql,
 
 	*out = 0;
 	va_start(ap, fmt);
-	status = query_one(s, &st, sql, fmt, ap);
+	status = query_one(s, &st, NULL, sql, fmt, ap);
 	va_end(ap);
 	if (status == MDT_OK) {
 		*out = sqlite3_column_int64(st, 0);
@@ -429,13 +441,107 @@ mdt_query_text(struct mdt_store *s, char **out, const char *sql,
 
 	*out = NULL;
 	va_start(ap, fmt);
-	status = query_one(s, &st, sql, fmt, ap);
+	status = query_one(s, &st, NULL, sql, fmt, ap);
 	va_end(ap);
 	if (status == MDT_OK) {
 		*out = mdt_col_dup(st, 0);
 		mdt_done(s, st);
 	}
 	return status;
+}
+
+enum mdt_status
+mdt_read_row(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
+    void *ctx, const char *what, const char *sql, const char *fmt, ...)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	va_list ap;
+
+	memset(row, 0, size);
+	va_start(ap, fmt);
+	status = query_one(s, &st, what, sql, fmt, ap);
+	va_end(ap);
+	if (status == MDT_OK) {
+		fn(st, row, ctx);
+		mdt_done(s, st);
+	}
+	return status;
+}
+
+static enum mdt_status
+vread_each(struct mdt_store *s, mdt_each_fn fn, void *ctx, const char *what,
+    const char *sql, const char *fmt, va_list ap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+	int rc;
+
+	status = mdt_vprep(s, &st, sql, fmt, ap);
+	if (status != MDT_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(st, ctx);
+	if (rc != SQLITE_DONE)
+		status = mdt_fail_db(s, rc, what);
+	mdt_done(s, st);
+	return status;
+}
+
+enum mdt_status
+mdt_read_each(struct mdt_store *s, mdt_each_fn fn, void *ctx,
+    const char *what, const char *sql, const char *fmt, ...)
+{
+	enum mdt_status status;
+	va_list ap;
+
+	va_start(ap, fmt);
+	status = vread_each(s, fn, ctx, what, sql, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* What mdt_read_rows appends each row to, and with what. */
+struct rows_fill {
+	struct mdt_rows *rows;
+	size_t size;
+	mdt_row_fn fn;
+	void *ctx;
+};
+
+static void
+rows_add(sqlite3_stmt *st, void *ctx)
+{
+	struct rows_fill *f = ctx;
+	struct mdt_rows *r = f->rows;
+	char *row;
+
+	r->v = mdt_grow(r->v, r->n, &r->cap, f->size);
+	row = (char *)r->v + r->n * f->size;
+	memset(row, 0, f->size);
+	f->fn(st, row, f->ctx);
+	r->n++;
+}
+
+enum mdt_status
+mdt_read_rows(struct mdt_store *s, struct mdt_rows *rows, size_t size,
+    mdt_row_fn fn, void *ctx, const char *what, const char *sql,
+    const char *fmt, ...)
+{
+	struct rows_fill fill = { rows, size, fn, ctx };
+	enum mdt_status status;
+	va_list ap;
+
+	va_start(ap, fmt);
+	status = vread_each(s, rows_add, &fill, what, sql, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+void
+mdt_row_int(sqlite3_stmt *st, void *row, void *ctx)
+{
+	*(int64_t *)row = sqlite3_column_int64(st, 0);
 }
 
 int64_t

@@ -70,6 +70,15 @@ mdt_xreallocarray(void *p, size_t n, size_t size)
 	return mdt_xrealloc(p, n * size);
 }
 
+void *
+mdt_grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap == 0 ? 16 : *cap * 2;
+	return mdt_xreallocarray(arr, *cap, size);
+}
+
 char *
 mdt_xstrdup(const char *s)
 {
@@ -142,25 +151,35 @@ ms_to_time(int64_t ms)
 }
 
 void
-mdt_iso_utc(int64_t ms, char out[21])
+mdt_time_format(int64_t ms, bool utc, const char *fmt, char *out,
+    size_t len, const char *fallback)
 {
 	time_t t = ms_to_time(ms);
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		mdt_strlcpy(out, "1970-01-01T00:00:00Z", 21);
+	if ((utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL) {
+		mdt_strlcpy(out, fallback, len);
+		return;
+	}
+	/* fmt is checked where mdt_time_format is called (util.h) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (strftime(out, len, fmt, &tm) == 0)
+		mdt_strlcpy(out, fallback, len);
+#pragma GCC diagnostic pop
+}
+
+void
+mdt_iso_utc(int64_t ms, char out[21])
+{
+	mdt_time_format(ms, true, "%Y-%m-%dT%H:%M:%SZ", out, 21,
+	    "1970-01-01T00:00:00Z");
 }
 
 void
 mdt_clock_hhmm(int64_t ms, char out[6])
 {
-	time_t t = ms_to_time(ms);
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(out, 6, "%H:%M", &tm) == 0)
-		mdt_strlcpy(out, "--:--", 6);
+	mdt_time_format(ms, false, "%H:%M", out, 6, "--:--");
 }
 
 bool

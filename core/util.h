@@ -18,6 +18,9 @@ void *mdt_xmalloc(size_t n);
 void *mdt_xcalloc(size_t n, size_t size);
 void *mdt_xrealloc(void *p, size_t n);
 void *mdt_xreallocarray(void *p, size_t n, size_t size);
+/* arr (n elements of size bytes, room for *cap) with room for one more:
+ * the capacity doubles (from 16) when full. */
+void *mdt_grow(void *arr, size_t n, size_t *cap, size_t size);
 char *mdt_xstrdup(const char *s);
 char *mdt_xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -40,6 +43,11 @@ void mdt_uuid_new(char out[37]);
 
 /* True if s looks like a UUID (36 characters, hex digits and dashes). */
 bool mdt_uuid_like(const char *s);
+
+/* ms since the epoch as strftime's fmt writes it (local time, or UTC
+ * with utc), into out of len bytes; fallback if it cannot be. */
+void mdt_time_format(int64_t ms, bool utc, const char *fmt, char *out,
+    size_t len, const char *fallback) __attribute__((format(strftime, 3, 0)));
 
 /* "2026-11-25T14:44:40Z" for ms since the epoch (UTC), into out[21]. */
 void mdt_iso_utc(int64_t ms, char out[21]);
