@@ -231,14 +231,6 @@ mdt_action_items_free(struct mdt_action_item *items, size_t n)
 
 /* ---- printing -------------------------------------------------------- */
 
-static void
-patient_text(const struct mdt_action_item *it, bool unmask, char *buf,
-    size_t len)
-{
-	mdt_patient_label(it->patient_name, it->date_of_birth, it->nhs_number,
-	    unmask, buf, len);
-}
-
 /* The items of one owner: [i, *end). */
 static size_t
 owner_end(const struct mdt_action_item *items, size_t n, size_t i)
@@ -335,7 +327,8 @@ write_list(const struct mdt_action_item *items, size_t n, bool unmask,
 			const struct mdt_action_item *it = &items[k];
 
 			state_text(it, state, sizeof(state));
-			patient_text(it, unmask, who, sizeof(who));
+			mdt_patient_label(it->patient_name, it->date_of_birth,
+			    it->nhs_number, unmask, who, sizeof(who));
 			agreed_text(it, agreed, sizeof(agreed));
 			if (md)
 				fprintf(out, "| %" PRId64 " | %s | ", it->id,
@@ -403,7 +396,9 @@ write_json(const struct mdt_action_item *items, size_t n, bool unmask,
 				mdt_json_set(p, "date_of_birth",
 				    mdt_json_text(it->date_of_birth));
 			} else {
-				patient_text(it, false, who, sizeof(who));
+				mdt_patient_label(it->patient_name,
+				    it->date_of_birth, it->nhs_number, false,
+				    who, sizeof(who));
 				mdt_json_set(p, "masked", mdt_json_text(who));
 			}
 			mdt_json_set(a, "patient", p);

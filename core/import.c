@@ -29,57 +29,53 @@
 #include "util.h"
 
 /* The statements of the import, prepared once for all its rows. */
+enum query {
+	Q_PATIENT,		/* find a patient */
+	Q_ENTRY,		/* find a list entry */
+	Q_FIND_CAND,		/* find a candidate */
+	Q_INS_PATIENT,
+	Q_INS_CAND,
+	Q_ADD_LIST,
+	Q_INS_ENTRY,
+	N_QUERIES
+};
+
+static const char *const query_sql[N_QUERIES] = {
+	[Q_PATIENT] = "SELECT id, date_of_birth, name, coalesce(practice, '')"
+	    " FROM patients WHERE nhs_number = ?",
+	[Q_ENTRY] = "SELECT id, row_hash FROM list_entries"
+	    " WHERE candidate_id = ? AND list = ?",
+	[Q_FIND_CAND] = "SELECT id FROM candidates"
+	    " WHERE meeting_id = ? AND patient_id = ?",
+	[Q_INS_PATIENT] = "INSERT INTO patients (uuid, nhs_number, name,"
+	    " date_of_birth, practice) VALUES (?, ?, ?, ?, ?)",
+	[Q_INS_CAND] = "INSERT INTO candidates (uuid, meeting_id, patient_id,"
+	    " created_at) VALUES (?, ?, ?, ?)",
+	[Q_ADD_LIST] = "UPDATE candidates SET lists = lists | ?1"
+	    " WHERE id = ?2 AND (lists & ?1) = 0",
+	[Q_INS_ENTRY] = "INSERT INTO list_entries (candidate_id, list, reason,"
+	    " referred_by, review_date, source, line, row_hash, imported_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
 struct stmts {
-	sqlite3_stmt *patient;		/* find a patient */
-	sqlite3_stmt *entry;		/* find a list entry */
-	sqlite3_stmt *find_cand;	/* find a candidate */
-	sqlite3_stmt *ins_patient;
-	sqlite3_stmt *ins_cand;
-	sqlite3_stmt *add_list;
-	sqlite3_stmt *ins_entry;
+	sqlite3_stmt *st[N_QUERIES];
 };
 
 static void
 stmts_done(struct mdt_store *s, struct stmts *q)
 {
-	mdt_done(s, q->patient);
-	mdt_done(s, q->entry);
-	mdt_done(s, q->find_cand);
-	mdt_done(s, q->ins_patient);
-	mdt_done(s, q->ins_cand);
-	mdt_done(s, q->add_list);
-	mdt_done(s, q->ins_entry);
+	for (int k = 0; k < N_QUERIES; k++)
+		mdt_done(s, q->st[k]);
 }
 
 static enum mdt_status
 stmts_prepare(struct mdt_store *s, struct stmts *q)
 {
-	enum mdt_status st;
+	enum mdt_status st = MDT_OK;
 
-	st = mdt_prep(s, &q->patient, "SELECT id, date_of_birth, name,"
-	    " coalesce(practice, '') FROM patients WHERE nhs_number = ?", NULL);
-	if (st == MDT_OK)
-		st = mdt_prep(s, &q->entry, "SELECT id, row_hash FROM"
-		    " list_entries WHERE candidate_id = ? AND list = ?", NULL);
-	if (st == MDT_OK)
-		st = mdt_prep(s, &q->find_cand, "SELECT id FROM candidates"
-		    " WHERE meeting_id = ? AND patient_id = ?", NULL);
-	if (st == MDT_OK)
-		st = mdt_prep(s, &q->ins_patient, "INSERT INTO patients (uuid,"
-		    " nhs_number, name, date_of_birth, practice)"
-		    " VALUES (?, ?, ?, ?, ?)", NULL);
-	if (st == MDT_OK)
-		st = mdt_prep(s, &q->ins_cand, "INSERT INTO candidates (uuid,"
-		    " meeting_id, patient_id, created_at) VALUES (?, ?, ?, ?)",
-		    NULL);
-	if (st == MDT_OK)
-		st = mdt_prep(s, &q->add_list, "UPDATE candidates SET lists ="
-		    " lists | ?1 WHERE id = ?2 AND (lists & ?1) = 0", NULL);
-	if (st == MDT_OK)
-		st = mdt_prep(s, &q->ins_entry, "INSERT INTO list_entries"
-		    " (candidate_id, list, reason, referred_by, review_date,"
-		    " source, line, row_hash, imported_at)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL);
+	for (int k = 0; st == MDT_OK && k < N_QUERIES; k++)
+		st = mdt_prep(s, &q->st[k], query_sql[k], NULL);
 	return st;
 }
 
@@ -138,21 +134,21 @@ check_record(struct mdt_store *s, struct stmts *q, struct mdt_import_row *r,
 
 	*patient_id = 0;
 	*name = *practice = NULL;
-	sqlite3_reset(q->patient);
-	sqlite3_bind_text(q->patient, 1, r->nhs, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q->patient);
+	sqlite3_reset(q->st[Q_PATIENT]);
+	sqlite3_bind_text(q->st[Q_PATIENT], 1, r->nhs, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q->st[Q_PATIENT]);
 	if (rc == SQLITE_DONE)
 		return MDT_OK;
 	if (rc != SQLITE_ROW)
 		return mdt_fail_db(s, rc, "reading the patients");
-	*patient_id = sqlite3_column_int64(q->patient, 0);
-	dob = (const char *)sqlite3_column_text(q->patient, 1);
+	*patient_id = sqlite3_column_int64(q->st[Q_PATIENT], 0);
+	dob = (const char *)sqlite3_column_text(q->st[Q_PATIENT], 1);
 	if (dob != NULL && strcmp(dob, r->dob) != 0)
 		r->error = mdt_xasprintf("date of birth %s differs from the"
 		    " record (%s)", r->dob, dob);
-	*name = mdt_col_dup0(q->patient, 2);
-	*practice = mdt_col_dup0(q->patient, 3);
-	sqlite3_reset(q->patient);
+	*name = mdt_col_dup0(q->st[Q_PATIENT], 2);
+	*practice = mdt_col_dup0(q->st[Q_PATIENT], 3);
+	sqlite3_reset(q->st[Q_PATIENT]);
 	return MDT_OK;
 }
 
@@ -170,24 +166,24 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 
 	st = check_record(s, q, r, &patient_id, &name, &practice);
 	if (st == MDT_OK && patient_id != 0)
-		st = rerun(s, q->find_cand, &cand, &found, "ii", meeting_id,
-		    patient_id);
+		st = rerun(s, q->st[Q_FIND_CAND], &cand, &found, "ii",
+		    meeting_id, patient_id);
 	if (st != MDT_OK)
 		goto out;
 	if (!found)
 		cand = 0;
 	if (cand != 0) {
-		sqlite3_reset(q->entry);
-		sqlite3_bind_int64(q->entry, 1, cand);
-		sqlite3_bind_text(q->entry, 2, mdt_list_name(list), -1,
+		sqlite3_reset(q->st[Q_ENTRY]);
+		sqlite3_bind_int64(q->st[Q_ENTRY], 1, cand);
+		sqlite3_bind_text(q->st[Q_ENTRY], 2, mdt_list_name(list), -1,
 		    SQLITE_STATIC);
-		rc = sqlite3_step(q->entry);
+		rc = sqlite3_step(q->st[Q_ENTRY]);
 		if (rc == SQLITE_ROW) {
-			entry_id = sqlite3_column_int64(q->entry, 0);
-			hash = mdt_col_dup0(q->entry, 1);
+			entry_id = sqlite3_column_int64(q->st[Q_ENTRY], 0);
+			hash = mdt_col_dup0(q->st[Q_ENTRY], 1);
 		} else if (rc != SQLITE_DONE)
 			st = mdt_fail_db(s, rc, "reading the lists");
-		sqlite3_reset(q->entry);
+		sqlite3_reset(q->st[Q_ENTRY]);
 		if (st != MDT_OK)
 			goto out;
 		if (hash != NULL && strcmp(hash, r->hash) == 0) {
@@ -198,8 +194,8 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	/* the patient: new, or details from the newest row */
 	if (patient_id == 0) {
 		mdt_uuid_new(uuid);
-		st = rerun(s, q->ins_patient, &patient_id, NULL, "tttTT", uuid,
-		    r->nhs, r->name, r->dob, r->practice);
+		st = rerun(s, q->st[Q_INS_PATIENT], &patient_id, NULL, "tttTT",
+		    uuid, r->nhs, r->name, r->dob, r->practice);
 		if (st == MDT_OK)
 			rep->patients_created++;
 	} else if (strcmp(name, r->name) != 0 || (*r->practice != '\0' &&
@@ -210,13 +206,13 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		    r->practice, r->dob, patient_id);
 	if (st == MDT_OK && cand == 0) {
 		mdt_uuid_new(uuid);
-		st = rerun(s, q->ins_cand, &cand, NULL, "tiii", uuid,
+		st = rerun(s, q->st[Q_INS_CAND], &cand, NULL, "tiii", uuid,
 		    meeting_id, patient_id, mdt_store_now(s));
 		created_cand = true;
 	}
 	if (st == MDT_OK)
-		st = rerun(s, q->add_list, NULL, NULL, "ii", (int64_t)list,
-		    cand);
+		st = rerun(s, q->st[Q_ADD_LIST], NULL, NULL, "ii",
+		    (int64_t)list, cand);
 	if (st != MDT_OK)
 		goto out;
 	if (entry_id != 0) {
@@ -227,7 +223,7 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		    (int64_t)r->line, r->hash, mdt_store_now(s), entry_id);
 		rep->updated++;
 	} else {
-		st = rerun(s, q->ins_entry, NULL, NULL, "itttTtiti", cand,
+		st = rerun(s, q->st[Q_INS_ENTRY], NULL, NULL, "itttTtiti", cand,
 		    mdt_list_name(list), r->entry_reason, r->referred_by,
 		    r->review, source, (int64_t)r->line, r->hash,
 		    mdt_store_now(s));

@@ -40,24 +40,16 @@ static void
 read_tally(sqlite3_stmt *st, void *ctx)
 {
 	struct mdt_outbox_counts *out = ctx;
-	int64_t n = mdt_col_int(st, 1);
+	int64_t *count[] = {
+		[MDT_OUTBOX_PENDING] = &out->pending,
+		[MDT_OUTBOX_SENT] = &out->sent,
+		[MDT_OUTBOX_FAILED] = &out->failed,
+		[MDT_OUTBOX_CONFLICT] = &out->conflict,
+	};
+	int k = state_parse((const char *)sqlite3_column_text(st, 0));
 
-	switch (state_parse((const char *)sqlite3_column_text(st, 0))) {
-	case MDT_OUTBOX_PENDING:
-		out->pending = n;
-		break;
-	case MDT_OUTBOX_SENT:
-		out->sent = n;
-		break;
-	case MDT_OUTBOX_FAILED:
-		out->failed = n;
-		break;
-	case MDT_OUTBOX_CONFLICT:
-		out->conflict = n;
-		break;
-	default:
-		break;
-	}
+	if (k >= 0 && (size_t)k < MDT_COUNT(count))
+		*count[k] = mdt_col_int(st, 1);
 }
 
 /* The same, leaving out the sent rows. */

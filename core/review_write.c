@@ -27,7 +27,6 @@ round_i64(double x)
 	return (int64_t)(x < 0 ? x - 0.5 : x + 0.5);
 }
 
-
 /* ---- text ------------------------------------------------------------ */
 
 /* x to one decimal place, without the locale's decimal separator. */
@@ -158,32 +157,6 @@ write_txt(const struct mdt_review *r, FILE *out)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-static json_t *
-jnew(json_t *j)
-{
-	if (j == NULL)
-		mdt_fatal("out of memory");
-	return j;
-}
-
-/* A string, with bytes that are not UTF-8 shown as '?'. */
-static json_t *
-jstr(const char *s)
-{
-	json_t *j = json_string(s);
-	char *copy;
-
-	if (j != NULL)
-		return j;
-	copy = mdt_xstrdup(s);
-	for (size_t i = 0; copy[i] != '\0'; i++)
-		if ((unsigned char)copy[i] >= 0x80)
-			copy[i] = '?';
-	j = jnew(json_string(copy));
-	free(copy);
-	return j;
-}
-
 /* A real rounded to three decimals (0.1 s, ratios). */
 static json_t *
 jreal(double x)
@@ -194,24 +167,24 @@ jreal(double x)
 static int
 write_json(const struct mdt_review *r, FILE *out)
 {
-	json_t *root = jnew(json_object()), *x, *arr, *y;
+	json_t *root = mdt_json_new(json_object()), *x, *arr, *y;
 	int rc;
 
-	mdt_json_set(root, "from", jstr(r->from));
-	mdt_json_set(root, "to", jstr(r->to));
-	x = jnew(json_object());
+	mdt_json_set(root, "from", mdt_json_text(r->from));
+	mdt_json_set(root, "to", mdt_json_text(r->to));
+	x = mdt_json_new(json_object());
 	mdt_json_set(x, "held", json_integer(r->meetings_held));
 	mdt_json_set(x, "closed", json_integer(r->meetings_closed));
 	mdt_json_set(root, "meetings", x);
 	mdt_json_set(root, "patients_discussed", json_integer(r->patients_discussed));
 	mdt_json_set(root, "slots_discussed", json_integer(r->slots_discussed));
 
-	x = jnew(json_object());
+	x = mdt_json_new(json_object());
 	mdt_json_set(x, "mean", jreal(r->mean_s));
 	mdt_json_set(x, "median", jreal(r->median_s));
 	mdt_json_set(x, "p90", jreal(r->p90_s));
 	mdt_json_set(root, "slot_seconds", x);
-	x = jnew(json_object());
+	x = mdt_json_new(json_object());
 	mdt_json_set(x, "under", json_integer(r->slots_under));
 	mdt_json_set(x, "within", json_integer(r->slots_within));
 	mdt_json_set(x, "over", json_integer(r->slots_over));
@@ -221,7 +194,7 @@ write_json(const struct mdt_review *r, FILE *out)
 	    (double)r->slots_over / (double)r->slots_discussed));
 	mdt_json_set(root, "band", x);
 
-	x = jnew(json_object());
+	x = mdt_json_new(json_object());
 	mdt_json_set(x, "opened", json_integer(r->actions_opened));
 	mdt_json_set(x, "closed", json_integer(r->actions_closed));
 	mdt_json_set(x, "cancelled", json_integer(r->actions_cancelled));
@@ -230,13 +203,13 @@ write_json(const struct mdt_review *r, FILE *out)
 	    json_null() : jreal(r->median_days_to_close));
 	mdt_json_set(root, "actions", x);
 
-	x = jnew(json_object());
+	x = mdt_json_new(json_object());
 	for (int k = MDT_OUTCOME_NONE; k <= MDT_OUTCOME_DIED; k++)
 		mdt_json_set(x, mdt_outcome_name((enum mdt_outcome_kind)k),
 		    json_integer(r->outcomes[k]));
 	mdt_json_set(root, "outcomes", x);
 
-	x = jnew(json_object());
+	x = mdt_json_new(json_object());
 	for (int i = 0; i < MDT_LIST_COUNT; i++)
 		mdt_json_set(x, mdt_list_name((enum mdt_list)(1 << i)),
 		    json_integer(r->lists[i]));
@@ -245,10 +218,11 @@ write_json(const struct mdt_review *r, FILE *out)
 	mdt_json_set(x, "added_on_day", json_integer(r->added_on_day));
 	mdt_json_set(root, "sources", x);
 
-	arr = jnew(json_array());
+	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_referrers; i++) {
-		y = jnew(json_object());
-		mdt_json_set(y, "referred_by", jstr(r->referrers[i].name));
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "referred_by",
+		    mdt_json_text(r->referrers[i].name));
 		mdt_json_set(y, "slots", json_integer(r->referrers[i].n));
 		mdt_json_push(arr, y);
 	}
@@ -256,24 +230,25 @@ write_json(const struct mdt_review *r, FILE *out)
 	mdt_json_set(root, "referrals_unnamed", json_integer(r->referrals_unnamed));
 	mdt_json_set(root, "referrals_purged", json_integer(r->referrals_purged));
 
-	arr = jnew(json_array());
+	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_disciplines; i++) {
-		y = jnew(json_object());
-		mdt_json_set(y, "discipline", jstr(r->disciplines[i].name));
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "discipline",
+		    mdt_json_text(r->disciplines[i].name));
 		mdt_json_set(y, "present", json_integer(r->disciplines[i].n));
 		mdt_json_set(y, "meetings", json_integer(r->disciplines[i].meetings));
 		mdt_json_push(arr, y);
 	}
 	mdt_json_set(root, "attendance", arr);
 
-	arr = jnew(json_array());
+	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_meetings; i++) {
 		const struct mdt_review_meeting *m = &r->meetings[i];
-		json_t *secs = jnew(json_array());
+		json_t *secs = mdt_json_new(json_array());
 
-		y = jnew(json_object());
+		y = mdt_json_new(json_object());
 		mdt_json_set(y, "id", json_integer(m->id));
-		mdt_json_set(y, "date", jstr(m->date));
+		mdt_json_set(y, "date", mdt_json_text(m->date));
 		mdt_json_set(y, "closed", json_boolean(m->closed));
 		mdt_json_set(y, "warn_seconds", json_integer(m->warn_s));
 		mdt_json_set(y, "over_seconds", json_integer(m->over_s));
@@ -284,16 +259,17 @@ write_json(const struct mdt_review *r, FILE *out)
 	}
 	mdt_json_set(root, "per_meeting", arr);
 
-	arr = jnew(json_array());
+	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_periods; i++) {
-		y = jnew(json_object());
-		mdt_json_set(y, "from", jstr(r->periods[i].from));
-		mdt_json_set(y, "to", jstr(r->periods[i].to));
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "from", mdt_json_text(r->periods[i].from));
+		mdt_json_set(y, "to", mdt_json_text(r->periods[i].to));
 		mdt_json_set(y, "closed", json_integer(r->periods[i].closed));
 		mdt_json_push(arr, y);
 	}
 	mdt_json_set(root, "closed_per_period", arr);
-	mdt_json_set(root, "period", jstr(r->monthly ? "month" : "week"));
+	mdt_json_set(root, "period",
+	    mdt_json_text(r->monthly ? "month" : "week"));
 
 	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(12));

@@ -261,6 +261,14 @@ mdt_json_text(const char *s)
 	return j != NULL ? j : json_null();
 }
 
+json_t *
+mdt_json_new(json_t *value)
+{
+	if (value == NULL)
+		mdt_fatal("out of memory");
+	return value;
+}
+
 void
 mdt_json_set(json_t *obj, const char *key, json_t *value)
 {

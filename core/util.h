@@ -80,6 +80,9 @@ void mdt_fput_flat(FILE *out, const char *s, bool cell);
 /* A JSON string (jansson) of s, or null for NULL; bytes that are not
  * UTF-8 become '?' rather than losing the whole value. */
 struct json_t *mdt_json_text(const char *s);
+/* value (a json_object(), json_array() ...), or fatal if it is NULL (out
+ * of memory). */
+struct json_t *mdt_json_new(struct json_t *value);
 /* Sets obj[key] / appends to arr, taking the reference; out of memory
  * (value NULL or the call failing) is fatal. */
 void mdt_json_set(struct json_t *obj, const char *key, struct json_t *value);
