@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "actions.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,9 @@
 
 #include <jansson.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -45,20 +49,28 @@ has_control(const char *s)
 	return false;
 }
 
+/* Someone to add, trimmed; id gets their row. */
+struct person_act {
+	const char *name;
+	const char *role;
+	const char *org;
+	int64_t id;
+};
+
 static enum mdt_status
-person_add_tx(struct mdt_store *s, const char *name, const char *role,
-    const char *org, int64_t *id)
+person_add_tx(struct mdt_store *s, void *ctx)
 {
+	struct person_act *a = ctx;
 	enum mdt_status st;
 	char uuid[37], *known = NULL;
 
 	st = mdt_query_text(s, &known, "SELECT name || CASE organisation"
 	    " WHEN '' THEN '' ELSE ' of ' || organisation END FROM people"
 	    " WHERE lower(name) = lower(?) AND lower(organisation) = lower(?)",
-	    "tt", name, org);
+	    "tt", a->name, a->org);
 	if (st == MDT_OK) {
 		st = mdt_fail(s, MDT_EINVAL, "%s is known already (see"
-		    " 'mdtchair people')", known != NULL ? known : name);
+		    " 'mdtchair people')", known != NULL ? known : a->name);
 		free(known);
 		return st;
 	}
@@ -66,12 +78,12 @@ person_add_tx(struct mdt_store *s, const char *name, const char *role,
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO people (uuid, name, role, organisation)"
-	    " VALUES (?, ?, ?, ?)", "tttt", uuid, name, role, org);
+	    " VALUES (?, ?, ?, ?)", "tttt", uuid, a->name, a->role, a->org);
 	if (st != MDT_OK)
 		return st;
-	*id = sqlite3_last_insert_rowid(s->db);
+	a->id = sqlite3_last_insert_rowid(s->db);
 	st = mdt_audit_add(s, "person_add", "person", uuid, "person %" PRId64,
-	    *id);
+	    a->id);
 	if (st == MDT_OK)
 		st = mdt_outbox_add(s, "person", uuid, "upsert");
 	return st;
@@ -82,8 +94,8 @@ mdt_person_add(struct mdt_store *s, const char *name, const char *role,
     const char *organisation, int64_t *person_id)
 {
 	char *n = trimmed(name), *r = trimmed(role), *o = trimmed(organisation);
+	struct person_act a = { n, r, o, 0 };
 	enum mdt_status st;
-	int64_t id = 0;
 
 	if (n[0] == '\0')
 		st = mdt_fail(s, MDT_EINVAL, "a person needs a name");
@@ -93,10 +105,10 @@ mdt_person_add(struct mdt_store *s, const char *name, const char *role,
 	else if (has_control(n) || has_control(r) || has_control(o))
 		st = mdt_fail(s, MDT_EINVAL, "a name, role or organisation"
 		    " is one line of text");
-	else if ((st = mdt_tx_begin(s)) == MDT_OK)
-		st = mdt_tx_end(s, person_add_tx(s, n, r, o, &id));
+	else
+		st = mdt_tx_run(s, person_add_tx, &a, NULL);
 	if (st == MDT_OK && person_id != NULL)
-		*person_id = id;
+		*person_id = a.id;
 	free(n);
 	free(r);
 	free(o);
@@ -113,26 +125,21 @@ mdt_people_count(struct mdt_store *s, const char *name_part,
 	    "TT", name_part, org_part);
 }
 
+static void
+print_person(sqlite3_stmt *st, void *ctx)
+{
+	fprintf(ctx, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
+	    (const char *)sqlite3_column_text(st, 1),
+	    (const char *)sqlite3_column_text(st, 2),
+	    (const char *)sqlite3_column_text(st, 3));
+}
+
 enum mdt_status
 mdt_people_list(struct mdt_store *s, FILE *out)
 {
-	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
-
-	status = mdt_prep(s, &st, "SELECT id, name, role, organisation"
+	return mdt_read_each(s, print_person, out, "listing the people",
+	    "SELECT id, name, role, organisation"
 	    " FROM people ORDER BY name COLLATE NOCASE, id", NULL);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		fprintf(out, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3));
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "listing the people");
-	mdt_done(s, st);
-	return status;
 }
 
 /* ---- the query ------------------------------------------------------- */
@@ -155,16 +162,16 @@ static const char actions_sql[] =
     " a.due_date, a.id";
 
 static void
-item_read(sqlite3_stmt *st, const char *today, struct mdt_action_item *it)
+item_read(sqlite3_stmt *st, void *row, void *ctx)
 {
-	int k;
+	const char *today = ctx;
+	struct mdt_action_item *it = row;
 
-	memset(it, 0, sizeof(*it));
 	it->id = mdt_col_int(st, 0);
 	mdt_col_copy(st, 1, it->uuid, sizeof(it->uuid));
 	it->text = mdt_col_dup0(st, 2);
-	k = mdt_action_status_parse((const char *)sqlite3_column_text(st, 3));
-	it->status = k < 0 ? MDT_ACTION_OPEN : (enum mdt_action_status)k;
+	it->status = mdt_col_state(st, 3, mdt_action_status_parse,
+	    MDT_ACTION_OPEN);
 	mdt_col_copy(st, 4, it->due_date, sizeof(it->due_date));
 	it->overdue = it->status == MDT_ACTION_OPEN &&
 	    strcmp(it->due_date, today) < 0;
@@ -187,34 +194,23 @@ enum mdt_status
 mdt_actions_query(struct mdt_store *s, const struct mdt_actions_filter *f,
     struct mdt_action_item **out, size_t *n)
 {
-	struct mdt_action_item *items = NULL;
-	size_t len = 0, cap = 0;
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	char today[11];
-	int rc;
 
 	*out = NULL;
 	*n = 0;
 	mdt_date_of(f->today_ms != 0 ? f->today_ms : mdt_store_now(s), today);
-	status = mdt_prep(s, &st, actions_sql, "TTddti", f->owner, f->org,
-	    (int)f->closed, (int)f->overdue, today, f->owner_id);
-	if (status != MDT_OK)
+	status = mdt_read_rows(s, &r, sizeof(struct mdt_action_item),
+	    item_read, today, "reading the actions", actions_sql, "TTddti",
+	    f->owner, f->org, (int)f->closed, (int)f->overdue, today,
+	    f->owner_id);
+	if (status != MDT_OK) {
+		mdt_action_items_free(r.v, r.n);
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap != 0 ? cap * 2 : 16;
-			items = mdt_xreallocarray(items, cap, sizeof(*items));
-		}
-		item_read(st, today, &items[len++]);
 	}
-	mdt_done(s, st);
-	if (rc != SQLITE_DONE) {
-		mdt_action_items_free(items, len);
-		return mdt_fail_db(s, rc, "reading the actions");
-	}
-	*out = items;
-	*n = len;
+	*out = r.v;
+	*n = r.n;
 	return MDT_OK;
 }
 
@@ -234,14 +230,6 @@ mdt_action_items_free(struct mdt_action_item *items, size_t n)
 }
 
 /* ---- printing -------------------------------------------------------- */
-
-static void
-patient_text(const struct mdt_action_item *it, bool unmask, char *buf,
-    size_t len)
-{
-	mdt_patient_label(it->patient_name, it->date_of_birth, it->nhs_number,
-	    unmask, buf, len);
-}
 
 /* The items of one owner: [i, *end). */
 static size_t
@@ -339,7 +327,8 @@ write_list(const struct mdt_action_item *items, size_t n, bool unmask,
 			const struct mdt_action_item *it = &items[k];
 
 			state_text(it, state, sizeof(state));
-			patient_text(it, unmask, who, sizeof(who));
+			mdt_patient_label(it->patient_name, it->date_of_birth,
+			    it->nhs_number, unmask, who, sizeof(who));
 			agreed_text(it, agreed, sizeof(agreed));
 			if (md)
 				fprintf(out, "| %" PRId64 " | %s | ", it->id,
@@ -407,7 +396,9 @@ write_json(const struct mdt_action_item *items, size_t n, bool unmask,
 				mdt_json_set(p, "date_of_birth",
 				    mdt_json_text(it->date_of_birth));
 			} else {
-				patient_text(it, false, who, sizeof(who));
+				mdt_patient_label(it->patient_name,
+				    it->date_of_birth, it->nhs_number, false,
+				    who, sizeof(who));
 				mdt_json_set(p, "masked", mdt_json_text(who));
 			}
 			mdt_json_set(a, "patient", p);

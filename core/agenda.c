@@ -7,23 +7,19 @@
  */
 #include "config.h"
 
+#include "agenda.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "prep.h"
+#include "rules.h"
+#include "snapshot.h"
 #include "store_internal.h"
 #include "util.h"
-
-/* The patient as printed: masked, or name, date of birth and number. */
-static void
-patient_text(const struct mdt_candidate *c, bool unmask, char *buf,
-    size_t len)
-{
-	mdt_patient_label(c->patient_name, c->date_of_birth, c->nhs_number,
-	    unmask, buf, len);
-}
 
 static void
 md_cell(FILE *out, const char *s)
@@ -105,7 +101,8 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			continue;
 		mdt_clock_hhmm(at, when);
 		at += (int64_t)c->planned_s * 1000;
-		patient_text(c, unmask, who, sizeof(who));
+		mdt_patient_label(c->patient_name, c->date_of_birth,
+		    c->nhs_number, unmask, who, sizeof(who));
 		flags_text(c, flags, sizeof(flags));
 		if (md) {
 			fprintf(out, "| %d | %s | %d | ", c->position, when,
@@ -144,7 +141,8 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			continue;
 		if (deferred++ == 0)
 			fputs(md ? "\n## Deferred\n\n" : "\nDeferred:\n", out);
-		patient_text(c, unmask, who, sizeof(who));
+		mdt_patient_label(c->patient_name, c->date_of_birth,
+		    c->nhs_number, unmask, who, sizeof(who));
 		fprintf(out, "%s%s: ", md ? "- " : "  - ", who);
 		mdt_fput_flat(out, c->defer_reason, false);
 		fputc('\n', out);
@@ -158,7 +156,8 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 		if (waiting++ == 0)
 			fputs(md ? "\n## Referrals waiting for a decision\n\n" :
 			    "\nReferrals waiting for a decision:\n", out);
-		patient_text(c, unmask, who, sizeof(who));
+		mdt_patient_label(c->patient_name, c->date_of_birth,
+		    c->nhs_number, unmask, who, sizeof(who));
 		fprintf(out, "%s%s: ", md ? "- " : "  - ", who);
 		mdt_fput_flat(out, c->reason, false);
 		fputc('\n', out);

@@ -7,13 +7,14 @@
  */
 #include "config.h"
 
+#include "audit.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "mdt.h"
+#include "model.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -34,41 +35,36 @@ static const char meeting_filter[] =
     " UNION SELECT c.uuid FROM consent c JOIN slots s ON s.id = c.slot_id"
     "  WHERE s.meeting_id = ?1)";
 
+static void
+print_row(sqlite3_stmt *st, void *ctx)
+{
+	char when[32];
+
+	mdt_time_format(mdt_col_int(st, 0), false, "%Y-%m-%d %H:%M:%S", when,
+	    sizeof(when), "?");
+	fprintf(ctx, "%s\t%s\t%s\t%s %s\t%s\n", when,
+	    (const char *)sqlite3_column_text(st, 1),
+	    (const char *)sqlite3_column_text(st, 2),
+	    (const char *)sqlite3_column_text(st, 3),
+	    (const char *)sqlite3_column_text(st, 4),
+	    (const char *)sqlite3_column_text(st, 5));
+}
+
 enum mdt_status
 mdt_audit_list(struct mdt_store *s, int64_t meeting_id, int64_t since_ms,
     FILE *out)
 {
-	sqlite3_stmt *st = NULL;
 	enum mdt_status status;
-	char *sql, when[32];
-	struct tm tm;
-	time_t t;
-	int rc;
+	char *sql;
 
 	sql = mdt_xasprintf("SELECT at, actor, action, coalesce(entity, ''),"
 	    " coalesce(entity_uuid, ''), coalesce(detail, '') FROM audit"
 	    " WHERE at >= ?2%s ORDER BY at, id",
 	    meeting_id != 0 ? meeting_filter : " AND ?1 IS NOT NULL");
-	status = mdt_prep(s, &st, sql, "ii", meeting_id, since_ms);
+	status = mdt_read_each(s, print_row, out, "cannot read the audit log",
+	    sql, "ii", meeting_id, since_ms);
 	free(sql);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t = (time_t)(mdt_col_int(st, 0) / 1000);
-		if (localtime_r(&t, &tm) == NULL ||
-		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
-			mdt_strlcpy(when, "?", sizeof(when));
-		fprintf(out, "%s\t%s\t%s\t%s %s\t%s\n", when,
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5));
-	}
-	mdt_done(s, st);
-	if (rc != SQLITE_DONE)
-		return mdt_fail_db(s, rc, "cannot read the audit log");
-	return MDT_OK;
+	return status;
 }
 
 enum mdt_status

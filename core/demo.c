@@ -7,11 +7,15 @@
  */
 #include "config.h"
 
+#include "demo.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -41,7 +45,7 @@ static const struct demo_person demo_people[] = {
 	    "Larkhall Primary Care Network" },
 };
 
-#define N_PEOPLE (sizeof(demo_people) / sizeof(demo_people[0]))
+#define N_PEOPLE MDT_COUNT(demo_people)
 
 struct demo_patient {
 	const char *nhs_number;		/* 999 test range, valid check digit */
@@ -95,7 +99,7 @@ static const struct demo_patient demo_patients[] = {
 	    MDT_LIST_REFERRAL },
 };
 
-#define N_PATIENTS (sizeof(demo_patients) / sizeof(demo_patients[0]))
+#define N_PATIENTS MDT_COUNT(demo_patients)
 
 /* The fixed UUID of the n-th demo row of a kind (1 venue, 2 person,
  * 3 patient, 4 meeting, 5 slot, 6 attendance, 7 candidate). */
@@ -129,8 +133,9 @@ today_at_one(int64_t now)
 }
 
 static enum mdt_status
-demo_tx(struct mdt_store *s, int64_t *meeting_id)
+demo_tx(struct mdt_store *s, void *ctx)
 {
+	int64_t *meeting_id = ctx;
 	enum mdt_status st;
 	char venue[37], meeting[37], uuid[37], ref[37];
 	int before = sqlite3_total_changes(s->db);
@@ -213,10 +218,7 @@ mdt_demo_create(struct mdt_store *s, int64_t *meeting_id)
 	int64_t id = 0;
 
 	*meeting_id = 0;
-	st = mdt_tx_begin(s);
-	if (st != MDT_OK)
-		return st;
-	st = mdt_tx_end(s, demo_tx(s, &id));
+	st = mdt_tx_run(s, demo_tx, &id, NULL);
 	if (st == MDT_OK)
 		*meeting_id = id;
 	return st;

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "minutes.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -17,7 +19,10 @@
 
 #include <jansson.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "snapshot.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -41,7 +46,6 @@ slot_elapsed(const struct mdt_slot *sl, int64_t now)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-
 /* A string, or null when empty. */
 static json_t *
 jstr_or_null(const char *s)
@@ -61,29 +65,9 @@ jtime(int64_t ms)
 }
 
 static json_t *
-jobj(void)
-{
-	json_t *j = json_object();
-
-	if (j == NULL)
-		mdt_fatal("out of memory");
-	return j;
-}
-
-static json_t *
-jarr(void)
-{
-	json_t *j = json_array();
-
-	if (j == NULL)
-		mdt_fatal("out of memory");
-	return j;
-}
-
-static json_t *
 json_meeting(const struct mdt_meeting *m)
 {
-	json_t *j = jobj();
+	json_t *j = mdt_json_new(json_object());
 
 	mdt_json_set(j, "id", json_integer(m->id));
 	mdt_json_set(j, "uuid", mdt_json_text(m->uuid));
@@ -101,8 +85,10 @@ static json_t *
 json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
     int64_t now)
 {
-	json_t *j = jobj(), *patient = jobj(), *notes = jarr(),
-	    *actions = jarr(), *x, *orgs;
+	json_t *j = mdt_json_new(json_object());
+	json_t *patient = mdt_json_new(json_object());
+	json_t *notes = mdt_json_new(json_array());
+	json_t *actions = mdt_json_new(json_array()), *x, *orgs;
 	int64_t elapsed = slot_elapsed(sl, now);
 	size_t i;
 
@@ -124,10 +110,10 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	if (sl->consent == MDT_CONSENT_NONE)
 		mdt_json_set(j, "consent", json_null());
 	else {
-		x = jobj();
+		x = mdt_json_new(json_object());
 		mdt_json_set(x, "basis", mdt_json_text(mdt_consent_name(sl->consent)));
 		mdt_json_set(x, "justification", mdt_json_text(sl->consent_justification));
-		orgs = jarr();
+		orgs = mdt_json_new(json_array());
 		for (i = 0; i < sl->n_exclusions; i++)
 			mdt_json_push(orgs, mdt_json_text(sl->exclusions[i]));
 		mdt_json_set(x, "excluded_organisations", orgs);
@@ -143,7 +129,7 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 
 		if (a->slot_id != sl->id)
 			continue;
-		x = jobj();
+		x = mdt_json_new(json_object());
 		mdt_json_set(x, "uuid", mdt_json_text(a->uuid));
 		mdt_json_set(x, "text", mdt_json_text(a->text));
 		mdt_json_set(x, "owner", mdt_json_text(a->owner_name));
@@ -155,7 +141,7 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	if (sl->outcome == MDT_OUTCOME_NONE)
 		mdt_json_set(j, "outcome", json_null());
 	else {
-		x = jobj();
+		x = mdt_json_new(json_object());
 		mdt_json_set(x, "kind", mdt_json_text(mdt_outcome_name(sl->outcome)));
 		mdt_json_set(x, "review_date", jstr_or_null(sl->review_date));
 		mdt_json_set(j, "outcome", x);
@@ -166,7 +152,9 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 static int
 write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 {
-	json_t *root = jobj(), *att = jarr(), *slots = jarr(), *x;
+	json_t *root = mdt_json_new(json_object());
+	json_t *att = mdt_json_new(json_array());
+	json_t *slots = mdt_json_new(json_array()), *x;
 	size_t i;
 	int rc;
 
@@ -174,7 +162,7 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	for (i = 0; i < snap->n_attendees; i++) {
 		const struct mdt_attendee *a = &snap->attendees[i];
 
-		x = jobj();
+		x = mdt_json_new(json_object());
 		mdt_json_set(x, "name", mdt_json_text(a->person.name));
 		mdt_json_set(x, "role", mdt_json_text(a->person.role));
 		mdt_json_set(x, "organisation", mdt_json_text(a->person.organisation));
@@ -465,9 +453,5 @@ mdt_minutes_write(struct mdt_store *s, int64_t meeting_id,
 	else
 		write_md(&snap, now, fmt == MDT_MINUTES_TXT, out);
 	mdt_snapshot_free(&snap);
-	if (rc != 0 || fflush(out) != 0 || ferror(out))
-		return mdt_fail(s, errno == ENOSPC ? MDT_EFULL : MDT_EIO,
-		    "the minutes: %s", errno != 0 ? strerror(errno) :
-		    "write failed");
-	return MDT_OK;
+	return mdt_write_status(s, out, rc, "the minutes");
 }

@@ -8,11 +8,14 @@
  */
 #include "config.h"
 
+#include "outbox.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -23,21 +26,39 @@ static const char *const state_names[] = {
 const char *
 mdt_outbox_state_name(enum mdt_outbox_state st)
 {
-	if ((unsigned)st >= sizeof(state_names) / sizeof(state_names[0]))
-		return "?";
-	return state_names[st];
+	return mdt_name_of(state_names, MDT_COUNT(state_names), (int)st, "?");
 }
 
-static enum mdt_outbox_state
+static int
 state_parse(const char *name)
 {
-	size_t i;
+	return mdt_name_index(state_names, MDT_COUNT(state_names), name);
+}
 
-	for (i = 0; name != NULL && i < sizeof(state_names) /
-	    sizeof(state_names[0]); i++)
-		if (strcmp(state_names[i], name) == 0)
-			return (enum mdt_outbox_state)i;
-	return MDT_OUTBOX_PENDING;
+/* A row of outbox_tally (a state and its count) into the counts. */
+static void
+read_tally(sqlite3_stmt *st, void *ctx)
+{
+	struct mdt_outbox_counts *out = ctx;
+	int64_t *count[] = {
+		[MDT_OUTBOX_PENDING] = &out->pending,
+		[MDT_OUTBOX_SENT] = &out->sent,
+		[MDT_OUTBOX_FAILED] = &out->failed,
+		[MDT_OUTBOX_CONFLICT] = &out->conflict,
+	};
+	int k = state_parse((const char *)sqlite3_column_text(st, 0));
+
+	if (k >= 0 && (size_t)k < MDT_COUNT(count))
+		*count[k] = mdt_col_int(st, 1);
+}
+
+/* The same, leaving out the sent rows. */
+static void
+read_unsent_tally(sqlite3_stmt *st, void *ctx)
+{
+	if (state_parse((const char *)sqlite3_column_text(st, 0)) !=
+	    MDT_OUTBOX_SENT)
+		read_tally(st, ctx);
 }
 
 /*
@@ -51,32 +72,13 @@ static enum mdt_status
 count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	int64_t attempts = 0;
-	int rc;
 
 	memset(out, 0, sizeof(*out));
-	status = mdt_prep(s, &st, "SELECT state, n FROM outbox_tally", NULL);
+	status = mdt_read_each(s, full ? read_tally : read_unsent_tally, out,
+	    "counting the outbox", "SELECT state, n FROM outbox_tally", NULL);
 	if (status != MDT_OK)
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *state = (const char *)sqlite3_column_text(st, 0);
-		int64_t n = mdt_col_int(st, 1);
-
-		if (state == NULL)
-			continue;
-		if (strcmp(state, "pending") == 0)
-			out->pending = n;
-		else if (strcmp(state, "sent") == 0)
-			out->sent = full ? n : 0;
-		else if (strcmp(state, "failed") == 0)
-			out->failed = n;
-		else if (strcmp(state, "conflict") == 0)
-			out->conflict = n;
-	}
-	mdt_done(s, st);
-	if (rc != SQLITE_DONE)
-		return mdt_fail_db(s, rc, "counting the outbox");
 	if (out->pending > 0) {
 		status = mdt_query_int(s, &out->next_at, "SELECT"
 		    " coalesce(max(next_at), 0) FROM outbox"
@@ -150,15 +152,33 @@ mask_state(unsigned mask, enum mdt_outbox_state st)
 	return (mask & MDT_OUTBOX_MASK(st)) != 0 ? state_names[st] : NULL;
 }
 
+static void
+read_outbox_row(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_outbox_row *r = row;
+
+	r->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, r->entity, sizeof(r->entity));
+	mdt_col_copy(st, 2, r->entity_uuid, sizeof(r->entity_uuid));
+	r->state = mdt_col_state(st, 3, state_parse,
+	    MDT_OUTBOX_PENDING);
+	r->attempts = (int)mdt_col_int(st, 4);
+	r->created_at = mdt_col_int(st, 5);
+	r->next_at = mdt_col_int(st, 6);
+	r->sent_at = mdt_col_int(st, 7);
+	r->label = mdt_col_dup(st, 8);
+	if (r->label == NULL)
+		r->label = mdt_xasprintf("%s %s", r->entity,
+		    r->entity_uuid);
+	r->last_error = mdt_col_dup(st, 9);
+}
+
 enum mdt_status
 mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
     struct mdt_outbox_row **rows, size_t *n)
 {
-	struct mdt_outbox_row *arr = NULL;
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0, count = 0;
-	int rc;
 
 	*rows = NULL;
 	*n = 0;
@@ -170,7 +190,8 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	 * every matching row in memory first: 4.6 MB, kept by the process,
 	 * for a history of 194,000 rows never sent.
 	 */
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(struct mdt_outbox_row),
+	    read_outbox_row, NULL, "reading the outbox",
 	    "SELECT o.id, o.entity, o.entity_uuid, o.state, o.attempts,"
 	    " o.created_at, o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
 	    " FROM outbox o WHERE o.state IN (?1, ?2, ?3, ?4)"
@@ -180,42 +201,13 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	    mask_state(mask, MDT_OUTBOX_FAILED),
 	    mask_state(mask, MDT_OUTBOX_CONFLICT),
 	    max == 0 ? (int64_t)-1 : (int64_t)max);
-	if (status != MDT_OK)
+	if (status != MDT_OK) {
+		mdt_outbox_rows_free(r.v, r.n);
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_outbox_row *r;
-
-		if (count == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			arr = mdt_xreallocarray(arr, cap, sizeof(*arr));
-		}
-		r = &arr[count++];
-		memset(r, 0, sizeof(*r));
-		r->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, r->entity, sizeof(r->entity));
-		mdt_col_copy(st, 2, r->entity_uuid, sizeof(r->entity_uuid));
-		r->state = state_parse((const char *)sqlite3_column_text(st,
-		    3));
-		r->attempts = (int)mdt_col_int(st, 4);
-		r->created_at = mdt_col_int(st, 5);
-		r->next_at = mdt_col_int(st, 6);
-		r->sent_at = mdt_col_int(st, 7);
-		r->label = mdt_col_dup(st, 8);
-		if (r->label == NULL)
-			r->label = mdt_xasprintf("%s %s", r->entity,
-			    r->entity_uuid);
-		r->last_error = mdt_col_dup(st, 9);
 	}
-	if (rc != SQLITE_DONE) {
-		status = mdt_fail_db(s, rc, "reading the outbox");
-		mdt_outbox_rows_free(arr, count);
-		arr = NULL;
-		count = 0;
-	}
-	mdt_done(s, st);
-	*rows = arr;
-	*n = count;
-	return status;
+	*rows = r.v;
+	*n = r.n;
+	return MDT_OK;
 }
 
 void
@@ -272,87 +264,109 @@ run_each(struct mdt_store *s, const char *sql, const int64_t *ids, size_t n,
 	return status;
 }
 
-enum mdt_status
-mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
-    const struct mdt_sync_version *v, size_t nv)
+/* One statement run for each id, as the body of a transaction (see
+ * run_each). */
+struct each_act {
+	const char *sql;
+	const int64_t *ids;
+	size_t n;
+	int64_t a, b;
+	const char *text;
+};
+
+static enum mdt_status
+each_tx(struct mdt_store *s, void *ctx)
 {
+	const struct each_act *e = ctx;
+
+	return run_each(s, e->sql, e->ids, e->n, e->a, e->b, e->text, NULL);
+}
+
+struct sent_act {
+	const int64_t *ids;
+	size_t n;
+	const struct mdt_sync_version *v;
+	size_t nv;
+};
+
+static enum mdt_status
+sent_tx(struct mdt_store *s, void *ctx)
+{
+	const struct sent_act *a = ctx;
 	enum mdt_status status;
 	int64_t now = mdt_store_now(s), sent = 0;
 	size_t i;
 
-	status = mdt_tx_begin(s);
-	if (status != MDT_OK)
-		return status;
 	status = run_each(s,
 	    "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL"
 	    " WHERE id = ?1 AND state = 'pending'",
-	    ids, n, now, 0, NULL, &sent);
+	    a->ids, a->n, now, 0, NULL, &sent);
 	/* One audit row per delivery (not per record): what left the
 	 * database for the central record, and when. */
 	if (status == MDT_OK && sent > 0)
 		status = mdt_audit_add(s, "sync", "outbox", NULL,
 		    "%" PRId64 " record%s delivered", sent, sent == 1 ? "" : "s");
-	for (i = 0; i < nv && status == MDT_OK; i++)
+	for (i = 0; i < a->nv && status == MDT_OK; i++)
 		status = mdt_run(s,
 		    "INSERT OR REPLACE INTO sync_versions (resource_type,"
 		    " resource_id, version_id, body_hash, synced_at)"
-		    " VALUES (?, ?, ?, ?, ?)", "ttTTi", v[i].type, v[i].id,
-		    v[i].version_id, v[i].body_hash, now);
-	return mdt_tx_end(s, status);
+		    " VALUES (?, ?, ?, ?, ?)", "ttTTi", a->v[i].type,
+		    a->v[i].id, a->v[i].version_id, a->v[i].body_hash, now);
+	return status;
+}
+
+enum mdt_status
+mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
+    const struct mdt_sync_version *v, size_t nv)
+{
+	return mdt_tx_run(s, sent_tx, &(struct sent_act){ ids, n, v, nv },
+	    NULL);
 }
 
 enum mdt_status
 mdt_outbox_mark_retry(struct mdt_store *s, const int64_t *ids, size_t n,
     int64_t next_at, const char *why)
 {
-	enum mdt_status status;
-
-	status = mdt_tx_begin(s);
-	if (status != MDT_OK)
-		return status;
-	status = run_each(s,
+	return mdt_tx_run(s, each_tx, &(struct each_act){
 	    "UPDATE outbox SET attempts = attempts + 1, next_at = ?2,"
 	    " last_error = ?4 WHERE id = ?1 AND state = 'pending'",
-	    ids, n, next_at, 0, why, NULL);
-	return mdt_tx_end(s, status);
+	    ids, n, next_at, 0, why }, NULL);
 }
 
 enum mdt_status
 mdt_outbox_mark_failed(struct mdt_store *s, const int64_t *ids, size_t n,
     enum mdt_outbox_state state, const char *why)
 {
-	enum mdt_status status;
-
 	if (state != MDT_OUTBOX_FAILED && state != MDT_OUTBOX_CONFLICT)
 		return mdt_fail(s, MDT_EINVAL, "not a failure state");
-	status = mdt_tx_begin(s);
-	if (status != MDT_OK)
-		return status;
-	status = run_each(s,
+	return mdt_tx_run(s, each_tx, &(struct each_act){
 	    "UPDATE outbox SET state = CASE ?2 WHEN 1 THEN 'conflict'"
 	    " ELSE 'failed' END, attempts = attempts + 1, last_error = ?4"
 	    " WHERE id = ?1 AND state = 'pending'",
 	    ids, n, state == MDT_OUTBOX_CONFLICT, 0,
-	    why != NULL ? why : "refused by the server", NULL);
-	return mdt_tx_end(s, status);
+	    why != NULL ? why : "refused by the server" }, NULL);
 }
 
-enum mdt_status
-mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
+static enum mdt_status
+retry_problems_tx(struct mdt_store *s, void *ctx)
 {
+	int64_t *count = ctx;
 	enum mdt_status status;
 
-	*count = 0;
-	status = mdt_tx_begin(s);
-	if (status != MDT_OK)
-		return status;
 	status = mdt_query_int(s, count, "SELECT count(*) FROM outbox"
 	    " WHERE state IN ('failed', 'conflict')", NULL);
 	if (status == MDT_OK)
 		status = mdt_run(s, "UPDATE outbox SET state = 'pending',"
 		    " attempts = 0, next_at = ? WHERE state IN ('failed',"
 		    " 'conflict')", "i", mdt_store_now(s));
-	return mdt_tx_end(s, status);
+	return status;
+}
+
+enum mdt_status
+mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
+{
+	*count = 0;
+	return mdt_tx_run(s, retry_problems_tx, count, NULL);
 }
 
 enum mdt_status
@@ -363,29 +377,30 @@ mdt_outbox_due_now(struct mdt_store *s)
 	    mdt_store_now(s));
 }
 
+/* The versions a row of sync_versions holds, into the caller's buffers
+ * (ctx); the row itself is whether it was found. */
+static void
+read_version(sqlite3_stmt *st, void *row, void *ctx)
+{
+	char **bufs = ctx;
+
+	*(bool *)row = true;
+	mdt_col_copy(st, 0, bufs[0], 65);
+	mdt_col_copy(st, 1, bufs[1], 33);
+}
+
 enum mdt_status
 mdt_sync_version_get(struct mdt_store *s, const char *type, const char *id,
     char version_id[65], char body_hash[33], bool *found)
 {
+	char *bufs[] = { version_id, body_hash };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
 
 	version_id[0] = '\0';
 	body_hash[0] = '\0';
-	*found = false;
-	status = mdt_prep(s, &st, "SELECT version_id, body_hash"
+	status = mdt_read_row(s, found, sizeof(*found), read_version, bufs,
+	    "reading the synced versions", "SELECT version_id, body_hash"
 	    " FROM sync_versions WHERE resource_type = ? AND resource_id = ?",
 	    "tt", type, id);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*found = true;
-		mdt_col_copy(st, 0, version_id, 65);
-		mdt_col_copy(st, 1, body_hash, 33);
-	} else if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the synced versions");
-	mdt_done(s, st);
-	return status;
+	return status == MDT_ENOTFOUND ? MDT_OK : status;
 }

@@ -16,11 +16,15 @@
  */
 #include "config.h"
 
+#include "purge.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
+#include "store.h"
 #include "store_internal.h"
 #include "util.h"
 
@@ -62,14 +66,8 @@
 	" UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id" \
 	"  WHERE s.patient_id = " P
 
-bool
-mdt_nhs_purged(const char *nhs_number)
-{
-	return nhs_number != NULL && nhs_number[0] == 'X';
-}
-
 enum mdt_status
-mdt_action_purged(struct mdt_store *s, int64_t action_id, bool *purged)
+mdt_action_refuse_purged(struct mdt_store *s, int64_t action_id)
 {
 	enum mdt_status st;
 	int64_t n = 0;
@@ -80,7 +78,9 @@ mdt_action_purged(struct mdt_store *s, int64_t action_id, bool *purged)
 	    " LEFT JOIN meetings m ON m.id = s.meeting_id WHERE a.id = ?"
 	    " AND (p.purged_at IS NOT NULL OR (m.purged_at IS NOT NULL"
 	    " AND a.status <> 'open'))", "i", action_id);
-	*purged = st == MDT_OK && n > 0;
+	if (st == MDT_OK && n > 0)
+		return mdt_fail(s, MDT_ESTATE, "action %" PRId64 " was purged"
+		    " under the retention rule", action_id);
 	return st;
 }
 
@@ -104,16 +104,29 @@ mdt_purge_list_free(struct mdt_purge_meeting *arr, size_t n)
 	free(arr);
 }
 
+static void
+read_purge_meeting(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_purge_meeting *m = row;
+
+	m->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
+	m->title = mdt_col_dup0(st, 2);
+	m->scheduled_start = mdt_col_int(st, 3);
+	m->closed_at = mdt_col_int(st, 4);
+	m->patients = (int)mdt_col_int(st, 5);
+	m->undelivered = mdt_col_int(st, 6);
+	m->never_sent = mdt_col_int(st, 7) == 0;
+	m->eligible = m->undelivered == 0 && !m->never_sent;
+}
+
 enum mdt_status
 mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
     size_t *n)
 {
-	struct mdt_purge_meeting *arr = NULL;
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0, count = 0;
 	int64_t cutoff = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -122,7 +135,8 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 		return status;
 	/* A meeting whose own row never reached the server is held back
 	 * even with nothing waiting: delivery is what makes purging safe. */
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(struct mdt_purge_meeting),
+	    read_purge_meeting, NULL, "finding meetings to purge",
 	    "SELECT m.id, m.uuid, m.title, m.scheduled_start, m.closed_at,"
 	    " (SELECT count(*) FROM slots WHERE meeting_id = m.id),"
 	    " (SELECT count(*) FROM outbox WHERE state <> 'sent'"
@@ -132,37 +146,13 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 	    " FROM meetings m WHERE m.state = 'closed' AND m.purged_at IS NULL"
 	    " AND m.closed_at IS NOT NULL AND m.closed_at <= ?"
 	    " ORDER BY m.scheduled_start, m.id", "i", cutoff);
-	if (status != MDT_OK)
+	if (status != MDT_OK) {
+		mdt_purge_list_free(r.v, r.n);
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_purge_meeting *m;
-
-		if (count == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			arr = mdt_xreallocarray(arr, cap, sizeof(*arr));
-		}
-		m = &arr[count++];
-		memset(m, 0, sizeof(*m));
-		m->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
-		m->title = mdt_col_dup0(st, 2);
-		m->scheduled_start = mdt_col_int(st, 3);
-		m->closed_at = mdt_col_int(st, 4);
-		m->patients = (int)mdt_col_int(st, 5);
-		m->undelivered = mdt_col_int(st, 6);
-		m->never_sent = mdt_col_int(st, 7) == 0;
-		m->eligible = m->undelivered == 0 && !m->never_sent;
 	}
-	if (rc != SQLITE_DONE) {
-		status = mdt_fail_db(s, rc, "finding meetings to purge");
-		mdt_purge_list_free(arr, count);
-		arr = NULL;
-		count = 0;
-	}
-	mdt_done(s, st);
-	*out = arr;
-	*n = count;
-	return status;
+	*out = r.v;
+	*n = r.n;
+	return MDT_OK;
 }
 
 /* Runs sql (no rows) with ?1 = id and adds the rows it changed to *count
@@ -239,40 +229,49 @@ struct id_uuid {
 	char uuid[37];
 };
 
-static enum mdt_status
-collect(struct mdt_store *s, const char *sql, struct id_uuid **out,
-    size_t *n)
+static void
+read_id_uuid(sqlite3_stmt *st, void *row, void *ctx)
 {
-	enum mdt_status status;
-	struct id_uuid *arr = NULL;
-	size_t cap = 0, count = 0;
-	sqlite3_stmt *st;
-	int rc;
+	struct id_uuid *r = row;
 
-	*out = NULL;
-	*n = 0;
-	status = mdt_prep(s, &st, sql, NULL);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			arr = mdt_xreallocarray(arr, cap, sizeof(*arr));
-		}
-		arr[count].id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, arr[count].uuid, sizeof(arr[count].uuid));
-		count++;
+	r->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, r->uuid, sizeof(r->uuid));
+}
+
+/*
+ * Each record sql finds (its id and uuid) purged by purge_one, with an
+ * audit row naming the entity and saying what went; *count gains one a
+ * record.
+ */
+static enum mdt_status
+purge_each(struct mdt_store *s, const char *sql,
+    enum mdt_status (*purge_one)(struct mdt_store *s, int64_t id),
+    const char *entity, const char *what, int *count)
+{
+	struct mdt_rows r = { 0 };
+	struct id_uuid *arr;
+	enum mdt_status st;
+
+	st = mdt_read_rows(s, &r, sizeof(*arr), read_id_uuid, NULL,
+	    "finding records to purge", sql, NULL);
+	arr = r.v;
+	for (size_t i = 0; st == MDT_OK && i < r.n; i++) {
+		st = purge_one(s, arr[i].id);
+		if (st == MDT_OK)
+			st = mdt_audit_add(s, "purge", entity, arr[i].uuid,
+			    "retention purge: %s", what);
+		if (st == MDT_OK)
+			(*count)++;
 	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "finding records to purge");
-	mdt_done(s, st);
-	if (status != MDT_OK) {
-		free(arr);
-		return status;
-	}
-	*out = arr;
-	*n = count;
-	return MDT_OK;
+	free(arr);
+	return st;
+}
+
+static enum mdt_status
+purge_action_text(struct mdt_store *s, int64_t id)
+{
+	return mdt_run(s, "UPDATE actions SET text = '" MDT_PURGED_TEXT
+	    "' WHERE id = ?", "i", id);
 }
 
 /*
@@ -282,11 +281,7 @@ collect(struct mdt_store *s, const char *sql, struct id_uuid **out,
 static enum mdt_status
 purge_late_actions(struct mdt_store *s, struct mdt_purge_result *res)
 {
-	struct id_uuid *arr;
-	enum mdt_status st;
-	size_t n, i;
-
-	st = collect(s, "SELECT a.id, a.uuid FROM actions a"
+	return purge_each(s, "SELECT a.id, a.uuid FROM actions a"
 	    " JOIN slots s ON s.id = a.slot_id"
 	    " JOIN meetings m ON m.id = s.meeting_id"
 	    " WHERE m.purged_at IS NOT NULL AND a.status <> 'open'"
@@ -297,17 +292,31 @@ purge_late_actions(struct mdt_store *s, struct mdt_purge_result *res)
 	    "  JOIN meetings rm ON rm.id = rs.meeting_id"
 	    "  WHERE r.action_id = a.id AND rm.state <> 'closed')"
 	    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state <> 'sent'"
-	    "  AND o.entity_uuid = a.uuid) ORDER BY a.id", &arr, &n);
-	for (i = 0; st == MDT_OK && i < n; i++) {
-		st = mdt_run(s, "UPDATE actions SET text = '" MDT_PURGED_TEXT
-		    "' WHERE id = ?", "i", arr[i].id);
-		if (st == MDT_OK)
-			st = mdt_audit_add(s, "purge", "action", arr[i].uuid,
-			    "retention purge: text of a finished action");
-		if (st == MDT_OK)
-			res->actions++;
-	}
-	free(arr);
+	    "  AND o.entity_uuid = a.uuid) ORDER BY a.id",
+	    purge_action_text, "action", "text of a finished action",
+	    &res->actions);
+}
+
+static enum mdt_status
+purge_identity(struct mdt_store *s, int64_t id)
+{
+	enum mdt_status st;
+
+	/* the NHS number is UNIQUE and ten characters long: a token that no
+	 * valid number can be takes its place */
+	st = mdt_run(s, "UPDATE patients SET name = '" MDT_PURGED_TEXT
+	    "', nhs_number = 'X' || printf('%09d', id),"
+	    " date_of_birth = NULL, practice = NULL, purged_at = ?"
+	    " WHERE id = ?", "ii", mdt_store_now(s), id);
+	if (st == MDT_OK)
+		st = mdt_run(s, "DELETE FROM list_entries WHERE"
+		    " candidate_id IN (SELECT id FROM candidates"
+		    " WHERE patient_id = ?)", "i", id);
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE candidates SET note = '',"
+		    " defer_reason = CASE WHEN defer_reason IS NULL"
+		    " THEN NULL ELSE '" MDT_PURGED_TEXT "' END"
+		    " WHERE patient_id = ?", "i", id);
 	return st;
 }
 
@@ -322,11 +331,7 @@ purge_late_actions(struct mdt_store *s, struct mdt_purge_result *res)
 static enum mdt_status
 purge_patients(struct mdt_store *s, struct mdt_purge_result *res)
 {
-	struct id_uuid *arr;
-	enum mdt_status st;
-	size_t n, i;
-
-	st = collect(s, "SELECT p.id, p.uuid FROM patients p"
+	return purge_each(s, "SELECT p.id, p.uuid FROM patients p"
 	    " WHERE p.purged_at IS NULL"
 	    " AND EXISTS (SELECT 1 FROM candidates c JOIN meetings m"
 	    "  ON m.id = c.meeting_id WHERE c.patient_id = p.id"
@@ -346,62 +351,62 @@ purge_patients(struct mdt_store *s, struct mdt_purge_result *res)
 	    "  LIMIT 1), '') NOT IN ('stay', 'step_down')"
 	    " AND NOT EXISTS (SELECT 1 FROM outbox WHERE state <> 'sent'"
 	    "  AND entity_uuid IN (" PATIENT_RECORDS_SQL("p.id") "))"
-	    " ORDER BY p.id", &arr, &n);
-	for (i = 0; st == MDT_OK && i < n; i++) {
-		/* the NHS number is UNIQUE and ten characters long: a token
-		 * that no valid number can be takes its place */
-		st = mdt_run(s, "UPDATE patients SET name = '" MDT_PURGED_TEXT
-		    "', nhs_number = 'X' || printf('%09d', id),"
-		    " date_of_birth = NULL, practice = NULL, purged_at = ?"
-		    " WHERE id = ?", "ii", mdt_store_now(s), arr[i].id);
-		if (st == MDT_OK)
-			st = mdt_run(s, "DELETE FROM list_entries WHERE"
-			    " candidate_id IN (SELECT id FROM candidates"
-			    " WHERE patient_id = ?)", "i", arr[i].id);
-		if (st == MDT_OK)
-			st = mdt_run(s, "UPDATE candidates SET note = '',"
-			    " defer_reason = CASE WHEN defer_reason IS NULL"
-			    " THEN NULL ELSE '" MDT_PURGED_TEXT "' END"
-			    " WHERE patient_id = ?", "i", arr[i].id);
-		if (st == MDT_OK)
-			st = mdt_audit_add(s, "purge", "patient", arr[i].uuid,
-			    "retention purge: identity removed");
-		if (st == MDT_OK)
-			res->patients++;
-	}
-	free(arr);
-	return st;
+	    " ORDER BY p.id",
+	    purge_identity, "patient", "identity removed", &res->patients);
 }
 
 /* Empties the WAL into the database file and truncates it; *done is
  * false if a reader (another window) kept it from finishing. */
+static void
+read_checkpoint(sqlite3_stmt *st, void *row, void *ctx)
+{
+	*(bool *)row = sqlite3_column_int(st, 0) == 0;
+}
+
 static enum mdt_status
 checkpoint(struct mdt_store *s, bool *done)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
 
-	*done = false;
-	status = mdt_prep(s, &st, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*done = sqlite3_column_int(st, 0) == 0;
-	else if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "emptying the write-ahead log");
-	mdt_done(s, st);
-	return status;
+	status = mdt_read_row(s, done, sizeof(*done), read_checkpoint, NULL,
+	    "emptying the write-ahead log", "PRAGMA wal_checkpoint(TRUNCATE)",
+	    NULL);
+	return status == MDT_ENOTFOUND ? MDT_OK : status;
+}
+
+struct purge_act {
+	int days;
+	struct mdt_purge_result *res;
+};
+
+static enum mdt_status
+purge_tx(struct mdt_store *s, void *ctx)
+{
+	const struct purge_act *a = ctx;
+	struct mdt_purge_meeting *list = NULL;
+	enum mdt_status st;
+	size_t n = 0, i;
+
+	st = mdt_purge_find(s, a->days, &list, &n);
+	for (i = 0; st == MDT_OK && i < n; i++) {
+		if (list[i].eligible)
+			st = purge_meeting(s, &list[i], a->res);
+		else
+			a->res->held_back++;
+	}
+	if (st == MDT_OK)
+		st = purge_late_actions(s, a->res);
+	if (st == MDT_OK)
+		st = purge_patients(s, a->res);
+	mdt_purge_list_free(list, n);
+	return st;
 }
 
 enum mdt_status
 mdt_purge_run(struct mdt_store *s, int days, struct mdt_purge_result *res)
 {
-	struct mdt_purge_meeting *list = NULL;
 	enum mdt_status st;
 	int64_t cutoff = 0, secure = 0;
-	size_t n = 0, i;
 	bool changed;
 
 	memset(res, 0, sizeof(*res));
@@ -415,22 +420,7 @@ mdt_purge_run(struct mdt_store *s, int days, struct mdt_purge_result *res)
 		st = mdt_run(s, "PRAGMA secure_delete = ON", NULL);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_tx_begin(s);
-	if (st == MDT_OK) {
-		st = mdt_purge_find(s, days, &list, &n);
-		for (i = 0; st == MDT_OK && i < n; i++) {
-			if (list[i].eligible)
-				st = purge_meeting(s, &list[i], res);
-			else
-				res->held_back++;
-		}
-		if (st == MDT_OK)
-			st = purge_late_actions(s, res);
-		if (st == MDT_OK)
-			st = purge_patients(s, res);
-		mdt_purge_list_free(list, n);
-		st = mdt_tx_end(s, st);
-	}
+	st = mdt_tx_run(s, purge_tx, &(struct purge_act){ days, res }, NULL);
 	if (st != MDT_OK)	/* rolled back: nothing was purged */
 		memset(res, 0, sizeof(*res));
 	changed = res->meetings > 0 || res->actions > 0 || res->patients > 0;

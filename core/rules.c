@@ -1,10 +1,13 @@
 /*
  * rules.c - the pure rules of the meeting model: the NHS number check
- * digit, dates, the slot clock and its colour band, the names and labels
- * of consent bases, outcomes and states, and the splitting of a typed
- * list of organisations.  No store, no I/O.
+ * digit (and the token a purged number becomes), dates, the slot clock
+ * and its colour band, the names and labels of consent bases, outcomes
+ * and states, and the splitting of a typed list of organisations.  No
+ * store, no I/O.
  */
 #include "config.h"
+
+#include "rules.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -12,8 +15,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "mdt.h"
+#include "model.h"
 #include "util.h"
+
+/* ---- names ------------------------------------------------------------ */
+
+/* Each kind of state has one table of names, indexed by the enum, that
+ * gives both the name of a value and the value of a name (as the
+ * database stores it). */
 
 static const char *const status_msgs[] = {
 #define MDT_STATUS_MSG(id, msg) msg,
@@ -24,9 +33,8 @@ static const char *const status_msgs[] = {
 const char *
 mdt_strerror(enum mdt_status st)
 {
-	if ((size_t)st >= sizeof(status_msgs) / sizeof(status_msgs[0]))
-		return "unknown error";
-	return status_msgs[st];
+	return mdt_name_of(status_msgs, MDT_COUNT(status_msgs), (int)st,
+	    "unknown error");
 }
 
 int64_t
@@ -89,6 +97,12 @@ mdt_nhs_valid(const char *s)
 	return check >= 0 && check == d[9] - '0';
 }
 
+bool
+mdt_nhs_purged(const char *nhs_number)
+{
+	return nhs_number != NULL && nhs_number[0] == 'X';
+}
+
 void
 mdt_nhs_format(const char *digits10, char out[13])
 {
@@ -136,13 +150,7 @@ digits_value(const char *s, size_t n)
 void
 mdt_date_of(int64_t ms, char out[11])
 {
-	int64_t sec = ms / 1000 - (ms < 0 && ms % 1000 != 0);
-	time_t t = (time_t)sec;
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(out, 11, "%Y-%m-%d", &tm) == 0)
-		mdt_strlcpy(out, "1970-01-01", 11);
+	mdt_time_format(ms, false, "%Y-%m-%d", out, 11, "1970-01-01");
 }
 
 enum mdt_status
@@ -213,9 +221,14 @@ static const char *const slot_state_names[] = {
 const char *
 mdt_slot_state_name(enum mdt_slot_state st)
 {
-	if ((size_t)st >= sizeof(slot_state_names) / sizeof(slot_state_names[0]))
-		return "?";
-	return slot_state_names[st];
+	return mdt_name_of(slot_state_names, MDT_COUNT(slot_state_names), (int)st,
+	    "?");
+}
+
+int
+mdt_slot_state_parse(const char *name)
+{
+	return mdt_name_index(slot_state_names, MDT_COUNT(slot_state_names), name);
 }
 
 int64_t
@@ -256,36 +269,39 @@ mdt_slot_band(int64_t elapsed_ms, int warn_s, int over_s, int extended_s)
 
 /* ---- consent --------------------------------------------------------- */
 
+static const char *const consent_names[] = {
+	[MDT_CONSENT_NONE] = "none",
+	[MDT_CONSENT_GIVEN] = "given",
+	[MDT_CONSENT_BEST_INTERESTS] = "best_interests",
+	[MDT_CONSENT_RISK_TO_OTHERS] = "risk_to_others",
+};
+
 const char *
 mdt_consent_name(enum mdt_consent_basis b)
 {
-	switch (b) {
-	case MDT_CONSENT_GIVEN:
-		return "given";
-	case MDT_CONSENT_BEST_INTERESTS:
-		return "best_interests";
-	case MDT_CONSENT_RISK_TO_OTHERS:
-		return "risk_to_others";
-	case MDT_CONSENT_NONE:
-	default:
-		return "none";
-	}
+	return mdt_name_of(consent_names, MDT_COUNT(consent_names), (int)b, "none");
 }
+
+int
+mdt_consent_parse(const char *name)
+{
+	return mdt_name_index(consent_names, MDT_COUNT(consent_names), name);
+}
+
+static const char *const consent_labels[] = {
+	[MDT_CONSENT_NONE] = "Consent not recorded",
+	[MDT_CONSENT_GIVEN] = "Consent given",
+	[MDT_CONSENT_BEST_INTERESTS] =
+	    "Not given: discussed in the patient's best interests",
+	[MDT_CONSENT_RISK_TO_OTHERS] =
+	    "Not given: not discussing would put others at risk",
+};
 
 const char *
 mdt_consent_label(enum mdt_consent_basis b)
 {
-	switch (b) {
-	case MDT_CONSENT_GIVEN:
-		return "Consent given";
-	case MDT_CONSENT_BEST_INTERESTS:
-		return "Not given: discussed in the patient's best interests";
-	case MDT_CONSENT_RISK_TO_OTHERS:
-		return "Not given: not discussing would put others at risk";
-	case MDT_CONSENT_NONE:
-	default:
-		return "Consent not recorded";
-	}
+	return mdt_name_of(consent_labels, MDT_COUNT(consent_labels), (int)b,
+	    consent_labels[MDT_CONSENT_NONE]);
 }
 
 bool
@@ -346,103 +362,126 @@ mdt_names_free(char **names, size_t n)
 
 /* ---- outcomes, actions, attendance, meetings ------------------------- */
 
+static const char *const outcome_names[] = {
+	[MDT_OUTCOME_NONE] = "none",
+	[MDT_OUTCOME_STAY] = "stay",
+	[MDT_OUTCOME_STEP_DOWN] = "step_down",
+	[MDT_OUTCOME_CLOSE] = "close",
+	[MDT_OUTCOME_DIED] = "died",
+};
+
 const char *
 mdt_outcome_name(enum mdt_outcome_kind k)
 {
-	switch (k) {
-	case MDT_OUTCOME_STAY:
-		return "stay";
-	case MDT_OUTCOME_STEP_DOWN:
-		return "step_down";
-	case MDT_OUTCOME_CLOSE:
-		return "close";
-	case MDT_OUTCOME_DIED:
-		return "died";
-	case MDT_OUTCOME_NONE:
-	default:
-		return "none";
-	}
+	return mdt_name_of(outcome_names, MDT_COUNT(outcome_names), (int)k, "none");
 }
+
+int
+mdt_outcome_parse(const char *name)
+{
+	return mdt_name_index(outcome_names, MDT_COUNT(outcome_names), name);
+}
+
+static const char *const outcome_labels[] = {
+	[MDT_OUTCOME_NONE] = "No outcome yet",
+	[MDT_OUTCOME_STAY] = "Stay on the caseload",
+	[MDT_OUTCOME_STEP_DOWN] = "Step down to rising risk",
+	[MDT_OUTCOME_CLOSE] = "Close",
+	[MDT_OUTCOME_DIED] = "Died",
+};
 
 const char *
 mdt_outcome_label(enum mdt_outcome_kind k)
 {
-	switch (k) {
-	case MDT_OUTCOME_STAY:
-		return "Stay on the caseload";
-	case MDT_OUTCOME_STEP_DOWN:
-		return "Step down to rising risk";
-	case MDT_OUTCOME_CLOSE:
-		return "Close";
-	case MDT_OUTCOME_DIED:
-		return "Died";
-	case MDT_OUTCOME_NONE:
-	default:
-		return "No outcome yet";
-	}
+	return mdt_name_of(outcome_labels, MDT_COUNT(outcome_labels), (int)k,
+	    outcome_labels[MDT_OUTCOME_NONE]);
 }
+
+static const char *const action_status_names[] = {
+	[MDT_ACTION_OPEN] = "open",
+	[MDT_ACTION_DONE] = "done",
+	[MDT_ACTION_CANCELLED] = "cancelled",
+};
 
 const char *
 mdt_action_status_name(enum mdt_action_status s)
 {
-	switch (s) {
-	case MDT_ACTION_OPEN:
-		return "open";
-	case MDT_ACTION_DONE:
-		return "done";
-	case MDT_ACTION_CANCELLED:
-		return "cancelled";
-	default:
-		return "?";
-	}
+	return mdt_name_of(action_status_names, MDT_COUNT(action_status_names), (int)s, "?");
 }
+
+int
+mdt_action_status_parse(const char *name)
+{
+	return mdt_name_index(action_status_names, MDT_COUNT(action_status_names), name);
+}
+
+static const char *const attend_names[] = {
+	[MDT_ATTEND_UNKNOWN] = "unknown",
+	[MDT_ATTEND_PRESENT] = "present",
+	[MDT_ATTEND_APOLOGIES] = "apologies",
+};
 
 const char *
 mdt_attend_name(enum mdt_attend a)
 {
-	switch (a) {
-	case MDT_ATTEND_UNKNOWN:
-		return "unknown";
-	case MDT_ATTEND_PRESENT:
-		return "present";
-	case MDT_ATTEND_APOLOGIES:
-		return "apologies";
-	default:
-		return "?";
-	}
+	return mdt_name_of(attend_names, MDT_COUNT(attend_names), (int)a, "?");
 }
+
+int
+mdt_attend_parse(const char *name)
+{
+	return mdt_name_index(attend_names, MDT_COUNT(attend_names), name);
+}
+
+static const char *const meeting_state_names[] = {
+	[MDT_MEETING_PLANNED] = "planned",
+	[MDT_MEETING_OPEN] = "open",
+	[MDT_MEETING_CLOSED] = "closed",
+};
 
 const char *
 mdt_meeting_state_name(enum mdt_meeting_state s)
 {
-	switch (s) {
-	case MDT_MEETING_PLANNED:
-		return "planned";
-	case MDT_MEETING_OPEN:
-		return "open";
-	case MDT_MEETING_CLOSED:
-		return "closed";
-	default:
-		return "?";
-	}
+	return mdt_name_of(meeting_state_names, MDT_COUNT(meeting_state_names), (int)s, "?");
 }
+
+int
+mdt_meeting_state_parse(const char *name)
+{
+	return mdt_name_index(meeting_state_names, MDT_COUNT(meeting_state_names), name);
+}
+
+static const char *const verdict_names[] = {
+	[MDT_VERDICT_NONE] = "none",
+	[MDT_VERDICT_OPEN] = "open",
+	[MDT_VERDICT_DONE] = "done",
+	[MDT_VERDICT_REASSIGNED] = "reassigned",
+	[MDT_VERDICT_CANCELLED] = "cancelled",
+};
 
 const char *
 mdt_action_verdict_name(enum mdt_action_verdict v)
 {
-	switch (v) {
-	case MDT_VERDICT_OPEN:
-		return "open";
-	case MDT_VERDICT_DONE:
-		return "done";
-	case MDT_VERDICT_REASSIGNED:
-		return "reassigned";
-	case MDT_VERDICT_CANCELLED:
-		return "cancelled";
-	case MDT_VERDICT_NONE:
-	default:
-		return "none";
-	}
+	return mdt_name_of(verdict_names, MDT_COUNT(verdict_names), (int)v, "none");
+}
+
+int
+mdt_action_verdict_parse(const char *name)
+{
+	return mdt_name_index(verdict_names, MDT_COUNT(verdict_names), name);
+}
+
+static const char *const candidate_state_names[] = {
+	[MDT_CANDIDATE_OPEN] = "candidate",
+	[MDT_CANDIDATE_SELECTED] = "selected",
+	[MDT_CANDIDATE_DEFERRED] = "deferred",
+};
+
+const char *
+mdt_candidate_state_name(enum mdt_candidate_state st)
+{
+	return mdt_name_of(candidate_state_names, MDT_COUNT(candidate_state_names),
+	    (int)st, "?");
 }
 
 /* ---- pre-meeting lists ----------------------------------------------- */

@@ -5,114 +5,131 @@
  */
 #include "config.h"
 
+#include "snapshot.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "rules.h"
 #include "store_internal.h"
 #include "util.h"
 
-/* Grows an array by one element, doubling the capacity. */
-static void *
-grow(void *arr, size_t n, size_t *cap, size_t size)
+static void
+read_meeting(sqlite3_stmt *st, void *row, void *ctx)
 {
-	if (n < *cap)
-		return arr;
-	*cap = *cap == 0 ? 8 : *cap * 2;
-	return mdt_xreallocarray(arr, *cap, size);
+	struct mdt_meeting *m = row;
+
+	m->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
+	m->title = mdt_col_dup0(st, 2);
+	m->venue = mdt_col_dup0(st, 3);
+	m->scheduled_start = mdt_col_int(st, 4);
+	m->planned_minutes = (int)mdt_col_int(st, 5);
+	m->warn_s = (int)mdt_col_int(st, 6);
+	m->over_s = (int)mdt_col_int(st, 7);
+	m->state = mdt_col_state(st, 8, mdt_meeting_state_parse,
+	    MDT_MEETING_PLANNED);
+	m->opened_at = mdt_col_int(st, 9);
+	m->closed_at = mdt_col_int(st, 10);
+	m->current_slot_id = mdt_col_int(st, 11);
+	m->projector_blank = mdt_col_int(st, 12) != 0;
 }
 
 static enum mdt_status
 load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc, state;
 
-	status = mdt_prep(s, &st,
+	status = mdt_read_row(s, m, sizeof(*m), read_meeting, NULL,
+	    "reading the meeting",
 	    "SELECT m.id, m.uuid, m.title, v.name, m.scheduled_start,"
 	    " m.planned_minutes, m.warn_seconds, m.over_seconds, m.state,"
 	    " m.opened_at, m.closed_at, m.current_slot_id, m.projector_blank"
 	    " FROM meetings m LEFT JOIN venues v ON v.id = m.venue_id"
 	    " WHERE m.id = ?", "i", id);
-	if (status != MDT_OK)
-		return status;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		m->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
-		m->title = mdt_col_dup0(st, 2);
-		m->venue = mdt_col_dup0(st, 3);
-		m->scheduled_start = mdt_col_int(st, 4);
-		m->planned_minutes = (int)mdt_col_int(st, 5);
-		m->warn_s = (int)mdt_col_int(st, 6);
-		m->over_s = (int)mdt_col_int(st, 7);
-		state = mdt_meeting_state_parse(
-		    (const char *)sqlite3_column_text(st, 8));
-		m->state = state < 0 ? MDT_MEETING_PLANNED :
-		    (enum mdt_meeting_state)state;
-		m->opened_at = mdt_col_int(st, 9);
-		m->closed_at = mdt_col_int(st, 10);
-		m->current_slot_id = mdt_col_int(st, 11);
-		m->projector_blank = mdt_col_int(st, 12) != 0;
-	} else if (rc == SQLITE_DONE)
-		status = mdt_fail(s, MDT_ENOTFOUND, "no meeting %" PRId64, id);
-	else
-		status = mdt_fail_db(s, rc, "reading the meeting");
-	mdt_done(s, st);
+	if (status == MDT_ENOTFOUND)
+		return mdt_fail(s, status, "no meeting %" PRId64, id);
 	return status;
+}
+
+static void
+read_attendee(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_attendee *at = row;
+
+	at->person.id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, at->person.uuid, sizeof(at->person.uuid));
+	at->person.name = mdt_col_dup0(st, 2);
+	at->person.role = mdt_col_dup0(st, 3);
+	at->person.organisation = mdt_col_dup0(st, 4);
+	at->status = mdt_col_state(st, 5, mdt_attend_parse, MDT_ATTEND_UNKNOWN);
+	at->confidentiality_ack = mdt_col_int(st, 6) != 0;
 }
 
 static enum mdt_status
 load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
 {
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc, a;
 
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(*snap->attendees), read_attendee,
+	    NULL, "reading the register",
 	    "SELECT p.id, p.uuid, p.name, p.role, p.organisation, a.status,"
 	    " a.confidentiality_ack"
 	    " FROM attendance a JOIN people p ON p.id = a.person_id"
 	    " WHERE a.meeting_id = ? ORDER BY p.name, p.id", "i",
 	    snap->meeting.id);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_attendee *at;
-
-		snap->attendees = grow(snap->attendees, snap->n_attendees,
-		    &cap, sizeof(*snap->attendees));
-		at = &snap->attendees[snap->n_attendees++];
-		memset(at, 0, sizeof(*at));
-		at->person.id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, at->person.uuid, sizeof(at->person.uuid));
-		at->person.name = mdt_col_dup0(st, 2);
-		at->person.role = mdt_col_dup0(st, 3);
-		at->person.organisation = mdt_col_dup0(st, 4);
-		a = mdt_attend_parse((const char *)sqlite3_column_text(st, 5));
-		at->status = a < 0 ? MDT_ATTEND_UNKNOWN : (enum mdt_attend)a;
-		at->confidentiality_ack = mdt_col_int(st, 6) != 0;
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the register");
-	mdt_done(s, st);
+	snap->attendees = r.v;
+	snap->n_attendees = r.n;
 	return status;
+}
+
+static void
+read_slot(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_slot *sl = row;
+
+	sl->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, sl->uuid, sizeof(sl->uuid));
+	sl->patient_id = mdt_col_int(st, 2);
+	mdt_col_copy(st, 3, sl->patient_uuid, sizeof(sl->patient_uuid));
+	mdt_col_copy(st, 4, sl->nhs_number, sizeof(sl->nhs_number));
+	sl->patient_name = mdt_col_dup0(st, 5);
+	mdt_col_copy(st, 6, sl->date_of_birth, sizeof(sl->date_of_birth));
+	sl->practice = mdt_col_dup0(st, 7);
+	sl->reason = mdt_col_dup0(st, 8);
+	sl->state = mdt_col_state(st, 9, mdt_slot_state_parse,
+	    MDT_SLOT_PENDING);
+	sl->times.started_at = mdt_col_int(st, 10);
+	sl->times.paused_at = mdt_col_int(st, 11);
+	sl->times.closed_at = mdt_col_int(st, 12);
+	sl->times.paused_ms = mdt_col_int(st, 13);
+	sl->times.planned_s = (int)mdt_col_int(st, 14);
+	sl->times.extended_s = (int)mdt_col_int(st, 15);
+	sl->consent = mdt_col_state(st, 16, mdt_consent_parse,
+	    MDT_CONSENT_NONE);
+	sl->consent_justification = mdt_col_dup(st, 17);
+	sl->outcome = mdt_col_state(st, 18, mdt_outcome_parse,
+	    MDT_OUTCOME_NONE);
+	mdt_col_copy(st, 19, sl->review_date, sizeof(sl->review_date));
+	sl->key_contact_id = mdt_col_int(st, 20);
+	sl->key_contact_name = mdt_col_dup(st, 21);
+	sl->presenter_id = mdt_col_int(st, 22);
+	sl->presenter_name = mdt_col_dup(st, 23);
 }
 
 static enum mdt_status
 load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 {
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc, v;
 
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(*snap->slots), read_slot, NULL,
+	    "reading the agenda",
 	    "SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number,"
 	    " pt.name, pt.date_of_birth, pt.practice, s.reason, s.state,"
 	    " s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
@@ -126,53 +143,10 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
 	    " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i",
 	    snap->meeting.id);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_slot *sl;
-
-		snap->slots = grow(snap->slots, snap->n_slots, &cap,
-		    sizeof(*snap->slots));
-		sl = &snap->slots[snap->n_slots++];
-		memset(sl, 0, sizeof(*sl));
-		sl->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, sl->uuid, sizeof(sl->uuid));
-		sl->position = (int)snap->n_slots;
-		sl->patient_id = mdt_col_int(st, 2);
-		mdt_col_copy(st, 3, sl->patient_uuid, sizeof(sl->patient_uuid));
-		mdt_col_copy(st, 4, sl->nhs_number, sizeof(sl->nhs_number));
-		sl->patient_name = mdt_col_dup0(st, 5);
-		mdt_col_copy(st, 6, sl->date_of_birth,
-		    sizeof(sl->date_of_birth));
-		sl->practice = mdt_col_dup0(st, 7);
-		sl->reason = mdt_col_dup0(st, 8);
-		v = mdt_slot_state_parse((const char *)sqlite3_column_text(st,
-		    9));
-		sl->state = v < 0 ? MDT_SLOT_PENDING : (enum mdt_slot_state)v;
-		sl->times.started_at = mdt_col_int(st, 10);
-		sl->times.paused_at = mdt_col_int(st, 11);
-		sl->times.closed_at = mdt_col_int(st, 12);
-		sl->times.paused_ms = mdt_col_int(st, 13);
-		sl->times.planned_s = (int)mdt_col_int(st, 14);
-		sl->times.extended_s = (int)mdt_col_int(st, 15);
-		v = mdt_consent_parse((const char *)sqlite3_column_text(st,
-		    16));
-		sl->consent = v < 0 ? MDT_CONSENT_NONE :
-		    (enum mdt_consent_basis)v;
-		sl->consent_justification = mdt_col_dup(st, 17);
-		v = mdt_outcome_parse((const char *)sqlite3_column_text(st,
-		    18));
-		sl->outcome = v < 0 ? MDT_OUTCOME_NONE :
-		    (enum mdt_outcome_kind)v;
-		mdt_col_copy(st, 19, sl->review_date, sizeof(sl->review_date));
-		sl->key_contact_id = mdt_col_int(st, 20);
-		sl->key_contact_name = mdt_col_dup(st, 21);
-		sl->presenter_id = mdt_col_int(st, 22);
-		sl->presenter_name = mdt_col_dup(st, 23);
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the agenda");
-	mdt_done(s, st);
+	snap->slots = r.v;
+	snap->n_slots = r.n;
+	for (size_t i = 0; i < snap->n_slots; i++)
+		snap->slots[i].position = (int)i + 1;
 	return status;
 }
 
@@ -218,54 +192,68 @@ load_exclusions(struct mdt_store *s, struct mdt_snapshot *snap)
 	return status;
 }
 
+static void
+read_note(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_note *n = row;
+
+	n->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, n->uuid, sizeof(n->uuid));
+	n->slot_id = mdt_col_int(st, 2);
+	n->text = mdt_col_dup0(st, 3);
+	n->created_at = mdt_col_int(st, 4);
+}
+
 static enum mdt_status
 load_notes(struct mdt_store *s, struct mdt_snapshot *snap)
 {
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
 
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(*snap->notes), read_note, NULL,
+	    "reading the notes",
 	    "SELECT n.id, n.uuid, n.slot_id, n.text, n.created_at"
 	    " FROM notes n JOIN slots s ON s.id = n.slot_id"
 	    " WHERE s.meeting_id = ? ORDER BY n.created_at, n.id", "i",
 	    snap->meeting.id);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_note *n;
-
-		snap->notes = grow(snap->notes, snap->n_notes, &cap,
-		    sizeof(*snap->notes));
-		n = &snap->notes[snap->n_notes++];
-		memset(n, 0, sizeof(*n));
-		n->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, n->uuid, sizeof(n->uuid));
-		n->slot_id = mdt_col_int(st, 2);
-		n->text = mdt_col_dup0(st, 3);
-		n->created_at = mdt_col_int(st, 4);
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the notes");
-	mdt_done(s, st);
+	snap->notes = r.v;
+	snap->n_notes = r.n;
 	return status;
+}
+
+static void
+read_action(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_action *a = row;
+
+	a->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, a->uuid, sizeof(a->uuid));
+	a->patient_id = mdt_col_int(st, 2);
+	a->slot_id = mdt_col_int(st, 3);
+	a->text = mdt_col_dup0(st, 4);
+	a->owner_id = mdt_col_int(st, 5);
+	a->owner_name = mdt_col_dup0(st, 6);
+	mdt_col_copy(st, 7, a->due_date, sizeof(a->due_date));
+	a->status = mdt_col_state(st, 8, mdt_action_status_parse,
+	    MDT_ACTION_OPEN);
+	a->created_at = mdt_col_int(st, 9);
+	a->verdict = mdt_col_state(st, 10, mdt_action_verdict_parse,
+	    MDT_VERDICT_NONE);
 }
 
 static enum mdt_status
 load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 {
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc, v;
 
 	/* shown: open actions of its patients, those agreed in its slots,
 	 * reviewed in them, or closed since it opened.  The ids first, each
 	 * kind through its own index (schema v7), then only those rows: not
 	 * every action its patients ever had (on a cold start each row is a
 	 * read from the disk). */
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(*snap->actions), read_action,
+	    NULL, "reading the actions",
 	    "WITH ms AS (SELECT id, patient_id FROM slots WHERE meeting_id = ?1),"
 	    " rv AS (SELECT r.action_id, r.verdict FROM ms"
 	    "  JOIN action_reviews r ON r.slot_id = ms.id),"
@@ -293,67 +281,35 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1)"
 	    " ORDER BY s.position, s.id, a.created_at, a.id", "i",
 	    snap->meeting.id);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_action *a;
-
-		snap->actions = grow(snap->actions, snap->n_actions, &cap,
-		    sizeof(*snap->actions));
-		a = &snap->actions[snap->n_actions++];
-		memset(a, 0, sizeof(*a));
-		a->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, a->uuid, sizeof(a->uuid));
-		a->patient_id = mdt_col_int(st, 2);
-		a->slot_id = mdt_col_int(st, 3);
-		a->text = mdt_col_dup0(st, 4);
-		a->owner_id = mdt_col_int(st, 5);
-		a->owner_name = mdt_col_dup0(st, 6);
-		mdt_col_copy(st, 7, a->due_date, sizeof(a->due_date));
-		v = mdt_action_status_parse(
-		    (const char *)sqlite3_column_text(st, 8));
-		a->status = v < 0 ? MDT_ACTION_OPEN : (enum mdt_action_status)v;
-		a->created_at = mdt_col_int(st, 9);
-		v = mdt_action_verdict_parse(
-		    (const char *)sqlite3_column_text(st, 10));
-		a->verdict = v < 0 ? MDT_VERDICT_NONE :
-		    (enum mdt_action_verdict)v;
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the actions");
-	mdt_done(s, st);
+	snap->actions = r.v;
+	snap->n_actions = r.n;
 	return status;
+}
+
+static void
+read_person(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_person *p = row;
+
+	p->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, p->uuid, sizeof(p->uuid));
+	p->name = mdt_col_dup0(st, 2);
+	p->role = mdt_col_dup0(st, 3);
+	p->organisation = mdt_col_dup0(st, 4);
 }
 
 static enum mdt_status
 load_people(struct mdt_store *s, struct mdt_snapshot *snap)
 {
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
 
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(*snap->people), read_person, NULL,
+	    "reading the people",
 	    "SELECT id, uuid, name, role, organisation FROM people"
 	    " ORDER BY name, id", NULL);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct mdt_person *p;
-
-		snap->people = grow(snap->people, snap->n_people, &cap,
-		    sizeof(*snap->people));
-		p = &snap->people[snap->n_people++];
-		memset(p, 0, sizeof(*p));
-		p->id = mdt_col_int(st, 0);
-		mdt_col_copy(st, 1, p->uuid, sizeof(p->uuid));
-		p->name = mdt_col_dup0(st, 2);
-		p->role = mdt_col_dup0(st, 3);
-		p->organisation = mdt_col_dup0(st, 4);
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "reading the people");
-	mdt_done(s, st);
+	snap->people = r.v;
+	snap->n_people = r.n;
 	return status;
 }
 
@@ -386,7 +342,7 @@ static const struct {
 	{ "actions", PART_ACTIONS },
 	{ "action_reviews", PART_ACTIONS },
 };
-#define N_PART_TABLES (sizeof(part_tables) / sizeof(part_tables[0]))
+#define N_PART_TABLES MDT_COUNT(part_tables)
 
 _Static_assert(PART_ACTIONS + 1 == MDT_SNAPSHOT_PARTS,
     "MDT_SNAPSHOT_PARTS counts enum snap_part");
@@ -447,6 +403,67 @@ same_slots(const struct mdt_snapshot *a, const struct mdt_snapshot *b)
 	(out)->field = (old)->field; (out)->n = (old)->n; \
 	(old)->field = NULL; (old)->n = 0; } while (0)
 
+/* A snapshot being read: the parts to read (PART bits), and whether the
+ * others may be taken from old. */
+struct snapshot_read {
+	int64_t meeting_id;
+	struct mdt_snapshot *old;
+	struct mdt_snapshot *out;
+	unsigned read;
+	bool partial;
+};
+
+/* The parts read, in one read transaction so that they agree with each
+ * other. */
+static enum mdt_status
+snapshot_tx(struct mdt_store *s, void *ctx)
+{
+	struct snapshot_read *a = ctx;
+	enum mdt_status status;
+
+	status = load_meeting(s, a->meeting_id, &a->out->meeting);
+	/* after a read, so that it is this transaction's */
+	if (status == MDT_OK)
+		status = mdt_query_int(s, &a->out->data_version,
+		    "PRAGMA data_version", NULL);
+	a->out->from = s->snap_counting ? s : NULL;
+	memcpy(a->out->seen, s->snap_changes, sizeof(a->out->seen));
+	if (status == MDT_OK && a->old != NULL && a->out->from != NULL &&
+	    a->old->from == s && a->old->meeting.id == a->meeting_id &&
+	    a->old->data_version == a->out->data_version) {
+		a->partial = true;
+		a->read = 0;
+		for (int p = 0; p < MDT_SNAPSHOT_PARTS; p++)
+			if (a->old->seen[p] != a->out->seen[p])
+				a->read |= PART(p);
+		if (a->read & PART(PART_PEOPLE)) {
+			a->partial = false;
+			a->read = ~0u;
+		}
+		/* the actions shown depend on when the meeting opened */
+		if (a->old->meeting.opened_at != a->out->meeting.opened_at)
+			a->read |= PART(PART_ACTIONS);
+	}
+	if (status == MDT_OK && (a->read & PART(PART_REGISTER)))
+		status = load_attendees(s, a->out);
+	if (status == MDT_OK && (a->read & PART(PART_SLOTS))) {
+		status = load_slots(s, a->out);
+		if (status == MDT_OK)
+			status = load_exclusions(s, a->out);
+		/* other patients, or another order: their notes and actions */
+		if (status == MDT_OK && a->partial &&
+		    !same_slots(a->old, a->out))
+			a->read |= PART(PART_NOTES) | PART(PART_ACTIONS);
+	}
+	if (status == MDT_OK && (a->read & PART(PART_NOTES)))
+		status = load_notes(s, a->out);
+	if (status == MDT_OK && (a->read & PART(PART_ACTIONS)))
+		status = load_actions(s, a->out);
+	if (status == MDT_OK && (a->read & PART(PART_PEOPLE)))
+		status = load_people(s, a->out);
+	return status;
+}
+
 /*
  * Reads meeting_id into *out.  With old (a snapshot of the same store and
  * meeting, nothing committed by another connection since), the parts whose
@@ -457,69 +474,25 @@ static enum mdt_status
 snapshot_read(struct mdt_store *s, int64_t meeting_id,
     struct mdt_snapshot *old, struct mdt_snapshot *out)
 {
+	struct snapshot_read a = { meeting_id, old, out, ~0u, false };
 	enum mdt_status status;
-	unsigned read = ~0u;
-	bool partial = false;	/* parts may be taken from old */
 
 	memset(out, 0, sizeof(*out));
 	count_changes(s);
-	/* One read transaction, so that the parts agree with each other. */
-	status = mdt_run(s, "BEGIN", NULL);
-	if (status != MDT_OK)
-		return status;
-	status = load_meeting(s, meeting_id, &out->meeting);
-	/* after a read, so that it is this transaction's */
-	if (status == MDT_OK)
-		status = mdt_query_int(s, &out->data_version,
-		    "PRAGMA data_version", NULL);
-	out->from = s->snap_counting ? s : NULL;
-	memcpy(out->seen, s->snap_changes, sizeof(out->seen));
-	if (status == MDT_OK && old != NULL && out->from != NULL &&
-	    old->from == s && old->meeting.id == meeting_id &&
-	    old->data_version == out->data_version) {
-		partial = true;
-		read = 0;
-		for (int p = 0; p < MDT_SNAPSHOT_PARTS; p++)
-			if (old->seen[p] != out->seen[p])
-				read |= PART(p);
-		if (read & PART(PART_PEOPLE)) {
-			partial = false;
-			read = ~0u;
-		}
-		/* the actions shown depend on when the meeting opened */
-		if (old->meeting.opened_at != out->meeting.opened_at)
-			read |= PART(PART_ACTIONS);
-	}
-	if (status == MDT_OK && (read & PART(PART_REGISTER)))
-		status = load_attendees(s, out);
-	if (status == MDT_OK && (read & PART(PART_SLOTS))) {
-		status = load_slots(s, out);
-		if (status == MDT_OK)
-			status = load_exclusions(s, out);
-		/* other patients, or another order: their notes and actions */
-		if (status == MDT_OK && partial && !same_slots(old, out))
-			read |= PART(PART_NOTES) | PART(PART_ACTIONS);
-	}
-	if (status == MDT_OK && (read & PART(PART_NOTES)))
-		status = load_notes(s, out);
-	if (status == MDT_OK && (read & PART(PART_ACTIONS)))
-		status = load_actions(s, out);
-	if (status == MDT_OK && (read & PART(PART_PEOPLE)))
-		status = load_people(s, out);
-	mdt_tx_rollback(s);
+	status = mdt_tx_read(s, snapshot_tx, &a);
 	if (status != MDT_OK) {
 		mdt_snapshot_free(out);
 		return status;
 	}
-	if (!(read & PART(PART_REGISTER)))
+	if (!(a.read & PART(PART_REGISTER)))
 		SWAP_IN(out, old, attendees, n_attendees);
-	if (!(read & PART(PART_SLOTS)))
+	if (!(a.read & PART(PART_SLOTS)))
 		SWAP_IN(out, old, slots, n_slots);
-	if (!(read & PART(PART_NOTES)))
+	if (!(a.read & PART(PART_NOTES)))
 		SWAP_IN(out, old, notes, n_notes);
-	if (!(read & PART(PART_ACTIONS)))
+	if (!(a.read & PART(PART_ACTIONS)))
 		SWAP_IN(out, old, actions, n_actions);
-	if (!(read & PART(PART_PEOPLE)))
+	if (!(a.read & PART(PART_PEOPLE)))
 		SWAP_IN(out, old, people, n_people);
 	return MDT_OK;
 }
@@ -691,17 +664,23 @@ mdt_forecast(const struct mdt_snapshot *snap, int64_t now, int64_t *ends)
 
 /* ---- a patient's earlier exclusions ---------------------------------- */
 
+static void
+read_name(sqlite3_stmt *st, void *row, void *ctx)
+{
+	*(char **)row = mdt_col_dup0(st, 0);
+}
+
 enum mdt_status
 mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id, char ***names,
     size_t *n)
 {
+	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	sqlite3_stmt *st;
-	int rc;
 
 	*names = NULL;
 	*n = 0;
-	status = mdt_prep(s, &st,
+	status = mdt_read_rows(s, &r, sizeof(char *), read_name, NULL,
+	    "reading the earlier exclusions",
 	    "WITH latest AS (SELECT c.slot_id FROM consent c"
 	    "  JOIN slots o ON o.id = c.slot_id"
 	    "  JOIN slots this ON this.patient_id = o.patient_id"
@@ -710,18 +689,13 @@ mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id, char ***names,
 	    " SELECT e.organisation FROM consent_exclusions e"
 	    " JOIN latest l ON l.slot_id = e.slot_id ORDER BY e.id", "i",
 	    slot_id);
-	if (status != MDT_OK)
+	if (status != MDT_OK) {
+		mdt_names_free(r.v, r.n);
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		names_add(names, n, (const char *)sqlite3_column_text(st, 0));
-	if (rc != SQLITE_DONE) {
-		status = mdt_fail_db(s, rc, "reading the earlier exclusions");
-		mdt_names_free(*names, *n);
-		*names = NULL;
-		*n = 0;
 	}
-	mdt_done(s, st);
-	return status;
+	*names = r.v;
+	*n = r.n;
+	return MDT_OK;
 }
 
 /* ---- finding meetings ------------------------------------------------ */
@@ -770,27 +744,21 @@ mdt_meeting_find(struct mdt_store *s, const char *ref, int64_t *id)
 	return st;
 }
 
+static void
+print_meeting(sqlite3_stmt *st, void *ctx)
+{
+	char date[11];
+
+	mdt_date_of(mdt_col_int(st, 1), date);
+	fprintf(ctx, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0), date,
+	    (const char *)sqlite3_column_text(st, 2),
+	    (const char *)sqlite3_column_text(st, 3));
+}
+
 enum mdt_status
 mdt_meeting_list(struct mdt_store *s, FILE *out)
 {
-	enum mdt_status status;
-	sqlite3_stmt *st;
-	char date[11];
-	int rc;
-
-	status = mdt_prep(s, &st,
+	return mdt_read_each(s, print_meeting, out, "listing the meetings",
 	    "SELECT id, scheduled_start, state, title FROM meetings"
 	    " ORDER BY scheduled_start DESC, id DESC", NULL);
-	if (status != MDT_OK)
-		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		mdt_date_of(mdt_col_int(st, 1), date);
-		fprintf(out, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
-		    date, (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3));
-	}
-	if (rc != SQLITE_DONE)
-		status = mdt_fail_db(s, rc, "listing the meetings");
-	mdt_done(s, st);
-	return status;
 }

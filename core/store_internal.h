@@ -1,8 +1,10 @@
 /*
  * store_internal.h - the private side of the store, shared by the core/
- * files that read and write it: the struct behind struct mdt_store,
- * transactions, statement helpers, the audit and outbox writers and the
- * mapping of SQLite errors to mdt_status.  Not for tui/ or sync/.
+ * files that read and write it: the struct behind struct mdt_store, and
+ * the functions of store_sql.c (the mapping of SQLite errors to
+ * mdt_status, transactions, statement helpers and readers of rows, the
+ * audit and outbox writers) and of store_schema.c.  Not for tui/ or
+ * sync/.
  */
 #ifndef MDT_STORE_INTERNAL_H
 #define MDT_STORE_INTERNAL_H
@@ -10,10 +12,12 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
-#include "mdt.h"
+#include "model.h"
+#include "store.h"
 
 /* How many distinct statements one connection keeps prepared: those of
  * the chair's screens and acts, with room to spare. */
@@ -46,6 +50,8 @@ struct mdt_store {
 	bool snap_counting;
 };
 
+/* ---- store_sql.c ---------------------------------------------------- */
+
 /* SQLite result code -> status (FULL, READONLY, BUSY/LOCKED, NOTADB, else
  * EDB). */
 enum mdt_status mdt_db_status(int rc);
@@ -59,6 +65,11 @@ enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
  * its status. */
 enum mdt_status mdt_fail_db(struct mdt_store *s, int rc, const char *what);
 
+/* MDT_OK if everything written to out went (rc 0, flushed, no error),
+ * else MDT_EFULL or MDT_EIO recorded with what was being written. */
+enum mdt_status mdt_write_status(struct mdt_store *s, FILE *out, int rc,
+    const char *what);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback keeps the error line. */
 enum mdt_status mdt_tx_begin(struct mdt_store *s);
 enum mdt_status mdt_tx_commit(struct mdt_store *s);
@@ -67,6 +78,28 @@ void mdt_tx_rollback(struct mdt_store *s);
 /* Ends a transaction by st: commits on MDT_OK (returning the commit's
  * status), otherwise rolls back and returns st. */
 enum mdt_status mdt_tx_end(struct mdt_store *s, enum mdt_status st);
+
+/*
+ * What one transaction does: the body of an act (or of a read that must
+ * see one state of the database), given its arguments and results in
+ * ctx.  MDT_OK to keep what it wrote.
+ */
+typedef enum mdt_status (*mdt_tx_fn)(struct mdt_store *s, void *ctx);
+
+/*
+ * Runs body inside BEGIN IMMEDIATE: commits when it returns MDT_OK
+ * (returning the commit's status), rolls back otherwise (returning the
+ * body's).  An act that may find nothing to change passes wrote, which
+ * body sets (through ctx): false after MDT_OK rolls back, writing nothing,
+ * and returns MDT_OK.  wrote NULL: body always writes when it succeeds.
+ */
+enum mdt_status mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx,
+    const bool *wrote);
+
+/* Runs body inside a read transaction (BEGIN, then ROLLBACK), so that
+ * what it reads agrees with itself whatever other windows commit
+ * meanwhile; returns the body's status. */
+enum mdt_status mdt_tx_read(struct mdt_store *s, mdt_tx_fn body, void *ctx);
 
 /*
  * Statement helpers.  fmt names the parameters, one letter each:
@@ -100,11 +133,49 @@ enum mdt_status mdt_query_int(struct mdt_store *s, int64_t *out,
 enum mdt_status mdt_query_text(struct mdt_store *s, char **out,
     const char *sql, const char *fmt, ...);
 
+/*
+ * Readers of rows.  Each prepares sql with its values (fmt as mdt_prep),
+ * steps it and gives it back; a failure is recorded, saying while doing
+ * what.  fn reads the columns of the row the statement is on.
+ */
+typedef void (*mdt_row_fn)(sqlite3_stmt *st, void *row, void *ctx);
+typedef void (*mdt_each_fn)(sqlite3_stmt *st, void *ctx);
+
+/* The first row into row (size bytes, zeroed first); MDT_ENOTFOUND, with
+ * nothing recorded, when there is none. */
+enum mdt_status mdt_read_row(struct mdt_store *s, void *row, size_t size,
+    mdt_row_fn fn, void *ctx, const char *what, const char *sql,
+    const char *fmt, ...);
+
+/* fn called on each row. */
+enum mdt_status mdt_read_each(struct mdt_store *s, mdt_each_fn fn,
+    void *ctx, const char *what, const char *sql, const char *fmt, ...);
+
+/* An array that rows are read into. */
+struct mdt_rows {
+	void *v;		/* n elements, room for cap */
+	size_t n, cap;
+};
+
+/* Each row appended to rows as one more element of size bytes, zeroed
+ * and filled by fn.  On a failure the rows read until then stay in rows
+ * for the caller to free. */
+enum mdt_status mdt_read_rows(struct mdt_store *s, struct mdt_rows *rows,
+    size_t size, mdt_row_fn fn, void *ctx, const char *what,
+    const char *sql, const char *fmt, ...);
+
+/* A row_fn that reads column 0 into an int64_t (an id). */
+void mdt_row_int(sqlite3_stmt *st, void *row, void *ctx);
+
 /* Column helpers: a NULL column reads as 0 / "" / NULL. */
 int64_t mdt_col_int(sqlite3_stmt *st, int col);
 char *mdt_col_dup(sqlite3_stmt *st, int col);	/* NULL if NULL */
 char *mdt_col_dup0(sqlite3_stmt *st, int col);	/* "" if NULL */
 void mdt_col_copy(sqlite3_stmt *st, int col, char *dst, size_t n);
+/* A state stored by its name, read by parse (rules.h); unknown for a name
+ * parse does not know. */
+int mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
+    int unknown);
 
 /* Writes one audit row (actor, now) for an act. */
 enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,
@@ -114,49 +185,13 @@ enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,
 enum mdt_status mdt_outbox_add(struct mdt_store *s, const char *entity,
     const char *entity_uuid, const char *op);
 
-/* Whether an action's text went in the retention purge (a finished
- * action of a purged meeting, or any action of a purged patient): such an
- * action cannot be reopened. */
-enum mdt_status mdt_action_purged(struct mdt_store *s, int64_t action_id,
-    bool *purged);
+/* Finalizes the statements kept prepared (before the connection closes). */
+void mdt_stmts_free(struct mdt_store *s);
 
-/* Names stored in the database <-> enums; -1 when unknown. */
-int mdt_slot_state_parse(const char *name);
-int mdt_consent_parse(const char *name);
-int mdt_outcome_parse(const char *name);
-int mdt_action_status_parse(const char *name);
-int mdt_attend_parse(const char *name);
-int mdt_meeting_state_parse(const char *name);
-int mdt_action_verdict_parse(const char *name);
+/* ---- store_schema.c ------------------------------------------------- */
 
-/* ---- agenda preparation (prep.c), shared with import.c -------------- */
-
-struct mdt_meeting_info {
-	int64_t id;
-	char uuid[37];
-	enum mdt_meeting_state state;
-	char date[11];		/* local date of the scheduled start */
-};
-
-/* The meeting, or MDT_ENOTFOUND (recorded); with refuse_closed, a closed
- * meeting is MDT_ESTATE. */
-enum mdt_status mdt_meeting_info(struct mdt_store *s, int64_t id,
-    bool refuse_closed, struct mdt_meeting_info *out);
-
-/* Inserts a patient (nhs: ten digits); *id gets the new row. */
-enum mdt_status mdt_patient_insert(struct mdt_store *s, const char *nhs,
-    const char *name, const char *date_of_birth, const char *practice,
-    int64_t *id);
-
-/* The candidate of (meeting, patient), made (with no lists) if missing. */
-enum mdt_status mdt_candidate_ensure(struct mdt_store *s, int64_t meeting_id,
-    int64_t patient_id, int64_t *candidate_id, bool *created);
-
-/* Carry-forward inside the caller's transaction. */
-enum mdt_status mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id,
-    int *added);
-
-/* Clears the meeting's finalisation if a referral is now unresolved. */
-enum mdt_status mdt_agenda_recheck(struct mdt_store *s, int64_t meeting_id);
+/* Applies the steps of the schema the database lacks, one transaction
+ * each (another window may be doing the same). */
+enum mdt_status mdt_schema_migrate(struct mdt_store *s);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "util.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +14,6 @@
 
 #include <jansson.h>
 #include <uuid/uuid.h>
-
-#include "mdt.h"
-#include "util.h"
 
 static mdt_fatal_fn fatal_hook;
 
@@ -69,6 +68,15 @@ mdt_xreallocarray(void *p, size_t n, size_t size)
 	if (size != 0 && n > SIZE_MAX / size)
 		mdt_fatal("out of memory (size overflow)");
 	return mdt_xrealloc(p, n * size);
+}
+
+void *
+mdt_grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap == 0 ? 16 : *cap * 2;
+	return mdt_xreallocarray(arr, *cap, size);
 }
 
 char *
@@ -143,25 +151,35 @@ ms_to_time(int64_t ms)
 }
 
 void
-mdt_iso_utc(int64_t ms, char out[21])
+mdt_time_format(int64_t ms, bool utc, const char *fmt, char *out,
+    size_t len, const char *fallback)
 {
 	time_t t = ms_to_time(ms);
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		mdt_strlcpy(out, "1970-01-01T00:00:00Z", 21);
+	if ((utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) == NULL) {
+		mdt_strlcpy(out, fallback, len);
+		return;
+	}
+	/* fmt is checked where mdt_time_format is called (util.h) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (strftime(out, len, fmt, &tm) == 0)
+		mdt_strlcpy(out, fallback, len);
+#pragma GCC diagnostic pop
+}
+
+void
+mdt_iso_utc(int64_t ms, char out[21])
+{
+	mdt_time_format(ms, true, "%Y-%m-%dT%H:%M:%SZ", out, 21,
+	    "1970-01-01T00:00:00Z");
 }
 
 void
 mdt_clock_hhmm(int64_t ms, char out[6])
 {
-	time_t t = ms_to_time(ms);
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(out, 6, "%H:%M", &tm) == 0)
-		mdt_strlcpy(out, "--:--", 6);
+	mdt_time_format(ms, false, "%H:%M", out, 6, "--:--");
 }
 
 bool
@@ -192,6 +210,21 @@ mdt_str_digits(const char *s)
 		if (!isdigit((unsigned char)*s))
 			return false;
 	return true;
+}
+
+const char *
+mdt_name_of(const char *const *names, size_t n, int i, const char *unknown)
+{
+	return i >= 0 && (size_t)i < n ? names[i] : unknown;
+}
+
+int
+mdt_name_index(const char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
 }
 
 void
@@ -226,6 +259,14 @@ mdt_json_text(const char *s)
 	j = json_string(copy);
 	free(copy);
 	return j != NULL ? j : json_null();
+}
+
+json_t *
+mdt_json_new(json_t *value)
+{
+	if (value == NULL)
+		mdt_fatal("out of memory");
+	return value;
 }
 
 void

@@ -1,7 +1,7 @@
 /*
- * util.h - small helpers shared by core/: allocation that never returns
- * NULL, UUIDs made at capture time, time formatting and string helpers.
- * Not part of the model API (see mdt.h).
+ * util.h - small helpers shared by core/ and sync/ (util.c): the fatal
+ * hook, allocation that never returns NULL, UUIDs made at capture time,
+ * time formatting, string and JSON helpers.
  */
 #ifndef MDT_UTIL_H
 #define MDT_UTIL_H
@@ -18,11 +18,22 @@ void *mdt_xmalloc(size_t n);
 void *mdt_xcalloc(size_t n, size_t size);
 void *mdt_xrealloc(void *p, size_t n);
 void *mdt_xreallocarray(void *p, size_t n, size_t size);
+/* arr (n elements of size bytes, room for *cap) with room for one more:
+ * the capacity doubles (from 16) when full. */
+void *mdt_grow(void *arr, size_t n, size_t *cap, size_t size);
 char *mdt_xstrdup(const char *s);
 char *mdt_xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 char *mdt_xvasprintf(const char *fmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
+
+/*
+ * core/ returns errors and never exits, except when memory runs out: then
+ * it calls this hook (if set) with a one-line message and aborts.  The
+ * program sets it to restore the terminal first.
+ */
+typedef void (*mdt_fatal_fn)(const char *msg);
+void mdt_set_fatal_hook(mdt_fatal_fn hook);
 
 /* Reports a fatal condition through the hook and aborts. */
 _Noreturn void mdt_fatal(const char *msg);
@@ -32,6 +43,11 @@ void mdt_uuid_new(char out[37]);
 
 /* True if s looks like a UUID (36 characters, hex digits and dashes). */
 bool mdt_uuid_like(const char *s);
+
+/* ms since the epoch as strftime's fmt writes it (local time, or UTC
+ * with utc), into out of len bytes; fallback if it cannot be. */
+void mdt_time_format(int64_t ms, bool utc, const char *fmt, char *out,
+    size_t len, const char *fallback) __attribute__((format(strftime, 3, 0)));
 
 /* "2026-11-25T14:44:40Z" for ms since the epoch (UTC), into out[21]. */
 void mdt_iso_utc(int64_t ms, char out[21]);
@@ -48,6 +64,15 @@ void mdt_strlcpy(char *dst, const char *src, size_t n);
 /* True if s is one or more decimal digits and nothing else. */
 bool mdt_str_digits(const char *s);
 
+/* The number of elements of an array (not of a pointer). */
+#define MDT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A table of names indexed by an enum: names[i] (unknown for an i that
+ * has none), and the index of a name (-1 if it is none of them). */
+const char *mdt_name_of(const char *const *names, size_t n, int i,
+    const char *unknown);
+int mdt_name_index(const char *const *names, size_t n, const char *name);
+
 /* Writes s on one line (line breaks as spaces); with cell, '|' is
  * escaped too, for a Markdown table cell.  NULL writes nothing. */
 void mdt_fput_flat(FILE *out, const char *s, bool cell);
@@ -55,6 +80,9 @@ void mdt_fput_flat(FILE *out, const char *s, bool cell);
 /* A JSON string (jansson) of s, or null for NULL; bytes that are not
  * UTF-8 become '?' rather than losing the whole value. */
 struct json_t *mdt_json_text(const char *s);
+/* value (a json_object(), json_array() ...), or fatal if it is NULL (out
+ * of memory). */
+struct json_t *mdt_json_new(struct json_t *value);
 /* Sets obj[key] / appends to arr, taking the reference; out of memory
  * (value NULL or the call failing) is fatal. */
 void mdt_json_set(struct json_t *obj, const char *key, struct json_t *value);

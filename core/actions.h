@@ -1,0 +1,92 @@
+/*
+ * actions.h - the people who attend and own actions, and each owner's
+ * actions across meetings (actions.c).
+ */
+#ifndef MDT_ACTIONS_H
+#define MDT_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+
+/* ---- people ---------------------------------------------------------- */
+
+/*
+ * Adds someone who attends or owns actions: a member of the team, or
+ * someone outside the NHS (the voluntary sector, housing).  name is
+ * required; role and organisation may be "" or NULL.  Refused (MDT_EINVAL,
+ * naming them) when a person of that name and organisation is known
+ * already, compared case apart.  One act: audit row and the 'person' in
+ * the outbox (a Practitioner on the central record).
+ */
+enum mdt_status mdt_person_add(struct mdt_store *s, const char *name,
+    const char *role, const char *organisation, int64_t *person_id);
+
+/* How many people's name holds name_part and organisation holds
+ * org_part (case apart; NULL matches any). */
+enum mdt_status mdt_people_count(struct mdt_store *s, const char *name_part,
+    const char *org_part, int64_t *n);
+
+/* Prints everyone known, by name: "ID  NAME  ROLE  ORGANISATION". */
+enum mdt_status mdt_people_list(struct mdt_store *s, FILE *out);
+
+/* ---- each owner's actions across meetings ---------------------------- */
+
+struct mdt_actions_filter {
+	const char *owner;	/* part of the owner's name, case apart; NULL:
+				 * anyone */
+	const char *org;	/* part of the owner's organisation; NULL: any */
+	int64_t owner_id;	/* one person only; 0: anyone */
+	bool overdue;		/* only open ones due before today */
+	bool closed;		/* done and cancelled ones too */
+	int64_t today_ms;	/* what "today" is (0: the store's clock) */
+};
+
+struct mdt_action_item {
+	int64_t id;			/* shown as #ID; used to close it */
+	char uuid[37];
+	char *text;
+	enum mdt_action_status status;
+	char due_date[11];
+	bool overdue;			/* open and due before today */
+	int64_t created_at;
+	int64_t closed_at;		/* 0 if open */
+	int64_t owner_id;
+	char *owner_name;
+	char *owner_role;
+	char *owner_org;
+	int64_t patient_id;
+	char *patient_name;
+	char *date_of_birth;		/* NULL if unknown */
+	char nhs_number[11];
+	int64_t meeting_id;		/* where it was agreed; 0 if unknown */
+	char *meeting_title;
+	int64_t meeting_start;		/* scheduled start, ms */
+};
+
+/*
+ * The actions that match, by owner name, then due date (overdue first
+ * within an owner), then id.  DESTRUCTOR: mdt_action_items_free.
+ */
+enum mdt_status mdt_actions_query(struct mdt_store *s,
+    const struct mdt_actions_filter *f, struct mdt_action_item **out,
+    size_t *n);
+void mdt_action_items_free(struct mdt_action_item *items, size_t n);
+
+enum mdt_actions_format { MDT_ACTIONS_TXT, MDT_ACTIONS_MD, MDT_ACTIONS_JSON };
+
+/*
+ * Prints each owner's list: a heading per owner (name, role,
+ * organisation, how many open and overdue), then one line per action:
+ * #ID, due date (OVERDUE marked), the patient (masked as
+ * mdt_patient_mask unless unmask), the action, and the meeting that
+ * agreed it.  JSON: one object per owner with its actions.
+ */
+enum mdt_status mdt_actions_write(struct mdt_store *s,
+    const struct mdt_action_item *items, size_t n,
+    enum mdt_actions_format fmt, bool unmask, FILE *out);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * acts.h - the acts of the chair, each one transaction: opening and
+ * closing the meeting, the register, the slot clock and the projector
+ * (acts.c); consent, notes, actions, outcomes and key contacts
+ * (acts_record.c).
+ */
+#ifndef MDT_ACTS_H
+#define MDT_ACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/*
+ * Each act writes one audit row and one outbox row, or (when refused)
+ * nothing.  The outbox row names what changed: the acts that move the
+ * agenda (open, close, next, park, previous) queue the 'meeting', pause and
+ * extend the 'slot', and the recording acts their 'attendance', 'consent',
+ * 'note', 'action', 'outcome' or 'patient' (key contact).  An act that
+ * would change nothing (opening an open meeting, an action's status set to
+ * what it is) returns MDT_OK and writes nothing.  Once the meeting is
+ * closed, everything but an action's status and a key contact is refused
+ * with MDT_ESTATE.
+ */
+
+/* ---- chairing (acts.c) --------------------------------------------- */
+
+/* Marks the meeting open (sets opened_at once). */
+enum mdt_status mdt_meeting_open(struct mdt_store *s, int64_t meeting_id);
+
+/* Closes the current slot if any and the meeting; MDT_ESTATE if closed. */
+enum mdt_status mdt_meeting_close(struct mdt_store *s, int64_t meeting_id);
+
+enum mdt_status mdt_attendance_set(struct mdt_store *s, int64_t meeting_id,
+    int64_t person_id, enum mdt_attend status);
+enum mdt_status mdt_attendance_ack(struct mdt_store *s, int64_t meeting_id,
+    int64_t person_id, bool ack);
+
+/*
+ * Start/next: closes the current slot (if any) and makes current the first
+ * slot in agenda order that is pending or paused (starting or resuming
+ * it).  MDT_ENOTFOUND when no such slot is left (the current one, if any,
+ * is still closed).  *slot_id (may be NULL) gets the new current slot.
+ */
+enum mdt_status mdt_slot_next(struct mdt_store *s, int64_t meeting_id,
+    int64_t *slot_id);
+/* Pause a running current slot / resume a paused one. */
+enum mdt_status mdt_slot_pause_toggle(struct mdt_store *s, int64_t meeting_id);
+/* Adds seconds to the current slot's allowance. */
+enum mdt_status mdt_slot_extend(struct mdt_store *s, int64_t meeting_id,
+    int seconds);
+/* Pauses the current slot, moves it to the end of the agenda and starts
+ * the next one (as mdt_slot_next, but without closing). */
+enum mdt_status mdt_slot_park(struct mdt_store *s, int64_t meeting_id);
+/* Pauses the current slot and makes the one before it in agenda order
+ * current again (reopening it if done).  With no current slot (past the
+ * end), reopens the last slot that was started.  MDT_ENOTFOUND if there is
+ * no earlier slot. */
+enum mdt_status mdt_slot_previous(struct mdt_store *s, int64_t meeting_id);
+
+/*
+ * Blanks (or restores) the projected view of the meeting (`mdtchair
+ * present`, another process, notices it within a quarter of a second).
+ * Writes an audit row but no outbox row: what the room sees is no part of
+ * the clinical record.  Allowed in any state of the meeting; setting what
+ * is already set writes nothing.  MDT_ENOTFOUND for a missing meeting.
+ */
+enum mdt_status mdt_projector_blank(struct mdt_store *s, int64_t meeting_id,
+    bool blank);
+
+/* ---- recording the discussion (acts_record.c) ------------------------ */
+
+/*
+ * Records (or replaces) the slot's consent to be discussed and, with it,
+ * the organisations the patient asked to exclude (exclude[0..n_exclude),
+ * NULL when n_exclude is 0): one act, one audit row, one 'consent' outbox
+ * row.  Each name is trimmed and its inner runs of white space made one
+ * space; blank names are dropped; a name listed again (case apart, ASCII
+ * letters only, as the store compares them) keeps its first spelling.
+ * Recording again replaces the whole list.  MDT_EJUSTIFY as
+ * mdt_consent_check; MDT_ETOOLONG for a name over MDT_ORGANISATION_MAX
+ * characters or more than MDT_EXCLUSIONS_MAX names.
+ */
+enum mdt_status mdt_consent_record(struct mdt_store *s, int64_t slot_id,
+    enum mdt_consent_basis basis, const char *justification,
+    const char *const *exclude, size_t n_exclude);
+/* MDT_ECONSENT before consent is recorded for the slot. */
+enum mdt_status mdt_note_add(struct mdt_store *s, int64_t slot_id,
+    const char *text, int64_t *note_id);
+/* due: "YYYY-MM-DD" (or "+N" days); owner: a person id.  MDT_ECONSENT as
+ * above. */
+enum mdt_status mdt_action_add(struct mdt_store *s, int64_t slot_id,
+    const char *text, int64_t owner_id, const char *due, int64_t *action_id);
+enum mdt_status mdt_action_set_status(struct mdt_store *s, int64_t action_id,
+    enum mdt_action_status status);
+/*
+ * Records (or replaces) the outcome of the slot.  STAY needs review_date.
+ * DIED also creates, once, the action "Contact relatives ..." owned by the
+ * patient's key contact (else the first present attendee), due in 7 days.
+ * MDT_ECONSENT before consent.  A review date ("YYYY-MM-DD" or "+N") is kept
+ * for any outcome but DIED.  The first DIED writes two audit and outbox
+ * rows (the outcome and the new action); MDT_ESTATE if nobody can own the
+ * action (no key contact, nobody marked present).  A cancelled follow-up
+ * does not count: recording DIED again then makes a new one.
+ */
+enum mdt_status mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
+    enum mdt_outcome_kind kind, const char *review_date);
+/* Makes person the patient's one key contact (replacing any other). */
+enum mdt_status mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id);
+
+#endif

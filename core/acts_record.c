@@ -1,0 +1,552 @@
+/*
+ * acts_record.c - the acts that record the discussion of a slot: consent
+ * (with the organisations the patient asks to exclude), notes, actions
+ * and their status, outcomes (a death with its follow-up with the
+ * relatives) and a patient's key contact.  Each act is one transaction
+ * that writes the change, one audit row and the outbox row(s) for the
+ * central record, or nothing at all.
+ */
+#include "config.h"
+
+#include "acts.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "purge.h"
+#include "rows.h"
+#include "rules.h"
+#include "store.h"
+#include "store_internal.h"
+#include "util.h"
+
+static enum mdt_status
+has_consent(struct mdt_store *s, const struct mdt_slot_row *sl)
+{
+	enum mdt_status st;
+	int64_t n;
+
+	st = mdt_query_int(s, &n, "SELECT count(*) FROM consent"
+	    " WHERE slot_id = ?", "i", sl->id);
+	if (st == MDT_OK && n == 0)
+		st = mdt_fail(s, MDT_ECONSENT, "record consent for %s first",
+		    sl->patient);
+	return st;
+}
+
+/* The slot exists, its meeting is not closed and (if need_consent) its
+ * consent is recorded. */
+static enum mdt_status
+recordable_slot(struct mdt_store *s, int64_t slot_id, bool need_consent,
+    struct mdt_slot_row *sl, struct mdt_meeting_row *m)
+{
+	enum mdt_status st;
+
+	st = mdt_row_slot(s, slot_id, sl);
+	if (st == MDT_OK)
+		st = mdt_row_meeting(s, sl->meeting_id, true, m);
+	if (st == MDT_OK && need_consent)
+		st = has_consent(s, sl);
+	return st;
+}
+
+/* ASCII letters folded to lower case, every other byte as it is: what
+ * SQLite's NOCASE compares. */
+static int
+nocase(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static bool
+same_nocase(const char *a, const char *b)
+{
+	for (; *a != '\0' && nocase((unsigned char)*a) ==
+	    nocase((unsigned char)*b); a++, b++)
+		;
+	return nocase((unsigned char)*a) == nocase((unsigned char)*b);
+}
+
+/* Characters (not bytes) of UTF-8 text. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Bytes of the first chars characters of UTF-8 text. */
+static int
+utf8_prefix(const char *s, size_t chars)
+{
+	const char *p = s;
+
+	for (; *p != '\0'; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80 && chars-- == 0)
+			break;
+	return (int)(p - s);
+}
+
+/* A copy of name trimmed, with each inner run of white space made one
+ * space; NULL if nothing is left. */
+static char *
+org_tidy(const char *name)
+{
+	char *out, *o;
+	bool gap = false;
+
+	if (mdt_str_blank(name))
+		return NULL;
+	out = o = mdt_xmalloc(strlen(name) + 1);
+	for (; *name != '\0'; name++) {
+		if (isspace((unsigned char)*name)) {
+			gap = o > out;
+			continue;
+		}
+		if (gap)
+			*o++ = ' ';
+		gap = false;
+		*o++ = *name;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * The organisations as they are recorded (see mdt_consent_record): tidied,
+ * blank ones dropped, repeats merged into their first spelling, within
+ * the limits.  DESTRUCTOR: mdt_names_free (also on failure).
+ */
+static enum mdt_status
+orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
+    char ***out, size_t *n_out)
+{
+	char **orgs = NULL, *name;
+	size_t i, j, n = 0;
+
+	if (n_in > 0)
+		orgs = mdt_xcalloc(n_in, sizeof(*orgs));
+	*out = orgs;
+	*n_out = 0;
+	for (i = 0; i < n_in; i++) {
+		if ((name = org_tidy(in[i])) == NULL)
+			continue;
+		for (j = 0; j < n && !same_nocase(orgs[j], name); j++)
+			;
+		if (j < n) {
+			free(name);
+			continue;
+		}
+		orgs[n++] = name;
+		*n_out = n;
+		if (utf8_chars(name) > MDT_ORGANISATION_MAX)
+			return mdt_fail(s, MDT_ETOOLONG, "an organisation's"
+			    " name may have at most %d characters (\"%.*s...\")",
+			    MDT_ORGANISATION_MAX, utf8_prefix(name, 40), name);
+	}
+	if (n > MDT_EXCLUSIONS_MAX)
+		return mdt_fail(s, MDT_ETOOLONG, "at most %d organisations can"
+		    " be excluded (%zu given)", MDT_EXCLUSIONS_MAX, n);
+	return MDT_OK;
+}
+
+struct consent_act {
+	int64_t slot_id;
+	enum mdt_consent_basis basis;
+	const char *justification;
+	char **orgs;		/* tidied (orgs_tidy) */
+	size_t n_orgs;
+};
+
+static enum mdt_status
+consent_tx(struct mdt_store *s, void *ctx)
+{
+	const struct consent_act *a = ctx;
+	struct mdt_slot_row sl;
+	struct mdt_meeting_row m;
+	enum mdt_status st;
+	char uuid[37], *row_uuid = NULL;
+	size_t i;
+
+	st = recordable_slot(s, a->slot_id, false, &sl, &m);
+	if (st != MDT_OK)
+		return st;
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO consent"
+	    " (uuid, slot_id, basis, justification, recorded_at)"
+	    " VALUES (?, ?, ?, ?, ?)"
+	    " ON CONFLICT (slot_id) DO UPDATE SET basis = excluded.basis,"
+	    " justification = excluded.justification,"
+	    " recorded_at = excluded.recorded_at", "titTi",
+	    uuid, a->slot_id, mdt_consent_name(a->basis),
+	    mdt_str_blank(a->justification) ? NULL : a->justification,
+	    mdt_store_now(s));
+	/* The list is recorded whole each time: it replaces the last. */
+	if (st == MDT_OK)
+		st = mdt_run(s, "DELETE FROM consent_exclusions"
+		    " WHERE slot_id = ?", "i", a->slot_id);
+	for (i = 0; st == MDT_OK && i < a->n_orgs; i++)
+		st = mdt_run(s, "INSERT INTO consent_exclusions"
+		    " (slot_id, organisation) VALUES (?, ?)", "it", a->slot_id,
+		    a->orgs[i]);
+	if (st == MDT_OK)
+		st = mdt_query_text(s, &row_uuid,
+		    "SELECT uuid FROM consent WHERE slot_id = ?", "i",
+		    a->slot_id);
+	/* The log counts the organisations and never names them. */
+	if (st == MDT_OK && a->n_orgs > 0)
+		st = mdt_audit_add(s, "consent_record", "consent", row_uuid,
+		    "slot %" PRId64 ": %s, %zu organisation%s excluded",
+		    a->slot_id, mdt_consent_name(a->basis), a->n_orgs,
+		    a->n_orgs == 1 ? "" : "s");
+	else if (st == MDT_OK)
+		st = mdt_audit_add(s, "consent_record", "consent", row_uuid,
+		    "slot %" PRId64 ": %s", a->slot_id,
+		    mdt_consent_name(a->basis));
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "consent", row_uuid, "upsert");
+	free(row_uuid);
+	return st;
+}
+
+enum mdt_status
+mdt_consent_record(struct mdt_store *s, int64_t slot_id,
+    enum mdt_consent_basis basis, const char *justification,
+    const char *const *exclude, size_t n_exclude)
+{
+	struct consent_act a = { slot_id, basis, justification, NULL, 0 };
+	enum mdt_status st;
+
+	st = mdt_consent_check(basis, justification);
+	if (st == MDT_EJUSTIFY)
+		return mdt_fail(s, st, "write why (%s)",
+		    mdt_consent_label(basis));
+	if (st != MDT_OK)
+		return mdt_fail(s, st, "unknown consent basis %d", (int)basis);
+	st = orgs_tidy(s, exclude, n_exclude, &a.orgs, &a.n_orgs);
+	if (st == MDT_OK)
+		st = mdt_tx_run(s, consent_tx, &a, NULL);
+	mdt_names_free(a.orgs, a.n_orgs);
+	return st;
+}
+
+/* A note or an action written in a slot; id gets its row. */
+struct entry_act {
+	int64_t slot_id;
+	const char *text;
+	int64_t owner_id;	/* an action's */
+	const char *due;	/* an action's, parsed */
+	int64_t id;
+};
+
+static enum mdt_status
+note_tx(struct mdt_store *s, void *ctx)
+{
+	struct entry_act *a = ctx;
+	struct mdt_slot_row sl;
+	struct mdt_meeting_row m;
+	enum mdt_status st;
+	char uuid[37];
+
+	st = recordable_slot(s, a->slot_id, true, &sl, &m);
+	if (st != MDT_OK)
+		return st;
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO notes (uuid, slot_id, text, created_at)"
+	    " VALUES (?, ?, ?, ?)", "titi", uuid, a->slot_id, a->text,
+	    mdt_store_now(s));
+	if (st != MDT_OK)
+		return st;
+	a->id = sqlite3_last_insert_rowid(s->db);
+	st = mdt_audit_add(s, "note_add", "note", uuid, "slot %" PRId64,
+	    a->slot_id);
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "note", uuid, "upsert");
+	return st;
+}
+
+enum mdt_status
+mdt_note_add(struct mdt_store *s, int64_t slot_id, const char *text,
+    int64_t *note_id)
+{
+	struct entry_act a = { .slot_id = slot_id, .text = text };
+	enum mdt_status st;
+
+	if (note_id != NULL)
+		*note_id = 0;
+	if (mdt_str_blank(text))
+		return mdt_fail(s, MDT_EINVAL, "the note is empty");
+	st = mdt_tx_run(s, note_tx, &a, NULL);
+	if (st == MDT_OK && note_id != NULL)
+		*note_id = a.id;
+	return st;
+}
+
+/* Inserts an action; *id gets its row id. */
+static enum mdt_status
+insert_action(struct mdt_store *s, const struct mdt_slot_row *sl,
+    const char *text, int64_t owner_id, const char *due, const char *kind,
+    int64_t *id)
+{
+	enum mdt_status st;
+	char uuid[37];
+
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO actions (uuid, patient_id, slot_id, text,"
+	    " owner_id, due_date, status, created_at, kind)"
+	    " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)", "tiititiT",
+	    uuid, sl->patient_id, sl->id, text, owner_id, due,
+	    mdt_store_now(s), kind);
+	if (st != MDT_OK)
+		return st;
+	*id = sqlite3_last_insert_rowid(s->db);
+	st = mdt_audit_add(s, "action_add", "action", uuid,
+	    "slot %" PRId64 ": owner %" PRId64 ", due %s", sl->id, owner_id,
+	    due);
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "action", uuid, "upsert");
+	return st;
+}
+
+static enum mdt_status
+action_tx(struct mdt_store *s, void *ctx)
+{
+	struct entry_act *a = ctx;
+	struct mdt_slot_row sl;
+	struct mdt_meeting_row m;
+	enum mdt_status st;
+
+	st = recordable_slot(s, a->slot_id, true, &sl, &m);
+	if (st == MDT_OK)
+		st = mdt_row_person_exists(s, a->owner_id);
+	if (st != MDT_OK)
+		return st;
+	return insert_action(s, &sl, a->text, a->owner_id, a->due, NULL,
+	    &a->id);
+}
+
+enum mdt_status
+mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
+    int64_t owner_id, const char *due, int64_t *action_id)
+{
+	struct entry_act a = { slot_id, text, owner_id, NULL, 0 };
+	enum mdt_status st;
+	char date[11];
+
+	if (action_id != NULL)
+		*action_id = 0;
+	if (mdt_str_blank(text))
+		return mdt_fail(s, MDT_EINVAL, "the action has no text");
+	if (mdt_date_parse(due, mdt_store_now(s), date) != MDT_OK)
+		return mdt_fail(s, MDT_EDATE, "due date \"%s\"",
+		    due != NULL ? due : "");
+	a.due = date;
+	st = mdt_tx_run(s, action_tx, &a, NULL);
+	if (st == MDT_OK && action_id != NULL)
+		*action_id = a.id;
+	return st;
+}
+
+struct status_act {
+	int64_t action_id;
+	enum mdt_action_status status;
+	bool wrote;		/* false: the status was so already */
+};
+
+static enum mdt_status
+action_status_tx(struct mdt_store *s, void *ctx)
+{
+	struct status_act *a = ctx;
+	struct mdt_action_row row;
+	enum mdt_status st;
+	const char *name = mdt_action_status_name(a->status);
+
+	st = mdt_row_action(s, a->action_id, &row);
+	if (st != MDT_OK || row.status == a->status)
+		return st;
+	/* a purged action has lost its words: reopening it would send the
+	 * placeholder as the task */
+	st = mdt_action_refuse_purged(s, a->action_id);
+	if (st != MDT_OK)
+		return st;
+	if (a->status == MDT_ACTION_OPEN)
+		st = mdt_run(s, "UPDATE actions SET status = 'open',"
+		    " closed_at = NULL WHERE id = ?", "i", a->action_id);
+	else
+		st = mdt_run(s, "UPDATE actions SET status = ?, closed_at = ?"
+		    " WHERE id = ?", "tii", name, mdt_store_now(s),
+		    a->action_id);
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "action_status", "action", row.uuid, "%s",
+		    name);
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "action", row.uuid, "upsert");
+	a->wrote = st == MDT_OK;
+	return st;
+}
+
+enum mdt_status
+mdt_action_set_status(struct mdt_store *s, int64_t action_id,
+    enum mdt_action_status status)
+{
+	struct status_act a = { action_id, status, false };
+
+	if (status != MDT_ACTION_OPEN && status != MDT_ACTION_DONE &&
+	    status != MDT_ACTION_CANCELLED)
+		return mdt_fail(s, MDT_EINVAL, "unknown action status %d",
+		    (int)status);
+	return mdt_tx_run(s, action_status_tx, &a, &a.wrote);
+}
+
+/* After a death: the follow-up with relatives, made once per patient
+ * (a cancelled one does not count). */
+static enum mdt_status
+contact_relatives(struct mdt_store *s, const struct mdt_slot_row *sl,
+    const struct mdt_meeting_row *m)
+{
+	enum mdt_status st;
+	int64_t n, owner = 0, id;
+	char due[11], *text;
+
+	st = mdt_query_int(s, &n, "SELECT count(*) FROM actions"
+	    " WHERE patient_id = ? AND kind = 'contact_relatives'"
+	    " AND status <> 'cancelled'", "i", sl->patient_id);
+	if (st != MDT_OK || n > 0)
+		return st;
+	st = mdt_query_int(s, &owner, "SELECT key_contact_id FROM patients"
+	    " WHERE id = ?", "i", sl->patient_id);
+	if (st == MDT_OK && owner == 0) {
+		st = mdt_query_int(s, &owner, "SELECT a.person_id"
+		    " FROM attendance a JOIN people p ON p.id = a.person_id"
+		    " WHERE a.meeting_id = ? AND a.status = 'present'"
+		    " ORDER BY p.name, p.id LIMIT 1", "i", m->id);
+		if (st == MDT_ENOTFOUND)
+			return mdt_fail(s, MDT_ESTATE, "%s has no key contact"
+			    " and nobody is marked present to follow up with"
+			    " the relatives", sl->patient);
+	}
+	if (st != MDT_OK)
+		return st;
+	if (mdt_date_parse("+7", mdt_store_now(s), due) != MDT_OK)
+		return mdt_fail(s, MDT_EDATE, "cannot work out the due date");
+	text = mdt_xasprintf("Contact relatives of %s to offer support and"
+	    " follow up", sl->patient);
+	st = insert_action(s, sl, text, owner, due, "contact_relatives", &id);
+	free(text);
+	return st;
+}
+
+struct outcome_act {
+	int64_t slot_id;
+	enum mdt_outcome_kind kind;
+	char review[11];	/* "" if none */
+};
+
+static enum mdt_status
+outcome_tx(struct mdt_store *s, void *ctx)
+{
+	const struct outcome_act *a = ctx;
+	struct mdt_slot_row sl;
+	struct mdt_meeting_row m;
+	enum mdt_status st;
+	char uuid[37], *row_uuid = NULL;
+
+	st = recordable_slot(s, a->slot_id, true, &sl, &m);
+	if (st != MDT_OK)
+		return st;
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO outcomes"
+	    " (uuid, slot_id, kind, review_date, recorded_at)"
+	    " VALUES (?, ?, ?, ?, ?)"
+	    " ON CONFLICT (slot_id) DO UPDATE SET kind = excluded.kind,"
+	    " review_date = excluded.review_date,"
+	    " recorded_at = excluded.recorded_at", "titTi",
+	    uuid, a->slot_id, mdt_outcome_name(a->kind), a->review,
+	    mdt_store_now(s));
+	if (st == MDT_OK)
+		st = mdt_query_text(s, &row_uuid,
+		    "SELECT uuid FROM outcomes WHERE slot_id = ?", "i",
+		    a->slot_id);
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "outcome_record", "outcome", row_uuid,
+		    "slot %" PRId64 ": %s%s%s", a->slot_id,
+		    mdt_outcome_name(a->kind), *a->review != '\0' ?
+		    ", review " : "", a->review);
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "outcome", row_uuid, "upsert");
+	free(row_uuid);
+	if (st == MDT_OK && a->kind == MDT_OUTCOME_DIED)
+		st = contact_relatives(s, &sl, &m);
+	return st;
+}
+
+enum mdt_status
+mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
+    enum mdt_outcome_kind kind, const char *review_date)
+{
+	struct outcome_act a = { slot_id, kind, "" };
+
+	if (kind != MDT_OUTCOME_STAY && kind != MDT_OUTCOME_STEP_DOWN &&
+	    kind != MDT_OUTCOME_CLOSE && kind != MDT_OUTCOME_DIED)
+		return mdt_fail(s, MDT_EINVAL, "unknown outcome %d", (int)kind);
+	if (kind == MDT_OUTCOME_STAY && mdt_str_blank(review_date))
+		return mdt_fail(s, MDT_EDATE,
+		    "staying on the caseload needs a review date");
+	/* A review date is kept for any outcome but a death. */
+	if (kind != MDT_OUTCOME_DIED && !mdt_str_blank(review_date) &&
+	    mdt_date_parse(review_date, mdt_store_now(s), a.review) != MDT_OK)
+		return mdt_fail(s, MDT_EDATE, "review date \"%s\"", review_date);
+	return mdt_tx_run(s, outcome_tx, &a, NULL);
+}
+
+struct key_contact_act {
+	int64_t patient_id;
+	int64_t person_id;
+};
+
+static enum mdt_status
+key_contact_tx(struct mdt_store *s, void *ctx)
+{
+	const struct key_contact_act *a = ctx;
+	enum mdt_status st;
+	char *uuid = NULL;
+	int64_t purged = 0;
+
+	st = mdt_query_int(s, &purged, "SELECT purged_at FROM patients"
+	    " WHERE id = ?", "i", a->patient_id);
+	if (st == MDT_OK && purged != 0)
+		return mdt_fail(s, MDT_ESTATE, "patient %" PRId64 " was purged"
+		    " under the retention rule", a->patient_id);
+	if (st == MDT_OK)
+		st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients"
+		    " WHERE id = ?", "i", a->patient_id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no patient %" PRId64, a->patient_id);
+	if (st == MDT_OK)
+		st = mdt_row_person_exists(s, a->person_id);
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE patients SET key_contact_id = ?"
+		    " WHERE id = ?", "ii", a->person_id, a->patient_id);
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "key_contact_set", "patient", uuid,
+		    "key contact: person %" PRId64, a->person_id);
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "patient", uuid, "upsert");
+	free(uuid);
+	return st;
+}
+
+enum mdt_status
+mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id)
+{
+	return mdt_tx_run(s, key_contact_tx,
+	    &(struct key_contact_act){ patient_id, person_id }, NULL);
+}
+

@@ -1,0 +1,65 @@
+/*
+ * import.h - importing a pre-meeting list from a CSV file into the
+ * candidates of a meeting (import.c).
+ */
+#ifndef MDT_IMPORT_H
+#define MDT_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/*
+ * What an import did.  Rows are counted once each:
+ *   rows = added + merged + updated + unchanged + duplicates + rejected.
+ * A refused import (any status but MDT_OK) imported nothing: it counts
+ * only the rows read and the bad ones (rejected, each with its line in
+ * errors), the rest zero.
+ */
+struct mdt_import_report {
+	int rows;		/* data rows read (header and blank lines not
+				 * counted) */
+	int added;		/* made a new candidate */
+	int merged;		/* joined an existing candidate (another list) */
+	int updated;		/* this list's row for the patient changed
+				 * since an earlier import */
+	int unchanged;		/* imported before, identical */
+	int duplicates;		/* the same row again within the file */
+	int rejected;		/* bad rows */
+	int patients_created;	/* new patients in the store */
+	int carried_forward;	/* candidates made by carry-forward */
+	char **errors;		/* "FILE:LINE: reason", in file order */
+	size_t n_errors;
+};
+
+/* Frees the error lines and zeroes the report. */
+void mdt_import_report_done(struct mdt_import_report *rep);
+
+/*
+ * Imports a list (docs/import.md: a header row; columns nhs_number, name,
+ * date_of_birth, practice, reason, referred_by, review_date, admitted,
+ * discharged, attendances, calls), UTF-8 with or without a BOM, CRLF or
+ * LF, RFC 4180 quoting, into the candidates of the meeting, in one
+ * transaction.
+ *
+ * Every row is checked (NHS number and its check digit, dates, required
+ * fields, UTF-8, a date of birth that differs from the record, a
+ * conflicting duplicate of an earlier row).  If any row is bad and
+ * skip_invalid is false, nothing is imported, rep->errors holds every bad
+ * row and the result is MDT_EINVAL.  With skip_invalid the good rows are
+ * imported and the bad ones written, with their reasons, to rejects_path
+ * (a CSV file; NULL: not written).  An empty file, a header without rows
+ * or without a column the list needs, and malformed quoting (which stops
+ * the reading, skip_invalid or not) are MDT_EINVAL with one error line
+ * and rep->rejected 0.  Importing the same file again
+ * changes nothing (every row counts as unchanged).  MDT_EIO if the file
+ * cannot be read or the rejects cannot be written (then nothing is
+ * imported); MDT_ESTATE for a closed meeting.
+ */
+enum mdt_status mdt_import_csv(struct mdt_store *s, int64_t meeting_id,
+    enum mdt_list list, const char *path, bool skip_invalid,
+    const char *rejects_path, struct mdt_import_report *rep);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * prep_candidates.c - the candidates of a meeting: made for a patient
+ * (with the patient when new) and given notes inside the caller's
+ * transaction, for the acts of preparation and for import.c; read, with
+ * their lists, reasons, slot and history, for the screens and the
+ * agenda; and the state of the preparation counted.
+ */
+#include "config.h"
+
+#include "prep.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "prep_internal.h"
+#include "rules.h"
+#include "store.h"
+#include "store_internal.h"
+#include "util.h"
+
+/* ---- made inside the caller's transaction ---------------------------- */
+
+enum mdt_status
+mdt_patient_insert(struct mdt_store *s, const char *nhs, const char *name,
+    const char *date_of_birth, const char *practice, int64_t *id)
+{
+	enum mdt_status st;
+	char uuid[37];
+
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO patients (uuid, nhs_number, name,"
+	    " date_of_birth, practice) VALUES (?, ?, ?, ?, ?)", "ttttT", uuid,
+	    nhs, name, date_of_birth, practice);
+	if (st == MDT_OK)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return st;
+}
+
+enum mdt_status
+mdt_candidate_ensure(struct mdt_store *s, int64_t meeting_id,
+    int64_t patient_id, int64_t *candidate_id, bool *created)
+{
+	enum mdt_status st;
+	char uuid[37];
+
+	*created = false;
+	st = mdt_query_int(s, candidate_id, "SELECT id FROM candidates"
+	    " WHERE meeting_id = ? AND patient_id = ?", "ii", meeting_id,
+	    patient_id);
+	if (st != MDT_ENOTFOUND)
+		return st;
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO candidates (uuid, meeting_id, patient_id,"
+	    " created_at) VALUES (?, ?, ?, ?)", "tiii", uuid, meeting_id,
+	    patient_id, mdt_store_now(s));
+	if (st == MDT_OK) {
+		*candidate_id = sqlite3_last_insert_rowid(s->db);
+		*created = true;
+	}
+	return st;
+}
+
+enum mdt_status
+mdt_agenda_recheck(struct mdt_store *s, int64_t meeting_id)
+{
+	return mdt_run(s, "UPDATE meetings SET agenda_finalised_at = NULL"
+	    " WHERE id = ?1 AND agenda_finalised_at IS NOT NULL"
+	    " AND EXISTS (SELECT 1" UNRESOLVED_SQL ")", "i", meeting_id);
+}
+
+/* Appends text to a candidate's note ("; "-separated) unless there. */
+enum mdt_status
+mdt_candidate_note_add(struct mdt_store *s, int64_t candidate_id, const char *text)
+{
+	return mdt_run(s, "UPDATE candidates SET note = CASE"
+	    " WHEN note = '' THEN ?1"
+	    " WHEN instr(note, ?1) > 0 THEN note"
+	    " ELSE note || '; ' || ?1 END WHERE id = ?2", "ti", text,
+	    candidate_id);
+}
+
+/* ---- reading candidates ---------------------------------------------- */
+
+static char *
+join_reasons(const char *note, const char *lists)
+{
+	if (note == NULL || *note == '\0')
+		return mdt_xstrdup(lists != NULL ? lists : "");
+	if (lists == NULL || *lists == '\0')
+		return mdt_xstrdup(note);
+	return mdt_xasprintf("%s; %s", note, lists);
+}
+
+static void
+read_reason(sqlite3_stmt *st, void *row, void *ctx)
+{
+	*(char **)row = join_reasons((const char *)sqlite3_column_text(st, 0),
+	    (const char *)sqlite3_column_text(st, 1));
+}
+
+enum mdt_status
+mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id, char **out)
+{
+	enum mdt_status st;
+
+	st = mdt_read_row(s, out, sizeof(*out), read_reason, NULL,
+	    "reading the candidate",
+	    "SELECT c.note, (SELECT group_concat(reason, '; ')"
+	    " FROM (SELECT reason FROM list_entries WHERE candidate_id = c.id"
+	    "  AND reason <> '' ORDER BY id)) FROM candidates c WHERE c.id = ?",
+	    "i", candidate_id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no candidate %" PRId64, candidate_id);
+	return st;
+}
+
+static void
+read_candidate(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_candidate *c = row;
+	int *selected = ctx;	/* how many slots so far */
+
+	c->id = mdt_col_int(st, 0);
+	c->patient_id = mdt_col_int(st, 1);
+	mdt_col_copy(st, 2, c->nhs_number, sizeof(c->nhs_number));
+	c->patient_name = mdt_col_dup0(st, 3);
+	mdt_col_copy(st, 4, c->date_of_birth, sizeof(c->date_of_birth));
+	c->practice = mdt_col_dup0(st, 5);
+	c->lists = (unsigned)mdt_col_int(st, 6);
+	c->carried_forward = mdt_col_int(st, 7) != 0;
+	c->escalated = mdt_col_int(st, 8) != 0;
+	c->added_on_day = mdt_col_int(st, 9) != 0;
+	c->reason = join_reasons(
+	    (const char *)sqlite3_column_text(st, 10),
+	    (const char *)sqlite3_column_text(st, 11));
+	c->referred_by = mdt_col_dup0(st, 12);
+	c->defer_reason = mdt_col_dup(st, 13);
+	c->slot_id = mdt_col_int(st, 14);
+	if (c->slot_id != 0) {
+		c->state = MDT_CANDIDATE_SELECTED;
+		c->position = ++*selected;
+		c->planned_s = (int)mdt_col_int(st, 15);
+		c->presenter_id = mdt_col_int(st, 16);
+		c->presenter_name = mdt_col_dup(st, 17);
+		c->slot_state = mdt_col_state(st, 18, mdt_slot_state_parse,
+		    MDT_SLOT_PENDING);
+	} else
+		c->state = c->defer_reason != NULL ?
+		    MDT_CANDIDATE_DEFERRED : MDT_CANDIDATE_OPEN;
+	c->previous_outcome = mdt_col_state(st, 19, mdt_outcome_parse,
+	    MDT_OUTCOME_NONE);
+	mdt_col_copy(st, 20, c->previous_review_date,
+	    sizeof(c->previous_review_date));
+	c->open_actions = (int)mdt_col_int(st, 21);
+}
+
+/* The candidates of a meeting, read in one read transaction. */
+struct candidates_read {
+	int64_t meeting_id;
+	struct mdt_rows rows;
+	int selected;
+};
+
+static enum mdt_status
+candidates_tx(struct mdt_store *s, void *ctx)
+{
+	struct candidates_read *a = ctx;
+	enum mdt_status status;
+
+	status = mdt_query_int(s, &(int64_t){ 0 },
+	    "SELECT id FROM meetings WHERE id = ?", "i", a->meeting_id);
+	if (status == MDT_ENOTFOUND)
+		return mdt_fail(s, status, "no meeting %" PRId64,
+		    a->meeting_id);
+	if (status != MDT_OK)
+		return status;
+	return mdt_read_rows(s, &a->rows, sizeof(struct mdt_candidate),
+	    read_candidate, &a->selected, "reading the candidates",
+	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
+	    " SELECT c.id, c.patient_id, p.nhs_number, p.name,"
+	    " p.date_of_birth, coalesce(p.practice, ''), c.lists,"
+	    " c.carried_forward, c.escalated, c.added_on_day, c.note,"
+	    " (SELECT group_concat(reason, '; ') FROM (SELECT reason"
+	    "  FROM list_entries WHERE candidate_id = c.id"
+	    "  AND reason <> '' ORDER BY id)),"
+	    " (SELECT group_concat(referred_by, '; ') FROM (SELECT"
+	    "  referred_by FROM list_entries WHERE candidate_id = c.id"
+	    "  AND referred_by <> '' ORDER BY id)),"
+	    " c.defer_reason, s.id, s.planned_seconds, s.presenter_id,"
+	    " pr.name, s.state, l.kind,"
+	    " coalesce(l.review_date, (SELECT review_date FROM"
+	    "  list_entries WHERE candidate_id = c.id"
+	    "  AND list = 'caseload')),"
+	    " (SELECT count(*) FROM actions a"
+	    "  WHERE a.patient_id = c.patient_id AND a.status = 'open')"
+	    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
+	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
+	    "  AND s.patient_id = c.patient_id"
+	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
+	    " LEFT JOIN latest l ON l.patient_id = c.patient_id"
+	    "  AND l.rn = 1"
+	    " WHERE c.meeting_id = ?1"
+	    " ORDER BY CASE WHEN s.id IS NOT NULL THEN 0"
+	    "  WHEN c.defer_reason IS NULL THEN 1 ELSE 2 END,"
+	    " s.position, s.id,"
+	    " CASE WHEN s.id IS NULL AND c.defer_reason IS NULL AND "
+	    REFERRAL_SQL("c") " THEN 0 ELSE 1 END,"
+	    " (c.lists & 1) + (c.lists >> 1 & 1) + (c.lists >> 2 & 1)"
+	    " + (c.lists >> 3 & 1) + (c.lists >> 4 & 1)"
+	    " + (c.lists >> 5 & 1) DESC, p.name, c.id", "i",
+	    a->meeting_id);
+}
+
+enum mdt_status
+mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_candidate **out, size_t *n)
+{
+	struct candidates_read a = { .meeting_id = meeting_id };
+	enum mdt_status status;
+
+	*out = NULL;
+	*n = 0;
+	status = mdt_tx_read(s, candidates_tx, &a);
+	if (status != MDT_OK) {
+		mdt_candidates_free(a.rows.v, a.rows.n);
+		return status;
+	}
+	*out = a.rows.v;
+	*n = a.rows.n;
+	return MDT_OK;
+}
+
+void
+mdt_candidates_free(struct mdt_candidate *arr, size_t n)
+{
+	for (size_t i = 0; arr != NULL && i < n; i++) {
+		free(arr[i].patient_name);
+		free(arr[i].practice);
+		free(arr[i].reason);
+		free(arr[i].referred_by);
+		free(arr[i].defer_reason);
+		free(arr[i].presenter_name);
+	}
+	free(arr);
+}
+
+static void
+read_agenda_state(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_agenda_state *out = row;
+
+	out->candidates = (int)mdt_col_int(st, 0);
+	out->selected = (int)mdt_col_int(st, 1);
+	out->deferred = (int)mdt_col_int(st, 2);
+	out->unresolved_referrals = (int)mdt_col_int(st, 3);
+	out->planned_s = mdt_col_int(st, 4);
+	out->finalised_at = mdt_col_int(st, 5);
+}
+
+enum mdt_status
+mdt_agenda_state(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_agenda_state *out)
+{
+	enum mdt_status status;
+
+	status = mdt_read_row(s, out, sizeof(*out), read_agenda_state, NULL,
+	    "reading the agenda",
+	    "SELECT (SELECT count(*) FROM candidates WHERE meeting_id = ?1),"
+	    " (SELECT count(*) FROM slots WHERE meeting_id = ?1),"
+	    " (SELECT count(*) FROM candidates c WHERE c.meeting_id = ?1"
+	    "  AND c.defer_reason IS NOT NULL AND NOT EXISTS (SELECT 1"
+	    "  FROM slots s WHERE s.meeting_id = ?1"
+	    "  AND s.patient_id = c.patient_id)),"
+	    " (SELECT count(*)" UNRESOLVED_SQL "),"
+	    " (SELECT coalesce(sum(planned_seconds), 0) FROM slots"
+	    "  WHERE meeting_id = ?1),"
+	    " agenda_finalised_at FROM meetings WHERE id = ?1", "i",
+	    meeting_id);
+	if (status == MDT_ENOTFOUND)
+		return mdt_fail(s, status, "no meeting %" PRId64, meeting_id);
+	return status;
+}
+

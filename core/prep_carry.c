@@ -1,0 +1,601 @@
+/*
+ * prep_carry.c - what one meeting hands to the next: carry-forward of the
+ * caseload due for review, the rising-risk group and escalation back from
+ * it, the review of carried-forward actions in a slot (and their
+ * reassignment), and scheduling a new meeting, which carries the caseload
+ * forward and invites everyone known.  Each act is one transaction with
+ * its audit row.
+ */
+#include "config.h"
+
+#include "prep.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+#include "prep_internal.h"
+#include "purge.h"
+#include "rows.h"
+#include "rules.h"
+#include "store.h"
+#include "store_internal.h"
+#include "util.h"
+
+/* ---- carry-forward --------------------------------------------------- */
+
+/* A patient of the caseload due for review, and the date it is due. */
+struct due {
+	int64_t patient_id;
+	char date[11];
+};
+
+static void
+read_due(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct due *d = row;
+
+	d->patient_id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, d->date, sizeof(d->date));
+}
+
+enum mdt_status
+mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
+{
+	struct mdt_meeting_row m;
+	struct mdt_rows r = { 0 };
+	struct due *due;
+	enum mdt_status st;
+	char date[11];
+	size_t i;
+	int count = 0;
+
+	*added = 0;
+	st = mdt_row_meeting(s, meeting_id, false, &m);
+	if (st != MDT_OK)
+		return st;
+	mdt_date_of(m.scheduled_start, date);
+	st = mdt_read_rows(s, &r, sizeof(*due), read_due, NULL,
+	    "reading the caseload",
+	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
+	    " SELECT patient_id, review_date FROM latest WHERE rn = 1"
+	    " AND kind = 'stay' AND review_date <= ?2"
+	    " AND patient_id NOT IN (SELECT id FROM patients"
+	    "  WHERE purged_at IS NOT NULL)"
+	    " ORDER BY patient_id", "it", meeting_id, date);
+	due = r.v;
+	for (i = 0; st == MDT_OK && i < r.n; i++) {
+		int64_t cand;
+		bool created;
+		int changes = sqlite3_total_changes(s->db);
+		char *note;
+
+		st = mdt_candidate_ensure(s, meeting_id, due[i].patient_id,
+		    &cand, &created);
+		if (st == MDT_OK)
+			st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
+			    " carried_forward = 1 WHERE id = ?"
+			    " AND (carried_forward = 0 OR (lists & ?) = 0)",
+			    "dii", MDT_LIST_CASELOAD, cand,
+			    (int64_t)MDT_LIST_CASELOAD);
+		if (st != MDT_OK)
+			break;
+		if (sqlite3_total_changes(s->db) == changes)
+			continue;
+		note = mdt_xasprintf("review due %s", due[i].date);
+		st = mdt_candidate_note_add(s, cand, note);
+		free(note);
+		count++;
+	}
+	free(due);
+	if (st == MDT_OK && count > 0)
+		st = mdt_audit_add(s, "carry_forward", "meeting", m.uuid,
+		    "%d caseload patient%s due for review", count,
+		    count == 1 ? "" : "s");
+	if (st == MDT_OK)
+		*added = count;
+	return st;
+}
+
+struct carry_act {
+	int64_t meeting_id;
+	int added;
+};
+
+static enum mdt_status
+carry_forward_tx(struct mdt_store *s, void *ctx)
+{
+	struct carry_act *a = ctx;
+
+	return mdt_carry_forward_tx(s, a->meeting_id, &a->added);
+}
+
+enum mdt_status
+mdt_carry_forward(struct mdt_store *s, int64_t meeting_id, int *added)
+{
+	struct carry_act a = { meeting_id, 0 };
+	enum mdt_status st;
+
+	if (added != NULL)
+		*added = 0;
+	st = mdt_tx_run(s, carry_forward_tx, &a, NULL);
+	if (st == MDT_OK && added != NULL)
+		*added = a.added;
+	return st;
+}
+
+/* ---- rising risk ----------------------------------------------------- */
+
+static void
+read_rising_risk(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_rising_risk *r = row;
+
+	r->patient_id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, r->nhs_number, sizeof(r->nhs_number));
+	r->patient_name = mdt_col_dup0(st, 2);
+	mdt_col_copy(st, 3, r->date_of_birth, sizeof(r->date_of_birth));
+	r->practice = mdt_col_dup0(st, 4);
+	mdt_date_of(mdt_col_int(st, 5), r->stepped_down_on);
+	mdt_col_copy(st, 6, r->review_date, sizeof(r->review_date));
+	r->open_actions = (int)mdt_col_int(st, 7);
+	r->candidate_id = mdt_col_int(st, 8);
+}
+
+enum mdt_status
+mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_rising_risk **out, size_t *n)
+{
+	struct mdt_rows r = { 0 };
+	enum mdt_status status;
+
+	*out = NULL;
+	*n = 0;
+	status = mdt_read_rows(s, &r, sizeof(struct mdt_rising_risk),
+	    read_rising_risk, NULL, "reading the rising-risk group",
+	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
+	    " SELECT p.id, p.nhs_number, p.name, p.date_of_birth,"
+	    " coalesce(p.practice, ''), l.scheduled_start, l.review_date,"
+	    " (SELECT count(*) FROM actions a WHERE a.patient_id = p.id"
+	    "  AND a.status = 'open'),"
+	    " coalesce((SELECT id FROM candidates WHERE meeting_id = ?2"
+	    "  AND patient_id = p.id), 0)"
+	    " FROM latest l JOIN patients p ON p.id = l.patient_id"
+	    " WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
+	    " ORDER BY p.name, p.id",
+	    "ii", (int64_t)0, meeting_id);
+	if (status != MDT_OK) {
+		mdt_rising_risk_free(r.v, r.n);
+		return status;
+	}
+	*out = r.v;
+	*n = r.n;
+	return MDT_OK;
+}
+
+void
+mdt_rising_risk_free(struct mdt_rising_risk *arr, size_t n)
+{
+	for (size_t i = 0; arr != NULL && i < n; i++) {
+		free(arr[i].patient_name);
+		free(arr[i].practice);
+	}
+	free(arr);
+}
+
+struct escalate_act {
+	int64_t patient_id;
+	int64_t meeting_id;
+	const char *reason;
+	int64_t candidate_id;
+};
+
+static enum mdt_status
+escalate_tx(struct mdt_store *s, void *ctx)
+{
+	struct escalate_act *a = ctx;
+	struct mdt_meeting_row m;
+	enum mdt_status st;
+	char *kind = NULL, *note, uuid[37];
+	bool created;
+
+	st = mdt_row_meeting(s, a->meeting_id, true, &m);
+	if (st == MDT_OK) {
+		st = mdt_query_text(s, &kind, "WITH latest AS ("
+		    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
+		    " WHERE rn = 1 AND patient_id = ?2", "ii", (int64_t)0,
+		    a->patient_id);
+		if (st == MDT_ENOTFOUND || (st == MDT_OK &&
+		    strcmp(kind, "step_down") != 0))
+			st = mdt_fail(s, MDT_ESTATE, "patient %" PRId64
+			    " is not in the rising-risk group", a->patient_id);
+		free(kind);
+	}
+	if (st == MDT_OK)
+		st = mdt_candidate_ensure(s, a->meeting_id, a->patient_id,
+		    &a->candidate_id, &created);
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
+		    " escalated = 1, defer_reason = NULL WHERE id = ?", "di",
+		    MDT_LIST_REFERRAL, a->candidate_id);
+	if (st != MDT_OK)
+		return st;
+	note = mdt_xasprintf("escalated from rising risk: %s", a->reason);
+	st = mdt_candidate_note_add(s, a->candidate_id, note);
+	free(note);
+	if (st == MDT_OK) {
+		char *u = NULL;
+
+		st = mdt_query_text(s, &u, "SELECT uuid FROM candidates"
+		    " WHERE id = ?", "i", a->candidate_id);
+		if (st == MDT_OK)
+			mdt_strlcpy(uuid, u, sizeof(uuid));
+		free(u);
+	}
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "rising_risk_escalate", "candidate", uuid,
+		    "patient %" PRId64 " escalated", a->patient_id);
+	if (st == MDT_OK)
+		st = mdt_agenda_recheck(s, a->meeting_id);
+	return st;
+}
+
+enum mdt_status
+mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
+    int64_t meeting_id, const char *reason, int64_t *candidate_id)
+{
+	struct escalate_act a = { patient_id, meeting_id, reason, 0 };
+	enum mdt_status st;
+
+	if (candidate_id != NULL)
+		*candidate_id = 0;
+	if (mdt_str_blank(reason))
+		return mdt_fail(s, MDT_EINVAL, "write why the patient is"
+		    " escalated");
+	st = mdt_tx_run(s, escalate_tx, &a, NULL);
+	if (st == MDT_OK && candidate_id != NULL)
+		*candidate_id = a.candidate_id;
+	return st;
+}
+
+/* ---- carried-forward actions ----------------------------------------- */
+
+/* New owner and/or due date of an open action (due already parsed; "" or
+ * owner 0 keep). */
+static enum mdt_status
+reassign(struct mdt_store *s, const struct mdt_action_row *a, int64_t owner,
+    const char *due)
+{
+	enum mdt_status st = MDT_OK;
+
+	if (a->status != MDT_ACTION_OPEN)
+		return mdt_fail(s, MDT_ESTATE, "the action is %s; only an open"
+		    " action is reassigned", mdt_action_status_name(a->status));
+	if (owner > 0)
+		st = mdt_row_person_exists(s, owner);
+	if (st == MDT_OK && owner > 0)
+		st = mdt_run(s, "UPDATE actions SET owner_id = ? WHERE id = ?",
+		    "ii", owner, a->id);
+	if (st == MDT_OK && *due != '\0')
+		st = mdt_run(s, "UPDATE actions SET due_date = ? WHERE id = ?",
+		    "ti", due, a->id);
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "action_reassign", "action", a->uuid,
+		    "owner %" PRId64 ", due %s", owner, *due != '\0' ? due :
+		    "unchanged");
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "action", a->uuid, "upsert");
+	return st;
+}
+
+/* Parses an optional due date into due ("" when none). */
+static enum mdt_status
+parse_due(struct mdt_store *s, const char *in, char due[11])
+{
+	due[0] = '\0';
+	if (mdt_str_blank(in))
+		return MDT_OK;
+	if (mdt_date_parse(in, mdt_store_now(s), due) != MDT_OK)
+		return mdt_fail(s, MDT_EDATE, "due date \"%s\"", in);
+	return MDT_OK;
+}
+
+/* An action reviewed in a slot, or reassigned (owner and due, "" and 0
+ * keeping, as reassign). */
+struct verdict_act {
+	int64_t slot_id;
+	int64_t action_id;
+	enum mdt_action_verdict verdict;
+	int64_t owner;
+	char due[11];
+};
+
+static enum mdt_status
+reassign_tx(struct mdt_store *s, void *ctx)
+{
+	const struct verdict_act *v = ctx;
+	struct mdt_action_row a;
+	enum mdt_status st;
+
+	st = mdt_row_action(s, v->action_id, &a);
+	if (st == MDT_OK)
+		st = reassign(s, &a, v->owner, v->due);
+	return st;
+}
+
+enum mdt_status
+mdt_action_reassign(struct mdt_store *s, int64_t action_id,
+    int64_t new_owner_id, const char *new_due)
+{
+	struct verdict_act v = { .action_id = action_id,
+	    .owner = new_owner_id };
+	enum mdt_status st;
+
+	st = parse_due(s, new_due, v.due);
+	if (st != MDT_OK)
+		return st;
+	if (new_owner_id <= 0 && v.due[0] == '\0')
+		return mdt_fail(s, MDT_EINVAL, "give a new owner or due date");
+	return mdt_tx_run(s, reassign_tx, &v, NULL);
+}
+
+static enum mdt_status
+review_tx(struct mdt_store *s, void *ctx)
+{
+	const struct verdict_act *v = ctx;
+	struct mdt_meeting_row m;
+	struct mdt_slot_row sl;
+	struct mdt_action_row a;
+	enum mdt_status st;
+	int64_t consent = 0;
+	const char *status = NULL;
+
+	st = mdt_row_slot(s, v->slot_id, &sl);
+	if (st == MDT_OK)
+		st = mdt_row_meeting(s, sl.meeting_id, true, &m);
+	if (st == MDT_OK)
+		st = mdt_query_int(s, &consent, "SELECT count(*) FROM consent"
+		    " WHERE slot_id = ?", "i", v->slot_id);
+	if (st == MDT_OK && consent == 0)
+		st = mdt_fail(s, MDT_ECONSENT, "record consent first");
+	if (st == MDT_OK)
+		st = mdt_row_action(s, v->action_id, &a);
+	if (st == MDT_OK && a.patient_id != sl.patient_id)
+		st = mdt_fail(s, MDT_EINVAL, "action %" PRId64 " is another"
+		    " patient's", v->action_id);
+	/* a purged action has lost its words: it stays closed */
+	if (st == MDT_OK && a.status != MDT_ACTION_OPEN &&
+	    (v->verdict == MDT_VERDICT_OPEN ||
+	    v->verdict == MDT_VERDICT_REASSIGNED))
+		st = mdt_action_refuse_purged(s, v->action_id);
+	if (st != MDT_OK)
+		return st;
+	switch (v->verdict) {
+	case MDT_VERDICT_OPEN:
+		status = "open";
+		break;
+	case MDT_VERDICT_DONE:
+		status = "done";
+		break;
+	case MDT_VERDICT_CANCELLED:
+		status = "cancelled";
+		break;
+	case MDT_VERDICT_REASSIGNED:
+	case MDT_VERDICT_NONE:
+	default:
+		break;
+	}
+	if (v->verdict == MDT_VERDICT_REASSIGNED) {
+		if (a.status != MDT_ACTION_OPEN) {
+			st = mdt_run(s, "UPDATE actions SET status = 'open',"
+			    " closed_at = NULL WHERE id = ?", "i", a.id);
+			a.status = MDT_ACTION_OPEN;
+		}
+		if (st == MDT_OK)
+			st = reassign(s, &a, v->owner, v->due);
+	} else if (strcmp(status, mdt_action_status_name(a.status)) != 0) {
+		if (v->verdict == MDT_VERDICT_OPEN)
+			st = mdt_run(s, "UPDATE actions SET status = 'open',"
+			    " closed_at = NULL WHERE id = ?", "i", a.id);
+		else
+			st = mdt_run(s, "UPDATE actions SET status = ?,"
+			    " closed_at = ? WHERE id = ?", "tii", status,
+			    mdt_store_now(s), a.id);
+		if (st == MDT_OK)
+			st = mdt_outbox_add(s, "action", a.uuid, "upsert");
+	}
+	if (st == MDT_OK)
+		st = mdt_run(s, "INSERT INTO action_reviews (action_id, slot_id,"
+		    " verdict, reviewed_at) VALUES (?, ?, ?, ?)"
+		    " ON CONFLICT (action_id, slot_id) DO UPDATE SET"
+		    " verdict = excluded.verdict,"
+		    " reviewed_at = excluded.reviewed_at", "iiti", a.id,
+		    v->slot_id, mdt_action_verdict_name(v->verdict),
+		    mdt_store_now(s));
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "action_review", "action", a.uuid,
+		    "slot %" PRId64 ": %s", v->slot_id,
+		    mdt_action_verdict_name(v->verdict));
+	return st;
+}
+
+enum mdt_status
+mdt_action_review(struct mdt_store *s, int64_t slot_id, int64_t action_id,
+    enum mdt_action_verdict verdict, int64_t new_owner_id,
+    const char *new_due)
+{
+	struct verdict_act v = { slot_id, action_id, verdict, new_owner_id,
+	    "" };
+	enum mdt_status st;
+
+	if (verdict != MDT_VERDICT_OPEN && verdict != MDT_VERDICT_DONE &&
+	    verdict != MDT_VERDICT_REASSIGNED &&
+	    verdict != MDT_VERDICT_CANCELLED)
+		return mdt_fail(s, MDT_EINVAL, "unknown verdict %d",
+		    (int)verdict);
+	if (verdict == MDT_VERDICT_REASSIGNED) {
+		st = parse_due(s, new_due, v.due);
+		if (st != MDT_OK)
+			return st;
+		if (new_owner_id <= 0 && v.due[0] == '\0')
+			return mdt_fail(s, MDT_EINVAL,
+			    "give a new owner or due date");
+	}
+	return mdt_tx_run(s, review_tx, &v, NULL);
+}
+
+enum mdt_status
+mdt_slot_unreviewed_actions(struct mdt_store *s, int64_t slot_id, int *n)
+{
+	enum mdt_status st;
+	int64_t v = 0;
+
+	*n = 0;
+	st = mdt_query_int(s, &v,
+	    "SELECT count(*) FROM slots s JOIN actions a"
+	    " ON a.patient_id = s.patient_id AND a.status = 'open'"
+	    " WHERE s.id = ?1"
+	    " AND (a.slot_id IS NULL OR a.slot_id NOT IN"
+	    "  (SELECT id FROM slots WHERE meeting_id = s.meeting_id))"
+	    " AND NOT EXISTS (SELECT 1 FROM action_reviews r"
+	    "  WHERE r.action_id = a.id AND r.slot_id = s.id)", "i", slot_id);
+	if (st == MDT_OK)
+		*n = (int)v;
+	return st;
+}
+
+/* ---- scheduling a meeting -------------------------------------------- */
+
+/* Local time of date "YYYY-MM-DD" at "HH:MM", in ms; -1 if invalid. */
+static int64_t
+local_ms(const char *date, const char *hhmm)
+{
+	struct tm tm;
+	time_t t;
+	int h, mi;
+
+	if (strlen(hhmm) != 5 || hhmm[2] != ':' ||
+	    hhmm[0] < '0' || hhmm[0] > '2' || hhmm[1] < '0' || hhmm[1] > '9' ||
+	    hhmm[3] < '0' || hhmm[3] > '5' || hhmm[4] < '0' || hhmm[4] > '9')
+		return -1;
+	h = (hhmm[0] - '0') * 10 + (hhmm[1] - '0');
+	mi = (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
+	if (h > 23)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (date[0] - '0') * 1000 + (date[1] - '0') * 100 +
+	    (date[2] - '0') * 10 + (date[3] - '0') - 1900;
+	tm.tm_mon = (date[5] - '0') * 10 + (date[6] - '0') - 1;
+	tm.tm_mday = (date[8] - '0') * 10 + (date[9] - '0');
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	return (int64_t)t * 1000;
+}
+
+/* The register of a new meeting lists everyone known, not yet marked:
+ * the administrator marks who came (and adds nobody by hand). */
+static enum mdt_status
+invite_everyone(struct mdt_store *s, int64_t meeting_id)
+{
+	struct mdt_rows r = { 0 };
+	enum mdt_status st;
+	int64_t *ids;
+	char uuid[37];
+
+	st = mdt_read_rows(s, &r, sizeof(*ids), mdt_row_int, NULL,
+	    "reading the people", "SELECT id FROM people ORDER BY id", "");
+	ids = r.v;
+	for (size_t i = 0; st == MDT_OK && i < r.n; i++) {
+		mdt_uuid_new(uuid);
+		st = mdt_run(s, "INSERT INTO attendance (meeting_id, person_id,"
+		    " uuid) VALUES (?, ?, ?)", "iit", meeting_id, ids[i],
+		    uuid);
+	}
+	free(ids);
+	return st;
+}
+
+struct create_act {
+	const struct mdt_meeting_in *in;
+	int64_t start;
+	int minutes;
+	int64_t id;		/* the meeting made */
+	int carried;		/* candidates carried forward */
+};
+
+static enum mdt_status
+meeting_create_tx(struct mdt_store *s, void *ctx)
+{
+	struct create_act *a = ctx;
+	enum mdt_status st = MDT_OK;
+	int64_t venue = 0;
+	char uuid[37];
+
+	if (!mdt_str_blank(a->in->venue)) {
+		st = mdt_query_int(s, &venue, "SELECT id FROM venues"
+		    " WHERE name = ? ORDER BY id LIMIT 1", "t", a->in->venue);
+		if (st == MDT_ENOTFOUND) {
+			mdt_uuid_new(uuid);
+			st = mdt_run(s, "INSERT INTO venues (uuid, name)"
+			    " VALUES (?, ?)", "tt", uuid, a->in->venue);
+			venue = sqlite3_last_insert_rowid(s->db);
+		}
+	}
+	if (st != MDT_OK)
+		return st;
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO meetings (uuid, title, venue_id,"
+	    " scheduled_start, planned_minutes) VALUES (?, ?, ?, ?, ?)",
+	    "ttIid", uuid, a->in->title, venue, a->start, a->minutes);
+	if (st != MDT_OK)
+		return st;
+	a->id = sqlite3_last_insert_rowid(s->db);
+	st = mdt_audit_add(s, "meeting_create", "meeting", uuid, "%s",
+	    a->in->title);
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "meeting", uuid, "upsert");
+	if (st == MDT_OK)
+		st = invite_everyone(s, a->id);
+	if (st == MDT_OK)
+		st = mdt_carry_forward_tx(s, a->id, &a->carried);
+	return st;
+}
+
+enum mdt_status
+mdt_meeting_create(struct mdt_store *s, const struct mdt_meeting_in *in,
+    int64_t *meeting_id, int *carried)
+{
+	struct create_act a = { .in = in };
+	enum mdt_status st;
+	char date[11];
+
+	*meeting_id = 0;
+	if (carried != NULL)
+		*carried = 0;
+	if (mdt_str_blank(in->title))
+		return mdt_fail(s, MDT_EINVAL, "the meeting has no title");
+	if (mdt_date_parse(in->date, mdt_store_now(s), date) != MDT_OK)
+		return mdt_fail(s, MDT_EDATE, "meeting date \"%s\"",
+		    in->date != NULL ? in->date : "");
+	a.start = local_ms(date, in->time != NULL ? in->time : "13:00");
+	if (a.start < 0)
+		return mdt_fail(s, MDT_EINVAL, "not a time of day (HH:MM): %s",
+		    in->time);
+	a.minutes = in->planned_minutes != 0 ? in->planned_minutes : 90;
+	if (a.minutes < 1 || a.minutes > 720)
+		return mdt_fail(s, MDT_EINVAL, "a meeting is planned for 1 to"
+		    " 720 minutes");
+	st = mdt_tx_run(s, meeting_create_tx, &a, NULL);
+	if (st == MDT_OK) {
+		*meeting_id = a.id;
+		if (carried != NULL)
+			*carried = a.carried;
+	}
+	return st;
+}

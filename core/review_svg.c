@@ -1,0 +1,366 @@
+/*
+ * review_svg.c - the review of a period (review.c) as an SVG chart: the
+ * time of each slot discussed, a column per meeting, against the band,
+ * and the actions closed per week or month as bars.  Dates and numbers
+ * only, never names.
+ */
+#include "config.h"
+
+#include "review.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "review_internal.h"
+#include "store_internal.h"
+#include "util.h"
+
+#define SVG_W 960
+#define SVG_LEFT 80
+#define SVG_RIGHT 30
+#define SVG_PLOT_W (SVG_W - SVG_LEFT - SVG_RIGHT)
+#define SLOTS_TOP 100
+#define SLOTS_H 300
+#define BARS_TOP (SLOTS_TOP + SLOTS_H + 160)
+#define BARS_H 200
+#define SVG_H (BARS_TOP + BARS_H + 110)
+
+#define COLOUR_GREEN "#2e7d32"
+#define COLOUR_AMBER "#ef9a00"
+#define COLOUR_RED "#c62828"
+
+/* Text with the five XML special characters escaped. */
+static void
+svg_text(FILE *out, const char *s)
+{
+	static const char *const entity[UCHAR_MAX + 1] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		['"'] = "&quot;", ['\''] = "&apos;",
+	};
+
+	for (; *s != '\0'; s++) {
+		if (entity[(unsigned char)*s] != NULL)
+			fputs(entity[(unsigned char)*s], out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* A <text> element; anchor "start", "middle" or "end"; rotate in
+ * degrees (0: none). */
+static void
+svg_label(FILE *out, int x, int y, const char *anchor, int rotate,
+    const char *cls, const char *text)
+{
+	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" class=\"%s\"",
+	    x, y, anchor, cls);
+	if (rotate != 0)
+		fprintf(out, " transform=\"rotate(%d %d %d)\"", rotate, x, y);
+	fputc('>', out);
+	svg_text(out, text);
+	fputs("</text>\n", out);
+}
+
+/* The warning and over times most meetings of the range use. */
+static void
+common_band(const struct mdt_review *r, int *warn_s, int *over_s)
+{
+	size_t best = 0;
+
+	*warn_s = 300;
+	*over_s = 420;
+	for (size_t i = 0; i < r->n_meetings; i++) {
+		size_t n = 0;
+
+		for (size_t j = 0; j < r->n_meetings; j++)
+			n += r->meetings[j].warn_s == r->meetings[i].warn_s &&
+			    r->meetings[j].over_s == r->meetings[i].over_s;
+		if (n > best) {
+			best = n;
+			*warn_s = r->meetings[i].warn_s;
+			*over_s = r->meetings[i].over_s;
+		}
+	}
+}
+
+static const char *
+band_colour(int64_t ms, int warn_s, int over_s)
+{
+	if (ms < (int64_t)warn_s * 1000)
+		return COLOUR_AMBER;
+	if (ms <= (int64_t)over_s * 1000)
+		return COLOUR_GREEN;
+	return COLOUR_RED;
+}
+
+/* One label in every step so that at most max are drawn. */
+static size_t
+label_step(size_t n, size_t max)
+{
+	return n <= max ? 1 : (n + max - 1) / max;
+}
+
+/* The y of a slot time on a scale of top_min minutes (longer times are
+ * drawn at the top). */
+static int
+slot_y(int64_t ms, int top_min)
+{
+	int64_t top = (int64_t)top_min * 60000;
+
+	return SLOTS_TOP + SLOTS_H - (int)((ms > top ? top : ms) * SLOTS_H /
+	    top);
+}
+
+/*
+ * A meeting too narrow for a dot per slot (a long range): a line from
+ * the 10th to the 90th percentile of its slots, and a dot at the median
+ * in the colour of its band.
+ */
+static void
+svg_whisker(FILE *out, const struct mdt_review_meeting *m, int cx,
+    int top_min)
+{
+	int64_t *v = mdt_xreallocarray(NULL, m->n_slots, sizeof(*v));
+	int64_t med;
+	char buf[96];
+
+	memcpy(v, m->slot_ms, m->n_slots * sizeof(*v));
+	qsort(v, m->n_slots, sizeof(*v), mdt_i64_cmp);
+	med = (int64_t)mdt_median_of(v, m->n_slots);
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"whisker\"/>\n", cx, slot_y((int64_t)mdt_percentile_of(v,
+	    m->n_slots, 10), top_min), cx, slot_y((int64_t)mdt_percentile_of(v,
+	    m->n_slots, 90), top_min));
+	fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"1.5\" fill=\"%s\">"
+	    "<title>", cx, slot_y(med, top_min),
+	    band_colour(med, m->warn_s, m->over_s));
+	snprintf(buf, sizeof(buf), "%s: median %" PRId64 ":%02d of %zu slots",
+	    m->date, med / 60000, (int)(med / 1000 % 60), m->n_slots);
+	svg_text(out, buf);
+	fputs("</title></circle>\n", out);
+	free(v);
+}
+
+static void
+svg_slots(const struct mdt_review *r, FILE *out)
+{
+	int64_t max_ms = 0;
+	int top_min, tick, warn_s, over_s, y;
+	size_t step = label_step(r->n_meetings, 40);
+	char buf[64];
+
+	common_band(r, &warn_s, &over_s);
+	for (size_t i = 0; i < r->n_meetings; i++)
+		for (size_t j = 0; j < r->meetings[i].n_slots; j++)
+			if (r->meetings[i].slot_ms[j] > max_ms)
+				max_ms = r->meetings[i].slot_ms[j];
+	top_min = (int)(max_ms / 60000) + 1;
+	if (top_min < over_s / 60 + 3)
+		top_min = over_s / 60 + 3;
+	if (top_min < 10)
+		top_min = 10;
+	if (top_min > 30)
+		top_min = 30;	/* longer slots are drawn at the top */
+	tick = top_min <= 15 ? 1 : 5;
+
+	svg_label(out, SVG_LEFT, SLOTS_TOP - 16, "start", 0, "heading",
+	    "Time per slot discussed, by meeting, against the band");
+	fprintf(out, "<g class=\"axes\">\n");
+	for (int m = 0; m <= top_min; m += tick) {
+		y = slot_y((int64_t)m * 60000, top_min);
+		fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+		    " class=\"grid\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W,
+		    y);
+		snprintf(buf, sizeof(buf), "%d", m);
+		svg_label(out, SVG_LEFT - 8, y + 4, "end", 0, "tick", buf);
+	}
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"axis\"/>\n", SVG_LEFT, SLOTS_TOP, SVG_LEFT,
+	    SLOTS_TOP + SLOTS_H);
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"axis\"/>\n", SVG_LEFT, SLOTS_TOP + SLOTS_H,
+	    SVG_LEFT + SVG_PLOT_W, SLOTS_TOP + SLOTS_H);
+	svg_label(out, 24, SLOTS_TOP + SLOTS_H / 2, "middle", -90, "axis-label",
+	    "Minutes per slot");
+	svg_label(out, SVG_LEFT + SVG_PLOT_W / 2, SLOTS_TOP + SLOTS_H + 100,
+	    "middle", 0, "axis-label", "Meeting (date opened)");
+	fputs("</g>\n", out);
+
+	/* The band: lines at the warning and over times. */
+	y = slot_y((int64_t)warn_s * 1000, top_min);
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"band-warn\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W, y);
+	snprintf(buf, sizeof(buf), "%d:%02d", warn_s / 60, warn_s % 60);
+	svg_label(out, SVG_LEFT + SVG_PLOT_W + 2, y + 4, "start", 0, "band",
+	    buf);
+	y = slot_y((int64_t)over_s * 1000, top_min);
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"band-over\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W, y);
+	snprintf(buf, sizeof(buf), "%d:%02d", over_s / 60, over_s % 60);
+	svg_label(out, SVG_LEFT + SVG_PLOT_W + 2, y + 4, "start", 0, "band",
+	    buf);
+
+	if (r->n_meetings == 0)
+		svg_label(out, SVG_LEFT + SVG_PLOT_W / 2,
+		    SLOTS_TOP + SLOTS_H / 2, "middle", 0, "tick",
+		    "No meeting was held in the range");
+	for (size_t i = 0; i < r->n_meetings; i++) {
+		const struct mdt_review_meeting *m = &r->meetings[i];
+		int cx = SVG_LEFT + (int)((2 * i + 1) * SVG_PLOT_W /
+		    (2 * r->n_meetings));
+		int colw = SVG_PLOT_W / (int)r->n_meetings;
+		int spread = colw / 3 < 8 ? colw / 3 : 8;
+
+		fprintf(out, "<g class=\"meeting\" data-meeting=\"%" PRId64
+		    "\">\n", m->id);
+		if (colw < 6 && m->n_slots > 0) {
+			svg_whisker(out, m, cx, top_min);
+		} else for (size_t j = 0; j < m->n_slots; j++) {
+			int64_t ms = m->slot_ms[j];
+			int dx = spread == 0 ? 0 :
+			    (int)(j % 5) * spread / 2 - spread;
+
+			fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"3.5\""
+			    " fill=\"%s\"><title>", cx + dx,
+			    slot_y(ms, top_min),
+			    band_colour(ms, m->warn_s, m->over_s));
+			snprintf(buf, sizeof(buf), "%s: %" PRId64 ":%02d",
+			    m->date, ms / 60000, (int)(ms / 1000 % 60));
+			svg_text(out, buf);
+			fputs("</title></circle>\n", out);
+		}
+		if (i % step == 0)
+			svg_label(out, cx, SLOTS_TOP + SLOTS_H + 14, "end",
+			    -60, "tick", m->date);
+		fputs("</g>\n", out);
+	}
+}
+
+static void
+svg_bars(const struct mdt_review *r, FILE *out)
+{
+	int64_t max = 0;
+	int top, tick, y;
+	size_t n = r->n_periods, step = label_step(n, 30);
+	char buf[64];
+
+	for (size_t i = 0; i < n; i++)
+		if (r->periods[i].closed > max)
+			max = r->periods[i].closed;
+	tick = 1;
+	while (max / tick > 8)
+		tick = tick == 1 ? 2 : tick == 2 ? 5 : tick * 2;
+	top = (int)((max + tick - 1) / tick) * tick;
+	if (top == 0)
+		top = tick;
+
+	snprintf(buf, sizeof(buf), "Actions closed (done) per %s",
+	    r->monthly ? "month" : "week");
+	svg_label(out, SVG_LEFT, BARS_TOP - 16, "start", 0, "heading", buf);
+	fputs("<g class=\"axes\">\n", out);
+	for (int v = 0; v <= top; v += tick) {
+		y = BARS_TOP + BARS_H - v * BARS_H / top;
+		fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+		    " class=\"grid\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W,
+		    y);
+		snprintf(buf, sizeof(buf), "%d", v);
+		svg_label(out, SVG_LEFT - 8, y + 4, "end", 0, "tick", buf);
+	}
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"axis\"/>\n", SVG_LEFT, BARS_TOP, SVG_LEFT,
+	    BARS_TOP + BARS_H);
+	svg_label(out, 24, BARS_TOP + BARS_H / 2, "middle", -90, "axis-label",
+	    "Actions closed");
+	svg_label(out, SVG_LEFT + SVG_PLOT_W / 2, BARS_TOP + BARS_H + 100,
+	    "middle", 0, "axis-label", r->monthly ? "Month starting" :
+	    "Week starting");
+	fputs("</g>\n", out);
+
+	for (size_t i = 0; i < n; i++) {
+		int x0 = SVG_LEFT + (int)(i * SVG_PLOT_W / n);
+		int x1 = SVG_LEFT + (int)((i + 1) * SVG_PLOT_W / n);
+		int w = (x1 - x0) * 4 / 5, h;
+
+		if (w < 1)
+			w = 1;
+		h = (int)(r->periods[i].closed * BARS_H / top);
+		fprintf(out, "<rect class=\"bar\" x=\"%d\" y=\"%d\""
+		    " width=\"%d\" height=\"%d\"><title>",
+		    x0 + (x1 - x0 - w) / 2, BARS_TOP + BARS_H - h, w, h);
+		snprintf(buf, sizeof(buf), "%s to %s: %" PRId64,
+		    r->periods[i].from, r->periods[i].to, r->periods[i].closed);
+		svg_text(out, buf);
+		fputs("</title></rect>\n", out);
+		if (i % step == 0)
+			svg_label(out, (x0 + x1) / 2, BARS_TOP + BARS_H + 14,
+			    "end", -60, "tick", r->periods[i].from);
+	}
+}
+
+enum mdt_status
+mdt_review_svg(struct mdt_store *s, const struct mdt_review *r, FILE *out)
+{
+	char title[96];
+	int warn_s, over_s;
+
+	errno = 0;
+	common_band(r, &warn_s, &over_s);
+	snprintf(title, sizeof(title), "MDT review %s to %s", r->from, r->to);
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
+	    " height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
+	    SVG_W, SVG_H, SVG_W, SVG_H);
+	fputs("<title>", out);
+	svg_text(out, title);
+	fputs("</title>\n<style>\n"
+	    "text { font-family: sans-serif; fill: #222; }\n"
+	    ".title { font-size: 20px; font-weight: bold; }\n"
+	    ".heading { font-size: 15px; font-weight: bold; }\n"
+	    ".axis-label { font-size: 13px; }\n"
+	    ".tick, .band { font-size: 11px; }\n"
+	    ".legend { font-size: 12px; }\n"
+	    ".grid { stroke: #e4e4e4; stroke-width: 1; }\n"
+	    ".axis { stroke: #444; stroke-width: 1; }\n"
+	    ".band-warn { stroke: " COLOUR_AMBER "; stroke-width: 1.5;"
+	    " stroke-dasharray: 6 4; }\n"
+	    ".band-over { stroke: " COLOUR_RED "; stroke-width: 1.5;"
+	    " stroke-dasharray: 6 4; }\n"
+	    ".bar { fill: #3f6fb5; }\n"
+	    ".whisker { stroke: #9e9e9e; stroke-width: 1; }\n"
+	    "</style>\n"
+	    "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\""
+	    " fill=\"#ffffff\"/>\n", out);
+	svg_label(out, SVG_LEFT, 30, "start", 0, "title", title);
+	{
+		char legend[3][64];
+		const char *colour[3] = { COLOUR_GREEN, COLOUR_AMBER,
+		    COLOUR_RED };
+
+		snprintf(legend[0], sizeof(legend[0]), "within the band"
+		    " (%d:%02d to %d:%02d)", warn_s / 60, warn_s % 60,
+		    over_s / 60, over_s % 60);
+		snprintf(legend[1], sizeof(legend[1]), "under %d:%02d",
+		    warn_s / 60, warn_s % 60);
+		snprintf(legend[2], sizeof(legend[2]), "over %d:%02d",
+		    over_s / 60, over_s % 60);
+		fputs("<g class=\"legend\">\n", out);
+		for (int i = 0; i < 3; i++) {
+			int x = SVG_LEFT + 230 * i;
+
+			fprintf(out, "<circle cx=\"%d\" cy=\"%d\" r=\"4\""
+			    " fill=\"%s\"/>\n", x + 4, 50, colour[i]);
+			svg_label(out, x + 14, 54, "start", 0, "legend",
+			    legend[i]);
+		}
+		fputs("</g>\n", out);
+	}
+	svg_slots(r, out);
+	svg_bars(r, out);
+	fputs("</svg>\n", out);
+	return mdt_write_status(s, out, 0, "the chart");
+}

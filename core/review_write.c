@@ -1,0 +1,297 @@
+/*
+ * review_write.c - the figures of a review (review.c) written for people
+ * as text, or as JSON for other programs.  Numbers are printed with
+ * integer arithmetic so that no locale turns a decimal point into a
+ * comma.
+ */
+#include "config.h"
+
+#include "review.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "model.h"
+#include "rules.h"
+#include "store_internal.h"
+#include "util.h"
+
+/* x rounded to the nearest integer, halves away from zero. */
+static int64_t
+round_i64(double x)
+{
+	return (int64_t)(x < 0 ? x - 0.5 : x + 0.5);
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+/* x to one decimal place, without the locale's decimal separator. */
+static void
+fmt_tenths(double x, char *out, size_t len)
+{
+	int64_t t = round_i64(x * 10.0);
+
+	snprintf(out, len, "%s%" PRId64 ".%d", t < 0 ? "-" : "",
+	    (t < 0 ? -t : t) / 10, (int)((t < 0 ? -t : t) % 10));
+}
+
+/* "M:SS" of seconds, rounded to the second. */
+static void
+fmt_mmss(double seconds, char *out, size_t len)
+{
+	int64_t s = round_i64(seconds);
+
+	snprintf(out, len, "%" PRId64 ":%02d", s / 60, (int)(s % 60));
+}
+
+static void
+fmt_share(int64_t n, int64_t of, char *out, size_t len)
+{
+	char pc[32];
+
+	if (of == 0) {
+		snprintf(out, len, "-");
+		return;
+	}
+	fmt_tenths(100.0 * (double)n / (double)of, pc, sizeof(pc));
+	snprintf(out, len, "%s%%", pc);
+}
+
+static void
+txt_row(FILE *out, const char *label, int64_t n, const char *extra)
+{
+	fprintf(out, "  %-28s %8" PRId64 "%s%s\n", label, n,
+	    extra != NULL && *extra != '\0' ? "  " : "",
+	    extra != NULL ? extra : "");
+}
+
+static void
+write_txt(const struct mdt_review *r, FILE *out)
+{
+	static const enum mdt_outcome_kind kinds[] = { MDT_OUTCOME_STAY,
+	    MDT_OUTCOME_STEP_DOWN, MDT_OUTCOME_CLOSE, MDT_OUTCOME_DIED,
+	    MDT_OUTCOME_NONE };
+	char a[48], b[48], c[48], line[96];
+
+	fprintf(out, "Review of %s to %s (local dates, both included)\n\n",
+	    r->from, r->to);
+
+	fputs("Meetings\n", out);
+	snprintf(line, sizeof(line), "(%" PRId64 " closed)",
+	    r->meetings_closed);
+	txt_row(out, "held (opened in the range)", r->meetings_held, line);
+	txt_row(out, "patients discussed", r->patients_discussed, NULL);
+	txt_row(out, "slots discussed", r->slots_discussed, NULL);
+
+	fputs("\nTime per slot (pauses excluded)\n", out);
+	if (r->slots_discussed == 0)
+		fputs("  no slot was discussed\n", out);
+	else {
+		fmt_mmss(r->mean_s, a, sizeof(a));
+		fmt_mmss(r->median_s, b, sizeof(b));
+		fmt_mmss(r->p90_s, c, sizeof(c));
+		fprintf(out, "  %-28s %8s\n  %-28s %8s\n  %-28s %8s\n",
+		    "mean", a, "median", b, "90th percentile", c);
+	}
+	fmt_share(r->slots_within, r->slots_discussed, a, sizeof(a));
+	txt_row(out, "within the band", r->slots_within, a);
+	fmt_share(r->slots_over, r->slots_discussed, a, sizeof(a));
+	txt_row(out, "over the band", r->slots_over, a);
+	fmt_share(r->slots_under, r->slots_discussed, a, sizeof(a));
+	txt_row(out, "under the band", r->slots_under, a);
+
+	fputs("\nActions\n", out);
+	txt_row(out, "opened", r->actions_opened, NULL);
+	txt_row(out, "closed (done)", r->actions_closed, NULL);
+	txt_row(out, "cancelled", r->actions_cancelled, NULL);
+	snprintf(line, sizeof(line), "(open at the end of %s, due before"
+	    " it)", r->to);
+	txt_row(out, "overdue", r->actions_overdue, line);
+	if (r->median_days_to_close < 0)
+		fprintf(out, "  %-28s %8s\n", "median days to close", "-");
+	else {
+		fmt_tenths(r->median_days_to_close, a, sizeof(a));
+		fprintf(out, "  %-28s %8s\n", "median days to close", a);
+	}
+
+	fputs("\nOutcomes\n", out);
+	for (size_t i = 0; i < MDT_COUNT(kinds); i++)
+		txt_row(out, mdt_outcome_label(kinds[i]), r->outcomes[kinds[i]],
+		    NULL);
+
+	fputs("\nHow the slots discussed came (a slot may count twice)\n", out);
+	for (int i = 0; i < MDT_LIST_COUNT; i++)
+		txt_row(out, mdt_list_label((enum mdt_list)(1 << i)),
+		    r->lists[i], NULL);
+	txt_row(out, "carried forward for review", r->carried_forward, NULL);
+	txt_row(out, "escalated from rising risk", r->escalated, NULL);
+	txt_row(out, "added on the day", r->added_on_day, NULL);
+
+	fputs("\nReferrals by referrer\n", out);
+	for (size_t i = 0; i < r->n_referrers; i++)
+		txt_row(out, r->referrers[i].name, r->referrers[i].n, NULL);
+	txt_row(out, "(no referrer recorded)", r->referrals_unnamed, NULL);
+	if (r->referrals_purged > 0)
+		txt_row(out, "(meeting purged)", r->referrals_purged,
+		    "the referrer is no longer kept");
+
+	fputs("\nAttendance by discipline      present  meetings\n", out);
+	if (r->n_disciplines == 0)
+		fputs("  nobody was marked present\n", out);
+	for (size_t i = 0; i < r->n_disciplines; i++)
+		fprintf(out, "  %-28s %8" PRId64 "  %8" PRId64 "\n",
+		    r->disciplines[i].name[0] != '\0' ?
+		    r->disciplines[i].name : "(no role)",
+		    r->disciplines[i].n, r->disciplines[i].meetings);
+
+	fprintf(out, "\nActions closed per %s\n", r->monthly ? "month" :
+	    "week");
+	for (size_t i = 0; i < r->n_periods; i++)
+		fprintf(out, "  %s to %s   %8" PRId64 "\n", r->periods[i].from,
+		    r->periods[i].to, r->periods[i].closed);
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+/* A real rounded to three decimals (0.1 s, ratios). */
+static json_t *
+jreal(double x)
+{
+	return json_real((double)round_i64(x * 1000.0) / 1000.0);
+}
+
+static int
+write_json(const struct mdt_review *r, FILE *out)
+{
+	json_t *root = mdt_json_new(json_object()), *x, *arr, *y;
+	int rc;
+
+	mdt_json_set(root, "from", mdt_json_text(r->from));
+	mdt_json_set(root, "to", mdt_json_text(r->to));
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "held", json_integer(r->meetings_held));
+	mdt_json_set(x, "closed", json_integer(r->meetings_closed));
+	mdt_json_set(root, "meetings", x);
+	mdt_json_set(root, "patients_discussed", json_integer(r->patients_discussed));
+	mdt_json_set(root, "slots_discussed", json_integer(r->slots_discussed));
+
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "mean", jreal(r->mean_s));
+	mdt_json_set(x, "median", jreal(r->median_s));
+	mdt_json_set(x, "p90", jreal(r->p90_s));
+	mdt_json_set(root, "slot_seconds", x);
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "under", json_integer(r->slots_under));
+	mdt_json_set(x, "within", json_integer(r->slots_within));
+	mdt_json_set(x, "over", json_integer(r->slots_over));
+	mdt_json_set(x, "share_within", jreal(r->slots_discussed == 0 ? 0 :
+	    (double)r->slots_within / (double)r->slots_discussed));
+	mdt_json_set(x, "share_over", jreal(r->slots_discussed == 0 ? 0 :
+	    (double)r->slots_over / (double)r->slots_discussed));
+	mdt_json_set(root, "band", x);
+
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "opened", json_integer(r->actions_opened));
+	mdt_json_set(x, "closed", json_integer(r->actions_closed));
+	mdt_json_set(x, "cancelled", json_integer(r->actions_cancelled));
+	mdt_json_set(x, "overdue", json_integer(r->actions_overdue));
+	mdt_json_set(x, "median_days_to_close", r->median_days_to_close < 0 ?
+	    json_null() : jreal(r->median_days_to_close));
+	mdt_json_set(root, "actions", x);
+
+	x = mdt_json_new(json_object());
+	for (int k = MDT_OUTCOME_NONE; k <= MDT_OUTCOME_DIED; k++)
+		mdt_json_set(x, mdt_outcome_name((enum mdt_outcome_kind)k),
+		    json_integer(r->outcomes[k]));
+	mdt_json_set(root, "outcomes", x);
+
+	x = mdt_json_new(json_object());
+	for (int i = 0; i < MDT_LIST_COUNT; i++)
+		mdt_json_set(x, mdt_list_name((enum mdt_list)(1 << i)),
+		    json_integer(r->lists[i]));
+	mdt_json_set(x, "carried_forward", json_integer(r->carried_forward));
+	mdt_json_set(x, "escalated", json_integer(r->escalated));
+	mdt_json_set(x, "added_on_day", json_integer(r->added_on_day));
+	mdt_json_set(root, "sources", x);
+
+	arr = mdt_json_new(json_array());
+	for (size_t i = 0; i < r->n_referrers; i++) {
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "referred_by",
+		    mdt_json_text(r->referrers[i].name));
+		mdt_json_set(y, "slots", json_integer(r->referrers[i].n));
+		mdt_json_push(arr, y);
+	}
+	mdt_json_set(root, "referrers", arr);
+	mdt_json_set(root, "referrals_unnamed", json_integer(r->referrals_unnamed));
+	mdt_json_set(root, "referrals_purged", json_integer(r->referrals_purged));
+
+	arr = mdt_json_new(json_array());
+	for (size_t i = 0; i < r->n_disciplines; i++) {
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "discipline",
+		    mdt_json_text(r->disciplines[i].name));
+		mdt_json_set(y, "present", json_integer(r->disciplines[i].n));
+		mdt_json_set(y, "meetings", json_integer(r->disciplines[i].meetings));
+		mdt_json_push(arr, y);
+	}
+	mdt_json_set(root, "attendance", arr);
+
+	arr = mdt_json_new(json_array());
+	for (size_t i = 0; i < r->n_meetings; i++) {
+		const struct mdt_review_meeting *m = &r->meetings[i];
+		json_t *secs = mdt_json_new(json_array());
+
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "id", json_integer(m->id));
+		mdt_json_set(y, "date", mdt_json_text(m->date));
+		mdt_json_set(y, "closed", json_boolean(m->closed));
+		mdt_json_set(y, "warn_seconds", json_integer(m->warn_s));
+		mdt_json_set(y, "over_seconds", json_integer(m->over_s));
+		for (size_t j = 0; j < m->n_slots; j++)
+			mdt_json_push(secs, json_integer(m->slot_ms[j] / 1000));
+		mdt_json_set(y, "slot_seconds", secs);
+		mdt_json_push(arr, y);
+	}
+	mdt_json_set(root, "per_meeting", arr);
+
+	arr = mdt_json_new(json_array());
+	for (size_t i = 0; i < r->n_periods; i++) {
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "from", mdt_json_text(r->periods[i].from));
+		mdt_json_set(y, "to", mdt_json_text(r->periods[i].to));
+		mdt_json_set(y, "closed", json_integer(r->periods[i].closed));
+		mdt_json_push(arr, y);
+	}
+	mdt_json_set(root, "closed_per_period", arr);
+	mdt_json_set(root, "period",
+	    mdt_json_text(r->monthly ? "month" : "week"));
+
+	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(12));
+	if (rc == 0 && fputc('\n', out) == EOF)
+		rc = -1;
+	json_decref(root);
+	return rc;
+}
+
+enum mdt_status
+mdt_review_write(struct mdt_store *s, const struct mdt_review *r,
+    enum mdt_review_format fmt, FILE *out)
+{
+	int rc = 0;
+
+	if (fmt != MDT_REVIEW_TXT && fmt != MDT_REVIEW_JSON)
+		return mdt_fail(s, MDT_EINVAL, "unknown review format %d",
+		    (int)fmt);
+	errno = 0;
+	if (fmt == MDT_REVIEW_JSON)
+		rc = write_json(r, out);
+	else
+		write_txt(r, out);
+	return mdt_write_status(s, out, rc, "the review");
+}

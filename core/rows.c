@@ -1,0 +1,124 @@
+/*
+ * rows.c - the rows an act reads before it writes: a meeting (its state,
+ * date and current slot; a closed one refused when asked), a slot (its
+ * clock and its patient's name for messages), an action, and whether a
+ * person exists.  Each read is one kept statement; a missing row is
+ * MDT_ENOTFOUND with a line naming it.
+ */
+#include "config.h"
+
+#include "rows.h"
+
+#include <inttypes.h>
+
+#include "model.h"
+#include "rules.h"
+#include "store_internal.h"
+
+static void
+read_meeting(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_meeting_row *m = row;
+
+	m->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
+	m->state = mdt_col_state(st, 2, mdt_meeting_state_parse,
+	    MDT_MEETING_PLANNED);
+	m->scheduled_start = mdt_col_int(st, 3);
+	m->opened_at = mdt_col_int(st, 4);
+	m->current = mdt_col_int(st, 5);
+}
+
+enum mdt_status
+mdt_row_meeting(struct mdt_store *s, int64_t id, bool refuse_closed,
+    struct mdt_meeting_row *m)
+{
+	enum mdt_status st;
+
+	st = mdt_read_row(s, m, sizeof(*m), read_meeting, NULL,
+	    "reading the meeting",
+	    "SELECT id, uuid, state, scheduled_start, opened_at,"
+	    " current_slot_id FROM meetings WHERE id = ?", "i", id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no meeting %" PRId64, id);
+	if (st == MDT_OK && refuse_closed && m->state == MDT_MEETING_CLOSED)
+		return mdt_fail(s, MDT_ESTATE, "the meeting is closed");
+	return st;
+}
+
+static void
+read_slot(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_slot_row *sl = row;
+
+	sl->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, sl->uuid, sizeof(sl->uuid));
+	sl->meeting_id = mdt_col_int(st, 2);
+	sl->patient_id = mdt_col_int(st, 3);
+	sl->position = mdt_col_int(st, 4);
+	sl->state = mdt_col_state(st, 5, mdt_slot_state_parse,
+	    MDT_SLOT_PENDING);
+	sl->t.started_at = mdt_col_int(st, 6);
+	sl->t.paused_at = mdt_col_int(st, 7);
+	sl->t.closed_at = mdt_col_int(st, 8);
+	sl->t.paused_ms = mdt_col_int(st, 9);
+	sl->t.planned_s = (int)mdt_col_int(st, 10);
+	sl->t.extended_s = (int)mdt_col_int(st, 11);
+	mdt_col_copy(st, 12, sl->patient, sizeof(sl->patient));
+}
+
+enum mdt_status
+mdt_row_slot(struct mdt_store *s, int64_t id, struct mdt_slot_row *sl)
+{
+	enum mdt_status st;
+
+	st = mdt_read_row(s, sl, sizeof(*sl), read_slot, NULL,
+	    "reading the slot",
+	    "SELECT s.id, s.uuid, s.meeting_id, s.patient_id, s.position,"
+	    " s.state, s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
+	    " s.planned_seconds, s.extended_seconds, p.name"
+	    " FROM slots s JOIN patients p ON p.id = s.patient_id"
+	    " WHERE s.id = ?", "i", id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no slot %" PRId64, id);
+	return st;
+}
+
+static void
+read_action(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_action_row *a = row;
+
+	a->id = mdt_col_int(st, 0);
+	mdt_col_copy(st, 1, a->uuid, sizeof(a->uuid));
+	a->patient_id = mdt_col_int(st, 2);
+	a->status = mdt_col_state(st, 3, mdt_action_status_parse,
+	    MDT_ACTION_OPEN);
+}
+
+enum mdt_status
+mdt_row_action(struct mdt_store *s, int64_t id, struct mdt_action_row *a)
+{
+	enum mdt_status st;
+
+	st = mdt_read_row(s, a, sizeof(*a), read_action, NULL,
+	    "reading the action",
+	    "SELECT id, uuid, patient_id, status FROM actions WHERE id = ?",
+	    "i", id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no action %" PRId64, id);
+	return st;
+}
+
+enum mdt_status
+mdt_row_person_exists(struct mdt_store *s, int64_t person_id)
+{
+	enum mdt_status st;
+	int64_t id;
+
+	st = mdt_query_int(s, &id, "SELECT id FROM people WHERE id = ?", "i",
+	    person_id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no person %" PRId64, person_id);
+	return st;
+}

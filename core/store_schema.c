@@ -1,0 +1,377 @@
+/*
+ * store_schema.c - the schema of the store, as the steps that take a
+ * database from each version to the next, and their application, one
+ * transaction a step, when a store is opened (store.c).  A later schema
+ * is one more step; steps already applied are never edited.
+ */
+#include "config.h"
+
+#include "store_internal.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "model.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * Each entry takes the schema from version i to i + 1.  A later schema is
+ * one more entry; steps already applied are never edited.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema */
+	"CREATE TABLE venues ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" address TEXT);"
+
+	"CREATE TABLE people ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" role TEXT NOT NULL DEFAULT '',"
+	" organisation TEXT NOT NULL DEFAULT '');"
+
+	"CREATE TABLE meetings ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" title TEXT NOT NULL,"
+	" venue_id INTEGER REFERENCES venues(id),"
+	" scheduled_start INTEGER NOT NULL,"
+	" planned_minutes INTEGER NOT NULL CHECK (planned_minutes > 0),"
+	" warn_seconds INTEGER NOT NULL DEFAULT 300,"
+	" over_seconds INTEGER NOT NULL DEFAULT 420,"
+	" state TEXT NOT NULL DEFAULT 'planned'"
+	"  CHECK (state IN ('planned', 'open', 'closed')),"
+	" opened_at INTEGER,"
+	" closed_at INTEGER,"
+	" current_slot_id INTEGER REFERENCES slots(id) ON DELETE SET NULL);"
+
+	"CREATE TABLE attendance ("
+	" meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	" person_id INTEGER NOT NULL REFERENCES people(id),"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" status TEXT NOT NULL DEFAULT 'unknown'"
+	"  CHECK (status IN ('unknown', 'present', 'apologies')),"
+	" confidentiality_ack INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (confidentiality_ack IN (0, 1)),"
+	" PRIMARY KEY (meeting_id, person_id));"
+
+	"CREATE TABLE patients ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" nhs_number TEXT NOT NULL UNIQUE CHECK (length(nhs_number) = 10),"
+	" name TEXT NOT NULL,"
+	" date_of_birth TEXT,"
+	" practice TEXT,"
+	" key_contact_id INTEGER REFERENCES people(id));"
+
+	"CREATE TABLE slots ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	" position INTEGER NOT NULL,"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" planned_seconds INTEGER NOT NULL DEFAULT 360"
+	"  CHECK (planned_seconds > 0),"
+	" extended_seconds INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (extended_seconds >= 0),"
+	" started_at INTEGER,"
+	" paused_at INTEGER,"
+	" paused_ms INTEGER NOT NULL DEFAULT 0,"
+	" closed_at INTEGER,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'running', 'paused', 'done')),"
+	" UNIQUE (meeting_id, patient_id));"
+	"CREATE INDEX slots_by_meeting ON slots(meeting_id, position);"
+
+	"CREATE TABLE consent ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" slot_id INTEGER NOT NULL UNIQUE REFERENCES slots(id) ON DELETE CASCADE,"
+	" basis TEXT NOT NULL"
+	"  CHECK (basis IN ('given', 'best_interests', 'risk_to_others')),"
+	" justification TEXT,"
+	" recorded_at INTEGER NOT NULL,"
+	" CHECK (basis = 'given'"
+	"  OR length(trim(coalesce(justification, ''))) > 0));"
+
+	"CREATE TABLE notes ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,"
+	" text TEXT NOT NULL CHECK (length(text) > 0),"
+	" created_at INTEGER NOT NULL);"
+	"CREATE INDEX notes_by_slot ON notes(slot_id);"
+
+	"CREATE TABLE actions ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	" slot_id INTEGER REFERENCES slots(id) ON DELETE SET NULL,"
+	" text TEXT NOT NULL CHECK (length(text) > 0),"
+	" owner_id INTEGER NOT NULL REFERENCES people(id),"
+	" due_date TEXT NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'open'"
+	"  CHECK (status IN ('open', 'done', 'cancelled')),"
+	" created_at INTEGER NOT NULL,"
+	" closed_at INTEGER,"
+	" kind TEXT);"
+	"CREATE INDEX actions_by_patient ON actions(patient_id);"
+	"CREATE INDEX actions_by_owner ON actions(owner_id, status);"
+
+	"CREATE TABLE outcomes ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" slot_id INTEGER NOT NULL UNIQUE REFERENCES slots(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL"
+	"  CHECK (kind IN ('stay', 'step_down', 'close', 'died')),"
+	" review_date TEXT,"
+	" recorded_at INTEGER NOT NULL,"
+	" CHECK (kind <> 'stay' OR review_date IS NOT NULL));"
+
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" entity TEXT,"
+	" entity_uuid TEXT,"
+	" detail TEXT);"
+
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" entity TEXT NOT NULL,"
+	" entity_uuid TEXT NOT NULL,"
+	" op TEXT NOT NULL DEFAULT 'upsert',"
+	" created_at INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'sent', 'failed')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at INTEGER,"
+	" last_error TEXT);"
+	"CREATE INDEX outbox_by_state ON outbox(state, next_at);",
+
+	/* 1 -> 2: delivery to the central record.  The outbox gains the
+	 * 'conflict' state (a version clash on the server, for a person to
+	 * settle) and the time each row was sent; SQLite cannot change a
+	 * CHECK in place, so the table is copied.  sync_versions holds, per
+	 * FHIR resource, the server's versionId (sent back in If-Match) and
+	 * a hash of the body last acknowledged. */
+	"CREATE TABLE outbox_v2 ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" entity TEXT NOT NULL,"
+	" entity_uuid TEXT NOT NULL,"
+	" op TEXT NOT NULL DEFAULT 'upsert',"
+	" created_at INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'sent', 'failed', 'conflict')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at INTEGER,"
+	" last_error TEXT,"
+	" sent_at INTEGER);"
+	"INSERT INTO outbox_v2 (id, uuid, entity, entity_uuid, op, created_at,"
+	" state, attempts, next_at, last_error)"
+	" SELECT id, uuid, entity, entity_uuid, op, created_at, state,"
+	" attempts, next_at, last_error FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_v2 RENAME TO outbox;"
+	"CREATE INDEX outbox_by_state ON outbox(state, next_at);"
+	"CREATE INDEX outbox_by_sent ON outbox(sent_at);"
+
+	"CREATE TABLE sync_versions ("
+	" resource_type TEXT NOT NULL,"
+	" resource_id TEXT NOT NULL,"
+	" version_id TEXT,"
+	" body_hash TEXT,"
+	" synced_at INTEGER NOT NULL,"
+	" PRIMARY KEY (resource_type, resource_id)) WITHOUT ROWID;",
+
+	/* 2 -> 3: agenda preparation.  candidates: one per meeting and
+	 * patient, with the lists they came from (bit flags, see enum
+	 * mdt_list), how else they came (carried forward, escalated from
+	 * rising risk, added on the day), a note for reasons given outside
+	 * the lists, and the reason for a deferral.  Selected candidates
+	 * are those with a slot.  list_entries: what each list brought for
+	 * a candidate, with a hash of the row so that importing the same
+	 * file again changes nothing.  action_reviews: the verdict on each
+	 * carried-forward action in a slot.  Slots gain a presenter and
+	 * meetings the time the agenda was finalised.  Every existing slot
+	 * gets its candidate. */
+	"ALTER TABLE meetings ADD COLUMN agenda_finalised_at INTEGER;"
+	"ALTER TABLE slots ADD COLUMN presenter_id INTEGER"
+	" REFERENCES people(id);"
+
+	"CREATE TABLE candidates ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	" lists INTEGER NOT NULL DEFAULT 0 CHECK (lists BETWEEN 0 AND 63),"
+	" carried_forward INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (carried_forward IN (0, 1)),"
+	" escalated INTEGER NOT NULL DEFAULT 0 CHECK (escalated IN (0, 1)),"
+	" added_on_day INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (added_on_day IN (0, 1)),"
+	" note TEXT NOT NULL DEFAULT '',"
+	" defer_reason TEXT"
+	"  CHECK (defer_reason IS NULL OR length(trim(defer_reason)) > 0),"
+	" created_at INTEGER NOT NULL,"
+	" UNIQUE (meeting_id, patient_id));"
+	"CREATE INDEX candidates_by_patient ON candidates(patient_id);"
+
+	"CREATE TABLE list_entries ("
+	" id INTEGER PRIMARY KEY,"
+	" candidate_id INTEGER NOT NULL"
+	"  REFERENCES candidates(id) ON DELETE CASCADE,"
+	" list TEXT NOT NULL CHECK (list IN ('caseload', 'referral',"
+	"  'inpatient', 'discharge', 'frequent-attender', 'ambulance')),"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" referred_by TEXT NOT NULL DEFAULT '',"
+	" review_date TEXT,"
+	" source TEXT NOT NULL,"
+	" line INTEGER NOT NULL,"
+	" row_hash TEXT NOT NULL,"
+	" imported_at INTEGER NOT NULL,"
+	" UNIQUE (candidate_id, list));"
+
+	"CREATE TABLE action_reviews ("
+	" action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,"
+	" slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,"
+	" verdict TEXT NOT NULL"
+	"  CHECK (verdict IN ('open', 'done', 'reassigned', 'cancelled')),"
+	" reviewed_at INTEGER NOT NULL,"
+	" PRIMARY KEY (action_id, slot_id)) WITHOUT ROWID;"
+
+	"INSERT INTO candidates (uuid, meeting_id, patient_id, note,"
+	" created_at)"
+	" SELECT lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)))"
+	" || '-4' || substr(lower(hex(randomblob(2))), 2) || '-'"
+	" || substr('89ab', 1 + abs(random() % 4), 1)"
+	" || substr(lower(hex(randomblob(2))), 2) || '-'"
+	" || lower(hex(randomblob(6))),"
+	" meeting_id, patient_id, reason,"
+	" CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM slots;",
+
+	/* v4: whether the chair has blanked the projected view of the
+	 * meeting.  A column of the meeting so that the projector (another
+	 * process on the same database) notices it as any other commit; it
+	 * is no part of the clinical record and is never sent. */
+	"ALTER TABLE meetings ADD COLUMN projector_blank INTEGER NOT NULL"
+	" DEFAULT 0 CHECK (projector_blank IN (0, 1));",
+
+	/* v5: information governance.  The organisations a patient asked
+	 * to be kept from, recorded with their consent to be discussed; and
+	 * when the retention purge removed the identifiable detail of a
+	 * closed, fully delivered meeting (and of a patient nobody kept on
+	 * the record needs any more). */
+	"CREATE TABLE consent_exclusions ("
+	" id INTEGER PRIMARY KEY,"
+	" slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,"
+	" organisation TEXT NOT NULL COLLATE NOCASE"
+	"  CHECK (length(trim(organisation)) > 0),"
+	" UNIQUE (slot_id, organisation));"
+	"ALTER TABLE meetings ADD COLUMN purged_at INTEGER;"
+	"ALTER TABLE patients ADD COLUMN purged_at INTEGER;",
+
+	/* v6: the outbox rows not yet sent, apart.  After years of
+	 * delivery nearly every row is sent; the status bar counts the
+	 * rest on every redraw, and with this index that costs what is
+	 * left to send, not the whole history. */
+	"CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox(state, next_at,"
+	" attempts) WHERE state <> 'sent';",
+
+	/* v7: the actions a meeting shows, found without reading every
+	 * action its patients ever had (after ten years, six in seven are
+	 * closed): the open ones, those agreed or reviewed in its slots,
+	 * those closed since it opened.  On a cold start each row read
+	 * is a read from the disk. */
+	"CREATE INDEX IF NOT EXISTS actions_open ON actions(patient_id)"
+	" WHERE status = 'open';"
+	"CREATE INDEX IF NOT EXISTS actions_by_slot ON actions(slot_id);"
+	"CREATE INDEX IF NOT EXISTS actions_closed ON actions(patient_id,"
+	" closed_at) WHERE closed_at IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS action_reviews_by_slot"
+	" ON action_reviews(slot_id);",
+
+	/* v8: the outbox's rows counted by state as they change, by
+	 * triggers, so that the status bar's count costs the same after ten
+	 * years of rows never sent as after one meeting (it walked every
+	 * unsent row, on each start and after each delivery), whoever
+	 * writes; and the pending rows' attempts in an index of their own,
+	 * for the highest of them (the next wait after a failure). */
+	"CREATE TABLE outbox_tally ("
+	" state TEXT PRIMARY KEY,"
+	" n INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO outbox_tally (state, n) SELECT v.column1,"
+	" (SELECT count(*) FROM outbox WHERE state = v.column1)"
+	" FROM (VALUES ('pending'), ('sent'), ('failed'), ('conflict')) AS v;"
+	"CREATE TRIGGER outbox_tally_add AFTER INSERT ON outbox BEGIN"
+	" UPDATE outbox_tally SET n = n + 1 WHERE state = NEW.state; END;"
+	"CREATE TRIGGER outbox_tally_remove AFTER DELETE ON outbox BEGIN"
+	" UPDATE outbox_tally SET n = n - 1 WHERE state = OLD.state; END;"
+	"CREATE TRIGGER outbox_tally_move AFTER UPDATE OF state ON outbox"
+	" WHEN NEW.state IS NOT OLD.state BEGIN"
+	" UPDATE outbox_tally SET n = n - 1 WHERE state = OLD.state;"
+	" UPDATE outbox_tally SET n = n + 1 WHERE state = NEW.state; END;"
+	"CREATE INDEX IF NOT EXISTS outbox_pending_attempts ON outbox(attempts)"
+	" WHERE state = 'pending';",
+};
+
+#define N_MIGRATIONS ((int)MDT_COUNT(migrations))
+
+_Static_assert(N_MIGRATIONS == MDT_SCHEMA_VERSION,
+    "one migration step per schema version");
+
+/* One step, if the database lacks one: *stepped says whether it did. */
+static enum mdt_status
+migrate_step(struct mdt_store *s, void *ctx)
+{
+	bool *stepped = ctx;
+	enum mdt_status st;
+	char sql[96];
+	int64_t version;
+	int rc;
+
+	/* Read again inside the lock: another window may have migrated
+	 * meanwhile. */
+	st = mdt_query_int(s, &version, "PRAGMA user_version", NULL);
+	if (st != MDT_OK || version >= N_MIGRATIONS)
+		return st;
+	rc = sqlite3_exec(s->db, migrations[version], NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return mdt_fail_db(s, rc, "creating the schema");
+	if (version == 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
+		    MDT_APPLICATION_ID);
+		st = mdt_run(s, sql, NULL);
+	}
+	if (st == MDT_OK) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    (int)version + 1);
+		st = mdt_run(s, sql, NULL);
+	}
+	*stepped = st == MDT_OK;
+	return st;
+}
+
+enum mdt_status
+mdt_schema_migrate(struct mdt_store *s)
+{
+	enum mdt_status st;
+	bool stepped;
+
+	do {
+		stepped = false;
+		st = mdt_tx_run(s, migrate_step, &stepped, &stepped);
+	} while (st == MDT_OK && stepped);
+	return st;
+}
