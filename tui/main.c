@@ -1,7 +1,8 @@
 /*
- * main.c - the mdtchair command line: global options, the database and
- * configuration paths, and one function per subcommand.  Exit status: 0
- * success, 1 a user error (one line on stderr), 2 a usage error.
+ * main.c - the mdtchair command line: global options and one function
+ * per subcommand (the helpers they share are in cmd/common.c).  Exit
+ * status: 0 success, 1 a user error (one line on stderr), 2 a usage
+ * error.
  */
 #include "config.h"
 
@@ -21,194 +22,24 @@
 #include <uv.h>
 
 #include "app.h"
+#include "cmd/cmd.h"
 #include "mdt.h"
 #include "sync.h"
-
-#define EXIT_USER 1
-#define EXIT_USAGE 2
-
-struct cli {
-	const char *db;		/* --db, MDTCHAIR_DB, or NULL for the default */
-	char db_buf[4096];
-	const char *config;	/* --config, or NULL for the usual places */
-	char config_buf[4096];	/* the configuration file in use */
-	int argc;		/* the subcommand's own arguments */
-	char **argv;
-};
 
 struct command {
 	const char *name;
 	const char *args;
 	const char *summary;
 	const char *help;
-	int (*run)(struct cli *cli);
+	int (*run)(struct cmd_args *cli);
 };
 
 static const struct command *find_command(const char *name);
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One line on stderr, prefixed with the program's name. */
-static void
-say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mdtchair: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* Makes each missing directory of path (not the last component) 0700. */
-static int
-make_parents(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-			int e = errno;
-			*p = '/';
-			errno = e;
-			return -1;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
-/* The default database: $XDG_DATA_HOME/mdtchair/mdtchair.db. */
-static int
-default_db(struct cli *cli)
-{
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (xdg && xdg[0] == '/')
-		n = snprintf(cli->db_buf, sizeof cli->db_buf,
-		    "%s/mdtchair/mdtchair.db", xdg);
-	else if (home && home[0] == '/')
-		n = snprintf(cli->db_buf, sizeof cli->db_buf,
-		    "%s/.local/share/mdtchair/mdtchair.db", home);
-	else {
-		say("%s", "no HOME or XDG_DATA_HOME: give the database with --db PATH");
-		return -1;
-	}
-	if (n < 0 || (size_t)n >= sizeof cli->db_buf) {
-		say("%s", "the default database path is too long");
-		return -1;
-	}
-	if (make_parents(cli->db_buf) != 0) {
-		say("cannot create the directory for %s: %s", cli->db_buf,
-		    strerror(errno));
-		return -1;
-	}
-	cli->db = cli->db_buf;
-	return 0;
-}
-
-/*
- * The sync configuration: 0 with *cfg set, or NULL when there is no
- * configuration file (sync not set up); -1 after saying why it is unusable.
- * cli->config_buf gets the path.
- */
-static int
-load_sync_config(struct cli *cli, struct sync_config **cfg)
-{
-	char err[512];
-	int r;
-
-	*cfg = NULL;
-	if (sync_config_path(cli->config, cli->config_buf,
-	    sizeof cli->config_buf) != 0) {
-		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration with --config PATH");
-		return -1;
-	}
-	r = sync_config_load(cli->config_buf, cfg, err, sizeof err);
-	if (r < 0) {
-		say("%s", err);
-		return -1;
-	}
-	if (r > 0 && cli->config) {
-		say("no configuration file %s", cli->config_buf);
-		return -1;
-	}
-	return 0;
-}
-
-/* Opens the store; on failure prints the store's one-line reason. */
-static struct mdt_store *
-open_store(struct cli *cli, unsigned flags)
-{
-	struct mdt_clock clock = { mdt_clock_real, NULL };
-	struct mdt_store *store = NULL;
-	char err[512];
-
-	if (!cli->db && default_db(cli) != 0)
-		return NULL;
-	if (mdt_store_open(cli->db, &clock, flags, &store, err,
-	    sizeof err) != MDT_OK) {
-		say("%s", err);
-		return NULL;
-	}
-	return store;
-}
-
-static int
-resolve_meeting(struct mdt_store *store, const char *ref, int64_t *id)
-{
-	enum mdt_status st = mdt_meeting_find(store, ref, id);
-
-	if (st == MDT_OK)
-		return 0;
-	if (st == MDT_ENOTFOUND) {
-		if (ref && ref[0])
-			say("no meeting '%s' (see 'mdtchair meetings')", ref);
-		else
-			say("%s", "no open meeting (see 'mdtchair meetings', or try 'mdtchair demo')");
-	} else
-		say("%s", mdt_store_error(store));
-	return -1;
-}
-
-static int
-usage_error(const char *cmd, const char *what)
-{
-	fprintf(stderr, "mdtchair %s: %s\nTry 'mdtchair %s --help'.\n", cmd,
-	    what, cmd);
-	return EXIT_USAGE;
-}
-
 /* ---- subcommands ---------------------------------------------------- */
 
-/* The chair's screens, delivering to the central record if set up. */
 static int
-chair(struct cli *cli, struct mdt_store *store, int64_t meeting_id,
-    enum tui_mode mode)
-{
-	struct sync_config *cfg;
-	int rc;
-
-	if (load_sync_config(cli, &cfg) != 0)
-		return EXIT_USER;
-	/* Who had the meeting's patients on screen, and when. */
-	if (mdt_audit_meeting(store, meeting_id, "open",
-	    mode == TUI_MODE_PREPARE ? "prepare" : "chair") != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		sync_config_free(cfg);
-		return EXIT_USER;
-	}
-	rc = tui_run(store, meeting_id, cfg, cli->config_buf, mode, false);
-	sync_config_free(cfg);
-	return rc;
-}
-
-static int
-cmd_demo(struct cli *cli)
+cmd_demo(struct cmd_args *cli)
 {
 	struct mdt_store *store;
 	int64_t id;
@@ -218,9 +49,9 @@ cmd_demo(struct cli *cli)
 		if (strcmp(cli->argv[i], "--no-open") == 0)
 			no_open = 1;
 		else
-			return usage_error("demo", "unexpected argument");
+			return cmd_usage_error("demo", "unexpected argument");
 	}
-	if (!(store = open_store(cli, MDT_OPEN_CREATE)))
+	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
 	if (mdt_demo_create(store, &id) != MDT_OK) {
 		say("cannot create the demo meeting: %s",
@@ -232,52 +63,27 @@ cmd_demo(struct cli *cli)
 		printf("%lld\n", (long long)id);
 		rc = 0;
 	} else
-		rc = chair(cli, store, id, TUI_MODE_CHAIR);
-	mdt_store_free(store);
-	return rc;
-}
-
-/* chair and prepare: the same screens, opened on a meeting or on its
- * preparation (which leaves the meeting as it is). */
-static int
-open_screens(struct cli *cli, const char *cmd, enum tui_mode mode)
-{
-	struct mdt_store *store;
-	const char *ref = NULL;
-	int64_t id;
-	int rc;
-
-	if (cli->argc > 1)
-		return usage_error(cmd, "too many arguments");
-	if (cli->argc == 1)
-		ref = cli->argv[0];
-	if (!(store = open_store(cli, 0)))
-		return EXIT_USER;
-	if (resolve_meeting(store, ref, &id) != 0) {
-		mdt_store_free(store);
-		return EXIT_USER;
-	}
-	rc = chair(cli, store, id, mode);
+		rc = cmd_run_screens(cli, store, id, TUI_MODE_CHAIR);
 	mdt_store_free(store);
 	return rc;
 }
 
 static int
-cmd_chair(struct cli *cli)
+cmd_chair(struct cmd_args *cli)
 {
-	return open_screens(cli, "chair", TUI_MODE_CHAIR);
+	return cmd_open_screens(cli, "chair", TUI_MODE_CHAIR);
 }
 
 static int
-cmd_prepare(struct cli *cli)
+cmd_prepare(struct cmd_args *cli)
 {
-	return open_screens(cli, "prepare", TUI_MODE_PREPARE);
+	return cmd_open_screens(cli, "prepare", TUI_MODE_PREPARE);
 }
 
 /* The projector's view: read-only, no delivery (the chair's console
  * delivers), patients masked unless --unmask. */
 static int
-cmd_present(struct cli *cli)
+cmd_present(struct cmd_args *cli)
 {
 	struct mdt_store *store;
 	const char *ref = NULL;
@@ -291,15 +97,15 @@ cmd_present(struct cli *cli)
 		if (strcmp(a, "--unmask") == 0)
 			unmask = true;
 		else if (a[0] == '-')
-			return usage_error("present", "unknown option");
+			return cmd_usage_error("present", "unknown option");
 		else if (ref != NULL)
-			return usage_error("present", "too many arguments");
+			return cmd_usage_error("present", "too many arguments");
 		else
 			ref = a;
 	}
-	if (!(store = open_store(cli, 0)))
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
-	if (resolve_meeting(store, ref, &id) != 0) {
+	if (cmd_resolve_meeting(store, ref, &id) != 0) {
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
@@ -318,7 +124,7 @@ cmd_present(struct cli *cli)
 }
 
 static int
-cmd_minutes(struct cli *cli)
+cmd_minutes(struct cmd_args *cli)
 {
 	enum mdt_minutes_format fmt = MDT_MINUTES_MD;
 	struct mdt_store *store;
@@ -331,14 +137,14 @@ cmd_minutes(struct cli *cli)
 
 		if (strcmp(a, "--format") == 0) {
 			if (++i == cli->argc)
-				return usage_error("minutes", "--format needs md, txt or json");
+				return cmd_usage_error("minutes", "--format needs md, txt or json");
 			v = cli->argv[i];
 		} else if (strncmp(a, "--format=", 9) == 0)
 			v = a + 9;
 		else if (a[0] == '-')
-			return usage_error("minutes", "unknown option");
+			return cmd_usage_error("minutes", "unknown option");
 		else if (ref)
-			return usage_error("minutes", "too many arguments");
+			return cmd_usage_error("minutes", "too many arguments");
 		else
 			ref = a;
 		if (!v)
@@ -350,17 +156,16 @@ cmd_minutes(struct cli *cli)
 		else if (strcmp(v, "txt") == 0)
 			fmt = MDT_MINUTES_TXT;
 		else
-			return usage_error("minutes", "--format is md, txt or json");
+			return cmd_usage_error("minutes", "--format is md, txt or json");
 	}
-	if (!(store = open_store(cli, 0)))
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
-	if (resolve_meeting(store, ref, &id) != 0)
+	if (cmd_resolve_meeting(store, ref, &id) != 0)
 		rc = EXIT_USER;
 	else if (mdt_minutes_write(store, id, fmt, stdout) != MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
-	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		say("cannot write the minutes: %s", strerror(errno));
+	} else if (cmd_flush("minutes") != 0) {
 		rc = EXIT_USER;
 	} else if (mdt_audit_meeting(store, id, "export", fmt ==
 	    MDT_MINUTES_JSON ? "minutes json" : fmt == MDT_MINUTES_TXT ?
@@ -372,38 +177,8 @@ cmd_minutes(struct cli *cli)
 	return rc;
 }
 
-static const char *opt_value(struct cli *cli, int *i, const char *name,
-    bool *missing);
-
-/* "YYYY-MM-DD" as local midnight in ms since the epoch; -1 if not a date. */
-static int64_t
-day_start_ms(const char *text)
-{
-	struct tm tm;
-	char *end;
-	long y, m, d;
-
-	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
-		return -1;
-	y = strtol(text, &end, 10);
-	if (end != text + 4)
-		return -1;
-	m = strtol(text + 5, &end, 10);
-	if (end != text + 7)
-		return -1;
-	d = strtol(text + 8, &end, 10);
-	if (*end != '\0' || m < 1 || m > 12 || d < 1 || d > 31 || y < 1970)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = (int)(y - 1900);
-	tm.tm_mon = (int)(m - 1);
-	tm.tm_mday = (int)d;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm) * 1000;
-}
-
 static int
-cmd_audit(struct cli *cli)
+cmd_audit(struct cmd_args *cli)
 {
 	struct mdt_store *store;
 	const char *ref = NULL, *v;
@@ -414,27 +189,26 @@ cmd_audit(struct cli *cli)
 	for (int i = 0; i < cli->argc; i++) {
 		const char *a = cli->argv[i];
 
-		if ((v = opt_value(cli, &i, "--since", &missing)) != NULL) {
-			if ((since = day_start_ms(v)) < 0)
-				return usage_error("audit", "--since is YYYY-MM-DD");
+		if ((v = cmd_opt_value(cli, &i, "--since", &missing)) != NULL) {
+			if ((since = cmd_day_start_ms(v)) < 0)
+				return cmd_usage_error("audit", "--since is YYYY-MM-DD");
 		} else if (missing)
-			return usage_error("audit", "--since needs YYYY-MM-DD");
+			return cmd_usage_error("audit", "--since needs YYYY-MM-DD");
 		else if (a[0] == '-')
-			return usage_error("audit", "unknown option");
+			return cmd_usage_error("audit", "unknown option");
 		else if (ref)
-			return usage_error("audit", "too many arguments");
+			return cmd_usage_error("audit", "too many arguments");
 		else
 			ref = a;
 	}
-	if (!(store = open_store(cli, 0)))
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
-	if (ref && resolve_meeting(store, ref, &id) != 0)
+	if (ref && cmd_resolve_meeting(store, ref, &id) != 0)
 		rc = EXIT_USER;
 	else if (mdt_audit_list(store, id, since, stdout) != MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
-	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		say("cannot write the audit log: %s", strerror(errno));
+	} else if (cmd_flush("audit log") != 0) {
 		rc = EXIT_USER;
 	}
 	mdt_store_free(store);
@@ -442,14 +216,14 @@ cmd_audit(struct cli *cli)
 }
 
 static int
-cmd_meetings(struct cli *cli)
+cmd_meetings(struct cmd_args *cli)
 {
 	struct mdt_store *store;
 	int rc = 0;
 
 	if (cli->argc > 0)
-		return usage_error("meetings", "unexpected argument");
-	if (!(store = open_store(cli, 0)))
+		return cmd_usage_error("meetings", "unexpected argument");
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (mdt_meeting_list(store, stdout) != MDT_OK) {
 		say("%s", mdt_store_error(store));
@@ -549,7 +323,7 @@ sync_on_tick(uv_timer_t *t)
 }
 
 static int
-cmd_sync(struct cli *cli)
+cmd_sync(struct cmd_args *cli)
 {
 	struct sync_config *cfg = NULL;
 	struct mdt_outbox_counts c;
@@ -565,7 +339,7 @@ cmd_sync(struct cli *cli)
 
 		if (strcmp(a, "--deadline") == 0) {
 			if (++i == cli->argc)
-				return usage_error("sync", "--deadline needs seconds");
+				return cmd_usage_error("sync", "--deadline needs seconds");
 			v = cli->argv[i];
 		} else if (strncmp(a, "--deadline=", 11) == 0)
 			v = a + 11;
@@ -573,12 +347,12 @@ cmd_sync(struct cli *cli)
 			retry = true;
 			continue;
 		} else
-			return usage_error("sync", "unexpected argument");
+			return cmd_usage_error("sync", "unexpected argument");
 		errno = 0;
 		deadline_s = strtol(v, &end, 10);
 		if (errno != 0 || end == v || *end != '\0' || deadline_s < 1 ||
 		    deadline_s > 86400)
-			return usage_error("sync", "--deadline is 1 to 86400 seconds");
+			return cmd_usage_error("sync", "--deadline is 1 to 86400 seconds");
 	}
 	if (sync_config_path(cli->config, cli->config_buf,
 	    sizeof cli->config_buf) != 0) {
@@ -614,7 +388,7 @@ cmd_sync(struct cli *cli)
 		}
 	}
 	memset(&r, 0, sizeof r);
-	if (!(r.store = open_store(cli, 0))) {
+	if (!(r.store = cmd_open_store(cli, 0))) {
 		sync_config_free(cfg);
 		return EXIT_USER;
 	}
@@ -697,7 +471,7 @@ cmd_sync(struct cli *cli)
 }
 
 static int
-cmd_status(struct cli *cli)
+cmd_status(struct cmd_args *cli)
 {
 	struct sync_config *cfg = NULL;
 	struct mdt_outbox_counts c;
@@ -709,7 +483,7 @@ cmd_status(struct cli *cli)
 	int rc = 0;
 
 	if (cli->argc > 0)
-		return usage_error("status", "unexpected argument");
+		return cmd_usage_error("status", "unexpected argument");
 	/* the counts are shown whatever the state of the configuration */
 	if (sync_config_path(cli->config, cli->config_buf,
 	    sizeof cli->config_buf) != 0)
@@ -717,7 +491,7 @@ cmd_status(struct cli *cli)
 	else if (sync_config_load(cli->config_buf, &cfg, cfg_err,
 	    sizeof cfg_err) < 0)
 		cfg = NULL;
-	if (!(store = open_store(cli, 0))) {
+	if (!(store = cmd_open_store(cli, 0))) {
 		sync_config_free(cfg);
 		return EXIT_USER;
 	}
@@ -750,38 +524,14 @@ cmd_status(struct cli *cli)
 		mdt_outbox_rows_free(rows, n);
 	} else
 		rc = EXIT_USER;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		say("cannot write the status: %s", strerror(errno));
+	if (cmd_flush("status") != 0)
 		rc = EXIT_USER;
-	}
 	mdt_store_free(store);
 	sync_config_free(cfg);
 	return rc;
 }
 
 /* ---- agenda preparation -------------------------------------------- */
-
-/* The value of option name at argv[*i] ("--name V" or "--name=V"); NULL
- * if argv[*i] is not that option.  *missing is set when V is absent. */
-static const char *
-opt_value(struct cli *cli, int *i, const char *name, bool *missing)
-{
-	const char *a = cli->argv[*i];
-	size_t n = strlen(name);
-
-	*missing = false;
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 == cli->argc) {
-		*missing = true;
-		return NULL;
-	}
-	return cli->argv[++*i];
-}
 
 /* FILE.csv -> FILE.rejects.csv (else FILE.rejects.csv appended). */
 static char *
@@ -800,7 +550,7 @@ rejects_path_for(const char *file)
 }
 
 static int
-cmd_import(struct cli *cli)
+cmd_import(struct cmd_args *cli)
 {
 	struct mdt_import_report rep;
 	struct mdt_store *store;
@@ -816,34 +566,34 @@ cmd_import(struct cli *cli)
 	for (int i = 0; i < cli->argc; i++) {
 		const char *a = cli->argv[i], *v;
 
-		if ((v = opt_value(cli, &i, "--list", &missing)) != NULL)
+		if ((v = cmd_opt_value(cli, &i, "--list", &missing)) != NULL)
 			list_name = v;
-		else if ((v = opt_value(cli, &i, "--meeting", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--meeting", &missing)) != NULL)
 			meeting = v;
-		else if ((v = opt_value(cli, &i, "--rejects", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--rejects", &missing)) != NULL)
 			rejects = v;
 		else if (missing)
-			return usage_error("import", "an option needs a value");
+			return cmd_usage_error("import", "an option needs a value");
 		else if (strcmp(a, "--skip-invalid") == 0)
 			skip = true;
 		else if (a[0] == '-' && a[1] != '\0')
-			return usage_error("import", "unknown option");
+			return cmd_usage_error("import", "unknown option");
 		else if (file != NULL)
-			return usage_error("import", "one FILE at a time");
+			return cmd_usage_error("import", "one FILE at a time");
 		else
 			file = a;
 	}
 	if (list_name == NULL)
-		return usage_error("import", "--list is caseload, referral,"
+		return cmd_usage_error("import", "--list is caseload, referral,"
 		    " inpatient, discharge, frequent-attender or ambulance");
 	list = mdt_list_parse(list_name);
 	if (list == 0)
-		return usage_error("import", "--list is caseload, referral,"
+		return cmd_usage_error("import", "--list is caseload, referral,"
 		    " inpatient, discharge, frequent-attender or ambulance");
 	if (file == NULL)
-		return usage_error("import", "which FILE.csv?");
+		return cmd_usage_error("import", "which FILE.csv?");
 	if (rejects != NULL && !skip)
-		return usage_error("import", "--rejects goes with --skip-invalid");
+		return cmd_usage_error("import", "--rejects goes with --skip-invalid");
 	if (skip && rejects == NULL) {
 		if ((rejects_buf = rejects_path_for(file)) == NULL) {
 			say("%s", "out of memory");
@@ -851,11 +601,11 @@ cmd_import(struct cli *cli)
 		}
 		rejects = rejects_buf;
 	}
-	if (!(store = open_store(cli, 0))) {
+	if (!(store = cmd_open_store(cli, 0))) {
 		free(rejects_buf);
 		return EXIT_USER;
 	}
-	if (resolve_meeting(store, meeting, &id) != 0) {
+	if (cmd_resolve_meeting(store, meeting, &id) != 0) {
 		mdt_store_free(store);
 		free(rejects_buf);
 		return EXIT_USER;
@@ -888,10 +638,8 @@ cmd_import(struct cli *cli)
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	}
-	if (rc == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
-		say("cannot write the summary: %s", strerror(errno));
+	if (rc == 0 && cmd_flush("summary") != 0)
 		rc = EXIT_USER;
-	}
 	mdt_import_report_done(&rep);
 	mdt_store_free(store);
 	free(rejects_buf);
@@ -899,7 +647,7 @@ cmd_import(struct cli *cli)
 }
 
 static int
-cmd_agenda(struct cli *cli)
+cmd_agenda(struct cmd_args *cli)
 {
 	enum mdt_agenda_format fmt = MDT_AGENDA_MD;
 	struct mdt_store *store;
@@ -911,33 +659,32 @@ cmd_agenda(struct cli *cli)
 	for (int i = 0; i < cli->argc; i++) {
 		const char *a = cli->argv[i], *v;
 
-		if ((v = opt_value(cli, &i, "--format", &missing)) != NULL) {
+		if ((v = cmd_opt_value(cli, &i, "--format", &missing)) != NULL) {
 			if (strcmp(v, "md") == 0)
 				fmt = MDT_AGENDA_MD;
 			else if (strcmp(v, "txt") == 0)
 				fmt = MDT_AGENDA_TXT;
 			else
-				return usage_error("agenda", "--format is md or txt");
+				return cmd_usage_error("agenda", "--format is md or txt");
 		} else if (missing)
-			return usage_error("agenda", "--format needs md or txt");
+			return cmd_usage_error("agenda", "--format needs md or txt");
 		else if (strcmp(a, "--unmask") == 0)
 			unmask = true;
 		else if (a[0] == '-')
-			return usage_error("agenda", "unknown option");
+			return cmd_usage_error("agenda", "unknown option");
 		else if (ref)
-			return usage_error("agenda", "too many arguments");
+			return cmd_usage_error("agenda", "too many arguments");
 		else
 			ref = a;
 	}
-	if (!(store = open_store(cli, 0)))
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
-	if (resolve_meeting(store, ref, &id) != 0)
+	if (cmd_resolve_meeting(store, ref, &id) != 0)
 		rc = EXIT_USER;
 	else if (mdt_agenda_write(store, id, fmt, unmask, stdout) != MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
-	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		say("cannot write the agenda: %s", strerror(errno));
+	} else if (cmd_flush("agenda") != 0) {
 		rc = EXIT_USER;
 	} else if (mdt_audit_meeting(store, id, "export", fmt ==
 	    MDT_AGENDA_TXT ? (unmask ? "agenda txt unmasked" : "agenda txt") :
@@ -950,7 +697,7 @@ cmd_agenda(struct cli *cli)
 }
 
 static int
-cmd_schedule(struct cli *cli)
+cmd_schedule(struct cmd_args *cli)
 {
 	struct mdt_meeting_in in = { NULL, NULL, NULL, NULL, 0 };
 	struct mdt_store *store;
@@ -961,15 +708,15 @@ cmd_schedule(struct cli *cli)
 	for (int i = 0; i < cli->argc; i++) {
 		const char *v;
 
-		if ((v = opt_value(cli, &i, "--title", &missing)) != NULL)
+		if ((v = cmd_opt_value(cli, &i, "--title", &missing)) != NULL)
 			in.title = v;
-		else if ((v = opt_value(cli, &i, "--date", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--date", &missing)) != NULL)
 			in.date = v;
-		else if ((v = opt_value(cli, &i, "--time", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--time", &missing)) != NULL)
 			in.time = v;
-		else if ((v = opt_value(cli, &i, "--venue", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--venue", &missing)) != NULL)
 			in.venue = v;
-		else if ((v = opt_value(cli, &i, "--minutes", &missing)) !=
+		else if ((v = cmd_opt_value(cli, &i, "--minutes", &missing)) !=
 		    NULL) {
 			char *end;
 			long m;
@@ -978,17 +725,17 @@ cmd_schedule(struct cli *cli)
 			m = strtol(v, &end, 10);
 			if (errno != 0 || end == v || *end != '\0' || m < 1 ||
 			    m > 720)
-				return usage_error("schedule",
+				return cmd_usage_error("schedule",
 				    "--minutes is 1 to 720");
 			in.planned_minutes = (int)m;
 		} else if (missing)
-			return usage_error("schedule", "an option needs a value");
+			return cmd_usage_error("schedule", "an option needs a value");
 		else
-			return usage_error("schedule", "unexpected argument");
+			return cmd_usage_error("schedule", "unexpected argument");
 	}
 	if (in.title == NULL || in.date == NULL)
-		return usage_error("schedule", "--title and --date are needed");
-	if (!(store = open_store(cli, MDT_OPEN_CREATE)))
+		return cmd_usage_error("schedule", "--title and --date are needed");
+	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
 	if (mdt_meeting_create(store, &in, &id, &carried) != MDT_OK) {
 		say("%s", mdt_store_error(store));
@@ -1051,7 +798,7 @@ create_export(const char *path, bool force, bool *created)
 }
 
 static int
-cmd_review(struct cli *cli)
+cmd_review(struct cmd_args *cli)
 {
 	enum mdt_review_format fmt = MDT_REVIEW_TXT;
 	const char *from = NULL, *to = NULL, *chart = NULL, *v;
@@ -1065,40 +812,40 @@ cmd_review(struct cli *cli)
 	for (int i = 0; i < cli->argc; i++) {
 		const char *a = cli->argv[i];
 
-		if ((v = opt_value(cli, &i, "--from", &missing)) != NULL)
+		if ((v = cmd_opt_value(cli, &i, "--from", &missing)) != NULL)
 			from = v;
-		else if ((v = opt_value(cli, &i, "--to", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--to", &missing)) != NULL)
 			to = v;
-		else if ((v = opt_value(cli, &i, "--chart", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--chart", &missing)) != NULL)
 			chart = v;
-		else if ((v = opt_value(cli, &i, "--format", &missing)) !=
+		else if ((v = cmd_opt_value(cli, &i, "--format", &missing)) !=
 		    NULL) {
 			if (strcmp(v, "txt") == 0)
 				fmt = MDT_REVIEW_TXT;
 			else if (strcmp(v, "json") == 0)
 				fmt = MDT_REVIEW_JSON;
 			else
-				return usage_error("review", "--format is txt or json");
+				return cmd_usage_error("review", "--format is txt or json");
 		} else if (missing)
-			return usage_error("review", "an option needs a value");
+			return cmd_usage_error("review", "an option needs a value");
 		else if (strcmp(a, "--force") == 0)
 			force = true;
 		else
-			return usage_error("review", "unexpected argument");
+			return cmd_usage_error("review", "unexpected argument");
 	}
 	if (from == NULL || to == NULL)
-		return usage_error("review", "--from and --to are needed");
+		return cmd_usage_error("review", "--from and --to are needed");
 	if (!strict_date(from) || !strict_date(to))
-		return usage_error("review", "--from and --to are dates,"
+		return cmd_usage_error("review", "--from and --to are dates,"
 		    " YYYY-MM-DD");
 	if (strcmp(from, to) > 0)
-		return usage_error("review", "--from is after --to");
+		return cmd_usage_error("review", "--from is after --to");
 	if (chart != NULL && chart[0] == '\0')
-		return usage_error("review", "--chart needs a file name");
+		return cmd_usage_error("review", "--chart needs a file name");
 	if (force && chart == NULL)
-		return usage_error("review", "--force goes with --chart");
+		return cmd_usage_error("review", "--force goes with --chart");
 
-	if (!(store = open_store(cli, 0)))
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (mdt_review_load(store, from, to, &r) != MDT_OK) {
 		say("%s", mdt_store_error(store));
@@ -1139,7 +886,7 @@ cmd_review(struct cli *cli)
  * configuration; 0 with a message when neither is set, -1 on an error
  * already reported. */
 static int
-retention_days(struct cli *cli, int days_opt, char *source, size_t len)
+retention_days(struct cmd_args *cli, int days_opt, char *source, size_t len)
 {
 	struct sync_config *cfg;
 	int days;
@@ -1148,7 +895,7 @@ retention_days(struct cli *cli, int days_opt, char *source, size_t len)
 		snprintf(source, len, "--days");
 		return days_opt;
 	}
-	if (load_sync_config(cli, &cfg) != 0)
+	if (cmd_load_config(cli, &cfg) != 0)
 		return -1;
 	days = sync_config_retention_days(cfg);
 	sync_config_free(cfg);
@@ -1168,7 +915,7 @@ plural(char *buf, size_t len, long long n, const char *one, const char *many)
 }
 
 static int
-cmd_purge(struct cli *cli)
+cmd_purge(struct cmd_args *cli)
 {
 	struct mdt_purge_meeting *list = NULL;
 	struct mdt_purge_result res;
@@ -1184,27 +931,27 @@ cmd_purge(struct cli *cli)
 		char *end;
 		long l;
 
-		if ((v = opt_value(cli, &i, "--days", &missing)) != NULL) {
+		if ((v = cmd_opt_value(cli, &i, "--days", &missing)) != NULL) {
 			errno = 0;
 			l = strtol(v, &end, 10);
 			if (errno != 0 || end == v || *end != '\0' || l < 1 ||
 			    l > 36500)
-				return usage_error("purge",
+				return cmd_usage_error("purge",
 				    "--days is a whole number from 1 to 36500");
 			days_opt = (int)l;
 		} else if (missing)
-			return usage_error("purge", "--days needs a number");
+			return cmd_usage_error("purge", "--days needs a number");
 		else if (strcmp(arg, "--dry-run") == 0)
 			dry_run = true;
 		else if (arg[0] == '-')
-			return usage_error("purge", "unknown option");
+			return cmd_usage_error("purge", "unknown option");
 		else
-			return usage_error("purge", "unexpected argument");
+			return cmd_usage_error("purge", "unexpected argument");
 	}
 	days = retention_days(cli, days_opt, source, sizeof source);
 	if (days <= 0)
 		return EXIT_USER;
-	if (!(store = open_store(cli, 0)))
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (mdt_purge_find(store, days, &list, &n) != MDT_OK) {
 		say("cannot look for meetings to purge: %s",
@@ -1255,10 +1002,8 @@ cmd_purge(struct cli *cli)
 		say("%s", "another window has the database open: the purged"
 		    " text leaves the write-ahead log when it closes");
 out:
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		say("cannot write the list: %s", strerror(errno));
+	if (cmd_flush("list") != 0)
 		rc = EXIT_USER;
-	}
 	mdt_store_free(store);
 	return rc;
 }
@@ -1266,7 +1011,7 @@ out:
 /* ---- people and each owner's actions ------------------------------- */
 
 static int
-cmd_people(struct cli *cli)
+cmd_people(struct cmd_args *cli)
 {
 	const char *name = NULL, *role = "", *org = "";
 	struct mdt_store *store;
@@ -1274,41 +1019,40 @@ cmd_people(struct cli *cli)
 	int rc = 0;
 
 	if (cli->argc == 0) {
-		if (!(store = open_store(cli, 0)))
+		if (!(store = cmd_open_store(cli, 0)))
 			return EXIT_USER;
 		if (mdt_people_list(store, stdout) != MDT_OK) {
 			say("%s", mdt_store_error(store));
 			rc = EXIT_USER;
-		} else if (fflush(stdout) != 0 || ferror(stdout)) {
-			say("cannot write the list: %s", strerror(errno));
+		} else if (cmd_flush("list") != 0) {
 			rc = EXIT_USER;
 		}
 		mdt_store_free(store);
 		return rc;
 	}
 	if (strcmp(cli->argv[0], "add") != 0)
-		return usage_error("people", "the only subcommand is 'add'");
+		return cmd_usage_error("people", "the only subcommand is 'add'");
 	for (int i = 1; i < cli->argc; i++) {
 		const char *v;
 		bool missing;
 
-		if ((v = opt_value(cli, &i, "--role", &missing)) != NULL)
+		if ((v = cmd_opt_value(cli, &i, "--role", &missing)) != NULL)
 			role = v;
-		else if ((v = opt_value(cli, &i, "--org", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--org", &missing)) != NULL)
 			org = v;
 		else if (missing)
-			return usage_error("people", "an option needs a value");
+			return cmd_usage_error("people", "an option needs a value");
 		else if (cli->argv[i][0] == '-')
-			return usage_error("people", "unknown option");
+			return cmd_usage_error("people", "unknown option");
 		else if (name != NULL)
-			return usage_error("people", "one name at a time (quote"
+			return cmd_usage_error("people", "one name at a time (quote"
 			    " a name with spaces)");
 		else
 			name = cli->argv[i];
 	}
 	if (name == NULL)
-		return usage_error("people", "add needs a NAME");
-	if (!(store = open_store(cli, MDT_OPEN_CREATE)))
+		return cmd_usage_error("people", "add needs a NAME");
+	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
 	if (mdt_person_add(store, name, role, org, &id) != MDT_OK) {
 		say("%s", mdt_store_error(store));
@@ -1338,7 +1082,7 @@ action_id_arg(const char *a)
 /* actions done|cancel|reopen ID...: each one act, in the order given;
  * stops at the first that cannot be done. */
 static int
-actions_close(struct cli *cli, enum mdt_action_status to)
+actions_close(struct cmd_args *cli, enum mdt_action_status to)
 {
 	struct mdt_action_item *items = NULL;
 	struct mdt_actions_filter all = { .closed = true };
@@ -1347,13 +1091,13 @@ actions_close(struct cli *cli, enum mdt_action_status to)
 	int rc = 0;
 
 	if (cli->argc < 2)
-		return usage_error("actions", "give the number of each action"
+		return cmd_usage_error("actions", "give the number of each action"
 		    " (#ID, as listed)");
 	for (int i = 1; i < cli->argc; i++)
 		if (action_id_arg(cli->argv[i]) < 0)
-			return usage_error("actions", "an action is given by its"
+			return cmd_usage_error("actions", "an action is given by its"
 			    " number, e.g. 12 or #12");
-	if (!(store = open_store(cli, 0)))
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK) {
 		say("%s", mdt_store_error(store));
@@ -1401,7 +1145,7 @@ someone_matches(const char *part, bool org, struct mdt_store *store)
 }
 
 static int
-cmd_actions(struct cli *cli)
+cmd_actions(struct cmd_args *cli)
 {
 	enum mdt_actions_format fmt = MDT_ACTIONS_TXT;
 	struct mdt_actions_filter f = { 0 };
@@ -1423,11 +1167,11 @@ cmd_actions(struct cli *cli)
 		const char *a = cli->argv[i], *v;
 		bool missing;
 
-		if ((v = opt_value(cli, &i, "--owner", &missing)) != NULL)
+		if ((v = cmd_opt_value(cli, &i, "--owner", &missing)) != NULL)
 			f.owner = v;
-		else if ((v = opt_value(cli, &i, "--org", &missing)) != NULL)
+		else if ((v = cmd_opt_value(cli, &i, "--org", &missing)) != NULL)
 			f.org = v;
-		else if ((v = opt_value(cli, &i, "--format", &missing))
+		else if ((v = cmd_opt_value(cli, &i, "--format", &missing))
 		    != NULL) {
 			if (strcmp(v, "txt") == 0)
 				fmt = MDT_ACTIONS_TXT;
@@ -1436,11 +1180,11 @@ cmd_actions(struct cli *cli)
 			else if (strcmp(v, "json") == 0)
 				fmt = MDT_ACTIONS_JSON;
 			else
-				return usage_error("actions",
+				return cmd_usage_error("actions",
 				    "--format is txt, md or json");
 			fname = v;
 		} else if (missing)
-			return usage_error("actions", "an option needs a value");
+			return cmd_usage_error("actions", "an option needs a value");
 		else if (strcmp(a, "--overdue") == 0)
 			f.overdue = true;
 		else if (strcmp(a, "--all") == 0)
@@ -1448,14 +1192,14 @@ cmd_actions(struct cli *cli)
 		else if (strcmp(a, "--unmask") == 0)
 			unmask = true;
 		else
-			return usage_error("actions", "unexpected argument");
+			return cmd_usage_error("actions", "unexpected argument");
 	}
 	if (f.owner != NULL && f.org != NULL)
-		return usage_error("actions", "give --owner or --org, not both");
+		return cmd_usage_error("actions", "give --owner or --org, not both");
 	if ((f.owner != NULL && f.owner[0] == '\0') ||
 	    (f.org != NULL && f.org[0] == '\0'))
-		return usage_error("actions", "--owner and --org need a name");
-	if (!(store = open_store(cli, 0)))
+		return cmd_usage_error("actions", "--owner and --org need a name");
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (f.owner != NULL && !someone_matches(f.owner, false, store)) {
 		say("nobody known is called '%s' (see 'mdtchair people')",
@@ -1482,7 +1226,7 @@ cmd_actions(struct cli *cli)
 }
 
 static int
-cmd_help(struct cli *cli);
+cmd_help(struct cmd_args *cli);
 
 static const struct command commands[] = {
 	{ "demo", "[--no-open]",
@@ -1667,7 +1411,7 @@ print_command_help(const struct command *c)
 }
 
 static int
-cmd_help(struct cli *cli)
+cmd_help(struct cmd_args *cli)
 {
 	const struct command *c;
 
@@ -1695,7 +1439,7 @@ find_command(const char *name)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = { 0 };
+	struct cmd_args cli = { 0 };
 	const struct command *cmd = NULL;
 	char **rest;
 	int n = 0, want_help = 0;

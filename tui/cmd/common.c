@@ -1,0 +1,244 @@
+/*
+ * common.c - the helpers the commands share: messages, the default
+ * database path, opening the store and the configuration, finding a
+ * meeting, dates, and opening the chair's screens.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cmd.h"
+
+void
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mdtchair: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cmd_usage_error(const char *cmd, const char *what)
+{
+	fprintf(stderr, "mdtchair %s: %s\nTry 'mdtchair %s --help'.\n", cmd,
+	    what, cmd);
+	return EXIT_USAGE;
+}
+
+/* Makes each missing directory of path (not the last component) 0700. */
+static int
+make_parents(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			int e = errno;
+			*p = '/';
+			errno = e;
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+/* The default database: $XDG_DATA_HOME/mdtchair/mdtchair.db. */
+static int
+default_db(struct cmd_args *a)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(a->db_buf, sizeof a->db_buf,
+		    "%s/mdtchair/mdtchair.db", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(a->db_buf, sizeof a->db_buf,
+		    "%s/.local/share/mdtchair/mdtchair.db", home);
+	else {
+		say("%s", "no HOME or XDG_DATA_HOME: give the database with --db PATH");
+		return -1;
+	}
+	if (n < 0 || (size_t)n >= sizeof a->db_buf) {
+		say("%s", "the default database path is too long");
+		return -1;
+	}
+	if (make_parents(a->db_buf) != 0) {
+		say("cannot create the directory for %s: %s", a->db_buf,
+		    strerror(errno));
+		return -1;
+	}
+	a->db = a->db_buf;
+	return 0;
+}
+
+struct mdt_store *
+cmd_open_store(struct cmd_args *a, unsigned flags)
+{
+	struct mdt_clock clock = { mdt_clock_real, NULL };
+	struct mdt_store *store = NULL;
+	char err[512];
+
+	if (!a->db && default_db(a) != 0)
+		return NULL;
+	if (mdt_store_open(a->db, &clock, flags, &store, err,
+	    sizeof err) != MDT_OK) {
+		say("%s", err);
+		return NULL;
+	}
+	return store;
+}
+
+int
+cmd_resolve_meeting(struct mdt_store *store, const char *ref, int64_t *id)
+{
+	enum mdt_status st = mdt_meeting_find(store, ref, id);
+
+	if (st == MDT_OK)
+		return 0;
+	if (st == MDT_ENOTFOUND) {
+		if (ref && ref[0])
+			say("no meeting '%s' (see 'mdtchair meetings')", ref);
+		else
+			say("%s", "no open meeting (see 'mdtchair meetings', or try 'mdtchair demo')");
+	} else
+		say("%s", mdt_store_error(store));
+	return -1;
+}
+
+int
+cmd_load_config(struct cmd_args *a, struct sync_config **cfg)
+{
+	char err[512];
+	int r;
+
+	*cfg = NULL;
+	if (sync_config_path(a->config, a->config_buf,
+	    sizeof a->config_buf) != 0) {
+		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration with --config PATH");
+		return -1;
+	}
+	r = sync_config_load(a->config_buf, cfg, err, sizeof err);
+	if (r < 0) {
+		say("%s", err);
+		return -1;
+	}
+	if (r > 0 && a->config) {
+		say("no configuration file %s", a->config_buf);
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+cmd_day_start_ms(const char *text)
+{
+	struct tm tm;
+	char *end;
+	long y, m, d;
+
+	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+		return -1;
+	y = strtol(text, &end, 10);
+	if (end != text + 4)
+		return -1;
+	m = strtol(text + 5, &end, 10);
+	if (end != text + 7)
+		return -1;
+	d = strtol(text + 8, &end, 10);
+	if (*end != '\0' || m < 1 || m > 12 || d < 1 || d > 31 || y < 1970)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)(m - 1);
+	tm.tm_mday = (int)d;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000;
+}
+
+int
+cmd_flush(const char *what)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		say("cannot write the %s: %s", what, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_run_screens(struct cmd_args *a, struct mdt_store *store,
+    int64_t meeting_id, enum tui_mode mode)
+{
+	struct sync_config *cfg;
+	int rc;
+
+	if (cmd_load_config(a, &cfg) != 0)
+		return EXIT_USER;
+	/* Who had the meeting's patients on screen, and when. */
+	if (mdt_audit_meeting(store, meeting_id, "open",
+	    mode == TUI_MODE_PREPARE ? "prepare" : "chair") != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
+	rc = tui_run(store, meeting_id, cfg, a->config_buf, mode, false);
+	sync_config_free(cfg);
+	return rc;
+}
+
+int
+cmd_open_screens(struct cmd_args *a, const char *cmd, enum tui_mode mode)
+{
+	struct mdt_store *store;
+	const char *ref = NULL;
+	int64_t id;
+	int rc;
+
+	if (a->argc > 1)
+		return cmd_usage_error(cmd, "too many arguments");
+	if (a->argc == 1)
+		ref = a->argv[0];
+	if (!(store = cmd_open_store(a, 0)))
+		return EXIT_USER;
+	if (cmd_resolve_meeting(store, ref, &id) != 0) {
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	rc = cmd_run_screens(a, store, id, mode);
+	mdt_store_free(store);
+	return rc;
+}
+
+const char *
+cmd_opt_value(struct cmd_args *a, int *i, const char *name, bool *missing)
+{
+	const char *arg = a->argv[*i];
+	size_t n = strlen(name);
+
+	*missing = false;
+	if (strncmp(arg, name, n) != 0)
+		return NULL;
+	if (arg[n] == '=')
+		return arg + n + 1;
+	if (arg[n] != '\0')
+		return NULL;
+	if (*i + 1 == a->argc) {
+		*missing = true;
+		return NULL;
+	}
+	return a->argv[++*i];
+}
