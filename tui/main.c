@@ -26,16 +26,6 @@
 #include "mdt.h"
 #include "sync.h"
 
-struct command {
-	const char *name;
-	const char *args;
-	const char *summary;
-	const char *help;
-	int (*run)(struct cmd_args *cli);
-};
-
-static const struct command *find_command(const char *name);
-
 /* ---- subcommands ---------------------------------------------------- */
 
 static int
@@ -1225,222 +1215,240 @@ cmd_actions(struct cmd_args *cli)
 	return rc;
 }
 
-static int
-cmd_help(struct cmd_args *cli);
-
-static const struct command commands[] = {
-	{ "demo", "[--no-open]",
-	  "create the demo meeting (once) and chair it",
-	  "Creates, if not already there, a demo venue, ten attendees, twelve\n"
-	  "fictional patients and a meeting, then opens the chair screen on it.\n"
-	  "--no-open prints the meeting's id instead of opening it.",
-	  cmd_demo },
-	{ "chair", "[MEETING]",
-	  "chair a meeting (default: the open one)",
-	  "Opens the chair screen.  MEETING is an id or uuid (see 'mdtchair\n"
-	  "meetings'); without it, the open meeting, else the next one.\n"
-	  "Press ? on any screen for its keys.",
-	  cmd_chair },
-	{ "prepare", "[MEETING]",
-	  "prepare a meeting's agenda from its candidates",
-	  "Opens the preparation screen: the patients imported from the\n"
-	  "pre-meeting lists, to put on the agenda, order, plan or defer, and\n"
-	  "the rising-risk group.  The meeting is not opened.",
-	  cmd_prepare },
-	{ "present", "[MEETING] [--unmask]",
-	  "show the live meeting on the room's projector (read-only)",
-	  "Shows the meeting being chaired (default: the open one) for the\n"
-	  "room: the slot clock in large digits, green / amber / red as on the\n"
-	  "chair's console, the agenda with the forecast finish and its cut-off,\n"
-	  "and the actions agreed for the patient being discussed.  It follows\n"
-	  "the chair's console (another window on the same database) and never\n"
-	  "changes anything; keys: q quits, ? help, Ctrl-L redraws.  Patients\n"
-	  "are masked (initials, year of birth, last three digits of the NHS\n"
-	  "number).  --unmask shows full names and numbers: only for a private\n"
-	  "screen, never a projector.  The chair's B key blanks the view.",
-	  cmd_present },
-	{ "minutes", "[MEETING] [--format md|txt|json]",
-	  "print a meeting's record",
-	  "Prints venue, attendance and, per patient: consent (with the\n"
-	  "organisations the patient asked to exclude), key contact, notes,\n"
-	  "actions with owners and due dates, outcome, and the time taken\n"
-	  "against the 5-7 minute band; then the actions by owner.  md is\n"
-	  "Markdown (the default), txt plain text, json for other programs\n"
-	  "(docs/minutes.md describes the JSON).",
-	  cmd_minutes },
-	{ "meetings", "",
-	  "list the meetings in the database",
-	  "Prints one line per meeting: id, date, state, title.",
-	  cmd_meetings },
-	{ "audit", "[MEETING] [--since YYYY-MM-DD]",
-	  "print who did what, for information governance",
-	  "Prints the audit log, oldest first, one tab-separated line a row:\n"
-	  "local time, user, action, entity and its uuid, detail.  MEETING: only\n"
-	  "that meeting and its slots, attendance, notes, actions, outcomes and\n"
-	  "consent.  --since: only from that local day on.  Details hold ids and\n"
-	  "uuids, never patient names or note text.  Opening the chair's screens\n"
-	  "(open), printing minutes, an agenda or a review (export) and each sync\n"
-	  "pass that delivered records (sync) are logged as well as every change.",
-	  cmd_audit },
-	{ "schedule", "--title T --date D [OPTIONS]",
-	  "schedule a new meeting and print its id",
-	  "Options: --time HH:MM, --venue NAME, --minutes N.\n"
-	  "Creates a planned meeting (the database too, if there is none yet):\n"
-	  "--title and --date (YYYY-MM-DD, or +N days) are needed; --time is the\n"
-	  "local start (default 13:00), --venue the hosting practice (found by\n"
-	  "name or added), --minutes the planned length (default 90).  Caseload\n"
-	  "patients whose review date falls on or before the meeting are carried\n"
-	  "forward as candidates.  Prints the meeting's id.",
-	  cmd_schedule },
-	{ "import", "--list LIST FILE.csv [OPTIONS]",
-	  "import a pre-meeting list (CSV) as candidates",
-	  "Options: --meeting M, --skip-invalid, --rejects PATH.\n"
-	  "Imports a list into the candidates of meeting M (default: the open\n"
-	  "meeting, else the next one).  LIST is caseload, referral, inpatient,\n"
-	  "discharge, frequent-attender or ambulance; the CSV format is in\n"
-	  "docs/import.md.  Rows merge per patient by NHS number.  Every row is\n"
-	  "checked first: if any is bad, nothing is imported and each bad row is\n"
-	  "reported on stderr as FILE:LINE: reason (exit status 1).\n"
-	  "--skip-invalid imports the good rows and writes the bad ones, with\n"
-	  "their reasons, to --rejects PATH (default FILE.rejects.csv).\n"
-	  "Importing the same file again changes nothing.  Prints a one-line\n"
-	  "summary.",
-	  cmd_import },
-	{ "agenda", "[MEETING] [--format F] [--unmask]",
-	  "print a meeting's agenda for circulation",
-	  "F is md (Markdown, the default) or txt.\n"
-	  "Prints the agenda: per slot the order, time, planned minutes,\n"
-	  "presenter, patient, lists and reason; then the deferred candidates and\n"
-	  "any referral still waiting for a decision.  Patients are masked\n"
-	  "(initials, year of birth, last three digits of the NHS number) unless\n"
-	  "--unmask is given.",
-	  cmd_agenda },
-	{ "people", "[add NAME [--role R] [--org O]]",
-	  "list or add the people who attend or own actions",
-	  "Without arguments, lists everyone known: id, name, role,\n"
-	  "organisation.  'add' adds someone (the team's members, or someone\n"
-	  "outside the NHS who owns actions, e.g. the voluntary sector) and\n"
-	  "prints their id.  A name already known in the same organisation is\n"
-	  "refused.",
-	  cmd_people },
-	{ "actions", "[--owner N|--org O] [--overdue] [OPTIONS]",
-	  "each owner's actions across meetings; close one",
-	  "Options: --all (done and cancelled too), --format txt|md|json,\n"
-	  "--unmask.  Lists the open actions of every meeting by owner (or of\n"
-	  "the owners whose name, or organisation, holds N or O, case apart):\n"
-	  "#number, due date (OVERDUE when past), the action, the patient\n"
-	  "(masked unless --unmask) and the meeting that agreed it.  --overdue:\n"
-	  "only those past their due date.\n"
-	  "  mdtchair actions done ID...     marks actions done\n"
-	  "  mdtchair actions cancel ID...   cancels them\n"
-	  "  mdtchair actions reopen ID...   opens them again\n"
-	  "ID is the number listed (12 or #12).  Each change is saved, audited\n"
-	  "and queued for the central record.",
-	  cmd_actions },
-	{ "sync", "[--deadline SECONDS] [--retry-failed]",
-	  "send the outbox to the central record once",
-	  "Sends everything waiting in the outbox to the central FHIR record\n"
-	  "(see docs/sync.md for the configuration), retrying transient failures\n"
-	  "until nothing is pending or the deadline (default 60 s) passes, with a\n"
-	  "progress line on stderr.  --retry-failed first puts rows the server\n"
-	  "refused back in the queue.  Exit status 0 only if nothing stays\n"
-	  "unsent (pending, failed or in conflict).",
-	  cmd_sync },
-	{ "status", "",
-	  "show what has been sent to the central record",
-	  "Prints the outbox counts (pending, sent, failed, conflict), the last\n"
-	  "success, and each refused record with the server's reason.",
-	  cmd_status },
-	{ "purge", "[--days N] [--dry-run]",
-	  "remove old meetings' identifiable detail",
-	  "Retention: closed meetings older than N days (--days, else\n"
-	  "[retention] days in the configuration) whose every record has been\n"
-	  "delivered to the central record lose their notes, consent\n"
-	  "justifications, reasons and the text of finished actions, and a\n"
-	  "patient nobody on the record needs any more loses name, date of\n"
-	  "birth, NHS number and practice.  Times, states, outcomes, action\n"
-	  "statuses, owners and attendance stay.  Lists each meeting it purges\n"
-	  "and each one it skips because something is not yet delivered.\n"
-	  "--dry-run only lists.  See docs/governance.md.",
-	  cmd_purge },
-	{ "review", "--from D --to D [OPTIONS]",
-	  "the figures of a period for the network's leads",
-	  "Options: --format txt|json, --chart FILE.svg [--force].\n"
-	  "Prints the figures for the local dates D to D (both included, as\n"
-	  "YYYY-MM-DD): meetings held, patients and slots discussed, minutes per\n"
-	  "slot (mean, median, 90th percentile) and the share within and over the\n"
-	  "band, actions opened, closed, cancelled and overdue with the median\n"
-	  "days to close, outcomes by kind, the lists patients came from and\n"
-	  "their referrers, and attendance by discipline (docs/review.md defines\n"
-	  "each).  --format json gives the same for other programs.  --chart\n"
-	  "writes an SVG of slot times per meeting against the band and of\n"
-	  "actions closed per week (per month for ranges over 27 weeks), mode\n"
-	  "0600; an existing file is kept unless --force.  No patient is named.\n"
-	  "The export is written to the audit log.",
-	  cmd_review },
-	{ "help", "[COMMAND]",
-	  "show help for mdtchair or a command",
-	  "Shows the commands, or the help of one command.",
-	  cmd_help },
+const struct cmd_entry cmd_demo_entry = {
+	.name = "demo",
+	.usage = "[--no-open]",
+	.summary = "create the demo meeting (once) and chair it",
+	.help =
+	    "Creates, if not already there, a demo venue, ten attendees, twelve\n"
+	    "fictional patients and a meeting, then opens the chair screen on it.\n"
+	    "--no-open prints the meeting's id instead of opening it.",
+	.run = cmd_demo,
 };
 
-static void
-print_usage(FILE *f)
-{
-	fputs("Usage: mdtchair [--db PATH] COMMAND [ARGS]\n"
-	    "Chair a multi-disciplinary team meeting from the terminal.\n\n"
-	    "Commands:\n", f);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-9s %-31s %s\n", commands[i].name,
-		    commands[i].args, commands[i].summary);
-	fputs("\nOptions:\n"
-	    "  --db PATH   the database (else $MDTCHAIR_DB, else\n"
-	    "              $XDG_DATA_HOME/mdtchair/mdtchair.db)\n"
-	    "  --config PATH  delivery to the central record (else\n"
-	    "              $MDTCHAIR_CONFIG, else $XDG_CONFIG_HOME/mdtchair/config.ini)\n"
-	    "  --help      this help; 'mdtchair COMMAND --help' for a command\n"
-	    "  --version   the version\n\n"
-	    "Exit status: 0 success, 1 error (reason on stderr), 2 usage.\n", f);
-}
+const struct cmd_entry cmd_chair_entry = {
+	.name = "chair",
+	.usage = "[MEETING]",
+	.summary = "chair a meeting (default: the open one)",
+	.help =
+	    "Opens the chair screen.  MEETING is an id or uuid (see 'mdtchair\n"
+	    "meetings'); without it, the open meeting, else the next one.\n"
+	    "Press ? on any screen for its keys.",
+	.run = cmd_chair,
+};
 
-static void
-print_command_help(const struct command *c)
-{
-	printf("Usage: mdtchair [--db PATH] %s %s\n%s\n", c->name, c->args,
-	    c->help);
-}
+const struct cmd_entry cmd_prepare_entry = {
+	.name = "prepare",
+	.usage = "[MEETING]",
+	.summary = "prepare a meeting's agenda from its candidates",
+	.help =
+	    "Opens the preparation screen: the patients imported from the\n"
+	    "pre-meeting lists, to put on the agenda, order, plan or defer, and\n"
+	    "the rising-risk group.  The meeting is not opened.",
+	.run = cmd_prepare,
+};
 
-static int
-cmd_help(struct cmd_args *cli)
-{
-	const struct command *c;
+const struct cmd_entry cmd_present_entry = {
+	.name = "present",
+	.usage = "[MEETING] [--unmask]",
+	.summary = "show the live meeting on the room's projector (read-only)",
+	.help =
+	    "Shows the meeting being chaired (default: the open one) for the\n"
+	    "room: the slot clock in large digits, green / amber / red as on the\n"
+	    "chair's console, the agenda with the forecast finish and its cut-off,\n"
+	    "and the actions agreed for the patient being discussed.  It follows\n"
+	    "the chair's console (another window on the same database) and never\n"
+	    "changes anything; keys: q quits, ? help, Ctrl-L redraws.  Patients\n"
+	    "are masked (initials, year of birth, last three digits of the NHS\n"
+	    "number).  --unmask shows full names and numbers: only for a private\n"
+	    "screen, never a projector.  The chair's B key blanks the view.",
+	.run = cmd_present,
+};
 
-	if (cli->argc == 0) {
-		print_usage(stdout);
-		return 0;
-	}
-	if (!(c = find_command(cli->argv[0]))) {
-		fprintf(stderr, "mdtchair: no command '%s'\n", cli->argv[0]);
-		return EXIT_USAGE;
-	}
-	print_command_help(c);
-	return 0;
-}
+const struct cmd_entry cmd_minutes_entry = {
+	.name = "minutes",
+	.usage = "[MEETING] [--format md|txt|json]",
+	.summary = "print a meeting's record",
+	.help =
+	    "Prints venue, attendance and, per patient: consent (with the\n"
+	    "organisations the patient asked to exclude), key contact, notes,\n"
+	    "actions with owners and due dates, outcome, and the time taken\n"
+	    "against the 5-7 minute band; then the actions by owner.  md is\n"
+	    "Markdown (the default), txt plain text, json for other programs\n"
+	    "(docs/minutes.md describes the JSON).",
+	.run = cmd_minutes,
+};
 
-static const struct command *
-find_command(const char *name)
-{
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	return NULL;
-}
+const struct cmd_entry cmd_meetings_entry = {
+	.name = "meetings",
+	.usage = "",
+	.summary = "list the meetings in the database",
+	.help =
+	    "Prints one line per meeting: id, date, state, title.",
+	.run = cmd_meetings,
+};
+
+const struct cmd_entry cmd_audit_entry = {
+	.name = "audit",
+	.usage = "[MEETING] [--since YYYY-MM-DD]",
+	.summary = "print who did what, for information governance",
+	.help =
+	    "Prints the audit log, oldest first, one tab-separated line a row:\n"
+	    "local time, user, action, entity and its uuid, detail.  MEETING: only\n"
+	    "that meeting and its slots, attendance, notes, actions, outcomes and\n"
+	    "consent.  --since: only from that local day on.  Details hold ids and\n"
+	    "uuids, never patient names or note text.  Opening the chair's screens\n"
+	    "(open), printing minutes, an agenda or a review (export) and each sync\n"
+	    "pass that delivered records (sync) are logged as well as every change.",
+	.run = cmd_audit,
+};
+
+const struct cmd_entry cmd_schedule_entry = {
+	.name = "schedule",
+	.usage = "--title T --date D [OPTIONS]",
+	.summary = "schedule a new meeting and print its id",
+	.help =
+	    "Options: --time HH:MM, --venue NAME, --minutes N.\n"
+	    "Creates a planned meeting (the database too, if there is none yet):\n"
+	    "--title and --date (YYYY-MM-DD, or +N days) are needed; --time is the\n"
+	    "local start (default 13:00), --venue the hosting practice (found by\n"
+	    "name or added), --minutes the planned length (default 90).  Caseload\n"
+	    "patients whose review date falls on or before the meeting are carried\n"
+	    "forward as candidates.  Prints the meeting's id.",
+	.run = cmd_schedule,
+};
+
+const struct cmd_entry cmd_import_entry = {
+	.name = "import",
+	.usage = "--list LIST FILE.csv [OPTIONS]",
+	.summary = "import a pre-meeting list (CSV) as candidates",
+	.help =
+	    "Options: --meeting M, --skip-invalid, --rejects PATH.\n"
+	    "Imports a list into the candidates of meeting M (default: the open\n"
+	    "meeting, else the next one).  LIST is caseload, referral, inpatient,\n"
+	    "discharge, frequent-attender or ambulance; the CSV format is in\n"
+	    "docs/import.md.  Rows merge per patient by NHS number.  Every row is\n"
+	    "checked first: if any is bad, nothing is imported and each bad row is\n"
+	    "reported on stderr as FILE:LINE: reason (exit status 1).\n"
+	    "--skip-invalid imports the good rows and writes the bad ones, with\n"
+	    "their reasons, to --rejects PATH (default FILE.rejects.csv).\n"
+	    "Importing the same file again changes nothing.  Prints a one-line\n"
+	    "summary.",
+	.run = cmd_import,
+};
+
+const struct cmd_entry cmd_agenda_entry = {
+	.name = "agenda",
+	.usage = "[MEETING] [--format F] [--unmask]",
+	.summary = "print a meeting's agenda for circulation",
+	.help =
+	    "F is md (Markdown, the default) or txt.\n"
+	    "Prints the agenda: per slot the order, time, planned minutes,\n"
+	    "presenter, patient, lists and reason; then the deferred candidates and\n"
+	    "any referral still waiting for a decision.  Patients are masked\n"
+	    "(initials, year of birth, last three digits of the NHS number) unless\n"
+	    "--unmask is given.",
+	.run = cmd_agenda,
+};
+
+const struct cmd_entry cmd_people_entry = {
+	.name = "people",
+	.usage = "[add NAME [--role R] [--org O]]",
+	.summary = "list or add the people who attend or own actions",
+	.help =
+	    "Without arguments, lists everyone known: id, name, role,\n"
+	    "organisation.  'add' adds someone (the team's members, or someone\n"
+	    "outside the NHS who owns actions, e.g. the voluntary sector) and\n"
+	    "prints their id.  A name already known in the same organisation is\n"
+	    "refused.",
+	.run = cmd_people,
+};
+
+const struct cmd_entry cmd_actions_entry = {
+	.name = "actions",
+	.usage = "[--owner N|--org O] [--overdue] [OPTIONS]",
+	.summary = "each owner's actions across meetings; close one",
+	.help =
+	    "Options: --all (done and cancelled too), --format txt|md|json,\n"
+	    "--unmask.  Lists the open actions of every meeting by owner (or of\n"
+	    "the owners whose name, or organisation, holds N or O, case apart):\n"
+	    "#number, due date (OVERDUE when past), the action, the patient\n"
+	    "(masked unless --unmask) and the meeting that agreed it.  --overdue:\n"
+	    "only those past their due date.\n"
+	    "  mdtchair actions done ID...     marks actions done\n"
+	    "  mdtchair actions cancel ID...   cancels them\n"
+	    "  mdtchair actions reopen ID...   opens them again\n"
+	    "ID is the number listed (12 or #12).  Each change is saved, audited\n"
+	    "and queued for the central record.",
+	.run = cmd_actions,
+};
+
+const struct cmd_entry cmd_sync_entry = {
+	.name = "sync",
+	.usage = "[--deadline SECONDS] [--retry-failed]",
+	.summary = "send the outbox to the central record once",
+	.help =
+	    "Sends everything waiting in the outbox to the central FHIR record\n"
+	    "(see docs/sync.md for the configuration), retrying transient failures\n"
+	    "until nothing is pending or the deadline (default 60 s) passes, with a\n"
+	    "progress line on stderr.  --retry-failed first puts rows the server\n"
+	    "refused back in the queue.  Exit status 0 only if nothing stays\n"
+	    "unsent (pending, failed or in conflict).",
+	.run = cmd_sync,
+};
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.usage = "",
+	.summary = "show what has been sent to the central record",
+	.help =
+	    "Prints the outbox counts (pending, sent, failed, conflict), the last\n"
+	    "success, and each refused record with the server's reason.",
+	.run = cmd_status,
+};
+
+const struct cmd_entry cmd_purge_entry = {
+	.name = "purge",
+	.usage = "[--days N] [--dry-run]",
+	.summary = "remove old meetings' identifiable detail",
+	.help =
+	    "Retention: closed meetings older than N days (--days, else\n"
+	    "[retention] days in the configuration) whose every record has been\n"
+	    "delivered to the central record lose their notes, consent\n"
+	    "justifications, reasons and the text of finished actions, and a\n"
+	    "patient nobody on the record needs any more loses name, date of\n"
+	    "birth, NHS number and practice.  Times, states, outcomes, action\n"
+	    "statuses, owners and attendance stay.  Lists each meeting it purges\n"
+	    "and each one it skips because something is not yet delivered.\n"
+	    "--dry-run only lists.  See docs/governance.md.",
+	.run = cmd_purge,
+};
+
+const struct cmd_entry cmd_review_entry = {
+	.name = "review",
+	.usage = "--from D --to D [OPTIONS]",
+	.summary = "the figures of a period for the network's leads",
+	.help =
+	    "Options: --format txt|json, --chart FILE.svg [--force].\n"
+	    "Prints the figures for the local dates D to D (both included, as\n"
+	    "YYYY-MM-DD): meetings held, patients and slots discussed, minutes per\n"
+	    "slot (mean, median, 90th percentile) and the share within and over the\n"
+	    "band, actions opened, closed, cancelled and overdue with the median\n"
+	    "days to close, outcomes by kind, the lists patients came from and\n"
+	    "their referrers, and attendance by discipline (docs/review.md defines\n"
+	    "each).  --format json gives the same for other programs.  --chart\n"
+	    "writes an SVG of slot times per meeting against the band and of\n"
+	    "actions closed per week (per month for ranges over 27 weeks), mode\n"
+	    "0600; an existing file is kept unless --force.  No patient is named.\n"
+	    "The export is written to the audit log.",
+	.run = cmd_review,
+};
 
 int
 main(int argc, char **argv)
 {
 	struct cmd_args cli = { 0 };
-	const struct command *cmd = NULL;
+	const struct cmd_entry *cmd = NULL;
 	char **rest;
 	int n = 0, want_help = 0;
 
@@ -1480,7 +1488,7 @@ main(int argc, char **argv)
 			free(rest);
 			return 0;
 		} else if (!cmd && a[0] != '-') {
-			if (!(cmd = find_command(a))) {
+			if (!(cmd = cmd_find(a))) {
 				fprintf(stderr, "mdtchair: no command '%s'\n"
 				    "Try 'mdtchair --help'.\n", a);
 				free(rest);
@@ -1502,12 +1510,12 @@ main(int argc, char **argv)
 	int rc;
 	if (want_help) {
 		if (cmd)
-			print_command_help(cmd);
+			cmd_print_help(cmd);
 		else
-			print_usage(stdout);
+			cmd_print_usage(stdout);
 		rc = 0;
 	} else if (!cmd) {
-		print_usage(stderr);
+		cmd_print_usage(stderr);
 		rc = EXIT_USAGE;
 	} else
 		rc = cmd->run(&cli);

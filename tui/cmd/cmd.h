@@ -11,7 +11,9 @@
 #define TUI_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "app.h"
 #include "mdt.h"
@@ -29,6 +31,27 @@ struct cmd_args {
 	int argc;		/* the command's own arguments */
 	char **argv;
 };
+
+/* A command: its name, its arguments and help for people, its function. */
+struct cmd_entry {
+	const char *name;
+	const char *usage;	/* its arguments, after the name */
+	const char *summary;	/* one line, in 'mdtchair --help' */
+	const char *help;	/* 'mdtchair CMD --help' */
+	int (*run)(struct cmd_args *a);	/* the exit status */
+};
+
+/* Every command, in the order of 'mdtchair --help' (table.c). */
+extern const struct cmd_entry *const cmd_table[];
+extern const size_t cmd_table_size;
+
+/* The command called name; NULL if none. */
+const struct cmd_entry *cmd_find(const char *name);
+
+/* 'mdtchair --help': the commands and the global options, to f. */
+void cmd_print_usage(FILE *f);
+/* 'mdtchair CMD --help', to stdout. */
+void cmd_print_help(const struct cmd_entry *c);
 
 /* One line on stderr, prefixed with the program's name. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -79,5 +102,24 @@ int cmd_flush(const char *what);
  * absent. */
 const char *cmd_opt_value(struct cmd_args *a, int *i, const char *name,
     bool *missing);
+
+/* The entries, each in its own file. */
+extern const struct cmd_entry cmd_demo_entry;
+extern const struct cmd_entry cmd_chair_entry;
+extern const struct cmd_entry cmd_prepare_entry;
+extern const struct cmd_entry cmd_present_entry;
+extern const struct cmd_entry cmd_minutes_entry;
+extern const struct cmd_entry cmd_meetings_entry;
+extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_schedule_entry;
+extern const struct cmd_entry cmd_import_entry;
+extern const struct cmd_entry cmd_agenda_entry;
+extern const struct cmd_entry cmd_people_entry;
+extern const struct cmd_entry cmd_actions_entry;
+extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_purge_entry;
+extern const struct cmd_entry cmd_review_entry;
+extern const struct cmd_entry cmd_help_entry;
 
 #endif
