@@ -38,7 +38,7 @@ struct cmd_entry {
 	const char *usage;	/* its arguments, after the name */
 	const char *summary;	/* one line, in 'mdtchair --help' */
 	const char *help;	/* 'mdtchair CMD --help' */
-	int (*run)(struct cmd_args *a);	/* the exit status */
+	int (*run)(struct cmd_args *cli);	/* the exit status */
 };
 
 /* Every command, in the order of 'mdtchair --help' (table.c). */
@@ -64,7 +64,7 @@ int cmd_usage_error(const char *cmd, const char *what);
  * there is no --db nor MDTCHAIR_DB); NULL after saying why.  Free it with
  * mdt_store_free.
  */
-struct mdt_store *cmd_open_store(struct cmd_args *a, unsigned flags);
+struct mdt_store *cmd_open_store(struct cmd_args *cli, unsigned flags);
 
 /* The meeting ref names (id or uuid; NULL or "" for the open one, else
  * the next); -1 after saying why. */
@@ -74,10 +74,10 @@ int cmd_resolve_meeting(struct mdt_store *store, const char *ref,
 /*
  * The sync configuration: 0 with *cfg set, or NULL when there is no
  * configuration file (sync not set up); -1 after saying why it is
- * unusable.  a->config_buf gets the path.  Free *cfg with
+ * unusable.  cli->config_buf gets the path.  Free *cfg with
  * sync_config_free.
  */
-int cmd_load_config(struct cmd_args *a, struct sync_config **cfg);
+int cmd_load_config(struct cmd_args *cli, struct sync_config **cfg);
 
 /* "YYYY-MM-DD" as local midnight in ms since the epoch; -1 if not a date. */
 int64_t cmd_day_start_ms(const char *text);
@@ -86,21 +86,21 @@ int64_t cmd_day_start_ms(const char *text);
  * The chair's screens on a meeting of the open store, delivering to the
  * central record if set up (the opening is audited); the exit status.
  */
-int cmd_run_screens(struct cmd_args *a, struct mdt_store *store,
+int cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
     int64_t meeting_id, enum tui_mode mode);
 
-/* chair and prepare: the screens on the meeting a->argv names (at most
+/* chair and prepare: the screens on the meeting cli->argv names (at most
  * one argument; none: the open one, else the next). */
-int cmd_open_screens(struct cmd_args *a, const char *cmd,
+int cmd_open_screens(struct cmd_args *cli, const char *cmd,
     enum tui_mode mode);
 
 /* Flushes stdout; -1 after saying "cannot write the WHAT: reason". */
 int cmd_flush(const char *what);
 
-/* The value of option name at a->argv[*i] ("--name V" or "--name=V");
- * NULL if a->argv[*i] is not that option.  *missing is set when V is
+/* The value of option name at cli->argv[*i] ("--name V" or "--name=V");
+ * NULL if cli->argv[*i] is not that option.  *missing is set when V is
  * absent. */
-const char *cmd_opt_value(struct cmd_args *a, int *i, const char *name,
+const char *cmd_opt_value(struct cmd_args *cli, int *i, const char *name,
     bool *missing);
 
 /* The entries, each in its own file. */

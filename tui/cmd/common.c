@@ -56,45 +56,45 @@ make_parents(char *path)
 
 /* The default database: $XDG_DATA_HOME/mdtchair/mdtchair.db. */
 static int
-default_db(struct cmd_args *a)
+default_db(struct cmd_args *cli)
 {
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
 	int n;
 
 	if (xdg && xdg[0] == '/')
-		n = snprintf(a->db_buf, sizeof a->db_buf,
+		n = snprintf(cli->db_buf, sizeof cli->db_buf,
 		    "%s/mdtchair/mdtchair.db", xdg);
 	else if (home && home[0] == '/')
-		n = snprintf(a->db_buf, sizeof a->db_buf,
+		n = snprintf(cli->db_buf, sizeof cli->db_buf,
 		    "%s/.local/share/mdtchair/mdtchair.db", home);
 	else {
 		say("%s", "no HOME or XDG_DATA_HOME: give the database with --db PATH");
 		return -1;
 	}
-	if (n < 0 || (size_t)n >= sizeof a->db_buf) {
+	if (n < 0 || (size_t)n >= sizeof cli->db_buf) {
 		say("%s", "the default database path is too long");
 		return -1;
 	}
-	if (make_parents(a->db_buf) != 0) {
-		say("cannot create the directory for %s: %s", a->db_buf,
+	if (make_parents(cli->db_buf) != 0) {
+		say("cannot create the directory for %s: %s", cli->db_buf,
 		    strerror(errno));
 		return -1;
 	}
-	a->db = a->db_buf;
+	cli->db = cli->db_buf;
 	return 0;
 }
 
 struct mdt_store *
-cmd_open_store(struct cmd_args *a, unsigned flags)
+cmd_open_store(struct cmd_args *cli, unsigned flags)
 {
 	struct mdt_clock clock = { mdt_clock_real, NULL };
 	struct mdt_store *store = NULL;
 	char err[512];
 
-	if (!a->db && default_db(a) != 0)
+	if (!cli->db && default_db(cli) != 0)
 		return NULL;
-	if (mdt_store_open(a->db, &clock, flags, &store, err,
+	if (mdt_store_open(cli->db, &clock, flags, &store, err,
 	    sizeof err) != MDT_OK) {
 		say("%s", err);
 		return NULL;
@@ -120,24 +120,24 @@ cmd_resolve_meeting(struct mdt_store *store, const char *ref, int64_t *id)
 }
 
 int
-cmd_load_config(struct cmd_args *a, struct sync_config **cfg)
+cmd_load_config(struct cmd_args *cli, struct sync_config **cfg)
 {
 	char err[512];
 	int r;
 
 	*cfg = NULL;
-	if (sync_config_path(a->config, a->config_buf,
-	    sizeof a->config_buf) != 0) {
+	if (sync_config_path(cli->config, cli->config_buf,
+	    sizeof cli->config_buf) != 0) {
 		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration with --config PATH");
 		return -1;
 	}
-	r = sync_config_load(a->config_buf, cfg, err, sizeof err);
+	r = sync_config_load(cli->config_buf, cfg, err, sizeof err);
 	if (r < 0) {
 		say("%s", err);
 		return -1;
 	}
-	if (r > 0 && a->config) {
-		say("no configuration file %s", a->config_buf);
+	if (r > 0 && cli->config) {
+		say("no configuration file %s", cli->config_buf);
 		return -1;
 	}
 	return 0;
@@ -180,13 +180,13 @@ cmd_flush(const char *what)
 }
 
 int
-cmd_run_screens(struct cmd_args *a, struct mdt_store *store,
+cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
     int64_t meeting_id, enum tui_mode mode)
 {
 	struct sync_config *cfg;
 	int rc;
 
-	if (cmd_load_config(a, &cfg) != 0)
+	if (cmd_load_config(cli, &cfg) != 0)
 		return EXIT_USER;
 	/* Who had the meeting's patients on screen, and when. */
 	if (mdt_audit_meeting(store, meeting_id, "open",
@@ -195,38 +195,38 @@ cmd_run_screens(struct cmd_args *a, struct mdt_store *store,
 		sync_config_free(cfg);
 		return EXIT_USER;
 	}
-	rc = tui_run(store, meeting_id, cfg, a->config_buf, mode, false);
+	rc = tui_run(store, meeting_id, cfg, cli->config_buf, mode, false);
 	sync_config_free(cfg);
 	return rc;
 }
 
 int
-cmd_open_screens(struct cmd_args *a, const char *cmd, enum tui_mode mode)
+cmd_open_screens(struct cmd_args *cli, const char *cmd, enum tui_mode mode)
 {
 	struct mdt_store *store;
 	const char *ref = NULL;
 	int64_t id;
 	int rc;
 
-	if (a->argc > 1)
+	if (cli->argc > 1)
 		return cmd_usage_error(cmd, "too many arguments");
-	if (a->argc == 1)
-		ref = a->argv[0];
-	if (!(store = cmd_open_store(a, 0)))
+	if (cli->argc == 1)
+		ref = cli->argv[0];
+	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (cmd_resolve_meeting(store, ref, &id) != 0) {
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
-	rc = cmd_run_screens(a, store, id, mode);
+	rc = cmd_run_screens(cli, store, id, mode);
 	mdt_store_free(store);
 	return rc;
 }
 
 const char *
-cmd_opt_value(struct cmd_args *a, int *i, const char *name, bool *missing)
+cmd_opt_value(struct cmd_args *cli, int *i, const char *name, bool *missing)
 {
-	const char *arg = a->argv[*i];
+	const char *arg = cli->argv[*i];
 	size_t n = strlen(name);
 
 	*missing = false;
@@ -236,9 +236,9 @@ cmd_opt_value(struct cmd_args *a, int *i, const char *name, bool *missing)
 		return arg + n + 1;
 	if (arg[n] != '\0')
 		return NULL;
-	if (*i + 1 == a->argc) {
+	if (*i + 1 == cli->argc) {
 		*missing = true;
 		return NULL;
 	}
-	return a->argv[++*i];
+	return cli->argv[++*i];
 }

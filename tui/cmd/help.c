@@ -35,16 +35,16 @@ cmd_print_help(const struct cmd_entry *c)
 }
 
 static int
-cmd_help(struct cmd_args *a)
+cmd_help(struct cmd_args *cli)
 {
 	const struct cmd_entry *c;
 
-	if (a->argc == 0) {
+	if (cli->argc == 0) {
 		cmd_print_usage(stdout);
 		return 0;
 	}
-	if (!(c = cmd_find(a->argv[0]))) {
-		fprintf(stderr, "mdtchair: no command '%s'\n", a->argv[0]);
+	if (!(c = cmd_find(cli->argv[0]))) {
+		fprintf(stderr, "mdtchair: no command '%s'\n", cli->argv[0]);
 		return EXIT_USAGE;
 	}
 	cmd_print_help(c);

@@ -1,0 +1,51 @@
+/*
+ * demo.c - mdtchair demo: makes the demo meeting once (a venue, ten
+ * attendees, twelve fictional patients) and chairs it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static int
+cmd_demo(struct cmd_args *cli)
+{
+	struct mdt_store *store;
+	int64_t id;
+	int no_open = 0, rc;
+
+	for (int i = 0; i < cli->argc; i++) {
+		if (strcmp(cli->argv[i], "--no-open") == 0)
+			no_open = 1;
+		else
+			return cmd_usage_error("demo", "unexpected argument");
+	}
+	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
+		return EXIT_USER;
+	if (mdt_demo_create(store, &id) != MDT_OK) {
+		say("cannot create the demo meeting: %s",
+		    mdt_store_error(store));
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	if (no_open) {
+		printf("%lld\n", (long long)id);
+		rc = 0;
+	} else
+		rc = cmd_run_screens(cli, store, id, TUI_MODE_CHAIR);
+	mdt_store_free(store);
+	return rc;
+}
+
+const struct cmd_entry cmd_demo_entry = {
+	.name = "demo",
+	.usage = "[--no-open]",
+	.summary = "create the demo meeting (once) and chair it",
+	.help =
+	    "Creates, if not already there, a demo venue, ten attendees, twelve\n"
+	    "fictional patients and a meeting, then opens the chair screen on it.\n"
+	    "--no-open prints the meeting's id instead of opening it.",
+	.run = cmd_demo,
+};

@@ -1,0 +1,70 @@
+/*
+ * present.c - mdtchair present: the projector's read-only view of the
+ * live meeting, patients masked unless --unmask.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "cmd.h"
+
+/* The projector's view: read-only, no delivery (the chair's console
+ * delivers), patients masked unless --unmask. */
+static int
+cmd_present(struct cmd_args *cli)
+{
+	struct mdt_store *store;
+	const char *ref = NULL;
+	bool unmask = false;
+	int64_t id;
+	int rc;
+
+	for (int i = 0; i < cli->argc; i++) {
+		const char *a = cli->argv[i];
+
+		if (strcmp(a, "--unmask") == 0)
+			unmask = true;
+		else if (a[0] == '-')
+			return cmd_usage_error("present", "unknown option");
+		else if (ref != NULL)
+			return cmd_usage_error("present", "too many arguments");
+		else
+			ref = a;
+	}
+	if (!(store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
+	if (cmd_resolve_meeting(store, ref, &id) != 0) {
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	/* The one write of the projector: who showed the meeting's
+	 * patients to a room, and whether unmasked. */
+	if (mdt_audit_meeting(store, id, "open", unmask ?
+	    "projector, unmasked" : "projector") != MDT_OK) {
+		say("%s", mdt_store_error(store));
+		mdt_store_free(store);
+		return EXIT_USER;
+	}
+	rc = tui_run(store, id, NULL, cli->config_buf, TUI_MODE_PRESENT,
+	    unmask);
+	mdt_store_free(store);
+	return rc;
+}
+
+const struct cmd_entry cmd_present_entry = {
+	.name = "present",
+	.usage = "[MEETING] [--unmask]",
+	.summary = "show the live meeting on the room's projector (read-only)",
+	.help =
+	    "Shows the meeting being chaired (default: the open one) for the\n"
+	    "room: the slot clock in large digits, green / amber / red as on the\n"
+	    "chair's console, the agenda with the forecast finish and its cut-off,\n"
+	    "and the actions agreed for the patient being discussed.  It follows\n"
+	    "the chair's console (another window on the same database) and never\n"
+	    "changes anything; keys: q quits, ? help, Ctrl-L redraws.  Patients\n"
+	    "are masked (initials, year of birth, last three digits of the NHS\n"
+	    "number).  --unmask shows full names and numbers: only for a private\n"
+	    "screen, never a projector.  The chair's B key blanks the view.",
+	.run = cmd_present,
+};
