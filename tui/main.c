@@ -13,70 +13,87 @@
 
 #include "cmd/cmd.h"
 
+const struct cmd_option cmd_global_options[] = {
+	[CMD_DB] = { { "db", required_argument, NULL, 0 }, .value = CMD_FILE,
+	    .missing = "--db needs a path" },
+	[CMD_CONFIG] = { { "config", required_argument, NULL, 0 },
+	    .value = CMD_FILE, .missing = "--config needs a path" },
+	[CMD_HELP] = { { "help", no_argument, NULL, 0 } },
+	[CMD_VERSION] = { { "version", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
+
 int
 main(int argc, char **argv)
 {
 	struct cmd_args cli = { 0 };
-	const struct cmd_entry *cmd = NULL;
-	char **rest;
-	int n = 0, want_help = 0;
+	const struct cmd_entry *cmd = NULL, *run;
+	char **rest, **operands;
+	int n = 1, want_help = 0, rc;
 
 	/* Character widths (plain-text headings, the screens) follow the
 	 * user's locale; numbers stay C. */
 	setlocale(LC_CTYPE, "");
-	/* Options may stand before or after the command; the rest go to it. */
-	if (!(rest = calloc((size_t)argc + 1, sizeof *rest))) {
+	/* Options may stand before or after the command; the rest go to it
+	 * (rest[0] is its name, for getopt_long). */
+	rest = calloc((size_t)argc + 1, sizeof *rest);
+	operands = calloc((size_t)argc + 1, sizeof *operands);
+	if (rest == NULL || operands == NULL) {
 		fputs("mdtchair: out of memory\n", stderr);
+		free(rest);
+		free(operands);
 		return EXIT_USER;
 	}
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *v;
+		int g = cmd_option_find(cmd_global_options, a, &v);
 
-		if (strcmp(a, "--db") == 0) {
+		if (g >= 0 && v != NULL &&
+		    cmd_global_options[g].opt.has_arg == no_argument)
+			g = -1;		/* --help=x is none of ours */
+		else if (strcmp(a, "-h") == 0)
+			g = CMD_HELP;
+		if (g >= 0 && cmd_global_options[g].opt.has_arg !=
+		    no_argument && v == NULL) {
 			if (++i == argc) {
-				fputs("mdtchair: --db needs a path\n", stderr);
-				free(rest);
-				return EXIT_USAGE;
+				fprintf(stderr, "mdtchair: %s\n",
+				    cmd_global_options[g].missing);
+				rc = EXIT_USAGE;
+				goto out;
 			}
-			cli.db = argv[i];
-		} else if (strncmp(a, "--db=", 5) == 0)
-			cli.db = a + 5;
-		else if (strcmp(a, "--config") == 0) {
-			if (++i == argc) {
-				fputs("mdtchair: --config needs a path\n", stderr);
-				free(rest);
-				return EXIT_USAGE;
-			}
-			cli.config = argv[i];
-		} else if (strncmp(a, "--config=", 9) == 0)
-			cli.config = a + 9;
-		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			v = argv[i];
+		}
+		if (g == CMD_DB)
+			cli.db = v;
+		else if (g == CMD_CONFIG)
+			cli.config = v;
+		else if (g == CMD_HELP)
 			want_help = 1;
-		else if (strcmp(a, "--version") == 0) {
+		else if (g == CMD_VERSION) {
 			puts(PACKAGE_STRING);
-			free(rest);
-			return 0;
+			rc = 0;
+			goto out;
 		} else if (!cmd && a[0] != '-') {
 			if (!(cmd = cmd_find(a))) {
 				fprintf(stderr, "mdtchair: no command '%s'\n"
 				    "Try 'mdtchair --help'.\n", a);
-				free(rest);
-				return EXIT_USAGE;
+				rc = EXIT_USAGE;
+				goto out;
 			}
+			rest[0] = argv[i];
 		} else
 			rest[n++] = argv[i];
 	}
 	if (cli.db && !cli.db[0]) {
-		fputs("mdtchair: --db needs a path\n", stderr);
-		free(rest);
-		return EXIT_USAGE;
+		fprintf(stderr, "mdtchair: %s\n",
+		    cmd_global_options[CMD_DB].missing);
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	if (!cli.db && getenv("MDTCHAIR_DB") && getenv("MDTCHAIR_DB")[0])
 		cli.db = getenv("MDTCHAIR_DB");
-	cli.argc = n;
-	cli.argv = rest;
+	cli.argv = operands;
 
-	int rc;
 	if (want_help) {
 		if (cmd)
 			cmd_print_help(cmd);
@@ -86,8 +103,12 @@ main(int argc, char **argv)
 	} else if (!cmd) {
 		cmd_print_usage(stderr);
 		rc = EXIT_USAGE;
-	} else
-		rc = cmd->run(&cli);
+	} else if (!(run = cmd_parse(cmd, n, rest, &cli)))
+		rc = EXIT_USAGE;
+	else
+		rc = run->run(&cli);
+out:
 	free(rest);
+	free(operands);
 	return rc;
 }

@@ -39,13 +39,13 @@ actions_close(struct cmd_args *cli, enum mdt_action_status to)
 	size_t n = 0;
 	int rc = 0;
 
-	if (cli->argc < 2)
-		return cmd_usage_error("actions", "give the number of each action"
-		    " (#ID, as listed)");
-	for (int i = 1; i < cli->argc; i++)
+	if (cli->argc < 1)
+		return cmd_usage_error(cli->cmd, "give the number of each"
+		    " action (#ID, as listed)");
+	for (int i = 0; i < cli->argc; i++)
 		if (action_id_arg(cli->argv[i]) < 0)
-			return cmd_usage_error("actions", "an action is given by its"
-			    " number, e.g. 12 or #12");
+			return cmd_usage_error(cli->cmd, "an action is given by"
+			    " its number, e.g. 12 or #12");
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK) {
@@ -53,7 +53,7 @@ actions_close(struct cmd_args *cli, enum mdt_action_status to)
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
-	for (int i = 1; i < cli->argc && rc == 0; i++) {
+	for (int i = 0; i < cli->argc && rc == 0; i++) {
 		int64_t id = action_id_arg(cli->argv[i]);
 		const struct mdt_action_item *it = NULL;
 
@@ -81,6 +81,24 @@ actions_close(struct cmd_args *cli, enum mdt_action_status to)
 	return rc;
 }
 
+static int
+actions_done(struct cmd_args *cli)
+{
+	return actions_close(cli, MDT_ACTION_DONE);
+}
+
+static int
+actions_cancel(struct cmd_args *cli)
+{
+	return actions_close(cli, MDT_ACTION_CANCELLED);
+}
+
+static int
+actions_reopen(struct cmd_args *cli)
+{
+	return actions_close(cli, MDT_ACTION_OPEN);
+}
+
 /* Whether anyone's name (or organisation) holds part, case apart;
  * true when it cannot tell (the query then speaks for itself). */
 static bool
@@ -93,61 +111,50 @@ someone_matches(const char *part, bool org, struct mdt_store *store)
 	return n > 0;
 }
 
+enum { OWNER, ORG, FORMAT, OVERDUE, ALL, UNMASK };
+
+/* --format's words, and what each is */
+static const char *const formats[] = { "txt", "md", "json", NULL };
+static const enum mdt_actions_format format_of[] = {
+	MDT_ACTIONS_TXT, MDT_ACTIONS_MD, MDT_ACTIONS_JSON
+};
+
+static const struct cmd_option options[] = {
+	[OWNER] = { { "owner", required_argument, NULL, 0 } },
+	[ORG] = { { "org", required_argument, NULL, 0 } },
+	[FORMAT] = { { "format", required_argument, NULL, 0 },
+	    .value = CMD_WORD, .words = formats,
+	    .missing = "an option needs a value",
+	    .bad = "--format is txt, md or json" },
+	[OVERDUE] = { { "overdue", no_argument, NULL, 0 } },
+	[ALL] = { { "all", no_argument, NULL, 0 } },
+	[UNMASK] = { { "unmask", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
+
 static int
 cmd_actions(struct cmd_args *cli)
 {
-	enum mdt_actions_format fmt = MDT_ACTIONS_TXT;
-	struct mdt_actions_filter f = { 0 };
+	struct mdt_actions_filter f = {
+		.owner = cli->opt[OWNER], .org = cli->opt[ORG],
+		.overdue = cli->opt[OVERDUE] != NULL,
+		.closed = cli->opt[ALL] != NULL,
+	};
+	int fi = (int)cli->num[FORMAT];	/* txt unless --format */
+	bool unmask = cli->opt[UNMASK] != NULL;
 	struct mdt_action_item *items = NULL;
 	struct mdt_store *store;
-	bool unmask = false;
-	const char *fname = "txt";
 	char detail[64];
 	size_t n = 0;
 	int rc = 0;
 
-	if (cli->argc > 0 && strcmp(cli->argv[0], "done") == 0)
-		return actions_close(cli, MDT_ACTION_DONE);
-	if (cli->argc > 0 && strcmp(cli->argv[0], "cancel") == 0)
-		return actions_close(cli, MDT_ACTION_CANCELLED);
-	if (cli->argc > 0 && strcmp(cli->argv[0], "reopen") == 0)
-		return actions_close(cli, MDT_ACTION_OPEN);
-	for (int i = 0; i < cli->argc; i++) {
-		const char *a = cli->argv[i], *v;
-		bool missing;
-
-		if ((v = cmd_opt_value(cli, &i, "--owner", &missing)) != NULL)
-			f.owner = v;
-		else if ((v = cmd_opt_value(cli, &i, "--org", &missing)) != NULL)
-			f.org = v;
-		else if ((v = cmd_opt_value(cli, &i, "--format", &missing))
-		    != NULL) {
-			if (strcmp(v, "txt") == 0)
-				fmt = MDT_ACTIONS_TXT;
-			else if (strcmp(v, "md") == 0)
-				fmt = MDT_ACTIONS_MD;
-			else if (strcmp(v, "json") == 0)
-				fmt = MDT_ACTIONS_JSON;
-			else
-				return cmd_usage_error("actions",
-				    "--format is txt, md or json");
-			fname = v;
-		} else if (missing)
-			return cmd_usage_error("actions", "an option needs a value");
-		else if (strcmp(a, "--overdue") == 0)
-			f.overdue = true;
-		else if (strcmp(a, "--all") == 0)
-			f.closed = true;
-		else if (strcmp(a, "--unmask") == 0)
-			unmask = true;
-		else
-			return cmd_usage_error("actions", "unexpected argument");
-	}
 	if (f.owner != NULL && f.org != NULL)
-		return cmd_usage_error("actions", "give --owner or --org, not both");
+		return cmd_usage_error(cli->cmd,
+		    "give --owner or --org, not both");
 	if ((f.owner != NULL && f.owner[0] == '\0') ||
 	    (f.org != NULL && f.org[0] == '\0'))
-		return cmd_usage_error("actions", "--owner and --org need a name");
+		return cmd_usage_error(cli->cmd,
+		    "--owner and --org need a name");
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (f.owner != NULL && !someone_matches(f.owner, false, store)) {
@@ -161,10 +168,11 @@ cmd_actions(struct cmd_args *cli)
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
-	snprintf(detail, sizeof detail, "actions %s%s", fname,
+	snprintf(detail, sizeof detail, "actions %s%s", formats[fi],
 	    unmask ? " unmasked" : "");
 	if (mdt_actions_query(store, &f, &items, &n) != MDT_OK ||
-	    mdt_actions_write(store, items, n, fmt, unmask, stdout) !=
+	    mdt_actions_write(store, items, n, format_of[fi], unmask,
+	    stdout) !=
 	    MDT_OK || mdt_audit_event(store, "export", detail) != MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
@@ -173,6 +181,23 @@ cmd_actions(struct cmd_args *cli)
 	mdt_store_free(store);
 	return rc;
 }
+
+/* actions done|cancel|reopen ID... */
+static const struct cmd_entry actions_done_entry = {
+	.name = "done", .usage = "ID...", .operands = -1, .run = actions_done,
+};
+static const struct cmd_entry actions_cancel_entry = {
+	.name = "cancel", .usage = "ID...", .operands = -1,
+	.run = actions_cancel,
+};
+static const struct cmd_entry actions_reopen_entry = {
+	.name = "reopen", .usage = "ID...", .operands = -1,
+	.run = actions_reopen,
+};
+
+static const struct cmd_entry *const parts[] = {
+	&actions_done_entry, &actions_cancel_entry, &actions_reopen_entry, NULL
+};
 
 const struct cmd_entry cmd_actions_entry = {
 	.name = "actions",
@@ -190,5 +215,9 @@ const struct cmd_entry cmd_actions_entry = {
 	    "  mdtchair actions reopen ID...   opens them again\n"
 	    "ID is the number listed (12 or #12).  Each change is saved, audited\n"
 	    "and queued for the central record.",
+	.options = options,
+	.unknown = "unexpected argument",
+	.extra = "unexpected argument",
+	.subs = parts,
 	.run = cmd_actions,
 };

@@ -6,53 +6,50 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cmd.h"
+
+enum { FORMAT, UNMASK };
+
+/* --format's words, and what each is */
+static const char *const formats[] = { "md", "txt", NULL };
+static const enum mdt_agenda_format format_of[] = {
+	MDT_AGENDA_MD, MDT_AGENDA_TXT
+};
+
+static const struct cmd_option options[] = {
+	[FORMAT] = { { "format", required_argument, NULL, 0 },
+	    .value = CMD_WORD, .words = formats,
+	    .missing = "--format needs md or txt",
+	    .bad = "--format is md or txt" },
+	[UNMASK] = { { "unmask", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
 
 static int
 cmd_agenda(struct cmd_args *cli)
 {
-	enum mdt_agenda_format fmt = MDT_AGENDA_MD;
+	int f = (int)cli->num[FORMAT];	/* md unless --format */
+	bool unmask = cli->opt[UNMASK] != NULL;
+	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
 	struct mdt_store *store;
-	const char *ref = NULL;
-	bool unmask = false, missing;
+	char detail[32];
 	int64_t id;
 	int rc = 0;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *a = cli->argv[i], *v;
-
-		if ((v = cmd_opt_value(cli, &i, "--format", &missing)) != NULL) {
-			if (strcmp(v, "md") == 0)
-				fmt = MDT_AGENDA_MD;
-			else if (strcmp(v, "txt") == 0)
-				fmt = MDT_AGENDA_TXT;
-			else
-				return cmd_usage_error("agenda", "--format is md or txt");
-		} else if (missing)
-			return cmd_usage_error("agenda", "--format needs md or txt");
-		else if (strcmp(a, "--unmask") == 0)
-			unmask = true;
-		else if (a[0] == '-')
-			return cmd_usage_error("agenda", "unknown option");
-		else if (ref)
-			return cmd_usage_error("agenda", "too many arguments");
-		else
-			ref = a;
-	}
+	snprintf(detail, sizeof detail, "agenda %s%s", formats[f],
+	    unmask ? " unmasked" : "");
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (cmd_resolve_meeting(store, ref, &id) != 0)
 		rc = EXIT_USER;
-	else if (mdt_agenda_write(store, id, fmt, unmask, stdout) != MDT_OK) {
+	else if (mdt_agenda_write(store, id, format_of[f], unmask, stdout) != MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	} else if (cmd_flush("agenda") != 0) {
 		rc = EXIT_USER;
-	} else if (mdt_audit_meeting(store, id, "export", fmt ==
-	    MDT_AGENDA_TXT ? (unmask ? "agenda txt unmasked" : "agenda txt") :
-	    (unmask ? "agenda md unmasked" : "agenda md")) != MDT_OK) {
+	} else if (mdt_audit_meeting(store, id, "export", detail) !=
+	    MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	}
@@ -71,5 +68,10 @@ const struct cmd_entry cmd_agenda_entry = {
 	    "any referral still waiting for a decision.  Patients are masked\n"
 	    "(initials, year of birth, last three digits of the NHS number) unless\n"
 	    "--unmask is given.",
+	.options = options,
+	.operands = 1,
+	.operand = CMD_MEETING,
+	.unknown = "unknown option",
+	.extra = "too many arguments",
 	.run = cmd_agenda,
 };

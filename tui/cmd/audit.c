@@ -4,35 +4,27 @@
  */
 #include "config.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 
 #include "cmd.h"
 
+enum { SINCE };
+
+static const struct cmd_option options[] = {
+	[SINCE] = { { "since", required_argument, NULL, 0 },
+	    .value = CMD_DATE, .missing = "--since needs YYYY-MM-DD",
+	    .bad = "--since is YYYY-MM-DD" },
+	{ { NULL, 0, NULL, 0 } }
+};
+
 static int
 cmd_audit(struct cmd_args *cli)
 {
+	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
+	int64_t id = 0, since = cli->num[SINCE];	/* 0: from the start */
 	struct mdt_store *store;
-	const char *ref = NULL, *v;
-	int64_t id = 0, since = 0;
-	bool missing;
 	int rc = 0;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *a = cli->argv[i];
-
-		if ((v = cmd_opt_value(cli, &i, "--since", &missing)) != NULL) {
-			if ((since = cmd_day_start_ms(v)) < 0)
-				return cmd_usage_error("audit", "--since is YYYY-MM-DD");
-		} else if (missing)
-			return cmd_usage_error("audit", "--since needs YYYY-MM-DD");
-		else if (a[0] == '-')
-			return cmd_usage_error("audit", "unknown option");
-		else if (ref)
-			return cmd_usage_error("audit", "too many arguments");
-		else
-			ref = a;
-	}
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (ref && cmd_resolve_meeting(store, ref, &id) != 0)
@@ -59,5 +51,10 @@ const struct cmd_entry cmd_audit_entry = {
 	    "uuids, never patient names or note text.  Opening the chair's screens\n"
 	    "(open), printing minutes, an agenda or a review (export) and each sync\n"
 	    "pass that delivered records (sync) are logged as well as every change.",
+	.options = options,
+	.operands = 1,
+	.operand = CMD_MEETING,
+	.unknown = "unknown option",
+	.extra = "too many arguments",
 	.run = cmd_audit,
 };

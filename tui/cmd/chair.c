@@ -8,7 +8,7 @@
 static int
 cmd_chair(struct cmd_args *cli)
 {
-	return cmd_open_screens(cli, "chair", TUI_MODE_CHAIR);
+	return cmd_open_screens(cli, TUI_MODE_CHAIR);
 }
 
 const struct cmd_entry cmd_chair_entry = {
@@ -19,5 +19,8 @@ const struct cmd_entry cmd_chair_entry = {
 	    "Opens the chair screen.  MEETING is an id or uuid (see 'mdtchair\n"
 	    "meetings'); without it, the open meeting, else the next one.\n"
 	    "Press ? on any screen for its keys.",
+	.operands = 1,
+	.operand = CMD_MEETING,
+	.extra = "too many arguments",
 	.run = cmd_chair,
 };

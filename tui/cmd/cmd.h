@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <getopt.h>
+
 #include "app.h"
 #include "mdt.h"
 #include "sync.h"
@@ -22,24 +24,92 @@
 #define EXIT_USER 1
 #define EXIT_USAGE 2
 
+/* At most this many options to a command. */
+#define CMD_MAX_OPTIONS 8
+
+/* What a value (of an option, or an operand) is: how it is checked as it
+ * is read, and how the shell completes it. */
+enum cmd_value {
+	CMD_TEXT,		/* any text */
+	CMD_WORD,		/* one of the option's words */
+	CMD_NUMBER,		/* a whole number from min to max */
+	CMD_DATE,		/* YYYY-MM-DD: num is local midnight, in ms */
+	CMD_FILE,		/* a file's name ("-" too, as an operand) */
+	CMD_LIST,		/* a pre-meeting list (mdt_list_name) */
+	CMD_MEETING,		/* a meeting's id or uuid */
+	CMD_COMMAND,		/* a command's name */
+};
+
+/*
+ * An option of a command: getopt_long's struct option (name and has_arg;
+ * flag and val are the parser's), and what its value is.  With bad set,
+ * the value is checked where it stands on the command line, so that the
+ * first mistake is the one reported; without it, the command checks it.
+ */
+struct cmd_option {
+	struct option opt;
+	enum cmd_value value;
+	const char *const *words;	/* CMD_WORD: the words, NULL-ended */
+	long min, max;			/* CMD_NUMBER */
+	const char *missing;	/* usage error without a value; NULL: the
+				 * command's for an unknown option */
+	const char *bad;	/* usage error for a wrong value */
+};
+
+/* The options before or after the command (main.c), and their index. */
+enum { CMD_DB, CMD_CONFIG, CMD_HELP, CMD_VERSION };
+extern const struct cmd_option cmd_global_options[];
+
 /* What a command is run with: the global options, then its own. */
 struct cmd_args {
 	const char *db;		/* --db, MDTCHAIR_DB, or NULL for the default */
 	char db_buf[4096];
 	const char *config;	/* --config, or NULL for the usual places */
 	char config_buf[4096];	/* the configuration file in use */
-	int argc;		/* the command's own arguments */
+	const struct cmd_entry *cmd;	/* the command, for its messages */
+	int argc;		/* the operands, options taken out */
 	char **argv;
+	/* Each option given, by its index in the command's list: its value
+	 * (the last one given; "" for a flag), else NULL; and for CMD_WORD
+	 * the word's index, CMD_NUMBER the number, CMD_DATE the time. */
+	const char *opt[CMD_MAX_OPTIONS];
+	int64_t num[CMD_MAX_OPTIONS];
 };
 
-/* A command: its name, its arguments and help for people, its function. */
+/*
+ * A command: its name, its arguments and help for people, its options
+ * and operands, and its function.  A command without options takes its
+ * arguments as they are.  A command with parts (actions done, people add)
+ * lists them in subs, each an entry of its own; its first argument picks
+ * one.
+ */
 struct cmd_entry {
 	const char *name;
 	const char *usage;	/* its arguments, after the name */
 	const char *summary;	/* one line, in 'mdtchair --help' */
 	const char *help;	/* 'mdtchair CMD --help' */
+	const struct cmd_option *options;	/* ended by a NULL name */
+	int operands;		/* at most this many; -1 any number */
+	enum cmd_value operand;	/* what an operand is */
+	const char *unknown;	/* usage error for an unknown option */
+	const char *extra;	/* usage error for an operand too many */
+	const struct cmd_entry *const *subs;	/* NULL-ended */
 	int (*run)(struct cmd_args *cli);	/* the exit status */
 };
+
+/*
+ * The arguments of a command (argv[0] its name) into cli, through
+ * getopt_long and the entry's options: the entry to run (a part of cmd,
+ * or cmd), or NULL after a usage error on stderr.
+ */
+const struct cmd_entry *cmd_parse(const struct cmd_entry *cmd, int argc,
+    char **argv, struct cmd_args *cli);
+
+/* The option of opts (ended by a NULL name) that arg ("--name" or
+ * "--name=value") names exactly; -1 if none.  *value gets what follows
+ * '=', else NULL. */
+int cmd_option_find(const struct cmd_option *opts, const char *arg,
+    const char **value);
 
 /* Every command, in the order of 'mdtchair --help' (table.c). */
 extern const struct cmd_entry *const cmd_table[];
@@ -57,7 +127,7 @@ void cmd_print_help(const struct cmd_entry *c);
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "mdtchair CMD: WHAT" and where to look, on stderr; returns EXIT_USAGE. */
-int cmd_usage_error(const char *cmd, const char *what);
+int cmd_usage_error(const struct cmd_entry *cmd, const char *what);
 
 /*
  * Opens the store (the default database, its folder made 0700, when
@@ -89,19 +159,12 @@ int64_t cmd_day_start_ms(const char *text);
 int cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
     int64_t meeting_id, enum tui_mode mode);
 
-/* chair and prepare: the screens on the meeting cli->argv names (at most
- * one argument; none: the open one, else the next). */
-int cmd_open_screens(struct cmd_args *cli, const char *cmd,
-    enum tui_mode mode);
+/* chair and prepare: the screens on the meeting the operand names (none:
+ * the open one, else the next). */
+int cmd_open_screens(struct cmd_args *cli, enum tui_mode mode);
 
 /* Flushes stdout; -1 after saying "cannot write the WHAT: reason". */
 int cmd_flush(const char *what);
-
-/* The value of option name at cli->argv[*i] ("--name V" or "--name=V");
- * NULL if cli->argv[*i] is not that option.  *missing is set when V is
- * absent. */
-const char *cmd_opt_value(struct cmd_args *cli, int *i, const char *name,
-    bool *missing);
 
 /* The entries, each in its own file. */
 extern const struct cmd_entry cmd_demo_entry;

@@ -28,10 +28,10 @@ say(const char *fmt, ...)
 }
 
 int
-cmd_usage_error(const char *cmd, const char *what)
+cmd_usage_error(const struct cmd_entry *cmd, const char *what)
 {
-	fprintf(stderr, "mdtchair %s: %s\nTry 'mdtchair %s --help'.\n", cmd,
-	    what, cmd);
+	fprintf(stderr, "mdtchair %s: %s\nTry 'mdtchair %s --help'.\n",
+	    cmd->name, what, cmd->name);
 	return EXIT_USAGE;
 }
 
@@ -201,17 +201,13 @@ cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
 }
 
 int
-cmd_open_screens(struct cmd_args *cli, const char *cmd, enum tui_mode mode)
+cmd_open_screens(struct cmd_args *cli, enum tui_mode mode)
 {
 	struct mdt_store *store;
-	const char *ref = NULL;
+	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
 	int64_t id;
 	int rc;
 
-	if (cli->argc > 1)
-		return cmd_usage_error(cmd, "too many arguments");
-	if (cli->argc == 1)
-		ref = cli->argv[0];
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (cmd_resolve_meeting(store, ref, &id) != 0) {
@@ -221,24 +217,4 @@ cmd_open_screens(struct cmd_args *cli, const char *cmd, enum tui_mode mode)
 	rc = cmd_run_screens(cli, store, id, mode);
 	mdt_store_free(store);
 	return rc;
-}
-
-const char *
-cmd_opt_value(struct cmd_args *cli, int *i, const char *name, bool *missing)
-{
-	const char *arg = cli->argv[*i];
-	size_t n = strlen(name);
-
-	*missing = false;
-	if (strncmp(arg, name, n) != 0)
-		return NULL;
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (arg[n] != '\0')
-		return NULL;
-	if (*i + 1 == cli->argc) {
-		*missing = true;
-		return NULL;
-	}
-	return cli->argv[++*i];
 }

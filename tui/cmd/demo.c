@@ -5,23 +5,23 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "cmd.h"
+
+enum { NO_OPEN };
+
+static const struct cmd_option options[] = {
+	[NO_OPEN] = { { "no-open", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
 
 static int
 cmd_demo(struct cmd_args *cli)
 {
 	struct mdt_store *store;
 	int64_t id;
-	int no_open = 0, rc;
+	int rc;
 
-	for (int i = 0; i < cli->argc; i++) {
-		if (strcmp(cli->argv[i], "--no-open") == 0)
-			no_open = 1;
-		else
-			return cmd_usage_error("demo", "unexpected argument");
-	}
 	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
 	if (mdt_demo_create(store, &id) != MDT_OK) {
@@ -30,7 +30,7 @@ cmd_demo(struct cmd_args *cli)
 		mdt_store_free(store);
 		return EXIT_USER;
 	}
-	if (no_open) {
+	if (cli->opt[NO_OPEN] != NULL) {
 		printf("%lld\n", (long long)id);
 		rc = 0;
 	} else
@@ -47,5 +47,8 @@ const struct cmd_entry cmd_demo_entry = {
 	    "Creates, if not already there, a demo venue, ten attendees, twelve\n"
 	    "fictional patients and a meeting, then opens the chair screen on it.\n"
 	    "--no-open prints the meeting's id instead of opening it.",
+	.options = options,
+	.unknown = "unexpected argument",
+	.extra = "unexpected argument",
 	.run = cmd_demo,
 };

@@ -57,5 +57,7 @@ const struct cmd_entry cmd_help_entry = {
 	.summary = "show help for mdtchair or a command",
 	.help =
 	    "Shows the commands, or the help of one command.",
+	.operands = -1,
+	.operand = CMD_COMMAND,
 	.run = cmd_help,
 };

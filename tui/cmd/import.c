@@ -27,51 +27,41 @@ rejects_path_for(const char *file)
 	return out;
 }
 
+enum { LIST, MEETING, REJECTS, SKIP_INVALID };
+
+static const struct cmd_option options[] = {
+	[LIST] = { { "list", required_argument, NULL, 0 },
+	    .value = CMD_LIST },
+	[MEETING] = { { "meeting", required_argument, NULL, 0 },
+	    .value = CMD_MEETING },
+	[REJECTS] = { { "rejects", required_argument, NULL, 0 },
+	    .value = CMD_FILE, .missing = "an option needs a value" },
+	[SKIP_INVALID] = { { "skip-invalid", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
+
 static int
 cmd_import(struct cmd_args *cli)
 {
+	enum mdt_list list = mdt_list_parse(cli->opt[LIST]);
+	const char *file = cli->argc > 0 ? cli->argv[0] : NULL;
+	const char *rejects = cli->opt[REJECTS];
+	bool skip = cli->opt[SKIP_INVALID] != NULL;
 	struct mdt_import_report rep;
 	struct mdt_store *store;
-	const char *list_name = NULL, *file = NULL, *meeting = NULL;
-	const char *rejects = NULL;
 	char *rejects_buf = NULL;
-	enum mdt_list list;
 	enum mdt_status st;
-	bool skip = false, missing;
 	int64_t id;
 	int rc = 0;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *a = cli->argv[i], *v;
-
-		if ((v = cmd_opt_value(cli, &i, "--list", &missing)) != NULL)
-			list_name = v;
-		else if ((v = cmd_opt_value(cli, &i, "--meeting", &missing)) != NULL)
-			meeting = v;
-		else if ((v = cmd_opt_value(cli, &i, "--rejects", &missing)) != NULL)
-			rejects = v;
-		else if (missing)
-			return cmd_usage_error("import", "an option needs a value");
-		else if (strcmp(a, "--skip-invalid") == 0)
-			skip = true;
-		else if (a[0] == '-' && a[1] != '\0')
-			return cmd_usage_error("import", "unknown option");
-		else if (file != NULL)
-			return cmd_usage_error("import", "one FILE at a time");
-		else
-			file = a;
-	}
-	if (list_name == NULL)
-		return cmd_usage_error("import", "--list is caseload, referral,"
-		    " inpatient, discharge, frequent-attender or ambulance");
-	list = mdt_list_parse(list_name);
 	if (list == 0)
-		return cmd_usage_error("import", "--list is caseload, referral,"
+		return cmd_usage_error(cli->cmd, "--list is caseload, referral,"
 		    " inpatient, discharge, frequent-attender or ambulance");
 	if (file == NULL)
-		return cmd_usage_error("import", "which FILE.csv?");
+		return cmd_usage_error(cli->cmd, "which FILE.csv?");
 	if (rejects != NULL && !skip)
-		return cmd_usage_error("import", "--rejects goes with --skip-invalid");
+		return cmd_usage_error(cli->cmd,
+		    "--rejects goes with --skip-invalid");
 	if (skip && rejects == NULL) {
 		if ((rejects_buf = rejects_path_for(file)) == NULL) {
 			say("%s", "out of memory");
@@ -83,7 +73,7 @@ cmd_import(struct cmd_args *cli)
 		free(rejects_buf);
 		return EXIT_USER;
 	}
-	if (cmd_resolve_meeting(store, meeting, &id) != 0) {
+	if (cmd_resolve_meeting(store, cli->opt[MEETING], &id) != 0) {
 		mdt_store_free(store);
 		free(rejects_buf);
 		return EXIT_USER;
@@ -140,5 +130,10 @@ const struct cmd_entry cmd_import_entry = {
 	    "their reasons, to --rejects PATH (default FILE.rejects.csv).\n"
 	    "Importing the same file again changes nothing.  Prints a one-line\n"
 	    "summary.",
+	.options = options,
+	.operands = 1,
+	.operand = CMD_FILE,
+	.unknown = "unknown option",
+	.extra = "one FILE at a time",
 	.run = cmd_import,
 };

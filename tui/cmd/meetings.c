@@ -13,8 +13,6 @@ cmd_meetings(struct cmd_args *cli)
 	struct mdt_store *store;
 	int rc = 0;
 
-	if (cli->argc > 0)
-		return cmd_usage_error("meetings", "unexpected argument");
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (mdt_meeting_list(store, stdout) != MDT_OK) {
@@ -31,5 +29,6 @@ const struct cmd_entry cmd_meetings_entry = {
 	.summary = "list the meetings in the database",
 	.help =
 	    "Prints one line per meeting: id, date, state, title.",
+	.extra = "unexpected argument",
 	.run = cmd_meetings,
 };

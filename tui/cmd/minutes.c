@@ -5,57 +5,48 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "cmd.h"
+
+enum { FORMAT };
+
+/* --format's words, and what each is */
+static const char *const formats[] = { "md", "txt", "json", NULL };
+static const enum mdt_minutes_format format_of[] = {
+	MDT_MINUTES_MD, MDT_MINUTES_TXT, MDT_MINUTES_JSON
+};
+
+static const struct cmd_option options[] = {
+	[FORMAT] = { { "format", required_argument, NULL, 0 },
+	    .value = CMD_WORD, .words = formats,
+	    .missing = "--format needs md, txt or json",
+	    .bad = "--format is md, txt or json" },
+	{ { NULL, 0, NULL, 0 } }
+};
 
 static int
 cmd_minutes(struct cmd_args *cli)
 {
-	enum mdt_minutes_format fmt = MDT_MINUTES_MD;
+	int f = (int)cli->num[FORMAT];	/* md unless --format */
+	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
 	struct mdt_store *store;
-	const char *ref = NULL;
+	char detail[32];
 	int64_t id;
 	int rc = 0;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *a = cli->argv[i], *v = NULL;
-
-		if (strcmp(a, "--format") == 0) {
-			if (++i == cli->argc)
-				return cmd_usage_error("minutes", "--format needs md, txt or json");
-			v = cli->argv[i];
-		} else if (strncmp(a, "--format=", 9) == 0)
-			v = a + 9;
-		else if (a[0] == '-')
-			return cmd_usage_error("minutes", "unknown option");
-		else if (ref)
-			return cmd_usage_error("minutes", "too many arguments");
-		else
-			ref = a;
-		if (!v)
-			continue;
-		if (strcmp(v, "md") == 0)
-			fmt = MDT_MINUTES_MD;
-		else if (strcmp(v, "json") == 0)
-			fmt = MDT_MINUTES_JSON;
-		else if (strcmp(v, "txt") == 0)
-			fmt = MDT_MINUTES_TXT;
-		else
-			return cmd_usage_error("minutes", "--format is md, txt or json");
-	}
+	snprintf(detail, sizeof detail, "minutes %s", formats[f]);
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (cmd_resolve_meeting(store, ref, &id) != 0)
 		rc = EXIT_USER;
-	else if (mdt_minutes_write(store, id, fmt, stdout) != MDT_OK) {
+	else if (mdt_minutes_write(store, id, format_of[f], stdout) !=
+	    MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	} else if (cmd_flush("minutes") != 0) {
 		rc = EXIT_USER;
-	} else if (mdt_audit_meeting(store, id, "export", fmt ==
-	    MDT_MINUTES_JSON ? "minutes json" : fmt == MDT_MINUTES_TXT ?
-	    "minutes txt" : "minutes md") != MDT_OK) {
+	} else if (mdt_audit_meeting(store, id, "export", detail) !=
+	    MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	}
@@ -74,5 +65,10 @@ const struct cmd_entry cmd_minutes_entry = {
 	    "against the 5-7 minute band; then the actions by owner.  md is\n"
 	    "Markdown (the default), txt plain text, json for other programs\n"
 	    "(docs/minutes.md describes the JSON).",
+	.options = options,
+	.operands = 1,
+	.operand = CMD_MEETING,
+	.unknown = "unknown option",
+	.extra = "too many arguments",
 	.run = cmd_minutes,
 };

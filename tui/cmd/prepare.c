@@ -9,7 +9,7 @@
 static int
 cmd_prepare(struct cmd_args *cli)
 {
-	return cmd_open_screens(cli, "prepare", TUI_MODE_PREPARE);
+	return cmd_open_screens(cli, TUI_MODE_PREPARE);
 }
 
 const struct cmd_entry cmd_prepare_entry = {
@@ -20,5 +20,8 @@ const struct cmd_entry cmd_prepare_entry = {
 	    "Opens the preparation screen: the patients imported from the\n"
 	    "pre-meeting lists, to put on the agenda, order, plan or defer, and\n"
 	    "the rising-risk group.  The meeting is not opened.",
+	.operands = 1,
+	.operand = CMD_MEETING,
+	.extra = "too many arguments",
 	.run = cmd_prepare,
 };

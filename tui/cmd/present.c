@@ -5,9 +5,15 @@
 #include "config.h"
 
 #include <stdbool.h>
-#include <string.h>
 
 #include "cmd.h"
+
+enum { UNMASK };
+
+static const struct cmd_option options[] = {
+	[UNMASK] = { { "unmask", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
 
 /* The projector's view: read-only, no delivery (the chair's console
  * delivers), patients masked unless --unmask. */
@@ -15,23 +21,11 @@ static int
 cmd_present(struct cmd_args *cli)
 {
 	struct mdt_store *store;
-	const char *ref = NULL;
-	bool unmask = false;
+	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
+	bool unmask = cli->opt[UNMASK] != NULL;
 	int64_t id;
 	int rc;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *a = cli->argv[i];
-
-		if (strcmp(a, "--unmask") == 0)
-			unmask = true;
-		else if (a[0] == '-')
-			return cmd_usage_error("present", "unknown option");
-		else if (ref != NULL)
-			return cmd_usage_error("present", "too many arguments");
-		else
-			ref = a;
-	}
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
 	if (cmd_resolve_meeting(store, ref, &id) != 0) {
@@ -66,5 +60,10 @@ const struct cmd_entry cmd_present_entry = {
 	    "are masked (initials, year of birth, last three digits of the NHS\n"
 	    "number).  --unmask shows full names and numbers: only for a private\n"
 	    "screen, never a projector.  The chair's B key blanks the view.",
+	.options = options,
+	.operands = 1,
+	.operand = CMD_MEETING,
+	.unknown = "unknown option",
+	.extra = "too many arguments",
 	.run = cmd_present,
 };

@@ -4,11 +4,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cmd.h"
 
@@ -44,6 +41,17 @@ plural(char *buf, size_t len, long long n, const char *one, const char *many)
 	snprintf(buf, len, "%lld %s", n, n == 1 ? one : many);
 }
 
+enum { DAYS, DRY_RUN };
+
+static const struct cmd_option options[] = {
+	[DAYS] = { { "days", required_argument, NULL, 0 },
+	    .value = CMD_NUMBER, .min = 1, .max = 36500,
+	    .missing = "--days needs a number",
+	    .bad = "--days is a whole number from 1 to 36500" },
+	[DRY_RUN] = { { "dry-run", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
+
 static int
 cmd_purge(struct cmd_args *cli)
 {
@@ -51,34 +59,11 @@ cmd_purge(struct cmd_args *cli)
 	struct mdt_purge_result res;
 	struct mdt_store *store;
 	char source[4096], date[11], a[48], b[48], c[48], d[48];
-	const char *v;
-	bool missing, dry_run = false;
-	int days_opt = 0, days, rc = 0, eligible = 0;
+	bool dry_run = cli->opt[DRY_RUN] != NULL;
+	int days, rc = 0, eligible = 0;
 	size_t n = 0;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *arg = cli->argv[i];
-		char *end;
-		long l;
-
-		if ((v = cmd_opt_value(cli, &i, "--days", &missing)) != NULL) {
-			errno = 0;
-			l = strtol(v, &end, 10);
-			if (errno != 0 || end == v || *end != '\0' || l < 1 ||
-			    l > 36500)
-				return cmd_usage_error("purge",
-				    "--days is a whole number from 1 to 36500");
-			days_opt = (int)l;
-		} else if (missing)
-			return cmd_usage_error("purge", "--days needs a number");
-		else if (strcmp(arg, "--dry-run") == 0)
-			dry_run = true;
-		else if (arg[0] == '-')
-			return cmd_usage_error("purge", "unknown option");
-		else
-			return cmd_usage_error("purge", "unexpected argument");
-	}
-	days = retention_days(cli, days_opt, source, sizeof source);
+	days = retention_days(cli, (int)cli->num[DAYS], source, sizeof source);
 	if (days <= 0)
 		return EXIT_USER;
 	if (!(store = cmd_open_store(cli, 0)))
@@ -152,5 +137,8 @@ const struct cmd_entry cmd_purge_entry = {
 	    "statuses, owners and attendance stay.  Lists each meeting it purges\n"
 	    "and each one it skips because something is not yet delivered.\n"
 	    "--dry-run only lists.  See docs/governance.md.",
+	.options = options,
+	.unknown = "unknown option",
+	.extra = "unexpected argument",
 	.run = cmd_purge,
 };

@@ -60,53 +60,52 @@ create_export(const char *path, bool force, bool *created)
 	return fp;
 }
 
+enum { FROM, TO, CHART, FORMAT, FORCE };
+
+/* --format's words, and what each is */
+static const char *const formats[] = { "txt", "json", NULL };
+static const enum mdt_review_format format_of[] = {
+	MDT_REVIEW_TXT, MDT_REVIEW_JSON
+};
+
+static const struct cmd_option options[] = {
+	[FROM] = { { "from", required_argument, NULL, 0 },
+	    .value = CMD_DATE },
+	[TO] = { { "to", required_argument, NULL, 0 }, .value = CMD_DATE },
+	[CHART] = { { "chart", required_argument, NULL, 0 },
+	    .value = CMD_FILE },
+	[FORMAT] = { { "format", required_argument, NULL, 0 },
+	    .value = CMD_WORD, .words = formats,
+	    .missing = "an option needs a value",
+	    .bad = "--format is txt or json" },
+	[FORCE] = { { "force", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
+
 static int
 cmd_review(struct cmd_args *cli)
 {
-	enum mdt_review_format fmt = MDT_REVIEW_TXT;
-	const char *from = NULL, *to = NULL, *chart = NULL, *v;
+	const char *from = cli->opt[FROM], *to = cli->opt[TO];
+	const char *chart = cli->opt[CHART];
+	int f = (int)cli->num[FORMAT];	/* txt unless --format */
+	bool force = cli->opt[FORCE] != NULL, created = false;
 	struct mdt_store *store;
 	struct mdt_review r;
-	bool force = false, missing, created = false;
 	char detail[128];
 	FILE *fp = NULL;
 	int rc = 0;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *a = cli->argv[i];
-
-		if ((v = cmd_opt_value(cli, &i, "--from", &missing)) != NULL)
-			from = v;
-		else if ((v = cmd_opt_value(cli, &i, "--to", &missing)) != NULL)
-			to = v;
-		else if ((v = cmd_opt_value(cli, &i, "--chart", &missing)) != NULL)
-			chart = v;
-		else if ((v = cmd_opt_value(cli, &i, "--format", &missing)) !=
-		    NULL) {
-			if (strcmp(v, "txt") == 0)
-				fmt = MDT_REVIEW_TXT;
-			else if (strcmp(v, "json") == 0)
-				fmt = MDT_REVIEW_JSON;
-			else
-				return cmd_usage_error("review", "--format is txt or json");
-		} else if (missing)
-			return cmd_usage_error("review", "an option needs a value");
-		else if (strcmp(a, "--force") == 0)
-			force = true;
-		else
-			return cmd_usage_error("review", "unexpected argument");
-	}
 	if (from == NULL || to == NULL)
-		return cmd_usage_error("review", "--from and --to are needed");
+		return cmd_usage_error(cli->cmd, "--from and --to are needed");
 	if (!strict_date(from) || !strict_date(to))
-		return cmd_usage_error("review", "--from and --to are dates,"
+		return cmd_usage_error(cli->cmd, "--from and --to are dates,"
 		    " YYYY-MM-DD");
 	if (strcmp(from, to) > 0)
-		return cmd_usage_error("review", "--from is after --to");
+		return cmd_usage_error(cli->cmd, "--from is after --to");
 	if (chart != NULL && chart[0] == '\0')
-		return cmd_usage_error("review", "--chart needs a file name");
+		return cmd_usage_error(cli->cmd, "--chart needs a file name");
 	if (force && chart == NULL)
-		return cmd_usage_error("review", "--force goes with --chart");
+		return cmd_usage_error(cli->cmd, "--force goes with --chart");
 
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
@@ -117,7 +116,7 @@ cmd_review(struct cmd_args *cli)
 	}
 	if (chart != NULL && !(fp = create_export(chart, force, &created)))
 		rc = EXIT_USER;
-	else if (mdt_review_write(store, &r, fmt, stdout) != MDT_OK) {
+	else if (mdt_review_write(store, &r, format_of[f], stdout) != MDT_OK) {
 		say("%s", mdt_store_error(store));
 		rc = EXIT_USER;
 	} else if (fp != NULL && mdt_review_svg(store, &r, fp) != MDT_OK) {
@@ -132,7 +131,7 @@ cmd_review(struct cmd_args *cli)
 		unlink(chart);
 	/* An aggregate export: dates and formats only, no record named. */
 	snprintf(detail, sizeof(detail), "review %s to %s %s%s", from, to,
-	    fmt == MDT_REVIEW_JSON ? "json" : "txt", chart != NULL ?
+	    formats[f], chart != NULL ?
 	    ", chart" : "");
 	if (rc == 0 && mdt_audit_event(store, "export", detail) != MDT_OK) {
 		say("%s", mdt_store_error(store));
@@ -160,5 +159,8 @@ const struct cmd_entry cmd_review_entry = {
 	    "actions closed per week (per month for ranges over 27 weeks), mode\n"
 	    "0600; an existing file is kept unless --force.  No patient is named.\n"
 	    "The export is written to the audit log.",
+	.options = options,
+	.unknown = "unexpected argument",
+	.extra = "unexpected argument",
 	.run = cmd_review,
 };

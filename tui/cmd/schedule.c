@@ -5,52 +5,37 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "cmd.h"
+
+enum { TITLE, DATE, TIME, VENUE, MINUTES };
+
+static const struct cmd_option options[] = {
+	[TITLE] = { { "title", required_argument, NULL, 0 } },
+	[DATE] = { { "date", required_argument, NULL, 0 } },
+	[TIME] = { { "time", required_argument, NULL, 0 } },
+	[VENUE] = { { "venue", required_argument, NULL, 0 } },
+	[MINUTES] = { { "minutes", required_argument, NULL, 0 },
+	    .value = CMD_NUMBER, .min = 1, .max = 720,
+	    .missing = "an option needs a value",
+	    .bad = "--minutes is 1 to 720" },
+	{ { NULL, 0, NULL, 0 } }
+};
 
 static int
 cmd_schedule(struct cmd_args *cli)
 {
-	struct mdt_meeting_in in = { NULL, NULL, NULL, NULL, 0 };
+	struct mdt_meeting_in in = {
+		cli->opt[TITLE], cli->opt[DATE], cli->opt[TIME], cli->opt[VENUE],
+		(int)cli->num[MINUTES]	/* 0: the default */
+	};
 	struct mdt_store *store;
-	bool missing;
 	int64_t id;
 	int carried = 0, rc = 0;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *v;
-
-		if ((v = cmd_opt_value(cli, &i, "--title", &missing)) != NULL)
-			in.title = v;
-		else if ((v = cmd_opt_value(cli, &i, "--date", &missing)) != NULL)
-			in.date = v;
-		else if ((v = cmd_opt_value(cli, &i, "--time", &missing)) != NULL)
-			in.time = v;
-		else if ((v = cmd_opt_value(cli, &i, "--venue", &missing)) != NULL)
-			in.venue = v;
-		else if ((v = cmd_opt_value(cli, &i, "--minutes", &missing)) !=
-		    NULL) {
-			char *end;
-			long m;
-
-			errno = 0;
-			m = strtol(v, &end, 10);
-			if (errno != 0 || end == v || *end != '\0' || m < 1 ||
-			    m > 720)
-				return cmd_usage_error("schedule",
-				    "--minutes is 1 to 720");
-			in.planned_minutes = (int)m;
-		} else if (missing)
-			return cmd_usage_error("schedule", "an option needs a value");
-		else
-			return cmd_usage_error("schedule", "unexpected argument");
-	}
 	if (in.title == NULL || in.date == NULL)
-		return cmd_usage_error("schedule", "--title and --date are needed");
+		return cmd_usage_error(cli->cmd, "--title and --date are needed");
 	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
 	if (mdt_meeting_create(store, &in, &id, &carried) != MDT_OK) {
@@ -79,5 +64,8 @@ const struct cmd_entry cmd_schedule_entry = {
 	    "name or added), --minutes the planned length (default 90).  Caseload\n"
 	    "patients whose review date falls on or before the meeting are carried\n"
 	    "forward as candidates.  Prints the meeting's id.",
+	.options = options,
+	.unknown = "unexpected argument",
+	.extra = "unexpected argument",
 	.run = cmd_schedule,
 };

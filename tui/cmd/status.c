@@ -38,8 +38,6 @@ cmd_status(struct cmd_args *cli)
 	size_t n = 0;
 	int rc = 0;
 
-	if (cli->argc > 0)
-		return cmd_usage_error("status", "unexpected argument");
 	/* the counts are shown whatever the state of the configuration */
 	if (sync_config_path(cli->config, cli->config_buf,
 	    sizeof cli->config_buf) != 0)
@@ -94,5 +92,6 @@ const struct cmd_entry cmd_status_entry = {
 	.help =
 	    "Prints the outbox counts (pending, sent, failed, conflict), the last\n"
 	    "success, and each refused record with the server's reason.",
+	.extra = "unexpected argument",
 	.run = cmd_status,
 };

@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +86,17 @@ sync_on_tick(uv_timer_t *t)
 	}
 }
 
+enum { DEADLINE, RETRY_FAILED };
+
+static const struct cmd_option options[] = {
+	[DEADLINE] = { { "deadline", required_argument, NULL, 0 },
+	    .value = CMD_NUMBER, .min = 1, .max = 86400,
+	    .missing = "--deadline needs seconds",
+	    .bad = "--deadline is 1 to 86400 seconds" },
+	[RETRY_FAILED] = { { "retry-failed", no_argument, NULL, 0 } },
+	{ { NULL, 0, NULL, 0 } }
+};
+
 static int
 cmd_sync(struct cmd_args *cli)
 {
@@ -94,31 +104,10 @@ cmd_sync(struct cmd_args *cli)
 	struct mdt_outbox_counts c;
 	struct sync_status st;
 	struct sync_run r;
-	long deadline_s = 60;
-	bool retry = false;
+	int64_t deadline_s = cli->opt[DEADLINE] != NULL ?
+	    cli->num[DEADLINE] : 60;
 	int rc = 0;
 
-	for (int i = 0; i < cli->argc; i++) {
-		const char *a = cli->argv[i], *v = NULL;
-		char *end;
-
-		if (strcmp(a, "--deadline") == 0) {
-			if (++i == cli->argc)
-				return cmd_usage_error("sync", "--deadline needs seconds");
-			v = cli->argv[i];
-		} else if (strncmp(a, "--deadline=", 11) == 0)
-			v = a + 11;
-		else if (strcmp(a, "--retry-failed") == 0) {
-			retry = true;
-			continue;
-		} else
-			return cmd_usage_error("sync", "unexpected argument");
-		errno = 0;
-		deadline_s = strtol(v, &end, 10);
-		if (errno != 0 || end == v || *end != '\0' || deadline_s < 1 ||
-		    deadline_s > 86400)
-			return cmd_usage_error("sync", "--deadline is 1 to 86400 seconds");
-	}
 	if (sync_config_path(cli->config, cli->config_buf,
 	    sizeof cli->config_buf) != 0) {
 		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration"
@@ -157,7 +146,7 @@ cmd_sync(struct cmd_args *cli)
 		sync_config_free(cfg);
 		return EXIT_USER;
 	}
-	if (retry) {
+	if (cli->opt[RETRY_FAILED] != NULL) {
 		int64_t n;
 
 		if (mdt_outbox_retry_problems(r.store, &n) != MDT_OK) {
@@ -246,5 +235,8 @@ const struct cmd_entry cmd_sync_entry = {
 	    "progress line on stderr.  --retry-failed first puts rows the server\n"
 	    "refused back in the queue.  Exit status 0 only if nothing stays\n"
 	    "unsent (pending, failed or in conflict).",
+	.options = options,
+	.unknown = "unexpected argument",
+	.extra = "unexpected argument",
 	.run = cmd_sync,
 };
