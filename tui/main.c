@@ -14,13 +14,12 @@
 #include "cmd/cmd.h"
 
 const struct cmd_option cmd_global_options[] = {
-	[CMD_DB] = { { "db", required_argument, NULL, 0 }, .value = CMD_FILE,
-	    .missing = "--db needs a path" },
-	[CMD_CONFIG] = { { "config", required_argument, NULL, 0 },
-	    .value = CMD_FILE, .missing = "--config needs a path" },
-	[CMD_HELP] = { { "help", no_argument, NULL, 0 } },
-	[CMD_VERSION] = { { "version", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
+	[CMD_DB] = CMD_VALUE("db", CMD_FILE, "--db needs a path", NULL),
+	[CMD_CONFIG] = CMD_VALUE("config", CMD_FILE, "--config needs a path",
+	    NULL),
+	[CMD_HELP] = CMD_FLAG("help"),
+	[CMD_VERSION] = CMD_FLAG("version"),
+	CMD_END
 };
 
 int

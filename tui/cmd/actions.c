@@ -12,6 +12,25 @@
 
 #include "cmd.h"
 
+enum { OWNER, ORG, FORMAT, OVERDUE, ALL, UNMASK };
+
+/* --format's words, and what each is */
+static const char *const formats[] = { "txt", "md", "json", NULL };
+static const enum mdt_actions_format format_of[] = {
+	MDT_ACTIONS_TXT, MDT_ACTIONS_MD, MDT_ACTIONS_JSON
+};
+
+static const struct cmd_option options[] = {
+	[OWNER] = CMD_VALUE("owner", CMD_TEXT, NULL, NULL),
+	[ORG] = CMD_VALUE("org", CMD_TEXT, NULL, NULL),
+	[FORMAT] = CMD_WORDS("format", formats, "an option needs a value",
+	    "--format is txt, md or json"),
+	[OVERDUE] = CMD_FLAG("overdue"),
+	[ALL] = CMD_FLAG("all"),
+	[UNMASK] = CMD_FLAG("unmask"),
+	CMD_END
+};
+
 /* "12" or "#12" -> 12; -1 if neither. */
 static int64_t
 action_id_arg(const char *a)
@@ -48,11 +67,8 @@ actions_close(struct cmd_args *cli, enum mdt_action_status to)
 			    " its number, e.g. 12 or #12");
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
-	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		mdt_store_free(store);
-		return EXIT_USER;
-	}
+	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK)
+		rc = cmd_store_error(store);
 	for (int i = 0; i < cli->argc && rc == 0; i++) {
 		int64_t id = action_id_arg(cli->argv[i]);
 		const struct mdt_action_item *it = NULL;
@@ -67,17 +83,15 @@ actions_close(struct cmd_args *cli, enum mdt_action_status to)
 		} else if (it->status == to) {
 			printf("#%lld was %s already: %s\n", (long long)id,
 			    mdt_action_status_name(to), it->text);
-		} else if (mdt_action_set_status(store, id, to) != MDT_OK) {
-			say("%s", mdt_store_error(store));
-			rc = EXIT_USER;
-		} else
+		} else if (mdt_action_set_status(store, id, to) != MDT_OK)
+			rc = cmd_store_error(store);
+		else
 			printf("#%lld %s: %s (%s)\n", (long long)id, to ==
 			    MDT_ACTION_OPEN ? "open again" :
 			    mdt_action_status_name(to), it->text,
 			    it->owner_name);
 	}
 	mdt_action_items_free(items, n);
-	mdt_store_free(store);
 	return rc;
 }
 
@@ -111,27 +125,6 @@ someone_matches(const char *part, bool org, struct mdt_store *store)
 	return n > 0;
 }
 
-enum { OWNER, ORG, FORMAT, OVERDUE, ALL, UNMASK };
-
-/* --format's words, and what each is */
-static const char *const formats[] = { "txt", "md", "json", NULL };
-static const enum mdt_actions_format format_of[] = {
-	MDT_ACTIONS_TXT, MDT_ACTIONS_MD, MDT_ACTIONS_JSON
-};
-
-static const struct cmd_option options[] = {
-	[OWNER] = { { "owner", required_argument, NULL, 0 } },
-	[ORG] = { { "org", required_argument, NULL, 0 } },
-	[FORMAT] = { { "format", required_argument, NULL, 0 },
-	    .value = CMD_WORD, .words = formats,
-	    .missing = "an option needs a value",
-	    .bad = "--format is txt, md or json" },
-	[OVERDUE] = { { "overdue", no_argument, NULL, 0 } },
-	[ALL] = { { "all", no_argument, NULL, 0 } },
-	[UNMASK] = { { "unmask", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
-};
-
 static int
 cmd_actions(struct cmd_args *cli)
 {
@@ -160,12 +153,10 @@ cmd_actions(struct cmd_args *cli)
 	if (f.owner != NULL && !someone_matches(f.owner, false, store)) {
 		say("nobody known is called '%s' (see 'mdtchair people')",
 		    f.owner);
-		mdt_store_free(store);
 		return EXIT_USER;
 	}
 	if (f.org != NULL && !someone_matches(f.org, true, store)) {
 		say("nobody known is from '%s' (see 'mdtchair people')", f.org);
-		mdt_store_free(store);
 		return EXIT_USER;
 	}
 	snprintf(detail, sizeof detail, "actions %s%s", formats[fi],
@@ -173,25 +164,26 @@ cmd_actions(struct cmd_args *cli)
 	if (mdt_actions_query(store, &f, &items, &n) != MDT_OK ||
 	    mdt_actions_write(store, items, n, format_of[fi], unmask,
 	    stdout) !=
-	    MDT_OK || mdt_audit_event(store, "export", detail) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	}
+	    MDT_OK || mdt_audit_event(store, "export", detail) != MDT_OK)
+		rc = cmd_store_error(store);
 	mdt_action_items_free(items, n);
-	mdt_store_free(store);
 	return rc;
 }
 
-/* actions done|cancel|reopen ID... */
+/* actions done|cancel|reopen ID...: the numbers, checked by
+ * actions_close */
+static const struct cmd_operands ids = { -1, CMD_TEXT, NULL, NULL };
+
 static const struct cmd_entry actions_done_entry = {
-	.name = "done", .usage = "ID...", .operands = -1, .run = actions_done,
+	.name = "done", .usage = "ID...", .operands = &ids,
+	.run = actions_done,
 };
 static const struct cmd_entry actions_cancel_entry = {
-	.name = "cancel", .usage = "ID...", .operands = -1,
+	.name = "cancel", .usage = "ID...", .operands = &ids,
 	.run = actions_cancel,
 };
 static const struct cmd_entry actions_reopen_entry = {
-	.name = "reopen", .usage = "ID...", .operands = -1,
+	.name = "reopen", .usage = "ID...", .operands = &ids,
 	.run = actions_reopen,
 };
 
@@ -216,8 +208,7 @@ const struct cmd_entry cmd_actions_entry = {
 	    "ID is the number listed (12 or #12).  Each change is saved, audited\n"
 	    "and queued for the central record.",
 	.options = options,
-	.unknown = "unexpected argument",
-	.extra = "unexpected argument",
+	.operands = &cmd_no_operands,
 	.subs = parts,
 	.run = cmd_actions,
 };

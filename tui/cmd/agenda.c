@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 
 #include "cmd.h"
@@ -18,43 +17,26 @@ static const enum mdt_agenda_format format_of[] = {
 };
 
 static const struct cmd_option options[] = {
-	[FORMAT] = { { "format", required_argument, NULL, 0 },
-	    .value = CMD_WORD, .words = formats,
-	    .missing = "--format needs md or txt",
-	    .bad = "--format is md or txt" },
-	[UNMASK] = { { "unmask", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
+	[FORMAT] = CMD_WORDS("format", formats, "--format needs md or txt",
+	    "--format is md or txt"),
+	[UNMASK] = CMD_FLAG("unmask"),
+	CMD_END
 };
+
+/* The agenda, in the format asked for, masked or not, to stdout. */
+static enum mdt_status
+write_agenda(struct mdt_store *store, int64_t meeting_id,
+    const struct cmd_args *cli)
+{
+	return mdt_agenda_write(store, meeting_id, format_of[cli->num[FORMAT]],
+	    cli->opt[UNMASK] != NULL, stdout);
+}
 
 static int
 cmd_agenda(struct cmd_args *cli)
 {
-	int f = (int)cli->num[FORMAT];	/* md unless --format */
-	bool unmask = cli->opt[UNMASK] != NULL;
-	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
-	struct mdt_store *store;
-	char detail[32];
-	int64_t id;
-	int rc = 0;
-
-	snprintf(detail, sizeof detail, "agenda %s%s", formats[f],
-	    unmask ? " unmasked" : "");
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	if (cmd_resolve_meeting(store, ref, &id) != 0)
-		rc = EXIT_USER;
-	else if (mdt_agenda_write(store, id, format_of[f], unmask, stdout) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	} else if (cmd_flush("agenda") != 0) {
-		rc = EXIT_USER;
-	} else if (mdt_audit_meeting(store, id, "export", detail) !=
-	    MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	}
-	mdt_store_free(store);
-	return rc;
+	return cmd_export(cli, write_agenda, "agenda",
+	    formats[cli->num[FORMAT]], cli->opt[UNMASK] != NULL);
 }
 
 const struct cmd_entry cmd_agenda_entry = {
@@ -69,9 +51,6 @@ const struct cmd_entry cmd_agenda_entry = {
 	    "(initials, year of birth, last three digits of the NHS number) unless\n"
 	    "--unmask is given.",
 	.options = options,
-	.operands = 1,
-	.operand = CMD_MEETING,
-	.unknown = "unknown option",
-	.extra = "too many arguments",
+	.operands = &cmd_one_meeting,
 	.run = cmd_agenda,
 };

@@ -38,6 +38,14 @@ cmd_option_find(const struct cmd_option *opts, const char *arg,
 	return -1;
 }
 
+const struct cmd_operands cmd_no_operands = {
+	0, CMD_TEXT, "unexpected argument", "unexpected argument"
+};
+
+const struct cmd_operands cmd_one_meeting = {
+	1, CMD_MEETING, "unknown option", "too many arguments"
+};
+
 /* v as a whole number from min to max, into *out. */
 static bool
 number_in(const char *v, long min, long max, int64_t *out)
@@ -88,15 +96,15 @@ find_sub(const struct cmd_entry *cmd, const char *word)
 
 /* An operand, into cli->argv; false after the usage error. */
 static bool
-add_operand(const struct cmd_entry *c, struct cmd_args *cli, char *arg)
+add_operand(const struct cmd_operands *ops, struct cmd_args *cli, char *arg)
 {
 	/* "-" is a file (standard input's name) or else an option */
-	if (arg[0] == '-' && c->operand != CMD_FILE) {
-		cmd_usage_error(cli->cmd, c->unknown);
+	if (arg[0] == '-' && ops->kind != CMD_FILE) {
+		cmd_usage_error(cli->cmd, ops->unknown);
 		return false;
 	}
-	if (c->operands >= 0 && cli->argc >= c->operands) {
-		cmd_usage_error(cli->cmd, c->extra);
+	if (ops->most >= 0 && cli->argc >= ops->most) {
+		cmd_usage_error(cli->cmd, ops->extra);
 		return false;
 	}
 	cli->argv[cli->argc++] = arg;
@@ -109,6 +117,7 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 {
 	struct option lo[CMD_MAX_OPTIONS + 1];
 	const struct cmd_entry *c = cmd, *sub;
+	const struct cmd_operands *ops;
 	const struct cmd_option *o;
 	int n = 0, ch;
 
@@ -119,10 +128,11 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 		argc--;
 		argv++;
 	}
+	ops = c->operands;
 	if (c->options == NULL) {
 		/* no options: the arguments are taken as they are */
-		if (c->operands >= 0 && argc - 1 > c->operands) {
-			cmd_usage_error(cmd, c->extra);
+		if (ops->most >= 0 && argc - 1 > ops->most) {
+			cmd_usage_error(cmd, ops->extra);
 			return NULL;
 		}
 		for (int i = 1; i < argc; i++)
@@ -146,24 +156,24 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 		/* names in full only, and "--" is no end of options here */
 		if (next < argc && argv[next][0] == '-' && argv[next][1] == '-' &&
 		    cmd_option_find(c->options, argv[next], &value) < 0) {
-			cmd_usage_error(cmd, c->unknown);
+			cmd_usage_error(cmd, ops->unknown);
 			return NULL;
 		}
 		if ((ch = getopt_long(argc, argv, "-:", lo, NULL)) == -1)
 			break;
 		if (ch == 1) {
-			if (!add_operand(c, cli, optarg))
+			if (!add_operand(ops, cli, optarg))
 				return NULL;
 			continue;
 		}
 		if (ch == ':') {
 			o = &c->options[optopt - OPTION_VAL];
 			cmd_usage_error(cmd, o->missing != NULL ? o->missing :
-			    c->unknown);
+			    ops->unknown);
 			return NULL;
 		}
 		if (ch < OPTION_VAL || ch >= OPTION_VAL + n) {
-			cmd_usage_error(cmd, c->unknown);
+			cmd_usage_error(cmd, ops->unknown);
 			return NULL;
 		}
 		o = &c->options[ch - OPTION_VAL];

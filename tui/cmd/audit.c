@@ -11,31 +11,25 @@
 enum { SINCE };
 
 static const struct cmd_option options[] = {
-	[SINCE] = { { "since", required_argument, NULL, 0 },
-	    .value = CMD_DATE, .missing = "--since needs YYYY-MM-DD",
-	    .bad = "--since is YYYY-MM-DD" },
-	{ { NULL, 0, NULL, 0 } }
+	[SINCE] = CMD_VALUE("since", CMD_DATE, "--since needs YYYY-MM-DD",
+	    "--since is YYYY-MM-DD"),
+	CMD_END
 };
 
 static int
 cmd_audit(struct cmd_args *cli)
 {
-	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
+	const char *ref = cmd_operand(cli);
 	int64_t id = 0, since = cli->num[SINCE];	/* 0: from the start */
 	struct mdt_store *store;
-	int rc = 0;
+	int rc = EXIT_USER;
 
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
-	if (ref && cmd_resolve_meeting(store, ref, &id) != 0)
-		rc = EXIT_USER;
-	else if (mdt_audit_list(store, id, since, stdout) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	} else if (cmd_flush("audit log") != 0) {
-		rc = EXIT_USER;
-	}
-	mdt_store_free(store);
+	/* without MEETING, every meeting's */
+	if (ref == NULL || cmd_resolve_meeting(store, ref, &id) == 0)
+		rc = cmd_printed(store, mdt_audit_list(store, id, since,
+		    stdout), "audit log");
 	return rc;
 }
 
@@ -52,9 +46,6 @@ const struct cmd_entry cmd_audit_entry = {
 	    "(open), printing minutes, an agenda or a review (export) and each sync\n"
 	    "pass that delivered records (sync) are logged as well as every change.",
 	.options = options,
-	.operands = 1,
-	.operand = CMD_MEETING,
-	.unknown = "unknown option",
-	.extra = "too many arguments",
+	.operands = &cmd_one_meeting,
 	.run = cmd_audit,
 };

@@ -56,6 +56,23 @@ struct cmd_option {
 	const char *bad;	/* usage error for a wrong value */
 };
 
+/*
+ * The rows of an option list: a flag; an option with a value of a kind
+ * (missing and bad: its usage errors, or NULL); one with one of words; one
+ * with a whole number from min to max; the end.
+ */
+#define CMD_FLAG(name) { .opt = { (name), no_argument, NULL, 0 } }
+#define CMD_VALUE(name, kind, missing_, bad_) { \
+	.opt = { (name), required_argument, NULL, 0 }, .value = (kind), \
+	.missing = (missing_), .bad = (bad_) }
+#define CMD_WORDS(name, words_, missing_, bad_) { \
+	.opt = { (name), required_argument, NULL, 0 }, .value = CMD_WORD, \
+	.words = (words_), .missing = (missing_), .bad = (bad_) }
+#define CMD_RANGE(name, min_, max_, missing_, bad_) { \
+	.opt = { (name), required_argument, NULL, 0 }, .value = CMD_NUMBER, \
+	.min = (min_), .max = (max_), .missing = (missing_), .bad = (bad_) }
+#define CMD_END { .opt = { NULL, 0, NULL, 0 } }
+
 /* The options before or after the command (main.c), and their index. */
 enum { CMD_DB, CMD_CONFIG, CMD_HELP, CMD_VERSION };
 extern const struct cmd_option cmd_global_options[];
@@ -76,6 +93,19 @@ struct cmd_args {
 	int64_t num[CMD_MAX_OPTIONS];
 };
 
+/* What a command takes besides its options, and its usage errors. */
+struct cmd_operands {
+	int most;		/* at most this many operands; -1 any number */
+	enum cmd_value kind;	/* what an operand is */
+	const char *unknown;	/* usage error for an unknown option */
+	const char *extra;	/* usage error for an operand too many */
+};
+
+/* What most commands take (args.c): nothing, every mistake "unexpected
+ * argument"; or [MEETING], "unknown option" and "too many arguments". */
+extern const struct cmd_operands cmd_no_operands;
+extern const struct cmd_operands cmd_one_meeting;
+
 /*
  * A command: its name, its arguments and help for people, its options
  * and operands, and its function.  A command without options takes its
@@ -89,10 +119,7 @@ struct cmd_entry {
 	const char *summary;	/* one line, in 'mdtchair --help' */
 	const char *help;	/* 'mdtchair CMD --help' */
 	const struct cmd_option *options;	/* ended by a NULL name */
-	int operands;		/* at most this many; -1 any number */
-	enum cmd_value operand;	/* what an operand is */
-	const char *unknown;	/* usage error for an unknown option */
-	const char *extra;	/* usage error for an operand too many */
+	const struct cmd_operands *operands;
 	const struct cmd_entry *const *subs;	/* NULL-ended */
 	int (*run)(struct cmd_args *cli);	/* the exit status */
 };
@@ -136,6 +163,12 @@ int cmd_usage_error(const struct cmd_entry *cmd, const char *what);
  */
 struct mdt_store *cmd_open_store(struct cmd_args *cli, unsigned flags);
 
+/* Says the store's last error; returns EXIT_USER. */
+int cmd_store_error(struct mdt_store *store);
+
+/* The first operand, or NULL. */
+const char *cmd_operand(const struct cmd_args *cli);
+
 /* The meeting ref names (id or uuid; NULL or "" for the open one, else
  * the next); -1 after saying why. */
 int cmd_resolve_meeting(struct mdt_store *store, const char *ref,
@@ -155,16 +188,44 @@ int64_t cmd_day_start_ms(const char *text);
 /*
  * The chair's screens on a meeting of the open store, delivering to the
  * central record if set up (the opening is audited); the exit status.
+ * The store is freed.
  */
 int cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
     int64_t meeting_id, enum tui_mode mode);
 
-/* chair and prepare: the screens on the meeting the operand names (none:
- * the open one, else the next). */
-int cmd_open_screens(struct cmd_args *cli, enum tui_mode mode);
+/* The store opened and the meeting ref names found (as
+ * cmd_resolve_meeting): 0, or -1 after saying why, nothing left open. */
+int cmd_open_meeting(struct cmd_args *cli, const char *ref,
+    struct mdt_store **store, int64_t *id);
+
+/* chair and prepare (chair.c): the chair's screens on the meeting the
+ * operand names (none: the open one, else the next), opened on the
+ * meeting or, for prepare, on its preparation. */
+int cmd_screens(struct cmd_args *cli);
 
 /* Flushes stdout; -1 after saying "cannot write the WHAT: reason". */
 int cmd_flush(const char *what);
+
+/* What printing to stdout with the store came to (st): EXIT_USER after
+ * saying the store's error, or (with what) that stdout cannot be
+ * written ("cannot write the WHAT"); else 0. */
+int cmd_printed(struct mdt_store *store, enum mdt_status st,
+    const char *what);
+
+/* meetings and people: what list prints, from the store, to stdout (as
+ * cmd_printed says); the exit status. */
+int cmd_list(struct cmd_args *cli, enum mdt_status (*list)(
+    struct mdt_store *store, FILE *out), const char *what);
+
+/*
+ * minutes and agenda: write prints the meeting the operand names (none:
+ * the open one, else the next) to stdout, as cmd_printed says; then the
+ * export is written to the audit log: the command, the format, and
+ * "unmasked" when the patients were shown in full.  The exit status.
+ */
+int cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
+    struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli),
+    const char *what, const char *format, bool unmask);
 
 /* The entries, each in its own file. */
 extern const struct cmd_entry cmd_demo_entry;

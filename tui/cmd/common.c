@@ -103,6 +103,19 @@ cmd_open_store(struct cmd_args *cli, unsigned flags)
 }
 
 int
+cmd_store_error(struct mdt_store *store)
+{
+	say("%s", mdt_store_error(store));
+	return EXIT_USER;
+}
+
+const char *
+cmd_operand(const struct cmd_args *cli)
+{
+	return cli->argc > 0 ? cli->argv[0] : NULL;
+}
+
+int
 cmd_resolve_meeting(struct mdt_store *store, const char *ref, int64_t *id)
 {
 	enum mdt_status st = mdt_meeting_find(store, ref, id);
@@ -170,6 +183,17 @@ cmd_day_start_ms(const char *text)
 }
 
 int
+cmd_open_meeting(struct cmd_args *cli, const char *ref,
+    struct mdt_store **store, int64_t *id)
+{
+	if (!(*store = cmd_open_store(cli, 0)))
+		return -1;
+	if (cmd_resolve_meeting(*store, ref, id) != 0)
+		return -1;
+	return 0;
+}
+
+int
 cmd_flush(const char *what)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -180,6 +204,49 @@ cmd_flush(const char *what)
 }
 
 int
+cmd_printed(struct mdt_store *store, enum mdt_status st, const char *what)
+{
+	if (st != MDT_OK)
+		return cmd_store_error(store);
+	return what != NULL && cmd_flush(what) != 0 ? EXIT_USER : 0;
+}
+
+int
+cmd_list(struct cmd_args *cli, enum mdt_status (*list)(
+    struct mdt_store *store, FILE *out), const char *what)
+{
+	struct mdt_store *store;
+	int rc;
+
+	if (!(store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
+	rc = cmd_printed(store, list(store, stdout), what);
+	return rc;
+}
+
+int
+cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
+    struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli),
+    const char *what, const char *format, bool unmask)
+{
+	struct mdt_store *store;
+	char detail[64];
+	int64_t id;
+	int rc;
+
+	if (cmd_open_meeting(cli, cmd_operand(cli), &store, &id) != 0)
+		return EXIT_USER;
+	rc = cmd_printed(store, write(store, id, cli), what);
+	/* the format, and whether the patients were shown in full */
+	snprintf(detail, sizeof detail, "%s %s%s", cli->cmd->name, format,
+	    unmask ? " unmasked" : "");
+	if (rc == 0 && mdt_audit_meeting(store, id, "export", detail) !=
+	    MDT_OK)
+		rc = cmd_store_error(store);
+	return rc;
+}
+
+int
 cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
     int64_t meeting_id, enum tui_mode mode)
 {
@@ -187,34 +254,14 @@ cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
 	int rc;
 
 	if (cmd_load_config(cli, &cfg) != 0)
-		return EXIT_USER;
+		rc = EXIT_USER;
 	/* Who had the meeting's patients on screen, and when. */
-	if (mdt_audit_meeting(store, meeting_id, "open",
-	    mode == TUI_MODE_PREPARE ? "prepare" : "chair") != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		sync_config_free(cfg);
-		return EXIT_USER;
-	}
-	rc = tui_run(store, meeting_id, cfg, cli->config_buf, mode, false);
+	else if (mdt_audit_meeting(store, meeting_id, "open",
+	    mode == TUI_MODE_PREPARE ? "prepare" : "chair") != MDT_OK)
+		rc = cmd_store_error(store);
+	else
+		rc = tui_run(store, meeting_id, cfg, cli->config_buf, mode,
+		    false);
 	sync_config_free(cfg);
-	return rc;
-}
-
-int
-cmd_open_screens(struct cmd_args *cli, enum tui_mode mode)
-{
-	struct mdt_store *store;
-	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
-	int64_t id;
-	int rc;
-
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	if (cmd_resolve_meeting(store, ref, &id) != 0) {
-		mdt_store_free(store);
-		return EXIT_USER;
-	}
-	rc = cmd_run_screens(cli, store, id, mode);
-	mdt_store_free(store);
 	return rc;
 }

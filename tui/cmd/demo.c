@@ -11,8 +11,8 @@
 enum { NO_OPEN };
 
 static const struct cmd_option options[] = {
-	[NO_OPEN] = { { "no-open", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
+	[NO_OPEN] = CMD_FLAG("no-open"),
+	CMD_END
 };
 
 static int
@@ -20,23 +20,18 @@ cmd_demo(struct cmd_args *cli)
 {
 	struct mdt_store *store;
 	int64_t id;
-	int rc;
 
 	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
 	if (mdt_demo_create(store, &id) != MDT_OK) {
 		say("cannot create the demo meeting: %s",
 		    mdt_store_error(store));
-		mdt_store_free(store);
 		return EXIT_USER;
 	}
-	if (cli->opt[NO_OPEN] != NULL) {
-		printf("%lld\n", (long long)id);
-		rc = 0;
-	} else
-		rc = cmd_run_screens(cli, store, id, TUI_MODE_CHAIR);
-	mdt_store_free(store);
-	return rc;
+	if (cli->opt[NO_OPEN] == NULL)
+		return cmd_run_screens(cli, store, id, TUI_MODE_CHAIR);
+	printf("%lld\n", (long long)id);
+	return 0;
 }
 
 const struct cmd_entry cmd_demo_entry = {
@@ -48,7 +43,6 @@ const struct cmd_entry cmd_demo_entry = {
 	    "fictional patients and a meeting, then opens the chair screen on it.\n"
 	    "--no-open prints the meeting's id instead of opening it.",
 	.options = options,
-	.unknown = "unexpected argument",
-	.extra = "unexpected argument",
+	.operands = &cmd_no_operands,
 	.run = cmd_demo,
 };

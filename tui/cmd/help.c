@@ -34,6 +34,9 @@ cmd_print_help(const struct cmd_entry *c)
 	    c->help);
 }
 
+/* [COMMAND] (more are let be) */
+static const struct cmd_operands operands = { -1, CMD_COMMAND, NULL, NULL };
+
 static int
 cmd_help(struct cmd_args *cli)
 {
@@ -57,7 +60,6 @@ const struct cmd_entry cmd_help_entry = {
 	.summary = "show help for mdtchair or a command",
 	.help =
 	    "Shows the commands, or the help of one command.",
-	.operands = -1,
-	.operand = CMD_COMMAND,
+	.operands = &operands,
 	.run = cmd_help,
 };

@@ -30,21 +30,23 @@ rejects_path_for(const char *file)
 enum { LIST, MEETING, REJECTS, SKIP_INVALID };
 
 static const struct cmd_option options[] = {
-	[LIST] = { { "list", required_argument, NULL, 0 },
-	    .value = CMD_LIST },
-	[MEETING] = { { "meeting", required_argument, NULL, 0 },
-	    .value = CMD_MEETING },
-	[REJECTS] = { { "rejects", required_argument, NULL, 0 },
-	    .value = CMD_FILE, .missing = "an option needs a value" },
-	[SKIP_INVALID] = { { "skip-invalid", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
+	[LIST] = CMD_VALUE("list", CMD_LIST, NULL, NULL),
+	[MEETING] = CMD_VALUE("meeting", CMD_MEETING, NULL, NULL),
+	[REJECTS] = CMD_VALUE("rejects", CMD_FILE, "an option needs a value", NULL),
+	[SKIP_INVALID] = CMD_FLAG("skip-invalid"),
+	CMD_END
+};
+
+/* FILE.csv, or '-' */
+static const struct cmd_operands operands = {
+	1, CMD_FILE, "unknown option", "one FILE at a time"
 };
 
 static int
 cmd_import(struct cmd_args *cli)
 {
 	enum mdt_list list = mdt_list_parse(cli->opt[LIST]);
-	const char *file = cli->argc > 0 ? cli->argv[0] : NULL;
+	const char *file = cmd_operand(cli);
 	const char *rejects = cli->opt[REJECTS];
 	bool skip = cli->opt[SKIP_INVALID] != NULL;
 	struct mdt_import_report rep;
@@ -69,12 +71,7 @@ cmd_import(struct cmd_args *cli)
 		}
 		rejects = rejects_buf;
 	}
-	if (!(store = cmd_open_store(cli, 0))) {
-		free(rejects_buf);
-		return EXIT_USER;
-	}
-	if (cmd_resolve_meeting(store, cli->opt[MEETING], &id) != 0) {
-		mdt_store_free(store);
+	if (cmd_open_meeting(cli, cli->opt[MEETING], &store, &id) != 0) {
 		free(rejects_buf);
 		return EXIT_USER;
 	}
@@ -102,14 +99,11 @@ cmd_import(struct cmd_args *cli)
 	} else if (st == MDT_EINVAL && rep.n_errors > 0) {
 		say("nothing imported from %s", file);
 		rc = EXIT_USER;
-	} else {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	}
+	} else
+		rc = cmd_store_error(store);
 	if (rc == 0 && cmd_flush("summary") != 0)
 		rc = EXIT_USER;
 	mdt_import_report_done(&rep);
-	mdt_store_free(store);
 	free(rejects_buf);
 	return rc;
 }
@@ -131,9 +125,6 @@ const struct cmd_entry cmd_import_entry = {
 	    "Importing the same file again changes nothing.  Prints a one-line\n"
 	    "summary.",
 	.options = options,
-	.operands = 1,
-	.operand = CMD_FILE,
-	.unknown = "unknown option",
-	.extra = "one FILE at a time",
+	.operands = &operands,
 	.run = cmd_import,
 };

@@ -10,17 +10,7 @@
 static int
 cmd_meetings(struct cmd_args *cli)
 {
-	struct mdt_store *store;
-	int rc = 0;
-
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	if (mdt_meeting_list(store, stdout) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	}
-	mdt_store_free(store);
-	return rc;
+	return cmd_list(cli, mdt_meeting_list, NULL);
 }
 
 const struct cmd_entry cmd_meetings_entry = {
@@ -29,6 +19,6 @@ const struct cmd_entry cmd_meetings_entry = {
 	.summary = "list the meetings in the database",
 	.help =
 	    "Prints one line per meeting: id, date, state, title.",
-	.extra = "unexpected argument",
+	.operands = &cmd_no_operands,
 	.run = cmd_meetings,
 };

@@ -17,41 +17,25 @@ static const enum mdt_minutes_format format_of[] = {
 };
 
 static const struct cmd_option options[] = {
-	[FORMAT] = { { "format", required_argument, NULL, 0 },
-	    .value = CMD_WORD, .words = formats,
-	    .missing = "--format needs md, txt or json",
-	    .bad = "--format is md, txt or json" },
-	{ { NULL, 0, NULL, 0 } }
+	[FORMAT] = CMD_WORDS("format", formats,
+	    "--format needs md, txt or json", "--format is md, txt or json"),
+	CMD_END
 };
+
+/* The record, in the format asked for, to stdout. */
+static enum mdt_status
+write_minutes(struct mdt_store *store, int64_t meeting_id,
+    const struct cmd_args *cli)
+{
+	return mdt_minutes_write(store, meeting_id,
+	    format_of[cli->num[FORMAT]], stdout);
+}
 
 static int
 cmd_minutes(struct cmd_args *cli)
 {
-	int f = (int)cli->num[FORMAT];	/* md unless --format */
-	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
-	struct mdt_store *store;
-	char detail[32];
-	int64_t id;
-	int rc = 0;
-
-	snprintf(detail, sizeof detail, "minutes %s", formats[f]);
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	if (cmd_resolve_meeting(store, ref, &id) != 0)
-		rc = EXIT_USER;
-	else if (mdt_minutes_write(store, id, format_of[f], stdout) !=
-	    MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	} else if (cmd_flush("minutes") != 0) {
-		rc = EXIT_USER;
-	} else if (mdt_audit_meeting(store, id, "export", detail) !=
-	    MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	}
-	mdt_store_free(store);
-	return rc;
+	return cmd_export(cli, write_minutes, "minutes",
+	    formats[cli->num[FORMAT]], false);
 }
 
 const struct cmd_entry cmd_minutes_entry = {
@@ -66,9 +50,6 @@ const struct cmd_entry cmd_minutes_entry = {
 	    "Markdown (the default), txt plain text, json for other programs\n"
 	    "(docs/minutes.md describes the JSON).",
 	.options = options,
-	.operands = 1,
-	.operand = CMD_MEETING,
-	.unknown = "unknown option",
-	.extra = "too many arguments",
+	.operands = &cmd_one_meeting,
 	.run = cmd_minutes,
 };

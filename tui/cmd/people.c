@@ -8,38 +8,36 @@
 
 #include "cmd.h"
 
-static int
-cmd_people(struct cmd_args *cli)
-{
-	struct mdt_store *store;
-	int rc = 0;
+/* people: nothing but the part 'add' */
+static const struct cmd_operands operands = {
+	0, CMD_TEXT, NULL, "the only subcommand is 'add'"
+};
 
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	if (mdt_people_list(store, stdout) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	} else if (cmd_flush("list") != 0) {
-		rc = EXIT_USER;
-	}
-	mdt_store_free(store);
-	return rc;
-}
+/* people add: one NAME */
+static const struct cmd_operands add_operands = {
+	1, CMD_TEXT, "unknown option",
+	"one name at a time (quote a name with spaces)"
+};
 
 enum { ROLE, ORG };
 
 static const struct cmd_option add_options[] = {
-	[ROLE] = { { "role", required_argument, NULL, 0 } },
-	[ORG] = { { "org", required_argument, NULL, 0 },
-	    .missing = "an option needs a value" },
-	{ { NULL, 0, NULL, 0 } }
+	[ROLE] = CMD_VALUE("role", CMD_TEXT, NULL, NULL),
+	[ORG] = CMD_VALUE("org", CMD_TEXT, "an option needs a value", NULL),
+	CMD_END
 };
+
+static int
+cmd_people(struct cmd_args *cli)
+{
+	return cmd_list(cli, mdt_people_list, "list");
+}
 
 /* people add NAME [--role R] [--org O] */
 static int
 people_add(struct cmd_args *cli)
 {
-	const char *name = cli->argc > 0 ? cli->argv[0] : NULL;
+	const char *name = cmd_operand(cli);
 	const char *role = cli->opt[ROLE] != NULL ? cli->opt[ROLE] : "";
 	const char *org = cli->opt[ORG] != NULL ? cli->opt[ORG] : "";
 	struct mdt_store *store;
@@ -50,12 +48,10 @@ people_add(struct cmd_args *cli)
 		return cmd_usage_error(cli->cmd, "add needs a NAME");
 	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
-	if (mdt_person_add(store, name, role, org, &id) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	} else
+	if (mdt_person_add(store, name, role, org, &id) != MDT_OK)
+		rc = cmd_store_error(store);
+	else
 		printf("%lld\n", (long long)id);
-	mdt_store_free(store);
 	return rc;
 }
 
@@ -63,9 +59,7 @@ static const struct cmd_entry people_add_entry = {
 	.name = "add",
 	.usage = "NAME [--role R] [--org O]",
 	.options = add_options,
-	.operands = 1,
-	.unknown = "unknown option",
-	.extra = "one name at a time (quote a name with spaces)",
+	.operands = &add_operands,
 	.run = people_add,
 };
 
@@ -81,7 +75,7 @@ const struct cmd_entry cmd_people_entry = {
 	    "outside the NHS who owns actions, e.g. the voluntary sector) and\n"
 	    "prints their id.  A name already known in the same organisation is\n"
 	    "refused.",
-	.extra = "the only subcommand is 'add'",
+	.operands = &operands,
 	.subs = parts,
 	.run = cmd_people,
 };

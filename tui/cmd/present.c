@@ -11,8 +11,8 @@
 enum { UNMASK };
 
 static const struct cmd_option options[] = {
-	[UNMASK] = { { "unmask", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
+	[UNMASK] = CMD_FLAG("unmask"),
+	CMD_END
 };
 
 /* The projector's view: read-only, no delivery (the chair's console
@@ -20,29 +20,21 @@ static const struct cmd_option options[] = {
 static int
 cmd_present(struct cmd_args *cli)
 {
-	struct mdt_store *store;
-	const char *ref = cli->argc > 0 ? cli->argv[0] : NULL;
 	bool unmask = cli->opt[UNMASK] != NULL;
+	struct mdt_store *store;
 	int64_t id;
 	int rc;
 
-	if (!(store = cmd_open_store(cli, 0)))
+	if (cmd_open_meeting(cli, cmd_operand(cli), &store, &id) != 0)
 		return EXIT_USER;
-	if (cmd_resolve_meeting(store, ref, &id) != 0) {
-		mdt_store_free(store);
-		return EXIT_USER;
-	}
 	/* The one write of the projector: who showed the meeting's
 	 * patients to a room, and whether unmasked. */
 	if (mdt_audit_meeting(store, id, "open", unmask ?
-	    "projector, unmasked" : "projector") != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		mdt_store_free(store);
-		return EXIT_USER;
-	}
-	rc = tui_run(store, id, NULL, cli->config_buf, TUI_MODE_PRESENT,
-	    unmask);
-	mdt_store_free(store);
+	    "projector, unmasked" : "projector") != MDT_OK)
+		rc = cmd_store_error(store);
+	else
+		rc = tui_run(store, id, NULL, cli->config_buf,
+		    TUI_MODE_PRESENT, unmask);
 	return rc;
 }
 
@@ -61,9 +53,6 @@ const struct cmd_entry cmd_present_entry = {
 	    "number).  --unmask shows full names and numbers: only for a private\n"
 	    "screen, never a projector.  The chair's B key blanks the view.",
 	.options = options,
-	.operands = 1,
-	.operand = CMD_MEETING,
-	.unknown = "unknown option",
-	.extra = "too many arguments",
+	.operands = &cmd_one_meeting,
 	.run = cmd_present,
 };

@@ -9,6 +9,19 @@
 
 #include "cmd.h"
 
+enum { DAYS, DRY_RUN };
+
+static const struct cmd_option options[] = {
+	[DAYS] = CMD_RANGE("days", 1, 36500, "--days needs a number",
+	    "--days is a whole number from 1 to 36500"),
+	[DRY_RUN] = CMD_FLAG("dry-run"),
+	CMD_END
+};
+
+static const struct cmd_operands operands = {
+	0, CMD_TEXT, "unknown option", "unexpected argument"
+};
+
 /* The retention period: --days, else [retention] days of the
  * configuration; 0 with a message when neither is set, -1 on an error
  * already reported. */
@@ -41,17 +54,6 @@ plural(char *buf, size_t len, long long n, const char *one, const char *many)
 	snprintf(buf, len, "%lld %s", n, n == 1 ? one : many);
 }
 
-enum { DAYS, DRY_RUN };
-
-static const struct cmd_option options[] = {
-	[DAYS] = { { "days", required_argument, NULL, 0 },
-	    .value = CMD_NUMBER, .min = 1, .max = 36500,
-	    .missing = "--days needs a number",
-	    .bad = "--days is a whole number from 1 to 36500" },
-	[DRY_RUN] = { { "dry-run", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
-};
-
 static int
 cmd_purge(struct cmd_args *cli)
 {
@@ -71,7 +73,6 @@ cmd_purge(struct cmd_args *cli)
 	if (mdt_purge_find(store, days, &list, &n) != MDT_OK) {
 		say("cannot look for meetings to purge: %s",
 		    mdt_store_error(store));
-		mdt_store_free(store);
 		return EXIT_USER;
 	}
 	printf("retention: %d day%s (%s)\n", days, days == 1 ? "" : "s",
@@ -119,7 +120,6 @@ cmd_purge(struct cmd_args *cli)
 out:
 	if (cmd_flush("list") != 0)
 		rc = EXIT_USER;
-	mdt_store_free(store);
 	return rc;
 }
 
@@ -138,7 +138,6 @@ const struct cmd_entry cmd_purge_entry = {
 	    "and each one it skips because something is not yet delivered.\n"
 	    "--dry-run only lists.  See docs/governance.md.",
 	.options = options,
-	.unknown = "unknown option",
-	.extra = "unexpected argument",
+	.operands = &operands,
 	.run = cmd_purge,
 };

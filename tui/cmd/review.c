@@ -14,6 +14,24 @@
 
 #include "cmd.h"
 
+enum { FROM, TO, CHART, FORMAT, FORCE };
+
+/* --format's words, and what each is */
+static const char *const formats[] = { "txt", "json", NULL };
+static const enum mdt_review_format format_of[] = {
+	MDT_REVIEW_TXT, MDT_REVIEW_JSON
+};
+
+static const struct cmd_option options[] = {
+	[FROM] = CMD_VALUE("from", CMD_DATE, NULL, NULL),
+	[TO] = CMD_VALUE("to", CMD_DATE, NULL, NULL),
+	[CHART] = CMD_VALUE("chart", CMD_FILE, NULL, NULL),
+	[FORMAT] = CMD_WORDS("format", formats, "an option needs a value",
+	    "--format is txt or json"),
+	[FORCE] = CMD_FLAG("force"),
+	CMD_END
+};
+
 /* "YYYY-MM-DD" and a real date, nothing else. */
 static bool
 strict_date(const char *v)
@@ -60,28 +78,6 @@ create_export(const char *path, bool force, bool *created)
 	return fp;
 }
 
-enum { FROM, TO, CHART, FORMAT, FORCE };
-
-/* --format's words, and what each is */
-static const char *const formats[] = { "txt", "json", NULL };
-static const enum mdt_review_format format_of[] = {
-	MDT_REVIEW_TXT, MDT_REVIEW_JSON
-};
-
-static const struct cmd_option options[] = {
-	[FROM] = { { "from", required_argument, NULL, 0 },
-	    .value = CMD_DATE },
-	[TO] = { { "to", required_argument, NULL, 0 }, .value = CMD_DATE },
-	[CHART] = { { "chart", required_argument, NULL, 0 },
-	    .value = CMD_FILE },
-	[FORMAT] = { { "format", required_argument, NULL, 0 },
-	    .value = CMD_WORD, .words = formats,
-	    .missing = "an option needs a value",
-	    .bad = "--format is txt or json" },
-	[FORCE] = { { "force", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
-};
-
 static int
 cmd_review(struct cmd_args *cli)
 {
@@ -109,17 +105,14 @@ cmd_review(struct cmd_args *cli)
 
 	if (!(store = cmd_open_store(cli, 0)))
 		return EXIT_USER;
-	if (mdt_review_load(store, from, to, &r) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		mdt_store_free(store);
-		return EXIT_USER;
-	}
+	if (mdt_review_load(store, from, to, &r) != MDT_OK)
+		return cmd_store_error(store);
 	if (chart != NULL && !(fp = create_export(chart, force, &created)))
 		rc = EXIT_USER;
-	else if (mdt_review_write(store, &r, format_of[f], stdout) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	} else if (fp != NULL && mdt_review_svg(store, &r, fp) != MDT_OK) {
+	else if (mdt_review_write(store, &r, format_of[f], stdout) !=
+	    MDT_OK)
+		rc = cmd_store_error(store);
+	else if (fp != NULL && mdt_review_svg(store, &r, fp) != MDT_OK) {
 		say("%s: %s", chart, mdt_store_error(store));
 		rc = EXIT_USER;
 	}
@@ -133,12 +126,9 @@ cmd_review(struct cmd_args *cli)
 	snprintf(detail, sizeof(detail), "review %s to %s %s%s", from, to,
 	    formats[f], chart != NULL ?
 	    ", chart" : "");
-	if (rc == 0 && mdt_audit_event(store, "export", detail) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	}
+	if (rc == 0 && mdt_audit_event(store, "export", detail) != MDT_OK)
+		rc = cmd_store_error(store);
 	mdt_review_free(&r);
-	mdt_store_free(store);
 	return rc;
 }
 
@@ -160,7 +150,6 @@ const struct cmd_entry cmd_review_entry = {
 	    "0600; an existing file is kept unless --force.  No patient is named.\n"
 	    "The export is written to the audit log.",
 	.options = options,
-	.unknown = "unexpected argument",
-	.extra = "unexpected argument",
+	.operands = &cmd_no_operands,
 	.run = cmd_review,
 };

@@ -12,15 +12,13 @@
 enum { TITLE, DATE, TIME, VENUE, MINUTES };
 
 static const struct cmd_option options[] = {
-	[TITLE] = { { "title", required_argument, NULL, 0 } },
-	[DATE] = { { "date", required_argument, NULL, 0 } },
-	[TIME] = { { "time", required_argument, NULL, 0 } },
-	[VENUE] = { { "venue", required_argument, NULL, 0 } },
-	[MINUTES] = { { "minutes", required_argument, NULL, 0 },
-	    .value = CMD_NUMBER, .min = 1, .max = 720,
-	    .missing = "an option needs a value",
-	    .bad = "--minutes is 1 to 720" },
-	{ { NULL, 0, NULL, 0 } }
+	[TITLE] = CMD_VALUE("title", CMD_TEXT, NULL, NULL),
+	[DATE] = CMD_VALUE("date", CMD_TEXT, NULL, NULL),
+	[TIME] = CMD_VALUE("time", CMD_TEXT, NULL, NULL),
+	[VENUE] = CMD_VALUE("venue", CMD_TEXT, NULL, NULL),
+	[MINUTES] = CMD_RANGE("minutes", 1, 720, "an option needs a value",
+	    "--minutes is 1 to 720"),
+	CMD_END
 };
 
 static int
@@ -38,17 +36,15 @@ cmd_schedule(struct cmd_args *cli)
 		return cmd_usage_error(cli->cmd, "--title and --date are needed");
 	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
-	if (mdt_meeting_create(store, &in, &id, &carried) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		rc = EXIT_USER;
-	} else {
+	if (mdt_meeting_create(store, &in, &id, &carried) != MDT_OK)
+		rc = cmd_store_error(store);
+	else {
 		printf("%lld\n", (long long)id);
 		if (carried > 0)
 			fprintf(stderr, "mdtchair: %d caseload patient%s due for"
 			    " review carried forward\n", carried,
 			    carried == 1 ? "" : "s");
 	}
-	mdt_store_free(store);
 	return rc;
 }
 
@@ -65,7 +61,6 @@ const struct cmd_entry cmd_schedule_entry = {
 	    "patients whose review date falls on or before the meeting are carried\n"
 	    "forward as candidates.  Prints the meeting's id.",
 	.options = options,
-	.unknown = "unexpected argument",
-	.extra = "unexpected argument",
+	.operands = &cmd_no_operands,
 	.run = cmd_schedule,
 };

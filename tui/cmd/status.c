@@ -50,10 +50,8 @@ cmd_status(struct cmd_args *cli)
 		return EXIT_USER;
 	}
 	if (mdt_outbox_counts(store, &c) != MDT_OK) {
-		say("%s", mdt_store_error(store));
-		mdt_store_free(store);
-		sync_config_free(cfg);
-		return EXIT_USER;
+		rc = cmd_store_error(store);
+		goto out;
 	}
 	when_text(c.last_sent_at, last, sizeof last);
 	printf("central record: %s\n", sync_config_has_server(cfg) ?
@@ -80,7 +78,7 @@ cmd_status(struct cmd_args *cli)
 		rc = EXIT_USER;
 	if (cmd_flush("status") != 0)
 		rc = EXIT_USER;
-	mdt_store_free(store);
+out:
 	sync_config_free(cfg);
 	return rc;
 }
@@ -92,6 +90,6 @@ const struct cmd_entry cmd_status_entry = {
 	.help =
 	    "Prints the outbox counts (pending, sent, failed, conflict), the last\n"
 	    "success, and each refused record with the server's reason.",
-	.extra = "unexpected argument",
+	.operands = &cmd_no_operands,
 	.run = cmd_status,
 };

@@ -16,6 +16,15 @@
 
 #include "cmd.h"
 
+enum { DEADLINE, RETRY_FAILED };
+
+static const struct cmd_option options[] = {
+	[DEADLINE] = CMD_RANGE("deadline", 1, 86400, "--deadline needs seconds",
+	    "--deadline is 1 to 86400 seconds"),
+	[RETRY_FAILED] = CMD_FLAG("retry-failed"),
+	CMD_END
+};
+
 struct sync_run {
 	uv_loop_t loop;
 	uv_timer_t tick;
@@ -86,90 +95,103 @@ sync_on_tick(uv_timer_t *t)
 	}
 }
 
-enum { DEADLINE, RETRY_FAILED };
-
-static const struct cmd_option options[] = {
-	[DEADLINE] = { { "deadline", required_argument, NULL, 0 },
-	    .value = CMD_NUMBER, .min = 1, .max = 86400,
-	    .missing = "--deadline needs seconds",
-	    .bad = "--deadline is 1 to 86400 seconds" },
-	[RETRY_FAILED] = { { "retry-failed", no_argument, NULL, 0 } },
-	{ { NULL, 0, NULL, 0 } }
-};
-
+/* The configuration, with a [server], and libcurl loaded: 0, else -1
+ * after saying why. */
 static int
-cmd_sync(struct cmd_args *cli)
+sync_setup(struct cmd_args *cli, struct sync_config **cfg)
 {
-	struct sync_config *cfg = NULL;
-	struct mdt_outbox_counts c;
-	struct sync_status st;
-	struct sync_run r;
-	int64_t deadline_s = cli->opt[DEADLINE] != NULL ?
-	    cli->num[DEADLINE] : 60;
-	int rc = 0;
+	char err[512];
+	int lr;
 
+	*cfg = NULL;
 	if (sync_config_path(cli->config, cli->config_buf,
 	    sizeof cli->config_buf) != 0) {
 		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration"
 		    " with --config PATH");
+		return -1;
+	}
+	if ((lr = sync_config_load(cli->config_buf, cfg, err,
+	    sizeof err)) < 0) {
+		say("%s", err);
+		return -1;
+	}
+	if (lr > 0 || !sync_config_has_server(*cfg)) {
+		say("sync is not configured: %s %s (see docs/sync.md)",
+		    lr > 0 ? "write" : "add a [server] section to",
+		    cli->config_buf);
+	/* libcurl is loaded only now; without it nothing can go */
+	} else if (sync_prepare(err, sizeof err) != 0)
+		say("%s", err);
+	else
+		return 0;
+	sync_config_free(*cfg);
+	*cfg = NULL;
+	return -1;
+}
+
+/* After the run: "all sent", else what stays and the first reason; the
+ * exit status. */
+static int
+sync_report(struct sync_run *r)
+{
+	struct mdt_outbox_counts c;
+	struct mdt_outbox_row *rows = NULL;
+	const char *why = NULL;
+	size_t n = 0;
+
+	if (mdt_outbox_counts(r->store, &c) != MDT_OK)
+		return cmd_store_error(r->store);
+	if (r->tty && r->last_line[0] != '\0')
+		fputc('\n', stderr);
+	if (c.pending + c.failed + c.conflict == 0) {
+		fprintf(stderr, "sync: all sent (%lld this time)\n",
+		    (long long)(c.sent - r->sent0));
+		return 0;
+	}
+	if (mdt_outbox_list(r->store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), 1, &rows, &n) == MDT_OK &&
+	    n > 0)
+		why = rows[0].last_error;
+	say("sync: %lld not sent (%lld pending, %lld failed, %lld"
+	    " conflict%s)%s%s%s", (long long)(c.pending + c.failed +
+	    c.conflict), (long long)c.pending, (long long)c.failed,
+	    (long long)c.conflict, r->timed_out ? "; deadline reached" : "",
+	    why != NULL ? ": " : "", why != NULL ? why : "",
+	    "; see 'mdtchair status'");
+	mdt_outbox_rows_free(rows, n);
+	return EXIT_USER;
+}
+
+static int
+cmd_sync(struct cmd_args *cli)
+{
+	int64_t n, deadline_s = cli->opt[DEADLINE] != NULL ?
+	    cli->num[DEADLINE] : 60;
+	struct sync_config *cfg;
+	struct mdt_outbox_counts c;
+	struct sync_run r;
+	int rc = EXIT_USER;
+
+	if (sync_setup(cli, &cfg) != 0)
 		return EXIT_USER;
-	}
-	{
-		char err[512];
-		int lr = sync_config_load(cli->config_buf, &cfg, err,
-		    sizeof err);
-
-		if (lr < 0) {
-			say("%s", err);
-			return EXIT_USER;
-		}
-		if (lr > 0 || !sync_config_has_server(cfg)) {
-			say("sync is not configured: %s %s (see docs/sync.md)",
-			    lr > 0 ? "write" : "add a [server] section to",
-			    cli->config_buf);
-			sync_config_free(cfg);
-			return EXIT_USER;
-		}
-	}
-	{
-		char why[512];
-
-		/* libcurl is loaded only now; without it nothing can go */
-		if (sync_prepare(why, sizeof why) != 0) {
-			say("%s", why);
-			sync_config_free(cfg);
-			return EXIT_USER;
-		}
-	}
 	memset(&r, 0, sizeof r);
 	if (!(r.store = cmd_open_store(cli, 0))) {
 		sync_config_free(cfg);
 		return EXIT_USER;
 	}
-	if (cli->opt[RETRY_FAILED] != NULL) {
-		int64_t n;
-
-		if (mdt_outbox_retry_problems(r.store, &n) != MDT_OK) {
-			say("%s", mdt_store_error(r.store));
-			mdt_store_free(r.store);
-			sync_config_free(cfg);
-			return EXIT_USER;
-		}
-	}
-	if (mdt_outbox_counts(r.store, &c) != MDT_OK) {
-		say("%s", mdt_store_error(r.store));
-		mdt_store_free(r.store);
-		sync_config_free(cfg);
-		return EXIT_USER;
+	if ((cli->opt[RETRY_FAILED] != NULL &&
+	    mdt_outbox_retry_problems(r.store, &n) != MDT_OK) ||
+	    mdt_outbox_counts(r.store, &c) != MDT_OK) {
+		rc = cmd_store_error(r.store);
+		goto out;
 	}
 	r.sent0 = c.sent;
 	r.total = c.pending;
 	r.tty = isatty(STDERR_FILENO) == 1;
 	if (uv_loop_init(&r.loop) != 0) {
 		say("%s", "cannot start the event loop");
-		mdt_store_free(r.store);
-		sync_config_free(cfg);
-		return EXIT_USER;
+		goto out;
 	}
 	r.engine = sync_engine_new(&r.loop, r.store, cfg);
 	sync_engine_on_change(r.engine, sync_on_change, &r);
@@ -183,43 +205,8 @@ cmd_sync(struct cmd_args *cli)
 	uv_run(&r.loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(&r.loop) != 0)
 		say("%s", "the event loop did not close cleanly");
-
-	if (mdt_outbox_counts(r.store, &c) != MDT_OK) {
-		say("%s", mdt_store_error(r.store));
-		rc = EXIT_USER;
-	} else {
-		memset(&st, 0, sizeof st);
-		st.pending = c.pending;
-		st.failed = c.failed;
-		st.conflicts = c.conflict;
-		if (r.tty && r.last_line[0] != '\0')
-			fputc('\n', stderr);
-		if (c.pending + c.failed + c.conflict == 0)
-			fprintf(stderr, "sync: all sent (%lld this time)\n",
-			    (long long)(c.sent - r.sent0));
-		else {
-			struct mdt_outbox_row *rows = NULL;
-			size_t n = 0;
-			const char *why = NULL;
-
-			if (mdt_outbox_list(r.store,
-			    MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
-			    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT) |
-			    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), 1, &rows,
-			    &n) == MDT_OK && n > 0)
-				why = rows[0].last_error;
-			say("sync: %lld not sent (%lld pending, %lld failed, %lld"
-			    " conflict%s)%s%s%s", (long long)(c.pending +
-			    c.failed + c.conflict), (long long)c.pending,
-			    (long long)c.failed, (long long)c.conflict,
-			    r.timed_out ? "; deadline reached" : "",
-			    why != NULL ? ": " : "", why != NULL ? why : "",
-			    "; see 'mdtchair status'");
-			mdt_outbox_rows_free(rows, n);
-			rc = EXIT_USER;
-		}
-	}
-	mdt_store_free(r.store);
+	rc = sync_report(&r);
+out:
 	sync_config_free(cfg);
 	return rc;
 }
@@ -236,7 +223,6 @@ const struct cmd_entry cmd_sync_entry = {
 	    "refused back in the queue.  Exit status 0 only if nothing stays\n"
 	    "unsent (pending, failed or in conflict).",
 	.options = options,
-	.unknown = "unexpected argument",
-	.extra = "unexpected argument",
+	.operands = &cmd_no_operands,
 	.run = cmd_sync,
 };
