@@ -1,0 +1,214 @@
+/*
+ * actions.c - mdtchair actions: each owner's actions across meetings,
+ * and closing (or reopening) actions by number.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+enum { OWNER, ORG, FORMAT, OVERDUE, ALL, UNMASK };
+
+/* --format's words, and what each is */
+static const char *const formats[] = { "txt", "md", "json", NULL };
+static const enum mdt_actions_format format_of[] = {
+	MDT_ACTIONS_TXT, MDT_ACTIONS_MD, MDT_ACTIONS_JSON
+};
+
+static const struct cmd_option options[] = {
+	[OWNER] = CMD_VALUE("owner", CMD_TEXT, NULL, NULL),
+	[ORG] = CMD_VALUE("org", CMD_TEXT, NULL, NULL),
+	[FORMAT] = CMD_WORDS("format", formats, "an option needs a value",
+	    "--format is txt, md or json"),
+	[OVERDUE] = CMD_FLAG("overdue"),
+	[ALL] = CMD_FLAG("all"),
+	[UNMASK] = CMD_FLAG("unmask"),
+	CMD_END
+};
+
+/* "12" or "#12" -> 12; -1 if neither. */
+static int64_t
+action_id_arg(const char *a)
+{
+	char *end;
+	long long v;
+
+	if (a[0] == '#')
+		a++;
+	errno = 0;
+	v = strtoll(a, &end, 10);
+	if (errno != 0 || end == a || *end != '\0' || v < 1)
+		return -1;
+	return (int64_t)v;
+}
+
+/* actions done|cancel|reopen ID...: each one act, in the order given;
+ * stops at the first that cannot be done. */
+static int
+actions_close(struct cmd_args *cli, enum mdt_action_status to)
+{
+	struct mdt_action_item *items = NULL;
+	struct mdt_actions_filter all = { .closed = true };
+	struct mdt_store *store;
+	size_t n = 0;
+	int rc = 0;
+
+	if (cli->argc < 1)
+		return cmd_usage_error(cli->cmd, "give the number of each"
+		    " action (#ID, as listed)");
+	for (int i = 0; i < cli->argc; i++)
+		if (action_id_arg(cli->argv[i]) < 0)
+			return cmd_usage_error(cli->cmd, "an action is given by"
+			    " its number, e.g. 12 or #12");
+	if (!(store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
+	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK)
+		rc = cmd_store_error(store);
+	for (int i = 0; i < cli->argc && rc == 0; i++) {
+		int64_t id = action_id_arg(cli->argv[i]);
+		const struct mdt_action_item *it = NULL;
+
+		for (size_t k = 0; k < n && it == NULL; k++)
+			if (items[k].id == id)
+				it = &items[k];
+		if (it == NULL) {
+			say("no action #%lld (see 'mdtchair actions --all')",
+			    (long long)id);
+			rc = EXIT_USER;
+		} else if (it->status == to) {
+			printf("#%lld was %s already: %s\n", (long long)id,
+			    mdt_action_status_name(to), it->text);
+		} else if (mdt_action_set_status(store, id, to) != MDT_OK)
+			rc = cmd_store_error(store);
+		else
+			printf("#%lld %s: %s (%s)\n", (long long)id, to ==
+			    MDT_ACTION_OPEN ? "open again" :
+			    mdt_action_status_name(to), it->text,
+			    it->owner_name);
+	}
+	mdt_action_items_free(items, n);
+	return rc;
+}
+
+static int
+actions_done(struct cmd_args *cli)
+{
+	return actions_close(cli, MDT_ACTION_DONE);
+}
+
+static int
+actions_cancel(struct cmd_args *cli)
+{
+	return actions_close(cli, MDT_ACTION_CANCELLED);
+}
+
+static int
+actions_reopen(struct cmd_args *cli)
+{
+	return actions_close(cli, MDT_ACTION_OPEN);
+}
+
+/* Whether anyone's name (or organisation) holds part, case apart;
+ * true when it cannot tell (the query then speaks for itself). */
+static bool
+someone_matches(const char *part, bool org, struct mdt_store *store)
+{
+	int64_t n = 1;
+
+	(void)mdt_people_count(store, org ? NULL : part, org ? part : NULL,
+	    &n);
+	return n > 0;
+}
+
+static int
+cmd_actions(struct cmd_args *cli)
+{
+	struct mdt_actions_filter f = {
+		.owner = cli->opt[OWNER], .org = cli->opt[ORG],
+		.overdue = cli->opt[OVERDUE] != NULL,
+		.closed = cli->opt[ALL] != NULL,
+	};
+	int fi = (int)cli->num[FORMAT];	/* txt unless --format */
+	bool unmask = cli->opt[UNMASK] != NULL;
+	struct mdt_action_item *items = NULL;
+	struct mdt_store *store;
+	char detail[64];
+	size_t n = 0;
+	int rc = 0;
+
+	if (f.owner != NULL && f.org != NULL)
+		return cmd_usage_error(cli->cmd,
+		    "give --owner or --org, not both");
+	if ((f.owner != NULL && f.owner[0] == '\0') ||
+	    (f.org != NULL && f.org[0] == '\0'))
+		return cmd_usage_error(cli->cmd,
+		    "--owner and --org need a name");
+	if (!(store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
+	if (f.owner != NULL && !someone_matches(f.owner, false, store)) {
+		say("nobody known is called '%s' (see 'mdtchair people')",
+		    f.owner);
+		return EXIT_USER;
+	}
+	if (f.org != NULL && !someone_matches(f.org, true, store)) {
+		say("nobody known is from '%s' (see 'mdtchair people')", f.org);
+		return EXIT_USER;
+	}
+	snprintf(detail, sizeof detail, "actions %s%s", formats[fi],
+	    unmask ? " unmasked" : "");
+	if (mdt_actions_query(store, &f, &items, &n) != MDT_OK ||
+	    mdt_actions_write(store, items, n, format_of[fi], unmask,
+	    stdout) !=
+	    MDT_OK || mdt_audit_event(store, "export", detail) != MDT_OK)
+		rc = cmd_store_error(store);
+	mdt_action_items_free(items, n);
+	return rc;
+}
+
+/* actions done|cancel|reopen ID...: the numbers, checked by
+ * actions_close */
+static const struct cmd_operands ids = { -1, CMD_TEXT, NULL, NULL };
+
+static const struct cmd_entry actions_done_entry = {
+	.name = "done", .usage = "ID...", .operands = &ids,
+	.run = actions_done,
+};
+static const struct cmd_entry actions_cancel_entry = {
+	.name = "cancel", .usage = "ID...", .operands = &ids,
+	.run = actions_cancel,
+};
+static const struct cmd_entry actions_reopen_entry = {
+	.name = "reopen", .usage = "ID...", .operands = &ids,
+	.run = actions_reopen,
+};
+
+static const struct cmd_entry *const parts[] = {
+	&actions_done_entry, &actions_cancel_entry, &actions_reopen_entry, NULL
+};
+
+const struct cmd_entry cmd_actions_entry = {
+	.name = "actions",
+	.usage = "[--owner N|--org O] [--overdue] [OPTIONS]",
+	.summary = "each owner's actions across meetings; close one",
+	.help =
+	    "Options: --all (done and cancelled too), --format txt|md|json,\n"
+	    "--unmask.  Lists the open actions of every meeting by owner (or of\n"
+	    "the owners whose name, or organisation, holds N or O, case apart):\n"
+	    "#number, due date (OVERDUE when past), the action, the patient\n"
+	    "(masked unless --unmask) and the meeting that agreed it.  --overdue:\n"
+	    "only those past their due date.\n"
+	    "  mdtchair actions done ID...     marks actions done\n"
+	    "  mdtchair actions cancel ID...   cancels them\n"
+	    "  mdtchair actions reopen ID...   opens them again\n"
+	    "ID is the number listed (12 or #12).  Each change is saved, audited\n"
+	    "and queued for the central record.",
+	.options = options,
+	.operands = &cmd_no_operands,
+	.subs = parts,
+	.run = cmd_actions,
+};

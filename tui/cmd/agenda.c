@@ -1,0 +1,56 @@
+/*
+ * agenda.c - mdtchair agenda: a meeting's agenda for circulation,
+ * patients masked unless --unmask, its export audited.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+
+enum { FORMAT, UNMASK };
+
+/* --format's words, and what each is */
+static const char *const formats[] = { "md", "txt", NULL };
+static const enum mdt_agenda_format format_of[] = {
+	MDT_AGENDA_MD, MDT_AGENDA_TXT
+};
+
+static const struct cmd_option options[] = {
+	[FORMAT] = CMD_WORDS("format", formats, "--format needs md or txt",
+	    "--format is md or txt"),
+	[UNMASK] = CMD_FLAG("unmask"),
+	CMD_END
+};
+
+/* The agenda, in the format asked for, masked or not, to stdout. */
+static enum mdt_status
+write_agenda(struct mdt_store *store, int64_t meeting_id,
+    const struct cmd_args *cli)
+{
+	return mdt_agenda_write(store, meeting_id, format_of[cli->num[FORMAT]],
+	    cli->opt[UNMASK] != NULL, stdout);
+}
+
+static int
+cmd_agenda(struct cmd_args *cli)
+{
+	return cmd_export(cli, write_agenda, "agenda",
+	    formats[cli->num[FORMAT]], cli->opt[UNMASK] != NULL);
+}
+
+const struct cmd_entry cmd_agenda_entry = {
+	.name = "agenda",
+	.usage = "[MEETING] [--format F] [--unmask]",
+	.summary = "print a meeting's agenda for circulation",
+	.help =
+	    "F is md (Markdown, the default) or txt.\n"
+	    "Prints the agenda: per slot the order, time, planned minutes,\n"
+	    "presenter, patient, lists and reason; then the deferred candidates and\n"
+	    "any referral still waiting for a decision.  Patients are masked\n"
+	    "(initials, year of birth, last three digits of the NHS number) unless\n"
+	    "--unmask is given.",
+	.options = options,
+	.operands = &cmd_one_meeting,
+	.run = cmd_agenda,
+};

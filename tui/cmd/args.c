@@ -1,0 +1,188 @@
+/*
+ * args.c - a command's arguments read in one place, through getopt_long
+ * and the entry's own options: options ("--name value" or "--name=value",
+ * names in full) and operands in any order, each value checked where it
+ * stands, so that the first mistake on the line is the one reported with
+ * the command's own usage error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+/* getopt_long's val of the option at index i of a command's list. */
+#define OPTION_VAL 0x100
+
+int
+cmd_option_find(const struct cmd_option *opts, const char *arg,
+    const char **value)
+{
+	const char *eq;
+	size_t len;
+
+	*value = NULL;
+	if (arg[0] != '-' || arg[1] != '-')
+		return -1;
+	arg += 2;
+	eq = strchr(arg, '=');
+	len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+	for (int i = 0; opts[i].opt.name != NULL; i++)
+		if (strlen(opts[i].opt.name) == len &&
+		    strncmp(opts[i].opt.name, arg, len) == 0) {
+			*value = eq != NULL ? eq + 1 : NULL;
+			return i;
+		}
+	return -1;
+}
+
+const struct cmd_operands cmd_no_operands = {
+	0, CMD_TEXT, "unexpected argument", "unexpected argument"
+};
+
+const struct cmd_operands cmd_one_meeting = {
+	1, CMD_MEETING, "unknown option", "too many arguments"
+};
+
+/* v as a whole number from min to max, into *out. */
+static bool
+number_in(const char *v, long min, long max, int64_t *out)
+{
+	char *end;
+	long l;
+
+	errno = 0;
+	l = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || l < min || l > max)
+		return false;
+	*out = l;
+	return true;
+}
+
+/* Whether the value v of o is right (where o has a check), and what
+ * the command reads of it into *num. */
+static bool
+value_ok(const struct cmd_option *o, const char *v, int64_t *num)
+{
+	*num = 0;
+	switch (o->value) {
+	case CMD_WORD:
+		for (int i = 0; o->words[i] != NULL; i++)
+			if (strcmp(o->words[i], v) == 0) {
+				*num = i;
+				return true;
+			}
+		return false;
+	case CMD_NUMBER:
+		return number_in(v, o->min, o->max, num);
+	case CMD_DATE:
+		return (*num = cmd_day_start_ms(v)) >= 0;
+	default:
+		return true;
+	}
+}
+
+/* The part of cmd that its first argument names; NULL if none. */
+static const struct cmd_entry *
+find_sub(const struct cmd_entry *cmd, const char *word)
+{
+	for (int i = 0; cmd->subs != NULL && cmd->subs[i] != NULL; i++)
+		if (strcmp(cmd->subs[i]->name, word) == 0)
+			return cmd->subs[i];
+	return NULL;
+}
+
+/* An operand, into cli->argv; false after the usage error. */
+static bool
+add_operand(const struct cmd_operands *ops, struct cmd_args *cli, char *arg)
+{
+	/* "-" is a file (standard input's name) or else an option */
+	if (arg[0] == '-' && ops->kind != CMD_FILE) {
+		cmd_usage_error(cli->cmd, ops->unknown);
+		return false;
+	}
+	if (ops->most >= 0 && cli->argc >= ops->most) {
+		cmd_usage_error(cli->cmd, ops->extra);
+		return false;
+	}
+	cli->argv[cli->argc++] = arg;
+	return true;
+}
+
+const struct cmd_entry *
+cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
+    struct cmd_args *cli)
+{
+	struct option lo[CMD_MAX_OPTIONS + 1];
+	const struct cmd_entry *c = cmd, *sub;
+	const struct cmd_operands *ops;
+	const struct cmd_option *o;
+	int n = 0, ch;
+
+	cli->cmd = cmd;
+	cli->argc = 0;
+	while (argc > 1 && (sub = find_sub(c, argv[1])) != NULL) {
+		c = sub;
+		argc--;
+		argv++;
+	}
+	ops = c->operands;
+	if (c->options == NULL) {
+		/* no options: the arguments are taken as they are */
+		if (ops->most >= 0 && argc - 1 > ops->most) {
+			cmd_usage_error(cmd, ops->extra);
+			return NULL;
+		}
+		for (int i = 1; i < argc; i++)
+			cli->argv[cli->argc++] = argv[i];
+		return c;
+	}
+	for (; c->options[n].opt.name != NULL && n < CMD_MAX_OPTIONS; n++) {
+		lo[n] = c->options[n].opt;
+		lo[n].flag = NULL;
+		lo[n].val = OPTION_VAL + n;
+	}
+	memset(&lo[n], 0, sizeof lo[n]);
+	/* '-': operands come back in order, as option 1; ':' a missing
+	 * value as ':'; nothing printed by getopt itself */
+	opterr = 0;
+	optind = 0;
+	for (;;) {
+		int next = optind > 0 ? optind : 1;
+		const char *value;
+
+		/* names in full only, and "--" is no end of options here */
+		if (next < argc && argv[next][0] == '-' && argv[next][1] == '-' &&
+		    cmd_option_find(c->options, argv[next], &value) < 0) {
+			cmd_usage_error(cmd, ops->unknown);
+			return NULL;
+		}
+		if ((ch = getopt_long(argc, argv, "-:", lo, NULL)) == -1)
+			break;
+		if (ch == 1) {
+			if (!add_operand(ops, cli, optarg))
+				return NULL;
+			continue;
+		}
+		if (ch == ':') {
+			o = &c->options[optopt - OPTION_VAL];
+			cmd_usage_error(cmd, o->missing != NULL ? o->missing :
+			    ops->unknown);
+			return NULL;
+		}
+		if (ch < OPTION_VAL || ch >= OPTION_VAL + n) {
+			cmd_usage_error(cmd, ops->unknown);
+			return NULL;
+		}
+		o = &c->options[ch - OPTION_VAL];
+		if (o->bad != NULL && !value_ok(o, optarg,
+		    &cli->num[ch - OPTION_VAL])) {
+			cmd_usage_error(cmd, o->bad);
+			return NULL;
+		}
+		cli->opt[ch - OPTION_VAL] = optarg != NULL ? optarg : "";
+	}
+	return c;
+}

@@ -1,0 +1,249 @@
+/*
+ * cmd.h - what the commands of the mdtchair command line share: the
+ * arguments a command is run with, and the few helpers every command
+ * needs (the database and configuration paths, opening the store,
+ * finding a meeting, dates, one-line messages and usage errors).
+ *
+ * Exit status of every command: 0 success, 1 a user error (one line on
+ * stderr), 2 a usage error.
+ */
+#ifndef TUI_CMD_H
+#define TUI_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <getopt.h>
+
+#include "app.h"
+#include "mdt.h"
+#include "sync.h"
+
+#define EXIT_USER 1
+#define EXIT_USAGE 2
+
+/* At most this many options to a command. */
+#define CMD_MAX_OPTIONS 8
+
+/* What a value (of an option, or an operand) is: how it is checked as it
+ * is read, and how the shell completes it. */
+enum cmd_value {
+	CMD_TEXT,		/* any text */
+	CMD_WORD,		/* one of the option's words */
+	CMD_NUMBER,		/* a whole number from min to max */
+	CMD_DATE,		/* YYYY-MM-DD: num is local midnight, in ms */
+	CMD_FILE,		/* a file's name ("-" too, as an operand) */
+	CMD_LIST,		/* a pre-meeting list (mdt_list_name) */
+	CMD_MEETING,		/* a meeting's id or uuid */
+	CMD_COMMAND,		/* a command's name */
+};
+
+/*
+ * An option of a command: getopt_long's struct option (name and has_arg;
+ * flag and val are the parser's), and what its value is.  With bad set,
+ * the value is checked where it stands on the command line, so that the
+ * first mistake is the one reported; without it, the command checks it.
+ */
+struct cmd_option {
+	struct option opt;
+	enum cmd_value value;
+	const char *const *words;	/* CMD_WORD: the words, NULL-ended */
+	long min, max;			/* CMD_NUMBER */
+	const char *missing;	/* usage error without a value; NULL: the
+				 * command's for an unknown option */
+	const char *bad;	/* usage error for a wrong value */
+};
+
+/*
+ * The rows of an option list: a flag; an option with a value of a kind
+ * (missing and bad: its usage errors, or NULL); one with one of words; one
+ * with a whole number from min to max; the end.
+ */
+#define CMD_FLAG(name) { .opt = { (name), no_argument, NULL, 0 } }
+#define CMD_VALUE(name, kind, missing_, bad_) { \
+	.opt = { (name), required_argument, NULL, 0 }, .value = (kind), \
+	.missing = (missing_), .bad = (bad_) }
+#define CMD_WORDS(name, words_, missing_, bad_) { \
+	.opt = { (name), required_argument, NULL, 0 }, .value = CMD_WORD, \
+	.words = (words_), .missing = (missing_), .bad = (bad_) }
+#define CMD_RANGE(name, min_, max_, missing_, bad_) { \
+	.opt = { (name), required_argument, NULL, 0 }, .value = CMD_NUMBER, \
+	.min = (min_), .max = (max_), .missing = (missing_), .bad = (bad_) }
+#define CMD_END { .opt = { NULL, 0, NULL, 0 } }
+
+/* The options before or after the command (main.c), and their index. */
+enum { CMD_DB, CMD_CONFIG, CMD_HELP, CMD_VERSION };
+extern const struct cmd_option cmd_global_options[];
+
+/* What a command is run with: the global options, then its own. */
+struct cmd_args {
+	const char *db;		/* --db, MDTCHAIR_DB, or NULL for the default */
+	char db_buf[4096];
+	const char *config;	/* --config, or NULL for the usual places */
+	char config_buf[4096];	/* the configuration file in use */
+	const struct cmd_entry *cmd;	/* the command, for its messages */
+	int argc;		/* the operands, options taken out */
+	char **argv;
+	/* Each option given, by its index in the command's list: its value
+	 * (the last one given; "" for a flag), else NULL; and for CMD_WORD
+	 * the word's index, CMD_NUMBER the number, CMD_DATE the time. */
+	const char *opt[CMD_MAX_OPTIONS];
+	int64_t num[CMD_MAX_OPTIONS];
+};
+
+/* What a command takes besides its options, and its usage errors. */
+struct cmd_operands {
+	int most;		/* at most this many operands; -1 any number */
+	enum cmd_value kind;	/* what an operand is */
+	const char *unknown;	/* usage error for an unknown option */
+	const char *extra;	/* usage error for an operand too many */
+};
+
+/* What most commands take (args.c): nothing, every mistake "unexpected
+ * argument"; or [MEETING], "unknown option" and "too many arguments". */
+extern const struct cmd_operands cmd_no_operands;
+extern const struct cmd_operands cmd_one_meeting;
+
+/*
+ * A command: its name, its arguments and help for people, its options
+ * and operands, and its function.  A command without options takes its
+ * arguments as they are.  A command with parts (actions done, people add)
+ * lists them in subs, each an entry of its own; its first argument picks
+ * one.
+ */
+struct cmd_entry {
+	const char *name;
+	const char *usage;	/* its arguments, after the name */
+	const char *summary;	/* one line, in 'mdtchair --help' */
+	const char *help;	/* 'mdtchair CMD --help' */
+	const struct cmd_option *options;	/* ended by a NULL name */
+	const struct cmd_operands *operands;
+	const struct cmd_entry *const *subs;	/* NULL-ended */
+	int (*run)(struct cmd_args *cli);	/* the exit status */
+};
+
+/*
+ * The arguments of a command (argv[0] its name) into cli, through
+ * getopt_long and the entry's options: the entry to run (a part of cmd,
+ * or cmd), or NULL after a usage error on stderr.
+ */
+const struct cmd_entry *cmd_parse(const struct cmd_entry *cmd, int argc,
+    char **argv, struct cmd_args *cli);
+
+/* The option of opts (ended by a NULL name) that arg ("--name" or
+ * "--name=value") names exactly; -1 if none.  *value gets what follows
+ * '=', else NULL. */
+int cmd_option_find(const struct cmd_option *opts, const char *arg,
+    const char **value);
+
+/* Every command, in the order of 'mdtchair --help' (table.c). */
+extern const struct cmd_entry *const cmd_table[];
+extern const size_t cmd_table_size;
+
+/* The command called name; NULL if none. */
+const struct cmd_entry *cmd_find(const char *name);
+
+/* 'mdtchair --help': the commands and the global options, to f. */
+void cmd_print_usage(FILE *f);
+/* 'mdtchair CMD --help', to stdout. */
+void cmd_print_help(const struct cmd_entry *c);
+
+/* One line on stderr, prefixed with the program's name. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "mdtchair CMD: WHAT" and where to look, on stderr; returns EXIT_USAGE. */
+int cmd_usage_error(const struct cmd_entry *cmd, const char *what);
+
+/*
+ * Opens the store (the default database, its folder made 0700, when
+ * there is no --db nor MDTCHAIR_DB); NULL after saying why.  Free it with
+ * mdt_store_free.
+ */
+struct mdt_store *cmd_open_store(struct cmd_args *cli, unsigned flags);
+
+/* Says the store's last error; returns EXIT_USER. */
+int cmd_store_error(struct mdt_store *store);
+
+/* The first operand, or NULL. */
+const char *cmd_operand(const struct cmd_args *cli);
+
+/* The meeting ref names (id or uuid; NULL or "" for the open one, else
+ * the next); -1 after saying why. */
+int cmd_resolve_meeting(struct mdt_store *store, const char *ref,
+    int64_t *id);
+
+/*
+ * The sync configuration: 0 with *cfg set, or NULL when there is no
+ * configuration file (sync not set up); -1 after saying why it is
+ * unusable.  cli->config_buf gets the path.  Free *cfg with
+ * sync_config_free.
+ */
+int cmd_load_config(struct cmd_args *cli, struct sync_config **cfg);
+
+/* "YYYY-MM-DD" as local midnight in ms since the epoch; -1 if not a date. */
+int64_t cmd_day_start_ms(const char *text);
+
+/*
+ * The chair's screens on a meeting of the open store, delivering to the
+ * central record if set up (the opening is audited); the exit status.
+ * The store is freed.
+ */
+int cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
+    int64_t meeting_id, enum tui_mode mode);
+
+/* The store opened and the meeting ref names found (as
+ * cmd_resolve_meeting): 0, or -1 after saying why, nothing left open. */
+int cmd_open_meeting(struct cmd_args *cli, const char *ref,
+    struct mdt_store **store, int64_t *id);
+
+/* chair and prepare (chair.c): the chair's screens on the meeting the
+ * operand names (none: the open one, else the next), opened on the
+ * meeting or, for prepare, on its preparation. */
+int cmd_screens(struct cmd_args *cli);
+
+/* Flushes stdout; -1 after saying "cannot write the WHAT: reason". */
+int cmd_flush(const char *what);
+
+/* What printing to stdout with the store came to (st): EXIT_USER after
+ * saying the store's error, or (with what) that stdout cannot be
+ * written ("cannot write the WHAT"); else 0. */
+int cmd_printed(struct mdt_store *store, enum mdt_status st,
+    const char *what);
+
+/* meetings and people: what list prints, from the store, to stdout (as
+ * cmd_printed says); the exit status. */
+int cmd_list(struct cmd_args *cli, enum mdt_status (*list)(
+    struct mdt_store *store, FILE *out), const char *what);
+
+/*
+ * minutes and agenda: write prints the meeting the operand names (none:
+ * the open one, else the next) to stdout, as cmd_printed says; then the
+ * export is written to the audit log: the command, the format, and
+ * "unmasked" when the patients were shown in full.  The exit status.
+ */
+int cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
+    struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli),
+    const char *what, const char *format, bool unmask);
+
+/* The entries, each in its own file. */
+extern const struct cmd_entry cmd_demo_entry;
+extern const struct cmd_entry cmd_chair_entry;
+extern const struct cmd_entry cmd_prepare_entry;
+extern const struct cmd_entry cmd_present_entry;
+extern const struct cmd_entry cmd_minutes_entry;
+extern const struct cmd_entry cmd_meetings_entry;
+extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_schedule_entry;
+extern const struct cmd_entry cmd_import_entry;
+extern const struct cmd_entry cmd_agenda_entry;
+extern const struct cmd_entry cmd_people_entry;
+extern const struct cmd_entry cmd_actions_entry;
+extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_purge_entry;
+extern const struct cmd_entry cmd_review_entry;
+extern const struct cmd_entry cmd_help_entry;
+
+#endif

@@ -1,0 +1,267 @@
+/*
+ * common.c - the helpers the commands share: messages, the default
+ * database path, opening the store and the configuration, finding a
+ * meeting, dates, and opening the chair's screens.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cmd.h"
+
+void
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mdtchair: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cmd_usage_error(const struct cmd_entry *cmd, const char *what)
+{
+	fprintf(stderr, "mdtchair %s: %s\nTry 'mdtchair %s --help'.\n",
+	    cmd->name, what, cmd->name);
+	return EXIT_USAGE;
+}
+
+/* Makes each missing directory of path (not the last component) 0700. */
+static int
+make_parents(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			int e = errno;
+			*p = '/';
+			errno = e;
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+/* The default database: $XDG_DATA_HOME/mdtchair/mdtchair.db. */
+static int
+default_db(struct cmd_args *cli)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(cli->db_buf, sizeof cli->db_buf,
+		    "%s/mdtchair/mdtchair.db", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(cli->db_buf, sizeof cli->db_buf,
+		    "%s/.local/share/mdtchair/mdtchair.db", home);
+	else {
+		say("%s", "no HOME or XDG_DATA_HOME: give the database with --db PATH");
+		return -1;
+	}
+	if (n < 0 || (size_t)n >= sizeof cli->db_buf) {
+		say("%s", "the default database path is too long");
+		return -1;
+	}
+	if (make_parents(cli->db_buf) != 0) {
+		say("cannot create the directory for %s: %s", cli->db_buf,
+		    strerror(errno));
+		return -1;
+	}
+	cli->db = cli->db_buf;
+	return 0;
+}
+
+struct mdt_store *
+cmd_open_store(struct cmd_args *cli, unsigned flags)
+{
+	struct mdt_clock clock = { mdt_clock_real, NULL };
+	struct mdt_store *store = NULL;
+	char err[512];
+
+	if (!cli->db && default_db(cli) != 0)
+		return NULL;
+	if (mdt_store_open(cli->db, &clock, flags, &store, err,
+	    sizeof err) != MDT_OK) {
+		say("%s", err);
+		return NULL;
+	}
+	return store;
+}
+
+int
+cmd_store_error(struct mdt_store *store)
+{
+	say("%s", mdt_store_error(store));
+	return EXIT_USER;
+}
+
+const char *
+cmd_operand(const struct cmd_args *cli)
+{
+	return cli->argc > 0 ? cli->argv[0] : NULL;
+}
+
+int
+cmd_resolve_meeting(struct mdt_store *store, const char *ref, int64_t *id)
+{
+	enum mdt_status st = mdt_meeting_find(store, ref, id);
+
+	if (st == MDT_OK)
+		return 0;
+	if (st == MDT_ENOTFOUND) {
+		if (ref && ref[0])
+			say("no meeting '%s' (see 'mdtchair meetings')", ref);
+		else
+			say("%s", "no open meeting (see 'mdtchair meetings', or try 'mdtchair demo')");
+	} else
+		say("%s", mdt_store_error(store));
+	return -1;
+}
+
+int
+cmd_load_config(struct cmd_args *cli, struct sync_config **cfg)
+{
+	char err[512];
+	int r;
+
+	*cfg = NULL;
+	if (sync_config_path(cli->config, cli->config_buf,
+	    sizeof cli->config_buf) != 0) {
+		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration with --config PATH");
+		return -1;
+	}
+	r = sync_config_load(cli->config_buf, cfg, err, sizeof err);
+	if (r < 0) {
+		say("%s", err);
+		return -1;
+	}
+	if (r > 0 && cli->config) {
+		say("no configuration file %s", cli->config_buf);
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+cmd_day_start_ms(const char *text)
+{
+	struct tm tm;
+	char *end;
+	long y, m, d;
+
+	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+		return -1;
+	y = strtol(text, &end, 10);
+	if (end != text + 4)
+		return -1;
+	m = strtol(text + 5, &end, 10);
+	if (end != text + 7)
+		return -1;
+	d = strtol(text + 8, &end, 10);
+	if (*end != '\0' || m < 1 || m > 12 || d < 1 || d > 31 || y < 1970)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)(m - 1);
+	tm.tm_mday = (int)d;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000;
+}
+
+int
+cmd_open_meeting(struct cmd_args *cli, const char *ref,
+    struct mdt_store **store, int64_t *id)
+{
+	if (!(*store = cmd_open_store(cli, 0)))
+		return -1;
+	if (cmd_resolve_meeting(*store, ref, id) != 0)
+		return -1;
+	return 0;
+}
+
+int
+cmd_flush(const char *what)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		say("cannot write the %s: %s", what, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_printed(struct mdt_store *store, enum mdt_status st, const char *what)
+{
+	if (st != MDT_OK)
+		return cmd_store_error(store);
+	return what != NULL && cmd_flush(what) != 0 ? EXIT_USER : 0;
+}
+
+int
+cmd_list(struct cmd_args *cli, enum mdt_status (*list)(
+    struct mdt_store *store, FILE *out), const char *what)
+{
+	struct mdt_store *store;
+	int rc;
+
+	if (!(store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
+	rc = cmd_printed(store, list(store, stdout), what);
+	return rc;
+}
+
+int
+cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
+    struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli),
+    const char *what, const char *format, bool unmask)
+{
+	struct mdt_store *store;
+	char detail[64];
+	int64_t id;
+	int rc;
+
+	if (cmd_open_meeting(cli, cmd_operand(cli), &store, &id) != 0)
+		return EXIT_USER;
+	rc = cmd_printed(store, write(store, id, cli), what);
+	/* the format, and whether the patients were shown in full */
+	snprintf(detail, sizeof detail, "%s %s%s", cli->cmd->name, format,
+	    unmask ? " unmasked" : "");
+	if (rc == 0 && mdt_audit_meeting(store, id, "export", detail) !=
+	    MDT_OK)
+		rc = cmd_store_error(store);
+	return rc;
+}
+
+int
+cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
+    int64_t meeting_id, enum tui_mode mode)
+{
+	struct sync_config *cfg;
+	int rc;
+
+	if (cmd_load_config(cli, &cfg) != 0)
+		rc = EXIT_USER;
+	/* Who had the meeting's patients on screen, and when. */
+	else if (mdt_audit_meeting(store, meeting_id, "open",
+	    mode == TUI_MODE_PREPARE ? "prepare" : "chair") != MDT_OK)
+		rc = cmd_store_error(store);
+	else
+		rc = tui_run(store, meeting_id, cfg, cli->config_buf, mode,
+		    false);
+	sync_config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * help.c - the help of mdtchair and of each command, from the table:
+ * 'mdtchair --help', 'mdtchair CMD --help' and 'mdtchair help [CMD]'.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+
+void
+cmd_print_usage(FILE *f)
+{
+	fputs("Usage: mdtchair [--db PATH] COMMAND [ARGS]\n"
+	    "Chair a multi-disciplinary team meeting from the terminal.\n\n"
+	    "Commands:\n", f);
+	for (size_t i = 0; i < cmd_table_size; i++)
+		fprintf(f, "  %-9s %-31s %s\n", cmd_table[i]->name,
+		    cmd_table[i]->usage, cmd_table[i]->summary);
+	fputs("\nOptions:\n"
+	    "  --db PATH   the database (else $MDTCHAIR_DB, else\n"
+	    "              $XDG_DATA_HOME/mdtchair/mdtchair.db)\n"
+	    "  --config PATH  delivery to the central record (else\n"
+	    "              $MDTCHAIR_CONFIG, else $XDG_CONFIG_HOME/mdtchair/config.ini)\n"
+	    "  --help      this help; 'mdtchair COMMAND --help' for a command\n"
+	    "  --version   the version\n\n"
+	    "Exit status: 0 success, 1 error (reason on stderr), 2 usage.\n", f);
+}
+
+void
+cmd_print_help(const struct cmd_entry *c)
+{
+	printf("Usage: mdtchair [--db PATH] %s %s\n%s\n", c->name, c->usage,
+	    c->help);
+}
+
+/* [COMMAND] (more are let be) */
+static const struct cmd_operands operands = { -1, CMD_COMMAND, NULL, NULL };
+
+static int
+cmd_help(struct cmd_args *cli)
+{
+	const struct cmd_entry *c;
+
+	if (cli->argc == 0) {
+		cmd_print_usage(stdout);
+		return 0;
+	}
+	if (!(c = cmd_find(cli->argv[0]))) {
+		fprintf(stderr, "mdtchair: no command '%s'\n", cli->argv[0]);
+		return EXIT_USAGE;
+	}
+	cmd_print_help(c);
+	return 0;
+}
+
+const struct cmd_entry cmd_help_entry = {
+	.name = "help",
+	.usage = "[COMMAND]",
+	.summary = "show help for mdtchair or a command",
+	.help =
+	    "Shows the commands, or the help of one command.",
+	.operands = &operands,
+	.run = cmd_help,
+};

@@ -1,0 +1,81 @@
+/*
+ * people.c - mdtchair people: everyone who attends or owns actions, and
+ * adding someone.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+
+/* people: nothing but the part 'add' */
+static const struct cmd_operands operands = {
+	0, CMD_TEXT, NULL, "the only subcommand is 'add'"
+};
+
+/* people add: one NAME */
+static const struct cmd_operands add_operands = {
+	1, CMD_TEXT, "unknown option",
+	"one name at a time (quote a name with spaces)"
+};
+
+enum { ROLE, ORG };
+
+static const struct cmd_option add_options[] = {
+	[ROLE] = CMD_VALUE("role", CMD_TEXT, NULL, NULL),
+	[ORG] = CMD_VALUE("org", CMD_TEXT, "an option needs a value", NULL),
+	CMD_END
+};
+
+static int
+cmd_people(struct cmd_args *cli)
+{
+	return cmd_list(cli, mdt_people_list, "list");
+}
+
+/* people add NAME [--role R] [--org O] */
+static int
+people_add(struct cmd_args *cli)
+{
+	const char *name = cmd_operand(cli);
+	const char *role = cli->opt[ROLE] != NULL ? cli->opt[ROLE] : "";
+	const char *org = cli->opt[ORG] != NULL ? cli->opt[ORG] : "";
+	struct mdt_store *store;
+	int64_t id = 0;
+	int rc = 0;
+
+	if (name == NULL)
+		return cmd_usage_error(cli->cmd, "add needs a NAME");
+	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
+		return EXIT_USER;
+	if (mdt_person_add(store, name, role, org, &id) != MDT_OK)
+		rc = cmd_store_error(store);
+	else
+		printf("%lld\n", (long long)id);
+	return rc;
+}
+
+static const struct cmd_entry people_add_entry = {
+	.name = "add",
+	.usage = "NAME [--role R] [--org O]",
+	.options = add_options,
+	.operands = &add_operands,
+	.run = people_add,
+};
+
+static const struct cmd_entry *const parts[] = { &people_add_entry, NULL };
+
+const struct cmd_entry cmd_people_entry = {
+	.name = "people",
+	.usage = "[add NAME [--role R] [--org O]]",
+	.summary = "list or add the people who attend or own actions",
+	.help =
+	    "Without arguments, lists everyone known: id, name, role,\n"
+	    "organisation.  'add' adds someone (the team's members, or someone\n"
+	    "outside the NHS who owns actions, e.g. the voluntary sector) and\n"
+	    "prints their id.  A name already known in the same organisation is\n"
+	    "refused.",
+	.operands = &operands,
+	.subs = parts,
+	.run = cmd_people,
+};

@@ -1,0 +1,66 @@
+/*
+ * schedule.c - mdtchair schedule: a new planned meeting (and the
+ * database, if there is none yet), caseload patients due for review
+ * carried forward to it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+
+enum { TITLE, DATE, TIME, VENUE, MINUTES };
+
+static const struct cmd_option options[] = {
+	[TITLE] = CMD_VALUE("title", CMD_TEXT, NULL, NULL),
+	[DATE] = CMD_VALUE("date", CMD_TEXT, NULL, NULL),
+	[TIME] = CMD_VALUE("time", CMD_TEXT, NULL, NULL),
+	[VENUE] = CMD_VALUE("venue", CMD_TEXT, NULL, NULL),
+	[MINUTES] = CMD_RANGE("minutes", 1, 720, "an option needs a value",
+	    "--minutes is 1 to 720"),
+	CMD_END
+};
+
+static int
+cmd_schedule(struct cmd_args *cli)
+{
+	struct mdt_meeting_in in = {
+		cli->opt[TITLE], cli->opt[DATE], cli->opt[TIME], cli->opt[VENUE],
+		(int)cli->num[MINUTES]	/* 0: the default */
+	};
+	struct mdt_store *store;
+	int64_t id;
+	int carried = 0, rc = 0;
+
+	if (in.title == NULL || in.date == NULL)
+		return cmd_usage_error(cli->cmd, "--title and --date are needed");
+	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
+		return EXIT_USER;
+	if (mdt_meeting_create(store, &in, &id, &carried) != MDT_OK)
+		rc = cmd_store_error(store);
+	else {
+		printf("%lld\n", (long long)id);
+		if (carried > 0)
+			fprintf(stderr, "mdtchair: %d caseload patient%s due for"
+			    " review carried forward\n", carried,
+			    carried == 1 ? "" : "s");
+	}
+	return rc;
+}
+
+const struct cmd_entry cmd_schedule_entry = {
+	.name = "schedule",
+	.usage = "--title T --date D [OPTIONS]",
+	.summary = "schedule a new meeting and print its id",
+	.help =
+	    "Options: --time HH:MM, --venue NAME, --minutes N.\n"
+	    "Creates a planned meeting (the database too, if there is none yet):\n"
+	    "--title and --date (YYYY-MM-DD, or +N days) are needed; --time is the\n"
+	    "local start (default 13:00), --venue the hosting practice (found by\n"
+	    "name or added), --minutes the planned length (default 90).  Caseload\n"
+	    "patients whose review date falls on or before the meeting are carried\n"
+	    "forward as candidates.  Prints the meeting's id.",
+	.options = options,
+	.operands = &cmd_no_operands,
+	.run = cmd_schedule,
+};

@@ -1,0 +1,95 @@
+/*
+ * status.c - mdtchair status: what has been sent to the central record,
+ * what waits and what the server refused.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "cmd.h"
+
+/* "2026-11-25 14:44 UTC" or "never", into out. */
+static void
+when_text(int64_t ms, char *out, size_t len)
+{
+	struct tm tm;
+	time_t t;
+
+	if (ms <= 0) {
+		snprintf(out, len, "never");
+		return;
+	}
+	t = (time_t)(ms / 1000);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, len, "%lld", (long long)ms);
+}
+
+static int
+cmd_status(struct cmd_args *cli)
+{
+	struct sync_config *cfg = NULL;
+	struct mdt_outbox_counts c;
+	struct mdt_outbox_row *rows = NULL;
+	struct mdt_store *store;
+	char last[64], next[64];
+	char cfg_err[512] = "";
+	size_t n = 0;
+	int rc = 0;
+
+	/* the counts are shown whatever the state of the configuration */
+	if (sync_config_path(cli->config, cli->config_buf,
+	    sizeof cli->config_buf) != 0)
+		snprintf(cli->config_buf, sizeof cli->config_buf, "(none)");
+	else if (sync_config_load(cli->config_buf, &cfg, cfg_err,
+	    sizeof cfg_err) < 0)
+		cfg = NULL;
+	if (!(store = cmd_open_store(cli, 0))) {
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
+	if (mdt_outbox_counts(store, &c) != MDT_OK) {
+		rc = cmd_store_error(store);
+		goto out;
+	}
+	when_text(c.last_sent_at, last, sizeof last);
+	printf("central record: %s\n", sync_config_has_server(cfg) ?
+	    sync_config_base_url(cfg) : cfg_err[0] != '\0' ?
+	    "configuration refused" : "not configured");
+	printf("configuration: %s\n", cfg_err[0] != '\0' ? cfg_err :
+	    cli->config_buf);
+	printf("pending: %lld\nsent: %lld\nfailed: %lld\nconflict: %lld\n"
+	    "last success: %s\n", (long long)c.pending, (long long)c.sent,
+	    (long long)c.failed, (long long)c.conflict, last);
+	if (c.pending > 0 && c.next_at > mdt_clock_real(NULL)) {
+		when_text(c.next_at, next, sizeof next);
+		printf("next attempt: %s\n", next);
+	}
+	if (mdt_outbox_list(store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), 0, &rows, &n) == MDT_OK) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s: %s: %s\n",
+			    mdt_outbox_state_name(rows[i].state), rows[i].label,
+			    rows[i].last_error != NULL ? rows[i].last_error :
+			    "(no reason kept)");
+		mdt_outbox_rows_free(rows, n);
+	} else
+		rc = EXIT_USER;
+	if (cmd_flush("status") != 0)
+		rc = EXIT_USER;
+out:
+	sync_config_free(cfg);
+	return rc;
+}
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.usage = "",
+	.summary = "show what has been sent to the central record",
+	.help =
+	    "Prints the outbox counts (pending, sent, failed, conflict), the last\n"
+	    "success, and each refused record with the server's reason.",
+	.operands = &cmd_no_operands,
+	.run = cmd_status,
+};

@@ -1,0 +1,228 @@
+/*
+ * sync.c - mdtchair sync: the outbox sent to the central record once, on
+ * its own event loop, until nothing is pending or a deadline passes, with
+ * a progress line on stderr.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "cmd.h"
+
+enum { DEADLINE, RETRY_FAILED };
+
+static const struct cmd_option options[] = {
+	[DEADLINE] = CMD_RANGE("deadline", 1, 86400, "--deadline needs seconds",
+	    "--deadline is 1 to 86400 seconds"),
+	[RETRY_FAILED] = CMD_FLAG("retry-failed"),
+	CMD_END
+};
+
+struct sync_run {
+	uv_loop_t loop;
+	uv_timer_t tick;
+	struct sync_engine *engine;
+	struct mdt_store *store;
+	int64_t sent0;		/* sent before this run */
+	int64_t total;		/* rows to deliver when the run began */
+	uint64_t deadline;	/* uv_now() limit */
+	bool tty;
+	bool done;
+	bool timed_out;
+	char last_line[512];
+};
+
+/* "sync: 12/40 sent, 0 failed, retrying in 2 s (HTTP 503 ...)" */
+static void
+sync_progress(struct sync_run *r, bool final)
+{
+	struct sync_status st;
+	char line[512], wait[320];
+	int64_t now = mdt_clock_real(NULL);
+
+	sync_engine_status(r->engine, &st);
+	wait[0] = '\0';
+	if (st.next_attempt_at > 0 && st.pending > 0)
+		snprintf(wait, sizeof wait, ", retrying in %lld s (%.200s)",
+		    (long long)((st.next_attempt_at - now + 999) / 1000),
+		    st.last_error);
+	else if (st.busy)
+		snprintf(wait, sizeof wait, ", sending");
+	snprintf(line, sizeof line, "sync: %lld/%lld sent, %lld failed%s%s",
+	    (long long)(st.sent - r->sent0), (long long)r->total,
+	    (long long)(st.failed + st.conflicts), wait,
+	    st.conflicts > 0 ? " (conflicts included)" : "");
+	if (!final && strcmp(line, r->last_line) == 0)
+		return;
+	snprintf(r->last_line, sizeof r->last_line, "%s", line);
+	if (r->tty)
+		fprintf(stderr, "\r\033[K%s%s", line, final ? "\n" : "");
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+static void
+sync_on_change(void *ctx)
+{
+	sync_progress(ctx, false);
+}
+
+/* Every 100 ms: finished (nothing pending and nothing in flight), or
+ * past the deadline? */
+static void
+sync_on_tick(uv_timer_t *t)
+{
+	struct sync_run *r = t->data;
+	struct sync_status st;
+
+	sync_engine_status(r->engine, &st);
+	sync_progress(r, false);
+	if (st.pending == 0 && !st.busy)
+		r->done = true;
+	else if (uv_now(&r->loop) >= r->deadline)
+		r->done = r->timed_out = true;
+	if (r->done) {
+		uv_timer_stop(&r->tick);
+		uv_close((uv_handle_t *)&r->tick, NULL);
+		sync_engine_close(r->engine);
+	}
+}
+
+/* The configuration, with a [server], and libcurl loaded: 0, else -1
+ * after saying why. */
+static int
+sync_setup(struct cmd_args *cli, struct sync_config **cfg)
+{
+	char err[512];
+	int lr;
+
+	*cfg = NULL;
+	if (sync_config_path(cli->config, cli->config_buf,
+	    sizeof cli->config_buf) != 0) {
+		say("%s", "no HOME or XDG_CONFIG_HOME: give the configuration"
+		    " with --config PATH");
+		return -1;
+	}
+	if ((lr = sync_config_load(cli->config_buf, cfg, err,
+	    sizeof err)) < 0) {
+		say("%s", err);
+		return -1;
+	}
+	if (lr > 0 || !sync_config_has_server(*cfg)) {
+		say("sync is not configured: %s %s (see docs/sync.md)",
+		    lr > 0 ? "write" : "add a [server] section to",
+		    cli->config_buf);
+	/* libcurl is loaded only now; without it nothing can go */
+	} else if (sync_prepare(err, sizeof err) != 0)
+		say("%s", err);
+	else
+		return 0;
+	sync_config_free(*cfg);
+	*cfg = NULL;
+	return -1;
+}
+
+/* After the run: "all sent", else what stays and the first reason; the
+ * exit status. */
+static int
+sync_report(struct sync_run *r)
+{
+	struct mdt_outbox_counts c;
+	struct mdt_outbox_row *rows = NULL;
+	const char *why = NULL;
+	size_t n = 0;
+
+	if (mdt_outbox_counts(r->store, &c) != MDT_OK)
+		return cmd_store_error(r->store);
+	if (r->tty && r->last_line[0] != '\0')
+		fputc('\n', stderr);
+	if (c.pending + c.failed + c.conflict == 0) {
+		fprintf(stderr, "sync: all sent (%lld this time)\n",
+		    (long long)(c.sent - r->sent0));
+		return 0;
+	}
+	if (mdt_outbox_list(r->store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), 1, &rows, &n) == MDT_OK &&
+	    n > 0)
+		why = rows[0].last_error;
+	say("sync: %lld not sent (%lld pending, %lld failed, %lld"
+	    " conflict%s)%s%s%s", (long long)(c.pending + c.failed +
+	    c.conflict), (long long)c.pending, (long long)c.failed,
+	    (long long)c.conflict, r->timed_out ? "; deadline reached" : "",
+	    why != NULL ? ": " : "", why != NULL ? why : "",
+	    "; see 'mdtchair status'");
+	mdt_outbox_rows_free(rows, n);
+	return EXIT_USER;
+}
+
+static int
+cmd_sync(struct cmd_args *cli)
+{
+	int64_t n, deadline_s = cli->opt[DEADLINE] != NULL ?
+	    cli->num[DEADLINE] : 60;
+	struct sync_config *cfg;
+	struct mdt_outbox_counts c;
+	struct sync_run r;
+	int rc = EXIT_USER;
+
+	if (sync_setup(cli, &cfg) != 0)
+		return EXIT_USER;
+	memset(&r, 0, sizeof r);
+	if (!(r.store = cmd_open_store(cli, 0))) {
+		sync_config_free(cfg);
+		return EXIT_USER;
+	}
+	if ((cli->opt[RETRY_FAILED] != NULL &&
+	    mdt_outbox_retry_problems(r.store, &n) != MDT_OK) ||
+	    mdt_outbox_counts(r.store, &c) != MDT_OK) {
+		rc = cmd_store_error(r.store);
+		goto out;
+	}
+	r.sent0 = c.sent;
+	r.total = c.pending;
+	r.tty = isatty(STDERR_FILENO) == 1;
+	if (uv_loop_init(&r.loop) != 0) {
+		say("%s", "cannot start the event loop");
+		goto out;
+	}
+	r.engine = sync_engine_new(&r.loop, r.store, cfg);
+	sync_engine_on_change(r.engine, sync_on_change, &r);
+	r.deadline = uv_now(&r.loop) + (uint64_t)deadline_s * 1000;
+	uv_timer_init(&r.loop, &r.tick);
+	r.tick.data = &r;
+	uv_timer_start(&r.tick, sync_on_tick, 100, 100);
+	/* asked for by a person: no waiting out an earlier backoff */
+	sync_engine_send_now(r.engine);
+	/* runs until the tick has closed the engine and itself */
+	uv_run(&r.loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&r.loop) != 0)
+		say("%s", "the event loop did not close cleanly");
+	rc = sync_report(&r);
+out:
+	sync_config_free(cfg);
+	return rc;
+}
+
+const struct cmd_entry cmd_sync_entry = {
+	.name = "sync",
+	.usage = "[--deadline SECONDS] [--retry-failed]",
+	.summary = "send the outbox to the central record once",
+	.help =
+	    "Sends everything waiting in the outbox to the central FHIR record\n"
+	    "(see docs/sync.md for the configuration), retrying transient failures\n"
+	    "until nothing is pending or the deadline (default 60 s) passes, with a\n"
+	    "progress line on stderr.  --retry-failed first puts rows the server\n"
+	    "refused back in the queue.  Exit status 0 only if nothing stays\n"
+	    "unsent (pending, failed or in conflict).",
+	.options = options,
+	.operands = &cmd_no_operands,
+	.run = cmd_sync,
+};
