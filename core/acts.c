@@ -193,12 +193,7 @@ static enum mdt_status
 record_meeting(struct mdt_store *s, const struct mdt_meeting_row *m,
     const char *action, const char *detail)
 {
-	enum mdt_status st;
-
-	st = mdt_audit_add(s, action, "meeting", m->uuid, "%s", detail);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "meeting", m->uuid, "upsert");
-	return st;
+	return mdt_record_change(s, action, "meeting", m->uuid, "%s", detail);
 }
 
 /* What mdt_slot_next's body is given and finds. */
@@ -298,10 +293,8 @@ pause_toggle_tx(struct mdt_store *s, void *ctx)
 		    mdt_slot_state_name(sl.state));
 	st = slot_save(s, &sl);
 	if (st == MDT_OK)
-		st = mdt_audit_add(s, action, "slot", sl.uuid, "slot %" PRId64,
-		    sl.id);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "slot", sl.uuid, "upsert");
+		st = mdt_record_change(s, action, "slot", sl.uuid,
+		    "slot %" PRId64, sl.id);
 	return st;
 }
 
@@ -342,11 +335,9 @@ extend_tx(struct mdt_store *s, void *ctx)
 	sl.t.extended_s = (int)total;
 	st = slot_save(s, &sl);
 	if (st == MDT_OK)
-		st = mdt_audit_add(s, "slot_extend", "slot", sl.uuid,
+		st = mdt_record_change(s, "slot_extend", "slot", sl.uuid,
 		    "slot %" PRId64 ": %+d s, %d s in all", sl.id, a->seconds,
 		    sl.t.extended_s);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "slot", sl.uuid, "upsert");
 	return st;
 }
 
@@ -566,10 +557,8 @@ attendance_tx(struct mdt_store *s, void *ctx)
 		    " WHERE meeting_id = ? AND person_id = ?", "ii",
 		    a->meeting_id, a->person_id);
 	if (st == MDT_OK)
-		st = mdt_audit_add(s, "attendance_set", "attendance", row_uuid,
-		    "person %" PRId64 ": %s", a->person_id, a->shown);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "attendance", row_uuid, "upsert");
+		st = mdt_record_change(s, "attendance_set", "attendance",
+		    row_uuid, "person %" PRId64 ": %s", a->person_id, a->shown);
 	free(row_uuid);
 	return st;
 }

@@ -201,16 +201,14 @@ consent_tx(struct mdt_store *s, void *ctx)
 		    a->slot_id);
 	/* The log counts the organisations and never names them. */
 	if (st == MDT_OK && a->n_orgs > 0)
-		st = mdt_audit_add(s, "consent_record", "consent", row_uuid,
+		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
 		    "slot %" PRId64 ": %s, %zu organisation%s excluded",
 		    a->slot_id, mdt_consent_name(a->basis), a->n_orgs,
 		    a->n_orgs == 1 ? "" : "s");
 	else if (st == MDT_OK)
-		st = mdt_audit_add(s, "consent_record", "consent", row_uuid,
+		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
 		    "slot %" PRId64 ": %s", a->slot_id,
 		    mdt_consent_name(a->basis));
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "consent", row_uuid, "upsert");
 	free(row_uuid);
 	return st;
 }
@@ -264,10 +262,8 @@ note_tx(struct mdt_store *s, void *ctx)
 	if (st != MDT_OK)
 		return st;
 	a->id = sqlite3_last_insert_rowid(s->db);
-	st = mdt_audit_add(s, "note_add", "note", uuid, "slot %" PRId64,
+	st = mdt_record_change(s, "note_add", "note", uuid, "slot %" PRId64,
 	    a->slot_id);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "note", uuid, "upsert");
 	return st;
 }
 
@@ -306,11 +302,9 @@ insert_action(struct mdt_store *s, const struct mdt_slot_row *sl,
 	if (st != MDT_OK)
 		return st;
 	*id = sqlite3_last_insert_rowid(s->db);
-	st = mdt_audit_add(s, "action_add", "action", uuid,
+	st = mdt_record_change(s, "action_add", "action", uuid,
 	    "slot %" PRId64 ": owner %" PRId64 ", due %s", sl->id, owner_id,
 	    due);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "action", uuid, "upsert");
 	return st;
 }
 
@@ -383,10 +377,8 @@ action_status_tx(struct mdt_store *s, void *ctx)
 		    " WHERE id = ?", "tii", name, mdt_store_now(s),
 		    a->action_id);
 	if (st == MDT_OK)
-		st = mdt_audit_add(s, "action_status", "action", row.uuid, "%s",
-		    name);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "action", row.uuid, "upsert");
+		st = mdt_record_change(s, "action_status", "action", row.uuid,
+		    "%s", name);
 	a->wrote = st == MDT_OK;
 	return st;
 }
@@ -474,12 +466,10 @@ outcome_tx(struct mdt_store *s, void *ctx)
 		    "SELECT uuid FROM outcomes WHERE slot_id = ?", "i",
 		    a->slot_id);
 	if (st == MDT_OK)
-		st = mdt_audit_add(s, "outcome_record", "outcome", row_uuid,
+		st = mdt_record_change(s, "outcome_record", "outcome", row_uuid,
 		    "slot %" PRId64 ": %s%s%s", a->slot_id,
 		    mdt_outcome_name(a->kind), *a->review != '\0' ?
 		    ", review " : "", a->review);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "outcome", row_uuid, "upsert");
 	free(row_uuid);
 	if (st == MDT_OK && a->kind == MDT_OUTCOME_DIED)
 		st = contact_relatives(s, &sl, &m);
@@ -534,10 +524,8 @@ key_contact_tx(struct mdt_store *s, void *ctx)
 		st = mdt_run(s, "UPDATE patients SET key_contact_id = ?"
 		    " WHERE id = ?", "ii", a->person_id, a->patient_id);
 	if (st == MDT_OK)
-		st = mdt_audit_add(s, "key_contact_set", "patient", uuid,
+		st = mdt_record_change(s, "key_contact_set", "patient", uuid,
 		    "key contact: person %" PRId64, a->person_id);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "patient", uuid, "upsert");
 	free(uuid);
 	return st;
 }

@@ -282,11 +282,9 @@ reassign(struct mdt_store *s, const struct mdt_action_row *a, int64_t owner,
 		st = mdt_run(s, "UPDATE actions SET due_date = ? WHERE id = ?",
 		    "ti", due, a->id);
 	if (st == MDT_OK)
-		st = mdt_audit_add(s, "action_reassign", "action", a->uuid,
+		st = mdt_record_change(s, "action_reassign", "action", a->uuid,
 		    "owner %" PRId64 ", due %s", owner, *due != '\0' ? due :
 		    "unchanged");
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "action", a->uuid, "upsert");
 	return st;
 }
 
@@ -556,10 +554,8 @@ meeting_create_tx(struct mdt_store *s, void *ctx)
 	if (st != MDT_OK)
 		return st;
 	a->id = sqlite3_last_insert_rowid(s->db);
-	st = mdt_audit_add(s, "meeting_create", "meeting", uuid, "%s",
+	st = mdt_record_change(s, "meeting_create", "meeting", uuid, "%s",
 	    a->in->title);
-	if (st == MDT_OK)
-		st = mdt_outbox_add(s, "meeting", uuid, "upsert");
 	if (st == MDT_OK)
 		st = invite_everyone(s, a->id);
 	if (st == MDT_OK)

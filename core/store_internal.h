@@ -181,6 +181,11 @@ int mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
 enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,
     const char *entity, const char *entity_uuid, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* An entity changed by an act: its audit row, and its outbox row (an
+ * upsert) so that the central record follows. */
+enum mdt_status mdt_record_change(struct mdt_store *s, const char *action,
+    const char *entity, const char *entity_uuid, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Queues one outbox row ('upsert' unless op says otherwise). */
 enum mdt_status mdt_outbox_add(struct mdt_store *s, const char *entity,
     const char *entity_uuid, const char *op);

@@ -585,24 +585,46 @@ mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
 
 /* ---- audit and outbox ------------------------------------------------ */
 
-enum mdt_status
-mdt_audit_add(struct mdt_store *s, const char *action, const char *entity,
-    const char *entity_uuid, const char *fmt, ...)
+static enum mdt_status
+audit_addv(struct mdt_store *s, const char *action, const char *entity,
+    const char *entity_uuid, const char *fmt, va_list ap)
 {
 	enum mdt_status status;
-	char *detail = NULL;
-	va_list ap;
+	char *detail = fmt != NULL ? mdt_xvasprintf(fmt, ap) : NULL;
 
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		detail = mdt_xvasprintf(fmt, ap);
-		va_end(ap);
-	}
 	status = mdt_run(s,
 	    "INSERT INTO audit (at, actor, action, entity, entity_uuid, detail)"
 	    " VALUES (?, ?, ?, ?, ?, ?)", "itttTt",
 	    mdt_store_now(s), s->actor, action, entity, entity_uuid, detail);
 	free(detail);
+	return status;
+}
+
+enum mdt_status
+mdt_audit_add(struct mdt_store *s, const char *action, const char *entity,
+    const char *entity_uuid, const char *fmt, ...)
+{
+	enum mdt_status status;
+	va_list ap;
+
+	va_start(ap, fmt);
+	status = audit_addv(s, action, entity, entity_uuid, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+enum mdt_status
+mdt_record_change(struct mdt_store *s, const char *action,
+    const char *entity, const char *entity_uuid, const char *fmt, ...)
+{
+	enum mdt_status status;
+	va_list ap;
+
+	va_start(ap, fmt);
+	status = audit_addv(s, action, entity, entity_uuid, fmt, ap);
+	va_end(ap);
+	if (status == MDT_OK)
+		status = mdt_outbox_add(s, entity, entity_uuid, "upsert");
 	return status;
 }
 
