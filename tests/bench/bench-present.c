@@ -4,8 +4,8 @@
  * as the chair's console would, commits to the same database (blanking
  * and restoring the projector, mdt_projector_blank).  Each figure is the
  * time from the commit's return to the first byte of the redraw it
- * causes, which the 250 ms watch of data_version bounds.  Prints medians
- * and p99; asserts nothing.
+ * causes: the console hears it through the inotify watch on the
+ * write-ahead log (tui/watch.c).  Prints medians and p99; asserts nothing.
  *
  *   bench-present [--changes N] /path/to/mdtchair
  */
