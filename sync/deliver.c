@@ -393,10 +393,12 @@ on_built(uv_work_t *req, int status)
 
 	(void)status;
 	e->job = NULL;
-	if (e->closing)
+	if (e->closing) {
 		job_free(j);
-	if (sync_engine_job_back(e))
+		sync_engine_job_back(e);
 		return;
+	}
+	sync_engine_job_back(e);
 	apply_build(e, j);
 	job_free(j);
 	if (checkpoint && e->bstore != NULL && !e->closing) {

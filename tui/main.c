@@ -106,6 +106,7 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 	else
 		rc = run->run(&cli);
+	mdt_store_free(cli.store);
 out:
 	free(rest);
 	free(operands);

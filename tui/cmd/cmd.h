@@ -84,6 +84,7 @@ struct cmd_args {
 	const char *config;	/* --config, or NULL for the usual places */
 	char config_buf[4096];	/* the configuration file in use */
 	const struct cmd_entry *cmd;	/* the command, for its messages */
+	struct mdt_store *store;	/* opened by cmd_open_store; main frees it */
 	int argc;		/* the operands, options taken out */
 	char **argv;
 	/* Each option given, by its index in the command's list: its value
@@ -188,7 +189,7 @@ int64_t cmd_day_start_ms(const char *text);
 /*
  * The chair's screens on a meeting of the open store, delivering to the
  * central record if set up (the opening is audited); the exit status.
- * The store is freed.
+ * The store stays open (main frees it).
  */
 int cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
     int64_t meeting_id, enum tui_mode mode);

@@ -99,6 +99,8 @@ cmd_open_store(struct cmd_args *cli, unsigned flags)
 		say("%s", err);
 		return NULL;
 	}
+	mdt_store_free(cli->store);
+	cli->store = store;
 	return store;
 }
 
