@@ -1,9 +1,10 @@
 /*
  * import.c - importing a pre-meeting list from a CSV file (docs/import.md)
- * into the candidates of a meeting.  The file is read and every row
- * checked before anything is written (import_read.c); the good rows are
- * merged per patient (NHS number) in one transaction: all of them, or -
- * when any row is bad and the caller did not ask to skip bad rows - none.
+ * into the candidates of a meeting.  The rows come checked, one at a time,
+ * from import_read.c, and the good ones are merged per patient (NHS
+ * number) as they come, in one transaction: all of them, or - when any row
+ * is bad and the caller did not ask to skip bad rows - none (the
+ * transaction rolled back; no row is written after the first bad one).
  * Each row is remembered per (candidate, list) with a hash of its content,
  * so that importing the same file again changes nothing.
  */
@@ -61,6 +62,10 @@ static const char *const query_sql[N_QUERIES] = {
 struct stmts {
 	sqlite3_stmt *st[N_QUERIES];
 };
+
+/* The page cache of an import of more than 1,000 rows, in kB (as
+ * PRAGMA cache_size takes it). */
+#define IMPORT_CACHE_KB "-24576"
 
 static void
 stmts_done(struct mdt_store *s, struct stmts *q)
@@ -152,11 +157,11 @@ check_record(struct mdt_store *s, struct stmts *q, struct mdt_import_row *r,
 	return MDT_OK;
 }
 
-/* Imports one good row. */
+/* Imports one good row (when write), unless the record makes it bad. */
 static enum mdt_status
 apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
     enum mdt_list list, const char *source, struct mdt_import_row *r,
-    struct mdt_import_report *rep)
+    struct mdt_import_report *rep, bool write)
 {
 	enum mdt_status st;
 	int64_t patient_id, cand = 0, entry_id = 0;
@@ -165,6 +170,8 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	int rc;
 
 	st = check_record(s, q, r, &patient_id, &name, &practice);
+	if (r->error != NULL || !write)
+		goto out;
 	if (st == MDT_OK && patient_id != 0)
 		st = rerun(s, q->st[Q_FIND_CAND], &cand, &found, "ii",
 		    meeting_id, patient_id);
@@ -239,43 +246,26 @@ out:
 	return st;
 }
 
-/* The bad rows, with the header and a column for the reason. */
-static enum mdt_status
-write_rejects(struct mdt_store *s, const char *path,
-    const struct mdt_import_row *hdr, const struct mdt_import_row *rows,
-    size_t n)
+/* Writes a row of the rejects file: the fields, each quoted, then why,
+ * CRLF. */
+static bool
+csv_row(FILE *fp, char *const *f, size_t nf, const char *why)
 {
-	FILE *fp = fopen(path, "w");
-	bool ok = fp != NULL;
-	size_t i, j;
+	bool ok = true;
 
-	for (j = 0; ok && j < hdr->nf; j++)
+	for (size_t j = 0; ok && j < nf; j++)
 		ok = (j == 0 || fputc(',', fp) != EOF) &&
-		    csv_fwrite(fp, hdr->f[j], strlen(hdr->f[j])) == 0;
-	ok = ok && (hdr->nf == 0 || fputc(',', fp) != EOF) &&
-	    csv_fwrite(fp, "error", 5) == 0 && fputs("\r\n", fp) != EOF;
-	for (i = 0; ok && i < n; i++) {
-		if (rows[i].error == NULL)
-			continue;
-		for (j = 0; ok && j < rows[i].nf; j++)
-			ok = (j == 0 || fputc(',', fp) != EOF) &&
-			    csv_fwrite(fp, rows[i].f[j],
-			    strlen(rows[i].f[j])) == 0;
-		ok = ok && fputc(',', fp) != EOF && csv_fwrite(fp,
-		    rows[i].error, strlen(rows[i].error)) == 0 &&
-		    fputs("\r\n", fp) != EOF;
-	}
-	if (fp != NULL && fclose(fp) != 0)
-		ok = false;
-	if (!ok)
-		return mdt_fail(s, MDT_EIO, "cannot write the rejects to %s: %s",
-		    path, strerror(errno));
-	return MDT_OK;
+		    csv_fwrite(fp, f[j], strlen(f[j])) == 0;
+	if (ok)
+		ok = (nf == 0 || fputc(',', fp) != EOF) &&
+		    csv_fwrite(fp, why, strlen(why)) == 0;
+	return ok && fputs("\r\n", fp) != EOF;
 }
 
-/* A list read (mdt_import_read) to write into the meeting's candidates;
+/* A list read (mdt_import_open) to write into the meeting's candidates;
  * wrote is false when every row was there already. */
 struct import_act {
+	struct mdt_store *s;
 	int64_t meeting_id;
 	enum mdt_list list;
 	const char *path;
@@ -284,59 +274,81 @@ struct import_act {
 	struct mdt_import_parse *p;
 	struct mdt_import_report *rep;
 	bool wrote;
+	struct stmts q;
+	FILE *rejects;		/* opened at the first bad row */
 };
 
+/* The rejects file: its header, with a column for the reason, written at
+ * the first bad row; then each bad row. */
+static enum mdt_status
+write_reject(struct mdt_store *s, struct import_act *a,
+    const struct mdt_import_row *r)
+{
+	const struct mdt_import_row *hdr = &a->p->header;
+	bool ok = true;
+
+	if (a->rejects == NULL) {
+		a->rejects = fopen(a->rejects_path, "w");
+		ok = a->rejects != NULL && csv_row(a->rejects, hdr->f, hdr->nf,
+		    "error");
+	}
+	ok = ok && csv_row(a->rejects, r->f, r->nf, r->error);
+	if (!ok)
+		return mdt_fail(s, MDT_EIO, "cannot write the rejects to %s: %s",
+		    a->rejects_path, strerror(errno));
+	return MDT_OK;
+}
+
+/* One row read and checked: written, counted, or set aside. */
+static enum mdt_status
+import_row(struct mdt_import_row *r, void *ctx)
+{
+	struct import_act *a = ctx;
+	struct mdt_store *s = a->s;
+	struct mdt_import_report *rep = a->rep;
+	enum mdt_status st;
+
+	if (r->error == NULL && r->duplicate) {
+		rep->duplicates++;
+		return MDT_OK;
+	}
+	if (r->error == NULL) {
+		/* after a bad row, unless skipped, only checked */
+		st = apply_row(s, &a->q, a->meeting_id, a->list, a->path, r,
+		    rep, rep->rejected == 0 || a->skip_invalid);
+		if (st != MDT_OK || r->error == NULL)
+			return st;
+	}
+	rep->rejected++;
+	mdt_import_report_add(rep, a->path, r->line, r->error);
+	if (a->skip_invalid && a->rejects_path != NULL)
+		return write_reject(s, a, r);
+	return MDT_OK;
+}
 static enum mdt_status
 import_tx(struct mdt_store *s, void *ctx)
 {
 	struct import_act *a = ctx;
 	struct mdt_import_report *rep = a->rep;
 	struct mdt_meeting_row m;
-	struct stmts q;
 	enum mdt_status st;
-	struct mdt_import_row *rows = a->p->rows + 1;
-	size_t n = a->p->n - 1, i;
 	int before;
 
-	memset(&q, 0, sizeof(q));
 	st = mdt_row_meeting(s, a->meeting_id, true, &m);
+	before = sqlite3_total_changes(s->db);
 	if (st == MDT_OK)
-		st = stmts_prepare(s, &q);
-	/* the record: dates of birth that differ */
-	for (i = 0; st == MDT_OK && i < n; i++) {
-		int64_t id;
-		char *name, *practice;
-
-		if (rows[i].error != NULL || rows[i].duplicate)
-			continue;
-		st = check_record(s, &q, &rows[i], &id, &name, &practice);
-		free(name);
-		free(practice);
-	}
-	for (i = 0; st == MDT_OK && i < n; i++)
-		if (rows[i].error != NULL) {
-			rep->rejected++;
-			mdt_import_report_add(rep, a->path, rows[i].line,
-			    rows[i].error);
-		}
+		st = stmts_prepare(s, &a->q);
+	if (st == MDT_OK)
+		st = mdt_import_rows(s, a->p, import_row, a);
+	stmts_done(s, &a->q);
+	if (a->rejects != NULL && fclose(a->rejects) != 0 && st == MDT_OK)
+		st = mdt_fail(s, MDT_EIO, "cannot write the rejects to %s: %s",
+		    a->rejects_path, strerror(errno));
+	a->rejects = NULL;
 	if (st == MDT_OK && rep->rejected > 0 && !a->skip_invalid)
 		st = mdt_fail(s, MDT_EINVAL, "%d bad row%s in %s; nothing"
 		    " imported", rep->rejected, rep->rejected == 1 ? "" : "s",
 		    a->path);
-	if (st == MDT_OK && rep->rejected > 0 && a->rejects_path != NULL)
-		st = write_rejects(s, a->rejects_path, &a->p->rows[0], rows, n);
-	before = sqlite3_total_changes(s->db);
-	for (i = 0; st == MDT_OK && i < n; i++) {
-		if (rows[i].error != NULL)
-			continue;
-		if (rows[i].duplicate) {
-			rep->duplicates++;
-			continue;
-		}
-		st = apply_row(s, &q, a->meeting_id, a->list, a->path,
-		    &rows[i], rep);
-	}
-	stmts_done(s, &q);
 	if (st == MDT_OK)
 		st = mdt_carry_forward_tx(s, a->meeting_id,
 		    &rep->carried_forward);
@@ -360,33 +372,41 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
     struct mdt_import_report *rep)
 {
 	struct mdt_import_parse p;
-	struct import_act a = { meeting_id, list, path, skip_invalid,
-	    rejects_path, &p, rep, false };
+	struct import_act a;
 	enum mdt_status st;
 	int64_t cache = 0;
 
 	memset(rep, 0, sizeof(*rep));
-	memset(&p, 0, sizeof(p));
 	if (strcmp(mdt_list_name(list), "?") == 0)
 		return mdt_fail(s, MDT_EINVAL, "unknown list %d", (int)list);
-	st = mdt_import_read(s, list, path, &p, rep);
+	st = mdt_import_open(s, list, path, &p, rep);
 	if (st != MDT_OK)
 		return st;
+	rep->rows = (int)p.rows;
+	memset(&a, 0, sizeof(a));
+	a.s = s;
+	a.meeting_id = meeting_id;
+	a.list = list;
+	a.path = path;
+	a.skip_invalid = skip_invalid;
+	a.rejects_path = rejects_path;
+	a.p = &p;
+	a.rep = rep;
 
-	/* a large list fits in the page cache, not spilled to the WAL
-	 * before the commit */
+	/* a bounded page cache, large enough that a long list's indexes
+	 * are not spilled to the WAL over and over before the commit */
 	if (mdt_query_int(s, &cache, "PRAGMA cache_size", NULL) != MDT_OK)
 		cache = 0;
-	if (cache != 0 && p.n > 1000)
-		mdt_run(s, "PRAGMA cache_size = -65536", NULL);
+	if (cache != 0 && p.rows > 1000)
+		mdt_run(s, "PRAGMA cache_size = " IMPORT_CACHE_KB, NULL);
 	st = mdt_tx_run(s, import_tx, &a, &a.wrote);
-	if (cache != 0 && p.n > 1000) {
+	if (cache != 0 && p.rows > 1000) {
 		char *sql = mdt_xasprintf("PRAGMA cache_size = %" PRId64, cache);
 
 		mdt_run(s, sql, NULL);
 		free(sql);
 	}
-	if (st != MDT_OK && st != MDT_EINVAL) {
+	if (st != MDT_OK) {
 		/* nothing was imported: the counts would mislead */
 		int rejected = rep->rejected;
 
@@ -395,6 +415,6 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 		rep->carried_forward = 0;
 		rep->rejected = rejected;
 	}
-	mdt_import_parse_done(&p);
+	mdt_import_close(&p);
 	return st;
 }

@@ -11,6 +11,9 @@
 
 #include "model.h"
 
+/* The error lines a report holds; bad rows past them are only counted. */
+#define MDT_IMPORT_ERRORS_KEPT 10000
+
 /*
  * What an import did.  Rows are counted once each:
  *   rows = added + merged + updated + unchanged + duplicates + rejected.
@@ -30,7 +33,9 @@ struct mdt_import_report {
 	int rejected;		/* bad rows */
 	int patients_created;	/* new patients in the store */
 	int carried_forward;	/* candidates made by carry-forward */
-	char **errors;		/* "FILE:LINE: reason", in file order */
+	char **errors;		/* "FILE:LINE: reason", in file order: those
+				 * of the first MDT_IMPORT_ERRORS_KEPT bad
+				 * rows */
 	size_t n_errors;
 };
 
@@ -42,13 +47,16 @@ void mdt_import_report_done(struct mdt_import_report *rep);
  * date_of_birth, practice, reason, referred_by, review_date, admitted,
  * discharged, attendances, calls), UTF-8 with or without a BOM, CRLF or
  * LF, RFC 4180 quoting, into the candidates of the meeting, in one
- * transaction.
+ * transaction.  The file is read as a stream, each row written as it is
+ * checked: what the import holds does not grow with the file but for
+ * 16 bytes and a bit per good row (its NHS number, for the repeats).
  *
  * Every row is checked (NHS number and its check digit, dates, required
  * fields, UTF-8, a date of birth that differs from the record, a
  * conflicting duplicate of an earlier row).  If any row is bad and
  * skip_invalid is false, nothing is imported, rep->errors holds every bad
- * row and the result is MDT_EINVAL.  With skip_invalid the good rows are
+ * row (up to MDT_IMPORT_ERRORS_KEPT; rep->rejected counts them all) and
+ * the result is MDT_EINVAL.  With skip_invalid the good rows are
  * imported and the bad ones written, with their reasons, to rejects_path
  * (a CSV file; NULL: not written).  An empty file, a header without rows
  * or without a column the list needs, and malformed quoting (which stops

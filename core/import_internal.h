@@ -1,15 +1,20 @@
 /*
- * import_internal.h - a list as import_read.c reads and checks it, for
- * import.c to write.  Not for tui/ or sync/.
+ * import_internal.h - a list as import_read.c reads and checks it, one row
+ * at a time, for import.c to write.  Not for tui/ or sync/.
  */
 #ifndef MDT_IMPORT_INTERNAL_H
 #define MDT_IMPORT_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "import.h"
 #include "model.h"
+
+/* The columns a list can have (import_read.c names them). */
+#define MDT_IMPORT_COLUMNS 11
 
 struct mdt_import_row {
 	size_t line;		/* where the row starts in the file */
@@ -29,28 +34,60 @@ struct mdt_import_row {
 	bool duplicate;		/* the same as an earlier row */
 };
 
+/* Called for each data row, checked, in file order; anything but MDT_OK
+ * stops the reading. */
+typedef enum mdt_status (*mdt_import_row_fn)(struct mdt_import_row *r,
+    void *ctx);
+
+/* A list being read (mdt_import_open .. mdt_import_close). */
 struct mdt_import_parse {
-	struct mdt_import_row *rows;
-	size_t n, cap;
+	FILE *fp;
+	const char *path;
+	enum mdt_list list;
+	size_t rows;		/* data rows (not the header, not blank) */
+	size_t rows_read;	/* of them, handed to each so far */
+	struct mdt_import_row header;
+	int map[MDT_IMPORT_COLUMNS];	/* column -> field, -1 if absent */
+	char today[11];
+	/* the row being read */
 	struct mdt_import_row cur;
 	size_t fcap;
+	bool cur_blank;		/* no field of it holds more than space */
+	bool scanning;		/* the first pass: rows counted, not kept */
+	bool have_header;
 	size_t line;		/* the line being fed (1-based) */
 	size_t newlines;	/* '\n' inside the fields of the current row */
 	size_t last_end;	/* the line the last row ended on */
+	/* the good rows so far, by NHS number (repeats) */
+	uint64_t *seen;		/* pairs: NHS number | line << 34, hash */
+	size_t seen_cap, seen_n;
+	/* where the rows go, and the first failure there */
+	mdt_import_row_fn each;
+	void *ctx;
+	enum mdt_status st;
 };
 
 /*
- * Reads and checks the file (see mdt_import_csv): MDT_OK with the header
- * in p->rows[0] and every data row after it, each bad one with its error
- * and repeats marked duplicate; otherwise the reason is in rep (one line)
- * and the store, and p is freed.
+ * Opens the file and reads it once without keeping its rows: the quoting
+ * checked, the header read, the data rows counted (p->rows).  MDT_OK, or
+ * the reason in rep (one line) and the store, and p closed.
  */
-enum mdt_status mdt_import_read(struct mdt_store *s, enum mdt_list list,
+enum mdt_status mdt_import_open(struct mdt_store *s, enum mdt_list list,
     const char *path, struct mdt_import_parse *p,
     struct mdt_import_report *rep);
-/* Frees the rows read (and the row being read). */
-void mdt_import_parse_done(struct mdt_import_parse *p);
-/* Adds "PATH:LINE: why" to the report's errors. */
+/*
+ * Reads the data rows, each checked (a bad one with its error, a repeat
+ * of an earlier good row marked duplicate, or with an error naming it if
+ * its details differ) and handed to each in file order; the row is freed
+ * when each returns.  MDT_OK, or each's failure, or MDT_EIO if the file
+ * changed since mdt_import_open.
+ */
+enum mdt_status mdt_import_rows(struct mdt_store *s,
+    struct mdt_import_parse *p, mdt_import_row_fn each, void *ctx);
+/* Closes the file and frees what the reading holds. */
+void mdt_import_close(struct mdt_import_parse *p);
+/* Adds "PATH:LINE: why" to the report's errors, unless it holds
+ * MDT_IMPORT_ERRORS_KEPT already. */
 void mdt_import_report_add(struct mdt_import_report *rep, const char *path,
     size_t line, const char *why);
 

@@ -1,9 +1,11 @@
 /*
  * import_read.c - reading a pre-meeting list (a CSV file, docs/import.md)
- * for import.c: the whole file parsed with libcsv, each row knowing the
- * line it starts on, the header's columns found, and every row checked
- * before anything is written: NHS number and check digit, dates, required
- * fields, UTF-8, and a row repeated with other details.
+ * for import.c, streamed: a first pass with libcsv checks the quoting,
+ * finds the header's columns and counts the rows; a second hands each row,
+ * knowing the line it starts on and checked (NHS number and check digit,
+ * dates, required fields, UTF-8, a row repeated with other details), to
+ * import.c as it is read.  Only one row is held at a time, and of the
+ * rows before it a compact set of NHS numbers for the repeats.
  */
 #include "config.h"
 
@@ -25,7 +27,7 @@
 #include "store_internal.h"
 #include "util.h"
 
-/* Larger files are refused rather than read into memory. */
+/* Larger files are refused. */
 #define MAX_FILE_BYTES (256u * 1024 * 1024)
 /* The longest field kept, in bytes. */
 #define MAX_FIELD_BYTES 2000
@@ -46,6 +48,8 @@ enum column {
 	COL_CALLS,
 	N_COLUMNS
 };
+
+_Static_assert(N_COLUMNS == MDT_IMPORT_COLUMNS, "the columns of a list");
 
 static const char *const column_names[N_COLUMNS] = {
 	"nhs_number", "name", "date_of_birth", "practice", "reason",
@@ -72,6 +76,20 @@ required_columns(enum mdt_list list)
 }
 /* ---- reading --------------------------------------------------------- */
 
+/* Bytes read from the file at a time. */
+#define CHUNK_BYTES 65536
+
+/* Whether the field is white space alone, up to a NUL byte if it has one
+ * (a blank field). */
+static bool
+blank(const char *d, size_t len)
+{
+	for (size_t i = 0; i < len && d[i] != '\0'; i++)
+		if (d[i] != ' ' && d[i] != '\t' && d[i] != '\r' && d[i] != '\n')
+			return false;
+	return true;
+}
+
 static void
 on_field(void *data, size_t len, void *ctx)
 {
@@ -80,31 +98,21 @@ on_field(void *data, size_t len, void *ctx)
 	const char *d = data != NULL ? data : "";
 	char *copy;
 
-	r->f = mdt_grow(r->f, r->nf, &p->fcap, sizeof(*r->f));
-	if (memchr(d, '\0', len) != NULL)
-		r->nul = true;
+	if (p->cur_blank && !blank(d, len))
+		p->cur_blank = false;
 	for (size_t i = 0; i < len; i++)
 		if (d[i] == '\n')
 			p->newlines++;
+	/* the first pass keeps only the header's fields */
+	if (p->st != MDT_OK || (p->scanning && p->have_header))
+		return;
+	r->f = mdt_grow(r->f, r->nf, &p->fcap, sizeof(*r->f));
+	if (memchr(d, '\0', len) != NULL)
+		r->nul = true;
 	copy = mdt_xmalloc(len + 1);
 	memcpy(copy, d, len);
 	copy[len] = '\0';
 	r->f[r->nf++] = copy;
-}
-
-static void
-on_row(int c, void *ctx)
-{
-	struct mdt_import_parse *p = ctx;
-
-	(void)c;
-	p->rows = mdt_grow(p->rows, p->n, &p->cap, sizeof(*p->rows));
-	p->cur.line = p->line > p->newlines ? p->line - p->newlines : 1;
-	p->rows[p->n++] = p->cur;
-	p->last_end = p->line;
-	memset(&p->cur, 0, sizeof(p->cur));
-	p->fcap = 0;
-	p->newlines = 0;
 }
 
 static void
@@ -115,21 +123,51 @@ row_done(struct mdt_import_row *r)
 	free(r->f);
 	free(r->entry_reason);
 	free(r->error);
+	memset(r, 0, sizeof(*r));
 }
 
-void
-mdt_import_parse_done(struct mdt_import_parse *p)
+static void check_row(struct mdt_import_row *r, const int *map,
+    size_t header_n, enum mdt_list list, const char *today);
+static void check_repeat(struct mdt_import_parse *p,
+    struct mdt_import_row *r);
+
+static void
+on_row(int c, void *ctx)
 {
-	for (size_t i = 0; i < p->n; i++)
-		row_done(&p->rows[i]);
-	free(p->rows);
-	row_done(&p->cur);
+	struct mdt_import_parse *p = ctx;
+	struct mdt_import_row *r = &p->cur;
+
+	(void)c;
+	r->line = p->line > p->newlines ? p->line - p->newlines : 1;
+	p->last_end = p->line;
+	p->newlines = 0;
+	if (p->st != MDT_OK || p->cur_blank) {
+		/* blank rows (only commas and spaces) are skipped */
+	} else if (!p->have_header) {
+		p->have_header = true;
+		if (p->scanning) {
+			p->header = *r;
+			memset(r, 0, sizeof(*r));
+		}
+	} else if (p->scanning)
+		p->rows++;
+	else {
+		p->rows_read++;
+		check_row(r, p->map, p->header.nf, p->list, p->today);
+		check_repeat(p, r);
+		p->st = p->each(r, p->ctx);
+	}
+	row_done(r);
+	p->fcap = 0;
+	p->cur_blank = true;
 }
 
 void
 mdt_import_report_add(struct mdt_import_report *rep, const char *path,
     size_t line, const char *why)
 {
+	if (rep->n_errors >= MDT_IMPORT_ERRORS_KEPT)
+		return;
 	rep->errors = mdt_xreallocarray(rep->errors, rep->n_errors + 1,
 	    sizeof(*rep->errors));
 	rep->errors[rep->n_errors++] = mdt_xasprintf("%s:%zu: %s", path, line,
@@ -145,18 +183,14 @@ mdt_import_report_done(struct mdt_import_report *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
-/* Reads the whole file; MDT_EIO (with the reason in the report). */
+/* Opens the file for reading; MDT_EIO (with the reason in the store). */
 static enum mdt_status
-read_file(const char *path, unsigned char **out, size_t *len,
-    struct mdt_import_report *rep, struct mdt_store *s)
+open_file(struct mdt_store *s, const char *path, FILE **out)
 {
 	struct stat sb;
-	unsigned char *buf;
-	size_t got = 0;
 	FILE *fp;
 
 	*out = NULL;
-	*len = 0;
 	fp = fopen(path, "rb");
 	if (fp == NULL || fstat(fileno(fp), &sb) != 0) {
 		int e = errno;
@@ -172,66 +206,78 @@ read_file(const char *path, unsigned char **out, size_t *len,
 		    S_ISREG(sb.st_mode) ? "larger than 256 MB" :
 		    "not a regular file");
 	}
-	buf = mdt_xmalloc((size_t)sb.st_size + 1);
-	while (!feof(fp) && !ferror(fp) && got < (size_t)sb.st_size)
-		got += fread(buf + got, 1, (size_t)sb.st_size - got, fp);
-	if (ferror(fp)) {
-		fclose(fp);
-		free(buf);
-		return mdt_fail(s, MDT_EIO, "cannot read %s", path);
-	}
-	fclose(fp);
-	(void)rep;
-	*out = buf;
-	*len = got;
+	*out = fp;
 	return MDT_OK;
 }
 
 /*
- * Parses buf into rows.  Lines are fed one at a time so that each row
- * knows the line it starts on (the line it ends on, less the line breaks
- * inside its quoted fields).  A quoting error stops the parse: false, with
- * *bad_line and *why set.
+ * Reads the file from its start into rows (on_field, on_row), a chunk at
+ * a time.  Lines are fed one at a time so that each row knows the line it
+ * starts on (the line it ends on, less the line breaks inside its quoted
+ * fields).  A quoting error stops the reading: MDT_EINVAL, with *bad_line
+ * and *why set; MDT_EIO if the file cannot be read; else p->st.
  */
-static bool
-parse_csv(const unsigned char *buf, size_t len, struct mdt_import_parse *p,
-    size_t *bad_line, const char **why)
+static enum mdt_status
+parse_csv(struct mdt_import_parse *p, size_t *bad_line, const char **why)
 {
+	unsigned char *buf = mdt_xmalloc(CHUNK_BYTES);
 	struct csv_parser csv;
-	size_t pos = 0;
-	bool ok = true;
+	enum mdt_status st = MDT_OK;
+	bool first = true, line_ended = false;
+	size_t got;
 
 	if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		mdt_fatal("out of memory");
-	/* a UTF-8 byte order mark */
-	if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
-		pos = 3;
+	rewind(p->fp);
 	p->line = 1;
-	while (pos < len) {
-		const unsigned char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t n = nl != NULL ? (size_t)(nl - (buf + pos)) + 1 :
-		    len - pos;
+	p->newlines = p->last_end = 0;
+	p->cur_blank = true;
+	p->have_header = false;
+	while (st == MDT_OK && p->st == MDT_OK &&
+	    (got = fread(buf, 1, CHUNK_BYTES, p->fp)) > 0) {
+		size_t pos = 0;
 
-		if (csv_parse(&csv, buf + pos, n, on_field, on_row, p) != n) {
-			ok = false;
-			*bad_line = p->line;
-			*why = "malformed quoting (a quote inside an unquoted"
-			    " field, or text after a closing quote)";
-			break;
+		/* a UTF-8 byte order mark */
+		if (first && got >= 3 && buf[0] == 0xef && buf[1] == 0xbb &&
+		    buf[2] == 0xbf)
+			pos = 3;
+		first = false;
+		while (pos < got && p->st == MDT_OK) {
+			const unsigned char *nl = memchr(buf + pos, '\n',
+			    got - pos);
+			size_t n = nl != NULL ? (size_t)(nl - (buf + pos)) + 1 :
+			    got - pos;
+
+			if (line_ended)
+				p->line++;
+			line_ended = nl != NULL;
+			if (csv_parse(&csv, buf + pos, n, on_field, on_row, p) !=
+			    n) {
+				st = MDT_EINVAL;
+				*bad_line = p->line;
+				*why = "malformed quoting (a quote inside an"
+				    " unquoted field, or text after a closing"
+				    " quote)";
+				break;
+			}
+			pos += n;
 		}
-		pos += n;
-		if (nl != NULL && pos < len)
-			p->line++;
 	}
-	if (ok && csv_fini(&csv, on_field, on_row, p) != 0) {
-		ok = false;
+	if (ferror(p->fp))
+		st = MDT_EIO;
+	if (st == MDT_OK && p->st == MDT_OK &&
+	    csv_fini(&csv, on_field, on_row, p) != 0) {
+		st = MDT_EINVAL;
 		*bad_line = p->last_end + 1;
 		*why = "a quoted field is never closed";
 	}
 	if (csv_error(&csv) == CSV_ENOMEM)
 		mdt_fatal("out of memory");
 	csv_free(&csv);
-	return ok;
+	free(buf);
+	row_done(&p->cur);
+	p->fcap = 0;
+	return st != MDT_OK ? st : p->st;
 }
 
 /* ---- checking -------------------------------------------------------- */
@@ -501,17 +547,6 @@ check_row(struct mdt_import_row *r, const int *map, size_t header_n,
 	}
 }
 
-/* Whether every field of the row is empty (a blank line of commas). */
-static bool
-row_blank(const struct mdt_import_row *r)
-{
-	for (size_t i = 0; i < r->nf; i++)
-		for (const char *p = r->f[i]; *p != '\0'; p++)
-			if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-				return false;
-	return true;
-}
-
 /* Reads the header into map (column -> field index, -1 if absent); an
  * error line or NULL. */
 static char *
@@ -558,108 +593,176 @@ read_header(struct mdt_import_row *h, int *map, enum mdt_list list)
 	return NULL;
 }
 
-/* Order of rows by NHS number, then line. */
-static int
-cmp_nhs(const void *a, const void *b)
-{
-	const struct mdt_import_row *ra =
-	    *(const struct mdt_import_row *const *)a;
-	const struct mdt_import_row *rb =
-	    *(const struct mdt_import_row *const *)b;
-	int c = strcmp(ra->nhs, rb->nhs);
+/* ---- repeats --------------------------------------------------------- */
 
-	if (c != 0)
-		return c;
-	return ra->line < rb->line ? -1 : ra->line > rb->line;
+/* Slots of the set of NHS numbers: one for each row of a list this long,
+ * and a third more (more rows make it grow). */
+#define SEEN_ROWS_AT_FIRST (1u << 20)
+#define SEEN_LINE_SHIFT 34
+
+/* Where an NHS number's probe starts in a set of cap slots. */
+static size_t
+seen_slot(uint64_t nhs, size_t cap)
+{
+	uint64_t h = (nhs * UINT64_C(0x9e3779b97f4a7c15)) >> 32;
+
+	return (size_t)((h * (uint64_t)cap) >> 32);
 }
 
-/* Marks repeated rows: identical ones as duplicates, differing ones as
- * errors naming the first. */
-static void
-check_duplicates(struct mdt_import_row *rows, size_t n)
+/* The slot holding nhs, or the empty one where it would go. */
+static uint64_t *
+seen_find(uint64_t *seen, size_t cap, uint64_t nhs)
 {
-	struct mdt_import_row **good = mdt_xcalloc(n + 1, sizeof(*good));
-	size_t k = 0, i;
+	size_t i = seen_slot(nhs, cap);
 
-	for (i = 0; i < n; i++)
-		if (rows[i].error == NULL)
-			good[k++] = &rows[i];
-	qsort(good, k, sizeof(*good), cmp_nhs);
-	for (i = 1; i < k; i++) {
-		struct mdt_import_row *first = good[i - 1];
-		size_t j = i;
+	for (;;) {
+		uint64_t *e = &seen[2 * i];
 
-		if (strcmp(first->nhs, good[i]->nhs) != 0)
-			continue;
-		/* find the first of this run */
-		while (j > 0 && strcmp(good[j - 1]->nhs, good[i]->nhs) == 0)
-			j--;
-		first = good[j];
-		if (strcmp(first->hash, good[i]->hash) == 0)
-			good[i]->duplicate = true;
-		else {
-			char shown[13];
-
-			mdt_nhs_format(good[i]->nhs, shown);
-			good[i]->error = mdt_xasprintf("NHS number %s is already"
-			    " on line %zu with different details", shown,
-			    first->line);
-		}
+		if (e[0] == 0 || (e[0] & ((UINT64_C(1) << SEEN_LINE_SHIFT) - 1))
+		    == nhs)
+			return e;
+		if (++i == cap)
+			i = 0;
 	}
-	free(good);
+}
+
+/* Makes room for one more NHS number in the set. */
+static void
+seen_reserve(struct mdt_import_parse *p)
+{
+	uint64_t *old = p->seen;
+	size_t cap = p->seen_cap, n;
+
+	if (p->seen != NULL && (p->seen_n + 1) * 4 <= p->seen_cap * 3)
+		return;
+	if (p->seen == NULL) {
+		n = p->rows < SEEN_ROWS_AT_FIRST ? p->rows : SEEN_ROWS_AT_FIRST;
+		p->seen_cap = n + n / 3 + 16;
+	} else
+		p->seen_cap *= 2;
+	p->seen = mdt_xcalloc(p->seen_cap, 2 * sizeof(*p->seen));
+	for (size_t i = 0; i < cap; i++)
+		if (old[2 * i] != 0) {
+			uint64_t *e = seen_find(p->seen, p->seen_cap,
+			    old[2 * i] & ((UINT64_C(1) << SEEN_LINE_SHIFT) - 1));
+
+			e[0] = old[2 * i];
+			e[1] = old[2 * i + 1];
+		}
+	free(old);
+}
+
+/*
+ * A good row whose NHS number an earlier good row had: the same details
+ * make it a duplicate, others an error naming the first such row.
+ */
+static void
+check_repeat(struct mdt_import_parse *p, struct mdt_import_row *r)
+{
+	uint64_t nhs, hash, *e;
+
+	if (r->error != NULL)
+		return;
+	nhs = strtoull(r->nhs, NULL, 10);
+	hash = strtoull(r->hash, NULL, 16);
+	seen_reserve(p);
+	e = seen_find(p->seen, p->seen_cap, nhs);
+	if (e[0] == 0) {
+		e[0] = nhs | (uint64_t)r->line << SEEN_LINE_SHIFT;
+		e[1] = hash;
+		p->seen_n++;
+	} else if (e[1] == hash)
+		r->duplicate = true;
+	else {
+		char shown[13];
+
+		mdt_nhs_format(r->nhs, shown);
+		r->error = mdt_xasprintf("NHS number %s is already on line %"
+		    PRIu64 " with different details", shown,
+		    e[0] >> SEEN_LINE_SHIFT);
+	}
+}
+
+/* ---- the list -------------------------------------------------------- */
+
+void
+mdt_import_close(struct mdt_import_parse *p)
+{
+	if (p->fp != NULL)
+		fclose(p->fp);
+	row_done(&p->header);
+	row_done(&p->cur);
+	free(p->seen);
+	memset(p, 0, sizeof(*p));
 }
 
 enum mdt_status
-mdt_import_read(struct mdt_store *s, enum mdt_list list, const char *path,
+mdt_import_open(struct mdt_store *s, enum mdt_list list, const char *path,
     struct mdt_import_parse *p, struct mdt_import_report *rep)
 {
 	enum mdt_status st;
-	unsigned char *buf = NULL;
-	size_t len = 0, bad_line = 0, kept, i;
-	int map[N_COLUMNS];
-	char today[11], *why;
+	size_t bad_line = 0;
 	const char *bad_why = NULL;
+	char *why;
 
-	st = read_file(path, &buf, &len, rep, s);
+	memset(p, 0, sizeof(*p));
+	p->path = path;
+	p->list = list;
+	st = open_file(s, path, &p->fp);
 	if (st != MDT_OK)
 		return st;
-	if (!parse_csv(buf, len, p, &bad_line, &bad_why)) {
-		free(buf);
-		mdt_import_parse_done(p);
+	p->scanning = true;
+	st = parse_csv(p, &bad_line, &bad_why);
+	p->scanning = false;
+	if (st == MDT_EIO) {
+		mdt_import_close(p);
+		return mdt_fail(s, MDT_EIO, "cannot read %s", path);
+	}
+	if (st != MDT_OK) {
+		mdt_import_close(p);
 		mdt_import_report_add(rep, path, bad_line, bad_why);
 		return mdt_fail(s, MDT_EINVAL, "%s is not a readable CSV file",
 		    path);
 	}
-	free(buf);
-	/* drop blank rows (only commas and spaces) */
-	for (i = kept = 0; i < p->n; i++) {
-		if (row_blank(&p->rows[i])) {
-			row_done(&p->rows[i]);
-			continue;
-		}
-		p->rows[kept++] = p->rows[i];
-	}
-	p->n = kept;
-	if (p->n == 0) {
+	if (!p->have_header) {
+		mdt_import_close(p);
 		mdt_import_report_add(rep, path, 1, "the file is empty (a header"
 		    " row is needed: see docs/import.md)");
-		mdt_import_parse_done(p);
 		return mdt_fail(s, MDT_EINVAL, "%s is empty", path);
 	}
-	why = read_header(&p->rows[0], map, list);
-	if (why == NULL && p->n == 1)
+	why = read_header(&p->header, p->map, list);
+	if (why == NULL && p->rows == 0)
 		why = mdt_xstrdup("no rows after the header");
 	if (why != NULL) {
-		mdt_import_report_add(rep, path, p->rows[0].line, why);
+		mdt_import_report_add(rep, path, p->header.line, why);
 		free(why);
-		mdt_import_parse_done(p);
+		mdt_import_close(p);
 		return mdt_fail(s, MDT_EINVAL, "nothing to import from %s",
 		    path);
 	}
-	mdt_date_of(mdt_store_now(s), today);
-	rep->rows = (int)(p->n - 1);
-	for (i = 1; i < p->n; i++)
-		check_row(&p->rows[i], map, p->rows[0].nf, list, today);
-	check_duplicates(p->rows + 1, p->n - 1);
+	mdt_date_of(mdt_store_now(s), p->today);
+	return MDT_OK;
+}
+
+enum mdt_status
+mdt_import_rows(struct mdt_store *s, struct mdt_import_parse *p,
+    mdt_import_row_fn each, void *ctx)
+{
+	size_t bad_line = 0;
+	const char *bad_why = NULL;
+	enum mdt_status st;
+
+	p->each = each;
+	p->ctx = ctx;
+	p->st = MDT_OK;
+	p->rows_read = 0;
+	st = parse_csv(p, &bad_line, &bad_why);
+	if (p->st != MDT_OK)
+		return p->st;
+	if (st == MDT_EIO)
+		return mdt_fail(s, MDT_EIO, "cannot read %s", p->path);
+	if (st != MDT_OK || p->rows_read != p->rows)
+		return mdt_fail(s, MDT_EIO, "cannot read %s: it changed while"
+		    " being imported", p->path);
 	return MDT_OK;
 }

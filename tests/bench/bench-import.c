@@ -1,9 +1,10 @@
 /*
  * bench-import.c - measures importing a pre-meeting list: a CSV file of
- * 50,000 patients (valid NHS numbers, quoted fields with commas) into a
+ * 1,000,000 patients (valid NHS numbers, quoted fields with commas) into a
  * new meeting of a database file (WAL, synchronous=FULL, as in use), then
  * the same file again (every row unchanged).  Prints rows per second for
- * each; asserts only that every row was imported.
+ * each and the process's peak RSS after each; asserts only that every row
+ * was imported.
  *
  *   bench-import [--rows N]
  */
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,7 +29,21 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The n-th valid NHS number of the 999 test range, into out[11]. */
+/* Peak resident set size so far, in MB. */
+static double
+peak_rss_mb(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return -1;
+	return (double)ru.ru_maxrss / 1024.0;	/* kB on Linux */
+}
+
+/*
+ * The n-th valid NHS number, into out[11]: the 999 test range first, then
+ * 998, 997 and on down for lists longer than it holds.
+ */
 static void
 nhs_number(long n, long *next, char out[11])
 {
@@ -36,7 +52,8 @@ nhs_number(long n, long *next, char out[11])
 	for (;;) {
 		int check;
 
-		snprintf(d, sizeof(d), "999%06ld", n % 1000000);
+		snprintf(d, sizeof(d), "%03ld%06ld", 999 - n / 1000000,
+		    n % 1000000);
 		check = mdt_nhs_check_digit(d);
 		n++;
 		if (check >= 0) {
@@ -77,9 +94,9 @@ main(int argc, char **argv)
 	struct mdt_import_report rep;
 	struct mdt_store *s = NULL;
 	char dir[] = "/tmp/mdt-bench-XXXXXX", db[64], csv[64], err[256];
-	long rows = 50000;
+	long rows = 1000000;
 	int64_t meeting;
-	double t0, t1, t2;
+	double t0, t1, t2, rss0, rss1, rss2;
 	enum mdt_status st;
 	int rc = 0;
 
@@ -89,7 +106,7 @@ main(int argc, char **argv)
 		fputs("usage: bench-import [--rows N]\n", stderr);
 		return 2;
 	}
-	if (rows < 1 || rows > 900000 || mkdtemp(dir) == NULL) {
+	if (rows < 1 || rows > 10000000 || mkdtemp(dir) == NULL) {
 		fputs("bench-import: bad --rows or no temporary folder\n",
 		    stderr);
 		return 1;
@@ -106,10 +123,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	rss0 = peak_rss_mb();
 	t0 = now_s();
 	st = mdt_import_csv(s, meeting, MDT_LIST_REFERRAL, csv, false, NULL,
 	    &rep);
 	t1 = now_s();
+	rss1 = peak_rss_mb();
 	if (st != MDT_OK || rep.added != rows) {
 		fprintf(stderr, "bench-import: import failed (%s): %d of %ld"
 		    " rows\n", mdt_store_error(s), rep.added, rows);
@@ -121,16 +140,18 @@ main(int argc, char **argv)
 	st = mdt_import_csv(s, meeting, MDT_LIST_REFERRAL, csv, false, NULL,
 	    &rep);
 	t2 = now_s();
+	rss2 = peak_rss_mb();
 	if (st != MDT_OK || rep.unchanged != rows) {
 		fprintf(stderr, "bench-import: second import changed %d rows\n",
 		    rows - rep.unchanged > 0 ? (int)(rows - rep.unchanged) : 0);
 		rc = 1;
 	}
 	mdt_import_report_done(&rep);
-	printf("import of %ld rows: %.2f s, %.0f rows/s\n", rows, t1 - t0,
-	    (double)rows / (t1 - t0));
-	printf("same file again (all unchanged): %.2f s, %.0f rows/s\n",
-	    t2 - t1, (double)rows / (t2 - t1));
+	printf("before importing: peak RSS %.1f MB\n", rss0);
+	printf("import of %ld rows: %.2f s, %.0f rows/s, peak RSS %.1f MB\n",
+	    rows, t1 - t0, (double)rows / (t1 - t0), rss1);
+	printf("same file again (all unchanged): %.2f s, %.0f rows/s, peak RSS"
+	    " %.1f MB\n", t2 - t1, (double)rows / (t2 - t1), rss2);
 out:
 	mdt_store_free(s);
 	unlink(csv);

@@ -4,7 +4,8 @@
  * reported with its line (wrong check digit, bad dates, missing fields,
  * invalid UTF-8, a field count that differs from the header), duplicate
  * rows, an empty file and a header alone, malformed quoting, skipping bad
- * rows into a rejects file, a 5 MB file, importing the same file twice,
+ * rows into a rejects file, a 5 MB file, 30,000 bad rows (each counted,
+ * the first 10,000 reported), importing the same file twice,
  * merging lists per patient, a date of birth that differs from the record,
  * and - after every case - that no patient was lost or made twice.
  */
@@ -391,6 +392,60 @@ test_invalid_utf8_and_quoting(void **state)
 	assert_int_equal(patients(f), 0);
 }
 
+/* Many bad rows: every one counted, the first MDT_IMPORT_ERRORS_KEPT
+ * reported, in file order; the rest are not held. */
+static void
+test_many_bad_rows(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_import_report rep;
+	char path[192], want[256];
+	const long bad = 3L * MDT_IMPORT_ERRORS_KEPT;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/bad.csv", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(HEADER NHS_A ",Zoë,1941-03-14,L,Falls,Dr M\n", fp);
+	for (long i = 0; i < bad; i++)
+		fputs("1\n", fp);
+	assert_int_equal(fclose(fp), 0);
+
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, false, NULL, &rep), MDT_EINVAL);
+	assert_int_equal(rep.rows, bad + 1);
+	assert_int_equal(rep.rejected, bad);
+	assert_int_equal(rep.added, 0);
+	assert_int_equal(rep.n_errors, MDT_IMPORT_ERRORS_KEPT);
+	snprintf(want, sizeof(want), "%s:3: 1 field where", path);
+	assert_memory_equal(rep.errors[0], want, strlen(want));
+	snprintf(want, sizeof(want), "%s:%d: 1 field where", path,
+	    MDT_IMPORT_ERRORS_KEPT + 2);
+	assert_memory_equal(rep.errors[MDT_IMPORT_ERRORS_KEPT - 1], want,
+	    strlen(want));
+	mdt_import_report_done(&rep);
+	assert_int_equal(patients(f), 0);
+
+	/* skipped: the good row imported, every bad one in the rejects */
+	snprintf(want, sizeof(want), "%s/bad.rejects.csv", f->dir);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, true, want, &rep), MDT_OK);
+	assert_int_equal(rep.added, 1);
+	assert_int_equal(rep.rejected, bad);
+	assert_int_equal(rep.n_errors, MDT_IMPORT_ERRORS_KEPT);
+	mdt_import_report_done(&rep);
+	{
+		size_t len, lines = 0;
+		unsigned char *text = fx_slurp(want, &len);
+
+		for (size_t i = 0; i < len; i++)
+			lines += text[i] == '\n';
+		free(text);
+		assert_int_equal(lines, bad + 1);
+	}
+	assert_whole(f);
+}
+
 static void
 test_skip_invalid_rejects(void **state)
 {
@@ -747,6 +802,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_closed_meeting, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_five_megabytes, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_many_bad_rows, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_never_loses_or_duplicates,
 		    setup, fx_teardown),

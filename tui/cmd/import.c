@@ -79,6 +79,10 @@ cmd_import(struct cmd_args *cli)
 	    &rep);
 	for (size_t i = 0; i < rep.n_errors; i++)
 		fprintf(stderr, "%s\n", rep.errors[i]);
+	if (rep.rejected > (int)rep.n_errors)
+		say("%d more bad row%s not listed", rep.rejected -
+		    (int)rep.n_errors, rep.rejected - (int)rep.n_errors == 1 ?
+		    "" : "s");
 	if (st == MDT_OK) {
 		printf("%s list %s -> meeting %lld: %d rows: %d new, %d merged,"
 		    " %d updated, %d unchanged, %d duplicate%s, %d rejected;"
