@@ -150,6 +150,8 @@ const struct cmd_entry *cmd_find(const char *name);
 void cmd_print_usage(FILE *f);
 /* 'mdtchair CMD --help', to stdout. */
 void cmd_print_help(const struct cmd_entry *c);
+/* The bash completion of mdtchair, from the table (completion.c). */
+void cmd_print_completion(FILE *f);
 
 /* One line on stderr, prefixed with the program's name. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

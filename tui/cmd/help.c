@@ -30,18 +30,28 @@ cmd_print_usage(FILE *f)
 void
 cmd_print_help(const struct cmd_entry *c)
 {
-	printf("Usage: mdtchair [--db PATH] %s %s\n%s\n", c->name, c->usage,
+	printf("Usage: mdtchair [--db PATH] %s%s%s\n%s\n", c->name, *c->usage ? " " : "", c->usage,
 	    c->help);
 }
 
 /* [COMMAND] (more are let be) */
 static const struct cmd_operands operands = { -1, CMD_COMMAND, NULL, NULL };
 
+enum { COMPLETION };
+static const struct cmd_option options[] = {
+	[COMPLETION] = CMD_FLAG("bash-completion"),
+	CMD_END
+};
+
 static int
 cmd_help(struct cmd_args *cli)
 {
 	const struct cmd_entry *c;
 
+	if (cli->opt[COMPLETION] != NULL) {
+		cmd_print_completion(stdout);
+		return cmd_flush("completion");
+	}
 	if (cli->argc == 0) {
 		cmd_print_usage(stdout);
 		return 0;
@@ -56,10 +66,13 @@ cmd_help(struct cmd_args *cli)
 
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
-	.usage = "[COMMAND]",
+	.usage = "[COMMAND] [--bash-completion]",
 	.summary = "show help for mdtchair or a command",
 	.help =
-	    "Shows the commands, or the help of one command.",
+	    "Shows the commands, or the help of one command.\n"
+	    "--bash-completion: prints the bash completion of mdtchair (which\n"
+	    "'make install' installs).",
+	.options = options,
 	.operands = &operands,
 	.run = cmd_help,
 };
