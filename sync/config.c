@@ -267,16 +267,19 @@ static int
 check_url(const char *url, char *err, size_t errlen)
 {
 	const char *host, *end, *at;
+	char shown[512];
 
 	if (url == NULL || url[0] == '\0') {
 		sync_set_err(err, errlen, "[server] base_url is missing");
 		return -1;
 	}
+	/* the URL is quoted with any user name, password or query hidden */
+	sync_url_redact(url, shown, sizeof(shown));
 	if (strncasecmp(url, "https://", 8) != 0) {
 		sync_set_err(err, errlen,
 		    "[server] base_url must be an https://"
 		    " URL (got '%s'): the central record is reached over HTTPS"
-		    " only", url);
+		    " only", shown);
 		return -1;
 	}
 	host = url + 8;
@@ -285,13 +288,14 @@ check_url(const char *url, char *err, size_t errlen)
 	if (end == host || at != NULL) {
 		sync_set_err(err, errlen,
 		    "[server] base_url must name a host and"
-		    " hold no user name or password (got '%s')", url);
+		    " hold no user name or password (got '%s'): put the"
+		    " token in token_file", shown);
 		return -1;
 	}
 	if (strpbrk(url, "?# \t") != NULL) {
 		sync_set_err(err, errlen,
 		    "[server] base_url must not hold a query,"
-		    " a fragment or spaces (got '%s')", url);
+		    " a fragment or spaces (got '%s')", shown);
 		return -1;
 	}
 	return 0;

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -41,4 +42,41 @@ void
 sync_buf_str(struct sync_buf *b, const char *s)
 {
 	sync_buf_add(b, s, strlen(s));
+}
+
+char *
+sync_url_redact(const char *url, char *out, size_t len)
+{
+	const char *auth, *host_end, *at, *p, *q;
+	struct sync_buf b = { 0 };
+
+	if (len == 0)
+		return out;
+	if (url == NULL)
+		url = "";
+	/* the authority: after "scheme://" up to the path, query or fragment */
+	p = strstr(url, "://");
+	auth = p != NULL && strcspn(url, "/?#") > (size_t)(p - url) ?
+	    p + 3 : url;
+	host_end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (q = auth; q < host_end; q++)
+		if (*q == '@')
+			at = q;	/* the last '@': a password may hold one */
+	sync_buf_add(&b, url, (size_t)(auth - url));
+	if (at != NULL) {
+		sync_buf_str(&b, "***@");
+		auth = at + 1;
+	}
+	p = auth + strcspn(auth, "?#");
+	sync_buf_add(&b, auth, (size_t)(p - auth));
+	if (*p == '?') {
+		sync_buf_str(&b, "?***");
+		p += strcspn(p, "#");
+	}
+	if (*p == '#')
+		sync_buf_str(&b, "#***");
+	snprintf(out, len, "%s", b.s != NULL ? b.s : "");
+	free(b.s);
+	return out;
 }

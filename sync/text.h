@@ -1,6 +1,7 @@
 /*
  * text.h - text that sync/ writes (text.c): a one-line reason into the
- * caller's buffer, and a string that grows as it is written.
+ * caller's buffer, a URL with its secrets hidden, and a string that grows
+ * as it is written.
  */
 #ifndef MDT_SYNC_TEXT_H
 #define MDT_SYNC_TEXT_H
@@ -11,6 +12,12 @@
  * is NULL or errlen 0. */
 void sync_set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The URL as it may be shown: a user name or password before the host
+ * becomes "***@", a query and a fragment become "?***" and "#***", so
+ * that no secret a URL carries reaches a message, an output or a log.
+ * Writes at most len bytes (cut to fit, NUL-terminated) and returns out. */
+char *sync_url_redact(const char *url, char *out, size_t len);
 
 /* A growing string: s is NUL-terminated once anything is added (NULL
  * before); the caller frees s.  Start from { 0 }. */

@@ -49,7 +49,13 @@ config() { # extra lines for [server]
 	} >"$d/config.ini"
 }
 
-mdt() { "$MDTCHAIR" --db "$d/m.db" --config "$d/config.ini" "$@" >"$d/out" 2>"$d/err"; }
+# every output of every run is kept in $d/all, searched for secrets at the end
+mdt() {
+	"$MDTCHAIR" --db "$d/m.db" --config "$d/config.ini" "$@" >"$d/out" 2>"$d/err"
+	rc_=$?
+	cat "$d/out" "$d/err" >>"$d/all"
+	return $rc_
+}
 
 control reset '{"data":true,"stats":true}' || { echo "not ok - control API"; exit 1; }
 "$SYNC_TEST_BIN" --make-db "$d/m.db" >/dev/null || { echo "not ok - make a meeting"; exit 1; }
@@ -85,6 +91,7 @@ config
 control faults '{"faults":[{"status":503,"times":3}]}'
 total=$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM outbox")
 MDTCHAIR_CONFIG="$d/config.ini" "$MDTCHAIR" --db "$d/m.db" sync >"$d/out" 2>"$d/err"; rc=$?
+cat "$d/out" "$d/err" >>"$d/all"
 check "sync (config from MDTCHAIR_CONFIG) after 3 x 503: exit 0" [ $rc -eq 0 ]
 check "  a progress line" has "$d/err" "^sync: [0-9]*/$total sent, 0 failed"
 check "  says it is retrying, and why" has "$d/err" "retrying in [0-9]* s (.*503"
@@ -123,6 +130,27 @@ check "status lists it" has "$d/out" "^failed: action: .*HTTP 400"
 check "  the other actions went" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM outbox WHERE entity = 'action' AND state = 'sent'")" -ge 10 ]
 mdt sync --retry-failed; rc=$?
 check "sync --retry-failed tries it again (and it fails again)" [ $rc -eq 1 ]
+
+# a user name, a password or a query in base_url: refused, never echoed
+password="p$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+host_path=${SYNC_TEST_BASE#https://}
+for url in "https://ann:$password@$host_path" "https://$host_path?token=$password" \
+    "http://ann:$password@$host_path#$password"; do
+	cp "$d/config.ini" "$d/config.keep"
+	sed -i "s|^base_url = .*|base_url = $url|" "$d/config.ini"
+	mdt sync; rc=$?
+	check "base_url ${url%%:*}://...: sync refuses it, exit 1" [ $rc -eq 1 ]
+	check "  and shows it hidden" sh -c "grep -q \"got 'http[s]*://[^']*\\*\\*\\*\" '$d/err'"
+	mdt status; rc=$?
+	check "  status: exit 0, configuration refused" has "$d/out" "configuration refused"
+	mv "$d/config.keep" "$d/config.ini"
+done
+
+# nothing any run printed holds the token or the password
+check "no output of any run holds the token" sh -c "! grep -a -q -- '$SYNC_TEST_TOKEN' '$d/all'"
+check "no output of any run holds the password" sh -c "! grep -a -q -- '$password' '$d/all'"
+check "  (the runs said something: $(wc -l <"$d/all") lines)" [ "$(wc -l <"$d/all")" -gt 20 ]
+check "the database holds neither" sh -c "! grep -a -q -e '$SYNC_TEST_TOKEN' -e '$password' '$d'/m.db*"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

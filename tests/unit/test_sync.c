@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "sync_internal.h"
+#include "text.h"
 
 /* ---- backoff --------------------------------------------------------- */
 
@@ -120,6 +121,32 @@ expect_refused(struct cfgdir *c, const char *text, const char *words)
 	assert_null(strchr(err, '\n'));
 }
 
+/* Secrets a URL carries are hidden, whatever else it holds. */
+static void
+test_url_redact(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "https://h/fhir/R4", "https://h/fhir/R4" },
+		{ "https://u@h/", "https://***@h/" },
+		{ "https://u:p@ss@h:8443/x", "https://***@h:8443/x" },
+		{ "https://h/x?token=t&a=b", "https://h/x?***" },
+		{ "https://h?t", "https://h?***" },
+		{ "https://h/x#frag?no", "https://h/x#***" },
+		{ "h/x@y?z", "h/x@y?***" },	/* no authority: '@' in a path */
+		{ "", "" },
+	};
+	char out[64], tiny[8];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(sync_url_redact(cases[i][0], out,
+		    sizeof(out)), cases[i][1]);
+	/* cut to fit, never past the buffer */
+	assert_string_equal(sync_url_redact("https://u:p@h/", tiny,
+	    sizeof(tiny)), "https:/");
+	assert_string_equal(sync_url_redact(NULL, out, sizeof(out)), "");
+}
+
 static void
 test_config_good(void **state)
 {
@@ -198,6 +225,13 @@ test_config_refused(void **state)
 	expect_refused(c, "[server]\nbase_url = ftp://h/fhir\n", "https://");
 	expect_refused(c, "[server]\nbase_url = https://u:p@h/fhir\n",
 	    "no user name or password");
+	/* a secret in the URL is never quoted back */
+	expect_refused(c, "[server]\nbase_url = https://ann:s3cr3t@h/fhir\n",
+	    "(got 'https://***@h/fhir')");
+	expect_refused(c, "[server]\nbase_url = https://h/fhir?token=s3cr3t\n",
+	    "(got 'https://h/fhir?***')");
+	expect_refused(c, "[server]\nbase_url = http://a:s3cr3t@h/?k=s3cr3t#s3\n",
+	    "(got 'http://***@h/?***#***')");
 	expect_refused(c, "[server]\ntimeout = 5\n", "base_url is missing");
 	expect_refused(c, "[retention]\ndays = 0\n",
 	    "[retention] days must be a whole number from 1 to 36500");
@@ -1046,6 +1080,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_token_read, setup_cfg,
 		    teardown_cfg),
 		cmocka_unit_test(test_config_path),
+		cmocka_unit_test(test_url_redact),
 		cmocka_unit_test_setup_teardown(test_map_task, setup_meeting,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_meeting_and_discussion,
