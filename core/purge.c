@@ -187,6 +187,13 @@ purge_meeting(struct mdt_store *s, const struct mdt_purge_meeting *m,
 		st = run_counted(s, "UPDATE slots SET reason = '"
 		    MDT_PURGED_TEXT "' WHERE meeting_id = ?1 AND reason <> ''"
 		    " AND reason <> '" MDT_PURGED_TEXT "'", m->id, &texts);
+	/* the organisations a patient asked to be kept from say much of
+	 * them (a drug service, a mental health team): they go with the
+	 * justification they were recorded with */
+	if (st == MDT_OK)
+		st = run_counted(s, "DELETE FROM consent_exclusions WHERE slot_id"
+		    " IN (SELECT id FROM slots WHERE meeting_id = ?1)", m->id,
+		    &texts);
 	/* open actions are work still to do: they keep their words */
 	if (st == MDT_OK)
 		st = run_counted(s, "UPDATE actions SET text = '"

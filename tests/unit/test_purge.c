@@ -18,6 +18,7 @@
 #define NOTE_4 "Wheezy since moving to the flat on Tanner Street"
 #define JUSTIFY_4 "Lacks capacity; his daughter Bridget agrees"
 #define DONE_4 "Phone Bridget about the inhalers"
+#define EXCLUDE_4 "Tanner Street Drug and Alcohol Service"
 #define OPEN_1 "Review night-time medicines"
 #define DENNIS "Dennis O'Driscoll"
 #define DENNIS_NHS "9994140027"
@@ -33,6 +34,7 @@ chair(struct fx *f)
 {
 	int64_t s1 = fx_slot(f, 1), s2 = fx_slot(f, 2), s4 = fx_slot(f, 4);
 	int64_t s9 = fx_slot(f, 9), act;
+	const char *exclude_4[] = { EXCLUDE_4 };
 	int64_t owner = fx_person(f, "Hamza Qureshi");
 	int64_t gp = fx_person(f, "Dr Siobhán Ní Bhriain");
 
@@ -61,7 +63,7 @@ chair(struct fx *f)
 	assert_int_equal(mdt_slot_park(f->s, f->meeting), MDT_OK);
 	assert_int_equal(fx_current(f), s4);
 	assert_int_equal(mdt_consent_record(f->s, s4,
-	    MDT_CONSENT_BEST_INTERESTS, JUSTIFY_4, NULL, 0), MDT_OK);
+	    MDT_CONSENT_BEST_INTERESTS, JUSTIFY_4, exclude_4, 1), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s4, NOTE_4, NULL), MDT_OK);
 	assert_int_equal(mdt_action_add(f->s, s4, DONE_4, owner, "+7", &act),
 	    MDT_OK);
@@ -268,6 +270,9 @@ test_purges_delivered_meeting(void **state)
 	    " WHERE note <> ''"), 0);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
 	    " WHERE text = '%s'", DONE_4), 0);
+	/* the organisations the patient asked to be kept from say much */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM consent_exclusions"),
+	    0);
 	/* open actions are work still to do */
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
 	    " WHERE text = '%s' AND status = 'open'", OPEN_1), 1);
@@ -488,6 +493,7 @@ test_gone_from_files(void **state)
 	/* before: the words are there, in the file or its WAL */
 	assert_true(contains(f->path, DENNIS) || contains(wal, DENNIS));
 	assert_true(contains(f->path, NOTE_4) || contains(wal, NOTE_4));
+	assert_true(contains(f->path, EXCLUDE_4) || contains(wal, EXCLUDE_4));
 
 	f->now += 400 * DAY_MS;
 	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
@@ -498,6 +504,7 @@ test_gone_from_files(void **state)
 	assert_gone(f, NOTE_4);
 	assert_gone(f, JUSTIFY_4);
 	assert_gone(f, DONE_4);
+	assert_gone(f, EXCLUDE_4);
 	assert_gone(f, "COPD; four A&E attendances");
 	/* still there: the open action, and the patient on the caseload */
 	assert_true(contains(f->path, OPEN_1));
