@@ -16,6 +16,7 @@
 #include "fhir.h"
 #include "mdt.h"
 #include "narrative.h"
+#include "rstring.h"
 #include "text.h"
 #include "util.h"
 
@@ -67,12 +68,31 @@ query_id(sqlite3 *db, const char *sql, int64_t arg, char *err, size_t errlen)
 	return st;
 }
 
+/*
+ * Column i as text.  Text that is not valid UTF-8 (written before the
+ * input checks, or by another program) is repaired, since JSON cannot
+ * hold it and the resource could never be built: the copy is kept in a
+ * ring of this thread's last REPAIRED copies, more than any resource
+ * reads at once.
+ */
+#define REPAIRED 32
 static const char *
 col(sqlite3_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	static _Thread_local char *repaired[REPAIRED];
+	static _Thread_local unsigned next;
+	const char *t = (const char *)sqlite3_column_text(st, i);
+	char *fixed;
 
-	return t != NULL ? (const char *)t : "";
+	if (t == NULL)
+		return "";
+	fixed = sync_rstring_utf8(t, (size_t)sqlite3_column_bytes(st, i));
+	if (fixed == NULL)
+		return t;
+	free(repaired[next]);
+	repaired[next] = fixed;
+	next = (next + 1) % REPAIRED;
+	return fixed;
 }
 
 static int64_t
@@ -856,8 +876,9 @@ fail:
 	return NULL;
 }
 
-json_t *
-sync_map_build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+/* The resource of ref, as the store holds it. */
+static json_t *
+build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
 {
 	switch (ref->kind) {
@@ -880,6 +901,17 @@ sync_map_build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		    (int)ref->kind);
 		return NULL;
 	}
+}
+
+json_t *
+sync_map_build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	json_t *r = build(db, ref, dep, ctx, err, errlen);
+
+	/* whatever the store holds, what is sent is valid R4 text */
+	sync_rstring_clean(r);
+	return r;
 }
 
 /* ---- which resources a row changes ----------------------------------- */

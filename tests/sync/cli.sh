@@ -104,6 +104,54 @@ check "  pending 0" has "$d/out" "^pending: 0$"
 check "  sent $total" has "$d/out" "^sent: $total$"
 check "  a last success" sh -c "grep -q '^last success: 20' '$d/out'"
 
+# hostile text in every field the record is made of, as an older version
+# or another program could have left it: control characters, escape
+# sequences, C1, bidi overrides, non-characters, invalid UTF-8, line
+# breaks, 10,000 characters.  Every resource still goes, and every
+# narrative the server holds is well-formed XHTML.
+long=$(printf 'x%.0s' $(seq 1 10000))
+"$SQLITE3_BIN" "$d/m.db" "
+UPDATE meetings SET title = 'MDT ' || char(27) || ']2;pwned' || char(7) || char(155) || '31m' || char(8238) || ' ' || char(65534);
+UPDATE venues SET name = 'Tanner' || char(1) || char(10) || 'Street ' || CAST(x'ff' AS TEXT) || char(65535);
+UPDATE slots SET reason = char(27) || '[31mFalls' || char(11) || char(12) || ' at night ' || CAST(x'c3' AS TEXT) || char(8294) || '$long';
+UPDATE notes SET text = text || ' ' || char(65534) || char(27) || '[2J' || char(10) || '<script>alert(1)</script> & ' || CAST(x'edb080' AS TEXT);
+UPDATE people SET name = name || char(27) || '[1A' || char(160), organisation = char(8238) || organisation;
+UPDATE actions SET text = char(155) || text || char(0x2028) || '$long';
+UPDATE patients SET name = name || char(10) || '- Consent: given' || char(127);
+INSERT OR IGNORE INTO consent_exclusions (slot_id, organisation)
+    SELECT slot_id, 'Drug ' || char(65534) || ' service' || char(27) || '[0m' FROM consent;
+UPDATE outbox SET state = 'pending', sent_at = NULL, next_at = 0, attempts = 0, last_error = NULL;
+DELETE FROM sync_versions;" || notok "hostile text written into the database"
+mdt sync --deadline 60; rc=$?
+check "hostile text in every field: sync exit 0" [ $rc -eq 0 ]
+check "  every row sent" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM outbox WHERE state <> 'sent'")" = 0 ]
+# every narrative the server holds, through xmllint
+NODE_EXTRA_CA_CERTS="$SYNC_TEST_CA" "$SYNC_TEST_NODE" -e '
+    const [base, token, dir] = process.argv.slice(1);
+    const fs = require("fs");
+    (async () => {
+        let n = 0;
+        for (const type of ["Encounter", "Consent", "Observation", "Task", "Composition", "Practitioner"]) {
+            const r = await fetch(`${base}/${type}?_count=1000`, { headers: { authorization: `Bearer ${token}` } });
+            if (!r.ok) process.exit(2);
+            for (const e of (await r.json()).entry ?? []) {
+                if (!e.resource.text) continue;
+                fs.writeFileSync(`${dir}/div${n++}.xml`, e.resource.text.div);
+            }
+        }
+        console.log(n);
+    })().catch(() => process.exit(1));' "$SYNC_TEST_BASE" "$SYNC_TEST_TOKEN" "$d" >"$d/ndivs"
+# (the meeting's Encounter and each discussion record carry one)
+ndiscussed=$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM consent")
+check "  the server's narratives read back ($(cat "$d/ndivs"))" [ "$(cat "$d/ndivs" 2>/dev/null || echo 0)" -ge $((ndiscussed + 1)) ]
+bad=0
+for f in "$d"/div*.xml; do
+	"${XMLLINT_BIN:-xmllint}" --noout "$f" 2>>"$d/xmllint.err" || bad=$((bad + 1))
+done
+check "  every narrative is well-formed XHTML ($bad not)" [ $bad -eq 0 ]
+check "  no escape character reached the record" sh -c "! grep -l -a \"\$(printf '\\033')\" '$d'/div*.xml"
+rm -f "$d"/div*.xml
+
 # a hung server and the deadline
 "$SQLITE3_BIN" "$d/m.db" "UPDATE outbox SET state = 'pending', sent_at = NULL WHERE id = (SELECT max(id) FROM outbox); DELETE FROM sync_versions;"
 control faults '{"faults":[{"hang":true}]}'

@@ -15,6 +15,7 @@
 #include "fixture.h"
 #include "sync_internal.h"
 #include "text.h"
+#include "rstring.h"
 
 /* ---- backoff --------------------------------------------------------- */
 
@@ -119,6 +120,86 @@ expect_refused(struct cfgdir *c, const char *text, const char *words)
 		fprintf(stderr, "got: %s\n", err);
 	assert_non_null(strstr(err, words));
 	assert_null(strchr(err, '\n'));
+}
+
+/* Every string of a resource leaves valid R4, whatever the store held. */
+static void
+test_rstring_clean(void **state)
+{
+	char *long_text, *dumped;
+	json_t *r;
+	size_t i;
+
+	(void)state;
+	long_text = malloc(10001);
+	assert_non_null(long_text);
+	for (i = 0; i < 10000; i++)
+		long_text[i] = i % 97 == 0 ? '\x1b' : (char)('a' + i % 26);
+	long_text[10000] = '\0';
+	r = json_pack("{s:s, s:s, s:[{s:s}, {s:s}], s:{s:s}, s:s, s:{s:s},"
+	    " s:s}",
+	    "resourceType", "Encounter",
+	    "title", "  MDT\x1b]2;pwned\x07 \xc2\x9b" "31m\xe2\x80\xae" "Riverside\n ",
+	    "reasonCode", "text", "Falls\x01 at \xef\xbf\xbe night",
+	    "text", "\x0b \x0c",	/* only white space: the element goes */
+	    "location", "display", "Tanner St\xc2\xa0Surgery\xe2\x80\xa8",
+	    "long", long_text,
+	    "empty", "x", "\xe2\x80\x83\xef\xbb\xbf", "gone", "");
+	/* what JSON cannot hold as it is: invalid UTF-8, a NUL */
+	json_object_set_new(r, "note", json_string_nocheck(
+	    "\xff\xfe bad \xed\xa0\x80 surrogate \xc0\xaf"));
+	json_object_set_new(r, "bytes", json_stringn_nocheck("a\0b", 3));
+	free(long_text);
+	assert_non_null(r);
+	json_object_set_new(r, "narrative", json_pack("{s:s}", "div",
+	    "<div xmlns=\"http://www.w3.org/1999/xhtml\">\n a\xef\xbf\xbf\x1b"
+	    "</div>"));
+
+	assert_true(sync_rstring_clean(r));
+	assert_string_equal(json_string_value(json_object_get(r, "title")),
+	    "MDT\xef\xbf\xbd]2;pwned\xef\xbf\xbd \xef\xbf\xbd" "31m"
+	    "\xef\xbf\xbd" "Riverside");
+	assert_int_equal(json_array_size(json_object_get(r, "reasonCode")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(r, "reasonCode"), 0), "text")),
+	    "Falls\xef\xbf\xbd at \xef\xbf\xbd night");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    r, "location"), "display")), "Tanner St Surgery");
+	assert_string_equal(json_string_value(json_object_get(r, "note")),
+	    "\xef\xbf\xbd\xef\xbf\xbd bad \xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd surrogate \xef\xbf\xbd\xef\xbf\xbd");
+	/* an object, an array element and a string left empty go */
+	assert_null(json_object_get(r, "empty"));
+	assert_null(json_object_get(r, "gone"));
+	assert_string_equal(json_string_value(json_object_get(r, "bytes")),
+	    "a\xef\xbf\xbd" "b");
+	/* the narrative keeps its line break, loses what XML forbids */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    r, "narrative"), "div")), "<div xmlns=\"http://www.w3.org/1999/"
+	    "xhtml\">\n a\xef\xbf\xbd\xef\xbf\xbd</div>");
+	/* and every string is now valid */
+	dumped = json_dumps(r, JSON_COMPACT);
+	assert_non_null(dumped);
+	assert_null(strchr(dumped, '\x1b'));
+	assert_null(strstr(dumped, "\\u001b"));
+	assert_null(strstr(dumped, "\xe2\x80\xae"));
+	free(dumped);
+	assert_true(sync_rstring_valid(json_string_value(json_object_get(r,
+	    "long"))));
+	assert_int_equal(strlen(json_string_value(json_object_get(r, "long"))),
+	    10000 + 2 * (10000 / 97 + 1));
+	/* clean text is left as it is */
+	assert_false(sync_rstring_clean(r));
+	assert_true(sync_rstring_valid("Dr Siobh\xc3\xa1n N\xc3\xad Bhriain"));
+	assert_false(sync_rstring_valid(" lead"));
+	assert_false(sync_rstring_valid(""));
+	assert_false(sync_rstring_valid("a\xe2\x81\xa6" "b"));
+	/* text from the store that JSON could not hold is repaired first */
+	assert_null(sync_rstring_utf8("caf\xc3\xa9", 5));
+	dumped = sync_rstring_utf8("caf\xc3 \xe9", 6);
+	assert_string_equal(dumped, "caf\xef\xbf\xbd \xef\xbf\xbd");
+	free(dumped);
+	json_decref(r);
 }
 
 /* Secrets a URL carries are hidden, whatever else it holds. */
@@ -1081,6 +1162,7 @@ main(void)
 		    teardown_cfg),
 		cmocka_unit_test(test_config_path),
 		cmocka_unit_test(test_url_redact),
+		cmocka_unit_test(test_rstring_clean),
 		cmocka_unit_test_setup_teardown(test_map_task, setup_meeting,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_meeting_and_discussion,

@@ -1,0 +1,253 @@
+/*
+ * rstring.c - the strings of a FHIR resource made valid R4 (rstring.h):
+ * the JSON tree walked once after it is built, each string decoded as
+ * UTF-8 and written again with what R4 (and XML, for the narrative)
+ * forbids replaced.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "rstring.h"
+#include "text.h"
+
+#define REPLACEMENT 0xFFFDu
+/* R4: a string SHALL NOT exceed 1 MB */
+#define STRING_MAX (1024u * 1024u)
+
+/*
+ * Decodes one UTF-8 character at s (n bytes left) into *cp; returns its
+ * length, or 0 for an invalid sequence (overlong, surrogate, past
+ * U+10FFFF, cut short).
+ */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t c, min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		len = 2, c = s[0] & 0x1Fu, min = 0x80;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		len = 3, c = s[0] & 0x0Fu, min = 0x800;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		len = 4, c = s[0] & 0x07u, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3Fu);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static void
+utf8_encode(struct sync_buf *b, uint32_t c)
+{
+	char o[4];
+
+	if (c < 0x80) {
+		o[0] = (char)c;
+		sync_buf_add(b, o, 1);
+	} else if (c < 0x800) {
+		o[0] = (char)(0xC0 | (c >> 6));
+		o[1] = (char)(0x80 | (c & 0x3F));
+		sync_buf_add(b, o, 2);
+	} else if (c < 0x10000) {
+		o[0] = (char)(0xE0 | (c >> 12));
+		o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (c & 0x3F));
+		sync_buf_add(b, o, 3);
+	} else {
+		o[0] = (char)(0xF0 | (c >> 18));
+		o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+		o[3] = (char)(0x80 | (c & 0x3F));
+		sync_buf_add(b, o, 4);
+	}
+}
+
+/* What no string we send may hold: it becomes U+FFFD. */
+static bool
+forbidden(uint32_t c)
+{
+	if (c < 0x20)
+		return c != '\t' && c != '\n' && c != '\r';
+	if (c >= 0x7F && c <= 0x9F)
+		return true;	/* DEL and the C1 controls */
+	if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+	    c == 0x200E || c == 0x200F || c == 0x061C)
+		return true;	/* bidirectional controls */
+	if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE)
+		return true;	/* non-characters */
+	return false;
+}
+
+/* White space that R4's string pattern does not take: becomes ' '. */
+static bool
+other_space(uint32_t c)
+{
+	return c == 0x0B || c == 0x0C || c == 0xA0 || c == 0x1680 ||
+	    (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+	    c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The clean form of s (the caller frees it); markup keeps white space as
+ * it is (the narrative).
+ */
+static char *
+clean(const char *s, size_t n, bool markup)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct sync_buf b = { 0 };
+	size_t i = 0, len, start, end;
+	uint32_t c;
+
+	sync_buf_add(&b, "", 0);
+	while (i < n && (markup || b.n < STRING_MAX - 4)) {
+		len = utf8_decode(p + i, n - i, &c);
+		if (len == 0) {
+			c = REPLACEMENT;
+			len = 1;
+		} else if (!markup && other_space(c))
+			c = ' ';
+		else if (forbidden(c))
+			c = REPLACEMENT;
+		utf8_encode(&b, c);
+		i += len;
+	}
+	if (markup)
+		return b.s;
+	for (start = 0; start < b.n && is_space(b.s[start]); start++)
+		;
+	for (end = b.n; end > start && is_space(b.s[end - 1]); end--)
+		;
+	memmove(b.s, b.s + start, end - start);
+	b.s[end - start] = '\0';
+	return b.s;
+}
+
+char *
+sync_rstring_utf8(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct sync_buf b = { 0 };
+	size_t i, len;
+	uint32_t c;
+
+	for (i = 0; i < n; i += len)
+		if ((len = utf8_decode(p + i, n - i, &c)) == 0)
+			break;
+	if (i == n)
+		return NULL;
+	sync_buf_add(&b, s, i);
+	while (i < n) {
+		len = utf8_decode(p + i, n - i, &c);
+		if (len == 0) {
+			c = REPLACEMENT;
+			len = 1;
+		}
+		utf8_encode(&b, c);
+		i += len;
+	}
+	return b.s;
+}
+
+bool
+sync_rstring_valid(const char *s)
+{
+	size_t n = strlen(s);
+	char *c = clean(s, n, false);
+	bool same = n > 0 && strcmp(c, s) == 0;
+
+	free(c);
+	return same;
+}
+
+/* Cleans the string j in place (key names the element); true if changed.
+ * *empty is set when nothing is left. */
+static bool
+clean_string(json_t *j, const char *key, bool *empty)
+{
+	const char *s = json_string_value(j);
+	size_t n = json_string_length(j);
+	bool markup = key != NULL && strcmp(key, "div") == 0;
+	bool changed;
+	char *c;
+
+	c = clean(s, n, markup);
+	changed = strlen(c) != n || memcmp(c, s, n) != 0;
+	if (changed)
+		json_string_set(j, c);
+	*empty = c[0] == '\0';
+	free(c);
+	return changed;
+}
+
+/* Cleans j (key: its name in its object, or NULL); *empty is set when
+ * j is left an empty string, object or array. */
+static bool
+walk(json_t *j, const char *key, bool *empty)
+{
+	bool changed = false, e;
+
+	*empty = false;
+	if (json_is_string(j))
+		return clean_string(j, key, empty);
+	if (json_is_object(j)) {
+		const char *k;
+		json_t *v;
+		void *tmp;
+
+		json_object_foreach_safe(j, tmp, k, v) {
+			changed |= walk(v, k, &e);
+			if (e) {
+				json_object_del(j, k);
+				changed = true;
+			}
+		}
+		*empty = json_object_size(j) == 0;
+	} else if (json_is_array(j)) {
+		size_t i = 0;
+
+		while (i < json_array_size(j)) {
+			changed |= walk(json_array_get(j, i), key, &e);
+			if (e) {
+				json_array_remove(j, i);
+				changed = true;
+			} else
+				i++;
+		}
+		*empty = json_array_size(j) == 0;
+	}
+	return changed;
+}
+
+bool
+sync_rstring_clean(json_t *r)
+{
+	bool empty;
+
+	return r != NULL && walk(r, NULL, &empty);
+}
