@@ -325,11 +325,23 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	st = query_row(db, "SELECT s.state, s.started_at, s.paused_at,"
 	    " s.closed_at, s.paused_ms, s.planned_seconds,"
 	    " s.extended_seconds, s.reason, p.nhs_number, p.name, m.uuid,"
-	    " m.state FROM slots s JOIN patients p ON p.id = s.patient_id"
+	    " m.state, " SYNC_DISCUSSED("s") " FROM slots s"
+	    " JOIN patients p ON p.id = s.patient_id"
 	    " JOIN meetings m ON m.id = s.meeting_id WHERE s.uuid = ?1",
 	    ref, "discussion", err, errlen);
 	if (st == NULL)
 		return NULL;
+	if (coli(st, 12) == 0) {
+		/* never discussed: nothing of the patient; an Encounter that
+		 * an older version sent is withdrawn */
+		r = resource(ref);
+		json_object_set_new(r, "status", str("entered-in-error"));
+		json_object_set_new(r, "class", encounter_class());
+		json_object_set_new(r, "partOf", ref_to(SYNC_MEETING,
+		    col(st, 10), NULL, dep, ctx));
+		sqlite3_finalize(st);
+		return r;
+	}
 	state = col(st, 0);
 	closed = strcmp(col(st, 11), "closed") == 0;
 	if (strcmp(state, "done") == 0)
@@ -784,21 +796,29 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 			date = coli(st, 6);
 	}
 	r = resource(ref);
-	json_object_set_new(r, "status", str(final ? "final" :
-	    "preliminary"));
+	/* never discussed (no consent): nothing of the patient; a record
+	 * that an older version sent is withdrawn */
+	json_object_set_new(r, "status", str(col(st, 12)[0] == '\0' ?
+	    "entered-in-error" : final ? "final" : "preliminary"));
 	json_object_set_new(r, "type", concept(SNOMED, "444804000",
 	    "Multidisciplinary care conference report",
 	    "Multidisciplinary team discussion record"));
-	json_object_set_new(r, "subject", patient_ref(col(st, 7),
-	    col(st, 8)));
-	json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
-	    ref->uuid, NULL, dep, ctx));
+	if (col(st, 12)[0] != '\0') {
+		json_object_set_new(r, "subject", patient_ref(col(st, 7),
+		    col(st, 8)));
+		json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
+		    ref->uuid, NULL, dep, ctx));
+	}
 	json_object_set_new(r, "date", when(date));
 	/* written by the team as a whole: a reference by name */
 	json_object_set_new(r, "author", json_pack("[{s:s}]", "display",
 	    col(st, 4)[0] != '\0' ? col(st, 4) : "Multidisciplinary team"));
 	json_object_set_new(r, "title", str("Multidisciplinary team"
 	    " discussion"));
+	if (col(st, 12)[0] == '\0') {
+		sqlite3_finalize(st);
+		return r;
+	}
 	sections = json_array();
 
 	/* consent */
@@ -913,104 +933,3 @@ sync_map_build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sync_rstring_clean(r);
 	return r;
 }
-
-/* ---- which resources a row changes ----------------------------------- */
-
-static void
-add(sync_ref_fn fn, void *ctx, enum sync_kind kind, const char *uuid)
-{
-	struct sync_ref r;
-
-	r.kind = kind;
-	mdt_strlcpy(r.uuid, uuid, sizeof(r.uuid));
-	fn(ctx, &r);
-}
-
-/* Adds kind for every uuid the query returns (column 0). */
-static int
-add_each(sqlite3 *db, const char *sql, const char *arg, sync_ref_fn fn,
-    void *ctx, enum sync_kind kind, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = query(db, sql, arg, err, errlen);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		add(fn, ctx, kind, col(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		sync_set_err(err, errlen, "reading the store: %s",
-		    sqlite3_errmsg(db));
-		return -1;
-	}
-	return 0;
-}
-
-int
-sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
-    sync_ref_fn fn, void *ctx, char *err, size_t errlen)
-{
-	if (strcmp(entity, "meeting") == 0) {
-		add(fn, ctx, SYNC_MEETING, uuid);
-		if (add_each(db, "SELECT s.uuid FROM slots s JOIN meetings m"
-		    " ON m.id = s.meeting_id WHERE m.uuid = ?1"
-		    " ORDER BY s.position, s.id", uuid, fn, ctx,
-		    SYNC_DISCUSSION, err, errlen) != 0)
-			return -1;
-		return add_each(db, "SELECT s.uuid FROM slots s JOIN meetings m"
-		    " ON m.id = s.meeting_id WHERE m.uuid = ?1"
-		    " AND s.state <> 'pending' ORDER BY s.position, s.id", uuid,
-		    fn, ctx, SYNC_RECORD, err, errlen);
-	}
-	if (strcmp(entity, "slot") == 0) {
-		add(fn, ctx, SYNC_DISCUSSION, uuid);
-		add(fn, ctx, SYNC_RECORD, uuid);
-		return 0;
-	}
-	if (strcmp(entity, "attendance") == 0)
-		return add_each(db, "SELECT m.uuid FROM attendance a"
-		    " JOIN meetings m ON m.id = a.meeting_id WHERE a.uuid = ?1",
-		    uuid, fn, ctx, SYNC_MEETING, err, errlen);
-	if (strcmp(entity, "consent") == 0) {
-		add(fn, ctx, SYNC_CONSENT, uuid);
-		return add_each(db, "SELECT s.uuid FROM consent c JOIN slots s"
-		    " ON s.id = c.slot_id WHERE c.uuid = ?1", uuid, fn, ctx,
-		    SYNC_RECORD, err, errlen);
-	}
-	if (strcmp(entity, "note") == 0)
-		return add_each(db, "SELECT s.uuid FROM notes n JOIN slots s"
-		    " ON s.id = n.slot_id WHERE n.uuid = ?1", uuid, fn, ctx,
-		    SYNC_RECORD, err, errlen);
-	if (strcmp(entity, "action") == 0) {
-		add(fn, ctx, SYNC_TASK, uuid);
-		/* the record of a purged meeting was delivered whole and
-		 * holds placeholders now: never sent again */
-		return add_each(db, "SELECT s.uuid FROM actions a JOIN slots s"
-		    " ON s.id = a.slot_id JOIN meetings m ON m.id = s.meeting_id"
-		    " WHERE a.uuid = ?1 AND s.state <> 'pending'"
-		    " AND m.purged_at IS NULL", uuid, fn, ctx, SYNC_RECORD,
-		    err, errlen);
-	}
-	if (strcmp(entity, "outcome") == 0) {
-		add(fn, ctx, SYNC_OUTCOME, uuid);
-		return add_each(db, "SELECT s.uuid FROM outcomes o JOIN slots s"
-		    " ON s.id = o.slot_id WHERE o.uuid = ?1", uuid, fn, ctx,
-		    SYNC_RECORD, err, errlen);
-	}
-	if (strcmp(entity, "person") == 0) {
-		add(fn, ctx, SYNC_PRACTITIONER, uuid);
-		return 0;
-	}
-	if (strcmp(entity, "patient") == 0)
-		/* the key contact: on the record of the latest discussion */
-		return add_each(db, "SELECT s.uuid FROM slots s"
-		    " JOIN patients p ON p.id = s.patient_id"
-		    " JOIN meetings m ON m.id = s.meeting_id WHERE p.uuid = ?1"
-		    " AND s.state <> 'pending' AND m.purged_at IS NULL"
-		    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1", uuid, fn,
-		    ctx, SYNC_RECORD, err, errlen);
-	sync_set_err(err, errlen, "unknown kind of record '%s'", entity);
-	return -1;
-}
-

@@ -15,9 +15,17 @@
 #define SYNC_IDENTIFIER_SYSTEM "urn:ietf:rfc:3986"
 #define SYNC_NHS_NUMBER_SYSTEM "https://fhir.nhs.uk/Id/nhs-number"
 
+/* SQL: 1 if the slot (its table alias) was discussed, i.e. consent to be
+ * discussed is recorded for it.  Nothing naming a patient leaves before:
+ * a slot never discussed sends nothing, and what an older version sent
+ * of it is withdrawn (entered-in-error, with nothing of the patient). */
+#define SYNC_DISCUSSED(slot) \
+	"EXISTS (SELECT 1 FROM consent WHERE slot_id = " slot ".id)"
+
 /*
- * Calls add for each resource that the outbox row (entity, uuid) changes.
- * 0 ok (possibly none); -1 with a reason (unknown entity, database error).
+ * Calls add for each resource that the outbox row (entity, uuid) changes
+ * (fhir_rows.c).  0 ok (possibly none); -1 with a reason (unknown entity,
+ * database error).
  */
 int sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
     sync_ref_fn add, void *ctx, char *err, size_t errlen);

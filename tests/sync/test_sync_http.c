@@ -98,6 +98,46 @@ expect_once(const char *type, const char *id)
 }
 
 /*
+ * Nothing on the server names a patient of the meeting who was never
+ * discussed (no consent recorded): every resource of every type read back
+ * and searched for their NHS numbers and names.
+ */
+static void
+expect_undiscussed_absent(struct sx *x, size_t at_least)
+{
+	static const char *const types[] = { "Encounter", "Composition",
+	    "Task", "Consent", "Observation", "Practitioner" };
+	json_t *list, *row, *j;
+	size_t i, k, n = 0;
+	char rel[64], *dump;
+	long st;
+
+	list = rows(x, "SELECT p.nhs_number, p.name FROM slots s JOIN"
+	    " patients p ON p.id = s.patient_id WHERE s.id NOT IN"
+	    " (SELECT slot_id FROM consent)");
+	assert_true(json_array_size(list) > 0);
+	for (k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
+		snprintf(rel, sizeof(rel), "%s?_count=5000", types[k]);
+		j = sx_get(rel, &st);
+		assert_int_equal(st, 200);
+		n += json_array_size(json_object_get(j, "entry"));
+		dump = json_dumps(j, 0);
+		json_array_foreach(list, i, row) {
+			if (strstr(dump, jstr(row, "nhs_number")) != NULL ||
+			    strstr(dump, jstr(row, "name")) != NULL)
+				fprintf(stderr, "%s names %s, never discussed\n",
+				    types[k], jstr(row, "name"));
+			assert_null(strstr(dump, jstr(row, "nhs_number")));
+			assert_null(strstr(dump, jstr(row, "name")));
+		}
+		free(dump);
+		json_decref(j);
+	}
+	assert_true(n >= at_least);
+	json_decref(list);
+}
+
+/*
  * Everything the meeting recorded is on the server once, with the right
  * owners, due dates, statuses, patients and references.
  */
@@ -156,10 +196,12 @@ check_meeting_on_server(struct sx *x)
 	json_decref(list);
 
 	/* every discussion: an Encounter partOf the meeting, for the
-	 * patient by NHS number */
+	 * patient by NHS number; nothing of a patient never discussed */
 	list = rows(x, "SELECT s.uuid, s.state, p.nhs_number, m.uuid AS"
 	    " meeting FROM slots s JOIN patients p ON p.id = s.patient_id"
-	    " JOIN meetings m ON m.id = s.meeting_id");
+	    " JOIN meetings m ON m.id = s.meeting_id"
+	    " WHERE s.id IN (SELECT slot_id FROM consent)");
+	assert_int_equal(json_array_size(list), 5);
 	json_array_foreach(list, i, row) {
 		expect_once("Encounter", jstr(row, "uuid"));
 		r = get_resource("Encounter", jstr(row, "uuid"));
@@ -257,11 +299,12 @@ check_meeting_on_server(struct sx *x)
 		json_decref(r);
 	}
 	json_decref(list);
-	assert_int_equal(sx_count_type("Composition"), 6);
+	assert_int_equal(sx_count_type("Composition"), 5);
 	assert_int_equal(sx_count_type("Task"), 11);
 	assert_int_equal(sx_count_type("Consent"), 5);
-	assert_int_equal(sx_count_type("Encounter"), 13);
+	assert_int_equal(sx_count_type("Encounter"), 6);
 	assert_int_equal(sx_count_type("Patient"), 0);
+	expect_undiscussed_absent(x, 30);
 }
 
 static void
@@ -333,6 +376,64 @@ test_whole_meeting(void **state)
 	/* every resource has a recorded version for later If-Match */
 	assert_int_equal(sx_int(x, "SELECT count(*) FROM sync_versions"
 	    " WHERE version_id IS NULL"), 0);
+}
+
+/*
+ * A meeting opened and closed with no consent recorded sends nothing of
+ * its patients; the Encounter an older version sent of one of them (with
+ * the NHS number and the name) is withdrawn: entered-in-error, nothing of
+ * the patient.
+ */
+static void
+test_undiscussed_nothing_sent(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	char url[512], body[1024], sql[512], uuid[37], nhs[16], name[128];
+	json_t *r = NULL;
+	int64_t m = x->meeting;
+	long status;
+	json_t *slot = rows(x, "SELECT s.uuid, p.nhs_number, p.name FROM slots"
+	    " s JOIN patients p ON p.id = s.patient_id WHERE s.position = 2");
+
+	mdt_strlcpy(uuid, jstr(slot, "0.uuid"), sizeof(uuid));
+	mdt_strlcpy(nhs, jstr(slot, "0.nhs_number"), sizeof(nhs));
+	mdt_strlcpy(name, jstr(slot, "0.name"), sizeof(name));
+	json_decref(slot);
+	assert_int_equal(strlen(uuid), 36);
+	snprintf(url, sizeof(url), "%s/Encounter/%s",
+	    sx_env("SYNC_TEST_BASE"), uuid);
+	snprintf(body, sizeof(body), "{\"resourceType\":\"Encounter\","
+	    "\"id\":\"%s\",\"status\":\"planned\",\"class\":{\"system\":"
+	    "\"http://terminology.hl7.org/CodeSystem/v3-ActCode\",\"code\":"
+	    "\"AMB\"},\"subject\":{\"identifier\":{\"system\":"
+	    "\"https://fhir.nhs.uk/Id/nhs-number\",\"value\":\"%s\"},"
+	    "\"display\":\"%s\"}}", uuid, nhs, name);
+	status = sx_http("PUT", url, body, &r);
+	assert_true(status == 200 || status == 201);
+	snprintf(sql, sizeof(sql), "INSERT INTO sync_versions VALUES"
+	    " ('Encounter', '%s', '%s', 'older', 1)", uuid,
+	    jstr(r, "meta.versionId"));
+	json_decref(r);
+	sx_exec(x, sql);
+
+	assert_int_equal(mdt_meeting_open(x->s, m), MDT_OK);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(mdt_slot_next(x->s, m, NULL), MDT_OK);
+	assert_int_equal(mdt_meeting_close(x->s, m), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	assert_int_equal(st.failed, 0);
+
+	/* the meeting, and the withdrawn Encounter: nothing else */
+	assert_int_equal(sx_count_type("Encounter"), 2);
+	assert_int_equal(sx_count_type("Composition"), 0);
+	assert_int_equal(sx_count_type("Consent"), 0);
+	r = get_resource("Encounter", uuid);
+	assert_string_equal(jstr(r, "status"), "entered-in-error");
+	assert_null(json_object_get(r, "subject"));
+	json_decref(r);
+	expect_undiscussed_absent(x, 2);
 }
 
 static void
@@ -727,7 +828,7 @@ test_invalid_resource(void **state)
 	assert_int_equal(sx_count_type("Task"), 10);
 	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
 	    " state = 'pending'"), 0);
-	assert_int_equal(sx_count_type("Composition"), 6);
+	assert_int_equal(sx_count_type("Composition"), 5);
 	assert_int_equal(sx_count_type("Consent"), 5);
 }
 
@@ -1170,6 +1271,8 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_whole_meeting, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_undiscussed_nothing_sent,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_no_duplicates,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_503_three_times, setup,

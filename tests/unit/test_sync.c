@@ -810,10 +810,14 @@ test_map_rows(void **state)
 	assert_int_equal(sync_map_row(db, entity, uuid_of(f, sql), collect, \
 	    &rs, err, sizeof(err)), 0); } while (0)
 
+	/* the meeting, and only the slot discussed (consent recorded):
+	 * nothing of the other eleven patients, started or not */
 	ROWS("meeting", "SELECT uuid FROM meetings");
 	assert_int_equal(count_kind(&rs, SYNC_MEETING), 1);
-	assert_int_equal(count_kind(&rs, SYNC_DISCUSSION), 12);
-	assert_int_equal(count_kind(&rs, SYNC_RECORD), 2);	/* started */
+	assert_int_equal(count_kind(&rs, SYNC_DISCUSSION), 1);
+	assert_int_equal(count_kind(&rs, SYNC_RECORD), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM slots WHERE"
+	    " state <> 'pending'"), 2);
 	ROWS("attendance", "SELECT uuid FROM attendance LIMIT 1");
 	assert_int_equal(rs.n, 1);
 	assert_int_equal(rs.r[0].kind, SYNC_MEETING);
@@ -839,6 +843,50 @@ test_map_rows(void **state)
 	ROWS("patient", "SELECT p.uuid FROM patients p JOIN slots s"
 	    " ON s.patient_id = p.id WHERE s.state = 'pending' LIMIT 1");
 	assert_int_equal(rs.n, 0);
+	/* what an older version sent of a slot never discussed goes again,
+	 * to be withdrawn: its Encounter and (started) its record */
+	{
+		struct sync_ref ref = { .kind = SYNC_RECORD };
+		char rec_id[37], *dump;
+		json_t *r;
+
+		mdt_strlcpy(ref.uuid, uuid_of(f, "SELECT uuid FROM slots"
+		    " WHERE state <> 'pending' AND id NOT IN (SELECT slot_id"
+		    " FROM consent)"), sizeof(ref.uuid));
+		sync_ref_id(&ref, rec_id);
+		snprintf(err, sizeof(err), "INSERT INTO sync_versions VALUES"
+		    " ('Encounter', (SELECT uuid FROM slots WHERE position = 12),"
+		    " '1', 'h', 1), ('Composition', '%s', '1', 'h', 1)", rec_id);
+		fx_exec(f->s, err);
+		ROWS("meeting", "SELECT uuid FROM meetings");
+		assert_int_equal(count_kind(&rs, SYNC_DISCUSSION), 2);
+		assert_int_equal(count_kind(&rs, SYNC_RECORD), 2);
+		/* withdrawn, with nothing of the patient */
+		r = sync_map_build(db, &ref, collect, &rs, err, sizeof(err));
+		assert_non_null(r);
+		assert_string_equal(s_at(r, "status"), "entered-in-error");
+		assert_null(json_object_get(r, "subject"));
+		assert_null(json_object_get(r, "section"));
+		dump = json_dumps(r, 0);
+		assert_null(strstr(dump, fx_text(f->s, err, sizeof(err),
+		    "SELECT p.nhs_number FROM patients p JOIN slots s ON"
+		    " s.patient_id = p.id WHERE s.uuid = '%s'", ref.uuid)));
+		free(dump);
+		json_decref(r);
+		ref.kind = SYNC_DISCUSSION;
+		r = sync_map_build(db, &ref, collect, &rs, err, sizeof(err));
+		assert_non_null(r);
+		assert_string_equal(s_at(r, "status"), "entered-in-error");
+		assert_null(json_object_get(r, "subject"));
+		assert_null(json_object_get(r, "reasonCode"));
+		dump = json_dumps(r, 0);
+		assert_null(strstr(dump, fx_text(f->s, err, sizeof(err),
+		    "SELECT p.name FROM patients p JOIN slots s ON"
+		    " s.patient_id = p.id WHERE s.uuid = '%s'", ref.uuid)));
+		free(dump);
+		json_decref(r);
+		fx_exec(f->s, "DELETE FROM sync_versions");
+	}
 	rs.n = 0;
 	assert_int_equal(sync_map_row(db, "venue", "x", collect, &rs, err,
 	    sizeof(err)), -1);

@@ -1,0 +1,204 @@
+/*
+ * fhir_rows.c - which FHIR resources an outbox row changes (fhir.h): a
+ * meeting its Encounter and its discussions, an act the resource it makes
+ * and the discussion record that lists it.  A slot is on the record only
+ * once it is discussed (SYNC_DISCUSSED); of a slot never discussed, only
+ * what an older version sent (the server acknowledged it) goes again, to
+ * be withdrawn.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fhir.h"
+#include "text.h"
+#include "util.h"
+
+struct rows {
+	sqlite3 *db;
+	sync_ref_fn fn;
+	void *ctx;
+	char *err;
+	size_t errlen;
+};
+
+static void
+add(const struct rows *r, enum sync_kind kind, const char *uuid)
+{
+	struct sync_ref ref;
+
+	ref.kind = kind;
+	mdt_strlcpy(ref.uuid, uuid, sizeof(ref.uuid));
+	r->fn(r->ctx, &ref);
+}
+
+/* 1 if the server acknowledged the resource once, 0 if not, -1 on error. */
+static int
+acknowledged(const struct rows *r, enum sync_kind kind, const char *uuid)
+{
+	struct sync_ref ref;
+	sqlite3_stmt *st;
+	char id[37];
+	int rc;
+
+	ref.kind = kind;
+	mdt_strlcpy(ref.uuid, uuid, sizeof(ref.uuid));
+	sync_ref_id(&ref, id);
+	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM sync_versions"
+	    " WHERE resource_type = ?1 AND resource_id = ?2", -1, &st,
+	    NULL) != SQLITE_OK) {
+		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		    sqlite3_errmsg(r->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, sync_kind_type(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		    sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * The query's rows (column 0 a slot's UUID, 1 whether it was discussed,
+ * 2 whether it has started): the discussion Encounter of each, and the
+ * record of each started one with record; of a slot never discussed,
+ * only what the server once acknowledged, to be withdrawn.
+ */
+static int
+add_slots(const struct rows *r, const char *sql, const char *arg,
+    bool encounter, bool record)
+{
+	sqlite3_stmt *st;
+	int rc, ok = 0;
+
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		    sqlite3_errmsg(r->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	while (ok == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *uuid = (const char *)sqlite3_column_text(st, 0);
+		bool discussed = sqlite3_column_int(st, 1) != 0;
+		bool started = sqlite3_column_int(st, 2) != 0;
+		int acked;
+
+		if (uuid == NULL)
+			continue;
+		if (encounter) {
+			acked = discussed ? 1 : acknowledged(r,
+			    SYNC_DISCUSSION, uuid);
+			if (acked < 0)
+				ok = -1;
+			else if (acked)
+				add(r, SYNC_DISCUSSION, uuid);
+		}
+		if (ok == 0 && record && (started || !discussed)) {
+			acked = discussed ? 1 : acknowledged(r, SYNC_RECORD,
+			    uuid);
+			if (acked < 0)
+				ok = -1;
+			else if (acked)
+				add(r, SYNC_RECORD, uuid);
+		}
+	}
+	if (ok == 0 && rc != SQLITE_DONE) {
+		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		    sqlite3_errmsg(r->db));
+		ok = -1;
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* The slots the query names (column 0 a slot's UUID, from ?1): their
+ * records only. */
+static int
+add_records(const struct rows *r, const char *sql, const char *arg)
+{
+	return add_slots(r, sql, arg, false, true);
+}
+
+#define SLOT_COLUMNS \
+	"s.uuid, " SYNC_DISCUSSED("s") ", s.state <> 'pending'"
+
+int
+sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
+    sync_ref_fn fn, void *ctx, char *err, size_t errlen)
+{
+	const struct rows r = { db, fn, ctx, err, errlen };
+
+	if (strcmp(entity, "meeting") == 0) {
+		add(&r, SYNC_MEETING, uuid);
+		return add_slots(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
+		    " JOIN meetings m ON m.id = s.meeting_id WHERE m.uuid = ?1"
+		    " ORDER BY s.position, s.id", uuid, true, true);
+	}
+	if (strcmp(entity, "slot") == 0)
+		return add_slots(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
+		    " WHERE s.uuid = ?1", uuid, true, true);
+	if (strcmp(entity, "attendance") == 0) {
+		sqlite3_stmt *st;
+		int rc;
+
+		if (sqlite3_prepare_v2(db, "SELECT m.uuid FROM attendance a"
+		    " JOIN meetings m ON m.id = a.meeting_id WHERE a.uuid = ?1",
+		    -1, &st, NULL) != SQLITE_OK) {
+			sync_set_err(err, errlen, "reading the store: %s",
+			    sqlite3_errmsg(db));
+			return -1;
+		}
+		sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			add(&r, SYNC_MEETING,
+			    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			return 0;
+		sync_set_err(err, errlen, "reading the store: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if (strcmp(entity, "consent") == 0) {
+		add(&r, SYNC_CONSENT, uuid);
+		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM consent c"
+		    " JOIN slots s ON s.id = c.slot_id WHERE c.uuid = ?1", uuid);
+	}
+	if (strcmp(entity, "note") == 0)
+		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM notes n"
+		    " JOIN slots s ON s.id = n.slot_id WHERE n.uuid = ?1", uuid);
+	if (strcmp(entity, "action") == 0) {
+		add(&r, SYNC_TASK, uuid);
+		/* the record of a purged meeting was delivered whole and
+		 * holds placeholders now: never sent again */
+		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM actions a"
+		    " JOIN slots s ON s.id = a.slot_id"
+		    " JOIN meetings m ON m.id = s.meeting_id"
+		    " WHERE a.uuid = ?1 AND s.state <> 'pending'"
+		    " AND m.purged_at IS NULL", uuid);
+	}
+	if (strcmp(entity, "outcome") == 0) {
+		add(&r, SYNC_OUTCOME, uuid);
+		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM outcomes o"
+		    " JOIN slots s ON s.id = o.slot_id WHERE o.uuid = ?1", uuid);
+	}
+	if (strcmp(entity, "person") == 0) {
+		add(&r, SYNC_PRACTITIONER, uuid);
+		return 0;
+	}
+	if (strcmp(entity, "patient") == 0)
+		/* the key contact: on the record of the latest discussion */
+		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
+		    " JOIN patients p ON p.id = s.patient_id"
+		    " JOIN meetings m ON m.id = s.meeting_id WHERE p.uuid = ?1"
+		    " AND s.state <> 'pending' AND m.purged_at IS NULL"
+		    " AND " SYNC_DISCUSSED("s")
+		    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1", uuid);
+	sync_set_err(err, errlen, "unknown kind of record '%s'", entity);
+	return -1;
+}
