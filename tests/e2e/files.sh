@@ -192,17 +192,7 @@ refused "is the database" import --list referral "$LIST2" --skip-invalid \
 pass "the rejects are never the list (by name, symbolic link, hard link) nor the database"
 
 # ---- an export whose audit cannot be written prints nothing ----
-: "${FAULTVFS:?FAULTVFS must name tests/faults/faultvfs.so}"
-[ -f "$FAULTVFS" ] || fail "no $FAULTVFS (make check builds it)"
-FAULT="$E2E_TMP/fault"
-preload=$FAULTVFS
-asan=$(ldd "$MDTCHAIR" 2>/dev/null | awk '/libasan/ { print $3; exit }')
-[ -z "$asan" ] || preload="$asan:$FAULTVFS"
-cat >"$E2E_TMP/faulty" <<EOF
-#!/bin/sh
-LD_PRELOAD='$preload' MDT_FAULT_FILE='$FAULT' exec '$MDTCHAIR' "\$@"
-EOF
-chmod +x "$E2E_TMP/faulty"
+faulty_setup
 real=$MDTCHAIR
 exports() {
 	printf 'minutes %s\nminutes %s --format json\nagenda %s --unmask\nactions --all\nreview --from 2026-01-01 --to 2027-12-31\n' \
@@ -210,7 +200,7 @@ exports() {
 }
 audits() { sql "SELECT count(*) FROM audit WHERE action = 'export'"; }
 printf 'full\n' >"$FAULT"
-MDTCHAIR="$E2E_TMP/faulty"
+MDTCHAIR=$FAULTY
 before=$(audits)
 while read -r line; do
 	# shellcheck disable=SC2086
