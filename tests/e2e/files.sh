@@ -99,6 +99,9 @@ refused "exists: give --force to replace it" \
 csum=$(sum "$CHART")
 refused "exists: give --force to replace it" review --from 2026-01-01 --to 2027-12-31 --chart "$CHART"
 [ "$(sum "$CHART")" = "$csum" ] || fail "an existing chart was changed without --force"
+run import --list referral "$LIST2" --meeting "$MEETING" --force
+[ "$rc" = 2 ] && grep -q -- "--force goes with --skip-invalid" "$E2E_TMP/err" ||
+    fail "import --force without --skip-invalid: $rc $(err)"
 pass "an existing rejects file or chart is kept without --force, and nothing imported"
 
 # ---- --force replaces a regular file, whole, 0600 ----
