@@ -134,6 +134,12 @@ mdt_outfile_open(struct mdt_outfile *f, const char *path, bool replace,
 			    " replace it", path);
 			return -1;
 		}
+		/* a rename would replace it whatever its owner allows */
+		if (sb.st_uid != geteuid()) {
+			snprintf(err, errlen, "%s belongs to another user: it"
+			    " is left as it is (give another name)", path);
+			return -1;
+		}
 		fd = create_beside(path, &f->tmp);
 		if (fd < 0) {
 			snprintf(err, errlen, "cannot create a file beside %s"

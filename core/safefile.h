@@ -4,7 +4,7 @@
  * a symbolic link, never over an existing file unless asked to replace
  * it; a replaced file is only ever a regular one, swapped atomically for
  * a new file made beside it.  A file read is a regular file, found so
- * before any byte is read: a FIFO, a folder or a device is refused at
+ * before any byte is read: a FIFO, a directory or a device is refused at
  * once rather than waited on.
  */
 #ifndef MDT_SAFEFILE_H
@@ -34,10 +34,10 @@ struct mdt_outfile {
 /*
  * Opens path for writing.  A file that is not there is created, mode
  * 0600, with O_CREAT|O_EXCL|O_NOFOLLOW.  An existing one is kept unless
- * replace, and even then only a regular file is replaced (never a
- * symbolic link, a device, a FIFO or a folder, whose mode is not touched
- * either): the text goes to a new 0600 file in the same folder that
- * mdt_outfile_commit renames over it.  0, or -1 with a one-line reason
+ * replace, and even then only a regular file of this user's is replaced
+ * (never a symbolic link, a device, a FIFO or a directory, whose mode is
+ * not touched either): the text goes to a new 0600 file in the same
+ * folder that mdt_outfile_commit renames over it.  0, or -1 with a one-line reason
  * naming the file in err (an existing file: "PATH exists: give --force
  * to replace it").
  */
@@ -68,7 +68,7 @@ void mdt_outfile_abort(struct mdt_outfile *f);
  * waiting (O_NONBLOCK, so that a FIFO with no writer does not hang),
  * checked with fstat, then set to blocking reads.  The open descriptor
  * (its stat in *sb), or -1 with a one-line reason in err: "WHAT PATH is
- * a folder, not a regular file", "WHAT PATH: No such file or directory"
+ * a directory, not a regular file", "WHAT PATH: No such file or directory"
  * (errno kept from the failing call, ENOENT for a missing file; EINVAL
  * for a file that is not regular).  what may be NULL.
  */
@@ -82,8 +82,8 @@ bool mdt_file_is(const char *path, const struct stat *sb);
 /* True if paths a and b both name one file (through any link). */
 bool mdt_file_same(const char *a, const char *b);
 
-/* What kind of file the mode says: "a regular file", "a folder", "a FIFO",
- * "a device", "a socket", "a symbolic link". */
+/* What kind of file the mode says: "a regular file", "a directory",
+ * "a FIFO", "a device", "a socket", "a symbolic link". */
 const char *mdt_file_kind(mode_t mode);
 
 #endif

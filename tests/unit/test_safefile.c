@@ -186,6 +186,17 @@ test_not_regular(void **state)
 	assert_int_equal(stat("/dev/null", &after), 0);
 	assert_int_equal(after.st_mode, before.st_mode);
 	assert_int_equal(entries(f), 4);
+
+	/* another user's regular file: not replaced (root can make one) */
+	if (geteuid() == 0) {
+		put(target, "theirs\n", 0644);
+		assert_int_equal(chown(target, 65534, 65534), 0);
+		assert_int_equal(mdt_outfile_open(&o, target, true, err,
+		    sizeof(err)), -1);
+		assert_non_null(strstr(err, "belongs to another user"));
+		assert_holds(target, "theirs\n");
+		assert_int_equal(entries(f), 4);
+	}
 }
 
 static void
