@@ -8,8 +8,8 @@
 # list, chart, configuration or token file is an error at once, never a
 # wait; a directory as the list says so; and under a full disk an export
 # whose audit row cannot be written prints nothing.  The lists, file and
-# folder names carry hostile text (ESC sequences, U+202E, line breaks,
-# 10,000 characters).
+# folder names carry hostile text (ESC sequences, U+202E, U+009B, U+FFFE,
+# bytes that are not UTF-8, line breaks, 10,000 characters).
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 umask 022
@@ -46,6 +46,9 @@ patients() { sql 'SELECT count(*) FROM patients'; }
 ESC=$(printf '\033')
 BEL=$(printf '\007')
 RLO=$(printf '\342\200\256')
+C1=$(printf '\302\233')
+NONCHAR=$(printf '\357\277\276')
+BADUTF8=$(printf '\377\300')
 LONG=$(printf '%10000s' '' | tr ' ' 'W')
 
 # a folder whose name holds an OSC title sequence, U+202E and a line break
@@ -54,17 +57,19 @@ csv"
 mkdir "$D"
 
 # a list with one good row and bad rows of hostile text (a wrong check
-# digit, a name with ESC, U+202E and a line break, a 10,000-character reason)
+# digit, a name with ESC, U+202E and a line break, a 10,000-character reason,
+# a name with U+009B, U+FFFE and bytes that are not UTF-8)
 hostile_list() {
 	{
 		printf 'nhs_number,name,date_of_birth,practice,reason,referred_by\r\n'
 		printf '%s,Zo\303\253 Ad\303\251,1941-03-14,Larkhall,Falls,Dr Mensah\r\n' "$1"
 		printf '9434765918,"%s[31mWrong%sCheck\r\nforged",1950-01-01,Riverside,Memory (with %s),Marta\r\n' "$ESC" "$RLO" "$1"
 		printf '9991581766,Long Reason,1952-07-21,Larkhall,%s,Ade\r\n' "$LONG"
+		printf '9999939082,"C1%s31m U+FFFE%s bad%s",1936-11-02,Riverside,Calls,Ade\r\n' "$C1" "$NONCHAR" "$BADUTF8"
 	} >"$2"
 }
-LIST="$D/referrals ${ESC}[2J${RLO}.csv"
-REJ="$D/referrals ${ESC}[2J${RLO}.rejects.csv"
+LIST="$D/referrals ${ESC}[2J${RLO}${C1}${BADUTF8}.csv"
+REJ="$D/referrals ${ESC}[2J${RLO}${C1}${BADUTF8}.rejects.csv"
 hostile_list 9993395633 "$LIST"
 LIST2="$D/second.csv"
 hostile_list 9994140027 "$LIST2"
