@@ -223,6 +223,12 @@ run review --from 2026-01-01 --to 2027-12-31 --chart "$D/full.svg"
 [ "$rc" = 1 ] && [ ! -s "$E2E_TMP/out" ] || fail "review --chart on a full disk: $rc"
 [ ! -e "$D/full.svg" ] || fail "the chart was left although the audit failed"
 [ "$(audits)" = "$before" ] || fail "an export was audited on a full disk"
+# an import the full disk refuses leaves no rejects file behind
+hostile_list 9990608164 "$D/full.csv"
+run import --list referral "$D/full.csv" --skip-invalid --meeting "$MEETING"
+[ "$rc" = 1 ] || fail "import on a full disk exited $rc: $(err)"
+[ ! -e "$D/full.rejects.csv" ] || fail "an import refused by a full disk left its rejects file"
+[ -z "$(find "$D" -name '.mdtchair-*')" ] || fail "a temporary file was left behind"
 rm -f "$FAULT"
 while read -r line; do
 	# shellcheck disable=SC2086
@@ -233,4 +239,4 @@ $(exports)
 EOF
 [ "$(audits)" = $((before + 5)) ] || fail "not one export row per export: $before -> $(audits)"
 MDTCHAIR=$real
-pass "an export is printed only once its audit row is committed (full disk: nothing printed)"
+pass "an export is printed only once its audit row is committed (full disk: nothing printed, no file left)"
