@@ -25,6 +25,7 @@
 #include "model.h"
 #include "prep_internal.h"
 #include "rules.h"
+#include "safefile.h"
 #include "store.h"
 #include "store_internal.h"
 #include "util.h"
@@ -271,28 +272,35 @@ struct import_act {
 	const char *path;
 	bool skip_invalid;
 	const char *rejects_path;
+	bool replace_rejects;
 	struct mdt_import_parse *p;
 	struct mdt_import_report *rep;
 	bool wrote;
 	struct stmts q;
-	FILE *rejects;		/* opened at the first bad row */
+	struct mdt_outfile rejects;	/* opened at the first bad row */
+	bool rejects_open;
 };
 
-/* The rejects file: its header, with a column for the reason, written at
- * the first bad row; then each bad row. */
+/* The rejects file: created (safefile.h: 0600, an existing one only
+ * replaced on request) at the first bad row with its header and a column
+ * for the reason; then each bad row. */
 static enum mdt_status
 write_reject(struct mdt_store *s, struct import_act *a,
     const struct mdt_import_row *r)
 {
 	const struct mdt_import_row *hdr = &a->p->header;
+	char err[400];
 	bool ok = true;
 
-	if (a->rejects == NULL) {
-		a->rejects = fopen(a->rejects_path, "w");
-		ok = a->rejects != NULL && csv_row(a->rejects, hdr->f, hdr->nf,
-		    "error");
+	if (!a->rejects_open) {
+		if (mdt_outfile_open(&a->rejects, a->rejects_path,
+		    a->replace_rejects, err, sizeof(err)) != 0)
+			return mdt_fail(s, MDT_EFILE, "%s; nothing imported",
+			    err);
+		a->rejects_open = true;
+		ok = csv_row(a->rejects.fp, hdr->f, hdr->nf, "error");
 	}
-	ok = ok && csv_row(a->rejects, r->f, r->nf, r->error);
+	ok = ok && csv_row(a->rejects.fp, r->f, r->nf, r->error);
 	if (!ok)
 		return mdt_fail(s, MDT_EIO, "cannot write the rejects to %s: %s",
 		    a->rejects_path, strerror(errno));
@@ -332,6 +340,7 @@ import_tx(struct mdt_store *s, void *ctx)
 	struct mdt_import_report *rep = a->rep;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
+	char err[400];
 	int before;
 
 	st = mdt_row_meeting(s, a->meeting_id, true, &m);
@@ -341,10 +350,11 @@ import_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_OK)
 		st = mdt_import_rows(s, a->p, import_row, a);
 	stmts_done(s, &a->q);
-	if (a->rejects != NULL && fclose(a->rejects) != 0 && st == MDT_OK)
-		st = mdt_fail(s, MDT_EIO, "cannot write the rejects to %s: %s",
-		    a->rejects_path, strerror(errno));
-	a->rejects = NULL;
+	/* every reject on the disk before the commit; the file is put in
+	 * place after it (mdt_import_csv) */
+	if (a->rejects_open && st == MDT_OK &&
+	    mdt_outfile_sync(&a->rejects, err, sizeof(err)) != 0)
+		st = mdt_fail(s, MDT_EIO, "%s; nothing imported", err);
 	if (st == MDT_OK && rep->rejected > 0 && !a->skip_invalid)
 		st = mdt_fail(s, MDT_EINVAL, "%d bad row%s in %s; nothing"
 		    " imported", rep->rejected, rep->rejected == 1 ? "" : "s",
@@ -369,16 +379,31 @@ import_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
     const char *path, bool skip_invalid, const char *rejects_path,
-    struct mdt_import_report *rep)
+    bool replace_rejects, struct mdt_import_report *rep)
 {
+	const char *db = mdt_store_path(s), *wal = mdt_store_wal_path(s);
 	struct mdt_import_parse p;
 	struct import_act a;
 	enum mdt_status st;
 	int64_t cache = 0;
+	char err[400];
 
 	memset(rep, 0, sizeof(*rep));
 	if (strcmp(mdt_list_name(list), "?") == 0)
 		return mdt_fail(s, MDT_EINVAL, "unknown list %d", (int)list);
+	if (!skip_invalid)
+		rejects_path = NULL;
+	/* the rejects never go over the list, nor over the database */
+	if (rejects_path != NULL && (strcmp(rejects_path, path) == 0 ||
+	    mdt_file_same(rejects_path, path)))
+		return mdt_fail(s, MDT_EFILE, "the rejects file %s is the list"
+		    " %s itself: give the rejects another name", rejects_path,
+		    path);
+	if (rejects_path != NULL && ((db != NULL &&
+	    mdt_file_same(rejects_path, db)) || (wal != NULL &&
+	    mdt_file_same(rejects_path, wal))))
+		return mdt_fail(s, MDT_EFILE, "the rejects file %s is the"
+		    " database: give the rejects another name", rejects_path);
 	st = mdt_import_open(s, list, path, &p, rep);
 	if (st != MDT_OK)
 		return st;
@@ -390,6 +415,7 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 	a.path = path;
 	a.skip_invalid = skip_invalid;
 	a.rejects_path = rejects_path;
+	a.replace_rejects = replace_rejects;
 	a.p = &p;
 	a.rep = rep;
 
@@ -415,6 +441,12 @@ mdt_import_csv(struct mdt_store *s, int64_t meeting_id, enum mdt_list list,
 		rep->carried_forward = 0;
 		rep->rejected = rejected;
 	}
+	if (a.rejects_open && st != MDT_OK)
+		mdt_outfile_abort(&a.rejects);
+	else if (a.rejects_open &&
+	    mdt_outfile_commit(&a.rejects, err, sizeof(err)) != 0)
+		st = mdt_fail(s, MDT_EIO, "the list was imported, but the"
+		    " rejects were not written: %s", err);
 	mdt_import_close(&p);
 	return st;
 }

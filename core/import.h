@@ -58,16 +58,25 @@ void mdt_import_report_done(struct mdt_import_report *rep);
  * row (up to MDT_IMPORT_ERRORS_KEPT; rep->rejected counts them all) and
  * the result is MDT_EINVAL.  With skip_invalid the good rows are
  * imported and the bad ones written, with their reasons, to rejects_path
- * (a CSV file; NULL: not written).  An empty file, a header without rows
+ * (a CSV file; NULL: not written), made as safefile.h says: mode 0600,
+ * never through a symbolic link, an existing file kept (MDT_EFILE,
+ * nothing imported) unless replace_rejects, and even then only a regular
+ * one replaced, once the import is committed.  A rejects_path naming the
+ * list itself or the database (by name or through any link) is MDT_EFILE
+ * before anything is read.  An empty file, a header without rows
  * or without a column the list needs, and malformed quoting (which stops
  * the reading, skip_invalid or not) are MDT_EINVAL with one error line
  * and rep->rejected 0.  Importing the same file again
- * changes nothing (every row counts as unchanged).  MDT_EIO if the file
- * cannot be read or the rejects cannot be written (then nothing is
- * imported); MDT_ESTATE for a closed meeting.
+ * changes nothing (every row counts as unchanged).  MDT_EFILE if the
+ * file cannot be read (a FIFO, a directory or a device refused at once),
+ * MDT_EIO if the rejects cannot be written (then nothing is imported;
+ * should the rejects fail only after the commit, the message says the
+ * list was imported and rep keeps its counts); MDT_ESTATE for a closed
+ * meeting.
  */
 enum mdt_status mdt_import_csv(struct mdt_store *s, int64_t meeting_id,
     enum mdt_list list, const char *path, bool skip_invalid,
-    const char *rejects_path, struct mdt_import_report *rep);
+    const char *rejects_path, bool replace_rejects,
+    struct mdt_import_report *rep);
 
 #endif

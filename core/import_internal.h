@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "import.h"
 #include "model.h"
@@ -43,6 +44,7 @@ typedef enum mdt_status (*mdt_import_row_fn)(struct mdt_import_row *r,
 struct mdt_import_parse {
 	FILE *fp;
 	const char *path;
+	struct stat sb;		/* the file's, when opened */
 	enum mdt_list list;
 	size_t rows;		/* data rows (not the header, not blank) */
 	size_t rows_read;	/* of them, handed to each so far */

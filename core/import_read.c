@@ -17,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <csv.h>
 
 #include "import.h"
 #include "model.h"
 #include "rules.h"
+#include "safefile.h"
 #include "store.h"
 #include "store_internal.h"
 #include "util.h"
@@ -183,30 +185,30 @@ mdt_import_report_done(struct mdt_import_report *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
-/* Opens the file for reading; MDT_EIO (with the reason in the store). */
+/* Opens the file for reading, a regular file only (a FIFO, a directory
+ * or a device refused at once, never waited on), its stat in p->sb;
+ * MDT_EFILE with the reason in the store. */
 static enum mdt_status
-open_file(struct mdt_store *s, const char *path, FILE **out)
+open_file(struct mdt_store *s, struct mdt_import_parse *p)
 {
-	struct stat sb;
-	FILE *fp;
+	char err[400];
+	int fd;
 
-	*out = NULL;
-	fp = fopen(path, "rb");
-	if (fp == NULL || fstat(fileno(fp), &sb) != 0) {
+	fd = mdt_infile_open(p->path, NULL, &p->sb, err, sizeof(err));
+	if (fd < 0)
+		return mdt_fail(s, MDT_EFILE, "%s", err);
+	if ((uintmax_t)p->sb.st_size > MAX_FILE_BYTES) {
+		close(fd);
+		return mdt_fail(s, MDT_EFILE, "cannot read %s: larger than"
+		    " 256 MB", p->path);
+	}
+	if (!(p->fp = fdopen(fd, "rb"))) {
 		int e = errno;
 
-		if (fp != NULL)
-			fclose(fp);
-		return mdt_fail(s, MDT_EIO, "cannot read %s: %s", path,
+		close(fd);
+		return mdt_fail(s, MDT_EFILE, "cannot read %s: %s", p->path,
 		    strerror(e));
 	}
-	if (!S_ISREG(sb.st_mode) || (uintmax_t)sb.st_size > MAX_FILE_BYTES) {
-		fclose(fp);
-		return mdt_fail(s, MDT_EIO, "cannot read %s: %s", path,
-		    S_ISREG(sb.st_mode) ? "larger than 256 MB" :
-		    "not a regular file");
-	}
-	*out = fp;
 	return MDT_OK;
 }
 
@@ -708,7 +710,7 @@ mdt_import_open(struct mdt_store *s, enum mdt_list list, const char *path,
 	memset(p, 0, sizeof(*p));
 	p->path = path;
 	p->list = list;
-	st = open_file(s, path, &p->fp);
+	st = open_file(s, p);
 	if (st != MDT_OK)
 		return st;
 	p->scanning = true;
@@ -716,7 +718,7 @@ mdt_import_open(struct mdt_store *s, enum mdt_list list, const char *path,
 	p->scanning = false;
 	if (st == MDT_EIO) {
 		mdt_import_close(p);
-		return mdt_fail(s, MDT_EIO, "cannot read %s", path);
+		return mdt_fail(s, MDT_EFILE, "cannot read %s", path);
 	}
 	if (st != MDT_OK) {
 		mdt_import_close(p);
@@ -760,9 +762,9 @@ mdt_import_rows(struct mdt_store *s, struct mdt_import_parse *p,
 	if (p->st != MDT_OK)
 		return p->st;
 	if (st == MDT_EIO)
-		return mdt_fail(s, MDT_EIO, "cannot read %s", p->path);
+		return mdt_fail(s, MDT_EFILE, "cannot read %s", p->path);
 	if (st != MDT_OK || p->rows_read != p->rows)
-		return mdt_fail(s, MDT_EIO, "cannot read %s: it changed while"
+		return mdt_fail(s, MDT_EFILE, "cannot read %s: it changed while"
 		    " being imported", p->path);
 	return MDT_OK;
 }

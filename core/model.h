@@ -38,7 +38,8 @@
 	_(EDB,       "database error") \
 	_(ENOMEM,    "out of memory") \
 	_(EIO,       "cannot write the output") \
-	_(EDISK,     "the disk failed (an I/O error)")
+	_(EDISK,     "the disk failed (an I/O error)") \
+	_(EFILE,     "cannot use the file")
 
 enum mdt_status {
 #define MDT_STATUS_ENUM(id, msg) MDT_##id,

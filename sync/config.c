@@ -21,6 +21,7 @@
 
 #include "sync.h"
 #include "sync_config.h"
+#include "safefile.h"
 #include "text.h"
 #include "util.h"
 
@@ -203,18 +204,10 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 		sync_set_err(err, errlen, "no room for the token");
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		sync_set_err(err, errlen, "token file %s: %s", path,
-		    strerror(errno));
+	/* a regular file, found so without waiting on a FIFO */
+	fd = mdt_infile_open(path, "token file", &sb, err, errlen);
+	if (fd < 0)
 		return -1;
-	}
-	if (fstat(fd, &sb) != 0) {
-		sync_set_err(err, errlen, "token file %s: %s", path,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
 	if (check_private("token file", &sb, path, err, errlen) != 0) {
 		close(fd);
 		return -1;
@@ -381,7 +374,7 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 	const char *slash;
 	char *dir;
 	FILE *fp;
-	int rc;
+	int fd, rc;
 
 	*out = NULL;
 	sync_set_err(err, errlen, "%s", "");
@@ -389,23 +382,19 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 		sync_set_err(err, errlen, "no configuration file given");
 		return -1;
 	}
-	if (stat(path, &sb) != 0) {
-		if (errno == ENOENT)
-			return 1;
-		sync_set_err(err, errlen, "configuration %s: %s", path,
-		    strerror(errno));
-		return -1;
+	/* a regular file, found so without waiting on a FIFO */
+	fd = mdt_infile_open(path, "configuration", &sb, err, errlen);
+	if (fd < 0 && errno == ENOENT) {
+		sync_set_err(err, errlen, "%s", "");
+		return 1;
 	}
-	if (!S_ISREG(sb.st_mode)) {
-		sync_set_err(err, errlen,
-		    "configuration %s is not a regular file",
-		    path);
+	if (fd < 0)
 		return -1;
-	}
-	fp = fopen(path, "re");
+	fp = fdopen(fd, "re");
 	if (fp == NULL) {
 		sync_set_err(err, errlen, "configuration %s: %s", path,
 		    strerror(errno));
+		close(fd);
 		return -1;
 	}
 	c = mdt_xcalloc(1, sizeof(*c));

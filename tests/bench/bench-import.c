@@ -126,7 +126,7 @@ main(int argc, char **argv)
 	rss0 = peak_rss_mb();
 	t0 = now_s();
 	st = mdt_import_csv(s, meeting, MDT_LIST_REFERRAL, csv, false, NULL,
-	    &rep);
+	    false, &rep);
 	t1 = now_s();
 	rss1 = peak_rss_mb();
 	if (st != MDT_OK || rep.added != rows) {
@@ -138,7 +138,7 @@ main(int argc, char **argv)
 	}
 	mdt_import_report_done(&rep);
 	st = mdt_import_csv(s, meeting, MDT_LIST_REFERRAL, csv, false, NULL,
-	    &rep);
+	    false, &rep);
 	t2 = now_s();
 	rss2 = peak_rss_mb();
 	if (st != MDT_OK || rep.unchanged != rows) {

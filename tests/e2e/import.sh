@@ -76,7 +76,7 @@ pass "--skip-invalid imports the good rows and writes the bad ones, with reasons
 
 # ---- the same file twice changes nothing ----
 before=$(sql 'SELECT (SELECT count(*) FROM patients) || "/" || (SELECT count(*) FROM candidates) || "/" || (SELECT count(*) FROM audit)')
-mdt import --list referral "$bad" --skip-invalid >"$E2E_TMP/out" 2>/dev/null
+mdt import --list referral "$bad" --skip-invalid --force >"$E2E_TMP/out" 2>/dev/null
 grep -q ": 5 rows: 0 new, 0 merged, 0 updated, 2 unchanged, 0 duplicates, 3 rejected; 0 new patients" "$E2E_TMP/out" ||
     fail "second import summary: $(cat "$E2E_TMP/out")"
 after=$(sql 'SELECT (SELECT count(*) FROM patients) || "/" || (SELECT count(*) FROM candidates) || "/" || (SELECT count(*) FROM audit)')

@@ -10,20 +10,7 @@
 # nothing.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
-: "${FAULTVFS:?FAULTVFS must name tests/faults/faultvfs.so}"
-[ -f "$FAULTVFS" ] || fail "no $FAULTVFS (make check builds it)"
-
-FAULT="$E2E_TMP/fault"
-# An AddressSanitizer build wants its runtime first among the preloads.
-preload=$FAULTVFS
-asan=$(ldd "$MDTCHAIR" 2>/dev/null | awk '/libasan/ { print $3; exit }')
-[ -z "$asan" ] || preload="$asan:$FAULTVFS"
-cat >"$E2E_TMP/faulty" <<EOF
-#!/bin/sh
-LD_PRELOAD='$preload' MDT_FAULT_FILE='$FAULT' exec '$MDTCHAIR' "\$@"
-EOF
-chmod +x "$E2E_TMP/faulty"
-FAULTY="$E2E_TMP/faulty"
+faulty_setup
 
 q() { "$SQLITE3_BIN" "$DB" "$1"; }
 disk() { printf '%s\n' "$1" >"$FAULT"; }

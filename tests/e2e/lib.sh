@@ -121,6 +121,27 @@ minutes_json() { "$MDTCHAIR" --db "$DB" minutes ${MEETING:-} --format json; }
 
 jqr() { "$JQ_BIN" -r "$@"; }
 
+# faulty_setup: FAULTY, a script that runs the real mdtchair with
+# tests/faults/faultvfs.so preloaded (the product unchanged), and FAULT, the
+# file whose word ("full", "eio", "eio-sync") makes SQLite's writes, syncs
+# and truncations fail; no file, no fault.
+faulty_setup() {
+	local preload asan
+	: "${FAULTVFS:?FAULTVFS must name tests/faults/faultvfs.so}"
+	[ -f "$FAULTVFS" ] || fail "no $FAULTVFS (make check builds it)"
+	FAULT="$E2E_TMP/fault"
+	# An AddressSanitizer build wants its runtime first among the preloads.
+	preload=$FAULTVFS
+	asan=$(ldd "$MDTCHAIR" 2>/dev/null | awk '/libasan/ { print $3; exit }')
+	[ -z "$asan" ] || preload="$asan:$FAULTVFS"
+	cat >"$E2E_TMP/faulty" <<EOF
+#!/bin/sh
+LD_PRELOAD='$preload' MDT_FAULT_FILE='$FAULT' exec '$MDTCHAIR' "\$@"
+EOF
+	chmod +x "$E2E_TMP/faulty"
+	FAULTY="$E2E_TMP/faulty"
+}
+
 # ---- the test FHIR server (tests/fhir), for the sync tests ------------
 
 FHIR_DIR=${FHIR_DIR:-$(cd "$(dirname "$E2E_LIB")/../fhir" && pwd)}

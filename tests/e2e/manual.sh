@@ -55,10 +55,21 @@ complete_words "mdtchair --db x.db schedule --t" | grep -qx -- --title ||
 complete_words "mdtchair help " | grep -qx purge || fail "help COMMAND"
 pass "bash completes commands, parts, options and their values"
 
-# every option the completion offers for a command is in the manual
+# every option the completion offers for a command is in the manual, in
+# that command's own entry (the global ones anywhere)
+section() {
+	sed -n '/^COMMANDS/,/^KEYS/p' "$E2E_TMP/man.txt" |
+	    awk -v c="$1" '/^     [a-z]/ { split($0, w, " "); on = w[1] == c } on'
+}
 for c in $cmds; do
+	section "$c" >"$E2E_TMP/section.txt"
+	[ -s "$E2E_TMP/section.txt" ] || fail "the manual has no entry for $c"
 	for o in $(complete_words "mdtchair $c --" | grep '^--'); do
-		grep -qF -- "$o" "$E2E_TMP/man.txt" || fail "$c $o is not in the manual"
+		case $o in
+		--help | --db | --config) where=$E2E_TMP/man.txt ;;
+		*) where=$E2E_TMP/section.txt ;;
+		esac
+		grep -qF -- "$o" "$where" || fail "$c $o is not in the manual's entry for $c"
 	done
 done
-pass "every option the completion knows is in the manual"
+pass "every option the completion knows is in the manual, under its command"

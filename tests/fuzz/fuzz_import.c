@@ -131,7 +131,7 @@ import_once(struct mdt_store *s, int64_t meeting, enum mdt_list list,
 
 	take(s, &before);
 	*st = mdt_import_csv(s, meeting, list, path, skip, skip ? rejects :
-	    NULL, rep);
+	    NULL, true, rep);
 	take(s, &after);
 	check_whole(s);
 	if (*st != MDT_OK) {
@@ -223,7 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fd = as_file((const uint8_t *)caseload, sizeof(caseload) - 1,
 		    path, sizeof(path));
 		FUZZ_CHECK(mdt_import_csv(s, meeting, MDT_LIST_CASELOAD, path,
-		    false, NULL, &rep) == MDT_OK);
+		    false, NULL, true, &rep) == MDT_OK);
 		mdt_import_report_done(&rep);
 		close(fd);
 	}

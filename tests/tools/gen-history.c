@@ -366,7 +366,8 @@ import_list(struct gen *g, int64_t meeting, enum mdt_list list,
 	}
 	if (fclose(fp) != 0)
 		die("%s: %s", path, strerror(errno));
-	check(g, mdt_import_csv(g->s, meeting, list, path, false, NULL, &rep),
+	check(g, mdt_import_csv(g->s, meeting, list, path, false, NULL, false,
+	    &rep),
 	    "importing a list");
 	for (size_t i = 0; i < n; i++)
 		g->pt[who[i]].made = true;

@@ -129,7 +129,7 @@ test_bom_crlf_quotes(void **state)
 	    NHS_C ",Małgorzata Nowak,1952-07-21,,Home from hospital,Ade", 0);
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.added, 3);
 	assert_int_equal(rep.patients_created, 3);
@@ -171,7 +171,7 @@ test_lines_after_multiline_field(void **state)
 	};
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want, 1);
 	mdt_import_report_done(&rep);
 	assert_int_equal(patients(f), 0);
@@ -211,7 +211,7 @@ test_every_bad_row_reported(void **state)
 
 	a0 = fx_int(f->s, "SELECT count(*) FROM audit");
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want, sizeof(want) / sizeof(want[0]));
 	assert_int_equal(rep.rejected, 10);
 	assert_int_equal(rep.added, 0);
@@ -234,16 +234,16 @@ test_lists_need_their_columns(void **state)
 	const char *const want_ref[] = { "1: no column reason" };
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_INPATIENT,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want_inp, 1);
 	mdt_import_report_done(&rep);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, true, NULL, &rep), MDT_EINVAL);
+	    path, true, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want_ref, 1);
 	mdt_import_report_done(&rep);
 	/* a caseload list needs only the three */
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_CASELOAD,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.added, 1);
 	mdt_import_report_done(&rep);
 	/* dates of the inpatient list */
@@ -254,7 +254,8 @@ test_lists_need_their_columns(void **state)
 		const char *const want[] = { "3: admitted \"yesterday\"" };
 
 		assert_int_equal(mdt_import_csv(f->s, f->meeting,
-		    MDT_LIST_INPATIENT, path, false, NULL, &rep), MDT_EINVAL);
+		    MDT_LIST_INPATIENT, path, false, NULL, false, &rep),
+		    MDT_EINVAL);
 		assert_errors(&rep, path, want, 1);
 		mdt_import_report_done(&rep);
 	}
@@ -273,7 +274,7 @@ test_duplicate_rows(void **state)
 
 	/* the same row twice: imported once, counted as a duplicate */
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.added, 2);
 	assert_int_equal(rep.duplicates, 1);
@@ -293,7 +294,8 @@ test_duplicate_rows(void **state)
 		};
 
 		assert_int_equal(mdt_import_csv(f->s, f->meeting,
-		    MDT_LIST_REFERRAL, path, false, NULL, &rep), MDT_EINVAL);
+		    MDT_LIST_REFERRAL, path, false, NULL, false, &rep),
+		    MDT_EINVAL);
 		assert_errors(&rep, path, want, 1);
 		mdt_import_report_done(&rep);
 	}
@@ -312,20 +314,20 @@ test_empty_and_header_only(void **state)
 
 	path = write_csv(f, 0, "", 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want_empty, 1);
 	mdt_import_report_done(&rep);
 
 	/* a byte order mark and blank lines are still empty */
 	path = write_csv(f, 1, "\xef\xbb\xbf\r\n\r\n,,\r\n", 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, true, NULL, &rep), MDT_EINVAL);
+	    path, true, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want_empty, 1);
 	mdt_import_report_done(&rep);
 
 	path = write_csv(f, 2, HEADER, 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want_header, 1);
 	mdt_import_report_done(&rep);
 	assert_int_equal(patients(f), 0);
@@ -333,7 +335,7 @@ test_empty_and_header_only(void **state)
 
 	/* no file at all */
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    "/nonexistent/list.csv", false, NULL, &rep), MDT_EIO);
+	    "/nonexistent/list.csv", false, NULL, false, &rep), MDT_EFILE);
 	assert_non_null(strstr(mdt_store_error(f->s), "/nonexistent/list.csv"));
 	mdt_import_report_done(&rep);
 }
@@ -352,7 +354,7 @@ test_invalid_utf8_and_quoting(void **state)
 	};
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want_nul, 1);
 	mdt_import_report_done(&rep);
 	assert_int_equal(patients(f), 0);
@@ -362,7 +364,7 @@ test_invalid_utf8_and_quoting(void **state)
 	    NHS_B ",Arthur \xc3\x28 Pennington,1936-11-02,R,x,y\n"
 	    NHS_C ",Overlong \xc0\xaf,1952-07-21,R,x,y\n", 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want, 2);
 	mdt_import_report_done(&rep);
 
@@ -374,7 +376,8 @@ test_invalid_utf8_and_quoting(void **state)
 		const char *const want_q[] = { "3: malformed quoting" };
 
 		assert_int_equal(mdt_import_csv(f->s, f->meeting,
-		    MDT_LIST_REFERRAL, path, true, NULL, &rep), MDT_EINVAL);
+		    MDT_LIST_REFERRAL, path, true, NULL, false, &rep),
+		    MDT_EINVAL);
 		assert_errors(&rep, path, want_q, 1);
 		mdt_import_report_done(&rep);
 	}
@@ -385,7 +388,8 @@ test_invalid_utf8_and_quoting(void **state)
 		const char *const want_q[] = { "3: never closed" };
 
 		assert_int_equal(mdt_import_csv(f->s, f->meeting,
-		    MDT_LIST_REFERRAL, path, false, NULL, &rep), MDT_EINVAL);
+		    MDT_LIST_REFERRAL, path, false, NULL, false, &rep),
+		    MDT_EINVAL);
 		assert_errors(&rep, path, want_q, 1);
 		mdt_import_report_done(&rep);
 	}
@@ -412,7 +416,7 @@ test_many_bad_rows(void **state)
 	assert_int_equal(fclose(fp), 0);
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_int_equal(rep.rows, bad + 1);
 	assert_int_equal(rep.rejected, bad);
 	assert_int_equal(rep.added, 0);
@@ -429,7 +433,7 @@ test_many_bad_rows(void **state)
 	/* skipped: the good row imported, every bad one in the rejects */
 	snprintf(want, sizeof(want), "%s/bad.rejects.csv", f->dir);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, true, want, &rep), MDT_OK);
+	    path, true, want, false, &rep), MDT_OK);
 	assert_int_equal(rep.added, 1);
 	assert_int_equal(rep.rejected, bad);
 	assert_int_equal(rep.n_errors, MDT_IMPORT_ERRORS_KEPT);
@@ -462,7 +466,7 @@ test_skip_invalid_rejects(void **state)
 
 	snprintf(rejects, sizeof(rejects), "%s/rejects.csv", f->dir);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, true, rejects, &rep), MDT_OK);
+	    path, true, rejects, false, &rep), MDT_OK);
 	assert_int_equal(rep.rows, 4);
 	assert_int_equal(rep.added, 2);
 	assert_int_equal(rep.rejected, 2);
@@ -486,9 +490,52 @@ test_skip_invalid_rejects(void **state)
 	    NHS_D ",Dennis,1948-01-30,R,COPD,Ade\n"
 	    "9434765918,Wrong,1950-01-01,L,x,y\n", 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, true, "/nonexistent/rejects.csv", &rep), MDT_EIO);
+	    path, true, "/nonexistent/rejects.csv", false, &rep), MDT_EFILE);
 	mdt_import_report_done(&rep);
 	assert_int_equal(patients(f), 2);
+
+	/* rejects that exist: kept, nothing imported, unless replaced; the
+	 * replacement is mode 0600 whatever the old file's mode */
+	assert_int_equal(chmod(rejects, 0644), 0);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, true, rejects, false, &rep), MDT_EFILE);
+	assert_non_null(strstr(mdt_store_error(f->s), "give --force"));
+	mdt_import_report_done(&rep);
+	assert_int_equal(patients(f), 2);
+	text = fx_slurp(rejects, &len);
+	text[len] = '\0';
+	assert_non_null(strstr((char *)text, "Bad Date"));
+	free(text);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, true, rejects, true, &rep), MDT_OK);
+	mdt_import_report_done(&rep);
+	assert_int_equal(patients(f), 3);
+	text = fx_slurp(rejects, &len);
+	text[len] = '\0';
+	assert_null(strstr((char *)text, "Bad Date"));
+	assert_non_null(strstr((char *)text, "\"Wrong\""));
+	free(text);
+	{
+		struct stat sb;
+
+		assert_int_equal(stat(rejects, &sb), 0);
+		assert_int_equal(sb.st_mode & 07777, 0600);
+	}
+
+	/* the rejects never the list itself: refused, the list intact */
+	text = fx_slurp(path, &len);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, true, path, true, &rep), MDT_EFILE);
+	mdt_import_report_done(&rep);
+	{
+		size_t len2;
+		unsigned char *again = fx_slurp(path, &len2);
+
+		assert_int_equal(len2, len);
+		assert_memory_equal(again, text, len);
+		free(again);
+	}
+	free(text);
 	assert_whole(f);
 }
 
@@ -504,7 +551,7 @@ test_idempotent(void **state)
 	    NHS_C ",Małgorzata,1952-07-21,L,Home,Dr M\n", 0);
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.added, 3);
 	mdt_import_report_done(&rep);
 	audit = fx_int(f->s, "SELECT count(*) FROM audit");
@@ -512,7 +559,7 @@ test_idempotent(void **state)
 	changes = sqlite3_total_changes(mdt_store_db(f->s));
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.added, 0);
 	assert_int_equal(rep.merged, 0);
@@ -531,7 +578,7 @@ test_idempotent(void **state)
 	path = write_csv(f, 1, HEADER
 	    NHS_A ",Zoë,1941-03-14,L,Falls twice now,Dr M\n", 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.updated, 1);
 	mdt_import_report_done(&rep);
 	assert_int_equal(candidates(f), 3);
@@ -557,11 +604,11 @@ test_merge_lists(void **state)
 	    NHS_C ",Małgorzata Nowak,1952-07-21,4\n", 0);
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_INPATIENT,
-	    inp, false, NULL, &rep), MDT_OK);
+	    inp, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.added, 2);
 	mdt_import_report_done(&rep);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting,
-	    MDT_LIST_FREQUENT_ATTENDER, fa, false, NULL, &rep), MDT_OK);
+	    MDT_LIST_FREQUENT_ATTENDER, fa, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.added, 1);
 	assert_int_equal(rep.merged, 1);
 	assert_int_equal(rep.patients_created, 1);
@@ -598,14 +645,14 @@ test_record_details(void **state)
 	};
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	mdt_import_report_done(&rep);
 	/* another list with a different date of birth: refused, not
 	 * overwritten */
 	path = write_csv(f, 1, "nhs_number,name,date_of_birth\n"
 	    NHS_A ",Zoe Adebayo,1941-04-14\n", 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_CASELOAD,
-	    path, false, NULL, &rep), MDT_EINVAL);
+	    path, false, NULL, false, &rep), MDT_EINVAL);
 	assert_errors(&rep, path, want, 1);
 	mdt_import_report_done(&rep);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
@@ -614,7 +661,7 @@ test_record_details(void **state)
 	path = write_csv(f, 2, "nhs_number,name,date_of_birth,practice\n"
 	    NHS_A ",Zoë Adébáyọ̀,1941-03-14,\n", 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_CASELOAD,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.merged, 1);
 	mdt_import_report_done(&rep);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT name FROM"
@@ -636,7 +683,7 @@ test_closed_meeting(void **state)
 
 	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_ESTATE);
+	    path, false, NULL, false, &rep), MDT_ESTATE);
 	mdt_import_report_done(&rep);
 	assert_int_equal(patients(f), 0);
 }
@@ -685,7 +732,7 @@ test_five_megabytes(void **state)
 	assert_true(sb.st_size >= 5 * 1024 * 1024);
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.rows, rows);
 	assert_int_equal(rep.added, rows);
 	assert_int_equal(rep.n_errors, 0);
@@ -721,18 +768,19 @@ test_never_loses_or_duplicates(void **state)
 
 	for (round = 0; round < 2; round++) {
 		assert_int_equal(mdt_import_csv(f->s, f->meeting,
-		    MDT_LIST_REFERRAL, ref, false, NULL, &rep), MDT_OK);
+		    MDT_LIST_REFERRAL, ref, false, NULL, false, &rep), MDT_OK);
 		mdt_import_report_done(&rep);
 		assert_int_equal(mdt_import_csv(f->s, f->meeting,
-		    MDT_LIST_AMBULANCE, amb, false, NULL, &rep), MDT_EINVAL);
+		    MDT_LIST_AMBULANCE, amb, false, NULL, false, &rep),
+		    MDT_EINVAL);
 		mdt_import_report_done(&rep);
 		assert_int_equal(patients(f), round == 0 ? 2 : 4);
 		assert_int_equal(mdt_import_csv(f->s, f->meeting,
-		    MDT_LIST_AMBULANCE, amb, true, NULL, &rep), MDT_OK);
+		    MDT_LIST_AMBULANCE, amb, true, NULL, false, &rep), MDT_OK);
 		assert_int_equal(rep.rejected, 1);
 		mdt_import_report_done(&rep);
 		assert_int_equal(mdt_import_csv(f->s, f->meeting,
-		    MDT_LIST_DISCHARGE, dis, false, NULL, &rep), MDT_OK);
+		    MDT_LIST_DISCHARGE, dis, false, NULL, false, &rep), MDT_OK);
 		mdt_import_report_done(&rep);
 		assert_int_equal(patients(f), 4);
 		assert_int_equal(candidates(f), 4);

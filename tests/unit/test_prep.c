@@ -65,7 +65,7 @@ setup_referrals(void **state)
 	    fp);
 	assert_int_equal(fclose(fp), 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.added, 4);
 	mdt_import_report_done(&rep);
 	*state = f;
@@ -304,7 +304,7 @@ test_finalise(void **state)
 	    fp);
 	assert_int_equal(fclose(fp), 0);
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, false, NULL, &rep), MDT_OK);
+	    path, false, NULL, false, &rep), MDT_OK);
 	mdt_import_report_done(&rep);
 	assert_int_equal(mdt_agenda_state(f->s, f->meeting, &as), MDT_OK);
 	assert_int_equal(as.finalised_at, 0);

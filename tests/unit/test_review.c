@@ -189,7 +189,7 @@ setup_history(void **state)
 	write_file(path, "nhs_number,name,date_of_birth\n"
 	    P1 ",Zoë Adébáyọ̀,1941-03-14\n");
 	assert_int_equal(mdt_import_csv(f->s, b, MDT_LIST_CASELOAD, path,
-	    false, NULL, &rep), MDT_OK);
+	    false, NULL, false, &rep), MDT_OK);
 	mdt_import_report_done(&rep);
 	snprintf(path, sizeof(path), "%s/referral.csv", f->dir);
 	write_file(path, "nhs_number,name,date_of_birth,reason,referred_by\n"
@@ -198,7 +198,7 @@ setup_history(void **state)
 	    P3 ",Małgorzata Nowak,1952-07-21,Heart failure,"
 	    "Marta Kowalczyk\n");
 	assert_int_equal(mdt_import_csv(f->s, b, MDT_LIST_REFERRAL, path,
-	    false, NULL, &rep), MDT_OK);
+	    false, NULL, false, &rep), MDT_OK);
 	mdt_import_report_done(&rep);
 	{
 		const char *order[] = { P1, P2, P3, P4 };

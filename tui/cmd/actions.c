@@ -137,6 +137,7 @@ cmd_actions(struct cmd_args *cli)
 	bool unmask = cli->opt[UNMASK] != NULL;
 	struct mdt_action_item *items = NULL;
 	struct mdt_store *store;
+	struct cmd_held held;
 	char detail[64];
 	size_t n = 0;
 	int rc = 0;
@@ -161,11 +162,17 @@ cmd_actions(struct cmd_args *cli)
 	}
 	snprintf(detail, sizeof detail, "actions %s%s", formats[fi],
 	    unmask ? " unmasked" : "");
+	if (cmd_held_open(&held) != 0)
+		return EXIT_USER;
+	/* printed only once the audit log has the export */
 	if (mdt_actions_query(store, &f, &items, &n) != MDT_OK ||
 	    mdt_actions_write(store, items, n, format_of[fi], unmask,
-	    stdout) !=
-	    MDT_OK || mdt_audit_event(store, "export", detail) != MDT_OK)
+	    held.fp) != MDT_OK ||
+	    mdt_audit_event(store, "export", detail) != MDT_OK) {
+		cmd_held_drop(&held);
 		rc = cmd_store_error(store);
+	} else
+		rc = cmd_held_print(&held, "actions");
 	mdt_action_items_free(items, n);
 	return rc;
 }

@@ -23,13 +23,13 @@ static const struct cmd_option options[] = {
 	CMD_END
 };
 
-/* The agenda, in the format asked for, masked or not, to stdout. */
+/* The agenda, in the format asked for, masked or not, to out. */
 static enum mdt_status
 write_agenda(struct mdt_store *store, int64_t meeting_id,
-    const struct cmd_args *cli)
+    const struct cmd_args *cli, FILE *out)
 {
 	return mdt_agenda_write(store, meeting_id, format_of[cli->num[FORMAT]],
-	    cli->opt[UNMASK] != NULL, stdout);
+	    cli->opt[UNMASK] != NULL, out);
 }
 
 static int

@@ -221,14 +221,34 @@ int cmd_list(struct cmd_args *cli, enum mdt_status (*list)(
     struct mdt_store *store, FILE *out), const char *what);
 
 /*
- * minutes and agenda: write prints the meeting the operand names (none:
- * the open one, else the next) to stdout, as cmd_printed says; then the
- * export is written to the audit log: the command, the format, and
- * "unmasked" when the patients were shown in full.  The exit status.
+ * An export held until its audit row is committed (cmd_held_open, then
+ * cmd_held_print or cmd_held_drop): the document is written to fp, in
+ * memory, and reaches stdout only once the audit log has it, so that an
+ * export the audit could not record (a full disk) is never shown.
+ */
+struct cmd_held {
+	FILE *fp;
+	char *buf;
+	size_t len;
+};
+/* 0, or -1 after saying why. */
+int cmd_held_open(struct cmd_held *h);
+/* The document to stdout, flushed (as cmd_flush, "cannot write the
+ * WHAT"), and h freed: 0 or EXIT_USER. */
+int cmd_held_print(struct cmd_held *h, const char *what);
+/* h freed, nothing printed. */
+void cmd_held_drop(struct cmd_held *h);
+
+/*
+ * minutes and agenda: write writes the meeting the operand names (none:
+ * the open one, else the next) to out, held (struct cmd_held); the export
+ * is written to the audit log (the command, the format, and "unmasked"
+ * when the patients were shown in full) and committed; only then is the
+ * document printed to stdout.  The exit status.
  */
 int cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
-    struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli),
-    const char *what, const char *format, bool unmask);
+    struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli,
+    FILE *out), const char *what, const char *format, bool unmask);
 
 /* The entries, each in its own file. */
 extern const struct cmd_entry cmd_demo_entry;

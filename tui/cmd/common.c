@@ -227,25 +227,67 @@ cmd_list(struct cmd_args *cli, enum mdt_status (*list)(
 }
 
 int
+cmd_held_open(struct cmd_held *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (!(h->fp = open_memstream(&h->buf, &h->len))) {
+		say("cannot hold the export: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+cmd_held_drop(struct cmd_held *h)
+{
+	if (h->fp != NULL)
+		fclose(h->fp);
+	free(h->buf);
+	memset(h, 0, sizeof(*h));
+}
+
+int
+cmd_held_print(struct cmd_held *h, const char *what)
+{
+	int rc = fclose(h->fp);
+
+	h->fp = NULL;
+	if (rc != 0) {
+		say("cannot hold the %s: %s", what, strerror(errno));
+		rc = EXIT_USER;
+	} else if (h->len > 0 && fwrite(h->buf, 1, h->len, stdout) !=
+	    h->len) {
+		say("cannot write the %s: %s", what, strerror(errno));
+		rc = EXIT_USER;
+	} else
+		rc = cmd_flush(what) != 0 ? EXIT_USER : 0;
+	cmd_held_drop(h);
+	return rc;
+}
+
+int
 cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
-    struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli),
-    const char *what, const char *format, bool unmask)
+    struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli,
+    FILE *out), const char *what, const char *format, bool unmask)
 {
 	struct mdt_store *store;
+	struct cmd_held held;
 	char detail[64];
 	int64_t id;
-	int rc;
 
 	if (cmd_open_meeting(cli, cmd_operand(cli), &store, &id) != 0)
 		return EXIT_USER;
-	rc = cmd_printed(store, write(store, id, cli), what);
+	if (cmd_held_open(&held) != 0)
+		return EXIT_USER;
 	/* the format, and whether the patients were shown in full */
 	snprintf(detail, sizeof detail, "%s %s%s", cli->cmd->name, format,
 	    unmask ? " unmasked" : "");
-	if (rc == 0 && mdt_audit_meeting(store, id, "export", detail) !=
-	    MDT_OK)
-		rc = cmd_store_error(store);
-	return rc;
+	if (write(store, id, cli, held.fp) != MDT_OK ||
+	    mdt_audit_meeting(store, id, "export", detail) != MDT_OK) {
+		cmd_held_drop(&held);
+		return cmd_store_error(store);
+	}
+	return cmd_held_print(&held, what);
 }
 
 int

@@ -27,13 +27,14 @@ rejects_path_for(const char *file)
 	return out;
 }
 
-enum { LIST, MEETING, REJECTS, SKIP_INVALID };
+enum { LIST, MEETING, REJECTS, SKIP_INVALID, FORCE };
 
 static const struct cmd_option options[] = {
 	[LIST] = CMD_VALUE("list", CMD_LIST, NULL, NULL),
 	[MEETING] = CMD_VALUE("meeting", CMD_MEETING, NULL, NULL),
 	[REJECTS] = CMD_VALUE("rejects", CMD_FILE, "an option needs a value", NULL),
 	[SKIP_INVALID] = CMD_FLAG("skip-invalid"),
+	[FORCE] = CMD_FLAG("force"),
 	CMD_END
 };
 
@@ -49,6 +50,7 @@ cmd_import(struct cmd_args *cli)
 	const char *file = cmd_operand(cli);
 	const char *rejects = cli->opt[REJECTS];
 	bool skip = cli->opt[SKIP_INVALID] != NULL;
+	bool force = cli->opt[FORCE] != NULL;
 	struct mdt_import_report rep;
 	struct mdt_store *store;
 	char *rejects_buf = NULL;
@@ -64,6 +66,12 @@ cmd_import(struct cmd_args *cli)
 	if (rejects != NULL && !skip)
 		return cmd_usage_error(cli->cmd,
 		    "--rejects goes with --skip-invalid");
+	if (force && !skip)
+		return cmd_usage_error(cli->cmd,
+		    "--force goes with --skip-invalid (it replaces the rejects"
+		    " file)");
+	if (rejects != NULL && rejects[0] == '\0')
+		return cmd_usage_error(cli->cmd, "--rejects needs a file name");
 	if (skip && rejects == NULL) {
 		if ((rejects_buf = rejects_path_for(file)) == NULL) {
 			say("%s", "out of memory");
@@ -76,7 +84,7 @@ cmd_import(struct cmd_args *cli)
 		return EXIT_USER;
 	}
 	st = mdt_import_csv(store, id, list, file, skip, skip ? rejects : NULL,
-	    &rep);
+	    force, &rep);
 	for (size_t i = 0; i < rep.n_errors; i++)
 		fprintf(stderr, "%s\n", rep.errors[i]);
 	if (rep.rejected > (int)rep.n_errors)
@@ -117,7 +125,7 @@ const struct cmd_entry cmd_import_entry = {
 	.usage = "--list LIST FILE.csv [OPTIONS]",
 	.summary = "import a pre-meeting list (CSV) as candidates",
 	.help =
-	    "Options: --meeting M, --skip-invalid, --rejects PATH.\n"
+	    "Options: --meeting M, --skip-invalid, --rejects PATH, --force.\n"
 	    "Imports a list into the candidates of meeting M (default: the open\n"
 	    "meeting, else the next one).  LIST is caseload, referral, inpatient,\n"
 	    "discharge, frequent-attender or ambulance; the CSV format is in\n"
@@ -125,9 +133,10 @@ const struct cmd_entry cmd_import_entry = {
 	    "checked first: if any is bad, nothing is imported and each bad row is\n"
 	    "reported on stderr as FILE:LINE: reason (exit status 1).\n"
 	    "--skip-invalid imports the good rows and writes the bad ones, with\n"
-	    "their reasons, to --rejects PATH (default FILE.rejects.csv).\n"
-	    "Importing the same file again changes nothing.  Prints a one-line\n"
-	    "summary.",
+	    "their reasons, to --rejects PATH (default FILE.rejects.csv),\n"
+	    "made mode 0600; an existing file is kept unless --force, which\n"
+	    "replaces only a regular file, never the list itself.  Importing\n"
+	    "the same file again changes nothing.  Prints a one-line summary.",
 	.options = options,
 	.operands = &operands,
 	.run = cmd_import,

@@ -22,13 +22,13 @@ static const struct cmd_option options[] = {
 	CMD_END
 };
 
-/* The record, in the format asked for, to stdout. */
+/* The record, in the format asked for, to out. */
 static enum mdt_status
 write_minutes(struct mdt_store *store, int64_t meeting_id,
-    const struct cmd_args *cli)
+    const struct cmd_args *cli, FILE *out)
 {
 	return mdt_minutes_write(store, meeting_id,
-	    format_of[cli->num[FORMAT]], stdout);
+	    format_of[cli->num[FORMAT]], out);
 }
 
 static int

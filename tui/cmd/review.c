@@ -4,13 +4,9 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd.h"
 
@@ -42,40 +38,26 @@ strict_date(const char *v)
 	    mdt_date_parse(v, 0, out) == MDT_OK;
 }
 
-/*
- * Creates the chart file 0600 (an existing one only with force, and then
- * made 0600 as well); NULL after saying why.  *created tells whether the
- * file is new, to remove it if writing fails.
- */
-static FILE *
-create_export(const char *path, bool force, bool *created)
+/* The chart file opened (safefile.h), never the database: 0, or -1 after
+ * saying why. */
+static int
+open_chart(struct mdt_store *store, const char *path, bool force,
+    struct mdt_outfile *out)
 {
-	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC;
-	FILE *fp;
+	const char *db = mdt_store_path(store);
+	const char *wal = mdt_store_wal_path(store);
+	char err[512];
 
-	*created = false;
-	if (!force)
-		flags |= O_EXCL;
-	else
-		*created = access(path, F_OK) != 0;
-	fd = open(path, force ? flags | O_TRUNC : flags, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			say("%s exists: give --force to replace it", path);
-		else
-			say("cannot create %s: %s", path, strerror(errno));
-		return NULL;
+	if ((db != NULL && mdt_file_same(path, db)) ||
+	    (wal != NULL && mdt_file_same(path, wal))) {
+		say("%s is the database: give the chart another name", path);
+		return -1;
 	}
-	if (!force)
-		*created = true;
-	if (fchmod(fd, 0600) != 0 || !(fp = fdopen(fd, "w"))) {
-		say("cannot write %s: %s", path, strerror(errno));
-		close(fd);
-		if (*created)
-			unlink(path);
-		return NULL;
+	if (mdt_outfile_open(out, path, force, err, sizeof(err)) != 0) {
+		say("%s", err);
+		return -1;
 	}
-	return fp;
+	return 0;
 }
 
 static int
@@ -84,11 +66,12 @@ cmd_review(struct cmd_args *cli)
 	const char *from = cli->opt[FROM], *to = cli->opt[TO];
 	const char *chart = cli->opt[CHART];
 	int f = (int)cli->num[FORMAT];	/* txt unless --format */
-	bool force = cli->opt[FORCE] != NULL, created = false;
+	bool force = cli->opt[FORCE] != NULL;
+	struct mdt_outfile svg = { 0 };
 	struct mdt_store *store;
 	struct mdt_review r;
-	char detail[128];
-	FILE *fp = NULL;
+	struct cmd_held held;
+	char detail[128], err[512];
 	int rc = 0;
 
 	if (from == NULL || to == NULL)
@@ -107,27 +90,40 @@ cmd_review(struct cmd_args *cli)
 		return EXIT_USER;
 	if (mdt_review_load(store, from, to, &r) != MDT_OK)
 		return cmd_store_error(store);
-	if (chart != NULL && !(fp = create_export(chart, force, &created)))
-		rc = EXIT_USER;
-	else if (mdt_review_write(store, &r, format_of[f], stdout) !=
-	    MDT_OK)
-		rc = cmd_store_error(store);
-	else if (fp != NULL && mdt_review_svg(store, &r, fp) != MDT_OK) {
-		say("%s: %s", chart, mdt_store_error(store));
-		rc = EXIT_USER;
+	if (cmd_held_open(&held) != 0) {
+		mdt_review_free(&r);
+		return EXIT_USER;
 	}
-	if (fp != NULL && fclose(fp) != 0 && rc == 0) {
-		say("cannot write %s: %s", chart, strerror(errno));
-		rc = EXIT_USER;
-	}
-	if (rc != 0 && fp != NULL && created)
-		unlink(chart);
 	/* An aggregate export: dates and formats only, no record named. */
 	snprintf(detail, sizeof(detail), "review %s to %s %s%s", from, to,
-	    formats[f], chart != NULL ?
-	    ", chart" : "");
-	if (rc == 0 && mdt_audit_event(store, "export", detail) != MDT_OK)
+	    formats[f], chart != NULL ? ", chart" : "");
+	/* the figures and the chart made, the export audited, and only
+	 * then the chart put in place and the figures printed */
+	if (chart != NULL && open_chart(store, chart, force, &svg) != 0)
+		rc = EXIT_USER;
+	else if (mdt_review_write(store, &r, format_of[f], held.fp) !=
+	    MDT_OK)
 		rc = cmd_store_error(store);
+	else if (chart != NULL && mdt_review_svg(store, &r, svg.fp) !=
+	    MDT_OK) {
+		say("%s: %s", chart, mdt_store_error(store));
+		rc = EXIT_USER;
+	} else if (chart != NULL && mdt_outfile_sync(&svg, err,
+	    sizeof(err)) != 0) {
+		say("%s", err);
+		rc = EXIT_USER;
+	} else if (mdt_audit_event(store, "export", detail) != MDT_OK)
+		rc = cmd_store_error(store);
+	else if (chart != NULL && mdt_outfile_commit(&svg, err,
+	    sizeof(err)) != 0) {
+		say("%s", err);
+		rc = EXIT_USER;
+	}
+	mdt_outfile_abort(&svg);	/* when not committed */
+	if (rc == 0)
+		rc = cmd_held_print(&held, "review");
+	else
+		cmd_held_drop(&held);
 	mdt_review_free(&r);
 	return rc;
 }
@@ -147,8 +143,9 @@ const struct cmd_entry cmd_review_entry = {
 	    "each).  --format json gives the same for other programs.  --chart\n"
 	    "writes an SVG of slot times per meeting against the band and of\n"
 	    "actions closed per week (per month for ranges over 27 weeks), mode\n"
-	    "0600; an existing file is kept unless --force.  No patient is named.\n"
-	    "The export is written to the audit log.",
+	    "0600; an existing file is kept unless --force, which replaces\n"
+	    "only a regular file.  No patient is named.  The export is written\n"
+	    "to the audit log before anything is printed.",
 	.options = options,
 	.operands = &cmd_no_operands,
 	.run = cmd_review,
