@@ -80,9 +80,21 @@ count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 	if (status != MDT_OK)
 		return status;
 	if (out->pending > 0) {
+		int64_t now = mdt_store_now(s);
+
+		int64_t last = 0;
+
+		/* the first and last entries of outbox_by_state for
+		 * 'pending': a row stamped past the longest wait is due now */
 		status = mdt_query_int(s, &out->next_at, "SELECT"
-		    " coalesce(max(next_at), 0) FROM outbox"
+		    " coalesce(min(next_at), 0) FROM outbox"
 		    " WHERE state = 'pending'", NULL);
+		if (status == MDT_OK)
+			status = mdt_query_int(s, &last, "SELECT"
+			    " coalesce(max(next_at), 0) FROM outbox"
+			    " WHERE state = 'pending'", NULL);
+		if (status == MDT_OK && last > now + MDT_OUTBOX_WAIT_MAX_MS)
+			out->next_at = now;
 		if (status == MDT_OK)
 			/* named: without statistics SQLite would walk
 			 * the pending rows through outbox_by_state */
@@ -200,6 +212,34 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	    mask_state(mask, MDT_OUTBOX_SENT),
 	    mask_state(mask, MDT_OUTBOX_FAILED),
 	    mask_state(mask, MDT_OUTBOX_CONFLICT),
+	    max == 0 ? (int64_t)-1 : (int64_t)max);
+	if (status != MDT_OK) {
+		mdt_outbox_rows_free(r.v, r.n);
+		return status;
+	}
+	*rows = r.v;
+	*n = r.n;
+	return MDT_OK;
+}
+
+enum mdt_status
+mdt_outbox_list_due(struct mdt_store *s, size_t max,
+    struct mdt_outbox_row **rows, size_t *n)
+{
+	struct mdt_rows r = { 0 };
+	enum mdt_status status;
+	int64_t now = mdt_store_now(s);
+
+	*rows = NULL;
+	*n = 0;
+	status = mdt_read_rows(s, &r, sizeof(struct mdt_outbox_row),
+	    read_outbox_row, NULL, "reading the outbox",
+	    "SELECT o.id, o.entity, o.entity_uuid, o.state, o.attempts,"
+	    " o.created_at, o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
+	    " FROM outbox o WHERE o.state = 'pending'"
+	    " AND (o.next_at <= ?1 OR o.next_at > ?2)"
+	    " ORDER BY o.id LIMIT ?3", "iii", now,
+	    now + MDT_OUTBOX_WAIT_MAX_MS,
 	    max == 0 ? (int64_t)-1 : (int64_t)max);
 	if (status != MDT_OK) {
 		mdt_outbox_rows_free(r.v, r.n);

@@ -34,11 +34,21 @@ enum mdt_outbox_state {
 
 const char *mdt_outbox_state_name(enum mdt_outbox_state st);
 
+/*
+ * The longest a pending row can be made to wait (sync's backoff is capped
+ * at a day, a server's Retry-After at an hour): a next_at further ahead
+ * was stamped by a clock since put right, or by hand, and the row is due
+ * now rather than held for ever.
+ */
+#define MDT_OUTBOX_WAIT_MAX_MS INT64_C(86400000)
+
 struct mdt_outbox_counts {
 	int64_t pending, sent, failed, conflict;
 	int64_t last_sent_at;	/* latest sent_at; 0 if nothing sent */
-	int64_t next_at;	/* pending rows wait until then (the latest
-				 * next_at among them); 0 if none pending */
+	int64_t next_at;	/* when the first pending row is due (the
+				 * earliest next_at among them, now if one
+				 * is stamped past MDT_OUTBOX_WAIT_MAX_MS);
+				 * 0 if none pending */
 	int max_attempts;	/* most attempts among pending rows */
 };
 
@@ -71,6 +81,14 @@ struct mdt_outbox_row {
 enum mdt_status mdt_outbox_list(struct mdt_store *s, unsigned mask,
     size_t max, struct mdt_outbox_row **rows, size_t *n);
 void mdt_outbox_rows_free(struct mdt_outbox_row *rows, size_t n);
+
+/*
+ * The pending rows due now (next_at passed, or past the longest wait),
+ * oldest first, at most max: a row waiting out its own backoff never
+ * holds back the others.  DESTRUCTOR: mdt_outbox_rows_free.
+ */
+enum mdt_status mdt_outbox_list_due(struct mdt_store *s, size_t max,
+    struct mdt_outbox_row **rows, size_t *n);
 
 /* What the server acknowledged for one resource. */
 struct mdt_sync_version {

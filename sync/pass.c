@@ -282,7 +282,7 @@ on_row_ref(void *ctx, const struct sync_ref *r)
 }
 
 /*
- * Builds a pass of at most max_rows pending rows from store s: runs in the
+ * Builds a pass of at most max_rows pending rows due now from store s: runs in the
  * thread pool on the builder's connection, or on the loop for a store in
  * memory.  Writes nothing; what is to be recorded goes in b.
  */
@@ -294,8 +294,7 @@ sync_pass_build(struct mdt_store *s, struct sync_pass_build *b)
 	struct sync_pass *p;
 	size_t n_rows = 0, i, size;
 
-	if (mdt_outbox_list(s, MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING),
-	    b->max_rows, &rows, &n_rows) != MDT_OK) {
+	if (mdt_outbox_list_due(s, b->max_rows, &rows, &n_rows) != MDT_OK) {
 		snprintf(b->err, sizeof(b->err), "cannot read the outbox: %s",
 		    mdt_store_error(s));
 		return;

@@ -163,14 +163,32 @@ check "a hung server: exit 1 at the deadline" [ $rc -eq 1 ]
 check "  within a few seconds ($took s)" [ "$took" -le 6 ]
 check "  says what is left" has "$d/err" "not sent (1 pending, 0 failed, 0 conflict; deadline reached"
 
-# a resource the server refuses: kept as failed, with its words
-# (the rows also carry an earlier backoff an hour long: sync, asked for by
-# a person, does not wait it out)
-"$SQLITE3_BIN" "$d/m.db" "UPDATE actions SET due_date = 'next week' WHERE id = (SELECT min(id) FROM actions); UPDATE outbox SET state = 'pending', sent_at = NULL, next_at = (strftime('%s','now') + 3600) * 1000 WHERE entity = 'action'; DELETE FROM sync_versions;"
+# rows waiting out a retry (the server's Retry-After: 120) keep their
+# time, and do not hold back the rows that are due: sync sends those,
+# says when the rest will go and stops at once
+"$SQLITE3_BIN" "$d/m.db" "UPDATE outbox SET state = 'pending', sent_at = NULL, next_at = (strftime('%s','now') + 120) * 1000, last_error = 'the central record is busy (HTTP 429; Retry-After 120 s)' WHERE entity = 'action'; UPDATE outbox SET state = 'pending', sent_at = NULL, next_at = 0 WHERE entity = 'note'; DELETE FROM sync_versions;"
 start=$(date +%s)
 mdt sync --deadline 20; rc=$?
 took=$(( $(date +%s) - start ))
-check "an earlier backoff is not waited out ($took s)" [ "$took" -le 10 ]
+check "rows waiting 120 s: sync exit 1 within a few seconds ($took s)" [ $rc -eq 1 ] && [ "$took" -le 10 ]
+check "  says when they will go, and why" has "$d/err" "waiting until 20[0-9-]* [0-9:]* UTC as the last try asked (the central record is busy (HTTP 429; Retry-After 120 s)); 'mdtchair sync --now' sends them now"
+check "  the rows due went" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM outbox WHERE entity = 'note' AND state <> 'sent'")" = 0 ]
+check "  the waiting ones kept their time" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM outbox WHERE entity = 'action' AND state = 'pending' AND next_at > strftime('%s','now') * 1000")" -ge 10 ]
+mdt status
+check "  status says the next attempt" has "$d/out" "^next attempt: 20"
+# a row stamped far in the future (a clock since put right) is due now
+"$SQLITE3_BIN" "$d/m.db" "UPDATE outbox SET next_at = (strftime('%s','now') + 86400 * 365) * 1000 WHERE id = (SELECT min(id) FROM outbox WHERE entity = 'action')"
+mdt sync --deadline 20
+check "  a row stamped a year ahead goes now" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT state FROM outbox WHERE id = (SELECT min(id) FROM outbox WHERE entity = 'action')")" = sent ]
+
+# a resource the server refuses: kept as failed, with its words
+# (the rows also carry an earlier backoff an hour long: --now, asked for
+# by a person, does not wait it out)
+"$SQLITE3_BIN" "$d/m.db" "UPDATE actions SET due_date = 'next week' WHERE id = (SELECT min(id) FROM actions); UPDATE outbox SET state = 'pending', sent_at = NULL, next_at = (strftime('%s','now') + 3600) * 1000 WHERE entity = 'action'; DELETE FROM sync_versions;"
+start=$(date +%s)
+mdt sync --deadline 20 --now; rc=$?
+took=$(( $(date +%s) - start ))
+check "sync --now: an earlier backoff is not waited out ($took s)" [ "$took" -le 10 ]
 check "an invalid resource: exit 1" [ $rc -eq 1 ]
 check "  one-line summary with the server's reason" has "$d/err" "[0-9] failed.*refused Task/.*HTTP 400"
 mdt status; rc=$?

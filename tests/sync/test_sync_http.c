@@ -436,6 +436,43 @@ test_undiscussed_nothing_sent(void **state)
 	expect_undiscussed_absent(x, 2);
 }
 
+/*
+ * A row waiting out its own retry (an hour) holds back no other row, and
+ * one stamped a year ahead (a clock since put right) is due now: the
+ * engine, as the console runs it, sends the rest and waits only for the
+ * hour-long one, and says when.
+ */
+static void
+test_future_row_holds_nothing(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	int64_t now = mdt_clock_real(NULL), waiting, stamped;
+
+	sx_chair(x, NULL, NULL);
+	waiting = sx_int(x, "SELECT max(id) FROM outbox WHERE entity ="
+	    " 'note'");
+	stamped = sx_int(x, "SELECT min(id) FROM outbox");
+	sx_exec(x, "UPDATE outbox SET next_at = (strftime('%s','now') + 3600)"
+	    " * 1000 WHERE id = (SELECT max(id) FROM outbox WHERE entity ="
+	    " 'note')");
+	sx_exec(x, "UPDATE outbox SET next_at = (strftime('%s','now') + 86400"
+	    " * 365) * 1000 WHERE id = (SELECT min(id) FROM outbox)");
+	assert_false(sx_sync(x, 10000, &st));
+	/* everything but the hour-long one went */
+	assert_int_equal(st.pending, 1);
+	assert_int_equal(st.failed, 0);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE state"
+	    " <> 'sent'"), 1);
+	assert_int_equal(sx_int(x, "SELECT id FROM outbox WHERE state"
+	    " = 'pending'"), waiting);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE id ="
+	    " %lld AND state = 'sent'", (long long)stamped), 1);
+	/* and the engine waits for it, saying until when */
+	assert_true(st.next_attempt_at > now + 3500 * 1000);
+	assert_true(st.next_attempt_at < now + 3700 * 1000);
+}
+
 static void
 test_replay_no_duplicates(void **state)
 {
@@ -1272,6 +1309,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_whole_meeting, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_undiscussed_nothing_sent,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_future_row_holds_nothing,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_no_duplicates,
 		    setup, teardown),

@@ -1081,8 +1081,36 @@ test_outbox_bookkeeping(void **state)
 	assert_int_equal(mdt_outbox_mark_retry(f->s, ids, 2, f->now + 5000,
 	    "HTTP 503"), MDT_OK);
 	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
-	assert_int_equal(c.next_at, f->now + 5000);
 	assert_int_equal(c.max_attempts, 1);
+	/* the other rows are due: the two waiting hold nothing back */
+	assert_true(c.next_at <= f->now);
+	assert_int_equal(mdt_outbox_list_due(f->s, 0, &rows, &nr), MDT_OK);
+	assert_int_equal((int64_t)nr, c.pending - 2);
+	for (size_t i = 0; i < nr; i++)
+		assert_true(rows[i].id != ids[0] && rows[i].id != ids[1]);
+	mdt_outbox_rows_free(rows, nr);
+	/* a row stamped past the longest wait is due now */
+	fx_exec(f->s, "UPDATE outbox SET next_at = 9e15 WHERE state ="
+	    " 'pending' AND attempts = 0");
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.next_at, f->now);
+	assert_int_equal(mdt_outbox_list_due(f->s, 0, &rows, &nr), MDT_OK);
+	assert_int_equal((int64_t)nr, c.pending - 2);
+	mdt_outbox_rows_free(rows, nr);
+	/* when all wait, the earliest is when the first is due */
+	snprintf(vid, sizeof(vid), "%lld", (long long)(f->now + 7000));
+	{
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "UPDATE outbox SET next_at = %s"
+		    " WHERE next_at = 9e15", vid);
+		fx_exec(f->s, sql);
+	}
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.next_at, f->now + 5000);
+	assert_int_equal(mdt_outbox_list_due(f->s, 0, &rows, &nr), MDT_OK);
+	assert_int_equal(nr, 0);
+	fx_exec(f->s, "UPDATE outbox SET next_at = 0 WHERE attempts = 0");
 	/* sent, with the version */
 	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, 1, &v, 1), MDT_OK);
 	/* one audit row for the delivery; none when nothing was delivered */

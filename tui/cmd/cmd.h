@@ -208,6 +208,8 @@ int cmd_screens(struct cmd_args *cli);
 
 /* Flushes stdout; -1 after saying "cannot write the WHAT: reason". */
 int cmd_flush(const char *what);
+/* "2026-11-25 14:44:05 UTC" (ms since the epoch), or "never" for 0. */
+void cmd_when_text(int64_t ms, char *out, size_t len);
 
 /* What printing to stdout with the store came to (st): EXIT_USER after
  * saying the store's error, or (with what) that stdout cannot be

@@ -309,3 +309,19 @@ cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
 	sync_config_free(cfg);
 	return rc;
 }
+
+void
+cmd_when_text(int64_t ms, char *out, size_t len)
+{
+	struct tm tm;
+	time_t t;
+
+	if (ms <= 0) {
+		snprintf(out, len, "never");
+		return;
+	}
+	t = (time_t)(ms / 1000);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, len, "%lld", (long long)ms);
+}

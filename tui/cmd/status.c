@@ -9,23 +9,6 @@
 
 #include "cmd.h"
 
-/* "2026-11-25 14:44 UTC" or "never", into out. */
-static void
-when_text(int64_t ms, char *out, size_t len)
-{
-	struct tm tm;
-	time_t t;
-
-	if (ms <= 0) {
-		snprintf(out, len, "never");
-		return;
-	}
-	t = (time_t)(ms / 1000);
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(out, len, "%lld", (long long)ms);
-}
-
 static int
 cmd_status(struct cmd_args *cli)
 {
@@ -53,7 +36,7 @@ cmd_status(struct cmd_args *cli)
 		rc = cmd_store_error(store);
 		goto out;
 	}
-	when_text(c.last_sent_at, last, sizeof last);
+	cmd_when_text(c.last_sent_at, last, sizeof last);
 	printf("central record: %s\n", sync_config_has_server(cfg) ?
 	    sync_config_base_url(cfg) : cfg_err[0] != '\0' ?
 	    "configuration refused" : "not configured");
@@ -63,7 +46,7 @@ cmd_status(struct cmd_args *cli)
 	    "last success: %s\n", (long long)c.pending, (long long)c.sent,
 	    (long long)c.failed, (long long)c.conflict, last);
 	if (c.pending > 0 && c.next_at > mdt_clock_real(NULL)) {
-		when_text(c.next_at, next, sizeof next);
+		cmd_when_text(c.next_at, next, sizeof next);
 		printf("next attempt: %s\n", next);
 	}
 	if (mdt_outbox_list(store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |

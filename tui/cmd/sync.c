@@ -16,12 +16,13 @@
 
 #include "cmd.h"
 
-enum { DEADLINE, RETRY_FAILED };
+enum { DEADLINE, RETRY_FAILED, NOW };
 
 static const struct cmd_option options[] = {
 	[DEADLINE] = CMD_RANGE("deadline", 1, 86400, "--deadline needs seconds",
 	    "--deadline is 1 to 86400 seconds"),
 	[RETRY_FAILED] = CMD_FLAG("retry-failed"),
+	[NOW] = CMD_FLAG("now"),
 	CMD_END
 };
 
@@ -33,6 +34,8 @@ struct sync_run {
 	int64_t sent0;		/* sent before this run */
 	int64_t total;		/* rows to deliver when the run began */
 	uint64_t deadline;	/* uv_now() limit */
+	int64_t deadline_at;	/* the same, as a time (ms since the epoch) */
+	int64_t waits_until;	/* the rows wait past the deadline: till then */
 	bool tty;
 	bool done;
 	bool timed_out;
@@ -50,9 +53,10 @@ sync_progress(struct sync_run *r, bool final)
 	sync_engine_status(r->engine, &st);
 	wait[0] = '\0';
 	if (st.next_attempt_at > 0 && st.pending > 0)
-		snprintf(wait, sizeof wait, ", retrying in %lld s (%.200s)",
+		snprintf(wait, sizeof wait, ", retrying in %lld s%s%.200s%s",
 		    (long long)((st.next_attempt_at - now + 999) / 1000),
-		    st.last_error);
+		    st.last_error[0] != '\0' ? " (" : "", st.last_error,
+		    st.last_error[0] != '\0' ? ")" : "");
 	else if (st.busy)
 		snprintf(wait, sizeof wait, ", sending");
 	snprintf(line, sizeof line, "sync: %lld/%lld sent, %lld failed%s%s",
@@ -86,7 +90,12 @@ sync_on_tick(uv_timer_t *t)
 	sync_progress(r, false);
 	if (st.pending == 0 && !st.busy)
 		r->done = true;
-	else if (uv_now(&r->loop) >= r->deadline)
+	else if (!st.busy && st.next_attempt_at > r->deadline_at) {
+		/* the rows wait (a backoff, the server's Retry-After) past
+		 * the deadline: no use waiting for it */
+		r->waits_until = st.next_attempt_at;
+		r->done = true;
+	} else if (uv_now(&r->loop) >= r->deadline)
 		r->done = r->timed_out = true;
 	if (r->done) {
 		uv_timer_stop(&r->tick);
@@ -148,6 +157,20 @@ sync_report(struct sync_run *r)
 		    (long long)(c.sent - r->sent0));
 		return 0;
 	}
+	if (r->waits_until > 0 && c.failed + c.conflict == 0) {
+		char when[64];
+
+		cmd_when_text(r->waits_until, when, sizeof when);
+		say("sync: %lld pending, waiting until %s as the last try"
+		    " asked (%s); 'mdtchair sync --now' sends them now",
+		    (long long)c.pending, when, c.pending > 0 &&
+		    mdt_outbox_list(r->store, MDT_OUTBOX_MASK(
+		    MDT_OUTBOX_PENDING), 1, &rows, &n) == MDT_OK && n > 0 &&
+		    rows[0].last_error != NULL ? rows[0].last_error :
+		    "a retry scheduled earlier");
+		mdt_outbox_rows_free(rows, n);
+		return EXIT_USER;
+	}
 	if (mdt_outbox_list(r->store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
 	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT) |
 	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), 1, &rows, &n) == MDT_OK &&
@@ -196,11 +219,15 @@ cmd_sync(struct cmd_args *cli)
 	r.engine = sync_engine_new(&r.loop, r.store, cfg);
 	sync_engine_on_change(r.engine, sync_on_change, &r);
 	r.deadline = uv_now(&r.loop) + (uint64_t)deadline_s * 1000;
+	r.deadline_at = mdt_clock_real(NULL) + deadline_s * 1000;
 	uv_timer_init(&r.loop, &r.tick);
 	r.tick.data = &r;
 	uv_timer_start(&r.tick, sync_on_tick, 100, 100);
-	/* asked for by a person: no waiting out an earlier backoff */
-	sync_engine_send_now(r.engine);
+	/* the schedule kept in the outbox holds, unless --now */
+	if (cli->opt[NOW] != NULL)
+		sync_engine_send_now(r.engine);
+	else
+		sync_engine_kick(r.engine);
 	/* runs until the tick has closed the engine and itself */
 	uv_run(&r.loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(&r.loop) != 0)
@@ -213,15 +240,17 @@ out:
 
 const struct cmd_entry cmd_sync_entry = {
 	.name = "sync",
-	.usage = "[--deadline SECONDS] [--retry-failed]",
+	.usage = "[--deadline SECONDS] [--retry-failed] [--now]",
 	.summary = "send the outbox to the central record once",
 	.help =
 	    "Sends everything waiting in the outbox to the central FHIR record\n"
 	    "(see docs/sync.md for the configuration), retrying transient failures\n"
 	    "until nothing is pending or the deadline (default 60 s) passes, with a\n"
 	    "progress line on stderr.  --retry-failed first puts rows the server\n"
-	    "refused back in the queue.  Exit status 0 only if nothing stays\n"
-	    "unsent (pending, failed or in conflict).",
+	    "refused back in the queue.  Rows waiting out a retry (a backoff, or\n"
+	    "the server's Retry-After) keep their time: when that is past the\n"
+	    "deadline, sync says when and stops; --now sends them at once.  Exit\n"
+	    "status 0 only if nothing stays unsent (pending, failed or in conflict).",
 	.options = options,
 	.operands = &cmd_no_operands,
 	.run = cmd_sync,
