@@ -124,8 +124,8 @@ test_bom_crlf_quotes(void **state)
 	    "Referred-By\r\n"
 	    NHS_A ",\"Adébáyọ̀, Zoë\",1941-03-14,Larkhall,\"Falls; \"\"three\"\""
 	    " in six weeks\",Dr Mensah\r\n"
-	    "\"999 993 9082\",Arthur Pennington,02/11/1936,Riverside,\"Calls at"
-	    "\r\nnight\",Marta\r\n"
+	    "\"999 993 9082\",Arthur Pennington,02/11/1936,Riverside,\"Calls, at"
+	    " night\",Marta\r\n"
 	    NHS_C ",Małgorzata Nowak,1952-07-21,,Home from hospital,Ade", 0);
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
@@ -151,7 +151,7 @@ test_bom_crlf_quotes(void **state)
 			assert_string_equal(c[i].referred_by, "Dr Mensah");
 		}
 		if (strcmp(c[i].nhs_number, NHS_B) == 0)
-			assert_string_equal(c[i].reason, "Calls at\r\nnight");
+			assert_string_equal(c[i].reason, "Calls, at night");
 	}
 	mdt_candidates_free(c, n);
 	assert_whole(f);
@@ -167,12 +167,13 @@ test_lines_after_multiline_field(void **state)
 	    "\n"
 	    NHS_B ",Arthur,1936-13-02,R,x,y\n", 0);
 	const char *const want[] = {
+		"2: field 5 holds \\n, a control character (character 4)",
 		"6: date of birth \"1936-13-02\" is not a date",
 	};
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
 	    path, false, NULL, &rep), MDT_EINVAL);
-	assert_errors(&rep, path, want, 1);
+	assert_errors(&rep, path, want, 2);
 	mdt_import_report_done(&rep);
 	assert_int_equal(patients(f), 0);
 }
@@ -347,8 +348,8 @@ test_invalid_utf8_and_quoting(void **state)
 	const char *path = write_csv(f, 0, nul, sizeof(nul) - 1);
 	const char *const want_nul[] = { "2: contains a NUL byte" };
 	const char *const want[] = {
-		"3: not valid UTF-8 (field 2)",
-		"4: not valid UTF-8 (field 2)",
+		"3: field 2 is not valid UTF-8 (byte \\x",
+		"4: field 2 is not valid UTF-8 (byte \\x",
 	};
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
