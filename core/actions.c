@@ -20,6 +20,7 @@
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* ---- people ---------------------------------------------------------- */
@@ -128,10 +129,13 @@ mdt_people_count(struct mdt_store *s, const char *name_part,
 static void
 print_person(sqlite3_stmt *st, void *ctx)
 {
-	fprintf(ctx, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
-	    (const char *)sqlite3_column_text(st, 1),
-	    (const char *)sqlite3_column_text(st, 2),
-	    (const char *)sqlite3_column_text(st, 3));
+	fprintf(ctx, "%" PRId64, mdt_col_int(st, 0));
+	for (int i = 1; i <= 3; i++) {
+		fputs("  ", ctx);
+		mdt_text_fput(ctx, (const char *)sqlite3_column_text(st, i),
+		    false);
+	}
+	fputc('\n', ctx);
 }
 
 enum mdt_status
@@ -312,17 +316,22 @@ write_list(const struct mdt_action_item *items, size_t n, bool unmask,
 		owner_about(&items[i], about, sizeof(about));
 		if (md) {
 			fputs("\n## ", out);
-			mdt_fput_flat(out, items[i].owner_name, false);
-			if (about[0] != '\0')
-				fprintf(out, " (%s)", about);
+			mdt_text_fput_flat(out, items[i].owner_name, true);
+			if (about[0] != '\0') {
+				fputs(" (", out);
+				mdt_text_fput_flat(out, about, true);
+				fputc(')', out);
+			}
 			fprintf(out, "\n\n%d open, %d overdue\n\n| # | State |"
 			    " Action | Patient | Agreed |\n"
 			    "|---|---|---|---|---|\n", open, overdue);
-		} else
-			fprintf(out, "%s%s%s%s: %d open, %d overdue\n",
-			    i > 0 ? "\n" : "", items[i].owner_name,
-			    about[0] != '\0' ? " - " : "", about, open,
-			    overdue);
+		} else {
+			fputs(i > 0 ? "\n" : "", out);
+			mdt_text_fput_flat(out, items[i].owner_name, false);
+			fputs(about[0] != '\0' ? " - " : "", out);
+			mdt_text_fput_flat(out, about, false);
+			fprintf(out, ": %d open, %d overdue\n", open, overdue);
+		}
 		for (size_t k = i; k < end; k++) {
 			const struct mdt_action_item *it = &items[k];
 
@@ -336,11 +345,11 @@ write_list(const struct mdt_action_item *items, size_t n, bool unmask,
 			else
 				fprintf(out, "  #%-5" PRId64 " %-22s ", it->id,
 				    state);
-			mdt_fput_flat(out, it->text, md);
+			mdt_text_fput_flat(out, it->text, md);
 			fputs(md ? " | " : "\n         for ", out);
-			mdt_fput_flat(out, who, md);
+			mdt_text_fput_flat(out, who, md);
 			fputs(md ? " | " : "; ", out);
-			mdt_fput_flat(out, agreed, md);
+			mdt_text_fput_flat(out, agreed, md);
 			fputs(md ? " |\n" : "\n", out);
 		}
 	}

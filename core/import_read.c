@@ -380,7 +380,7 @@ check_row(struct mdt_import_row *r, const int *map, size_t header_n,
 		return;
 	}
 	if (!mdt_nhs_normalise(v, nhs)) {
-		char *shown = mdt_text_escaped(v);
+		char *shown = mdt_text_escaped(v, false);
 
 		r->error = mdt_xasprintf("NHS number \"%s\" is not ten digits",
 		    shown);

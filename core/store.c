@@ -410,7 +410,7 @@ mdt_store_open(const char *path, const struct mdt_clock *clock,
 	if (mdt_text_line_ok(actor, MDT_ACTOR_MAX, NULL, 0))
 		s->actor = mdt_xstrdup(actor);
 	else {
-		char *shown = mdt_text_escaped(actor);
+		char *shown = mdt_text_escaped(actor, false);
 
 		shown[mdt_text_cut(shown, MDT_ACTOR_MAX)] = '\0';
 		s->actor = shown;

@@ -80,7 +80,8 @@ decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* decode() on a NUL-terminated string: a short sequence is not UTF-8. */
+/* decode() on a NUL-terminated string: a short sequence is not UTF-8
+ * (strnlen: the NUL ends it, and no byte past it is read). */
 static int
 decode_str(const char *s, uint32_t *cp)
 {
@@ -197,19 +198,21 @@ mdt_text_cut(const char *s, size_t max)
 	return at;
 }
 
-/* Calls put(e, n, arg) for each piece of s escaped; stops (returning
- * false) when put does. */
+/* Calls put(e, n, arg) for each piece of the n bytes at s escaped; stops
+ * (returning false) when put does. */
 static bool
-escape_each(const char *s, bool md, bool (*put)(const char *, size_t,
-    void *), void *arg)
+escape_each(const char *s, size_t n, bool md, bool (*put)(const char *,
+    size_t, void *), void *arg)
 {
 	uint32_t cp = 0;
 	char e[12];
-	int n;
+	int k;
 
-	for (; s != NULL && *s != '\0'; s += n > 0 ? n : 1) {
-		n = decode_str(s, &cp);
-		if (!put(e, escape_one(s, n, cp, false, md, e), arg))
+	for (size_t at = 0; at < n; at += k > 0 ? (size_t)k : 1) {
+		k = decode((const unsigned char *)s + at, n - at, &cp);
+		if (k < 0)
+			k = 0;
+		if (!put(e, escape_one(s + at, k, cp, false, md, e), arg))
 			return false;
 	}
 	return true;
@@ -224,7 +227,57 @@ put_file(const char *e, size_t n, void *arg)
 void
 mdt_text_fput(FILE *out, const char *s, bool md)
 {
-	escape_each(s, md, put_file, out);
+	if (s != NULL)
+		escape_each(s, strlen(s), md, put_file, out);
+}
+
+/* Writes the lines of s, each escaped, with sep between them (a line
+ * ending CR LF is one line break); a continuation line of Markdown that
+ * would start a list or a heading gets a backslash. */
+static void
+put_lines(FILE *out, const char *s, bool md, const char *sep)
+{
+	const char *p = s;
+	size_t n;
+
+	if (s == NULL)
+		return;
+	for (;;) {
+		n = strcspn(p, "\r\n");
+		if (p != s && md && (*p == '-' || *p == '+'))
+			fputc('\\', out);
+		if (p != s && md && *p >= '0' && *p <= '9') {
+			size_t d = strspn(p, "0123456789");
+
+			if (d < n && (p[d] == '.' || p[d] == ')')) {
+				fwrite(p, 1, d, out);
+				fputc('\\', out);
+				p += d;
+				n -= d;
+			}
+		}
+		escape_each(p, n, md, put_file, out);
+		p += n;
+		if (*p == '\0')
+			return;
+		p += p[0] == '\r' && p[1] == '\n' ? 2 : 1;
+		fputs(sep, out);
+	}
+}
+
+void
+mdt_text_fput_flat(FILE *out, const char *s, bool md)
+{
+	put_lines(out, s, md, " ");
+}
+
+void
+mdt_text_fput_note(FILE *out, const char *s, bool md, const char *indent)
+{
+	char *sep = mdt_xasprintf("\n%s", indent != NULL ? indent : "");
+
+	put_lines(out, s, md, sep);
+	free(sep);
 }
 
 struct text_buf {
@@ -258,11 +311,12 @@ mdt_text_escape(const char *s, char *out, size_t len)
 	if (len == 0)
 		return;
 	out[0] = '\0';
-	escape_each(s, false, put_buf, &b);
+	if (s != NULL)
+		escape_each(s, strlen(s), false, put_buf, &b);
 }
 
 char *
-mdt_text_escaped(const char *s)
+mdt_text_escaped(const char *s, bool md)
 {
 	struct text_buf b = { NULL, 0, 0, true };
 
@@ -271,7 +325,7 @@ mdt_text_escaped(const char *s)
 	b.len = strlen(s) + 1;
 	b.p = mdt_xmalloc(b.len);
 	b.p[0] = '\0';
-	escape_each(s, false, put_buf, &b);
+	escape_each(s, strlen(s), md, put_buf, &b);
 	return b.p;
 }
 

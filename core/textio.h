@@ -49,12 +49,21 @@ size_t mdt_text_cut(const char *s, size_t max);
  */
 void mdt_text_fput(FILE *out, const char *s, bool md);
 
+/* Text that may hold line breaks (a note, an action, a reason stored
+ * before the input policy), escaped as above but its line breaks written
+ * as a space (flat), or as a line break and indent (note); with md, a
+ * continuation line that would start a list item gets a backslash. */
+void mdt_text_fput_flat(FILE *out, const char *s, bool md);
+void mdt_text_fput_note(FILE *out, const char *s, bool md,
+    const char *indent);
+
 /* s escaped as mdt_text_fput writes it (without md), into out of len
  * bytes, cut on an escape's boundary if it does not fit. */
 void mdt_text_escape(const char *s, char *out, size_t len);
 
-/* The same, newly allocated (NULL for NULL); the caller frees it. */
-char *mdt_text_escaped(const char *s);
+/* s escaped as mdt_text_fput writes it, newly allocated (NULL for NULL);
+ * the caller frees it. */
+char *mdt_text_escaped(const char *s, bool md);
 
 /*
  * A stream that writes to the file descriptor fd what is written to it,
