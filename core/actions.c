@@ -426,10 +426,9 @@ write_json(const struct mdt_action_item *items, size_t n, bool unmask,
 			mdt_json_push(list, a);
 		}
 	}
-	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = mdt_text_json_dump(root, out, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (rc == 0)
-		fputc('\n', out);
 	return rc;
 }
 

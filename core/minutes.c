@@ -176,9 +176,7 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	for (i = 0; i < snap->n_slots; i++)
 		mdt_json_push(slots, json_slot(snap, &snap->slots[i], now));
 	mdt_json_set(root, "slots", slots);
-	rc = json_dumpf(root, out, JSON_INDENT(2));
-	if (rc == 0 && fputc('\n', out) == EOF)
-		rc = -1;
+	rc = mdt_text_json_dump(root, out, JSON_INDENT(2));
 	json_decref(root);
 	return rc;
 }

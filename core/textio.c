@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "util.h"
 
 bool
@@ -327,6 +329,42 @@ mdt_text_escaped(const char *s, bool md)
 	b.p[0] = '\0';
 	escape_each(s, strlen(s), md, put_buf, &b);
 	return b.p;
+}
+
+/* A piece of a JSON document from jansson (whole characters, valid
+ * UTF-8) written to the stream arg, a banned character as a \u escape
+ * (below 0x7f only its own line breaks: jansson escapes the rest). */
+static int
+json_piece(const char *buf, size_t size, void *arg)
+{
+	FILE *out = arg;
+	uint32_t cp = 0;
+	int n;
+
+	for (size_t at = 0; at < size; at += n > 0 ? (size_t)n : 1) {
+		n = decode((const unsigned char *)buf + at, size - at, &cp);
+		if (n <= 0 || cp < 0x7f || !mdt_text_cp_banned(cp)) {
+			if (fwrite(buf + at, 1, n > 0 ? (size_t)n : 1, out) !=
+			    (n > 0 ? (size_t)n : 1))
+				return -1;
+		} else if (cp > 0xffff) {
+			cp -= 0x10000;
+			if (fprintf(out, "\\u%04x\\u%04x",
+			    (unsigned)(0xd800 + (cp >> 10)),
+			    (unsigned)(0xdc00 + (cp & 0x3ff))) < 0)
+				return -1;
+		} else if (fprintf(out, "\\u%04x", (unsigned)cp) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+mdt_text_json_dump(const json_t *root, FILE *out, size_t flags)
+{
+	if (json_dump_callback(root, json_piece, out, flags) != 0)
+		return -1;
+	return fputc('\n', out) == EOF ? -1 : 0;
 }
 
 /* The guarded stream: its descriptor, and the start of a character that a

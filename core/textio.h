@@ -65,6 +65,12 @@ void mdt_text_escape(const char *s, char *out, size_t len);
  * the caller frees it. */
 char *mdt_text_escaped(const char *s, bool md);
 
+/* root as json_dumpf writes it with flags, then a line break, every
+ * banned character of a string as a \u escape (control characters
+ * below 0x20 jansson escapes itself): -1 if it cannot be written. */
+struct json_t;
+int mdt_text_json_dump(const struct json_t *root, FILE *out, size_t flags);
+
 /*
  * A stream that writes to the file descriptor fd what is written to it,
  * every banned character escaped (line breaks and tabs pass), a character
