@@ -493,49 +493,54 @@ test_skip_invalid_rejects(void **state)
 	assert_whole(f);
 }
 
+/* The rejects file of the list at path imported with --skip-invalid into
+ * name in the fixture's directory, which rejected that many rows. */
+static char *
+rejects_of(struct fx *f, const char *path, const char *name, int rejected)
+{
+	struct mdt_import_report rep;
+	char rejects[192];
+	unsigned char *text;
+	size_t len;
+
+	snprintf(rejects, sizeof(rejects), "%s/%s", f->dir, name);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, true, rejects, &rep), MDT_OK);
+	assert_int_equal(rep.rejected, rejected);
+	mdt_import_report_done(&rep);
+	text = fx_slurp(rejects, &len);
+	text[len] = '\0';
+	return (char *)text;
+}
+
 /* The rejects file is read by spreadsheets and printed: no formula, no
  * control character, no bidi control in it. */
 static void
 test_rejects_hostile(void **state)
 {
 	struct fx *f = *state;
-	struct mdt_import_report rep;
-	char rejects[192];
-	unsigned char *text;
-	size_t len;
+	char *text;
 	const char *path = write_csv(f, 0, HEADER
-	    NHS_A ",\"=HYPERLINK(\"\"http://x\"\")\",1941-03-14,+L,-x,@y\n"
+	    NHS_A ",Ann,1941-03-14,L,x,y\n"
 	    NHS_B ",\"Ann\x1b]2;t\x07\xc2\x9b\xe2\x80\xae\",1936-11-02,R,x,y\n",
 	    0);
 
-	snprintf(rejects, sizeof(rejects), "%s/hostile.rejects.csv", f->dir);
-	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, true, rejects, &rep), MDT_OK);
-	assert_int_equal(rep.rejected, 1);
-	mdt_import_report_done(&rep);
-	text = fx_slurp(rejects, &len);
-	text[len] = '\0';
-	assert_non_null(strstr((char *)text, "\"" NHS_B "\",\"Ann\\x1b]2;t"
+	text = rejects_of(f, path, "hostile.rejects.csv", 1);
+	assert_non_null(strstr(text, "\"" NHS_B "\",\"Ann\\x1b]2;t"
 	    "\\x07<U+009B><U+202E>\",\"1936-11-02\""));
-	for (size_t i = 0; i < len; i++)
-		if (text[i] < 0x20 && text[i] != '\r' && text[i] != '\n')
-			fail_msg("byte 0x%02x at %zu of the rejects", text[i], i);
+	for (const unsigned char *p = (unsigned char *)text; *p != '\0'; p++)
+		if (*p < 0x20 && *p != '\r' && *p != '\n')
+			fail_msg("byte 0x%02x in the rejects", *p);
 	free(text);
 
-	/* a bad row whose fields look like formulas */
+	/* bad rows whose fields look like formulas */
 	path = write_csv(f, 1, HEADER
 	    NHS_C ",\"=HYPERLINK(\"\"http://x\"\")\",1952-02-30,+L,-x,@y\n"
 	    NHS_D ",\" -2+3\",1952-02-30,R,x,y\n", 0);
-	snprintf(rejects, sizeof(rejects), "%s/formula.rejects.csv", f->dir);
-	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
-	    path, true, rejects, &rep), MDT_OK);
-	assert_int_equal(rep.rejected, 2);
-	mdt_import_report_done(&rep);
-	text = fx_slurp(rejects, &len);
-	text[len] = '\0';
-	assert_non_null(strstr((char *)text, "\"'=HYPERLINK(\"\"http://x\"\")"
+	text = rejects_of(f, path, "formula.rejects.csv", 2);
+	assert_non_null(strstr(text, "\"'=HYPERLINK(\"\"http://x\"\")"
 	    "\",\"1952-02-30\",\"'+L\",\"'-x\",\"'@y\""));
-	assert_non_null(strstr((char *)text, "\"'-2+3\""));
+	assert_non_null(strstr(text, "\"'-2+3\""));
 	free(text);
 }
 
