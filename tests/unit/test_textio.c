@@ -149,6 +149,29 @@ test_lengths_in_characters(void **state)
 	assert_int_equal(mdt_text_cut("abc", 10), 3);
 }
 
+/* A patient's label (name, date of birth, NHS number) in a buffer too
+ * small for a long name: the name cut on a character, the rest kept. */
+static void
+test_label_cut_whole(void **state)
+{
+	char *name = mdt_xmalloc(2 * 2000 + 1), buf[256], why[96];
+	const char *tail = "\xe2\x80\xa6, born 1941-03-14, NHS 999 339 5633";
+
+	(void)state;
+	for (int i = 0; i < 2000; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);
+	name[4000] = '\0';
+	for (size_t len = 40; len <= sizeof buf; len++) {
+		mdt_patient_label(name, "1941-03-14", "9993395633", true, buf,
+		    len);
+		if (!mdt_text_line_ok(buf, 0, why, sizeof why))
+			fail_msg("label in %zu bytes: %s", len, why);
+		assert_true(strlen(buf) >= strlen(tail));
+		assert_string_equal(buf + strlen(buf) - strlen(tail), tail);
+	}
+	free(name);
+}
+
 static void
 test_escape_plain_and_markdown(void **state)
 {
@@ -271,6 +294,7 @@ main(void)
 		cmocka_unit_test(test_line_refuses),
 		cmocka_unit_test(test_line_accepts),
 		cmocka_unit_test(test_lengths_in_characters),
+		cmocka_unit_test(test_label_cut_whole),
 		cmocka_unit_test(test_escape_plain_and_markdown),
 		cmocka_unit_test(test_json_stays_json),
 		cmocka_unit_test(test_guard),
