@@ -259,7 +259,25 @@ type_text $'\xc2\x9b'
 wait_for "<U+009B> cannot be typed here"
 type_text X
 screen | grep -qF "Patient's name: AnnX" || fail "the prompt does not hold the text without the control"
-keys Escape
+# a name too long is refused, not cut (in the middle of a character)
+keys C-u
+type_text "$(printf 'é%.0s' $(seq 1 201))"
+keys Enter
+wait_for "The name is longer than 200 characters"
+keys C-u
+type_text "$(printf 'é%.0s' $(seq 1 200))"
+keys Enter
+wait_for "Date of birth"
+type_text 1941-03-15
+keys Enter
+wait_for "Practice"
+keys Enter
+wait_for "Reason"
+type_text Falls
+keys Enter
+wait_for "Added on the day"
+[ "$(sql "SELECT length(name) = 200 AND name = '$(printf 'é%.0s' $(seq 1 200))' FROM patients WHERE nhs_number = '9434765919'")" = 1 ] ||
+    fail "the name added on the day is not kept whole: $(sql "SELECT length(name), length(CAST(name AS BLOB)) FROM patients WHERE nhs_number = '9434765919'")"
 title_is "mdtchair-e2e" || fail "the pane title changed while typing"
 [ -z "$(tm list-buffers)" ] || fail "a clipboard buffer was set: $(tm list-buffers)"
 keys q
@@ -280,4 +298,4 @@ done
 [ "$(tm display -p -t e2e:out '#{pane_title}')" = "mdtchair-e2e" ] ||
     fail "the pane title changed under the commands: $(tm display -p -t e2e:out '#{pane_title}')"
 [ -z "$(tm list-buffers)" ] || fail "a command set a clipboard buffer"
-pass "the console and every command on a terminal: pane title and clipboard unchanged"
+pass "the console and every command on a terminal: pane title and clipboard unchanged; typed controls refused; a 200-character name added on the day kept whole"
