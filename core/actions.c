@@ -41,15 +41,6 @@ trimmed(const char *s)
 	return mdt_xasprintf("%.*s", (int)n, s);
 }
 
-static bool
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
 /* Someone to add, trimmed; id gets their row. */
 struct person_act {
 	const char *name;
@@ -100,13 +91,10 @@ mdt_person_add(struct mdt_store *s, const char *name, const char *role,
 
 	if (n[0] == '\0')
 		st = mdt_fail(s, MDT_EINVAL, "a person needs a name");
-	else if (strlen(n) > 200 || strlen(r) > 200 || strlen(o) > 200)
-		st = mdt_fail(s, MDT_EINVAL, "a name, role or organisation"
-		    " is at most 200 bytes");
-	else if (has_control(n) || has_control(r) || has_control(o))
-		st = mdt_fail(s, MDT_EINVAL, "a name, role or organisation"
-		    " is one line of text");
-	else
+	else if ((st = mdt_text_check(s, "the name", n, false, 200)) ==
+	    MDT_OK && (st = mdt_text_check(s, "the role", r, false, 200)) ==
+	    MDT_OK && (st = mdt_text_check(s, "the organisation", o, false,
+	    200)) == MDT_OK)
 		st = mdt_tx_run(s, person_add_tx, &a, NULL);
 	if (st == MDT_OK && person_id != NULL)
 		*person_id = a.id;

@@ -145,6 +145,10 @@ orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
 		}
 		orgs[n++] = name;
 		*n_out = n;
+		/* its white space made one space: the rest must be text */
+		if (mdt_text_check(s, "an organisation", name, false, 0) !=
+		    MDT_OK)
+			return MDT_EINVAL;
 		if (utf8_chars(name) > MDT_ORGANISATION_MAX)
 			return mdt_fail(s, MDT_ETOOLONG, "an organisation's"
 			    " name may have at most %d characters (\"%.*s...\")",
@@ -227,6 +231,9 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
 		    mdt_consent_label(basis));
 	if (st != MDT_OK)
 		return mdt_fail(s, st, "unknown consent basis %d", (int)basis);
+	st = mdt_text_check(s, "the justification", justification, false, 0);
+	if (st != MDT_OK)
+		return st;
 	st = orgs_tidy(s, exclude, n_exclude, &a.orgs, &a.n_orgs);
 	if (st == MDT_OK)
 		st = mdt_tx_run(s, consent_tx, &a, NULL);
@@ -278,7 +285,9 @@ mdt_note_add(struct mdt_store *s, int64_t slot_id, const char *text,
 		*note_id = 0;
 	if (mdt_str_blank(text))
 		return mdt_fail(s, MDT_EINVAL, "the note is empty");
-	st = mdt_tx_run(s, note_tx, &a, NULL);
+	st = mdt_text_check(s, "the note", text, true, 0);
+	if (st == MDT_OK)
+		st = mdt_tx_run(s, note_tx, &a, NULL);
 	if (st == MDT_OK && note_id != NULL)
 		*note_id = a.id;
 	return st;
@@ -337,6 +346,8 @@ mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
 		*action_id = 0;
 	if (mdt_str_blank(text))
 		return mdt_fail(s, MDT_EINVAL, "the action has no text");
+	if (mdt_text_check(s, "the action", text, false, 0) != MDT_OK)
+		return MDT_EINVAL;
 	if (mdt_date_parse(due, mdt_store_now(s), date) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "due date \"%s\"",
 		    due != NULL ? due : "");

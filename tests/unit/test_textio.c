@@ -287,6 +287,66 @@ test_guard(void **state)
 	assert_string_equal(out, "a\\xe2\\x80");
 }
 
+/* Every act that stores text refuses what the input policy refuses,
+ * writes nothing, and says what it refused, escaped. */
+static void
+test_acts_refuse(void **state)
+{
+	static const char *const hostile[] = {
+		"Ann\x1b]2;pwned\x07", "rlo\xe2\x80\xae" "evil",
+		"csi\xc2\x9b" "31m", "nc\xef\xbf\xbe", "bad\xff",
+	};
+	struct fx *f = *state;
+	int64_t slot = fx_slot(f, 1), cand, patient, owner, id, audit;
+	const char *only[1];
+
+	owner = fx_int(f->s, "SELECT min(id) FROM people");
+	cand = fx_int(f->s, "SELECT min(id) FROM candidates");
+	patient = fx_int(f->s, "SELECT min(id) FROM patients");
+	audit = fx_int(f->s, "SELECT count(*) FROM audit");
+	for (size_t i = 0; i < MDT_COUNT(hostile); i++) {
+		const char *h = hostile[i];
+		struct mdt_patient_in p = { "9434765919", "Ann", "1941-03-15",
+		    NULL };
+		enum mdt_status st[13];
+		size_t k = 0;
+
+		only[0] = h;
+		st[k++] = mdt_meeting_create(f->s, &(struct mdt_meeting_in){
+		    .title = h, .date = "2026-12-09" }, &id, NULL);
+		st[k++] = mdt_meeting_create(f->s, &(struct mdt_meeting_in){
+		    .title = "T", .date = "2026-12-09", .venue = h }, &id, NULL);
+		st[k++] = mdt_person_add(f->s, h, "", "", NULL);
+		st[k++] = mdt_person_add(f->s, "P", h, "", NULL);
+		st[k++] = mdt_person_add(f->s, "P", "", h, NULL);
+		st[k++] = mdt_note_add(f->s, slot, h, NULL);
+		st[k++] = mdt_action_add(f->s, slot, h, owner, "+7", NULL);
+		st[k++] = mdt_consent_record(f->s, slot,
+		    MDT_CONSENT_BEST_INTERESTS, h, NULL, 0);
+		st[k++] = mdt_consent_record(f->s, slot, MDT_CONSENT_GIVEN,
+		    NULL, only, 1);
+		st[k++] = mdt_candidate_defer(f->s, cand, h);
+		st[k++] = mdt_rising_risk_escalate(f->s, patient, f->meeting,
+		    h, NULL);
+		p.name = h;
+		st[k++] = mdt_slot_add_on_day(f->s, f->meeting, &p, "r", 0, 0,
+		    NULL);
+		p.name = "Ann";
+		st[k++] = mdt_slot_add_on_day(f->s, f->meeting, &p, h, 0, 0,
+		    NULL);
+		for (size_t j = 0; j < k; j++)
+			if (st[j] != MDT_EINVAL)
+				fail_msg("text %zu, act %zu: %s", i, j,
+				    mdt_store_error(f->s));
+		assert_true(clean(mdt_store_error(f->s), false));
+		assert_non_null(strstr(mdt_store_error(f->s), "the reason "));
+	}
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"), audit);
+	/* a note may hold line breaks and tabs */
+	assert_int_equal(mdt_note_add(f->s, slot, "one\n\ttwo", NULL) ==
+	    MDT_EINVAL, false);
+}
+
 int
 main(void)
 {
@@ -298,6 +358,8 @@ main(void)
 		cmocka_unit_test(test_escape_plain_and_markdown),
 		cmocka_unit_test(test_json_stays_json),
 		cmocka_unit_test(test_guard),
+		cmocka_unit_test_setup_teardown(test_acts_refuse,
+		    fx_setup_demo, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
