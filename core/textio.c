@@ -29,6 +29,9 @@ mdt_text_cp_banned(uint32_t cp)
 	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
 }
 
+/* The marks that would change a Markdown document's structure. */
+#define MD_MARKS "\\#|*_[]<>`"
+
 /* What the character cp is, for a message. */
 static const char *
 cp_kind(uint32_t cp)
@@ -113,7 +116,7 @@ escape_one(const char *s, int len, uint32_t cp, bool raw_ws, bool md,
 		return (size_t)snprintf(e, 12, "\\x%02x", (unsigned)cp);
 	if (mdt_text_cp_banned(cp))
 		return (size_t)snprintf(e, 12, "<U+%04X>", (unsigned)cp);
-	if (md && cp < 0x80 && strchr("\\#|*_[]<>`", (int)cp) != NULL) {
+	if (md && cp < 0x80 && strchr(MD_MARKS, (int)cp) != NULL) {
 		e[0] = '\\';
 		e[1] = (char)cp;
 		return 2;
@@ -200,24 +203,32 @@ mdt_text_cut(const char *s, size_t max)
 	return at;
 }
 
-/* Calls put(e, n, arg) for each piece of the n bytes at s escaped; stops
- * (returning false) when put does. */
+/* Calls put(e, n, arg) for each piece of the n bytes at s escaped (a run
+ * of characters that need no escape in one piece); stops (returning
+ * false) when put does. */
 static bool
 escape_each(const char *s, size_t n, bool md, bool (*put)(const char *,
     size_t, void *), void *arg)
 {
 	uint32_t cp = 0;
+	size_t run = 0, at;
 	char e[12];
 	int k;
 
-	for (size_t at = 0; at < n; at += k > 0 ? (size_t)k : 1) {
+	for (at = 0; at < n; at += k > 0 ? (size_t)k : 1) {
 		k = decode((const unsigned char *)s + at, n - at, &cp);
 		if (k < 0)
 			k = 0;
+		if (k > 0 && !mdt_text_cp_banned(cp) && !(md && cp < 0x80 &&
+		    strchr(MD_MARKS, (int)cp) != NULL))
+			continue;
+		if (at > run && !put(s + run, at - run, arg))
+			return false;
 		if (!put(e, escape_one(s + at, k, cp, false, md, e), arg))
 			return false;
+		run = at + (k > 0 ? (size_t)k : 1);
 	}
-	return true;
+	return at <= run || put(s + run, at - run, arg);
 }
 
 static bool
@@ -402,6 +413,17 @@ guard_out(struct guard *g, const unsigned char *s, size_t n, bool last)
 	int len;
 
 	while (i < n) {
+		if ((s[i] >= 0x20 && s[i] < 0x7f) || s[i] == '\n' ||
+		    s[i] == '\t') {
+			/* most of what is printed: as it is */
+			if (used == sizeof out) {
+				if (!write_all(g->fd, out, used))
+					return false;
+				used = 0;
+			}
+			out[used++] = (char)s[i++];
+			continue;
+		}
 		len = decode(s + i, n - i, &cp);
 		if (len < 0 && !last) {
 			memcpy(g->pend, s + i, n - i);
