@@ -21,6 +21,7 @@
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 static enum mdt_status
@@ -68,17 +69,6 @@ same_nocase(const char *a, const char *b)
 	    nocase((unsigned char)*b); a++, b++)
 		;
 	return nocase((unsigned char)*a) == nocase((unsigned char)*b);
-}
-
-/* Characters (not bytes) of UTF-8 text. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
 }
 
 /* Bytes of the first chars characters of UTF-8 text. */
@@ -149,7 +139,7 @@ orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
 		if (mdt_text_check(s, "an organisation", name, false, 0) !=
 		    MDT_OK)
 			return MDT_EINVAL;
-		if (utf8_chars(name) > MDT_ORGANISATION_MAX)
+		if (mdt_text_chars(name) > MDT_ORGANISATION_MAX)
 			return mdt_fail(s, MDT_ETOOLONG, "an organisation's"
 			    " name may have at most %d characters (\"%.*s...\")",
 			    MDT_ORGANISATION_MAX, utf8_prefix(name, 40), name);
