@@ -20,6 +20,7 @@
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* ---- people ---------------------------------------------------------- */
@@ -38,15 +39,6 @@ trimmed(const char *s)
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	return mdt_xasprintf("%.*s", (int)n, s);
-}
-
-static bool
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
 }
 
 /* Someone to add, trimmed; id gets their row. */
@@ -99,13 +91,10 @@ mdt_person_add(struct mdt_store *s, const char *name, const char *role,
 
 	if (n[0] == '\0')
 		st = mdt_fail(s, MDT_EINVAL, "a person needs a name");
-	else if (strlen(n) > 200 || strlen(r) > 200 || strlen(o) > 200)
-		st = mdt_fail(s, MDT_EINVAL, "a name, role or organisation"
-		    " is at most 200 bytes");
-	else if (has_control(n) || has_control(r) || has_control(o))
-		st = mdt_fail(s, MDT_EINVAL, "a name, role or organisation"
-		    " is one line of text");
-	else
+	else if ((st = mdt_text_check(s, "the name", n, false, 200)) ==
+	    MDT_OK && (st = mdt_text_check(s, "the role", r, false, 200)) ==
+	    MDT_OK && (st = mdt_text_check(s, "the organisation", o, false,
+	    200)) == MDT_OK)
 		st = mdt_tx_run(s, person_add_tx, &a, NULL);
 	if (st == MDT_OK && person_id != NULL)
 		*person_id = a.id;
@@ -128,10 +117,13 @@ mdt_people_count(struct mdt_store *s, const char *name_part,
 static void
 print_person(sqlite3_stmt *st, void *ctx)
 {
-	fprintf(ctx, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0),
-	    (const char *)sqlite3_column_text(st, 1),
-	    (const char *)sqlite3_column_text(st, 2),
-	    (const char *)sqlite3_column_text(st, 3));
+	fprintf(ctx, "%" PRId64, mdt_col_int(st, 0));
+	for (int i = 1; i <= 3; i++) {
+		fputs("  ", ctx);
+		mdt_text_fput(ctx, (const char *)sqlite3_column_text(st, i),
+		    false);
+	}
+	fputc('\n', ctx);
 }
 
 enum mdt_status
@@ -312,17 +304,22 @@ write_list(const struct mdt_action_item *items, size_t n, bool unmask,
 		owner_about(&items[i], about, sizeof(about));
 		if (md) {
 			fputs("\n## ", out);
-			mdt_fput_flat(out, items[i].owner_name, false);
-			if (about[0] != '\0')
-				fprintf(out, " (%s)", about);
+			mdt_text_fput_flat(out, items[i].owner_name, true);
+			if (about[0] != '\0') {
+				fputs(" (", out);
+				mdt_text_fput_flat(out, about, true);
+				fputc(')', out);
+			}
 			fprintf(out, "\n\n%d open, %d overdue\n\n| # | State |"
 			    " Action | Patient | Agreed |\n"
 			    "|---|---|---|---|---|\n", open, overdue);
-		} else
-			fprintf(out, "%s%s%s%s: %d open, %d overdue\n",
-			    i > 0 ? "\n" : "", items[i].owner_name,
-			    about[0] != '\0' ? " - " : "", about, open,
-			    overdue);
+		} else {
+			fputs(i > 0 ? "\n" : "", out);
+			mdt_text_fput_flat(out, items[i].owner_name, false);
+			fputs(about[0] != '\0' ? " - " : "", out);
+			mdt_text_fput_flat(out, about, false);
+			fprintf(out, ": %d open, %d overdue\n", open, overdue);
+		}
 		for (size_t k = i; k < end; k++) {
 			const struct mdt_action_item *it = &items[k];
 
@@ -336,11 +333,11 @@ write_list(const struct mdt_action_item *items, size_t n, bool unmask,
 			else
 				fprintf(out, "  #%-5" PRId64 " %-22s ", it->id,
 				    state);
-			mdt_fput_flat(out, it->text, md);
+			mdt_text_fput_flat(out, it->text, md);
 			fputs(md ? " | " : "\n         for ", out);
-			mdt_fput_flat(out, who, md);
+			mdt_text_fput_flat(out, who, md);
 			fputs(md ? " | " : "; ", out);
-			mdt_fput_flat(out, agreed, md);
+			mdt_text_fput_flat(out, agreed, md);
 			fputs(md ? " |\n" : "\n", out);
 		}
 	}
@@ -417,10 +414,9 @@ write_json(const struct mdt_action_item *items, size_t n, bool unmask,
 			mdt_json_push(list, a);
 		}
 	}
-	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = mdt_text_json_dump(root, out, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (rc == 0)
-		fputc('\n', out);
 	return rc;
 }
 

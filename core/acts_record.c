@@ -21,6 +21,7 @@
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 static enum mdt_status
@@ -68,17 +69,6 @@ same_nocase(const char *a, const char *b)
 	    nocase((unsigned char)*b); a++, b++)
 		;
 	return nocase((unsigned char)*a) == nocase((unsigned char)*b);
-}
-
-/* Characters (not bytes) of UTF-8 text. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
 }
 
 /* Bytes of the first chars characters of UTF-8 text. */
@@ -145,7 +135,11 @@ orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
 		}
 		orgs[n++] = name;
 		*n_out = n;
-		if (utf8_chars(name) > MDT_ORGANISATION_MAX)
+		/* its white space made one space: the rest must be text */
+		if (mdt_text_check(s, "an organisation", name, false, 0) !=
+		    MDT_OK)
+			return MDT_EINVAL;
+		if (mdt_text_chars(name) > MDT_ORGANISATION_MAX)
 			return mdt_fail(s, MDT_ETOOLONG, "an organisation's"
 			    " name may have at most %d characters (\"%.*s...\")",
 			    MDT_ORGANISATION_MAX, utf8_prefix(name, 40), name);
@@ -227,6 +221,9 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
 		    mdt_consent_label(basis));
 	if (st != MDT_OK)
 		return mdt_fail(s, st, "unknown consent basis %d", (int)basis);
+	st = mdt_text_check(s, "the justification", justification, false, 0);
+	if (st != MDT_OK)
+		return st;
 	st = orgs_tidy(s, exclude, n_exclude, &a.orgs, &a.n_orgs);
 	if (st == MDT_OK)
 		st = mdt_tx_run(s, consent_tx, &a, NULL);
@@ -278,7 +275,9 @@ mdt_note_add(struct mdt_store *s, int64_t slot_id, const char *text,
 		*note_id = 0;
 	if (mdt_str_blank(text))
 		return mdt_fail(s, MDT_EINVAL, "the note is empty");
-	st = mdt_tx_run(s, note_tx, &a, NULL);
+	st = mdt_text_check(s, "the note", text, true, 0);
+	if (st == MDT_OK)
+		st = mdt_tx_run(s, note_tx, &a, NULL);
 	if (st == MDT_OK && note_id != NULL)
 		*note_id = a.id;
 	return st;
@@ -337,6 +336,8 @@ mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
 		*action_id = 0;
 	if (mdt_str_blank(text))
 		return mdt_fail(s, MDT_EINVAL, "the action has no text");
+	if (mdt_text_check(s, "the action", text, false, 0) != MDT_OK)
+		return MDT_EINVAL;
 	if (mdt_date_parse(due, mdt_store_now(s), date) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "due date \"%s\"",
 		    due != NULL ? due : "");

@@ -19,12 +19,14 @@
 #include "rules.h"
 #include "snapshot.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
+/* A field on one line, escaped for the format. */
 static void
-md_cell(FILE *out, const char *s)
+field(FILE *out, const char *s, bool md)
 {
-	mdt_fput_flat(out, s, true);
+	mdt_text_fput_flat(out, s, md);
 }
 
 /* The flags of a candidate for people, with the ways other than lists. */
@@ -74,12 +76,15 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 	mdt_clock_hhmm(snap.meeting.scheduled_start, start);
 	mdt_clock_hhmm(mdt_meeting_planned_end(&snap.meeting), end);
 
-	fprintf(out, md ? "# Agenda: %s\n\n" : "Agenda: %s\n\n",
-	    snap.meeting.title);
+	fputs(md ? "# Agenda: " : "Agenda: ", out);
+	field(out, snap.meeting.title, md);
+	fputs("\n\n", out);
 	fprintf(out, "%sDate: %s, %s to %s\n", md ? "- " : "", date, start,
 	    end);
-	fprintf(out, "%sVenue: %s\n", md ? "- " : "",
-	    snap.meeting.venue[0] != '\0' ? snap.meeting.venue : "not set");
+	fprintf(out, "%sVenue: ", md ? "- " : "");
+	field(out, snap.meeting.venue[0] != '\0' ? snap.meeting.venue :
+	    "not set", md);
+	fputc('\n', out);
 	fprintf(out, "%sPatients: %d, planned %" PRId64 " of %d minutes\n",
 	    md ? "- " : "", as.selected, (as.planned_s + 59) / 60,
 	    snap.meeting.planned_minutes);
@@ -107,26 +112,29 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 		if (md) {
 			fprintf(out, "| %d | %s | %d | ", c->position, when,
 			    (c->planned_s + 59) / 60);
-			md_cell(out, who);
+			field(out, who, md);
 			fputs(" | ", out);
-			md_cell(out, flags);
+			field(out, flags, md);
 			fputs(" | ", out);
-			md_cell(out, c->presenter_name != NULL ?
-			    c->presenter_name : "");
+			field(out, c->presenter_name != NULL ?
+			    c->presenter_name : "", md);
 			fputs(" | ", out);
-			md_cell(out, c->reason);
+			field(out, c->reason, md);
 			fputs(" |\n", out);
 		} else {
-			fprintf(out, "%2d. %s  %2d min  %s\n", c->position,
-			    when, (c->planned_s + 59) / 60, who);
+			fprintf(out, "%2d. %s  %2d min  ", c->position,
+			    when, (c->planned_s + 59) / 60);
+			field(out, who, md);
+			fputc('\n', out);
 			if (flags[0] != '\0')
 				fprintf(out, "    Lists: %s\n", flags);
-			fprintf(out, "    Presenter: %s\n",
-			    c->presenter_name != NULL ? c->presenter_name :
-			    "not named");
+			fputs("    Presenter: ", out);
+			field(out, c->presenter_name != NULL ?
+			    c->presenter_name : "not named", md);
+			fputc('\n', out);
 			if (c->reason[0] != '\0') {
 				fputs("    Reason: ", out);
-				mdt_fput_flat(out, c->reason, false);
+				field(out, c->reason, md);
 				fputc('\n', out);
 			}
 		}
@@ -143,8 +151,10 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			fputs(md ? "\n## Deferred\n\n" : "\nDeferred:\n", out);
 		mdt_patient_label(c->patient_name, c->date_of_birth,
 		    c->nhs_number, unmask, who, sizeof(who));
-		fprintf(out, "%s%s: ", md ? "- " : "  - ", who);
-		mdt_fput_flat(out, c->defer_reason, false);
+		fputs(md ? "- " : "  - ", out);
+		field(out, who, md);
+		fputs(": ", out);
+		field(out, c->defer_reason, md);
 		fputc('\n', out);
 	}
 	for (i = 0; i < n; i++) {
@@ -158,8 +168,10 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			    "\nReferrals waiting for a decision:\n", out);
 		mdt_patient_label(c->patient_name, c->date_of_birth,
 		    c->nhs_number, unmask, who, sizeof(who));
-		fprintf(out, "%s%s: ", md ? "- " : "  - ", who);
-		mdt_fput_flat(out, c->reason, false);
+		fputs(md ? "- " : "  - ", out);
+		field(out, who, md);
+		fputs(": ", out);
+		field(out, c->reason, md);
 		fputc('\n', out);
 	}
 	mdt_candidates_free(cands, n);

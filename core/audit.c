@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* Rows that belong to one meeting: the meeting itself and everything
@@ -42,12 +43,15 @@ print_row(sqlite3_stmt *st, void *ctx)
 
 	mdt_time_format(mdt_col_int(st, 0), false, "%Y-%m-%d %H:%M:%S", when,
 	    sizeof(when), "?");
-	fprintf(ctx, "%s\t%s\t%s\t%s %s\t%s\n", when,
-	    (const char *)sqlite3_column_text(st, 1),
-	    (const char *)sqlite3_column_text(st, 2),
-	    (const char *)sqlite3_column_text(st, 3),
-	    (const char *)sqlite3_column_text(st, 4),
-	    (const char *)sqlite3_column_text(st, 5));
+	/* one row a line, its fields between tabs: a field's own line
+	 * breaks and tabs are escaped */
+	fputs(when, ctx);
+	for (int i = 1; i <= 5; i++) {
+		fputc(i == 4 ? ' ' : '\t', ctx);
+		mdt_text_fput(ctx, (const char *)sqlite3_column_text(st, i),
+		    false);
+	}
+	fputc('\n', ctx);
 }
 
 enum mdt_status

@@ -28,6 +28,7 @@
 #include "safefile.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* The statements of the import, prepared once for all its rows. */
@@ -247,6 +248,22 @@ out:
 	return st;
 }
 
+/* Writes a field of the rejects file, quoted: escaped as every output
+ * is (textio.h), and with a quote before what a spreadsheet would take
+ * for a formula ('=', '+', '-', '@', a tab or CR at its start). */
+static bool
+csv_field(FILE *fp, const char *s)
+{
+	char *shown = mdt_text_escaped(s, false);
+	char *field = mdt_xasprintf("%s%s", *s != '\0' &&
+	    strchr("=+-@\t\r", *s) != NULL ? "'" : "", shown);
+	bool ok = csv_fwrite(fp, field, strlen(field)) == 0;
+
+	free(field);
+	free(shown);
+	return ok;
+}
+
 /* Writes a row of the rejects file: the fields, each quoted, then why,
  * CRLF. */
 static bool
@@ -255,11 +272,9 @@ csv_row(FILE *fp, char *const *f, size_t nf, const char *why)
 	bool ok = true;
 
 	for (size_t j = 0; ok && j < nf; j++)
-		ok = (j == 0 || fputc(',', fp) != EOF) &&
-		    csv_fwrite(fp, f[j], strlen(f[j])) == 0;
+		ok = (j == 0 || fputc(',', fp) != EOF) && csv_field(fp, f[j]);
 	if (ok)
-		ok = (nf == 0 || fputc(',', fp) != EOF) &&
-		    csv_fwrite(fp, why, strlen(why)) == 0;
+		ok = (nf == 0 || fputc(',', fp) != EOF) && csv_field(fp, why);
 	return ok && fputs("\r\n", fp) != EOF;
 }
 

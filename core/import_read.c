@@ -27,12 +27,13 @@
 #include "safefile.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* Larger files are refused. */
 #define MAX_FILE_BYTES (256u * 1024 * 1024)
 /* The longest field kept, in bytes. */
-#define MAX_FIELD_BYTES 2000
+#define MAX_FIELD_CHARS 2000
 /* Most attendances or calls believed. */
 #define MAX_COUNT 10000
 
@@ -284,53 +285,6 @@ parse_csv(struct mdt_import_parse *p, size_t *bad_line, const char **why)
 
 /* ---- checking -------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_seq(const unsigned char *s)
-{
-	unsigned c = s[0];
-	size_t n, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-static bool
-utf8_valid(const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-
-	while (*s != '\0') {
-		size_t n = utf8_seq(s);
-
-		if (n == 0)
-			return false;
-		s += n;
-	}
-	return true;
-}
-
 /* Copies str with leading and trailing white space removed. */
 static char *
 trimmed(const char *str)
@@ -408,21 +362,14 @@ check_row(struct mdt_import_row *r, const int *map, size_t header_n,
 		return;
 	}
 	for (size_t i = 0; i < r->nf; i++) {
-		char *t;
+		char *t = trimmed(r->f[i]), why[96];
 
-		if (!utf8_valid(r->f[i])) {
-			r->error = mdt_xasprintf("not valid UTF-8 (field %zu)",
-			    i + 1);
-			return;
-		}
-		if (strlen(r->f[i]) > MAX_FIELD_BYTES) {
-			r->error = mdt_xasprintf("field %zu is longer than %d"
-			    " bytes", i + 1, MAX_FIELD_BYTES);
-			return;
-		}
-		t = trimmed(r->f[i]);
 		free(r->f[i]);
 		r->f[i] = t;
+		if (!mdt_text_line_ok(t, MAX_FIELD_CHARS, why, sizeof why)) {
+			r->error = mdt_xasprintf("field %zu %s", i + 1, why);
+			return;
+		}
 	}
 	if (r->nf != header_n) {
 		r->error = mdt_xasprintf("%zu field%s where the header has %zu",
@@ -435,8 +382,11 @@ check_row(struct mdt_import_row *r, const int *map, size_t header_n,
 		return;
 	}
 	if (!mdt_nhs_normalise(v, nhs)) {
+		char *shown = mdt_text_escaped(v, false);
+
 		r->error = mdt_xasprintf("NHS number \"%s\" is not ten digits",
-		    v);
+		    shown);
+		free(shown);
 		return;
 	}
 	if (!mdt_nhs_valid(nhs)) {
@@ -563,9 +513,16 @@ read_header(struct mdt_import_row *h, int *map, enum mdt_list list)
 	for (i = 0; i < h->nf; i++) {
 		char *name;
 
-		if (!utf8_valid(h->f[i]) || h->nul)
-			return mdt_xasprintf("the header is not valid UTF-8");
+		char why[96];
+
+		if (h->nul)
+			return mdt_xasprintf("the header contains a NUL byte");
 		name = trimmed(h->f[i]);
+		if (!mdt_text_line_ok(name, MAX_FIELD_CHARS, why, sizeof why)) {
+			free(name);
+			return mdt_xasprintf("the header's field %zu %s", i + 1,
+			    why);
+		}
 		for (char *p = name; *p != '\0'; p++) {
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');

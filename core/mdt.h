@@ -20,6 +20,7 @@
 #include "model.h"	/* status codes, clock, states, a meeting's records */
 #include "util.h"	/* the fatal hook (and core/'s small helpers) */
 #include "safefile.h"	/* files written 0600, never clobbered; files read */
+#include "textio.h"	/* what text may come in, how it goes out */
 #include "rules.h"	/* NHS numbers, dates, the slot clock, names */
 #include "store.h"	/* opening the database */
 #include "snapshot.h"	/* one meeting read whole; finding meetings */

@@ -24,6 +24,7 @@
 #include "snapshot.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* The time band of the minutes: against warn_s and over_s only (the
@@ -175,9 +176,7 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	for (i = 0; i < snap->n_slots; i++)
 		mdt_json_push(slots, json_slot(snap, &snap->slots[i], now));
 	mdt_json_set(root, "slots", slots);
-	rc = json_dumpf(root, out, JSON_INDENT(2));
-	if (rc == 0 && fputc('\n', out) == EOF)
-		rc = -1;
+	rc = mdt_text_json_dump(root, out, JSON_INDENT(2));
 	json_decref(root);
 	return rc;
 }
@@ -247,18 +246,19 @@ md_when(FILE *out, int64_t ms)
 	fprintf(out, "%s %s", date, hhmm);
 }
 
-/* Text on a list item: later lines are indented under it. */
+/* Text on a list item, escaped (textio.h): later lines are indented
+ * under it. */
 static void
-md_text(FILE *out, const char *text)
+md_text(FILE *out, const char *text, bool txt)
 {
-	for (; *text != '\0'; text++) {
-		if (*text == '\r')
-			continue;
-		if (*text == '\n')
-			fputs("\n  ", out);
-		else
-			fputc(*text, out);
-	}
+	mdt_text_fput_note(out, text, !txt, "  ");
+}
+
+/* A single-line field, escaped (textio.h). */
+static void
+md_field(FILE *out, const char *s, bool txt)
+{
+	mdt_text_fput(out, s, !txt);
 }
 
 static void
@@ -277,36 +277,46 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	char nhs[13];
 	int64_t elapsed = slot_elapsed(sl, now);
 	const char *band;
+	char *name;
 	size_t i, n;
 
 	mdt_nhs_format(sl->nhs_number, nhs);
-	heading(out, txt, 3, "%d. %s (NHS %s)", sl->position,
-	    sl->patient_name, nhs);
-	if (sl->date_of_birth[0] != '\0')
-		fprintf(out, "- Date of birth: %s\n", sl->date_of_birth);
-	if (sl->practice[0] != '\0')
-		fprintf(out, "- Practice: %s\n", sl->practice);
+	name = mdt_text_escaped(sl->patient_name, !txt);
+	heading(out, txt, 3, "%d. %s (NHS %s)", sl->position, name, nhs);
+	free(name);
+	if (sl->date_of_birth[0] != '\0') {
+		fputs("- Date of birth: ", out);
+		md_field(out, sl->date_of_birth, txt);
+		fputc('\n', out);
+	}
+	if (sl->practice[0] != '\0') {
+		fputs("- Practice: ", out);
+		md_field(out, sl->practice, txt);
+		fputc('\n', out);
+	}
 	if (sl->reason[0] != '\0') {
 		fputs("- Reason for discussion: ", out);
-		md_text(out, sl->reason);
+		md_text(out, sl->reason, txt);
 		fputc('\n', out);
 	}
 	fprintf(out, "- Consent: %s", mdt_consent_label(sl->consent));
 	if (sl->consent_justification != NULL) {
 		fputs(" (", out);
-		md_text(out, sl->consent_justification);
+		md_text(out, sl->consent_justification, txt);
 		fputc(')', out);
 	}
 	fputc('\n', out);
 	for (i = 0; i < sl->n_exclusions; i++) {
 		fputs(i == 0 ? "  - Organisations the patient asked to"
 		    " exclude: " : ", ", out);
-		md_text(out, sl->exclusions[i]);
+		md_text(out, sl->exclusions[i], txt);
 	}
 	if (sl->n_exclusions > 0)
 		fputc('\n', out);
-	fprintf(out, "- Key contact: %s\n", sl->key_contact_name != NULL ?
-	    sl->key_contact_name : "none");
+	fputs("- Key contact: ", out);
+	md_field(out, sl->key_contact_name != NULL ? sl->key_contact_name :
+	    "none", txt);
+	fputc('\n', out);
 	if (sl->state == MDT_SLOT_PENDING)
 		fputs("- Time: not discussed\n", out);
 	else {
@@ -324,8 +334,10 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		fputc('\n', out);
 	}
 	fprintf(out, "- Outcome: %s", mdt_outcome_label(sl->outcome));
-	if (sl->review_date[0] != '\0')
-		fprintf(out, ", review by %s", sl->review_date);
+	if (sl->review_date[0] != '\0') {
+		fputs(", review by ", out);
+		md_field(out, sl->review_date, txt);
+	}
 	fputs("\n", out);
 
 	for (i = 0, n = 0; i < snap->n_notes; i++) {
@@ -334,7 +346,7 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		if (n++ == 0)
 			fputs("\nNotes:\n\n", out);
 		fputs("- ", out);
-		md_text(out, snap->notes[i].text);
+		md_text(out, snap->notes[i].text, txt);
 		fputc('\n', out);
 	}
 	for (i = 0, n = 0; i < snap->n_actions; i++) {
@@ -345,9 +357,11 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		if (n++ == 0)
 			fputs("\nActions agreed:\n\n", out);
 		fputs("- ", out);
-		md_text(out, a->text);
-		fprintf(out, " (owner: %s; due %s", a->owner_name,
-		    a->due_date);
+		md_text(out, a->text, txt);
+		fputs(" (owner: ", out);
+		md_field(out, a->owner_name, txt);
+		fputs("; due ", out);
+		md_field(out, a->due_date, txt);
 		if (a->status != MDT_ACTION_OPEN)
 			fprintf(out, "; %s", mdt_action_status_name(a->status));
 		fputs(")\n", out);
@@ -374,13 +388,18 @@ md_by_owner(FILE *out, const struct mdt_snapshot *snap, bool txt)
 			if (!any)
 				heading(out, txt, 2, "Actions by owner");
 			any = true;
-			if (n++ == 0)
-				fprintf(out, "%s:\n\n", p->name);
+			if (n++ == 0) {
+				md_field(out, p->name, txt);
+				fputs(":\n\n", out);
+			}
 			sl = mdt_snapshot_slot(snap, a->slot_id);
 			fputs("- ", out);
-			md_text(out, a->text);
-			fprintf(out, " (%s; due %s)\n", sl != NULL ?
-			    sl->patient_name : "", a->due_date);
+			md_text(out, a->text, txt);
+			fputs(" (", out);
+			md_field(out, sl != NULL ? sl->patient_name : "", txt);
+			fputs("; due ", out);
+			md_field(out, a->due_date, txt);
+			fputs(")\n", out);
 		}
 		if (n > 0)
 			fputc('\n', out);
@@ -391,11 +410,15 @@ static void
 write_md(const struct mdt_snapshot *snap, int64_t now, bool txt, FILE *out)
 {
 	const struct mdt_meeting *m = &snap->meeting;
+	char *title;
 	size_t i;
 
-	heading(out, txt, 1, "%s", m->title);
-	fprintf(out, "- Venue: %s\n", m->venue[0] != '\0' ? m->venue :
-	    "not recorded");
+	title = mdt_text_escaped(m->title, !txt);
+	heading(out, txt, 1, "%s", title);
+	free(title);
+	fputs("- Venue: ", out);
+	md_field(out, m->venue[0] != '\0' ? m->venue : "not recorded", txt);
+	fputc('\n', out);
 	fputs("- Scheduled: ", out);
 	md_when(out, m->scheduled_start);
 	fprintf(out, " (%d minutes planned)\n", m->planned_minutes);
@@ -417,9 +440,14 @@ write_md(const struct mdt_snapshot *snap, int64_t now, bool txt, FILE *out)
 	for (i = 0; i < snap->n_attendees; i++) {
 		const struct mdt_attendee *a = &snap->attendees[i];
 
-		fprintf(out, "- %s, %s, %s: %s%s\n", a->person.name,
-		    a->person.role, a->person.organisation,
-		    mdt_attend_name(a->status), a->confidentiality_ack ?
+		fputs("- ", out);
+		md_field(out, a->person.name, txt);
+		fputs(", ", out);
+		md_field(out, a->person.role, txt);
+		fputs(", ", out);
+		md_field(out, a->person.organisation, txt);
+		fprintf(out, ": %s%s\n", mdt_attend_name(a->status),
+		    a->confidentiality_ack ?
 		    " (confidentiality acknowledged)" : "");
 	}
 	fputc('\n', out);

@@ -332,6 +332,8 @@ mdt_candidate_defer(struct mdt_store *s, int64_t candidate_id,
 {
 	if (mdt_str_blank(reason))
 		return mdt_fail(s, MDT_EINVAL, "write why it is deferred");
+	if (mdt_text_check(s, "the reason", reason, false, 0) != MDT_OK)
+		return MDT_EINVAL;
 	return mdt_tx_run(s, defer_tx,
 	    &(struct defer_act){ candidate_id, reason }, NULL);
 }
@@ -592,6 +594,11 @@ mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
 		    p->date_of_birth != NULL ? p->date_of_birth : "");
 	if (mdt_str_blank(reason))
 		return mdt_fail(s, MDT_EINVAL, "write why the patient is added");
+	if (mdt_text_check(s, "the name", p->name, false, 0) != MDT_OK ||
+	    mdt_text_check(s, "the practice", p->practice, false, 0) !=
+	    MDT_OK || mdt_text_check(s, "the reason", reason, false, 0) !=
+	    MDT_OK)
+		return MDT_EINVAL;
 	st = check_plan(s, planned_s, true);
 	if (st != MDT_OK)
 		return st;

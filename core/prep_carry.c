@@ -254,6 +254,8 @@ mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
 	if (mdt_str_blank(reason))
 		return mdt_fail(s, MDT_EINVAL, "write why the patient is"
 		    " escalated");
+	if (mdt_text_check(s, "the reason", reason, false, 0) != MDT_OK)
+		return MDT_EINVAL;
 	st = mdt_tx_run(s, escalate_tx, &a, NULL);
 	if (st == MDT_OK && candidate_id != NULL)
 		*candidate_id = a.candidate_id;
@@ -576,6 +578,9 @@ mdt_meeting_create(struct mdt_store *s, const struct mdt_meeting_in *in,
 		*carried = 0;
 	if (mdt_str_blank(in->title))
 		return mdt_fail(s, MDT_EINVAL, "the meeting has no title");
+	if (mdt_text_check(s, "the title", in->title, false, 0) != MDT_OK ||
+	    mdt_text_check(s, "the venue", in->venue, false, 0) != MDT_OK)
+		return MDT_EINVAL;
 	if (mdt_date_parse(in->date, mdt_store_now(s), date) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "meeting date \"%s\"",
 		    in->date != NULL ? in->date : "");

@@ -18,6 +18,7 @@
 #include "model.h"
 #include "rules.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* x rounded to the nearest integer, halves away from zero. */
@@ -64,9 +65,12 @@ fmt_share(int64_t n, int64_t of, char *out, size_t len)
 static void
 txt_row(FILE *out, const char *label, int64_t n, const char *extra)
 {
-	fprintf(out, "  %-28s %8" PRId64 "%s%s\n", label, n,
+	char *shown = mdt_text_escaped(label, false);
+
+	fprintf(out, "  %-28s %8" PRId64 "%s%s\n", shown, n,
 	    extra != NULL && *extra != '\0' ? "  " : "",
 	    extra != NULL ? extra : "");
+	free(shown);
 }
 
 static void
@@ -271,10 +275,8 @@ write_json(const struct mdt_review *r, FILE *out)
 	mdt_json_set(root, "period",
 	    mdt_json_text(r->monthly ? "month" : "week"));
 
-	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-	    JSON_REAL_PRECISION(12));
-	if (rc == 0 && fputc('\n', out) == EOF)
-		rc = -1;
+	rc = mdt_text_json_dump(root, out, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	json_decref(root);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "model.h"
+#include "textio.h"
 #include "util.h"
 
 /* ---- names ------------------------------------------------------------ */
@@ -575,10 +576,23 @@ mdt_patient_label(const char *name, const char *date_of_birth,
 	if (!unmask)
 		return mdt_patient_mask(name, date_of_birth, nhs_number, buf,
 		    len);
+	char tail[64];
+	size_t room, keep;
+	int n;
+
 	mdt_nhs_format(nhs_number, nhs);
-	snprintf(buf, len, "%s, born %s, NHS %s", name != NULL ? name : "",
+	n = snprintf(tail, sizeof(tail), ", born %.11s, NHS %s",
 	    date_of_birth != NULL && date_of_birth[0] != '\0' ?
 	    date_of_birth : "unknown", nhs);
+	/* A name too long for buf is cut on a character's boundary, with
+	 * an ellipsis, and the date of birth and NHS number kept. */
+	name = name != NULL ? name : "";
+	room = len > (size_t)n + 1 ? len - (size_t)n - 1 : 0;
+	keep = mdt_text_cut(name, room);
+	if (name[keep] != '\0')
+		keep = mdt_text_cut(name, room > 3 ? room - 3 : 0);
+	snprintf(buf, len, "%.*s%s%s", (int)keep, name, name[keep] != '\0' ?
+	    "\u2026" : "", tail);
 	return buf;
 }
 

@@ -16,6 +16,7 @@
 #include "model.h"
 #include "rules.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 static void
@@ -750,9 +751,13 @@ print_meeting(sqlite3_stmt *st, void *ctx)
 	char date[11];
 
 	mdt_date_of(mdt_col_int(st, 1), date);
-	fprintf(ctx, "%" PRId64 "  %s  %s  %s\n", mdt_col_int(st, 0), date,
-	    (const char *)sqlite3_column_text(st, 2),
-	    (const char *)sqlite3_column_text(st, 3));
+	fprintf(ctx, "%" PRId64 "  %s", mdt_col_int(st, 0), date);
+	for (int i = 2; i <= 3; i++) {
+		fputs("  ", ctx);
+		mdt_text_fput(ctx, (const char *)sqlite3_column_text(st, i),
+		    false);
+	}
+	fputc('\n', ctx);
 }
 
 enum mdt_status

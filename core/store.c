@@ -27,7 +27,11 @@
 #include "model.h"
 #include "rules.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
+
+/* The longest user name the audit keeps, in characters (bytes once escaped). */
+#define MDT_ACTOR_MAX 200
 
 /* ---- opening --------------------------------------------------------- */
 
@@ -399,8 +403,18 @@ mdt_store_open(const char *path, const struct mdt_clock *clock,
 	actor = getenv("USER");
 	if (actor == NULL || *actor == '\0')
 		actor = getenv("LOGNAME");
-	s->actor = mdt_xstrdup(actor != NULL && *actor != '\0' ? actor :
-	    "unknown");
+	/* The user as the audit stores it: one line, anything else in it
+	 * escaped, so that the environment cannot forge an audit row. */
+	if (actor == NULL || *actor == '\0')
+		actor = "unknown";
+	if (mdt_text_line_ok(actor, MDT_ACTOR_MAX, NULL, 0))
+		s->actor = mdt_xstrdup(actor);
+	else {
+		char *shown = mdt_text_escaped(actor, false);
+
+		shown[mdt_text_cut(shown, MDT_ACTOR_MAX)] = '\0';
+		s->actor = shown;
+	}
 
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    (memory ? SQLITE_OPEN_CREATE : 0), NULL);

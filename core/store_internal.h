@@ -61,6 +61,13 @@ enum mdt_status mdt_db_status(int rc);
 enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* MDT_OK if text (NULL: none) is one line of text, or with note a note,
+ * under the input policy (textio.h) of at most max characters (0: any);
+ * else MDT_EINVAL, the store's error saying that what ("the title")
+ * holds the character, escaped. */
+enum mdt_status mdt_text_check(struct mdt_store *s, const char *what,
+    const char *text, bool note, size_t max);
+
 /* Records the connection's last SQLite error (while doing what) and returns
  * its status. */
 enum mdt_status mdt_fail_db(struct mdt_store *s, int rc, const char *what);

@@ -21,6 +21,7 @@
 #include "model.h"
 #include "rules.h"
 #include "store.h"
+#include "textio.h"
 #include "util.h"
 
 /* ---- errors ---------------------------------------------------------- */
@@ -66,6 +67,18 @@ mdt_fail(struct mdt_store *s, enum mdt_status st, const char *fmt, ...)
 	va_end(ap);
 	snprintf(s->err, sizeof(s->err), "%s: %s", mdt_strerror(st), detail);
 	return st;
+}
+
+enum mdt_status
+mdt_text_check(struct mdt_store *s, const char *what, const char *text,
+    bool note, size_t max)
+{
+	char why[96];
+
+	if (note ? mdt_text_note_ok(text, max, why, sizeof(why)) :
+	    mdt_text_line_ok(text, max, why, sizeof(why)))
+		return MDT_OK;
+	return mdt_fail(s, MDT_EINVAL, "%s %s", what, why);
 }
 
 enum mdt_status

@@ -227,19 +227,6 @@ mdt_name_index(const char *const *names, size_t n, const char *name)
 	return -1;
 }
 
-void
-mdt_fput_flat(FILE *out, const char *s, bool cell)
-{
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '|' && cell)
-			fputs("\\|", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else
-			fputc(*s, out);
-	}
-}
-
 json_t *
 mdt_json_text(const char *s)
 {

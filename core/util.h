@@ -73,10 +73,6 @@ const char *mdt_name_of(const char *const *names, size_t n, int i,
     const char *unknown);
 int mdt_name_index(const char *const *names, size_t n, const char *name);
 
-/* Writes s on one line (line breaks as spaces); with cell, '|' is
- * escaped too, for a Markdown table cell.  NULL writes nothing. */
-void mdt_fput_flat(FILE *out, const char *s, bool cell);
-
 /* A JSON string (jansson) of s, or null for NULL; bytes that are not
  * UTF-8 become '?' rather than losing the whole value. */
 struct json_t *mdt_json_text(const char *s);

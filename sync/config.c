@@ -62,6 +62,7 @@ on_value(void *user, const char *section, const char *name,
 {
 	struct parse *p = user;
 	struct sync_config *c = p->cfg;
+	char why[96];
 	long v;
 
 	if (p->failed)
@@ -77,6 +78,11 @@ on_value(void *user, const char *section, const char *name,
 	c->field = value[0] != '\0' ? resolve(p->dir, value) : NULL; \
 	} while (0)
 
+	/* every value one line under the input policy (textio.h) */
+	if (!mdt_text_line_ok(value, 0, why, sizeof why) ||
+	    !mdt_text_line_ok(name, 0, why, sizeof why) ||
+	    !mdt_text_line_ok(section, 0, why, sizeof why))
+		BAD("[%.40s] %.40s: the text %s", section, name, why);
 	if (strcmp(section, "server") == 0) {
 		c->has_server = true;
 		if (strcmp(name, "base_url") == 0) {

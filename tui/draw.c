@@ -152,7 +152,9 @@ tui_str(const char *s)
  * Decodes the next character of s (len bytes left) into *wc with its
  * display width; returns the bytes used (at least 1).  Bytes that are not
  * valid in the locale show as '?', control characters (a pasted tab or
- * newline) as a space, so that a row never breaks the layout.
+ * newline) as a space, so that a row never breaks the layout; a C1
+ * control, a bidi control or a non-character as '?' (textio.h), so that
+ * none reaches the terminal.
  */
 static size_t
 tui_next_char(const char *s, size_t len, mbstate_t *st, wchar_t *wc, int *w)
@@ -169,6 +171,12 @@ tui_next_char(const char *s, size_t len, mbstate_t *st, wchar_t *wc, int *w)
 		r = 1;
 	if (*wc < 0x20 || *wc == 0x7f) {
 		*wc = L' ';
+		*w = 1;
+		return r;
+	}
+	if (mdt_text_cp_banned((uint32_t)*wc)) {
+		/* C1, a bidi control, a non-character (textio.h) */
+		*wc = L'?';
 		*w = 1;
 		return r;
 	}

@@ -174,9 +174,16 @@ tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
 		tui_prompt_fn submit = in->submit;
 		bool ok;
 
+		char why[96];
+
 		if (!tui_prompt_text(in, text, sizeof(text))) {
 			tui_app_message(app, true,
 			    "The text cannot be stored in this locale");
+			return;
+		}
+		if (!mdt_text_line_ok(text, TUI_PROMPT_MAX, why, sizeof why)) {
+			tui_app_message(app, true, "Not saved: the text %s",
+			    why);
 			return;
 		}
 		/* Close first so that the callback may open the next
@@ -249,7 +256,19 @@ tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
 		in->cursor = in->len;
 		return;
 	}
-	if (key < 0x20 || key == 0x7f || in->len >= TUI_PROMPT_MAX)
+	if (mdt_text_cp_banned((uint32_t)key)) {
+		char e[32];
+		wchar_t w[2] = { (wchar_t)key, 0 };
+		char mb[MB_LEN_MAX * 2];
+
+		/* not typed: said, escaped (textio.h) */
+		if (wcstombs(mb, w, sizeof mb) == (size_t)-1)
+			snprintf(mb, sizeof mb, "?");
+		mdt_text_escape(mb, e, sizeof e);
+		tui_app_message(app, true, "%s cannot be typed here", e);
+		return;
+	}
+	if (in->len >= TUI_PROMPT_MAX)
 		return;
 	memmove(&in->text[in->cursor + 1], &in->text[in->cursor],
 	    (in->len - in->cursor) * sizeof(wchar_t));

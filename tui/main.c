@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "term.h"
 
 const struct cmd_option cmd_global_options[] = {
 	[CMD_DB] = CMD_VALUE("db", CMD_FILE, "--db needs a path", NULL),
@@ -21,6 +23,22 @@ const struct cmd_option cmd_global_options[] = {
 	[CMD_VERSION] = CMD_FLAG("version"),
 	CMD_END
 };
+
+/* What the program prints goes out with every control character escaped
+ * (textio.h), whatever a field of the database holds; curses keeps the
+ * real standard output. */
+static void
+guard_std(void)
+{
+	FILE *out = mdt_text_guard(STDOUT_FILENO, false);
+	FILE *err = mdt_text_guard(STDERR_FILENO, true);
+
+	tui_term_stdout = stdout;
+	if (out != NULL)
+		stdout = out;
+	if (err != NULL)
+		stderr = err;
+}
 
 int
 main(int argc, char **argv)
@@ -33,6 +51,7 @@ main(int argc, char **argv)
 	/* Character widths (plain-text headings, the screens) follow the
 	 * user's locale; numbers stay C. */
 	setlocale(LC_CTYPE, "");
+	guard_std();
 	/* Options may stand before or after the command; the rest go to it
 	 * (rest[0] is its name, for getopt_long). */
 	rest = calloc((size_t)argc + 1, sizeof *rest);

@@ -32,12 +32,15 @@ static size_t tui_risk_sel, tui_risk_top;
 static bool tui_prep_rising;		/* the rising-risk view is shown */
 static int64_t tui_prep_target;		/* candidate or patient being acted on */
 
+/* A name or practice added on the day: at most this many characters. */
+#define TUI_DAY_TEXT_MAX 200
+
 /* A patient being added on the day, one prompt per field. */
 static struct {
 	char nhs[32];
-	char name[256];
+	char name[TUI_DAY_TEXT_MAX * 4 + 1];
 	char dob[16];
-	char practice[256];
+	char practice[TUI_DAY_TEXT_MAX * 4 + 1];
 } tui_day;
 
 static const char *
@@ -381,10 +384,27 @@ tui_day_reason(struct tui_app *app, const char *text)
 	return true;
 }
 
+/* text kept whole in out (len bytes); false, said, if it is longer than
+ * TUI_DAY_TEXT_MAX characters: never cut. */
+static bool
+tui_day_keep(struct tui_app *app, const char *what, const char *text,
+    char *out, size_t len)
+{
+	if (mdt_text_chars(text) > TUI_DAY_TEXT_MAX || strlen(text) >= len) {
+		tui_app_message(app, true, "%s is longer than %d characters",
+		    what, TUI_DAY_TEXT_MAX);
+		return false;
+	}
+	memcpy(out, text, strlen(text) + 1);
+	return true;
+}
+
 static bool
 tui_day_practice(struct tui_app *app, const char *text)
 {
-	snprintf(tui_day.practice, sizeof(tui_day.practice), "%s", text);
+	if (!tui_day_keep(app, "The practice", text, tui_day.practice,
+	    sizeof(tui_day.practice)))
+		return false;
 	tui_prompt_open(app, "Reason for discussion: ", tui_day_reason);
 	return true;
 }
@@ -411,7 +431,9 @@ tui_day_name(struct tui_app *app, const char *text)
 		tui_app_message(app, true, "The patient's name is needed");
 		return false;
 	}
-	snprintf(tui_day.name, sizeof(tui_day.name), "%s", text);
+	if (!tui_day_keep(app, "The name", text, tui_day.name,
+	    sizeof(tui_day.name)))
+		return false;
 	tui_prompt_open(app, "Date of birth (YYYY-MM-DD): ", tui_day_dob);
 	return true;
 }

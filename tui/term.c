@@ -27,6 +27,7 @@
 /* ---- restoring the terminal, whatever happens ------------------------ */
 
 /* Read by the crash handler: set up before it is installed. */
+FILE *tui_term_stdout;
 static volatile sig_atomic_t tui_term_active;
 static int tui_tty_fd = -1;
 static int tui_tty_flags = -1;
@@ -148,7 +149,8 @@ tui_term_start(struct tui_term *t, char *err, size_t errlen)
 	tui_tty_flags = fcntl(fd, F_GETFL);
 	tui_have_termios = tcgetattr(fd, &tui_saved_termios) == 0;
 
-	t->screen = newterm(NULL, stdout, t->tty_in);
+	t->screen = newterm(NULL, tui_term_stdout != NULL ? tui_term_stdout :
+	    stdout, t->tty_in);
 	if (t->screen == NULL) {
 		const char *term = getenv("TERM");
 

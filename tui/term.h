@@ -18,6 +18,10 @@ struct tui_term {
 	bool cursor_shown;
 };
 
+/* The standard output as the process started with it, for curses (the
+ * program's stdout escapes what it is given; main sets this). */
+extern FILE *tui_term_stdout;
+
 /* Takes the terminal (the keys from /dev/tty, the screen on stdout) and
  * sets up curses, colours and the handlers that restore it; false with a
  * one-line reason in err (the terminal untouched). */

@@ -132,9 +132,9 @@ mdt agenda 1 >"$E2E_TMP/agenda.md" || fail "agenda"
 grep -q "^# Agenda: Larkhall MDT$" "$E2E_TMP/agenda.md" || fail "agenda title"
 grep -q "^- Date: 2026-12-02, 13:30 to 14:45$" "$E2E_TMP/agenda.md" || fail "agenda date"
 grep -q "^- Venue: Riverside Surgery$" "$E2E_TMP/agenda.md" || fail "agenda venue"
-grep -qF "| 1 | 13:30 | 6 | Z.A., born 1941, NHS ***-***-*633 | referral, inpatient | Marta Kowalczyk | Falls, three in six weeks; inpatient since 2026-11-20 |" "$E2E_TMP/agenda.md" ||
+grep -qF "| 1 | 13:30 | 6 | Z.A., born 1941, NHS \*\*\*-\*\*\*-\*633 | referral, inpatient | Marta Kowalczyk | Falls, three in six weeks; inpatient since 2026-11-20 |" "$E2E_TMP/agenda.md" ||
     fail "masked agenda row: $(cat "$E2E_TMP/agenda.md")"
-grep -qF "D.O., born 1948, NHS ***-***-*027" "$E2E_TMP/agenda.md" || fail "waiting referral not listed"
+grep -qF "D.O., born 1948, NHS \*\*\*-\*\*\*-\*027" "$E2E_TMP/agenda.md" || fail "waiting referral not listed"
 if grep -q "Adébáyọ̀\|9993395633\|999 339 5633\|1941-03-14" "$E2E_TMP/agenda.md"; then
 	fail "the masked agenda shows an identifier"
 fi

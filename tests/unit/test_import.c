@@ -124,8 +124,8 @@ test_bom_crlf_quotes(void **state)
 	    "Referred-By\r\n"
 	    NHS_A ",\"Adébáyọ̀, Zoë\",1941-03-14,Larkhall,\"Falls; \"\"three\"\""
 	    " in six weeks\",Dr Mensah\r\n"
-	    "\"999 993 9082\",Arthur Pennington,02/11/1936,Riverside,\"Calls at"
-	    "\r\nnight\",Marta\r\n"
+	    "\"999 993 9082\",Arthur Pennington,02/11/1936,Riverside,\"Calls, at"
+	    " night\",Marta\r\n"
 	    NHS_C ",Małgorzata Nowak,1952-07-21,,Home from hospital,Ade", 0);
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
@@ -151,7 +151,7 @@ test_bom_crlf_quotes(void **state)
 			assert_string_equal(c[i].referred_by, "Dr Mensah");
 		}
 		if (strcmp(c[i].nhs_number, NHS_B) == 0)
-			assert_string_equal(c[i].reason, "Calls at\r\nnight");
+			assert_string_equal(c[i].reason, "Calls, at night");
 	}
 	mdt_candidates_free(c, n);
 	assert_whole(f);
@@ -167,12 +167,13 @@ test_lines_after_multiline_field(void **state)
 	    "\n"
 	    NHS_B ",Arthur,1936-13-02,R,x,y\n", 0);
 	const char *const want[] = {
+		"2: field 5 holds \\n, a control character (character 4)",
 		"6: date of birth \"1936-13-02\" is not a date",
 	};
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
 	    path, false, NULL, false, &rep), MDT_EINVAL);
-	assert_errors(&rep, path, want, 1);
+	assert_errors(&rep, path, want, 2);
 	mdt_import_report_done(&rep);
 	assert_int_equal(patients(f), 0);
 }
@@ -349,8 +350,8 @@ test_invalid_utf8_and_quoting(void **state)
 	const char *path = write_csv(f, 0, nul, sizeof(nul) - 1);
 	const char *const want_nul[] = { "2: contains a NUL byte" };
 	const char *const want[] = {
-		"3: not valid UTF-8 (field 2)",
-		"4: not valid UTF-8 (field 2)",
+		"3: field 2 is not valid UTF-8 (byte \\x",
+		"4: field 2 is not valid UTF-8 (byte \\x",
 	};
 
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
@@ -537,6 +538,57 @@ test_skip_invalid_rejects(void **state)
 	}
 	free(text);
 	assert_whole(f);
+}
+
+/* The rejects file of the list at path imported with --skip-invalid into
+ * name in the fixture's directory, which rejected that many rows. */
+static char *
+rejects_of(struct fx *f, const char *path, const char *name, int rejected)
+{
+	struct mdt_import_report rep;
+	char rejects[192];
+	unsigned char *text;
+	size_t len;
+
+	snprintf(rejects, sizeof(rejects), "%s/%s", f->dir, name);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, true, rejects, false, &rep), MDT_OK);
+	assert_int_equal(rep.rejected, rejected);
+	mdt_import_report_done(&rep);
+	text = fx_slurp(rejects, &len);
+	text[len] = '\0';
+	return (char *)text;
+}
+
+/* The rejects file is read by spreadsheets and printed: no formula, no
+ * control character, no bidi control in it. */
+static void
+test_rejects_hostile(void **state)
+{
+	struct fx *f = *state;
+	char *text;
+	const char *path = write_csv(f, 0, HEADER
+	    NHS_A ",Ann,1941-03-14,L,x,y\n"
+	    NHS_B ",\"Ann\x1b]2;t\x07\xc2\x9b\xe2\x80\xae\",1936-11-02,R,x,y\n",
+	    0);
+
+	text = rejects_of(f, path, "hostile.rejects.csv", 1);
+	assert_non_null(strstr(text, "\"" NHS_B "\",\"Ann\\x1b]2;t"
+	    "\\x07<U+009B><U+202E>\",\"1936-11-02\""));
+	for (const unsigned char *p = (unsigned char *)text; *p != '\0'; p++)
+		if (*p < 0x20 && *p != '\r' && *p != '\n')
+			fail_msg("byte 0x%02x in the rejects", *p);
+	free(text);
+
+	/* bad rows whose fields look like formulas */
+	path = write_csv(f, 1, HEADER
+	    NHS_C ",\"=HYPERLINK(\"\"http://x\"\")\",1952-02-30,+L,-x,@y\n"
+	    NHS_D ",\" -2+3\",1952-02-30,R,x,y\n", 0);
+	text = rejects_of(f, path, "formula.rejects.csv", 2);
+	assert_non_null(strstr(text, "\"'=HYPERLINK(\"\"http://x\"\")"
+	    "\",\"1952-02-30\",\"'+L\",\"'-x\",\"'@y\""));
+	assert_non_null(strstr(text, "\"'-2+3\""));
+	free(text);
 }
 
 static void
@@ -841,6 +893,8 @@ main(void)
 		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_skip_invalid_rejects,
 		    setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rejects_hostile, setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_idempotent, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_merge_lists, setup,

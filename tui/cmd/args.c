@@ -84,6 +84,24 @@ value_ok(const struct cmd_option *o, const char *v, int64_t *num)
 	}
 }
 
+/* Whether a text value v (of the option named name, or an operand with
+ * NULL) is one line of text under the input policy; false after the usage
+ * error, which shows the offending character escaped. */
+static bool
+text_ok(const struct cmd_entry *cmd, const char *name, const char *v)
+{
+	char why[96], what[160];
+
+	if (mdt_text_line_ok(v, CMD_TEXT_MAX, why, sizeof why))
+		return true;
+	if (name != NULL)
+		snprintf(what, sizeof what, "--%s %s", name, why);
+	else
+		snprintf(what, sizeof what, "an argument %s", why);
+	cmd_usage_error(cmd, what);
+	return false;
+}
+
 /* The part of cmd that its first argument names; NULL if none. */
 static const struct cmd_entry *
 find_sub(const struct cmd_entry *cmd, const char *word)
@@ -107,6 +125,8 @@ add_operand(const struct cmd_operands *ops, struct cmd_args *cli, char *arg)
 		cmd_usage_error(cli->cmd, ops->extra);
 		return false;
 	}
+	if (ops->kind == CMD_TEXT && !text_ok(cli->cmd, NULL, arg))
+		return false;
 	cli->argv[cli->argc++] = arg;
 	return true;
 }
@@ -135,8 +155,12 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 			cmd_usage_error(cmd, ops->extra);
 			return NULL;
 		}
-		for (int i = 1; i < argc; i++)
+		for (int i = 1; i < argc; i++) {
+			if (ops->kind == CMD_TEXT && !text_ok(cmd, NULL,
+			    argv[i]))
+				return NULL;
 			cli->argv[cli->argc++] = argv[i];
+		}
 		return c;
 	}
 	for (; c->options[n].opt.name != NULL && n < CMD_MAX_OPTIONS; n++) {
@@ -182,6 +206,9 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 			cmd_usage_error(cmd, o->bad);
 			return NULL;
 		}
+		if (o->value == CMD_TEXT && optarg != NULL &&
+		    !text_ok(cmd, o->opt.name, optarg))
+			return NULL;
 		cli->opt[ch - OPTION_VAL] = optarg != NULL ? optarg : "";
 	}
 	return c;

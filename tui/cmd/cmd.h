@@ -24,6 +24,10 @@
 #define EXIT_USER 1
 #define EXIT_USAGE 2
 
+/* A text value on the command line (a title, a name, a venue) is one line
+ * of at most this many characters (textio.h). */
+#define CMD_TEXT_MAX 500
+
 /* At most this many options to a command. */
 #define CMD_MAX_OPTIONS 8
 

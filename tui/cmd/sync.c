@@ -66,9 +66,15 @@ sync_progress(struct sync_run *r, bool final)
 	if (!final && strcmp(line, r->last_line) == 0)
 		return;
 	snprintf(r->last_line, sizeof r->last_line, "%s", line);
-	if (r->tty)
-		fprintf(stderr, "\r\033[K%s%s", line, final ? "\n" : "");
-	else
+	if (r->tty) {
+		/* the line rewritten in place: the return and erase go to
+		 * the terminal itself, the line (the server's words in it)
+		 * through stderr, which escapes what it holds */
+		fflush(stderr);
+		if (write(STDERR_FILENO, "\r\033[K", 4) != 4)
+			return;
+		fprintf(stderr, "%s%s", line, final ? "\n" : "");
+	} else
 		fprintf(stderr, "%s\n", line);
 }
 
