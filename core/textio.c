@@ -47,8 +47,8 @@ cp_kind(uint32_t cp)
  * One character of s (n bytes there): its length, with the character in
  * *cp; 0 if the bytes are not UTF-8; -1 if they may be but n is too short.
  */
-static int
-decode(const unsigned char *s, size_t n, uint32_t *cp)
+int
+mdt_text_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	unsigned char c = s[0];
 	uint32_t v, min;
@@ -85,12 +85,12 @@ decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* decode() on a NUL-terminated string: a short sequence is not UTF-8
+/* mdt_text_decode() on a NUL-terminated string: a short sequence is not UTF-8
  * (strnlen: the NUL ends it, and no byte past it is read). */
 static int
 decode_str(const char *s, uint32_t *cp)
 {
-	int n = decode((const unsigned char *)s, strnlen(s, 4), cp);
+	int n = mdt_text_decode((const unsigned char *)s, strnlen(s, 4), cp);
 
 	return n < 0 ? 0 : n;
 }
@@ -216,7 +216,7 @@ escape_each(const char *s, size_t n, bool md, bool (*put)(const char *,
 	int k;
 
 	for (at = 0; at < n; at += k > 0 ? (size_t)k : 1) {
-		k = decode((const unsigned char *)s + at, n - at, &cp);
+		k = mdt_text_decode((const unsigned char *)s + at, n - at, &cp);
 		if (k < 0)
 			k = 0;
 		if (k > 0 && !mdt_text_cp_banned(cp) && !(md && cp < 0x80 &&
@@ -353,7 +353,7 @@ json_piece(const char *buf, size_t size, void *arg)
 	int n;
 
 	for (size_t at = 0; at < size; at += n > 0 ? (size_t)n : 1) {
-		n = decode((const unsigned char *)buf + at, size - at, &cp);
+		n = mdt_text_decode((const unsigned char *)buf + at, size - at, &cp);
 		if (n <= 0 || cp < 0x7f || !mdt_text_cp_banned(cp)) {
 			if (fwrite(buf + at, 1, n > 0 ? (size_t)n : 1, out) !=
 			    (n > 0 ? (size_t)n : 1))
@@ -424,7 +424,7 @@ guard_out(struct guard *g, const unsigned char *s, size_t n, bool last)
 			out[used++] = (char)s[i++];
 			continue;
 		}
-		len = decode(s + i, n - i, &cp);
+		len = mdt_text_decode(s + i, n - i, &cp);
 		if (len < 0 && !last) {
 			memcpy(g->pend, s + i, n - i);
 			g->npend = n - i;

@@ -25,6 +25,11 @@
  * control, a bidirectional control or a non-character. */
 bool mdt_text_cp_banned(uint32_t cp);
 
+/* One character of s (n bytes there): its length, with the character in
+ * *cp; 0 if the bytes are not UTF-8 (overlong, a surrogate, past
+ * U+10FFFF); -1 if they may be but n is too short. */
+int mdt_text_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 /*
  * The input policy.  Each returns true if s (NULL is "") is acceptable as
  * that kind of text of at most max characters (0: no limit); if not, why

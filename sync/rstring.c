@@ -14,45 +14,20 @@
 
 #include "rstring.h"
 #include "text.h"
+#include "textio.h"
 
 #define REPLACEMENT 0xFFFDu
 /* R4: a string SHALL NOT exceed 1 MB */
 #define STRING_MAX (1024u * 1024u)
 
-/*
- * Decodes one UTF-8 character at s (n bytes left) into *cp; returns its
- * length, or 0 for an invalid sequence (overlong, surrogate, past
- * U+10FFFF, cut short).
- */
+/* One character at s (n bytes left): its length, 0 if not UTF-8
+ * (core's decoder; a sequence cut short is not UTF-8 either). */
 static size_t
 utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	size_t len, i;
-	uint32_t c, min;
+	int len = mdt_text_decode(s, n, cp);
 
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2, c = s[0] & 0x1Fu, min = 0x80;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3, c = s[0] & 0x0Fu, min = 0x800;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4, c = s[0] & 0x07u, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3Fu);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
+	return len > 0 ? (size_t)len : 0;
 }
 
 static void
@@ -81,20 +56,12 @@ utf8_encode(struct sync_buf *b, uint32_t c)
 	}
 }
 
-/* What no string we send may hold: it becomes U+FFFD. */
+/* What no string we send may hold (core's input policy, less the tab
+ * and line breaks a note may have): it becomes U+FFFD. */
 static bool
 forbidden(uint32_t c)
 {
-	if (c < 0x20)
-		return c != '\t' && c != '\n' && c != '\r';
-	if (c >= 0x7F && c <= 0x9F)
-		return true;	/* DEL and the C1 controls */
-	if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
-	    c == 0x200E || c == 0x200F || c == 0x061C)
-		return true;	/* bidirectional controls */
-	if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE)
-		return true;	/* non-characters */
-	return false;
+	return c != '\t' && c != '\n' && c != '\r' && mdt_text_cp_banned(c);
 }
 
 /* White space that R4's string pattern does not take: becomes ' '. */
