@@ -241,7 +241,8 @@ on_probe_reply(void *ctx, const struct sync_reply *reply)
 	struct sync_engine *e = ctx;
 
 	e->busy = false;
-	if (reply->curl_code != 0) {
+	/* a reply too big to read is still an answer: the server is there */
+	if (reply->curl_code != 0 && !reply->too_big) {
 		e->online = false;
 		sync_engine_error(e, "cannot reach the central record: %s",
 		    reply->error);

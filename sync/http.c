@@ -225,10 +225,13 @@ check_done(struct sync_http *h)
 			continue;
 		t->easy = NULL;
 		unlink_transfer(h, t);
-		if (t->too_big)
+		/* too big: counted as it came, or said so by its length */
+		reply.too_big = t->too_big ||
+		    result == CURLE_FILESIZE_EXCEEDED;
+		if (reply.too_big)
 			snprintf(reply.error, sizeof(reply.error),
-			    "the reply was larger than %ld bytes",
-			    h->cfg->max_response_bytes);
+			    "its reply was larger than max_response_bytes"
+			    " (%ld bytes)", h->cfg->max_response_bytes);
 		else if (result != CURLE_OK)
 			snprintf(reply.error, sizeof(reply.error), "%s",
 			    t->errbuf[0] != '\0' ? t->errbuf :

@@ -22,6 +22,8 @@ struct sync_reply {
 	char *body;		/* NUL-terminated; never NULL */
 	size_t body_len;
 	char error[256];	/* curl's reason when curl_code != 0 */
+	bool too_big;		/* the server answered, but its reply was
+				 * over max_response_bytes and not read */
 };
 
 typedef void (*sync_http_cb)(void *ctx, const struct sync_reply *reply);

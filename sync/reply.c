@@ -262,6 +262,16 @@ sync_reply_exchange(const struct sync_reply *reply, bool reading,
 	char said[512];
 
 	*retry_after_s = 0;
+	if (reply->too_big) {
+		/* reached, and it may have applied what was sent: the next
+		 * try finds out (If-Match, then a read back) */
+		snprintf(what, len, "the central record answered%s%.0ld but"
+		    " %s, so what it applied is checked on the next try;"
+		    " raise max_response_bytes in [server] if this goes on",
+		    reply->status > 0 ? " HTTP " : "",
+		    reply->status > 0 ? reply->status : 0L, reply->error);
+		return SYNC_EXCHANGE_REFUSED;
+	}
 	if (reply->curl_code != 0) {
 		snprintf(what, len, "cannot reach the central record: %s",
 		    reply->error);

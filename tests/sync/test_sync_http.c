@@ -473,6 +473,44 @@ test_future_row_holds_nothing(void **state)
 	assert_true(st.next_attempt_at < now + 3700 * 1000);
 }
 
+/*
+ * A reply over max_response_bytes: the server was reached and may have
+ * applied the transaction, so it is said as such (not "cannot reach"),
+ * the engine stays online, and the next try with room for the reply
+ * delivers everything once.
+ */
+static void
+test_reply_too_big(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	char why[512];
+	sqlite3_stmt *q;
+
+	sx_chair(x, NULL, NULL);
+	sx_config(x, NULL, NULL, "max_response_bytes = 4096\n");
+	assert_false(sx_sync(x, 4000, &st));
+	assert_true(st.online);
+	assert_true(st.pending > 0);
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
+	    "SELECT last_error FROM outbox WHERE state = 'pending'"
+	    " AND last_error IS NOT NULL LIMIT 1", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(why, sizeof(why), "%s", sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	if (strstr(why, "max_response_bytes (4096 bytes)") == NULL)
+		fprintf(stderr, "got: %s\n", why);
+	assert_non_null(strstr(why, "the central record answered HTTP 200"
+	    " but its reply was larger than max_response_bytes (4096 bytes)"));
+	assert_null(strstr(why, "cannot reach"));
+	/* with room for the reply: everything, once */
+	sx_config(x, NULL, NULL, NULL);
+	sx_exec(x, "UPDATE outbox SET next_at = 0 WHERE state = 'pending'");
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	check_meeting_on_server(x);
+}
+
 static void
 test_replay_no_duplicates(void **state)
 {
@@ -1311,6 +1349,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_undiscussed_nothing_sent,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_future_row_holds_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_too_big,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_no_duplicates,
 		    setup, teardown),
