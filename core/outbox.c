@@ -95,6 +95,16 @@ count_outbox(struct mdt_store *s, struct mdt_outbox_counts *out, bool full)
 			    " WHERE state = 'pending'", NULL);
 		if (status == MDT_OK && last > now + MDT_OUTBOX_WAIT_MAX_MS)
 			out->next_at = now;
+		/* a row with no time at all (an older version's) is due */
+		if (status == MDT_OK && out->next_at > now) {
+			int64_t untimed = 0;
+
+			status = mdt_query_int(s, &untimed, "SELECT EXISTS"
+			    " (SELECT 1 FROM outbox WHERE state = 'pending'"
+			    " AND next_at IS NULL)", NULL);
+			if (untimed)
+				out->next_at = now;
+		}
 		if (status == MDT_OK)
 			/* named: without statistics SQLite would walk
 			 * the pending rows through outbox_by_state */
@@ -222,13 +232,15 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	return MDT_OK;
 }
 
-enum mdt_status
-mdt_outbox_list_due(struct mdt_store *s, size_t max,
-    struct mdt_outbox_row **rows, size_t *n)
+/* Pending rows whose next_at is at most ?1 or over ?2, or none (an older
+ * version's row: due); with held, only those whose last error says what
+ * they wait on.  Oldest first, at most max. */
+static enum mdt_status
+list_pending(struct mdt_store *s, int64_t upto, int64_t over, bool held,
+    size_t max, struct mdt_outbox_row **rows, size_t *n)
 {
 	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	int64_t now = mdt_store_now(s);
 
 	*rows = NULL;
 	*n = 0;
@@ -237,9 +249,10 @@ mdt_outbox_list_due(struct mdt_store *s, size_t max,
 	    "SELECT o.id, o.entity, o.entity_uuid, o.state, o.attempts,"
 	    " o.created_at, o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
 	    " FROM outbox o WHERE o.state = 'pending'"
-	    " AND (o.next_at <= ?1 OR o.next_at > ?2)"
-	    " ORDER BY o.id LIMIT ?3", "iii", now,
-	    now + MDT_OUTBOX_WAIT_MAX_MS,
+	    " AND (o.next_at <= ?1 OR o.next_at > ?2"
+	    "  OR (?3 = 0 AND o.next_at IS NULL))"
+	    " AND (?3 = 0 OR o.last_error LIKE '" MDT_OUTBOX_WAITING_ON "%')"
+	    " ORDER BY o.id LIMIT ?4", "iiii", upto, over, (int64_t)held,
 	    max == 0 ? (int64_t)-1 : (int64_t)max);
 	if (status != MDT_OK) {
 		mdt_outbox_rows_free(r.v, r.n);
@@ -248,6 +261,26 @@ mdt_outbox_list_due(struct mdt_store *s, size_t max,
 	*rows = r.v;
 	*n = r.n;
 	return MDT_OK;
+}
+
+enum mdt_status
+mdt_outbox_list_due(struct mdt_store *s, size_t max,
+    struct mdt_outbox_row **rows, size_t *n)
+{
+	int64_t now = mdt_store_now(s);
+
+	return list_pending(s, now, now + MDT_OUTBOX_WAIT_MAX_MS, false, max,
+	    rows, n);
+}
+
+enum mdt_status
+mdt_outbox_list_held(struct mdt_store *s, size_t max,
+    struct mdt_outbox_row **rows, size_t *n)
+{
+	int64_t now = mdt_store_now(s);
+
+	return list_pending(s, INT64_MIN, now + MDT_OUTBOX_WAIT_MAX_MS / 2,
+	    true, max, rows, n);
 }
 
 void
@@ -399,7 +432,21 @@ retry_problems_tx(struct mdt_store *s, void *ctx)
 		status = mdt_run(s, "UPDATE outbox SET state = 'pending',"
 		    " attempts = 0, next_at = ? WHERE state IN ('failed',"
 		    " 'conflict')", "i", mdt_store_now(s));
+	if (status == MDT_OK)
+		status = mdt_outbox_release_held(s);
 	return status;
+}
+
+enum mdt_status
+mdt_outbox_release_held(struct mdt_store *s)
+{
+	int64_t now = mdt_store_now(s);
+
+	/* held rows wait a day: past half of it, only they are read */
+	return mdt_run(s, "UPDATE outbox SET next_at = ?1 WHERE state ="
+	    " 'pending' AND next_at > ?2 AND last_error LIKE '"
+	    MDT_OUTBOX_WAITING_ON "%'", "ii", now,
+	    now + MDT_OUTBOX_WAIT_MAX_MS / 2);
 }
 
 enum mdt_status

@@ -42,6 +42,15 @@ const char *mdt_outbox_state_name(enum mdt_outbox_state st);
  */
 #define MDT_OUTBOX_WAIT_MAX_MS INT64_C(86400000)
 
+/*
+ * A row that cannot go while a resource it needs is refused waits with
+ * last_error beginning so ("waiting on Task/<id> (...)"), its next try a
+ * day off (MDT_OUTBOX_HELD_MS): it goes again once something is delivered
+ * (mdt_outbox_release_held), or when a person retries the refused rows.
+ */
+#define MDT_OUTBOX_WAITING_ON "waiting on "
+#define MDT_OUTBOX_HELD_MS (MDT_OUTBOX_WAIT_MAX_MS - 1000)
+
 struct mdt_outbox_counts {
 	int64_t pending, sent, failed, conflict;
 	int64_t last_sent_at;	/* latest sent_at; 0 if nothing sent */
@@ -114,7 +123,17 @@ enum mdt_status mdt_outbox_mark_failed(struct mdt_store *s,
     const int64_t *ids, size_t n, enum mdt_outbox_state state,
     const char *why);
 
+/* The rows held waiting on a refused resource, oldest first, at most
+ * max.  DESTRUCTOR: mdt_outbox_rows_free. */
+enum mdt_status mdt_outbox_list_held(struct mdt_store *s, size_t max,
+    struct mdt_outbox_row **rows, size_t *n);
+
+/* The rows held waiting on a refused resource are due now (a few index
+ * steps: only those rows are read). */
+enum mdt_status mdt_outbox_release_held(struct mdt_store *s);
+
 /* Failed and conflicting rows go back to pending (attempts 0, due now),
+ * and so do the rows held waiting on them;
  * for when a person has dealt with the cause; *count gets how many. */
 enum mdt_status mdt_outbox_retry_problems(struct mdt_store *s,
     int64_t *count);

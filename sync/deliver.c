@@ -478,6 +478,51 @@ start_pass(struct sync_engine *e)
 static void on_bundle_reply(void *ctx, const struct sync_reply *reply);
 static void on_read_reply(void *ctx, const struct sync_reply *reply);
 
+/* True if the item at position i of the order is held (not to send). */
+static bool
+held_at(const struct sync_pass *p, size_t i)
+{
+	return p->items[p->order[i]].state == SYNC_ITEM_HELD;
+}
+
+/* True if range r holds a held item. */
+static bool
+range_has_held(const struct sync_pass *p, struct sync_range r)
+{
+	for (size_t i = r.lo; i < r.hi; i++)
+		if (held_at(p, i))
+			return true;
+	return false;
+}
+
+/*
+ * Pops the next range to send into p->inflight, less any held item (a
+ * range with one in the middle is split, the rest pushed back): false if
+ * none is left.
+ */
+static bool
+take_range(struct sync_pass *p)
+{
+	while (p->n_stack > 0) {
+		struct sync_range r = p->stack[--p->n_stack];
+		size_t i;
+
+		while (r.lo < r.hi && held_at(p, r.lo))
+			r.lo++;
+		for (i = r.lo; i < r.hi && !held_at(p, i); i++)
+			;
+		if (i < r.hi) {
+			sync_pass_push_range(p, i, r.hi);
+			r.hi = i;
+		}
+		if (r.lo < r.hi) {
+			p->inflight = r;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Sends the bundle on top of the stack, or ends the pass if none is left.
  * body is that bundle's JSON if it was written off the loop (taken and
@@ -496,9 +541,15 @@ send_bundle(struct sync_engine *e, char *body)
 			end_pass(e);
 		return;
 	}
-	p->inflight = p->stack[--p->n_stack];
-	if (body == NULL)
+	if (body == NULL) {
+		/* held items are not sent: the range less them */
+		if (!take_range(p)) {
+			end_pass(e);
+			return;
+		}
 		body = sync_bundle_json(e->cfg->base_url, p, p->inflight);
+	} else
+		p->inflight = p->stack[--p->n_stack];
 	if (body == NULL) {
 		back_off(e, 0, "cannot write a bundle (out of memory?)");
 		return;
@@ -648,7 +699,9 @@ reply_2xx(struct sync_engine *e, const struct sync_reply *reply)
 	j->status = reply->status;
 	j->n = p->inflight.hi - p->inflight.lo;
 	j->vids = mdt_xcalloc(j->n + 1, sizeof(*j->vids));
-	if (p->n_stack > 0) {
+	/* the next bundle written with the reply, unless it must be split
+	 * around a held item (on the loop, in send_bundle) */
+	if (p->n_stack > 0 && !range_has_held(p, p->stack[p->n_stack - 1])) {
 		j->has_next = true;
 		j->next = p->stack[p->n_stack - 1];
 	}

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -138,6 +139,10 @@ sync_mark_progress(struct sync_engine *e, struct sync_pass *p,
 		}
 	}
 	st = sync_mark_sent(e, ids, n_ids, v, n_v);
+	/* something went: what waited on a refused resource tries again
+	 * (that resource may be among it) */
+	if (st == MDT_OK && n_v > 0)
+		st = mdt_outbox_release_held(e->store);
 	free(ids);
 	free(v);
 	if (st != MDT_OK) {
@@ -148,19 +153,53 @@ sync_mark_progress(struct sync_engine *e, struct sync_pass *p,
 	return true;
 }
 
-/* The rows naming the item become failed or conflict, with why. */
+/* The rows naming item idx that are not decided wait: attempts + 1, the
+ * next try a day off or once something is delivered, why saying what
+ * they wait on. */
+static void
+hold_rows(struct sync_engine *e, struct sync_pass *p, size_t idx,
+    const char *why)
+{
+	struct sync_item *it = &p->items[idx];
+	int64_t *ids = mdt_xcalloc(it->n_rows + 1, sizeof(*ids));
+	size_t i, n = 0;
+
+	for (i = 0; i < it->n_rows; i++) {
+		struct sync_prow *r = &p->rows[it->rows[i]];
+
+		if (r->done)
+			continue;
+		r->done = true;
+		ids[n++] = r->id;
+	}
+	if (n > 0 && mdt_outbox_mark_retry(e->store, ids, n,
+	    mdt_store_now(e->store) + MDT_OUTBOX_HELD_MS, why) != MDT_OK)
+		sync_engine_error(e, "cannot record a wait: %s",
+		    mdt_store_error(e->store));
+	free(ids);
+}
+
+/*
+ * The item is refused (or in conflict): the rows whose own record it is
+ * become failed or conflict, with why.  Nothing that refers to it goes:
+ * every item of the pass that refers to it, or to one so held, is held,
+ * and the other rows naming any of them wait, saying on what, to go on a
+ * later try once it is delivered.  One refused resource fails only its
+ * own rows.
+ */
 void
 sync_mark_item_failed(struct sync_engine *e, struct sync_pass *p,
     struct sync_item *it, enum sync_item_state state, const char *why)
 {
+	size_t self = (size_t)(it - p->items), i, k, n = 0;
 	int64_t *ids = mdt_xcalloc(it->n_rows + 1, sizeof(*ids));
-	size_t i, n = 0;
+	char wait[1024];
 
 	it->state = state;
 	for (i = 0; i < it->n_rows; i++) {
 		struct sync_prow *r = &p->rows[it->rows[i]];
 
-		if (r->done)
+		if (r->done || r->primary != self)
 			continue;
 		r->done = true;
 		ids[n++] = r->id;
@@ -172,4 +211,24 @@ sync_mark_item_failed(struct sync_engine *e, struct sync_pass *p,
 		sync_engine_error(e, "cannot record a failure: %s",
 		    mdt_store_error(e->store));
 	free(ids);
+	snprintf(wait, sizeof(wait), MDT_OUTBOX_WAITING_ON "%s/%s (%s)",
+	    sync_kind_type(it->ref.kind), it->id, why);
+	hold_rows(e, p, self, wait);
+	/* dependencies come first in the order: one walk finds them all */
+	for (k = 0; k < p->n_order; k++) {
+		struct sync_item *d = &p->items[p->order[k]];
+
+		if (d->state != SYNC_ITEM_TODO)
+			continue;
+		for (i = 0; i < d->n_deps; i++) {
+			enum sync_item_state ds = p->items[d->deps[i]].state;
+
+			if (ds == SYNC_ITEM_FAILED || ds == SYNC_ITEM_CONFLICT ||
+			    ds == SYNC_ITEM_HELD) {
+				d->state = SYNC_ITEM_HELD;
+				hold_rows(e, p, p->order[k], wait);
+				break;
+			}
+		}
+	}
 }

@@ -38,6 +38,7 @@ sync_pass_free(struct sync_pass *p)
 		free(p->items[i].text);
 		free(p->items[i].new_vid);
 		free(p->items[i].rows);
+		free(p->items[i].deps);
 	}
 	free(p->items);
 	free(p->slots);
@@ -216,9 +217,20 @@ add_item(struct mdt_store *s, struct sync_pass *p, const struct sync_ref *r,
 			return SIZE_MAX;
 		}
 	}
-	free(b.deps);
 	idx = new_item(p, r);
 	it = &p->items[idx];
+	/* the references it makes within the pass: if one of them is
+	 * refused, this is not sent */
+	for (i = 0; i < b.n_deps; i++) {
+		size_t d = find_item(p, &b.deps[i]);
+
+		if (d == SIZE_MAX || d == idx)
+			continue;
+		it->deps = mdt_xreallocarray(it->deps, it->n_deps + 1,
+		    sizeof(*it->deps));
+		it->deps[it->n_deps++] = d;
+	}
+	free(b.deps);
 	it->body = body;
 	sync_body_hash(body, hash);
 	memcpy(it->hash, hash, sizeof(hash));
@@ -272,6 +284,8 @@ on_row_ref(void *ctx, const struct sync_ref *r)
 		return;
 	}
 	p->rows[rc->row].named = true;
+	if (p->rows[rc->row].primary == SIZE_MAX)
+		p->rows[rc->row].primary = idx;
 	if (p->items[idx].state != SYNC_ITEM_OK) {
 		size_t before = p->items[idx].n_rows;
 
@@ -313,6 +327,7 @@ sync_pass_build(struct mdt_store *s, struct sync_pass_build *b)
 		char err[256];
 
 		p->rows[i].id = rows[i].id;
+		p->rows[i].primary = SIZE_MAX;
 		p->err[0] = '\0';
 		if (sync_map_row(db, rows[i].entity, rows[i].entity_uuid,
 		    on_row_ref, &rc, err, sizeof(err)) != 0) {

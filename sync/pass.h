@@ -23,6 +23,8 @@ enum sync_item_state {
 	SYNC_ITEM_OK,
 	SYNC_ITEM_FAILED,
 	SYNC_ITEM_CONFLICT,
+	SYNC_ITEM_HELD,		/* not sent: it refers to a resource the
+				 * server refused (held_on), or held */
 };
 
 struct sync_item {
@@ -41,6 +43,8 @@ struct sync_item {
 	char *new_vid;		/* version given by this pass's reply */
 	size_t *rows;		/* indices of the rows that name it */
 	size_t n_rows;
+	size_t *deps;		/* items of this pass it refers to */
+	size_t n_deps;
 };
 
 struct sync_prow {
@@ -48,6 +52,8 @@ struct sync_prow {
 	size_t left;		/* named items not yet OK */
 	bool named;		/* names at least one item */
 	bool done;		/* sent, failed or conflict decided */
+	size_t primary;		/* its own record's item (the first it
+				 * names); SIZE_MAX if none yet */
 };
 
 struct sync_range {

@@ -882,8 +882,9 @@ test_invalid_resource(void **state)
 	snprintf(bad, sizeof(bad), "%s", sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
 
-	assert_true(sx_sync(x, 30000, &st));
-	assert_true(st.failed >= 1);
+	/* the rows waiting on it stay pending: not drained */
+	assert_false(sx_sync(x, 8000, &st));
+	assert_int_equal(st.failed, 1);
 	assert_int_equal(st.conflicts, 0);
 	/* kept as failed, with the server's words */
 	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
@@ -898,13 +899,31 @@ test_invalid_resource(void **state)
 	assert_non_null(strstr(why, "refused Task/"));
 	assert_non_null(strstr(why, "HTTP 400"));
 	assert_non_null(strstr(why, "restriction"));
-	/* the others went */
+	/* one refused resource fails only its own row */
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " state = 'failed'"), 1);
+	/* the others went, but not the record that lists it: no dangling
+	 * reference on the server */
 	assert_int_equal(sx_count_identifier("Task", bad), 0);
 	assert_int_equal(sx_count_type("Task"), 10);
-	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE"
-	    " state = 'pending'"), 0);
-	assert_int_equal(sx_count_type("Composition"), 5);
+	assert_int_equal(sx_count_type("Composition"), 4);
 	assert_int_equal(sx_count_type("Consent"), 5);
+	/* the rows of that record wait on it, and say so */
+	assert_true(sx_int(x, "SELECT count(*) FROM outbox WHERE state ="
+	    " 'pending'") > 0);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE state ="
+	    " 'pending' AND last_error NOT LIKE 'waiting on Task/%s (the"
+	    " central record refused Task/%s: HTTP 400%%'", bad, bad), 0);
+
+	/* mended (a real date) and tried again: everything goes, once */
+	sx_exec(x, "UPDATE actions SET due_date = '2026-12-24' WHERE due_date"
+	    " = '2026-13-45'");
+	sx_exec(x, "UPDATE outbox SET state = 'pending', next_at = 0"
+	    " WHERE state IN ('pending', 'failed')");
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	assert_int_equal(sx_count_identifier("Task", bad), 1);
+	assert_int_equal(sx_count_type("Composition"), 5);
 }
 
 /*

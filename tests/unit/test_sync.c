@@ -1110,6 +1110,14 @@ test_outbox_bookkeeping(void **state)
 	assert_int_equal(c.next_at, f->now + 5000);
 	assert_int_equal(mdt_outbox_list_due(f->s, 0, &rows, &nr), MDT_OK);
 	assert_int_equal(nr, 0);
+	/* a row with no time at all (an older version's) is due */
+	fx_exec(f->s, "UPDATE outbox SET next_at = NULL WHERE id ="
+	    " (SELECT max(id) FROM outbox WHERE attempts = 0)");
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.next_at, f->now);
+	assert_int_equal(mdt_outbox_list_due(f->s, 0, &rows, &nr), MDT_OK);
+	assert_int_equal(nr, 1);
+	mdt_outbox_rows_free(rows, nr);
 	fx_exec(f->s, "UPDATE outbox SET next_at = 0 WHERE attempts = 0");
 	/* sent, with the version */
 	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, 1, &v, 1), MDT_OK);

@@ -59,6 +59,17 @@ cmd_status(struct cmd_args *cli)
 		mdt_outbox_rows_free(rows, n);
 	} else
 		rc = EXIT_USER;
+	/* rows that cannot go while a resource they need is refused */
+	if (mdt_outbox_list_held(store, 21, &rows, &n) == MDT_OK) {
+		for (size_t i = 0; i < n && i < 20; i++)
+			printf("waiting: %s: %s\n", rows[i].label,
+			    rows[i].last_error);
+		if (n > 20)
+			printf("waiting: and more (all wait on the refused"
+			    " records above)\n");
+		mdt_outbox_rows_free(rows, n);
+	} else
+		rc = EXIT_USER;
 	if (cmd_flush("status") != 0)
 		rc = EXIT_USER;
 out:
