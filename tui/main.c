@@ -27,17 +27,34 @@ const struct cmd_option cmd_global_options[] = {
 /* What the program prints goes out with every control character escaped
  * (textio.h), whatever a field of the database holds; curses keeps the
  * real standard output. */
+static FILE *real_stdout, *real_stderr;
+
 static void
 guard_std(void)
 {
 	FILE *out = mdt_text_guard(STDOUT_FILENO, false);
 	FILE *err = mdt_text_guard(STDERR_FILENO, true);
 
-	tui_term_stdout = stdout;
+	real_stdout = tui_term_stdout = stdout;
+	real_stderr = stderr;
 	if (out != NULL)
 		stdout = out;
 	if (err != NULL)
 		stderr = err;
+}
+
+/* The guards written out and closed, the real streams back; a failure
+ * to write what was printed is the command's failure. */
+static int
+unguard_std(int rc)
+{
+	if (stdout != real_stdout && fclose(stdout) != 0 && rc == 0)
+		rc = EXIT_USER;
+	stdout = real_stdout;
+	if (stderr != real_stderr)
+		fclose(stderr);
+	stderr = real_stderr;
+	return rc;
 }
 
 int
@@ -129,5 +146,5 @@ main(int argc, char **argv)
 out:
 	free(rest);
 	free(operands);
-	return rc;
+	return unguard_std(rc);
 }
