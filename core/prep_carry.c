@@ -274,7 +274,8 @@ reassign(struct mdt_store *s, const struct mdt_action_row *a, int64_t owner,
 		return mdt_fail(s, MDT_ESTATE, "the action is %s; only an open"
 		    " action is reassigned", mdt_action_status_name(a->status));
 	if (owner > 0)
-		st = mdt_row_person_exists(s, owner);
+		st = mdt_row_person_allowed(s, a->patient_id, owner,
+		    "own this action");
 	if (st == MDT_OK && owner > 0)
 		st = mdt_run(s, "UPDATE actions SET owner_id = ? WHERE id = ?",
 		    "ii", owner, a->id);
