@@ -1438,6 +1438,50 @@ test_demo_idempotent(void **state)
 	mdt_snapshot_free(&snap);
 }
 
+/* Two databases' demos share no UUID, in any table, so that they are
+ * different records on one central server; each is a random (version 4)
+ * UUID; the demo of each is still made once. */
+static void
+test_demo_fresh_ids(void **state)
+{
+	static const char *const tables[] = { "venues", "people", "patients",
+	    "meetings", "slots", "candidates", "attendance" };
+	struct fx *f = *state;
+	struct mdt_store *other = NULL;
+	int64_t meeting = 0, again = 0;
+	char err[256];
+
+	assert_int_equal(mdt_store_open(":memory:", &f->clock, MDT_OPEN_CREATE,
+	    &other, err, sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_demo_create(other, &meeting), MDT_OK);
+	assert_int_equal(mdt_demo_create(other, &again), MDT_OK);
+	assert_int_equal(again, meeting);
+	for (size_t t = 0; t < MDT_COUNT(tables); t++) {
+		sqlite3_stmt *st;
+		char sql[64];
+		int n = 0;
+
+		snprintf(sql, sizeof(sql), "SELECT uuid FROM %s", tables[t]);
+		assert_int_equal(sqlite3_prepare_v2(mdt_store_db(other), sql,
+		    -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *u = (const char *)sqlite3_column_text(st, 0);
+
+			assert_true(mdt_uuid_like(u));
+			assert_int_equal(u[14], '4');
+			assert_int_equal(fx_int(f->s, "SELECT count(*) FROM %s"
+			    " WHERE uuid = '%s'", tables[t], u), 0);
+			assert_int_equal(fx_int(other, "SELECT count(*) FROM %s"
+			    " WHERE uuid = '%s'", tables[t], u), 1);
+			n++;
+		}
+		sqlite3_finalize(st);
+		assert_true(n > 0);
+	}
+	assert_int_equal(fx_int(other, "SELECT count(*) FROM outbox"), 0);
+	mdt_store_free(other);
+}
+
 int
 main(void)
 {
@@ -1506,6 +1550,8 @@ main(void)
 		    test_snapshot_actions_and_positions, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_demo_idempotent,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_demo_fresh_ids,
 		    fx_setup_demo, fx_teardown),
 	};
 
