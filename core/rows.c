@@ -192,9 +192,8 @@ mdt_row_person_allowed(struct mdt_store *s, int64_t patient_id,
 	st = mdt_query_text(s, &name, "SELECT name FROM people WHERE id = ?",
 	    "i", person_id);
 	if (st == MDT_OK)
-		st = mdt_fail(s, MDT_EEXCLUDED, "%s is excluded by the"
-		    " patient's consent: %s cannot %s", org, name != NULL ?
-		    name : "this person", as);
+		st = mdt_fail(s, MDT_EEXCLUDED, "%s (%s cannot %s)", org,
+		    name != NULL ? name : "this person", as);
 	free(org);
 	free(name);
 	return st;

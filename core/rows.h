@@ -63,8 +63,8 @@ enum mdt_status mdt_row_excluded_org(struct mdt_store *s, int64_t patient_id,
 /*
  * MDT_OK if person_id is someone known whose organisation the patient did
  * not exclude; else MDT_ENOTFOUND, or MDT_EEXCLUDED with the reason, e.g.
- * "Tanner Street Drug Service is excluded by the patient's consent: Lee
- * Brown cannot own this action" (as: "own this action"), recorded.
+ * "excluded by the patient's consent: Tanner Street Drug Service (Lee
+ * Brown cannot own this action)" (as: "own this action"), recorded.
  */
 enum mdt_status mdt_row_person_allowed(struct mdt_store *s,
     int64_t patient_id, int64_t person_id, const char *as);
