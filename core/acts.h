@@ -122,4 +122,14 @@ enum mdt_status mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
 enum mdt_status mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
     int64_t person_id);
 
+/*
+ * What the acts above say of person as an owner of the patient's actions
+ * or as their key contact, without writing anything: MDT_OK, or
+ * MDT_ENOTFOUND, or MDT_EEXCLUDED with the reason in the store's error
+ * line (as: "own this action", "be the key contact").  For the pickers,
+ * which mark and refuse someone before anything more is typed.
+ */
+enum mdt_status mdt_person_allowed(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id, const char *as);
+
 #endif

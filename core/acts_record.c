@@ -605,3 +605,10 @@ mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
 	    &(struct key_contact_act){ patient_id, person_id }, NULL);
 }
 
+
+enum mdt_status
+mdt_person_allowed(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id, const char *as)
+{
+	return mdt_row_person_allowed(s, patient_id, person_id, as);
+}

@@ -164,6 +164,36 @@ tui_action_due_submit(struct tui_app *app, const char *text)
  */
 #define TUI_OWNER_NEW (-1)
 
+/* What an owner or key contact picker adds to someone whose organisation
+ * the pending slot's patient excluded with consent (the acts refuse
+ * them). */
+static const char *
+tui_excluded_mark(struct tui_app *app, int64_t person_id)
+{
+	const struct mdt_slot *s = tui_slot_pending(app);
+
+	if (s == NULL || mdt_person_allowed(app->store, s->patient_id,
+	    person_id, "") != MDT_EEXCLUDED)
+		return "";
+	return " - excluded by the patient";
+}
+
+/* Whether person may have the pending slot's patient's work (as); if not,
+ * says why and nothing more is asked. */
+static bool
+tui_owner_allowed(struct tui_app *app, int64_t person_id, const char *as)
+{
+	const struct mdt_slot *s = tui_slot_pending(app);
+
+	if (s == NULL)
+		return true;
+	if (mdt_person_allowed(app->store, s->patient_id, person_id, as) ==
+	    MDT_OK)
+		return true;
+	tui_app_message(app, true, "%s", mdt_store_error(app->store));
+	return false;
+}
+
 static tui_pick_fn tui_owner_then;	/* carries on after a new person */
 static char tui_owner_name[256], tui_owner_org[256];
 
@@ -189,15 +219,16 @@ tui_owner_picker(struct tui_app *app, const char *title, tui_pick_fn pick,
 			if (here != (pass == 0))
 				continue;
 			if (here)
-				snprintf(label, sizeof(label), "%s%s%s%s",
+				snprintf(label, sizeof(label), "%s%s%s%s%s",
 				    tui_str(p->name), p->role[0] != '\0' ?
 				    " (" : "", p->role, p->role[0] != '\0' ?
-				    ")" : "");
+				    ")" : "", tui_excluded_mark(app, p->id));
 			else
 				snprintf(label, sizeof(label), "%s, %s -"
-				    " not here", tui_str(p->name),
+				    " not here%s", tui_str(p->name),
 				    p->organisation[0] != '\0' ?
-				    p->organisation : p->role);
+				    p->organisation : p->role,
+				    tui_excluded_mark(app, p->id));
 			if (p->id == keep_id)
 				keep = row;
 			tui_picker_add(app, p->id, label);
@@ -270,7 +301,8 @@ tui_owner_new(struct tui_app *app, int64_t id)
 static void
 tui_action_owner_picked(struct tui_app *app, int64_t person_id)
 {
-	if (tui_owner_new(app, person_id))
+	if (tui_owner_new(app, person_id) ||
+	    !tui_owner_allowed(app, person_id, "own this action"))
 		return;
 	app->pending_id = person_id;
 	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = +14): ",
@@ -406,10 +438,11 @@ tui_slot_key_contact(struct tui_app *app, const struct mdt_slot *s)
 		const struct mdt_person *p = &app->snap.people[i];
 		char label[512];
 
-		snprintf(label, sizeof(label), "%s%s%s%s", tui_str(p->name),
+		snprintf(label, sizeof(label), "%s%s%s%s%s", tui_str(p->name),
 		    p->role != NULL && p->role[0] ? " (" : "",
 		    p->role != NULL && p->role[0] ? p->role : "",
-		    p->role != NULL && p->role[0] ? ")" : "");
+		    p->role != NULL && p->role[0] ? ")" : "",
+		    tui_excluded_mark(app, p->id));
 		if (p->id == s->key_contact_id)
 			app->input.sel = i;
 		tui_picker_add(app, p->id, label);
@@ -631,7 +664,8 @@ tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 static void
 tui_action_reassign_owner_picked(struct tui_app *app, int64_t person_id)
 {
-	if (tui_owner_new(app, person_id))
+	if (tui_owner_new(app, person_id) ||
+	    !tui_owner_allowed(app, person_id, "own this action"))
 		return;
 	tui_reassign_owner = person_id;
 	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = keep): ",

@@ -54,6 +54,7 @@ pick() {
 key_contact_pick() { # NAME
 	keys K
 	wait_for "Key contact"
+	wait_for "$1"
 	# the picker opens on the current key contact: back to the top first
 	local i
 	for ((i = 0; i < 15; i++)); do keys Up; done
@@ -90,6 +91,10 @@ wait_for "Consent recorded:"
 
 # ---- its worker is refused as key contact and as an action's owner.
 before=$(sql "SELECT (SELECT count(*) FROM audit), (SELECT count(*) FROM outbox)")
+keys K
+wait_for "Lee Brown (Outreach worker) - excluded by the patient"
+screen | grep -q "Chloé Martin (District nurse) - excluded" && fail "the picker marks someone not excluded"
+keys Escape
 key_contact_pick "Lee Brown"
 wait_for "$REASON cannot be the key contact)"
 [ "$(sql "SELECT coalesce(key_contact_id, 0) FROM patients WHERE id = $PT")" = 0 ] ||
@@ -99,12 +104,11 @@ wait_for "Action:"
 type_text "Needle exchange follow-up"
 keys Enter
 wait_for "Owner (present first)"
+wait_for "Lee Brown, Tanner Street Drug Service - not here - excluded by the patient"
 pick "$(owner_row "Lee Brown")"
-wait_for "Due (YYYY-MM-DD"
-type_text "+7"
-keys Enter
+# refused as picked, before the due date is asked
 wait_for "$REASON cannot own this action)"
-keys Escape
+screen | grep -qF "Due (YYYY-MM-DD" && fail "the due date was asked for an excluded owner"
 [ "$(sql "SELECT count(*) FROM actions")" = 0 ] || fail "an action went to an excluded organisation"
 [ "$(sql "SELECT (SELECT count(*) FROM audit), (SELECT count(*) FROM outbox)")" = "$before" ] ||
     fail "a refused act wrote to the audit log or the outbox"
