@@ -27,6 +27,41 @@ _Static_assert(MDT_EXCLUSIONS_MAX * (MDT_ORGANISATION_MAX + 2) <=
 
 /* ---- recording ------------------------------------------------------ */
 
+/* After consent excluding organisations: whether the patient's key
+ * contact or the owner of an open action of theirs is from one of them
+ * (recording the patient's wish is never refused); if so, says what to
+ * change. */
+static bool
+tui_consent_clashes(struct tui_app *app, const struct mdt_slot *s)
+{
+	bool kc = s->key_contact_id != 0 && mdt_person_allowed(app->store,
+	    s->patient_id, s->key_contact_id, "") == MDT_EEXCLUDED;
+	int n = 0;
+
+	for (size_t i = 0; i < app->snap.n_actions; i++) {
+		const struct mdt_action *a = &app->snap.actions[i];
+
+		n += a->patient_id == s->patient_id &&
+		    a->status == MDT_ACTION_OPEN && mdt_person_allowed(
+		    app->store, s->patient_id, a->owner_id, "") ==
+		    MDT_EEXCLUDED;
+	}
+	if (!kc && n == 0)
+		return false;
+	if (kc && n > 0)
+		tui_app_message(app, true, "Consent recorded, but the key"
+		    " contact and %d open action%s are from an excluded"
+		    " organisation: change them (K, r)", n, n == 1 ? "" : "s");
+	else if (kc)
+		tui_app_message(app, true, "Consent recorded, but the key"
+		    " contact is from an excluded organisation: change it (K)");
+	else
+		tui_app_message(app, true, "Consent recorded, but %d open"
+		    " action%s from an excluded organisation: reassign %s (r)",
+		    n, n == 1 ? " is" : "s are", n == 1 ? "it" : "them");
+	return true;
+}
+
 /* The last step of consent: the organisations the patient asked to
  * exclude, then the whole of it is recorded in one act. */
 static bool
@@ -47,6 +82,8 @@ tui_consent_exclusions_submit(struct tui_app *app, const char *text)
 		return false;
 	/* Said as recorded (tidied), from the snapshot just reloaded. */
 	s = tui_slot_pending(app);
+	if (s != NULL && s->n_exclusions > 0 && tui_consent_clashes(app, s))
+		return true;
 	if (s != NULL && s->n_exclusions > 0) {
 		tui_names_join(s->exclusions, s->n_exclusions, orgs,
 		    sizeof(orgs));

@@ -11,7 +11,9 @@
 # no key contact it goes to the first attendee present; setting the key
 # contact moves it to them (audited, queued); `actions --org` leaves the
 # patient out of the organisation's list; correcting the outcome cancels
-# the follow-up (audited, queued) and the projector drops it.
+# the follow-up (audited, queued) and the projector drops it; consent
+# recorded again excluding the key contact's organisation is kept, and the
+# chair is told what to change.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 sql() { "$SQLITE3_BIN" -batch -noheader "$DB" "$1"; }
@@ -181,6 +183,19 @@ wait_for "Outcome recorded:"
 pres_wait_gone "$RELATIVES"
 "$MDTCHAIR" --db "$DB" actions | grep -qF "$RELATIVES" && fail "the cancelled follow-up is still listed"
 pass "correcting the outcome cancels the follow-up, audited and queued; the projector drops it"
+
+# ---- consent recorded again, excluding the key contact's organisation
+# ---- too: recorded (the patient's wish), and the chair told what to change.
+keys c
+wait_for "Consent to be discussed"
+keys 1
+wait_for "$ASK"
+keys End
+type_text ", Larkhall Community Health"
+keys Enter
+wait_for "Consent recorded, but the key contact and 1 open action are from an excluded organisation: change them (K, r)"
+[ "$(sql "SELECT count(*) FROM consent_exclusions")" = 2 ] || fail "the exclusions were not recorded"
+pass "consent excluding the key contact's organisation is recorded, and the chair told what to change"
 
 keys q
 [ "$(wait_exit)" = 0 ] || fail "mdtchair did not exit 0"
