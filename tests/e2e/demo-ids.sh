@@ -26,10 +26,10 @@ fhir_start
 fhir_config
 for db in "$A" "$B"; do
 	"$SQLITE3_BIN" "$db" "INSERT INTO outbox (uuid, entity, entity_uuid,
-	    created_at) SELECT lower(hex(randomblob(16))), 'person', uuid, 0
-	    FROM people"
+	    created_at, next_at) SELECT lower(hex(randomblob(16))), 'person',
+	    uuid, 0, 0 FROM people"
 	"$MDTCHAIR" --db "$db" --config "$E2E_TMP/config.ini" sync --deadline 20 \
-	    >"$E2E_TMP/out" 2>"$E2E_TMP/err" || fail "sync failed: $(cat "$E2E_TMP/err")"
+	    >"$E2E_TMP/out" 2>"$E2E_TMP/err" || fail "sync failed: $(cat "$E2E_TMP/out" "$E2E_TMP/err")"
 	[ "$("$SQLITE3_BIN" "$db" "SELECT count(*) FROM outbox WHERE state <> 'sent'")" = 0 ] ||
 	    fail "rows left unsent in $db"
 done

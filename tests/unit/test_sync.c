@@ -828,7 +828,8 @@ test_map_rows(void **state)
 	assert_int_equal(count_kind(&rs, SYNC_RECORD), 1);
 	ROWS("outcome", "SELECT uuid FROM outcomes");
 	assert_int_equal(count_kind(&rs, SYNC_OUTCOME), 1);
-	ROWS("slot", "SELECT uuid FROM slots LIMIT 1");
+	ROWS("slot", "SELECT s.uuid FROM slots s JOIN consent c"
+	    " ON c.slot_id = s.id");
 	assert_int_equal(count_kind(&rs, SYNC_DISCUSSION), 1);
 	/* the key contact: on the record of the latest discussion */
 	ROWS("patient", "SELECT p.uuid FROM patients p JOIN slots s"
