@@ -94,6 +94,9 @@ enum mdt_status mdt_note_add(struct mdt_store *s, int64_t slot_id,
  * excludes the owner's organisation (see mdt_row_excluded_org). */
 enum mdt_status mdt_action_add(struct mdt_store *s, int64_t slot_id,
     const char *text, int64_t owner_id, const char *due, int64_t *action_id);
+/* MDT_EEXCLUDED, with the reason, for reopening an action whose owner's
+ * organisation the patient has since excluded (closing is always
+ * allowed). */
 enum mdt_status mdt_action_set_status(struct mdt_store *s, int64_t action_id,
     enum mdt_action_status status);
 /*

@@ -325,6 +325,10 @@ action_status_tx(struct mdt_store *s, void *ctx)
 	/* a purged action has lost its words: reopening it would send the
 	 * placeholder as the task */
 	st = mdt_action_refuse_purged(s, a->action_id);
+	/* nor is work reopened for someone the patient has since excluded */
+	if (st == MDT_OK && a->status == MDT_ACTION_OPEN)
+		st = mdt_row_person_allowed(s, row.patient_id, row.owner_id,
+		    "own this action");
 	if (st != MDT_OK)
 		return st;
 	if (a->status == MDT_ACTION_OPEN)

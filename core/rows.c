@@ -95,6 +95,7 @@ read_action(sqlite3_stmt *st, void *row, void *ctx)
 	a->patient_id = mdt_col_int(st, 2);
 	a->status = mdt_col_state(st, 3, mdt_action_status_parse,
 	    MDT_ACTION_OPEN);
+	a->owner_id = mdt_col_int(st, 4);
 }
 
 enum mdt_status
@@ -104,8 +105,8 @@ mdt_row_action(struct mdt_store *s, int64_t id, struct mdt_action_row *a)
 
 	st = mdt_read_row(s, a, sizeof(*a), read_action, NULL,
 	    "reading the action",
-	    "SELECT id, uuid, patient_id, status FROM actions WHERE id = ?",
-	    "i", id);
+	    "SELECT id, uuid, patient_id, status, owner_id FROM actions"
+	    " WHERE id = ?", "i", id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no action %" PRId64, id);
 	return st;

@@ -36,6 +36,7 @@ struct mdt_action_row {
 	char uuid[37];
 	int64_t patient_id;
 	enum mdt_action_status status;
+	int64_t owner_id;
 };
 
 /* The meeting id; MDT_ENOTFOUND (recorded) if there is none, and with

@@ -168,6 +168,18 @@ grep -qF "Old outreach visit" "$E2E_TMP/org.txt" && fail "--org lists a patient 
     fail "the chair's own list (--owner) lost the action"
 pass "actions --org 'tanner street' leaves out the patient who excluded it"
 
+# ---- on the command line: Lee's old action may be closed, not reopened.
+OLD=$(sql "SELECT id FROM actions WHERE uuid = 'e2e-old'")
+"$MDTCHAIR" --db "$DB" actions done "$OLD" >/dev/null || fail "closing the old action failed"
+rc=0
+"$MDTCHAIR" --db "$DB" actions reopen "$OLD" >"$E2E_TMP/out" 2>"$E2E_TMP/err" || rc=$?
+[ "$rc" = 1 ] || fail "reopening work for an excluded organisation exited $rc"
+grep -qF "excluded by the patient's consent: tanner STREET drug Service (Lee Brown cannot own this action)" "$E2E_TMP/err" ||
+    fail "reopening does not say why: $(cat "$E2E_TMP/err")"
+[ "$(sql "SELECT status FROM actions WHERE id = $OLD")" = done ] || fail "the refused reopening changed the action"
+"$MDTCHAIR" --db "$DB" actions reopen "$OLD" 2>&1 | no_name "a refused reopening"
+pass "actions reopen refuses work for an excluded organisation, with the reason"
+
 # ---- the outcome corrected: the follow-up is cancelled.
 keys o
 wait_for "Outcome"
@@ -185,7 +197,12 @@ pres_wait_gone "$RELATIVES"
 pass "correcting the outcome cancels the follow-up, audited and queued; the projector drops it"
 
 # ---- consent recorded again, excluding the key contact's organisation
-# ---- too: recorded (the patient's wish), and the chair told what to change.
+# ---- too: recorded (the patient's wish), and the chair told what to change
+# ---- (the key contact, and Lee's open action, made as an older version
+# ---- could have).
+sql "INSERT INTO actions (uuid, patient_id, slot_id, text, owner_id, due_date,
+    created_at) SELECT 'e2e-old2', $PT, NULL, 'Old outreach call', id,
+    '2027-01-01', 0 FROM people WHERE name = 'Lee Brown'"
 keys c
 wait_for "Consent to be discussed"
 keys 1

@@ -958,6 +958,49 @@ test_excluded_organisation_refused(void **state)
 	free(evil_spaced);
 }
 
+/* Work an owner had before the patient excluded their organisation: it
+ * may be closed or given to someone else, not reopened, kept open in a
+ * review or given a new due date while it stays theirs. */
+static void
+test_excluded_since_owner(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1);
+	int64_t lee = person_raw(f, "Lee Brown", "Tanner Street Drug Service");
+	int64_t ann = fx_person(f, "Ade Okonkwo");
+	char *evil = hostile("Tanner Street Drug Service", false);
+	const char *orgs[] = { evil, "tanner street drug service" };
+	int64_t act, act2;
+
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_action_add(f->s, s1, "Outreach visit", lee, "+7",
+	    &act), MDT_OK);
+	assert_int_equal(mdt_action_add(f->s, s1, "Needle exchange", lee,
+	    "+7", &act2), MDT_OK);
+	assert_int_equal(mdt_action_set_status(f->s, act, MDT_ACTION_DONE),
+	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    orgs, 2), MDT_OK);
+
+	EXPECT_ACT(f, mdt_action_set_status(f->s, act, MDT_ACTION_OPEN),
+	    MDT_EEXCLUDED, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s),
+	    "(Lee Brown cannot own this action)"));
+	EXPECT_ACT(f, mdt_action_reassign(f->s, act2, 0, "+3"), MDT_EEXCLUDED,
+	    0, 0);
+	EXPECT_ACT(f, mdt_action_review(f->s, s1, act2, MDT_VERDICT_OPEN, 0,
+	    NULL), MDT_EEXCLUDED, 0, 0);
+	EXPECT_ACT(f, mdt_action_review(f->s, s1, act2,
+	    MDT_VERDICT_REASSIGNED, 0, "+3"), MDT_EEXCLUDED, 0, 0);
+	/* given to someone else, with a new date, it goes on */
+	EXPECT_ACT(f, mdt_action_reassign(f->s, act2, ann, "+3"), MDT_OK, 1, 1);
+	/* closing is always allowed */
+	EXPECT_ACT(f, mdt_action_set_status(f->s, act, MDT_ACTION_CANCELLED),
+	    MDT_OK, 1, 1);
+	free(evil);
+}
+
 /* A key contact whose organisation the patient excluded after they were
  * made key contact does not get the follow-up; nor does an attendee
  * present from an excluded organisation. */
@@ -1527,6 +1570,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_relatives_owner_never_excluded, fx_setup_demo,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_excluded_since_owner,
+		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_key_contact_exactly_one,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_projector_blank,
