@@ -150,6 +150,14 @@ static const char actions_sql[] =
     " AND (?3 OR a.status = 'open')"
     " AND (NOT ?4 OR (a.status = 'open' AND a.due_date < ?5))"
     " AND (?6 = 0 OR o.id = ?6)"
+    /* a list for an organisation leaves out whoever asked, with their
+     * latest consent, to be kept from it */
+    " AND (?7 IS NULL OR NOT EXISTS (SELECT 1 FROM consent_exclusions e"
+    "  WHERE e.slot_id = (SELECT c.slot_id FROM consent c"
+    "   JOIN slots cs ON cs.id = c.slot_id WHERE cs.patient_id = p.id"
+    "   ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1)"
+    "  AND (instr(lower(e.organisation), lower(?7)) > 0"
+    "   OR instr(lower(?7), lower(e.organisation)) > 0)))"
     " ORDER BY o.name COLLATE NOCASE, o.id, a.status <> 'open',"
     " a.due_date, a.id";
 
@@ -188,15 +196,19 @@ mdt_actions_query(struct mdt_store *s, const struct mdt_actions_filter *f,
 {
 	struct mdt_rows r = { 0 };
 	enum mdt_status status;
-	char today[11];
+	char today[11], *org = NULL;
 
 	*out = NULL;
 	*n = 0;
+	/* tidied as the organisations excluded with consent are */
+	if (f->org != NULL && (org = mdt_org_tidy(f->org)) == NULL)
+		org = mdt_xstrdup(f->org);
 	mdt_date_of(f->today_ms != 0 ? f->today_ms : mdt_store_now(s), today);
 	status = mdt_read_rows(s, &r, sizeof(struct mdt_action_item),
-	    item_read, today, "reading the actions", actions_sql, "TTddti",
+	    item_read, today, "reading the actions", actions_sql, "TTddtiT",
 	    f->owner, f->org, (int)f->closed, (int)f->overdue, today,
-	    f->owner_id);
+	    f->owner_id, org);
+	free(org);
 	if (status != MDT_OK) {
 		mdt_action_items_free(r.v, r.n);
 		return status;

@@ -38,7 +38,11 @@ enum mdt_status mdt_people_list(struct mdt_store *s, FILE *out);
 struct mdt_actions_filter {
 	const char *owner;	/* part of the owner's name, case apart; NULL:
 				 * anyone */
-	const char *org;	/* part of the owner's organisation; NULL: any */
+	const char *org;	/* part of the owner's organisation; NULL: any.
+				 * Leaves out the patients whose latest
+				 * consent excludes an organisation that
+				 * holds org, or that org holds (tidied as
+				 * mdt_org_tidy, case apart) */
 	int64_t owner_id;	/* one person only; 0: anyone */
 	bool overdue;		/* only open ones due before today */
 	bool closed;		/* done and cancelled ones too */

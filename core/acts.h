@@ -90,25 +90,49 @@ enum mdt_status mdt_consent_record(struct mdt_store *s, int64_t slot_id,
 enum mdt_status mdt_note_add(struct mdt_store *s, int64_t slot_id,
     const char *text, int64_t *note_id);
 /* due: "YYYY-MM-DD" (or "+N" days); owner: a person id.  MDT_ECONSENT as
- * above. */
+ * above; MDT_EEXCLUDED, with the reason, if the patient's latest consent
+ * excludes the owner's organisation (see mdt_row_excluded_org). */
 enum mdt_status mdt_action_add(struct mdt_store *s, int64_t slot_id,
     const char *text, int64_t owner_id, const char *due, int64_t *action_id);
+/* MDT_EEXCLUDED, with the reason, for reopening an action whose owner's
+ * organisation the patient has since excluded (closing is always
+ * allowed). */
 enum mdt_status mdt_action_set_status(struct mdt_store *s, int64_t action_id,
     enum mdt_action_status status);
 /*
  * Records (or replaces) the outcome of the slot.  STAY needs review_date.
- * DIED also creates, once, the action "Contact relatives ..." owned by the
- * patient's key contact (else the first present attendee), due in 7 days.
- * MDT_ECONSENT before consent.  A review date ("YYYY-MM-DD" or "+N") is kept
- * for any outcome but DIED.  The first DIED writes two audit and outbox
- * rows (the outcome and the new action); MDT_ESTATE if nobody can own the
- * action (no key contact, nobody marked present).  A cancelled follow-up
- * does not count: recording DIED again then makes a new one.
+ * DIED also creates, once, the action "Contact the relatives to offer
+ * support and follow up" (the same words for every patient: it names
+ * nobody), due in 7 days, owned by the patient's key contact; without one
+ * (or if the patient has since excluded the key contact's organisation),
+ * by the first attendee marked present, in name order, whose organisation
+ * the patient did not exclude.  MDT_ECONSENT before consent.  A review
+ * date ("YYYY-MM-DD" or "+N") is kept for any outcome but DIED.  The first
+ * DIED writes two audit and outbox rows (the outcome and the new action);
+ * MDT_ESTATE if nobody can own the action.  A cancelled follow-up does not
+ * count: recording DIED again then makes a new one.  An outcome other than
+ * DIED cancels the slot's open follow-up (one more audit and outbox row
+ * each): the outcome was corrected.
  */
 enum mdt_status mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_outcome_kind kind, const char *review_date);
-/* Makes person the patient's one key contact (replacing any other). */
+/*
+ * Makes person the patient's one key contact (replacing any other); the
+ * patient's open follow-up with the relatives moves to them (an audit and
+ * outbox row each).  MDT_EEXCLUDED, with the reason, if the patient's
+ * latest consent excludes the person's organisation.
+ */
 enum mdt_status mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
     int64_t person_id);
+
+/*
+ * What the acts above say of person as an owner of the patient's actions
+ * or as their key contact, without writing anything: MDT_OK, or
+ * MDT_ENOTFOUND, or MDT_EEXCLUDED with the reason in the store's error
+ * line (as: "own this action", "be the key contact").  For the pickers,
+ * which mark and refuse someone before anything more is typed.
+ */
+enum mdt_status mdt_person_allowed(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id, const char *as);
 
 #endif

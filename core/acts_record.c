@@ -10,7 +10,6 @@
 
 #include "acts.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,23 +53,6 @@ recordable_slot(struct mdt_store *s, int64_t slot_id, bool need_consent,
 	return st;
 }
 
-/* ASCII letters folded to lower case, every other byte as it is: what
- * SQLite's NOCASE compares. */
-static int
-nocase(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-static bool
-same_nocase(const char *a, const char *b)
-{
-	for (; *a != '\0' && nocase((unsigned char)*a) ==
-	    nocase((unsigned char)*b); a++, b++)
-		;
-	return nocase((unsigned char)*a) == nocase((unsigned char)*b);
-}
-
 /* Bytes of the first chars characters of UTF-8 text. */
 static int
 utf8_prefix(const char *s, size_t chars)
@@ -81,31 +63,6 @@ utf8_prefix(const char *s, size_t chars)
 		if (((unsigned char)*p & 0xc0) != 0x80 && chars-- == 0)
 			break;
 	return (int)(p - s);
-}
-
-/* A copy of name trimmed, with each inner run of white space made one
- * space; NULL if nothing is left. */
-static char *
-org_tidy(const char *name)
-{
-	char *out, *o;
-	bool gap = false;
-
-	if (mdt_str_blank(name))
-		return NULL;
-	out = o = mdt_xmalloc(strlen(name) + 1);
-	for (; *name != '\0'; name++) {
-		if (isspace((unsigned char)*name)) {
-			gap = o > out;
-			continue;
-		}
-		if (gap)
-			*o++ = ' ';
-		gap = false;
-		*o++ = *name;
-	}
-	*o = '\0';
-	return out;
 }
 
 /*
@@ -125,9 +82,9 @@ orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
 	*out = orgs;
 	*n_out = 0;
 	for (i = 0; i < n_in; i++) {
-		if ((name = org_tidy(in[i])) == NULL)
+		if ((name = mdt_org_tidy(in[i])) == NULL)
 			continue;
-		for (j = 0; j < n && !same_nocase(orgs[j], name); j++)
+		for (j = 0; j < n && !mdt_org_same(orgs[j], name); j++)
 			;
 		if (j < n) {
 			free(name);
@@ -317,7 +274,8 @@ action_tx(struct mdt_store *s, void *ctx)
 
 	st = recordable_slot(s, a->slot_id, true, &sl, &m);
 	if (st == MDT_OK)
-		st = mdt_row_person_exists(s, a->owner_id);
+		st = mdt_row_person_allowed(s, sl.patient_id, a->owner_id,
+		    "own this action");
 	if (st != MDT_OK)
 		return st;
 	return insert_action(s, &sl, a->text, a->owner_id, a->due, NULL,
@@ -368,6 +326,10 @@ action_status_tx(struct mdt_store *s, void *ctx)
 	/* a purged action has lost its words: reopening it would send the
 	 * placeholder as the task */
 	st = mdt_action_refuse_purged(s, a->action_id);
+	/* nor is work reopened for someone the patient has since excluded */
+	if (st == MDT_OK && a->status == MDT_ACTION_OPEN)
+		st = mdt_row_person_allowed(s, row.patient_id, row.owner_id,
+		    "own this action");
 	if (st != MDT_OK)
 		return st;
 	if (a->status == MDT_ACTION_OPEN)
@@ -397,42 +359,146 @@ mdt_action_set_status(struct mdt_store *s, int64_t action_id,
 	return mdt_tx_run(s, action_status_tx, &a, &a.wrote);
 }
 
-/* After a death: the follow-up with relatives, made once per patient
- * (a cancelled one does not count). */
+/*
+ * After a death: the follow-up with the relatives.  Its text is the same
+ * for every patient (the action's patient and slot say whose), so that it
+ * names nobody wherever it is shown, the projector included.
+ */
+#define RELATIVES_KIND "contact_relatives"
+#define RELATIVES_TEXT \
+	"Contact the relatives to offer support and follow up"
+
+/* Whether person may own a patient's follow-up: someone whose
+ * organisation the patient did not exclude. */
+static enum mdt_status
+relatives_owner_ok(struct mdt_store *s, int64_t patient_id, int64_t person,
+    bool *ok)
+{
+	enum mdt_status st;
+	char *org = NULL;
+
+	st = mdt_row_excluded_org(s, patient_id, person, &org);
+	*ok = st == MDT_OK && org == NULL;
+	free(org);
+	return st;
+}
+
+/* Who owns the follow-up: the patient's key contact; without one (or if
+ * the patient has since excluded their organisation), the first attendee
+ * marked present, in name order, whose organisation the patient did not
+ * exclude.  *owner 0: nobody can. */
+static enum mdt_status
+relatives_owner(struct mdt_store *s, const struct mdt_slot_row *sl,
+    int64_t meeting_id, int64_t *owner)
+{
+	struct mdt_rows r = { 0 };
+	enum mdt_status st;
+	int64_t kc = 0, *ids;
+	bool ok = false;
+
+	*owner = 0;
+	st = mdt_query_int(s, &kc, "SELECT key_contact_id FROM patients"
+	    " WHERE id = ?", "i", sl->patient_id);
+	if (st == MDT_OK && kc != 0)
+		st = relatives_owner_ok(s, sl->patient_id, kc, &ok);
+	if (st != MDT_OK || ok) {
+		*owner = ok ? kc : 0;
+		return st;
+	}
+	st = mdt_read_rows(s, &r, sizeof(int64_t), mdt_row_int, NULL,
+	    "reading who is present", "SELECT a.person_id"
+	    " FROM attendance a JOIN people p ON p.id = a.person_id"
+	    " WHERE a.meeting_id = ? AND a.status = 'present'"
+	    " ORDER BY p.name, p.id", "i", meeting_id);
+	ids = r.v;
+	for (size_t i = 0; st == MDT_OK && !ok && i < r.n; i++) {
+		st = relatives_owner_ok(s, sl->patient_id, ids[i], &ok);
+		if (ok)
+			*owner = ids[i];
+	}
+	free(r.v);
+	return st;
+}
+
+/* Made once per patient (a cancelled one does not count). */
 static enum mdt_status
 contact_relatives(struct mdt_store *s, const struct mdt_slot_row *sl,
     const struct mdt_meeting_row *m)
 {
 	enum mdt_status st;
 	int64_t n, owner = 0, id;
-	char due[11], *text;
+	char due[11];
 
 	st = mdt_query_int(s, &n, "SELECT count(*) FROM actions"
-	    " WHERE patient_id = ? AND kind = 'contact_relatives'"
+	    " WHERE patient_id = ? AND kind = '" RELATIVES_KIND "'"
 	    " AND status <> 'cancelled'", "i", sl->patient_id);
 	if (st != MDT_OK || n > 0)
 		return st;
-	st = mdt_query_int(s, &owner, "SELECT key_contact_id FROM patients"
-	    " WHERE id = ?", "i", sl->patient_id);
-	if (st == MDT_OK && owner == 0) {
-		st = mdt_query_int(s, &owner, "SELECT a.person_id"
-		    " FROM attendance a JOIN people p ON p.id = a.person_id"
-		    " WHERE a.meeting_id = ? AND a.status = 'present'"
-		    " ORDER BY p.name, p.id LIMIT 1", "i", m->id);
-		if (st == MDT_ENOTFOUND)
-			return mdt_fail(s, MDT_ESTATE, "%s has no key contact"
-			    " and nobody is marked present to follow up with"
-			    " the relatives", sl->patient);
-	}
+	st = relatives_owner(s, sl, m->id, &owner);
+	if (st == MDT_OK && owner == 0)
+		return mdt_fail(s, MDT_ESTATE, "%s has no key contact and"
+		    " nobody the patient allows is marked present to follow up"
+		    " with the relatives", sl->patient);
 	if (st != MDT_OK)
 		return st;
 	if (mdt_date_parse("+7", mdt_store_now(s), due) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "cannot work out the due date");
-	text = mdt_xasprintf("Contact relatives of %s to offer support and"
-	    " follow up", sl->patient);
-	st = insert_action(s, sl, text, owner, due, "contact_relatives", &id);
-	free(text);
-	return st;
+	return insert_action(s, sl, RELATIVES_TEXT, owner, due, RELATIVES_KIND,
+	    &id);
+}
+
+/* An outcome corrected away from a death: the slot's open follow-up with
+ * the relatives is cancelled, each one audited and queued. */
+static enum mdt_status
+relatives_cancel(struct mdt_store *s, int64_t slot_id,
+    enum mdt_outcome_kind now)
+{
+	enum mdt_status st;
+	char *uuid = NULL;
+
+	while ((st = mdt_query_text(s, &uuid, "SELECT uuid FROM actions"
+	    " WHERE slot_id = ? AND kind = '" RELATIVES_KIND "'"
+	    " AND status = 'open' ORDER BY id LIMIT 1", "i", slot_id)) ==
+	    MDT_OK) {
+		st = mdt_run(s, "UPDATE actions SET status = 'cancelled',"
+		    " closed_at = ? WHERE uuid = ?", "it", mdt_store_now(s),
+		    uuid);
+		if (st == MDT_OK)
+			st = mdt_record_change(s, "action_status", "action",
+			    uuid, "cancelled: the outcome is now %s",
+			    mdt_outcome_name(now));
+		free(uuid);
+		uuid = NULL;
+		if (st != MDT_OK)
+			return st;
+	}
+	return st == MDT_ENOTFOUND ? MDT_OK : st;
+}
+
+/* A key contact set: the patient's open follow-up with the relatives
+ * moves to them, each move audited and queued. */
+static enum mdt_status
+relatives_move(struct mdt_store *s, int64_t patient_id, int64_t person_id)
+{
+	enum mdt_status st;
+	char *uuid = NULL;
+
+	while ((st = mdt_query_text(s, &uuid, "SELECT uuid FROM actions"
+	    " WHERE patient_id = ? AND kind = '" RELATIVES_KIND "'"
+	    " AND status = 'open' AND owner_id <> ? ORDER BY id LIMIT 1",
+	    "ii", patient_id, person_id)) == MDT_OK) {
+		st = mdt_run(s, "UPDATE actions SET owner_id = ?"
+		    " WHERE uuid = ?", "it", person_id, uuid);
+		if (st == MDT_OK)
+			st = mdt_record_change(s, "action_reassign", "action",
+			    uuid, "owner %" PRId64 " (the key contact)",
+			    person_id);
+		free(uuid);
+		uuid = NULL;
+		if (st != MDT_OK)
+			return st;
+	}
+	return st == MDT_ENOTFOUND ? MDT_OK : st;
 }
 
 struct outcome_act {
@@ -474,6 +540,8 @@ outcome_tx(struct mdt_store *s, void *ctx)
 	free(row_uuid);
 	if (st == MDT_OK && a->kind == MDT_OUTCOME_DIED)
 		st = contact_relatives(s, &sl, &m);
+	else if (st == MDT_OK)
+		st = relatives_cancel(s, sl.id, a->kind);
 	return st;
 }
 
@@ -520,13 +588,16 @@ key_contact_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no patient %" PRId64, a->patient_id);
 	if (st == MDT_OK)
-		st = mdt_row_person_exists(s, a->person_id);
+		st = mdt_row_person_allowed(s, a->patient_id, a->person_id,
+		    "be the key contact");
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE patients SET key_contact_id = ?"
 		    " WHERE id = ?", "ii", a->person_id, a->patient_id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "key_contact_set", "patient", uuid,
 		    "key contact: person %" PRId64, a->person_id);
+	if (st == MDT_OK)
+		st = relatives_move(s, a->patient_id, a->person_id);
 	free(uuid);
 	return st;
 }
@@ -539,3 +610,10 @@ mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
 	    &(struct key_contact_act){ patient_id, person_id }, NULL);
 }
 
+
+enum mdt_status
+mdt_person_allowed(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id, const char *as)
+{
+	return mdt_row_person_allowed(s, patient_id, person_id, as);
+}

@@ -1,14 +1,17 @@
 /*
  * demo.c - a fictional meeting to try mdtchair on: a venue, ten team
  * members, twelve patients with test-range NHS numbers and a meeting
- * scheduled for today.  Made once: the rows carry fixed UUIDs, so calling
- * it again finds them and writes nothing.  Demo rows never go to the
- * outbox: they must not reach a real care record.
+ * scheduled for today.  Made once per database: calling it again finds the
+ * meeting it made (by its audit row) and writes nothing.  Every row gets a
+ * fresh UUID, so that the demos of two databases are different records
+ * wherever they are sent.  Demo rows never go to the outbox by being made:
+ * they must not reach a real care record unless chaired.
  */
 #include "config.h"
 
 #include "demo.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -101,15 +104,6 @@ static const struct demo_patient demo_patients[] = {
 
 #define N_PATIENTS MDT_COUNT(demo_patients)
 
-/* The fixed UUID of the n-th demo row of a kind (1 venue, 2 person,
- * 3 patient, 4 meeting, 5 slot, 6 attendance, 7 candidate). */
-static void
-demo_uuid(char out[37], int kind, int n)
-{
-	snprintf(out, 37, "6d647463-%04d-4000-8000-%012d", kind % 10000,
-	    n % 1000000);
-}
-
 /* 13:00 local time on the day of now. */
 static int64_t
 today_at_one(int64_t now)
@@ -132,94 +126,118 @@ today_at_one(int64_t now)
 	return (int64_t)t * 1000;
 }
 
+/* The meeting an earlier call made, if any (*id 0 if none). */
+static enum mdt_status
+demo_made(struct mdt_store *s, int64_t *id)
+{
+	enum mdt_status st;
+
+	st = mdt_query_int(s, id, "SELECT m.id FROM audit a"
+	    " JOIN meetings m ON m.uuid = a.entity_uuid"
+	    " WHERE a.action = 'demo_create' ORDER BY a.id LIMIT 1", NULL);
+	if (st == MDT_ENOTFOUND) {
+		*id = 0;
+		st = MDT_OK;
+	}
+	return st;
+}
+
+struct demo_act {
+	int64_t meeting_id;
+	bool wrote;
+};
+
 static enum mdt_status
 demo_tx(struct mdt_store *s, void *ctx)
 {
-	int64_t *meeting_id = ctx;
+	struct demo_act *a = ctx;
 	enum mdt_status st;
-	char venue[37], meeting[37], uuid[37], ref[37];
-	int before = sqlite3_total_changes(s->db);
+	char venue[37], meeting[37], uuid[37];
+	int64_t people[N_PEOPLE], venue_id = 0;
 	size_t i;
 
-	demo_uuid(venue, 1, 1);
-	demo_uuid(meeting, 4, 1);
-	st = mdt_run(s, "INSERT OR IGNORE INTO venues (uuid, name, address)"
+	st = demo_made(s, &a->meeting_id);
+	if (st != MDT_OK || a->meeting_id != 0)
+		return st;
+	mdt_uuid_new(venue);
+	mdt_uuid_new(meeting);
+	st = mdt_run(s, "INSERT INTO venues (uuid, name, address)"
 	    " VALUES (?, 'Larkhall Green Practice',"
 	    " '14 Orchard Row, Larkhall Green')", "t", venue);
+	if (st == MDT_OK)
+		venue_id = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; st == MDT_OK && i < N_PEOPLE; i++) {
-		demo_uuid(uuid, 2, (int)i + 1);
-		st = mdt_run(s, "INSERT OR IGNORE INTO people"
+		mdt_uuid_new(uuid);
+		st = mdt_run(s, "INSERT INTO people"
 		    " (uuid, name, role, organisation) VALUES (?, ?, ?, ?)",
 		    "tttt", uuid, demo_people[i].name, demo_people[i].role,
 		    demo_people[i].organisation);
+		people[i] = sqlite3_last_insert_rowid(s->db);
 	}
+	/* A patient already known by the NHS number is kept as it is. */
 	for (i = 0; st == MDT_OK && i < N_PATIENTS; i++) {
 		const struct demo_patient *p = &demo_patients[i];
 
-		demo_uuid(uuid, 3, (int)i + 1);
-		demo_uuid(ref, 2, p->key_contact + 1);
+		mdt_uuid_new(uuid);
 		st = mdt_run(s, "INSERT OR IGNORE INTO patients"
 		    " (uuid, nhs_number, name, date_of_birth, practice,"
-		    " key_contact_id) VALUES (?, ?, ?, ?, ?,"
-		    " (SELECT id FROM people WHERE uuid = ?))", "tttttt",
+		    " key_contact_id) VALUES (?, ?, ?, ?, ?, ?)", "tttttI",
 		    uuid, p->nhs_number, p->name, p->date_of_birth,
-		    p->practice, ref);
+		    p->practice, people[p->key_contact]);
 	}
 	if (st == MDT_OK)
-		st = mdt_run(s, "INSERT OR IGNORE INTO meetings"
+		st = mdt_run(s, "INSERT INTO meetings"
 		    " (uuid, title, venue_id, scheduled_start, planned_minutes)"
-		    " VALUES (?, 'Demo MDT',"
-		    " (SELECT id FROM venues WHERE uuid = ?), ?, ?)", "ttid",
-		    meeting, venue, today_at_one(mdt_store_now(s)),
+		    " VALUES (?, 'Demo MDT', ?, ?, ?)", "tiid", meeting,
+		    venue_id, today_at_one(mdt_store_now(s)),
 		    DEMO_PLANNED_MINUTES);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, meeting_id,
-		    "SELECT id FROM meetings WHERE uuid = ?", "t", meeting);
+		a->meeting_id = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; st == MDT_OK && i < N_PATIENTS; i++) {
 		const struct demo_patient *p = &demo_patients[i];
 
-		demo_uuid(uuid, 5, (int)i + 1);
-		st = mdt_run(s, "INSERT OR IGNORE INTO slots"
+		mdt_uuid_new(uuid);
+		st = mdt_run(s, "INSERT INTO slots"
 		    " (uuid, meeting_id, patient_id, position, reason,"
 		    " planned_seconds) VALUES (?, ?,"
 		    " (SELECT id FROM patients WHERE nhs_number = ?), ?, ?, ?)",
-		    "titdtd", uuid, *meeting_id, p->nhs_number, (int)i + 1,
+		    "titdtd", uuid, a->meeting_id, p->nhs_number, (int)i + 1,
 		    p->reason, DEMO_SLOT_SECONDS);
 	}
 	for (i = 0; st == MDT_OK && i < N_PATIENTS; i++) {
 		const struct demo_patient *p = &demo_patients[i];
 
-		demo_uuid(uuid, 7, (int)i + 1);
-		st = mdt_run(s, "INSERT OR IGNORE INTO candidates"
+		mdt_uuid_new(uuid);
+		st = mdt_run(s, "INSERT INTO candidates"
 		    " (uuid, meeting_id, patient_id, lists, note, created_at)"
 		    " VALUES (?, ?, (SELECT id FROM patients WHERE"
-		    " nhs_number = ?), ?, ?, ?)", "titdti", uuid, *meeting_id,
-		    p->nhs_number, (int)p->lists, p->reason, mdt_store_now(s));
+		    " nhs_number = ?), ?, ?, ?)", "titdti", uuid,
+		    a->meeting_id, p->nhs_number, (int)p->lists, p->reason,
+		    mdt_store_now(s));
 	}
 	for (i = 0; st == MDT_OK && i < N_PEOPLE; i++) {
-		demo_uuid(uuid, 6, (int)i + 1);
-		demo_uuid(ref, 2, (int)i + 1);
-		st = mdt_run(s, "INSERT OR IGNORE INTO attendance"
-		    " (meeting_id, person_id, uuid) VALUES (?,"
-		    " (SELECT id FROM people WHERE uuid = ?), ?)", "itt",
-		    *meeting_id, ref, uuid);
+		mdt_uuid_new(uuid);
+		st = mdt_run(s, "INSERT INTO attendance"
+		    " (meeting_id, person_id, uuid) VALUES (?, ?, ?)", "iit",
+		    a->meeting_id, people[i], uuid);
 	}
-	if (st == MDT_OK && sqlite3_total_changes(s->db) != before)
+	if (st == MDT_OK)
 		st = mdt_audit_add(s, "demo_create", "meeting", meeting,
 		    "demo meeting, %zu people, %zu patients", N_PEOPLE,
 		    N_PATIENTS);
+	a->wrote = st == MDT_OK;
 	return st;
 }
 
 enum mdt_status
 mdt_demo_create(struct mdt_store *s, int64_t *meeting_id)
 {
+	struct demo_act a = { 0, false };
 	enum mdt_status st;
-	int64_t id = 0;
 
 	*meeting_id = 0;
-	st = mdt_tx_run(s, demo_tx, &id, NULL);
+	st = mdt_tx_run(s, demo_tx, &a, &a.wrote);
 	if (st == MDT_OK)
-		*meeting_id = id;
+		*meeting_id = a.meeting_id;
 	return st;
 }

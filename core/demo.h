@@ -8,9 +8,10 @@
 
 #include "model.h"
 
-/* Creates, once, the demo venue, ten people, twelve patients and a demo
- * meeting scheduled today; returns the demo meeting's id.  The demo is
- * fictional and never queued in the outbox. */
+/* Creates, once per database, the demo venue, ten people, twelve patients
+ * and a demo meeting scheduled today, each row with a fresh UUID; returns
+ * the demo meeting's id (the one made before, writing nothing, when called
+ * again).  The demo is fictional and not queued in the outbox. */
 enum mdt_status mdt_demo_create(struct mdt_store *s, int64_t *meeting_id);
 
 #endif

@@ -26,6 +26,7 @@
 	_(ESTATE,    "not allowed in the current state") \
 	_(ECONSENT,  "consent to be discussed has not been recorded") \
 	_(EJUSTIFY,  "this consent basis needs a written justification") \
+	_(EEXCLUDED, "excluded by the patient's consent") \
 	_(ETOOLONG,  "too long to record") \
 	_(EDATE,     "not a valid date (YYYY-MM-DD or +DAYS)") \
 	_(ENHS,      "not a valid NHS number") \

@@ -223,7 +223,10 @@ enum mdt_status mdt_rising_risk_escalate(struct mdt_store *s,
 /*
  * An action gets a new owner and/or due date ("YYYY-MM-DD" or "+N"; NULL
  * or "" keeps it; owner 0 keeps it).  Only an open action; MDT_ESTATE
- * otherwise.  Writes the 'action' to the outbox.
+ * otherwise.  MDT_EEXCLUDED, with the reason, when the owner it is left
+ * with (new or kept) is from an organisation the patient's latest consent
+ * excludes; a review keeping such an action open is refused the same way.
+ * Writes the 'action' to the outbox.
  */
 enum mdt_status mdt_action_reassign(struct mdt_store *s, int64_t action_id,
     int64_t new_owner_id, const char *new_due);

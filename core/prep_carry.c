@@ -275,8 +275,9 @@ reassign(struct mdt_store *s, const struct mdt_action_row *a, int64_t owner,
 	if (a->status != MDT_ACTION_OPEN)
 		return mdt_fail(s, MDT_ESTATE, "the action is %s; only an open"
 		    " action is reassigned", mdt_action_status_name(a->status));
-	if (owner > 0)
-		st = mdt_row_person_exists(s, owner);
+	/* the owner it keeps too: the patient may have excluded them since */
+	st = mdt_row_person_allowed(s, a->patient_id, owner > 0 ? owner :
+	    a->owner_id, "own this action");
 	if (st == MDT_OK && owner > 0)
 		st = mdt_run(s, "UPDATE actions SET owner_id = ? WHERE id = ?",
 		    "ii", owner, a->id);
@@ -370,6 +371,11 @@ review_tx(struct mdt_store *s, void *ctx)
 	    (v->verdict == MDT_VERDICT_OPEN ||
 	    v->verdict == MDT_VERDICT_REASSIGNED))
 		st = mdt_action_refuse_purged(s, v->action_id);
+	/* kept open: for someone the patient did not exclude (reassign
+	 * checks its own) */
+	if (st == MDT_OK && v->verdict == MDT_VERDICT_OPEN)
+		st = mdt_row_person_allowed(s, a.patient_id, a.owner_id,
+		    "own this action");
 	if (st != MDT_OK)
 		return st;
 	switch (v->verdict) {

@@ -10,6 +10,7 @@
 #include "rows.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "model.h"
 #include "rules.h"
@@ -94,6 +95,7 @@ read_action(sqlite3_stmt *st, void *row, void *ctx)
 	a->patient_id = mdt_col_int(st, 2);
 	a->status = mdt_col_state(st, 3, mdt_action_status_parse,
 	    MDT_ACTION_OPEN);
+	a->owner_id = mdt_col_int(st, 4);
 }
 
 enum mdt_status
@@ -103,8 +105,8 @@ mdt_row_action(struct mdt_store *s, int64_t id, struct mdt_action_row *a)
 
 	st = mdt_read_row(s, a, sizeof(*a), read_action, NULL,
 	    "reading the action",
-	    "SELECT id, uuid, patient_id, status FROM actions WHERE id = ?",
-	    "i", id);
+	    "SELECT id, uuid, patient_id, status, owner_id FROM actions"
+	    " WHERE id = ?", "i", id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no action %" PRId64, id);
 	return st;
@@ -120,5 +122,80 @@ mdt_row_person_exists(struct mdt_store *s, int64_t person_id)
 	    person_id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no person %" PRId64, person_id);
+	return st;
+}
+
+/* ---- the organisations a patient asked to be kept from --------------- */
+
+struct excluded_find {
+	const char *org;	/* the person's, tidied */
+	char *hit;		/* the exclusion it is, as recorded */
+};
+
+static void
+excluded_match(sqlite3_stmt *st, void *ctx)
+{
+	struct excluded_find *f = ctx;
+	char *name;
+
+	if (f->hit != NULL)
+		return;
+	name = mdt_org_tidy((const char *)sqlite3_column_text(st, 0));
+	if (name != NULL && mdt_org_same(name, f->org))
+		f->hit = mdt_col_dup0(st, 0);
+	free(name);
+}
+
+enum mdt_status
+mdt_row_excluded_org(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id, char **org)
+{
+	struct excluded_find f = { NULL, NULL };
+	enum mdt_status st;
+	char *raw = NULL, *mine;
+
+	*org = NULL;
+	st = mdt_query_text(s, &raw, "SELECT organisation FROM people"
+	    " WHERE id = ?", "i", person_id);
+	if (st == MDT_ENOTFOUND)
+		return MDT_OK;
+	mine = st == MDT_OK ? mdt_org_tidy(raw) : NULL;
+	free(raw);
+	if (mine == NULL)
+		return st;
+	f.org = mine;
+	st = mdt_read_each(s, excluded_match, &f, "reading the exclusions",
+	    "SELECT e.organisation FROM consent_exclusions e"
+	    " WHERE e.slot_id = (SELECT c.slot_id FROM consent c"
+	    "  JOIN slots sl ON sl.id = c.slot_id WHERE sl.patient_id = ?"
+	    "  ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1)"
+	    " ORDER BY e.id", "i", patient_id);
+	free(mine);
+	if (st == MDT_OK)
+		*org = f.hit;
+	else
+		free(f.hit);
+	return st;
+}
+
+enum mdt_status
+mdt_row_person_allowed(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id, const char *as)
+{
+	enum mdt_status st;
+	char *org = NULL, *name = NULL;
+
+	st = mdt_row_person_exists(s, person_id);
+	if (st == MDT_OK)
+		st = mdt_row_excluded_org(s, patient_id, person_id, &org);
+	if (st != MDT_OK || org == NULL)
+		return st;
+	st = mdt_query_text(s, &name, "SELECT name FROM people WHERE id = ?",
+	    "i", person_id);
+	if (st == MDT_OK)
+		st = mdt_fail(s, MDT_EEXCLUDED, "%s (%s cannot %s)", org,
+		    name != NULL ? name : "this person", as);
+	free(org);
+	free(name);
 	return st;
 }

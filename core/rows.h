@@ -36,6 +36,7 @@ struct mdt_action_row {
 	char uuid[37];
 	int64_t patient_id;
 	enum mdt_action_status status;
+	int64_t owner_id;
 };
 
 /* The meeting id; MDT_ENOTFOUND (recorded) if there is none, and with
@@ -50,5 +51,23 @@ enum mdt_status mdt_row_action(struct mdt_store *s, int64_t id,
     struct mdt_action_row *a);
 /* MDT_OK if person_id is someone known, else MDT_ENOTFOUND (recorded). */
 enum mdt_status mdt_row_person_exists(struct mdt_store *s, int64_t person_id);
+
+/*
+ * The organisations a patient asked to be kept from are those recorded
+ * with their latest consent (any meeting's, by when it was recorded):
+ * what they said last.  *org gets the one person_id's organisation is
+ * (tidied and compared case apart, see mdt_org_tidy and mdt_org_same), as
+ * recorded, or NULL when it is none of them.  DESTRUCTOR: free.
+ */
+enum mdt_status mdt_row_excluded_org(struct mdt_store *s, int64_t patient_id,
+    int64_t person_id, char **org);
+/*
+ * MDT_OK if person_id is someone known whose organisation the patient did
+ * not exclude; else MDT_ENOTFOUND, or MDT_EEXCLUDED with the reason, e.g.
+ * "excluded by the patient's consent: Tanner Street Drug Service (Lee
+ * Brown cannot own this action)" (as: "own this action"), recorded.
+ */
+enum mdt_status mdt_row_person_allowed(struct mdt_store *s,
+    int64_t patient_id, int64_t person_id, const char *as);
 
 #endif

@@ -349,6 +349,46 @@ mdt_exclusions_split(const char *text, char ***names, size_t *n)
 	*n = count;
 }
 
+/* ASCII letters folded to lower case, every other byte as it is: what
+ * SQLite's NOCASE compares. */
+static int
+nocase(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+bool
+mdt_org_same(const char *a, const char *b)
+{
+	for (; *a != '\0' && nocase((unsigned char)*a) ==
+	    nocase((unsigned char)*b); a++, b++)
+		;
+	return nocase((unsigned char)*a) == nocase((unsigned char)*b);
+}
+
+char *
+mdt_org_tidy(const char *name)
+{
+	char *out, *o;
+	bool gap = false;
+
+	if (mdt_str_blank(name))
+		return NULL;
+	out = o = mdt_xmalloc(strlen(name) + 1);
+	for (; *name != '\0'; name++) {
+		if (isspace((unsigned char)*name)) {
+			gap = o > out;
+			continue;
+		}
+		if (gap)
+			*o++ = ' ';
+		gap = false;
+		*o++ = *name;
+	}
+	*o = '\0';
+	return out;
+}
+
 void
 mdt_names_free(char **names, size_t n)
 {

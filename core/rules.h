@@ -85,6 +85,13 @@ enum mdt_status mdt_consent_check(enum mdt_consent_basis b,
  */
 void mdt_exclusions_split(const char *text, char ***names, size_t *n);
 
+/* A copy of an organisation's name trimmed, with each inner run of white
+ * space made one space; NULL if nothing is left.  DESTRUCTOR: free. */
+char *mdt_org_tidy(const char *name);
+/* Whether two (tidied) organisations' names are the same, ASCII letters
+ * compared case apart as the store's NOCASE does. */
+bool mdt_org_same(const char *a, const char *b);
+
 /* Frees n strings and the array that holds them (NULL is fine). */
 void mdt_names_free(char **names, size_t n);
 

@@ -324,6 +324,17 @@ static const char *const migrations[] = {
 	" UPDATE outbox_tally SET n = n + 1 WHERE state = NEW.state; END;"
 	"CREATE INDEX IF NOT EXISTS outbox_pending_attempts ON outbox(attempts)"
 	" WHERE state = 'pending';",
+
+	/* v9: the follow-up after a death names nobody.  It read "Contact
+	 * relatives of <the patient's name> to offer support and follow
+	 * up", which the projector and the masked lists showed; each one
+	 * made so reads as a new one does (the action's patient says whose).
+	 * The central record keeps what it was sent until the action next
+	 * changes. */
+	"UPDATE actions SET text ="
+	" 'Contact the relatives to offer support and follow up'"
+	" WHERE kind = 'contact_relatives'"
+	" AND text LIKE 'Contact relatives of % to offer support and follow up';",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -27,6 +27,41 @@ _Static_assert(MDT_EXCLUSIONS_MAX * (MDT_ORGANISATION_MAX + 2) <=
 
 /* ---- recording ------------------------------------------------------ */
 
+/* After consent excluding organisations: whether the patient's key
+ * contact or the owner of an open action of theirs is from one of them
+ * (recording the patient's wish is never refused); if so, says what to
+ * change. */
+static bool
+tui_consent_clashes(struct tui_app *app, const struct mdt_slot *s)
+{
+	bool kc = s->key_contact_id != 0 && mdt_person_allowed(app->store,
+	    s->patient_id, s->key_contact_id, "") == MDT_EEXCLUDED;
+	int n = 0;
+
+	for (size_t i = 0; i < app->snap.n_actions; i++) {
+		const struct mdt_action *a = &app->snap.actions[i];
+
+		n += a->patient_id == s->patient_id &&
+		    a->status == MDT_ACTION_OPEN && mdt_person_allowed(
+		    app->store, s->patient_id, a->owner_id, "") ==
+		    MDT_EEXCLUDED;
+	}
+	if (!kc && n == 0)
+		return false;
+	if (kc && n > 0)
+		tui_app_message(app, true, "Consent recorded, but the key"
+		    " contact and %d open action%s are from an excluded"
+		    " organisation: change them (K, r)", n, n == 1 ? "" : "s");
+	else if (kc)
+		tui_app_message(app, true, "Consent recorded, but the key"
+		    " contact is from an excluded organisation: change it (K)");
+	else
+		tui_app_message(app, true, "Consent recorded, but %d open"
+		    " action%s from an excluded organisation: reassign %s (r)",
+		    n, n == 1 ? " is" : "s are", n == 1 ? "it" : "them");
+	return true;
+}
+
 /* The last step of consent: the organisations the patient asked to
  * exclude, then the whole of it is recorded in one act. */
 static bool
@@ -47,6 +82,8 @@ tui_consent_exclusions_submit(struct tui_app *app, const char *text)
 		return false;
 	/* Said as recorded (tidied), from the snapshot just reloaded. */
 	s = tui_slot_pending(app);
+	if (s != NULL && s->n_exclusions > 0 && tui_consent_clashes(app, s))
+		return true;
 	if (s != NULL && s->n_exclusions > 0) {
 		tui_names_join(s->exclusions, s->n_exclusions, orgs,
 		    sizeof(orgs));
@@ -164,6 +201,36 @@ tui_action_due_submit(struct tui_app *app, const char *text)
  */
 #define TUI_OWNER_NEW (-1)
 
+/* What an owner or key contact picker adds to someone whose organisation
+ * the pending slot's patient excluded with consent (the acts refuse
+ * them). */
+static const char *
+tui_excluded_mark(struct tui_app *app, int64_t person_id)
+{
+	const struct mdt_slot *s = tui_slot_pending(app);
+
+	if (s == NULL || mdt_person_allowed(app->store, s->patient_id,
+	    person_id, "") != MDT_EEXCLUDED)
+		return "";
+	return " - excluded by the patient";
+}
+
+/* Whether person may have the pending slot's patient's work (as); if not,
+ * says why and nothing more is asked. */
+static bool
+tui_owner_allowed(struct tui_app *app, int64_t person_id, const char *as)
+{
+	const struct mdt_slot *s = tui_slot_pending(app);
+
+	if (s == NULL)
+		return true;
+	if (mdt_person_allowed(app->store, s->patient_id, person_id, as) ==
+	    MDT_OK)
+		return true;
+	tui_app_message(app, true, "%s", mdt_store_error(app->store));
+	return false;
+}
+
 static tui_pick_fn tui_owner_then;	/* carries on after a new person */
 static char tui_owner_name[256], tui_owner_org[256];
 
@@ -189,15 +256,16 @@ tui_owner_picker(struct tui_app *app, const char *title, tui_pick_fn pick,
 			if (here != (pass == 0))
 				continue;
 			if (here)
-				snprintf(label, sizeof(label), "%s%s%s%s",
+				snprintf(label, sizeof(label), "%s%s%s%s%s",
 				    tui_str(p->name), p->role[0] != '\0' ?
 				    " (" : "", p->role, p->role[0] != '\0' ?
-				    ")" : "");
+				    ")" : "", tui_excluded_mark(app, p->id));
 			else
 				snprintf(label, sizeof(label), "%s, %s -"
-				    " not here", tui_str(p->name),
+				    " not here%s", tui_str(p->name),
 				    p->organisation[0] != '\0' ?
-				    p->organisation : p->role);
+				    p->organisation : p->role,
+				    tui_excluded_mark(app, p->id));
 			if (p->id == keep_id)
 				keep = row;
 			tui_picker_add(app, p->id, label);
@@ -270,7 +338,8 @@ tui_owner_new(struct tui_app *app, int64_t id)
 static void
 tui_action_owner_picked(struct tui_app *app, int64_t person_id)
 {
-	if (tui_owner_new(app, person_id))
+	if (tui_owner_new(app, person_id) ||
+	    !tui_owner_allowed(app, person_id, "own this action"))
 		return;
 	app->pending_id = person_id;
 	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = +14): ",
@@ -406,10 +475,11 @@ tui_slot_key_contact(struct tui_app *app, const struct mdt_slot *s)
 		const struct mdt_person *p = &app->snap.people[i];
 		char label[512];
 
-		snprintf(label, sizeof(label), "%s%s%s%s", tui_str(p->name),
+		snprintf(label, sizeof(label), "%s%s%s%s%s", tui_str(p->name),
 		    p->role != NULL && p->role[0] ? " (" : "",
 		    p->role != NULL && p->role[0] ? p->role : "",
-		    p->role != NULL && p->role[0] ? ")" : "");
+		    p->role != NULL && p->role[0] ? ")" : "",
+		    tui_excluded_mark(app, p->id));
 		if (p->id == s->key_contact_id)
 			app->input.sel = i;
 		tui_picker_add(app, p->id, label);
@@ -631,7 +701,8 @@ tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 static void
 tui_action_reassign_owner_picked(struct tui_app *app, int64_t person_id)
 {
-	if (tui_owner_new(app, person_id))
+	if (tui_owner_new(app, person_id) ||
+	    !tui_owner_allowed(app, person_id, "own this action"))
 		return;
 	tui_reassign_owner = person_id;
 	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = keep): ",

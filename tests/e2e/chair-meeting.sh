@@ -162,7 +162,7 @@ pass "after kill -9: same slot, clock right ($clock), note and action there"
 
 # ---- finish slot 4 (died: a contact-relatives action appears), close.
 outcome 4
-wait_for "Contact relatives"
+wait_for "Contact the relatives"
 keys 4
 wait_for "press C to close it"
 keys C
@@ -211,7 +211,7 @@ acts() { jqr ".slots[$1].actions | map(\"\(.text)/\(.owner)/\(.due_date)/\(.stat
     fail "slot 3 actions: $(acts 2)"
 check '.slots[3].actions | length' 2
 check '.slots[3].actions[0] | "\(.text)/\(.owner)/\(.due_date)"' "Chase the oxygen assessment date/$(present 3)/2027-01-08"
-check '.slots[3].actions[1].text | startswith("Contact relatives")' true
+check '.slots[3].actions[1].text' 'Contact the relatives to offer support and follow up'
 check '.slots[3].actions[1].owner' "$(jqr '.slots[3].key_contact' "$J")"
 check '[.slots[].actions[]] | length' 8
 

@@ -34,6 +34,41 @@ counts(struct fx *f)
 	assert_int_equal(after_.audit - before_.audit, (d_audit)); \
 } while (0)
 
+/* The follow-up a death makes: the same words for every patient. */
+#define RELATIVES "Contact the relatives to offer support and follow up"
+
+/*
+ * Hostile text around word: an escape sequence, a right-to-left override
+ * (U+202E), a C1 CSI (U+009B), a non-character (U+FFFE), bytes that are
+ * not UTF-8, line breaks, and (long) padding to 10,000 characters.
+ * DESTRUCTOR: free.
+ */
+static char *
+hostile(const char *word, bool long_one)
+{
+	static const char mix[] = "\x1b[2J\xe2\x80\xae\xc2\x9b\xef\xbf\xbe"
+	    "\xff\xfe\r\n";
+	size_t n = strlen(word) + 2 * sizeof(mix) + (long_one ? 10000 : 0);
+	char *s = mdt_xmalloc(n + 1);
+
+	snprintf(s, n + 1, "%s%s%s", mix, word, mix);
+	if (long_one) {
+		size_t len = strlen(s);
+
+		memset(s + len, 'x', n - len);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* The patient of slot n of the demo. */
+static int64_t
+patient_of(struct fx *f, int n)
+{
+	return fx_int(f->s, "SELECT patient_id FROM slots WHERE id = %lld",
+	    (long long)fx_slot(f, n));
+}
+
 /* Elapsed ms of a slot as the screens would show it. */
 static int64_t
 elapsed_of(struct fx *f, int64_t slot_id)
@@ -710,10 +745,302 @@ test_died_creates_one_follow_up(void **state)
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
 	    "SELECT due_date FROM actions"), "2026-12-02");
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
-	    "SELECT text FROM actions"), "Contact relatives of Ronald Blackwood"
-	    " to offer support and follow up");
+	    "SELECT text FROM actions"), RELATIVES);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
 	    " WHERE entity = 'action'"), 1);
+}
+
+/* Whatever the patient's name holds, the follow-up names nobody: the
+ * projector and the masked lists show it as it is. */
+static void
+test_died_follow_up_names_nobody(void **state)
+{
+	struct fx *f = *state;
+	int64_t s9 = fx_slot(f, 9);
+	char *name = hostile("Ronald Blackwood", true), sql[10300];
+	char buf[200];
+
+	snprintf(sql, sizeof(sql), "UPDATE patients SET name = '%s'"
+	    " WHERE id = %lld", name, (long long)patient_of(f, 9));
+	fx_exec(f->s, sql);
+	assert_int_equal(mdt_consent_record(f->s, s9,
+	    MDT_CONSENT_BEST_INTERESTS, "Patient has died", NULL, 0), MDT_OK);
+	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
+	    MDT_OK);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
+	    "SELECT text FROM actions WHERE kind = 'contact_relatives'"),
+	    RELATIVES);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
+	    " WHERE instr(text, 'Ronald') OR instr(text, 'Blackwood')"), 0);
+	free(name);
+}
+
+/* Without a key contact the follow-up goes to the first attendee present
+ * (name order); once a key contact is set it moves to them, and again
+ * when it changes, each move audited and queued; a finished one stays. */
+static void
+test_relatives_follow_the_key_contact(void **state)
+{
+	struct fx *f = *state;
+	int64_t s4 = fx_slot(f, 4), pt = patient_of(f, 4);
+	int64_t present = fx_person(f, "Priya Raghunathan");
+	int64_t kc1 = fx_person(f, "Chloé Martin");
+	int64_t kc2 = fx_person(f, "Dr Kwame Mensah");
+	int64_t kc3 = fx_person(f, "Bridget Fennelly");
+	int64_t act;
+	char buf[200], want[200];
+
+	fx_exec(f->s, "UPDATE patients SET key_contact_id = NULL");
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting, present,
+	    MDT_ATTEND_PRESENT), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s4, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_outcome_record(f->s, s4, MDT_OUTCOME_DIED, NULL),
+	    MDT_OK);
+	act = fx_int(f->s, "SELECT id FROM actions"
+	    " WHERE kind = 'contact_relatives'");
+	assert_int_equal(fx_int(f->s, "SELECT owner_id FROM actions"
+	    " WHERE id = %lld", (long long)act), present);
+	fx_exec(f->s, "DELETE FROM outbox");
+
+	/* the key contact and the action: two acts' rows in one */
+	EXPECT_ACT(f, mdt_key_contact_set(f->s, pt, kc1), MDT_OK, 2, 2);
+	assert_int_equal(fx_int(f->s, "SELECT owner_id FROM actions"
+	    " WHERE id = %lld", (long long)act), kc1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox o"
+	    " JOIN actions a ON a.uuid = o.entity_uuid"
+	    " WHERE o.entity = 'action' AND a.id = %lld", (long long)act), 1);
+	snprintf(want, sizeof(want), "action_reassign: owner %lld (the key"
+	    " contact)", (long long)kc1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
+	    "SELECT u.action || ': ' || u.detail FROM audit u"
+	    " JOIN actions a ON a.uuid = u.entity_uuid WHERE a.id = %lld"
+	    " ORDER BY u.id DESC LIMIT 1", (long long)act), want);
+
+	EXPECT_ACT(f, mdt_key_contact_set(f->s, pt, kc2), MDT_OK, 2, 2);
+	assert_int_equal(fx_int(f->s, "SELECT owner_id FROM actions"
+	    " WHERE id = %lld", (long long)act), kc2);
+	/* the same key contact again: the action is theirs already */
+	EXPECT_ACT(f, mdt_key_contact_set(f->s, pt, kc2), MDT_OK, 1, 1);
+	/* done: it stays with whoever did it */
+	assert_int_equal(mdt_action_set_status(f->s, act, MDT_ACTION_DONE),
+	    MDT_OK);
+	EXPECT_ACT(f, mdt_key_contact_set(f->s, pt, kc3), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT owner_id FROM actions"
+	    " WHERE id = %lld", (long long)act), kc2);
+	/* another patient's key contact moves nothing of this one's */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
+	    " WHERE owner_id = %lld", (long long)kc3), 0);
+}
+
+/* An outcome corrected away from "Died" cancels the slot's open
+ * follow-up, audited and queued; "Died" again makes a new one. */
+static void
+test_relatives_cancelled_when_corrected(void **state)
+{
+	struct fx *f = *state;
+	int64_t s9 = fx_slot(f, 9);
+	int64_t first, second;
+	char buf[200];
+
+	assert_int_equal(mdt_consent_record(f->s, s9,
+	    MDT_CONSENT_BEST_INTERESTS, "Reported as died", NULL, 0), MDT_OK);
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
+	    MDT_OK, 2, 2);
+	first = fx_int(f->s, "SELECT id FROM actions"
+	    " WHERE kind = 'contact_relatives'");
+	/* the outcome and the cancelled action */
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_STAY, "+28"),
+	    MDT_OK, 2, 2);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
+	    "SELECT status FROM actions WHERE id = %lld", (long long)first),
+	    "cancelled");
+	assert_int_equal(fx_int(f->s, "SELECT closed_at FROM actions"
+	    " WHERE id = %lld", (long long)first), FX_T0);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
+	    "SELECT u.detail FROM audit u JOIN actions a"
+	    " ON a.uuid = u.entity_uuid WHERE a.id = %lld"
+	    " ORDER BY u.id DESC LIMIT 1", (long long)first),
+	    "cancelled: the outcome is now stay");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox o"
+	    " JOIN actions a ON a.uuid = o.entity_uuid WHERE a.id = %lld",
+	    (long long)first), 2);
+	/* nothing open to cancel: the outcome alone */
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_CLOSE, NULL),
+	    MDT_OK, 1, 1);
+	/* died after all: a new follow-up, the cancelled one left */
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
+	    MDT_OK, 2, 2);
+	second = fx_int(f->s, "SELECT id FROM actions"
+	    " WHERE kind = 'contact_relatives' AND status = 'open'");
+	assert_true(second != first);
+	/* done already: a correction leaves it done */
+	assert_int_equal(mdt_action_set_status(f->s, second, MDT_ACTION_DONE),
+	    MDT_OK);
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_CLOSE, NULL),
+	    MDT_OK, 1, 1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
+	    "SELECT status FROM actions WHERE id = %lld", (long long)second),
+	    "done");
+}
+
+/* Adds someone of org straight into the store (as an older version, or
+ * another tool, might have), so that the organisation may hold anything. */
+static int64_t
+person_raw(struct fx *f, const char *name, const char *org)
+{
+	sqlite3_stmt *st;
+	char uuid[37];
+
+	mdt_uuid_new(uuid);
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(f->s),
+	    "INSERT INTO people (uuid, name, organisation) VALUES (?, ?, ?)",
+	    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, org, -1, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	return sqlite3_last_insert_rowid(mdt_store_db(f->s));
+}
+
+/* Nobody from an organisation the patient excluded may own one of their
+ * actions or be their key contact: refused with the reason, nothing
+ * written.  Names compared trimmed, inner spaces as one, case apart. */
+static void
+test_excluded_organisation_refused(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1), pt = patient_of(f, 1);
+	char *evil = hostile("Evil Org", false);
+	char *evil_spaced = hostile("  EVIL    org", false);
+	const char *orgs[] = { " tanner  street DRUG service ", "Evil Org" };
+	const char *hostile_orgs[] = { evil, evil_spaced };
+	int64_t lee, eve, near, act;
+	const char *why;
+
+	lee = person_raw(f, "Lee Brown", "Tanner Street Drug Service");
+	eve = person_raw(f, "Eve Adams", "  EVIL    org");
+	near = person_raw(f, "Ann Lake", "Tanner Street Drug Services");
+	/* control characters, bidi controls, bad UTF-8: refused as text */
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    hostile_orgs, 2), MDT_EINVAL);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM consent"), 0);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    orgs, 2), MDT_OK);
+
+	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Needle exchange", lee, "+7",
+	    NULL), MDT_EEXCLUDED, 0, 0);
+	why = mdt_store_error(f->s);
+	assert_string_equal(why, "excluded by the patient's consent: tanner"
+	    " street DRUG service (Lee Brown cannot own this action)");
+	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Call", eve, "+7", NULL),
+	    MDT_EEXCLUDED, 0, 0);
+	EXPECT_ACT(f, mdt_key_contact_set(f->s, pt, lee), MDT_EEXCLUDED, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s),
+	    "(Lee Brown cannot be the key contact)"));
+	EXPECT_ACT(f, mdt_key_contact_set(f->s, pt, eve), MDT_EEXCLUDED, 0, 0);
+	/* a name that only looks alike is another organisation */
+	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Call", near, "+7", &act),
+	    MDT_OK, 1, 1);
+	/* reassigned, in a slot's review or between meetings */
+	EXPECT_ACT(f, mdt_action_reassign(f->s, act, lee, NULL),
+	    MDT_EEXCLUDED, 0, 0);
+	EXPECT_ACT(f, mdt_action_review(f->s, s1, act, MDT_VERDICT_REASSIGNED,
+	    eve, NULL), MDT_EEXCLUDED, 0, 0);
+	assert_int_equal(fx_int(f->s, "SELECT owner_id FROM actions"
+	    " WHERE id = %lld", (long long)act), near);
+	assert_string_equal(mdt_strerror(MDT_EEXCLUDED),
+	    "excluded by the patient's consent");
+
+	/* the patient's latest consent is what counts: without the
+	 * exclusions, both may */
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	EXPECT_ACT(f, mdt_action_reassign(f->s, act, lee, NULL), MDT_OK, 1, 1);
+	EXPECT_ACT(f, mdt_key_contact_set(f->s, pt, eve), MDT_OK, 1, 1);
+	free(evil);
+	free(evil_spaced);
+}
+
+/* Work an owner had before the patient excluded their organisation: it
+ * may be closed or given to someone else, not reopened, kept open in a
+ * review or given a new due date while it stays theirs. */
+static void
+test_excluded_since_owner(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1);
+	int64_t lee = person_raw(f, "Lee Brown", "Tanner Street Drug Service");
+	int64_t ann = fx_person(f, "Ade Okonkwo");
+	char *evil = hostile("Tanner Street Drug Service", false);
+	const char *orgs[] = { "  Tanner Street  Drug Service ",
+	    "tanner street drug service" };
+	const char *hostile_orgs[] = { evil };
+	int64_t act, act2;
+
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_action_add(f->s, s1, "Outreach visit", lee, "+7",
+	    &act), MDT_OK);
+	assert_int_equal(mdt_action_add(f->s, s1, "Needle exchange", lee,
+	    "+7", &act2), MDT_OK);
+	assert_int_equal(mdt_action_set_status(f->s, act, MDT_ACTION_DONE),
+	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    hostile_orgs, 1), MDT_EINVAL);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    orgs, 2), MDT_OK);
+
+	EXPECT_ACT(f, mdt_action_set_status(f->s, act, MDT_ACTION_OPEN),
+	    MDT_EEXCLUDED, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s),
+	    "(Lee Brown cannot own this action)"));
+	EXPECT_ACT(f, mdt_action_reassign(f->s, act2, 0, "+3"), MDT_EEXCLUDED,
+	    0, 0);
+	EXPECT_ACT(f, mdt_action_review(f->s, s1, act2, MDT_VERDICT_OPEN, 0,
+	    NULL), MDT_EEXCLUDED, 0, 0);
+	EXPECT_ACT(f, mdt_action_review(f->s, s1, act2,
+	    MDT_VERDICT_REASSIGNED, 0, "+3"), MDT_EEXCLUDED, 0, 0);
+	/* given to someone else, with a new date, it goes on */
+	EXPECT_ACT(f, mdt_action_reassign(f->s, act2, ann, "+3"), MDT_OK, 1, 1);
+	/* closing is always allowed */
+	EXPECT_ACT(f, mdt_action_set_status(f->s, act, MDT_ACTION_CANCELLED),
+	    MDT_OK, 1, 1);
+	free(evil);
+}
+
+/* A key contact whose organisation the patient excluded after they were
+ * made key contact does not get the follow-up; nor does an attendee
+ * present from an excluded organisation. */
+static void
+test_relatives_owner_never_excluded(void **state)
+{
+	struct fx *f = *state;
+	int64_t s4 = fx_slot(f, 4), pt = patient_of(f, 4);
+	int64_t kc = person_raw(f, "Kim Key", "Tanner Street Drug Service");
+	int64_t aaron = person_raw(f, "Aaron Early", "TANNER STREET DRUG"
+	    " SERVICE");
+	int64_t priya = fx_person(f, "Priya Raghunathan");
+	const char *orgs[] = { "Tanner Street Drug Service" };
+
+	assert_int_equal(mdt_key_contact_set(f->s, pt, kc), MDT_OK);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting, aaron,
+	    MDT_ATTEND_PRESENT), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s4, MDT_CONSENT_GIVEN, NULL,
+	    orgs, 1), MDT_OK);
+	/* Aaron, first by name, is excluded; nobody else is present */
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s4, MDT_OUTCOME_DIED, NULL),
+	    MDT_ESTATE, 0, 0);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting, priya,
+	    MDT_ATTEND_PRESENT), MDT_OK);
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s4, MDT_OUTCOME_DIED, NULL),
+	    MDT_OK, 2, 2);
+	assert_int_equal(fx_int(f->s, "SELECT owner_id FROM actions"
+	    " WHERE kind = 'contact_relatives'"), priya);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
+	    " WHERE owner_id IN (%lld, %lld)", (long long)kc,
+	    (long long)aaron), 0);
 }
 
 static void
@@ -1162,6 +1489,50 @@ test_demo_idempotent(void **state)
 	mdt_snapshot_free(&snap);
 }
 
+/* Two databases' demos share no UUID, in any table, so that they are
+ * different records on one central server; each is a random (version 4)
+ * UUID; the demo of each is still made once. */
+static void
+test_demo_fresh_ids(void **state)
+{
+	static const char *const tables[] = { "venues", "people", "patients",
+	    "meetings", "slots", "candidates", "attendance" };
+	struct fx *f = *state;
+	struct mdt_store *other = NULL;
+	int64_t meeting = 0, again = 0;
+	char err[256];
+
+	assert_int_equal(mdt_store_open(":memory:", &f->clock, MDT_OPEN_CREATE,
+	    &other, err, sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_demo_create(other, &meeting), MDT_OK);
+	assert_int_equal(mdt_demo_create(other, &again), MDT_OK);
+	assert_int_equal(again, meeting);
+	for (size_t t = 0; t < MDT_COUNT(tables); t++) {
+		sqlite3_stmt *st;
+		char sql[64];
+		int n = 0;
+
+		snprintf(sql, sizeof(sql), "SELECT uuid FROM %s", tables[t]);
+		assert_int_equal(sqlite3_prepare_v2(mdt_store_db(other), sql,
+		    -1, &st, NULL), SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *u = (const char *)sqlite3_column_text(st, 0);
+
+			assert_true(mdt_uuid_like(u));
+			assert_int_equal(u[14], '4');
+			assert_int_equal(fx_int(f->s, "SELECT count(*) FROM %s"
+			    " WHERE uuid = '%s'", tables[t], u), 0);
+			assert_int_equal(fx_int(other, "SELECT count(*) FROM %s"
+			    " WHERE uuid = '%s'", tables[t], u), 1);
+			n++;
+		}
+		sqlite3_finalize(st);
+		assert_true(n > 0);
+	}
+	assert_int_equal(fx_int(other, "SELECT count(*) FROM outbox"), 0);
+	mdt_store_free(other);
+}
+
 int
 main(void)
 {
@@ -1193,6 +1564,23 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_died_owner_without_key_contact, fx_setup_demo,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_died_follow_up_names_nobody, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_relatives_follow_the_key_contact, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_relatives_cancelled_when_corrected, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_excluded_organisation_refused, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_relatives_owner_never_excluded, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_excluded_since_owner,
+		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_key_contact_exactly_one,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_projector_blank,
@@ -1215,6 +1603,8 @@ main(void)
 		    test_snapshot_actions_and_positions, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_demo_idempotent,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_demo_fresh_ids,
 		    fx_setup_demo, fx_teardown),
 	};
 

@@ -220,8 +220,8 @@ test_json_shape_and_content(void **state)
 	assert_string_equal(jget_str(x, "kind"), "died");
 	x = json_array_get(json_object_get(s9, "actions"), 0);
 	assert_non_null(x);
-	assert_string_equal(jget_str(x, "text"), "Contact relatives of Ronald"
-	    " Blackwood to offer support and follow up");
+	assert_string_equal(jget_str(x, "text"), "Contact the relatives to"
+	    " offer support and follow up");
 	assert_string_equal(jget_str(x, "owner"), "Dr Siobhán Ní Bhriain");
 	assert_string_equal(jget_str(x, "due_date"), "2026-12-02");
 
@@ -275,7 +275,7 @@ test_markdown(void **state)
 		    " Borough Housing\n- Key contact:",
 		"8:00 (over the 5-7 minute band; extended by 2:00)",
 		"Step down to rising risk",
-		"Contact relatives of Ronald Blackwood",
+		"Contact the relatives to offer support and follow up",
 		"Time: not discussed",
 		"## Actions by owner",
 	};

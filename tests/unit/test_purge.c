@@ -277,7 +277,7 @@ test_purges_delivered_meeting(void **state)
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
 	    " WHERE text = '%s' AND status = 'open'", OPEN_1), 1);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
-	    " WHERE text LIKE 'Contact relatives%%' AND status = 'open'"), 1);
+	    " WHERE text LIKE 'Contact the relatives%%' AND status = 'open'"), 1);
 
 	/* the figures stay */
 	figures(f, after, sizeof(after));
@@ -425,7 +425,7 @@ test_late_actions(void **state)
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
 	    " WHERE state = 'pending'"), 0);
 	act = fx_int(f->s, "SELECT id FROM actions WHERE text LIKE"
-	    " 'Contact relatives%%'");
+	    " 'Contact the relatives%%'");
 	assert_int_equal(mdt_action_set_status(f->s, act, MDT_ACTION_DONE),
 	    MDT_OK);
 	/* not delivered yet: kept */

@@ -195,6 +195,45 @@ test_reopen_keeps_data(void **state)
 	    MDT_SCHEMA_VERSION);
 }
 
+/* Schema 9: a follow-up after a death made by an older version, which
+ * named the patient, reads as a new one does; an action of the same words
+ * typed by someone, and a purged one, are left as they are. */
+static void
+test_relatives_text_rewritten(void **state)
+{
+	struct fx *f = *state;
+	char err[256], buf[200];
+
+	assert_int_equal(mdt_store_open(f->path, &f->clock, MDT_OPEN_CREATE,
+	    &f->s, err, sizeof(err)), MDT_OK);
+	assert_int_equal(mdt_demo_create(f->s, &f->meeting), MDT_OK);
+	fx_exec(f->s, "INSERT INTO actions (uuid, patient_id, text, owner_id,"
+	    " due_date, created_at, kind) VALUES"
+	    " ('a1', 1, 'Contact relatives of Zo\xc3\xab \x1b[2J\xe2\x80\xae"
+	    "Ad\xc3\xa9" "b\xc3\xa1y\xe1\xbb\x8d\xcc\x80\xc2\x9b\xef\xbf"
+	    "\xbe\xff\n to offer support and follow up', 1, '2026-12-01', 0,"
+	    " 'contact_relatives'),"
+	    " ('a2', 1, '(purged)', 1, '2026-12-01', 0, 'contact_relatives'),"
+	    " ('a3', 1, 'Contact relatives of Zo\xc3\xab to offer support and"
+	    " follow up', 1, '2026-12-01', 0, NULL);"
+	    "PRAGMA user_version = 8;");
+	fx_close(f);
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
+	    sizeof(err)), MDT_OK);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
+	    MDT_SCHEMA_VERSION);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
+	    "SELECT text FROM actions WHERE uuid = 'a1'"),
+	    "Contact the relatives to offer support and follow up");
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
+	    "SELECT text FROM actions WHERE uuid = 'a2'"), "(purged)");
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
+	    "SELECT text FROM actions WHERE uuid = 'a3'"),
+	    "Contact relatives of Zo\xc3\xab to offer support and follow up");
+	/* nothing queued: the central record has what it was sent */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"), 0);
+}
+
 static void
 test_empty_file_is_set_up(void **state)
 {
@@ -920,6 +959,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reopen_keeps_data,
 		    setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_file_is_set_up,
+		    setup_dir, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_relatives_text_rewritten,
 		    setup_dir, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_refused_unchanged,
 		    setup_dir, fx_teardown),

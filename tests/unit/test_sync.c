@@ -832,7 +832,8 @@ test_map_rows(void **state)
 	assert_int_equal(count_kind(&rs, SYNC_RECORD), 1);
 	ROWS("outcome", "SELECT uuid FROM outcomes");
 	assert_int_equal(count_kind(&rs, SYNC_OUTCOME), 1);
-	ROWS("slot", "SELECT uuid FROM slots LIMIT 1");
+	ROWS("slot", "SELECT s.uuid FROM slots s JOIN consent c"
+	    " ON c.slot_id = s.id");
 	assert_int_equal(count_kind(&rs, SYNC_DISCUSSION), 1);
 	/* the key contact: on the record of the latest discussion */
 	ROWS("patient", "SELECT p.uuid FROM patients p JOIN slots s"
@@ -1188,7 +1189,8 @@ test_migrate_schema_1(void **state)
 	    "CREATE TABLE slots (id INTEGER PRIMARY KEY, meeting_id INTEGER,"
 	    " patient_id INTEGER, reason TEXT NOT NULL DEFAULT '');"
 	    "CREATE TABLE actions (id INTEGER PRIMARY KEY, patient_id INTEGER,"
-	    " slot_id INTEGER, status TEXT, closed_at INTEGER);"
+	    " slot_id INTEGER, text TEXT, status TEXT, closed_at INTEGER,"
+	    " kind TEXT);"
 	    "CREATE TABLE outbox (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL"
 	    " UNIQUE, entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, op TEXT"
 	    " NOT NULL DEFAULT 'upsert', created_at INTEGER NOT NULL, state"
