@@ -91,3 +91,24 @@ mdt_audit_event(struct mdt_store *s, const char *action, const char *detail)
 {
 	return mdt_audit_add(s, action, NULL, NULL, "%s", detail);
 }
+
+enum mdt_status
+mdt_audit_last_event(struct mdt_store *s, const char *action, int64_t *at,
+    char **detail)
+{
+	enum mdt_status status;
+	int64_t id = 0;
+
+	*at = 0;
+	*detail = NULL;
+	status = mdt_query_int(s, &id, "SELECT coalesce(max(id), 0) FROM audit"
+	    " WHERE action = ? AND entity IS NULL", "t", action);
+	if (status != MDT_OK || id == 0)
+		return status;
+	status = mdt_query_int(s, at, "SELECT at FROM audit WHERE id = ?",
+	    "i", id);
+	if (status == MDT_OK)
+		status = mdt_query_text(s, detail, "SELECT coalesce(detail, '')"
+		    " FROM audit WHERE id = ?", "i", id);
+	return status;
+}

@@ -30,4 +30,11 @@ enum mdt_status mdt_audit_meeting(struct mdt_store *s, int64_t meeting_id,
 enum mdt_status mdt_audit_event(struct mdt_store *s, const char *action,
     const char *detail);
 
+/* The latest audit row of action that names no record (an event): its
+ * time into *at and its detail into *detail (the caller frees it);
+ * *at 0 and *detail NULL if there is none.  Reads the whole log (no index
+ * has its action): for a command run by a person, not for a screen. */
+enum mdt_status mdt_audit_last_event(struct mdt_store *s, const char *action,
+    int64_t *at, char **detail);
+
 #endif

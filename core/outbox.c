@@ -491,3 +491,62 @@ mdt_sync_version_get(struct mdt_store *s, const char *type, const char *id,
 	    "tt", type, id);
 	return status == MDT_ENOTFOUND ? MDT_OK : status;
 }
+
+static void
+read_synced(sqlite3_stmt *st, void *ctx)
+{
+	struct mdt_rows *r = ctx;
+	struct mdt_synced *v = (struct mdt_synced *)r->v + r->n;
+
+	if (r->n == r->cap)
+		return;
+	mdt_col_copy(st, 0, v->id, sizeof(v->id));
+	mdt_col_copy(st, 1, v->body_hash, sizeof(v->body_hash));
+	r->n++;
+}
+
+enum mdt_status
+mdt_synced_page(struct mdt_store *s, const char *type, const char *after,
+    struct mdt_synced *out, size_t max, size_t *n)
+{
+	struct mdt_rows r = { out, 0, max };
+	enum mdt_status status;
+
+	/* the primary key, walked from after: the same cost for every page */
+	status = mdt_read_each(s, read_synced, &r, "reading the synced"
+	    " versions", "SELECT resource_id, coalesce(body_hash, '')"
+	    " FROM sync_versions WHERE resource_type = ? AND resource_id > ?"
+	    " ORDER BY resource_id LIMIT ?", "tti", type, after,
+	    (int64_t)max);
+	*n = r.n;
+	return status;
+}
+
+struct requeue {
+	const char *type, *id, *entity, *entity_uuid;
+	bool missing;
+};
+
+static enum mdt_status
+requeue_tx(struct mdt_store *s, void *ctx)
+{
+	const struct requeue *q = ctx;
+	enum mdt_status status = MDT_OK;
+
+	if (q->missing)
+		status = mdt_run(s, "DELETE FROM sync_versions WHERE"
+		    " resource_type = ? AND resource_id = ?", "tt", q->type,
+		    q->id);
+	if (status == MDT_OK)
+		status = mdt_outbox_add(s, q->entity, q->entity_uuid, "upsert");
+	return status;
+}
+
+enum mdt_status
+mdt_synced_requeue(struct mdt_store *s, const char *type, const char *id,
+    bool missing, const char *entity, const char *entity_uuid)
+{
+	struct requeue q = { type, id, entity, entity_uuid, missing };
+
+	return mdt_tx_run(s, requeue_tx, &q, NULL);
+}

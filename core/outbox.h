@@ -142,6 +142,27 @@ enum mdt_status mdt_outbox_retry_problems(struct mdt_store *s,
  * for the backoff to run out). */
 enum mdt_status mdt_outbox_due_now(struct mdt_store *s);
 
+/* One resource the central record acknowledged. */
+struct mdt_synced {
+	char id[65];
+	char body_hash[33];
+};
+
+/* The resources of type acknowledged, ids after after (""), in id order,
+ * at most max into out (room for max); *n gets how many. */
+enum mdt_status mdt_synced_page(struct mdt_store *s, const char *type,
+    const char *after, struct mdt_synced *out, size_t max, size_t *n);
+
+/*
+ * A resource the record should hold but does not (missing), or holds
+ * otherwise (different), sent again: an outbox row for its record
+ * (entity, entity_uuid); missing, its acknowledged version is forgotten
+ * too, so that it is written again rather than checked against it.
+ */
+enum mdt_status mdt_synced_requeue(struct mdt_store *s, const char *type,
+    const char *id, bool missing, const char *entity,
+    const char *entity_uuid);
+
 /* The version and body hash last acknowledged for a resource; *found is
  * false (and the buffers "") if it was never acknowledged. */
 enum mdt_status mdt_sync_version_get(struct mdt_store *s, const char *type,

@@ -93,6 +93,26 @@ struct sync_engine *sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
  */
 int sync_prepare(char *err, size_t errlen);
 
+/* What sync_verify found. */
+struct sync_verify_result {
+	int64_t checked;	/* resources read back */
+	int64_t missing;	/* not on the record */
+	int64_t different;	/* on it, not as sent */
+	int64_t queued;		/* of those, queued to be sent again */
+	int64_t not_queued;	/* of those, with no record here to send */
+	char error[512];	/* why it stopped; "" if it ran to the end */
+};
+
+/*
+ * Reads back every resource the central record acknowledged (a search by
+ * _id, a page at a time) and queues again, through its record's outbox
+ * row, each that is missing or not as it was sent; an audit row says what
+ * was found.  Runs loop until done (libcurl loaded: sync_prepare).  0, or
+ * -1 with out->error.
+ */
+int sync_verify(uv_loop_t *loop, struct mdt_store *s,
+    const struct sync_config *cfg, struct sync_verify_result *out);
+
 /* The outbox may have new rows: start a pass now unless one is running or
  * the engine is backing off (then it goes at the scheduled time). */
 void sync_engine_kick(struct sync_engine *e);

@@ -157,6 +157,16 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 	mdt_outbox_rows_free(list, n);
 	list = NULL;
 	n = 0;
+	/* what cannot go while a record it needs is refused, and why */
+	if (y + 1 < bottom && mdt_outbox_list_held(app->store,
+	    (size_t)(bottom - y - 1), &list, &n) == MDT_OK && n > 0) {
+		tui_rule(y++, 0, COLS, "Waiting on a refused record",
+		    tui_attr(TUI_STYLE_HEADER));
+		y = tui_sync_list(y, bottom, list, n, (int64_t)n, true);
+	}
+	mdt_outbox_rows_free(list, n);
+	list = NULL;
+	n = 0;
 	if (y + 1 < bottom && mdt_outbox_list(app->store,
 	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), (size_t)(bottom - y - 1),
 	    &list, &n) == MDT_OK) {

@@ -104,6 +104,19 @@ check "  pending 0" has "$d/out" "^pending: 0$"
 check "  sent $total" has "$d/out" "^sent: $total$"
 check "  a last success" sh -c "grep -q '^last success: 20' '$d/out'"
 
+# the server loses its data (a restore from an old backup, a new one):
+# --verify reads back what it should hold and sends it again
+control reset '{"data":true}' || notok "control reset"
+mdt sync --verify --deadline 60; rc=$?
+check "sync --verify after the server lost its data: exit 0" [ $rc -eq 0 ]
+check "  says what it found" has "$d/err" "^sync: verified [0-9]* resources with the central record: [1-9][0-9]* missing, 0 different, [1-9][0-9]* queued again"
+check "  and sent it again" has "$d/err" "^sync: all sent ([1-9]"
+mdt sync --verify --deadline 60; rc=$?
+check "  verified again: nothing missing" has "$d/err" "^sync: verified [1-9][0-9]* resources with the central record: 0 missing, 0 different, 0 queued again"
+check "  the verification is audited" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT count(*) FROM audit WHERE action = 'verify'")" = 2 ]
+mdt status
+check "  status shows the last verification" has "$d/out" "^last verification: 20[0-9: -]*UTC, verified [1-9][0-9]* resources with the central record: 0 missing"
+
 # hostile text in every field the record is made of, as an older version
 # or another program could have left it: control characters, escape
 # sequences, C1, bidi overrides, non-characters, invalid UTF-8, line

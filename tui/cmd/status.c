@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "cmd.h"
@@ -48,6 +49,21 @@ cmd_status(struct cmd_args *cli)
 	if (c.pending > 0 && c.next_at > mdt_clock_real(NULL)) {
 		cmd_when_text(c.next_at, next, sizeof next);
 		printf("next attempt: %s\n", next);
+	}
+	{
+		int64_t at;
+		char *detail;
+
+		if (mdt_audit_last_event(store, "verify", &at, &detail) !=
+		    MDT_OK) {
+			rc = cmd_store_error(store);
+			goto out;
+		}
+		cmd_when_text(at, next, sizeof next);
+		printf("last verification: %s%s%s\n", next,
+		    detail != NULL ? ", " : " (mdtchair sync --verify)",
+		    detail != NULL ? detail : "");
+		free(detail);
 	}
 	if (mdt_outbox_list(store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
 	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), 0, &rows, &n) == MDT_OK) {

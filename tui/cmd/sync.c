@@ -16,13 +16,14 @@
 
 #include "cmd.h"
 
-enum { DEADLINE, RETRY_FAILED, NOW };
+enum { DEADLINE, RETRY_FAILED, NOW, VERIFY };
 
 static const struct cmd_option options[] = {
 	[DEADLINE] = CMD_RANGE("deadline", 1, 86400, "--deadline needs seconds",
 	    "--deadline is 1 to 86400 seconds"),
 	[RETRY_FAILED] = CMD_FLAG("retry-failed"),
 	[NOW] = CMD_FLAG("now"),
+	[VERIFY] = CMD_FLAG("verify"),
 	CMD_END
 };
 
@@ -222,6 +223,30 @@ cmd_sync(struct cmd_args *cli)
 		say("%s", "cannot start the event loop");
 		goto out;
 	}
+	if (cli->opt[VERIFY] != NULL) {
+		struct sync_verify_result vr;
+
+		/* what the record should hold, read back; the difference
+		 * is queued, and the delivery below sends it */
+		if (sync_verify(&r.loop, r.store, cfg, &vr) != 0) {
+			say("sync --verify: %s (%lld resources checked)",
+			    vr.error, (long long)vr.checked);
+			uv_loop_close(&r.loop);
+			goto out;
+		}
+		fprintf(stderr, "sync: verified %lld resources with the"
+		    " central record: %lld missing, %lld different, %lld"
+		    " queued again%s\n", (long long)vr.checked,
+		    (long long)vr.missing, (long long)vr.different,
+		    (long long)vr.queued, vr.not_queued > 0 ?
+		    " (the rest belong to purged or deleted records)" : "");
+		if (mdt_outbox_counts(r.store, &c) != MDT_OK) {
+			rc = cmd_store_error(r.store);
+			uv_loop_close(&r.loop);
+			goto out;
+		}
+		r.total = c.pending;
+	}
 	r.engine = sync_engine_new(&r.loop, r.store, cfg);
 	sync_engine_on_change(r.engine, sync_on_change, &r);
 	r.deadline = uv_now(&r.loop) + (uint64_t)deadline_s * 1000;
@@ -246,7 +271,7 @@ out:
 
 const struct cmd_entry cmd_sync_entry = {
 	.name = "sync",
-	.usage = "[--deadline SECONDS] [--retry-failed] [--now]",
+	.usage = "[--deadline SECONDS] [--retry-failed] [--now] [--verify]",
 	.summary = "send the outbox to the central record once",
 	.help =
 	    "Sends everything waiting in the outbox to the central FHIR record\n"
@@ -255,7 +280,10 @@ const struct cmd_entry cmd_sync_entry = {
 	    "progress line on stderr.  --retry-failed first puts rows the server\n"
 	    "refused back in the queue.  Rows waiting out a retry (a backoff, or\n"
 	    "the server's Retry-After) keep their time: when that is past the\n"
-	    "deadline, sync says when and stops; --now sends them at once.  Exit\n"
+	    "deadline, sync says when and stops; --now sends them at once.\n"
+	    "--verify first reads back everything the record acknowledged and\n"
+	    "queues again what is missing or not as sent (a server restored from\n"
+	    "an old backup, or a new one); the delivery then sends it.  Exit\n"
 	    "status 0 only if nothing stays unsent (pending, failed or in conflict).",
 	.options = options,
 	.operands = &cmd_no_operands,
