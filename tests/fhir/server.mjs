@@ -367,6 +367,7 @@ async function control(req, res, url) {
       hung: hung.size,
       resources: repo.count(),
       validations: repo.validations,
+      schemaChecks: repo.schemaChecks ?? 0,
     });
   }
   return sendJson(res, 404, { error: `no control endpoint ${req.method} ${url.pathname}` });

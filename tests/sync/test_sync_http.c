@@ -362,9 +362,14 @@ test_whole_meeting(void **state)
 	struct sx *x = *state;
 	struct sync_status st;
 
+	int64_t schema0 = sx_stat("schemaChecks");
+
 	sx_chair(x, NULL, NULL);
 	assert_true(sx_int(x, "SELECT count(*) FROM outbox") > 50);
 	assert_true(sx_sync(x, 30000, &st));
+	/* every resource also passed HL7's R4 JSON schema (Ajv), a second
+	 * validator beside the server's own */
+	assert_true(sx_stat("schemaChecks") - schema0 >= 30);
 	assert_true(st.configured);
 	assert_true(st.online);
 	assert_int_equal(st.pending, 0);

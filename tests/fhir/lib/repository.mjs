@@ -3,7 +3,8 @@
 // Medplum's MemoryRepository stores resources; this subclass adds what the
 // sync engine's tests need from a real server:
 //   - every write is validated against the R4 structure definitions
-//     (Medplum's validateResource) plus required terminology bindings;
+//     (Medplum's validateResource) plus required terminology bindings,
+//     and against HL7's R4 JSON schema with Ajv (lib/schema.mjs);
 //   - versionId is a per-resource counter "1", "2", ... (as HAPI does),
 //     so etags read W/"1", W/"2";
 //   - If-Match on update is checked here, and a missing resource with an
@@ -17,6 +18,7 @@
 
 import { OperationOutcomeError, badRequest, validateResource } from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
+import { schemaIssues } from './schema.mjs';
 
 export function preconditionFailed(text) {
   return {
@@ -99,8 +101,10 @@ export class TestRepository extends MemoryRepository {
         structural = [{ severity: 'error', code: 'invalid', details: { text: String(err?.message ?? err) } }];
       }
     }
+    this.schemaChecks = (this.schemaChecks ?? 0) + 1;
     const errors = [
       ...emptyValueIssues(resource),
+      ...schemaIssues(resource),
       ...structural.filter((i) => i.severity === 'error' || i.severity === 'fatal'),
       ...this.terminology.check(tokens),
     ];
