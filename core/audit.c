@@ -102,7 +102,8 @@ mdt_audit_last_event(struct mdt_store *s, const char *action, int64_t *at,
 	*at = 0;
 	*detail = NULL;
 	status = mdt_query_int(s, &id, "SELECT coalesce(max(id), 0) FROM audit"
-	    " WHERE action = ? AND entity IS NULL", "t", action);
+	    " INDEXED BY audit_events WHERE action = ? AND entity IS NULL",
+	    "t", action);
 	if (status != MDT_OK || id == 0)
 		return status;
 	status = mdt_query_int(s, at, "SELECT at FROM audit WHERE id = ?",

@@ -32,8 +32,8 @@ enum mdt_status mdt_audit_event(struct mdt_store *s, const char *action,
 
 /* The latest audit row of action that names no record (an event): its
  * time into *at and its detail into *detail (the caller frees it);
- * *at 0 and *detail NULL if there is none.  Reads the whole log (no index
- * has its action): for a command run by a person, not for a screen. */
+ * *at 0 and *detail NULL if there is none.  One step of the audit_events
+ * index, however long the log. */
 enum mdt_status mdt_audit_last_event(struct mdt_store *s, const char *action,
     int64_t *at, char **detail);
 

@@ -92,6 +92,25 @@ tui_sync_list(int y, int bottom, const struct mdt_outbox_row *list, size_t n,
 	return y;
 }
 
+/* "Last verified ..." (mdtchair sync --verify), or how to. */
+static void
+verified_line(struct tui_app *app, int y)
+{
+	int64_t at = 0;
+	char *detail = NULL, when[16];
+
+	if (mdt_audit_last_event(app->store, "verify", &at, &detail) !=
+	    MDT_OK || detail == NULL)
+		tui_put(y, 1, COLS - 2, "Never verified against the record"
+		    " (mdtchair sync --verify)", tui_attr(TUI_STYLE_DIM), true);
+	else {
+		tui_sync_when(at, when, sizeof(when));
+		tui_putf(y, 1, COLS - 2, tui_attr(TUI_STYLE_DIM), true,
+		    "Last verified %s: %s", when, detail);
+	}
+	free(detail);
+}
+
 void
 tui_sync_draw(struct tui_app *app, int top, int rows)
 {
@@ -139,6 +158,7 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 		if (st.last_error[0] != '\0')
 			y += tui_put_wrapped(y, 1, COLS - 2, 2, st.last_error,
 			    tui_attr(TUI_STYLE_DIM));
+		verified_line(app, y++);
 	}
 
 	/* the totals for "and N more" (kept between changes by the store) */

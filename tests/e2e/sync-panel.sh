@@ -3,6 +3,7 @@
 # it lists the first rows, oldest first, as many as fit, and says how many
 # more there are ("... and N more"), for the rows waiting and for those the
 # server refused; the figures agree with the outbox as sqlite3 counts it.
+# Rows held waiting on a refused record are listed apart, with why.
 # (Sync is not set up here; the refused rows are made with sqlite3 as
 # delivery would leave them.)
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
@@ -53,6 +54,20 @@ more=$(sed -n 's/^  \.\.\. and \([0-9]*\) more.*/\1/p' "$E2E_TMP/s2.txt" | head 
 [ "$reasons" = "$shown" ] || fail "$shown refused rows but $reasons reasons"
 [ $((shown + more)) = 25 ] || fail "$shown shown and $more more, not 25 refused"
 pass "refused: $shown rows with the server's words, then '... and $more more' (25 in all)"
+
+# the refused rows put back, three rows held waiting on one of them (as
+# delivery leaves what refers to a refused resource): shown apart, with
+# what they wait on
+sql "UPDATE outbox SET state = 'pending', last_error = NULL WHERE state = 'failed';
+    UPDATE outbox SET next_at = (strftime('%s','now') + 82800) * 1000,
+    last_error = 'waiting on Task/abc (the central record refused Task/abc: HTTP 400)'
+    WHERE id IN (SELECT id FROM outbox ORDER BY id DESC LIMIT 3)"
+keys 1 5
+wait_for "Waiting on a refused record"
+screen >"$E2E_TMP/s3.txt"
+held=$(grep -c 'waiting on Task/abc' "$E2E_TMP/s3.txt")
+[ "$held" = 3 ] || fail "$held rows shown waiting on Task/abc, not 3: $(cat "$E2E_TMP/s3.txt")"
+pass "rows waiting on a refused record: shown apart, each with what it waits on"
 
 keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"

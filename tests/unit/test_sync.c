@@ -1186,6 +1186,9 @@ test_migrate_schema_1(void **state)
 	snprintf(sql, sizeof(sql),
 	    "CREATE TABLE meetings (id INTEGER PRIMARY KEY);"
 	    "CREATE TABLE patients (id INTEGER PRIMARY KEY);"
+	    "CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	    " actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT,"
+	    " entity_uuid TEXT, detail TEXT);"
 	    "CREATE TABLE slots (id INTEGER PRIMARY KEY, meeting_id INTEGER,"
 	    " patient_id INTEGER, reason TEXT NOT NULL DEFAULT '');"
 	    "CREATE TABLE actions (id INTEGER PRIMARY KEY, patient_id INTEGER,"
