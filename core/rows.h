@@ -53,6 +53,14 @@ enum mdt_status mdt_row_action(struct mdt_store *s, int64_t id,
 enum mdt_status mdt_row_person_exists(struct mdt_store *s, int64_t person_id);
 
 /*
+ * The venue called name (the first so called), made if there is none: a
+ * venue is shared by the meetings held there.  *id is 0 for a blank name
+ * (no venue).  Inside the act's transaction.
+ */
+enum mdt_status mdt_row_venue(struct mdt_store *s, const char *name,
+    int64_t *id);
+
+/*
  * The organisations a patient asked to be kept from are those recorded
  * with their latest consent (any meeting's, by when it was recorded):
  * what they said last.  *org gets the one person_id's organisation is
