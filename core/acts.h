@@ -143,7 +143,10 @@ enum mdt_status mdt_person_allowed(struct mdt_store *s, int64_t patient_id,
  * policy (textio.h: MDT_EINVAL, with what is wrong and where, writes
  * nothing), writes an audit row that holds no text and queues the record
  * to be sent again: the 'meeting' for its title and venue, the 'slot' for
- * its reason.  So text the central record refused can always be mended.
+ * its reason.  Every row of the meeting's records the central record
+ * refused (failed) goes again with it, a conflict apart; the audit row
+ * counts them.  So text the central record refused can always be mended,
+ * in one step.
  * Allowed in a closed meeting; MDT_ESTATE once the retention purge has
  * been through it.  The text it is already writes nothing.
  */

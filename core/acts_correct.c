@@ -3,7 +3,8 @@
  * and venue, a slot's reason.  Text the central record refused, or that
  * was simply wrong, is mended here: each act checks the new text under
  * the input policy (textio.h), writes it with an audit row and queues the
- * outbox row that sends the record again, in one transaction.
+ * outbox row that sends the record again, in one transaction; what the
+ * central record refused of the meeting goes again with it.
  *
  * A closed meeting may be corrected: its record must be delivered before
  * it can be purged.  A purged one may not: it was delivered whole and its
@@ -15,6 +16,7 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "model.h"
 #include "rows.h"
@@ -48,6 +50,35 @@ correctable_meeting(struct mdt_store *s, int64_t meeting_id,
 }
 
 /*
+ * The text is mended: every row of the meeting's records the central
+ * record refused (failed) goes again, as `mdtchair sync --retry-failed`
+ * would send it, so that one correction is all the chair does.  A
+ * conflict is left for the chair to look at.  Then the audit row (what
+ * changed, never the text) and the outbox row of entity uuid.
+ */
+static enum mdt_status
+mended(struct mdt_store *s, int64_t meeting_id, const char *action,
+    const char *entity, const char *uuid, const char *what)
+{
+	enum mdt_status st;
+	int64_t n;
+
+	st = mdt_run(s, "UPDATE outbox SET state = 'pending', attempts = 0,"
+	    " next_at = ?1 WHERE state = 'failed' AND entity_uuid IN ("
+	    MDT_MEETING_RECORDS_SQL("?2") ")", "ii", mdt_store_now(s),
+	    meeting_id);
+	if (st != MDT_OK)
+		return st;
+	n = sqlite3_changes(s->db);
+	if (n > 0)
+		return mdt_record_change(s, action, entity, uuid, "%s corrected;"
+		    " %" PRId64 " refused record%s queued again", what, n,
+		    n == 1 ? "" : "s");
+	return mdt_record_change(s, action, entity, uuid, "%s corrected",
+	    what);
+}
+
+/*
  * Checks text (what: "the title"; blank refused with the line if_blank,
  * allowed when it is NULL) and runs the correction body on id.
  */
@@ -77,8 +108,7 @@ title_tx(struct mdt_store *s, void *ctx)
 		    " AND title IS NOT ?1", "ti", a->text, m.id);
 	if (st != MDT_OK || sqlite3_changes(s->db) == 0)
 		return st;
-	st = mdt_record_change(s, "title_correct", "meeting", m.uuid,
-	    "title corrected");
+	st = mended(s, m.id, "title_correct", "meeting", m.uuid, "title");
 	a->wrote = st == MDT_OK;
 	return st;
 }
@@ -115,8 +145,8 @@ venue_tx(struct mdt_store *s, void *ctx)
 		st = mdt_run(s, "UPDATE meetings SET venue_id = ? WHERE id = ?",
 		    "Ii", venue, m.id);
 	if (st == MDT_OK)
-		st = mdt_record_change(s, "venue_correct", "meeting", m.uuid,
-		    "%s", venue != 0 ? "venue corrected" : "venue removed");
+		st = mended(s, m.id, "venue_correct", "meeting", m.uuid,
+		    "venue");
 	a->wrote = st == MDT_OK;
 	return st;
 }
@@ -135,6 +165,7 @@ reason_tx(struct mdt_store *s, void *ctx)
 	struct mdt_meeting_row m;
 	struct mdt_slot_row sl;
 	enum mdt_status st;
+	char what[48];
 
 	st = mdt_row_slot(s, a->id, &sl);
 	if (st == MDT_OK)
@@ -145,8 +176,8 @@ reason_tx(struct mdt_store *s, void *ctx)
 	if (st != MDT_OK || sqlite3_changes(s->db) == 0)
 		return st;
 	/* what it said and says is the patient's: the log only says so */
-	st = mdt_record_change(s, "reason_correct", "slot", sl.uuid,
-	    "slot %" PRId64 ": reason corrected", sl.id);
+	snprintf(what, sizeof(what), "slot %" PRId64 ": reason", sl.id);
+	st = mended(s, m.id, "reason_correct", "slot", sl.uuid, what);
 	a->wrote = st == MDT_OK;
 	return st;
 }

@@ -9,7 +9,7 @@
 # the venue (V) and the reason (e, on the slot screen) are corrected. The
 # database, the minutes (JSON and text) and the audit show the new text (the
 # audit never the reason's), each correction queued an outbox row for the
-# meeting or the slot; after the meeting is closed the title can still be
+# meeting or the slot, and the rows the server refused go again; after the meeting is closed the title can still be
 # corrected, and once purged it cannot (the reason on the message line).
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
@@ -36,6 +36,11 @@ wait_for "Correct the meeting's title"
 wait_for "Correct the meeting's venue"
 keys Escape
 wait_gone "Correct the meeting's title"
+# what an older version sent the server refused, for its text
+sql "UPDATE outbox SET state = 'failed', attempts = 1,
+    last_error = 'HTTP 400: Invalid string format' WHERE entity_uuid = '$M_UUID'"
+[ "$(sql "SELECT count(*) FROM outbox WHERE state = 'failed'")" -ge 1 ] ||
+    fail "no refused row to mend"
 m_before=$(queued meeting "$M_UUID")
 s_before=$(queued slot "$S_UUID")
 
@@ -55,7 +60,9 @@ wait_for "Title corrected: it will be sent to the central record again"
 wait_for " Larkhall"
 [ "$(sql "SELECT title FROM meetings WHERE id = $MEETING")" = "Larkhall Green MDT é" ] ||
     fail "the title was not stored as typed"
-pass "title: hostile text shown escaped, blank refused, corrected"
+[ "$(sql "SELECT count(*) FROM outbox WHERE state = 'failed'")" = 0 ] ||
+    fail "the refused rows were not queued again with the correction"
+pass "title: hostile text shown escaped, blank refused, corrected; the refused rows queued again"
 
 # ---- the venue: a new one, the demo's venue left as it is
 keys V

@@ -1331,6 +1331,51 @@ test_correct_reason(void **state)
 	    " WHERE reason = 'Anything'"), 0);
 }
 
+/* What the central record refused of the meeting goes again with the
+ * correction; another meeting's refusals and a conflict stay as they are. */
+static void
+test_correct_sends_refused_again(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_meeting_in in = { .title = "Next MDT", .date = "+7" };
+	int64_t s1 = fx_slot(f, 1), s2 = fx_slot(f, 2), other = 0;
+	char m_uuid[40], o_uuid[40];
+
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_note_add(f->s, s1, "Seen", NULL), MDT_OK);
+	assert_int_equal(mdt_meeting_create(f->s, &in, &other, NULL), MDT_OK);
+	meeting_uuid(f, f->meeting, m_uuid);
+	meeting_uuid(f, other, o_uuid);
+	fx_exec(f->s, "UPDATE outbox SET state = 'failed', attempts = 4,"
+	    " next_at = 0, last_error = 'HTTP 400: Invalid string format'");
+	fx_exec(f->s, "UPDATE outbox SET state = 'conflict' WHERE entity = 'note'");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'failed' AND entity_uuid <> '%s'", o_uuid), 2);
+
+	f->now += FX_MIN;
+	EXPECT_ACT(f, mdt_slot_set_reason(f->s, s2, "Frailty review"), MDT_OK,
+	    1, 1);
+	/* the meeting's and the consent's rows, and the correction's */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'pending' AND attempts = 0 AND next_at = %lld",
+	    (long long)f->now), 3);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'failed' AND entity_uuid = '%s'", o_uuid), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'conflict' AND entity = 'note'"), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE detail = 'slot %lld: reason corrected; 2 refused records"
+	    " queued again'", (long long)s2), 1);
+	/* nothing refused left: the log says only what changed */
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting, "Larkhall MDT"),
+	    MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE detail = 'title corrected' AND entity_uuid = '%s'",
+	    m_uuid), 1);
+}
+
 /* ---- audit and outbox ------------------------------------------------ */
 
 static void
@@ -1800,6 +1845,9 @@ main(void)
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_correct_reason,
 		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_correct_sends_refused_again, fx_setup_demo,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_every_act_one_outbox_one_audit, fx_setup_demo,
 		    fx_teardown),
