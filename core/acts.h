@@ -2,7 +2,8 @@
  * acts.h - the acts of the chair, each one transaction: opening and
  * closing the meeting, the register, the slot clock and the projector
  * (acts.c); consent, notes, actions, outcomes and key contacts
- * (acts_record.c).
+ * (acts_record.c); correcting a meeting's title and venue and a slot's
+ * reason (acts_correct.c).
  */
 #ifndef MDT_ACTS_H
 #define MDT_ACTS_H
@@ -21,8 +22,8 @@
  * 'note', 'action', 'outcome' or 'patient' (key contact).  An act that
  * would change nothing (opening an open meeting, an action's status set to
  * what it is) returns MDT_OK and writes nothing.  Once the meeting is
- * closed, everything but an action's status and a key contact is refused
- * with MDT_ESTATE.
+ * closed, everything but an action's status, a key contact and the
+ * corrections of text is refused with MDT_ESTATE.
  */
 
 /* ---- chairing (acts.c) --------------------------------------------- */
@@ -134,5 +135,30 @@ enum mdt_status mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
  */
 enum mdt_status mdt_person_allowed(struct mdt_store *s, int64_t patient_id,
     int64_t person_id, const char *as);
+
+/* ---- correcting the text of the record (acts_correct.c) ------------- */
+
+/*
+ * Each replaces a text of the record with one that passes the input
+ * policy (textio.h: MDT_EINVAL, with what is wrong and where, writes
+ * nothing), writes an audit row that holds no text and queues the record
+ * to be sent again: the 'meeting' for its title and venue, the 'slot' for
+ * its reason.  Every row of the meeting's records the central record
+ * refused (failed) goes again with it, a conflict apart; the audit row
+ * counts them.  So text the central record refused can always be mended,
+ * in one step.
+ * Allowed in a closed meeting; MDT_ESTATE once the retention purge has
+ * been through it.  The text it is already writes nothing.
+ */
+/* A title, not blank. */
+enum mdt_status mdt_meeting_set_title(struct mdt_store *s,
+    int64_t meeting_id, const char *title);
+/* The meeting moves to the venue of that name (made if there is none:
+ * a venue is shared, never renamed); blank for none. */
+enum mdt_status mdt_meeting_set_venue(struct mdt_store *s,
+    int64_t meeting_id, const char *venue);
+/* The reason the patient is discussed, not blank. */
+enum mdt_status mdt_slot_set_reason(struct mdt_store *s, int64_t slot_id,
+    const char *reason);
 
 #endif

@@ -539,20 +539,11 @@ static enum mdt_status
 meeting_create_tx(struct mdt_store *s, void *ctx)
 {
 	struct create_act *a = ctx;
-	enum mdt_status st = MDT_OK;
+	enum mdt_status st;
 	int64_t venue = 0;
 	char uuid[37];
 
-	if (!mdt_str_blank(a->in->venue)) {
-		st = mdt_query_int(s, &venue, "SELECT id FROM venues"
-		    " WHERE name = ? ORDER BY id LIMIT 1", "t", a->in->venue);
-		if (st == MDT_ENOTFOUND) {
-			mdt_uuid_new(uuid);
-			st = mdt_run(s, "INSERT INTO venues (uuid, name)"
-			    " VALUES (?, ?)", "tt", uuid, a->in->venue);
-			venue = sqlite3_last_insert_rowid(s->db);
-		}
-	}
+	st = mdt_row_venue(s, a->in->venue, &venue);
 	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);

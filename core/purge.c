@@ -23,34 +23,13 @@
 #include <string.h>
 
 #include "model.h"
+#include "rows.h"
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
 #include "util.h"
 
 #define DAY_MS INT64_C(86400000)
-
-/* The uuids of every record that belongs to meeting M (an SQL
- * expression), as the outbox names them (see the acts): the meeting, its
- * slots and attendance, what was recorded in its slots, the actions agreed
- * or reviewed there, and the key contacts of its patients. */
-#define MEETING_RECORDS_SQL(M) \
-	"SELECT uuid FROM meetings WHERE id = " M \
-	" UNION SELECT uuid FROM slots WHERE meeting_id = " M \
-	" UNION SELECT uuid FROM attendance WHERE meeting_id = " M \
-	" UNION SELECT n.uuid FROM notes n JOIN slots s ON s.id = n.slot_id" \
-	"  WHERE s.meeting_id = " M \
-	" UNION SELECT c.uuid FROM consent c JOIN slots s ON s.id = c.slot_id" \
-	"  WHERE s.meeting_id = " M \
-	" UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id" \
-	"  WHERE s.meeting_id = " M \
-	" UNION SELECT a.uuid FROM actions a JOIN slots s ON s.id = a.slot_id" \
-	"  WHERE s.meeting_id = " M \
-	" UNION SELECT a.uuid FROM action_reviews r" \
-	"  JOIN actions a ON a.id = r.action_id" \
-	"  JOIN slots s ON s.id = r.slot_id WHERE s.meeting_id = " M \
-	" UNION SELECT p.uuid FROM patients p JOIN slots s" \
-	"  ON s.patient_id = p.id WHERE s.meeting_id = " M
 
 /* The uuids of every record that names patient P (an SQL expression): the
  * patient (key contact), the actions for them, their slots and what the
@@ -140,7 +119,7 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 	    "SELECT m.id, m.uuid, m.title, m.scheduled_start, m.closed_at,"
 	    " (SELECT count(*) FROM slots WHERE meeting_id = m.id),"
 	    " (SELECT count(*) FROM outbox WHERE state <> 'sent'"
-	    "  AND entity_uuid IN (" MEETING_RECORDS_SQL("m.id") ")),"
+	    "  AND entity_uuid IN (" MDT_MEETING_RECORDS_SQL("m.id") ")),"
 	    " EXISTS (SELECT 1 FROM outbox WHERE state = 'sent'"
 	    "  AND entity_uuid = m.uuid)"
 	    " FROM meetings m WHERE m.state = 'closed' AND m.purged_at IS NULL"

@@ -2,8 +2,9 @@
  * rows.c - the rows an act reads before it writes: a meeting (its state,
  * date and current slot; a closed one refused when asked), a slot (its
  * clock and its patient's name for messages), an action, and whether a
- * person exists.  Each read is one kept statement; a missing row is
- * MDT_ENOTFOUND with a line naming it.
+ * person exists; a venue by its name (made when there is none).  Each
+ * read is one kept statement; a missing row is MDT_ENOTFOUND with a line
+ * naming it.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include "model.h"
 #include "rules.h"
 #include "store_internal.h"
+#include "util.h"
 
 static void
 read_meeting(sqlite3_stmt *st, void *row, void *ctx)
@@ -122,6 +124,27 @@ mdt_row_person_exists(struct mdt_store *s, int64_t person_id)
 	    person_id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no person %" PRId64, person_id);
+	return st;
+}
+
+enum mdt_status
+mdt_row_venue(struct mdt_store *s, const char *name, int64_t *id)
+{
+	enum mdt_status st;
+	char uuid[37];
+
+	*id = 0;
+	if (mdt_str_blank(name))
+		return MDT_OK;
+	st = mdt_query_int(s, id, "SELECT id FROM venues WHERE name = ?"
+	    " ORDER BY id LIMIT 1", "t", name);
+	if (st != MDT_ENOTFOUND)
+		return st;
+	mdt_uuid_new(uuid);
+	st = mdt_run(s, "INSERT INTO venues (uuid, name) VALUES (?, ?)", "tt",
+	    uuid, name);
+	if (st == MDT_OK)
+		*id = sqlite3_last_insert_rowid(s->db);
 	return st;
 }
 

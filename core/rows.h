@@ -11,6 +11,29 @@
 
 #include "model.h"
 
+/* The uuids of every record that belongs to meeting M (an SQL
+ * expression), as the outbox names them (see the acts): the meeting, its
+ * slots and attendance, what was recorded in its slots, the actions agreed
+ * or reviewed there, and the key contacts of its patients (purge.c,
+ * acts_correct.c). */
+#define MDT_MEETING_RECORDS_SQL(M) \
+	"SELECT uuid FROM meetings WHERE id = " M \
+	" UNION SELECT uuid FROM slots WHERE meeting_id = " M \
+	" UNION SELECT uuid FROM attendance WHERE meeting_id = " M \
+	" UNION SELECT n.uuid FROM notes n JOIN slots s ON s.id = n.slot_id" \
+	"  WHERE s.meeting_id = " M \
+	" UNION SELECT c.uuid FROM consent c JOIN slots s ON s.id = c.slot_id" \
+	"  WHERE s.meeting_id = " M \
+	" UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id" \
+	"  WHERE s.meeting_id = " M \
+	" UNION SELECT a.uuid FROM actions a JOIN slots s ON s.id = a.slot_id" \
+	"  WHERE s.meeting_id = " M \
+	" UNION SELECT a.uuid FROM action_reviews r" \
+	"  JOIN actions a ON a.id = r.action_id" \
+	"  JOIN slots s ON s.id = r.slot_id WHERE s.meeting_id = " M \
+	" UNION SELECT p.uuid FROM patients p JOIN slots s" \
+	"  ON s.patient_id = p.id WHERE s.meeting_id = " M
+
 struct mdt_meeting_row {
 	int64_t id;
 	char uuid[37];
@@ -51,6 +74,14 @@ enum mdt_status mdt_row_action(struct mdt_store *s, int64_t id,
     struct mdt_action_row *a);
 /* MDT_OK if person_id is someone known, else MDT_ENOTFOUND (recorded). */
 enum mdt_status mdt_row_person_exists(struct mdt_store *s, int64_t person_id);
+
+/*
+ * The venue called name (the first so called), made if there is none: a
+ * venue is shared by the meetings held there.  *id is 0 for a blank name
+ * (no venue).  Inside the act's transaction.
+ */
+enum mdt_status mdt_row_venue(struct mdt_store *s, const char *name,
+    int64_t *id);
 
 /*
  * The organisations a patient asked to be kept from are those recorded

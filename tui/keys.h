@@ -93,9 +93,16 @@ tui_on_global(unsigned on)
 	  "Keep open (carried fwd)") \
 	_(ACTION_REASSIGN, "r",		TUI_ON_SLOT,	"action-reassign", \
 	  "Reassign (owner, due)") \
+	_(REASON,	"e",		TUI_ON_SLOT,	"reason", \
+	  "Correct the reason") \
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \
+	/* the meeting's text, corrected (open or closed) */ \
+	_(TITLE,	"T",		TUI_ON_AGENDA | TUI_ON_SUMMARY, "title", \
+	  "Correct the meeting's title") \
+	_(VENUE,	"V",		TUI_ON_AGENDA | TUI_ON_SUMMARY, "venue", \
+	  "Correct the meeting's venue") \
 	/* agenda preparation */ \
 	_(PREP_TOGGLE,	"<Space>",	TUI_ON_PREP,	"select", \
 	  "On / off the agenda") \

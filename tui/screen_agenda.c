@@ -5,7 +5,8 @@
  * The current slot is marked (">" as well as bold, so it shows without
  * colour); a rule is drawn before the first slot forecast to end after the
  * meeting's planned end, and every such slot says "late".  The selection
- * is only where the chair is looking; Enter opens the selected slot.
+ * is only where the chair is looking; Enter opens the selected slot.  T
+ * and V correct the meeting's title and venue (correct.c).
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "correct.h"
 #include "draw.h"
 #include "list.h"
 #include "screens.h"
@@ -233,6 +235,9 @@ tui_agenda_key(struct tui_app *app, enum tui_action act)
 	case TUI_ACT_ADD_ON_DAY:
 		tui_prep_add_on_day(app);
 		return true;
+	case TUI_ACT_TITLE:
+	case TUI_ACT_VENUE:
+		return tui_correct_meeting(app, act);
 	case TUI_ACT_SLOT_NEXT:
 		/* Carried-forward actions without a verdict: ask first. */
 		if (tui_slot_check_next(app))

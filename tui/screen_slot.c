@@ -7,7 +7,8 @@
  * opened from the agenda.  Recording follows the meeting's rule: consent
  * first (c: the basis, a justification when it needs one, and the
  * organisations the patient asked to exclude), then notes (w), actions
- * (a: text, owner, due date) and the outcome (o).  Each step that saves
+ * (a: text, owner, due date) and the outcome (o); the reason the patient
+ * is discussed can be corrected (e).  Each step that saves
  * is one committed core call; the steps before it live only in the prompt
  * being typed.
  *
@@ -26,6 +27,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "correct.h"
 #include "input.h"
 #include "screen_slot.h"
 #include "list.h"
@@ -80,6 +82,7 @@ static const struct {
 	{ TUI_ACT_ACTION_NEW, true, tui_slot_action_new },
 	{ TUI_ACT_OUTCOME, true, tui_slot_outcome },
 	{ TUI_ACT_KEY_CONTACT, false, tui_slot_key_contact },
+	{ TUI_ACT_REASON, false, tui_correct_reason },
 };
 
 /* The keys on the selected action (each checks the slot itself). */

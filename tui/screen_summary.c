@@ -3,7 +3,8 @@
  * taken against the five-to-seven-minute band and the outcome, a bar
  * chart of those times against the band, then the actions agreed in this
  * meeting grouped by owner.  C closes the meeting after a y/n question;
- * once closed, a banner says so.
+ * once closed, a banner says so.  T and V correct the meeting's title and
+ * venue, before or after it is closed (correct.c).
  *
  * The content is one list of lines scrolled with j/k; the banner stays.
  */
@@ -17,6 +18,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "correct.h"
 #include "draw.h"
 #include "input.h"
 #include "list.h"
@@ -417,6 +419,9 @@ tui_summary_key(struct tui_app *app, enum tui_action act)
 		tui_confirm_open(app, "Close the meeting? (y/n)",
 		    tui_summary_close);
 		return true;
+	case TUI_ACT_TITLE:
+	case TUI_ACT_VENUE:
+		return tui_correct_meeting(app, act);
 	default:
 		return false;
 	}

@@ -3,8 +3,9 @@
  * driven by a fake clock: the slot clock through next, pause, extend,
  * park, previous, a restart and closing; the forecast; the consent gate
  * and the organisations a patient excludes with consent; outcomes and the
- * follow-up after a death; key contacts; the register; one audit and one
- * outbox row per act, in the act's transaction; and the demo itself.
+ * follow-up after a death; key contacts; the register; correcting a
+ * meeting's title and venue and a slot's reason; one audit and one outbox
+ * row per act, in the act's transaction; and the demo itself.
  */
 #include "config.h"
 
@@ -1122,6 +1123,259 @@ test_projector_blank(void **state)
 	    0, 1);
 }
 
+/* ---- correcting the text of the record -------------------------------- */
+
+/* Text each correction refuses, one class of the input policy each. */
+static const char *const bad_text[] = {
+	"MDT \x1b[2J", "MDT \xe2\x80\xae" "TDM", "MDT \xc2\x9b" "1m",
+	"MDT \xef\xbf\xbe", "MDT \xff", "MDT\r\nforged", "MDT \x7f",
+	"MDT \xe2\x81\xa6", "\xc0\xaf", "MDT \xed\xa0\x80",
+};
+
+#define N_BAD (sizeof(bad_text) / sizeof(bad_text[0]))
+
+/* A correction of the text of a meeting or slot. */
+typedef enum mdt_status (*correct_fn)(struct mdt_store *s, int64_t id,
+    const char *text);
+
+/* Each class of bad text refused by the act on id, what ("the title")
+ * named, nothing written. */
+static void
+refuses_bad_text(struct fx *f, correct_fn act, int64_t id, const char *what)
+{
+	char *h = hostile("MDT", true);
+
+	for (size_t i = 0; i < N_BAD; i++) {
+		EXPECT_ACT(f, act(f->s, id, bad_text[i]), MDT_EINVAL, 0, 0);
+		assert_non_null(strstr(mdt_store_error(f->s), what));
+	}
+	EXPECT_ACT(f, act(f->s, id, h), MDT_EINVAL, 0, 0);
+	free(h);
+}
+
+/* The last act queued entity uuid to be sent and logged action for it
+ * as the tester, the log not holding word (of the text). */
+static void
+queued_and_logged(struct fx *f, const char *entity, const char *uuid,
+    const char *action, const char *word)
+{
+	char e[32], u[40];
+
+	fx_text(f->s, e, sizeof(e), "SELECT entity FROM outbox"
+	    " ORDER BY id DESC LIMIT 1");
+	fx_text(f->s, u, sizeof(u), "SELECT entity_uuid FROM outbox"
+	    " ORDER BY id DESC LIMIT 1");
+	assert_string_equal(e, entity);
+	assert_string_equal(u, uuid);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE id = (SELECT max(id) FROM audit) AND action = '%s'"
+	    " AND entity = '%s' AND entity_uuid = '%s' AND actor = 'tester'"
+	    " AND instr(detail, '%s') = 0", action, entity, uuid, word), 1);
+}
+
+static const char *
+meeting_uuid(struct fx *f, int64_t id, char *buf)
+{
+	return fx_text(f->s, buf, 40, "SELECT uuid FROM meetings WHERE id = %lld",
+	    (long long)id);
+}
+
+static void
+test_correct_title(void **state)
+{
+	struct fx *f = *state;
+	char buf[64], m_uuid[40];
+	struct mdt_snapshot snap;
+
+	meeting_uuid(f, f->meeting, m_uuid);
+	fx_text(f->s, buf, sizeof(buf), "SELECT title FROM meetings");
+	refuses_bad_text(f, mdt_meeting_set_title, f->meeting, "the title");
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting, " \t"),
+	    MDT_EINVAL, 0, 0);
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting, NULL),
+	    MDT_EINVAL, 0, 0);
+	assert_int_equal(fx_int(f->s, "SELECT title = '%s' FROM meetings",
+	    buf), 1);
+
+	/* corrected: the meeting queued to be sent again, audited without
+	 * the text */
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting,
+	    "Larkhall Green MDT \xc3\xa9"), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM meetings"
+	    " WHERE title = 'Larkhall Green MDT \xc3\xa9'"), 1);
+	queued_and_logged(f, "meeting", m_uuid, "title_correct", "Larkhall");
+	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK);
+	assert_string_equal(snap.meeting.title, "Larkhall Green MDT \xc3\xa9");
+	mdt_snapshot_free(&snap);
+	/* the same again: nothing to write */
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting,
+	    "Larkhall Green MDT \xc3\xa9"), MDT_OK, 0, 0);
+
+	/* closed: still mendable; purged: kept as delivered */
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting, "Closed MDT"),
+	    MDT_OK, 1, 1);
+	fx_exec(f->s, "UPDATE meetings SET purged_at = 1");
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting, "Purged MDT"),
+	    MDT_ESTATE, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "purged"));
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM meetings"
+	    " WHERE title = 'Closed MDT'"), 1);
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, 9999, "Nowhere"),
+	    MDT_ENOTFOUND, 0, 0);
+}
+
+static void
+test_correct_venue(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_meeting_in in = { .title = "Next MDT", .date = "+7",
+	    .venue = "Larkhall Green Practice" };
+	char m_uuid[40];
+	struct mdt_snapshot snap;
+	int64_t other = 0, old_venue;
+
+	/* another meeting held at the same venue */
+	assert_int_equal(mdt_meeting_create(f->s, &in, &other, NULL), MDT_OK);
+	old_venue = fx_int(f->s, "SELECT venue_id FROM meetings WHERE id = %lld",
+	    (long long)f->meeting);
+	assert_int_equal(fx_int(f->s, "SELECT venue_id FROM meetings"
+	    " WHERE id = %lld", (long long)other), old_venue);
+	meeting_uuid(f, f->meeting, m_uuid);
+
+	refuses_bad_text(f, mdt_meeting_set_venue, f->meeting, "the venue");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM venues"), 1);
+
+	/* a venue of its own: the shared one is neither renamed nor moved */
+	EXPECT_ACT(f, mdt_meeting_set_venue(f->s, f->meeting,
+	    "Riverside Surgery"), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM venues"), 2);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM venues"
+	    " WHERE id = %lld AND name = 'Larkhall Green Practice'",
+	    (long long)old_venue), 1);
+	assert_int_equal(fx_int(f->s, "SELECT venue_id FROM meetings"
+	    " WHERE id = %lld", (long long)other), old_venue);
+	assert_int_equal(fx_int(f->s, "SELECT v.name = 'Riverside Surgery'"
+	    " FROM meetings m JOIN venues v ON v.id = m.venue_id"
+	    " WHERE m.id = %lld", (long long)f->meeting), 1);
+	queued_and_logged(f, "meeting", m_uuid, "venue_correct", "Riverside");
+	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK);
+	assert_string_equal(snap.meeting.venue, "Riverside Surgery");
+	mdt_snapshot_free(&snap);
+	EXPECT_ACT(f, mdt_meeting_set_venue(f->s, f->meeting,
+	    "Riverside Surgery"), MDT_OK, 0, 0);
+
+	/* back to a venue known by that name: found, not made again */
+	EXPECT_ACT(f, mdt_meeting_set_venue(f->s, f->meeting,
+	    "Larkhall Green Practice"), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM venues"), 2);
+	assert_int_equal(fx_int(f->s, "SELECT venue_id FROM meetings"
+	    " WHERE id = %lld", (long long)f->meeting), old_venue);
+
+	/* none; and a closed meeting may still be corrected */
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	EXPECT_ACT(f, mdt_meeting_set_venue(f->s, f->meeting, ""), MDT_OK,
+	    1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT venue_id IS NULL FROM meetings"
+	    " WHERE id = %lld", (long long)f->meeting), 1);
+	EXPECT_ACT(f, mdt_meeting_set_venue(f->s, f->meeting, NULL), MDT_OK,
+	    0, 0);
+	fx_exec(f->s, "UPDATE meetings SET purged_at = 1");
+	EXPECT_ACT(f, mdt_meeting_set_venue(f->s, f->meeting, "Anywhere"),
+	    MDT_ESTATE, 0, 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM venues"), 2);
+}
+
+static void
+test_correct_reason(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1), s2 = fx_slot(f, 2);
+	char s_uuid[40], old[512];
+	struct mdt_snapshot snap;
+
+	fx_text(f->s, s_uuid, sizeof(s_uuid), "SELECT uuid FROM slots"
+	    " WHERE id = %lld", (long long)s1);
+	fx_text(f->s, old, sizeof(old), "SELECT reason FROM slots"
+	    " WHERE id = %lld", (long long)s1);
+	refuses_bad_text(f, mdt_slot_set_reason, s1, "the reason");
+	EXPECT_ACT(f, mdt_slot_set_reason(f->s, s1, ""), MDT_EINVAL, 0, 0);
+	assert_int_equal(fx_int(f->s, "SELECT reason = '%s' FROM slots"
+	    " WHERE id = %lld", old, (long long)s1), 1);
+
+	/* corrected before the discussion and after the meeting; the slot
+	 * queued, the log never holding what the reason says */
+	EXPECT_ACT(f, mdt_slot_set_reason(f->s, s1,
+	    "Recurrent falls \xe2\x80\x94 hip"), MDT_OK, 1, 1);
+	queued_and_logged(f, "slot", s_uuid, "reason_correct", "falls");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE detail = 'slot %lld: reason corrected'", (long long)s1), 1);
+	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK);
+	assert_string_equal(mdt_snapshot_slot(&snap, s1)->reason,
+	    "Recurrent falls \xe2\x80\x94 hip");
+	assert_string_equal(mdt_snapshot_slot(&snap, s2)->reason,
+	    fx_text(f->s, old, sizeof(old), "SELECT reason FROM slots"
+	    " WHERE id = %lld", (long long)s2));
+	mdt_snapshot_free(&snap);
+	EXPECT_ACT(f, mdt_slot_set_reason(f->s, s1,
+	    "Recurrent falls \xe2\x80\x94 hip"), MDT_OK, 0, 0);
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	EXPECT_ACT(f, mdt_slot_set_reason(f->s, s2, "Frailty review"),
+	    MDT_OK, 1, 1);
+	EXPECT_ACT(f, mdt_slot_set_reason(f->s, 9999, "Frailty review"),
+	    MDT_ENOTFOUND, 0, 0);
+	fx_exec(f->s, "UPDATE meetings SET purged_at = 1");
+	EXPECT_ACT(f, mdt_slot_set_reason(f->s, s1, "Anything"), MDT_ESTATE,
+	    0, 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM slots"
+	    " WHERE reason = 'Anything'"), 0);
+}
+
+/* What the central record refused of the meeting goes again with the
+ * correction; another meeting's refusals and a conflict stay as they are. */
+static void
+test_correct_sends_refused_again(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_meeting_in in = { .title = "Next MDT", .date = "+7" };
+	int64_t s1 = fx_slot(f, 1), s2 = fx_slot(f, 2), other = 0;
+	char m_uuid[40], o_uuid[40];
+
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_note_add(f->s, s1, "Seen", NULL), MDT_OK);
+	assert_int_equal(mdt_meeting_create(f->s, &in, &other, NULL), MDT_OK);
+	meeting_uuid(f, f->meeting, m_uuid);
+	meeting_uuid(f, other, o_uuid);
+	fx_exec(f->s, "UPDATE outbox SET state = 'failed', attempts = 4,"
+	    " next_at = 0, last_error = 'HTTP 400: Invalid string format'");
+	fx_exec(f->s, "UPDATE outbox SET state = 'conflict' WHERE entity = 'note'");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'failed' AND entity_uuid <> '%s'", o_uuid), 2);
+
+	f->now += FX_MIN;
+	EXPECT_ACT(f, mdt_slot_set_reason(f->s, s2, "Frailty review"), MDT_OK,
+	    1, 1);
+	/* the meeting's and the consent's rows, and the correction's */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'pending' AND attempts = 0 AND next_at = %lld",
+	    (long long)f->now), 3);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'failed' AND entity_uuid = '%s'", o_uuid), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'conflict' AND entity = 'note'"), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE detail = 'slot %lld: reason corrected; 2 refused records"
+	    " queued again'", (long long)s2), 1);
+	/* nothing refused left: the log says only what changed */
+	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting, "Larkhall MDT"),
+	    MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE detail = 'title corrected' AND entity_uuid = '%s'",
+	    m_uuid), 1);
+}
+
 /* ---- audit and outbox ------------------------------------------------ */
 
 static void
@@ -1585,6 +1839,15 @@ main(void)
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_projector_blank,
 		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_correct_title,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_correct_venue,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_correct_reason,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_correct_sends_refused_again, fx_setup_demo,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_every_act_one_outbox_one_audit, fx_setup_demo,
 		    fx_teardown),
