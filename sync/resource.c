@@ -2,7 +2,7 @@
  * resource.c - a FHIR resource's identity and content, as the engine and
  * the mapping both need them: its type ("Encounter", "Task", ...), its
  * logical id (the record's UUID; the Composition's is derived from its
- * slot's), and a hash of what it says (meta and text left out), by which
+ * slot's), and a hash of what it says (meta left out), by which
  * a resource the server already holds is recognised.
  */
 #include "config.h"
@@ -64,11 +64,15 @@ content(json_t *resource_json)
 void
 sync_body_hash(json_t *resource_json, char out[33])
 {
-	json_t *c = content(resource_json);
-	char *s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+	/* the narrative counted: it is ours, and the meeting's title is
+	 * only there */
+	json_t *c = json_copy(resource_json);
+	char *s;
 	uint64_t h = UINT64_C(14695981039346656037);
 	const unsigned char *p;
 
+	json_object_del(c, "meta");
+	s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
 	/* FNV-1a: a change detector, not a security measure */
 	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
 		h ^= *p;

@@ -36,8 +36,9 @@ const char *sync_kind_type(enum sync_kind k);
  * whose id is a name-based (v5) UUID of its slot's. */
 void sync_ref_id(const struct sync_ref *ref, char id[37]);
 
-/* A short hex hash (16 digits) of a resource's canonical JSON, with meta
- * and text left out; out[33]. */
+/* A short hex hash (16 digits) of a resource's canonical JSON, meta left
+ * out (its narrative counted: it is ours, and holds what no other element
+ * does, such as the meeting's title); out[33]. */
 void sync_body_hash(json_t *resource, char out[33]);
 
 /* True if two resources say the same once meta and text are left out. */

@@ -381,6 +381,32 @@ test_whole_meeting(void **state)
 	/* every resource has a recorded version for later If-Match */
 	assert_int_equal(sx_int(x, "SELECT count(*) FROM sync_versions"
 	    " WHERE version_id IS NULL"), 0);
+
+	/* a title and a reason corrected on the console reach the record */
+	{
+		json_t *slot = rows(x, "SELECT s.id, s.uuid FROM slots s WHERE"
+		    " s.id IN (SELECT slot_id FROM consent) ORDER BY s.id"
+		    " LIMIT 1");
+		json_t *meeting = rows(x, "SELECT uuid FROM meetings");
+		json_t *r;
+
+		assert_int_equal(mdt_meeting_set_title(x->s, x->meeting,
+		    "Riverside MDT (title corrected)"), MDT_OK);
+		assert_int_equal(mdt_slot_set_reason(x->s,
+		    (int64_t)strtoll(jstr(slot, "0.id"), NULL, 10),
+		    "Falls at night (reason corrected)"), MDT_OK);
+		assert_true(sx_sync(x, 30000, &st));
+		expect_all_sent(x);
+		r = get_resource("Encounter", jstr(meeting, "0.uuid"));
+		assert_non_null(strstr(jstr(r, "text.div"), "title corrected"));
+		json_decref(r);
+		r = get_resource("Encounter", jstr(slot, "0.uuid"));
+		assert_string_equal(jstr(r, "reasonCode.0.text"),
+		    "Falls at night (reason corrected)");
+		json_decref(r);
+		json_decref(slot);
+		json_decref(meeting);
+	}
 }
 
 /*
