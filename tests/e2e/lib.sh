@@ -8,6 +8,8 @@ set -eu
 
 : "${MDTCHAIR:?MDTCHAIR must name the mdtchair binary}"
 TMUX_BIN=${TMUX_BIN:-tmux}
+# run from inside tmux or screen, the tests' own tmux server is apart
+unset TMUX TMUX_PANE STY
 JQ_BIN=${JQ_BIN:-jq}
 SQLITE3_BIN=${SQLITE3_BIN:-sqlite3}
 
