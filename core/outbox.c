@@ -195,6 +195,25 @@ read_outbox_row(sqlite3_stmt *st, void *row, void *ctx)
 	r->last_error = mdt_col_dup(st, 9);
 }
 
+/* What read_outbox_row reads, from the outbox as o. */
+#define ROW_COLUMNS \
+	"o.id, o.entity, o.entity_uuid, o.state, o.attempts, o.created_at," \
+	" o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
+
+/* The rows read, to the caller (freed if the read failed). */
+static enum mdt_status
+hand_over(enum mdt_status status, struct mdt_rows *r,
+    struct mdt_outbox_row **rows, size_t *n)
+{
+	if (status != MDT_OK) {
+		mdt_outbox_rows_free(r->v, r->n);
+		return status;
+	}
+	*rows = r->v;
+	*n = r->n;
+	return MDT_OK;
+}
+
 enum mdt_status
 mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
     struct mdt_outbox_row **rows, size_t *n)
@@ -214,8 +233,7 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	 */
 	status = mdt_read_rows(s, &r, sizeof(struct mdt_outbox_row),
 	    read_outbox_row, NULL, "reading the outbox",
-	    "SELECT o.id, o.entity, o.entity_uuid, o.state, o.attempts,"
-	    " o.created_at, o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
+	    "SELECT " ROW_COLUMNS
 	    " FROM outbox o WHERE o.state IN (?1, ?2, ?3, ?4)"
 	    " ORDER BY o.id LIMIT ?5", "tttti",
 	    mask_state(mask, MDT_OUTBOX_PENDING),
@@ -223,13 +241,7 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	    mask_state(mask, MDT_OUTBOX_FAILED),
 	    mask_state(mask, MDT_OUTBOX_CONFLICT),
 	    max == 0 ? (int64_t)-1 : (int64_t)max);
-	if (status != MDT_OK) {
-		mdt_outbox_rows_free(r.v, r.n);
-		return status;
-	}
-	*rows = r.v;
-	*n = r.n;
-	return MDT_OK;
+	return hand_over(status, &r, rows, n);
 }
 
 /* Pending rows whose next_at is at most ?1 or over ?2, or none (an older
@@ -246,21 +258,14 @@ list_pending(struct mdt_store *s, int64_t upto, int64_t over, bool held,
 	*n = 0;
 	status = mdt_read_rows(s, &r, sizeof(struct mdt_outbox_row),
 	    read_outbox_row, NULL, "reading the outbox",
-	    "SELECT o.id, o.entity, o.entity_uuid, o.state, o.attempts,"
-	    " o.created_at, o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
+	    "SELECT " ROW_COLUMNS
 	    " FROM outbox o WHERE o.state = 'pending'"
 	    " AND (o.next_at <= ?1 OR o.next_at > ?2"
 	    "  OR (?3 = 0 AND o.next_at IS NULL))"
 	    " AND (?3 = 0 OR o.last_error LIKE '" MDT_OUTBOX_WAITING_ON "%')"
 	    " ORDER BY o.id LIMIT ?4", "iiii", upto, over, (int64_t)held,
 	    max == 0 ? (int64_t)-1 : (int64_t)max);
-	if (status != MDT_OK) {
-		mdt_outbox_rows_free(r.v, r.n);
-		return status;
-	}
-	*rows = r.v;
-	*n = r.n;
-	return MDT_OK;
+	return hand_over(status, &r, rows, n);
 }
 
 enum mdt_status
