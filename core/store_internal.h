@@ -205,5 +205,8 @@ void mdt_stmts_free(struct mdt_store *s);
 /* Applies the steps of the schema the database lacks, one transaction
  * each (another window may be doing the same). */
 enum mdt_status mdt_schema_migrate(struct mdt_store *s);
+/* The SQL of the step from version to version + 1 (NULL past the last):
+ * for tests that make a database as an older version left it. */
+const char *mdt_schema_step_sql(int version);
 
 #endif

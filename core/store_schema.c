@@ -342,12 +342,67 @@ static const char *const migrations[] = {
 	 * is one step, however long the log. */
 	"CREATE INDEX IF NOT EXISTS audit_events ON audit(action, id)"
 	" WHERE entity IS NULL;",
+
+	/* v11: the chairing day as it runs.  The register changes on the
+	 * day: who was added then, when each came and went; who chaired
+	 * and who took the notes.  One console chairs a meeting at a time:
+	 * its lease (who, which process on which host, renewed while it
+	 * runs; a lease not renewed for a while, or whose process is gone,
+	 * may be taken over).  A death's date.  Corrections as clinical
+	 * systems make them: the original of a note, an outcome, a consent
+	 * or an action's text is kept (as JSON of the row as it was), marked
+	 * superseded or entered in error, with who and when; the purge
+	 * empties it with the rest of the meeting's text.  The note being
+	 * typed, kept as a draft so that a crash loses none of it. */
+	"ALTER TABLE attendance ADD COLUMN arrived_at INTEGER;"
+	"ALTER TABLE attendance ADD COLUMN left_at INTEGER;"
+	"ALTER TABLE attendance ADD COLUMN added_on_day INTEGER NOT NULL"
+	" DEFAULT 0 CHECK (added_on_day IN (0, 1));"
+	"ALTER TABLE meetings ADD COLUMN chair_id INTEGER"
+	" REFERENCES people(id);"
+	"ALTER TABLE meetings ADD COLUMN notetaker_id INTEGER"
+	" REFERENCES people(id);"
+	"CREATE TABLE chair_lease ("
+	" meeting_id INTEGER PRIMARY KEY"
+	"  REFERENCES meetings(id) ON DELETE CASCADE,"
+	" holder TEXT NOT NULL,"
+	" host TEXT NOT NULL,"
+	" pid INTEGER NOT NULL,"
+	" token TEXT NOT NULL,"
+	" acquired_at INTEGER NOT NULL,"
+	" renewed_at INTEGER NOT NULL);"
+	"ALTER TABLE outcomes ADD COLUMN died_on TEXT;"
+	"ALTER TABLE actions ADD COLUMN withdrawn_at INTEGER;"
+	"CREATE TABLE corrections ("
+	" id INTEGER PRIMARY KEY,"
+	" entity TEXT NOT NULL"
+	"  CHECK (entity IN ('note', 'outcome', 'consent', 'action')),"
+	" entity_uuid TEXT NOT NULL,"
+	" slot_id INTEGER REFERENCES slots(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL"
+	"  CHECK (kind IN ('superseded', 'entered-in-error')),"
+	" original TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" actor TEXT NOT NULL);"
+	"CREATE INDEX corrections_by_entity ON corrections(entity_uuid);"
+	"CREATE INDEX corrections_by_slot ON corrections(slot_id);"
+	"CREATE TABLE note_drafts ("
+	" slot_id INTEGER PRIMARY KEY REFERENCES slots(id) ON DELETE CASCADE,"
+	" text TEXT NOT NULL,"
+	" saved_at INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))
 
 _Static_assert(N_MIGRATIONS == MDT_SCHEMA_VERSION,
     "one migration step per schema version");
+
+const char *
+mdt_schema_step_sql(int version)
+{
+	return version >= 0 && version < N_MIGRATIONS ? migrations[version] :
+	    NULL;
+}
 
 /* One step, if the database lacks one: *stepped says whether it did. */
 static enum mdt_status
