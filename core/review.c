@@ -469,15 +469,24 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 	struct closed_count c = { r, d0, { 0 } };
 	struct i64_vec *days = &c.days;
 	enum mdt_status status;
+	char cutoff[11];
+	int64_t at = end;
 
 	status = mdt_query_int(s, &r->actions_opened, "SELECT count(*)"
 	    " FROM actions WHERE created_at >= ? AND created_at < ?", "ii",
 	    start, end);
+	/* overdue at the end of the range, or now if the range ends later:
+	 * an action not yet due today is not overdue, whatever the range */
+	mdt_date_of(mdt_store_now(s), cutoff);
+	if (strcmp(cutoff, r->to) < 0)
+		at = mdt_store_now(s);
+	else
+		memcpy(cutoff, r->to, sizeof(cutoff));
 	if (status == MDT_OK)
 		status = mdt_query_int(s, &r->actions_overdue, "SELECT count(*)"
 		    " FROM actions WHERE created_at < ?1"
 		    " AND (status = 'open' OR closed_at >= ?1)"
-		    " AND due_date < ?2", "it", end, r->to);
+		    " AND due_date < ?2", "it", at, cutoff);
 	if (status != MDT_OK)
 		return status;
 	status = mdt_read_each(s, count_closed, &c, "reading the actions",

@@ -469,6 +469,15 @@ test_edges(void **state)
 	assert_int_equal(r.periods[9].closed, 0);
 	assert_int_equal(r.meetings_held, 4);
 	mdt_review_free(&r);
+
+	/* A range that ends after today: overdue means overdue now.  On
+	 * 11-16 at noon, open and due before 11-16: a1 (11-15) and b6
+	 * (11-12); not b4 (11-18) nor b5 (11-25), not yet due, though they
+	 * fall due before the range ends. */
+	f->now = at("2026-11-16 12:00");
+	load(f, "2026-11-11", "2026-11-30", &r);
+	assert_int_equal(r.actions_overdue, 2);
+	mdt_review_free(&r);
 }
 
 static void
