@@ -20,8 +20,6 @@
 #include "store_internal.h"
 #include "util.h"
 
-/* The most an extension may add up to (a whole slot of an hour). */
-#define MAX_EXTENSION_S 3600
 
 /* ---- the slot clock -------------------------------------------------- */
 
@@ -329,9 +327,11 @@ extend_tx(struct mdt_store *s, void *ctx)
 	if (total < 0)
 		return mdt_fail(s, MDT_EINVAL, "the slot has only %d s of"
 		    " extension to take back", sl.t.extended_s);
-	if (total > MAX_EXTENSION_S)
-		return mdt_fail(s, MDT_EINVAL, "a slot may be extended by at"
-		    " most %d minutes", MAX_EXTENSION_S / 60);
+	if (total > MDT_MAX_EXTENSION_S)
+		return mdt_fail(s, MDT_ESTATE, "the slot is extended by %d:%02d"
+		    " already, and %d minutes in all is the most",
+		    sl.t.extended_s / 60, sl.t.extended_s % 60,
+		    MDT_MAX_EXTENSION_S / 60);
 	sl.t.extended_s = (int)total;
 	st = slot_save(s, &sl);
 	if (st == MDT_OK)
@@ -344,8 +344,8 @@ extend_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_slot_extend(struct mdt_store *s, int64_t meeting_id, int seconds)
 {
-	if (seconds == 0 || seconds > MAX_EXTENSION_S ||
-	    seconds < -MAX_EXTENSION_S)
+	if (seconds == 0 || seconds > MDT_MAX_EXTENSION_S ||
+	    seconds < -MDT_MAX_EXTENSION_S)
 		return mdt_fail(s, MDT_EINVAL, "cannot extend a slot by %d s",
 		    seconds);
 	return mdt_tx_run(s, extend_tx,

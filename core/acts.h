@@ -49,7 +49,13 @@ enum mdt_status mdt_slot_next(struct mdt_store *s, int64_t meeting_id,
     int64_t *slot_id);
 /* Pause a running current slot / resume a paused one. */
 enum mdt_status mdt_slot_pause_toggle(struct mdt_store *s, int64_t meeting_id);
-/* Adds seconds to the current slot's allowance. */
+/* The most a slot's allowance may be extended by, in all: ten minutes on
+ * a slot of five to seven; a patient who needs more is parked or
+ * brought back at another meeting, not left to overrun the agenda. */
+#define MDT_MAX_EXTENSION_S 600
+
+/* Adds seconds to the current slot's allowance (MDT_ESTATE past
+ * MDT_MAX_EXTENSION_S in all). */
 enum mdt_status mdt_slot_extend(struct mdt_store *s, int64_t meeting_id,
     int seconds);
 /* Pauses the current slot, moves it to the end of the agenda and starts

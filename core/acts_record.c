@@ -299,6 +299,8 @@ mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
 	if (mdt_date_parse(due, mdt_store_now(s), date) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "due date \"%s\"",
 		    due != NULL ? due : "");
+	if (mdt_date_past(s, "due date", date) != MDT_OK)
+		return MDT_EDATE;
 	a.due = date;
 	st = mdt_tx_run(s, action_tx, &a, NULL);
 	if (st == MDT_OK && action_id != NULL)
@@ -561,6 +563,9 @@ mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
 	if (kind != MDT_OUTCOME_DIED && !mdt_str_blank(review_date) &&
 	    mdt_date_parse(review_date, mdt_store_now(s), a.review) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "review date \"%s\"", review_date);
+	if (a.review[0] != '\0' &&
+	    mdt_date_past(s, "review date", a.review) != MDT_OK)
+		return MDT_EDATE;
 	return mdt_tx_run(s, outcome_tx, &a, NULL);
 }
 

@@ -300,7 +300,7 @@ parse_due(struct mdt_store *s, const char *in, char due[11])
 		return MDT_OK;
 	if (mdt_date_parse(in, mdt_store_now(s), due) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "due date \"%s\"", in);
-	return MDT_OK;
+	return mdt_date_past(s, "due date", due);
 }
 
 /* An action reviewed in a slot, or reassigned (owner and due, "" and 0

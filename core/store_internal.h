@@ -68,6 +68,11 @@ enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
 enum mdt_status mdt_text_check(struct mdt_store *s, const char *what,
     const char *text, bool note, size_t max);
 
+/* MDT_OK if date ("YYYY-MM-DD") is today's local date or later; else
+ * MDT_EDATE, the store's error saying that what ("due date") is past. */
+enum mdt_status mdt_date_past(struct mdt_store *s, const char *what,
+    const char date[11]);
+
 /* Records the connection's last SQLite error (while doing what) and returns
  * its status. */
 enum mdt_status mdt_fail_db(struct mdt_store *s, int rc, const char *what);

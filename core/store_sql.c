@@ -82,6 +82,18 @@ mdt_text_check(struct mdt_store *s, const char *what, const char *text,
 }
 
 enum mdt_status
+mdt_date_past(struct mdt_store *s, const char *what, const char date[11])
+{
+	char today[11];
+
+	mdt_date_of(mdt_store_now(s), today);
+	if (strcmp(date, today) >= 0)
+		return MDT_OK;
+	return mdt_fail(s, MDT_EDATE, "the %s %s is past (today %s)", what,
+	    date, today);
+}
+
+enum mdt_status
 mdt_fail_db(struct mdt_store *s, int rc, const char *what)
 {
 	enum mdt_status st = mdt_db_status(rc);

@@ -286,6 +286,15 @@ tui_app_chair(struct tui_app *app, enum tui_action act)
 		app->view_slot_id = 0;
 		return true;
 	case TUI_ACT_SLOT_EXTEND:
+		cur = mdt_snapshot_current(&app->snap);
+		if (cur != NULL && cur->state != MDT_SLOT_PENDING &&
+		    cur->times.extended_s + 60 > MDT_MAX_EXTENSION_S) {
+			tui_app_message(app, true, "Not extended: %d minutes"
+			    " more is the most a slot may have. z parks the"
+			    " patient for later, n goes on",
+			    MDT_MAX_EXTENSION_S / 60);
+			return true;
+		}
 		if (!tui_app_check(app, mdt_slot_extend(store, mid, 60)))
 			return true;
 		cur = mdt_snapshot_current(&app->snap);

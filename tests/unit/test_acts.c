@@ -663,6 +663,14 @@ test_actions(void **state)
 	    &id), MDT_EDATE, 0, 0);
 	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Review", owner, NULL, &id),
 	    MDT_EDATE, 0, 0);
+	/* the day before today: refused, saying so */
+	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Review", owner, "2026-11-24",
+	    &id), MDT_EDATE, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s),
+	    "due date 2026-11-24 is past (today 2026-11-25)"));
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s1, MDT_OUTCOME_STAY,
+	    "2026-11-01"), MDT_EDATE, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "review date"));
 	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Medicines review", owner,
 	    "+14", &id), MDT_OK, 1, 1);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT due_date"

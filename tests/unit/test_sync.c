@@ -16,6 +16,7 @@
 #include "sync_internal.h"
 #include "text.h"
 #include "rstring.h"
+#include "store_internal.h"
 
 /* ---- backoff --------------------------------------------------------- */
 
@@ -1189,31 +1190,16 @@ test_migrate_schema_1(void **state)
 	char sql[2048], err[256], st[16];
 	sqlite3 *db;
 
-	/* a schema 1 file with a queued row, as the first release wrote
-	 * (trimmed to the tables that later steps change) */
+	/* a schema 1 file with a queued row, as the first release wrote */
 	snprintf(sql, sizeof(sql),
-	    "CREATE TABLE meetings (id INTEGER PRIMARY KEY);"
-	    "CREATE TABLE patients (id INTEGER PRIMARY KEY);"
-	    "CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
-	    " actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT,"
-	    " entity_uuid TEXT, detail TEXT);"
-	    "CREATE TABLE slots (id INTEGER PRIMARY KEY, meeting_id INTEGER,"
-	    " patient_id INTEGER, reason TEXT NOT NULL DEFAULT '');"
-	    "CREATE TABLE actions (id INTEGER PRIMARY KEY, patient_id INTEGER,"
-	    " slot_id INTEGER, text TEXT, status TEXT, closed_at INTEGER,"
-	    " kind TEXT);"
-	    "CREATE TABLE outbox (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL"
-	    " UNIQUE, entity TEXT NOT NULL, entity_uuid TEXT NOT NULL, op TEXT"
-	    " NOT NULL DEFAULT 'upsert', created_at INTEGER NOT NULL, state"
-	    " TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',"
-	    " 'sent', 'failed')), attempts INTEGER NOT NULL DEFAULT 0,"
-	    " next_at INTEGER, last_error TEXT);"
 	    "INSERT INTO outbox (uuid, entity, entity_uuid, created_at, state,"
 	    " attempts, last_error) VALUES ('u1', 'note', 'n1', 5, 'failed', 2,"
 	    " 'HTTP 400');"
 	    "PRAGMA application_id = %d; PRAGMA user_version = 1;",
 	    MDT_APPLICATION_ID);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, mdt_schema_step_sql(0), NULL, NULL,
+	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(chmod(f->path, 0600), 0);
