@@ -300,7 +300,7 @@ mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
 		return mdt_fail(s, MDT_EDATE, "due date \"%s\"",
 		    due != NULL ? due : "");
 	if (mdt_date_past(s, "due date", date) != MDT_OK)
-		return MDT_EDATE;
+		return MDT_EINVAL;
 	a.due = date;
 	st = mdt_tx_run(s, action_tx, &a, NULL);
 	if (st == MDT_OK && action_id != NULL)
@@ -565,7 +565,7 @@ mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
 		return mdt_fail(s, MDT_EDATE, "review date \"%s\"", review_date);
 	if (a.review[0] != '\0' &&
 	    mdt_date_past(s, "review date", a.review) != MDT_OK)
-		return MDT_EDATE;
+		return MDT_EINVAL;
 	return mdt_tx_run(s, outcome_tx, &a, NULL);
 }
 

@@ -218,6 +218,13 @@ enum mdt_status
 mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
     struct mdt_outbox_row **rows, size_t *n)
 {
+	return mdt_outbox_list_from(s, mask, 0, max, rows, n);
+}
+
+enum mdt_status
+mdt_outbox_list_from(struct mdt_store *s, unsigned mask, int64_t from_id,
+    size_t max, struct mdt_outbox_row **rows, size_t *n)
+{
 	struct mdt_rows r = { 0 };
 	enum mdt_status status;
 
@@ -234,14 +241,39 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
 	status = mdt_read_rows(s, &r, sizeof(struct mdt_outbox_row),
 	    read_outbox_row, NULL, "reading the outbox",
 	    "SELECT " ROW_COLUMNS
-	    " FROM outbox o WHERE o.state IN (?1, ?2, ?3, ?4)"
-	    " ORDER BY o.id LIMIT ?5", "tttti",
+	    " FROM outbox o WHERE o.state IN (?1, ?2, ?3, ?4) AND o.id >= ?6"
+	    " ORDER BY o.id LIMIT ?5", "ttttii",
 	    mask_state(mask, MDT_OUTBOX_PENDING),
 	    mask_state(mask, MDT_OUTBOX_SENT),
 	    mask_state(mask, MDT_OUTBOX_FAILED),
 	    mask_state(mask, MDT_OUTBOX_CONFLICT),
-	    max == 0 ? (int64_t)-1 : (int64_t)max);
+	    max == 0 ? (int64_t)-1 : (int64_t)max, from_id);
 	return hand_over(status, &r, rows, n);
+}
+
+enum mdt_status
+mdt_outbox_id_before(struct mdt_store *s, unsigned mask, int64_t before_id,
+    size_t back, int64_t *id)
+{
+	enum mdt_status status;
+
+	*id = 0;
+	if (back == 0)
+		return MDT_OK;
+	status = mdt_query_int(s, id, "SELECT o.id FROM outbox o"
+	    " WHERE o.state IN (?1, ?2, ?3, ?4) AND o.id < ?5"
+	    " ORDER BY o.id DESC LIMIT 1 OFFSET ?6", "ttttii",
+	    mask_state(mask, MDT_OUTBOX_PENDING),
+	    mask_state(mask, MDT_OUTBOX_SENT),
+	    mask_state(mask, MDT_OUTBOX_FAILED),
+	    mask_state(mask, MDT_OUTBOX_CONFLICT), before_id,
+	    (int64_t)back - 1);
+	if (status == MDT_ENOTFOUND) {
+		/* fewer than back rows before: from the first */
+		*id = 0;
+		return MDT_OK;
+	}
+	return status;
 }
 
 /* Pending rows whose next_at is at most ?1 or over ?2, or none (an older
@@ -249,7 +281,7 @@ mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
  * they wait on.  Oldest first, at most max. */
 static enum mdt_status
 list_pending(struct mdt_store *s, int64_t upto, int64_t over, bool held,
-    size_t max, struct mdt_outbox_row **rows, size_t *n)
+    int64_t from_id, size_t max, struct mdt_outbox_row **rows, size_t *n)
 {
 	struct mdt_rows r = { 0 };
 	enum mdt_status status;
@@ -263,8 +295,9 @@ list_pending(struct mdt_store *s, int64_t upto, int64_t over, bool held,
 	    " AND (o.next_at <= ?1 OR o.next_at > ?2"
 	    "  OR (?3 = 0 AND o.next_at IS NULL))"
 	    " AND (?3 = 0 OR o.last_error LIKE '" MDT_OUTBOX_WAITING_ON "%')"
-	    " ORDER BY o.id LIMIT ?4", "iiii", upto, over, (int64_t)held,
-	    max == 0 ? (int64_t)-1 : (int64_t)max);
+	    " AND o.id >= ?5"
+	    " ORDER BY o.id LIMIT ?4", "iiiii", upto, over, (int64_t)held,
+	    max == 0 ? (int64_t)-1 : (int64_t)max, from_id);
 	return hand_over(status, &r, rows, n);
 }
 
@@ -274,18 +307,25 @@ mdt_outbox_list_due(struct mdt_store *s, size_t max,
 {
 	int64_t now = mdt_store_now(s);
 
-	return list_pending(s, now, now + MDT_OUTBOX_WAIT_MAX_MS, false, max,
-	    rows, n);
+	return list_pending(s, now, now + MDT_OUTBOX_WAIT_MAX_MS, false, 0,
+	    max, rows, n);
 }
 
 enum mdt_status
 mdt_outbox_list_held(struct mdt_store *s, size_t max,
     struct mdt_outbox_row **rows, size_t *n)
 {
+	return mdt_outbox_list_held_from(s, 0, max, rows, n);
+}
+
+enum mdt_status
+mdt_outbox_list_held_from(struct mdt_store *s, int64_t from_id, size_t max,
+    struct mdt_outbox_row **rows, size_t *n)
+{
 	int64_t now = mdt_store_now(s);
 
 	return list_pending(s, INT64_MIN, now + MDT_OUTBOX_WAIT_MAX_MS / 2,
-	    true, max, rows, n);
+	    true, from_id, max, rows, n);
 }
 
 void

@@ -90,6 +90,13 @@ struct mdt_outbox_row {
 enum mdt_status mdt_outbox_list(struct mdt_store *s, unsigned mask,
     size_t max, struct mdt_outbox_row **rows, size_t *n);
 void mdt_outbox_rows_free(struct mdt_outbox_row *rows, size_t n);
+/* The same from the row of id from_id on (a list scrolled down). */
+enum mdt_status mdt_outbox_list_from(struct mdt_store *s, unsigned mask,
+    int64_t from_id, size_t max, struct mdt_outbox_row **rows, size_t *n);
+/* The id of the row back rows before before_id among those in mask (0
+ * when there are fewer: from the first), for a list scrolled up. */
+enum mdt_status mdt_outbox_id_before(struct mdt_store *s, unsigned mask,
+    int64_t before_id, size_t back, int64_t *id);
 
 /*
  * The pending rows due now (next_at passed, or past the longest wait),
@@ -127,6 +134,8 @@ enum mdt_status mdt_outbox_mark_failed(struct mdt_store *s,
  * max.  DESTRUCTOR: mdt_outbox_rows_free. */
 enum mdt_status mdt_outbox_list_held(struct mdt_store *s, size_t max,
     struct mdt_outbox_row **rows, size_t *n);
+enum mdt_status mdt_outbox_list_held_from(struct mdt_store *s,
+    int64_t from_id, size_t max, struct mdt_outbox_row **rows, size_t *n);
 
 /* The rows held waiting on a refused resource are due now (a few index
  * steps: only those rows are read). */

@@ -69,7 +69,7 @@ enum mdt_status mdt_text_check(struct mdt_store *s, const char *what,
     const char *text, bool note, size_t max);
 
 /* MDT_OK if date ("YYYY-MM-DD") is today's local date or later; else
- * MDT_EDATE, the store's error saying that what ("due date") is past. */
+ * MDT_EINVAL, the store's error saying that what ("due date") is past. */
 enum mdt_status mdt_date_past(struct mdt_store *s, const char *what,
     const char date[11]);
 

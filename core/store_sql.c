@@ -89,7 +89,7 @@ mdt_date_past(struct mdt_store *s, const char *what, const char date[11])
 	mdt_date_of(mdt_store_now(s), today);
 	if (strcmp(date, today) >= 0)
 		return MDT_OK;
-	return mdt_fail(s, MDT_EDATE, "the %s %s is past (today %s)", what,
+	return mdt_fail(s, MDT_EINVAL, "the %s %s is past (today %s)", what,
 	    date, today);
 }
 

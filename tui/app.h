@@ -73,6 +73,11 @@ struct tui_app {
 	size_t register_top;
 	size_t slot_action_sel;
 	size_t summary_top;
+	int64_t sync_from;		/* sync panel: its lists from this
+					 * outbox id on (0: from the first) */
+	int64_t sync_first, sync_last;	/* the first and last ids it drew */
+	size_t sync_shown;		/* and how many rows */
+	bool sync_more;			/* rows below that did not fit */
 
 	/* A multi-step entry on the slot screen (e.g. action text, then the
 	 * owner, then the due date), until its last step saves it. */

@@ -198,13 +198,22 @@ tui_draw_status(struct tui_app *app)
 			total += widths[2];
 		}
 	}
-	if (total + 2 + 3 * 3 <= COLS) {
-		sep = tui_draw_utf8() ? " \u2502 " : " | ";
-	} else if (total + 2 + 3 * 2 <= COLS) {
-		sep = "  ";
-	} else {
-		sep = " ";
+	/* Still too long: the sync part says what matters most in few
+	 * words (the sync panel, 5, says the rest); what is left over is
+	 * cut at the edge with an ellipsis.  The separators stay. */
+	if (total + 2 + 3 * 3 > COLS) {
+		if (ss.failed + ss.conflicts > 0)
+			snprintf(sync, sizeof(sync), "Sync: %lld refused",
+			    (long long)(ss.failed + ss.conflicts));
+		else if (ss.unavailable)
+			snprintf(sync, sizeof(sync), "Sync: unavailable");
+		else if (ss.pending > 0)
+			snprintf(sync, sizeof(sync), "Sync: %lld to send",
+			    (long long)ss.pending);
+		else
+			snprintf(sync, sizeof(sync), "Sync: all sent");
 	}
+	sep = tui_draw_utf8() ? " \u2502 " : " | ";
 	tui_fill(y, 0, COLS, bar);
 	x = 1;
 	for (int i = 0; i < 4 && x < COLS; i++) {

@@ -60,7 +60,7 @@ tui_on_global(unsigned on)
 	_(SLOT_PAUSE,	"p",		TUI_ON_CHAIR,	"pause", \
 	  "Pause / resume the clock") \
 	_(SLOT_EXTEND,	"+",		TUI_ON_CHAIR,	"extend", \
-	  "Extend by a minute") \
+	  "Extend by a minute (10 in all)") \
 	_(SLOT_PARK,	"z",		TUI_ON_CHAIR,	"park", \
 	  "Park at the end of agenda") \
 	_(SLOT_PREV,	"b",		TUI_ON_CHAIR,	"previous", \

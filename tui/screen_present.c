@@ -81,6 +81,14 @@ tui_present_agenda(struct tui_app *app, int y, int x, int w, int rows)
 	tui_put(y, x, w, "Agenda", tui_attr(TUI_STYLE_HEADER), true);
 	y++;
 	rows--;
+	/* the times are when each slot is expected to end, as on the
+	 * chair's agenda */
+	if (rows > 1) {
+		tui_putf(y, x, w, tui_attr(TUI_STYLE_DIM), true, "  %2s %-5s %s",
+		    "#", "Ends", "Patient");
+		y++;
+		rows--;
+	}
 	for (size_t i = 0; i < snap->n_slots; i++) {
 		const struct mdt_slot *s = &snap->slots[i];
 

@@ -4,7 +4,8 @@
  * then every row the server refused or found changed (kept, with the
  * server's own words, until a person deals with it), then what is still
  * waiting, oldest first.  s sends now; R puts refused and conflicting rows
- * back in the queue.
+ * back in the queue; j, k, PgDn and PgUp scroll the lists together (each
+ * from the same place in the outbox's order, read from there by id).
  *
  * The lists are read from the outbox when drawn, so they also show what
  * another window or `mdtchair sync` did.  Each reads no more rows than
@@ -34,15 +35,26 @@ tui_sync_when(int64_t ms, char *out, size_t len)
 		tui_fmt_hhmm(ms, out, len);
 }
 
+/* The rows that scroll: refused, conflicting and waiting. */
+#define TUI_SYNC_MASK (MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) | \
+	MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT) | \
+	MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING))
+
 /* One outbox row: what it is, then (for problems) the server's words. */
 static int
-tui_sync_row(int y, int bottom, const struct mdt_outbox_row *r, bool problem)
+tui_sync_row(struct tui_app *app, int y, int bottom,
+    const struct mdt_outbox_row *r, bool problem)
 {
 	char head[64];
 	int used = 0;
 
 	if (y >= bottom)
 		return 0;
+	if (app->sync_shown == 0 || r->id < app->sync_first)
+		app->sync_first = r->id;
+	if (r->id > app->sync_last)
+		app->sync_last = r->id;
+	app->sync_shown++;
 	if (problem)
 		snprintf(head, sizeof(head), "%s ",
 		    r->state == MDT_OUTBOX_CONFLICT ? "CONFLICT" : "REFUSED");
@@ -70,8 +82,8 @@ tui_sync_row(int y, int bottom, const struct mdt_outbox_row *r, bool problem)
  * what a person needs to deal with it.  Returns the next free line.
  */
 static int
-tui_sync_list(int y, int bottom, const struct mdt_outbox_row *list, size_t n,
-    int64_t total, bool problem)
+tui_sync_list(struct tui_app *app, int y, int bottom,
+    const struct mdt_outbox_row *list, size_t n, int64_t total, bool problem)
 {
 	size_t i;
 	int end, need;
@@ -84,11 +96,20 @@ tui_sync_list(int y, int bottom, const struct mdt_outbox_row *list, size_t n,
 		    list[i].last_error[0] != '\0' ? 2 : 1;
 		if (y + need > end)
 			break;
-		y += tui_sync_row(y, end, &list[i], problem);
+		y += tui_sync_row(app, y, end, &list[i], problem);
 	}
-	if (total > (int64_t)i && y < bottom)
+	/* scrolled, the total counts rows above too: no number then */
+	/* scrolled, each list is read a row longer than fits: a row left
+	 * over says there is more */
+	if (i < n || (app->sync_from == 0 && (int64_t)i < total))
+		app->sync_more = true;
+	if (app->sync_from > 0 && i < n && y < bottom)
+		tui_put(y++, 2, COLS - 3, "... and more (j, PgDn)",
+		    tui_attr(TUI_STYLE_DIM), true);
+	else if (app->sync_from == 0 && total > (int64_t)i && y < bottom)
 		tui_putf(y++, 2, COLS - 3, tui_attr(TUI_STYLE_DIM), true,
-		    "... and %lld more", (long long)(total - (int64_t)i));
+		    "... and %lld more (j, PgDn)",
+		    (long long)(total - (int64_t)i));
 	return y;
 }
 
@@ -161,42 +182,50 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 		verified_line(app, y++);
 	}
 
+	app->sync_first = app->sync_last = 0;
+	app->sync_shown = 0;
+	app->sync_more = false;
 	/* the totals for "and N more" (kept between changes by the store) */
 	if (mdt_outbox_counts(app->store, &counts) != MDT_OK)
 		memset(&counts, 0, sizeof(counts));
 	/* a row takes a line at least, below the list's rule */
-	if (y + 1 < bottom && mdt_outbox_list(app->store,
+	if (app->sync_from > 0 && y < bottom)
+		tui_put(y++, 1, COLS - 2, "Scrolled: k and PgUp show the"
+		    " earlier rows", tui_attr(TUI_STYLE_AMBER), true);
+	if (y + 1 < bottom && mdt_outbox_list_from(app->store,
 	    MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
-	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), (size_t)(bottom - y - 1),
-	    &list, &n) == MDT_OK && n > 0) {
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), app->sync_from,
+	    (size_t)(bottom - y), &list, &n) == MDT_OK && n > 0) {
 		tui_rule(y++, 0, COLS, "Refused or changed on the server - kept",
 		    tui_attr(TUI_STYLE_HEADER));
-		y = tui_sync_list(y, bottom, list, n, counts.failed +
+		y = tui_sync_list(app, y, bottom, list, n, counts.failed +
 		    counts.conflict, true);
 	}
 	mdt_outbox_rows_free(list, n);
 	list = NULL;
 	n = 0;
 	/* what cannot go while a record it needs is refused, and why */
-	if (y + 1 < bottom && mdt_outbox_list_held(app->store,
-	    (size_t)(bottom - y - 1), &list, &n) == MDT_OK && n > 0) {
+	if (y + 1 < bottom && mdt_outbox_list_held_from(app->store,
+	    app->sync_from, (size_t)(bottom - y), &list, &n) == MDT_OK &&
+	    n > 0) {
 		tui_rule(y++, 0, COLS, "Waiting on a refused record",
 		    tui_attr(TUI_STYLE_HEADER));
-		y = tui_sync_list(y, bottom, list, n, (int64_t)n, true);
+		y = tui_sync_list(app, y, bottom, list, n, (int64_t)n, true);
 	}
 	mdt_outbox_rows_free(list, n);
 	list = NULL;
 	n = 0;
-	if (y + 1 < bottom && mdt_outbox_list(app->store,
-	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), (size_t)(bottom - y - 1),
-	    &list, &n) == MDT_OK) {
+	if (y + 1 < bottom && mdt_outbox_list_from(app->store,
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), app->sync_from,
+	    (size_t)(bottom - y), &list, &n) == MDT_OK) {
 		tui_rule(y++, 0, COLS, "Waiting to send, oldest first",
 		    tui_attr(TUI_STYLE_HEADER));
 		if (n == 0)
-			tui_put(y++, 2, COLS - 3, "nothing", A_NORMAL, true);
+			tui_put(y++, 2, COLS - 3, app->sync_from > 0 ?
+			    "nothing further" : "nothing", A_NORMAL, true);
 		else
-			y = tui_sync_list(y, bottom, list, n, counts.pending,
-			    false);
+			y = tui_sync_list(app, y, bottom, list, n,
+			    counts.pending, false);
 	}
 	mdt_outbox_rows_free(list, n);
 	tui_app_draw_hints(app, top + rows - 1);
@@ -206,7 +235,7 @@ bool
 tui_sync_key(struct tui_app *app, enum tui_action act)
 {
 	struct sync_status st;
-	int64_t count = 0;
+	int64_t count = 0, id = 0;
 
 	switch (act) {
 	case TUI_ACT_SYNC_NOW:
@@ -221,6 +250,29 @@ tui_sync_key(struct tui_app *app, enum tui_action act)
 			    " started");
 		else
 			tui_app_message(app, false, "Sending now");
+		return true;
+	case TUI_ACT_MOVE_DOWN:
+	case TUI_ACT_PAGE_DOWN:
+		/* from the second row shown, or the one after the last */
+		if (!app->sync_more || app->sync_shown == 0)
+			tui_app_message(app, false, "The end of the lists");
+		else if (act == TUI_ACT_MOVE_DOWN || app->sync_shown == 1)
+			app->sync_from = app->sync_first + 1;
+		else
+			app->sync_from = app->sync_last;
+		return true;
+	case TUI_ACT_MOVE_UP:
+	case TUI_ACT_PAGE_UP:
+		if (app->sync_from == 0)
+			tui_app_message(app, false, "The start of the lists");
+		else if (mdt_outbox_id_before(app->store, TUI_SYNC_MASK,
+		    app->sync_from, act == TUI_ACT_MOVE_UP ? 1 :
+		    app->sync_shown > 1 ? app->sync_shown - 1 : 1, &id) ==
+		    MDT_OK)
+			app->sync_from = id;
+		else
+			tui_app_message(app, true, "%s",
+			    mdt_store_error(app->store));
 		return true;
 	case TUI_ACT_SYNC_RETRY:
 		if (!tui_app_check(app, mdt_outbox_retry_problems(app->store,

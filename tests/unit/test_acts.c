@@ -665,11 +665,11 @@ test_actions(void **state)
 	    MDT_EDATE, 0, 0);
 	/* the day before today: refused, saying so */
 	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Review", owner, "2026-11-24",
-	    &id), MDT_EDATE, 0, 0);
+	    &id), MDT_EINVAL, 0, 0);
 	assert_non_null(strstr(mdt_store_error(f->s),
 	    "due date 2026-11-24 is past (today 2026-11-25)"));
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s1, MDT_OUTCOME_STAY,
-	    "2026-11-01"), MDT_EDATE, 0, 0);
+	    "2026-11-01"), MDT_EINVAL, 0, 0);
 	assert_non_null(strstr(mdt_store_error(f->s), "review date"));
 	EXPECT_ACT(f, mdt_action_add(f->s, s1, "Medicines review", owner,
 	    "+14", &id), MDT_OK, 1, 1);
