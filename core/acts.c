@@ -204,6 +204,7 @@ struct next_act {
 static enum mdt_status
 slot_next_tx(struct mdt_store *s, void *ctx)
 {
+	char said[24], said2[24];
 	struct next_act *a = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row closed, started;
@@ -233,13 +234,15 @@ slot_next_tx(struct mdt_store *s, void *ctx)
 	}
 	a->slot_id = next;
 	if (closed.id != 0 && next != 0)
-		snprintf(detail, sizeof(detail), "closed slot %" PRId64
-		    ", started slot %" PRId64, closed.id, next);
+		snprintf(detail, sizeof(detail), "closed %s, started %s",
+		    mdt_said_slot(s, closed.id, said),
+		    mdt_said_slot(s, next, said2));
 	else if (closed.id != 0)
-		snprintf(detail, sizeof(detail), "closed slot %" PRId64
-		    "; no slot left", closed.id);
+		snprintf(detail, sizeof(detail), "closed %s; no slot left",
+		    mdt_said_slot(s, closed.id, said));
 	else if (next != 0)
-		snprintf(detail, sizeof(detail), "started slot %" PRId64, next);
+		snprintf(detail, sizeof(detail), "started %s",
+		    mdt_said_slot(s, next, said));
 	else
 		snprintf(detail, sizeof(detail), "opened; no slot on the agenda");
 	return record_meeting(s, &m, "slot_next", detail);
@@ -266,6 +269,7 @@ mdt_slot_next(struct mdt_store *s, int64_t meeting_id, int64_t *slot_id)
 static enum mdt_status
 pause_toggle_tx(struct mdt_store *s, void *ctx)
 {
+	char said[24];
 	const int64_t *meeting_id = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row sl;
@@ -291,8 +295,8 @@ pause_toggle_tx(struct mdt_store *s, void *ctx)
 		    mdt_slot_state_name(sl.state));
 	st = slot_save(s, &sl);
 	if (st == MDT_OK)
-		st = mdt_record_change(s, action, "slot", sl.uuid,
-		    "slot %" PRId64, sl.id);
+		st = mdt_record_change(s, action, "slot", sl.uuid, "%s",
+		    mdt_said_slot(s, sl.id, said));
 	return st;
 }
 
@@ -310,6 +314,7 @@ struct extend_act {
 static enum mdt_status
 extend_tx(struct mdt_store *s, void *ctx)
 {
+	char said[24];
 	const struct extend_act *a = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row sl;
@@ -336,8 +341,8 @@ extend_tx(struct mdt_store *s, void *ctx)
 	st = slot_save(s, &sl);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "slot_extend", "slot", sl.uuid,
-		    "slot %" PRId64 ": %+d s, %d s in all", sl.id, a->seconds,
-		    sl.t.extended_s);
+		    "%s: %+d s, %d s in all", mdt_said_slot(s, sl.id, said),
+		    a->seconds, sl.t.extended_s);
 	return st;
 }
 
@@ -355,6 +360,7 @@ mdt_slot_extend(struct mdt_store *s, int64_t meeting_id, int seconds)
 static enum mdt_status
 park_tx(struct mdt_store *s, void *ctx)
 {
+	char said[24], said2[24];
 	const int64_t *meeting_id = ctx;
 	struct mdt_meeting_row m;
 	struct mdt_slot_row parked, started;
@@ -392,8 +398,8 @@ park_tx(struct mdt_store *s, void *ctx)
 	st = run_slot(s, &m, next, now, &started);
 	if (st != MDT_OK)
 		return st;
-	snprintf(detail, sizeof(detail), "parked slot %" PRId64
-	    ", started slot %" PRId64, parked.id, next);
+	snprintf(detail, sizeof(detail), "parked %s, started %s",
+	    mdt_said_slot(s, parked.id, said), mdt_said_slot(s, next, said2));
 	return record_meeting(s, &m, "slot_park", detail);
 }
 
@@ -532,6 +538,7 @@ struct register_act {
 static enum mdt_status
 attendance_tx(struct mdt_store *s, void *ctx)
 {
+	char who[128];
 	const struct register_act *a = ctx;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
@@ -558,7 +565,8 @@ attendance_tx(struct mdt_store *s, void *ctx)
 		    a->meeting_id, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "attendance_set", "attendance",
-		    row_uuid, "person %" PRId64 ": %s", a->person_id, a->shown);
+		    row_uuid, "%s: %s", mdt_said_person(s, a->person_id, who),
+		    a->shown);
 	free(row_uuid);
 	return st;
 }

@@ -165,7 +165,7 @@ reason_tx(struct mdt_store *s, void *ctx)
 	struct mdt_meeting_row m;
 	struct mdt_slot_row sl;
 	enum mdt_status st;
-	char what[48];
+	char what[48], said[24];
 
 	st = mdt_row_slot(s, a->id, &sl);
 	if (st == MDT_OK)
@@ -176,7 +176,8 @@ reason_tx(struct mdt_store *s, void *ctx)
 	if (st != MDT_OK || sqlite3_changes(s->db) == 0)
 		return st;
 	/* what it said and says is the patient's: the log only says so */
-	snprintf(what, sizeof(what), "slot %" PRId64 ": reason", sl.id);
+	snprintf(what, sizeof(what), "%s: reason", mdt_said_slot(s, sl.id,
+	    said));
 	st = mended(s, m.id, "reason_correct", "slot", sl.uuid, what);
 	a->wrote = st == MDT_OK;
 	return st;

@@ -118,6 +118,7 @@ struct consent_act {
 static enum mdt_status
 consent_tx(struct mdt_store *s, void *ctx)
 {
+	char said[24];
 	const struct consent_act *a = ctx;
 	struct mdt_slot_row sl;
 	struct mdt_meeting_row m;
@@ -153,12 +154,13 @@ consent_tx(struct mdt_store *s, void *ctx)
 	/* The log counts the organisations and never names them. */
 	if (st == MDT_OK && a->n_orgs > 0)
 		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
-		    "slot %" PRId64 ": %s, %zu organisation%s excluded",
-		    a->slot_id, mdt_consent_name(a->basis), a->n_orgs,
+		    "%s: %s, %zu organisation%s excluded",
+		    mdt_said_slot(s, a->slot_id, said),
+		    mdt_consent_name(a->basis), a->n_orgs,
 		    a->n_orgs == 1 ? "" : "s");
 	else if (st == MDT_OK)
 		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
-		    "slot %" PRId64 ": %s", a->slot_id,
+		    "%s: %s", mdt_said_slot(s, a->slot_id, said),
 		    mdt_consent_name(a->basis));
 	free(row_uuid);
 	return st;
@@ -200,6 +202,7 @@ struct entry_act {
 static enum mdt_status
 note_tx(struct mdt_store *s, void *ctx)
 {
+	char said[24];
 	struct entry_act *a = ctx;
 	struct mdt_slot_row sl;
 	struct mdt_meeting_row m;
@@ -216,8 +219,8 @@ note_tx(struct mdt_store *s, void *ctx)
 	if (st != MDT_OK)
 		return st;
 	a->id = sqlite3_last_insert_rowid(s->db);
-	st = mdt_record_change(s, "note_add", "note", uuid, "slot %" PRId64,
-	    a->slot_id);
+	st = mdt_record_change(s, "note_add", "note", uuid, "%s",
+	    mdt_said_slot(s, a->slot_id, said));
 	return st;
 }
 
@@ -246,6 +249,8 @@ insert_action(struct mdt_store *s, const struct mdt_slot_row *sl,
     const char *text, int64_t owner_id, const char *due, const char *kind,
     int64_t *id)
 {
+	char said[24];
+	char who[128];
 	enum mdt_status st;
 	char uuid[37];
 
@@ -259,8 +264,8 @@ insert_action(struct mdt_store *s, const struct mdt_slot_row *sl,
 		return st;
 	*id = sqlite3_last_insert_rowid(s->db);
 	st = mdt_record_change(s, "action_add", "action", uuid,
-	    "slot %" PRId64 ": owner %" PRId64 ", due %s", sl->id, owner_id,
-	    due);
+	    "%s: owner %s, due %s", mdt_said_slot(s, sl->id, said),
+	    mdt_said_person(s, owner_id, who), due);
 	return st;
 }
 
@@ -482,6 +487,7 @@ relatives_cancel(struct mdt_store *s, int64_t slot_id,
 static enum mdt_status
 relatives_move(struct mdt_store *s, int64_t patient_id, int64_t person_id)
 {
+	char who[128];
 	enum mdt_status st;
 	char *uuid = NULL;
 
@@ -493,8 +499,8 @@ relatives_move(struct mdt_store *s, int64_t patient_id, int64_t person_id)
 		    " WHERE uuid = ?", "it", person_id, uuid);
 		if (st == MDT_OK)
 			st = mdt_record_change(s, "action_reassign", "action",
-			    uuid, "owner %" PRId64 " (the key contact)",
-			    person_id);
+			    uuid, "owner %s (the key contact)",
+			    mdt_said_person(s, person_id, who));
 		free(uuid);
 		uuid = NULL;
 		if (st != MDT_OK)
@@ -512,6 +518,7 @@ struct outcome_act {
 static enum mdt_status
 outcome_tx(struct mdt_store *s, void *ctx)
 {
+	char said[24];
 	const struct outcome_act *a = ctx;
 	struct mdt_slot_row sl;
 	struct mdt_meeting_row m;
@@ -536,7 +543,7 @@ outcome_tx(struct mdt_store *s, void *ctx)
 		    a->slot_id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "outcome_record", "outcome", row_uuid,
-		    "slot %" PRId64 ": %s%s%s", a->slot_id,
+		    "%s: %s%s%s", mdt_said_slot(s, a->slot_id, said),
 		    mdt_outcome_name(a->kind), *a->review != '\0' ?
 		    ", review " : "", a->review);
 	free(row_uuid);
@@ -577,6 +584,7 @@ struct key_contact_act {
 static enum mdt_status
 key_contact_tx(struct mdt_store *s, void *ctx)
 {
+	char who[128];
 	const struct key_contact_act *a = ctx;
 	enum mdt_status st;
 	char *uuid = NULL;
@@ -600,7 +608,7 @@ key_contact_tx(struct mdt_store *s, void *ctx)
 		    " WHERE id = ?", "ii", a->person_id, a->patient_id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "key_contact_set", "patient", uuid,
-		    "key contact: person %" PRId64, a->person_id);
+		    "key contact: %s", mdt_said_person(s, a->person_id, who));
 	if (st == MDT_OK)
 		st = relatives_move(s, a->patient_id, a->person_id);
 	free(uuid);

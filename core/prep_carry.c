@@ -270,6 +270,7 @@ static enum mdt_status
 reassign(struct mdt_store *s, const struct mdt_action_row *a, int64_t owner,
     const char *due)
 {
+	char who[128];
 	enum mdt_status st = MDT_OK;
 
 	if (a->status != MDT_ACTION_OPEN)
@@ -286,8 +287,8 @@ reassign(struct mdt_store *s, const struct mdt_action_row *a, int64_t owner,
 		    "ti", due, a->id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "action_reassign", "action", a->uuid,
-		    "owner %" PRId64 ", due %s", owner, *due != '\0' ? due :
-		    "unchanged");
+		    "owner %s, due %s", owner > 0 ? mdt_said_person(s, owner,
+		    who) : "unchanged", *due != '\0' ? due : "unchanged");
 	return st;
 }
 

@@ -68,6 +68,13 @@ enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
 enum mdt_status mdt_text_check(struct mdt_store *s, const char *what,
     const char *text, bool note, size_t max);
 
+/* How the audit log names a slot and a person, as the screens show them:
+ * "slot #4" (its place on the agenda) and the person's name; into out,
+ * which is returned.  Never a row id, which matches nothing on screen. */
+const char *mdt_said_slot(struct mdt_store *s, int64_t slot_id, char out[24]);
+const char *mdt_said_person(struct mdt_store *s, int64_t person_id,
+    char out[128]);
+
 /* MDT_OK if date ("YYYY-MM-DD") is today's local date or later; else
  * MDT_EINVAL, the store's error saying that what ("due date") is past. */
 enum mdt_status mdt_date_past(struct mdt_store *s, const char *what,

@@ -10,6 +10,7 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,6 +80,33 @@ mdt_text_check(struct mdt_store *s, const char *what, const char *text,
 	    mdt_text_line_ok(text, max, why, sizeof(why)))
 		return MDT_OK;
 	return mdt_fail(s, MDT_EINVAL, "%s %s", what, why);
+}
+
+const char *
+mdt_said_slot(struct mdt_store *s, int64_t slot_id, char out[24])
+{
+	int64_t pos = 0;
+
+	if (mdt_query_int(s, &pos, "SELECT position FROM slots WHERE id = ?",
+	    "i", slot_id) == MDT_OK)
+		snprintf(out, 24, "slot #%" PRId64, pos);
+	else
+		snprintf(out, 24, "a slot");
+	return out;
+}
+
+const char *
+mdt_said_person(struct mdt_store *s, int64_t person_id, char out[128])
+{
+	char *name = NULL;
+
+	if (mdt_query_text(s, &name, "SELECT name FROM people WHERE id = ?",
+	    "i", person_id) == MDT_OK && name != NULL)
+		mdt_strlcpy(out, name, 128);
+	else
+		mdt_strlcpy(out, "someone", 128);
+	free(name);
+	return out;
 }
 
 enum mdt_status

@@ -11,6 +11,15 @@ tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
 keys n
 wait_for "Slot 1 of 12"
+# a pause, an extension, someone marked present: named as on screen
+keys p
+wait_for "Paused:"
+keys p +
+wait_for "Extended by a minute"
+keys 2
+wait_for "Not marked: 10"
+keys Space
+wait_for "Present: 1"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 # The preparation screen and the projector are openings too.
@@ -50,6 +59,17 @@ done
 grep -qP '^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\t'"${USER:-${LOGNAME:-unknown}}"'\t' "$E2E_TMP/audit" ||
     fail "audit lines do not start with the time and the user"
 pass "opening, changes and exports are in the audit log, oldest first"
+
+# Slots and people named as the screens show them, never by row id.
+first=$("$SQLITE3_BIN" "$DB" "SELECT p.name FROM attendance a JOIN people p ON p.id = a.person_id WHERE a.status = 'present'")
+grep -qP "\tattendance_set\tattendance [0-9a-f-]{36}\t\Q$first\E: present" "$E2E_TMP/audit" ||
+    fail "the register's change does not name $first: $(grep attendance_set "$E2E_TMP/audit")"
+grep -qP '\tslot_pause\tslot [0-9a-f-]{36}\tslot #1$' "$E2E_TMP/audit" &&
+    grep -qP '\tslot_extend\tslot [0-9a-f-]{36}\tslot #1: \+60 s' "$E2E_TMP/audit" ||
+    fail "the slot is not named by its place on the agenda: $(grep slot_ "$E2E_TMP/audit")"
+grep -P '\t[^\t]*\b(slot|owner|person) [0-9]+\b[^\t]*$' "$E2E_TMP/audit" &&
+    fail "an audit detail names a row id"
+pass "the audit log names slots by agenda place and people by name"
 
 # No patient data: no name or NHS number of any patient appears.
 "$SQLITE3_BIN" "$DB" "SELECT name FROM patients; SELECT nhs_number FROM patients;" >"$E2E_TMP/pii"

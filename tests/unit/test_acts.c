@@ -460,8 +460,9 @@ test_consent_exclusions(void **state)
 	fx_text(f->s, uuid1, sizeof(uuid1), "SELECT uuid FROM consent");
 	/* one act: its audit row counts them (never names them), its outbox
 	 * row is the consent's */
-	snprintf(detail, sizeof(detail), "slot %lld: given, 4 organisations"
-	    " excluded", (long long)s1);
+	snprintf(detail, sizeof(detail), "slot #%lld: given, 4 organisations"
+	    " excluded", (long long)fx_int(f->s, "SELECT position FROM slots WHERE id ="
+	    " %lld", (long long)s1));
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT detail"
 	    " FROM audit ORDER BY id DESC LIMIT 1"), detail);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT entity ||"
@@ -486,7 +487,7 @@ test_consent_exclusions(void **state)
 	    "Borough Housing");
 	fx_text(f->s, uuid2, sizeof(uuid2), "SELECT uuid FROM consent");
 	assert_string_equal(uuid1, uuid2);
-	snprintf(detail, sizeof(detail), "slot %lld: best_interests,"
+	snprintf(detail, sizeof(detail), "slot #%lld: best_interests,"
 	    " 1 organisation excluded", (long long)s1);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT detail"
 	    " FROM audit ORDER BY id DESC LIMIT 1"), detail);
@@ -494,7 +495,7 @@ test_consent_exclusions(void **state)
 	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
 	    typed + 1, 1), MDT_OK, 1, 1);
 	assert_string_equal(exclusions_of(f, s1, buf, sizeof(buf)), "");
-	snprintf(detail, sizeof(detail), "slot %lld: given", (long long)s1);
+	snprintf(detail, sizeof(detail), "slot #%lld: given", (long long)s1);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT detail"
 	    " FROM audit ORDER BY id DESC LIMIT 1"), detail);
 	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
@@ -797,7 +798,7 @@ test_relatives_follow_the_key_contact(void **state)
 	int64_t kc2 = fx_person(f, "Dr Kwame Mensah");
 	int64_t kc3 = fx_person(f, "Bridget Fennelly");
 	int64_t act;
-	char buf[200], want[200];
+	char buf[200], want[200], name[64];
 
 	fx_exec(f->s, "UPDATE patients SET key_contact_id = NULL");
 	assert_int_equal(mdt_attendance_set(f->s, f->meeting, present,
@@ -819,8 +820,9 @@ test_relatives_follow_the_key_contact(void **state)
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox o"
 	    " JOIN actions a ON a.uuid = o.entity_uuid"
 	    " WHERE o.entity = 'action' AND a.id = %lld", (long long)act), 1);
-	snprintf(want, sizeof(want), "action_reassign: owner %lld (the key"
-	    " contact)", (long long)kc1);
+	snprintf(want, sizeof(want), "action_reassign: owner %s (the key"
+	    " contact)", fx_text(f->s, name, sizeof(name), "SELECT name FROM"
+	    " people WHERE id = %lld", (long long)kc1));
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
 	    "SELECT u.action || ': ' || u.detail FROM audit u"
 	    " JOIN actions a ON a.uuid = u.entity_uuid WHERE a.id = %lld"
@@ -1317,7 +1319,7 @@ test_correct_reason(void **state)
 	    "Recurrent falls \xe2\x80\x94 hip"), MDT_OK, 1, 1);
 	queued_and_logged(f, "slot", s_uuid, "reason_correct", "falls");
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
-	    " WHERE detail = 'slot %lld: reason corrected'", (long long)s1), 1);
+	    " WHERE detail = 'slot #%lld: reason corrected'", (long long)s1), 1);
 	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK);
 	assert_string_equal(mdt_snapshot_slot(&snap, s1)->reason,
 	    "Recurrent falls \xe2\x80\x94 hip");
@@ -1374,7 +1376,7 @@ test_correct_sends_refused_again(void **state)
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
 	    " WHERE state = 'conflict' AND entity = 'note'"), 1);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
-	    " WHERE detail = 'slot %lld: reason corrected; 2 refused records"
+	    " WHERE detail = 'slot #%lld: reason corrected; 2 refused records"
 	    " queued again'", (long long)s2), 1);
 	/* nothing refused left: the log says only what changed */
 	EXPECT_ACT(f, mdt_meeting_set_title(f->s, f->meeting, "Larkhall MDT"),
