@@ -41,8 +41,9 @@ const struct cmd_entry cmd_audit_entry = {
 	    "Prints the audit log, oldest first, one tab-separated line a row:\n"
 	    "local time, user, action, entity and its uuid, detail.  MEETING: only\n"
 	    "that meeting and its slots, attendance, notes, actions, outcomes and\n"
-	    "consent.  --since: only from that local day on.  Details hold ids and\n"
-	    "uuids, never patient names or note text.  Opening the chair's screens\n"
+	    "consent.  --since: only from that local day on.  Details name a slot\n"
+	    "by its place on the agenda (slot #4) and staff by name, never a\n"
+	    "patient's name or note text.  Opening the chair's screens\n"
 	    "(open), printing minutes, an agenda or a review (export) and each sync\n"
 	    "pass that delivered records (sync) are logged as well as every change.",
 	.options = options,
