@@ -70,9 +70,12 @@ wait_for "Their role"
 type_text "Tenancy officer"
 keys Enter
 wait_for "Due (YYYY-MM-DD"
-type_text "2026-01-05"
+type_text "+1"
 keys Enter
-wait_for "Action saved: Sam Okafor, due 2026-01-05"
+wait_for "Action saved: Sam Okafor, due $(date -d '+1 day' +%F)"
+# time passes: the action falls overdue (a due date before today cannot
+# be typed)
+sql "UPDATE actions SET due_date = '2026-01-05' WHERE text = 'Fix the heating (tenancy)'"
 [ "$(sql "SELECT role || '|' || organisation FROM people WHERE name = 'Sam Okafor'")" = "Tenancy officer|Lambeth Housing" ] ||
     fail "Sam Okafor was not added with role and organisation"
 [ "$(sql "SELECT count(*) FROM outbox WHERE entity = 'person'")" = 2 ] ||

@@ -7,6 +7,8 @@
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 MEETING=$("$MDTCHAIR" --db "$DB" demo --no-open)
+# due and review dates some days ahead (a date before today is refused)
+for n in 2 3 8 15 25 33 57; do eval "D$n=$(date -d "+$n days" +%F)"; done
 minutes_json >"$E2E_TMP/before.json"
 patient() { jqr ".slots[$(($1 - 1))].patient.name" "$E2E_TMP/before.json"; }
 
@@ -106,13 +108,13 @@ keys w
 wait_for "Record consent first: press c"
 consent 1
 note "Three falls since September; lives alone, daughter visits weekly."
-action "Refer to the community falls service" 2 2026-12-31
+action "Refer to the community falls service" 2 $D25
 action "Review home safety with the OT — grab rails, key safe" 5 ""
 due14=$(screen | sed -n 's/.*Action saved: .*, due \([0-9-]*\).*/\1/p')
 [ "$due14" = "$(date -d '+14 days' +%F)" ] || fail "default due date is '$due14'"
 keys +
 wait_for "(+1:00)"
-outcome 1 2027-02-01
+outcome 1 $D57
 sleep 1.1
 pass "patient 1: consent, note, two actions, extension, stay on caseload"
 
@@ -120,8 +122,8 @@ pass "patient 1: consent, note, two actions, extension, stay on caseload"
 start_slot 2
 consent 2 "Lacks capacity today; daughter (LPA) agrees — discussed in best interests"
 note "Ambulance called 6× in October; café lunch club helps."
-action "Ask the pharmacist for a medication review" 6 2026-12-14
-action "Café lunch club place: confirm with Zoë's carer" 1 2026-12-21
+action "Ask the pharmacist for a medication review" 6 $D8
+action "Café lunch club place: confirm with Zoë's carer" 1 $D15
 outcome 2
 pass "patient 2: best-interests consent, UTF-8 note and actions, step down"
 
@@ -129,8 +131,8 @@ pass "patient 2: best-interests consent, UTF-8 note and actions, step down"
 start_slot 3
 consent 3 "Threats to neighbours; discussing protects them"
 note "Police and housing informed; safeguarding referral already open."
-action "Share the safeguarding plan with housing" 9 2026-12-04
-action "Tell the GP practice the case is closed here" 4 2026-12-02
+action "Share the safeguarding plan with housing" 9 $D3
+action "Tell the GP practice the case is closed here" 4 $D2
 outcome 3
 pass "patient 3: risk-to-others consent, closed"
 
@@ -138,7 +140,7 @@ pass "patient 3: risk-to-others consent, closed"
 start_slot 4
 consent 1
 note "New oxygen assessment booked; breathless on stairs."
-action "Chase the oxygen assessment date" 3 2027-01-08
+action "Chase the oxygen assessment date" 3 $D33
 sleep 2.2
 before_kill=$(minutes_json | jqr '.slots[3].elapsed_seconds')
 [ "$before_kill" -ge 2 ] || fail "slot 4 clock shows $before_kill s after 2 s"
@@ -203,20 +205,20 @@ check '.slots[2].notes | join("|")' "Police and housing informed; safeguarding r
 check '.slots[3].notes | join("|")' "New oxygen assessment booked; breathless on stairs."
 
 acts() { jqr ".slots[$1].actions | map(\"\(.text)/\(.owner)/\(.due_date)/\(.status)\") | join(\"|\")" "$J"; }
-[ "$(acts 0)" = "Refer to the community falls service/$(present 2)/2026-12-31/open|Review home safety with the OT — grab rails, key safe/$(present 5)/$due14/open" ] ||
+[ "$(acts 0)" = "Refer to the community falls service/$(present 2)/$D25/open|Review home safety with the OT — grab rails, key safe/$(present 5)/$due14/open" ] ||
     fail "slot 1 actions: $(acts 0)"
-[ "$(acts 1)" = "Ask the pharmacist for a medication review/$(present 6)/2026-12-14/open|Café lunch club place: confirm with Zoë's carer/$(present 1)/2026-12-21/open" ] ||
+[ "$(acts 1)" = "Ask the pharmacist for a medication review/$(present 6)/$D8/open|Café lunch club place: confirm with Zoë's carer/$(present 1)/$D15/open" ] ||
     fail "slot 2 actions: $(acts 1)"
-[ "$(acts 2)" = "Share the safeguarding plan with housing/$(present 9)/2026-12-04/open|Tell the GP practice the case is closed here/$(present 4)/2026-12-02/open" ] ||
+[ "$(acts 2)" = "Share the safeguarding plan with housing/$(present 9)/$D3/open|Tell the GP practice the case is closed here/$(present 4)/$D2/open" ] ||
     fail "slot 3 actions: $(acts 2)"
 check '.slots[3].actions | length' 2
-check '.slots[3].actions[0] | "\(.text)/\(.owner)/\(.due_date)"' "Chase the oxygen assessment date/$(present 3)/2027-01-08"
+check '.slots[3].actions[0] | "\(.text)/\(.owner)/\(.due_date)"' "Chase the oxygen assessment date/$(present 3)/$D33"
 check '.slots[3].actions[1].text' 'Contact the relatives to offer support and follow up'
 check '.slots[3].actions[1].owner' "$(jqr '.slots[3].key_contact' "$J")"
 check '[.slots[].actions[]] | length' 8
 
 check '[.slots[0:4][].outcome.kind] | join(",")' stay,step_down,close,died
-check '.slots[0].outcome.review_date' 2027-02-01
+check '.slots[0].outcome.review_date' $D57
 check '.slots[0].extended_seconds' 60
 check '[.slots[1:4][].extended_seconds] | add' 0
 check '.slots[0].elapsed_seconds >= 1' true
