@@ -198,26 +198,6 @@ static const struct cmd_entry *const parts[] = {
 	&actions_done_entry, &actions_cancel_entry, &actions_reopen_entry, NULL
 };
 
-const struct cmd_entry cmd_actions_entry = {
-	.name = "actions",
-	.usage = "[--owner N|--org O] [--overdue] [OPTIONS]",
-	.summary = "each owner's actions across meetings; close one",
-	.help =
-	    "Options: --all (done and cancelled too), --format txt|md|json,\n"
-	    "--unmask.  Lists the open actions of every meeting by owner (or of\n"
-	    "the owners whose name, or organisation, holds N or O, case apart):\n"
-	    "#number, due date (OVERDUE when past), the action, the patient\n"
-	    "(masked unless --unmask) and the meeting that agreed it.  --org\n"
-	    "leaves out the patients whose latest consent excludes an\n"
-	    "organisation that holds O (or that O holds).  --overdue: only\n"
-	    "those past their due date.\n"
-	    "  mdtchair actions done ID...     marks actions done\n"
-	    "  mdtchair actions cancel ID...   cancels them\n"
-	    "  mdtchair actions reopen ID...   opens them again\n"
-	    "ID is the number listed (12 or #12).  Each change is saved, audited\n"
-	    "and queued for the central record.",
-	.options = options,
-	.operands = &cmd_no_operands,
-	.subs = parts,
-	.run = cmd_actions,
-};
+CMD_ENTRY(actions, "[--owner N|--org O] [--overdue] [OPTIONS]",
+    "each owner's actions across meetings; close one",
+    options, &cmd_no_operands, parts, cmd_actions);

@@ -39,18 +39,6 @@ cmd_agenda(struct cmd_args *cli)
 	    formats[cli->num[FORMAT]], cli->opt[UNMASK] != NULL);
 }
 
-const struct cmd_entry cmd_agenda_entry = {
-	.name = "agenda",
-	.usage = "[MEETING] [--format F] [--unmask]",
-	.summary = "print a meeting's agenda for circulation",
-	.help =
-	    "F is md (Markdown, the default) or txt.\n"
-	    "Prints the agenda: per slot the order, time, planned minutes,\n"
-	    "presenter, patient, lists and reason; then the deferred candidates and\n"
-	    "any referral still waiting for a decision.  Patients are masked\n"
-	    "(initials, year of birth, last three digits of the NHS number) unless\n"
-	    "--unmask is given.",
-	.options = options,
-	.operands = &cmd_one_meeting,
-	.run = cmd_agenda,
-};
+CMD_ENTRY(agenda, "[MEETING] [--format F] [--unmask]",
+    "print a meeting's agenda for circulation",
+    options, &cmd_one_meeting, NULL, cmd_agenda);

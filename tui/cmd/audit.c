@@ -33,20 +33,6 @@ cmd_audit(struct cmd_args *cli)
 	return rc;
 }
 
-const struct cmd_entry cmd_audit_entry = {
-	.name = "audit",
-	.usage = "[MEETING] [--since YYYY-MM-DD]",
-	.summary = "print who did what, for information governance",
-	.help =
-	    "Prints the audit log, oldest first, one tab-separated line a row:\n"
-	    "local time, user, action, entity and its uuid, detail.  MEETING: only\n"
-	    "that meeting and its slots, attendance, notes, actions, outcomes and\n"
-	    "consent.  --since: only from that local day on.  Details name a slot\n"
-	    "by its place on the agenda (slot #4) and staff by name, never a\n"
-	    "patient's name or note text.  Opening the chair's screens\n"
-	    "(open), printing minutes, an agenda or a review (export) and each sync\n"
-	    "pass that delivered records (sync) are logged as well as every change.",
-	.options = options,
-	.operands = &cmd_one_meeting,
-	.run = cmd_audit,
-};
+CMD_ENTRY(audit, "[MEETING] [--since YYYY-MM-DD]",
+    "print who did what, for information governance",
+    options, &cmd_one_meeting, NULL, cmd_audit);

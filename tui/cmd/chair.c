@@ -19,14 +19,6 @@ cmd_screens(struct cmd_args *cli)
 	return cmd_run_screens(cli, store, id, mode);
 }
 
-const struct cmd_entry cmd_chair_entry = {
-	.name = "chair",
-	.usage = "[MEETING]",
-	.summary = "chair a meeting (default: the open one)",
-	.help =
-	    "Opens the chair screen.  MEETING is an id or uuid (see 'mdtchair\n"
-	    "meetings'); without it, the open meeting, else the next one.\n"
-	    "Press ? on any screen for its keys.",
-	.operands = &cmd_one_meeting,
-	.run = cmd_screens,
-};
+CMD_ENTRY(chair, "[MEETING]",
+    "chair a meeting (default: the open one)",
+    NULL, &cmd_one_meeting, NULL, cmd_screens);

@@ -122,7 +122,7 @@ struct cmd_entry {
 	const char *name;
 	const char *usage;	/* its arguments, after the name */
 	const char *summary;	/* one line, in 'mdtchair --help' */
-	const char *help;	/* 'mdtchair CMD --help' */
+	const char *help;	/* 'mdtchair CMD --help' (tui/cmd/help.txt) */
 	const struct cmd_option *options;	/* ended by a NULL name */
 	const struct cmd_operands *operands;
 	const struct cmd_entry *const *subs;	/* NULL-ended */
@@ -134,6 +134,20 @@ struct cmd_entry {
  * getopt_long and the entry's options: the entry to run (a part of cmd,
  * or cmd), or NULL after a usage error on stderr.
  */
+/*
+ * A command's entry, cmd_ID_entry: its name ID (a word), usage, one-line
+ * summary, options (or NULL), operands, sub-commands (or NULL) and
+ * function.  Its help is the section "%% ID" of tui/cmd/help.txt, made
+ * the string cmd_help_ID at build time: a command without one does not
+ * link.
+ */
+#define CMD_ENTRY(id, usage_, summary_, options_, operands_, subs_, run_) \
+	extern const char cmd_help_##id[]; \
+	const struct cmd_entry cmd_##id##_entry = { .name = #id, \
+	    .usage = (usage_), .summary = (summary_), \
+	    .help = cmd_help_##id, .options = (options_), \
+	    .operands = (operands_), .subs = (subs_), .run = (run_) }
+
 const struct cmd_entry *cmd_parse(const struct cmd_entry *cmd, int argc,
     char **argv, struct cmd_args *cli);
 

@@ -34,15 +34,6 @@ cmd_demo(struct cmd_args *cli)
 	return 0;
 }
 
-const struct cmd_entry cmd_demo_entry = {
-	.name = "demo",
-	.usage = "[--no-open]",
-	.summary = "create the demo meeting (once) and chair it",
-	.help =
-	    "Creates, if not already there, a demo venue, ten attendees, twelve\n"
-	    "fictional patients and a meeting, then opens the chair screen on it.\n"
-	    "--no-open prints the meeting's id instead of opening it.",
-	.options = options,
-	.operands = &cmd_no_operands,
-	.run = cmd_demo,
-};
+CMD_ENTRY(demo, "[--no-open]",
+    "create the demo meeting (once) and chair it",
+    options, &cmd_no_operands, NULL, cmd_demo);

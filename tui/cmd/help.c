@@ -64,15 +64,6 @@ cmd_help(struct cmd_args *cli)
 	return 0;
 }
 
-const struct cmd_entry cmd_help_entry = {
-	.name = "help",
-	.usage = "[COMMAND] [--bash-completion]",
-	.summary = "show help for mdtchair or a command",
-	.help =
-	    "Shows the commands, or the help of one command.\n"
-	    "--bash-completion: prints the bash completion of mdtchair (which\n"
-	    "'make install' installs).",
-	.options = options,
-	.operands = &operands,
-	.run = cmd_help,
-};
+CMD_ENTRY(help, "[COMMAND] [--bash-completion]",
+    "show help for mdtchair or a command",
+    options, &operands, NULL, cmd_help);

@@ -120,24 +120,6 @@ cmd_import(struct cmd_args *cli)
 	return rc;
 }
 
-const struct cmd_entry cmd_import_entry = {
-	.name = "import",
-	.usage = "--list LIST FILE.csv [OPTIONS]",
-	.summary = "import a pre-meeting list (CSV) as candidates",
-	.help =
-	    "Options: --meeting M, --skip-invalid, --rejects PATH, --force.\n"
-	    "Imports a list into the candidates of meeting M (default: the open\n"
-	    "meeting, else the next one).  LIST is caseload, referral, inpatient,\n"
-	    "discharge, frequent-attender or ambulance; the CSV format is in\n"
-	    "docs/import.md.  Rows merge per patient by NHS number.  Every row is\n"
-	    "checked first: if any is bad, nothing is imported and each bad row is\n"
-	    "reported on stderr as FILE:LINE: reason (exit status 1).\n"
-	    "--skip-invalid imports the good rows and writes the bad ones, with\n"
-	    "their reasons, to --rejects PATH (default FILE.rejects.csv),\n"
-	    "made mode 0600; an existing file is kept unless --force, which\n"
-	    "replaces only a regular file, never the list itself.  Importing\n"
-	    "the same file again changes nothing.  Prints a one-line summary.",
-	.options = options,
-	.operands = &operands,
-	.run = cmd_import,
-};
+CMD_ENTRY(import, "--list LIST FILE.csv [OPTIONS]",
+    "import a pre-meeting list (CSV) as candidates",
+    options, &operands, NULL, cmd_import);

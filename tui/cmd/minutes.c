@@ -38,18 +38,6 @@ cmd_minutes(struct cmd_args *cli)
 	    formats[cli->num[FORMAT]], false);
 }
 
-const struct cmd_entry cmd_minutes_entry = {
-	.name = "minutes",
-	.usage = "[MEETING] [--format md|txt|json]",
-	.summary = "print a meeting's record",
-	.help =
-	    "Prints venue, attendance and, per patient: consent (with the\n"
-	    "organisations the patient asked to exclude), key contact, notes,\n"
-	    "actions with owners and due dates, outcome, and the time taken\n"
-	    "against the 5-7 minute band; then the actions by owner.  md is\n"
-	    "Markdown (the default), txt plain text, json for other programs\n"
-	    "(docs/minutes.md describes the JSON).",
-	.options = options,
-	.operands = &cmd_one_meeting,
-	.run = cmd_minutes,
-};
+CMD_ENTRY(minutes, "[MEETING] [--format md|txt|json]",
+    "print a meeting's record",
+    options, &cmd_one_meeting, NULL, cmd_minutes);

@@ -65,17 +65,6 @@ static const struct cmd_entry people_add_entry = {
 
 static const struct cmd_entry *const parts[] = { &people_add_entry, NULL };
 
-const struct cmd_entry cmd_people_entry = {
-	.name = "people",
-	.usage = "[add NAME [--role R] [--org O]]",
-	.summary = "list or add the people who attend or own actions",
-	.help =
-	    "Without arguments, lists everyone known: id, name, role,\n"
-	    "organisation.  'add' adds someone (the team's members, or someone\n"
-	    "outside the NHS who owns actions, e.g. the voluntary sector) and\n"
-	    "prints their id.  A name already known in the same organisation is\n"
-	    "refused.",
-	.operands = &operands,
-	.subs = parts,
-	.run = cmd_people,
-};
+CMD_ENTRY(people, "[add NAME [--role R] [--org O]]",
+    "list or add the people who attend or own actions",
+    NULL, &operands, parts, cmd_people);

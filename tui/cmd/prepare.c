@@ -7,14 +7,6 @@
 
 #include "cmd.h"
 
-const struct cmd_entry cmd_prepare_entry = {
-	.name = "prepare",
-	.usage = "[MEETING]",
-	.summary = "prepare a meeting's agenda from its candidates",
-	.help =
-	    "Opens the preparation screen: the patients imported from the\n"
-	    "pre-meeting lists, to put on the agenda, order, plan or defer, and\n"
-	    "the rising-risk group.  The meeting is not opened.",
-	.operands = &cmd_one_meeting,
-	.run = cmd_screens,
-};
+CMD_ENTRY(prepare, "[MEETING]",
+    "prepare a meeting's agenda from its candidates",
+    NULL, &cmd_one_meeting, NULL, cmd_screens);

@@ -38,21 +38,6 @@ cmd_present(struct cmd_args *cli)
 	return rc;
 }
 
-const struct cmd_entry cmd_present_entry = {
-	.name = "present",
-	.usage = "[MEETING] [--unmask]",
-	.summary = "show the live meeting on the room's projector (read-only)",
-	.help =
-	    "Shows the meeting being chaired (default: the open one) for the\n"
-	    "room: the slot clock in large digits, green / amber / red as on the\n"
-	    "chair's console, the agenda with the forecast finish and its cut-off,\n"
-	    "and the actions agreed for the patient being discussed.  It follows\n"
-	    "the chair's console (another window on the same database) and never\n"
-	    "changes anything; keys: q quits, ? help, Ctrl-L redraws.  Patients\n"
-	    "are masked (initials, year of birth, last three digits of the NHS\n"
-	    "number).  --unmask shows full names and numbers: only for a private\n"
-	    "screen, never a projector.  The chair's B key blanks the view.",
-	.options = options,
-	.operands = &cmd_one_meeting,
-	.run = cmd_present,
-};
+CMD_ENTRY(present, "[MEETING] [--unmask]",
+    "show the live meeting on the room's projector (read-only)",
+    options, &cmd_one_meeting, NULL, cmd_present);

@@ -123,21 +123,6 @@ out:
 	return rc;
 }
 
-const struct cmd_entry cmd_purge_entry = {
-	.name = "purge",
-	.usage = "[--days N] [--dry-run]",
-	.summary = "remove old meetings' identifiable detail",
-	.help =
-	    "Retention: closed meetings older than N days (--days, else\n"
-	    "[retention] days in the configuration) whose every record has been\n"
-	    "delivered to the central record lose their notes, consent\n"
-	    "justifications, reasons and the text of finished actions, and a\n"
-	    "patient nobody on the record needs any more loses name, date of\n"
-	    "birth, NHS number and practice.  Times, states, outcomes, action\n"
-	    "statuses, owners and attendance stay.  Lists each meeting it purges\n"
-	    "and each one it skips because something is not yet delivered.\n"
-	    "--dry-run only lists.  See docs/governance.md.",
-	.options = options,
-	.operands = &operands,
-	.run = cmd_purge,
-};
+CMD_ENTRY(purge, "[--days N] [--dry-run]",
+    "remove old meetings' identifiable detail",
+    options, &operands, NULL, cmd_purge);

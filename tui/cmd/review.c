@@ -128,25 +128,6 @@ cmd_review(struct cmd_args *cli)
 	return rc;
 }
 
-const struct cmd_entry cmd_review_entry = {
-	.name = "review",
-	.usage = "--from D --to D [OPTIONS]",
-	.summary = "the figures of a period for the network's leads",
-	.help =
-	    "Options: --format txt|json, --chart FILE.svg [--force].\n"
-	    "Prints the figures for the local dates D to D (both included, as\n"
-	    "YYYY-MM-DD): meetings held, patients and slots discussed, minutes per\n"
-	    "slot (mean, median, 90th percentile) and the share within and over the\n"
-	    "band, actions opened, closed, cancelled and overdue with the median\n"
-	    "days to close, outcomes by kind, the lists patients came from and\n"
-	    "their referrers, and attendance by discipline (docs/review.md defines\n"
-	    "each).  --format json gives the same for other programs.  --chart\n"
-	    "writes an SVG of slot times per meeting against the band and of\n"
-	    "actions closed per week (per month for ranges over 27 weeks), mode\n"
-	    "0600; an existing file is kept unless --force, which replaces\n"
-	    "only a regular file.  No patient is named.  The export is written\n"
-	    "to the audit log before anything is printed.",
-	.options = options,
-	.operands = &cmd_no_operands,
-	.run = cmd_review,
-};
+CMD_ENTRY(review, "--from D --to D [OPTIONS]",
+    "the figures of a period for the network's leads",
+    options, &cmd_no_operands, NULL, cmd_review);

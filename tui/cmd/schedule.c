@@ -48,19 +48,6 @@ cmd_schedule(struct cmd_args *cli)
 	return rc;
 }
 
-const struct cmd_entry cmd_schedule_entry = {
-	.name = "schedule",
-	.usage = "--title T --date D [OPTIONS]",
-	.summary = "schedule a new meeting and print its id",
-	.help =
-	    "Options: --time HH:MM, --venue NAME, --minutes N.\n"
-	    "Creates a planned meeting (the database too, if there is none yet):\n"
-	    "--title and --date (YYYY-MM-DD, or +N days) are needed; --time is the\n"
-	    "local start (default 13:00), --venue the hosting practice (found by\n"
-	    "name or added), --minutes the planned length (default 90).  Caseload\n"
-	    "patients whose review date falls on or before the meeting are carried\n"
-	    "forward as candidates.  Prints the meeting's id.",
-	.options = options,
-	.operands = &cmd_no_operands,
-	.run = cmd_schedule,
-};
+CMD_ENTRY(schedule, "--title T --date D [OPTIONS]",
+    "schedule a new meeting and print its id",
+    options, &cmd_no_operands, NULL, cmd_schedule);

@@ -93,13 +93,6 @@ out:
 	return rc;
 }
 
-const struct cmd_entry cmd_status_entry = {
-	.name = "status",
-	.usage = "",
-	.summary = "show what has been sent to the central record",
-	.help =
-	    "Prints the outbox counts (pending, sent, failed, conflict), the last\n"
-	    "success, and each refused record with the server's reason.",
-	.operands = &cmd_no_operands,
-	.run = cmd_status,
-};
+CMD_ENTRY(status, "",
+    "show what has been sent to the central record",
+    NULL, &cmd_no_operands, NULL, cmd_status);

@@ -269,25 +269,6 @@ out:
 	return rc;
 }
 
-const struct cmd_entry cmd_sync_entry = {
-	.name = "sync",
-	.usage = "[--deadline SECONDS] [OPTIONS]",
-	.summary = "send the outbox to the central record once",
-	.help =
-	    "Sends everything waiting in the outbox to the central FHIR record\n"
-	    "(see docs/sync.md for the configuration), retrying transient failures\n"
-	    "until nothing is pending or the deadline (default 60 s) passes, with a\n"
-	    "progress line on stderr.  Rows waiting out a retry (a backoff, or the\n"
-	    "server's Retry-After) keep their time: when that is past the deadline,\n"
-	    "sync says when and stops.  Exit status 0 only if nothing stays unsent\n"
-	    "(pending, failed or in conflict).\n"
-	    "\n"
-	    "  --retry-failed  first put the rows the server refused back in the queue\n"
-	    "  --now           send rows waiting out a retry at once\n"
-	    "  --verify        first read back everything the record acknowledged and\n"
-	    "                  queue again what is missing or not as sent (a server\n"
-	    "                  restored from an old backup, or a new one)",
-	.options = options,
-	.operands = &cmd_no_operands,
-	.run = cmd_sync,
-};
+CMD_ENTRY(sync, "[--deadline SECONDS] [OPTIONS]",
+    "send the outbox to the central record once",
+    options, &cmd_no_operands, NULL, cmd_sync);
