@@ -66,6 +66,32 @@ svg_label(FILE *out, int x, int y, const char *anchor, int rotate,
 	fputs("</text>\n", out);
 }
 
+/* A grid line across the plot at y, labelled value on the left. */
+static void
+svg_grid(FILE *out, int y, int value)
+{
+	char buf[16];
+
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"grid\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W, y);
+	snprintf(buf, sizeof(buf), "%d", value);
+	svg_label(out, SVG_LEFT - 8, y + 4, "end", 0, "tick", buf);
+}
+
+/* The two axes of a plot from top, h high, and what each measures. */
+static void
+svg_axes(FILE *out, int top, int h, const char *y_label, const char *x_label)
+{
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"axis\"/>\n", SVG_LEFT, top, SVG_LEFT, top + h);
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"axis\"/>\n", SVG_LEFT, top + h, SVG_LEFT + SVG_PLOT_W,
+	    top + h);
+	svg_label(out, 24, top + h / 2, "middle", -90, "axis-label", y_label);
+	svg_label(out, SVG_LEFT + SVG_PLOT_W / 2, top + h + 100, "middle", 0,
+	    "axis-label", x_label);
+}
+
 /* The warning and over times most meetings of the range use. */
 static void
 common_band(const struct mdt_review *r, int *warn_s, int *over_s)
@@ -171,24 +197,10 @@ svg_slots(const struct mdt_review *r, FILE *out)
 	svg_label(out, SVG_LEFT, SLOTS_TOP - 16, "start", 0, "heading",
 	    "Time per slot discussed, by meeting, against the band");
 	fprintf(out, "<g class=\"axes\">\n");
-	for (int m = 0; m <= top_min; m += tick) {
-		y = slot_y((int64_t)m * 60000, top_min);
-		fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
-		    " class=\"grid\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W,
-		    y);
-		snprintf(buf, sizeof(buf), "%d", m);
-		svg_label(out, SVG_LEFT - 8, y + 4, "end", 0, "tick", buf);
-	}
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
-	    " class=\"axis\"/>\n", SVG_LEFT, SLOTS_TOP, SVG_LEFT,
-	    SLOTS_TOP + SLOTS_H);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
-	    " class=\"axis\"/>\n", SVG_LEFT, SLOTS_TOP + SLOTS_H,
-	    SVG_LEFT + SVG_PLOT_W, SLOTS_TOP + SLOTS_H);
-	svg_label(out, 24, SLOTS_TOP + SLOTS_H / 2, "middle", -90, "axis-label",
-	    "Minutes per slot");
-	svg_label(out, SVG_LEFT + SVG_PLOT_W / 2, SLOTS_TOP + SLOTS_H + 100,
-	    "middle", 0, "axis-label", "Meeting (date opened)");
+	for (int m = 0; m <= top_min; m += tick)
+		svg_grid(out, slot_y((int64_t)m * 60000, top_min), m);
+	svg_axes(out, SLOTS_TOP, SLOTS_H, "Minutes per slot",
+	    "Meeting (date opened)");
 	fputs("</g>\n", out);
 
 	/* The band: lines at the warning and over times. */
@@ -245,7 +257,7 @@ static void
 svg_bars(const struct mdt_review *r, FILE *out)
 {
 	int64_t max = 0;
-	int top, tick, y;
+	int top, tick;
 	size_t n = r->n_periods, step = label_step(n, 30);
 	char buf[64];
 
@@ -263,22 +275,10 @@ svg_bars(const struct mdt_review *r, FILE *out)
 	    r->monthly ? "month" : "week");
 	svg_label(out, SVG_LEFT, BARS_TOP - 16, "start", 0, "heading", buf);
 	fputs("<g class=\"axes\">\n", out);
-	for (int v = 0; v <= top; v += tick) {
-		y = BARS_TOP + BARS_H - v * BARS_H / top;
-		fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
-		    " class=\"grid\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W,
-		    y);
-		snprintf(buf, sizeof(buf), "%d", v);
-		svg_label(out, SVG_LEFT - 8, y + 4, "end", 0, "tick", buf);
-	}
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
-	    " class=\"axis\"/>\n", SVG_LEFT, BARS_TOP, SVG_LEFT,
-	    BARS_TOP + BARS_H);
-	svg_label(out, 24, BARS_TOP + BARS_H / 2, "middle", -90, "axis-label",
-	    "Actions closed");
-	svg_label(out, SVG_LEFT + SVG_PLOT_W / 2, BARS_TOP + BARS_H + 100,
-	    "middle", 0, "axis-label", r->monthly ? "Month starting" :
-	    "Week starting");
+	for (int v = 0; v <= top; v += tick)
+		svg_grid(out, BARS_TOP + BARS_H - v * BARS_H / top, v);
+	svg_axes(out, BARS_TOP, BARS_H, "Actions closed", r->monthly ?
+	    "Month starting" : "Week starting");
 	fputs("</g>\n", out);
 
 	for (size_t i = 0; i < n; i++) {
