@@ -326,16 +326,31 @@ read_count(sqlite3_stmt *st, void *row, void *ctx)
 	c->meetings = *with_meetings ? mdt_col_int(st, 2) : 0;
 }
 
+/* Named counts of the range [start, end) (sql's ?1 and ?2), with the
+ * number of meetings too if with_meetings, into *v and *n. */
+static enum mdt_status
+load_counts(struct mdt_store *s, const char *what, bool with_meetings,
+    const char *sql, int64_t start, int64_t end, struct mdt_review_count **v,
+    size_t *n)
+{
+	struct mdt_rows rows = { 0 };
+	enum mdt_status status;
+
+	status = mdt_read_rows(s, &rows, sizeof(**v), read_count,
+	    &with_meetings, what, sql, "ii", start, end);
+	*v = rows.v;
+	*n = rows.n;
+	return status;
+}
+
 static enum mdt_status
 load_referrers(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
-	struct mdt_rows rows = { 0 };
 	enum mdt_status status;
 	int64_t named = 0;
 
-	status = mdt_read_rows(s, &rows, sizeof(*r->referrers), read_count,
-	    &(bool){ false }, "reading the referrals",
+	status = load_counts(s, "reading the referrals", false,
 	    "SELECT le.referred_by, count(*)"
 	    " FROM meetings m JOIN slots s ON s.meeting_id = m.id"
 	    " JOIN candidates c ON c.meeting_id = s.meeting_id"
@@ -345,9 +360,7 @@ load_referrers(struct mdt_store *s, int64_t start, int64_t end,
 	    " AND s.state <> 'pending' AND le.list = 'referral'"
 	    " AND (c.lists & 2) <> 0 AND trim(le.referred_by) <> ''"
 	    " GROUP BY le.referred_by ORDER BY count(*) DESC, le.referred_by",
-	    "ii", start, end);
-	r->referrers = rows.v;
-	r->n_referrers = rows.n;
+	    start, end, &r->referrers, &r->n_referrers);
 	/* The purge deletes a meeting's list rows, referrers and all. */
 	if (status == MDT_OK)
 		status = mdt_query_int(s, &r->referrals_purged,
@@ -370,20 +383,13 @@ static enum mdt_status
 load_attendance(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
-	struct mdt_rows rows = { 0 };
-	enum mdt_status status;
-
-	status = mdt_read_rows(s, &rows, sizeof(*r->disciplines), read_count,
-	    &(bool){ true }, "reading the attendance",
+	return load_counts(s, "reading the attendance", true,
 	    "SELECT p.role, count(*), count(DISTINCT a.meeting_id)"
 	    " FROM meetings m JOIN attendance a ON a.meeting_id = m.id"
 	    " JOIN people p ON p.id = a.person_id"
 	    " WHERE m.opened_at >= ? AND m.opened_at < ?"
 	    " AND a.status = 'present' GROUP BY p.role ORDER BY p.role",
-	    "ii", start, end);
-	r->disciplines = rows.v;
-	r->n_disciplines = rows.n;
-	return status;
+	    start, end, &r->disciplines, &r->n_disciplines);
 }
 
 /* The periods of the chart of actions closed. */

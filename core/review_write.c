@@ -162,6 +162,25 @@ write_txt(const struct mdt_review *r, FILE *out)
 /* ---- JSON ------------------------------------------------------------ */
 
 /* A real rounded to three decimals (0.1 s, ratios). */
+/* Named counts as an array of objects {name_key, n_key[, meetings_key]}. */
+static json_t *
+json_counts(const struct mdt_review_count *c, size_t n, const char *name_key,
+    const char *n_key, const char *meetings_key)
+{
+	json_t *arr = mdt_json_new(json_array()), *y;
+
+	for (size_t i = 0; i < n; i++) {
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, name_key, mdt_json_text(c[i].name));
+		mdt_json_set(y, n_key, json_integer(c[i].n));
+		if (meetings_key != NULL)
+			mdt_json_set(y, meetings_key,
+			    json_integer(c[i].meetings));
+		mdt_json_push(arr, y);
+	}
+	return arr;
+}
+
 static json_t *
 jreal(double x)
 {
@@ -222,28 +241,13 @@ write_json(const struct mdt_review *r, FILE *out)
 	mdt_json_set(x, "added_on_day", json_integer(r->added_on_day));
 	mdt_json_set(root, "sources", x);
 
-	arr = mdt_json_new(json_array());
-	for (size_t i = 0; i < r->n_referrers; i++) {
-		y = mdt_json_new(json_object());
-		mdt_json_set(y, "referred_by",
-		    mdt_json_text(r->referrers[i].name));
-		mdt_json_set(y, "slots", json_integer(r->referrers[i].n));
-		mdt_json_push(arr, y);
-	}
-	mdt_json_set(root, "referrers", arr);
+	mdt_json_set(root, "referrers", json_counts(r->referrers,
+	    r->n_referrers, "referred_by", "slots", NULL));
 	mdt_json_set(root, "referrals_unnamed", json_integer(r->referrals_unnamed));
 	mdt_json_set(root, "referrals_purged", json_integer(r->referrals_purged));
 
-	arr = mdt_json_new(json_array());
-	for (size_t i = 0; i < r->n_disciplines; i++) {
-		y = mdt_json_new(json_object());
-		mdt_json_set(y, "discipline",
-		    mdt_json_text(r->disciplines[i].name));
-		mdt_json_set(y, "present", json_integer(r->disciplines[i].n));
-		mdt_json_set(y, "meetings", json_integer(r->disciplines[i].meetings));
-		mdt_json_push(arr, y);
-	}
-	mdt_json_set(root, "attendance", arr);
+	mdt_json_set(root, "attendance", json_counts(r->disciplines,
+	    r->n_disciplines, "discipline", "present", "meetings"));
 
 	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_meetings; i++) {
