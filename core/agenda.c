@@ -29,6 +29,23 @@ field(FILE *out, const char *s, bool md)
 	mdt_text_fput_flat(out, s, md);
 }
 
+/* A candidate off the agenda, as a list item: who (masked unless
+ * unmask) and why. */
+static void
+candidate_line(FILE *out, const struct mdt_candidate *c, const char *why,
+    bool unmask, bool md)
+{
+	char who[256];
+
+	mdt_patient_label(c->patient_name, c->date_of_birth, c->nhs_number,
+	    unmask, who, sizeof(who));
+	fputs(md ? "- " : "  - ", out);
+	field(out, who, md);
+	fputs(": ", out);
+	field(out, why, md);
+	fputc('\n', out);
+}
+
 /* The flags of a candidate for people, with the ways other than lists. */
 static void
 flags_text(const struct mdt_candidate *c, char *buf, size_t len)
@@ -149,13 +166,7 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			continue;
 		if (deferred++ == 0)
 			fputs(md ? "\n## Deferred\n\n" : "\nDeferred:\n", out);
-		mdt_patient_label(c->patient_name, c->date_of_birth,
-		    c->nhs_number, unmask, who, sizeof(who));
-		fputs(md ? "- " : "  - ", out);
-		field(out, who, md);
-		fputs(": ", out);
-		field(out, c->defer_reason, md);
-		fputc('\n', out);
+		candidate_line(out, c, c->defer_reason, unmask, md);
 	}
 	for (i = 0; i < n; i++) {
 		const struct mdt_candidate *c = &cands[i];
@@ -166,13 +177,7 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 		if (waiting++ == 0)
 			fputs(md ? "\n## Referrals waiting for a decision\n\n" :
 			    "\nReferrals waiting for a decision:\n", out);
-		mdt_patient_label(c->patient_name, c->date_of_birth,
-		    c->nhs_number, unmask, who, sizeof(who));
-		fputs(md ? "- " : "  - ", out);
-		field(out, who, md);
-		fputs(": ", out);
-		field(out, c->reason, md);
-		fputc('\n', out);
+		candidate_line(out, c, c->reason, unmask, md);
 	}
 	mdt_candidates_free(cands, n);
 	mdt_snapshot_free(&snap);
