@@ -10,10 +10,8 @@
 
 enum { NO_OPEN };
 
-static const struct cmd_option options[] = {
-	[NO_OPEN] = CMD_FLAG("no-open"),
-	CMD_END
-};
+static const struct cmd_option options[] = { [NO_OPEN] = CMD_FLAG("no-open"),
+    CMD_END };
 
 static int
 cmd_demo(struct cmd_args *cli)

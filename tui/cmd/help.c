@@ -38,10 +38,8 @@ cmd_print_help(const struct cmd_entry *c)
 static const struct cmd_operands operands = { -1, CMD_COMMAND, NULL, NULL };
 
 enum { COMPLETION };
-static const struct cmd_option options[] = {
-	[COMPLETION] = CMD_FLAG("bash-completion"),
-	CMD_END
-};
+static const struct cmd_option options[] = { [COMPLETION] = CMD_FLAG("bash-completion"),
+    CMD_END };
 
 static int
 cmd_help(struct cmd_args *cli)

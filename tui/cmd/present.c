@@ -10,10 +10,8 @@
 
 enum { UNMASK };
 
-static const struct cmd_option options[] = {
-	[UNMASK] = CMD_FLAG("unmask"),
-	CMD_END
-};
+static const struct cmd_option options[] = { [UNMASK] = CMD_FLAG("unmask"),
+    CMD_END };
 
 /* The projector's view: read-only, no delivery (the chair's console
  * delivers), patients masked unless --unmask. */
