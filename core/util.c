@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,22 @@ mdt_str_digits(const char *s)
 	for (; *s != '\0'; s++)
 		if (!isdigit((unsigned char)*s))
 			return false;
+	return true;
+}
+
+bool
+mdt_str_number(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL)
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return false;
+	*out = (int64_t)v;
 	return true;
 }
 

@@ -64,6 +64,10 @@ void mdt_strlcpy(char *dst, const char *src, size_t n);
 /* True if s is one or more decimal digits and nothing else. */
 bool mdt_str_digits(const char *s);
 
+/* True if s is a whole decimal number from min to max and nothing else
+ * (a sign allowed), into *out. */
+bool mdt_str_number(const char *s, int64_t min, int64_t max, int64_t *out);
+
 /* The number of elements of an array (not of a pointer). */
 #define MDT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

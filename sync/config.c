@@ -45,14 +45,11 @@ resolve(const char *dir, const char *value)
 static bool
 parse_long(const char *value, long lo, long hi, long *out)
 {
-	char *end;
-	long v;
+	int64_t v;
 
-	errno = 0;
-	v = strtol(value, &end, 10);
-	if (errno != 0 || end == value || *end != '\0' || v < lo || v > hi)
+	if (!mdt_str_number(value, lo, hi, &v))
 		return false;
-	*out = v;
+	*out = (long)v;
 	return true;
 }
 

@@ -35,16 +35,11 @@ static const struct cmd_option options[] = {
 static int64_t
 action_id_arg(const char *a)
 {
-	char *end;
-	long long v;
+	int64_t v;
 
 	if (a[0] == '#')
 		a++;
-	errno = 0;
-	v = strtoll(a, &end, 10);
-	if (errno != 0 || end == a || *end != '\0' || v < 1)
-		return -1;
-	return (int64_t)v;
+	return mdt_str_number(a, 1, INT64_MAX, &v) ? v : -1;
 }
 
 /* actions done|cancel|reopen ID...: each one act, in the order given;

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,21 +45,6 @@ const struct cmd_operands cmd_one_meeting = {
 	1, CMD_MEETING, "unknown option", "too many arguments"
 };
 
-/* v as a whole number from min to max, into *out. */
-static bool
-number_in(const char *v, long min, long max, int64_t *out)
-{
-	char *end;
-	long l;
-
-	errno = 0;
-	l = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || l < min || l > max)
-		return false;
-	*out = l;
-	return true;
-}
-
 /* Whether the value v of o is right (where o has a check), and what
  * the command reads of it into *num. */
 static bool
@@ -76,7 +60,7 @@ value_ok(const struct cmd_option *o, const char *v, int64_t *num)
 			}
 		return false;
 	case CMD_NUMBER:
-		return number_in(v, o->min, o->max, num);
+		return mdt_str_number(v, o->min, o->max, num);
 	case CMD_DATE:
 		return (*num = cmd_day_start_ms(v)) >= 0;
 	default:
