@@ -78,6 +78,19 @@ svg_grid(FILE *out, int y, int value)
 	svg_label(out, SVG_LEFT - 8, y + 4, "end", 0, "tick", buf);
 }
 
+/* A line of the band across the plot at y, labelled m:ss on the right. */
+static void
+svg_band_line(FILE *out, int y, int seconds, const char *cls)
+{
+	char buf[16];
+
+	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
+	    " class=\"%s\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W, y, cls);
+	snprintf(buf, sizeof(buf), "%d:%02d", seconds / 60, seconds % 60);
+	svg_label(out, SVG_LEFT + SVG_PLOT_W + 2, y + 4, "start", 0, "band",
+	    buf);
+}
+
 /* The two axes of a plot from top, h high, and what each measures. */
 static void
 svg_axes(FILE *out, int top, int h, const char *y_label, const char *x_label)
@@ -176,7 +189,7 @@ static void
 svg_slots(const struct mdt_review *r, FILE *out)
 {
 	int64_t max_ms = 0;
-	int top_min, tick, warn_s, over_s, y;
+	int top_min, tick, warn_s, over_s;
 	size_t step = label_step(r->n_meetings, 40);
 	char buf[64];
 
@@ -204,18 +217,10 @@ svg_slots(const struct mdt_review *r, FILE *out)
 	fputs("</g>\n", out);
 
 	/* The band: lines at the warning and over times. */
-	y = slot_y((int64_t)warn_s * 1000, top_min);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
-	    " class=\"band-warn\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W, y);
-	snprintf(buf, sizeof(buf), "%d:%02d", warn_s / 60, warn_s % 60);
-	svg_label(out, SVG_LEFT + SVG_PLOT_W + 2, y + 4, "start", 0, "band",
-	    buf);
-	y = slot_y((int64_t)over_s * 1000, top_min);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\""
-	    " class=\"band-over\"/>\n", SVG_LEFT, y, SVG_LEFT + SVG_PLOT_W, y);
-	snprintf(buf, sizeof(buf), "%d:%02d", over_s / 60, over_s % 60);
-	svg_label(out, SVG_LEFT + SVG_PLOT_W + 2, y + 4, "start", 0, "band",
-	    buf);
+	svg_band_line(out, slot_y((int64_t)warn_s * 1000, top_min), warn_s,
+	    "band-warn");
+	svg_band_line(out, slot_y((int64_t)over_s * 1000, top_min), over_s,
+	    "band-over");
 
 	if (r->n_meetings == 0)
 		svg_label(out, SVG_LEFT + SVG_PLOT_W / 2,
