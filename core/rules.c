@@ -219,18 +219,7 @@ static const char *const slot_state_names[] = {
 	[MDT_SLOT_DONE] = "done",
 };
 
-const char *
-mdt_slot_state_name(enum mdt_slot_state st)
-{
-	return mdt_name_of(slot_state_names, MDT_COUNT(slot_state_names), (int)st,
-	    "?");
-}
-
-int
-mdt_slot_state_parse(const char *name)
-{
-	return mdt_name_index(slot_state_names, MDT_COUNT(slot_state_names), name);
-}
+MDT_NAMES(mdt_slot_state, enum mdt_slot_state, slot_state_names, "?")
 
 int64_t
 mdt_slot_elapsed_ms(enum mdt_slot_state st, const struct mdt_slot_times *t,
@@ -277,17 +266,7 @@ static const char *const consent_names[] = {
 	[MDT_CONSENT_RISK_TO_OTHERS] = "risk_to_others",
 };
 
-const char *
-mdt_consent_name(enum mdt_consent_basis b)
-{
-	return mdt_name_of(consent_names, MDT_COUNT(consent_names), (int)b, "none");
-}
-
-int
-mdt_consent_parse(const char *name)
-{
-	return mdt_name_index(consent_names, MDT_COUNT(consent_names), name);
-}
+MDT_NAMES(mdt_consent, enum mdt_consent_basis, consent_names, "none")
 
 static const char *const consent_labels[] = {
 	[MDT_CONSENT_NONE] = "Consent not recorded",
@@ -411,17 +390,7 @@ static const char *const outcome_names[] = {
 	[MDT_OUTCOME_DIED] = "died",
 };
 
-const char *
-mdt_outcome_name(enum mdt_outcome_kind k)
-{
-	return mdt_name_of(outcome_names, MDT_COUNT(outcome_names), (int)k, "none");
-}
-
-int
-mdt_outcome_parse(const char *name)
-{
-	return mdt_name_index(outcome_names, MDT_COUNT(outcome_names), name);
-}
+MDT_NAMES(mdt_outcome, enum mdt_outcome_kind, outcome_names, "none")
 
 static const char *const outcome_labels[] = {
 	[MDT_OUTCOME_NONE] = "No outcome yet",
@@ -444,17 +413,7 @@ static const char *const action_status_names[] = {
 	[MDT_ACTION_CANCELLED] = "cancelled",
 };
 
-const char *
-mdt_action_status_name(enum mdt_action_status s)
-{
-	return mdt_name_of(action_status_names, MDT_COUNT(action_status_names), (int)s, "?");
-}
-
-int
-mdt_action_status_parse(const char *name)
-{
-	return mdt_name_index(action_status_names, MDT_COUNT(action_status_names), name);
-}
+MDT_NAMES(mdt_action_status, enum mdt_action_status, action_status_names, "?")
 
 static const char *const attend_names[] = {
 	[MDT_ATTEND_UNKNOWN] = "unknown",
@@ -462,17 +421,7 @@ static const char *const attend_names[] = {
 	[MDT_ATTEND_APOLOGIES] = "apologies",
 };
 
-const char *
-mdt_attend_name(enum mdt_attend a)
-{
-	return mdt_name_of(attend_names, MDT_COUNT(attend_names), (int)a, "?");
-}
-
-int
-mdt_attend_parse(const char *name)
-{
-	return mdt_name_index(attend_names, MDT_COUNT(attend_names), name);
-}
+MDT_NAMES(mdt_attend, enum mdt_attend, attend_names, "?")
 
 static const char *const meeting_state_names[] = {
 	[MDT_MEETING_PLANNED] = "planned",
@@ -480,17 +429,7 @@ static const char *const meeting_state_names[] = {
 	[MDT_MEETING_CLOSED] = "closed",
 };
 
-const char *
-mdt_meeting_state_name(enum mdt_meeting_state s)
-{
-	return mdt_name_of(meeting_state_names, MDT_COUNT(meeting_state_names), (int)s, "?");
-}
-
-int
-mdt_meeting_state_parse(const char *name)
-{
-	return mdt_name_index(meeting_state_names, MDT_COUNT(meeting_state_names), name);
-}
+MDT_NAMES(mdt_meeting_state, enum mdt_meeting_state, meeting_state_names, "?")
 
 static const char *const verdict_names[] = {
 	[MDT_VERDICT_NONE] = "none",
@@ -500,17 +439,7 @@ static const char *const verdict_names[] = {
 	[MDT_VERDICT_CANCELLED] = "cancelled",
 };
 
-const char *
-mdt_action_verdict_name(enum mdt_action_verdict v)
-{
-	return mdt_name_of(verdict_names, MDT_COUNT(verdict_names), (int)v, "none");
-}
-
-int
-mdt_action_verdict_parse(const char *name)
-{
-	return mdt_name_index(verdict_names, MDT_COUNT(verdict_names), name);
-}
+MDT_NAMES(mdt_action_verdict, enum mdt_action_verdict, verdict_names, "none")
 
 static const char *const candidate_state_names[] = {
 	[MDT_CANDIDATE_OPEN] = "candidate",

@@ -71,6 +71,22 @@ bool mdt_str_number(const char *s, int64_t min, int64_t max, int64_t *out);
 /* The number of elements of an array (not of a pointer). */
 #define MDT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Defines prefix_name(type), the name of a value in table (unknown for
+ * one outside it), and prefix_parse(const char *), the value of a name
+ * (-1 for one it does not know): the names of states, kinds and bases as
+ * the database stores them, from one table each.
+ */
+#define MDT_NAMES(prefix, type, table, unknown) \
+	const char *prefix##_name(type v) \
+	{ \
+		return mdt_name_of(table, MDT_COUNT(table), (int)v, unknown); \
+	} \
+	int prefix##_parse(const char *name) \
+	{ \
+		return mdt_name_index(table, MDT_COUNT(table), name); \
+	}
+
 /* A table of names indexed by an enum: names[i] (unknown for an i that
  * has none), and the index of a name (-1 if it is none of them). */
 const char *mdt_name_of(const char *const *names, size_t n, int i,
