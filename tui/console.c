@@ -43,7 +43,7 @@ static const struct tui_screen_ops tui_screens[TUI_SCREEN_COUNT] = {
 	[TUI_SCREEN_SYNC] = { "Sync", tui_sync_draw,
 	    tui_sync_key, NULL, NULL },
 	[TUI_SCREEN_PREP] = { "Preparation", tui_prep_draw,
-	    tui_prep_key, NULL, NULL },
+	    tui_prep_key, tui_prep_enter, NULL },
 	[TUI_SCREEN_ACTIONS] = { "Actions", tui_acts_draw,
 	    tui_acts_key, tui_acts_enter, tui_acts_leave },
 	[TUI_SCREEN_PRESENT] = { "Projector", tui_present_draw,
