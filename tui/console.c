@@ -121,7 +121,7 @@ tui_draw_status(struct tui_app *app)
 
 		tui_fmt_hms(until - m->opened_at, clock, sizeof(clock));
 	} else {
-		snprintf(clock, sizeof(clock), "not opened");
+		snprintf(clock, sizeof(clock), "not started");
 	}
 	if (cur != NULL)
 		snprintf(slot, sizeof(slot), "Slot %d/%zu", cur->position,

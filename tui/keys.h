@@ -95,6 +95,9 @@ tui_on_global(unsigned on)
 	  "Reassign (owner, due)") \
 	_(REASON,	"e",		TUI_ON_SLOT,	"reason", \
 	  "Correct the reason") \
+	/* the meeting: opening the console only looks; S starts it */ \
+	_(MEETING_START, "S",		TUI_ON_CHAIR,	"start", \
+	  "Start the meeting (its clock runs from now)") \
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \

@@ -494,16 +494,9 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 		return 1;
 	}
 	/* Before the screen changes, so that a failure is a plain line. */
+	/* Opening the console only looks: the meeting starts with S (or n,
+	 * asked first), so that its times run from when it really did. */
 	st = mdt_snapshot_load(store, meeting_id, &app->snap);
-	if (st == MDT_OK && mode == TUI_MODE_CHAIR &&
-	    app->snap.meeting.state != MDT_MEETING_CLOSED) {
-		st = mdt_meeting_open(store, meeting_id);
-		if (st == MDT_OK) {
-			mdt_snapshot_free(&app->snap);
-			memset(&app->snap, 0, sizeof(app->snap));
-			st = mdt_snapshot_load(store, meeting_id, &app->snap);
-		}
-	}
 	if (st != MDT_OK) {
 		fprintf(stderr, "mdtchair: %s\n", mdt_store_error(store));
 		mdt_snapshot_free(&app->snap);

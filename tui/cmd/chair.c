@@ -26,6 +26,8 @@ const struct cmd_entry cmd_chair_entry = {
 	.help =
 	    "Opens the chair screen.  MEETING is an id or uuid (see 'mdtchair\n"
 	    "meetings'); without it, the open meeting, else the next one.\n"
+	    "Opening only looks: S starts the meeting (asked first, with a\n"
+	    "warning when it is not the scheduled day).\n"
 	    "Press ? on any screen for its keys.",
 	.operands = &cmd_one_meeting,
 	.run = cmd_screens,
