@@ -21,6 +21,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "chair.h"
 #include "draw.h"
 #include "keys.h"
 #include "screens.h"
@@ -96,6 +97,8 @@ tui_app_check(struct tui_app *app, enum mdt_status st)
 		if (!tui_app_disk_failed(app, st))
 			tui_app_message(app, true, "%s", why != NULL &&
 			    why[0] != '\0' ? why : mdt_strerror(st));
+		if (st == MDT_ECHAIR)
+			tui_chair_lost(app);	/* taken over: follow */
 		/* Whatever did get committed is what the screen shows. */
 		tui_app_reload(app);
 		return false;

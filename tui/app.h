@@ -81,6 +81,11 @@ struct tui_app {
 	int pending_kind;
 	char pending_text[4096];
 
+	/* One chair at a time (chair.c): a console that does not hold the
+	 * meeting's lease follows it, read-only. */
+	bool following;
+	struct mdt_lease chair;		/* who chairs, as last seen */
+
 	bool quit;
 	int exit_status;
 	char fatal[512];

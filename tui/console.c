@@ -21,6 +21,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "chair.h"
 #include "console.h"
 #include "draw.h"
 #include "input.h"
@@ -229,8 +230,14 @@ tui_draw_message(struct tui_app *app)
 	    app->input.kind == TUI_INPUT_CONFIRM)
 		y = LINES - 3;
 	if (app->message[0] == '\0') {
+		char line[512];
+		const char *follow = tui_chair_line(app, line, sizeof(line));
+
 		if (y == LINES - 2)
 			tui_fill(y, 0, COLS, A_NORMAL);
+		if (follow != NULL)
+			tui_put(y, 0, COLS, follow, tui_attr(TUI_STYLE_INFO),
+			    true);
 		return;
 	}
 	tui_put(y, 0, COLS, app->message,
@@ -459,6 +466,13 @@ tui_app_key(struct tui_app *app, bool is_code, wint_t key)
 	 * and nothing here may reach an act even so. */
 	if (app->mode == TUI_MODE_PRESENT)
 		return;
+	/* One chair at a time: a console that follows only looks. */
+	if (act == TUI_ACT_TAKE_OVER) {
+		tui_chair_take_over(app);
+		return;
+	}
+	if (tui_chair_refuses(app, act))
+		return;
 	if (!tui_screens[app->screen].key(app, act))
 		tui_app_chair(app, act);
 }
@@ -499,7 +513,8 @@ tui_purge_offer(struct tui_app *app)
 	size_t n, i;
 	int due = 0;
 
-	if (app->mode != TUI_MODE_CHAIR || app->retention_days <= 0 ||
+	if (app->mode != TUI_MODE_CHAIR || app->following ||
+	    app->retention_days <= 0 ||
 	    mdt_purge_find(app->store, app->retention_days, &list, &n) !=
 	    MDT_OK)
 		return;

@@ -164,6 +164,8 @@ tui_on_global(unsigned on)
 	  "Prepare the agenda") \
 	_(GO_ACTIONS,	"7",		TUI_ON_ALL,	"actions", \
 	  "Everyone's open actions") \
+	_(TAKE_OVER,	"O",		TUI_ON_ALL,	"take-over", \
+	  "Take over the chair (its console gone)") \
 	_(HELP,		"?",		TUI_ON_EVERY,	"help", \
 	  "Show these keys") \
 	_(REDRAW,	"<C-L>",	TUI_ON_EVERY,	"redraw", \
