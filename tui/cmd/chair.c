@@ -27,7 +27,9 @@ const struct cmd_entry cmd_chair_entry = {
 	    "Opens the chair screen.  MEETING is an id or uuid (see 'mdtchair\n"
 	    "meetings'); without it, the open meeting, else the next one.\n"
 	    "Opening only looks: S starts the meeting (asked first, with a\n"
-	    "warning when it is not the scheduled day).\n"
+	    "warning when it is not the scheduled day).  One console chairs\n"
+	    "a meeting at a time: another follows it, read-only, and O takes\n"
+	    "the chair over once that console is gone.\n"
 	    "Press ? on any screen for its keys.",
 	.operands = &cmd_one_meeting,
 	.run = cmd_screens,
