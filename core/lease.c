@@ -29,14 +29,12 @@ lease_host(char *out, size_t len)
 	out[len - 1] = '\0';
 }
 
-/* Whether the lease's holder is gone as seen from here, now. */
+/* Whether the lease's holder was a process on this host that has ended. */
 static bool
-lease_gone(const struct mdt_lease *l, int64_t now)
+lease_ended(const struct mdt_lease *l)
 {
 	char host[256];
 
-	if (now - l->renewed_at >= MDT_LEASE_STALE_MS)
-		return true;
 	lease_host(host, sizeof(host));
 	return strcmp(host, l->host) == 0 && l->pid > 0 &&
 	    kill((pid_t)l->pid, 0) == -1 && errno == ESRCH;
@@ -72,7 +70,9 @@ lease_read(struct mdt_store *s, int64_t meeting_id, struct mdt_lease *out,
 	if (st == MDT_OK) {
 		out->ours = s->lease_token[0] != '\0' &&
 		    strcmp(token, s->lease_token) == 0;
-		out->gone = !out->ours && lease_gone(out, mdt_store_now(s));
+		out->ended = !out->ours && lease_ended(out);
+		out->gone = !out->ours && (out->ended || mdt_store_now(s) -
+		    out->renewed_at >= MDT_LEASE_STALE_MS);
 	}
 	return st;
 }

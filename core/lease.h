@@ -33,6 +33,7 @@ struct mdt_lease {
 	int64_t pid;
 	int64_t acquired_at, renewed_at;	/* epoch ms */
 	bool gone;		/* stale, or its process on this host ended */
+	bool ended;		/* its process on this host ended (a crash) */
 	bool ours;		/* held by this store */
 };
 

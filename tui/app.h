@@ -85,6 +85,8 @@ struct tui_app {
 	 * meeting's lease follows it, read-only. */
 	bool following;
 	struct mdt_lease chair;		/* who chairs, as last seen */
+	bool took_from_ended;		/* took the chair from a console on
+					 * this machine that had ended */
 
 	bool quit;
 	int exit_status;

@@ -58,6 +58,12 @@ tui_chair_begin(struct tui_app *app)
 
 	memset(&app->chair, 0, sizeof(app->chair));
 	st = mdt_lease_take(app->store, app->meeting_id, false, &app->chair);
+	/* The console that chaired on this machine has ended (a crash or
+	 * kill -9): it cannot come back, so this one chairs at once. */
+	app->took_from_ended = st == MDT_ECHAIR && app->chair.ended;
+	if (app->took_from_ended)
+		st = mdt_lease_take(app->store, app->meeting_id, true,
+		    &app->chair);
 	app->following = st != MDT_OK;
 }
 
@@ -66,6 +72,9 @@ tui_chair_greet(struct tui_app *app)
 {
 	char who[400];
 
+	if (!app->following && app->took_from_ended)
+		tui_app_message(app, false, "The console that chaired this "
+		    "meeting here had ended: this one chairs now");
 	if (!app->following || tui_input_active(app))
 		return;
 	if (app->chair.gone) {
@@ -159,7 +168,9 @@ tui_chair_take_over(struct tui_app *app)
 	char who[400];
 
 	if (!app->following) {
-		tui_app_message(app, false, "This console chairs the meeting");
+		tui_app_message(app, false, "%s", app->mode == TUI_MODE_CHAIR ?
+		    "This console chairs the meeting" :
+		    "Only the chair screen (mdtchair chair) holds the chair");
 		return;
 	}
 	tui_chair_renew(app);

@@ -5,7 +5,9 @@
  * follows: the meeting live, read-only, every act refused with who chairs
  * and since when; O takes the chair over, after a confirmation, once the
  * other console is gone.  A console whose lease another took over notices
- * at its next renewal (or its next act) and follows.
+ * at its next renewal (or its next act) and follows.  A console opened
+ * after the chair's console on the same machine ended (a crash, kill -9)
+ * takes the chair at once and says so: that process cannot come back.
  */
 #ifndef TUI_CHAIR_H
 #define TUI_CHAIR_H

@@ -30,14 +30,21 @@ wait_for "Preparation: 5 candidates, 0 on the agenda"
 mapfile -t before < <(rows)
 [ "${#before[@]}" = 5 ] || fail "five rows expected, saw ${#before[@]}"
 
+# twice KEY: KEY Space twice, each seen to change the agenda (N1, then N2
+# on it); want I J: the names of rows I and J as on_agenda lists them.
+twice() {
+	keys ${1:+"$1"} Space
+	wait_for "$2 on the agenda"
+	keys ${1:+"$1"} Space
+	wait_for "$3 on the agenda"
+}
+want() { printf '%s\n' "${before[$1]}" "${before[$2]}" | sort | tr '\n' ' '; }
+
 # From the fourth row, k Space k Space: the third and the second.
 keys j j j
 sleep 0.2
-keys k Space
-wait_for "1 on the agenda"
-keys k Space
-wait_for "2 on the agenda"
-want=$(printf '%s\n' "${before[2]}" "${before[1]}" | sort | tr '\n' ' ')
+twice k 1 2
+want=$(want 2 1)
 [ "$(on_agenda)" = "$want" ] ||
     fail "k Space k Space from row 4 put '$(on_agenda)' on the agenda, not '$want'"
 mapfile -t after < <(rows)
@@ -46,20 +53,14 @@ pass "k Space k Space marks the two rows above, and the rows keep their place"
 
 # j Space j Space from there (the second row): the third is taken off again,
 # the fourth put on.
-keys j Space
-wait_for "1 on the agenda"
-keys j Space
-wait_for "2 on the agenda"
-want=$(printf '%s\n' "${before[1]}" "${before[3]}" | sort | tr '\n' ' ')
+twice j 1 2
+want=$(want 1 3)
 [ "$(on_agenda)" = "$want" ] ||
     fail "j Space j Space put '$(on_agenda)' on the agenda, not '$want'"
 pass "j Space j Space acts on the two rows below"
 
 # Space Space on one row gives back what it did.
-keys Space
-wait_for "1 on the agenda"
-keys Space
-wait_for "2 on the agenda"
+twice "" 1 2
 [ "$(on_agenda)" = "$want" ] || fail "Space Space changed the agenda: '$(on_agenda)'"
 pass "Space Space on a row puts it back as it was"
 

@@ -110,6 +110,7 @@ test_steal_when_stale(void **state)
 	assert_int_equal(mdt_lease_take(other, f->meeting, false, &l),
 	    MDT_ECHAIR);
 	assert_true(l.gone);
+	assert_false(l.ended);	/* stale, its process still there */
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
 	    " WHERE action = 'chair_take_over'"), 0);
 	/* with the confirmation, taken over and audited */
@@ -181,6 +182,7 @@ test_process_gone_on_this_host(void **state)
 	assert_int_equal(mdt_lease_take(other, f->meeting, false, &l),
 	    MDT_ECHAIR);
 	assert_true(l.gone);
+	assert_true(l.ended);
 	assert_int_equal(mdt_lease_take(other, f->meeting, true, NULL), MDT_OK);
 	/* on another host a live-looking pid is not looked up */
 	fx_exec(f->s, "UPDATE chair_lease SET host = 'elsewhere.example',"
@@ -188,6 +190,7 @@ test_process_gone_on_this_host(void **state)
 	assert_int_equal(mdt_lease_take(f->s, f->meeting, true, &l),
 	    MDT_ECHAIR);
 	assert_false(l.gone);
+	assert_false(l.ended);
 	mdt_store_free(other);
 }
 
