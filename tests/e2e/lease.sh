@@ -54,6 +54,10 @@ pres_keys w
 pres_wait_for "Read-only:"
 pres_screen | grep -qF "Note:" && fail "the follower opened the note prompt"
 pres_keys 1
+pres_keys '?'
+pres_wait_for "Take over the chair (asked)"
+pres_keys x
+pres_wait_gone "Keys - press any key to close"
 pres_keys O
 pres_wait_for "Still there: $WHO"
 pass "n in both runs one slot: the follower's acts are refused"

@@ -46,6 +46,12 @@ keys 1
 wait_for "Agenda: 2 patients"
 [ "$(sql "SELECT state FROM meetings WHERE id = $MEETING")" = planned ] || fail "the register started the meeting"
 
+# ? lists S on the agenda.
+keys '?'
+wait_for "Start the meeting (asked)"
+keys x
+wait_gone "Keys - press any key to close"
+
 # S asks, and warns: not today.
 keys S
 wait_for "NOT TODAY ($(date -d tomorrow '+%a %d %b'))! Start the meeting now? (y/n)"
