@@ -51,6 +51,16 @@ tui_chair_ask(struct tui_app *app)
 	    who);
 }
 
+/* Asks to take over if the chair's console is gone; false if it is not. */
+static bool
+tui_chair_offer(struct tui_app *app)
+{
+	if (!app->chair.gone)
+		return false;
+	tui_chair_ask(app);
+	return true;
+}
+
 void
 tui_chair_begin(struct tui_app *app)
 {
@@ -75,12 +85,8 @@ tui_chair_greet(struct tui_app *app)
 	if (!app->following && app->took_from_ended)
 		tui_app_message(app, false, "The console that chaired this "
 		    "meeting here had ended: this one chairs now");
-	if (!app->following || tui_input_active(app))
+	if (!app->following || tui_input_active(app) || tui_chair_offer(app))
 		return;
-	if (app->chair.gone) {
-		tui_chair_ask(app);
-		return;
-	}
 	tui_chair_who(app, who, sizeof(who));
 	tui_app_message(app, false, "Following: %s chairs this meeting "
 	    "(read-only)", who);
@@ -174,10 +180,8 @@ tui_chair_take_over(struct tui_app *app)
 		return;
 	}
 	tui_chair_renew(app);
-	if (app->chair.gone) {
-		tui_chair_ask(app);
+	if (tui_chair_offer(app))
 		return;
-	}
 	tui_chair_who(app, who, sizeof(who));
 	tui_app_message(app, true, "Still there: %s chairs (O works once "
 	    "that console quits or is gone)", who);
