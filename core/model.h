@@ -40,7 +40,8 @@
 	_(ENOMEM,    "out of memory") \
 	_(EIO,       "cannot write the output") \
 	_(EDISK,     "the disk failed (an I/O error)") \
-	_(EFILE,     "cannot use the file")
+	_(EFILE,     "cannot use the file") \
+	_(ECHAIR,    "another console chairs this meeting")
 
 enum mdt_status {
 #define MDT_STATUS_ENUM(id, msg) MDT_##id,

@@ -437,7 +437,7 @@ enum mdt_status
 mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
     const struct mdt_sync_version *v, size_t nv)
 {
-	return mdt_tx_run(s, sent_tx, &(struct sent_act){ ids, n, v, nv },
+	return mdt_tx_run_unleased(s, sent_tx, &(struct sent_act){ ids, n, v, nv },
 	    NULL);
 }
 
@@ -445,7 +445,7 @@ enum mdt_status
 mdt_outbox_mark_retry(struct mdt_store *s, const int64_t *ids, size_t n,
     int64_t next_at, const char *why)
 {
-	return mdt_tx_run(s, each_tx, &(struct each_act){
+	return mdt_tx_run_unleased(s, each_tx, &(struct each_act){
 	    "UPDATE outbox SET attempts = attempts + 1, next_at = ?2,"
 	    " last_error = ?4 WHERE id = ?1 AND state = 'pending'",
 	    ids, n, next_at, 0, why }, NULL);
@@ -457,7 +457,7 @@ mdt_outbox_mark_failed(struct mdt_store *s, const int64_t *ids, size_t n,
 {
 	if (state != MDT_OUTBOX_FAILED && state != MDT_OUTBOX_CONFLICT)
 		return mdt_fail(s, MDT_EINVAL, "not a failure state");
-	return mdt_tx_run(s, each_tx, &(struct each_act){
+	return mdt_tx_run_unleased(s, each_tx, &(struct each_act){
 	    "UPDATE outbox SET state = CASE ?2 WHEN 1 THEN 'conflict'"
 	    " ELSE 'failed' END, attempts = attempts + 1, last_error = ?4"
 	    " WHERE id = ?1 AND state = 'pending'",
@@ -498,7 +498,7 @@ enum mdt_status
 mdt_outbox_retry_problems(struct mdt_store *s, int64_t *count)
 {
 	*count = 0;
-	return mdt_tx_run(s, retry_problems_tx, count, NULL);
+	return mdt_tx_run_unleased(s, retry_problems_tx, count, NULL);
 }
 
 enum mdt_status
@@ -593,5 +593,5 @@ mdt_synced_requeue(struct mdt_store *s, const char *type, const char *id,
 {
 	struct requeue q = { type, id, entity, entity_uuid, missing };
 
-	return mdt_tx_run(s, requeue_tx, &q, NULL);
+	return mdt_tx_run_unleased(s, requeue_tx, &q, NULL);
 }

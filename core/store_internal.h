@@ -48,6 +48,11 @@ struct mdt_store {
 	 * snapshot on (snapshot.c) */
 	uint64_t snap_changes[MDT_SNAPSHOT_PARTS];
 	bool snap_counting;
+	/* the meeting whose chair's lease this store asked for (lease.c),
+	 * 0 if none, and the token it holds it by ("" if it does not):
+	 * mdt_tx_run checks the lease before every act */
+	int64_t lease_meeting;
+	char lease_token[37];
 };
 
 /* ---- store_sql.c ---------------------------------------------------- */
@@ -114,6 +119,15 @@ typedef enum mdt_status (*mdt_tx_fn)(struct mdt_store *s, void *ctx);
  */
 enum mdt_status mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx,
     const bool *wrote);
+
+/* As mdt_tx_run, without the check of the chair's lease: delivery's
+ * bookkeeping, which is not an act of the chair. */
+enum mdt_status mdt_tx_run_unleased(struct mdt_store *s, mdt_tx_fn body,
+    void *ctx, const bool *wrote);
+
+/* MDT_OK if the store asked for no lease or still holds it; else
+ * MDT_ECHAIR, saying who chairs.  Inside the act's transaction. */
+enum mdt_status mdt_lease_check(struct mdt_store *s);
 
 /* Runs body inside a read transaction (BEGIN, then ROLLBACK), so that
  * what it reads agrees with itself whatever other windows commit

@@ -213,19 +213,36 @@ mdt_tx_end(struct mdt_store *s, enum mdt_status st)
 	return st;
 }
 
-enum mdt_status
-mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx, const bool *wrote)
+static enum mdt_status
+tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx, const bool *wrote,
+    bool leased)
 {
 	enum mdt_status st = mdt_tx_begin(s);
 
 	if (st != MDT_OK)
 		return st;
-	st = body(s, ctx);
+	if (leased)
+		st = mdt_lease_check(s);
+	if (st == MDT_OK)
+		st = body(s, ctx);
 	if (st == MDT_OK && wrote != NULL && !*wrote) {
 		mdt_tx_rollback(s);	/* nothing to write */
 		return MDT_OK;
 	}
 	return mdt_tx_end(s, st);
+}
+
+enum mdt_status
+mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx, const bool *wrote)
+{
+	return tx_run(s, body, ctx, wrote, true);
+}
+
+enum mdt_status
+mdt_tx_run_unleased(struct mdt_store *s, mdt_tx_fn body, void *ctx,
+    const bool *wrote)
+{
+	return tx_run(s, body, ctx, wrote, false);
 }
 
 enum mdt_status

@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curses.h>
 
 #include "app.h"
+#include "chair.h"
 #include "draw.h"
 #include "keys.h"
 #include "screens.h"
@@ -95,6 +97,8 @@ tui_app_check(struct tui_app *app, enum mdt_status st)
 		if (!tui_app_disk_failed(app, st))
 			tui_app_message(app, true, "%s", why != NULL &&
 			    why[0] != '\0' ? why : mdt_strerror(st));
+		if (st == MDT_ECHAIR)
+			tui_chair_lost(app);	/* taken over: follow */
 		/* Whatever did get committed is what the screen shows. */
 		tui_app_reload(app);
 		return false;
@@ -249,6 +253,98 @@ tui_app_say_current(struct tui_app *app, const char *what)
 		    tui_slot_name(cur));
 }
 
+/* ---- starting the meeting ------------------------------------------ */
+
+/* The slot to run once the meeting has started (n on a meeting not yet
+ * started asks to start it first). */
+static bool tui_start_then_next;
+
+static void
+tui_meeting_start_yes(struct tui_app *app)
+{
+	char at[16];
+
+	if (!tui_app_check(app, mdt_meeting_open(app->store,
+	    app->meeting_id)))
+		return;
+	tui_fmt_hhmm(app->snap.meeting.opened_at, at, sizeof(at));
+	tui_app_message(app, false, "Meeting started at %s", at);
+	if (tui_start_then_next)
+		tui_app_chair(app, TUI_ACT_SLOT_NEXT);
+}
+
+/* Whether epoch_ms falls on today's date (local time). */
+static bool
+tui_is_today(int64_t epoch_ms, int64_t now_ms)
+{
+	time_t a = (time_t)(epoch_ms / 1000), b = (time_t)(now_ms / 1000);
+	struct tm ta, tb;
+
+	if (localtime_r(&a, &ta) == NULL || localtime_r(&b, &tb) == NULL)
+		return true;
+	return ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday;
+}
+
+/* Asks to start the meeting (then_next: and run its first slot), warning
+ * when today is not the day it is scheduled for. */
+static void
+tui_meeting_start_ask(struct tui_app *app, bool then_next)
+{
+	const struct mdt_meeting *m = &app->snap.meeting;
+	char question[200], warn[96] = "";
+
+	if (!tui_is_today(m->scheduled_start, mdt_store_now(app->store))) {
+		time_t t = (time_t)(m->scheduled_start / 1000);
+		struct tm tm;
+		char day[32] = "another day";
+
+		if (localtime_r(&t, &tm) != NULL)
+			strftime(day, sizeof(day), "%a %d %b", &tm);
+		snprintf(warn, sizeof(warn), "NOT TODAY (%s)! ", day);
+	}
+	snprintf(question, sizeof(question), "%s%s (y/n)", warn, then_next ?
+	    "Start the meeting and slot 1 now?" : "Start the meeting now?");
+	tui_start_then_next = then_next;
+	tui_confirm_open(app, question, tui_meeting_start_yes);
+}
+
+/* The acts that need the meeting started; false if the act may go on. */
+static bool
+tui_app_needs_start(struct tui_app *app, enum tui_action act)
+{
+	const struct mdt_meeting *m = &app->snap.meeting;
+	char at[16];
+
+	if (act == TUI_ACT_MEETING_START) {
+		if (m->state == MDT_MEETING_PLANNED)
+			tui_meeting_start_ask(app, false);
+		else if (m->state == MDT_MEETING_CLOSED)
+			tui_app_message(app, true, "The meeting is closed");
+		else {
+			tui_fmt_hhmm(m->opened_at, at, sizeof(at));
+			tui_app_message(app, false, "The meeting started at "
+			    "%s", at);
+		}
+		return true;
+	}
+	if (m->state != MDT_MEETING_PLANNED)
+		return false;
+	switch (act) {
+	case TUI_ACT_SLOT_NEXT:
+		tui_meeting_start_ask(app, true);
+		return true;
+	case TUI_ACT_SLOT_PAUSE:
+	case TUI_ACT_SLOT_EXTEND:
+	case TUI_ACT_SLOT_PARK:
+	case TUI_ACT_SLOT_PREV:
+		tui_app_message(app, true, "The meeting has not started: "
+		    "S starts it");
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool
 tui_app_chair(struct tui_app *app, enum tui_action act)
 {
@@ -258,6 +354,8 @@ tui_app_chair(struct tui_app *app, enum tui_action act)
 	enum mdt_status st;
 	int64_t slot_id = 0;
 
+	if (tui_app_needs_start(app, act))
+		return true;
 	switch (act) {
 	case TUI_ACT_SLOT_NEXT:
 		st = mdt_slot_next(store, mid, &slot_id);

@@ -86,6 +86,13 @@ struct tui_app {
 	int pending_kind;
 	char pending_text[4096];
 
+	/* One chair at a time (chair.c): a console that does not hold the
+	 * meeting's lease follows it, read-only. */
+	bool following;
+	struct mdt_lease chair;		/* who chairs, as last seen */
+	bool took_from_ended;		/* took the chair from a console on
+					 * this machine that had ended */
+
 	bool quit;
 	int exit_status;
 	char fatal[512];

@@ -21,6 +21,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "chair.h"
 #include "console.h"
 #include "draw.h"
 #include "input.h"
@@ -43,7 +44,7 @@ static const struct tui_screen_ops tui_screens[TUI_SCREEN_COUNT] = {
 	[TUI_SCREEN_SYNC] = { "Sync", tui_sync_draw,
 	    tui_sync_key, NULL, NULL },
 	[TUI_SCREEN_PREP] = { "Preparation", tui_prep_draw,
-	    tui_prep_key, NULL, NULL },
+	    tui_prep_key, tui_prep_enter, NULL },
 	[TUI_SCREEN_ACTIONS] = { "Actions", tui_acts_draw,
 	    tui_acts_key, tui_acts_enter, tui_acts_leave },
 	[TUI_SCREEN_PRESENT] = { "Projector", tui_present_draw,
@@ -121,7 +122,7 @@ tui_draw_status(struct tui_app *app)
 
 		tui_fmt_hms(until - m->opened_at, clock, sizeof(clock));
 	} else {
-		snprintf(clock, sizeof(clock), "not opened");
+		snprintf(clock, sizeof(clock), "not started");
 	}
 	if (cur != NULL)
 		snprintf(slot, sizeof(slot), "Slot %d/%zu", cur->position,
@@ -238,8 +239,14 @@ tui_draw_message(struct tui_app *app)
 	    app->input.kind == TUI_INPUT_CONFIRM)
 		y = LINES - 3;
 	if (app->message[0] == '\0') {
+		char line[512];
+		const char *follow = tui_chair_line(app, line, sizeof(line));
+
 		if (y == LINES - 2)
 			tui_fill(y, 0, COLS, A_NORMAL);
+		if (follow != NULL)
+			tui_put(y, 0, COLS, follow, tui_attr(TUI_STYLE_INFO),
+			    true);
 		return;
 	}
 	tui_put(y, 0, COLS, app->message,
@@ -468,6 +475,13 @@ tui_app_key(struct tui_app *app, bool is_code, wint_t key)
 	 * and nothing here may reach an act even so. */
 	if (app->mode == TUI_MODE_PRESENT)
 		return;
+	/* One chair at a time: a console that follows only looks. */
+	if (act == TUI_ACT_TAKE_OVER) {
+		tui_chair_take_over(app);
+		return;
+	}
+	if (tui_chair_refuses(app, act))
+		return;
 	if (!tui_screens[app->screen].key(app, act))
 		tui_app_chair(app, act);
 }
@@ -508,7 +522,8 @@ tui_purge_offer(struct tui_app *app)
 	size_t n, i;
 	int due = 0;
 
-	if (app->mode != TUI_MODE_CHAIR || app->retention_days <= 0 ||
+	if (app->mode != TUI_MODE_CHAIR || app->following ||
+	    app->retention_days <= 0 ||
 	    mdt_purge_find(app->store, app->retention_days, &list, &n) !=
 	    MDT_OK)
 		return;

@@ -95,6 +95,9 @@ tui_on_global(unsigned on)
 	  "Reassign (owner, due)") \
 	_(REASON,	"e",		TUI_ON_SLOT,	"reason", \
 	  "Correct the reason") \
+	/* the meeting: opening the console only looks; S starts it */ \
+	_(MEETING_START, "S",		TUI_ON_CHAIR,	"start", \
+	  "Start the meeting (asked)") \
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \
@@ -161,6 +164,8 @@ tui_on_global(unsigned on)
 	  "Prepare the agenda") \
 	_(GO_ACTIONS,	"7",		TUI_ON_ALL,	"actions", \
 	  "Everyone's open actions") \
+	_(TAKE_OVER,	"O",		TUI_ON_ALL,	"take-over", \
+	  "Take over the chair (asked)") \
 	_(HELP,		"?",		TUI_ON_EVERY,	"help", \
 	  "Show these keys") \
 	_(REDRAW,	"<C-L>",	TUI_ON_EVERY,	"redraw", \

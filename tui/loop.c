@@ -29,6 +29,7 @@
 #include <uv.h>
 
 #include "app.h"
+#include "chair.h"
 #include "console.h"
 #include "input.h"
 #include "keys.h"
@@ -49,6 +50,7 @@ struct tui_loop {
 					 * TUI_SYNC_DRAW_MS */
 	uv_timer_t checkpoint;		/* the log into the database once the
 					 * keys stop */
+	uv_timer_t lease;		/* the chair's lease renewed */
 	uv_work_t checkpoint_job;	/* ... done in the thread pool */
 	bool checkpointing;		/* checkpoint_job queued or running */
 	struct mdt_store *checkpointer;	/* its own connection, made by the
@@ -292,6 +294,18 @@ tui_on_signal(uv_signal_t *h, int signum)
 	tui_stop(L);
 }
 
+/* The chair's lease renewed, or found taken over: say so. */
+static void
+tui_on_lease(uv_timer_t *t)
+{
+	struct tui_loop *L = t->data;
+	bool following = L->app.following, gone = L->app.chair.gone;
+
+	tui_chair_renew(&L->app);
+	if (L->app.following != following || L->app.chair.gone != gone)
+		tui_draw(L);
+}
+
 static void
 tui_on_close(uv_handle_t *h)
 {
@@ -365,6 +379,15 @@ tui_loop_start(struct tui_loop *L, char *err, size_t errlen)
 	r = tui_timer_init(L, &L->checkpoint);
 	if (r < 0)
 		goto fail;
+	r = tui_timer_init(L, &L->lease);
+	if (r < 0)
+		goto fail;
+	if (L->app.mode == TUI_MODE_CHAIR) {
+		r = uv_timer_start(&L->lease, tui_on_lease, MDT_LEASE_RENEW_MS,
+		    MDT_LEASE_RENEW_MS);
+		if (r < 0)
+			goto fail;
+	}
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = uv_signal_init(&L->loop, sigs[i].h);
 		if (r < 0)
@@ -394,6 +417,7 @@ tui_loop_finish(struct tui_loop *L)
 	tui_close_handle(L, (uv_handle_t *)&L->idle);
 	tui_close_handle(L, (uv_handle_t *)&L->sync_draw);
 	tui_close_handle(L, (uv_handle_t *)&L->checkpoint);
+	tui_close_handle(L, (uv_handle_t *)&L->lease);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_winch);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_term);
 	tui_close_handle(L, (uv_handle_t *)&L->sig_int);
@@ -494,16 +518,11 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 		return 1;
 	}
 	/* Before the screen changes, so that a failure is a plain line. */
+	/* Opening the console only looks: the meeting starts with S (or n,
+	 * asked first), so that its times run from when it really did. */
 	st = mdt_snapshot_load(store, meeting_id, &app->snap);
-	if (st == MDT_OK && mode == TUI_MODE_CHAIR &&
-	    app->snap.meeting.state != MDT_MEETING_CLOSED) {
-		st = mdt_meeting_open(store, meeting_id);
-		if (st == MDT_OK) {
-			mdt_snapshot_free(&app->snap);
-			memset(&app->snap, 0, sizeof(app->snap));
-			st = mdt_snapshot_load(store, meeting_id, &app->snap);
-		}
-	}
+	if (st == MDT_OK && mode == TUI_MODE_CHAIR)
+		tui_chair_begin(app);
 	if (st != MDT_OK) {
 		fprintf(stderr, "mdtchair: %s\n", mdt_store_error(store));
 		mdt_snapshot_free(&app->snap);
@@ -515,6 +534,8 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	mdt_store_set_busy_timeout(store, 250);
 	mdt_store_defer_checkpoints(store, true);
 	tui_app_begin(app);
+	if (mode == TUI_MODE_CHAIR)
+		tui_chair_greet(app);
 
 	if (!tui_term_start(&L->term, err, sizeof(err))) {
 		fprintf(stderr, "mdtchair: %s\n", err);
@@ -540,6 +561,8 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 		app->exit_status = 1;
 	}
 	tui_input_close(app);
+	if (mode == TUI_MODE_CHAIR)
+		tui_chair_end(app);
 	tui_loop_finish(L);
 	tui_term_stop(&L->term);
 

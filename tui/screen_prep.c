@@ -6,7 +6,9 @@
  * planned minutes and presenter, F finalises the agenda (refused while a
  * referral is neither scheduled nor deferred).  r switches to the
  * rising-risk view, where e escalates a patient back to this meeting.  A
- * adds a patient on the day (also on the agenda screen).
+ * adds a patient on the day (also on the agenda screen).  Space and D leave
+ * the rows where they stand, so that a repeated key acts on the rows the
+ * chair saw.
  *
  * The lists are read from the store when drawn, so the screen shows what
  * an import or another window did; what is kept here is only the row the
@@ -30,6 +32,12 @@
 static size_t tui_prep_sel, tui_prep_top;
 static size_t tui_risk_sel, tui_risk_top;
 static bool tui_prep_rising;		/* the rising-risk view is shown */
+/* The candidates' order as the chair first saw it on this visit: Space
+ * and D change a row's mark, not its place, so a repeated "k Space" acts
+ * on the rows the chair saw above.  Entering the screen and J/K arrange
+ * the list afresh (selected, then open, then deferred). */
+static int64_t *tui_prep_order;
+static size_t tui_prep_n_order;
 static int64_t tui_prep_target;		/* candidate or patient being acted on */
 
 /* A name or practice added on the day: at most this many characters. */
@@ -66,6 +74,36 @@ struct tui_cands {
 	size_t n;
 };
 
+/* Puts the rows of a fresh load in the order kept for this visit; a
+ * candidate added since comes last, and the kept order takes it in. */
+static void
+tui_cands_arrange(struct tui_cands *cs)
+{
+	size_t placed = 0;
+	int64_t *order;
+
+	for (size_t k = 0; k < tui_prep_n_order; k++)
+		for (size_t i = placed; i < cs->n; i++)
+			if (cs->c[i].id == tui_prep_order[k]) {
+				struct mdt_candidate t = cs->c[i];
+
+				memmove(&cs->c[placed + 1], &cs->c[placed],
+				    (i - placed) * sizeof(cs->c[0]));
+				cs->c[placed++] = t;
+				break;
+			}
+	order = cs->n > 0 ? realloc(tui_prep_order,
+	    cs->n * sizeof(*order)) : NULL;
+	if (cs->n > 0 && order == NULL)
+		return;		/* the next load arranges it again */
+	if (cs->n == 0)
+		free(tui_prep_order);
+	tui_prep_order = order;
+	tui_prep_n_order = cs->n;
+	for (size_t i = 0; i < cs->n; i++)
+		tui_prep_order[i] = cs->c[i].id;
+}
+
 static bool
 tui_cands_load(struct tui_app *app, struct tui_cands *out)
 {
@@ -76,7 +114,24 @@ tui_cands_load(struct tui_app *app, struct tui_cands *out)
 		tui_app_message(app, true, "%s", mdt_store_error(app->store));
 		return false;
 	}
+	tui_cands_arrange(out);
 	return true;
+}
+
+/* Lets the next load arrange the list in the store's order. */
+static void
+tui_prep_rearrange(void)
+{
+	free(tui_prep_order);
+	tui_prep_order = NULL;
+	tui_prep_n_order = 0;
+}
+
+void
+tui_prep_enter(struct tui_app *app)
+{
+	(void)app;
+	tui_prep_rearrange();
 }
 
 static void
@@ -530,8 +585,7 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		} else if (tui_app_check(app, mdt_candidate_select(app->store,
 		    c.id, 0, 0, NULL)))
 			tui_app_message(app, false, "On the agenda");
-		tui_prep_follow(app, c.id);
-		return true;
+		return true;	/* the row keeps its place, the cursor too */
 	case TUI_ACT_PREP_DEFER:
 		if (!tui_prep_current(app, &c))
 			return true;
@@ -548,8 +602,10 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 			return true;
 		}
 		if (tui_app_check(app, mdt_slot_move(app->store, c.slot_id,
-		    c.position + (act == TUI_ACT_PREP_LATER ? 1 : -1))))
+		    c.position + (act == TUI_ACT_PREP_LATER ? 1 : -1)))) {
+			tui_prep_rearrange();
 			tui_prep_follow(app, c.id);
+		}
 		return true;
 	case TUI_ACT_PREP_MINUTES:
 	case TUI_ACT_PREP_PRESENTER:

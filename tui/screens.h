@@ -57,6 +57,7 @@ tui_key_fn tui_sync_key;
 /* Preparation (screen_prep.c) */
 tui_draw_fn tui_prep_draw;
 tui_key_fn tui_prep_key;
+tui_step_fn tui_prep_enter;
 
 /* Actions (screen_actions.c) */
 tui_draw_fn tui_acts_draw;

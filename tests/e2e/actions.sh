@@ -34,6 +34,7 @@ keys Space c
 wait_for "Present: 1 "
 keys 3
 wait_for "No slot is running"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 consent_given

@@ -9,6 +9,7 @@ MEETING=$("$MDTCHAIR" --db "$DB" demo --no-open)
 
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 # a pause, an extension, someone marked present: named as on screen

@@ -12,6 +12,7 @@ sql() { "$SQLITE3_BIN" "$DB" "$1"; }
 
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
+meeting_start
 
 # ---- the status bar: no register, so the projector warning takes the
 # ---- clock's place; the four parts stay apart.

@@ -90,6 +90,7 @@ outcome() {
 }
 
 start_slot() {
+	[ "$1" != 1 ] || meeting_start
 	keys n
 	wait_for "Slot $1 of 12"
 	wait_for "$(patient "$1")"

@@ -9,6 +9,7 @@
 "$MDTCHAIR" --db "$DB" demo --no-open >/dev/null
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 

@@ -36,6 +36,8 @@ wait_for "Correct the meeting's title"
 wait_for "Correct the meeting's venue"
 keys Escape
 wait_gone "Correct the meeting's title"
+# started, the meeting has its row in the outbox
+meeting_start
 # what an older version sent the server refused, for its text
 sql "UPDATE outbox SET state = 'failed', attempts = 1,
     last_error = 'HTTP 400: Invalid string format' WHERE entity_uuid = '$M_UUID'"

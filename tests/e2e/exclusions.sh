@@ -36,6 +36,7 @@ keys Space c
 wait_for "Confidentiality acknowledged: 1"
 keys 1
 wait_for "Agenda: 12 patients"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 wait_for "$P1"
@@ -131,6 +132,7 @@ keys q
 
 tui_start --db "$DB" chair "$M2"
 wait_for "Agenda: 1 patient"
+meeting_start
 keys n
 wait_for "Slot 1 of 1"
 wait_for "$P1"

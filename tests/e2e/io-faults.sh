@@ -34,6 +34,7 @@ for i in 1 2 3; do keys Space c j; done
 wait_for "Present: 3"
 keys 1
 wait_for "Agenda: 12 patients"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 consent_given

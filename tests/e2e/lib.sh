@@ -84,6 +84,15 @@ consent_given() {
 	wait_for "Consent recorded:"
 }
 
+# meeting_start: on the agenda of a meeting not yet started, S and its
+# confirmation start it (opening the console only looks).
+meeting_start() {
+	keys S
+	wait_for "Start the meeting now?"
+	keys y
+	wait_for "Meeting started at"
+}
+
 # wait_gone TEXT: until the screen no longer shows TEXT.
 wait_gone() {
 	local i=0 limit=$((E2E_TIMEOUT * 20))

@@ -16,6 +16,7 @@ stepped=$("$MDTCHAIR" --db "$DB" minutes "$DEMO" --format json | jqr '.slots[0].
 # The demo meeting steps its first patient down to rising risk, and closes.
 tui_start --db "$DB" chair "$DEMO"
 wait_for "Agenda: 12 patients"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 keys c 1

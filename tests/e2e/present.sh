@@ -45,6 +45,7 @@ pass "projector: masked patients, big clock"
 
 # The chair starts slot 1: the projector follows (how fast is measured by
 # make bench-present, not asserted here).
+meeting_start
 keys n
 pres_wait_for "Slot 1/12:"
 pres_screen | grep -qF "on time" || fail "the band is not said in words"

@@ -16,6 +16,7 @@ NHS=$(jqr '.slots[0].patient.nhs_number' "$E2E_TMP/before.json")
 # Chair the first patient (a note, closed from the caseload) and close.
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 consent_given

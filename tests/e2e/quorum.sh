@@ -13,7 +13,7 @@ wait_for "Agenda: 12 patients"
 keys 2
 wait_for "Disciplines present: none yet"
 screen | grep -qF "Quorum" && fail "a quorum warning without the setting"
-screen | tail -1 | grep -qE "^ *([0-9]+:[0-9]{2}:[0-9]{2}|not opened) " || fail "the status bar lacks the meeting clock"
+screen | tail -1 | grep -qE "^ *([0-9]+:[0-9]{2}:[0-9]{2}|not started) " || fail "the status bar lacks the meeting clock"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 pass "no quorum setting, no warning"
@@ -42,7 +42,7 @@ wait_gone "Quorum not met"
 keys 1
 wait_for "Agenda: 12 patients"
 screen | grep -qF "Quorum" && fail "the status bar warns with the quorum met"
-screen | tail -1 | grep -qE "^ *([0-9]+:[0-9]{2}:[0-9]{2}|not opened) " || fail "the meeting clock is not back"
+screen | tail -1 | grep -qE "^ *([0-9]+:[0-9]{2}:[0-9]{2}|not started) " || fail "the meeting clock is not back"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 pass "the register and the status bar warn until every quorum role is present"

@@ -78,6 +78,7 @@ FIRST=$(sql "SELECT p.name FROM attendance a JOIN people p ON p.id = a.person_id
     WHERE a.meeting_id = $MEETING AND a.status = 'present'")
 keys 1
 wait_for "Agenda: 12 patients"
+meeting_start
 keys n 3
 wait_for "Slot 1 of 12"
 pres_wait_for "Slot 1/12:"

@@ -64,6 +64,7 @@ stay() {
 tui_start --db "$DB" chair "$M1"
 wait_for "Agenda: 12 patients"
 register
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 wait_for "$P1"
@@ -130,6 +131,7 @@ A4=$(ids "Arrange a befriending visit")
 tui_start --db "$DB" chair "$M2"
 wait_for "Agenda: 2 patients"
 register
+meeting_start
 keys n
 wait_for "Slot 1 of 2"
 wait_for "$P1"

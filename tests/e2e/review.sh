@@ -161,6 +161,7 @@ DB="$E2E_TMP/demo.db"
 M=$("$MDTCHAIR" --db "$DB" demo --no-open)
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 keys n

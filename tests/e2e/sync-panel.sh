@@ -21,6 +21,7 @@ first=$(sql "SELECT name FROM people ORDER BY id LIMIT 1")
 
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
+meeting_start
 keys 5
 wait_for "Waiting to send, oldest first"
 wait_for "more"

@@ -19,6 +19,7 @@ done
 screen | grep -qF "Record consent" && fail "agenda help shows a slot-screen key"
 keys x
 wait_gone "Keys - press any key to close"
+meeting_start
 keys n
 wait_for "Slot 1 of 12"
 keys '?'

@@ -176,7 +176,14 @@ run_act() { # KIND I [N]
 		send_keys 1
 		expect "Agenda: "
 		MARKER="Slot $2 of ${#SLOTS[@]}"
-		last n ;;
+		# a meeting not started asks first; y starts it and the slot
+		if [ "$("$SQLITE3_BIN" -cmd '.timeout 5000' "$DB" "SELECT state FROM meetings")" = planned ]; then
+			send_keys n
+			expect "Start the meeting and slot 1 now? (y/n)"
+			last y
+		else
+			last n
+		fi ;;
 	consent)
 		to_slot "$2"
 		send_keys c
