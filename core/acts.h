@@ -51,6 +51,10 @@ enum mdt_status mdt_register_arrived(struct mdt_store *s, int64_t meeting_id,
 enum mdt_status mdt_register_left(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, int64_t at);
 
+/* The time text names: "HH:MM" (local) on the day of now, or now if text
+ * is blank; false if it is not a time of day. */
+bool mdt_register_time(int64_t now, const char *text, int64_t *at);
+
 enum mdt_meeting_role {
 	MDT_ROLE_CHAIR,
 	MDT_ROLE_NOTETAKER,

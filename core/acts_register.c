@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "model.h"
 #include "rows.h"
@@ -208,4 +210,36 @@ mdt_meeting_role_set(struct mdt_store *s, int64_t meeting_id,
 {
 	return mdt_tx_run(s, meeting_role_tx, &(struct register_day_act){
 	    meeting_id, person_id, 0, role }, NULL);
+}
+
+bool
+mdt_register_time(int64_t now, const char *text, int64_t *at)
+{
+	struct tm tm;
+	time_t t = (time_t)(now / 1000);
+	unsigned h, mi;
+	int used = 0;
+
+	if (text == NULL || mdt_str_blank(text)) {
+		*at = now;
+		return true;
+	}
+	while (*text == ' ')
+		text++;
+	if (strspn(text, "0123456789:") != strlen(text) ||
+	    sscanf(text, "%2u:%2u%n", &h, &mi, &used) != 2 || h > 23 ||
+	    mi > 59 || text[used] != '\0' || used < 4 ||
+	    text[used - 3] != ':')
+		return false;
+	if (localtime_r(&t, &tm) == NULL)
+		return false;
+	tm.tm_hour = (int)h;
+	tm.tm_min = (int)mi;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*at = (int64_t)t * 1000;
+	return true;
 }

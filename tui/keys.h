@@ -74,6 +74,16 @@ tui_on_global(unsigned on)
 	  "Present / apologies") \
 	_(ACK_TOGGLE,	"c",		TUI_ON_REGISTER, "acknowledge", \
 	  "Confidentiality acknowledged") \
+	_(REGISTER_ADD,	"a",		TUI_ON_REGISTER, "register-add", \
+	  "Add someone on the day") \
+	_(ARRIVED,	"l",		TUI_ON_REGISTER, "arrived", \
+	  "Late arrival (time, Enter = now)") \
+	_(LEFT,		"d",		TUI_ON_REGISTER, "left", \
+	  "Left early / back in the room") \
+	_(CHAIR_SET,	"C",		TUI_ON_REGISTER, "chair", \
+	  "Chairs the meeting (again: nobody)") \
+	_(NOTETAKER_SET, "N",		TUI_ON_REGISTER, "note-taker", \
+	  "Takes the notes (again: nobody)") \
 	/* slot: recording the discussion */ \
 	_(CONSENT,	"c",		TUI_ON_SLOT,	"consent", \
 	  "Record consent, exclusions") \

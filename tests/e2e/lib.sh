@@ -63,6 +63,15 @@ keys() { tm send-keys -t e2e:w "$@"; }
 # type TEXT: literal text, UTF-8 included.
 type_text() { tm send-keys -t e2e:w -l "$1"; }
 
+# pick_row N: in the open picker, the Nth row from the top (Home, Down
+# N-1 times, Enter): digits pick only in lists of nine rows or fewer.
+pick_row() {
+	local i
+	keys Home
+	for ((i = 1; i < $1; i++)); do keys Down; done
+	keys Enter
+}
+
 # wait_for TEXT: until the screen shows TEXT (fixed string).
 wait_for() {
 	local i=0 limit=$((E2E_TIMEOUT * 20))

@@ -103,7 +103,7 @@ wait_for "Planned 10 minutes"
 wait_for "(0:22:00)"
 keys P
 wait_for "Presenter"
-keys 2
+pick_row 2
 wait_for "Presenter set"
 pass "order, planned minutes and presenter"
 
