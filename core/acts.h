@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model.h"
 
@@ -50,6 +51,12 @@ enum mdt_status mdt_register_arrived(struct mdt_store *s, int64_t meeting_id,
  * present.  MDT_ESTATE unless marked present. */
 enum mdt_status mdt_register_left(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, int64_t at);
+
+/* The register of a meeting, one person a line: id, name, role,
+ * organisation, status, then what the day changed (added on the day,
+ * arrived, left, chair, note-taker). */
+enum mdt_status mdt_register_list(struct mdt_store *s, int64_t meeting_id,
+    FILE *out);
 
 /* The time text names: "HH:MM" (local) on the day of now, or now if text
  * is blank; false if it is not a time of day. */

@@ -25,6 +25,7 @@
 #include "rows.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 struct register_day_act {
@@ -242,4 +243,54 @@ mdt_register_time(int64_t now, const char *text, int64_t *at)
 		return false;
 	*at = (int64_t)t * 1000;
 	return true;
+}
+
+static void
+print_attendee(sqlite3_stmt *st, void *ctx)
+{
+	FILE *out = ctx;
+	char hhmm[6];
+
+	fprintf(out, "%" PRId64, mdt_col_int(st, 0));
+	for (int i = 1; i <= 3; i++) {
+		fputs("  ", out);
+		mdt_text_fput(out, (const char *)sqlite3_column_text(st, i),
+		    false);
+	}
+	fprintf(out, "  %s", (const char *)sqlite3_column_text(st, 4));
+	if (mdt_col_int(st, 5) != 0)
+		fputs(", added on the day", out);
+	if (mdt_col_int(st, 6) != 0) {
+		mdt_clock_hhmm(mdt_col_int(st, 6), hhmm);
+		fprintf(out, ", arrived %s", hhmm);
+	}
+	if (mdt_col_int(st, 7) != 0) {
+		mdt_clock_hhmm(mdt_col_int(st, 7), hhmm);
+		fprintf(out, ", left %s", hhmm);
+	}
+	if (mdt_col_int(st, 8) != 0)
+		fputs(", chair", out);
+	if (mdt_col_int(st, 9) != 0)
+		fputs(", note-taker", out);
+	fputc('\n', out);
+}
+
+enum mdt_status
+mdt_register_list(struct mdt_store *s, int64_t meeting_id, FILE *out)
+{
+	struct mdt_meeting_row m;
+	enum mdt_status st;
+
+	st = mdt_row_meeting(s, meeting_id, false, &m);
+	if (st != MDT_OK)
+		return st;
+	return mdt_read_each(s, print_attendee, out, "listing the register",
+	    "SELECT p.id, p.name, p.role, p.organisation, a.status,"
+	    " a.added_on_day, coalesce(a.arrived_at, 0),"
+	    " coalesce(a.left_at, 0), p.id = coalesce(m.chair_id, 0),"
+	    " p.id = coalesce(m.notetaker_id, 0)"
+	    " FROM attendance a JOIN people p ON p.id = a.person_id"
+	    " JOIN meetings m ON m.id = a.meeting_id"
+	    " WHERE a.meeting_id = ? ORDER BY p.name COLLATE NOCASE, p.id",
+	    "i", m.id);
 }

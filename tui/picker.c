@@ -94,12 +94,12 @@ tui_people_picker(struct tui_app *app, const char *title, tui_pick_fn pick,
 			snprintf(label, sizeof(label), "%s%s%s%s%s%s%s%s",
 			    tui_str(p->name),
 			    mark != NULL ? mark(app, p->id) : "",
+			    here || (flags & TUI_PEOPLE_OFF_REGISTER) ? "" :
+			    " - not here",
 			    role[0] != '\0' || org[0] != '\0' ? " (" : "",
 			    role, role[0] != '\0' && org[0] != '\0' ?
 			    ", " : "", org,
-			    role[0] != '\0' || org[0] != '\0' ? ")" : "",
-			    here || (flags & TUI_PEOPLE_OFF_REGISTER) ? "" :
-			    " - not here");
+			    role[0] != '\0' || org[0] != '\0' ? ")" : "");
 			snprintf(found, sizeof(found), "%s\n%s\n%s",
 			    tui_str(p->name), role, org);
 			tui_picker_add_found(app, p->id, label, found);

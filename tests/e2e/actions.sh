@@ -46,7 +46,7 @@ keys Enter
 wait_for "Owner (present first)"
 screen | grep -qF "Someone new..." || fail "the owner picker offers nobody new"
 type_text "lambeth"
-wait_for "Lena Ortiz (Befriending coordinator, Age UK Lambeth) - not here"
+wait_for "Lena Ortiz - not here (Befriending coordinator, Age UK Lambeth)"
 keys Enter
 wait_for "Due (YYYY-MM-DD"
 type_text "+10"

@@ -93,7 +93,7 @@ wait_for "Consent recorded:"
 # ---- its worker is refused as key contact and as an action's owner.
 before=$(sql "SELECT (SELECT count(*) FROM audit), (SELECT count(*) FROM outbox)")
 keys K
-wait_for "Lee Brown - excluded by the patient (Outreach worker, Tanner"
+wait_for "Lee Brown - excluded by the patient - not here (Outreach worker"
 screen | grep -q "Chloé Martin (District nurse) - excluded" && fail "the picker marks someone not excluded"
 keys Escape
 key_contact_pick "Lee Brown"
@@ -105,7 +105,7 @@ wait_for "Action:"
 type_text "Needle exchange follow-up"
 keys Enter
 wait_for "Owner (present first)"
-wait_for "Lee Brown - excluded by the patient (Outreach worker, Tanner"
+wait_for "Lee Brown - excluded by the patient - not here (Outreach worker"
 pick "$(owner_row "Lee Brown")"
 # refused as picked, before the due date is asked
 wait_for "$REASON cannot own this action)"
