@@ -77,13 +77,13 @@ tui_on_global(unsigned on)
 	_(REGISTER_ADD,	"a",		TUI_ON_REGISTER, "register-add", \
 	  "Add someone on the day") \
 	_(ARRIVED,	"l",		TUI_ON_REGISTER, "arrived", \
-	  "Late arrival (time, Enter = now)") \
+	  "Late arrival (HH:MM/now)") \
 	_(LEFT,		"d",		TUI_ON_REGISTER, "left", \
-	  "Left early / back in the room") \
+	  "Left early / came back") \
 	_(CHAIR_SET,	"C",		TUI_ON_REGISTER, "chair", \
-	  "Chairs the meeting (again: nobody)") \
+	  "Chair (again: nobody)") \
 	_(NOTETAKER_SET, "N",		TUI_ON_REGISTER, "note-taker", \
-	  "Takes the notes (again: nobody)") \
+	  "Note-taker (again: nobody)") \
 	/* slot: recording the discussion */ \
 	_(CONSENT,	"c",		TUI_ON_SLOT,	"consent", \
 	  "Record consent, exclusions") \

@@ -35,6 +35,14 @@ pres_wait_for "$mask1"
 
 keys 2
 wait_for "Present: 10"
+keys ?
+wait_for "Add someone on the day"
+for k in "Late arrival (HH:MM/now)" "Left early / came back" \
+    "Chair (again: nobody)" "Note-taker (again: nobody)"; do
+	screen | grep -qF "$k" || fail "the help overlay lacks '$k'"
+done
+keys Escape
+wait_gone "Add someone on the day"
 keys a
 wait_for "Add to the register"
 wait_for "Dr Ana Ferreira (Consultant geriatrician, St Thomas' Hospital)"
