@@ -238,40 +238,39 @@ tui_register_time(struct tui_app *app, const char *text, int64_t *at)
 	return false;
 }
 
+/* The time typed for l (arrived) or d (left) of tui_register_person. */
 static bool
-tui_register_arrived_submit(struct tui_app *app, const char *text)
+tui_register_time_submit(struct tui_app *app, const char *text, bool left)
 {
 	const struct mdt_attendee *a;
 	int64_t at;
 	char hhmm[6];
 
 	if (!tui_register_time(app, text, &at) ||
-	    !tui_app_check(app, mdt_register_arrived(app->store,
-	    app->meeting_id, tui_register_person, at)))
+	    !tui_app_check(app, left ? mdt_register_left(app->store,
+	    app->meeting_id, tui_register_person, at) :
+	    mdt_register_arrived(app->store, app->meeting_id,
+	    tui_register_person, at)))
 		return false;
 	a = tui_register_follow(app, tui_register_person);
 	mdt_clock_hhmm(at, hhmm);
-	tui_app_message(app, false, "%s arrived at %s",
-	    a != NULL ? tui_str(a->person.name) : "", hhmm);
+	tui_app_message(app, false, "%s %s at %s%s",
+	    a != NULL ? tui_str(a->person.name) : "",
+	    left ? "left" : "arrived", hhmm,
+	    left ? ": no longer present" : "");
 	return true;
+}
+
+static bool
+tui_register_arrived_submit(struct tui_app *app, const char *text)
+{
+	return tui_register_time_submit(app, text, false);
 }
 
 static bool
 tui_register_left_submit(struct tui_app *app, const char *text)
 {
-	const struct mdt_attendee *a;
-	int64_t at;
-	char hhmm[6];
-
-	if (!tui_register_time(app, text, &at) ||
-	    !tui_app_check(app, mdt_register_left(app->store,
-	    app->meeting_id, tui_register_person, at)))
-		return false;
-	a = tui_register_follow(app, tui_register_person);
-	mdt_clock_hhmm(at, hhmm);
-	tui_app_message(app, false, "%s left at %s: no longer present",
-	    a != NULL ? tui_str(a->person.name) : "", hhmm);
-	return true;
+	return tui_register_time_submit(app, text, true);
 }
 
 /* C and N: the selected person chairs (takes the notes); again, nobody. */

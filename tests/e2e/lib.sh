@@ -93,6 +93,16 @@ consent_given() {
 	wait_for "Consent recorded:"
 }
 
+# first_slot: from the chair's console, slot 1 started on the slot screen
+# with consent given.
+first_slot() {
+	keys 3
+	wait_for "No slot is running"
+	keys n
+	wait_for "Slot 1 of 12"
+	consent_given
+}
+
 # wait_gone TEXT: until the screen no longer shows TEXT.
 wait_gone() {
 	local i=0 limit=$((E2E_TIMEOUT * 20))

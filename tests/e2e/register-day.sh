@@ -89,11 +89,7 @@ wait_for "Bridget Fennelly [not"
 pass "C and N record who chairs and who takes the notes"
 
 # An action given to the late arrival, as present.
-keys 3
-wait_for "No slot is running"
-keys n
-wait_for "Slot 1 of 12"
-consent_given
+first_slot
 keys a
 wait_for "Action:"
 type_text "Comprehensive geriatric assessment"

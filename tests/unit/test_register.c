@@ -12,28 +12,6 @@
 
 #include "fixture.h"
 
-struct counts {
-	int64_t outbox, audit;
-};
-
-static struct counts
-counts(struct fx *f)
-{
-	struct counts c;
-
-	c.outbox = fx_int(f->s, "SELECT count(*) FROM outbox");
-	c.audit = fx_int(f->s, "SELECT count(*) FROM audit");
-	return c;
-}
-
-#define EXPECT_ACT(f, call, want, d_outbox, d_audit) do { \
-	struct counts before_ = counts(f), after_; \
-	assert_int_equal((call), (want)); \
-	after_ = counts(f); \
-	assert_int_equal(after_.outbox - before_.outbox, (d_outbox)); \
-	assert_int_equal(after_.audit - before_.audit, (d_audit)); \
-} while (0)
-
 static int64_t
 new_person(struct fx *f, const char *name)
 {
