@@ -66,9 +66,9 @@ type_text() { tm send-keys -t e2e:w -l "$1"; }
 # pick_row N: in the open picker, the Nth row from the top (Home, Down
 # N-1 times, Enter): digits pick only in lists of nine rows or fewer.
 pick_row() {
-	local i
+	local i=1
 	keys Home
-	for ((i = 1; i < $1; i++)); do keys Down; done
+	while [ "$i" -lt "$1" ]; do keys Down; i=$((i + 1)); done
 	keys Enter
 }
 

@@ -1194,6 +1194,8 @@ test_migrate_schema_1(void **state)
 	snprintf(sql, sizeof(sql),
 	    "CREATE TABLE meetings (id INTEGER PRIMARY KEY);"
 	    "CREATE TABLE patients (id INTEGER PRIMARY KEY);"
+	    "CREATE TABLE attendance (meeting_id INTEGER, person_id INTEGER);"
+	    "CREATE TABLE outcomes (slot_id INTEGER PRIMARY KEY);"
 	    "CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
 	    " actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT,"
 	    " entity_uuid TEXT, detail TEXT);"
