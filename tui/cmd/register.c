@@ -62,7 +62,7 @@ static const struct cmd_entry *const parts[] = { &register_add_entry, NULL };
 
 const struct cmd_entry cmd_register_entry = {
 	.name = "register",
-	.usage = "[MEETING] | add MEETING PERSON",
+	.usage = "[MEETING | add MEETING PERSON]",
 	.summary = "list a meeting's register, or add someone to it",
 	.help =
 	    "Without 'add', lists the meeting's register: id, name, role,\n"
