@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model.h"
 
@@ -38,6 +39,38 @@ enum mdt_status mdt_attendance_set(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, enum mdt_attend status);
 enum mdt_status mdt_attendance_ack(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, bool ack);
+
+/* The register on the day (acts_register.c).  Adds someone not yet on the
+ * register, present (MDT_ESTATE if already on it). */
+enum mdt_status mdt_register_add(struct mdt_store *s, int64_t meeting_id,
+    int64_t person_id);
+/* Arrived at at (ms): marked present, the time kept (a late arrival). */
+enum mdt_status mdt_register_arrived(struct mdt_store *s, int64_t meeting_id,
+    int64_t person_id, int64_t at);
+/* Left at at (ms; 0: back in the room).  Someone who left is no longer
+ * present.  MDT_ESTATE unless marked present. */
+enum mdt_status mdt_register_left(struct mdt_store *s, int64_t meeting_id,
+    int64_t person_id, int64_t at);
+
+/* The register of a meeting, one person a line: id, name, role,
+ * organisation, status, then what the day changed (added on the day,
+ * arrived, left, chair, note-taker). */
+enum mdt_status mdt_register_list(struct mdt_store *s, int64_t meeting_id,
+    FILE *out);
+
+/* The time text names: "HH:MM" (local) on the day of now, or now if text
+ * is blank; false if it is not a time of day. */
+bool mdt_register_time(int64_t now, const char *text, int64_t *at);
+
+enum mdt_meeting_role {
+	MDT_ROLE_CHAIR,
+	MDT_ROLE_NOTETAKER,
+};
+
+/* Who chairs or takes the notes: someone on the register, or 0 for
+ * nobody. */
+enum mdt_status mdt_meeting_role_set(struct mdt_store *s, int64_t meeting_id,
+    enum mdt_meeting_role role, int64_t person_id);
 
 /*
  * Start/next: closes the current slot (if any) and makes current the first

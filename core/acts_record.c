@@ -416,7 +416,7 @@ relatives_owner(struct mdt_store *s, const struct mdt_slot_row *sl,
 	    "reading who is present", "SELECT a.person_id"
 	    " FROM attendance a JOIN people p ON p.id = a.person_id"
 	    " WHERE a.meeting_id = ? AND a.status = 'present'"
-	    " ORDER BY p.name, p.id", "i", meeting_id);
+	    " AND a.left_at IS NULL ORDER BY p.name, p.id", "i", meeting_id);
 	ids = r.v;
 	for (size_t i = 0; st == MDT_OK && !ok && i < r.n; i++) {
 		st = relatives_owner_ok(s, sl->patient_id, ids[i], &ok);

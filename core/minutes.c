@@ -170,6 +170,13 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 		mdt_json_set(x, "status", mdt_json_text(mdt_attend_name(a->status)));
 		mdt_json_set(x, "confidentiality_acknowledged",
 		    json_boolean(a->confidentiality_ack));
+		mdt_json_set(x, "arrived_at", jtime(a->arrived_at));
+		mdt_json_set(x, "left_at", jtime(a->left_at));
+		mdt_json_set(x, "added_on_day", json_boolean(a->added_on_day));
+		mdt_json_set(x, "chair", json_boolean(a->person.id ==
+		    snap->meeting.chair_id));
+		mdt_json_set(x, "note_taker", json_boolean(a->person.id ==
+		    snap->meeting.notetaker_id));
 		mdt_json_push(att, x);
 	}
 	mdt_json_set(root, "attendance", att);
@@ -244,6 +251,30 @@ md_when(FILE *out, int64_t ms)
 	mdt_date_of(ms, date);
 	mdt_clock_hhmm(ms, hhmm);
 	fprintf(out, "%s %s", date, hhmm);
+}
+
+/* What the day changed of an attendee: chair, note-taker, added on the
+ * day, arrived and left at. */
+static void
+md_register_day(FILE *out, const struct mdt_snapshot *snap,
+    const struct mdt_attendee *a)
+{
+	char hhmm[6];
+
+	if (a->person.id == snap->meeting.chair_id)
+		fputs(", chair", out);
+	if (a->person.id == snap->meeting.notetaker_id)
+		fputs(", note-taker", out);
+	if (a->added_on_day)
+		fputs(", added on the day", out);
+	if (a->arrived_at != 0) {
+		mdt_clock_hhmm(a->arrived_at, hhmm);
+		fprintf(out, ", arrived %s", hhmm);
+	}
+	if (a->left_at != 0) {
+		mdt_clock_hhmm(a->left_at, hhmm);
+		fprintf(out, ", left %s", hhmm);
+	}
 }
 
 /* Text on a list item, escaped (textio.h): later lines are indented
@@ -446,8 +477,9 @@ write_md(const struct mdt_snapshot *snap, int64_t now, bool txt, FILE *out)
 		md_field(out, a->person.role, txt);
 		fputs(", ", out);
 		md_field(out, a->person.organisation, txt);
-		fprintf(out, ": %s%s\n", mdt_attend_name(a->status),
-		    a->confidentiality_ack ?
+		fprintf(out, ": %s", mdt_attend_name(a->status));
+		md_register_day(out, snap, a);
+		fprintf(out, "%s\n", a->confidentiality_ack ?
 		    " (confidentiality acknowledged)" : "");
 	}
 	fputc('\n', out);

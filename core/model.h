@@ -178,6 +178,9 @@ struct mdt_attendee {
 	struct mdt_person person;
 	enum mdt_attend status;
 	bool confidentiality_ack;
+	int64_t arrived_at;		/* ms; 0 if not recorded */
+	int64_t left_at;		/* ms; 0 unless they left early */
+	bool added_on_day;		/* put on the register on the day */
 };
 
 struct mdt_slot {
@@ -246,6 +249,8 @@ struct mdt_meeting {
 	int64_t closed_at;		/* 0 if not closed */
 	int64_t current_slot_id;	/* 0 if none */
 	bool projector_blank;		/* the chair blanked the projector */
+	int64_t chair_id;		/* who chairs; 0 if not recorded */
+	int64_t notetaker_id;		/* who takes the notes; 0 if not */
 };
 
 /* The parts of a snapshot read again apart by mdt_snapshot_refresh. */

@@ -38,6 +38,8 @@ read_meeting(sqlite3_stmt *st, void *row, void *ctx)
 	m->closed_at = mdt_col_int(st, 10);
 	m->current_slot_id = mdt_col_int(st, 11);
 	m->projector_blank = mdt_col_int(st, 12) != 0;
+	m->chair_id = mdt_col_int(st, 13);
+	m->notetaker_id = mdt_col_int(st, 14);
 }
 
 static enum mdt_status
@@ -49,7 +51,8 @@ load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 	    "reading the meeting",
 	    "SELECT m.id, m.uuid, m.title, v.name, m.scheduled_start,"
 	    " m.planned_minutes, m.warn_seconds, m.over_seconds, m.state,"
-	    " m.opened_at, m.closed_at, m.current_slot_id, m.projector_blank"
+	    " m.opened_at, m.closed_at, m.current_slot_id, m.projector_blank,"
+	    " m.chair_id, m.notetaker_id"
 	    " FROM meetings m LEFT JOIN venues v ON v.id = m.venue_id"
 	    " WHERE m.id = ?", "i", id);
 	if (status == MDT_ENOTFOUND)
@@ -69,6 +72,9 @@ read_attendee(sqlite3_stmt *st, void *row, void *ctx)
 	at->person.organisation = mdt_col_dup0(st, 4);
 	at->status = mdt_col_state(st, 5, mdt_attend_parse, MDT_ATTEND_UNKNOWN);
 	at->confidentiality_ack = mdt_col_int(st, 6) != 0;
+	at->arrived_at = mdt_col_int(st, 7);
+	at->left_at = mdt_col_int(st, 8);
+	at->added_on_day = mdt_col_int(st, 9) != 0;
 }
 
 static enum mdt_status
@@ -80,7 +86,7 @@ load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
 	status = mdt_read_rows(s, &r, sizeof(*snap->attendees), read_attendee,
 	    NULL, "reading the register",
 	    "SELECT p.id, p.uuid, p.name, p.role, p.organisation, a.status,"
-	    " a.confidentiality_ack"
+	    " a.confidentiality_ack, a.arrived_at, a.left_at, a.added_on_day"
 	    " FROM attendance a JOIN people p ON p.id = a.person_id"
 	    " WHERE a.meeting_id = ? ORDER BY p.name, p.id", "i",
 	    snap->meeting.id);
@@ -586,12 +592,27 @@ mdt_snapshot_current(const struct mdt_snapshot *snap)
 }
 
 bool
+mdt_attendee_here(const struct mdt_attendee *a)
+{
+	return a->status == MDT_ATTEND_PRESENT && a->left_at == 0;
+}
+
+const struct mdt_attendee *
+mdt_snapshot_attendee(const struct mdt_snapshot *snap, int64_t person_id)
+{
+	for (size_t i = 0; i < snap->n_attendees; i++)
+		if (snap->attendees[i].person.id == person_id)
+			return &snap->attendees[i];
+	return NULL;
+}
+
+bool
 mdt_snapshot_room_cleared(const struct mdt_snapshot *snap, size_t *waiting)
 {
 	size_t present = 0, unack = 0;
 
 	for (size_t i = 0; i < snap->n_attendees; i++) {
-		if (snap->attendees[i].status != MDT_ATTEND_PRESENT)
+		if (!mdt_attendee_here(&snap->attendees[i]))
 			continue;
 		present++;
 		if (!snap->attendees[i].confidentiality_ack)

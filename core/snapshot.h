@@ -36,9 +36,15 @@ const struct mdt_slot *mdt_snapshot_slot(const struct mdt_snapshot *snap,
     int64_t slot_id);
 const struct mdt_slot *mdt_snapshot_current(const struct mdt_snapshot *snap);
 
+/* Whether the attendee is in the room: marked present and not left. */
+bool mdt_attendee_here(const struct mdt_attendee *a);
+/* The register's row of person_id; NULL if not on the register. */
+const struct mdt_attendee *mdt_snapshot_attendee(
+    const struct mdt_snapshot *snap, int64_t person_id);
+
 /*
- * Whether patient data may be shown to the room: someone is marked
- * present and every attendee marked present has acknowledged the
+ * Whether patient data may be shown to the room: someone is in the room
+ * (mdt_attendee_here) and everyone in the room has acknowledged the
  * confidentiality agreement.  *waiting (if not NULL) gets how many present
  * attendees have not acknowledged yet.
  */

@@ -280,8 +280,14 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_finalize(st);
 
 	/* attendance: those marked present */
-	pt = query_id(db, "SELECT p.uuid, p.name, p.role FROM attendance a"
-	    " JOIN people p ON p.id = a.person_id WHERE a.meeting_id = ?1"
+	/* attendance: those marked present (who left early too: they
+	 * took part), with when they came and went when known; the chair as
+	 * the primary performer */
+	pt = query_id(db, "SELECT p.uuid, p.name, p.role,"
+	    " coalesce(a.arrived_at, 0), coalesce(a.left_at, 0),"
+	    " p.id = coalesce(m.chair_id, 0) FROM attendance a"
+	    " JOIN people p ON p.id = a.person_id"
+	    " JOIN meetings m ON m.id = a.meeting_id WHERE a.meeting_id = ?1"
 	    " AND a.status = 'present' ORDER BY p.name, p.id", id, err,
 	    errlen);
 	if (pt == NULL) {
@@ -295,11 +301,30 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
 		    "PART", "Participation"));
 
+		json_t *part, *types, *period;
+
 		if (col(pt, 2)[0] != '\0')
 			json_object_set_new(type, "text", str(col(pt, 2)));
-		json_array_append_new(parts, json_pack("{s:[o], s:o}", "type",
-		    type, "individual", ref_to(SYNC_PRACTITIONER, col(pt, 0),
-		    col(pt, 1), dep, ctx)));
+		types = json_pack("[o]", type);
+		if (coli(pt, 5) != 0)
+			json_array_append_new(types, json_pack("{s:[o], s:s}",
+			    "coding", coding("http://terminology.hl7.org/"
+			    "CodeSystem/v3-ParticipationType", "PPRF",
+			    "primary performer"), "text", "Chair"));
+		part = json_pack("{s:o, s:o}", "type", types, "individual",
+		    ref_to(SYNC_PRACTITIONER, col(pt, 0), col(pt, 1), dep,
+		    ctx));
+		if (coli(pt, 3) != 0 || coli(pt, 4) != 0) {
+			period = json_object();
+			if (coli(pt, 3) != 0)
+				json_object_set_new(period, "start",
+				    when(coli(pt, 3)));
+			if (coli(pt, 4) != 0)
+				json_object_set_new(period, "end",
+				    when(coli(pt, 4)));
+			json_object_set_new(part, "period", period);
+		}
+		json_array_append_new(parts, part);
 	}
 	sqlite3_finalize(pt);
 	if (json_array_size(parts) > 0) {

@@ -196,7 +196,7 @@ tui_role_present(const struct mdt_snapshot *snap, const char *role,
 	for (size_t i = 0; i < snap->n_attendees; i++) {
 		const char *r = tui_str(snap->attendees[i].person.role);
 
-		if (snap->attendees[i].status == MDT_ATTEND_PRESENT &&
+		if (mdt_attendee_here(&snap->attendees[i]) &&
 		    strlen(r) == len && strncasecmp(r, role, len) == 0)
 			return true;
 	}

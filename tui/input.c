@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include <curses.h>
 
@@ -25,12 +26,19 @@
 static void
 tui_input_free_items(struct tui_input *in)
 {
-	for (size_t i = 0; i < in->n_items; i++)
+	for (size_t i = 0; i < in->n_items; i++) {
 		free(in->items[i].label);
+		free(in->items[i].key);
+	}
 	free(in->items);
+	free(in->shown);
 	in->items = NULL;
+	in->shown = NULL;
 	in->n_items = 0;
+	in->n_shown = 0;
 	in->cap_items = 0;
+	in->pick_new = NULL;
+	in->new_label[0] = '\0';
 }
 
 void
@@ -116,8 +124,28 @@ tui_picker_open(struct tui_app *app, const char *title, tui_pick_fn pick)
 	app->input.pick = pick;
 }
 
+/* text in lower case as wide characters, for finding (NULL if it cannot
+ * be decoded: such a row is found by nothing typed). */
+static wchar_t *
+tui_picker_fold(const char *text)
+{
+	size_t n = mbstowcs(NULL, text, 0);
+	wchar_t *w;
+
+	if (n == (size_t)-1)
+		return NULL;
+	w = calloc(n + 1, sizeof(*w));
+	if (w == NULL)
+		return NULL;
+	mbstowcs(w, text, n + 1);
+	for (size_t i = 0; i < n; i++)
+		w[i] = (wchar_t)towlower((wint_t)w[i]);
+	return w;
+}
+
 void
-tui_picker_add(struct tui_app *app, int64_t id, const char *label)
+tui_picker_add_found(struct tui_app *app, int64_t id, const char *label,
+    const char *found_by)
 {
 	struct tui_input *in = &app->input;
 	char *copy;
@@ -126,10 +154,14 @@ tui_picker_add(struct tui_app *app, int64_t id, const char *label)
 		size_t cap = in->cap_items ? in->cap_items * 2 : 8;
 		struct tui_pick_item *items = realloc(in->items,
 		    cap * sizeof(*items));
+		size_t *shown = realloc(in->shown, cap * sizeof(*shown));
 
-		if (items == NULL)
+		if (shown != NULL)
+			in->shown = shown;
+		if (items != NULL)
+			in->items = items;
+		if (items == NULL || shown == NULL)
 			return;
-		in->items = items;
 		in->cap_items = cap;
 	}
 	copy = strdup(tui_str(label));
@@ -137,7 +169,36 @@ tui_picker_add(struct tui_app *app, int64_t id, const char *label)
 		return;
 	in->items[in->n_items].id = id;
 	in->items[in->n_items].label = copy;
+	in->items[in->n_items].key = tui_picker_fold(found_by != NULL ?
+	    found_by : copy);
+	in->shown[in->n_items] = in->n_items;
 	in->n_items++;
+	in->n_shown = in->n_items;
+}
+
+void
+tui_picker_add(struct tui_app *app, int64_t id, const char *label)
+{
+	tui_picker_add_found(app, id, label, NULL);
+}
+
+void
+tui_picker_allow_new(struct tui_app *app, const char *label,
+    tui_pick_new_fn pick_new)
+{
+	snprintf(app->input.new_label, sizeof(app->input.new_label), "%s",
+	    label);
+	app->input.pick_new = pick_new;
+}
+
+void
+tui_picker_select(struct tui_app *app, int64_t id)
+{
+	struct tui_input *in = &app->input;
+
+	for (size_t i = 0; i < in->n_shown; i++)
+		if (in->items[in->shown[i]].id == id)
+			in->sel = i;
 }
 
 /* The typed text as a multibyte string; false if it cannot be encoded. */
@@ -160,6 +221,24 @@ tui_prompt_text(const struct tui_input *in, char *out, size_t outlen)
 		used += r;
 	}
 	out[used] = '\0';
+	return true;
+}
+
+/* A character the input policy bans (textio.h) is not typed: said,
+ * escaped.  True if key was refused. */
+static bool
+tui_input_refused(struct tui_app *app, wint_t key)
+{
+	char e[32];
+	wchar_t w[2] = { (wchar_t)key, 0 };
+	char mb[MB_LEN_MAX * 2];
+
+	if (!mdt_text_cp_banned((uint32_t)key))
+		return false;
+	if (wcstombs(mb, w, sizeof mb) == (size_t)-1)
+		snprintf(mb, sizeof mb, "?");
+	mdt_text_escape(mb, e, sizeof e);
+	tui_app_message(app, true, "%s cannot be typed here", e);
 	return true;
 }
 
@@ -256,18 +335,8 @@ tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
 		in->cursor = in->len;
 		return;
 	}
-	if (mdt_text_cp_banned((uint32_t)key)) {
-		char e[32];
-		wchar_t w[2] = { (wchar_t)key, 0 };
-		char mb[MB_LEN_MAX * 2];
-
-		/* not typed: said, escaped (textio.h) */
-		if (wcstombs(mb, w, sizeof mb) == (size_t)-1)
-			snprintf(mb, sizeof mb, "?");
-		mdt_text_escape(mb, e, sizeof e);
-		tui_app_message(app, true, "%s cannot be typed here", e);
+	if (tui_input_refused(app, key))
 		return;
-	}
 	if (in->len >= TUI_PROMPT_MAX)
 		return;
 	memmove(&in->text[in->cursor + 1], &in->text[in->cursor],
@@ -277,16 +346,66 @@ tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
 	in->len++;
 }
 
+/* Rows of the open picker: those found, and the row of someone new. */
+static size_t
+tui_picker_rows(const struct tui_input *in)
+{
+	return in->n_shown + (in->pick_new != NULL ? 1 : 0);
+}
+
+/* Digits pick only from a list of nine or fewer (so that "1" "1" cannot
+ * pick the first row and type "1" into what comes next). */
+static bool
+tui_picker_digits(const struct tui_input *in)
+{
+	return in->n_items + (in->pick_new != NULL ? 1 : 0) <= 9;
+}
+
+static bool
+tui_picker_matches(const struct tui_input *in, const wchar_t *key)
+{
+	wchar_t want[TUI_PROMPT_MAX + 1];
+
+	if (in->len == 0)
+		return true;
+	if (key == NULL)
+		return false;
+	for (size_t i = 0; i < in->len; i++)
+		want[i] = (wchar_t)towlower((wint_t)in->text[i]);
+	want[in->len] = L'\0';
+	return wcsstr(key, want) != NULL;
+}
+
+/* The rows whose name, role or organisation hold what is typed. */
 static void
-tui_picker_choose(struct tui_app *app, size_t index)
+tui_picker_filter(struct tui_input *in)
+{
+	in->n_shown = 0;
+	for (size_t i = 0; i < in->n_items; i++)
+		if (tui_picker_matches(in, in->items[i].key))
+			in->shown[in->n_shown++] = i;
+	in->sel = 0;
+}
+
+static void
+tui_picker_choose(struct tui_app *app, size_t row)
 {
 	struct tui_input *in = &app->input;
 	tui_pick_fn pick = in->pick;
+	tui_pick_new_fn pick_new = in->pick_new;
+	char typed[TUI_PROMPT_MAX * MB_LEN_MAX + 1];
 	int64_t id;
 
-	if (index >= in->n_items)
+	if (row == in->n_shown && pick_new != NULL) {
+		if (!tui_prompt_text(in, typed, sizeof(typed)))
+			typed[0] = '\0';
+		tui_input_close(app);
+		pick_new(app, typed);
 		return;
-	id = in->items[index].id;
+	}
+	if (row >= in->n_shown)
+		return;
+	id = in->items[in->shown[row]].id;
 	tui_input_close(app);
 	pick(app, id);
 }
@@ -295,16 +414,17 @@ static void
 tui_picker_key(struct tui_app *app, bool is_code, wint_t key)
 {
 	struct tui_input *in = &app->input;
+	size_t rows = tui_picker_rows(in);
 
 	if (!is_code && key == TUI_KEY_ESC) {
 		tui_input_close(app);
 		tui_app_message(app, false, "Cancelled: nothing saved");
 		return;
 	}
-	if (!is_code && key >= L'1' && key <= L'9') {
+	if (!is_code && key >= L'1' && key <= L'9' && tui_picker_digits(in)) {
 		size_t i = (size_t)(key - L'1');
 
-		if (i < in->n_items)
+		if (i < rows)
 			tui_picker_choose(app, i);
 		return;
 	}
@@ -312,21 +432,41 @@ tui_picker_key(struct tui_app *app, bool is_code, wint_t key)
 		tui_picker_choose(app, in->sel);
 		return;
 	}
-	if ((is_code && key == KEY_DOWN) || (!is_code && key == L'j')) {
-		if (in->sel + 1 < in->n_items)
+	if (tui_key_is_backspace(is_code, key)) {
+		if (in->len > 0) {
+			in->text[--in->len] = L'\0';
+			in->cursor = in->len;
+			tui_picker_filter(in);
+		}
+		return;
+	}
+	if (is_code && key == KEY_DOWN) {
+		if (in->sel + 1 < rows)
 			in->sel++;
-	} else if ((is_code && key == KEY_UP) || (!is_code && key == L'k')) {
+	} else if (is_code && key == KEY_UP) {
 		if (in->sel > 0)
 			in->sel--;
 	} else if (is_code && key == KEY_NPAGE) {
-		in->sel = in->sel + 8 < in->n_items ? in->sel + 8 :
-		    (in->n_items ? in->n_items - 1 : 0);
+		in->sel = in->sel + 8 < rows ? in->sel + 8 :
+		    (rows ? rows - 1 : 0);
 	} else if (is_code && key == KEY_PPAGE) {
 		in->sel = in->sel > 8 ? in->sel - 8 : 0;
 	} else if (is_code && key == KEY_HOME) {
 		in->sel = 0;
-	} else if (is_code && key == KEY_END && in->n_items > 0) {
-		in->sel = in->n_items - 1;
+	} else if (is_code && key == KEY_END && rows > 0) {
+		in->sel = rows - 1;
+	} else if (!is_code && key == TUI_KEY_CTRL_U) {
+		in->len = 0;
+		in->cursor = 0;
+		in->text[0] = L'\0';
+		tui_picker_filter(in);
+	} else if (!is_code && iswprint(key) && in->len < TUI_PROMPT_MAX) {
+		if (tui_input_refused(app, key))
+			return;
+		in->text[in->len++] = (wchar_t)key;
+		in->text[in->len] = L'\0';
+		in->cursor = in->len;
+		tui_picker_filter(in);
 	}
 }
 
@@ -421,14 +561,33 @@ tui_confirm_draw(struct tui_app *app)
 	move(y, w < COLS - 1 ? w + 1 : COLS - 1);
 }
 
+/* The label of a row of the open picker (the last: someone new). */
+static const char *
+tui_picker_label(const struct tui_input *in, size_t row, char *buf,
+    size_t len)
+{
+	char typed[TUI_PROMPT_MAX * MB_LEN_MAX + 1];
+
+	if (row < in->n_shown)
+		return in->items[in->shown[row]].label;
+	if (in->len == 0 || !tui_prompt_text(in, typed, sizeof(typed)))
+		return in->new_label;
+	snprintf(buf, len, "New: %s", typed);
+	return buf;
+}
+
 static void
 tui_picker_draw(struct tui_app *app)
 {
 	struct tui_input *in = &app->input;
-	const char *hint = "digit picks, j/k + Enter, Esc cancels";
+	bool digits = tui_picker_digits(in);
+	const char *hint = digits ?
+	    "digit picks, type to find, Up/Down + Enter, Esc cancels" :
+	    "type to find, Up/Down + Enter, Esc cancels";
+	size_t rows = tui_picker_rows(in), top = 0;
 	int w = tui_text_width(in->label) + 6;
-	int h, y, x, visible;
-	size_t top = 0;
+	int h, y, x, visible, fw;
+	char buf[TUI_PROMPT_MAX * MB_LEN_MAX + 8];
 
 	for (size_t i = 0; i < in->n_items; i++) {
 		int iw = tui_text_width(in->items[i].label) + 9;
@@ -440,12 +599,12 @@ tui_picker_draw(struct tui_app *app)
 		w = tui_text_width(hint) + 4;
 	if (w > COLS - 4)
 		w = COLS - 4;
-	visible = (int)in->n_items;
-	if (visible > LINES - 8)
-		visible = LINES - 8;
+	visible = (int)(digits ? rows : in->n_items + 1);
+	if (visible > LINES - 9)
+		visible = LINES - 9;
 	if (visible < 1)
 		visible = 1;
-	h = visible + 4;
+	h = visible + 5;
 	y = (LINES - 2 - h) / 2;
 	if (y < 1)
 		y = 1;
@@ -454,19 +613,34 @@ tui_picker_draw(struct tui_app *app)
 		top = in->sel - (size_t)visible + 1;
 
 	tui_box(y, x, h, w, in->label, tui_attr(TUI_STYLE_BOX));
-	for (int r = 0; r < visible && top + (size_t)r < in->n_items; r++) {
+	fw = tui_put(y + 1, x + 2, w - 4, "Find: ", A_BOLD, false);
+	for (int r = 0; r < visible && top + (size_t)r < rows; r++) {
 		size_t i = top + (size_t)r;
 		attr_t a = i == in->sel ? tui_attr(TUI_STYLE_SELECT) :
 		    A_NORMAL;
+		const char *label = tui_picker_label(in, i, buf, sizeof(buf));
 
-		tui_putf(y + 1 + r, x + 1, w - 2, a, true, "%s%3zu  %s",
-		    i == in->sel ? ">" : " ", i + 1, in->items[i].label);
+		if (digits)
+			tui_putf(y + 2 + r, x + 1, w - 2, a, true, "%s%3zu  %s",
+			    i == in->sel ? ">" : " ", i + 1, label);
+		else
+			tui_putf(y + 2 + r, x + 1, w - 2, a, true, "%s  %s",
+			    i == in->sel ? ">" : " ", label);
 	}
+	if (rows == 0)
+		tui_put(y + 2, x + 3, w - 6, "(nobody found)",
+		    tui_attr(TUI_STYLE_DIM), false);
 	if (top > 0)
-		tui_put(y + 1, x + w - 3, 1, "^", A_BOLD, false);
-	if (top + (size_t)visible < in->n_items)
-		tui_put(y + visible, x + w - 3, 1, "v", A_BOLD, false);
+		tui_put(y + 2, x + w - 3, 1, "^", A_BOLD, false);
+	if (top + (size_t)visible < rows)
+		tui_put(y + 1 + visible, x + w - 3, 1, "v", A_BOLD, false);
 	tui_put(y + h - 2, x + 2, w - 4, hint, tui_attr(TUI_STYLE_DIM), false);
+	/* What is typed, and the cursor after it. */
+	move(y + 1, x + 2 + fw);
+	for (size_t i = 0; i < in->len && fw + tui_wide_width(in->text, 0,
+	    i + 1) < w - 4; i++)
+		addnwstr(&in->text[i], 1);
+	move(y + 1, x + 2 + fw + tui_wide_width(in->text, 0, in->len));
 }
 
 void

@@ -1,6 +1,7 @@
 /*
  * input.h - the modal widgets of mdtchair: a one-line prompt at the
- * bottom, a yes/no question, and a picker (a centred numbered list).
+ * bottom, a yes/no question, and the picker (a centred list, found by
+ * typing).
  *
  * While a widget is open it takes every key.  A widget never blocks: it
  * keeps its state in struct tui_input (inside struct tui_app) and calls
@@ -24,6 +25,9 @@ typedef bool (*tui_prompt_fn)(struct tui_app *app, const char *text);
 typedef void (*tui_confirm_fn)(struct tui_app *app);
 /* id is the id given to tui_picker_add for the chosen row. */
 typedef void (*tui_pick_fn)(struct tui_app *app, int64_t id);
+/* The picker's row of someone new chosen: typed is what was typed to
+ * find (UTF-8; "" if nothing). */
+typedef void (*tui_pick_new_fn)(struct tui_app *app, const char *typed);
 
 enum tui_input_kind {
 	TUI_INPUT_NONE,
@@ -37,6 +41,7 @@ enum tui_input_kind {
 struct tui_pick_item {
 	int64_t id;
 	char *label;
+	wchar_t *key;		/* what finds it, in lower case; NULL: nothing */
 };
 
 struct tui_input {
@@ -51,7 +56,11 @@ struct tui_input {
 	struct tui_pick_item *items;	/* owned; freed on close */
 	size_t n_items;
 	size_t cap_items;
-	size_t sel;
+	size_t *shown;		/* the rows found by what is typed (text) */
+	size_t n_shown;
+	size_t sel;		/* among the shown rows */
+	tui_pick_new_fn pick_new;	/* NULL: no row of someone new */
+	char new_label[64];
 	bool submitting;	/* inside the prompt's callback */
 };
 
@@ -65,10 +74,29 @@ void tui_prompt_set_text(struct tui_app *app, const char *text);
 /* A question answered by a single y (yes) or n / Esc (no). */
 void tui_confirm_open(struct tui_app *app, const char *question,
     tui_confirm_fn yes);
-/* Opens an empty picker; add rows with tui_picker_add. */
+/*
+ * The one picker: a list in a box.  Typing finds (rows whose text holds
+ * what is typed, case apart, any script); Up/Down (PgUp/PgDn, Home/End)
+ * and Enter pick; digits 1-9 pick directly only when the whole list has
+ * nine rows or fewer, and are typed to find otherwise; Backspace and
+ * Ctrl-U mend what is typed; Esc cancels.  A character the input policy
+ * bans is refused with its message.
+ *
+ * Opens an empty picker; add rows with tui_picker_add (found by the
+ * label) or tui_picker_add_found (found by found_by: a person's name,
+ * role and organisation).
+ */
 void tui_picker_open(struct tui_app *app, const char *title,
     tui_pick_fn pick);
 void tui_picker_add(struct tui_app *app, int64_t id, const char *label);
+void tui_picker_add_found(struct tui_app *app, int64_t id, const char *label,
+    const char *found_by);
+/* A last row, label ("Someone new..."), or "New: <typed>" once something
+ * is typed: choosing it calls pick_new with what was typed. */
+void tui_picker_allow_new(struct tui_app *app, const char *label,
+    tui_pick_new_fn pick_new);
+/* Puts the selection on the row of id. */
+void tui_picker_select(struct tui_app *app, int64_t id);
 
 bool tui_input_active(const struct tui_app *app);
 void tui_input_key(struct tui_app *app, bool is_code, wint_t key);

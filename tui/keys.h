@@ -74,6 +74,16 @@ tui_on_global(unsigned on)
 	  "Present / apologies") \
 	_(ACK_TOGGLE,	"c",		TUI_ON_REGISTER, "acknowledge", \
 	  "Confidentiality acknowledged") \
+	_(REGISTER_ADD,	"a",		TUI_ON_REGISTER, "register-add", \
+	  "Add someone on the day") \
+	_(ARRIVED,	"l",		TUI_ON_REGISTER, "arrived", \
+	  "Late arrival (HH:MM/now)") \
+	_(LEFT,		"d",		TUI_ON_REGISTER, "left", \
+	  "Left early / came back") \
+	_(CHAIR_SET,	"C",		TUI_ON_REGISTER, "chair", \
+	  "Chair (again: nobody)") \
+	_(NOTETAKER_SET, "N",		TUI_ON_REGISTER, "note-taker", \
+	  "Note-taker (again: nobody)") \
 	/* slot: recording the discussion */ \
 	_(CONSENT,	"c",		TUI_ON_SLOT,	"consent", \
 	  "Record consent, exclusions") \

@@ -229,7 +229,7 @@ tui_acts_pick_owner(struct tui_app *app)
 	tui_picker_open(app, "Whose actions", tui_acts_owner_picked);
 	tui_picker_add(app, -1, "Everyone");
 	for (size_t i = 0; i < n; i++) {
-		char label[512];
+		char label[512], found[768];
 		int k = 0;
 
 		if (i > 0 && items[i].owner_id == items[i - 1].owner_id)
@@ -239,7 +239,11 @@ tui_acts_pick_owner(struct tui_app *app)
 			k++;
 		snprintf(label, sizeof(label), "%s (%d)",
 		    tui_str(items[i].owner_name), k);
-		tui_picker_add(app, items[i].owner_id, label);
+		/* found as every people picker finds: name, role, org */
+		snprintf(found, sizeof(found), "%s\n%s\n%s",
+		    tui_str(items[i].owner_name), tui_str(items[i].owner_role),
+		    tui_str(items[i].owner_org));
+		tui_picker_add_found(app, items[i].owner_id, label, found);
 	}
 	mdt_action_items_free(items, n);
 }

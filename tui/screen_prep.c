@@ -23,6 +23,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "picker.h"
 #include "draw.h"
 #include "input.h"
 #include "list.h"
@@ -622,15 +623,8 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 			    tui_prep_minutes);
 			return true;
 		}
-		tui_picker_open(app, "Presenter", tui_prep_presenter);
-		for (size_t i = 0; i < app->snap.n_people; i++) {
-			const struct mdt_person *p = &app->snap.people[i];
-			char label[512];
-
-			snprintf(label, sizeof(label), "%s (%s)",
-			    tui_str(p->name), tui_str(p->role));
-			tui_picker_add(app, p->id, label);
-		}
+		tui_people_picker(app, "Presenter", tui_prep_presenter,
+		    TUI_PEOPLE_NEW, NULL, c.presenter_id);
 		return true;
 	default:
 		return false;

@@ -201,7 +201,7 @@ tui_present_withheld(struct tui_app *app, int y, int x, int w, int rows)
 		const struct mdt_attendee *at = &snap->attendees[i];
 		int k;
 
-		if (at->status != MDT_ATTEND_PRESENT || at->confidentiality_ack)
+		if (!mdt_attendee_here(at) || at->confidentiality_ack)
 			continue;
 		k = snprintf(line + used, sizeof(line) - used, "%s%s",
 		    n++ == 0 ? "Waiting for: " : ", ",

@@ -4,8 +4,11 @@
  *
  * Space cycles the selected person's attendance (not marked -> present ->
  * apologies -> present ...) and c toggles the acknowledgement; each is one
- * committed change.  The header counts who is present and names the
- * disciplines (roles) in the room, which the chair checks before starting.
+ * committed change.  The register changes on the day: a adds someone (known,
+ * not yet on it, or someone new), l marks a late arrival, d an early
+ * departure (again: back in the room), C and N who chairs and who takes
+ * the notes.  The header counts who is in the room (present and not left)
+ * and names the disciplines (roles) there, which the quorum reads.
  */
 #include "config.h"
 
@@ -17,6 +20,7 @@
 #include "app.h"
 #include "draw.h"
 #include "list.h"
+#include "picker.h"
 #include "screens.h"
 
 static const char *
@@ -33,6 +37,26 @@ tui_attend_label(enum mdt_attend a)
 	return "-";
 }
 
+/* The Status column: "present", "in 10:05" (a late arrival), "left
+ * 11:20", "apologies", "-". */
+static const char *
+tui_attend_status(const struct mdt_attendee *a, char *buf, size_t len)
+{
+	char hhmm[6];
+
+	if (a->status == MDT_ATTEND_PRESENT && a->left_at != 0) {
+		mdt_clock_hhmm(a->left_at, hhmm);
+		snprintf(buf, len, "left %s", hhmm);
+		return buf;
+	}
+	if (a->status == MDT_ATTEND_PRESENT && a->arrived_at != 0) {
+		mdt_clock_hhmm(a->arrived_at, hhmm);
+		snprintf(buf, len, "in %s", hhmm);
+		return buf;
+	}
+	return tui_attend_label(a->status);
+}
+
 /* The roles of the people present, each once, in register order. */
 static void
 tui_register_roles(const struct mdt_snapshot *snap, char *out, size_t len)
@@ -46,11 +70,10 @@ tui_register_roles(const struct mdt_snapshot *snap, char *out, size_t len)
 		bool seen = false;
 		int n;
 
-		if (a->status != MDT_ATTEND_PRESENT || role[0] == '\0')
+		if (!mdt_attendee_here(a) || role[0] == '\0')
 			continue;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = snap->attendees[j].status ==
-			    MDT_ATTEND_PRESENT &&
+			seen = mdt_attendee_here(&snap->attendees[j]) &&
 			    strcmp(tui_str(snap->attendees[j].person.role),
 			    role) == 0;
 		if (seen)
@@ -69,16 +92,21 @@ void
 tui_register_draw(struct tui_app *app, int top, int rows)
 {
 	const struct mdt_snapshot *snap = &app->snap;
-	size_t present = 0, apologies = 0, unmarked = 0, acked = 0, list_rows;
-	char buf[1024], roles[900];
+	size_t present = 0, apologies = 0, unmarked = 0, acked = 0, left = 0;
+	size_t list_rows;
+	char buf[1024], roles[900], status[16], lefts[32];
 	int w_name, w_role, w_org, x;
 	const int w_mark = 2, w_status = 10, w_ack = 4;
+	const struct mdt_attendee *chair, *notes;
 	attr_t h = tui_attr(TUI_STYLE_HEADER);
 
 	for (size_t i = 0; i < snap->n_attendees; i++) {
 		switch (snap->attendees[i].status) {
 		case MDT_ATTEND_PRESENT:
-			present++;
+			if (snap->attendees[i].left_at != 0)
+				left++;
+			else
+				present++;
 			break;
 		case MDT_ATTEND_APOLOGIES:
 			apologies++;
@@ -90,9 +118,14 @@ tui_register_draw(struct tui_app *app, int top, int rows)
 		if (snap->attendees[i].confidentiality_ack)
 			acked++;
 	}
+	chair = mdt_snapshot_attendee(snap, snap->meeting.chair_id);
+	notes = mdt_snapshot_attendee(snap, snap->meeting.notetaker_id);
+	snprintf(lefts, sizeof(lefts), "  Left: %zu", left);
 	snprintf(buf, sizeof(buf), "Present: %zu  Apologies: %zu  Not marked: "
-	    "%zu   Confidentiality acknowledged: %zu", present, apologies,
-	    unmarked, acked);
+	    "%zu%s   Confidentiality acknowledged: %zu   Chair: %s   Notes: %s",
+	    present, apologies, unmarked, left > 0 ? lefts : "", acked,
+	    chair != NULL ? tui_str(chair->person.name) : "-",
+	    notes != NULL ? tui_str(notes->person.name) : "-");
 	tui_put(top, 1, COLS - 2, buf, A_BOLD, false);
 	tui_register_roles(snap, roles, sizeof(roles));
 	snprintf(buf, sizeof(buf), "Disciplines present: %s", roles);
@@ -127,20 +160,25 @@ tui_register_draw(struct tui_app *app, int top, int rows)
 		int y = top + 3 + (int)r;
 		attr_t at = A_NORMAL;
 
-		if (a->status == MDT_ATTEND_APOLOGIES)
+		if (a->status == MDT_ATTEND_APOLOGIES || a->left_at != 0)
 			at = tui_attr(TUI_STYLE_DIM);
 		if (i == app->register_sel)
 			at = tui_attr(TUI_STYLE_SELECT);
 		tui_fill(y, 0, COLS, at);
 		x = w_mark;
-		tui_put(y, x, w_name, a->person.name, at, false);
+		snprintf(buf, sizeof(buf), "%s%s%s%s", tui_str(a->person.name),
+		    a->person.id == snap->meeting.chair_id ? " [chair]" : "",
+		    a->person.id == snap->meeting.notetaker_id ? " [notes]" :
+		    "", a->added_on_day ? " +" : "");
+		tui_put(y, x, w_name, buf, at, false);
 		x += w_name + 1;
 		tui_put(y, x, w_role, a->person.role, at, false);
 		x += w_role + 1;
 		tui_put(y, x, w_org, a->person.organisation, at, false);
 		x += w_org + 1;
-		tui_put(y, x, w_status, tui_attend_label(a->status),
-		    a->status == MDT_ATTEND_PRESENT && i != app->register_sel ?
+		tui_put(y, x, w_status, tui_attend_status(a, status,
+		    sizeof(status)), mdt_attendee_here(a) &&
+		    i != app->register_sel ?
 		    at | A_BOLD : at, false);
 		x += w_status + 1;
 		tui_put(y, x, w_ack, a->confidentiality_ack ? "ack" : "-", at,
@@ -171,6 +209,137 @@ tui_register_follow(struct tui_app *app, int64_t person)
 	return NULL;
 }
 
+/* ---- the register on the day ---------------------------------------- */
+
+static int64_t tui_register_person;	/* whose time is being typed */
+
+static void
+tui_register_added(struct tui_app *app, int64_t person)
+{
+	const struct mdt_attendee *a;
+
+	if (!tui_app_check(app, mdt_register_add(app->store, app->meeting_id,
+	    person)))
+		return;
+	a = tui_register_follow(app, person);
+	if (a != NULL)
+		tui_app_message(app, false, "On the register: %s, present (l:"
+		    " time of arrival)", tui_str(a->person.name));
+}
+
+/* A time typed for the register: HH:MM today, or Enter for now. */
+static bool
+tui_register_time(struct tui_app *app, const char *text, int64_t *at)
+{
+	if (mdt_register_time(app->now, text, at))
+		return true;
+	tui_app_message(app, true, "Not a time of day: type HH:MM, or Enter"
+	    " for now");
+	return false;
+}
+
+/* The time typed for l (arrived) or d (left) of tui_register_person. */
+static bool
+tui_register_time_submit(struct tui_app *app, const char *text, bool left)
+{
+	const struct mdt_attendee *a;
+	int64_t at;
+	char hhmm[6];
+
+	if (!tui_register_time(app, text, &at) ||
+	    !tui_app_check(app, left ? mdt_register_left(app->store,
+	    app->meeting_id, tui_register_person, at) :
+	    mdt_register_arrived(app->store, app->meeting_id,
+	    tui_register_person, at)))
+		return false;
+	a = tui_register_follow(app, tui_register_person);
+	mdt_clock_hhmm(at, hhmm);
+	tui_app_message(app, false, "%s %s at %s%s",
+	    a != NULL ? tui_str(a->person.name) : "",
+	    left ? "left" : "arrived", hhmm,
+	    left ? ": no longer present" : "");
+	return true;
+}
+
+static bool
+tui_register_arrived_submit(struct tui_app *app, const char *text)
+{
+	return tui_register_time_submit(app, text, false);
+}
+
+static bool
+tui_register_left_submit(struct tui_app *app, const char *text)
+{
+	return tui_register_time_submit(app, text, true);
+}
+
+/* C and N: the selected person chairs (takes the notes); again, nobody. */
+static void
+tui_register_role(struct tui_app *app, const struct mdt_attendee *a,
+    enum mdt_meeting_role role)
+{
+	int64_t was = role == MDT_ROLE_CHAIR ? app->snap.meeting.chair_id :
+	    app->snap.meeting.notetaker_id;
+	int64_t person = a->person.id;
+	const char *what = role == MDT_ROLE_CHAIR ? "Chair" : "Note-taker";
+
+	if (!tui_app_check(app, mdt_meeting_role_set(app->store,
+	    app->meeting_id, role, was == person ? 0 : person)))
+		return;
+	a = tui_register_follow(app, person);
+	if (was == person)
+		tui_app_message(app, false, "%s: nobody", what);
+	else if (a != NULL)
+		tui_app_message(app, false, "%s: %s", what,
+		    tui_str(a->person.name));
+}
+
+/* The keys of the register on the day; true if act was one. */
+static bool
+tui_register_day_key(struct tui_app *app, enum tui_action act,
+    const struct mdt_attendee *a)
+{
+	char label[320];
+
+	switch (act) {
+	case TUI_ACT_REGISTER_ADD:
+		if (tui_people_picker(app, "Add to the register",
+		    tui_register_added, TUI_PEOPLE_NEW |
+		    TUI_PEOPLE_OFF_REGISTER, NULL, 0) == 0)
+			tui_app_message(app, false, "Everyone known is on the"
+			    " register: choose Someone new...");
+		return true;
+	case TUI_ACT_ARRIVED:
+	case TUI_ACT_LEFT:
+		if (a == NULL)
+			return true;
+		tui_register_person = a->person.id;
+		if (act == TUI_ACT_LEFT && a->left_at != 0) {
+			if (tui_app_check(app, mdt_register_left(app->store,
+			    app->meeting_id, a->person.id, 0)) &&
+			    (a = tui_register_follow(app,
+			    tui_register_person)) != NULL)
+				tui_app_message(app, false, "%s: back in the"
+				    " room", tui_str(a->person.name));
+			return true;
+		}
+		snprintf(label, sizeof(label), "%s %s at (HH:MM, Enter = now): ",
+		    tui_str(a->person.name), act == TUI_ACT_ARRIVED ?
+		    "arrived" : "left");
+		tui_prompt_open(app, label, act == TUI_ACT_ARRIVED ?
+		    tui_register_arrived_submit : tui_register_left_submit);
+		return true;
+	case TUI_ACT_CHAIR_SET:
+	case TUI_ACT_NOTETAKER_SET:
+		if (a != NULL)
+			tui_register_role(app, a, act == TUI_ACT_CHAIR_SET ?
+			    MDT_ROLE_CHAIR : MDT_ROLE_NOTETAKER);
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool
 tui_register_key(struct tui_app *app, enum tui_action act)
 {
@@ -180,7 +349,8 @@ tui_register_key(struct tui_app *app, enum tui_action act)
 	enum mdt_attend next;
 	bool ack;
 
-	if (tui_list_move(act, &app->register_sel, n, 10))
+	if (tui_list_move(act, &app->register_sel, n, 10) ||
+	    tui_register_day_key(app, act, a))
 		return true;
 	switch (act) {
 	case TUI_ACT_ATTEND_CYCLE:

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "picker.h"
 #include "draw.h"
 #include "input.h"
 #include "screen_slot.h"
@@ -193,14 +194,11 @@ tui_action_due_submit(struct tui_app *app, const char *text)
 /* ---- who owns an action ---------------------------------------------- */
 
 /*
- * The owner picker: those present first (so that 1-9 pick them as ever),
- * then everyone else known (an owner need not be in the room: the
- * voluntary sector, housing), then "Someone new...", which asks for a name,
- * organisation and role, adds the person and carries on as if they had
- * been picked.  Returns the row of keep_id (0 if absent).
+ * The owner picker: the people picker (picker.h: those present first,
+ * then everyone else known: an owner need not be in the room, e.g. the
+ * voluntary sector, housing), with someone new, who is asked for and
+ * added, and carries on as if picked.
  */
-#define TUI_OWNER_NEW (-1)
-
 /* What an owner or key contact picker adds to someone whose organisation
  * the pending slot's patient excluded with consent (the acts refuse
  * them). */
@@ -231,49 +229,12 @@ tui_owner_allowed(struct tui_app *app, int64_t person_id, const char *as)
 	return false;
 }
 
-static tui_pick_fn tui_owner_then;	/* carries on after a new person */
-static char tui_owner_name[256], tui_owner_org[256];
-
-static size_t
+static void
 tui_owner_picker(struct tui_app *app, const char *title, tui_pick_fn pick,
     int64_t keep_id)
 {
-	size_t row = 0, keep = 0;
-
-	tui_owner_then = pick;
-	tui_picker_open(app, title, pick);
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < app->snap.n_people; i++) {
-			const struct mdt_person *p = &app->snap.people[i];
-			bool here = false;
-			char label[512];
-
-			for (size_t k = 0; k < app->snap.n_attendees; k++)
-				if (app->snap.attendees[k].person.id == p->id &&
-				    app->snap.attendees[k].status ==
-				    MDT_ATTEND_PRESENT)
-					here = true;
-			if (here != (pass == 0))
-				continue;
-			if (here)
-				snprintf(label, sizeof(label), "%s%s%s%s%s",
-				    tui_str(p->name), p->role[0] != '\0' ?
-				    " (" : "", p->role, p->role[0] != '\0' ?
-				    ")" : "", tui_excluded_mark(app, p->id));
-			else
-				snprintf(label, sizeof(label), "%s, %s -"
-				    " not here%s", tui_str(p->name),
-				    p->organisation[0] != '\0' ?
-				    p->organisation : p->role,
-				    tui_excluded_mark(app, p->id));
-			if (p->id == keep_id)
-				keep = row;
-			tui_picker_add(app, p->id, label);
-			row++;
-		}
-	}
-	tui_picker_add(app, TUI_OWNER_NEW, "Someone new...");
-	return keep;
+	tui_people_picker(app, title, pick, TUI_PEOPLE_NEW, tui_excluded_mark,
+	    keep_id);
 }
 
 /* Whether someone is marked present to own an action; if not, says so,
@@ -282,64 +243,17 @@ static bool
 tui_owner_present(struct tui_app *app, const char *to_register)
 {
 	for (size_t i = 0; i < app->snap.n_attendees; i++)
-		if (app->snap.attendees[i].status == MDT_ATTEND_PRESENT)
+		if (mdt_attendee_here(&app->snap.attendees[i]))
 			return true;
 	tui_app_message(app, true, "Nobody is marked present to own it: take"
 	    " the register first (%s)", to_register);
 	return false;
 }
 
-static bool
-tui_owner_role_submit(struct tui_app *app, const char *text)
-{
-	int64_t id = 0;
-
-	if (!tui_app_check(app, mdt_person_add(app->store, tui_owner_name,
-	    text, tui_owner_org, &id)))
-		return false;
-	tui_app_message(app, false, "Added %s", tui_owner_name);
-	tui_owner_then(app, id);
-	return true;
-}
-
-static bool
-tui_owner_org_submit(struct tui_app *app, const char *text)
-{
-	snprintf(tui_owner_org, sizeof(tui_owner_org), "%s", text);
-	tui_prompt_open(app, "Their role (may be blank): ",
-	    tui_owner_role_submit);
-	return true;
-}
-
-static bool
-tui_owner_name_submit(struct tui_app *app, const char *text)
-{
-	if (mdt_str_blank(text)) {
-		tui_app_message(app, true, "A name is needed");
-		return false;
-	}
-	snprintf(tui_owner_name, sizeof(tui_owner_name), "%s", text);
-	tui_prompt_open(app, "Their organisation (e.g. Age UK Lambeth): ",
-	    tui_owner_org_submit);
-	return true;
-}
-
-/* A pick callback's first step: true if it was "Someone new..." (the
- * questions are asked, and the callback runs again with the new id). */
-static bool
-tui_owner_new(struct tui_app *app, int64_t id)
-{
-	if (id != TUI_OWNER_NEW)
-		return false;
-	tui_prompt_open(app, "New person's name: ", tui_owner_name_submit);
-	return true;
-}
-
 static void
 tui_action_owner_picked(struct tui_app *app, int64_t person_id)
 {
-	if (tui_owner_new(app, person_id) ||
-	    !tui_owner_allowed(app, person_id, "own this action"))
+	if (!tui_owner_allowed(app, person_id, "own this action"))
 		return;
 	app->pending_id = person_id;
 	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = +14): ",
@@ -470,20 +384,8 @@ tui_slot_key_contact(struct tui_app *app, const struct mdt_slot *s)
 		return;
 	}
 	tui_slot_begin(app, s, TUI_PENDING_KEY_CONTACT);
-	tui_picker_open(app, "Key contact", tui_key_contact_picked);
-	for (size_t i = 0; i < app->snap.n_people; i++) {
-		const struct mdt_person *p = &app->snap.people[i];
-		char label[512];
-
-		snprintf(label, sizeof(label), "%s%s%s%s%s", tui_str(p->name),
-		    p->role != NULL && p->role[0] ? " (" : "",
-		    p->role != NULL && p->role[0] ? p->role : "",
-		    p->role != NULL && p->role[0] ? ")" : "",
-		    tui_excluded_mark(app, p->id));
-		if (p->id == s->key_contact_id)
-			app->input.sel = i;
-		tui_picker_add(app, p->id, label);
-	}
+	tui_people_picker(app, "Key contact", tui_key_contact_picked, 0,
+	    tui_excluded_mark, s->key_contact_id);
 }
 
 /* ---- the actions of the slot: marking and reviewing ----------------- */
@@ -701,8 +603,7 @@ tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 static void
 tui_action_reassign_owner_picked(struct tui_app *app, int64_t person_id)
 {
-	if (tui_owner_new(app, person_id) ||
-	    !tui_owner_allowed(app, person_id, "own this action"))
+	if (!tui_owner_allowed(app, person_id, "own this action"))
 		return;
 	tui_reassign_owner = person_id;
 	tui_prompt_open(app, "Due (YYYY-MM-DD or +days, Enter = keep): ",
@@ -730,6 +631,6 @@ tui_action_reassign(struct tui_app *app)
 	tui_slot_begin(app, s, TUI_PENDING_ACTION_REASSIGN);
 	app->pending_id = ac->id;
 	tui_reassign_owner = 0;
-	app->input.sel = tui_owner_picker(app, "New owner (present first)",
+	tui_owner_picker(app, "New owner (present first)",
 	    tui_action_reassign_owner_picked, ac->owner_id);
 }

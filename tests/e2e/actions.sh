@@ -45,10 +45,10 @@ wait_for "Action:"
 type_text "Befriending visit"
 keys Enter
 wait_for "Owner (present first)"
-wait_for "Lena Ortiz, Age UK Lambeth - not here"
 screen | grep -qF "Someone new..." || fail "the owner picker offers nobody new"
-row=$(screen | grep -F "Lena Ortiz, Age UK Lambeth - not here" | grep -oE '[0-9]+  Lena' | grep -oE '^[0-9]+')
-keys "$row"
+type_text "lambeth"
+wait_for "Lena Ortiz - not here (Befriending coordinator, Age UK Lambeth)"
+keys Enter
 wait_for "Due (YYYY-MM-DD"
 type_text "+10"
 keys Enter

@@ -69,7 +69,7 @@ action() {
 	type_text "$1"
 	keys Enter
 	wait_for "Owner (present first)"
-	keys "$2"
+	pick_row "$2"
 	wait_for "Due (YYYY-MM-DD"
 	[ -n "$3" ] && type_text "$3"
 	keys Enter

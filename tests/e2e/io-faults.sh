@@ -87,7 +87,7 @@ type_text "Written through a failing disk"
 keys Enter
 wait_for "Owner (present first)"
 disk eio
-keys 2
+pick_row 2
 wait_for "Due (YYYY-MM-DD"
 type_text 2027-03-01
 keys Enter

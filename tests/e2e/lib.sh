@@ -63,6 +63,15 @@ keys() { tm send-keys -t e2e:w "$@"; }
 # type TEXT: literal text, UTF-8 included.
 type_text() { tm send-keys -t e2e:w -l "$1"; }
 
+# pick_row N: in the open picker, the Nth row from the top (Home, Down
+# N-1 times, Enter): digits pick only in lists of nine rows or fewer.
+pick_row() {
+	local i=1
+	keys Home
+	while [ "$i" -lt "$1" ]; do keys Down; i=$((i + 1)); done
+	keys Enter
+}
+
 # wait_for TEXT: until the screen shows TEXT (fixed string).
 wait_for() {
 	local i=0 limit=$((E2E_TIMEOUT * 20))
@@ -91,6 +100,18 @@ meeting_start() {
 	wait_for "Start the meeting now?"
 	keys y
 	wait_for "Meeting started at"
+}
+
+# first_slot: from the chair's console of a meeting not yet started, the
+# meeting and slot 1 started on the slot screen, consent given.
+first_slot() {
+	keys 3
+	wait_for "No slot is running"
+	keys n
+	wait_for "Start the meeting and slot 1 now?"
+	keys y
+	wait_for "Slot 1 of 12"
+	consent_given
 }
 
 # wait_gone TEXT: until the screen no longer shows TEXT.

@@ -104,9 +104,31 @@ wait_for "Planned 10 minutes"
 wait_for "(0:22:00)"
 keys P
 wait_for "Presenter"
-keys 2
+pick_row 2
 wait_for "Presenter set"
-pass "order, planned minutes and presenter"
+# A presenter not yet known: the name typed to find is offered as new.
+keys P
+wait_for "Presenter"
+type_text "Dr Nadia Haddad"
+wait_for "New: Dr Nadia Haddad"
+keys Enter
+wait_for "New person's name: Dr Nadia Haddad"
+keys Enter
+wait_for "Their organisation"
+type_text "King's College Hospital"
+keys Enter
+wait_for "Their role"
+type_text "Consultant cardiologist"
+keys Enter
+wait_gone "Their role"
+i=0
+until [ "$("$SQLITE3_BIN" -batch -noheader "$DB" "SELECT count(*) FROM slots s
+    JOIN people p ON p.id = s.presenter_id WHERE s.meeting_id = $MEETING
+    AND p.name = 'Dr Nadia Haddad'")" = 1 ]; do
+	i=$((i + 1)); [ "$i" -lt 100 ] || fail "the new presenter is not the slot's"
+	sleep 0.05
+done
+pass "order, planned minutes and presenter (someone new too)"
 
 # Take Carl Dunn (a referral) off again: finalising is then refused.
 keys j

@@ -60,7 +60,7 @@ wait_for "Action:"
 type_text "Book a falls clinic review"
 keys Enter
 wait_for "Owner (present first)"
-keys 1
+pick_row 1
 wait_for "Due (YYYY-MM-DD"
 type_text "+7"
 keys Enter

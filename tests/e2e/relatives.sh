@@ -38,9 +38,8 @@ REASON="excluded by the patient's consent: tanner STREET drug Service (Lee Brown
 no_name() { # WHERE < output
 	if grep -aqE 'Ronald|Blackwood'; then fail "$1 shows the patient's name"; fi
 }
-# the row of NAME in the key contact picker (everyone, by name) and in the
-# owner picker (those present first, then everyone else by name)
-everyone_row() { sql "SELECT count(*) FROM people WHERE name < '$1'"; }
+# the row of NAME in the people pickers (those present first, then
+# everyone else by name)
 owner_row() {
 	sql "SELECT (SELECT count(*) FROM attendance WHERE meeting_id = $MEETING
 	    AND status = 'present') + (SELECT count(*) FROM people p
@@ -60,7 +59,7 @@ key_contact_pick() { # NAME
 	# the picker opens on the current key contact: back to the top first
 	local i
 	for ((i = 0; i < 15; i++)); do keys Up; done
-	pick "$(everyone_row "$1")"
+	pick "$(owner_row "$1")"
 }
 
 tui_start --db "$DB" chair "$MEETING"
@@ -95,7 +94,7 @@ wait_for "Consent recorded:"
 # ---- its worker is refused as key contact and as an action's owner.
 before=$(sql "SELECT (SELECT count(*) FROM audit), (SELECT count(*) FROM outbox)")
 keys K
-wait_for "Lee Brown (Outreach worker) - excluded by the patient"
+wait_for "Lee Brown - excluded by the patient - not here (Outreach worker"
 screen | grep -q "Chloé Martin (District nurse) - excluded" && fail "the picker marks someone not excluded"
 keys Escape
 key_contact_pick "Lee Brown"
@@ -107,7 +106,7 @@ wait_for "Action:"
 type_text "Needle exchange follow-up"
 keys Enter
 wait_for "Owner (present first)"
-wait_for "Lee Brown, Tanner Street Drug Service - not here - excluded by the patient"
+wait_for "Lee Brown - excluded by the patient - not here (Outreach worker"
 pick "$(owner_row "Lee Brown")"
 # refused as picked, before the due date is asked
 wait_for "$REASON cannot own this action)"

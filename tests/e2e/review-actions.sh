@@ -39,7 +39,7 @@ action() {
 	type_text "$1"
 	keys Enter
 	wait_for "Owner (present first)"
-	keys "$2"
+	pick_row "$2"
 	wait_for "Due (YYYY-MM-DD"
 	[ -n "$3" ] && type_text "$3"
 	keys Enter
@@ -167,7 +167,7 @@ wait_for "applies to carried-forward actions only"
 due21=$(date -d '+21 days' +%F)
 keys r
 wait_for "New owner (present first)"
-keys 3
+pick_row 3
 wait_for "Due (YYYY-MM-DD or +days, Enter = keep):"
 type_text +21
 keys Enter
@@ -191,7 +191,7 @@ keys j v
 wait_for "Action reviewed: still open"
 keys j r
 wait_for "New owner (present first)"
-keys 6
+pick_row 6
 wait_for "Enter = keep"
 keys Enter
 wait_for "Action reassigned: $(present 6), due 2027-01-25"

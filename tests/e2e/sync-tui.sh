@@ -60,7 +60,7 @@ wait_for "Action:"
 type_text "Refer to the community falls service"
 keys Enter
 wait_for "Owner (present first)"
-keys 1
+pick_row 1
 wait_for "Due (YYYY-MM-DD"
 type_text 2026-12-31
 keys Enter

@@ -208,7 +208,7 @@ run_act() { # KIND I [N]
 		send_text "$(act_text action "$2")"
 		send_keys Enter
 		expect "Owner (present first)"
-		send_keys 1
+		send_keys Enter
 		expect "Due (YYYY-MM-DD"
 		MARKER="Action saved:"
 		last Enter ;;

@@ -407,6 +407,48 @@ test_whole_meeting(void **state)
 		json_decref(slot);
 		json_decref(meeting);
 	}
+
+	/* the register on the day: an attendee's arrival and departure are
+	 * their participant's period, the chair a primary performer (R4
+	 * schema valid, read back) */
+	{
+		json_t *who = rows(x, "SELECT a.person_id, p.uuid FROM"
+		    " attendance a JOIN people p ON p.id = a.person_id"
+		    " WHERE a.status = 'present' ORDER BY p.name LIMIT 1");
+		json_t *meeting = rows(x, "SELECT uuid FROM meetings");
+		json_t *r, *part, *pp;
+		size_t i;
+		char want[80];
+
+		sx_exec(x, "UPDATE attendance SET arrived_at = 1795611900000,"
+		    " left_at = 1795614600000 WHERE person_id = (SELECT"
+		    " a.person_id FROM attendance a JOIN people p ON"
+		    " p.id = a.person_id WHERE a.status = 'present'"
+		    " ORDER BY p.name LIMIT 1)");
+		assert_int_equal(mdt_meeting_role_set(x->s, x->meeting,
+		    MDT_ROLE_CHAIR, (int64_t)strtoll(jstr(who, "0.person_id"),
+		    NULL, 10)), MDT_OK);
+		assert_true(sx_sync(x, 30000, &st));
+		expect_all_sent(x);
+		r = get_resource("Encounter", jstr(meeting, "0.uuid"));
+		part = NULL;
+		snprintf(want, sizeof(want), "Practitioner/%s",
+		    jstr(who, "0.uuid"));
+		json_array_foreach(json_object_get(r, "participant"), i, pp)
+			if (strcmp(jstr(pp, "individual.reference"), want) == 0)
+				part = pp;
+		assert_non_null(part);
+		assert_string_equal(jstr(part, "period.start"),
+		    "2026-11-25T13:05:00Z");
+		assert_string_equal(jstr(part, "period.end"),
+		    "2026-11-25T13:50:00Z");
+		assert_string_equal(jstr(part, "type.1.coding.0.code"), "PPRF");
+		assert_int_equal(json_array_size(json_object_get(r,
+		    "participant")), 6);
+		json_decref(r);
+		json_decref(who);
+		json_decref(meeting);
+	}
 }
 
 /*

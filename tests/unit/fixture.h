@@ -170,6 +170,31 @@ fx_int(struct mdt_store *s, const char *fmt, ...)
 	return v;
 }
 
+/* How many outbox and audit rows there are. */
+struct fx_counts {
+	int64_t outbox, audit;
+};
+
+static inline struct fx_counts
+fx_counts(struct fx *f)
+{
+	struct fx_counts c;
+
+	c.outbox = fx_int(f->s, "SELECT count(*) FROM outbox");
+	c.audit = fx_int(f->s, "SELECT count(*) FROM audit");
+	return c;
+}
+
+/* Runs an act and checks its status and how many outbox and audit rows
+ * it wrote. */
+#define EXPECT_ACT(f, call, want, d_outbox, d_audit) do { \
+	struct fx_counts before_ = fx_counts(f), after_; \
+	assert_int_equal((call), (want)); \
+	after_ = fx_counts(f); \
+	assert_int_equal(after_.outbox - before_.outbox, (d_outbox)); \
+	assert_int_equal(after_.audit - before_.audit, (d_audit)); \
+} while (0)
+
 /* One text value from SQL into buf ("" for NULL). */
 static inline const char *
 fx_text(struct mdt_store *s, char *buf, size_t n, const char *fmt, ...)

@@ -11,30 +11,6 @@
 
 #include "fixture.h"
 
-struct counts {
-	int64_t outbox, audit;
-};
-
-static struct counts
-counts(struct fx *f)
-{
-	struct counts c;
-
-	c.outbox = fx_int(f->s, "SELECT count(*) FROM outbox");
-	c.audit = fx_int(f->s, "SELECT count(*) FROM audit");
-	return c;
-}
-
-/* Runs an act and checks its status and how many outbox and audit rows
- * it wrote. */
-#define EXPECT_ACT(f, call, want, d_outbox, d_audit) do { \
-	struct counts before_ = counts(f), after_; \
-	assert_int_equal((call), (want)); \
-	after_ = counts(f); \
-	assert_int_equal(after_.outbox - before_.outbox, (d_outbox)); \
-	assert_int_equal(after_.audit - before_.audit, (d_audit)); \
-} while (0)
-
 /* The follow-up a death makes: the same words for every patient. */
 #define RELATIVES "Contact the relatives to offer support and follow up"
 
@@ -1707,13 +1683,13 @@ test_demo_idempotent(void **state)
 	struct fx *f = *state;
 	struct mdt_snapshot snap;
 	int64_t again = 0;
-	struct counts before = counts(f), after;
+	struct fx_counts before = fx_counts(f), after;
 	sqlite3_stmt *st;
 	int n = 0;
 
 	assert_int_equal(mdt_demo_create(f->s, &again), MDT_OK);
 	assert_int_equal(again, f->meeting);
-	after = counts(f);
+	after = fx_counts(f);
 	assert_int_equal(after.audit, before.audit);
 	assert_int_equal(after.outbox, 0);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM meetings"), 1);

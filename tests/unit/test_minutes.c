@@ -132,9 +132,14 @@ test_json_shape_and_content(void **state)
 	assert_true(json_is_array(att));
 	assert_int_equal(json_array_size(att), 10);
 	json_array_foreach(att, i, x) {
-		assert_int_equal(json_object_size(x), 5);
+		assert_int_equal(json_object_size(x), 10);
 		assert_true(json_is_boolean(json_object_get(x,
 		    "confidentiality_acknowledged")));
+		assert_true(json_is_null(json_object_get(x, "arrived_at")));
+		assert_true(json_is_null(json_object_get(x, "left_at")));
+		assert_true(json_is_false(json_object_get(x, "added_on_day")));
+		assert_true(json_is_boolean(json_object_get(x, "chair")));
+		assert_true(json_is_boolean(json_object_get(x, "note_taker")));
 		if (strcmp(jget_str(x, "name"), "Dr Siobhán Ní Bhriain") == 0) {
 			gp_seen = true;
 			assert_string_equal(jget_str(x, "role"), "GP");

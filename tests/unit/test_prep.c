@@ -14,28 +14,6 @@
 
 #define HEADER "nhs_number,name,date_of_birth,practice,reason,referred_by\n"
 
-struct counts {
-	int64_t outbox, audit;
-};
-
-static struct counts
-counts(struct fx *f)
-{
-	struct counts c;
-
-	c.outbox = fx_int(f->s, "SELECT count(*) FROM outbox");
-	c.audit = fx_int(f->s, "SELECT count(*) FROM audit");
-	return c;
-}
-
-#define EXPECT_ACT(f, call, want, d_outbox, d_audit) do { \
-	struct counts before_ = counts(f), after_; \
-	assert_int_equal((call), (want)); \
-	after_ = counts(f); \
-	assert_int_equal(after_.outbox - before_.outbox, (d_outbox)); \
-	assert_int_equal(after_.audit - before_.audit, (d_audit)); \
-} while (0)
-
 /* A new meeting a week on, with four referrals imported (A, B, C, D). */
 static int
 setup_referrals(void **state)

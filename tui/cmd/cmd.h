@@ -282,6 +282,7 @@ extern const struct cmd_entry cmd_schedule_entry;
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_agenda_entry;
 extern const struct cmd_entry cmd_people_entry;
+extern const struct cmd_entry cmd_register_entry;
 extern const struct cmd_entry cmd_actions_entry;
 extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
