@@ -95,6 +95,15 @@ tui_on_global(unsigned on)
 	  "Reassign (owner, due)") \
 	_(REASON,	"e",		TUI_ON_SLOT,	"reason", \
 	  "Correct the reason") \
+	/* slot: corrections, the original kept */ \
+	_(SLOT_FOCUS,	"<Tab>",	TUI_ON_SLOT,	"notes-actions", \
+	  "Select among notes / actions") \
+	_(NOTE_READ,	"<Enter>",	TUI_ON_SLOT,	"read", \
+	  "Read the selected note whole") \
+	_(EDIT,		"E",		TUI_ON_SLOT,	"edit", \
+	  "Edit selected note / action") \
+	_(WITHDRAW,	"W",		TUI_ON_SLOT,	"withdraw", \
+	  "Withdraw it (entered in error)") \
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \

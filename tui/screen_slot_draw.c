@@ -155,6 +155,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	const struct mdt_slot *s = tui_app_view_slot(app);
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 	size_t idx[TUI_MAX_SLOT_ACTIONS], n_act, n_notes = 0, first_note;
+	size_t note_idx[TUI_MAX_SLOT_NOTES];
 	char nhs[13], dob[32], today[11], buf[1024], when[16];
 	int y, clock_h, rest, notes_rows, act_rows, age;
 	/* Status is wide enough for "new, cancelled" and the verdicts. */
@@ -248,7 +249,10 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		tui_put(y, 1, COLS - 2, "Outcome: not recorded - press o",
 		    tui_attr(TUI_STYLE_DIM), false);
 	} else {
-		if (s->review_date[0] != '\0')
+		if (s->died_on[0] != '\0')
+			snprintf(buf, sizeof(buf), "Outcome: %s on %s",
+			    mdt_outcome_label(s->outcome), s->died_on);
+		else if (s->review_date[0] != '\0')
 			snprintf(buf, sizeof(buf), "Outcome: %s, review %s",
 			    mdt_outcome_label(s->outcome), s->review_date);
 		else
@@ -259,9 +263,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	y++;
 
 	/* Notes and actions share what is left above the key hints. */
-	for (size_t i = 0; i < app->snap.n_notes; i++)
-		if (app->snap.notes[i].slot_id == s->id)
-			n_notes++;
+	n_notes = tui_slot_notes(app, s, note_idx, TUI_MAX_SLOT_NOTES);
 	n_act = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
 	rest = top + rows - 1 - y;
 	notes_rows = (int)(n_notes > 0 ? n_notes : 1);
@@ -269,30 +271,44 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		notes_rows = rest / 3 > 1 ? rest / 3 : 1;
 	act_rows = rest - notes_rows - 2;
 
-	snprintf(buf, sizeof(buf), "Notes (%zu)", n_notes);
+	if (app->slot_notes_focus && n_notes > 0)
+		snprintf(buf, sizeof(buf), "Notes (%zu)  Enter reads whole,"
+		    " E edits, W withdraws, Tab: actions", n_notes);
+	else if (n_notes > 0)
+		snprintf(buf, sizeof(buf), "Notes (%zu)  Tab selects them",
+		    n_notes);
+	else
+		snprintf(buf, sizeof(buf), "Notes (%zu)", n_notes);
 	tui_put(y, 1, COLS - 2, buf, h, false);
 	y++;
 	if (n_notes == 0) {
+		app->slot_notes_focus = false;
 		tui_put(y, 3, COLS - 4, "none yet - press w to write one",
 		    tui_attr(TUI_STYLE_DIM), false);
 	} else {
-		/* The latest notes are the ones to see. */
-		size_t seen = 0;
-
+		/* The latest notes are the ones to see, unless the chair
+		 * is moving among them. */
 		first_note = n_notes > (size_t)notes_rows ?
 		    n_notes - (size_t)notes_rows : 0;
-		for (size_t i = 0, r = 0; i < app->snap.n_notes; i++) {
-			const struct mdt_note *nt = &app->snap.notes[i];
+		if (app->slot_notes_focus)
+			tui_list_clamp(n_notes, (size_t)notes_rows,
+			    &app->slot_note_sel, &first_note);
+		for (size_t k = first_note, r = 0; k < n_notes &&
+		    r < (size_t)notes_rows; k++, r++) {
+			const struct mdt_note *nt = &app->snap.notes[
+			    note_idx[k]];
+			bool sel = app->slot_notes_focus &&
+			    k == app->slot_note_sel;
+			attr_t a = sel ? tui_attr(TUI_STYLE_SELECT) : A_NORMAL;
 
-			if (nt->slot_id != s->id)
-				continue;
-			if (seen++ < first_note)
-				continue;
 			tui_fmt_hhmm(nt->created_at, when, sizeof(when));
 			snprintf(buf, sizeof(buf), "%s  %s", when,
 			    tui_str(nt->text));
-			tui_put(y + (int)r, 3, COLS - 4, buf, A_NORMAL, false);
-			r++;
+			if (sel) {
+				tui_fill(y + (int)r, 1, COLS - 2, a);
+				tui_put(y + (int)r, 1, 1, ">", a, false);
+			}
+			tui_put(y + (int)r, 3, COLS - 4, buf, a, false);
 		}
 	}
 	y += notes_rows;
@@ -346,7 +362,8 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 			size_t k = top_act + (size_t)r;
 			const struct mdt_action *ac =
 			    &app->snap.actions[idx[k]];
-			bool sel = k == app->slot_action_sel;
+			bool sel = k == app->slot_action_sel &&
+			    !app->slot_notes_focus;
 			attr_t a = sel ? tui_attr(TUI_STYLE_SELECT) : A_NORMAL;
 			attr_t sa;
 			char st[32];
