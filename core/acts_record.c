@@ -622,7 +622,7 @@ mdt_death_record(struct mdt_store *s, int64_t slot_id, const char *died_on)
 		return mdt_fail(s, MDT_EDATE, "date of death \"%s\""
 		    " (YYYY-MM-DD)", died_on);
 	if (strcmp(a.died_on, today) > 0)
-		return mdt_fail(s, MDT_EDATE, "the date of death %s is in the"
+		return mdt_fail(s, MDT_EDATE, "death on %s: in the"
 		    " future", a.died_on);
 	return mdt_tx_run(s, outcome_tx, &a, &a.wrote);
 }

@@ -97,13 +97,13 @@ tui_on_global(unsigned on)
 	  "Correct the reason") \
 	/* slot: corrections, the original kept */ \
 	_(SLOT_FOCUS,	"<Tab>",	TUI_ON_SLOT,	"notes-actions", \
-	  "Select among notes / actions") \
+	  "Notes / actions selected") \
 	_(NOTE_READ,	"<Enter>",	TUI_ON_SLOT,	"read", \
-	  "Read the selected note whole") \
+	  "Read note / action whole") \
 	_(EDIT,		"E",		TUI_ON_SLOT,	"edit", \
-	  "Edit selected note / action") \
+	  "Edit note / action text") \
 	_(WITHDRAW,	"W",		TUI_ON_SLOT,	"withdraw", \
-	  "Withdraw it (entered in error)") \
+	  "Withdraw, entered in error") \
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \

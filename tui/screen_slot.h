@@ -67,6 +67,9 @@ const struct mdt_action *tui_slot_selected(struct tui_app *app,
 /* Opens the note prompt on slot s with its draft, if it has one (the
  * note being typed when the console stopped); false if none. */
 bool tui_slot_note_restore(struct tui_app *app, const struct mdt_slot *s);
+/* Keeps what was typed of a note since its draft was last kept, once a
+ * second has passed (the slot screen calls it as it is drawn). */
+void tui_slot_draft_flush(struct tui_app *app);
 
 /* ---- screen_slot_forms.c: each opens its form on slot s ------------- */
 

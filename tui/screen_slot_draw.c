@@ -163,6 +163,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	size_t n_review = 0, top_act = 0;
 	attr_t h = tui_attr(TUI_STYLE_HEADER);
 
+	tui_slot_draft_flush(app);
 	if (s == NULL) {
 		tui_slot_draw_empty(app, top, rows);
 		return;

@@ -162,12 +162,14 @@ tui_consent_picked(struct tui_app *app, int64_t id)
  * wait for more.
  */
 static int64_t tui_draft_written;	/* when, by the store's clock */
+static bool tui_draft_dirty;		/* typed since */
 
 static void
 tui_note_draft_write(struct tui_app *app)
 {
 	char text[TUI_PROMPT_MAX * 4 + 1];
 
+	tui_draft_dirty = false;
 	if (!tui_prompt_get(app, text, sizeof(text)))
 		return;
 	tui_draft_written = mdt_store_now(app->store);
@@ -179,7 +181,19 @@ tui_note_draft_write(struct tui_app *app)
 static void
 tui_note_edited(struct tui_app *app, bool word)
 {
+	tui_draft_dirty = true;
 	if (word || mdt_store_now(app->store) - tui_draft_written >= 1000)
+		tui_note_draft_write(app);
+}
+
+/* What was typed since the last write, once its second is up: called as
+ * the slot screen is drawn (each second while the meeting runs). */
+void
+tui_slot_draft_flush(struct tui_app *app)
+{
+	if (tui_draft_dirty && app->input.kind == TUI_INPUT_PROMPT &&
+	    app->input.edited == tui_note_edited &&
+	    mdt_store_now(app->store) - tui_draft_written >= 1000)
 		tui_note_draft_write(app);
 }
 
