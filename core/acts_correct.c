@@ -316,25 +316,34 @@ note_amend_tx(struct mdt_store *s, void *ctx)
 	return st;
 }
 
+/* A note's or an action's text checked (NULL: withdrawn) and body run on
+ * id. */
+static enum mdt_status
+amend(struct mdt_store *s, mdt_tx_fn body, int64_t id, const char *text,
+    bool note)
+{
+	struct amend_act a = { id, text, false };
+
+	if (text != NULL && mdt_str_blank(text))
+		return mdt_fail(s, MDT_EINVAL, "%s", note ? "the note is empty"
+		    " (withdraw it instead)" : "the action has no text");
+	if (text != NULL && mdt_text_check(s, note ? "the note" :
+	    "the action", text, note, 0) != MDT_OK)
+		return MDT_EINVAL;
+	return mdt_tx_run(s, body, &a, &a.wrote);
+}
+
 enum mdt_status
 mdt_note_edit(struct mdt_store *s, int64_t note_id, const char *text)
 {
-	struct amend_act a = { note_id, text, false };
-
-	if (mdt_str_blank(text))
-		return mdt_fail(s, MDT_EINVAL, "the note is empty (withdraw it"
-		    " instead)");
-	if (mdt_text_check(s, "the note", text, true, 0) != MDT_OK)
-		return MDT_EINVAL;
-	return mdt_tx_run(s, note_amend_tx, &a, &a.wrote);
+	return amend(s, note_amend_tx, note_id, text != NULL ? text : "",
+	    true);
 }
 
 enum mdt_status
 mdt_note_withdraw(struct mdt_store *s, int64_t note_id)
 {
-	struct amend_act a = { note_id, NULL, false };
-
-	return mdt_tx_run(s, note_amend_tx, &a, &a.wrote);
+	return amend(s, note_amend_tx, note_id, NULL, true);
 }
 
 static enum mdt_status
@@ -393,21 +402,14 @@ action_amend_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_action_edit(struct mdt_store *s, int64_t action_id, const char *text)
 {
-	struct amend_act a = { action_id, text, false };
-
-	if (mdt_str_blank(text))
-		return mdt_fail(s, MDT_EINVAL, "the action has no text");
-	if (mdt_text_check(s, "the action", text, false, 0) != MDT_OK)
-		return MDT_EINVAL;
-	return mdt_tx_run(s, action_amend_tx, &a, &a.wrote);
+	return amend(s, action_amend_tx, action_id, text != NULL ? text : "",
+	    false);
 }
 
 enum mdt_status
 mdt_action_withdraw(struct mdt_store *s, int64_t action_id)
 {
-	struct amend_act a = { action_id, NULL, false };
-
-	return mdt_tx_run(s, action_amend_tx, &a, &a.wrote);
+	return amend(s, action_amend_tx, action_id, NULL, false);
 }
 
 /* ---- the note being typed ------------------------------------------- */

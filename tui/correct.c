@@ -151,29 +151,38 @@ tui_correct_reason(struct tui_app *app, const struct mdt_slot *s)
 
 /* ---- the slot's notes and actions ----------------------------------- */
 
-/* E: the selected note's or action's text, to be edited. */
-void
-tui_correct_selected(struct tui_app *app)
+/* The selected note (when the notes are selected) or action, made the
+ * one being corrected; its text, or NULL after saying why there is none. */
+static const char *
+tui_correct_target(struct tui_app *app)
 {
 	const struct mdt_slot *s;
 	const struct mdt_note *nt;
 	const struct mdt_action *ac;
 
+	tui_correcting.act = TUI_ACT_EDIT;
+	tui_correcting.note = app->slot_notes_focus;
 	if (app->slot_notes_focus) {
 		if ((nt = tui_slot_selected_note(app)) == NULL)
-			return;
-		tui_correcting.act = TUI_ACT_EDIT;
-		tui_correcting.note = true;
+			return NULL;
 		tui_correcting.id = nt->id;
-		tui_correct_open(app, "Note (corrected): ", nt->text);
-		return;
+		return nt->text;
 	}
 	if ((ac = tui_slot_selected(app, false, &s)) == NULL)
-		return;
-	tui_correcting.act = TUI_ACT_EDIT;
-	tui_correcting.note = false;
+		return NULL;
 	tui_correcting.id = ac->id;
-	tui_correct_open(app, "Action (corrected): ", ac->text);
+	return ac->text;
+}
+
+/* E: the selected note's or action's text, to be edited. */
+void
+tui_correct_selected(struct tui_app *app)
+{
+	const char *text = tui_correct_target(app);
+
+	if (text != NULL)
+		tui_correct_open(app, tui_correcting.note ? "Note (corrected): "
+		    : "Action (corrected): ", text);
 }
 
 static void
@@ -194,23 +203,10 @@ tui_withdraw_confirmed(struct tui_app *app)
 void
 tui_withdraw_selected(struct tui_app *app)
 {
-	const struct mdt_slot *s;
-	const struct mdt_note *nt;
-	const struct mdt_action *ac;
-
-	if (app->slot_notes_focus) {
-		if ((nt = tui_slot_selected_note(app)) == NULL)
-			return;
-		tui_correcting.note = true;
-		tui_correcting.id = nt->id;
-		tui_confirm_open(app, "Withdraw this note as entered in error"
-		    " (it is kept, marked so)? (y/n)", tui_withdraw_confirmed);
+	if (tui_correct_target(app) == NULL)
 		return;
-	}
-	if ((ac = tui_slot_selected(app, false, &s)) == NULL)
-		return;
-	tui_correcting.note = false;
-	tui_correcting.id = ac->id;
-	tui_confirm_open(app, "Withdraw this action as entered in error"
-	    " (it is kept, marked so)? (y/n)", tui_withdraw_confirmed);
+	tui_confirm_open(app, tui_correcting.note ? "Withdraw this note as"
+	    " entered in error (it is kept, marked so)? (y/n)" : "Withdraw"
+	    " this action as entered in error (it is kept, marked so)? (y/n)",
+	    tui_withdraw_confirmed);
 }
