@@ -206,16 +206,13 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 	return false;
 }
 
-/* The slot in view is shown with its actions selected; a note left
- * half typed there (the console stopped while it was typed) is put back
- * in the note prompt. */
+/* The slot in view is shown with its actions selected.  A note left half
+ * typed there (the console stopped while it was typed) is said, and put
+ * back in the note prompt by w: never opened unasked, where keys pressed
+ * blind would type into it. */
 void
 tui_slot_enter(struct tui_app *app)
 {
-	const struct mdt_slot *s = tui_app_view_slot(app);
-
 	app->slot_action_sel = 0;
 	app->slot_notes_focus = false;
-	if (s != NULL && !tui_input_active(app))
-		tui_slot_note_restore(app, s);
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curses.h>
@@ -156,6 +157,8 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 	size_t idx[TUI_MAX_SLOT_ACTIONS], n_act, n_notes = 0, first_note;
 	size_t note_idx[TUI_MAX_SLOT_NOTES];
+	char *draft_text = NULL;
+	bool draft = false;
 	char nhs[13], dob[32], today[11], buf[1024], when[16];
 	int y, clock_h, rest, notes_rows, act_rows, age;
 	/* Status is wide enough for "new, cancelled" and the verdicts. */
@@ -265,9 +268,14 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 
 	/* Notes and actions share what is left above the key hints. */
 	n_notes = tui_slot_notes(app, s, note_idx, TUI_MAX_SLOT_NOTES);
+	/* a note left half typed, while its prompt is not open */
+	if (app->input.kind != TUI_INPUT_PROMPT && mdt_note_draft_get(
+	    app->store, s->id, &draft_text) == MDT_OK)
+		draft = true;
+	free(draft_text);
 	n_act = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
 	rest = top + rows - 1 - y;
-	notes_rows = (int)(n_notes > 0 ? n_notes : 1);
+	notes_rows = (int)(n_notes > 0 ? n_notes : 1) + (draft ? 1 : 0);
 	if (notes_rows > rest / 3)
 		notes_rows = rest / 3 > 1 ? rest / 3 : 1;
 	act_rows = rest - notes_rows - 2;
@@ -282,11 +290,19 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		snprintf(buf, sizeof(buf), "Notes (%zu)", n_notes);
 	tui_put(y, 1, COLS - 2, buf, h, false);
 	y++;
+	if (draft) {
+		/* the chair must not miss it: in place of the latest note */
+		tui_put(y + notes_rows - 1, 3, COLS - 4, "A note half typed was"
+		    " kept - press w to finish it", tui_attr(TUI_STYLE_AMBER),
+		    false);
+		notes_rows--;
+	}
 	if (n_notes == 0) {
 		app->slot_notes_focus = false;
-		tui_put(y, 3, COLS - 4, "none yet - press w to write one",
-		    tui_attr(TUI_STYLE_DIM), false);
-	} else {
+		if (!draft)
+			tui_put(y, 3, COLS - 4, "none yet - press w to write"
+			    " one", tui_attr(TUI_STYLE_DIM), false);
+	} else if (notes_rows > 0) {
 		/* The latest notes are the ones to see, unless the chair
 		 * is moving among them. */
 		first_note = n_notes > (size_t)notes_rows ?
@@ -312,7 +328,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 			tui_put(y + (int)r, 3, COLS - 4, buf, a, false);
 		}
 	}
-	y += notes_rows;
+	y += notes_rows + (draft ? 1 : 0);
 
 	/* The header says how many carried-forward actions still want a
 	 * verdict: counted from the same snapshot as the rows below (the

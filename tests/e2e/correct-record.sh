@@ -13,8 +13,9 @@
 # kept) and withdrawn (o), then another recorded.  On the second slot,
 # without consent, "Died" is the only outcome offered: a future date is
 # refused, the date typed is kept and shown.  On the third, a note half
-# typed when the console is killed (kill -9) comes back in the note prompt
-# when the slot is opened again, and Esc then discards it.
+# typed when the console is killed (kill -9) is said on the slot when it
+# is opened again and comes back in the note prompt (w), and Esc then
+# discards it.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 sql() { "$SQLITE3_BIN" -batch -noheader "$DB" "$1"; }
@@ -193,6 +194,10 @@ wait_for "Contact the relatives"
     fail "the death was not recorded with its date"
 [ "$(sql "SELECT count(*) FROM consent WHERE slot_id = $S2")" = 0 ] ||
     fail "consent was recorded for a death"
+[ "$(minutes_json | jqr '.slots[1].outcome.died_on')" = 2026-01-02 ] ||
+    fail "the minutes do not give the date of death"
+"$MDTCHAIR" --db "$DB" minutes "$MEETING" | grep -qF -- "- Outcome: Died, on 2026-01-02" ||
+    fail "the text minutes do not give the date of death"
 pass "a death recorded without consent, with its date"
 
 # ---- a note half typed when the console is killed
@@ -210,6 +215,10 @@ done
 kill -9 "$(tui_pid)"
 [ "$(wait_exit)" = 137 ] || fail "mdtchair was not killed"
 tui_start --db "$DB" chair
+wait_for "A note half typed was kept - press w to finish it"
+# never opened unasked: a key pressed blind types nothing into it
+keys j
+keys w
 wait_for "The note being typed was kept"
 wait_for "Note: Kept when killed: the district nurse"
 keys Escape
