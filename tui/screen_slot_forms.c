@@ -72,8 +72,10 @@ tui_consent_exclusions_submit(struct tui_app *app, const char *text)
 	const struct mdt_slot *s;
 	char **names, orgs[TUI_EXCLUSIONS_BYTES];
 	size_t n;
-	bool ok;
+	bool ok, again;
 
+	s = tui_slot_pending(app);
+	again = s != NULL && s->consent != MDT_CONSENT_NONE;
 	mdt_exclusions_split(text, &names, &n);
 	ok = tui_app_check(app, mdt_consent_record(app->store,
 	    app->pending_slot_id, basis, mdt_consent_needs_justification(basis) ?
@@ -91,7 +93,10 @@ tui_consent_exclusions_submit(struct tui_app *app, const char *text)
 		tui_app_message(app, false, "Consent recorded: %s %s exclude:"
 		    " %s", mdt_consent_label(basis), tui_draw_utf8() ?
 		    "\u00b7" : "-", orgs);
-	} else
+	} else if (again)
+		tui_app_message(app, false, "Consent recorded: %s (corrected,"
+		    " the one replaced is kept)", mdt_consent_label(basis));
+	else
 		tui_app_message(app, false, "Consent recorded: %s",
 		    mdt_consent_label(basis));
 	return true;
