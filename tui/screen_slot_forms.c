@@ -94,8 +94,8 @@ tui_consent_exclusions_submit(struct tui_app *app, const char *text)
 		    " %s", mdt_consent_label(basis), tui_draw_utf8() ?
 		    "\u00b7" : "-", orgs);
 	} else if (again)
-		tui_app_message(app, false, "Consent recorded: %s (corrected,"
-		    " the one replaced is kept)", mdt_consent_label(basis));
+		tui_app_message(app, false, "Consent corrected: the one it"
+		    " replaces is kept");
 	else
 		tui_app_message(app, false, "Consent recorded: %s",
 		    mdt_consent_label(basis));

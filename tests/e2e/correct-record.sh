@@ -59,7 +59,7 @@ wait_for "Justification: Lacks capacity; son agrees"
 keys C-u
 type_text "Lacks capacity; daughter agrees"
 keys Enter Enter
-wait_for "(corrected, the one replaced is kept)"
+wait_for "Consent corrected: the one it replaces is kept"
 [ "$(sql "SELECT json_extract(original, '$.justification') FROM corrections
     WHERE entity = 'consent' AND kind = 'superseded'")" = "Lacks capacity; son agrees" ] ||
     fail "the consent replaced was not kept"
