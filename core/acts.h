@@ -3,7 +3,7 @@
  * closing the meeting, the register, the slot clock and the projector
  * (acts.c); consent, notes, actions, outcomes and key contacts
  * (acts_record.c); correcting a meeting's title and venue and a slot's
- * reason (acts_correct.c).
+ * reason, notes and actions, and the note being typed (acts_correct.c).
  */
 #ifndef MDT_ACTS_H
 #define MDT_ACTS_H
@@ -157,6 +157,25 @@ enum mdt_status mdt_action_set_status(struct mdt_store *s, int64_t action_id,
 enum mdt_status mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_outcome_kind kind, const char *review_date);
 /*
+ * A death, recorded without consent to be discussed (a dead patient
+ * cannot consent), with its date: died_on "YYYY-MM-DD", NULL or blank for
+ * today; MDT_EDATE for a date in the future or not a date.  Otherwise as
+ * mdt_outcome_record with DIED (which records a death today).  A recorded
+ * death counts as the discussion's consent: notes and actions may follow.
+ */
+enum mdt_status mdt_death_record(struct mdt_store *s, int64_t slot_id,
+    const char *died_on);
+/*
+ * Withdraws the slot's outcome, entered in error: it is kept in the
+ * corrections (entered-in-error), gone from the outcomes so that another
+ * can be recorded; a withdrawn death cancels its open follow-up with the
+ * relatives.  MDT_ENOTFOUND if none is recorded; MDT_ESTATE in a closed
+ * meeting.  Recording an outcome over another keeps the one replaced
+ * (superseded), as recording consent again does.
+ */
+enum mdt_status mdt_outcome_withdraw(struct mdt_store *s, int64_t slot_id);
+
+/*
  * Makes person the patient's one key contact (replacing any other); the
  * patient's open follow-up with the relatives moves to them (an audit and
  * outbox row each).  MDT_EEXCLUDED, with the reason, if the patient's
@@ -199,5 +218,40 @@ enum mdt_status mdt_meeting_set_venue(struct mdt_store *s,
 /* The reason the patient is discussed, not blank. */
 enum mdt_status mdt_slot_set_reason(struct mdt_store *s, int64_t slot_id,
     const char *reason);
+
+/*
+ * Corrections as clinical systems make them: the row as it was is kept
+ * in the corrections (as JSON, with who and when), "superseded" by an
+ * edit (the same record, the same uuid, the new text) or "entered-in-error"
+ * when withdrawn; an audit row that holds no text; the record queued to
+ * go again (a withdrawn note's discussion record says so, a withdrawn
+ * action's Task goes as entered in error).  Allowed in a closed meeting;
+ * MDT_ESTATE once the retention purge has been through it.  The text it
+ * is already writes nothing.
+ *
+ * A note edited (under the note policy, not blank) or withdrawn: gone
+ * from the notes.  An action's text edited (not the follow-up with the
+ * relatives, whose words are fixed) or the action withdrawn: cancelled,
+ * with withdrawn_at set, so that it leaves every list.  MDT_ESTATE for an
+ * action already withdrawn.
+ */
+enum mdt_status mdt_note_edit(struct mdt_store *s, int64_t note_id,
+    const char *text);
+enum mdt_status mdt_note_withdraw(struct mdt_store *s, int64_t note_id);
+enum mdt_status mdt_action_edit(struct mdt_store *s, int64_t action_id,
+    const char *text);
+enum mdt_status mdt_action_withdraw(struct mdt_store *s, int64_t action_id);
+
+/*
+ * The note being typed in a slot, kept as it is typed so that a crash
+ * loses none of it: no audit row, no outbox row (it is no part of the
+ * record until saved; mdt_note_add drops it).  Saving "" drops it.  get:
+ * MDT_ENOTFOUND when there is none (*text NULL; else a new string).
+ */
+enum mdt_status mdt_note_draft_save(struct mdt_store *s, int64_t slot_id,
+    const char *text);
+enum mdt_status mdt_note_draft_get(struct mdt_store *s, int64_t slot_id,
+    char **text);
+enum mdt_status mdt_note_draft_drop(struct mdt_store *s, int64_t slot_id);
 
 #endif

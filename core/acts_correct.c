@@ -17,11 +17,16 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "model.h"
 #include "rows.h"
+#include "rules.h"
 #include "store.h"
+#include "purge.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* A correction: the meeting's or the slot's id and the new text. */
@@ -189,4 +194,252 @@ mdt_slot_set_reason(struct mdt_store *s, int64_t slot_id,
 {
 	return correct(s, reason_tx, slot_id, reason, "the reason",
 	    "write the reason for discussion");
+}
+
+/* ---- corrections as clinical systems make them ---------------------- */
+
+/* The JSON of each kind of row as it is, for corrections.original. */
+static const struct {
+	const char *entity, *sql;
+} originals[] = {
+	{ "note", "SELECT uuid, slot_id, json_object('uuid', uuid,"
+	    " 'slot_id', slot_id, 'text', text, 'created_at', created_at)"
+	    " FROM notes WHERE uuid = ?1" },
+	{ "outcome", "SELECT uuid, slot_id, json_object('uuid',"
+	    " uuid, 'slot_id', slot_id, 'kind', kind, 'review_date',"
+	    " review_date, 'died_on', died_on, 'recorded_at', recorded_at)"
+	    " FROM outcomes WHERE uuid = ?1" },
+	{ "consent", "SELECT c.uuid, c.slot_id, json_object('uuid',"
+	    " c.uuid, 'slot_id', c.slot_id, 'basis', c.basis,"
+	    " 'justification', c.justification, 'recorded_at', c.recorded_at,"
+	    " 'exclusions', json((SELECT json_group_array(e.organisation)"
+	    " FROM consent_exclusions e WHERE e.slot_id = c.slot_id)))"
+	    " FROM consent c WHERE c.uuid = ?1" },
+	{ "action", "SELECT uuid, slot_id, json_object('uuid', uuid,"
+	    " 'patient_id', patient_id, 'slot_id', slot_id, 'text', text,"
+	    " 'owner_id', owner_id, 'due_date', due_date, 'status', status,"
+	    " 'created_at', created_at, 'closed_at', closed_at, 'kind', kind)"
+	    " FROM actions WHERE uuid = ?1" },
+};
+
+enum mdt_status
+mdt_row_correction(struct mdt_store *s, const char *entity,
+    const char *uuid, const char *kind)
+{
+	char sql[1024];
+
+	for (size_t i = 0; i < MDT_COUNT(originals); i++) {
+		if (strcmp(originals[i].entity, entity) != 0)
+			continue;
+		/* the columns of the SELECT: uuid, slot, the JSON */
+		snprintf(sql, sizeof(sql), "INSERT INTO corrections (entity,"
+		    " entity_uuid, slot_id, original, kind, at, actor)"
+		    " SELECT ?5, o.* , ?2, ?3, ?4 FROM (%s) AS o",
+		    originals[i].sql);
+		return mdt_run(s, sql, "ttitt", uuid, kind, mdt_store_now(s),
+		    s->actor, entity);
+	}
+	return mdt_fail(s, MDT_EINVAL, "nothing of a %s can be corrected",
+	    entity);
+}
+
+/* A note or an action corrected: its id, the new text (NULL to
+ * withdraw it). */
+struct amend_act {
+	int64_t id;
+	const char *text;
+	bool wrote;
+};
+
+/* The note id, in a meeting the purge has not been through: its uuid and
+ * slot. */
+static enum mdt_status
+correctable_note(struct mdt_store *s, int64_t id, char **uuid,
+    int64_t *slot_id)
+{
+	struct mdt_meeting_row m;
+	struct mdt_slot_row sl;
+	enum mdt_status st;
+
+	st = mdt_query_int(s, slot_id, "SELECT slot_id FROM notes WHERE id = ?",
+	    "i", id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "the note is no longer there");
+	if (st == MDT_OK)
+		st = mdt_row_slot(s, *slot_id, &sl);
+	if (st == MDT_OK)
+		st = correctable_meeting(s, sl.meeting_id, &m);
+	if (st == MDT_OK)
+		st = mdt_query_text(s, uuid, "SELECT uuid FROM notes"
+		    " WHERE id = ?", "i", id);
+	return st;
+}
+
+static enum mdt_status
+note_amend_tx(struct mdt_store *s, void *ctx)
+{
+	struct amend_act *a = ctx;
+	enum mdt_status st;
+	char *uuid = NULL, said[24];
+	int64_t slot_id = 0;
+
+	st = correctable_note(s, a->id, &uuid, &slot_id);
+	if (st == MDT_OK && a->text != NULL) {
+		int64_t same = 0;
+
+		st = mdt_query_int(s, &same, "SELECT text = ? FROM notes"
+		    " WHERE id = ?", "ti", a->text, a->id);
+		if (st == MDT_OK && same != 0) {
+			free(uuid);
+			return MDT_OK;
+		}
+		if (st == MDT_OK)
+			st = mdt_row_correction(s, "note", uuid, "superseded");
+		if (st == MDT_OK)
+			st = mdt_run(s, "UPDATE notes SET text = ? WHERE id = ?",
+			    "ti", a->text, a->id);
+		if (st == MDT_OK)
+			st = mdt_record_change(s, "note_correct", "note", uuid,
+			    "%s: note corrected, the original kept as"
+			    " superseded", mdt_said_slot(s, slot_id, said));
+	} else if (st == MDT_OK) {
+		st = mdt_row_correction(s, "note", uuid, "entered-in-error");
+		if (st == MDT_OK)
+			st = mdt_run(s, "DELETE FROM notes WHERE id = ?", "i",
+			    a->id);
+		if (st == MDT_OK)
+			st = mdt_record_change(s, "note_withdraw", "note", uuid,
+			    "%s: note withdrawn, kept as entered in error",
+			    mdt_said_slot(s, slot_id, said));
+	}
+	a->wrote = st == MDT_OK;
+	free(uuid);
+	return st;
+}
+
+/* A note's or an action's text checked (NULL: withdrawn) and body run on
+ * id. */
+static enum mdt_status
+amend(struct mdt_store *s, mdt_tx_fn body, int64_t id, const char *text,
+    bool note)
+{
+	struct amend_act a = { id, text, false };
+
+	if (text != NULL && mdt_str_blank(text))
+		return mdt_fail(s, MDT_EINVAL, "%s", note ? "the note is empty"
+		    " (withdraw it instead)" : "the action has no text");
+	if (text != NULL && mdt_text_check(s, note ? "the note" :
+	    "the action", text, note, 0) != MDT_OK)
+		return MDT_EINVAL;
+	return mdt_tx_run(s, body, &a, &a.wrote);
+}
+
+enum mdt_status
+mdt_note_edit(struct mdt_store *s, int64_t note_id, const char *text)
+{
+	return amend(s, note_amend_tx, note_id, text != NULL ? text : "",
+	    true);
+}
+
+enum mdt_status
+mdt_note_withdraw(struct mdt_store *s, int64_t note_id)
+{
+	return amend(s, note_amend_tx, note_id, NULL, true);
+}
+
+static enum mdt_status
+action_amend_tx(struct mdt_store *s, void *ctx)
+{
+	struct amend_act *a = ctx;
+	struct mdt_action_row row;
+	enum mdt_status st;
+	int64_t withdrawn = 0, fixed = 0, same = 0;
+
+	st = mdt_row_action(s, a->id, &row);
+	if (st == MDT_OK)
+		st = mdt_action_refuse_purged(s, a->id);
+	if (st == MDT_OK)
+		st = mdt_query_int(s, &withdrawn, "SELECT withdrawn_at IS NOT"
+		    " NULL FROM actions WHERE id = ?", "i", a->id);
+	if (st == MDT_OK && withdrawn != 0)
+		return mdt_fail(s, MDT_ESTATE, "the action was withdrawn");
+	if (st != MDT_OK)
+		return st;
+	if (a->text == NULL) {
+		st = mdt_row_correction(s, "action", row.uuid,
+		    "entered-in-error");
+		if (st == MDT_OK)
+			st = mdt_run(s, "UPDATE actions SET status = 'cancelled',"
+			    " closed_at = coalesce(closed_at, ?1),"
+			    " withdrawn_at = ?1 WHERE id = ?2", "ii",
+			    mdt_store_now(s), a->id);
+		if (st == MDT_OK)
+			st = mdt_record_change(s, "action_withdraw", "action",
+			    row.uuid, "withdrawn, kept as entered in error");
+		a->wrote = st == MDT_OK;
+		return st;
+	}
+	st = mdt_query_int(s, &fixed, "SELECT kind IS NOT NULL FROM actions"
+	    " WHERE id = ?", "i", a->id);
+	if (st == MDT_OK && fixed != 0)
+		return mdt_fail(s, MDT_ESTATE, "the words of this action are"
+		    " fixed (they name nobody): withdraw it instead");
+	if (st == MDT_OK)
+		st = mdt_query_int(s, &same, "SELECT text = ? FROM actions"
+		    " WHERE id = ?", "ti", a->text, a->id);
+	if (st != MDT_OK || same != 0)
+		return st;
+	st = mdt_row_correction(s, "action", row.uuid, "superseded");
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE actions SET text = ? WHERE id = ?", "ti",
+		    a->text, a->id);
+	if (st == MDT_OK)
+		st = mdt_record_change(s, "action_correct", "action", row.uuid,
+		    "text corrected, the original kept as superseded");
+	a->wrote = st == MDT_OK;
+	return st;
+}
+
+enum mdt_status
+mdt_action_edit(struct mdt_store *s, int64_t action_id, const char *text)
+{
+	return amend(s, action_amend_tx, action_id, text != NULL ? text : "",
+	    false);
+}
+
+enum mdt_status
+mdt_action_withdraw(struct mdt_store *s, int64_t action_id)
+{
+	return amend(s, action_amend_tx, action_id, NULL, false);
+}
+
+/* ---- the note being typed ------------------------------------------- */
+
+enum mdt_status
+mdt_note_draft_save(struct mdt_store *s, int64_t slot_id, const char *text)
+{
+	if (text == NULL || text[0] == '\0')
+		return mdt_note_draft_drop(s, slot_id);
+	if (!mdt_text_note_ok(text, 0, NULL, 0))
+		return mdt_fail(s, MDT_EINVAL, "the draft holds text that"
+		    " cannot be kept");
+	return mdt_run(s, "INSERT INTO note_drafts (slot_id, text, saved_at)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (slot_id) DO UPDATE"
+	    " SET text = excluded.text, saved_at = excluded.saved_at",
+	    "iti", slot_id, text, mdt_store_now(s));
+}
+
+enum mdt_status
+mdt_note_draft_get(struct mdt_store *s, int64_t slot_id, char **text)
+{
+	*text = NULL;
+	return mdt_query_text(s, text, "SELECT text FROM note_drafts"
+	    " WHERE slot_id = ?", "i", slot_id);
+}
+
+enum mdt_status
+mdt_note_draft_drop(struct mdt_store *s, int64_t slot_id)
+{
+	return mdt_run(s, "DELETE FROM note_drafts WHERE slot_id = ?", "i",
+	    slot_id);
 }

@@ -29,8 +29,10 @@ has_consent(struct mdt_store *s, const struct mdt_slot_row *sl)
 	enum mdt_status st;
 	int64_t n;
 
-	st = mdt_query_int(s, &n, "SELECT count(*) FROM consent"
-	    " WHERE slot_id = ?", "i", sl->id);
+	/* a death counts: a dead patient cannot consent */
+	st = mdt_query_int(s, &n, "SELECT (SELECT count(*) FROM consent"
+	    " WHERE slot_id = ?1) + (SELECT count(*) FROM outcomes"
+	    " WHERE slot_id = ?1 AND kind = 'died')", "i", sl->id);
 	if (st == MDT_OK && n == 0)
 		st = mdt_fail(s, MDT_ECONSENT, "record consent for %s first",
 		    sl->patient);
@@ -129,6 +131,15 @@ consent_tx(struct mdt_store *s, void *ctx)
 	st = recordable_slot(s, a->slot_id, false, &sl, &m);
 	if (st != MDT_OK)
 		return st;
+	/* recorded again: the consent as it was is kept, superseded */
+	st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM consent"
+	    " WHERE slot_id = ?", "i", a->slot_id);
+	if (st == MDT_OK)
+		st = mdt_row_correction(s, "consent", row_uuid, "superseded");
+	free(row_uuid);
+	row_uuid = NULL;
+	if (st != MDT_OK && st != MDT_ENOTFOUND)
+		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO consent"
 	    " (uuid, slot_id, basis, justification, recorded_at)"
@@ -219,8 +230,12 @@ note_tx(struct mdt_store *s, void *ctx)
 	if (st != MDT_OK)
 		return st;
 	a->id = sqlite3_last_insert_rowid(s->db);
-	st = mdt_record_change(s, "note_add", "note", uuid, "%s",
-	    mdt_said_slot(s, a->slot_id, said));
+	/* the draft it was typed in is done with */
+	st = mdt_run(s, "DELETE FROM note_drafts WHERE slot_id = ?", "i",
+	    a->slot_id);
+	if (st == MDT_OK)
+		st = mdt_record_change(s, "note_add", "note", uuid, "%s",
+		    mdt_said_slot(s, a->slot_id, said));
 	return st;
 }
 
@@ -513,30 +528,56 @@ struct outcome_act {
 	int64_t slot_id;
 	enum mdt_outcome_kind kind;
 	char review[11];	/* "" if none */
+	char died_on[11];	/* a death's date; "" if none */
+	bool wrote;		/* false: recorded so already */
 };
 
 static enum mdt_status
 outcome_tx(struct mdt_store *s, void *ctx)
 {
 	char said[24];
-	const struct outcome_act *a = ctx;
+	struct outcome_act *a = ctx;
 	struct mdt_slot_row sl;
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char uuid[37], *row_uuid = NULL;
+	int64_t same = 0;
 
-	st = recordable_slot(s, a->slot_id, true, &sl, &m);
+	/* a dead patient cannot consent: a death is recorded without */
+	st = recordable_slot(s, a->slot_id, a->kind != MDT_OUTCOME_DIED, &sl,
+	    &m);
 	if (st != MDT_OK)
+		return st;
+	/* recorded again: the outcome as it was is kept, superseded */
+	st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM outcomes"
+	    " WHERE slot_id = ?", "i", a->slot_id);
+	if (st == MDT_OK) {
+		st = mdt_query_int(s, &same, "SELECT kind = ?1 AND"
+		    " review_date IS ?2 AND died_on IS ?3 FROM outcomes"
+		    " WHERE uuid = ?4", "TTTt", mdt_outcome_name(a->kind),
+		    a->review, a->died_on, row_uuid);
+		if (st == MDT_OK && same != 0) {
+			free(row_uuid);
+			return MDT_OK;
+		}
+		if (st == MDT_OK)
+			st = mdt_row_correction(s, "outcome", row_uuid,
+			    "superseded");
+	}
+	free(row_uuid);
+	row_uuid = NULL;
+	if (st != MDT_OK && st != MDT_ENOTFOUND)
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO outcomes"
-	    " (uuid, slot_id, kind, review_date, recorded_at)"
-	    " VALUES (?, ?, ?, ?, ?)"
+	    " (uuid, slot_id, kind, review_date, recorded_at, died_on)"
+	    " VALUES (?, ?, ?, ?, ?, ?)"
 	    " ON CONFLICT (slot_id) DO UPDATE SET kind = excluded.kind,"
 	    " review_date = excluded.review_date,"
-	    " recorded_at = excluded.recorded_at", "titTi",
+	    " recorded_at = excluded.recorded_at,"
+	    " died_on = excluded.died_on", "titTiT",
 	    uuid, a->slot_id, mdt_outcome_name(a->kind), a->review,
-	    mdt_store_now(s));
+	    mdt_store_now(s), a->died_on);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid,
 		    "SELECT uuid FROM outcomes WHERE slot_id = ?", "i",
@@ -551,6 +592,7 @@ outcome_tx(struct mdt_store *s, void *ctx)
 		st = contact_relatives(s, &sl, &m);
 	else if (st == MDT_OK)
 		st = relatives_cancel(s, sl.id, a->kind);
+	a->wrote = st == MDT_OK;
 	return st;
 }
 
@@ -558,8 +600,10 @@ enum mdt_status
 mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_outcome_kind kind, const char *review_date)
 {
-	struct outcome_act a = { slot_id, kind, "" };
+	struct outcome_act a = { slot_id, kind, "", "", false };
 
+	if (kind == MDT_OUTCOME_DIED)
+		return mdt_death_record(s, slot_id, NULL);
 	if (kind != MDT_OUTCOME_STAY && kind != MDT_OUTCOME_STEP_DOWN &&
 	    kind != MDT_OUTCOME_CLOSE && kind != MDT_OUTCOME_DIED)
 		return mdt_fail(s, MDT_EINVAL, "unknown outcome %d", (int)kind);
@@ -573,7 +617,70 @@ mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
 	if (a.review[0] != '\0' &&
 	    mdt_date_past(s, "review date", a.review) != MDT_OK)
 		return MDT_EINVAL;
-	return mdt_tx_run(s, outcome_tx, &a, NULL);
+	return mdt_tx_run(s, outcome_tx, &a, &a.wrote);
+}
+
+enum mdt_status
+mdt_death_record(struct mdt_store *s, int64_t slot_id, const char *died_on)
+{
+	struct outcome_act a = { slot_id, MDT_OUTCOME_DIED, "", "", false };
+	char today[11];
+
+	mdt_date_of(mdt_store_now(s), today);
+	if (mdt_str_blank(died_on))
+		memcpy(a.died_on, today, sizeof(today));
+	else if (died_on[0] == '+' ||
+	    mdt_date_parse(died_on, mdt_store_now(s), a.died_on) != MDT_OK)
+		return mdt_fail(s, MDT_EDATE, "date of death \"%s\""
+		    " (YYYY-MM-DD)", died_on);
+	if (strcmp(a.died_on, today) > 0)
+		return mdt_fail(s, MDT_EDATE, "death on %s: in the"
+		    " future", a.died_on);
+	return mdt_tx_run(s, outcome_tx, &a, &a.wrote);
+}
+
+static enum mdt_status
+outcome_withdraw_tx(struct mdt_store *s, void *ctx)
+{
+	const struct outcome_act *a = ctx;
+	struct mdt_slot_row sl;
+	struct mdt_meeting_row m;
+	enum mdt_status st;
+	char *uuid = NULL, *kind = NULL, said[24];
+
+	st = recordable_slot(s, a->slot_id, false, &sl, &m);
+	if (st == MDT_OK)
+		st = mdt_query_text(s, &uuid, "SELECT uuid FROM outcomes"
+		    " WHERE slot_id = ?", "i", a->slot_id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no outcome is recorded for %s",
+		    sl.patient);
+	if (st == MDT_OK)
+		st = mdt_query_text(s, &kind, "SELECT kind FROM outcomes"
+		    " WHERE uuid = ?", "t", uuid);
+	if (st == MDT_OK)
+		st = mdt_row_correction(s, "outcome", uuid, "entered-in-error");
+	if (st == MDT_OK)
+		st = mdt_run(s, "DELETE FROM outcomes WHERE uuid = ?", "t",
+		    uuid);
+	if (st == MDT_OK)
+		st = mdt_record_change(s, "outcome_withdraw", "outcome", uuid,
+		    "%s: %s withdrawn, kept as entered in error",
+		    mdt_said_slot(s, a->slot_id, said), kind);
+	/* a death withdrawn: its follow-up with the relatives goes too */
+	if (st == MDT_OK && strcmp(kind, "died") == 0)
+		st = relatives_cancel(s, sl.id, MDT_OUTCOME_NONE);
+	free(uuid);
+	free(kind);
+	return st;
+}
+
+enum mdt_status
+mdt_outcome_withdraw(struct mdt_store *s, int64_t slot_id)
+{
+	struct outcome_act a = { slot_id, MDT_OUTCOME_NONE, "", "", false };
+
+	return mdt_tx_run(s, outcome_withdraw_tx, &a, NULL);
 }
 
 struct key_contact_act {

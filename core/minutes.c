@@ -145,6 +145,7 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		x = mdt_json_new(json_object());
 		mdt_json_set(x, "kind", mdt_json_text(mdt_outcome_name(sl->outcome)));
 		mdt_json_set(x, "review_date", jstr_or_null(sl->review_date));
+		mdt_json_set(x, "died_on", jstr_or_null(sl->died_on));
 		mdt_json_set(j, "outcome", x);
 	}
 	return j;
@@ -368,6 +369,10 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	if (sl->review_date[0] != '\0') {
 		fputs(", review by ", out);
 		md_field(out, sl->review_date, txt);
+	}
+	if (sl->died_on[0] != '\0') {
+		fputs(", on ", out);
+		md_field(out, sl->died_on, txt);
 	}
 	fputs("\n", out);
 

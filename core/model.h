@@ -200,6 +200,7 @@ struct mdt_slot {
 	char *consent_justification;	/* NULL if none */
 	enum mdt_outcome_kind outcome;
 	char review_date[11];		/* "" if none */
+	char died_on[11];		/* a death's date; "" if none */
 	int64_t key_contact_id;		/* 0 if none */
 	char *key_contact_name;		/* NULL if none */
 	int64_t presenter_id;		/* who presents the patient; 0 if

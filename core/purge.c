@@ -2,7 +2,7 @@
  * purge.c - the retention purge: once a closed meeting is older than the
  * retention period and every record of it has been delivered to the
  * central record, the free text that identifies people (notes, consent
- * justifications, slot reasons, the text of finished actions, candidate
+ * justifications, slot reasons, the originals kept of corrections, the text of finished actions, candidate
  * notes and list rows) is replaced by a fixed placeholder, and a patient
  * nobody kept on the record needs any more loses name, date of birth,
  * NHS number and practice.  What the six-monthly review counts (times,
@@ -179,6 +179,16 @@ purge_meeting(struct mdt_store *s, const struct mdt_purge_meeting *m,
 		    MDT_PURGED_TEXT "' WHERE slot_id IN (SELECT id FROM slots"
 		    " WHERE meeting_id = ?1) AND status <> 'open'"
 		    " AND text <> '" MDT_PURGED_TEXT "'", m->id, &actions);
+	/* the originals of what was corrected, and any note left half
+	 * typed: the same text as the rest */
+	if (st == MDT_OK)
+		st = run_counted(s, "UPDATE corrections SET original = '{}'"
+		    " WHERE slot_id IN (SELECT id FROM slots WHERE meeting_id"
+		    " = ?1) AND original <> '{}'", m->id, &texts);
+	if (st == MDT_OK)
+		st = run_counted(s, "DELETE FROM note_drafts WHERE slot_id IN"
+		    " (SELECT id FROM slots WHERE meeting_id = ?1)", m->id,
+		    &texts);
 	/* what the lists and the matron said about each candidate */
 	if (st == MDT_OK)
 		st = run_counted(s, "UPDATE candidates SET note = '',"

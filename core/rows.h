@@ -32,7 +32,9 @@
 	"  JOIN actions a ON a.id = r.action_id" \
 	"  JOIN slots s ON s.id = r.slot_id WHERE s.meeting_id = " M \
 	" UNION SELECT p.uuid FROM patients p JOIN slots s" \
-	"  ON s.patient_id = p.id WHERE s.meeting_id = " M
+	"  ON s.patient_id = p.id WHERE s.meeting_id = " M \
+	" UNION SELECT c.entity_uuid FROM corrections c JOIN slots s" \
+	"  ON s.id = c.slot_id WHERE s.meeting_id = " M
 
 struct mdt_meeting_row {
 	int64_t id;
@@ -72,6 +74,15 @@ enum mdt_status mdt_row_slot(struct mdt_store *s, int64_t id,
 /* The action id (MDT_ENOTFOUND, recorded, if there is none). */
 enum mdt_status mdt_row_action(struct mdt_store *s, int64_t id,
     struct mdt_action_row *a);
+/*
+ * Keeps the row of entity ("note", "outcome", "consent", "action") named
+ * uuid as it is now, as JSON, in corrections: kind "superseded" (it is
+ * about to be replaced) or "entered-in-error" (withdrawn), with the store's
+ * actor and the time (acts_correct.c).
+ */
+enum mdt_status mdt_row_correction(struct mdt_store *s, const char *entity,
+    const char *uuid, const char *kind);
+
 /* MDT_OK if person_id is someone known, else MDT_ENOTFOUND (recorded). */
 enum mdt_status mdt_row_person_exists(struct mdt_store *s, int64_t person_id);
 

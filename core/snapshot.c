@@ -127,6 +127,7 @@ read_slot(sqlite3_stmt *st, void *row, void *ctx)
 	sl->key_contact_name = mdt_col_dup(st, 21);
 	sl->presenter_id = mdt_col_int(st, 22);
 	sl->presenter_name = mdt_col_dup(st, 23);
+	mdt_col_copy(st, 24, sl->died_on, sizeof(sl->died_on));
 }
 
 static enum mdt_status
@@ -142,7 +143,7 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
 	    " s.planned_seconds, s.extended_seconds, c.basis,"
 	    " c.justification, o.kind, o.review_date, pt.key_contact_id,"
-	    " kc.name, s.presenter_id, pr.name"
+	    " kc.name, s.presenter_id, pr.name, o.died_on"
 	    " FROM slots s JOIN patients pt ON pt.id = s.patient_id"
 	    " LEFT JOIN consent c ON c.slot_id = s.id"
 	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
@@ -282,10 +283,11 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " JOIN slots s ON s.patient_id = a.patient_id AND s.meeting_id = ?1"
 	    " JOIN people p ON p.id = a.owner_id"
 	    " LEFT JOIN rv ON rv.action_id = a.id"
-	    " WHERE a.status = 'open' OR a.slot_id IN (SELECT id FROM ms)"
+	    " WHERE a.withdrawn_at IS NULL AND (a.status = 'open'"
+	    " OR a.slot_id IN (SELECT id FROM ms)"
 	    " OR rv.verdict IS NOT NULL"
 	    /* closed during this meeting: still shown, so it can be undone */
-	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1)"
+	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1))"
 	    " ORDER BY s.position, s.id, a.created_at, a.id", "i",
 	    snap->meeting.id);
 	snap->actions = r.v;

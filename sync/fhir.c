@@ -610,11 +610,24 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_stmt *st;
 	json_t *r;
 
+	/* recorded over another: amended; withdrawn (gone from the
+	 * outcomes): entered in error, as its correction kept it */
 	st = query_row(db,
 	    "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
-	    " p.nhs_number, p.name FROM outcomes o"
+	    " p.nhs_number, p.name, o.died_on, CASE WHEN EXISTS (SELECT 1"
+	    " FROM corrections WHERE entity_uuid = o.uuid) THEN 'amended'"
+	    " ELSE 'final' END FROM outcomes o"
 	    " JOIN slots s ON s.id = o.slot_id"
-	    " JOIN patients p ON p.id = s.patient_id WHERE o.uuid = ?1",
+	    " JOIN patients p ON p.id = s.patient_id WHERE o.uuid = ?1"
+	    " UNION ALL SELECT json_extract(c.original, '$.kind'),"
+	    " json_extract(c.original, '$.review_date'),"
+	    " json_extract(c.original, '$.recorded_at'), s.uuid,"
+	    " p.nhs_number, p.name, json_extract(c.original, '$.died_on'),"
+	    " 'entered-in-error' FROM corrections c"
+	    " JOIN slots s ON s.id = c.slot_id"
+	    " JOIN patients p ON p.id = s.patient_id"
+	    " WHERE c.entity_uuid = ?1 AND c.kind = 'entered-in-error'"
+	    " AND NOT EXISTS (SELECT 1 FROM outcomes WHERE uuid = ?1)",
 	    ref, "outcome", err, errlen);
 	if (st == NULL)
 		return NULL;
@@ -626,7 +639,7 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		return NULL;
 	}
 	r = resource(ref);
-	json_object_set_new(r, "status", str("final"));
+	json_object_set_new(r, "status", str(col(st, 7)));
 	json_object_set_new(r, "code", concept(MDT_CS "mdt-observation",
 	    "mdt-outcome", "Outcome of a multidisciplinary team discussion",
 	    "MDT outcome"));
@@ -642,6 +655,18 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		    "[{s:{s:[o], s:s}, s:s}]", "code", "coding", coding(
 		    MDT_CS "mdt-observation", "review-date", "Review date"),
 		    "text", "Review date", "valueDateTime", col(st, 1)));
+	if (col(st, 6)[0] != '\0') {
+		json_t *comp = json_object_get(r, "component");
+
+		if (comp == NULL) {
+			comp = json_array();
+			json_object_set_new(r, "component", comp);
+		}
+		json_array_append_new(comp, json_pack("{s:{s:[o], s:s}, s:s}",
+		    "code", "coding", coding(MDT_CS "mdt-observation",
+		    "date-of-death", "Date of death"), "text", "Date of death",
+		    "valueDateTime", col(st, 6)));
+	}
 	sqlite3_finalize(st);
 	return r;
 }
@@ -664,7 +689,8 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_t *r;
 
 	st = query_row(db, "SELECT a.text, a.due_date, a.status, a.created_at,"
-	    " a.closed_at, o.uuid, o.name, p.nhs_number, p.name, s.uuid"
+	    " a.closed_at, o.uuid, o.name, p.nhs_number, p.name, s.uuid,"
+	    " a.withdrawn_at"
 	    " FROM actions a JOIN people o ON o.id = a.owner_id"
 	    " JOIN patients p ON p.id = a.patient_id"
 	    " LEFT JOIN slots s ON s.id = a.slot_id WHERE a.uuid = ?1",
@@ -672,7 +698,9 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (st == NULL)
 		return NULL;
 	r = resource(ref);
-	json_object_set_new(r, "status", str(task_status(col(st, 2))));
+	/* withdrawn: entered in error, not cancelled */
+	json_object_set_new(r, "status", str(coli(st, 10) != 0 ?
+	    "entered-in-error" : task_status(col(st, 2))));
 	json_object_set_new(r, "intent", str("order"));
 	json_object_set_new(r, "description", str(col(st, 0)));
 	json_object_set_new(r, "for", patient_ref(col(st, 7), col(st, 8)));
@@ -711,6 +739,45 @@ add_entry(json_t *sec, json_t *ref)
 	json_array_append_new(entries, ref);
 }
 
+/*
+ * What was corrected of the slot's entity ("note", "action"): one line
+ * each, who and when, never the text (what was withdrawn is not the
+ * record's any more, and what was replaced is said by the new text).
+ * 0, or -1 with err.
+ */
+static int
+record_corrections(sqlite3 *db, int64_t slot_id, const char *entity,
+    struct sync_buf *b, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = query_id(db, "SELECT kind, at, actor FROM corrections"
+	    " WHERE slot_id = ?1 AND entity = ?2 ORDER BY at, id", slot_id,
+	    err, errlen);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char iso[21];
+
+		mdt_iso_utc(coli(st, 1), iso);
+		sync_buf_str(b, "<p>");
+		sync_narrative_fmt(b, "A%s %s was %s on %s by %s.",
+		    strchr("aeiou", entity[0]) != NULL ? "n" : "", entity,
+		    strcmp(col(st, 0), "superseded") == 0 ? "corrected" :
+		    "withdrawn (entered in error)", iso, col(st, 2));
+		sync_buf_str(b, "</p>");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sync_set_err(err, errlen, "reading the corrections: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
 /* The notes section. */
 static json_t *
 record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
@@ -733,6 +800,10 @@ record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	sqlite3_finalize(st);
 	if (n == 0)
 		sync_buf_str(&b, "<p>No notes.</p>");
+	if (record_corrections(db, slot_id, "note", &b, err, errlen) != 0) {
+		free(b.s);
+		return NULL;
+	}
 	return section("notes", "Notes", &b);
 }
 
@@ -748,8 +819,8 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 
 	st = query_id(db, "SELECT a.uuid, a.text, p.name, a.due_date,"
 	    " a.status FROM actions a JOIN people p ON p.id = a.owner_id"
-	    " WHERE a.slot_id = ?1 ORDER BY a.created_at, a.id", slot_id,
-	    err, errlen);
+	    " WHERE a.slot_id = ?1 AND a.withdrawn_at IS NULL"
+	    " ORDER BY a.created_at, a.id", slot_id, err, errlen);
 	if (st == NULL)
 		return NULL;
 	sync_narrative_open(&b);
@@ -769,6 +840,11 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 		sync_buf_str(&b, "</ul>");
 	else
 		sync_buf_str(&b, "<p>No actions agreed.</p>");
+	if (record_corrections(db, slot_id, "action", &b, err, errlen) != 0) {
+		free(b.s);
+		json_decref(entries);
+		return NULL;
+	}
 	sec = section("actions", "Actions", &b);
 	if (json_array_size(entries) > 0)
 		json_object_set_new(sec, "entry", entries);
@@ -787,7 +863,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_t *r, *sections, *sec, *orgs;
 	struct sync_buf b;
 	int64_t slot_id, date;
-	bool final;
+	bool final, discussed;
 
 	st = query_row(db, "SELECT s.id, s.state, s.started_at, s.closed_at,"
 	    " m.title, m.state, m.scheduled_start, p.nhs_number, p.name,"
@@ -795,7 +871,8 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    " c.recorded_at, o.uuid, o.kind, o.review_date, o.recorded_at,"
 	    " (SELECT max(created_at) FROM notes WHERE slot_id = s.id),"
 	    " (SELECT max(max(created_at), coalesce(max(closed_at), 0))"
-	    "  FROM actions WHERE slot_id = s.id)"
+	    "  FROM actions WHERE slot_id = s.id), " SYNC_DISCUSSED("s") ","
+	    " (SELECT max(at) FROM corrections WHERE slot_id = s.id)"
 	    " FROM slots s JOIN meetings m ON m.id = s.meeting_id"
 	    " JOIN patients p ON p.id = s.patient_id"
 	    " LEFT JOIN people kc ON kc.id = p.key_contact_id"
@@ -811,7 +888,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	 * what it holds */
 	date = coli(st, 3);
 	if (date == 0) {
-		int cols[] = { 2, 15, 19, 20, 21 };
+		int cols[] = { 2, 15, 19, 20, 21, 23 };
 		size_t i;
 
 		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
@@ -823,12 +900,14 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	r = resource(ref);
 	/* never discussed (no consent): nothing of the patient; a record
 	 * that an older version sent is withdrawn */
-	json_object_set_new(r, "status", str(col(st, 12)[0] == '\0' ?
-	    "entered-in-error" : final ? "final" : "preliminary"));
+	discussed = coli(st, 22) != 0;
+	json_object_set_new(r, "status", str(!discussed ?
+	    "entered-in-error" : final && coli(st, 23) != 0 ? "amended" :
+	    final ? "final" : "preliminary"));
 	json_object_set_new(r, "type", concept(SNOMED, "444804000",
 	    "Multidisciplinary care conference report",
 	    "Multidisciplinary team discussion record"));
-	if (col(st, 12)[0] != '\0') {
+	if (discussed) {
 		json_object_set_new(r, "subject", patient_ref(col(st, 7),
 		    col(st, 8)));
 		json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
@@ -840,7 +919,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    col(st, 4)[0] != '\0' ? col(st, 4) : "Multidisciplinary team"));
 	json_object_set_new(r, "title", str("Multidisciplinary team"
 	    " discussion"));
-	if (col(st, 12)[0] == '\0') {
+	if (!discussed) {
 		sqlite3_finalize(st);
 		return r;
 	}
@@ -853,8 +932,11 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sync_narrative_open(&b);
 	basis = CODED_OF(bases, col(st, 13));
 	sync_buf_str(&b, "<p>");
-	sync_narrative_text(&b,
-	    basis != NULL ? basis->display : "Not recorded.");
+	/* discussed without: after a death, which a dead patient cannot
+	 * consent to */
+	sync_narrative_text(&b, basis != NULL ? basis->display :
+	    strcmp(col(st, 17), "died") == 0 ? "Not asked: the patient has"
+	    " died." : "Not recorded.");
 	if (col(st, 14)[0] != '\0') {
 		sync_buf_str(&b, "</p><p>Justification: ");
 		sync_narrative_text(&b, col(st, 14));
@@ -862,6 +944,10 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sync_buf_str(&b, "</p>");
 	buf_exclusions(&b, orgs);
 	json_decref(orgs);
+	if (record_corrections(db, slot_id, "consent", &b, err, errlen) != 0) {
+		free(b.s);
+		goto fail;
+	}
 	sec = section("consent", "Consent to be discussed", &b);
 	if (col(st, 12)[0] != '\0')
 		add_entry(sec, ref_to(SYNC_CONSENT, col(st, 12), NULL, dep,
@@ -882,6 +968,10 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (col(st, 18)[0] != '\0')
 		sync_narrative_fmt(&b, " Review by %s.", col(st, 18));
 	sync_buf_str(&b, "</p>");
+	if (record_corrections(db, slot_id, "outcome", &b, err, errlen) != 0) {
+		free(b.s);
+		goto fail;
+	}
 	sec = section("outcome", "Outcome", &b);
 	if (col(st, 16)[0] != '\0')
 		add_entry(sec, ref_to(SYNC_OUTCOME, col(st, 16), NULL, dep,

@@ -16,11 +16,14 @@
 #define SYNC_NHS_NUMBER_SYSTEM "https://fhir.nhs.uk/Id/nhs-number"
 
 /* SQL: 1 if the slot (its table alias) was discussed, i.e. consent to be
- * discussed is recorded for it.  Nothing naming a patient leaves before:
- * a slot never discussed sends nothing, and what an older version sent
- * of it is withdrawn (entered-in-error, with nothing of the patient). */
+ * discussed is recorded for it, or a death (a dead patient cannot
+ * consent).  Nothing naming a patient leaves before: a slot never
+ * discussed sends nothing, and what an older version sent of it is
+ * withdrawn (entered-in-error, with nothing of the patient). */
 #define SYNC_DISCUSSED(slot) \
-	"EXISTS (SELECT 1 FROM consent WHERE slot_id = " slot ".id)"
+	"(EXISTS (SELECT 1 FROM consent WHERE slot_id = " slot ".id)" \
+	" OR EXISTS (SELECT 1 FROM outcomes WHERE slot_id = " slot ".id" \
+	" AND kind = 'died'))"
 
 /*
  * Calls add for each resource that the outbox row (entity, uuid) changes

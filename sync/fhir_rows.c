@@ -169,9 +169,13 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM consent c"
 		    " JOIN slots s ON s.id = c.slot_id WHERE c.uuid = ?1", uuid);
 	}
+	/* a withdrawn note is gone from the notes: its slot is the one its
+	 * correction names */
 	if (strcmp(entity, "note") == 0)
-		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM notes n"
-		    " JOIN slots s ON s.id = n.slot_id WHERE n.uuid = ?1", uuid);
+		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
+		    " WHERE s.id IN (SELECT slot_id FROM notes WHERE uuid = ?1"
+		    " UNION SELECT slot_id FROM corrections"
+		    " WHERE entity_uuid = ?1)", uuid);
 	if (strcmp(entity, "action") == 0) {
 		add(&r, SYNC_TASK, uuid);
 		/* the record of a purged meeting was delivered whole and
@@ -182,10 +186,14 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		    " WHERE a.uuid = ?1 AND s.state <> 'pending'"
 		    " AND m.purged_at IS NULL", uuid);
 	}
+	/* so is a withdrawn outcome from the outcomes: its Observation
+	 * goes as entered in error, built from its correction */
 	if (strcmp(entity, "outcome") == 0) {
 		add(&r, SYNC_OUTCOME, uuid);
-		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM outcomes o"
-		    " JOIN slots s ON s.id = o.slot_id WHERE o.uuid = ?1", uuid);
+		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
+		    " WHERE s.id IN (SELECT slot_id FROM outcomes WHERE uuid = ?1"
+		    " UNION SELECT slot_id FROM corrections"
+		    " WHERE entity_uuid = ?1)", uuid);
 	}
 	if (strcmp(entity, "person") == 0) {
 		add(&r, SYNC_PRACTITIONER, uuid);

@@ -69,8 +69,11 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 		{ "Consent", "consent", "SELECT c.uuid FROM consent c JOIN"
 		    " slots s ON s.id = c.slot_id JOIN meetings m ON m.id ="
 		    " s.meeting_id WHERE c.uuid = ?1 AND m.purged_at IS NULL" },
+		/* a withdrawn outcome is gone from the outcomes: its
+		 * correction builds it, entered in error */
 		{ "Observation", "outcome", "SELECT uuid FROM outcomes"
-		    " WHERE uuid = ?1" },
+		    " WHERE uuid = ?1 UNION SELECT entity_uuid FROM corrections"
+		    " WHERE entity = 'outcome' AND entity_uuid = ?1" },
 		{ "Task", "action", "SELECT uuid FROM actions WHERE uuid = ?1" },
 		/* a record's id is made from its slot's: every slot
 		 * discussed, until one gives it */

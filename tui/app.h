@@ -72,6 +72,8 @@ struct tui_app {
 	size_t register_sel;
 	size_t register_top;
 	size_t slot_action_sel;
+	bool slot_notes_focus;		/* the selection is among the notes */
+	size_t slot_note_sel;		/* of the viewed slot's notes */
 	size_t summary_top;
 	int64_t sync_from;		/* sync panel: its lists from this
 					 * outbox id on (0: from the first) */

@@ -1,6 +1,8 @@
 /*
  * correct.c - correcting the text of the record from the console: the
- * meeting's title and venue, a slot's reason.  A text the central record
+ * meeting's title and venue, a slot's reason, the text of a note or an
+ * action, and a note or an action withdrawn as entered in error (core/
+ * keeps the original).  A text the central record
  * refused can always be mended here, in an open or a closed meeting.
  *
  * The prompt opens holding the text as it is stored, to be edited.  A
@@ -19,12 +21,15 @@
 #include "app.h"
 #include "correct.h"
 #include "input.h"
+#include "screen_slot.h"
 
 /* What is being corrected (only one prompt is ever open): the title,
  * the venue or the reason (TUI_ACT_REASON) of this slot. */
 static struct {
-	enum tui_action act;
+	enum tui_action act;	/* TUI_ACT_EDIT: a note or an action */
 	int64_t slot_id;
+	int64_t id;		/* the note's or the action's */
+	bool note;
 } tui_correcting;
 
 static bool tui_correct_submit(struct tui_app *app, const char *text);
@@ -63,6 +68,16 @@ tui_correct_now(const struct tui_app *app)
 		return app->snap.meeting.title;
 	case TUI_ACT_VENUE:
 		return app->snap.meeting.venue;
+	case TUI_ACT_EDIT:
+		for (size_t i = 0; tui_correcting.note &&
+		    i < app->snap.n_notes; i++)
+			if (app->snap.notes[i].id == tui_correcting.id)
+				return app->snap.notes[i].text;
+		for (size_t i = 0; !tui_correcting.note &&
+		    i < app->snap.n_actions; i++)
+			if (app->snap.actions[i].id == tui_correcting.id)
+				return app->snap.actions[i].text;
+		return NULL;
 	default:
 		s = mdt_snapshot_slot(&app->snap, tui_correcting.slot_id);
 		return s != NULL ? s->reason : NULL;
@@ -87,6 +102,17 @@ tui_correct_submit(struct tui_app *app, const char *text)
 		what = "Venue";
 		st = mdt_meeting_set_venue(app->store, app->meeting_id, text);
 		break;
+	case TUI_ACT_EDIT:
+		st = tui_correcting.note ? mdt_note_edit(app->store,
+		    tui_correcting.id, text) : mdt_action_edit(app->store,
+		    tui_correcting.id, text);
+		if (!tui_app_check(app, st))
+			return false;
+		tui_app_message(app, false, "%s", same ? "Unchanged: nothing"
+		    " saved" : tui_correcting.note ? "Note corrected (the"
+		    " original is kept): it will be sent again" : "Action"
+		    " corrected (the original is kept): it will be sent again");
+		return true;
 	default:
 		what = "Reason";
 		st = mdt_slot_set_reason(app->store, tui_correcting.slot_id,
@@ -121,4 +147,66 @@ tui_correct_reason(struct tui_app *app, const struct mdt_slot *s)
 	tui_correcting.act = TUI_ACT_REASON;
 	tui_correcting.slot_id = s->id;
 	tui_correct_open(app, "Reason for discussion: ", s->reason);
+}
+
+/* ---- the slot's notes and actions ----------------------------------- */
+
+/* The selected note (when the notes are selected) or action, made the
+ * one being corrected; its text, or NULL after saying why there is none. */
+static const char *
+tui_correct_target(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_note *nt;
+	const struct mdt_action *ac;
+
+	tui_correcting.act = TUI_ACT_EDIT;
+	tui_correcting.note = app->slot_notes_focus;
+	if (app->slot_notes_focus) {
+		if ((nt = tui_slot_selected_note(app)) == NULL)
+			return NULL;
+		tui_correcting.id = nt->id;
+		return nt->text;
+	}
+	if ((ac = tui_slot_selected(app, false, &s)) == NULL)
+		return NULL;
+	tui_correcting.id = ac->id;
+	return ac->text;
+}
+
+/* E: the selected note's or action's text, to be edited. */
+void
+tui_correct_selected(struct tui_app *app)
+{
+	const char *text = tui_correct_target(app);
+
+	if (text != NULL)
+		tui_correct_open(app, tui_correcting.note ? "Note (corrected): "
+		    : "Action (corrected): ", text);
+}
+
+static void
+tui_withdraw_confirmed(struct tui_app *app)
+{
+	enum mdt_status st = tui_correcting.note ?
+	    mdt_note_withdraw(app->store, tui_correcting.id) :
+	    mdt_action_withdraw(app->store, tui_correcting.id);
+
+	if (!tui_app_check(app, st))
+		return;
+	tui_app_message(app, false, "%s withdrawn: kept as entered in error,"
+	    " and the central record told", tui_correcting.note ? "Note" :
+	    "Action");
+}
+
+/* W: the selected note or action withdrawn, asked first. */
+void
+tui_withdraw_selected(struct tui_app *app)
+{
+	if (tui_correct_target(app) == NULL)
+		return;
+	tui_confirm_open(app, tui_correcting.note ? "Withdraw this note as"
+	    " entered in error (it is kept, marked so)? (y/n)" : "Withdraw"
+	    " this action as entered in error (it is kept, marked so)? (y/n)",
+	    tui_withdraw_confirmed);
 }

@@ -18,5 +18,9 @@ struct mdt_slot;
  * any other act), the reason of slot s. */
 bool tui_correct_meeting(struct tui_app *app, enum tui_action act);
 void tui_correct_reason(struct tui_app *app, const struct mdt_slot *s);
+/* E and W on the slot screen: the selected note (when the notes are
+ * selected) or action, its text edited, or withdrawn (asked first). */
+void tui_correct_selected(struct tui_app *app);
+void tui_withdraw_selected(struct tui_app *app);
 
 #endif

@@ -361,6 +361,15 @@ tui_put_wrapped(int y, int x, int width, int max_lines, const char *s,
 	return tui_wrap(y, x, width, max_lines, s, attr, true);
 }
 
+size_t
+tui_wrap_row(const char *s, int width)
+{
+	s = tui_str(s);
+	if (tui_text_width(s) <= width)
+		return strlen(s);
+	return tui_wrap_segment(s, width > 0 ? width : 1);
+}
+
 int
 tui_wrap_lines(int width, int max_lines, const char *s)
 {

@@ -67,6 +67,10 @@ int tui_putf(int y, int x, int width, attr_t attr, bool pad,
  * the rows used (at least 1). */
 int tui_put_wrapped(int y, int x, int width, int max_lines, const char *s,
     attr_t attr);
+/* Bytes of s that make its first row in width columns, broken as
+ * tui_put_wrapped breaks it (after a space; inside a word longer than the
+ * row); at least one character while s is not empty. */
+size_t tui_wrap_row(const char *s, int width);
 /* Rows tui_put_wrapped would use. */
 int tui_wrap_lines(int width, int max_lines, const char *s);
 /* Fills width columns at (y, x) with spaces. */

@@ -47,6 +47,9 @@ tui_input_close(struct tui_app *app)
 	struct tui_input *in = &app->input;
 
 	tui_input_free_items(in);
+	free(in->body);
+	in->body = NULL;
+	in->body_top = 0;
 	in->kind = TUI_INPUT_NONE;
 	in->len = 0;
 	in->cursor = 0;
@@ -72,6 +75,23 @@ tui_input_begin(struct tui_app *app, enum tui_input_kind kind,
 	in->submit = NULL;
 	in->confirm = NULL;
 	in->pick = NULL;
+	in->edited = NULL;
+	in->cancelled = NULL;
+}
+
+void
+tui_prompt_watch(struct tui_app *app, tui_edit_fn edited,
+    tui_cancel_fn cancelled)
+{
+	app->input.edited = edited;
+	app->input.cancelled = cancelled;
+}
+
+void
+tui_reader_open(struct tui_app *app, const char *title, const char *text)
+{
+	tui_input_begin(app, TUI_INPUT_READER, title);
+	app->input.body = strdup(text != NULL ? text : "");
 }
 
 void
@@ -242,8 +262,39 @@ tui_input_refused(struct tui_app *app, wint_t key)
 	return true;
 }
 
+bool
+tui_prompt_get(const struct tui_app *app, char *out, size_t len)
+{
+	return app->input.kind == TUI_INPUT_PROMPT &&
+	    tui_prompt_text(&app->input, out, len);
+}
+
+static void tui_prompt_edit(struct tui_app *app, bool is_code, wint_t key);
+
+/* Edits the prompt's text, and tells whoever watches it. */
 static void
 tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
+{
+	struct tui_input *in = &app->input;
+	size_t len = in->len;
+	tui_edit_fn edited = in->edited;
+	tui_cancel_fn cancelled = in->cancelled;
+
+	if (!is_code && key == TUI_KEY_ESC) {
+		tui_input_close(app);
+		tui_app_message(app, false, "Cancelled: nothing saved");
+		if (cancelled != NULL)
+			cancelled(app);
+		return;
+	}
+	tui_prompt_edit(app, is_code, key);
+	if (edited != NULL && in->kind == TUI_INPUT_PROMPT &&
+	    in->edited == edited && in->len != len)
+		edited(app, !is_code && key == L' ');
+}
+
+static void
+tui_prompt_edit(struct tui_app *app, bool is_code, wint_t key)
 {
 	struct tui_input *in = &app->input;
 
@@ -276,11 +327,6 @@ tui_prompt_key(struct tui_app *app, bool is_code, wint_t key)
 			*in = saved;
 		else if (in->kind == TUI_INPUT_NONE)
 			tui_input_close(app);
-		return;
-	}
-	if (!is_code && key == TUI_KEY_ESC) {
-		tui_input_close(app);
-		tui_app_message(app, false, "Cancelled: nothing saved");
 		return;
 	}
 	if (tui_key_is_backspace(is_code, key)) {
@@ -470,6 +516,113 @@ tui_picker_key(struct tui_app *app, bool is_code, wint_t key)
 	}
 }
 
+/* The reader's text as rows of width columns: each line escaped, then
+ * wrapped.  DESTRUCTOR: free of each row and of the array. */
+static char **
+tui_reader_rows(const char *body, int width, size_t *n)
+{
+	char **rows = NULL;
+	size_t cap = 0;
+	const char *p = body;
+
+	*n = 0;
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, len), *shown, *q;
+
+		if (line == NULL)
+			break;
+		shown = mdt_text_escaped(line, false);
+		free(line);
+		q = shown;
+		do {
+			size_t r = tui_wrap_row(q, width);
+
+			if (*n == cap) {
+				char **more;
+
+				cap = cap ? cap * 2 : 16;
+				more = realloc(rows, cap * sizeof(*rows));
+				if (more == NULL)
+					break;
+				rows = more;
+			}
+			rows[(*n)++] = strndup(q, r);
+			q += r;
+			while (*q == ' ')
+				q++;
+		} while (*q != '\0');
+		free(shown);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return rows;
+}
+
+/* The reader's box: its rows of text and their width. */
+#define TUI_READER_ROWS (LINES - 7)
+#define TUI_READER_WIDTH (COLS - 8)
+
+static void
+tui_reader_key(struct tui_app *app, bool is_code, wint_t key)
+{
+	struct tui_input *in = &app->input;
+	size_t n = 0, page = TUI_READER_ROWS > 1 ? (size_t)TUI_READER_ROWS : 1;
+	char **rows = tui_reader_rows(in->body, TUI_READER_WIDTH, &n);
+	size_t last = n > page ? n - page : 0;
+
+	for (size_t i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
+	if ((!is_code && (key == TUI_KEY_ESC || key == L'q')) ||
+	    tui_key_is_enter(is_code, key)) {
+		tui_input_close(app);
+		return;
+	}
+	if ((is_code && key == KEY_DOWN) || (!is_code && key == L'j'))
+		in->body_top++;
+	else if ((is_code && key == KEY_UP) || (!is_code && key == L'k'))
+		in->body_top = in->body_top > 0 ? in->body_top - 1 : 0;
+	else if ((is_code && key == KEY_NPAGE) || (!is_code && key == L' '))
+		in->body_top += page;
+	else if (is_code && key == KEY_PPAGE)
+		in->body_top = in->body_top > page ? in->body_top - page : 0;
+	else if (is_code && key == KEY_HOME)
+		in->body_top = 0;
+	else if (is_code && key == KEY_END)
+		in->body_top = last;
+	if (in->body_top > last)
+		in->body_top = last;
+}
+
+static void
+tui_reader_draw(struct tui_app *app)
+{
+	struct tui_input *in = &app->input;
+	int h = TUI_READER_ROWS, w = TUI_READER_WIDTH, y = 1, x = 2;
+	size_t n = 0;
+	char **rows = tui_reader_rows(in->body, w, &n), where[96];
+
+	/* as high as the text, up to the screen */
+	if ((size_t)h > n)
+		h = (int)n;
+	if (h < 1)
+		h = 1;
+	tui_box(y, x, h + 4, w + 4, in->label, tui_attr(TUI_STYLE_BOX));
+	for (int r = 0; r < h && in->body_top + (size_t)r < n; r++)
+		tui_put(y + 1 + r, x + 2, w, rows[in->body_top + (size_t)r],
+		    tui_attr(TUI_STYLE_BOX), false);
+	snprintf(where, sizeof(where), "rows %zu-%zu of %zu: j/k, PgUp/PgDn"
+	    " scroll, Esc closes", n > 0 ? in->body_top + 1 : 0,
+	    in->body_top + (size_t)h < n ? in->body_top + (size_t)h : n, n);
+	tui_put(y + h + 2, x + 2, w, where, tui_attr(TUI_STYLE_DIM), false);
+	for (size_t i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
+}
+
 void
 tui_input_key(struct tui_app *app, bool is_code, wint_t key)
 {
@@ -491,6 +644,9 @@ tui_input_key(struct tui_app *app, bool is_code, wint_t key)
 		break;
 	case TUI_INPUT_PICKER:
 		tui_picker_key(app, is_code, key);
+		break;
+	case TUI_INPUT_READER:
+		tui_reader_key(app, is_code, key);
 		break;
 	case TUI_INPUT_NONE:
 		break;
@@ -655,6 +811,9 @@ tui_input_draw(struct tui_app *app)
 		break;
 	case TUI_INPUT_PICKER:
 		tui_picker_draw(app);
+		break;
+	case TUI_INPUT_READER:
+		tui_reader_draw(app);
 		break;
 	case TUI_INPUT_NONE:
 		break;

@@ -1,7 +1,7 @@
 /*
  * input.h - the modal widgets of mdtchair: a one-line prompt at the
- * bottom, a yes/no question, and the picker (a centred list, found by
- * typing).
+ * bottom, a yes/no question, the picker (a centred list, found by
+ * typing) and a reader (a long text in a box, scrolled).
  *
  * While a widget is open it takes every key.  A widget never blocks: it
  * keeps its state in struct tui_input (inside struct tui_app) and calls
@@ -34,6 +34,7 @@ enum tui_input_kind {
 	TUI_INPUT_PROMPT,
 	TUI_INPUT_CONFIRM,
 	TUI_INPUT_PICKER,
+	TUI_INPUT_READER,
 };
 
 #define TUI_PROMPT_MAX 1024	/* characters */
@@ -43,6 +44,11 @@ struct tui_pick_item {
 	char *label;
 	wchar_t *key;		/* what finds it, in lower case; NULL: nothing */
 };
+
+/* The prompt's text was edited (word: a space was typed); it was
+ * cancelled (Esc). */
+typedef void (*tui_edit_fn)(struct tui_app *app, bool word);
+typedef void (*tui_cancel_fn)(struct tui_app *app);
 
 struct tui_input {
 	enum tui_input_kind kind;
@@ -62,6 +68,10 @@ struct tui_input {
 	tui_pick_new_fn pick_new;	/* NULL: no row of someone new */
 	char new_label[64];
 	bool submitting;	/* inside the prompt's callback */
+	tui_edit_fn edited;	/* the prompt's, or NULL */
+	tui_cancel_fn cancelled;
+	char *body;		/* the reader's text (owned) */
+	size_t body_top;	/* its first row shown */
 };
 
 /* A label that would leave less than 20 columns for the text is drawn on
@@ -71,6 +81,19 @@ void tui_prompt_open(struct tui_app *app, const char *label,
 /* Puts text (UTF-8, the locale's encoding) in the open prompt, the cursor
  * at its end, to be accepted or edited; what does not fit is left out. */
 void tui_prompt_set_text(struct tui_app *app, const char *text);
+/* Calls edited after each change to the open prompt's text, cancelled
+ * when Esc closes it. */
+void tui_prompt_watch(struct tui_app *app, tui_edit_fn edited,
+    tui_cancel_fn cancelled);
+/* The open prompt's text as UTF-8 into out; false if it does not fit or
+ * cannot be encoded. */
+bool tui_prompt_get(const struct tui_app *app, char *out, size_t len);
+/* A text to read whole (a long note), in a box over the screen, wrapped,
+ * scrolled with j/k, the arrows, PgUp/PgDn, Space; Esc, q or Enter close
+ * it.  What a terminal would act on is shown escaped, a line break breaks
+ * the line. */
+void tui_reader_open(struct tui_app *app, const char *title,
+    const char *text);
 /* A question answered by a single y (yes) or n / Esc (no). */
 void tui_confirm_open(struct tui_app *app, const char *question,
     tui_confirm_fn yes);

@@ -108,6 +108,15 @@ tui_on_global(unsigned on)
 	/* the meeting: opening the console only looks; S starts it */ \
 	_(MEETING_START, "S",		TUI_ON_CHAIR,	"start", \
 	  "Start the meeting (asked)") \
+	/* slot: corrections, the original kept */ \
+	_(SLOT_FOCUS,	"<Tab>",	TUI_ON_SLOT,	"notes-actions", \
+	  "Notes / actions selected") \
+	_(NOTE_READ,	"<Enter>",	TUI_ON_SLOT,	"read", \
+	  "Read note / action whole") \
+	_(EDIT,		"E",		TUI_ON_SLOT,	"edit", \
+	  "Edit note / action text") \
+	_(WITHDRAW,	"W",		TUI_ON_SLOT,	"withdraw", \
+	  "Withdraw, entered in error") \
 	/* summary */ \
 	_(CLOSE_MEETING, "C",		TUI_ON_SUMMARY,	"close-meeting", \
 	  "Close the meeting") \

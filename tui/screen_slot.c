@@ -8,7 +8,10 @@
  * first (c: the basis, a justification when it needs one, and the
  * organisations the patient asked to exclude), then notes (w), actions
  * (a: text, owner, due date) and the outcome (o); the reason the patient
- * is discussed can be corrected (e).  Each step that saves
+ * is discussed can be corrected (e).  Tab moves the selection between
+ * the notes and the actions: Enter reads the selected one whole, E edits
+ * its text and W withdraws it (core/ keeps the original).  Each step that
+ * saves
  * is one committed core call; the steps before it live only in the prompt
  * being typed.
  *
@@ -28,6 +31,7 @@
 
 #include "app.h"
 #include "correct.h"
+#include "draw.h"
 #include "input.h"
 #include "screen_slot.h"
 #include "list.h"
@@ -80,7 +84,7 @@ static const struct {
 	{ TUI_ACT_CONSENT, false, tui_slot_consent },
 	{ TUI_ACT_NOTE, true, tui_slot_note },
 	{ TUI_ACT_ACTION_NEW, true, tui_slot_action_new },
-	{ TUI_ACT_OUTCOME, true, tui_slot_outcome },
+	{ TUI_ACT_OUTCOME, false, tui_slot_outcome },
 	{ TUI_ACT_KEY_CONTACT, false, tui_slot_key_contact },
 	{ TUI_ACT_REASON, false, tui_correct_reason },
 };
@@ -98,14 +102,91 @@ static const struct {
 
 #define TUI_N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Tab: the selection moves between the notes and the actions. */
+static void
+tui_slot_focus(struct tui_app *app)
+{
+	const struct mdt_slot *s = tui_slot_target(app, false);
+	size_t idx[TUI_MAX_SLOT_NOTES];
+
+	if (s == NULL)
+		return;
+	if (!app->slot_notes_focus &&
+	    tui_slot_notes(app, s, idx, TUI_MAX_SLOT_NOTES) == 0) {
+		tui_app_message(app, true, "No note here yet: press w to"
+		    " write one");
+		return;
+	}
+	app->slot_notes_focus = !app->slot_notes_focus;
+	/* the latest note first, as it was the one in view */
+	if (app->slot_notes_focus)
+		app->slot_note_sel = SIZE_MAX;
+	tui_app_message(app, false, "%s selected: Enter reads whole, E edits,"
+	    " W withdraws, Tab %s", app->slot_notes_focus ? "Notes" :
+	    "Actions", app->slot_notes_focus ? "the actions" : "the notes");
+}
+
+/* Enter: the selected note or action, read whole. */
+static void
+tui_slot_read(struct tui_app *app)
+{
+	const struct mdt_slot *s;
+	const struct mdt_note *nt;
+	const struct mdt_action *ac;
+	char when[16], title[96];
+
+	if (app->slot_notes_focus) {
+		if ((nt = tui_slot_selected_note(app)) == NULL)
+			return;
+		tui_fmt_hhmm(nt->created_at, when, sizeof(when));
+		snprintf(title, sizeof(title), "Note written at %s", when);
+		tui_reader_open(app, title, nt->text);
+		return;
+	}
+	if ((ac = tui_slot_selected(app, false, &s)) == NULL)
+		return;
+	snprintf(title, sizeof(title), "Action, due %s", ac->due_date);
+	tui_reader_open(app, title, ac->text);
+}
+
+/* The keys of the selected action, while the notes are selected. */
+static bool
+tui_slot_on_action(enum tui_action act)
+{
+	return act == TUI_ACT_ACTION_DONE || act == TUI_ACT_ACTION_CANCEL ||
+	    act == TUI_ACT_ACTION_KEEP || act == TUI_ACT_ACTION_REASSIGN;
+}
+
 bool
 tui_slot_key(struct tui_app *app, enum tui_action act)
 {
 	const struct mdt_slot *s;
 
 	/* the selection is clamped when drawn */
-	if (tui_list_move(act, &app->slot_action_sel, SIZE_MAX, 5))
+	if (tui_list_move(act, app->slot_notes_focus ? &app->slot_note_sel :
+	    &app->slot_action_sel, SIZE_MAX, 5))
 		return true;
+	switch (act) {
+	case TUI_ACT_SLOT_FOCUS:
+		tui_slot_focus(app);
+		return true;
+	case TUI_ACT_NOTE_READ:
+		tui_slot_read(app);
+		return true;
+	case TUI_ACT_EDIT:
+		tui_correct_selected(app);
+		return true;
+	case TUI_ACT_WITHDRAW:
+		tui_withdraw_selected(app);
+		return true;
+	default:
+		break;
+	}
+	if (app->slot_notes_focus && tui_slot_on_action(act)) {
+		tui_app_message(app, true, "The notes are selected: Tab selects"
+		    " the actions");
+		return true;
+	}
 	for (size_t i = 0; i < TUI_N(tui_slot_forms); i++) {
 		if (tui_slot_forms[i].act != act)
 			continue;
@@ -125,8 +206,13 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 	return false;
 }
 
+/* The slot in view is shown with its actions selected.  A note left half
+ * typed there (the console stopped while it was typed) is said, and put
+ * back in the note prompt by w: never opened unasked, where keys pressed
+ * blind would type into it. */
 void
 tui_slot_enter(struct tui_app *app)
 {
 	app->slot_action_sel = 0;
+	app->slot_notes_focus = false;
 }

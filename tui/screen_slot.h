@@ -2,8 +2,8 @@
  * screen_slot.h - the parts of the slot screen (not for other screens):
  * screen_slot.c (its keys), screen_slot_draw.c (drawing it: its
  * tui_slot_draw is declared in screens.h with the keys),
- * screen_slot_forms.c (its forms) and screen_slot_model.c (what they
- * share).
+ * screen_slot_forms.c (its forms), screen_slot_model.c (what they
+ * share) and correct.c (corrections).
  */
 #ifndef TUI_SCREEN_SLOT_H
 #define TUI_SCREEN_SLOT_H
@@ -17,6 +17,7 @@
 struct tui_app;
 
 #define TUI_MAX_SLOT_ACTIONS 512
+#define TUI_MAX_SLOT_NOTES 512
 
 /* What the multi-step entry under way is (app->pending_kind). */
 enum {
@@ -46,11 +47,29 @@ void tui_slot_begin(struct tui_app *app, const struct mdt_slot *s,
     int kind);
 /* The slot of the entry under way; NULL if it is gone. */
 const struct mdt_slot *tui_slot_pending(const struct tui_app *app);
+/* Consent is recorded, or a death: notes and actions may be recorded. */
+bool tui_slot_discussed(const struct mdt_slot *s);
 /* The slot to act on, or NULL after saying why there is none. */
 const struct mdt_slot *tui_slot_target(struct tui_app *app,
     bool need_consent);
 /* Puts the selection on the action with this id, if the slot shows it. */
 void tui_slot_select_action(struct tui_app *app, int64_t action_id);
+/* The slot's notes in the snapshot, as indices into snap.notes. */
+size_t tui_slot_notes(const struct tui_app *app, const struct mdt_slot *slot,
+    size_t *idx, size_t max);
+/* The selected note of the slot in view; NULL (after saying why) if
+ * there is none. */
+const struct mdt_note *tui_slot_selected_note(struct tui_app *app);
+/* The selected action of the slot in view (need_consent: it waits for
+ * consent); NULL after saying why there is none (screen_slot_forms.c). */
+const struct mdt_action *tui_slot_selected(struct tui_app *app,
+    bool need_consent, const struct mdt_slot **slot);
+/* Opens the note prompt on slot s with its draft, if it has one (the
+ * note being typed when the console stopped); false if none. */
+bool tui_slot_note_restore(struct tui_app *app, const struct mdt_slot *s);
+/* Keeps what was typed of a note since its draft was last kept, once a
+ * second has passed (the slot screen calls it as it is drawn). */
+void tui_slot_draft_flush(struct tui_app *app);
 
 /* ---- screen_slot_forms.c: each opens its form on slot s ------------- */
 

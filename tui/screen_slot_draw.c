@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curses.h>
@@ -155,6 +156,9 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	const struct mdt_slot *s = tui_app_view_slot(app);
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 	size_t idx[TUI_MAX_SLOT_ACTIONS], n_act, n_notes = 0, first_note;
+	size_t note_idx[TUI_MAX_SLOT_NOTES];
+	char *draft_text = NULL;
+	bool draft = false;
 	char nhs[13], dob[32], today[11], buf[1024], when[16];
 	int y, clock_h, rest, notes_rows, act_rows, age;
 	/* Status is wide enough for "new, cancelled" and the verdicts. */
@@ -162,6 +166,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	size_t n_review = 0, top_act = 0;
 	attr_t h = tui_attr(TUI_STYLE_HEADER);
 
+	tui_slot_draft_flush(app);
 	if (s == NULL) {
 		tui_slot_draw_empty(app, top, rows);
 		return;
@@ -248,7 +253,10 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		tui_put(y, 1, COLS - 2, "Outcome: not recorded - press o",
 		    tui_attr(TUI_STYLE_DIM), false);
 	} else {
-		if (s->review_date[0] != '\0')
+		if (s->died_on[0] != '\0')
+			snprintf(buf, sizeof(buf), "Outcome: %s on %s",
+			    mdt_outcome_label(s->outcome), s->died_on);
+		else if (s->review_date[0] != '\0')
 			snprintf(buf, sizeof(buf), "Outcome: %s, review %s",
 			    mdt_outcome_label(s->outcome), s->review_date);
 		else
@@ -259,43 +267,68 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	y++;
 
 	/* Notes and actions share what is left above the key hints. */
-	for (size_t i = 0; i < app->snap.n_notes; i++)
-		if (app->snap.notes[i].slot_id == s->id)
-			n_notes++;
+	n_notes = tui_slot_notes(app, s, note_idx, TUI_MAX_SLOT_NOTES);
+	/* a note left half typed, while its prompt is not open */
+	if (app->input.kind != TUI_INPUT_PROMPT && mdt_note_draft_get(
+	    app->store, s->id, &draft_text) == MDT_OK)
+		draft = true;
+	free(draft_text);
 	n_act = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
 	rest = top + rows - 1 - y;
-	notes_rows = (int)(n_notes > 0 ? n_notes : 1);
+	notes_rows = (int)(n_notes > 0 ? n_notes : 1) + (draft ? 1 : 0);
 	if (notes_rows > rest / 3)
 		notes_rows = rest / 3 > 1 ? rest / 3 : 1;
 	act_rows = rest - notes_rows - 2;
 
-	snprintf(buf, sizeof(buf), "Notes (%zu)", n_notes);
+	if (app->slot_notes_focus && n_notes > 0)
+		snprintf(buf, sizeof(buf), "Notes (%zu)  Enter reads whole,"
+		    " E edits, W withdraws, Tab: actions", n_notes);
+	else if (n_notes > 0)
+		snprintf(buf, sizeof(buf), "Notes (%zu)  Tab selects them",
+		    n_notes);
+	else
+		snprintf(buf, sizeof(buf), "Notes (%zu)", n_notes);
 	tui_put(y, 1, COLS - 2, buf, h, false);
 	y++;
+	if (draft) {
+		/* the chair must not miss it: in place of the latest note */
+		tui_put(y + notes_rows - 1, 3, COLS - 4, "A note half typed was"
+		    " kept - press w to finish it", tui_attr(TUI_STYLE_AMBER),
+		    false);
+		notes_rows--;
+	}
 	if (n_notes == 0) {
-		tui_put(y, 3, COLS - 4, "none yet - press w to write one",
-		    tui_attr(TUI_STYLE_DIM), false);
-	} else {
-		/* The latest notes are the ones to see. */
-		size_t seen = 0;
-
+		app->slot_notes_focus = false;
+		if (!draft)
+			tui_put(y, 3, COLS - 4, "none yet - press w to write"
+			    " one", tui_attr(TUI_STYLE_DIM), false);
+	} else if (notes_rows > 0) {
+		/* The latest notes are the ones to see, unless the chair
+		 * is moving among them. */
 		first_note = n_notes > (size_t)notes_rows ?
 		    n_notes - (size_t)notes_rows : 0;
-		for (size_t i = 0, r = 0; i < app->snap.n_notes; i++) {
-			const struct mdt_note *nt = &app->snap.notes[i];
+		if (app->slot_notes_focus)
+			tui_list_clamp(n_notes, (size_t)notes_rows,
+			    &app->slot_note_sel, &first_note);
+		for (size_t k = first_note, r = 0; k < n_notes &&
+		    r < (size_t)notes_rows; k++, r++) {
+			const struct mdt_note *nt = &app->snap.notes[
+			    note_idx[k]];
+			bool sel = app->slot_notes_focus &&
+			    k == app->slot_note_sel;
+			attr_t a = sel ? tui_attr(TUI_STYLE_SELECT) : A_NORMAL;
 
-			if (nt->slot_id != s->id)
-				continue;
-			if (seen++ < first_note)
-				continue;
 			tui_fmt_hhmm(nt->created_at, when, sizeof(when));
 			snprintf(buf, sizeof(buf), "%s  %s", when,
 			    tui_str(nt->text));
-			tui_put(y + (int)r, 3, COLS - 4, buf, A_NORMAL, false);
-			r++;
+			if (sel) {
+				tui_fill(y + (int)r, 1, COLS - 2, a);
+				tui_put(y + (int)r, 1, 1, ">", a, false);
+			}
+			tui_put(y + (int)r, 3, COLS - 4, buf, a, false);
 		}
 	}
-	y += notes_rows;
+	y += notes_rows + (draft ? 1 : 0);
 
 	/* The header says how many carried-forward actions still want a
 	 * verdict: counted from the same snapshot as the rows below (the
@@ -346,7 +379,8 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 			size_t k = top_act + (size_t)r;
 			const struct mdt_action *ac =
 			    &app->snap.actions[idx[k]];
-			bool sel = k == app->slot_action_sel;
+			bool sel = k == app->slot_action_sel &&
+			    !app->slot_notes_focus;
 			attr_t a = sel ? tui_attr(TUI_STYLE_SELECT) : A_NORMAL;
 			attr_t sa;
 			char st[32];

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -72,8 +73,10 @@ tui_consent_exclusions_submit(struct tui_app *app, const char *text)
 	const struct mdt_slot *s;
 	char **names, orgs[TUI_EXCLUSIONS_BYTES];
 	size_t n;
-	bool ok;
+	bool ok, again;
 
+	s = tui_slot_pending(app);
+	again = s != NULL && s->consent != MDT_CONSENT_NONE;
 	mdt_exclusions_split(text, &names, &n);
 	ok = tui_app_check(app, mdt_consent_record(app->store,
 	    app->pending_slot_id, basis, mdt_consent_needs_justification(basis) ?
@@ -91,7 +94,10 @@ tui_consent_exclusions_submit(struct tui_app *app, const char *text)
 		tui_app_message(app, false, "Consent recorded: %s %s exclude:"
 		    " %s", mdt_consent_label(basis), tui_draw_utf8() ?
 		    "\u00b7" : "-", orgs);
-	} else
+	} else if (again)
+		tui_app_message(app, false, "Consent corrected: the one it"
+		    " replaces is kept");
+	else
 		tui_app_message(app, false, "Consent recorded: %s",
 		    mdt_consent_label(basis));
 	return true;
@@ -141,12 +147,67 @@ tui_consent_picked(struct tui_app *app, int64_t id)
 {
 	enum mdt_consent_basis basis = (enum mdt_consent_basis)id;
 
+	const struct mdt_slot *s = tui_slot_pending(app);
+
 	app->pending_id = id;
 	if (mdt_consent_needs_justification(basis)) {
 		tui_prompt_open(app, "Justification: ", tui_consent_justified);
+		/* corrected: the justification as it is, to be edited */
+		if (s != NULL && s->consent_justification != NULL)
+			tui_prompt_set_text(app, s->consent_justification);
 		return;
 	}
 	tui_consent_exclusions_open(app);
+}
+
+/*
+ * The note being typed is kept in the store as a draft, so that a crash
+ * loses none of it: written at each word, else at most once a second
+ * (the rest goes with the next key); dropped when the note is saved or
+ * cancelled on purpose.  A write is one small statement: the keys never
+ * wait for more.
+ */
+static int64_t tui_draft_written;	/* when, by the store's clock */
+static bool tui_draft_dirty;		/* typed since */
+
+static void
+tui_note_draft_write(struct tui_app *app)
+{
+	char text[TUI_PROMPT_MAX * 4 + 1];
+
+	tui_draft_dirty = false;
+	/* a console that follows writes nothing, drafts included */
+	if (app->following || !tui_prompt_get(app, text, sizeof(text)))
+		return;
+	tui_draft_written = mdt_store_now(app->store);
+	/* a draft that cannot be kept costs the chair nothing: the note
+	 * is still in the prompt */
+	(void)mdt_note_draft_save(app->store, app->pending_slot_id, text);
+}
+
+static void
+tui_note_edited(struct tui_app *app, bool word)
+{
+	tui_draft_dirty = true;
+	if (word || mdt_store_now(app->store) - tui_draft_written >= 1000)
+		tui_note_draft_write(app);
+}
+
+/* What was typed since the last write, once its second is up: called as
+ * the slot screen is drawn (each second while the meeting runs). */
+void
+tui_slot_draft_flush(struct tui_app *app)
+{
+	if (tui_draft_dirty && app->input.kind == TUI_INPUT_PROMPT &&
+	    app->input.edited == tui_note_edited &&
+	    mdt_store_now(app->store) - tui_draft_written >= 1000)
+		tui_note_draft_write(app);
+}
+
+static void
+tui_note_cancelled(struct tui_app *app)
+{
+	(void)mdt_note_draft_drop(app->store, app->pending_slot_id);
 }
 
 static bool
@@ -155,6 +216,7 @@ tui_note_submit(struct tui_app *app, const char *text)
 	int64_t id = 0;
 
 	if (mdt_str_blank(text)) {
+		tui_note_cancelled(app);
 		tui_app_message(app, false, "Empty note: nothing saved");
 		return true;
 	}
@@ -295,11 +357,48 @@ tui_outcome_review_submit(struct tui_app *app, const char *text)
 	return true;
 }
 
+static bool
+tui_death_date_submit(struct tui_app *app, const char *text)
+{
+	const struct mdt_slot *s;
+
+	if (!tui_app_check(app, mdt_death_record(app->store,
+	    app->pending_slot_id, text)))
+		return false;
+	s = tui_slot_pending(app);
+	tui_app_message(app, false, "Recorded: died on %s; an action to"
+	    " contact the relatives was added", s != NULL ? s->died_on : "");
+	return true;
+}
+
+static void
+tui_outcome_withdrawn(struct tui_app *app)
+{
+	if (!tui_app_check(app, mdt_outcome_withdraw(app->store,
+	    app->pending_slot_id)))
+		return;
+	tui_app_message(app, false, "Outcome withdrawn: kept as entered in"
+	    " error; press o to record another");
+}
+
+/* The picker's row that withdraws the outcome recorded. */
+#define TUI_OUTCOME_WITHDRAW (-1)
+
 static void
 tui_outcome_picked(struct tui_app *app, int64_t id)
 {
 	enum mdt_outcome_kind kind = (enum mdt_outcome_kind)id;
 
+	if (id == TUI_OUTCOME_WITHDRAW) {
+		tui_confirm_open(app, "Withdraw the outcome as entered in error"
+		    " (it is kept, marked so)? (y/n)", tui_outcome_withdrawn);
+		return;
+	}
+	if (kind == MDT_OUTCOME_DIED) {
+		tui_prompt_open(app, "Date of death (YYYY-MM-DD, Enter ="
+		    " today): ", tui_death_date_submit);
+		return;
+	}
 	if (kind == MDT_OUTCOME_STAY) {
 		tui_prompt_open(app,
 		    "Review date (YYYY-MM-DD or +days, Enter = +28): ",
@@ -309,13 +408,8 @@ tui_outcome_picked(struct tui_app *app, int64_t id)
 	if (!tui_app_check(app, mdt_outcome_record(app->store,
 	    app->pending_slot_id, kind, NULL)))
 		return;
-	if (kind == MDT_OUTCOME_DIED)
-		tui_app_message(app, false, "Outcome recorded: %s (an action "
-		    "to contact the relatives was added)",
-		    mdt_outcome_label(kind));
-	else
-		tui_app_message(app, false, "Outcome recorded: %s",
-		    mdt_outcome_label(kind));
+	tui_app_message(app, false, "Outcome recorded: %s",
+	    mdt_outcome_label(kind));
 }
 
 static void
@@ -345,14 +439,38 @@ tui_slot_consent(struct tui_app *app, const struct mdt_slot *s)
 	    "Not given - best interests");
 	tui_picker_add(app, MDT_CONSENT_RISK_TO_OTHERS,
 	    "Not given - risk to others");
+	/* recorded again: a correction (the one replaced is kept) */
+	if (s->consent != MDT_CONSENT_NONE)
+		app->input.sel = (size_t)s->consent - 1;
 }
 
-/* w: a note. */
+/* w: a note (its draft, if the console stopped while it was typed). */
 void
 tui_slot_note(struct tui_app *app, const struct mdt_slot *s)
 {
+	if (tui_slot_note_restore(app, s))
+		return;
 	tui_slot_begin(app, s, TUI_PENDING_NOTE);
 	tui_prompt_open(app, "Note: ", tui_note_submit);
+	tui_prompt_watch(app, tui_note_edited, tui_note_cancelled);
+}
+
+bool
+tui_slot_note_restore(struct tui_app *app, const struct mdt_slot *s)
+{
+	char *draft = NULL;
+
+	if (mdt_note_draft_get(app->store, s->id, &draft) != MDT_OK ||
+	    draft == NULL)
+		return false;
+	tui_slot_begin(app, s, TUI_PENDING_NOTE);
+	tui_prompt_open(app, "Note: ", tui_note_submit);
+	tui_prompt_watch(app, tui_note_edited, tui_note_cancelled);
+	tui_prompt_set_text(app, draft);
+	free(draft);
+	tui_app_message(app, false, "The note being typed was kept: Enter"
+	    " saves it, Esc discards it");
+	return true;
 }
 
 /* a: a new action (its text, then the owner, then the due date). */
@@ -363,16 +481,31 @@ tui_slot_action_new(struct tui_app *app, const struct mdt_slot *s)
 	tui_prompt_open(app, "Action: ", tui_action_text_submit);
 }
 
-/* o: the outcome (with a review date to stay on the caseload). */
+/*
+ * o: the outcome (with a review date to stay on the caseload, the date
+ * of a death).  Without consent only a death can be recorded: a dead
+ * patient cannot consent.  One recorded may be replaced (it is kept,
+ * superseded) or withdrawn as entered in error.
+ */
 void
 tui_slot_outcome(struct tui_app *app, const struct mdt_slot *s)
 {
 	tui_slot_begin(app, s, TUI_PENDING_OUTCOME);
-	tui_picker_open(app, "Outcome", tui_outcome_picked);
-	tui_picker_add(app, MDT_OUTCOME_STAY, "Stay on caseload");
-	tui_picker_add(app, MDT_OUTCOME_STEP_DOWN, "Step down to rising risk");
-	tui_picker_add(app, MDT_OUTCOME_CLOSE, "Close");
-	tui_picker_add(app, MDT_OUTCOME_DIED, "Died");
+	if (s->consent == MDT_CONSENT_NONE) {
+		tui_picker_open(app, "Outcome (no consent: a death only)",
+		    tui_outcome_picked);
+		tui_picker_add(app, MDT_OUTCOME_DIED, "Died");
+	} else {
+		tui_picker_open(app, "Outcome", tui_outcome_picked);
+		tui_picker_add(app, MDT_OUTCOME_STAY, "Stay on caseload");
+		tui_picker_add(app, MDT_OUTCOME_STEP_DOWN,
+		    "Step down to rising risk");
+		tui_picker_add(app, MDT_OUTCOME_CLOSE, "Close");
+		tui_picker_add(app, MDT_OUTCOME_DIED, "Died");
+	}
+	if (s->outcome != MDT_OUTCOME_NONE)
+		tui_picker_add(app, TUI_OUTCOME_WITHDRAW,
+		    "Withdraw the outcome (entered in error)");
 }
 
 /* K: the patient's key contact, from everyone known. */
@@ -415,7 +548,7 @@ tui_slot_action(const struct tui_app *app, int64_t action_id)
  * discussion, so it waits for consent like a note; so do cancelling and
  * reassigning (an action agreed now implies consent anyway).
  */
-static const struct mdt_action *
+const struct mdt_action *
 tui_slot_selected(struct tui_app *app, bool need_consent,
     const struct mdt_slot **slot)
 {
@@ -431,7 +564,7 @@ tui_slot_selected(struct tui_app *app, bool need_consent,
 		    "one");
 		return NULL;
 	}
-	if (need_consent && s->consent == MDT_CONSENT_NONE) {
+	if (need_consent && !tui_slot_discussed(s)) {
 		tui_app_message(app, true, "Record consent first: press c");
 		return NULL;
 	}
@@ -467,7 +600,7 @@ tui_action_toggle(struct tui_app *app)
 		return;
 	id = ac->id;
 	if (tui_action_carried(ac)) {
-		if (s->consent == MDT_CONSENT_NONE) {
+		if (!tui_slot_discussed(s)) {
 			tui_app_message(app, true,
 			    "Record consent first: press c");
 			return;

@@ -2,8 +2,9 @@
  * screen_slot_model.c - what the parts of the slot screen share: the slot
  * acted on (the one in view, with its consent checked where the act needs
  * it), the patient's actions listed with it and the selection among them,
- * whether an action was carried forward and its verdict in words, and the
- * multi-step entry under way (the pending fields of struct tui_app).
+ * whether an action was carried forward and its verdict in words, the
+ * slot's notes and the one selected, and the multi-step entry under way
+ * (the pending fields of struct tui_app).
  */
 #include "config.h"
 
@@ -76,6 +77,15 @@ tui_slot_pending(const struct tui_app *app)
 	return mdt_snapshot_slot(&app->snap, app->pending_slot_id);
 }
 
+/* Consent is recorded, or a death (a dead patient cannot consent): what
+ * notes, actions and reviews wait for, as core/ rules. */
+bool
+tui_slot_discussed(const struct mdt_slot *s)
+{
+	return s->consent != MDT_CONSENT_NONE ||
+	    s->outcome == MDT_OUTCOME_DIED;
+}
+
 /* The slot to act on, or NULL after saying why there is none. */
 const struct mdt_slot *
 tui_slot_target(struct tui_app *app, bool need_consent)
@@ -87,7 +97,7 @@ tui_slot_target(struct tui_app *app, bool need_consent)
 		    "No slot is running: press n to start the next slot");
 		return NULL;
 	}
-	if (need_consent && s->consent == MDT_CONSENT_NONE) {
+	if (need_consent && !tui_slot_discussed(s)) {
 		tui_app_message(app, true, "Record consent first: press c");
 		return NULL;
 	}
@@ -110,4 +120,39 @@ tui_slot_select_action(struct tui_app *app, int64_t action_id)
 			return;
 		}
 	}
+}
+
+/* The slot's notes in the snapshot, as indices into snap.notes. */
+size_t
+tui_slot_notes(const struct tui_app *app, const struct mdt_slot *slot,
+    size_t *idx, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < app->snap.n_notes && n < max; i++)
+		if (app->snap.notes[i].slot_id == slot->id)
+			idx[n++] = i;
+	return n;
+}
+
+/* The selected note of the slot in view; NULL (after saying why) if the
+ * notes are not selected or there is none. */
+const struct mdt_note *
+tui_slot_selected_note(struct tui_app *app)
+{
+	const struct mdt_slot *s = tui_slot_target(app, false);
+	size_t idx[TUI_MAX_SLOT_NOTES], n;
+
+	if (s == NULL)
+		return NULL;
+	n = tui_slot_notes(app, s, idx, TUI_MAX_SLOT_NOTES);
+	if (n == 0) {
+		app->slot_notes_focus = false;
+		tui_app_message(app, true, "No note here: press w to write"
+		    " one");
+		return NULL;
+	}
+	if (app->slot_note_sel >= n)
+		app->slot_note_sel = n - 1;
+	return &app->snap.notes[idx[app->slot_note_sel]];
 }

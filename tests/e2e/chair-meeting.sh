@@ -86,6 +86,13 @@ outcome() {
 		type_text "$2"
 		keys Enter
 	fi
+	# a death asks its date: Enter for today
+	if [ "$1" = 4 ]; then
+		wait_for "Date of death (YYYY-MM-DD, Enter = today)"
+		keys Enter
+		wait_for "Recorded: died on"
+		return
+	fi
 	wait_for "Outcome recorded:"
 }
 

@@ -120,7 +120,9 @@ pass "an excluded organisation's worker is refused as key contact and owner, wit
 keys o
 wait_for "Outcome"
 keys 4
-wait_for "Outcome recorded: Died"
+wait_for "Date of death"
+keys Enter
+wait_for "Recorded: died on"
 pres_wait_for "1. Contact"
 pres_screen | no_name "the masked projector"
 pres_screen | grep -qF "$RELATIVES" || fail "the projector does not show '$RELATIVES'"

@@ -198,6 +198,8 @@ run_act() { # KIND I [N]
 		to_slot "$2"
 		send_keys w
 		expect "Note:"
+		# a note half typed when killed comes back: typed again whole
+		send_keys C-u
 		send_text "$(act_text note "$2" "$3")"
 		MARKER="Note saved"
 		last Enter ;;

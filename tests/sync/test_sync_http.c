@@ -6,7 +6,8 @@
  * without duplicates, 3 x 503, 429 with Retry-After, a connection
  * dropped after the server applied the change, the server down for the
  * whole meeting, wrong CA and wrong host name, an invalid resource, a
- * version conflict, bundle size, a bad 200 in the middle of a pass, the
+ * version conflict, bundle size, a bad 200 in the middle of a pass,
+ * corrections and a death without consent with their statuses, the
  * engine closed while a reply waits to be read in the thread pool, and a
  * hung server that must not hold up the loop.  Run by tests/sync/run.sh,
  * which starts the servers.
@@ -1432,6 +1433,159 @@ make_db(const char *path)
 	return 0;
 }
 
+/* The resource of kind for a record's uuid, read back from the server. */
+static json_t *
+get_ref(enum sync_kind kind, const char *uuid)
+{
+	struct sync_ref ref;
+	char id[37];
+
+	ref.kind = kind;
+	mdt_strlcpy(ref.uuid, uuid, sizeof(ref.uuid));
+	sync_ref_id(&ref, id);
+	return get_resource(sync_kind_type(kind), id);
+}
+
+/*
+ * Corrections reach the central record with the statuses FHIR gives them:
+ * an outcome changed goes again as amended, withdrawn as entered in error
+ * (built from what the correction kept, the outcome gone from the store);
+ * a withdrawn action's Task as entered in error; corrected consent with
+ * its new basis; the discussion record with the notes as they now are,
+ * saying that one was corrected and one withdrawn (who, when), never the
+ * withdrawn text.  A death recorded without consent is discussed: its
+ * Observation (with the date of death), Encounter and record are sent,
+ * and no Consent.
+ */
+static void
+test_corrections_reach_record(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	int64_t m = x->meeting, s1, s2, n_keep = 0, n_gone = 0, act = 0;
+	int64_t owner = sx_person(x, "Ade Okonkwo");
+	char u1[37], u2[37], o1[37], o2[37], a1[37], c1[37], sql[256];
+	json_t *r, *l;
+	const char *div;
+
+	assert_int_equal(mdt_meeting_open(x->s, m), MDT_OK);
+	assert_int_equal(mdt_attendance_set(x->s, m, owner,
+	    MDT_ATTEND_PRESENT), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, m, &s1), MDT_OK);
+	assert_int_equal(mdt_consent_record(x->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_note_add(x->s, s1, "Lives with her son",
+	    &n_keep), MDT_OK);
+	assert_int_equal(mdt_note_add(x->s, s1, "WRONG PATIENT: sectioned",
+	    &n_gone), MDT_OK);
+	assert_int_equal(mdt_action_add(x->s, s1, "Fals referal", owner, "+7",
+	    &act), MDT_OK);
+	assert_int_equal(mdt_outcome_record(x->s, s1, MDT_OUTCOME_CLOSE,
+	    NULL), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, m, &s2), MDT_OK);
+	assert_int_equal(mdt_death_record(x->s, s2, "2026-11-20"), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	l = rows(x, "SELECT s.uuid AS u, o.uuid AS o, c.uuid AS c FROM slots s"
+	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
+	    " LEFT JOIN consent c ON c.slot_id = s.id WHERE s.position <= 2"
+	    " ORDER BY s.position");
+	mdt_strlcpy(u1, jstr(l, "0.u"), sizeof(u1));
+	mdt_strlcpy(o1, jstr(l, "0.o"), sizeof(o1));
+	mdt_strlcpy(c1, jstr(l, "0.c"), sizeof(c1));
+	mdt_strlcpy(u2, jstr(l, "1.u"), sizeof(u2));
+	mdt_strlcpy(o2, jstr(l, "1.o"), sizeof(o2));
+	json_decref(l);
+	snprintf(sql, sizeof(sql), "SELECT uuid AS a FROM actions WHERE id ="
+	    " %lld", (long long)act);
+	l = rows(x, sql);
+	mdt_strlcpy(a1, jstr(l, "0.a"), sizeof(a1));
+	json_decref(l);
+
+	/* the death without consent: discussed, no Consent */
+	r = get_ref(SYNC_OUTCOME, o2);
+	assert_string_equal(jstr(r, "status"), "final");
+	assert_string_equal(jstr(r, "valueCodeableConcept.coding.0.code"),
+	    "died");
+	assert_string_equal(jstr(r, "component.0.code.coding.0.code"),
+	    "date-of-death");
+	assert_string_equal(jstr(r, "component.0.valueDateTime"),
+	    "2026-11-20");
+	json_decref(r);
+	r = get_ref(SYNC_DISCUSSION, u2);
+	assert_string_not_equal(jstr(r, "status"), "entered-in-error");
+	assert_non_null(json_object_get(r, "subject"));
+	json_decref(r);
+	r = get_ref(SYNC_RECORD, u2);
+	assert_string_equal(jstr(r, "status"), "preliminary");
+	assert_non_null(strstr(jstr(r, "section.0.text.div"),
+	    "the patient has died"));
+	json_decref(r);
+	assert_int_equal(sx_count_type("Consent"), 1);
+
+	/* corrected on the console */
+	assert_int_equal(mdt_note_edit(x->s, n_keep, "Lives with her"
+	    " daughter"), MDT_OK);
+	assert_int_equal(mdt_note_withdraw(x->s, n_gone), MDT_OK);
+	assert_int_equal(mdt_action_edit(x->s, act, "Falls referral"), MDT_OK);
+	assert_int_equal(mdt_outcome_record(x->s, s1, MDT_OUTCOME_STEP_DOWN,
+	    NULL), MDT_OK);
+	assert_int_equal(mdt_consent_record(x->s, s1,
+	    MDT_CONSENT_BEST_INTERESTS, "Lacks capacity today", NULL, 0),
+	    MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	assert_int_equal(st.failed, 0);
+
+	r = get_ref(SYNC_OUTCOME, o1);
+	assert_string_equal(jstr(r, "status"), "amended");
+	assert_string_equal(jstr(r, "valueCodeableConcept.coding.0.code"),
+	    "step-down");
+	json_decref(r);
+	r = get_ref(SYNC_CONSENT, c1);
+	assert_string_equal(jstr(r, "policyRule.coding.0.code"),
+	    "best-interests");
+	json_decref(r);
+	r = get_ref(SYNC_TASK, a1);
+	assert_string_equal(jstr(r, "description"), "Falls referral");
+	json_decref(r);
+	r = get_ref(SYNC_RECORD, u1);
+	div = jstr(r, "section.1.text.div");
+	assert_non_null(strstr(div, "Lives with her daughter"));
+	assert_null(strstr(div, "Lives with her son"));
+	assert_null(strstr(div, "WRONG PATIENT"));
+	assert_non_null(strstr(div, "A note was corrected on"));
+	assert_non_null(strstr(div, "A note was withdrawn (entered in error)"
+	    " on"));
+	assert_non_null(strstr(div, "by sync-test"));
+	assert_non_null(strstr(jstr(r, "section.2.text.div"), "An outcome was"
+	    " corrected"));
+	json_decref(r);
+
+	/* withdrawn: the outcome (gone from the store) and the action */
+	assert_int_equal(mdt_outcome_withdraw(x->s, s1), MDT_OK);
+	assert_int_equal(mdt_action_withdraw(x->s, act), MDT_OK);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outcomes"
+	    " WHERE slot_id = %lld", (long long)s1), 0);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	r = get_ref(SYNC_OUTCOME, o1);
+	assert_string_equal(jstr(r, "status"), "entered-in-error");
+	json_decref(r);
+	r = get_ref(SYNC_TASK, a1);
+	assert_string_equal(jstr(r, "status"), "entered-in-error");
+	json_decref(r);
+	r = get_ref(SYNC_RECORD, u1);
+	assert_null(json_object_get(json_array_get(json_object_get(r,
+	    "section"), 4), "entry"));
+	assert_non_null(strstr(jstr(r, "section.4.text.div"), "An action was"
+	    " withdrawn"));
+	assert_null(strstr(jstr(r, "section.4.text.div"), "Falls referral"));
+	json_decref(r);
+	expect_once("Observation", o1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1439,6 +1593,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_whole_meeting, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_undiscussed_nothing_sent,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrections_reach_record,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_future_row_holds_nothing,
 		    setup, teardown),
@@ -1492,5 +1648,8 @@ main(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	main_base = strdup(sx_env("SYNC_TEST_BASE"));
 	main_control = strdup(sx_env("SYNC_TEST_CONTROL"));
+	/* one case, or those its pattern names ("test_corr*") */
+	if (getenv("SYNC_TEST_ONLY") != NULL)
+		cmocka_set_test_filter(getenv("SYNC_TEST_ONLY"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -722,8 +722,9 @@ test_died_creates_one_follow_up(void **state)
 	/* the outcome and the new action each go to the central record */
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
 	    MDT_OK, 2, 2);
+	/* the same again: nothing to record */
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
-	    MDT_OK, 1, 1);
+	    MDT_OK, 0, 0);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
 	    " WHERE kind = 'contact_relatives'"), 1);
 	assert_int_equal(fx_int(f->s, "SELECT owner_id FROM actions"), kc);
@@ -1773,6 +1774,238 @@ test_demo_fresh_ids(void **state)
 	mdt_store_free(other);
 }
 
+/* ---- corrections, deaths, drafts ------------------------------------ */
+
+/* A death is recorded without consent (a dead patient cannot consent),
+ * with its date, never in the future; it then counts as the discussion's
+ * consent for notes and actions, not for another outcome. */
+static void
+test_death_without_consent(void **state)
+{
+	struct fx *f = *state;
+	int64_t s9 = fx_slot(f, 9), kc = fx_person(f, "Chloé Martin");
+	int64_t id = 0;
+	char buf[64];
+
+	assert_int_equal(mdt_key_contact_set(f->s, patient_of(f, 9), kc),
+	    MDT_OK);
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_CLOSE, NULL),
+	    MDT_ECONSENT, 0, 0);
+	EXPECT_ACT(f, mdt_death_record(f->s, s9, "2026-11-26"), MDT_EDATE,
+	    0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "future"));
+	EXPECT_ACT(f, mdt_death_record(f->s, s9, "+1"), MDT_EDATE, 0, 0);
+	EXPECT_ACT(f, mdt_death_record(f->s, s9, "yesterday"), MDT_EDATE,
+	    0, 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outcomes"), 0);
+	/* the outcome and the follow-up with the relatives */
+	EXPECT_ACT(f, mdt_death_record(f->s, s9, "2026-11-20"), MDT_OK, 2, 2);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT kind ||"
+	    " ' ' || died_on FROM outcomes"), "died 2026-11-20");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM consent"), 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
+	    " WHERE kind = 'contact_relatives' AND owner_id = %lld",
+	    (long long)kc), 1);
+	/* discussed now: a note may follow */
+	EXPECT_ACT(f, mdt_note_add(f->s, s9, "Died at home", &id), MDT_OK,
+	    1, 1);
+	/* the date corrected: the first kept, superseded */
+	EXPECT_ACT(f, mdt_death_record(f->s, s9, "2026-11-19"), MDT_OK, 1, 1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " json_extract(original, '$.died_on') FROM corrections"
+	    " WHERE entity = 'outcome' AND kind = 'superseded'"), "2026-11-20");
+	/* today by default */
+	EXPECT_ACT(f, mdt_death_record(f->s, s9, ""), MDT_OK, 1, 1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT died_on"
+	    " FROM outcomes"), "2026-11-25");
+}
+
+/* A note edited keeps its original (superseded), withdrawn is gone from
+ * the notes and kept (entered in error); the audit holds no text. */
+static void
+test_correct_note(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1), id = 0;
+	char uuid[40], buf[256];
+	char *bad = hostile("x", false);
+
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_note_add(f->s, s1, "Lives with her son", &id),
+	    MDT_OK);
+	fx_text(f->s, uuid, sizeof(uuid), "SELECT uuid FROM notes");
+	EXPECT_ACT(f, mdt_note_edit(f->s, id, "Lives with her daughter"),
+	    MDT_OK, 1, 1);
+	EXPECT_ACT(f, mdt_note_edit(f->s, id, "Lives with her daughter"),
+	    MDT_OK, 0, 0);
+	EXPECT_ACT(f, mdt_note_edit(f->s, id, bad), MDT_EINVAL, 0, 0);
+	EXPECT_ACT(f, mdt_note_edit(f->s, id, " "), MDT_EINVAL, 0, 0);
+	free(bad);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT uuid"
+	    " FROM notes WHERE text = 'Lives with her daughter'"), uuid);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT kind || '|'"
+	    " || actor || '|' || json_extract(original, '$.text')"
+	    " FROM corrections WHERE entity_uuid = '%s'", uuid),
+	    "superseded|tester|Lives with her son");
+	EXPECT_ACT(f, mdt_note_withdraw(f->s, id), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM notes"), 0);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " json_extract(original, '$.text') FROM corrections"
+	    " WHERE entity_uuid = '%s' AND kind = 'entered-in-error'", uuid),
+	    "Lives with her daughter");
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT entity"
+	    " || ' ' || entity_uuid FROM outbox ORDER BY id DESC LIMIT 1"),
+	    (snprintf(buf + 128, 128, "note %s", uuid), buf + 128));
+	EXPECT_ACT(f, mdt_note_withdraw(f->s, id), MDT_ENOTFOUND, 0, 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE detail LIKE '%%Lives%%'"), 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE action IN ('note_correct', 'note_withdraw')"), 2);
+}
+
+/* An action's text edited, or the action withdrawn: it leaves the lists;
+ * the follow-up after a death keeps its words. */
+static void
+test_correct_action(void **state)
+{
+	struct fx *f = *state;
+	int64_t s9 = fx_slot(f, 9), id = 0, rel;
+	int64_t owner = fx_person(f, "Ade Okonkwo");
+	struct mdt_snapshot snap;
+	char buf[256];
+
+	assert_int_equal(mdt_key_contact_set(f->s, patient_of(f, 9), owner),
+	    MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, s9, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_action_add(f->s, s9, "Fals referal", owner, "+7",
+	    &id), MDT_OK);
+	EXPECT_ACT(f, mdt_action_edit(f->s, id, "Falls referral"), MDT_OK,
+	    1, 1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT text"
+	    " FROM actions WHERE id = %lld", (long long)id), "Falls referral");
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " json_extract(original, '$.text') FROM corrections"), "Fals referal");
+	EXPECT_ACT(f, mdt_action_withdraw(f->s, id), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions WHERE id"
+	    " = %lld AND status = 'cancelled' AND withdrawn_at = %lld",
+	    (long long)id, (long long)f->now), 1);
+	EXPECT_ACT(f, mdt_action_withdraw(f->s, id), MDT_ESTATE, 0, 0);
+	EXPECT_ACT(f, mdt_action_edit(f->s, id, "Again"), MDT_ESTATE, 0, 0);
+	assert_int_equal(mdt_snapshot_load(f->s, f->meeting, &snap), MDT_OK);
+	for (size_t i = 0; i < snap.n_actions; i++)
+		assert_int_not_equal(snap.actions[i].id, id);
+	mdt_snapshot_free(&snap);
+	/* the words of the follow-up are fixed; it may be withdrawn */
+	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
+	    MDT_OK);
+	rel = fx_int(f->s, "SELECT id FROM actions WHERE kind ="
+	    " 'contact_relatives'");
+	EXPECT_ACT(f, mdt_action_edit(f->s, rel, "Ring Ann"), MDT_ESTATE, 0, 0);
+	EXPECT_ACT(f, mdt_action_withdraw(f->s, rel), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE detail LIKE '%%referal%%' OR detail LIKE '%%Falls%%'"), 0);
+}
+
+/* An outcome recorded over another keeps it (superseded, the same
+ * record); withdrawn, it goes (kept, entered in error) and a new one is
+ * a new record; a withdrawn death cancels its follow-up. */
+static void
+test_outcome_change_and_withdraw(void **state)
+{
+	struct fx *f = *state;
+	int64_t s9 = fx_slot(f, 9), kc = fx_person(f, "Chloé Martin");
+	char u1[40], u2[40], buf[64];
+
+	assert_int_equal(mdt_key_contact_set(f->s, patient_of(f, 9), kc),
+	    MDT_OK);
+	EXPECT_ACT(f, mdt_outcome_withdraw(f->s, s9), MDT_ENOTFOUND, 0, 0);
+	assert_int_equal(mdt_consent_record(f->s, s9, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_CLOSE,
+	    NULL), MDT_OK);
+	fx_text(f->s, u1, sizeof(u1), "SELECT uuid FROM outcomes");
+	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_STEP_DOWN,
+	    NULL), MDT_OK, 1, 1);
+	fx_text(f->s, u2, sizeof(u2), "SELECT uuid FROM outcomes");
+	assert_string_equal(u1, u2);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT kind || '|'"
+	    " || json_extract(original, '$.kind') FROM corrections"),
+	    "superseded|close");
+	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_DIED, NULL),
+	    MDT_OK);
+	/* the outcome, and the follow-up cancelled */
+	EXPECT_ACT(f, mdt_outcome_withdraw(f->s, s9), MDT_OK, 2, 2);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outcomes"), 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
+	    " WHERE kind = 'contact_relatives' AND status = 'open'"), 0);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " json_extract(original, '$.kind') FROM corrections"
+	    " WHERE kind = 'entered-in-error' AND entity_uuid = '%s'", u1),
+	    "died");
+	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_CLOSE,
+	    NULL), MDT_OK);
+	fx_text(f->s, u2, sizeof(u2), "SELECT uuid FROM outcomes");
+	assert_string_not_equal(u1, u2);
+	/* not in a closed meeting */
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	EXPECT_ACT(f, mdt_outcome_withdraw(f->s, s9), MDT_ESTATE, 0, 0);
+}
+
+/* Consent recorded again keeps the one it replaces, with its
+ * organisations. */
+static void
+test_consent_corrected_keeps_original(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1);
+	const char *orgs[] = { "Acme Care" };
+	char buf[256];
+
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_BEST_INTERESTS,
+	    "Lacks capacity", orgs, 1), MDT_OK, 1, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM corrections"), 0);
+	EXPECT_ACT(f, mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK, 1, 1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT kind || '|'"
+	    " || json_extract(original, '$.basis') || '|'"
+	    " || json_extract(original, '$.justification') || '|'"
+	    " || json_extract(original, '$.exclusions[0]')"
+	    " FROM corrections WHERE entity = 'consent'"),
+	    "superseded|best_interests|Lacks capacity|Acme Care");
+}
+
+/* The note being typed: kept, read back, dropped when the note is saved
+ * or emptied. */
+static void
+test_note_draft(void **state)
+{
+	struct fx *f = *state;
+	int64_t s1 = fx_slot(f, 1);
+	char *text = NULL;
+
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_note_draft_get(f->s, s1, &text), MDT_ENOTFOUND);
+	assert_null(text);
+	/* no audit, no outbox: no part of the record yet */
+	EXPECT_ACT(f, mdt_note_draft_save(f->s, s1, "Falls twice"), MDT_OK,
+	    0, 0);
+	EXPECT_ACT(f, mdt_note_draft_save(f->s, s1, "Falls twice since"),
+	    MDT_OK, 0, 0);
+	assert_int_equal(mdt_note_draft_get(f->s, s1, &text), MDT_OK);
+	assert_string_equal(text, "Falls twice since");
+	free(text);
+	assert_int_equal(mdt_note_draft_save(f->s, s1, "\x1b[2J"), MDT_EINVAL);
+	assert_int_equal(mdt_note_add(f->s, s1, "Falls twice since May",
+	    NULL), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM note_drafts"), 0);
+	assert_int_equal(mdt_note_draft_save(f->s, s1, "x"), MDT_OK);
+	assert_int_equal(mdt_note_draft_save(f->s, s1, ""), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM note_drafts"), 0);
+}
+
 int
 main(void)
 {
@@ -1854,6 +2087,19 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_demo_idempotent,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_demo_fresh_ids,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_death_without_consent,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_correct_note,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_correct_action,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_outcome_change_and_withdraw,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_consent_corrected_keeps_original, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_note_draft,
 		    fx_setup_demo, fx_teardown),
 	};
 

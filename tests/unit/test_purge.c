@@ -20,6 +20,8 @@
 #define DONE_4 "Phone Bridget about the inhalers"
 #define EXCLUDE_4 "Tanner Street Drug and Alcohol Service"
 #define OPEN_1 "Review night-time medicines"
+#define WRONG_4 "Bridget shouted at the carer (wrong patient)"
+#define DRAFT_4 "Half typed: Bridget wants the"
 #define DENNIS "Dennis O'Driscoll"
 #define DENNIS_NHS "9994140027"
 
@@ -65,6 +67,11 @@ chair(struct fx *f)
 	assert_int_equal(mdt_consent_record(f->s, s4,
 	    MDT_CONSENT_BEST_INTERESTS, JUSTIFY_4, exclude_4, 1), MDT_OK);
 	assert_int_equal(mdt_note_add(f->s, s4, NOTE_4, NULL), MDT_OK);
+	/* a note written in error and withdrawn: its original is kept */
+	assert_int_equal(mdt_note_add(f->s, s4, WRONG_4, &act), MDT_OK);
+	assert_int_equal(mdt_note_withdraw(f->s, act), MDT_OK);
+	/* and a note left half typed */
+	assert_int_equal(mdt_note_draft_save(f->s, s4, DRAFT_4), MDT_OK);
 	assert_int_equal(mdt_action_add(f->s, s4, DONE_4, owner, "+7", &act),
 	    MDT_OK);
 	assert_int_equal(mdt_action_set_status(f->s, act, MDT_ACTION_DONE),
@@ -270,6 +277,11 @@ test_purges_delivered_meeting(void **state)
 	    " WHERE note <> ''"), 0);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
 	    " WHERE text = '%s'", DONE_4), 0);
+	/* the originals kept of corrections, and the drafts */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM corrections"), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM corrections"
+	    " WHERE original <> '{}'"), 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM note_drafts"), 0);
 	/* the organisations the patient asked to be kept from say much */
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM consent_exclusions"),
 	    0);
@@ -494,6 +506,8 @@ test_gone_from_files(void **state)
 	assert_true(contains(f->path, DENNIS) || contains(wal, DENNIS));
 	assert_true(contains(f->path, NOTE_4) || contains(wal, NOTE_4));
 	assert_true(contains(f->path, EXCLUDE_4) || contains(wal, EXCLUDE_4));
+	assert_true(contains(f->path, WRONG_4) || contains(wal, WRONG_4));
+	assert_true(contains(f->path, DRAFT_4) || contains(wal, DRAFT_4));
 
 	f->now += 400 * DAY_MS;
 	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
@@ -505,6 +519,8 @@ test_gone_from_files(void **state)
 	assert_gone(f, JUSTIFY_4);
 	assert_gone(f, DONE_4);
 	assert_gone(f, EXCLUDE_4);
+	assert_gone(f, WRONG_4);
+	assert_gone(f, DRAFT_4);
 	assert_gone(f, "COPD; four A&E attendances");
 	/* still there: the open action, and the patient on the caseload */
 	assert_true(contains(f->path, OPEN_1));
