@@ -479,10 +479,13 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 	int64_t at = end;
 
 	status = mdt_query_int(s, &r->actions_opened, "SELECT count(*)"
-	    " FROM actions WHERE created_at >= ? AND created_at < ?", "ii",
+	    " FROM actions WHERE created_at >= ? AND created_at < ?"
+	    " AND withdrawn_at IS NULL", "ii",
 	    start, end);
 	/* overdue at the end of the range, or now if the range ends later:
-	 * an action not yet due today is not overdue, whatever the range */
+	 * an action not yet due today is not overdue, whatever the range.
+	 * An action withdrawn (entered in error) was never agreed: it counts
+	 * nowhere. */
 	mdt_date_of(mdt_store_now(s), cutoff);
 	if (strcmp(cutoff, r->to) < 0)
 		at = mdt_store_now(s);
@@ -492,13 +495,14 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 		status = mdt_query_int(s, &r->actions_overdue, "SELECT count(*)"
 		    " FROM actions WHERE created_at < ?1"
 		    " AND (status = 'open' OR closed_at >= ?1)"
-		    " AND due_date < ?2", "it", at, cutoff);
+		    " AND due_date < ?2 AND withdrawn_at IS NULL", "it", at,
+		    cutoff);
 	if (status != MDT_OK)
 		return status;
 	status = mdt_read_each(s, count_closed, &c, "reading the actions",
 	    "SELECT status, created_at, closed_at FROM actions"
 	    " WHERE status IN ('done', 'cancelled') AND closed_at >= ?"
-	    " AND closed_at < ?", "ii", start, end);
+	    " AND closed_at < ? AND withdrawn_at IS NULL", "ii", start, end);
 	if (days->n > 0)
 		qsort(days->v, days->n, sizeof(*days->v), mdt_i64_cmp);
 	r->median_days_to_close = days->n > 0 ?

@@ -478,6 +478,18 @@ test_edges(void **state)
 	load(f, "2026-11-11", "2026-11-30", &r);
 	assert_int_equal(r.actions_overdue, 2);
 	mdt_review_free(&r);
+
+	/* a1 withdrawn, entered in error: never agreed, it counts nowhere
+	 * (not opened on 11-10, not overdue, not cancelled) */
+	assert_int_equal(mdt_action_withdraw(f->s, fx_int(f->s, "SELECT id"
+	    " FROM actions WHERE due_date = '2026-11-15'")), MDT_OK);
+	load(f, "2026-11-11", "2026-11-30", &r);
+	assert_int_equal(r.actions_overdue, 1);
+	assert_int_equal(r.actions_cancelled, 1);	/* b3 only */
+	mdt_review_free(&r);
+	load(f, "2026-11-10", "2026-11-10", &r);
+	assert_int_equal(r.actions_opened, 1);
+	mdt_review_free(&r);
 }
 
 static void
