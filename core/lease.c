@@ -29,6 +29,28 @@ lease_host(char *out, size_t len)
 	out[len - 1] = '\0';
 }
 
+/* Whether process pid has ended: gone, or (where /proc says so) ended
+ * and not yet reaped by its parent, a zombie. */
+static bool
+process_ended(int64_t pid)
+{
+	char path[64], line[256], *close;
+	FILE *f;
+	bool zombie = false;
+
+	if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%" PRId64 "/stat", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	/* "pid (name) S ...": the state follows the last ')' */
+	if (fgets(line, sizeof(line), f) != NULL &&
+	    (close = strrchr(line, ')')) != NULL)
+		zombie = close[1] == ' ' && close[2] == 'Z';
+	fclose(f);
+	return zombie;
+}
+
 /* Whether the lease's holder was a process on this host that has ended. */
 static bool
 lease_ended(const struct mdt_lease *l)
@@ -37,7 +59,7 @@ lease_ended(const struct mdt_lease *l)
 
 	lease_host(host, sizeof(host));
 	return strcmp(host, l->host) == 0 && l->pid > 0 &&
-	    kill((pid_t)l->pid, 0) == -1 && errno == ESRCH;
+	    process_ended(l->pid);
 }
 
 static void
