@@ -5,7 +5,8 @@
  * engine sends what a resource refers to first).  Reads the store
  * through plain SQL on the shared connection; writes nothing.  A
  * resource's type, id and content hash are resource.c's, its narrative
- * narrative.c's; what the server's replies say is reply.c's.
+ * narrative.c's, the small pieces it is built of (rows, JSON values,
+ * references) fhir_json.c's; what the server's replies say is reply.c's.
  */
 #include "config.h"
 
@@ -14,202 +15,26 @@
 #include <string.h>
 
 #include "fhir.h"
+#include "fhir_json.h"
 #include "mdt.h"
 #include "narrative.h"
 #include "rstring.h"
 #include "text.h"
 #include "util.h"
 
-#define SNOMED "http://snomed.info/sct"
-#define MDT_CS "https://mdtchair.org/fhir/CodeSystem/"
-
-/* ---- small helpers --------------------------------------------------- */
-
-/* A statement with ?1 bound to text; NULL (and err) on failure. */
-static sqlite3_stmt *
-query(sqlite3 *db, const char *sql, const char *arg, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sync_set_err(err, errlen, "reading the store: %s",
-		    sqlite3_errmsg(db));
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	if (arg != NULL)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	return st;
-}
-
-/* The one row of a record named by ref (its uuid bound as ?1); NULL
- * with "no WHAT UUID" in err if there is none. */
-static sqlite3_stmt *
-query_row(sqlite3 *db, const char *sql, const struct sync_ref *ref,
-    const char *what, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = query(db, sql, ref->uuid, err, errlen);
-
-	if (st != NULL && sqlite3_step(st) != SQLITE_ROW) {
-		sync_set_err(err, errlen, "no %s %s", what, ref->uuid);
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	return st;
-}
-
-static sqlite3_stmt *
-query_id(sqlite3 *db, const char *sql, int64_t arg, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = query(db, sql, NULL, err, errlen);
-
-	if (st != NULL)
-		sqlite3_bind_int64(st, 1, arg);
-	return st;
-}
-
-/*
- * Column i as text.  Text that is not valid UTF-8 (written before the
- * input checks, or by another program) is repaired, since JSON cannot
- * hold it and the resource could never be built: the copy is kept in a
- * ring of this thread's last REPAIRED copies, more than any resource
- * reads at once.
- */
-#define REPAIRED 32
-static const char *
-col(sqlite3_stmt *st, int i)
-{
-	static _Thread_local char *repaired[REPAIRED];
-	static _Thread_local unsigned next;
-	const char *t = (const char *)sqlite3_column_text(st, i);
-	char *fixed;
-
-	if (t == NULL)
-		return "";
-	fixed = sync_rstring_utf8(t, (size_t)sqlite3_column_bytes(st, i));
-	if (fixed == NULL)
-		return t;
-	free(repaired[next]);
-	repaired[next] = fixed;
-	next = (next + 1) % REPAIRED;
-	return fixed;
-}
-
-static int64_t
-coli(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_int64(st, i);
-}
-
-static json_t *
-str(const char *s)
-{
-	return json_string(s != NULL ? s : "");
-}
-
-static json_t *
-when(int64_t ms)
-{
-	char iso[21];
-
-	mdt_iso_utc(ms, iso);
-	return json_string(iso);
-}
-
-static json_t *
-identifiers(const char *id)
-{
-	char value[48];
-
-	snprintf(value, sizeof(value), "urn:uuid:%s", id);
-	return json_pack("[{s:s, s:s}]", "system", SYNC_IDENTIFIER_SYSTEM,
-	    "value", value);
-}
-
-/* The start of every resource: type, id, identifier. */
-static json_t *
-resource(const struct sync_ref *ref)
-{
-	char id[37];
-	json_t *ids;
-
-	sync_ref_id(ref, id);
-	ids = identifiers(id);
-	if (ref->kind == SYNC_RECORD) {
-		/* Composition.identifier is a single Identifier (0..1) */
-		json_t *one = json_incref(json_array_get(ids, 0));
-
-		json_decref(ids);
-		ids = one;
-	}
-	return json_pack("{s:s, s:s, s:o}", "resourceType",
-	    sync_kind_type(ref->kind), "id", id, "identifier", ids);
-}
-
-/* The patient, by NHS number: the central record owns Patient. */
-static json_t *
-patient_ref(const char *nhs, const char *name)
-{
-	json_t *r = json_pack("{s:s, s:{s:s, s:s}}", "type", "Patient",
-	    "identifier", "system", SYNC_NHS_NUMBER_SYSTEM, "value", nhs);
-
-	if (name != NULL && name[0] != '\0')
-		json_object_set_new(r, "display", str(name));
-	return r;
-}
-
-static json_t *
-ref_to(enum sync_kind kind, const char *uuid, const char *display,
-    sync_ref_fn dep, void *ctx)
-{
-	struct sync_ref r;
-	char id[37], ref[64];
-	json_t *o;
-
-	r.kind = kind;
-	mdt_strlcpy(r.uuid, uuid, sizeof(r.uuid));
-	sync_ref_id(&r, id);
-	snprintf(ref, sizeof(ref), "%s/%s", sync_kind_type(kind), id);
-	o = json_pack("{s:s}", "reference", ref);
-	if (display != NULL && display[0] != '\0')
-		json_object_set_new(o, "display", str(display));
-	if (dep != NULL)
-		dep(ctx, &r);
-	return o;
-}
-
-static json_t *
-coding(const char *system, const char *code, const char *display)
-{
-	return json_pack("{s:s, s:s, s:s}", "system", system, "code", code,
-	    "display", display);
-}
-
-static json_t *
-concept(const char *system, const char *code, const char *display,
-    const char *text)
-{
-	json_t *c = json_pack("{s:[o]}", "coding",
-	    coding(system, code, display));
-
-	if (text != NULL)
-		json_object_set_new(c, "text", str(text));
-	return c;
-}
-
 /* ---- the resources --------------------------------------------------- */
 
 static json_t *
 mdt_type(void)
 {
-	return json_pack("[o]", concept(SNOMED, "384682003",
+	return json_pack("[o]", fhir_concept(SNOMED, "384682003",
 	    "Multidisciplinary care conference", NULL));
 }
 
 static json_t *
 encounter_class(void)
 {
-	return coding("http://terminology.hl7.org/CodeSystem/v3-ActCode",
+	return fhir_coding("http://terminology.hl7.org/CodeSystem/v3-ActCode",
 	    "AMB", "ambulatory");
 }
 
@@ -220,15 +45,15 @@ build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
 	sqlite3_stmt *st;
 	json_t *r = NULL;
 
-	st = query(db, "SELECT name FROM people WHERE uuid = ?1", ref->uuid,
-	    err, errlen);
+	st = fhir_query(db, "SELECT name FROM people WHERE uuid = ?1",
+	    ref->uuid, err, errlen);
 	if (st == NULL)
 		return NULL;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		r = resource(ref);
+		r = fhir_resource(ref);
 		json_object_set_new(r, "active", json_true());
 		json_object_set_new(r, "name", json_pack("[{s:s}]", "text",
-		    col(st, 0)));
+		    fhir_col(st, 0)));
 	} else
 		sync_set_err(err, errlen, "no person %s", ref->uuid);
 	sqlite3_finalize(st);
@@ -246,34 +71,35 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	int64_t id, start;
 	char venue[256];
 
-	st = query_row(db, "SELECT m.id, m.title, v.name, m.scheduled_start,"
+	st = fhir_query_row(db,
+	    "SELECT m.id, m.title, v.name, m.scheduled_start,"
 	    " m.state, m.opened_at, m.closed_at FROM meetings m"
 	    " LEFT JOIN venues v ON v.id = m.venue_id WHERE m.uuid = ?1",
 	    ref, "meeting", err, errlen);
 	if (st == NULL)
 		return NULL;
-	id = coli(st, 0);
-	state = col(st, 4);
-	r = resource(ref);
-	json_object_set_new(r, "status", str(strcmp(state, "closed") == 0 ?
+	id = fhir_coli(st, 0);
+	state = fhir_col(st, 4);
+	r = fhir_resource(ref);
+	json_object_set_new(r, "status", fhir_str(strcmp(state, "closed") == 0 ?
 	    "finished" : strcmp(state, "open") == 0 ? "in-progress" :
 	    "planned"));
 	json_object_set_new(r, "class", encounter_class());
 	json_object_set_new(r, "type", mdt_type());
-	start = coli(st, 5) != 0 ? coli(st, 5) : coli(st, 3);
+	start = fhir_coli(st, 5) != 0 ? fhir_coli(st, 5) : fhir_coli(st, 3);
 	json_object_set_new(r, "period", json_pack("{s:o}", "start",
-	    when(start)));
-	if (coli(st, 6) != 0)
+	    fhir_when(start)));
+	if (fhir_coli(st, 6) != 0)
 		json_object_set_new(json_object_get(r, "period"), "end",
-		    when(coli(st, 6)));
-	mdt_strlcpy(venue, col(st, 2), sizeof(venue));
+		    fhir_when(fhir_coli(st, 6)));
+	mdt_strlcpy(venue, fhir_col(st, 2), sizeof(venue));
 	if (venue[0] != '\0')
 		json_object_set_new(r, "location", json_pack(
 		    "[{s:{s:s}}]", "location", "display", venue));
 	sync_narrative_open(&b);
 	sync_buf_str(&b, "<p>");
 	sync_narrative_fmt(&b, "Multidisciplinary team meeting: %s",
-	    col(st, 1));
+	    fhir_col(st, 1));
 	if (venue[0] != '\0')
 		sync_narrative_fmt(&b, ", at %s", venue);
 	sync_buf_str(&b, "</p>");
@@ -283,7 +109,7 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	/* attendance: those marked present (who left early too: they
 	 * took part), with when they came and went when known; the chair as
 	 * the primary performer */
-	pt = query_id(db, "SELECT p.uuid, p.name, p.role,"
+	pt = fhir_query_id(db, "SELECT p.uuid, p.name, p.role,"
 	    " coalesce(a.arrived_at, 0), coalesce(a.left_at, 0),"
 	    " p.id = coalesce(m.chair_id, 0) FROM attendance a"
 	    " JOIN people p ON p.id = a.person_id"
@@ -297,31 +123,32 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	}
 	parts = json_array();
 	while (sqlite3_step(pt) == SQLITE_ROW) {
-		json_t *type = json_pack("{s:[o]}", "coding", coding(
+		json_t *type = json_pack("{s:[o]}", "coding", fhir_coding(
 		    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
 		    "PART", "Participation"));
 
 		json_t *part, *types, *period;
 
-		if (col(pt, 2)[0] != '\0')
-			json_object_set_new(type, "text", str(col(pt, 2)));
+		if (fhir_col(pt, 2)[0] != '\0')
+			json_object_set_new(type, "text",
+			    fhir_str(fhir_col(pt, 2)));
 		types = json_pack("[o]", type);
-		if (coli(pt, 5) != 0)
+		if (fhir_coli(pt, 5) != 0)
 			json_array_append_new(types, json_pack("{s:[o], s:s}",
-			    "coding", coding("http://terminology.hl7.org/"
+			    "coding", fhir_coding("http://terminology.hl7.org/"
 			    "CodeSystem/v3-ParticipationType", "PPRF",
 			    "primary performer"), "text", "Chair"));
 		part = json_pack("{s:o, s:o}", "type", types, "individual",
-		    ref_to(SYNC_PRACTITIONER, col(pt, 0), col(pt, 1), dep,
-		    ctx));
-		if (coli(pt, 3) != 0 || coli(pt, 4) != 0) {
+		    fhir_ref_to(SYNC_PRACTITIONER, fhir_col(pt, 0),
+		    fhir_col(pt, 1), dep, ctx));
+		if (fhir_coli(pt, 3) != 0 || fhir_coli(pt, 4) != 0) {
 			period = json_object();
-			if (coli(pt, 3) != 0)
+			if (fhir_coli(pt, 3) != 0)
 				json_object_set_new(period, "start",
-				    when(coli(pt, 3)));
-			if (coli(pt, 4) != 0)
+				    fhir_when(fhir_coli(pt, 3)));
+			if (fhir_coli(pt, 4) != 0)
 				json_object_set_new(period, "end",
-				    when(coli(pt, 4)));
+				    fhir_when(fhir_coli(pt, 4)));
 			json_object_set_new(part, "period", period);
 		}
 		json_array_append_new(parts, part);
@@ -347,7 +174,7 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	bool closed;
 	json_t *r;
 
-	st = query_row(db, "SELECT s.state, s.started_at, s.paused_at,"
+	st = fhir_query_row(db, "SELECT s.state, s.started_at, s.paused_at,"
 	    " s.closed_at, s.paused_ms, s.planned_seconds,"
 	    " s.extended_seconds, s.reason, p.nhs_number, p.name, m.uuid,"
 	    " m.state, " SYNC_DISCUSSED("s") " FROM slots s"
@@ -356,47 +183,48 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    ref, "discussion", err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (coli(st, 12) == 0) {
+	if (fhir_coli(st, 12) == 0) {
 		/* never discussed: nothing of the patient; an Encounter that
 		 * an older version sent is withdrawn */
-		r = resource(ref);
-		json_object_set_new(r, "status", str("entered-in-error"));
+		r = fhir_resource(ref);
+		json_object_set_new(r, "status", fhir_str("entered-in-error"));
 		json_object_set_new(r, "class", encounter_class());
-		json_object_set_new(r, "partOf", ref_to(SYNC_MEETING,
-		    col(st, 10), NULL, dep, ctx));
+		json_object_set_new(r, "partOf", fhir_ref_to(SYNC_MEETING,
+		    fhir_col(st, 10), NULL, dep, ctx));
 		sqlite3_finalize(st);
 		return r;
 	}
-	state = col(st, 0);
-	closed = strcmp(col(st, 11), "closed") == 0;
+	state = fhir_col(st, 0);
+	closed = strcmp(fhir_col(st, 11), "closed") == 0;
 	if (strcmp(state, "done") == 0)
 		status = "finished";
 	else if (strcmp(state, "pending") == 0)
 		status = closed ? "cancelled" : "planned";
 	else
 		status = closed ? "finished" : "in-progress";
-	r = resource(ref);
-	json_object_set_new(r, "status", str(status));
+	r = fhir_resource(ref);
+	json_object_set_new(r, "status", fhir_str(status));
 	json_object_set_new(r, "class", encounter_class());
 	json_object_set_new(r, "type", mdt_type());
-	json_object_set_new(r, "subject", patient_ref(col(st, 8),
-	    col(st, 9)));
-	if (coli(st, 1) != 0) {
-		json_t *period = json_pack("{s:o}", "start", when(coli(st,
-		    1)));
+	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 8),
+	    fhir_col(st, 9)));
+	if (fhir_coli(st, 1) != 0) {
+		json_t *period = json_pack("{s:o}", "start",
+		    fhir_when(fhir_coli(st, 1)));
 
-		if (coli(st, 3) != 0)
-			json_object_set_new(period, "end", when(coli(st, 3)));
+		if (fhir_coli(st, 3) != 0)
+			json_object_set_new(period, "end",
+			    fhir_when(fhir_coli(st, 3)));
 		json_object_set_new(r, "period", period);
 	}
 	if (strcmp(state, "done") == 0) {
 		memset(&t, 0, sizeof(t));
-		t.started_at = coli(st, 1);
-		t.paused_at = coli(st, 2);
-		t.closed_at = coli(st, 3);
-		t.paused_ms = coli(st, 4);
-		t.planned_s = (int)coli(st, 5);
-		t.extended_s = (int)coli(st, 6);
+		t.started_at = fhir_coli(st, 1);
+		t.paused_at = fhir_coli(st, 2);
+		t.closed_at = fhir_coli(st, 3);
+		t.paused_ms = fhir_coli(st, 4);
+		t.planned_s = (int)fhir_coli(st, 5);
+		t.extended_s = (int)fhir_coli(st, 6);
 		sst = MDT_SLOT_DONE;
 		json_object_set_new(r, "length", json_pack(
 		    "{s:I, s:s, s:s, s:s}", "value", (json_int_t)(
@@ -404,11 +232,11 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		    "unit", "s", "system", "http://unitsofmeasure.org",
 		    "code", "s"));
 	}
-	if (col(st, 7)[0] != '\0')
+	if (fhir_col(st, 7)[0] != '\0')
 		json_object_set_new(r, "reasonCode", json_pack("[{s:s}]",
-		    "text", col(st, 7)));
-	json_object_set_new(r, "partOf", ref_to(SYNC_MEETING, col(st, 10),
-	    NULL, dep, ctx));
+		    "text", fhir_col(st, 7)));
+	json_object_set_new(r, "partOf",
+	    fhir_ref_to(SYNC_MEETING, fhir_col(st, 10), NULL, dep, ctx));
 	sqlite3_finalize(st);
 	return r;
 }
@@ -452,13 +280,13 @@ exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	json_t *orgs;
 	int rc;
 
-	st = query_id(db, "SELECT organisation FROM consent_exclusions"
+	st = fhir_query_id(db, "SELECT organisation FROM consent_exclusions"
 	    " WHERE slot_id = ?1 ORDER BY id", slot_id, err, errlen);
 	if (st == NULL)
 		return NULL;
 	orgs = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(orgs, str(col(st, 0)));
+		json_array_append_new(orgs, fhir_str(fhir_col(st, 0)));
 	if (rc != SQLITE_DONE) {
 		sync_set_err(err, errlen, "reading the exclusions: %s",
 		    sqlite3_errmsg(db));
@@ -501,7 +329,7 @@ deny_provisions(json_t *orgs)
 	size_t i;
 
 	json_array_foreach(orgs, i, o) {
-		role = concept(
+		role = fhir_concept(
 		    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
 		    "IRCP", "information recipient", NULL);
 		json_array_append_new(list, json_pack(
@@ -521,53 +349,55 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	json_t *r, *rule, *orgs, *prov = NULL;
 	const char *just;
 
-	st = query_row(db, "SELECT c.basis, c.justification, c.recorded_at,"
+	st = fhir_query_row(db,
+	    "SELECT c.basis, c.justification, c.recorded_at,"
 	    " p.nhs_number, p.name, c.slot_id FROM consent c"
 	    " JOIN slots s ON s.id = c.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE c.uuid = ?1",
 	    ref, "consent", err, errlen);
 	if (st == NULL)
 		return NULL;
-	b = CODED_OF(bases, col(st, 0));
+	b = CODED_OF(bases, fhir_col(st, 0));
 	if (b == NULL) {
 		sync_set_err(err, errlen, "consent %s: unknown basis '%s'",
-		    ref->uuid, col(st, 0));
+		    ref->uuid, fhir_col(st, 0));
 		sqlite3_finalize(st);
 		return NULL;
 	}
-	orgs = exclusions_of(db, coli(st, 5), err, errlen);
+	orgs = exclusions_of(db, fhir_coli(st, 5), err, errlen);
 	if (orgs == NULL) {
 		sqlite3_finalize(st);
 		return NULL;
 	}
-	just = col(st, 1);
-	r = resource(ref);
-	json_object_set_new(r, "status", str("active"));
-	json_object_set_new(r, "scope", concept(
+	just = fhir_col(st, 1);
+	r = fhir_resource(ref);
+	json_object_set_new(r, "status", fhir_str("active"));
+	json_object_set_new(r, "scope", fhir_concept(
 	    "http://terminology.hl7.org/CodeSystem/consentscope",
 	    "patient-privacy", "Privacy Consent", NULL));
-	json_object_set_new(r, "category", json_pack("[o]", concept(
+	json_object_set_new(r, "category", json_pack("[o]", fhir_concept(
 	    "http://loinc.org", "59284-0", "Patient Consent",
 	    "Consent to be discussed at a multidisciplinary team meeting")));
-	json_object_set_new(r, "patient", patient_ref(col(st, 3),
-	    col(st, 4)));
-	json_object_set_new(r, "dateTime", when(coli(st, 2)));
+	json_object_set_new(r, "patient", fhir_patient_ref(fhir_col(st, 3),
+	    fhir_col(st, 4)));
+	json_object_set_new(r, "dateTime", fhir_when(fhir_coli(st, 2)));
 	if (just[0] != '\0') {
 		char *text = mdt_xasprintf("%s: %s", b->display, just);
 
-		rule = concept(MDT_CS "mdt-consent-basis", b->code, b->display,
-		    text);
+		rule = fhir_concept(MDT_CS "mdt-consent-basis", b->code,
+		    b->display, text);
 		free(text);
 	} else
-		rule = concept(MDT_CS "mdt-consent-basis", b->code, b->display,
-		    b->display);
+		rule = fhir_concept(MDT_CS "mdt-consent-basis", b->code,
+		    b->display, b->display);
 	/*
 	 * Given: the root provision permits the discussion.  Not given, the
 	 * patient permitted nothing and the root has no type; it is there
 	 * only to hold the organisations denied, if any.
 	 */
 	if (strcmp(b->name, "given") == 0) {
-		json_array_append_new(json_object_get(rule, "coding"), coding(
+		json_array_append_new(json_object_get(rule, "coding"),
+		    fhir_coding(
 		    "http://terminology.hl7.org/CodeSystem/v3-ActCode",
 		    "OPTIN", "opt-in"));
 		prov = json_pack("{s:s, s:[{s:s}]}", "type", "permit",
@@ -612,7 +442,7 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 
 	/* recorded over another: amended; withdrawn (gone from the
 	 * outcomes): entered in error, as its correction kept it */
-	st = query_row(db,
+	st = fhir_query_row(db,
 	    "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
 	    " p.nhs_number, p.name, o.died_on, CASE WHEN EXISTS (SELECT 1"
 	    " FROM corrections WHERE entity_uuid = o.uuid) THEN 'amended'"
@@ -631,31 +461,32 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    ref, "outcome", err, errlen);
 	if (st == NULL)
 		return NULL;
-	o = CODED_OF(outcomes, col(st, 0));
+	o = CODED_OF(outcomes, fhir_col(st, 0));
 	if (o == NULL) {
 		sync_set_err(err, errlen, "outcome %s: unknown kind '%s'",
-		    ref->uuid, col(st, 0));
+		    ref->uuid, fhir_col(st, 0));
 		sqlite3_finalize(st);
 		return NULL;
 	}
-	r = resource(ref);
-	json_object_set_new(r, "status", str(col(st, 7)));
-	json_object_set_new(r, "code", concept(MDT_CS "mdt-observation",
+	r = fhir_resource(ref);
+	json_object_set_new(r, "status", fhir_str(fhir_col(st, 7)));
+	json_object_set_new(r, "code", fhir_concept(MDT_CS "mdt-observation",
 	    "mdt-outcome", "Outcome of a multidisciplinary team discussion",
 	    "MDT outcome"));
-	json_object_set_new(r, "subject", patient_ref(col(st, 4),
-	    col(st, 5)));
-	json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
-	    col(st, 3), NULL, dep, ctx));
-	json_object_set_new(r, "effectiveDateTime", when(coli(st, 2)));
-	json_object_set_new(r, "valueCodeableConcept", concept(
+	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 4),
+	    fhir_col(st, 5)));
+	json_object_set_new(r, "encounter", fhir_ref_to(SYNC_DISCUSSION,
+	    fhir_col(st, 3), NULL, dep, ctx));
+	json_object_set_new(r, "effectiveDateTime",
+	    fhir_when(fhir_coli(st, 2)));
+	json_object_set_new(r, "valueCodeableConcept", fhir_concept(
 	    MDT_CS "mdt-outcome", o->code, o->display, o->display));
-	if (col(st, 1)[0] != '\0')
+	if (fhir_col(st, 1)[0] != '\0')
 		json_object_set_new(r, "component", json_pack(
-		    "[{s:{s:[o], s:s}, s:s}]", "code", "coding", coding(
+		    "[{s:{s:[o], s:s}, s:s}]", "code", "coding", fhir_coding(
 		    MDT_CS "mdt-observation", "review-date", "Review date"),
-		    "text", "Review date", "valueDateTime", col(st, 1)));
-	if (col(st, 6)[0] != '\0') {
+		    "text", "Review date", "valueDateTime", fhir_col(st, 1)));
+	if (fhir_col(st, 6)[0] != '\0') {
 		json_t *comp = json_object_get(r, "component");
 
 		if (comp == NULL) {
@@ -663,9 +494,9 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 			json_object_set_new(r, "component", comp);
 		}
 		json_array_append_new(comp, json_pack("{s:{s:[o], s:s}, s:s}",
-		    "code", "coding", coding(MDT_CS "mdt-observation",
+		    "code", "coding", fhir_coding(MDT_CS "mdt-observation",
 		    "date-of-death", "Date of death"), "text", "Date of death",
-		    "valueDateTime", col(st, 6)));
+		    "valueDateTime", fhir_col(st, 6)));
 	}
 	sqlite3_finalize(st);
 	return r;
@@ -688,7 +519,8 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_stmt *st;
 	json_t *r;
 
-	st = query_row(db, "SELECT a.text, a.due_date, a.status, a.created_at,"
+	st = fhir_query_row(db,
+	    "SELECT a.text, a.due_date, a.status, a.created_at,"
 	    " a.closed_at, o.uuid, o.name, p.nhs_number, p.name, s.uuid,"
 	    " a.withdrawn_at"
 	    " FROM actions a JOIN people o ON o.id = a.owner_id"
@@ -697,24 +529,27 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    ref, "action", err, errlen);
 	if (st == NULL)
 		return NULL;
-	r = resource(ref);
+	r = fhir_resource(ref);
 	/* withdrawn: entered in error, not cancelled */
-	json_object_set_new(r, "status", str(coli(st, 10) != 0 ?
-	    "entered-in-error" : task_status(col(st, 2))));
-	json_object_set_new(r, "intent", str("order"));
-	json_object_set_new(r, "description", str(col(st, 0)));
-	json_object_set_new(r, "for", patient_ref(col(st, 7), col(st, 8)));
-	if (col(st, 9)[0] != '\0')
-		json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
-		    col(st, 9), NULL, dep, ctx));
-	json_object_set_new(r, "authoredOn", when(coli(st, 3)));
-	if (coli(st, 4) != 0 && coli(st, 4) >= coli(st, 3))
-		json_object_set_new(r, "lastModified", when(coli(st, 4)));
-	json_object_set_new(r, "owner", ref_to(SYNC_PRACTITIONER, col(st, 5),
-	    col(st, 6), dep, ctx));
+	json_object_set_new(r, "status", fhir_str(fhir_coli(st, 10) != 0 ?
+	    "entered-in-error" : task_status(fhir_col(st, 2))));
+	json_object_set_new(r, "intent", fhir_str("order"));
+	json_object_set_new(r, "description", fhir_str(fhir_col(st, 0)));
+	json_object_set_new(r, "for",
+	    fhir_patient_ref(fhir_col(st, 7), fhir_col(st, 8)));
+	if (fhir_col(st, 9)[0] != '\0')
+		json_object_set_new(r, "encounter", fhir_ref_to(SYNC_DISCUSSION,
+		    fhir_col(st, 9), NULL, dep, ctx));
+	json_object_set_new(r, "authoredOn", fhir_when(fhir_coli(st, 3)));
+	if (fhir_coli(st, 4) != 0 && fhir_coli(st, 4) >= fhir_coli(st, 3))
+		json_object_set_new(r, "lastModified",
+		    fhir_when(fhir_coli(st, 4)));
+	json_object_set_new(r, "owner",
+	    fhir_ref_to(SYNC_PRACTITIONER, fhir_col(st, 5),
+	    fhir_col(st, 6), dep, ctx));
 	/* the due date: the period in which the action must be done */
 	json_object_set_new(r, "restriction", json_pack("{s:{s:s}}",
-	    "period", "end", col(st, 1)));
+	    "period", "end", fhir_col(st, 1)));
 	sqlite3_finalize(st);
 	return r;
 }
@@ -723,8 +558,8 @@ static json_t *
 section(const char *code, const char *title, struct sync_buf *text)
 {
 	return json_pack("{s:s, s:o, s:o}", "title", title, "code",
-	    concept(MDT_CS "mdt-record-section", code, title, NULL), "text",
-	    sync_narrative(text));
+	    fhir_concept(MDT_CS "mdt-record-section", code, title, NULL),
+	    "text", sync_narrative(text));
 }
 
 static void
@@ -752,7 +587,7 @@ record_corrections(sqlite3 *db, int64_t slot_id, const char *entity,
 	sqlite3_stmt *st;
 	int rc;
 
-	st = query_id(db, "SELECT kind, at, actor FROM corrections"
+	st = fhir_query_id(db, "SELECT kind, at, actor FROM corrections"
 	    " WHERE slot_id = ?1 AND entity = ?2 ORDER BY at, id", slot_id,
 	    err, errlen);
 	if (st == NULL)
@@ -761,12 +596,12 @@ record_corrections(sqlite3 *db, int64_t slot_id, const char *entity,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char iso[21];
 
-		mdt_iso_utc(coli(st, 1), iso);
+		mdt_iso_utc(fhir_coli(st, 1), iso);
 		sync_buf_str(b, "<p>");
 		sync_narrative_fmt(b, "A%s %s was %s on %s by %s.",
 		    strchr("aeiou", entity[0]) != NULL ? "n" : "", entity,
-		    strcmp(col(st, 0), "superseded") == 0 ? "corrected" :
-		    "withdrawn (entered in error)", iso, col(st, 2));
+		    strcmp(fhir_col(st, 0), "superseded") == 0 ? "corrected" :
+		    "withdrawn (entered in error)", iso, fhir_col(st, 2));
 		sync_buf_str(b, "</p>");
 	}
 	sqlite3_finalize(st);
@@ -786,14 +621,14 @@ record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	struct sync_buf b;
 	int n = 0;
 
-	st = query_id(db, "SELECT text FROM notes WHERE slot_id = ?1"
+	st = fhir_query_id(db, "SELECT text FROM notes WHERE slot_id = ?1"
 	    " ORDER BY created_at, id", slot_id, err, errlen);
 	if (st == NULL)
 		return NULL;
 	sync_narrative_open(&b);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		sync_buf_str(&b, "<p>");
-		sync_narrative_text(&b, col(st, 0));
+		sync_narrative_text(&b, fhir_col(st, 0));
 		sync_buf_str(&b, "</p>");
 		n++;
 	}
@@ -817,7 +652,7 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 	json_t *sec, *entries;
 	int n = 0;
 
-	st = query_id(db, "SELECT a.uuid, a.text, p.name, a.due_date,"
+	st = fhir_query_id(db, "SELECT a.uuid, a.text, p.name, a.due_date,"
 	    " a.status FROM actions a JOIN people p ON p.id = a.owner_id"
 	    " WHERE a.slot_id = ?1 AND a.withdrawn_at IS NULL"
 	    " ORDER BY a.created_at, a.id", slot_id, err, errlen);
@@ -829,11 +664,12 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 		if (n++ == 0)
 			sync_buf_str(&b, "<ul>");
 		sync_buf_str(&b, "<li>");
-		sync_narrative_fmt(&b, "%s (owner %s, due %s, %s)", col(st, 1),
-		    col(st, 2), col(st, 3), col(st, 4));
+		sync_narrative_fmt(&b, "%s (owner %s, due %s, %s)",
+		    fhir_col(st, 1),
+		    fhir_col(st, 2), fhir_col(st, 3), fhir_col(st, 4));
 		sync_buf_str(&b, "</li>");
-		json_array_append_new(entries, ref_to(SYNC_TASK, col(st, 0),
-		    NULL, dep, ctx));
+		json_array_append_new(entries,
+		    fhir_ref_to(SYNC_TASK, fhir_col(st, 0), NULL, dep, ctx));
 	}
 	sqlite3_finalize(st);
 	if (n > 0)
@@ -865,7 +701,8 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	int64_t slot_id, date;
 	bool final, discussed;
 
-	st = query_row(db, "SELECT s.id, s.state, s.started_at, s.closed_at,"
+	st = fhir_query_row(db,
+	    "SELECT s.id, s.state, s.started_at, s.closed_at,"
 	    " m.title, m.state, m.scheduled_start, p.nhs_number, p.name,"
 	    " kc.uuid, kc.name, kc.role, c.uuid, c.basis, c.justification,"
 	    " c.recorded_at, o.uuid, o.kind, o.review_date, o.recorded_at,"
@@ -881,43 +718,44 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    ref, "discussion", err, errlen);
 	if (st == NULL)
 		return NULL;
-	slot_id = coli(st, 0);
-	final = strcmp(col(st, 1), "done") == 0 ||
-	    strcmp(col(st, 5), "closed") == 0;
+	slot_id = fhir_coli(st, 0);
+	final = strcmp(fhir_col(st, 1), "done") == 0 ||
+	    strcmp(fhir_col(st, 5), "closed") == 0;
 	/* when the record was last edited: closing it, else the latest of
 	 * what it holds */
-	date = coli(st, 3);
+	date = fhir_coli(st, 3);
 	if (date == 0) {
 		int cols[] = { 2, 15, 19, 20, 21, 23 };
 		size_t i;
 
 		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-			if (coli(st, cols[i]) > date)
-				date = coli(st, cols[i]);
+			if (fhir_coli(st, cols[i]) > date)
+				date = fhir_coli(st, cols[i]);
 		if (date == 0)
-			date = coli(st, 6);
+			date = fhir_coli(st, 6);
 	}
-	r = resource(ref);
+	r = fhir_resource(ref);
 	/* never discussed (no consent): nothing of the patient; a record
 	 * that an older version sent is withdrawn */
-	discussed = coli(st, 22) != 0;
-	json_object_set_new(r, "status", str(!discussed ?
-	    "entered-in-error" : final && coli(st, 23) != 0 ? "amended" :
+	discussed = fhir_coli(st, 22) != 0;
+	json_object_set_new(r, "status", fhir_str(!discussed ?
+	    "entered-in-error" : final && fhir_coli(st, 23) != 0 ? "amended" :
 	    final ? "final" : "preliminary"));
-	json_object_set_new(r, "type", concept(SNOMED, "444804000",
+	json_object_set_new(r, "type", fhir_concept(SNOMED, "444804000",
 	    "Multidisciplinary care conference report",
 	    "Multidisciplinary team discussion record"));
 	if (discussed) {
-		json_object_set_new(r, "subject", patient_ref(col(st, 7),
-		    col(st, 8)));
-		json_object_set_new(r, "encounter", ref_to(SYNC_DISCUSSION,
+		json_object_set_new(r, "subject",
+		    fhir_patient_ref(fhir_col(st, 7), fhir_col(st, 8)));
+		json_object_set_new(r, "encounter", fhir_ref_to(SYNC_DISCUSSION,
 		    ref->uuid, NULL, dep, ctx));
 	}
-	json_object_set_new(r, "date", when(date));
+	json_object_set_new(r, "date", fhir_when(date));
 	/* written by the team as a whole: a reference by name */
 	json_object_set_new(r, "author", json_pack("[{s:s}]", "display",
-	    col(st, 4)[0] != '\0' ? col(st, 4) : "Multidisciplinary team"));
-	json_object_set_new(r, "title", str("Multidisciplinary team"
+	    fhir_col(st, 4)[0] != '\0' ? fhir_col(st, 4) :
+	    "Multidisciplinary team"));
+	json_object_set_new(r, "title", fhir_str("Multidisciplinary team"
 	    " discussion"));
 	if (!discussed) {
 		sqlite3_finalize(st);
@@ -930,16 +768,16 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (orgs == NULL)
 		goto fail;
 	sync_narrative_open(&b);
-	basis = CODED_OF(bases, col(st, 13));
+	basis = CODED_OF(bases, fhir_col(st, 13));
 	sync_buf_str(&b, "<p>");
 	/* discussed without: after a death, which a dead patient cannot
 	 * consent to */
 	sync_narrative_text(&b, basis != NULL ? basis->display :
-	    strcmp(col(st, 17), "died") == 0 ? "Not asked: the patient has"
+	    strcmp(fhir_col(st, 17), "died") == 0 ? "Not asked: the patient has"
 	    " died." : "Not recorded.");
-	if (col(st, 14)[0] != '\0') {
+	if (fhir_col(st, 14)[0] != '\0') {
 		sync_buf_str(&b, "</p><p>Justification: ");
-		sync_narrative_text(&b, col(st, 14));
+		sync_narrative_text(&b, fhir_col(st, 14));
 	}
 	sync_buf_str(&b, "</p>");
 	buf_exclusions(&b, orgs);
@@ -949,8 +787,9 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		goto fail;
 	}
 	sec = section("consent", "Consent to be discussed", &b);
-	if (col(st, 12)[0] != '\0')
-		add_entry(sec, ref_to(SYNC_CONSENT, col(st, 12), NULL, dep,
+	if (fhir_col(st, 12)[0] != '\0')
+		add_entry(sec,
+		    fhir_ref_to(SYNC_CONSENT, fhir_col(st, 12), NULL, dep,
 		    ctx));
 	json_array_append_new(sections, sec);
 
@@ -962,36 +801,37 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 
 	/* outcome */
 	sync_narrative_open(&b);
-	o = CODED_OF(outcomes, col(st, 17));
+	o = CODED_OF(outcomes, fhir_col(st, 17));
 	sync_buf_str(&b, "<p>");
 	sync_narrative_text(&b, o != NULL ? o->display : "Not recorded.");
-	if (col(st, 18)[0] != '\0')
-		sync_narrative_fmt(&b, " Review by %s.", col(st, 18));
+	if (fhir_col(st, 18)[0] != '\0')
+		sync_narrative_fmt(&b, " Review by %s.", fhir_col(st, 18));
 	sync_buf_str(&b, "</p>");
 	if (record_corrections(db, slot_id, "outcome", &b, err, errlen) != 0) {
 		free(b.s);
 		goto fail;
 	}
 	sec = section("outcome", "Outcome", &b);
-	if (col(st, 16)[0] != '\0')
-		add_entry(sec, ref_to(SYNC_OUTCOME, col(st, 16), NULL, dep,
+	if (fhir_col(st, 16)[0] != '\0')
+		add_entry(sec,
+		    fhir_ref_to(SYNC_OUTCOME, fhir_col(st, 16), NULL, dep,
 		    ctx));
 	json_array_append_new(sections, sec);
 
 	/* key contact */
 	sync_narrative_open(&b);
 	sync_buf_str(&b, "<p>");
-	if (col(st, 9)[0] != '\0') {
-		sync_narrative_text(&b, col(st, 10));
-		if (col(st, 11)[0] != '\0')
-			sync_narrative_fmt(&b, " (%s)", col(st, 11));
+	if (fhir_col(st, 9)[0] != '\0') {
+		sync_narrative_text(&b, fhir_col(st, 10));
+		if (fhir_col(st, 11)[0] != '\0')
+			sync_narrative_fmt(&b, " (%s)", fhir_col(st, 11));
 	} else
 		sync_buf_str(&b, "None named.");
 	sync_buf_str(&b, "</p>");
 	sec = section("key-contact", "Key contact", &b);
-	if (col(st, 9)[0] != '\0')
-		add_entry(sec, ref_to(SYNC_PRACTITIONER, col(st, 9),
-		    col(st, 10), dep, ctx));
+	if (fhir_col(st, 9)[0] != '\0')
+		add_entry(sec, fhir_ref_to(SYNC_PRACTITIONER, fhir_col(st, 9),
+		    fhir_col(st, 10), dep, ctx));
 	json_array_append_new(sections, sec);
 
 	/* actions */

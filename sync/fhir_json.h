@@ -1,0 +1,50 @@
+/*
+ * fhir_json.h - the pieces of a FHIR resource (fhir_json.c), for the
+ * files that build resources.
+ */
+#ifndef SYNC_FHIR_JSON_H
+#define SYNC_FHIR_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "fhir.h"
+
+#define SNOMED "http://snomed.info/sct"
+#define MDT_CS "https://mdtchair.org/fhir/CodeSystem/"
+
+/* A statement with ?1 bound to text (NULL: none); NULL (and err) on
+ * failure. */
+sqlite3_stmt *fhir_query(sqlite3 *db, const char *sql, const char *arg,
+    char *err, size_t errlen);
+/* The one row of a record named by ref (its uuid bound as ?1); NULL
+ * with "no WHAT UUID" in err if there is none. */
+sqlite3_stmt *fhir_query_row(sqlite3 *db, const char *sql,
+    const struct sync_ref *ref, const char *what, char *err, size_t errlen);
+/* A statement with ?1 bound to a number. */
+sqlite3_stmt *fhir_query_id(sqlite3 *db, const char *sql, int64_t arg,
+    char *err, size_t errlen);
+/* Column i as text ("" for NULL), repaired to valid UTF-8. */
+const char *fhir_col(sqlite3_stmt *st, int i);
+int64_t fhir_coli(sqlite3_stmt *st, int i);
+/* A JSON string ("" for NULL); an instant of ms in UTC. */
+json_t *fhir_str(const char *s);
+json_t *fhir_when(int64_t ms);
+/* Our identifier of a resource (urn:uuid:ID), as an array. */
+json_t *fhir_identifiers(const char *id);
+/* The start of every resource: type, id, identifier. */
+json_t *fhir_resource(const struct sync_ref *ref);
+/* The patient, by NHS number (and the name to display). */
+json_t *fhir_patient_ref(const char *nhs, const char *name);
+/* A reference to the resource of kind and uuid, told to dep. */
+json_t *fhir_ref_to(enum sync_kind kind, const char *uuid,
+    const char *display, sync_ref_fn dep, void *ctx);
+json_t *fhir_coding(const char *system, const char *code,
+    const char *display);
+json_t *fhir_concept(const char *system, const char *code,
+    const char *display, const char *text);
+
+#endif
