@@ -22,6 +22,13 @@
  * Each entry takes the schema from version i to i + 1.  A later schema is
  * one more entry; steps already applied are never edited.
  */
+/* SQL: a random (version 4) UUID, as the store writes them. */
+#define MDT_SQL_UUID \
+	"lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||" \
+	" substr(hex(randomblob(2)), 2) || '-' ||" \
+	" substr('89ab', 1 + abs(random()) % 4, 1) ||" \
+	" substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+
 static const char *const migrations[] = {
 	/* 0 -> 1: the first schema */
 	"CREATE TABLE venues ("
@@ -390,6 +397,27 @@ static const char *const migrations[] = {
 	" slot_id INTEGER PRIMARY KEY REFERENCES slots(id) ON DELETE CASCADE,"
 	" text TEXT NOT NULL,"
 	" saved_at INTEGER NOT NULL);",
+
+	/* v12: every reference to a patient is literal, to a Patient the
+	 * record holds or is given (docs/fhir-mapping.md).  What the record
+	 * acknowledged in the older shape (the patient by NHS number alone)
+	 * is queued once more, so that the next sync sends it in the new
+	 * shape over the version it holds: the discussions, consents,
+	 * outcomes and actions, each through its own outbox row (the
+	 * discussion record goes with each). */
+	"INSERT INTO outbox (uuid, entity, entity_uuid, created_at, next_at)"
+	" SELECT " MDT_SQL_UUID ", q.entity, q.uuid,"
+	" CAST(strftime('%s', 'now') AS INTEGER) * 1000,"
+	" CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM ("
+	" SELECT 'slot' AS entity, s.uuid FROM slots s JOIN sync_versions v"
+	"  ON v.resource_type = 'Encounter' AND v.resource_id = s.uuid"
+	" UNION ALL SELECT 'consent', c.uuid FROM consent c JOIN sync_versions v"
+	"  ON v.resource_type = 'Consent' AND v.resource_id = c.uuid"
+	" UNION ALL SELECT 'outcome', o.uuid FROM outcomes o"
+	"  JOIN sync_versions v ON v.resource_type = 'Observation'"
+	"  AND v.resource_id = o.uuid"
+	" UNION ALL SELECT 'action', a.uuid FROM actions a JOIN sync_versions v"
+	"  ON v.resource_type = 'Task' AND v.resource_id = a.uuid) AS q;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

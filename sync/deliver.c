@@ -101,6 +101,7 @@ struct sync_reply_job {
 	size_t body_len;
 	long status;
 	size_t n;			/* entries sent */
+	size_t riders;			/* of which Patients first (pass.h) */
 	char **vids;			/* their new versions (n), if rc 0 */
 	int rc;				/* sync_transaction_reply's */
 	char why[512];
@@ -644,11 +645,11 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 
 		it->state = SYNC_ITEM_OK;
 		free(it->new_vid);
-		it->new_vid = j->vids[i - r.lo];
-		j->vids[i - r.lo] = NULL;
+		it->new_vid = j->vids[j->riders + i - r.lo];
+		j->vids[j->riders + i - r.lo] = NULL;
 		idx[i - r.lo] = p->order[i];
 	}
-	if (!sync_mark_progress(e, p, idx, j->n)) {
+	if (!sync_mark_progress(e, p, idx, r.hi - r.lo)) {
 		free(idx);
 		back_off(e, 0, e->last_error);
 		return;
@@ -697,7 +698,8 @@ reply_2xx(struct sync_engine *e, const struct sync_reply *reply)
 	j->body[reply->body_len] = '\0';
 	j->body_len = reply->body_len;
 	j->status = reply->status;
-	j->n = p->inflight.hi - p->inflight.lo;
+	j->riders = sync_bundle_riders(p, p->inflight, NULL);
+	j->n = j->riders + p->inflight.hi - p->inflight.lo;
 	j->vids = mdt_xcalloc(j->n + 1, sizeof(*j->vids));
 	/* the next bundle written with the reply, unless it must be split
 	 * around a held item (on the loop, in send_bundle) */

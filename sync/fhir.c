@@ -60,6 +60,62 @@ build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
 	return r;
 }
 
+/* True if s is a calendar date, YYYY-MM-DD. */
+static bool
+is_date(const char *s)
+{
+	char out[11];
+
+	return s[0] != '+' && mdt_date_parse(s, 0, out) == MDT_OK &&
+	    strcmp(out, s) == 0;
+}
+
+/*
+ * The patient, to be created only if the record has none with this NHS
+ * number (pass.c sends it as a conditional create): no id of ours, the
+ * server gives one; what it holds already is never changed.
+ */
+static json_t *
+build_patient(sqlite3 *db, const struct sync_ref *ref, char *err,
+    size_t errlen)
+{
+	struct sync_buf b;
+	sqlite3_stmt *st;
+	json_t *r;
+
+	st = fhir_query_row(db, "SELECT nhs_number, name,"
+	    " coalesce(date_of_birth, ''), coalesce(practice, '')"
+	    " FROM patients WHERE uuid = ?1", ref, "patient", err, errlen);
+	if (st == NULL)
+		return NULL;
+	r = json_pack("{s:s, s:[{s:s, s:s}]}", "resourceType", "Patient",
+	    "identifier", "system", SYNC_NHS_NUMBER_SYSTEM, "value",
+	    fhir_col(st, 0));
+	if (fhir_col(st, 1)[0] != '\0')
+		json_object_set_new(r, "name", json_pack("[{s:o}]", "text",
+		    fhir_str(fhir_col(st, 1))));
+	if (is_date(fhir_col(st, 2)))
+		json_object_set_new(r, "birthDate", fhir_str(fhir_col(st, 2)));
+	/* the registered practice by name: the record's own Organization
+	 * is not known here */
+	if (fhir_col(st, 3)[0] != '\0')
+		json_object_set_new(r, "generalPractitioner", json_pack(
+		    "[{s:s, s:o}]", "type", "Organization", "display",
+		    fhir_str(fhir_col(st, 3))));
+	sync_narrative_open(&b);
+	sync_buf_str(&b, "<p>");
+	sync_narrative_fmt(&b, "%s, NHS number %s", fhir_col(st, 1),
+	    fhir_col(st, 0));
+	if (is_date(fhir_col(st, 2)))
+		sync_narrative_fmt(&b, ", born %s", fhir_col(st, 2));
+	if (fhir_col(st, 3)[0] != '\0')
+		sync_narrative_fmt(&b, "; registered at %s", fhir_col(st, 3));
+	sync_buf_str(&b, ".</p>");
+	json_object_set_new(r, "text", sync_narrative(&b));
+	sqlite3_finalize(st);
+	return r;
+}
+
 static json_t *
 build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
@@ -177,7 +233,7 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	st = fhir_query_row(db, "SELECT s.state, s.started_at, s.paused_at,"
 	    " s.closed_at, s.paused_ms, s.planned_seconds,"
 	    " s.extended_seconds, s.reason, p.nhs_number, p.name, m.uuid,"
-	    " m.state, " SYNC_DISCUSSED("s") " FROM slots s"
+	    " m.state, " SYNC_DISCUSSED("s") ", p.uuid FROM slots s"
 	    " JOIN patients p ON p.id = s.patient_id"
 	    " JOIN meetings m ON m.id = s.meeting_id WHERE s.uuid = ?1",
 	    ref, "discussion", err, errlen);
@@ -206,8 +262,8 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_object_set_new(r, "status", fhir_str(status));
 	json_object_set_new(r, "class", encounter_class());
 	json_object_set_new(r, "type", mdt_type());
-	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 8),
-	    fhir_col(st, 9)));
+	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 13),
+	    fhir_col(st, 8), fhir_col(st, 9), dep, ctx));
 	if (fhir_coli(st, 1) != 0) {
 		json_t *period = json_pack("{s:o}", "start",
 		    fhir_when(fhir_coli(st, 1)));
@@ -340,8 +396,8 @@ deny_provisions(json_t *orgs)
 }
 
 static json_t *
-build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
-    size_t errlen)
+build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
 {
 	const struct coded *b;
 	sqlite3_stmt *st;
@@ -351,7 +407,7 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 
 	st = fhir_query_row(db,
 	    "SELECT c.basis, c.justification, c.recorded_at,"
-	    " p.nhs_number, p.name, c.slot_id FROM consent c"
+	    " p.nhs_number, p.name, c.slot_id, p.uuid FROM consent c"
 	    " JOIN slots s ON s.id = c.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE c.uuid = ?1",
 	    ref, "consent", err, errlen);
@@ -378,8 +434,8 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, char *err,
 	json_object_set_new(r, "category", json_pack("[o]", fhir_concept(
 	    "http://loinc.org", "59284-0", "Patient Consent",
 	    "Consent to be discussed at a multidisciplinary team meeting")));
-	json_object_set_new(r, "patient", fhir_patient_ref(fhir_col(st, 3),
-	    fhir_col(st, 4)));
+	json_object_set_new(r, "patient", fhir_patient_ref(fhir_col(st, 6),
+	    fhir_col(st, 3), fhir_col(st, 4), dep, ctx));
 	json_object_set_new(r, "dateTime", fhir_when(fhir_coli(st, 2)));
 	if (just[0] != '\0') {
 		char *text = mdt_xasprintf("%s: %s", b->display, just);
@@ -446,14 +502,14 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    "SELECT o.kind, o.review_date, o.recorded_at, s.uuid,"
 	    " p.nhs_number, p.name, o.died_on, CASE WHEN EXISTS (SELECT 1"
 	    " FROM corrections WHERE entity_uuid = o.uuid) THEN 'amended'"
-	    " ELSE 'final' END FROM outcomes o"
+	    " ELSE 'final' END, p.uuid FROM outcomes o"
 	    " JOIN slots s ON s.id = o.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE o.uuid = ?1"
 	    " UNION ALL SELECT json_extract(c.original, '$.kind'),"
 	    " json_extract(c.original, '$.review_date'),"
 	    " json_extract(c.original, '$.recorded_at'), s.uuid,"
 	    " p.nhs_number, p.name, json_extract(c.original, '$.died_on'),"
-	    " 'entered-in-error' FROM corrections c"
+	    " 'entered-in-error', p.uuid FROM corrections c"
 	    " JOIN slots s ON s.id = c.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id"
 	    " WHERE c.entity_uuid = ?1 AND c.kind = 'entered-in-error'"
@@ -473,8 +529,8 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_object_set_new(r, "code", fhir_concept(MDT_CS "mdt-observation",
 	    "mdt-outcome", "Outcome of a multidisciplinary team discussion",
 	    "MDT outcome"));
-	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 4),
-	    fhir_col(st, 5)));
+	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 8),
+	    fhir_col(st, 4), fhir_col(st, 5), dep, ctx));
 	json_object_set_new(r, "encounter", fhir_ref_to(SYNC_DISCUSSION,
 	    fhir_col(st, 3), NULL, dep, ctx));
 	json_object_set_new(r, "effectiveDateTime",
@@ -522,7 +578,7 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	st = fhir_query_row(db,
 	    "SELECT a.text, a.due_date, a.status, a.created_at,"
 	    " a.closed_at, o.uuid, o.name, p.nhs_number, p.name, s.uuid,"
-	    " a.withdrawn_at"
+	    " a.withdrawn_at, p.uuid"
 	    " FROM actions a JOIN people o ON o.id = a.owner_id"
 	    " JOIN patients p ON p.id = a.patient_id"
 	    " LEFT JOIN slots s ON s.id = a.slot_id WHERE a.uuid = ?1",
@@ -536,7 +592,8 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_object_set_new(r, "intent", fhir_str("order"));
 	json_object_set_new(r, "description", fhir_str(fhir_col(st, 0)));
 	json_object_set_new(r, "for",
-	    fhir_patient_ref(fhir_col(st, 7), fhir_col(st, 8)));
+	    fhir_patient_ref(fhir_col(st, 11), fhir_col(st, 7),
+	    fhir_col(st, 8), dep, ctx));
 	if (fhir_col(st, 9)[0] != '\0')
 		json_object_set_new(r, "encounter", fhir_ref_to(SYNC_DISCUSSION,
 		    fhir_col(st, 9), NULL, dep, ctx));
@@ -709,7 +766,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    " (SELECT max(created_at) FROM notes WHERE slot_id = s.id),"
 	    " (SELECT max(max(created_at), coalesce(max(closed_at), 0))"
 	    "  FROM actions WHERE slot_id = s.id), " SYNC_DISCUSSED("s") ","
-	    " (SELECT max(at) FROM corrections WHERE slot_id = s.id)"
+	    " (SELECT max(at) FROM corrections WHERE slot_id = s.id), p.uuid"
 	    " FROM slots s JOIN meetings m ON m.id = s.meeting_id"
 	    " JOIN patients p ON p.id = s.patient_id"
 	    " LEFT JOIN people kc ON kc.id = p.key_contact_id"
@@ -746,7 +803,8 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    "Multidisciplinary team discussion record"));
 	if (discussed) {
 		json_object_set_new(r, "subject",
-		    fhir_patient_ref(fhir_col(st, 7), fhir_col(st, 8)));
+		    fhir_patient_ref(fhir_col(st, 24), fhir_col(st, 7),
+		    fhir_col(st, 8), dep, ctx));
 		json_object_set_new(r, "encounter", fhir_ref_to(SYNC_DISCUSSION,
 		    ref->uuid, NULL, dep, ctx));
 	}
@@ -864,13 +922,15 @@ build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	case SYNC_DISCUSSION:
 		return build_discussion(db, ref, dep, ctx, err, errlen);
 	case SYNC_CONSENT:
-		return build_consent(db, ref, err, errlen);
+		return build_consent(db, ref, dep, ctx, err, errlen);
 	case SYNC_OUTCOME:
 		return build_outcome(db, ref, dep, ctx, err, errlen);
 	case SYNC_TASK:
 		return build_task(db, ref, dep, ctx, err, errlen);
 	case SYNC_RECORD:
 		return build_record(db, ref, dep, ctx, err, errlen);
+	case SYNC_PATIENT:
+		return build_patient(db, ref, err, errlen);
 	default:
 		sync_set_err(err, errlen, "unknown resource kind %d",
 		    (int)ref->kind);

@@ -138,15 +138,29 @@ fhir_resource(const struct sync_ref *ref)
 	    sync_kind_type(ref->kind), "id", id, "identifier", ids);
 }
 
-/* The patient, by NHS number: the central record owns Patient. */
+/*
+ * The patient: a literal reference to the Patient entry that goes with
+ * every bundle referring to it (urn:uuid:<patient uuid>, its fullUrl,
+ * which the server resolves to the Patient it holds with this NHS number
+ * or creates), with the NHS number and name beside it; dep is told.
+ */
 json_t *
-fhir_patient_ref(const char *nhs, const char *name)
+fhir_patient_ref(const char *uuid, const char *nhs, const char *name,
+    sync_ref_fn dep, void *ctx)
 {
-	json_t *r = json_pack("{s:s, s:{s:s, s:s}}", "type", "Patient",
-	    "identifier", "system", SYNC_NHS_NUMBER_SYSTEM, "value", nhs);
+	struct sync_ref pr = { .kind = SYNC_PATIENT };
+	char ref[64];
+	json_t *r;
 
+	mdt_strlcpy(pr.uuid, uuid, sizeof(pr.uuid));
+	snprintf(ref, sizeof(ref), "urn:uuid:%s", uuid);
+	r = json_pack("{s:s, s:s, s:{s:s, s:s}}", "reference", ref, "type",
+	    "Patient", "identifier", "system", SYNC_NHS_NUMBER_SYSTEM,
+	    "value", nhs);
 	if (name != NULL && name[0] != '\0')
 		json_object_set_new(r, "display", fhir_str(name));
+	if (dep != NULL)
+		dep(ctx, &pr);
 	return r;
 }
 

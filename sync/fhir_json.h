@@ -37,8 +37,10 @@ json_t *fhir_when(int64_t ms);
 json_t *fhir_identifiers(const char *id);
 /* The start of every resource: type, id, identifier. */
 json_t *fhir_resource(const struct sync_ref *ref);
-/* The patient, by NHS number (and the name to display). */
-json_t *fhir_patient_ref(const char *nhs, const char *name);
+/* The patient of uuid: a reference to its Patient entry (urn:uuid),
+ * with NHS number and name; dep is told. */
+json_t *fhir_patient_ref(const char *uuid, const char *nhs,
+    const char *name, sync_ref_fn dep, void *ctx);
 /* A reference to the resource of kind and uuid, told to dep. */
 json_t *fhir_ref_to(enum sync_kind kind, const char *uuid,
     const char *display, sync_ref_fn dep, void *ctx);

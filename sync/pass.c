@@ -39,6 +39,8 @@ sync_pass_free(struct sync_pass *p)
 		free(p->items[i].new_vid);
 		free(p->items[i].rows);
 		free(p->items[i].deps);
+		free(p->items[i].riders);
+		free(p->items[i].if_none_exist);
 	}
 	free(p->items);
 	free(p->slots);
@@ -169,6 +171,35 @@ collect_dep(void *ctx, const struct sync_ref *r)
 }
 
 /*
+ * The item of a Patient (body built, deps empty): never in the order nor
+ * acknowledged, but written as a conditional create at the head of every
+ * bundle holding an item that refers to it, so that the server resolves
+ * the reference to the Patient it holds with this NHS number, or creates
+ * it.
+ */
+static size_t
+add_rider(struct sync_pass *p, const struct sync_ref *r, json_t *body,
+    struct sync_ref *deps)
+{
+	json_t *id = json_object_get(json_array_get(json_object_get(body,
+	    "identifier"), 0), "value");
+	struct sync_item *it;
+	size_t idx;
+
+	free(deps);
+	idx = new_item(p, r);
+	it = &p->items[idx];
+	it->body = body;
+	sync_body_hash(body, it->hash);
+	it->text = json_dumps(body, JSON_COMPACT);
+	it->if_none_exist = mdt_xasprintf("identifier=%s|%s",
+	    SYNC_NHS_NUMBER_SYSTEM, json_is_string(id) ?
+	    json_string_value(id) : "");
+	it->state = SYNC_ITEM_OK;
+	return idx;
+}
+
+/*
  * Makes the item for r (building its body) and, before it in the order,
  * every resource it refers to that the server has never acknowledged.
  * Returns its index, or SIZE_MAX if it cannot be built (p->err says why).
@@ -198,15 +229,18 @@ add_item(struct mdt_store *s, struct sync_pass *p, const struct sync_ref *r,
 		free(b.deps);
 		return SIZE_MAX;
 	}
+	if (r->kind == SYNC_PATIENT)
+		return add_rider(p, r, body, b.deps);
 	for (i = 0; i < b.n_deps; i++) {
 		char did[37], dvid[65], dhash[33];
 		bool dfound;
 
 		if (find_item(p, &b.deps[i]) != SIZE_MAX)
 			continue;
-		/* acknowledged once: the server has it to refer to */
+		/* acknowledged once: the server has it to refer to (a
+		 * Patient rides with every bundle instead) */
 		sync_ref_id(&b.deps[i], did);
-		if (mdt_sync_version_get(s,
+		if (b.deps[i].kind != SYNC_PATIENT && mdt_sync_version_get(s,
 		    sync_kind_type(b.deps[i].kind), did, dvid, dhash,
 		    &dfound) == MDT_OK && dfound)
 			continue;
@@ -226,6 +260,12 @@ add_item(struct mdt_store *s, struct sync_pass *p, const struct sync_ref *r,
 
 		if (d == SIZE_MAX || d == idx)
 			continue;
+		if (b.deps[i].kind == SYNC_PATIENT) {
+			it->riders = mdt_xreallocarray(it->riders,
+			    it->n_riders + 1, sizeof(*it->riders));
+			it->riders[it->n_riders++] = d;
+			continue;
+		}
 		it->deps = mdt_xreallocarray(it->deps, it->n_deps + 1,
 		    sizeof(*it->deps));
 		it->deps[it->n_deps++] = d;
@@ -404,6 +444,40 @@ sb_str(struct sbuf *b, const char *s)
 	json_decref(j);
 }
 
+/* How many riders the items of range r name, counting repeats. */
+static size_t
+riders_max(const struct sync_pass *p, struct sync_range r)
+{
+	size_t i, n = 0;
+
+	for (i = r.lo; i < r.hi; i++)
+		n += p->items[p->order[i]].n_riders;
+	return n;
+}
+
+size_t
+sync_bundle_riders(const struct sync_pass *p, struct sync_range r,
+    size_t *out)
+{
+	size_t i, j, k, n = 0, *seen;
+
+	seen = mdt_xcalloc(riders_max(p, r) + 1, sizeof(*seen));
+	for (i = r.lo; i < r.hi; i++) {
+		const struct sync_item *it = &p->items[p->order[i]];
+
+		for (j = 0; j < it->n_riders; j++) {
+			for (k = 0; k < n && seen[k] != it->riders[j]; k++)
+				;
+			if (k == n)
+				seen[n++] = it->riders[j];
+		}
+	}
+	if (out != NULL)
+		memcpy(out, seen, n * sizeof(*seen));
+	free(seen);
+	return n;
+}
+
 /*
  * The transaction bundle for range r, from the texts the builder wrote
  * (making each from its JSON again took a millisecond or more a bundle).
@@ -416,17 +490,35 @@ sync_bundle_json(const char *base_url, const struct sync_pass *p,
     struct sync_range r)
 {
 	struct sbuf b = { NULL, 0, 0, false };
-	size_t i;
+	size_t i, n, *riders;
 
 	sb_add(&b, "{\"resourceType\":\"Bundle\",\"type\":\"transaction\","
 	    "\"entry\":[");
+	riders = mdt_xcalloc(riders_max(p, r) + 1, sizeof(*riders));
+	n = sync_bundle_riders(p, r, riders);
+	for (i = 0; i < n; i++) {
+		struct sync_item *it = &p->items[riders[i]];
+		char *full = mdt_xasprintf("urn:uuid:%s", it->id);
+
+		sb_add(&b, i > 0 ? ",{\"fullUrl\":" : "{\"fullUrl\":");
+		sb_str(&b, full);
+		sb_add(&b, ",\"resource\":");
+		sb_add(&b, it->text);
+		sb_add(&b, ",\"request\":{\"method\":\"POST\",\"url\":"
+		    "\"Patient\",\"ifNoneExist\":");
+		sb_str(&b, it->if_none_exist);
+		sb_add(&b, "}}");
+		free(full);
+	}
+	free(riders);
 	for (i = r.lo; i < r.hi; i++) {
 		struct sync_item *it = &p->items[p->order[i]];
 		const char *type = sync_kind_type(it->ref.kind);
 		char *url = mdt_xasprintf("%s/%s", type, it->id);
 		char *full = mdt_xasprintf("%s/%s", base_url, url);
 
-		sb_add(&b, i > r.lo ? ",{\"fullUrl\":" : "{\"fullUrl\":");
+		sb_add(&b, i > r.lo || n > 0 ? ",{\"fullUrl\":" :
+		    "{\"fullUrl\":");
 		sb_str(&b, full);
 		sb_add(&b, ",\"resource\":");
 		sb_add(&b, it->text);

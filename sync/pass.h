@@ -45,6 +45,11 @@ struct sync_item {
 	size_t n_rows;
 	size_t *deps;		/* items of this pass it refers to */
 	size_t n_deps;
+	size_t *riders;		/* the Patient items it refers to: they go
+				 * in every bundle it goes in */
+	size_t n_riders;
+	char *if_none_exist;	/* a rider's: its conditional create's
+				 * search ("identifier=system|value") */
 };
 
 struct sync_prow {
@@ -110,11 +115,18 @@ void sync_pass_build_done(struct sync_pass_build *b);
  * (nothing if empty): the one pushed last goes first. */
 void sync_pass_push_range(struct sync_pass *p, size_t lo, size_t hi);
 
-/* The transaction bundle of range r of the order, PUTs with If-Match
- * where a version was acknowledged; NULL if out of memory.  Reads the
- * pass only. */
+/* The transaction bundle of range r of the order: first the conditional
+ * creates of the Patients its items refer to (sync_bundle_riders), then
+ * the items, PUTs with If-Match where a version was acknowledged; NULL if
+ * out of memory.  Reads the pass only. */
 char *sync_bundle_json(const char *base_url, const struct sync_pass *p,
     struct sync_range r);
+
+/* The Patient items that go first in the bundle of range r, each once,
+ * into out (room for the range's riders; NULL to count only); returns
+ * how many. */
+size_t sync_bundle_riders(const struct sync_pass *p, struct sync_range r,
+    size_t *out);
 
 /* DESTRUCTOR of a pass (NULL is nothing). */
 void sync_pass_free(struct sync_pass *p);

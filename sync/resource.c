@@ -28,6 +28,7 @@ static const char *const kind_types[SYNC_N_KINDS] = {
 	[SYNC_OUTCOME] = "Observation",
 	[SYNC_TASK] = "Task",
 	[SYNC_RECORD] = "Composition",
+	[SYNC_PATIENT] = "Patient",
 };
 
 const char *
@@ -50,13 +51,44 @@ sync_ref_id(const struct sync_ref *ref, char id[37])
 	uuid_unparse_lower(out, id);
 }
 
-/* A shallow copy without meta and text. */
+/*
+ * A shallow copy without meta, and its literal references to the patient
+ * reduced to "Patient": ours names the Patient entry of the bundle
+ * (urn:uuid), which the server rewrites to the Patient it holds, so the
+ * two say the same by the NHS number beside it (a reference by NHS
+ * number alone, as older versions wrote, stays different).  Those
+ * references stand at the top of a resource (subject, patient, for).
+ */
+static json_t *
+canonical(json_t *resource_json)
+{
+	json_t *c = json_copy(resource_json), *v, *ref;
+	const char *key;
+	void *tmp;
+
+	json_object_del(c, "meta");
+	json_object_foreach_safe(c, tmp, key, v) {
+		if (!json_is_object(v) ||
+		    json_object_get(v, "identifier") == NULL ||
+		    !json_is_string(json_object_get(v, "type")) ||
+		    strcmp(json_string_value(json_object_get(v, "type")),
+		    "Patient") != 0)
+			continue;
+		if (json_object_get(v, "reference") == NULL)
+			continue;
+		ref = json_copy(v);
+		json_object_set_new(ref, "reference", json_string("Patient"));
+		json_object_set_new(c, key, ref);
+	}
+	return c;
+}
+
+/* The same, without the narrative too. */
 static json_t *
 content(json_t *resource_json)
 {
-	json_t *c = json_copy(resource_json);
+	json_t *c = canonical(resource_json);
 
-	json_object_del(c, "meta");
 	json_object_del(c, "text");
 	return c;
 }
@@ -66,12 +98,11 @@ sync_body_hash(json_t *resource_json, char out[33])
 {
 	/* the narrative counted: it is ours, and the meeting's title is
 	 * only there */
-	json_t *c = json_copy(resource_json);
+	json_t *c = canonical(resource_json);
 	char *s;
 	uint64_t h = UINT64_C(14695981039346656037);
 	const unsigned char *p;
 
-	json_object_del(c, "meta");
 	s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
 	/* FNV-1a: a change detector, not a security measure */
 	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {

@@ -18,6 +18,10 @@ enum sync_kind {
 	SYNC_OUTCOME,		/* the outcome: Observation */
 	SYNC_TASK,		/* an action: Task */
 	SYNC_RECORD,		/* the discussion record: Composition */
+	SYNC_PATIENT,		/* the patient: Patient, created only if
+				 * the record has none with the NHS number,
+				 * and sent in every bundle that refers to
+				 * it (pass.c) */
 	SYNC_N_KINDS
 };
 

@@ -23,6 +23,7 @@
 
 #include "sync_fixture.h"
 #include "sync_internal.h"
+#include "store_internal.h"
 
 /* ---- reading the meeting back ---------------------------------------- */
 
@@ -107,7 +108,7 @@ static void
 expect_undiscussed_absent(struct sx *x, size_t at_least)
 {
 	static const char *const types[] = { "Encounter", "Composition",
-	    "Task", "Consent", "Observation", "Practitioner" };
+	    "Task", "Consent", "Observation", "Practitioner", "Patient" };
 	json_t *list, *row, *j;
 	size_t i, k, n = 0;
 	char rel[64], *dump;
@@ -171,6 +172,36 @@ server_denials(json_t *consent, char *buf, size_t len)
 	return json_array_size(nested);
 }
 
+/*
+ * The patient reference at path of r: literal (Patient/<id>), to the one
+ * Patient the record holds with this NHS number, with the number beside
+ * it.
+ */
+static void
+expect_patient(json_t *r, const char *path, const char *nhs)
+{
+	char key[64], rel[160];
+	const char *ref;
+	json_t *bundle, *p;
+	long st;
+
+	snprintf(key, sizeof(key), "%s.identifier.value", path);
+	assert_string_equal(jstr(r, key), nhs);
+	snprintf(key, sizeof(key), "%s.reference", path);
+	ref = jstr(r, key);
+	assert_true(strncmp(ref, "Patient/", 8) == 0);
+	/* the standard search by NHS number finds one Patient, that one */
+	snprintf(rel, sizeof(rel), "Patient?identifier="
+	    "https://fhir.nhs.uk/Id/nhs-number%%7C%s", nhs);
+	bundle = sx_get(rel, &st);
+	assert_int_equal(st, 200);
+	assert_int_equal(json_array_size(json_object_get(bundle, "entry")), 1);
+	p = json_object_get(json_array_get(json_object_get(bundle, "entry"),
+	    0), "resource");
+	assert_string_equal(ref + 8, jstr(p, "id"));
+	json_decref(bundle);
+}
+
 static void
 check_meeting_on_server(struct sx *x)
 {
@@ -208,8 +239,7 @@ check_meeting_on_server(struct sx *x)
 		r = get_resource("Encounter", jstr(row, "uuid"));
 		assert_string_equal(jstr(r, "subject.identifier.system"),
 		    "https://fhir.nhs.uk/Id/nhs-number");
-		assert_string_equal(jstr(r, "subject.identifier.value"),
-		    jstr(row, "nhs_number"));
+		expect_patient(r, "subject", jstr(row, "nhs_number"));
 		snprintf(ref, sizeof(ref), "Encounter/%s", jstr(row,
 		    "meeting"));
 		assert_string_equal(jstr(r, "partOf.reference"), ref);
@@ -237,8 +267,7 @@ check_meeting_on_server(struct sx *x)
 		snprintf(ref, sizeof(ref), "Practitioner/%s", jstr(row,
 		    "owner"));
 		assert_string_equal(jstr(r, "owner.reference"), ref);
-		assert_string_equal(jstr(r, "for.identifier.value"),
-		    jstr(row, "nhs_number"));
+		expect_patient(r, "for", jstr(row, "nhs_number"));
 		assert_string_equal(jstr(r, "intent"), "order");
 		assert_string_equal(jstr(r, "status"),
 		    strcmp(st, "done") == 0 ? "completed" :
@@ -273,8 +302,7 @@ check_meeting_on_server(struct sx *x)
 		assert_string_equal(jstr(r, "status"), "active");
 		assert_string_equal(jstr(r, "scope.coding.0.code"),
 		    "patient-privacy");
-		assert_string_equal(jstr(r, "patient.identifier.value"),
-		    jstr(row, "nhs_number"));
+		expect_patient(r, "patient", jstr(row, "nhs_number"));
 		if (jstr(row, "justification")[0] != '\0')
 			assert_non_null(strstr(jstr(r, "policyRule.text"),
 			    jstr(row, "justification")));
@@ -304,7 +332,8 @@ check_meeting_on_server(struct sx *x)
 	assert_int_equal(sx_count_type("Task"), 11);
 	assert_int_equal(sx_count_type("Consent"), 5);
 	assert_int_equal(sx_count_type("Encounter"), 6);
-	assert_int_equal(sx_count_type("Patient"), 0);
+	/* one Patient for each patient discussed, none for the others */
+	assert_int_equal(sx_count_type("Patient"), 5);
 	expect_undiscussed_absent(x, 30);
 }
 
@@ -355,6 +384,193 @@ teardown(void **state)
 	}
 	sx_free(*state);
 	return 0;
+}
+
+/* How many entries of type a search's Bundle holds. */
+static size_t
+entries_of(json_t *bundle, const char *type)
+{
+	json_t *e;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(bundle, "entry"), i, e)
+		if (strcmp(jstr(e, "resource.resourceType"), type) == 0)
+			n++;
+	return n;
+}
+
+/* GET rel (a search), which must answer 200 with a Bundle. */
+static json_t *
+search(const char *rel)
+{
+	json_t *b;
+	long st;
+
+	b = sx_get(rel, &st);
+	if (st != 200) {
+		char *d = json_dumps(b, 0);
+
+		fprintf(stderr, "GET %s: %ld %s\n", rel, st, d);
+		free(d);
+	}
+	assert_int_equal(st, 200);
+	assert_string_equal(jstr(b, "resourceType"), "Bundle");
+	return b;
+}
+
+/*
+ * A GP with an NHS number, after a chaired meeting, with standard
+ * searches only, each one request: the patient the record already held
+ * (created there by another system, left as it was, no second one), and
+ * through it the discussions, consent, outcome and actions.
+ */
+static void
+test_reader_patient_by_nhs_number(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	json_t *row, *b, *pt;
+	char rel[512], body[512], nhs[16], pid[80];
+	long status;
+
+	sx_chair(x, NULL, NULL);
+	row = rows(x, "SELECT p.nhs_number,"
+	    " (SELECT count(*) FROM slots s2 WHERE s2.patient_id = p.id"
+	    "  AND s2.id IN (SELECT slot_id FROM consent)) AS discussions,"
+	    " (SELECT count(*) FROM actions a WHERE a.patient_id = p.id) AS"
+	    " actions, (SELECT count(*) FROM outcomes o JOIN slots s3"
+	    " ON s3.id = o.slot_id WHERE s3.patient_id = p.id) AS outcomes"
+	    " FROM patients p WHERE p.id IN (SELECT s.patient_id FROM slots s"
+	    " JOIN consent c ON c.slot_id = s.id) AND p.id IN (SELECT"
+	    " patient_id FROM actions) ORDER BY p.id LIMIT 1");
+	assert_int_equal(json_array_size(row), 1);
+	snprintf(nhs, sizeof(nhs), "%s", jstr(row, "0.nhs_number"));
+
+	/* the record's own Patient, made by another system */
+	snprintf(body, sizeof(body), "{\"resourceType\":\"Patient\","
+	    "\"identifier\":[{\"system\":\"https://fhir.nhs.uk/Id/nhs-number\","
+	    "\"value\":\"%s\"}],\"name\":[{\"family\":\"Record\","
+	    "\"given\":[\"Held\"]}]}", nhs);
+	{
+		char url[256];
+
+		snprintf(url, sizeof(url), "%s/Patient",
+		    sx_env("SYNC_TEST_BASE"));
+		assert_int_equal(sx_http("POST", url, body, &pt), 201);
+	}
+	snprintf(pid, sizeof(pid), "%s", jstr(pt, "id"));
+	json_decref(pt);
+
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	/* Patient?identifier=...&_revinclude=...: the one Patient, as the
+	 * record had it, with everything of the MDT that refers to it */
+	snprintf(rel, sizeof(rel), "Patient?identifier="
+	    "https://fhir.nhs.uk/Id/nhs-number%%7C%s"
+	    "&_revinclude=Encounter:subject&_revinclude=Consent:patient"
+	    "&_revinclude=Observation:subject&_revinclude=Task:patient", nhs);
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Patient"), 1);
+	assert_string_equal(jstr(b, "entry.0.resource.id"), pid);
+	assert_string_equal(jstr(b, "entry.0.resource.name.0.family"),
+	    "Record");
+	assert_string_equal(jstr(b, "entry.0.resource.meta.versionId"), "1");
+	assert_int_equal(entries_of(b, "Encounter"),
+	    atoi(jstr(row, "0.discussions")));
+	assert_int_equal(entries_of(b, "Consent"),
+	    atoi(jstr(row, "0.discussions")));
+	assert_int_equal(entries_of(b, "Observation"),
+	    atoi(jstr(row, "0.outcomes")));
+	assert_int_equal(entries_of(b, "Task"), atoi(jstr(row, "0.actions")));
+	fprintf(stderr, "# GET %s: %zu entries\n", rel,
+	    json_array_size(json_object_get(b, "entry")));
+	json_decref(b);
+
+	/* Encounter?patient=Patient/<id>: its discussions */
+	snprintf(rel, sizeof(rel), "Encounter?patient=Patient/%s", pid);
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Encounter"),
+	    atoi(jstr(row, "0.discussions")));
+	json_decref(b);
+
+	/* Task?patient=Patient/<id>&status=requested: its open actions */
+	snprintf(rel, sizeof(rel), "Task?patient=Patient/%s", pid);
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Task"), atoi(jstr(row, "0.actions")));
+	json_decref(b);
+
+	/* and no second Patient with this NHS number */
+	snprintf(rel, sizeof(rel), "Patient?identifier="
+	    "https://fhir.nhs.uk/Id/nhs-number%%7C%s&_summary=count", nhs);
+	b = sx_get(rel, &status);
+	assert_int_equal(status, 200);
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 1);
+	json_decref(b);
+	json_decref(row);
+}
+
+/*
+ * A record written by an older version, the patient by NHS number alone:
+ * the schema step that came with literal references queues it again, and
+ * the next sync brings every such resource to the new shape, over the
+ * version the record holds, with no second copy.
+ */
+static void
+test_older_records_reshaped(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	json_t *list, *row, *r, *put;
+	char url[256], sql[256], hash[33], *body;
+	size_t i;
+
+	sx_chair(x, NULL, NULL);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	/* each Task as an older version wrote it: for by NHS number only,
+	 * a version of ours the record acknowledged */
+	list = rows(x, "SELECT uuid FROM actions");
+	assert_true(json_array_size(list) > 0);
+	json_array_foreach(list, i, row) {
+		r = get_resource("Task", jstr(row, "uuid"));
+		json_object_del(json_object_get(r, "for"), "reference");
+		json_object_del(r, "meta");
+		body = json_dumps(r, JSON_COMPACT);
+		snprintf(url, sizeof(url), "%s/Task/%s",
+		    sx_env("SYNC_TEST_BASE"), jstr(row, "uuid"));
+		assert_int_equal(sx_http("PUT", url, body, &put), 200);
+		sync_body_hash(r, hash);
+		snprintf(sql, sizeof(sql), "UPDATE sync_versions SET"
+		    " version_id = '2', body_hash = '%s' WHERE resource_type ="
+		    " 'Task' AND resource_id = '%s'", hash, jstr(row, "uuid"));
+		sx_exec(x, sql);
+		free(body);
+		json_decref(put);
+		json_decref(r);
+	}
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'pending'"), 0);
+
+	/* the step that brings them to the new shape */
+	sx_exec(x, mdt_schema_step_sql(11));
+	assert_true(sx_int(x, "SELECT count(*) FROM outbox WHERE state ="
+	    " 'pending' AND entity = 'action'") >= (int64_t)json_array_size(
+	    list));
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	assert_int_equal(st.conflicts, 0);
+	json_array_foreach(list, i, row) {
+		expect_once("Task", jstr(row, "uuid"));
+		r = get_resource("Task", jstr(row, "uuid"));
+		assert_true(strncmp(jstr(r, "for.reference"), "Patient/", 8) ==
+		    0);
+		assert_string_equal(jstr(r, "meta.versionId"), "3");
+		json_decref(r);
+	}
+	json_decref(list);
+	check_meeting_on_server(x);
 }
 
 static void
@@ -1590,6 +1806,10 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_reader_patient_by_nhs_number, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_records_reshaped,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whole_meeting, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_undiscussed_nothing_sent,

@@ -503,7 +503,7 @@ test_map_task(void **state)
 {
 	struct fx *f = *state;
 	struct refs deps = { .n = 0 };
-	char id[64], owner[64], slot[64], nhs[16], ref[80];
+	char id[64], owner[64], slot[64], nhs[16], ref[80], id_buf[64];
 	json_t *t, *p;
 
 	snprintf(id, sizeof(id), "%s", uuid_of(f, "SELECT uuid FROM actions"));
@@ -538,14 +538,19 @@ test_map_task(void **state)
 	    "https://fhir.nhs.uk/Id/nhs-number");
 	assert_string_equal(s_at(json_object_get(p, "identifier"), "value"),
 	    nhs);
-	assert_null(json_object_get(p, "reference"));
+	/* the Patient entry of the bundle, which the server resolves */
+	snprintf(ref, sizeof(ref), "urn:uuid:%s", fx_text(f->s, id_buf,
+	    sizeof(id_buf), "SELECT uuid FROM patients WHERE nhs_number ="
+	    " '%s'", nhs));
+	assert_string_equal(s_at(p, "reference"), ref);
 	snprintf(ref, sizeof(ref), "Encounter/%s", slot);
 	assert_string_equal(s_at(json_object_get(t, "encounter"), "reference"),
 	    ref);
-	/* it refers to its owner and its discussion */
-	assert_int_equal(deps.n, 2);
+	/* it refers to its owner, its discussion and its patient */
+	assert_int_equal(deps.n, 3);
 	assert_int_equal(count_kind(&deps, SYNC_PRACTITIONER), 1);
 	assert_int_equal(count_kind(&deps, SYNC_DISCUSSION), 1);
+	assert_int_equal(count_kind(&deps, SYNC_PATIENT), 1);
 	json_decref(t);
 
 	/* done: completed, with lastModified */
@@ -615,8 +620,9 @@ test_map_meeting_and_discussion(void **state)
 	    "2026-11-25T13:05:30Z");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(e,
 	    "length"), "value")), 330);
-	assert_int_equal(deps.n, 1);
-	assert_int_equal(deps.r[0].kind, SYNC_MEETING);
+	assert_int_equal(deps.n, 2);
+	assert_int_equal(count_kind(&deps, SYNC_MEETING), 1);
+	assert_int_equal(count_kind(&deps, SYNC_PATIENT), 1);
 	json_decref(e);
 }
 
@@ -644,7 +650,8 @@ test_map_consent_outcome(void **state)
 	/* the narrative escapes what was typed */
 	assert_non_null(strstr(s_at(json_object_get(c, "text"), "div"),
 	    "Lacks capacity &lt;today&gt; &amp; family"));
-	assert_int_equal(deps.n, 0);
+	assert_int_equal(deps.n, 1);
+	assert_int_equal(count_kind(&deps, SYNC_PATIENT), 1);
 	json_decref(c);
 
 	o = build(f, SYNC_OUTCOME, uuid_of(f, "SELECT uuid FROM outcomes"),
