@@ -422,21 +422,16 @@ tui_prep_escalated(struct tui_app *app, const char *text)
  * ---- practice, reason; each prompt checks its field before the next. */
 
 static bool
-tui_day_reason(struct tui_app *app, const char *text)
+tui_day_nhs(struct tui_app *app, const char *text)
 {
-	struct mdt_patient_in p = {
-		.nhs_number = tui_day.nhs,
-		.name = tui_day.name,
-		.date_of_birth = tui_day.dob,
-		.practice = tui_day.practice[0] ? tui_day.practice : NULL,
-	};
-	int64_t slot_id = 0;
+	char digits[11];
 
-	if (!tui_app_check(app, mdt_slot_add_on_day(app->store,
-	    app->meeting_id, &p, text, 0, 0, &slot_id)))
+	if (!mdt_nhs_normalise(text, digits) || !mdt_nhs_valid(digits)) {
+		tui_app_message(app, true, "Not a valid NHS number (10 digits, "
+		    "Modulus 11 check digit)");
 		return false;
-	tui_app_message(app, false, "Added on the day: %s, at the end of "
-	    "the agenda", tui_day.name);
+	}
+	snprintf(tui_day.nhs, sizeof(tui_day.nhs), "%s", digits);
 	return true;
 }
 
@@ -456,13 +451,14 @@ tui_day_keep(struct tui_app *app, const char *what, const char *text,
 }
 
 static bool
-tui_day_practice(struct tui_app *app, const char *text)
+tui_day_name(struct tui_app *app, const char *text)
 {
-	if (!tui_day_keep(app, "The practice", text, tui_day.practice,
-	    sizeof(tui_day.practice)))
+	if (text[strspn(text, " ")] == '\0') {
+		tui_app_message(app, true, "The patient's name is needed");
 		return false;
-	tui_prompt_open(app, "Reason for discussion: ", tui_day_reason);
-	return true;
+	}
+	return tui_day_keep(app, "The name", text, tui_day.name,
+	    sizeof(tui_day.name));
 }
 
 static bool
@@ -476,36 +472,60 @@ tui_day_dob(struct tui_app *app, const char *text)
 		return false;
 	}
 	snprintf(tui_day.dob, sizeof(tui_day.dob), "%s", out);
-	tui_prompt_open(app, "Practice (Enter = none): ", tui_day_practice);
 	return true;
 }
 
 static bool
-tui_day_name(struct tui_app *app, const char *text)
+tui_day_practice(struct tui_app *app, const char *text)
 {
-	if (text[strspn(text, " ")] == '\0') {
-		tui_app_message(app, true, "The patient's name is needed");
-		return false;
-	}
-	if (!tui_day_keep(app, "The name", text, tui_day.name,
-	    sizeof(tui_day.name)))
-		return false;
-	tui_prompt_open(app, "Date of birth (YYYY-MM-DD): ", tui_day_dob);
-	return true;
+	return tui_day_keep(app, "The practice", text, tui_day.practice,
+	    sizeof(tui_day.practice));
 }
 
 static bool
-tui_day_nhs(struct tui_app *app, const char *text)
+tui_day_reason(struct tui_app *app, const char *text)
 {
-	char digits[11];
+	struct mdt_patient_in p = {
+		.nhs_number = tui_day.nhs,
+		.name = tui_day.name,
+		.date_of_birth = tui_day.dob,
+		.practice = tui_day.practice[0] ? tui_day.practice : NULL,
+	};
+	int64_t slot_id = 0;
 
-	if (!mdt_nhs_normalise(text, digits) || !mdt_nhs_valid(digits)) {
-		tui_app_message(app, true, "Not a valid NHS number (10 digits, "
-		    "Modulus 11 check digit)");
+	if (!tui_app_check(app, mdt_slot_add_on_day(app->store,
+	    app->meeting_id, &p, text, 0, 0, &slot_id)))
 		return false;
-	}
-	snprintf(tui_day.nhs, sizeof(tui_day.nhs), "%s", digits);
-	tui_prompt_open(app, "Patient's name: ", tui_day_name);
+	tui_app_message(app, false, "Added on the day: %s, at the end of "
+	    "the agenda", tui_day.name);
+	return true;
+}
+
+/* The prompts in turn: each field's check keeps it in tui_day, or says
+ * why it will not do (and the text stays typed, to fix); the last adds. */
+static const struct {
+	const char *label;
+	tui_prompt_fn check;
+} tui_day_steps[] = {
+	{ "Add on the day - NHS number: ", tui_day_nhs },
+	{ "Patient's name: ", tui_day_name },
+	{ "Date of birth (YYYY-MM-DD): ", tui_day_dob },
+	{ "Practice (Enter = none): ", tui_day_practice },
+	{ "Reason for discussion: ", tui_day_reason },
+};
+
+#define TUI_DAY_STEPS (sizeof(tui_day_steps) / sizeof(tui_day_steps[0]))
+
+static size_t tui_day_step;
+
+static bool
+tui_day_submit(struct tui_app *app, const char *text)
+{
+	if (!tui_day_steps[tui_day_step].check(app, text))
+		return false;
+	if (++tui_day_step < TUI_DAY_STEPS)
+		tui_prompt_open(app, tui_day_steps[tui_day_step].label,
+		    tui_day_submit);
 	return true;
 }
 
