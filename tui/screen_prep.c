@@ -347,6 +347,21 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 	return ok;
 }
 
+/* The candidate under the cursor, if it is on the agenda; false, after
+ * saying why not (or what to do, why), if it is not. */
+static bool
+tui_prep_current_on_agenda(struct tui_app *app, struct mdt_candidate *out,
+    const char *why)
+{
+	if (!tui_prep_current(app, out))
+		return false;
+	if (out->state != MDT_CANDIDATE_SELECTED) {
+		tui_app_message(app, true, "%s", why);
+		return false;
+	}
+	return true;
+}
+
 /* Keeps the cursor on a candidate after the list was reordered. */
 static void
 tui_prep_follow(struct tui_app *app, int64_t candidate_id)
@@ -615,13 +630,9 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		return true;
 	case TUI_ACT_PREP_LATER:
 	case TUI_ACT_PREP_EARLIER:
-		if (!tui_prep_current(app, &c))
+		if (!tui_prep_current_on_agenda(app, &c, "Only a patient on "
+		    "the agenda has a place in it (Space)"))
 			return true;
-		if (c.state != MDT_CANDIDATE_SELECTED) {
-			tui_app_message(app, true, "Only a patient on the "
-			    "agenda has a place in it (Space)");
-			return true;
-		}
 		if (tui_app_check(app, mdt_slot_move(app->store, c.slot_id,
 		    c.position + (act == TUI_ACT_PREP_LATER ? 1 : -1)))) {
 			tui_prep_rearrange();
@@ -630,13 +641,9 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		return true;
 	case TUI_ACT_PREP_MINUTES:
 	case TUI_ACT_PREP_PRESENTER:
-		if (!tui_prep_current(app, &c))
+		if (!tui_prep_current_on_agenda(app, &c, "Put the patient on "
+		    "the agenda first (Space)"))
 			return true;
-		if (c.state != MDT_CANDIDATE_SELECTED) {
-			tui_app_message(app, true, "Put the patient on the "
-			    "agenda first (Space)");
-			return true;
-		}
 		tui_prep_target = c.slot_id;
 		if (act == TUI_ACT_PREP_MINUTES) {
 			tui_prompt_open(app, "Planned minutes: ",
