@@ -548,7 +548,22 @@ void
 tui_prep_add_on_day(struct tui_app *app)
 {
 	memset(&tui_day, 0, sizeof(tui_day));
-	tui_prompt_open(app, "Add on the day - NHS number: ", tui_day_nhs);
+	tui_day_step = 0;
+	tui_prompt_open(app, tui_day_steps[0].label, tui_day_submit);
+}
+
+/* Down or up either list of the screen: drawing it keeps sel within it. */
+static bool
+tui_prep_move(enum tui_action act, size_t *sel)
+{
+	if (act == TUI_ACT_MOVE_DOWN)
+		(*sel)++;
+	else if (act == TUI_ACT_MOVE_UP) {
+		if (*sel > 0)
+			(*sel)--;
+	} else
+		return false;
+	return true;
 }
 
 static bool
@@ -557,14 +572,9 @@ tui_prep_key_rising(struct tui_app *app, enum tui_action act)
 	struct mdt_rising_risk *r = NULL;
 	size_t n = 0;
 
+	if (tui_prep_move(act, &tui_risk_sel))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		tui_risk_sel++;
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (tui_risk_sel > 0)
-			tui_risk_sel--;
-		return true;
 	case TUI_ACT_PREP_ESCALATE:
 		if (!tui_app_check(app, mdt_rising_risk_load(app->store,
 		    app->meeting_id, &r, &n)))
@@ -602,14 +612,9 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 	}
 	if (tui_prep_rising)
 		return tui_prep_key_rising(app, act);
+	if (tui_prep_move(act, &tui_prep_sel))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		tui_prep_sel++;
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (tui_prep_sel > 0)
-			tui_prep_sel--;
-		return true;
 	case TUI_ACT_PREP_TOGGLE:
 		if (!tui_prep_current(app, &c))
 			return true;
