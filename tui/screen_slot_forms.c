@@ -623,17 +623,38 @@ tui_action_toggle(struct tui_app *app)
 	    mdt_action_status_name(next));
 }
 
+/* An entry of kind under way on the selected action ac of slot s. */
 static void
-tui_action_cancel_confirmed(struct tui_app *app)
+tui_action_begin(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac, int kind)
+{
+	tui_slot_begin(app, s, kind);
+	app->pending_id = ac->id;
+}
+
+/* The action the entry under way acts on; NULL, after saying that nothing
+ * was done (done: "cancelled"), if it is no longer listed. */
+static const struct mdt_action *
+tui_action_pending(struct tui_app *app, const char *done)
 {
 	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
-	int64_t id = app->pending_id;
 
 	if (ac == NULL || tui_slot_pending(app) == NULL) {
 		tui_app_message(app, true, "The action is no longer listed: "
-		    "nothing cancelled");
-		return;
+		    "nothing %s", done);
+		return NULL;
 	}
+	return ac;
+}
+
+static void
+tui_action_cancel_confirmed(struct tui_app *app)
+{
+	const struct mdt_action *ac = tui_action_pending(app, "cancelled");
+	int64_t id = app->pending_id;
+
+	if (ac == NULL)
+		return;
 	if (tui_action_carried(ac)) {
 		tui_action_review(app, app->pending_slot_id, id,
 		    MDT_VERDICT_CANCELLED);
@@ -661,8 +682,7 @@ tui_action_cancel(struct tui_app *app)
 		tui_app_message(app, false, "The action is already cancelled");
 		return;
 	}
-	tui_slot_begin(app, s, TUI_PENDING_ACTION_CANCEL);
-	app->pending_id = ac->id;
+	tui_action_begin(app, s, ac, TUI_PENDING_ACTION_CANCEL);
 	tui_confirm_open(app, "Cancel this action? (y/n)",
 	    tui_action_cancel_confirmed);
 }
@@ -691,17 +711,14 @@ tui_action_keep(struct tui_app *app)
 static bool
 tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 {
-	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
+	const struct mdt_action *ac = tui_action_pending(app, "reassigned");
 	int64_t id = app->pending_id, owner = tui_reassign_owner;
 	const char *due = mdt_str_blank(text) ? NULL : text;
 	char parsed[11];
 	enum mdt_status st;
 
-	if (ac == NULL || tui_slot_pending(app) == NULL) {
-		tui_app_message(app, true, "The action is no longer listed: "
-		    "nothing reassigned");
+	if (ac == NULL)
 		return true;
-	}
 	/* Said here rather than by core/ so that the prompt stays open
 	 * with the text to correct. */
 	if (due != NULL && (st = mdt_date_parse(due,
@@ -761,8 +778,7 @@ tui_action_reassign(struct tui_app *app)
 	}
 	if (!tui_owner_present(app, "2"))
 		return;
-	tui_slot_begin(app, s, TUI_PENDING_ACTION_REASSIGN);
-	app->pending_id = ac->id;
+	tui_action_begin(app, s, ac, TUI_PENDING_ACTION_REASSIGN);
 	tui_reassign_owner = 0;
 	tui_owner_picker(app, "New owner (present first)",
 	    tui_action_reassign_owner_picked, ac->owner_id);
