@@ -444,15 +444,21 @@ tui_slot_consent(struct tui_app *app, const struct mdt_slot *s)
 		app->input.sel = (size_t)s->consent - 1;
 }
 
+/* The prompt of a note of s, its draft kept as it is typed. */
+static void
+tui_note_open(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_NOTE);
+	tui_prompt_open(app, "Note: ", tui_note_submit);
+	tui_prompt_watch(app, tui_note_edited, tui_note_cancelled);
+}
+
 /* w: a note (its draft, if the console stopped while it was typed). */
 void
 tui_slot_note(struct tui_app *app, const struct mdt_slot *s)
 {
-	if (tui_slot_note_restore(app, s))
-		return;
-	tui_slot_begin(app, s, TUI_PENDING_NOTE);
-	tui_prompt_open(app, "Note: ", tui_note_submit);
-	tui_prompt_watch(app, tui_note_edited, tui_note_cancelled);
+	if (!tui_slot_note_restore(app, s))
+		tui_note_open(app, s);
 }
 
 bool
@@ -463,9 +469,7 @@ tui_slot_note_restore(struct tui_app *app, const struct mdt_slot *s)
 	if (mdt_note_draft_get(app->store, s->id, &draft) != MDT_OK ||
 	    draft == NULL)
 		return false;
-	tui_slot_begin(app, s, TUI_PENDING_NOTE);
-	tui_prompt_open(app, "Note: ", tui_note_submit);
-	tui_prompt_watch(app, tui_note_edited, tui_note_cancelled);
+	tui_note_open(app, s);
 	tui_prompt_set_text(app, draft);
 	free(draft);
 	tui_app_message(app, false, "The note being typed was kept: Enter"
