@@ -319,6 +319,25 @@ coded_of(const struct coded *table, size_t n, const char *name)
 #define CODED_OF(table, name) \
 	coded_of((table), sizeof(table) / sizeof((table)[0]), (name))
 
+/* As coded_of, for a value the resource cannot be built without: NULL and
+ * err ("consent <uuid>: unknown basis 'x'") if the table lacks it. */
+static const struct coded *
+coded_needed(const struct coded *table, size_t n, const char *name,
+    const struct sync_ref *ref, const char *entity, const char *field,
+    char *err, size_t errlen)
+{
+	const struct coded *c = coded_of(table, n, name);
+
+	if (c == NULL)
+		sync_set_err(err, errlen, "%s %s: unknown %s '%s'", entity,
+		    ref->uuid, field, name);
+	return c;
+}
+
+#define CODED_NEEDED(table, name, ref, entity, field, err, errlen) \
+	coded_needed((table), sizeof(table) / sizeof((table)[0]), (name), \
+	    (ref), (entity), (field), (err), (errlen))
+
 static const struct coded bases[] = {
 	{ "given", "given", "Consent given" },
 	{ "best_interests", "best-interests",
@@ -413,10 +432,9 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    ref, "consent", err, errlen);
 	if (st == NULL)
 		return NULL;
-	b = CODED_OF(bases, fhir_col(st, 0));
+	b = CODED_NEEDED(bases, fhir_col(st, 0), ref, "consent", "basis", err,
+	    errlen);
 	if (b == NULL) {
-		sync_set_err(err, errlen, "consent %s: unknown basis '%s'",
-		    ref->uuid, fhir_col(st, 0));
 		sqlite3_finalize(st);
 		return NULL;
 	}
@@ -517,10 +535,9 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    ref, "outcome", err, errlen);
 	if (st == NULL)
 		return NULL;
-	o = CODED_OF(outcomes, fhir_col(st, 0));
+	o = CODED_NEEDED(outcomes, fhir_col(st, 0), ref, "outcome", "kind",
+	    err, errlen);
 	if (o == NULL) {
-		sync_set_err(err, errlen, "outcome %s: unknown kind '%s'",
-		    ref->uuid, fhir_col(st, 0));
 		sqlite3_finalize(st);
 		return NULL;
 	}
@@ -631,6 +648,15 @@ add_entry(json_t *sec, json_t *ref)
 	json_array_append_new(entries, ref);
 }
 
+/* An entry of the section for the resource of uuid, if there is one. */
+static void
+add_entry_of(json_t *sec, enum sync_kind kind, const char *uuid,
+    const char *display, sync_ref_fn dep, void *ctx)
+{
+	if (uuid[0] != '\0')
+		add_entry(sec, fhir_ref_to(kind, uuid, display, dep, ctx));
+}
+
 /*
  * What was corrected of the slot's entity ("note", "action"): one line
  * each, who and when, never the text (what was withdrawn is not the
@@ -670,6 +696,20 @@ record_corrections(sqlite3 *db, int64_t slot_id, const char *entity,
 	return 0;
 }
 
+/* The section code of the record, its narrative text with what was
+ * corrected of entity after it; NULL (text freed, err) on failure. */
+static json_t *
+corrected_section(sqlite3 *db, int64_t slot_id, const char *entity,
+    const char *code, const char *title, struct sync_buf *text, char *err,
+    size_t errlen)
+{
+	if (record_corrections(db, slot_id, entity, text, err, errlen) != 0) {
+		free(text->s);
+		return NULL;
+	}
+	return section(code, title, text);
+}
+
 /* The notes section. */
 static json_t *
 record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
@@ -692,11 +732,8 @@ record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	sqlite3_finalize(st);
 	if (n == 0)
 		sync_buf_str(&b, "<p>No notes.</p>");
-	if (record_corrections(db, slot_id, "note", &b, err, errlen) != 0) {
-		free(b.s);
-		return NULL;
-	}
-	return section("notes", "Notes", &b);
+	return corrected_section(db, slot_id, "note", "notes", "Notes", &b,
+	    err, errlen);
 }
 
 /* The actions section: those agreed in this discussion. */
@@ -733,12 +770,12 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 		sync_buf_str(&b, "</ul>");
 	else
 		sync_buf_str(&b, "<p>No actions agreed.</p>");
-	if (record_corrections(db, slot_id, "action", &b, err, errlen) != 0) {
-		free(b.s);
+	sec = corrected_section(db, slot_id, "action", "actions", "Actions",
+	    &b, err, errlen);
+	if (sec == NULL) {
 		json_decref(entries);
 		return NULL;
 	}
-	sec = section("actions", "Actions", &b);
 	if (json_array_size(entries) > 0)
 		json_object_set_new(sec, "entry", entries);
 	else
@@ -840,15 +877,11 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sync_buf_str(&b, "</p>");
 	buf_exclusions(&b, orgs);
 	json_decref(orgs);
-	if (record_corrections(db, slot_id, "consent", &b, err, errlen) != 0) {
-		free(b.s);
+	sec = corrected_section(db, slot_id, "consent", "consent",
+	    "Consent to be discussed", &b, err, errlen);
+	if (sec == NULL)
 		goto fail;
-	}
-	sec = section("consent", "Consent to be discussed", &b);
-	if (fhir_col(st, 12)[0] != '\0')
-		add_entry(sec,
-		    fhir_ref_to(SYNC_CONSENT, fhir_col(st, 12), NULL, dep,
-		    ctx));
+	add_entry_of(sec, SYNC_CONSENT, fhir_col(st, 12), NULL, dep, ctx);
 	json_array_append_new(sections, sec);
 
 	/* notes */
@@ -865,15 +898,11 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (fhir_col(st, 18)[0] != '\0')
 		sync_narrative_fmt(&b, " Review by %s.", fhir_col(st, 18));
 	sync_buf_str(&b, "</p>");
-	if (record_corrections(db, slot_id, "outcome", &b, err, errlen) != 0) {
-		free(b.s);
+	sec = corrected_section(db, slot_id, "outcome", "outcome", "Outcome",
+	    &b, err, errlen);
+	if (sec == NULL)
 		goto fail;
-	}
-	sec = section("outcome", "Outcome", &b);
-	if (fhir_col(st, 16)[0] != '\0')
-		add_entry(sec,
-		    fhir_ref_to(SYNC_OUTCOME, fhir_col(st, 16), NULL, dep,
-		    ctx));
+	add_entry_of(sec, SYNC_OUTCOME, fhir_col(st, 16), NULL, dep, ctx);
 	json_array_append_new(sections, sec);
 
 	/* key contact */
@@ -887,9 +916,8 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		sync_buf_str(&b, "None named.");
 	sync_buf_str(&b, "</p>");
 	sec = section("key-contact", "Key contact", &b);
-	if (fhir_col(st, 9)[0] != '\0')
-		add_entry(sec, fhir_ref_to(SYNC_PRACTITIONER, fhir_col(st, 9),
-		    fhir_col(st, 10), dep, ctx));
+	add_entry_of(sec, SYNC_PRACTITIONER, fhir_col(st, 9), fhir_col(st, 10),
+	    dep, ctx);
 	json_array_append_new(sections, sec);
 
 	/* actions */

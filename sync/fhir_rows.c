@@ -116,97 +116,105 @@ add_slots(const struct rows *r, const char *sql, const char *arg,
 	return ok;
 }
 
-/* The slots the query names (column 0 a slot's UUID, from ?1): their
- * records only. */
-static int
-add_records(const struct rows *r, const char *sql, const char *arg)
-{
-	return add_slots(r, sql, arg, false, true);
-}
-
 #define SLOT_COLUMNS \
 	"s.uuid, " SYNC_DISCUSSED("s") ", s.state <> 'pending'"
+
+/* The slot of a note or an outcome, withdrawn or not: a withdrawn one is
+ * gone from its table, and its slot is the one its correction names. */
+#define SLOT_OF_CORRECTABLE(table) \
+	"SELECT " SLOT_COLUMNS " FROM slots s" \
+	" WHERE s.id IN (SELECT slot_id FROM " table " WHERE uuid = ?1" \
+	" UNION SELECT slot_id FROM corrections WHERE entity_uuid = ?1)"
+
+/* No resource of its own. */
+#define NO_KIND SYNC_N_KINDS
+
+/*
+ * What an outbox row of each kind changes: its own resource (kind, unless
+ * NO_KIND), and what add_slots finds for the slots sql names (none without
+ * sql): their discussion Encounters too with encounter, else their records
+ * only.
+ */
+static const struct entity_rows {
+	const char *entity;
+	enum sync_kind kind;
+	bool encounter;
+	const char *sql;
+} entity_rows[] = {
+	{ "meeting", SYNC_MEETING, true, "SELECT " SLOT_COLUMNS " FROM slots s"
+	    " JOIN meetings m ON m.id = s.meeting_id WHERE m.uuid = ?1"
+	    " ORDER BY s.position, s.id" },
+	{ "slot", NO_KIND, true, "SELECT " SLOT_COLUMNS " FROM slots s"
+	    " WHERE s.uuid = ?1" },
+	{ "consent", SYNC_CONSENT, false, "SELECT " SLOT_COLUMNS
+	    " FROM consent c JOIN slots s ON s.id = c.slot_id"
+	    " WHERE c.uuid = ?1" },
+	{ "note", NO_KIND, false, SLOT_OF_CORRECTABLE("notes") },
+	/* the record of a purged meeting was delivered whole and holds
+	 * placeholders now: never sent again */
+	{ "action", SYNC_TASK, false, "SELECT " SLOT_COLUMNS " FROM actions a"
+	    " JOIN slots s ON s.id = a.slot_id"
+	    " JOIN meetings m ON m.id = s.meeting_id"
+	    " WHERE a.uuid = ?1 AND s.state <> 'pending'"
+	    " AND m.purged_at IS NULL" },
+	/* a withdrawn outcome's Observation goes as entered in error, built
+	 * from its correction */
+	{ "outcome", SYNC_OUTCOME, false, SLOT_OF_CORRECTABLE("outcomes") },
+	{ "person", SYNC_PRACTITIONER, false, NULL },
+	/* the key contact: on the record of the latest discussion */
+	{ "patient", NO_KIND, false, "SELECT " SLOT_COLUMNS " FROM slots s"
+	    " JOIN patients p ON p.id = s.patient_id"
+	    " JOIN meetings m ON m.id = s.meeting_id WHERE p.uuid = ?1"
+	    " AND s.state <> 'pending' AND m.purged_at IS NULL"
+	    " AND " SYNC_DISCUSSED("s")
+	    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1" },
+};
+
+/* An attendance row changes the Encounter of its meeting. */
+static int
+add_attendance_meeting(const struct rows *r, const char *uuid)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT m.uuid FROM attendance a"
+	    " JOIN meetings m ON m.id = a.meeting_id WHERE a.uuid = ?1",
+	    -1, &st, NULL) != SQLITE_OK) {
+		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		    sqlite3_errmsg(r->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		add(r, SYNC_MEETING, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	sync_set_err(r->err, r->errlen, "reading the store: %s",
+	    sqlite3_errmsg(r->db));
+	return -1;
+}
 
 int
 sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
     sync_ref_fn fn, void *ctx, char *err, size_t errlen)
 {
 	const struct rows r = { db, fn, ctx, err, errlen };
+	size_t i;
 
-	if (strcmp(entity, "meeting") == 0) {
-		add(&r, SYNC_MEETING, uuid);
-		return add_slots(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
-		    " JOIN meetings m ON m.id = s.meeting_id WHERE m.uuid = ?1"
-		    " ORDER BY s.position, s.id", uuid, true, true);
-	}
-	if (strcmp(entity, "slot") == 0)
-		return add_slots(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
-		    " WHERE s.uuid = ?1", uuid, true, true);
-	if (strcmp(entity, "attendance") == 0) {
-		sqlite3_stmt *st;
-		int rc;
+	if (strcmp(entity, "attendance") == 0)
+		return add_attendance_meeting(&r, uuid);
+	for (i = 0; i < sizeof(entity_rows) / sizeof(entity_rows[0]); i++) {
+		const struct entity_rows *e = &entity_rows[i];
 
-		if (sqlite3_prepare_v2(db, "SELECT m.uuid FROM attendance a"
-		    " JOIN meetings m ON m.id = a.meeting_id WHERE a.uuid = ?1",
-		    -1, &st, NULL) != SQLITE_OK) {
-			sync_set_err(err, errlen, "reading the store: %s",
-			    sqlite3_errmsg(db));
-			return -1;
-		}
-		sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			add(&r, SYNC_MEETING,
-			    (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
+		if (strcmp(entity, e->entity) != 0)
+			continue;
+		if (e->kind != NO_KIND)
+			add(&r, e->kind, uuid);
+		if (e->sql == NULL)
 			return 0;
-		sync_set_err(err, errlen, "reading the store: %s",
-		    sqlite3_errmsg(db));
-		return -1;
+		return add_slots(&r, e->sql, uuid, e->encounter, true);
 	}
-	if (strcmp(entity, "consent") == 0) {
-		add(&r, SYNC_CONSENT, uuid);
-		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM consent c"
-		    " JOIN slots s ON s.id = c.slot_id WHERE c.uuid = ?1", uuid);
-	}
-	/* a withdrawn note is gone from the notes: its slot is the one its
-	 * correction names */
-	if (strcmp(entity, "note") == 0)
-		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
-		    " WHERE s.id IN (SELECT slot_id FROM notes WHERE uuid = ?1"
-		    " UNION SELECT slot_id FROM corrections"
-		    " WHERE entity_uuid = ?1)", uuid);
-	if (strcmp(entity, "action") == 0) {
-		add(&r, SYNC_TASK, uuid);
-		/* the record of a purged meeting was delivered whole and
-		 * holds placeholders now: never sent again */
-		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM actions a"
-		    " JOIN slots s ON s.id = a.slot_id"
-		    " JOIN meetings m ON m.id = s.meeting_id"
-		    " WHERE a.uuid = ?1 AND s.state <> 'pending'"
-		    " AND m.purged_at IS NULL", uuid);
-	}
-	/* so is a withdrawn outcome from the outcomes: its Observation
-	 * goes as entered in error, built from its correction */
-	if (strcmp(entity, "outcome") == 0) {
-		add(&r, SYNC_OUTCOME, uuid);
-		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
-		    " WHERE s.id IN (SELECT slot_id FROM outcomes WHERE uuid = ?1"
-		    " UNION SELECT slot_id FROM corrections"
-		    " WHERE entity_uuid = ?1)", uuid);
-	}
-	if (strcmp(entity, "person") == 0) {
-		add(&r, SYNC_PRACTITIONER, uuid);
-		return 0;
-	}
-	if (strcmp(entity, "patient") == 0)
-		/* the key contact: on the record of the latest discussion */
-		return add_records(&r, "SELECT " SLOT_COLUMNS " FROM slots s"
-		    " JOIN patients p ON p.id = s.patient_id"
-		    " JOIN meetings m ON m.id = s.meeting_id WHERE p.uuid = ?1"
-		    " AND s.state <> 'pending' AND m.purged_at IS NULL"
-		    " AND " SYNC_DISCUSSED("s")
-		    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1", uuid);
 	sync_set_err(err, errlen, "unknown kind of record '%s'", entity);
 	return -1;
 }

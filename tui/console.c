@@ -31,24 +31,25 @@
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
 
-/* The screens by id: title, draw, key, enter, leave (screens.h). */
+/* The screens by id: title, the key that opens it, draw, key, enter,
+ * leave (screens.h). */
 static const struct tui_screen_ops tui_screens[TUI_SCREEN_COUNT] = {
-	[TUI_SCREEN_AGENDA] = { "Agenda", tui_agenda_draw,
-	    tui_agenda_key, tui_agenda_enter, NULL },
-	[TUI_SCREEN_REGISTER] = { "Register", tui_register_draw,
-	    tui_register_key, NULL, NULL },
-	[TUI_SCREEN_SLOT] = { "Slot", tui_slot_draw,
-	    tui_slot_key, tui_slot_enter, NULL },
-	[TUI_SCREEN_SUMMARY] = { "Summary", tui_summary_draw,
-	    tui_summary_key, tui_summary_enter, NULL },
-	[TUI_SCREEN_SYNC] = { "Sync", tui_sync_draw,
-	    tui_sync_key, NULL, NULL },
-	[TUI_SCREEN_PREP] = { "Preparation", tui_prep_draw,
-	    tui_prep_key, tui_prep_enter, NULL },
-	[TUI_SCREEN_ACTIONS] = { "Actions", tui_acts_draw,
-	    tui_acts_key, tui_acts_enter, tui_acts_leave },
-	[TUI_SCREEN_PRESENT] = { "Projector", tui_present_draw,
-	    tui_present_key, NULL, NULL },
+	[TUI_SCREEN_AGENDA] = { "Agenda", TUI_ACT_GO_AGENDA,
+	    tui_agenda_draw, tui_agenda_key, tui_agenda_enter, NULL },
+	[TUI_SCREEN_REGISTER] = { "Register", TUI_ACT_GO_REGISTER,
+	    tui_register_draw, tui_register_key, NULL, NULL },
+	[TUI_SCREEN_SLOT] = { "Slot", TUI_ACT_GO_SLOT,
+	    tui_slot_draw, tui_slot_key, tui_slot_enter, NULL },
+	[TUI_SCREEN_SUMMARY] = { "Summary", TUI_ACT_GO_SUMMARY,
+	    tui_summary_draw, tui_summary_key, tui_summary_enter, NULL },
+	[TUI_SCREEN_SYNC] = { "Sync", TUI_ACT_GO_SYNC,
+	    tui_sync_draw, tui_sync_key, NULL, NULL },
+	[TUI_SCREEN_PREP] = { "Preparation", TUI_ACT_GO_PREP,
+	    tui_prep_draw, tui_prep_key, tui_prep_enter, NULL },
+	[TUI_SCREEN_ACTIONS] = { "Actions", TUI_ACT_GO_ACTIONS,
+	    tui_acts_draw, tui_acts_key, tui_acts_enter, tui_acts_leave },
+	[TUI_SCREEN_PRESENT] = { "Projector", TUI_ACT_NONE,
+	    tui_present_draw, tui_present_key, NULL, NULL },
 };
 
 /* The chair's tabs: every screen but the projector's view. */
@@ -405,6 +406,22 @@ tui_app_draw(struct tui_app *app)
 
 /* ---- events ---------------------------------------------------------- */
 
+/* Opens the screen whose key act is; false if it opens none. */
+static bool
+tui_go(struct tui_app *app, enum tui_action act)
+{
+	for (int i = 0; i < TUI_SCREEN_COUNT; i++) {
+		if (act == TUI_ACT_NONE || tui_screens[i].go != act)
+			continue;
+		/* the slot screen opens on the running slot */
+		if (i == TUI_SCREEN_SLOT)
+			app->view_slot_id = 0;
+		tui_app_switch(app, (enum tui_screen_id)i);
+		return true;
+	}
+	return false;
+}
+
 void
 tui_app_key(struct tui_app *app, bool is_code, wint_t key)
 {
@@ -446,31 +463,11 @@ tui_app_key(struct tui_app *app, bool is_code, wint_t key)
 		clearok(curscr, TRUE);
 		tui_app_reload(app);
 		return;
-	case TUI_ACT_GO_AGENDA:
-		tui_app_switch(app, TUI_SCREEN_AGENDA);
-		return;
-	case TUI_ACT_GO_REGISTER:
-		tui_app_switch(app, TUI_SCREEN_REGISTER);
-		return;
-	case TUI_ACT_GO_SLOT:
-		app->view_slot_id = 0;
-		tui_app_switch(app, TUI_SCREEN_SLOT);
-		return;
-	case TUI_ACT_GO_SUMMARY:
-		tui_app_switch(app, TUI_SCREEN_SUMMARY);
-		return;
-	case TUI_ACT_GO_SYNC:
-		tui_app_switch(app, TUI_SCREEN_SYNC);
-		return;
-	case TUI_ACT_GO_PREP:
-		tui_app_switch(app, TUI_SCREEN_PREP);
-		return;
-	case TUI_ACT_GO_ACTIONS:
-		tui_app_switch(app, TUI_SCREEN_ACTIONS);
-		return;
 	default:
 		break;
 	}
+	if (tui_go(app, act))
+		return;
 	/* The projector's view is read-only: its table has no other key,
 	 * and nothing here may reach an act even so. */
 	if (app->mode == TUI_MODE_PRESENT)

@@ -127,6 +127,18 @@ tui_band_text(enum mdt_band band)
 	return "";
 }
 
+/* A slot's recorded outcome in words, with its review date if it has one:
+ * "Stay on the caseload, review 2026-03-01". */
+void
+tui_outcome_text(const struct mdt_slot *s, char *out, size_t len)
+{
+	if (s->review_date[0] != '\0')
+		snprintf(out, len, "%s, review %s",
+		    mdt_outcome_label(s->outcome), s->review_date);
+	else
+		snprintf(out, len, "%s", mdt_outcome_label(s->outcome));
+}
+
 /* ... and its attribute. */
 enum tui_style
 tui_band_style(enum mdt_band band)

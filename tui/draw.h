@@ -46,6 +46,9 @@ attr_t tui_attr(enum tui_style style);
  * its style. */
 const char *tui_band_text(enum mdt_band band);
 enum tui_style tui_band_style(enum mdt_band band);
+/* A slot's recorded outcome in words, with its review date if it has one
+ * ("Stay on the caseload, review 2026-03-01"). */
+void tui_outcome_text(const struct mdt_slot *s, char *out, size_t len);
 
 /* Display columns of a UTF-8 string (invalid bytes count one each). */
 int tui_text_width(const char *s);

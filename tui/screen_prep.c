@@ -347,6 +347,21 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 	return ok;
 }
 
+/* The candidate under the cursor, if it is on the agenda; false, after
+ * saying why not (or what to do, why), if it is not. */
+static bool
+tui_prep_current_on_agenda(struct tui_app *app, struct mdt_candidate *out,
+    const char *why)
+{
+	if (!tui_prep_current(app, out))
+		return false;
+	if (out->state != MDT_CANDIDATE_SELECTED) {
+		tui_app_message(app, true, "%s", why);
+		return false;
+	}
+	return true;
+}
+
 /* Keeps the cursor on a candidate after the list was reordered. */
 static void
 tui_prep_follow(struct tui_app *app, int64_t candidate_id)
@@ -422,21 +437,16 @@ tui_prep_escalated(struct tui_app *app, const char *text)
  * ---- practice, reason; each prompt checks its field before the next. */
 
 static bool
-tui_day_reason(struct tui_app *app, const char *text)
+tui_day_nhs(struct tui_app *app, const char *text)
 {
-	struct mdt_patient_in p = {
-		.nhs_number = tui_day.nhs,
-		.name = tui_day.name,
-		.date_of_birth = tui_day.dob,
-		.practice = tui_day.practice[0] ? tui_day.practice : NULL,
-	};
-	int64_t slot_id = 0;
+	char digits[11];
 
-	if (!tui_app_check(app, mdt_slot_add_on_day(app->store,
-	    app->meeting_id, &p, text, 0, 0, &slot_id)))
+	if (!mdt_nhs_normalise(text, digits) || !mdt_nhs_valid(digits)) {
+		tui_app_message(app, true, "Not a valid NHS number (10 digits, "
+		    "Modulus 11 check digit)");
 		return false;
-	tui_app_message(app, false, "Added on the day: %s, at the end of "
-	    "the agenda", tui_day.name);
+	}
+	snprintf(tui_day.nhs, sizeof(tui_day.nhs), "%s", digits);
 	return true;
 }
 
@@ -456,13 +466,14 @@ tui_day_keep(struct tui_app *app, const char *what, const char *text,
 }
 
 static bool
-tui_day_practice(struct tui_app *app, const char *text)
+tui_day_name(struct tui_app *app, const char *text)
 {
-	if (!tui_day_keep(app, "The practice", text, tui_day.practice,
-	    sizeof(tui_day.practice)))
+	if (text[strspn(text, " ")] == '\0') {
+		tui_app_message(app, true, "The patient's name is needed");
 		return false;
-	tui_prompt_open(app, "Reason for discussion: ", tui_day_reason);
-	return true;
+	}
+	return tui_day_keep(app, "The name", text, tui_day.name,
+	    sizeof(tui_day.name));
 }
 
 static bool
@@ -476,36 +487,60 @@ tui_day_dob(struct tui_app *app, const char *text)
 		return false;
 	}
 	snprintf(tui_day.dob, sizeof(tui_day.dob), "%s", out);
-	tui_prompt_open(app, "Practice (Enter = none): ", tui_day_practice);
 	return true;
 }
 
 static bool
-tui_day_name(struct tui_app *app, const char *text)
+tui_day_practice(struct tui_app *app, const char *text)
 {
-	if (text[strspn(text, " ")] == '\0') {
-		tui_app_message(app, true, "The patient's name is needed");
-		return false;
-	}
-	if (!tui_day_keep(app, "The name", text, tui_day.name,
-	    sizeof(tui_day.name)))
-		return false;
-	tui_prompt_open(app, "Date of birth (YYYY-MM-DD): ", tui_day_dob);
-	return true;
+	return tui_day_keep(app, "The practice", text, tui_day.practice,
+	    sizeof(tui_day.practice));
 }
 
 static bool
-tui_day_nhs(struct tui_app *app, const char *text)
+tui_day_reason(struct tui_app *app, const char *text)
 {
-	char digits[11];
+	struct mdt_patient_in p = {
+		.nhs_number = tui_day.nhs,
+		.name = tui_day.name,
+		.date_of_birth = tui_day.dob,
+		.practice = tui_day.practice[0] ? tui_day.practice : NULL,
+	};
+	int64_t slot_id = 0;
 
-	if (!mdt_nhs_normalise(text, digits) || !mdt_nhs_valid(digits)) {
-		tui_app_message(app, true, "Not a valid NHS number (10 digits, "
-		    "Modulus 11 check digit)");
+	if (!tui_app_check(app, mdt_slot_add_on_day(app->store,
+	    app->meeting_id, &p, text, 0, 0, &slot_id)))
 		return false;
-	}
-	snprintf(tui_day.nhs, sizeof(tui_day.nhs), "%s", digits);
-	tui_prompt_open(app, "Patient's name: ", tui_day_name);
+	tui_app_message(app, false, "Added on the day: %s, at the end of "
+	    "the agenda", tui_day.name);
+	return true;
+}
+
+/* The prompts in turn: each field's check keeps it in tui_day, or says
+ * why it will not do (and the text stays typed, to fix); the last adds. */
+static const struct {
+	const char *label;
+	tui_prompt_fn check;
+} tui_day_steps[] = {
+	{ "Add on the day - NHS number: ", tui_day_nhs },
+	{ "Patient's name: ", tui_day_name },
+	{ "Date of birth (YYYY-MM-DD): ", tui_day_dob },
+	{ "Practice (Enter = none): ", tui_day_practice },
+	{ "Reason for discussion: ", tui_day_reason },
+};
+
+#define TUI_DAY_STEPS (sizeof(tui_day_steps) / sizeof(tui_day_steps[0]))
+
+static size_t tui_day_step;
+
+static bool
+tui_day_submit(struct tui_app *app, const char *text)
+{
+	if (!tui_day_steps[tui_day_step].check(app, text))
+		return false;
+	if (++tui_day_step < TUI_DAY_STEPS)
+		tui_prompt_open(app, tui_day_steps[tui_day_step].label,
+		    tui_day_submit);
 	return true;
 }
 
@@ -513,7 +548,22 @@ void
 tui_prep_add_on_day(struct tui_app *app)
 {
 	memset(&tui_day, 0, sizeof(tui_day));
-	tui_prompt_open(app, "Add on the day - NHS number: ", tui_day_nhs);
+	tui_day_step = 0;
+	tui_prompt_open(app, tui_day_steps[0].label, tui_day_submit);
+}
+
+/* Down or up either list of the screen: drawing it keeps sel within it. */
+static bool
+tui_prep_move(enum tui_action act, size_t *sel)
+{
+	if (act == TUI_ACT_MOVE_DOWN)
+		(*sel)++;
+	else if (act == TUI_ACT_MOVE_UP) {
+		if (*sel > 0)
+			(*sel)--;
+	} else
+		return false;
+	return true;
 }
 
 static bool
@@ -522,14 +572,9 @@ tui_prep_key_rising(struct tui_app *app, enum tui_action act)
 	struct mdt_rising_risk *r = NULL;
 	size_t n = 0;
 
+	if (tui_prep_move(act, &tui_risk_sel))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		tui_risk_sel++;
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (tui_risk_sel > 0)
-			tui_risk_sel--;
-		return true;
 	case TUI_ACT_PREP_ESCALATE:
 		if (!tui_app_check(app, mdt_rising_risk_load(app->store,
 		    app->meeting_id, &r, &n)))
@@ -567,14 +612,9 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 	}
 	if (tui_prep_rising)
 		return tui_prep_key_rising(app, act);
+	if (tui_prep_move(act, &tui_prep_sel))
+		return true;
 	switch (act) {
-	case TUI_ACT_MOVE_DOWN:
-		tui_prep_sel++;
-		return true;
-	case TUI_ACT_MOVE_UP:
-		if (tui_prep_sel > 0)
-			tui_prep_sel--;
-		return true;
 	case TUI_ACT_PREP_TOGGLE:
 		if (!tui_prep_current(app, &c))
 			return true;
@@ -595,13 +635,9 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		return true;
 	case TUI_ACT_PREP_LATER:
 	case TUI_ACT_PREP_EARLIER:
-		if (!tui_prep_current(app, &c))
+		if (!tui_prep_current_on_agenda(app, &c, "Only a patient on "
+		    "the agenda has a place in it (Space)"))
 			return true;
-		if (c.state != MDT_CANDIDATE_SELECTED) {
-			tui_app_message(app, true, "Only a patient on the "
-			    "agenda has a place in it (Space)");
-			return true;
-		}
 		if (tui_app_check(app, mdt_slot_move(app->store, c.slot_id,
 		    c.position + (act == TUI_ACT_PREP_LATER ? 1 : -1)))) {
 			tui_prep_rearrange();
@@ -610,13 +646,9 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		return true;
 	case TUI_ACT_PREP_MINUTES:
 	case TUI_ACT_PREP_PRESENTER:
-		if (!tui_prep_current(app, &c))
+		if (!tui_prep_current_on_agenda(app, &c, "Put the patient on "
+		    "the agenda first (Space)"))
 			return true;
-		if (c.state != MDT_CANDIDATE_SELECTED) {
-			tui_app_message(app, true, "Put the patient on the "
-			    "agenda first (Space)");
-			return true;
-		}
 		tui_prep_target = c.slot_id;
 		if (act == TUI_ACT_PREP_MINUTES) {
 			tui_prompt_open(app, "Planned minutes: ",

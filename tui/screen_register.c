@@ -212,6 +212,7 @@ tui_register_follow(struct tui_app *app, int64_t person)
 /* ---- the register on the day ---------------------------------------- */
 
 static int64_t tui_register_person;	/* whose time is being typed */
+static bool tui_register_leaving;	/* ... and whether of leaving */
 
 static void
 tui_register_added(struct tui_app *app, int64_t person)
@@ -227,27 +228,22 @@ tui_register_added(struct tui_app *app, int64_t person)
 		    " time of arrival)", tui_str(a->person.name));
 }
 
-/* A time typed for the register: HH:MM today, or Enter for now. */
+/* The time typed for l (arrived) or d (left) of tui_register_person:
+ * HH:MM today, or Enter for now. */
 static bool
-tui_register_time(struct tui_app *app, const char *text, int64_t *at)
+tui_register_time_submit(struct tui_app *app, const char *text)
 {
-	if (mdt_register_time(app->now, text, at))
-		return true;
-	tui_app_message(app, true, "Not a time of day: type HH:MM, or Enter"
-	    " for now");
-	return false;
-}
-
-/* The time typed for l (arrived) or d (left) of tui_register_person. */
-static bool
-tui_register_time_submit(struct tui_app *app, const char *text, bool left)
-{
+	bool left = tui_register_leaving;
 	const struct mdt_attendee *a;
 	int64_t at;
 	char hhmm[6];
 
-	if (!tui_register_time(app, text, &at) ||
-	    !tui_app_check(app, left ? mdt_register_left(app->store,
+	if (!mdt_register_time(app->now, text, &at)) {
+		tui_app_message(app, true, "Not a time of day: type HH:MM, or"
+		    " Enter for now");
+		return false;
+	}
+	if (!tui_app_check(app, left ? mdt_register_left(app->store,
 	    app->meeting_id, tui_register_person, at) :
 	    mdt_register_arrived(app->store, app->meeting_id,
 	    tui_register_person, at)))
@@ -259,18 +255,6 @@ tui_register_time_submit(struct tui_app *app, const char *text, bool left)
 	    left ? "left" : "arrived", hhmm,
 	    left ? ": no longer present" : "");
 	return true;
-}
-
-static bool
-tui_register_arrived_submit(struct tui_app *app, const char *text)
-{
-	return tui_register_time_submit(app, text, false);
-}
-
-static bool
-tui_register_left_submit(struct tui_app *app, const char *text)
-{
-	return tui_register_time_submit(app, text, true);
 }
 
 /* C and N: the selected person chairs (takes the notes); again, nobody. */
@@ -326,8 +310,8 @@ tui_register_day_key(struct tui_app *app, enum tui_action act,
 		snprintf(label, sizeof(label), "%s %s at (HH:MM, Enter = now): ",
 		    tui_str(a->person.name), act == TUI_ACT_ARRIVED ?
 		    "arrived" : "left");
-		tui_prompt_open(app, label, act == TUI_ACT_ARRIVED ?
-		    tui_register_arrived_submit : tui_register_left_submit);
+		tui_register_leaving = act == TUI_ACT_LEFT;
+		tui_prompt_open(app, label, tui_register_time_submit);
 		return true;
 	case TUI_ACT_CHAIR_SET:
 	case TUI_ACT_NOTETAKER_SET:

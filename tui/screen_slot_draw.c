@@ -253,15 +253,14 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		tui_put(y, 1, COLS - 2, "Outcome: not recorded - press o",
 		    tui_attr(TUI_STYLE_DIM), false);
 	} else {
+		char outcome[160];
+
 		if (s->died_on[0] != '\0')
-			snprintf(buf, sizeof(buf), "Outcome: %s on %s",
+			snprintf(outcome, sizeof(outcome), "%s on %s",
 			    mdt_outcome_label(s->outcome), s->died_on);
-		else if (s->review_date[0] != '\0')
-			snprintf(buf, sizeof(buf), "Outcome: %s, review %s",
-			    mdt_outcome_label(s->outcome), s->review_date);
 		else
-			snprintf(buf, sizeof(buf), "Outcome: %s",
-			    mdt_outcome_label(s->outcome));
+			tui_outcome_text(s, outcome, sizeof(outcome));
+		snprintf(buf, sizeof(buf), "Outcome: %s", outcome);
 		tui_put(y, 1, COLS - 2, buf, A_BOLD, false);
 	}
 	y++;

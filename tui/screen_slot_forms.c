@@ -444,15 +444,21 @@ tui_slot_consent(struct tui_app *app, const struct mdt_slot *s)
 		app->input.sel = (size_t)s->consent - 1;
 }
 
+/* The prompt of a note of s, its draft kept as it is typed. */
+static void
+tui_note_open(struct tui_app *app, const struct mdt_slot *s)
+{
+	tui_slot_begin(app, s, TUI_PENDING_NOTE);
+	tui_prompt_open(app, "Note: ", tui_note_submit);
+	tui_prompt_watch(app, tui_note_edited, tui_note_cancelled);
+}
+
 /* w: a note (its draft, if the console stopped while it was typed). */
 void
 tui_slot_note(struct tui_app *app, const struct mdt_slot *s)
 {
-	if (tui_slot_note_restore(app, s))
-		return;
-	tui_slot_begin(app, s, TUI_PENDING_NOTE);
-	tui_prompt_open(app, "Note: ", tui_note_submit);
-	tui_prompt_watch(app, tui_note_edited, tui_note_cancelled);
+	if (!tui_slot_note_restore(app, s))
+		tui_note_open(app, s);
 }
 
 bool
@@ -463,9 +469,7 @@ tui_slot_note_restore(struct tui_app *app, const struct mdt_slot *s)
 	if (mdt_note_draft_get(app->store, s->id, &draft) != MDT_OK ||
 	    draft == NULL)
 		return false;
-	tui_slot_begin(app, s, TUI_PENDING_NOTE);
-	tui_prompt_open(app, "Note: ", tui_note_submit);
-	tui_prompt_watch(app, tui_note_edited, tui_note_cancelled);
+	tui_note_open(app, s);
 	tui_prompt_set_text(app, draft);
 	free(draft);
 	tui_app_message(app, false, "The note being typed was kept: Enter"
@@ -542,37 +546,6 @@ tui_slot_action(const struct tui_app *app, int64_t action_id)
 	return NULL;
 }
 
-/*
- * The slot and its selected action to act on, or NULL after saying why
- * there is none.  Reviewing a carried-forward action is part of the
- * discussion, so it waits for consent like a note; so do cancelling and
- * reassigning (an action agreed now implies consent anyway).
- */
-const struct mdt_action *
-tui_slot_selected(struct tui_app *app, bool need_consent,
-    const struct mdt_slot **slot)
-{
-	const struct mdt_slot *s = tui_slot_target(app, false);
-	size_t idx[TUI_MAX_SLOT_ACTIONS], n;
-
-	*slot = s;
-	if (s == NULL)
-		return NULL;
-	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
-	if (n == 0) {
-		tui_app_message(app, true, "No action here: press a to agree "
-		    "one");
-		return NULL;
-	}
-	if (need_consent && !tui_slot_discussed(s)) {
-		tui_app_message(app, true, "Record consent first: press c");
-		return NULL;
-	}
-	if (app->slot_action_sel >= n)
-		app->slot_action_sel = n - 1;
-	return &app->snap.actions[idx[app->slot_action_sel]];
-}
-
 /* Records a verdict other than reassigned on a carried-forward action. */
 static void
 tui_action_review(struct tui_app *app, int64_t slot_id, int64_t action_id,
@@ -623,17 +596,38 @@ tui_action_toggle(struct tui_app *app)
 	    mdt_action_status_name(next));
 }
 
+/* An entry of kind under way on the selected action ac of slot s. */
 static void
-tui_action_cancel_confirmed(struct tui_app *app)
+tui_action_begin(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac, int kind)
+{
+	tui_slot_begin(app, s, kind);
+	app->pending_id = ac->id;
+}
+
+/* The action the entry under way acts on; NULL, after saying that nothing
+ * was done (done: "cancelled"), if it is no longer listed. */
+static const struct mdt_action *
+tui_action_pending(struct tui_app *app, const char *done)
 {
 	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
-	int64_t id = app->pending_id;
 
 	if (ac == NULL || tui_slot_pending(app) == NULL) {
 		tui_app_message(app, true, "The action is no longer listed: "
-		    "nothing cancelled");
-		return;
+		    "nothing %s", done);
+		return NULL;
 	}
+	return ac;
+}
+
+static void
+tui_action_cancel_confirmed(struct tui_app *app)
+{
+	const struct mdt_action *ac = tui_action_pending(app, "cancelled");
+	int64_t id = app->pending_id;
+
+	if (ac == NULL)
+		return;
 	if (tui_action_carried(ac)) {
 		tui_action_review(app, app->pending_slot_id, id,
 		    MDT_VERDICT_CANCELLED);
@@ -661,8 +655,7 @@ tui_action_cancel(struct tui_app *app)
 		tui_app_message(app, false, "The action is already cancelled");
 		return;
 	}
-	tui_slot_begin(app, s, TUI_PENDING_ACTION_CANCEL);
-	app->pending_id = ac->id;
+	tui_action_begin(app, s, ac, TUI_PENDING_ACTION_CANCEL);
 	tui_confirm_open(app, "Cancel this action? (y/n)",
 	    tui_action_cancel_confirmed);
 }
@@ -691,17 +684,14 @@ tui_action_keep(struct tui_app *app)
 static bool
 tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 {
-	const struct mdt_action *ac = tui_slot_action(app, app->pending_id);
+	const struct mdt_action *ac = tui_action_pending(app, "reassigned");
 	int64_t id = app->pending_id, owner = tui_reassign_owner;
 	const char *due = mdt_str_blank(text) ? NULL : text;
 	char parsed[11];
 	enum mdt_status st;
 
-	if (ac == NULL || tui_slot_pending(app) == NULL) {
-		tui_app_message(app, true, "The action is no longer listed: "
-		    "nothing reassigned");
+	if (ac == NULL)
 		return true;
-	}
 	/* Said here rather than by core/ so that the prompt stays open
 	 * with the text to correct. */
 	if (due != NULL && (st = mdt_date_parse(due,
@@ -761,8 +751,7 @@ tui_action_reassign(struct tui_app *app)
 	}
 	if (!tui_owner_present(app, "2"))
 		return;
-	tui_slot_begin(app, s, TUI_PENDING_ACTION_REASSIGN);
-	app->pending_id = ac->id;
+	tui_action_begin(app, s, ac, TUI_PENDING_ACTION_REASSIGN);
 	tui_reassign_owner = 0;
 	tui_owner_picker(app, "New owner (present first)",
 	    tui_action_reassign_owner_picked, ac->owner_id);

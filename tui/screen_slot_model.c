@@ -104,6 +104,37 @@ tui_slot_target(struct tui_app *app, bool need_consent)
 	return s;
 }
 
+/*
+ * The slot and its selected action to act on, or NULL after saying why
+ * there is none.  Reviewing a carried-forward action is part of the
+ * discussion, so it waits for consent like a note; so do cancelling and
+ * reassigning (an action agreed now implies consent anyway).
+ */
+const struct mdt_action *
+tui_slot_selected(struct tui_app *app, bool need_consent,
+    const struct mdt_slot **slot)
+{
+	const struct mdt_slot *s = tui_slot_target(app, false);
+	size_t idx[TUI_MAX_SLOT_ACTIONS], n;
+
+	*slot = s;
+	if (s == NULL)
+		return NULL;
+	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
+	if (n == 0) {
+		tui_app_message(app, true, "No action here: press a to agree "
+		    "one");
+		return NULL;
+	}
+	if (need_consent && !tui_slot_discussed(s)) {
+		tui_app_message(app, true, "Record consent first: press c");
+		return NULL;
+	}
+	if (app->slot_action_sel >= n)
+		app->slot_action_sel = n - 1;
+	return &app->snap.actions[idx[app->slot_action_sel]];
+}
+
 /* Puts the selection on the action with this id, if the slot shows it. */
 void
 tui_slot_select_action(struct tui_app *app, int64_t action_id)

@@ -307,12 +307,8 @@ tui_summary_draw(struct tui_app *app, int top, int rows)
 		x += w_band + 1;
 		if (s->outcome == MDT_OUTCOME_NONE)
 			snprintf(buf, sizeof(buf), "-");
-		else if (s->review_date[0] != '\0')
-			snprintf(buf, sizeof(buf), "%s, review %s",
-			    mdt_outcome_label(s->outcome), s->review_date);
 		else
-			snprintf(buf, sizeof(buf), "%s",
-			    mdt_outcome_label(s->outcome));
+			tui_outcome_text(s, buf, sizeof(buf));
 		tui_put(y, x, COLS - x - 1, buf, A_NORMAL, false);
 	}
 	if ((y = tui_lines_next(&l)) >= 0) {

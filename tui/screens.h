@@ -23,6 +23,7 @@ typedef void tui_step_fn(struct tui_app *app);
 
 struct tui_screen_ops {
 	const char *title;
+	enum tui_action go;	/* the key that opens it; TUI_ACT_NONE */
 	tui_draw_fn *draw;
 	tui_key_fn *key;
 	tui_step_fn *enter;	/* NULL if nothing to do */
