@@ -404,20 +404,28 @@ static const char *const migrations[] = {
 	 * is queued once more, so that the next sync sends it in the new
 	 * shape over the version it holds: the discussions, consents,
 	 * outcomes and actions, each through its own outbox row (the
-	 * discussion record goes with each). */
+	 * discussion record goes with each).  The meeting and a discussion
+	 * now differ by type, and a consent replaced or not given says so
+	 * by its status: sent again with them. */
 	"INSERT INTO outbox (uuid, entity, entity_uuid, created_at, next_at)"
 	" SELECT " MDT_SQL_UUID ", q.entity, q.uuid,"
 	" CAST(strftime('%s', 'now') AS INTEGER) * 1000,"
 	" CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM ("
-	" SELECT 'slot' AS entity, s.uuid FROM slots s JOIN sync_versions v"
-	"  ON v.resource_type = 'Encounter' AND v.resource_id = s.uuid"
-	" UNION ALL SELECT 'consent', c.uuid FROM consent c JOIN sync_versions v"
+	" SELECT 'slot' AS entity, s.uuid, s.meeting_id FROM slots s"
+	"  JOIN sync_versions v ON v.resource_type = 'Encounter'"
+	"  AND v.resource_id = s.uuid"
+	" UNION ALL SELECT 'consent', c.uuid, s.meeting_id FROM consent c"
+	"  JOIN slots s ON s.id = c.slot_id JOIN sync_versions v"
 	"  ON v.resource_type = 'Consent' AND v.resource_id = c.uuid"
-	" UNION ALL SELECT 'outcome', o.uuid FROM outcomes o"
-	"  JOIN sync_versions v ON v.resource_type = 'Observation'"
-	"  AND v.resource_id = o.uuid"
-	" UNION ALL SELECT 'action', a.uuid FROM actions a JOIN sync_versions v"
-	"  ON v.resource_type = 'Task' AND v.resource_id = a.uuid) AS q;",
+	" UNION ALL SELECT 'outcome', o.uuid, s.meeting_id FROM outcomes o"
+	"  JOIN slots s ON s.id = o.slot_id JOIN sync_versions v"
+	"  ON v.resource_type = 'Observation' AND v.resource_id = o.uuid"
+	" UNION ALL SELECT 'action', a.uuid, s.meeting_id FROM actions a"
+	"  LEFT JOIN slots s ON s.id = a.slot_id JOIN sync_versions v"
+	"  ON v.resource_type = 'Task' AND v.resource_id = a.uuid) AS q"
+	/* a purged meeting's record was delivered whole: never again */
+	" LEFT JOIN meetings m ON m.id = q.meeting_id"
+	" WHERE m.purged_at IS NULL;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -24,11 +24,26 @@
 
 /* ---- the resources --------------------------------------------------- */
 
+/*
+ * Encounter.type: the meeting is SNOMED CT's multidisciplinary care
+ * conference; one patient's discussion within it is a code of ours, so
+ * that a search by type tells the two apart (partOf says which meeting).
+ */
 static json_t *
-mdt_type(void)
+encounter_type(bool meeting)
 {
-	return json_pack("[o]", fhir_concept(SNOMED, "384682003",
-	    "Multidisciplinary care conference", NULL));
+	json_t *c;
+
+	if (!meeting)
+		return json_pack("[o]", fhir_concept(MDT_CS "mdt-encounter",
+		    "discussion", "Discussion of a patient at a"
+		    " multidisciplinary team meeting", NULL));
+	c = fhir_concept(SNOMED, "384682003",
+	    "Multidisciplinary care conference", NULL);
+	json_array_append_new(json_object_get(c, "coding"), fhir_coding(
+	    MDT_CS "mdt-encounter", "meeting",
+	    "Multidisciplinary team meeting"));
+	return json_pack("[o]", c);
 }
 
 static json_t *
@@ -36,84 +51,6 @@ encounter_class(void)
 {
 	return fhir_coding("http://terminology.hl7.org/CodeSystem/v3-ActCode",
 	    "AMB", "ambulatory");
-}
-
-static json_t *
-build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
-    size_t errlen)
-{
-	sqlite3_stmt *st;
-	json_t *r = NULL;
-
-	st = fhir_query(db, "SELECT name FROM people WHERE uuid = ?1",
-	    ref->uuid, err, errlen);
-	if (st == NULL)
-		return NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		r = fhir_resource(ref);
-		json_object_set_new(r, "active", json_true());
-		json_object_set_new(r, "name", json_pack("[{s:s}]", "text",
-		    fhir_col(st, 0)));
-	} else
-		sync_set_err(err, errlen, "no person %s", ref->uuid);
-	sqlite3_finalize(st);
-	return r;
-}
-
-/* True if s is a calendar date, YYYY-MM-DD. */
-static bool
-is_date(const char *s)
-{
-	char out[11];
-
-	return s[0] != '+' && mdt_date_parse(s, 0, out) == MDT_OK &&
-	    strcmp(out, s) == 0;
-}
-
-/*
- * The patient, to be created only if the record has none with this NHS
- * number (pass.c sends it as a conditional create): no id of ours, the
- * server gives one; what it holds already is never changed.
- */
-static json_t *
-build_patient(sqlite3 *db, const struct sync_ref *ref, char *err,
-    size_t errlen)
-{
-	struct sync_buf b;
-	sqlite3_stmt *st;
-	json_t *r;
-
-	st = fhir_query_row(db, "SELECT nhs_number, name,"
-	    " coalesce(date_of_birth, ''), coalesce(practice, '')"
-	    " FROM patients WHERE uuid = ?1", ref, "patient", err, errlen);
-	if (st == NULL)
-		return NULL;
-	r = json_pack("{s:s, s:[{s:s, s:s}]}", "resourceType", "Patient",
-	    "identifier", "system", SYNC_NHS_NUMBER_SYSTEM, "value",
-	    fhir_col(st, 0));
-	if (fhir_col(st, 1)[0] != '\0')
-		json_object_set_new(r, "name", json_pack("[{s:o}]", "text",
-		    fhir_str(fhir_col(st, 1))));
-	if (is_date(fhir_col(st, 2)))
-		json_object_set_new(r, "birthDate", fhir_str(fhir_col(st, 2)));
-	/* the registered practice by name: the record's own Organization
-	 * is not known here */
-	if (fhir_col(st, 3)[0] != '\0')
-		json_object_set_new(r, "generalPractitioner", json_pack(
-		    "[{s:s, s:o}]", "type", "Organization", "display",
-		    fhir_str(fhir_col(st, 3))));
-	sync_narrative_open(&b);
-	sync_buf_str(&b, "<p>");
-	sync_narrative_fmt(&b, "%s, NHS number %s", fhir_col(st, 1),
-	    fhir_col(st, 0));
-	if (is_date(fhir_col(st, 2)))
-		sync_narrative_fmt(&b, ", born %s", fhir_col(st, 2));
-	if (fhir_col(st, 3)[0] != '\0')
-		sync_narrative_fmt(&b, "; registered at %s", fhir_col(st, 3));
-	sync_buf_str(&b, ".</p>");
-	json_object_set_new(r, "text", sync_narrative(&b));
-	sqlite3_finalize(st);
-	return r;
 }
 
 static json_t *
@@ -141,7 +78,7 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    "finished" : strcmp(state, "open") == 0 ? "in-progress" :
 	    "planned"));
 	json_object_set_new(r, "class", encounter_class());
-	json_object_set_new(r, "type", mdt_type());
+	json_object_set_new(r, "type", encounter_type(true));
 	start = fhir_coli(st, 5) != 0 ? fhir_coli(st, 5) : fhir_coli(st, 3);
 	json_object_set_new(r, "period", json_pack("{s:o}", "start",
 	    fhir_when(start)));
@@ -261,7 +198,7 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	r = fhir_resource(ref);
 	json_object_set_new(r, "status", fhir_str(status));
 	json_object_set_new(r, "class", encounter_class());
-	json_object_set_new(r, "type", mdt_type());
+	json_object_set_new(r, "type", encounter_type(false));
 	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 13),
 	    fhir_col(st, 8), fhir_col(st, 9), dep, ctx));
 	if (fhir_coli(st, 1) != 0) {
@@ -421,12 +358,18 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	const struct coded *b;
 	sqlite3_stmt *st;
 	struct sync_buf nb;
-	json_t *r, *rule, *orgs, *prov = NULL;
+	json_t *r, *rule, *orgs, *prov;
+	bool given;
 	const char *just;
 
 	st = fhir_query_row(db,
 	    "SELECT c.basis, c.justification, c.recorded_at,"
-	    " p.nhs_number, p.name, c.slot_id, p.uuid FROM consent c"
+	    " p.nhs_number, p.name, c.slot_id, p.uuid,"
+	    /* answered again at a later discussion: replaced */
+	    " EXISTS (SELECT 1 FROM consent c2 JOIN slots s2"
+	    "  ON s2.id = c2.slot_id WHERE s2.patient_id = s.patient_id"
+	    "  AND (c2.recorded_at, c2.id) > (c.recorded_at, c.id))"
+	    " FROM consent c"
 	    " JOIN slots s ON s.id = c.slot_id"
 	    " JOIN patients p ON p.id = s.patient_id WHERE c.uuid = ?1",
 	    ref, "consent", err, errlen);
@@ -445,7 +388,11 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	}
 	just = fhir_col(st, 1);
 	r = fhir_resource(ref);
-	json_object_set_new(r, "status", fhir_str("active"));
+	/* the current answer: active when given, rejected when not; an
+	 * earlier answer, replaced: inactive */
+	json_object_set_new(r, "status", fhir_str(fhir_coli(st, 7) != 0 ?
+	    "inactive" : strcmp(b->name, "given") == 0 ? "active" :
+	    "rejected"));
 	json_object_set_new(r, "scope", fhir_concept(
 	    "http://terminology.hl7.org/CodeSystem/consentscope",
 	    "patient-privacy", "Privacy Consent", NULL));
@@ -465,24 +412,21 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		rule = fhir_concept(MDT_CS "mdt-consent-basis", b->code,
 		    b->display, b->display);
 	/*
-	 * Given: the root provision permits the discussion.  Not given, the
-	 * patient permitted nothing and the root has no type; it is there
-	 * only to hold the organisations denied, if any.
+	 * Given: the root provision permits the discussion (v3 OPTIN).  Not
+	 * given: it denies it (v3 OPTOUT), and the basis says why the team
+	 * discussed the patient all the same.  The organisations the
+	 * patient asked to exclude are denied within.
 	 */
-	if (strcmp(b->name, "given") == 0) {
-		json_array_append_new(json_object_get(rule, "coding"),
-		    fhir_coding(
-		    "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-		    "OPTIN", "opt-in"));
-		prov = json_pack("{s:s, s:[{s:s}]}", "type", "permit",
-		    "action", "text",
-		    "Discussion at a multidisciplinary team meeting");
-	} else if (json_array_size(orgs) > 0)
-		prov = json_object();
-	if (prov != NULL && json_array_size(orgs) > 0)
+	given = strcmp(b->name, "given") == 0;
+	json_array_append_new(json_object_get(rule, "coding"), fhir_coding(
+	    "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+	    given ? "OPTIN" : "OPTOUT", given ? "opt-in" : "opt-out"));
+	prov = json_pack("{s:s, s:[{s:s}]}", "type", given ? "permit" :
+	    "deny", "action", "text",
+	    "Discussion at a multidisciplinary team meeting");
+	if (json_array_size(orgs) > 0)
 		json_object_set_new(prov, "provision", deny_provisions(orgs));
-	if (prov != NULL)
-		json_object_set_new(r, "provision", prov);
+	json_object_set_new(r, "provision", prov);
 	json_object_set_new(r, "policyRule", rule);
 	sync_narrative_open(&nb);
 	sync_buf_str(&nb, "<p>");
@@ -944,7 +888,7 @@ build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 {
 	switch (ref->kind) {
 	case SYNC_PRACTITIONER:
-		return build_practitioner(db, ref, err, errlen);
+		return fhir_build_practitioner(db, ref, err, errlen);
 	case SYNC_MEETING:
 		return build_meeting(db, ref, dep, ctx, err, errlen);
 	case SYNC_DISCUSSION:
@@ -958,7 +902,7 @@ build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	case SYNC_RECORD:
 		return build_record(db, ref, dep, ctx, err, errlen);
 	case SYNC_PATIENT:
-		return build_patient(db, ref, err, errlen);
+		return fhir_build_patient(db, ref, err, errlen);
 	default:
 		sync_set_err(err, errlen, "unknown resource kind %d",
 		    (int)ref->kind);

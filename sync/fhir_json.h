@@ -49,4 +49,11 @@ json_t *fhir_coding(const char *system, const char *code,
 json_t *fhir_concept(const char *system, const char *code,
     const char *display, const char *text);
 
+/* The resources of the people (fhir_people.c): a person of the team,
+ * the patient; NULL with a reason if the record is gone. */
+json_t *fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref,
+    char *err, size_t errlen);
+json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
+    char *err, size_t errlen);
+
 #endif

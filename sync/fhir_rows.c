@@ -170,23 +170,22 @@ static const struct entity_rows {
 	    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1" },
 };
 
-/* An attendance row changes the Encounter of its meeting. */
+/* A resource of kind for each row of sql (column 0 a UUID; ?1 uuid). */
 static int
-add_attendance_meeting(const struct rows *r, const char *uuid)
+add_query(const struct rows *r, enum sync_kind kind, const char *sql,
+    const char *uuid)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(r->db, "SELECT m.uuid FROM attendance a"
-	    " JOIN meetings m ON m.id = a.meeting_id WHERE a.uuid = ?1",
-	    -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		sync_set_err(r->err, r->errlen, "reading the store: %s",
 		    sqlite3_errmsg(r->db));
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		add(r, SYNC_MEETING, (const char *)sqlite3_column_text(st, 0));
+		add(r, kind, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 0;
@@ -194,6 +193,23 @@ add_attendance_meeting(const struct rows *r, const char *uuid)
 	    sqlite3_errmsg(r->db));
 	return -1;
 }
+
+/* An attendance row changes the Encounter of its meeting. */
+#define ATTENDANCE_MEETING \
+	"SELECT m.uuid FROM attendance a JOIN meetings m" \
+	" ON m.id = a.meeting_id WHERE a.uuid = ?1"
+
+/* A new answer replaces the patient's one before it: the consent of the
+ * same patient just before consent ?1 (by when it was recorded), of a
+ * meeting not purged. */
+#define REPLACED_CONSENT \
+	"SELECT c2.uuid FROM consent c JOIN slots s ON s.id = c.slot_id" \
+	" JOIN slots s2 ON s2.patient_id = s.patient_id" \
+	" JOIN consent c2 ON c2.slot_id = s2.id" \
+	" JOIN meetings m ON m.id = s2.meeting_id" \
+	" WHERE c.uuid = ?1 AND m.purged_at IS NULL" \
+	" AND (c2.recorded_at, c2.id) < (c.recorded_at, c.id)" \
+	" ORDER BY c2.recorded_at DESC, c2.id DESC LIMIT 1"
 
 int
 sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
@@ -203,7 +219,7 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 	size_t i;
 
 	if (strcmp(entity, "attendance") == 0)
-		return add_attendance_meeting(&r, uuid);
+		return add_query(&r, SYNC_MEETING, ATTENDANCE_MEETING, uuid);
 	for (i = 0; i < sizeof(entity_rows) / sizeof(entity_rows[0]); i++) {
 		const struct entity_rows *e = &entity_rows[i];
 
@@ -211,6 +227,9 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 			continue;
 		if (e->kind != NO_KIND)
 			add(&r, e->kind, uuid);
+		if (e->kind == SYNC_CONSENT && add_query(&r, SYNC_CONSENT,
+		    REPLACED_CONSENT, uuid) != 0)
+			return -1;
 		if (e->sql == NULL)
 			return 0;
 		return add_slots(&r, e->sql, uuid, e->encounter, true);

@@ -297,9 +297,15 @@ check_meeting_on_server(struct sx *x)
 		r = get_resource("Consent", jstr(row, "uuid"));
 		n_denied += server_denials(r, denied, sizeof(denied));
 		assert_string_equal(denied, jstr(row, "excluded"));
+		/* given: the current consent, permitting the discussion;
+		 * not given: rejected, the discussion denied (one answer per
+		 * patient here, none replaced) */
 		assert_string_equal(jstr(r, "provision.type"),
-		    strcmp(jstr(row, "basis"), "given") == 0 ? "permit" : "");
-		assert_string_equal(jstr(r, "status"), "active");
+		    strcmp(jstr(row, "basis"), "given") == 0 ? "permit" :
+		    "deny");
+		assert_string_equal(jstr(r, "status"),
+		    strcmp(jstr(row, "basis"), "given") == 0 ? "active" :
+		    "rejected");
 		assert_string_equal(jstr(r, "scope.coding.0.code"),
 		    "patient-privacy");
 		expect_patient(r, "patient", jstr(row, "nhs_number"));
@@ -506,6 +512,82 @@ test_reader_patient_by_nhs_number(void **state)
 	b = sx_get(rel, &status);
 	assert_int_equal(status, 200);
 	assert_int_equal(json_integer_value(json_object_get(b, "total")), 1);
+	json_decref(b);
+	json_decref(row);
+}
+
+/*
+ * The same patient at a second meeting, who says yes this time: the new
+ * answer is the one current Consent (active), the earlier one inactive,
+ * so that Consent?patient=...&status=active answers with one; and a
+ * search by type tells the meetings from the discussions.
+ */
+static void
+test_reader_consent_and_meetings(void **state)
+{
+	struct sx *x = *state;
+	struct mdt_meeting_in in = { .title = "Second MDT", .date = "+7" };
+	struct mdt_patient_in pin;
+	struct sync_status st;
+	json_t *row, *b, *r;
+	int64_t m2, slot;
+	char rel[512], pid[80], nhs[16], name[96], dob[16];
+
+	sx_chair(x, NULL, NULL);
+	/* a patient whose consent was not given at the first meeting */
+	row = rows(x, "SELECT p.nhs_number, p.name, p.date_of_birth, c.uuid"
+	    " FROM consent c JOIN slots s ON s.id = c.slot_id JOIN patients p"
+	    " ON p.id = s.patient_id WHERE c.basis <> 'given' LIMIT 1");
+	assert_int_equal(json_array_size(row), 1);
+	snprintf(nhs, sizeof(nhs), "%s", jstr(row, "0.nhs_number"));
+	snprintf(name, sizeof(name), "%s", jstr(row, "0.name"));
+	snprintf(dob, sizeof(dob), "%s", jstr(row, "0.date_of_birth"));
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	r = get_resource("Consent", jstr(row, "0.uuid"));
+	assert_string_equal(jstr(r, "status"), "rejected");
+	assert_string_equal(jstr(r, "provision.type"), "deny");
+	json_decref(r);
+
+	/* the first meeting is closed (sx_chair) */
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM meetings"
+	    " WHERE state <> 'closed'"), 0);
+	assert_int_equal(mdt_meeting_create(x->s, &in, &m2, NULL), MDT_OK);
+	pin.nhs_number = nhs;
+	pin.name = name;
+	pin.date_of_birth = dob;
+	pin.practice = NULL;
+	assert_int_equal(mdt_slot_add_on_day(x->s, m2, &pin, "Seen again",
+	    0, 0, &slot), MDT_OK);
+	assert_int_equal(mdt_meeting_open(x->s, m2), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, m2, &slot), MDT_OK);
+	assert_int_equal(mdt_consent_record(x->s, slot, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	/* the earlier answer inactive, the new one the only current one */
+	r = get_resource("Consent", jstr(row, "0.uuid"));
+	assert_string_equal(jstr(r, "status"), "inactive");
+	snprintf(pid, sizeof(pid), "%s", jstr(r, "patient.reference"));
+	json_decref(r);
+	snprintf(rel, sizeof(rel), "Consent?patient=%s&status=active", pid);
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Consent"), 1);
+	assert_string_equal(jstr(b, "entry.0.resource.provision.type"),
+	    "permit");
+	fprintf(stderr, "# GET %s: %zu\n", rel, entries_of(b, "Consent"));
+	json_decref(b);
+
+	/* the meetings, by type: two, and no discussion among them */
+	b = search("Encounter?type=http://snomed.info/sct%7C384682003");
+	assert_int_equal(entries_of(b, "Encounter"), 2);
+	json_decref(b);
+	b = search("Encounter?type=https://mdtchair.org/fhir/CodeSystem/"
+	    "mdt-encounter%7Cdiscussion&_summary=count");
+	assert_int_equal(json_integer_value(json_object_get(b, "total")),
+	    sx_int(x, "SELECT count(*) FROM slots WHERE id IN (SELECT"
+	    " slot_id FROM consent)"));
 	json_decref(b);
 	json_decref(row);
 }
@@ -1808,6 +1890,8 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    test_reader_patient_by_nhs_number, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reader_consent_and_meetings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_records_reshaped,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whole_meeting, setup,

@@ -635,7 +635,8 @@ test_map_consent_outcome(void **state)
 
 	c = build(f, SYNC_CONSENT, uuid_of(f, "SELECT uuid FROM consent"),
 	    &deps);
-	assert_string_equal(s_at(c, "status"), "active");
+	/* not given: rejected, not active */
+	assert_string_equal(s_at(c, "status"), "rejected");
 	assert_string_equal(s_at(json_array_get(json_object_get(
 	    json_object_get(c, "scope"), "coding"), 0), "code"),
 	    "patient-privacy");
@@ -645,8 +646,11 @@ test_map_consent_outcome(void **state)
 	assert_string_equal(s_at(json_array_get(json_object_get(rule,
 	    "coding"), 0), "code"), "best-interests");
 	assert_non_null(strstr(s_at(rule, "text"), "Lacks capacity <today>"));
-	/* consent not given: the patient permitted nothing */
-	assert_null(json_object_get(c, "provision"));
+	/* consent not given: the discussion denied, by standard codes */
+	assert_string_equal(s_at(json_object_get(c, "provision"), "type"),
+	    "deny");
+	assert_string_equal(s_at(json_array_get(json_object_get(rule,
+	    "coding"), 1), "code"), "OPTOUT");
 	/* the narrative escapes what was typed */
 	assert_non_null(strstr(s_at(json_object_get(c, "text"), "div"),
 	    "Lacks capacity &lt;today&gt; &amp; family"));
@@ -707,15 +711,17 @@ test_map_consent_exclusions(void **state)
 	snprintf(slot_uuid, sizeof(slot_uuid), "%s", uuid_of(f, "SELECT uuid"
 	    " FROM slots WHERE id = (SELECT slot_id FROM consent)"));
 
-	/* not given: a root provision without a type holds the denials */
+	/* not given: the root provision denies the discussion and holds
+	 * the denials */
 	assert_int_equal(mdt_consent_record(f->s, slot,
 	    MDT_CONSENT_BEST_INTERESTS, "Lacks capacity", two, 2), MDT_OK);
 	c = build(f, SYNC_CONSENT, uuid, &deps);
 	prov = json_object_get(c, "provision");
 	assert_non_null(prov);
-	assert_null(json_object_get(prov, "type"));
-	assert_null(json_object_get(prov, "action"));
-	assert_int_equal(json_object_size(prov), 1);
+	assert_string_equal(s_at(prov, "type"), "deny");
+	assert_string_equal(s_at(json_array_get(json_object_get(prov,
+	    "action"), 0), "text"),
+	    "Discussion at a multidisciplinary team meeting");
 	assert_int_equal(json_array_size(json_object_get(prov, "provision")),
 	    2);
 	expect_deny(prov, 0, "Acme Care");

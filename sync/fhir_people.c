@@ -1,0 +1,93 @@
+/*
+ * fhir_people.c - the people of the record: a person of the team as
+ * Practitioner, and the patient as the Patient to be created only if the
+ * record holds none with the NHS number (docs/fhir-mapping.md).
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "fhir.h"
+#include "fhir_json.h"
+#include "mdt.h"
+#include "narrative.h"
+#include "text.h"
+
+json_t *
+fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *r = NULL;
+
+	st = fhir_query(db, "SELECT name FROM people WHERE uuid = ?1",
+	    ref->uuid, err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r = fhir_resource(ref);
+		json_object_set_new(r, "active", json_true());
+		json_object_set_new(r, "name", json_pack("[{s:s}]", "text",
+		    fhir_col(st, 0)));
+	} else
+		sync_set_err(err, errlen, "no person %s", ref->uuid);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* True if s is a calendar date, YYYY-MM-DD. */
+static bool
+is_date(const char *s)
+{
+	char out[11];
+
+	return s[0] != '+' && mdt_date_parse(s, 0, out) == MDT_OK &&
+	    strcmp(out, s) == 0;
+}
+
+/*
+ * The patient, to be created only if the record has none with this NHS
+ * number (pass.c sends it as a conditional create): no id of ours, the
+ * server gives one; what it holds already is never changed.
+ */
+json_t *
+fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, char *err,
+    size_t errlen)
+{
+	struct sync_buf b;
+	sqlite3_stmt *st;
+	json_t *r;
+
+	st = fhir_query_row(db, "SELECT nhs_number, name,"
+	    " coalesce(date_of_birth, ''), coalesce(practice, '')"
+	    " FROM patients WHERE uuid = ?1", ref, "patient", err, errlen);
+	if (st == NULL)
+		return NULL;
+	r = json_pack("{s:s, s:[{s:s, s:s}]}", "resourceType", "Patient",
+	    "identifier", "system", SYNC_NHS_NUMBER_SYSTEM, "value",
+	    fhir_col(st, 0));
+	if (fhir_col(st, 1)[0] != '\0')
+		json_object_set_new(r, "name", json_pack("[{s:o}]", "text",
+		    fhir_str(fhir_col(st, 1))));
+	if (is_date(fhir_col(st, 2)))
+		json_object_set_new(r, "birthDate", fhir_str(fhir_col(st, 2)));
+	/* the registered practice by name: the record's own Organization
+	 * is not known here */
+	if (fhir_col(st, 3)[0] != '\0')
+		json_object_set_new(r, "generalPractitioner", json_pack(
+		    "[{s:s, s:o}]", "type", "Organization", "display",
+		    fhir_str(fhir_col(st, 3))));
+	sync_narrative_open(&b);
+	sync_buf_str(&b, "<p>");
+	sync_narrative_fmt(&b, "%s, NHS number %s", fhir_col(st, 1),
+	    fhir_col(st, 0));
+	if (is_date(fhir_col(st, 2)))
+		sync_narrative_fmt(&b, ", born %s", fhir_col(st, 2));
+	if (fhir_col(st, 3)[0] != '\0')
+		sync_narrative_fmt(&b, "; registered at %s", fhir_col(st, 3));
+	sync_buf_str(&b, ".</p>");
+	json_object_set_new(r, "text", sync_narrative(&b));
+	sqlite3_finalize(st);
+	return r;
+}
