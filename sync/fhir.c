@@ -562,9 +562,10 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (fhir_coli(st, 4) != 0 && fhir_coli(st, 4) >= fhir_coli(st, 3))
 		json_object_set_new(r, "lastModified",
 		    fhir_when(fhir_coli(st, 4)));
+	/* the owner's role in their organisation */
 	json_object_set_new(r, "owner",
-	    fhir_ref_to(SYNC_PRACTITIONER, fhir_col(st, 5),
-	    fhir_col(st, 6), dep, ctx));
+	    fhir_ref_to(SYNC_ROLE, fhir_col(st, 5), fhir_col(st, 6), dep,
+	    ctx));
 	/* the due date: the period in which the action must be done */
 	json_object_set_new(r, "restriction", json_pack("{s:{s:s}}",
 	    "period", "end", fhir_col(st, 1)));
@@ -903,6 +904,10 @@ build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		return build_record(db, ref, dep, ctx, err, errlen);
 	case SYNC_PATIENT:
 		return fhir_build_patient(db, ref, err, errlen);
+	case SYNC_ROLE:
+		return fhir_build_role(db, ref, dep, ctx, err, errlen);
+	case SYNC_ORGANIZATION:
+		return fhir_build_organization(db, ref, err, errlen);
 	default:
 		sync_set_err(err, errlen, "unknown resource kind %d",
 		    (int)ref->kind);

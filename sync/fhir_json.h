@@ -55,5 +55,9 @@ json_t *fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref,
     char *err, size_t errlen);
 json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
     char *err, size_t errlen);
+json_t *fhir_build_role(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+json_t *fhir_build_organization(sqlite3 *db, const struct sync_ref *ref,
+    char *err, size_t errlen);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * fhir_people.c - the people of the record: a person of the team as
- * Practitioner, and the patient as the Patient to be created only if the
- * record holds none with the NHS number (docs/fhir-mapping.md).
+ * Practitioner, their role in their organisation as PractitionerRole, the
+ * organisation as Organization, and the patient as the Patient to be
+ * created only if the record holds none with the NHS number
+ * (docs/fhir-mapping.md).
  */
 #include "config.h"
 
@@ -32,6 +34,87 @@ fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
 		    fhir_col(st, 0)));
 	} else
 		sync_set_err(err, errlen, "no person %s", ref->uuid);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * A person's role in their organisation: the Practitioner, the
+ * Organization (when the person has one) and the role as text.  An
+ * action's owner is this role, so that the record can be asked for the
+ * actions of an organisation or of a role within it.
+ */
+json_t *
+fhir_build_role(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	struct sync_buf b;
+	sqlite3_stmt *st;
+	char org[37];
+	json_t *r;
+
+	st = fhir_query_row(db, "SELECT name, role, organisation FROM people"
+	    " WHERE uuid = ?1", ref, "person", err, errlen);
+	if (st == NULL)
+		return NULL;
+	r = fhir_resource(ref);
+	json_object_set_new(r, "active", json_true());
+	json_object_set_new(r, "practitioner", fhir_ref_to(SYNC_PRACTITIONER,
+	    ref->uuid, fhir_col(st, 0), dep, ctx));
+	if (sync_org_id(fhir_col(st, 2), org))
+		json_object_set_new(r, "organization", fhir_ref_to(
+		    SYNC_ORGANIZATION, org, fhir_col(st, 2), dep, ctx));
+	if (fhir_col(st, 1)[0] != '\0')
+		json_object_set_new(r, "code", json_pack("[{s:o}]", "text",
+		    fhir_str(fhir_col(st, 1))));
+	sync_narrative_open(&b);
+	sync_buf_str(&b, "<p>");
+	sync_narrative_text(&b, fhir_col(st, 0));
+	if (fhir_col(st, 1)[0] != '\0')
+		sync_narrative_fmt(&b, ", %s", fhir_col(st, 1));
+	if (fhir_col(st, 2)[0] != '\0')
+		sync_narrative_fmt(&b, ", %s", fhir_col(st, 2));
+	sync_buf_str(&b, "</p>");
+	json_object_set_new(r, "text", sync_narrative(&b));
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * An organisation, by the name its people and patients give it: the
+ * first name whose id is ref's (the store keeps names, not
+ * organisations; there are tens of them).
+ */
+json_t *
+fhir_build_organization(sqlite3 *db, const struct sync_ref *ref, char *err,
+    size_t errlen)
+{
+	struct sync_buf b;
+	sqlite3_stmt *st;
+	char id[37];
+	json_t *r = NULL;
+	int rc;
+
+	st = fhir_query(db, "SELECT organisation FROM people"
+	    " UNION SELECT practice FROM patients WHERE practice IS NOT NULL",
+	    NULL, err, errlen);
+	if (st == NULL)
+		return NULL;
+	while (r == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!sync_org_id(fhir_col(st, 0), id) ||
+		    strcmp(id, ref->uuid) != 0)
+			continue;
+		r = fhir_resource(ref);
+		json_object_set_new(r, "active", json_true());
+		json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
+		sync_narrative_open(&b);
+		sync_buf_str(&b, "<p>");
+		sync_narrative_text(&b, fhir_col(st, 0));
+		sync_buf_str(&b, "</p>");
+		json_object_set_new(r, "text", sync_narrative(&b));
+	}
+	if (r == NULL)
+		sync_set_err(err, errlen, "no organisation %s", ref->uuid);
 	sqlite3_finalize(st);
 	return r;
 }

@@ -160,7 +160,7 @@ static const struct entity_rows {
 	/* a withdrawn outcome's Observation goes as entered in error, built
 	 * from its correction */
 	{ "outcome", SYNC_OUTCOME, false, SLOT_OF_CORRECTABLE("outcomes") },
-	{ "person", SYNC_PRACTITIONER, false, NULL },
+	{ "person", SYNC_ROLE, false, NULL },
 	/* the key contact: on the record of the latest discussion */
 	{ "patient", NO_KIND, false, "SELECT " SLOT_COLUMNS " FROM slots s"
 	    " JOIN patients p ON p.id = s.patient_id"
@@ -225,6 +225,9 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 
 		if (strcmp(entity, e->entity) != 0)
 			continue;
+		/* a person: who they are, then their role */
+		if (e->kind == SYNC_ROLE)
+			add(&r, SYNC_PRACTITIONER, uuid);
 		if (e->kind != NO_KIND)
 			add(&r, e->kind, uuid);
 		if (e->kind == SYNC_CONSENT && add_query(&r, SYNC_CONSENT,

@@ -18,6 +18,7 @@
 #include <uuid/uuid.h>
 
 #include "resource.h"
+#include "rules.h"
 #include "util.h"
 
 static const char *const kind_types[SYNC_N_KINDS] = {
@@ -29,6 +30,8 @@ static const char *const kind_types[SYNC_N_KINDS] = {
 	[SYNC_TASK] = "Task",
 	[SYNC_RECORD] = "Composition",
 	[SYNC_PATIENT] = "Patient",
+	[SYNC_ORGANIZATION] = "Organization",
+	[SYNC_ROLE] = "PractitionerRole",
 };
 
 const char *
@@ -40,15 +43,39 @@ sync_kind_type(enum sync_kind k)
 void
 sync_ref_id(const struct sync_ref *ref, char id[37])
 {
+	const char *name = ref->kind == SYNC_RECORD ? "Composition" :
+	    ref->kind == SYNC_ROLE ? "PractitionerRole" : NULL;
 	uuid_t ns, out;
 
-	if (ref->kind != SYNC_RECORD || uuid_parse(ref->uuid, ns) != 0) {
+	if (name == NULL || uuid_parse(ref->uuid, ns) != 0) {
 		mdt_strlcpy(id, ref->uuid, 37);
 		return;
 	}
-	/* one Composition per slot, its id derived from the slot's */
-	uuid_generate_sha1(out, ns, "Composition", strlen("Composition"));
+	/* one Composition per slot, one role per person: ids derived from
+	 * theirs */
+	uuid_generate_sha1(out, ns, name, strlen(name));
 	uuid_unparse_lower(out, id);
+}
+
+/* The namespace of the organisations' ids (a constant of mdtchair's). */
+#define ORG_NAMESPACE "ad8280f4-2c60-441b-a7f7-0baad52844bc"
+
+bool
+sync_org_id(const char *name, char id[37])
+{
+	char *t = mdt_org_tidy(name), *p;
+	uuid_t ns, out;
+
+	if (t == NULL)
+		return false;
+	for (p = t; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	uuid_parse(ORG_NAMESPACE, ns);
+	uuid_generate_sha1(out, ns, t, strlen(t));
+	uuid_unparse_lower(out, id);
+	free(t);
+	return true;
 }
 
 /*

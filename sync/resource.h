@@ -22,6 +22,9 @@ enum sync_kind {
 				 * the record has none with the NHS number,
 				 * and sent in every bundle that refers to
 				 * it (pass.c) */
+	SYNC_ORGANIZATION,	/* an organisation, by name: Organization */
+	SYNC_ROLE,		/* a person's role in an organisation:
+				 * PractitionerRole */
 	SYNC_N_KINDS
 };
 
@@ -36,9 +39,15 @@ typedef void (*sync_ref_fn)(void *ctx, const struct sync_ref *ref);
 /* "Encounter", "Task", ... */
 const char *sync_kind_type(enum sync_kind k);
 
-/* The resource's logical id: the record's UUID, except the Composition,
- * whose id is a name-based (v5) UUID of its slot's. */
+/* The resource's logical id: the record's UUID, except the Composition
+ * and the PractitionerRole, whose ids are name-based (v5) UUIDs of their
+ * slot's and their person's. */
 void sync_ref_id(const struct sync_ref *ref, char id[37]);
+
+/* The id of the Organization called name (tidied, ASCII letters case
+ * apart): a name-based UUID, the same on every laptop; false for a blank
+ * name. */
+bool sync_org_id(const char *name, char id[37]);
 
 /* A short hex hash (16 digits) of a resource's canonical JSON, meta left
  * out (its narrative counted: it is ours, and holds what no other element

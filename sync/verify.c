@@ -32,8 +32,8 @@
 #define VERIFY_PAGE 40
 
 static const enum sync_kind kinds[] = {
-	SYNC_PRACTITIONER, SYNC_MEETING, SYNC_CONSENT, SYNC_OUTCOME,
-	SYNC_TASK, SYNC_RECORD,
+	SYNC_PRACTITIONER, SYNC_ORGANIZATION, SYNC_ROLE, SYNC_MEETING,
+	SYNC_CONSENT, SYNC_OUTCOME, SYNC_TASK, SYNC_RECORD,
 };
 
 struct verify {
@@ -61,6 +61,11 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 	} direct[] = {
 		{ "Practitioner", "person", "SELECT uuid FROM people"
 		    " WHERE uuid = ?1" },
+		/* a role's id is made from its person's, an organisation's
+		 * from its name: every person, until one gives it */
+		{ "PractitionerRole", "person", "SELECT uuid FROM people" },
+		{ "Organization", "person", "SELECT uuid, organisation"
+		    " FROM people" },
 		{ "Encounter", "meeting", "SELECT uuid FROM meetings"
 		    " WHERE uuid = ?1 AND purged_at IS NULL" },
 		{ "Encounter", "slot", "SELECT s.uuid FROM slots s JOIN meetings"
@@ -87,7 +92,10 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]) && !found;
 	    i++) {
 		sqlite3_stmt *st;
-		bool by_name = strcmp(direct[i].type, "Composition") == 0;
+		bool org = strcmp(direct[i].type, "Organization") == 0;
+		bool by_name = org ||
+		    strcmp(direct[i].type, "Composition") == 0 ||
+		    strcmp(direct[i].type, "PractitionerRole") == 0;
 
 		if (strcmp(direct[i].type, type) != 0 ||
 		    sqlite3_prepare_v2(db, direct[i].sql, -1, &st, NULL) !=
@@ -97,12 +105,18 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		while (!found && sqlite3_step(st) == SQLITE_ROW) {
 			const char *u = (const char *)sqlite3_column_text(st, 0);
-			struct sync_ref ref = { .kind = SYNC_RECORD };
+			struct sync_ref ref = { .kind = strcmp(direct[i].type,
+			    "Composition") == 0 ? SYNC_RECORD : SYNC_ROLE };
 			char rid[37];
 
 			if (u == NULL)
 				continue;
-			if (by_name) {
+			if (org) {
+				if (!sync_org_id((const char *)
+				    sqlite3_column_text(st, 1), rid) ||
+				    strcmp(rid, id) != 0)
+					continue;
+			} else if (by_name) {
 				mdt_strlcpy(ref.uuid, u, sizeof(ref.uuid));
 				sync_ref_id(&ref, rid);
 				if (strcmp(rid, id) != 0)

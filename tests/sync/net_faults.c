@@ -258,7 +258,8 @@ static void
 test_net_faults(void **state)
 {
 	static const char *const types[] = { "Practitioner", "Encounter",
-	    "Consent", "Observation", "Task", "Composition" };
+	    "Consent", "Observation", "Task", "Composition",
+	    "PractitionerRole", "Organization" };
 	int faults = env_int("NET_FAULTS", 100);
 	int actions = env_int("NET_ACTIONS", 300);
 	int bundle = env_int("NET_BUNDLE", 5);
@@ -325,8 +326,8 @@ test_net_faults(void **state)
 		on_server += check_type(x, types[i], &dups, &lost, &max_vid,
 		    &bumped);
 	assert_int_equal((int64_t)on_server, resources);
-	/* and one Patient for each patient discussed or given an action, however often the
-	 * bundles naming it were sent again */
+	/* and one Patient for each patient discussed or given an action,
+	 * however often the bundles naming it were sent again */
 	patients = sx_int(x, "SELECT count(*) FROM (SELECT s.patient_id"
 	    " FROM slots s JOIN consent c ON c.slot_id = s.id"
 	    " UNION SELECT patient_id FROM actions)");

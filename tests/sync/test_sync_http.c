@@ -202,6 +202,33 @@ expect_patient(json_t *r, const char *path, const char *nhs)
 	json_decref(bundle);
 }
 
+/*
+ * The owner of Task r: the PractitionerRole of the person (uuid), whose
+ * practitioner is that person and whose organisation and role are theirs.
+ */
+static void
+expect_owner(json_t *r, const char *person, const char *role,
+    const char *org)
+{
+	const char *ref = jstr(r, "owner.reference");
+	char want[128];
+	json_t *pr, *o;
+
+	assert_true(strncmp(ref, "PractitionerRole/", 17) == 0);
+	pr = get_resource("PractitionerRole", ref + 17);
+	snprintf(want, sizeof(want), "Practitioner/%s", person);
+	assert_string_equal(jstr(pr, "practitioner.reference"), want);
+	assert_string_equal(jstr(pr, "code.0.text"), role);
+	if (org[0] != '\0') {
+		ref = jstr(pr, "organization.reference");
+		assert_true(strncmp(ref, "Organization/", 13) == 0);
+		o = get_resource("Organization", ref + 13);
+		assert_string_equal(jstr(o, "name"), org);
+		json_decref(o);
+	}
+	json_decref(pr);
+}
+
 static void
 check_meeting_on_server(struct sx *x)
 {
@@ -252,7 +279,8 @@ check_meeting_on_server(struct sx *x)
 
 	/* every action: a Task with owner, due date, status, patient */
 	list = rows(x, "SELECT a.uuid, a.text, a.due_date, a.status,"
-	    " o.uuid AS owner, p.nhs_number, s.uuid AS slot FROM actions a"
+	    " o.uuid AS owner, o.organisation, o.role, p.nhs_number,"
+	    " s.uuid AS slot FROM actions a"
 	    " JOIN people o ON o.id = a.owner_id JOIN patients p"
 	    " ON p.id = a.patient_id JOIN slots s ON s.id = a.slot_id");
 	assert_int_equal(json_array_size(list), 11);
@@ -264,9 +292,8 @@ check_meeting_on_server(struct sx *x)
 		assert_string_equal(jstr(r, "description"), jstr(row, "text"));
 		assert_string_equal(jstr(r, "restriction.period.end"),
 		    jstr(row, "due_date"));
-		snprintf(ref, sizeof(ref), "Practitioner/%s", jstr(row,
-		    "owner"));
-		assert_string_equal(jstr(r, "owner.reference"), ref);
+		expect_owner(r, jstr(row, "owner"), jstr(row, "role"),
+		    jstr(row, "organisation"));
 		expect_patient(r, "for", jstr(row, "nhs_number"));
 		assert_string_equal(jstr(r, "intent"), "order");
 		assert_string_equal(jstr(r, "status"),
@@ -514,6 +541,92 @@ test_reader_patient_by_nhs_number(void **state)
 	assert_int_equal(json_integer_value(json_object_get(b, "total")), 1);
 	json_decref(b);
 	json_decref(row);
+}
+
+/* How many entries of type the search rel answers with (one request). */
+static size_t
+count_of(const char *rel, const char *type)
+{
+	json_t *b = search(rel);
+	size_t n = entries_of(b, type);
+
+	fprintf(stderr, "# GET %s: %zu\n", rel, n);
+	json_decref(b);
+	return n;
+}
+
+/*
+ * A team lead and an organisation's lead, after a chaired meeting, with
+ * standard searches (and the due date's SearchParameter the docs give):
+ * an organisation's open actions, and those overdue; a role's (a team's)
+ * open actions within it.  Each answer is checked against the store.
+ */
+static void
+test_reader_team_actions(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	json_t *org, *b;
+	char rel[640], oid[80], today[11], *q;
+	int64_t open, overdue, team;
+
+	sx_chair(x, NULL, NULL);
+	/* some actions already past their due date (the acts refuse one
+	 * in the past; the clock moves on) */
+	sx_exec(x, "UPDATE actions SET due_date = '2020-01-0' || (id % 9 + 1)"
+	    " WHERE id % 3 = 0");
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	mdt_date_of(mdt_clock_real(NULL), today);
+
+	/* the organisation owning the most open actions */
+	org = rows(x, "SELECT o.organisation AS name, o.role,"
+	    " count(*) AS n FROM actions a JOIN people o ON o.id = a.owner_id"
+	    " WHERE a.status = 'open' AND a.withdrawn_at IS NULL"
+	    " AND o.organisation <> '' GROUP BY o.organisation"
+	    " ORDER BY n DESC LIMIT 1");
+	assert_int_equal(json_array_size(org), 1);
+	q = curl_easy_escape(NULL, jstr(org, "0.name"), 0);
+	snprintf(rel, sizeof(rel), "Organization?name:exact=%s", q);
+	curl_free(q);
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Organization"), 1);
+	snprintf(oid, sizeof(oid), "Organization/%s",
+	    jstr(b, "entry.0.resource.id"));
+	json_decref(b);
+
+	open = sx_int(x, "SELECT count(*) FROM actions a JOIN people o"
+	    " ON o.id = a.owner_id WHERE a.status = 'open'"
+	    " AND a.withdrawn_at IS NULL AND o.organisation = '%s'",
+	    jstr(org, "0.name"));
+	overdue = sx_int(x, "SELECT count(*) FROM actions a JOIN people o"
+	    " ON o.id = a.owner_id WHERE a.status = 'open'"
+	    " AND a.withdrawn_at IS NULL AND o.organisation = '%s'"
+	    " AND a.due_date < '%s'", jstr(org, "0.name"), today);
+	team = sx_int(x, "SELECT count(*) FROM actions a JOIN people o"
+	    " ON o.id = a.owner_id WHERE a.status = 'open'"
+	    " AND a.withdrawn_at IS NULL AND o.organisation = '%s'"
+	    " AND o.role = '%s'", jstr(org, "0.name"), jstr(org, "0.role"));
+	assert_true(open > 0);
+	assert_true(team > 0);
+
+	/* the organisation's open actions */
+	snprintf(rel, sizeof(rel), "Task?status=requested"
+	    "&owner:PractitionerRole.organization=%s&_count=500", oid);
+	assert_int_equal((int64_t)count_of(rel, "Task"), open);
+	/* and those overdue */
+	snprintf(rel, sizeof(rel), "Task?status=requested&due=lt%s"
+	    "&owner:PractitionerRole.organization=%s&_count=500", today,
+	    oid);
+	assert_int_equal((int64_t)count_of(rel, "Task"), overdue);
+	/* a team: a role within the organisation */
+	q = curl_easy_escape(NULL, jstr(org, "0.role"), 0);
+	snprintf(rel, sizeof(rel), "Task?status=requested"
+	    "&owner:PractitionerRole.organization=%s"
+	    "&owner:PractitionerRole.role:text=%s&_count=500", oid, q);
+	curl_free(q);
+	assert_int_equal((int64_t)count_of(rel, "Task"), team);
+	json_decref(org);
 }
 
 /*
@@ -1412,7 +1525,8 @@ test_conflict_not_overwritten(void **state)
 /*
  * Chairs the meeting and syncs it in bundles of 7, with the server's
  * faults (NULL: none): everything goes, each resource once, in exactly
- * extra transactions more than bundles of 7 hold.
+ * extra transactions more than bundles of 7 hold (the Patients ride
+ * along, beyond the 7).
  */
 static void
 sync_in_sevens(struct sx *x, const char *faults, int64_t extra)
@@ -1428,7 +1542,8 @@ sync_in_sevens(struct sx *x, const char *faults, int64_t extra)
 	check_meeting_on_server(x);
 	resources = sx_count_type("Task") + sx_count_type("Encounter") +
 	    sx_count_type("Composition") + sx_count_type("Consent") +
-	    sx_count_type("Observation") + sx_count_type("Practitioner");
+	    sx_count_type("Observation") + sx_count_type("Practitioner") +
+	    sx_count_type("PractitionerRole") + sx_count_type("Organization");
 	assert_true(resources > 14);
 	assert_int_equal(sx_stat("transactions"), (int64_t)((resources + 6) /
 	    7) + extra);
@@ -1892,6 +2007,8 @@ main(int argc, char **argv)
 		    test_reader_patient_by_nhs_number, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reader_consent_and_meetings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_team_actions,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_records_reshaped,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whole_meeting, setup,

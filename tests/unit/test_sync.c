@@ -527,7 +527,16 @@ test_map_task(void **state)
 	assert_null(json_object_get(t, "lastModified"));
 	assert_string_equal(s_at(json_object_get(json_object_get(t,
 	    "restriction"), "period"), "end"), "2026-12-02");
-	snprintf(ref, sizeof(ref), "Practitioner/%s", owner);
+	/* the owner's role: its id made from the person's */
+	{
+		struct sync_ref role = { .kind = SYNC_ROLE };
+		char rid[37];
+
+		mdt_strlcpy(role.uuid, owner, sizeof(role.uuid));
+		sync_ref_id(&role, rid);
+		assert_string_not_equal(rid, owner);
+		snprintf(ref, sizeof(ref), "PractitionerRole/%s", rid);
+	}
 	assert_string_equal(s_at(json_object_get(t, "owner"), "reference"),
 	    ref);
 	assert_string_equal(s_at(json_object_get(t, "owner"), "display"),
@@ -546,9 +555,9 @@ test_map_task(void **state)
 	snprintf(ref, sizeof(ref), "Encounter/%s", slot);
 	assert_string_equal(s_at(json_object_get(t, "encounter"), "reference"),
 	    ref);
-	/* it refers to its owner, its discussion and its patient */
+	/* it refers to its owner's role, its discussion and its patient */
 	assert_int_equal(deps.n, 3);
-	assert_int_equal(count_kind(&deps, SYNC_PRACTITIONER), 1);
+	assert_int_equal(count_kind(&deps, SYNC_ROLE), 1);
 	assert_int_equal(count_kind(&deps, SYNC_DISCUSSION), 1);
 	assert_int_equal(count_kind(&deps, SYNC_PATIENT), 1);
 	json_decref(t);
