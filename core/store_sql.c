@@ -608,6 +608,30 @@ mdt_read_rows(struct mdt_store *s, struct mdt_rows *rows, size_t size,
 	return status;
 }
 
+enum mdt_status
+mdt_read_array(struct mdt_store *s, void *arrp, size_t *np, size_t size,
+    void (*done)(void *), mdt_row_fn fn, void *ctx, const char *what,
+    const char *sql, const char *fmt, ...)
+{
+	struct mdt_rows r = { 0 };
+	struct rows_fill fill = { &r, size, fn, ctx };
+	enum mdt_status status;
+	va_list ap;
+
+	va_start(ap, fmt);
+	status = vread_each(s, rows_add, &fill, what, sql, fmt, ap);
+	va_end(ap);
+	if (status != MDT_OK) {
+		mdt_array_free(r.v, r.n, size, done);
+		r.v = NULL;
+		r.n = 0;
+	}
+	/* T * and void * are alike in every ABI this builds for */
+	memcpy(arrp, &r.v, sizeof(r.v));
+	*np = r.n;
+	return status;
+}
+
 void
 mdt_row_int(sqlite3_stmt *st, void *row, void *ctx)
 {
@@ -651,6 +675,84 @@ mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
 	int v = parse((const char *)sqlite3_column_text(st, col));
 
 	return v < 0 ? unknown : v;
+}
+
+/* A field of letter c given with size bytes: the size its letter wants,
+ * or a mistake in the code that reads it. */
+static void
+col_size(char c, size_t size, size_t want)
+{
+	char msg[80];
+
+	if (size == want)
+		return;
+	snprintf(msg, sizeof(msg), "mdt_cols: a field of %zu bytes for '%c'",
+	    size, c);
+	mdt_fatal(msg);
+}
+
+void
+mdt_cols(sqlite3_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+	int col = 0;
+
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f != '\0'; f++, col++) {
+		void *p;
+		size_t size;
+		int64_t i;
+		int d;
+		bool b;
+		char *t;
+
+		if (*f == '-')
+			continue;
+		p = va_arg(ap, void *);
+		size = va_arg(ap, size_t);
+		switch (*f) {
+		case 'i':
+			col_size(*f, size, sizeof(i));
+			i = mdt_col_int(st, col);
+			memcpy(p, &i, sizeof(i));
+			break;
+		case 'd':
+			col_size(*f, size, sizeof(d));
+			d = (int)mdt_col_int(st, col);
+			memcpy(p, &d, sizeof(d));
+			break;
+		case 'b':
+			col_size(*f, size, sizeof(b));
+			b = mdt_col_int(st, col) != 0;
+			memcpy(p, &b, sizeof(b));
+			break;
+		case 's':
+		case 'S':
+			col_size(*f, size, sizeof(t));
+			t = *f == 's' ? mdt_col_dup0(st, col) :
+			    mdt_col_dup(st, col);
+			memcpy(p, &t, sizeof(t));
+			break;
+		case 'c':	/* an array; one of a pointer's size is not */
+			if (size == sizeof(char *))
+				col_size(*f, size, 0);
+			mdt_col_copy(st, col, p, size);
+			break;
+		case 'e': {
+			int (*parse)(const char *) =
+			    va_arg(ap, int (*)(const char *));
+			int unknown = va_arg(ap, int);
+
+			col_size(*f, size, sizeof(d));
+			d = mdt_col_state(st, col, parse, unknown);
+			memcpy(p, &d, sizeof(d));
+			break;
+		}
+		default:
+			col_size(*f, size, 0);
+		}
+	}
+	va_end(ap);
 }
 
 /* ---- audit and outbox ------------------------------------------------ */

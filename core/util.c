@@ -80,6 +80,14 @@ mdt_grow(void *arr, size_t n, size_t *cap, size_t size)
 	return mdt_xreallocarray(arr, *cap, size);
 }
 
+void
+mdt_array_free(void *arr, size_t n, size_t size, void (*done)(void *))
+{
+	for (size_t i = 0; arr != NULL && done != NULL && i < n; i++)
+		done((char *)arr + i * size);
+	free(arr);
+}
+
 char *
 mdt_xstrdup(const char *s)
 {
