@@ -179,20 +179,14 @@ read_outbox_row(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_outbox_row *r = row;
 
-	r->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, r->entity, sizeof(r->entity));
-	mdt_col_copy(st, 2, r->entity_uuid, sizeof(r->entity_uuid));
-	r->state = mdt_col_state(st, 3, state_parse,
-	    MDT_OUTBOX_PENDING);
-	r->attempts = (int)mdt_col_int(st, 4);
-	r->created_at = mdt_col_int(st, 5);
-	r->next_at = mdt_col_int(st, 6);
-	r->sent_at = mdt_col_int(st, 7);
-	r->label = mdt_col_dup(st, 8);
+	mdt_cols(st, "iccediiiSS", MDT_F(r->id), MDT_F(r->entity),
+	    MDT_F(r->entity_uuid), MDT_F(r->state), state_parse,
+	    MDT_OUTBOX_PENDING, MDT_F(r->attempts), MDT_F(r->created_at),
+	    MDT_F(r->next_at), MDT_F(r->sent_at), MDT_F(r->label),
+	    MDT_F(r->last_error));
 	if (r->label == NULL)
 		r->label = mdt_xasprintf("%s %s", r->entity,
 		    r->entity_uuid);
-	r->last_error = mdt_col_dup(st, 9);
 }
 
 /* What read_outbox_row reads, from the outbox as o. */

@@ -44,19 +44,12 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct cand_row *c = row;
 
-	c->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, c->uuid, sizeof(c->uuid));
-	c->meeting_id = mdt_col_int(st, 2);
-	c->patient_id = mdt_col_int(st, 3);
-	mdt_col_copy(st, 4, c->patient, sizeof(c->patient));
-	c->lists = (unsigned)mdt_col_int(st, 5);
-	c->escalated = mdt_col_int(st, 6) != 0;
-	c->deferred = mdt_col_int(st, 7) != 0;
-	c->slot_id = mdt_col_int(st, 8);
-	mdt_col_copy(st, 9, c->slot_uuid, sizeof(c->slot_uuid));
-	c->slot_state = mdt_col_state(st, 10, mdt_slot_state_parse,
-	    MDT_SLOT_PENDING);
-	c->slot_has_record = mdt_col_int(st, 11) != 0;
+	mdt_cols(st, "iciicdbbiceb", MDT_F(c->id), MDT_F(c->uuid),
+	    MDT_F(c->meeting_id), MDT_F(c->patient_id), MDT_F(c->patient),
+	    MDT_F(c->lists), MDT_F(c->escalated), MDT_F(c->deferred),
+	    MDT_F(c->slot_id), MDT_F(c->slot_uuid),
+	    MDT_F(c->slot_state), mdt_slot_state_parse, MDT_SLOT_PENDING,
+	    MDT_F(c->slot_has_record));
 }
 
 static enum mdt_status

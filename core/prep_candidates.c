@@ -122,38 +122,27 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 	struct mdt_candidate *c = row;
 	int *selected = ctx;	/* how many slots so far */
 
-	c->id = mdt_col_int(st, 0);
-	c->patient_id = mdt_col_int(st, 1);
-	mdt_col_copy(st, 2, c->nhs_number, sizeof(c->nhs_number));
-	c->patient_name = mdt_col_dup0(st, 3);
-	mdt_col_copy(st, 4, c->date_of_birth, sizeof(c->date_of_birth));
-	c->practice = mdt_col_dup0(st, 5);
-	c->lists = (unsigned)mdt_col_int(st, 6);
-	c->carried_forward = mdt_col_int(st, 7) != 0;
-	c->escalated = mdt_col_int(st, 8) != 0;
-	c->added_on_day = mdt_col_int(st, 9) != 0;
+	mdt_cols(st, "iicscsdbbb--sSi" "----ecd", MDT_F(c->id),
+	    MDT_F(c->patient_id), MDT_F(c->nhs_number), MDT_F(c->patient_name),
+	    MDT_F(c->date_of_birth), MDT_F(c->practice), MDT_F(c->lists),
+	    MDT_F(c->carried_forward), MDT_F(c->escalated),
+	    MDT_F(c->added_on_day), MDT_F(c->referred_by),
+	    MDT_F(c->defer_reason), MDT_F(c->slot_id),
+	    MDT_F(c->previous_outcome), mdt_outcome_parse, MDT_OUTCOME_NONE,
+	    MDT_F(c->previous_review_date), MDT_F(c->open_actions));
 	c->reason = join_reasons(
 	    (const char *)sqlite3_column_text(st, 10),
 	    (const char *)sqlite3_column_text(st, 11));
-	c->referred_by = mdt_col_dup0(st, 12);
-	c->defer_reason = mdt_col_dup(st, 13);
-	c->slot_id = mdt_col_int(st, 14);
 	if (c->slot_id != 0) {
 		c->state = MDT_CANDIDATE_SELECTED;
 		c->position = ++*selected;
-		c->planned_s = (int)mdt_col_int(st, 15);
-		c->presenter_id = mdt_col_int(st, 16);
-		c->presenter_name = mdt_col_dup(st, 17);
-		c->slot_state = mdt_col_state(st, 18, mdt_slot_state_parse,
+		mdt_cols(st, "---------------diSe", MDT_F(c->planned_s),
+		    MDT_F(c->presenter_id), MDT_F(c->presenter_name),
+		    MDT_F(c->slot_state), mdt_slot_state_parse,
 		    MDT_SLOT_PENDING);
 	} else
 		c->state = c->defer_reason != NULL ?
 		    MDT_CANDIDATE_DEFERRED : MDT_CANDIDATE_OPEN;
-	c->previous_outcome = mdt_col_state(st, 19, mdt_outcome_parse,
-	    MDT_OUTCOME_NONE);
-	mdt_col_copy(st, 20, c->previous_review_date,
-	    sizeof(c->previous_review_date));
-	c->open_actions = (int)mdt_col_int(st, 21);
 }
 
 /* The candidates of a meeting, read in one read transaction. */

@@ -37,8 +37,7 @@ read_due(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct due *d = row;
 
-	d->patient_id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, d->date, sizeof(d->date));
+	mdt_cols(st, "ic", MDT_F(d->patient_id), MDT_F(d->date));
 }
 
 enum mdt_status
@@ -133,15 +132,11 @@ read_rising_risk(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_rising_risk *r = row;
 
-	r->patient_id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, r->nhs_number, sizeof(r->nhs_number));
-	r->patient_name = mdt_col_dup0(st, 2);
-	mdt_col_copy(st, 3, r->date_of_birth, sizeof(r->date_of_birth));
-	r->practice = mdt_col_dup0(st, 4);
+	mdt_cols(st, "icscs-cdi", MDT_F(r->patient_id), MDT_F(r->nhs_number),
+	    MDT_F(r->patient_name), MDT_F(r->date_of_birth),
+	    MDT_F(r->practice), MDT_F(r->review_date), MDT_F(r->open_actions),
+	    MDT_F(r->candidate_id));
 	mdt_date_of(mdt_col_int(st, 5), r->stepped_down_on);
-	mdt_col_copy(st, 6, r->review_date, sizeof(r->review_date));
-	r->open_actions = (int)mdt_col_int(st, 7);
-	r->candidate_id = mdt_col_int(st, 8);
 }
 
 enum mdt_status

@@ -88,13 +88,9 @@ read_purge_meeting(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_purge_meeting *m = row;
 
-	m->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
-	m->title = mdt_col_dup0(st, 2);
-	m->scheduled_start = mdt_col_int(st, 3);
-	m->closed_at = mdt_col_int(st, 4);
-	m->patients = (int)mdt_col_int(st, 5);
-	m->undelivered = mdt_col_int(st, 6);
+	mdt_cols(st, "icsiidi", MDT_F(m->id), MDT_F(m->uuid), MDT_F(m->title),
+	    MDT_F(m->scheduled_start), MDT_F(m->closed_at), MDT_F(m->patients),
+	    MDT_F(m->undelivered));
 	m->never_sent = mdt_col_int(st, 7) == 0;
 	m->eligible = m->undelivered == 0 && !m->never_sent;
 }

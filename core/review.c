@@ -179,12 +179,10 @@ read_meeting(sqlite3_stmt *st, void *row, void *ctx)
 	struct mdt_review_meeting *m = row;
 	struct mdt_review *r = ctx;
 
-	m->id = mdt_col_int(st, 0);
+	mdt_cols(st, "i--dd", MDT_F(m->id), MDT_F(m->warn_s), MDT_F(m->over_s));
 	mdt_date_of(mdt_col_int(st, 1), m->date);
 	m->closed = mdt_meeting_state_parse(
 	    (const char *)sqlite3_column_text(st, 2)) == MDT_MEETING_CLOSED;
-	m->warn_s = (int)mdt_col_int(st, 3);
-	m->over_s = (int)mdt_col_int(st, 4);
 	r->meetings_held++;
 	if (m->closed)
 		r->meetings_closed++;
@@ -321,9 +319,8 @@ read_count(sqlite3_stmt *st, void *row, void *ctx)
 	struct mdt_review_count *c = row;
 	const bool *with_meetings = ctx;
 
-	c->name = mdt_col_dup0(st, 0);
-	c->n = mdt_col_int(st, 1);
-	c->meetings = *with_meetings ? mdt_col_int(st, 2) : 0;
+	mdt_cols(st, *with_meetings ? "sii" : "si", MDT_F(c->name), MDT_F(c->n),
+	    MDT_F(c->meetings));
 }
 
 /* Named counts of the range [start, end) (sql's ?1 and ?2), with the

@@ -23,13 +23,9 @@ read_meeting(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_meeting_row *m = row;
 
-	m->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
-	m->state = mdt_col_state(st, 2, mdt_meeting_state_parse,
-	    MDT_MEETING_PLANNED);
-	m->scheduled_start = mdt_col_int(st, 3);
-	m->opened_at = mdt_col_int(st, 4);
-	m->current = mdt_col_int(st, 5);
+	mdt_cols(st, "iceiii", MDT_F(m->id), MDT_F(m->uuid),
+	    MDT_F(m->state), mdt_meeting_state_parse, MDT_MEETING_PLANNED,
+	    MDT_F(m->scheduled_start), MDT_F(m->opened_at), MDT_F(m->current));
 }
 
 enum mdt_status
@@ -54,20 +50,13 @@ read_slot(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_slot_row *sl = row;
 
-	sl->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, sl->uuid, sizeof(sl->uuid));
-	sl->meeting_id = mdt_col_int(st, 2);
-	sl->patient_id = mdt_col_int(st, 3);
-	sl->position = mdt_col_int(st, 4);
-	sl->state = mdt_col_state(st, 5, mdt_slot_state_parse,
-	    MDT_SLOT_PENDING);
-	sl->t.started_at = mdt_col_int(st, 6);
-	sl->t.paused_at = mdt_col_int(st, 7);
-	sl->t.closed_at = mdt_col_int(st, 8);
-	sl->t.paused_ms = mdt_col_int(st, 9);
-	sl->t.planned_s = (int)mdt_col_int(st, 10);
-	sl->t.extended_s = (int)mdt_col_int(st, 11);
-	mdt_col_copy(st, 12, sl->patient, sizeof(sl->patient));
+	mdt_cols(st, "iciiie" "iiiidd" "c", MDT_F(sl->id), MDT_F(sl->uuid),
+	    MDT_F(sl->meeting_id), MDT_F(sl->patient_id), MDT_F(sl->position),
+	    MDT_F(sl->state), mdt_slot_state_parse, MDT_SLOT_PENDING,
+	    MDT_F(sl->t.started_at), MDT_F(sl->t.paused_at),
+	    MDT_F(sl->t.closed_at), MDT_F(sl->t.paused_ms),
+	    MDT_F(sl->t.planned_s), MDT_F(sl->t.extended_s),
+	    MDT_F(sl->patient));
 }
 
 enum mdt_status
@@ -92,12 +81,9 @@ read_action(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_action_row *a = row;
 
-	a->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, a->uuid, sizeof(a->uuid));
-	a->patient_id = mdt_col_int(st, 2);
-	a->status = mdt_col_state(st, 3, mdt_action_status_parse,
-	    MDT_ACTION_OPEN);
-	a->owner_id = mdt_col_int(st, 4);
+	mdt_cols(st, "iciei", MDT_F(a->id), MDT_F(a->uuid),
+	    MDT_F(a->patient_id), MDT_F(a->status), mdt_action_status_parse,
+	    MDT_ACTION_OPEN, MDT_F(a->owner_id));
 }
 
 enum mdt_status
