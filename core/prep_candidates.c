@@ -117,6 +117,19 @@ mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id, char **out)
 }
 
 static void
+candidate_done(void *row)
+{
+	struct mdt_candidate *c = row;
+
+	free(c->patient_name);
+	free(c->practice);
+	free(c->reason);
+	free(c->referred_by);
+	free(c->defer_reason);
+	free(c->presenter_name);
+}
+
+static void
 read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_candidate *c = row;
@@ -148,7 +161,8 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 /* The candidates of a meeting, read in one read transaction. */
 struct candidates_read {
 	int64_t meeting_id;
-	struct mdt_rows rows;
+	struct mdt_candidate **out;
+	size_t *n;
 	int selected;
 };
 
@@ -165,8 +179,9 @@ candidates_tx(struct mdt_store *s, void *ctx)
 		    a->meeting_id);
 	if (status != MDT_OK)
 		return status;
-	return mdt_read_rows(s, &a->rows, sizeof(struct mdt_candidate),
-	    read_candidate, &a->selected, "reading the candidates",
+	return mdt_read_array(s, a->out, a->n, sizeof(**a->out),
+	    candidate_done, read_candidate, &a->selected,
+	    "reading the candidates",
 	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 	    " SELECT c.id, c.patient_id, p.nhs_number, p.name,"
 	    " p.date_of_birth, coalesce(p.practice, ''), c.lists,"
@@ -206,33 +221,17 @@ enum mdt_status
 mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_candidate **out, size_t *n)
 {
-	struct candidates_read a = { .meeting_id = meeting_id };
-	enum mdt_status status;
+	struct candidates_read a = { meeting_id, out, n, 0 };
 
 	*out = NULL;
 	*n = 0;
-	status = mdt_tx_read(s, candidates_tx, &a);
-	if (status != MDT_OK) {
-		mdt_candidates_free(a.rows.v, a.rows.n);
-		return status;
-	}
-	*out = a.rows.v;
-	*n = a.rows.n;
-	return MDT_OK;
+	return mdt_tx_read(s, candidates_tx, &a);
 }
 
 void
 mdt_candidates_free(struct mdt_candidate *arr, size_t n)
 {
-	for (size_t i = 0; arr != NULL && i < n; i++) {
-		free(arr[i].patient_name);
-		free(arr[i].practice);
-		free(arr[i].reason);
-		free(arr[i].referred_by);
-		free(arr[i].defer_reason);
-		free(arr[i].presenter_name);
-	}
-	free(arr);
+	mdt_array_free(arr, n, sizeof(*arr), candidate_done);
 }
 
 static void

@@ -128,6 +128,15 @@ mdt_carry_forward(struct mdt_store *s, int64_t meeting_id, int *added)
 /* ---- rising risk ----------------------------------------------------- */
 
 static void
+rising_risk_done(void *row)
+{
+	struct mdt_rising_risk *r = row;
+
+	free(r->patient_name);
+	free(r->practice);
+}
+
+static void
 read_rising_risk(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_rising_risk *r = row;
@@ -143,12 +152,7 @@ enum mdt_status
 mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_rising_risk **out, size_t *n)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
-	*out = NULL;
-	*n = 0;
-	status = mdt_read_rows(s, &r, sizeof(struct mdt_rising_risk),
+	return mdt_read_array(s, out, n, sizeof(**out), rising_risk_done,
 	    read_rising_risk, NULL, "reading the rising-risk group",
 	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 	    " SELECT p.id, p.nhs_number, p.name, p.date_of_birth,"
@@ -161,23 +165,12 @@ mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
 	    " WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
 	    " ORDER BY p.name, p.id",
 	    "ii", (int64_t)0, meeting_id);
-	if (status != MDT_OK) {
-		mdt_rising_risk_free(r.v, r.n);
-		return status;
-	}
-	*out = r.v;
-	*n = r.n;
-	return MDT_OK;
 }
 
 void
 mdt_rising_risk_free(struct mdt_rising_risk *arr, size_t n)
 {
-	for (size_t i = 0; arr != NULL && i < n; i++) {
-		free(arr[i].patient_name);
-		free(arr[i].practice);
-	}
-	free(arr);
+	mdt_array_free(arr, n, sizeof(*arr), rising_risk_done);
 }
 
 struct escalate_act {

@@ -73,14 +73,16 @@ check_days(struct mdt_store *s, int days, int64_t *cutoff)
 	return MDT_OK;
 }
 
+static void
+purge_meeting_done(void *row)
+{
+	free(((struct mdt_purge_meeting *)row)->title);
+}
+
 void
 mdt_purge_list_free(struct mdt_purge_meeting *arr, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(arr[i].title);
-	free(arr);
+	mdt_array_free(arr, n, sizeof(*arr), purge_meeting_done);
 }
 
 static void
@@ -99,7 +101,6 @@ enum mdt_status
 mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
     size_t *n)
 {
-	struct mdt_rows r = { 0 };
 	enum mdt_status status;
 	int64_t cutoff = 0;
 
@@ -110,7 +111,7 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 		return status;
 	/* A meeting whose own row never reached the server is held back
 	 * even with nothing waiting: delivery is what makes purging safe. */
-	status = mdt_read_rows(s, &r, sizeof(struct mdt_purge_meeting),
+	return mdt_read_array(s, out, n, sizeof(**out), purge_meeting_done,
 	    read_purge_meeting, NULL, "finding meetings to purge",
 	    "SELECT m.id, m.uuid, m.title, m.scheduled_start, m.closed_at,"
 	    " (SELECT count(*) FROM slots WHERE meeting_id = m.id),"
@@ -121,13 +122,6 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 	    " FROM meetings m WHERE m.state = 'closed' AND m.purged_at IS NULL"
 	    " AND m.closed_at IS NOT NULL AND m.closed_at <= ?"
 	    " ORDER BY m.scheduled_start, m.id", "i", cutoff);
-	if (status != MDT_OK) {
-		mdt_purge_list_free(r.v, r.n);
-		return status;
-	}
-	*out = r.v;
-	*n = r.n;
-	return MDT_OK;
 }
 
 /* Runs sql (no rows) with ?1 = id and adds the rows it changed to *count
