@@ -136,60 +136,60 @@ run_counted(struct mdt_store *s, const char *sql, int64_t id, int *count)
 	return st;
 }
 
+/* What purging a meeting (?1) does to the words of its records, in this
+ * order, and what each statement's rows count as. */
+enum purged { PURGED_NOTES, PURGED_ACTIONS, PURGED_TEXTS, PURGED_KINDS };
+#define IN_SLOTS " IN (SELECT id FROM slots WHERE meeting_id = ?1)"
+
+static const struct {
+	const char *sql;
+	enum purged counts;
+} purge_steps[] = {
+	{ "UPDATE notes SET text = '" MDT_PURGED_TEXT "' WHERE slot_id"
+	    IN_SLOTS " AND text <> '" MDT_PURGED_TEXT "'", PURGED_NOTES },
+	{ "UPDATE consent SET justification = '" MDT_PURGED_TEXT "'"
+	    " WHERE slot_id" IN_SLOTS " AND justification IS NOT NULL"
+	    " AND justification <> '" MDT_PURGED_TEXT "'", PURGED_TEXTS },
+	{ "UPDATE slots SET reason = '" MDT_PURGED_TEXT "' WHERE meeting_id"
+	    " = ?1 AND reason <> '' AND reason <> '" MDT_PURGED_TEXT "'",
+	    PURGED_TEXTS },
+	/* the organisations a patient asked to be kept from say much of
+	 * them (a drug service, a mental health team): they go with the
+	 * justification they were recorded with */
+	{ "DELETE FROM consent_exclusions WHERE slot_id" IN_SLOTS,
+	    PURGED_TEXTS },
+	/* open actions are work still to do: they keep their words */
+	{ "UPDATE actions SET text = '" MDT_PURGED_TEXT "' WHERE slot_id"
+	    IN_SLOTS " AND status <> 'open' AND text <> '" MDT_PURGED_TEXT "'",
+	    PURGED_ACTIONS },
+	/* the originals of what was corrected, and any note left half
+	 * typed: the same text as the rest */
+	{ "UPDATE corrections SET original = '{}' WHERE slot_id" IN_SLOTS
+	    " AND original <> '{}'", PURGED_TEXTS },
+	{ "DELETE FROM note_drafts WHERE slot_id" IN_SLOTS, PURGED_TEXTS },
+	/* what the lists and the matron said about each candidate */
+	{ "UPDATE candidates SET note = '', defer_reason = CASE WHEN"
+	    " defer_reason IS NULL THEN NULL ELSE '" MDT_PURGED_TEXT "' END"
+	    " WHERE meeting_id = ?1 AND (note <> '' OR defer_reason IS NOT"
+	    " NULL)", PURGED_TEXTS },
+	{ "DELETE FROM list_entries WHERE candidate_id IN (SELECT id FROM"
+	    " candidates WHERE meeting_id = ?1)", PURGED_TEXTS },
+};
+
 static enum mdt_status
 purge_meeting(struct mdt_store *s, const struct mdt_purge_meeting *m,
     struct mdt_purge_result *res)
 {
-	enum mdt_status st;
-	int slots = 0, notes = 0, actions = 0, texts = 0;
+	enum mdt_status st = MDT_OK;
+	int counted[PURGED_KINDS] = { 0 };
+	int slots, notes, actions, texts;
 
-	st = run_counted(s, "UPDATE notes SET text = '" MDT_PURGED_TEXT "'"
-	    " WHERE slot_id IN (" "SELECT id FROM slots WHERE meeting_id = ?1)"
-	    " AND text <> '" MDT_PURGED_TEXT "'", m->id, &notes);
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE consent SET justification = '"
-		    MDT_PURGED_TEXT "' WHERE slot_id IN (SELECT id FROM slots"
-		    " WHERE meeting_id = ?1) AND justification IS NOT NULL"
-		    " AND justification <> '" MDT_PURGED_TEXT "'", m->id,
-		    &texts);
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE slots SET reason = '"
-		    MDT_PURGED_TEXT "' WHERE meeting_id = ?1 AND reason <> ''"
-		    " AND reason <> '" MDT_PURGED_TEXT "'", m->id, &texts);
-	/* the organisations a patient asked to be kept from say much of
-	 * them (a drug service, a mental health team): they go with the
-	 * justification they were recorded with */
-	if (st == MDT_OK)
-		st = run_counted(s, "DELETE FROM consent_exclusions WHERE slot_id"
-		    " IN (SELECT id FROM slots WHERE meeting_id = ?1)", m->id,
-		    &texts);
-	/* open actions are work still to do: they keep their words */
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE actions SET text = '"
-		    MDT_PURGED_TEXT "' WHERE slot_id IN (SELECT id FROM slots"
-		    " WHERE meeting_id = ?1) AND status <> 'open'"
-		    " AND text <> '" MDT_PURGED_TEXT "'", m->id, &actions);
-	/* the originals of what was corrected, and any note left half
-	 * typed: the same text as the rest */
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE corrections SET original = '{}'"
-		    " WHERE slot_id IN (SELECT id FROM slots WHERE meeting_id"
-		    " = ?1) AND original <> '{}'", m->id, &texts);
-	if (st == MDT_OK)
-		st = run_counted(s, "DELETE FROM note_drafts WHERE slot_id IN"
-		    " (SELECT id FROM slots WHERE meeting_id = ?1)", m->id,
-		    &texts);
-	/* what the lists and the matron said about each candidate */
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE candidates SET note = '',"
-		    " defer_reason = CASE WHEN defer_reason IS NULL THEN NULL"
-		    " ELSE '" MDT_PURGED_TEXT "' END WHERE meeting_id = ?1"
-		    " AND (note <> '' OR defer_reason IS NOT NULL)", m->id,
-		    &texts);
-	if (st == MDT_OK)
-		st = run_counted(s, "DELETE FROM list_entries WHERE candidate_id"
-		    " IN (SELECT id FROM candidates WHERE meeting_id = ?1)",
-		    m->id, &texts);
+	for (size_t i = 0; st == MDT_OK && i < MDT_COUNT(purge_steps); i++)
+		st = run_counted(s, purge_steps[i].sql, m->id,
+		    &counted[purge_steps[i].counts]);
+	notes = counted[PURGED_NOTES];
+	actions = counted[PURGED_ACTIONS];
+	texts = counted[PURGED_TEXTS];
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE meetings SET purged_at = ? WHERE id = ?",
 		    "ii", mdt_store_now(s), m->id);
