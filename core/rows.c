@@ -208,3 +208,81 @@ mdt_row_person_allowed(struct mdt_store *s, int64_t patient_id,
 	free(name);
 	return st;
 }
+
+/* ---- acts ------------------------------------------------------------ */
+
+/* The slot's consent is recorded, or its patient died (who cannot
+ * consent). */
+static enum mdt_status
+act_consented(struct mdt_store *s, const struct mdt_slot_row *sl)
+{
+	enum mdt_status st;
+	int64_t n;
+
+	st = mdt_query_int(s, &n, "SELECT (SELECT count(*) FROM consent"
+	    " WHERE slot_id = ?1) + (SELECT count(*) FROM outcomes"
+	    " WHERE slot_id = ?1 AND kind = 'died')", "i", sl->id);
+	if (st == MDT_OK && n == 0)
+		st = mdt_fail(s, MDT_ECONSENT, "record consent for %s first",
+		    sl->patient);
+	return st;
+}
+
+/* The meeting, refused once the retention purge has been through it:
+ * its record was delivered and is kept as it is. */
+static enum mdt_status
+act_unpurged(struct mdt_store *s, const struct mdt_meeting_row *m)
+{
+	enum mdt_status st;
+	int64_t purged = 0;
+
+	st = mdt_query_int(s, &purged, "SELECT purged_at FROM meetings"
+	    " WHERE id = ?", "i", m->id);
+	if (st == MDT_OK && purged != 0)
+		return mdt_fail(s, MDT_ESTATE, "the meeting was purged: its"
+		    " record was delivered and is kept as it is");
+	return st;
+}
+
+/* What the act's transaction is given. */
+struct act_run {
+	mdt_act_fn body;
+	unsigned reads;
+	struct mdt_act *a;
+};
+
+static enum mdt_status
+act_tx(struct mdt_store *s, void *ctx)
+{
+	const struct act_run *r = ctx;
+	struct mdt_act *a = r->a;
+	enum mdt_status st = MDT_OK;
+
+	if (r->reads & MDT_ACT_SLOT) {
+		st = mdt_row_slot(s, a->id, &a->sl);
+		a->meeting_id = a->sl.meeting_id;
+	}
+	if (st == MDT_OK && (r->reads & (MDT_ACT_MEETING | MDT_ACT_SLOT)))
+		st = mdt_row_meeting(s, a->meeting_id,
+		    !(r->reads & MDT_ACT_CLOSED_TOO), &a->m);
+	if (st == MDT_OK && (r->reads & MDT_ACT_UNPURGED))
+		st = act_unpurged(s, &a->m);
+	if (st == MDT_OK && (r->reads & MDT_ACT_RUNNING))
+		st = a->m.current == 0 ? mdt_fail(s, MDT_ESTATE,
+		    "no slot is running") : mdt_row_slot(s, a->m.current, &a->sl);
+	if (st == MDT_OK && (r->reads & MDT_ACT_CONSENTED))
+		st = act_consented(s, &a->sl);
+	if (st == MDT_OK)
+		st = r->body(s, a);
+	return st;
+}
+
+enum mdt_status
+mdt_act_run(struct mdt_store *s, mdt_act_fn body, unsigned reads,
+    struct mdt_act *a)
+{
+	struct act_run r = { body, reads, a };
+
+	return mdt_tx_run(s, act_tx, &r,
+	    (reads & MDT_ACT_WROTE) ? &a->wrote : NULL);
+}
