@@ -228,10 +228,8 @@ act_consented(struct mdt_store *s, const struct mdt_slot_row *sl)
 	return st;
 }
 
-/* The meeting, refused once the retention purge has been through it:
- * its record was delivered and is kept as it is. */
-static enum mdt_status
-act_unpurged(struct mdt_store *s, const struct mdt_meeting_row *m)
+enum mdt_status
+mdt_row_unpurged(struct mdt_store *s, const struct mdt_meeting_row *m)
 {
 	enum mdt_status st;
 	int64_t purged = 0;
@@ -266,7 +264,7 @@ act_tx(struct mdt_store *s, void *ctx)
 		st = mdt_row_meeting(s, a->meeting_id,
 		    !(r->reads & MDT_ACT_CLOSED_TOO), &a->m);
 	if (st == MDT_OK && (r->reads & MDT_ACT_UNPURGED))
-		st = act_unpurged(s, &a->m);
+		st = mdt_row_unpurged(s, &a->m);
 	if (st == MDT_OK && (r->reads & MDT_ACT_RUNNING))
 		st = a->m.current == 0 ? mdt_fail(s, MDT_ESTATE,
 		    "no slot is running") : mdt_row_slot(s, a->m.current, &a->sl);

@@ -83,6 +83,11 @@ enum mdt_status mdt_row_action(struct mdt_store *s, int64_t id,
 enum mdt_status mdt_row_correction(struct mdt_store *s, const char *entity,
     const char *uuid, const char *kind);
 
+/* MDT_ESTATE (recorded) once the retention purge has been through the
+ * meeting: its record was delivered and is kept as it is. */
+enum mdt_status mdt_row_unpurged(struct mdt_store *s,
+    const struct mdt_meeting_row *m);
+
 /* MDT_OK if person_id is someone known, else MDT_ENOTFOUND (recorded). */
 enum mdt_status mdt_row_person_exists(struct mdt_store *s, int64_t person_id);
 
