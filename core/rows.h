@@ -120,7 +120,9 @@ enum mdt_status mdt_row_person_allowed(struct mdt_store *s,
 /*
  * An act: one transaction (mdt_tx_run) whose body is given what the act
  * was asked and the rows it acts on, read first as mdt_act_run is told.
- * An act uses the fields it needs, and says which where it fills them.
+ * An act uses the fields it needs, and says which where it fills them;
+ * one given more embeds struct mdt_act as its first member and its body
+ * casts the pointer back (consent_tx).
  */
 struct mdt_act {
 	/* asked */
