@@ -133,6 +133,7 @@ struct mdt_act {
 	bool flag;
 	const char *text;
 	const char *date;	/* a date given, checked ("YYYY-MM-DD") */
+	int64_t at;		/* a time given, ms */
 	/* read first (enum mdt_act_read) */
 	struct mdt_meeting_row m;
 	struct mdt_slot_row sl;
