@@ -76,7 +76,7 @@ correct(struct mdt_store *s, mdt_act_fn body, unsigned reads, int64_t id,
 	if (mdt_text_check(s, what, text, false, 0) != MDT_OK)
 		return MDT_EINVAL;
 	return mdt_act_run(s, body, reads | CORRECTABLE, &(struct mdt_act){
-	    .meeting_id = id, .id = id, .text = text });
+	    .meeting_id = id, .slot_id = id, .text = text });
 }
 
 /* The meeting's title is text (wrote: false when it was so already). */

@@ -77,7 +77,7 @@ orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
 	return MDT_OK;
 }
 
-/* Consent recorded in a slot (act.id): its basis, the justification and
+/* Consent recorded in a slot (act.slot_id): its basis, the justification and
  * the organisations excluded. */
 struct consent_act {
 	struct mdt_act act;
@@ -98,7 +98,7 @@ consent_tx(struct mdt_store *s, struct mdt_act *act)
 
 	/* recorded again: the consent as it was is kept, superseded */
 	st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM consent"
-	    " WHERE slot_id = ?", "i", act->id);
+	    " WHERE slot_id = ?", "i", act->slot_id);
 	if (st == MDT_OK)
 		st = mdt_row_correction(s, "consent", row_uuid, "superseded");
 	free(row_uuid);
@@ -112,31 +112,31 @@ consent_tx(struct mdt_store *s, struct mdt_act *act)
 	    " ON CONFLICT (slot_id) DO UPDATE SET basis = excluded.basis,"
 	    " justification = excluded.justification,"
 	    " recorded_at = excluded.recorded_at", "titTi",
-	    uuid, act->id, mdt_consent_name(a->basis),
+	    uuid, act->slot_id, mdt_consent_name(a->basis),
 	    mdt_str_blank(a->justification) ? NULL : a->justification,
 	    mdt_store_now(s));
 	/* The list is recorded whole each time: it replaces the last. */
 	if (st == MDT_OK)
 		st = mdt_run(s, "DELETE FROM consent_exclusions"
-		    " WHERE slot_id = ?", "i", act->id);
+		    " WHERE slot_id = ?", "i", act->slot_id);
 	for (i = 0; st == MDT_OK && i < a->n_orgs; i++)
 		st = mdt_run(s, "INSERT INTO consent_exclusions"
-		    " (slot_id, organisation) VALUES (?, ?)", "it", act->id,
+		    " (slot_id, organisation) VALUES (?, ?)", "it", act->slot_id,
 		    a->orgs[i]);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid,
 		    "SELECT uuid FROM consent WHERE slot_id = ?", "i",
-		    act->id);
+		    act->slot_id);
 	/* The log counts the organisations and never names them. */
 	if (st == MDT_OK && a->n_orgs > 0)
 		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
 		    "%s: %s, %zu organisation%s excluded",
-		    mdt_said_slot(s, act->id, said),
+		    mdt_said_slot(s, act->slot_id, said),
 		    mdt_consent_name(a->basis), a->n_orgs,
 		    a->n_orgs == 1 ? "" : "s");
 	else if (st == MDT_OK)
 		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
-		    "%s: %s", mdt_said_slot(s, act->id, said),
+		    "%s: %s", mdt_said_slot(s, act->slot_id, said),
 		    mdt_consent_name(a->basis));
 	free(row_uuid);
 	return st;
@@ -147,7 +147,7 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_consent_basis basis, const char *justification,
     const char *const *exclude, size_t n_exclude)
 {
-	struct consent_act a = { { .id = slot_id }, basis, justification,
+	struct consent_act a = { { .slot_id = slot_id }, basis, justification,
 	    NULL, 0 };
 	enum mdt_status st;
 
@@ -170,7 +170,7 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
 /* What is written in a slot is written once its consent is recorded. */
 #define RECORDABLE (MDT_ACT_SLOT | MDT_ACT_CONSENTED)
 
-/* A note written in the slot (id): text; made: the note's id. */
+/* A note written in the slot (slot_id): text; made: the note's id. */
 static enum mdt_status
 note_tx(struct mdt_store *s, struct mdt_act *a)
 {
@@ -198,7 +198,7 @@ enum mdt_status
 mdt_note_add(struct mdt_store *s, int64_t slot_id, const char *text,
     int64_t *note_id)
 {
-	struct mdt_act a = { .id = slot_id, .text = text };
+	struct mdt_act a = { .slot_id = slot_id, .text = text };
 	enum mdt_status st;
 
 	if (note_id != NULL)
@@ -239,7 +239,7 @@ insert_action(struct mdt_store *s, const struct mdt_slot_row *sl,
 	return st;
 }
 
-/* An action agreed in the slot (id): text, its owner (person_id) and
+/* An action agreed in the slot (slot_id): text, its owner (person_id) and
  * when it is due (date); made: its id. */
 static enum mdt_status
 action_tx(struct mdt_store *s, struct mdt_act *a)
@@ -258,7 +258,7 @@ enum mdt_status
 mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
     int64_t owner_id, const char *due, int64_t *action_id)
 {
-	struct mdt_act a = { .id = slot_id, .text = text,
+	struct mdt_act a = { .slot_id = slot_id, .text = text,
 	    .person_id = owner_id };
 	enum mdt_status st;
 	char date[11];
@@ -471,7 +471,7 @@ relatives_move(struct mdt_store *s, int64_t patient_id, int64_t person_id)
 	return st == MDT_ENOTFOUND ? MDT_OK : st;
 }
 
-/* The outcome (n) of the slot (id), with its date: a review's, or for
+/* The outcome (n) of the slot (slot_id), with its date: a review's, or for
  * a death the day it happened (wrote: false when recorded so already). */
 static enum mdt_status
 outcome_tx(struct mdt_store *s, struct mdt_act *a)
@@ -539,7 +539,8 @@ outcome_run(struct mdt_store *s, int64_t slot_id, enum mdt_outcome_kind kind,
 {
 	return mdt_act_run(s, outcome_tx, MDT_ACT_SLOT | MDT_ACT_WROTE |
 	    (kind == MDT_OUTCOME_DIED ? 0 : MDT_ACT_CONSENTED),
-	    &(struct mdt_act){ .id = slot_id, .n = (int)kind, .date = date });
+	    &(struct mdt_act){ .slot_id = slot_id, .n = (int)kind,
+	    .date = date });
 }
 
 enum mdt_status
@@ -584,7 +585,7 @@ mdt_death_record(struct mdt_store *s, int64_t slot_id, const char *died_on)
 	return outcome_run(s, slot_id, MDT_OUTCOME_DIED, day);
 }
 
-/* The slot's (id) outcome withdrawn, kept as entered in error. */
+/* The slot's (slot_id) outcome withdrawn, kept as entered in error. */
 static enum mdt_status
 outcome_withdraw_tx(struct mdt_store *s, struct mdt_act *a)
 {
@@ -620,7 +621,7 @@ enum mdt_status
 mdt_outcome_withdraw(struct mdt_store *s, int64_t slot_id)
 {
 	return mdt_act_run(s, outcome_withdraw_tx, MDT_ACT_SLOT,
-	    &(struct mdt_act){ .id = slot_id });
+	    &(struct mdt_act){ .slot_id = slot_id });
 }
 
 /* The patient's (id) key contact is person_id. */

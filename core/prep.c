@@ -323,7 +323,7 @@ mdt_candidate_defer(struct mdt_store *s, int64_t candidate_id,
 	    &(struct mdt_act){ .id = candidate_id, .text = reason });
 }
 
-/* The slot (id) moved to position n of the agenda. */
+/* The slot (slot_id) moved to position n of the agenda. */
 static enum mdt_status
 move_tx(struct mdt_store *s, struct mdt_act *a)
 {
@@ -334,16 +334,16 @@ move_tx(struct mdt_store *s, struct mdt_act *a)
 	st = mdt_query_int(s, &before, "SELECT count(*) FROM slots"
 	    " WHERE meeting_id = ?1 AND (position, id) <"
 	    " (SELECT position, id FROM slots WHERE id = ?2)", "ii",
-	    a->m.id, a->id);
+	    a->m.id, a->slot_id);
 	if (st == MDT_OK)
-		st = renumber(s, a->m.id, a->id, a->n);
+		st = renumber(s, a->m.id, a->slot_id, a->n);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &after, "SELECT position FROM slots"
-		    " WHERE id = ?", "i", a->id);
+		    " WHERE id = ?", "i", a->slot_id);
 	if (st != MDT_OK || after == before + 1)
 		return st;
 	detail = mdt_xasprintf("slot %" PRId64 " from %" PRId64 " to %" PRId64,
-	    a->id, before + 1, after);
+	    a->slot_id, before + 1, after);
 	st = record_agenda(s, &a->m, "slot_move", "slot", a->sl.uuid, detail);
 	free(detail);
 	return st;
@@ -353,10 +353,10 @@ enum mdt_status
 mdt_slot_move(struct mdt_store *s, int64_t slot_id, int position)
 {
 	return mdt_act_run(s, move_tx, MDT_ACT_SLOT,
-	    &(struct mdt_act){ .id = slot_id, .n = position });
+	    &(struct mdt_act){ .slot_id = slot_id, .n = position });
 }
 
-/* The slot's (id) planned time (n seconds; 0: as it is) and presenter
+/* The slot's (slot_id) planned time (n seconds; 0: as it is) and presenter
  * (person_id; -1: as it is). */
 static enum mdt_status
 plan_tx(struct mdt_store *s, struct mdt_act *a)
@@ -373,15 +373,15 @@ plan_tx(struct mdt_store *s, struct mdt_act *a)
 	if (a->n != 0)
 		st = mdt_run(s, "UPDATE slots SET planned_seconds = ?"
 		    " WHERE id = ? AND planned_seconds <> ?", "dii",
-		    a->n, a->id, (int64_t)a->n);
+		    a->n, a->slot_id, (int64_t)a->n);
 	if (st == MDT_OK && a->person_id >= 0)
 		st = mdt_run(s, "UPDATE slots SET presenter_id = ?1"
 		    " WHERE id = ?2 AND presenter_id IS NOT ?1", "Ii",
-		    a->person_id, a->id);
+		    a->person_id, a->slot_id);
 	if (st != MDT_OK || sqlite3_total_changes(s->db) == changes)
 		return st;
 	detail = mdt_xasprintf("slot %" PRId64 ": %d s, presenter %" PRId64,
-	    a->id, a->n, a->person_id);
+	    a->slot_id, a->n, a->person_id);
 	st = record_agenda(s, &a->m, "slot_plan", "slot", a->sl.uuid, detail);
 	free(detail);
 	return st;
@@ -397,7 +397,7 @@ mdt_slot_set_plan(struct mdt_store *s, int64_t slot_id, int planned_s,
 	if (st != MDT_OK)
 		return st;
 	return mdt_act_run(s, plan_tx, MDT_ACT_SLOT, &(struct mdt_act){
-	    .id = slot_id, .n = planned_s, .person_id = presenter_id });
+	    .slot_id = slot_id, .n = planned_s, .person_id = presenter_id });
 }
 
 /* The referrals that keep an agenda from being finalised, named. */

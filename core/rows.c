@@ -257,7 +257,7 @@ act_tx(struct mdt_store *s, void *ctx)
 	enum mdt_status st = MDT_OK;
 
 	if (r->reads & MDT_ACT_SLOT) {
-		st = mdt_row_slot(s, a->id, &a->sl);
+		st = mdt_row_slot(s, a->slot_id, &a->sl);
 		a->meeting_id = a->sl.meeting_id;
 	}
 	if (st == MDT_OK && (r->reads & (MDT_ACT_MEETING | MDT_ACT_SLOT)))

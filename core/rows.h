@@ -127,7 +127,8 @@ enum mdt_status mdt_row_person_allowed(struct mdt_store *s,
 struct mdt_act {
 	/* asked */
 	int64_t meeting_id;
-	int64_t id;		/* the slot, action, candidate or patient */
+	int64_t slot_id;
+	int64_t id;		/* the action, candidate, patient or note */
 	int64_t person_id;
 	int n;			/* a number: seconds, a state, a position */
 	bool flag;
@@ -145,8 +146,8 @@ struct mdt_act {
 /* What mdt_act_run reads before the body, as bits. */
 enum mdt_act_read {
 	MDT_ACT_MEETING = 1 << 0,	/* meeting_id's meeting into m */
-	MDT_ACT_SLOT = 1 << 1,		/* id's slot into sl, then its meeting
-					 * into m (and into meeting_id) */
+	MDT_ACT_SLOT = 1 << 1,		/* slot_id's slot into sl, then its
+					 * meeting into m (and meeting_id) */
 	MDT_ACT_CLOSED_TOO = 1 << 2,	/* the meeting may be closed (else
 					 * refused: "the meeting is closed") */
 	MDT_ACT_UNPURGED = 1 << 3,	/* the meeting refused once the
