@@ -173,58 +173,47 @@ mdt_rising_risk_free(struct mdt_rising_risk *arr, size_t n)
 	mdt_array_free(arr, n, sizeof(*arr), rising_risk_done);
 }
 
-struct escalate_act {
-	int64_t patient_id;
-	int64_t meeting_id;
-	const char *reason;
-	int64_t candidate_id;
-};
-
+/* The patient (id) in the rising-risk group escalated to the meeting's
+ * candidates, for the reason text; made: the candidate. */
 static enum mdt_status
-escalate_tx(struct mdt_store *s, void *ctx)
+escalate_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct escalate_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char *kind = NULL, *note, uuid[37];
 	bool created;
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st == MDT_OK) {
-		st = mdt_query_text(s, &kind, "WITH latest AS ("
-		    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
-		    " WHERE rn = 1 AND patient_id = ?2", "ii", (int64_t)0,
-		    a->patient_id);
-		if (st == MDT_ENOTFOUND || (st == MDT_OK &&
-		    strcmp(kind, "step_down") != 0))
-			st = mdt_fail(s, MDT_ESTATE, "patient %" PRId64
-			    " is not in the rising-risk group", a->patient_id);
-		free(kind);
-	}
+	st = mdt_query_text(s, &kind, "WITH latest AS ("
+	    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
+	    " WHERE rn = 1 AND patient_id = ?2", "ii", (int64_t)0, a->id);
+	if (st == MDT_ENOTFOUND || (st == MDT_OK &&
+	    strcmp(kind, "step_down") != 0))
+		st = mdt_fail(s, MDT_ESTATE, "patient %" PRId64
+		    " is not in the rising-risk group", a->id);
+	free(kind);
 	if (st == MDT_OK)
-		st = mdt_candidate_ensure(s, a->meeting_id, a->patient_id,
-		    &a->candidate_id, &created);
+		st = mdt_candidate_ensure(s, a->meeting_id, a->id, &a->made,
+		    &created);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
 		    " escalated = 1, defer_reason = NULL WHERE id = ?", "di",
-		    MDT_LIST_REFERRAL, a->candidate_id);
+		    MDT_LIST_REFERRAL, a->made);
 	if (st != MDT_OK)
 		return st;
-	note = mdt_xasprintf("escalated from rising risk: %s", a->reason);
-	st = mdt_candidate_note_add(s, a->candidate_id, note);
+	note = mdt_xasprintf("escalated from rising risk: %s", a->text);
+	st = mdt_candidate_note_add(s, a->made, note);
 	free(note);
 	if (st == MDT_OK) {
 		char *u = NULL;
 
 		st = mdt_query_text(s, &u, "SELECT uuid FROM candidates"
-		    " WHERE id = ?", "i", a->candidate_id);
+		    " WHERE id = ?", "i", a->made);
 		if (st == MDT_OK)
 			mdt_strlcpy(uuid, u, sizeof(uuid));
 		free(u);
 	}
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "rising_risk_escalate", "candidate", uuid,
-		    "patient %" PRId64 " escalated", a->patient_id);
+		    "patient %" PRId64 " escalated", a->id);
 	if (st == MDT_OK)
 		st = mdt_agenda_recheck(s, a->meeting_id);
 	return st;
@@ -234,7 +223,8 @@ enum mdt_status
 mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
     int64_t meeting_id, const char *reason, int64_t *candidate_id)
 {
-	struct escalate_act a = { patient_id, meeting_id, reason, 0 };
+	struct mdt_act a = { .meeting_id = meeting_id, .id = patient_id,
+	    .text = reason };
 	enum mdt_status st;
 
 	if (candidate_id != NULL)
@@ -244,9 +234,9 @@ mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
 		    " escalated");
 	if (mdt_text_check(s, "the reason", reason, false, 0) != MDT_OK)
 		return MDT_EINVAL;
-	st = mdt_tx_run(s, escalate_tx, &a, NULL);
+	st = mdt_act_run(s, escalate_tx, MDT_ACT_MEETING, &a);
 	if (st == MDT_OK && candidate_id != NULL)
-		*candidate_id = a.candidate_id;
+		*candidate_id = a.made;
 	return st;
 }
 
@@ -292,26 +282,17 @@ parse_due(struct mdt_store *s, const char *in, char due[11])
 	return mdt_date_past(s, "due date", due);
 }
 
-/* An action reviewed in a slot, or reassigned (owner and due, "" and 0
- * keeping, as reassign). */
-struct verdict_act {
-	int64_t slot_id;
-	int64_t action_id;
-	enum mdt_action_verdict verdict;
-	int64_t owner;
-	char due[11];
-};
-
+/* The action (id) reassigned: its new owner (person_id) and due date
+ * (date), "" and 0 keeping, as reassign. */
 static enum mdt_status
-reassign_tx(struct mdt_store *s, void *ctx)
+reassign_tx(struct mdt_store *s, struct mdt_act *v)
 {
-	const struct verdict_act *v = ctx;
 	struct mdt_action_row a;
 	enum mdt_status st;
 
-	st = mdt_row_action(s, v->action_id, &a);
+	st = mdt_row_action(s, v->id, &a);
 	if (st == MDT_OK)
-		st = reassign(s, &a, v->owner, v->due);
+		st = reassign(s, &a, v->person_id, v->date);
 	return st;
 }
 
@@ -319,55 +300,50 @@ enum mdt_status
 mdt_action_reassign(struct mdt_store *s, int64_t action_id,
     int64_t new_owner_id, const char *new_due)
 {
-	struct verdict_act v = { .action_id = action_id,
-	    .owner = new_owner_id };
+	char due[11];
 	enum mdt_status st;
 
-	st = parse_due(s, new_due, v.due);
+	st = parse_due(s, new_due, due);
 	if (st != MDT_OK)
 		return st;
-	if (new_owner_id <= 0 && v.due[0] == '\0')
+	if (new_owner_id <= 0 && due[0] == '\0')
 		return mdt_fail(s, MDT_EINVAL, "give a new owner or due date");
-	return mdt_tx_run(s, reassign_tx, &v, NULL);
+	return mdt_act_run(s, reassign_tx, 0, &(struct mdt_act){
+	    .id = action_id, .person_id = new_owner_id, .date = due });
 }
 
+/* The action (id) reviewed in the slot (slot_id): its verdict (n), and
+ * for a reassignment its new owner (person_id) and due date (date). */
 static enum mdt_status
-review_tx(struct mdt_store *s, void *ctx)
+review_tx(struct mdt_store *s, struct mdt_act *v)
 {
-	const struct verdict_act *v = ctx;
-	struct mdt_meeting_row m;
-	struct mdt_slot_row sl;
+	enum mdt_action_verdict verdict = (enum mdt_action_verdict)v->n;
 	struct mdt_action_row a;
 	enum mdt_status st;
 	int64_t consent = 0;
 	const char *status = NULL;
 
-	st = mdt_row_slot(s, v->slot_id, &sl);
-	if (st == MDT_OK)
-		st = mdt_row_meeting(s, sl.meeting_id, true, &m);
-	if (st == MDT_OK)
-		st = mdt_query_int(s, &consent, "SELECT count(*) FROM consent"
-		    " WHERE slot_id = ?", "i", v->slot_id);
+	st = mdt_query_int(s, &consent, "SELECT count(*) FROM consent"
+	    " WHERE slot_id = ?", "i", v->slot_id);
 	if (st == MDT_OK && consent == 0)
 		st = mdt_fail(s, MDT_ECONSENT, "record consent first");
 	if (st == MDT_OK)
-		st = mdt_row_action(s, v->action_id, &a);
-	if (st == MDT_OK && a.patient_id != sl.patient_id)
+		st = mdt_row_action(s, v->id, &a);
+	if (st == MDT_OK && a.patient_id != v->sl.patient_id)
 		st = mdt_fail(s, MDT_EINVAL, "action %" PRId64 " is another"
-		    " patient's", v->action_id);
+		    " patient's", v->id);
 	/* a purged action has lost its words: it stays closed */
 	if (st == MDT_OK && a.status != MDT_ACTION_OPEN &&
-	    (v->verdict == MDT_VERDICT_OPEN ||
-	    v->verdict == MDT_VERDICT_REASSIGNED))
-		st = mdt_action_refuse_purged(s, v->action_id);
+	    (verdict == MDT_VERDICT_OPEN || verdict == MDT_VERDICT_REASSIGNED))
+		st = mdt_action_refuse_purged(s, v->id);
 	/* kept open: for someone the patient did not exclude (reassign
 	 * checks its own) */
-	if (st == MDT_OK && v->verdict == MDT_VERDICT_OPEN)
+	if (st == MDT_OK && verdict == MDT_VERDICT_OPEN)
 		st = mdt_row_person_allowed(s, a.patient_id, a.owner_id,
 		    "own this action");
 	if (st != MDT_OK)
 		return st;
-	switch (v->verdict) {
+	switch (verdict) {
 	case MDT_VERDICT_OPEN:
 		status = "open";
 		break;
@@ -382,16 +358,16 @@ review_tx(struct mdt_store *s, void *ctx)
 	default:
 		break;
 	}
-	if (v->verdict == MDT_VERDICT_REASSIGNED) {
+	if (verdict == MDT_VERDICT_REASSIGNED) {
 		if (a.status != MDT_ACTION_OPEN) {
 			st = mdt_run(s, "UPDATE actions SET status = 'open',"
 			    " closed_at = NULL WHERE id = ?", "i", a.id);
 			a.status = MDT_ACTION_OPEN;
 		}
 		if (st == MDT_OK)
-			st = reassign(s, &a, v->owner, v->due);
+			st = reassign(s, &a, v->person_id, v->date);
 	} else if (strcmp(status, mdt_action_status_name(a.status)) != 0) {
-		if (v->verdict == MDT_VERDICT_OPEN)
+		if (verdict == MDT_VERDICT_OPEN)
 			st = mdt_run(s, "UPDATE actions SET status = 'open',"
 			    " closed_at = NULL WHERE id = ?", "i", a.id);
 		else
@@ -407,12 +383,12 @@ review_tx(struct mdt_store *s, void *ctx)
 		    " ON CONFLICT (action_id, slot_id) DO UPDATE SET"
 		    " verdict = excluded.verdict,"
 		    " reviewed_at = excluded.reviewed_at", "iiti", a.id,
-		    v->slot_id, mdt_action_verdict_name(v->verdict),
+		    v->slot_id, mdt_action_verdict_name(verdict),
 		    mdt_store_now(s));
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "action_review", "action", a.uuid,
 		    "slot %" PRId64 ": %s", v->slot_id,
-		    mdt_action_verdict_name(v->verdict));
+		    mdt_action_verdict_name(verdict));
 	return st;
 }
 
@@ -421,8 +397,7 @@ mdt_action_review(struct mdt_store *s, int64_t slot_id, int64_t action_id,
     enum mdt_action_verdict verdict, int64_t new_owner_id,
     const char *new_due)
 {
-	struct verdict_act v = { slot_id, action_id, verdict, new_owner_id,
-	    "" };
+	char due[11] = "";
 	enum mdt_status st;
 
 	if (verdict != MDT_VERDICT_OPEN && verdict != MDT_VERDICT_DONE &&
@@ -431,14 +406,16 @@ mdt_action_review(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 		return mdt_fail(s, MDT_EINVAL, "unknown verdict %d",
 		    (int)verdict);
 	if (verdict == MDT_VERDICT_REASSIGNED) {
-		st = parse_due(s, new_due, v.due);
+		st = parse_due(s, new_due, due);
 		if (st != MDT_OK)
 			return st;
-		if (new_owner_id <= 0 && v.due[0] == '\0')
+		if (new_owner_id <= 0 && due[0] == '\0')
 			return mdt_fail(s, MDT_EINVAL,
 			    "give a new owner or due date");
 	}
-	return mdt_tx_run(s, review_tx, &v, NULL);
+	return mdt_act_run(s, review_tx, MDT_ACT_SLOT, &(struct mdt_act){
+	    .slot_id = slot_id, .id = action_id, .n = (int)verdict,
+	    .person_id = new_owner_id, .date = due });
 }
 
 enum mdt_status
