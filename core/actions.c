@@ -118,11 +118,7 @@ static void
 print_person(sqlite3_stmt *st, void *ctx)
 {
 	fprintf(ctx, "%" PRId64, mdt_col_int(st, 0));
-	for (int i = 1; i <= 3; i++) {
-		fputs("  ", ctx);
-		mdt_text_fput(ctx, (const char *)sqlite3_column_text(st, i),
-		    false);
-	}
+	mdt_col_fput(st, 1, 3, ctx);
 	fputc('\n', ctx);
 }
 

@@ -241,11 +241,7 @@ print_attendee(sqlite3_stmt *st, void *ctx)
 	char hhmm[6];
 
 	fprintf(out, "%" PRId64, mdt_col_int(st, 0));
-	for (int i = 1; i <= 3; i++) {
-		fputs("  ", out);
-		mdt_text_fput(out, (const char *)sqlite3_column_text(st, i),
-		    false);
-	}
+	mdt_col_fput(st, 1, 3, out);
 	fprintf(out, "  %s", (const char *)sqlite3_column_text(st, 4));
 	if (mdt_col_int(st, 5) != 0)
 		fputs(", added on the day", out);

@@ -725,11 +725,7 @@ print_meeting(sqlite3_stmt *st, void *ctx)
 
 	mdt_date_of(mdt_col_int(st, 1), date);
 	fprintf(ctx, "%" PRId64 "  %s", mdt_col_int(st, 0), date);
-	for (int i = 2; i <= 3; i++) {
-		fputs("  ", ctx);
-		mdt_text_fput(ctx, (const char *)sqlite3_column_text(st, i),
-		    false);
-	}
+	mdt_col_fput(st, 2, 3, ctx);
 	fputc('\n', ctx);
 }
 

@@ -218,6 +218,10 @@ void mdt_col_copy(sqlite3_stmt *st, int col, char *dst, size_t n);
 int mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
     int unknown);
 
+/* Columns from to to (text, shown as mdt_text_fput shows it), each after
+ * two spaces: the fields of a line of a listing. */
+void mdt_col_fput(sqlite3_stmt *st, int from, int to, FILE *out);
+
 /*
  * Reads the row's columns, from the first, into the fields that follow,
  * each given as MDT_F(field) (its address and size), one letter a column:

@@ -677,6 +677,16 @@ mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
 	return v < 0 ? unknown : v;
 }
 
+void
+mdt_col_fput(sqlite3_stmt *st, int from, int to, FILE *out)
+{
+	for (int i = from; i <= to; i++) {
+		fputs("  ", out);
+		mdt_text_fput(out, (const char *)sqlite3_column_text(st, i),
+		    false);
+	}
+}
+
 /* A field of letter c given with size bytes: the size its letter wants,
  * or a mistake in the code that reads it. */
 static void
