@@ -220,8 +220,7 @@ read_id_uuid(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct id_uuid *r = row;
 
-	r->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, r->uuid, sizeof(r->uuid));
+	mdt_cols(st, "ic", MDT_F(r->id), MDT_F(r->uuid));
 }
 
 /*
@@ -234,14 +233,13 @@ purge_each(struct mdt_store *s, const char *sql,
     enum mdt_status (*purge_one)(struct mdt_store *s, int64_t id),
     const char *entity, const char *what, int *count)
 {
-	struct mdt_rows r = { 0 };
 	struct id_uuid *arr;
 	enum mdt_status st;
+	size_t n;
 
-	st = mdt_read_rows(s, &r, sizeof(*arr), read_id_uuid, NULL,
-	    "finding records to purge", sql, NULL);
-	arr = r.v;
-	for (size_t i = 0; st == MDT_OK && i < r.n; i++) {
+	st = mdt_read_array(s, &arr, &n, sizeof(*arr), NULL, read_id_uuid,
+	    NULL, "finding records to purge", sql, NULL);
+	for (size_t i = 0; st == MDT_OK && i < n; i++) {
 		st = purge_one(s, arr[i].id);
 		if (st == MDT_OK)
 			st = mdt_audit_add(s, "purge", entity, arr[i].uuid,
@@ -262,26 +260,21 @@ purge_action_text(struct mdt_store *s, int64_t id)
 
 /*
  * Finished actions of meetings purged earlier (closed after the purge),
- * once their last change has been delivered.
+ * once their last change has been delivered; a verdict in a meeting
+ * still going may yet be undone.
  */
-static enum mdt_status
-purge_late_actions(struct mdt_store *s, struct mdt_purge_result *res)
-{
-	return purge_each(s, "SELECT a.id, a.uuid FROM actions a"
-	    " JOIN slots s ON s.id = a.slot_id"
-	    " JOIN meetings m ON m.id = s.meeting_id"
-	    " WHERE m.purged_at IS NOT NULL AND a.status <> 'open'"
-	    " AND a.text <> '" MDT_PURGED_TEXT "'"
-	    /* a verdict in a meeting still going may yet be undone */
-	    " AND NOT EXISTS (SELECT 1 FROM action_reviews r"
-	    "  JOIN slots rs ON rs.id = r.slot_id"
-	    "  JOIN meetings rm ON rm.id = rs.meeting_id"
-	    "  WHERE r.action_id = a.id AND rm.state <> 'closed')"
-	    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state <> 'sent'"
-	    "  AND o.entity_uuid = a.uuid) ORDER BY a.id",
-	    purge_action_text, "action", "text of a finished action",
-	    &res->actions);
-}
+#define LATE_ACTIONS_SQL \
+	"SELECT a.id, a.uuid FROM actions a" \
+	" JOIN slots s ON s.id = a.slot_id" \
+	" JOIN meetings m ON m.id = s.meeting_id" \
+	" WHERE m.purged_at IS NOT NULL AND a.status <> 'open'" \
+	" AND a.text <> '" MDT_PURGED_TEXT "'" \
+	" AND NOT EXISTS (SELECT 1 FROM action_reviews r" \
+	"  JOIN slots rs ON rs.id = r.slot_id" \
+	"  JOIN meetings rm ON rm.id = rs.meeting_id" \
+	"  WHERE r.action_id = a.id AND rm.state <> 'closed')" \
+	" AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state <> 'sent'" \
+	"  AND o.entity_uuid = a.uuid) ORDER BY a.id"
 
 static enum mdt_status
 purge_identity(struct mdt_store *s, int64_t id)
@@ -314,32 +307,27 @@ purge_identity(struct mdt_store *s, int64_t id)
  * escalation would bring them back), and every record naming them has
  * been delivered.
  */
-static enum mdt_status
-purge_patients(struct mdt_store *s, struct mdt_purge_result *res)
-{
-	return purge_each(s, "SELECT p.id, p.uuid FROM patients p"
-	    " WHERE p.purged_at IS NULL"
-	    " AND EXISTS (SELECT 1 FROM candidates c JOIN meetings m"
-	    "  ON m.id = c.meeting_id WHERE c.patient_id = p.id"
-	    "  AND m.purged_at IS NOT NULL)"
-	    " AND NOT EXISTS (SELECT 1 FROM candidates c JOIN meetings m"
-	    "  ON m.id = c.meeting_id WHERE c.patient_id = p.id"
-	    "  AND m.purged_at IS NULL)"
-	    " AND NOT EXISTS (SELECT 1 FROM slots s JOIN meetings m"
-	    "  ON m.id = s.meeting_id WHERE s.patient_id = p.id"
-	    "  AND m.purged_at IS NULL)"
-	    " AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = p.id"
-	    "  AND a.status = 'open')"
-	    " AND coalesce((SELECT o.kind FROM outcomes o"
-	    "  JOIN slots s ON s.id = o.slot_id"
-	    "  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id"
-	    "  ORDER BY m.scheduled_start DESC, o.recorded_at DESC, o.id DESC"
-	    "  LIMIT 1), '') NOT IN ('stay', 'step_down')"
-	    " AND NOT EXISTS (SELECT 1 FROM outbox WHERE state <> 'sent'"
-	    "  AND entity_uuid IN (" PATIENT_RECORDS_SQL("p.id") "))"
-	    " ORDER BY p.id",
-	    purge_identity, "patient", "identity removed", &res->patients);
-}
+#define PATIENTS_DONE_WITH_SQL \
+	"SELECT p.id, p.uuid FROM patients p WHERE p.purged_at IS NULL" \
+	" AND EXISTS (SELECT 1 FROM candidates c JOIN meetings m" \
+	"  ON m.id = c.meeting_id WHERE c.patient_id = p.id" \
+	"  AND m.purged_at IS NOT NULL)" \
+	" AND NOT EXISTS (SELECT 1 FROM candidates c JOIN meetings m" \
+	"  ON m.id = c.meeting_id WHERE c.patient_id = p.id" \
+	"  AND m.purged_at IS NULL)" \
+	" AND NOT EXISTS (SELECT 1 FROM slots s JOIN meetings m" \
+	"  ON m.id = s.meeting_id WHERE s.patient_id = p.id" \
+	"  AND m.purged_at IS NULL)" \
+	" AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = p.id" \
+	"  AND a.status = 'open')" \
+	" AND coalesce((SELECT o.kind FROM outcomes o" \
+	"  JOIN slots s ON s.id = o.slot_id" \
+	"  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id" \
+	"  ORDER BY m.scheduled_start DESC, o.recorded_at DESC, o.id DESC" \
+	"  LIMIT 1), '') NOT IN ('stay', 'step_down')" \
+	" AND NOT EXISTS (SELECT 1 FROM outbox WHERE state <> 'sent'" \
+	"  AND entity_uuid IN (" PATIENT_RECORDS_SQL("p.id") "))" \
+	" ORDER BY p.id"
 
 /* Empties the WAL into the database file and truncates it; *done is
  * false if a reader (another window) kept it from finishing. */
@@ -381,9 +369,11 @@ purge_tx(struct mdt_store *s, void *ctx)
 			a->res->held_back++;
 	}
 	if (st == MDT_OK)
-		st = purge_late_actions(s, a->res);
+		st = purge_each(s, LATE_ACTIONS_SQL, purge_action_text,
+		    "action", "text of a finished action", &a->res->actions);
 	if (st == MDT_OK)
-		st = purge_patients(s, a->res);
+		st = purge_each(s, PATIENTS_DONE_WITH_SQL, purge_identity,
+		    "patient", "identity removed", &a->res->patients);
 	mdt_purge_list_free(list, n);
 	return st;
 }
