@@ -416,53 +416,42 @@ contact_relatives(struct mdt_store *s, const struct mdt_slot_row *sl,
 	    &id);
 }
 
-/* An outcome corrected away from a death: the slot's open follow-up with
- * the relatives is cancelled, each one audited and queued. */
+/*
+ * The open follow-ups with the relatives changed, each audited and queued:
+ * with owner 0, those of the slot (an outcome corrected away from a death:
+ * the outcome is now `now`) are cancelled; else those of the patient move
+ * to owner (their key contact, just set).
+ */
 static enum mdt_status
-relatives_cancel(struct mdt_store *s, int64_t slot_id,
-    enum mdt_outcome_kind now)
-{
-	enum mdt_status st;
-	char *uuid = NULL;
-
-	while ((st = mdt_query_text(s, &uuid, "SELECT uuid FROM actions"
-	    " WHERE slot_id = ? AND kind = '" RELATIVES_KIND "'"
-	    " AND status = 'open' ORDER BY id LIMIT 1", "i", slot_id)) ==
-	    MDT_OK) {
-		st = mdt_run(s, "UPDATE actions SET status = 'cancelled',"
-		    " closed_at = ? WHERE uuid = ?", "it", mdt_store_now(s),
-		    uuid);
-		if (st == MDT_OK)
-			st = mdt_record_change(s, "action_status", "action",
-			    uuid, "cancelled: the outcome is now %s",
-			    mdt_outcome_name(now));
-		free(uuid);
-		uuid = NULL;
-		if (st != MDT_OK)
-			return st;
-	}
-	return st == MDT_ENOTFOUND ? MDT_OK : st;
-}
-
-/* A key contact set: the patient's open follow-up with the relatives
- * moves to them, each move audited and queued. */
-static enum mdt_status
-relatives_move(struct mdt_store *s, int64_t patient_id, int64_t person_id)
+relatives_change(struct mdt_store *s, int64_t slot_id, int64_t patient_id,
+    int64_t owner, enum mdt_outcome_kind now)
 {
 	char who[128];
 	enum mdt_status st;
 	char *uuid = NULL;
 
-	while ((st = mdt_query_text(s, &uuid, "SELECT uuid FROM actions"
+	while ((st = owner == 0 ? mdt_query_text(s, &uuid, "SELECT uuid"
+	    " FROM actions WHERE slot_id = ? AND kind = '" RELATIVES_KIND "'"
+	    " AND status = 'open' ORDER BY id LIMIT 1", "i", slot_id) :
+	    mdt_query_text(s, &uuid, "SELECT uuid FROM actions"
 	    " WHERE patient_id = ? AND kind = '" RELATIVES_KIND "'"
 	    " AND status = 'open' AND owner_id <> ? ORDER BY id LIMIT 1",
-	    "ii", patient_id, person_id)) == MDT_OK) {
-		st = mdt_run(s, "UPDATE actions SET owner_id = ?"
-		    " WHERE uuid = ?", "it", person_id, uuid);
-		if (st == MDT_OK)
+	    "ii", patient_id, owner)) == MDT_OK) {
+		if (owner == 0)
+			st = mdt_run(s, "UPDATE actions SET status = 'cancelled',"
+			    " closed_at = ? WHERE uuid = ?", "it",
+			    mdt_store_now(s), uuid);
+		else
+			st = mdt_run(s, "UPDATE actions SET owner_id = ?"
+			    " WHERE uuid = ?", "it", owner, uuid);
+		if (st == MDT_OK && owner == 0)
+			st = mdt_record_change(s, "action_status", "action",
+			    uuid, "cancelled: the outcome is now %s",
+			    mdt_outcome_name(now));
+		else if (st == MDT_OK)
 			st = mdt_record_change(s, "action_reassign", "action",
 			    uuid, "owner %s (the key contact)",
-			    mdt_said_person(s, person_id, who));
+			    mdt_said_person(s, owner, who));
 		free(uuid);
 		uuid = NULL;
 		if (st != MDT_OK)
@@ -527,7 +516,7 @@ outcome_tx(struct mdt_store *s, struct mdt_act *a)
 	if (st == MDT_OK && kind == MDT_OUTCOME_DIED)
 		st = contact_relatives(s, &a->sl, &a->m);
 	else if (st == MDT_OK)
-		st = relatives_cancel(s, a->sl.id, kind);
+		st = relatives_change(s, a->sl.id, 0, 0, kind);
 	a->wrote = st == MDT_OK;
 	return st;
 }
@@ -611,7 +600,7 @@ outcome_withdraw_tx(struct mdt_store *s, struct mdt_act *a)
 		    mdt_said_slot(s, a->sl.id, said), kind);
 	/* a death withdrawn: its follow-up with the relatives goes too */
 	if (st == MDT_OK && strcmp(kind, "died") == 0)
-		st = relatives_cancel(s, a->sl.id, MDT_OUTCOME_NONE);
+		st = relatives_change(s, a->sl.id, 0, 0, MDT_OUTCOME_NONE);
 	free(uuid);
 	free(kind);
 	return st;
@@ -653,7 +642,8 @@ key_contact_tx(struct mdt_store *s, struct mdt_act *a)
 		st = mdt_record_change(s, "key_contact_set", "patient", uuid,
 		    "key contact: %s", mdt_said_person(s, a->person_id, who));
 	if (st == MDT_OK)
-		st = relatives_move(s, a->id, a->person_id);
+		st = relatives_change(s, 0, a->id, a->person_id,
+		    MDT_OUTCOME_NONE);
 	free(uuid);
 	return st;
 }
