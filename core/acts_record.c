@@ -87,6 +87,24 @@ struct consent_act {
 	size_t n_orgs;
 };
 
+/* Recorded again: the slot's consent or outcome (entity, a row of table)
+ * as it was is kept, superseded; nothing when none is recorded yet. */
+static enum mdt_status
+superseded(struct mdt_store *s, const char *entity, const char *table,
+    int64_t slot_id)
+{
+	enum mdt_status st;
+	char sql[64], *uuid = NULL;
+
+	snprintf(sql, sizeof(sql), "SELECT uuid FROM %s WHERE slot_id = ?",
+	    table);
+	st = mdt_query_text(s, &uuid, sql, "i", slot_id);
+	if (st == MDT_OK)
+		st = mdt_row_correction(s, entity, uuid, "superseded");
+	free(uuid);
+	return st == MDT_ENOTFOUND ? MDT_OK : st;
+}
+
 static enum mdt_status
 consent_tx(struct mdt_store *s, struct mdt_act *act)
 {
@@ -96,14 +114,8 @@ consent_tx(struct mdt_store *s, struct mdt_act *act)
 	char uuid[37], *row_uuid = NULL;
 	size_t i;
 
-	/* recorded again: the consent as it was is kept, superseded */
-	st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM consent"
-	    " WHERE slot_id = ?", "i", act->slot_id);
-	if (st == MDT_OK)
-		st = mdt_row_correction(s, "consent", row_uuid, "superseded");
-	free(row_uuid);
-	row_uuid = NULL;
-	if (st != MDT_OK && st != MDT_ENOTFOUND)
+	st = superseded(s, "consent", "consent", act->slot_id);
+	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO consent"
@@ -473,25 +485,15 @@ outcome_tx(struct mdt_store *s, struct mdt_act *a)
 	char uuid[37], *row_uuid = NULL;
 	int64_t same = 0;
 
-	/* recorded again: the outcome as it was is kept, superseded */
-	st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM outcomes"
-	    " WHERE slot_id = ?", "i", a->sl.id);
-	if (st == MDT_OK) {
-		st = mdt_query_int(s, &same, "SELECT kind = ?1 AND"
-		    " review_date IS ?2 AND died_on IS ?3 FROM outcomes"
-		    " WHERE uuid = ?4", "TTTt", mdt_outcome_name(kind),
-		    review, died_on, row_uuid);
-		if (st == MDT_OK && same != 0) {
-			free(row_uuid);
-			return MDT_OK;
-		}
-		if (st == MDT_OK)
-			st = mdt_row_correction(s, "outcome", row_uuid,
-			    "superseded");
-	}
-	free(row_uuid);
-	row_uuid = NULL;
-	if (st != MDT_OK && st != MDT_ENOTFOUND)
+	/* recorded so already: nothing to write */
+	st = mdt_query_int(s, &same, "SELECT kind = ?1 AND review_date IS ?2"
+	    " AND died_on IS ?3 FROM outcomes WHERE slot_id = ?4", "TTTi",
+	    mdt_outcome_name(kind), review, died_on, a->sl.id);
+	if (st == MDT_OK && same != 0)
+		return MDT_OK;
+	if (st == MDT_OK || st == MDT_ENOTFOUND)
+		st = superseded(s, "outcome", "outcomes", a->sl.id);
+	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO outcomes"
