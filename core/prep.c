@@ -55,10 +55,7 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 static enum mdt_status
 get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 {
-	enum mdt_status status;
-
-	status = mdt_read_row(s, c, sizeof(*c), read_candidate, NULL,
-	    "reading the candidate",
+	return mdt_read_id(s, c, sizeof(*c), read_candidate, "candidate",
 	    "SELECT c.id, c.uuid, c.meeting_id, c.patient_id, p.name, c.lists,"
 	    " c.escalated, c.defer_reason IS NOT NULL, s.id, s.uuid, s.state,"
 	    " s.id IS NOT NULL AND (s.started_at IS NOT NULL"
@@ -69,10 +66,7 @@ get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 	    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
 	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
 	    "  AND s.patient_id = c.patient_id"
-	    " WHERE c.id = ?", "i", id);
-	if (status == MDT_ENOTFOUND)
-		return mdt_fail(s, status, "no candidate %" PRId64, id);
-	return status;
+	    " WHERE c.id = ?", id);
 }
 
 /* The reason of a candidate: its note and every list's reason. */

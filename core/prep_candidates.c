@@ -103,17 +103,11 @@ read_reason(sqlite3_stmt *st, void *row, void *ctx)
 enum mdt_status
 mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id, char **out)
 {
-	enum mdt_status st;
-
-	st = mdt_read_row(s, out, sizeof(*out), read_reason, NULL,
-	    "reading the candidate",
+	return mdt_read_id(s, out, sizeof(*out), read_reason, "candidate",
 	    "SELECT c.note, (SELECT group_concat(reason, '; ')"
 	    " FROM (SELECT reason FROM list_entries WHERE candidate_id = c.id"
 	    "  AND reason <> '' ORDER BY id)) FROM candidates c WHERE c.id = ?",
-	    "i", candidate_id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no candidate %" PRId64, candidate_id);
-	return st;
+	    candidate_id);
 }
 
 static void

@@ -34,12 +34,9 @@ mdt_row_meeting(struct mdt_store *s, int64_t id, bool refuse_closed,
 {
 	enum mdt_status st;
 
-	st = mdt_read_row(s, m, sizeof(*m), read_meeting, NULL,
-	    "reading the meeting",
+	st = mdt_read_id(s, m, sizeof(*m), read_meeting, "meeting",
 	    "SELECT id, uuid, state, scheduled_start, opened_at,"
-	    " current_slot_id FROM meetings WHERE id = ?", "i", id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no meeting %" PRId64, id);
+	    " current_slot_id FROM meetings WHERE id = ?", id);
 	if (st == MDT_OK && refuse_closed && m->state == MDT_MEETING_CLOSED)
 		return mdt_fail(s, MDT_ESTATE, "the meeting is closed");
 	return st;
@@ -62,18 +59,12 @@ read_slot(sqlite3_stmt *st, void *row, void *ctx)
 enum mdt_status
 mdt_row_slot(struct mdt_store *s, int64_t id, struct mdt_slot_row *sl)
 {
-	enum mdt_status st;
-
-	st = mdt_read_row(s, sl, sizeof(*sl), read_slot, NULL,
-	    "reading the slot",
+	return mdt_read_id(s, sl, sizeof(*sl), read_slot, "slot",
 	    "SELECT s.id, s.uuid, s.meeting_id, s.patient_id, s.position,"
 	    " s.state, s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
 	    " s.planned_seconds, s.extended_seconds, p.name"
 	    " FROM slots s JOIN patients p ON p.id = s.patient_id"
-	    " WHERE s.id = ?", "i", id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no slot %" PRId64, id);
-	return st;
+	    " WHERE s.id = ?", id);
 }
 
 static void
@@ -89,15 +80,9 @@ read_action(sqlite3_stmt *st, void *row, void *ctx)
 enum mdt_status
 mdt_row_action(struct mdt_store *s, int64_t id, struct mdt_action_row *a)
 {
-	enum mdt_status st;
-
-	st = mdt_read_row(s, a, sizeof(*a), read_action, NULL,
-	    "reading the action",
+	return mdt_read_id(s, a, sizeof(*a), read_action, "action",
 	    "SELECT id, uuid, patient_id, status, owner_id FROM actions"
-	    " WHERE id = ?", "i", id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no action %" PRId64, id);
-	return st;
+	    " WHERE id = ?", id);
 }
 
 enum mdt_status

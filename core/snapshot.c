@@ -82,19 +82,13 @@ read_meeting(sqlite3_stmt *st, void *row, void *ctx)
 static enum mdt_status
 load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 {
-	enum mdt_status status;
-
-	status = mdt_read_row(s, m, sizeof(*m), read_meeting, NULL,
-	    "reading the meeting",
+	return mdt_read_id(s, m, sizeof(*m), read_meeting, "meeting",
 	    "SELECT m.id, m.uuid, m.title, v.name, m.scheduled_start,"
 	    " m.planned_minutes, m.warn_seconds, m.over_seconds, m.state,"
 	    " m.opened_at, m.closed_at, m.current_slot_id, m.projector_blank,"
 	    " m.chair_id, m.notetaker_id"
 	    " FROM meetings m LEFT JOIN venues v ON v.id = m.venue_id"
-	    " WHERE m.id = ?", "i", id);
-	if (status == MDT_ENOTFOUND)
-		return mdt_fail(s, status, "no meeting %" PRId64, id);
-	return status;
+	    " WHERE m.id = ?", id);
 }
 
 static void

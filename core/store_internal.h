@@ -180,6 +180,12 @@ enum mdt_status mdt_read_row(struct mdt_store *s, void *row, size_t size,
     mdt_row_fn fn, void *ctx, const char *what, const char *sql,
     const char *fmt, ...);
 
+/* As mdt_read_row, for the row whose id is id (sql's one value): a
+ * failure recorded as "reading the <noun>", none as "no <noun> <id>"
+ * (MDT_ENOTFOUND). */
+enum mdt_status mdt_read_id(struct mdt_store *s, void *row, size_t size,
+    mdt_row_fn fn, const char *noun, const char *sql, int64_t id);
+
 /* fn called on each row. */
 enum mdt_status mdt_read_each(struct mdt_store *s, mdt_each_fn fn,
     void *ctx, const char *what, const char *sql, const char *fmt, ...);

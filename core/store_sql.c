@@ -539,6 +539,20 @@ mdt_read_row(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
 	return status;
 }
 
+enum mdt_status
+mdt_read_id(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
+    const char *noun, const char *sql, int64_t id)
+{
+	enum mdt_status status;
+	char what[64];
+
+	snprintf(what, sizeof(what), "reading the %s", noun);
+	status = mdt_read_row(s, row, size, fn, NULL, what, sql, "i", id);
+	if (status == MDT_ENOTFOUND)
+		return mdt_fail(s, status, "no %s %" PRId64, noun, id);
+	return status;
+}
+
 static enum mdt_status
 vread_each(struct mdt_store *s, mdt_each_fn fn, void *ctx, const char *what,
     const char *sql, const char *fmt, va_list ap)
