@@ -482,22 +482,42 @@ query_one(struct mdt_store *s, sqlite3_stmt **st, const char *what,
 	return status;
 }
 
+/* The first row read by fn into row (size bytes, zeroed first). */
+static enum mdt_status
+vread_row(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
+    void *ctx, const char *what, const char *sql, const char *fmt,
+    va_list ap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+
+	memset(row, 0, size);
+	status = query_one(s, &st, what, sql, fmt, ap);
+	if (status == MDT_OK) {
+		fn(st, row, ctx);
+		mdt_done(s, st);
+	}
+	return status;
+}
+
+/* A row_fn that reads column 0 as text (a new string; NULL for NULL). */
+static void
+row_text(sqlite3_stmt *st, void *row, void *ctx)
+{
+	*(char **)row = mdt_col_dup(st, 0);
+}
+
 enum mdt_status
 mdt_query_int(struct mdt_store *s, int64_t *out, const char *sql,
     const char *fmt, ...)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	va_list ap;
 
-	*out = 0;
 	va_start(ap, fmt);
-	status = query_one(s, &st, NULL, sql, fmt, ap);
+	status = vread_row(s, out, sizeof(*out), mdt_row_int, NULL, NULL, sql,
+	    fmt, ap);
 	va_end(ap);
-	if (status == MDT_OK) {
-		*out = sqlite3_column_int64(st, 0);
-		mdt_done(s, st);
-	}
 	return status;
 }
 
@@ -506,17 +526,12 @@ mdt_query_text(struct mdt_store *s, char **out, const char *sql,
     const char *fmt, ...)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	va_list ap;
 
-	*out = NULL;
 	va_start(ap, fmt);
-	status = query_one(s, &st, NULL, sql, fmt, ap);
+	status = vread_row(s, out, sizeof(*out), row_text, NULL, NULL, sql,
+	    fmt, ap);
 	va_end(ap);
-	if (status == MDT_OK) {
-		*out = mdt_col_dup(st, 0);
-		mdt_done(s, st);
-	}
 	return status;
 }
 
@@ -525,17 +540,11 @@ mdt_read_row(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
     void *ctx, const char *what, const char *sql, const char *fmt, ...)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	va_list ap;
 
-	memset(row, 0, size);
 	va_start(ap, fmt);
-	status = query_one(s, &st, what, sql, fmt, ap);
+	status = vread_row(s, row, size, fn, ctx, what, sql, fmt, ap);
 	va_end(ap);
-	if (status == MDT_OK) {
-		fn(st, row, ctx);
-		mdt_done(s, st);
-	}
 	return status;
 }
 
