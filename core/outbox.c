@@ -516,8 +516,7 @@ read_synced(sqlite3_stmt *st, void *ctx)
 
 	if (r->n == r->cap)
 		return;
-	mdt_col_copy(st, 0, v->id, sizeof(v->id));
-	mdt_col_copy(st, 1, v->body_hash, sizeof(v->body_hash));
+	mdt_cols(st, "cc", MDT_F(v->id), MDT_F(v->body_hash));
 	r->n++;
 }
 

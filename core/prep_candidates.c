@@ -233,12 +233,9 @@ read_agenda_state(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_agenda_state *out = row;
 
-	out->candidates = (int)mdt_col_int(st, 0);
-	out->selected = (int)mdt_col_int(st, 1);
-	out->deferred = (int)mdt_col_int(st, 2);
-	out->unresolved_referrals = (int)mdt_col_int(st, 3);
-	out->planned_s = mdt_col_int(st, 4);
-	out->finalised_at = mdt_col_int(st, 5);
+	mdt_cols(st, "ddddii", MDT_F(out->candidates), MDT_F(out->selected),
+	    MDT_F(out->deferred), MDT_F(out->unresolved_referrals),
+	    MDT_F(out->planned_s), MDT_F(out->finalised_at));
 }
 
 enum mdt_status

@@ -272,10 +272,8 @@ load_slots(struct mdt_store *s, int64_t start, int64_t end,
 			r->outcomes[kind]++;
 		if (state < 0 || state == MDT_SLOT_PENDING)
 			continue;
-		t.started_at = mdt_col_int(st, 3);
-		t.paused_at = mdt_col_int(st, 4);
-		t.closed_at = mdt_col_int(st, 5);
-		t.paused_ms = mdt_col_int(st, 6);
+		mdt_cols(st, "---iiii", MDT_F(t.started_at), MDT_F(t.paused_at),
+		    MDT_F(t.closed_at), MDT_F(t.paused_ms));
 		ms = mdt_slot_elapsed_ms((enum mdt_slot_state)state, &t, now);
 		vec_push(&all, ms);
 		vec_push(&per[k], ms);
