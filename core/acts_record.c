@@ -372,9 +372,9 @@ static enum mdt_status
 relatives_owner(struct mdt_store *s, const struct mdt_slot_row *sl,
     int64_t meeting_id, int64_t *owner)
 {
-	struct mdt_rows r = { 0 };
 	enum mdt_status st;
 	int64_t kc = 0, *ids;
+	size_t n;
 	bool ok = false;
 
 	*owner = 0;
@@ -386,18 +386,17 @@ relatives_owner(struct mdt_store *s, const struct mdt_slot_row *sl,
 		*owner = ok ? kc : 0;
 		return st;
 	}
-	st = mdt_read_rows(s, &r, sizeof(int64_t), mdt_row_int, NULL,
+	st = mdt_read_array(s, &ids, &n, sizeof(*ids), NULL, mdt_row_int, NULL,
 	    "reading who is present", "SELECT a.person_id"
 	    " FROM attendance a JOIN people p ON p.id = a.person_id"
 	    " WHERE a.meeting_id = ? AND a.status = 'present'"
 	    " AND a.left_at IS NULL ORDER BY p.name, p.id", "i", meeting_id);
-	ids = r.v;
-	for (size_t i = 0; st == MDT_OK && !ok && i < r.n; i++) {
+	for (size_t i = 0; st == MDT_OK && !ok && i < n; i++) {
 		st = relatives_owner_ok(s, sl->patient_id, ids[i], &ok);
 		if (ok)
 			*owner = ids[i];
 	}
-	free(r.v);
+	free(ids);
 	return st;
 }
 

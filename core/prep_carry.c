@@ -26,29 +26,14 @@
 
 /* ---- carry-forward --------------------------------------------------- */
 
-/* A patient of the caseload due for review, and the date it is due. */
-struct due {
-	int64_t patient_id;
-	char date[11];
-};
-
-static void
-read_due(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct due *d = row;
-
-	mdt_cols(st, "ic", MDT_F(d->patient_id), MDT_F(d->date));
-}
-
 enum mdt_status
 mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 {
 	struct mdt_meeting_row m;
-	struct mdt_rows r = { 0 };
-	struct due *due;
+	struct mdt_id_text *due;	/* a patient, the date review is due */
 	enum mdt_status st;
 	char date[11];
-	size_t i;
+	size_t i, n;
 	int count = 0;
 
 	*added = 0;
@@ -56,23 +41,22 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 	if (st != MDT_OK)
 		return st;
 	mdt_date_of(m.scheduled_start, date);
-	st = mdt_read_rows(s, &r, sizeof(*due), read_due, NULL,
-	    "reading the caseload",
+	st = mdt_read_array(s, &due, &n, sizeof(*due), NULL, mdt_row_id_text,
+	    NULL, "reading the caseload",
 	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 	    " SELECT patient_id, review_date FROM latest WHERE rn = 1"
 	    " AND kind = 'stay' AND review_date <= ?2"
 	    " AND patient_id NOT IN (SELECT id FROM patients"
 	    "  WHERE purged_at IS NOT NULL)"
 	    " ORDER BY patient_id", "it", meeting_id, date);
-	due = r.v;
-	for (i = 0; st == MDT_OK && i < r.n; i++) {
+	for (i = 0; st == MDT_OK && i < n; i++) {
 		int64_t cand;
 		bool created;
 		int changes = sqlite3_total_changes(s->db);
 		char *note;
 
-		st = mdt_candidate_ensure(s, meeting_id, due[i].patient_id,
-		    &cand, &created);
+		st = mdt_candidate_ensure(s, meeting_id, due[i].id, &cand,
+		    &created);
 		if (st == MDT_OK)
 			st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
 			    " carried_forward = 1 WHERE id = ?"
@@ -83,7 +67,7 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 			break;
 		if (sqlite3_total_changes(s->db) == changes)
 			continue;
-		note = mdt_xasprintf("review due %s", due[i].date);
+		note = mdt_xasprintf("review due %s", due[i].text);
 		st = mdt_candidate_note_add(s, cand, note);
 		free(note);
 		count++;
@@ -98,30 +82,24 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 	return st;
 }
 
-struct carry_act {
-	int64_t meeting_id;
-	int added;
-};
-
+/* The caseload carried forward to the meeting; n: how many were added. */
 static enum mdt_status
-carry_forward_tx(struct mdt_store *s, void *ctx)
+carry_forward_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct carry_act *a = ctx;
-
-	return mdt_carry_forward_tx(s, a->meeting_id, &a->added);
+	return mdt_carry_forward_tx(s, a->meeting_id, &a->n);
 }
 
 enum mdt_status
 mdt_carry_forward(struct mdt_store *s, int64_t meeting_id, int *added)
 {
-	struct carry_act a = { meeting_id, 0 };
+	struct mdt_act a = { .meeting_id = meeting_id };
 	enum mdt_status st;
 
 	if (added != NULL)
 		*added = 0;
-	st = mdt_tx_run(s, carry_forward_tx, &a, NULL);
+	st = mdt_act_run(s, carry_forward_tx, 0, &a);
 	if (st == MDT_OK && added != NULL)
-		*added = a.added;
+		*added = a.n;
 	return st;
 }
 
@@ -475,15 +453,15 @@ local_ms(const char *date, const char *hhmm)
 static enum mdt_status
 invite_everyone(struct mdt_store *s, int64_t meeting_id)
 {
-	struct mdt_rows r = { 0 };
 	enum mdt_status st;
 	int64_t *ids;
+	size_t n;
 	char uuid[37];
 
-	st = mdt_read_rows(s, &r, sizeof(*ids), mdt_row_int, NULL,
-	    "reading the people", "SELECT id FROM people ORDER BY id", "");
-	ids = r.v;
-	for (size_t i = 0; st == MDT_OK && i < r.n; i++) {
+	st = mdt_read_array(s, &ids, &n, sizeof(*ids), NULL, mdt_row_int,
+	    NULL, "reading the people", "SELECT id FROM people ORDER BY id",
+	    "");
+	for (size_t i = 0; st == MDT_OK && i < n; i++) {
 		mdt_uuid_new(uuid);
 		st = mdt_run(s, "INSERT INTO attendance (meeting_id, person_id,"
 		    " uuid) VALUES (?, ?, ?)", "iit", meeting_id, ids[i],

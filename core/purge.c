@@ -209,20 +209,6 @@ purge_meeting(struct mdt_store *s, const struct mdt_purge_meeting *m,
 	return st;
 }
 
-/* An id and uuid, for the rows purged one by one. */
-struct id_uuid {
-	int64_t id;
-	char uuid[37];
-};
-
-static void
-read_id_uuid(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct id_uuid *r = row;
-
-	mdt_cols(st, "ic", MDT_F(r->id), MDT_F(r->uuid));
-}
-
 /*
  * Each record sql finds (its id and uuid) purged by purge_one, with an
  * audit row naming the entity and saying what went; *count gains one a
@@ -233,16 +219,16 @@ purge_each(struct mdt_store *s, const char *sql,
     enum mdt_status (*purge_one)(struct mdt_store *s, int64_t id),
     const char *entity, const char *what, int *count)
 {
-	struct id_uuid *arr;
+	struct mdt_id_text *arr;	/* id and uuid */
 	enum mdt_status st;
 	size_t n;
 
-	st = mdt_read_array(s, &arr, &n, sizeof(*arr), NULL, read_id_uuid,
+	st = mdt_read_array(s, &arr, &n, sizeof(*arr), NULL, mdt_row_id_text,
 	    NULL, "finding records to purge", sql, NULL);
 	for (size_t i = 0; st == MDT_OK && i < n; i++) {
 		st = purge_one(s, arr[i].id);
 		if (st == MDT_OK)
-			st = mdt_audit_add(s, "purge", entity, arr[i].uuid,
+			st = mdt_audit_add(s, "purge", entity, arr[i].text,
 			    "retention purge: %s", what);
 		if (st == MDT_OK)
 			(*count)++;

@@ -214,6 +214,14 @@ enum mdt_status mdt_read_array(struct mdt_store *s, void *arrp, size_t *np,
 /* A row_fn that reads column 0 into an int64_t (an id). */
 void mdt_row_int(sqlite3_stmt *st, void *row, void *ctx);
 
+/* An id and a short text (a uuid, a date), and the row_fn that reads
+ * them from columns 0 and 1. */
+struct mdt_id_text {
+	int64_t id;
+	char text[37];
+};
+void mdt_row_id_text(sqlite3_stmt *st, void *row, void *ctx);
+
 /* Column helpers: a NULL column reads as 0 / "" / NULL. */
 int64_t mdt_col_int(sqlite3_stmt *st, int col);
 char *mdt_col_dup(sqlite3_stmt *st, int col);	/* NULL if NULL */

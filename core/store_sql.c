@@ -661,6 +661,14 @@ mdt_row_int(sqlite3_stmt *st, void *row, void *ctx)
 	*(int64_t *)row = sqlite3_column_int64(st, 0);
 }
 
+void
+mdt_row_id_text(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_id_text *r = row;
+
+	mdt_cols(st, "ic", MDT_F(r->id), MDT_F(r->text));
+}
+
 int64_t
 mdt_col_int(sqlite3_stmt *st, int col)
 {
