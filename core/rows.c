@@ -4,7 +4,8 @@
  * clock and its patient's name for messages), an action, and whether a
  * person exists; a venue by its name (made when there is none).  Each
  * read is one kept statement; a missing row is MDT_ENOTFOUND with a line
- * naming it.
+ * naming it.  And the act runner, which reads what an act acts on before
+ * its body runs, in the act's one transaction.
  */
 #include "config.h"
 

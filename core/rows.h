@@ -1,7 +1,7 @@
 /*
- * rows.h - the rows an act reads before it writes (rows.c), for the acts
- * of core/ (acts.c, acts_record.c, prep*.c, import.c).  Not for tui/ or
- * sync/.
+ * rows.h - the rows an act reads before it writes, and the act runner
+ * that reads them (rows.c), for the acts of core/ (acts*.c, prep*.c,
+ * import.c, demo.c).  Not for tui/ or sync/.
  */
 #ifndef MDT_ROWS_H
 #define MDT_ROWS_H
