@@ -118,11 +118,7 @@ static void
 print_person(sqlite3_stmt *st, void *ctx)
 {
 	fprintf(ctx, "%" PRId64, mdt_col_int(st, 0));
-	for (int i = 1; i <= 3; i++) {
-		fputs("  ", ctx);
-		mdt_text_fput(ctx, (const char *)sqlite3_column_text(st, i),
-		    false);
-	}
+	mdt_col_fput(st, 1, 3, ctx);
 	fputc('\n', ctx);
 }
 
@@ -161,76 +157,62 @@ static const char actions_sql[] =
     " ORDER BY o.name COLLATE NOCASE, o.id, a.status <> 'open',"
     " a.due_date, a.id";
 
+/* What an item owns, freed. */
+static void
+item_done(void *row)
+{
+	struct mdt_action_item *it = row;
+
+	free(it->text);
+	free(it->owner_name);
+	free(it->owner_role);
+	free(it->owner_org);
+	free(it->patient_name);
+	free(it->date_of_birth);
+	free(it->meeting_title);
+}
+
 static void
 item_read(sqlite3_stmt *st, void *row, void *ctx)
 {
 	const char *today = ctx;
 	struct mdt_action_item *it = row;
 
-	it->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, it->uuid, sizeof(it->uuid));
-	it->text = mdt_col_dup0(st, 2);
-	it->status = mdt_col_state(st, 3, mdt_action_status_parse,
-	    MDT_ACTION_OPEN);
-	mdt_col_copy(st, 4, it->due_date, sizeof(it->due_date));
+	mdt_cols(st, "icseciiisssisScisi", MDT_F(it->id), MDT_F(it->uuid),
+	    MDT_F(it->text),
+	    MDT_F(it->status), mdt_action_status_parse, MDT_ACTION_OPEN,
+	    MDT_F(it->due_date), MDT_F(it->created_at), MDT_F(it->closed_at),
+	    MDT_F(it->owner_id), MDT_F(it->owner_name), MDT_F(it->owner_role),
+	    MDT_F(it->owner_org), MDT_F(it->patient_id),
+	    MDT_F(it->patient_name), MDT_F(it->date_of_birth),
+	    MDT_F(it->nhs_number), MDT_F(it->meeting_id),
+	    MDT_F(it->meeting_title), MDT_F(it->meeting_start));
 	it->overdue = it->status == MDT_ACTION_OPEN &&
 	    strcmp(it->due_date, today) < 0;
-	it->created_at = mdt_col_int(st, 5);
-	it->closed_at = mdt_col_int(st, 6);
-	it->owner_id = mdt_col_int(st, 7);
-	it->owner_name = mdt_col_dup0(st, 8);
-	it->owner_role = mdt_col_dup0(st, 9);
-	it->owner_org = mdt_col_dup0(st, 10);
-	it->patient_id = mdt_col_int(st, 11);
-	it->patient_name = mdt_col_dup0(st, 12);
-	it->date_of_birth = mdt_col_dup(st, 13);
-	mdt_col_copy(st, 14, it->nhs_number, sizeof(it->nhs_number));
-	it->meeting_id = mdt_col_int(st, 15);
-	it->meeting_title = mdt_col_dup0(st, 16);
-	it->meeting_start = mdt_col_int(st, 17);
 }
 
 enum mdt_status
 mdt_actions_query(struct mdt_store *s, const struct mdt_actions_filter *f,
     struct mdt_action_item **out, size_t *n)
 {
-	struct mdt_rows r = { 0 };
 	enum mdt_status status;
 	char today[11], *org = NULL;
 
-	*out = NULL;
-	*n = 0;
 	/* tidied as the organisations excluded with consent are */
 	if (f->org != NULL && (org = mdt_org_tidy(f->org)) == NULL)
 		org = mdt_xstrdup(f->org);
 	mdt_date_of(f->today_ms != 0 ? f->today_ms : mdt_store_now(s), today);
-	status = mdt_read_rows(s, &r, sizeof(struct mdt_action_item),
-	    item_read, today, "reading the actions", actions_sql, "TTddtiT",
-	    f->owner, f->org, (int)f->closed, (int)f->overdue, today,
-	    f->owner_id, org);
+	status = mdt_read_array(s, out, n, sizeof(**out), item_done, item_read,
+	    today, "reading the actions", actions_sql, "TTddtiT", f->owner,
+	    f->org, (int)f->closed, (int)f->overdue, today, f->owner_id, org);
 	free(org);
-	if (status != MDT_OK) {
-		mdt_action_items_free(r.v, r.n);
-		return status;
-	}
-	*out = r.v;
-	*n = r.n;
-	return MDT_OK;
+	return status;
 }
 
 void
 mdt_action_items_free(struct mdt_action_item *items, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(items[i].text);
-		free(items[i].owner_name);
-		free(items[i].owner_role);
-		free(items[i].owner_org);
-		free(items[i].patient_name);
-		free(items[i].date_of_birth);
-		free(items[i].meeting_title);
-	}
-	free(items);
+	mdt_array_free(items, n, sizeof(*items), item_done);
 }
 
 /* ---- printing -------------------------------------------------------- */

@@ -194,45 +194,30 @@ record_meeting(struct mdt_store *s, const struct mdt_meeting_row *m,
 	return mdt_record_change(s, action, "meeting", m->uuid, "%s", detail);
 }
 
-/* What mdt_slot_next's body is given and finds. */
-struct next_act {
-	int64_t meeting_id;
-	int64_t slot_id;	/* the slot started; 0 if none */
-	bool none_left;		/* no slot was left to start */
-};
-
+/* The meeting's next slot started (made: its id; 0 when none was left). */
 static enum mdt_status
-slot_next_tx(struct mdt_store *s, void *ctx)
+slot_next_tx(struct mdt_store *s, struct mdt_act *a)
 {
 	char said[24], said2[24];
-	struct next_act *a = ctx;
-	struct mdt_meeting_row m;
 	struct mdt_slot_row closed, started;
 	enum mdt_status st;
 	int64_t now = mdt_store_now(s), next = 0;
-	bool was_planned;
+	bool was_planned = a->m.state == MDT_MEETING_PLANNED;
 	char detail[160];
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st != MDT_OK)
-		return st;
-	was_planned = m.state == MDT_MEETING_PLANNED;
-	st = close_current(s, &m, now, &closed);
+	st = close_current(s, &a->m, now, &closed);
 	if (st == MDT_OK)
-		st = first_waiting(s, m.id, closed.id, &next);
+		st = first_waiting(s, a->m.id, closed.id, &next);
 	if (st == MDT_OK && next != 0)
-		st = run_slot(s, &m, next, now, &started);
+		st = run_slot(s, &a->m, next, now, &started);
 	else if (st == MDT_OK)
-		st = open_if_planned(s, &m, now);
+		st = open_if_planned(s, &a->m, now);
 	if (st != MDT_OK)
 		return st;
-	if (next == 0) {
-		a->none_left = true;
-		if (closed.id == 0 && !was_planned)
-			return mdt_fail(s, MDT_ENOTFOUND,
-			    "no slot is left on the agenda");
-	}
-	a->slot_id = next;
+	if (next == 0 && closed.id == 0 && !was_planned)
+		return mdt_fail(s, MDT_ENOTFOUND,
+		    "no slot is left on the agenda");
+	a->made = next;
 	if (closed.id != 0 && next != 0)
 		snprintf(detail, sizeof(detail), "closed %s, started %s",
 		    mdt_said_slot(s, closed.id, said),
@@ -245,104 +230,83 @@ slot_next_tx(struct mdt_store *s, void *ctx)
 		    mdt_said_slot(s, next, said));
 	else
 		snprintf(detail, sizeof(detail), "opened; no slot on the agenda");
-	return record_meeting(s, &m, "slot_next", detail);
+	return record_meeting(s, &a->m, "slot_next", detail);
 }
 
 enum mdt_status
 mdt_slot_next(struct mdt_store *s, int64_t meeting_id, int64_t *slot_id)
 {
-	struct next_act a = { .meeting_id = meeting_id };
+	struct mdt_act a = { .meeting_id = meeting_id };
 	enum mdt_status st;
 
 	if (slot_id != NULL)
 		*slot_id = 0;
-	st = mdt_tx_run(s, slot_next_tx, &a, NULL);
+	st = mdt_act_run(s, slot_next_tx, MDT_ACT_MEETING, &a);
 	if (st != MDT_OK)
 		return st;
-	if (a.none_left)
+	if (a.made == 0)
 		return mdt_fail(s, MDT_ENOTFOUND, "no slot is left on the agenda");
 	if (slot_id != NULL)
-		*slot_id = a.slot_id;
+		*slot_id = a.made;
 	return MDT_OK;
 }
 
+/* The running slot paused, or the paused one run again. */
 static enum mdt_status
-pause_toggle_tx(struct mdt_store *s, void *ctx)
+pause_toggle_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	char said[24];
-	const int64_t *meeting_id = ctx;
-	struct mdt_meeting_row m;
-	struct mdt_slot_row sl;
-	enum mdt_status st;
+	struct mdt_slot_row *sl = &a->sl;
 	int64_t now = mdt_store_now(s);
+	enum mdt_status st;
 	const char *action;
+	char said[24];
 
-	st = mdt_row_meeting(s, *meeting_id, true, &m);
-	if (st == MDT_OK && m.current == 0)
-		st = mdt_fail(s, MDT_ESTATE, "no slot is running");
-	if (st == MDT_OK)
-		st = mdt_row_slot(s, m.current, &sl);
-	if (st != MDT_OK)
-		return st;
-	if (sl.state == MDT_SLOT_RUNNING) {
-		slot_pause(&sl, now);
+	if (sl->state == MDT_SLOT_RUNNING) {
+		slot_pause(sl, now);
 		action = "slot_pause";
-	} else if (sl.state == MDT_SLOT_PAUSED) {
-		slot_run(&sl, now);
+	} else if (sl->state == MDT_SLOT_PAUSED) {
+		slot_run(sl, now);
 		action = "slot_resume";
 	} else
 		return mdt_fail(s, MDT_ESTATE, "the current slot is %s",
-		    mdt_slot_state_name(sl.state));
-	st = slot_save(s, &sl);
+		    mdt_slot_state_name(sl->state));
+	st = slot_save(s, sl);
 	if (st == MDT_OK)
-		st = mdt_record_change(s, action, "slot", sl.uuid, "%s",
-		    mdt_said_slot(s, sl.id, said));
+		st = mdt_record_change(s, action, "slot", sl->uuid, "%s",
+		    mdt_said_slot(s, sl->id, said));
 	return st;
 }
 
 enum mdt_status
 mdt_slot_pause_toggle(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_tx_run(s, pause_toggle_tx, &meeting_id, NULL);
+	return mdt_act_run(s, pause_toggle_tx, MDT_ACT_MEETING |
+	    MDT_ACT_RUNNING, &(struct mdt_act){ .meeting_id = meeting_id });
 }
 
-struct extend_act {
-	int64_t meeting_id;
-	int seconds;
-};
-
+/* The running slot's allowance changed by n seconds. */
 static enum mdt_status
-extend_tx(struct mdt_store *s, void *ctx)
+extend_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	char said[24];
-	const struct extend_act *a = ctx;
-	struct mdt_meeting_row m;
-	struct mdt_slot_row sl;
+	struct mdt_slot_row *sl = &a->sl;
+	int64_t total = (int64_t)sl->t.extended_s + a->n;
 	enum mdt_status st;
-	int64_t total;
+	char said[24];
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st == MDT_OK && m.current == 0)
-		st = mdt_fail(s, MDT_ESTATE, "no slot is running");
-	if (st == MDT_OK)
-		st = mdt_row_slot(s, m.current, &sl);
-	if (st != MDT_OK)
-		return st;
-	total = (int64_t)sl.t.extended_s + a->seconds;
 	if (total < 0)
 		return mdt_fail(s, MDT_EINVAL, "the slot has only %d s of"
-		    " extension to take back", sl.t.extended_s);
+		    " extension to take back", sl->t.extended_s);
 	if (total > MDT_MAX_EXTENSION_S)
 		return mdt_fail(s, MDT_ESTATE, "the slot is extended by %d:%02d"
 		    " already, and %d minutes in all is the most",
-		    sl.t.extended_s / 60, sl.t.extended_s % 60,
+		    sl->t.extended_s / 60, sl->t.extended_s % 60,
 		    MDT_MAX_EXTENSION_S / 60);
-	sl.t.extended_s = (int)total;
-	st = slot_save(s, &sl);
+	sl->t.extended_s = (int)total;
+	st = slot_save(s, sl);
 	if (st == MDT_OK)
-		st = mdt_record_change(s, "slot_extend", "slot", sl.uuid,
-		    "%s: %+d s, %d s in all", mdt_said_slot(s, sl.id, said),
-		    a->seconds, sl.t.extended_s);
+		st = mdt_record_change(s, "slot_extend", "slot", sl->uuid,
+		    "%s: %+d s, %d s in all", mdt_said_slot(s, sl->id, said),
+		    a->n, sl->t.extended_s);
 	return st;
 }
 
@@ -353,27 +317,25 @@ mdt_slot_extend(struct mdt_store *s, int64_t meeting_id, int seconds)
 	    seconds < -MDT_MAX_EXTENSION_S)
 		return mdt_fail(s, MDT_EINVAL, "cannot extend a slot by %d s",
 		    seconds);
-	return mdt_tx_run(s, extend_tx,
-	    &(struct extend_act){ meeting_id, seconds }, NULL);
+	return mdt_act_run(s, extend_tx, MDT_ACT_MEETING | MDT_ACT_RUNNING,
+	    &(struct mdt_act){ .meeting_id = meeting_id, .n = seconds });
 }
 
+/* The current slot (or the first waiting) put last, and the next one
+ * started. */
 static enum mdt_status
-park_tx(struct mdt_store *s, void *ctx)
+park_tx(struct mdt_store *s, struct mdt_act *a)
 {
 	char said[24], said2[24];
-	const int64_t *meeting_id = ctx;
-	struct mdt_meeting_row m;
+	struct mdt_meeting_row *m = &a->m;
 	struct mdt_slot_row parked, started;
-	enum mdt_status st;
+	enum mdt_status st = MDT_OK;
 	int64_t now = mdt_store_now(s), target = 0, last = 0, next = 0;
 	char detail[160];
 
-	st = mdt_row_meeting(s, *meeting_id, true, &m);
-	if (st != MDT_OK)
-		return st;
-	target = m.current;
+	target = m->current;
 	if (target == 0) {
-		st = first_waiting(s, m.id, 0, &target);
+		st = first_waiting(s, m->id, 0, &target);
 		if (st == MDT_OK && target == 0)
 			st = mdt_fail(s, MDT_ENOTFOUND,
 			    "no slot is waiting to be parked");
@@ -383,61 +345,59 @@ park_tx(struct mdt_store *s, void *ctx)
 	st = mdt_row_slot(s, target, &parked);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &last, "SELECT max(position) FROM slots"
-		    " WHERE meeting_id = ?", "i", m.id);
+		    " WHERE meeting_id = ?", "i", m->id);
 	if (st != MDT_OK)
 		return st;
 	slot_pause(&parked, now);
 	parked.position = last + 1;
 	st = slot_save(s, &parked);
 	if (st == MDT_OK)
-		st = first_waiting(s, m.id, parked.id, &next);
+		st = first_waiting(s, m->id, parked.id, &next);
 	if (st != MDT_OK)
 		return st;
 	if (next == 0)		/* the parked slot is the only one left */
 		next = parked.id;
-	st = run_slot(s, &m, next, now, &started);
+	st = run_slot(s, m, next, now, &started);
 	if (st != MDT_OK)
 		return st;
 	snprintf(detail, sizeof(detail), "parked %s, started %s",
 	    mdt_said_slot(s, parked.id, said), mdt_said_slot(s, next, said2));
-	return record_meeting(s, &m, "slot_park", detail);
+	return record_meeting(s, m, "slot_park", detail);
 }
 
 enum mdt_status
 mdt_slot_park(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_tx_run(s, park_tx, &meeting_id, NULL);
+	return mdt_act_run(s, park_tx, MDT_ACT_MEETING,
+	    &(struct mdt_act){ .meeting_id = meeting_id });
 }
 
+/* Back to the slot before the current one (or to the last started). */
 static enum mdt_status
-previous_tx(struct mdt_store *s, void *ctx)
+previous_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const int64_t *meeting_id = ctx;
-	struct mdt_meeting_row m;
+	struct mdt_meeting_row *m = &a->m;
 	struct mdt_slot_row cur, prev;
 	enum mdt_status st;
 	int64_t now = mdt_store_now(s), target = 0;
 	char detail[160];
 
 	memset(&cur, 0, sizeof(cur));
-	st = mdt_row_meeting(s, *meeting_id, true, &m);
-	if (st != MDT_OK)
-		return st;
-	if (m.current != 0) {
-		st = mdt_row_slot(s, m.current, &cur);
+	if (m->current != 0) {
+		st = mdt_row_slot(s, m->current, &cur);
 		if (st == MDT_OK)
 			st = mdt_query_int(s, &target,
 			    "SELECT id FROM slots WHERE meeting_id = ?1"
 			    " AND (position < ?2 OR (position = ?2 AND id < ?3))"
 			    " ORDER BY position DESC, id DESC LIMIT 1", "iii",
-			    m.id, cur.position, cur.id);
+			    m->id, cur.position, cur.id);
 	} else {
 		/* Between slots or past the end: back to the last one
 		 * that was started. */
 		st = mdt_query_int(s, &target,
 		    "SELECT id FROM slots WHERE meeting_id = ?"
 		    " AND state <> 'pending'"
-		    " ORDER BY position DESC, id DESC LIMIT 1", "i", m.id);
+		    " ORDER BY position DESC, id DESC LIMIT 1", "i", m->id);
 	}
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "there is no earlier slot");
@@ -449,39 +409,33 @@ previous_tx(struct mdt_store *s, void *ctx)
 		if (st != MDT_OK)
 			return st;
 	}
-	st = run_slot(s, &m, target, now, &prev);
+	st = run_slot(s, m, target, now, &prev);
 	if (st != MDT_OK)
 		return st;
 	snprintf(detail, sizeof(detail), "back to slot %" PRId64, target);
-	return record_meeting(s, &m, "slot_previous", detail);
+	return record_meeting(s, m, "slot_previous", detail);
 }
 
 enum mdt_status
 mdt_slot_previous(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_tx_run(s, previous_tx, &meeting_id, NULL);
+	return mdt_act_run(s, previous_tx, MDT_ACT_MEETING,
+	    &(struct mdt_act){ .meeting_id = meeting_id });
 }
 
 /* ---- the meeting ----------------------------------------------------- */
 
-struct open_act {
-	int64_t meeting_id;
-	bool wrote;		/* false: open already */
-};
-
+/* A planned meeting opened (wrote: false when it was open already). */
 static enum mdt_status
-meeting_open_tx(struct mdt_store *s, void *ctx)
+meeting_open_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct open_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st != MDT_OK || m.state == MDT_MEETING_OPEN)
-		return st;
-	st = open_if_planned(s, &m, mdt_store_now(s));
+	if (a->m.state == MDT_MEETING_OPEN)
+		return MDT_OK;
+	st = open_if_planned(s, &a->m, mdt_store_now(s));
 	if (st == MDT_OK)
-		st = record_meeting(s, &m, "meeting_open", "opened");
+		st = record_meeting(s, &a->m, "meeting_open", "opened");
 	a->wrote = st == MDT_OK;
 	return st;
 }
@@ -489,64 +443,51 @@ meeting_open_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_meeting_open(struct mdt_store *s, int64_t meeting_id)
 {
-	struct open_act a = { .meeting_id = meeting_id };
-
-	return mdt_tx_run(s, meeting_open_tx, &a, &a.wrote);
+	return mdt_act_run(s, meeting_open_tx, MDT_ACT_MEETING | MDT_ACT_WROTE,
+	    &(struct mdt_act){ .meeting_id = meeting_id });
 }
 
+/* The meeting closed, with its current slot. */
 static enum mdt_status
-meeting_close_tx(struct mdt_store *s, void *ctx)
+meeting_close_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const int64_t *meeting_id = ctx;
-	struct mdt_meeting_row m;
 	struct mdt_slot_row closed;
-	enum mdt_status st;
+	enum mdt_status st = MDT_OK;
 	int64_t now = mdt_store_now(s);
 
-	st = mdt_row_meeting(s, *meeting_id, false, &m);
-	if (st == MDT_OK && m.state == MDT_MEETING_CLOSED)
+	if (a->m.state == MDT_MEETING_CLOSED)
 		st = mdt_fail(s, MDT_ESTATE, "the meeting is already closed");
 	if (st == MDT_OK)
-		st = close_current(s, &m, now, &closed);
+		st = close_current(s, &a->m, now, &closed);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE meetings SET state = 'closed',"
 		    " closed_at = ?, current_slot_id = NULL WHERE id = ?", "ii",
-		    now, m.id);
+		    now, a->m.id);
 	if (st == MDT_OK)
-		st = record_meeting(s, &m, "meeting_close", "closed");
+		st = record_meeting(s, &a->m, "meeting_close", "closed");
 	return st;
 }
 
 enum mdt_status
 mdt_meeting_close(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_tx_run(s, meeting_close_tx, &meeting_id, NULL);
+	return mdt_act_run(s, meeting_close_tx, MDT_ACT_MEETING |
+	    MDT_ACT_CLOSED_TOO, &(struct mdt_act){ .meeting_id = meeting_id });
 }
 
 /* ---- the register ---------------------------------------------------- */
 
-/* A mark in the register: the column of attendance set to value_sql (a
- * fixed string of this file), shown in the audit log as shown. */
-struct register_act {
-	int64_t meeting_id;
-	int64_t person_id;
-	const char *column;
-	const char *value_sql;
-	const char *shown;
-};
-
+/* A mark in the register: person_id's attendance (n, an enum
+ * mdt_attend), or with n -1 whether they acknowledged confidentiality
+ * (flag); shown in the audit log as text. */
 static enum mdt_status
-attendance_tx(struct mdt_store *s, void *ctx)
+attendance_tx(struct mdt_store *s, struct mdt_act *a)
 {
 	char who[128];
-	const struct register_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
-	char uuid[37], *row_uuid = NULL, *sql;
+	char uuid[37], *row_uuid = NULL;
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st == MDT_OK)
-		st = mdt_row_person_exists(s, a->person_id);
+	st = mdt_row_person_exists(s, a->person_id);
 	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);
@@ -555,10 +496,14 @@ attendance_tx(struct mdt_store *s, void *ctx)
 	    a->meeting_id, a->person_id, uuid);
 	if (st != MDT_OK)
 		return st;
-	sql = mdt_xasprintf("UPDATE attendance SET %s = %s"
-	    " WHERE meeting_id = ? AND person_id = ?", a->column, a->value_sql);
-	st = mdt_run(s, sql, "ii", a->meeting_id, a->person_id);
-	free(sql);
+	if (a->n >= 0)
+		st = mdt_run(s, "UPDATE attendance SET status = ?"
+		    " WHERE meeting_id = ? AND person_id = ?", "tii",
+		    mdt_attend_name(a->n), a->meeting_id, a->person_id);
+	else
+		st = mdt_run(s, "UPDATE attendance SET confidentiality_ack = ?"
+		    " WHERE meeting_id = ? AND person_id = ?", "dii",
+		    a->flag ? 1 : 0, a->meeting_id, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM attendance"
 		    " WHERE meeting_id = ? AND person_id = ?", "ii",
@@ -566,7 +511,7 @@ attendance_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "attendance_set", "attendance",
 		    row_uuid, "%s: %s", mdt_said_person(s, a->person_id, who),
-		    a->shown);
+		    a->text);
 	free(row_uuid);
 	return st;
 }
@@ -575,66 +520,48 @@ enum mdt_status
 mdt_attendance_set(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, enum mdt_attend status)
 {
-	const char *value;
-
-	switch (status) {
-	case MDT_ATTEND_UNKNOWN:
-		value = "'unknown'";
-		break;
-	case MDT_ATTEND_PRESENT:
-		value = "'present'";
-		break;
-	case MDT_ATTEND_APOLOGIES:
-		value = "'apologies'";
-		break;
-	default:
+	if (status != MDT_ATTEND_UNKNOWN && status != MDT_ATTEND_PRESENT &&
+	    status != MDT_ATTEND_APOLOGIES)
 		return mdt_fail(s, MDT_EINVAL, "unknown attendance %d",
 		    (int)status);
-	}
-	return mdt_tx_run(s, attendance_tx, &(struct register_act){
-	    meeting_id, person_id, "status", value, mdt_attend_name(status) },
-	    NULL);
+	return mdt_act_run(s, attendance_tx, MDT_ACT_MEETING,
+	    &(struct mdt_act){ .meeting_id = meeting_id,
+	    .person_id = person_id, .n = (int)status,
+	    .text = mdt_attend_name(status) });
 }
 
 enum mdt_status
 mdt_attendance_ack(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, bool ack)
 {
-	return mdt_tx_run(s, attendance_tx, &(struct register_act){
-	    meeting_id, person_id, "confidentiality_ack", ack ? "1" : "0",
-	    ack ? "confidentiality acknowledged" :
-	    "confidentiality not acknowledged" }, NULL);
+	return mdt_act_run(s, attendance_tx, MDT_ACT_MEETING,
+	    &(struct mdt_act){ .meeting_id = meeting_id,
+	    .person_id = person_id, .n = -1, .flag = ack,
+	    .text = ack ? "confidentiality acknowledged" :
+	    "confidentiality not acknowledged" });
 }
 
 /* ---- the projector -------------------------------------------------- */
 
-struct projector_act {
-	int64_t meeting_id;
-	bool blank;
-};
-
+/* The projector blanked (flag) or showing again. */
 static enum mdt_status
-projector_blank_tx(struct mdt_store *s, void *ctx)
+projector_blank_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct projector_act *a = ctx;
-	bool blank = a->blank;
-	struct mdt_meeting_row m;
+	bool blank = a->flag;
 	enum mdt_status st;
 	int64_t was = 0;
 
-	st = mdt_row_meeting(s, a->meeting_id, false, &m);
-	if (st == MDT_OK)
-		st = mdt_query_int(s, &was, "SELECT projector_blank"
-		    " FROM meetings WHERE id = ?", "i", m.id);
+	st = mdt_query_int(s, &was, "SELECT projector_blank"
+	    " FROM meetings WHERE id = ?", "i", a->m.id);
 	if (st != MDT_OK || (was != 0) == blank)
 		return st;
 	st = mdt_run(s, "UPDATE meetings SET projector_blank = ? WHERE id = ?",
-	    "di", blank ? 1 : 0, m.id);
+	    "di", blank ? 1 : 0, a->m.id);
 	/* Audited, as every act; no outbox row: the room's view is not
 	 * part of what the central record keeps. */
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, blank ? "projector_blank" :
-		    "projector_show", "meeting", m.uuid, "%s",
+		    "projector_show", "meeting", a->m.uuid, "%s",
 		    blank ? "projector blanked" : "projector restored");
 	return st;
 }
@@ -642,6 +569,7 @@ projector_blank_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_projector_blank(struct mdt_store *s, int64_t meeting_id, bool blank)
 {
-	return mdt_tx_run(s, projector_blank_tx,
-	    &(struct projector_act){ meeting_id, blank }, NULL);
+	return mdt_act_run(s, projector_blank_tx, MDT_ACT_MEETING |
+	    MDT_ACT_CLOSED_TOO,
+	    &(struct mdt_act){ .meeting_id = meeting_id, .flag = blank });
 }

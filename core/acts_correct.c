@@ -29,30 +29,9 @@
 #include "textio.h"
 #include "util.h"
 
-/* A correction: the meeting's or the slot's id and the new text. */
-struct correct_act {
-	int64_t id;
-	const char *text;
-	bool wrote;		/* false: the text was so already */
-};
-
-/* The meeting, refused when the retention purge has been through it. */
-static enum mdt_status
-correctable_meeting(struct mdt_store *s, int64_t meeting_id,
-    struct mdt_meeting_row *m)
-{
-	enum mdt_status st;
-	int64_t purged = 0;
-
-	st = mdt_row_meeting(s, meeting_id, false, m);
-	if (st == MDT_OK)
-		st = mdt_query_int(s, &purged, "SELECT purged_at FROM meetings"
-		    " WHERE id = ?", "i", m->id);
-	if (st == MDT_OK && purged != 0)
-		return mdt_fail(s, MDT_ESTATE, "the meeting was purged: its"
-		    " record was delivered and is kept as it is");
-	return st;
-}
+/* What a correction reads first: the meeting it is in, closed or not,
+ * unless the retention purge has been through it. */
+#define CORRECTABLE (MDT_ACT_CLOSED_TOO | MDT_ACT_UNPURGED | MDT_ACT_WROTE)
 
 /*
  * The text is mended: every row of the meeting's records the central
@@ -85,35 +64,33 @@ mended(struct mdt_store *s, int64_t meeting_id, const char *action,
 
 /*
  * Checks text (what: "the title"; blank refused with the line if_blank,
- * allowed when it is NULL) and runs the correction body on id.
+ * allowed when it is NULL) and runs the correction body on the meeting
+ * (reads MDT_ACT_MEETING, id its id) or the slot (MDT_ACT_SLOT).
  */
 static enum mdt_status
-correct(struct mdt_store *s, mdt_tx_fn body, int64_t id, const char *text,
-    const char *what, const char *if_blank)
+correct(struct mdt_store *s, mdt_act_fn body, unsigned reads, int64_t id,
+    const char *text, const char *what, const char *if_blank)
 {
-	struct correct_act a = { id, text, false };
-
 	if (if_blank != NULL && mdt_str_blank(text))
 		return mdt_fail(s, MDT_EINVAL, "%s", if_blank);
 	if (mdt_text_check(s, what, text, false, 0) != MDT_OK)
 		return MDT_EINVAL;
-	return mdt_tx_run(s, body, &a, &a.wrote);
+	return mdt_act_run(s, body, reads | CORRECTABLE, &(struct mdt_act){
+	    .meeting_id = id, .slot_id = id, .text = text });
 }
 
+/* The meeting's title is text (wrote: false when it was so already). */
 static enum mdt_status
-title_tx(struct mdt_store *s, void *ctx)
+title_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct correct_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 
-	st = correctable_meeting(s, a->id, &m);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE meetings SET title = ?1 WHERE id = ?2"
-		    " AND title IS NOT ?1", "ti", a->text, m.id);
+	st = mdt_run(s, "UPDATE meetings SET title = ?1 WHERE id = ?2"
+	    " AND title IS NOT ?1", "ti", a->text, a->m.id);
 	if (st != MDT_OK || sqlite3_changes(s->db) == 0)
 		return st;
-	st = mended(s, m.id, "title_correct", "meeting", m.uuid, "title");
+	st = mended(s, a->m.id, "title_correct", "meeting", a->m.uuid,
+	    "title");
 	a->wrote = st == MDT_OK;
 	return st;
 }
@@ -122,25 +99,22 @@ enum mdt_status
 mdt_meeting_set_title(struct mdt_store *s, int64_t meeting_id,
     const char *title)
 {
-	return correct(s, title_tx, meeting_id, title, "the title",
-	    "the meeting has no title");
+	return correct(s, title_tx, MDT_ACT_MEETING, meeting_id, title,
+	    "the title", "the meeting has no title");
 }
 
+/* The meeting is held at the venue called text. */
 static enum mdt_status
-venue_tx(struct mdt_store *s, void *ctx)
+venue_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct correct_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 	int64_t same = 0, venue = 0;
 
-	st = correctable_meeting(s, a->id, &m);
 	/* the venue it has already, by name: nothing to do */
-	if (st == MDT_OK)
-		st = mdt_query_int(s, &same, "SELECT coalesce(v.name, '') = ?1"
-		    " FROM meetings m LEFT JOIN venues v ON v.id = m.venue_id"
-		    " WHERE m.id = ?2", "ti", mdt_str_blank(a->text) ? "" :
-		    a->text, m.id);
+	st = mdt_query_int(s, &same, "SELECT coalesce(v.name, '') = ?1"
+	    " FROM meetings m LEFT JOIN venues v ON v.id = m.venue_id"
+	    " WHERE m.id = ?2", "ti", mdt_str_blank(a->text) ? "" : a->text,
+	    a->m.id);
 	if (st != MDT_OK || same != 0)
 		return st;
 	/* another meeting's venue is theirs too: it is never renamed, the
@@ -148,9 +122,9 @@ venue_tx(struct mdt_store *s, void *ctx)
 	st = mdt_row_venue(s, a->text, &venue);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE meetings SET venue_id = ? WHERE id = ?",
-		    "Ii", venue, m.id);
+		    "Ii", venue, a->m.id);
 	if (st == MDT_OK)
-		st = mended(s, m.id, "venue_correct", "meeting", m.uuid,
+		st = mended(s, a->m.id, "venue_correct", "meeting", a->m.uuid,
 		    "venue");
 	a->wrote = st == MDT_OK;
 	return st;
@@ -160,30 +134,25 @@ enum mdt_status
 mdt_meeting_set_venue(struct mdt_store *s, int64_t meeting_id,
     const char *venue)
 {
-	return correct(s, venue_tx, meeting_id, venue, "the venue", NULL);
+	return correct(s, venue_tx, MDT_ACT_MEETING, meeting_id, venue,
+	    "the venue", NULL);
 }
 
+/* The slot's reason for discussion is text. */
 static enum mdt_status
-reason_tx(struct mdt_store *s, void *ctx)
+reason_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct correct_act *a = ctx;
-	struct mdt_meeting_row m;
-	struct mdt_slot_row sl;
 	enum mdt_status st;
 	char what[48], said[24];
 
-	st = mdt_row_slot(s, a->id, &sl);
-	if (st == MDT_OK)
-		st = correctable_meeting(s, sl.meeting_id, &m);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE slots SET reason = ?1 WHERE id = ?2"
-		    " AND reason IS NOT ?1", "ti", a->text, sl.id);
+	st = mdt_run(s, "UPDATE slots SET reason = ?1 WHERE id = ?2"
+	    " AND reason IS NOT ?1", "ti", a->text, a->sl.id);
 	if (st != MDT_OK || sqlite3_changes(s->db) == 0)
 		return st;
 	/* what it said and says is the patient's: the log only says so */
-	snprintf(what, sizeof(what), "%s: reason", mdt_said_slot(s, sl.id,
+	snprintf(what, sizeof(what), "%s: reason", mdt_said_slot(s, a->sl.id,
 	    said));
-	st = mended(s, m.id, "reason_correct", "slot", sl.uuid, what);
+	st = mended(s, a->m.id, "reason_correct", "slot", a->sl.uuid, what);
 	a->wrote = st == MDT_OK;
 	return st;
 }
@@ -192,8 +161,8 @@ enum mdt_status
 mdt_slot_set_reason(struct mdt_store *s, int64_t slot_id,
     const char *reason)
 {
-	return correct(s, reason_tx, slot_id, reason, "the reason",
-	    "write the reason for discussion");
+	return correct(s, reason_tx, MDT_ACT_SLOT, slot_id, reason,
+	    "the reason", "write the reason for discussion");
 }
 
 /* ---- corrections as clinical systems make them ---------------------- */
@@ -243,14 +212,6 @@ mdt_row_correction(struct mdt_store *s, const char *entity,
 	    entity);
 }
 
-/* A note or an action corrected: its id, the new text (NULL to
- * withdraw it). */
-struct amend_act {
-	int64_t id;
-	const char *text;
-	bool wrote;
-};
-
 /* The note id, in a meeting the purge has not been through: its uuid and
  * slot. */
 static enum mdt_status
@@ -268,17 +229,19 @@ correctable_note(struct mdt_store *s, int64_t id, char **uuid,
 	if (st == MDT_OK)
 		st = mdt_row_slot(s, *slot_id, &sl);
 	if (st == MDT_OK)
-		st = correctable_meeting(s, sl.meeting_id, &m);
+		st = mdt_row_meeting(s, sl.meeting_id, false, &m);
+	if (st == MDT_OK)
+		st = mdt_row_unpurged(s, &m);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, uuid, "SELECT uuid FROM notes"
 		    " WHERE id = ?", "i", id);
 	return st;
 }
 
+/* A note corrected: id, the new text (NULL: withdrawn). */
 static enum mdt_status
-note_amend_tx(struct mdt_store *s, void *ctx)
+note_amend_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct amend_act *a = ctx;
 	enum mdt_status st;
 	char *uuid = NULL, said[24];
 	int64_t slot_id = 0;
@@ -320,18 +283,17 @@ note_amend_tx(struct mdt_store *s, void *ctx)
 /* A note's or an action's text checked (NULL: withdrawn) and body run on
  * id. */
 static enum mdt_status
-amend(struct mdt_store *s, mdt_tx_fn body, int64_t id, const char *text,
+amend(struct mdt_store *s, mdt_act_fn body, int64_t id, const char *text,
     bool note)
 {
-	struct amend_act a = { id, text, false };
-
 	if (text != NULL && mdt_str_blank(text))
 		return mdt_fail(s, MDT_EINVAL, "%s", note ? "the note is empty"
 		    " (withdraw it instead)" : "the action has no text");
 	if (text != NULL && mdt_text_check(s, note ? "the note" :
 	    "the action", text, note, 0) != MDT_OK)
 		return MDT_EINVAL;
-	return mdt_tx_run(s, body, &a, &a.wrote);
+	return mdt_act_run(s, body, MDT_ACT_WROTE,
+	    &(struct mdt_act){ .id = id, .text = text });
 }
 
 enum mdt_status
@@ -347,10 +309,10 @@ mdt_note_withdraw(struct mdt_store *s, int64_t note_id)
 	return amend(s, note_amend_tx, note_id, NULL, true);
 }
 
+/* An action corrected: id, the new text (NULL: withdrawn). */
 static enum mdt_status
-action_amend_tx(struct mdt_store *s, void *ctx)
+action_amend_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct amend_act *a = ctx;
 	struct mdt_action_row row;
 	enum mdt_status st;
 	int64_t withdrawn = 0, fixed = 0, same = 0;

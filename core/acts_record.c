@@ -23,38 +23,6 @@
 #include "textio.h"
 #include "util.h"
 
-static enum mdt_status
-has_consent(struct mdt_store *s, const struct mdt_slot_row *sl)
-{
-	enum mdt_status st;
-	int64_t n;
-
-	/* a death counts: a dead patient cannot consent */
-	st = mdt_query_int(s, &n, "SELECT (SELECT count(*) FROM consent"
-	    " WHERE slot_id = ?1) + (SELECT count(*) FROM outcomes"
-	    " WHERE slot_id = ?1 AND kind = 'died')", "i", sl->id);
-	if (st == MDT_OK && n == 0)
-		st = mdt_fail(s, MDT_ECONSENT, "record consent for %s first",
-		    sl->patient);
-	return st;
-}
-
-/* The slot exists, its meeting is not closed and (if need_consent) its
- * consent is recorded. */
-static enum mdt_status
-recordable_slot(struct mdt_store *s, int64_t slot_id, bool need_consent,
-    struct mdt_slot_row *sl, struct mdt_meeting_row *m)
-{
-	enum mdt_status st;
-
-	st = mdt_row_slot(s, slot_id, sl);
-	if (st == MDT_OK)
-		st = mdt_row_meeting(s, sl->meeting_id, true, m);
-	if (st == MDT_OK && need_consent)
-		st = has_consent(s, sl);
-	return st;
-}
-
 /* Bytes of the first chars characters of UTF-8 text. */
 static int
 utf8_prefix(const char *s, size_t chars)
@@ -109,36 +77,45 @@ orgs_tidy(struct mdt_store *s, const char *const *in, size_t n_in,
 	return MDT_OK;
 }
 
+/* Consent recorded in a slot (act.slot_id): its basis, the justification and
+ * the organisations excluded. */
 struct consent_act {
-	int64_t slot_id;
+	struct mdt_act act;
 	enum mdt_consent_basis basis;
 	const char *justification;
 	char **orgs;		/* tidied (orgs_tidy) */
 	size_t n_orgs;
 };
 
+/* Recorded again: the slot's consent or outcome (entity, a row of table)
+ * as it was is kept, superseded; nothing when none is recorded yet. */
 static enum mdt_status
-consent_tx(struct mdt_store *s, void *ctx)
+superseded(struct mdt_store *s, const char *entity, const char *table,
+    int64_t slot_id)
+{
+	enum mdt_status st;
+	char sql[64], *uuid = NULL;
+
+	snprintf(sql, sizeof(sql), "SELECT uuid FROM %s WHERE slot_id = ?",
+	    table);
+	st = mdt_query_text(s, &uuid, sql, "i", slot_id);
+	if (st == MDT_OK)
+		st = mdt_row_correction(s, entity, uuid, "superseded");
+	free(uuid);
+	return st == MDT_ENOTFOUND ? MDT_OK : st;
+}
+
+static enum mdt_status
+consent_tx(struct mdt_store *s, struct mdt_act *act)
 {
 	char said[24];
-	const struct consent_act *a = ctx;
-	struct mdt_slot_row sl;
-	struct mdt_meeting_row m;
+	const struct consent_act *a = (const struct consent_act *)act;
 	enum mdt_status st;
 	char uuid[37], *row_uuid = NULL;
 	size_t i;
 
-	st = recordable_slot(s, a->slot_id, false, &sl, &m);
+	st = superseded(s, "consent", "consent", act->slot_id);
 	if (st != MDT_OK)
-		return st;
-	/* recorded again: the consent as it was is kept, superseded */
-	st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM consent"
-	    " WHERE slot_id = ?", "i", a->slot_id);
-	if (st == MDT_OK)
-		st = mdt_row_correction(s, "consent", row_uuid, "superseded");
-	free(row_uuid);
-	row_uuid = NULL;
-	if (st != MDT_OK && st != MDT_ENOTFOUND)
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO consent"
@@ -147,31 +124,31 @@ consent_tx(struct mdt_store *s, void *ctx)
 	    " ON CONFLICT (slot_id) DO UPDATE SET basis = excluded.basis,"
 	    " justification = excluded.justification,"
 	    " recorded_at = excluded.recorded_at", "titTi",
-	    uuid, a->slot_id, mdt_consent_name(a->basis),
+	    uuid, act->slot_id, mdt_consent_name(a->basis),
 	    mdt_str_blank(a->justification) ? NULL : a->justification,
 	    mdt_store_now(s));
 	/* The list is recorded whole each time: it replaces the last. */
 	if (st == MDT_OK)
 		st = mdt_run(s, "DELETE FROM consent_exclusions"
-		    " WHERE slot_id = ?", "i", a->slot_id);
+		    " WHERE slot_id = ?", "i", act->slot_id);
 	for (i = 0; st == MDT_OK && i < a->n_orgs; i++)
 		st = mdt_run(s, "INSERT INTO consent_exclusions"
-		    " (slot_id, organisation) VALUES (?, ?)", "it", a->slot_id,
+		    " (slot_id, organisation) VALUES (?, ?)", "it", act->slot_id,
 		    a->orgs[i]);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid,
 		    "SELECT uuid FROM consent WHERE slot_id = ?", "i",
-		    a->slot_id);
+		    act->slot_id);
 	/* The log counts the organisations and never names them. */
 	if (st == MDT_OK && a->n_orgs > 0)
 		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
 		    "%s: %s, %zu organisation%s excluded",
-		    mdt_said_slot(s, a->slot_id, said),
+		    mdt_said_slot(s, act->slot_id, said),
 		    mdt_consent_name(a->basis), a->n_orgs,
 		    a->n_orgs == 1 ? "" : "s");
 	else if (st == MDT_OK)
 		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
-		    "%s: %s", mdt_said_slot(s, a->slot_id, said),
+		    "%s: %s", mdt_said_slot(s, act->slot_id, said),
 		    mdt_consent_name(a->basis));
 	free(row_uuid);
 	return st;
@@ -182,7 +159,8 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_consent_basis basis, const char *justification,
     const char *const *exclude, size_t n_exclude)
 {
-	struct consent_act a = { slot_id, basis, justification, NULL, 0 };
+	struct consent_act a = { { .slot_id = slot_id }, basis, justification,
+	    NULL, 0 };
 	enum mdt_status st;
 
 	st = mdt_consent_check(basis, justification);
@@ -196,46 +174,35 @@ mdt_consent_record(struct mdt_store *s, int64_t slot_id,
 		return st;
 	st = orgs_tidy(s, exclude, n_exclude, &a.orgs, &a.n_orgs);
 	if (st == MDT_OK)
-		st = mdt_tx_run(s, consent_tx, &a, NULL);
+		st = mdt_act_run(s, consent_tx, MDT_ACT_SLOT, &a.act);
 	mdt_names_free(a.orgs, a.n_orgs);
 	return st;
 }
 
-/* A note or an action written in a slot; id gets its row. */
-struct entry_act {
-	int64_t slot_id;
-	const char *text;
-	int64_t owner_id;	/* an action's */
-	const char *due;	/* an action's, parsed */
-	int64_t id;
-};
+/* What is written in a slot is written once its consent is recorded. */
+#define RECORDABLE (MDT_ACT_SLOT | MDT_ACT_CONSENTED)
 
+/* A note written in the slot (slot_id): text; made: the note's id. */
 static enum mdt_status
-note_tx(struct mdt_store *s, void *ctx)
+note_tx(struct mdt_store *s, struct mdt_act *a)
 {
 	char said[24];
-	struct entry_act *a = ctx;
-	struct mdt_slot_row sl;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char uuid[37];
 
-	st = recordable_slot(s, a->slot_id, true, &sl, &m);
-	if (st != MDT_OK)
-		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO notes (uuid, slot_id, text, created_at)"
-	    " VALUES (?, ?, ?, ?)", "titi", uuid, a->slot_id, a->text,
+	    " VALUES (?, ?, ?, ?)", "titi", uuid, a->sl.id, a->text,
 	    mdt_store_now(s));
 	if (st != MDT_OK)
 		return st;
-	a->id = sqlite3_last_insert_rowid(s->db);
+	a->made = sqlite3_last_insert_rowid(s->db);
 	/* the draft it was typed in is done with */
 	st = mdt_run(s, "DELETE FROM note_drafts WHERE slot_id = ?", "i",
-	    a->slot_id);
+	    a->sl.id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "note_add", "note", uuid, "%s",
-		    mdt_said_slot(s, a->slot_id, said));
+		    mdt_said_slot(s, a->sl.id, said));
 	return st;
 }
 
@@ -243,7 +210,7 @@ enum mdt_status
 mdt_note_add(struct mdt_store *s, int64_t slot_id, const char *text,
     int64_t *note_id)
 {
-	struct entry_act a = { .slot_id = slot_id, .text = text };
+	struct mdt_act a = { .slot_id = slot_id, .text = text };
 	enum mdt_status st;
 
 	if (note_id != NULL)
@@ -252,9 +219,9 @@ mdt_note_add(struct mdt_store *s, int64_t slot_id, const char *text,
 		return mdt_fail(s, MDT_EINVAL, "the note is empty");
 	st = mdt_text_check(s, "the note", text, true, 0);
 	if (st == MDT_OK)
-		st = mdt_tx_run(s, note_tx, &a, NULL);
+		st = mdt_act_run(s, note_tx, RECORDABLE, &a);
 	if (st == MDT_OK && note_id != NULL)
-		*note_id = a.id;
+		*note_id = a.made;
 	return st;
 }
 
@@ -284,29 +251,27 @@ insert_action(struct mdt_store *s, const struct mdt_slot_row *sl,
 	return st;
 }
 
+/* An action agreed in the slot (slot_id): text, its owner (person_id) and
+ * when it is due (date); made: its id. */
 static enum mdt_status
-action_tx(struct mdt_store *s, void *ctx)
+action_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct entry_act *a = ctx;
-	struct mdt_slot_row sl;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 
-	st = recordable_slot(s, a->slot_id, true, &sl, &m);
-	if (st == MDT_OK)
-		st = mdt_row_person_allowed(s, sl.patient_id, a->owner_id,
-		    "own this action");
+	st = mdt_row_person_allowed(s, a->sl.patient_id, a->person_id,
+	    "own this action");
 	if (st != MDT_OK)
 		return st;
-	return insert_action(s, &sl, a->text, a->owner_id, a->due, NULL,
-	    &a->id);
+	return insert_action(s, &a->sl, a->text, a->person_id, a->date, NULL,
+	    &a->made);
 }
 
 enum mdt_status
 mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
     int64_t owner_id, const char *due, int64_t *action_id)
 {
-	struct entry_act a = { slot_id, text, owner_id, NULL, 0 };
+	struct mdt_act a = { .slot_id = slot_id, .text = text,
+	    .person_id = owner_id };
 	enum mdt_status st;
 	char date[11];
 
@@ -321,46 +286,41 @@ mdt_action_add(struct mdt_store *s, int64_t slot_id, const char *text,
 		    due != NULL ? due : "");
 	if (mdt_date_past(s, "due date", date) != MDT_OK)
 		return MDT_EINVAL;
-	a.due = date;
-	st = mdt_tx_run(s, action_tx, &a, NULL);
+	a.date = date;
+	st = mdt_act_run(s, action_tx, RECORDABLE, &a);
 	if (st == MDT_OK && action_id != NULL)
-		*action_id = a.id;
+		*action_id = a.made;
 	return st;
 }
 
-struct status_act {
-	int64_t action_id;
-	enum mdt_action_status status;
-	bool wrote;		/* false: the status was so already */
-};
-
+/* The action (id) set to status n (wrote: false when it was so
+ * already). */
 static enum mdt_status
-action_status_tx(struct mdt_store *s, void *ctx)
+action_status_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct status_act *a = ctx;
+	enum mdt_action_status status = (enum mdt_action_status)a->n;
+	const char *name = mdt_action_status_name(status);
 	struct mdt_action_row row;
 	enum mdt_status st;
-	const char *name = mdt_action_status_name(a->status);
 
-	st = mdt_row_action(s, a->action_id, &row);
-	if (st != MDT_OK || row.status == a->status)
+	st = mdt_row_action(s, a->id, &row);
+	if (st != MDT_OK || row.status == status)
 		return st;
 	/* a purged action has lost its words: reopening it would send the
 	 * placeholder as the task */
-	st = mdt_action_refuse_purged(s, a->action_id);
+	st = mdt_action_refuse_purged(s, a->id);
 	/* nor is work reopened for someone the patient has since excluded */
-	if (st == MDT_OK && a->status == MDT_ACTION_OPEN)
+	if (st == MDT_OK && status == MDT_ACTION_OPEN)
 		st = mdt_row_person_allowed(s, row.patient_id, row.owner_id,
 		    "own this action");
 	if (st != MDT_OK)
 		return st;
-	if (a->status == MDT_ACTION_OPEN)
+	if (status == MDT_ACTION_OPEN)
 		st = mdt_run(s, "UPDATE actions SET status = 'open',"
-		    " closed_at = NULL WHERE id = ?", "i", a->action_id);
+		    " closed_at = NULL WHERE id = ?", "i", a->id);
 	else
 		st = mdt_run(s, "UPDATE actions SET status = ?, closed_at = ?"
-		    " WHERE id = ?", "tii", name, mdt_store_now(s),
-		    a->action_id);
+		    " WHERE id = ?", "tii", name, mdt_store_now(s), a->id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "action_status", "action", row.uuid,
 		    "%s", name);
@@ -372,13 +332,12 @@ enum mdt_status
 mdt_action_set_status(struct mdt_store *s, int64_t action_id,
     enum mdt_action_status status)
 {
-	struct status_act a = { action_id, status, false };
-
 	if (status != MDT_ACTION_OPEN && status != MDT_ACTION_DONE &&
 	    status != MDT_ACTION_CANCELLED)
 		return mdt_fail(s, MDT_EINVAL, "unknown action status %d",
 		    (int)status);
-	return mdt_tx_run(s, action_status_tx, &a, &a.wrote);
+	return mdt_act_run(s, action_status_tx, MDT_ACT_WROTE,
+	    &(struct mdt_act){ .id = action_id, .n = (int)status });
 }
 
 /*
@@ -413,9 +372,9 @@ static enum mdt_status
 relatives_owner(struct mdt_store *s, const struct mdt_slot_row *sl,
     int64_t meeting_id, int64_t *owner)
 {
-	struct mdt_rows r = { 0 };
 	enum mdt_status st;
 	int64_t kc = 0, *ids;
+	size_t n;
 	bool ok = false;
 
 	*owner = 0;
@@ -427,18 +386,17 @@ relatives_owner(struct mdt_store *s, const struct mdt_slot_row *sl,
 		*owner = ok ? kc : 0;
 		return st;
 	}
-	st = mdt_read_rows(s, &r, sizeof(int64_t), mdt_row_int, NULL,
+	st = mdt_read_array(s, &ids, &n, sizeof(*ids), NULL, mdt_row_int, NULL,
 	    "reading who is present", "SELECT a.person_id"
 	    " FROM attendance a JOIN people p ON p.id = a.person_id"
 	    " WHERE a.meeting_id = ? AND a.status = 'present'"
 	    " AND a.left_at IS NULL ORDER BY p.name, p.id", "i", meeting_id);
-	ids = r.v;
-	for (size_t i = 0; st == MDT_OK && !ok && i < r.n; i++) {
+	for (size_t i = 0; st == MDT_OK && !ok && i < n; i++) {
 		st = relatives_owner_ok(s, sl->patient_id, ids[i], &ok);
 		if (ok)
 			*owner = ids[i];
 	}
-	free(r.v);
+	free(ids);
 	return st;
 }
 
@@ -469,53 +427,42 @@ contact_relatives(struct mdt_store *s, const struct mdt_slot_row *sl,
 	    &id);
 }
 
-/* An outcome corrected away from a death: the slot's open follow-up with
- * the relatives is cancelled, each one audited and queued. */
+/*
+ * The open follow-ups with the relatives changed, each audited and queued:
+ * with owner 0, those of the slot (an outcome corrected away from a death:
+ * the outcome is now `now`) are cancelled; else those of the patient move
+ * to owner (their key contact, just set).
+ */
 static enum mdt_status
-relatives_cancel(struct mdt_store *s, int64_t slot_id,
-    enum mdt_outcome_kind now)
-{
-	enum mdt_status st;
-	char *uuid = NULL;
-
-	while ((st = mdt_query_text(s, &uuid, "SELECT uuid FROM actions"
-	    " WHERE slot_id = ? AND kind = '" RELATIVES_KIND "'"
-	    " AND status = 'open' ORDER BY id LIMIT 1", "i", slot_id)) ==
-	    MDT_OK) {
-		st = mdt_run(s, "UPDATE actions SET status = 'cancelled',"
-		    " closed_at = ? WHERE uuid = ?", "it", mdt_store_now(s),
-		    uuid);
-		if (st == MDT_OK)
-			st = mdt_record_change(s, "action_status", "action",
-			    uuid, "cancelled: the outcome is now %s",
-			    mdt_outcome_name(now));
-		free(uuid);
-		uuid = NULL;
-		if (st != MDT_OK)
-			return st;
-	}
-	return st == MDT_ENOTFOUND ? MDT_OK : st;
-}
-
-/* A key contact set: the patient's open follow-up with the relatives
- * moves to them, each move audited and queued. */
-static enum mdt_status
-relatives_move(struct mdt_store *s, int64_t patient_id, int64_t person_id)
+relatives_change(struct mdt_store *s, int64_t slot_id, int64_t patient_id,
+    int64_t owner, enum mdt_outcome_kind now)
 {
 	char who[128];
 	enum mdt_status st;
 	char *uuid = NULL;
 
-	while ((st = mdt_query_text(s, &uuid, "SELECT uuid FROM actions"
+	while ((st = owner == 0 ? mdt_query_text(s, &uuid, "SELECT uuid"
+	    " FROM actions WHERE slot_id = ? AND kind = '" RELATIVES_KIND "'"
+	    " AND status = 'open' ORDER BY id LIMIT 1", "i", slot_id) :
+	    mdt_query_text(s, &uuid, "SELECT uuid FROM actions"
 	    " WHERE patient_id = ? AND kind = '" RELATIVES_KIND "'"
 	    " AND status = 'open' AND owner_id <> ? ORDER BY id LIMIT 1",
-	    "ii", patient_id, person_id)) == MDT_OK) {
-		st = mdt_run(s, "UPDATE actions SET owner_id = ?"
-		    " WHERE uuid = ?", "it", person_id, uuid);
-		if (st == MDT_OK)
+	    "ii", patient_id, owner)) == MDT_OK) {
+		if (owner == 0)
+			st = mdt_run(s, "UPDATE actions SET status = 'cancelled',"
+			    " closed_at = ? WHERE uuid = ?", "it",
+			    mdt_store_now(s), uuid);
+		else
+			st = mdt_run(s, "UPDATE actions SET owner_id = ?"
+			    " WHERE uuid = ?", "it", owner, uuid);
+		if (st == MDT_OK && owner == 0)
+			st = mdt_record_change(s, "action_status", "action",
+			    uuid, "cancelled: the outcome is now %s",
+			    mdt_outcome_name(now));
+		else if (st == MDT_OK)
 			st = mdt_record_change(s, "action_reassign", "action",
 			    uuid, "owner %s (the key contact)",
-			    mdt_said_person(s, person_id, who));
+			    mdt_said_person(s, owner, who));
 		free(uuid);
 		uuid = NULL;
 		if (st != MDT_OK)
@@ -524,49 +471,28 @@ relatives_move(struct mdt_store *s, int64_t patient_id, int64_t person_id)
 	return st == MDT_ENOTFOUND ? MDT_OK : st;
 }
 
-struct outcome_act {
-	int64_t slot_id;
-	enum mdt_outcome_kind kind;
-	char review[11];	/* "" if none */
-	char died_on[11];	/* a death's date; "" if none */
-	bool wrote;		/* false: recorded so already */
-};
-
+/* The outcome (n) of the slot (slot_id), with its date: a review's, or for
+ * a death the day it happened (wrote: false when recorded so already). */
 static enum mdt_status
-outcome_tx(struct mdt_store *s, void *ctx)
+outcome_tx(struct mdt_store *s, struct mdt_act *a)
 {
 	char said[24];
-	struct outcome_act *a = ctx;
-	struct mdt_slot_row sl;
-	struct mdt_meeting_row m;
+	enum mdt_outcome_kind kind = (enum mdt_outcome_kind)a->n;
+	const char *review = kind == MDT_OUTCOME_DIED ? "" : a->date;
+	const char *died_on = kind == MDT_OUTCOME_DIED ? a->date : "";
 	enum mdt_status st;
 	char uuid[37], *row_uuid = NULL;
 	int64_t same = 0;
 
-	/* a dead patient cannot consent: a death is recorded without */
-	st = recordable_slot(s, a->slot_id, a->kind != MDT_OUTCOME_DIED, &sl,
-	    &m);
+	/* recorded so already: nothing to write */
+	st = mdt_query_int(s, &same, "SELECT kind = ?1 AND review_date IS ?2"
+	    " AND died_on IS ?3 FROM outcomes WHERE slot_id = ?4", "TTTi",
+	    mdt_outcome_name(kind), review, died_on, a->sl.id);
+	if (st == MDT_OK && same != 0)
+		return MDT_OK;
+	if (st == MDT_OK || st == MDT_ENOTFOUND)
+		st = superseded(s, "outcome", "outcomes", a->sl.id);
 	if (st != MDT_OK)
-		return st;
-	/* recorded again: the outcome as it was is kept, superseded */
-	st = mdt_query_text(s, &row_uuid, "SELECT uuid FROM outcomes"
-	    " WHERE slot_id = ?", "i", a->slot_id);
-	if (st == MDT_OK) {
-		st = mdt_query_int(s, &same, "SELECT kind = ?1 AND"
-		    " review_date IS ?2 AND died_on IS ?3 FROM outcomes"
-		    " WHERE uuid = ?4", "TTTt", mdt_outcome_name(a->kind),
-		    a->review, a->died_on, row_uuid);
-		if (st == MDT_OK && same != 0) {
-			free(row_uuid);
-			return MDT_OK;
-		}
-		if (st == MDT_OK)
-			st = mdt_row_correction(s, "outcome", row_uuid,
-			    "superseded");
-	}
-	free(row_uuid);
-	row_uuid = NULL;
-	if (st != MDT_OK && st != MDT_ENOTFOUND)
 		return st;
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO outcomes"
@@ -576,31 +502,42 @@ outcome_tx(struct mdt_store *s, void *ctx)
 	    " review_date = excluded.review_date,"
 	    " recorded_at = excluded.recorded_at,"
 	    " died_on = excluded.died_on", "titTiT",
-	    uuid, a->slot_id, mdt_outcome_name(a->kind), a->review,
-	    mdt_store_now(s), a->died_on);
+	    uuid, a->sl.id, mdt_outcome_name(kind), review,
+	    mdt_store_now(s), died_on);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &row_uuid,
 		    "SELECT uuid FROM outcomes WHERE slot_id = ?", "i",
-		    a->slot_id);
+		    a->sl.id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "outcome_record", "outcome", row_uuid,
-		    "%s: %s%s%s", mdt_said_slot(s, a->slot_id, said),
-		    mdt_outcome_name(a->kind), *a->review != '\0' ?
-		    ", review " : "", a->review);
+		    "%s: %s%s%s", mdt_said_slot(s, a->sl.id, said),
+		    mdt_outcome_name(kind), *review != '\0' ?
+		    ", review " : "", review);
 	free(row_uuid);
-	if (st == MDT_OK && a->kind == MDT_OUTCOME_DIED)
-		st = contact_relatives(s, &sl, &m);
+	if (st == MDT_OK && kind == MDT_OUTCOME_DIED)
+		st = contact_relatives(s, &a->sl, &a->m);
 	else if (st == MDT_OK)
-		st = relatives_cancel(s, sl.id, a->kind);
+		st = relatives_change(s, a->sl.id, 0, 0, kind);
 	a->wrote = st == MDT_OK;
 	return st;
+}
+
+/* A dead patient cannot consent: a death is recorded without. */
+static enum mdt_status
+outcome_run(struct mdt_store *s, int64_t slot_id, enum mdt_outcome_kind kind,
+    const char *date)
+{
+	return mdt_act_run(s, outcome_tx, MDT_ACT_SLOT | MDT_ACT_WROTE |
+	    (kind == MDT_OUTCOME_DIED ? 0 : MDT_ACT_CONSENTED),
+	    &(struct mdt_act){ .slot_id = slot_id, .n = (int)kind,
+	    .date = date });
 }
 
 enum mdt_status
 mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
     enum mdt_outcome_kind kind, const char *review_date)
 {
-	struct outcome_act a = { slot_id, kind, "", "", false };
+	char review[11] = "";
 
 	if (kind == MDT_OUTCOME_DIED)
 		return mdt_death_record(s, slot_id, NULL);
@@ -612,49 +549,44 @@ mdt_outcome_record(struct mdt_store *s, int64_t slot_id,
 		    "staying on the caseload needs a review date");
 	/* A review date is kept for any outcome but a death. */
 	if (kind != MDT_OUTCOME_DIED && !mdt_str_blank(review_date) &&
-	    mdt_date_parse(review_date, mdt_store_now(s), a.review) != MDT_OK)
+	    mdt_date_parse(review_date, mdt_store_now(s), review) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "review date \"%s\"", review_date);
-	if (a.review[0] != '\0' &&
-	    mdt_date_past(s, "review date", a.review) != MDT_OK)
+	if (review[0] != '\0' &&
+	    mdt_date_past(s, "review date", review) != MDT_OK)
 		return MDT_EINVAL;
-	return mdt_tx_run(s, outcome_tx, &a, &a.wrote);
+	return outcome_run(s, slot_id, kind, review);
 }
 
 enum mdt_status
 mdt_death_record(struct mdt_store *s, int64_t slot_id, const char *died_on)
 {
-	struct outcome_act a = { slot_id, MDT_OUTCOME_DIED, "", "", false };
-	char today[11];
+	char today[11], day[11] = "";
 
 	mdt_date_of(mdt_store_now(s), today);
 	if (mdt_str_blank(died_on))
-		memcpy(a.died_on, today, sizeof(today));
+		memcpy(day, today, sizeof(today));
 	else if (died_on[0] == '+' ||
-	    mdt_date_parse(died_on, mdt_store_now(s), a.died_on) != MDT_OK)
+	    mdt_date_parse(died_on, mdt_store_now(s), day) != MDT_OK)
 		return mdt_fail(s, MDT_EDATE, "date of death \"%s\""
 		    " (YYYY-MM-DD)", died_on);
-	if (strcmp(a.died_on, today) > 0)
+	if (strcmp(day, today) > 0)
 		return mdt_fail(s, MDT_EDATE, "death on %s: in the"
-		    " future", a.died_on);
-	return mdt_tx_run(s, outcome_tx, &a, &a.wrote);
+		    " future", day);
+	return outcome_run(s, slot_id, MDT_OUTCOME_DIED, day);
 }
 
+/* The slot's (slot_id) outcome withdrawn, kept as entered in error. */
 static enum mdt_status
-outcome_withdraw_tx(struct mdt_store *s, void *ctx)
+outcome_withdraw_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct outcome_act *a = ctx;
-	struct mdt_slot_row sl;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char *uuid = NULL, *kind = NULL, said[24];
 
-	st = recordable_slot(s, a->slot_id, false, &sl, &m);
-	if (st == MDT_OK)
-		st = mdt_query_text(s, &uuid, "SELECT uuid FROM outcomes"
-		    " WHERE slot_id = ?", "i", a->slot_id);
+	st = mdt_query_text(s, &uuid, "SELECT uuid FROM outcomes"
+	    " WHERE slot_id = ?", "i", a->sl.id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no outcome is recorded for %s",
-		    sl.patient);
+		    a->sl.patient);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &kind, "SELECT kind FROM outcomes"
 		    " WHERE uuid = ?", "t", uuid);
@@ -666,10 +598,10 @@ outcome_withdraw_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "outcome_withdraw", "outcome", uuid,
 		    "%s: %s withdrawn, kept as entered in error",
-		    mdt_said_slot(s, a->slot_id, said), kind);
+		    mdt_said_slot(s, a->sl.id, said), kind);
 	/* a death withdrawn: its follow-up with the relatives goes too */
 	if (st == MDT_OK && strcmp(kind, "died") == 0)
-		st = relatives_cancel(s, sl.id, MDT_OUTCOME_NONE);
+		st = relatives_change(s, a->sl.id, 0, 0, MDT_OUTCOME_NONE);
 	free(uuid);
 	free(kind);
 	return st;
@@ -678,46 +610,41 @@ outcome_withdraw_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_outcome_withdraw(struct mdt_store *s, int64_t slot_id)
 {
-	struct outcome_act a = { slot_id, MDT_OUTCOME_NONE, "", "", false };
-
-	return mdt_tx_run(s, outcome_withdraw_tx, &a, NULL);
+	return mdt_act_run(s, outcome_withdraw_tx, MDT_ACT_SLOT,
+	    &(struct mdt_act){ .slot_id = slot_id });
 }
 
-struct key_contact_act {
-	int64_t patient_id;
-	int64_t person_id;
-};
-
+/* The patient's (id) key contact is person_id. */
 static enum mdt_status
-key_contact_tx(struct mdt_store *s, void *ctx)
+key_contact_tx(struct mdt_store *s, struct mdt_act *a)
 {
 	char who[128];
-	const struct key_contact_act *a = ctx;
 	enum mdt_status st;
 	char *uuid = NULL;
 	int64_t purged = 0;
 
 	st = mdt_query_int(s, &purged, "SELECT purged_at FROM patients"
-	    " WHERE id = ?", "i", a->patient_id);
+	    " WHERE id = ?", "i", a->id);
 	if (st == MDT_OK && purged != 0)
 		return mdt_fail(s, MDT_ESTATE, "patient %" PRId64 " was purged"
-		    " under the retention rule", a->patient_id);
+		    " under the retention rule", a->id);
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients"
-		    " WHERE id = ?", "i", a->patient_id);
+		    " WHERE id = ?", "i", a->id);
 	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no patient %" PRId64, a->patient_id);
+		return mdt_fail(s, st, "no patient %" PRId64, a->id);
 	if (st == MDT_OK)
-		st = mdt_row_person_allowed(s, a->patient_id, a->person_id,
+		st = mdt_row_person_allowed(s, a->id, a->person_id,
 		    "be the key contact");
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE patients SET key_contact_id = ?"
-		    " WHERE id = ?", "ii", a->person_id, a->patient_id);
+		    " WHERE id = ?", "ii", a->person_id, a->id);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "key_contact_set", "patient", uuid,
 		    "key contact: %s", mdt_said_person(s, a->person_id, who));
 	if (st == MDT_OK)
-		st = relatives_move(s, a->patient_id, a->person_id);
+		st = relatives_change(s, 0, a->id, a->person_id,
+		    MDT_OUTCOME_NONE);
 	free(uuid);
 	return st;
 }
@@ -726,8 +653,8 @@ enum mdt_status
 mdt_key_contact_set(struct mdt_store *s, int64_t patient_id,
     int64_t person_id)
 {
-	return mdt_tx_run(s, key_contact_tx,
-	    &(struct key_contact_act){ patient_id, person_id }, NULL);
+	return mdt_act_run(s, key_contact_tx, 0,
+	    &(struct mdt_act){ .id = patient_id, .person_id = person_id });
 }
 
 

@@ -28,13 +28,6 @@
 #include "textio.h"
 #include "util.h"
 
-struct register_day_act {
-	int64_t meeting_id;
-	int64_t person_id;
-	int64_t at;		/* ms; 0 clears (a departure undone) */
-	enum mdt_meeting_role role;
-};
-
 /* The attendance row's uuid, or MDT_ENOTFOUND with a reason. */
 static enum mdt_status
 attendance_uuid(struct mdt_store *s, int64_t meeting_id, int64_t person_id,
@@ -54,21 +47,18 @@ attendance_uuid(struct mdt_store *s, int64_t meeting_id, int64_t person_id,
 	return st;
 }
 
+/* person_id put on the register, present. */
 static enum mdt_status
-register_add_tx(struct mdt_store *s, void *ctx)
+register_add_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct register_day_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 	int64_t on = 0;
 	char uuid[37], who[128];
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st == MDT_OK)
-		st = mdt_row_person_exists(s, a->person_id);
+	st = mdt_row_person_exists(s, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &on, "SELECT count(*) FROM attendance"
-		    " WHERE meeting_id = ? AND person_id = ?", "ii", m.id,
+		    " WHERE meeting_id = ? AND person_id = ?", "ii", a->m.id,
 		    a->person_id);
 	if (st == MDT_OK && on != 0)
 		st = mdt_fail(s, MDT_ESTATE, "already on this meeting's"
@@ -78,7 +68,7 @@ register_add_tx(struct mdt_store *s, void *ctx)
 	mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO attendance (meeting_id, person_id, uuid,"
 	    " status, added_on_day) VALUES (?, ?, ?, 'present', 1)", "iit",
-	    m.id, a->person_id, uuid);
+	    a->m.id, a->person_id, uuid);
 	if (st == MDT_OK)
 		st = mdt_record_change(s, "register_add", "attendance", uuid,
 		    "%s: added on the day, present",
@@ -89,21 +79,19 @@ register_add_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_register_add(struct mdt_store *s, int64_t meeting_id, int64_t person_id)
 {
-	return mdt_tx_run(s, register_add_tx, &(struct register_day_act){
-	    meeting_id, person_id, 0, MDT_ROLE_CHAIR }, NULL);
+	return mdt_act_run(s, register_add_tx, MDT_ACT_MEETING,
+	    &(struct mdt_act){ .meeting_id = meeting_id,
+	    .person_id = person_id });
 }
 
+/* person_id arrived at the time at. */
 static enum mdt_status
-register_arrived_tx(struct mdt_store *s, void *ctx)
+register_arrived_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct register_day_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char *uuid = NULL, when[6], who[128];
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st == MDT_OK)
-		st = attendance_uuid(s, m.id, a->person_id, &uuid);
+	st = attendance_uuid(s, a->m.id, a->person_id, &uuid);
 	if (st == MDT_OK && a->at <= 0)
 		st = mdt_fail(s, MDT_EINVAL, "no time of arrival");
 	if (st == MDT_OK)
@@ -111,7 +99,7 @@ register_arrived_tx(struct mdt_store *s, void *ctx)
 		    " arrived_at = ?1, left_at = CASE WHEN left_at < ?1"
 		    " THEN NULL ELSE left_at END"
 		    " WHERE meeting_id = ?2 AND person_id = ?3", "iii", a->at,
-		    m.id, a->person_id);
+		    a->m.id, a->person_id);
 	if (st == MDT_OK) {
 		mdt_clock_hhmm(a->at, when);
 		st = mdt_record_change(s, "register_arrived", "attendance",
@@ -126,30 +114,28 @@ enum mdt_status
 mdt_register_arrived(struct mdt_store *s, int64_t meeting_id,
     int64_t person_id, int64_t at)
 {
-	return mdt_tx_run(s, register_arrived_tx, &(struct register_day_act){
-	    meeting_id, person_id, at, MDT_ROLE_CHAIR }, NULL);
+	return mdt_act_run(s, register_arrived_tx, MDT_ACT_MEETING,
+	    &(struct mdt_act){ .meeting_id = meeting_id,
+	    .person_id = person_id, .at = at });
 }
 
+/* person_id left at the time at (0: back in the room). */
 static enum mdt_status
-register_left_tx(struct mdt_store *s, void *ctx)
+register_left_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct register_day_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 	int64_t present = 0, arrived = 0;
 	char *uuid = NULL, when[6], who[128];
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st == MDT_OK)
-		st = attendance_uuid(s, m.id, a->person_id, &uuid);
+	st = attendance_uuid(s, a->m.id, a->person_id, &uuid);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &present, "SELECT status = 'present'"
 		    " FROM attendance WHERE meeting_id = ? AND person_id = ?",
-		    "ii", m.id, a->person_id);
+		    "ii", a->m.id, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &arrived, "SELECT coalesce(arrived_at, 0)"
 		    " FROM attendance WHERE meeting_id = ? AND person_id = ?",
-		    "ii", m.id, a->person_id);
+		    "ii", a->m.id, a->person_id);
 	if (st == MDT_OK && a->at != 0 && !present)
 		st = mdt_fail(s, MDT_ESTATE, "only someone marked present"
 		    " can leave");
@@ -158,7 +144,7 @@ register_left_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE attendance SET left_at = ?"
 		    " WHERE meeting_id = ? AND person_id = ?", "Iii", a->at,
-		    m.id, a->person_id);
+		    a->m.id, a->person_id);
 	if (st == MDT_OK) {
 		mdt_clock_hhmm(a->at, when);
 		st = mdt_record_change(s, "register_left", "attendance",
@@ -174,36 +160,35 @@ enum mdt_status
 mdt_register_left(struct mdt_store *s, int64_t meeting_id, int64_t person_id,
     int64_t at)
 {
-	return mdt_tx_run(s, register_left_tx, &(struct register_day_act){
-	    meeting_id, person_id, at, MDT_ROLE_CHAIR }, NULL);
+	return mdt_act_run(s, register_left_tx, MDT_ACT_MEETING,
+	    &(struct mdt_act){ .meeting_id = meeting_id,
+	    .person_id = person_id, .at = at });
 }
 
+/* Who chairs or takes the notes (n, an enum mdt_meeting_role):
+ * person_id, or nobody (0). */
 static enum mdt_status
-meeting_role_tx(struct mdt_store *s, void *ctx)
+meeting_role_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct register_day_act *a = ctx;
-	const char *column = a->role == MDT_ROLE_CHAIR ? "chair_id" :
-	    "notetaker_id";
-	const char *shown = a->role == MDT_ROLE_CHAIR ? "chair" :
-	    "note-taker";
-	struct mdt_meeting_row m;
-	enum mdt_status st;
+	bool chair = a->n == MDT_ROLE_CHAIR;
+	const char *column = chair ? "chair_id" : "notetaker_id";
+	const char *shown = chair ? "chair" : "note-taker";
+	enum mdt_status st = MDT_OK;
 	char *uuid = NULL, *sql, who[128];
 
-	st = mdt_row_meeting(s, a->meeting_id, false, &m);
-	if (st == MDT_OK && a->person_id != 0)
-		st = attendance_uuid(s, m.id, a->person_id, &uuid);
+	if (a->person_id != 0)
+		st = attendance_uuid(s, a->m.id, a->person_id, &uuid);
 	free(uuid);
 	if (st != MDT_OK)
 		return st;
 	sql = mdt_xasprintf("UPDATE meetings SET %s = ? WHERE id = ?", column);
-	st = mdt_run(s, sql, "Ii", a->person_id, m.id);
+	st = mdt_run(s, sql, "Ii", a->person_id, a->m.id);
 	free(sql);
 	if (st == MDT_OK && a->person_id != 0)
-		st = mdt_record_change(s, "meeting_role", "meeting", m.uuid,
+		st = mdt_record_change(s, "meeting_role", "meeting", a->m.uuid,
 		    "%s: %s", shown, mdt_said_person(s, a->person_id, who));
 	else if (st == MDT_OK)
-		st = mdt_record_change(s, "meeting_role", "meeting", m.uuid,
+		st = mdt_record_change(s, "meeting_role", "meeting", a->m.uuid,
 		    "%s: nobody", shown);
 	return st;
 }
@@ -212,8 +197,9 @@ enum mdt_status
 mdt_meeting_role_set(struct mdt_store *s, int64_t meeting_id,
     enum mdt_meeting_role role, int64_t person_id)
 {
-	return mdt_tx_run(s, meeting_role_tx, &(struct register_day_act){
-	    meeting_id, person_id, 0, role }, NULL);
+	return mdt_act_run(s, meeting_role_tx, MDT_ACT_MEETING |
+	    MDT_ACT_CLOSED_TOO, &(struct mdt_act){ .meeting_id = meeting_id,
+	    .person_id = person_id, .n = (int)role });
 }
 
 bool
@@ -255,11 +241,7 @@ print_attendee(sqlite3_stmt *st, void *ctx)
 	char hhmm[6];
 
 	fprintf(out, "%" PRId64, mdt_col_int(st, 0));
-	for (int i = 1; i <= 3; i++) {
-		fputs("  ", out);
-		mdt_text_fput(out, (const char *)sqlite3_column_text(st, i),
-		    false);
-	}
+	mdt_col_fput(st, 1, 3, out);
 	fprintf(out, "  %s", (const char *)sqlite3_column_text(st, 4));
 	if (mdt_col_int(st, 5) != 0)
 		fputs(", added on the day", out);

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "model.h"
+#include "rows.h"
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
@@ -142,15 +143,11 @@ demo_made(struct mdt_store *s, int64_t *id)
 	return st;
 }
 
-struct demo_act {
-	int64_t meeting_id;
-	bool wrote;
-};
-
+/* The demonstration's venue, people, patients and meeting (meeting_id),
+ * unless made already (wrote: false). */
 static enum mdt_status
-demo_tx(struct mdt_store *s, void *ctx)
+demo_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct demo_act *a = ctx;
 	enum mdt_status st;
 	char venue[37], meeting[37], uuid[37];
 	int64_t people[N_PEOPLE], venue_id = 0;
@@ -232,11 +229,11 @@ demo_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_demo_create(struct mdt_store *s, int64_t *meeting_id)
 {
-	struct demo_act a = { 0, false };
+	struct mdt_act a = { .meeting_id = 0 };
 	enum mdt_status st;
 
 	*meeting_id = 0;
-	st = mdt_tx_run(s, demo_tx, &a, &a.wrote);
+	st = mdt_act_run(s, demo_tx, MDT_ACT_WROTE, &a);
 	if (st == MDT_OK)
 		*meeting_id = a.meeting_id;
 	return st;

@@ -68,11 +68,8 @@ read_lease(sqlite3_stmt *st, void *row, void *ctx)
 	struct mdt_lease *l = row;
 	char *token = ctx;
 
-	mdt_col_copy(st, 0, l->holder, sizeof(l->holder));
-	mdt_col_copy(st, 1, l->host, sizeof(l->host));
-	l->pid = mdt_col_int(st, 2);
-	l->acquired_at = mdt_col_int(st, 3);
-	l->renewed_at = mdt_col_int(st, 4);
+	mdt_cols(st, "cciii", MDT_F(l->holder), MDT_F(l->host), MDT_F(l->pid),
+	    MDT_F(l->acquired_at), MDT_F(l->renewed_at));
 	if (token != NULL)
 		mdt_col_copy(st, 5, token, 37);
 }

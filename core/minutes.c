@@ -82,6 +82,41 @@ json_meeting(const struct mdt_meeting *m)
 	return j;
 }
 
+/* The slot's consent, with the organisations it excludes; null when
+ * none is recorded. */
+static json_t *
+json_consent(const struct mdt_slot *sl)
+{
+	json_t *c, *orgs;
+
+	if (sl->consent == MDT_CONSENT_NONE)
+		return json_null();
+	c = mdt_json_new(json_object());
+	mdt_json_set(c, "basis", mdt_json_text(mdt_consent_name(sl->consent)));
+	mdt_json_set(c, "justification",
+	    mdt_json_text(sl->consent_justification));
+	orgs = mdt_json_new(json_array());
+	for (size_t i = 0; i < sl->n_exclusions; i++)
+		mdt_json_push(orgs, mdt_json_text(sl->exclusions[i]));
+	mdt_json_set(c, "excluded_organisations", orgs);
+	return c;
+}
+
+/* The slot's outcome; null when none is recorded. */
+static json_t *
+json_outcome(const struct mdt_slot *sl)
+{
+	json_t *o;
+
+	if (sl->outcome == MDT_OUTCOME_NONE)
+		return json_null();
+	o = mdt_json_new(json_object());
+	mdt_json_set(o, "kind", mdt_json_text(mdt_outcome_name(sl->outcome)));
+	mdt_json_set(o, "review_date", jstr_or_null(sl->review_date));
+	mdt_json_set(o, "died_on", jstr_or_null(sl->died_on));
+	return o;
+}
+
 static json_t *
 json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
     int64_t now)
@@ -89,7 +124,7 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	json_t *j = mdt_json_new(json_object());
 	json_t *patient = mdt_json_new(json_object());
 	json_t *notes = mdt_json_new(json_array());
-	json_t *actions = mdt_json_new(json_array()), *x, *orgs;
+	json_t *actions = mdt_json_new(json_array()), *x;
 	int64_t elapsed = slot_elapsed(sl, now);
 	size_t i;
 
@@ -108,18 +143,7 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	mdt_json_set(j, "elapsed_seconds", json_integer(elapsed / 1000));
 	mdt_json_set(j, "time_band", mdt_json_text(time_band(elapsed, snap->meeting.warn_s,
 	    snap->meeting.over_s)));
-	if (sl->consent == MDT_CONSENT_NONE)
-		mdt_json_set(j, "consent", json_null());
-	else {
-		x = mdt_json_new(json_object());
-		mdt_json_set(x, "basis", mdt_json_text(mdt_consent_name(sl->consent)));
-		mdt_json_set(x, "justification", mdt_json_text(sl->consent_justification));
-		orgs = mdt_json_new(json_array());
-		for (i = 0; i < sl->n_exclusions; i++)
-			mdt_json_push(orgs, mdt_json_text(sl->exclusions[i]));
-		mdt_json_set(x, "excluded_organisations", orgs);
-		mdt_json_set(j, "consent", x);
-	}
+	mdt_json_set(j, "consent", json_consent(sl));
 	mdt_json_set(j, "key_contact", mdt_json_text(sl->key_contact_name));
 	for (i = 0; i < snap->n_notes; i++)
 		if (snap->notes[i].slot_id == sl->id)
@@ -139,15 +163,7 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		mdt_json_push(actions, x);
 	}
 	mdt_json_set(j, "actions", actions);
-	if (sl->outcome == MDT_OUTCOME_NONE)
-		mdt_json_set(j, "outcome", json_null());
-	else {
-		x = mdt_json_new(json_object());
-		mdt_json_set(x, "kind", mdt_json_text(mdt_outcome_name(sl->outcome)));
-		mdt_json_set(x, "review_date", jstr_or_null(sl->review_date));
-		mdt_json_set(x, "died_on", jstr_or_null(sl->died_on));
-		mdt_json_set(j, "outcome", x);
-	}
+	mdt_json_set(j, "outcome", json_outcome(sl));
 	return j;
 }
 

@@ -175,44 +175,33 @@ mask_state(unsigned mask, enum mdt_outbox_state st)
 }
 
 static void
+outbox_row_done(void *row)
+{
+	struct mdt_outbox_row *r = row;
+
+	free(r->label);
+	free(r->last_error);
+}
+
+static void
 read_outbox_row(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_outbox_row *r = row;
 
-	r->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, r->entity, sizeof(r->entity));
-	mdt_col_copy(st, 2, r->entity_uuid, sizeof(r->entity_uuid));
-	r->state = mdt_col_state(st, 3, state_parse,
-	    MDT_OUTBOX_PENDING);
-	r->attempts = (int)mdt_col_int(st, 4);
-	r->created_at = mdt_col_int(st, 5);
-	r->next_at = mdt_col_int(st, 6);
-	r->sent_at = mdt_col_int(st, 7);
-	r->label = mdt_col_dup(st, 8);
+	mdt_cols(st, "iccediiiSS", MDT_F(r->id), MDT_F(r->entity),
+	    MDT_F(r->entity_uuid), MDT_F(r->state), state_parse,
+	    MDT_OUTBOX_PENDING, MDT_F(r->attempts), MDT_F(r->created_at),
+	    MDT_F(r->next_at), MDT_F(r->sent_at), MDT_F(r->label),
+	    MDT_F(r->last_error));
 	if (r->label == NULL)
 		r->label = mdt_xasprintf("%s %s", r->entity,
 		    r->entity_uuid);
-	r->last_error = mdt_col_dup(st, 9);
 }
 
 /* What read_outbox_row reads, from the outbox as o. */
 #define ROW_COLUMNS \
 	"o.id, o.entity, o.entity_uuid, o.state, o.attempts, o.created_at," \
 	" o.next_at, o.sent_at, " LABEL_SQL ", o.last_error"
-
-/* The rows read, to the caller (freed if the read failed). */
-static enum mdt_status
-hand_over(enum mdt_status status, struct mdt_rows *r,
-    struct mdt_outbox_row **rows, size_t *n)
-{
-	if (status != MDT_OK) {
-		mdt_outbox_rows_free(r->v, r->n);
-		return status;
-	}
-	*rows = r->v;
-	*n = r->n;
-	return MDT_OK;
-}
 
 enum mdt_status
 mdt_outbox_list(struct mdt_store *s, unsigned mask, size_t max,
@@ -225,11 +214,6 @@ enum mdt_status
 mdt_outbox_list_from(struct mdt_store *s, unsigned mask, int64_t from_id,
     size_t max, struct mdt_outbox_row **rows, size_t *n)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
-	*rows = NULL;
-	*n = 0;
 	/*
 	 * The states as a list of values (NULL for those not asked for),
 	 * so that SQLite walks outbox_by_state for each and keeps only the
@@ -238,7 +222,7 @@ mdt_outbox_list_from(struct mdt_store *s, unsigned mask, int64_t from_id,
 	 * every matching row in memory first: 4.6 MB, kept by the process,
 	 * for a history of 194,000 rows never sent.
 	 */
-	status = mdt_read_rows(s, &r, sizeof(struct mdt_outbox_row),
+	return mdt_read_array(s, rows, n, sizeof(**rows), outbox_row_done,
 	    read_outbox_row, NULL, "reading the outbox",
 	    "SELECT " ROW_COLUMNS
 	    " FROM outbox o WHERE o.state IN (?1, ?2, ?3, ?4) AND o.id >= ?6"
@@ -248,7 +232,6 @@ mdt_outbox_list_from(struct mdt_store *s, unsigned mask, int64_t from_id,
 	    mask_state(mask, MDT_OUTBOX_FAILED),
 	    mask_state(mask, MDT_OUTBOX_CONFLICT),
 	    max == 0 ? (int64_t)-1 : (int64_t)max, from_id);
-	return hand_over(status, &r, rows, n);
 }
 
 enum mdt_status
@@ -283,12 +266,7 @@ static enum mdt_status
 list_pending(struct mdt_store *s, int64_t upto, int64_t over, bool held,
     int64_t from_id, size_t max, struct mdt_outbox_row **rows, size_t *n)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
-	*rows = NULL;
-	*n = 0;
-	status = mdt_read_rows(s, &r, sizeof(struct mdt_outbox_row),
+	return mdt_read_array(s, rows, n, sizeof(**rows), outbox_row_done,
 	    read_outbox_row, NULL, "reading the outbox",
 	    "SELECT " ROW_COLUMNS
 	    " FROM outbox o WHERE o.state = 'pending'"
@@ -298,7 +276,6 @@ list_pending(struct mdt_store *s, int64_t upto, int64_t over, bool held,
 	    " AND o.id >= ?5"
 	    " ORDER BY o.id LIMIT ?4", "iiiii", upto, over, (int64_t)held,
 	    max == 0 ? (int64_t)-1 : (int64_t)max, from_id);
-	return hand_over(status, &r, rows, n);
 }
 
 enum mdt_status
@@ -331,13 +308,7 @@ mdt_outbox_list_held_from(struct mdt_store *s, int64_t from_id, size_t max,
 void
 mdt_outbox_rows_free(struct mdt_outbox_row *rows, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(rows[i].label);
-		free(rows[i].last_error);
-	}
-	free(rows);
+	mdt_array_free(rows, n, sizeof(*rows), outbox_row_done);
 }
 
 /*
@@ -545,8 +516,7 @@ read_synced(sqlite3_stmt *st, void *ctx)
 
 	if (r->n == r->cap)
 		return;
-	mdt_col_copy(st, 0, v->id, sizeof(v->id));
-	mdt_col_copy(st, 1, v->body_hash, sizeof(v->body_hash));
+	mdt_cols(st, "cc", MDT_F(v->id), MDT_F(v->body_hash));
 	r->n++;
 }
 

@@ -44,28 +44,18 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct cand_row *c = row;
 
-	c->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, c->uuid, sizeof(c->uuid));
-	c->meeting_id = mdt_col_int(st, 2);
-	c->patient_id = mdt_col_int(st, 3);
-	mdt_col_copy(st, 4, c->patient, sizeof(c->patient));
-	c->lists = (unsigned)mdt_col_int(st, 5);
-	c->escalated = mdt_col_int(st, 6) != 0;
-	c->deferred = mdt_col_int(st, 7) != 0;
-	c->slot_id = mdt_col_int(st, 8);
-	mdt_col_copy(st, 9, c->slot_uuid, sizeof(c->slot_uuid));
-	c->slot_state = mdt_col_state(st, 10, mdt_slot_state_parse,
-	    MDT_SLOT_PENDING);
-	c->slot_has_record = mdt_col_int(st, 11) != 0;
+	mdt_cols(st, "iciicdbbiceb", MDT_F(c->id), MDT_F(c->uuid),
+	    MDT_F(c->meeting_id), MDT_F(c->patient_id), MDT_F(c->patient),
+	    MDT_F(c->lists), MDT_F(c->escalated), MDT_F(c->deferred),
+	    MDT_F(c->slot_id), MDT_F(c->slot_uuid),
+	    MDT_F(c->slot_state), mdt_slot_state_parse, MDT_SLOT_PENDING,
+	    MDT_F(c->slot_has_record));
 }
 
 static enum mdt_status
 get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 {
-	enum mdt_status status;
-
-	status = mdt_read_row(s, c, sizeof(*c), read_candidate, NULL,
-	    "reading the candidate",
+	return mdt_read_id(s, c, sizeof(*c), read_candidate, "candidate",
 	    "SELECT c.id, c.uuid, c.meeting_id, c.patient_id, p.name, c.lists,"
 	    " c.escalated, c.defer_reason IS NOT NULL, s.id, s.uuid, s.state,"
 	    " s.id IS NOT NULL AND (s.started_at IS NOT NULL"
@@ -76,10 +66,7 @@ get_candidate(struct mdt_store *s, int64_t id, struct cand_row *c)
 	    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
 	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
 	    "  AND s.patient_id = c.patient_id"
-	    " WHERE c.id = ?", "i", id);
-	if (status == MDT_ENOTFOUND)
-		return mdt_fail(s, status, "no candidate %" PRId64, id);
-	return status;
+	    " WHERE c.id = ?", id);
 }
 
 /* The reason of a candidate: its note and every list's reason. */
@@ -178,37 +165,38 @@ slot_insert(struct mdt_store *s, int64_t meeting_id, int64_t patient_id,
 	return st;
 }
 
-/* A slot's planned time and presenter, for a candidate put on the
- * agenda (slot_id gets its slot) or for a slot (id). */
-struct plan_act {
-	int64_t id;		/* the candidate or the slot */
-	int planned_s;
-	int64_t presenter_id;
-	int64_t slot_id;
-};
-
+/* The candidate an act is on (a->id) and its meeting (into a->m; a
+ * closed one refused). */
 static enum mdt_status
-select_tx(struct mdt_store *s, void *ctx)
+candidate_of(struct mdt_store *s, struct mdt_act *a, struct cand_row *c)
 {
-	struct plan_act *a = ctx;
-	struct mdt_meeting_row m;
+	enum mdt_status st = get_candidate(s, a->id, c);
+
+	if (st == MDT_OK)
+		st = mdt_row_meeting(s, c->meeting_id, true, &a->m);
+	return st;
+}
+
+/* The candidate (id) put on the agenda, planned for n seconds and
+ * presented by person_id; made: its slot. */
+static enum mdt_status
+select_tx(struct mdt_store *s, struct mdt_act *a)
+{
 	struct cand_row c;
 	enum mdt_status st;
 	char uuid[37], *reason = NULL, *detail;
 
-	st = get_candidate(s, a->id, &c);
-	if (st == MDT_OK)
-		st = mdt_row_meeting(s, c.meeting_id, true, &m);
+	st = candidate_of(s, a, &c);
 	if (st == MDT_OK && c.slot_id != 0)
 		st = mdt_fail(s, MDT_ESTATE, "%s is already on the agenda",
 		    c.patient);
 	if (st == MDT_OK)
-		st = check_presenter(s, a->presenter_id);
+		st = check_presenter(s, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_candidate_reason(s, a->id, &reason);
 	if (st == MDT_OK)
-		st = slot_insert(s, m.id, c.patient_id, reason, a->planned_s,
-		    a->presenter_id, &a->slot_id, uuid);
+		st = slot_insert(s, a->m.id, c.patient_id, reason, a->n,
+		    a->person_id, &a->made, uuid);
 	free(reason);
 	if (st == MDT_OK && c.deferred)
 		st = mdt_run(s, "UPDATE candidates SET defer_reason = NULL"
@@ -217,7 +205,7 @@ select_tx(struct mdt_store *s, void *ctx)
 		return st;
 	detail = mdt_xasprintf("candidate %" PRId64 " on the agenda",
 	    a->id);
-	st = record_agenda(s, &m, "candidate_select", "slot", uuid, detail);
+	st = record_agenda(s, &a->m, "candidate_select", "slot", uuid, detail);
 	free(detail);
 	return st;
 }
@@ -226,7 +214,8 @@ enum mdt_status
 mdt_candidate_select(struct mdt_store *s, int64_t candidate_id,
     int planned_s, int64_t presenter_id, int64_t *slot_id)
 {
-	struct plan_act a = { candidate_id, planned_s, presenter_id, 0 };
+	struct mdt_act a = { .id = candidate_id, .n = planned_s,
+	    .person_id = presenter_id };
 	enum mdt_status st;
 
 	if (slot_id != NULL)
@@ -234,9 +223,9 @@ mdt_candidate_select(struct mdt_store *s, int64_t candidate_id,
 	st = check_plan(s, planned_s, true);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_tx_run(s, select_tx, &a, NULL);
+	st = mdt_act_run(s, select_tx, 0, &a);
 	if (st == MDT_OK && slot_id != NULL)
-		*slot_id = a.slot_id;
+		*slot_id = a.made;
 	return st;
 }
 
@@ -263,66 +252,56 @@ unschedule(struct mdt_store *s, const struct mdt_meeting_row *m,
 	return st;
 }
 
+/* The candidate (id) taken off the agenda, or undeferred. */
 static enum mdt_status
-deselect_tx(struct mdt_store *s, void *ctx)
+deselect_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	int64_t candidate_id = *(const int64_t *)ctx;
-	struct mdt_meeting_row m;
 	struct cand_row c;
 	enum mdt_status st;
 
-	st = get_candidate(s, candidate_id, &c);
-	if (st == MDT_OK)
-		st = mdt_row_meeting(s, c.meeting_id, true, &m);
+	st = candidate_of(s, a, &c);
 	if (st != MDT_OK)
 		return st;
 	if (c.slot_id != 0)
-		st = unschedule(s, &m, &c, "candidate_deselect");
+		st = unschedule(s, &a->m, &c, "candidate_deselect");
 	else if (c.deferred) {
 		st = mdt_run(s, "UPDATE candidates SET defer_reason = NULL"
-		    " WHERE id = ?", "i", candidate_id);
+		    " WHERE id = ?", "i", a->id);
 		if (st == MDT_OK)
 			st = mdt_audit_add(s, "candidate_undefer", "candidate",
 			    c.uuid, "candidate %" PRId64 " undecided again",
-			    candidate_id);
+			    a->id);
 	} else
 		st = mdt_fail(s, MDT_ESTATE, "%s is neither on the agenda"
 		    " nor deferred", c.patient);
 	if (st == MDT_OK)
-		st = mdt_agenda_recheck(s, m.id);
+		st = mdt_agenda_recheck(s, a->m.id);
 	return st;
 }
 
 enum mdt_status
 mdt_candidate_deselect(struct mdt_store *s, int64_t candidate_id)
 {
-	return mdt_tx_run(s, deselect_tx, &candidate_id, NULL);
+	return mdt_act_run(s, deselect_tx, 0,
+	    &(struct mdt_act){ .id = candidate_id });
 }
 
-struct defer_act {
-	int64_t candidate_id;
-	const char *reason;
-};
-
+/* The candidate (id) deferred, for the reason text. */
 static enum mdt_status
-defer_tx(struct mdt_store *s, void *ctx)
+defer_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct defer_act *a = ctx;
-	struct mdt_meeting_row m;
 	struct cand_row c;
 	enum mdt_status st;
 
-	st = get_candidate(s, a->candidate_id, &c);
-	if (st == MDT_OK)
-		st = mdt_row_meeting(s, c.meeting_id, true, &m);
+	st = candidate_of(s, a, &c);
 	if (st == MDT_OK && c.slot_id != 0)
-		st = unschedule(s, &m, &c, "candidate_deselect");
+		st = unschedule(s, &a->m, &c, "candidate_deselect");
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE candidates SET defer_reason = ?"
-		    " WHERE id = ?", "ti", a->reason, a->candidate_id);
+		    " WHERE id = ?", "ti", a->text, a->id);
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "candidate_defer", "candidate", c.uuid,
-		    "candidate %" PRId64 " deferred", a->candidate_id);
+		    "candidate %" PRId64 " deferred", a->id);
 	return st;
 }
 
@@ -334,48 +313,24 @@ mdt_candidate_defer(struct mdt_store *s, int64_t candidate_id,
 		return mdt_fail(s, MDT_EINVAL, "write why it is deferred");
 	if (mdt_text_check(s, "the reason", reason, false, 0) != MDT_OK)
 		return MDT_EINVAL;
-	return mdt_tx_run(s, defer_tx,
-	    &(struct defer_act){ candidate_id, reason }, NULL);
+	return mdt_act_run(s, defer_tx, 0,
+	    &(struct mdt_act){ .id = candidate_id, .text = reason });
 }
 
-/* The meeting and uuid of a slot. */
-enum mdt_status
-mdt_slot_meeting(struct mdt_store *s, int64_t slot_id,
-    struct mdt_meeting_row *m, char uuid[37])
-{
-	struct mdt_slot_row sl;
-	enum mdt_status st;
-
-	st = mdt_row_slot(s, slot_id, &sl);
-	if (st == MDT_OK) {
-		mdt_strlcpy(uuid, sl.uuid, 37);
-		st = mdt_row_meeting(s, sl.meeting_id, true, m);
-	}
-	return st;
-}
-
-struct move_act {
-	int64_t slot_id;
-	int position;
-};
-
+/* The slot (slot_id) moved to position n of the agenda. */
 static enum mdt_status
-move_tx(struct mdt_store *s, void *ctx)
+move_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct move_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
-	char uuid[37], *detail;
+	char *detail;
 	int64_t before = 0, after = 0;
 
-	st = mdt_slot_meeting(s, a->slot_id, &m, uuid);
+	st = mdt_query_int(s, &before, "SELECT count(*) FROM slots"
+	    " WHERE meeting_id = ?1 AND (position, id) <"
+	    " (SELECT position, id FROM slots WHERE id = ?2)", "ii",
+	    a->m.id, a->slot_id);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &before, "SELECT count(*) FROM slots"
-		    " WHERE meeting_id = ?1 AND (position, id) <"
-		    " (SELECT position, id FROM slots WHERE id = ?2)", "ii",
-		    m.id, a->slot_id);
-	if (st == MDT_OK)
-		st = renumber(s, m.id, a->slot_id, a->position);
+		st = renumber(s, a->m.id, a->slot_id, a->n);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &after, "SELECT position FROM slots"
 		    " WHERE id = ?", "i", a->slot_id);
@@ -383,7 +338,7 @@ move_tx(struct mdt_store *s, void *ctx)
 		return st;
 	detail = mdt_xasprintf("slot %" PRId64 " from %" PRId64 " to %" PRId64,
 	    a->slot_id, before + 1, after);
-	st = record_agenda(s, &m, "slot_move", "slot", uuid, detail);
+	st = record_agenda(s, &a->m, "slot_move", "slot", a->sl.uuid, detail);
 	free(detail);
 	return st;
 }
@@ -391,38 +346,37 @@ move_tx(struct mdt_store *s, void *ctx)
 enum mdt_status
 mdt_slot_move(struct mdt_store *s, int64_t slot_id, int position)
 {
-	return mdt_tx_run(s, move_tx, &(struct move_act){ slot_id, position },
-	    NULL);
+	return mdt_act_run(s, move_tx, MDT_ACT_SLOT,
+	    &(struct mdt_act){ .slot_id = slot_id, .n = position });
 }
 
+/* The slot's (slot_id) planned time (n seconds; 0: as it is) and presenter
+ * (person_id; -1: as it is). */
 static enum mdt_status
-plan_tx(struct mdt_store *s, void *ctx)
+plan_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const struct plan_act *a = ctx;
-	struct mdt_meeting_row m;
-	enum mdt_status st;
-	char uuid[37], *detail;
+	enum mdt_status st = MDT_OK;
+	char *detail;
 	int changes;
 
-	st = mdt_slot_meeting(s, a->id, &m, uuid);
-	if (st == MDT_OK && a->presenter_id >= 0)
-		st = check_presenter(s, a->presenter_id);
+	if (a->person_id >= 0)
+		st = check_presenter(s, a->person_id);
 	if (st != MDT_OK)
 		return st;
 	changes = sqlite3_total_changes(s->db);
-	if (a->planned_s != 0)
+	if (a->n != 0)
 		st = mdt_run(s, "UPDATE slots SET planned_seconds = ?"
 		    " WHERE id = ? AND planned_seconds <> ?", "dii",
-		    a->planned_s, a->id, (int64_t)a->planned_s);
-	if (st == MDT_OK && a->presenter_id >= 0)
+		    a->n, a->slot_id, (int64_t)a->n);
+	if (st == MDT_OK && a->person_id >= 0)
 		st = mdt_run(s, "UPDATE slots SET presenter_id = ?1"
 		    " WHERE id = ?2 AND presenter_id IS NOT ?1", "Ii",
-		    a->presenter_id, a->id);
+		    a->person_id, a->slot_id);
 	if (st != MDT_OK || sqlite3_total_changes(s->db) == changes)
 		return st;
 	detail = mdt_xasprintf("slot %" PRId64 ": %d s, presenter %" PRId64,
-	    a->id, a->planned_s, a->presenter_id);
-	st = record_agenda(s, &m, "slot_plan", "slot", uuid, detail);
+	    a->slot_id, a->n, a->person_id);
+	st = record_agenda(s, &a->m, "slot_plan", "slot", a->sl.uuid, detail);
 	free(detail);
 	return st;
 }
@@ -436,8 +390,8 @@ mdt_slot_set_plan(struct mdt_store *s, int64_t slot_id, int planned_s,
 	st = check_plan(s, planned_s, true);
 	if (st != MDT_OK)
 		return st;
-	return mdt_tx_run(s, plan_tx,
-	    &(struct plan_act){ slot_id, planned_s, presenter_id, 0 }, NULL);
+	return mdt_act_run(s, plan_tx, MDT_ACT_SLOT, &(struct mdt_act){
+	    .slot_id = slot_id, .n = planned_s, .person_id = presenter_id });
 }
 
 /* The referrals that keep an agenda from being finalised, named. */
@@ -461,20 +415,18 @@ name_waiting(sqlite3_stmt *st, void *ctx)
 	w->n++;
 }
 
+/* The meeting's agenda finalised, once no referral waits. */
 static enum mdt_status
-finalise_tx(struct mdt_store *s, void *ctx)
+finalise_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	int64_t meeting_id = *(const int64_t *)ctx;
-	struct mdt_meeting_row m;
+	int64_t meeting_id = a->m.id;
 	struct waiting w = { NULL, 0 };
 	enum mdt_status st;
 	int64_t done = 0;
 
-	st = mdt_row_meeting(s, meeting_id, true, &m);
-	if (st == MDT_OK)
-		st = mdt_read_each(s, name_waiting, &w, "reading the referrals",
-		    "SELECT p.name, p.nhs_number" UNRESOLVED_SQL
-		    " ORDER BY p.name, p.id", "i", meeting_id);
+	st = mdt_read_each(s, name_waiting, &w, "reading the referrals",
+	    "SELECT p.name, p.nhs_number" UNRESOLVED_SQL
+	    " ORDER BY p.name, p.id", "i", meeting_id);
 	if (st == MDT_OK && w.n > 0)
 		st = mdt_fail(s, MDT_ESTATE, "%d referral%s neither scheduled"
 		    " nor deferred: %s", w.n, w.n == 1 ? " is" : "s are",
@@ -489,45 +441,40 @@ finalise_tx(struct mdt_store *s, void *ctx)
 	st = mdt_run(s, "UPDATE meetings SET agenda_finalised_at = ?"
 	    " WHERE id = ?", "ii", mdt_store_now(s), meeting_id);
 	if (st == MDT_OK)
-		st = record_agenda(s, &m, "agenda_finalise", "meeting", m.uuid,
-		    "agenda finalised");
+		st = record_agenda(s, &a->m, "agenda_finalise", "meeting",
+		    a->m.uuid, "agenda finalised");
 	return st;
 }
 
 enum mdt_status
 mdt_agenda_finalise(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_tx_run(s, finalise_tx, &meeting_id, NULL);
+	return mdt_act_run(s, finalise_tx, MDT_ACT_MEETING,
+	    &(struct mdt_act){ .meeting_id = meeting_id });
 }
 
 /* ---- added on the day ------------------------------------------------ */
 
-/* A patient added on the day, checked (nhs and dob normalised); slot_id
- * gets their slot. */
+/* A patient added on the day to the meeting (act.meeting_id), checked
+ * (nhs and dob normalised), for the reason act.text, planned for act.n
+ * seconds and presented by act.person_id; act.made gets their slot. */
 struct day_act {
-	int64_t meeting_id;
+	struct mdt_act act;
 	const struct mdt_patient_in *p;
 	char nhs[11];
 	char dob[11];
-	const char *reason;
-	int planned_s;
-	int64_t presenter_id;
-	int64_t slot_id;
 };
 
 static enum mdt_status
-add_on_day_tx(struct mdt_store *s, void *ctx)
+add_on_day_tx(struct mdt_store *s, struct mdt_act *act)
 {
-	struct day_act *a = ctx;
-	struct mdt_meeting_row m;
+	struct day_act *a = (struct day_act *)act;
 	enum mdt_status st;
 	int64_t patient_id = 0, cand = 0, existing = 0;
 	char *old_dob = NULL, uuid[37], *detail;
 	bool created;
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st == MDT_OK)
-		st = check_presenter(s, a->presenter_id);
+	st = check_presenter(s, act->person_id);
 	if (st != MDT_OK)
 		return st;
 	st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
@@ -547,25 +494,26 @@ add_on_day_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &existing, "SELECT count(*) FROM slots"
 		    " WHERE meeting_id = ? AND patient_id = ?", "ii",
-		    a->meeting_id, patient_id);
+		    act->meeting_id, patient_id);
 	if (st == MDT_OK && existing > 0)
 		st = mdt_fail(s, MDT_ESTATE, "%s is already on the agenda",
 		    a->p->name);
 	if (st == MDT_OK)
-		st = mdt_candidate_ensure(s, a->meeting_id, patient_id, &cand,
+		st = mdt_candidate_ensure(s, act->meeting_id, patient_id, &cand,
 		    &created);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE candidates SET added_on_day = 1,"
 		    " defer_reason = NULL WHERE id = ?", "i", cand);
 	if (st == MDT_OK)
-		st = mdt_candidate_note_add(s, cand, a->reason);
+		st = mdt_candidate_note_add(s, cand, act->text);
 	if (st == MDT_OK)
-		st = slot_insert(s, a->meeting_id, patient_id, a->reason,
-		    a->planned_s, a->presenter_id, &a->slot_id, uuid);
+		st = slot_insert(s, act->meeting_id, patient_id, act->text,
+		    act->n, act->person_id, &act->made, uuid);
 	if (st != MDT_OK)
 		return st;
-	detail = mdt_xasprintf("added on the day: slot %" PRId64, a->slot_id);
-	st = record_agenda(s, &m, "slot_add_on_day", "slot", uuid, detail);
+	detail = mdt_xasprintf("added on the day: slot %" PRId64, act->made);
+	st = record_agenda(s, &act->m, "slot_add_on_day", "slot", uuid,
+	    detail);
 	free(detail);
 	return st;
 }
@@ -575,9 +523,9 @@ mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
     const struct mdt_patient_in *p, const char *reason, int planned_s,
     int64_t presenter_id, int64_t *slot_id)
 {
-	struct day_act a = { .meeting_id = meeting_id, .p = p,
-	    .reason = reason, .planned_s = planned_s,
-	    .presenter_id = presenter_id };
+	struct day_act a = { .act = { .meeting_id = meeting_id,
+	    .text = reason, .n = planned_s, .person_id = presenter_id },
+	    .p = p };
 	enum mdt_status st;
 
 	if (slot_id != NULL)
@@ -602,9 +550,9 @@ mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
 	st = check_plan(s, planned_s, true);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_tx_run(s, add_on_day_tx, &a, NULL);
+	st = mdt_act_run(s, add_on_day_tx, MDT_ACT_MEETING, &a.act);
 	if (st == MDT_OK && slot_id != NULL)
-		*slot_id = a.slot_id;
+		*slot_id = a.act.made;
 	return st;
 }
 

@@ -103,17 +103,24 @@ read_reason(sqlite3_stmt *st, void *row, void *ctx)
 enum mdt_status
 mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id, char **out)
 {
-	enum mdt_status st;
-
-	st = mdt_read_row(s, out, sizeof(*out), read_reason, NULL,
-	    "reading the candidate",
+	return mdt_read_id(s, out, sizeof(*out), read_reason, "candidate",
 	    "SELECT c.note, (SELECT group_concat(reason, '; ')"
 	    " FROM (SELECT reason FROM list_entries WHERE candidate_id = c.id"
 	    "  AND reason <> '' ORDER BY id)) FROM candidates c WHERE c.id = ?",
-	    "i", candidate_id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no candidate %" PRId64, candidate_id);
-	return st;
+	    candidate_id);
+}
+
+static void
+candidate_done(void *row)
+{
+	struct mdt_candidate *c = row;
+
+	free(c->patient_name);
+	free(c->practice);
+	free(c->reason);
+	free(c->referred_by);
+	free(c->defer_reason);
+	free(c->presenter_name);
 }
 
 static void
@@ -122,44 +129,34 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 	struct mdt_candidate *c = row;
 	int *selected = ctx;	/* how many slots so far */
 
-	c->id = mdt_col_int(st, 0);
-	c->patient_id = mdt_col_int(st, 1);
-	mdt_col_copy(st, 2, c->nhs_number, sizeof(c->nhs_number));
-	c->patient_name = mdt_col_dup0(st, 3);
-	mdt_col_copy(st, 4, c->date_of_birth, sizeof(c->date_of_birth));
-	c->practice = mdt_col_dup0(st, 5);
-	c->lists = (unsigned)mdt_col_int(st, 6);
-	c->carried_forward = mdt_col_int(st, 7) != 0;
-	c->escalated = mdt_col_int(st, 8) != 0;
-	c->added_on_day = mdt_col_int(st, 9) != 0;
+	mdt_cols(st, "iicscsdbbb--sSi" "----ecd", MDT_F(c->id),
+	    MDT_F(c->patient_id), MDT_F(c->nhs_number), MDT_F(c->patient_name),
+	    MDT_F(c->date_of_birth), MDT_F(c->practice), MDT_F(c->lists),
+	    MDT_F(c->carried_forward), MDT_F(c->escalated),
+	    MDT_F(c->added_on_day), MDT_F(c->referred_by),
+	    MDT_F(c->defer_reason), MDT_F(c->slot_id),
+	    MDT_F(c->previous_outcome), mdt_outcome_parse, MDT_OUTCOME_NONE,
+	    MDT_F(c->previous_review_date), MDT_F(c->open_actions));
 	c->reason = join_reasons(
 	    (const char *)sqlite3_column_text(st, 10),
 	    (const char *)sqlite3_column_text(st, 11));
-	c->referred_by = mdt_col_dup0(st, 12);
-	c->defer_reason = mdt_col_dup(st, 13);
-	c->slot_id = mdt_col_int(st, 14);
 	if (c->slot_id != 0) {
 		c->state = MDT_CANDIDATE_SELECTED;
 		c->position = ++*selected;
-		c->planned_s = (int)mdt_col_int(st, 15);
-		c->presenter_id = mdt_col_int(st, 16);
-		c->presenter_name = mdt_col_dup(st, 17);
-		c->slot_state = mdt_col_state(st, 18, mdt_slot_state_parse,
+		mdt_cols(st, "---------------diSe", MDT_F(c->planned_s),
+		    MDT_F(c->presenter_id), MDT_F(c->presenter_name),
+		    MDT_F(c->slot_state), mdt_slot_state_parse,
 		    MDT_SLOT_PENDING);
 	} else
 		c->state = c->defer_reason != NULL ?
 		    MDT_CANDIDATE_DEFERRED : MDT_CANDIDATE_OPEN;
-	c->previous_outcome = mdt_col_state(st, 19, mdt_outcome_parse,
-	    MDT_OUTCOME_NONE);
-	mdt_col_copy(st, 20, c->previous_review_date,
-	    sizeof(c->previous_review_date));
-	c->open_actions = (int)mdt_col_int(st, 21);
 }
 
 /* The candidates of a meeting, read in one read transaction. */
 struct candidates_read {
 	int64_t meeting_id;
-	struct mdt_rows rows;
+	struct mdt_candidate **out;
+	size_t *n;
 	int selected;
 };
 
@@ -176,8 +173,9 @@ candidates_tx(struct mdt_store *s, void *ctx)
 		    a->meeting_id);
 	if (status != MDT_OK)
 		return status;
-	return mdt_read_rows(s, &a->rows, sizeof(struct mdt_candidate),
-	    read_candidate, &a->selected, "reading the candidates",
+	return mdt_read_array(s, a->out, a->n, sizeof(**a->out),
+	    candidate_done, read_candidate, &a->selected,
+	    "reading the candidates",
 	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 	    " SELECT c.id, c.patient_id, p.nhs_number, p.name,"
 	    " p.date_of_birth, coalesce(p.practice, ''), c.lists,"
@@ -217,33 +215,17 @@ enum mdt_status
 mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_candidate **out, size_t *n)
 {
-	struct candidates_read a = { .meeting_id = meeting_id };
-	enum mdt_status status;
+	struct candidates_read a = { meeting_id, out, n, 0 };
 
 	*out = NULL;
 	*n = 0;
-	status = mdt_tx_read(s, candidates_tx, &a);
-	if (status != MDT_OK) {
-		mdt_candidates_free(a.rows.v, a.rows.n);
-		return status;
-	}
-	*out = a.rows.v;
-	*n = a.rows.n;
-	return MDT_OK;
+	return mdt_tx_read(s, candidates_tx, &a);
 }
 
 void
 mdt_candidates_free(struct mdt_candidate *arr, size_t n)
 {
-	for (size_t i = 0; arr != NULL && i < n; i++) {
-		free(arr[i].patient_name);
-		free(arr[i].practice);
-		free(arr[i].reason);
-		free(arr[i].referred_by);
-		free(arr[i].defer_reason);
-		free(arr[i].presenter_name);
-	}
-	free(arr);
+	mdt_array_free(arr, n, sizeof(*arr), candidate_done);
 }
 
 static void
@@ -251,12 +233,9 @@ read_agenda_state(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_agenda_state *out = row;
 
-	out->candidates = (int)mdt_col_int(st, 0);
-	out->selected = (int)mdt_col_int(st, 1);
-	out->deferred = (int)mdt_col_int(st, 2);
-	out->unresolved_referrals = (int)mdt_col_int(st, 3);
-	out->planned_s = mdt_col_int(st, 4);
-	out->finalised_at = mdt_col_int(st, 5);
+	mdt_cols(st, "ddddii", MDT_F(out->candidates), MDT_F(out->selected),
+	    MDT_F(out->deferred), MDT_F(out->unresolved_referrals),
+	    MDT_F(out->planned_s), MDT_F(out->finalised_at));
 }
 
 enum mdt_status

@@ -26,30 +26,14 @@
 
 /* ---- carry-forward --------------------------------------------------- */
 
-/* A patient of the caseload due for review, and the date it is due. */
-struct due {
-	int64_t patient_id;
-	char date[11];
-};
-
-static void
-read_due(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct due *d = row;
-
-	d->patient_id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, d->date, sizeof(d->date));
-}
-
 enum mdt_status
 mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 {
 	struct mdt_meeting_row m;
-	struct mdt_rows r = { 0 };
-	struct due *due;
+	struct mdt_id_text *due;	/* a patient, the date review is due */
 	enum mdt_status st;
 	char date[11];
-	size_t i;
+	size_t i, n;
 	int count = 0;
 
 	*added = 0;
@@ -57,23 +41,22 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 	if (st != MDT_OK)
 		return st;
 	mdt_date_of(m.scheduled_start, date);
-	st = mdt_read_rows(s, &r, sizeof(*due), read_due, NULL,
-	    "reading the caseload",
+	st = mdt_read_array(s, &due, &n, sizeof(*due), NULL, mdt_row_id_text,
+	    NULL, "reading the caseload",
 	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 	    " SELECT patient_id, review_date FROM latest WHERE rn = 1"
 	    " AND kind = 'stay' AND review_date <= ?2"
 	    " AND patient_id NOT IN (SELECT id FROM patients"
 	    "  WHERE purged_at IS NOT NULL)"
 	    " ORDER BY patient_id", "it", meeting_id, date);
-	due = r.v;
-	for (i = 0; st == MDT_OK && i < r.n; i++) {
+	for (i = 0; st == MDT_OK && i < n; i++) {
 		int64_t cand;
 		bool created;
 		int changes = sqlite3_total_changes(s->db);
 		char *note;
 
-		st = mdt_candidate_ensure(s, meeting_id, due[i].patient_id,
-		    &cand, &created);
+		st = mdt_candidate_ensure(s, meeting_id, due[i].id, &cand,
+		    &created);
 		if (st == MDT_OK)
 			st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
 			    " carried_forward = 1 WHERE id = ?"
@@ -84,7 +67,7 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 			break;
 		if (sqlite3_total_changes(s->db) == changes)
 			continue;
-		note = mdt_xasprintf("review due %s", due[i].date);
+		note = mdt_xasprintf("review due %s", due[i].text);
 		st = mdt_candidate_note_add(s, cand, note);
 		free(note);
 		count++;
@@ -99,61 +82,55 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 	return st;
 }
 
-struct carry_act {
-	int64_t meeting_id;
-	int added;
-};
-
+/* The caseload carried forward to the meeting; n: how many were added. */
 static enum mdt_status
-carry_forward_tx(struct mdt_store *s, void *ctx)
+carry_forward_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct carry_act *a = ctx;
-
-	return mdt_carry_forward_tx(s, a->meeting_id, &a->added);
+	return mdt_carry_forward_tx(s, a->meeting_id, &a->n);
 }
 
 enum mdt_status
 mdt_carry_forward(struct mdt_store *s, int64_t meeting_id, int *added)
 {
-	struct carry_act a = { meeting_id, 0 };
+	struct mdt_act a = { .meeting_id = meeting_id };
 	enum mdt_status st;
 
 	if (added != NULL)
 		*added = 0;
-	st = mdt_tx_run(s, carry_forward_tx, &a, NULL);
+	st = mdt_act_run(s, carry_forward_tx, 0, &a);
 	if (st == MDT_OK && added != NULL)
-		*added = a.added;
+		*added = a.n;
 	return st;
 }
 
 /* ---- rising risk ----------------------------------------------------- */
 
 static void
+rising_risk_done(void *row)
+{
+	struct mdt_rising_risk *r = row;
+
+	free(r->patient_name);
+	free(r->practice);
+}
+
+static void
 read_rising_risk(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_rising_risk *r = row;
 
-	r->patient_id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, r->nhs_number, sizeof(r->nhs_number));
-	r->patient_name = mdt_col_dup0(st, 2);
-	mdt_col_copy(st, 3, r->date_of_birth, sizeof(r->date_of_birth));
-	r->practice = mdt_col_dup0(st, 4);
+	mdt_cols(st, "icscs-cdi", MDT_F(r->patient_id), MDT_F(r->nhs_number),
+	    MDT_F(r->patient_name), MDT_F(r->date_of_birth),
+	    MDT_F(r->practice), MDT_F(r->review_date), MDT_F(r->open_actions),
+	    MDT_F(r->candidate_id));
 	mdt_date_of(mdt_col_int(st, 5), r->stepped_down_on);
-	mdt_col_copy(st, 6, r->review_date, sizeof(r->review_date));
-	r->open_actions = (int)mdt_col_int(st, 7);
-	r->candidate_id = mdt_col_int(st, 8);
 }
 
 enum mdt_status
 mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_rising_risk **out, size_t *n)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
-	*out = NULL;
-	*n = 0;
-	status = mdt_read_rows(s, &r, sizeof(struct mdt_rising_risk),
+	return mdt_read_array(s, out, n, sizeof(**out), rising_risk_done,
 	    read_rising_risk, NULL, "reading the rising-risk group",
 	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
 	    " SELECT p.id, p.nhs_number, p.name, p.date_of_birth,"
@@ -166,77 +143,55 @@ mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
 	    " WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
 	    " ORDER BY p.name, p.id",
 	    "ii", (int64_t)0, meeting_id);
-	if (status != MDT_OK) {
-		mdt_rising_risk_free(r.v, r.n);
-		return status;
-	}
-	*out = r.v;
-	*n = r.n;
-	return MDT_OK;
 }
 
 void
 mdt_rising_risk_free(struct mdt_rising_risk *arr, size_t n)
 {
-	for (size_t i = 0; arr != NULL && i < n; i++) {
-		free(arr[i].patient_name);
-		free(arr[i].practice);
-	}
-	free(arr);
+	mdt_array_free(arr, n, sizeof(*arr), rising_risk_done);
 }
 
-struct escalate_act {
-	int64_t patient_id;
-	int64_t meeting_id;
-	const char *reason;
-	int64_t candidate_id;
-};
-
+/* The patient (id) in the rising-risk group escalated to the meeting's
+ * candidates, for the reason text; made: the candidate. */
 static enum mdt_status
-escalate_tx(struct mdt_store *s, void *ctx)
+escalate_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct escalate_act *a = ctx;
-	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char *kind = NULL, *note, uuid[37];
 	bool created;
 
-	st = mdt_row_meeting(s, a->meeting_id, true, &m);
-	if (st == MDT_OK) {
-		st = mdt_query_text(s, &kind, "WITH latest AS ("
-		    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
-		    " WHERE rn = 1 AND patient_id = ?2", "ii", (int64_t)0,
-		    a->patient_id);
-		if (st == MDT_ENOTFOUND || (st == MDT_OK &&
-		    strcmp(kind, "step_down") != 0))
-			st = mdt_fail(s, MDT_ESTATE, "patient %" PRId64
-			    " is not in the rising-risk group", a->patient_id);
-		free(kind);
-	}
+	st = mdt_query_text(s, &kind, "WITH latest AS ("
+	    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
+	    " WHERE rn = 1 AND patient_id = ?2", "ii", (int64_t)0, a->id);
+	if (st == MDT_ENOTFOUND || (st == MDT_OK &&
+	    strcmp(kind, "step_down") != 0))
+		st = mdt_fail(s, MDT_ESTATE, "patient %" PRId64
+		    " is not in the rising-risk group", a->id);
+	free(kind);
 	if (st == MDT_OK)
-		st = mdt_candidate_ensure(s, a->meeting_id, a->patient_id,
-		    &a->candidate_id, &created);
+		st = mdt_candidate_ensure(s, a->meeting_id, a->id, &a->made,
+		    &created);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
 		    " escalated = 1, defer_reason = NULL WHERE id = ?", "di",
-		    MDT_LIST_REFERRAL, a->candidate_id);
+		    MDT_LIST_REFERRAL, a->made);
 	if (st != MDT_OK)
 		return st;
-	note = mdt_xasprintf("escalated from rising risk: %s", a->reason);
-	st = mdt_candidate_note_add(s, a->candidate_id, note);
+	note = mdt_xasprintf("escalated from rising risk: %s", a->text);
+	st = mdt_candidate_note_add(s, a->made, note);
 	free(note);
 	if (st == MDT_OK) {
 		char *u = NULL;
 
 		st = mdt_query_text(s, &u, "SELECT uuid FROM candidates"
-		    " WHERE id = ?", "i", a->candidate_id);
+		    " WHERE id = ?", "i", a->made);
 		if (st == MDT_OK)
 			mdt_strlcpy(uuid, u, sizeof(uuid));
 		free(u);
 	}
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "rising_risk_escalate", "candidate", uuid,
-		    "patient %" PRId64 " escalated", a->patient_id);
+		    "patient %" PRId64 " escalated", a->id);
 	if (st == MDT_OK)
 		st = mdt_agenda_recheck(s, a->meeting_id);
 	return st;
@@ -246,7 +201,8 @@ enum mdt_status
 mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
     int64_t meeting_id, const char *reason, int64_t *candidate_id)
 {
-	struct escalate_act a = { patient_id, meeting_id, reason, 0 };
+	struct mdt_act a = { .meeting_id = meeting_id, .id = patient_id,
+	    .text = reason };
 	enum mdt_status st;
 
 	if (candidate_id != NULL)
@@ -256,9 +212,9 @@ mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
 		    " escalated");
 	if (mdt_text_check(s, "the reason", reason, false, 0) != MDT_OK)
 		return MDT_EINVAL;
-	st = mdt_tx_run(s, escalate_tx, &a, NULL);
+	st = mdt_act_run(s, escalate_tx, MDT_ACT_MEETING, &a);
 	if (st == MDT_OK && candidate_id != NULL)
-		*candidate_id = a.candidate_id;
+		*candidate_id = a.made;
 	return st;
 }
 
@@ -304,26 +260,17 @@ parse_due(struct mdt_store *s, const char *in, char due[11])
 	return mdt_date_past(s, "due date", due);
 }
 
-/* An action reviewed in a slot, or reassigned (owner and due, "" and 0
- * keeping, as reassign). */
-struct verdict_act {
-	int64_t slot_id;
-	int64_t action_id;
-	enum mdt_action_verdict verdict;
-	int64_t owner;
-	char due[11];
-};
-
+/* The action (id) reassigned: its new owner (person_id) and due date
+ * (date), "" and 0 keeping, as reassign. */
 static enum mdt_status
-reassign_tx(struct mdt_store *s, void *ctx)
+reassign_tx(struct mdt_store *s, struct mdt_act *v)
 {
-	const struct verdict_act *v = ctx;
 	struct mdt_action_row a;
 	enum mdt_status st;
 
-	st = mdt_row_action(s, v->action_id, &a);
+	st = mdt_row_action(s, v->id, &a);
 	if (st == MDT_OK)
-		st = reassign(s, &a, v->owner, v->due);
+		st = reassign(s, &a, v->person_id, v->date);
 	return st;
 }
 
@@ -331,55 +278,50 @@ enum mdt_status
 mdt_action_reassign(struct mdt_store *s, int64_t action_id,
     int64_t new_owner_id, const char *new_due)
 {
-	struct verdict_act v = { .action_id = action_id,
-	    .owner = new_owner_id };
+	char due[11];
 	enum mdt_status st;
 
-	st = parse_due(s, new_due, v.due);
+	st = parse_due(s, new_due, due);
 	if (st != MDT_OK)
 		return st;
-	if (new_owner_id <= 0 && v.due[0] == '\0')
+	if (new_owner_id <= 0 && due[0] == '\0')
 		return mdt_fail(s, MDT_EINVAL, "give a new owner or due date");
-	return mdt_tx_run(s, reassign_tx, &v, NULL);
+	return mdt_act_run(s, reassign_tx, 0, &(struct mdt_act){
+	    .id = action_id, .person_id = new_owner_id, .date = due });
 }
 
+/* The action (id) reviewed in the slot (slot_id): its verdict (n), and
+ * for a reassignment its new owner (person_id) and due date (date). */
 static enum mdt_status
-review_tx(struct mdt_store *s, void *ctx)
+review_tx(struct mdt_store *s, struct mdt_act *v)
 {
-	const struct verdict_act *v = ctx;
-	struct mdt_meeting_row m;
-	struct mdt_slot_row sl;
+	enum mdt_action_verdict verdict = (enum mdt_action_verdict)v->n;
 	struct mdt_action_row a;
 	enum mdt_status st;
 	int64_t consent = 0;
 	const char *status = NULL;
 
-	st = mdt_row_slot(s, v->slot_id, &sl);
-	if (st == MDT_OK)
-		st = mdt_row_meeting(s, sl.meeting_id, true, &m);
-	if (st == MDT_OK)
-		st = mdt_query_int(s, &consent, "SELECT count(*) FROM consent"
-		    " WHERE slot_id = ?", "i", v->slot_id);
+	st = mdt_query_int(s, &consent, "SELECT count(*) FROM consent"
+	    " WHERE slot_id = ?", "i", v->slot_id);
 	if (st == MDT_OK && consent == 0)
 		st = mdt_fail(s, MDT_ECONSENT, "record consent first");
 	if (st == MDT_OK)
-		st = mdt_row_action(s, v->action_id, &a);
-	if (st == MDT_OK && a.patient_id != sl.patient_id)
+		st = mdt_row_action(s, v->id, &a);
+	if (st == MDT_OK && a.patient_id != v->sl.patient_id)
 		st = mdt_fail(s, MDT_EINVAL, "action %" PRId64 " is another"
-		    " patient's", v->action_id);
+		    " patient's", v->id);
 	/* a purged action has lost its words: it stays closed */
 	if (st == MDT_OK && a.status != MDT_ACTION_OPEN &&
-	    (v->verdict == MDT_VERDICT_OPEN ||
-	    v->verdict == MDT_VERDICT_REASSIGNED))
-		st = mdt_action_refuse_purged(s, v->action_id);
+	    (verdict == MDT_VERDICT_OPEN || verdict == MDT_VERDICT_REASSIGNED))
+		st = mdt_action_refuse_purged(s, v->id);
 	/* kept open: for someone the patient did not exclude (reassign
 	 * checks its own) */
-	if (st == MDT_OK && v->verdict == MDT_VERDICT_OPEN)
+	if (st == MDT_OK && verdict == MDT_VERDICT_OPEN)
 		st = mdt_row_person_allowed(s, a.patient_id, a.owner_id,
 		    "own this action");
 	if (st != MDT_OK)
 		return st;
-	switch (v->verdict) {
+	switch (verdict) {
 	case MDT_VERDICT_OPEN:
 		status = "open";
 		break;
@@ -394,16 +336,16 @@ review_tx(struct mdt_store *s, void *ctx)
 	default:
 		break;
 	}
-	if (v->verdict == MDT_VERDICT_REASSIGNED) {
+	if (verdict == MDT_VERDICT_REASSIGNED) {
 		if (a.status != MDT_ACTION_OPEN) {
 			st = mdt_run(s, "UPDATE actions SET status = 'open',"
 			    " closed_at = NULL WHERE id = ?", "i", a.id);
 			a.status = MDT_ACTION_OPEN;
 		}
 		if (st == MDT_OK)
-			st = reassign(s, &a, v->owner, v->due);
+			st = reassign(s, &a, v->person_id, v->date);
 	} else if (strcmp(status, mdt_action_status_name(a.status)) != 0) {
-		if (v->verdict == MDT_VERDICT_OPEN)
+		if (verdict == MDT_VERDICT_OPEN)
 			st = mdt_run(s, "UPDATE actions SET status = 'open',"
 			    " closed_at = NULL WHERE id = ?", "i", a.id);
 		else
@@ -419,12 +361,12 @@ review_tx(struct mdt_store *s, void *ctx)
 		    " ON CONFLICT (action_id, slot_id) DO UPDATE SET"
 		    " verdict = excluded.verdict,"
 		    " reviewed_at = excluded.reviewed_at", "iiti", a.id,
-		    v->slot_id, mdt_action_verdict_name(v->verdict),
+		    v->slot_id, mdt_action_verdict_name(verdict),
 		    mdt_store_now(s));
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "action_review", "action", a.uuid,
 		    "slot %" PRId64 ": %s", v->slot_id,
-		    mdt_action_verdict_name(v->verdict));
+		    mdt_action_verdict_name(verdict));
 	return st;
 }
 
@@ -433,8 +375,7 @@ mdt_action_review(struct mdt_store *s, int64_t slot_id, int64_t action_id,
     enum mdt_action_verdict verdict, int64_t new_owner_id,
     const char *new_due)
 {
-	struct verdict_act v = { slot_id, action_id, verdict, new_owner_id,
-	    "" };
+	char due[11] = "";
 	enum mdt_status st;
 
 	if (verdict != MDT_VERDICT_OPEN && verdict != MDT_VERDICT_DONE &&
@@ -443,14 +384,16 @@ mdt_action_review(struct mdt_store *s, int64_t slot_id, int64_t action_id,
 		return mdt_fail(s, MDT_EINVAL, "unknown verdict %d",
 		    (int)verdict);
 	if (verdict == MDT_VERDICT_REASSIGNED) {
-		st = parse_due(s, new_due, v.due);
+		st = parse_due(s, new_due, due);
 		if (st != MDT_OK)
 			return st;
-		if (new_owner_id <= 0 && v.due[0] == '\0')
+		if (new_owner_id <= 0 && due[0] == '\0')
 			return mdt_fail(s, MDT_EINVAL,
 			    "give a new owner or due date");
 	}
-	return mdt_tx_run(s, review_tx, &v, NULL);
+	return mdt_act_run(s, review_tx, MDT_ACT_SLOT, &(struct mdt_act){
+	    .slot_id = slot_id, .id = action_id, .n = (int)verdict,
+	    .person_id = new_owner_id, .date = due });
 }
 
 enum mdt_status
@@ -510,15 +453,15 @@ local_ms(const char *date, const char *hhmm)
 static enum mdt_status
 invite_everyone(struct mdt_store *s, int64_t meeting_id)
 {
-	struct mdt_rows r = { 0 };
 	enum mdt_status st;
 	int64_t *ids;
+	size_t n;
 	char uuid[37];
 
-	st = mdt_read_rows(s, &r, sizeof(*ids), mdt_row_int, NULL,
-	    "reading the people", "SELECT id FROM people ORDER BY id", "");
-	ids = r.v;
-	for (size_t i = 0; st == MDT_OK && i < r.n; i++) {
+	st = mdt_read_array(s, &ids, &n, sizeof(*ids), NULL, mdt_row_int,
+	    NULL, "reading the people", "SELECT id FROM people ORDER BY id",
+	    "");
+	for (size_t i = 0; st == MDT_OK && i < n; i++) {
 		mdt_uuid_new(uuid);
 		st = mdt_run(s, "INSERT INTO attendance (meeting_id, person_id,"
 		    " uuid) VALUES (?, ?, ?)", "iit", meeting_id, ids[i],

@@ -63,12 +63,6 @@ enum mdt_status mdt_candidate_note_add(struct mdt_store *s,
 enum mdt_status mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id,
     char **out);
 
-/* ---- prep.c --------------------------------------------------------- */
-
-/* The meeting (refused when closed) and uuid of a slot. */
-enum mdt_status mdt_slot_meeting(struct mdt_store *s, int64_t slot_id,
-    struct mdt_meeting_row *m, char uuid[37]);
-
 /* ---- prep_carry.c --------------------------------------------------- */
 
 /* Carry-forward inside the caller's transaction. */

@@ -73,14 +73,16 @@ check_days(struct mdt_store *s, int days, int64_t *cutoff)
 	return MDT_OK;
 }
 
+static void
+purge_meeting_done(void *row)
+{
+	free(((struct mdt_purge_meeting *)row)->title);
+}
+
 void
 mdt_purge_list_free(struct mdt_purge_meeting *arr, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(arr[i].title);
-	free(arr);
+	mdt_array_free(arr, n, sizeof(*arr), purge_meeting_done);
 }
 
 static void
@@ -88,13 +90,9 @@ read_purge_meeting(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_purge_meeting *m = row;
 
-	m->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
-	m->title = mdt_col_dup0(st, 2);
-	m->scheduled_start = mdt_col_int(st, 3);
-	m->closed_at = mdt_col_int(st, 4);
-	m->patients = (int)mdt_col_int(st, 5);
-	m->undelivered = mdt_col_int(st, 6);
+	mdt_cols(st, "icsiidi", MDT_F(m->id), MDT_F(m->uuid), MDT_F(m->title),
+	    MDT_F(m->scheduled_start), MDT_F(m->closed_at), MDT_F(m->patients),
+	    MDT_F(m->undelivered));
 	m->never_sent = mdt_col_int(st, 7) == 0;
 	m->eligible = m->undelivered == 0 && !m->never_sent;
 }
@@ -103,7 +101,6 @@ enum mdt_status
 mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
     size_t *n)
 {
-	struct mdt_rows r = { 0 };
 	enum mdt_status status;
 	int64_t cutoff = 0;
 
@@ -114,7 +111,7 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 		return status;
 	/* A meeting whose own row never reached the server is held back
 	 * even with nothing waiting: delivery is what makes purging safe. */
-	status = mdt_read_rows(s, &r, sizeof(struct mdt_purge_meeting),
+	return mdt_read_array(s, out, n, sizeof(**out), purge_meeting_done,
 	    read_purge_meeting, NULL, "finding meetings to purge",
 	    "SELECT m.id, m.uuid, m.title, m.scheduled_start, m.closed_at,"
 	    " (SELECT count(*) FROM slots WHERE meeting_id = m.id),"
@@ -125,13 +122,6 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 	    " FROM meetings m WHERE m.state = 'closed' AND m.purged_at IS NULL"
 	    " AND m.closed_at IS NOT NULL AND m.closed_at <= ?"
 	    " ORDER BY m.scheduled_start, m.id", "i", cutoff);
-	if (status != MDT_OK) {
-		mdt_purge_list_free(r.v, r.n);
-		return status;
-	}
-	*out = r.v;
-	*n = r.n;
-	return MDT_OK;
 }
 
 /* Runs sql (no rows) with ?1 = id and adds the rows it changed to *count
@@ -146,60 +136,60 @@ run_counted(struct mdt_store *s, const char *sql, int64_t id, int *count)
 	return st;
 }
 
+/* What purging a meeting (?1) does to the words of its records, in this
+ * order, and what each statement's rows count as. */
+enum purged { PURGED_NOTES, PURGED_ACTIONS, PURGED_TEXTS, PURGED_KINDS };
+#define IN_SLOTS " IN (SELECT id FROM slots WHERE meeting_id = ?1)"
+
+static const struct {
+	const char *sql;
+	enum purged counts;
+} purge_steps[] = {
+	{ "UPDATE notes SET text = '" MDT_PURGED_TEXT "' WHERE slot_id"
+	    IN_SLOTS " AND text <> '" MDT_PURGED_TEXT "'", PURGED_NOTES },
+	{ "UPDATE consent SET justification = '" MDT_PURGED_TEXT "'"
+	    " WHERE slot_id" IN_SLOTS " AND justification IS NOT NULL"
+	    " AND justification <> '" MDT_PURGED_TEXT "'", PURGED_TEXTS },
+	{ "UPDATE slots SET reason = '" MDT_PURGED_TEXT "' WHERE meeting_id"
+	    " = ?1 AND reason <> '' AND reason <> '" MDT_PURGED_TEXT "'",
+	    PURGED_TEXTS },
+	/* the organisations a patient asked to be kept from say much of
+	 * them (a drug service, a mental health team): they go with the
+	 * justification they were recorded with */
+	{ "DELETE FROM consent_exclusions WHERE slot_id" IN_SLOTS,
+	    PURGED_TEXTS },
+	/* open actions are work still to do: they keep their words */
+	{ "UPDATE actions SET text = '" MDT_PURGED_TEXT "' WHERE slot_id"
+	    IN_SLOTS " AND status <> 'open' AND text <> '" MDT_PURGED_TEXT "'",
+	    PURGED_ACTIONS },
+	/* the originals of what was corrected, and any note left half
+	 * typed: the same text as the rest */
+	{ "UPDATE corrections SET original = '{}' WHERE slot_id" IN_SLOTS
+	    " AND original <> '{}'", PURGED_TEXTS },
+	{ "DELETE FROM note_drafts WHERE slot_id" IN_SLOTS, PURGED_TEXTS },
+	/* what the lists and the matron said about each candidate */
+	{ "UPDATE candidates SET note = '', defer_reason = CASE WHEN"
+	    " defer_reason IS NULL THEN NULL ELSE '" MDT_PURGED_TEXT "' END"
+	    " WHERE meeting_id = ?1 AND (note <> '' OR defer_reason IS NOT"
+	    " NULL)", PURGED_TEXTS },
+	{ "DELETE FROM list_entries WHERE candidate_id IN (SELECT id FROM"
+	    " candidates WHERE meeting_id = ?1)", PURGED_TEXTS },
+};
+
 static enum mdt_status
 purge_meeting(struct mdt_store *s, const struct mdt_purge_meeting *m,
     struct mdt_purge_result *res)
 {
-	enum mdt_status st;
-	int slots = 0, notes = 0, actions = 0, texts = 0;
+	enum mdt_status st = MDT_OK;
+	int counted[PURGED_KINDS] = { 0 };
+	int slots, notes, actions, texts;
 
-	st = run_counted(s, "UPDATE notes SET text = '" MDT_PURGED_TEXT "'"
-	    " WHERE slot_id IN (" "SELECT id FROM slots WHERE meeting_id = ?1)"
-	    " AND text <> '" MDT_PURGED_TEXT "'", m->id, &notes);
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE consent SET justification = '"
-		    MDT_PURGED_TEXT "' WHERE slot_id IN (SELECT id FROM slots"
-		    " WHERE meeting_id = ?1) AND justification IS NOT NULL"
-		    " AND justification <> '" MDT_PURGED_TEXT "'", m->id,
-		    &texts);
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE slots SET reason = '"
-		    MDT_PURGED_TEXT "' WHERE meeting_id = ?1 AND reason <> ''"
-		    " AND reason <> '" MDT_PURGED_TEXT "'", m->id, &texts);
-	/* the organisations a patient asked to be kept from say much of
-	 * them (a drug service, a mental health team): they go with the
-	 * justification they were recorded with */
-	if (st == MDT_OK)
-		st = run_counted(s, "DELETE FROM consent_exclusions WHERE slot_id"
-		    " IN (SELECT id FROM slots WHERE meeting_id = ?1)", m->id,
-		    &texts);
-	/* open actions are work still to do: they keep their words */
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE actions SET text = '"
-		    MDT_PURGED_TEXT "' WHERE slot_id IN (SELECT id FROM slots"
-		    " WHERE meeting_id = ?1) AND status <> 'open'"
-		    " AND text <> '" MDT_PURGED_TEXT "'", m->id, &actions);
-	/* the originals of what was corrected, and any note left half
-	 * typed: the same text as the rest */
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE corrections SET original = '{}'"
-		    " WHERE slot_id IN (SELECT id FROM slots WHERE meeting_id"
-		    " = ?1) AND original <> '{}'", m->id, &texts);
-	if (st == MDT_OK)
-		st = run_counted(s, "DELETE FROM note_drafts WHERE slot_id IN"
-		    " (SELECT id FROM slots WHERE meeting_id = ?1)", m->id,
-		    &texts);
-	/* what the lists and the matron said about each candidate */
-	if (st == MDT_OK)
-		st = run_counted(s, "UPDATE candidates SET note = '',"
-		    " defer_reason = CASE WHEN defer_reason IS NULL THEN NULL"
-		    " ELSE '" MDT_PURGED_TEXT "' END WHERE meeting_id = ?1"
-		    " AND (note <> '' OR defer_reason IS NOT NULL)", m->id,
-		    &texts);
-	if (st == MDT_OK)
-		st = run_counted(s, "DELETE FROM list_entries WHERE candidate_id"
-		    " IN (SELECT id FROM candidates WHERE meeting_id = ?1)",
-		    m->id, &texts);
+	for (size_t i = 0; st == MDT_OK && i < MDT_COUNT(purge_steps); i++)
+		st = run_counted(s, purge_steps[i].sql, m->id,
+		    &counted[purge_steps[i].counts]);
+	notes = counted[PURGED_NOTES];
+	actions = counted[PURGED_ACTIONS];
+	texts = counted[PURGED_TEXTS];
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE meetings SET purged_at = ? WHERE id = ?",
 		    "ii", mdt_store_now(s), m->id);
@@ -219,21 +209,6 @@ purge_meeting(struct mdt_store *s, const struct mdt_purge_meeting *m,
 	return st;
 }
 
-/* An id and uuid, for the rows purged one by one. */
-struct id_uuid {
-	int64_t id;
-	char uuid[37];
-};
-
-static void
-read_id_uuid(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct id_uuid *r = row;
-
-	r->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, r->uuid, sizeof(r->uuid));
-}
-
 /*
  * Each record sql finds (its id and uuid) purged by purge_one, with an
  * audit row naming the entity and saying what went; *count gains one a
@@ -244,17 +219,16 @@ purge_each(struct mdt_store *s, const char *sql,
     enum mdt_status (*purge_one)(struct mdt_store *s, int64_t id),
     const char *entity, const char *what, int *count)
 {
-	struct mdt_rows r = { 0 };
-	struct id_uuid *arr;
+	struct mdt_id_text *arr;	/* id and uuid */
 	enum mdt_status st;
+	size_t n;
 
-	st = mdt_read_rows(s, &r, sizeof(*arr), read_id_uuid, NULL,
-	    "finding records to purge", sql, NULL);
-	arr = r.v;
-	for (size_t i = 0; st == MDT_OK && i < r.n; i++) {
+	st = mdt_read_array(s, &arr, &n, sizeof(*arr), NULL, mdt_row_id_text,
+	    NULL, "finding records to purge", sql, NULL);
+	for (size_t i = 0; st == MDT_OK && i < n; i++) {
 		st = purge_one(s, arr[i].id);
 		if (st == MDT_OK)
-			st = mdt_audit_add(s, "purge", entity, arr[i].uuid,
+			st = mdt_audit_add(s, "purge", entity, arr[i].text,
 			    "retention purge: %s", what);
 		if (st == MDT_OK)
 			(*count)++;
@@ -272,26 +246,21 @@ purge_action_text(struct mdt_store *s, int64_t id)
 
 /*
  * Finished actions of meetings purged earlier (closed after the purge),
- * once their last change has been delivered.
+ * once their last change has been delivered; a verdict in a meeting
+ * still going may yet be undone.
  */
-static enum mdt_status
-purge_late_actions(struct mdt_store *s, struct mdt_purge_result *res)
-{
-	return purge_each(s, "SELECT a.id, a.uuid FROM actions a"
-	    " JOIN slots s ON s.id = a.slot_id"
-	    " JOIN meetings m ON m.id = s.meeting_id"
-	    " WHERE m.purged_at IS NOT NULL AND a.status <> 'open'"
-	    " AND a.text <> '" MDT_PURGED_TEXT "'"
-	    /* a verdict in a meeting still going may yet be undone */
-	    " AND NOT EXISTS (SELECT 1 FROM action_reviews r"
-	    "  JOIN slots rs ON rs.id = r.slot_id"
-	    "  JOIN meetings rm ON rm.id = rs.meeting_id"
-	    "  WHERE r.action_id = a.id AND rm.state <> 'closed')"
-	    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state <> 'sent'"
-	    "  AND o.entity_uuid = a.uuid) ORDER BY a.id",
-	    purge_action_text, "action", "text of a finished action",
-	    &res->actions);
-}
+#define LATE_ACTIONS_SQL \
+	"SELECT a.id, a.uuid FROM actions a" \
+	" JOIN slots s ON s.id = a.slot_id" \
+	" JOIN meetings m ON m.id = s.meeting_id" \
+	" WHERE m.purged_at IS NOT NULL AND a.status <> 'open'" \
+	" AND a.text <> '" MDT_PURGED_TEXT "'" \
+	" AND NOT EXISTS (SELECT 1 FROM action_reviews r" \
+	"  JOIN slots rs ON rs.id = r.slot_id" \
+	"  JOIN meetings rm ON rm.id = rs.meeting_id" \
+	"  WHERE r.action_id = a.id AND rm.state <> 'closed')" \
+	" AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.state <> 'sent'" \
+	"  AND o.entity_uuid = a.uuid) ORDER BY a.id"
 
 static enum mdt_status
 purge_identity(struct mdt_store *s, int64_t id)
@@ -324,32 +293,27 @@ purge_identity(struct mdt_store *s, int64_t id)
  * escalation would bring them back), and every record naming them has
  * been delivered.
  */
-static enum mdt_status
-purge_patients(struct mdt_store *s, struct mdt_purge_result *res)
-{
-	return purge_each(s, "SELECT p.id, p.uuid FROM patients p"
-	    " WHERE p.purged_at IS NULL"
-	    " AND EXISTS (SELECT 1 FROM candidates c JOIN meetings m"
-	    "  ON m.id = c.meeting_id WHERE c.patient_id = p.id"
-	    "  AND m.purged_at IS NOT NULL)"
-	    " AND NOT EXISTS (SELECT 1 FROM candidates c JOIN meetings m"
-	    "  ON m.id = c.meeting_id WHERE c.patient_id = p.id"
-	    "  AND m.purged_at IS NULL)"
-	    " AND NOT EXISTS (SELECT 1 FROM slots s JOIN meetings m"
-	    "  ON m.id = s.meeting_id WHERE s.patient_id = p.id"
-	    "  AND m.purged_at IS NULL)"
-	    " AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = p.id"
-	    "  AND a.status = 'open')"
-	    " AND coalesce((SELECT o.kind FROM outcomes o"
-	    "  JOIN slots s ON s.id = o.slot_id"
-	    "  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id"
-	    "  ORDER BY m.scheduled_start DESC, o.recorded_at DESC, o.id DESC"
-	    "  LIMIT 1), '') NOT IN ('stay', 'step_down')"
-	    " AND NOT EXISTS (SELECT 1 FROM outbox WHERE state <> 'sent'"
-	    "  AND entity_uuid IN (" PATIENT_RECORDS_SQL("p.id") "))"
-	    " ORDER BY p.id",
-	    purge_identity, "patient", "identity removed", &res->patients);
-}
+#define PATIENTS_DONE_WITH_SQL \
+	"SELECT p.id, p.uuid FROM patients p WHERE p.purged_at IS NULL" \
+	" AND EXISTS (SELECT 1 FROM candidates c JOIN meetings m" \
+	"  ON m.id = c.meeting_id WHERE c.patient_id = p.id" \
+	"  AND m.purged_at IS NOT NULL)" \
+	" AND NOT EXISTS (SELECT 1 FROM candidates c JOIN meetings m" \
+	"  ON m.id = c.meeting_id WHERE c.patient_id = p.id" \
+	"  AND m.purged_at IS NULL)" \
+	" AND NOT EXISTS (SELECT 1 FROM slots s JOIN meetings m" \
+	"  ON m.id = s.meeting_id WHERE s.patient_id = p.id" \
+	"  AND m.purged_at IS NULL)" \
+	" AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = p.id" \
+	"  AND a.status = 'open')" \
+	" AND coalesce((SELECT o.kind FROM outcomes o" \
+	"  JOIN slots s ON s.id = o.slot_id" \
+	"  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id" \
+	"  ORDER BY m.scheduled_start DESC, o.recorded_at DESC, o.id DESC" \
+	"  LIMIT 1), '') NOT IN ('stay', 'step_down')" \
+	" AND NOT EXISTS (SELECT 1 FROM outbox WHERE state <> 'sent'" \
+	"  AND entity_uuid IN (" PATIENT_RECORDS_SQL("p.id") "))" \
+	" ORDER BY p.id"
 
 /* Empties the WAL into the database file and truncates it; *done is
  * false if a reader (another window) kept it from finishing. */
@@ -391,9 +355,11 @@ purge_tx(struct mdt_store *s, void *ctx)
 			a->res->held_back++;
 	}
 	if (st == MDT_OK)
-		st = purge_late_actions(s, a->res);
+		st = purge_each(s, LATE_ACTIONS_SQL, purge_action_text,
+		    "action", "text of a finished action", &a->res->actions);
 	if (st == MDT_OK)
-		st = purge_patients(s, a->res);
+		st = purge_each(s, PATIENTS_DONE_WITH_SQL, purge_identity,
+		    "patient", "identity removed", &a->res->patients);
 	mdt_purge_list_free(list, n);
 	return st;
 }

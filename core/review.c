@@ -172,6 +172,19 @@ vec_push(struct i64_vec *a, int64_t x)
 
 /* ---- loading --------------------------------------------------------- */
 
+/* What an element of the review's arrays owns, freed. */
+static void
+review_meeting_done(void *row)
+{
+	free(((struct mdt_review_meeting *)row)->slot_ms);
+}
+
+static void
+count_done(void *row)
+{
+	free(((struct mdt_review_count *)row)->name);
+}
+
 /* The meetings opened in [start, end). */
 static void
 read_meeting(sqlite3_stmt *st, void *row, void *ctx)
@@ -179,12 +192,10 @@ read_meeting(sqlite3_stmt *st, void *row, void *ctx)
 	struct mdt_review_meeting *m = row;
 	struct mdt_review *r = ctx;
 
-	m->id = mdt_col_int(st, 0);
+	mdt_cols(st, "i--dd", MDT_F(m->id), MDT_F(m->warn_s), MDT_F(m->over_s));
 	mdt_date_of(mdt_col_int(st, 1), m->date);
 	m->closed = mdt_meeting_state_parse(
 	    (const char *)sqlite3_column_text(st, 2)) == MDT_MEETING_CLOSED;
-	m->warn_s = (int)mdt_col_int(st, 3);
-	m->over_s = (int)mdt_col_int(st, 4);
 	r->meetings_held++;
 	if (m->closed)
 		r->meetings_closed++;
@@ -194,17 +205,12 @@ static enum mdt_status
 load_meetings(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
-	struct mdt_rows rows = { 0 };
-	enum mdt_status status;
-
-	status = mdt_read_rows(s, &rows, sizeof(*r->meetings), read_meeting, r,
+	return mdt_read_array(s, &r->meetings, &r->n_meetings,
+	    sizeof(*r->meetings), review_meeting_done, read_meeting, r,
 	    "reading the meetings", "SELECT id, opened_at, state,"
 	    " warn_seconds, over_seconds FROM meetings"
 	    " WHERE opened_at >= ? AND opened_at < ?"
 	    " ORDER BY opened_at, id", "ii", start, end);
-	r->meetings = rows.v;
-	r->n_meetings = rows.n;
-	return status;
 }
 
 static void
@@ -266,10 +272,8 @@ load_slots(struct mdt_store *s, int64_t start, int64_t end,
 			r->outcomes[kind]++;
 		if (state < 0 || state == MDT_SLOT_PENDING)
 			continue;
-		t.started_at = mdt_col_int(st, 3);
-		t.paused_at = mdt_col_int(st, 4);
-		t.closed_at = mdt_col_int(st, 5);
-		t.paused_ms = mdt_col_int(st, 6);
+		mdt_cols(st, "---iiii", MDT_F(t.started_at), MDT_F(t.paused_at),
+		    MDT_F(t.closed_at), MDT_F(t.paused_ms));
 		ms = mdt_slot_elapsed_ms((enum mdt_slot_state)state, &t, now);
 		vec_push(&all, ms);
 		vec_push(&per[k], ms);
@@ -321,9 +325,8 @@ read_count(sqlite3_stmt *st, void *row, void *ctx)
 	struct mdt_review_count *c = row;
 	const bool *with_meetings = ctx;
 
-	c->name = mdt_col_dup0(st, 0);
-	c->n = mdt_col_int(st, 1);
-	c->meetings = *with_meetings ? mdt_col_int(st, 2) : 0;
+	mdt_cols(st, *with_meetings ? "sii" : "si", MDT_F(c->name), MDT_F(c->n),
+	    MDT_F(c->meetings));
 }
 
 /* Named counts of the range [start, end) (sql's ?1 and ?2), with the
@@ -333,14 +336,8 @@ load_counts(struct mdt_store *s, const char *what, bool with_meetings,
     const char *sql, int64_t start, int64_t end, struct mdt_review_count **v,
     size_t *n)
 {
-	struct mdt_rows rows = { 0 };
-	enum mdt_status status;
-
-	status = mdt_read_rows(s, &rows, sizeof(**v), read_count,
+	return mdt_read_array(s, v, n, sizeof(**v), count_done, read_count,
 	    &with_meetings, what, sql, "ii", start, end);
-	*v = rows.v;
-	*n = rows.n;
-	return status;
 }
 
 static enum mdt_status
@@ -571,15 +568,12 @@ mdt_review_free(struct mdt_review *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->n_referrers; i++)
-		free(r->referrers[i].name);
-	for (size_t i = 0; i < r->n_disciplines; i++)
-		free(r->disciplines[i].name);
-	for (size_t i = 0; i < r->n_meetings; i++)
-		free(r->meetings[i].slot_ms);
-	free(r->referrers);
-	free(r->disciplines);
-	free(r->meetings);
+	mdt_array_free(r->referrers, r->n_referrers, sizeof(*r->referrers),
+	    count_done);
+	mdt_array_free(r->disciplines, r->n_disciplines,
+	    sizeof(*r->disciplines), count_done);
+	mdt_array_free(r->meetings, r->n_meetings, sizeof(*r->meetings),
+	    review_meeting_done);
 	free(r->periods);
 	memset(r, 0, sizeof(*r));
 	r->median_days_to_close = -1;

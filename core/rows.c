@@ -4,7 +4,8 @@
  * clock and its patient's name for messages), an action, and whether a
  * person exists; a venue by its name (made when there is none).  Each
  * read is one kept statement; a missing row is MDT_ENOTFOUND with a line
- * naming it.
+ * naming it.  And the act runner, which reads what an act acts on before
+ * its body runs, in the act's one transaction.
  */
 #include "config.h"
 
@@ -23,13 +24,9 @@ read_meeting(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_meeting_row *m = row;
 
-	m->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
-	m->state = mdt_col_state(st, 2, mdt_meeting_state_parse,
-	    MDT_MEETING_PLANNED);
-	m->scheduled_start = mdt_col_int(st, 3);
-	m->opened_at = mdt_col_int(st, 4);
-	m->current = mdt_col_int(st, 5);
+	mdt_cols(st, "iceiii", MDT_F(m->id), MDT_F(m->uuid),
+	    MDT_F(m->state), mdt_meeting_state_parse, MDT_MEETING_PLANNED,
+	    MDT_F(m->scheduled_start), MDT_F(m->opened_at), MDT_F(m->current));
 }
 
 enum mdt_status
@@ -38,12 +35,9 @@ mdt_row_meeting(struct mdt_store *s, int64_t id, bool refuse_closed,
 {
 	enum mdt_status st;
 
-	st = mdt_read_row(s, m, sizeof(*m), read_meeting, NULL,
-	    "reading the meeting",
+	st = mdt_read_id(s, m, sizeof(*m), read_meeting, "meeting",
 	    "SELECT id, uuid, state, scheduled_start, opened_at,"
-	    " current_slot_id FROM meetings WHERE id = ?", "i", id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no meeting %" PRId64, id);
+	    " current_slot_id FROM meetings WHERE id = ?", id);
 	if (st == MDT_OK && refuse_closed && m->state == MDT_MEETING_CLOSED)
 		return mdt_fail(s, MDT_ESTATE, "the meeting is closed");
 	return st;
@@ -54,37 +48,24 @@ read_slot(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_slot_row *sl = row;
 
-	sl->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, sl->uuid, sizeof(sl->uuid));
-	sl->meeting_id = mdt_col_int(st, 2);
-	sl->patient_id = mdt_col_int(st, 3);
-	sl->position = mdt_col_int(st, 4);
-	sl->state = mdt_col_state(st, 5, mdt_slot_state_parse,
-	    MDT_SLOT_PENDING);
-	sl->t.started_at = mdt_col_int(st, 6);
-	sl->t.paused_at = mdt_col_int(st, 7);
-	sl->t.closed_at = mdt_col_int(st, 8);
-	sl->t.paused_ms = mdt_col_int(st, 9);
-	sl->t.planned_s = (int)mdt_col_int(st, 10);
-	sl->t.extended_s = (int)mdt_col_int(st, 11);
-	mdt_col_copy(st, 12, sl->patient, sizeof(sl->patient));
+	mdt_cols(st, "iciiie" "iiiidd" "c", MDT_F(sl->id), MDT_F(sl->uuid),
+	    MDT_F(sl->meeting_id), MDT_F(sl->patient_id), MDT_F(sl->position),
+	    MDT_F(sl->state), mdt_slot_state_parse, MDT_SLOT_PENDING,
+	    MDT_F(sl->t.started_at), MDT_F(sl->t.paused_at),
+	    MDT_F(sl->t.closed_at), MDT_F(sl->t.paused_ms),
+	    MDT_F(sl->t.planned_s), MDT_F(sl->t.extended_s),
+	    MDT_F(sl->patient));
 }
 
 enum mdt_status
 mdt_row_slot(struct mdt_store *s, int64_t id, struct mdt_slot_row *sl)
 {
-	enum mdt_status st;
-
-	st = mdt_read_row(s, sl, sizeof(*sl), read_slot, NULL,
-	    "reading the slot",
+	return mdt_read_id(s, sl, sizeof(*sl), read_slot, "slot",
 	    "SELECT s.id, s.uuid, s.meeting_id, s.patient_id, s.position,"
 	    " s.state, s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
 	    " s.planned_seconds, s.extended_seconds, p.name"
 	    " FROM slots s JOIN patients p ON p.id = s.patient_id"
-	    " WHERE s.id = ?", "i", id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no slot %" PRId64, id);
-	return st;
+	    " WHERE s.id = ?", id);
 }
 
 static void
@@ -92,26 +73,17 @@ read_action(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_action_row *a = row;
 
-	a->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, a->uuid, sizeof(a->uuid));
-	a->patient_id = mdt_col_int(st, 2);
-	a->status = mdt_col_state(st, 3, mdt_action_status_parse,
-	    MDT_ACTION_OPEN);
-	a->owner_id = mdt_col_int(st, 4);
+	mdt_cols(st, "iciei", MDT_F(a->id), MDT_F(a->uuid),
+	    MDT_F(a->patient_id), MDT_F(a->status), mdt_action_status_parse,
+	    MDT_ACTION_OPEN, MDT_F(a->owner_id));
 }
 
 enum mdt_status
 mdt_row_action(struct mdt_store *s, int64_t id, struct mdt_action_row *a)
 {
-	enum mdt_status st;
-
-	st = mdt_read_row(s, a, sizeof(*a), read_action, NULL,
-	    "reading the action",
+	return mdt_read_id(s, a, sizeof(*a), read_action, "action",
 	    "SELECT id, uuid, patient_id, status, owner_id FROM actions"
-	    " WHERE id = ?", "i", id);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no action %" PRId64, id);
-	return st;
+	    " WHERE id = ?", id);
 }
 
 enum mdt_status
@@ -221,4 +193,80 @@ mdt_row_person_allowed(struct mdt_store *s, int64_t patient_id,
 	free(org);
 	free(name);
 	return st;
+}
+
+/* ---- acts ------------------------------------------------------------ */
+
+/* The slot's consent is recorded, or its patient died (who cannot
+ * consent). */
+static enum mdt_status
+act_consented(struct mdt_store *s, const struct mdt_slot_row *sl)
+{
+	enum mdt_status st;
+	int64_t n;
+
+	st = mdt_query_int(s, &n, "SELECT (SELECT count(*) FROM consent"
+	    " WHERE slot_id = ?1) + (SELECT count(*) FROM outcomes"
+	    " WHERE slot_id = ?1 AND kind = 'died')", "i", sl->id);
+	if (st == MDT_OK && n == 0)
+		st = mdt_fail(s, MDT_ECONSENT, "record consent for %s first",
+		    sl->patient);
+	return st;
+}
+
+enum mdt_status
+mdt_row_unpurged(struct mdt_store *s, const struct mdt_meeting_row *m)
+{
+	enum mdt_status st;
+	int64_t purged = 0;
+
+	st = mdt_query_int(s, &purged, "SELECT purged_at FROM meetings"
+	    " WHERE id = ?", "i", m->id);
+	if (st == MDT_OK && purged != 0)
+		return mdt_fail(s, MDT_ESTATE, "the meeting was purged: its"
+		    " record was delivered and is kept as it is");
+	return st;
+}
+
+/* What the act's transaction is given. */
+struct act_run {
+	mdt_act_fn body;
+	unsigned reads;
+	struct mdt_act *a;
+};
+
+static enum mdt_status
+act_tx(struct mdt_store *s, void *ctx)
+{
+	const struct act_run *r = ctx;
+	struct mdt_act *a = r->a;
+	enum mdt_status st = MDT_OK;
+
+	if (r->reads & MDT_ACT_SLOT) {
+		st = mdt_row_slot(s, a->slot_id, &a->sl);
+		a->meeting_id = a->sl.meeting_id;
+	}
+	if (st == MDT_OK && (r->reads & (MDT_ACT_MEETING | MDT_ACT_SLOT)))
+		st = mdt_row_meeting(s, a->meeting_id,
+		    !(r->reads & MDT_ACT_CLOSED_TOO), &a->m);
+	if (st == MDT_OK && (r->reads & MDT_ACT_UNPURGED))
+		st = mdt_row_unpurged(s, &a->m);
+	if (st == MDT_OK && (r->reads & MDT_ACT_RUNNING))
+		st = a->m.current == 0 ? mdt_fail(s, MDT_ESTATE,
+		    "no slot is running") : mdt_row_slot(s, a->m.current, &a->sl);
+	if (st == MDT_OK && (r->reads & MDT_ACT_CONSENTED))
+		st = act_consented(s, &a->sl);
+	if (st == MDT_OK)
+		st = r->body(s, a);
+	return st;
+}
+
+enum mdt_status
+mdt_act_run(struct mdt_store *s, mdt_act_fn body, unsigned reads,
+    struct mdt_act *a)
+{
+	struct act_run r = { body, reads, a };
+
+	return mdt_tx_run(s, act_tx, &r,
+	    (reads & MDT_ACT_WROTE) ? &a->wrote : NULL);
 }

@@ -1,7 +1,7 @@
 /*
- * rows.h - the rows an act reads before it writes (rows.c), for the acts
- * of core/ (acts.c, acts_record.c, prep*.c, import.c).  Not for tui/ or
- * sync/.
+ * rows.h - the rows an act reads before it writes, and the act runner
+ * that reads them (rows.c), for the acts of core/ (acts*.c, prep*.c,
+ * import.c, demo.c).  Not for tui/ or sync/.
  */
 #ifndef MDT_ROWS_H
 #define MDT_ROWS_H
@@ -83,6 +83,11 @@ enum mdt_status mdt_row_action(struct mdt_store *s, int64_t id,
 enum mdt_status mdt_row_correction(struct mdt_store *s, const char *entity,
     const char *uuid, const char *kind);
 
+/* MDT_ESTATE (recorded) once the retention purge has been through the
+ * meeting: its record was delivered and is kept as it is. */
+enum mdt_status mdt_row_unpurged(struct mdt_store *s,
+    const struct mdt_meeting_row *m);
+
 /* MDT_OK if person_id is someone known, else MDT_ENOTFOUND (recorded). */
 enum mdt_status mdt_row_person_exists(struct mdt_store *s, int64_t person_id);
 
@@ -111,5 +116,55 @@ enum mdt_status mdt_row_excluded_org(struct mdt_store *s, int64_t patient_id,
  */
 enum mdt_status mdt_row_person_allowed(struct mdt_store *s,
     int64_t patient_id, int64_t person_id, const char *as);
+
+/*
+ * An act: one transaction (mdt_tx_run) whose body is given what the act
+ * was asked and the rows it acts on, read first as mdt_act_run is told.
+ * An act uses the fields it needs, and says which where it fills them;
+ * one given more embeds struct mdt_act as its first member and its body
+ * casts the pointer back (consent_tx).
+ */
+struct mdt_act {
+	/* asked */
+	int64_t meeting_id;
+	int64_t slot_id;
+	int64_t id;		/* the action, candidate, patient or note */
+	int64_t person_id;
+	int n;			/* a number: seconds, a state, a position */
+	bool flag;
+	const char *text;
+	const char *date;	/* a date given, checked ("YYYY-MM-DD") */
+	int64_t at;		/* a time given, ms */
+	/* read first (enum mdt_act_read) */
+	struct mdt_meeting_row m;
+	struct mdt_slot_row sl;
+	/* found */
+	bool wrote;		/* with MDT_ACT_WROTE: false, nothing to write */
+	int64_t made;		/* the id of a row the act made */
+};
+
+/* What mdt_act_run reads before the body, as bits. */
+enum mdt_act_read {
+	MDT_ACT_MEETING = 1 << 0,	/* meeting_id's meeting into m */
+	MDT_ACT_SLOT = 1 << 1,		/* slot_id's slot into sl, then its
+					 * meeting into m (and meeting_id) */
+	MDT_ACT_CLOSED_TOO = 1 << 2,	/* the meeting may be closed (else
+					 * refused: "the meeting is closed") */
+	MDT_ACT_UNPURGED = 1 << 3,	/* the meeting refused once the
+					 * retention purge went through it */
+	MDT_ACT_RUNNING = 1 << 4,	/* the meeting's current slot into sl;
+					 * without one, MDT_ESTATE */
+	MDT_ACT_CONSENTED = 1 << 5,	/* the slot's consent is recorded (or
+					 * the patient died): MDT_ECONSENT */
+	MDT_ACT_WROTE = 1 << 6,		/* the body says in wrote whether it
+					 * wrote anything (mdt_tx_run) */
+};
+
+typedef enum mdt_status (*mdt_act_fn)(struct mdt_store *s, struct mdt_act *a);
+
+/* Reads what reads (enum mdt_act_read bits) asks for into a, then runs
+ * body, all in one transaction of the chair's. */
+enum mdt_status mdt_act_run(struct mdt_store *s, mdt_act_fn body,
+    unsigned reads, struct mdt_act *a);
 
 #endif

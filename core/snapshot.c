@@ -19,45 +19,85 @@
 #include "textio.h"
 #include "util.h"
 
+/* What an element of each of a snapshot's arrays owns, freed. */
+static void
+person_done(void *row)
+{
+	struct mdt_person *p = row;
+
+	free(p->name);
+	free(p->role);
+	free(p->organisation);
+}
+
+static void
+attendee_done(void *row)
+{
+	person_done(&((struct mdt_attendee *)row)->person);
+}
+
+static void
+slot_done(void *row)
+{
+	struct mdt_slot *sl = row;
+
+	free(sl->patient_name);
+	free(sl->practice);
+	free(sl->reason);
+	free(sl->consent_justification);
+	free(sl->key_contact_name);
+	free(sl->presenter_name);
+	mdt_names_free(sl->exclusions, sl->n_exclusions);
+}
+
+static void
+note_done(void *row)
+{
+	free(((struct mdt_note *)row)->text);
+}
+
+static void
+action_done(void *row)
+{
+	struct mdt_action *a = row;
+
+	free(a->text);
+	free(a->owner_name);
+}
+
 static void
 read_meeting(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_meeting *m = row;
 
-	m->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, m->uuid, sizeof(m->uuid));
-	m->title = mdt_col_dup0(st, 2);
-	m->venue = mdt_col_dup0(st, 3);
-	m->scheduled_start = mdt_col_int(st, 4);
-	m->planned_minutes = (int)mdt_col_int(st, 5);
-	m->warn_s = (int)mdt_col_int(st, 6);
-	m->over_s = (int)mdt_col_int(st, 7);
-	m->state = mdt_col_state(st, 8, mdt_meeting_state_parse,
-	    MDT_MEETING_PLANNED);
-	m->opened_at = mdt_col_int(st, 9);
-	m->closed_at = mdt_col_int(st, 10);
-	m->current_slot_id = mdt_col_int(st, 11);
-	m->projector_blank = mdt_col_int(st, 12) != 0;
-	m->chair_id = mdt_col_int(st, 13);
-	m->notetaker_id = mdt_col_int(st, 14);
+	mdt_cols(st, "icssidddeiiibii", MDT_F(m->id), MDT_F(m->uuid),
+	    MDT_F(m->title), MDT_F(m->venue), MDT_F(m->scheduled_start),
+	    MDT_F(m->planned_minutes), MDT_F(m->warn_s), MDT_F(m->over_s),
+	    MDT_F(m->state), mdt_meeting_state_parse, MDT_MEETING_PLANNED,
+	    MDT_F(m->opened_at), MDT_F(m->closed_at),
+	    MDT_F(m->current_slot_id), MDT_F(m->projector_blank),
+	    MDT_F(m->chair_id), MDT_F(m->notetaker_id));
 }
 
 static enum mdt_status
 load_meeting(struct mdt_store *s, int64_t id, struct mdt_meeting *m)
 {
-	enum mdt_status status;
-
-	status = mdt_read_row(s, m, sizeof(*m), read_meeting, NULL,
-	    "reading the meeting",
+	return mdt_read_id(s, m, sizeof(*m), read_meeting, "meeting",
 	    "SELECT m.id, m.uuid, m.title, v.name, m.scheduled_start,"
 	    " m.planned_minutes, m.warn_seconds, m.over_seconds, m.state,"
 	    " m.opened_at, m.closed_at, m.current_slot_id, m.projector_blank,"
 	    " m.chair_id, m.notetaker_id"
 	    " FROM meetings m LEFT JOIN venues v ON v.id = m.venue_id"
-	    " WHERE m.id = ?", "i", id);
-	if (status == MDT_ENOTFOUND)
-		return mdt_fail(s, status, "no meeting %" PRId64, id);
-	return status;
+	    " WHERE m.id = ?", id);
+}
+
+static void
+read_person(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_person *p = row;
+
+	mdt_cols(st, "icsss", MDT_F(p->id), MDT_F(p->uuid), MDT_F(p->name),
+	    MDT_F(p->role), MDT_F(p->organisation));
 }
 
 static void
@@ -65,34 +105,23 @@ read_attendee(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_attendee *at = row;
 
-	at->person.id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, at->person.uuid, sizeof(at->person.uuid));
-	at->person.name = mdt_col_dup0(st, 2);
-	at->person.role = mdt_col_dup0(st, 3);
-	at->person.organisation = mdt_col_dup0(st, 4);
-	at->status = mdt_col_state(st, 5, mdt_attend_parse, MDT_ATTEND_UNKNOWN);
-	at->confidentiality_ack = mdt_col_int(st, 6) != 0;
-	at->arrived_at = mdt_col_int(st, 7);
-	at->left_at = mdt_col_int(st, 8);
-	at->added_on_day = mdt_col_int(st, 9) != 0;
+	read_person(st, &at->person, NULL);
+	mdt_cols(st, "-----ebiib", MDT_F(at->status), mdt_attend_parse,
+	    MDT_ATTEND_UNKNOWN, MDT_F(at->confidentiality_ack),
+	    MDT_F(at->arrived_at), MDT_F(at->left_at), MDT_F(at->added_on_day));
 }
 
 static enum mdt_status
 load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
-	status = mdt_read_rows(s, &r, sizeof(*snap->attendees), read_attendee,
-	    NULL, "reading the register",
+	return mdt_read_array(s, &snap->attendees, &snap->n_attendees,
+	    sizeof(*snap->attendees), attendee_done, read_attendee, NULL,
+	    "reading the register",
 	    "SELECT p.id, p.uuid, p.name, p.role, p.organisation, a.status,"
 	    " a.confidentiality_ack, a.arrived_at, a.left_at, a.added_on_day"
 	    " FROM attendance a JOIN people p ON p.id = a.person_id"
 	    " WHERE a.meeting_id = ? ORDER BY p.name, p.id", "i",
 	    snap->meeting.id);
-	snap->attendees = r.v;
-	snap->n_attendees = r.n;
-	return status;
 }
 
 static void
@@ -100,43 +129,29 @@ read_slot(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_slot *sl = row;
 
-	sl->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, sl->uuid, sizeof(sl->uuid));
-	sl->patient_id = mdt_col_int(st, 2);
-	mdt_col_copy(st, 3, sl->patient_uuid, sizeof(sl->patient_uuid));
-	mdt_col_copy(st, 4, sl->nhs_number, sizeof(sl->nhs_number));
-	sl->patient_name = mdt_col_dup0(st, 5);
-	mdt_col_copy(st, 6, sl->date_of_birth, sizeof(sl->date_of_birth));
-	sl->practice = mdt_col_dup0(st, 7);
-	sl->reason = mdt_col_dup0(st, 8);
-	sl->state = mdt_col_state(st, 9, mdt_slot_state_parse,
-	    MDT_SLOT_PENDING);
-	sl->times.started_at = mdt_col_int(st, 10);
-	sl->times.paused_at = mdt_col_int(st, 11);
-	sl->times.closed_at = mdt_col_int(st, 12);
-	sl->times.paused_ms = mdt_col_int(st, 13);
-	sl->times.planned_s = (int)mdt_col_int(st, 14);
-	sl->times.extended_s = (int)mdt_col_int(st, 15);
-	sl->consent = mdt_col_state(st, 16, mdt_consent_parse,
-	    MDT_CONSENT_NONE);
-	sl->consent_justification = mdt_col_dup(st, 17);
-	sl->outcome = mdt_col_state(st, 18, mdt_outcome_parse,
-	    MDT_OUTCOME_NONE);
-	mdt_col_copy(st, 19, sl->review_date, sizeof(sl->review_date));
-	sl->key_contact_id = mdt_col_int(st, 20);
-	sl->key_contact_name = mdt_col_dup(st, 21);
-	sl->presenter_id = mdt_col_int(st, 22);
-	sl->presenter_name = mdt_col_dup(st, 23);
-	mdt_col_copy(st, 24, sl->died_on, sizeof(sl->died_on));
+	mdt_cols(st, "iciccscsse" "iiiidd" "eSeciSiSc", MDT_F(sl->id),
+	    MDT_F(sl->uuid), MDT_F(sl->patient_id), MDT_F(sl->patient_uuid),
+	    MDT_F(sl->nhs_number), MDT_F(sl->patient_name),
+	    MDT_F(sl->date_of_birth), MDT_F(sl->practice), MDT_F(sl->reason),
+	    MDT_F(sl->state), mdt_slot_state_parse, MDT_SLOT_PENDING,
+	    MDT_F(sl->times.started_at), MDT_F(sl->times.paused_at),
+	    MDT_F(sl->times.closed_at), MDT_F(sl->times.paused_ms),
+	    MDT_F(sl->times.planned_s), MDT_F(sl->times.extended_s),
+	    MDT_F(sl->consent), mdt_consent_parse, MDT_CONSENT_NONE,
+	    MDT_F(sl->consent_justification),
+	    MDT_F(sl->outcome), mdt_outcome_parse, MDT_OUTCOME_NONE,
+	    MDT_F(sl->review_date), MDT_F(sl->key_contact_id),
+	    MDT_F(sl->key_contact_name), MDT_F(sl->presenter_id),
+	    MDT_F(sl->presenter_name), MDT_F(sl->died_on));
 }
 
 static enum mdt_status
 load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 {
-	struct mdt_rows r = { 0 };
 	enum mdt_status status;
 
-	status = mdt_read_rows(s, &r, sizeof(*snap->slots), read_slot, NULL,
+	status = mdt_read_array(s, &snap->slots, &snap->n_slots,
+	    sizeof(*snap->slots), slot_done, read_slot, NULL,
 	    "reading the agenda",
 	    "SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number,"
 	    " pt.name, pt.date_of_birth, pt.practice, s.reason, s.state,"
@@ -151,8 +166,6 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
 	    " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i",
 	    snap->meeting.id);
-	snap->slots = r.v;
-	snap->n_slots = r.n;
 	for (size_t i = 0; i < snap->n_slots; i++)
 		snap->slots[i].position = (int)i + 1;
 	return status;
@@ -205,28 +218,20 @@ read_note(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_note *n = row;
 
-	n->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, n->uuid, sizeof(n->uuid));
-	n->slot_id = mdt_col_int(st, 2);
-	n->text = mdt_col_dup0(st, 3);
-	n->created_at = mdt_col_int(st, 4);
+	mdt_cols(st, "icisi", MDT_F(n->id), MDT_F(n->uuid), MDT_F(n->slot_id),
+	    MDT_F(n->text), MDT_F(n->created_at));
 }
 
 static enum mdt_status
 load_notes(struct mdt_store *s, struct mdt_snapshot *snap)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
-	status = mdt_read_rows(s, &r, sizeof(*snap->notes), read_note, NULL,
+	return mdt_read_array(s, &snap->notes, &snap->n_notes,
+	    sizeof(*snap->notes), note_done, read_note, NULL,
 	    "reading the notes",
 	    "SELECT n.id, n.uuid, n.slot_id, n.text, n.created_at"
 	    " FROM notes n JOIN slots s ON s.id = n.slot_id"
 	    " WHERE s.meeting_id = ? ORDER BY n.created_at, n.id", "i",
 	    snap->meeting.id);
-	snap->notes = r.v;
-	snap->n_notes = r.n;
-	return status;
 }
 
 static void
@@ -234,34 +239,25 @@ read_action(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_action *a = row;
 
-	a->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, a->uuid, sizeof(a->uuid));
-	a->patient_id = mdt_col_int(st, 2);
-	a->slot_id = mdt_col_int(st, 3);
-	a->text = mdt_col_dup0(st, 4);
-	a->owner_id = mdt_col_int(st, 5);
-	a->owner_name = mdt_col_dup0(st, 6);
-	mdt_col_copy(st, 7, a->due_date, sizeof(a->due_date));
-	a->status = mdt_col_state(st, 8, mdt_action_status_parse,
-	    MDT_ACTION_OPEN);
-	a->created_at = mdt_col_int(st, 9);
-	a->verdict = mdt_col_state(st, 10, mdt_action_verdict_parse,
-	    MDT_VERDICT_NONE);
+	mdt_cols(st, "iciisisceie", MDT_F(a->id), MDT_F(a->uuid),
+	    MDT_F(a->patient_id), MDT_F(a->slot_id), MDT_F(a->text),
+	    MDT_F(a->owner_id), MDT_F(a->owner_name), MDT_F(a->due_date),
+	    MDT_F(a->status), mdt_action_status_parse, MDT_ACTION_OPEN,
+	    MDT_F(a->created_at),
+	    MDT_F(a->verdict), mdt_action_verdict_parse, MDT_VERDICT_NONE);
 }
 
 static enum mdt_status
 load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
 	/* shown: open actions of its patients, those agreed in its slots,
 	 * reviewed in them, or closed since it opened.  The ids first, each
 	 * kind through its own index (schema v7), then only those rows: not
 	 * every action its patients ever had (on a cold start each row is a
 	 * read from the disk). */
-	status = mdt_read_rows(s, &r, sizeof(*snap->actions), read_action,
-	    NULL, "reading the actions",
+	return mdt_read_array(s, &snap->actions, &snap->n_actions,
+	    sizeof(*snap->actions), action_done, read_action, NULL,
+	    "reading the actions",
 	    "WITH ms AS (SELECT id, patient_id FROM slots WHERE meeting_id = ?1),"
 	    " rv AS (SELECT r.action_id, r.verdict FROM ms"
 	    "  JOIN action_reviews r ON r.slot_id = ms.id),"
@@ -290,36 +286,16 @@ load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1))"
 	    " ORDER BY s.position, s.id, a.created_at, a.id", "i",
 	    snap->meeting.id);
-	snap->actions = r.v;
-	snap->n_actions = r.n;
-	return status;
-}
-
-static void
-read_person(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct mdt_person *p = row;
-
-	p->id = mdt_col_int(st, 0);
-	mdt_col_copy(st, 1, p->uuid, sizeof(p->uuid));
-	p->name = mdt_col_dup0(st, 2);
-	p->role = mdt_col_dup0(st, 3);
-	p->organisation = mdt_col_dup0(st, 4);
 }
 
 static enum mdt_status
 load_people(struct mdt_store *s, struct mdt_snapshot *snap)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
-	status = mdt_read_rows(s, &r, sizeof(*snap->people), read_person, NULL,
+	return mdt_read_array(s, &snap->people, &snap->n_people,
+	    sizeof(*snap->people), person_done, read_person, NULL,
 	    "reading the people",
 	    "SELECT id, uuid, name, role, organisation FROM people"
 	    " ORDER BY name, id", NULL);
-	snap->people = r.v;
-	snap->n_people = r.n;
-	return status;
 }
 
 /*
@@ -528,49 +504,23 @@ mdt_snapshot_refresh(struct mdt_store *s, int64_t meeting_id,
 	return MDT_OK;
 }
 
-static void
-person_done(struct mdt_person *p)
-{
-	free(p->name);
-	free(p->role);
-	free(p->organisation);
-}
-
 void
 mdt_snapshot_free(struct mdt_snapshot *snap)
 {
-	size_t i;
-
 	if (snap == NULL)
 		return;
 	free(snap->meeting.title);
 	free(snap->meeting.venue);
-	for (i = 0; i < snap->n_attendees; i++)
-		person_done(&snap->attendees[i].person);
-	free(snap->attendees);
-	for (i = 0; i < snap->n_slots; i++) {
-		struct mdt_slot *sl = &snap->slots[i];
-
-		free(sl->patient_name);
-		free(sl->practice);
-		free(sl->reason);
-		free(sl->consent_justification);
-		free(sl->key_contact_name);
-		free(sl->presenter_name);
-		mdt_names_free(sl->exclusions, sl->n_exclusions);
-	}
-	free(snap->slots);
-	for (i = 0; i < snap->n_notes; i++)
-		free(snap->notes[i].text);
-	free(snap->notes);
-	for (i = 0; i < snap->n_actions; i++) {
-		free(snap->actions[i].text);
-		free(snap->actions[i].owner_name);
-	}
-	free(snap->actions);
-	for (i = 0; i < snap->n_people; i++)
-		person_done(&snap->people[i]);
-	free(snap->people);
+	mdt_array_free(snap->attendees, snap->n_attendees,
+	    sizeof(*snap->attendees), attendee_done);
+	mdt_array_free(snap->slots, snap->n_slots, sizeof(*snap->slots),
+	    slot_done);
+	mdt_array_free(snap->notes, snap->n_notes, sizeof(*snap->notes),
+	    note_done);
+	mdt_array_free(snap->actions, snap->n_actions, sizeof(*snap->actions),
+	    action_done);
+	mdt_array_free(snap->people, snap->n_people, sizeof(*snap->people),
+	    person_done);
 	memset(snap, 0, sizeof(*snap));
 }
 
@@ -694,17 +644,18 @@ read_name(sqlite3_stmt *st, void *row, void *ctx)
 	*(char **)row = mdt_col_dup0(st, 0);
 }
 
+static void
+name_done(void *row)
+{
+	free(*(char **)row);
+}
+
 enum mdt_status
 mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id, char ***names,
     size_t *n)
 {
-	struct mdt_rows r = { 0 };
-	enum mdt_status status;
-
-	*names = NULL;
-	*n = 0;
-	status = mdt_read_rows(s, &r, sizeof(char *), read_name, NULL,
-	    "reading the earlier exclusions",
+	return mdt_read_array(s, names, n, sizeof(**names), name_done, read_name,
+	    NULL, "reading the earlier exclusions",
 	    "WITH latest AS (SELECT c.slot_id FROM consent c"
 	    "  JOIN slots o ON o.id = c.slot_id"
 	    "  JOIN slots this ON this.patient_id = o.patient_id"
@@ -713,13 +664,6 @@ mdt_exclusions_previous(struct mdt_store *s, int64_t slot_id, char ***names,
 	    " SELECT e.organisation FROM consent_exclusions e"
 	    " JOIN latest l ON l.slot_id = e.slot_id ORDER BY e.id", "i",
 	    slot_id);
-	if (status != MDT_OK) {
-		mdt_names_free(r.v, r.n);
-		return status;
-	}
-	*names = r.v;
-	*n = r.n;
-	return MDT_OK;
 }
 
 /* ---- finding meetings ------------------------------------------------ */
@@ -775,11 +719,7 @@ print_meeting(sqlite3_stmt *st, void *ctx)
 
 	mdt_date_of(mdt_col_int(st, 1), date);
 	fprintf(ctx, "%" PRId64 "  %s", mdt_col_int(st, 0), date);
-	for (int i = 2; i <= 3; i++) {
-		fputs("  ", ctx);
-		mdt_text_fput(ctx, (const char *)sqlite3_column_text(st, i),
-		    false);
-	}
+	mdt_col_fput(st, 2, 3, ctx);
 	fputc('\n', ctx);
 }
 

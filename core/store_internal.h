@@ -180,6 +180,12 @@ enum mdt_status mdt_read_row(struct mdt_store *s, void *row, size_t size,
     mdt_row_fn fn, void *ctx, const char *what, const char *sql,
     const char *fmt, ...);
 
+/* As mdt_read_row, for the row whose id is id (sql's one value): a
+ * failure recorded as "reading the <noun>", none as "no <noun> <id>"
+ * (MDT_ENOTFOUND). */
+enum mdt_status mdt_read_id(struct mdt_store *s, void *row, size_t size,
+    mdt_row_fn fn, const char *noun, const char *sql, int64_t id);
+
 /* fn called on each row. */
 enum mdt_status mdt_read_each(struct mdt_store *s, mdt_each_fn fn,
     void *ctx, const char *what, const char *sql, const char *fmt, ...);
@@ -197,8 +203,24 @@ enum mdt_status mdt_read_rows(struct mdt_store *s, struct mdt_rows *rows,
     size_t size, mdt_row_fn fn, void *ctx, const char *what,
     const char *sql, const char *fmt, ...);
 
+/* As mdt_read_rows, into the caller's array: arrp is the address of its
+ * pointer (T **), np of its count, each element size bytes.  On a failure
+ * the rows read are freed (each given to done first, when not NULL) and
+ * the array is NULL and empty. */
+enum mdt_status mdt_read_array(struct mdt_store *s, void *arrp, size_t *np,
+    size_t size, void (*done)(void *), mdt_row_fn fn, void *ctx,
+    const char *what, const char *sql, const char *fmt, ...);
+
 /* A row_fn that reads column 0 into an int64_t (an id). */
 void mdt_row_int(sqlite3_stmt *st, void *row, void *ctx);
+
+/* An id and a short text (a uuid, a date), and the row_fn that reads
+ * them from columns 0 and 1. */
+struct mdt_id_text {
+	int64_t id;
+	char text[37];
+};
+void mdt_row_id_text(sqlite3_stmt *st, void *row, void *ctx);
 
 /* Column helpers: a NULL column reads as 0 / "" / NULL. */
 int64_t mdt_col_int(sqlite3_stmt *st, int col);
@@ -209,6 +231,29 @@ void mdt_col_copy(sqlite3_stmt *st, int col, char *dst, size_t n);
  * parse does not know. */
 int mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
     int unknown);
+
+/* Columns from to to (text, shown as mdt_text_fput shows it), each after
+ * two spaces: the fields of a line of a listing. */
+void mdt_col_fput(sqlite3_stmt *st, int from, int to, FILE *out);
+
+/*
+ * Reads the row's columns, from the first, into the fields that follow,
+ * each given as MDT_F(field) (its address and size), one letter a column:
+ *   i  int64_t
+ *   d  int
+ *   b  bool, whether the value is non-zero
+ *   s  char *, a new string, "" for NULL
+ *   S  char *, a new string, NULL for NULL
+ *   c  char[n], copied (cut to fit), "" for NULL
+ *   e  an enum stored by its name: MDT_F(field), then the name's parse
+ *      function (int (*)(const char *)) and the int value of a name it
+ *      does not know
+ *   -  a column passed over (no field)
+ * A field whose size does not fit its letter (an int for i, a char * or
+ * any field of a pointer's size for c) is a mistake in the code: fatal.
+ */
+void mdt_cols(sqlite3_stmt *st, const char *fmt, ...);
+#define MDT_F(field) (void *)&(field), sizeof(field)
 
 /* Writes one audit row (actor, now) for an act. */
 enum mdt_status mdt_audit_add(struct mdt_store *s, const char *action,

@@ -18,6 +18,18 @@
 #include "store.h"
 #include "util.h"
 
+/* The outbox's columns up to its state, as step 0 made them and step 1
+ * copied them into the table that took the state 'conflict' (the CHECK
+ * on the state, which follows, is what changed). */
+#define OUTBOX_COLUMNS \
+	" id INTEGER PRIMARY KEY," \
+	" uuid TEXT NOT NULL UNIQUE," \
+	" entity TEXT NOT NULL," \
+	" entity_uuid TEXT NOT NULL," \
+	" op TEXT NOT NULL DEFAULT 'upsert'," \
+	" created_at INTEGER NOT NULL," \
+	" state TEXT NOT NULL DEFAULT 'pending'"
+
 /*
  * Each entry takes the schema from version i to i + 1.  A later schema is
  * one more entry; steps already applied are never edited.
@@ -153,13 +165,7 @@ static const char *const migrations[] = {
 	" detail TEXT);"
 
 	"CREATE TABLE outbox ("
-	" id INTEGER PRIMARY KEY,"
-	" uuid TEXT NOT NULL UNIQUE,"
-	" entity TEXT NOT NULL,"
-	" entity_uuid TEXT NOT NULL,"
-	" op TEXT NOT NULL DEFAULT 'upsert',"
-	" created_at INTEGER NOT NULL,"
-	" state TEXT NOT NULL DEFAULT 'pending'"
+	OUTBOX_COLUMNS
 	"  CHECK (state IN ('pending', 'sent', 'failed')),"
 	" attempts INTEGER NOT NULL DEFAULT 0,"
 	" next_at INTEGER,"
@@ -173,13 +179,7 @@ static const char *const migrations[] = {
 	 * FHIR resource, the server's versionId (sent back in If-Match) and
 	 * a hash of the body last acknowledged. */
 	"CREATE TABLE outbox_v2 ("
-	" id INTEGER PRIMARY KEY,"
-	" uuid TEXT NOT NULL UNIQUE,"
-	" entity TEXT NOT NULL,"
-	" entity_uuid TEXT NOT NULL,"
-	" op TEXT NOT NULL DEFAULT 'upsert',"
-	" created_at INTEGER NOT NULL,"
-	" state TEXT NOT NULL DEFAULT 'pending'"
+	OUTBOX_COLUMNS
 	"  CHECK (state IN ('pending', 'sent', 'failed', 'conflict')),"
 	" attempts INTEGER NOT NULL DEFAULT 0,"
 	" next_at INTEGER,"

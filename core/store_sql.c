@@ -482,22 +482,42 @@ query_one(struct mdt_store *s, sqlite3_stmt **st, const char *what,
 	return status;
 }
 
+/* The first row read by fn into row (size bytes, zeroed first). */
+static enum mdt_status
+vread_row(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
+    void *ctx, const char *what, const char *sql, const char *fmt,
+    va_list ap)
+{
+	enum mdt_status status;
+	sqlite3_stmt *st;
+
+	memset(row, 0, size);
+	status = query_one(s, &st, what, sql, fmt, ap);
+	if (status == MDT_OK) {
+		fn(st, row, ctx);
+		mdt_done(s, st);
+	}
+	return status;
+}
+
+/* A row_fn that reads column 0 as text (a new string; NULL for NULL). */
+static void
+row_text(sqlite3_stmt *st, void *row, void *ctx)
+{
+	*(char **)row = mdt_col_dup(st, 0);
+}
+
 enum mdt_status
 mdt_query_int(struct mdt_store *s, int64_t *out, const char *sql,
     const char *fmt, ...)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	va_list ap;
 
-	*out = 0;
 	va_start(ap, fmt);
-	status = query_one(s, &st, NULL, sql, fmt, ap);
+	status = vread_row(s, out, sizeof(*out), mdt_row_int, NULL, NULL, sql,
+	    fmt, ap);
 	va_end(ap);
-	if (status == MDT_OK) {
-		*out = sqlite3_column_int64(st, 0);
-		mdt_done(s, st);
-	}
 	return status;
 }
 
@@ -506,17 +526,12 @@ mdt_query_text(struct mdt_store *s, char **out, const char *sql,
     const char *fmt, ...)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	va_list ap;
 
-	*out = NULL;
 	va_start(ap, fmt);
-	status = query_one(s, &st, NULL, sql, fmt, ap);
+	status = vread_row(s, out, sizeof(*out), row_text, NULL, NULL, sql,
+	    fmt, ap);
 	va_end(ap);
-	if (status == MDT_OK) {
-		*out = mdt_col_dup(st, 0);
-		mdt_done(s, st);
-	}
 	return status;
 }
 
@@ -525,17 +540,25 @@ mdt_read_row(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
     void *ctx, const char *what, const char *sql, const char *fmt, ...)
 {
 	enum mdt_status status;
-	sqlite3_stmt *st;
 	va_list ap;
 
-	memset(row, 0, size);
 	va_start(ap, fmt);
-	status = query_one(s, &st, what, sql, fmt, ap);
+	status = vread_row(s, row, size, fn, ctx, what, sql, fmt, ap);
 	va_end(ap);
-	if (status == MDT_OK) {
-		fn(st, row, ctx);
-		mdt_done(s, st);
-	}
+	return status;
+}
+
+enum mdt_status
+mdt_read_id(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
+    const char *noun, const char *sql, int64_t id)
+{
+	enum mdt_status status;
+	char what[64];
+
+	snprintf(what, sizeof(what), "reading the %s", noun);
+	status = mdt_read_row(s, row, size, fn, NULL, what, sql, "i", id);
+	if (status == MDT_ENOTFOUND)
+		return mdt_fail(s, status, "no %s %" PRId64, noun, id);
 	return status;
 }
 
@@ -608,10 +631,42 @@ mdt_read_rows(struct mdt_store *s, struct mdt_rows *rows, size_t size,
 	return status;
 }
 
+enum mdt_status
+mdt_read_array(struct mdt_store *s, void *arrp, size_t *np, size_t size,
+    void (*done)(void *), mdt_row_fn fn, void *ctx, const char *what,
+    const char *sql, const char *fmt, ...)
+{
+	struct mdt_rows r = { 0 };
+	struct rows_fill fill = { &r, size, fn, ctx };
+	enum mdt_status status;
+	va_list ap;
+
+	va_start(ap, fmt);
+	status = vread_each(s, rows_add, &fill, what, sql, fmt, ap);
+	va_end(ap);
+	if (status != MDT_OK) {
+		mdt_array_free(r.v, r.n, size, done);
+		r.v = NULL;
+		r.n = 0;
+	}
+	/* T * and void * are alike in every ABI this builds for */
+	memcpy(arrp, &r.v, sizeof(r.v));
+	*np = r.n;
+	return status;
+}
+
 void
 mdt_row_int(sqlite3_stmt *st, void *row, void *ctx)
 {
 	*(int64_t *)row = sqlite3_column_int64(st, 0);
+}
+
+void
+mdt_row_id_text(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_id_text *r = row;
+
+	mdt_cols(st, "ic", MDT_F(r->id), MDT_F(r->text));
 }
 
 int64_t
@@ -651,6 +706,94 @@ mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
 	int v = parse((const char *)sqlite3_column_text(st, col));
 
 	return v < 0 ? unknown : v;
+}
+
+void
+mdt_col_fput(sqlite3_stmt *st, int from, int to, FILE *out)
+{
+	for (int i = from; i <= to; i++) {
+		fputs("  ", out);
+		mdt_text_fput(out, (const char *)sqlite3_column_text(st, i),
+		    false);
+	}
+}
+
+/* A field of letter c given with size bytes: the size its letter wants,
+ * or a mistake in the code that reads it. */
+static void
+col_size(char c, size_t size, size_t want)
+{
+	char msg[80];
+
+	if (size == want)
+		return;
+	snprintf(msg, sizeof(msg), "mdt_cols: a field of %zu bytes for '%c'",
+	    size, c);
+	mdt_fatal(msg);
+}
+
+void
+mdt_cols(sqlite3_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+	int col = 0;
+
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f != '\0'; f++, col++) {
+		void *p;
+		size_t size;
+		int64_t i;
+		int d;
+		bool b;
+		char *t;
+
+		if (*f == '-')
+			continue;
+		p = va_arg(ap, void *);
+		size = va_arg(ap, size_t);
+		switch (*f) {
+		case 'i':
+			col_size(*f, size, sizeof(i));
+			i = mdt_col_int(st, col);
+			memcpy(p, &i, sizeof(i));
+			break;
+		case 'd':
+			col_size(*f, size, sizeof(d));
+			d = (int)mdt_col_int(st, col);
+			memcpy(p, &d, sizeof(d));
+			break;
+		case 'b':
+			col_size(*f, size, sizeof(b));
+			b = mdt_col_int(st, col) != 0;
+			memcpy(p, &b, sizeof(b));
+			break;
+		case 's':
+		case 'S':
+			col_size(*f, size, sizeof(t));
+			t = *f == 's' ? mdt_col_dup0(st, col) :
+			    mdt_col_dup(st, col);
+			memcpy(p, &t, sizeof(t));
+			break;
+		case 'c':	/* an array; one of a pointer's size is not */
+			if (size == sizeof(char *))
+				col_size(*f, size, 0);
+			mdt_col_copy(st, col, p, size);
+			break;
+		case 'e': {
+			int (*parse)(const char *) =
+			    va_arg(ap, int (*)(const char *));
+			int unknown = va_arg(ap, int);
+
+			col_size(*f, size, sizeof(d));
+			d = mdt_col_state(st, col, parse, unknown);
+			memcpy(p, &d, sizeof(d));
+			break;
+		}
+		default:
+			col_size(*f, size, 0);
+		}
+	}
+	va_end(ap);
 }
 
 /* ---- audit and outbox ------------------------------------------------ */

@@ -80,6 +80,14 @@ mdt_grow(void *arr, size_t n, size_t *cap, size_t size)
 	return mdt_xreallocarray(arr, *cap, size);
 }
 
+void
+mdt_array_free(void *arr, size_t n, size_t size, void (*done)(void *))
+{
+	for (size_t i = 0; arr != NULL && done != NULL && i < n; i++)
+		done((char *)arr + i * size);
+	free(arr);
+}
+
 char *
 mdt_xstrdup(const char *s)
 {
@@ -183,15 +191,20 @@ mdt_clock_hhmm(int64_t ms, char out[6])
 	mdt_time_format(ms, false, "%H:%M", out, 6, "--:--");
 }
 
+/* Whether every character of s is one that is() says yes to. */
+static bool
+str_all(const char *s, int (*is)(int))
+{
+	for (; *s != '\0'; s++)
+		if (!is((unsigned char)*s))
+			return false;
+	return true;
+}
+
 bool
 mdt_str_blank(const char *s)
 {
-	if (s == NULL)
-		return true;
-	for (; *s != '\0'; s++)
-		if (!isspace((unsigned char)*s))
-			return false;
-	return true;
+	return s == NULL || str_all(s, isspace);
 }
 
 void
@@ -205,12 +218,7 @@ mdt_strlcpy(char *dst, const char *src, size_t n)
 bool
 mdt_str_digits(const char *s)
 {
-	if (s == NULL || *s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
+	return s != NULL && *s != '\0' && str_all(s, isdigit);
 }
 
 bool

@@ -21,6 +21,9 @@ void *mdt_xreallocarray(void *p, size_t n, size_t size);
 /* arr (n elements of size bytes, room for *cap) with room for one more:
  * the capacity doubles (from 16) when full. */
 void *mdt_grow(void *arr, size_t n, size_t *cap, size_t size);
+/* Frees arr (n elements of size bytes), each element given to done (if
+ * not NULL) first, for what it owns.  NULL is a no-op. */
+void mdt_array_free(void *arr, size_t n, size_t size, void (*done)(void *));
 char *mdt_xstrdup(const char *s);
 char *mdt_xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

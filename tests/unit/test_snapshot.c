@@ -11,12 +11,19 @@
  * after every act here, and after another connection's writes, the
  * snapshot it keeps up to date is field for field the one read afresh,
  * and after a pause it has not read the actions again.
+ *
+ * The columns of every row are read by one scanner, mdt_cols: each letter
+ * into its field, and a field of the wrong size for its letter fatal.
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fixture.h"
+#include "store_internal.h"
 
 /* The definition: each action of a patient on the agenda that is open,
  * was agreed in one of the meeting's slots, was reviewed in one of them,
@@ -440,6 +447,136 @@ test_refresh_after_each_act(void **state)
 	mdt_snapshot_free(&kept);
 }
 
+/* ---- the column scanner --------------------------------------------- */
+
+/* A row of every kind of column, twice: with values, then all NULL. */
+#define COLS_SQL \
+	"SELECT 7, 'open', 0, 1, 'text', 'text', 'a uuid too long', 42," \
+	" 'skipped', 'no such state', 3000000000" \
+	" UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+	" NULL, NULL, NULL"
+
+struct cols_row {
+	int64_t id;
+	enum mdt_meeting_state state;
+	bool no, yes;
+	char *text0, *text;
+	char uuid[7];
+	int n;
+	enum mdt_slot_state unknown;
+	int64_t big;
+};
+
+static void
+cols_read(sqlite3_stmt *st, struct cols_row *r)
+{
+	mdt_cols(st, "iebbsScd-ei", MDT_F(r->id),
+	    MDT_F(r->state), mdt_meeting_state_parse, MDT_MEETING_PLANNED,
+	    MDT_F(r->no), MDT_F(r->yes), MDT_F(r->text0), MDT_F(r->text),
+	    MDT_F(r->uuid), MDT_F(r->n),
+	    MDT_F(r->unknown), mdt_slot_state_parse, MDT_SLOT_DONE,
+	    MDT_F(r->big));
+}
+
+static void
+test_cols_letters(void **state)
+{
+	struct fx *f = *state;
+	struct cols_row r;
+	sqlite3_stmt *st;
+
+	assert_int_equal(mdt_prep(f->s, &st, COLS_SQL, NULL), MDT_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	memset(&r, 0xa5, sizeof(r));
+	cols_read(st, &r);
+	assert_int_equal(r.id, 7);
+	assert_int_equal(r.state, MDT_MEETING_OPEN);
+	assert_false(r.no);
+	assert_true(r.yes);
+	assert_string_equal(r.text0, "text");
+	assert_string_equal(r.text, "text");
+	assert_string_equal(r.uuid, "a uuid");
+	assert_int_equal(r.n, 42);
+	assert_int_equal(r.unknown, MDT_SLOT_DONE);
+	assert_int_equal(r.big, 3000000000LL);
+	free(r.text0);
+	free(r.text);
+
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	memset(&r, 0xa5, sizeof(r));
+	cols_read(st, &r);
+	assert_int_equal(r.id, 0);
+	assert_int_equal(r.state, MDT_MEETING_PLANNED);
+	assert_false(r.yes);
+	assert_string_equal(r.text0, "");
+	assert_null(r.text);
+	assert_string_equal(r.uuid, "");
+	assert_int_equal(r.n, 0);
+	assert_int_equal(r.unknown, MDT_SLOT_DONE);
+	free(r.text0);
+	mdt_done(f->s, st);
+}
+
+/* fmt read into fields of the wrong size, in a child: it must abort. */
+static void
+expect_fatal(struct fx *f, int letter)
+{
+	sqlite3_stmt *st;
+	int64_t wide = 0;
+	int narrow = 0;
+	char *p = NULL, buf[2];
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the child's message is not the test's output */
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(2);
+		if (mdt_prep(f->s, &st, "SELECT 1", NULL) != MDT_OK ||
+		    sqlite3_step(st) != SQLITE_ROW)
+			_exit(2);
+		switch (letter) {
+		case 'i':	/* an int read as int64_t */
+			mdt_cols(st, "i", MDT_F(narrow));
+			break;
+		case 'd':	/* an int64_t read as int */
+			mdt_cols(st, "d", MDT_F(wide));
+			break;
+		case 'b':
+			mdt_cols(st, "b", MDT_F(narrow));
+			break;
+		case 's':
+			mdt_cols(st, "s", MDT_F(narrow));
+			break;
+		case 'c':	/* a pointer, not an array */
+			mdt_cols(st, "c", MDT_F(p));
+			break;
+		case 'e':
+			mdt_cols(st, "e", MDT_F(wide), mdt_slot_state_parse,
+			    0);
+			break;
+		default:	/* no such letter */
+			mdt_cols(st, "x", MDT_F(buf));
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFSIGNALED(status))
+		fail_msg("'%c' read into a field of the wrong size", letter);
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
+static void
+test_cols_wrong_size_fatal(void **state)
+{
+	const char *letters = "idbsce?";
+
+	for (const char *l = letters; *l != '\0'; l++)
+		expect_fatal(*state, *l);
+}
+
 int
 main(void)
 {
@@ -447,11 +584,18 @@ main(void)
 		cmocka_unit_test(test_history_meetings),
 		cmocka_unit_test(test_next_meeting_chaired),
 	};
+	const struct CMUnitTest cols[] = {
+		cmocka_unit_test_setup_teardown(test_cols_letters,
+		    fx_setup_memory, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_cols_wrong_size_fatal,
+		    fx_setup_memory, fx_teardown),
+	};
 	const struct CMUnitTest demo[] = {
 		cmocka_unit_test_setup_teardown(test_refresh_after_each_act,
 		    fx_setup_file_demo, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_history, fx_teardown) |
+	    cmocka_run_group_tests(cols, NULL, NULL) |
 	    cmocka_run_group_tests(demo, NULL, NULL);
 }
