@@ -38,10 +38,11 @@
  * record refused (failed) goes again, as `mdtchair sync --retry-failed`
  * would send it, so that one correction is all the chair does.  A
  * conflict is left for the chair to look at.  Then the audit row (what
- * changed, never the text) and the outbox row of entity uuid.
+ * changed, never the text) and the outbox row of entity uuid; a->wrote
+ * says whether all went.
  */
 static enum mdt_status
-mended(struct mdt_store *s, int64_t meeting_id, const char *action,
+mended(struct mdt_store *s, struct mdt_act *a, const char *action,
     const char *entity, const char *uuid, const char *what)
 {
 	enum mdt_status st;
@@ -50,16 +51,17 @@ mended(struct mdt_store *s, int64_t meeting_id, const char *action,
 	st = mdt_run(s, "UPDATE outbox SET state = 'pending', attempts = 0,"
 	    " next_at = ?1 WHERE state = 'failed' AND entity_uuid IN ("
 	    MDT_MEETING_RECORDS_SQL("?2") ")", "ii", mdt_store_now(s),
-	    meeting_id);
-	if (st != MDT_OK)
-		return st;
+	    a->m.id);
 	n = sqlite3_changes(s->db);
-	if (n > 0)
-		return mdt_record_change(s, action, entity, uuid, "%s corrected;"
+	if (st == MDT_OK && n > 0)
+		st = mdt_record_change(s, action, entity, uuid, "%s corrected;"
 		    " %" PRId64 " refused record%s queued again", what, n,
 		    n == 1 ? "" : "s");
-	return mdt_record_change(s, action, entity, uuid, "%s corrected",
-	    what);
+	else if (st == MDT_OK)
+		st = mdt_record_change(s, action, entity, uuid,
+		    "%s corrected", what);
+	a->wrote = st == MDT_OK;
+	return st;
 }
 
 /*
@@ -89,10 +91,7 @@ title_tx(struct mdt_store *s, struct mdt_act *a)
 	    " AND title IS NOT ?1", "ti", a->text, a->m.id);
 	if (st != MDT_OK || sqlite3_changes(s->db) == 0)
 		return st;
-	st = mended(s, a->m.id, "title_correct", "meeting", a->m.uuid,
-	    "title");
-	a->wrote = st == MDT_OK;
-	return st;
+	return mended(s, a, "title_correct", "meeting", a->m.uuid, "title");
 }
 
 enum mdt_status
@@ -123,11 +122,9 @@ venue_tx(struct mdt_store *s, struct mdt_act *a)
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE meetings SET venue_id = ? WHERE id = ?",
 		    "Ii", venue, a->m.id);
-	if (st == MDT_OK)
-		st = mended(s, a->m.id, "venue_correct", "meeting", a->m.uuid,
-		    "venue");
-	a->wrote = st == MDT_OK;
-	return st;
+	if (st != MDT_OK)
+		return st;
+	return mended(s, a, "venue_correct", "meeting", a->m.uuid, "venue");
 }
 
 enum mdt_status
@@ -152,9 +149,7 @@ reason_tx(struct mdt_store *s, struct mdt_act *a)
 	/* what it said and says is the patient's: the log only says so */
 	snprintf(what, sizeof(what), "%s: reason", mdt_said_slot(s, a->sl.id,
 	    said));
-	st = mended(s, a->m.id, "reason_correct", "slot", a->sl.uuid, what);
-	a->wrote = st == MDT_OK;
-	return st;
+	return mended(s, a, "reason_correct", "slot", a->sl.uuid, what);
 }
 
 enum mdt_status

@@ -35,22 +35,6 @@
 
 /* ---- opening --------------------------------------------------------- */
 
-static void
-set_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_errbuf(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* The folder that holds path ("." for a bare name). */
 static char *
 parent_dir(const char *path)
@@ -85,7 +69,7 @@ refuse_shared(const char *path, mode_t mode, char *errbuf, size_t errlen)
 {
 	if ((mode & 077) == 0)
 		return MDT_OK;
-	set_errbuf(errbuf, errlen,
+	mdt_set_err(errbuf, errlen,
 	    "%s is readable by other users (mode %04o): chmod 600 %s", path,
 	    (unsigned)(mode & 07777), path);
 	return MDT_EOPEN;
@@ -126,7 +110,7 @@ prepare_file(const char *path, unsigned flags, bool *created, char *errbuf,
 	*created = false;
 	if (stat(path, &sb) == 0) {
 		if (!S_ISREG(sb.st_mode)) {
-			set_errbuf(errbuf, errlen,
+			mdt_set_err(errbuf, errlen,
 			    "cannot open the database %s: not a regular file",
 			    path);
 			return MDT_EOPEN;
@@ -134,7 +118,7 @@ prepare_file(const char *path, unsigned flags, bool *created, char *errbuf,
 		return check_private(path, &sb, errbuf, errlen);
 	}
 	if (errno != ENOENT || !(flags & MDT_OPEN_CREATE)) {
-		set_errbuf(errbuf, errlen, "cannot open the database %s: %s",
+		mdt_set_err(errbuf, errlen, "cannot open the database %s: %s",
 		    path, strerror(errno));
 		return MDT_EOPEN;
 	}
@@ -142,12 +126,12 @@ prepare_file(const char *path, unsigned flags, bool *created, char *errbuf,
 	if (fd < 0) {
 		if (errno == EEXIST)	/* made by someone else meanwhile */
 			return MDT_OK;
-		set_errbuf(errbuf, errlen, "cannot create the database %s: %s",
+		mdt_set_err(errbuf, errlen, "cannot create the database %s: %s",
 		    path, strerror(errno));
 		return MDT_EOPEN;
 	}
 	if (fchmod(fd, 0600) != 0 || close(fd) != 0) {
-		set_errbuf(errbuf, errlen, "cannot create the database %s: %s",
+		mdt_set_err(errbuf, errlen, "cannot create the database %s: %s",
 		    path, strerror(errno));
 		unlink(path);
 		return MDT_EOPEN;
@@ -183,27 +167,27 @@ read_failure(struct mdt_store *s, int rc, char *errbuf, size_t errlen)
 {
 	switch (rc & 0xff) {
 	case SQLITE_NOTADB:
-		set_errbuf(errbuf, errlen,
+		mdt_set_err(errbuf, errlen,
 		    "%s is not an mdtchair database (not an SQLite database)",
 		    s->path);
 		return MDT_ENOTMDT;
 	case SQLITE_CANTOPEN:
 	case SQLITE_READONLY:
 		if (!path_writable(s->path)) {
-			set_errbuf(errbuf, errlen,
+			mdt_set_err(errbuf, errlen,
 			    "the database is read-only: %s", s->path);
 			return MDT_EREADONLY;
 		}
 		break;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		set_errbuf(errbuf, errlen, "the database is busy: %s: %s",
+		mdt_set_err(errbuf, errlen, "the database is busy: %s: %s",
 		    s->path, sqlite3_errmsg(s->db));
 		return MDT_EBUSY;
 	default:
 		break;
 	}
-	set_errbuf(errbuf, errlen, "cannot open the database %s: %s", s->path,
+	mdt_set_err(errbuf, errlen, "cannot open the database %s: %s", s->path,
 	    sqlite3_errmsg(s->db));
 	return mdt_db_status(rc) == MDT_EDB ? MDT_EOPEN : mdt_db_status(rc);
 }
@@ -220,7 +204,7 @@ check_identity(struct mdt_store *s, bool memory, char *errbuf, size_t errlen)
 
 	if (!memory && (sqlite3_db_readonly(s->db, "main") == 1 ||
 	    !path_writable(s->path))) {
-		set_errbuf(errbuf, errlen, "the database is read-only: %s",
+		mdt_set_err(errbuf, errlen, "the database is read-only: %s",
 		    s->path);
 		return MDT_EREADONLY;
 	}
@@ -234,24 +218,24 @@ check_identity(struct mdt_store *s, bool memory, char *errbuf, size_t errlen)
 	if (rc != SQLITE_OK)
 		return read_failure(s, rc, errbuf, errlen);
 	if (app_id != 0 && app_id != MDT_APPLICATION_ID) {
-		set_errbuf(errbuf, errlen, "%s is not an mdtchair database"
+		mdt_set_err(errbuf, errlen, "%s is not an mdtchair database"
 		    " (application_id 0x%08" PRIx64 ")", s->path,
 		    (uint64_t)app_id & 0xffffffffu);
 		return MDT_ENOTMDT;
 	}
 	if (app_id == 0 && tables > 0) {
-		set_errbuf(errbuf, errlen, "%s is not an mdtchair database"
+		mdt_set_err(errbuf, errlen, "%s is not an mdtchair database"
 		    " (it holds another program's tables)", s->path);
 		return MDT_ENOTMDT;
 	}
 	if (version > MDT_SCHEMA_VERSION) {
-		set_errbuf(errbuf, errlen, "%s was written by a newer mdtchair"
+		mdt_set_err(errbuf, errlen, "%s was written by a newer mdtchair"
 		    " (schema %" PRId64 "; this one reads up to %d)", s->path,
 		    version, MDT_SCHEMA_VERSION);
 		return MDT_ENEWER;
 	}
 	if (version < 0) {
-		set_errbuf(errbuf, errlen, "%s is not an mdtchair database"
+		mdt_set_err(errbuf, errlen, "%s is not an mdtchair database"
 		    " (schema %" PRId64 ")", s->path, version);
 		return MDT_ENOTMDT;
 	}
@@ -285,7 +269,7 @@ set_pragmas(struct mdt_store *s, bool memory, char *errbuf, size_t errlen)
 	if (st == MDT_OK && fk != 1)
 		st = mdt_fail(s, MDT_EDB, "foreign keys are not supported");
 	if (st != MDT_OK)
-		set_errbuf(errbuf, errlen, "cannot open the database %s: %s",
+		mdt_set_err(errbuf, errlen, "cannot open the database %s: %s",
 		    s->path, s->err);
 	return st;
 }
@@ -382,9 +366,9 @@ mdt_store_open(const char *path, const struct mdt_clock *clock,
 
 	(void)pthread_once(&configured, store_configure);
 	*out = NULL;
-	set_errbuf(errbuf, errlen, "%s", "");
+	mdt_set_err(errbuf, errlen, "%s", "");
 	if (path == NULL || *path == '\0') {
-		set_errbuf(errbuf, errlen, "no database path given");
+		mdt_set_err(errbuf, errlen, "no database path given");
 		return MDT_EOPEN;
 	}
 	memory = strcmp(path, ":memory:") == 0;
@@ -420,7 +404,7 @@ mdt_store_open(const char *path, const struct mdt_clock *clock,
 	    (memory ? SQLITE_OPEN_CREATE : 0), NULL);
 	if (rc != SQLITE_OK) {
 		if (s->db == NULL) {
-			set_errbuf(errbuf, errlen,
+			mdt_set_err(errbuf, errlen,
 			    "cannot open the database %s: out of memory", path);
 			st = MDT_ENOMEM;
 		} else
@@ -438,7 +422,7 @@ mdt_store_open(const char *path, const struct mdt_clock *clock,
 	if (st == MDT_OK) {
 		st = mdt_schema_migrate(s);
 		if (st != MDT_OK)
-			set_errbuf(errbuf, errlen, "cannot set up the database"
+			mdt_set_err(errbuf, errlen, "cannot set up the database"
 			    " %s: %s", s->path, s->err);
 	}
 	if (st == MDT_OK &&

@@ -111,6 +111,18 @@ mdt_xvasprintf(const char *fmt, va_list ap)
 	return p;
 }
 
+void
+mdt_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
 char *
 mdt_xasprintf(const char *fmt, ...)
 {

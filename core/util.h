@@ -25,6 +25,10 @@ void *mdt_grow(void *arr, size_t n, size_t *cap, size_t size);
  * not NULL) first, for what it owns.  NULL is a no-op. */
 void mdt_array_free(void *arr, size_t n, size_t size, void (*done)(void *));
 char *mdt_xstrdup(const char *s);
+/* printf-style text into err (errlen bytes, cut to fit); nothing if err
+ * is NULL or errlen 0. */
+void mdt_set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 char *mdt_xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 char *mdt_xvasprintf(const char *fmt, va_list ap)

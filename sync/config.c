@@ -64,7 +64,7 @@ on_value(void *user, const char *section, const char *name,
 
 	if (p->failed)
 		return 1;
-#define BAD(...) do { sync_set_err(p->err, p->errlen, __VA_ARGS__); \
+#define BAD(...) do { mdt_set_err(p->err, p->errlen, __VA_ARGS__); \
 	p->failed = true; return 0; } while (0)
 #define NUM(field, lo, hi) do { \
 	if (!parse_long(value, (lo), (hi), &v)) \
@@ -146,17 +146,17 @@ check_file(const char *what, const char *path, char *err, size_t errlen)
 	struct stat sb;
 
 	if (stat(path, &sb) != 0) {
-		sync_set_err(err, errlen, "%s %s: %s", what, path,
+		mdt_set_err(err, errlen, "%s %s: %s", what, path,
 		    strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		sync_set_err(err, errlen, "%s %s is not a regular file", what,
+		mdt_set_err(err, errlen, "%s %s is not a regular file", what,
 		    path);
 		return -1;
 	}
 	if (access(path, R_OK) != 0) {
-		sync_set_err(err, errlen, "%s %s: %s", what, path,
+		mdt_set_err(err, errlen, "%s %s: %s", what, path,
 		    strerror(errno));
 		return -1;
 	}
@@ -171,23 +171,23 @@ check_private(const char *what, const struct stat *sb, const char *path,
 	unsigned mode = (unsigned)(sb->st_mode & 07777);
 
 	if (!S_ISREG(sb->st_mode)) {
-		sync_set_err(err, errlen, "%s %s is not a regular file", what,
+		mdt_set_err(err, errlen, "%s %s is not a regular file", what,
 		    path);
 		return -1;
 	}
 	if (mode & 077) {
-		sync_set_err(err, errlen,
+		mdt_set_err(err, errlen,
 		    "%s %s is readable by others (mode %04o);"
 		    " chmod 600 it", what, path, mode);
 		return -1;
 	}
 	if (mode != 0600) {
-		sync_set_err(err, errlen, "%s %s has mode %04o; it must be 0600"
+		mdt_set_err(err, errlen, "%s %s has mode %04o; it must be 0600"
 		    " (chmod 600 it)", what, path, mode);
 		return -1;
 	}
 	if (sb->st_uid != geteuid()) {
-		sync_set_err(err, errlen, "%s %s belongs to another user", what,
+		mdt_set_err(err, errlen, "%s %s belongs to another user", what,
 		    path);
 		return -1;
 	}
@@ -204,7 +204,7 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 	int fd;
 
 	if (len < 2) {
-		sync_set_err(err, errlen, "no room for the token");
+		mdt_set_err(err, errlen, "no room for the token");
 		return -1;
 	}
 	/* a regular file, found so without waiting on a FIFO */
@@ -220,7 +220,7 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			sync_set_err(err, errlen, "token file %s: %s", path,
+			mdt_set_err(err, errlen, "token file %s: %s", path,
 			    strerror(errno));
 			close(fd);
 			explicit_bzero(buf, len);
@@ -237,12 +237,12 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 	    buf[got - 1] == ' ' || buf[got - 1] == '\t'))
 		buf[--got] = '\0';
 	if (got == 0) {
-		sync_set_err(err, errlen, "token file %s is empty", path);
+		mdt_set_err(err, errlen, "token file %s is empty", path);
 		return -1;
 	}
 	if (got >= len - 1) {
 		explicit_bzero(buf, len);
-		sync_set_err(err, errlen,
+		mdt_set_err(err, errlen,
 		    "token file %s holds more than %zu bytes",
 		    path, len - 2);
 		return -1;
@@ -250,7 +250,7 @@ sync_token_read(const char *path, char *buf, size_t len, char *err,
 	for (i = 0; i < got; i++)
 		if ((unsigned char)buf[i] <= ' ' || buf[i] == 0x7f) {
 			explicit_bzero(buf, len);
-			sync_set_err(err, errlen,
+			mdt_set_err(err, errlen,
 			    "token file %s must hold one token"
 			    " on one line (no spaces or control characters)",
 			    path);
@@ -266,13 +266,13 @@ check_url(const char *url, char *err, size_t errlen)
 	char shown[512];
 
 	if (url == NULL || url[0] == '\0') {
-		sync_set_err(err, errlen, "[server] base_url is missing");
+		mdt_set_err(err, errlen, "[server] base_url is missing");
 		return -1;
 	}
 	/* the URL is quoted with any user name, password or query hidden */
 	sync_url_redact(url, shown, sizeof(shown));
 	if (strncasecmp(url, "https://", 8) != 0) {
-		sync_set_err(err, errlen,
+		mdt_set_err(err, errlen,
 		    "[server] base_url must be an https://"
 		    " URL (got '%s'): the central record is reached over HTTPS"
 		    " only", shown);
@@ -282,14 +282,14 @@ check_url(const char *url, char *err, size_t errlen)
 	end = host + strcspn(host, "/?#");
 	at = memchr(host, '@', (size_t)(end - host));
 	if (end == host || at != NULL) {
-		sync_set_err(err, errlen,
+		mdt_set_err(err, errlen,
 		    "[server] base_url must name a host and"
 		    " hold no user name or password (got '%s'): put the"
 		    " token in token_file", shown);
 		return -1;
 	}
 	if (strpbrk(url, "?# \t") != NULL) {
-		sync_set_err(err, errlen,
+		mdt_set_err(err, errlen,
 		    "[server] base_url must not hold a query,"
 		    " a fragment or spaces (got '%s')", shown);
 		return -1;
@@ -314,7 +314,7 @@ check_server(struct sync_config *c, char *err, size_t errlen)
 	    errlen) != 0)
 		return -1;
 	if ((c->client_cert == NULL) != (c->client_key == NULL)) {
-		sync_set_err(err, errlen,
+		mdt_set_err(err, errlen,
 		    "[server] client_cert and client_key go"
 		    " together: give both or neither");
 		return -1;
@@ -331,7 +331,7 @@ check_server(struct sync_config *c, char *err, size_t errlen)
 	}
 	if (c->token_file != NULL) {
 		if (stat(c->token_file, &sb) != 0) {
-			sync_set_err(err, errlen, "token file %s: %s",
+			mdt_set_err(err, errlen, "token file %s: %s",
 			    c->token_file,
 			    strerror(errno));
 			return -1;
@@ -358,7 +358,7 @@ check_config(struct sync_config *c, char *err, size_t errlen)
 	if (c->has_server && check_server(c, err, errlen) != 0)
 		return -1;
 	if (c->retry_max_ms < c->retry_initial_ms) {
-		sync_set_err(err, errlen,
+		mdt_set_err(err, errlen,
 		    "[retry] max_ms (%lld) must not be less"
 		    " than initial_ms (%lld)", (long long)c->retry_max_ms,
 		    (long long)c->retry_initial_ms);
@@ -380,22 +380,22 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 	int fd, rc;
 
 	*out = NULL;
-	sync_set_err(err, errlen, "%s", "");
+	mdt_set_err(err, errlen, "%s", "");
 	if (path == NULL || path[0] == '\0') {
-		sync_set_err(err, errlen, "no configuration file given");
+		mdt_set_err(err, errlen, "no configuration file given");
 		return -1;
 	}
 	/* a regular file, found so without waiting on a FIFO */
 	fd = mdt_infile_open(path, "configuration", &sb, err, errlen);
 	if (fd < 0 && errno == ENOENT) {
-		sync_set_err(err, errlen, "%s", "");
+		mdt_set_err(err, errlen, "%s", "");
 		return 1;
 	}
 	if (fd < 0)
 		return -1;
 	fp = fdopen(fd, "re");
 	if (fp == NULL) {
-		sync_set_err(err, errlen, "configuration %s: %s", path,
+		mdt_set_err(err, errlen, "configuration %s: %s", path,
 		    strerror(errno));
 		close(fd);
 		return -1;
@@ -429,11 +429,11 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 			snprintf(reason, sizeof(reason), "%s",
 			    rc > 0 ? "not a valid line" : "cannot read it");
 		if (rc > 0)
-			sync_set_err(err, errlen,
+			mdt_set_err(err, errlen,
 			    "configuration %s, line %d: %s",
 			    path, rc, reason);
 		else
-			sync_set_err(err, errlen, "configuration %s: %s", path,
+			mdt_set_err(err, errlen, "configuration %s: %s", path,
 			    reason);
 		sync_config_free(c);
 		return -1;
@@ -442,7 +442,7 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 		char reason[400];
 
 		snprintf(reason, sizeof(reason), "%s", err);
-		sync_set_err(err, errlen, "configuration %s: %s", path, reason);
+		mdt_set_err(err, errlen, "configuration %s: %s", path, reason);
 		sync_config_free(c);
 		return -1;
 	}

@@ -266,7 +266,7 @@ coded_needed(const struct coded *table, size_t n, const char *name,
 	const struct coded *c = coded_of(table, n, name);
 
 	if (c == NULL)
-		sync_set_err(err, errlen, "%s %s: unknown %s '%s'", entity,
+		mdt_set_err(err, errlen, "%s %s: unknown %s '%s'", entity,
 		    ref->uuid, field, name);
 	return c;
 }
@@ -300,7 +300,7 @@ exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(orgs, fhir_str(fhir_col(st, 0)));
 	if (rc != SQLITE_DONE) {
-		sync_set_err(err, errlen, "reading the exclusions: %s",
+		mdt_set_err(err, errlen, "reading the exclusions: %s",
 		    sqlite3_errmsg(db));
 		json_decref(orgs);
 		orgs = NULL;
@@ -634,7 +634,7 @@ record_corrections(sqlite3 *db, int64_t slot_id, const char *entity,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		sync_set_err(err, errlen, "reading the corrections: %s",
+		mdt_set_err(err, errlen, "reading the corrections: %s",
 		    sqlite3_errmsg(db));
 		return -1;
 	}
@@ -882,45 +882,42 @@ fail:
 	return NULL;
 }
 
-/* The resource of ref, as the store holds it. */
-static json_t *
-build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
+/* Each kind of resource: its FHIR type, and how it is built from the
+ * store. */
+static const struct {
+	const char *type;
+	fhir_build_fn build;
+} kinds[SYNC_N_KINDS] = {
+	[SYNC_PRACTITIONER] = { "Practitioner", fhir_build_practitioner },
+	[SYNC_MEETING] = { "Encounter", build_meeting },
+	[SYNC_DISCUSSION] = { "Encounter", build_discussion },
+	[SYNC_CONSENT] = { "Consent", build_consent },
+	[SYNC_OUTCOME] = { "Observation", build_outcome },
+	[SYNC_TASK] = { "Task", build_task },
+	[SYNC_RECORD] = { "Composition", build_record },
+	[SYNC_PATIENT] = { "Patient", fhir_build_patient },
+	[SYNC_ROLE] = { "PractitionerRole", fhir_build_role },
+	[SYNC_ORGANIZATION] = { "Organization", fhir_build_organization },
+};
+
+const char *
+sync_kind_type(enum sync_kind k)
 {
-	switch (ref->kind) {
-	case SYNC_PRACTITIONER:
-		return fhir_build_practitioner(db, ref, err, errlen);
-	case SYNC_MEETING:
-		return build_meeting(db, ref, dep, ctx, err, errlen);
-	case SYNC_DISCUSSION:
-		return build_discussion(db, ref, dep, ctx, err, errlen);
-	case SYNC_CONSENT:
-		return build_consent(db, ref, dep, ctx, err, errlen);
-	case SYNC_OUTCOME:
-		return build_outcome(db, ref, dep, ctx, err, errlen);
-	case SYNC_TASK:
-		return build_task(db, ref, dep, ctx, err, errlen);
-	case SYNC_RECORD:
-		return build_record(db, ref, dep, ctx, err, errlen);
-	case SYNC_PATIENT:
-		return fhir_build_patient(db, ref, err, errlen);
-	case SYNC_ROLE:
-		return fhir_build_role(db, ref, dep, ctx, err, errlen);
-	case SYNC_ORGANIZATION:
-		return fhir_build_organization(db, ref, err, errlen);
-	default:
-		sync_set_err(err, errlen, "unknown resource kind %d",
-		    (int)ref->kind);
-		return NULL;
-	}
+	return (unsigned)k < SYNC_N_KINDS ? kinds[k].type : "?";
 }
 
 json_t *
 sync_map_build(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
 {
-	json_t *r = build(db, ref, dep, ctx, err, errlen);
+	json_t *r;
 
+	if ((unsigned)ref->kind >= SYNC_N_KINDS) {
+		mdt_set_err(err, errlen, "unknown resource kind %d",
+		    (int)ref->kind);
+		return NULL;
+	}
+	r = kinds[ref->kind].build(db, ref, dep, ctx, err, errlen);
 	/* whatever the store holds, what is sent is valid R4 text */
 	sync_rstring_clean(r);
 	return r;

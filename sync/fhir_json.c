@@ -23,7 +23,7 @@ fhir_query(sqlite3 *db, const char *sql, const char *arg, char *err,
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sync_set_err(err, errlen, "reading the store: %s",
+		mdt_set_err(err, errlen, "reading the store: %s",
 		    sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 		return NULL;
@@ -42,7 +42,7 @@ fhir_query_row(sqlite3 *db, const char *sql, const struct sync_ref *ref,
 	sqlite3_stmt *st = fhir_query(db, sql, ref->uuid, err, errlen);
 
 	if (st != NULL && sqlite3_step(st) != SQLITE_ROW) {
-		sync_set_err(err, errlen, "no %s %s", what, ref->uuid);
+		mdt_set_err(err, errlen, "no %s %s", what, ref->uuid);
 		sqlite3_finalize(st);
 		st = NULL;
 	}
@@ -148,19 +148,11 @@ json_t *
 fhir_patient_ref(const char *uuid, const char *nhs, const char *name,
     sync_ref_fn dep, void *ctx)
 {
-	struct sync_ref pr = { .kind = SYNC_PATIENT };
-	char ref[64];
-	json_t *r;
+	json_t *r = fhir_ref_to(SYNC_PATIENT, uuid, name, dep, ctx);
 
-	mdt_strlcpy(pr.uuid, uuid, sizeof(pr.uuid));
-	snprintf(ref, sizeof(ref), "urn:uuid:%s", uuid);
-	r = json_pack("{s:s, s:s, s:{s:s, s:s}}", "reference", ref, "type",
-	    "Patient", "identifier", "system", SYNC_NHS_NUMBER_SYSTEM,
-	    "value", nhs);
-	if (name != NULL && name[0] != '\0')
-		json_object_set_new(r, "display", fhir_str(name));
-	if (dep != NULL)
-		dep(ctx, &pr);
+	json_object_set_new(r, "type", json_string("Patient"));
+	json_object_set_new(r, "identifier", json_pack("{s:s, s:s}",
+	    "system", SYNC_NHS_NUMBER_SYSTEM, "value", nhs));
 	return r;
 }
 
@@ -175,7 +167,11 @@ fhir_ref_to(enum sync_kind kind, const char *uuid, const char *display,
 	r.kind = kind;
 	mdt_strlcpy(r.uuid, uuid, sizeof(r.uuid));
 	sync_ref_id(&r, id);
-	snprintf(ref, sizeof(ref), "%s/%s", sync_kind_type(kind), id);
+	/* a Patient by its entry in the bundle (pass.c) */
+	if (kind == SYNC_PATIENT)
+		snprintf(ref, sizeof(ref), "urn:uuid:%s", id);
+	else
+		snprintf(ref, sizeof(ref), "%s/%s", sync_kind_type(kind), id);
 	o = json_pack("{s:s}", "reference", ref);
 	if (display != NULL && display[0] != '\0')
 		json_object_set_new(o, "display", fhir_str(display));

@@ -49,15 +49,21 @@ json_t *fhir_coding(const char *system, const char *code,
 json_t *fhir_concept(const char *system, const char *code,
     const char *display, const char *text);
 
-/* The resources of the people (fhir_people.c): a person of the team,
- * the patient; NULL with a reason if the record is gone. */
+/* A builder: the resource of ref as the store holds it, telling dep of
+ * each resource it refers to; NULL with a reason if the record is gone. */
+typedef json_t *(*fhir_build_fn)(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+
+/* The builders of the people (fhir_people.c): a person of the team,
+ * their role, an organisation, the patient (dep and ctx unused but by
+ * the role). */
 json_t *fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref,
-    char *err, size_t errlen);
-json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
-    char *err, size_t errlen);
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 json_t *fhir_build_role(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 json_t *fhir_build_organization(sqlite3 *db, const struct sync_ref *ref,
-    char *err, size_t errlen);
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
 #endif

@@ -16,9 +16,34 @@
 #include "narrative.h"
 #include "text.h"
 
+/* value in the narrative after before, unless value is "". */
+static void
+part(struct sync_buf *b, const char *before, const char *value)
+{
+	if (value[0] == '\0')
+		return;
+	sync_buf_str(b, before);
+	sync_narrative_text(b, value);
+}
+
+/* The narrative of r: one line, "a, b, c", the blank ones left out. */
+static void
+said(json_t *r, const char *a, const char *b, const char *c)
+{
+	struct sync_buf nb;
+
+	sync_narrative_open(&nb);
+	sync_buf_str(&nb, "<p>");
+	sync_narrative_text(&nb, a);
+	part(&nb, ", ", b);
+	part(&nb, ", ", c);
+	sync_buf_str(&nb, "</p>");
+	json_object_set_new(r, "text", sync_narrative(&nb));
+}
+
 json_t *
-fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
-    size_t errlen)
+fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	json_t *r = NULL;
@@ -32,8 +57,9 @@ fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref, char *err,
 		json_object_set_new(r, "active", json_true());
 		json_object_set_new(r, "name", json_pack("[{s:s}]", "text",
 		    fhir_col(st, 0)));
+		said(r, fhir_col(st, 0), "", "");
 	} else
-		sync_set_err(err, errlen, "no person %s", ref->uuid);
+		mdt_set_err(err, errlen, "no person %s", ref->uuid);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -48,7 +74,6 @@ json_t *
 fhir_build_role(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
 {
-	struct sync_buf b;
 	sqlite3_stmt *st;
 	char org[37];
 	json_t *r;
@@ -67,15 +92,7 @@ fhir_build_role(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (fhir_col(st, 1)[0] != '\0')
 		json_object_set_new(r, "code", json_pack("[{s:o}]", "text",
 		    fhir_str(fhir_col(st, 1))));
-	sync_narrative_open(&b);
-	sync_buf_str(&b, "<p>");
-	sync_narrative_text(&b, fhir_col(st, 0));
-	if (fhir_col(st, 1)[0] != '\0')
-		sync_narrative_fmt(&b, ", %s", fhir_col(st, 1));
-	if (fhir_col(st, 2)[0] != '\0')
-		sync_narrative_fmt(&b, ", %s", fhir_col(st, 2));
-	sync_buf_str(&b, "</p>");
-	json_object_set_new(r, "text", sync_narrative(&b));
+	said(r, fhir_col(st, 0), fhir_col(st, 1), fhir_col(st, 2));
 	sqlite3_finalize(st);
 	return r;
 }
@@ -86,10 +103,9 @@ fhir_build_role(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
  * organisations; there are tens of them).
  */
 json_t *
-fhir_build_organization(sqlite3 *db, const struct sync_ref *ref, char *err,
-    size_t errlen)
+fhir_build_organization(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
 {
-	struct sync_buf b;
 	sqlite3_stmt *st;
 	char id[37];
 	json_t *r = NULL;
@@ -107,14 +123,10 @@ fhir_build_organization(sqlite3 *db, const struct sync_ref *ref, char *err,
 		r = fhir_resource(ref);
 		json_object_set_new(r, "active", json_true());
 		json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
-		sync_narrative_open(&b);
-		sync_buf_str(&b, "<p>");
-		sync_narrative_text(&b, fhir_col(st, 0));
-		sync_buf_str(&b, "</p>");
-		json_object_set_new(r, "text", sync_narrative(&b));
+		said(r, fhir_col(st, 0), "", "");
 	}
 	if (r == NULL)
-		sync_set_err(err, errlen, "no organisation %s", ref->uuid);
+		mdt_set_err(err, errlen, "no organisation %s", ref->uuid);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -135,8 +147,8 @@ is_date(const char *s)
  * server gives one; what it holds already is never changed.
  */
 json_t *
-fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, char *err,
-    size_t errlen)
+fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
 {
 	struct sync_buf b;
 	sqlite3_stmt *st;
@@ -165,10 +177,8 @@ fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, char *err,
 	sync_buf_str(&b, "<p>");
 	sync_narrative_fmt(&b, "%s, NHS number %s", fhir_col(st, 1),
 	    fhir_col(st, 0));
-	if (is_date(fhir_col(st, 2)))
-		sync_narrative_fmt(&b, ", born %s", fhir_col(st, 2));
-	if (fhir_col(st, 3)[0] != '\0')
-		sync_narrative_fmt(&b, "; registered at %s", fhir_col(st, 3));
+	part(&b, ", born ", is_date(fhir_col(st, 2)) ? fhir_col(st, 2) : "");
+	part(&b, "; registered at ", fhir_col(st, 3));
 	sync_buf_str(&b, ".</p>");
 	json_object_set_new(r, "text", sync_narrative(&b));
 	sqlite3_finalize(st);

@@ -47,7 +47,7 @@ acknowledged(const struct rows *r, enum sync_kind kind, const char *uuid)
 	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM sync_versions"
 	    " WHERE resource_type = ?1 AND resource_id = ?2", -1, &st,
 	    NULL) != SQLITE_OK) {
-		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		mdt_set_err(r->err, r->errlen, "reading the store: %s",
 		    sqlite3_errmsg(r->db));
 		return -1;
 	}
@@ -56,7 +56,7 @@ acknowledged(const struct rows *r, enum sync_kind kind, const char *uuid)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		mdt_set_err(r->err, r->errlen, "reading the store: %s",
 		    sqlite3_errmsg(r->db));
 		return -1;
 	}
@@ -77,7 +77,7 @@ add_slots(const struct rows *r, const char *sql, const char *arg,
 	int rc, ok = 0;
 
 	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		mdt_set_err(r->err, r->errlen, "reading the store: %s",
 		    sqlite3_errmsg(r->db));
 		return -1;
 	}
@@ -108,7 +108,7 @@ add_slots(const struct rows *r, const char *sql, const char *arg,
 		}
 	}
 	if (ok == 0 && rc != SQLITE_DONE) {
-		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		mdt_set_err(r->err, r->errlen, "reading the store: %s",
 		    sqlite3_errmsg(r->db));
 		ok = -1;
 	}
@@ -179,7 +179,7 @@ add_query(const struct rows *r, enum sync_kind kind, const char *sql,
 	int rc;
 
 	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sync_set_err(r->err, r->errlen, "reading the store: %s",
+		mdt_set_err(r->err, r->errlen, "reading the store: %s",
 		    sqlite3_errmsg(r->db));
 		return -1;
 	}
@@ -189,7 +189,7 @@ add_query(const struct rows *r, enum sync_kind kind, const char *sql,
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 0;
-	sync_set_err(r->err, r->errlen, "reading the store: %s",
+	mdt_set_err(r->err, r->errlen, "reading the store: %s",
 	    sqlite3_errmsg(r->db));
 	return -1;
 }
@@ -237,6 +237,6 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 			return 0;
 		return add_slots(&r, e->sql, uuid, e->encounter, true);
 	}
-	sync_set_err(err, errlen, "unknown kind of record '%s'", entity);
+	mdt_set_err(err, errlen, "unknown kind of record '%s'", entity);
 	return -1;
 }

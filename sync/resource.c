@@ -21,25 +21,6 @@
 #include "rules.h"
 #include "util.h"
 
-static const char *const kind_types[SYNC_N_KINDS] = {
-	[SYNC_PRACTITIONER] = "Practitioner",
-	[SYNC_MEETING] = "Encounter",
-	[SYNC_DISCUSSION] = "Encounter",
-	[SYNC_CONSENT] = "Consent",
-	[SYNC_OUTCOME] = "Observation",
-	[SYNC_TASK] = "Task",
-	[SYNC_RECORD] = "Composition",
-	[SYNC_PATIENT] = "Patient",
-	[SYNC_ORGANIZATION] = "Organization",
-	[SYNC_ROLE] = "PractitionerRole",
-};
-
-const char *
-sync_kind_type(enum sync_kind k)
-{
-	return (unsigned)k < SYNC_N_KINDS ? kind_types[k] : "?";
-}
-
 void
 sync_ref_id(const struct sync_ref *ref, char id[37])
 {

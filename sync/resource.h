@@ -36,7 +36,7 @@ struct sync_ref {
 
 typedef void (*sync_ref_fn)(void *ctx, const struct sync_ref *ref);
 
-/* "Encounter", "Task", ... */
+/* "Encounter", "Task", ... (fhir.c, beside how each is built) */
 const char *sync_kind_type(enum sync_kind k);
 
 /* The resource's logical id: the record's UUID, except the Composition

@@ -15,18 +15,6 @@
 #include "util.h"
 
 void
-sync_set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-void
 sync_buf_add(struct sync_buf *b, const char *s, size_t n)
 {
 	if (b->n + n + 1 > b->cap) {

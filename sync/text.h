@@ -1,17 +1,12 @@
 /*
- * text.h - text that sync/ writes (text.c): a one-line reason into the
- * caller's buffer, a URL with its secrets hidden, and a string that grows
- * as it is written.
+ * text.h - text that sync/ writes (text.c): a URL with its secrets
+ * hidden, and a string that grows as it is written.  (A one-line reason
+ * into the caller's buffer is util.h's mdt_set_err.)
  */
 #ifndef MDT_SYNC_TEXT_H
 #define MDT_SYNC_TEXT_H
 
 #include <stddef.h>
-
-/* printf-style text into err (errlen bytes, cut to fit); nothing if err
- * is NULL or errlen 0. */
-void sync_set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* The URL as it may be shown: a user name or password before the host
  * becomes "***@", a query and a fragment become "?***" and "#***", so

@@ -176,18 +176,11 @@ cmd_actions(struct cmd_args *cli)
  * actions_close */
 static const struct cmd_operands ids = { -1, CMD_TEXT, NULL, NULL };
 
-static const struct cmd_entry actions_done_entry = {
-	.name = "done", .usage = "ID...", .operands = &ids,
-	.run = actions_done,
-};
-static const struct cmd_entry actions_cancel_entry = {
-	.name = "cancel", .usage = "ID...", .operands = &ids,
-	.run = actions_cancel,
-};
-static const struct cmd_entry actions_reopen_entry = {
-	.name = "reopen", .usage = "ID...", .operands = &ids,
-	.run = actions_reopen,
-};
+CMD_PART(actions_done_entry, "done", "ID...", NULL, &ids, actions_done);
+CMD_PART(actions_cancel_entry, "cancel", "ID...", NULL, &ids,
+    actions_cancel);
+CMD_PART(actions_reopen_entry, "reopen", "ID...", NULL, &ids,
+    actions_reopen);
 
 static const struct cmd_entry *const parts[] = {
 	&actions_done_entry, &actions_cancel_entry, &actions_reopen_entry, NULL

@@ -148,6 +148,13 @@ struct cmd_entry {
 	    .help = cmd_help_##id, .options = (options_), \
 	    .operands = (operands_), .subs = (subs_), .run = (run_) }
 
+/* A part of a command ("people add"): one of the command's subs, named
+ * name_ on its command line. */
+#define CMD_PART(id, name_, usage_, options_, operands_, run_) \
+	static const struct cmd_entry id = { .name = (name_), \
+	    .usage = (usage_), .options = (options_), \
+	    .operands = (operands_), .run = (run_) }
+
 const struct cmd_entry *cmd_parse(const struct cmd_entry *cmd, int argc,
     char **argv, struct cmd_args *cli);
 

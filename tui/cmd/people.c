@@ -55,13 +55,8 @@ people_add(struct cmd_args *cli)
 	return rc;
 }
 
-static const struct cmd_entry people_add_entry = {
-	.name = "add",
-	.usage = "NAME [--role R] [--org O]",
-	.options = add_options,
-	.operands = &add_operands,
-	.run = people_add,
-};
+CMD_PART(people_add_entry, "add", "NAME [--role R] [--org O]",
+    add_options, &add_operands, people_add);
 
 static const struct cmd_entry *const parts[] = { &people_add_entry, NULL };
 

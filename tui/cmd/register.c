@@ -51,12 +51,8 @@ register_add(struct cmd_args *cli)
 	return 0;
 }
 
-static const struct cmd_entry register_add_entry = {
-	.name = "add",
-	.usage = "MEETING PERSON",
-	.operands = &add_operands,
-	.run = register_add,
-};
+CMD_PART(register_add_entry, "add", "MEETING PERSON", NULL,
+    &add_operands, register_add);
 
 static const struct cmd_entry *const parts[] = { &register_add_entry, NULL };
 
