@@ -230,6 +230,10 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		    "text", fhir_col(st, 7)));
 	json_object_set_new(r, "partOf",
 	    fhir_ref_to(SYNC_MEETING, fhir_col(st, 10), NULL, dep, ctx));
+	json_object_set_new(r, "text", sync_narrative_line("Discussion of %s"
+	    " at a multidisciplinary team meeting (%s)%s%s", fhir_col(st, 9),
+	    status, fhir_col(st, 7)[0] != '\0' ? ": " : ".",
+	    fhir_col(st, 7)));
 	sqlite3_finalize(st);
 	return r;
 }
@@ -515,6 +519,10 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		    "date-of-death", "Date of death"), "text", "Date of death",
 		    "valueDateTime", fhir_col(st, 6)));
 	}
+	json_object_set_new(r, "text", sync_narrative_line("Outcome of the"
+	    " discussion: %s%s%s%s%s.", o->display,
+	    fhir_col(st, 1)[0] != '\0' ? "; review by " : "", fhir_col(st, 1),
+	    fhir_col(st, 6)[0] != '\0' ? "; died on " : "", fhir_col(st, 6)));
 	sqlite3_finalize(st);
 	return r;
 }
@@ -569,6 +577,9 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	/* the due date: the period in which the action must be done */
 	json_object_set_new(r, "restriction", json_pack("{s:{s:s}}",
 	    "period", "end", fhir_col(st, 1)));
+	json_object_set_new(r, "text", sync_narrative_line("%s (owner %s,"
+	    " due %s, %s)", fhir_col(st, 0), fhir_col(st, 6), fhir_col(st, 1),
+	    fhir_coli(st, 10) != 0 ? "withdrawn" : fhir_col(st, 2)));
 	sqlite3_finalize(st);
 	return r;
 }
@@ -728,6 +739,30 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 	return sec;
 }
 
+/*
+ * Composition.author: the team writes the record, but R4 allows no
+ * CareTeam there; so the chair's and the note-taker's roles (columns
+ * first..first+3: uuid and name of each), or when neither is recorded
+ * the meeting's title (column 4) as a display.
+ */
+static json_t *
+record_authors(sqlite3_stmt *st, int first, sync_ref_fn dep, void *ctx)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = first; i <= first + 2; i += 2)
+		if (fhir_col(st, i)[0] != '\0' && (i == first ||
+		    strcmp(fhir_col(st, i), fhir_col(st, first)) != 0))
+			json_array_append_new(a, fhir_ref_to(SYNC_ROLE,
+			    fhir_col(st, i), fhir_col(st, i + 1), dep, ctx));
+	if (json_array_size(a) == 0)
+		json_array_append_new(a, json_pack("{s:s}", "display",
+		    fhir_col(st, 4)[0] != '\0' ? fhir_col(st, 4) :
+		    "Multidisciplinary team"));
+	return a;
+}
+
 static json_t *
 build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
     void *ctx, char *err, size_t errlen)
@@ -748,8 +783,11 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    " (SELECT max(created_at) FROM notes WHERE slot_id = s.id),"
 	    " (SELECT max(max(created_at), coalesce(max(closed_at), 0))"
 	    "  FROM actions WHERE slot_id = s.id), " SYNC_DISCUSSED("s") ","
-	    " (SELECT max(at) FROM corrections WHERE slot_id = s.id), p.uuid"
+	    " (SELECT max(at) FROM corrections WHERE slot_id = s.id), p.uuid,"
+	    " ch.uuid, ch.name, nt.uuid, nt.name"
 	    " FROM slots s JOIN meetings m ON m.id = s.meeting_id"
+	    " LEFT JOIN people ch ON ch.id = m.chair_id"
+	    " LEFT JOIN people nt ON nt.id = m.notetaker_id"
 	    " JOIN patients p ON p.id = s.patient_id"
 	    " LEFT JOIN people kc ON kc.id = p.key_contact_id"
 	    " LEFT JOIN consent c ON c.slot_id = s.id"
@@ -791,10 +829,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		    ref->uuid, NULL, dep, ctx));
 	}
 	json_object_set_new(r, "date", fhir_when(date));
-	/* written by the team as a whole: a reference by name */
-	json_object_set_new(r, "author", json_pack("[{s:s}]", "display",
-	    fhir_col(st, 4)[0] != '\0' ? fhir_col(st, 4) :
-	    "Multidisciplinary team"));
+	json_object_set_new(r, "author", record_authors(st, 25, dep, ctx));
 	json_object_set_new(r, "title", fhir_str("Multidisciplinary team"
 	    " discussion"));
 	if (!discussed) {

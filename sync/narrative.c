@@ -73,3 +73,21 @@ sync_narrative(struct sync_buf *b)
 	memset(b, 0, sizeof(*b));
 	return n;
 }
+
+json_t *
+sync_narrative_line(const char *fmt, ...)
+{
+	struct sync_buf b;
+	va_list ap;
+	char *t;
+
+	va_start(ap, fmt);
+	t = mdt_xvasprintf(fmt, ap);
+	va_end(ap);
+	sync_narrative_open(&b);
+	sync_buf_str(&b, "<p>");
+	sync_narrative_text(&b, t);
+	sync_buf_str(&b, "</p>");
+	free(t);
+	return sync_narrative(&b);
+}

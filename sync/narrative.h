@@ -19,5 +19,8 @@ void sync_narrative_fmt(struct sync_buf *b, const char *fmt, ...)
 /* The Narrative (status "generated") of a finished buffer; takes the
  * buffer's string and leaves b empty. */
 json_t *sync_narrative(struct sync_buf *b);
+/* The Narrative of one paragraph of printf-style text, escaped. */
+json_t *sync_narrative_line(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -172,6 +172,38 @@ server_denials(json_t *consent, char *buf, size_t len)
 	return json_array_size(nested);
 }
 
+/* How many entries of type a search's Bundle holds. */
+static size_t
+entries_of(json_t *bundle, const char *type)
+{
+	json_t *e;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(bundle, "entry"), i, e)
+		if (strcmp(jstr(e, "resource.resourceType"), type) == 0)
+			n++;
+	return n;
+}
+
+/* GET rel (a search), which must answer 200 with a Bundle. */
+static json_t *
+search(const char *rel)
+{
+	json_t *b;
+	long st;
+
+	b = sx_get(rel, &st);
+	if (st != 200) {
+		char *d = json_dumps(b, 0);
+
+		fprintf(stderr, "GET %s: %ld %s\n", rel, st, d);
+		free(d);
+	}
+	assert_int_equal(st, 200);
+	assert_string_equal(jstr(b, "resourceType"), "Bundle");
+	return b;
+}
+
 /*
  * The patient reference at path of r: literal (Patient/<id>), to the one
  * Patient the record holds with this NHS number, with the number beside
@@ -227,6 +259,36 @@ expect_owner(json_t *r, const char *person, const char *role,
 		json_decref(o);
 	}
 	json_decref(pr);
+}
+
+/*
+ * The discussion records' author: the chair's PractitionerRole once a
+ * chair is recorded, else the meeting by its title.
+ */
+static void
+expect_record_authors(struct sx *x)
+{
+	json_t *b = search("Composition?_count=50"), *e, *m;
+	struct sync_ref role = { .kind = SYNC_ROLE };
+	char want[96], rid[37];
+	size_t k;
+
+	m = rows(x, "SELECT m.title, coalesce(p.uuid, '') AS chair"
+	    " FROM meetings m LEFT JOIN people p ON p.id = m.chair_id");
+	mdt_strlcpy(role.uuid, jstr(m, "0.chair"), sizeof(role.uuid));
+	sync_ref_id(&role, rid);
+	snprintf(want, sizeof(want), "PractitionerRole/%s", rid);
+	assert_true(json_array_size(json_object_get(b, "entry")) > 0);
+	json_array_foreach(json_object_get(b, "entry"), k, e) {
+		if (jstr(m, "0.chair")[0] != '\0')
+			assert_string_equal(jstr(e,
+			    "resource.author.0.reference"), want);
+		else
+			assert_string_equal(jstr(e,
+			    "resource.author.0.display"), jstr(m, "0.title"));
+	}
+	json_decref(m);
+	json_decref(b);
 }
 
 static void
@@ -296,6 +358,8 @@ check_meeting_on_server(struct sx *x)
 		    jstr(row, "organisation"));
 		expect_patient(r, "for", jstr(row, "nhs_number"));
 		assert_string_equal(jstr(r, "intent"), "order");
+		assert_non_null(strstr(jstr(r, "text.div"), jstr(row,
+		    "due_date")));
 		assert_string_equal(jstr(r, "status"),
 		    strcmp(st, "done") == 0 ? "completed" :
 		    strcmp(st, "cancelled") == 0 ? "cancelled" : "requested");
@@ -358,9 +422,13 @@ check_meeting_on_server(struct sx *x)
 			assert_string_equal(jstr(r,
 			    "component.0.valueDateTime"), jstr(row,
 			    "review_date"));
+		/* a narrative a person can read */
+		assert_non_null(strstr(jstr(r, "text.div"), "Outcome of the"
+		    " discussion: "));
 		json_decref(r);
 	}
 	json_decref(list);
+	expect_record_authors(x);
 	assert_int_equal(sx_count_type("Composition"), 5);
 	assert_int_equal(sx_count_type("Task"), 11);
 	assert_int_equal(sx_count_type("Consent"), 5);
@@ -417,38 +485,6 @@ teardown(void **state)
 	}
 	sx_free(*state);
 	return 0;
-}
-
-/* How many entries of type a search's Bundle holds. */
-static size_t
-entries_of(json_t *bundle, const char *type)
-{
-	json_t *e;
-	size_t i, n = 0;
-
-	json_array_foreach(json_object_get(bundle, "entry"), i, e)
-		if (strcmp(jstr(e, "resource.resourceType"), type) == 0)
-			n++;
-	return n;
-}
-
-/* GET rel (a search), which must answer 200 with a Bundle. */
-static json_t *
-search(const char *rel)
-{
-	json_t *b;
-	long st;
-
-	b = sx_get(rel, &st);
-	if (st != 200) {
-		char *d = json_dumps(b, 0);
-
-		fprintf(stderr, "GET %s: %ld %s\n", rel, st, d);
-		free(d);
-	}
-	assert_int_equal(st, 200);
-	assert_string_equal(jstr(b, "resourceType"), "Bundle");
-	return b;
 }
 
 /*
@@ -857,6 +893,8 @@ test_whole_meeting(void **state)
 		assert_string_equal(jstr(part, "type.1.coding.0.code"), "PPRF");
 		assert_int_equal(json_array_size(json_object_get(r,
 		    "participant")), 6);
+		/* and the records name the chair, by their role */
+		expect_record_authors(x);
 		json_decref(r);
 		json_decref(who);
 		json_decref(meeting);
