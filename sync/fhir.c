@@ -62,7 +62,7 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	const char *state;
 	struct sync_buf b;
 	int64_t id, start;
-	char venue[256];
+	char venue[256], place[37];
 
 	st = fhir_query_row(db,
 	    "SELECT m.id, m.title, v.name, m.scheduled_start,"
@@ -86,9 +86,10 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		json_object_set_new(json_object_get(r, "period"), "end",
 		    fhir_when(fhir_coli(st, 6)));
 	mdt_strlcpy(venue, fhir_col(st, 2), sizeof(venue));
-	if (venue[0] != '\0')
-		json_object_set_new(r, "location", json_pack(
-		    "[{s:{s:s}}]", "location", "display", venue));
+	if (sync_place_id(venue, place))
+		json_object_set_new(r, "location", json_pack("[{s:o}]",
+		    "location", fhir_ref_to(SYNC_LOCATION, place, venue, dep,
+		    ctx)));
 	sync_narrative_open(&b);
 	sync_buf_str(&b, "<p>");
 	sync_narrative_fmt(&b, "Multidisciplinary team meeting: %s",
@@ -933,6 +934,7 @@ static const struct {
 	[SYNC_PATIENT] = { "Patient", fhir_build_patient },
 	[SYNC_ROLE] = { "PractitionerRole", fhir_build_role },
 	[SYNC_ORGANIZATION] = { "Organization", fhir_build_organization },
+	[SYNC_LOCATION] = { "Location", fhir_build_location },
 };
 
 const char *

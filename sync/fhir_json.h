@@ -65,5 +65,7 @@ json_t *fhir_build_organization(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+json_t *fhir_build_location(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
 #endif

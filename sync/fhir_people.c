@@ -1,7 +1,7 @@
 /*
  * fhir_people.c - the people of the record: a person of the team as
  * Practitioner, their role in their organisation as PractitionerRole, the
- * organisation as Organization, and the patient as the Patient to be
+ * organisation as Organization, a venue as Location, and the patient as the Patient to be
  * created only if the record holds none with the NHS number
  * (docs/fhir-mapping.md).
  */
@@ -127,6 +127,47 @@ fhir_build_organization(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep
 	}
 	if (r == NULL)
 		mdt_set_err(err, errlen, "no organisation %s", ref->uuid);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * A venue, by its name: the first venue whose id is ref's; managed by the
+ * organisation of the same name when there is one (a practice hosting
+ * the meeting).
+ */
+json_t *
+fhir_build_location(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char id[37];
+	json_t *r = NULL;
+
+	st = fhir_query(db, "SELECT v.name, coalesce(v.address, ''),"
+	    " lower(trim(v.name)) IN (SELECT lower(trim(organisation))"
+	    "  FROM people UNION SELECT lower(trim(practice)) FROM patients)"
+	    " FROM venues v ORDER BY v.id", NULL, err, errlen);
+	if (st == NULL)
+		return NULL;
+	while (r == NULL && sqlite3_step(st) == SQLITE_ROW) {
+		if (!sync_place_id(fhir_col(st, 0), id) ||
+		    strcmp(id, ref->uuid) != 0)
+			continue;
+		r = fhir_resource(ref);
+		json_object_set_new(r, "status", json_string("active"));
+		json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
+		if (fhir_col(st, 1)[0] != '\0')
+			json_object_set_new(r, "address", json_pack("{s:o}",
+			    "text", fhir_str(fhir_col(st, 1))));
+		if (fhir_coli(st, 2) != 0 && sync_org_id(fhir_col(st, 0), id))
+			json_object_set_new(r, "managingOrganization",
+			    fhir_ref_to(SYNC_ORGANIZATION, id, fhir_col(st, 0),
+			    dep, ctx));
+		said(r, fhir_col(st, 0), fhir_col(st, 1), "");
+	}
+	if (r == NULL)
+		mdt_set_err(err, errlen, "no venue %s", ref->uuid);
 	sqlite3_finalize(st);
 	return r;
 }

@@ -38,11 +38,14 @@ sync_ref_id(const struct sync_ref *ref, char id[37])
 	uuid_unparse_lower(out, id);
 }
 
-/* The namespace of the organisations' ids (a constant of mdtchair's). */
+/* The namespaces of the ids made from names (constants of mdtchair's). */
 #define ORG_NAMESPACE "ad8280f4-2c60-441b-a7f7-0baad52844bc"
+#define PLACE_NAMESPACE "b152b0a5-5f63-470f-8632-0bb86b2e9696"
 
-bool
-sync_org_id(const char *name, char id[37])
+/* A name-based id in namespace ns of name, tidied, ASCII letters in
+ * lower case; false for a blank name. */
+static bool
+name_id(const char *ns_text, const char *name, char id[37])
 {
 	char *t = mdt_org_tidy(name), *p;
 	uuid_t ns, out;
@@ -52,11 +55,23 @@ sync_org_id(const char *name, char id[37])
 	for (p = t; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-	uuid_parse(ORG_NAMESPACE, ns);
+	uuid_parse(ns_text, ns);
 	uuid_generate_sha1(out, ns, t, strlen(t));
 	uuid_unparse_lower(out, id);
 	free(t);
 	return true;
+}
+
+bool
+sync_org_id(const char *name, char id[37])
+{
+	return name_id(ORG_NAMESPACE, name, id);
+}
+
+bool
+sync_place_id(const char *name, char id[37])
+{
+	return name_id(PLACE_NAMESPACE, name, id);
 }
 
 /*

@@ -25,6 +25,7 @@ enum sync_kind {
 	SYNC_ORGANIZATION,	/* an organisation, by name: Organization */
 	SYNC_ROLE,		/* a person's role in an organisation:
 				 * PractitionerRole */
+	SYNC_LOCATION,		/* a venue, by name: Location */
 	SYNC_N_KINDS
 };
 
@@ -48,6 +49,8 @@ void sync_ref_id(const struct sync_ref *ref, char id[37]);
  * apart): a name-based UUID, the same on every laptop; false for a blank
  * name. */
 bool sync_org_id(const char *name, char id[37]);
+/* The same for the Location of the venue called name. */
+bool sync_place_id(const char *name, char id[37]);
 
 /* A short hex hash (16 digits) of a resource's canonical JSON, meta left
  * out (its narrative counted: it is ours, and holds what no other element

@@ -32,7 +32,8 @@
 #define VERIFY_PAGE 40
 
 static const enum sync_kind kinds[] = {
-	SYNC_PRACTITIONER, SYNC_ORGANIZATION, SYNC_ROLE, SYNC_MEETING,
+	SYNC_PRACTITIONER, SYNC_ORGANIZATION, SYNC_ROLE, SYNC_LOCATION,
+	SYNC_MEETING,
 	SYNC_CONSENT, SYNC_OUTCOME, SYNC_TASK, SYNC_RECORD,
 };
 
@@ -66,6 +67,10 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 		{ "PractitionerRole", "person", "SELECT uuid FROM people" },
 		{ "Organization", "person", "SELECT uuid, organisation"
 		    " FROM people" },
+		/* a venue's id from its name: a meeting held there */
+		{ "Location", "meeting", "SELECT m.uuid, v.name FROM meetings m"
+		    " JOIN venues v ON v.id = m.venue_id"
+		    " WHERE m.purged_at IS NULL" },
 		{ "Encounter", "meeting", "SELECT uuid FROM meetings"
 		    " WHERE uuid = ?1 AND purged_at IS NULL" },
 		{ "Encounter", "slot", "SELECT s.uuid FROM slots s JOIN meetings"
@@ -92,8 +97,10 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]) && !found;
 	    i++) {
 		sqlite3_stmt *st;
-		bool org = strcmp(direct[i].type, "Organization") == 0;
-		bool by_name = org ||
+		bool (*named)(const char *, char *) = strcmp(direct[i].type,
+		    "Organization") == 0 ? sync_org_id : strcmp(direct[i].type,
+		    "Location") == 0 ? sync_place_id : NULL;
+		bool by_name = named != NULL ||
 		    strcmp(direct[i].type, "Composition") == 0 ||
 		    strcmp(direct[i].type, "PractitionerRole") == 0;
 
@@ -111,8 +118,8 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 
 			if (u == NULL)
 				continue;
-			if (org) {
-				if (!sync_org_id((const char *)
+			if (named != NULL) {
+				if (!named((const char *)
 				    sqlite3_column_text(st, 1), rid) ||
 				    strcmp(rid, id) != 0)
 					continue;

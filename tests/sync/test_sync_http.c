@@ -312,6 +312,18 @@ check_meeting_on_server(struct sx *x)
 		    "participant")), 6);
 		assert_string_not_equal(jstr(r, "location.0.location.display"),
 		    "");
+		/* the venue: a Location of that name */
+		{
+			const char *loc = jstr(r,
+			    "location.0.location.reference");
+			json_t *l;
+
+			assert_true(strncmp(loc, "Location/", 9) == 0);
+			l = get_resource("Location", loc + 9);
+			assert_string_equal(jstr(l, "name"), jstr(r,
+			    "location.0.location.display"));
+			json_decref(l);
+		}
 		json_decref(r);
 	}
 	json_decref(list);
@@ -1581,7 +1593,8 @@ sync_in_sevens(struct sx *x, const char *faults, int64_t extra)
 	resources = sx_count_type("Task") + sx_count_type("Encounter") +
 	    sx_count_type("Composition") + sx_count_type("Consent") +
 	    sx_count_type("Observation") + sx_count_type("Practitioner") +
-	    sx_count_type("PractitionerRole") + sx_count_type("Organization");
+	    sx_count_type("PractitionerRole") + sx_count_type("Organization") +
+	    sx_count_type("Location");
 	assert_true(resources > 14);
 	assert_int_equal(sx_stat("transactions"), (int64_t)((resources + 6) /
 	    7) + extra);
