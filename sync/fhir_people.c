@@ -98,76 +98,77 @@ fhir_build_role(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 }
 
 /*
- * An organisation, by the name its people and patients give it: the
- * first name whose id is ref's (the store keeps names, not
- * organisations; there are tens of them).
+ * The row of sql whose column 0, a name, gives ref's id through id_of:
+ * the statement on that row, or NULL with "no WHAT ..." in err.  The
+ * store keeps the names of organisations and venues, not ids; there are
+ * tens of them.
  */
+static sqlite3_stmt *
+named_row(sqlite3 *db, const char *sql, bool (*id_of)(const char *, char *),
+    const struct sync_ref *ref, const char *what, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = fhir_query(db, sql, NULL, err, errlen);
+	char id[37];
+
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		if (id_of(fhir_col(st, 0), id) && strcmp(id, ref->uuid) == 0)
+			return st;
+	if (st != NULL)
+		mdt_set_err(err, errlen, "no %s %s", what, ref->uuid);
+	sqlite3_finalize(st);
+	return NULL;
+}
+
+/* An organisation, by the name its people and patients give it. */
 json_t *
-fhir_build_organization(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
+fhir_build_organization(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	char id[37];
-	json_t *r = NULL;
-	int rc;
+	json_t *r;
 
-	st = fhir_query(db, "SELECT organisation FROM people"
-	    " UNION SELECT practice FROM patients WHERE practice IS NOT NULL",
-	    NULL, err, errlen);
+	st = named_row(db, "SELECT organisation FROM people UNION SELECT"
+	    " practice FROM patients WHERE practice IS NOT NULL", sync_org_id,
+	    ref, "organisation", err, errlen);
 	if (st == NULL)
 		return NULL;
-	while (r == NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!sync_org_id(fhir_col(st, 0), id) ||
-		    strcmp(id, ref->uuid) != 0)
-			continue;
-		r = fhir_resource(ref);
-		json_object_set_new(r, "active", json_true());
-		json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
-		said(r, fhir_col(st, 0), "", "");
-	}
-	if (r == NULL)
-		mdt_set_err(err, errlen, "no organisation %s", ref->uuid);
+	r = fhir_resource(ref);
+	json_object_set_new(r, "active", json_true());
+	json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
+	said(r, fhir_col(st, 0), "", "");
 	sqlite3_finalize(st);
 	return r;
 }
 
 /*
- * A venue, by its name: the first venue whose id is ref's; managed by the
- * organisation of the same name when there is one (a practice hosting
- * the meeting).
+ * A venue, by its name; managed by the organisation of the same name when
+ * there is one (a practice hosting the meeting).
  */
 json_t *
-fhir_build_location(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
+fhir_build_location(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	char id[37];
-	json_t *r = NULL;
+	char org[37];
+	json_t *r;
 
-	st = fhir_query(db, "SELECT v.name, coalesce(v.address, ''),"
+	st = named_row(db, "SELECT v.name, coalesce(v.address, ''),"
 	    " lower(trim(v.name)) IN (SELECT lower(trim(organisation))"
 	    "  FROM people UNION SELECT lower(trim(practice)) FROM patients)"
-	    " FROM venues v ORDER BY v.id", NULL, err, errlen);
+	    " FROM venues v ORDER BY v.id", sync_place_id, ref, "venue", err,
+	    errlen);
 	if (st == NULL)
 		return NULL;
-	while (r == NULL && sqlite3_step(st) == SQLITE_ROW) {
-		if (!sync_place_id(fhir_col(st, 0), id) ||
-		    strcmp(id, ref->uuid) != 0)
-			continue;
-		r = fhir_resource(ref);
-		json_object_set_new(r, "status", json_string("active"));
-		json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
-		if (fhir_col(st, 1)[0] != '\0')
-			json_object_set_new(r, "address", json_pack("{s:o}",
-			    "text", fhir_str(fhir_col(st, 1))));
-		if (fhir_coli(st, 2) != 0 && sync_org_id(fhir_col(st, 0), id))
-			json_object_set_new(r, "managingOrganization",
-			    fhir_ref_to(SYNC_ORGANIZATION, id, fhir_col(st, 0),
-			    dep, ctx));
-		said(r, fhir_col(st, 0), fhir_col(st, 1), "");
-	}
-	if (r == NULL)
-		mdt_set_err(err, errlen, "no venue %s", ref->uuid);
+	r = fhir_resource(ref);
+	json_object_set_new(r, "status", json_string("active"));
+	json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
+	if (fhir_col(st, 1)[0] != '\0')
+		json_object_set_new(r, "address", json_pack("{s:o}", "text",
+		    fhir_str(fhir_col(st, 1))));
+	if (fhir_coli(st, 2) != 0 && sync_org_id(fhir_col(st, 0), org))
+		json_object_set_new(r, "managingOrganization", fhir_ref_to(
+		    SYNC_ORGANIZATION, org, fhir_col(st, 0), dep, ctx));
+	said(r, fhir_col(st, 0), fhir_col(st, 1), "");
 	sqlite3_finalize(st);
 	return r;
 }
