@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "model.h"
+#include "rows.h"
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
@@ -40,6 +41,12 @@ trimmed(const char *s)
 		n--;
 	return mdt_xasprintf("%.*s", (int)n, s);
 }
+
+/* A person's registers: the act's person_id, then what to set. */
+struct mdt_person_ids {
+	struct mdt_act a;
+	const char *body, *number, *sds;
+};
 
 /* Someone to add, trimmed; id gets their row. */
 struct person_act {
@@ -101,6 +108,124 @@ mdt_person_add(struct mdt_store *s, const char *name, const char *role,
 	free(n);
 	free(r);
 	free(o);
+	return st;
+}
+
+/* s in upper case (ASCII letters), trimmed; NULL for NULL. */
+static char *
+upper(const char *s)
+{
+	char *u, *p;
+
+	if (s == NULL)
+		return NULL;
+	u = trimmed(s);
+	for (p = u; *p != '\0'; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return u;
+}
+
+static enum mdt_status
+person_ids_tx(struct mdt_store *s, struct mdt_act *a)
+{
+	struct mdt_person_ids *p = (struct mdt_person_ids *)a;
+	struct mdt_id_text who;
+	const char *uuid = who.text;
+	enum mdt_status st;
+
+	st = mdt_read_id(s, &who, sizeof(who), mdt_row_id_text, "person",
+	    "SELECT id, uuid FROM people WHERE id = ?", a->person_id);
+	if (st == MDT_OK && p->number != NULL)
+		st = mdt_run(s, "UPDATE people SET registration_body = ?,"
+		    " registration_number = ? WHERE id = ?", "TTi", p->body,
+		    p->number, a->person_id);
+	if (st == MDT_OK && p->sds != NULL)
+		st = mdt_run(s, "UPDATE people SET sds_user_id = ? WHERE id = ?",
+		    "Ti", p->sds, a->person_id);
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "person_ids", "person", uuid,
+		    "person %" PRId64 ": registers", a->person_id);
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "person", uuid, "upsert");
+	return st;
+}
+
+enum mdt_status
+mdt_person_set_ids(struct mdt_store *s, int64_t person_id, const char *body,
+    const char *number, const char *sds)
+{
+	struct mdt_person_ids p = { .a = { .person_id = person_id } };
+	enum mdt_status st = MDT_OK;
+	char *n = upper(number), *d = upper(sds);
+
+	/* a number "" forgets the registration, body and all */
+	p.body = n != NULL && n[0] == '\0' ? "" : body;
+	p.number = n;
+	p.sds = d;
+	if ((body == NULL) != (number == NULL))
+		st = mdt_fail(s, MDT_EINVAL, "a registration is a body and a"
+		    " number");
+	else if (n != NULL && n[0] != '\0' && !mdt_registration_ok(body, n))
+		st = mdt_fail(s, MDT_EINVAL, "not a %s number: GMC 7 digits,"
+		    " NMC like 12A3456B, HCPC 2 letters and 5 or 6 digits",
+		    body);
+	else if (d != NULL && d[0] != '\0' && !mdt_sds_ok(d))
+		st = mdt_fail(s, MDT_EINVAL, "not an NHS Spine (SDS) user id:"
+		    " 12 digits");
+	if (st == MDT_OK)
+		st = mdt_act_run(s, person_ids_tx, 0, &p.a);
+	free(n);
+	free(d);
+	return st;
+}
+
+/* An organisation's ODS code: the act's text (the name), then the code. */
+struct mdt_org_ods {
+	struct mdt_act a;
+	const char *code;
+};
+
+static enum mdt_status
+org_ods_tx(struct mdt_store *s, struct mdt_act *a)
+{
+	const char *code = ((struct mdt_org_ods *)a)->code;
+	enum mdt_status st;
+	char id[37];
+
+	mdt_org_uuid(a->text, id);
+	if (code[0] == '\0')
+		st = mdt_run(s, "DELETE FROM organisations WHERE name = ?", "t",
+		    a->text);
+	else
+		st = mdt_run(s, "INSERT INTO organisations (name, ods_code)"
+		    " VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE"
+		    " SET ods_code = ?2", "tt", a->text, code);
+	if (st == MDT_OK)
+		st = mdt_audit_add(s, "organisation_ods", "organisation", id,
+		    "ODS code %s", code[0] != '\0' ? code : "forgotten");
+	if (st == MDT_OK)
+		st = mdt_outbox_add(s, "organisation", id, "upsert");
+	return st;
+}
+
+enum mdt_status
+mdt_org_set_ods(struct mdt_store *s, const char *org, const char *code)
+{
+	char *name = mdt_org_tidy(org), *c = upper(code != NULL ? code : "");
+	enum mdt_status st;
+
+	if (name == NULL)
+		st = mdt_fail(s, MDT_EINVAL, "an organisation needs a name");
+	else if (c[0] != '\0' && !mdt_ods_ok(c))
+		st = mdt_fail(s, MDT_EINVAL, "not an ODS code: 3 to 10 letters"
+		    " and digits");
+	else if ((st = mdt_text_check(s, "the organisation", name, false,
+	    200)) == MDT_OK)
+		st = mdt_act_run(s, org_ods_tx, 0, &(struct mdt_org_ods){
+		    .a = { .text = name }, .code = c }.a);
+	free(name);
+	free(c);
 	return st;
 }
 

@@ -25,6 +25,26 @@
 enum mdt_status mdt_person_add(struct mdt_store *s, const char *name,
     const char *role, const char *organisation, int64_t *person_id);
 
+/*
+ * Who person_id is on the NHS's registers: body "gmc", "nmc" or "hcpc"
+ * with number (both NULL: unchanged; both "": none), sds an NHS Spine user
+ * id (NULL: unchanged; "": none).  Letters are taken in upper case.
+ * MDT_EINVAL, saying what is expected, for one not well formed
+ * (mdt_registration_ok, mdt_sds_ok); MDT_ENOTFOUND for no such person.
+ * One act: audit row and the 'person' in the outbox.
+ */
+enum mdt_status mdt_person_set_ids(struct mdt_store *s, int64_t person_id,
+    const char *body, const char *number, const char *sds);
+
+/*
+ * The ODS code of the organisation called org (as people give it; case
+ * apart); "" forgets it.  MDT_EINVAL for a blank name or a code not well
+ * formed (mdt_ods_ok).  One act: audit row and the 'organisation' in the
+ * outbox (its Organization on the central record, by mdt_org_uuid).
+ */
+enum mdt_status mdt_org_set_ods(struct mdt_store *s, const char *org,
+    const char *code);
+
 /* How many people's name holds name_part and organisation holds
  * org_part (case apart; NULL matches any). */
 enum mdt_status mdt_people_count(struct mdt_store *s, const char *name_part,

@@ -19,6 +19,8 @@
 #include "textio.h"
 #include "util.h"
 
+#include <uuid/uuid.h>
+
 /* ---- names ------------------------------------------------------------ */
 
 /* Each kind of state has one table of names, indexed by the enum, that
@@ -600,4 +602,85 @@ mdt_patient_mask(const char *name, const char *date_of_birth,
 	    date_of_birth != NULL && strlen(date_of_birth) >= 4 ?
 	    date_of_birth : "????", nlen >= 3 ? nhs_number + nlen - 3 : "???");
 	return buf;
+}
+
+/* A name-based id in namespace ns of the name, tidied and in lower
+ * case. */
+static bool
+name_uuid(const char *ns_text, const char *name, char out[37])
+{
+	char *t = mdt_org_tidy(name), *p;
+	uuid_t ns, id;
+
+	if (t == NULL)
+		return false;
+	for (p = t; *p != '\0'; p++)
+		*p = (char)nocase((unsigned char)*p);
+	uuid_parse(ns_text, ns);
+	uuid_generate_sha1(id, ns, t, strlen(t));
+	uuid_unparse_lower(id, out);
+	free(t);
+	return true;
+}
+
+bool
+mdt_org_uuid(const char *name, char out[37])
+{
+	return name_uuid("ad8280f4-2c60-441b-a7f7-0baad52844bc", name, out);
+}
+
+bool
+mdt_venue_uuid(const char *name, char out[37])
+{
+	return name_uuid("b152b0a5-5f63-470f-8632-0bb86b2e9696", name, out);
+}
+
+/* True if s matches pat: 'D' a digit, 'L' an upper-case letter, 'A'
+ * either, each followed by '?' if it may be left out. */
+static bool
+shaped(const char *s, const char *pat)
+{
+	for (; *pat != '\0'; pat++) {
+		bool optional = pat[1] == '?';
+		bool ok = *s != '\0' && (*pat == 'D' ?
+		    isdigit((unsigned char)*s) : *pat == 'L' ?
+		    isupper((unsigned char)*s) : isdigit((unsigned char)*s) ||
+		    isupper((unsigned char)*s));
+
+		if (optional)
+			pat++;
+		if (ok)
+			s++;
+		else if (!optional)
+			return false;
+	}
+	return *s == '\0';
+}
+
+bool
+mdt_registration_ok(const char *body, const char *number)
+{
+	if (body == NULL || number == NULL)
+		return false;
+	if (strcmp(body, "gmc") == 0)
+		return shaped(number, "DDDDDDD");
+	if (strcmp(body, "nmc") == 0)
+		return shaped(number, "DDLDDDDL");
+	if (strcmp(body, "hcpc") == 0)
+		return shaped(number, "LLDDDDDD?");
+	return false;
+}
+
+bool
+mdt_sds_ok(const char *id)
+{
+	return id != NULL && shaped(id, "DDDDDDDDDDDD");
+}
+
+bool
+mdt_ods_ok(const char *code)
+{
+	size_t n = code != NULL ? strlen(code) : 0;
+
+	return n >= 3 && n <= 10 && shaped(code, "AAAA?A?A?A?A?A?A?");
 }

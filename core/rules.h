@@ -92,6 +92,26 @@ char *mdt_org_tidy(const char *name);
  * compared case apart as the store's NOCASE does. */
 bool mdt_org_same(const char *a, const char *b);
 
+/*
+ * The id of an organisation, or of a venue, by its name (tidied, ASCII
+ * letters in lower case): a name-based (v5) UUID in a namespace of
+ * mdtchair's, the same on every laptop, so that the central record holds
+ * one Organization (Location) of each name.  False for a blank name.
+ */
+bool mdt_org_uuid(const char *name, char out[37]);
+bool mdt_venue_uuid(const char *name, char out[37]);
+
+/*
+ * Identifiers of people and organisations, as the NHS writes them:
+ * a professional registration (body "gmc": 7 digits; "nmc": 2 digits, a
+ * letter, 4 digits, a letter; "hcpc": 2 letters and 5 or 6 digits), an
+ * NHS Spine (SDS) user id (12 digits), an ODS organisation code (3 to 10
+ * letters and digits).  Letters in upper case.  Each true if well formed.
+ */
+bool mdt_registration_ok(const char *body, const char *number);
+bool mdt_sds_ok(const char *id);
+bool mdt_ods_ok(const char *code);
+
 /* Frees n strings and the array that holds them (NULL is fine). */
 void mdt_names_free(char **names, size_t n);
 

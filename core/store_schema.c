@@ -429,6 +429,19 @@ static const char *const migrations[] = {
 	/* a purged meeting's record was delivered whole: never again */
 	" LEFT JOIN meetings m ON m.id = q.meeting_id"
 	" WHERE m.purged_at IS NULL;",
+
+	/* v13: who people and organisations are on the NHS's registers, for
+	 * the central record's readers: a person's professional
+	 * registration (GMC, NMC or HCPC and the number) and NHS Spine (SDS)
+	 * user id; an organisation's ODS code, by its name as people give
+	 * it. */
+	"ALTER TABLE people ADD COLUMN registration_body TEXT"
+	" CHECK (registration_body IN ('gmc', 'nmc', 'hcpc'));"
+	"ALTER TABLE people ADD COLUMN registration_number TEXT;"
+	"ALTER TABLE people ADD COLUMN sds_user_id TEXT;"
+	"CREATE TABLE organisations ("
+	" name TEXT PRIMARY KEY COLLATE NOCASE,"
+	" ods_code TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -86,7 +86,7 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		json_object_set_new(json_object_get(r, "period"), "end",
 		    fhir_when(fhir_coli(st, 6)));
 	mdt_strlcpy(venue, fhir_col(st, 2), sizeof(venue));
-	if (sync_place_id(venue, place))
+	if (mdt_venue_uuid(venue, place))
 		json_object_set_new(r, "location", json_pack("[{s:o}]",
 		    "location", fhir_ref_to(SYNC_LOCATION, place, venue, dep,
 		    ctx)));

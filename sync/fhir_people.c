@@ -41,25 +41,50 @@ said(json_t *r, const char *a, const char *b, const char *c)
 	json_object_set_new(r, "text", sync_narrative(&nb));
 }
 
+/* The systems of a person's identifiers on the NHS's registers. */
+static const struct {
+	const char *body, *system;
+} registers[] = {
+	{ "gmc", "https://fhir.hl7.org.uk/Id/gmc-number" },
+	{ "nmc", "https://fhir.hl7.org.uk/Id/nmc-number" },
+	{ "hcpc", "https://fhir.hl7.org.uk/Id/hcpc-number" },
+	{ "sds", "https://fhir.nhs.uk/Id/sds-user-id" },
+};
+
+/* Adds to r's identifiers value in the system of register body. */
+static void
+add_identifier(json_t *r, const char *body, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(registers) / sizeof(registers[0]); i++)
+		if (value[0] != '\0' && strcmp(registers[i].body, body) == 0)
+			json_array_append_new(json_object_get(r, "identifier"),
+			    json_pack("{s:s, s:o}", "system",
+			    registers[i].system, "value", fhir_str(value)));
+}
+
+/* A person: their name, and who they are on the NHS's registers (a
+ * professional registration, an NHS Spine user id) when recorded. */
 json_t *
-fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
+fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	json_t *r = NULL;
+	json_t *r;
 
-	st = fhir_query(db, "SELECT name FROM people WHERE uuid = ?1",
-	    ref->uuid, err, errlen);
+	st = fhir_query_row(db, "SELECT name, coalesce(registration_body, ''),"
+	    " coalesce(registration_number, ''), coalesce(sds_user_id, '')"
+	    " FROM people WHERE uuid = ?1", ref, "person", err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		r = fhir_resource(ref);
-		json_object_set_new(r, "active", json_true());
-		json_object_set_new(r, "name", json_pack("[{s:s}]", "text",
-		    fhir_col(st, 0)));
-		said(r, fhir_col(st, 0), "", "");
-	} else
-		mdt_set_err(err, errlen, "no person %s", ref->uuid);
+	r = fhir_resource(ref);
+	add_identifier(r, fhir_col(st, 1), fhir_col(st, 2));
+	add_identifier(r, "sds", fhir_col(st, 3));
+	json_object_set_new(r, "active", json_true());
+	json_object_set_new(r, "name", json_pack("[{s:o}]", "text",
+	    fhir_str(fhir_col(st, 0))));
+	said(r, fhir_col(st, 0), "", "");
 	sqlite3_finalize(st);
 	return r;
 }
@@ -86,7 +111,7 @@ fhir_build_role(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_object_set_new(r, "active", json_true());
 	json_object_set_new(r, "practitioner", fhir_ref_to(SYNC_PRACTITIONER,
 	    ref->uuid, fhir_col(st, 0), dep, ctx));
-	if (sync_org_id(fhir_col(st, 2), org))
+	if (mdt_org_uuid(fhir_col(st, 2), org))
 		json_object_set_new(r, "organization", fhir_ref_to(
 		    SYNC_ORGANIZATION, org, fhir_col(st, 2), dep, ctx));
 	if (fhir_col(st, 1)[0] != '\0')
@@ -127,12 +152,19 @@ fhir_build_organization(sqlite3 *db, const struct sync_ref *ref,
 	sqlite3_stmt *st;
 	json_t *r;
 
-	st = named_row(db, "SELECT organisation FROM people UNION SELECT"
-	    " practice FROM patients WHERE practice IS NOT NULL", sync_org_id,
-	    ref, "organisation", err, errlen);
+	st = named_row(db, "SELECT n.name, coalesce(o.ods_code, '') FROM"
+	    " (SELECT organisation AS name FROM people UNION SELECT practice"
+	    " FROM patients WHERE practice IS NOT NULL UNION SELECT name FROM"
+	    " organisations) n LEFT JOIN organisations o ON o.name = n.name",
+	    mdt_org_uuid, ref, "organisation", err, errlen);
 	if (st == NULL)
 		return NULL;
 	r = fhir_resource(ref);
+	if (fhir_col(st, 1)[0] != '\0')
+		json_array_append_new(json_object_get(r, "identifier"),
+		    json_pack("{s:s, s:o}", "system",
+		    "https://fhir.nhs.uk/Id/ods-organization-code", "value",
+		    fhir_str(fhir_col(st, 1))));
 	json_object_set_new(r, "active", json_true());
 	json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
 	said(r, fhir_col(st, 0), "", "");
@@ -155,7 +187,7 @@ fhir_build_location(sqlite3 *db, const struct sync_ref *ref,
 	st = named_row(db, "SELECT v.name, coalesce(v.address, ''),"
 	    " lower(trim(v.name)) IN (SELECT lower(trim(organisation))"
 	    "  FROM people UNION SELECT lower(trim(practice)) FROM patients)"
-	    " FROM venues v ORDER BY v.id", sync_place_id, ref, "venue", err,
+	    " FROM venues v ORDER BY v.id", mdt_venue_uuid, ref, "venue", err,
 	    errlen);
 	if (st == NULL)
 		return NULL;
@@ -165,7 +197,7 @@ fhir_build_location(sqlite3 *db, const struct sync_ref *ref,
 	if (fhir_col(st, 1)[0] != '\0')
 		json_object_set_new(r, "address", json_pack("{s:o}", "text",
 		    fhir_str(fhir_col(st, 1))));
-	if (fhir_coli(st, 2) != 0 && sync_org_id(fhir_col(st, 0), org))
+	if (fhir_coli(st, 2) != 0 && mdt_org_uuid(fhir_col(st, 0), org))
 		json_object_set_new(r, "managingOrganization", fhir_ref_to(
 		    SYNC_ORGANIZATION, org, fhir_col(st, 0), dep, ctx));
 	said(r, fhir_col(st, 0), fhir_col(st, 1), "");

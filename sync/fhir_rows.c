@@ -161,6 +161,8 @@ static const struct entity_rows {
 	 * from its correction */
 	{ "outcome", SYNC_OUTCOME, false, SLOT_OF_CORRECTABLE("outcomes") },
 	{ "person", SYNC_ROLE, false, NULL },
+	/* its ODS code: entity_uuid is its Organization's id */
+	{ "organisation", SYNC_ORGANIZATION, false, NULL },
 	/* the key contact: on the record of the latest discussion */
 	{ "patient", NO_KIND, false, "SELECT " SLOT_COLUMNS " FROM slots s"
 	    " JOIN patients p ON p.id = s.patient_id"

@@ -18,7 +18,6 @@
 #include <uuid/uuid.h>
 
 #include "resource.h"
-#include "rules.h"
 #include "util.h"
 
 void
@@ -36,42 +35,6 @@ sync_ref_id(const struct sync_ref *ref, char id[37])
 	 * theirs */
 	uuid_generate_sha1(out, ns, name, strlen(name));
 	uuid_unparse_lower(out, id);
-}
-
-/* The namespaces of the ids made from names (constants of mdtchair's). */
-#define ORG_NAMESPACE "ad8280f4-2c60-441b-a7f7-0baad52844bc"
-#define PLACE_NAMESPACE "b152b0a5-5f63-470f-8632-0bb86b2e9696"
-
-/* A name-based id in namespace ns of name, tidied, ASCII letters in
- * lower case; false for a blank name. */
-static bool
-name_id(const char *ns_text, const char *name, char id[37])
-{
-	char *t = mdt_org_tidy(name), *p;
-	uuid_t ns, out;
-
-	if (t == NULL)
-		return false;
-	for (p = t; *p != '\0'; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	uuid_parse(ns_text, ns);
-	uuid_generate_sha1(out, ns, t, strlen(t));
-	uuid_unparse_lower(out, id);
-	free(t);
-	return true;
-}
-
-bool
-sync_org_id(const char *name, char id[37])
-{
-	return name_id(ORG_NAMESPACE, name, id);
-}
-
-bool
-sync_place_id(const char *name, char id[37])
-{
-	return name_id(PLACE_NAMESPACE, name, id);
 }
 
 /*

@@ -45,13 +45,6 @@ const char *sync_kind_type(enum sync_kind k);
  * slot's and their person's. */
 void sync_ref_id(const struct sync_ref *ref, char id[37]);
 
-/* The id of the Organization called name (tidied, ASCII letters case
- * apart): a name-based UUID, the same on every laptop; false for a blank
- * name. */
-bool sync_org_id(const char *name, char id[37]);
-/* The same for the Location of the venue called name. */
-bool sync_place_id(const char *name, char id[37]);
-
 /* A short hex hash (16 digits) of a resource's canonical JSON, meta left
  * out (its narrative counted: it is ours, and holds what no other element
  * does, such as the meeting's title); out[33]. */

@@ -98,8 +98,8 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 	    i++) {
 		sqlite3_stmt *st;
 		bool (*named)(const char *, char *) = strcmp(direct[i].type,
-		    "Organization") == 0 ? sync_org_id : strcmp(direct[i].type,
-		    "Location") == 0 ? sync_place_id : NULL;
+		    "Organization") == 0 ? mdt_org_uuid : strcmp(direct[i].type,
+		    "Location") == 0 ? mdt_venue_uuid : NULL;
 		bool by_name = named != NULL ||
 		    strcmp(direct[i].type, "Composition") == 0 ||
 		    strcmp(direct[i].type, "PractitionerRole") == 0;

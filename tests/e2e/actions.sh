@@ -26,6 +26,32 @@ set -e
     fail "people does not list Lena Ortiz"
 pass "people: add (refusing the same person twice) and list"
 
+# who someone is on the NHS's registers, an organisation's ODS code;
+# values not well formed are refused with what is expected, exit 1
+"$MDTCHAIR" --db "$DB" people ids "$LENA" --sds 555021935107 ||
+    fail "people ids --sds refused a 12-digit SDS user id"
+"$MDTCHAIR" --db "$DB" people ods "age uk  lambeth" y02756 ||
+    fail "people ods refused Y02756"
+set +e
+"$MDTCHAIR" --db "$DB" people ids "$LENA" --gmc 123456 2>"$E2E_TMP/err"; rc=$?
+"$MDTCHAIR" --db "$DB" people ids "$LENA" --gmc "12$(printf '\033')[2J345" 2>"$E2E_TMP/err4"; rc4=$?
+"$MDTCHAIR" --db "$DB" people ids "$LENA" --gmc 1234567 --nmc 71A2998E 2>/dev/null; rc2=$?
+"$MDTCHAIR" --db "$DB" people ods "Age UK Lambeth" "RK" 2>"$E2E_TMP/err3"; rc3=$?
+set -e
+[ "$rc" = 1 ] && grep -qF "GMC 7 digits" "$E2E_TMP/err" ||
+    fail "a GMC number of 6 digits: exit $rc, $(cat "$E2E_TMP/err")"
+[ "$rc4" = 2 ] && grep -qF 'control character' "$E2E_TMP/err4" ||
+    fail "a GMC number with an escape: exit $rc4, $(cat "$E2E_TMP/err4")"
+grep -q "$(printf '\033')" "$E2E_TMP/err4" && fail "the refusal echoed the escape raw"
+[ "$rc2" = 2 ] || fail "two registrations at once exited $rc2, not 2"
+[ "$rc3" = 1 ] && grep -qF "not an ODS code" "$E2E_TMP/err3" ||
+    fail "ODS code RK: exit $rc3, $(cat "$E2E_TMP/err3")"
+[ "$(sql "SELECT sds_user_id FROM people WHERE id = $LENA")" = 555021935107 ] ||
+    fail "the SDS user id was not kept"
+[ "$(sql "SELECT name || ' ' || ods_code FROM organisations")" = "age uk lambeth Y02756" ] ||
+    fail "the ODS code was not kept: $(sql "SELECT * FROM organisations")"
+pass "people: ids and ods kept, values not well formed refused with what is expected"
+
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
 keys 2
@@ -79,7 +105,7 @@ wait_for "Action saved: Sam Okafor, due $(date -d '+1 day' +%F)"
 sql "UPDATE actions SET due_date = '2026-01-05' WHERE text = 'Fix the heating (tenancy)'"
 [ "$(sql "SELECT role || '|' || organisation FROM people WHERE name = 'Sam Okafor'")" = "Tenancy officer|Lambeth Housing" ] ||
     fail "Sam Okafor was not added with role and organisation"
-[ "$(sql "SELECT count(*) FROM outbox WHERE entity = 'person'")" = 2 ] ||
+[ "$(sql "SELECT count(DISTINCT entity_uuid) FROM outbox WHERE entity = 'person'")" = 2 ] ||
     fail "the two people added are not queued for the central record"
 pass "owners outside the room and outside the NHS, one added from the picker"
 

@@ -623,22 +623,33 @@ test_reader_team_actions(void **state)
 	 * in the past; the clock moves on) */
 	sx_exec(x, "UPDATE actions SET due_date = '2020-01-0' || (id % 9 + 1)"
 	    " WHERE id % 3 = 0");
-	assert_true(sx_sync(x, 30000, &st));
-	expect_all_sent(x);
-	mdt_date_of(mdt_clock_real(NULL), today);
-
-	/* the organisation owning the most open actions */
+	/* the organisation owning the most open actions, with its ODS code;
+	 * one of its people with a GMC number */
 	org = rows(x, "SELECT o.organisation AS name, o.role,"
-	    " count(*) AS n FROM actions a JOIN people o ON o.id = a.owner_id"
+	    " min(o.id) AS person, count(*) AS n FROM actions a"
+	    " JOIN people o ON o.id = a.owner_id"
 	    " WHERE a.status = 'open' AND a.withdrawn_at IS NULL"
 	    " AND o.organisation <> '' GROUP BY o.organisation"
 	    " ORDER BY n DESC LIMIT 1");
 	assert_int_equal(json_array_size(org), 1);
-	q = curl_easy_escape(NULL, jstr(org, "0.name"), 0);
-	snprintf(rel, sizeof(rel), "Organization?name:exact=%s", q);
-	curl_free(q);
-	b = search(rel);
+	assert_int_equal(mdt_org_set_ods(x->s, jstr(org, "0.name"), "Y02756"),
+	    MDT_OK);
+	assert_int_equal(mdt_person_set_ids(x->s, atoll(jstr(org,
+	    "0.person")), "gmc", "7654321", NULL), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	mdt_date_of(mdt_clock_real(NULL), today);
+
+	/* the person by their GMC number */
+	assert_int_equal(count_of("Practitioner?identifier="
+	    "https://fhir.hl7.org.uk/Id/gmc-number%7C7654321",
+	    "Practitioner"), 1);
+	/* the organisation by its ODS code */
+	b = search("Organization?identifier="
+	    "https://fhir.nhs.uk/Id/ods-organization-code%7CY02756");
 	assert_int_equal(entries_of(b, "Organization"), 1);
+	assert_string_equal(jstr(b, "entry.0.resource.name"),
+	    jstr(org, "0.name"));
 	snprintf(oid, sizeof(oid), "Organization/%s",
 	    jstr(b, "entry.0.resource.id"));
 	json_decref(b);

@@ -345,6 +345,79 @@ test_written(void **state)
 	free(txt);
 }
 
+/* Who people and organisations are on the NHS's registers: recorded as
+ * acts (audit, outbox), refused when not well formed, forgotten with "". */
+static void
+test_registers(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = 0;
+	char buf[64];
+
+	assert_int_equal(mdt_person_add(f->s, "Dr Ama Owusu", "GP",
+	    "Riverside Surgery", &id), MDT_OK);
+	assert_int_equal(mdt_person_set_ids(f->s, id, "gmc", " 1234567 ",
+	    "555021935107"), MDT_OK);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " registration_body || ':' || registration_number || ':' ||"
+	    " sds_user_id FROM people WHERE id = %lld", (long long)id),
+	    "gmc:1234567:555021935107");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox WHERE"
+	    " entity = 'person' AND entity_uuid = (SELECT uuid FROM people"
+	    " WHERE id = %lld)", (long long)id), 2);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit WHERE"
+	    " action = 'person_ids'"), 1);
+	/* an NMC number in lower case is taken in upper case */
+	assert_int_equal(mdt_person_set_ids(f->s, id, "nmc", "71a2998e", NULL),
+	    MDT_OK);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " registration_number FROM people WHERE id = %lld",
+	    (long long)id), "71A2998E");
+	/* refused, saying what is expected; nothing changed */
+	assert_int_equal(mdt_person_set_ids(f->s, id, "gmc", "12\x1b[2J345",
+	    NULL), MDT_EINVAL);
+	assert_non_null(strstr(mdt_store_error(f->s), "GMC 7 digits"));
+	assert_int_equal(mdt_person_set_ids(f->s, id, NULL, NULL, "12345"),
+	    MDT_EINVAL);
+	assert_non_null(strstr(mdt_store_error(f->s), "12 digits"));
+	assert_int_equal(mdt_person_set_ids(f->s, id, "gmc", NULL, NULL),
+	    MDT_EINVAL);
+	assert_int_equal(mdt_person_set_ids(f->s, 999999, "gmc", "1234567",
+	    NULL), MDT_ENOTFOUND);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " registration_number FROM people WHERE id = %lld",
+	    (long long)id), "71A2998E");
+	/* "" forgets: body and number */
+	assert_int_equal(mdt_person_set_ids(f->s, id, "gmc", "", ""), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM people WHERE"
+	    " id = %lld AND registration_body IS NULL AND registration_number"
+	    " IS NULL AND sds_user_id IS NULL", (long long)id), 1);
+
+	/* an organisation's ODS code, by name as people give it */
+	assert_int_equal(mdt_org_set_ods(f->s, " riverside  surgery ",
+	    "f84001"), MDT_OK);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT ods_code"
+	    " FROM organisations WHERE name = 'Riverside Surgery'"), "F84001");
+	{
+		char oid[37];
+
+		assert_true(mdt_org_uuid("Riverside Surgery", oid));
+		assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox"
+		    " WHERE entity = 'organisation' AND entity_uuid = '%s'",
+		    oid), 1);
+	}
+	assert_int_equal(mdt_org_set_ods(f->s, "Riverside Surgery", "F8"),
+	    MDT_EINVAL);
+	assert_non_null(strstr(mdt_store_error(f->s), "not an ODS code"));
+	assert_int_equal(mdt_org_set_ods(f->s, "  ", "F84001"), MDT_EINVAL);
+	assert_int_equal(mdt_org_set_ods(f->s, "Riverside\x1b]0;x\a",
+	    "F84001"), MDT_EINVAL);
+	assert_int_equal(mdt_org_set_ods(f->s, "Riverside Surgery", ""),
+	    MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM organisations"),
+	    0);
+}
+
 static void
 test_people(void **state)
 {
@@ -402,6 +475,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_close_between_meetings,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_written, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_registers, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_people, fx_setup_demo,
 		    fx_teardown),

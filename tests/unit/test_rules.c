@@ -323,6 +323,54 @@ test_real_clock(void **state)
 	assert_true(now < INT64_C(4102444800000));
 }
 
+/* The NHS's registers' numbers, and the ids made from names. */
+static void
+test_registers(void **state)
+{
+	char a[37], b[37];
+
+	(void)state;
+	assert_true(mdt_registration_ok("gmc", "1234567"));
+	assert_false(mdt_registration_ok("gmc", "123456"));
+	assert_false(mdt_registration_ok("gmc", "12345678"));
+	assert_false(mdt_registration_ok("gmc", "C123456"));
+	assert_true(mdt_registration_ok("nmc", "71A2998E"));
+	assert_false(mdt_registration_ok("nmc", "71a2998e"));
+	assert_false(mdt_registration_ok("nmc", "7A12998E"));
+	assert_true(mdt_registration_ok("hcpc", "PH123456"));
+	assert_true(mdt_registration_ok("hcpc", "SW12345"));
+	assert_false(mdt_registration_ok("hcpc", "P1234567"));
+	assert_false(mdt_registration_ok("dentist", "1234567"));
+	assert_false(mdt_registration_ok(NULL, "1234567"));
+	assert_false(mdt_registration_ok("gmc", NULL));
+	assert_true(mdt_sds_ok("555021935107"));
+	assert_false(mdt_sds_ok("55502193510"));
+	assert_false(mdt_sds_ok("5550219351077"));
+	assert_true(mdt_ods_ok("RKE"));
+	assert_true(mdt_ods_ok("F84001"));
+	assert_true(mdt_ods_ok("Y0275612AB"));
+	assert_false(mdt_ods_ok("RK"));
+	assert_false(mdt_ods_ok("Y0275612ABC"));
+	assert_false(mdt_ods_ok("rke"));
+	/* hostile text is none of them */
+	assert_false(mdt_ods_ok("RK\x1b[2J"));
+	assert_false(mdt_sds_ok("5550219351\n7"));
+	assert_false(mdt_registration_ok("gmc", "12345\xe2\x80\xae" "67"));
+
+	/* one Organization per name, however it is typed; none for none */
+	assert_true(mdt_org_uuid("Whittington Health", a));
+	assert_true(mdt_org_uuid("  whittington   HEALTH ", b));
+	assert_string_equal(a, b);
+	assert_true(mdt_org_uuid("Whittington Health NHS Trust", b));
+	assert_string_not_equal(a, b);
+	assert_false(mdt_org_uuid("   ", a));
+	assert_false(mdt_org_uuid(NULL, a));
+	/* a venue's id is not the organisation's of the same name */
+	assert_true(mdt_org_uuid("Riverside Surgery", a));
+	assert_true(mdt_venue_uuid("Riverside Surgery", b));
+	assert_string_not_equal(a, b);
+}
+
 int
 main(void)
 {
@@ -340,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_exclusions_split),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_real_clock),
+		cmocka_unit_test(test_registers),
 	};
 
 	fx_utc();

@@ -1,16 +1,19 @@
 /*
- * people.c - mdtchair people: everyone who attends or owns actions, and
- * adding someone.
+ * people.c - mdtchair people: everyone who attends or owns actions,
+ * adding someone, who they are on the NHS's registers, and an
+ * organisation's ODS code.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd.h"
 
-/* people: nothing but the part 'add' */
+/* people: nothing but its parts */
 static const struct cmd_operands operands = {
-	0, CMD_TEXT, NULL, "the only subcommand is 'add'"
+	0, CMD_TEXT, NULL, "the subcommands are 'add', 'ids' and 'ods'"
 };
 
 /* people add: one NAME */
@@ -58,8 +61,91 @@ people_add(struct cmd_args *cli)
 CMD_PART(people_add_entry, "add", "NAME [--role R] [--org O]",
     add_options, &add_operands, people_add);
 
-static const struct cmd_entry *const parts[] = { &people_add_entry, NULL };
+/* people ids PERSON [--gmc N | --nmc N | --hcpc N] [--sds N] */
+static const struct cmd_operands one_person = {
+	1, CMD_TEXT, "unknown option", "one person's id (from 'mdtchair people')"
+};
 
-CMD_ENTRY(people, "[add NAME [--role R] [--org O]]",
+enum { GMC, NMC, HCPC, SDS };
+
+static const struct cmd_option ids_options[] = {
+	[GMC] = CMD_VALUE("gmc", CMD_TEXT, "an option needs a value", NULL),
+	[NMC] = CMD_VALUE("nmc", CMD_TEXT, "an option needs a value", NULL),
+	[HCPC] = CMD_VALUE("hcpc", CMD_TEXT, "an option needs a value", NULL),
+	[SDS] = CMD_VALUE("sds", CMD_TEXT, "an option needs a value", NULL),
+	CMD_END
+};
+
+static int
+people_ids(struct cmd_args *cli)
+{
+	static const char *const bodies[] = { "gmc", "nmc", "hcpc" };
+	const char *who = cmd_operand(cli), *body = NULL, *number = NULL;
+	struct mdt_store *store;
+	int64_t id;
+	char *end;
+	int i;
+
+	if (who == NULL)
+		return cmd_usage_error(cli->cmd, "ids needs a PERSON");
+	errno = 0;
+	id = strtoll(who, &end, 10);
+	if (errno != 0 || *end != '\0' || end == who || id <= 0)
+		return cmd_usage_error(cli->cmd, "PERSON is an id from"
+		    " 'mdtchair people'");
+	for (i = GMC; i <= HCPC; i++) {
+		if (cli->opt[i] == NULL)
+			continue;
+		if (number != NULL)
+			return cmd_usage_error(cli->cmd, "one registration:"
+			    " --gmc, --nmc or --hcpc");
+		body = bodies[i];
+		number = cli->opt[i];
+	}
+	if (number == NULL && cli->opt[SDS] == NULL)
+		return cmd_usage_error(cli->cmd, "say --gmc, --nmc, --hcpc"
+		    " or --sds");
+	if (!(store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
+	if (mdt_person_set_ids(store, id, body, number, cli->opt[SDS]) !=
+	    MDT_OK)
+		return cmd_store_error(store);
+	return 0;
+}
+
+CMD_PART(people_ids_entry, "ids",
+    "PERSON [--gmc N | --nmc N | --hcpc N] [--sds N]", ids_options,
+    &one_person, people_ids);
+
+/* people ods ORGANISATION CODE */
+static const struct cmd_operands org_code = {
+	2, CMD_TEXT, "unknown option",
+	"an organisation and its ODS code (quote a name with spaces)"
+};
+
+static int
+people_ods(struct cmd_args *cli)
+{
+	struct mdt_store *store;
+
+	if (cli->argc != 2)
+		return cmd_usage_error(cli->cmd, "ods needs ORGANISATION and"
+		    " CODE");
+	if (!(store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
+	if (mdt_org_set_ods(store, cli->argv[0], cli->argv[1]) != MDT_OK)
+		return cmd_store_error(store);
+	return 0;
+}
+
+CMD_PART(people_ods_entry, "ods", "ORGANISATION CODE", NULL, &org_code,
+    people_ods);
+
+static const struct cmd_entry *const parts[] = {
+	&people_add_entry, &people_ids_entry, &people_ods_entry, NULL
+};
+
+CMD_ENTRY(people, "[add NAME [--role R] [--org O] | ids PERSON [--gmc N |"
+    " --nmc N | --hcpc N] [--sds N] | ods ORGANISATION CODE]",
     "list or add the people who attend or own actions",
     NULL, &operands, parts, cmd_people);
