@@ -924,7 +924,7 @@ static const struct {
 	const char *type;
 	fhir_build_fn build;
 } kinds[SYNC_N_KINDS] = {
-	[SYNC_PRACTITIONER] = { "Practitioner", fhir_build_practitioner },
+	[SYNC_PRACTITIONER] = { "Practitioner", fhir_build_people },
 	[SYNC_MEETING] = { "Encounter", build_meeting },
 	[SYNC_DISCUSSION] = { "Encounter", build_discussion },
 	[SYNC_CONSENT] = { "Consent", build_consent },
@@ -932,9 +932,9 @@ static const struct {
 	[SYNC_TASK] = { "Task", build_task },
 	[SYNC_RECORD] = { "Composition", build_record },
 	[SYNC_PATIENT] = { "Patient", fhir_build_patient },
-	[SYNC_ROLE] = { "PractitionerRole", fhir_build_role },
-	[SYNC_ORGANIZATION] = { "Organization", fhir_build_organization },
-	[SYNC_LOCATION] = { "Location", fhir_build_location },
+	[SYNC_ROLE] = { "PractitionerRole", fhir_build_people },
+	[SYNC_ORGANIZATION] = { "Organization", fhir_build_people },
+	[SYNC_LOCATION] = { "Location", fhir_build_people },
 };
 
 const char *

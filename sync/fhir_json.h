@@ -54,18 +54,12 @@ json_t *fhir_concept(const char *system, const char *code,
 typedef json_t *(*fhir_build_fn)(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
-/* The builders of the people (fhir_people.c): a person of the team,
- * their role, an organisation, the patient (dep and ctx unused but by
- * the role). */
-json_t *fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
-json_t *fhir_build_role(sqlite3 *db, const struct sync_ref *ref,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
-json_t *fhir_build_organization(sqlite3 *db, const struct sync_ref *ref,
+/* The builders of fhir_people.c: a person of the team (Practitioner),
+ * their role (PractitionerRole), an organisation, a venue (Location), by
+ * ref's kind; and the patient. */
+json_t *fhir_build_people(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
-json_t *fhir_build_location(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
 #endif

@@ -41,7 +41,8 @@ said(json_t *r, const char *a, const char *b, const char *c)
 	json_object_set_new(r, "text", sync_narrative(&nb));
 }
 
-/* The systems of a person's identifiers on the NHS's registers. */
+/* The systems of identifiers on the NHS's registers: a person's, an
+ * organisation's. */
 static const struct {
 	const char *body, *system;
 } registers[] = {
@@ -49,6 +50,7 @@ static const struct {
 	{ "nmc", "https://fhir.hl7.org.uk/Id/nmc-number" },
 	{ "hcpc", "https://fhir.hl7.org.uk/Id/hcpc-number" },
 	{ "sds", "https://fhir.nhs.uk/Id/sds-user-id" },
+	{ "ods", "https://fhir.nhs.uk/Id/ods-organization-code" },
 };
 
 /* Adds to r's identifiers value in the system of register body. */
@@ -64,53 +66,72 @@ add_identifier(json_t *r, const char *body, const char *value)
 			    registers[i].system, "value", fhir_str(value)));
 }
 
-/* A person: their name, and who they are on the NHS's registers (a
- * professional registration, an NHS Spine user id) when recorded. */
-json_t *
-fhir_build_practitioner(sqlite3 *db, const struct sync_ref *ref,
+/* Fills a resource from the row of its record (st), telling dep of what
+ * it refers to. */
+typedef void (*fill_fn)(json_t *r, sqlite3_stmt *st, sync_ref_fn dep,
+    void *ctx);
+
+/*
+ * The resource of ref built by fill from a row of sql: with id_of, the
+ * first row whose column 0, a name, gives ref's id (the store keeps the
+ * names of organisations and venues, not ids; there are tens of them);
+ * without, the one row of ref's record (its uuid bound as ?1).  NULL with
+ * "no WHAT ..." in err if there is none.
+ */
+static json_t *
+build_from(sqlite3 *db, const struct sync_ref *ref, const char *sql,
+    bool (*id_of)(const char *, char *), const char *what, fill_fn fill,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	json_t *r;
+	json_t *r = NULL;
+	char id[37];
 
-	st = fhir_query_row(db, "SELECT name, coalesce(registration_body, ''),"
-	    " coalesce(registration_number, ''), coalesce(sds_user_id, '')"
-	    " FROM people WHERE uuid = ?1", ref, "person", err, errlen);
-	if (st == NULL)
-		return NULL;
-	r = fhir_resource(ref);
+	if (id_of == NULL)
+		st = fhir_query_row(db, sql, ref, what, err, errlen);
+	else
+		st = fhir_query(db, sql, NULL, err, errlen);
+	while (r == NULL && st != NULL && (id_of == NULL ||
+	    sqlite3_step(st) == SQLITE_ROW))
+		if (id_of == NULL || (id_of(fhir_col(st, 0), id) &&
+		    strcmp(id, ref->uuid) == 0)) {
+			r = fhir_resource(ref);
+			fill(r, st, dep, ctx);
+		}
+	if (st != NULL && r == NULL)
+		mdt_set_err(err, errlen, "no %s %s", what, ref->uuid);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* A person (columns: name, registration body and number, SDS user id):
+ * their name, and who they are on the NHS's registers when recorded. */
+static void
+fill_practitioner(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
+{
 	add_identifier(r, fhir_col(st, 1), fhir_col(st, 2));
 	add_identifier(r, "sds", fhir_col(st, 3));
 	json_object_set_new(r, "active", json_true());
 	json_object_set_new(r, "name", json_pack("[{s:o}]", "text",
 	    fhir_str(fhir_col(st, 0))));
 	said(r, fhir_col(st, 0), "", "");
-	sqlite3_finalize(st);
-	return r;
 }
 
 /*
- * A person's role in their organisation: the Practitioner, the
- * Organization (when the person has one) and the role as text.  An
- * action's owner is this role, so that the record can be asked for the
- * actions of an organisation or of a role within it.
+ * A person's role in their organisation (columns: name, role,
+ * organisation, the person's uuid): the Practitioner, the Organization
+ * (when the person has one) and the role as text.  An action's owner is
+ * this role, so that the record can be asked for the actions of an
+ * organisation or of a role within it.
  */
-json_t *
-fhir_build_role(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
+static void
+fill_role(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
 {
-	sqlite3_stmt *st;
 	char org[37];
-	json_t *r;
 
-	st = fhir_query_row(db, "SELECT name, role, organisation FROM people"
-	    " WHERE uuid = ?1", ref, "person", err, errlen);
-	if (st == NULL)
-		return NULL;
-	r = fhir_resource(ref);
 	json_object_set_new(r, "active", json_true());
 	json_object_set_new(r, "practitioner", fhir_ref_to(SYNC_PRACTITIONER,
-	    ref->uuid, fhir_col(st, 0), dep, ctx));
+	    fhir_col(st, 3), fhir_col(st, 0), dep, ctx));
 	if (mdt_org_uuid(fhir_col(st, 2), org))
 		json_object_set_new(r, "organization", fhir_ref_to(
 		    SYNC_ORGANIZATION, org, fhir_col(st, 2), dep, ctx));
@@ -118,80 +139,28 @@ fhir_build_role(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		json_object_set_new(r, "code", json_pack("[{s:o}]", "text",
 		    fhir_str(fhir_col(st, 1))));
 	said(r, fhir_col(st, 0), fhir_col(st, 1), fhir_col(st, 2));
-	sqlite3_finalize(st);
-	return r;
 }
 
-/*
- * The row of sql whose column 0, a name, gives ref's id through id_of:
- * the statement on that row, or NULL with "no WHAT ..." in err.  The
- * store keeps the names of organisations and venues, not ids; there are
- * tens of them.
- */
-static sqlite3_stmt *
-named_row(sqlite3 *db, const char *sql, bool (*id_of)(const char *, char *),
-    const struct sync_ref *ref, const char *what, char *err, size_t errlen)
+/* An organisation: its name and ODS code (columns 0, 1). */
+static void
+fill_organization(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
 {
-	sqlite3_stmt *st = fhir_query(db, sql, NULL, err, errlen);
-	char id[37];
-
-	while (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		if (id_of(fhir_col(st, 0), id) && strcmp(id, ref->uuid) == 0)
-			return st;
-	if (st != NULL)
-		mdt_set_err(err, errlen, "no %s %s", what, ref->uuid);
-	sqlite3_finalize(st);
-	return NULL;
-}
-
-/* An organisation, by the name its people and patients give it. */
-json_t *
-fhir_build_organization(sqlite3 *db, const struct sync_ref *ref,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen)
-{
-	sqlite3_stmt *st;
-	json_t *r;
-
-	st = named_row(db, "SELECT n.name, coalesce(o.ods_code, '') FROM"
-	    " (SELECT organisation AS name FROM people UNION SELECT practice"
-	    " FROM patients WHERE practice IS NOT NULL UNION SELECT name FROM"
-	    " organisations) n LEFT JOIN organisations o ON o.name = n.name",
-	    mdt_org_uuid, ref, "organisation", err, errlen);
-	if (st == NULL)
-		return NULL;
-	r = fhir_resource(ref);
-	if (fhir_col(st, 1)[0] != '\0')
-		json_array_append_new(json_object_get(r, "identifier"),
-		    json_pack("{s:s, s:o}", "system",
-		    "https://fhir.nhs.uk/Id/ods-organization-code", "value",
-		    fhir_str(fhir_col(st, 1))));
+	add_identifier(r, "ods", fhir_col(st, 1));
 	json_object_set_new(r, "active", json_true());
 	json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
 	said(r, fhir_col(st, 0), "", "");
-	sqlite3_finalize(st);
-	return r;
 }
 
 /*
- * A venue, by its name; managed by the organisation of the same name when
- * there is one (a practice hosting the meeting).
+ * A venue (columns 0 to 2: name, address, whether an organisation has its
+ * name): managed by the organisation of the same name when there is one
+ * (a practice hosting the meeting).
  */
-json_t *
-fhir_build_location(sqlite3 *db, const struct sync_ref *ref,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen)
+static void
+fill_location(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
 {
-	sqlite3_stmt *st;
 	char org[37];
-	json_t *r;
 
-	st = named_row(db, "SELECT v.name, coalesce(v.address, ''),"
-	    " lower(trim(v.name)) IN (SELECT lower(trim(organisation))"
-	    "  FROM people UNION SELECT lower(trim(practice)) FROM patients)"
-	    " FROM venues v ORDER BY v.id", mdt_venue_uuid, ref, "venue", err,
-	    errlen);
-	if (st == NULL)
-		return NULL;
-	r = fhir_resource(ref);
 	json_object_set_new(r, "status", json_string("active"));
 	json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
 	if (fhir_col(st, 1)[0] != '\0')
@@ -201,8 +170,50 @@ fhir_build_location(sqlite3 *db, const struct sync_ref *ref,
 		json_object_set_new(r, "managingOrganization", fhir_ref_to(
 		    SYNC_ORGANIZATION, org, fhir_col(st, 0), dep, ctx));
 	said(r, fhir_col(st, 0), fhir_col(st, 1), "");
-	sqlite3_finalize(st);
-	return r;
+}
+
+/* How each of them is read and built: its query, how its id is made
+ * from its name (NULL: its record's uuid is ?1), what it is called in a
+ * message, and its fill. */
+static const struct {
+	enum sync_kind kind;
+	const char *sql;
+	bool (*id_of)(const char *, char *);
+	const char *what;
+	fill_fn fill;
+} people[] = {
+	{ SYNC_PRACTITIONER, "SELECT name, coalesce(registration_body, ''),"
+	    " coalesce(registration_number, ''), coalesce(sds_user_id, '')"
+	    " FROM people WHERE uuid = ?1", NULL, "person",
+	    fill_practitioner },
+	{ SYNC_ROLE, "SELECT name, role, organisation, uuid FROM people"
+	    " WHERE uuid = ?1", NULL, "person", fill_role },
+	{ SYNC_ORGANIZATION, "SELECT n.name, coalesce(o.ods_code, '')"
+	    " FROM (SELECT organisation AS name FROM people UNION SELECT"
+	    " practice FROM patients WHERE practice IS NOT NULL UNION SELECT"
+	    " name FROM organisations) n LEFT JOIN organisations o"
+	    " ON o.name = n.name", mdt_org_uuid, "organisation",
+	    fill_organization },
+	{ SYNC_LOCATION, "SELECT v.name, coalesce(v.address, ''),"
+	    " lower(trim(v.name)) IN (SELECT lower(trim(organisation))"
+	    "  FROM people UNION SELECT lower(trim(practice)) FROM patients)"
+	    " FROM venues v ORDER BY v.id", mdt_venue_uuid, "venue",
+	    fill_location },
+};
+
+json_t *
+fhir_build_people(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(people) / sizeof(people[0]); i++)
+		if (people[i].kind == ref->kind)
+			return build_from(db, ref, people[i].sql,
+			    people[i].id_of, people[i].what, people[i].fill, dep,
+			    ctx, err, errlen);
+	mdt_set_err(err, errlen, "no people of kind %d", (int)ref->kind);
+	return NULL;
 }
 
 /* True if s is a calendar date, YYYY-MM-DD. */
