@@ -9,7 +9,10 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "app.h"
 #include "screen_slot.h"
@@ -26,17 +29,38 @@ tui_names_join(char *const *names, size_t n, char *buf, size_t len)
 		    i > 0 ? ", " : "", names[i]);
 }
 
+/* The indices of the elements of arr (n of size bytes) whose int64_t at
+ * offset off is want, at most max into idx; how many. */
+static size_t
+pick(const void *arr, size_t n, size_t size, size_t off, int64_t want,
+    size_t *idx, size_t max)
+{
+	const char *p = arr;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < max; i++) {
+		int64_t v;
+
+		memcpy(&v, p + i * size + off, sizeof(v));
+		if (v == want)
+			idx[k++] = i;
+	}
+	return k;
+}
+
+_Static_assert(sizeof(((struct mdt_action *)0)->patient_id) ==
+    sizeof(int64_t), "pick reads an int64_t");
+_Static_assert(sizeof(((struct mdt_note *)0)->slot_id) == sizeof(int64_t),
+    "pick reads an int64_t");
+
 /* The patient's actions in the snapshot, as indices into snap.actions. */
 size_t
 tui_slot_actions(const struct tui_app *app, const struct mdt_slot *slot,
     size_t *idx, size_t max)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < app->snap.n_actions && n < max; i++)
-		if (app->snap.actions[i].patient_id == slot->patient_id)
-			idx[n++] = i;
-	return n;
+	return pick(app->snap.actions, app->snap.n_actions,
+	    sizeof(struct mdt_action), offsetof(struct mdt_action, patient_id),
+	    slot->patient_id, idx, max);
 }
 
 /*
@@ -158,12 +182,8 @@ size_t
 tui_slot_notes(const struct tui_app *app, const struct mdt_slot *slot,
     size_t *idx, size_t max)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < app->snap.n_notes && n < max; i++)
-		if (app->snap.notes[i].slot_id == slot->id)
-			idx[n++] = i;
-	return n;
+	return pick(app->snap.notes, app->snap.n_notes, sizeof(struct mdt_note),
+	    offsetof(struct mdt_note, slot_id), slot->id, idx, max);
 }
 
 /* The selected note of the slot in view; NULL (after saying why) if the
