@@ -503,6 +503,12 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    fhir_when(fhir_coli(st, 2)));
 	json_object_set_new(r, "valueCodeableConcept", fhir_concept(
 	    MDT_CS "mdt-outcome", o->code, o->display, o->display));
+	/* a death is SNOMED CT's Dead (finding) too; the caseload's other
+	 * outcomes have no national code */
+	if (strcmp(o->code, "died") == 0)
+		json_array_append_new(json_object_get(json_object_get(r,
+		    "valueCodeableConcept"), "coding"), fhir_coding(SNOMED,
+		    "419099009", "Dead"));
 	if (fhir_col(st, 1)[0] != '\0')
 		json_object_set_new(r, "component", json_pack(
 		    "[{s:{s:[o], s:s}, s:s}]", "code", "coding", fhir_coding(

@@ -1983,6 +1983,11 @@ test_corrections_reach_record(void **state)
 	assert_string_equal(jstr(r, "status"), "final");
 	assert_string_equal(jstr(r, "valueCodeableConcept.coding.0.code"),
 	    "died");
+	/* and SNOMED CT's Dead (finding) beside it */
+	assert_string_equal(jstr(r, "valueCodeableConcept.coding.1.system"),
+	    "http://snomed.info/sct");
+	assert_string_equal(jstr(r, "valueCodeableConcept.coding.1.code"),
+	    "419099009");
 	assert_string_equal(jstr(r, "component.0.code.coding.0.code"),
 	    "date-of-death");
 	assert_string_equal(jstr(r, "component.0.valueDateTime"),
