@@ -765,6 +765,62 @@ test_reader_consent_and_meetings(void **state)
 }
 
 /*
+ * The network's lead: a quarter's meetings, in one request, with their
+ * attendees and their discussions (so the number of patients discussed
+ * at each).
+ */
+static void
+test_reader_quarter_meetings(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	json_t *b, *e;
+	char rel[512], from[11], to[11];
+	size_t i, meetings = 0, people = 0, discussions = 0;
+	int64_t start;
+
+	sx_chair(x, NULL, NULL);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	/* the quarter around the meeting */
+	start = sx_int(x, "SELECT coalesce(opened_at, scheduled_start)"
+	    " FROM meetings");
+	mdt_date_of(start - 45LL * 86400000, from);
+	mdt_date_of(start + 45LL * 86400000, to);
+	snprintf(rel, sizeof(rel), "Encounter?type=http://snomed.info/sct"
+	    "%%7C384682003&date=ge%s&date=lt%s"
+	    "&_include=Encounter:participant&_revinclude=Encounter:part-of",
+	    from, to);
+	b = search(rel);
+	json_array_foreach(json_object_get(b, "entry"), i, e) {
+		const char *type = jstr(e, "resource.resourceType");
+
+		if (strcmp(type, "Practitioner") == 0)
+			people++;
+		else if (strcmp(type, "Encounter") == 0 &&
+		    json_object_get(json_object_get(e, "resource"), "partOf") !=
+		    NULL)
+			discussions++;
+		else if (strcmp(type, "Encounter") == 0)
+			meetings++;
+	}
+	fprintf(stderr, "# GET %s: %zu meeting(s), %zu attendee(s), %zu"
+	    " discussion(s)\n", rel, meetings, people, discussions);
+	assert_int_equal(meetings, 1);
+	assert_int_equal((int64_t)people, sx_int(x, "SELECT count(*) FROM"
+	    " attendance WHERE status = 'present'"));
+	assert_int_equal((int64_t)discussions, sx_int(x, "SELECT count(*)"
+	    " FROM slots WHERE id IN (SELECT slot_id FROM consent)"));
+	json_decref(b);
+	/* and none in the quarter before */
+	mdt_date_of(start - 135LL * 86400000, from);
+	mdt_date_of(start - 45LL * 86400000, to);
+	snprintf(rel, sizeof(rel), "Encounter?type=http://snomed.info/sct"
+	    "%%7C384682003&date=ge%s&date=lt%s", from, to);
+	assert_int_equal(count_of(rel, "Encounter"), 0);
+}
+
+/*
  * A record written by an older version, the patient by NHS number alone:
  * the schema step that came with literal references queues it again, and
  * the next sync brings every such resource to the new shape, over the
@@ -2075,6 +2131,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 		    test_reader_consent_and_meetings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_team_actions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_quarter_meetings,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_records_reshaped,
 		    setup, teardown),
