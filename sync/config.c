@@ -101,7 +101,13 @@ on_value(void *user, const char *section, const char *name,
 			NUM(bundle_size, 1, 1000);
 		else if (strcmp(name, "max_response_bytes") == 0)
 			NUM(max_response_bytes, 4096, 1L << 30);
-		else
+		else if (strcmp(name, "patients") == 0) {
+			if (strcmp(value, "create") != 0 &&
+			    strcmp(value, "record") != 0)
+				BAD("[server] patients is 'create' or 'record',"
+				    " not '%.40s'", value);
+			c->record_patients = strcmp(value, "record") == 0;
+		} else
 			BAD("unknown setting '%s' in [server]", name);
 	} else if (strcmp(section, "retry") == 0) {
 		if (strcmp(name, "initial_ms") == 0)

@@ -459,6 +459,7 @@ start_pass(struct sync_engine *e)
 	j->b.max_rows = pass_rows(e);
 	j->b.bundle_size = (size_t)e->cfg->bundle_size;
 	j->b.base_url = e->cfg->base_url;
+	j->b.record_patients = e->cfg->record_patients;
 	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
 	j->req.data = j;
 	if (e->path != NULL && sync_engine_queue(e, &j->req, on_build,

@@ -200,6 +200,34 @@ add_rider(struct sync_pass *p, const struct sync_ref *r, json_t *body,
 }
 
 /*
+ * The record owns its patients: each reference to a patient (at the top
+ * of a resource) becomes a conditional reference by NHS number, which the
+ * server resolves to the Patient it holds, or refuses the transaction
+ * when it holds none (a refusal the record's administrator mends by
+ * adding the patient there).
+ */
+static void
+conditional_patients(json_t *body)
+{
+	const char *key;
+	json_t *v, *nhs;
+	char *ref;
+
+	json_object_foreach(body, key, v) {
+		nhs = json_object_get(json_object_get(v, "identifier"), "value");
+		if (!json_is_object(v) || !json_is_string(nhs) ||
+		    !json_is_string(json_object_get(v, "type")) ||
+		    strcmp(json_string_value(json_object_get(v, "type")),
+		    "Patient") != 0)
+			continue;
+		ref = mdt_xasprintf("Patient?identifier=%s|%s",
+		    SYNC_NHS_NUMBER_SYSTEM, json_string_value(nhs));
+		json_object_set_new(v, "reference", json_string(ref));
+		free(ref);
+	}
+}
+
+/*
  * Makes the item for r (building its body) and, before it in the order,
  * every resource it refers to that the server has never acknowledged.
  * Returns its index, or SIZE_MAX if it cannot be built (p->err says why).
@@ -231,11 +259,14 @@ add_item(struct mdt_store *s, struct sync_pass *p, const struct sync_ref *r,
 	}
 	if (r->kind == SYNC_PATIENT)
 		return add_rider(p, r, body, b.deps);
+	if (p->record_patients)
+		conditional_patients(body);
 	for (i = 0; i < b.n_deps; i++) {
 		char did[37], dvid[65], dhash[33];
 		bool dfound;
 
-		if (find_item(p, &b.deps[i]) != SIZE_MAX)
+		if (find_item(p, &b.deps[i]) != SIZE_MAX ||
+		    (p->record_patients && b.deps[i].kind == SYNC_PATIENT))
 			continue;
 		/* acknowledged once: the server has it to refer to (a
 		 * Patient rides with every bundle instead) */
@@ -354,6 +385,7 @@ sync_pass_build(struct mdt_store *s, struct sync_pass_build *b)
 		return;
 	}
 	p = mdt_xcalloc(1, sizeof(*p));
+	p->record_patients = b->record_patients;
 	p->rows = mdt_xcalloc(n_rows + 1, sizeof(*p->rows));
 	p->n_rows = n_rows;
 	b->failed = mdt_xcalloc(n_rows + 1, sizeof(*b->failed));

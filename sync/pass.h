@@ -77,6 +77,8 @@ struct sync_pass {
 	struct sync_range *stack;	/* ranges still to send; top is next */
 	size_t n_stack, cap_stack;
 	struct sync_range inflight;
+	bool record_patients;	/* refer to the record's Patients by
+				 * conditional reference; create none */
 	char err[256];
 };
 
@@ -90,6 +92,7 @@ struct sync_failed_row {
 struct sync_pass_build {
 	size_t max_rows, bundle_size;
 	const char *base_url;		/* for the first bundle */
+	bool record_patients;		/* the configuration's */
 	struct sync_pass *pass;		/* NULL if the outbox could not
 					 * be read */
 	struct sync_failed_row *failed;	/* rows whose resources cannot

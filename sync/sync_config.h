@@ -32,6 +32,9 @@ struct sync_config {
 	int64_t idle_lock_s;	/* [privacy] idle time before locking; 0 off */
 	int retention_days;	/* [retention] days; 0: not set */
 	bool has_server;	/* a [server] section was given */
+	bool record_patients;	/* [server] patients = record: the central
+				 * record owns its patients; refer to them,
+				 * never create one */
 };
 
 /* A copy of c that owns copies of its strings.  DESTRUCTOR:

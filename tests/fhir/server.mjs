@@ -125,6 +125,7 @@ const {
   isOk,
   isResourceType,
   normalizeOperationOutcome,
+  parseSearchRequest,
 } = core;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -524,6 +525,33 @@ function nameEntry(oo, i, entry) {
   };
 }
 
+// Conditional references in a transaction (R4 http.html#trules): each
+// reference "Type?search" is replaced by the one resource the search finds
+// (searched before the transaction is applied); none or several fail the
+// transaction, naming the reference.  Returns the problems, by entry.
+async function resolveConditionalReferences(bundle) {
+  const problems = [];
+  const walk = async (value, issues, path) => {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) await walk(value[i], issues, `${path}[${i}]`);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'reference' && typeof v === 'string' && /^[A-Z][A-Za-z]+\?/.test(v)) {
+          const found = await repo.searchResources({ ...parseSearchRequest(v), count: 2 });
+          if (found.length === 1) value.reference = `${found[0].resourceType}/${found[0].id}`;
+          else issues.push({ severity: 'error', code: found.length ? 'multiple-matches' : 'not-found', details: { text: `Conditional reference ${v} matched ${found.length ? 'more than one resource' : 'no resource'}` }, expression: [`${path}.reference`] });
+        } else await walk(v, issues, `${path}.${k}`);
+      }
+    }
+  };
+  for (const [i, entry] of (bundle.entry ?? []).entries()) {
+    const issues = [];
+    if (entry?.resource) await walk(entry.resource, issues, `Bundle.entry[${i}].resource`);
+    if (issues.length) problems.push({ index: i, issues });
+  }
+  return problems;
+}
+
 // Checks a transaction before anything is applied: request lines, If-Match
 // syntax, resource types/ids and R4 validity of every resource.
 function precheckTransaction(bundle) {
@@ -619,7 +647,7 @@ async function handleBundle(body, headers, baseUrl) {
   }
 
   repo.prevalidated.clear();
-  const problems = precheckTransaction(body);
+  const problems = [...(await resolveConditionalReferences(body)), ...precheckTransaction(body)];
   if (problems.length) {
     repo.prevalidated.clear();
     throw transactionFailure(400, original, problems);

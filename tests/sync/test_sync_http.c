@@ -821,6 +821,70 @@ test_reader_quarter_meetings(void **state)
 }
 
 /*
+ * A record that owns its patients ([server] patients = record): mdtchair
+ * creates none; it refers to them by NHS number (a conditional
+ * reference), and where the record holds none the rows are refused with a
+ * message that says so, mended by adding the patient on the record and
+ * sending again.
+ */
+static void
+test_record_owns_patients(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	json_t *list, *row, *r, *p;
+	char url[256], body[256], want[96];
+	int64_t count;
+	size_t i;
+
+	sx_config(x, NULL, NULL, "patients = record\n");
+	sx_chair(x, NULL, NULL);
+	/* not drained: what refers to a refused resource waits for it */
+	(void)sx_sync(x, 8000, &st);
+	/* refused, saying why (the rows wait on what was refused); nothing
+	 * of a patient created */
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox WHERE state"
+	    " = 'sent' AND entity <> 'attendance'"), 0);
+	assert_int_equal(sx_count_type("Patient"), 0);
+	assert_true(sx_int(x, "SELECT count(*) FROM outbox WHERE"
+	    " last_error LIKE '%%Conditional reference Patient?"
+	    "identifier=https://fhir.nhs.uk/Id/nhs-number|%%matched no"
+	    " resource%%'") > 0);
+
+	/* the record's administrator adds the patients */
+	list = rows(x, "SELECT DISTINCT p.nhs_number FROM patients p"
+	    " WHERE p.id IN (SELECT s.patient_id FROM slots s JOIN consent c"
+	    " ON c.slot_id = s.id UNION SELECT patient_id FROM actions)");
+	assert_true(json_array_size(list) > 0);
+	snprintf(url, sizeof(url), "%s/Patient", sx_env("SYNC_TEST_BASE"));
+	json_array_foreach(list, i, row) {
+		snprintf(body, sizeof(body), "{\"resourceType\":\"Patient\","
+		    "\"identifier\":[{\"system\":\"https://fhir.nhs.uk/Id/"
+		    "nhs-number\",\"value\":\"%s\"}]}", jstr(row, "nhs_number"));
+		assert_int_equal(sx_http("POST", url, body, &p), 201);
+		json_decref(p);
+	}
+	/* and the chair sends again (mdtchair sync --retry-failed) */
+	assert_int_equal(mdt_outbox_retry_problems(x->s, &count), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	/* still only the record's own Patients, each referred to */
+	assert_int_equal(sx_count_type("Patient"), json_array_size(list));
+	json_decref(list);
+	list = rows(x, "SELECT s.uuid, p.nhs_number FROM slots s JOIN patients"
+	    " p ON p.id = s.patient_id WHERE s.id IN (SELECT slot_id FROM"
+	    " consent)");
+	json_array_foreach(list, i, row) {
+		r = get_resource("Encounter", jstr(row, "uuid"));
+		expect_patient(r, "subject", jstr(row, "nhs_number"));
+		snprintf(want, sizeof(want), "%s", jstr(r, "subject.reference"));
+		assert_true(strncmp(want, "Patient/", 8) == 0);
+		json_decref(r);
+	}
+	json_decref(list);
+}
+
+/*
  * A record written by an older version, the patient by NHS number alone:
  * the schema step that came with literal references queues it again, and
  * the next sync brings every such resource to the new shape, over the
@@ -2133,6 +2197,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_reader_team_actions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_quarter_meetings,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_owns_patients,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_records_reshaped,
 		    setup, teardown),
