@@ -258,6 +258,12 @@ test_config_good(void **state)
 	assert_int_equal(cfg->max_response_bytes, SYNC_DEFAULT_MAX_RESPONSE);
 	assert_int_equal(cfg->retry_initial_ms, 500);
 	assert_int_equal(cfg->retry_max_ms, SYNC_DEFAULT_MAX_MS);
+	/* mdtchair creates the patients unless told the record owns them */
+	assert_false(cfg->record_patients);
+	sync_config_free(cfg);
+	assert_int_equal(load(c, "[server]\nbase_url = https://h\n"
+	    "patients = record\n", &cfg, err, sizeof(err)), 0);
+	assert_true(cfg->record_patients);
 	sync_config_free(cfg);
 
 	/* defaults */
@@ -320,6 +326,8 @@ test_config_refused(void **state)
 	expect_refused(c, "[retention]\nkeep = 5\n",
 	    "unknown setting 'keep' in [retention]");
 	expect_refused(c, "[privacy]\nidle_minutes = -1\n", "idle_minutes");
+	expect_refused(c, "[server]\nbase_url = https://h\npatients = mine\n",
+	    "[server] patients is 'create' or 'record', not 'mine'");
 	expect_refused(c, "[server]\nbase_url = https://h\nbundle_size = 0\n",
 	    "bundle_size must be a whole number from 1 to 1000");
 	expect_refused(c, "[server]\nbase_url = https://h\ntimeout = soon\n",
