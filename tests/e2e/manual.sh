@@ -14,7 +14,7 @@ pass "mandoc -T lint finds nothing in mdtchair(1)"
 
 # the synopsis, rendered wide, against each command's own usage line
 "$MANDOC_BIN" -T utf8 -O width=250 "$MANPAGE" | sed "s/.\x08//g" >"$E2E_TMP/man.txt"
-cmds=$("$MDTCHAIR" --help | awk '/^Commands:/ {f = 1; next} /^$/ {f = 0} f {print $1}')
+cmds=$("$MDTCHAIR" --help | awk '/^Commands:/ {f = 1; next} /^$/ {f = 0} f && /^  [a-z]/ {print $1}')
 [ -n "$cmds" ] || fail "no commands in --help"
 for c in $cmds; do
 	usage=$("$MDTCHAIR" "$c" --help | sed -n '1s/^Usage: mdtchair \[--db PATH\] //p')

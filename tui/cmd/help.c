@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 
@@ -14,9 +15,23 @@ cmd_print_usage(FILE *f)
 	fputs("Usage: mdtchair [--db PATH] COMMAND [ARGS]\n"
 	    "Chair a multi-disciplinary team meeting from the terminal.\n\n"
 	    "Commands:\n", f);
-	for (size_t i = 0; i < cmd_table_size; i++)
-		fprintf(f, "  %-9s %-31s %s\n", cmd_table[i]->name,
-		    cmd_table[i]->usage, cmd_table[i]->summary);
+	/* one line a command where it fits 80 columns, else the summary on
+	 * a line of its own below */
+	for (size_t i = 0; i < cmd_table_size; i++) {
+		const struct cmd_entry *c = cmd_table[i];
+		size_t u = strlen(c->usage);
+
+		size_t sum = strlen(c->summary);
+
+		if (12 + (u > 31 ? u : 31) + 1 + sum <= 79)
+			fprintf(f, "  %-9s %-31s %s\n", c->name, c->usage,
+			    c->summary);
+		else if (u == 0)
+			fprintf(f, "  %-9s %s\n", c->name, c->summary);
+		else
+			fprintf(f, "  %-9s %s\n%12s%s\n", c->name, c->usage, "",
+			    c->summary);
+	}
 	fputs("\nOptions:\n"
 	    "  --db PATH   the database (else $MDTCHAIR_DB, else\n"
 	    "              $XDG_DATA_HOME/mdtchair/mdtchair.db)\n"

@@ -145,7 +145,6 @@ static const struct cmd_entry *const parts[] = {
 	&people_add_entry, &people_ids_entry, &people_ods_entry, NULL
 };
 
-CMD_ENTRY(people, "[add NAME [--role R] [--org O] | ids PERSON [--gmc N |"
-    " --nmc N | --hcpc N] [--sds N] | ods ORGANISATION CODE]",
+CMD_ENTRY(people, "[add NAME [OPTIONS] | ids PERSON [OPTIONS] | ods ORG CODE]",
     "list or add the people who attend or own actions",
     NULL, &operands, parts, cmd_people);
