@@ -169,7 +169,9 @@ mdt_person_set_ids(struct mdt_store *s, int64_t person_id, const char *body,
 	else if (n != NULL && n[0] != '\0' && !mdt_registration_ok(body, n))
 		st = mdt_fail(s, MDT_EINVAL, "not a %s number: GMC 7 digits,"
 		    " NMC like 12A3456B, HCPC 2 letters and 5 or 6 digits",
-		    body);
+		    strcmp(body, "gmc") == 0 ? "GMC" : strcmp(body, "nmc") ==
+		    0 ? "NMC" : strcmp(body, "hcpc") == 0 ? "HCPC" :
+		    "registration");
 	else if (d != NULL && d[0] != '\0' && !mdt_sds_ok(d))
 		st = mdt_fail(s, MDT_EINVAL, "not an NHS Spine (SDS) user id:"
 		    " 12 digits");
