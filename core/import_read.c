@@ -310,9 +310,7 @@ parse_date(const char *in, char out[11])
 		snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2s", in + 6, in + 3, in);
 		in = iso;
 	}
-	if (strlen(in) != 10 || in[0] == '+')
-		return false;
-	return mdt_date_parse(in, 0, out) == MDT_OK;
+	return mdt_date_strict(in, out);
 }
 
 /* The column's value in a row ("" if the row has no such column). */

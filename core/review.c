@@ -116,9 +116,7 @@ day_start(int64_t z)
 static bool
 date_ok(const char *s, char out[11])
 {
-	if (s == NULL || strlen(s) != 10 || s[0] == '+')
-		return false;
-	return mdt_date_parse(s, 0, out) == MDT_OK;
+	return mdt_date_strict(s, out);
 }
 
 /* ---- small sorted statistics ------------------------------------------ */

@@ -150,6 +150,15 @@ digits_value(const char *s, size_t n)
 	return v;
 }
 
+bool
+mdt_date_strict(const char *s, char out[11])
+{
+	char buf[11];
+
+	return s != NULL && strlen(s) == 10 && s[0] != '+' &&
+	    mdt_date_parse(s, 0, out != NULL ? out : buf) == MDT_OK;
+}
+
 void
 mdt_date_of(int64_t ms, char out[11])
 {

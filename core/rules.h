@@ -49,6 +49,10 @@ void mdt_nhs_format(const char *digits10, char out[13]);
  * local date of today_ms, 0 <= N <= 3650) into out "YYYY-MM-DD". */
 enum mdt_status mdt_date_parse(const char *in, int64_t today_ms, char out[11]);
 
+/* True if s is exactly "YYYY-MM-DD" and a real date (no "+N"); out, when
+ * not NULL, gets it. */
+bool mdt_date_strict(const char *s, char out[11]);
+
 /* The local date of ms as "YYYY-MM-DD". */
 void mdt_date_of(int64_t ms, char out[11]);
 

@@ -216,16 +216,6 @@ fhir_build_people(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	return NULL;
 }
 
-/* True if s is a calendar date, YYYY-MM-DD. */
-static bool
-is_date(const char *s)
-{
-	char out[11];
-
-	return s[0] != '+' && mdt_date_parse(s, 0, out) == MDT_OK &&
-	    strcmp(out, s) == 0;
-}
-
 /*
  * The patient, to be created only if the record has none with this NHS
  * number (pass.c sends it as a conditional create): no id of ours, the
@@ -250,7 +240,7 @@ fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (fhir_col(st, 1)[0] != '\0')
 		json_object_set_new(r, "name", json_pack("[{s:o}]", "text",
 		    fhir_str(fhir_col(st, 1))));
-	if (is_date(fhir_col(st, 2)))
+	if (mdt_date_strict(fhir_col(st, 2), NULL))
 		json_object_set_new(r, "birthDate", fhir_str(fhir_col(st, 2)));
 	/* the registered practice by name: the record's own Organization
 	 * is not known here */
@@ -262,7 +252,7 @@ fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sync_buf_str(&b, "<p>");
 	sync_narrative_fmt(&b, "%s, NHS number %s", fhir_col(st, 1),
 	    fhir_col(st, 0));
-	part(&b, ", born ", is_date(fhir_col(st, 2)) ? fhir_col(st, 2) : "");
+	part(&b, ", born ", mdt_date_strict(fhir_col(st, 2), NULL) ? fhir_col(st, 2) : "");
 	part(&b, "; registered at ", fhir_col(st, 3));
 	sync_buf_str(&b, ".</p>");
 	json_object_set_new(r, "text", sync_narrative(&b));

@@ -357,6 +357,16 @@ test_registers(void **state)
 	assert_false(mdt_sds_ok("5550219351\n7"));
 	assert_false(mdt_registration_ok("gmc", "12345\xe2\x80\xae" "67"));
 
+	/* a strict date: YYYY-MM-DD and real, nothing else */
+	assert_true(mdt_date_strict("2026-12-06", a));
+	assert_string_equal(a, "2026-12-06");
+	assert_true(mdt_date_strict("2024-02-29", NULL));
+	assert_false(mdt_date_strict("2026-02-29", NULL));
+	assert_false(mdt_date_strict("+7", NULL));
+	assert_false(mdt_date_strict("2026-12-6", NULL));
+	assert_false(mdt_date_strict("2026-12-06\n", NULL));
+	assert_false(mdt_date_strict(NULL, NULL));
+
 	/* one Organization per name, however it is typed; none for none */
 	assert_true(mdt_org_uuid("Whittington Health", a));
 	assert_true(mdt_org_uuid("  whittington   HEALTH ", b));

@@ -32,10 +32,7 @@ static const struct cmd_option options[] = {
 static bool
 strict_date(const char *v)
 {
-	char out[11];
-
-	return v != NULL && strlen(v) == 10 && v[0] != '+' &&
-	    mdt_date_parse(v, 0, out) == MDT_OK;
+	return mdt_date_strict(v, NULL);
 }
 
 /* The chart file opened (safefile.h), never the database: 0, or -1 after
