@@ -48,11 +48,13 @@ struct mdt_person_ids {
 	const char *body, *number, *sds;
 };
 
-/* Someone to add, trimmed; id gets their row. */
+/* Someone to add, trimmed, and what they are ("person", "team" or
+ * "network"); id gets their row. */
 struct person_act {
 	const char *name;
 	const char *role;
 	const char *org;
+	const char *kind;
 	int64_t id;
 };
 
@@ -75,9 +77,22 @@ person_add_tx(struct mdt_store *s, void *ctx)
 	}
 	if (st != MDT_ENOTFOUND)
 		return st;
+	if (strcmp(a->kind, "network") == 0) {
+		st = mdt_query_text(s, &known, "SELECT name FROM people"
+		    " WHERE kind = 'network'", "");
+		if (st == MDT_OK) {
+			st = mdt_fail(s, MDT_EINVAL, "the network is named"
+			    " already: %s", known);
+			free(known);
+			return st;
+		}
+		if (st != MDT_ENOTFOUND)
+			return st;
+	}
 	mdt_uuid_new(uuid);
-	st = mdt_run(s, "INSERT INTO people (uuid, name, role, organisation)"
-	    " VALUES (?, ?, ?, ?)", "tttt", uuid, a->name, a->role, a->org);
+	st = mdt_run(s, "INSERT INTO people (uuid, name, role, organisation,"
+	    " kind) VALUES (?, ?, ?, ?, ?)", "ttttt", uuid, a->name, a->role,
+	    a->org, a->kind);
 	if (st != MDT_OK)
 		return st;
 	a->id = sqlite3_last_insert_rowid(s->db);
@@ -88,16 +103,17 @@ person_add_tx(struct mdt_store *s, void *ctx)
 	return st;
 }
 
-enum mdt_status
-mdt_person_add(struct mdt_store *s, const char *name, const char *role,
-    const char *organisation, int64_t *person_id)
+static enum mdt_status
+add_someone(struct mdt_store *s, const char *name, const char *role,
+    const char *organisation, const char *kind, int64_t *person_id)
 {
 	char *n = trimmed(name), *r = trimmed(role), *o = trimmed(organisation);
-	struct person_act a = { n, r, o, 0 };
+	struct person_act a = { n, r, o, kind, 0 };
 	enum mdt_status st;
 
 	if (n[0] == '\0')
-		st = mdt_fail(s, MDT_EINVAL, "a person needs a name");
+		st = mdt_fail(s, MDT_EINVAL, "a %s needs a name",
+		    strcmp(kind, "person") == 0 ? "person" : "team");
 	else if ((st = mdt_text_check(s, "the name", n, false, 200)) ==
 	    MDT_OK && (st = mdt_text_check(s, "the role", r, false, 200)) ==
 	    MDT_OK && (st = mdt_text_check(s, "the organisation", o, false,
@@ -109,6 +125,21 @@ mdt_person_add(struct mdt_store *s, const char *name, const char *role,
 	free(r);
 	free(o);
 	return st;
+}
+
+enum mdt_status
+mdt_person_add(struct mdt_store *s, const char *name, const char *role,
+    const char *organisation, int64_t *person_id)
+{
+	return add_someone(s, name, role, organisation, "person", person_id);
+}
+
+enum mdt_status
+mdt_team_add(struct mdt_store *s, const char *name, const char *organisation,
+    bool network, int64_t *team_id)
+{
+	return add_someone(s, name, "", organisation, network ? "network" :
+	    "team", team_id);
 }
 
 /* s in upper case (ASCII letters), trimmed; NULL for NULL. */
@@ -135,7 +166,8 @@ person_ids_tx(struct mdt_store *s, struct mdt_act *a)
 	enum mdt_status st;
 
 	st = mdt_read_id(s, &who, sizeof(who), mdt_row_id_text, "person",
-	    "SELECT id, uuid FROM people WHERE id = ?", a->person_id);
+	    "SELECT id, uuid FROM people WHERE id = ? AND kind = 'person'",
+	    a->person_id);
 	if (st == MDT_OK && p->number != NULL)
 		st = mdt_run(s, "UPDATE people SET registration_body = ?,"
 		    " registration_number = ? WHERE id = ?", "TTi", p->body,
@@ -253,7 +285,8 @@ enum mdt_status
 mdt_people_list(struct mdt_store *s, FILE *out)
 {
 	return mdt_read_each(s, print_person, out, "listing the people",
-	    "SELECT id, name, role, organisation"
+	    "SELECT id, name, CASE kind WHEN 'person' THEN role"
+	    " ELSE kind END, organisation"
 	    " FROM people ORDER BY name COLLATE NOCASE, id", NULL);
 }
 

@@ -26,6 +26,17 @@ enum mdt_status mdt_person_add(struct mdt_store *s, const char *name,
     const char *role, const char *organisation, int64_t *person_id);
 
 /*
+ * Adds a team an action can be given to (district nursing, a duty desk),
+ * of organisation ("" or NULL: none); or, with network, the network's
+ * multidisciplinary team itself, whose members are everyone else (one
+ * only: MDT_EINVAL naming it when there is one).  Neither attends a
+ * meeting.  Refused as mdt_person_add refuses; one act: audit row and the
+ * 'person' in the outbox (a CareTeam on the central record).
+ */
+enum mdt_status mdt_team_add(struct mdt_store *s, const char *name,
+    const char *organisation, bool network, int64_t *team_id);
+
+/*
  * Who person_id is on the NHS's registers: body "gmc", "nmc" or "hcpc"
  * with number (both NULL: unchanged; both "": none), sds an NHS Spine user
  * id (NULL: unchanged; "": none).  Letters are taken in upper case.
@@ -50,7 +61,8 @@ enum mdt_status mdt_org_set_ods(struct mdt_store *s, const char *org,
 enum mdt_status mdt_people_count(struct mdt_store *s, const char *name_part,
     const char *org_part, int64_t *n);
 
-/* Prints everyone known, by name: "ID  NAME  ROLE  ORGANISATION". */
+/* Prints everyone known, by name: "ID  NAME  ROLE  ORGANISATION"; a
+ * team's role reads "team", the network's "network". */
 enum mdt_status mdt_people_list(struct mdt_store *s, FILE *out);
 
 /* ---- each owner's actions across meetings ---------------------------- */

@@ -57,6 +57,12 @@ register_add_tx(struct mdt_store *s, struct mdt_act *a)
 
 	st = mdt_row_person_exists(s, a->person_id);
 	if (st == MDT_OK)
+		st = mdt_query_int(s, &on, "SELECT kind <> 'person' FROM people"
+		    " WHERE id = ?", "i", a->person_id);
+	if (st == MDT_OK && on != 0)
+		st = mdt_fail(s, MDT_EINVAL, "a team does not attend: only"
+		    " people are on the register");
+	if (st == MDT_OK)
 		st = mdt_query_int(s, &on, "SELECT count(*) FROM attendance"
 		    " WHERE meeting_id = ? AND person_id = ?", "ii", a->m.id,
 		    a->person_id);

@@ -170,8 +170,9 @@ struct mdt_person {
 	int64_t id;
 	char uuid[37];
 	char *name;
-	char *role;
+	char *role;		/* a team's: "team", or "network" */
 	char *organisation;
+	bool team;		/* a team or the network: never attends */
 };
 
 struct mdt_attendee {

@@ -459,7 +459,7 @@ invite_everyone(struct mdt_store *s, int64_t meeting_id)
 	char uuid[37];
 
 	st = mdt_read_array(s, &ids, &n, sizeof(*ids), NULL, mdt_row_int,
-	    NULL, "reading the people", "SELECT id FROM people ORDER BY id",
+	    NULL, "reading the people", "SELECT id FROM people WHERE kind = 'person' ORDER BY id",
 	    "");
 	for (size_t i = 0; st == MDT_OK && i < n; i++) {
 		mdt_uuid_new(uuid);

@@ -100,6 +100,16 @@ read_person(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(p->role), MDT_F(p->organisation));
 }
 
+/* Someone known, and whether a team (column 5). */
+static void
+read_known(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_person *p = row;
+
+	read_person(st, p, ctx);
+	mdt_cols(st, "-----b", MDT_F(p->team));
+}
+
 static void
 read_attendee(sqlite3_stmt *st, void *row, void *ctx)
 {
@@ -292,9 +302,10 @@ static enum mdt_status
 load_people(struct mdt_store *s, struct mdt_snapshot *snap)
 {
 	return mdt_read_array(s, &snap->people, &snap->n_people,
-	    sizeof(*snap->people), person_done, read_person, NULL,
+	    sizeof(*snap->people), person_done, read_known, NULL,
 	    "reading the people",
-	    "SELECT id, uuid, name, role, organisation FROM people"
+	    "SELECT id, uuid, name, CASE kind WHEN 'person' THEN role"
+	    " ELSE kind END, organisation, kind <> 'person' FROM people"
 	    " ORDER BY name, id", NULL);
 }
 

@@ -442,6 +442,15 @@ static const char *const migrations[] = {
 	"CREATE TABLE organisations ("
 	" name TEXT PRIMARY KEY COLLATE NOCASE,"
 	" ods_code TEXT NOT NULL) WITHOUT ROWID;",
+
+	/* v14: teams as well as people.  An action can be given to a team
+	 * (district nursing, the social care duty desk) rather than to a
+	 * person; and the network's multidisciplinary team itself, named
+	 * once, whose members are everyone else.  Neither attends. */
+	"ALTER TABLE people ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'"
+	" CHECK (kind IN ('person', 'team', 'network'));"
+	"CREATE UNIQUE INDEX people_one_network ON people(kind)"
+	" WHERE kind = 'network';",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

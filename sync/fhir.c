@@ -554,7 +554,7 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	st = fhir_query_row(db,
 	    "SELECT a.text, a.due_date, a.status, a.created_at,"
 	    " a.closed_at, o.uuid, o.name, p.nhs_number, p.name, s.uuid,"
-	    " a.withdrawn_at, p.uuid"
+	    " a.withdrawn_at, p.uuid, o.kind <> 'person'"
 	    " FROM actions a JOIN people o ON o.id = a.owner_id"
 	    " JOIN patients p ON p.id = a.patient_id"
 	    " LEFT JOIN slots s ON s.id = a.slot_id WHERE a.uuid = ?1",
@@ -577,10 +577,10 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (fhir_coli(st, 4) != 0 && fhir_coli(st, 4) >= fhir_coli(st, 3))
 		json_object_set_new(r, "lastModified",
 		    fhir_when(fhir_coli(st, 4)));
-	/* the owner's role in their organisation */
+	/* the owner's role in their organisation, or the team given it */
 	json_object_set_new(r, "owner",
-	    fhir_ref_to(SYNC_ROLE, fhir_col(st, 5), fhir_col(st, 6), dep,
-	    ctx));
+	    fhir_ref_to(fhir_coli(st, 12) != 0 ? SYNC_TEAM : SYNC_ROLE,
+	    fhir_col(st, 5), fhir_col(st, 6), dep, ctx));
 	/* the due date: the period in which the action must be done */
 	json_object_set_new(r, "restriction", json_pack("{s:{s:s}}",
 	    "period", "end", fhir_col(st, 1)));
@@ -941,6 +941,7 @@ static const struct {
 	[SYNC_ROLE] = { "PractitionerRole", fhir_build_people },
 	[SYNC_ORGANIZATION] = { "Organization", fhir_build_people },
 	[SYNC_LOCATION] = { "Location", fhir_build_people },
+	[SYNC_TEAM] = { "CareTeam", fhir_build_people },
 };
 
 const char *

@@ -1,7 +1,8 @@
 /*
  * fhir_people.c - the people of the record: a person of the team as
  * Practitioner, their role in their organisation as PractitionerRole, the
- * organisation as Organization, a venue as Location, and the patient as the Patient to be
+ * organisation as Organization, a team and the network's MDT as
+ * CareTeam, a venue as Location, and the patient as the Patient to be
  * created only if the record holds none with the NHS number
  * (docs/fhir-mapping.md).
  */
@@ -172,6 +173,56 @@ fill_location(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
 	said(r, fhir_col(st, 0), fhir_col(st, 1), "");
 }
 
+/*
+ * A team an action is given to, or the network's multidisciplinary team
+ * (columns: name, organisation, kind): a CareTeam managed by the
+ * organisation when it has one, which is also its participant, so that
+ * R4's search (participant, not managingOrganization, is a search
+ * parameter) finds an organisation's teams.  The network's is the
+ * longitudinal care-coordination team whose members are everyone else
+ * known: each person by their role, each team by its CareTeam.
+ */
+static void
+fill_team(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
+{
+	bool network = strcmp(fhir_col(st, 2), "network") == 0;
+	sqlite3_stmt *m = NULL;
+	json_t *members;
+	char org[37];
+
+	json_object_set_new(r, "status", json_string("active"));
+	if (network)
+		json_object_set_new(r, "category", json_pack("[o]",
+		    fhir_concept("http://loinc.org", "LA28865-6",
+		    "Longitudinal care-coordination focused care team",
+		    NULL)));
+	json_object_set_new(r, "name", fhir_str(fhir_col(st, 0)));
+	members = json_array();
+	if (mdt_org_uuid(fhir_col(st, 1), org)) {
+		json_object_set_new(r, "managingOrganization", json_pack("[o]",
+		    fhir_ref_to(SYNC_ORGANIZATION, org, fhir_col(st, 1), dep,
+		    ctx)));
+		json_array_append_new(members, json_pack("{s:o}", "member",
+		    fhir_ref_to(SYNC_ORGANIZATION, org, fhir_col(st, 1), dep,
+		    ctx)));
+	}
+	said(r, fhir_col(st, 0), network ? "the network's multidisciplinary"
+	    " team" : "team", fhir_col(st, 1));
+	if (network && sqlite3_prepare_v2(sqlite3_db_handle(st),
+	    "SELECT uuid, name, kind = 'team' FROM people"
+	    " WHERE kind <> 'network' ORDER BY id", -1, &m, NULL) != SQLITE_OK)
+		m = NULL;
+	while (m != NULL && sqlite3_step(m) == SQLITE_ROW)
+		json_array_append_new(members, json_pack("{s:o}", "member",
+		    fhir_ref_to(sqlite3_column_int(m, 2) != 0 ? SYNC_TEAM :
+		    SYNC_ROLE, fhir_col(m, 0), fhir_col(m, 1), dep, ctx)));
+	sqlite3_finalize(m);
+	if (json_array_size(members) > 0)
+		json_object_set_new(r, "participant", members);
+	else
+		json_decref(members);
+}
+
 /* How each of them is read and built: its query, how its id is made
  * from its name (NULL: its record's uuid is ?1), what it is called in a
  * message, and its fill. */
@@ -199,6 +250,8 @@ static const struct {
 	    "  FROM people UNION SELECT lower(trim(practice)) FROM patients)"
 	    " FROM venues v ORDER BY v.id", mdt_venue_uuid, "venue",
 	    fill_location },
+	{ SYNC_TEAM, "SELECT name, organisation, kind FROM people"
+	    " WHERE uuid = ?1 AND kind <> 'person'", NULL, "team", fill_team },
 };
 
 json_t *

@@ -172,11 +172,15 @@ static const struct entity_rows {
 	    " ORDER BY s.started_at DESC, s.id DESC LIMIT 1" },
 };
 
-/* A resource of kind for each row of sql (column 0 a UUID; ?1 uuid). */
+/* A resource of kind for each row of sql (column 0 a UUID; ?1 uuid); with
+ * kind SYNC_N_KINDS, of the kind in column 1: 0 Practitioner, 1 its
+ * role, 2 CareTeam. */
 static int
 add_query(const struct rows *r, enum sync_kind kind, const char *sql,
     const char *uuid)
 {
+	static const enum sync_kind someone[] = { SYNC_PRACTITIONER,
+	    SYNC_ROLE, SYNC_TEAM };
 	sqlite3_stmt *st;
 	int rc;
 
@@ -187,7 +191,9 @@ add_query(const struct rows *r, enum sync_kind kind, const char *sql,
 	}
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		add(r, kind, (const char *)sqlite3_column_text(st, 0));
+		add(r, kind != SYNC_N_KINDS ? kind :
+		    someone[sqlite3_column_int(st, 1) % 3],
+		    (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return 0;
@@ -213,6 +219,16 @@ add_query(const struct rows *r, enum sync_kind kind, const char *sql,
 	" AND (c2.recorded_at, c2.id) < (c.recorded_at, c.id)" \
 	" ORDER BY c2.recorded_at DESC, c2.id DESC LIMIT 1"
 
+/* Someone (?1): a person is who they are (Practitioner) and their role; a
+ * team or the network a CareTeam; and the network's CareTeam lists them
+ * all (column 1 each resource's kind, column 0 its record's uuid). */
+#define SOMEONE \
+	"SELECT uuid, CASE kind WHEN 'person' THEN 0 ELSE 2 END FROM people" \
+	" WHERE uuid = ?1 UNION ALL SELECT uuid, 1 FROM people" \
+	" WHERE uuid = ?1 AND kind = 'person' UNION ALL" \
+	" SELECT n.uuid, 2 FROM people n, people p" \
+	" WHERE n.kind = 'network' AND p.uuid = ?1 AND p.kind <> 'network'"
+
 int
 sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
     sync_ref_fn fn, void *ctx, char *err, size_t errlen)
@@ -227,9 +243,8 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 
 		if (strcmp(entity, e->entity) != 0)
 			continue;
-		/* a person: who they are, then their role */
 		if (e->kind == SYNC_ROLE)
-			add(&r, SYNC_PRACTITIONER, uuid);
+			return add_query(&r, SYNC_N_KINDS, SOMEONE, uuid);
 		if (e->kind != NO_KIND)
 			add(&r, e->kind, uuid);
 		if (e->kind == SYNC_CONSENT && add_query(&r, SYNC_CONSENT,

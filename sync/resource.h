@@ -26,6 +26,7 @@ enum sync_kind {
 	SYNC_ROLE,		/* a person's role in an organisation:
 				 * PractitionerRole */
 	SYNC_LOCATION,		/* a venue, by name: Location */
+	SYNC_TEAM,		/* a team, or the network's MDT: CareTeam */
 	SYNC_N_KINDS
 };
 

@@ -32,7 +32,8 @@
 #define VERIFY_PAGE 40
 
 static const enum sync_kind kinds[] = {
-	SYNC_PRACTITIONER, SYNC_ORGANIZATION, SYNC_ROLE, SYNC_LOCATION,
+	SYNC_PRACTITIONER, SYNC_ORGANIZATION, SYNC_ROLE, SYNC_TEAM,
+	SYNC_LOCATION,
 	SYNC_MEETING,
 	SYNC_CONSENT, SYNC_OUTCOME, SYNC_TASK, SYNC_RECORD,
 };
@@ -61,10 +62,13 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 		const char *type, *entity, *sql;
 	} direct[] = {
 		{ "Practitioner", "person", "SELECT uuid FROM people"
-		    " WHERE uuid = ?1" },
+		    " WHERE uuid = ?1 AND kind = 'person'" },
+		{ "CareTeam", "person", "SELECT uuid FROM people"
+		    " WHERE uuid = ?1 AND kind <> 'person'" },
 		/* a role's id is made from its person's, an organisation's
 		 * from its name: every person, until one gives it */
-		{ "PractitionerRole", "person", "SELECT uuid FROM people" },
+		{ "PractitionerRole", "person", "SELECT uuid FROM people"
+		    " WHERE kind = 'person'" },
 		{ "Organization", "person", "SELECT uuid, organisation"
 		    " FROM people" },
 		/* a venue's id from its name: a meeting held there */

@@ -88,13 +88,15 @@ tui_people_picker(struct tui_app *app, const char *title, tui_pick_fn pick,
 
 			if (here != (pass == 0))
 				continue;
-			if ((flags & TUI_PEOPLE_OFF_REGISTER) && a != NULL)
+			if ((flags & TUI_PEOPLE_OFF_REGISTER) && (a != NULL ||
+			    p->team))
 				continue;
 			/* what the chair must see first, before the cut */
 			snprintf(label, sizeof(label), "%s%s%s%s%s%s%s%s",
 			    tui_str(p->name),
 			    mark != NULL ? mark(app, p->id) : "",
-			    here || (flags & TUI_PEOPLE_OFF_REGISTER) ? "" :
+			    here || p->team ||
+			    (flags & TUI_PEOPLE_OFF_REGISTER) ? "" :
 			    " - not here",
 			    role[0] != '\0' || org[0] != '\0' ? " (" : "",
 			    role, role[0] != '\0' && org[0] != '\0' ?

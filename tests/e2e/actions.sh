@@ -52,6 +52,25 @@ grep -q "$(printf '\033')" "$E2E_TMP/err4" && fail "the refusal echoed the escap
     fail "the ODS code was not kept: $(sql "SELECT * FROM organisations")"
 pass "people: ids and ods kept, values not well formed refused with what is expected"
 
+# Teams: an action can be given to one; the network is named once.
+TEAM=$("$MDTCHAIR" --db "$DB" people add "District nursing" --team --org "Whittington Health") ||
+    fail "people add --team refused"
+"$MDTCHAIR" --db "$DB" people add "Islington North INC" --network >/dev/null ||
+    fail "people add --network refused"
+set +e
+"$MDTCHAIR" --db "$DB" people add "Haringey INC" --network 2>"$E2E_TMP/err"; rc=$?
+"$MDTCHAIR" --db "$DB" people add "Rapid response" --team --role Nurse 2>"$E2E_TMP/err2"; rc2=$?
+"$MDTCHAIR" --db "$DB" people ids "$TEAM" --sds 555021935108 2>/dev/null; rc3=$?
+set -e
+[ "$rc" = 1 ] && grep -qF "the network is named already: Islington North INC" "$E2E_TMP/err" ||
+    fail "a second network: exit $rc, $(cat "$E2E_TMP/err")"
+[ "$rc2" = 2 ] && grep -qF "a team has no role" "$E2E_TMP/err2" ||
+    fail "a team with a role: exit $rc2, $(cat "$E2E_TMP/err2")"
+"$MDTCHAIR" --db "$DB" people | grep -qE "^$TEAM  District nursing  team  Whittington Health$" ||
+    fail "people does not list the team as a team"
+[ "$rc3" = 1 ] || fail "a team was given an SDS user id (exit $rc3)"
+pass "people: a team and the network added, a second network and a team's role refused"
+
 tui_start --db "$DB" chair
 wait_for "Agenda: 12 patients"
 keys 2
@@ -72,6 +91,10 @@ type_text "Befriending visit"
 keys Enter
 wait_for "Owner (present first)"
 screen | grep -qF "Someone new..." || fail "the owner picker offers nobody new"
+type_text "nursing"
+wait_for "District nursing (team, Whittington Health)"
+screen | grep -qF "District nursing - not here" && fail "a team is said not to be here"
+keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace
 type_text "lambeth"
 wait_for "Lena Ortiz - not here (Befriending coordinator, Age UK Lambeth)"
 keys Enter
@@ -105,7 +128,8 @@ wait_for "Action saved: Sam Okafor, due $(date -d '+1 day' +%F)"
 sql "UPDATE actions SET due_date = '2026-01-05' WHERE text = 'Fix the heating (tenancy)'"
 [ "$(sql "SELECT role || '|' || organisation FROM people WHERE name = 'Sam Okafor'")" = "Tenancy officer|Lambeth Housing" ] ||
     fail "Sam Okafor was not added with role and organisation"
-[ "$(sql "SELECT count(DISTINCT entity_uuid) FROM outbox WHERE entity = 'person'")" = 2 ] ||
+[ "$(sql "SELECT count(DISTINCT entity_uuid) FROM outbox o JOIN people p ON p.uuid = o.entity_uuid
+    WHERE o.entity = 'person' AND p.kind = 'person'")" = 2 ] ||
     fail "the two people added are not queued for the central record"
 pass "owners outside the room and outside the NHS, one added from the picker"
 

@@ -689,6 +689,99 @@ test_reader_team_actions(void **state)
 }
 
 /*
+ * Actions given to a team, and the network's MDT: each a CareTeam, the
+ * team's managed by its organisation; a team lead asks for the team's
+ * open actions by the CareTeam, and the network's CareTeam lists every
+ * person by their role and every team, all resolvable on the record.
+ */
+static void
+test_reader_care_teams(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	int64_t team, network, open, people, teams, orgs;
+	char rel[640], tid[80], oid[80];
+	json_t *b, *u;
+
+	sx_chair(x, NULL, NULL);
+	assert_int_equal(mdt_team_add(x->s, " District nursing <b>&amp;",
+	    "Whittington Health", false, &team), MDT_OK);
+	assert_int_equal(mdt_team_add(x->s, "Islington North INC", "", true,
+	    &network), MDT_OK);
+	/* one network only; a team never attends */
+	assert_int_equal(mdt_team_add(x->s, "Another INC", "", true, NULL),
+	    MDT_EINVAL);
+	assert_non_null(strstr(mdt_store_error(x->s), "Islington North INC"));
+	/* the open actions of the meeting, every other one given to the
+	 * team before they are sent */
+	sx_exec(x, "UPDATE actions SET owner_id = (SELECT id FROM people"
+	    " WHERE kind = 'team') WHERE id % 2 = 0");
+	open = sx_int(x, "SELECT count(*) FROM actions a JOIN people o"
+	    " ON o.id = a.owner_id WHERE o.kind = 'team' AND a.status = 'open'"
+	    " AND a.withdrawn_at IS NULL");
+	assert_true(open > 0);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	/* the organisation's teams, by its ODS code */
+	assert_int_equal(mdt_org_set_ods(x->s, "Whittington Health", "RKE"),
+	    MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	b = search("CareTeam?participant:Organization.identifier="
+	    "https://fhir.nhs.uk/Id/ods-organization-code%7CRKE"
+	    "&_include=CareTeam:participant");
+	assert_int_equal(entries_of(b, "CareTeam"), 1);
+	assert_int_equal(entries_of(b, "Organization"), 1);
+	assert_string_equal(jstr(b, "entry.0.resource.name"),
+	    "District nursing <b>&amp;");
+	for (size_t i = 0; i < 2; i++)
+		if (strcmp(jstr(b, i == 0 ? "entry.0.resource.resourceType" :
+		    "entry.1.resource.resourceType"), "Organization") == 0)
+			snprintf(oid, sizeof(oid), "%s", jstr(b, i == 0 ?
+			    "entry.0.resource.id" : "entry.1.resource.id"));
+	u = rows(x, "SELECT uuid FROM people WHERE kind = 'team'");
+	snprintf(tid, sizeof(tid), "CareTeam/%s", jstr(u, "0.uuid"));
+	json_decref(u);
+	assert_string_equal(jstr(b, "entry.0.resource.id"), tid + 9);
+	json_decref(b);
+	/* the team's open actions, and the organisation's teams' */
+	snprintf(rel, sizeof(rel), "Task?status=requested&owner=%s"
+	    "&_count=500", tid);
+	assert_int_equal((int64_t)count_of(rel, "Task"), open);
+	snprintf(rel, sizeof(rel), "Task?status=requested"
+	    "&owner:CareTeam.participant=Organization/%s&_count=500", oid);
+	assert_int_equal((int64_t)count_of(rel, "Task"), open);
+
+	/* the network's MDT by its category, with its members */
+	people = sx_int(x, "SELECT count(*) FROM people WHERE kind = 'person'");
+	teams = sx_int(x, "SELECT count(*) FROM people WHERE kind = 'team'");
+	orgs = 0;
+	b = search("CareTeam?category=http://loinc.org%7CLA28865-6"
+	    "&_include=CareTeam:participant&_count=500");
+	assert_int_equal(entries_of(b, "CareTeam"), 1 + teams);
+	assert_int_equal((int64_t)entries_of(b, "PractitionerRole"), people);
+	for (size_t i = 0; i < json_array_size(json_object_get(b, "entry"));
+	    i++) {
+		json_t *r = json_object_get(json_array_get(json_object_get(b,
+		    "entry"), i), "resource");
+
+		if (strcmp(json_string_value(json_object_get(r,
+		    "resourceType")), "CareTeam") == 0 && json_object_get(r,
+		    "category") != NULL) {
+			assert_int_equal((int64_t)json_array_size(
+			    json_object_get(r, "participant")), people + teams);
+			assert_null(json_object_get(r, "managingOrganization"));
+			assert_string_equal(json_string_value(json_object_get(r,
+			    "name")), "Islington North INC");
+			orgs++;
+		}
+	}
+	assert_int_equal(orgs, 1);
+	json_decref(b);
+	(void)network;
+}
+
+/*
  * The same patient at a second meeting, who says yes this time: the new
  * answer is the one current Consent (active), the earlier one inactive,
  * so that Consent?patient=...&status=active answers with one; and a
@@ -2195,6 +2288,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(
 		    test_reader_consent_and_meetings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_team_actions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_care_teams,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_quarter_meetings,
 		    setup, teardown),

@@ -462,6 +462,67 @@ test_people(void **state)
 	assert_int_equal(n, 0);
 }
 
+/*
+ * Teams: an action can be given to one; the network is named once; a team
+ * is never invited, never put on a register and has no registration.
+ */
+static void
+test_teams(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_meeting_in in = { .title = "Next", .date = "+7" };
+	int64_t team = 0, network = 0, meeting = 0;
+	char buf[256], *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	assert_int_equal(mdt_team_add(f->s, "  District nursing ",
+	    "Whittington Health", false, &team), MDT_OK);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT kind ||"
+	    " '|' || name || '|' || role FROM people WHERE id = %lld",
+	    (long long)team),
+	    "team|District nursing|");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox WHERE"
+	    " entity = 'person' AND entity_uuid = (SELECT uuid FROM people"
+	    " WHERE id = %lld)", (long long)team), 1);
+	/* the same team again is refused as a person would be */
+	assert_int_equal(mdt_team_add(f->s, "district NURSING",
+	    "whittington health", false, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_team_add(f->s, "\x1b[2JTeam", "", false, NULL),
+	    MDT_EINVAL);
+	assert_int_equal(mdt_team_add(f->s, " ", "", false, NULL),
+	    MDT_EINVAL);
+	assert_non_null(strstr(mdt_store_error(f->s), "a team needs a name"));
+	assert_int_equal(mdt_team_add(f->s, "Islington North INC", NULL, true,
+	    &network), MDT_OK);
+	assert_int_equal(mdt_team_add(f->s, "Haringey INC", NULL, true, NULL),
+	    MDT_EINVAL);
+	assert_non_null(strstr(mdt_store_error(f->s),
+	    "the network is named already: Islington North INC"));
+	/* no registration for a team */
+	assert_int_equal(mdt_person_set_ids(f->s, team, "nmc", "12A3456B",
+	    NULL), MDT_ENOTFOUND);
+	/* a new meeting invites people, not teams; nor can one be added */
+	assert_int_equal(mdt_meeting_create(f->s, &in, &meeting, NULL),
+	    MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM attendance WHERE"
+	    " meeting_id = %lld AND person_id IN (%lld, %lld)",
+	    (long long)meeting, (long long)team, (long long)network), 0);
+	assert_true(fx_int(f->s, "SELECT count(*) FROM attendance WHERE"
+	    " meeting_id = %lld", (long long)meeting) > 0);
+	assert_int_equal(mdt_register_add(f->s, meeting, team), MDT_EINVAL);
+	assert_non_null(strstr(mdt_store_error(f->s), "a team does not"
+	    " attend"));
+	/* the list says what each is */
+	fp = open_memstream(&out, &len);
+	assert_int_equal(mdt_people_list(f->s, fp), MDT_OK);
+	fclose(fp);
+	assert_non_null(strstr(out, "District nursing  team  Whittington"
+	    " Health"));
+	assert_non_null(strstr(out, "Islington North INC  network"));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -477,6 +538,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_written, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_registers, fx_setup_demo,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_teams, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_people, fx_setup_demo,
 		    fx_teardown),

@@ -22,11 +22,13 @@ static const struct cmd_operands add_operands = {
 	"one name at a time (quote a name with spaces)"
 };
 
-enum { ROLE, ORG };
+enum { ROLE, ORG, TEAM, NETWORK };
 
 static const struct cmd_option add_options[] = {
 	[ROLE] = CMD_VALUE("role", CMD_TEXT, NULL, NULL),
 	[ORG] = CMD_VALUE("org", CMD_TEXT, "an option needs a value", NULL),
+	[TEAM] = CMD_FLAG("team"),
+	[NETWORK] = CMD_FLAG("network"),
 	CMD_END
 };
 
@@ -36,7 +38,7 @@ cmd_people(struct cmd_args *cli)
 	return cmd_list(cli, mdt_people_list, "list");
 }
 
-/* people add NAME [--role R] [--org O] */
+/* people add NAME [--role R] [--org O] [--team | --network] */
 static int
 people_add(struct cmd_args *cli)
 {
@@ -47,18 +49,26 @@ people_add(struct cmd_args *cli)
 	int64_t id = 0;
 	int rc = 0;
 
+	bool team = cli->opt[TEAM] != NULL, network = cli->opt[NETWORK] != NULL;
+
 	if (name == NULL)
 		return cmd_usage_error(cli->cmd, "add needs a NAME");
+	if ((team || network) && (cli->opt[ROLE] != NULL || (team &&
+	    network)))
+		return cmd_usage_error(cli->cmd, "a team has no role: --team"
+		    " or --network, with --org");
 	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
-	if (mdt_person_add(store, name, role, org, &id) != MDT_OK)
+	if ((team || network ? mdt_team_add(store, name, org, network, &id) :
+	    mdt_person_add(store, name, role, org, &id)) != MDT_OK)
 		rc = cmd_store_error(store);
 	else
 		printf("%lld\n", (long long)id);
 	return rc;
 }
 
-CMD_PART(people_add_entry, "add", "NAME [--role R] [--org O]",
+CMD_PART(people_add_entry, "add",
+    "NAME [--role R] [--org O] [--team | --network]",
     add_options, &add_operands, people_add);
 
 /* people ids PERSON [--gmc N | --nmc N | --hcpc N] [--sds N] */
