@@ -404,6 +404,13 @@ build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_object_set_new(r, "category", json_pack("[o]", fhir_concept(
 	    "http://loinc.org", "59284-0", "Patient Consent",
 	    "Consent to be discussed at a multidisciplinary team meeting")));
+	/* given: also the UK's concept, for a search by category (the
+	 * bases on which a patient is discussed without consent have none
+	 * of their own) */
+	if (strcmp(b->name, "given") == 0)
+		json_array_append_new(json_object_get(r, "category"),
+		    fhir_concept(SNOMED, "319951000000105", "Consent given to"
+		    " share patient data with specified third party", NULL));
 	json_object_set_new(r, "patient", fhir_patient_ref(fhir_col(st, 6),
 	    fhir_col(st, 3), fhir_col(st, 4), dep, ctx));
 	json_object_set_new(r, "dateTime", fhir_when(fhir_coli(st, 2)));

@@ -843,6 +843,14 @@ test_reader_consent_and_meetings(void **state)
 	    "permit");
 	fprintf(stderr, "# GET %s: %zu\n", rel, entries_of(b, "Consent"));
 	json_decref(b);
+	/* and by the UK's concept of consent given: the earlier refusal
+	 * does not carry it */
+	snprintf(rel, sizeof(rel), "Consent?patient=%s&category="
+	    "http://snomed.info/sct%%7C319951000000105", pid);
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Consent"), 1);
+	assert_string_equal(jstr(b, "entry.0.resource.status"), "active");
+	json_decref(b);
 
 	/* the meetings, by type: two, and no discussion among them */
 	b = search("Encounter?type=http://snomed.info/sct%7C384682003");
