@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "prep_internal.h"
 #include "rows.h"
 #include "rules.h"
 #include "store.h"
@@ -447,6 +448,26 @@ mdt_meeting_open(struct mdt_store *s, int64_t meeting_id)
 	    &(struct mdt_act){ .meeting_id = meeting_id });
 }
 
+/* What the meeting hands to the next one planned (a meeting of a series
+ * scheduled ahead): the caseload due for review by then, given the
+ * outcomes just recorded. */
+static enum mdt_status
+carry_to_next(struct mdt_store *s, const struct mdt_meeting_row *m)
+{
+	enum mdt_status st;
+	int64_t next = 0;
+	int carried;
+
+	st = mdt_query_int(s, &next, "SELECT id FROM meetings"
+	    " WHERE state = 'planned' AND scheduled_start > ?"
+	    " ORDER BY scheduled_start, id LIMIT 1", "i", m->scheduled_start);
+	if (st == MDT_ENOTFOUND)
+		return MDT_OK;
+	if (st == MDT_OK)
+		st = mdt_carry_forward_tx(s, next, &carried);
+	return st;
+}
+
 /* The meeting closed, with its current slot. */
 static enum mdt_status
 meeting_close_tx(struct mdt_store *s, struct mdt_act *a)
@@ -465,6 +486,8 @@ meeting_close_tx(struct mdt_store *s, struct mdt_act *a)
 		    now, a->m.id);
 	if (st == MDT_OK)
 		st = record_meeting(s, &a->m, "meeting_close", "closed");
+	if (st == MDT_OK)
+		st = carry_to_next(s, &a->m);
 	return st;
 }
 

@@ -266,4 +266,23 @@ struct mdt_meeting_in {
 enum mdt_status mdt_meeting_create(struct mdt_store *s,
     const struct mdt_meeting_in *in, int64_t *meeting_id, int *carried);
 
+/*
+ * Schedules count planned meetings (1 to 104) as mdt_meeting_create does,
+ * the first on in->date and each every_days after the one before, all or
+ * none in one transaction; at venues[(first + k) % n_venues] in turn when
+ * n_venues > 0, else all at in->venue.  Only the first has the caseload
+ * carried forward now: each later one has it when the meeting before it
+ * is closed (mdt_meeting_close), so that it reflects that meeting's
+ * outcomes.  ids[count] get the meetings' ids.
+ */
+enum mdt_status mdt_meeting_series(struct mdt_store *s,
+    const struct mdt_meeting_in *in, int every_days, int count,
+    const char *const *venues, size_t n_venues, size_t first, int64_t *ids,
+    int *carried);
+
+/* Where a rota of n venues goes next: *first the one after the latest
+ * meeting's venue (names tidied, case apart), or 0. */
+enum mdt_status mdt_rota_next(struct mdt_store *s, const char *const *venues,
+    size_t n, size_t *first);
+
 #endif

@@ -418,9 +418,10 @@ mdt_slot_unreviewed_actions(struct mdt_store *s, int64_t slot_id, int *n)
 
 /* ---- scheduling a meeting -------------------------------------------- */
 
-/* Local time of date "YYYY-MM-DD" at "HH:MM", in ms; -1 if invalid. */
+/* Local time, in ms, of plus days after date "YYYY-MM-DD" at "HH:MM"; -1
+ * if invalid. */
 static int64_t
-local_ms(const char *date, const char *hhmm)
+local_ms(const char *date, const char *hhmm, int plus)
 {
 	struct tm tm;
 	time_t t;
@@ -438,7 +439,7 @@ local_ms(const char *date, const char *hhmm)
 	tm.tm_year = (date[0] - '0') * 1000 + (date[1] - '0') * 100 +
 	    (date[2] - '0') * 10 + (date[3] - '0') - 1900;
 	tm.tm_mon = (date[5] - '0') * 10 + (date[6] - '0') - 1;
-	tm.tm_mday = (date[8] - '0') * 10 + (date[9] - '0');
+	tm.tm_mday = (date[8] - '0') * 10 + (date[9] - '0') + plus;
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_isdst = -1;
@@ -475,6 +476,7 @@ struct create_act {
 	const struct mdt_meeting_in *in;
 	int64_t start;
 	int minutes;
+	bool carry;		/* carry the caseload forward to it */
 	int64_t id;		/* the meeting made */
 	int carried;		/* candidates carried forward */
 };
@@ -501,8 +503,96 @@ meeting_create_tx(struct mdt_store *s, void *ctx)
 	    a->in->title);
 	if (st == MDT_OK)
 		st = invite_everyone(s, a->id);
-	if (st == MDT_OK)
+	if (st == MDT_OK && a->carry)
 		st = mdt_carry_forward_tx(s, a->id, &a->carried);
+	return st;
+}
+
+/* A series of meetings to make: count of them, every days apart, at
+ * venues in turn from first (or all at the one venue). */
+struct series_act {
+	const struct mdt_meeting_in *in;
+	const char *date;
+	int every, count;
+	const char *const *venues;
+	size_t n_venues, first;
+	int minutes;
+	int64_t *ids;
+	int carried;
+};
+
+static enum mdt_status
+meeting_series_tx(struct mdt_store *s, void *ctx)
+{
+	struct series_act *a = ctx;
+	enum mdt_status st = MDT_OK;
+
+	for (int k = 0; st == MDT_OK && k < a->count; k++) {
+		struct mdt_meeting_in in = *a->in;
+		struct create_act c = { .in = &in, .minutes = a->minutes,
+		    .carry = k == 0 };
+		char *venue = NULL;
+
+		/* a rota's names as typed between its commas: tidied */
+		if (a->n_venues > 0)
+			in.venue = venue = mdt_org_tidy(a->venues[(a->first +
+			    (size_t)k) % a->n_venues]);
+		c.start = local_ms(a->date, in.time != NULL ? in.time :
+		    "13:00", k * a->every);
+		st = meeting_create_tx(s, &c);
+		free(venue);
+		a->ids[k] = c.id;
+		a->carried += c.carried;
+	}
+	return st;
+}
+
+enum mdt_status
+mdt_meeting_series(struct mdt_store *s, const struct mdt_meeting_in *in,
+    int every_days, int count, const char *const *venues, size_t n_venues,
+    size_t first, int64_t *ids, int *carried)
+{
+	struct series_act a = { .in = in, .every = every_days, .count = count,
+	    .venues = venues, .n_venues = n_venues, .first = first, .ids = ids };
+	enum mdt_status st;
+	char date[11];
+
+	for (int k = 0; k < count; k++)
+		ids[k] = 0;
+	if (carried != NULL)
+		*carried = 0;
+	if (count < 1 || count > 104 || every_days < 0 || (count > 1 &&
+	    every_days < 1))
+		return mdt_fail(s, MDT_EINVAL, "a series is 1 to 104 meetings,"
+		    " at least a day apart");
+	if (mdt_str_blank(in->title))
+		return mdt_fail(s, MDT_EINVAL, "the meeting has no title");
+	if (mdt_text_check(s, "the title", in->title, false, 0) != MDT_OK ||
+	    mdt_text_check(s, "the venue", in->venue, false, 0) != MDT_OK)
+		return MDT_EINVAL;
+	for (size_t v = 0; v < n_venues; v++)
+		if (mdt_str_blank(venues[v]) || mdt_text_check(s, "the venue",
+		    venues[v], false, 0) != MDT_OK)
+			return mdt_str_blank(venues[v]) ? mdt_fail(s,
+			    MDT_EINVAL, "a venue of the rota is blank") :
+			    MDT_EINVAL;
+	if (mdt_date_parse(in->date, mdt_store_now(s), date) != MDT_OK)
+		return mdt_fail(s, MDT_EDATE, "meeting date \"%s\"",
+		    in->date != NULL ? in->date : "");
+	a.date = date;
+	if (local_ms(date, in->time != NULL ? in->time : "13:00", 0) < 0)
+		return mdt_fail(s, MDT_EINVAL, "not a time of day (HH:MM): %s",
+		    in->time);
+	a.minutes = in->planned_minutes != 0 ? in->planned_minutes : 90;
+	if (a.minutes < 1 || a.minutes > 720)
+		return mdt_fail(s, MDT_EINVAL, "a meeting is planned for 1 to"
+		    " 720 minutes");
+	st = mdt_tx_run(s, meeting_series_tx, &a, NULL);
+	if (st != MDT_OK)
+		for (int k = 0; k < count; k++)
+			ids[k] = 0;
+	else if (carried != NULL)
+		*carried = a.carried;
 	return st;
 }
 
@@ -510,34 +600,29 @@ enum mdt_status
 mdt_meeting_create(struct mdt_store *s, const struct mdt_meeting_in *in,
     int64_t *meeting_id, int *carried)
 {
-	struct create_act a = { .in = in };
-	enum mdt_status st;
-	char date[11];
+	return mdt_meeting_series(s, in, 0, 1, NULL, 0, 0, meeting_id,
+	    carried);
+}
 
-	*meeting_id = 0;
-	if (carried != NULL)
-		*carried = 0;
-	if (mdt_str_blank(in->title))
-		return mdt_fail(s, MDT_EINVAL, "the meeting has no title");
-	if (mdt_text_check(s, "the title", in->title, false, 0) != MDT_OK ||
-	    mdt_text_check(s, "the venue", in->venue, false, 0) != MDT_OK)
-		return MDT_EINVAL;
-	if (mdt_date_parse(in->date, mdt_store_now(s), date) != MDT_OK)
-		return mdt_fail(s, MDT_EDATE, "meeting date \"%s\"",
-		    in->date != NULL ? in->date : "");
-	a.start = local_ms(date, in->time != NULL ? in->time : "13:00");
-	if (a.start < 0)
-		return mdt_fail(s, MDT_EINVAL, "not a time of day (HH:MM): %s",
-		    in->time);
-	a.minutes = in->planned_minutes != 0 ? in->planned_minutes : 90;
-	if (a.minutes < 1 || a.minutes > 720)
-		return mdt_fail(s, MDT_EINVAL, "a meeting is planned for 1 to"
-		    " 720 minutes");
-	st = mdt_tx_run(s, meeting_create_tx, &a, NULL);
-	if (st == MDT_OK) {
-		*meeting_id = a.id;
-		if (carried != NULL)
-			*carried = a.carried;
-	}
+/* The venue of the latest meeting scheduled, by name (NULL: none). */
+enum mdt_status
+mdt_rota_next(struct mdt_store *s, const char *const *venues, size_t n,
+    size_t *first)
+{
+	enum mdt_status st;
+	char *last = NULL;
+
+	*first = 0;
+	st = mdt_query_text(s, &last, "SELECT v.name FROM meetings m"
+	    " JOIN venues v ON v.id = m.venue_id"
+	    " ORDER BY m.scheduled_start DESC, m.id DESC LIMIT 1", "");
+	if (st == MDT_ENOTFOUND)
+		return MDT_OK;
+	for (size_t i = 0; st == MDT_OK && last != NULL && i < n; i++)
+		if (mdt_org_same(venues[i], last)) {
+			*first = (i + 1) % n;
+			break;
+		}
+	free(last);
 	return st;
 }

@@ -137,6 +137,14 @@ on_value(void *user, const char *section, const char *name,
 			    NULL;
 		} else
 			BAD("unknown setting '%s' in [meeting]", name);
+	} else if (strcmp(section, "network") == 0) {
+		char **field = strcmp(name, "practices") == 0 ? &c->practices :
+		    strcmp(name, "rota") == 0 ? &c->rota : NULL;
+
+		if (field == NULL)
+			BAD("unknown setting '%s' in [network]", name);
+		free(*field);
+		*field = value[0] != '\0' ? mdt_xstrdup(value) : NULL;
 	} else
 		BAD("unknown section [%s]", section);
 	return 1;
@@ -464,6 +472,8 @@ static const size_t sync_config_strings[] = {
 	offsetof(struct sync_config, client_key),
 	offsetof(struct sync_config, token_file),
 	offsetof(struct sync_config, quorum),
+	offsetof(struct sync_config, practices),
+	offsetof(struct sync_config, rota),
 };
 #define SYNC_CONFIG_N_STRINGS \
 	(sizeof(sync_config_strings) / sizeof(sync_config_strings[0]))
@@ -509,6 +519,18 @@ const char *
 sync_config_quorum(const struct sync_config *c)
 {
 	return c != NULL ? c->quorum : NULL;
+}
+
+const char *
+sync_config_practices(const struct sync_config *c)
+{
+	return c != NULL ? c->practices : NULL;
+}
+
+const char *
+sync_config_rota(const struct sync_config *c)
+{
+	return c == NULL ? NULL : c->rota != NULL ? c->rota : c->practices;
 }
 
 const char *

@@ -51,6 +51,12 @@ const char *sync_config_base_url(const struct sync_config *cfg);
 /* [meeting] quorum: the roles that must be present, comma-separated; NULL
  * if not set. */
 const char *sync_config_quorum(const struct sync_config *cfg);
+/* [network] practices: the member practices, comma-separated; NULL if not
+ * set.  A quorum role "ROLE from each practice" asks for one from each. */
+const char *sync_config_practices(const struct sync_config *cfg);
+/* [network] rota: the venues meetings go to in turn, comma-separated;
+ * the practices if not set; NULL if neither is. */
+const char *sync_config_rota(const struct sync_config *cfg);
 /* [privacy] idle_minutes (or idle_seconds) in seconds; 0 if not set. */
 int64_t sync_config_idle_lock_s(const struct sync_config *cfg);
 /* [retention] days: identifiable detail of closed, fully delivered

@@ -29,6 +29,10 @@ struct sync_config {
 	int64_t retry_initial_ms;
 	int64_t retry_max_ms;
 	char *quorum;		/* [meeting] quorum: roles, comma-separated */
+	char *practices;	/* [network] practices: the member practices,
+				 * comma-separated */
+	char *rota;		/* [network] rota: where meetings are held in
+				 * turn; NULL: the practices */
 	int64_t idle_lock_s;	/* [privacy] idle time before locking; 0 off */
 	int retention_days;	/* [retention] days; 0: not set */
 	bool has_server;	/* a [server] section was given */

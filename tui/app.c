@@ -188,45 +188,98 @@ tui_app_slot_elapsed(const struct tui_app *app, const struct mdt_slot *slot)
 	return mdt_slot_elapsed_ms(slot->state, &slot->times, app->now);
 }
 
-/* Whether someone present has this role (case apart: "GP" and "gp"). */
+/* Whether someone present has this role (case apart: "GP" and "gp"),
+ * and with org (len org_len) of that organisation (tidied, case apart). */
 static bool
 tui_role_present(const struct mdt_snapshot *snap, const char *role,
-    size_t len)
+    size_t len, const char *org, size_t org_len)
 {
+	char want[37] = "", theirs[37], *o = NULL;
+
+	if (org != NULL) {
+		o = mdt_xasprintf("%.*s", (int)org_len, org);
+		if (!mdt_org_uuid(o, want))
+			want[0] = '\0';
+		free(o);
+	}
 	for (size_t i = 0; i < snap->n_attendees; i++) {
-		const char *r = tui_str(snap->attendees[i].person.role);
+		const struct mdt_person *p = &snap->attendees[i].person;
+		const char *r = tui_str(p->role);
 
 		if (mdt_attendee_here(&snap->attendees[i]) &&
-		    strlen(r) == len && strncasecmp(r, role, len) == 0)
+		    strlen(r) == len && strncasecmp(r, role, len) == 0 &&
+		    (want[0] == '\0' || (mdt_org_uuid(tui_str(p->organisation),
+		    theirs) && strcmp(theirs, want) == 0)))
 			return true;
 	}
 	return false;
 }
 
+/* The next item of a comma-separated list at *p, trimmed: its start, and
+ * its length in *n (0 at the end); *p moves past it. */
+static const char *
+tui_list_item(const char **p, size_t *n)
+{
+	const char *at;
+
+	while (**p == ' ' || **p == '\t' || **p == ',')
+		(*p)++;
+	at = *p;
+	*n = strcspn(at, ",");
+	*p += *n;
+	while (*n > 0 && (at[*n - 1] == ' ' || at[*n - 1] == '\t'))
+		(*n)--;
+	return at;
+}
+
+/* "no " before the first missing, ", " before the others. */
+static bool
+tui_quorum_add(char *out, size_t len, size_t *used, const char *what,
+    size_t n, const char *org, size_t org_len)
+{
+	int w = snprintf(out + *used, len - *used, "%s%.*s%s%.*s",
+	    *used == 0 ? "Quorum not met: no " : ", ", (int)n, what,
+	    org != NULL ? " from " : "", (int)org_len, org != NULL ? org : "");
+
+	if (w < 0 || (size_t)w >= len - *used)
+		return false;
+	*used += (size_t)w;
+	return true;
+}
+
+#define EACH_PRACTICE " from each practice"
+
 bool
 tui_quorum_missing(const struct tui_app *app, char *out, size_t len)
 {
-	const char *p = app->quorum;
-	size_t used = 0, n;
-	int w;
+	const size_t each = sizeof(EACH_PRACTICE) - 1;
+	const char *p = app->quorum, *item, *q, *org;
+	size_t used = 0, n, org_len;
+	bool room = true;
 
 	out[0] = '\0';
 	if (p == NULL)
 		return false;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		n = strcspn(p, ",");
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if (n > 0 && !tui_role_present(&app->snap, p, n)) {
-			w = snprintf(out + used, len - used, "%s%.*s",
-			    used == 0 ? "Quorum not met: no " : ", ", (int)n, p);
-			if (w < 0 || (size_t)w >= len - used)
-				break;
-			used += (size_t)w;
+	while (room && (item = tui_list_item(&p, &n), n > 0)) {
+		/* "GP from each practice": one from each member practice
+		 * (any practice's, if none is configured) */
+		if (n > each && strncasecmp(item + n - each, EACH_PRACTICE,
+		    each) == 0 && app->practices != NULL) {
+			n -= each;
+			q = app->practices;
+			while (room && (org = tui_list_item(&q, &org_len),
+			    org_len > 0))
+				if (!tui_role_present(&app->snap, item, n, org,
+				    org_len))
+					room = tui_quorum_add(out, len, &used,
+					    item, n, org, org_len);
+			continue;
 		}
-		p += strcspn(p, ",");
+		if (n > each && strncasecmp(item + n - each, EACH_PRACTICE,
+		    each) == 0)
+			n -= each;
+		if (!tui_role_present(&app->snap, item, n, NULL, 0))
+			room = tui_quorum_add(out, len, &used, item, n, NULL, 0);
 	}
 	if (used == 0)
 		return false;

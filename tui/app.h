@@ -37,6 +37,8 @@ struct tui_app {
 	bool sync_now_asked;		/* s was pressed while starting */
 	const char *sync_url;		/* the central record, for people */
 	const char *quorum;		/* roles that must be present, or NULL */
+	const char *practices;		/* the network's member practices,
+					 * comma-separated, or NULL */
 	int64_t idle_lock_ms;		/* lock after this long idle; 0 never */
 	int retention_days;		/* [retention] days; 0 if not set */
 	bool locked;			/* the privacy screen is up */

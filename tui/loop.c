@@ -498,6 +498,7 @@ tui_run(struct mdt_store *store, int64_t meeting_id,
 	app->sync_url = sync_config_has_server(sync) ?
 	    sync_config_base_url(sync) : NULL;
 	app->quorum = sync_config_quorum(sync);
+	app->practices = sync_config_practices(sync);
 	/* The projector has no keys to wake it: it never locks. */
 	if (mode != TUI_MODE_PRESENT)
 		app->idle_lock_ms = sync_config_idle_lock_s(sync) * 1000;

@@ -61,3 +61,30 @@ grep -q "Demo MDT" "$E2E_TMP/m.md" || fail "markdown minutes lack the title"
 "$MDTCHAIR" --db "$DB" minutes --format=json | "$JQ_BIN" -e '.meeting.title == "Demo MDT"' >/dev/null ||
     fail "json minutes lack the title"
 pass "minutes in md and json"
+
+# The network's calendar: a fortnightly series at the practices in turn,
+# from --venues or the configuration's rota, continuing where it stopped.
+CAL="$E2E_TMP/cal.db"
+ids=$("$MDTCHAIR" --db "$CAL" schedule --title "INC North" --date 2027-01-06 \
+    --every 2w --count 3 --venues "Archway Medical Centre, Hornsey  Rise ,Brookfield") ||
+    fail "schedule a series"
+[ "$(echo $ids)" = "1 2 3" ] || fail "a series of three printed '$ids'"
+[ "$("$MDTCHAIR" --db "$CAL" meetings | awk '{print $2}' | sort | tr '\n' ' ')" = "2027-01-06 2027-01-20 2027-02-03 " ] ||
+    fail "the series is not fortnightly: $("$MDTCHAIR" --db "$CAL" meetings)"
+[ "$("$SQLITE3_BIN" "$CAL" "SELECT group_concat(v.name, '|') FROM (SELECT venue_id FROM meetings ORDER BY scheduled_start) m JOIN venues v ON v.id = m.venue_id")" = "Archway Medical Centre|Hornsey Rise|Brookfield" ] ||
+    fail "the venues are not in turn"
+printf '[network]\npractices = Archway Medical Centre, Hornsey Rise, Brookfield\n' >"$E2E_TMP/cal.ini"
+"$MDTCHAIR" --db "$CAL" --config "$E2E_TMP/cal.ini" schedule --title "INC North" --date 2027-02-17 \
+    --every 1w --count 2 >/dev/null || fail "schedule from the rota"
+[ "$("$SQLITE3_BIN" "$CAL" "SELECT group_concat(v.name, '|') FROM (SELECT venue_id FROM meetings WHERE id > 3 ORDER BY scheduled_start) m JOIN venues v ON v.id = m.venue_id")" = "Archway Medical Centre|Hornsey Rise" ] ||
+    fail "the rota does not go on after Brookfield"
+set +e
+"$MDTCHAIR" --db "$CAL" schedule --title X --date 2027-03-01 --every 3w --count 2 2>"$E2E_TMP/err"; rc=$?
+"$MDTCHAIR" --db "$CAL" schedule --title X --date 2027-03-01 --every 1w 2>"$E2E_TMP/err2"; rc2=$?
+"$MDTCHAIR" --db "$CAL" schedule --title X --date 2027-03-01 --every 1w --count 2 --venues "A,,B" 2>"$E2E_TMP/err3"; rc3=$?
+set -e
+[ "$rc" = 2 ] && grep -qF -- "--every is 1w (weekly) or 2w (fortnightly)" "$E2E_TMP/err" || fail "--every 3w: $rc $(cat "$E2E_TMP/err")"
+[ "$rc2" = 2 ] && grep -qF "a series needs --every and --count" "$E2E_TMP/err2" || fail "--every alone: $rc2"
+[ "$rc3" = 1 ] && grep -qF "a venue of the rota is blank" "$E2E_TMP/err3" || fail "a blank venue: $rc3 $(cat "$E2E_TMP/err3")"
+[ "$("$SQLITE3_BIN" "$CAL" "SELECT count(*) FROM meetings")" = 5 ] || fail "a refused series left meetings"
+pass "schedule: a series every week or fortnight, venues in turn, all or none"

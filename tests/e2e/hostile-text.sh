@@ -77,7 +77,8 @@ for h in "${corpus[@]}"; do
 		[ ! -s "$E2E_TMP/out" ] || fail "schedule $opt printed an id"
 	done
 	for args in "people add X --role" "people add X --org" "people add" \
-	    "actions --owner" "actions --org"; do
+	    "people add X --team --org" "actions --owner" "actions --org" \
+	    "schedule --title T --date 2026-12-02 --every 2w --count 2 --venues"; do
 		set +e
 		mdt $args "$h" >"$E2E_TMP/out" 2>"$E2E_TMP/err"
 		rc=$?

@@ -47,6 +47,33 @@ keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 pass "the register and the status bar warn until every quorum role is present"
 
+# A GP from each member practice: the practices named in [network],
+# organisations compared tidied and case apart.
+DB2="$E2E_TMP/each.db"
+"$MDTCHAIR" --db "$DB2" demo --no-open >/dev/null
+cat >"$E2E_TMP/each.ini" <<CFG
+[network]
+practices = Riverside Surgery, larkhall  GREEN practice
+[meeting]
+quorum = GP from each practice
+CFG
+tui_start --db "$DB2" --config "$E2E_TMP/each.ini" chair
+wait_for "Agenda: 12 patients"
+keys 2
+wait_for "Not marked: 10"
+wait_for "Quorum not met: no GP from Riverside Surgery, GP from larkhall  GREEN"
+# 4 Dr Kwame Mensah (GP, Riverside Surgery), 5 Dr Siobhán Ní Bhriain (GP,
+# Larkhall Green Practice)
+keys j j j Space
+wait_for "Present: 1"
+wait_for "Quorum not met: no GP from larkhall  GREEN practice present"
+keys j Space
+wait_for "Present: 2"
+wait_gone "Quorum not met"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+pass "a GP from each member practice: the warning names each practice without one"
+
 # A setting sync does not know is still refused, in one line.
 printf '[meeting]\nquorom = GP\n' >>"$E2E_TMP/config.ini"
 set +e

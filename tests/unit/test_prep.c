@@ -681,6 +681,73 @@ test_schedule(void **state)
 	assert_int_equal(mdt_meeting_create(f->s, &in, &id, NULL), MDT_EINVAL);
 }
 
+/*
+ * A fortnightly series at the network's practices in turn: all or none;
+ * the caseload carried forward to the first only, and to each next one
+ * when the meeting before it closes; the rota goes on where it stopped.
+ */
+static void
+test_series(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_meeting_in in = { "INC North", "+14", NULL, NULL, 0 };
+	const char *const rota[] = { " Archway  Medical Centre ",
+	    "Hornsey Rise", "Brookfield" };
+	const char *const bad[] = { "Archway", "Hornsey\x1b[2J" };
+	const char *const two[] = { "BROOKFIELD", "Archway Medical Centre" };
+	int64_t ids[3], more[2], before;
+	char buf[64];
+	size_t first = 9;
+	int carried = -1;
+
+	record_outcome(f, 1, MDT_OUTCOME_STAY, "2026-12-05");
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	before = fx_int(f->s, "SELECT count(*) FROM meetings");
+	/* refused whole: a venue the input policy refuses, no count */
+	assert_int_equal(mdt_meeting_series(f->s, &in, 14, 2, bad, 2, 0,
+	    more, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_meeting_series(f->s, &in, 14, 0, rota, 3, 0,
+	    more, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_meeting_series(f->s, &in, 0, 2, rota, 3, 0,
+	    more, NULL), MDT_EINVAL);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM meetings"),
+	    before);
+
+	assert_int_equal(mdt_meeting_series(f->s, &in, 14, 3, rota, 3, 0, ids,
+	    &carried), MDT_OK);
+	assert_int_equal(carried, 1);
+	for (int k = 1; k < 3; k++)
+		assert_int_equal(fx_int(f->s, "SELECT (SELECT scheduled_start"
+		    " FROM meetings WHERE id = %lld) - (SELECT scheduled_start"
+		    " FROM meetings WHERE id = %lld)", (long long)ids[k],
+		    (long long)ids[k - 1]), INT64_C(14) * 86400 * 1000);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " group_concat(v.name, '|') FROM (SELECT venue_id FROM meetings"
+	    " WHERE id IN (%lld, %lld, %lld) ORDER BY scheduled_start) m"
+	    " JOIN venues v ON v.id = m.venue_id", (long long)ids[0],
+	    (long long)ids[1], (long long)ids[2]),
+	    "Archway Medical Centre|Hornsey Rise|Brookfield");
+	/* the patient due is a candidate of the first only */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE meeting_id = %lld", (long long)ids[0]), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE meeting_id IN (%lld, %lld)", (long long)ids[1],
+	    (long long)ids[2]), 0);
+	/* the first held, the patient not discussed: carried to the next */
+	assert_int_equal(mdt_meeting_open(f->s, ids[0]), MDT_OK);
+	assert_int_equal(mdt_meeting_close(f->s, ids[0]), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE meeting_id = %lld AND carried_forward = 1",
+	    (long long)ids[1]), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE meeting_id = %lld", (long long)ids[2]), 0);
+	/* the rota goes on after the latest meeting's venue */
+	assert_int_equal(mdt_rota_next(f->s, two, 2, &first), MDT_OK);
+	assert_int_equal(first, 1);
+	assert_int_equal(mdt_rota_next(f->s, rota, 3, &first), MDT_OK);
+	assert_int_equal(first, 0);
+}
+
 int
 main(void)
 {
@@ -706,6 +773,8 @@ main(void)
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_schedule,
 		    fx_setup_memory, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_series, fx_setup_demo,
+		    fx_teardown),
 	};
 
 	fx_utc();
