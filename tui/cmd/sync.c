@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -53,11 +54,25 @@ sync_progress(struct sync_run *r, bool final)
 
 	sync_engine_status(r->engine, &st);
 	wait[0] = '\0';
-	if (st.next_attempt_at > 0 && st.pending > 0)
+	/* on a terminal a countdown, rewritten in place; in a log (cron)
+	 * the time of the next try, so that a line is written only when
+	 * something changes, not every second of an outage */
+	if (st.next_attempt_at > 0 && st.pending > 0 && r->tty)
 		snprintf(wait, sizeof wait, ", retrying in %lld s%s%.200s%s",
 		    (long long)((st.next_attempt_at - now + 999) / 1000),
 		    st.last_error[0] != '\0' ? " (" : "", st.last_error,
 		    st.last_error[0] != '\0' ? ")" : "");
+	else if (st.next_attempt_at > 0 && st.pending > 0) {
+		time_t t = (time_t)(st.next_attempt_at / 1000);
+		struct tm tm;
+		char at[16] = "";
+
+		if (localtime_r(&t, &tm) != NULL)
+			strftime(at, sizeof at, "%H:%M:%S", &tm);
+		snprintf(wait, sizeof wait, ", retrying at %s%s%.200s%s", at,
+		    st.last_error[0] != '\0' ? " (" : "", st.last_error,
+		    st.last_error[0] != '\0' ? ")" : "");
+	}
 	else if (st.busy)
 		snprintf(wait, sizeof wait, ", sending");
 	snprintf(line, sizeof line, "sync: %lld/%lld sent, %lld failed%s%s",
