@@ -65,7 +65,7 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 	size_t n_lines = 0, sel_line = 0, list_rows, done = 0;
 	long cut = -1;
 	int w_pat, w_reason, extra, x;
-	char plan[16], fin[16], head[256];
+	char plan[16], fin[16], head[256], count[64];
 	const int w_mark = 2, w_num = 2, w_nhs = 12, w_plan = 4, w_state = 13,
 	    w_ends = 10;
 
@@ -78,12 +78,6 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 			cut = (long)i;
 	}
 	tui_fmt_hhmm(app->planned_end, plan, sizeof(plan));
-	tui_fmt_hhmm(app->finish, fin, sizeof(fin));
-	snprintf(head, sizeof(head),
-	    "Agenda: %zu patients, %zu done   Planned end %s   Forecast "
-	    "~%s%s", snap->n_slots, done, plan, fin,
-	    app->finish > app->planned_end ? " (late)" : "");
-	tui_put(top, 1, COLS - 2, head, A_BOLD, false);
 
 	/* Column widths: patient and reason share what is left. */
 	extra = COLS - (w_mark + w_num + 1 + 1 + w_nhs + 1 + 1 + w_plan + 1 +
@@ -177,15 +171,33 @@ tui_agenda_draw(struct tui_app *app, int top, int rows)
 			tui_put(y, x, w_ends, fin, a, false);
 		}
 	}
+	/* the patients in view, when not all are: slots, not lines (the
+	 * planned end's rule is no patient), in place of the count, so that
+	 * the forecast is never overwritten */
 	if (n_lines > list_rows) {
-		char more[64];
+		size_t first = SIZE_MAX, last = 0;
 
-		snprintf(more, sizeof(more), "%zu-%zu of %zu",
-		    app->agenda_top + 1,
-		    app->agenda_top + list_rows < n_lines ?
-		    app->agenda_top + list_rows : n_lines, n_lines);
-		tui_put_right(top, 0, COLS - 1, more, tui_attr(TUI_STYLE_DIM));
-	}
+		for (size_t r = 0; r < list_rows && app->agenda_top + r <
+		    n_lines; r++) {
+			long k = lines[app->agenda_top + r].slot_index;
+
+			if (k >= 0 && first == SIZE_MAX)
+				first = (size_t)k;
+			if (k >= 0)
+				last = (size_t)k;
+		}
+		if (first == SIZE_MAX)
+			first = last;
+		snprintf(count, sizeof(count), "%zu-%zu of %zu", first + 1,
+		    last + 1, snap->n_slots);
+	} else
+		snprintf(count, sizeof(count), "%zu patient%s", snap->n_slots,
+		    snap->n_slots == 1 ? "" : "s");
+	tui_fmt_hhmm(app->finish, fin, sizeof(fin));
+	snprintf(head, sizeof(head),
+	    "Agenda: %s, %zu done   Planned end %s   Forecast ~%s%s", count,
+	    done, plan, fin, app->finish > app->planned_end ? " (late)" : "");
+	tui_put(top, 1, COLS - 2, head, A_BOLD, false);
 	tui_app_draw_hints(app, top + rows - 1);
 }
 

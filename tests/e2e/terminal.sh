@@ -84,3 +84,29 @@ kill -SEGV "$(tui_pid)"
 screen | grep -qF "Sync:" && fail "the chair screen stayed after a crash"
 [ "$(minutes_json | jqr '.slots[0].state')" = running ] || fail "slot 1 lost"
 pass "SIGTERM exits 0; a crash restores the terminal and ends with the signal"
+
+# 150 patients at 80x24: the header says which are in view (patients, not
+# lines: the planned end's rule is none) in place of the count, and the
+# forecast stays whole.
+BIG="$E2E_TMP/big.db"
+"$MDTCHAIR" --db "$BIG" demo --no-open >/dev/null
+"$SQLITE3_BIN" "$BIG" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 138)
+  INSERT INTO patients (uuid, nhs_number, name) SELECT 'big-' || i, printf('8%09d', i), 'Patient ' || i FROM n;
+  INSERT INTO slots (uuid, meeting_id, patient_id, position)
+  SELECT 'bigslot-' || p.id, 1, p.id, 12 + row_number() OVER (ORDER BY p.id) FROM patients p WHERE p.uuid LIKE 'big-%';"
+[ "$("$SQLITE3_BIN" "$BIG" "SELECT count(*) FROM slots")" = 150 ] || fail "the big agenda was not made"
+tui_start --db "$BIG" chair
+wait_for "Agenda: 1-"
+head=$(screen | sed -n 1,3p | grep "Agenda:")
+echo "$head" | grep -qE "Agenda: 1-[0-9]+ of 150, 0 done   Planned end [0-9]{2}:[0-9]{2}   Forecast ~[0-9]{2}:[0-9]{2}" ||
+    fail "the header at 150 patients reads: $head"
+echo "$head" | grep -qF " of 151" && fail "the header counts the rule as a patient"
+# the last page: the last patient in view, the rule left out of the count
+keys PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn PgDn
+wait_for "-150 of 150, 0 done"
+head=$(screen | sed -n 1,3p | grep "Agenda:")
+echo "$head" | grep -qE "Agenda: [0-9]+-150 of 150, " || fail "the last page's header reads: $head"
+screen | grep -qF "Patient 138" || fail "the last patient is not in view"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+pass "150 patients at 80x24: the header counts patients in view, the forecast whole"
