@@ -227,6 +227,8 @@ run review --from 2026-01-01 --to 2027-12-31 --chart "$D/full.svg"
 hostile_list 9990608164 "$D/full.csv"
 run import --list referral "$D/full.csv" --skip-invalid --meeting "$MEETING"
 [ "$rc" = 1 ] || fail "import on a full disk exited $rc: $(err)"
+grep -q "disk is full" "$E2E_TMP/err" && grep -qF "nothing imported from $D/full.csv" "$E2E_TMP/err" ||
+    fail "import on a full disk does not say nothing was imported: $(err)"
 [ ! -e "$D/full.rejects.csv" ] || fail "an import refused by a full disk left its rejects file"
 [ -z "$(find "$D" -name '.mdtchair-*')" ] || fail "a temporary file was left behind"
 rm -f "$FAULT"
@@ -238,5 +240,11 @@ done <<EOF
 $(exports)
 EOF
 [ "$(audits)" = $((before + 5)) ] || fail "not one export row per export: $before -> $(audits)"
+# each says whether the patients were shown in full
+[ "$(sql "SELECT detail FROM audit WHERE action = 'export' AND detail LIKE 'agenda %' ORDER BY id DESC LIMIT 1")" = "agenda md unmasked" ] ||
+    fail "the unmasked agenda is audited as: $(sql "SELECT detail FROM audit WHERE action = 'export' ORDER BY id DESC LIMIT 5")"
+run agenda "$MEETING"
+[ "$rc" = 0 ] && [ "$(sql "SELECT detail FROM audit WHERE action = 'export' ORDER BY id DESC LIMIT 1")" = "agenda md" ] ||
+    fail "the masked agenda is audited as: $(sql "SELECT detail FROM audit WHERE action = 'export' ORDER BY id DESC LIMIT 1")"
 MDTCHAIR=$real
 pass "an export is printed only once its audit row is committed (full disk: nothing printed, no file left)"

@@ -74,6 +74,29 @@ keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 pass "a GP from each member practice: the warning names each practice without one"
 
+# Only someone present holds a quorum role: not a GP who sent apologies,
+# nor a role that only begins with the quorum's ("GP trainee" is no GP).
+DB3="$E2E_TMP/roles.db"
+"$MDTCHAIR" --db "$DB3" demo --no-open >/dev/null
+TOM=$("$MDTCHAIR" --db "$DB3" people add "Tom Reed" --role "GP trainee" --org "Riverside Surgery")
+"$MDTCHAIR" --db "$DB3" register add 1 "$TOM" || fail "register add"
+printf '[meeting]\nquorum = GP\n' >"$E2E_TMP/roles.ini"
+tui_start --db "$DB3" --config "$E2E_TMP/roles.ini" chair
+wait_for "Quorum not met: no GP present"
+keys 2
+wait_for "Tom Reed"
+# 4 Dr Kwame Mensah: present, then apologies
+keys j j j Space
+wait_for "Present: 2"
+wait_gone "Quorum not met"
+keys Space
+wait_for "Quorum not met: no GP present"
+screen | grep -F "Dr Kwame Mensah" | grep -qF "apologies" || fail "Kwame is not marked with apologies"
+screen | grep -F "Tom Reed" | grep -qiF "present" || fail "Tom Reed is not present"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+pass "a GP who sent apologies, or a GP trainee, does not make the quorum"
+
 # A setting sync does not know is still refused, in one line.
 printf '[meeting]\nquorom = GP\n' >>"$E2E_TMP/config.ini"
 set +e

@@ -144,6 +144,14 @@ test_filters(void **state)
 	expect(f, &h, &flt, "a3 a4 a2");
 	flt.today_ms = FX_T0 + 30 * DAY;
 	expect(f, &h, &flt, "a3 a4 a2 a5");
+	/* due today is not overdue: a2 (due 12-09) on 12-09, then 12-10 */
+	flt.today_ms = FX_T0 + 14 * DAY;	/* 2026-12-09 */
+	expect(f, &h, &flt, "a3 a4");
+	/* its last moment (FX_T0 is 13:00) */
+	flt.today_ms = FX_T0 + 14 * DAY + 11 * 60 * FX_MIN - 1;
+	expect(f, &h, &flt, "a3 a4");
+	flt.today_ms = FX_T0 + 15 * DAY;
+	expect(f, &h, &flt, "a3 a4 a2");
 	flt.owner = "nobody of that name";
 	expect(f, &h, &flt, "");
 }

@@ -111,8 +111,12 @@ cmd_import(struct cmd_args *cli)
 	} else if (st == MDT_EINVAL && rep.n_errors > 0) {
 		say("nothing imported from %s", file);
 		rc = EXIT_USER;
-	} else
+	} else {
 		rc = cmd_store_error(store);
+		/* a full disk or a failed write: the transaction rolled back */
+		if (st == MDT_EFULL || st == MDT_EIO || st == MDT_EBUSY)
+			say("nothing imported from %s", file);
+	}
 	if (rc == 0 && cmd_flush("summary") != 0)
 		rc = EXIT_USER;
 	mdt_import_report_done(&rep);
