@@ -1854,6 +1854,53 @@ test_bad_reply_mid_pass(void **state)
 	    "{\"status\":200}]}", 1);
 }
 
+/*
+ * A row is sent only once every resource it names is: in bundles of one,
+ * the first bundle goes and every later one is refused, so the first
+ * person's row (their Practitioner and their PractitionerRole, two
+ * bundles) is not sent although its first resource reached the record.
+ */
+static void
+test_row_across_bundles(void **state)
+{
+	struct sx *x = *state;
+	struct sync_status st;
+	int64_t count = 0;
+	json_t *b;
+
+	sx_config(x, NULL, NULL, "bundle_size = 1\n");
+	/* everyone's row queued first: each names their Practitioner and
+	 * their role */
+	b = rows(x, "SELECT id FROM people ORDER BY id");
+	for (size_t i = 0; i < json_array_size(b); i++)
+		assert_int_equal(mdt_person_set_ids(x->s, atoll(
+		    json_string_value(json_object_get(json_array_get(b, i),
+		    "id"))), NULL, NULL, ""), MDT_OK);
+	json_decref(b);
+	sx_chair(x, NULL, NULL);
+	sx_control("faults", "{\"faults\":[{\"delayMs\":0},"
+	    "{\"status\":422,\"times\":100000}]}");
+	(void)sx_sync(x, 5000, &st);
+	sx_control("reset", "{}");	/* the faults left, not the data */
+	/* one went: the first person's Practitioner; their role (and its
+	 * organisation) were refused */
+	assert_int_equal(sx_count_type("Practitioner"), 1);
+	assert_int_equal(sx_count_type("PractitionerRole"), 0);
+	b = search("Practitioner");
+	/* the person's row names both: not sent, nor is any other */
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE entity = 'person' AND entity_uuid = '%s'"
+	    " AND state <> 'sent'", jstr(b, "entry.0.resource.id")), 1);
+	json_decref(b);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM outbox"
+	    " WHERE state = 'sent'"), 0);
+	/* sent again once the refusals are mended: each resource once */
+	assert_int_equal(mdt_outbox_retry_problems(x->s, &count), MDT_OK);
+	assert_true(count > 0);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+}
+
 /* Every thread of libuv's pool held, so that a job queued meanwhile
  * waits for a thread. */
 struct pool_hold {
@@ -2343,6 +2390,8 @@ main(int argc, char **argv)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict_not_overwritten,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_row_across_bundles, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_size, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_reply_mid_pass, setup,
