@@ -273,23 +273,6 @@ mdt_people_count(struct mdt_store *s, const char *name_part,
 	    "TT", name_part, org_part);
 }
 
-static void
-print_person(sqlite3_stmt *st, void *ctx)
-{
-	fprintf(ctx, "%" PRId64, mdt_col_int(st, 0));
-	mdt_col_fput(st, 1, 3, ctx);
-	fputc('\n', ctx);
-}
-
-enum mdt_status
-mdt_people_list(struct mdt_store *s, FILE *out)
-{
-	return mdt_read_each(s, print_person, out, "listing the people",
-	    "SELECT id, name, CASE kind WHEN 'person' THEN role"
-	    " ELSE kind END, organisation"
-	    " FROM people ORDER BY name COLLATE NOCASE, id", NULL);
-}
-
 /* ---- the query ------------------------------------------------------- */
 
 static const char actions_sql[] =
@@ -323,13 +306,9 @@ item_done(void *row)
 {
 	struct mdt_action_item *it = row;
 
-	free(it->text);
-	free(it->owner_name);
-	free(it->owner_role);
-	free(it->owner_org);
-	free(it->patient_name);
-	free(it->date_of_birth);
-	free(it->meeting_title);
+	mdt_free_each(7, it->text, it->owner_name, it->owner_role,
+	    it->owner_org, it->patient_name, it->date_of_birth,
+	    it->meeting_title);
 }
 
 static void

@@ -281,8 +281,8 @@ pause_toggle_tx(struct mdt_store *s, struct mdt_act *a)
 enum mdt_status
 mdt_slot_pause_toggle(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_act_run(s, pause_toggle_tx, MDT_ACT_MEETING |
-	    MDT_ACT_RUNNING, &(struct mdt_act){ .meeting_id = meeting_id });
+	return mdt_meeting_act(s, pause_toggle_tx, MDT_ACT_RUNNING,
+	    meeting_id);
 }
 
 /* The running slot's allowance changed by n seconds. */
@@ -369,8 +369,7 @@ park_tx(struct mdt_store *s, struct mdt_act *a)
 enum mdt_status
 mdt_slot_park(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_act_run(s, park_tx, MDT_ACT_MEETING,
-	    &(struct mdt_act){ .meeting_id = meeting_id });
+	return mdt_meeting_act(s, park_tx, 0, meeting_id);
 }
 
 /* Back to the slot before the current one (or to the last started). */
@@ -420,8 +419,7 @@ previous_tx(struct mdt_store *s, struct mdt_act *a)
 enum mdt_status
 mdt_slot_previous(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_act_run(s, previous_tx, MDT_ACT_MEETING,
-	    &(struct mdt_act){ .meeting_id = meeting_id });
+	return mdt_meeting_act(s, previous_tx, 0, meeting_id);
 }
 
 /* ---- the meeting ----------------------------------------------------- */
@@ -444,8 +442,7 @@ meeting_open_tx(struct mdt_store *s, struct mdt_act *a)
 enum mdt_status
 mdt_meeting_open(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_act_run(s, meeting_open_tx, MDT_ACT_MEETING | MDT_ACT_WROTE,
-	    &(struct mdt_act){ .meeting_id = meeting_id });
+	return mdt_meeting_act(s, meeting_open_tx, MDT_ACT_WROTE, meeting_id);
 }
 
 /* What the meeting hands to the next one planned (a meeting of a series
@@ -494,8 +491,8 @@ meeting_close_tx(struct mdt_store *s, struct mdt_act *a)
 enum mdt_status
 mdt_meeting_close(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_act_run(s, meeting_close_tx, MDT_ACT_MEETING |
-	    MDT_ACT_CLOSED_TOO, &(struct mdt_act){ .meeting_id = meeting_id });
+	return mdt_meeting_act(s, meeting_close_tx, MDT_ACT_CLOSED_TOO,
+	    meeting_id);
 }
 
 /* ---- the register ---------------------------------------------------- */

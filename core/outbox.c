@@ -179,8 +179,7 @@ outbox_row_done(void *row)
 {
 	struct mdt_outbox_row *r = row;
 
-	free(r->label);
-	free(r->last_error);
+	mdt_free_each(2, r->label, r->last_error);
 }
 
 static void

@@ -449,8 +449,7 @@ finalise_tx(struct mdt_store *s, struct mdt_act *a)
 enum mdt_status
 mdt_agenda_finalise(struct mdt_store *s, int64_t meeting_id)
 {
-	return mdt_act_run(s, finalise_tx, MDT_ACT_MEETING,
-	    &(struct mdt_act){ .meeting_id = meeting_id });
+	return mdt_meeting_act(s, finalise_tx, 0, meeting_id);
 }
 
 /* ---- added on the day ------------------------------------------------ */

@@ -115,12 +115,8 @@ candidate_done(void *row)
 {
 	struct mdt_candidate *c = row;
 
-	free(c->patient_name);
-	free(c->practice);
-	free(c->reason);
-	free(c->referred_by);
-	free(c->defer_reason);
-	free(c->presenter_name);
+	mdt_free_each(6, c->patient_name, c->practice, c->reason,
+	    c->referred_by, c->defer_reason, c->presenter_name);
 }
 
 static void

@@ -110,8 +110,7 @@ rising_risk_done(void *row)
 {
 	struct mdt_rising_risk *r = row;
 
-	free(r->patient_name);
-	free(r->practice);
+	mdt_free_each(2, r->patient_name, r->practice);
 }
 
 static void

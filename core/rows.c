@@ -270,3 +270,11 @@ mdt_act_run(struct mdt_store *s, mdt_act_fn body, unsigned reads,
 	return mdt_tx_run(s, act_tx, &r,
 	    (reads & MDT_ACT_WROTE) ? &a->wrote : NULL);
 }
+
+enum mdt_status
+mdt_meeting_act(struct mdt_store *s, mdt_act_fn body, unsigned reads,
+    int64_t meeting_id)
+{
+	return mdt_act_run(s, body, MDT_ACT_MEETING | reads,
+	    &(struct mdt_act){ .meeting_id = meeting_id });
+}

@@ -167,4 +167,9 @@ typedef enum mdt_status (*mdt_act_fn)(struct mdt_store *s, struct mdt_act *a);
 enum mdt_status mdt_act_run(struct mdt_store *s, mdt_act_fn body,
     unsigned reads, struct mdt_act *a);
 
+/* mdt_act_run of an act on meeting_id alone (MDT_ACT_MEETING and what
+ * else reads says). */
+enum mdt_status mdt_meeting_act(struct mdt_store *s, mdt_act_fn body,
+    unsigned reads, int64_t meeting_id);
+
 #endif

@@ -25,9 +25,7 @@ person_done(void *row)
 {
 	struct mdt_person *p = row;
 
-	free(p->name);
-	free(p->role);
-	free(p->organisation);
+	mdt_free_each(3, p->name, p->role, p->organisation);
 }
 
 static void
@@ -41,12 +39,9 @@ slot_done(void *row)
 {
 	struct mdt_slot *sl = row;
 
-	free(sl->patient_name);
-	free(sl->practice);
-	free(sl->reason);
-	free(sl->consent_justification);
-	free(sl->key_contact_name);
-	free(sl->presenter_name);
+	mdt_free_each(6, sl->patient_name, sl->practice, sl->reason,
+	    sl->consent_justification, sl->key_contact_name,
+	    sl->presenter_name);
 	mdt_names_free(sl->exclusions, sl->n_exclusions);
 }
 
@@ -61,8 +56,7 @@ action_done(void *row)
 {
 	struct mdt_action *a = row;
 
-	free(a->text);
-	free(a->owner_name);
+	mdt_free_each(2, a->text, a->owner_name);
 }
 
 static void
@@ -723,21 +717,3 @@ mdt_meeting_find(struct mdt_store *s, const char *ref, int64_t *id)
 	return st;
 }
 
-static void
-print_meeting(sqlite3_stmt *st, void *ctx)
-{
-	char date[11];
-
-	mdt_date_of(mdt_col_int(st, 1), date);
-	fprintf(ctx, "%" PRId64 "  %s", mdt_col_int(st, 0), date);
-	mdt_col_fput(st, 2, 3, ctx);
-	fputc('\n', ctx);
-}
-
-enum mdt_status
-mdt_meeting_list(struct mdt_store *s, FILE *out)
-{
-	return mdt_read_each(s, print_meeting, out, "listing the meetings",
-	    "SELECT id, scheduled_start, state, title FROM meetings"
-	    " ORDER BY scheduled_start DESC, id DESC", NULL);
-}

@@ -236,6 +236,10 @@ int mdt_col_state(sqlite3_stmt *st, int col, int (*parse)(const char *),
  * two spaces: the fields of a line of a listing. */
 void mdt_col_fput(sqlite3_stmt *st, int from, int to, FILE *out);
 
+/* A line of a listing (an mdt_each_fn; ctx the FILE *): the id in column
+ * 0, then every other column after two spaces, escaped. */
+void mdt_print_line(sqlite3_stmt *st, void *ctx);
+
 /*
  * Reads the row's columns, from the first, into the fields that follow,
  * each given as MDT_F(field) (its address and size), one letter a column:

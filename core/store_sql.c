@@ -718,6 +718,14 @@ mdt_col_fput(sqlite3_stmt *st, int from, int to, FILE *out)
 	}
 }
 
+void
+mdt_print_line(sqlite3_stmt *st, void *ctx)
+{
+	fprintf(ctx, "%" PRId64, mdt_col_int(st, 0));
+	mdt_col_fput(st, 1, sqlite3_column_count(st) - 1, ctx);
+	fputc('\n', ctx);
+}
+
 /* A field of letter c given with size bytes: the size its letter wants,
  * or a mistake in the code that reads it. */
 static void

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,17 @@ mdt_xreallocarray(void *p, size_t n, size_t size)
 	if (size != 0 && n > SIZE_MAX / size)
 		mdt_fatal("out of memory (size overflow)");
 	return mdt_xrealloc(p, n * size);
+}
+
+void
+mdt_free_each(size_t n, ...)
+{
+	va_list ap;
+
+	va_start(ap, n);
+	while (n-- > 0)
+		free(va_arg(ap, void *));
+	va_end(ap);
 }
 
 void *

@@ -18,6 +18,9 @@ void *mdt_xmalloc(size_t n);
 void *mdt_xcalloc(size_t n, size_t size);
 void *mdt_xrealloc(void *p, size_t n);
 void *mdt_xreallocarray(void *p, size_t n, size_t size);
+/* Frees each of the n pointers that follow (NULL ones too): what a row
+ * read by mdt_cols owns, freed in one line. */
+void mdt_free_each(size_t n, ...);
 /* arr (n elements of size bytes, room for *cap) with room for one more:
  * the capacity doubles (from 16) when full. */
 void *mdt_grow(void *arr, size_t n, size_t *cap, size_t size);
