@@ -113,15 +113,7 @@ mdt_purge_find(struct mdt_store *s, int days, struct mdt_purge_meeting **out,
 	 * even with nothing waiting: delivery is what makes purging safe. */
 	return mdt_read_array(s, out, n, sizeof(**out), purge_meeting_done,
 	    read_purge_meeting, NULL, "finding meetings to purge",
-	    "SELECT m.id, m.uuid, m.title, m.scheduled_start, m.closed_at,"
-	    " (SELECT count(*) FROM slots WHERE meeting_id = m.id),"
-	    " (SELECT count(*) FROM outbox WHERE state <> 'sent'"
-	    "  AND entity_uuid IN (" MDT_MEETING_RECORDS_SQL("m.id") ")),"
-	    " EXISTS (SELECT 1 FROM outbox WHERE state = 'sent'"
-	    "  AND entity_uuid = m.uuid)"
-	    " FROM meetings m WHERE m.state = 'closed' AND m.purged_at IS NULL"
-	    " AND m.closed_at IS NOT NULL AND m.closed_at <= ?"
-	    " ORDER BY m.scheduled_start, m.id", "i", cutoff);
+	    MDT_PURGE_FIND_SQL, "i", cutoff);
 }
 
 /* Runs sql (no rows) with ?1 = id and adds the rows it changed to *count

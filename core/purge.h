@@ -84,4 +84,21 @@ enum mdt_status mdt_purge_run(struct mdt_store *s, int days,
 enum mdt_status mdt_action_refuse_purged(struct mdt_store *s,
     int64_t action_id);
 
+/*
+ * The closed meetings not purged, closed before ?1 (ms), each with its
+ * patients, its records' outbox rows not sent, and whether its own row
+ * was ever sent (mdt_purge_find's query; the tests read its plan: each
+ * outbox question by the record's uuid, never a scan of the outbox).
+ */
+#define MDT_PURGE_FIND_SQL \
+	"SELECT m.id, m.uuid, m.title, m.scheduled_start, m.closed_at," \
+	" (SELECT count(*) FROM slots WHERE meeting_id = m.id)," \
+	" (SELECT count(*) FROM outbox WHERE state <> 'sent'" \
+	"  AND entity_uuid IN (" MDT_MEETING_RECORDS_SQL("m.id") "))," \
+	" EXISTS (SELECT 1 FROM outbox WHERE state = 'sent'" \
+	"  AND entity_uuid = m.uuid)" \
+	" FROM meetings m WHERE m.state = 'closed' AND m.purged_at IS NULL" \
+	" AND m.closed_at IS NOT NULL AND m.closed_at <= ?" \
+	" ORDER BY m.scheduled_start, m.id"
+
 #endif

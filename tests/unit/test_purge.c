@@ -11,6 +11,8 @@
 #include "config.h"
 
 #include "fixture.h"
+#include "purge.h"
+#include "rows.h"
 
 #define DAY_MS INT64_C(86400000)
 
@@ -530,10 +532,42 @@ test_gone_from_files(void **state)
 	assert_gone(f, NOTE_4);
 }
 
+/*
+ * Finding what to purge asks the outbox about each record of each meeting
+ * by the record's uuid (the outbox_by_entity index), never by walking the
+ * rows not sent: after a year offline those are thousands, for every
+ * meeting.
+ */
+static void
+test_find_plan(void **state)
+{
+	struct fx *f = *state;
+	sqlite3_stmt *st;
+	char *sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", MDT_PURGE_FIND_SQL);
+	int outbox = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(f->s), sql, -1, &st,
+	    NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 3);
+
+		if (strstr(d, "outbox") == NULL)
+			continue;
+		outbox++;
+		if (strstr(d, "USING COVERING INDEX outbox_by_entity") == NULL)
+			fail_msg("the outbox read otherwise: %s", d);
+	}
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	assert_int_equal(outbox, 2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_find_plan, fx_setup_demo,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_undelivered_never_purged,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_failed_row_holds_back,
