@@ -26,6 +26,122 @@
 
 /* ---- carry-forward --------------------------------------------------- */
 
+/* A referral still waiting: its patient, when it was first made, how
+ * often and why it was put off, and its latest list entry. */
+struct waiting {
+	int64_t patient_id;
+	int64_t since;			/* ms, first imported */
+	int64_t deferred;
+	char *reasons;			/* the deferrals', "; "-separated */
+	char *reason, *referred_by, *source, *row_hash;
+	int64_t line;
+};
+
+static void
+waiting_done(void *row)
+{
+	struct waiting *w = row;
+
+	mdt_free_each(5, w->reasons, w->reason, w->referred_by, w->source,
+	    w->row_hash);
+}
+
+static void
+read_waiting(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct waiting *w = row;
+
+	mdt_cols(st, "iiisssssi", MDT_F(w->patient_id), MDT_F(w->since),
+	    MDT_F(w->deferred), MDT_F(w->reasons), MDT_F(w->reason),
+	    MDT_F(w->referred_by), MDT_F(w->source), MDT_F(w->row_hash),
+	    MDT_F(w->line));
+}
+
+/*
+ * The referrals of meetings before meeting ?1 (starting ?2) whose patient
+ * has not been discussed since (consent recorded, or a death, in a
+ * meeting at or after the referral's): never turned away, they come to
+ * the next meeting whether they were deferred or never decided.
+ */
+#define WAITING_REFERRALS_SQL \
+	"WITH ref AS (SELECT c.patient_id, m.scheduled_start AS at," \
+	"  c.defer_reason, le.reason, le.referred_by, le.source," \
+	"  le.row_hash, le.line, le.imported_at" \
+	"  FROM list_entries le JOIN candidates c ON c.id = le.candidate_id" \
+	"  JOIN meetings m ON m.id = c.meeting_id" \
+	"  WHERE le.list = 'referral' AND m.id <> ?1" \
+	"  AND m.scheduled_start < ?2 AND NOT EXISTS (SELECT 1 FROM slots s" \
+	"   JOIN meetings ms ON ms.id = s.meeting_id" \
+	"   WHERE s.patient_id = c.patient_id" \
+	"   AND ms.scheduled_start >= m.scheduled_start" \
+	"   AND (EXISTS (SELECT 1 FROM consent WHERE slot_id = s.id)" \
+	"    OR EXISTS (SELECT 1 FROM outcomes WHERE slot_id = s.id" \
+	"     AND kind = 'died'))))," \
+	" latest AS (SELECT *, row_number() OVER (PARTITION BY patient_id" \
+	"  ORDER BY at DESC) AS rn FROM ref)" \
+	" SELECT r.patient_id, min(r.imported_at), count(r.defer_reason)," \
+	" coalesce((SELECT group_concat(defer_reason, '; ') FROM (SELECT" \
+	"  defer_reason FROM ref WHERE patient_id = r.patient_id" \
+	"  AND defer_reason IS NOT NULL ORDER BY at)), ''), l.reason," \
+	" l.referred_by, l.source, l.row_hash, l.line" \
+	" FROM ref r JOIN latest l ON l.patient_id = r.patient_id" \
+	" AND l.rn = 1 JOIN patients p ON p.id = r.patient_id" \
+	" WHERE p.purged_at IS NULL GROUP BY r.patient_id" \
+	" ORDER BY r.patient_id"
+
+/* The referrals still waiting, made candidates of meeting m on the
+ * referral list, each with a note of how long it has waited and why it
+ * was put off; *count how many were new to it. */
+static enum mdt_status
+referrals_forward(struct mdt_store *s, const struct mdt_meeting_row *m,
+    int *count)
+{
+	struct waiting *w;
+	enum mdt_status st;
+	size_t n;
+
+	*count = 0;
+	st = mdt_read_array(s, &w, &n, sizeof(*w), waiting_done, read_waiting,
+	    NULL, "reading the referrals waiting", WAITING_REFERRALS_SQL,
+	    "ii", m->id, m->scheduled_start);
+	for (size_t i = 0; st == MDT_OK && i < n; i++) {
+		int64_t cand, days = (mdt_store_now(s) - w[i].since) / 86400000;
+		int changes;
+		bool created;
+		char *note;
+
+		st = mdt_candidate_ensure(s, m->id, w[i].patient_id, &cand,
+		    &created);
+		changes = sqlite3_total_changes(s->db);
+		if (st == MDT_OK)
+			st = mdt_run(s, "INSERT OR IGNORE INTO list_entries"
+			    " (candidate_id, list, reason, referred_by, source,"
+			    " line, row_hash, imported_at)"
+			    " VALUES (?, 'referral', ?, ?, ?, ?, ?, ?)", "itttiti",
+			    cand, w[i].reason, w[i].referred_by, w[i].source,
+			    w[i].line, w[i].row_hash, w[i].since);
+		if (st != MDT_OK || sqlite3_total_changes(s->db) == changes)
+			continue;
+		st = mdt_run(s, "UPDATE candidates SET lists = lists | ?"
+		    " WHERE id = ?", "ii", (int64_t)MDT_LIST_REFERRAL, cand);
+		note = w[i].deferred > 0 ? mdt_xasprintf("referral waiting %"
+		    PRId64 " day%s, deferred %" PRId64 "x: %s", days,
+		    days == 1 ? "" : "s", w[i].deferred, w[i].reasons) :
+		    mdt_xasprintf("referral waiting %" PRId64 " day%s,"
+		    " not yet decided", days, days == 1 ? "" : "s");
+		if (st == MDT_OK)
+			st = mdt_candidate_note_add(s, cand, note);
+		free(note);
+		(*count)++;
+	}
+	mdt_array_free(w, n, sizeof(*w), waiting_done);
+	if (st == MDT_OK && *count > 0)
+		st = mdt_audit_add(s, "carry_forward", "meeting", m->uuid,
+		    "%d referral%s still waiting", *count,
+		    *count == 1 ? "" : "s");
+	return st;
+}
+
 enum mdt_status
 mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 {
@@ -77,6 +193,12 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 		st = mdt_audit_add(s, "carry_forward", "meeting", m.uuid,
 		    "%d caseload patient%s due for review", count,
 		    count == 1 ? "" : "s");
+	/* *added counts the caseload; the referrals say so in the audit */
+	if (st == MDT_OK) {
+		int referrals;
+
+		st = referrals_forward(s, &m, &referrals);
+	}
 	if (st == MDT_OK)
 		*added = count;
 	return st;
@@ -459,8 +581,8 @@ invite_everyone(struct mdt_store *s, int64_t meeting_id)
 	char uuid[37];
 
 	st = mdt_read_array(s, &ids, &n, sizeof(*ids), NULL, mdt_row_int,
-	    NULL, "reading the people", "SELECT id FROM people WHERE kind = 'person' ORDER BY id",
-	    "");
+	    NULL, "reading the people",
+	    "SELECT id FROM people WHERE kind = 'person' ORDER BY id", "");
 	for (size_t i = 0; st == MDT_OK && i < n; i++) {
 		mdt_uuid_new(uuid);
 		st = mdt_run(s, "INSERT INTO attendance (meeting_id, person_id,"

@@ -199,3 +199,39 @@ q() { "$SQLITE3_BIN" "$DB" "$1"; }
 [ "$(q "SELECT count(*) FROM patients WHERE nhs_number IN ('9434765919','9000000009','9449305552','9990000018')")" = 4 ] ||
     fail "patients lost or duplicated"
 pass "the agenda is masked for circulation, and the record holds the order, plan and patients once each"
+
+# Referrals are never turned away: the meeting is held (Bea Quinn, a
+# referral, discussed; Carl Dunn deferred), then the next one scheduled:
+# Carl Dunn comes forward on his own, with why he was put off and how long
+# he has waited; Bea Quinn does not.
+tui_start --db "$DB" chair "$MEETING"
+wait_for "Agenda: 3 patients"
+meeting_start
+keys n
+wait_for "Slot 1 of 3"
+consent_given
+keys n
+wait_for "Slot 2 of 3"
+consent_given
+keys 4 C
+wait_for "Close the meeting? (y/n)"
+keys y
+wait_for "Meeting closed"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "chair did not exit 0"
+NEXT=$("$MDTCHAIR" --db "$DB" schedule --title "MDT in a fortnight" --date +14 2>/dev/null | tail -n 1)
+[ -n "$NEXT" ] || fail "schedule printed no meeting id"
+tui_start --db "$DB" prepare "$NEXT"
+wait_for "Preparation:"
+wait_for "Carl Dunn"
+screen | grep -q "Bea Quinn" && fail "a referral discussed came forward again"
+wait_for "referral(s) to schedule or defer"
+i=0
+until screen | grep -q "Reason: .*referral waiting"; do
+	keys j; sleep 0.1; i=$((i + 1)); [ "$i" -lt 10 ] || fail "cannot reach Carl Dunn's reason: $(screen)"
+done
+screen | grep -F "Reason:" | grep -q "deferred 1x: Seen by the frailty team" ||
+    fail "the deferral's reason did not come forward: $(screen | grep -F "Reason:")"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+pass "a deferred referral comes to the next meeting on its own, with its reason; one discussed does not"

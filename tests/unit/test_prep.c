@@ -748,6 +748,96 @@ test_series(void **state)
 	assert_int_equal(first, 0);
 }
 
+/* The candidate of meeting for the patient with NHS number nhs: its id,
+ * lists and reason (the caller frees reason); 0 if none. */
+static int64_t
+cand_of(struct fx *f, int64_t meeting, const char *nhs, unsigned *lists,
+    char **reason)
+{
+	struct mdt_candidate *c;
+	int64_t id = 0;
+	size_t n;
+
+	assert_int_equal(mdt_candidates_load(f->s, meeting, &c, &n), MDT_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(c[i].nhs_number, nhs) == 0) {
+			id = c[i].id;
+			if (lists != NULL)
+				*lists = (unsigned)c[i].lists;
+			if (reason != NULL)
+				*reason = strdup(c[i].reason);
+		}
+	mdt_candidates_free(c, n);
+	return id;
+}
+
+/*
+ * Referrals are never turned away: deferred or never decided, they come
+ * to the next meeting on their own, with how long they have waited and
+ * why they were put off; a referral discussed does not; and bringing them
+ * forward again adds nothing.
+ */
+static void
+test_referrals_forward(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_meeting_in in = { "Next MDT", "+14", NULL, NULL, 0 };
+	int64_t zoe, arthur, dennis, slot, m2, m3, cand;
+	unsigned lists = 0;
+	char *why = NULL;
+	int added;
+
+	zoe = cand_of(f, f->meeting, "9993395633", NULL, NULL);
+	arthur = cand_of(f, f->meeting, "9999939082", NULL, NULL);
+	dennis = cand_of(f, f->meeting, "9994140027", NULL, NULL);
+	assert_int_equal(mdt_candidate_defer(f->s, zoe, "GP summary awaited"),
+	    MDT_OK);
+	assert_int_equal(mdt_candidate_defer(f->s, dennis, "Seen by the"
+	    " respiratory team first"), MDT_OK);
+	assert_int_equal(mdt_candidate_select(f->s, arthur, 0, 0, &slot),
+	    MDT_OK);
+	/* Arthur is discussed; Małgorzata is never decided */
+	assert_int_equal(mdt_meeting_open(f->s, f->meeting), MDT_OK);
+	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, slot, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+
+	f->now += 7 * INT64_C(86400000);
+	assert_int_equal(mdt_meeting_create(f->s, &in, &m2, NULL), MDT_OK);
+	assert_int_equal(cand_of(f, m2, "9999939082", NULL, NULL), 0);
+	cand = cand_of(f, m2, "9993395633", &lists, &why);
+	assert_true(cand > 0);
+	assert_true(lists & MDT_LIST_REFERRAL);
+	assert_non_null(strstr(why, "Falls"));
+	assert_non_null(strstr(why, "referral waiting 7 days, deferred 1x:"
+	    " GP summary awaited"));
+	free(why);
+	assert_true(cand_of(f, m2, "9991581766", NULL, &why) > 0);
+	assert_non_null(strstr(why, "not yet decided"));
+	free(why);
+	assert_true(cand_of(f, m2, "9994140027", NULL, &why) > 0);
+	assert_non_null(strstr(why, "deferred 1x: Seen by the respiratory"));
+	free(why);
+	/* again: nothing new, one referral entry each */
+	assert_int_equal(mdt_carry_forward(f->s, m2, &added), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM list_entries le"
+	    " JOIN candidates c ON c.id = le.candidate_id WHERE"
+	    " c.meeting_id = %lld AND le.list = 'referral'", (long long)m2), 3);
+
+	/* put off again at the second meeting: twice, both reasons */
+	assert_int_equal(mdt_candidate_defer(f->s, cand, "Awaiting the"
+	    " memory clinic"), MDT_OK);
+	assert_int_equal(mdt_meeting_open(f->s, m2), MDT_OK);
+	assert_int_equal(mdt_meeting_close(f->s, m2), MDT_OK);
+	in.date = "+21";
+	assert_int_equal(mdt_meeting_create(f->s, &in, &m3, NULL), MDT_OK);
+	assert_true(cand_of(f, m3, "9993395633", NULL, &why) > 0);
+	assert_non_null(strstr(why, "deferred 2x: GP summary awaited;"
+	    " Awaiting the memory clinic"));
+	free(why);
+}
+
 int
 main(void)
 {
@@ -775,6 +865,8 @@ main(void)
 		    fx_setup_memory, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_series, fx_setup_demo,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_referrals_forward,
+		    setup_referrals, fx_teardown),
 	};
 
 	fx_utc();
