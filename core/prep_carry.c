@@ -37,15 +37,7 @@ struct waiting {
 	int64_t line;
 };
 
-static void
-waiting_done(void *row)
-{
-	struct waiting *w = row;
-
-	mdt_free_each(5, w->reasons, w->reason, w->referred_by, w->source,
-	    w->row_hash);
-}
-
+/* A referral waiting, read, and what it owns, freed. */
 static void
 read_waiting(sqlite3_stmt *st, void *row, void *ctx)
 {
@@ -55,6 +47,15 @@ read_waiting(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(w->deferred), MDT_F(w->reasons), MDT_F(w->reason),
 	    MDT_F(w->referred_by), MDT_F(w->source), MDT_F(w->row_hash),
 	    MDT_F(w->line));
+}
+
+static void
+waiting_done(void *row)
+{
+	struct waiting *w = row;
+
+	mdt_free_each(5, w->reasons, w->reason, w->referred_by, w->source,
+	    w->row_hash);
 }
 
 /*
