@@ -229,14 +229,6 @@ mdt_carry_forward(struct mdt_store *s, int64_t meeting_id, int *added)
 /* ---- rising risk ----------------------------------------------------- */
 
 static void
-rising_risk_done(void *row)
-{
-	struct mdt_rising_risk *r = row;
-
-	mdt_free_each(2, r->patient_name, r->practice);
-}
-
-static void
 read_rising_risk(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_rising_risk *r = row;
@@ -246,6 +238,14 @@ read_rising_risk(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(r->practice), MDT_F(r->review_date), MDT_F(r->open_actions),
 	    MDT_F(r->candidate_id));
 	mdt_date_of(mdt_col_int(st, 5), r->stepped_down_on);
+}
+
+static void
+rising_risk_done(void *row)
+{
+	struct mdt_rising_risk *r = row;
+
+	mdt_free_each(2, r->patient_name, r->practice);
 }
 
 enum mdt_status
