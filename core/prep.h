@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model.h"
 
@@ -279,6 +280,15 @@ enum mdt_status mdt_meeting_series(struct mdt_store *s,
     const struct mdt_meeting_in *in, int every_days, int count,
     const char *const *venues, size_t n_venues, size_t first, int64_t *ids,
     int *carried);
+
+/*
+ * The referrals waiting across every meeting (never discussed since they
+ * were made, deferred or undecided), one line each, oldest first: the
+ * patient (masked for circulation unless unmask), days waited, deferrals
+ * with their reasons, the latest reason and referrer; then the count.
+ */
+enum mdt_status mdt_referrals_write(struct mdt_store *s, bool unmask,
+    FILE *out);
 
 /* Where a rota of n venues goes next: *first the one after the latest
  * meeting's venue (names tidied, case apart), or 0. */

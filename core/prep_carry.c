@@ -22,6 +22,7 @@
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 /* ---- carry-forward --------------------------------------------------- */
@@ -35,6 +36,8 @@ struct waiting {
 	char *reasons;			/* the deferrals', "; "-separated */
 	char *reason, *referred_by, *source, *row_hash;
 	int64_t line;
+	char *name, *date_of_birth;
+	char nhs_number[11];
 };
 
 /* A referral waiting, read, and what it owns, freed. */
@@ -43,10 +46,11 @@ read_waiting(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct waiting *w = row;
 
-	mdt_cols(st, "iiisssssi", MDT_F(w->patient_id), MDT_F(w->since),
+	mdt_cols(st, "iiisssssissc", MDT_F(w->patient_id), MDT_F(w->since),
 	    MDT_F(w->deferred), MDT_F(w->reasons), MDT_F(w->reason),
 	    MDT_F(w->referred_by), MDT_F(w->source), MDT_F(w->row_hash),
-	    MDT_F(w->line));
+	    MDT_F(w->line), MDT_F(w->name), MDT_F(w->date_of_birth),
+	    MDT_F(w->nhs_number));
 }
 
 static void
@@ -54,8 +58,8 @@ waiting_done(void *row)
 {
 	struct waiting *w = row;
 
-	mdt_free_each(5, w->reasons, w->reason, w->referred_by, w->source,
-	    w->row_hash);
+	mdt_free_each(7, w->reasons, w->reason, w->referred_by, w->source,
+	    w->row_hash, w->name, w->date_of_birth);
 }
 
 /*
@@ -84,11 +88,53 @@ waiting_done(void *row)
 	" coalesce((SELECT group_concat(defer_reason, '; ') FROM (SELECT" \
 	"  defer_reason FROM ref WHERE patient_id = r.patient_id" \
 	"  AND defer_reason IS NOT NULL ORDER BY at)), ''), l.reason," \
-	" l.referred_by, l.source, l.row_hash, l.line" \
+	" l.referred_by, l.source, l.row_hash, l.line, p.name," \
+	" coalesce(p.date_of_birth, ''), p.nhs_number" \
 	" FROM ref r JOIN latest l ON l.patient_id = r.patient_id" \
 	" AND l.rn = 1 JOIN patients p ON p.id = r.patient_id" \
 	" WHERE p.purged_at IS NULL GROUP BY r.patient_id" \
-	" ORDER BY r.patient_id"
+	" ORDER BY min(r.imported_at), r.patient_id"
+
+/* The referrals waiting (of every meeting up to ?2), oldest first, each
+ * as one line: the patient (masked unless unmask), days waited, the
+ * deferrals and the latest reason and referrer. */
+enum mdt_status
+mdt_referrals_write(struct mdt_store *s, bool unmask, FILE *out)
+{
+	struct waiting *w;
+	enum mdt_status st;
+	size_t n;
+
+	st = mdt_read_array(s, &w, &n, sizeof(*w), waiting_done, read_waiting,
+	    NULL, "reading the referrals waiting", WAITING_REFERRALS_SQL,
+	    "ii", (int64_t)0, INT64_MAX);
+	for (size_t i = 0; i < n; i++) {
+		int64_t days = (mdt_store_now(s) - w[i].since) / 86400000;
+		char label[256];
+
+		mdt_patient_label(w[i].name, w[i].date_of_birth,
+		    w[i].nhs_number, unmask, label, sizeof(label));
+		mdt_text_fput(out, label, false);
+		fprintf(out, "  waiting %" PRId64 " day%s", days,
+		    days == 1 ? "" : "s");
+		if (w[i].deferred > 0) {
+			fprintf(out, ", deferred %" PRId64 "x: ", w[i].deferred);
+			mdt_text_fput(out, w[i].reasons, false);
+		}
+		fputs("  ", out);
+		mdt_text_fput(out, w[i].reason, false);
+		if (w[i].referred_by[0] != '\0') {
+			fputs(" (referred by ", out);
+			mdt_text_fput(out, w[i].referred_by, false);
+			fputc(')', out);
+		}
+		fputc('\n', out);
+	}
+	if (st == MDT_OK)
+		fprintf(out, "%zu referral%s waiting\n", n, n == 1 ? "" : "s");
+	mdt_array_free(w, n, sizeof(*w), waiting_done);
+	return st;
+}
 
 /* The referrals still waiting, made candidates of meeting m on the
  * referral list, each with a note of how long it has waited and why it

@@ -235,3 +235,14 @@ screen | grep -F "Reason:" | grep -q "deferred 1x: Seen by the frailty team" ||
 keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 pass "a deferred referral comes to the next meeting on its own, with its reason; one discussed does not"
+
+# The queue across meetings, for circulation: masked, audited.
+"$MDTCHAIR" --db "$DB" referrals >"$E2E_TMP/queue.txt" || fail "referrals"
+grep -q "^C\.D\., born 1944, NHS \*\*\*-\*\*\*-\*009  waiting [0-9]* days\?, deferred 1x: Seen by the frailty team.*  Carer breakdown (referred by Ade Okonkwo)$" "$E2E_TMP/queue.txt" ||
+    fail "the queue reads: $(cat "$E2E_TMP/queue.txt")"
+grep -q "Carl Dunn\|Bea Quinn\|B\.Q\." "$E2E_TMP/queue.txt" && fail "the queue shows a name, or a referral discussed"
+tail -n 1 "$E2E_TMP/queue.txt" | grep -qx "1 referral waiting" || fail "the queue's count: $(tail -n 1 "$E2E_TMP/queue.txt")"
+"$MDTCHAIR" --db "$DB" referrals --unmask | grep -q "^Carl Dunn, born 1944-07-19" || fail "referrals --unmask"
+[ "$("$SQLITE3_BIN" "$DB" "SELECT group_concat(detail, '|') FROM (SELECT detail FROM audit WHERE action = 'export' AND detail LIKE 'referrals%' ORDER BY id)")" = "referrals|referrals unmasked" ] ||
+    fail "the listings are not audited as masked, then unmasked"
+pass "referrals: the queue across meetings, masked for circulation, each listing audited"
