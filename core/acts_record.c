@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "purge.h"
+#include "deaths.h"
 #include "rows.h"
 #include "rules.h"
 #include "store.h"
@@ -345,9 +346,8 @@ mdt_action_set_status(struct mdt_store *s, int64_t action_id,
  * for every patient (the action's patient and slot say whose), so that it
  * names nobody wherever it is shown, the projector included.
  */
-#define RELATIVES_KIND "contact_relatives"
-#define RELATIVES_TEXT \
-	"Contact the relatives to offer support and follow up"
+#define RELATIVES_KIND MDT_RELATIVES_KIND
+#define RELATIVES_TEXT MDT_RELATIVES_TEXT
 
 /* Whether person may own a patient's follow-up: someone whose
  * organisation the patient did not exclude. */

@@ -33,6 +33,7 @@
 #include "review.h"	/* the review of a period */
 #include "outbox.h"	/* the outbox as delivery sees it */
 #include "purge.h"	/* the retention purge */
+#include "deaths.h"	/* a death between meetings */
 #include "lease.h"	/* one chair at a time */
 #include "audit.h"	/* the audit log */
 #include "demo.h"	/* the demo meeting */

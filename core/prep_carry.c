@@ -92,7 +92,8 @@ waiting_done(void *row)
 	" coalesce(p.date_of_birth, ''), p.nhs_number" \
 	" FROM ref r JOIN latest l ON l.patient_id = r.patient_id" \
 	" AND l.rn = 1 JOIN patients p ON p.id = r.patient_id" \
-	" WHERE p.purged_at IS NULL GROUP BY r.patient_id" \
+	" WHERE p.purged_at IS NULL AND p.id NOT IN (SELECT patient_id" \
+	"  FROM deaths) GROUP BY r.patient_id" \
 	" ORDER BY min(r.imported_at), r.patient_id"
 
 /* The referrals waiting (of every meeting up to ?2), oldest first, each
@@ -211,6 +212,8 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 	    " AND kind = 'stay' AND review_date <= ?2"
 	    " AND patient_id NOT IN (SELECT id FROM patients"
 	    "  WHERE purged_at IS NOT NULL)"
+	    /* a death between meetings ends the reviews */
+	    " AND patient_id NOT IN (SELECT patient_id FROM deaths)"
 	    " ORDER BY patient_id", "it", meeting_id, date);
 	for (i = 0; st == MDT_OK && i < n; i++) {
 		int64_t cand;
@@ -309,6 +312,7 @@ mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
 	    "  AND patient_id = p.id), 0)"
 	    " FROM latest l JOIN patients p ON p.id = l.patient_id"
 	    " WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
+	    " AND p.id NOT IN (SELECT patient_id FROM deaths)"
 	    " ORDER BY p.name, p.id",
 	    "ii", (int64_t)0, meeting_id);
 }

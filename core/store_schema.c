@@ -458,6 +458,18 @@ static const char *const migrations[] = {
 	 * no index on the record's uuid each such question read every row
 	 * not sent, for every meeting: seconds after a year offline. */
 	"CREATE INDEX outbox_by_entity ON outbox(entity_uuid, state);",
+
+	/* v16: a death recorded between meetings (mdtchair died): no slot,
+	 * no consent needed; one per patient. */
+	"CREATE TABLE deaths ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" patient_id INTEGER NOT NULL UNIQUE REFERENCES patients(id),"
+	" died_on TEXT NOT NULL CHECK (length(died_on) = 10),"
+	" place TEXT CHECK (place IN ('home', 'hospital', 'care-home',"
+	"  'hospice', 'other')),"
+	" expected INTEGER CHECK (expected IN (0, 1)),"
+	" recorded_at INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -949,6 +949,7 @@ static const struct {
 	[SYNC_ORGANIZATION] = { "Organization", fhir_build_people },
 	[SYNC_LOCATION] = { "Location", fhir_build_people },
 	[SYNC_TEAM] = { "CareTeam", fhir_build_people },
+	[SYNC_DEATH] = { "Observation", fhir_build_death },
 };
 
 const char *

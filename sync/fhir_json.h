@@ -61,5 +61,8 @@ json_t *fhir_build_people(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+/* A death recorded between meetings, as an Observation (fhir_people.c). */
+json_t *fhir_build_death(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
 #endif

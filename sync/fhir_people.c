@@ -312,3 +312,57 @@ fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_finalize(st);
 	return r;
 }
+
+/*
+ * A death recorded between meetings: an Observation of the patient, coded
+ * as the death in a slot is (mdtchair's outcome "died" and SNOMED CT Dead),
+ * effective on the day of death, with the place and whether it was
+ * expected as components.  mdtchair never updates the record's Patient
+ * (it only creates one that is missing), so the death is said here.
+ */
+json_t *
+fhir_build_death(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *r, *comp;
+
+	st = fhir_query_row(db, "SELECT d.died_on, coalesce(d.place, ''),"
+	    " coalesce(d.expected, -1), p.uuid, p.nhs_number, p.name"
+	    " FROM deaths d JOIN patients p ON p.id = d.patient_id"
+	    " WHERE d.uuid = ?1", ref, "death", err, errlen);
+	if (st == NULL)
+		return NULL;
+	r = fhir_resource(ref);
+	json_object_set_new(r, "status", json_string("final"));
+	json_object_set_new(r, "code", fhir_concept(MDT_CS "mdt-observation",
+	    "mdt-outcome", "Outcome of a multidisciplinary team discussion",
+	    "Death recorded between meetings"));
+	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 3),
+	    fhir_col(st, 4), fhir_col(st, 5), dep, ctx));
+	json_object_set_new(r, "effectiveDateTime", fhir_str(fhir_col(st, 0)));
+	json_object_set_new(r, "valueCodeableConcept", fhir_concept(
+	    MDT_CS "mdt-outcome", "died", "Died", "Died"));
+	json_array_append_new(json_object_get(json_object_get(r,
+	    "valueCodeableConcept"), "coding"), fhir_coding(SNOMED,
+	    "419099009", "Dead"));
+	comp = json_array();
+	if (fhir_col(st, 1)[0] != '\0')
+		json_array_append_new(comp, json_pack("{s:{s:[o], s:s}, s:s}",
+		    "code", "coding", fhir_coding(MDT_CS "mdt-observation",
+		    "place-of-death", "Place of death"), "text",
+		    "Place of death", "valueString", fhir_col(st, 1)));
+	if (fhir_coli(st, 2) >= 0)
+		json_array_append_new(comp, json_pack("{s:{s:[o], s:s}, s:b}",
+		    "code", "coding", fhir_coding(MDT_CS "mdt-observation",
+		    "death-expected", "Death expected"), "text",
+		    "Death expected", "valueBoolean", fhir_coli(st, 2) == 1));
+	if (json_array_size(comp) > 0)
+		json_object_set_new(r, "component", comp);
+	else
+		json_decref(comp);
+	said(r, "Died", fhir_col(st, 0), fhir_col(st, 1)[0] != '\0' ?
+	    fhir_col(st, 1) : "");
+	sqlite3_finalize(st);
+	return r;
+}

@@ -202,6 +202,23 @@ add_query(const struct rows *r, enum sync_kind kind, const char *sql,
 	return -1;
 }
 
+static void
+count_row(void *ctx, const struct sync_ref *ref)
+{
+	(void)ref;
+	(*(int *)ctx)++;
+}
+
+/* 1 if sql (?1 uuid) has a row, 0 if not, -1 on error. */
+static int
+exists(const struct rows *r, const char *sql, const char *uuid)
+{
+	int n = 0;
+	const struct rows count = { r->db, count_row, &n, r->err, r->errlen };
+
+	return add_query(&count, SYNC_TASK, sql, uuid) != 0 ? -1 : n > 0;
+}
+
 /* An attendance row changes the Encounter of its meeting. */
 #define ATTENDANCE_MEETING \
 	"SELECT m.uuid FROM attendance a JOIN meetings m" \
@@ -229,15 +246,42 @@ add_query(const struct rows *r, enum sync_kind kind, const char *sql,
 	" SELECT n.uuid, 2 FROM people n, people p" \
 	" WHERE n.kind = 'network' AND p.uuid = ?1 AND p.kind <> 'network'"
 
+/* A patient is on the record once discussed (consent recorded, or a
+ * death in a slot) at a meeting not purged: only then may what is
+ * recorded of them between meetings go to it. */
+#define ON_RECORD(patient) \
+	"EXISTS (SELECT 1 FROM slots s JOIN meetings m ON m.id = s.meeting_id" \
+	" WHERE s.patient_id = " patient " AND m.purged_at IS NULL" \
+	" AND " SYNC_DISCUSSED("s") ")"
+
+/* A death between meetings, of a patient on the record. */
+#define DEATH_ON_RECORD \
+	"SELECT d.uuid FROM deaths d WHERE d.uuid = ?1" \
+	" AND " ON_RECORD("d.patient_id")
+
+/* An action made in no slot by a death between meetings (the follow-up
+ * with the relatives) goes only for a patient on the record; any other
+ * action goes as the entity table says. */
+#define SLOTLESS_ACTION \
+	"SELECT a.uuid FROM actions a WHERE a.uuid = ?1 AND a.slot_id IS NULL" \
+	" AND a.patient_id IN (SELECT patient_id FROM deaths)"
+
 int
 sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
     sync_ref_fn fn, void *ctx, char *err, size_t errlen)
 {
 	const struct rows r = { db, fn, ctx, err, errlen };
 	size_t i;
+	int slotless;
 
 	if (strcmp(entity, "attendance") == 0)
 		return add_query(&r, SYNC_MEETING, ATTENDANCE_MEETING, uuid);
+	if (strcmp(entity, "death") == 0)
+		return add_query(&r, SYNC_DEATH, DEATH_ON_RECORD, uuid);
+	if (strcmp(entity, "action") == 0 && (slotless = exists(&r,
+	    SLOTLESS_ACTION, uuid)) != 0)
+		return slotless < 0 ? -1 : add_query(&r, SYNC_TASK,
+		    SLOTLESS_ACTION " AND " ON_RECORD("a.patient_id"), uuid);
 	for (i = 0; i < sizeof(entity_rows) / sizeof(entity_rows[0]); i++) {
 		const struct entity_rows *e = &entity_rows[i];
 

@@ -27,6 +27,7 @@ enum sync_kind {
 				 * PractitionerRole */
 	SYNC_LOCATION,		/* a venue, by name: Location */
 	SYNC_TEAM,		/* a team, or the network's MDT: CareTeam */
+	SYNC_DEATH,		/* a death between meetings: Observation */
 	SYNC_N_KINDS
 };
 

@@ -88,6 +88,8 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 		{ "Observation", "outcome", "SELECT uuid FROM outcomes"
 		    " WHERE uuid = ?1 UNION SELECT entity_uuid FROM corrections"
 		    " WHERE entity = 'outcome' AND entity_uuid = ?1" },
+		{ "Observation", "death", "SELECT uuid FROM deaths"
+		    " WHERE uuid = ?1" },
 		{ "Task", "action", "SELECT uuid FROM actions WHERE uuid = ?1" },
 		/* a record's id is made from its slot's: every slot
 		 * discussed, until one gives it */

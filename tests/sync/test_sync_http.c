@@ -782,6 +782,79 @@ test_reader_care_teams(void **state)
 }
 
 /*
+ * Deaths between meetings: a patient on the record (discussed with
+ * consent) has their death as an Observation (coded Dead, on the day,
+ * place and whether expected) and the follow-up with the relatives as a
+ * Task for their key contact; a patient never discussed sends nothing,
+ * and their rows are not left waiting.
+ */
+static void
+test_deaths_between_meetings(void **state)
+{
+	struct sx *x = *state;
+	struct mdt_death_in in = { .date = "2026-11-30", .place = "hospice",
+	    .expected = 1, .actions = MDT_DEATH_CANCEL };
+	struct sync_status st;
+	json_t *on, *off, *r, *b;
+	char rel[256];
+
+	sx_chair(x, NULL, NULL);
+	on = rows(x, "SELECT p.nhs_number, d.uuid FROM patients p"
+	    " JOIN slots s ON s.patient_id = p.id JOIN consent c"
+	    " ON c.slot_id = s.id LEFT JOIN deaths d ON d.patient_id = p.id"
+	    " WHERE NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.slot_id = s.id"
+	    " AND o.kind = 'died') ORDER BY p.id LIMIT 1");
+	off = rows(x, "SELECT p.nhs_number FROM patients p JOIN slots s"
+	    " ON s.patient_id = p.id WHERE s.state = 'pending'"
+	    " AND NOT EXISTS (SELECT 1 FROM consent WHERE slot_id = s.id)"
+	    " ORDER BY p.id LIMIT 1");
+	assert_int_equal(json_array_size(on), 1);
+	assert_int_equal(json_array_size(off), 1);
+	sx_exec(x, "UPDATE patients SET key_contact_id = (SELECT id FROM"
+	    " people WHERE name = 'Ade Okonkwo')");
+	in.nhs_number = jstr(on, "0.nhs_number");
+	assert_int_equal(mdt_death_between(x->s, &in, NULL), MDT_OK);
+	in.nhs_number = jstr(off, "0.nhs_number");
+	assert_int_equal(mdt_death_between(x->s, &in, NULL), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	json_decref(on);
+	on = rows(x, "SELECT d.uuid AS death, a.uuid AS task FROM deaths d"
+	    " JOIN patients p ON p.id = d.patient_id JOIN actions a"
+	    " ON a.patient_id = p.id AND a.kind = 'contact_relatives'"
+	    " AND a.slot_id IS NULL ORDER BY d.id");
+	assert_int_equal(json_array_size(on), 2);
+	r = get_resource("Observation", jstr(on, "0.death"));
+	assert_string_equal(jstr(r, "effectiveDateTime"), "2026-11-30");
+	assert_string_equal(jstr(r, "valueCodeableConcept.coding.1.code"),
+	    "419099009");
+	assert_string_equal(jstr(r, "component.0.valueString"), "hospice");
+	assert_true(json_is_true(json_object_get(json_array_get(
+	    json_object_get(r, "component"), 1), "valueBoolean")));
+	assert_true(strncmp(jstr(r, "subject.reference"), "Patient/", 8) == 0);
+	/* the reader's question: the patient's death, by NHS number */
+	snprintf(rel, sizeof(rel), "Observation?subject=%s"
+	    "&code=https://mdtchair.org/fhir/CodeSystem/mdt-observation"
+	    "%%7Cmdt-outcome&value-concept=http://snomed.info/sct%%7C419099009",
+	    jstr(r, "subject.reference"));
+	json_decref(r);
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Observation"), 1);
+	json_decref(b);
+	r = get_resource("Task", jstr(on, "0.task"));
+	assert_string_equal(jstr(r, "description"), "Contact the relatives to"
+	    " offer support and follow up");
+	json_decref(r);
+	/* never discussed: nothing of theirs on the record */
+	assert_int_equal(sx_count_identifier("Observation", jstr(on,
+	    "1.death")), 0);
+	assert_int_equal(sx_count_identifier("Task", jstr(on, "1.task")), 0);
+	json_decref(on);
+	json_decref(off);
+}
+
+/*
  * The same patient at a second meeting, who says yes this time: the new
  * answer is the one current Consent (active), the earlier one inactive,
  * so that Consent?patient=...&status=active answers with one; and a
@@ -2345,6 +2418,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_reader_team_actions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_care_teams,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deaths_between_meetings,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_quarter_meetings,
 		    setup, teardown),

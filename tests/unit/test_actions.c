@@ -531,6 +531,100 @@ test_teams(void **state)
 	free(out);
 }
 
+/*
+ * A death between meetings: each refusal writes nothing; the open actions
+ * cancelled (or kept) as asked; the follow-up with the relatives, naming
+ * nobody, for the key contact (else the owner given); once only; and the
+ * patient's reviews stop.
+ */
+static void
+test_death_between(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_death_in in = { .nhs_number = "999 339 5633",
+	    .date = "2026-11-24", .place = "home", .expected = 1 };
+	struct mdt_meeting_in next = { "Next MDT", "+14", NULL, NULL, 0 };
+	int64_t s1 = fx_slot(f, 1), pid, kc, act, m2;
+	char buf[256];
+	int cancelled = -1, carried;
+
+	pid = fx_int(f->s, "SELECT patient_id FROM slots WHERE id = %lld",
+	    (long long)s1);
+	kc = fx_int(f->s, "SELECT key_contact_id FROM patients WHERE id = %lld",
+	    (long long)pid);
+	assert_true(kc > 0);
+	assert_int_equal(mdt_consent_record(f->s, s1, MDT_CONSENT_GIVEN, NULL,
+	    NULL, 0), MDT_OK);
+	assert_int_equal(mdt_action_add(f->s, s1, "Falls clinic referral",
+	    fx_person(f, "Marta Kowalczyk"), "+7", &act), MDT_OK);
+	assert_int_equal(mdt_outcome_record(f->s, s1, MDT_OUTCOME_STAY,
+	    "2026-12-01"), MDT_OK);
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+
+	/* refused, nothing written */
+	in.nhs_number = "9993395634";
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_EINVAL, 0, 0);
+	in.nhs_number = "4000000004";
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_ENOTFOUND, 0, 0);
+	in.nhs_number = "999 339 5633";
+	in.date = "2026-11-31";
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_EINVAL, 0, 0);
+	in.date = "2027-01-01";
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_EINVAL, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "in the future"));
+	in.date = "2026-11-24";
+	in.place = "\x1b[2Jmoon";
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_EINVAL, 0, 0);
+	in.place = "home";
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_ESTATE, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "1 open action: say"
+	    " keep (reviewed at the next meeting) or cancel"));
+
+	/* the death, the action cancelled, the follow-up made */
+	in.actions = MDT_DEATH_CANCEL;
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, &cancelled), MDT_OK, 3, 3);
+	assert_int_equal(cancelled, 1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT status FROM"
+	    " actions WHERE id = %lld", (long long)act), "cancelled");
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT died_on ||"
+	    " '|' || place || '|' || expected FROM deaths WHERE patient_id ="
+	    " %lld", (long long)pid), "2026-11-24|home|1");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM actions"
+	    " WHERE patient_id = %lld AND kind = 'contact_relatives'"
+	    " AND owner_id = %lld AND slot_id IS NULL AND status = 'open'"
+	    " AND text = 'Contact the relatives to offer support and follow"
+	    " up'", (long long)pid, (long long)kc), 1);
+	/* once only */
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_ESTATE, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "died on 2026-11-24"));
+	/* the review due on 12-01 no longer brings the patient forward */
+	assert_int_equal(mdt_meeting_create(f->s, &next, &m2, &carried),
+	    MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE meeting_id = %lld AND patient_id = %lld", (long long)m2,
+	    (long long)pid), 0);
+
+	/* no key contact: the owner must be said */
+	pid = fx_int(f->s, "SELECT patient_id FROM slots WHERE id = %lld",
+	    (long long)fx_slot(f, 2));
+	fx_exec(f->s, "UPDATE patients SET key_contact_id = NULL");
+	in.nhs_number = fx_text(f->s, buf, sizeof(buf), "SELECT nhs_number"
+	    " FROM patients WHERE id = %lld", (long long)pid);
+	in.place = NULL;
+	in.expected = -1;
+	in.actions = MDT_DEATH_KEEP;
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_ESTATE, 0, 0);
+	assert_non_null(strstr(mdt_store_error(f->s), "no key contact"));
+	in.owner_id = fx_person(f, "Jamie Thornton");
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_OK, 2, 2);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM deaths WHERE"
+	    " patient_id = %lld AND place IS NULL AND expected IS NULL",
+	    (long long)pid), 1);
+	assert_int_equal(fx_int(f->s, "SELECT owner_id FROM actions"
+	    " WHERE patient_id = %lld AND kind = 'contact_relatives'",
+	    (long long)pid), in.owner_id);
+}
+
 int
 main(void)
 {
@@ -549,6 +643,8 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_teams, fx_setup_demo,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_death_between,
+		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_people, fx_setup_demo,
 		    fx_teardown),
 	};

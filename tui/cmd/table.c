@@ -21,6 +21,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_import_entry,
 	&cmd_agenda_entry,
 	&cmd_referrals_entry,
+	&cmd_died_entry,
 	&cmd_people_entry,
 	&cmd_register_entry,
 	&cmd_actions_entry,

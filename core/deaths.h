@@ -1,0 +1,54 @@
+/*
+ * deaths.h - a death recorded between meetings (deaths.c): no consent
+ * needed; it stops the patient's carry-forward, settles their open
+ * actions and makes the follow-up with the relatives.
+ */
+#ifndef MDT_DEATHS_H
+#define MDT_DEATHS_H
+
+#include <stdint.h>
+
+#include "model.h"
+
+struct mdt_store;
+
+/* The follow-up with the relatives that a death makes (in a slot or
+ * between meetings): the same words for every patient, naming nobody. */
+#define MDT_RELATIVES_KIND "contact_relatives"
+#define MDT_RELATIVES_TEXT \
+	"Contact the relatives to offer support and follow up"
+
+/* What becomes of the patient's open actions. */
+enum mdt_death_actions {
+	MDT_DEATH_ASK,		/* refuse while any is open, saying so */
+	MDT_DEATH_KEEP,		/* left open, reviewed at the next meeting */
+	MDT_DEATH_CANCEL,	/* cancelled, each audited */
+};
+
+struct mdt_death_in {
+	const char *nhs_number;		/* ten digits (spaces allowed) */
+	const char *date;		/* YYYY-MM-DD, not in the future */
+	const char *place;		/* home, hospital, care-home, hospice,
+					 * other; NULL: not known */
+	int expected;			/* 1 yes, 0 no, -1 not known */
+	enum mdt_death_actions actions;
+	int64_t owner_id;		/* the follow-up's owner when the
+					 * patient has no key contact; 0 */
+};
+
+/*
+ * Records a patient's death between meetings, in one act: the death
+ * (audited, queued as 'death'), the open actions cancelled or kept as
+ * asked, and the follow-up with the relatives (due in 7 days) for the
+ * key contact, else owner_id.  Refused with nothing written: MDT_EINVAL
+ * for an NHS number not well formed (its check digit), a date not
+ * YYYY-MM-DD or in the future, or an unknown place; MDT_ENOTFOUND for no
+ * such patient; MDT_ESTATE if the death is recorded already (naming the
+ * date), if actions are open and ASK was given (saying how many), or if
+ * nobody can own the follow-up.  *cancelled (may be NULL) gets how many
+ * actions were cancelled.
+ */
+enum mdt_status mdt_death_between(struct mdt_store *s,
+    const struct mdt_death_in *in, int *cancelled);
+
+#endif
