@@ -63,6 +63,12 @@ struct mdt_candidate {
 	char previous_review_date[11];	/* of that outcome, or the review
 					 * date of the caseload list; "" */
 	int open_actions;		/* the patient's open actions */
+	/* the referral queue (referrals.h), when a referral made it or
+	 * it is one */
+	int64_t referral_id;		/* 0 if none */
+	int referral_deferred;		/* deferred by other meetings */
+	char *referral_last_defer;	/* the latest reason; "" if never */
+	int referral_days;		/* waited by this meeting's date */
 };
 
 /*
@@ -175,8 +181,9 @@ enum mdt_status mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
  * Carry-forward: every patient whose latest outcome from an earlier
  * meeting is 'stay' with a review date on or before this meeting's date
  * becomes a candidate of it, flagged caseload and carried_forward, with
- * the reason "review due YYYY-MM-DD".  Idempotent: a patient already a
- * candidate only gains the flags.  *added (may be NULL) gets how many
+ * the reason "review due YYYY-MM-DD"; and every open referral of the
+ * queue (referrals.h) becomes one on the referral list.  Idempotent: a
+ * patient already a candidate only gains the flags.  *added (may be NULL) gets how many
  * candidates were made or flagged.  Run by mdt_meeting_create and by
  * mdt_import_csv; open actions of agenda patients carry forward by
  * themselves (see struct mdt_snapshot).

@@ -39,6 +39,35 @@ mdt_patient_insert(struct mdt_store *s, const char *nhs, const char *name,
 }
 
 enum mdt_status
+mdt_patient_find_or_add(struct mdt_store *s, const char *nhs,
+    const char *name, const char *date_of_birth, const char *practice,
+    int64_t *id)
+{
+	enum mdt_status st;
+	char *old_dob = NULL;
+
+	st = mdt_query_int(s, id, "SELECT id FROM patients"
+	    " WHERE nhs_number = ?", "t", nhs);
+	if (st == MDT_ENOTFOUND) {
+		if (mdt_str_blank(name))
+			return mdt_fail(s, MDT_EINVAL, "a patient new to the"
+			    " record needs a name");
+		return mdt_patient_insert(s, nhs, name, date_of_birth,
+		    practice, id);
+	}
+	if (st != MDT_OK || date_of_birth == NULL || *date_of_birth == '\0')
+		return st;
+	st = mdt_query_text(s, &old_dob, "SELECT date_of_birth"
+	    " FROM patients WHERE id = ?", "i", *id);
+	if (st == MDT_OK && old_dob != NULL &&
+	    strcmp(old_dob, date_of_birth) != 0)
+		st = mdt_fail(s, MDT_EINVAL, "date of birth differs"
+		    " from the record (%s)", old_dob);
+	free(old_dob);
+	return st;
+}
+
+enum mdt_status
 mdt_candidate_ensure(struct mdt_store *s, int64_t meeting_id,
     int64_t patient_id, int64_t *candidate_id, bool *created)
 {
@@ -121,6 +150,7 @@ candidate_done(void *row)
 	free(c->referred_by);
 	free(c->defer_reason);
 	free(c->presenter_name);
+	free(c->referral_last_defer);
 }
 
 static void
@@ -137,6 +167,9 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(c->defer_reason), MDT_F(c->slot_id),
 	    MDT_F(c->previous_outcome), mdt_outcome_parse, MDT_OUTCOME_NONE,
 	    MDT_F(c->previous_review_date), MDT_F(c->open_actions));
+	mdt_cols(st, "----------------------idsd", MDT_F(c->referral_id),
+	    MDT_F(c->referral_deferred), MDT_F(c->referral_last_defer),
+	    MDT_F(c->referral_days));
 	c->reason = join_reasons(
 	    (const char *)sqlite3_column_text(st, 10),
 	    (const char *)sqlite3_column_text(st, 11));
@@ -192,7 +225,20 @@ candidates_tx(struct mdt_store *s, void *ctx)
 	    "  list_entries WHERE candidate_id = c.id"
 	    "  AND list = 'caseload')),"
 	    " (SELECT count(*) FROM actions a"
-	    "  WHERE a.patient_id = c.patient_id AND a.status = 'open')"
+	    "  WHERE a.patient_id = c.patient_id AND a.status = 'open'),"
+	    " coalesce(c.referral_id, 0),"
+	    " (SELECT count(*) FROM candidates d WHERE d.referral_id ="
+	    "  c.referral_id AND d.meeting_id <> c.meeting_id"
+	    "  AND d.defer_reason IS NOT NULL),"
+	    " (SELECT d.defer_reason FROM candidates d"
+	    "  JOIN meetings dm ON dm.id = d.meeting_id"
+	    "  WHERE d.referral_id = c.referral_id"
+	    "  AND d.meeting_id <> c.meeting_id"
+	    "  AND d.defer_reason IS NOT NULL"
+	    "  ORDER BY dm.scheduled_start DESC, d.id DESC LIMIT 1),"
+	    " (SELECT max(0, (m.scheduled_start - r.raised_at) / 86400000)"
+	    "  FROM referrals r, meetings m WHERE r.id = c.referral_id"
+	    "  AND m.id = c.meeting_id)"
 	    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
 	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
 	    "  AND s.patient_id = c.patient_id"

@@ -77,6 +77,12 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 		st = mdt_audit_add(s, "carry_forward", "meeting", m.uuid,
 		    "%d caseload patient%s due for review", count,
 		    count == 1 ? "" : "s");
+	if (st == MDT_OK && m.state != MDT_MEETING_CLOSED) {
+		int referrals = 0;
+
+		st = mdt_referrals_carry_tx(s, meeting_id, &referrals);
+		count += referrals;
+	}
 	if (st == MDT_OK)
 		*added = count;
 	return st;
