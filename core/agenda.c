@@ -43,6 +43,14 @@ candidate_line(FILE *out, const struct mdt_candidate *c, const char *why,
 	field(out, who, md);
 	fputs(": ", out);
 	field(out, why, md);
+	if (c->referral_id != 0) {
+		char history[600];
+
+		fputs(" (referral ", out);
+		field(out, mdt_referral_history(c, history, sizeof(history)),
+		    md);
+		fputc(')', out);
+	}
 	fputc('\n', out);
 }
 
@@ -152,6 +160,12 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			if (c->reason[0] != '\0') {
 				fputs("    Reason: ", out);
 				field(out, c->reason, md);
+				fputc('\n', out);
+			}
+			if (c->referral_id != 0) {
+				fputs("    Referral: ", out);
+				field(out, mdt_referral_history(c, who,
+				    sizeof(who)), md);
 				fputc('\n', out);
 			}
 		}

@@ -81,6 +81,13 @@ enum mdt_status mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_candidate **out, size_t *n);
 void mdt_candidates_free(struct mdt_candidate *arr, size_t n);
 
+/* A queued referral's history for people: "waited 12 days, deferred 1x
+ * (last: REASON)" or "waited 12 days, not deferred before", into buf
+ * (truncated, the reason as stored: escape it to show it); "" for a
+ * candidate no referral made. */
+char *mdt_referral_history(const struct mdt_candidate *c, char *buf,
+    size_t len);
+
 /* The state of a meeting's preparation, for the screens' headers. */
 struct mdt_agenda_state {
 	int candidates;			/* all */

@@ -10,6 +10,7 @@
 #include "prep.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -272,6 +273,21 @@ void
 mdt_candidates_free(struct mdt_candidate *arr, size_t n)
 {
 	mdt_array_free(arr, n, sizeof(*arr), candidate_done);
+}
+
+char *
+mdt_referral_history(const struct mdt_candidate *c, char *buf, size_t len)
+{
+	if (c->referral_id == 0)
+		snprintf(buf, len, "%s", "");
+	else if (c->referral_deferred > 0)
+		snprintf(buf, len, "waited %d day%s, deferred %dx (last: %s)",
+		    c->referral_days, c->referral_days == 1 ? "" : "s",
+		    c->referral_deferred, c->referral_last_defer);
+	else
+		snprintf(buf, len, "waited %d day%s, not deferred before",
+		    c->referral_days, c->referral_days == 1 ? "" : "s");
+	return buf;
 }
 
 static void

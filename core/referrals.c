@@ -77,12 +77,14 @@ carry_one(struct mdt_store *s, int64_t meeting_id, int64_t id,
 }
 
 /* The candidates of planned meetings that only the queue made, for a
- * referral no longer open: removed, so that they hold up no agenda. */
+ * referral no longer open: removed, so that they hold up no agenda.
+ * From the meetings (CROSS JOIN keeps that order): the planned ones'
+ * candidates are read, not every candidate a referral ever made. */
 static enum mdt_status
 prune(struct mdt_store *s)
 {
 	return mdt_run(s, "DELETE FROM candidates WHERE id IN (SELECT c.id"
-	    " FROM meetings m JOIN candidates c ON c.meeting_id = m.id"
+	    " FROM meetings m CROSS JOIN candidates c ON c.meeting_id = m.id"
 	    " JOIN referrals r ON r.id = c.referral_id"
 	    " WHERE m.state = 'planned' AND (r.withdrawn_at IS NOT NULL"
 	    "  OR r.discussed_slot_id IS NOT NULL)"

@@ -366,6 +366,14 @@ load_referrers(struct mdt_store *s, int64_t start, int64_t end,
 		    " WHERE m.opened_at >= ? AND m.opened_at < ?"
 		    " AND s.state <> 'pending' AND (c.lists & 2) <> 0"
 		    " AND m.purged_at IS NOT NULL", "ii", start, end);
+	/* every referral raised in the period, discussed or not */
+	if (status == MDT_OK)
+		status = load_counts(s, "reading the referrals", false,
+		    "SELECT CASE WHEN trim(service) = '' THEN"
+		    " '(service not recorded)' ELSE service END AS sv, count(*)"
+		    " FROM referrals WHERE raised_at >= ? AND raised_at < ?"
+		    " GROUP BY sv ORDER BY count(*) DESC, sv", start, end,
+		    &r->services, &r->n_services);
 	for (size_t i = 0; i < r->n_referrers; i++)
 		named += r->referrers[i].n;
 	r->referrals_unnamed = r->lists[1] - named - r->referrals_purged;
@@ -567,6 +575,8 @@ mdt_review_free(struct mdt_review *r)
 	if (r == NULL)
 		return;
 	mdt_array_free(r->referrers, r->n_referrers, sizeof(*r->referrers),
+	    count_done);
+	mdt_array_free(r->services, r->n_services, sizeof(*r->services),
 	    count_done);
 	mdt_array_free(r->disciplines, r->n_disciplines,
 	    sizeof(*r->disciplines), count_done);

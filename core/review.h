@@ -110,6 +110,10 @@ struct mdt_review {
 	int64_t referrals_purged;
 	struct mdt_review_count *referrers;	/* most first, then by name */
 	size_t n_referrers;
+	struct mdt_review_count *services;	/* referrals raised in the
+						 * period by the referrer's
+						 * service, most first */
+	size_t n_services;
 	struct mdt_review_count *disciplines;	/* by name */
 	size_t n_disciplines;
 	struct mdt_review_meeting *meetings;	/* by time opened */

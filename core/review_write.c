@@ -143,6 +143,12 @@ write_txt(const struct mdt_review *r, FILE *out)
 		txt_row(out, "(meeting purged)", r->referrals_purged,
 		    "the referrer is no longer kept");
 
+	fputs("\nReferrals raised by service\n", out);
+	if (r->n_services == 0)
+		fputs("  none raised in the period\n", out);
+	for (size_t i = 0; i < r->n_services; i++)
+		txt_row(out, r->services[i].name, r->services[i].n, NULL);
+
 	fputs("\nAttendance by discipline      present  meetings\n", out);
 	if (r->n_disciplines == 0)
 		fputs("  nobody was marked present\n", out);
@@ -245,6 +251,8 @@ write_json(const struct mdt_review *r, FILE *out)
 	    r->n_referrers, "referred_by", "slots", NULL));
 	mdt_json_set(root, "referrals_unnamed", json_integer(r->referrals_unnamed));
 	mdt_json_set(root, "referrals_purged", json_integer(r->referrals_purged));
+	mdt_json_set(root, "referral_services", json_counts(r->services,
+	    r->n_services, "service", "referrals", NULL));
 
 	mdt_json_set(root, "attendance", json_counts(r->disciplines,
 	    r->n_disciplines, "discipline", "present", "meetings"));

@@ -483,6 +483,7 @@ static const char *const migrations[] = {
 	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
 	"CREATE INDEX referrals_queue ON referrals(raised_at)"
 	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
+	"CREATE INDEX referrals_by_raised ON referrals(raised_at);"
 	"ALTER TABLE candidates ADD COLUMN referral_id INTEGER"
 	" REFERENCES referrals(id);"
 	"CREATE INDEX candidates_by_referral ON candidates(referral_id)"
