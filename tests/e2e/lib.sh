@@ -102,6 +102,17 @@ meeting_start() {
 	wait_for "Meeting started at"
 }
 
+# meeting_close_quit: from the chair's console, the meeting closed on the
+# summary screen (C, confirmed), then the console quit, exiting 0.
+meeting_close_quit() {
+	keys 4 C
+	wait_for "Close the meeting? (y/n)"
+	keys y
+	wait_for "Meeting closed"
+	keys q
+	[ "$(wait_exit)" = 0 ] || fail "chair did not exit 0"
+}
+
 # first_slot: from the chair's console of a meeting not yet started, the
 # meeting and slot 1 started on the slot screen, consent given.
 first_slot() {

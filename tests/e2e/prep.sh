@@ -25,12 +25,7 @@ keys Enter
 wait_for "Consent recorded"
 keys o 2
 wait_for "Outcome recorded"
-keys 4 C
-wait_for "Close the meeting? (y/n)"
-keys y
-wait_for "Meeting closed"
-keys q
-[ "$(wait_exit)" = 0 ] || fail "chair did not exit 0"
+meeting_close_quit
 
 MEETING=$("$MDTCHAIR" --db "$DB" schedule --title "MDT next week" --date +7 --minutes 60 | tail -n 1)
 [ -n "$MEETING" ] || fail "schedule printed no meeting id"

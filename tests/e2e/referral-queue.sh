@@ -29,12 +29,7 @@ pass "meeting 1: the referral deferred with a reason"
 tui_start --db "$DB" chair "$FIRST"
 wait_for "Agenda"
 meeting_start
-keys 4 C
-wait_for "Close the meeting? (y/n)"
-keys y
-wait_for "Meeting closed"
-keys q
-[ "$(wait_exit)" = 0 ] || fail "chair did not exit 0"
+meeting_close_quit
 pass "meeting 1 opened and closed"
 
 SECOND=$(mdt schedule --title "MDT two" --date +7) || fail "schedule the second"
