@@ -55,6 +55,14 @@
 	"(" r ".withdrawn_at IS NULL AND " r ".discussed_slot_id IS NULL" \
 	" AND NOT EXISTS (SELECT 1" REFERRAL_DISCUSSED_FROM(r) "))"
 
+/* What the retention purge leaves of a referral's words (purge.c, with
+ * MDT_PURGED_TEXT of purge.h): the service stays, which the review
+ * counts. */
+#define REFERRAL_PURGE_SET \
+	"referrer = '" MDT_PURGED_TEXT "', reason = '" MDT_PURGED_TEXT "'," \
+	" withdraw_reason = CASE WHEN withdraw_reason IS NULL THEN NULL" \
+	" ELSE '" MDT_PURGED_TEXT "' END"
+
 /* ---- prep_candidates.c ---------------------------------------------- */
 
 /* Inserts a patient (nhs: ten digits); *id gets the new row. */

@@ -339,6 +339,32 @@ test_refer(void **state)
 	free(text);
 }
 
+/* The retention purge: the words of a referral no longer waiting go with
+ * the meetings that saw it, its service stays; a patient whose referral
+ * waits keeps their identity. */
+static void
+test_purge(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_purge_result res;
+	char buf[200];
+
+	hold(f, f->meeting, true, "no GP from Riverside today");
+	fx_exec(f->s, "UPDATE outbox SET state = 'sent'");
+	f->now += 400 * DAY;
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT referrer"
+	    " || '/' || reason FROM referrals r JOIN patients p"
+	    " ON p.id = r.patient_id WHERE r.discussed_slot_id IS NOT NULL"),
+	    MDT_PURGED_TEXT "/" MDT_PURGED_TEXT);
+	/* B still waits: its words and its identity stay */
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT reason"
+	    " FROM referrals WHERE discussed_slot_id IS NULL"), "Calls");
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " nhs_number FROM patients WHERE name = 'Arthur Pennington'"), B);
+	assert_int_equal(open_referrals(f), 1);
+}
+
 /* A database as version 14 left it, with referrals on the list of two
  * meetings: A discussed in the first; B deferred in the first and on the
  * list of the second. */
@@ -418,6 +444,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_one_open_per_patient,
 		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refer, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_purge, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_migration,
 		    setup_bare, fx_teardown),
