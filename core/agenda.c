@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deaths.h"
 #include "model.h"
 #include "prep.h"
 #include "rules.h"
@@ -43,6 +44,14 @@ candidate_line(FILE *out, const struct mdt_candidate *c, const char *why,
 	field(out, who, md);
 	fputs(": ", out);
 	field(out, why, md);
+	if (c->referral_id != 0) {
+		char history[600];
+
+		fputs(" (referral ", out);
+		field(out, mdt_referral_history(c, history, sizeof(history)),
+		    md);
+		fputc(')', out);
+	}
 	fputc('\n', out);
 }
 
@@ -63,6 +72,33 @@ flags_text(const struct mdt_candidate *c, char *buf, size_t len)
 	if (c->added_on_day && used < len)
 		snprintf(buf + used, len - used, "%sadded on the day",
 		    used > 0 ? ", " : "");
+}
+
+/* The deaths recorded since the meeting before, one item each: who
+ * (masked unless unmask), when, where, and the follow-up with the
+ * relatives. */
+static enum mdt_status
+deaths_write(struct mdt_store *s, int64_t meeting_id, bool unmask, bool md,
+    FILE *out)
+{
+	struct mdt_death *d;
+	enum mdt_status st;
+	char line[512];
+	size_t n;
+
+	st = mdt_deaths_since(s, meeting_id, &d, &n);
+	if (st != MDT_OK || n == 0)
+		return st;
+	fputs(md ? "\n## Deaths since the last meeting\n\n" :
+	    "\nDeaths since the last meeting:\n", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(md ? "- " : "  - ", out);
+		field(out, mdt_death_line(&d[i], unmask, line, sizeof(line)),
+		    md);
+		fputc('\n', out);
+	}
+	mdt_deaths_free(d, n);
+	return MDT_OK;
 }
 
 enum mdt_status
@@ -154,6 +190,12 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 				field(out, c->reason, md);
 				fputc('\n', out);
 			}
+			if (c->referral_id != 0) {
+				fputs("    Referral: ", out);
+				field(out, mdt_referral_history(c, who,
+				    sizeof(who)), md);
+				fputc('\n', out);
+			}
 		}
 	}
 	if (as.selected == 0)
@@ -181,7 +223,8 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 	}
 	mdt_candidates_free(cands, n);
 	mdt_snapshot_free(&snap);
-	if (ferror(out))
+	st = deaths_write(s, meeting_id, unmask, md, out);
+	if (st == MDT_OK && ferror(out))
 		return mdt_fail(s, MDT_EIO, "writing the agenda");
-	return MDT_OK;
+	return st;
 }

@@ -6,6 +6,8 @@
 #ifndef MDT_DEATHS_H
 #define MDT_DEATHS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -24,6 +26,10 @@ enum mdt_death_actions {
 	MDT_DEATH_KEEP,		/* left open, reviewed at the next meeting */
 	MDT_DEATH_CANCEL,	/* cancelled, each audited */
 };
+
+/* The places of death, as stored; NULL-ended. */
+#define MDT_DEATH_PLACES 5
+extern const char *const mdt_death_places[MDT_DEATH_PLACES + 1];
 
 struct mdt_death_in {
 	const char *nhs_number;		/* ten digits (spaces allowed) */
@@ -50,5 +56,35 @@ struct mdt_death_in {
  */
 enum mdt_status mdt_death_between(struct mdt_store *s,
     const struct mdt_death_in *in, int *cancelled);
+
+/* A death as preparation and the agenda show it. */
+struct mdt_death {
+	int64_t patient_id;
+	char nhs_number[11];
+	char *patient_name;
+	char date_of_birth[11];
+	char died_on[11];
+	char place[16];			/* "" unknown */
+	int expected;			/* 1, 0; -1 unknown */
+	bool in_slot;			/* recorded as a slot's outcome */
+	enum mdt_action_status relatives;	/* the follow-up's status */
+	bool relatives_made;		/* false: none made */
+};
+
+/*
+ * The deaths recorded (between meetings, or in a slot of another meeting)
+ * after the meeting before meeting_id opened (or, not opened, was to
+ * start), by date of death; every death when there is no meeting before.
+ * DESTRUCTOR: mdt_deaths_free.
+ */
+enum mdt_status mdt_deaths_since(struct mdt_store *s, int64_t meeting_id,
+    struct mdt_death **out, size_t *n);
+void mdt_deaths_free(struct mdt_death *arr, size_t n);
+
+/* A death in one line for a document or a screen: "<patient>: died on
+ * D, at home, expected; relatives: follow-up done", the patient masked
+ * (mdt_patient_label) unless unmask.  Into buf; returns buf. */
+char *mdt_death_line(const struct mdt_death *d, bool unmask, char *buf,
+    size_t len);
 
 #endif

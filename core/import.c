@@ -241,6 +241,10 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		else
 			rep->merged++;
 	}
+	/* a referral stays in the queue until discussed or withdrawn */
+	if (st == MDT_OK && list == MDT_LIST_REFERRAL)
+		st = mdt_referral_from_list_tx(s, patient_id, cand,
+		    r->referred_by, r->entry_reason);
 out:
 	free(name);
 	free(practice);
@@ -248,11 +252,12 @@ out:
 	return st;
 }
 
-/* Writes a field of the rejects file, quoted: escaped as every output
- * is (textio.h), and with a quote before what a spreadsheet would take
- * for a formula ('=', '+', '-', '@', a tab or CR at its start). */
-static bool
-csv_field(FILE *fp, const char *s)
+/* Writes a field of a CSV file (the rejects, the referral queue),
+ * quoted: escaped as every output is (textio.h), and with a quote before
+ * what a spreadsheet would take for a formula ('=', '+', '-', '@', a tab
+ * or CR at its start). */
+bool
+mdt_csv_field(FILE *fp, const char *s)
 {
 	char *shown = mdt_text_escaped(s, false);
 	char *field = mdt_xasprintf("%s%s", *s != '\0' &&
@@ -272,9 +277,11 @@ csv_row(FILE *fp, char *const *f, size_t nf, const char *why)
 	bool ok = true;
 
 	for (size_t j = 0; ok && j < nf; j++)
-		ok = (j == 0 || fputc(',', fp) != EOF) && csv_field(fp, f[j]);
+		ok = (j == 0 || fputc(',', fp) != EOF) &&
+		    mdt_csv_field(fp, f[j]);
 	if (ok)
-		ok = (nf == 0 || fputc(',', fp) != EOF) && csv_field(fp, why);
+		ok = (nf == 0 || fputc(',', fp) != EOF) &&
+		    mdt_csv_field(fp, why);
 	return ok && fputs("\r\n", fp) != EOF;
 }
 

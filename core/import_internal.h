@@ -93,4 +93,9 @@ void mdt_import_close(struct mdt_import_parse *p);
 void mdt_import_report_add(struct mdt_import_report *rep, const char *path,
     size_t line, const char *why);
 
+/* Writes s as one quoted CSV field (import.c): escaped as every output
+ * is (textio.h), with a quote before what a spreadsheet would take for a
+ * formula.  False if it cannot be written. */
+bool mdt_csv_field(FILE *fp, const char *s);
+
 #endif

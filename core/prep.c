@@ -470,26 +470,14 @@ add_on_day_tx(struct mdt_store *s, struct mdt_act *act)
 	struct day_act *a = (struct day_act *)act;
 	enum mdt_status st;
 	int64_t patient_id = 0, cand = 0, existing = 0;
-	char *old_dob = NULL, uuid[37], *detail;
+	char uuid[37], *detail;
 	bool created;
 
 	st = check_presenter(s, act->person_id);
 	if (st != MDT_OK)
 		return st;
-	st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ?", "t", a->nhs);
-	if (st == MDT_ENOTFOUND)
-		st = mdt_patient_insert(s, a->nhs, a->p->name, a->dob,
-		    a->p->practice, &patient_id);
-	else if (st == MDT_OK) {
-		st = mdt_query_text(s, &old_dob, "SELECT date_of_birth"
-		    " FROM patients WHERE id = ?", "i", patient_id);
-		if (st == MDT_OK && old_dob != NULL &&
-		    strcmp(old_dob, a->dob) != 0)
-			st = mdt_fail(s, MDT_EINVAL, "date of birth differs"
-			    " from the record (%s)", old_dob);
-		free(old_dob);
-	}
+	st = mdt_patient_find_or_add(s, a->nhs, a->p->name, a->dob,
+	    a->p->practice, &patient_id);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &existing, "SELECT count(*) FROM slots"
 		    " WHERE meeting_id = ? AND patient_id = ?", "ii",

@@ -64,6 +64,12 @@ struct mdt_candidate {
 	char previous_review_date[11];	/* of that outcome, or the review
 					 * date of the caseload list; "" */
 	int open_actions;		/* the patient's open actions */
+	/* the referral queue (referrals.h), when a referral made it or
+	 * it is one */
+	int64_t referral_id;		/* 0 if none */
+	int referral_deferred;		/* deferred by other meetings */
+	char *referral_last_defer;	/* the latest reason; "" if never */
+	int referral_days;		/* waited by this meeting's date */
 };
 
 /*
@@ -75,6 +81,13 @@ struct mdt_candidate {
 enum mdt_status mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_candidate **out, size_t *n);
 void mdt_candidates_free(struct mdt_candidate *arr, size_t n);
+
+/* A queued referral's history for people: "waited 12 days, deferred 1x
+ * (last: REASON)" or "waited 12 days, not deferred before", into buf
+ * (truncated, the reason as stored: escape it to show it); "" for a
+ * candidate no referral made. */
+char *mdt_referral_history(const struct mdt_candidate *c, char *buf,
+    size_t len);
 
 /* The state of a meeting's preparation, for the screens' headers. */
 struct mdt_agenda_state {
@@ -176,8 +189,9 @@ enum mdt_status mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
  * Carry-forward: every patient whose latest outcome from an earlier
  * meeting is 'stay' with a review date on or before this meeting's date
  * becomes a candidate of it, flagged caseload and carried_forward, with
- * the reason "review due YYYY-MM-DD".  Idempotent: a patient already a
- * candidate only gains the flags.  *added (may be NULL) gets how many
+ * the reason "review due YYYY-MM-DD"; and every open referral of the
+ * queue (referrals.h) becomes one on the referral list.  Idempotent: a
+ * patient already a candidate only gains the flags.  *added (may be NULL) gets how many
  * candidates were made or flagged.  Run by mdt_meeting_create and by
  * mdt_import_csv; open actions of agenda patients carry forward by
  * themselves (see struct mdt_snapshot).
@@ -280,15 +294,6 @@ enum mdt_status mdt_meeting_series(struct mdt_store *s,
     const struct mdt_meeting_in *in, int every_days, int count,
     const char *const *venues, size_t n_venues, size_t first, int64_t *ids,
     int *carried);
-
-/*
- * The referrals waiting across every meeting (never discussed since they
- * were made, deferred or undecided), one line each, oldest first: the
- * patient (masked for circulation unless unmask), days waited, deferrals
- * with their reasons, the latest reason and referrer; then the count.
- */
-enum mdt_status mdt_referrals_write(struct mdt_store *s, bool unmask,
-    FILE *out);
 
 /* Where a rota of n venues goes next: *first the one after the latest
  * meeting's venue (names tidied, case apart), or 0. */

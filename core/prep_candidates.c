@@ -10,6 +10,7 @@
 #include "prep.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,35 @@ mdt_patient_insert(struct mdt_store *s, const char *nhs, const char *name,
 	    nhs, name, date_of_birth, practice);
 	if (st == MDT_OK)
 		*id = sqlite3_last_insert_rowid(s->db);
+	return st;
+}
+
+enum mdt_status
+mdt_patient_find_or_add(struct mdt_store *s, const char *nhs,
+    const char *name, const char *date_of_birth, const char *practice,
+    int64_t *id)
+{
+	enum mdt_status st;
+	char *old_dob = NULL;
+
+	st = mdt_query_int(s, id, "SELECT id FROM patients"
+	    " WHERE nhs_number = ?", "t", nhs);
+	if (st == MDT_ENOTFOUND) {
+		if (mdt_str_blank(name))
+			return mdt_fail(s, MDT_EINVAL, "a patient new to the"
+			    " record needs a name");
+		return mdt_patient_insert(s, nhs, name, date_of_birth,
+		    practice, id);
+	}
+	if (st != MDT_OK || date_of_birth == NULL || *date_of_birth == '\0')
+		return st;
+	st = mdt_query_text(s, &old_dob, "SELECT date_of_birth"
+	    " FROM patients WHERE id = ?", "i", *id);
+	if (st == MDT_OK && old_dob != NULL &&
+	    strcmp(old_dob, date_of_birth) != 0)
+		st = mdt_fail(s, MDT_EINVAL, "date of birth differs"
+		    " from the record (%s)", old_dob);
+	free(old_dob);
 	return st;
 }
 
@@ -115,8 +145,9 @@ candidate_done(void *row)
 {
 	struct mdt_candidate *c = row;
 
-	mdt_free_each(6, c->patient_name, c->practice, c->reason,
-	    c->referred_by, c->defer_reason, c->presenter_name);
+	mdt_free_each(7, c->patient_name, c->practice, c->reason,
+	    c->referred_by, c->defer_reason, c->presenter_name,
+	    c->referral_last_defer);
 }
 
 static void
@@ -133,6 +164,9 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(c->defer_reason), MDT_F(c->slot_id),
 	    MDT_F(c->previous_outcome), mdt_outcome_parse, MDT_OUTCOME_NONE,
 	    MDT_F(c->previous_review_date), MDT_F(c->open_actions));
+	mdt_cols(st, "----------------------idsd", MDT_F(c->referral_id),
+	    MDT_F(c->referral_deferred), MDT_F(c->referral_last_defer),
+	    MDT_F(c->referral_days));
 	c->reason = join_reasons(
 	    (const char *)sqlite3_column_text(st, 10),
 	    (const char *)sqlite3_column_text(st, 11));
@@ -188,7 +222,20 @@ candidates_tx(struct mdt_store *s, void *ctx)
 	    "  list_entries WHERE candidate_id = c.id"
 	    "  AND list = 'caseload')),"
 	    " (SELECT count(*) FROM actions a"
-	    "  WHERE a.patient_id = c.patient_id AND a.status = 'open')"
+	    "  WHERE a.patient_id = c.patient_id AND a.status = 'open'),"
+	    " coalesce(c.referral_id, 0),"
+	    " (SELECT count(*) FROM candidates d WHERE d.referral_id ="
+	    "  c.referral_id AND d.meeting_id <> c.meeting_id"
+	    "  AND d.defer_reason IS NOT NULL),"
+	    " (SELECT d.defer_reason FROM candidates d"
+	    "  JOIN meetings dm ON dm.id = d.meeting_id"
+	    "  WHERE d.referral_id = c.referral_id"
+	    "  AND d.meeting_id <> c.meeting_id"
+	    "  AND d.defer_reason IS NOT NULL"
+	    "  ORDER BY dm.scheduled_start DESC, d.id DESC LIMIT 1),"
+	    " (SELECT max(0, (m.scheduled_start - r.raised_at) / 86400000)"
+	    "  FROM referrals r, meetings m WHERE r.id = c.referral_id"
+	    "  AND m.id = c.meeting_id)"
 	    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
 	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
 	    "  AND s.patient_id = c.patient_id"
@@ -222,6 +269,21 @@ void
 mdt_candidates_free(struct mdt_candidate *arr, size_t n)
 {
 	mdt_array_free(arr, n, sizeof(*arr), candidate_done);
+}
+
+char *
+mdt_referral_history(const struct mdt_candidate *c, char *buf, size_t len)
+{
+	if (c->referral_id == 0)
+		snprintf(buf, len, "%s", "");
+	else if (c->referral_deferred > 0)
+		snprintf(buf, len, "waited %d day%s, deferred %dx (last: %s)",
+		    c->referral_days, c->referral_days == 1 ? "" : "s",
+		    c->referral_deferred, c->referral_last_defer);
+	else
+		snprintf(buf, len, "waited %d day%s, not deferred before",
+		    c->referral_days, c->referral_days == 1 ? "" : "s");
+	return buf;
 }
 
 static void

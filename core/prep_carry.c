@@ -27,169 +27,6 @@
 
 /* ---- carry-forward --------------------------------------------------- */
 
-/* A referral still waiting: its patient, when it was first made, how
- * often and why it was put off, and its latest list entry. */
-struct waiting {
-	int64_t patient_id;
-	int64_t since;			/* ms, first imported */
-	int64_t deferred;
-	char *reasons;			/* the deferrals', "; "-separated */
-	char *reason, *referred_by, *source, *row_hash;
-	int64_t line;
-	char *name, *date_of_birth;
-	char nhs_number[11];
-};
-
-/* A referral waiting, read, and what it owns, freed. */
-static void
-read_waiting(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct waiting *w = row;
-
-	mdt_cols(st, "iiisssssissc", MDT_F(w->patient_id), MDT_F(w->since),
-	    MDT_F(w->deferred), MDT_F(w->reasons), MDT_F(w->reason),
-	    MDT_F(w->referred_by), MDT_F(w->source), MDT_F(w->row_hash),
-	    MDT_F(w->line), MDT_F(w->name), MDT_F(w->date_of_birth),
-	    MDT_F(w->nhs_number));
-}
-
-static void
-waiting_done(void *row)
-{
-	struct waiting *w = row;
-
-	mdt_free_each(7, w->reasons, w->reason, w->referred_by, w->source,
-	    w->row_hash, w->name, w->date_of_birth);
-}
-
-/*
- * The referrals of meetings before meeting ?1 (starting ?2) whose patient
- * has not been discussed since (consent recorded, or a death, in a
- * meeting at or after the referral's): never turned away, they come to
- * the next meeting whether they were deferred or never decided.
- */
-#define WAITING_REFERRALS_SQL \
-	"WITH ref AS (SELECT c.patient_id, m.scheduled_start AS at," \
-	"  c.defer_reason, le.reason, le.referred_by, le.source," \
-	"  le.row_hash, le.line, le.imported_at" \
-	"  FROM list_entries le JOIN candidates c ON c.id = le.candidate_id" \
-	"  JOIN meetings m ON m.id = c.meeting_id" \
-	"  WHERE le.list = 'referral' AND m.id <> ?1" \
-	"  AND m.scheduled_start < ?2 AND NOT EXISTS (SELECT 1 FROM slots s" \
-	"   JOIN meetings ms ON ms.id = s.meeting_id" \
-	"   WHERE s.patient_id = c.patient_id" \
-	"   AND ms.scheduled_start >= m.scheduled_start" \
-	"   AND (EXISTS (SELECT 1 FROM consent WHERE slot_id = s.id)" \
-	"    OR EXISTS (SELECT 1 FROM outcomes WHERE slot_id = s.id" \
-	"     AND kind = 'died'))))," \
-	" latest AS (SELECT *, row_number() OVER (PARTITION BY patient_id" \
-	"  ORDER BY at DESC) AS rn FROM ref)" \
-	" SELECT r.patient_id, min(r.imported_at), count(r.defer_reason)," \
-	" coalesce((SELECT group_concat(defer_reason, '; ') FROM (SELECT" \
-	"  defer_reason FROM ref WHERE patient_id = r.patient_id" \
-	"  AND defer_reason IS NOT NULL ORDER BY at)), ''), l.reason," \
-	" l.referred_by, l.source, l.row_hash, l.line, p.name," \
-	" coalesce(p.date_of_birth, ''), p.nhs_number" \
-	" FROM ref r JOIN latest l ON l.patient_id = r.patient_id" \
-	" AND l.rn = 1 JOIN patients p ON p.id = r.patient_id" \
-	" WHERE p.purged_at IS NULL AND p.id NOT IN (SELECT patient_id" \
-	"  FROM deaths) GROUP BY r.patient_id" \
-	" ORDER BY min(r.imported_at), r.patient_id"
-
-/* The referrals waiting (of every meeting up to ?2), oldest first, each
- * as one line: the patient (masked unless unmask), days waited, the
- * deferrals and the latest reason and referrer. */
-enum mdt_status
-mdt_referrals_write(struct mdt_store *s, bool unmask, FILE *out)
-{
-	struct waiting *w;
-	enum mdt_status st;
-	size_t n;
-
-	st = mdt_read_array(s, &w, &n, sizeof(*w), waiting_done, read_waiting,
-	    NULL, "reading the referrals waiting", WAITING_REFERRALS_SQL,
-	    "ii", (int64_t)0, INT64_MAX);
-	for (size_t i = 0; i < n; i++) {
-		int64_t days = (mdt_store_now(s) - w[i].since) / 86400000;
-		char label[256];
-
-		mdt_patient_label(w[i].name, w[i].date_of_birth,
-		    w[i].nhs_number, unmask, label, sizeof(label));
-		mdt_text_fput(out, label, false);
-		fprintf(out, "  waiting %" PRId64 " day%s", days,
-		    days == 1 ? "" : "s");
-		if (w[i].deferred > 0) {
-			fprintf(out, ", deferred %" PRId64 "x: ", w[i].deferred);
-			mdt_text_fput(out, w[i].reasons, false);
-		}
-		fputs("  ", out);
-		mdt_text_fput(out, w[i].reason, false);
-		if (w[i].referred_by[0] != '\0') {
-			fputs(" (referred by ", out);
-			mdt_text_fput(out, w[i].referred_by, false);
-			fputc(')', out);
-		}
-		fputc('\n', out);
-	}
-	if (st == MDT_OK)
-		fprintf(out, "%zu referral%s waiting\n", n, n == 1 ? "" : "s");
-	mdt_array_free(w, n, sizeof(*w), waiting_done);
-	return st;
-}
-
-/* The referrals still waiting, made candidates of meeting m on the
- * referral list, each with a note of how long it has waited and why it
- * was put off; *count how many were new to it. */
-static enum mdt_status
-referrals_forward(struct mdt_store *s, const struct mdt_meeting_row *m,
-    int *count)
-{
-	struct waiting *w;
-	enum mdt_status st;
-	size_t n;
-
-	*count = 0;
-	st = mdt_read_array(s, &w, &n, sizeof(*w), waiting_done, read_waiting,
-	    NULL, "reading the referrals waiting", WAITING_REFERRALS_SQL,
-	    "ii", m->id, m->scheduled_start);
-	for (size_t i = 0; st == MDT_OK && i < n; i++) {
-		int64_t cand, days = (mdt_store_now(s) - w[i].since) / 86400000;
-		int changes;
-		bool created;
-		char *note;
-
-		st = mdt_candidate_ensure(s, m->id, w[i].patient_id, &cand,
-		    &created);
-		changes = sqlite3_total_changes(s->db);
-		if (st == MDT_OK)
-			st = mdt_run(s, "INSERT OR IGNORE INTO list_entries"
-			    " (candidate_id, list, reason, referred_by, source,"
-			    " line, row_hash, imported_at)"
-			    " VALUES (?, 'referral', ?, ?, ?, ?, ?, ?)", "itttiti",
-			    cand, w[i].reason, w[i].referred_by, w[i].source,
-			    w[i].line, w[i].row_hash, w[i].since);
-		if (st != MDT_OK || sqlite3_total_changes(s->db) == changes)
-			continue;
-		st = mdt_run(s, "UPDATE candidates SET lists = lists | ?"
-		    " WHERE id = ?", "ii", (int64_t)MDT_LIST_REFERRAL, cand);
-		note = w[i].deferred > 0 ? mdt_xasprintf("referral waiting %"
-		    PRId64 " day%s, deferred %" PRId64 "x: %s", days,
-		    days == 1 ? "" : "s", w[i].deferred, w[i].reasons) :
-		    mdt_xasprintf("referral waiting %" PRId64 " day%s,"
-		    " not yet decided", days, days == 1 ? "" : "s");
-		if (st == MDT_OK)
-			st = mdt_candidate_note_add(s, cand, note);
-		free(note);
-		(*count)++;
-	}
-	mdt_array_free(w, n, sizeof(*w), waiting_done);
-	if (st == MDT_OK && *count > 0)
-		st = mdt_audit_add(s, "carry_forward", "meeting", m->uuid,
-		    "%d referral%s still waiting", *count,
-		    *count == 1 ? "" : "s");
-	return st;
-}
-
 enum mdt_status
 mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 {
@@ -243,11 +80,11 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 		st = mdt_audit_add(s, "carry_forward", "meeting", m.uuid,
 		    "%d caseload patient%s due for review", count,
 		    count == 1 ? "" : "s");
-	/* *added counts the caseload; the referrals say so in the audit */
-	if (st == MDT_OK) {
-		int referrals;
+	if (st == MDT_OK && m.state != MDT_MEETING_CLOSED) {
+		int referrals = 0;
 
-		st = referrals_forward(s, &m, &referrals);
+		st = mdt_referrals_carry_tx(s, meeting_id, &referrals);
+		count += referrals;
 	}
 	if (st == MDT_OK)
 		*added = count;
@@ -334,7 +171,9 @@ escalate_tx(struct mdt_store *s, struct mdt_act *a)
 
 	st = mdt_query_text(s, &kind, "WITH latest AS ("
 	    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
-	    " WHERE rn = 1 AND patient_id = ?2", "ii", (int64_t)0, a->id);
+	    " WHERE rn = 1 AND patient_id = ?2"
+	    " AND patient_id NOT IN (SELECT patient_id FROM deaths)", "ii",
+	    (int64_t)0, a->id);
 	if (st == MDT_ENOTFOUND || (st == MDT_OK &&
 	    strcmp(kind, "step_down") != 0))
 		st = mdt_fail(s, MDT_ESTATE, "patient %" PRId64

@@ -40,10 +40,40 @@
 	" WHERE ?1 = 0 OR (m.id <> ?1 AND m.scheduled_start <" \
 	"  (SELECT scheduled_start FROM meetings WHERE id = ?1))"
 
+/* The slots that discussed a referral r (an alias of referrals): its
+ * patient's, closed with consent or an outcome at or after it was
+ * raised.  Follows SELECT ...; s is the slot. */
+#define REFERRAL_DISCUSSED_FROM(r) \
+	" FROM slots s WHERE s.patient_id = " r ".patient_id" \
+	" AND s.state = 'done' AND s.closed_at >= " r ".raised_at" \
+	" AND (EXISTS (SELECT 1 FROM consent k WHERE k.slot_id = s.id)" \
+	" OR EXISTS (SELECT 1 FROM outcomes o WHERE o.slot_id = s.id))"
+
+/* A referral r still in the queue: neither withdrawn nor discussed (as
+ * stored, or since: settled by mdt_referrals_settle_tx). */
+#define REFERRAL_OPEN_SQL(r) \
+	"(" r ".withdrawn_at IS NULL AND " r ".discussed_slot_id IS NULL" \
+	" AND NOT EXISTS (SELECT 1" REFERRAL_DISCUSSED_FROM(r) "))"
+
+/* What the retention purge leaves of a referral's words (purge.c, with
+ * MDT_PURGED_TEXT of purge.h): the service stays, which the review
+ * counts. */
+#define REFERRAL_PURGE_SET \
+	"referrer = '" MDT_PURGED_TEXT "', reason = '" MDT_PURGED_TEXT "'," \
+	" withdraw_reason = CASE WHEN withdraw_reason IS NULL THEN NULL" \
+	" ELSE '" MDT_PURGED_TEXT "' END"
+
 /* ---- prep_candidates.c ---------------------------------------------- */
 
 /* Inserts a patient (nhs: ten digits); *id gets the new row. */
 enum mdt_status mdt_patient_insert(struct mdt_store *s, const char *nhs,
+    const char *name, const char *date_of_birth, const char *practice,
+    int64_t *id);
+
+/* The patient of an NHS number (ten digits) into *id: found (MDT_EINVAL
+ * if date_of_birth, when given, differs from the record's), or made
+ * (MDT_EINVAL if name is blank). */
+enum mdt_status mdt_patient_find_or_add(struct mdt_store *s, const char *nhs,
     const char *name, const char *date_of_birth, const char *practice,
     int64_t *id);
 
@@ -68,5 +98,30 @@ enum mdt_status mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id,
 /* Carry-forward inside the caller's transaction. */
 enum mdt_status mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id,
     int *added);
+
+/* ---- referrals.c ---------------------------------------------------- */
+
+/* The referrals discussed since raised marked so (patient_id 0: every
+ * patient's), inside the caller's transaction. */
+enum mdt_status mdt_referrals_settle_tx(struct mdt_store *s,
+    int64_t patient_id);
+
+/* Every open referral made a candidate of the meeting, on the referral
+ * list; the candidates of planned meetings left by a referral no longer
+ * open removed.  *added: candidates made or changed. */
+/* The patient's open referral withdrawn with the reason, its planned
+ * candidates deferred with it, audited; MDT_ENOTFOUND when there is none
+ * (nothing written). */
+enum mdt_status mdt_referral_withdraw_tx(struct mdt_store *s,
+    int64_t patient_id, const char *reason);
+
+enum mdt_status mdt_referrals_carry_tx(struct mdt_store *s,
+    int64_t meeting_id, int *added);
+
+/* The referral list's row for the patient (a candidate): the patient's
+ * open referral raised or updated, and linked to the candidate. */
+enum mdt_status mdt_referral_from_list_tx(struct mdt_store *s,
+    int64_t patient_id, int64_t candidate_id, const char *referred_by,
+    const char *reason);
 
 #endif

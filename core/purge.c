@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "prep_internal.h"
 #include "rows.h"
 #include "rules.h"
 #include "store.h"
@@ -166,6 +167,12 @@ static const struct {
 	    " NULL)", PURGED_TEXTS },
 	{ "DELETE FROM list_entries WHERE candidate_id IN (SELECT id FROM"
 	    " candidates WHERE meeting_id = ?1)", PURGED_TEXTS },
+	/* the words of the referrals it saw that are no longer waiting
+	 * (the service stays: the review counts referrals by it) */
+	{ "UPDATE referrals SET " REFERRAL_PURGE_SET " WHERE id IN"
+	    " (SELECT referral_id FROM candidates WHERE meeting_id = ?1)"
+	    " AND (withdrawn_at IS NOT NULL OR discussed_slot_id IS NOT NULL)"
+	    " AND reason <> '" MDT_PURGED_TEXT "'", PURGED_TEXTS },
 };
 
 static enum mdt_status
@@ -176,6 +183,8 @@ purge_meeting(struct mdt_store *s, const struct mdt_purge_meeting *m,
 	int counted[PURGED_KINDS] = { 0 };
 	int slots, notes, actions, texts;
 
+	/* a referral discussed since last looked at is no longer waiting */
+	st = mdt_referrals_settle_tx(s, 0);
 	for (size_t i = 0; st == MDT_OK && i < MDT_COUNT(purge_steps); i++)
 		st = run_counted(s, purge_steps[i].sql, m->id,
 		    &counted[purge_steps[i].counts]);
@@ -274,6 +283,9 @@ purge_identity(struct mdt_store *s, int64_t id)
 		    " defer_reason = CASE WHEN defer_reason IS NULL"
 		    " THEN NULL ELSE '" MDT_PURGED_TEXT "' END"
 		    " WHERE patient_id = ?", "i", id);
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE referrals SET " REFERRAL_PURGE_SET
+		    " WHERE patient_id = ?", "i", id);
 	return st;
 }
 
@@ -298,6 +310,8 @@ purge_identity(struct mdt_store *s, int64_t id)
 	"  AND m.purged_at IS NULL)" \
 	" AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = p.id" \
 	"  AND a.status = 'open')" \
+	" AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id" \
+	"  AND " REFERRAL_OPEN_SQL("r") ")" \
 	" AND coalesce((SELECT o.kind FROM outcomes o" \
 	"  JOIN slots s ON s.id = o.slot_id" \
 	"  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id" \

@@ -62,12 +62,14 @@ struct mdt_purge_result {
  * Purges every eligible meeting (see mdt_purge_find) in one transaction:
  * notes, consent justifications, slot reasons, candidate notes and
  * deferral reasons, and the text of finished actions agreed in its slots
- * become MDT_PURGED_TEXT (or empty), its list rows are deleted, and
+ * become MDT_PURGED_TEXT (or empty), its list rows are deleted, the
+ * referrer, reason and withdrawal reason of the referrals it saw that no
+ * longer wait become MDT_PURGED_TEXT (their service stays), and
  * meetings.purged_at is set.  Open actions keep their text.  Finished
  * actions of a meeting purged before also lose their text once delivered.
  * Then each patient nobody kept on the record needs (every meeting they
- * were a candidate of purged, no open action, latest outcome neither stay
- * nor step down, every record naming them delivered) loses name, date of
+ * were a candidate of purged, no open action nor referral waiting, latest
+ * outcome neither stay nor step down, every record naming them delivered) loses name, date of
  * birth, NHS number (see mdt_nhs_purged) and practice.  Times, states,
  * outcome kinds and review dates, action statuses, owners and dates,
  * attendance and staff stay.  One audit row per meeting, action and

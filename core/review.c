@@ -366,6 +366,14 @@ load_referrers(struct mdt_store *s, int64_t start, int64_t end,
 		    " WHERE m.opened_at >= ? AND m.opened_at < ?"
 		    " AND s.state <> 'pending' AND (c.lists & 2) <> 0"
 		    " AND m.purged_at IS NOT NULL", "ii", start, end);
+	/* every referral raised in the period, discussed or not */
+	if (status == MDT_OK)
+		status = load_counts(s, "reading the referrals", false,
+		    "SELECT CASE WHEN trim(service) = '' THEN"
+		    " '(service not recorded)' ELSE service END AS sv, count(*)"
+		    " FROM referrals WHERE raised_at >= ? AND raised_at < ?"
+		    " GROUP BY sv ORDER BY count(*) DESC, sv", start, end,
+		    &r->services, &r->n_services);
 	for (size_t i = 0; i < r->n_referrers; i++)
 		named += r->referrers[i].n;
 	r->referrals_unnamed = r->lists[1] - named - r->referrals_purged;
@@ -506,6 +514,50 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 	return status;
 }
 
+/* One death: its place (an index of mdt_death_places, or unknown), and
+ * the rest as counted. */
+static void
+count_death(sqlite3_stmt *st, void *ctx)
+{
+	struct mdt_review *r = ctx;
+	const char *place = (const char *)sqlite3_column_text(st, 0);
+	int64_t expected = mdt_col_int(st, 1);
+	size_t i = 0;
+
+	for (; place != NULL && i < MDT_DEATH_PLACES &&
+	    strcmp(mdt_death_places[i], place) != 0; i++)
+		;
+	r->deaths++;
+	r->death_places[place != NULL ? i : MDT_DEATH_PLACES]++;
+	r->deaths_in_slots += mdt_col_int(st, 2);
+	r->deaths_expected += expected == 1;
+	r->deaths_unexpected += expected == 0;
+	r->relatives_7d += mdt_col_int(st, 3);
+}
+
+/* The deaths of the range, by date of death: between meetings, and as a
+ * slot's outcome (the first, once a patient, unless recorded between
+ * meetings too). */
+static enum mdt_status
+load_deaths(struct mdt_store *s, struct mdt_review *r)
+{
+	return mdt_read_each(s, count_death, r, "reading the deaths",
+	    "WITH d AS (SELECT patient_id, died_on, place, expected,"
+	    "  recorded_at, 0 AS in_slot FROM deaths"
+	    " UNION ALL SELECT s.patient_id, coalesce(o.died_on,"
+	    "  date(o.recorded_at / 1000, 'unixepoch', 'localtime')), NULL,"
+	    "  NULL, min(o.recorded_at), 1 FROM outcomes o"
+	    "  JOIN slots s ON s.id = o.slot_id WHERE o.kind = 'died'"
+	    "  AND s.patient_id NOT IN (SELECT patient_id FROM deaths)"
+	    "  GROUP BY s.patient_id)"
+	    " SELECT d.place, coalesce(d.expected, -1), d.in_slot,"
+	    " EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = d.patient_id"
+	    "  AND a.kind = 'contact_relatives' AND a.status = 'done'"
+	    "  AND a.closed_at <= d.recorded_at + 7 * 86400000)"
+	    " FROM d WHERE d.died_on >= ?1 AND d.died_on <= ?2", "tt",
+	    r->from, r->to);
+}
+
 /* The range of a review, as the loaders read it. */
 struct review_read {
 	int64_t start, end;	/* ms */
@@ -530,6 +582,8 @@ review_tx(struct mdt_store *s, void *ctx)
 		st = load_attendance(s, a->start, a->end, a->r);
 	if (st == MDT_OK)
 		st = load_actions(s, a->start, a->end, a->d0, a->r);
+	if (st == MDT_OK)
+		st = load_deaths(s, a->r);
 	return st;
 }
 
@@ -567,6 +621,8 @@ mdt_review_free(struct mdt_review *r)
 	if (r == NULL)
 		return;
 	mdt_array_free(r->referrers, r->n_referrers, sizeof(*r->referrers),
+	    count_done);
+	mdt_array_free(r->services, r->n_services, sizeof(*r->services),
 	    count_done);
 	mdt_array_free(r->disciplines, r->n_disciplines,
 	    sizeof(*r->disciplines), count_done);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "deaths.h"
 #include "model.h"
 
 /*
@@ -56,6 +57,15 @@
  *   attendance         per discipline (people.role; "" for none) the
  *                      attendances marked present and the number of
  *                      meetings at which the discipline was present.
+ *   deaths             patients who died in the range (by date of death):
+ *                      recorded between meetings (mdt_death_between) or as
+ *                      a slot's outcome (once a patient); deaths_in_slots:
+ *                      of them, those recorded in a slot.  By place
+ *                      (mdt_death_places, then unknown: a slot's death has
+ *                      none), expected or not (or unknown), and
+ *                      relatives_7d: those whose follow-up with the
+ *                      relatives was done within 7 days of the death's
+ *                      recording.
  *   closed per period  actions closed (done) per week from FROM (the last
  *                      week may be short), or per calendar month when the
  *                      range is longer than 27 weeks.
@@ -110,6 +120,10 @@ struct mdt_review {
 	int64_t referrals_purged;
 	struct mdt_review_count *referrers;	/* most first, then by name */
 	size_t n_referrers;
+	struct mdt_review_count *services;	/* referrals raised in the
+						 * period by the referrer's
+						 * service, most first */
+	size_t n_services;
 	struct mdt_review_count *disciplines;	/* by name */
 	size_t n_disciplines;
 	struct mdt_review_meeting *meetings;	/* by time opened */
@@ -117,6 +131,12 @@ struct mdt_review {
 	struct mdt_review_period *periods;
 	size_t n_periods;
 	bool monthly;			/* periods are calendar months */
+	int64_t deaths;
+	int64_t deaths_in_slots;
+	int64_t death_places[MDT_DEATH_PLACES + 1];	/* the last: unknown */
+	int64_t deaths_expected;
+	int64_t deaths_unexpected;
+	int64_t relatives_7d;
 };
 
 /*

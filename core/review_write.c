@@ -143,6 +143,12 @@ write_txt(const struct mdt_review *r, FILE *out)
 		txt_row(out, "(meeting purged)", r->referrals_purged,
 		    "the referrer is no longer kept");
 
+	fputs("\nReferrals raised by service\n", out);
+	if (r->n_services == 0)
+		fputs("  none raised in the period\n", out);
+	for (size_t i = 0; i < r->n_services; i++)
+		txt_row(out, r->services[i].name, r->services[i].n, NULL);
+
 	fputs("\nAttendance by discipline      present  meetings\n", out);
 	if (r->n_disciplines == 0)
 		fputs("  nobody was marked present\n", out);
@@ -151,6 +157,20 @@ write_txt(const struct mdt_review *r, FILE *out)
 		    r->disciplines[i].name[0] != '\0' ?
 		    r->disciplines[i].name : "(no role)",
 		    r->disciplines[i].n, r->disciplines[i].meetings);
+
+	fputs("\nDeaths (by date of death)\n", out);
+	snprintf(line, sizeof(line), "(%" PRId64 " recorded in a slot)",
+	    r->deaths_in_slots);
+	txt_row(out, "died", r->deaths, line);
+	for (int i = 0; i <= MDT_DEATH_PLACES; i++) {
+		snprintf(line, sizeof(line), "at %s", i < MDT_DEATH_PLACES ?
+		    mdt_death_places[i] : "a place not recorded");
+		txt_row(out, line, r->death_places[i], NULL);
+	}
+	txt_row(out, "expected", r->deaths_expected, NULL);
+	txt_row(out, "unexpected", r->deaths_unexpected, NULL);
+	fmt_share(r->relatives_7d, r->deaths, a, sizeof(a));
+	txt_row(out, "relatives contacted (7 days)", r->relatives_7d, a);
 
 	fprintf(out, "\nActions closed per %s\n", r->monthly ? "month" :
 	    "week");
@@ -245,9 +265,25 @@ write_json(const struct mdt_review *r, FILE *out)
 	    r->n_referrers, "referred_by", "slots", NULL));
 	mdt_json_set(root, "referrals_unnamed", json_integer(r->referrals_unnamed));
 	mdt_json_set(root, "referrals_purged", json_integer(r->referrals_purged));
+	mdt_json_set(root, "referral_services", json_counts(r->services,
+	    r->n_services, "service", "referrals", NULL));
 
 	mdt_json_set(root, "attendance", json_counts(r->disciplines,
 	    r->n_disciplines, "discipline", "present", "meetings"));
+
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "died", json_integer(r->deaths));
+	mdt_json_set(x, "in_slots", json_integer(r->deaths_in_slots));
+	y = mdt_json_new(json_object());
+	for (int i = 0; i <= MDT_DEATH_PLACES; i++)
+		mdt_json_set(y, i < MDT_DEATH_PLACES ? mdt_death_places[i] :
+		    "unknown", json_integer(r->death_places[i]));
+	mdt_json_set(x, "place", y);
+	mdt_json_set(x, "expected", json_integer(r->deaths_expected));
+	mdt_json_set(x, "unexpected", json_integer(r->deaths_unexpected));
+	mdt_json_set(x, "relatives_contacted_7_days",
+	    json_integer(r->relatives_7d));
+	mdt_json_set(root, "deaths", x);
 
 	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_meetings; i++) {

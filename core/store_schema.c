@@ -470,6 +470,81 @@ static const char *const migrations[] = {
 	"  'hospice', 'other')),"
 	" expected INTEGER CHECK (expected IN (0, 1)),"
 	" recorded_at INTEGER NOT NULL);",
+
+	/* v17: referrals outlive a meeting.  A referral stays in the queue
+	 * until its patient is discussed (the slot that did it) or it is
+	 * withdrawn with a reason; one open referral per patient.  Each
+	 * candidate it made points to it, so that a meeting shows how often
+	 * and why it was deferred before.  The open queue and a patient's
+	 * slots each have an index, so that the queue costs what is open,
+	 * not the history.  Existing referral-list entries become referrals:
+	 * discussed when their patient was discussed in that meeting, else
+	 * one open referral per patient (the latest entry's words, the
+	 * earliest entry's time). */
+	"CREATE TABLE referrals ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	" referrer TEXT NOT NULL DEFAULT '',"
+	" service TEXT NOT NULL DEFAULT '',"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" urgency TEXT NOT NULL DEFAULT 'routine'"
+	"  CHECK (urgency IN ('routine', 'urgent')),"
+	" consent TEXT CHECK (consent IN ('given', 'refused', 'not-asked')),"
+	" raised_at INTEGER NOT NULL,"
+	" source TEXT NOT NULL CHECK (source IN ('import', 'tool')),"
+	" withdrawn_at INTEGER,"
+	" withdraw_reason TEXT,"
+	" discussed_slot_id INTEGER REFERENCES slots(id) ON DELETE SET NULL,"
+	" CHECK (withdrawn_at IS NULL"
+	"  OR length(trim(coalesce(withdraw_reason, ''))) > 0));"
+	"CREATE UNIQUE INDEX referrals_open ON referrals(patient_id)"
+	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
+	"CREATE INDEX referrals_queue ON referrals(raised_at)"
+	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
+	"CREATE INDEX referrals_by_raised ON referrals(raised_at);"
+	"ALTER TABLE candidates ADD COLUMN referral_id INTEGER"
+	" REFERENCES referrals(id);"
+	"CREATE INDEX candidates_by_referral ON candidates(referral_id)"
+	" WHERE referral_id IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS slots_by_patient ON slots(patient_id);"
+	"INSERT INTO referrals (id, uuid, patient_id, referrer, reason,"
+	" raised_at, source, discussed_slot_id)"
+	" SELECT c.id, " MDT_SQL_UUID ", c.patient_id, e.referred_by,"
+	" e.reason, e.imported_at, 'import', s.id"
+	" FROM candidates c JOIN list_entries e ON e.candidate_id = c.id"
+	"  AND e.list = 'referral'"
+	" JOIN slots s ON s.meeting_id = c.meeting_id"
+	"  AND s.patient_id = c.patient_id AND s.state = 'done'"
+	" WHERE EXISTS (SELECT 1 FROM consent k WHERE k.slot_id = s.id)"
+	"  OR EXISTS (SELECT 1 FROM outcomes o WHERE o.slot_id = s.id);"
+	"INSERT INTO referrals (id, uuid, patient_id, referrer, reason,"
+	" raised_at, source)"
+	" SELECT max(c.id), " MDT_SQL_UUID ", c.patient_id, '', '', 0,"
+	" 'import'"
+	" FROM candidates c JOIN list_entries e ON e.candidate_id = c.id"
+	"  AND e.list = 'referral'"
+	" WHERE c.id NOT IN (SELECT id FROM referrals)"
+	" GROUP BY c.patient_id;"
+	"UPDATE referrals SET referrer = (SELECT e.referred_by"
+	"  FROM list_entries e WHERE e.candidate_id = referrals.id"
+	"  AND e.list = 'referral'),"
+	" reason = (SELECT e.reason FROM list_entries e"
+	"  WHERE e.candidate_id = referrals.id AND e.list = 'referral'),"
+	" raised_at = (SELECT min(e.imported_at) FROM list_entries e"
+	"  JOIN candidates c ON c.id = e.candidate_id"
+	"  WHERE c.patient_id = referrals.patient_id"
+	"  AND e.list = 'referral' AND c.id NOT IN (SELECT r2.id"
+	"  FROM referrals r2 WHERE r2.discussed_slot_id IS NOT NULL))"
+	" WHERE discussed_slot_id IS NULL;"
+	"UPDATE candidates SET referral_id = CASE"
+	" WHEN id IN (SELECT id FROM referrals"
+	"  WHERE discussed_slot_id IS NOT NULL) THEN id"
+	" ELSE (SELECT r.id FROM referrals r"
+	"  WHERE r.patient_id = candidates.patient_id"
+	"  AND r.discussed_slot_id IS NULL) END"
+	" WHERE id IN (SELECT candidate_id FROM list_entries"
+	"  WHERE list = 'referral');",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -144,6 +144,8 @@ tui_on_global(unsigned on)
 	  "Rising-risk view / back") \
 	_(PREP_ESCALATE, "e",		TUI_ON_PREP,	"escalate", \
 	  "Escalate back (rising risk)") \
+	_(PREP_DIED,	"X",		TUI_ON_PREP,	"died", \
+	  "Record a death (asked)") \
 	_(ADD_ON_DAY,	"A",		TUI_ON_AGENDA | TUI_ON_PREP, "add-on-day", \
 	  "Add a patient on the day") \
 	/* sync panel */ \

@@ -6,7 +6,9 @@
  * planned minutes and presenter, F finalises the agenda (refused while a
  * referral is neither scheduled nor deferred).  r switches to the
  * rising-risk view, where e escalates a patient back to this meeting.  A
- * adds a patient on the day (also on the agenda screen).  Space and D leave
+ * adds a patient on the day (also on the agenda screen).  X records the
+ * death of the candidate, learnt of between meetings (prep_died.c); the
+ * deaths since the meeting before are listed above the candidates.  Space and D leave
  * the rows where they stand, so that a repeated key acts on the rows the
  * chair saw.
  *
@@ -143,6 +145,46 @@ tui_cands_free(struct tui_cands *c)
 	c->n = 0;
 }
 
+/* The deaths recorded since the meeting before, one line each (at most
+ * most lines, the last saying how many more); the row after them. */
+static int
+tui_prep_draw_deaths(struct tui_app *app, int y, int most)
+{
+	struct mdt_death *d = NULL;
+	attr_t a = tui_attr(TUI_STYLE_DIM);
+	size_t n = 0, i;
+	char line[128], nhs[13];
+
+	if (mdt_deaths_since(app->store, app->meeting_id, &d, &n) != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_store_error(app->store));
+		return y;
+	}
+	for (i = 0; i < n && (int)i < most; i++) {
+		if ((int)i == most - 1 && i + 1 < n) {
+			tui_putf(y++, 1, COLS - 2, a, true, "Died since the"
+			    " last meeting: %zu more (see mdtchair agenda)",
+			    n - i);
+			break;
+		}
+		/* the columns of the candidates below; what is cut at 80
+		 * columns is whether the death was expected */
+		mdt_nhs_format(d[i].nhs_number, nhs);
+		snprintf(line, sizeof(line), "%s%s%s; relatives %s%s",
+		    d[i].died_on, d[i].place[0] != '\0' ? ", " : "",
+		    d[i].place, !d[i].relatives_made ? "none" :
+		    d[i].relatives == MDT_ACTION_DONE ? "done" : "open",
+		    d[i].expected < 0 ? "" : d[i].expected == 1 ?
+		    "; expected" : "; unexpected");
+		tui_fill(y, 0, COLS, a);
+		tui_put(y, 1, 5, "Died", a | A_BOLD, true);
+		tui_put(y, 8, 18, tui_str(d[i].patient_name), a, true);
+		tui_put(y, 27, 12, nhs, a, true);
+		tui_put(y++, 40, COLS - 41, line, a, true);
+	}
+	mdt_deaths_free(d, n);
+	return y;
+}
+
 static void
 tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 {
@@ -169,6 +211,7 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 			    as.finalised_at > 0 ? "Agenda finalised" :
 			    "Not finalised - F finalises");
 	}
+	y = tui_prep_draw_deaths(app, y, rows / 4);
 	if (!tui_cands_load(app, &cs))
 		return;
 	{
@@ -262,6 +305,11 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 		if (c->state == MDT_CANDIDATE_DEFERRED)
 			tui_putf(dy + 2, 1, COLS - 2, tui_attr(TUI_STYLE_DIM),
 			    true, "Deferred: %s", tui_str(c->defer_reason));
+		else if (c->referral_id != 0) {
+			mdt_referral_history(c, buf, sizeof(buf));
+			tui_putf(dy + 2, 1, COLS - 2, A_BOLD, true,
+			    "Referral: %s", buf);
+		}
 	}
 	tui_cands_free(&cs);
 }
@@ -340,6 +388,8 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 		out->slot_id = c->slot_id;
 		out->position = c->position;
 		out->lists = c->lists;
+		memcpy(out->nhs_number, c->nhs_number, sizeof(c->nhs_number));
+		out->open_actions = c->open_actions;
 		ok = true;
 	} else
 		tui_app_message(app, true, "No candidate here");
@@ -627,6 +677,10 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		    c.id, 0, 0, NULL)))
 			tui_app_message(app, false, "On the agenda");
 		return true;	/* the row keeps its place, the cursor too */
+	case TUI_ACT_PREP_DIED:
+		if (tui_prep_current(app, &c))
+			tui_prep_died(app, c.nhs_number, c.open_actions);
+		return true;
 	case TUI_ACT_PREP_DEFER:
 		if (!tui_prep_current(app, &c))
 			return true;

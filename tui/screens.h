@@ -79,4 +79,9 @@ bool tui_slot_check_next(struct tui_app *app);
  * practice, reason) and puts them at the end of the agenda. */
 void tui_prep_add_on_day(struct tui_app *app);
 
+/* Asks about the death of the patient with NHS number nhs (date, place,
+ * expected, and keep or cancel their open_actions, if any) and records it
+ * (prep_died.c). */
+void tui_prep_died(struct tui_app *app, const char *nhs, int open_actions);
+
 #endif

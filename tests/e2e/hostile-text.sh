@@ -78,7 +78,11 @@ for h in "${corpus[@]}"; do
 	done
 	for args in "people add X --role" "people add X --org" "people add" \
 	    "people add X --team --org" "actions --owner" "actions --org" \
-	    "schedule --title T --date 2026-12-02 --every 2w --count 2 --venues"; do
+	    "schedule --title T --date 2026-12-02 --every 2w --count 2 --venues" \
+	    "refer 9434765919 --name A --by B --service S --reason" \
+	    "refer 9434765919 --name A --service S --reason R --by" \
+	    "refer 9434765919 --by B --reason R --service" \
+	    "referrals withdraw 9434765919 --reason"; do
 		set +e
 		mdt $args "$h" >"$E2E_TMP/out" 2>"$E2E_TMP/err"
 		rc=$?
@@ -98,6 +102,7 @@ grep -qF -- '--venue holds U+202E, a bidirectional control (character 1)' "$E2E_
     fail "the refusal does not show U+202E: $(cat "$E2E_TMP/err")"
 [ "$(sql "SELECT count(*) FROM meetings")" = 1 ] || fail "a hostile title or venue was stored"
 [ "$(sql "SELECT count(*) FROM people")" = 0 ] || fail "a hostile person was stored"
+[ "$(sql "SELECT count(*) FROM referrals")" = 0 ] || fail "a hostile referral was stored"
 pass "command-line values: $n hostile texts refused with exit 2, shown escaped, nothing stored"
 
 # ---- a CSV import: every hostile field a bad row ----------------------
@@ -185,7 +190,12 @@ UPDATE consent_exclusions SET organisation = $T;
 UPDATE candidates SET note = $T, defer_reason = CASE WHEN defer_reason IS NULL THEN NULL ELSE $T END;
 UPDATE list_entries SET reason = $T, referred_by = $T;
 UPDATE audit SET actor = $T, detail = $T;
-UPDATE outbox SET last_error = $T;" || fail "writing the hostile database"
+UPDATE outbox SET last_error = $T;
+INSERT INTO referrals (uuid, patient_id, referrer, service, reason, raised_at, source)
+ SELECT '00000000-0000-4000-8000-0000000000a5', id, $T, $T, CAST(X'$C' AS TEXT), 1, 'tool'
+ FROM patients ORDER BY id DESC LIMIT 1;
+UPDATE candidates SET referral_id = (SELECT max(id) FROM referrals)
+ WHERE patient_id = (SELECT patient_id FROM referrals);" || fail "writing the hostile database"
 [ "$(sql "SELECT count(*) FROM meetings WHERE instr(title, char(27)) > 0")" = 1 ] ||
     fail "the database does not hold the raw text"
 
@@ -203,6 +213,12 @@ for f in md txt; do
 done
 for f in txt md json; do check_out actions --all --format "$f" --unmask; done
 "$JQ_BIN" -e . "$E2E_TMP/out" >/dev/null || fail "the actions' JSON does not parse"
+for f in txt csv json; do
+	check_out referrals --format "$f"
+	check_out referrals --format "$f" --unmask
+done
+"$JQ_BIN" -e '.referrals | length == 1' "$E2E_TMP/out" >/dev/null ||
+    fail "the referrals' JSON does not parse"
 check_out people
 check_out meetings
 check_out audit
@@ -285,7 +301,7 @@ keys q
 sleep 0.3
 # every command's output printed raw to the terminal
 tm new-window -d -t e2e -n out sh -c '
-for a in "minutes $2 --format md" "minutes $2 --format txt" "agenda $2 --format txt --unmask" "actions --all --unmask" people meetings audit "review --from 2026-01-01 --to 2027-12-31" status; do
+for a in "minutes $2 --format md" "minutes $2 --format txt" "agenda $2 --format txt --unmask" "actions --all --unmask" "referrals --unmask" "referrals --format csv" people meetings audit "review --from 2026-01-01 --to 2027-12-31" status; do
 	"$1" --db "$3" $a 2>&1
 done
 echo ALL-PRINTED' sh "$MDTCHAIR" "$M" "$DB"

@@ -102,6 +102,17 @@ meeting_start() {
 	wait_for "Meeting started at"
 }
 
+# meeting_close_quit: from the chair's console, the meeting closed on the
+# summary screen (C, confirmed), then the console quit, exiting 0.
+meeting_close_quit() {
+	keys 4 C
+	wait_for "Close the meeting? (y/n)"
+	keys y
+	wait_for "Meeting closed"
+	keys q
+	[ "$(wait_exit)" = 0 ] || fail "chair did not exit 0"
+}
+
 # first_slot: from the chair's console of a meeting not yet started, the
 # meeting and slot 1 started on the slot screen, consent given.
 first_slot() {
@@ -112,6 +123,24 @@ first_slot() {
 	keys y
 	wait_for "Slot 1 of 12"
 	consent_given
+}
+
+# demo_step_down_close MEETING: the demo meeting chaired in a fresh
+# window: its first patient, with consent, stepped down to rising risk;
+# the meeting closed and the console quit.
+demo_step_down_close() {
+	tui_start --db "$DB" chair "$1"
+	wait_for "Agenda: 12 patients"
+	meeting_start
+	keys n
+	wait_for "Slot 1 of 12"
+	keys c 1
+	wait_for "Organisations the patient asked to exclude"
+	keys Enter
+	wait_for "Consent recorded"
+	keys o 2
+	wait_for "Outcome recorded"
+	meeting_close_quit
 }
 
 # wait_gone TEXT: until the screen no longer shows TEXT.

@@ -568,9 +568,9 @@ test_death_between(void **state)
 	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_ENOTFOUND, 0, 0);
 	in.nhs_number = "999 339 5633";
 	in.date = "2026-11-31";
-	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_EINVAL, 0, 0);
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_EDATE, 0, 0);
 	in.date = "2027-01-01";
-	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_EINVAL, 0, 0);
+	EXPECT_ACT(f, mdt_death_between(f->s, &in, NULL), MDT_EDATE, 0, 0);
 	assert_non_null(strstr(mdt_store_error(f->s), "in the future"));
 	in.date = "2026-11-24";
 	in.place = "\x1b[2Jmoon";

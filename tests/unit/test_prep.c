@@ -764,8 +764,14 @@ cand_of(struct fx *f, int64_t meeting, const char *nhs, unsigned *lists,
 			id = c[i].id;
 			if (lists != NULL)
 				*lists = (unsigned)c[i].lists;
-			if (reason != NULL)
-				*reason = strdup(c[i].reason);
+			if (reason != NULL) {
+				char h[512];
+
+				/* the reason, then the queue's history */
+				mdt_referral_history(&c[i], h, sizeof(h));
+				*reason = mdt_xasprintf("%s | %s", c[i].reason,
+				    h);
+			}
 		}
 	mdt_candidates_free(c, n);
 	return id;
@@ -810,14 +816,15 @@ test_referrals_forward(void **state)
 	assert_true(cand > 0);
 	assert_true(lists & MDT_LIST_REFERRAL);
 	assert_non_null(strstr(why, "Falls"));
-	assert_non_null(strstr(why, "referral waiting 7 days, deferred 1x:"
-	    " GP summary awaited"));
+	assert_non_null(strstr(why, "waited 21 days, deferred 1x (last:"
+	    " GP summary awaited)"));
 	free(why);
 	assert_true(cand_of(f, m2, "9991581766", NULL, &why) > 0);
-	assert_non_null(strstr(why, "not yet decided"));
+	assert_non_null(strstr(why, "waited 21 days, not deferred before"));
 	free(why);
 	assert_true(cand_of(f, m2, "9994140027", NULL, &why) > 0);
-	assert_non_null(strstr(why, "deferred 1x: Seen by the respiratory"));
+	assert_non_null(strstr(why, "deferred 1x (last: Seen by the"
+	    " respiratory"));
 	free(why);
 	/* again: nothing new, one referral entry each */
 	assert_int_equal(mdt_carry_forward(f->s, m2, &added), MDT_OK);
@@ -833,8 +840,8 @@ test_referrals_forward(void **state)
 	in.date = "+21";
 	assert_int_equal(mdt_meeting_create(f->s, &in, &m3, NULL), MDT_OK);
 	assert_true(cand_of(f, m3, "9993395633", NULL, &why) > 0);
-	assert_non_null(strstr(why, "deferred 2x: GP summary awaited;"
-	    " Awaiting the memory clinic"));
+	assert_non_null(strstr(why, "deferred 2x (last: Awaiting the"
+	    " memory clinic)"));
 	free(why);
 }
 

@@ -95,9 +95,9 @@ cmd_schedule(struct cmd_args *cli)
 		for (int k = 0; k < count; k++)
 			printf("%lld\n", (long long)ids[k]);
 		if (carried > 0)
-			fprintf(stderr, "mdtchair: %d caseload patient%s due for"
-			    " review carried forward\n", carried,
-			    carried == 1 ? "" : "s");
+			fprintf(stderr, "mdtchair: %d patient%s carried"
+			    " forward (caseload due for review, referrals"
+			    " waiting)\n", carried, carried == 1 ? "" : "s");
 	}
 	free(ids);
 	mdt_names_free(venues, n_venues);

@@ -20,6 +20,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_schedule_entry,
 	&cmd_import_entry,
 	&cmd_agenda_entry,
+	&cmd_refer_entry,
 	&cmd_referrals_entry,
 	&cmd_died_entry,
 	&cmd_people_entry,

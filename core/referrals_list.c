@@ -1,0 +1,229 @@
+/*
+ * referrals_list.c - the referral queue read and printed for
+ * circulation: every open referral, oldest first, with its urgency, who
+ * referred from which service, how long it has waited, how often and why
+ * meetings deferred it; as text, CSV or JSON, patients masked unless
+ * asked otherwise.
+ */
+#include "config.h"
+
+#include "referrals.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "import_internal.h"
+#include "model.h"
+#include "prep_internal.h"
+#include "rules.h"
+#include "store.h"
+#include "store_internal.h"
+#include "textio.h"
+#include "util.h"
+
+static void
+referral_done(void *row)
+{
+	struct mdt_referral *r = row;
+
+	free(r->patient_name);
+	free(r->referrer);
+	free(r->service);
+	free(r->reason);
+	free(r->last_defer_reason);
+}
+
+static void
+read_referral(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_referral *r = row;
+	int64_t now = *(const int64_t *)ctx;
+
+	mdt_cols(st, "icccssscccids", MDT_F(r->id), MDT_F(r->uuid),
+	    MDT_F(r->nhs_number), MDT_F(r->date_of_birth),
+	    MDT_F(r->patient_name), MDT_F(r->referrer), MDT_F(r->service),
+	    MDT_F(r->urgency), MDT_F(r->consent), MDT_F(r->source),
+	    MDT_F(r->raised_at), MDT_F(r->times_deferred),
+	    MDT_F(r->last_defer_reason));
+	r->days_waited = now > r->raised_at ?
+	    (int)((now - r->raised_at) / 86400000) : 0;
+	r->reason = mdt_col_dup0(st, 13);
+}
+
+enum mdt_status
+mdt_referrals_load(struct mdt_store *s, struct mdt_referral **out, size_t *n)
+{
+	int64_t now = mdt_store_now(s);
+
+	return mdt_read_array(s, out, n, sizeof(**out), referral_done,
+	    read_referral, &now, "reading the referrals",
+	    "SELECT r.id, r.uuid, p.nhs_number, p.date_of_birth, p.name,"
+	    " r.referrer, r.service, r.urgency, r.consent, r.source,"
+	    " r.raised_at,"
+	    " (SELECT count(*) FROM candidates d WHERE d.referral_id = r.id"
+	    "  AND d.defer_reason IS NOT NULL),"
+	    " (SELECT d.defer_reason FROM candidates d"
+	    "  JOIN meetings dm ON dm.id = d.meeting_id"
+	    "  WHERE d.referral_id = r.id AND d.defer_reason IS NOT NULL"
+	    "  ORDER BY dm.scheduled_start DESC, d.id DESC LIMIT 1),"
+	    " r.reason"
+	    " FROM referrals r JOIN patients p ON p.id = r.patient_id"
+	    " WHERE " REFERRAL_OPEN_SQL("r")
+	    " ORDER BY r.raised_at, r.id", NULL);
+}
+
+void
+mdt_referrals_free(struct mdt_referral *arr, size_t n)
+{
+	mdt_array_free(arr, n, sizeof(*arr), referral_done);
+}
+
+/* One referral as lines of text. */
+static void
+write_txt(FILE *out, const struct mdt_referral *r, bool unmask)
+{
+	char who[256], raised[11];
+
+	mdt_patient_label(r->patient_name, r->date_of_birth, r->nhs_number,
+	    unmask, who, sizeof(who));
+	mdt_date_of(r->raised_at, raised);
+	fprintf(out, "%s%-7s ", strcmp(r->urgency, "urgent") == 0 ? "!" :
+	    " ", r->urgency);
+	mdt_text_fput_flat(out, who, false);
+	fprintf(out, "\n         raised %s, waited %d day%s, deferred %dx",
+	    raised, r->days_waited, r->days_waited == 1 ? "" : "s",
+	    r->times_deferred);
+	if (r->consent[0] != '\0')
+		fprintf(out, ", consent %s", r->consent);
+	fputs("\n         referred by ", out);
+	mdt_text_fput_flat(out, r->referrer, false);
+	fputs(" (", out);
+	mdt_text_fput_flat(out, r->service[0] != '\0' ? r->service :
+	    "service not given", false);
+	fputs("): ", out);
+	mdt_text_fput_flat(out, r->reason, false);
+	fputc('\n', out);
+	if (r->last_defer_reason[0] != '\0') {
+		fputs("         last deferred: ", out);
+		mdt_text_fput_flat(out, r->last_defer_reason, false);
+		fputc('\n', out);
+	}
+}
+
+/* One referral as a CSV row. */
+static bool
+write_csv(FILE *out, const struct mdt_referral *r, bool unmask)
+{
+	char who[256], raised[11], days[16], times[16];
+	const char *f[10];
+	bool ok = true;
+
+	mdt_patient_label(r->patient_name, r->date_of_birth, r->nhs_number,
+	    unmask, who, sizeof(who));
+	mdt_date_of(r->raised_at, raised);
+	snprintf(days, sizeof(days), "%d", r->days_waited);
+	snprintf(times, sizeof(times), "%d", r->times_deferred);
+	f[0] = who;
+	f[1] = r->urgency;
+	f[2] = raised;
+	f[3] = days;
+	f[4] = r->referrer;
+	f[5] = r->service;
+	f[6] = r->reason;
+	f[7] = r->consent;
+	f[8] = times;
+	f[9] = r->last_defer_reason;
+	for (size_t j = 0; ok && j < MDT_COUNT(f); j++)
+		ok = (j == 0 || fputc(',', out) != EOF) &&
+		    mdt_csv_field(out, f[j]);
+	return ok && fputc('\n', out) != EOF;
+}
+
+/* One referral as a JSON object. */
+static json_t *
+referral_json(const struct mdt_referral *r, bool unmask)
+{
+	json_t *o = json_object(), *p = json_object();
+	char who[256], raised[11];
+
+	mdt_date_of(r->raised_at, raised);
+	mdt_json_set(o, "uuid", mdt_json_text(r->uuid));
+	if (unmask) {
+		mdt_json_set(p, "name", mdt_json_text(r->patient_name));
+		mdt_json_set(p, "nhs_number", mdt_json_text(r->nhs_number));
+		mdt_json_set(p, "date_of_birth", r->date_of_birth[0] != '\0' ?
+		    mdt_json_text(r->date_of_birth) : json_null());
+	} else {
+		mdt_patient_label(r->patient_name, r->date_of_birth,
+		    r->nhs_number, false, who, sizeof(who));
+		mdt_json_set(p, "masked", mdt_json_text(who));
+	}
+	mdt_json_set(o, "patient", p);
+	mdt_json_set(o, "urgency", mdt_json_text(r->urgency));
+	mdt_json_set(o, "raised_on", mdt_json_text(raised));
+	mdt_json_set(o, "days_waited", json_integer(r->days_waited));
+	mdt_json_set(o, "referrer", mdt_json_text(r->referrer));
+	mdt_json_set(o, "service", mdt_json_text(r->service));
+	mdt_json_set(o, "reason", mdt_json_text(r->reason));
+	mdt_json_set(o, "consent", r->consent[0] != '\0' ?
+	    mdt_json_text(r->consent) : json_null());
+	mdt_json_set(o, "source", mdt_json_text(r->source));
+	mdt_json_set(o, "times_deferred", json_integer(r->times_deferred));
+	mdt_json_set(o, "last_defer_reason", r->last_defer_reason[0] != '\0' ?
+	    mdt_json_text(r->last_defer_reason) : json_null());
+	return o;
+}
+
+enum mdt_status
+mdt_referrals_write(struct mdt_store *s, enum mdt_referrals_format fmt,
+    bool unmask, FILE *out)
+{
+	static const char *const header[] = { "patient", "urgency", "raised",
+	    "days_waited", "referrer", "service", "reason", "consent",
+	    "times_deferred", "last_defer_reason" };
+	struct mdt_referral *r = NULL;
+	enum mdt_status st;
+	json_t *root, *list;
+	size_t n = 0;
+	bool ok = true;
+	int rc = 0;
+
+	st = mdt_referrals_load(s, &r, &n);
+	if (st != MDT_OK)
+		return st;
+	switch (fmt) {
+	case MDT_REFERRALS_TXT:
+		fprintf(out, "Referrals waiting: %zu (oldest first; %s)\n",
+		    n, unmask ? "NOT MASKED - confidential, do not circulate" :
+		    "patients masked");
+		for (size_t i = 0; i < n; i++)
+			write_txt(out, &r[i], unmask);
+		break;
+	case MDT_REFERRALS_CSV:
+		for (size_t j = 0; ok && j < MDT_COUNT(header); j++)
+			ok = (j == 0 || fputc(',', out) != EOF) &&
+			    fputs(header[j], out) != EOF;
+		ok = ok && fputc('\n', out) != EOF;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = write_csv(out, &r[i], unmask);
+		break;
+	case MDT_REFERRALS_JSON:
+		root = mdt_json_new(json_object());
+		list = mdt_json_new(json_array());
+		mdt_json_set(root, "masked", json_boolean(!unmask));
+		mdt_json_set(root, "referrals", list);
+		for (size_t i = 0; i < n; i++)
+			mdt_json_push(list, referral_json(&r[i], unmask));
+		rc = mdt_text_json_dump(root, out, JSON_INDENT(2) |
+		    JSON_PRESERVE_ORDER);
+		json_decref(root);
+		break;
+	}
+	mdt_referrals_free(r, n);
+	if (!ok || rc != 0 || fflush(out) != 0 || ferror(out))
+		return mdt_fail(s, MDT_EIO, "cannot write the referrals");
+	return MDT_OK;
+}

@@ -1,0 +1,489 @@
+/*
+ * test_referrals.c - the referral queue: a referral deferred comes to the
+ * next meeting by itself, and the one after, with how often and why it
+ * was deferred and how long it waited, until its patient is discussed;
+ * withdrawn with a reason; one open referral per patient however often
+ * the list is imported or the patient referred; raised in the tool with
+ * its text checked; the queue printed masked; and a database of the
+ * schema before the queue migrated.
+ */
+#include "config.h"
+
+#include "fixture.h"
+#include "store_internal.h"
+
+#define HEADER "nhs_number,name,date_of_birth,practice,reason,referred_by\n"
+
+#define A "9993395633"
+#define B "9999939082"
+#define DAY (24 * 60 * FX_MIN)
+
+/* A list of referrals in f->dir: A (reason_a) and B. */
+static void
+write_list(struct fx *f, const char *path, const char *reason_a)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fprintf(fp, HEADER
+	    "9993395633,Zoe Adebayo,1941-03-14,Larkhall,%s,Dr Mensah\n"
+	    "9999939082,Arthur Pennington,1936-11-02,Riverside,Calls,Ade\n",
+	    reason_a);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+import(struct fx *f, int64_t meeting, const char *reason_a)
+{
+	struct mdt_import_report rep;
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/ref.csv", f->dir);
+	write_list(f, path, reason_a);
+	assert_int_equal(mdt_import_csv(f->s, meeting, MDT_LIST_REFERRAL,
+	    path, false, NULL, false, &rep), MDT_OK);
+	mdt_import_report_done(&rep);
+}
+
+/* A meeting days after the fake clock's day; its id. */
+static int64_t
+schedule(struct fx *f, const char *date)
+{
+	struct mdt_meeting_in in = { "Larkhall MDT", date, "13:00", NULL, 0 };
+	int64_t id = 0;
+
+	assert_int_equal(mdt_meeting_create(f->s, &in, &id, NULL), MDT_OK);
+	return id;
+}
+
+/* Nothing yet: the test makes its own database. */
+static int
+setup_bare(void **state)
+{
+	*state = fx_new();
+	return 0;
+}
+
+/* A new meeting a week on with the list imported. */
+static int
+setup(void **state)
+{
+	struct fx *f;
+
+	fx_setup_memory(state);
+	f = *state;
+	fx_tempdir(f);
+	f->meeting = schedule(f, "+7");
+	import(f, f->meeting, "Falls");
+	return 0;
+}
+
+static int64_t
+cand(struct fx *f, int64_t meeting, const char *nhs)
+{
+	return fx_int(f->s, "SELECT coalesce((SELECT c.id FROM candidates c"
+	    " JOIN patients p ON p.id = c.patient_id WHERE p.nhs_number = '%s'"
+	    " AND c.meeting_id = %lld), 0)", nhs, (long long)meeting);
+}
+
+static int64_t
+open_referrals(struct fx *f)
+{
+	struct mdt_referral *r;
+	size_t n;
+
+	assert_int_equal(mdt_referrals_load(f->s, &r, &n), MDT_OK);
+	mdt_referrals_free(r, n);
+	return (int64_t)n;
+}
+
+/* The meeting held a week later: A discussed (consent, an outcome), B
+ * deferred with why; closed. */
+static void
+hold(struct fx *f, int64_t meeting, bool discuss_a, const char *why_b)
+{
+	int64_t slot = 0;
+
+	f->now += 7 * DAY;
+	if (discuss_a)
+		assert_int_equal(mdt_candidate_select(f->s, cand(f, meeting, A),
+		    0, 0, &slot), MDT_OK);
+	assert_int_equal(mdt_candidate_defer(f->s, cand(f, meeting, B), why_b),
+	    MDT_OK);
+	assert_int_equal(mdt_meeting_open(f->s, meeting), MDT_OK);
+	if (discuss_a) {
+		assert_int_equal(mdt_slot_next(f->s, meeting, NULL), MDT_OK);
+		assert_int_equal(mdt_consent_record(f->s, slot,
+		    MDT_CONSENT_GIVEN, NULL, NULL, 0), MDT_OK);
+		assert_int_equal(mdt_outcome_record(f->s, slot,
+		    MDT_OUTCOME_STAY, "+60"), MDT_OK);
+		f->now += 5 * FX_MIN;
+	}
+	assert_int_equal(mdt_meeting_close(f->s, meeting), MDT_OK);
+}
+
+/* The candidate of the meeting for nhs, loaded. */
+static void
+find(struct fx *f, int64_t meeting, const char *nhs, struct mdt_candidate *c,
+    char *history, size_t len)
+{
+	struct mdt_candidate *all;
+	size_t n;
+	bool found = false;
+
+	assert_int_equal(mdt_candidates_load(f->s, meeting, &all, &n), MDT_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(all[i].nhs_number, nhs) == 0) {
+			found = true;
+			c->lists = all[i].lists;
+			c->referral_id = all[i].referral_id;
+			c->referral_deferred = all[i].referral_deferred;
+			c->referral_days = all[i].referral_days;
+			mdt_referral_history(&all[i], history, len);
+		}
+	mdt_candidates_free(all, n);
+	assert_true(found);
+}
+
+static void
+test_deferred_comes_forward(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_candidate c = { 0 };
+	struct mdt_referral *r;
+	char history[300];
+	int64_t second, third;
+	size_t n;
+
+	assert_int_equal(open_referrals(f), 2);
+	hold(f, f->meeting, true, "no GP from Riverside today");
+	/* A was discussed: out of the queue; B waits */
+	assert_int_equal(open_referrals(f), 1);
+	second = schedule(f, "+7");
+	assert_int_equal(cand(f, second, A), 0);
+	find(f, second, B, &c, history, sizeof(history));
+	assert_true(c.lists & MDT_LIST_REFERRAL);
+	assert_int_equal(c.referral_deferred, 1);
+	assert_int_equal(c.referral_days, 14);
+	assert_string_equal(history, "waited 14 days, deferred 1x (last: no GP"
+	    " from Riverside today)");
+	/* a referral is never turned away: B must be decided again */
+	assert_int_equal(mdt_agenda_finalise(f->s, second), MDT_ESTATE);
+
+	/* deferred again, and again it comes */
+	hold(f, second, false, "in hospital");
+	third = schedule(f, "+7");
+	find(f, third, B, &c, history, sizeof(history));
+	assert_int_equal(c.referral_deferred, 2);
+	assert_string_equal(history, "waited 21 days, deferred 2x (last: in"
+	    " hospital)");
+	assert_int_equal(mdt_referrals_load(f->s, &r, &n), MDT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].nhs_number, B);
+	assert_int_equal(r[0].times_deferred, 2);
+	assert_string_equal(r[0].last_defer_reason, "in hospital");
+	assert_string_equal(r[0].source, "import");
+	mdt_referrals_free(r, n);
+	/* the agenda says so too */
+	{
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+
+		assert_int_equal(mdt_agenda_write(f->s, third,
+		    MDT_AGENDA_TXT, false, out), MDT_OK);
+		fclose(out);
+		assert_non_null(strstr(text, "deferred 2x (last: in hospital)"));
+		free(text);
+	}
+	/* scheduling again changes nothing */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"), 2);
+}
+
+static void
+test_withdraw(void **state)
+{
+	struct fx *f = *state;
+	int64_t first = f->meeting;
+	char buf[200];
+
+	EXPECT_ACT(f, mdt_referral_withdraw(f->s, "999 993 9082",
+	    "moved out of area"), MDT_OK, 0, 1);
+	assert_int_equal(open_referrals(f), 1);
+	/* its candidate no longer holds up the agenda */
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " defer_reason FROM candidates WHERE id = %lld",
+	    (long long)cand(f, first, B)), "referral withdrawn: moved out of"
+	    " area");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE action = 'referral_withdraw'"), 1);
+	/* once only, with a reason, for a valid number */
+	assert_int_equal(mdt_referral_withdraw(f->s, B, "again"),
+	    MDT_ENOTFOUND);
+	assert_int_equal(mdt_referral_withdraw(f->s, A, "  "), MDT_EINVAL);
+	assert_int_equal(mdt_referral_withdraw(f->s, "9993395634", "x"),
+	    MDT_ENHS);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"
+	    " WHERE withdrawn_at IS NOT NULL"), 1);
+	/* it does not come to the next meeting */
+	assert_int_equal(mdt_meeting_close(f->s, first), MDT_OK);
+	assert_int_equal(cand(f, schedule(f, "+14"), B), 0);
+	/* the store refuses a withdrawal without a reason */
+	assert_int_not_equal(sqlite3_exec(mdt_store_db(f->s),
+	    "UPDATE referrals SET withdrawn_at = 1, withdraw_reason = ''"
+	    " WHERE withdrawn_at IS NULL", NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A death between meetings ends the patient's referral: it leaves the
+ * queue, withdrawn with the reason, and its candidate goes. */
+static void
+test_death_ends_referral(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_death_in in = { .nhs_number = A, .date = NULL,
+	    .expected = -1, .actions = MDT_DEATH_KEEP };
+	int64_t owner = 0;
+	char buf[200], today[11];
+
+	mdt_date_of(f->now, today);
+	in.date = today;
+	assert_int_equal(mdt_person_add(f->s, "Ana Costa", "Matron",
+	    "Whittington Health", &owner), MDT_OK);
+	in.owner_id = owner;
+	assert_int_equal(open_referrals(f), 2);
+	assert_int_equal(mdt_death_between(f->s, &in, NULL), MDT_OK);
+	assert_int_equal(open_referrals(f), 1);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " withdraw_reason FROM referrals r JOIN patients p"
+	    " ON p.id = r.patient_id WHERE p.nhs_number = '" A "'"),
+	    "the patient died");
+	/* nor a candidate of the meeting planned */
+	assert_int_equal(cand(f, f->meeting, A), 0);
+	/* nor to the next meeting */
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	assert_int_equal(cand(f, schedule(f, "+14"), A), 0);
+}
+
+static void
+test_one_open_per_patient(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_referral_in in = { .nhs_number = A, .referrer = "Matron",
+	    .service = "Community nursing", .reason = "Weight loss",
+	    .urgency = "urgent", .consent = "given" };
+	int64_t second, id = 0;
+	bool updated = false;
+	char buf[200];
+
+	/* the same file again, then a new reason for A */
+	import(f, f->meeting, "Falls");
+	import(f, f->meeting, "Falls at home");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"), 2);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT reason"
+	    " FROM referrals r JOIN patients p ON p.id = r.patient_id"
+	    " WHERE p.nhs_number = '" A "'"), "Falls at home");
+	/* imported for another meeting: still one each */
+	second = schedule(f, "+14");
+	import(f, second, "Falls");
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"), 2);
+	/* referred in the tool: the open one updated */
+	assert_int_equal(mdt_refer(f->s, &in, &id, &updated), MDT_OK);
+	assert_true(updated);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"), 2);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT urgency ||"
+	    " ',' || service || ',' || consent FROM referrals WHERE id = %lld",
+	    (long long)id), "urgent,Community nursing,given");
+	/* a second open referral of a patient is refused by the store */
+	assert_int_not_equal(sqlite3_exec(mdt_store_db(f->s),
+	    "INSERT INTO referrals (uuid, patient_id, raised_at, source)"
+	    " SELECT 'x', patient_id, 0, 'tool' FROM referrals LIMIT 1",
+	    NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void
+test_refer(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_referral_in in = { .nhs_number = "943 476 5919",
+	    .name = "Ann Example", .date_of_birth = "1950-02-03",
+	    .referrer = "Care navigator", .service = "Social prescribing",
+	    .reason = "Isolated since her husband died" };
+	struct mdt_referral_in bad = in;
+	int64_t id = 0;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	/* a wrong check digit, hostile text, missing fields: nothing saved */
+	bad.nhs_number = "9434765918";
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_ENHS);
+	bad = in;
+	bad.reason = "falls\x1b[2J";
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	bad.reason = "a\xe2\x80\xae" "b";
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	bad.reason = "bad \xff byte";
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	{
+		char *longer = malloc(10001);
+
+		assert_non_null(longer);
+		memset(longer, 'x', 10000);
+		longer[10000] = '\0';
+		bad.reason = longer;
+		assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+		free(longer);
+	}
+	bad = in;
+	bad.referrer = "two\nlines";
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	bad = in;
+	bad.service = NULL;
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	bad = in;
+	bad.urgency = "soon";
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE nhs_number = '9434765919'"), 0);
+
+	EXPECT_ACT(f, mdt_refer(f->s, &in, &id, NULL), MDT_OK, 0, 2);
+	assert_true(id > 0);
+	/* it comes to the next planned meeting, and to the next after */
+	assert_true(cand(f, f->meeting, "9434765919") > 0);
+	assert_true(cand(f, schedule(f, "+14"), "9434765919") > 0);
+	assert_int_equal(open_referrals(f), 3);
+	/* the queue printed masked names nobody */
+	out = open_memstream(&text, &len);
+	assert_int_equal(mdt_referrals_write(f->s, MDT_REFERRALS_TXT, false,
+	    out), MDT_OK);
+	fclose(out);
+	assert_null(strstr(text, "Ann Example"));
+	assert_non_null(strstr(text, "A.E., born 1950"));
+	assert_non_null(strstr(text, "Social prescribing"));
+	free(text);
+	out = open_memstream(&text, &len);
+	assert_int_equal(mdt_referrals_write(f->s, MDT_REFERRALS_JSON, true,
+	    out), MDT_OK);
+	fclose(out);
+	assert_non_null(strstr(text, "\"name\": \"Ann Example\""));
+	free(text);
+}
+
+/* The retention purge: the words of a referral no longer waiting go with
+ * the meetings that saw it, its service stays; a patient whose referral
+ * waits keeps their identity. */
+static void
+test_purge(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_purge_result res;
+	char buf[200];
+
+	hold(f, f->meeting, true, "no GP from Riverside today");
+	fx_exec(f->s, "UPDATE outbox SET state = 'sent'");
+	f->now += 400 * DAY;
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT referrer"
+	    " || '/' || reason FROM referrals r JOIN patients p"
+	    " ON p.id = r.patient_id WHERE r.discussed_slot_id IS NOT NULL"),
+	    MDT_PURGED_TEXT "/" MDT_PURGED_TEXT);
+	/* B still waits: its words and its identity stay */
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT reason"
+	    " FROM referrals WHERE discussed_slot_id IS NULL"), "Calls");
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " nhs_number FROM patients WHERE name = 'Arthur Pennington'"), B);
+	assert_int_equal(open_referrals(f), 1);
+}
+
+/* A database as version 14 left it, with referrals on the list of two
+ * meetings: A discussed in the first; B deferred in the first and on the
+ * list of the second. */
+static void
+test_migration(void **state)
+{
+	struct fx *f = *state;
+	char err[256], sql[4096], buf[200];
+	sqlite3 *db;
+
+	fx_tempdir(f);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	for (int v = 0; v < 14; v++)
+		assert_int_equal(sqlite3_exec(db, mdt_schema_step_sql(v), NULL,
+		    NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
+	    " PRAGMA user_version = 14;"
+	    " INSERT INTO meetings (id, uuid, title, scheduled_start,"
+	    "  planned_minutes, state) VALUES (1, 'm1', 'One', 1000, 90,"
+	    "  'closed'), (2, 'm2', 'Two', 2000, 90, 'planned');"
+	    " INSERT INTO patients (id, uuid, nhs_number, name) VALUES"
+	    "  (1, 'pa', '" A "', 'Zoe'), (2, 'pb', '" B "', 'Arthur');"
+	    " INSERT INTO candidates (id, uuid, meeting_id, patient_id, lists,"
+	    "  defer_reason, created_at) VALUES (1, 'c1', 1, 1, 2, NULL, 0),"
+	    "  (2, 'c2', 1, 2, 2, 'no time', 0), (3, 'c3', 2, 2, 2, NULL, 0);"
+	    " INSERT INTO list_entries (candidate_id, list, reason,"
+	    "  referred_by, source, line, row_hash, imported_at) VALUES"
+	    "  (1, 'referral', 'Falls', 'Dr M', 'a.csv', 2, 'h1', 500),"
+	    "  (2, 'referral', 'Calls', 'Ade', 'a.csv', 3, 'h2', 500),"
+	    "  (3, 'referral', 'Calls again', 'Ade', 'b.csv', 2, 'h3', 1500);"
+	    " INSERT INTO slots (id, uuid, meeting_id, patient_id, position,"
+	    "  state, started_at, closed_at) VALUES"
+	    "  (1, 's1', 1, 1, 1, 'done', 1100, 1200);"
+	    " INSERT INTO consent (uuid, slot_id, basis, recorded_at) VALUES"
+	    "  ('k1', 1, 'given', 1100);", MDT_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_int_equal(chmod(f->path, 0600), 0);
+
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
+	    sizeof(err)), MDT_OK);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
+	    MDT_SCHEMA_VERSION);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"), 2);
+	/* A: discussed by its slot */
+	assert_int_equal(fx_int(f->s, "SELECT discussed_slot_id FROM referrals"
+	    " WHERE patient_id = 1"), 1);
+	/* B: one open referral, the latest words, the earliest time, and
+	 * both its candidates point to it */
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT reason ||"
+	    " ',' || referrer || ',' || raised_at FROM referrals"
+	    " WHERE patient_id = 2 AND discussed_slot_id IS NULL"),
+	    "Calls again,Ade,500");
+	assert_int_equal(fx_int(f->s, "SELECT count(DISTINCT referral_id)"
+	    " FROM candidates WHERE patient_id = 2"), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE referral_id IS NULL"), 0);
+	assert_int_equal(open_referrals(f), 1);
+	/* its deferral counts in the second meeting */
+	{
+		struct mdt_candidate c = { 0 };
+		char history[300];
+
+		find(f, 2, B, &c, history, sizeof(history));
+		assert_int_equal(c.referral_deferred, 1);
+		assert_non_null(strstr(history, "deferred 1x (last: no time)"));
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_deferred_comes_forward,
+		    setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_withdraw, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_death_ends_referral,
+		    setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_one_open_per_patient,
+		    setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refer, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_purge, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_migration,
+		    setup_bare, fx_teardown),
+	};
+
+	fx_utc();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
