@@ -215,8 +215,9 @@ mdt_death_between(struct mdt_store *s, const struct mdt_death_in *in,
 
 	if (cancelled != NULL)
 		*cancelled = 0;
-	if (in->nhs_number == NULL || !mdt_nhs_normalise(in->nhs_number, nhs) ||
-	    !mdt_nhs_valid(nhs))
+	if (in->nhs_number == NULL || (!mdt_local_id_normalise(in->nhs_number,
+	    nhs) && (!mdt_nhs_normalise(in->nhs_number, nhs) ||
+	    !mdt_nhs_valid(nhs))))
 		return mdt_fail(s, MDT_EINVAL, "not an NHS number (ten digits"
 		    " with a right check digit): %s", in->nhs_number != NULL ?
 		    in->nhs_number : "");
@@ -243,7 +244,9 @@ mdt_death_between(struct mdt_store *s, const struct mdt_death_in *in,
 		char shown[13];
 
 		mdt_nhs_format(nhs, shown);
-		return mdt_fail(s, st, "no patient with NHS number %s", shown);
+		return mdt_fail(s, st, "no patient with %s %s",
+		    mdt_nhs_local(nhs) ? "local identifier" : "NHS number",
+		    shown);
 	}
 	if (st != MDT_OK)
 		return st;

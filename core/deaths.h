@@ -32,7 +32,8 @@ enum mdt_death_actions {
 extern const char *const mdt_death_places[MDT_DEATH_PLACES + 1];
 
 struct mdt_death_in {
-	const char *nhs_number;		/* ten digits (spaces allowed) */
+	const char *nhs_number;		/* ten digits (spaces allowed), or a
+					 * local identifier (trace.h) */
 	const char *date;		/* YYYY-MM-DD, not in the future */
 	const char *place;		/* home, hospital, care-home, hospice,
 					 * other; NULL: not known */

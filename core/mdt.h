@@ -35,6 +35,7 @@
 #include "outbox.h"	/* the outbox as delivery sees it */
 #include "purge.h"	/* the retention purge */
 #include "deaths.h"	/* a death between meetings */
+#include "trace.h"	/* patients held until their NHS number is traced */
 #include "lease.h"	/* one chair at a time */
 #include "audit.h"	/* the audit log */
 #include "demo.h"	/* the demo meeting */

@@ -177,6 +177,23 @@ candidate_of(struct mdt_store *s, struct mdt_act *a, struct cand_row *c)
 	return st;
 }
 
+/* MDT_OK if the patient's NHS number is known; a patient held under a
+ * local identifier goes on no agenda until traced. */
+static enum mdt_status
+traced(struct mdt_store *s, int64_t patient_id)
+{
+	enum mdt_status st;
+	char *nhs = NULL;
+
+	st = mdt_query_text(s, &nhs, "SELECT nhs_number FROM patients"
+	    " WHERE id = ?", "i", patient_id);
+	if (st == MDT_OK && mdt_nhs_local(nhs))
+		st = mdt_fail(s, MDT_ESTATE, "not traced: trace the NHS number"
+		    " first (mdtchair trace %s NHS)", nhs);
+	free(nhs);
+	return st;
+}
+
 /* The candidate (id) put on the agenda, planned for n seconds and
  * presented by person_id; made: its slot. */
 static enum mdt_status
@@ -190,6 +207,8 @@ select_tx(struct mdt_store *s, struct mdt_act *a)
 	if (st == MDT_OK && c.slot_id != 0)
 		st = mdt_fail(s, MDT_ESTATE, "%s is already on the agenda",
 		    c.patient);
+	if (st == MDT_OK)
+		st = traced(s, c.patient_id);
 	if (st == MDT_OK)
 		st = check_presenter(s, a->person_id);
 	if (st == MDT_OK)

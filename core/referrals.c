@@ -19,6 +19,7 @@
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
+#include "trace.h"
 #include "util.h"
 
 /* ---- settling ---------------------------------------------------------- */
@@ -220,7 +221,7 @@ mdt_referral_from_list_tx(struct mdt_store *s, int64_t patient_id,
  * referral raised, and carried to the next planned meeting. */
 struct refer_act {
 	const struct mdt_referral_in *in;
-	char nhs[11];
+	char nhs[11];		/* "" for a patient new and not traced */
 	char dob[11];		/* "" if not given */
 	int64_t id;
 	bool updated;
@@ -235,8 +236,18 @@ refer_tx(struct mdt_store *s, void *ctx)
 	char *uuid = NULL;
 	int carried;
 
-	st = mdt_patient_find_or_add(s, a->nhs, a->in->name, a->dob[0] != '\0' ?
-	    a->dob : NULL, NULL, &patient_id);
+	if (a->nhs[0] == '\0')
+		st = mdt_patient_local_add_tx(s, a->in->name, a->dob[0] != '\0' ?
+		    a->dob : NULL, &patient_id, a->nhs);
+	else if (mdt_nhs_local(a->nhs)) {
+		st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
+		    " WHERE nhs_number = ?", "t", a->nhs);
+		if (st == MDT_ENOTFOUND)
+			return mdt_fail(s, st, "no patient is held under %s",
+			    a->nhs);
+	} else
+		st = mdt_patient_find_or_add(s, a->nhs, a->in->name,
+		    a->dob[0] != '\0' ? a->dob : NULL, NULL, &patient_id);
 	if (st == MDT_OK)
 		st = upsert(s, patient_id, "tool", a->in, &a->id, &a->updated);
 	if (st == MDT_OK)
@@ -283,7 +294,7 @@ word_of(const char *const *words, const char *w)
 
 enum mdt_status
 mdt_refer(struct mdt_store *s, const struct mdt_referral_in *in, int64_t *id,
-    bool *updated)
+    bool *updated, char number[11])
 {
 	static const char *const urgencies[] = { "routine", "urgent", NULL };
 	static const char *const consents[] = { "given", "refused",
@@ -295,10 +306,11 @@ mdt_refer(struct mdt_store *s, const struct mdt_referral_in *in, int64_t *id,
 		*id = 0;
 	if (updated != NULL)
 		*updated = false;
-	if (!mdt_nhs_normalise(in->nhs_number, a.nhs) ||
-	    !mdt_nhs_valid(a.nhs))
-		return mdt_fail(s, MDT_ENHS, "\"%s\"", in->nhs_number != NULL ?
-		    in->nhs_number : "");
+	if (in->nhs_number != NULL &&
+	    !mdt_local_id_normalise(in->nhs_number, a.nhs) &&
+	    (!mdt_nhs_normalise(in->nhs_number, a.nhs) ||
+	    !mdt_nhs_valid(a.nhs)))
+		return mdt_fail(s, MDT_ENHS, "\"%s\"", in->nhs_number);
 	if (in->date_of_birth != NULL && !mdt_date_strict(in->date_of_birth,
 	    a.dob))
 		return mdt_fail(s, MDT_EDATE, "date of birth \"%s\"",
@@ -313,6 +325,8 @@ mdt_refer(struct mdt_store *s, const struct mdt_referral_in *in, int64_t *id,
 	    check_field(s, "the reason", in->reason, false) != MDT_OK)
 		return MDT_EINVAL;
 	st = mdt_tx_run(s, refer_tx, &a, NULL);
+	if (st == MDT_OK && number != NULL)
+		memcpy(number, a.nhs, sizeof(a.nhs));
 	if (st == MDT_OK && id != NULL)
 		*id = a.id;
 	if (st == MDT_OK && updated != NULL)

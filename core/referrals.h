@@ -25,7 +25,8 @@
 
 /* A referral raised in the tool. */
 struct mdt_referral_in {
-	const char *nhs_number;		/* spaces allowed; checked */
+	const char *nhs_number;		/* spaces allowed; checked; NULL:
+					 * not yet traced */
 	const char *name;		/* required for a patient not known */
 	const char *date_of_birth;	/* "YYYY-MM-DD", or NULL */
 	const char *referrer;		/* who refers, required */
@@ -41,14 +42,18 @@ struct mdt_referral_in {
 
 /*
  * Raises a referral (or updates the patient's open one), and makes it a
- * candidate of the next planned meeting.  MDT_ENHS for a wrong NHS number,
- * MDT_EDATE for a bad date of birth, MDT_EINVAL for text the input policy
- * refuses, a missing field, or a date of birth that differs from the
- * record.  *id (may be NULL) gets the referral; *updated whether it was
- * the patient's open one.
+ * candidate of the next planned meeting.  nhs_number NULL: a patient not
+ * yet traced, held under a new local identifier (trace.h; name
+ * required); a local identifier ("L17"): that patient, held already.
+ * MDT_ENHS for a wrong NHS number, MDT_ENOTFOUND for a local identifier
+ * nobody is held under, MDT_EDATE for a bad date of birth, MDT_EINVAL for
+ * text the input policy refuses, a missing field, or a date of birth that
+ * differs from the record.  *id (may be NULL) gets the referral; *updated
+ * whether it was the patient's open one; number (may be NULL) the
+ * patient's NHS number or local identifier.
  */
 enum mdt_status mdt_refer(struct mdt_store *s, const struct mdt_referral_in *in,
-    int64_t *id, bool *updated);
+    int64_t *id, bool *updated, char number[11]);
 
 /*
  * Withdraws the patient's open referral with a reason (required); it

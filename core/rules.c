@@ -106,11 +106,42 @@ mdt_nhs_purged(const char *nhs_number)
 	return nhs_number != NULL && nhs_number[0] == 'X';
 }
 
+bool
+mdt_nhs_local(const char *nhs_number)
+{
+	return nhs_number != NULL && nhs_number[0] == 'L';
+}
+
+bool
+mdt_local_id_normalise(const char *in, char out[11])
+{
+	unsigned long long v = 0;
+	size_t n = 0;
+
+	if (in == NULL || (*in != 'L' && *in != 'l'))
+		return false;
+	for (in++; *in != '\0'; in++) {
+		if (*in == ' ' || *in == '-')
+			continue;
+		if (!isdigit((unsigned char)*in) || ++n > 9)
+			return false;
+		v = v * 10 + (unsigned)(*in - '0');
+	}
+	if (n == 0 || v == 0)
+		return false;
+	snprintf(out, 11, "L%09u", (unsigned)v);
+	return true;
+}
+
 void
 mdt_nhs_format(const char *digits10, char out[13])
 {
 	if (mdt_nhs_purged(digits10)) {
 		mdt_strlcpy(out, MDT_PURGED_TEXT, 13);
+		return;
+	}
+	if (mdt_nhs_local(digits10)) {
+		mdt_strlcpy(out, digits10, 13);
 		return;
 	}
 	snprintf(out, 13, "%.3s %.3s %.4s", digits10, digits10 + 3,
@@ -561,9 +592,11 @@ mdt_patient_label(const char *name, const char *date_of_birth,
 	int n;
 
 	mdt_nhs_format(nhs_number, nhs);
-	n = snprintf(tail, sizeof(tail), ", born %.11s, NHS %s",
+	n = snprintf(tail, sizeof(tail), ", born %.11s, %s%s%s",
 	    date_of_birth != NULL && date_of_birth[0] != '\0' ?
-	    date_of_birth : "unknown", nhs);
+	    date_of_birth : "unknown", mdt_nhs_local(nhs_number) ?
+	    "not traced (" : "NHS ", nhs, mdt_nhs_local(nhs_number) ? ")" :
+	    "");
 	/* A name too long for buf is cut on a character's boundary, with
 	 * an ellipsis, and the date of birth and NHS number kept. */
 	name = name != NULL ? name : "";
@@ -607,6 +640,14 @@ mdt_patient_mask(const char *name, const char *date_of_birth,
 		used = strlen(buf);
 	}
 	nlen = nhs_number != NULL ? strlen(nhs_number) : 0;
+	if (mdt_nhs_local(nhs_number)) {
+		/* a local identifier names nobody outside this store */
+		snprintf(buf + used, len - used, ", born %.4s, not traced"
+		    " (%.10s)", date_of_birth != NULL &&
+		    strlen(date_of_birth) >= 4 ? date_of_birth : "????",
+		    nhs_number);
+		return buf;
+	}
 	snprintf(buf + used, len - used, ", born %.4s, NHS ***-***-*%s",
 	    date_of_birth != NULL && strlen(date_of_birth) >= 4 ?
 	    date_of_birth : "????", nlen >= 3 ? nhs_number + nlen - 3 : "???");

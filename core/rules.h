@@ -41,8 +41,19 @@ bool mdt_nhs_valid(const char *s);
  * and nine digits of the patient's id; never a valid number). */
 bool mdt_nhs_purged(const char *nhs_number);
 
+/* True for the token of a patient held under a local identifier until
+ * their NHS number is traced ("L" and nine digits; never a valid
+ * number): a referral or a resident with no GP, or an out-of-area GP,
+ * not yet traced.  Nothing of theirs goes to the central record and they
+ * are put on no agenda until traced (mdt_patient_trace). */
+bool mdt_nhs_local(const char *nhs_number);
+
+/* Accepts a local identifier as typed ("L17", "l 000000017") and writes
+ * its stored form ("L000000017") into out; false if it is not one. */
+bool mdt_local_id_normalise(const char *in, char out[11]);
+
 /* "943 476 5919" form of a ten-digit number (MDT_PURGED_TEXT for a purged
- * one), into out[13]. */
+ * one; a local identifier as it is), into out[13]. */
 void mdt_nhs_format(const char *digits10, char out[13]);
 
 /* Parses "YYYY-MM-DD" (a real calendar date) or "+N" (N days after the

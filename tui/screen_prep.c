@@ -305,6 +305,10 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 		if (c->state == MDT_CANDIDATE_DEFERRED)
 			tui_putf(dy + 2, 1, COLS - 2, tui_attr(TUI_STYLE_DIM),
 			    true, "Deferred: %s", tui_str(c->defer_reason));
+		else if (mdt_nhs_local(c->nhs_number))
+			tui_putf(dy + 2, 1, COLS - 2, A_BOLD, true, "Not traced:"
+			    " no agenda until its NHS number is traced"
+			    " (mdtchair trace %s NHS)", c->nhs_number);
 		else if (c->referral_id != 0) {
 			mdt_referral_history(c, buf, sizeof(buf));
 			tui_putf(dy + 2, 1, COLS - 2, A_BOLD, true,

@@ -287,7 +287,7 @@ test_one_open_per_patient(void **state)
 	import(f, second, "Falls");
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"), 2);
 	/* referred in the tool: the open one updated */
-	assert_int_equal(mdt_refer(f->s, &in, &id, &updated), MDT_OK);
+	assert_int_equal(mdt_refer(f->s, &in, &id, &updated, NULL), MDT_OK);
 	assert_true(updated);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"), 2);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT urgency ||"
@@ -298,6 +298,95 @@ test_one_open_per_patient(void **state)
 	    "INSERT INTO referrals (uuid, patient_id, raised_at, source)"
 	    " SELECT 'x', patient_id, 0, 'tool' FROM referrals LIMIT 1",
 	    NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A patient whose NHS number is not known is held under a local
+ * identifier, not refused: referred, queued, put on no agenda, then
+ * traced to a new number, or to one the record knows (joined). */
+static void
+test_untraced(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_referral_in in = { .nhs_number = NULL,
+	    .name = "Ann \xe2\x80\xae" "Example", .referrer = "Care navigator",
+	    .service = "Homeless health", .reason = "No GP; falls at the"
+	    " hostel" };
+	struct mdt_candidate *c;
+	int64_t id = 0, slot = 0, cand_l = 0;
+	size_t n;
+	bool merged = true;
+	char number[11] = "", buf[200];
+
+	/* hostile text refused, nothing held */
+	assert_int_equal(mdt_refer(f->s, &in, &id, NULL, number), MDT_EINVAL);
+	in.name = "Ann Example";
+	in.date_of_birth = "1950-02-03";
+	assert_int_equal(mdt_refer(f->s, &in, &id, NULL, number), MDT_OK);
+	assert_string_equal(number, "L000000001");
+	assert_int_equal(open_referrals(f), 3);
+	/* a candidate of the planned meeting, flagged, that cannot be put on
+	 * the agenda */
+	assert_int_equal(mdt_candidates_load(f->s, f->meeting, &c, &n), MDT_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(c[i].nhs_number, "L000000001") == 0)
+			cand_l = c[i].id;
+	mdt_candidates_free(c, n);
+	assert_true(cand_l > 0);
+	assert_int_equal(mdt_candidate_select(f->s, cand_l, 0, 0, &slot),
+	    MDT_ESTATE);
+	assert_non_null(strstr(mdt_store_error(f->s), "not traced: trace the"
+	    " NHS number first (mdtchair trace L000000001 NHS)"));
+	/* masked, the label says so */
+	assert_non_null(strstr(mdt_patient_mask("Ann Example", "1950-02-03",
+	    "L000000001", buf, sizeof(buf)), "not traced (L000000001)"));
+	/* referred again by its identifier: the same referral */
+	in.nhs_number = "l1";
+	in.name = NULL;
+	in.date_of_birth = NULL;
+	assert_int_equal(mdt_refer(f->s, &in, &id, NULL, number), MDT_OK);
+	assert_int_equal(open_referrals(f), 3);
+	in.nhs_number = "L2";
+	assert_int_equal(mdt_refer(f->s, &in, &id, NULL, number),
+	    MDT_ENOTFOUND);
+	/* a second one, never reusing the first's identifier */
+	in.nhs_number = NULL;
+	in.name = "Bo Other";
+	assert_int_equal(mdt_refer(f->s, &in, &id, NULL, number), MDT_OK);
+	assert_string_equal(number, "L000000002");
+
+	/* traced: a wrong number or identifier changes nothing */
+	assert_int_equal(mdt_patient_trace(f->s, "L1", "9434765918", NULL),
+	    MDT_ENHS);
+	assert_int_equal(mdt_patient_trace(f->s, "9434765919", "9434765919",
+	    NULL), MDT_EINVAL);
+	assert_int_equal(mdt_patient_trace(f->s, "L9", "9434765919", NULL),
+	    MDT_ENOTFOUND);
+	/* a new number: the patient keeps everything, now selectable */
+	assert_int_equal(mdt_patient_trace(f->s, "L1", "943 476 5919",
+	    &merged), MDT_OK);
+	assert_false(merged);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE nhs_number = 'L000000001'"), 0);
+	assert_int_equal(mdt_candidate_select(f->s, cand_l, 0, 0, &slot),
+	    MDT_OK);
+	/* a number the record knows (A, with its own open referral): Bo
+	 * joins A, one open referral, the candidates one */
+	assert_int_equal(mdt_patient_trace(f->s, "L000000002", A, &merged),
+	    MDT_OK);
+	assert_true(merged);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE nhs_number GLOB 'L*'"), 0);
+	assert_int_equal(open_referrals(f), 3);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE meeting_id = %lld", (long long)f->meeting), 3);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals r"
+	    " JOIN patients p ON p.id = r.patient_id WHERE p.nhs_number = '"
+	    A "' AND r.withdraw_reason LIKE 'traced:%%'"), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE action = 'patient_trace'"), 2);
+	/* the log names nobody */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
+	    " WHERE detail LIKE '%%Example%%' OR detail LIKE '%%Other%%'"), 0);
 }
 
 static void
@@ -316,14 +405,14 @@ test_refer(void **state)
 
 	/* a wrong check digit, hostile text, missing fields: nothing saved */
 	bad.nhs_number = "9434765918";
-	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_ENHS);
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL, NULL), MDT_ENHS);
 	bad = in;
 	bad.reason = "falls\x1b[2J";
-	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL, NULL), MDT_EINVAL);
 	bad.reason = "a\xe2\x80\xae" "b";
-	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL, NULL), MDT_EINVAL);
 	bad.reason = "bad \xff byte";
-	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL, NULL), MDT_EINVAL);
 	{
 		char *longer = malloc(10001);
 
@@ -331,22 +420,22 @@ test_refer(void **state)
 		memset(longer, 'x', 10000);
 		longer[10000] = '\0';
 		bad.reason = longer;
-		assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+		assert_int_equal(mdt_refer(f->s, &bad, &id, NULL, NULL), MDT_EINVAL);
 		free(longer);
 	}
 	bad = in;
 	bad.referrer = "two\nlines";
-	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL, NULL), MDT_EINVAL);
 	bad = in;
 	bad.service = NULL;
-	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL, NULL), MDT_EINVAL);
 	bad = in;
 	bad.urgency = "soon";
-	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL), MDT_EINVAL);
+	assert_int_equal(mdt_refer(f->s, &bad, &id, NULL, NULL), MDT_EINVAL);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
 	    " WHERE nhs_number = '9434765919'"), 0);
 
-	EXPECT_ACT(f, mdt_refer(f->s, &in, &id, NULL), MDT_OK, 0, 2);
+	EXPECT_ACT(f, mdt_refer(f->s, &in, &id, NULL, NULL), MDT_OK, 0, 2);
 	assert_true(id > 0);
 	/* it comes to the next planned meeting, and to the next after */
 	assert_true(cand(f, f->meeting, "9434765919") > 0);
@@ -476,6 +565,8 @@ main(void)
 		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_one_open_per_patient,
 		    setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_untraced, setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refer, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_purge, setup,

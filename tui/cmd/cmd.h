@@ -29,7 +29,7 @@
 #define CMD_TEXT_MAX 500
 
 /* At most this many options to a command. */
-#define CMD_MAX_OPTIONS 8
+#define CMD_MAX_OPTIONS 12
 
 /* What a value (of an option, or an operand) is: how it is checked as it
  * is read, and how the shell completes it. */
@@ -283,6 +283,7 @@ extern const struct cmd_entry cmd_chair_entry;
 extern const struct cmd_entry cmd_prepare_entry;
 extern const struct cmd_entry cmd_present_entry;
 extern const struct cmd_entry cmd_referrals_entry;
+extern const struct cmd_entry cmd_trace_entry;
 extern const struct cmd_entry cmd_died_entry;
 extern const struct cmd_entry cmd_minutes_entry;
 extern const struct cmd_entry cmd_meetings_entry;

@@ -9,13 +9,14 @@
 
 #include "cmd.h"
 
-/* refer NHS: one number */
+/* refer NHS: one number (or a local identifier), or none with
+ * --untraced */
 static const struct cmd_operands operands = {
 	1, CMD_TEXT, "unknown option",
 	"one NHS number (quote a number with spaces)"
 };
 
-enum { NAME, BY, SERVICE, REASON, URGENCY, CONSENT, DOB };
+enum { NAME, BY, SERVICE, REASON, URGENCY, CONSENT, DOB, UNTRACED };
 
 static const char *const urgencies[] = { "routine", "urgent", NULL };
 static const char *const consents[] = { "given", "refused", "not-asked",
@@ -35,6 +36,7 @@ static const struct cmd_option options[] = {
 	    "--consent needs given, refused or not-asked",
 	    "--consent is given, refused or not-asked"),
 	[DOB] = CMD_VALUE("dob", CMD_TEXT, "--dob needs YYYY-MM-DD", NULL),
+	[UNTRACED] = CMD_FLAG("untraced"),
 	CMD_END
 };
 
@@ -52,10 +54,18 @@ cmd_refer(struct cmd_args *cli)
 	int64_t id = 0;
 	bool updated = false;
 
-	if (in.nhs_number == NULL)
+	if (in.nhs_number == NULL && cli->opt[UNTRACED] == NULL)
 		return cmd_usage_error(cli->cmd, "refer needs the patient's"
-		    " NHS number");
-	if (!mdt_nhs_normalise(in.nhs_number, nhs) || !mdt_nhs_valid(nhs))
+		    " NHS number, or --untraced when it is not yet known");
+	if (in.nhs_number != NULL && cli->opt[UNTRACED] != NULL)
+		return cmd_usage_error(cli->cmd, "an NHS number or --untraced,"
+		    " not both");
+	if (in.nhs_number == NULL && in.name == NULL)
+		return cmd_usage_error(cli->cmd, "--untraced needs the"
+		    " patient's --name");
+	if (in.nhs_number != NULL && !mdt_local_id_normalise(in.nhs_number,
+	    nhs) && (!mdt_nhs_normalise(in.nhs_number, nhs) ||
+	    !mdt_nhs_valid(nhs)))
 		return cmd_usage_error(cli->cmd, "not a valid NHS number (ten"
 		    " digits, the last the Modulus 11 check digit); nothing"
 		    " saved");
@@ -64,14 +74,18 @@ cmd_refer(struct cmd_args *cli)
 		    " service (--service) and why (--reason)");
 	if (!(store = cmd_open_store(cli, MDT_OPEN_CREATE)))
 		return EXIT_USER;
-	if (mdt_refer(store, &in, &id, &updated) != MDT_OK)
+	if (mdt_refer(store, &in, &id, &updated, nhs) != MDT_OK)
 		return cmd_store_error(store);
 	printf("%lld\n", (long long)id);
+	if (mdt_nhs_local(nhs))
+		say("held under %s, not traced: it goes on no agenda and to no"
+		    " record until its NHS number is traced ('mdtchair trace %s"
+		    " NHS')", nhs, nhs);
 	if (updated)
 		say("the patient's open referral was updated");
 	return cmd_flush("referral") != 0 ? EXIT_USER : 0;
 }
 
-CMD_ENTRY(refer, "NHS --by WHO --service S --reason R [OPTIONS]",
+CMD_ENTRY(refer, "NHS | --untraced --by WHO --service S --reason R [OPTIONS]",
     "refer a patient: queued until discussed or withdrawn",
     options, &operands, NULL, cmd_refer);

@@ -1,0 +1,67 @@
+#!/bin/bash
+# untraced.sh - a referral whose NHS number is not known is held, not
+# refused, across two meetings in a real terminal: referred with
+# --untraced, it is a candidate of meeting 1 flagged "not traced" that
+# cannot go on the agenda (Space says why); deferred, meeting 1 closed;
+# traced on the command line (a wrong check digit refused first); on
+# meeting 2's preparation it comes forward with its NHS number, and goes
+# on the agenda.
+. "${E2E_LIB:-$(dirname "$0")/lib.sh}"
+
+mdt() { "$MDTCHAIR" --db "$DB" "$@"; }
+
+FIRST=$(mdt schedule --title "MDT one" --date +0 --time 00:00) || fail "schedule"
+set +e
+mdt refer --by "Care navigator" --service "Homeless health" --reason "No GP" >/dev/null 2>"$E2E_TMP/err"; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "refer without a number nor --untraced exits $rc"
+grep -q "or --untraced when it is not yet known" "$E2E_TMP/err" || fail "refer says: $(cat "$E2E_TMP/err")"
+mdt refer --untraced --name "Cal Rowe" --dob 1961-05-09 --by "Care navigator" \
+    --service "Homeless health" --reason $'No GP; falls at the hostel' \
+    >/dev/null 2>"$E2E_TMP/err" || fail "refer --untraced"
+grep -q "held under L000000001, not traced" "$E2E_TMP/err" || fail "refer --untraced says: $(cat "$E2E_TMP/err")"
+mdt referrals | grep -q "^ routine C\.R\., born 1961, not traced (L000000001)$" ||
+    fail "the queue: $(mdt referrals)"
+pass "refer --untraced holds the patient under a local identifier, flagged in the queue"
+
+tui_start --db "$DB" prepare "$FIRST"
+wait_for "Cal Rowe"
+wait_for "L000000001"
+wait_for "Not traced: no agenda until its NHS number is traced (mdtchair trace"
+keys Space
+wait_for "not traced: trace the NHS number first"
+keys D
+wait_for "Defer - reason:"
+type_text "Not traced yet"
+keys Enter
+wait_for "Deferred: Not traced yet"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "prepare did not exit 0"
+[ "$("$SQLITE3_BIN" "$DB" "SELECT count(*) FROM slots")" = 0 ] || fail "an untraced patient went on the agenda"
+pass "meeting 1: not traced, refused a place on the agenda with the reason on screen; deferred"
+
+tui_start --db "$DB" chair "$FIRST"
+wait_for "Agenda"
+meeting_start
+meeting_close_quit
+
+set +e
+mdt trace L1 9434765918 2>"$E2E_TMP/err"; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "a wrong check digit exits $rc"
+grep -q "Modulus 11 check digit); nothing saved" "$E2E_TMP/err" || fail "trace says: $(cat "$E2E_TMP/err")"
+mdt trace L1 "943 476 5919" 2>"$E2E_TMP/err" || fail "trace"
+grep -q "L000000001 traced" "$E2E_TMP/err" || fail "trace says: $(cat "$E2E_TMP/err")"
+mdt audit | grep -q "patient_trace" || fail "the trace is not audited"
+
+SECOND=$(mdt schedule --title "MDT two" --date +7) || fail "schedule the second"
+tui_start --db "$DB" prepare "$SECOND"
+wait_for "Cal Rowe"
+wait_for "943 476 5919"
+wait_for "deferred 1x (last: Not traced yet)"
+screen | grep -q "L000000001" && fail "the local identifier is still shown"
+keys Space
+wait_for "1 on the agenda"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "prepare did not exit 0"
+pass "meeting 2: traced, it came forward with its NHS number and its deferral, and goes on the agenda"
