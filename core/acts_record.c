@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consent_before.h"
 #include "model.h"
 #include "purge.h"
 #include "deaths.h"
@@ -129,6 +130,22 @@ consent_tx(struct mdt_store *s, struct mdt_act *act)
 	    mdt_str_blank(a->justification) ? NULL : a->justification,
 	    mdt_store_now(s));
 	/* The list is recorded whole each time: it replaces the last. */
+	/* started from the answer asked before: which one */
+	if (st == MDT_OK) {
+		struct mdt_consent_asked ca = { 0 };
+		int64_t pid = 0;
+
+		st = mdt_query_int(s, &pid, "SELECT patient_id FROM slots"
+		    " WHERE id = ?", "i", act->slot_id);
+		if (st == MDT_OK)
+			st = mdt_consent_asked_get(s, pid, &ca);
+		if (st == MDT_OK)
+			st = mdt_run(s, "UPDATE consent SET asked_id = nullif(?,"
+			    " 0) WHERE slot_id = ?", "ii",
+			    mdt_consent_asked_basis(&ca) == a->basis ? ca.id :
+			    (int64_t)0, act->slot_id);
+		mdt_consent_asked_done(&ca);
+	}
 	if (st == MDT_OK)
 		st = mdt_run(s, "DELETE FROM consent_exclusions"
 		    " WHERE slot_id = ?", "i", act->slot_id);

@@ -44,6 +44,14 @@ candidate_line(FILE *out, const struct mdt_candidate *c, const char *why,
 	field(out, who, md);
 	fputs(": ", out);
 	field(out, why, md);
+	if (c->asked.id != 0) {
+		char asked[1400];
+
+		fputs(" (consent asked: ", out);
+		field(out, mdt_consent_asked_line(&c->asked, unmask, asked,
+		    sizeof(asked)), md);
+		fputc(')', out);
+	}
 	if (c->referral_id != 0) {
 		char history[600];
 
@@ -105,6 +113,7 @@ enum mdt_status
 mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
     enum mdt_agenda_format fmt, bool unmask, FILE *out)
 {
+	char asked[1400];
 	struct mdt_snapshot snap;
 	struct mdt_candidate *cands = NULL;
 	struct mdt_agenda_state as;
@@ -148,9 +157,9 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 	    "masked (initials, year of birth, last digits of the NHS number)");
 
 	if (md && as.selected > 0)
-		fputs("| # | Time | Min | Patient | Lists | Presenter | Reason |\n"
-		    "|---|------|-----|---------|-------|-----------|--------|\n",
-		    out);
+		fputs("| # | Time | Min | Patient | Lists | Presenter | Reason"
+		    " | Consent asked |\n|---|------|-----|---------|-------|"
+		    "-----------|--------|---------------|\n", out);
 	at = snap.meeting.scheduled_start;
 	for (i = 0; i < n; i++) {
 		const struct mdt_candidate *c = &cands[i];
@@ -173,6 +182,9 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 			    c->presenter_name : "", md);
 			fputs(" | ", out);
 			field(out, c->reason, md);
+			fputs(" | ", out);
+			field(out, mdt_consent_asked_line(&c->asked, unmask,
+			    asked, sizeof(asked)), md);
 			fputs(" |\n", out);
 		} else {
 			fprintf(out, "%2d. %s  %2d min  ", c->position,
@@ -190,6 +202,10 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 				field(out, c->reason, md);
 				fputc('\n', out);
 			}
+			fputs("    Consent asked: ", out);
+			field(out, mdt_consent_asked_line(&c->asked, unmask,
+			    asked, sizeof(asked)), md);
+			fputc('\n', out);
 			if (c->referral_id != 0) {
 				fputs("    Referral: ", out);
 				field(out, mdt_referral_history(c, who,

@@ -36,6 +36,7 @@
 #include "purge.h"	/* the retention purge */
 #include "deaths.h"	/* a death between meetings */
 #include "trace.h"	/* patients held until their NHS number is traced */
+#include "consent_before.h"	/* consent asked before the meeting */
 #include "lease.h"	/* one chair at a time */
 #include "audit.h"	/* the audit log */
 #include "demo.h"	/* the demo meeting */

@@ -211,6 +211,12 @@ struct mdt_slot {
 					 * consent, to exclude; in the order
 					 * given (NULL if none) */
 	size_t n_exclusions;
+	/* consent asked before the meeting (consent_before.h): the answer
+	 * standing, in words, and the basis the slot's consent starts
+	 * from */
+	char *asked_line;		/* NULL if never asked */
+	char *asked_justification;	/* its justification; NULL if none */
+	enum mdt_consent_basis asked_basis;	/* NONE: none, or barred */
 };
 
 struct mdt_note {

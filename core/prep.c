@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consent_before.h"
 #include "model.h"
 #include "prep_internal.h"
 #include "rules.h"
@@ -177,10 +178,11 @@ candidate_of(struct mdt_store *s, struct mdt_act *a, struct cand_row *c)
 	return st;
 }
 
-/* MDT_OK if the patient's NHS number is known; a patient held under a
- * local identifier goes on no agenda until traced. */
+/* MDT_OK if the patient may go on an agenda: their NHS number known (a
+ * patient held under a local identifier goes on none until traced), and
+ * no refusal of consent asked before stands without an exception. */
 static enum mdt_status
-traced(struct mdt_store *s, int64_t patient_id)
+may_go_on(struct mdt_store *s, int64_t patient_id)
 {
 	enum mdt_status st;
 	char *nhs = NULL;
@@ -191,6 +193,18 @@ traced(struct mdt_store *s, int64_t patient_id)
 		st = mdt_fail(s, MDT_ESTATE, "not traced: trace the NHS number"
 		    " first (mdtchair trace %s NHS)", nhs);
 	free(nhs);
+	if (st == MDT_OK) {
+		struct mdt_consent_asked ca;
+		char line[1400];
+
+		st = mdt_consent_asked_get(s, patient_id, &ca);
+		if (st == MDT_OK && mdt_consent_asked_bars(&ca))
+			st = mdt_fail(s, MDT_ESTATE, "consent %s: record a new"
+			    " answer, or the exception, first (mdtchair"
+			    " consent)", mdt_consent_asked_line(&ca, false,
+			    line, sizeof(line)));
+		mdt_consent_asked_done(&ca);
+	}
 	return st;
 }
 
@@ -208,7 +222,7 @@ select_tx(struct mdt_store *s, struct mdt_act *a)
 		st = mdt_fail(s, MDT_ESTATE, "%s is already on the agenda",
 		    c.patient);
 	if (st == MDT_OK)
-		st = traced(s, c.patient_id);
+		st = may_go_on(s, c.patient_id);
 	if (st == MDT_OK)
 		st = check_presenter(s, a->person_id);
 	if (st == MDT_OK)

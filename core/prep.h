@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "consent_before.h"
 #include "model.h"
 
 /*
@@ -70,6 +71,9 @@ struct mdt_candidate {
 	int referral_deferred;		/* deferred by other meetings */
 	char *referral_last_defer;	/* the latest reason; "" if never */
 	int referral_days;		/* waited by this meeting's date */
+	/* consent asked before the meeting: the answer standing (id 0:
+	 * never asked) */
+	struct mdt_consent_asked asked;
 };
 
 /*

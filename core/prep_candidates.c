@@ -88,6 +88,7 @@ mdt_candidate_ensure(struct mdt_store *s, int64_t meeting_id,
 	if (st == MDT_OK) {
 		*candidate_id = sqlite3_last_insert_rowid(s->db);
 		*created = true;
+		st = mdt_consent_asked_defer_tx(s, *candidate_id, patient_id);
 	}
 	return st;
 }
@@ -148,6 +149,7 @@ candidate_done(void *row)
 	mdt_free_each(7, c->patient_name, c->practice, c->reason,
 	    c->referred_by, c->defer_reason, c->presenter_name,
 	    c->referral_last_defer);
+	mdt_consent_asked_done(&c->asked);
 }
 
 static void
@@ -167,6 +169,16 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 	mdt_cols(st, "----------------------idsd", MDT_F(c->referral_id),
 	    MDT_F(c->referral_deferred), MDT_F(c->referral_last_defer),
 	    MDT_F(c->referral_days));
+	/* columns 26-31: the consent asked before */
+	c->asked.id = mdt_col_int(st, 26);
+	if (c->asked.id != 0) {
+		c->asked.answer = (enum mdt_asked_answer)mdt_col_int(st, 27);
+		c->asked.asked_by = mdt_col_dup0(st, 28);
+		mdt_col_copy(st, 29, c->asked.asked_on,
+		    sizeof(c->asked.asked_on));
+		c->asked.representative = mdt_col_dup(st, 30);
+		c->asked.justification = mdt_col_dup(st, 31);
+	}
 	c->reason = join_reasons(
 	    (const char *)sqlite3_column_text(st, 10),
 	    (const char *)sqlite3_column_text(st, 11));
@@ -235,8 +247,12 @@ candidates_tx(struct mdt_store *s, void *ctx)
 	    "  ORDER BY dm.scheduled_start DESC, d.id DESC LIMIT 1),"
 	    " (SELECT max(0, (m.scheduled_start - r.raised_at) / 86400000)"
 	    "  FROM referrals r, meetings m WHERE r.id = c.referral_id"
-	    "  AND m.id = c.meeting_id)"
+	    "  AND m.id = c.meeting_id),"
+	    " coalesce(ca.id, 0), " MDT_ASKED_ANSWER_SQL("ca") ","
+	    " ca.asked_by, ca.asked_on, ca.representative, ca.justification"
 	    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
+	    " LEFT JOIN consent_asked ca ON ca.id = (" MDT_ASKED_LATEST_SQL(
+	    "c.patient_id") ")"
 	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
 	    "  AND s.patient_id = c.patient_id"
 	    " LEFT JOIN people pr ON pr.id = s.presenter_id"

@@ -115,6 +115,11 @@ enum mdt_status mdt_referrals_settle_tx(struct mdt_store *s,
 enum mdt_status mdt_referral_withdraw_tx(struct mdt_store *s,
     int64_t patient_id, const char *reason);
 
+/* A candidate just made of the patient: deferred "consent refused"
+ * when the patient's answer asked before bars them (consent_before.h). */
+enum mdt_status mdt_consent_asked_defer_tx(struct mdt_store *s,
+    int64_t candidate_id, int64_t patient_id);
+
 enum mdt_status mdt_referrals_carry_tx(struct mdt_store *s,
     int64_t meeting_id, int *added);
 

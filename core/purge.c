@@ -286,6 +286,14 @@ purge_identity(struct mdt_store *s, int64_t id)
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE referrals SET " REFERRAL_PURGE_SET
 		    " WHERE patient_id = ?", "i", id);
+	/* the consent asked before: the answer and day stay; who answered
+	 * for the patient, and why, go */
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE consent_asked SET"
+		    " representative = CASE WHEN representative IS NULL THEN NULL"
+		    " ELSE '" MDT_PURGED_TEXT "' END, justification = CASE WHEN"
+		    " justification IS NULL THEN NULL ELSE '" MDT_PURGED_TEXT
+		    "' END WHERE patient_id = ?", "i", id);
 	return st;
 }
 

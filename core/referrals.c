@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consent_before.h"
 #include "model.h"
 #include "prep_internal.h"
 #include "rows.h"
@@ -250,6 +251,14 @@ refer_tx(struct mdt_store *s, void *ctx)
 		    a->dob[0] != '\0' ? a->dob : NULL, NULL, &patient_id);
 	if (st == MDT_OK)
 		st = upsert(s, patient_id, "tool", a->in, &a->id, &a->updated);
+	/* asked at referral: by the referrer, today */
+	if (st == MDT_OK && a->in->consent != NULL &&
+	    strcmp(a->in->consent, "not-asked") != 0) {
+		struct mdt_consent_ask_in ask = { .answer = a->in->consent,
+		    .asked_by = a->in->referrer };
+
+		st = mdt_consent_ask_tx(s, patient_id, &ask);
+	}
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &uuid, "SELECT uuid FROM referrals"
 		    " WHERE id = ?", "i", a->id);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "consent_before.h"
 #include "model.h"
 #include "review_internal.h"
 #include "rules.h"
@@ -558,6 +559,30 @@ load_deaths(struct mdt_store *s, struct mdt_review *r)
 	    r->from, r->to);
 }
 
+/* One answer asked before a meeting, counted. */
+static void
+count_asked(sqlite3_stmt *st, void *ctx)
+{
+	struct mdt_review *r = ctx;
+	int64_t answer = mdt_col_int(st, 0);
+
+	if (answer >= 1 && answer <= 4)
+		r->asked[answer - 1] += mdt_col_int(st, 1);
+	if (answer == 2)
+		r->asked_kept_off += mdt_col_int(st, 2);
+}
+
+/* The consent asked before meetings in the range, by answer. */
+static enum mdt_status
+load_asked(struct mdt_store *s, struct mdt_review *r)
+{
+	return mdt_read_each(s, count_asked, r, "reading the consent asked",
+	    "SELECT " MDT_ASKED_ANSWER_SQL("a") ", count(*),"
+	    " sum(a.justification IS NULL) FROM consent_asked a"
+	    " WHERE a.asked_on >= ?1 AND a.asked_on <= ?2 GROUP BY a.answer",
+	    "tt", r->from, r->to);
+}
+
 /* The range of a review, as the loaders read it. */
 struct review_read {
 	int64_t start, end;	/* ms */
@@ -584,6 +609,8 @@ review_tx(struct mdt_store *s, void *ctx)
 		st = load_actions(s, a->start, a->end, a->d0, a->r);
 	if (st == MDT_OK)
 		st = load_deaths(s, a->r);
+	if (st == MDT_OK)
+		st = load_asked(s, a->r);
 	return st;
 }
 

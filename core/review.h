@@ -66,6 +66,10 @@
  *                      relatives_7d: those whose follow-up with the
  *                      relatives was done within 7 days of the death's
  *                      recording.
+ *   consent asked      answers asked before a meeting in the range (by the
+ *                      day asked): asked[] by answer (mdt_asked_answers
+ *                      order), and asked_kept_off: refusals without an
+ *                      exception, which kept the patient off the agenda.
  *   closed per period  actions closed (done) per week from FROM (the last
  *                      week may be short), or per calendar month when the
  *                      range is longer than 27 weeks.
@@ -137,6 +141,9 @@ struct mdt_review {
 	int64_t deaths_expected;
 	int64_t deaths_unexpected;
 	int64_t relatives_7d;
+	int64_t asked[4];		/* given, refused, best interests,
+					 * representative */
+	int64_t asked_kept_off;
 };
 
 /*

@@ -172,6 +172,13 @@ write_txt(const struct mdt_review *r, FILE *out)
 	fmt_share(r->relatives_7d, r->deaths, a, sizeof(a));
 	txt_row(out, "relatives contacted (7 days)", r->relatives_7d, a);
 
+	fputs("\nConsent asked before the meeting (by the day asked)\n", out);
+	txt_row(out, "given", r->asked[0], NULL);
+	txt_row(out, "given by a representative", r->asked[3], NULL);
+	txt_row(out, "lacks capacity: best interests", r->asked[2], NULL);
+	txt_row(out, "refused", r->asked[1], NULL);
+	txt_row(out, "refused: kept off the agenda", r->asked_kept_off, NULL);
+
 	fprintf(out, "\nActions closed per %s\n", r->monthly ? "month" :
 	    "week");
 	for (size_t i = 0; i < r->n_periods; i++)
@@ -284,6 +291,15 @@ write_json(const struct mdt_review *r, FILE *out)
 	mdt_json_set(x, "relatives_contacted_7_days",
 	    json_integer(r->relatives_7d));
 	mdt_json_set(root, "deaths", x);
+
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "given", json_integer(r->asked[0]));
+	mdt_json_set(x, "refused", json_integer(r->asked[1]));
+	mdt_json_set(x, "best_interests", json_integer(r->asked[2]));
+	mdt_json_set(x, "representative", json_integer(r->asked[3]));
+	mdt_json_set(x, "refused_kept_off_agenda",
+	    json_integer(r->asked_kept_off));
+	mdt_json_set(root, "consent_asked", x);
 
 	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_meetings; i++) {

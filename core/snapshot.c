@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consent_before.h"
 #include "model.h"
 #include "rules.h"
 #include "store_internal.h"
@@ -39,9 +40,9 @@ slot_done(void *row)
 {
 	struct mdt_slot *sl = row;
 
-	mdt_free_each(6, sl->patient_name, sl->practice, sl->reason,
+	mdt_free_each(8, sl->patient_name, sl->practice, sl->reason,
 	    sl->consent_justification, sl->key_contact_name,
-	    sl->presenter_name);
+	    sl->presenter_name, sl->asked_line, sl->asked_justification);
 	mdt_names_free(sl->exclusions, sl->n_exclusions);
 }
 
@@ -147,6 +148,26 @@ read_slot(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(sl->review_date), MDT_F(sl->key_contact_id),
 	    MDT_F(sl->key_contact_name), MDT_F(sl->presenter_id),
 	    MDT_F(sl->presenter_name), MDT_F(sl->died_on));
+	/* columns 25-30: the consent asked before, as the candidates read
+	 * it */
+	if (mdt_col_int(st, 25) != 0) {
+		struct mdt_consent_asked a = {
+			.id = mdt_col_int(st, 25),
+			.answer = (enum mdt_asked_answer)mdt_col_int(st, 26),
+			.asked_by = mdt_col_dup0(st, 27),
+			.representative = mdt_col_dup(st, 29),
+			.justification = mdt_col_dup(st, 30),
+		};
+		char line[1400];
+
+		mdt_col_copy(st, 28, a.asked_on, sizeof(a.asked_on));
+		sl->asked_line = mdt_xstrdup(mdt_consent_asked_line(&a, true,
+		    line, sizeof(line)));
+		sl->asked_basis = mdt_consent_asked_basis(&a);
+		sl->asked_justification = a.justification;
+		a.justification = NULL;
+		mdt_consent_asked_done(&a);
+	}
 }
 
 static enum mdt_status
@@ -162,8 +183,12 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
 	    " s.planned_seconds, s.extended_seconds, c.basis,"
 	    " c.justification, o.kind, o.review_date, pt.key_contact_id,"
-	    " kc.name, s.presenter_id, pr.name, o.died_on"
+	    " kc.name, s.presenter_id, pr.name, o.died_on,"
+	    " coalesce(ca.id, 0), " MDT_ASKED_ANSWER_SQL("ca") ","
+	    " ca.asked_by, ca.asked_on, ca.representative, ca.justification"
 	    " FROM slots s JOIN patients pt ON pt.id = s.patient_id"
+	    " LEFT JOIN consent_asked ca ON ca.id = (" MDT_ASKED_LATEST_SQL(
+	    "s.patient_id") ")"
 	    " LEFT JOIN consent c ON c.slot_id = s.id"
 	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
 	    " LEFT JOIN people kc ON kc.id = pt.key_contact_id"
@@ -327,6 +352,7 @@ static const struct {
 	{ "patients", PART_SLOTS },
 	{ "consent", PART_SLOTS },
 	{ "consent_exclusions", PART_SLOTS },
+	{ "consent_asked", PART_SLOTS },
 	{ "outcomes", PART_SLOTS },
 	{ "notes", PART_NOTES },
 	{ "actions", PART_ACTIONS },

@@ -545,6 +545,31 @@ static const char *const migrations[] = {
 	"  AND r.discussed_slot_id IS NULL) END"
 	" WHERE id IN (SELECT candidate_id FROM list_entries"
 	"  WHERE list = 'referral');",
+
+	/* v18: consent asked before the meeting, at referral or triage: who
+	 * asked, on which day, the answer (the latest standing), who
+	 * answered for the patient, why best interests or the exception to a
+	 * refusal.  The slot's consent says which answer it started from. */
+	"CREATE TABLE consent_asked ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	" answer TEXT NOT NULL CHECK (answer IN ('given', 'refused',"
+	"  'best-interests', 'representative')),"
+	" asked_by TEXT NOT NULL CHECK (length(asked_by) > 0),"
+	" asked_on TEXT NOT NULL CHECK (length(asked_on) = 10),"
+	" representative TEXT,"
+	" justification TEXT,"
+	" recorded_at INTEGER NOT NULL,"
+	" CHECK ((answer = 'representative') ="
+	"  (length(coalesce(representative, '')) > 0)),"
+	" CHECK (answer <> 'best-interests'"
+	"  OR length(coalesce(justification, '')) > 0));"
+	"CREATE INDEX consent_asked_latest ON consent_asked(patient_id,"
+	" asked_on, id);"
+	"CREATE INDEX consent_asked_by_day ON consent_asked(asked_on);"
+	"ALTER TABLE consent ADD COLUMN asked_id INTEGER"
+	" REFERENCES consent_asked(id);",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -103,6 +103,9 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 		st = mdt_run(s, "UPDATE actions SET patient_id = ?2"
 		    " WHERE patient_id = ?1", "ii", from, to);
 	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE consent_asked SET patient_id = ?2"
+		    " WHERE patient_id = ?1", "ii", from, to);
+	if (st == MDT_OK)
 		st = mdt_query_int(s, &left, "SELECT count(*) FROM deaths a"
 		    " JOIN deaths b ON b.patient_id = ?2 WHERE a.patient_id = ?1"
 		    " AND a.died_on <> b.died_on", "ii", from, to);

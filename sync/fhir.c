@@ -239,222 +239,6 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	return r;
 }
 
-/* A value as the store keeps it, and as FHIR codes and displays it. */
-struct coded {
-	const char *name;	/* as stored */
-	const char *code;
-	const char *display;
-};
-
-/* The entry of table (n rows) for a stored name; NULL if none. */
-static const struct coded *
-coded_of(const struct coded *table, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(table[i].name, name) == 0)
-			return &table[i];
-	return NULL;
-}
-
-#define CODED_OF(table, name) \
-	coded_of((table), sizeof(table) / sizeof((table)[0]), (name))
-
-/* As coded_of, for a value the resource cannot be built without: NULL and
- * err ("consent <uuid>: unknown basis 'x'") if the table lacks it. */
-static const struct coded *
-coded_needed(const struct coded *table, size_t n, const char *name,
-    const struct sync_ref *ref, const char *entity, const char *field,
-    char *err, size_t errlen)
-{
-	const struct coded *c = coded_of(table, n, name);
-
-	if (c == NULL)
-		mdt_set_err(err, errlen, "%s %s: unknown %s '%s'", entity,
-		    ref->uuid, field, name);
-	return c;
-}
-
-#define CODED_NEEDED(table, name, ref, entity, field, err, errlen) \
-	coded_needed((table), sizeof(table) / sizeof((table)[0]), (name), \
-	    (ref), (entity), (field), (err), (errlen))
-
-static const struct coded bases[] = {
-	{ "given", "given", "Consent given" },
-	{ "best_interests", "best-interests",
-	    "Consent not given; discussed in the patient's best interests" },
-	{ "risk_to_others", "risk-to-others",
-	    "Consent not given; not discussing would put others at risk" },
-};
-
-/* The organisations the slot's consent excludes, in the order given, as
- * a JSON array of strings; NULL (and err) on failure. */
-static json_t *
-exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
-{
-	sqlite3_stmt *st;
-	json_t *orgs;
-	int rc;
-
-	st = fhir_query_id(db, "SELECT organisation FROM consent_exclusions"
-	    " WHERE slot_id = ?1 ORDER BY id", slot_id, err, errlen);
-	if (st == NULL)
-		return NULL;
-	orgs = json_array();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(orgs, fhir_str(fhir_col(st, 0)));
-	if (rc != SQLITE_DONE) {
-		mdt_set_err(err, errlen, "reading the exclusions: %s",
-		    sqlite3_errmsg(db));
-		json_decref(orgs);
-		orgs = NULL;
-	}
-	sqlite3_finalize(st);
-	return orgs;
-}
-
-/* "<p>Organisations the patient asked to exclude: A, B.</p>", when there
- * are any. */
-static void
-buf_exclusions(struct sync_buf *b, json_t *orgs)
-{
-	json_t *o;
-	size_t i;
-
-	if (json_array_size(orgs) == 0)
-		return;
-	sync_buf_str(b, "<p>Organisations the patient asked to exclude: ");
-	json_array_foreach(orgs, i, o) {
-		if (i > 0)
-			sync_buf_str(b, ", ");
-		sync_narrative_text(b, json_string_value(o));
-	}
-	sync_buf_str(b, ".</p>");
-}
-
-/*
- * One nested deny provision per organisation: the organisation, by name,
- * as an information recipient (v3 ParticipationType IRCP) that may be
- * told nothing.  Organisations are not resources of the central record
- * here, so the reference is a display only.
- */
-static json_t *
-deny_provisions(json_t *orgs)
-{
-	json_t *list = json_array(), *o, *role;
-	size_t i;
-
-	json_array_foreach(orgs, i, o) {
-		role = fhir_concept(
-		    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-		    "IRCP", "information recipient", NULL);
-		json_array_append_new(list, json_pack(
-		    "{s:s, s:[{s:o, s:{s:O}}]}", "type", "deny", "actor",
-		    "role", role, "reference", "display", o));
-	}
-	return list;
-}
-
-static json_t *
-build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
-{
-	const struct coded *b;
-	sqlite3_stmt *st;
-	struct sync_buf nb;
-	json_t *r, *rule, *orgs, *prov;
-	bool given;
-	const char *just;
-
-	st = fhir_query_row(db,
-	    "SELECT c.basis, c.justification, c.recorded_at,"
-	    " p.nhs_number, p.name, c.slot_id, p.uuid,"
-	    /* answered again at a later discussion: replaced */
-	    " EXISTS (SELECT 1 FROM consent c2 JOIN slots s2"
-	    "  ON s2.id = c2.slot_id WHERE s2.patient_id = s.patient_id"
-	    "  AND (c2.recorded_at, c2.id) > (c.recorded_at, c.id))"
-	    " FROM consent c"
-	    " JOIN slots s ON s.id = c.slot_id"
-	    " JOIN patients p ON p.id = s.patient_id WHERE c.uuid = ?1",
-	    ref, "consent", err, errlen);
-	if (st == NULL)
-		return NULL;
-	b = CODED_NEEDED(bases, fhir_col(st, 0), ref, "consent", "basis", err,
-	    errlen);
-	if (b == NULL) {
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	orgs = exclusions_of(db, fhir_coli(st, 5), err, errlen);
-	if (orgs == NULL) {
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	just = fhir_col(st, 1);
-	r = fhir_resource(ref);
-	/* the current answer: active when given, rejected when not; an
-	 * earlier answer, replaced: inactive */
-	json_object_set_new(r, "status", fhir_str(fhir_coli(st, 7) != 0 ?
-	    "inactive" : strcmp(b->name, "given") == 0 ? "active" :
-	    "rejected"));
-	json_object_set_new(r, "scope", fhir_concept(
-	    "http://terminology.hl7.org/CodeSystem/consentscope",
-	    "patient-privacy", "Privacy Consent", NULL));
-	json_object_set_new(r, "category", json_pack("[o]", fhir_concept(
-	    "http://loinc.org", "59284-0", "Patient Consent",
-	    "Consent to be discussed at a multidisciplinary team meeting")));
-	/* given: also the UK's concept, for a search by category (the
-	 * bases on which a patient is discussed without consent have none
-	 * of their own) */
-	if (strcmp(b->name, "given") == 0)
-		json_array_append_new(json_object_get(r, "category"),
-		    fhir_concept(SNOMED, "319951000000105", "Consent given to"
-		    " share patient data with specified third party", NULL));
-	json_object_set_new(r, "patient", fhir_patient_ref(fhir_col(st, 6),
-	    fhir_col(st, 3), fhir_col(st, 4), dep, ctx));
-	json_object_set_new(r, "dateTime", fhir_when(fhir_coli(st, 2)));
-	if (just[0] != '\0') {
-		char *text = mdt_xasprintf("%s: %s", b->display, just);
-
-		rule = fhir_concept(MDT_CS "mdt-consent-basis", b->code,
-		    b->display, text);
-		free(text);
-	} else
-		rule = fhir_concept(MDT_CS "mdt-consent-basis", b->code,
-		    b->display, b->display);
-	/*
-	 * Given: the root provision permits the discussion (v3 OPTIN).  Not
-	 * given: it denies it (v3 OPTOUT), and the basis says why the team
-	 * discussed the patient all the same.  The organisations the
-	 * patient asked to exclude are denied within.
-	 */
-	given = strcmp(b->name, "given") == 0;
-	json_array_append_new(json_object_get(rule, "coding"), fhir_coding(
-	    "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-	    given ? "OPTIN" : "OPTOUT", given ? "opt-in" : "opt-out"));
-	prov = json_pack("{s:s, s:[{s:s}]}", "type", given ? "permit" :
-	    "deny", "action", "text",
-	    "Discussion at a multidisciplinary team meeting");
-	if (json_array_size(orgs) > 0)
-		json_object_set_new(prov, "provision", deny_provisions(orgs));
-	json_object_set_new(r, "provision", prov);
-	json_object_set_new(r, "policyRule", rule);
-	sync_narrative_open(&nb);
-	sync_buf_str(&nb, "<p>");
-	sync_narrative_text(&nb, b->display);
-	if (just[0] != '\0') {
-		sync_buf_str(&nb, "</p><p>Justification: ");
-		sync_narrative_text(&nb, just);
-	}
-	sync_buf_str(&nb, "</p>");
-	buf_exclusions(&nb, orgs);
-	json_object_set_new(r, "text", sync_narrative(&nb));
-	json_decref(orgs);
-	sqlite3_finalize(st);
-	return r;
-}
-
 static const struct coded outcomes[] = {
 	{ "stay", "stay", "Stay on the caseload" },
 	{ "step_down", "step-down", "Step down to the rising-risk group" },
@@ -853,11 +637,11 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sections = json_array();
 
 	/* consent */
-	orgs = exclusions_of(db, slot_id, err, errlen);
+	orgs = fhir_exclusions_of(db, slot_id, err, errlen);
 	if (orgs == NULL)
 		goto fail;
 	sync_narrative_open(&b);
-	basis = CODED_OF(bases, fhir_col(st, 13));
+	basis = CODED_OF(fhir_bases, fhir_col(st, 13));
 	sync_buf_str(&b, "<p>");
 	/* discussed without: after a death, which a dead patient cannot
 	 * consent to */
@@ -869,7 +653,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		sync_narrative_text(&b, fhir_col(st, 14));
 	}
 	sync_buf_str(&b, "</p>");
-	buf_exclusions(&b, orgs);
+	fhir_buf_exclusions(&b, orgs);
 	json_decref(orgs);
 	sec = corrected_section(db, slot_id, "consent", "consent",
 	    "Consent to be discussed", &b, err, errlen);
@@ -940,7 +724,7 @@ static const struct {
 	[SYNC_PRACTITIONER] = { "Practitioner", fhir_build_people },
 	[SYNC_MEETING] = { "Encounter", build_meeting },
 	[SYNC_DISCUSSION] = { "Encounter", build_discussion },
-	[SYNC_CONSENT] = { "Consent", build_consent },
+	[SYNC_CONSENT] = { "Consent", fhir_build_consent },
 	[SYNC_OUTCOME] = { "Observation", build_outcome },
 	[SYNC_TASK] = { "Task", build_task },
 	[SYNC_RECORD] = { "Composition", build_record },

@@ -65,4 +65,42 @@ json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
 json_t *fhir_build_death(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
+/* A value as the store keeps it, and as FHIR codes and displays it. */
+struct coded {
+	const char *name;	/* as stored */
+	const char *code;
+	const char *display;
+};
+
+/* The entry of table (n rows) for a stored name; NULL if none. */
+/* The entry of table (n rows) for a stored name; NULL if none. */
+const struct coded *fhir_coded_of(const struct coded *table, size_t n,
+    const char *name);
+/* As fhir_coded_of, for a value the resource cannot be built without:
+ * NULL and err ("consent <uuid>: unknown basis 'x'") if the table lacks
+ * it. */
+const struct coded *fhir_coded_needed(const struct coded *table, size_t n,
+    const char *name, const struct sync_ref *ref, const char *entity,
+    const char *field, char *err, size_t errlen);
+#define CODED_OF(table, name) \
+	fhir_coded_of((table), sizeof(table) / sizeof((table)[0]), (name))
+
+#define CODED_NEEDED(table, name, ref, entity, field, err, errlen) \
+	fhir_coded_needed((table), sizeof(table) / sizeof((table)[0]), (name), \
+	    (ref), (entity), (field), (err), (errlen))
+
+/* The bases of the slot's consent (fhir_consent.c). */
+#define FHIR_N_BASES 3
+extern const struct coded fhir_bases[FHIR_N_BASES];
+/* The organisations the slot's consent excludes, in the order given, as
+ * a JSON array of strings; NULL (and err) on failure. */
+json_t *fhir_exclusions_of(sqlite3 *db, int64_t slot_id, char *err,
+    size_t errlen);
+/* The excluded organisations (a JSON array of strings) in a narrative. */
+struct sync_buf;
+void fhir_buf_exclusions(struct sync_buf *b, json_t *orgs);
+/* The slot's consent, as a Consent. */
+json_t *fhir_build_consent(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+
 #endif

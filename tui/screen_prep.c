@@ -230,13 +230,13 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 				    ha, false);
 		y++;
 	}
-	list_rows = bottom - y - 3;
+	list_rows = bottom - y - 4;
 	if (list_rows < 1)
 		list_rows = 1;
 	if (cs.n > 0 && tui_prep_sel >= cs.n)
 		tui_prep_sel = cs.n - 1;
 	tui_list_clamp(cs.n, (size_t)list_rows, &tui_prep_sel, &tui_prep_top);
-	for (size_t i = tui_prep_top; i < cs.n && y < bottom - 3; i++) {
+	for (size_t i = tui_prep_top; i < cs.n && y < bottom - 4; i++) {
 		const struct mdt_candidate *c = &cs.c[i];
 		attr_t a = A_NORMAL;
 		char lists[128], nhs[13], pos[16], mins[16];
@@ -294,7 +294,8 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 		    A_NORMAL, true);
 	if (cs.n > 0) {
 		const struct mdt_candidate *c = &cs.c[tui_prep_sel];
-		int dy = bottom - 3;
+		int dy = bottom - 4;
+		char asked[1400];
 
 		snprintf(buf, sizeof(buf), "Reason: %s%s%s%s%s",
 		    tui_str(c->reason), c->referred_by != NULL &&
@@ -314,6 +315,14 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 			tui_putf(dy + 2, 1, COLS - 2, A_BOLD, true,
 			    "Referral: %s", buf);
 		}
+		mdt_consent_asked_line(&c->asked, true, asked, sizeof(asked));
+		if (mdt_consent_asked_bars(&c->asked))
+			tui_putf(dy + 3, 1, COLS - 2, A_BOLD, true, "Consent %s:"
+			    " off the agenda until a new answer (c)", asked);
+		else
+			tui_putf(dy + 3, 1, COLS - 2, A_NORMAL, true,
+			    "Consent asked: %s%s", asked, c->asked.id == 0 ?
+			    " - c records the answer" : "");
 	}
 	tui_cands_free(&cs);
 }
@@ -681,6 +690,10 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		    c.id, 0, 0, NULL)))
 			tui_app_message(app, false, "On the agenda");
 		return true;	/* the row keeps its place, the cursor too */
+	case TUI_ACT_PREP_CONSENT:
+		if (tui_prep_current(app, &c))
+			tui_prep_consent(app, c.nhs_number);
+		return true;
 	case TUI_ACT_PREP_DIED:
 		if (tui_prep_current(app, &c))
 			tui_prep_died(app, c.nhs_number, c.open_actions);

@@ -224,7 +224,11 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	y += clock_h + (clock_h > 1 ? 1 : 0);
 
 	/* Consent and outcome, said in full. */
-	if (s->consent == MDT_CONSENT_NONE) {
+	if (s->consent == MDT_CONSENT_NONE && s->asked_line != NULL) {
+		tui_putf(y, 1, COLS - 2, tui_attr(TUI_STYLE_AMBER), false,
+		    "Consent: not recorded - asked before: %s - c, Enter"
+		    " confirms", s->asked_line);
+	} else if (s->consent == MDT_CONSENT_NONE) {
 		tui_put(y, 1, COLS - 2, "Consent: not recorded - press c",
 		    tui_attr(TUI_STYLE_AMBER), false);
 	} else {

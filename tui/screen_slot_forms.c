@@ -155,6 +155,9 @@ tui_consent_picked(struct tui_app *app, int64_t id)
 		/* corrected: the justification as it is, to be edited */
 		if (s != NULL && s->consent_justification != NULL)
 			tui_prompt_set_text(app, s->consent_justification);
+		else if (s != NULL && s->asked_justification != NULL &&
+		    basis == s->asked_basis)
+			tui_prompt_set_text(app, s->asked_justification);
 		return;
 	}
 	tui_consent_exclusions_open(app);
@@ -433,7 +436,17 @@ void
 tui_slot_consent(struct tui_app *app, const struct mdt_slot *s)
 {
 	tui_slot_begin(app, s, TUI_PENDING_CONSENT);
-	tui_picker_open(app, "Consent to be discussed", tui_consent_picked);
+	/* asked before the meeting: the answer stands first, Enter confirms
+	 * it */
+	if (s->consent == MDT_CONSENT_NONE && s->asked_line != NULL) {
+		char title[200];
+
+		snprintf(title, sizeof(title), "Consent - asked before: %s;"
+		    " Enter confirms", s->asked_line);
+		tui_picker_open(app, title, tui_consent_picked);
+	} else
+		tui_picker_open(app, "Consent to be discussed",
+		    tui_consent_picked);
 	tui_picker_add(app, MDT_CONSENT_GIVEN, "Given");
 	tui_picker_add(app, MDT_CONSENT_BEST_INTERESTS,
 	    "Not given - best interests");
@@ -442,6 +455,8 @@ tui_slot_consent(struct tui_app *app, const struct mdt_slot *s)
 	/* recorded again: a correction (the one replaced is kept) */
 	if (s->consent != MDT_CONSENT_NONE)
 		app->input.sel = (size_t)s->consent - 1;
+	else if (s->asked_basis != MDT_CONSENT_NONE)
+		app->input.sel = (size_t)s->asked_basis - 1;
 }
 
 /* The prompt of a note of s, its draft kept as it is typed. */

@@ -84,4 +84,9 @@ void tui_prep_add_on_day(struct tui_app *app);
  * (prep_died.c). */
 void tui_prep_died(struct tui_app *app, const char *nhs, int open_actions);
 
+/* Asks the consent asked before the meeting of the patient with NHS
+ * number nhs (answer, who asked, when, and what the answer needs) and
+ * records it (prep_consent.c). */
+void tui_prep_consent(struct tui_app *app, const char *nhs);
+
 #endif

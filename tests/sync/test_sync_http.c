@@ -939,6 +939,89 @@ test_reader_consent_and_meetings(void **state)
 }
 
 /*
+ * Consent asked before the meeting reaches the record only with the
+ * slot's consent that started from it: the day the patient agreed as its
+ * dateTime, who agreed as its performer (the patient; a representative by
+ * name) and the confirmation at the meeting as its verification; a
+ * refusal asked of a patient never discussed sends nothing.
+ */
+static void
+test_consent_asked_reaches_record(void **state)
+{
+	struct sx *x = *state;
+	struct mdt_meeting_in in = { .title = "MDT", .date = "+7" };
+	struct mdt_patient_in pin = { .nhs_number = "9434765919",
+	    .name = "Ann Example", .date_of_birth = "1950-02-03" };
+	struct mdt_consent_ask_in ask = { .nhs_number = "9434765919",
+	    .answer = "representative", .asked_by = "Ade Okonkwo",
+	    .asked_on = "2026-11-20", .representative = "Ama Example" };
+	struct sync_status st;
+	json_t *row, *r;
+	int64_t m, slot, slot2;
+	char today[11], sql[128];
+
+	assert_int_equal(mdt_meeting_create(x->s, &in, &m, NULL), MDT_OK);
+	assert_int_equal(mdt_slot_add_on_day(x->s, m, &pin, "Falls", 0, 0,
+	    &slot), MDT_OK);
+	pin.nhs_number = "9000000009";
+	pin.name = "Carl Dunn";
+	assert_int_equal(mdt_slot_add_on_day(x->s, m, &pin, "Carer strain",
+	    0, 0, &slot2), MDT_OK);
+	assert_int_equal(mdt_consent_ask(x->s, &ask), MDT_OK);
+	ask.nhs_number = "9000000009";
+	ask.answer = "given";
+	ask.representative = NULL;
+	ask.asked_on = NULL;
+	assert_int_equal(mdt_consent_ask(x->s, &ask), MDT_OK);
+	/* asked, not yet discussed: nothing leaves */
+	assert_true(sx_sync(x, 30000, &st));
+	assert_int_equal(sx_count_type("Consent"), 0);
+	assert_int_equal(sx_count_type("Patient"), 0);
+
+	assert_int_equal(mdt_meeting_open(x->s, m), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, m, &slot), MDT_OK);
+	assert_int_equal(mdt_consent_record(x->s, slot, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, m, &slot2), MDT_OK);
+	assert_int_equal(mdt_consent_record(x->s, slot2, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	snprintf(sql, sizeof(sql), "SELECT uuid FROM consent"
+	    " WHERE slot_id = %lld", (long long)slot);
+	row = rows(x, sql);
+	r = get_resource("Consent", jstr(row, "0.uuid"));
+	assert_string_equal(jstr(r, "dateTime"), "2026-11-20");
+	assert_string_equal(jstr(r, "performer.0.display"),
+	    "Ama Example (representative)");
+	assert_true(json_is_true(json_object_get(json_array_get(
+	    json_object_get(r, "verification"), 0), "verified")));
+	assert_string_equal(jstr(r, "verification.0.verificationDate"),
+	    "2026-11-20");
+	assert_string_equal(jstr(r, "verification.0.verifiedWith.display"),
+	    "Ama Example (representative)");
+	assert_non_null(strstr(jstr(r, "text.div"), "Asked before the meeting"
+	    " by Ade Okonkwo on 2026-11-20"));
+	json_decref(r);
+	json_decref(row);
+
+	/* given by the patient: the patient agreed, today */
+	snprintf(sql, sizeof(sql), "SELECT uuid FROM consent"
+	    " WHERE slot_id = %lld", (long long)slot2);
+	row = rows(x, sql);
+	r = get_resource("Consent", jstr(row, "0.uuid"));
+	mdt_date_of(mdt_store_now(x->s), today);
+	assert_string_equal(jstr(r, "dateTime"), today);
+	assert_string_equal(jstr(r, "performer.0.reference"),
+	    jstr(r, "patient.reference"));
+	assert_string_equal(jstr(r, "verification.0.verifiedWith.reference"),
+	    jstr(r, "patient.reference"));
+	json_decref(r);
+	json_decref(row);
+}
+
+/*
  * The network's lead: a quarter's meetings, in one request, with their
  * attendees and their discussions (so the number of patients discussed
  * at each).
@@ -2415,6 +2498,8 @@ main(int argc, char **argv)
 		    test_reader_patient_by_nhs_number, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reader_consent_and_meetings, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_consent_asked_reaches_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_team_actions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_care_teams,

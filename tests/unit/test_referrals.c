@@ -389,6 +389,155 @@ test_untraced(void **state)
 	    " WHERE detail LIKE '%%Example%%' OR detail LIKE '%%Other%%'"), 0);
 }
 
+/* The answer standing for patient nhs, in words ("" if none). */
+static const char *
+asked_of(struct fx *f, const char *nhs, char *buf, size_t len)
+{
+	struct mdt_consent_asked a;
+	int64_t pid = fx_int(f->s, "SELECT id FROM patients"
+	    " WHERE nhs_number = '%s'", nhs);
+
+	assert_int_equal(mdt_consent_asked_get(f->s, pid, &a), MDT_OK);
+	mdt_consent_asked_line(&a, true, buf, len);
+	mdt_consent_asked_done(&a);
+	return buf;
+}
+
+/*
+ * Consent asked before the meeting: checked as typed, nothing saved when
+ * refused; a refusal without an exception keeps the patient off the
+ * agenda, visibly (deferred "consent refused", selection refused, a new
+ * candidate deferred too); a later answer lifts it; the slot starts from
+ * the answer and the consent recorded says which; the review counts.
+ */
+static void
+test_consent_asked(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_consent_ask_in in = { .nhs_number = A, .answer = "refused",
+	    .asked_by = "Ade Okonkwo", .asked_on = "2026-11-20" };
+	struct mdt_consent_ask_in bad;
+	struct mdt_snapshot snap;
+	struct mdt_review r;
+	int64_t slot = 0, next;
+	char buf[1400], *longer;
+
+	/* refused input, nothing written */
+	bad = in;
+	bad.answer = "maybe";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	bad = in;
+	bad.nhs_number = "9993395634";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_ENHS, 0, 0);
+	bad.nhs_number = "4010232137";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_ENOTFOUND, 0, 0);
+	bad = in;
+	bad.asked_on = "2099-01-01";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EDATE, 0, 0);
+	bad.asked_on = "2026-02-30";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EDATE, 0, 0);
+	bad = in;
+	bad.asked_by = "  ";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	bad.asked_by = "Ade\x1b]0;x\a";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	bad.asked_by = "Ade \xe2\x80\xae" "evil";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	bad.asked_by = "Ade \xff";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	bad.asked_by = "Ade\nOkonkwo";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	longer = malloc(10001);
+	assert_non_null(longer);
+	memset(longer, 'a', 10000);
+	longer[10000] = '\0';
+	bad.asked_by = longer;
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	free(longer);
+	bad = in;
+	bad.answer = "representative";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	bad.answer = "best-interests";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	bad.answer = "given";
+	bad.justification = "because";
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &bad), MDT_EINVAL, 0, 0);
+	assert_string_equal(asked_of(f, A, buf, sizeof(buf)), "not asked");
+
+	/* refused: off the agenda, visibly */
+	EXPECT_ACT(f, mdt_consent_ask(f->s, &in), MDT_OK, 0, 1);
+	assert_string_equal(asked_of(f, A, buf, sizeof(buf)),
+	    "refused (asked by Ade Okonkwo, 2026-11-20)");
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " defer_reason FROM candidates WHERE id = %lld",
+	    (long long)cand(f, f->meeting, A)),
+	    "consent refused (asked by Ade Okonkwo, 2026-11-20)");
+	assert_int_equal(mdt_candidate_select(f->s, cand(f, f->meeting, A), 0,
+	    0, &slot), MDT_ESTATE);
+	assert_non_null(strstr(mdt_store_error(f->s), "consent refused"));
+	/* the next meeting: its candidate is deferred as it is made */
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	next = schedule(f, "+14");
+	assert_true(cand(f, next, A) > 0);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " defer_reason FROM candidates WHERE id = %lld",
+	    (long long)cand(f, next, A)),
+	    "consent refused (asked by Ade Okonkwo, 2026-11-20)");
+	/* asked again: given by her daughter; the deferral lifted */
+	in.answer = "representative";
+	in.representative = "Ama Adebayo (daughter)";
+	in.asked_on = NULL;
+	assert_int_equal(mdt_consent_ask(f->s, &in), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE id = %lld AND defer_reason IS NULL",
+	    (long long)cand(f, next, A)), 1);
+	assert_int_equal(mdt_candidate_select(f->s, cand(f, next, A), 0, 0,
+	    &slot), MDT_OK);
+	/* the slot starts from it; the consent recorded says which */
+	assert_int_equal(mdt_snapshot_load(f->s, next, &snap), MDT_OK);
+	assert_non_null(snap.slots[0].asked_line);
+	assert_non_null(strstr(snap.slots[0].asked_line, "given by a"
+	    " representative, Ama Adebayo (daughter) (asked by Ade Okonkwo,"));
+	assert_int_equal(snap.slots[0].asked_basis, MDT_CONSENT_GIVEN);
+	mdt_snapshot_free(&snap);
+	assert_int_equal(mdt_meeting_open(f->s, next), MDT_OK);
+	assert_int_equal(mdt_slot_next(f->s, next, NULL), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, slot, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM consent c"
+	    " JOIN consent_asked a ON a.id = c.asked_id"
+	    " WHERE c.slot_id = %lld AND a.answer = 'representative'",
+	    (long long)slot), 1);
+	/* a basis other than the answer's: not started from it */
+	assert_int_equal(mdt_consent_record(f->s, slot,
+	    MDT_CONSENT_BEST_INTERESTS, "she cannot weigh it today", NULL, 0),
+	    MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM consent"
+	    " WHERE slot_id = %lld AND asked_id IS NULL", (long long)slot), 1);
+
+	/* a refusal with an exception does not bar */
+	in.nhs_number = B;
+	in.answer = "refused";
+	in.representative = NULL;
+	in.justification = "Risk to his grandchildren";
+	assert_int_equal(mdt_consent_ask(f->s, &in), MDT_OK);
+	assert_non_null(strstr(asked_of(f, B, buf, sizeof(buf)), "refused;"
+	    " discussed as an exception: Risk to his grandchildren"));
+
+	/* the review counts by the day asked */
+	assert_int_equal(mdt_review_load(f->s, "2026-11-01", "2026-12-31",
+	    &r), MDT_OK);
+	assert_int_equal(r.asked[1], 2);
+	assert_int_equal(r.asked[3], 1);
+	assert_int_equal(r.asked_kept_off, 1);
+	mdt_review_free(&r);
+	assert_int_equal(mdt_review_load(f->s, "2026-11-21", "2026-12-31",
+	    &r), MDT_OK);
+	assert_int_equal(r.asked[1], 1);
+	assert_int_equal(r.asked_kept_off, 0);
+	mdt_review_free(&r);
+}
+
 static void
 test_refer(void **state)
 {
@@ -566,6 +715,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_one_open_per_patient,
 		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_untraced, setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_consent_asked, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refer, setup,
 		    fx_teardown),

@@ -284,6 +284,7 @@ extern const struct cmd_entry cmd_prepare_entry;
 extern const struct cmd_entry cmd_present_entry;
 extern const struct cmd_entry cmd_referrals_entry;
 extern const struct cmd_entry cmd_trace_entry;
+extern const struct cmd_entry cmd_consent_entry;
 extern const struct cmd_entry cmd_died_entry;
 extern const struct cmd_entry cmd_minutes_entry;
 extern const struct cmd_entry cmd_meetings_entry;
