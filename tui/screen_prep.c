@@ -308,8 +308,8 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 			    true, "Deferred: %s", tui_str(c->defer_reason));
 		else if (mdt_nhs_local(c->nhs_number))
 			tui_putf(dy + 2, 1, COLS - 2, A_BOLD, true, "Not traced:"
-			    " no agenda until its NHS number is traced"
-			    " (mdtchair trace %s NHS)", c->nhs_number);
+			    " no agenda until 'mdtchair trace %s NHS'",
+			    c->nhs_number);
 		else if (c->referral_id != 0) {
 			mdt_referral_history(c, buf, sizeof(buf));
 			tui_putf(dy + 2, 1, COLS - 2, A_BOLD, true,
@@ -318,7 +318,7 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 		mdt_consent_asked_line(&c->asked, true, asked, sizeof(asked));
 		if (mdt_consent_asked_bars(&c->asked))
 			tui_putf(dy + 3, 1, COLS - 2, A_BOLD, true, "Consent %s:"
-			    " off the agenda until a new answer (c)", asked);
+			    " kept off; c asks again", asked);
 		else
 			tui_putf(dy + 3, 1, COLS - 2, A_NORMAL, true,
 			    "Consent asked: %s%s", asked, c->asked.id == 0 ?

@@ -27,7 +27,7 @@ pass "refer --untraced holds the patient under a local identifier, flagged in th
 tui_start --db "$DB" prepare "$FIRST"
 wait_for "Cal Rowe"
 wait_for "L000000001"
-wait_for "Not traced: no agenda until its NHS number is traced (mdtchair trace"
+wait_for "Not traced: no agenda until 'mdtchair trace L000000001 NHS'"
 keys Space
 wait_for "not traced: trace the NHS number first"
 keys D
