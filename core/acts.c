@@ -483,6 +483,9 @@ meeting_close_tx(struct mdt_store *s, struct mdt_act *a)
 		    now, a->m.id);
 	if (st == MDT_OK)
 		st = record_meeting(s, &a->m, "meeting_close", "closed");
+	/* the referrals it discussed leave the queue, for the record */
+	if (st == MDT_OK)
+		st = mdt_referrals_settle_tx(s, 0);
 	if (st == MDT_OK)
 		st = carry_to_next(s, &a->m);
 	return st;

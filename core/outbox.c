@@ -165,6 +165,9 @@ mdt_outbox_pending(struct mdt_store *s, int64_t *count)
 	"  (SELECT name FROM patients WHERE uuid = o.entity_uuid)" \
 	" WHEN 'person' THEN 'person: ' ||" \
 	"  (SELECT name FROM people WHERE uuid = o.entity_uuid)" \
+	" WHEN 'referral' THEN 'referral: ' || (SELECT p.name FROM" \
+	"  referrals r JOIN patients p ON p.id = r.patient_id" \
+	"  WHERE r.uuid = o.entity_uuid)" \
 	" END"
 
 /* The state's name if mask asks for it, else NULL (matches no row). */

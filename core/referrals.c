@@ -34,13 +34,35 @@
 	" LIMIT 1) WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL" \
 	" AND EXISTS (SELECT 1" REFERRAL_DISCUSSED_FROM("referrals") ")"
 
+/* The referrals settling now: open, their patient discussed since. */
+#define SETTLING_SQL \
+	"SELECT id, uuid FROM referrals WHERE withdrawn_at IS NULL" \
+	" AND discussed_slot_id IS NULL AND EXISTS (SELECT 1" \
+	REFERRAL_DISCUSSED_FROM("referrals") ")" \
+	" AND (?1 = 0 OR patient_id = ?1)"
+
+/* Settled referrals go to the central record (a ServiceRequest, once
+ * the discussion that settled it is there: sync/fhir_rows.c). */
 enum mdt_status
 mdt_referrals_settle_tx(struct mdt_store *s, int64_t patient_id)
 {
-	if (patient_id != 0)
-		return mdt_run(s, SETTLE_SQL " AND patient_id = ?", "i",
-		    patient_id);
-	return mdt_run(s, SETTLE_SQL, NULL);
+	struct mdt_id_text *settling;
+	enum mdt_status st;
+	size_t n;
+
+	st = mdt_read_array(s, &settling, &n, sizeof(*settling), NULL,
+	    mdt_row_id_text, NULL, "reading the referrals discussed",
+	    SETTLING_SQL, "i", patient_id);
+	if (st != MDT_OK || n == 0) {
+		free(settling);
+		return st;
+	}
+	st = patient_id != 0 ? mdt_run(s, SETTLE_SQL " AND patient_id = ?",
+	    "i", patient_id) : mdt_run(s, SETTLE_SQL, NULL);
+	for (size_t i = 0; st == MDT_OK && i < n; i++)
+		st = mdt_outbox_add(s, "referral", settling[i].text, "upsert");
+	free(settling);
+	return st;
 }
 
 /* ---- into a meeting ---------------------------------------------------- */

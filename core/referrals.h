@@ -10,8 +10,9 @@
  *
  * One open referral per patient: a second referral of the same patient
  * (imported again, or raised in the tool) updates the open one.
- * Referrals are local preparation data: nothing is queued for the central
- * record; each act writes its audit row.
+ * Referrals are local preparation data until discussed: once settled by a
+ * discussion, each is queued for the central record (a ServiceRequest,
+ * sent once the discussion is there).  Each act writes its audit row.
  */
 #ifndef MDT_REFERRALS_H
 #define MDT_REFERRALS_H

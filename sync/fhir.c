@@ -734,6 +734,7 @@ static const struct {
 	[SYNC_LOCATION] = { "Location", fhir_build_people },
 	[SYNC_TEAM] = { "CareTeam", fhir_build_people },
 	[SYNC_DEATH] = { "Observation", fhir_build_death },
+	[SYNC_REFERRAL] = { "ServiceRequest", fhir_build_referral },
 };
 
 const char *

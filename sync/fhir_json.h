@@ -99,6 +99,9 @@ json_t *fhir_exclusions_of(sqlite3 *db, int64_t slot_id, char *err,
 /* The excluded organisations (a JSON array of strings) in a narrative. */
 struct sync_buf;
 void fhir_buf_exclusions(struct sync_buf *b, json_t *orgs);
+/* A referral discussed, as a ServiceRequest (fhir_referral.c). */
+json_t *fhir_build_referral(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 /* The slot's consent, as a Consent. */
 json_t *fhir_build_consent(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);

@@ -259,6 +259,15 @@ exists(const struct rows *r, const char *sql, const char *uuid)
 	"SELECT d.uuid FROM deaths d WHERE d.uuid = ?1" \
 	" AND " ON_RECORD("d.patient_id")
 
+/* A referral settled by a discussion on the record, of a patient traced
+ * (a local identifier never leaves). */
+#define REFERRAL_ON_RECORD \
+	"SELECT r.uuid FROM referrals r JOIN slots s" \
+	" ON s.id = r.discussed_slot_id JOIN meetings m ON m.id = s.meeting_id" \
+	" JOIN patients p ON p.id = r.patient_id WHERE r.uuid = ?1" \
+	" AND m.purged_at IS NULL AND p.nhs_number NOT GLOB 'L*'" \
+	" AND " SYNC_DISCUSSED("s")
+
 /* An action made in no slot by a death between meetings (the follow-up
  * with the relatives) goes only for a patient on the record; any other
  * action goes as the entity table says. */
@@ -276,6 +285,8 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 
 	if (strcmp(entity, "attendance") == 0)
 		return add_query(&r, SYNC_MEETING, ATTENDANCE_MEETING, uuid);
+	if (strcmp(entity, "referral") == 0)
+		return add_query(&r, SYNC_REFERRAL, REFERRAL_ON_RECORD, uuid);
 	if (strcmp(entity, "death") == 0)
 		return add_query(&r, SYNC_DEATH, DEATH_ON_RECORD, uuid);
 	if (strcmp(entity, "action") == 0 && (slotless = exists(&r,

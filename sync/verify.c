@@ -90,6 +90,8 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 		    " WHERE entity = 'outcome' AND entity_uuid = ?1" },
 		{ "Observation", "death", "SELECT uuid FROM deaths"
 		    " WHERE uuid = ?1" },
+		{ "ServiceRequest", "referral", "SELECT uuid FROM referrals"
+		    " WHERE uuid = ?1" },
 		{ "Task", "action", "SELECT uuid FROM actions WHERE uuid = ?1" },
 		/* a record's id is made from its slot's: every slot
 		 * discussed, until one gives it */

@@ -1022,6 +1022,72 @@ test_consent_asked_reaches_record(void **state)
 }
 
 /*
+ * A referral discussed reaches the record as a ServiceRequest once the
+ * meeting that discussed it closes: completed, its urgency, who referred
+ * from which service, why and when, for the patient; found by the
+ * patient.  A referral still waiting sends nothing.
+ */
+static void
+test_referral_reaches_record(void **state)
+{
+	struct sx *x = *state;
+	struct mdt_meeting_in in = { .title = "MDT", .date = "+0",
+	    .time = "00:00" };
+	struct mdt_referral_in ref = { .nhs_number = "9434765919",
+	    .name = "Ann Example", .referrer = "Dr Kwame Mensah",
+	    .service = "Larkhall Green Practice", .reason = "Falls at home",
+	    .urgency = "urgent" };
+	struct mdt_candidate *c;
+	struct sync_status st;
+	json_t *row, *r, *b;
+	int64_t m, rid = 0, slot = 0;
+	char rel[512], sql[128];
+	size_t n;
+
+	assert_int_equal(mdt_meeting_create(x->s, &in, &m, NULL), MDT_OK);
+	assert_int_equal(mdt_refer(x->s, &ref, &rid, NULL, NULL), MDT_OK);
+	ref.nhs_number = "9000000009";
+	ref.name = "Carl Dunn";
+	ref.urgency = NULL;
+	assert_int_equal(mdt_refer(x->s, &ref, NULL, NULL, NULL), MDT_OK);
+	assert_int_equal(mdt_candidates_load(x->s, m, &c, &n), MDT_OK);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(c[i].nhs_number, "9434765919") == 0)
+			assert_int_equal(mdt_candidate_select(x->s, c[i].id, 0,
+			    0, &slot), MDT_OK);
+	mdt_candidates_free(c, n);
+	assert_true(slot > 0);
+	assert_int_equal(mdt_meeting_open(x->s, m), MDT_OK);
+	assert_int_equal(mdt_slot_next(x->s, m, &slot), MDT_OK);
+	assert_int_equal(mdt_consent_record(x->s, slot, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	assert_int_equal(mdt_meeting_close(x->s, m), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	assert_int_equal(sx_count_type("ServiceRequest"), 1);
+	snprintf(sql, sizeof(sql), "SELECT uuid FROM referrals WHERE id ="
+	    " %lld", (long long)rid);
+	row = rows(x, sql);
+	r = get_resource("ServiceRequest", jstr(row, "0.uuid"));
+	assert_string_equal(jstr(r, "status"), "completed");
+	assert_string_equal(jstr(r, "intent"), "order");
+	assert_string_equal(jstr(r, "priority"), "urgent");
+	assert_string_equal(jstr(r, "category.0.coding.0.code"), "3457005");
+	assert_string_equal(jstr(r, "requester.display"),
+	    "Dr Kwame Mensah (Larkhall Green Practice)");
+	assert_string_equal(jstr(r, "reasonCode.0.text"), "Falls at home");
+	assert_true(strncmp(jstr(r, "subject.reference"), "Patient/", 8) == 0);
+	snprintf(rel, sizeof(rel), "ServiceRequest?subject=%s",
+	    jstr(r, "subject.reference"));
+	b = search(rel);
+	assert_int_equal(entries_of(b, "ServiceRequest"), 1);
+	json_decref(b);
+	json_decref(r);
+	json_decref(row);
+}
+
+/*
  * The network's lead: a quarter's meetings, in one request, with their
  * attendees and their discussions (so the number of patients discussed
  * at each).
@@ -2500,6 +2566,8 @@ main(int argc, char **argv)
 		    test_reader_consent_and_meetings, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_consent_asked_reaches_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_referral_reaches_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_team_actions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_care_teams,
