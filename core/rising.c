@@ -423,7 +423,7 @@ mdt_rising_review(struct mdt_store *s, const char *nhs, const char *note,
 		if (mdt_date_parse(next, mdt_store_now(s), a.next) != MDT_OK)
 			return mdt_fail(s, MDT_EDATE, "next review \"%s\"",
 			    next);
-		if (mdt_date_past(s, "the next review", a.next) != MDT_OK)
+		if (mdt_date_past(s, "next review", a.next) != MDT_OK)
 			return MDT_EINVAL;
 	}
 	return mdt_tx_run(s, review_tx, &a, NULL);

@@ -143,8 +143,6 @@ write_txt(FILE *out, const struct mdt_rising_risk *r, bool unmask)
 	    unmask, who, sizeof(who));
 	fprintf(out, "%s%s ", r->due ? "DUE " : "    ", r->next_review);
 	mdt_text_fput_flat(out, who, false);
-	if (mdt_nhs_local(r->nhs_number))
-		fputs(" (not traced)", out);
 	if (r->escalated)
 		fputs(" [escalated]", out);
 	fprintf(out, "\n         on the register since %s, reviewed %s",
