@@ -950,6 +950,7 @@ static const struct {
 	[SYNC_LOCATION] = { "Location", fhir_build_people },
 	[SYNC_TEAM] = { "CareTeam", fhir_build_people },
 	[SYNC_DEATH] = { "Observation", fhir_build_death },
+	[SYNC_FLAG] = { "Flag", fhir_build_flag },
 };
 
 const char *

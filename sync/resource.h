@@ -28,6 +28,7 @@ enum sync_kind {
 	SYNC_LOCATION,		/* a venue, by name: Location */
 	SYNC_TEAM,		/* a team, or the network's MDT: CareTeam */
 	SYNC_DEATH,		/* a death between meetings: Observation */
+	SYNC_FLAG,		/* a stay on the rising-risk register: Flag */
 	SYNC_N_KINDS
 };
 
