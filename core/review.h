@@ -66,6 +66,10 @@
  *                      relatives_7d: those whose follow-up with the
  *                      relatives was done within 7 days of the death's
  *                      recording.
+ *   rising risk        events of the rising-risk register in the range:
+ *                      patients added (by anyone, or by a step down),
+ *                      escalated to a meeting, and taken off (removed,
+ *                      kept on the caseload, closed, died).
  *   closed per period  actions closed (done) per week from FROM (the last
  *                      week may be short), or per calendar month when the
  *                      range is longer than 27 weeks.
@@ -137,6 +141,9 @@ struct mdt_review {
 	int64_t deaths_expected;
 	int64_t deaths_unexpected;
 	int64_t relatives_7d;
+	int64_t rising_added;
+	int64_t rising_escalated;
+	int64_t rising_removed;
 };
 
 /*

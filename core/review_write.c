@@ -172,6 +172,11 @@ write_txt(const struct mdt_review *r, FILE *out)
 	fmt_share(r->relatives_7d, r->deaths, a, sizeof(a));
 	txt_row(out, "relatives contacted (7 days)", r->relatives_7d, a);
 
+	fputs("\nRising-risk register\n", out);
+	txt_row(out, "added", r->rising_added, NULL);
+	txt_row(out, "escalated to a meeting", r->rising_escalated, NULL);
+	txt_row(out, "taken off", r->rising_removed, NULL);
+
 	fprintf(out, "\nActions closed per %s\n", r->monthly ? "month" :
 	    "week");
 	for (size_t i = 0; i < r->n_periods; i++)
@@ -284,6 +289,12 @@ write_json(const struct mdt_review *r, FILE *out)
 	mdt_json_set(x, "relatives_contacted_7_days",
 	    json_integer(r->relatives_7d));
 	mdt_json_set(root, "deaths", x);
+
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "added", json_integer(r->rising_added));
+	mdt_json_set(x, "escalated", json_integer(r->rising_escalated));
+	mdt_json_set(x, "removed", json_integer(r->rising_removed));
+	mdt_json_set(root, "rising_risk", x);
 
 	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_meetings; i++) {
