@@ -27,10 +27,15 @@ mdt_patient_local_add_tx(struct mdt_store *s, const char *name,
 	if (mdt_str_blank(name))
 		return mdt_fail(s, MDT_EINVAL, "a patient without an NHS"
 		    " number needs a name");
-	/* the identifiers are never reused: the highest ever given, + 1 */
-	st = mdt_query_int(s, &last, "SELECT coalesce(max(CAST(substr("
-	    "nhs_number, 2) AS INTEGER)), 0) FROM patients"
-	    " WHERE nhs_number GLOB 'L[0-9]*'", NULL);
+	/* the identifiers are never reused: the highest ever given, + 1,
+	 * those traced since (gone from the patients) counted by their
+	 * audit rows */
+	st = mdt_query_int(s, &last, "SELECT coalesce(max(n), 0) FROM ("
+	    "SELECT CAST(substr(nhs_number, 2) AS INTEGER) AS n FROM patients"
+	    " WHERE nhs_number GLOB 'L[0-9]*'"
+	    " UNION ALL SELECT CAST(substr(detail, 2, 9) AS INTEGER) FROM audit"
+	    " WHERE action = 'patient_trace' AND detail GLOB 'L[0-9]*')",
+	    NULL);
 	if (st == MDT_OK && last >= 999999999)
 		st = mdt_fail(s, MDT_ESTATE, "no local identifier is left");
 	if (st != MDT_OK)

@@ -385,6 +385,8 @@ test_trace_join(void **state)
 	in.name = "Cy Rak";
 	assert_int_equal(mdt_rising_add(f->s, &in, NULL, number),
 	    MDT_OK);
+	/* a local identifier is never given twice, traced or not */
+	assert_string_equal(number, "L000000002");
 	assert_int_equal(mdt_patient_trace(f->s, number, EDITH, &merged),
 	    MDT_OK);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM rising_risk"
