@@ -310,18 +310,6 @@ add_tx(struct mdt_store *s, void *ctx)
 	    today, NULL, 0, &a->id);
 }
 
-/* MDT_OK if text is one line the input policy takes, not blank. */
-static enum mdt_status
-check_field(struct mdt_store *s, const char *what, const char *text,
-    bool optional)
-{
-	if (text == NULL && optional)
-		return MDT_OK;
-	if (mdt_str_blank(text))
-		return mdt_fail(s, MDT_EINVAL, "give %s", what);
-	return mdt_text_check(s, what, text, false, MDT_RISING_TEXT_MAX);
-}
-
 /* The number as typed (an NHS number or a local identifier) into nhs;
  * MDT_ENHS said if it is neither. */
 static enum mdt_status
@@ -352,9 +340,12 @@ mdt_rising_add(struct mdt_store *s, const struct mdt_rising_in *in,
 	if (in->every_days < 0 || in->every_days > MDT_RISING_EVERY_MAX)
 		return mdt_fail(s, MDT_EINVAL, "reviews come every 1 to %d"
 		    " days", MDT_RISING_EVERY_MAX);
-	if (check_field(s, "the name", in->name, true) != MDT_OK ||
-	    check_field(s, "the reason", in->reason, false) != MDT_OK ||
-	    check_field(s, "who adds them", in->by, false) != MDT_OK)
+	if (mdt_text_field(s, "the name", in->name, true,
+	    MDT_RISING_TEXT_MAX) != MDT_OK ||
+	    mdt_text_field(s, "the reason", in->reason, false,
+	    MDT_RISING_TEXT_MAX) != MDT_OK ||
+	    mdt_text_field(s, "who adds them", in->by, false,
+	    MDT_RISING_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
 	st = mdt_tx_run(s, add_tx, &a, NULL);
 	if (st == MDT_OK && id != NULL)
@@ -416,8 +407,10 @@ mdt_rising_review(struct mdt_store *s, const char *nhs, const char *note,
 
 	if (number_of(s, nhs, a.nhs) != MDT_OK)
 		return MDT_ENHS;
-	if (check_field(s, "the note", note, false) != MDT_OK ||
-	    check_field(s, "who reviewed", by, true) != MDT_OK)
+	if (mdt_text_field(s, "the note", note, false,
+	    MDT_RISING_TEXT_MAX) != MDT_OK ||
+	    mdt_text_field(s, "who reviewed", by, true,
+	    MDT_RISING_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
 	if (next != NULL) {
 		if (mdt_date_parse(next, mdt_store_now(s), a.next) != MDT_OK)
@@ -451,8 +444,10 @@ mdt_rising_remove(struct mdt_store *s, const char *nhs, const char *reason,
 
 	if (number_of(s, nhs, a.nhs) != MDT_OK)
 		return MDT_ENHS;
-	if (check_field(s, "the reason", reason, false) != MDT_OK ||
-	    check_field(s, "who removes them", by, true) != MDT_OK)
+	if (mdt_text_field(s, "the reason", reason, false,
+	    MDT_RISING_TEXT_MAX) != MDT_OK ||
+	    mdt_text_field(s, "who removes them", by, true,
+	    MDT_RISING_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
 	return mdt_tx_run(s, remove_tx, &a, NULL);
 }
@@ -535,7 +530,8 @@ escalate_run(struct mdt_store *s, int64_t patient_id, int64_t meeting_id,
 		    " escalated");
 	if (mdt_text_check(s, "the reason", reason, false,
 	    MDT_RISING_TEXT_MAX) != MDT_OK ||
-	    check_field(s, "who escalates", by, true) != MDT_OK)
+	    mdt_text_field(s, "who escalates", by, true,
+	    MDT_RISING_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
 	st = mdt_act_run(s, escalate_tx, MDT_ACT_MEETING, &a);
 	if (st == MDT_OK && candidate_id != NULL)

@@ -165,7 +165,6 @@ write_csv(FILE *out, const struct mdt_rising_risk *r, bool unmask)
 {
 	char who[256], every[16];
 	const char *f[11];
-	bool ok = true;
 
 	mdt_patient_label(r->patient_name, r->date_of_birth, r->nhs_number,
 	    unmask, who, sizeof(who));
@@ -181,10 +180,7 @@ write_csv(FILE *out, const struct mdt_rising_risk *r, bool unmask)
 	f[8] = r->escalated ? "yes" : "no";
 	f[9] = r->last_reviewed;
 	f[10] = r->last_note;
-	for (size_t j = 0; ok && j < MDT_COUNT(f); j++)
-		ok = (j == 0 || fputc(',', out) != EOF) &&
-		    mdt_csv_field(out, f[j]);
-	return ok && fputc('\n', out) != EOF;
+	return mdt_csv_line(out, f, MDT_COUNT(f), true);
 }
 
 /* One entry as a JSON object. */
@@ -252,10 +248,7 @@ mdt_rising_write(struct mdt_store *s, enum mdt_rising_format fmt,
 			write_txt(out, &r[i], unmask);
 		break;
 	case MDT_RISING_CSV:
-		for (size_t j = 0; ok && j < MDT_COUNT(header); j++)
-			ok = (j == 0 || fputc(',', out) != EOF) &&
-			    fputs(header[j], out) != EOF;
-		ok = ok && fputc('\n', out) != EOF;
+		ok = mdt_csv_line(out, header, MDT_COUNT(header), false);
 		for (size_t i = 0; ok && i < shown; i++)
 			ok = write_csv(out, &r[i], unmask);
 		break;
