@@ -18,6 +18,7 @@
 #include "model.h"
 #include "purge.h"
 #include "deaths.h"
+#include "prep_internal.h"
 #include "rows.h"
 #include "rules.h"
 #include "store.h"
@@ -531,6 +532,9 @@ outcome_tx(struct mdt_store *s, struct mdt_act *a)
 		    mdt_outcome_name(kind), *review != '\0' ?
 		    ", review " : "", review);
 	free(row_uuid);
+	if (st == MDT_OK)
+		st = mdt_rising_outcome_tx(s, a->sl.patient_id, a->m.id, kind,
+		    review);
 	if (st == MDT_OK && kind == MDT_OUTCOME_DIED)
 		st = contact_relatives(s, &a->sl, &a->m);
 	else if (st == MDT_OK)

@@ -192,6 +192,8 @@ death_tx(struct mdt_store *s, struct mdt_act *a)
 	 * referral queue lets them go */
 	if (st == MDT_OK)
 		st = drop_candidates(s, pid);
+	if (st == MDT_OK)
+		st = mdt_rising_end_tx(s, pid, "the patient died");
 	if (st == MDT_OK) {
 		st = mdt_referral_withdraw_tx(s, pid, "the patient died");
 		if (st == MDT_ENOTFOUND)

@@ -269,6 +269,17 @@ mdt_csv_field(FILE *fp, const char *s)
 	return ok;
 }
 
+bool
+mdt_csv_line(FILE *fp, const char *const *f, size_t n, bool quoted)
+{
+	bool ok = true;
+
+	for (size_t j = 0; ok && j < n; j++)
+		ok = (j == 0 || fputc(',', fp) != EOF) && (quoted ?
+		    mdt_csv_field(fp, f[j]) : fputs(f[j], fp) != EOF);
+	return ok && fputc('\n', fp) != EOF;
+}
+
 /* Writes a row of the rejects file: the fields, each quoted, then why,
  * CRLF. */
 static bool

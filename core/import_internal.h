@@ -98,4 +98,9 @@ void mdt_import_report_add(struct mdt_import_report *rep, const char *path,
  * formula.  False if it cannot be written. */
 bool mdt_csv_field(FILE *fp, const char *s);
 
+/* Writes a line of a listing's CSV (import.c): the n fields, each quoted
+ * as mdt_csv_field does, or (a header's names) as they are; then a line
+ * break.  False if it cannot be written. */
+bool mdt_csv_line(FILE *fp, const char *const *f, size_t n, bool quoted);
+
 #endif

@@ -27,6 +27,7 @@
 #include "acts.h"	/* chairing and recording, each one transaction */
 #include "prep.h"	/* candidates, the agenda, carry-forward */
 #include "referrals.h"	/* the referral queue across meetings */
+#include "rising.h"	/* the rising-risk register */
 #include "import.h"	/* a pre-meeting list from CSV */
 #include "agenda.h"	/* the agenda for circulation */
 #include "minutes.h"	/* the minutes */

@@ -1,9 +1,9 @@
 /*
  * prep.h - preparing the agenda before a meeting: the candidates
  * (prep_candidates.c); choosing who is discussed, finalising and patients
- * added on the day (prep.c); carry-forward, the rising-risk group, the
- * review of carried-forward actions and scheduling a meeting
- * (prep_carry.c).  The lists themselves (enum mdt_list) are in model.h,
+ * added on the day (prep.c); carry-forward, the review of carried-forward
+ * actions and scheduling a meeting (prep_carry.c); the rising-risk
+ * register is rising.h.  The lists themselves (enum mdt_list) are in model.h,
  * their names in rules.h.
  */
 #ifndef MDT_PREP_H
@@ -100,6 +100,8 @@ struct mdt_agenda_state {
 	int deferred;
 	int unresolved_referrals;	/* referrals neither selected nor
 					 * deferred: finalising is refused */
+	int rising_due;			/* rising-risk reviews due by the
+					 * meeting's date (rising.h) */
 	int64_t planned_s;		/* sum of the slots' planned time */
 	int64_t finalised_at;		/* 0 if not finalised */
 };
@@ -202,42 +204,6 @@ enum mdt_status mdt_slot_add_on_day(struct mdt_store *s, int64_t meeting_id,
  */
 enum mdt_status mdt_carry_forward(struct mdt_store *s, int64_t meeting_id,
     int *added);
-
-/* A patient stepped down to the rising-risk group. */
-struct mdt_rising_risk {
-	int64_t patient_id;
-	char nhs_number[11];
-	char *patient_name;
-	char date_of_birth[11];
-	char *practice;
-	char stepped_down_on[11];	/* date of the meeting that did it */
-	char review_date[11];		/* "" if none was set */
-	int open_actions;
-	int64_t candidate_id;		/* in the meeting asked about; 0 if
-					 * not a candidate of it */
-};
-
-/*
- * The patients whose latest outcome is step_down, by name; candidate_id
- * relative to meeting_id (0: no meeting).  DESTRUCTOR:
- * mdt_rising_risk_free.
- */
-enum mdt_status mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
-    struct mdt_rising_risk **out, size_t *n);
-void mdt_rising_risk_free(struct mdt_rising_risk *arr, size_t n);
-
-/*
- * Any member escalates a rising-risk patient back: they become a
- * candidate of the meeting, flagged referral and escalated, with the
- * reason "escalated from rising risk: REASON" (reason required).  Like a
- * referral, they must then be selected or deferred before the agenda is
- * finalised; a deferral is withdrawn.  MDT_ESTATE if the patient's latest
- * outcome is not step_down or the meeting is closed.  *candidate_id (may
- * be NULL) gets the candidate.
- */
-enum mdt_status mdt_rising_risk_escalate(struct mdt_store *s,
-    int64_t patient_id, int64_t meeting_id, const char *reason,
-    int64_t *candidate_id);
 
 /*
  * An action gets a new owner and/or due date ("YYYY-MM-DD" or "+N"; NULL

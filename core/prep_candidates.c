@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "prep_internal.h"
+#include "rising.h"
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
@@ -333,6 +334,8 @@ mdt_agenda_state(struct mdt_store *s, int64_t meeting_id,
 	    meeting_id);
 	if (status == MDT_ENOTFOUND)
 		return mdt_fail(s, status, "no meeting %" PRId64, meeting_id);
+	if (status == MDT_OK)
+		status = mdt_rising_due(s, meeting_id, &out->rising_due);
 	return status;
 }
 

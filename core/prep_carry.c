@@ -1,8 +1,7 @@
 /*
  * prep_carry.c - what one meeting hands to the next: carry-forward of the
- * caseload due for review, the rising-risk group and escalation back from
- * it, the review of carried-forward actions in a slot (and their
- * reassignment), and scheduling a new meeting, which carries the caseload
+ * caseload due for review, the review of carried-forward actions in a slot
+ * (and their reassignment), and scheduling a new meeting, which carries the caseload
  * forward and invites everyone known.  Each act is one transaction with
  * its audit row.
  */
@@ -109,123 +108,6 @@ mdt_carry_forward(struct mdt_store *s, int64_t meeting_id, int *added)
 	st = mdt_act_run(s, carry_forward_tx, 0, &a);
 	if (st == MDT_OK && added != NULL)
 		*added = a.n;
-	return st;
-}
-
-/* ---- rising risk ----------------------------------------------------- */
-
-static void
-read_rising_risk(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct mdt_rising_risk *r = row;
-
-	mdt_cols(st, "icscs-cdi", MDT_F(r->patient_id), MDT_F(r->nhs_number),
-	    MDT_F(r->patient_name), MDT_F(r->date_of_birth),
-	    MDT_F(r->practice), MDT_F(r->review_date), MDT_F(r->open_actions),
-	    MDT_F(r->candidate_id));
-	mdt_date_of(mdt_col_int(st, 5), r->stepped_down_on);
-}
-
-static void
-rising_risk_done(void *row)
-{
-	struct mdt_rising_risk *r = row;
-
-	mdt_free_each(2, r->patient_name, r->practice);
-}
-
-enum mdt_status
-mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
-    struct mdt_rising_risk **out, size_t *n)
-{
-	return mdt_read_array(s, out, n, sizeof(**out), rising_risk_done,
-	    read_rising_risk, NULL, "reading the rising-risk group",
-	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
-	    " SELECT p.id, p.nhs_number, p.name, p.date_of_birth,"
-	    " coalesce(p.practice, ''), l.scheduled_start, l.review_date,"
-	    " (SELECT count(*) FROM actions a WHERE a.patient_id = p.id"
-	    "  AND a.status = 'open'),"
-	    " coalesce((SELECT id FROM candidates WHERE meeting_id = ?2"
-	    "  AND patient_id = p.id), 0)"
-	    " FROM latest l JOIN patients p ON p.id = l.patient_id"
-	    " WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
-	    " AND p.id NOT IN (SELECT patient_id FROM deaths)"
-	    " ORDER BY p.name, p.id",
-	    "ii", (int64_t)0, meeting_id);
-}
-
-void
-mdt_rising_risk_free(struct mdt_rising_risk *arr, size_t n)
-{
-	mdt_array_free(arr, n, sizeof(*arr), rising_risk_done);
-}
-
-/* The patient (id) in the rising-risk group escalated to the meeting's
- * candidates, for the reason text; made: the candidate. */
-static enum mdt_status
-escalate_tx(struct mdt_store *s, struct mdt_act *a)
-{
-	enum mdt_status st;
-	char *kind = NULL, *note, uuid[37];
-	bool created;
-
-	st = mdt_query_text(s, &kind, "WITH latest AS ("
-	    LATEST_OUTCOME_SQL ") SELECT kind FROM latest"
-	    " WHERE rn = 1 AND patient_id = ?2"
-	    " AND patient_id NOT IN (SELECT patient_id FROM deaths)", "ii",
-	    (int64_t)0, a->id);
-	if (st == MDT_ENOTFOUND || (st == MDT_OK &&
-	    strcmp(kind, "step_down") != 0))
-		st = mdt_fail(s, MDT_ESTATE, "patient %" PRId64
-		    " is not in the rising-risk group", a->id);
-	free(kind);
-	if (st == MDT_OK)
-		st = mdt_candidate_ensure(s, a->meeting_id, a->id, &a->made,
-		    &created);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE candidates SET lists = lists | ?,"
-		    " escalated = 1, defer_reason = NULL WHERE id = ?", "di",
-		    MDT_LIST_REFERRAL, a->made);
-	if (st != MDT_OK)
-		return st;
-	note = mdt_xasprintf("escalated from rising risk: %s", a->text);
-	st = mdt_candidate_note_add(s, a->made, note);
-	free(note);
-	if (st == MDT_OK) {
-		char *u = NULL;
-
-		st = mdt_query_text(s, &u, "SELECT uuid FROM candidates"
-		    " WHERE id = ?", "i", a->made);
-		if (st == MDT_OK)
-			mdt_strlcpy(uuid, u, sizeof(uuid));
-		free(u);
-	}
-	if (st == MDT_OK)
-		st = mdt_audit_add(s, "rising_risk_escalate", "candidate", uuid,
-		    "patient %" PRId64 " escalated", a->id);
-	if (st == MDT_OK)
-		st = mdt_agenda_recheck(s, a->meeting_id);
-	return st;
-}
-
-enum mdt_status
-mdt_rising_risk_escalate(struct mdt_store *s, int64_t patient_id,
-    int64_t meeting_id, const char *reason, int64_t *candidate_id)
-{
-	struct mdt_act a = { .meeting_id = meeting_id, .id = patient_id,
-	    .text = reason };
-	enum mdt_status st;
-
-	if (candidate_id != NULL)
-		*candidate_id = 0;
-	if (mdt_str_blank(reason))
-		return mdt_fail(s, MDT_EINVAL, "write why the patient is"
-		    " escalated");
-	if (mdt_text_check(s, "the reason", reason, false, 0) != MDT_OK)
-		return MDT_EINVAL;
-	st = mdt_act_run(s, escalate_tx, MDT_ACT_MEETING, &a);
-	if (st == MDT_OK && candidate_id != NULL)
-		*candidate_id = a.made;
 	return st;
 }
 

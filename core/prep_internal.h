@@ -129,4 +129,20 @@ enum mdt_status mdt_referral_from_list_tx(struct mdt_store *s,
     int64_t patient_id, int64_t candidate_id, const char *referred_by,
     const char *reason);
 
+/* ---- rising.c ------------------------------------------------------ */
+
+/* What an outcome recorded at a meeting does to the patient's place on
+ * the rising-risk register: a step down puts them on it (or, already on
+ * it, marks them stepped down again, the next review on review or
+ * every_days after the meeting); staying on the caseload, closing and a
+ * death end their entry. */
+enum mdt_status mdt_rising_outcome_tx(struct mdt_store *s,
+    int64_t patient_id, int64_t meeting_id, enum mdt_outcome_kind kind,
+    const char *review);
+
+/* The patient's entry, if any, ended for the reason (a death between
+ * meetings). */
+enum mdt_status mdt_rising_end_tx(struct mdt_store *s, int64_t patient_id,
+    const char *reason);
+
 #endif

@@ -44,7 +44,8 @@
 	" UNION SELECT c.uuid FROM consent c JOIN slots s ON s.id = c.slot_id" \
 	"  WHERE s.patient_id = " P \
 	" UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id" \
-	"  WHERE s.patient_id = " P
+	"  WHERE s.patient_id = " P \
+	" UNION SELECT uuid FROM rising_risk WHERE patient_id = " P
 
 enum mdt_status
 mdt_action_refuse_purged(struct mdt_store *s, int64_t action_id)
@@ -294,16 +295,28 @@ purge_identity(struct mdt_store *s, int64_t id)
 		    " ELSE '" MDT_PURGED_TEXT "' END, justification = CASE WHEN"
 		    " justification IS NULL THEN NULL ELSE '" MDT_PURGED_TEXT
 		    "' END WHERE patient_id = ?", "i", id);
+	/* the register's words go; its events' kinds and dates stay, which
+	 * the review counts */
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE rising_risk SET reason = '"
+		    MDT_PURGED_TEXT "', end_reason = CASE WHEN end_reason IS"
+		    " NULL THEN NULL ELSE '" MDT_PURGED_TEXT "' END"
+		    " WHERE patient_id = ?", "i", id);
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE rising_risk_events SET reason = CASE"
+		    " WHEN reason = '' THEN '' ELSE '" MDT_PURGED_TEXT "' END"
+		    " WHERE entry_id IN (SELECT id FROM rising_risk"
+		    " WHERE patient_id = ?)", "i", id);
 	return st;
 }
 
 /*
  * A patient's identity goes when nobody kept on the record needs it: every
  * meeting they were a candidate of has been purged, no action for them is
- * open, they are not on the caseload or in the rising-risk group (their
- * latest outcome is neither stay nor step down: carry-forward and
- * escalation would bring them back), and every record naming them has
- * been delivered.
+ * open, they are not on the caseload nor on the rising-risk register
+ * (their latest outcome is neither stay nor step down, and no stay on the
+ * register is active: carry-forward and escalation would bring them
+ * back), and every record naming them has been delivered.
  */
 #define PATIENTS_DONE_WITH_SQL \
 	"SELECT p.id, p.uuid FROM patients p WHERE p.purged_at IS NULL" \
@@ -320,6 +333,8 @@ purge_identity(struct mdt_store *s, int64_t id)
 	"  AND a.status = 'open')" \
 	" AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id" \
 	"  AND " REFERRAL_OPEN_SQL("r") ")" \
+	" AND NOT EXISTS (SELECT 1 FROM rising_risk r WHERE r.patient_id = p.id" \
+	"  AND r.ended_at IS NULL)" \
 	" AND coalesce((SELECT o.kind FROM outcomes o" \
 	"  JOIN slots s ON s.id = o.slot_id" \
 	"  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id" \

@@ -300,19 +300,6 @@ refer_tx(struct mdt_store *s, void *ctx)
 	return st;
 }
 
-/* MDT_OK if text is one line the input policy takes, not blank unless
- * optional. */
-static enum mdt_status
-check_field(struct mdt_store *s, const char *what, const char *text,
-    bool optional)
-{
-	if (text == NULL && optional)
-		return MDT_OK;
-	if (mdt_str_blank(text))
-		return mdt_fail(s, MDT_EINVAL, "give %s", what);
-	return mdt_text_check(s, what, text, false, MDT_REFERRAL_TEXT_MAX);
-}
-
 /* The word of words that w is, or -1. */
 static int
 word_of(const char *const *words, const char *w)
@@ -350,10 +337,14 @@ mdt_refer(struct mdt_store *s, const struct mdt_referral_in *in, int64_t *id,
 	    (in->consent != NULL && word_of(consents, in->consent) < 0))
 		return mdt_fail(s, MDT_EINVAL, "urgency is routine or urgent;"
 		    " consent given, refused or not-asked");
-	if (check_field(s, "the name", in->name, true) != MDT_OK ||
-	    check_field(s, "who refers", in->referrer, false) != MDT_OK ||
-	    check_field(s, "their service", in->service, false) != MDT_OK ||
-	    check_field(s, "the reason", in->reason, false) != MDT_OK)
+	if (mdt_text_field(s, "the name", in->name, true,
+	    MDT_REFERRAL_TEXT_MAX) != MDT_OK ||
+	    mdt_text_field(s, "who refers", in->referrer, false,
+	    MDT_REFERRAL_TEXT_MAX) != MDT_OK ||
+	    mdt_text_field(s, "their service", in->service, false,
+	    MDT_REFERRAL_TEXT_MAX) != MDT_OK ||
+	    mdt_text_field(s, "the reason", in->reason, false,
+	    MDT_REFERRAL_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
 	st = mdt_tx_run(s, refer_tx, &a, NULL);
 	if (st == MDT_OK && number != NULL)
@@ -434,7 +425,8 @@ mdt_referral_withdraw(struct mdt_store *s, const char *nhs, const char *reason)
 
 	if (!mdt_nhs_normalise(nhs, digits) || !mdt_nhs_valid(digits))
 		return mdt_fail(s, MDT_ENHS, "\"%s\"", nhs != NULL ? nhs : "");
-	if (check_field(s, "the reason", reason, false) != MDT_OK)
+	if (mdt_text_field(s, "the reason", reason, false,
+	    MDT_REFERRAL_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
 	a.nhs = digits;
 	return mdt_tx_run(s, withdraw_tx, &a, NULL);

@@ -119,7 +119,6 @@ write_csv(FILE *out, const struct mdt_referral *r, bool unmask)
 {
 	char who[256], raised[11], days[16], times[16];
 	const char *f[10];
-	bool ok = true;
 
 	mdt_patient_label(r->patient_name, r->date_of_birth, r->nhs_number,
 	    unmask, who, sizeof(who));
@@ -136,10 +135,7 @@ write_csv(FILE *out, const struct mdt_referral *r, bool unmask)
 	f[7] = r->consent;
 	f[8] = times;
 	f[9] = r->last_defer_reason;
-	for (size_t j = 0; ok && j < MDT_COUNT(f); j++)
-		ok = (j == 0 || fputc(',', out) != EOF) &&
-		    mdt_csv_field(out, f[j]);
-	return ok && fputc('\n', out) != EOF;
+	return mdt_csv_line(out, f, MDT_COUNT(f), true);
 }
 
 /* One referral as a JSON object. */
@@ -203,10 +199,7 @@ mdt_referrals_write(struct mdt_store *s, enum mdt_referrals_format fmt,
 			write_txt(out, &r[i], unmask);
 		break;
 	case MDT_REFERRALS_CSV:
-		for (size_t j = 0; ok && j < MDT_COUNT(header); j++)
-			ok = (j == 0 || fputc(',', out) != EOF) &&
-			    fputs(header[j], out) != EOF;
-		ok = ok && fputc('\n', out) != EOF;
+		ok = mdt_csv_line(out, header, MDT_COUNT(header), false);
 		for (size_t i = 0; ok && i < n; i++)
 			ok = write_csv(out, &r[i], unmask);
 		break;

@@ -583,6 +583,30 @@ load_asked(struct mdt_store *s, struct mdt_review *r)
 	    "tt", r->from, r->to);
 }
 
+/* The rising-risk register's additions, escalations and removals of the
+ * range (ms, start inclusive, end exclusive). */
+static void
+count_rising(sqlite3_stmt *st, void *ctx)
+{
+	struct mdt_review *r = ctx;
+
+	r->rising_added = mdt_col_int(st, 0);
+	r->rising_escalated = mdt_col_int(st, 1);
+	r->rising_removed = mdt_col_int(st, 2);
+}
+
+static enum mdt_status
+load_rising(struct mdt_store *s, int64_t start, int64_t end,
+    struct mdt_review *r)
+{
+	return mdt_read_each(s, count_rising, r, "reading the rising-risk"
+	    " register", "SELECT count(*) FILTER (WHERE kind = 'added'),"
+	    " count(*) FILTER (WHERE kind = 'escalated'),"
+	    " count(*) FILTER (WHERE kind = 'removed')"
+	    " FROM rising_risk_events WHERE at >= ? AND at < ?", "ii", start,
+	    end);
+}
+
 /* The range of a review, as the loaders read it. */
 struct review_read {
 	int64_t start, end;	/* ms */
@@ -611,6 +635,8 @@ review_tx(struct mdt_store *s, void *ctx)
 		st = load_deaths(s, a->r);
 	if (st == MDT_OK)
 		st = load_asked(s, a->r);
+	if (st == MDT_OK)
+		st = load_rising(s, a->start, a->end, a->r);
 	return st;
 }
 

@@ -70,6 +70,10 @@
  *                      day asked): asked[] by answer (mdt_asked_answers
  *                      order), and asked_kept_off: refusals without an
  *                      exception, which kept the patient off the agenda.
+ *   rising risk        events of the rising-risk register in the range:
+ *                      patients added (by anyone, or by a step down),
+ *                      escalated to a meeting, and taken off (removed,
+ *                      kept on the caseload, closed, died).
  *   closed per period  actions closed (done) per week from FROM (the last
  *                      week may be short), or per calendar month when the
  *                      range is longer than 27 weeks.
@@ -144,6 +148,9 @@ struct mdt_review {
 	int64_t asked[4];		/* given, refused, best interests,
 					 * representative */
 	int64_t asked_kept_off;
+	int64_t rising_added;
+	int64_t rising_escalated;
+	int64_t rising_removed;
 };
 
 /*

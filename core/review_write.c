@@ -178,6 +178,10 @@ write_txt(const struct mdt_review *r, FILE *out)
 	txt_row(out, "lacks capacity: best interests", r->asked[2], NULL);
 	txt_row(out, "refused", r->asked[1], NULL);
 	txt_row(out, "refused: kept off the agenda", r->asked_kept_off, NULL);
+	fputs("\nRising-risk register\n", out);
+	txt_row(out, "added", r->rising_added, NULL);
+	txt_row(out, "escalated to a meeting", r->rising_escalated, NULL);
+	txt_row(out, "taken off", r->rising_removed, NULL);
 
 	fprintf(out, "\nActions closed per %s\n", r->monthly ? "month" :
 	    "week");
@@ -300,6 +304,12 @@ write_json(const struct mdt_review *r, FILE *out)
 	mdt_json_set(x, "refused_kept_off_agenda",
 	    json_integer(r->asked_kept_off));
 	mdt_json_set(root, "consent_asked", x);
+
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "added", json_integer(r->rising_added));
+	mdt_json_set(x, "escalated", json_integer(r->rising_escalated));
+	mdt_json_set(x, "removed", json_integer(r->rising_removed));
+	mdt_json_set(root, "rising_risk", x);
 
 	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_meetings; i++) {

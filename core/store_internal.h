@@ -72,6 +72,10 @@ enum mdt_status mdt_fail(struct mdt_store *s, enum mdt_status st,
  * holds the character, escaped. */
 enum mdt_status mdt_text_check(struct mdt_store *s, const char *what,
     const char *text, bool note, size_t max);
+/* A field of an act typed in: one line as mdt_text_check takes it, not
+ * blank (MDT_EINVAL, "give WHAT"); NULL is MDT_OK when optional. */
+enum mdt_status mdt_text_field(struct mdt_store *s, const char *what,
+    const char *text, bool optional, size_t max);
 
 /* How the audit log names a slot and a person, as the screens show them:
  * "slot #4" (its place on the agenda) and the person's name; into out,

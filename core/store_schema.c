@@ -570,6 +570,68 @@ static const char *const migrations[] = {
 	"CREATE INDEX consent_asked_by_day ON consent_asked(asked_on);"
 	"ALTER TABLE consent ADD COLUMN asked_id INTEGER"
 	" REFERENCES consent_asked(id);",
+
+	/* v19: the rising-risk register.  Anyone may put a patient on it
+	 * with a reason and who they are; a patient stepped down at a
+	 * meeting joins it by that outcome.  An entry is one stay on the
+	 * register, from added to ended (removed, died, taken onto the
+	 * caseload or closed by a meeting); a patient has at most one
+	 * active entry.  Its monitoring reviews come due every_days apart
+	 * (next_review); escalated says it was escalated to the network's
+	 * meeting and not stepped down since.  Every event of an entry
+	 * (added, reviewed, escalated, stepped down again, removed) is kept
+	 * with its reason, who and when.  The patients whose latest outcome
+	 * is a step down, alive and not purged, become its first entries. */
+	"CREATE TABLE rising_risk ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	" reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),"
+	" added_by TEXT NOT NULL CHECK (length(trim(added_by)) > 0),"
+	" added_at INTEGER NOT NULL,"
+	" every_days INTEGER NOT NULL DEFAULT 28"
+	"  CHECK (every_days BETWEEN 1 AND 365),"
+	" next_review TEXT NOT NULL CHECK (length(next_review) = 10),"
+	" escalated INTEGER NOT NULL DEFAULT 0 CHECK (escalated IN (0, 1)),"
+	" ended_at INTEGER,"
+	" end_reason TEXT,"
+	" CHECK (ended_at IS NULL"
+	"  OR length(trim(coalesce(end_reason, ''))) > 0));"
+	"CREATE UNIQUE INDEX rising_risk_active ON rising_risk(patient_id)"
+	" WHERE ended_at IS NULL;"
+	"CREATE INDEX rising_risk_by_patient ON rising_risk(patient_id);"
+	"CREATE TABLE rising_risk_events ("
+	" id INTEGER PRIMARY KEY,"
+	" entry_id INTEGER NOT NULL REFERENCES rising_risk(id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('added', 'reviewed', 'escalated',"
+	"  'stepped_down', 'removed')),"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" actor TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,"
+	" next_review TEXT);"
+	"CREATE INDEX rising_risk_events_by_entry"
+	" ON rising_risk_events(entry_id, at);"
+	"CREATE INDEX rising_risk_events_by_at ON rising_risk_events(at);"
+	"INSERT INTO rising_risk (uuid, patient_id, reason, added_by, added_at,"
+	" next_review)"
+	" SELECT " MDT_SQL_UUID ", l.patient_id,"
+	" 'stepped down at ' || l.title || ' (' || date(l.scheduled_start"
+	"  / 1000, 'unixepoch', 'localtime') || ')', 'the meeting',"
+	" l.recorded_at, coalesce(l.review_date, date(l.scheduled_start / 1000,"
+	"  'unixepoch', 'localtime', '+28 days'))"
+	" FROM (SELECT s.patient_id, o.kind, o.review_date, o.recorded_at,"
+	"  m.title, m.scheduled_start, row_number() OVER (PARTITION BY"
+	"  s.patient_id ORDER BY m.scheduled_start DESC, o.recorded_at DESC,"
+	"  o.id DESC) AS rn FROM outcomes o JOIN slots s ON s.id = o.slot_id"
+	"  JOIN meetings m ON m.id = s.meeting_id) AS l"
+	" JOIN patients p ON p.id = l.patient_id"
+	" WHERE l.rn = 1 AND l.kind = 'step_down' AND p.purged_at IS NULL"
+	" AND l.patient_id NOT IN (SELECT patient_id FROM deaths);"
+	"INSERT INTO rising_risk_events (entry_id, kind, reason, actor, at,"
+	" next_review)"
+	" SELECT id, 'added', reason, added_by, added_at, next_review"
+	" FROM rising_risk;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -82,6 +82,17 @@ mdt_text_check(struct mdt_store *s, const char *what, const char *text,
 	return mdt_fail(s, MDT_EINVAL, "%s %s", what, why);
 }
 
+enum mdt_status
+mdt_text_field(struct mdt_store *s, const char *what, const char *text,
+    bool optional, size_t max)
+{
+	if (text == NULL && optional)
+		return MDT_OK;
+	if (mdt_str_blank(text))
+		return mdt_fail(s, MDT_EINVAL, "give %s", what);
+	return mdt_text_check(s, what, text, false, max);
+}
+
 const char *
 mdt_said_slot(struct mdt_store *s, int64_t slot_id, char out[24])
 {

@@ -27,10 +27,15 @@ mdt_patient_local_add_tx(struct mdt_store *s, const char *name,
 	if (mdt_str_blank(name))
 		return mdt_fail(s, MDT_EINVAL, "a patient without an NHS"
 		    " number needs a name");
-	/* the identifiers are never reused: the highest ever given, + 1 */
-	st = mdt_query_int(s, &last, "SELECT coalesce(max(CAST(substr("
-	    "nhs_number, 2) AS INTEGER)), 0) FROM patients"
-	    " WHERE nhs_number GLOB 'L[0-9]*'", NULL);
+	/* the identifiers are never reused: the highest ever given, + 1,
+	 * those traced since (gone from the patients) counted by their
+	 * audit rows */
+	st = mdt_query_int(s, &last, "SELECT coalesce(max(n), 0) FROM ("
+	    "SELECT CAST(substr(nhs_number, 2) AS INTEGER) AS n FROM patients"
+	    " WHERE nhs_number GLOB 'L[0-9]*'"
+	    " UNION ALL SELECT CAST(substr(detail, 2, 9) AS INTEGER) FROM audit"
+	    " WHERE action = 'patient_trace' AND detail GLOB 'L[0-9]*')",
+	    NULL);
 	if (st == MDT_OK && last >= 999999999)
 		st = mdt_fail(s, MDT_ESTATE, "no local identifier is left");
 	if (st != MDT_OK)
@@ -47,7 +52,8 @@ struct trace_act {
 };
 
 /* The local patient (from) joins the patient known by the number (to):
- * their slots, candidates, referrals, actions and death move over where
+ * their slots, candidates, referrals, rising-risk entries (with their
+ * events), actions and death move over where
  * the other has none of the same; then the local patient goes. */
 static enum mdt_status
 join(struct mdt_store *s, int64_t from, int64_t to)
@@ -98,6 +104,18 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 		    "iii", from, to, mdt_store_now(s));
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE referrals SET patient_id = ?2"
+		    " WHERE patient_id = ?1", "ii", from, to);
+	/* the rising-risk register: one active entry per patient, the
+	 * number's own; each entry keeps its events */
+	if (st == MDT_OK)
+		st = mdt_query_int(s, &left, "SELECT count(*) FROM rising_risk"
+		    " WHERE patient_id = ?2 AND ended_at IS NULL", "ii", from,
+		    to);
+	if (st == MDT_OK && left > 0)
+		st = mdt_rising_end_tx(s, from, "traced: joined the patient's"
+		    " entry on the register");
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE rising_risk SET patient_id = ?2"
 		    " WHERE patient_id = ?1", "ii", from, to);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE actions SET patient_id = ?2"

@@ -6,7 +6,7 @@
  * wherever shown, put on no agenda and sent nowhere until traced.  Once
  * the number is traced it replaces the local identifier, or, when the
  * record already knows that number, the local patient's referral,
- * candidates, actions and death join that patient.
+ * candidates, rising-risk entries, actions and death join that patient.
  */
 #ifndef MDT_TRACE_H
 #define MDT_TRACE_H

@@ -735,6 +735,7 @@ static const struct {
 	[SYNC_TEAM] = { "CareTeam", fhir_build_people },
 	[SYNC_DEATH] = { "Observation", fhir_build_death },
 	[SYNC_REFERRAL] = { "ServiceRequest", fhir_build_referral },
+	[SYNC_FLAG] = { "Flag", fhir_build_flag },
 };
 
 const char *

@@ -64,6 +64,9 @@ json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
 /* A death recorded between meetings, as an Observation (fhir_people.c). */
 json_t *fhir_build_death(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+/* A stay on the rising-risk register, as a Flag (fhir_people.c). */
+json_t *fhir_build_flag(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
 /* A value as the store keeps it, and as FHIR codes and displays it. */
 struct coded {

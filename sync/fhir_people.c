@@ -366,3 +366,48 @@ fhir_build_death(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	sqlite3_finalize(st);
 	return r;
 }
+
+/*
+ * A stay on the rising-risk register: a Flag on the patient, clinical,
+ * "Rising risk: monitored by the integrated network", active from the day
+ * they were added until it ended (removed, taken onto the caseload, closed,
+ * died), then inactive with the period's end.  The reason is said in the
+ * narrative only: the Flag's reader needs to know whom to ask.
+ */
+json_t *
+fhir_build_flag(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	json_t *r, *period;
+	bool active;
+
+	st = fhir_query_row(db, "SELECT date(r.added_at / 1000, 'unixepoch',"
+	    " 'localtime'), coalesce(date(coalesce(r.ended_at, (SELECT"
+	    " d.recorded_at FROM deaths d WHERE d.patient_id = p.id)) / 1000,"
+	    " 'unixepoch', 'localtime'), ''), p.uuid, p.nhs_number, p.name,"
+	    " r.reason, coalesce(r.end_reason, '')"
+	    " FROM rising_risk r JOIN patients p ON p.id = r.patient_id"
+	    " WHERE r.uuid = ?1", ref, "entry of the register", err, errlen);
+	if (st == NULL)
+		return NULL;
+	active = fhir_col(st, 1)[0] == '\0';
+	r = fhir_resource(ref);
+	json_object_set_new(r, "status", json_string(active ? "active" :
+	    "inactive"));
+	json_object_set_new(r, "category", json_pack("[o]", fhir_concept(
+	    "http://terminology.hl7.org/CodeSystem/flag-category", "clinical",
+	    "Clinical", "Clinical")));
+	json_object_set_new(r, "code", fhir_concept(MDT_CS "mdt-flag",
+	    "rising-risk", "Rising risk", "Rising risk: monitored by the"
+	    " integrated network"));
+	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 2),
+	    fhir_col(st, 3), fhir_col(st, 4), dep, ctx));
+	period = json_pack("{s:o}", "start", fhir_str(fhir_col(st, 0)));
+	if (!active)
+		json_object_set_new(period, "end", fhir_str(fhir_col(st, 1)));
+	json_object_set_new(r, "period", period);
+	said(r, "Rising risk", fhir_col(st, 5), fhir_col(st, 6));
+	sqlite3_finalize(st);
+	return r;
+}

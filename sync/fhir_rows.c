@@ -275,6 +275,23 @@ exists(const struct rows *r, const char *sql, const char *uuid)
 	"SELECT a.uuid FROM actions a WHERE a.uuid = ?1 AND a.slot_id IS NULL" \
 	" AND a.patient_id IN (SELECT patient_id FROM deaths)"
 
+/* A stay on the rising-risk register, of a patient traced and on the
+ * record. */
+#define FLAG_ON_RECORD \
+	"SELECT r.uuid FROM rising_risk r JOIN patients p" \
+	" ON p.id = r.patient_id WHERE r.uuid = ?1" \
+	" AND p.nhs_number NOT GLOB 'L*' AND " ON_RECORD("r.patient_id")
+
+/* A consent puts its patient on the record: their stays on the register
+ * go with it (once acknowledged, unchanged ones are not sent again). */
+#define FLAGS_OF_CONSENT \
+	"SELECT r.uuid FROM consent c JOIN slots s ON s.id = c.slot_id" \
+	" JOIN meetings m ON m.id = s.meeting_id" \
+	" JOIN rising_risk r ON r.patient_id = s.patient_id" \
+	" JOIN patients p ON p.id = r.patient_id" \
+	" WHERE c.uuid = ?1 AND m.purged_at IS NULL" \
+	" AND p.nhs_number NOT GLOB 'L*'"
+
 int
 sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
     sync_ref_fn fn, void *ctx, char *err, size_t errlen)
@@ -289,6 +306,8 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		return add_query(&r, SYNC_REFERRAL, REFERRAL_ON_RECORD, uuid);
 	if (strcmp(entity, "death") == 0)
 		return add_query(&r, SYNC_DEATH, DEATH_ON_RECORD, uuid);
+	if (strcmp(entity, "rising") == 0)
+		return add_query(&r, SYNC_FLAG, FLAG_ON_RECORD, uuid);
 	if (strcmp(entity, "action") == 0 && (slotless = exists(&r,
 	    SLOTLESS_ACTION, uuid)) != 0)
 		return slotless < 0 ? -1 : add_query(&r, SYNC_TASK,
@@ -302,8 +321,9 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 			return add_query(&r, SYNC_N_KINDS, SOMEONE, uuid);
 		if (e->kind != NO_KIND)
 			add(&r, e->kind, uuid);
-		if (e->kind == SYNC_CONSENT && add_query(&r, SYNC_CONSENT,
-		    REPLACED_CONSENT, uuid) != 0)
+		if (e->kind == SYNC_CONSENT && (add_query(&r, SYNC_CONSENT,
+		    REPLACED_CONSENT, uuid) != 0 || add_query(&r, SYNC_FLAG,
+		    FLAGS_OF_CONSENT, uuid) != 0))
 			return -1;
 		if (e->sql == NULL)
 			return 0;

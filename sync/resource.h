@@ -29,6 +29,7 @@ enum sync_kind {
 	SYNC_TEAM,		/* a team, or the network's MDT: CareTeam */
 	SYNC_DEATH,		/* a death between meetings: Observation */
 	SYNC_REFERRAL,		/* a referral discussed: ServiceRequest */
+	SYNC_FLAG,		/* a stay on the rising-risk register: Flag */
 	SYNC_N_KINDS
 };
 

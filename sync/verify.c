@@ -35,7 +35,7 @@ static const enum sync_kind kinds[] = {
 	SYNC_PRACTITIONER, SYNC_ORGANIZATION, SYNC_ROLE, SYNC_TEAM,
 	SYNC_LOCATION,
 	SYNC_MEETING,
-	SYNC_CONSENT, SYNC_OUTCOME, SYNC_TASK, SYNC_RECORD,
+	SYNC_CONSENT, SYNC_OUTCOME, SYNC_TASK, SYNC_RECORD, SYNC_FLAG,
 };
 
 struct verify {
@@ -93,6 +93,8 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 		{ "ServiceRequest", "referral", "SELECT uuid FROM referrals"
 		    " WHERE uuid = ?1" },
 		{ "Task", "action", "SELECT uuid FROM actions WHERE uuid = ?1" },
+		{ "Flag", "rising", "SELECT uuid FROM rising_risk"
+		    " WHERE uuid = ?1" },
 		/* a record's id is made from its slot's: every slot
 		 * discussed, until one gives it */
 		{ "Composition", "slot", "SELECT s.uuid FROM slots s JOIN"

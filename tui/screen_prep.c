@@ -200,6 +200,10 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 		    "Preparation: %d candidates, %d on the agenda (%s), "
 		    "%d deferred", as.candidates, as.selected, plan,
 		    as.deferred);
+		if (as.rising_due > 0)
+			tui_putf(y++, 1, COLS - 2, tui_attr(TUI_STYLE_ERROR),
+			    true, "%d rising-risk review(s) due - r shows the"
+			    " register", as.rising_due);
 		if (as.unresolved_referrals > 0)
 			tui_putf(y++, 1, COLS - 2, tui_attr(TUI_STYLE_ERROR),
 			    true, "%d referral(s) to schedule or defer before "
@@ -331,45 +335,62 @@ static void
 tui_prep_draw_rising(struct tui_app *app, int top, int rows)
 {
 	struct mdt_rising_risk *r = NULL;
-	size_t n = 0;
+	size_t n = 0, due = 0;
 	int y = top, bottom = top + rows - 1;
-	char nhs[13], buf[64];
+	char nhs[13], buf[640];
 
 	if (mdt_rising_risk_load(app->store, app->meeting_id, &r, &n) !=
 	    MDT_OK) {
 		tui_app_message(app, true, "%s", mdt_store_error(app->store));
 		return;
 	}
-	tui_putf(y++, 1, COLS - 2, A_BOLD, true, "Rising risk: %zu patient(s)"
-	    " stepped down - e escalates one back to this meeting", n);
-	tui_put(y++, 1, COLS - 2, "   Patient              NHS no.      "
-	    "Stepped down  Review      Act  This meeting",
+	for (size_t i = 0; i < n; i++)
+		due += r[i].due;
+	tui_putf(y++, 1, COLS - 2, A_BOLD, true, "Rising-risk register: %zu"
+	    " patient(s), %zu review(s) due - e escalates one to this"
+	    " meeting", n, due);
+	tui_put(y++, 1, COLS - 2, "    Patient             NHS no.      "
+	    "Next review Since       Act  This meeting",
 	    tui_attr(TUI_STYLE_HEADER), true);
 	if (n > 0 && tui_risk_sel >= n)
 		tui_risk_sel = n - 1;
-	tui_list_clamp(n, (size_t)(bottom - y > 0 ? bottom - y : 1),
+	tui_list_clamp(n, (size_t)(bottom - y - 2 > 0 ? bottom - y - 2 : 1),
 	    &tui_risk_sel, &tui_risk_top);
-	for (size_t i = tui_risk_top; i < n && y < bottom; i++) {
+	for (size_t i = tui_risk_top; i < n && y < bottom - 2; i++) {
 		attr_t a = i == tui_risk_sel ? tui_attr(TUI_STYLE_SELECT) :
 		    A_NORMAL;
-		int x = 4;
+		int x = 1;
 
 		tui_fill(y, 0, COLS, a);
+		x += tui_put(y, x, 4, r[i].due ? "DUE" : "", r[i].due ?
+		    a | A_BOLD : a, true);
 		mdt_nhs_format(r[i].nhs_number, nhs);
-		x += tui_put(y, x, 21, tui_str(r[i].patient_name), a, true);
+		x += tui_put(y, x, 20, tui_str(r[i].patient_name), a, true);
 		x += tui_put(y, x, 13, nhs, a, true);
-		x += tui_put(y, x, 14, r[i].stepped_down_on, a, true);
-		x += tui_put(y, x, 12, r[i].review_date[0] ? r[i].review_date :
-		    "-", a, true);
+		x += tui_put(y, x, 12, r[i].next_review, r[i].due ?
+		    a | A_BOLD : a, true);
+		x += tui_put(y, x, 12, r[i].added_on, a, true);
 		snprintf(buf, sizeof(buf), "%3d", r[i].open_actions);
 		x += tui_put(y, x, 5, buf, a, true);
 		tui_put(y, x, COLS - x - 1, r[i].candidate_id != 0 ?
-		    "candidate" : "-", a, true);
+		    (r[i].escalated ? "escalated" : "candidate") :
+		    mdt_nhs_local(r[i].nhs_number) ? "not traced" : "-", a,
+		    true);
 		y++;
 	}
 	if (n == 0 && y < bottom)
-		tui_put(y, 3, COLS - 4, "Nobody is in the rising-risk group.",
+		tui_put(y, 3, COLS - 4, "Nobody is on the rising-risk register.",
 		    A_NORMAL, true);
+	if (n > 0) {
+		const struct mdt_rising_risk *c = &r[tui_risk_sel];
+
+		snprintf(buf, sizeof(buf), "Reason: %s - added by %s%s%s%s%s",
+		    tui_str(c->reason), tui_str(c->added_by),
+		    c->last_reviewed[0] != '\0' ? " - reviewed " : "",
+		    c->last_reviewed, c->last_reviewed[0] != '\0' ? ": " : "",
+		    tui_str(c->last_note));
+		tui_put_wrapped(bottom - 2, 1, COLS - 2, 2, buf, A_NORMAL);
+	}
 	mdt_rising_risk_free(r, n);
 }
 

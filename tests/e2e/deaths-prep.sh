@@ -49,8 +49,8 @@ echo "$line" | grep -qF "$TODAY, hospice; relatives open" ||
     fail "the death's line lacks its date, place or follow-up: $line"
 pass "the next meeting's preparation lists the death with its date, place and follow-up"
 keys r
-wait_for "Rising risk:"
-wait_for "Nobody is in the rising-risk group."
+wait_for "Rising-risk register:"
+wait_for "Nobody is on the rising-risk register."
 pass "the rising-risk view no longer lists the patient who died"
 
 # ---- X on the referral: their death, asked there; a place not in the

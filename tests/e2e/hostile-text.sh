@@ -195,7 +195,12 @@ INSERT INTO referrals (uuid, patient_id, referrer, service, reason, raised_at, s
  SELECT '00000000-0000-4000-8000-0000000000a5', id, $T, $T, CAST(X'$C' AS TEXT), 1, 'tool'
  FROM patients ORDER BY id DESC LIMIT 1;
 UPDATE candidates SET referral_id = (SELECT max(id) FROM referrals)
- WHERE patient_id = (SELECT patient_id FROM referrals);" || fail "writing the hostile database"
+ WHERE patient_id = (SELECT patient_id FROM referrals);
+INSERT INTO rising_risk (uuid, patient_id, reason, added_by, added_at, next_review)
+ SELECT '00000000-0000-4000-8000-0000000000a6', id, CAST(X'$C' AS TEXT), $T, 1, '2026-01-01'
+ FROM patients ORDER BY id DESC LIMIT 1;
+INSERT INTO rising_risk_events (entry_id, kind, reason, actor, at)
+ SELECT max(id), 'reviewed', $T, $T, 2 FROM rising_risk;" || fail "writing the hostile database"
 [ "$(sql "SELECT count(*) FROM meetings WHERE instr(title, char(27)) > 0")" = 1 ] ||
     fail "the database does not hold the raw text"
 
@@ -219,6 +224,12 @@ for f in txt csv json; do
 done
 "$JQ_BIN" -e '.referrals | length == 1' "$E2E_TMP/out" >/dev/null ||
     fail "the referrals' JSON does not parse"
+for f in txt csv json; do
+	check_out rising --format "$f"
+	check_out rising --format "$f" --unmask
+done
+"$JQ_BIN" -e '.register | length == 1' "$E2E_TMP/out" >/dev/null ||
+    fail "the register's JSON does not parse"
 check_out people
 check_out meetings
 check_out audit

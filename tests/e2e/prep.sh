@@ -42,7 +42,7 @@ pass "two lists: one candidate per patient, with the flags of both"
 # The rising-risk view lists who was stepped down; e escalates them back
 # to this meeting, as a referral to decide.
 keys r
-wait_for "Rising risk: 1 patient(s)"
+wait_for "Rising-risk register: 1 patient(s)"
 wait_for "$stepped"
 keys e
 wait_for "Escalate - reason:"

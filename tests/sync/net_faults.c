@@ -259,7 +259,7 @@ test_net_faults(void **state)
 {
 	static const char *const types[] = { "Practitioner", "Encounter",
 	    "Consent", "Observation", "Task", "Composition",
-	    "PractitionerRole", "Organization", "Location" };
+	    "PractitionerRole", "Organization", "Location", "Flag" };
 	int faults = env_int("NET_FAULTS", 100);
 	int actions = env_int("NET_ACTIONS", 300);
 	int bundle = env_int("NET_BUNDLE", 5);

@@ -855,6 +855,94 @@ test_deaths_between_meetings(void **state)
 }
 
 /*
+ * The rising-risk register on the record: a stay of a patient on the
+ * record is a Flag (active, clinical, "Rising risk: monitored by the
+ * integrated network", the Patient by literal reference, from the day
+ * added), found by the reader's question for the patient's active flags;
+ * removed, it goes inactive with the period's end.  A patient never
+ * discussed and one not traced send nothing, and their rows are not left
+ * waiting.  The step down of the meeting put its patient on it too.
+ */
+static void
+test_rising_risk_flags(void **state)
+{
+	struct sx *x = *state;
+	struct mdt_rising_in in = { .reason = "Two falls, lives alone",
+	    .by = "Matron Ojo" };
+	struct sync_status st;
+	json_t *on, *off, *r, *b, *ids;
+	char rel[256];
+	int64_t id = 0;
+
+	sx_chair(x, NULL, NULL);
+	on = rows(x, "SELECT p.nhs_number FROM patients p"
+	    " JOIN slots s ON s.patient_id = p.id JOIN consent c"
+	    " ON c.slot_id = s.id WHERE NOT EXISTS (SELECT 1 FROM outcomes o"
+	    " WHERE o.slot_id = s.id AND o.kind IN ('died', 'step_down'))"
+	    " ORDER BY p.id LIMIT 1");
+	off = rows(x, "SELECT p.nhs_number FROM patients p JOIN slots s"
+	    " ON s.patient_id = p.id WHERE s.state = 'pending'"
+	    " AND NOT EXISTS (SELECT 1 FROM consent WHERE slot_id = s.id)"
+	    " ORDER BY p.id LIMIT 1");
+	assert_int_equal(json_array_size(on), 1);
+	assert_int_equal(json_array_size(off), 1);
+	in.nhs_number = jstr(on, "0.nhs_number");
+	assert_int_equal(mdt_rising_add(x->s, &in, &id, NULL), MDT_OK);
+	in.nhs_number = jstr(off, "0.nhs_number");
+	assert_int_equal(mdt_rising_add(x->s, &in, NULL, NULL), MDT_OK);
+	in.nhs_number = NULL;
+	in.name = "Bo Rak";
+	assert_int_equal(mdt_rising_add(x->s, &in, NULL, NULL), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	ids = rows(x, "SELECT r.uuid, p.nhs_number, r.reason FROM rising_risk r"
+	    " JOIN patients p ON p.id = r.patient_id ORDER BY r.id");
+	assert_int_equal(json_array_size(ids), 4);
+	/* the meeting's step down, first */
+	assert_non_null(strstr(jstr(ids, "0.reason"), "stepped down at"));
+	r = get_resource("Flag", jstr(ids, "0.uuid"));
+	assert_string_equal(jstr(r, "status"), "active");
+	json_decref(r);
+	r = get_resource("Flag", jstr(ids, "1.uuid"));
+	assert_string_equal(jstr(r, "status"), "active");
+	assert_string_equal(jstr(r, "category.0.coding.0.code"), "clinical");
+	assert_string_equal(jstr(r, "code.text"), "Rising risk: monitored by"
+	    " the integrated network");
+	assert_true(strncmp(jstr(r, "subject.reference"), "Patient/", 8) == 0);
+	assert_int_equal(strlen(jstr(r, "period.start")), 10);
+	assert_string_equal(jstr(r, "period.end"), "");
+	assert_non_null(strstr(jstr(r, "text.div"), "Two falls"));
+	/* the reader's question: the patient's active flags */
+	snprintf(rel, sizeof(rel), "Flag?subject=%s&status=active",
+	    jstr(r, "subject.reference"));
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Flag"), 1);
+	json_decref(b);
+	/* never discussed, not traced: nothing of theirs */
+	assert_int_equal(sx_count_identifier("Flag", jstr(ids, "2.uuid")), 0);
+	assert_int_equal(sx_count_identifier("Flag", jstr(ids, "3.uuid")), 0);
+	assert_int_equal(sx_count_type("Flag"), 2);
+
+	/* off the register: inactive, with its end */
+	assert_int_equal(mdt_rising_remove(x->s, jstr(on, "0.nhs_number"),
+	    "Settled at home", NULL), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	json_decref(r);
+	r = get_resource("Flag", jstr(ids, "1.uuid"));
+	assert_string_equal(jstr(r, "status"), "inactive");
+	assert_int_equal(strlen(jstr(r, "period.end")), 10);
+	b = search(rel);
+	assert_int_equal(entries_of(b, "Flag"), 0);
+	json_decref(b);
+	json_decref(r);
+	json_decref(ids);
+	json_decref(on);
+	json_decref(off);
+}
+
+/*
  * The same patient at a second meeting, who says yes this time: the new
  * answer is the one current Consent (active), the earlier one inactive,
  * so that Consent?patient=...&status=active answers with one; and a
@@ -2573,6 +2661,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_reader_care_teams,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deaths_between_meetings,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rising_risk_flags,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_quarter_meetings,
 		    setup, teardown),

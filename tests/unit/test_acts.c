@@ -695,9 +695,10 @@ test_outcome_stay_needs_review(void **state)
 	    MDT_OK, 1, 1);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
 	    "SELECT review_date FROM outcomes"), "2027-02-23");
-	/* replaced, not added */
+	/* replaced, not added; the step down puts the patient on the
+	 * rising-risk register (its own audit and outbox rows) */
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s2, MDT_OUTCOME_STEP_DOWN, NULL),
-	    MDT_OK, 1, 1);
+	    MDT_OK, 2, 2);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outcomes"), 1);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf),
 	    "SELECT kind FROM outcomes"), "step_down");
@@ -1926,8 +1927,9 @@ test_outcome_change_and_withdraw(void **state)
 	assert_int_equal(mdt_outcome_record(f->s, s9, MDT_OUTCOME_CLOSE,
 	    NULL), MDT_OK);
 	fx_text(f->s, u1, sizeof(u1), "SELECT uuid FROM outcomes");
+	/* and the patient on the rising-risk register */
 	EXPECT_ACT(f, mdt_outcome_record(f->s, s9, MDT_OUTCOME_STEP_DOWN,
-	    NULL), MDT_OK, 1, 1);
+	    NULL), MDT_OK, 2, 2);
 	fx_text(f->s, u2, sizeof(u2), "SELECT uuid FROM outcomes");
 	assert_string_equal(u1, u2);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT kind || '|'"

@@ -439,13 +439,21 @@ test_rising_risk(void **state)
 	assert_int_equal(mdt_meeting_create(f->s, &in, &next, NULL), MDT_OK);
 
 	assert_int_equal(mdt_rising_risk_load(f->s, next, &r, &n), MDT_OK);
+	/* on the register by their step down, the next review first: the
+	 * date the meeting gave, else four weeks after it */
 	assert_int_equal(n, 2);
-	assert_string_equal(r[0].patient_name, "Fatima Begum");
-	assert_string_equal(r[0].review_date, "2027-01-10");
-	assert_string_equal(r[0].stepped_down_on, "2026-11-25");
-	assert_int_equal(r[0].candidate_id, 0);
-	assert_string_equal(r[1].patient_name, "Hélène Dubois");
-	pid = r[0].patient_id;
+	assert_string_equal(r[0].patient_name, "Hélène Dubois");
+	assert_string_equal(r[0].next_review, "2026-12-23");
+	assert_string_equal(r[1].patient_name, "Fatima Begum");
+	assert_string_equal(r[1].next_review, "2027-01-10");
+	assert_string_equal(r[1].added_on, "2026-11-25");
+	assert_string_equal(r[1].reason, "stepped down at Demo MDT"
+	    " (2026-11-25)");
+	assert_string_equal(r[1].added_by, "the meeting");
+	assert_int_equal(r[1].every_days, 28);
+	assert_false(r[1].due);
+	assert_int_equal(r[1].candidate_id, 0);
+	pid = r[1].patient_id;
 	mdt_rising_risk_free(r, n);
 
 	EXPECT_ACT(f, mdt_rising_risk_escalate(f->s, pid, next, "", &cid),
@@ -459,7 +467,8 @@ test_rising_risk(void **state)
 	    next, "why", NULL), MDT_ESTATE, 0, 0);
 
 	assert_int_equal(mdt_rising_risk_load(f->s, next, &r, &n), MDT_OK);
-	assert_int_equal(r[0].candidate_id, cid);
+	assert_int_equal(r[1].candidate_id, cid);
+	assert_true(r[1].escalated);
 	mdt_rising_risk_free(r, n);
 	assert_int_equal(mdt_candidates_load(f->s, next, &c, &n), MDT_OK);
 	assert_int_equal(n, 1);

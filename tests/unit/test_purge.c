@@ -341,6 +341,50 @@ test_purges_delivered_meeting(void **state)
 }
 
 /* The readers cope with a purged patient: snapshot, minutes, candidates. */
+/* The rising-risk register: a patient on it keeps their identity
+ * (escalation would bring them back); one taken off it goes, and the words
+ * of their stays with them, the events' kinds and dates kept for the
+ * review. */
+static void
+test_rising_register_purge(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_purge_result res;
+	struct mdt_rising_in in = { .reason = "Falls, lives alone",
+	    .by = "Dr Shah" };
+	char on[16], off[16], buf[128];
+
+	fx_text(f->s, on, sizeof(on), "SELECT p.nhs_number FROM patients p"
+	    " JOIN slots s ON s.patient_id = p.id WHERE s.id = %lld",
+	    (long long)fx_slot(f, 11));
+	fx_text(f->s, off, sizeof(off), "SELECT p.nhs_number FROM patients p"
+	    " JOIN slots s ON s.patient_id = p.id WHERE s.id = %lld",
+	    (long long)fx_slot(f, 12));
+	in.nhs_number = on;
+	assert_int_equal(mdt_rising_add(f->s, &in, NULL, NULL), MDT_OK);
+	in.nhs_number = off;
+	assert_int_equal(mdt_rising_add(f->s, &in, NULL, NULL), MDT_OK);
+	assert_int_equal(mdt_rising_remove(f->s, off, "Moved away", NULL),
+	    MDT_OK);
+	chair(f);
+	deliver(f, -1);
+	f->now += 366 * DAY_MS;
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	assert_int_equal(res.meetings, 1);
+	assert_int_equal(fx_int(f->s, "SELECT purged_at IS NULL FROM patients"
+	    " WHERE nhs_number = '%s'", on), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE nhs_number = '%s'", off), 0);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " group_concat(reason || '/' || coalesce(end_reason, ''), ',')"
+	    " FROM rising_risk WHERE ended_at IS NOT NULL"),
+	    MDT_PURGED_TEXT "/" MDT_PURGED_TEXT);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM rising_risk_events"
+	    " WHERE reason IN ('Falls, lives alone', 'Moved away')"), 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM rising_risk_events"
+	    " WHERE reason = '%s'", MDT_PURGED_TEXT), 2);
+}
+
 static void
 test_readers_after_purge(void **state)
 {
@@ -577,6 +621,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_too_recent,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_purges_delivered_meeting,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rising_register_purge,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_readers_after_purge,
 		    fx_setup_demo, fx_teardown),
