@@ -69,7 +69,8 @@ struct mdt_candidate {
 	 * it is one */
 	int64_t referral_id;		/* 0 if none */
 	int referral_deferred;		/* deferred by other meetings */
-	char *referral_last_defer;	/* the latest reason; "" if never */
+	char *referral_defers;		/* "YYYY-MM-DD: why; ..." by meeting,
+					 * oldest first; "" if never */
 	int referral_days;		/* waited by this meeting's date */
 	/* consent asked before the meeting: the answer standing (id 0:
 	 * never asked) */
@@ -87,7 +88,7 @@ enum mdt_status mdt_candidates_load(struct mdt_store *s, int64_t meeting_id,
 void mdt_candidates_free(struct mdt_candidate *arr, size_t n);
 
 /* A queued referral's history for people: "waited 12 days, deferred 1x
- * (last: REASON)" or "waited 12 days, not deferred before", into buf
+ * (2026-11-03: REASON; ...)" or "waited 12 days, not deferred before", into buf
  * (truncated, the reason as stored: escape it to show it); "" for a
  * candidate no referral made. */
 char *mdt_referral_history(const struct mdt_candidate *c, char *buf,

@@ -149,7 +149,7 @@ candidate_done(void *row)
 
 	mdt_free_each(7, c->patient_name, c->practice, c->reason,
 	    c->referred_by, c->defer_reason, c->presenter_name,
-	    c->referral_last_defer);
+	    c->referral_defers);
 	mdt_consent_asked_done(&c->asked);
 }
 
@@ -168,7 +168,7 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(c->previous_outcome), mdt_outcome_parse, MDT_OUTCOME_NONE,
 	    MDT_F(c->previous_review_date), MDT_F(c->open_actions));
 	mdt_cols(st, "----------------------idsd", MDT_F(c->referral_id),
-	    MDT_F(c->referral_deferred), MDT_F(c->referral_last_defer),
+	    MDT_F(c->referral_deferred), MDT_F(c->referral_defers),
 	    MDT_F(c->referral_days));
 	/* columns 26-31: the consent asked before */
 	c->asked.id = mdt_col_int(st, 26);
@@ -240,12 +240,14 @@ candidates_tx(struct mdt_store *s, void *ctx)
 	    " (SELECT count(*) FROM candidates d WHERE d.referral_id ="
 	    "  c.referral_id AND d.meeting_id <> c.meeting_id"
 	    "  AND d.defer_reason IS NOT NULL),"
-	    " (SELECT d.defer_reason FROM candidates d"
+	    " (SELECT group_concat(x.why, '; ') FROM (SELECT"
+	    "  date(dm.scheduled_start / 1000, 'unixepoch', 'localtime')"
+	    "  || ': ' || d.defer_reason AS why FROM candidates d"
 	    "  JOIN meetings dm ON dm.id = d.meeting_id"
 	    "  WHERE d.referral_id = c.referral_id"
 	    "  AND d.meeting_id <> c.meeting_id"
 	    "  AND d.defer_reason IS NOT NULL"
-	    "  ORDER BY dm.scheduled_start DESC, d.id DESC LIMIT 1),"
+	    "  ORDER BY dm.scheduled_start, d.id) AS x),"
 	    " (SELECT max(0, (m.scheduled_start - r.raised_at) / 86400000)"
 	    "  FROM referrals r, meetings m WHERE r.id = c.referral_id"
 	    "  AND m.id = c.meeting_id),"
@@ -294,9 +296,9 @@ mdt_referral_history(const struct mdt_candidate *c, char *buf, size_t len)
 	if (c->referral_id == 0)
 		snprintf(buf, len, "%s", "");
 	else if (c->referral_deferred > 0)
-		snprintf(buf, len, "waited %d day%s, deferred %dx (last: %s)",
+		snprintf(buf, len, "waited %d day%s, deferred %dx (%s)",
 		    c->referral_days, c->referral_days == 1 ? "" : "s",
-		    c->referral_deferred, c->referral_last_defer);
+		    c->referral_deferred, c->referral_defers);
 	else
 		snprintf(buf, len, "waited %d day%s, not deferred before",
 		    c->referral_days, c->referral_days == 1 ? "" : "s");

@@ -66,6 +66,12 @@ enum mdt_status mdt_referral_withdraw(struct mdt_store *s, const char *nhs,
     const char *reason);
 
 /* An open referral, as the queue lists it. */
+/* One meeting's deferral of a referral: the meeting's day and why. */
+struct mdt_deferral {
+	char on[11];			/* YYYY-MM-DD */
+	char *reason;
+};
+
 struct mdt_referral {
 	int64_t id;
 	char uuid[37];
@@ -81,7 +87,7 @@ struct mdt_referral {
 	int64_t raised_at;		/* ms */
 	int days_waited;		/* to now */
 	int times_deferred;		/* meetings that deferred it */
-	char *last_defer_reason;	/* "" if never deferred */
+	struct mdt_deferral *deferrals;	/* times_deferred, oldest first */
 };
 
 /* The open queue, oldest first.  DESTRUCTOR: mdt_referrals_free. */

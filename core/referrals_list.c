@@ -33,7 +33,58 @@ referral_done(void *row)
 	free(r->referrer);
 	free(r->service);
 	free(r->reason);
-	free(r->last_defer_reason);
+	for (int i = 0; i < r->times_deferred; i++)
+		free(r->deferrals[i].reason);
+	free(r->deferrals);
+}
+
+static void
+read_deferral(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_deferral *d = row;
+
+	(void)ctx;
+	mdt_cols(st, "cs", MDT_F(d->on), MDT_F(d->reason));
+}
+
+static void
+deferral_done(void *row)
+{
+	free(((struct mdt_deferral *)row)->reason);
+}
+
+/* Every deferral of the referral (r), oldest first: a meeting that deferred
+ * it, and why.  One small read per referral waiting. */
+static enum mdt_status
+load_deferrals(struct mdt_store *s, struct mdt_referral *r)
+{
+	size_t n = 0;
+	enum mdt_status st;
+
+	st = mdt_read_array(s, &r->deferrals, &n, sizeof(*r->deferrals),
+	    deferral_done, read_deferral, NULL, "reading a referral's"
+	    " deferrals", "SELECT date(m.scheduled_start / 1000, 'unixepoch',"
+	    " 'localtime'), d.defer_reason FROM candidates d"
+	    " JOIN meetings m ON m.id = d.meeting_id"
+	    " WHERE d.referral_id = ? AND d.defer_reason IS NOT NULL"
+	    " ORDER BY m.scheduled_start, d.id", "i", r->id);
+	r->times_deferred = (int)n;
+	return st;
+}
+
+/* The deferrals as one line: "YYYY-MM-DD: why; ..." (caller frees). */
+static char *
+deferrals_line(const struct mdt_referral *r)
+{
+	char *line = mdt_xstrdup(""), *next;
+
+	for (int i = 0; i < r->times_deferred; i++) {
+		next = mdt_xasprintf("%s%s%s: %s", line, i > 0 ? "; " : "",
+		    r->deferrals[i].on, r->deferrals[i].reason);
+		free(line);
+		line = next;
+	}
+	return line;
 }
 
 static void
@@ -42,37 +93,37 @@ read_referral(sqlite3_stmt *st, void *row, void *ctx)
 	struct mdt_referral *r = row;
 	int64_t now = *(const int64_t *)ctx;
 
-	mdt_cols(st, "icccssscccids", MDT_F(r->id), MDT_F(r->uuid),
+	mdt_cols(st, "icccssscccis", MDT_F(r->id), MDT_F(r->uuid),
 	    MDT_F(r->nhs_number), MDT_F(r->date_of_birth),
 	    MDT_F(r->patient_name), MDT_F(r->referrer), MDT_F(r->service),
 	    MDT_F(r->urgency), MDT_F(r->consent), MDT_F(r->source),
-	    MDT_F(r->raised_at), MDT_F(r->times_deferred),
-	    MDT_F(r->last_defer_reason));
+	    MDT_F(r->raised_at), MDT_F(r->reason));
 	r->days_waited = now > r->raised_at ?
 	    (int)((now - r->raised_at) / 86400000) : 0;
-	r->reason = mdt_col_dup0(st, 13);
 }
 
 enum mdt_status
 mdt_referrals_load(struct mdt_store *s, struct mdt_referral **out, size_t *n)
 {
 	int64_t now = mdt_store_now(s);
+	enum mdt_status st;
 
-	return mdt_read_array(s, out, n, sizeof(**out), referral_done,
+	st = mdt_read_array(s, out, n, sizeof(**out), referral_done,
 	    read_referral, &now, "reading the referrals",
 	    "SELECT r.id, r.uuid, p.nhs_number, p.date_of_birth, p.name,"
 	    " r.referrer, r.service, r.urgency, r.consent, r.source,"
-	    " r.raised_at,"
-	    " (SELECT count(*) FROM candidates d WHERE d.referral_id = r.id"
-	    "  AND d.defer_reason IS NOT NULL),"
-	    " (SELECT d.defer_reason FROM candidates d"
-	    "  JOIN meetings dm ON dm.id = d.meeting_id"
-	    "  WHERE d.referral_id = r.id AND d.defer_reason IS NOT NULL"
-	    "  ORDER BY dm.scheduled_start DESC, d.id DESC LIMIT 1),"
-	    " r.reason"
+	    " r.raised_at, r.reason"
 	    " FROM referrals r JOIN patients p ON p.id = r.patient_id"
 	    " WHERE " REFERRAL_OPEN_SQL("r")
 	    " ORDER BY r.raised_at, r.id", NULL);
+	for (size_t i = 0; st == MDT_OK && i < *n; i++)
+		st = load_deferrals(s, &(*out)[i]);
+	if (st != MDT_OK) {
+		mdt_referrals_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return st;
 }
 
 void
@@ -106,9 +157,9 @@ write_txt(FILE *out, const struct mdt_referral *r, bool unmask)
 	fputs("): ", out);
 	mdt_text_fput_flat(out, r->reason, false);
 	fputc('\n', out);
-	if (r->last_defer_reason[0] != '\0') {
-		fputs("         last deferred: ", out);
-		mdt_text_fput_flat(out, r->last_defer_reason, false);
+	for (int i = 0; i < r->times_deferred; i++) {
+		fprintf(out, "         deferred %s: ", r->deferrals[i].on);
+		mdt_text_fput_flat(out, r->deferrals[i].reason, false);
 		fputc('\n', out);
 	}
 }
@@ -119,6 +170,8 @@ write_csv(FILE *out, const struct mdt_referral *r, bool unmask)
 {
 	char who[256], raised[11], days[16], times[16];
 	const char *f[10];
+	char *deferrals = deferrals_line(r);
+	bool ok;
 
 	mdt_patient_label(r->patient_name, r->date_of_birth, r->nhs_number,
 	    unmask, who, sizeof(who));
@@ -134,15 +187,17 @@ write_csv(FILE *out, const struct mdt_referral *r, bool unmask)
 	f[6] = r->reason;
 	f[7] = r->consent;
 	f[8] = times;
-	f[9] = r->last_defer_reason;
-	return mdt_csv_line(out, f, MDT_COUNT(f), true);
+	f[9] = deferrals;
+	ok = mdt_csv_line(out, f, MDT_COUNT(f), true);
+	free(deferrals);
+	return ok;
 }
 
 /* One referral as a JSON object. */
 static json_t *
 referral_json(const struct mdt_referral *r, bool unmask)
 {
-	json_t *o = json_object(), *p = json_object();
+	json_t *o = json_object(), *p = json_object(), *d = json_array();
 	char who[256], raised[11];
 
 	mdt_date_of(r->raised_at, raised);
@@ -168,8 +223,16 @@ referral_json(const struct mdt_referral *r, bool unmask)
 	    mdt_json_text(r->consent) : json_null());
 	mdt_json_set(o, "source", mdt_json_text(r->source));
 	mdt_json_set(o, "times_deferred", json_integer(r->times_deferred));
-	mdt_json_set(o, "last_defer_reason", r->last_defer_reason[0] != '\0' ?
-	    mdt_json_text(r->last_defer_reason) : json_null());
+	for (int i = 0; i < r->times_deferred; i++) {
+		json_t *one = json_object();
+
+		mdt_json_set(one, "meeting_date",
+		    mdt_json_text(r->deferrals[i].on));
+		mdt_json_set(one, "reason",
+		    mdt_json_text(r->deferrals[i].reason));
+		mdt_json_push(d, one);
+	}
+	mdt_json_set(o, "deferrals", d);
 	return o;
 }
 
@@ -179,7 +242,7 @@ mdt_referrals_write(struct mdt_store *s, enum mdt_referrals_format fmt,
 {
 	static const char *const header[] = { "patient", "urgency", "raised",
 	    "days_waited", "referrer", "service", "reason", "consent",
-	    "times_deferred", "last_defer_reason" };
+	    "times_deferred", "deferrals" };
 	struct mdt_referral *r = NULL;
 	enum mdt_status st;
 	json_t *root, *list;

@@ -210,7 +210,9 @@ wait_for "Preparation:"
 wait_for "Carl Dunn"
 screen | grep -q "Bea Quinn" && fail "a referral discussed came forward again"
 wait_for "referral(s) to schedule or defer"
-wait_for "deferred 1x (last: Seen by the frailty team"
+wait_for "deferred 1x ("
+screen | grep -qE "deferred 1x \([0-9]{4}-[0-9]{2}-[0-9]{2}: Seen by the frailty team" ||
+    fail "the deferral's day and reason: $(screen | grep deferred)"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
 pass "a deferred referral comes to the next meeting on its own, with its reason; one discussed does not"
@@ -220,7 +222,7 @@ pass "a deferred referral comes to the next meeting on its own, with its reason;
 head -n 1 "$E2E_TMP/queue.txt" | grep -q "^Referrals waiting: 1 " || fail "the queue's count: $(head -n 1 "$E2E_TMP/queue.txt")"
 grep -q "^ routine C\.D\., born 1944, NHS \*\*\*-\*\*\*-\*009$" "$E2E_TMP/queue.txt" ||
     fail "the queue reads: $(cat "$E2E_TMP/queue.txt")"
-grep -q "deferred 1x" "$E2E_TMP/queue.txt" && grep -q "last deferred: Seen by the frailty team" "$E2E_TMP/queue.txt" &&
+grep -q "deferred 1x" "$E2E_TMP/queue.txt" && grep -qE "^ +deferred [0-9]{4}-[0-9]{2}-[0-9]{2}: Seen by the frailty team" "$E2E_TMP/queue.txt" &&
     grep -q "referred by Ade Okonkwo (.*): Carer breakdown" "$E2E_TMP/queue.txt" || fail "the queue reads: $(cat "$E2E_TMP/queue.txt")"
 grep -q "Carl Dunn\|Bea Quinn\|B\.Q\." "$E2E_TMP/queue.txt" && fail "the queue shows a name, or a referral discussed"
 "$MDTCHAIR" --db "$DB" referrals --unmask | grep -q "Carl Dunn, born 1944-07-19" || fail "referrals --unmask"

@@ -36,12 +36,14 @@ SECOND=$(mdt schedule --title "MDT two" --date +7) || fail "schedule the second"
 tui_start --db "$DB" prepare "$SECOND"
 wait_for "1 referral(s) to schedule or defer"
 wait_for "Bea Quinn"
-wait_for "deferred 1x (last: No social worker"
+wait_for "deferred 1x ("
+screen | grep -qE "deferred 1x \([0-9]{4}-[0-9]{2}-[0-9]{2}: No social worker" ||
+    fail "the deferral's day and reason: $(screen | grep deferred)"
 screen | grep -qE "Referral: waited [67] days, deferred 1x" ||
     fail "no days waited: $(screen | grep Referral)"
 screen | grep "Bea Quinn" | grep -q "referral" || fail "not on the referral list"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "prepare did not exit 0"
-mdt agenda "$SECOND" --format txt | grep -q "deferred 1x (last: No social worker today)" ||
+mdt agenda "$SECOND" --format txt | grep -qE "deferred 1x \([0-9]{4}-[0-9]{2}-[0-9]{2}: No social worker today\)" ||
     fail "the agenda does not say: $(mdt agenda "$SECOND" --format txt)"
 pass "meeting 2: the deferred referral came forward, deferred 1x, its reason and days waited"

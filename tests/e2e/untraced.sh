@@ -58,7 +58,9 @@ SECOND=$(mdt schedule --title "MDT two" --date +7) || fail "schedule the second"
 tui_start --db "$DB" prepare "$SECOND"
 wait_for "Cal Rowe"
 wait_for "943 476 5919"
-wait_for "deferred 1x (last: Not traced yet)"
+wait_for "deferred 1x ("
+screen | grep -qE "deferred 1x \([0-9]{4}-[0-9]{2}-[0-9]{2}: Not traced yet\)" ||
+    fail "the deferral's day and reason: $(screen | grep deferred)"
 screen | grep -q "L000000001" && fail "the local identifier is still shown"
 keys Space
 wait_for "1 on the agenda"

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include "fixture.h"
+
+#include <jansson.h>
 #include "store_internal.h"
 
 #define HEADER "nhs_number,name,date_of_birth,practice,reason,referred_by\n"
@@ -145,13 +147,22 @@ find(struct fx *f, int64_t meeting, const char *nhs, struct mdt_candidate *c,
 	assert_true(found);
 }
 
+/* The meeting's day, as deferrals name it. */
+static const char *
+day_of(struct fx *f, int64_t meeting, char day[11])
+{
+	return fx_text(f->s, day, 11, "SELECT date(scheduled_start / 1000,"
+	    " 'unixepoch', 'localtime') FROM meetings WHERE id = %lld",
+	    (long long)meeting);
+}
+
 static void
 test_deferred_comes_forward(void **state)
 {
 	struct fx *f = *state;
 	struct mdt_candidate c = { 0 };
 	struct mdt_referral *r;
-	char history[300];
+	char history[300], want[300], d1[11], d2[11];
 	int64_t second, third;
 	size_t n;
 
@@ -165,8 +176,9 @@ test_deferred_comes_forward(void **state)
 	assert_true(c.lists & MDT_LIST_REFERRAL);
 	assert_int_equal(c.referral_deferred, 1);
 	assert_int_equal(c.referral_days, 14);
-	assert_string_equal(history, "waited 14 days, deferred 1x (last: no GP"
-	    " from Riverside today)");
+	snprintf(want, sizeof(want), "waited 14 days, deferred 1x (%s: no GP"
+	    " from Riverside today)", day_of(f, f->meeting, d1));
+	assert_string_equal(history, want);
 	/* a referral is never turned away: B must be decided again */
 	assert_int_equal(mdt_agenda_finalise(f->s, second), MDT_ESTATE);
 
@@ -175,13 +187,20 @@ test_deferred_comes_forward(void **state)
 	third = schedule(f, "+7");
 	find(f, third, B, &c, history, sizeof(history));
 	assert_int_equal(c.referral_deferred, 2);
-	assert_string_equal(history, "waited 21 days, deferred 2x (last: in"
-	    " hospital)");
+	/* every deferral, oldest first, each with its meeting's day */
+	snprintf(want, sizeof(want), "waited 21 days, deferred 2x (%s: no GP"
+	    " from Riverside today; %s: in hospital)", d1,
+	    day_of(f, second, d2));
+	assert_string_equal(history, want);
 	assert_int_equal(mdt_referrals_load(f->s, &r, &n), MDT_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(r[0].nhs_number, B);
 	assert_int_equal(r[0].times_deferred, 2);
-	assert_string_equal(r[0].last_defer_reason, "in hospital");
+	assert_string_equal(r[0].deferrals[0].on, d1);
+	assert_string_equal(r[0].deferrals[0].reason,
+	    "no GP from Riverside today");
+	assert_string_equal(r[0].deferrals[1].on, d2);
+	assert_string_equal(r[0].deferrals[1].reason, "in hospital");
 	assert_string_equal(r[0].source, "import");
 	mdt_referrals_free(r, n);
 	/* the agenda says so too */
@@ -193,11 +212,63 @@ test_deferred_comes_forward(void **state)
 		assert_int_equal(mdt_agenda_write(f->s, third,
 		    MDT_AGENDA_TXT, false, out), MDT_OK);
 		fclose(out);
-		assert_non_null(strstr(text, "deferred 2x (last: in hospital)"));
+		assert_non_null(strstr(text, want));
 		free(text);
 	}
 	/* scheduling again changes nothing */
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"), 2);
+
+	/* the queue for circulation: each deferral on its own line, in CSV
+	 * one field, in JSON an array; a stored reason of hostile bytes
+	 * escaped in the text, kept whole in JSON */
+	fx_exec(f->s, "UPDATE candidates SET defer_reason = 'in '"
+	    " || char(27) || '[2J' || char(10) || 'hosp' || char(8238)"
+	    " || 'ital' WHERE defer_reason = 'in hospital'");
+	{
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+		json_t *root, *d;
+
+		assert_int_equal(mdt_referrals_write(f->s, MDT_REFERRALS_TXT,
+		    false, out), MDT_OK);
+		fclose(out);
+		snprintf(want, sizeof(want), "         deferred %s: no GP from"
+		    " Riverside today\n         deferred %s: in ", d1, d2);
+		assert_non_null(strstr(text, want));
+		assert_null(strchr(text, '\x1b'));
+		assert_null(strstr(text, "\xe2\x80\xae"));
+		free(text);
+
+		out = open_memstream(&text, &len);
+		assert_int_equal(mdt_referrals_write(f->s, MDT_REFERRALS_CSV,
+		    false, out), MDT_OK);
+		fclose(out);
+		assert_non_null(strstr(text, ",times_deferred,deferrals"));
+		snprintf(want, sizeof(want), "\"2\",\"%s: no GP from"
+		    " Riverside today; %s: in \\x1b[2J\\nhosp<U+202E>ital\"",
+		    d1, d2);
+		assert_non_null(strstr(text, want));
+		assert_null(strchr(text, '\x1b'));
+		free(text);
+
+		out = open_memstream(&text, &len);
+		assert_int_equal(mdt_referrals_write(f->s, MDT_REFERRALS_JSON,
+		    false, out), MDT_OK);
+		fclose(out);
+		root = json_loads(text, 0, NULL);
+		assert_non_null(root);
+		d = json_object_get(json_array_get(json_object_get(root,
+		    "referrals"), 0), "deferrals");
+		assert_int_equal(json_array_size(d), 2);
+		assert_string_equal(json_string_value(json_object_get(
+		    json_array_get(d, 0), "meeting_date")), d1);
+		assert_string_equal(json_string_value(json_object_get(
+		    json_array_get(d, 1), "reason")),
+		    "in \x1b[2J\nhosp\xe2\x80\xaeital");
+		json_decref(root);
+		free(text);
+	}
 }
 
 static void
@@ -698,7 +769,8 @@ test_migration(void **state)
 
 		find(f, 2, B, &c, history, sizeof(history));
 		assert_int_equal(c.referral_deferred, 1);
-		assert_non_null(strstr(history, "deferred 1x (last: no time)"));
+		assert_non_null(strstr(history, "deferred 1x ("));
+		assert_non_null(strstr(history, ": no time)"));
 	}
 }
 
