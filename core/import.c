@@ -29,11 +29,13 @@
 #include "store.h"
 #include "store_internal.h"
 #include "textio.h"
+#include "trace.h"
 #include "util.h"
 
 /* The statements of the import, prepared once for all its rows. */
 enum query {
 	Q_PATIENT,		/* find a patient */
+	Q_UNTRACED,		/* find one held untraced by name and birth */
 	Q_ENTRY,		/* find a list entry */
 	Q_FIND_CAND,		/* find a candidate */
 	Q_INS_PATIENT,
@@ -46,6 +48,9 @@ enum query {
 static const char *const query_sql[N_QUERIES] = {
 	[Q_PATIENT] = "SELECT id, date_of_birth, name, coalesce(practice, '')"
 	    " FROM patients WHERE nhs_number = ?",
+	[Q_UNTRACED] = "SELECT nhs_number FROM patients"
+	    " WHERE nhs_number GLOB 'L[0-9]*' AND name = ?"
+	    " AND date_of_birth = ? ORDER BY id LIMIT 1",
 	[Q_ENTRY] = "SELECT id, row_hash FROM list_entries"
 	    " WHERE candidate_id = ? AND list = ?",
 	[Q_FIND_CAND] = "SELECT id FROM candidates"
@@ -143,7 +148,32 @@ check_record(struct mdt_store *s, struct stmts *q, struct mdt_import_row *r,
 	*name = *practice = NULL;
 	sqlite3_reset(q->st[Q_PATIENT]);
 	sqlite3_bind_text(q->st[Q_PATIENT], 1, r->nhs, -1, SQLITE_STATIC);
+	if (r->untraced) {
+		/* the one held already by this name and birth, if any */
+		sqlite3_reset(q->st[Q_UNTRACED]);
+		sqlite3_bind_text(q->st[Q_UNTRACED], 1, r->name, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(q->st[Q_UNTRACED], 2, r->dob, -1,
+		    SQLITE_STATIC);
+		rc = sqlite3_step(q->st[Q_UNTRACED]);
+		if (rc == SQLITE_ROW)
+			mdt_col_copy(q->st[Q_UNTRACED], 0, r->nhs,
+			    sizeof(r->nhs));
+		sqlite3_reset(q->st[Q_UNTRACED]);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return mdt_fail_db(s, rc, "reading the patients");
+		if (rc == SQLITE_DONE)
+			return MDT_OK;	/* held anew when written */
+		sqlite3_bind_text(q->st[Q_PATIENT], 1, r->nhs, -1,
+		    SQLITE_STATIC);
+	}
 	rc = sqlite3_step(q->st[Q_PATIENT]);
+	if (rc == SQLITE_DONE && mdt_nhs_local(r->nhs) && !r->untraced) {
+		sqlite3_reset(q->st[Q_PATIENT]);
+		r->error = mdt_xasprintf("no patient is held under %s",
+		    r->nhs);
+		return MDT_OK;
+	}
 	if (rc == SQLITE_DONE)
 		return MDT_OK;
 	if (rc != SQLITE_ROW)
@@ -201,7 +231,15 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		}
 	}
 	/* the patient: new, or details from the newest row */
-	if (patient_id == 0) {
+	if (patient_id == 0 && r->untraced) {
+		st = mdt_patient_local_add_tx(s, r->name, r->dob, &patient_id,
+		    r->nhs);
+		if (st == MDT_OK && r->practice[0] != '\0')
+			st = mdt_run(s, "UPDATE patients SET practice = ?"
+			    " WHERE id = ?", "ti", r->practice, patient_id);
+		if (st == MDT_OK)
+			rep->patients_created++;
+	} else if (patient_id == 0) {
 		mdt_uuid_new(uuid);
 		st = rerun(s, q->st[Q_INS_PATIENT], &patient_id, NULL, "tttTT",
 		    uuid, r->nhs, r->name, r->dob, r->practice);
@@ -245,6 +283,8 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	if (st == MDT_OK && list == MDT_LIST_REFERRAL)
 		st = mdt_referral_from_list_tx(s, patient_id, cand,
 		    r->referred_by, r->entry_reason);
+	if (st == MDT_OK && mdt_nhs_local(r->nhs))
+		rep->untraced++;
 out:
 	free(name);
 	free(practice);

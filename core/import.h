@@ -32,6 +32,8 @@ struct mdt_import_report {
 	int duplicates;		/* the same row again within the file */
 	int rejected;		/* bad rows */
 	int patients_created;	/* new patients in the store */
+	int untraced;		/* rows of patients held under a local
+				 * identifier, not yet traced */
 	int carried_forward;	/* candidates made by carry-forward */
 	char **errors;		/* "FILE:LINE: reason", in file order: those
 				 * of the first MDT_IMPORT_ERRORS_KEPT bad

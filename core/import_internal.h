@@ -23,7 +23,10 @@ struct mdt_import_row {
 	size_t nf;
 	bool nul;		/* a field held a NUL byte */
 	/* checked values (valid when error is NULL) */
-	char nhs[11];
+	char nhs[11];		/* or a local identifier, or "" when
+				 * untraced */
+	bool untraced;		/* a referral with no NHS number: held under
+				 * a new local identifier (trace.h) */
 	char dob[11];
 	char review[11];
 	const char *name;

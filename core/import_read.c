@@ -11,6 +11,7 @@
 
 #include "import_internal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -375,19 +376,25 @@ check_row(struct mdt_import_row *r, const int *map, size_t header_n,
 		return;
 	}
 	v = value(r, map, COL_NHS);
-	if (*v == '\0') {
+	/* a referral is never turned away for want of a number: it is held
+	 * under a local identifier until traced; other lists need one */
+	if (*v == '\0' && list == MDT_LIST_REFERRAL) {
+		r->untraced = true;
+		nhs[0] = '\0';
+	} else if (*v == '\0') {
 		r->error = mdt_xstrdup("no NHS number");
 		return;
-	}
-	if (!mdt_nhs_normalise(v, nhs)) {
+	} else if (list == MDT_LIST_REFERRAL &&
+	    mdt_local_id_normalise(v, nhs)) {
+		/* a patient held already under a local identifier */
+	} else if (!mdt_nhs_normalise(v, nhs)) {
 		char *shown = mdt_text_escaped(v, false);
 
 		r->error = mdt_xasprintf("NHS number \"%s\" is not ten digits",
 		    shown);
 		free(shown);
 		return;
-	}
-	if (!mdt_nhs_valid(nhs)) {
+	} else if (!mdt_nhs_valid(nhs)) {
 		char shown[13];
 
 		mdt_nhs_format(nhs, shown);
@@ -618,7 +625,9 @@ check_repeat(struct mdt_import_parse *p, struct mdt_import_row *r)
 {
 	uint64_t nhs, hash, *e;
 
-	if (r->error != NULL)
+	/* the untraced and the local have no number to repeat: the store
+	 * joins the same name and birth (import.c) */
+	if (r->error != NULL || !isdigit((unsigned char)r->nhs[0]))
 		return;
 	nhs = strtoull(r->nhs, NULL, 10);
 	hash = strtoull(r->hash, NULL, 16);

@@ -67,3 +67,33 @@ wait_for "1 on the agenda"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "prepare did not exit 0"
 pass "meeting 2: traced, it came forward with its NHS number and its deferral, and goes on the agenda"
+
+# A referral list whose row has no NHS number: held the same way, not
+# refused; the same row again is the same patient; a wrong check digit
+# on the list, or an escape in a field, is still refused, nothing imported.
+printf 'nhs_number,name,date_of_birth,practice,reason,referred_by\n,Dee Vance,1938-05-06,Out of area,"No GP; carer \033[2Junwell",Ben Okafor\n' >"$E2E_TMP/list.csv"
+printf 'nhs_number,name,date_of_birth,practice,reason,referred_by\n9434765918,Fay Dunn,1944-01-01,,Falls,Ben Okafor\n' >"$E2E_TMP/typo.csv"
+set +e
+mdt import --list referral --meeting "$SECOND" "$E2E_TMP/typo.csv" >/dev/null 2>"$E2E_TMP/err"; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "a wrong check digit on a list exits $rc"
+grep -q "typo.csv:2: NHS number 943 476 5918 has a wrong check digit" "$E2E_TMP/err" || fail "import says: $(cat "$E2E_TMP/err")"
+set +e
+mdt import --list referral --meeting "$SECOND" "$E2E_TMP/list.csv" >/dev/null 2>"$E2E_TMP/err"; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "an escape in a field exits $rc"
+grep -q "list.csv:2: field 5 " "$E2E_TMP/err" || fail "import says: $(cat "$E2E_TMP/err")"
+sed -i 's/\x1b\[2J//' "$E2E_TMP/list.csv"
+mdt import --list referral --meeting "$SECOND" "$E2E_TMP/list.csv" >/dev/null 2>"$E2E_TMP/err" || fail "import: $(cat "$E2E_TMP/err")"
+grep -q "1 referral with no NHS number held under a local identifier" "$E2E_TMP/err" || fail "import says: $(cat "$E2E_TMP/err")"
+mdt import --list referral --meeting "$SECOND" "$E2E_TMP/list.csv" >/dev/null 2>&1 || fail "import again"
+[ "$("$SQLITE3_BIN" "$DB" "SELECT count(*) FROM patients WHERE name = 'Dee Vance'")" = 1 ] || fail "imported twice, two patients"
+mdt referrals | grep -q "^ routine D\.V\., born 1938, not traced (L000000002)$" || fail "the queue: $(mdt referrals)"
+tui_start --db "$DB" prepare "$SECOND"
+wait_for "Dee Vance"
+wait_for "L000000002"
+keys Down
+wait_for "Not traced: no agenda until 'mdtchair trace L000000002 NHS'"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "prepare did not exit 0"
+pass "a referral list's row with no NHS number: held under L000000002, flagged on preparation, imported twice one patient; a typo refused"

@@ -178,6 +178,78 @@ test_lines_after_multiline_field(void **state)
 	assert_int_equal(patients(f), 0);
 }
 
+/* A referral with no NHS number is held under a local identifier, not
+ * refused: the same name and birth again (in the file, or a later import)
+ * is the same patient; a local identifier in the column is the patient
+ * held by it; other lists still need the number, and a wrong check digit
+ * is refused on every list. */
+static void
+test_referral_untraced(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_import_report rep;
+	char buf[64];
+	const char *path = write_csv(f, 0, HEADER
+	    ",Cal Rowe,1940-02-03,Out of area,\"Lives alone; falls\",Ann\n"
+	    " ,Cal Rowe,03/02/1940,,Lives alone,Ann\n"
+	    ",Dee Vance,1938-05-06,,No GP,Ben\n", 0);
+	const char *again;
+
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, false, NULL, false, &rep), MDT_OK);
+	assert_int_equal(rep.rows, 3);
+	assert_int_equal(rep.patients_created, 2);
+	assert_int_equal(rep.rejected, 0);
+	assert_true(rep.untraced >= 2);
+	mdt_import_report_done(&rep);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
+	    " group_concat(nhs_number || ' ' || name || ' ' ||"
+	    " coalesce(practice, '-'), '/') FROM (SELECT * FROM patients"
+	    " ORDER BY id)"), "L000000001 Cal Rowe Out of area/"
+	    "L000000002 Dee Vance -");
+	/* each a candidate of the meeting and a referral in the queue */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE meeting_id = %lld", (long long)f->meeting), 2);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"
+	    " WHERE withdrawn_at IS NULL"), 2);
+
+	/* the same file again: nobody new */
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, false, NULL, false, &rep), MDT_OK);
+	assert_int_equal(rep.patients_created, 0);
+	mdt_import_report_done(&rep);
+	assert_int_equal(patients(f), 2);
+
+	/* by the local identifier, as typed */
+	again = write_csv(f, 1, HEADER "l 2,Dee Vance,1938-05-06,,Carer"
+	    " unwell,Ben\n", 0);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    again, false, NULL, false, &rep), MDT_OK);
+	assert_int_equal(rep.patients_created, 0);
+	assert_int_equal(rep.untraced, 1);
+	mdt_import_report_done(&rep);
+	assert_int_equal(patients(f), 2);
+
+	/* a caseload needs the number; a wrong check digit is a typo */
+	again = write_csv(f, 2, "nhs_number,name,date_of_birth\n"
+	    ",Eve Hale,1944-01-01\n" "9434765918,Fay Dunn,1944-01-01\n", 0);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_CASELOAD,
+	    again, false, NULL, false, &rep), MDT_EINVAL);
+	assert_int_equal(rep.rejected, 2);
+	assert_non_null(strstr(rep.errors[0], ":2: no NHS number"));
+	assert_non_null(strstr(rep.errors[1], "wrong check digit"));
+	mdt_import_report_done(&rep);
+	again = write_csv(f, 3, HEADER "9434765918,Fay Dunn,1944-01-01,,x,y\n"
+	    ",Gil\x1b[2J,1944-01-01,,x,y\n", 0);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    again, false, NULL, false, &rep), MDT_EINVAL);
+	assert_int_equal(rep.rejected, 2);
+	assert_non_null(strstr(rep.errors[0], "wrong check digit"));
+	mdt_import_report_done(&rep);
+	assert_int_equal(patients(f), 2);
+	assert_whole(f);
+}
+
 static void
 test_every_bad_row_reported(void **state)
 {
@@ -188,7 +260,7 @@ test_every_bad_row_reported(void **state)
 	    NHS_A ",Zoë Adébáyọ̀,1941-03-14,L,Falls,Dr M\n"		/* 2 ok */
 	    "9434765918,Wrong Check,1950-01-01,L,x,y\n"		/* 3 */
 	    "12345,Short,1950-01-01,L,x,y\n"			/* 4 */
-	    ",No Number,1950-01-01,L,x,y\n"			/* 5 */
+	    "L99,No One Held,1950-01-01,L,x,y\n"		/* 5 */
 	    NHS_B ",,1950-01-01,L,x,y\n"			/* 6 */
 	    NHS_C ",No Date,,L,x,y\n"				/* 7 */
 	    NHS_D ",Feb 30,1950-02-30,L,x,y\n"			/* 8 */
@@ -200,7 +272,7 @@ test_every_bad_row_reported(void **state)
 	const char *const want[] = {
 		"3: wrong check digit",
 		"4: is not ten digits",
-		"5: no NHS number",
+		"5: no patient is held under L000000099",
 		"6: no name",
 		"7: no date of birth",
 		"8: is not a date",
@@ -881,6 +953,8 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_lines_after_multiline_field, setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_referral_untraced, setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_every_bad_row_reported,
 		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_lists_need_their_columns,

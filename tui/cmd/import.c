@@ -100,6 +100,11 @@ cmd_import(struct cmd_args *cli)
 		    rep.duplicates, rep.duplicates == 1 ? "" : "s",
 		    rep.rejected, rep.patients_created,
 		    rep.patients_created == 1 ? "" : "s", rep.carried_forward);
+		if (rep.untraced > 0)
+			say("%d referral%s with no NHS number held under a"
+			    " local identifier: no agenda until traced"
+			    " ('mdtchair trace LOCAL NHS')", rep.untraced,
+			    rep.untraced == 1 ? "" : "s");
 		if (rep.rejected > 0)
 			say("%d bad row%s written to %s", rep.rejected,
 			    rep.rejected == 1 ? "" : "s", rejects);
