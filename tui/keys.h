@@ -148,6 +148,8 @@ tui_on_global(unsigned on)
 	  "Record a death (asked)") \
 	_(PREP_CONSENT,	"c",		TUI_ON_PREP,	"consent-asked", \
 	  "Consent asked before (asked)") \
+	_(PREP_REFER,	"R",		TUI_ON_PREP,	"refer", \
+	  "Raise a referral (asked)") \
 	_(ADD_ON_DAY,	"A",		TUI_ON_AGENDA | TUI_ON_PREP, "add-on-day", \
 	  "Add a patient on the day") \
 	/* sync panel */ \

@@ -689,6 +689,10 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		tui_prep_add_on_day(app);
 		return true;
 	}
+	if (act == TUI_ACT_PREP_REFER) {
+		tui_prep_refer(app);
+		return true;
+	}
 	if (act == TUI_ACT_PREP_FINALISE) {
 		tui_confirm_open(app, "Finalise the agenda for circulation? (y/n)",
 		    tui_prep_finalise);

@@ -89,4 +89,8 @@ void tui_prep_died(struct tui_app *app, const char *nhs, int open_actions);
  * records it (prep_consent.c). */
 void tui_prep_consent(struct tui_app *app, const char *nhs);
 
+/* R on the preparation screen: a referral raised, asked in turn
+ * (prep_refer.c). */
+void tui_prep_refer(struct tui_app *app);
+
 #endif
