@@ -2,8 +2,10 @@
  * minutes.c - the minutes of a meeting, as Markdown or plain text for
  * people and as JSON for other programs: the register, and for each
  * patient the consent (and the organisations the patient asked to
- * exclude), key contact, notes, actions, outcome and the time taken
- * against the band.  docs/minutes.md describes the JSON.
+ * exclude), the consent asked before, the referral that brought them,
+ * key contact, notes, actions, outcome, the rising-risk register's
+ * events and the time taken against the band; the deaths since the
+ * meeting before.  docs/minutes.md describes the JSON.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "deaths.h"
 #include "model.h"
 #include "rules.h"
 #include "snapshot.h"
@@ -117,9 +120,74 @@ json_outcome(const struct mdt_slot *sl)
 	return o;
 }
 
+/* The referral that brought the patient; null when none did. */
+static json_t *
+json_referral(const struct mdt_minutes_referral *r)
+{
+	json_t *j;
+
+	if (r == NULL)
+		return json_null();
+	j = mdt_json_new(json_object());
+	mdt_json_set(j, "referrer", mdt_json_text(r->referrer));
+	mdt_json_set(j, "service", mdt_json_text(r->service));
+	mdt_json_set(j, "reason", mdt_json_text(r->reason));
+	mdt_json_set(j, "urgency", mdt_json_text(r->urgency));
+	mdt_json_set(j, "raised_on", mdt_json_text(r->raised_on));
+	mdt_json_set(j, "days_waited", json_integer(r->waited_days));
+	mdt_json_set(j, "times_deferred", json_integer(r->times_deferred));
+	return j;
+}
+
+/* The register's events of the meeting for the slot's patient. */
+static json_t *
+json_register(const struct mdt_minutes_between *b, int64_t slot_id)
+{
+	json_t *arr = mdt_json_new(json_array()), *x;
+
+	for (size_t i = 0; i < b->n_events; i++) {
+		const struct mdt_minutes_event *e = &b->events[i];
+
+		if (e->slot_id != slot_id)
+			continue;
+		x = mdt_json_new(json_object());
+		mdt_json_set(x, "event", mdt_json_text(e->kind));
+		mdt_json_set(x, "reason", mdt_json_text(e->reason));
+		mdt_json_set(x, "by", mdt_json_text(e->actor));
+		mdt_json_set(x, "next_review", jstr_or_null(e->next_review));
+		mdt_json_push(arr, x);
+	}
+	return arr;
+}
+
+/* The deaths since the meeting before. */
+static json_t *
+json_deaths(const struct mdt_minutes_between *b)
+{
+	json_t *arr = mdt_json_new(json_array()), *x;
+
+	for (size_t i = 0; i < b->n_deaths; i++) {
+		const struct mdt_death *d = &b->deaths[i];
+
+		x = mdt_json_new(json_object());
+		mdt_json_set(x, "name", mdt_json_text(d->patient_name));
+		mdt_json_set(x, "nhs_number", mdt_nhs_purged(d->nhs_number) ?
+		    json_null() : mdt_json_text(d->nhs_number));
+		mdt_json_set(x, "died_on", mdt_json_text(d->died_on));
+		mdt_json_set(x, "place", jstr_or_null(d->place));
+		mdt_json_set(x, "expected", d->expected < 0 ? json_null() :
+		    json_boolean(d->expected));
+		mdt_json_set(x, "relatives_follow_up", d->relatives_made ?
+		    mdt_json_text(mdt_action_status_name(d->relatives)) :
+		    json_null());
+		mdt_json_push(arr, x);
+	}
+	return arr;
+}
+
 static json_t *
 json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
-    int64_t now)
+    const struct mdt_minutes_between *b, int64_t now)
 {
 	json_t *j = mdt_json_new(json_object());
 	json_t *patient = mdt_json_new(json_object());
@@ -144,6 +212,9 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	mdt_json_set(j, "time_band", mdt_json_text(time_band(elapsed, snap->meeting.warn_s,
 	    snap->meeting.over_s)));
 	mdt_json_set(j, "consent", json_consent(sl));
+	mdt_json_set(j, "consent_asked_before", jstr_or_null(sl->asked_line));
+	mdt_json_set(j, "referral", json_referral(mdt_minutes_referral_of(b,
+	    sl->id)));
 	mdt_json_set(j, "key_contact", mdt_json_text(sl->key_contact_name));
 	for (i = 0; i < snap->n_notes; i++)
 		if (snap->notes[i].slot_id == sl->id)
@@ -164,11 +235,13 @@ json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	}
 	mdt_json_set(j, "actions", actions);
 	mdt_json_set(j, "outcome", json_outcome(sl));
+	mdt_json_set(j, "rising_risk", json_register(b, sl->id));
 	return j;
 }
 
 static int
-write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
+write_json(const struct mdt_snapshot *snap,
+    const struct mdt_minutes_between *b, int64_t now, FILE *out)
 {
 	json_t *root = mdt_json_new(json_object());
 	json_t *att = mdt_json_new(json_array());
@@ -198,8 +271,10 @@ write_json(const struct mdt_snapshot *snap, int64_t now, FILE *out)
 	}
 	mdt_json_set(root, "attendance", att);
 	for (i = 0; i < snap->n_slots; i++)
-		mdt_json_push(slots, json_slot(snap, &snap->slots[i], now));
+		mdt_json_push(slots, json_slot(snap, &snap->slots[i], b,
+		    now));
 	mdt_json_set(root, "slots", slots);
+	mdt_json_set(root, "deaths_since_last_meeting", json_deaths(b));
 	rc = mdt_text_json_dump(root, out, JSON_INDENT(2));
 	json_decref(root);
 	return rc;
@@ -317,10 +392,51 @@ md_duration(FILE *out, int64_t ms)
 	fprintf(out, "%" PRId64 ":%02d", s / 60, (int)(s % 60));
 }
 
+/* The referral that brought the patient, in a line. */
+static void
+md_referral(FILE *out, const struct mdt_minutes_referral *r, bool txt)
+{
+	fputs("- Referral: by ", out);
+	md_field(out, r->referrer, txt);
+	fputs(" (", out);
+	md_field(out, r->service[0] != '\0' ? r->service : "service not"
+	    " given", txt);
+	fprintf(out, "), %s, raised %s, waited %d day%s, deferred %dx: ",
+	    r->urgency, r->raised_on, r->waited_days, r->waited_days == 1 ?
+	    "" : "s", r->times_deferred);
+	md_text(out, r->reason, txt);
+	fputc('\n', out);
+}
+
+/* The register's events of the meeting for the slot's patient. */
+static void
+md_register(FILE *out, const struct mdt_minutes_between *b, int64_t slot_id,
+    bool txt)
+{
+	for (size_t i = 0; i < b->n_events; i++) {
+		const struct mdt_minutes_event *e = &b->events[i];
+
+		if (e->slot_id != slot_id)
+			continue;
+		fprintf(out, "- Rising risk: %s",
+		    mdt_minutes_event_words(e->kind));
+		if (e->reason[0] != '\0') {
+			fputs(" (", out);
+			md_text(out, e->reason, txt);
+			fputc(')', out);
+		}
+		if (e->next_review[0] != '\0')
+			fprintf(out, ", review by %s", e->next_review);
+		fputc('\n', out);
+	}
+}
+
 static void
 md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
-    int64_t now, bool txt)
+    const struct mdt_minutes_between *b, int64_t now, bool txt)
 {
+	const struct mdt_minutes_referral *ref = mdt_minutes_referral_of(b,
+	    sl->id);
 	const struct mdt_meeting *m = &snap->meeting;
 	char nhs[13];
 	int64_t elapsed = slot_elapsed(sl, now);
@@ -361,6 +477,13 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	}
 	if (sl->n_exclusions > 0)
 		fputc('\n', out);
+	if (sl->asked_line != NULL) {
+		fputs("- Consent asked before: ", out);
+		md_text(out, sl->asked_line, txt);
+		fputc('\n', out);
+	}
+	if (ref != NULL)
+		md_referral(out, ref, txt);
 	fputs("- Key contact: ", out);
 	md_field(out, sl->key_contact_name != NULL ? sl->key_contact_name :
 	    "none", txt);
@@ -391,6 +514,7 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 		md_field(out, sl->died_on, txt);
 	}
 	fputs("\n", out);
+	md_register(out, b, sl->id, txt);
 
 	for (i = 0, n = 0; i < snap->n_notes; i++) {
 		if (snap->notes[i].slot_id != sl->id)
@@ -459,7 +583,8 @@ md_by_owner(FILE *out, const struct mdt_snapshot *snap, bool txt)
 }
 
 static void
-write_md(const struct mdt_snapshot *snap, int64_t now, bool txt, FILE *out)
+write_md(const struct mdt_snapshot *snap, const struct mdt_minutes_between *b,
+    int64_t now, bool txt, FILE *out)
 {
 	const struct mdt_meeting *m = &snap->meeting;
 	char *title;
@@ -508,8 +633,20 @@ write_md(const struct mdt_snapshot *snap, int64_t now, bool txt, FILE *out)
 	if (snap->n_slots == 0)
 		fputs("No patients were on the agenda.\n\n", out);
 	for (i = 0; i < snap->n_slots; i++)
-		md_slot(out, snap, &snap->slots[i], now, txt);
+		md_slot(out, snap, &snap->slots[i], b, now, txt);
 	md_by_owner(out, snap, txt);
+	if (b->n_deaths > 0) {
+		char line[1024];
+
+		heading(out, txt, 2, "Deaths since the last meeting");
+		for (i = 0; i < b->n_deaths; i++) {
+			fputs("- ", out);
+			md_text(out, mdt_death_line(&b->deaths[i], true, line,
+			    sizeof(line)), txt);
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
 }
 
 enum mdt_status
@@ -517,6 +654,7 @@ mdt_minutes_write(struct mdt_store *s, int64_t meeting_id,
     enum mdt_minutes_format fmt, FILE *out)
 {
 	struct mdt_snapshot snap;
+	struct mdt_minutes_between b;
 	enum mdt_status st;
 	int64_t now = mdt_store_now(s);
 	int rc = 0;
@@ -528,11 +666,17 @@ mdt_minutes_write(struct mdt_store *s, int64_t meeting_id,
 	st = mdt_snapshot_load(s, meeting_id, &snap);
 	if (st != MDT_OK)
 		return st;
+	st = mdt_minutes_between_load(s, meeting_id, &b);
+	if (st != MDT_OK) {
+		mdt_snapshot_free(&snap);
+		return st;
+	}
 	errno = 0;
 	if (fmt == MDT_MINUTES_JSON)
-		rc = write_json(&snap, now, out);
+		rc = write_json(&snap, &b, now, out);
 	else
-		write_md(&snap, now, fmt == MDT_MINUTES_TXT, out);
+		write_md(&snap, &b, now, fmt == MDT_MINUTES_TXT, out);
+	mdt_minutes_between_free(&b);
 	mdt_snapshot_free(&snap);
 	return mdt_write_status(s, out, rc, "the minutes");
 }

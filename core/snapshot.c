@@ -187,9 +187,10 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " coalesce(ca.id, 0), " MDT_ASKED_ANSWER_SQL("ca") ","
 	    " ca.asked_by, ca.asked_on, ca.representative, ca.justification"
 	    " FROM slots s JOIN patients pt ON pt.id = s.patient_id"
-	    " LEFT JOIN consent_asked ca ON ca.id = (" MDT_ASKED_LATEST_SQL(
-	    "s.patient_id") ")"
 	    " LEFT JOIN consent c ON c.slot_id = s.id"
+	    /* the answer the slot's consent started from, else the latest */
+	    " LEFT JOIN consent_asked ca ON ca.id = coalesce(c.asked_id, ("
+	    MDT_ASKED_LATEST_SQL("s.patient_id") "))"
 	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
 	    " LEFT JOIN people kc ON kc.id = pt.key_contact_id"
 	    " LEFT JOIN people pr ON pr.id = s.presenter_id"

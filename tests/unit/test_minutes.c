@@ -158,7 +158,14 @@ test_json_shape_and_content(void **state)
 	slots = json_object_get(root, "slots");
 	assert_int_equal(json_array_size(slots), 12);
 	s1 = json_array_get(slots, 0);
-	assert_int_equal(json_object_size(s1), 14);
+	assert_int_equal(json_object_size(s1), 17);
+	/* the work between meetings: none for the demo's first patient */
+	assert_true(json_is_null(json_object_get(s1, "consent_asked_before")));
+	assert_true(json_is_null(json_object_get(s1, "referral")));
+	assert_int_equal(json_array_size(json_object_get(s1, "rising_risk")),
+	    0);
+	assert_true(json_is_array(json_object_get(root,
+	    "deaths_since_last_meeting")));
 	assert_int_equal(jget_int(s1, "position"), 1);
 	x = json_object_get(s1, "patient");
 	assert_string_equal(jget_str(x, "name"), "Zoë Adébáyọ̀");

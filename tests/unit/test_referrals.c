@@ -271,6 +271,133 @@ test_deferred_comes_forward(void **state)
 	}
 }
 
+/* The minutes of the next meeting tell the work between: B's referral
+ * (by whom, service, raised, waited, deferred once, why; a stored escape
+ * in its reason escaped), the consent asked before, a patient escalated
+ * from the rising-risk register with the reason, the deaths since the
+ * meeting before; the same in JSON. */
+static void
+test_minutes_between(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_consent_ask_in ask = { .nhs_number = B, .answer = "given",
+	    .asked_by = "Ade Okonkwo" };
+	struct mdt_rising_in risk = { .nhs_number = "9434765919",
+	    .name = "Cal Rowe", .date_of_birth = "1950-01-01",
+	    .reason = "Two falls", .by = "Matron" };
+	struct mdt_death_in died = { .nhs_number = "9991581766" };
+	int64_t second, slot_b = 0, slot_c = 0, cand_c = 0;
+	char *text = NULL, num[11];
+	size_t len = 0;
+	FILE *out;
+	json_t *root, *slots, *x;
+
+	hold(f, f->meeting, true, "no GP from Riverside today");
+	fx_exec(f->s, "UPDATE referrals SET reason = 'Calls' || char(27)"
+	    " || '[2J' WHERE reason = 'Calls'");
+	second = schedule(f, "+7");
+	assert_int_equal(mdt_consent_ask(f->s, &ask), MDT_OK);
+	assert_int_equal(mdt_rising_add(f->s, &risk, NULL, num), MDT_OK);
+	assert_int_equal(mdt_rising_escalate(f->s, "9434765919", "A third"
+	    " fall", second, "Matron", &cand_c), MDT_OK);
+	/* a death between the meetings, of a patient known to the tool */
+	fx_exec(f->s, "INSERT INTO patients (uuid, nhs_number, name,"
+	    " date_of_birth) VALUES ('7e57d1ed-0000-4000-8000-000000000001',"
+	    " '9991581766', 'Dora Finch', '1930-04-04')");
+	died.date = "+0";
+	died.place = "home";
+	died.expected = 1;
+	died.actions = MDT_DEATH_CANCEL;
+	died.owner_id = fx_int(f->s, "SELECT coalesce(max(id), 0) FROM"
+	    " people");
+	if (died.owner_id == 0) {
+		fx_exec(f->s, "INSERT INTO people (uuid, name, role,"
+		    " organisation) VALUES ('7e57d1ed-0000-4000-8000-"
+		    "000000000002', 'Matron Ojo', 'Community matron',"
+		    " 'Whittington Health')");
+		died.owner_id = fx_int(f->s, "SELECT max(id) FROM people");
+	}
+	assert_int_equal(mdt_death_between(f->s, &died, NULL), MDT_OK);
+
+	f->now += 7 * DAY;
+	assert_int_equal(mdt_candidate_select(f->s, cand(f, second, B), 0, 0,
+	    &slot_b), MDT_OK);
+	assert_int_equal(mdt_candidate_select(f->s, cand_c, 0, 0, &slot_c),
+	    MDT_OK);
+	assert_int_equal(mdt_meeting_open(f->s, second), MDT_OK);
+	assert_int_equal(mdt_slot_next(f->s, second, NULL), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, slot_b, MDT_CONSENT_GIVEN,
+	    NULL, NULL, 0), MDT_OK);
+	assert_int_equal(mdt_meeting_close(f->s, second), MDT_OK);
+
+	out = open_memstream(&text, &len);
+	assert_int_equal(mdt_minutes_write(f->s, second, MDT_MINUTES_TXT, out),
+	    MDT_OK);
+	fclose(out);
+	assert_non_null(strstr(text, "- Consent asked before: given (asked by"
+	    " Ade Okonkwo, "));
+	assert_non_null(strstr(text, "- Referral: by Ade (service not given),"
+	    " routine, raised 20"));
+	assert_non_null(strstr(text, ", waited 14 days, deferred 1x:"
+	    " Calls\\x1b[2J\n"));
+	assert_null(strchr(text, '\x1b'));
+	assert_non_null(strstr(text, "- Rising risk: escalated from the"
+	    " rising-risk register (A third fall)\n"));
+	assert_non_null(strstr(text, "Deaths since the last meeting\n"));
+	assert_non_null(strstr(text, "- Dora Finch, born 1930-04-04, NHS"));
+	assert_non_null(strstr(text, ": died on "));
+	free(text);
+
+	text = NULL;
+	out = open_memstream(&text, &len);
+	assert_int_equal(mdt_minutes_write(f->s, second, MDT_MINUTES_JSON,
+	    out), MDT_OK);
+	fclose(out);
+	root = json_loads(text, 0, NULL);
+	assert_non_null(root);
+	slots = json_object_get(root, "slots");
+	assert_int_equal(json_array_size(slots), 2);
+	for (size_t i = 0; i < 2; i++) {
+		json_t *sl = json_array_get(slots, i);
+		const char *nhs = json_string_value(json_object_get(
+		    json_object_get(sl, "patient"), "nhs_number"));
+
+		if (strcmp(nhs, B) == 0) {
+			x = json_object_get(sl, "referral");
+			assert_string_equal(json_string_value(json_object_get(x,
+			    "reason")), "Calls\x1b[2J");
+			assert_int_equal(json_integer_value(json_object_get(x,
+			    "times_deferred")), 1);
+			assert_int_equal(json_integer_value(json_object_get(x,
+			    "days_waited")), 14);
+			assert_non_null(strstr(json_string_value(
+			    json_object_get(sl, "consent_asked_before")),
+			    "given (asked by Ade Okonkwo"));
+		} else {
+			assert_string_equal(nhs, "9434765919");
+			assert_true(json_is_null(json_object_get(sl,
+			    "referral")));
+			x = json_array_get(json_object_get(sl, "rising_risk"),
+			    0);
+			assert_string_equal(json_string_value(json_object_get(x,
+			    "event")), "escalated");
+			assert_string_equal(json_string_value(json_object_get(x,
+			    "reason")), "A third fall");
+		}
+	}
+	x = json_array_get(json_object_get(root, "deaths_since_last_meeting"),
+	    0);
+	assert_string_equal(json_string_value(json_object_get(x, "name")),
+	    "Dora Finch");
+	assert_string_equal(json_string_value(json_object_get(x, "place")),
+	    "home");
+	assert_true(json_is_true(json_object_get(x, "expected")));
+	assert_string_equal(json_string_value(json_object_get(x,
+	    "relatives_follow_up")), "open");
+	json_decref(root);
+	free(text);
+}
+
 static void
 test_withdraw(void **state)
 {
@@ -786,6 +913,8 @@ main(void)
 		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_one_open_per_patient,
 		    setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_minutes_between, setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_untraced, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_consent_asked, setup,
