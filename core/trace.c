@@ -51,6 +51,64 @@ struct trace_act {
 	bool merged;
 };
 
+/* Statements of join, each given the local patient (?1, from) and the
+ * one known by the number (?2, to), run in turn while all goes well. */
+static enum mdt_status
+run_each(struct mdt_store *s, const char *const *sql, size_t n, int64_t from,
+    int64_t to)
+{
+	enum mdt_status st = MDT_OK;
+
+	for (size_t i = 0; st == MDT_OK && i < n; i++)
+		st = mdt_run(s, sql[i], "ii", from, to);
+	return st;
+}
+
+/* A candidate of a meeting both are candidates of: its lists and list
+ * entries join the other's; the rest of from's candidates move over. */
+static const char *const join_candidates_sql[] = {
+	"UPDATE candidates SET lists = lists | (SELECT"
+	" f.lists FROM candidates f WHERE f.patient_id = ?1"
+	"  AND f.meeting_id = candidates.meeting_id)"
+	" WHERE patient_id = ?2 AND meeting_id IN (SELECT meeting_id"
+	"  FROM candidates WHERE patient_id = ?1)",
+	"UPDATE OR IGNORE list_entries SET candidate_id ="
+	" (SELECT t.id FROM candidates t JOIN candidates f"
+	"  ON f.meeting_id = t.meeting_id WHERE t.patient_id = ?2"
+	"  AND f.id = list_entries.candidate_id)"
+	" WHERE candidate_id IN (SELECT f.id FROM candidates f"
+	"  JOIN candidates t ON t.meeting_id = f.meeting_id"
+	"  WHERE f.patient_id = ?1 AND t.patient_id = ?2)",
+	"DELETE FROM candidates WHERE patient_id = ?1"
+	" AND meeting_id IN (SELECT meeting_id FROM candidates"
+	"  WHERE patient_id = ?2)",
+	"UPDATE candidates SET patient_id = ?2 WHERE patient_id = ?1",
+};
+
+/* Once from's open referral and active entry on the register are closed
+ * where to has its own: from's referrals, rising-risk entries (each with
+ * its events), actions and consent asked move over. */
+static const char *const join_moves_sql[] = {
+	"UPDATE referrals SET patient_id = ?2 WHERE patient_id = ?1",
+	"UPDATE rising_risk SET patient_id = ?2 WHERE patient_id = ?1",
+	"UPDATE actions SET patient_id = ?2 WHERE patient_id = ?1",
+	"UPDATE consent_asked SET patient_id = ?2 WHERE patient_id = ?1",
+};
+
+/* Once the deaths agree: from's death moves over where to has none, and
+ * what the number's record lacks, the local one may say. */
+static const char *const join_last_sql[] = {
+	"DELETE FROM deaths WHERE patient_id = ?1"
+	" AND EXISTS (SELECT 1 FROM deaths WHERE patient_id = ?2)",
+	"UPDATE deaths SET patient_id = ?2 WHERE patient_id = ?1",
+	"UPDATE patients SET"
+	" date_of_birth = coalesce(date_of_birth, (SELECT"
+	"  date_of_birth FROM patients WHERE id = ?1)),"
+	" key_contact_id = coalesce(key_contact_id, (SELECT"
+	"  key_contact_id FROM patients WHERE id = ?1))"
+	" WHERE id = ?2",
+};
+
 /* The local patient (from) joins the patient known by the number (to):
  * their slots, candidates, referrals, rising-risk entries (with their
  * events), actions and death move over where
@@ -70,30 +128,9 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 	if (st == MDT_OK && left > 0)
 		return mdt_fail(s, MDT_ESTATE, "both are on the agenda of one"
 		    " meeting: take one off first");
-	/* a candidate of a meeting both are candidates of: its lists and
-	 * list entries join the other's */
 	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE candidates SET lists = lists | (SELECT"
-		    " f.lists FROM candidates f WHERE f.patient_id = ?1"
-		    "  AND f.meeting_id = candidates.meeting_id)"
-		    " WHERE patient_id = ?2 AND meeting_id IN (SELECT meeting_id"
-		    "  FROM candidates WHERE patient_id = ?1)", "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE OR IGNORE list_entries SET candidate_id ="
-		    " (SELECT t.id FROM candidates t JOIN candidates f"
-		    "  ON f.meeting_id = t.meeting_id WHERE t.patient_id = ?2"
-		    "  AND f.id = list_entries.candidate_id)"
-		    " WHERE candidate_id IN (SELECT f.id FROM candidates f"
-		    "  JOIN candidates t ON t.meeting_id = f.meeting_id"
-		    "  WHERE f.patient_id = ?1 AND t.patient_id = ?2)", "ii",
-		    from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "DELETE FROM candidates WHERE patient_id = ?1"
-		    " AND meeting_id IN (SELECT meeting_id FROM candidates"
-		    "  WHERE patient_id = ?2)", "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE candidates SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
+		st = run_each(s, join_candidates_sql,
+		    MDT_COUNT(join_candidates_sql), from, to);
 	/* one open referral per patient: the number's own stays open */
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE referrals SET withdrawn_at = ?3,"
@@ -102,11 +139,8 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 		    "referrals") " AND EXISTS (SELECT 1 FROM referrals r"
 		    "  WHERE r.patient_id = ?2 AND " REFERRAL_OPEN_SQL("r") ")",
 		    "iii", from, to, mdt_store_now(s));
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE referrals SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
 	/* the rising-risk register: one active entry per patient, the
-	 * number's own; each entry keeps its events */
+	 * number's own */
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &left, "SELECT count(*) FROM rising_risk"
 		    " WHERE patient_id = ?2 AND ended_at IS NULL", "ii", from,
@@ -115,14 +149,8 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 		st = mdt_rising_end_tx(s, from, "traced: joined the patient's"
 		    " entry on the register");
 	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE rising_risk SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE actions SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE consent_asked SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
+		st = run_each(s, join_moves_sql, MDT_COUNT(join_moves_sql),
+		    from, to);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &left, "SELECT count(*) FROM deaths a"
 		    " JOIN deaths b ON b.patient_id = ?2 WHERE a.patient_id = ?1"
@@ -131,20 +159,8 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 		return mdt_fail(s, MDT_ESTATE, "both are recorded as dead, on"
 		    " different days: mend one first");
 	if (st == MDT_OK)
-		st = mdt_run(s, "DELETE FROM deaths WHERE patient_id = ?1"
-		    " AND EXISTS (SELECT 1 FROM deaths WHERE patient_id = ?2)",
-		    "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE deaths SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
-	/* what the number's record lacks, the local one may say */
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE patients SET"
-		    " date_of_birth = coalesce(date_of_birth, (SELECT"
-		    "  date_of_birth FROM patients WHERE id = ?1)),"
-		    " key_contact_id = coalesce(key_contact_id, (SELECT"
-		    "  key_contact_id FROM patients WHERE id = ?1))"
-		    " WHERE id = ?2", "ii", from, to);
+		st = run_each(s, join_last_sql, MDT_COUNT(join_last_sql), from,
+		    to);
 	if (st == MDT_OK)
 		st = mdt_run(s, "DELETE FROM patients WHERE id = ?", "i", from);
 	return st;
