@@ -263,8 +263,7 @@ refer_tx(struct mdt_store *s, void *ctx)
 		st = mdt_patient_local_add_tx(s, a->in->name, a->dob[0] != '\0' ?
 		    a->dob : NULL, &patient_id, a->nhs);
 	else if (mdt_nhs_local(a->nhs)) {
-		st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
-		    " WHERE nhs_number = ?", "t", a->nhs);
+		st = mdt_patient_find(s, a->nhs, false, &patient_id);
 		if (st == MDT_ENOTFOUND)
 			return mdt_fail(s, st, "no patient is held under %s",
 			    a->nhs);
@@ -408,8 +407,7 @@ withdraw_tx(struct mdt_store *s, void *ctx)
 	enum mdt_status st;
 	int64_t patient_id = 0;
 
-	st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ?", "t", a->nhs);
+	st = mdt_patient_find(s, a->nhs, false, &patient_id);
 	if (st == MDT_OK)
 		st = mdt_referral_withdraw_tx(s, patient_id, a->reason);
 	if (st == MDT_ENOTFOUND)

@@ -237,8 +237,7 @@ patient_of(struct mdt_store *s, const char *nhs, int64_t *id)
 {
 	enum mdt_status st;
 
-	st = mdt_query_int(s, id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ? AND purged_at IS NULL", "t", nhs);
+	st = mdt_patient_find(s, nhs, true, id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "nobody is known by %s", nhs);
 	return st;

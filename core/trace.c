@@ -174,13 +174,11 @@ trace_tx(struct mdt_store *s, void *ctx)
 	int64_t from = 0, to = 0;
 	char *uuid = NULL;
 
-	st = mdt_query_int(s, &from, "SELECT id FROM patients"
-	    " WHERE nhs_number = ?", "t", a->local);
+	st = mdt_patient_find(s, a->local, false, &from);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no patient is held under %s", a->local);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &to, "SELECT id FROM patients"
-		    " WHERE nhs_number = ?", "t", a->nhs);
+		st = mdt_patient_find(s, a->nhs, false, &to);
 	if (st == MDT_ENOTFOUND) {
 		to = from;
 		st = mdt_run(s, "UPDATE patients SET nhs_number = ?"
