@@ -247,16 +247,11 @@ patient_of(struct mdt_store *s, const char *nhs, int64_t *id)
 static enum mdt_status
 alive(struct mdt_store *s, int64_t patient_id)
 {
-	enum mdt_status st;
-	int64_t dead = 0;
-
-	st = mdt_query_int(s, &dead, "SELECT EXISTS (SELECT 1 FROM deaths"
-	    " WHERE patient_id = ?1) OR EXISTS (SELECT 1 FROM outcomes o"
-	    " JOIN slots sl ON sl.id = o.slot_id WHERE sl.patient_id = ?1"
+	return mdt_refuse_when(s, MDT_ESTATE, "the patient has died",
+	    "SELECT EXISTS (SELECT 1 FROM deaths WHERE patient_id = ?1)"
+	    " OR EXISTS (SELECT 1 FROM outcomes o JOIN slots sl"
+	    " ON sl.id = o.slot_id WHERE sl.patient_id = ?1"
 	    " AND o.kind = 'died')", "i", patient_id);
-	if (st == MDT_OK && dead != 0)
-		st = mdt_fail(s, MDT_ESTATE, "the patient has died");
-	return st;
 }
 
 /* An act on one patient of the register, typed: the number checked

@@ -217,15 +217,9 @@ act_consented(struct mdt_store *s, const struct mdt_slot_row *sl)
 enum mdt_status
 mdt_row_unpurged(struct mdt_store *s, const struct mdt_meeting_row *m)
 {
-	enum mdt_status st;
-	int64_t purged = 0;
-
-	st = mdt_query_int(s, &purged, "SELECT purged_at FROM meetings"
-	    " WHERE id = ?", "i", m->id);
-	if (st == MDT_OK && purged != 0)
-		return mdt_fail(s, MDT_ESTATE, "the meeting was purged: its"
-		    " record was delivered and is kept as it is");
-	return st;
+	return mdt_refuse_when(s, MDT_ESTATE, "the meeting was purged: its"
+	    " record was delivered and is kept as it is", "SELECT purged_at"
+	    " FROM meetings WHERE id = ?", "i", m->id);
 }
 
 /* What the act's transaction is given. */

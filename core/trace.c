@@ -123,11 +123,9 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 	    " AND meeting_id NOT IN (SELECT meeting_id FROM slots"
 	    "  WHERE patient_id = ?2)", "ii", from, to);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &left, "SELECT count(*) FROM slots"
-		    " WHERE patient_id = ?", "i", from);
-	if (st == MDT_OK && left > 0)
-		return mdt_fail(s, MDT_ESTATE, "both are on the agenda of one"
-		    " meeting: take one off first");
+		st = mdt_refuse_when(s, MDT_ESTATE, "both are on the agenda of"
+		    " one meeting: take one off first", "SELECT count(*)"
+		    " FROM slots WHERE patient_id = ?", "i", from);
 	if (st == MDT_OK)
 		st = run_each(s, join_candidates_sql,
 		    MDT_COUNT(join_candidates_sql), from, to);
@@ -152,12 +150,11 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 		st = run_each(s, join_moves_sql, MDT_COUNT(join_moves_sql),
 		    from, to);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &left, "SELECT count(*) FROM deaths a"
-		    " JOIN deaths b ON b.patient_id = ?2 WHERE a.patient_id = ?1"
-		    " AND a.died_on <> b.died_on", "ii", from, to);
-	if (st == MDT_OK && left > 0)
-		return mdt_fail(s, MDT_ESTATE, "both are recorded as dead, on"
-		    " different days: mend one first");
+		st = mdt_refuse_when(s, MDT_ESTATE, "both are recorded as dead,"
+		    " on different days: mend one first", "SELECT count(*)"
+		    " FROM deaths a JOIN deaths b ON b.patient_id = ?2"
+		    " WHERE a.patient_id = ?1 AND a.died_on <> b.died_on", "ii",
+		    from, to);
 	if (st == MDT_OK)
 		st = run_each(s, join_last_sql, MDT_COUNT(join_last_sql), from,
 		    to);
