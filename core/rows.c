@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "model.h"
+#include "purge.h"
 #include "rules.h"
 #include "store_internal.h"
 #include "util.h"
@@ -192,6 +193,20 @@ mdt_row_person_allowed(struct mdt_store *s, int64_t patient_id,
 		    name != NULL ? name : "this person", as);
 	free(org);
 	free(name);
+	return st;
+}
+
+enum mdt_status
+mdt_row_action_openable(struct mdt_store *s, const struct mdt_action_row *a,
+    bool purged, bool owner)
+{
+	enum mdt_status st = MDT_OK;
+
+	if (purged)
+		st = mdt_action_refuse_purged(s, a->id);
+	if (st == MDT_OK && owner)
+		st = mdt_row_person_allowed(s, a->patient_id, a->owner_id,
+		    "own this action");
 	return st;
 }
 
