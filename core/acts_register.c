@@ -57,8 +57,9 @@ register_add_tx(struct mdt_store *s, struct mdt_act *a)
 	st = mdt_row_person_exists(s, a->person_id);
 	if (st == MDT_OK)
 		st = mdt_refuse_when(s, MDT_EINVAL, "a team does not attend:"
-		    " only people are on the register", "SELECT kind <> 'person'"
-		    " FROM people WHERE id = ?", "i", a->person_id);
+		    " only people are on the register",
+		    "SELECT kind <> 'person' FROM people WHERE id = ?", "i",
+		    a->person_id);
 	if (st == MDT_OK)
 		st = mdt_refuse_when(s, MDT_ESTATE, "already on this meeting's"
 		    " register", "SELECT count(*) FROM attendance"

@@ -122,7 +122,8 @@ struct mdt_listing {
 	const void *rows;
 	size_t n, size;
 	bool unmask;
-	const char *heading;		/* text: the first line, its '\n' too */
+	const char *heading;		/* text: the first line, with its
+					 * line break */
 	const char *const *header;	/* CSV: the names of the columns */
 	size_t n_header;
 	const char *count_key;		/* JSON: a count given before the
