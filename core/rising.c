@@ -280,14 +280,8 @@ add_tx(struct mdt_store *s, void *ctx)
 	int64_t patient_id = 0, entry = 0;
 	char today[11], uuid[37], *since = NULL;
 
-	if (a->nhs[0] == '\0')
-		st = mdt_patient_local_add_tx(s, in->name, a->dob[0] != '\0' ?
-		    a->dob : NULL, &patient_id, a->nhs);
-	else if (mdt_nhs_local(a->nhs))
-		st = patient_of(s, a->nhs, &patient_id);
-	else
-		st = mdt_patient_find_or_add(s, a->nhs, in->name,
-		    a->dob[0] != '\0' ? a->dob : NULL, NULL, &patient_id);
+	st = mdt_patient_typed_tx(s, a->nhs, in->name, a->dob, true,
+	    "nobody is known by", &patient_id);
 	if (st == MDT_OK)
 		st = alive(s, patient_id);
 	if (st == MDT_OK && active_entry(s, patient_id, &entry, uuid) ==

@@ -44,6 +44,24 @@ mdt_patient_local_add_tx(struct mdt_store *s, const char *name,
 	return mdt_patient_insert(s, local, name, dob, NULL, id);
 }
 
+enum mdt_status
+mdt_patient_typed_tx(struct mdt_store *s, char nhs[11], const char *name,
+    const char *dob, bool unpurged, const char *unknown, int64_t *id)
+{
+	enum mdt_status st;
+
+	if (nhs[0] == '\0')
+		return mdt_patient_local_add_tx(s, name, dob[0] != '\0' ? dob :
+		    NULL, id, nhs);
+	if (!mdt_nhs_local(nhs))
+		return mdt_patient_find_or_add(s, nhs, name, dob[0] != '\0' ?
+		    dob : NULL, NULL, id);
+	st = mdt_patient_find(s, nhs, unpurged, id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "%s %s", unknown, nhs);
+	return st;
+}
+
 /* What a trace was asked. */
 struct trace_act {
 	char local[11];
