@@ -310,16 +310,15 @@ action_amend_tx(struct mdt_store *s, struct mdt_act *a)
 {
 	struct mdt_action_row row;
 	enum mdt_status st;
-	int64_t withdrawn = 0, fixed = 0, same = 0;
+	int64_t same = 0;
 
 	st = mdt_row_action(s, a->id, &row);
 	if (st == MDT_OK)
 		st = mdt_action_refuse_purged(s, a->id);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &withdrawn, "SELECT withdrawn_at IS NOT"
-		    " NULL FROM actions WHERE id = ?", "i", a->id);
-	if (st == MDT_OK && withdrawn != 0)
-		return mdt_fail(s, MDT_ESTATE, "the action was withdrawn");
+		st = mdt_refuse_when(s, MDT_ESTATE, "the action was withdrawn",
+		    "SELECT withdrawn_at IS NOT NULL FROM actions WHERE id = ?",
+		    "i", a->id);
 	if (st != MDT_OK)
 		return st;
 	if (a->text == NULL) {
@@ -336,11 +335,9 @@ action_amend_tx(struct mdt_store *s, struct mdt_act *a)
 		a->wrote = st == MDT_OK;
 		return st;
 	}
-	st = mdt_query_int(s, &fixed, "SELECT kind IS NOT NULL FROM actions"
-	    " WHERE id = ?", "i", a->id);
-	if (st == MDT_OK && fixed != 0)
-		return mdt_fail(s, MDT_ESTATE, "the words of this action are"
-		    " fixed (they name nobody): withdraw it instead");
+	st = mdt_refuse_when(s, MDT_ESTATE, "the words of this action are fixed"
+	    " (they name nobody): withdraw it instead", "SELECT kind IS NOT"
+	    " NULL FROM actions WHERE id = ?", "i", a->id);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &same, "SELECT text = ? FROM actions"
 		    " WHERE id = ?", "ti", a->text, a->id);

@@ -326,12 +326,10 @@ action_status_tx(struct mdt_store *s, struct mdt_act *a)
 	if (st != MDT_OK || row.status == status)
 		return st;
 	/* a purged action has lost its words: reopening it would send the
-	 * placeholder as the task */
-	st = mdt_action_refuse_purged(s, a->id);
-	/* nor is work reopened for someone the patient has since excluded */
-	if (st == MDT_OK && status == MDT_ACTION_OPEN)
-		st = mdt_row_person_allowed(s, row.patient_id, row.owner_id,
-		    "own this action");
+	 * placeholder as the task; nor is work reopened for someone the
+	 * patient has since excluded */
+	st = mdt_row_action_openable(s, &row, true,
+	    status == MDT_ACTION_OPEN);
 	if (st != MDT_OK)
 		return st;
 	if (status == MDT_ACTION_OPEN)

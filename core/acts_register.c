@@ -52,23 +52,19 @@ static enum mdt_status
 register_add_tx(struct mdt_store *s, struct mdt_act *a)
 {
 	enum mdt_status st;
-	int64_t on = 0;
 	char uuid[37], who[128];
 
 	st = mdt_row_person_exists(s, a->person_id);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &on, "SELECT kind <> 'person' FROM people"
-		    " WHERE id = ?", "i", a->person_id);
-	if (st == MDT_OK && on != 0)
-		st = mdt_fail(s, MDT_EINVAL, "a team does not attend: only"
-		    " people are on the register");
+		st = mdt_refuse_when(s, MDT_EINVAL, "a team does not attend:"
+		    " only people are on the register",
+		    "SELECT kind <> 'person' FROM people WHERE id = ?", "i",
+		    a->person_id);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &on, "SELECT count(*) FROM attendance"
+		st = mdt_refuse_when(s, MDT_ESTATE, "already on this meeting's"
+		    " register", "SELECT count(*) FROM attendance"
 		    " WHERE meeting_id = ? AND person_id = ?", "ii", a->m.id,
 		    a->person_id);
-	if (st == MDT_OK && on != 0)
-		st = mdt_fail(s, MDT_ESTATE, "already on this meeting's"
-		    " register");
 	if (st != MDT_OK)
 		return st;
 	mdt_uuid_new(uuid);

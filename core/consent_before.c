@@ -297,16 +297,7 @@ ask_tx(struct mdt_store *s, void *ctx)
 	enum mdt_status st;
 	int64_t patient_id = 0;
 
-	st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ? AND purged_at IS NULL", "t", a->nhs);
-	if (st == MDT_ENOTFOUND) {
-		char shown[13];
-
-		mdt_nhs_format(a->nhs, shown);
-		return mdt_fail(s, st, "no patient with %s %s",
-		    mdt_nhs_local(a->nhs) ? "local identifier" : "NHS number",
-		    shown);
-	}
+	st = mdt_patient_known(s, a->nhs, true, &patient_id);
 	if (st == MDT_OK)
 		st = mdt_consent_ask_tx(s, patient_id, a->in);
 	return st;

@@ -240,16 +240,7 @@ mdt_death_between(struct mdt_store *s, const struct mdt_death_in *in,
 	if (in->place != NULL && mdt_death_places[i] == NULL)
 		return mdt_fail(s, MDT_EINVAL, "the place of death is home,"
 		    " hospital, care-home, hospice or other");
-	st = mdt_query_int(s, &d.a.id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ?", "t", nhs);
-	if (st == MDT_ENOTFOUND) {
-		char shown[13];
-
-		mdt_nhs_format(nhs, shown);
-		return mdt_fail(s, st, "no patient with %s %s",
-		    mdt_nhs_local(nhs) ? "local identifier" : "NHS number",
-		    shown);
-	}
+	st = mdt_patient_known(s, nhs, false, &d.a.id);
 	if (st != MDT_OK)
 		return st;
 	d.date = day;

@@ -1,6 +1,8 @@
 /*
  * import_internal.h - a list as import_read.c reads and checks it, one row
- * at a time, for import.c to write.  Not for tui/ or sync/.
+ * at a time, for import.c to write; and the CSV (import.c) and the
+ * listings for circulation (listings.c) that core/ writes.  Not for tui/
+ * or sync/.
  */
 #ifndef MDT_IMPORT_INTERNAL_H
 #define MDT_IMPORT_INTERNAL_H
@@ -105,5 +107,48 @@ bool mdt_csv_field(FILE *fp, const char *s);
  * as mdt_csv_field does, or (a header's names) as they are; then a line
  * break.  False if it cannot be written. */
 bool mdt_csv_line(FILE *fp, const char *const *f, size_t n, bool quoted);
+
+/* ---- listings.c: listings for circulation ---------------------------- */
+
+/* The formats of a listing for circulation, in the order of enum
+ * mdt_referrals_format and enum mdt_rising_format. */
+enum mdt_listing_format {
+	MDT_LISTING_TXT, MDT_LISTING_CSV, MDT_LISTING_JSON
+};
+
+/*
+ * A listing for circulation (referrals_list.c, rising_list.c): n rows of
+ * size bytes, each written by the function of its format, patients masked
+ * unless unmask.
+ */
+struct mdt_listing {
+	const void *rows;
+	size_t n, size;
+	bool unmask;
+	const char *heading;		/* text: the first line, with its
+					 * line break */
+	const char *const *header;	/* CSV: the names of the columns */
+	size_t n_header;
+	const char *count_key;		/* JSON: a count given before the
+					 * rows (NULL: none) */
+	size_t count;
+	const char *key;		/* JSON: the member holding the rows */
+	const char *what;		/* "the referrals": what cannot be
+					 * written */
+	void (*txt)(FILE *out, const void *row, bool unmask);
+	bool (*csv)(FILE *out, const void *row, bool unmask);
+	struct json_t *(*json)(const void *row, bool unmask);
+};
+
+/* Writes the listing as fmt says: text (the heading, then each row), CSV
+ * (the header, then each row) or JSON (masked, the count, then the rows);
+ * MDT_EIO, recorded, if it cannot be written. */
+enum mdt_status mdt_listing_write(struct mdt_store *s,
+    const struct mdt_listing *l, enum mdt_listing_format fmt, FILE *out);
+
+/* A patient in a listing's JSON: their name, NHS number and date of birth
+ * (null when not known), or masked (mdt_patient_label) unless unmask. */
+struct json_t *mdt_listing_patient(const char *name,
+    const char *date_of_birth, const char *nhs_number, bool unmask);
 
 #endif

@@ -384,6 +384,23 @@ md_field(FILE *out, const char *s, bool txt)
 	mdt_text_fput(out, s, !txt);
 }
 
+/* A list item "- label: value" on a line of its own, the value a
+ * single-line field (or with note, text on a list item); nothing when the
+ * value is empty. */
+static void
+md_item(FILE *out, const char *label, const char *value, bool note,
+    bool txt)
+{
+	if (value[0] == '\0')
+		return;
+	fprintf(out, "- %s: ", label);
+	if (note)
+		md_text(out, value, txt);
+	else
+		md_field(out, value, txt);
+	fputc('\n', out);
+}
+
 static void
 md_duration(FILE *out, int64_t ms)
 {
@@ -448,21 +465,9 @@ md_slot(FILE *out, const struct mdt_snapshot *snap, const struct mdt_slot *sl,
 	name = mdt_text_escaped(sl->patient_name, !txt);
 	heading(out, txt, 3, "%d. %s (NHS %s)", sl->position, name, nhs);
 	free(name);
-	if (sl->date_of_birth[0] != '\0') {
-		fputs("- Date of birth: ", out);
-		md_field(out, sl->date_of_birth, txt);
-		fputc('\n', out);
-	}
-	if (sl->practice[0] != '\0') {
-		fputs("- Practice: ", out);
-		md_field(out, sl->practice, txt);
-		fputc('\n', out);
-	}
-	if (sl->reason[0] != '\0') {
-		fputs("- Reason for discussion: ", out);
-		md_text(out, sl->reason, txt);
-		fputc('\n', out);
-	}
+	md_item(out, "Date of birth", sl->date_of_birth, false, txt);
+	md_item(out, "Practice", sl->practice, false, txt);
+	md_item(out, "Reason for discussion", sl->reason, true, txt);
 	fprintf(out, "- Consent: %s", mdt_consent_label(sl->consent));
 	if (sl->consent_justification != NULL) {
 		fputs(" (", out);

@@ -25,6 +25,30 @@
 /* ---- made inside the caller's transaction ---------------------------- */
 
 enum mdt_status
+mdt_patient_find(struct mdt_store *s, const char *nhs, bool unpurged,
+    int64_t *id)
+{
+	return mdt_query_int(s, id, unpurged ? "SELECT id FROM patients"
+	    " WHERE nhs_number = ? AND purged_at IS NULL" :
+	    "SELECT id FROM patients WHERE nhs_number = ?", "t", nhs);
+}
+
+enum mdt_status
+mdt_patient_known(struct mdt_store *s, const char *nhs, bool unpurged,
+    int64_t *id)
+{
+	enum mdt_status st;
+	char shown[13];
+
+	st = mdt_patient_find(s, nhs, unpurged, id);
+	if (st != MDT_ENOTFOUND)
+		return st;
+	mdt_nhs_format(nhs, shown);
+	return mdt_fail(s, st, "no patient with %s %s", mdt_nhs_local(nhs) ?
+	    "local identifier" : "NHS number", shown);
+}
+
+enum mdt_status
 mdt_patient_insert(struct mdt_store *s, const char *nhs, const char *name,
     const char *date_of_birth, const char *practice, int64_t *id)
 {
@@ -48,8 +72,7 @@ mdt_patient_find_or_add(struct mdt_store *s, const char *nhs,
 	enum mdt_status st;
 	char *old_dob = NULL;
 
-	st = mdt_query_int(s, id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ?", "t", nhs);
+	st = mdt_patient_find(s, nhs, false, id);
 	if (st == MDT_ENOTFOUND) {
 		if (mdt_str_blank(name))
 			return mdt_fail(s, MDT_EINVAL, "a patient new to the"

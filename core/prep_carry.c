@@ -203,15 +203,15 @@ review_tx(struct mdt_store *s, struct mdt_act *v)
 	if (st == MDT_OK && a.patient_id != v->sl.patient_id)
 		st = mdt_fail(s, MDT_EINVAL, "action %" PRId64 " is another"
 		    " patient's", v->id);
-	/* a purged action has lost its words: it stays closed */
-	if (st == MDT_OK && a.status != MDT_ACTION_OPEN &&
-	    (verdict == MDT_VERDICT_OPEN || verdict == MDT_VERDICT_REASSIGNED))
-		st = mdt_action_refuse_purged(s, v->id);
-	/* kept open: for someone the patient did not exclude (reassign
-	 * checks its own) */
-	if (st == MDT_OK && verdict == MDT_VERDICT_OPEN)
-		st = mdt_row_person_allowed(s, a.patient_id, a.owner_id,
-		    "own this action");
+	/* a purged action has lost its words: it stays closed; kept open,
+	 * for someone the patient did not exclude (reassign checks its
+	 * own) */
+	if (st == MDT_OK)
+		st = mdt_row_action_openable(s, &a,
+		    a.status != MDT_ACTION_OPEN &&
+		    (verdict == MDT_VERDICT_OPEN ||
+		    verdict == MDT_VERDICT_REASSIGNED),
+		    verdict == MDT_VERDICT_OPEN);
 	if (st != MDT_OK)
 		return st;
 	switch (verdict) {

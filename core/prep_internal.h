@@ -65,6 +65,16 @@
 
 /* ---- prep_candidates.c ---------------------------------------------- */
 
+/* The patient an NHS number or local identifier (as stored) names, into
+ * *id; with unpurged, not one the retention purge went through.
+ * MDT_ENOTFOUND, nothing recorded, when there is none. */
+enum mdt_status mdt_patient_find(struct mdt_store *s, const char *nhs,
+    bool unpurged, int64_t *id);
+/* As mdt_patient_find, none recorded: "no patient with NHS number 999
+ * 339 5633" (or "with local identifier L..."). */
+enum mdt_status mdt_patient_known(struct mdt_store *s, const char *nhs,
+    bool unpurged, int64_t *id);
+
 /* Inserts a patient (nhs: ten digits); *id gets the new row. */
 enum mdt_status mdt_patient_insert(struct mdt_store *s, const char *nhs,
     const char *name, const char *date_of_birth, const char *practice,

@@ -259,18 +259,10 @@ refer_tx(struct mdt_store *s, void *ctx)
 	char *uuid = NULL;
 	int carried;
 
-	if (a->nhs[0] == '\0')
-		st = mdt_patient_local_add_tx(s, a->in->name, a->dob[0] != '\0' ?
-		    a->dob : NULL, &patient_id, a->nhs);
-	else if (mdt_nhs_local(a->nhs)) {
-		st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
-		    " WHERE nhs_number = ?", "t", a->nhs);
-		if (st == MDT_ENOTFOUND)
-			return mdt_fail(s, st, "no patient is held under %s",
-			    a->nhs);
-	} else
-		st = mdt_patient_find_or_add(s, a->nhs, a->in->name,
-		    a->dob[0] != '\0' ? a->dob : NULL, NULL, &patient_id);
+	st = mdt_patient_typed_tx(s, a->nhs, a->in->name, a->dob, false,
+	    "no patient is held under", &patient_id);
+	if (st == MDT_ENOTFOUND)
+		return st;
 	if (st == MDT_OK)
 		st = upsert(s, patient_id, "tool", a->in, &a->id, &a->updated);
 	/* asked at referral: by the referrer, today */
@@ -408,8 +400,7 @@ withdraw_tx(struct mdt_store *s, void *ctx)
 	enum mdt_status st;
 	int64_t patient_id = 0;
 
-	st = mdt_query_int(s, &patient_id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ?", "t", a->nhs);
+	st = mdt_patient_find(s, a->nhs, false, &patient_id);
 	if (st == MDT_OK)
 		st = mdt_referral_withdraw_tx(s, patient_id, a->reason);
 	if (st == MDT_ENOTFOUND)

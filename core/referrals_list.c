@@ -134,8 +134,9 @@ mdt_referrals_free(struct mdt_referral *arr, size_t n)
 
 /* One referral as lines of text. */
 static void
-write_txt(FILE *out, const struct mdt_referral *r, bool unmask)
+write_txt(FILE *out, const void *row, bool unmask)
 {
+	const struct mdt_referral *r = row;
 	char who[256], raised[11];
 
 	mdt_patient_label(r->patient_name, r->date_of_birth, r->nhs_number,
@@ -166,8 +167,9 @@ write_txt(FILE *out, const struct mdt_referral *r, bool unmask)
 
 /* One referral as a CSV row. */
 static bool
-write_csv(FILE *out, const struct mdt_referral *r, bool unmask)
+write_csv(FILE *out, const void *row, bool unmask)
 {
+	const struct mdt_referral *r = row;
 	char who[256], raised[11], days[16], times[16];
 	const char *f[10];
 	char *deferrals = deferrals_line(r);
@@ -195,24 +197,16 @@ write_csv(FILE *out, const struct mdt_referral *r, bool unmask)
 
 /* One referral as a JSON object. */
 static json_t *
-referral_json(const struct mdt_referral *r, bool unmask)
+referral_json(const void *row, bool unmask)
 {
-	json_t *o = json_object(), *p = json_object(), *d = json_array();
-	char who[256], raised[11];
+	const struct mdt_referral *r = row;
+	json_t *o = json_object(), *d = json_array();
+	char raised[11];
 
 	mdt_date_of(r->raised_at, raised);
 	mdt_json_set(o, "uuid", mdt_json_text(r->uuid));
-	if (unmask) {
-		mdt_json_set(p, "name", mdt_json_text(r->patient_name));
-		mdt_json_set(p, "nhs_number", mdt_json_text(r->nhs_number));
-		mdt_json_set(p, "date_of_birth", r->date_of_birth[0] != '\0' ?
-		    mdt_json_text(r->date_of_birth) : json_null());
-	} else {
-		mdt_patient_label(r->patient_name, r->date_of_birth,
-		    r->nhs_number, false, who, sizeof(who));
-		mdt_json_set(p, "masked", mdt_json_text(who));
-	}
-	mdt_json_set(o, "patient", p);
+	mdt_json_set(o, "patient", mdt_listing_patient(r->patient_name,
+	    r->date_of_birth, r->nhs_number, unmask));
 	mdt_json_set(o, "urgency", mdt_json_text(r->urgency));
 	mdt_json_set(o, "raised_on", mdt_json_text(raised));
 	mdt_json_set(o, "days_waited", json_integer(r->days_waited));
@@ -245,41 +239,21 @@ mdt_referrals_write(struct mdt_store *s, enum mdt_referrals_format fmt,
 	    "times_deferred", "deferrals" };
 	struct mdt_referral *r = NULL;
 	enum mdt_status st;
-	json_t *root, *list;
+	char heading[128];
 	size_t n = 0;
-	bool ok = true;
-	int rc = 0;
 
 	st = mdt_referrals_load(s, &r, &n);
 	if (st != MDT_OK)
 		return st;
-	switch (fmt) {
-	case MDT_REFERRALS_TXT:
-		fprintf(out, "Referrals waiting: %zu (oldest first; %s)\n",
-		    n, unmask ? "NOT MASKED - confidential, do not circulate" :
-		    "patients masked");
-		for (size_t i = 0; i < n; i++)
-			write_txt(out, &r[i], unmask);
-		break;
-	case MDT_REFERRALS_CSV:
-		ok = mdt_csv_line(out, header, MDT_COUNT(header), false);
-		for (size_t i = 0; ok && i < n; i++)
-			ok = write_csv(out, &r[i], unmask);
-		break;
-	case MDT_REFERRALS_JSON:
-		root = mdt_json_new(json_object());
-		list = mdt_json_new(json_array());
-		mdt_json_set(root, "masked", json_boolean(!unmask));
-		mdt_json_set(root, "referrals", list);
-		for (size_t i = 0; i < n; i++)
-			mdt_json_push(list, referral_json(&r[i], unmask));
-		rc = mdt_text_json_dump(root, out, JSON_INDENT(2) |
-		    JSON_PRESERVE_ORDER);
-		json_decref(root);
-		break;
-	}
+	snprintf(heading, sizeof(heading), "Referrals waiting: %zu (oldest"
+	    " first; %s)\n", n, unmask ? "NOT MASKED - confidential, do not"
+	    " circulate" : "patients masked");
+	st = mdt_listing_write(s, &(struct mdt_listing){ .rows = r, .n = n,
+	    .size = sizeof(*r), .unmask = unmask, .heading = heading,
+	    .header = header, .n_header = MDT_COUNT(header),
+	    .key = "referrals", .what = "the referrals", .txt = write_txt,
+	    .csv = write_csv, .json = referral_json },
+	    (enum mdt_listing_format)fmt, out);
 	mdt_referrals_free(r, n);
-	if (!ok || rc != 0 || fflush(out) != 0 || ferror(out))
-		return mdt_fail(s, MDT_EIO, "cannot write the referrals");
-	return MDT_OK;
+	return st;
 }

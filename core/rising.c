@@ -237,8 +237,7 @@ patient_of(struct mdt_store *s, const char *nhs, int64_t *id)
 {
 	enum mdt_status st;
 
-	st = mdt_query_int(s, id, "SELECT id FROM patients"
-	    " WHERE nhs_number = ? AND purged_at IS NULL", "t", nhs);
+	st = mdt_patient_find(s, nhs, true, id);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "nobody is known by %s", nhs);
 	return st;
@@ -248,16 +247,11 @@ patient_of(struct mdt_store *s, const char *nhs, int64_t *id)
 static enum mdt_status
 alive(struct mdt_store *s, int64_t patient_id)
 {
-	enum mdt_status st;
-	int64_t dead = 0;
-
-	st = mdt_query_int(s, &dead, "SELECT EXISTS (SELECT 1 FROM deaths"
-	    " WHERE patient_id = ?1) OR EXISTS (SELECT 1 FROM outcomes o"
-	    " JOIN slots sl ON sl.id = o.slot_id WHERE sl.patient_id = ?1"
+	return mdt_refuse_when(s, MDT_ESTATE, "the patient has died",
+	    "SELECT EXISTS (SELECT 1 FROM deaths WHERE patient_id = ?1)"
+	    " OR EXISTS (SELECT 1 FROM outcomes o JOIN slots sl"
+	    " ON sl.id = o.slot_id WHERE sl.patient_id = ?1"
 	    " AND o.kind = 'died')", "i", patient_id);
-	if (st == MDT_OK && dead != 0)
-		st = mdt_fail(s, MDT_ESTATE, "the patient has died");
-	return st;
 }
 
 /* An act on one patient of the register, typed: the number checked
@@ -271,6 +265,10 @@ struct rising_act {
 	char next[11];			/* review: "" for every_days on */
 	int64_t meeting_id;		/* escalate */
 	int64_t id;			/* the entry, or the candidate */
+	/* review, remove: what is done to the entry (id), whose uuid is
+	 * given (entry_tx) */
+	enum mdt_status (*on_entry)(struct mdt_store *s,
+	    const struct rising_act *a, const char *uuid);
 };
 
 static enum mdt_status
@@ -282,14 +280,8 @@ add_tx(struct mdt_store *s, void *ctx)
 	int64_t patient_id = 0, entry = 0;
 	char today[11], uuid[37], *since = NULL;
 
-	if (a->nhs[0] == '\0')
-		st = mdt_patient_local_add_tx(s, in->name, a->dob[0] != '\0' ?
-		    a->dob : NULL, &patient_id, a->nhs);
-	else if (mdt_nhs_local(a->nhs))
-		st = patient_of(s, a->nhs, &patient_id);
-	else
-		st = mdt_patient_find_or_add(s, a->nhs, in->name,
-		    a->dob[0] != '\0' ? a->dob : NULL, NULL, &patient_id);
+	st = mdt_patient_typed_tx(s, a->nhs, in->name, a->dob, true,
+	    "nobody is known by", &patient_id);
 	if (st == MDT_OK)
 		st = alive(s, patient_id);
 	if (st == MDT_OK && active_entry(s, patient_id, &entry, uuid) ==
@@ -355,34 +347,51 @@ mdt_rising_add(struct mdt_store *s, const struct mdt_rising_in *in,
 	return st;
 }
 
-/* The patient's (typed into nhs) active entry into a->id, uuid; said
- * when there is none. */
+/* The patient's (typed into nhs) active entry into a->id, and on_entry
+ * done to it; said when there is none. */
 static enum mdt_status
-on_register(struct mdt_store *s, struct rising_act *a, int64_t *patient_id,
-    char uuid[37])
-{
-	enum mdt_status st;
-
-	st = patient_of(s, a->nhs, patient_id);
-	if (st == MDT_OK)
-		st = active_entry(s, *patient_id, &a->id, uuid);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "%s is not on the rising-risk register",
-		    a->nhs);
-	return st;
-}
-
-static enum mdt_status
-review_tx(struct mdt_store *s, void *ctx)
+entry_tx(struct mdt_store *s, void *ctx)
 {
 	struct rising_act *a = ctx;
 	enum mdt_status st;
 	int64_t patient_id = 0;
-	char uuid[37], today[11], *due = NULL;
+	char uuid[37];
 
-	st = on_register(s, a, &patient_id, uuid);
-	if (st != MDT_OK)
-		return st;
+	st = patient_of(s, a->nhs, &patient_id);
+	if (st == MDT_OK)
+		st = active_entry(s, patient_id, &a->id, uuid);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "%s is not on the rising-risk register",
+		    a->nhs);
+	if (st == MDT_OK)
+		st = a->on_entry(s, a, uuid);
+	return st;
+}
+
+/* An act on a patient's entry as typed: the number into a->nhs, then its
+ * text (called what, as said when it is wrong) and who does it (by_what,
+ * optional); MDT_ENHS or MDT_EINVAL, said, when not right. */
+static enum mdt_status
+entry_typed(struct mdt_store *s, const char *nhs, struct rising_act *a,
+    const char *what, const char *by_what)
+{
+	if (number_of(s, nhs, a->nhs) != MDT_OK)
+		return MDT_ENHS;
+	if (mdt_text_field(s, what, a->text, false,
+	    MDT_RISING_TEXT_MAX) != MDT_OK ||
+	    mdt_text_field(s, by_what, a->by, true,
+	    MDT_RISING_TEXT_MAX) != MDT_OK)
+		return MDT_EINVAL;
+	return MDT_OK;
+}
+
+/* The entry reviewed: its next review set, the note kept. */
+static enum mdt_status
+review(struct mdt_store *s, const struct rising_act *a, const char *uuid)
+{
+	enum mdt_status st;
+	char today[11], *due = NULL;
+
 	mdt_date_of(mdt_store_now(s), today);
 	st = mdt_run(s, "UPDATE rising_risk SET next_review ="
 	    " coalesce(nullif(?, ''), date(?, '+' || every_days || ' days'))"
@@ -403,15 +412,12 @@ enum mdt_status
 mdt_rising_review(struct mdt_store *s, const char *nhs, const char *note,
     const char *next, const char *by)
 {
-	struct rising_act a = { .text = note, .by = by };
+	struct rising_act a = { .text = note, .by = by, .on_entry = review };
+	enum mdt_status st;
 
-	if (number_of(s, nhs, a.nhs) != MDT_OK)
-		return MDT_ENHS;
-	if (mdt_text_field(s, "the note", note, false,
-	    MDT_RISING_TEXT_MAX) != MDT_OK ||
-	    mdt_text_field(s, "who reviewed", by, true,
-	    MDT_RISING_TEXT_MAX) != MDT_OK)
-		return MDT_EINVAL;
+	st = entry_typed(s, nhs, &a, "the note", "who reviewed");
+	if (st != MDT_OK)
+		return st;
 	if (next != NULL) {
 		if (mdt_date_parse(next, mdt_store_now(s), a.next) != MDT_OK)
 			return mdt_fail(s, MDT_EDATE, "next review \"%s\"",
@@ -419,37 +425,29 @@ mdt_rising_review(struct mdt_store *s, const char *nhs, const char *note,
 		if (mdt_date_past(s, "next review", a.next) != MDT_OK)
 			return MDT_EINVAL;
 	}
-	return mdt_tx_run(s, review_tx, &a, NULL);
+	return mdt_tx_run(s, entry_tx, &a, NULL);
 }
 
+/* The entry ended, for the reason given. */
 static enum mdt_status
-remove_tx(struct mdt_store *s, void *ctx)
+remove_entry(struct mdt_store *s, const struct rising_act *a,
+    const char *uuid)
 {
-	struct rising_act *a = ctx;
-	enum mdt_status st;
-	int64_t patient_id = 0;
-	char uuid[37];
-
-	st = on_register(s, a, &patient_id, uuid);
-	if (st == MDT_OK)
-		st = entry_end(s, a->id, uuid, a->text, a->by, 0);
-	return st;
+	return entry_end(s, a->id, uuid, a->text, a->by, 0);
 }
 
 enum mdt_status
 mdt_rising_remove(struct mdt_store *s, const char *nhs, const char *reason,
     const char *by)
 {
-	struct rising_act a = { .text = reason, .by = by };
+	struct rising_act a = { .text = reason, .by = by,
+	    .on_entry = remove_entry };
+	enum mdt_status st;
 
-	if (number_of(s, nhs, a.nhs) != MDT_OK)
-		return MDT_ENHS;
-	if (mdt_text_field(s, "the reason", reason, false,
-	    MDT_RISING_TEXT_MAX) != MDT_OK ||
-	    mdt_text_field(s, "who removes them", by, true,
-	    MDT_RISING_TEXT_MAX) != MDT_OK)
-		return MDT_EINVAL;
-	return mdt_tx_run(s, remove_tx, &a, NULL);
+	st = entry_typed(s, nhs, &a, "the reason", "who removes them");
+	if (st != MDT_OK)
+		return st;
+	return mdt_tx_run(s, entry_tx, &a, NULL);
 }
 
 /* ---- escalation ------------------------------------------------------- */

@@ -135,8 +135,9 @@ every_text(int days, char *buf, size_t len)
 
 /* One entry as lines of text. */
 static void
-write_txt(FILE *out, const struct mdt_rising_risk *r, bool unmask)
+write_txt(FILE *out, const void *row, bool unmask)
 {
+	const struct mdt_rising_risk *r = row;
 	char who[256], every[32];
 
 	mdt_patient_label(r->patient_name, r->date_of_birth, r->nhs_number,
@@ -161,8 +162,9 @@ write_txt(FILE *out, const struct mdt_rising_risk *r, bool unmask)
 
 /* One entry as a CSV row. */
 static bool
-write_csv(FILE *out, const struct mdt_rising_risk *r, bool unmask)
+write_csv(FILE *out, const void *row, bool unmask)
 {
+	const struct mdt_rising_risk *r = row;
 	char who[256], every[16];
 	const char *f[11];
 
@@ -185,22 +187,14 @@ write_csv(FILE *out, const struct mdt_rising_risk *r, bool unmask)
 
 /* One entry as a JSON object. */
 static json_t *
-rising_json(const struct mdt_rising_risk *r, bool unmask)
+rising_json(const void *row, bool unmask)
 {
-	json_t *o = json_object(), *p = json_object();
-	char who[256];
+	const struct mdt_rising_risk *r = row;
+	json_t *o = json_object(), *p;
 
+	p = mdt_listing_patient(r->patient_name, r->date_of_birth,
+	    r->nhs_number, unmask);
 	mdt_json_set(o, "uuid", mdt_json_text(r->uuid));
-	if (unmask) {
-		mdt_json_set(p, "name", mdt_json_text(r->patient_name));
-		mdt_json_set(p, "nhs_number", mdt_json_text(r->nhs_number));
-		mdt_json_set(p, "date_of_birth", r->date_of_birth[0] != '\0' ?
-		    mdt_json_text(r->date_of_birth) : json_null());
-	} else {
-		mdt_patient_label(r->patient_name, r->date_of_birth,
-		    r->nhs_number, false, who, sizeof(who));
-		mdt_json_set(p, "masked", mdt_json_text(who));
-	}
 	mdt_json_set(p, "traced", json_boolean(!mdt_nhs_local(
 	    r->nhs_number)));
 	mdt_json_set(o, "patient", p);
@@ -227,46 +221,26 @@ mdt_rising_write(struct mdt_store *s, enum mdt_rising_format fmt,
 	    "escalated", "last_reviewed", "last_note" };
 	struct mdt_rising_risk *r = NULL;
 	enum mdt_status st;
-	json_t *root, *list;
-	size_t n = 0, shown = 0, due = 0;
-	bool ok = true;
-	int rc = 0;
+	char heading[160];
+	size_t n = 0, due = 0;
 
 	st = mdt_rising_risk_load(s, 0, &r, &n);
 	if (st != MDT_OK)
 		return st;
 	for (size_t i = 0; i < n; i++)
 		due += r[i].due;
-	shown = due_only ? due : n;	/* the due come first */
-	switch (fmt) {
-	case MDT_RISING_TXT:
-		fprintf(out, "Rising-risk register: %zu patient%s, %zu review%s"
-		    " due (%s)\n", n, n == 1 ? "" : "s", due, due == 1 ? "" :
-		    "s", unmask ? "NOT MASKED - confidential, do not"
-		    " circulate" : "patients masked");
-		for (size_t i = 0; i < shown; i++)
-			write_txt(out, &r[i], unmask);
-		break;
-	case MDT_RISING_CSV:
-		ok = mdt_csv_line(out, header, MDT_COUNT(header), false);
-		for (size_t i = 0; ok && i < shown; i++)
-			ok = write_csv(out, &r[i], unmask);
-		break;
-	case MDT_RISING_JSON:
-		root = mdt_json_new(json_object());
-		list = mdt_json_new(json_array());
-		mdt_json_set(root, "masked", json_boolean(!unmask));
-		mdt_json_set(root, "due", json_integer((json_int_t)due));
-		mdt_json_set(root, "register", list);
-		for (size_t i = 0; i < shown; i++)
-			mdt_json_push(list, rising_json(&r[i], unmask));
-		rc = mdt_text_json_dump(root, out, JSON_INDENT(2) |
-		    JSON_PRESERVE_ORDER);
-		json_decref(root);
-		break;
-	}
+	snprintf(heading, sizeof(heading), "Rising-risk register: %zu"
+	    " patient%s, %zu review%s due (%s)\n", n, n == 1 ? "" : "s", due,
+	    due == 1 ? "" : "s", unmask ? "NOT MASKED - confidential, do not"
+	    " circulate" : "patients masked");
+	/* the due come first */
+	st = mdt_listing_write(s, &(struct mdt_listing){ .rows = r,
+	    .n = due_only ? due : n, .size = sizeof(*r), .unmask = unmask,
+	    .heading = heading, .header = header,
+	    .n_header = MDT_COUNT(header), .count_key = "due", .count = due,
+	    .key = "register", .what = "the register", .txt = write_txt,
+	    .csv = write_csv, .json = rising_json },
+	    (enum mdt_listing_format)fmt, out);
 	mdt_rising_risk_free(r, n);
-	if (!ok || rc != 0 || fflush(out) != 0 || ferror(out))
-		return mdt_fail(s, MDT_EIO, "cannot write the register");
-	return MDT_OK;
+	return st;
 }

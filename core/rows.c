@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "model.h"
+#include "purge.h"
 #include "rules.h"
 #include "store_internal.h"
 #include "util.h"
@@ -195,6 +196,20 @@ mdt_row_person_allowed(struct mdt_store *s, int64_t patient_id,
 	return st;
 }
 
+enum mdt_status
+mdt_row_action_openable(struct mdt_store *s, const struct mdt_action_row *a,
+    bool purged, bool owner)
+{
+	enum mdt_status st = MDT_OK;
+
+	if (purged)
+		st = mdt_action_refuse_purged(s, a->id);
+	if (st == MDT_OK && owner)
+		st = mdt_row_person_allowed(s, a->patient_id, a->owner_id,
+		    "own this action");
+	return st;
+}
+
 /* ---- acts ------------------------------------------------------------ */
 
 /* The slot's consent is recorded, or its patient died (who cannot
@@ -217,15 +232,9 @@ act_consented(struct mdt_store *s, const struct mdt_slot_row *sl)
 enum mdt_status
 mdt_row_unpurged(struct mdt_store *s, const struct mdt_meeting_row *m)
 {
-	enum mdt_status st;
-	int64_t purged = 0;
-
-	st = mdt_query_int(s, &purged, "SELECT purged_at FROM meetings"
-	    " WHERE id = ?", "i", m->id);
-	if (st == MDT_OK && purged != 0)
-		return mdt_fail(s, MDT_ESTATE, "the meeting was purged: its"
-		    " record was delivered and is kept as it is");
-	return st;
+	return mdt_refuse_when(s, MDT_ESTATE, "the meeting was purged: its"
+	    " record was delivered and is kept as it is", "SELECT purged_at"
+	    " FROM meetings WHERE id = ?", "i", m->id);
 }
 
 /* What the act's transaction is given. */

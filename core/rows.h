@@ -92,6 +92,15 @@ enum mdt_status mdt_row_unpurged(struct mdt_store *s,
 enum mdt_status mdt_row_person_exists(struct mdt_store *s, int64_t person_id);
 
 /*
+ * The action a, about to be made or kept open, checked: with purged,
+ * refused if the retention purge took its words (mdt_action_refuse_purged:
+ * it stays closed); with owner, refused if the patient has excluded its
+ * owner's organisation (mdt_row_person_allowed).  Recorded.
+ */
+enum mdt_status mdt_row_action_openable(struct mdt_store *s,
+    const struct mdt_action_row *a, bool purged, bool owner);
+
+/*
  * The venue called name (the first so called), made if there is none: a
  * venue is shared by the meetings held there.  *id is 0 for a blank name
  * (no venue).  Inside the act's transaction.

@@ -169,6 +169,11 @@ enum mdt_status mdt_query_int(struct mdt_store *s, int64_t *out,
 /* As mdt_query_int, for text (a new string; NULL for a NULL value). */
 enum mdt_status mdt_query_text(struct mdt_store *s, char **out,
     const char *sql, const char *fmt, ...);
+/* An act refused when sql finds what bars it: refusal, recorded with why,
+ * if the first column of its first row is not 0; else MDT_OK (or the
+ * query's failure, MDT_ENOTFOUND when there is no row, as it is). */
+enum mdt_status mdt_refuse_when(struct mdt_store *s, enum mdt_status refusal,
+    const char *why, const char *sql, const char *fmt, ...);
 
 /*
  * Readers of rows.  Each prepares sql with its values (fmt as mdt_prep),

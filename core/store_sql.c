@@ -547,6 +547,23 @@ mdt_query_text(struct mdt_store *s, char **out, const char *sql,
 }
 
 enum mdt_status
+mdt_refuse_when(struct mdt_store *s, enum mdt_status refusal, const char *why,
+    const char *sql, const char *fmt, ...)
+{
+	enum mdt_status status;
+	int64_t found = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	status = vread_row(s, &found, sizeof(found), mdt_row_int, NULL, NULL,
+	    sql, fmt, ap);
+	va_end(ap);
+	if (status == MDT_OK && found != 0)
+		return mdt_fail(s, refusal, "%s", why);
+	return status;
+}
+
+enum mdt_status
 mdt_read_row(struct mdt_store *s, void *row, size_t size, mdt_row_fn fn,
     void *ctx, const char *what, const char *sql, const char *fmt, ...)
 {

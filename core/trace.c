@@ -44,11 +44,87 @@ mdt_patient_local_add_tx(struct mdt_store *s, const char *name,
 	return mdt_patient_insert(s, local, name, dob, NULL, id);
 }
 
+enum mdt_status
+mdt_patient_typed_tx(struct mdt_store *s, char nhs[11], const char *name,
+    const char *dob, bool unpurged, const char *unknown, int64_t *id)
+{
+	enum mdt_status st;
+
+	if (nhs[0] == '\0')
+		return mdt_patient_local_add_tx(s, name, dob[0] != '\0' ? dob :
+		    NULL, id, nhs);
+	if (!mdt_nhs_local(nhs))
+		return mdt_patient_find_or_add(s, nhs, name, dob[0] != '\0' ?
+		    dob : NULL, NULL, id);
+	st = mdt_patient_find(s, nhs, unpurged, id);
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "%s %s", unknown, nhs);
+	return st;
+}
+
 /* What a trace was asked. */
 struct trace_act {
 	char local[11];
 	char nhs[11];
 	bool merged;
+};
+
+/* Statements of join, each given the local patient (?1, from) and the
+ * one known by the number (?2, to), run in turn while all goes well. */
+static enum mdt_status
+run_each(struct mdt_store *s, const char *const *sql, size_t n, int64_t from,
+    int64_t to)
+{
+	enum mdt_status st = MDT_OK;
+
+	for (size_t i = 0; st == MDT_OK && i < n; i++)
+		st = mdt_run(s, sql[i], "ii", from, to);
+	return st;
+}
+
+/* A candidate of a meeting both are candidates of: its lists and list
+ * entries join the other's; the rest of from's candidates move over. */
+static const char *const join_candidates_sql[] = {
+	"UPDATE candidates SET lists = lists | (SELECT"
+	" f.lists FROM candidates f WHERE f.patient_id = ?1"
+	"  AND f.meeting_id = candidates.meeting_id)"
+	" WHERE patient_id = ?2 AND meeting_id IN (SELECT meeting_id"
+	"  FROM candidates WHERE patient_id = ?1)",
+	"UPDATE OR IGNORE list_entries SET candidate_id ="
+	" (SELECT t.id FROM candidates t JOIN candidates f"
+	"  ON f.meeting_id = t.meeting_id WHERE t.patient_id = ?2"
+	"  AND f.id = list_entries.candidate_id)"
+	" WHERE candidate_id IN (SELECT f.id FROM candidates f"
+	"  JOIN candidates t ON t.meeting_id = f.meeting_id"
+	"  WHERE f.patient_id = ?1 AND t.patient_id = ?2)",
+	"DELETE FROM candidates WHERE patient_id = ?1"
+	" AND meeting_id IN (SELECT meeting_id FROM candidates"
+	"  WHERE patient_id = ?2)",
+	"UPDATE candidates SET patient_id = ?2 WHERE patient_id = ?1",
+};
+
+/* Once from's open referral and active entry on the register are closed
+ * where to has its own: from's referrals, rising-risk entries (each with
+ * its events), actions and consent asked move over. */
+static const char *const join_moves_sql[] = {
+	"UPDATE referrals SET patient_id = ?2 WHERE patient_id = ?1",
+	"UPDATE rising_risk SET patient_id = ?2 WHERE patient_id = ?1",
+	"UPDATE actions SET patient_id = ?2 WHERE patient_id = ?1",
+	"UPDATE consent_asked SET patient_id = ?2 WHERE patient_id = ?1",
+};
+
+/* Once the deaths agree: from's death moves over where to has none, and
+ * what the number's record lacks, the local one may say. */
+static const char *const join_last_sql[] = {
+	"DELETE FROM deaths WHERE patient_id = ?1"
+	" AND EXISTS (SELECT 1 FROM deaths WHERE patient_id = ?2)",
+	"UPDATE deaths SET patient_id = ?2 WHERE patient_id = ?1",
+	"UPDATE patients SET"
+	" date_of_birth = coalesce(date_of_birth, (SELECT"
+	"  date_of_birth FROM patients WHERE id = ?1)),"
+	" key_contact_id = coalesce(key_contact_id, (SELECT"
+	"  key_contact_id FROM patients WHERE id = ?1))"
+	" WHERE id = ?2",
 };
 
 /* The local patient (from) joins the patient known by the number (to):
@@ -65,35 +141,12 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 	    " AND meeting_id NOT IN (SELECT meeting_id FROM slots"
 	    "  WHERE patient_id = ?2)", "ii", from, to);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &left, "SELECT count(*) FROM slots"
-		    " WHERE patient_id = ?", "i", from);
-	if (st == MDT_OK && left > 0)
-		return mdt_fail(s, MDT_ESTATE, "both are on the agenda of one"
-		    " meeting: take one off first");
-	/* a candidate of a meeting both are candidates of: its lists and
-	 * list entries join the other's */
+		st = mdt_refuse_when(s, MDT_ESTATE, "both are on the agenda of"
+		    " one meeting: take one off first", "SELECT count(*)"
+		    " FROM slots WHERE patient_id = ?", "i", from);
 	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE candidates SET lists = lists | (SELECT"
-		    " f.lists FROM candidates f WHERE f.patient_id = ?1"
-		    "  AND f.meeting_id = candidates.meeting_id)"
-		    " WHERE patient_id = ?2 AND meeting_id IN (SELECT meeting_id"
-		    "  FROM candidates WHERE patient_id = ?1)", "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE OR IGNORE list_entries SET candidate_id ="
-		    " (SELECT t.id FROM candidates t JOIN candidates f"
-		    "  ON f.meeting_id = t.meeting_id WHERE t.patient_id = ?2"
-		    "  AND f.id = list_entries.candidate_id)"
-		    " WHERE candidate_id IN (SELECT f.id FROM candidates f"
-		    "  JOIN candidates t ON t.meeting_id = f.meeting_id"
-		    "  WHERE f.patient_id = ?1 AND t.patient_id = ?2)", "ii",
-		    from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "DELETE FROM candidates WHERE patient_id = ?1"
-		    " AND meeting_id IN (SELECT meeting_id FROM candidates"
-		    "  WHERE patient_id = ?2)", "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE candidates SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
+		st = run_each(s, join_candidates_sql,
+		    MDT_COUNT(join_candidates_sql), from, to);
 	/* one open referral per patient: the number's own stays open */
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE referrals SET withdrawn_at = ?3,"
@@ -102,11 +155,8 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 		    "referrals") " AND EXISTS (SELECT 1 FROM referrals r"
 		    "  WHERE r.patient_id = ?2 AND " REFERRAL_OPEN_SQL("r") ")",
 		    "iii", from, to, mdt_store_now(s));
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE referrals SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
 	/* the rising-risk register: one active entry per patient, the
-	 * number's own; each entry keeps its events */
+	 * number's own */
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &left, "SELECT count(*) FROM rising_risk"
 		    " WHERE patient_id = ?2 AND ended_at IS NULL", "ii", from,
@@ -115,36 +165,17 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 		st = mdt_rising_end_tx(s, from, "traced: joined the patient's"
 		    " entry on the register");
 	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE rising_risk SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
+		st = run_each(s, join_moves_sql, MDT_COUNT(join_moves_sql),
+		    from, to);
 	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE actions SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
+		st = mdt_refuse_when(s, MDT_ESTATE, "both are recorded as dead,"
+		    " on different days: mend one first", "SELECT count(*)"
+		    " FROM deaths a JOIN deaths b ON b.patient_id = ?2"
+		    " WHERE a.patient_id = ?1 AND a.died_on <> b.died_on", "ii",
+		    from, to);
 	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE consent_asked SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_query_int(s, &left, "SELECT count(*) FROM deaths a"
-		    " JOIN deaths b ON b.patient_id = ?2 WHERE a.patient_id = ?1"
-		    " AND a.died_on <> b.died_on", "ii", from, to);
-	if (st == MDT_OK && left > 0)
-		return mdt_fail(s, MDT_ESTATE, "both are recorded as dead, on"
-		    " different days: mend one first");
-	if (st == MDT_OK)
-		st = mdt_run(s, "DELETE FROM deaths WHERE patient_id = ?1"
-		    " AND EXISTS (SELECT 1 FROM deaths WHERE patient_id = ?2)",
-		    "ii", from, to);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE deaths SET patient_id = ?2"
-		    " WHERE patient_id = ?1", "ii", from, to);
-	/* what the number's record lacks, the local one may say */
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE patients SET"
-		    " date_of_birth = coalesce(date_of_birth, (SELECT"
-		    "  date_of_birth FROM patients WHERE id = ?1)),"
-		    " key_contact_id = coalesce(key_contact_id, (SELECT"
-		    "  key_contact_id FROM patients WHERE id = ?1))"
-		    " WHERE id = ?2", "ii", from, to);
+		st = run_each(s, join_last_sql, MDT_COUNT(join_last_sql), from,
+		    to);
 	if (st == MDT_OK)
 		st = mdt_run(s, "DELETE FROM patients WHERE id = ?", "i", from);
 	return st;
@@ -158,13 +189,11 @@ trace_tx(struct mdt_store *s, void *ctx)
 	int64_t from = 0, to = 0;
 	char *uuid = NULL;
 
-	st = mdt_query_int(s, &from, "SELECT id FROM patients"
-	    " WHERE nhs_number = ?", "t", a->local);
+	st = mdt_patient_find(s, a->local, false, &from);
 	if (st == MDT_ENOTFOUND)
 		return mdt_fail(s, st, "no patient is held under %s", a->local);
 	if (st == MDT_OK)
-		st = mdt_query_int(s, &to, "SELECT id FROM patients"
-		    " WHERE nhs_number = ?", "t", a->nhs);
+		st = mdt_patient_find(s, a->nhs, false, &to);
 	if (st == MDT_ENOTFOUND) {
 		to = from;
 		st = mdt_run(s, "UPDATE patients SET nhs_number = ?"

@@ -36,4 +36,16 @@ enum mdt_status mdt_patient_trace(struct mdt_store *s, const char *local,
 enum mdt_status mdt_patient_local_add_tx(struct mdt_store *s,
     const char *name, const char *dob, int64_t *id, char local[11]);
 
+/*
+ * Within an act: the patient of a number as an act was given it (nhs,
+ * checked), into *id.  "" is a patient new and not traced, held under the
+ * next local identifier (written into nhs); a local identifier must be
+ * held (with unpurged, by a patient not purged), else MDT_ENOTFOUND said
+ * as "<unknown> L000000017"; an NHS number new to the record is a new
+ * patient.  A new patient is named name, born dob ("": unknown).
+ */
+enum mdt_status mdt_patient_typed_tx(struct mdt_store *s, char nhs[11],
+    const char *name, const char *dob, bool unpurged, const char *unknown,
+    int64_t *id);
+
 #endif

@@ -952,6 +952,22 @@ test_statements_kept(void **state)
 	mdt_done(f->s, a);
 }
 
+/* mdt_refuse_when: a first column of 0 lets the act on; anything else
+ * refuses it with the reason; a query without a row says so. */
+static void
+test_refuse_when(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(mdt_refuse_when(f->s, MDT_ESTATE, "barred",
+	    "SELECT ? > 1", "i", (int64_t)1), MDT_OK);
+	assert_int_equal(mdt_refuse_when(f->s, MDT_ESTATE, "barred by the rule",
+	    "SELECT ? > 1", "i", (int64_t)2), MDT_ESTATE);
+	assert_non_null(strstr(mdt_store_error(f->s), "barred by the rule"));
+	assert_int_equal(mdt_refuse_when(f->s, MDT_EINVAL, "barred",
+	    "SELECT 1 WHERE 0", NULL), MDT_ENOTFOUND);
+}
+
 int
 main(void)
 {
@@ -997,6 +1013,8 @@ main(void)
 		    fx_setup_file_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_deferred,
 		    fx_setup_file_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_when,
+		    fx_setup_memory, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_statements_kept,
 		    fx_setup_memory, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_room_cleared,
