@@ -242,8 +242,7 @@ candidates_tx(struct mdt_store *s, void *ctx)
 	return mdt_read_array(s, a->out, a->n, sizeof(**a->out),
 	    candidate_done, read_candidate, &a->selected,
 	    "reading the candidates",
-	    "WITH latest AS (" LATEST_OUTCOME_SQL ")"
-	    " SELECT c.id, c.patient_id, p.nhs_number, p.name,"
+	    "SELECT c.id, c.patient_id, p.nhs_number, p.name,"
 	    " p.date_of_birth, coalesce(p.practice, ''), c.lists,"
 	    " c.carried_forward, c.escalated, c.added_on_day, c.note,"
 	    " (SELECT group_concat(reason, '; ') FROM (SELECT reason"
@@ -282,8 +281,8 @@ candidates_tx(struct mdt_store *s, void *ctx)
 	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"
 	    "  AND s.patient_id = c.patient_id"
 	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
-	    " LEFT JOIN latest l ON l.patient_id = c.patient_id"
-	    "  AND l.rn = 1"
+	    " LEFT JOIN outcomes l ON l.id = (" LATEST_OUTCOME_OF_SQL(
+	    "c.patient_id") ")"
 	    " WHERE c.meeting_id = ?1"
 	    " ORDER BY CASE WHEN s.id IS NOT NULL THEN 0"
 	    "  WHEN c.defer_reason IS NULL THEN 1 ELSE 2 END,"

@@ -40,6 +40,18 @@
 	" WHERE ?1 = 0 OR (m.id <> ?1 AND m.scheduled_start <" \
 	"  (SELECT scheduled_start FROM meetings WHERE id = ?1))"
 
+/* The id of the latest outcome of the patient (column or value p) in a
+ * meeting other than ?1 scheduled before it: read through the patient's
+ * own slots, so that it costs one patient's history, not everyone's. */
+#define LATEST_OUTCOME_OF_SQL(p) \
+	"SELECT lo.id FROM slots ls JOIN outcomes lo ON lo.slot_id = ls.id" \
+	" JOIN meetings lm ON lm.id = ls.meeting_id" \
+	" WHERE ls.patient_id = " p " AND lm.id <> ?1" \
+	" AND lm.scheduled_start < (SELECT scheduled_start FROM meetings" \
+	"  WHERE id = ?1)" \
+	" ORDER BY lm.scheduled_start DESC, lo.recorded_at DESC, lo.id DESC" \
+	" LIMIT 1"
+
 /* The slots that discussed a referral r (an alias of referrals): its
  * patient's, closed with consent or an outcome at or after it was
  * raised.  Follows SELECT ...; s is the slot. */
