@@ -110,6 +110,11 @@ struct cmd_operands {
  * argument"; or [MEETING], "unknown option" and "too many arguments". */
 extern const struct cmd_operands cmd_no_operands;
 extern const struct cmd_operands cmd_one_meeting;
+/* A patient's NHS number (or local identifier): refer, referrals withdraw
+ * and the register's acts say "one NHS number (quote a number with
+ * spaces)" to one too many; consent and died "one NHS number at a time". */
+extern const struct cmd_operands cmd_one_nhs;
+extern const struct cmd_operands cmd_nhs_at_a_time;
 
 /*
  * A command: its name, its arguments and help for people, its options

@@ -9,13 +9,6 @@
 
 #include "cmd.h"
 
-/* refer NHS: one number (or a local identifier), or none with
- * --untraced */
-static const struct cmd_operands operands = {
-	1, CMD_TEXT, "unknown option",
-	"one NHS number (quote a number with spaces)"
-};
-
 enum { NAME, BY, SERVICE, REASON, URGENCY, CONSENT, DOB, UNTRACED };
 
 static const char *const urgencies[] = { "routine", "urgent", NULL };
@@ -88,4 +81,4 @@ cmd_refer(struct cmd_args *cli)
 
 CMD_ENTRY(refer, "NHS | --untraced --by WHO --service S --reason R [OPTIONS]",
     "refer a patient: queued until discussed or withdrawn",
-    options, &operands, NULL, cmd_refer);
+    options, &cmd_one_nhs, NULL, cmd_refer);

@@ -50,11 +50,6 @@ cmd_referrals(struct cmd_args *cli)
 }
 
 /* referrals withdraw NHS --reason R */
-static const struct cmd_operands one_nhs = {
-	1, CMD_TEXT, "unknown option",
-	"one NHS number (quote a number with spaces)"
-};
-
 enum { REASON };
 
 static const struct cmd_option withdraw_options[] = {
@@ -87,7 +82,7 @@ referrals_withdraw(struct cmd_args *cli)
 }
 
 CMD_PART(referrals_withdraw_entry, "withdraw", "NHS --reason R",
-    withdraw_options, &one_nhs, referrals_withdraw);
+    withdraw_options, &cmd_one_nhs, referrals_withdraw);
 
 static const struct cmd_entry *const parts[] = {
 	&referrals_withdraw_entry, NULL

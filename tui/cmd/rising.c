@@ -69,11 +69,6 @@ one_patient(struct cmd_args *cli, const char *what, char nhs[11])
 	return 0;
 }
 
-static const struct cmd_operands one_nhs = {
-	1, CMD_TEXT, "unknown option",
-	"one NHS number (quote a number with spaces)"
-};
-
 /* rising add NHS|--untraced --name N [--dob D] --reason R --by WHO
  * [--every 4w] */
 enum { A_NAME, A_DOB, A_REASON, A_BY, A_EVERY, A_UNTRACED };
@@ -238,13 +233,13 @@ rising_remove(struct cmd_args *cli)
 
 CMD_PART(rising_add_entry, "add",
     "NHS | --untraced --name N --reason R --by WHO [OPTIONS]", add_options,
-    &one_nhs, rising_add);
+    &cmd_one_nhs, rising_add);
 CMD_PART(rising_review_entry, "review", "NHS --note N [--next D]",
-    review_options, &one_nhs, rising_review);
+    review_options, &cmd_one_nhs, rising_review);
 CMD_PART(rising_escalate_entry, "escalate", "NHS --reason R [--meeting M]",
-    escalate_options, &one_nhs, rising_escalate);
+    escalate_options, &cmd_one_nhs, rising_escalate);
 CMD_PART(rising_remove_entry, "remove", "NHS --reason R", remove_options,
-    &one_nhs, rising_remove);
+    &cmd_one_nhs, rising_remove);
 
 static const struct cmd_entry *const parts[] = {
 	&rising_add_entry, &rising_review_entry, &rising_escalate_entry,
