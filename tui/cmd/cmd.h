@@ -282,6 +282,40 @@ int cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
     struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli,
     FILE *out), const char *what, const char *format, bool unmask);
 
+/*
+ * The end of an export written to h (written: how writing it went): the
+ * audit row "export" for the meeting meeting_id, or (0) for no one
+ * record, saying the command, format (which may say more: "csv due") and
+ * "unmasked" when the patients were shown in full; then the document
+ * printed as cmd_held_print prints it.  Dropped after the store's error
+ * if it was not written or not audited.  The exit status.
+ */
+int cmd_held_export(struct cmd_args *cli, struct mdt_store *store,
+    struct cmd_held *h, enum mdt_status written, int64_t meeting_id,
+    const char *format, bool unmask, const char *what);
+
+/* The words of --format of a listing across meetings (referrals, rising),
+ * that option's row, and the rows of --unmask and --unmasked (the same). */
+extern const char *const cmd_listing_formats[];
+#define CMD_LISTING_FORMAT CMD_WORDS("format", cmd_listing_formats, \
+	"--format needs txt, csv or json", "--format is txt, csv or json")
+#define CMD_UNMASK_ROWS CMD_FLAG("unmask"), CMD_FLAG("unmasked")
+
+/* What a listing across meetings is asked for, by the options of these
+ * names that its command has: --format (the index of its word in
+ * cmd_listing_formats), --due, and --unmask or --unmasked. */
+struct cmd_listing {
+	int format;
+	bool due;
+	bool unmask;
+};
+
+/* referrals and rising: the listing write writes (as l asks) to out,
+ * exported as cmd_export's but across meetings; the exit status. */
+int cmd_listing(struct cmd_args *cli, enum mdt_status (*write)(
+    struct mdt_store *store, const struct cmd_listing *l, FILE *out),
+    const char *what);
+
 /* The entries, each in its own file. */
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_chair_entry;

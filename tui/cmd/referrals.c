@@ -9,44 +9,27 @@
 
 #include "cmd.h"
 
-enum { FORMAT, UNMASK, UNMASKED };
-
-/* --format's words, and what each is */
-static const char *const formats[] = { "txt", "csv", "json", NULL };
+/* what each of --format's words (cmd_listing_formats) is */
 static const enum mdt_referrals_format format_of[] = {
 	MDT_REFERRALS_TXT, MDT_REFERRALS_CSV, MDT_REFERRALS_JSON
 };
 
 static const struct cmd_option options[] = {
-	[FORMAT] = CMD_WORDS("format", formats,
-	    "--format needs txt, csv or json", "--format is txt, csv or json"),
-	[UNMASK] = CMD_FLAG("unmask"),
-	[UNMASKED] = CMD_FLAG("unmasked"),
-	CMD_END
+	CMD_LISTING_FORMAT, CMD_UNMASK_ROWS, CMD_END
 };
+
+/* The queue, as l asks, to out. */
+static enum mdt_status
+write_queue(struct mdt_store *store, const struct cmd_listing *l, FILE *out)
+{
+	return mdt_referrals_write(store, format_of[l->format], l->unmask,
+	    out);
+}
 
 static int
 cmd_referrals(struct cmd_args *cli)
 {
-	bool unmask = cli->opt[UNMASK] != NULL || cli->opt[UNMASKED] != NULL;
-	struct mdt_store *store;
-	struct cmd_held held;
-	char detail[64];
-
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	snprintf(detail, sizeof detail, "referrals %s%s",
-	    formats[cli->num[FORMAT]], unmask ? " unmasked" : "");
-	if (cmd_held_open(&held) != 0)
-		return EXIT_USER;
-	/* printed only once the audit log has the export */
-	if (mdt_referrals_write(store, format_of[cli->num[FORMAT]], unmask,
-	    held.fp) != MDT_OK ||
-	    mdt_audit_event(store, "export", detail) != MDT_OK) {
-		cmd_held_drop(&held);
-		return cmd_store_error(store);
-	}
-	return cmd_held_print(&held, "referrals");
+	return cmd_listing(cli, write_queue, "referrals");
 }
 
 /* referrals withdraw NHS --reason R */

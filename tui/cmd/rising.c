@@ -10,47 +10,28 @@
 
 #include "cmd.h"
 
-enum { FORMAT, DUE, UNMASK, UNMASKED };
-
-/* --format's words, and what each is */
-static const char *const formats[] = { "txt", "csv", "json", NULL };
+/* what each of --format's words (cmd_listing_formats) is */
 static const enum mdt_rising_format format_of[] = {
 	MDT_RISING_TXT, MDT_RISING_CSV, MDT_RISING_JSON
 };
 
 static const struct cmd_option options[] = {
-	[FORMAT] = CMD_WORDS("format", formats,
-	    "--format needs txt, csv or json", "--format is txt, csv or json"),
-	[DUE] = CMD_FLAG("due"),
-	[UNMASK] = CMD_FLAG("unmask"),
-	[UNMASKED] = CMD_FLAG("unmasked"),
-	CMD_END
+	CMD_LISTING_FORMAT, CMD_FLAG("due"), CMD_UNMASK_ROWS, CMD_END
 };
+
+/* The register, as l asks (those due, or everyone on it), to out. */
+static enum mdt_status
+write_register(struct mdt_store *store, const struct cmd_listing *l,
+    FILE *out)
+{
+	return mdt_rising_write(store, format_of[l->format], l->due,
+	    l->unmask, out);
+}
 
 static int
 cmd_rising(struct cmd_args *cli)
 {
-	bool unmask = cli->opt[UNMASK] != NULL || cli->opt[UNMASKED] != NULL;
-	bool due = cli->opt[DUE] != NULL;
-	struct mdt_store *store;
-	struct cmd_held held;
-	char detail[64];
-
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	snprintf(detail, sizeof detail, "rising %s%s%s",
-	    formats[cli->num[FORMAT]], due ? " due" : "",
-	    unmask ? " unmasked" : "");
-	if (cmd_held_open(&held) != 0)
-		return EXIT_USER;
-	/* printed only once the audit log has the export */
-	if (mdt_rising_write(store, format_of[cli->num[FORMAT]], due, unmask,
-	    held.fp) != MDT_OK ||
-	    mdt_audit_event(store, "export", detail) != MDT_OK) {
-		cmd_held_drop(&held);
-		return cmd_store_error(store);
-	}
-	return cmd_held_print(&held, "register");
+	return cmd_listing(cli, write_register, "register");
 }
 
 /* One NHS number or local identifier, checked: 0, or a usage error. */
