@@ -226,6 +226,20 @@ int64_t cmd_day_start_ms(const char *text);
 int cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
     int64_t meeting_id, enum tui_mode mode);
 
+/*
+ * refer and rising add: the patient, as the operand names them (their NHS
+ * number or local identifier; none with untraced, when their name is
+ * needed), into nhs in its stored form: 0, or a usage error (no operand
+ * nor untraced: needed; neither a valid NHS number nor a local
+ * identifier: bad).
+ */
+int cmd_patient_typed(struct cmd_args *cli, bool untraced, const char *name,
+    const char *needed, const char *bad, char nhs[11]);
+
+/* Says, when nhs is a local identifier, that the patient is held under it
+ * until traced. */
+void cmd_say_untraced(const char *nhs);
+
 /* The store opened and the meeting ref names found (as
  * cmd_resolve_meeting): 0, or -1 after saying why, nothing left open. */
 int cmd_open_meeting(struct cmd_args *cli, const char *ref,

@@ -185,6 +185,35 @@ cmd_day_start_ms(const char *text)
 }
 
 int
+cmd_patient_typed(struct cmd_args *cli, bool untraced, const char *name,
+    const char *needed, const char *bad, char nhs[11])
+{
+	const char *typed = cmd_operand(cli);
+
+	if (typed == NULL && !untraced)
+		return cmd_usage_error(cli->cmd, needed);
+	if (typed != NULL && untraced)
+		return cmd_usage_error(cli->cmd, "an NHS number or --untraced,"
+		    " not both");
+	if (typed == NULL && name == NULL)
+		return cmd_usage_error(cli->cmd, "--untraced needs the"
+		    " patient's --name");
+	if (typed != NULL && !mdt_local_id_normalise(typed, nhs) &&
+	    (!mdt_nhs_normalise(typed, nhs) || !mdt_nhs_valid(nhs)))
+		return cmd_usage_error(cli->cmd, bad);
+	return 0;
+}
+
+void
+cmd_say_untraced(const char *nhs)
+{
+	if (mdt_nhs_local(nhs))
+		say("held under %s, not traced: it goes on no agenda and to no"
+		    " record until its NHS number is traced ('mdtchair trace %s"
+		    " NHS')", nhs, nhs);
+}
+
+int
 cmd_open_meeting(struct cmd_args *cli, const char *ref,
     struct mdt_store **store, int64_t *id)
 {

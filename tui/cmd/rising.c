@@ -34,19 +34,30 @@ cmd_rising(struct cmd_args *cli)
 	return cmd_listing(cli, write_register, "register");
 }
 
-/* One NHS number or local identifier, checked: 0, or a usage error. */
-static int
-one_patient(struct cmd_args *cli, const char *what, char nhs[11])
-{
-	const char *typed = cmd_operand(cli);
+static const char not_valid[] = "not a valid NHS number (ten digits, the"
+    " last the Modulus 11 check digit) nor a local identifier (L and its"
+    " digits); nothing saved";
 
-	if (typed == NULL)
-		return cmd_usage_error(cli->cmd, what);
-	if (!mdt_local_id_normalise(typed, nhs) &&
-	    (!mdt_nhs_normalise(typed, nhs) || !mdt_nhs_valid(nhs)))
-		return cmd_usage_error(cli->cmd, "not a valid NHS number (ten"
-		    " digits, the last the Modulus 11 check digit) nor a local"
-		    " identifier (L and its digits); nothing saved");
+/*
+ * What an act on one patient of the register starts with: the patient the
+ * operand names (none: needs says), the option at index need of the act
+ * (missing says what it is for), then the store: 0, or the exit status.
+ */
+static int
+act_start(struct cmd_args *cli, const char *needs, int need,
+    const char *missing, char nhs[11], struct mdt_store **store)
+{
+	int rc;
+
+	if (cmd_operand(cli) == NULL)
+		return cmd_usage_error(cli->cmd, needs);
+	if ((rc = cmd_patient_typed(cli, false, NULL, NULL, not_valid,
+	    nhs)) != 0)
+		return rc;
+	if (cli->opt[need] == NULL)
+		return cmd_usage_error(cli->cmd, missing);
+	if (!(*store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
 	return 0;
 }
 
@@ -79,16 +90,9 @@ rising_add(struct cmd_args *cli)
 	int64_t id = 0;
 	int rc;
 
-	if (in.nhs_number == NULL && cli->opt[A_UNTRACED] == NULL)
-		return cmd_usage_error(cli->cmd, "add needs the patient's NHS"
-		    " number, or --untraced when it is not known");
-	if (in.nhs_number != NULL && cli->opt[A_UNTRACED] != NULL)
-		return cmd_usage_error(cli->cmd, "an NHS number or --untraced,"
-		    " not both");
-	if (in.nhs_number == NULL && in.name == NULL)
-		return cmd_usage_error(cli->cmd, "--untraced needs the"
-		    " patient's --name");
-	if (in.nhs_number != NULL && (rc = one_patient(cli, "", nhs)) != 0)
+	if ((rc = cmd_patient_typed(cli, cli->opt[A_UNTRACED] != NULL, in.name,
+	    "add needs the patient's NHS number, or --untraced when it is not"
+	    " known", not_valid, nhs)) != 0)
 		return rc;
 	if (in.reason == NULL || in.by == NULL)
 		return cmd_usage_error(cli->cmd, "say why (--reason) and who"
@@ -102,10 +106,7 @@ rising_add(struct cmd_args *cli)
 	if (mdt_rising_add(store, &in, &id, nhs) != MDT_OK)
 		return cmd_store_error(store);
 	printf("%lld\n", (long long)id);
-	if (mdt_nhs_local(nhs))
-		say("held under %s, not traced: it goes on no agenda and to no"
-		    " record until its NHS number is traced ('mdtchair trace %s"
-		    " NHS')", nhs, nhs);
+	cmd_say_untraced(nhs);
 	return cmd_flush("entry") != 0 ? EXIT_USER : 0;
 }
 
@@ -127,14 +128,10 @@ rising_review(struct cmd_args *cli)
 	char nhs[11];
 	int rc;
 
-	if ((rc = one_patient(cli, "review needs the patient's NHS number",
-	    nhs)) != 0)
+	if ((rc = act_start(cli, "review needs the patient's NHS number",
+	    R_NOTE, "a review is recorded with a note (--note)", nhs,
+	    &store)) != 0)
 		return rc;
-	if (cli->opt[R_NOTE] == NULL)
-		return cmd_usage_error(cli->cmd, "a review is recorded with a"
-		    " note (--note)");
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
 	if (mdt_rising_review(store, nhs, cli->opt[R_NOTE], cli->opt[R_NEXT],
 	    cli->opt[R_BY]) != MDT_OK)
 		return cmd_store_error(store);
@@ -161,14 +158,10 @@ rising_escalate(struct cmd_args *cli)
 	char nhs[11];
 	int rc;
 
-	if ((rc = one_patient(cli, "escalate needs the patient's NHS number",
-	    nhs)) != 0)
+	if ((rc = act_start(cli, "escalate needs the patient's NHS number",
+	    E_REASON, "a patient is escalated with a reason (--reason)", nhs,
+	    &store)) != 0)
 		return rc;
-	if (cli->opt[E_REASON] == NULL)
-		return cmd_usage_error(cli->cmd, "a patient is escalated with a"
-		    " reason (--reason)");
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
 	if (cli->opt[E_MEETING] != NULL && cmd_resolve_meeting(store,
 	    cli->opt[E_MEETING], &meeting) != 0)
 		return EXIT_USER;
@@ -198,14 +191,10 @@ rising_remove(struct cmd_args *cli)
 	char nhs[11];
 	int rc;
 
-	if ((rc = one_patient(cli, "remove needs the patient's NHS number",
-	    nhs)) != 0)
+	if ((rc = act_start(cli, "remove needs the patient's NHS number",
+	    D_REASON, "a patient leaves the register with a reason"
+	    " (--reason)", nhs, &store)) != 0)
 		return rc;
-	if (cli->opt[D_REASON] == NULL)
-		return cmd_usage_error(cli->cmd, "a patient leaves the register"
-		    " with a reason (--reason)");
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
 	if (mdt_rising_remove(store, nhs, cli->opt[D_REASON],
 	    cli->opt[D_BY]) != MDT_OK)
 		return cmd_store_error(store);
