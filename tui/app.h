@@ -141,6 +141,12 @@ bool tui_app_sync_kick(struct tui_app *app);
  * not set up. */
 bool tui_app_sync_now(struct tui_app *app);
 
+/* A day past typed at a prompt, into day: today (by the store's clock)
+ * when nothing is typed, else YYYY-MM-DD not in the future; false after
+ * saying bad. */
+bool tui_app_day_typed(struct tui_app *app, const char *text, char day[11],
+    const char *bad);
+
 /* Index of a slot in snap.slots, or -1. */
 long tui_app_slot_index(const struct tui_app *app, int64_t slot_id);
 
