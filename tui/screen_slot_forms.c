@@ -577,15 +577,12 @@ tui_action_review(struct tui_app *app, int64_t slot_id, int64_t action_id,
 /* d: an action agreed now toggles done / open, as it always has; one
  * carried forward is reviewed as done. */
 void
-tui_action_toggle(struct tui_app *app)
+tui_action_toggle(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac)
 {
-	const struct mdt_slot *s;
-	const struct mdt_action *ac;
 	enum mdt_action_status next;
 	int64_t id;
 
-	if ((ac = tui_slot_selected(app, false, &s)) == NULL)
-		return;
 	id = ac->id;
 	if (tui_action_carried(ac)) {
 		if (!tui_slot_discussed(s)) {
@@ -658,13 +655,9 @@ tui_action_cancel_confirmed(struct tui_app *app)
 /* x: cancelling cannot be told apart from a slip of the finger later, so
  * it is asked first. */
 void
-tui_action_cancel(struct tui_app *app)
+tui_action_cancel(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac)
 {
-	const struct mdt_slot *s;
-	const struct mdt_action *ac;
-
-	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
-		return;
 	if (tui_action_carried(ac) ? ac->verdict == MDT_VERDICT_CANCELLED :
 	    ac->status == MDT_ACTION_CANCELLED) {
 		tui_app_message(app, false, "The action is already cancelled");
@@ -677,13 +670,9 @@ tui_action_cancel(struct tui_app *app)
 
 /* v: a carried-forward action stays open, and says it was looked at. */
 void
-tui_action_keep(struct tui_app *app)
+tui_action_keep(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac)
 {
-	const struct mdt_slot *s;
-	const struct mdt_action *ac;
-
-	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
-		return;
 	if (!tui_action_carried(ac)) {
 		tui_app_message(app, true, "v applies to carried-forward "
 		    "actions only: this one was agreed now");
@@ -752,13 +741,9 @@ tui_action_reassign_owner_picked(struct tui_app *app, int64_t person_id)
  * date.  A carried-forward action is reviewed as reassigned, which reopens
  * it if it had been closed in this slot. */
 void
-tui_action_reassign(struct tui_app *app)
+tui_action_reassign(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac)
 {
-	const struct mdt_slot *s;
-	const struct mdt_action *ac;
-
-	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
-		return;
 	if (!tui_action_carried(ac) && ac->status != MDT_ACTION_OPEN) {
 		tui_app_message(app, true, "Only an open action can be "
 		    "reassigned: d reopens it");
