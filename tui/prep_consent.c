@@ -52,7 +52,7 @@ tui_asked_extra(struct tui_app *app, const char *text)
 static bool
 tui_asked_day(struct tui_app *app, const char *text)
 {
-	if (!tui_app_day_typed(app, text, tui_asked.day, "Asked on:"
+	if (!tui_app_past_day(app, text, tui_asked.day, "Asked on:"
 	    " YYYY-MM-DD, not in the future"))
 		return false;
 	if (strcmp(tui_asked.answer, "representative") == 0)

@@ -107,7 +107,7 @@ tui_died_place(struct tui_app *app, const char *text)
 static bool
 tui_died_date(struct tui_app *app, const char *text)
 {
-	if (!tui_app_day_typed(app, text, tui_died.date, "Date of death:"
+	if (!tui_app_past_day(app, text, tui_died.date, "Date of death:"
 	    " YYYY-MM-DD, not in the future"))
 		return false;
 	tui_prompt_open(app, "Place (home, hospital, care-home, hospice,"

@@ -235,15 +235,10 @@ tui_action_due_submit(struct tui_app *app, const char *text)
 {
 	char due[11];
 	int64_t id = 0;
-	enum mdt_status st;
 	const char *owner = "";
 
-	st = mdt_date_parse(mdt_str_blank(text) ? "+14" : text,
-	    mdt_store_now(app->store), due);
-	if (st != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_strerror(st));
+	if (!tui_app_date_typed(app, text, "+14", due))
 		return false;
-	}
 	if (!tui_app_check(app, mdt_action_add(app->store,
 	    app->pending_slot_id, app->pending_text, app->pending_id, due,
 	    &id)))
@@ -344,14 +339,9 @@ static bool
 tui_outcome_review_submit(struct tui_app *app, const char *text)
 {
 	char review[11];
-	enum mdt_status st;
 
-	st = mdt_date_parse(mdt_str_blank(text) ? "+28" : text,
-	    mdt_store_now(app->store), review);
-	if (st != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_strerror(st));
+	if (!tui_app_date_typed(app, text, "+28", review))
 		return false;
-	}
 	if (!tui_app_check(app, mdt_outcome_record(app->store,
 	    app->pending_slot_id, MDT_OUTCOME_STAY, review)))
 		return false;
@@ -698,11 +688,8 @@ tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 		return true;
 	/* Said here rather than by core/ so that the prompt stays open
 	 * with the text to correct. */
-	if (due != NULL && (st = mdt_date_parse(due,
-	    mdt_store_now(app->store), parsed)) != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_strerror(st));
+	if (due != NULL && !tui_app_date_typed(app, due, NULL, parsed))
 		return false;
-	}
 	if (owner == ac->owner_id &&
 	    (due == NULL || strcmp(parsed, ac->due_date) == 0)) {
 		tui_app_message(app, false, "Same owner and due date: nothing "
