@@ -177,10 +177,7 @@ CMD_PART(actions_cancel_entry, "cancel", "ID...", NULL, &ids,
 CMD_PART(actions_reopen_entry, "reopen", "ID...", NULL, &ids,
     actions_reopen);
 
-static const struct cmd_entry *const parts[] = {
-	&actions_done_entry, &actions_cancel_entry, &actions_reopen_entry, NULL
-};
-
 CMD_ENTRY(actions, "[--owner N|--org O] [--overdue] [OPTIONS]",
     "each owner's actions across meetings; close one",
-    options, &cmd_no_operands, parts, cmd_actions);
+    options, &cmd_no_operands, CMD_PARTS(&actions_done_entry,
+    &actions_cancel_entry, &actions_reopen_entry), cmd_actions);

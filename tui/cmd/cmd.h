@@ -160,6 +160,11 @@ struct cmd_entry {
 	    .usage = (usage_), .options = (options_), \
 	    .operands = (operands_), .run = (run_) }
 
+/* The parts of a command (CMD_ENTRY's subs): the CMD_PART entries given,
+ * NULL-ended. */
+#define CMD_PARTS(...) \
+	((const struct cmd_entry *const []){ __VA_ARGS__, NULL })
+
 const struct cmd_entry *cmd_parse(const struct cmd_entry *cmd, int argc,
     char **argv, struct cmd_args *cli);
 

@@ -67,10 +67,7 @@ referrals_withdraw(struct cmd_args *cli)
 CMD_PART(referrals_withdraw_entry, "withdraw", "NHS --reason R",
     withdraw_options, &cmd_one_nhs, referrals_withdraw);
 
-static const struct cmd_entry *const parts[] = {
-	&referrals_withdraw_entry, NULL
-};
-
 CMD_ENTRY(referrals, "[--format F] [--unmask] | withdraw NHS",
     "the referrals waiting, across meetings; withdraw one",
-    options, &cmd_no_operands, parts, cmd_referrals);
+    options, &cmd_no_operands, CMD_PARTS(&referrals_withdraw_entry),
+    cmd_referrals);

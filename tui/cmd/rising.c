@@ -211,11 +211,8 @@ CMD_PART(rising_escalate_entry, "escalate", "NHS --reason R [--meeting M]",
 CMD_PART(rising_remove_entry, "remove", "NHS --reason R", remove_options,
     &cmd_one_nhs, rising_remove);
 
-static const struct cmd_entry *const parts[] = {
-	&rising_add_entry, &rising_review_entry, &rising_escalate_entry,
-	&rising_remove_entry, NULL
-};
-
 CMD_ENTRY(rising, "[--due] [--format F] [--unmask] | add | review | escalate"
     " | remove", "the rising-risk register; add, review, escalate, remove",
-    options, &cmd_no_operands, parts, cmd_rising);
+    options, &cmd_no_operands, CMD_PARTS(&rising_add_entry,
+    &rising_review_entry, &rising_escalate_entry, &rising_remove_entry),
+    cmd_rising);
