@@ -523,3 +523,32 @@ tui_app_draw_hints(const struct tui_app *app, int y)
 	tui_put(y, 0, COLS, buf, tui_attr(TUI_STYLE_DIM), true);
 }
 
+bool
+tui_app_past_day(struct tui_app *app, const char *text, char day[11],
+    const char *bad)
+{
+	char today[11];
+
+	mdt_date_of(mdt_store_now(app->store), today);
+	if (text[0] == '\0')
+		memcpy(day, today, sizeof(today));
+	else if (!mdt_date_strict(text, day) || strcmp(day, today) > 0) {
+		tui_app_message(app, true, "%s", bad);
+		return false;
+	}
+	return true;
+}
+
+bool
+tui_app_date_typed(struct tui_app *app, const char *text,
+    const char *blank, char out[11])
+{
+	enum mdt_status st = mdt_date_parse(mdt_str_blank(text) ? blank : text,
+	    mdt_store_now(app->store), out);
+
+	if (st != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_strerror(st));
+		return false;
+	}
+	return true;
+}

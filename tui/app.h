@@ -141,6 +141,16 @@ bool tui_app_sync_kick(struct tui_app *app);
  * not set up. */
 bool tui_app_sync_now(struct tui_app *app);
 
+/* A day past typed at a prompt, into day: today (by the store's clock)
+ * when nothing is typed, else YYYY-MM-DD not in the future; false after
+ * saying bad. */
+bool tui_app_past_day(struct tui_app *app, const char *text, char day[11],
+    const char *bad);
+/* A date typed at a prompt (YYYY-MM-DD or +days; blank: the date blank
+ * says, "+14"), into out; false after saying why it is not one. */
+bool tui_app_date_typed(struct tui_app *app, const char *text,
+    const char *blank, char out[11]);
+
 /* Index of a slot in snap.slots, or -1. */
 long tui_app_slot_index(const struct tui_app *app, int64_t slot_id);
 

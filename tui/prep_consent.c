@@ -52,17 +52,9 @@ tui_asked_extra(struct tui_app *app, const char *text)
 static bool
 tui_asked_day(struct tui_app *app, const char *text)
 {
-	char today[11];
-
-	mdt_date_of(mdt_store_now(app->store), today);
-	if (text[0] == '\0')
-		memcpy(tui_asked.day, today, sizeof(today));
-	else if (!mdt_date_strict(text, tui_asked.day) ||
-	    strcmp(tui_asked.day, today) > 0) {
-		tui_app_message(app, true, "Asked on: YYYY-MM-DD, not in the"
-		    " future");
+	if (!tui_app_past_day(app, text, tui_asked.day, "Asked on:"
+	    " YYYY-MM-DD, not in the future"))
 		return false;
-	}
 	if (strcmp(tui_asked.answer, "representative") == 0)
 		tui_prompt_open(app, "Who answered for the patient: ",
 		    tui_asked_extra);

@@ -107,17 +107,9 @@ tui_died_place(struct tui_app *app, const char *text)
 static bool
 tui_died_date(struct tui_app *app, const char *text)
 {
-	char today[11];
-
-	mdt_date_of(mdt_store_now(app->store), today);
-	if (text[0] == '\0')
-		memcpy(tui_died.date, today, sizeof(today));
-	else if (!mdt_date_strict(text, tui_died.date) ||
-	    strcmp(tui_died.date, today) > 0) {
-		tui_app_message(app, true, "Date of death: YYYY-MM-DD, not in"
-		    " the future");
+	if (!tui_app_past_day(app, text, tui_died.date, "Date of death:"
+	    " YYYY-MM-DD, not in the future"))
 		return false;
-	}
 	tui_prompt_open(app, "Place (home, hospital, care-home, hospice,"
 	    " other; Enter: not known): ", tui_died_place);
 	return true;

@@ -431,15 +431,16 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 	return ok;
 }
 
-/* The candidate under the cursor, if it is on the agenda; false, after
- * saying why not (or what to do, why), if it is not. */
+/* The candidate under the cursor, if it is on the agenda (or whatever its
+ * state when why is NULL); false, after saying why not (or what to do,
+ * why), if it is not. */
 static bool
 tui_prep_current_on_agenda(struct tui_app *app, struct mdt_candidate *out,
     const char *why)
 {
 	if (!tui_prep_current(app, out))
 		return false;
-	if (out->state != MDT_CANDIDATE_SELECTED) {
+	if (why != NULL && out->state != MDT_CANDIDATE_SELECTED) {
 		tui_app_message(app, true, "%s", why);
 		return false;
 	}
@@ -676,10 +677,34 @@ tui_prep_key_rising(struct tui_app *app, enum tui_action act)
 	}
 }
 
+/* The acts on the candidate under the cursor, and for those that need it
+ * on the agenda what is said when it is not. */
+static const char tui_prep_no_place[] = "Only a patient on the agenda has a"
+    " place in it (Space)";
+static const char tui_prep_not_yet[] = "Put the patient on the agenda first"
+    " (Space)";
+
+static const struct {
+	enum tui_action act;
+	const char *off_agenda;		/* NULL: any candidate */
+} tui_prep_acts[] = {
+	{ TUI_ACT_PREP_TOGGLE, NULL },
+	{ TUI_ACT_PREP_CONSENT, NULL },
+	{ TUI_ACT_PREP_DIED, NULL },
+	{ TUI_ACT_PREP_DEFER, NULL },
+	{ TUI_ACT_PREP_LATER, tui_prep_no_place },
+	{ TUI_ACT_PREP_EARLIER, tui_prep_no_place },
+	{ TUI_ACT_PREP_MINUTES, tui_prep_not_yet },
+	{ TUI_ACT_PREP_PRESENTER, tui_prep_not_yet },
+};
+
+#define TUI_PREP_N_ACTS (sizeof(tui_prep_acts) / sizeof(tui_prep_acts[0]))
+
 bool
 tui_prep_key(struct tui_app *app, enum tui_action act)
 {
 	struct mdt_candidate c;
+	size_t i;
 
 	if (act == TUI_ACT_PREP_RISING) {
 		tui_prep_rising = !tui_prep_rising;
@@ -702,10 +727,14 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		return tui_prep_key_rising(app, act);
 	if (tui_prep_move(act, &tui_prep_sel))
 		return true;
+	for (i = 0; i < TUI_PREP_N_ACTS && tui_prep_acts[i].act != act; i++)
+		;
+	if (i == TUI_PREP_N_ACTS)
+		return false;
+	if (!tui_prep_current_on_agenda(app, &c, tui_prep_acts[i].off_agenda))
+		return true;
 	switch (act) {
 	case TUI_ACT_PREP_TOGGLE:
-		if (!tui_prep_current(app, &c))
-			return true;
 		if (c.state == MDT_CANDIDATE_SELECTED) {
 			if (tui_app_check(app, mdt_candidate_deselect(
 			    app->store, c.id)))
@@ -716,24 +745,17 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 			tui_app_message(app, false, "On the agenda");
 		return true;	/* the row keeps its place, the cursor too */
 	case TUI_ACT_PREP_CONSENT:
-		if (tui_prep_current(app, &c))
-			tui_prep_consent(app, c.nhs_number);
+		tui_prep_consent(app, c.nhs_number);
 		return true;
 	case TUI_ACT_PREP_DIED:
-		if (tui_prep_current(app, &c))
-			tui_prep_died(app, c.nhs_number, c.open_actions);
+		tui_prep_died(app, c.nhs_number, c.open_actions);
 		return true;
 	case TUI_ACT_PREP_DEFER:
-		if (!tui_prep_current(app, &c))
-			return true;
 		tui_prep_target = c.id;
 		tui_prompt_open(app, "Defer - reason: ", tui_prep_deferred);
 		return true;
 	case TUI_ACT_PREP_LATER:
 	case TUI_ACT_PREP_EARLIER:
-		if (!tui_prep_current_on_agenda(app, &c, "Only a patient on "
-		    "the agenda has a place in it (Space)"))
-			return true;
 		if (tui_app_check(app, mdt_slot_move(app->store, c.slot_id,
 		    c.position + (act == TUI_ACT_PREP_LATER ? 1 : -1)))) {
 			tui_prep_rearrange();
@@ -742,9 +764,6 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		return true;
 	case TUI_ACT_PREP_MINUTES:
 	case TUI_ACT_PREP_PRESENTER:
-		if (!tui_prep_current_on_agenda(app, &c, "Put the patient on "
-		    "the agenda first (Space)"))
-			return true;
 		tui_prep_target = c.slot_id;
 		if (act == TUI_ACT_PREP_MINUTES) {
 			tui_prompt_open(app, "Planned minutes: ",

@@ -74,30 +74,25 @@ tui_slot_check_next(struct tui_app *app)
 	return true;
 }
 
-/* The slot's forms by key: whether they wait for consent, and the form
- * they open on the slot acted on. */
+/* The slot's keys: whether they wait for consent, and the form they open
+ * on the slot acted on, or what they do to its selected action. */
 static const struct {
 	enum tui_action act;
 	bool need_consent;
 	void (*open)(struct tui_app *app, const struct mdt_slot *s);
+	void (*on_action)(struct tui_app *app, const struct mdt_slot *s,
+	    const struct mdt_action *ac);
 } tui_slot_forms[] = {
-	{ TUI_ACT_CONSENT, false, tui_slot_consent },
-	{ TUI_ACT_NOTE, true, tui_slot_note },
-	{ TUI_ACT_ACTION_NEW, true, tui_slot_action_new },
-	{ TUI_ACT_OUTCOME, false, tui_slot_outcome },
-	{ TUI_ACT_KEY_CONTACT, false, tui_slot_key_contact },
-	{ TUI_ACT_REASON, false, tui_correct_reason },
-};
-
-/* The keys on the selected action (each checks the slot itself). */
-static const struct {
-	enum tui_action act;
-	void (*run)(struct tui_app *app);
-} tui_slot_action_keys[] = {
-	{ TUI_ACT_ACTION_DONE, tui_action_toggle },
-	{ TUI_ACT_ACTION_CANCEL, tui_action_cancel },
-	{ TUI_ACT_ACTION_KEEP, tui_action_keep },
-	{ TUI_ACT_ACTION_REASSIGN, tui_action_reassign },
+	{ TUI_ACT_CONSENT, false, tui_slot_consent, NULL },
+	{ TUI_ACT_NOTE, true, tui_slot_note, NULL },
+	{ TUI_ACT_ACTION_NEW, true, tui_slot_action_new, NULL },
+	{ TUI_ACT_OUTCOME, false, tui_slot_outcome, NULL },
+	{ TUI_ACT_KEY_CONTACT, false, tui_slot_key_contact, NULL },
+	{ TUI_ACT_REASON, false, tui_correct_reason, NULL },
+	{ TUI_ACT_ACTION_DONE, false, NULL, tui_action_toggle },
+	{ TUI_ACT_ACTION_CANCEL, true, NULL, tui_action_cancel },
+	{ TUI_ACT_ACTION_KEEP, true, NULL, tui_action_keep },
+	{ TUI_ACT_ACTION_REASSIGN, true, NULL, tui_action_reassign },
 };
 
 #define TUI_N(a) (sizeof(a) / sizeof((a)[0]))
@@ -161,6 +156,7 @@ bool
 tui_slot_key(struct tui_app *app, enum tui_action act)
 {
 	const struct mdt_slot *s;
+	const struct mdt_action *ac;
 
 	/* the selection is clamped when drawn */
 	if (tui_list_move(act, app->slot_notes_focus ? &app->slot_note_sel :
@@ -188,18 +184,16 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 		return true;
 	}
 	for (size_t i = 0; i < TUI_N(tui_slot_forms); i++) {
+		bool consent = tui_slot_forms[i].need_consent;
+
 		if (tui_slot_forms[i].act != act)
 			continue;
-		s = tui_slot_target(app, tui_slot_forms[i].need_consent);
-		if (s != NULL)
-			tui_slot_forms[i].open(app, s);
+		if (tui_slot_forms[i].open != NULL) {
+			if ((s = tui_slot_target(app, consent)) != NULL)
+				tui_slot_forms[i].open(app, s);
+		} else if ((ac = tui_slot_selected(app, consent, &s)) != NULL)
+			tui_slot_forms[i].on_action(app, s, ac);
 		return true;
-	}
-	for (size_t i = 0; i < TUI_N(tui_slot_action_keys); i++) {
-		if (tui_slot_action_keys[i].act == act) {
-			tui_slot_action_keys[i].run(app);
-			return true;
-		}
 	}
 	if (act == TUI_ACT_SLOT_NEXT)
 		return tui_slot_check_next(app);

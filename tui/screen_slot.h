@@ -79,10 +79,15 @@ void tui_slot_action_new(struct tui_app *app, const struct mdt_slot *s);
 void tui_slot_outcome(struct tui_app *app, const struct mdt_slot *s);
 void tui_slot_key_contact(struct tui_app *app, const struct mdt_slot *s);
 
-/* ... and on the selected action of the slot in view */
-void tui_action_toggle(struct tui_app *app);	/* d */
-void tui_action_cancel(struct tui_app *app);	/* x */
-void tui_action_keep(struct tui_app *app);	/* v */
-void tui_action_reassign(struct tui_app *app);	/* r */
+/* ... and on the selected action ac of the slot s in view (d waits for
+ * consent only on a carried-forward action, the others always) */
+void tui_action_toggle(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac);	/* d */
+void tui_action_cancel(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac);	/* x */
+void tui_action_keep(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac);	/* v */
+void tui_action_reassign(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac);	/* r */
 
 #endif

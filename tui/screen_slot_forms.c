@@ -235,15 +235,10 @@ tui_action_due_submit(struct tui_app *app, const char *text)
 {
 	char due[11];
 	int64_t id = 0;
-	enum mdt_status st;
 	const char *owner = "";
 
-	st = mdt_date_parse(mdt_str_blank(text) ? "+14" : text,
-	    mdt_store_now(app->store), due);
-	if (st != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_strerror(st));
+	if (!tui_app_date_typed(app, text, "+14", due))
 		return false;
-	}
 	if (!tui_app_check(app, mdt_action_add(app->store,
 	    app->pending_slot_id, app->pending_text, app->pending_id, due,
 	    &id)))
@@ -344,14 +339,9 @@ static bool
 tui_outcome_review_submit(struct tui_app *app, const char *text)
 {
 	char review[11];
-	enum mdt_status st;
 
-	st = mdt_date_parse(mdt_str_blank(text) ? "+28" : text,
-	    mdt_store_now(app->store), review);
-	if (st != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_strerror(st));
+	if (!tui_app_date_typed(app, text, "+28", review))
 		return false;
-	}
 	if (!tui_app_check(app, mdt_outcome_record(app->store,
 	    app->pending_slot_id, MDT_OUTCOME_STAY, review)))
 		return false;
@@ -577,15 +567,12 @@ tui_action_review(struct tui_app *app, int64_t slot_id, int64_t action_id,
 /* d: an action agreed now toggles done / open, as it always has; one
  * carried forward is reviewed as done. */
 void
-tui_action_toggle(struct tui_app *app)
+tui_action_toggle(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac)
 {
-	const struct mdt_slot *s;
-	const struct mdt_action *ac;
 	enum mdt_action_status next;
 	int64_t id;
 
-	if ((ac = tui_slot_selected(app, false, &s)) == NULL)
-		return;
 	id = ac->id;
 	if (tui_action_carried(ac)) {
 		if (!tui_slot_discussed(s)) {
@@ -658,13 +645,9 @@ tui_action_cancel_confirmed(struct tui_app *app)
 /* x: cancelling cannot be told apart from a slip of the finger later, so
  * it is asked first. */
 void
-tui_action_cancel(struct tui_app *app)
+tui_action_cancel(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac)
 {
-	const struct mdt_slot *s;
-	const struct mdt_action *ac;
-
-	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
-		return;
 	if (tui_action_carried(ac) ? ac->verdict == MDT_VERDICT_CANCELLED :
 	    ac->status == MDT_ACTION_CANCELLED) {
 		tui_app_message(app, false, "The action is already cancelled");
@@ -677,13 +660,9 @@ tui_action_cancel(struct tui_app *app)
 
 /* v: a carried-forward action stays open, and says it was looked at. */
 void
-tui_action_keep(struct tui_app *app)
+tui_action_keep(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac)
 {
-	const struct mdt_slot *s;
-	const struct mdt_action *ac;
-
-	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
-		return;
 	if (!tui_action_carried(ac)) {
 		tui_app_message(app, true, "v applies to carried-forward "
 		    "actions only: this one was agreed now");
@@ -709,11 +688,8 @@ tui_action_reassign_due_submit(struct tui_app *app, const char *text)
 		return true;
 	/* Said here rather than by core/ so that the prompt stays open
 	 * with the text to correct. */
-	if (due != NULL && (st = mdt_date_parse(due,
-	    mdt_store_now(app->store), parsed)) != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_strerror(st));
+	if (due != NULL && !tui_app_date_typed(app, due, NULL, parsed))
 		return false;
-	}
 	if (owner == ac->owner_id &&
 	    (due == NULL || strcmp(parsed, ac->due_date) == 0)) {
 		tui_app_message(app, false, "Same owner and due date: nothing "
@@ -752,13 +728,9 @@ tui_action_reassign_owner_picked(struct tui_app *app, int64_t person_id)
  * date.  A carried-forward action is reviewed as reassigned, which reopens
  * it if it had been closed in this slot. */
 void
-tui_action_reassign(struct tui_app *app)
+tui_action_reassign(struct tui_app *app, const struct mdt_slot *s,
+    const struct mdt_action *ac)
 {
-	const struct mdt_slot *s;
-	const struct mdt_action *ac;
-
-	if ((ac = tui_slot_selected(app, true, &s)) == NULL)
-		return;
 	if (!tui_action_carried(ac) && ac->status != MDT_ACTION_OPEN) {
 		tui_app_message(app, true, "Only an open action can be "
 		    "reassigned: d reopens it");

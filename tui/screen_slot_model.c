@@ -128,6 +128,22 @@ tui_slot_target(struct tui_app *app, bool need_consent)
 	return s;
 }
 
+/* The slot in view (into *slot) and its rows that list finds, at most max
+ * into idx: how many; 0 after saying why, empty when it has none. */
+static size_t
+tui_slot_rows(struct tui_app *app, const struct mdt_slot **slot,
+    size_t (*list)(const struct tui_app *app, const struct mdt_slot *s,
+    size_t *idx, size_t max), size_t *idx, size_t max, const char *empty)
+{
+	size_t n;
+
+	if ((*slot = tui_slot_target(app, false)) == NULL)
+		return 0;
+	if ((n = list(app, *slot, idx, max)) == 0)
+		tui_app_message(app, true, "%s", empty);
+	return n;
+}
+
 /*
  * The slot and its selected action to act on, or NULL after saying why
  * there is none.  Reviewing a carried-forward action is part of the
@@ -138,19 +154,13 @@ const struct mdt_action *
 tui_slot_selected(struct tui_app *app, bool need_consent,
     const struct mdt_slot **slot)
 {
-	const struct mdt_slot *s = tui_slot_target(app, false);
-	size_t idx[TUI_MAX_SLOT_ACTIONS], n;
+	size_t idx[TUI_MAX_SLOT_ACTIONS];
+	size_t n = tui_slot_rows(app, slot, tui_slot_actions, idx,
+	    TUI_MAX_SLOT_ACTIONS, "No action here: press a to agree one");
 
-	*slot = s;
-	if (s == NULL)
+	if (n == 0)
 		return NULL;
-	n = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
-	if (n == 0) {
-		tui_app_message(app, true, "No action here: press a to agree "
-		    "one");
-		return NULL;
-	}
-	if (need_consent && !tui_slot_discussed(s)) {
+	if (need_consent && !tui_slot_discussed(*slot)) {
 		tui_app_message(app, true, "Record consent first: press c");
 		return NULL;
 	}
@@ -191,16 +201,14 @@ tui_slot_notes(const struct tui_app *app, const struct mdt_slot *slot,
 const struct mdt_note *
 tui_slot_selected_note(struct tui_app *app)
 {
-	const struct mdt_slot *s = tui_slot_target(app, false);
-	size_t idx[TUI_MAX_SLOT_NOTES], n;
+	const struct mdt_slot *s;
+	size_t idx[TUI_MAX_SLOT_NOTES];
+	size_t n = tui_slot_rows(app, &s, tui_slot_notes, idx,
+	    TUI_MAX_SLOT_NOTES, "No note here: press w to write one");
 
-	if (s == NULL)
-		return NULL;
-	n = tui_slot_notes(app, s, idx, TUI_MAX_SLOT_NOTES);
 	if (n == 0) {
-		app->slot_notes_focus = false;
-		tui_app_message(app, true, "No note here: press w to write"
-		    " one");
+		if (s != NULL)
+			app->slot_notes_focus = false;
 		return NULL;
 	}
 	if (app->slot_note_sel >= n)

@@ -133,9 +133,9 @@ cmd_actions(struct cmd_args *cli)
 	struct mdt_action_item *items = NULL;
 	struct mdt_store *store;
 	struct cmd_held held;
-	char detail[64];
+	enum mdt_status st;
 	size_t n = 0;
-	int rc = 0;
+	int rc;
 
 	if (f.owner != NULL && f.org != NULL)
 		return cmd_usage_error(cli->cmd,
@@ -155,19 +155,14 @@ cmd_actions(struct cmd_args *cli)
 		say("nobody known is from '%s' (see 'mdtchair people')", f.org);
 		return EXIT_USER;
 	}
-	snprintf(detail, sizeof detail, "actions %s%s", formats[fi],
-	    unmask ? " unmasked" : "");
 	if (cmd_held_open(&held) != 0)
 		return EXIT_USER;
-	/* printed only once the audit log has the export */
-	if (mdt_actions_query(store, &f, &items, &n) != MDT_OK ||
-	    mdt_actions_write(store, items, n, format_of[fi], unmask,
-	    held.fp) != MDT_OK ||
-	    mdt_audit_event(store, "export", detail) != MDT_OK) {
-		cmd_held_drop(&held);
-		rc = cmd_store_error(store);
-	} else
-		rc = cmd_held_print(&held, "actions");
+	st = mdt_actions_query(store, &f, &items, &n);
+	if (st == MDT_OK)
+		st = mdt_actions_write(store, items, n, format_of[fi], unmask,
+		    held.fp);
+	rc = cmd_held_export(cli, store, &held, st, 0, formats[fi], unmask,
+	    "actions");
 	mdt_action_items_free(items, n);
 	return rc;
 }
@@ -182,10 +177,7 @@ CMD_PART(actions_cancel_entry, "cancel", "ID...", NULL, &ids,
 CMD_PART(actions_reopen_entry, "reopen", "ID...", NULL, &ids,
     actions_reopen);
 
-static const struct cmd_entry *const parts[] = {
-	&actions_done_entry, &actions_cancel_entry, &actions_reopen_entry, NULL
-};
-
 CMD_ENTRY(actions, "[--owner N|--org O] [--overdue] [OPTIONS]",
     "each owner's actions across meetings; close one",
-    options, &cmd_no_operands, parts, cmd_actions);
+    options, &cmd_no_operands, CMD_PARTS(&actions_done_entry,
+    &actions_cancel_entry, &actions_reopen_entry), cmd_actions);

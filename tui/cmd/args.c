@@ -45,6 +45,15 @@ const struct cmd_operands cmd_one_meeting = {
 	1, CMD_MEETING, "unknown option", "too many arguments"
 };
 
+const struct cmd_operands cmd_one_nhs = {
+	1, CMD_TEXT, "unknown option",
+	"one NHS number (quote a number with spaces)"
+};
+
+const struct cmd_operands cmd_nhs_at_a_time = {
+	1, CMD_TEXT, "unknown option", "one NHS number at a time"
+};
+
 /* Whether the value v of o is right (where o has a check), and what
  * the command reads of it into *num. */
 static bool

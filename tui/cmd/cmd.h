@@ -110,6 +110,11 @@ struct cmd_operands {
  * argument"; or [MEETING], "unknown option" and "too many arguments". */
 extern const struct cmd_operands cmd_no_operands;
 extern const struct cmd_operands cmd_one_meeting;
+/* A patient's NHS number (or local identifier): refer, referrals withdraw
+ * and the register's acts say "one NHS number (quote a number with
+ * spaces)" to one too many; consent and died "one NHS number at a time". */
+extern const struct cmd_operands cmd_one_nhs;
+extern const struct cmd_operands cmd_nhs_at_a_time;
 
 /*
  * A command: its name, its arguments and help for people, its options
@@ -154,6 +159,11 @@ struct cmd_entry {
 	static const struct cmd_entry id = { .name = (name_), \
 	    .usage = (usage_), .options = (options_), \
 	    .operands = (operands_), .run = (run_) }
+
+/* The parts of a command (CMD_ENTRY's subs): the CMD_PART entries given,
+ * NULL-ended. */
+#define CMD_PARTS(...) \
+	((const struct cmd_entry *const []){ __VA_ARGS__, NULL })
 
 const struct cmd_entry *cmd_parse(const struct cmd_entry *cmd, int argc,
     char **argv, struct cmd_args *cli);
@@ -221,6 +231,20 @@ int64_t cmd_day_start_ms(const char *text);
 int cmd_run_screens(struct cmd_args *cli, struct mdt_store *store,
     int64_t meeting_id, enum tui_mode mode);
 
+/*
+ * refer and rising add: the patient, as the operand names them (their NHS
+ * number or local identifier; none with untraced, when their name is
+ * needed), into nhs in its stored form: 0, or a usage error (no operand
+ * nor untraced: needed; neither a valid NHS number nor a local
+ * identifier: bad).
+ */
+int cmd_patient_typed(struct cmd_args *cli, bool untraced, const char *name,
+    const char *needed, const char *bad, char nhs[11]);
+
+/* Says, when nhs is a local identifier, that the patient is held under it
+ * until traced. */
+void cmd_say_untraced(const char *nhs);
+
 /* The store opened and the meeting ref names found (as
  * cmd_resolve_meeting): 0, or -1 after saying why, nothing left open. */
 int cmd_open_meeting(struct cmd_args *cli, const char *ref,
@@ -276,6 +300,40 @@ void cmd_held_drop(struct cmd_held *h);
 int cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
     struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli,
     FILE *out), const char *what, const char *format, bool unmask);
+
+/*
+ * The end of an export written to h (written: how writing it went): the
+ * audit row "export" for the meeting meeting_id, or (0) for no one
+ * record, saying the command, format (which may say more: "csv due") and
+ * "unmasked" when the patients were shown in full; then the document
+ * printed as cmd_held_print prints it.  Dropped after the store's error
+ * if it was not written or not audited.  The exit status.
+ */
+int cmd_held_export(struct cmd_args *cli, struct mdt_store *store,
+    struct cmd_held *h, enum mdt_status written, int64_t meeting_id,
+    const char *format, bool unmask, const char *what);
+
+/* The words of --format of a listing across meetings (referrals, rising),
+ * that option's row, and the rows of --unmask and --unmasked (the same). */
+extern const char *const cmd_listing_formats[];
+#define CMD_LISTING_FORMAT CMD_WORDS("format", cmd_listing_formats, \
+	"--format needs txt, csv or json", "--format is txt, csv or json")
+#define CMD_UNMASK_ROWS CMD_FLAG("unmask"), CMD_FLAG("unmasked")
+
+/* What a listing across meetings is asked for, by the options of these
+ * names that its command has: --format (the index of its word in
+ * cmd_listing_formats), --due, and --unmask or --unmasked. */
+struct cmd_listing {
+	int format;
+	bool due;
+	bool unmask;
+};
+
+/* referrals and rising: the listing write writes (as l asks) to out,
+ * exported as cmd_export's but across meetings; the exit status. */
+int cmd_listing(struct cmd_args *cli, enum mdt_status (*write)(
+    struct mdt_store *store, const struct cmd_listing *l, FILE *out),
+    const char *what);
 
 /* The entries, each in its own file. */
 extern const struct cmd_entry cmd_demo_entry;

@@ -185,6 +185,35 @@ cmd_day_start_ms(const char *text)
 }
 
 int
+cmd_patient_typed(struct cmd_args *cli, bool untraced, const char *name,
+    const char *needed, const char *bad, char nhs[11])
+{
+	const char *typed = cmd_operand(cli);
+
+	if (typed == NULL && !untraced)
+		return cmd_usage_error(cli->cmd, needed);
+	if (typed != NULL && untraced)
+		return cmd_usage_error(cli->cmd, "an NHS number or --untraced,"
+		    " not both");
+	if (typed == NULL && name == NULL)
+		return cmd_usage_error(cli->cmd, "--untraced needs the"
+		    " patient's --name");
+	if (typed != NULL && !mdt_local_id_normalise(typed, nhs) &&
+	    (!mdt_nhs_normalise(typed, nhs) || !mdt_nhs_valid(nhs)))
+		return cmd_usage_error(cli->cmd, bad);
+	return 0;
+}
+
+void
+cmd_say_untraced(const char *nhs)
+{
+	if (mdt_nhs_local(nhs))
+		say("held under %s, not traced: it goes on no agenda and to no"
+		    " record until its NHS number is traced ('mdtchair trace %s"
+		    " NHS')", nhs, nhs);
+}
+
+int
 cmd_open_meeting(struct cmd_args *cli, const char *ref,
     struct mdt_store **store, int64_t *id)
 {
@@ -266,28 +295,82 @@ cmd_held_print(struct cmd_held *h, const char *what)
 }
 
 int
+cmd_held_export(struct cmd_args *cli, struct mdt_store *store,
+    struct cmd_held *h, enum mdt_status written, int64_t meeting_id,
+    const char *format, bool unmask, const char *what)
+{
+	char detail[64];
+
+	/* the format, and whether the patients were shown in full */
+	snprintf(detail, sizeof detail, "%s %s%s", cli->cmd->name, format,
+	    unmask ? " unmasked" : "");
+	/* printed only once the audit log has the export */
+	if (written != MDT_OK || (meeting_id != 0 ? mdt_audit_meeting(store,
+	    meeting_id, "export", detail) : mdt_audit_event(store, "export",
+	    detail)) != MDT_OK) {
+		cmd_held_drop(h);
+		return cmd_store_error(store);
+	}
+	return cmd_held_print(h, what);
+}
+
+int
 cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
     struct mdt_store *store, int64_t meeting_id, const struct cmd_args *cli,
     FILE *out), const char *what, const char *format, bool unmask)
 {
 	struct mdt_store *store;
 	struct cmd_held held;
-	char detail[64];
 	int64_t id;
 
-	if (cmd_open_meeting(cli, cmd_operand(cli), &store, &id) != 0)
+	if (cmd_open_meeting(cli, cmd_operand(cli), &store, &id) != 0 ||
+	    cmd_held_open(&held) != 0)
 		return EXIT_USER;
-	if (cmd_held_open(&held) != 0)
+	return cmd_held_export(cli, store, &held, write(store, id, cli,
+	    held.fp), id, format, unmask, what);
+}
+
+const char *const cmd_listing_formats[] = { "txt", "csv", "json", NULL };
+
+/* The index of the command's option called name ("--due"); -1 if it
+ * has none. */
+static int
+option_of(const struct cmd_args *cli, const char *name)
+{
+	const char *value;
+
+	return cmd_option_find(cli->cmd->options, name, &value);
+}
+
+/* Whether the command's option called name was given. */
+static bool
+given(const struct cmd_args *cli, const char *name)
+{
+	int i = option_of(cli, name);
+
+	return i >= 0 && cli->opt[i] != NULL;
+}
+
+int
+cmd_listing(struct cmd_args *cli, enum mdt_status (*write)(
+    struct mdt_store *store, const struct cmd_listing *l, FILE *out),
+    const char *what)
+{
+	struct cmd_listing l = {
+		.format = (int)cli->num[option_of(cli, "--format")],
+		.due = given(cli, "--due"),
+		.unmask = given(cli, "--unmask") || given(cli, "--unmasked"),
+	};
+	struct mdt_store *store;
+	struct cmd_held held;
+	char format[16];
+
+	if (!(store = cmd_open_store(cli, 0)) || cmd_held_open(&held) != 0)
 		return EXIT_USER;
-	/* the format, and whether the patients were shown in full */
-	snprintf(detail, sizeof detail, "%s %s%s", cli->cmd->name, format,
-	    unmask ? " unmasked" : "");
-	if (write(store, id, cli, held.fp) != MDT_OK ||
-	    mdt_audit_meeting(store, id, "export", detail) != MDT_OK) {
-		cmd_held_drop(&held);
-		return cmd_store_error(store);
-	}
-	return cmd_held_print(&held, what);
+	snprintf(format, sizeof format, "%s%s",
+	    cmd_listing_formats[l.format], l.due ? " due" : "");
+	return cmd_held_export(cli, store, &held, write(store, &l, held.fp), 0,
+	    format, l.unmask, what);
 }
 
 int

@@ -24,10 +24,6 @@ static const struct cmd_option options[] = {
 	CMD_END
 };
 
-static const struct cmd_operands operands = {
-	1, CMD_TEXT, "unknown option", "one NHS number at a time"
-};
-
 static int
 cmd_consent(struct cmd_args *cli)
 {
@@ -57,4 +53,4 @@ cmd_consent(struct cmd_args *cli)
 
 CMD_ENTRY(consent, "NHS --answer A --asked-by WHO [OPTIONS]",
     "record the consent asked before the meeting",
-    options, &operands, NULL, cmd_consent);
+    options, &cmd_nhs_at_a_time, NULL, cmd_consent);

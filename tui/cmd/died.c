@@ -31,10 +31,6 @@ static const struct cmd_option options[] = {
 	CMD_END
 };
 
-static const struct cmd_operands operands = {
-	1, CMD_TEXT, "unknown option", "one NHS number at a time"
-};
-
 static int
 cmd_died(struct cmd_args *cli)
 {
@@ -75,4 +71,4 @@ cmd_died(struct cmd_args *cli)
 
 CMD_ENTRY(died, "NHS --date D [OPTIONS]",
     "record a patient's death between meetings",
-    options, &operands, NULL, cmd_died);
+    options, &cmd_nhs_at_a_time, NULL, cmd_died);

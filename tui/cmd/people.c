@@ -151,10 +151,7 @@ people_ods(struct cmd_args *cli)
 CMD_PART(people_ods_entry, "ods", "ORGANISATION CODE", NULL, &org_code,
     people_ods);
 
-static const struct cmd_entry *const parts[] = {
-	&people_add_entry, &people_ids_entry, &people_ods_entry, NULL
-};
-
 CMD_ENTRY(people, "[add NAME [OPTIONS] | ids PERSON [OPTIONS] | ods ORG CODE]",
     "list or add the people who attend or own actions",
-    NULL, &operands, parts, cmd_people);
+    NULL, &operands, CMD_PARTS(&people_add_entry, &people_ids_entry,
+    &people_ods_entry), cmd_people);

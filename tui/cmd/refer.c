@@ -9,13 +9,6 @@
 
 #include "cmd.h"
 
-/* refer NHS: one number (or a local identifier), or none with
- * --untraced */
-static const struct cmd_operands operands = {
-	1, CMD_TEXT, "unknown option",
-	"one NHS number (quote a number with spaces)"
-};
-
 enum { NAME, BY, SERVICE, REASON, URGENCY, CONSENT, DOB, UNTRACED };
 
 static const char *const urgencies[] = { "routine", "urgent", NULL };
@@ -53,22 +46,13 @@ cmd_refer(struct cmd_args *cli)
 	char nhs[11];
 	int64_t id = 0;
 	bool updated = false;
+	int rc;
 
-	if (in.nhs_number == NULL && cli->opt[UNTRACED] == NULL)
-		return cmd_usage_error(cli->cmd, "refer needs the patient's"
-		    " NHS number, or --untraced when it is not yet known");
-	if (in.nhs_number != NULL && cli->opt[UNTRACED] != NULL)
-		return cmd_usage_error(cli->cmd, "an NHS number or --untraced,"
-		    " not both");
-	if (in.nhs_number == NULL && in.name == NULL)
-		return cmd_usage_error(cli->cmd, "--untraced needs the"
-		    " patient's --name");
-	if (in.nhs_number != NULL && !mdt_local_id_normalise(in.nhs_number,
-	    nhs) && (!mdt_nhs_normalise(in.nhs_number, nhs) ||
-	    !mdt_nhs_valid(nhs)))
-		return cmd_usage_error(cli->cmd, "not a valid NHS number (ten"
-		    " digits, the last the Modulus 11 check digit); nothing"
-		    " saved");
+	if ((rc = cmd_patient_typed(cli, cli->opt[UNTRACED] != NULL, in.name,
+	    "refer needs the patient's NHS number, or --untraced when it is"
+	    " not yet known", "not a valid NHS number (ten digits, the last"
+	    " the Modulus 11 check digit); nothing saved", nhs)) != 0)
+		return rc;
 	if (in.referrer == NULL || in.service == NULL || in.reason == NULL)
 		return cmd_usage_error(cli->cmd, "say who refers (--by), their"
 		    " service (--service) and why (--reason)");
@@ -77,10 +61,7 @@ cmd_refer(struct cmd_args *cli)
 	if (mdt_refer(store, &in, &id, &updated, nhs) != MDT_OK)
 		return cmd_store_error(store);
 	printf("%lld\n", (long long)id);
-	if (mdt_nhs_local(nhs))
-		say("held under %s, not traced: it goes on no agenda and to no"
-		    " record until its NHS number is traced ('mdtchair trace %s"
-		    " NHS')", nhs, nhs);
+	cmd_say_untraced(nhs);
 	if (updated)
 		say("the patient's open referral was updated");
 	return cmd_flush("referral") != 0 ? EXIT_USER : 0;
@@ -88,4 +69,4 @@ cmd_refer(struct cmd_args *cli)
 
 CMD_ENTRY(refer, "NHS | --untraced --by WHO --service S --reason R [OPTIONS]",
     "refer a patient: queued until discussed or withdrawn",
-    options, &operands, NULL, cmd_refer);
+    options, &cmd_one_nhs, NULL, cmd_refer);

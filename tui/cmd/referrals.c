@@ -9,52 +9,30 @@
 
 #include "cmd.h"
 
-enum { FORMAT, UNMASK, UNMASKED };
-
-/* --format's words, and what each is */
-static const char *const formats[] = { "txt", "csv", "json", NULL };
+/* what each of --format's words (cmd_listing_formats) is */
 static const enum mdt_referrals_format format_of[] = {
 	MDT_REFERRALS_TXT, MDT_REFERRALS_CSV, MDT_REFERRALS_JSON
 };
 
 static const struct cmd_option options[] = {
-	[FORMAT] = CMD_WORDS("format", formats,
-	    "--format needs txt, csv or json", "--format is txt, csv or json"),
-	[UNMASK] = CMD_FLAG("unmask"),
-	[UNMASKED] = CMD_FLAG("unmasked"),
-	CMD_END
+	CMD_LISTING_FORMAT, CMD_UNMASK_ROWS, CMD_END
 };
+
+/* The queue, as l asks, to out. */
+static enum mdt_status
+write_queue(struct mdt_store *store, const struct cmd_listing *l, FILE *out)
+{
+	return mdt_referrals_write(store, format_of[l->format], l->unmask,
+	    out);
+}
 
 static int
 cmd_referrals(struct cmd_args *cli)
 {
-	bool unmask = cli->opt[UNMASK] != NULL || cli->opt[UNMASKED] != NULL;
-	struct mdt_store *store;
-	struct cmd_held held;
-	char detail[64];
-
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	snprintf(detail, sizeof detail, "referrals %s%s",
-	    formats[cli->num[FORMAT]], unmask ? " unmasked" : "");
-	if (cmd_held_open(&held) != 0)
-		return EXIT_USER;
-	/* printed only once the audit log has the export */
-	if (mdt_referrals_write(store, format_of[cli->num[FORMAT]], unmask,
-	    held.fp) != MDT_OK ||
-	    mdt_audit_event(store, "export", detail) != MDT_OK) {
-		cmd_held_drop(&held);
-		return cmd_store_error(store);
-	}
-	return cmd_held_print(&held, "referrals");
+	return cmd_listing(cli, write_queue, "referrals");
 }
 
 /* referrals withdraw NHS --reason R */
-static const struct cmd_operands one_nhs = {
-	1, CMD_TEXT, "unknown option",
-	"one NHS number (quote a number with spaces)"
-};
-
 enum { REASON };
 
 static const struct cmd_option withdraw_options[] = {
@@ -87,12 +65,9 @@ referrals_withdraw(struct cmd_args *cli)
 }
 
 CMD_PART(referrals_withdraw_entry, "withdraw", "NHS --reason R",
-    withdraw_options, &one_nhs, referrals_withdraw);
-
-static const struct cmd_entry *const parts[] = {
-	&referrals_withdraw_entry, NULL
-};
+    withdraw_options, &cmd_one_nhs, referrals_withdraw);
 
 CMD_ENTRY(referrals, "[--format F] [--unmask] | withdraw NHS",
     "the referrals waiting, across meetings; withdraw one",
-    options, &cmd_no_operands, parts, cmd_referrals);
+    options, &cmd_no_operands, CMD_PARTS(&referrals_withdraw_entry),
+    cmd_referrals);

@@ -54,8 +54,6 @@ register_add(struct cmd_args *cli)
 CMD_PART(register_add_entry, "add", "MEETING PERSON", NULL,
     &add_operands, register_add);
 
-static const struct cmd_entry *const parts[] = { &register_add_entry, NULL };
-
 CMD_ENTRY(register, "[MEETING | add MEETING PERSON]",
     "list a meeting's register, or add someone to it",
-    NULL, &cmd_one_meeting, parts, cmd_register);
+    NULL, &cmd_one_meeting, CMD_PARTS(&register_add_entry), cmd_register);

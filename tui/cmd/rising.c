@@ -10,69 +10,56 @@
 
 #include "cmd.h"
 
-enum { FORMAT, DUE, UNMASK, UNMASKED };
-
-/* --format's words, and what each is */
-static const char *const formats[] = { "txt", "csv", "json", NULL };
+/* what each of --format's words (cmd_listing_formats) is */
 static const enum mdt_rising_format format_of[] = {
 	MDT_RISING_TXT, MDT_RISING_CSV, MDT_RISING_JSON
 };
 
 static const struct cmd_option options[] = {
-	[FORMAT] = CMD_WORDS("format", formats,
-	    "--format needs txt, csv or json", "--format is txt, csv or json"),
-	[DUE] = CMD_FLAG("due"),
-	[UNMASK] = CMD_FLAG("unmask"),
-	[UNMASKED] = CMD_FLAG("unmasked"),
-	CMD_END
+	CMD_LISTING_FORMAT, CMD_FLAG("due"), CMD_UNMASK_ROWS, CMD_END
 };
+
+/* The register, as l asks (those due, or everyone on it), to out. */
+static enum mdt_status
+write_register(struct mdt_store *store, const struct cmd_listing *l,
+    FILE *out)
+{
+	return mdt_rising_write(store, format_of[l->format], l->due,
+	    l->unmask, out);
+}
 
 static int
 cmd_rising(struct cmd_args *cli)
 {
-	bool unmask = cli->opt[UNMASK] != NULL || cli->opt[UNMASKED] != NULL;
-	bool due = cli->opt[DUE] != NULL;
-	struct mdt_store *store;
-	struct cmd_held held;
-	char detail[64];
-
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	snprintf(detail, sizeof detail, "rising %s%s%s",
-	    formats[cli->num[FORMAT]], due ? " due" : "",
-	    unmask ? " unmasked" : "");
-	if (cmd_held_open(&held) != 0)
-		return EXIT_USER;
-	/* printed only once the audit log has the export */
-	if (mdt_rising_write(store, format_of[cli->num[FORMAT]], due, unmask,
-	    held.fp) != MDT_OK ||
-	    mdt_audit_event(store, "export", detail) != MDT_OK) {
-		cmd_held_drop(&held);
-		return cmd_store_error(store);
-	}
-	return cmd_held_print(&held, "register");
+	return cmd_listing(cli, write_register, "register");
 }
 
-/* One NHS number or local identifier, checked: 0, or a usage error. */
-static int
-one_patient(struct cmd_args *cli, const char *what, char nhs[11])
-{
-	const char *typed = cmd_operand(cli);
+static const char not_valid[] = "not a valid NHS number (ten digits, the"
+    " last the Modulus 11 check digit) nor a local identifier (L and its"
+    " digits); nothing saved";
 
-	if (typed == NULL)
-		return cmd_usage_error(cli->cmd, what);
-	if (!mdt_local_id_normalise(typed, nhs) &&
-	    (!mdt_nhs_normalise(typed, nhs) || !mdt_nhs_valid(nhs)))
-		return cmd_usage_error(cli->cmd, "not a valid NHS number (ten"
-		    " digits, the last the Modulus 11 check digit) nor a local"
-		    " identifier (L and its digits); nothing saved");
+/*
+ * What an act on one patient of the register starts with: the patient the
+ * operand names (none: needs says), the option at index need of the act
+ * (missing says what it is for), then the store: 0, or the exit status.
+ */
+static int
+act_start(struct cmd_args *cli, const char *needs, int need,
+    const char *missing, char nhs[11], struct mdt_store **store)
+{
+	int rc;
+
+	if (cmd_operand(cli) == NULL)
+		return cmd_usage_error(cli->cmd, needs);
+	if ((rc = cmd_patient_typed(cli, false, NULL, NULL, not_valid,
+	    nhs)) != 0)
+		return rc;
+	if (cli->opt[need] == NULL)
+		return cmd_usage_error(cli->cmd, missing);
+	if (!(*store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
 	return 0;
 }
-
-static const struct cmd_operands one_nhs = {
-	1, CMD_TEXT, "unknown option",
-	"one NHS number (quote a number with spaces)"
-};
 
 /* rising add NHS|--untraced --name N [--dob D] --reason R --by WHO
  * [--every 4w] */
@@ -103,16 +90,9 @@ rising_add(struct cmd_args *cli)
 	int64_t id = 0;
 	int rc;
 
-	if (in.nhs_number == NULL && cli->opt[A_UNTRACED] == NULL)
-		return cmd_usage_error(cli->cmd, "add needs the patient's NHS"
-		    " number, or --untraced when it is not known");
-	if (in.nhs_number != NULL && cli->opt[A_UNTRACED] != NULL)
-		return cmd_usage_error(cli->cmd, "an NHS number or --untraced,"
-		    " not both");
-	if (in.nhs_number == NULL && in.name == NULL)
-		return cmd_usage_error(cli->cmd, "--untraced needs the"
-		    " patient's --name");
-	if (in.nhs_number != NULL && (rc = one_patient(cli, "", nhs)) != 0)
+	if ((rc = cmd_patient_typed(cli, cli->opt[A_UNTRACED] != NULL, in.name,
+	    "add needs the patient's NHS number, or --untraced when it is not"
+	    " known", not_valid, nhs)) != 0)
 		return rc;
 	if (in.reason == NULL || in.by == NULL)
 		return cmd_usage_error(cli->cmd, "say why (--reason) and who"
@@ -126,10 +106,7 @@ rising_add(struct cmd_args *cli)
 	if (mdt_rising_add(store, &in, &id, nhs) != MDT_OK)
 		return cmd_store_error(store);
 	printf("%lld\n", (long long)id);
-	if (mdt_nhs_local(nhs))
-		say("held under %s, not traced: it goes on no agenda and to no"
-		    " record until its NHS number is traced ('mdtchair trace %s"
-		    " NHS')", nhs, nhs);
+	cmd_say_untraced(nhs);
 	return cmd_flush("entry") != 0 ? EXIT_USER : 0;
 }
 
@@ -151,14 +128,10 @@ rising_review(struct cmd_args *cli)
 	char nhs[11];
 	int rc;
 
-	if ((rc = one_patient(cli, "review needs the patient's NHS number",
-	    nhs)) != 0)
+	if ((rc = act_start(cli, "review needs the patient's NHS number",
+	    R_NOTE, "a review is recorded with a note (--note)", nhs,
+	    &store)) != 0)
 		return rc;
-	if (cli->opt[R_NOTE] == NULL)
-		return cmd_usage_error(cli->cmd, "a review is recorded with a"
-		    " note (--note)");
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
 	if (mdt_rising_review(store, nhs, cli->opt[R_NOTE], cli->opt[R_NEXT],
 	    cli->opt[R_BY]) != MDT_OK)
 		return cmd_store_error(store);
@@ -185,14 +158,10 @@ rising_escalate(struct cmd_args *cli)
 	char nhs[11];
 	int rc;
 
-	if ((rc = one_patient(cli, "escalate needs the patient's NHS number",
-	    nhs)) != 0)
+	if ((rc = act_start(cli, "escalate needs the patient's NHS number",
+	    E_REASON, "a patient is escalated with a reason (--reason)", nhs,
+	    &store)) != 0)
 		return rc;
-	if (cli->opt[E_REASON] == NULL)
-		return cmd_usage_error(cli->cmd, "a patient is escalated with a"
-		    " reason (--reason)");
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
 	if (cli->opt[E_MEETING] != NULL && cmd_resolve_meeting(store,
 	    cli->opt[E_MEETING], &meeting) != 0)
 		return EXIT_USER;
@@ -222,14 +191,10 @@ rising_remove(struct cmd_args *cli)
 	char nhs[11];
 	int rc;
 
-	if ((rc = one_patient(cli, "remove needs the patient's NHS number",
-	    nhs)) != 0)
+	if ((rc = act_start(cli, "remove needs the patient's NHS number",
+	    D_REASON, "a patient leaves the register with a reason"
+	    " (--reason)", nhs, &store)) != 0)
 		return rc;
-	if (cli->opt[D_REASON] == NULL)
-		return cmd_usage_error(cli->cmd, "a patient leaves the register"
-		    " with a reason (--reason)");
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
 	if (mdt_rising_remove(store, nhs, cli->opt[D_REASON],
 	    cli->opt[D_BY]) != MDT_OK)
 		return cmd_store_error(store);
@@ -238,19 +203,16 @@ rising_remove(struct cmd_args *cli)
 
 CMD_PART(rising_add_entry, "add",
     "NHS | --untraced --name N --reason R --by WHO [OPTIONS]", add_options,
-    &one_nhs, rising_add);
+    &cmd_one_nhs, rising_add);
 CMD_PART(rising_review_entry, "review", "NHS --note N [--next D]",
-    review_options, &one_nhs, rising_review);
+    review_options, &cmd_one_nhs, rising_review);
 CMD_PART(rising_escalate_entry, "escalate", "NHS --reason R [--meeting M]",
-    escalate_options, &one_nhs, rising_escalate);
+    escalate_options, &cmd_one_nhs, rising_escalate);
 CMD_PART(rising_remove_entry, "remove", "NHS --reason R", remove_options,
-    &one_nhs, rising_remove);
-
-static const struct cmd_entry *const parts[] = {
-	&rising_add_entry, &rising_review_entry, &rising_escalate_entry,
-	&rising_remove_entry, NULL
-};
+    &cmd_one_nhs, rising_remove);
 
 CMD_ENTRY(rising, "[--due] [--format F] [--unmask] | add | review | escalate"
     " | remove", "the rising-risk register; add, review, escalate, remove",
-    options, &cmd_no_operands, parts, cmd_rising);
+    options, &cmd_no_operands, CMD_PARTS(&rising_add_entry,
+    &rising_review_entry, &rising_escalate_entry, &rising_remove_entry),
+    cmd_rising);
