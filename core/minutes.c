@@ -71,18 +71,13 @@ jtime(int64_t ms)
 static json_t *
 json_meeting(const struct mdt_meeting *m)
 {
-	json_t *j = mdt_json_new(json_object());
-
-	mdt_json_set(j, "id", json_integer(m->id));
-	mdt_json_set(j, "uuid", mdt_json_text(m->uuid));
-	mdt_json_set(j, "title", mdt_json_text(m->title));
-	mdt_json_set(j, "venue", jstr_or_null(m->venue));
-	mdt_json_set(j, "state", mdt_json_text(mdt_meeting_state_name(m->state)));
-	mdt_json_set(j, "scheduled_start", jtime(m->scheduled_start));
-	mdt_json_set(j, "opened_at", jtime(m->opened_at));
-	mdt_json_set(j, "closed_at", jtime(m->closed_at));
-	mdt_json_set(j, "planned_minutes", json_integer(m->planned_minutes));
-	return j;
+	return mdt_json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i}",
+	    "id", (json_int_t)m->id, "uuid", mdt_json_text(m->uuid),
+	    "title", mdt_json_text(m->title), "venue", jstr_or_null(m->venue),
+	    "state", mdt_json_text(mdt_meeting_state_name(m->state)),
+	    "scheduled_start", jtime(m->scheduled_start),
+	    "opened_at", jtime(m->opened_at), "closed_at", jtime(m->closed_at),
+	    "planned_minutes", m->planned_minutes);
 }
 
 /* The slot's consent, with the organisations it excludes; null when
@@ -90,72 +85,61 @@ json_meeting(const struct mdt_meeting *m)
 static json_t *
 json_consent(const struct mdt_slot *sl)
 {
-	json_t *c, *orgs;
+	json_t *orgs;
 
 	if (sl->consent == MDT_CONSENT_NONE)
 		return json_null();
-	c = mdt_json_new(json_object());
-	mdt_json_set(c, "basis", mdt_json_text(mdt_consent_name(sl->consent)));
-	mdt_json_set(c, "justification",
-	    mdt_json_text(sl->consent_justification));
 	orgs = mdt_json_new(json_array());
 	for (size_t i = 0; i < sl->n_exclusions; i++)
 		mdt_json_push(orgs, mdt_json_text(sl->exclusions[i]));
-	mdt_json_set(c, "excluded_organisations", orgs);
-	return c;
+	return mdt_json_pack("{s:o, s:o, s:o}",
+	    "basis", mdt_json_text(mdt_consent_name(sl->consent)),
+	    "justification", mdt_json_text(sl->consent_justification),
+	    "excluded_organisations", orgs);
 }
 
 /* The slot's outcome; null when none is recorded. */
 static json_t *
 json_outcome(const struct mdt_slot *sl)
 {
-	json_t *o;
-
 	if (sl->outcome == MDT_OUTCOME_NONE)
 		return json_null();
-	o = mdt_json_new(json_object());
-	mdt_json_set(o, "kind", mdt_json_text(mdt_outcome_name(sl->outcome)));
-	mdt_json_set(o, "review_date", jstr_or_null(sl->review_date));
-	mdt_json_set(o, "died_on", jstr_or_null(sl->died_on));
-	return o;
+	return mdt_json_pack("{s:o, s:o, s:o}",
+	    "kind", mdt_json_text(mdt_outcome_name(sl->outcome)),
+	    "review_date", jstr_or_null(sl->review_date),
+	    "died_on", jstr_or_null(sl->died_on));
 }
 
 /* The referral that brought the patient; null when none did. */
 static json_t *
 json_referral(const struct mdt_minutes_referral *r)
 {
-	json_t *j;
-
 	if (r == NULL)
 		return json_null();
-	j = mdt_json_new(json_object());
-	mdt_json_set(j, "referrer", mdt_json_text(r->referrer));
-	mdt_json_set(j, "service", mdt_json_text(r->service));
-	mdt_json_set(j, "reason", mdt_json_text(r->reason));
-	mdt_json_set(j, "urgency", mdt_json_text(r->urgency));
-	mdt_json_set(j, "raised_on", mdt_json_text(r->raised_on));
-	mdt_json_set(j, "days_waited", json_integer(r->waited_days));
-	mdt_json_set(j, "times_deferred", json_integer(r->times_deferred));
-	return j;
+	return mdt_json_pack("{s:o, s:o, s:o, s:o, s:o, s:i, s:i}",
+	    "referrer", mdt_json_text(r->referrer),
+	    "service", mdt_json_text(r->service),
+	    "reason", mdt_json_text(r->reason),
+	    "urgency", mdt_json_text(r->urgency),
+	    "raised_on", mdt_json_text(r->raised_on),
+	    "days_waited", r->waited_days, "times_deferred", r->times_deferred);
 }
 
 /* The register's events of the meeting for the slot's patient. */
 static json_t *
 json_register(const struct mdt_minutes_between *b, int64_t slot_id)
 {
-	json_t *arr = mdt_json_new(json_array()), *x;
+	json_t *arr = mdt_json_new(json_array());
 
 	for (size_t i = 0; i < b->n_events; i++) {
 		const struct mdt_minutes_event *e = &b->events[i];
 
-		if (e->slot_id != slot_id)
-			continue;
-		x = mdt_json_new(json_object());
-		mdt_json_set(x, "event", mdt_json_text(e->kind));
-		mdt_json_set(x, "reason", mdt_json_text(e->reason));
-		mdt_json_set(x, "by", mdt_json_text(e->actor));
-		mdt_json_set(x, "next_review", jstr_or_null(e->next_review));
-		mdt_json_push(arr, x);
+		if (e->slot_id == slot_id)
+			mdt_json_push(arr, mdt_json_pack("{s:o, s:o, s:o, s:o}",
+			    "event", mdt_json_text(e->kind),
+			    "reason", mdt_json_text(e->reason),
+			    "by", mdt_json_text(e->actor),
+			    "next_review", jstr_or_null(e->next_review)));
 	}
 	return arr;
 }
@@ -164,23 +148,22 @@ json_register(const struct mdt_minutes_between *b, int64_t slot_id)
 static json_t *
 json_deaths(const struct mdt_minutes_between *b)
 {
-	json_t *arr = mdt_json_new(json_array()), *x;
+	json_t *arr = mdt_json_new(json_array());
 
 	for (size_t i = 0; i < b->n_deaths; i++) {
 		const struct mdt_death *d = &b->deaths[i];
 
-		x = mdt_json_new(json_object());
-		mdt_json_set(x, "name", mdt_json_text(d->patient_name));
-		mdt_json_set(x, "nhs_number", mdt_nhs_purged(d->nhs_number) ?
-		    json_null() : mdt_json_text(d->nhs_number));
-		mdt_json_set(x, "died_on", mdt_json_text(d->died_on));
-		mdt_json_set(x, "place", jstr_or_null(d->place));
-		mdt_json_set(x, "expected", d->expected < 0 ? json_null() :
-		    json_boolean(d->expected));
-		mdt_json_set(x, "relatives_follow_up", d->relatives_made ?
+		mdt_json_push(arr, mdt_json_pack("{s:o, s:o, s:o, s:o, s:o,"
+		    " s:o}", "name", mdt_json_text(d->patient_name),
+		    "nhs_number", mdt_nhs_purged(d->nhs_number) ? json_null() :
+		    mdt_json_text(d->nhs_number),
+		    "died_on", mdt_json_text(d->died_on),
+		    "place", jstr_or_null(d->place),
+		    "expected", d->expected < 0 ? json_null() :
+		    json_boolean(d->expected),
+		    "relatives_follow_up", d->relatives_made ?
 		    mdt_json_text(mdt_action_status_name(d->relatives)) :
-		    json_null());
-		mdt_json_push(arr, x);
+		    json_null()));
 	}
 	return arr;
 }
@@ -189,92 +172,81 @@ static json_t *
 json_slot(const struct mdt_snapshot *snap, const struct mdt_slot *sl,
     const struct mdt_minutes_between *b, int64_t now)
 {
-	json_t *j = mdt_json_new(json_object());
-	json_t *patient = mdt_json_new(json_object());
 	json_t *notes = mdt_json_new(json_array());
-	json_t *actions = mdt_json_new(json_array()), *x;
+	json_t *actions = mdt_json_new(json_array());
 	int64_t elapsed = slot_elapsed(sl, now);
 	size_t i;
 
-	mdt_json_set(j, "position", json_integer(sl->position));
-	mdt_json_set(j, "uuid", mdt_json_text(sl->uuid));
-	mdt_json_set(patient, "name", mdt_json_text(sl->patient_name));
-	mdt_json_set(patient, "nhs_number", mdt_nhs_purged(sl->nhs_number) ?
-	    json_null() : mdt_json_text(sl->nhs_number));
-	mdt_json_set(patient, "date_of_birth", jstr_or_null(sl->date_of_birth));
-	mdt_json_set(patient, "practice", jstr_or_null(sl->practice));
-	mdt_json_set(j, "patient", patient);
-	mdt_json_set(j, "reason", mdt_json_text(sl->reason));
-	mdt_json_set(j, "state", mdt_json_text(mdt_slot_state_name(sl->state)));
-	mdt_json_set(j, "planned_seconds", json_integer(sl->times.planned_s));
-	mdt_json_set(j, "extended_seconds", json_integer(sl->times.extended_s));
-	mdt_json_set(j, "elapsed_seconds", json_integer(elapsed / 1000));
-	mdt_json_set(j, "time_band", mdt_json_text(time_band(elapsed, snap->meeting.warn_s,
-	    snap->meeting.over_s)));
-	mdt_json_set(j, "consent", json_consent(sl));
-	mdt_json_set(j, "consent_asked_before", jstr_or_null(sl->asked_line));
-	mdt_json_set(j, "referral", json_referral(mdt_minutes_referral_of(b,
-	    sl->id)));
-	mdt_json_set(j, "key_contact", mdt_json_text(sl->key_contact_name));
 	for (i = 0; i < snap->n_notes; i++)
 		if (snap->notes[i].slot_id == sl->id)
 			mdt_json_push(notes, mdt_json_text(snap->notes[i].text));
-	mdt_json_set(j, "notes", notes);
 	for (i = 0; i < snap->n_actions; i++) {
 		const struct mdt_action *a = &snap->actions[i];
 
-		if (a->slot_id != sl->id)
-			continue;
-		x = mdt_json_new(json_object());
-		mdt_json_set(x, "uuid", mdt_json_text(a->uuid));
-		mdt_json_set(x, "text", mdt_json_text(a->text));
-		mdt_json_set(x, "owner", mdt_json_text(a->owner_name));
-		mdt_json_set(x, "due_date", mdt_json_text(a->due_date));
-		mdt_json_set(x, "status", mdt_json_text(mdt_action_status_name(a->status)));
-		mdt_json_push(actions, x);
+		if (a->slot_id == sl->id)
+			mdt_json_push(actions, mdt_json_pack("{s:o, s:o, s:o,"
+			    " s:o, s:o}", "uuid", mdt_json_text(a->uuid),
+			    "text", mdt_json_text(a->text),
+			    "owner", mdt_json_text(a->owner_name),
+			    "due_date", mdt_json_text(a->due_date),
+			    "status", mdt_json_text(
+			    mdt_action_status_name(a->status))));
 	}
-	mdt_json_set(j, "actions", actions);
-	mdt_json_set(j, "outcome", json_outcome(sl));
-	mdt_json_set(j, "rising_risk", json_register(b, sl->id));
-	return j;
+	return mdt_json_pack("{s:i, s:o, s:{s:o, s:o, s:o, s:o}, s:o, s:o,"
+	    " s:i, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "position", sl->position, "uuid", mdt_json_text(sl->uuid),
+	    "patient", "name", mdt_json_text(sl->patient_name),
+	    "nhs_number", mdt_nhs_purged(sl->nhs_number) ? json_null() :
+	    mdt_json_text(sl->nhs_number),
+	    "date_of_birth", jstr_or_null(sl->date_of_birth),
+	    "practice", jstr_or_null(sl->practice),
+	    "reason", mdt_json_text(sl->reason),
+	    "state", mdt_json_text(mdt_slot_state_name(sl->state)),
+	    "planned_seconds", sl->times.planned_s,
+	    "extended_seconds", sl->times.extended_s,
+	    "elapsed_seconds", (json_int_t)(elapsed / 1000),
+	    "time_band", mdt_json_text(time_band(elapsed,
+	    snap->meeting.warn_s, snap->meeting.over_s)),
+	    "consent", json_consent(sl),
+	    "consent_asked_before", jstr_or_null(sl->asked_line),
+	    "referral", json_referral(mdt_minutes_referral_of(b, sl->id)),
+	    "key_contact", mdt_json_text(sl->key_contact_name),
+	    "notes", notes, "actions", actions,
+	    "outcome", json_outcome(sl),
+	    "rising_risk", json_register(b, sl->id));
 }
 
 static int
 write_json(const struct mdt_snapshot *snap,
     const struct mdt_minutes_between *b, int64_t now, FILE *out)
 {
-	json_t *root = mdt_json_new(json_object());
 	json_t *att = mdt_json_new(json_array());
-	json_t *slots = mdt_json_new(json_array()), *x;
+	json_t *slots = mdt_json_new(json_array()), *root;
 	size_t i;
 	int rc;
 
-	mdt_json_set(root, "meeting", json_meeting(&snap->meeting));
 	for (i = 0; i < snap->n_attendees; i++) {
 		const struct mdt_attendee *a = &snap->attendees[i];
 
-		x = mdt_json_new(json_object());
-		mdt_json_set(x, "name", mdt_json_text(a->person.name));
-		mdt_json_set(x, "role", mdt_json_text(a->person.role));
-		mdt_json_set(x, "organisation", mdt_json_text(a->person.organisation));
-		mdt_json_set(x, "status", mdt_json_text(mdt_attend_name(a->status)));
-		mdt_json_set(x, "confidentiality_acknowledged",
-		    json_boolean(a->confidentiality_ack));
-		mdt_json_set(x, "arrived_at", jtime(a->arrived_at));
-		mdt_json_set(x, "left_at", jtime(a->left_at));
-		mdt_json_set(x, "added_on_day", json_boolean(a->added_on_day));
-		mdt_json_set(x, "chair", json_boolean(a->person.id ==
-		    snap->meeting.chair_id));
-		mdt_json_set(x, "note_taker", json_boolean(a->person.id ==
-		    snap->meeting.notetaker_id));
-		mdt_json_push(att, x);
+		mdt_json_push(att, mdt_json_pack("{s:o, s:o, s:o, s:o, s:b,"
+		    " s:o, s:o, s:b, s:b, s:b}",
+		    "name", mdt_json_text(a->person.name),
+		    "role", mdt_json_text(a->person.role),
+		    "organisation", mdt_json_text(a->person.organisation),
+		    "status", mdt_json_text(mdt_attend_name(a->status)),
+		    "confidentiality_acknowledged", (int)a->confidentiality_ack,
+		    "arrived_at", jtime(a->arrived_at),
+		    "left_at", jtime(a->left_at),
+		    "added_on_day", (int)a->added_on_day,
+		    "chair", a->person.id == snap->meeting.chair_id,
+		    "note_taker", a->person.id == snap->meeting.notetaker_id));
 	}
-	mdt_json_set(root, "attendance", att);
 	for (i = 0; i < snap->n_slots; i++)
 		mdt_json_push(slots, json_slot(snap, &snap->slots[i], b,
 		    now));
-	mdt_json_set(root, "slots", slots);
-	mdt_json_set(root, "deaths_since_last_meeting", json_deaths(b));
+	root = mdt_json_pack("{s:o, s:o, s:o, s:o}",
+	    "meeting", json_meeting(&snap->meeting), "attendance", att,
+	    "slots", slots, "deaths_since_last_meeting", json_deaths(b));
 	rc = mdt_text_json_dump(root, out, JSON_INDENT(2));
 	json_decref(root);
 	return rc;

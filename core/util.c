@@ -312,6 +312,25 @@ mdt_json_set(json_t *obj, const char *key, json_t *value)
 		mdt_fatal("out of memory");
 }
 
+json_t *
+mdt_json_pack(const char *fmt, ...)
+{
+	json_error_t err;
+	json_t *j;
+	va_list ap;
+
+	va_start(ap, fmt);
+	j = json_vpack_ex(&err, 0, fmt, ap);
+	va_end(ap);
+	if (j == NULL) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "building JSON: %s", err.text);
+		mdt_fatal(msg);
+	}
+	return j;
+}
+
 void
 mdt_json_push(json_t *arr, json_t *value)
 {

@@ -113,5 +113,9 @@ struct json_t *mdt_json_new(struct json_t *value);
  * (value NULL or the call failing) is fatal. */
 void mdt_json_set(struct json_t *obj, const char *key, struct json_t *value);
 void mdt_json_push(struct json_t *arr, struct json_t *value);
+/* A JSON value built by jansson's json_pack (fmt as it takes it: "o" a
+ * value whose reference it takes, "I" a json_int_t, "b" an int read as
+ * a boolean); fatal if it cannot be built (out of memory). */
+struct json_t *mdt_json_pack(const char *fmt, ...);
 
 #endif

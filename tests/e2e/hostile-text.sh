@@ -173,7 +173,21 @@ sql "INSERT INTO consent_exclusions (slot_id, organisation) VALUES ($slot, 'Org'
 sql "INSERT INTO outcomes (uuid, slot_id, kind, review_date, recorded_at) VALUES ('00000000-0000-4000-8000-0000000000a3', $slot, 'stay', '2027-01-01', 1)"
 sql "INSERT INTO actions (uuid, patient_id, slot_id, text, owner_id, due_date, created_at) SELECT '00000000-0000-4000-8000-0000000000a4', patient_id, id, 'act', (SELECT min(id) FROM people), '2026-12-20', 1 FROM slots WHERE id = $slot"
 sql "UPDATE candidates SET defer_reason = 'later' WHERE id = (SELECT max(id) FROM candidates WHERE meeting_id = $M)"
+# a referral that brought the last patient, and their stay on the
+# rising-risk register with an event at this meeting: the minutes say so
+sql "INSERT INTO referrals (uuid, patient_id, referrer, service, reason, raised_at, source)
+ SELECT '00000000-0000-4000-8000-0000000000a5', id, 'r', 's', 'why', 1, 'tool'
+ FROM patients ORDER BY id DESC LIMIT 1;
+UPDATE candidates SET referral_id = (SELECT max(id) FROM referrals)
+ WHERE patient_id = (SELECT patient_id FROM referrals);
+INSERT INTO rising_risk (uuid, patient_id, reason, added_by, added_at, next_review)
+ SELECT '00000000-0000-4000-8000-0000000000a6', id, 'why', 'who', 1, '2026-01-01'
+ FROM patients ORDER BY id DESC LIMIT 1;
+INSERT INTO rising_risk_events (entry_id, kind, reason, actor, at, meeting_id)
+ SELECT max(id), 'reviewed', 'why', 'who', 2, $M FROM rising_risk;"
 mdt minutes "$M" --format md >"$E2E_TMP/plain.md" || fail "minutes of the plain demo"
+grep -q "^- Referral: by r (s)" "$E2E_TMP/plain.md" && grep -q "^- Rising risk: reviewed on the rising-risk register (why)" "$E2E_TMP/plain.md" ||
+    fail "the minutes do not tell the referral and the register: $(grep -E 'Referral|Rising' "$E2E_TMP/plain.md")"
 E=$(hex "$evil")
 C=$(hex "$all_c0$all_c1$evil")
 L=$(hex "$long")
@@ -191,16 +205,9 @@ UPDATE candidates SET note = $T, defer_reason = CASE WHEN defer_reason IS NULL T
 UPDATE list_entries SET reason = $T, referred_by = $T;
 UPDATE audit SET actor = $T, detail = $T;
 UPDATE outbox SET last_error = $T;
-INSERT INTO referrals (uuid, patient_id, referrer, service, reason, raised_at, source)
- SELECT '00000000-0000-4000-8000-0000000000a5', id, $T, $T, CAST(X'$C' AS TEXT), 1, 'tool'
- FROM patients ORDER BY id DESC LIMIT 1;
-UPDATE candidates SET referral_id = (SELECT max(id) FROM referrals)
- WHERE patient_id = (SELECT patient_id FROM referrals);
-INSERT INTO rising_risk (uuid, patient_id, reason, added_by, added_at, next_review)
- SELECT '00000000-0000-4000-8000-0000000000a6', id, CAST(X'$C' AS TEXT), $T, 1, '2026-01-01'
- FROM patients ORDER BY id DESC LIMIT 1;
-INSERT INTO rising_risk_events (entry_id, kind, reason, actor, at)
- SELECT max(id), 'reviewed', $T, $T, 2 FROM rising_risk;" || fail "writing the hostile database"
+UPDATE referrals SET referrer = $T, service = $T, reason = CAST(X'$C' AS TEXT);
+UPDATE rising_risk SET reason = CAST(X'$C' AS TEXT), added_by = $T;
+UPDATE rising_risk_events SET reason = $T, actor = $T;" || fail "writing the hostile database"
 [ "$(sql "SELECT count(*) FROM meetings WHERE instr(title, char(27)) > 0")" = 1 ] ||
     fail "the database does not hold the raw text"
 
