@@ -101,6 +101,28 @@ tui_prompt_open(struct tui_app *app, const char *label, tui_prompt_fn submit)
 	app->input.submit = submit;
 }
 
+bool
+tui_form_answer(struct tui_app *app, const struct tui_form_step *steps,
+    size_t n, size_t *at, tui_prompt_fn submit, const char *text)
+{
+	const struct tui_form_step *st = &steps[*at];
+
+	if (st->check != NULL) {
+		if (!st->check(app, text))
+			return false;
+	} else if (st->what != NULL && text[strspn(text, " ")] == '\0') {
+		tui_app_message(app, true, "%s is needed", st->what);
+		return false;
+	} else if (strlen(text) >= st->len) {
+		tui_app_message(app, true, "Too long: shorten it");
+		return false;
+	} else
+		memcpy(st->field, text, strlen(text) + 1);
+	if (++*at < n)
+		tui_prompt_open(app, steps[*at].label, submit);
+	return true;
+}
+
 void
 tui_prompt_set_text(struct tui_app *app, const char *text)
 {

@@ -78,6 +78,25 @@ struct tui_input {
  * the row above it (a message, while one shows, takes that row). */
 void tui_prompt_open(struct tui_app *app, const char *label,
     tui_prompt_fn submit);
+/* One prompt of a form asked in turn: its label, and either a check of
+ * what was typed (which keeps it, or says why it will not do) or a field
+ * of len bytes that keeps it as typed; what names a field that may not
+ * be left blank (NULL: it may). */
+struct tui_form_step {
+	const char *label;
+	tui_prompt_fn check;
+	char *field;
+	size_t len;
+	const char *what;
+};
+
+/* A form's answer to its prompt *at of n: checked or kept; then the next
+ * prompt opens, answered by submit (the form's own callback, which calls
+ * this), or the form ends.  False, with the text left to fix, when the
+ * answer will not do. */
+bool tui_form_answer(struct tui_app *app, const struct tui_form_step *steps,
+    size_t n, size_t *at, tui_prompt_fn submit, const char *text);
+
 /* Puts text (UTF-8, the locale's encoding) in the open prompt, the cursor
  * at its end, to be accepted or edited; what does not fit is left out. */
 void tui_prompt_set_text(struct tui_app *app, const char *text);

@@ -129,43 +129,30 @@ tui_ref_consent(struct tui_app *app, const char *text)
 
 /* The prompts in turn: each checked by its function, or kept as typed in
  * its field, which is required (what names it when it is left blank). */
-static const struct {
-	const char *label;
-	tui_prompt_fn check;
-	char *field;
-	const char *what;
-} tui_ref_steps[] = {
-	{ "Refer - NHS number (Enter: not known): ", tui_ref_nhs, NULL, NULL },
-	{ "Patient's name (Enter: as on record): ", tui_ref_name, NULL, NULL },
+static const struct tui_form_step tui_ref_steps[] = {
+	{ "Refer - NHS number (Enter: not known): ", tui_ref_nhs, NULL, 0,
+	    NULL },
+	{ "Patient's name (Enter: as on record): ", tui_ref_name, NULL, 0,
+	    NULL },
 	{ "Date of birth (YYYY-MM-DD, Enter: as on record): ", tui_ref_dob,
-	    NULL, NULL },
-	{ "Referred by: ", NULL, tui_ref.referrer, "Who refers" },
-	{ "Their service: ", NULL, tui_ref.service, "Their service" },
-	{ "Reason for referral: ", NULL, tui_ref.reason, "The reason" },
-	{ "Urgency - r routine (Enter), u urgent: ", tui_ref_urgency, NULL,
+	    NULL, 0, NULL },
+	{ "Referred by: ", NULL, tui_ref.referrer, TUI_REFER_TEXT,
+	    "Who refers" },
+	{ "Their service: ", NULL, tui_ref.service, TUI_REFER_TEXT,
+	    "Their service" },
+	{ "Reason for referral: ", NULL, tui_ref.reason, TUI_REFER_TEXT,
+	    "The reason" },
+	{ "Urgency - r routine (Enter), u urgent: ", tui_ref_urgency, NULL, 0,
 	    NULL },
 	{ "Consent - g given, r refused, n not asked, Enter not recorded: ",
-	    tui_ref_consent, NULL, NULL },
+	    tui_ref_consent, NULL, 0, NULL },
 };
 
 static bool
 tui_ref_submit(struct tui_app *app, const char *text)
 {
-	size_t k = tui_ref.step;
-
-	if (tui_ref_steps[k].check != NULL) {
-		if (!tui_ref_steps[k].check(app, text))
-			return false;
-	} else if (text[0] == '\0') {
-		tui_app_message(app, true, "%s is needed",
-		    tui_ref_steps[k].what);
-		return false;
-	} else
-		snprintf(tui_ref_steps[k].field, TUI_REFER_TEXT, "%s", text);
-	if (++tui_ref.step < sizeof(tui_ref_steps) / sizeof(tui_ref_steps[0]))
-		tui_prompt_open(app, tui_ref_steps[tui_ref.step].label,
-		    tui_ref_submit);
-	return true;
+	return tui_form_answer(app, tui_ref_steps, MDT_COUNT(tui_ref_steps),
+	    &tui_ref.step, tui_ref_submit, text);
 }
 
 void

@@ -603,30 +603,21 @@ tui_day_reason(struct tui_app *app, const char *text)
 
 /* The prompts in turn: each field's check keeps it in tui_day, or says
  * why it will not do (and the text stays typed, to fix); the last adds. */
-static const struct {
-	const char *label;
-	tui_prompt_fn check;
-} tui_day_steps[] = {
-	{ "Add on the day - NHS number: ", tui_day_nhs },
-	{ "Patient's name: ", tui_day_name },
-	{ "Date of birth (YYYY-MM-DD): ", tui_day_dob },
-	{ "Practice (Enter = none): ", tui_day_practice },
-	{ "Reason for discussion: ", tui_day_reason },
+static const struct tui_form_step tui_day_steps[] = {
+	{ "Add on the day - NHS number: ", tui_day_nhs, NULL, 0, NULL },
+	{ "Patient's name: ", tui_day_name, NULL, 0, NULL },
+	{ "Date of birth (YYYY-MM-DD): ", tui_day_dob, NULL, 0, NULL },
+	{ "Practice (Enter = none): ", tui_day_practice, NULL, 0, NULL },
+	{ "Reason for discussion: ", tui_day_reason, NULL, 0, NULL },
 };
-
-#define TUI_DAY_STEPS (sizeof(tui_day_steps) / sizeof(tui_day_steps[0]))
 
 static size_t tui_day_step;
 
 static bool
 tui_day_submit(struct tui_app *app, const char *text)
 {
-	if (!tui_day_steps[tui_day_step].check(app, text))
-		return false;
-	if (++tui_day_step < TUI_DAY_STEPS)
-		tui_prompt_open(app, tui_day_steps[tui_day_step].label,
-		    tui_day_submit);
-	return true;
+	return tui_form_answer(app, tui_day_steps, MDT_COUNT(tui_day_steps),
+	    &tui_day_step, tui_day_submit, text);
 }
 
 void
