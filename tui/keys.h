@@ -147,7 +147,7 @@ tui_on_global(unsigned on)
 	_(PREP_DIED,	"X",		TUI_ON_PREP,	"died", \
 	  "Record a death (asked)") \
 	_(PREP_CONSENT,	"c",		TUI_ON_PREP,	"consent-asked", \
-	  "Consent asked before (asked)") \
+	  "Pre-meeting consent (asked)") \
 	_(PREP_REFER,	"R",		TUI_ON_PREP,	"refer", \
 	  "Raise a referral (asked)") \
 	_(ADD_ON_DAY,	"A",		TUI_ON_AGENDA | TUI_ON_PREP, "add-on-day", \
