@@ -356,29 +356,6 @@ mdt_action_items_free(struct mdt_action_item *items, size_t n)
 
 /* ---- printing -------------------------------------------------------- */
 
-/* The items of one owner: [i, *end). */
-static size_t
-owner_end(const struct mdt_action_item *items, size_t n, size_t i)
-{
-	size_t j = i;
-
-	while (j < n && items[j].owner_id == items[i].owner_id)
-		j++;
-	return j;
-}
-
-static void
-owner_counts(const struct mdt_action_item *items, size_t i, size_t end,
-    int *open, int *overdue)
-{
-	*open = 0;
-	*overdue = 0;
-	for (size_t k = i; k < end; k++) {
-		*open += items[k].status == MDT_ACTION_OPEN;
-		*overdue += items[k].overdue;
-	}
-}
-
 /* "Community matron, Larkhall Community Health" (either may be empty). */
 static void
 owner_about(const struct mdt_action_item *it, char *buf, size_t len)
@@ -417,27 +394,101 @@ agreed_text(const struct mdt_action_item *it, char *buf, size_t len)
 	snprintf(buf, len, "agreed at %s on %s", it->meeting_title, d);
 }
 
+/* How many of one owner's actions are open and overdue: counted in a
+ * first pass, for the heading written before the owner's actions. */
+struct owner_tally {
+	int64_t owner_id;
+	int open, overdue;
+};
+
+/* The printer: one pass counts, the next writes each action as it is
+ * read, so that nothing holds the whole list. */
+struct printer {
+	struct mdt_store *s;
+	const struct mdt_actions_filter *f;
+	enum mdt_actions_format fmt;
+	bool unmask;
+	FILE *out;
+	char today[11];
+	char *org;			/* f->org tidied */
+	struct owner_tally *tally;	/* one per owner, in order */
+	size_t n_tally, cap_tally;
+	size_t owner;			/* the tally of the owner being written */
+	size_t written;			/* actions written */
+	int rc;				/* a write that failed */
+};
+
+typedef void (*item_fn)(struct printer *pr, const struct mdt_action_item *it);
+
+struct each_item {
+	struct printer *pr;
+	item_fn fn;
+};
+
+static void
+each_item(sqlite3_stmt *st, void *ctx)
+{
+	struct each_item *e = ctx;
+	struct mdt_action_item it;
+
+	memset(&it, 0, sizeof(it));
+	item_read(st, &it, e->pr->today);
+	e->fn(e->pr, &it);
+	item_done(&it);
+}
+
+/* fn on each action that matches, in the order listed. */
+static enum mdt_status
+printer_each(struct printer *pr, item_fn fn)
+{
+	struct each_item e = { pr, fn };
+	const struct mdt_actions_filter *f = pr->f;
+
+	return mdt_read_each(pr->s, each_item, &e, "reading the actions",
+	    actions_sql, "TTddtiT", f->owner, f->org, (int)f->closed,
+	    (int)f->overdue, pr->today, f->owner_id, pr->org);
+}
+
+static void
+tally_item(struct printer *pr, const struct mdt_action_item *it)
+{
+	struct owner_tally *t;
+
+	if (pr->n_tally == 0 ||
+	    pr->tally[pr->n_tally - 1].owner_id != it->owner_id) {
+		if (pr->n_tally == pr->cap_tally) {
+			pr->cap_tally = pr->cap_tally * 2 + 8;
+			pr->tally = mdt_xrealloc(pr->tally, pr->cap_tally *
+			    sizeof(*pr->tally));
+		}
+		pr->tally[pr->n_tally++] = (struct owner_tally){
+			.owner_id = it->owner_id };
+	}
+	t = &pr->tally[pr->n_tally - 1];
+	t->open += it->status == MDT_ACTION_OPEN;
+	t->overdue += it->overdue;
+}
+
 /* Text and Markdown: a heading per owner, then a line (or a table row)
  * per action. */
 static void
-write_list(const struct mdt_action_item *items, size_t n, bool unmask,
-    bool md, FILE *out)
+list_item(struct printer *pr, const struct mdt_action_item *it)
 {
 	char about[512], state[48], who[384], agreed[512];
-	int open, overdue;
+	bool md = pr->fmt == MDT_ACTIONS_MD;
+	FILE *out = pr->out;
 
-	if (md)
-		fputs("# Actions by owner\n", out);
-	if (n == 0)
-		fputs(md ? "\nNo actions match.\n" : "No actions match.\n",
-		    out);
-	for (size_t i = 0, end; i < n; i = end) {
-		end = owner_end(items, n, i);
-		owner_counts(items, i, end, &open, &overdue);
-		owner_about(&items[i], about, sizeof(about));
+	if (pr->written == 0 ||
+	    pr->tally[pr->owner].owner_id != it->owner_id) {
+		const struct owner_tally *t;
+
+		if (pr->written > 0)
+			pr->owner++;
+		t = &pr->tally[pr->owner];
+		owner_about(it, about, sizeof(about));
 		if (md) {
 			fputs("\n## ", out);
-			mdt_text_fput_flat(out, items[i].owner_name, true);
+			mdt_text_fput_flat(out, it->owner_name, true);
 			if (about[0] != '\0') {
 				fputs(" (", out);
 				mdt_text_fput_flat(out, about, true);
@@ -445,130 +496,161 @@ write_list(const struct mdt_action_item *items, size_t n, bool unmask,
 			}
 			fprintf(out, "\n\n%d open, %d overdue\n\n| # | State |"
 			    " Action | Patient | Agreed |\n"
-			    "|---|---|---|---|---|\n", open, overdue);
+			    "|---|---|---|---|---|\n", t->open, t->overdue);
 		} else {
-			fputs(i > 0 ? "\n" : "", out);
-			mdt_text_fput_flat(out, items[i].owner_name, false);
+			fputs(pr->written > 0 ? "\n" : "", out);
+			mdt_text_fput_flat(out, it->owner_name, false);
 			fputs(about[0] != '\0' ? " - " : "", out);
 			mdt_text_fput_flat(out, about, false);
-			fprintf(out, ": %d open, %d overdue\n", open, overdue);
-		}
-		for (size_t k = i; k < end; k++) {
-			const struct mdt_action_item *it = &items[k];
-
-			state_text(it, state, sizeof(state));
-			mdt_patient_label(it->patient_name, it->date_of_birth,
-			    it->nhs_number, unmask, who, sizeof(who));
-			agreed_text(it, agreed, sizeof(agreed));
-			if (md)
-				fprintf(out, "| %" PRId64 " | %s | ", it->id,
-				    state);
-			else
-				fprintf(out, "  #%-5" PRId64 " %-22s ", it->id,
-				    state);
-			mdt_text_fput_flat(out, it->text, md);
-			fputs(md ? " | " : "\n         for ", out);
-			mdt_text_fput_flat(out, who, md);
-			fputs(md ? " | " : "; ", out);
-			mdt_text_fput_flat(out, agreed, md);
-			fputs(md ? " |\n" : "\n", out);
+			fprintf(out, ": %d open, %d overdue\n", t->open,
+			    t->overdue);
 		}
 	}
+	pr->written++;
+	state_text(it, state, sizeof(state));
+	mdt_patient_label(it->patient_name, it->date_of_birth, it->nhs_number,
+	    pr->unmask, who, sizeof(who));
+	agreed_text(it, agreed, sizeof(agreed));
+	if (md)
+		fprintf(out, "| %" PRId64 " | %s | ", it->id, state);
+	else
+		fprintf(out, "  #%-5" PRId64 " %-22s ", it->id, state);
+	mdt_text_fput_flat(out, it->text, md);
+	fputs(md ? " | " : "\n         for ", out);
+	mdt_text_fput_flat(out, who, md);
+	fputs(md ? " | " : "; ", out);
+	mdt_text_fput_flat(out, agreed, md);
+	fputs(md ? " |\n" : "\n", out);
 }
 
+/* One action as JSON, as jansson writes it at its depth in the list. */
 static int
-write_json(const struct mdt_action_item *items, size_t n, bool unmask,
-    FILE *out)
+json_item_dump(const struct mdt_action_item *it, bool unmask, FILE *out)
 {
-	json_t *root = json_object(), *owners = json_array();
+	json_t *a = json_object(), *p = json_object();
 	char who[384], d[11];
-	int open, overdue, rc;
+	int rc;
 
-	mdt_json_set(root, "owners", owners);
-	for (size_t i = 0, end; i < n; i = end) {
-		json_t *o = json_object(), *list = json_array();
-
-		end = owner_end(items, n, i);
-		owner_counts(items, i, end, &open, &overdue);
-		mdt_json_set(o, "name", mdt_json_text(items[i].owner_name));
-		mdt_json_set(o, "role", mdt_json_text(items[i].owner_role));
-		mdt_json_set(o, "organisation",
-		    mdt_json_text(items[i].owner_org));
-		mdt_json_set(o, "open", json_integer(open));
-		mdt_json_set(o, "overdue", json_integer(overdue));
-		mdt_json_set(o, "actions", list);
-		mdt_json_push(owners, o);
-		for (size_t k = i; k < end; k++) {
-			const struct mdt_action_item *it = &items[k];
-			json_t *a = json_object(), *p = json_object();
-
-			mdt_json_set(a, "id", json_integer(it->id));
-			mdt_json_set(a, "uuid", mdt_json_text(it->uuid));
-			mdt_json_set(a, "text", mdt_json_text(it->text));
-			mdt_json_set(a, "status",
-			    mdt_json_text(mdt_action_status_name(it->status)));
-			mdt_json_set(a, "due_date", mdt_json_text(it->due_date));
-			mdt_json_set(a, "overdue",
-			    json_boolean(it->overdue));
-			mdt_date_of(it->created_at, d);
-			mdt_json_set(a, "agreed_on", mdt_json_text(d));
-			if (it->closed_at != 0) {
-				mdt_date_of(it->closed_at, d);
-				mdt_json_set(a, "closed_on", mdt_json_text(d));
-			} else
-				mdt_json_set(a, "closed_on",
-				    json_null());
-			if (unmask) {
-				mdt_json_set(p, "name",
-				    mdt_json_text(it->patient_name));
-				mdt_json_set(p, "nhs_number",
-				    mdt_json_text(it->nhs_number));
-				mdt_json_set(p, "date_of_birth",
-				    mdt_json_text(it->date_of_birth));
-			} else {
-				mdt_patient_label(it->patient_name,
-				    it->date_of_birth, it->nhs_number, false,
-				    who, sizeof(who));
-				mdt_json_set(p, "masked", mdt_json_text(who));
-			}
-			mdt_json_set(a, "patient", p);
-			if (it->meeting_id != 0) {
-				json_t *m = json_object();
-
-				mdt_date_of(it->meeting_start, d);
-				mdt_json_set(m, "id",
-				    json_integer(it->meeting_id));
-				mdt_json_set(m, "title",
-				    mdt_json_text(it->meeting_title));
-				mdt_json_set(m, "date", mdt_json_text(d));
-				mdt_json_set(a, "meeting", m);
-			} else
-				mdt_json_set(a, "meeting", json_null());
-			mdt_json_push(list, a);
-		}
+	mdt_json_set(a, "id", json_integer(it->id));
+	mdt_json_set(a, "uuid", mdt_json_text(it->uuid));
+	mdt_json_set(a, "text", mdt_json_text(it->text));
+	mdt_json_set(a, "status",
+	    mdt_json_text(mdt_action_status_name(it->status)));
+	mdt_json_set(a, "due_date", mdt_json_text(it->due_date));
+	mdt_json_set(a, "overdue", json_boolean(it->overdue));
+	mdt_date_of(it->created_at, d);
+	mdt_json_set(a, "agreed_on", mdt_json_text(d));
+	if (it->closed_at != 0) {
+		mdt_date_of(it->closed_at, d);
+		mdt_json_set(a, "closed_on", mdt_json_text(d));
+	} else
+		mdt_json_set(a, "closed_on", json_null());
+	if (unmask) {
+		mdt_json_set(p, "name", mdt_json_text(it->patient_name));
+		mdt_json_set(p, "nhs_number", mdt_json_text(it->nhs_number));
+		mdt_json_set(p, "date_of_birth",
+		    mdt_json_text(it->date_of_birth));
+	} else {
+		mdt_patient_label(it->patient_name, it->date_of_birth,
+		    it->nhs_number, false, who, sizeof(who));
+		mdt_json_set(p, "masked", mdt_json_text(who));
 	}
-	rc = mdt_text_json_dump(root, out, JSON_INDENT(2) |
-	    JSON_PRESERVE_ORDER);
-	json_decref(root);
+	mdt_json_set(a, "patient", p);
+	if (it->meeting_id != 0) {
+		json_t *m = json_object();
+
+		mdt_date_of(it->meeting_start, d);
+		mdt_json_set(m, "id", json_integer(it->meeting_id));
+		mdt_json_set(m, "title", mdt_json_text(it->meeting_title));
+		mdt_json_set(m, "date", mdt_json_text(d));
+		mdt_json_set(a, "meeting", m);
+	} else
+		mdt_json_set(a, "meeting", json_null());
+	rc = mdt_text_json_dump_at(a, out, 8, false);
+	json_decref(a);
 	return rc;
 }
 
-enum mdt_status
-mdt_actions_write(struct mdt_store *s, const struct mdt_action_item *items,
-    size_t n, enum mdt_actions_format fmt, bool unmask, FILE *out)
+/* JSON: {"owners": [{name, role, organisation, open, overdue,
+ * "actions": [...]}, ...]}, written as jansson would write the whole
+ * document (two spaces a level), one action at a time. */
+static void
+json_item(struct printer *pr, const struct mdt_action_item *it)
 {
+	FILE *out = pr->out;
 	int rc = 0;
 
-	switch (fmt) {
-	case MDT_ACTIONS_TXT:
-	case MDT_ACTIONS_MD:
-		write_list(items, n, unmask, fmt == MDT_ACTIONS_MD, out);
-		break;
-	case MDT_ACTIONS_JSON:
-		rc = write_json(items, n, unmask, out);
-		break;
+	if (pr->written == 0 ||
+	    pr->tally[pr->owner].owner_id != it->owner_id) {
+		const struct owner_tally *t;
+		json_t *o = json_object();
+
+		if (pr->written > 0) {
+			pr->owner++;
+			fputs("\n      ]\n    },\n    ", out);
+		} else
+			fputs("{\n  \"owners\": [\n    ", out);
+		t = &pr->tally[pr->owner];
+		mdt_json_set(o, "name", mdt_json_text(it->owner_name));
+		mdt_json_set(o, "role", mdt_json_text(it->owner_role));
+		mdt_json_set(o, "organisation", mdt_json_text(it->owner_org));
+		mdt_json_set(o, "open", json_integer(t->open));
+		mdt_json_set(o, "overdue", json_integer(t->overdue));
+		/* the owner's fields, its object left open for the actions */
+		rc = mdt_text_json_dump_at(o, out, 4, true);
+		json_decref(o);
+		fputs(",\n      \"actions\": [\n        ", out);
+	} else
+		fputs(",\n        ", out);
+	pr->written++;
+	if (rc != 0 || json_item_dump(it, pr->unmask, out) != 0)
+		pr->rc = -1;
+}
+
+static enum mdt_status
+print_tx(struct mdt_store *s, void *ctx)
+{
+	struct printer *pr = ctx;
+	enum mdt_status st;
+	bool md = pr->fmt == MDT_ACTIONS_MD;
+
+	(void)s;
+	if ((st = printer_each(pr, tally_item)) != MDT_OK)
+		return st;
+	if (pr->fmt != MDT_ACTIONS_JSON) {
+		if (md)
+			fputs("# Actions by owner\n", pr->out);
+		if (pr->n_tally == 0)
+			fputs(md ? "\nNo actions match.\n" :
+			    "No actions match.\n", pr->out);
+		return printer_each(pr, list_item);
 	}
-	if (rc != 0 || fflush(out) != 0 || ferror(out))
+	if ((st = printer_each(pr, json_item)) != MDT_OK)
+		return st;
+	fputs(pr->written > 0 ? "\n      ]\n    }\n  ]\n}\n" :
+	    "{\n  \"owners\": []\n}\n", pr->out);
+	return MDT_OK;
+}
+
+enum mdt_status
+mdt_actions_print(struct mdt_store *s, const struct mdt_actions_filter *f,
+    enum mdt_actions_format fmt, bool unmask, FILE *out)
+{
+	struct printer pr = { .s = s, .f = f, .fmt = fmt, .unmask = unmask,
+	    .out = out };
+	enum mdt_status st;
+
+	/* tidied as the organisations excluded with consent are */
+	if (f->org != NULL && (pr.org = mdt_org_tidy(f->org)) == NULL)
+		pr.org = mdt_xstrdup(f->org);
+	mdt_date_of(f->today_ms != 0 ? f->today_ms : mdt_store_now(s),
+	    pr.today);
+	st = mdt_tx_read(s, print_tx, &pr);
+	free(pr.org);
+	free(pr.tally);
+	if (st != MDT_OK)
+		return st;
+	if (pr.rc != 0 || fflush(out) != 0 || ferror(out))
 		return mdt_fail(s, MDT_EIO, "cannot write the actions");
 	return MDT_OK;
 }

@@ -115,14 +115,16 @@ void mdt_action_items_free(struct mdt_action_item *items, size_t n);
 enum mdt_actions_format { MDT_ACTIONS_TXT, MDT_ACTIONS_MD, MDT_ACTIONS_JSON };
 
 /*
- * Prints each owner's list: a heading per owner (name, role,
- * organisation, how many open and overdue), then one line per action:
- * #ID, due date (OVERDUE marked), the patient (masked as
- * mdt_patient_mask unless unmask), the action, and the meeting that
- * agreed it.  JSON: one object per owner with its actions.
+ * Prints each owner's list of the actions that match f (in the order of
+ * mdt_actions_query): a heading per owner (name, role, organisation, how
+ * many open and overdue), then one line per action: #ID, due date
+ * (OVERDUE marked), the patient (masked as mdt_patient_mask unless
+ * unmask), the action, and the meeting that agreed it.  JSON: one object
+ * per owner with its actions.  Each action is written as it is read, in
+ * one read transaction: nothing holds the whole list.
  */
-enum mdt_status mdt_actions_write(struct mdt_store *s,
-    const struct mdt_action_item *items, size_t n,
-    enum mdt_actions_format fmt, bool unmask, FILE *out);
+enum mdt_status mdt_actions_print(struct mdt_store *s,
+    const struct mdt_actions_filter *f, enum mdt_actions_format fmt,
+    bool unmask, FILE *out);
 
 #endif

@@ -632,6 +632,15 @@ static const char *const migrations[] = {
 	" next_review)"
 	" SELECT id, 'added', reason, added_by, added_at, next_review"
 	" FROM rising_risk;",
+
+	/* v20: what is read again and again reads only what it shows, however
+	 * long the history.  The audit log by its time: `audit --since`
+	 * reads from that day on, in order, and no earlier row. */
+	"CREATE INDEX IF NOT EXISTS audit_by_at ON audit(at);"
+	/* The actions by when they were agreed and closed: the review of a
+	 * period reads those of the period. */
+	"CREATE INDEX IF NOT EXISTS actions_by_created ON actions(created_at);"
+	"CREATE INDEX IF NOT EXISTS actions_by_closed ON actions(closed_at);",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

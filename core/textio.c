@@ -378,6 +378,32 @@ mdt_text_json_dump(const json_t *root, FILE *out, size_t flags)
 	return fputc('\n', out) == EOF ? -1 : 0;
 }
 
+int
+mdt_text_json_dump_at(const json_t *v, FILE *out, int indent, bool open)
+{
+	char *doc = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_ENCODE_ANY), *p, *nl;
+	size_t len;
+	int rc = 0;
+
+	if (doc == NULL)
+		return -1;
+	len = strlen(doc);
+	/* an object left open: without its last line, the closing brace */
+	if (open && len >= 2 && doc[len - 1] == '}' && doc[len - 2] == '\n')
+		doc[len -= 2] = '\0';
+	for (p = doc; rc == 0 && p < doc + len; p = nl + 1) {
+		/* strings hold no raw line break: each is jansson's own */
+		if ((nl = memchr(p, '\n', (size_t)(doc + len - p))) == NULL)
+			nl = doc + len;
+		rc = json_piece(p, (size_t)(nl - p), out);
+		if (rc == 0 && nl < doc + len)
+			rc = fprintf(out, "\n%*s", indent, "") < 0 ? -1 : 0;
+	}
+	free(doc);
+	return rc;
+}
+
 /* The guarded stream: its descriptor, and the start of a character that a
  * write left unfinished. */
 struct guard {

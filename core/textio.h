@@ -76,6 +76,14 @@ char *mdt_text_escaped(const char *s, bool md);
 struct json_t;
 int mdt_text_json_dump(const struct json_t *root, FILE *out, size_t flags);
 
+/* v as mdt_text_json_dump writes it with two spaces a level, as though
+ * it stood indent columns in, without the line break after it; with
+ * open, an object without its closing brace (its fields only), so that
+ * a document can be written a piece at a time and read as jansson would
+ * write it whole: -1 if it cannot be written. */
+int mdt_text_json_dump_at(const struct json_t *v, FILE *out, int indent,
+    bool open);
+
 /*
  * A stream that writes to the file descriptor fd what is written to it,
  * every banned character escaped (line breaks and tabs pass), a character

@@ -52,6 +52,7 @@
 #include <sqlite3.h>
 
 #include "benchterm.h"
+#include "benchhist.h"
 #include "benchfhir.h"
 
 struct opts {
@@ -69,77 +70,11 @@ static char work[] = "/tmp/mdtchair-bench-history.XXXXXX";
 
 /* ---- files and the database ------------------------------------------- */
 
-static void
-copy_file(const char *from, const char *to)
-{
-	char buf[1 << 16];
-	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-	size_t n;
-
-	if (in == NULL || out == NULL)
-		die(from);
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			die(to);
-	fclose(in);
-	if (fclose(out) != 0 || chmod(to, 0600) != 0)
-		die(to);
-}
-
 /* A fresh copy of the history as work/NAME.db; its path in db. */
 static void
 fresh_copy(const char *history, const char *name, char *db, size_t len)
 {
-	char side[600];
-
-	snprintf(db, len, "%s/%s.db", work, name);
-	snprintf(side, sizeof(side), "%s-wal", db);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", db);
-	unlink(side);
-	copy_file(history, db);
-}
-
-static void
-db_exec(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	char *err = NULL;
-
-	if (sqlite3_open(db, &h) != SQLITE_OK ||
-	    sqlite3_exec(h, sql, NULL, NULL, &err) != SQLITE_OK) {
-		fprintf(stderr, "bench-history: %s: %s\n", db,
-		    err != NULL ? err : sqlite3_errmsg(h));
-		exit(1);
-	}
-	sqlite3_close(h);
-}
-
-static long long
-db_int(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(h, 2000);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(h);
-	return v;
-}
-
-/* Everything the history queued counts as sent before today, as on a
- * console that has been syncing all along. */
-static void
-mark_history_sent(const char *db)
-{
-	db_exec(db, "UPDATE outbox SET state = 'sent', sent_at = created_at"
-	    " WHERE state = 'pending'");
+	fresh_copy_in(work, history, name, db, len);
 }
 
 /* n open actions for patients of the history, each queued: the queue a
@@ -249,17 +184,6 @@ threads(pid_t pid)
 	return (int)proc_kb(pid, "Threads:");
 }
 
-/* Reads and forgets whatever arrives for ms. */
-static void
-settle(struct term *t, int ms)
-{
-	double end = now_ms() + ms;
-
-	while (now_ms() < end)
-		term_read(t, (int)(end - now_ms()) + 1);
-	t->len = 0;
-}
-
 static void
 send_key(struct term *t, const char *k)
 {
@@ -271,13 +195,7 @@ send_key(struct term *t, const char *k)
 static void
 chair_stop(struct term *t)
 {
-	int status;
-
-	kill(t->pid, SIGHUP);
-	for (int i = 0; i < 200 && term_read(t, 10) >= 0; i++)
-		;
-	waitpid(t->pid, &status, 0);
-	close(t->fd);
+	term_hangup(t);
 }
 
 /* Starts the chair on db and waits for its first frame; -1 if none. */
@@ -380,56 +298,12 @@ idle_rate(struct term *t, int seconds)
 
 /* ---- the history ------------------------------------------------------ */
 
-/* The Monday of this week, less a week per meeting: the history ends the
- * week before, and the next meeting falls in this one. */
-static void
-start_date(long meetings, char *out, size_t len)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	tm.tm_mday -= (tm.tm_wday + 6) % 7 + 7 * (int)meetings;
-	tm.tm_hour = 12;
-	tm.tm_isdst = -1;
-	mktime(&tm);
-	strftime(out, len, "%Y-%m-%d", &tm);
-}
-
 /* The cached history for these options, made if missing. */
 static void
 history(const struct opts *o, char *path, size_t len)
 {
-	char start[16], cmd[4096], tmp[1100];
-	struct stat sb;
-	double t0;
-
-	start_date(o->meetings, start, sizeof(start));
-	snprintf(path, len, "%s/history-%ldm-%ldp-%lda-s%ld-%s.db", o->cache,
-	    o->meetings, o->patients, o->actions, o->seed, start);
-	if (stat(path, &sb) == 0) {
-		printf("history: %s (cached)\n", path);
-		return;
-	}
-	mkdir(o->cache, 0700);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	snprintf(cmd, sizeof(cmd), "rm -f '%s' '%s-wal' '%s-shm'", tmp, tmp,
-	    tmp);
-	if (system(cmd) != 0)
-		exit(1);
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s' --meetings %ld --patients"
-	    " %ld --actions %ld --seed %ld --start %s --next", o->gen, tmp,
-	    o->meetings, o->patients, o->actions, o->seed, start);
-	printf("history: making it once: %s\n", cmd);
-	fflush(stdout);
-	t0 = now_ms();
-	if (system(cmd) != 0) {
-		fprintf(stderr, "bench-history: gen-history failed\n");
-		exit(1);
-	}
-	printf("history: made in %.1f s\n", (now_ms() - t0) / 1000);
-	if (rename(tmp, path) != 0)
-		die("rename");
+	cached_history(o->gen, o->cache, o->meetings, o->patients, o->actions,
+	    o->seed, path, len);
 }
 
 /* ---- the measures ----------------------------------------------------- */
@@ -911,11 +785,7 @@ main(int argc, char **argv)
 		    " [--floor-only] MDTCHAIR\n", stderr);
 		return 2;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("command:");
-	for (int i = 0; i < argc; i++)
-		printf(" %s", argv[i]);
-	printf("\n");
+	print_command_line(argc, argv);
 	if (!o.floor_only)
 		history(&o, hist, sizeof(hist));
 	if (!mkdtemp(work))

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,9 +46,11 @@ die(const char *what)
 	exit(1);
 }
 
-/* Runs `bin --db db cmd` in a new 80x24 pseudo-terminal. */
+/* Runs `bin --db db cmd [arg]` in a new 80x24 pseudo-terminal (arg may be
+ * NULL). */
 static inline void
-term_start(struct term *t, const char *bin, const char *db, const char *cmd)
+term_start_arg(struct term *t, const char *bin, const char *db,
+    const char *cmd, const char *arg)
 {
 	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 
@@ -58,9 +61,16 @@ term_start(struct term *t, const char *bin, const char *db, const char *cmd)
 	if (t->pid == 0) {
 		setenv("TERM", "xterm-256color", 1);
 		setenv("LC_ALL", "C.UTF-8", 1);
-		execl(bin, bin, "--db", db, cmd, (char *)NULL);
+		execl(bin, bin, "--db", db, cmd, arg, (char *)NULL);
 		_exit(127);
 	}
+}
+
+/* Runs `bin --db db cmd` in a new 80x24 pseudo-terminal. */
+static inline void
+term_start(struct term *t, const char *bin, const char *db, const char *cmd)
+{
+	term_start_arg(t, bin, db, cmd, NULL);
 }
 
 /* Reads what is there within timeout_ms; returns bytes read, 0 on timeout. */
@@ -107,6 +117,45 @@ term_stop(struct term *t)
 		;
 	waitpid(t->pid, &status, 0);
 	close(t->fd);
+}
+
+/* Ends it as a closed terminal would (q may ask first); its peak resident
+ * memory in kB. */
+static inline long
+term_hangup(struct term *t)
+{
+	struct rusage ru;
+	int status;
+
+	kill(t->pid, SIGHUP);
+	for (int i = 0; i < 200 && term_read(t, 10) >= 0; i++)
+		;
+	if (wait4(t->pid, &status, 0, &ru) != t->pid)
+		die("wait4");
+	close(t->fd);
+	return ru.ru_maxrss;
+}
+
+/* Reads and forgets whatever arrives for ms. */
+static inline void
+settle(struct term *t, int ms)
+{
+	double end = now_ms() + ms;
+
+	while (now_ms() < end)
+		term_read(t, (int)(end - now_ms()) + 1);
+	t->len = 0;
+}
+
+/* Line-buffered stdout, and the command line first. */
+static inline void
+print_command_line(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("command:");
+	for (int i = 0; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
 }
 
 static inline int

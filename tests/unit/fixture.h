@@ -249,6 +249,26 @@ fx_current(struct fx *f)
 }
 
 /* Reads a whole file into a new buffer; *len gets its size. */
+/* Adds the VM steps of each statement as it finishes (statements are
+ * kept and used again: the count is read and reset). */
+static inline int
+fx_count_steps(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)x;
+	if (type == SQLITE_TRACE_PROFILE)
+		*(int64_t *)ctx += sqlite3_stmt_status(p,
+		    SQLITE_STMTSTATUS_VM_STEP, 1);	/* this run's, reset */
+	return 0;
+}
+
+/* From now, SQLite's steps on s are added to *steps; NULL stops it. */
+static inline void
+fx_steps(struct mdt_store *s, int64_t *steps)
+{
+	sqlite3_trace_v2(mdt_store_db(s), steps != NULL ? SQLITE_TRACE_PROFILE :
+	    0, steps != NULL ? fx_count_steps : NULL, steps);
+}
+
 static inline unsigned char *
 fx_slurp(const char *path, size_t *len)
 {

@@ -266,7 +266,7 @@ test_close_between_meetings(void **state)
 }
 
 static char *
-written(struct fx *f, const struct mdt_action_item *it, size_t n,
+written(struct fx *f, const struct mdt_actions_filter *flt,
     enum mdt_actions_format fmt, bool unmask)
 {
 	char *buf = NULL;
@@ -274,10 +274,28 @@ written(struct fx *f, const struct mdt_action_item *it, size_t n,
 	FILE *fp = open_memstream(&buf, &len);
 
 	assert_non_null(fp);
-	assert_int_equal(mdt_actions_write(f->s, it, n, fmt, unmask, fp),
+	assert_int_equal(mdt_actions_print(f->s, flt, fmt, unmask, fp),
 	    MDT_OK);
 	assert_int_equal(fclose(fp), 0);
 	return buf;
+}
+
+/* doc is what jansson writes of the document it holds, whole. */
+static void
+same_as_whole(const char *doc)
+{
+	json_error_t jerr;
+	json_t *root = json_loads(doc, 0, &jerr);
+	char *whole;
+
+	assert_non_null(root);
+	whole = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	assert_non_null(whole);
+	assert_int_equal(strlen(doc), strlen(whole) + 1);
+	assert_memory_equal(doc, whole, strlen(whole));
+	assert_int_equal(doc[strlen(whole)], '\n');
+	free(whole);
+	json_decref(root);
 }
 
 static void
@@ -295,10 +313,10 @@ test_written(void **state)
 	make_history(f, &h);
 	f->now = FX_T0 + 8 * DAY;
 	assert_int_equal(mdt_actions_query(f->s, &flt, &it, &n), MDT_OK);
-	txt = written(f, it, n, MDT_ACTIONS_TXT, false);
-	md = written(f, it, n, MDT_ACTIONS_MD, false);
-	js = written(f, it, n, MDT_ACTIONS_JSON, false);
-	open_js = written(f, it, n, MDT_ACTIONS_JSON, true);
+	txt = written(f, &flt, MDT_ACTIONS_TXT, false);
+	md = written(f, &flt, MDT_ACTIONS_MD, false);
+	js = written(f, &flt, MDT_ACTIONS_JSON, false);
+	open_js = written(f, &flt, MDT_ACTIONS_JSON, true);
 
 	assert_non_null(strstr(txt, "Lena Ortiz - Befriending coordinator,"
 	    " Age UK Lambeth: 2 open, 0 overdue\n"));
@@ -337,6 +355,9 @@ test_written(void **state)
 			assert_null(json_object_get(json_object_get(
 			    json_array_get(acts, k), "patient"), "name"));
 	}
+	/* written an action at a time, the document jansson writes whole */
+	same_as_whole(js);
+	same_as_whole(open_js);
 	json_decref(root);
 	assert_non_null(strstr(open_js, "\"name\": \"Winifred Asante\""));
 	assert_non_null(strstr(open_js, "\"nhs_number\": \"9990010013\""));
@@ -348,9 +369,13 @@ test_written(void **state)
 	mdt_action_items_free(it, n);
 
 	/* nothing that matches: said, not an empty page */
-	txt = written(f, NULL, 0, MDT_ACTIONS_TXT, false);
+	flt.owner = "nobody of that name";
+	txt = written(f, &flt, MDT_ACTIONS_TXT, false);
 	assert_string_equal(txt, "No actions match.\n");
 	free(txt);
+	js = written(f, &flt, MDT_ACTIONS_JSON, false);
+	same_as_whole(js);
+	free(js);
 }
 
 /* Who people and organisations are on the NHS's registers: recorded as

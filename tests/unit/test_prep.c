@@ -862,18 +862,6 @@ test_referrals_forward(void **state)
 	free(why);
 }
 
-/* Adds the VM steps of each statement as it finishes (statements are
- * kept and used again: the count is read and reset). */
-static int
-count_steps(unsigned type, void *ctx, void *p, void *x)
-{
-	(void)x;
-	if (type == SQLITE_TRACE_PROFILE)
-		*(int64_t *)ctx += sqlite3_stmt_status(p,
-		    SQLITE_STMTSTATUS_VM_STEP, 1);	/* this run's, reset */
-	return 0;
-}
-
 /* SQLite's steps to load the meeting's candidates. */
 static int64_t
 candidates_cost(struct fx *f)
@@ -882,11 +870,10 @@ candidates_cost(struct fx *f)
 	size_t n;
 	int64_t steps = 0;
 
-	sqlite3_trace_v2(mdt_store_db(f->s), SQLITE_TRACE_PROFILE,
-	    count_steps, &steps);
+	fx_steps(f->s, &steps);
 	assert_int_equal(mdt_candidates_load(f->s, f->meeting, &c, &n),
 	    MDT_OK);
-	sqlite3_trace_v2(mdt_store_db(f->s), 0, NULL, NULL);
+	fx_steps(f->s, NULL);
 	assert_true(n > 0);
 	mdt_candidates_free(c, n);
 	return steps;

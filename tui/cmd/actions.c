@@ -130,12 +130,9 @@ cmd_actions(struct cmd_args *cli)
 	};
 	int fi = (int)cli->num[FORMAT];	/* txt unless --format */
 	bool unmask = cli->opt[UNMASK] != NULL;
-	struct mdt_action_item *items = NULL;
 	struct mdt_store *store;
 	struct cmd_held held;
 	enum mdt_status st;
-	size_t n = 0;
-	int rc;
 
 	if (f.owner != NULL && f.org != NULL)
 		return cmd_usage_error(cli->cmd,
@@ -157,14 +154,9 @@ cmd_actions(struct cmd_args *cli)
 	}
 	if (cmd_held_open(&held) != 0)
 		return EXIT_USER;
-	st = mdt_actions_query(store, &f, &items, &n);
-	if (st == MDT_OK)
-		st = mdt_actions_write(store, items, n, format_of[fi], unmask,
-		    held.fp);
-	rc = cmd_held_export(cli, store, &held, st, 0, formats[fi], unmask,
+	st = mdt_actions_print(store, &f, format_of[fi], unmask, held.fp);
+	return cmd_held_export(cli, store, &held, st, 0, formats[fi], unmask,
 	    "actions");
-	mdt_action_items_free(items, n);
-	return rc;
 }
 
 /* actions done|cancel|reopen ID...: the numbers, checked by
