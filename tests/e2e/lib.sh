@@ -42,13 +42,23 @@ pass() { echo "ok - $*"; }
 
 tm() { "$TMUX_BIN" -u -L "$E2E_SOCK" -f "$E2E_TMP/tmux.conf" "$@"; }
 
+# tm_fresh: ends the tmux server of the window before and moves to a socket
+# of its own for the next: a server still ending on the old socket cannot
+# take the new window's client with it ("server exited unexpectedly").
+E2E_RUN=0
+tm_fresh() {
+	tm kill-server >/dev/null 2>&1 || true
+	E2E_RUN=$((E2E_RUN + 1))
+	E2E_SOCK="mdtchair-e2e-$$-$E2E_RUN"
+}
+
 # tui_start ARGS...: runs mdtchair ARGS in a fresh 80x24 window named "w".
 # A shell around it writes the exit status to a file (128+N for signal N),
 # so that the test does not depend on tmux reaping the process.
 tui_start() {
 	printf 'set -g remain-on-exit on\nset -g status off\nset -g history-limit 0\n' >"$E2E_TMP/tmux.conf"
 	rm -f "$E2E_TMP/status"
-	tm kill-server >/dev/null 2>&1 || true
+	tm_fresh
 	tm new-session -d -s e2e -n w -x 80 -y 24 \
 	    -e LC_ALL=C.UTF-8 -e LANG=C.UTF-8 -e TERM=xterm-256color \
 	    sh -c 'st=$1; shift; "$@"; echo $? >"$st.tmp"; mv "$st.tmp" "$st"' \

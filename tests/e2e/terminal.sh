@@ -60,7 +60,7 @@ pass "q exits 0 and restores the terminal"
 tui_start_env() { # like tui_start, with one more environment variable
 	printf 'set -g remain-on-exit on\nset -g status off\n' >"$E2E_TMP/tmux.conf"
 	rm -f "$E2E_TMP/status"
-	tm kill-server >/dev/null 2>&1 || true
+	tm_fresh
 	tm new-session -d -s e2e -n w -x 80 -y 24 -e LC_ALL=C.UTF-8 \
 	    -e TERM=xterm-256color -e "$1" \
 	    sh -c 'st=$1; shift; "$@"; echo $? >"$st.tmp"; mv "$st.tmp" "$st"' \
