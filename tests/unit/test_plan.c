@@ -218,14 +218,28 @@ test_close(void **state)
 	    .kind = MDT_PLAN_GOAL, .text = "x" }, NULL), MDT_ESTATE);
 }
 
+/* The plan of pid printed (md: Markdown): its status, the text in *doc
+ * (freed by the caller). */
+static enum mdt_status
+printed(struct fx *f, int64_t pid, bool md, char **doc)
+{
+	enum mdt_status st;
+	size_t len = 0;
+	FILE *out;
+
+	*doc = NULL;
+	out = open_memstream(doc, &len);
+	st = mdt_plan_write(f->s, pid, md, out);
+	fclose(out);
+	return st;
+}
+
 static void
 test_write(void **state)
 {
 	struct fx *f = *state;
 	int64_t zoe = patient(f, ZOE), art = patient(f, ARTHUR);
 	char *doc = NULL;
-	size_t len = 0;
-	FILE *out;
 
 	add(f, zoe, MDT_PLAN_PROBLEM, "Falls");
 	add(f, zoe, MDT_PLAN_GOAL, "I want to walk");
@@ -233,9 +247,7 @@ test_write(void **state)
 	/* stored before the input policy: escaped when printed */
 	fx_exec(f->s, "UPDATE plan_items SET text = 'I want *this* \x1b[2J'"
 	    " WHERE kind = 'goal'");
-	out = open_memstream(&doc, &len);
-	assert_int_equal(mdt_plan_write(f->s, zoe, false, out), MDT_OK);
-	fclose(out);
+	assert_int_equal(printed(f, zoe, false, &doc), MDT_OK);
 	assert_non_null(strstr(doc, "What matters to me"));
 	assert_non_null(strstr(doc, "My goals"));
 	assert_non_null(strstr(doc, "What we will do (who, by when)"));
@@ -246,18 +258,12 @@ test_write(void **state)
 	assert_non_null(strstr(doc, "\\x1b[2J"));
 	assert_null(strstr(doc, "Arthur"));
 	free(doc);
-	doc = NULL;
-	out = open_memstream(&doc, &len);
-	assert_int_equal(mdt_plan_write(f->s, zoe, true, out), MDT_OK);
-	fclose(out);
+	assert_int_equal(printed(f, zoe, true, &doc), MDT_OK);
 	assert_non_null(strstr(doc, "## My goals"));
 	assert_non_null(strstr(doc, "\\*this\\*"));
 	free(doc);
-	doc = NULL;
-	out = open_memstream(&doc, &len);
-	assert_int_equal(mdt_plan_write(f->s, patient(f, "9991581766"), false,
-	    out), MDT_ENOTFOUND);
-	fclose(out);
+	assert_int_equal(printed(f, patient(f, "9991581766"), false, &doc),
+	    MDT_ENOTFOUND);
 	free(doc);
 }
 
