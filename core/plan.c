@@ -558,3 +558,41 @@ mdt_plan_free(struct mdt_plan *p)
 	free(p->key_contact);
 	memset(p, 0, sizeof(*p));
 }
+
+static void
+action_read(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_plan_action *a = row;
+
+	(void)ctx;
+	mdt_cols(st, "is", MDT_F(a->id), MDT_F(a->label));
+}
+
+static void
+action_done(void *row)
+{
+	free(((struct mdt_plan_action *)row)->label);
+}
+
+enum mdt_status
+mdt_plan_actions(struct mdt_store *s, int64_t patient_id,
+    struct mdt_plan_action **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	return mdt_read_array(s, out, n, sizeof(**out), action_done,
+	    action_read, NULL, "reading the patient's actions",
+	    "SELECT a.id, a.text || ' (' || o.name || ', due ' || a.due_date"
+	    " || ', ' || a.status || ')' FROM actions a JOIN people o"
+	    " ON o.id = a.owner_id WHERE a.patient_id = ?"
+	    " AND a.withdrawn_at IS NULL"
+	    " ORDER BY a.status <> 'open', a.due_date, a.id", "i", patient_id);
+}
+
+void
+mdt_plan_actions_free(struct mdt_plan_action *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		action_done(&a[i]);
+	free(a);
+}

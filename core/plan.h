@@ -132,6 +132,19 @@ enum mdt_status mdt_plan_load(struct mdt_store *s, int64_t patient_id,
     struct mdt_plan *out);
 void mdt_plan_free(struct mdt_plan *p);
 
+/* One of the patient's actions an intervention may be: its id, and
+ * "text (owner, due YYYY-MM-DD, status)". */
+struct mdt_plan_action {
+	int64_t id;
+	char *label;
+};
+
+/* The patient's actions, not withdrawn, the open first then by due date.
+ * DESTRUCTOR: mdt_plan_actions_free. */
+enum mdt_status mdt_plan_actions(struct mdt_store *s, int64_t patient_id,
+    struct mdt_plan_action **out, size_t *n);
+void mdt_plan_actions_free(struct mdt_plan_action *a, size_t n);
+
 /*
  * The plan for the patient (plan_write.c), in plain language: what
  * matters to them, their goals, what will be done (who, by when), their

@@ -50,6 +50,8 @@ static const struct tui_screen_ops tui_screens[TUI_SCREEN_COUNT] = {
 	    tui_acts_draw, tui_acts_key, tui_acts_enter, tui_acts_leave },
 	[TUI_SCREEN_PRESENT] = { "Projector", TUI_ACT_NONE,
 	    tui_present_draw, tui_present_key, NULL, NULL },
+	[TUI_SCREEN_PLAN] = { "Plan", TUI_ACT_NONE,
+	    tui_plan_draw, tui_plan_key, NULL, NULL },
 };
 
 /* The chair's tabs: every screen but the projector's view. */

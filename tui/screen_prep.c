@@ -418,6 +418,7 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 
 		memset(out, 0, sizeof(*out));
 		out->id = c->id;
+		out->patient_id = c->patient_id;
 		out->state = c->state;
 		out->slot_id = c->slot_id;
 		out->position = c->position;
@@ -715,6 +716,11 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		    c.id, 0, 0, NULL)))
 			tui_app_message(app, false, "On the agenda");
 		return true;	/* the row keeps its place, the cursor too */
+	case TUI_ACT_PLAN:
+		if (tui_prep_current(app, &c))
+			tui_plan_open(app, c.patient_id, NULL,
+			    TUI_SCREEN_PREP);
+		return true;
 	case TUI_ACT_PREP_CONSENT:
 		if (tui_prep_current(app, &c))
 			tui_prep_consent(app, c.nhs_number);
