@@ -533,6 +533,8 @@ outcome_tx(struct mdt_store *s, struct mdt_act *a)
 	if (st == MDT_OK)
 		st = mdt_rising_outcome_tx(s, a->sl.patient_id, a->m.id, kind,
 		    review);
+	if (st == MDT_OK)
+		st = mdt_plan_outcome_tx(s, a->sl.patient_id, kind);
 	if (st == MDT_OK && kind == MDT_OUTCOME_DIED)
 		st = contact_relatives(s, &a->sl, &a->m);
 	else if (st == MDT_OK)

@@ -194,6 +194,8 @@ death_tx(struct mdt_store *s, struct mdt_act *a)
 		st = drop_candidates(s, pid);
 	if (st == MDT_OK)
 		st = mdt_rising_end_tx(s, pid, "the patient died");
+	if (st == MDT_OK)
+		st = mdt_plan_died_tx(s, pid);
 	if (st == MDT_OK) {
 		st = mdt_referral_withdraw_tx(s, pid, "the patient died");
 		if (st == MDT_ENOTFOUND)

@@ -28,6 +28,7 @@
 #include "prep.h"	/* candidates, the agenda, carry-forward */
 #include "referrals.h"	/* the referral queue across meetings */
 #include "rising.h"	/* the rising-risk register */
+#include "plan.h"	/* the joined-up plan */
 #include "import.h"	/* a pre-meeting list from CSV */
 #include "agenda.h"	/* the agenda for circulation */
 #include "minutes.h"	/* the minutes */

@@ -167,4 +167,15 @@ enum mdt_status mdt_rising_outcome_tx(struct mdt_store *s,
 enum mdt_status mdt_rising_end_tx(struct mdt_store *s, int64_t patient_id,
     const char *reason);
 
+/* ---- plan.c --------------------------------------------------------- */
+
+/* What an outcome does to the patient's joined-up plan: closing the case
+ * completes it when every problem is resolved, and is refused (said)
+ * while problems are open and the plan was not ended with a reason; a
+ * death ends it.  Other outcomes leave it. */
+enum mdt_status mdt_plan_outcome_tx(struct mdt_store *s, int64_t patient_id,
+    enum mdt_outcome_kind kind);
+/* A death between meetings ends the patient's plan, if they have one. */
+enum mdt_status mdt_plan_died_tx(struct mdt_store *s, int64_t patient_id);
+
 #endif

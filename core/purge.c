@@ -45,7 +45,10 @@
 	"  WHERE s.patient_id = " P \
 	" UNION SELECT o.uuid FROM outcomes o JOIN slots s ON s.id = o.slot_id" \
 	"  WHERE s.patient_id = " P \
-	" UNION SELECT uuid FROM rising_risk WHERE patient_id = " P
+	" UNION SELECT uuid FROM rising_risk WHERE patient_id = " P \
+	" UNION SELECT uuid FROM care_plans WHERE patient_id = " P \
+	" UNION SELECT i.uuid FROM plan_items i JOIN care_plans cp" \
+	"  ON cp.id = i.plan_id WHERE cp.patient_id = " P
 
 enum mdt_status
 mdt_action_refuse_purged(struct mdt_store *s, int64_t action_id)
@@ -307,6 +310,17 @@ purge_identity(struct mdt_store *s, int64_t id)
 		    " WHEN reason = '' THEN '' ELSE '" MDT_PURGED_TEXT "' END"
 		    " WHERE entry_id IN (SELECT id FROM rising_risk"
 		    " WHERE patient_id = ?)", "i", id);
+	/* the plan's words go with the patient; its items' kinds and dates
+	 * stay */
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE care_plans SET end_reason = CASE WHEN"
+		    " end_reason IS NULL THEN NULL ELSE '" MDT_PURGED_TEXT "'"
+		    " END WHERE patient_id = ?", "i", id);
+	if (st == MDT_OK)
+		st = mdt_run(s, "UPDATE plan_items SET text = '" MDT_PURGED_TEXT
+		    "', resolved_reason = CASE WHEN resolved_reason IS NULL THEN"
+		    " NULL ELSE '" MDT_PURGED_TEXT "' END WHERE plan_id IN"
+		    " (SELECT id FROM care_plans WHERE patient_id = ?)", "i", id);
 	return st;
 }
 
@@ -335,6 +349,8 @@ purge_identity(struct mdt_store *s, int64_t id)
 	"  AND " REFERRAL_OPEN_SQL("r") ")" \
 	" AND NOT EXISTS (SELECT 1 FROM rising_risk r WHERE r.patient_id = p.id" \
 	"  AND r.ended_at IS NULL)" \
+	" AND NOT EXISTS (SELECT 1 FROM care_plans cp" \
+	"  WHERE cp.patient_id = p.id AND cp.status = 'active')" \
 	" AND coalesce((SELECT o.kind FROM outcomes o" \
 	"  JOIN slots s ON s.id = o.slot_id" \
 	"  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id" \

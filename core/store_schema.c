@@ -641,6 +641,53 @@ static const char *const migrations[] = {
 	 * period reads those of the period. */
 	"CREATE INDEX IF NOT EXISTS actions_by_created ON actions(created_at);"
 	"CREATE INDEX IF NOT EXISTS actions_by_closed ON actions(closed_at);",
+
+	/* v21: the joined-up plan.  Each patient has at most one plan,
+	 * which outlasts the meetings: its problems, the goals that matter
+	 * most to the patient in their own (or their carer's) words, and
+	 * what will be done (interventions, each maybe one of the
+	 * patient's actions), the next review.  An item is never deleted
+	 * nor overwritten: resolving it keeps it, with when, why and who;
+	 * every act has its audit row.  A plan is completed when the case
+	 * closes with every problem resolved, ended (with a reason) when it
+	 * closes otherwise or the patient dies; adding an item reopens
+	 * it. */
+	"CREATE TABLE care_plans ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" patient_id INTEGER NOT NULL UNIQUE REFERENCES patients(id),"
+	" status TEXT NOT NULL DEFAULT 'active'"
+	"  CHECK (status IN ('active', 'completed', 'ended')),"
+	" next_review TEXT CHECK (next_review IS NULL"
+	"  OR length(next_review) = 10),"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" ended_at INTEGER,"
+	" end_reason TEXT,"
+	" CHECK (status <> 'ended'"
+	"  OR length(trim(coalesce(end_reason, ''))) > 0));"
+	"CREATE TABLE plan_items ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" plan_id INTEGER NOT NULL REFERENCES care_plans(id),"
+	" position INTEGER NOT NULL,"
+	" kind TEXT NOT NULL"
+	"  CHECK (kind IN ('problem', 'goal', 'intervention')),"
+	" text TEXT NOT NULL CHECK (length(trim(text)) > 0),"
+	" whose TEXT CHECK (whose IN ('patient', 'carer')),"
+	" action_id INTEGER REFERENCES actions(id),"
+	" created_at INTEGER NOT NULL,"
+	" created_by TEXT NOT NULL,"
+	" resolved_at INTEGER,"
+	" resolved_reason TEXT,"
+	" resolved_by TEXT,"
+	" UNIQUE (plan_id, position),"
+	" CHECK ((kind = 'goal') = (whose IS NOT NULL)),"
+	" CHECK (action_id IS NULL OR kind = 'intervention'),"
+	" CHECK (resolved_at IS NULL"
+	"  OR length(trim(coalesce(resolved_reason, ''))) > 0));"
+	"CREATE INDEX plan_items_by_action ON plan_items(action_id)"
+	" WHERE action_id IS NOT NULL;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -736,6 +736,8 @@ static const struct {
 	[SYNC_DEATH] = { "Observation", fhir_build_death },
 	[SYNC_REFERRAL] = { "ServiceRequest", fhir_build_referral },
 	[SYNC_FLAG] = { "Flag", fhir_build_flag },
+	[SYNC_GOAL] = { "Goal", fhir_build_goal },
+	[SYNC_CAREPLAN] = { "CarePlan", fhir_build_careplan },
 };
 
 const char *

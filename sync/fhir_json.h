@@ -105,6 +105,12 @@ void fhir_buf_exclusions(struct sync_buf *b, json_t *orgs);
 /* A referral discussed, as a ServiceRequest (fhir_referral.c). */
 json_t *fhir_build_referral(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+/* The joined-up plan, as a CarePlan, and a goal of it, as a Goal
+ * (fhir_plan.c). */
+json_t *fhir_build_careplan(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
+json_t *fhir_build_goal(sqlite3 *db, const struct sync_ref *ref,
+    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 /* The slot's consent, as a Consent. */
 json_t *fhir_build_consent(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);

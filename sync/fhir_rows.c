@@ -292,6 +292,39 @@ exists(const struct rows *r, const char *sql, const char *uuid)
 	" WHERE c.uuid = ?1 AND m.purged_at IS NULL" \
 	" AND p.nhs_number NOT GLOB 'L*'"
 
+/* The joined-up plan of a patient traced and on the record. */
+#define PLAN_ON_RECORD \
+	"SELECT c.uuid FROM care_plans c JOIN patients p" \
+	" ON p.id = c.patient_id WHERE c.uuid = ?1" \
+	" AND p.nhs_number NOT GLOB 'L*' AND " ON_RECORD("c.patient_id")
+
+/* A consent puts its patient on the record: their plan goes with it. */
+#define PLAN_OF_CONSENT \
+	"SELECT cp.uuid FROM consent c JOIN slots s ON s.id = c.slot_id" \
+	" JOIN meetings m ON m.id = s.meeting_id" \
+	" JOIN care_plans cp ON cp.patient_id = s.patient_id" \
+	" JOIN patients p ON p.id = cp.patient_id" \
+	" WHERE c.uuid = ?1 AND m.purged_at IS NULL" \
+	" AND p.nhs_number NOT GLOB 'L*'"
+
+/* The goals of the plans that plans (SQL, ?1) names. */
+#define GOALS_OF(plans) \
+	"SELECT i.uuid FROM plan_items i JOIN care_plans c" \
+	" ON c.id = i.plan_id WHERE i.kind = 'goal' AND c.uuid IN (" \
+	plans ")"
+
+/* The plans that plans names (SQL, ?1 uuid), their goals first (each a
+ * Goal: a changed one is sent again, one unchanged not), then each
+ * CarePlan. */
+static int
+add_plans(const struct rows *r, const char *goals, const char *plans,
+    const char *uuid)
+{
+	if (add_query(r, SYNC_GOAL, goals, uuid) != 0)
+		return -1;
+	return add_query(r, SYNC_CAREPLAN, plans, uuid);
+}
+
 int
 sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
     sync_ref_fn fn, void *ctx, char *err, size_t errlen)
@@ -308,6 +341,9 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 		return add_query(&r, SYNC_DEATH, DEATH_ON_RECORD, uuid);
 	if (strcmp(entity, "rising") == 0)
 		return add_query(&r, SYNC_FLAG, FLAG_ON_RECORD, uuid);
+	if (strcmp(entity, "plan") == 0)
+		return add_plans(&r, GOALS_OF(PLAN_ON_RECORD), PLAN_ON_RECORD,
+		    uuid);
 	if (strcmp(entity, "action") == 0 && (slotless = exists(&r,
 	    SLOTLESS_ACTION, uuid)) != 0)
 		return slotless < 0 ? -1 : add_query(&r, SYNC_TASK,
@@ -323,7 +359,8 @@ sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 			add(&r, e->kind, uuid);
 		if (e->kind == SYNC_CONSENT && (add_query(&r, SYNC_CONSENT,
 		    REPLACED_CONSENT, uuid) != 0 || add_query(&r, SYNC_FLAG,
-		    FLAGS_OF_CONSENT, uuid) != 0))
+		    FLAGS_OF_CONSENT, uuid) != 0 || add_plans(&r,
+		    GOALS_OF(PLAN_OF_CONSENT), PLAN_OF_CONSENT, uuid) != 0))
 			return -1;
 		if (e->sql == NULL)
 			return 0;

@@ -30,6 +30,8 @@ enum sync_kind {
 	SYNC_DEATH,		/* a death between meetings: Observation */
 	SYNC_REFERRAL,		/* a referral discussed: ServiceRequest */
 	SYNC_FLAG,		/* a stay on the rising-risk register: Flag */
+	SYNC_GOAL,		/* a goal of the joined-up plan: Goal */
+	SYNC_CAREPLAN,		/* the joined-up plan: CarePlan */
 	SYNC_N_KINDS
 };
 

@@ -36,6 +36,7 @@ static const enum sync_kind kinds[] = {
 	SYNC_LOCATION,
 	SYNC_MEETING,
 	SYNC_CONSENT, SYNC_OUTCOME, SYNC_TASK, SYNC_RECORD, SYNC_FLAG,
+	SYNC_GOAL, SYNC_CAREPLAN,
 };
 
 struct verify {
@@ -95,6 +96,10 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 		{ "Task", "action", "SELECT uuid FROM actions WHERE uuid = ?1" },
 		{ "Flag", "rising", "SELECT uuid FROM rising_risk"
 		    " WHERE uuid = ?1" },
+		{ "CarePlan", "plan", "SELECT uuid FROM care_plans"
+		    " WHERE uuid = ?1" },
+		{ "Goal", "plan", "SELECT c.uuid FROM plan_items i JOIN"
+		    " care_plans c ON c.id = i.plan_id WHERE i.uuid = ?1" },
 		/* a record's id is made from its slot's: every slot
 		 * discussed, until one gives it */
 		{ "Composition", "slot", "SELECT s.uuid FROM slots s JOIN"

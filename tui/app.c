@@ -423,6 +423,9 @@ tui_app_chair(struct tui_app *app, enum tui_action act)
 		if (!tui_app_check(app, st))
 			return true;
 		app->view_slot_id = 0;
+		/* the next slot opens on the plan, when there is one */
+		if (tui_plan_slot_opens(app))
+			return true;
 		tui_app_switch(app, TUI_SCREEN_SLOT);
 		tui_app_say_current(app, "Slot");
 		return true;

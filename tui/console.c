@@ -50,6 +50,8 @@ static const struct tui_screen_ops tui_screens[TUI_SCREEN_COUNT] = {
 	    tui_acts_draw, tui_acts_key, tui_acts_enter, tui_acts_leave },
 	[TUI_SCREEN_PRESENT] = { "Projector", TUI_ACT_NONE,
 	    tui_present_draw, tui_present_key, NULL, NULL },
+	[TUI_SCREEN_PLAN] = { "Plan", TUI_ACT_NONE,
+	    tui_plan_draw, tui_plan_key, NULL, NULL },
 };
 
 /* The chair's tabs: every screen but the projector's view. */
@@ -263,7 +265,10 @@ tui_draw_help(struct tui_app *app)
 {
 	unsigned here = 1u << app->screen;
 	enum tui_action rows[TUI_ACT_COUNT + 2];
-	int n = 0, n_local, top = 1, h = LINES - 3, per_col, cols, col_w;
+	/* down to the status bar: the message line is hidden while the
+	 * help is open, so that the slot's keys and everyone's keep two
+	 * columns at 24 rows */
+	int n = 0, n_local, top = 1, h = LINES - 2, per_col, cols, col_w;
 	int keys_w = 8;
 
 	/* TUI_ACT_NONE and TUI_ACT_COUNT stand for the two headings. */

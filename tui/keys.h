@@ -26,6 +26,7 @@ enum tui_screen_id {
 	TUI_SCREEN_PREP,
 	TUI_SCREEN_ACTIONS,
 	TUI_SCREEN_PRESENT,	/* the projector's view (its own mode) */
+	TUI_SCREEN_PLAN,	/* a patient's joined-up plan (L) */
 	TUI_SCREEN_COUNT
 };
 
@@ -37,10 +38,11 @@ enum tui_screen_id {
 #define TUI_ON_PREP	(1u << TUI_SCREEN_PREP)
 #define TUI_ON_ACTIONS	(1u << TUI_SCREEN_ACTIONS)
 #define TUI_ON_PRESENT	(1u << TUI_SCREEN_PRESENT)
+#define TUI_ON_PLAN	(1u << TUI_SCREEN_PLAN)
 #define TUI_ON_CHAIR	(TUI_ON_AGENDA | TUI_ON_SLOT)
 #define TUI_ON_ALL	(TUI_ON_AGENDA | TUI_ON_REGISTER | TUI_ON_SLOT | \
 			 TUI_ON_SUMMARY | TUI_ON_SYNC | TUI_ON_PREP | \
-			 TUI_ON_ACTIONS)
+			 TUI_ON_ACTIONS | TUI_ON_PLAN)
 /* The few keys the projector's view has besides the chair's: nothing
  * there changes the record. */
 #define TUI_ON_EVERY	(TUI_ON_ALL | TUI_ON_PRESENT)
@@ -152,6 +154,23 @@ tui_on_global(unsigned on)
 	  "Raise a referral (asked)") \
 	_(ADD_ON_DAY,	"A",		TUI_ON_AGENDA | TUI_ON_PREP, "add-on-day", \
 	  "Add a patient on the day") \
+	/* the joined-up plan, from the slot and preparation */ \
+	_(PLAN,		"L",		TUI_ON_SLOT | TUI_ON_PREP | TUI_ON_PLAN, \
+	  "plan", "The joined-up plan / back") \
+	_(PLAN_PROBLEM,	"p",		TUI_ON_PLAN,	"plan-problem", \
+	  "Add a problem (what matters)") \
+	_(PLAN_GOAL,	"g",		TUI_ON_PLAN,	"plan-goal", \
+	  "Add a goal, in their words") \
+	_(PLAN_DO,	"i",		TUI_ON_PLAN,	"plan-intervention", \
+	  "Add an intervention (action)") \
+	_(PLAN_RESOLVE,	"x",		TUI_ON_PLAN,	"plan-resolve", \
+	  "Resolve the item (asks why)") \
+	_(PLAN_LINK,	"l",		TUI_ON_PLAN,	"plan-link", \
+	  "Link intervention to action") \
+	_(PLAN_REVIEW,	"R",		TUI_ON_PLAN,	"plan-review", \
+	  "Set the next review") \
+	_(PLAN_END,	"E",		TUI_ON_PLAN,	"plan-end", \
+	  "End the plan (asks why)") \
 	/* sync panel */ \
 	_(SYNC_NOW,	"s",		TUI_ON_SYNC,	"sync-now", \
 	  "Send to the central record now") \

@@ -418,6 +418,7 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 
 		memset(out, 0, sizeof(*out));
 		out->id = c->id;
+		out->patient_id = c->patient_id;
 		out->state = c->state;
 		out->slot_id = c->slot_id;
 		out->position = c->position;
@@ -680,6 +681,7 @@ static const struct {
 	const char *off_agenda;		/* NULL: any candidate */
 } tui_prep_acts[] = {
 	{ TUI_ACT_PREP_TOGGLE, NULL },
+	{ TUI_ACT_PLAN, NULL },
 	{ TUI_ACT_PREP_CONSENT, NULL },
 	{ TUI_ACT_PREP_DIED, NULL },
 	{ TUI_ACT_PREP_DEFER, NULL },
@@ -735,6 +737,9 @@ tui_prep_key(struct tui_app *app, enum tui_action act)
 		    c.id, 0, 0, NULL)))
 			tui_app_message(app, false, "On the agenda");
 		return true;	/* the row keeps its place, the cursor too */
+	case TUI_ACT_PLAN:
+		tui_plan_open(app, c.patient_id, NULL, TUI_SCREEN_PREP);
+		return true;
 	case TUI_ACT_PREP_CONSENT:
 		tui_prep_consent(app, c.nhs_number);
 		return true;

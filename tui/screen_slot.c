@@ -175,6 +175,11 @@ tui_slot_key(struct tui_app *app, enum tui_action act)
 	case TUI_ACT_WITHDRAW:
 		tui_withdraw_selected(app);
 		return true;
+	case TUI_ACT_PLAN:
+		if ((s = tui_slot_target(app, false)) != NULL)
+			tui_plan_open(app, s->patient_id, s->patient_name,
+			    TUI_SCREEN_SLOT);
+		return true;
 	default:
 		break;
 	}

@@ -18,6 +18,7 @@
 #include "draw.h"
 #include "input.h"
 #include "screen_slot.h"
+#include "screens.h"
 #include "util.h"
 
 /* Any list of organisations core/ accepts can be offered back whole in
@@ -398,6 +399,10 @@ tui_outcome_picked(struct tui_app *app, int64_t id)
 		    tui_outcome_review_submit);
 		return;
 	}
+	/* a case closed with problems of its plan open: why, first */
+	if (kind == MDT_OUTCOME_CLOSE && tui_plan_close_asks(app,
+	    app->pending_slot_id))
+		return;
 	if (!tui_app_check(app, mdt_outcome_record(app->store,
 	    app->pending_slot_id, kind, NULL)))
 		return;

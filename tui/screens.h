@@ -9,6 +9,7 @@
 #define TUI_SCREENS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "keys.h"
 
@@ -88,6 +89,21 @@ void tui_prep_died(struct tui_app *app, const char *nhs, int open_actions);
  * number nhs (answer, who asked, when, and what the answer needs) and
  * records it (prep_consent.c). */
 void tui_prep_consent(struct tui_app *app, const char *nhs);
+
+/* The joined-up plan (screen_plan.c): a panel of its own, opened on the
+ * patient (patient_id, name) from the screen from, which L goes back
+ * to. */
+tui_draw_fn tui_plan_draw;
+tui_key_fn tui_plan_key;
+void tui_plan_open(struct tui_app *app, int64_t patient_id, const char *name,
+    enum tui_screen_id from);
+/* The slot just started opens on its patient's plan, when active: true
+ * if it did. */
+bool tui_plan_slot_opens(struct tui_app *app);
+/* Closing the case of the slot whose patient's plan has problems open:
+ * asks why (the plan then ends with it, and the case closes) and returns
+ * true; false when there is nothing to ask. */
+bool tui_plan_close_asks(struct tui_app *app, int64_t slot_id);
 
 /* R on the preparation screen: a referral raised, asked in turn
  * (prep_refer.c). */

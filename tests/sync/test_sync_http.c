@@ -943,6 +943,118 @@ test_rising_risk_flags(void **state)
 }
 
 /*
+ * The joined-up plan on the record: a CarePlan (active, intent plan, the
+ * Patient by literal reference, the problems as notes) whose goals are
+ * Goals (the I statement, active, expressed by the patient; a carer's in
+ * a note) and whose intervention given to an action is that action's
+ * Task; every reference read back resolves.  A goal achieved is
+ * completed.  The plan of a patient never discussed sends nothing.
+ */
+static void
+test_plan_careplan_goals(void **state)
+{
+	struct sx *x = *state;
+	struct mdt_plan_in in = { .kind = MDT_PLAN_PROBLEM,
+	    .text = "Falls at home" };
+	struct sync_status st;
+	json_t *on, *off, *r, *g, *t, *ids;
+	int64_t pid, other;
+	const char *ref;
+
+	sx_chair(x, NULL, NULL);
+	on = rows(x, "SELECT s.patient_id, a.id AS action, a.uuid AS task"
+	    " FROM actions a JOIN slots s ON s.id = a.slot_id JOIN consent c"
+	    " ON c.slot_id = s.id WHERE a.withdrawn_at IS NULL AND NOT EXISTS"
+	    " (SELECT 1 FROM outcomes o WHERE o.slot_id = s.id AND o.kind ="
+	    " 'died') ORDER BY a.id LIMIT 1");
+	off = rows(x, "SELECT s.patient_id FROM slots s WHERE s.state ="
+	    " 'pending' AND NOT EXISTS (SELECT 1 FROM consent WHERE slot_id ="
+	    " s.id) ORDER BY s.id LIMIT 1");
+	assert_int_equal(json_array_size(on), 1);
+	assert_int_equal(json_array_size(off), 1);
+	pid = strtoll(jstr(on, "0.patient_id"), NULL, 10);
+	other = strtoll(jstr(off, "0.patient_id"), NULL, 10);
+	assert_int_equal(mdt_plan_add(x->s, pid, &in, NULL), MDT_OK);
+	assert_int_equal(mdt_plan_add(x->s, other, &in, NULL), MDT_OK);
+	in.kind = MDT_PLAN_GOAL;
+	in.text = "I want to walk to the shop on my own";
+	assert_int_equal(mdt_plan_add(x->s, pid, &in, NULL), MDT_OK);
+	in.carer = true;
+	in.text = "I want Dad to stay at home";
+	assert_int_equal(mdt_plan_add(x->s, pid, &in, NULL), MDT_OK);
+	in.carer = false;
+	in.kind = MDT_PLAN_INTERVENTION;
+	in.text = "Physiotherapy at home";
+	in.action_id = strtoll(jstr(on, "0.action"), NULL, 10);
+	assert_int_equal(mdt_plan_add(x->s, pid, &in, NULL), MDT_OK);
+	in.action_id = 0;
+	in.text = "Day centre twice a week";
+	assert_int_equal(mdt_plan_add(x->s, pid, &in, NULL), MDT_OK);
+	assert_int_equal(mdt_plan_review(x->s, pid, "+28"), MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+
+	ids = rows(x, "SELECT uuid FROM care_plans ORDER BY id");
+	r = get_resource("CarePlan", jstr(ids, "0.uuid"));
+	assert_string_equal(jstr(r, "status"), "active");
+	assert_string_equal(jstr(r, "intent"), "plan");
+	assert_string_equal(jstr(r, "title"), "Joined-up plan");
+	assert_true(strncmp(jstr(r, "subject.reference"), "Patient/", 8) == 0);
+	assert_string_equal(jstr(r, "note.0.text"), "Problem: Falls at home");
+	assert_non_null(strstr(jstr(r, "description"), "Next review"));
+	/* each reference resolves */
+	ref = jstr(r, "goal.0.reference");
+	assert_true(strncmp(ref, "Goal/", 5) == 0);
+	g = get_resource("Goal", ref + 5);
+	assert_string_equal(jstr(g, "lifecycleStatus"), "active");
+	assert_string_equal(jstr(g, "description.text"),
+	    "I want to walk to the shop on my own");
+	assert_string_equal(jstr(g, "subject.reference"),
+	    jstr(r, "subject.reference"));
+	assert_string_equal(jstr(g, "expressedBy.reference"),
+	    jstr(r, "subject.reference"));
+	json_decref(g);
+	g = get_resource("Goal", jstr(r, "goal.1.reference") + 5);
+	assert_string_equal(jstr(g, "note.0.text"),
+	    "In the words of the patient's carer");
+	assert_string_equal(jstr(g, "expressedBy.reference"), "");
+	json_decref(g);
+	assert_string_equal(jstr(r, "activity.0.reference.reference") + 5,
+	    jstr(on, "0.task"));
+	t = get_resource("Task", jstr(on, "0.task"));
+	assert_string_equal(jstr(t, "for.reference"),
+	    jstr(r, "subject.reference"));
+	json_decref(t);
+	assert_string_equal(jstr(r, "activity.1.detail.description"),
+	    "Day centre twice a week");
+	assert_string_equal(jstr(r, "activity.1.detail.status"),
+	    "not-started");
+	t = get_resource("Patient", jstr(r, "subject.reference") + 8);
+	json_decref(t);
+	/* the patient never discussed: nothing of their plan */
+	assert_int_equal(sx_count_identifier("CarePlan", jstr(ids, "1.uuid")),
+	    0);
+	assert_int_equal(sx_count_type("CarePlan"), 1);
+	assert_int_equal(sx_count_type("Goal"), 2);
+
+	/* the goal achieved: completed, the reason in a note */
+	assert_int_equal(mdt_plan_resolve(x->s, pid, 2, "Walks there daily"),
+	    MDT_OK);
+	assert_true(sx_sync(x, 30000, &st));
+	expect_all_sent(x);
+	g = get_resource("Goal", jstr(r, "goal.0.reference") + 5);
+	assert_string_equal(jstr(g, "lifecycleStatus"), "completed");
+	assert_string_equal(jstr(g, "achievementStatus.coding.0.code"),
+	    "achieved");
+	assert_string_equal(jstr(g, "note.0.text"), "Walks there daily");
+	json_decref(g);
+	json_decref(r);
+	json_decref(ids);
+	json_decref(on);
+	json_decref(off);
+}
+
+/*
  * The same patient at a second meeting, who says yes this time: the new
  * answer is the one current Consent (active), the earlier one inactive,
  * so that Consent?patient=...&status=active answers with one; and a
@@ -2663,6 +2775,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_deaths_between_meetings,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rising_risk_flags,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_careplan_goals,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_quarter_meetings,
 		    setup, teardown),

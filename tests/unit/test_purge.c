@@ -345,6 +345,48 @@ test_purges_delivered_meeting(void **state)
  * (escalation would bring them back); one taken off it goes, and the words
  * of their stays with them, the events' kinds and dates kept for the
  * review. */
+/* A closed case's plan: while it is active its patient keeps their
+ * identity; ended and delivered, the patient's purge takes the plan's
+ * words (items, reasons) and keeps its kinds and dates. */
+static void
+test_plan_purge(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_purge_result res;
+	struct mdt_plan_in in = { .kind = MDT_PLAN_PROBLEM,
+	    .text = "Lives alone; falls" };
+	int64_t d;
+	char buf[256];
+
+	chair(f);
+	d = dennis(f);
+	assert_int_equal(mdt_plan_add(f->s, d, &in, NULL), MDT_OK);
+	deliver(f, -1);
+	f->now += 400 * DAY_MS;
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	/* the plan is active: Dennis keeps his identity and its words */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE id = %lld AND purged_at IS NULL", (long long)d), 1);
+	assert_int_equal(mdt_plan_resolve(f->s, d, 1, "Moved to his"
+	    " daughter's"), MDT_OK);
+	assert_int_equal(mdt_plan_end(f->s, d, "Case closed"), MDT_OK);
+	/* ended but not yet delivered: still kept */
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE id = %lld AND purged_at IS NULL", (long long)d), 1);
+	fx_exec(f->s, "UPDATE outbox SET state = 'sent'");
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE id = %lld AND purged_at IS NOT NULL", (long long)d), 1);
+	snprintf(buf, sizeof(buf), "ended|problem|%s|%s|%s", MDT_PURGED_TEXT,
+	    MDT_PURGED_TEXT, MDT_PURGED_TEXT);
+	assert_string_equal(fx_text(f->s, buf + 128, 128, "SELECT cp.status"
+	    " || '|' || i.kind || '|' || i.text || '|' || i.resolved_reason"
+	    " || '|' || cp.end_reason FROM care_plans cp JOIN plan_items i"
+	    " ON i.plan_id = cp.id WHERE cp.patient_id = %lld",
+	    (long long)d), buf);
+}
+
 static void
 test_rising_register_purge(void **state)
 {
@@ -623,6 +665,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_purges_delivered_meeting,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rising_register_purge,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_plan_purge,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_readers_after_purge,
 		    fx_setup_demo, fx_teardown),

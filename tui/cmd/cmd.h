@@ -352,6 +352,7 @@ extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_agenda_entry;
 extern const struct cmd_entry cmd_refer_entry;
 extern const struct cmd_entry cmd_rising_entry;
+extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_referrals_entry;
 extern const struct cmd_entry cmd_people_entry;
 extern const struct cmd_entry cmd_register_entry;

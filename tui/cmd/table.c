@@ -23,6 +23,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_refer_entry,
 	&cmd_referrals_entry,
 	&cmd_rising_entry,
+	&cmd_plan_entry,
 	&cmd_trace_entry,
 	&cmd_consent_entry,
 	&cmd_died_entry,
