@@ -91,20 +91,25 @@ struct consent_act {
 };
 
 /* Recorded again: the slot's consent or outcome (entity, a row of table)
- * as it was is kept, superseded; nothing when none is recorded yet. */
+ * as it was is kept, superseded; nothing when none is recorded yet.  uuid:
+ * the row's, the one it had or, for the first, a new one. */
 static enum mdt_status
 superseded(struct mdt_store *s, const char *entity, const char *table,
-    int64_t slot_id)
+    int64_t slot_id, char uuid[37])
 {
 	enum mdt_status st;
-	char sql[64], *uuid = NULL;
+	char sql[64], *was = NULL;
 
 	snprintf(sql, sizeof(sql), "SELECT uuid FROM %s WHERE slot_id = ?",
 	    table);
-	st = mdt_query_text(s, &uuid, sql, "i", slot_id);
+	st = mdt_query_text(s, &was, sql, "i", slot_id);
 	if (st == MDT_OK)
-		st = mdt_row_correction(s, entity, uuid, "superseded");
-	free(uuid);
+		st = mdt_row_correction(s, entity, was, "superseded");
+	if (was != NULL)
+		snprintf(uuid, 37, "%s", was);
+	else
+		mdt_uuid_new(uuid);
+	free(was);
 	return st == MDT_ENOTFOUND ? MDT_OK : st;
 }
 
@@ -114,22 +119,21 @@ consent_tx(struct mdt_store *s, struct mdt_act *act)
 	char said[24];
 	const struct consent_act *a = (const struct consent_act *)act;
 	enum mdt_status st;
-	char uuid[37], *row_uuid = NULL;
+	char uuid[37];
 	size_t i;
 
-	st = superseded(s, "consent", "consent", act->slot_id);
-	if (st != MDT_OK)
-		return st;
-	mdt_uuid_new(uuid);
-	st = mdt_run(s, "INSERT INTO consent"
-	    " (uuid, slot_id, basis, justification, recorded_at)"
-	    " VALUES (?, ?, ?, ?, ?)"
-	    " ON CONFLICT (slot_id) DO UPDATE SET basis = excluded.basis,"
-	    " justification = excluded.justification,"
-	    " recorded_at = excluded.recorded_at", "titTi",
-	    uuid, act->slot_id, mdt_consent_name(a->basis),
-	    mdt_str_blank(a->justification) ? NULL : a->justification,
-	    mdt_store_now(s));
+	st = superseded(s, "consent", "consent", act->slot_id, uuid);
+	if (st == MDT_OK)
+		st = mdt_run(s, "INSERT INTO consent"
+		    " (uuid, slot_id, basis, justification, recorded_at)"
+		    " VALUES (?, ?, ?, ?, ?)"
+		    " ON CONFLICT (slot_id) DO UPDATE SET"
+		    " basis = excluded.basis,"
+		    " justification = excluded.justification,"
+		    " recorded_at = excluded.recorded_at", "titTi",
+		    uuid, act->slot_id, mdt_consent_name(a->basis),
+		    mdt_str_blank(a->justification) ? NULL : a->justification,
+		    mdt_store_now(s));
 	/* The list is recorded whole each time: it replaces the last. */
 	/* started from the answer asked before: which one */
 	if (st == MDT_OK) {
@@ -154,22 +158,17 @@ consent_tx(struct mdt_store *s, struct mdt_act *act)
 		st = mdt_run(s, "INSERT INTO consent_exclusions"
 		    " (slot_id, organisation) VALUES (?, ?)", "it", act->slot_id,
 		    a->orgs[i]);
-	if (st == MDT_OK)
-		st = mdt_query_text(s, &row_uuid,
-		    "SELECT uuid FROM consent WHERE slot_id = ?", "i",
-		    act->slot_id);
 	/* The log counts the organisations and never names them. */
 	if (st == MDT_OK && a->n_orgs > 0)
-		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
+		st = mdt_record_change(s, "consent_record", "consent", uuid,
 		    "%s: %s, %zu organisation%s excluded",
 		    mdt_said_slot(s, act->slot_id, said),
 		    mdt_consent_name(a->basis), a->n_orgs,
 		    a->n_orgs == 1 ? "" : "s");
 	else if (st == MDT_OK)
-		st = mdt_record_change(s, "consent_record", "consent", row_uuid,
+		st = mdt_record_change(s, "consent_record", "consent", uuid,
 		    "%s: %s", mdt_said_slot(s, act->slot_id, said),
 		    mdt_consent_name(a->basis));
-	free(row_uuid);
 	return st;
 }
 
@@ -497,7 +496,7 @@ outcome_tx(struct mdt_store *s, struct mdt_act *a)
 	const char *review = kind == MDT_OUTCOME_DIED ? "" : a->date;
 	const char *died_on = kind == MDT_OUTCOME_DIED ? a->date : "";
 	enum mdt_status st;
-	char uuid[37], *row_uuid = NULL;
+	char uuid[37];
 	int64_t same = 0;
 
 	/* recorded so already: nothing to write */
@@ -507,29 +506,22 @@ outcome_tx(struct mdt_store *s, struct mdt_act *a)
 	if (st == MDT_OK && same != 0)
 		return MDT_OK;
 	if (st == MDT_OK || st == MDT_ENOTFOUND)
-		st = superseded(s, "outcome", "outcomes", a->sl.id);
-	if (st != MDT_OK)
-		return st;
-	mdt_uuid_new(uuid);
-	st = mdt_run(s, "INSERT INTO outcomes"
-	    " (uuid, slot_id, kind, review_date, recorded_at, died_on)"
-	    " VALUES (?, ?, ?, ?, ?, ?)"
-	    " ON CONFLICT (slot_id) DO UPDATE SET kind = excluded.kind,"
-	    " review_date = excluded.review_date,"
-	    " recorded_at = excluded.recorded_at,"
-	    " died_on = excluded.died_on", "titTiT",
-	    uuid, a->sl.id, mdt_outcome_name(kind), review,
-	    mdt_store_now(s), died_on);
+		st = superseded(s, "outcome", "outcomes", a->sl.id, uuid);
 	if (st == MDT_OK)
-		st = mdt_query_text(s, &row_uuid,
-		    "SELECT uuid FROM outcomes WHERE slot_id = ?", "i",
-		    a->sl.id);
+		st = mdt_run(s, "INSERT INTO outcomes"
+		    " (uuid, slot_id, kind, review_date, recorded_at, died_on)"
+		    " VALUES (?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT (slot_id) DO UPDATE SET kind = excluded.kind,"
+		    " review_date = excluded.review_date,"
+		    " recorded_at = excluded.recorded_at,"
+		    " died_on = excluded.died_on", "titTiT",
+		    uuid, a->sl.id, mdt_outcome_name(kind), review,
+		    mdt_store_now(s), died_on);
 	if (st == MDT_OK)
-		st = mdt_record_change(s, "outcome_record", "outcome", row_uuid,
+		st = mdt_record_change(s, "outcome_record", "outcome", uuid,
 		    "%s: %s%s%s", mdt_said_slot(s, a->sl.id, said),
 		    mdt_outcome_name(kind), *review != '\0' ?
 		    ", review " : "", review);
-	free(row_uuid);
 	if (st == MDT_OK)
 		st = mdt_rising_outcome_tx(s, a->sl.patient_id, a->m.id, kind,
 		    review);

@@ -61,11 +61,26 @@ struct mdt_clock {
 
 /* ---- slots, consent, outcomes, actions, attendance, meetings -------- */
 
+/*
+ * Each kind of state below is listed once, in an X-macro whose rows are
+ * (constant, the name the database stores) or, for consent and outcomes,
+ * (constant, name, the label people read).  The enum is made from it with
+ * MDT_ENUM_ID, and rules.c makes its tables of names and labels from it.
+ */
+#define MDT_ENUM_ID(id, ...) id,
+#define MDT_ENUM_NAME(id, name) [id] = name,
+#define MDT_ENUM_NAME_LABELLED(id, name, label) [id] = name,
+#define MDT_ENUM_LABEL(id, name, label) [id] = label,
+
+#define MDT_SLOT_STATE_INFO(_) \
+	_(MDT_SLOT_PENDING,	"pending")	/* not yet started */ \
+	_(MDT_SLOT_RUNNING,	"running")	/* the clock is running */ \
+	/* started, clock stopped (paused, parked, left) */ \
+	_(MDT_SLOT_PAUSED,	"paused") \
+	_(MDT_SLOT_DONE,	"done")		/* closed */
+
 enum mdt_slot_state {
-	MDT_SLOT_PENDING,	/* not yet started */
-	MDT_SLOT_RUNNING,	/* the clock is running */
-	MDT_SLOT_PAUSED,	/* started, clock stopped (paused, parked, left) */
-	MDT_SLOT_DONE,		/* closed */
+	MDT_SLOT_STATE_INFO(MDT_ENUM_ID)
 };
 
 /* The stored times of a slot; 0 means "not set". */
@@ -84,11 +99,18 @@ enum mdt_band {
 	MDT_BAND_RED,		/* past over_s (+ extension) */
 };
 
+#define MDT_CONSENT_INFO(_) \
+	_(MDT_CONSENT_NONE, "none",		/* not recorded */ \
+	  "Consent not recorded") \
+	_(MDT_CONSENT_GIVEN, "given", \
+	  "Consent given") \
+	_(MDT_CONSENT_BEST_INTERESTS, "best_interests", \
+	  "Not given: discussed in the patient's best interests") \
+	_(MDT_CONSENT_RISK_TO_OTHERS, "risk_to_others", \
+	  "Not given: not discussing would put others at risk")
+
 enum mdt_consent_basis {
-	MDT_CONSENT_NONE,		/* not recorded */
-	MDT_CONSENT_GIVEN,
-	MDT_CONSENT_BEST_INTERESTS,	/* not given, discussed in best interests */
-	MDT_CONSENT_RISK_TO_OTHERS,	/* not given, not discussing would harm others */
+	MDT_CONSENT_INFO(MDT_ENUM_ID)
 };
 
 /*
@@ -101,18 +123,26 @@ enum mdt_consent_basis {
 #define MDT_EXCLUSIONS_MAX 10
 #define MDT_ORGANISATION_MAX 100
 
+#define MDT_OUTCOME_INFO(_) \
+	_(MDT_OUTCOME_NONE, "none", "No outcome yet") \
+	/* stay on caseload; needs a review date */ \
+	_(MDT_OUTCOME_STAY, "stay", "Stay on the caseload") \
+	_(MDT_OUTCOME_STEP_DOWN, "step_down", "Step down to rising risk") \
+	_(MDT_OUTCOME_CLOSE, "close", "Close") \
+	/* creates a "contact relatives" action */ \
+	_(MDT_OUTCOME_DIED, "died", "Died")
+
 enum mdt_outcome_kind {
-	MDT_OUTCOME_NONE,
-	MDT_OUTCOME_STAY,	/* stay on caseload; needs a review date */
-	MDT_OUTCOME_STEP_DOWN,	/* step down to rising risk */
-	MDT_OUTCOME_CLOSE,
-	MDT_OUTCOME_DIED,	/* creates a "contact relatives" action */
+	MDT_OUTCOME_INFO(MDT_ENUM_ID)
 };
 
+#define MDT_ACTION_STATUS_INFO(_) \
+	_(MDT_ACTION_OPEN,	"open") \
+	_(MDT_ACTION_DONE,	"done") \
+	_(MDT_ACTION_CANCELLED,	"cancelled")
+
 enum mdt_action_status {
-	MDT_ACTION_OPEN,
-	MDT_ACTION_DONE,
-	MDT_ACTION_CANCELLED,
+	MDT_ACTION_STATUS_INFO(MDT_ENUM_ID)
 };
 
 /*
@@ -120,31 +150,46 @@ enum mdt_action_status {
  * when its patient's slot reviewed it.  Every open action of a patient on
  * the agenda is reviewed; none is dropped without a verdict.
  */
+#define MDT_VERDICT_INFO(_) \
+	_(MDT_VERDICT_NONE,	"none")		/* not reviewed yet */ \
+	_(MDT_VERDICT_OPEN,	"open")		/* still open, as it was */ \
+	_(MDT_VERDICT_DONE,	"done") \
+	/* still open, new owner and/or due date */ \
+	_(MDT_VERDICT_REASSIGNED, "reassigned") \
+	_(MDT_VERDICT_CANCELLED, "cancelled")
+
 enum mdt_action_verdict {
-	MDT_VERDICT_NONE,	/* not reviewed yet */
-	MDT_VERDICT_OPEN,	/* still open, as it was */
-	MDT_VERDICT_DONE,
-	MDT_VERDICT_REASSIGNED,	/* still open, new owner and/or due date */
-	MDT_VERDICT_CANCELLED,
+	MDT_VERDICT_INFO(MDT_ENUM_ID)
 };
+
+#define MDT_ATTEND_INFO(_) \
+	_(MDT_ATTEND_UNKNOWN,	"unknown")	/* not yet marked */ \
+	_(MDT_ATTEND_PRESENT,	"present") \
+	_(MDT_ATTEND_APOLOGIES,	"apologies")
 
 enum mdt_attend {
-	MDT_ATTEND_UNKNOWN,	/* not yet marked */
-	MDT_ATTEND_PRESENT,
-	MDT_ATTEND_APOLOGIES,
+	MDT_ATTEND_INFO(MDT_ENUM_ID)
 };
 
+#define MDT_MEETING_STATE_INFO(_) \
+	_(MDT_MEETING_PLANNED,	"planned") \
+	_(MDT_MEETING_OPEN,	"open") \
+	_(MDT_MEETING_CLOSED,	"closed")
+
 enum mdt_meeting_state {
-	MDT_MEETING_PLANNED,
-	MDT_MEETING_OPEN,
-	MDT_MEETING_CLOSED,
+	MDT_MEETING_STATE_INFO(MDT_ENUM_ID)
 };
 
 /* Where a candidate of a meeting stands (see prep.h). */
+#define MDT_CANDIDATE_STATE_INFO(_) \
+	_(MDT_CANDIDATE_OPEN,	  "candidate")	/* not yet decided */ \
+	/* on the agenda (has a slot) */ \
+	_(MDT_CANDIDATE_SELECTED, "selected") \
+	/* not this time, with a reason */ \
+	_(MDT_CANDIDATE_DEFERRED, "deferred")
+
 enum mdt_candidate_state {
-	MDT_CANDIDATE_OPEN,	/* not yet decided */
-	MDT_CANDIDATE_SELECTED,	/* on the agenda (has a slot) */
-	MDT_CANDIDATE_DEFERRED,	/* not this time, with a reason */
+	MDT_CANDIDATE_STATE_INFO(MDT_ENUM_ID)
 };
 
 /* ---- the pre-meeting lists ----------------------------------------- */

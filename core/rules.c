@@ -254,14 +254,8 @@ mdt_date_parse(const char *in, int64_t today_ms, char out[11])
 
 /* ---- the slot clock -------------------------------------------------- */
 
-static const char *const slot_state_names[] = {
-	[MDT_SLOT_PENDING] = "pending",
-	[MDT_SLOT_RUNNING] = "running",
-	[MDT_SLOT_PAUSED] = "paused",
-	[MDT_SLOT_DONE] = "done",
-};
-
-MDT_NAMES(mdt_slot_state, enum mdt_slot_state, slot_state_names, "?")
+MDT_NAMES(mdt_slot_state, enum mdt_slot_state,
+    MDT_SLOT_STATE_INFO(MDT_ENUM_NAME), "?")
 
 int64_t
 mdt_slot_elapsed_ms(enum mdt_slot_state st, const struct mdt_slot_times *t,
@@ -301,30 +295,11 @@ mdt_slot_band(int64_t elapsed_ms, int warn_s, int over_s, int extended_s)
 
 /* ---- consent --------------------------------------------------------- */
 
-static const char *const consent_names[] = {
-	[MDT_CONSENT_NONE] = "none",
-	[MDT_CONSENT_GIVEN] = "given",
-	[MDT_CONSENT_BEST_INTERESTS] = "best_interests",
-	[MDT_CONSENT_RISK_TO_OTHERS] = "risk_to_others",
-};
+MDT_NAMES(mdt_consent, enum mdt_consent_basis,
+    MDT_CONSENT_INFO(MDT_ENUM_NAME_LABELLED), "none")
 
-MDT_NAMES(mdt_consent, enum mdt_consent_basis, consent_names, "none")
-
-static const char *const consent_labels[] = {
-	[MDT_CONSENT_NONE] = "Consent not recorded",
-	[MDT_CONSENT_GIVEN] = "Consent given",
-	[MDT_CONSENT_BEST_INTERESTS] =
-	    "Not given: discussed in the patient's best interests",
-	[MDT_CONSENT_RISK_TO_OTHERS] =
-	    "Not given: not discussing would put others at risk",
-};
-
-const char *
-mdt_consent_label(enum mdt_consent_basis b)
-{
-	return mdt_name_of(consent_labels, MDT_COUNT(consent_labels), (int)b,
-	    consent_labels[MDT_CONSENT_NONE]);
-}
+MDT_LABELS(mdt_consent, enum mdt_consent_basis,
+    MDT_CONSENT_INFO(MDT_ENUM_LABEL))
 
 bool
 mdt_consent_needs_justification(enum mdt_consent_basis b)
@@ -424,69 +399,26 @@ mdt_names_free(char **names, size_t n)
 
 /* ---- outcomes, actions, attendance, meetings ------------------------- */
 
-static const char *const outcome_names[] = {
-	[MDT_OUTCOME_NONE] = "none",
-	[MDT_OUTCOME_STAY] = "stay",
-	[MDT_OUTCOME_STEP_DOWN] = "step_down",
-	[MDT_OUTCOME_CLOSE] = "close",
-	[MDT_OUTCOME_DIED] = "died",
-};
+MDT_NAMES(mdt_outcome, enum mdt_outcome_kind,
+    MDT_OUTCOME_INFO(MDT_ENUM_NAME_LABELLED), "none")
 
-MDT_NAMES(mdt_outcome, enum mdt_outcome_kind, outcome_names, "none")
+MDT_LABELS(mdt_outcome, enum mdt_outcome_kind,
+    MDT_OUTCOME_INFO(MDT_ENUM_LABEL))
 
-static const char *const outcome_labels[] = {
-	[MDT_OUTCOME_NONE] = "No outcome yet",
-	[MDT_OUTCOME_STAY] = "Stay on the caseload",
-	[MDT_OUTCOME_STEP_DOWN] = "Step down to rising risk",
-	[MDT_OUTCOME_CLOSE] = "Close",
-	[MDT_OUTCOME_DIED] = "Died",
-};
+MDT_NAMES(mdt_action_status, enum mdt_action_status,
+    MDT_ACTION_STATUS_INFO(MDT_ENUM_NAME), "?")
 
-const char *
-mdt_outcome_label(enum mdt_outcome_kind k)
-{
-	return mdt_name_of(outcome_labels, MDT_COUNT(outcome_labels), (int)k,
-	    outcome_labels[MDT_OUTCOME_NONE]);
-}
+MDT_NAMES(mdt_attend, enum mdt_attend,
+    MDT_ATTEND_INFO(MDT_ENUM_NAME), "?")
 
-static const char *const action_status_names[] = {
-	[MDT_ACTION_OPEN] = "open",
-	[MDT_ACTION_DONE] = "done",
-	[MDT_ACTION_CANCELLED] = "cancelled",
-};
+MDT_NAMES(mdt_meeting_state, enum mdt_meeting_state,
+    MDT_MEETING_STATE_INFO(MDT_ENUM_NAME), "?")
 
-MDT_NAMES(mdt_action_status, enum mdt_action_status, action_status_names, "?")
-
-static const char *const attend_names[] = {
-	[MDT_ATTEND_UNKNOWN] = "unknown",
-	[MDT_ATTEND_PRESENT] = "present",
-	[MDT_ATTEND_APOLOGIES] = "apologies",
-};
-
-MDT_NAMES(mdt_attend, enum mdt_attend, attend_names, "?")
-
-static const char *const meeting_state_names[] = {
-	[MDT_MEETING_PLANNED] = "planned",
-	[MDT_MEETING_OPEN] = "open",
-	[MDT_MEETING_CLOSED] = "closed",
-};
-
-MDT_NAMES(mdt_meeting_state, enum mdt_meeting_state, meeting_state_names, "?")
-
-static const char *const verdict_names[] = {
-	[MDT_VERDICT_NONE] = "none",
-	[MDT_VERDICT_OPEN] = "open",
-	[MDT_VERDICT_DONE] = "done",
-	[MDT_VERDICT_REASSIGNED] = "reassigned",
-	[MDT_VERDICT_CANCELLED] = "cancelled",
-};
-
-MDT_NAMES(mdt_action_verdict, enum mdt_action_verdict, verdict_names, "none")
+MDT_NAMES(mdt_action_verdict, enum mdt_action_verdict,
+    MDT_VERDICT_INFO(MDT_ENUM_NAME), "none")
 
 static const char *const candidate_state_names[] = {
-	[MDT_CANDIDATE_OPEN] = "candidate",
-	[MDT_CANDIDATE_SELECTED] = "selected",
-	[MDT_CANDIDATE_DEFERRED] = "deferred",
+	MDT_CANDIDATE_STATE_INFO(MDT_ENUM_NAME)
 };
 
 const char *
@@ -498,7 +430,7 @@ mdt_candidate_state_name(enum mdt_candidate_state st)
 
 /* ---- pre-meeting lists ----------------------------------------------- */
 
-static const struct {
+static const struct list_row {
 	enum mdt_list list;
 	const char *name;
 	const char *label;
@@ -511,22 +443,26 @@ static const struct {
 	{ MDT_LIST_AMBULANCE, "ambulance", "ambulance caller" },
 };
 
-const char *
-mdt_list_name(enum mdt_list l)
+/* The row of list l in lists; NULL if it is none of them. */
+static const struct list_row *
+list_row(enum mdt_list l)
 {
 	for (size_t i = 0; i < MDT_LIST_COUNT; i++)
 		if (lists[i].list == l)
-			return lists[i].name;
-	return "?";
+			return &lists[i];
+	return NULL;
+}
+
+const char *
+mdt_list_name(enum mdt_list l)
+{
+	return list_row(l) != NULL ? list_row(l)->name : "?";
 }
 
 const char *
 mdt_list_label(enum mdt_list l)
 {
-	for (size_t i = 0; i < MDT_LIST_COUNT; i++)
-		if (lists[i].list == l)
-			return lists[i].label;
-	return "?";
+	return list_row(l) != NULL ? list_row(l)->label : "?";
 }
 
 enum mdt_list

@@ -181,27 +181,37 @@ join(struct mdt_store *s, int64_t from, int64_t to)
 	return st;
 }
 
+/* The patient held under a->local given the number a->nhs, or joined to
+ * the patient known by it (a->merged); *to: the patient they are now. */
+static enum mdt_status
+trace_to(struct mdt_store *s, struct trace_act *a, int64_t *to)
+{
+	int64_t from = 0;
+	enum mdt_status st = mdt_patient_find(s, a->local, false, &from);
+
+	if (st == MDT_ENOTFOUND)
+		return mdt_fail(s, st, "no patient is held under %s", a->local);
+	if (st == MDT_OK)
+		st = mdt_patient_find(s, a->nhs, false, to);
+	if (st == MDT_ENOTFOUND) {
+		*to = from;
+		return mdt_run(s, "UPDATE patients SET nhs_number = ?"
+		    " WHERE id = ?", "ti", a->nhs, from);
+	}
+	if (st != MDT_OK)
+		return st;
+	a->merged = true;
+	return join(s, from, *to);
+}
+
 static enum mdt_status
 trace_tx(struct mdt_store *s, void *ctx)
 {
 	struct trace_act *a = ctx;
-	enum mdt_status st;
-	int64_t from = 0, to = 0;
+	int64_t to = 0;
 	char *uuid = NULL;
+	enum mdt_status st = trace_to(s, a, &to);
 
-	st = mdt_patient_find(s, a->local, false, &from);
-	if (st == MDT_ENOTFOUND)
-		return mdt_fail(s, st, "no patient is held under %s", a->local);
-	if (st == MDT_OK)
-		st = mdt_patient_find(s, a->nhs, false, &to);
-	if (st == MDT_ENOTFOUND) {
-		to = from;
-		st = mdt_run(s, "UPDATE patients SET nhs_number = ?"
-		    " WHERE id = ?", "ti", a->nhs, from);
-	} else if (st == MDT_OK) {
-		a->merged = true;
-		st = join(s, from, to);
-	}
 	if (st == MDT_OK)
 		st = mdt_query_text(s, &uuid, "SELECT uuid FROM patients"
 		    " WHERE id = ?", "i", to);

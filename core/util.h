@@ -82,19 +82,34 @@ bool mdt_str_number(const char *s, int64_t min, int64_t max, int64_t *out);
 #define MDT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * Defines prefix_name(type), the name of a value in table (unknown for
- * one outside it), and prefix_parse(const char *), the value of a name
- * (-1 for one it does not know): the names of states, kinds and bases as
- * the database stores them, from one table each.
+ * Defines prefix_names[], the table of names that rows (an X-macro's rows
+ * made into "[value] = name," initialisers) give, indexed by the enum;
+ * prefix_name(type), the name of a value (unknown for one outside it);
+ * and prefix_parse(const char *), the value of a name (-1 for one it does
+ * not know): the names of states, kinds and bases as the database stores
+ * them, from one table each.
  */
-#define MDT_NAMES(prefix, type, table, unknown) \
+#define MDT_NAMES(prefix, type, rows, unknown) \
+	static const char *const prefix##_names[] = { rows }; \
 	const char *prefix##_name(type v) \
 	{ \
-		return mdt_name_of(table, MDT_COUNT(table), (int)v, unknown); \
+		return mdt_name_of(prefix##_names, MDT_COUNT(prefix##_names), \
+		    (int)v, unknown); \
 	} \
 	int prefix##_parse(const char *name) \
 	{ \
-		return mdt_name_index(table, MDT_COUNT(table), name); \
+		return mdt_name_index(prefix##_names, \
+		    MDT_COUNT(prefix##_names), name); \
+	}
+
+/* As MDT_NAMES, prefix_label(type), the label people read, from the
+ * labels rows give (the first one's for a value outside them). */
+#define MDT_LABELS(prefix, type, rows) \
+	static const char *const prefix##_labels[] = { rows }; \
+	const char *prefix##_label(type v) \
+	{ \
+		return mdt_name_of(prefix##_labels, MDT_COUNT(prefix##_labels), \
+		    (int)v, prefix##_labels[0]); \
 	}
 
 /* A table of names indexed by an enum: names[i] (unknown for an i that

@@ -733,9 +733,9 @@ static const struct {
 	[SYNC_ORGANIZATION] = { "Organization", fhir_build_people },
 	[SYNC_LOCATION] = { "Location", fhir_build_people },
 	[SYNC_TEAM] = { "CareTeam", fhir_build_people },
-	[SYNC_DEATH] = { "Observation", fhir_build_death },
+	[SYNC_DEATH] = { "Observation", fhir_build_people },
 	[SYNC_REFERRAL] = { "ServiceRequest", fhir_build_referral },
-	[SYNC_FLAG] = { "Flag", fhir_build_flag },
+	[SYNC_FLAG] = { "Flag", fhir_build_people },
 	[SYNC_GOAL] = { "Goal", fhir_build_goal },
 	[SYNC_CAREPLAN] = { "CarePlan", fhir_build_careplan },
 };

@@ -49,6 +49,22 @@ fhir_query_row(sqlite3 *db, const char *sql, const struct sync_ref *ref,
 	return st;
 }
 
+json_t *
+fhir_build_row(sqlite3 *db, const struct sync_ref *ref, const char *sql,
+    const char *what, fhir_fill_fn fill, sync_ref_fn dep, void *ctx,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st = fhir_query_row(db, sql, ref, what, err, errlen);
+	json_t *r;
+
+	if (st == NULL)
+		return NULL;
+	r = fhir_resource(ref);
+	fill(r, st, dep, ctx);
+	sqlite3_finalize(st);
+	return r;
+}
+
 sqlite3_stmt *
 fhir_query_id(sqlite3 *db, const char *sql, int64_t arg, char *err,
     size_t errlen)

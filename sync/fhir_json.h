@@ -24,6 +24,16 @@ sqlite3_stmt *fhir_query(sqlite3 *db, const char *sql, const char *arg,
  * with "no WHAT UUID" in err if there is none. */
 sqlite3_stmt *fhir_query_row(sqlite3 *db, const char *sql,
     const struct sync_ref *ref, const char *what, char *err, size_t errlen);
+/* Fills a resource from the row of its record (st), telling dep of what
+ * it refers to. */
+typedef void (*fhir_fill_fn)(json_t *r, sqlite3_stmt *st, sync_ref_fn dep,
+    void *ctx);
+/* The resource of ref, begun by fhir_resource and filled by fill from the
+ * one row of its record that sql reads (its uuid bound as ?1); NULL with
+ * "no WHAT UUID" in err if there is none. */
+json_t *fhir_build_row(sqlite3 *db, const struct sync_ref *ref,
+    const char *sql, const char *what, fhir_fill_fn fill, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen);
 /* A statement with ?1 bound to a number. */
 sqlite3_stmt *fhir_query_id(sqlite3 *db, const char *sql, int64_t arg,
     char *err, size_t errlen);
@@ -55,17 +65,13 @@ typedef json_t *(*fhir_build_fn)(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
 /* The builders of fhir_people.c: a person of the team (Practitioner),
- * their role (PractitionerRole), an organisation, a venue (Location), by
- * ref's kind; and the patient. */
+ * their role (PractitionerRole), an organisation, a venue (Location), a
+ * team (CareTeam), a death recorded between meetings (Observation) and a
+ * stay on the rising-risk register (Flag), by ref's kind; and the
+ * patient. */
 json_t *fhir_build_people(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 json_t *fhir_build_patient(sqlite3 *db, const struct sync_ref *ref,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
-/* A death recorded between meetings, as an Observation (fhir_people.c). */
-json_t *fhir_build_death(sqlite3 *db, const struct sync_ref *ref,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen);
-/* A stay on the rising-risk register, as a Flag (fhir_people.c). */
-json_t *fhir_build_flag(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
 /* A value as the store keeps it, and as FHIR codes and displays it. */

@@ -2,9 +2,10 @@
  * fhir_people.c - the people of the record: a person of the team as
  * Practitioner, their role in their organisation as PractitionerRole, the
  * organisation as Organization, a team and the network's MDT as
- * CareTeam, a venue as Location, and the patient as the Patient to be
- * created only if the record holds none with the NHS number
- * (docs/fhir-mapping.md).
+ * CareTeam, a venue as Location, the patient as the Patient to be
+ * created only if the record holds none with the NHS number, a death
+ * recorded between meetings as an Observation and a stay on the
+ * rising-risk register as a Flag (docs/fhir-mapping.md).
  */
 #include "config.h"
 
@@ -67,11 +68,6 @@ add_identifier(json_t *r, const char *body, const char *value)
 			    registers[i].system, "value", fhir_str(value)));
 }
 
-/* Fills a resource from the row of its record (st), telling dep of what
- * it refers to. */
-typedef void (*fill_fn)(json_t *r, sqlite3_stmt *st, sync_ref_fn dep,
-    void *ctx);
-
 /*
  * The resource of ref built by fill from a row of sql: with id_of, the
  * first row whose column 0, a name, gives ref's id (the store keeps the
@@ -81,21 +77,19 @@ typedef void (*fill_fn)(json_t *r, sqlite3_stmt *st, sync_ref_fn dep,
  */
 static json_t *
 build_from(sqlite3 *db, const struct sync_ref *ref, const char *sql,
-    bool (*id_of)(const char *, char *), const char *what, fill_fn fill,
-    sync_ref_fn dep, void *ctx, char *err, size_t errlen)
+    bool (*id_of)(const char *, char *), const char *what,
+    fhir_fill_fn fill, sync_ref_fn dep, void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	json_t *r = NULL;
 	char id[37];
 
 	if (id_of == NULL)
-		st = fhir_query_row(db, sql, ref, what, err, errlen);
-	else
-		st = fhir_query(db, sql, NULL, err, errlen);
-	while (r == NULL && st != NULL && (id_of == NULL ||
-	    sqlite3_step(st) == SQLITE_ROW))
-		if (id_of == NULL || (id_of(fhir_col(st, 0), id) &&
-		    strcmp(id, ref->uuid) == 0)) {
+		return fhir_build_row(db, ref, sql, what, fill, dep, ctx, err,
+		    errlen);
+	st = fhir_query(db, sql, NULL, err, errlen);
+	while (r == NULL && st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		if (id_of(fhir_col(st, 0), id) && strcmp(id, ref->uuid) == 0) {
 			r = fhir_resource(ref);
 			fill(r, st, dep, ctx);
 		}
@@ -223,6 +217,79 @@ fill_team(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
 		json_decref(members);
 }
 
+/*
+ * A death recorded between meetings: an Observation of the patient, coded
+ * as the death in a slot is (mdtchair's outcome "died" and SNOMED CT Dead),
+ * effective on the day of death, with the place and whether it was
+ * expected as components.  mdtchair never updates the record's Patient
+ * (it only creates one that is missing), so the death is said here.
+ */
+static void
+fill_death(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
+{
+	json_t *comp;
+
+	json_object_set_new(r, "status", json_string("final"));
+	json_object_set_new(r, "code", fhir_concept(MDT_CS "mdt-observation",
+	    "mdt-outcome", "Outcome of a multidisciplinary team discussion",
+	    "Death recorded between meetings"));
+	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 3),
+	    fhir_col(st, 4), fhir_col(st, 5), dep, ctx));
+	json_object_set_new(r, "effectiveDateTime", fhir_str(fhir_col(st, 0)));
+	json_object_set_new(r, "valueCodeableConcept", fhir_concept(
+	    MDT_CS "mdt-outcome", "died", "Died", "Died"));
+	json_array_append_new(json_object_get(json_object_get(r,
+	    "valueCodeableConcept"), "coding"), fhir_coding(SNOMED,
+	    "419099009", "Dead"));
+	comp = json_array();
+	if (fhir_col(st, 1)[0] != '\0')
+		json_array_append_new(comp, json_pack("{s:{s:[o], s:s}, s:s}",
+		    "code", "coding", fhir_coding(MDT_CS "mdt-observation",
+		    "place-of-death", "Place of death"), "text",
+		    "Place of death", "valueString", fhir_col(st, 1)));
+	if (fhir_coli(st, 2) >= 0)
+		json_array_append_new(comp, json_pack("{s:{s:[o], s:s}, s:b}",
+		    "code", "coding", fhir_coding(MDT_CS "mdt-observation",
+		    "death-expected", "Death expected"), "text",
+		    "Death expected", "valueBoolean", fhir_coli(st, 2) == 1));
+	if (json_array_size(comp) > 0)
+		json_object_set_new(r, "component", comp);
+	else
+		json_decref(comp);
+	said(r, "Died", fhir_col(st, 0), fhir_col(st, 1)[0] != '\0' ?
+	    fhir_col(st, 1) : "");
+}
+
+/*
+ * A stay on the rising-risk register: a Flag on the patient, clinical,
+ * "Rising risk: monitored by the integrated network", active from the day
+ * they were added until it ended (removed, taken onto the caseload, closed,
+ * died), then inactive with the period's end.  The reason is said in the
+ * narrative only: the Flag's reader needs to know whom to ask.
+ */
+static void
+fill_flag(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
+{
+	bool active = fhir_col(st, 1)[0] == '\0';
+	json_t *period;
+
+	json_object_set_new(r, "status", json_string(active ? "active" :
+	    "inactive"));
+	json_object_set_new(r, "category", json_pack("[o]", fhir_concept(
+	    "http://terminology.hl7.org/CodeSystem/flag-category", "clinical",
+	    "Clinical", "Clinical")));
+	json_object_set_new(r, "code", fhir_concept(MDT_CS "mdt-flag",
+	    "rising-risk", "Rising risk", "Rising risk: monitored by the"
+	    " integrated network"));
+	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 2),
+	    fhir_col(st, 3), fhir_col(st, 4), dep, ctx));
+	period = json_pack("{s:o}", "start", fhir_str(fhir_col(st, 0)));
+	if (!active)
+		json_object_set_new(period, "end", fhir_str(fhir_col(st, 1)));
+	json_object_set_new(r, "period", period);
+	said(r, "Rising risk", fhir_col(st, 5), fhir_col(st, 6));
+}
+
 /* How each of them is read and built: its query, how its id is made
  * from its name (NULL: its record's uuid is ?1), what it is called in a
  * message, and its fill. */
@@ -231,7 +298,7 @@ static const struct {
 	const char *sql;
 	bool (*id_of)(const char *, char *);
 	const char *what;
-	fill_fn fill;
+	fhir_fill_fn fill;
 } people[] = {
 	{ SYNC_PRACTITIONER, "SELECT name, coalesce(registration_body, ''),"
 	    " coalesce(registration_number, ''), coalesce(sds_user_id, '')"
@@ -252,6 +319,18 @@ static const struct {
 	    fill_location },
 	{ SYNC_TEAM, "SELECT name, organisation, kind FROM people"
 	    " WHERE uuid = ?1 AND kind <> 'person'", NULL, "team", fill_team },
+	{ SYNC_DEATH, "SELECT d.died_on, coalesce(d.place, ''),"
+	    " coalesce(d.expected, -1), p.uuid, p.nhs_number, p.name"
+	    " FROM deaths d JOIN patients p ON p.id = d.patient_id"
+	    " WHERE d.uuid = ?1", NULL, "death", fill_death },
+	{ SYNC_FLAG, "SELECT date(r.added_at / 1000, 'unixepoch',"
+	    " 'localtime'), coalesce(date(coalesce(r.ended_at, (SELECT"
+	    " d.recorded_at FROM deaths d WHERE d.patient_id = p.id)) / 1000,"
+	    " 'unixepoch', 'localtime'), ''), p.uuid, p.nhs_number, p.name,"
+	    " r.reason, coalesce(r.end_reason, '')"
+	    " FROM rising_risk r JOIN patients p ON p.id = r.patient_id"
+	    " WHERE r.uuid = ?1", NULL,
+	    "entry of the register", fill_flag },
 };
 
 json_t *
@@ -309,105 +388,6 @@ fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	part(&b, "; registered at ", fhir_col(st, 3));
 	sync_buf_str(&b, ".</p>");
 	json_object_set_new(r, "text", sync_narrative(&b));
-	sqlite3_finalize(st);
-	return r;
-}
-
-/*
- * A death recorded between meetings: an Observation of the patient, coded
- * as the death in a slot is (mdtchair's outcome "died" and SNOMED CT Dead),
- * effective on the day of death, with the place and whether it was
- * expected as components.  mdtchair never updates the record's Patient
- * (it only creates one that is missing), so the death is said here.
- */
-json_t *
-fhir_build_death(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
-{
-	sqlite3_stmt *st;
-	json_t *r, *comp;
-
-	st = fhir_query_row(db, "SELECT d.died_on, coalesce(d.place, ''),"
-	    " coalesce(d.expected, -1), p.uuid, p.nhs_number, p.name"
-	    " FROM deaths d JOIN patients p ON p.id = d.patient_id"
-	    " WHERE d.uuid = ?1", ref, "death", err, errlen);
-	if (st == NULL)
-		return NULL;
-	r = fhir_resource(ref);
-	json_object_set_new(r, "status", json_string("final"));
-	json_object_set_new(r, "code", fhir_concept(MDT_CS "mdt-observation",
-	    "mdt-outcome", "Outcome of a multidisciplinary team discussion",
-	    "Death recorded between meetings"));
-	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 3),
-	    fhir_col(st, 4), fhir_col(st, 5), dep, ctx));
-	json_object_set_new(r, "effectiveDateTime", fhir_str(fhir_col(st, 0)));
-	json_object_set_new(r, "valueCodeableConcept", fhir_concept(
-	    MDT_CS "mdt-outcome", "died", "Died", "Died"));
-	json_array_append_new(json_object_get(json_object_get(r,
-	    "valueCodeableConcept"), "coding"), fhir_coding(SNOMED,
-	    "419099009", "Dead"));
-	comp = json_array();
-	if (fhir_col(st, 1)[0] != '\0')
-		json_array_append_new(comp, json_pack("{s:{s:[o], s:s}, s:s}",
-		    "code", "coding", fhir_coding(MDT_CS "mdt-observation",
-		    "place-of-death", "Place of death"), "text",
-		    "Place of death", "valueString", fhir_col(st, 1)));
-	if (fhir_coli(st, 2) >= 0)
-		json_array_append_new(comp, json_pack("{s:{s:[o], s:s}, s:b}",
-		    "code", "coding", fhir_coding(MDT_CS "mdt-observation",
-		    "death-expected", "Death expected"), "text",
-		    "Death expected", "valueBoolean", fhir_coli(st, 2) == 1));
-	if (json_array_size(comp) > 0)
-		json_object_set_new(r, "component", comp);
-	else
-		json_decref(comp);
-	said(r, "Died", fhir_col(st, 0), fhir_col(st, 1)[0] != '\0' ?
-	    fhir_col(st, 1) : "");
-	sqlite3_finalize(st);
-	return r;
-}
-
-/*
- * A stay on the rising-risk register: a Flag on the patient, clinical,
- * "Rising risk: monitored by the integrated network", active from the day
- * they were added until it ended (removed, taken onto the caseload, closed,
- * died), then inactive with the period's end.  The reason is said in the
- * narrative only: the Flag's reader needs to know whom to ask.
- */
-json_t *
-fhir_build_flag(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
-{
-	sqlite3_stmt *st;
-	json_t *r, *period;
-	bool active;
-
-	st = fhir_query_row(db, "SELECT date(r.added_at / 1000, 'unixepoch',"
-	    " 'localtime'), coalesce(date(coalesce(r.ended_at, (SELECT"
-	    " d.recorded_at FROM deaths d WHERE d.patient_id = p.id)) / 1000,"
-	    " 'unixepoch', 'localtime'), ''), p.uuid, p.nhs_number, p.name,"
-	    " r.reason, coalesce(r.end_reason, '')"
-	    " FROM rising_risk r JOIN patients p ON p.id = r.patient_id"
-	    " WHERE r.uuid = ?1", ref, "entry of the register", err, errlen);
-	if (st == NULL)
-		return NULL;
-	active = fhir_col(st, 1)[0] == '\0';
-	r = fhir_resource(ref);
-	json_object_set_new(r, "status", json_string(active ? "active" :
-	    "inactive"));
-	json_object_set_new(r, "category", json_pack("[o]", fhir_concept(
-	    "http://terminology.hl7.org/CodeSystem/flag-category", "clinical",
-	    "Clinical", "Clinical")));
-	json_object_set_new(r, "code", fhir_concept(MDT_CS "mdt-flag",
-	    "rising-risk", "Rising risk", "Rising risk: monitored by the"
-	    " integrated network"));
-	json_object_set_new(r, "subject", fhir_patient_ref(fhir_col(st, 2),
-	    fhir_col(st, 3), fhir_col(st, 4), dep, ctx));
-	period = json_pack("{s:o}", "start", fhir_str(fhir_col(st, 0)));
-	if (!active)
-		json_object_set_new(period, "end", fhir_str(fhir_col(st, 1)));
-	json_object_set_new(r, "period", period);
-	said(r, "Rising risk", fhir_col(st, 5), fhir_col(st, 6));
 	sqlite3_finalize(st);
 	return r;
 }

@@ -16,21 +16,13 @@
 #include "narrative.h"
 #include "util.h"
 
-json_t *
-fhir_build_referral(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
-    void *ctx, char *err, size_t errlen)
+/* The row (columns: referrer, service, reason, urgency, raised at, the
+ * patient's uuid, NHS number and name) as a ServiceRequest. */
+static void
+fill_referral(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
 {
-	sqlite3_stmt *st;
-	json_t *r;
 	char *who;
 
-	st = fhir_query_row(db, "SELECT r.referrer, r.service, r.reason,"
-	    " r.urgency, r.raised_at, p.uuid, p.nhs_number, p.name"
-	    " FROM referrals r JOIN patients p ON p.id = r.patient_id"
-	    " WHERE r.uuid = ?1", ref, "referral", err, errlen);
-	if (st == NULL)
-		return NULL;
-	r = fhir_resource(ref);
 	/* discussed: the request is done */
 	json_object_set_new(r, "status", fhir_str("completed"));
 	json_object_set_new(r, "intent", fhir_str("order"));
@@ -56,6 +48,15 @@ fhir_build_referral(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    " %s: %s", fhir_col(st, 3), who[0] != '\0' ? who : "not named",
 	    fhir_col(st, 2)));
 	free(who);
-	sqlite3_finalize(st);
-	return r;
+}
+
+json_t *
+fhir_build_referral(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
+    void *ctx, char *err, size_t errlen)
+{
+	return fhir_build_row(db, ref, "SELECT r.referrer, r.service, r.reason,"
+	    " r.urgency, r.raised_at, p.uuid, p.nhs_number, p.name"
+	    " FROM referrals r JOIN patients p ON p.id = r.patient_id"
+	    " WHERE r.uuid = ?1", "referral", fill_referral, dep, ctx, err,
+	    errlen);
 }

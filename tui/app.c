@@ -151,8 +151,8 @@ tui_app_sync_now(struct tui_app *app)
 void
 tui_app_switch(struct tui_app *app, enum tui_screen_id screen)
 {
-	const struct tui_screen_ops *old = &app->screens[app->screen];
-	const struct tui_screen_ops *new = &app->screens[screen];
+	const struct tui_screen_ops *old = app->screens[app->screen];
+	const struct tui_screen_ops *new = app->screens[screen];
 
 	if (old->leave != NULL)
 		old->leave(app);

@@ -59,7 +59,7 @@ struct tui_app {
 	enum tui_mode mode;
 	/* The screens by id, set by tui_app_begin (console.c): the app
 	 * reaches a screen only through its ops. */
-	const struct tui_screen_ops *screens;
+	const struct tui_screen_ops *const *screens;
 	bool unmask;			/* present: full names (private screen) */
 	enum tui_screen_id screen;
 	bool help_open;

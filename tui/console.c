@@ -31,27 +31,17 @@
 #define TUI_MIN_COLS 80
 #define TUI_MIN_LINES 24
 
-/* The screens by id: title, the key that opens it, draw, key, enter,
- * leave (screens.h). */
-static const struct tui_screen_ops tui_screens[TUI_SCREEN_COUNT] = {
-	[TUI_SCREEN_AGENDA] = { "Agenda", TUI_ACT_GO_AGENDA,
-	    tui_agenda_draw, tui_agenda_key, tui_agenda_enter, NULL },
-	[TUI_SCREEN_REGISTER] = { "Register", TUI_ACT_GO_REGISTER,
-	    tui_register_draw, tui_register_key, NULL, NULL },
-	[TUI_SCREEN_SLOT] = { "Slot", TUI_ACT_GO_SLOT,
-	    tui_slot_draw, tui_slot_key, tui_slot_enter, NULL },
-	[TUI_SCREEN_SUMMARY] = { "Summary", TUI_ACT_GO_SUMMARY,
-	    tui_summary_draw, tui_summary_key, tui_summary_enter, NULL },
-	[TUI_SCREEN_SYNC] = { "Sync", TUI_ACT_GO_SYNC,
-	    tui_sync_draw, tui_sync_key, NULL, NULL },
-	[TUI_SCREEN_PREP] = { "Preparation", TUI_ACT_GO_PREP,
-	    tui_prep_draw, tui_prep_key, tui_prep_enter, NULL },
-	[TUI_SCREEN_ACTIONS] = { "Actions", TUI_ACT_GO_ACTIONS,
-	    tui_acts_draw, tui_acts_key, tui_acts_enter, tui_acts_leave },
-	[TUI_SCREEN_PRESENT] = { "Projector", TUI_ACT_NONE,
-	    tui_present_draw, tui_present_key, NULL, NULL },
-	[TUI_SCREEN_PLAN] = { "Plan", TUI_ACT_NONE,
-	    tui_plan_draw, tui_plan_key, NULL, NULL },
+/* The screens by id, each declaring its own ops (screens.h). */
+static const struct tui_screen_ops *const tui_screens[TUI_SCREEN_COUNT] = {
+	[TUI_SCREEN_AGENDA] = &tui_agenda_screen,
+	[TUI_SCREEN_REGISTER] = &tui_register_screen,
+	[TUI_SCREEN_SLOT] = &tui_slot_screen,
+	[TUI_SCREEN_SUMMARY] = &tui_summary_screen,
+	[TUI_SCREEN_SYNC] = &tui_sync_screen,
+	[TUI_SCREEN_PREP] = &tui_prep_screen,
+	[TUI_SCREEN_ACTIONS] = &tui_acts_screen,
+	[TUI_SCREEN_PRESENT] = &tui_present_screen,
+	[TUI_SCREEN_PLAN] = &tui_plan_screen,
 };
 
 /* The chair's tabs: every screen but the projector's view. */
@@ -326,7 +316,7 @@ tui_draw_help(struct tui_app *app)
 
 			if (rows[i] == TUI_ACT_NONE)
 				snprintf(head, sizeof(head), "%s screen",
-				    tui_screens[app->screen].title);
+				    tui_screens[app->screen]->title);
 			else
 				snprintf(head, sizeof(head), "Every screen");
 			tui_put(y, x, col_w - 1, head,
@@ -389,7 +379,7 @@ tui_app_draw(struct tui_app *app)
 	} else if (app->mode == TUI_MODE_PRESENT) {
 		/* The projector's view owns the whole screen and scales to
 		 * it: no bars, no messages, no minimum size. */
-		tui_screens[app->screen].draw(app, 0, LINES);
+		tui_screens[app->screen]->draw(app, 0, LINES);
 		if (app->help_open && LINES >= 8)
 			tui_draw_help(app);
 		want_cursor = false;
@@ -398,7 +388,7 @@ tui_app_draw(struct tui_app *app)
 		want_cursor = false;
 	} else {
 		tui_draw_top(app);
-		tui_screens[app->screen].draw(app, 1, LINES - 3);
+		tui_screens[app->screen]->draw(app, 1, LINES - 3);
 		if (app->help_open)
 			tui_draw_help(app);
 		tui_draw_message(app);
@@ -416,7 +406,7 @@ static bool
 tui_go(struct tui_app *app, enum tui_action act)
 {
 	for (int i = 0; i < TUI_SCREEN_COUNT; i++) {
-		if (act == TUI_ACT_NONE || tui_screens[i].go != act)
+		if (act == TUI_ACT_NONE || tui_screens[i]->go != act)
 			continue;
 		/* the slot screen opens on the running slot */
 		if (i == TUI_SCREEN_SLOT)
@@ -484,7 +474,7 @@ tui_app_key(struct tui_app *app, bool is_code, wint_t key)
 	}
 	if (tui_chair_refuses(app, act))
 		return;
-	if (!tui_screens[app->screen].key(app, act))
+	if (!tui_screens[app->screen]->key(app, act))
 		tui_app_chair(app, act);
 }
 
@@ -551,7 +541,7 @@ tui_app_begin(struct tui_app *app)
 		app->screen = TUI_SCREEN_PREP;
 	else if (mdt_snapshot_current(&app->snap) != NULL)
 		app->screen = TUI_SCREEN_SLOT;
-	if (tui_screens[app->screen].enter != NULL)
-		tui_screens[app->screen].enter(app);
+	if (tui_screens[app->screen]->enter != NULL)
+		tui_screens[app->screen]->enter(app);
 	tui_purge_offer(app);
 }

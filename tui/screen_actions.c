@@ -22,6 +22,13 @@
 #include "list.h"
 #include "screens.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_acts_screen = {
+	.title = "Actions", .go = TUI_ACT_GO_ACTIONS,
+	.draw = tui_acts_draw, .key = tui_acts_key,
+	.enter = tui_acts_enter, .leave = tui_acts_leave,
+};
+
 static struct {
 	struct mdt_action_item *items;
 	size_t n;

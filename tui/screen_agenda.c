@@ -21,6 +21,13 @@
 #include "list.h"
 #include "screens.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_agenda_screen = {
+	.title = "Agenda", .go = TUI_ACT_GO_AGENDA,
+	.draw = tui_agenda_draw, .key = tui_agenda_key,
+	.enter = tui_agenda_enter,
+};
+
 /* One line of the list: a slot, or the cut-off rule before slot_index. */
 struct tui_agenda_line {
 	long slot_index;	/* -1 for the cut-off rule */

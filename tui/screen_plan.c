@@ -31,6 +31,12 @@
 #include "list.h"
 #include "screens.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_plan_screen = {
+	.title = "Plan", .go = TUI_ACT_NONE,
+	.draw = tui_plan_draw, .key = tui_plan_key,
+};
+
 /* Whose plan is shown, from where, and the item selected. */
 static struct {
 	int64_t patient_id;

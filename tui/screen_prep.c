@@ -31,6 +31,13 @@
 #include "list.h"
 #include "screens.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_prep_screen = {
+	.title = "Preparation", .go = TUI_ACT_GO_PREP,
+	.draw = tui_prep_draw, .key = tui_prep_key,
+	.enter = tui_prep_enter,
+};
+
 /* Where the chair is looking; nothing here is part of the record. */
 static size_t tui_prep_sel, tui_prep_top;
 static size_t tui_risk_sel, tui_risk_top;

@@ -26,6 +26,12 @@
 #include "draw.h"
 #include "screens.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_present_screen = {
+	.title = "Projector", .go = TUI_ACT_NONE,
+	.draw = tui_present_draw, .key = tui_present_key,
+};
+
 /* The patient as the room may see them. */
 static void
 tui_present_patient(const struct tui_app *app, const struct mdt_slot *s,

@@ -23,6 +23,12 @@
 #include "picker.h"
 #include "screens.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_register_screen = {
+	.title = "Register", .go = TUI_ACT_GO_REGISTER,
+	.draw = tui_register_draw, .key = tui_register_key,
+};
+
 static const char *
 tui_attend_label(enum mdt_attend a)
 {

@@ -37,6 +37,13 @@
 #include "list.h"
 #include "screens.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_slot_screen = {
+	.title = "Slot", .go = TUI_ACT_GO_SLOT,
+	.draw = tui_slot_draw, .key = tui_slot_key,
+	.enter = tui_slot_enter,
+};
+
 static void
 tui_slot_next_anyway(struct tui_app *app)
 {

@@ -24,6 +24,13 @@
 #include "list.h"
 #include "screens.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_summary_screen = {
+	.title = "Summary", .go = TUI_ACT_GO_SUMMARY,
+	.draw = tui_summary_draw, .key = tui_summary_key,
+	.enter = tui_summary_enter,
+};
+
 /* Lines of a scrolled list: only those in the window are drawn. */
 struct tui_lines {
 	int y0;		/* first screen row */

@@ -26,6 +26,12 @@
 #include "screens.h"
 #include "sync.h"
 
+/* The screen, as the console's table of the screens holds it. */
+const struct tui_screen_ops tui_sync_screen = {
+	.title = "Sync", .go = TUI_ACT_GO_SYNC,
+	.draw = tui_sync_draw, .key = tui_sync_key,
+};
+
 static void
 tui_sync_when(int64_t ms, char *out, size_t len)
 {

@@ -31,43 +31,52 @@ struct tui_screen_ops {
 	tui_step_fn *leave;	/* NULL if nothing to do */
 };
 
-/* Each screen's parts, which console.c's table of the screens holds. */
+/* Each screen's row of ops, which it declares itself and console.c's
+ * table of the screens holds, and the parts it is made of. */
 
 /* Agenda (screen_agenda.c) */
+extern const struct tui_screen_ops tui_agenda_screen;
 tui_draw_fn tui_agenda_draw;
 tui_key_fn tui_agenda_key;
 tui_step_fn tui_agenda_enter;
 
 /* Register (screen_register.c) */
+extern const struct tui_screen_ops tui_register_screen;
 tui_draw_fn tui_register_draw;
 tui_key_fn tui_register_key;
 
 /* Slot (screen_slot.c; drawn by screen_slot_draw.c) */
+extern const struct tui_screen_ops tui_slot_screen;
 tui_draw_fn tui_slot_draw;
 tui_key_fn tui_slot_key;
 tui_step_fn tui_slot_enter;
 
 /* Summary (screen_summary.c) */
+extern const struct tui_screen_ops tui_summary_screen;
 tui_draw_fn tui_summary_draw;
 tui_key_fn tui_summary_key;
 tui_step_fn tui_summary_enter;
 
 /* Sync (screen_sync.c) */
+extern const struct tui_screen_ops tui_sync_screen;
 tui_draw_fn tui_sync_draw;
 tui_key_fn tui_sync_key;
 
 /* Preparation (screen_prep.c) */
+extern const struct tui_screen_ops tui_prep_screen;
 tui_draw_fn tui_prep_draw;
 tui_key_fn tui_prep_key;
 tui_step_fn tui_prep_enter;
 
 /* Actions (screen_actions.c) */
+extern const struct tui_screen_ops tui_acts_screen;
 tui_draw_fn tui_acts_draw;
 tui_key_fn tui_acts_key;
 tui_step_fn tui_acts_enter;
 tui_step_fn tui_acts_leave;
 
 /* Projector (screen_present.c) */
+extern const struct tui_screen_ops tui_present_screen;
 tui_draw_fn tui_present_draw;
 tui_key_fn tui_present_key;
 
@@ -93,6 +102,7 @@ void tui_prep_consent(struct tui_app *app, const char *nhs);
 /* The joined-up plan (screen_plan.c): a panel of its own, opened on the
  * patient (patient_id, name) from the screen from, which L goes back
  * to. */
+extern const struct tui_screen_ops tui_plan_screen;
 tui_draw_fn tui_plan_draw;
 tui_key_fn tui_plan_key;
 void tui_plan_open(struct tui_app *app, int64_t patient_id, const char *name,
