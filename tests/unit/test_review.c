@@ -514,9 +514,9 @@ test_empty_and_bad(void **state)
 	assert_int_equal(r.n_disciplines, 0);
 	assert_int_equal(r.n_periods, 5);	/* 7+7+7+7+3 days */
 	mem = open_memstream(&buf, &len);
-	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_TXT, mem),
+	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_TXT, false, mem),
 	    MDT_OK);
-	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_JSON, mem),
+	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_JSON, false, mem),
 	    MDT_OK);
 	assert_int_equal(mdt_review_svg(f->s, &r, mem), MDT_OK);
 	fclose(mem);
@@ -581,11 +581,11 @@ test_outputs(void **state)
 
 	load(f, "2026-11-11", "2026-11-25", &r);
 	mem = open_memstream(&txt, &n);
-	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_TXT, mem),
+	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_TXT, false, mem),
 	    MDT_OK);
 	fclose(mem);
 	mem = open_memstream(&js, &n);
-	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_JSON, mem),
+	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_JSON, false, mem),
 	    MDT_OK);
 	fclose(mem);
 	mem = open_memstream(&svg, &n);
