@@ -674,7 +674,8 @@ static const char *const migrations[] = {
 	" theme_id INTEGER NOT NULL REFERENCES themes(id),"
 	" tagged_at INTEGER NOT NULL,"
 	" PRIMARY KEY (slot_id, theme_id)) WITHOUT ROWID;"
-	"CREATE INDEX slot_themes_by_theme ON slot_themes(theme_id);",
+	"CREATE INDEX slot_themes_by_theme ON slot_themes(theme_id);"
+	"CREATE INDEX IF NOT EXISTS meetings_by_opened ON meetings(opened_at);",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))
