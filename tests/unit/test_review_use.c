@@ -70,30 +70,6 @@ static const char *const names[][3] = {
 	{ Q7, "Ruth Ellis", "1939-06-01" },
 };
 
-static int64_t
-at(const char *when)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	assert_int_equal(sscanf(when, "%d-%d-%d %d:%d", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min), 5);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (int64_t)mktime(&tm) * 1000;
-}
-
-static int64_t
-meeting_at(struct fx *f, const char *date)
-{
-	struct mdt_meeting_in in = { "Larkhall MDT", date, "13:00",
-	    "Larkhall Green Practice", 90 };
-	int64_t id = 0;
-
-	assert_int_equal(mdt_meeting_create(f->s, &in, &id, NULL), MDT_OK);
-	return id;
-}
-
 /* A list of "NHS count" pairs imported for the meeting at f->now. */
 static void
 import(struct fx *f, int64_t meeting, enum mdt_list list,
@@ -174,17 +150,17 @@ setup_use(void **state)
 	    &f->s, err, sizeof(err)), MDT_OK);
 	assert_int_equal(mdt_demo_create(f->s, &m1), MDT_OK);
 
-	f->now = at("2026-03-02 09:00");
-	m1 = meeting_at(f, "2026-03-04");
+	f->now = fx_at("2026-03-02 09:00");
+	m1 = fx_meeting_at(f, "2026-03-04");
 	import(f, m1, MDT_LIST_FREQUENT_ATTENDER,
 	    (const char *[]){ Q2, "10" }, 2);
 	on_day(f, m1, 0);
-	f->now = at("2026-03-04 13:00");
+	f->now = fx_at("2026-03-04 13:00");
 	hold(f, m1, 1);
 	assert_int_equal(mdt_meeting_close(f->s, m1), MDT_OK);
 
-	f->now = at("2026-04-06 09:00");
-	m2 = meeting_at(f, "2026-04-08");
+	f->now = fx_at("2026-04-06 09:00");
+	m2 = fx_meeting_at(f, "2026-04-08");
 	import(f, m2, MDT_LIST_FREQUENT_ATTENDER, (const char *[]){ Q1, "9",
 	    Q2, "8", Q3, "5", Q4, "6" }, 8);
 	import(f, m2, MDT_LIST_AMBULANCE, (const char *[]){ Q2, "4", Q5,
@@ -195,7 +171,7 @@ setup_use(void **state)
 	select_q(f, m2, Q5);
 	select_q(f, m2, Q1);
 	on_day(f, m2, 5);
-	f->now = at("2026-04-08 13:00");
+	f->now = fx_at("2026-04-08 13:00");
 	hold(f, m2, 2);
 	assert_int_equal(mdt_consent_record(f->s, s3, MDT_CONSENT_GIVEN, NULL,
 	    NULL, 0), MDT_OK);
@@ -207,28 +183,28 @@ setup_use(void **state)
 	tag(f, s3, "end of life");
 	assert_int_equal(mdt_meeting_close(f->s, m2), MDT_OK);
 
-	f->now = at("2026-04-27 09:00");
-	m7 = meeting_at(f, "2026-04-29");
+	f->now = fx_at("2026-04-27 09:00");
+	m7 = fx_meeting_at(f, "2026-04-29");
 	import(f, m7, MDT_LIST_FREQUENT_ATTENDER, (const char *[]){ Q7, "6" },
 	    2);
 	s7 = select_q(f, m7, Q7);
-	f->now = at("2026-04-29 13:00");
+	f->now = fx_at("2026-04-29 13:00");
 	hold(f, m7, 1);
 	tag(f, s7, "isolation");
 	assert_int_equal(mdt_meeting_close(f->s, m7), MDT_OK);
 
-	f->now = at("2026-05-01 09:00");
-	m8 = meeting_at(f, "2026-05-06");
+	f->now = fx_at("2026-05-01 09:00");
+	m8 = fx_meeting_at(f, "2026-05-06");
 	import(f, m8, MDT_LIST_FREQUENT_ATTENDER, (const char *[]){ Q2, "20",
 	    Q5, "2" }, 4);
 
-	f->now = at("2026-07-06 09:00");
-	m9 = meeting_at(f, "2026-07-08");
+	f->now = fx_at("2026-07-06 09:00");
+	m9 = fx_meeting_at(f, "2026-07-08");
 	import(f, m9, MDT_LIST_FREQUENT_ATTENDER, (const char *[]){ Q2, "3",
 	    Q4, "7", Q6, "4", Q7, "1" }, 8);
 	import(f, m9, MDT_LIST_AMBULANCE, (const char *[]){ Q2, "1" }, 2);
 
-	f->now = at("2026-07-15 10:00");
+	f->now = fx_at("2026-07-15 10:00");
 	assert_int_equal(mdt_review_note_add(f->s, "Invite the pharmacist",
 	    "Dr Mensah", "2026-03-10", NULL), MDT_OK);
 	assert_int_equal(mdt_review_note_add(f->s, "Ask housing to attend",
@@ -240,11 +216,20 @@ setup_use(void **state)
 }
 
 static void
+check_total(const struct mdt_review_use_total *t, const int64_t want[8])
+{
+	const int64_t got[] = { t->on_list, t->paired, t->before, t->after,
+	    t->no_after, t->not_yet, t->after_only, t->died };
+
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(got[i], want[i]);
+}
+
+static void
 test_before_after(void **state)
 {
 	struct fx *f = *state;
 	struct mdt_review r;
-	const struct mdt_review_use_total *a, *c;
 	static const char *const firsts[] = { "2026-04-08", "2026-04-08",
 	    "2026-04-08", "2026-04-08", "2026-04-08", "2026-04-29" };
 	/* Q2 Q3 Q4 Q5 Q6 Q7, by first discussion: before and after, -1 for
@@ -268,24 +253,12 @@ test_before_after(void **state)
 		assert_int_equal(r.use[i].not_yet, i == 5);
 	}
 	assert_string_equal(r.use[0].name, "Arthur Pennington");
-	a = &r.use_total[MDT_USE_ATTENDANCES];
-	assert_int_equal(a->on_list, 3);
-	assert_int_equal(a->paired, 2);
-	assert_int_equal(a->before, 14);
-	assert_int_equal(a->after, 10);
-	assert_int_equal(a->no_after, 0);
-	assert_int_equal(a->not_yet, 1);
-	assert_int_equal(a->after_only, 1);
-	assert_int_equal(a->died, 1);
-	c = &r.use_total[MDT_USE_CALLS];
-	assert_int_equal(c->on_list, 2);
-	assert_int_equal(c->paired, 1);
-	assert_int_equal(c->before, 4);
-	assert_int_equal(c->after, 1);
-	assert_int_equal(c->no_after, 1);
-	assert_int_equal(c->not_yet, 0);
-	assert_int_equal(c->after_only, 0);
-	assert_int_equal(c->died, 0);
+	/* with a count before, paired, before, after, no list after, not
+	 * yet, after only, died */
+	check_total(&r.use_total[MDT_USE_ATTENDANCES],
+	    (const int64_t[]){ 3, 2, 14, 10, 0, 1, 1, 1 });
+	check_total(&r.use_total[MDT_USE_CALLS],
+	    (const int64_t[]){ 2, 1, 4, 1, 1, 0, 0, 0 });
 
 	/* themes: the most used first, then the six in their order */
 	assert_int_equal(r.n_themes, 6);
