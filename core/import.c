@@ -62,8 +62,8 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_ADD_LIST] = "UPDATE candidates SET lists = lists | ?1"
 	    " WHERE id = ?2 AND (lists & ?1) = 0",
 	[Q_INS_ENTRY] = "INSERT INTO list_entries (candidate_id, list, reason,"
-	    " referred_by, review_date, source, line, row_hash, imported_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    " referred_by, review_date, source, line, row_hash, imported_at,"
+	    " count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER))",
 };
 
 struct stmts {
@@ -265,15 +265,17 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	if (entry_id != 0) {
 		st = mdt_run(s, "UPDATE list_entries SET reason = ?,"
 		    " referred_by = ?, review_date = ?, source = ?, line = ?,"
-		    " row_hash = ?, imported_at = ? WHERE id = ?", "ttTtitii",
+		    " row_hash = ?, imported_at = ?, count = CAST(? AS INTEGER)"
+		    " WHERE id = ?", "ttTtitiTi",
 		    r->entry_reason, r->referred_by, r->review, source,
-		    (int64_t)r->line, r->hash, mdt_store_now(s), entry_id);
+		    (int64_t)r->line, r->hash, mdt_store_now(s), r->count,
+		    entry_id);
 		rep->updated++;
 	} else {
-		st = rerun(s, q->st[Q_INS_ENTRY], NULL, NULL, "itttTtiti", cand,
-		    mdt_list_name(list), r->entry_reason, r->referred_by,
+		st = rerun(s, q->st[Q_INS_ENTRY], NULL, NULL, "itttTtitiT",
+		    cand, mdt_list_name(list), r->entry_reason, r->referred_by,
 		    r->review, source, (int64_t)r->line, r->hash,
-		    mdt_store_now(s));
+		    mdt_store_now(s), r->count);
 		if (created_cand)
 			rep->added++;
 		else

@@ -35,6 +35,8 @@ struct mdt_import_row {
 	const char *practice;
 	const char *referred_by;
 	char *entry_reason;	/* what the list says about the patient */
+	char count[16];		/* attendances or calls, as digits; "" if
+				 * the list gives none */
 	char hash[17];
 	char *error;		/* why the row is bad; NULL if good */
 	bool duplicate;		/* the same as an earlier row */

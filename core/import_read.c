@@ -483,6 +483,7 @@ check_row(struct mdt_import_row *r, const int *map, size_t header_n,
 			return;
 		}
 		snprintf(count_buf, sizeof(count_buf), "%ld", count);
+		memcpy(r->count, count_buf, sizeof(r->count));
 		detail = mdt_xasprintf(list == MDT_LIST_AMBULANCE ?
 		    "%ld ambulance call%s" : "%ld hospital attendance%s", count,
 		    count == 1 ? "" : "s");

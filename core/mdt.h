@@ -34,6 +34,7 @@
 #include "minutes.h"	/* the minutes */
 #include "actions.h"	/* people, and each owner's actions */
 #include "review.h"	/* the review of a period */
+#include "themes.h"	/* the themes of a discussion */
 #include "outbox.h"	/* the outbox as delivery sees it */
 #include "purge.h"	/* the retention purge */
 #include "deaths.h"	/* a death between meetings */

@@ -642,6 +642,8 @@ review_tx(struct mdt_store *s, void *ctx)
 		st = load_asked(s, a->r);
 	if (st == MDT_OK)
 		st = load_rising(s, a->start, a->end, a->r);
+	if (st == MDT_OK)
+		st = mdt_review_load_use(s, a->start, a->end, a->r);
 	return st;
 }
 
@@ -687,6 +689,7 @@ mdt_review_free(struct mdt_review *r)
 	mdt_array_free(r->meetings, r->n_meetings, sizeof(*r->meetings),
 	    review_meeting_done);
 	free(r->periods);
+	mdt_review_use_free(r);
 	memset(r, 0, sizeof(*r));
 	r->median_days_to_close = -1;
 }

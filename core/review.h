@@ -101,6 +101,49 @@ struct mdt_review_period {
 	int64_t closed;		/* actions closed (done) */
 };
 
+/*
+ * Hospital attendances and ambulance calls before and after a patient's
+ * first discussion (review_use.c; docs/review.md).  The patients are
+ * those first discussed (their earliest slot started, ever) at a meeting
+ * held in the range.  Before: the count on the latest frequent-attender
+ * (attendances) or ambulance (calls) list imported up to the moment the
+ * first discussion began.  After: the count on the first such list
+ * imported MDT_REVIEW_AFTER_DAYS or more after it.  -1: no such list.
+ */
+#define MDT_REVIEW_AFTER_DAYS 84
+enum { MDT_USE_ATTENDANCES, MDT_USE_CALLS, MDT_USE_KINDS };
+
+struct mdt_review_use {
+	char *name;		/* as the record holds them, for masking */
+	char *date_of_birth;
+	char *nhs_number;
+	char first[11];		/* local day of the first discussion */
+	int64_t before[MDT_USE_KINDS];
+	int64_t after[MDT_USE_KINDS];
+	bool died;		/* died since (a death recorded, or the outcome) */
+	bool not_yet;		/* MDT_REVIEW_AFTER_DAYS not yet passed */
+};
+
+/* Per kind, of the patients first discussed in the range. */
+struct mdt_review_use_total {
+	int64_t on_list;	/* alive, with a count before */
+	int64_t paired;		/* of them, with a count after too */
+	int64_t before;		/* the paired patients' counts before ... */
+	int64_t after;		/* ... and after, summed */
+	int64_t no_after;	/* on_list, the time passed, no list after */
+	int64_t not_yet;	/* on_list, the time not yet passed */
+	int64_t after_only;	/* alive, a count after but none before */
+	int64_t died;		/* with a count before or after, died */
+};
+
+/* A change the team agreed at a review (mdt_review_note_add). */
+struct mdt_review_note {
+	int64_t id;
+	char *text;
+	char *by;
+	char on[11];
+};
+
 struct mdt_review {
 	char from[11];
 	char to[11];
@@ -151,6 +194,21 @@ struct mdt_review {
 	int64_t rising_added;
 	int64_t rising_escalated;
 	int64_t rising_removed;
+	int64_t first_discussed;	/* patients first discussed in the
+					 * range */
+	struct mdt_review_use *use;	/* of them, those on a list with a
+					 * count, by first discussion */
+	size_t n_use;
+	struct mdt_review_use_total use_total[MDT_USE_KINDS];
+	struct mdt_review_count *themes;	/* every theme: n slots
+						 * discussed tagged with it,
+						 * meetings its patients */
+	size_t n_themes;
+	int64_t slots_untagged;		/* slots discussed with no theme */
+	struct mdt_review_note *agreed;	/* agreed at the last review: the
+					 * notes of the latest day on or
+					 * before TO */
+	size_t n_agreed;
 };
 
 /*
@@ -162,12 +220,39 @@ enum mdt_status mdt_review_load(struct mdt_store *s, const char *from,
     const char *to, struct mdt_review *out);
 void mdt_review_free(struct mdt_review *r);
 
-enum mdt_review_format { MDT_REVIEW_TXT, MDT_REVIEW_JSON };
+enum mdt_review_format { MDT_REVIEW_TXT, MDT_REVIEW_JSON, MDT_REVIEW_HTML };
 
-/* The figures as text for people or as JSON; MDT_EIO/MDT_EFULL if they
- * cannot be written (recorded in the store). */
+/* The figures as text for people, as JSON, or as one self-contained HTML
+ * page with the charts inline (review_html.c); the patients of the
+ * attendances before and after masked (mdt_patient_mask) unless unmask.
+ * MDT_EIO/MDT_EFULL if they cannot be written (recorded in the store). */
 enum mdt_status mdt_review_write(struct mdt_store *s,
-    const struct mdt_review *r, enum mdt_review_format fmt, FILE *out);
+    const struct mdt_review *r, enum mdt_review_format fmt, bool unmask,
+    FILE *out);
+
+/* The longest note of what the team agreed, and of who, in characters. */
+#define MDT_REVIEW_NOTE_MAX 1000
+#define MDT_REVIEW_BY_MAX 200
+
+/*
+ * Records a change the team agreed at a review: text and by (NULL: the
+ * store's actor) one line each under the input policy (MDT_EINVAL), on
+ * ("YYYY-MM-DD", not after today; NULL: today; MDT_EDATE).  Audited.
+ * *id (may be NULL) gets it.
+ */
+enum mdt_status mdt_review_note_add(struct mdt_store *s, const char *text,
+    const char *by, const char *on, int64_t *id);
+
+/* Every note, oldest first.  DESTRUCTOR: mdt_review_notes_free. */
+enum mdt_status mdt_review_notes_list(struct mdt_store *s,
+    struct mdt_review_note **out, size_t *n);
+void mdt_review_notes_free(struct mdt_review_note *v, size_t n);
+
+/* The notes as text ("DATE  WHO: TEXT", escaped) or JSON (an array of
+ * {id, on, by, text}). */
+enum mdt_status mdt_review_notes_write(struct mdt_store *s,
+    const struct mdt_review_note *v, size_t n, enum mdt_review_format fmt,
+    FILE *out);
 
 /*
  * The chart as an SVG document: the time of each slot discussed, one

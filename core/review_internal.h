@@ -5,8 +5,13 @@
 #ifndef MDT_REVIEW_INTERNAL_H
 #define MDT_REVIEW_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "review.h"
 
 /* Orders int64_t values for qsort. */
 int mdt_i64_cmp(const void *a, const void *b);
@@ -14,5 +19,34 @@ int mdt_i64_cmp(const void *a, const void *b);
 double mdt_median_of(const int64_t *v, size_t n);
 /* Nearest rank: the value at rank ceil(p/100 n) of n sorted values. */
 double mdt_percentile_of(const int64_t *v, size_t n, int p);
+
+struct mdt_store;
+struct mdt_review;
+
+/* The figures of review_use.c (the attendances and calls before and
+ * after, the themes, what was agreed at the last review) for the range
+ * [start, end) in ms, inside review.c's read transaction. */
+enum mdt_status mdt_review_load_use(struct mdt_store *s, int64_t start,
+    int64_t end, struct mdt_review *r);
+/* What they own, freed. */
+void mdt_review_use_free(struct mdt_review *r);
+
+/* What the attendances and calls before and after are not, said with
+ * them wherever they are shown. */
+extern const char mdt_review_caveat[];
+/* The two kinds counted: the list's label, and its counts' name. */
+extern const char *const mdt_use_label[MDT_USE_KINDS];
+extern const char *const mdt_use_key[MDT_USE_KINDS];
+
+/* The figures as HTML (review_html.c). */
+int mdt_review_html(struct mdt_store *s, const struct mdt_review *r,
+    bool unmask, FILE *out);
+
+/* The chart (review_svg.c) as an <svg> element, for the HTML page. */
+void mdt_review_svg_inline(const struct mdt_review *r, FILE *out);
+
+/* Text with the five XML special characters escaped, and any character
+ * the output policy bans as "\x1b", "<U+202E>" (textio.h). */
+void mdt_xml_text(FILE *out, const char *s);
 
 #endif

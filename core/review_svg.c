@@ -18,6 +18,7 @@
 #include "model.h"
 #include "review_internal.h"
 #include "store_internal.h"
+#include "textio.h"
 #include "util.h"
 
 #define SVG_W 960
@@ -28,28 +29,38 @@
 #define SLOTS_H 300
 #define BARS_TOP (SLOTS_TOP + SLOTS_H + 160)
 #define BARS_H 200
-#define SVG_H (BARS_TOP + BARS_H + 110)
+#define USE_TOP (BARS_TOP + BARS_H + 170)
+#define USE_H 200
+#define THEMES_TOP (USE_TOP + USE_H + 150)
+#define THEMES_H 200
+#define SVG_H (THEMES_TOP + THEMES_H + 130)
 
 #define COLOUR_GREEN "#2e7d32"
 #define COLOUR_AMBER "#ef9a00"
 #define COLOUR_RED "#c62828"
 
-/* Text with the five XML special characters escaped. */
-static void
-svg_text(FILE *out, const char *s)
+/* Text with the five XML special characters escaped, after what the
+ * output policy escapes (a control character, a bidi control, a byte
+ * that is not UTF-8, a line break). */
+void
+mdt_xml_text(FILE *out, const char *s)
 {
 	static const char *const entity[UCHAR_MAX + 1] = {
 		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-		['"'] = "&quot;", ['\''] = "&apos;",
+		['"'] = "&quot;", ['\''] = "&#39;",
 	};
+	char *shown = mdt_text_escaped(s != NULL ? s : "", false);
 
-	for (; *s != '\0'; s++) {
-		if (entity[(unsigned char)*s] != NULL)
-			fputs(entity[(unsigned char)*s], out);
+	for (const char *p = shown; *p != '\0'; p++) {
+		if (entity[(unsigned char)*p] != NULL)
+			fputs(entity[(unsigned char)*p], out);
 		else
-			fputc(*s, out);
+			fputc(*p, out);
 	}
+	free(shown);
 }
+
+#define svg_text mdt_xml_text
 
 /* A <text> element; anchor "start", "middle" or "end"; rotate in
  * degrees (0: none). */
@@ -258,66 +269,177 @@ svg_slots(const struct mdt_review *r, FILE *out)
 	}
 }
 
+/* The bars of a panel (svg_bar_axes and svg_bar) are declared here and
+ * defined with the panels of review_use.c's figures below. */
+static void svg_bar(FILE *out, int top, int h, int64_t v, int64_t top_v,
+    int x0, int x1, const char *cls, const char *tip);
+static int64_t svg_bar_axes(FILE *out, int top, int h, int64_t max,
+    const char *y_label, const char *x_label);
+
 static void
 svg_bars(const struct mdt_review *r, FILE *out)
 {
 	int64_t max = 0;
-	int top, tick;
 	size_t n = r->n_periods, step = label_step(n, 30);
 	char buf[64];
 
 	for (size_t i = 0; i < n; i++)
 		if (r->periods[i].closed > max)
 			max = r->periods[i].closed;
-	tick = 1;
-	while (max / tick > 8)
-		tick = tick == 1 ? 2 : tick == 2 ? 5 : tick * 2;
-	top = (int)((max + tick - 1) / tick) * tick;
-	if (top == 0)
-		top = tick;
-
 	snprintf(buf, sizeof(buf), "Actions closed (done) per %s",
 	    r->monthly ? "month" : "week");
 	svg_label(out, SVG_LEFT, BARS_TOP - 16, "start", 0, "heading", buf);
-	fputs("<g class=\"axes\">\n", out);
-	for (int v = 0; v <= top; v += tick)
-		svg_grid(out, BARS_TOP + BARS_H - v * BARS_H / top, v);
-	svg_axes(out, BARS_TOP, BARS_H, "Actions closed", r->monthly ?
-	    "Month starting" : "Week starting");
-	fputs("</g>\n", out);
-
+	max = svg_bar_axes(out, BARS_TOP, BARS_H, max, "Actions closed",
+	    r->monthly ? "Month starting" : "Week starting");
 	for (size_t i = 0; i < n; i++) {
 		int x0 = SVG_LEFT + (int)(i * SVG_PLOT_W / n);
 		int x1 = SVG_LEFT + (int)((i + 1) * SVG_PLOT_W / n);
-		int w = (x1 - x0) * 4 / 5, h;
 
-		if (w < 1)
-			w = 1;
-		h = (int)(r->periods[i].closed * BARS_H / top);
-		fprintf(out, "<rect class=\"bar\" x=\"%d\" y=\"%d\""
-		    " width=\"%d\" height=\"%d\"><title>",
-		    x0 + (x1 - x0 - w) / 2, BARS_TOP + BARS_H - h, w, h);
 		snprintf(buf, sizeof(buf), "%s to %s: %" PRId64,
 		    r->periods[i].from, r->periods[i].to, r->periods[i].closed);
-		svg_text(out, buf);
-		fputs("</title></rect>\n", out);
+		svg_bar(out, BARS_TOP, BARS_H, r->periods[i].closed, max, x0,
+		    x1, "bar", buf);
 		if (i % step == 0)
 			svg_label(out, (x0 + x1) / 2, BARS_TOP + BARS_H + 14,
 			    "end", -60, "tick", r->periods[i].from);
 	}
 }
 
+/* A bar of a panel from top, h high, whose scale is top_v: x0..x1 the
+ * room it has, cls its class, tip its tooltip. */
+static void
+svg_bar(FILE *out, int top, int h, int64_t v, int64_t top_v, int x0, int x1,
+    const char *cls, const char *tip)
+{
+	int w = (x1 - x0) * 4 / 5, bh = (int)(v * h / top_v);
+
+	if (w < 1)
+		w = 1;
+	fprintf(out, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\""
+	    " height=\"%d\"><title>", cls, x0 + (x1 - x0 - w) / 2,
+	    top + h - bh, w, bh);
+	svg_text(out, tip);
+	fputs("</title></rect>\n", out);
+}
+
+/* The grid and axes of a panel of bars from top, h high, for values up
+ * to max: the top of its scale. */
+static int64_t
+svg_bar_axes(FILE *out, int top, int h, int64_t max, const char *y_label,
+    const char *x_label)
+{
+	int64_t tick = 1, top_v;
+
+	while (max / tick > 8)
+		tick = tick == 1 ? 2 : tick == 2 ? 5 : tick * 2;
+	top_v = (max + tick - 1) / tick * tick;
+	if (top_v == 0)
+		top_v = tick;
+	fputs("<g class=\"axes\">\n", out);
+	for (int64_t v = 0; v <= top_v; v += tick)
+		svg_grid(out, top + h - (int)(v * h / top_v), (int)v);
+	svg_axes(out, top, h, y_label, x_label);
+	fputs("</g>\n", out);
+	return top_v;
+}
+
+/* Attendances and calls before and after the first discussion: for each
+ * kind, the paired patients' total before and after, and the caveat. */
+static void
+svg_use(const struct mdt_review *r, FILE *out)
+{
+	const size_t half = strlen(mdt_review_caveat) / 2;
+	const char *cut = strstr(mdt_review_caveat + half, "; ");
+	int64_t max = 0;
+	char buf[160];
+
+	for (int k = 0; k < MDT_USE_KINDS; k++) {
+		if (r->use_total[k].before > max)
+			max = r->use_total[k].before;
+		if (r->use_total[k].after > max)
+			max = r->use_total[k].after;
+	}
+	svg_label(out, SVG_LEFT, USE_TOP - 36, "start", 0, "heading",
+	    "Hospital attendances and ambulance calls, before and after the"
+	    " first discussion");
+	/* the caveat, on two lines */
+	snprintf(buf, sizeof(buf), "%.*s;", cut != NULL ?
+	    (int)(cut - mdt_review_caveat) : 0, mdt_review_caveat);
+	svg_label(out, SVG_LEFT, USE_TOP - 20, "start", 0, "tick",
+	    cut != NULL ? buf : mdt_review_caveat);
+	if (cut != NULL)
+		svg_label(out, SVG_LEFT, USE_TOP - 6, "start", 0, "tick",
+		    cut + 2);
+	max = svg_bar_axes(out, USE_TOP, USE_H, max, "Total of the patients",
+	    "Grey: before; blue: after (the same patients)");
+	for (int k = 0; k < MDT_USE_KINDS; k++) {
+		const struct mdt_review_use_total *t = &r->use_total[k];
+		int x0 = SVG_LEFT + k * SVG_PLOT_W / MDT_USE_KINDS;
+		int x1 = SVG_LEFT + (k + 1) * SVG_PLOT_W / MDT_USE_KINDS;
+		int mid = (x0 + x1) / 2;
+
+		snprintf(buf, sizeof(buf), "%s before, %" PRId64 " patients: %"
+		    PRId64, mdt_use_label[k], t->paired, t->before);
+		svg_bar(out, USE_TOP, USE_H, t->before, max, x0 + (x1 - x0) / 8,
+		    mid, "use-bar before", buf);
+		snprintf(buf, sizeof(buf), "%s after, %" PRId64 " patients: %"
+		    PRId64, mdt_use_label[k], t->paired, t->after);
+		svg_bar(out, USE_TOP, USE_H, t->after, max, mid,
+		    x1 - (x1 - x0) / 8, "use-bar after", buf);
+		snprintf(buf, sizeof(buf), "%s (%" PRId64 " patients)",
+		    mdt_use_label[k], t->paired);
+		svg_label(out, mid, USE_TOP + USE_H + 18, "middle", 0,
+		    "axis-label", buf);
+	}
+}
+
+/* The slots discussed tagged with each theme, a bar each. */
+static void
+svg_themes(const struct mdt_review *r, FILE *out)
+{
+	int64_t max = 0;
+	size_t n = r->n_themes;
+	char buf[160];
+
+	for (size_t i = 0; i < n; i++)
+		if (r->themes[i].n > max)
+			max = r->themes[i].n;
+	svg_label(out, SVG_LEFT, THEMES_TOP - 16, "start", 0, "heading",
+	    "Themes of the slots discussed");
+	max = svg_bar_axes(out, THEMES_TOP, THEMES_H, max, "Slots", "Theme");
+	for (size_t i = 0; i < n; i++) {
+		int x0 = SVG_LEFT + (int)(i * SVG_PLOT_W / n);
+		int x1 = SVG_LEFT + (int)((i + 1) * SVG_PLOT_W / n);
+		char *name = mdt_text_escaped(r->themes[i].name, false);
+
+		snprintf(buf, sizeof(buf), "%s: %" PRId64 " slots, %" PRId64
+		    " patients", name, r->themes[i].n, r->themes[i].meetings);
+		svg_bar(out, THEMES_TOP, THEMES_H, r->themes[i].n, max, x0, x1,
+		    "theme-bar", buf);
+		svg_label(out, (x0 + x1) / 2, THEMES_TOP + THEMES_H + 14, "end",
+		    -30, "tick", name);
+		free(name);
+	}
+}
+
 enum mdt_status
 mdt_review_svg(struct mdt_store *s, const struct mdt_review *r, FILE *out)
+{
+	errno = 0;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	mdt_review_svg_inline(r, out);
+	return mdt_write_status(s, out, 0, "the chart");
+}
+
+void
+mdt_review_svg_inline(const struct mdt_review *r, FILE *out)
 {
 	char title[96];
 	int warn_s, over_s;
 
-	errno = 0;
 	common_band(r, &warn_s, &over_s);
 	snprintf(title, sizeof(title), "MDT review %s to %s", r->from, r->to);
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
 	    " height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
 	    SVG_W, SVG_H, SVG_W, SVG_H);
 	fputs("<title>", out);
@@ -335,7 +457,8 @@ mdt_review_svg(struct mdt_store *s, const struct mdt_review *r, FILE *out)
 	    " stroke-dasharray: 6 4; }\n"
 	    ".band-over { stroke: " COLOUR_RED "; stroke-width: 1.5;"
 	    " stroke-dasharray: 6 4; }\n"
-	    ".bar { fill: #3f6fb5; }\n"
+	    ".bar, .after, .theme-bar { fill: #3f6fb5; }\n"
+	    ".before { fill: #9e9e9e; }\n"
 	    ".whisker { stroke: #9e9e9e; stroke-width: 1; }\n"
 	    "</style>\n"
 	    "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\""
@@ -366,6 +489,7 @@ mdt_review_svg(struct mdt_store *s, const struct mdt_review *r, FILE *out)
 	}
 	svg_slots(r, out);
 	svg_bars(r, out);
+	svg_use(r, out);
+	svg_themes(r, out);
 	fputs("</svg>\n", out);
-	return mdt_write_status(s, out, 0, "the chart");
 }

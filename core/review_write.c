@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "model.h"
+#include "review_internal.h"
 #include "rules.h"
 #include "store_internal.h"
 #include "textio.h"
@@ -73,8 +74,103 @@ txt_row(FILE *out, const char *label, int64_t n, const char *extra)
 	free(shown);
 }
 
+/* "8" or "-" for a count not reported. */
 static void
-write_txt(const struct mdt_review *r, FILE *out)
+fmt_count(int64_t n, char *out, size_t len)
+{
+	if (n < 0)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%" PRId64, n);
+}
+
+static void
+txt_pair(FILE *out, const char *label, int64_t a, int64_t b)
+{
+	fprintf(out, "  %-38s %11" PRId64 " %9" PRId64 "\n", label, a, b);
+}
+
+/* The changes the team agreed at the last review. */
+static void
+write_txt_agreed(const struct mdt_review *r, FILE *out)
+{
+	if (r->n_agreed == 0) {
+		fputs("Agreed at the last review: nothing recorded ('mdtchair"
+		    " review note')\n\n", out);
+		return;
+	}
+	fprintf(out, "Agreed at the last review (%s)\n", r->agreed[0].on);
+	for (size_t i = 0; i < r->n_agreed; i++) {
+		fputs("  - ", out);
+		mdt_text_fput(out, r->agreed[i].text, false);
+		fputs(" (", out);
+		mdt_text_fput(out, r->agreed[i].by, false);
+		fputs(")\n", out);
+	}
+	fputc('\n', out);
+}
+
+/* Attendances and calls before and after the first discussion. */
+static void
+write_txt_use(const struct mdt_review *r, bool unmask, FILE *out)
+{
+	const struct mdt_review_use_total *a = &r->use_total[0],
+	    *c = &r->use_total[1];
+	char who[160], b[4][24];
+
+	fputs("\nHospital attendances and ambulance calls, before and after"
+	    " the first\ndiscussion (", out);
+	fputs(mdt_review_caveat, out);
+	fputs(")\n", out);
+	txt_row(out, "patients first discussed", r->first_discussed, NULL);
+	fprintf(out, "  %-38s %11s %9s\n", "", "attendances", "calls");
+	txt_pair(out, "with a count before", a->on_list, c->on_list);
+	txt_pair(out, "with a count after too", a->paired, c->paired);
+	txt_pair(out, "  their counts before", a->before, c->before);
+	txt_pair(out, "  their counts after", a->after, c->after);
+	txt_pair(out, "on no list after", a->no_after, c->no_after);
+	snprintf(who, sizeof(who), "%d weeks not yet passed",
+	    MDT_REVIEW_AFTER_DAYS / 7);
+	txt_pair(out, who, a->not_yet, c->not_yet);
+	txt_pair(out, "a count after only", a->after_only, c->after_only);
+	txt_pair(out, "died (not counted above)", a->died, c->died);
+	if (r->n_use > 0)
+		fputs("  by patient: first discussed, attendances before > after,"
+		    " calls before > after\n", out);
+	for (size_t i = 0; i < r->n_use; i++) {
+		const struct mdt_review_use *u = &r->use[i];
+
+		mdt_patient_label(u->name, u->date_of_birth, u->nhs_number,
+		    unmask, who, sizeof(who));
+		for (int k = 0; k < MDT_USE_KINDS; k++) {
+			fmt_count(u->before[k], b[2 * k], sizeof(b[0]));
+			fmt_count(u->after[k], b[2 * k + 1], sizeof(b[0]));
+		}
+		fputs("    ", out);
+		mdt_text_fput(out, who, false);
+		fprintf(out, "  %s  %s > %s  %s > %s%s\n", u->first, b[0], b[1],
+		    b[2], b[3], u->died ? "  died" : u->not_yet ?
+		    "  not yet due" : "");
+	}
+}
+
+static void
+write_txt_themes(const struct mdt_review *r, FILE *out)
+{
+	fputs("\nThemes of the slots discussed        slots  patients\n",
+	    out);
+	for (size_t i = 0; i < r->n_themes; i++) {
+		char *shown = mdt_text_escaped(r->themes[i].name, false);
+
+		fprintf(out, "  %-28s %8" PRId64 "  %8" PRId64 "\n", shown,
+		    r->themes[i].n, r->themes[i].meetings);
+		free(shown);
+	}
+	txt_row(out, "(no theme)", r->slots_untagged, NULL);
+}
+
+static void
+write_txt(const struct mdt_review *r, bool unmask, FILE *out)
 {
 	static const enum mdt_outcome_kind kinds[] = { MDT_OUTCOME_STAY,
 	    MDT_OUTCOME_STEP_DOWN, MDT_OUTCOME_CLOSE, MDT_OUTCOME_DIED,
@@ -83,6 +179,7 @@ write_txt(const struct mdt_review *r, FILE *out)
 
 	fprintf(out, "Review of %s to %s (local dates, both included)\n\n",
 	    r->from, r->to);
+	write_txt_agreed(r, out);
 
 	fputs("Meetings\n", out);
 	snprintf(line, sizeof(line), "(%" PRId64 " closed)",
@@ -182,6 +279,8 @@ write_txt(const struct mdt_review *r, FILE *out)
 	txt_row(out, "added", r->rising_added, NULL);
 	txt_row(out, "escalated to a meeting", r->rising_escalated, NULL);
 	txt_row(out, "taken off", r->rising_removed, NULL);
+	write_txt_use(r, unmask, out);
+	write_txt_themes(r, out);
 
 	fprintf(out, "\nActions closed per %s\n", r->monthly ? "month" :
 	    "week");
@@ -218,8 +317,79 @@ jreal(double x)
 	return json_real((double)round_i64(x * 1000.0) / 1000.0);
 }
 
+/* A count, or null when no list reported one. */
+static json_t *
+json_count(int64_t n)
+{
+	return n < 0 ? json_null() : json_integer(n);
+}
+
+/* Attendances and calls before and after, the themes, what was agreed. */
+static void
+json_use(json_t *root, const struct mdt_review *r, bool unmask)
+{
+	json_t *x, *y, *arr;
+	char who[160];
+
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "on", r->n_agreed > 0 ?
+	    mdt_json_text(r->agreed[0].on) : json_null());
+	arr = mdt_json_new(json_array());
+	for (size_t i = 0; i < r->n_agreed; i++) {
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "id", json_integer(r->agreed[i].id));
+		mdt_json_set(y, "by", mdt_json_text(r->agreed[i].by));
+		mdt_json_set(y, "text", mdt_json_text(r->agreed[i].text));
+		mdt_json_push(arr, y);
+	}
+	mdt_json_set(x, "notes", arr);
+	mdt_json_set(root, "agreed_at_last_review", x);
+
+	x = mdt_json_new(json_object());
+	mdt_json_set(x, "caveat", mdt_json_text(mdt_review_caveat));
+	mdt_json_set(x, "after_days", json_integer(MDT_REVIEW_AFTER_DAYS));
+	mdt_json_set(x, "first_discussed", json_integer(r->first_discussed));
+	for (int k = 0; k < MDT_USE_KINDS; k++) {
+		const struct mdt_review_use_total *t = &r->use_total[k];
+
+		y = mdt_json_new(json_object());
+		mdt_json_set(y, "with_before", json_integer(t->on_list));
+		mdt_json_set(y, "with_after", json_integer(t->paired));
+		mdt_json_set(y, "before", json_integer(t->before));
+		mdt_json_set(y, "after", json_integer(t->after));
+		mdt_json_set(y, "no_list_after", json_integer(t->no_after));
+		mdt_json_set(y, "not_yet_due", json_integer(t->not_yet));
+		mdt_json_set(y, "after_only", json_integer(t->after_only));
+		mdt_json_set(y, "died", json_integer(t->died));
+		mdt_json_set(x, mdt_use_key[k], y);
+	}
+	arr = mdt_json_new(json_array());
+	for (size_t i = 0; i < r->n_use; i++) {
+		const struct mdt_review_use *u = &r->use[i];
+
+		y = mdt_json_new(json_object());
+		mdt_patient_label(u->name, u->date_of_birth, u->nhs_number,
+		    unmask, who, sizeof(who));
+		mdt_json_set(y, "patient", mdt_json_text(who));
+		mdt_json_set(y, "first_discussed", mdt_json_text(u->first));
+		mdt_json_set(y, "attendances_before", json_count(u->before[0]));
+		mdt_json_set(y, "attendances_after", json_count(u->after[0]));
+		mdt_json_set(y, "calls_before", json_count(u->before[1]));
+		mdt_json_set(y, "calls_after", json_count(u->after[1]));
+		mdt_json_set(y, "died", json_boolean(u->died));
+		mdt_json_set(y, "not_yet_due", json_boolean(u->not_yet));
+		mdt_json_push(arr, y);
+	}
+	mdt_json_set(x, "patients", arr);
+	mdt_json_set(root, "before_after", x);
+
+	mdt_json_set(root, "themes", json_counts(r->themes, r->n_themes,
+	    "theme", "slots", "patients"));
+	mdt_json_set(root, "slots_untagged", json_integer(r->slots_untagged));
+}
+
 static int
-write_json(const struct mdt_review *r, FILE *out)
+write_json(const struct mdt_review *r, bool unmask, FILE *out)
 {
 	json_t *root = mdt_json_new(json_object()), *x, *arr, *y;
 	int rc;
@@ -310,6 +480,7 @@ write_json(const struct mdt_review *r, FILE *out)
 	mdt_json_set(x, "escalated", json_integer(r->rising_escalated));
 	mdt_json_set(x, "removed", json_integer(r->rising_removed));
 	mdt_json_set(root, "rising_risk", x);
+	json_use(root, r, unmask);
 
 	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_meetings; i++) {
@@ -349,17 +520,20 @@ write_json(const struct mdt_review *r, FILE *out)
 
 enum mdt_status
 mdt_review_write(struct mdt_store *s, const struct mdt_review *r,
-    enum mdt_review_format fmt, FILE *out)
+    enum mdt_review_format fmt, bool unmask, FILE *out)
 {
 	int rc = 0;
 
-	if (fmt != MDT_REVIEW_TXT && fmt != MDT_REVIEW_JSON)
+	if (fmt != MDT_REVIEW_TXT && fmt != MDT_REVIEW_JSON &&
+	    fmt != MDT_REVIEW_HTML)
 		return mdt_fail(s, MDT_EINVAL, "unknown review format %d",
 		    (int)fmt);
 	errno = 0;
 	if (fmt == MDT_REVIEW_JSON)
-		rc = write_json(r, out);
+		rc = write_json(r, unmask, out);
+	else if (fmt == MDT_REVIEW_HTML)
+		rc = mdt_review_html(s, r, unmask, out);
 	else
-		write_txt(r, out);
+		write_txt(r, unmask, out);
 	return mdt_write_status(s, out, rc, "the review");
 }

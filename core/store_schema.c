@@ -688,6 +688,46 @@ static const char *const migrations[] = {
 	"  OR length(trim(coalesce(resolved_reason, ''))) > 0));"
 	"CREATE INDEX plan_items_by_action ON plan_items(action_id)"
 	" WHERE action_id IS NOT NULL;",
+
+	/* v22: what the six-monthly review asks, "is it working?".  A
+	 * frequent-attender or ambulance list's count (attendances, calls)
+	 * kept as a number on its entry (before, only in its reason: the
+	 * reasons that begin with it are read back); the changes the team
+	 * agreed at a review, with who and the day; the themes a
+	 * discussion is tagged with (the six every network has, and the
+	 * network's own). */
+	"ALTER TABLE list_entries ADD COLUMN count INTEGER"
+	" CHECK (count IS NULL OR count BETWEEN 0 AND 10000);"
+	"UPDATE list_entries SET count = CAST(reason AS INTEGER)"
+	" WHERE (list = 'frequent-attender'"
+	"  AND reason GLOB '[0-9]* hospital attendance*')"
+	" OR (list = 'ambulance' AND reason GLOB '[0-9]* ambulance call*');"
+	"CREATE INDEX list_entries_counted ON list_entries(candidate_id,"
+	" list, imported_at) WHERE count IS NOT NULL;"
+	"CREATE TABLE review_notes ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" text TEXT NOT NULL CHECK (length(trim(text)) > 0),"
+	" agreed_by TEXT NOT NULL CHECK (length(trim(agreed_by)) > 0),"
+	" agreed_on TEXT NOT NULL CHECK (length(agreed_on) = 10),"
+	" recorded_at INTEGER NOT NULL);"
+	"CREATE INDEX review_notes_by_day ON review_notes(agreed_on, id);"
+	"CREATE TABLE themes ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE COLLATE NOCASE"
+	"  CHECK (length(trim(name)) > 0),"
+	" own INTEGER NOT NULL DEFAULT 0 CHECK (own IN (0, 1)),"
+	" created_at INTEGER NOT NULL);"
+	"INSERT INTO themes (name, created_at) VALUES ('isolation', 0),"
+	" ('housing', 0), ('falls', 0), ('carer strain', 0),"
+	" ('medication', 0), ('end of life', 0);"
+	"CREATE TABLE slot_themes ("
+	" slot_id INTEGER NOT NULL REFERENCES slots(id) ON DELETE CASCADE,"
+	" theme_id INTEGER NOT NULL REFERENCES themes(id),"
+	" tagged_at INTEGER NOT NULL,"
+	" PRIMARY KEY (slot_id, theme_id)) WITHOUT ROWID;"
+	"CREATE INDEX slot_themes_by_theme ON slot_themes(theme_id);"
+	"CREATE INDEX IF NOT EXISTS meetings_by_opened ON meetings(opened_at);",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -287,6 +287,13 @@ tui_draw_help(struct tui_app *app)
 			keys_w = w;
 	}
 	per_col = h - 2;
+	/* Two columns flowing fit one row more over the line of hints
+	 * (the overlay is the help): the slot screen's keys at 80x24. */
+	if (!(n_local <= per_col && n - n_local <= per_col) &&
+	    n > 2 * per_col && n <= 2 * (per_col + 1)) {
+		h++;
+		per_col++;
+	}
 	if (n_local <= per_col && n - n_local <= per_col) {
 		/* This screen's keys left, the global ones right. */
 		cols = 2;

@@ -234,6 +234,12 @@ tui_picker_allow_new(struct tui_app *app, const char *label,
 }
 
 void
+tui_picker_watch(struct tui_app *app, tui_cancel_fn closed)
+{
+	app->input.cancelled = closed;
+}
+
+void
 tui_picker_select(struct tui_app *app, int64_t id)
 {
 	struct tui_input *in = &app->input;
@@ -485,8 +491,13 @@ tui_picker_key(struct tui_app *app, bool is_code, wint_t key)
 	size_t rows = tui_picker_rows(in);
 
 	if (!is_code && key == TUI_KEY_ESC) {
+		tui_cancel_fn cancelled = in->cancelled;
+
 		tui_input_close(app);
-		tui_app_message(app, false, "Cancelled: nothing saved");
+		if (cancelled != NULL)
+			cancelled(app);
+		else
+			tui_app_message(app, false, "Cancelled: nothing saved");
 		return;
 	}
 	if (!is_code && key >= L'1' && key <= L'9' && tui_picker_digits(in)) {

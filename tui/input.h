@@ -137,6 +137,9 @@ void tui_picker_add_found(struct tui_app *app, int64_t id, const char *label,
  * is typed: choosing it calls pick_new with what was typed. */
 void tui_picker_allow_new(struct tui_app *app, const char *label,
     tui_pick_new_fn pick_new);
+/* Calls closed, instead of saying that nothing was saved, when Esc
+ * closes the open picker (a picker whose every choice saves at once). */
+void tui_picker_watch(struct tui_app *app, tui_cancel_fn closed);
 /* Puts the selection on the row of id. */
 void tui_picker_select(struct tui_app *app, int64_t id);
 

@@ -107,6 +107,8 @@ tui_on_global(unsigned on)
 	  "Reassign (owner, due)") \
 	_(REASON,	"e",		TUI_ON_SLOT,	"reason", \
 	  "Correct the reason") \
+	_(THEMES,	"t",		TUI_ON_SLOT,	"themes", \
+	  "Themes of the discussion") \
 	/* the meeting: opening the console only looks; S starts it */ \
 	_(MEETING_START, "S",		TUI_ON_CHAIR,	"start", \
 	  "Start the meeting (asked)") \

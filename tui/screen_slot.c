@@ -8,7 +8,8 @@
  * first (c: the basis, a justification when it needs one, and the
  * organisations the patient asked to exclude), then notes (w), actions
  * (a: text, owner, due date) and the outcome (o); the reason the patient
- * is discussed can be corrected (e).  Tab moves the selection between
+ * is discussed can be corrected (e), and the discussion tagged with its
+ * themes (t).  Tab moves the selection between
  * the notes and the actions: Enter reads the selected one whole, E edits
  * its text and W withdraws it (core/ keeps the original).  Each step that
  * saves
@@ -96,6 +97,7 @@ static const struct {
 	{ TUI_ACT_OUTCOME, false, tui_slot_outcome, NULL },
 	{ TUI_ACT_KEY_CONTACT, false, tui_slot_key_contact, NULL },
 	{ TUI_ACT_REASON, false, tui_correct_reason, NULL },
+	{ TUI_ACT_THEMES, false, tui_slot_themes, NULL },
 	{ TUI_ACT_ACTION_DONE, false, NULL, tui_action_toggle },
 	{ TUI_ACT_ACTION_CANCEL, true, NULL, tui_action_cancel },
 	{ TUI_ACT_ACTION_KEEP, true, NULL, tui_action_keep },

@@ -29,6 +29,7 @@ enum {
 	TUI_PENDING_KEY_CONTACT,
 	TUI_PENDING_ACTION_CANCEL,
 	TUI_PENDING_ACTION_REASSIGN,
+	TUI_PENDING_THEMES,
 };
 
 /* ---- screen_slot_model.c -------------------------------------------- */
@@ -78,6 +79,8 @@ void tui_slot_note(struct tui_app *app, const struct mdt_slot *s);
 void tui_slot_action_new(struct tui_app *app, const struct mdt_slot *s);
 void tui_slot_outcome(struct tui_app *app, const struct mdt_slot *s);
 void tui_slot_key_contact(struct tui_app *app, const struct mdt_slot *s);
+/* screen_slot_themes.c */
+void tui_slot_themes(struct tui_app *app, const struct mdt_slot *s);
 
 /* ... and on the selected action ac of the slot s in view (d waits for
  * consent only on a carried-forward action, the others always) */

@@ -82,7 +82,8 @@ for h in "${corpus[@]}"; do
 	    "refer 9434765919 --name A --by B --service S --reason" \
 	    "refer 9434765919 --name A --service S --reason R --by" \
 	    "refer 9434765919 --by B --reason R --service" \
-	    "referrals withdraw 9434765919 --reason"; do
+	    "referrals withdraw 9434765919 --reason" "review note" \
+	    "review note X --by" "themes add"; do
 		set +e
 		mdt $args "$h" >"$E2E_TMP/out" 2>"$E2E_TMP/err"
 		rc=$?
@@ -207,7 +208,11 @@ UPDATE audit SET actor = $T, detail = $T;
 UPDATE outbox SET last_error = $T;
 UPDATE referrals SET referrer = $T, service = $T, reason = CAST(X'$C' AS TEXT);
 UPDATE rising_risk SET reason = CAST(X'$C' AS TEXT), added_by = $T;
-UPDATE rising_risk_events SET reason = $T, actor = $T;" || fail "writing the hostile database"
+UPDATE rising_risk_events SET reason = $T, actor = $T;
+INSERT INTO review_notes (uuid, text, agreed_by, agreed_on, recorded_at)
+ VALUES ('00000000-0000-4000-8000-0000000000a7', CAST(X'$C' AS TEXT), $T, '2027-01-01', 1);
+INSERT INTO themes (name, own, created_at) VALUES (CAST(X'$C' AS TEXT), 1, 1);" ||
+    fail "writing the hostile database"
 [ "$(sql "SELECT count(*) FROM meetings WHERE instr(title, char(27)) > 0")" = 1 ] ||
     fail "the database does not hold the raw text"
 
@@ -245,6 +250,13 @@ check_out status
 check_out purge --dry-run --days 1
 check_out review --from 2026-01-01 --to 2027-12-31
 check_out review --from 2026-01-01 --to 2027-12-31 --format json
+check_out review --from 2026-01-01 --to 2027-12-31 --format html --unmask
+grep -q "<script\|<b>" "$E2E_TMP/out" && fail "the review's HTML lets markup through"
+check_out review notes
+check_out review notes --format json
+"$JQ_BIN" -e 'length == 1' "$E2E_TMP/out" >/dev/null || fail "the notes' JSON does not parse"
+check_out themes
+check_out themes --format json
 "$JQ_BIN" -e . "$E2E_TMP/out" >/dev/null || fail "the review's JSON does not parse"
 check_out review --from 2026-01-01 --to 2027-12-31 --chart "$E2E_TMP/chart.svg"
 [ ! -f "$E2E_TMP/chart.svg" ] || clean "$E2E_TMP/chart.svg" "the review's chart"

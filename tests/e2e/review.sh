@@ -5,7 +5,10 @@
 # them; --chart writes a private SVG that xmllint accepts, with one group
 # per meeting and one bar per week, and is not overwritten without
 # --force; no patient appears anywhere; bad arguments exit 2, a missing
-# database 1; the export is audited.  Then the summary screen of a
+# database 1; the export is audited.  On a demo: the attendances and calls
+# imported before and after the first discussion, masked unless
+# --unmask; a note of what was agreed, hostile text refused; the HTML
+# page, made as the chart is and every text escaped.  Then the summary screen of a
 # chaired demo meeting shows the bar chart of its slot times with the 5
 # and 7 minute markers.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
@@ -155,6 +158,109 @@ expect_exit 1 --db "$E2E_TMP/none.db" review --from 2026-03-01 --to 2026-03-31
 grep -qP "\texport\t \treview $FROM to $TO json\$" "$E2E_TMP/audit" || fail "no audit row for the JSON review"
 grep -qP "\texport\t \treview $FROM to $TO txt, chart\$" "$E2E_TMP/audit" || fail "no audit row for the chart"
 pass "bad dates and arguments exit 2, a missing database 1; exports audited"
+
+# ---- attendances and calls before and after; what was agreed; HTML -------
+DB="$E2E_TMP/use.db"
+M=$("$MDTCHAIR" --db "$DB" demo --no-open)
+sql "SELECT p.nhs_number || ',' || p.name || ',' || p.date_of_birth FROM slots s
+    JOIN patients p ON p.id = s.patient_id WHERE s.meeting_id = $M AND s.position <= 2
+    ORDER BY s.position" >"$E2E_TMP/two"
+{ echo "nhs_number,name,date_of_birth,attendances"; sed -n 1p "$E2E_TMP/two" | sed 's/$/,7/'
+  sed -n 2p "$E2E_TMP/two" | sed 's/$/,5/'; } >"$E2E_TMP/fa.csv"
+{ echo "nhs_number,name,date_of_birth,calls"; sed -n 1p "$E2E_TMP/two" | sed 's/$/,4/'; } >"$E2E_TMP/amb.csv"
+"$MDTCHAIR" --db "$DB" import --list frequent-attender "$E2E_TMP/fa.csv" --meeting "$M" >/dev/null ||
+    fail "import of the frequent attenders"
+"$MDTCHAIR" --db "$DB" import --list ambulance "$E2E_TMP/amb.csv" --meeting "$M" >/dev/null ||
+    fail "import of the ambulance list"
+[ "$(sql "SELECT group_concat(count, ' ') FROM (SELECT count FROM list_entries
+    WHERE list IN ('frequent-attender', 'ambulance') ORDER BY list, count)")" = "4 5 7" ] ||
+    fail "the import did not keep the counts"
+# Both discussed an hour after the lists came; a list 90 days after that
+# gives the first patient 2 attendances and 1 call, the second none.
+T0=$(sql "SELECT max(imported_at) FROM list_entries")
+sql "UPDATE meetings SET opened_at = $T0 + 3600000 WHERE id = $M;
+    UPDATE slots SET state = 'done', started_at = $T0 + 3600000 + position,
+    closed_at = $T0 + 3900000 WHERE meeting_id = $M AND position <= 2"
+M2=$("$MDTCHAIR" --db "$DB" schedule --title "Later MDT" --date "$(date -d '+1 day' +%F)")
+sed -i -e '2s/,7$/,2/' -e '3d' "$E2E_TMP/fa.csv"
+sed -i -e '2s/,4$/,1/' "$E2E_TMP/amb.csv"
+"$MDTCHAIR" --db "$DB" import --list frequent-attender "$E2E_TMP/fa.csv" --meeting "$M2" >/dev/null
+"$MDTCHAIR" --db "$DB" import --list ambulance "$E2E_TMP/amb.csv" --meeting "$M2" >/dev/null
+sql "UPDATE list_entries SET imported_at = $T0 + 3600000 + 90 * 86400000
+    WHERE candidate_id IN (SELECT id FROM candidates WHERE meeting_id = $M2)"
+DAY=$(date -d "@$((T0 / 1000 + 3600))" +%F)
+"$MDTCHAIR" --db "$DB" review --from "$DAY" --to "$DAY" --format json >"$E2E_TMP/u.json"
+J="$E2E_TMP/u.json"
+check '.before_after.first_discussed' 2 "patients first discussed"
+# (the second: discussed today, its 12 weeks not yet passed)
+check '.before_after.attendances | [.with_before, .with_after, .before, .after, .no_list_after, .not_yet_due] | join(" ")' \
+    "2 1 7 2 0 1" "attendances before and after"
+check '.before_after.calls | [.with_before, .with_after, .before, .after] | join(" ")' "1 1 4 1" "calls"
+check '.before_after.patients[1].attendances_after' null "the second patient's attendances after"
+first=$(sed -n 1p "$E2E_TMP/two" | cut -d, -f2)
+grep -qF "$first" "$J" && fail "the JSON names a patient without --unmask"
+check '.before_after.patients[0].patient | test("born [0-9]{4}, NHS [*]{3}-[*]{3}-[*][0-9]{3}$")' true "masked"
+"$MDTCHAIR" --db "$DB" review --from "$DAY" --to "$DAY" --unmask | grep -qF "$first" ||
+    fail "--unmask does not name the patient"
+"$MDTCHAIR" --db "$DB" review --from "$DAY" --to "$DAY" >"$E2E_TMP/u.txt"
+grep -qF "regression to the mean" "$E2E_TMP/u.txt" || fail "the text lacks the caveat"
+grep -qE "^ +their counts before +7 +4\$" "$E2E_TMP/u.txt" || fail "text: counts before"
+"$MDTCHAIR" --db "$DB" audit --since "$(date +%F)" | grep -qP "\texport\t \treview $DAY to $DAY txt, unmasked\$" ||
+    fail "the unmasked review is not audited as such"
+pass "attendances 7 > 2 and calls 4 > 1 of the patient on the lists after, the other not yet due; masked unless --unmask, audited"
+
+# what was agreed: recorded, refused when hostile, shown by the next review
+"$MDTCHAIR" --db "$DB" review note "Ask the pharmacist to attend" --by "Dr Mensah" --on "$DAY" >/dev/null ||
+    fail "review note"
+expect_exit 2 --db "$DB" review note $'bad \x1b[2J'
+expect_exit 2 --db "$DB" review note $'two\nlines'
+expect_exit 2 --db "$DB" review note $'bidi \u202e'
+expect_exit 2 --db "$DB" review note $'bad \xff'
+expect_exit 2 --db "$DB" review note "ok" --by $'who\x07'
+expect_exit 2 --db "$DB" review note "$(head -c 10000 /dev/zero | tr '\0' x)"
+expect_exit 1 --db "$DB" review note "ok" --on "$(date -d '+2 days' +%F)"
+expect_exit 2 --db "$DB" review note "ok" --on 2026-02-30
+expect_exit 2 --db "$DB" review note
+[ "$(sql "SELECT count(*) FROM review_notes")" = 1 ] || fail "a hostile note was kept"
+"$MDTCHAIR" --db "$DB" review notes | grep -qx "$DAY  Dr Mensah: Ask the pharmacist to attend" ||
+    fail "review notes: $("$MDTCHAIR" --db "$DB" review notes)"
+[ "$("$MDTCHAIR" --db "$DB" review notes --format json | jqr '.[0].by')" = "Dr Mensah" ] || fail "notes JSON"
+"$MDTCHAIR" --db "$DB" review --from "$DAY" --to "$DAY" | grep -qF "  - Ask the pharmacist to attend (Dr Mensah)" ||
+    fail "the review does not show what was agreed"
+sql "SELECT count(*) FROM audit WHERE action = 'review-note'" | grep -qx 1 || fail "the note is not audited"
+pass "a note of what was agreed: recorded and audited, hostile text and a future day refused, listed, shown by the review"
+
+# the HTML page: a file made as the chart is, every text escaped
+sql "INSERT INTO review_notes (uuid, text, agreed_by, agreed_on, recorded_at) VALUES ('x',
+    '<script>alert(1)</script>' || char(27) || '[2J', 'A & B', '$DAY', 0)"
+"$MDTCHAIR" --db "$DB" review --from "$DAY" --to "$DAY" --format html --output "$E2E_TMP/r.html" \
+    >"$E2E_TMP/out" || fail "review --format html exited $?"
+[ -s "$E2E_TMP/out" ] && fail "the page went to stdout too"
+[ "$(stat -c %a "$E2E_TMP/r.html")" = 600 ] || fail "the page is mode $(stat -c %a "$E2E_TMP/r.html")"
+head -n 1 "$E2E_TMP/r.html" | grep -qx "<!DOCTYPE html>" || fail "the page is not HTML"
+tail -n 1 "$E2E_TMP/r.html" | grep -qx "</html>" || fail "the page is not whole"
+grep -q "<script" "$E2E_TMP/r.html" && fail "the page has a script"
+grep -qF "&lt;script&gt;alert(1)&lt;/script&gt;\x1b[2J" "$E2E_TMP/r.html" || fail "the note is not escaped"
+grep -qF "A &amp; B" "$E2E_TMP/r.html" || fail "who is not escaped"
+grep -qP "\x1b" "$E2E_TMP/r.html" && fail "a raw escape in the page"
+grep -qF '<svg xmlns="http://www.w3.org/2000/svg"' "$E2E_TMP/r.html" || fail "no chart inline"
+grep -qE 'src=|href=' "$E2E_TMP/r.html" && fail "the page loads something"
+grep -qF "$first" "$E2E_TMP/r.html" && fail "the page names a patient"
+sum=$(md5sum <"$E2E_TMP/r.html")
+expect_exit 1 --db "$DB" review --from "$DAY" --to "$DAY" --format html --output "$E2E_TMP/r.html"
+[ "$(md5sum <"$E2E_TMP/r.html")" = "$sum" ] || fail "the page was replaced without --force"
+ln -s "$E2E_TMP/r.html" "$E2E_TMP/link.html"
+expect_exit 1 --db "$DB" review --from "$DAY" --to "$DAY" --format html --output "$E2E_TMP/link.html" --force
+expect_exit 1 --db "$DB" review --from "$DAY" --to "$DAY" --output "$DB" --force
+expect_exit 1 --db "$DB" review --from "$DAY" --to "$DAY" --output "$E2E_TMP/c.svg" --chart "$E2E_TMP/c.svg"
+[ "$(md5sum <"$E2E_TMP/r.html")" = "$sum" ] || fail "the page was changed through a link"
+"$MDTCHAIR" --db "$DB" review --from "$DAY" --to "$DAY" --format html --output "$E2E_TMP/r.html" --force ||
+    fail "--force did not replace the page"
+"$MDTCHAIR" --db "$DB" review --from "$DAY" --to "$DAY" --chart "$E2E_TMP/u.svg" >/dev/null
+"$XMLLINT_BIN" --noout "$E2E_TMP/u.svg" || fail "xmllint refuses the chart"
+[ "$(grep -c '<rect class="use-bar' "$E2E_TMP/u.svg")" = 4 ] || fail "chart: not four bars before and after"
+[ "$(grep -c '<rect class="theme-bar"' "$E2E_TMP/u.svg")" = 6 ] || fail "chart: not one bar per theme"
+pass "the HTML page: 0600, kept without --force, never through a link nor the database, escaped, no script; the chart's new panels"
 
 # ---- the summary screen's bar chart ---------------------------------------
 DB="$E2E_TMP/demo.db"

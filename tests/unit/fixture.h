@@ -289,4 +289,31 @@ fx_slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* Local (UTC) time of "YYYY-MM-DD HH:MM", in ms. */
+static inline int64_t
+fx_at(const char *when)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	assert_int_equal(sscanf(when, "%d-%d-%d %d:%d", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min), 5);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_isdst = 0;
+	return (int64_t)mktime(&tm) * 1000;
+}
+
+/* A meeting of the Larkhall MDT on date at 13:00, for 90 minutes. */
+static inline int64_t
+fx_meeting_at(struct fx *f, const char *date)
+{
+	struct mdt_meeting_in in = { "Larkhall MDT", date, "13:00",
+	    "Larkhall Green Practice", 90 };
+	int64_t id = 0;
+
+	assert_int_equal(mdt_meeting_create(f->s, &in, &id, NULL), MDT_OK);
+	return id;
+}
+
 #endif

@@ -44,21 +44,6 @@
 #define P5 "9990506310"	/* Fatima Begum, 1960-05-09 */
 #define P7 "9998611687"	/* George Ashworth, 1944-12-25 */
 
-/* Local (UTC) time of "YYYY-MM-DD HH:MM". */
-static int64_t
-at(const char *when)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	assert_int_equal(sscanf(when, "%d-%d-%d %d:%d", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min), 5);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	tm.tm_isdst = 0;
-	return (int64_t)mktime(&tm) * 1000;
-}
-
 static int64_t
 patient(struct fx *f, const char *nhs)
 {
@@ -72,17 +57,6 @@ slot_of(struct fx *f, int64_t meeting, const char *nhs)
 	return fx_int(f->s, "SELECT id FROM slots WHERE meeting_id = %lld"
 	    " AND patient_id = %lld", (long long)meeting,
 	    (long long)patient(f, nhs));
-}
-
-static int64_t
-meeting_at(struct fx *f, const char *date)
-{
-	struct mdt_meeting_in in = { "Larkhall MDT", date, "13:00",
-	    "Larkhall Green Practice", 90 };
-	int64_t id = 0;
-
-	assert_int_equal(mdt_meeting_create(f->s, &in, &id, NULL), MDT_OK);
-	return id;
 }
 
 static int64_t
@@ -143,7 +117,7 @@ static void
 set_status(struct fx *f, const char *when, int64_t action_id,
     enum mdt_action_status st)
 {
-	f->now = at(when);
+	f->now = fx_at(when);
 	assert_int_equal(mdt_action_set_status(f->s, action_id, st), MDT_OK);
 }
 
@@ -161,18 +135,18 @@ setup_history(void **state)
 	assert_int_equal(mdt_store_open(":memory:", &f->clock, MDT_OPEN_CREATE,
 	    &f->s, err, sizeof(err)), MDT_OK);
 	/* the demo: people, patients and meeting C on 2026-11-25 */
-	f->now = at("2026-11-25 09:00");
+	f->now = fx_at("2026-11-25 09:00");
 	assert_int_equal(mdt_demo_create(f->s, &c), MDT_OK);
 	f->meeting = c;
 	jamie = fx_person(f, "Jamie Thornton");
 	kwame = fx_person(f, "Dr Kwame Mensah");
 
 	/* ---- A, the day before the range ---- */
-	f->now = at("2026-11-10 12:00");
-	a = meeting_at(f, "2026-11-10");
+	f->now = fx_at("2026-11-10 12:00");
+	a = fx_meeting_at(f, "2026-11-10");
 	sl = add_on_day(f, a, P4, "Dennis O'Driscoll", "1948-01-30");
 	attend(f, a, "Jamie Thornton", MDT_ATTEND_PRESENT);
-	f->now = at("2026-11-10 13:00");
+	f->now = fx_at("2026-11-10 13:00");
 	next(f, a);
 	consent(f, sl);
 	a0 = action(f, sl, jamie, "2026-11-20");
@@ -183,8 +157,8 @@ setup_history(void **state)
 	assert_int_equal(mdt_meeting_close(f->s, a), MDT_OK);
 
 	/* ---- B, the first day ---- */
-	f->now = at("2026-11-11 12:00");
-	b = meeting_at(f, "2026-11-11");	/* carries Dennis forward */
+	f->now = fx_at("2026-11-11 12:00");
+	b = fx_meeting_at(f, "2026-11-11");	/* carries Dennis forward */
 	snprintf(path, sizeof(path), "%s/caseload.csv", f->dir);
 	write_file(path, "nhs_number,name,date_of_birth\n"
 	    P1 ",Zoë Adébáyọ̀,1941-03-14\n");
@@ -216,7 +190,7 @@ setup_history(void **state)
 	attend(f, b, "Ade Okonkwo", MDT_ATTEND_PRESENT);
 	attend(f, b, "Priya Raghunathan", MDT_ATTEND_APOLOGIES);
 
-	f->now = at("2026-11-11 13:00");
+	f->now = fx_at("2026-11-11 13:00");
 	next(f, b);					/* B1 */
 	sl = slot_of(f, b, P1);
 	consent(f, sl);
@@ -264,7 +238,7 @@ setup_history(void **state)
 	attend(f, c, "Dr Siobhán Ní Bhriain", MDT_ATTEND_PRESENT);
 	attend(f, c, "Marta Kowalczyk", MDT_ATTEND_PRESENT);
 	attend(f, c, "Priya Raghunathan", MDT_ATTEND_PRESENT);
-	f->now = at("2026-11-25 13:00");
+	f->now = fx_at("2026-11-25 13:00");
 	next(f, c);					/* C1 */
 	sl = slot_of(f, c, P1);
 	consent(f, sl);
@@ -288,11 +262,11 @@ setup_history(void **state)
 
 	/* ---- after the range ---- */
 	set_status(f, "2026-11-26 09:00", b6, MDT_ACTION_DONE);
-	f->now = at("2026-11-26 12:00");
-	d = meeting_at(f, "2026-11-26");
+	f->now = fx_at("2026-11-26 12:00");
+	d = fx_meeting_at(f, "2026-11-26");
 	sl = add_on_day(f, d, P7, "George Ashworth", "1944-12-25");
 	attend(f, d, "Hamza Qureshi", MDT_ATTEND_PRESENT);
-	f->now = at("2026-11-26 13:00");
+	f->now = fx_at("2026-11-26 13:00");
 	next(f, d);
 	consent(f, sl);
 	action(f, sl, jamie, "+7");			/* d1 */
@@ -300,7 +274,7 @@ setup_history(void **state)
 	assert_int_equal(mdt_meeting_close(f->s, d), MDT_OK);
 
 	/* later still: the review is run the week after */
-	f->now = at("2026-12-01 10:00");
+	f->now = fx_at("2026-12-01 10:00");
 	*state = f;
 	return 0;
 }
@@ -476,7 +450,7 @@ test_edges(void **state)
 	 * 11-16 at noon, open and due before 11-16: a1 (11-15) and b6
 	 * (11-12); not b4 (11-18) nor b5 (11-25), not yet due, though they
 	 * fall due before the range ends. */
-	f->now = at("2026-11-16 12:00");
+	f->now = fx_at("2026-11-16 12:00");
 	load(f, "2026-11-11", "2026-11-30", &r);
 	assert_int_equal(r.actions_overdue, 2);
 	mdt_review_free(&r);
@@ -514,9 +488,9 @@ test_empty_and_bad(void **state)
 	assert_int_equal(r.n_disciplines, 0);
 	assert_int_equal(r.n_periods, 5);	/* 7+7+7+7+3 days */
 	mem = open_memstream(&buf, &len);
-	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_TXT, mem),
+	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_TXT, false, mem),
 	    MDT_OK);
-	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_JSON, mem),
+	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_JSON, false, mem),
 	    MDT_OK);
 	assert_int_equal(mdt_review_svg(f->s, &r, mem), MDT_OK);
 	fclose(mem);
@@ -581,11 +555,11 @@ test_outputs(void **state)
 
 	load(f, "2026-11-11", "2026-11-25", &r);
 	mem = open_memstream(&txt, &n);
-	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_TXT, mem),
+	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_TXT, false, mem),
 	    MDT_OK);
 	fclose(mem);
 	mem = open_memstream(&js, &n);
-	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_JSON, mem),
+	assert_int_equal(mdt_review_write(f->s, &r, MDT_REVIEW_JSON, false, mem),
 	    MDT_OK);
 	fclose(mem);
 	mem = open_memstream(&svg, &n);

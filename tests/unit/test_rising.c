@@ -421,14 +421,14 @@ test_review_counts(void **state)
 	assert_int_equal(rv.rising_escalated, 1);
 	assert_int_equal(rv.rising_removed, 1);
 	out = open_memstream(&buf, &len);
-	assert_int_equal(mdt_review_write(f->s, &rv, MDT_REVIEW_TXT, out),
+	assert_int_equal(mdt_review_write(f->s, &rv, MDT_REVIEW_TXT, false, out),
 	    MDT_OK);
 	fclose(out);
 	assert_non_null(strstr(buf, "Rising-risk register"));
 	assert_non_null(strstr(buf, "escalated to a meeting"));
 	free(buf);
 	out = open_memstream(&buf, &len);
-	assert_int_equal(mdt_review_write(f->s, &rv, MDT_REVIEW_JSON, out),
+	assert_int_equal(mdt_review_write(f->s, &rv, MDT_REVIEW_JSON, false, out),
 	    MDT_OK);
 	fclose(out);
 	assert_non_null(strstr(buf, "\"rising_risk\""));

@@ -361,6 +361,7 @@ extern const struct cmd_entry cmd_sync_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_purge_entry;
 extern const struct cmd_entry cmd_review_entry;
+extern const struct cmd_entry cmd_themes_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 #endif

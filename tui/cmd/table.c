@@ -34,6 +34,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_status_entry,
 	&cmd_purge_entry,
 	&cmd_review_entry,
+	&cmd_themes_entry,
 	&cmd_help_entry,
 };
 
