@@ -34,6 +34,7 @@
 #include "actions.h"	/* people, and each owner's actions */
 #include "review.h"	/* the review of a period */
 #include "outbox.h"	/* the outbox as delivery sees it */
+#include "pull.h"	/* the central record read back and merged */
 #include "purge.h"	/* the retention purge */
 #include "deaths.h"	/* a death between meetings */
 #include "trace.h"	/* patients held until their NHS number is traced */
