@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -279,14 +280,16 @@ static const char actions_sql[] =
     "SELECT a.id, a.uuid, a.text, a.status, a.due_date, a.created_at,"
     " coalesce(a.closed_at, 0), o.id, o.name, o.role, o.organisation,"
     " p.id, p.name, p.date_of_birth, p.nhs_number, coalesce(m.id, 0),"
-    " m.title, coalesce(m.scheduled_start, 0)"
+    " m.title, coalesce(m.scheduled_start, 0),"
+    " coalesce(r.conflict, 0), r.applied_at IS NOT NULL, r.status, r.owner"
     " FROM actions a JOIN people o ON o.id = a.owner_id"
     " JOIN patients p ON p.id = a.patient_id"
     " LEFT JOIN slots s ON s.id = a.slot_id"
     " LEFT JOIN meetings m ON m.id = s.meeting_id"
+    " LEFT JOIN record_tasks r ON r.action_id = a.id"
     " WHERE (?1 IS NULL OR instr(lower(o.name), lower(?1)) > 0)"
     " AND (?2 IS NULL OR instr(lower(o.organisation), lower(?2)) > 0)"
-    " AND (?3 OR a.status = 'open')"
+    " AND (?3 OR a.status = 'open' OR r.conflict = 1)"
     " AND (NOT ?4 OR (a.status = 'open' AND a.due_date < ?5))"
     " AND (?6 = 0 OR o.id = ?6)"
     /* a list for an organisation leaves out whoever asked, with their
@@ -306,9 +309,9 @@ item_done(void *row)
 {
 	struct mdt_action_item *it = row;
 
-	mdt_free_each(7, it->text, it->owner_name, it->owner_role,
+	mdt_free_each(8, it->text, it->owner_name, it->owner_role,
 	    it->owner_org, it->patient_name, it->date_of_birth,
-	    it->meeting_title);
+	    it->meeting_title, it->record_owner);
 }
 
 static void
@@ -317,7 +320,7 @@ item_read(sqlite3_stmt *st, void *row, void *ctx)
 	const char *today = ctx;
 	struct mdt_action_item *it = row;
 
-	mdt_cols(st, "icseciiisssisScisi", MDT_F(it->id), MDT_F(it->uuid),
+	mdt_cols(st, "icseciiisssisScisibbcS", MDT_F(it->id), MDT_F(it->uuid),
 	    MDT_F(it->text),
 	    MDT_F(it->status), mdt_action_status_parse, MDT_ACTION_OPEN,
 	    MDT_F(it->due_date), MDT_F(it->created_at), MDT_F(it->closed_at),
@@ -325,7 +328,9 @@ item_read(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(it->owner_org), MDT_F(it->patient_id),
 	    MDT_F(it->patient_name), MDT_F(it->date_of_birth),
 	    MDT_F(it->nhs_number), MDT_F(it->meeting_id),
-	    MDT_F(it->meeting_title), MDT_F(it->meeting_start));
+	    MDT_F(it->meeting_title), MDT_F(it->meeting_start),
+	    MDT_F(it->record_conflict), MDT_F(it->record_applied),
+	    MDT_F(it->record_status), MDT_F(it->record_owner));
 	it->overdue = it->status == MDT_ACTION_OPEN &&
 	    strcmp(it->due_date, today) < 0;
 }
@@ -469,6 +474,42 @@ tally_item(struct printer *pr, const struct mdt_action_item *it)
 	t->overdue += it->overdue;
 }
 
+/* What the central record says of it, when that is news: "; updated
+ * from the record", a conflict to settle, an owner it names that is not
+ * ours (shown, never applied). */
+static void
+record_text(const struct mdt_action_item *it, bool md, FILE *out)
+{
+	const char *sep = md ? "; " : "\n         ";
+
+	if (it->record_conflict)
+		fprintf(out, "%sCONFLICT: the record says %s; a local change is"
+		    " not sent: 'mdtchair actions keep %" PRId64 "' keeps"
+		    " ours, 'take %" PRId64 "' takes the record's", sep,
+		    it->record_status, it->id, it->id);
+	else if (it->record_applied)
+		fprintf(out, "%supdated from the record", sep);
+	if (it->record_owner != NULL &&
+	    strcasecmp(it->record_owner, it->owner_name) != 0) {
+		fprintf(out, "%sthe record names ", sep);
+		mdt_text_fput_flat(out, it->record_owner, md);
+		fputs(" as the owner (not applied here)", out);
+	}
+}
+
+/* What the central record said of it; null if never read back. */
+static json_t *
+record_json(const struct mdt_action_item *it)
+{
+	if (it->record_status[0] == '\0')
+		return json_null();
+	return mdt_json_pack("{s:o, s:o, s:b, s:b}",
+	    "status", mdt_json_text(it->record_status),
+	    "owner", mdt_json_text(it->record_owner),
+	    "applied", (int)it->record_applied,
+	    "conflict", (int)it->record_conflict);
+}
+
 /* Text and Markdown: a heading per owner, then a line (or a table row)
  * per action. */
 static void
@@ -520,6 +561,7 @@ list_item(struct printer *pr, const struct mdt_action_item *it)
 	mdt_text_fput_flat(out, who, md);
 	fputs(md ? " | " : "; ", out);
 	mdt_text_fput_flat(out, agreed, md);
+	record_text(it, md, out);
 	fputs(md ? " |\n" : "\n", out);
 }
 
@@ -566,6 +608,7 @@ json_item_dump(const struct mdt_action_item *it, bool unmask, FILE *out)
 		mdt_json_set(a, "meeting", m);
 	} else
 		mdt_json_set(a, "meeting", json_null());
+	mdt_json_set(a, "record", record_json(it));
 	rc = mdt_text_json_dump_at(a, out, 8, false);
 	json_decref(a);
 	return rc;

@@ -101,6 +101,13 @@ struct mdt_action_item {
 	int64_t meeting_id;		/* where it was agreed; 0 if unknown */
 	char *meeting_title;
 	int64_t meeting_start;		/* scheduled start, ms */
+	/* what the central record said when last read back (pull.h) */
+	bool record_conflict;		/* closed there, a local change not
+					 * sent: for a person to settle */
+	bool record_applied;		/* its status was taken from there */
+	char record_status[24];		/* the Task's status; "" if never
+					 * read back */
+	char *record_owner;		/* the owner it names; NULL */
 };
 
 /*

@@ -36,6 +36,7 @@
 #include "review.h"	/* the review of a period */
 #include "themes.h"	/* the themes of a discussion */
 #include "outbox.h"	/* the outbox as delivery sees it */
+#include "pull.h"	/* the central record read back and merged */
 #include "purge.h"	/* the retention purge */
 #include "deaths.h"	/* a death between meetings */
 #include "trace.h"	/* patients held until their NHS number is traced */

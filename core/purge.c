@@ -159,6 +159,10 @@ static const struct {
 	{ "UPDATE actions SET text = '" MDT_PURGED_TEXT "' WHERE slot_id"
 	    IN_SLOTS " AND status <> 'open' AND text <> '" MDT_PURGED_TEXT "'",
 	    PURGED_ACTIONS },
+	/* and what the central record's notes on them said, read back */
+	{ "UPDATE record_tasks SET note = NULL WHERE note IS NOT NULL AND"
+	    " action_id IN (SELECT id FROM actions WHERE slot_id" IN_SLOTS
+	    " AND status <> 'open')", PURGED_TEXTS },
 	/* the originals of what was corrected, and any note left half
 	 * typed: the same text as the rest */
 	{ "UPDATE corrections SET original = '{}' WHERE slot_id" IN_SLOTS
@@ -245,8 +249,12 @@ purge_each(struct mdt_store *s, const char *sql,
 static enum mdt_status
 purge_action_text(struct mdt_store *s, int64_t id)
 {
-	return mdt_run(s, "UPDATE actions SET text = '" MDT_PURGED_TEXT
+	enum mdt_status st;
+
+	st = mdt_run(s, "UPDATE actions SET text = '" MDT_PURGED_TEXT
 	    "' WHERE id = ?", "i", id);
+	return st == MDT_OK ? mdt_run(s, "UPDATE record_tasks SET note = NULL"
+	    " WHERE action_id = ?", "i", id) : st;
 }
 
 /*

@@ -728,6 +728,35 @@ static const char *const migrations[] = {
 	" PRIMARY KEY (slot_id, theme_id)) WITHOUT ROWID;"
 	"CREATE INDEX slot_themes_by_theme ON slot_themes(theme_id);"
 	"CREATE INDEX IF NOT EXISTS meetings_by_opened ON meetings(opened_at);",
+
+	/* v23: the central record read back (docs/sync.md, "Pull").
+	 * record_tasks: what the record said of an action's Task when last
+	 * read (its version and time, status, owner and latest note), when
+	 * its status was taken here (applied_at), and whether it is a
+	 * conflict: the record closed the Task while a local change to it
+	 * was not yet sent, kept for a person to settle.  record_pull: the
+	 * server's time of the last complete pull of each type, from which
+	 * the next one reads only what changed. */
+	"CREATE TABLE record_tasks ("
+	" action_id INTEGER PRIMARY KEY REFERENCES actions(id)"
+	"  ON DELETE CASCADE,"
+	" version TEXT NOT NULL,"
+	" last_updated INTEGER NOT NULL,"
+	" status TEXT NOT NULL,"
+	" modified INTEGER NOT NULL,"
+	" owner TEXT,"
+	" note TEXT,"
+	" seen_at INTEGER NOT NULL,"
+	" applied_at INTEGER,"
+	" conflict INTEGER NOT NULL DEFAULT 0 CHECK (conflict IN (0, 1)));"
+	"CREATE INDEX record_tasks_conflicts ON record_tasks(action_id)"
+	" WHERE conflict = 1;"
+	"CREATE TABLE record_pull ("
+	" resource_type TEXT PRIMARY KEY,"
+	" since INTEGER NOT NULL,"
+	" pulled_at INTEGER NOT NULL,"
+	" requests INTEGER NOT NULL,"
+	" bytes INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -48,6 +49,7 @@ struct transfer {
 	char *body;		/* request body (owned) */
 	struct sync_buf resp;	/* the reply's body so far */
 	bool too_big;
+	char date[40];		/* the reply's Date header */
 	sync_http_cb cb;
 	void *ctx;
 	char errbuf[CURL_ERROR_SIZE];
@@ -219,10 +221,20 @@ check_done(struct sync_http *h)
 		if (curl->easy_getinfo(easy, CURLINFO_RETRY_AFTER,
 		    &retry_after) == CURLE_OK && retry_after > 0)
 			reply.retry_after_s = (int64_t)retry_after;
+		{
+			long hdr = 0, req = 0;
+
+			curl->easy_getinfo(easy, CURLINFO_HEADER_SIZE, &hdr);
+			curl->easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &req);
+			reply.bytes_in = hdr;
+			reply.bytes_out = req;
+		}
 		curl->multi_remove_handle(h->multi, easy);
 		curl->easy_cleanup(easy);
 		if (t == NULL)
 			continue;
+		reply.bytes_in += (int64_t)t->resp.n;
+		memcpy(reply.date, t->date, sizeof(reply.date));
 		t->easy = NULL;
 		unlink_transfer(h, t);
 		/* too big: counted as it came, or said so by its length */
@@ -374,6 +386,26 @@ write_fn(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+/* Each header line of the reply: the Date kept (the server's time, for
+ * reading back only what changed since). */
+static size_t
+header_fn(char *data, size_t size, size_t nmemb, void *userp)
+{
+	struct transfer *t = userp;
+	size_t n = size * nmemb, v;
+
+	if (n > 5 && strncasecmp(data, "Date:", 5) == 0) {
+		for (v = 5; v < n && (data[v] == ' ' || data[v] == '\t'); v++)
+			;
+		while (n > v && (data[n - 1] == '\r' || data[n - 1] == '\n' ||
+		    data[n - 1] == ' '))
+			n--;
+		snprintf(t->date, sizeof(t->date), "%.*s", (int)(n - v),
+		    data + v);
+	}
+	return size * nmemb;
+}
+
 /* ---- the client ------------------------------------------------------ */
 
 struct sync_http *
@@ -501,6 +533,8 @@ sync_http_request(struct sync_http *h, const char *method, const char *url,
 	 * curl_closesocket_callback types */
 	curl->easy_setopt(e, CURLOPT_WRITEFUNCTION, write_fn);
 	opt_ptr(e, CURLOPT_WRITEDATA, t);
+	curl->easy_setopt(e, CURLOPT_HEADERFUNCTION, header_fn);
+	opt_ptr(e, CURLOPT_HEADERDATA, t);
 	opt_ptr(e, CURLOPT_ERRORBUFFER, t->errbuf);
 	opt_ptr(e, CURLOPT_PRIVATE, t);
 	curl->easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_fn);
@@ -586,6 +620,27 @@ sync_http_close(struct sync_http *h, void (*done)(void *ctx), void *ctx)
 		sock_close(sc);
 	uv_timer_stop(&h->timer);
 	uv_close((uv_handle_t *)&h->timer, on_timer_closed);
+}
+
+struct sync_http *
+sync_http_open(uv_loop_t *loop, const struct sync_config *cfg, char *err,
+    size_t errlen)
+{
+	if (cfg == NULL || !cfg->has_server) {
+		snprintf(err, errlen, "sync is not configured");
+		return NULL;
+	}
+	return sync_http_new(loop, cfg, err, errlen);
+}
+
+bool
+sync_http_run(uv_loop_t *loop, struct sync_http *h, const bool *done)
+{
+	while (!*done && uv_run(loop, UV_RUN_ONCE) != 0)
+		;
+	sync_http_close(h, NULL, NULL);
+	uv_run(loop, UV_RUN_DEFAULT);
+	return *done;
 }
 
 int

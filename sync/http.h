@@ -24,6 +24,9 @@ struct sync_reply {
 	char error[256];	/* curl's reason when curl_code != 0 */
 	bool too_big;		/* the server answered, but its reply was
 				 * over max_response_bytes and not read */
+	char date[40];		/* the reply's Date header; "" if none */
+	int64_t bytes_in;	/* headers and body received */
+	int64_t bytes_out;	/* the request's headers and body sent */
 };
 
 typedef void (*sync_http_cb)(void *ctx, const struct sync_reply *reply);
@@ -46,6 +49,17 @@ struct sync_http *sync_http_new(uv_loop_t *loop,
 int sync_http_request(struct sync_http *h, const char *method,
     const char *url, const char *body, const char *if_match, sync_http_cb cb,
     void *ctx, char *err, size_t errlen);
+
+/*
+ * For a caller that reads on a loop of its own (verify, pull): a client,
+ * or NULL with "sync is not configured" (no [server]) or the reason of
+ * sync_http_new in err.  sync_http_run then runs loop until *done (false
+ * if the loop ran out first), closes the client and lets its handles
+ * close.
+ */
+struct sync_http *sync_http_open(uv_loop_t *loop,
+    const struct sync_config *cfg, char *err, size_t errlen);
+bool sync_http_run(uv_loop_t *loop, struct sync_http *h, const bool *done);
 
 /* Requests in flight. */
 int sync_http_active(const struct sync_http *h);

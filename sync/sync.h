@@ -119,6 +119,27 @@ struct sync_verify_result {
 int sync_verify(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_verify_result *out);
 
+/* What sync_pull read and did. */
+struct sync_pull_result {
+	int64_t actions;	/* actions asked about */
+	int64_t requests;	/* searches and pages read */
+	int64_t bytes;		/* sent and received, headers included */
+	struct mdt_pull_result merged;	/* what the merge did */
+	char error[512];	/* why it stopped; "" if it ran to the end */
+};
+
+/*
+ * Reads back, from the central record, the Tasks of the actions it has
+ * that are open here (or have a change not yet sent) and changed since
+ * the last pull (Task?_id=...&_lastUpdated=gt..., 40 ids a search, next
+ * pages followed under base_url only), and merges them into the store
+ * (mdt_pull_apply, docs/sync.md "Pull"): all or nothing, in one
+ * transaction after the last page.  Runs loop until done (libcurl
+ * loaded: sync_prepare).  0, or -1 with out->error (nothing taken).
+ */
+int sync_pull(uv_loop_t *loop, struct mdt_store *s,
+    const struct sync_config *cfg, struct sync_pull_result *out);
+
 /* The outbox may have new rows: start a pass now unless one is running or
  * the engine is backing off (then it goes at the scheduled time). */
 void sync_engine_kick(struct sync_engine *e);

@@ -290,38 +290,21 @@ next_page(struct verify *v)
 	free(url.s);
 }
 
-static void
-on_closed(void *ctx)
-{
-	(void)ctx;
-}
-
 int
 sync_verify(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_verify_result *out)
 {
 	struct verify v;
-	char err[256];
 
 	memset(out, 0, sizeof(*out));
 	memset(&v, 0, sizeof(v));
 	v.s = s;
 	v.out = out;
-	if (cfg == NULL || !cfg->has_server) {
-		snprintf(out->error, sizeof(out->error), "sync is not"
-		    " configured");
+	if ((v.http = sync_http_open(loop, cfg, out->error,
+	    sizeof(out->error))) == NULL)
 		return -1;
-	}
-	if ((v.http = sync_http_new(loop, cfg, err, sizeof(err))) == NULL) {
-		snprintf(out->error, sizeof(out->error), "%s", err);
-		return -1;
-	}
 	next_page(&v);
-	while (!v.done && uv_run(loop, UV_RUN_ONCE) != 0)
-		;
-	sync_http_close(v.http, on_closed, NULL);
-	uv_run(loop, UV_RUN_DEFAULT);
-	if (!v.done)
+	if (!sync_http_run(loop, v.http, &v.done))
 		snprintf(out->error, sizeof(out->error), "the search stopped"
 		    " before the end");
 	if (out->error[0] == '\0') {

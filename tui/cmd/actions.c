@@ -42,6 +42,26 @@ action_id_arg(const char *a)
 	return mdt_str_number(a, 1, INT64_MAX, &v) ? v : -1;
 }
 
+/* The numbers given checked, and the store opened: NULL after saying
+ * why (*rc the exit status). */
+static struct mdt_store *
+ids_store(struct cmd_args *cli, int *rc)
+{
+	struct mdt_store *store = NULL;
+
+	*rc = 0;
+	if (cli->argc < 1)
+		*rc = cmd_usage_error(cli->cmd, "give the number of each"
+		    " action (#ID, as listed)");
+	for (int i = 0; i < cli->argc && *rc == 0; i++)
+		if (action_id_arg(cli->argv[i]) < 0)
+			*rc = cmd_usage_error(cli->cmd, "an action is given by"
+			    " its number, e.g. 12 or #12");
+	if (*rc == 0 && !(store = cmd_open_store(cli, 0)))
+		*rc = EXIT_USER;
+	return store;
+}
+
 /* actions done|cancel|reopen ID...: each one act, in the order given;
  * stops at the first that cannot be done. */
 static int
@@ -53,15 +73,8 @@ actions_close(struct cmd_args *cli, enum mdt_action_status to)
 	size_t n = 0;
 	int rc = 0;
 
-	if (cli->argc < 1)
-		return cmd_usage_error(cli->cmd, "give the number of each"
-		    " action (#ID, as listed)");
-	for (int i = 0; i < cli->argc; i++)
-		if (action_id_arg(cli->argv[i]) < 0)
-			return cmd_usage_error(cli->cmd, "an action is given by"
-			    " its number, e.g. 12 or #12");
-	if (!(store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
+	if (!(store = ids_store(cli, &rc)))
+		return rc;
 	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK)
 		rc = cmd_store_error(store);
 	for (int i = 0; i < cli->argc && rc == 0; i++) {
@@ -106,6 +119,43 @@ static int
 actions_reopen(struct cmd_args *cli)
 {
 	return actions_close(cli, MDT_ACTION_OPEN);
+}
+
+/* actions keep|take ID...: a conflict with the central record settled,
+ * one act each: ours sent over the record's, or the record's taken. */
+static int
+actions_settle(struct cmd_args *cli, bool keep)
+{
+	struct mdt_store *store;
+	int rc = 0;
+
+	if (!(store = ids_store(cli, &rc)))
+		return rc;
+	for (int i = 0; i < cli->argc && rc == 0; i++) {
+		int64_t id = action_id_arg(cli->argv[i]);
+
+		if ((keep ? mdt_record_keep(store, id) :
+		    mdt_record_take(store, id)) != MDT_OK)
+			rc = cmd_store_error(store);
+		else
+			printf("#%lld: %s\n", (long long)id, keep ? "ours kept;"
+			    " it goes to the central record over its copy" :
+			    "the central record's taken; the local change is"
+			    " not sent");
+	}
+	return rc;
+}
+
+static int
+actions_keep(struct cmd_args *cli)
+{
+	return actions_settle(cli, true);
+}
+
+static int
+actions_take(struct cmd_args *cli)
+{
+	return actions_settle(cli, false);
 }
 
 /* Whether anyone's name (or organisation) holds part, case apart;
@@ -168,8 +218,11 @@ CMD_PART(actions_cancel_entry, "cancel", "ID...", NULL, &ids,
     actions_cancel);
 CMD_PART(actions_reopen_entry, "reopen", "ID...", NULL, &ids,
     actions_reopen);
+CMD_PART(actions_keep_entry, "keep", "ID...", NULL, &ids, actions_keep);
+CMD_PART(actions_take_entry, "take", "ID...", NULL, &ids, actions_take);
 
 CMD_ENTRY(actions, "[--owner N|--org O] [--overdue] [OPTIONS]",
     "each owner's actions across meetings; close one",
     options, &cmd_no_operands, CMD_PARTS(&actions_done_entry,
-    &actions_cancel_entry, &actions_reopen_entry), cmd_actions);
+    &actions_cancel_entry, &actions_reopen_entry, &actions_keep_entry,
+    &actions_take_entry), cmd_actions);

@@ -1,7 +1,8 @@
 /*
  * sync.c - mdtchair sync: the outbox sent to the central record once, on
  * its own event loop, until nothing is pending or a deadline passes, with
- * a progress line on stderr.
+ * a progress line on stderr; then the record read back (the actions'
+ * Tasks changed since the last pull, merged: docs/sync.md "Pull").
  */
 #include "config.h"
 
@@ -17,7 +18,7 @@
 
 #include "cmd.h"
 
-enum { DEADLINE, RETRY_FAILED, NOW, VERIFY };
+enum { DEADLINE, RETRY_FAILED, NOW, VERIFY, PULL, NO_PULL };
 
 static const struct cmd_option options[] = {
 	[DEADLINE] = CMD_RANGE("deadline", 1, 86400, "--deadline needs seconds",
@@ -25,6 +26,8 @@ static const struct cmd_option options[] = {
 	[RETRY_FAILED] = CMD_FLAG("retry-failed"),
 	[NOW] = CMD_FLAG("now"),
 	[VERIFY] = CMD_FLAG("verify"),
+	[PULL] = CMD_FLAG("pull"),
+	[NO_PULL] = CMD_FLAG("no-pull"),
 	CMD_END
 };
 
@@ -41,6 +44,7 @@ struct sync_run {
 	bool tty;
 	bool done;
 	bool timed_out;
+	bool online;		/* the engine reached the record at the end */
 	char last_line[512];
 };
 
@@ -120,6 +124,7 @@ sync_on_tick(uv_timer_t *t)
 	} else if (uv_now(&r->loop) >= r->deadline)
 		r->done = r->timed_out = true;
 	if (r->done) {
+		r->online = st.online;
 		uv_timer_stop(&r->tick);
 		uv_close((uv_handle_t *)&r->tick, NULL);
 		sync_engine_close(r->engine);
@@ -208,6 +213,38 @@ sync_report(struct sync_run *r)
 	return EXIT_USER;
 }
 
+/* The record read back after the drain (or alone, --pull): what it
+ * did, one line; 0, or EXIT_USER when it failed or conflicts wait. */
+static int
+sync_pull_run(struct sync_run *r, const struct sync_config *cfg)
+{
+	struct sync_pull_result pr;
+	const struct mdt_pull_result *m = &pr.merged;
+	int64_t conflicts = 0;
+
+	if (sync_pull(&r->loop, r->store, cfg, &pr) != 0) {
+		say("sync: nothing taken from the central record: %s (%lld"
+		    " requests)", pr.error, (long long)pr.requests);
+		return EXIT_USER;
+	}
+	fprintf(stderr, "sync: pulled %lld changed Tasks of %lld actions"
+	    " (%lld requests, %lld bytes): %lld closed from the record, %lld"
+	    " conflicts, %lld owners shown\n", (long long)m->tasks,
+	    (long long)pr.actions, (long long)pr.requests,
+	    (long long)pr.bytes, (long long)m->closed,
+	    (long long)m->conflicts, (long long)m->owners);
+	if (mdt_record_conflicts(r->store, &conflicts) != MDT_OK)
+		return cmd_store_error(r->store);
+	if (conflicts > 0) {
+		say("sync: %lld actions changed here and closed on the record;"
+		    " see 'mdtchair actions --all', then 'mdtchair actions"
+		    " keep ID' (ours) or 'take ID' (the record's)",
+		    (long long)conflicts);
+		return EXIT_USER;
+	}
+	return 0;
+}
+
 static int
 cmd_sync(struct cmd_args *cli)
 {
@@ -236,6 +273,19 @@ cmd_sync(struct cmd_args *cli)
 	r.tty = isatty(STDERR_FILENO) == 1;
 	if (uv_loop_init(&r.loop) != 0) {
 		say("%s", "cannot start the event loop");
+		goto out;
+	}
+	if (cli->opt[PULL] != NULL && cli->opt[NO_PULL] != NULL) {
+		uv_loop_close(&r.loop);
+		sync_config_free(cfg);
+		return cmd_usage_error(cli->cmd, "give --pull or --no-pull, not"
+		    " both");
+	}
+	if (cli->opt[PULL] != NULL) {
+		/* the record read back, nothing sent */
+		rc = sync_pull_run(&r, cfg);
+		if (uv_loop_close(&r.loop) != 0)
+			say("%s", "the event loop did not close cleanly");
 		goto out;
 	}
 	if (cli->opt[VERIFY] != NULL) {
@@ -276,9 +326,13 @@ cmd_sync(struct cmd_args *cli)
 		sync_engine_kick(r.engine);
 	/* runs until the tick has closed the engine and itself */
 	uv_run(&r.loop, UV_RUN_DEFAULT);
+	rc = sync_report(&r);
+	/* then what the record says, if it could be reached */
+	if (cli->opt[NO_PULL] == NULL && r.online &&
+	    sync_pull_run(&r, cfg) != 0)
+		rc = EXIT_USER;
 	if (uv_loop_close(&r.loop) != 0)
 		say("%s", "the event loop did not close cleanly");
-	rc = sync_report(&r);
 out:
 	sync_config_free(cfg);
 	return rc;

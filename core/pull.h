@@ -1,0 +1,92 @@
+/*
+ * pull.h - the central record read back (pull.c): what the record says
+ * of the actions' Tasks, merged into the store under the rules written in
+ * docs/sync.md ("Pull"), each change an audited act; the conflicts it
+ * keeps, and their settling by a person.  sync/pull.c does the reading;
+ * nothing here touches the network.
+ */
+#ifndef MDT_PULL_H
+#define MDT_PULL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* One Task as the record holds it (strings as read; NULL: absent). */
+struct mdt_record_task {
+	const char *id;		/* the action's uuid */
+	const char *version;	/* meta.versionId */
+	int64_t last_updated;	/* meta.lastUpdated, ms since the epoch */
+	int64_t modified;	/* lastModified, else meta.lastUpdated, ms */
+	const char *status;	/* Task.status */
+	const char *owner;	/* owner.display, else owner.reference */
+	const char *note;	/* the latest note's text */
+};
+
+/* What one pull did. */
+struct mdt_pull_result {
+	int64_t tasks;		/* Tasks read back */
+	int64_t unchanged;	/* seen before, or our own last write */
+	int64_t closed;		/* actions closed (or cancelled) here */
+	int64_t conflicts;	/* new conflicts kept for a person */
+	int64_t owners;		/* Tasks whose owner differs: shown only */
+	int64_t unknown;	/* Tasks of no action here */
+};
+
+/*
+ * The uuids of the actions to read back, after after ("" from the
+ * first), in uuid order, at most max into out: every action the record
+ * has acknowledged (its Task) that is open here, or has a change not yet
+ * sent, or a conflict.  *n gets how many.
+ */
+enum mdt_status mdt_pull_ids(struct mdt_store *s, const char *after,
+    char (*out)[37], size_t max, size_t *n);
+
+/* The server's time (ms) of the last complete pull of type ("Task"); 0
+ * if there was none. */
+enum mdt_status mdt_pull_since(struct mdt_store *s, const char *type,
+    int64_t *since);
+
+/*
+ * One transaction: each Task merged (docs/sync.md, "Pull"), then the
+ * time of this pull (since, the server's; 0 leaves it as it was) and its
+ * cost (requests, bytes) remembered.  from names the record in the audit
+ * (its base URL).  Applying the same Tasks again changes nothing.
+ */
+enum mdt_status mdt_pull_apply(struct mdt_store *s, const char *from,
+    const struct mdt_record_task *t, size_t n, int64_t since,
+    int64_t requests, int64_t bytes, struct mdt_pull_result *out);
+
+/* What the record said of an action when last read. */
+struct mdt_record_view {
+	bool known;		/* read back at least once */
+	bool conflict;		/* the record closed it; a local change
+				 * is not sent: for a person to settle */
+	bool applied;		/* its status was taken from the record */
+	char status[24];	/* the Task's status on the record */
+	int64_t modified;	/* when the record says it changed, ms */
+	char *owner;		/* the owner the record names; NULL */
+	char *note;		/* its latest note; NULL */
+};
+
+/* DESTRUCTOR: mdt_record_view_free. */
+enum mdt_status mdt_record_of_action(struct mdt_store *s, int64_t action_id,
+    struct mdt_record_view *out);
+void mdt_record_view_free(struct mdt_record_view *v);
+
+/* How many actions are in conflict with the record. */
+enum mdt_status mdt_record_conflicts(struct mdt_store *s, int64_t *n);
+
+/*
+ * A conflict settled, one act each (audited): keep ours sends the local
+ * action over the record's version (its waiting rows go again at once);
+ * take the record's sets the action's status to the record's and settles
+ * the unsent rows of the action (nothing of it is sent).  MDT_ESTATE if
+ * the action is not in conflict.
+ */
+enum mdt_status mdt_record_keep(struct mdt_store *s, int64_t action_id);
+enum mdt_status mdt_record_take(struct mdt_store *s, int64_t action_id);
+
+#endif

@@ -1,0 +1,431 @@
+/*
+ * pull.c - the central record read back (sync.h, sync_pull): for the
+ * actions the record has, open here or with a change not yet sent, their
+ * Tasks that changed since the last pull, by the standard search
+ * Task?_id=a,b,...&_lastUpdated=gt<time>, 40 ids a search, each search
+ * followed through its next pages.  Nothing is applied until every page
+ * of every search has come and was well formed; then everything is
+ * merged (core/pull.c) in one transaction with the time of this pull, so
+ * a page lost, a 5xx half-way or a kill leaves the store as it was and
+ * the next pull reads the same again.  The time remembered is the
+ * server's: the latest meta.lastUpdated read, but never later than a
+ * second before the Date of the first reply, so that a Task changed
+ * while the searches ran is read again next time (read twice, it merges
+ * once: its version is known).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <uv.h>
+
+#include "http.h"
+#include "mdt.h"
+#include "reply.h"
+#include "rstring.h"
+#include "sync.h"
+#include "sync_config.h"
+#include "text.h"
+#include "util.h"
+
+/* Ids per search (a URL of about 2 KB), and the page size asked for: one
+ * page a search unless the server pages smaller. */
+#define PULL_IDS 40
+#define PULL_COUNT 100
+/* Pages of one search, at most: a server that pages for ever is not
+ * followed for ever. */
+#define PULL_PAGES 200
+
+struct pull {
+	struct mdt_store *s;
+	const struct sync_config *cfg;
+	struct sync_http *http;
+	struct sync_pull_result *out;
+	int64_t since;		/* the last pull's time; 0: none */
+	char ids[PULL_IDS][37];	/* this search's actions */
+	size_t n;
+	char after[37];		/* the last id searched */
+	int pages;		/* of this search */
+	json_t *tasks;		/* every Task read, in order */
+	json_t *seen;		/* ids read in this search: a repeat means
+				 * the pages moved under us */
+	int64_t max_seen;	/* latest meta.lastUpdated read */
+	int64_t first_date;	/* the first reply's Date, ms; 0: none */
+	bool done;
+};
+
+/* ---- times ----------------------------------------------------------- */
+
+/* A FHIR instant ("2026-12-06T20:25:29.217Z", "...+01:00") in ms since
+ * the epoch; false if it is not one. */
+static bool
+instant_ms(const char *s, int64_t *ms)
+{
+	int y, mo, d, h, mi, sec, used = 0, off = 0;
+	int64_t frac = 0, scale = 1000;
+	struct tm tm;
+	const char *p;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d,
+	    &h, &mi, &sec, &used) != 6 || used != 19)
+		return false;
+	p = s + used;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*p - '0') * scale;
+			}
+	if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 && p[3] == ':') {
+		int oh, om;
+
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+			return false;
+		off = (oh * 60 + om) * 60 * (p[0] == '+' ? 1 : -1);
+	} else if (strcmp(p, "Z") != 0)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return false;
+	*ms = ((int64_t)timegm(&tm) - off) * 1000 + frac;
+	return true;
+}
+
+/* An HTTP Date ("Sun, 06 Dec 2026 20:25:29 GMT") in ms; false if not. */
+static bool
+http_date_ms(const char *s, int64_t *ms)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4];
+	int d, y, h, mi, sec;
+	const char *m;
+	struct tm tm;
+
+	if (s == NULL || sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &d,
+	    mon, &y, &h, &mi, &sec) != 6 || strlen(mon) != 3 ||
+	    (m = strstr(months, mon)) == NULL || (m - months) % 3 != 0)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = (int)((m - months) / 3);
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*ms = (int64_t)timegm(&tm) * 1000;
+	return true;
+}
+
+/* ms as the search wants it: "2026-12-06T20:25:29.217Z". */
+static void
+instant_str(int64_t ms, char out[32])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char day[24];
+
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, 32, "%s.%03dZ", day, (int)(ms % 1000));
+}
+
+/* ---- one search, its pages ------------------------------------------- */
+
+static void next_search(struct pull *p);
+
+static void
+stop(struct pull *p, const char *what, const char *why)
+{
+	snprintf(p->out->error, sizeof(p->out->error), "%s%s", what, why);
+	p->done = true;
+}
+
+static const char *
+str_at(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+
+	if (b != NULL)
+		v = json_object_get(v, b);
+	return json_string_value(v);
+}
+
+/* Whether id is one this search asked for. */
+static bool
+asked(const struct pull *p, const char *id)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* A Task of the reply kept, if well formed; false (and the pull
+ * stopped) if not. */
+static bool
+keep_task(struct pull *p, json_t *r)
+{
+	const char *id = str_at(r, "id", NULL);
+	int64_t lu;
+
+	if (id == NULL || !asked(p, id))
+		return true;	/* not ours: left alone */
+	if (str_at(r, "meta", "versionId") == NULL ||
+	    !instant_ms(str_at(r, "meta", "lastUpdated"), &lu) ||
+	    str_at(r, "status", NULL) == NULL) {
+		stop(p, "the central record's answer is not well formed: a"
+		    " Task has no meta.versionId, meta.lastUpdated or status",
+		    "");
+		return false;
+	}
+	if (json_object_get(p->seen, id) != NULL) {
+		stop(p, "the central record's pages changed while they were"
+		    " read (a Task came twice); nothing was taken, pull again",
+		    "");
+		return false;
+	}
+	json_object_set_new(p->seen, id, json_true());
+	if (lu > p->max_seen)
+		p->max_seen = lu;
+	json_array_append(p->tasks, r);
+	return true;
+}
+
+/* The next page's URL, relative to the base; NULL if the reply has none
+ * or it is not under the base URL (a next page elsewhere is never
+ * followed: the token would go with it). */
+static const char *
+next_link(struct pull *p, json_t *bundle, bool *elsewhere)
+{
+	const char *base = sync_config_base_url(p->cfg);
+	size_t i, bl = strlen(base);
+	json_t *l;
+
+	*elsewhere = false;
+	json_array_foreach(json_object_get(bundle, "link"), i, l) {
+		const char *rel = str_at(l, "relation", NULL);
+		const char *url = str_at(l, "url", NULL);
+
+		if (rel == NULL || url == NULL || strcmp(rel, "next") != 0)
+			continue;
+		if (strncmp(url, base, bl) != 0 || url[bl] != '/') {
+			*elsewhere = true;
+			return NULL;
+		}
+		return url + bl + 1;
+	}
+	return NULL;
+}
+
+static void
+on_page(void *ctx, const struct sync_reply *reply)
+{
+	struct pull *p = ctx;
+	json_t *bundle, *e;
+	const char *next;
+	bool elsewhere;
+	size_t i;
+	char err[256];
+
+	p->out->requests++;
+	p->out->bytes += reply->bytes_in + reply->bytes_out;
+	if (reply->curl_code != 0 || reply->too_big) {
+		stop(p, "cannot reach the central record: ", reply->error);
+		return;
+	}
+	if (reply->status != 200) {
+		char said[400];
+
+		sync_reply_describe(reply, said, sizeof(said));
+		stop(p, "the central record answered the search with ", said);
+		return;
+	}
+	if (p->first_date == 0 && !http_date_ms(reply->date, &p->first_date))
+		p->first_date = 0;
+	bundle = json_loadb(reply->body, reply->body_len, 0, NULL);
+	if (bundle == NULL || !json_is_object(bundle) || strcmp(str_at(bundle,
+	    "resourceType", NULL) != NULL ? str_at(bundle, "resourceType",
+	    NULL) : "", "Bundle") != 0 || (json_object_get(bundle, "entry") !=
+	    NULL && !json_is_array(json_object_get(bundle, "entry")))) {
+		json_decref(bundle);
+		stop(p, "the central record's answer to a search is not a"
+		    " Bundle; nothing was taken", "");
+		return;
+	}
+	json_array_foreach(json_object_get(bundle, "entry"), i, e) {
+		json_t *r = json_object_get(e, "resource");
+
+		if (!json_is_object(r) || strcmp(str_at(r, "resourceType",
+		    NULL) != NULL ? str_at(r, "resourceType", NULL) : "",
+		    "Task") != 0)
+			continue;	/* an OperationOutcome, an include */
+		if (!keep_task(p, r)) {
+			json_decref(bundle);
+			return;
+		}
+	}
+	next = next_link(p, bundle, &elsewhere);
+	if (elsewhere) {
+		json_decref(bundle);
+		stop(p, "the central record's next page is not under base_url;"
+		    " not followed", "");
+		return;
+	}
+	if (next != NULL) {
+		if (++p->pages > PULL_PAGES)
+			stop(p, "the central record's search has more than 200"
+			    " pages; not followed", "");
+		else if (sync_http_request(p->http, "GET", next, NULL, NULL,
+		    on_page, p, err, sizeof(err)) != 0)
+			stop(p, "", err);
+		json_decref(bundle);
+		return;
+	}
+	json_decref(bundle);
+	next_search(p);
+}
+
+/* The next 40 actions: a search for their Tasks changed since the last
+ * pull; none left: done. */
+static void
+next_search(struct pull *p)
+{
+	struct sync_buf url = { 0 };
+	char err[256], since[32], tail[96];
+
+	if (mdt_pull_ids(p->s, p->after, p->ids, PULL_IDS, &p->n) != MDT_OK) {
+		stop(p, "cannot read the actions: ", mdt_store_error(p->s));
+		return;
+	}
+	if (p->n == 0) {
+		p->done = true;
+		return;
+	}
+	p->out->actions += (int64_t)p->n;
+	mdt_strlcpy(p->after, p->ids[p->n - 1], sizeof(p->after));
+	p->pages = 0;
+	json_object_clear(p->seen);
+	sync_buf_str(&url, "Task?_id=");
+	for (size_t i = 0; i < p->n; i++) {
+		if (i > 0)
+			sync_buf_str(&url, ",");
+		sync_buf_str(&url, p->ids[i]);
+	}
+	if (p->since > 0) {
+		instant_str(p->since, since);
+		sync_buf_str(&url, "&_lastUpdated=gt");
+		sync_buf_str(&url, since);
+	}
+	snprintf(tail, sizeof(tail), "&_sort=_lastUpdated&_count=%d",
+	    PULL_COUNT);
+	sync_buf_str(&url, tail);
+	if (sync_http_request(p->http, "GET", url.s, NULL, NULL, on_page, p,
+	    err, sizeof(err)) != 0)
+		stop(p, "", err);
+	free(url.s);
+}
+
+/* ---- merging what came ----------------------------------------------- */
+
+/* The latest note of a Task: "author: text", or the text. */
+static char *
+latest_note(json_t *r)
+{
+	json_t *notes = json_object_get(r, "note");
+	json_t *n = json_array_get(notes, json_array_size(notes) - 1);
+	const char *text = str_at(n, "text", NULL);
+	const char *by = str_at(n, "authorString", NULL);
+
+	if (by == NULL)
+		by = str_at(n, "authorReference", "display");
+	if (text == NULL)
+		return NULL;
+	return by != NULL ? mdt_xasprintf("%s: %s", by, text) :
+	    mdt_xstrdup(text);
+}
+
+static void
+merge(struct pull *p)
+{
+	size_t n = json_array_size(p->tasks), i;
+	struct mdt_record_task *t = mdt_xcalloc(n + 1, sizeof(*t));
+	char **notes = mdt_xcalloc(n + 1, sizeof(*notes));
+	int64_t since = 0;
+	json_t *r;
+
+	json_array_foreach(p->tasks, i, r) {
+		/* what comes back is made R4 text, as what goes out is: no
+		 * control or bidirectional character reaches the store */
+		sync_rstring_clean(r);
+		t[i].id = str_at(r, "id", NULL);
+		t[i].version = str_at(r, "meta", "versionId");
+		t[i].status = str_at(r, "status", NULL);
+		instant_ms(str_at(r, "meta", "lastUpdated"), &t[i].last_updated);
+		if (!instant_ms(str_at(r, "lastModified", NULL), &t[i].modified))
+			t[i].modified = t[i].last_updated;
+		t[i].owner = str_at(r, "owner", "display");
+		if (t[i].owner == NULL)
+			t[i].owner = str_at(r, "owner", "reference");
+		t[i].note = notes[i] = latest_note(r);
+	}
+	if (n > 0) {
+		since = p->max_seen;
+		if (p->first_date > 0 && p->first_date - 1000 < since)
+			since = p->first_date - 1000;
+		if (since <= p->since)
+			since = 0;	/* never back past the last pull */
+	}
+	if (mdt_pull_apply(p->s, sync_config_base_url(p->cfg), t, n, since,
+	    p->out->requests, p->out->bytes, &p->out->merged) != MDT_OK)
+		stop(p, "cannot take what the record says: ",
+		    mdt_store_error(p->s));
+	for (i = 0; i < n; i++)
+		free(notes[i]);
+	free(notes);
+	free(t);
+}
+
+int
+sync_pull(uv_loop_t *loop, struct mdt_store *s,
+    const struct sync_config *cfg, struct sync_pull_result *out)
+{
+	struct pull p;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.s = s;
+	p.cfg = cfg;
+	p.out = out;
+	if (mdt_pull_since(s, "Task", &p.since) != MDT_OK) {
+		snprintf(out->error, sizeof(out->error), "%s",
+		    mdt_store_error(s));
+		return -1;
+	}
+	if ((p.http = sync_http_open(loop, cfg, out->error,
+	    sizeof(out->error))) == NULL)
+		return -1;
+	p.tasks = json_array();
+	p.seen = json_object();
+	next_search(&p);
+	if (!sync_http_run(loop, p.http, &p.done))
+		snprintf(out->error, sizeof(out->error), "the pull stopped"
+		    " before the end");
+	/* all or nothing: merged only when every page came */
+	if (out->error[0] == '\0')
+		merge(&p);
+	json_decref(p.tasks);
+	json_decref(p.seen);
+	return out->error[0] == '\0' ? 0 : -1;
+}
