@@ -9,7 +9,13 @@ for c in demo chair minutes meetings; do
 	"$MDTCHAIR" "$c" --help | grep -q "Usage: mdtchair \[--db PATH\] $c" ||
 	    fail "$c --help"
 done
-pass "--help lists every command, each with its own help"
+# every line of every help fits an 80-column terminal
+wide=$(echo "$out" | awk 'length > 80')
+for c in $(echo "$out" | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p'); do
+	wide="$wide$("$MDTCHAIR" "$c" --help | awk -v c="$c" 'length > 80 { print c ": " $0 }')"
+done
+[ -z "$wide" ] || fail "help wider than 80 columns: $wide"
+pass "--help lists every command, each with its own help, within 80 columns"
 
 "$MDTCHAIR" --version | grep -q '^mdtchair ' || fail "--version"
 

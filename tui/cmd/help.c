@@ -42,11 +42,33 @@ cmd_print_usage(FILE *f)
 	    "Exit status: 0 success, 1 error (reason on stderr), 2 usage.\n", f);
 }
 
+/* The usage line within 80 columns: where it would be wider, it breaks
+ * before a " | " and goes on under the command, indented. */
+static void
+print_usage(const struct cmd_entry *c)
+{
+	const char *seg = c->usage, *bar;
+	int col = printf("Usage: mdtchair [--db PATH] %s", c->name);
+	size_t len;
+
+	while (*seg != '\0') {
+		bar = strstr(seg, " | ");
+		len = bar != NULL ? (size_t)(bar - seg) : strlen(seg);
+		if (seg != c->usage && col + 3 + (int)len > 80)
+			col = printf("\n       |") - 1;
+		else if (seg != c->usage)
+			col += printf(" |");
+		col += printf(" %.*s", (int)len, seg);
+		seg += len + (bar != NULL ? 3 : 0);
+	}
+	putchar('\n');
+}
+
 void
 cmd_print_help(const struct cmd_entry *c)
 {
-	printf("Usage: mdtchair [--db PATH] %s%s%s\n%s\n", c->name, *c->usage ? " " : "", c->usage,
-	    c->help);
+	print_usage(c);
+	printf("%s\n", c->help);
 }
 
 /* [COMMAND] (more are let be) */

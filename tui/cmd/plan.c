@@ -270,5 +270,5 @@ static const struct cmd_operands print_operands = {
 };
 
 CMD_ENTRY(plan, "NHS [--format F] | add | resolve | link | review | end",
-    "the patient's joined-up plan, printed for them; add, resolve, link,"
-    " review, end", options, &print_operands, parts, cmd_plan);
+    "a patient's joined-up plan, printed for them, and its changes",
+    options, &print_operands, parts, cmd_plan);
