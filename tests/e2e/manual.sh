@@ -17,7 +17,9 @@ pass "mandoc -T lint finds nothing in mdtchair(1)"
 cmds=$("$MDTCHAIR" --help | awk '/^Commands:/ {f = 1; next} /^$/ {f = 0} f && /^  [a-z]/ {print $1}')
 [ -n "$cmds" ] || fail "no commands in --help"
 for c in $cmds; do
-	usage=$("$MDTCHAIR" "$c" --help | sed -n '1s/^Usage: mdtchair \[--db PATH\] //p')
+	# the usage line whole, its 80-column breaks ("       | ...") joined
+	usage=$("$MDTCHAIR" "$c" --help | awk 'NR == 1 { sub(/^Usage: mdtchair \[--db PATH\] /, ""); u = $0; next }
+	    /^       \| / { sub(/^       /, " "); u = u $0; next } { exit } END { print u }')
 	grep -qF -- "mdtchair $usage" "$E2E_TMP/man.txt" ||
 	    fail "the manual's synopsis lacks: mdtchair $usage"
 done
