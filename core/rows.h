@@ -181,4 +181,13 @@ enum mdt_status mdt_act_run(struct mdt_store *s, mdt_act_fn body,
 enum mdt_status mdt_meeting_act(struct mdt_store *s, mdt_act_fn body,
     unsigned reads, int64_t meeting_id);
 
+/* Defines the public act name(s, meeting_id): body run by mdt_meeting_act,
+ * with what else reads says read first.  One line a public act. */
+#define MDT_MEETING_ACT(name, body, reads) \
+	enum mdt_status \
+	name(struct mdt_store *s, int64_t meeting_id) \
+	{ \
+		return mdt_meeting_act(s, body, reads, meeting_id); \
+	}
+
 #endif
