@@ -40,6 +40,18 @@ slot_pause(struct mdt_slot_row *sl, int64_t now)
 	sl->state = MDT_SLOT_PAUSED;
 }
 
+/* Ends a paused slot's pause: the time counts as paused, or, if it never
+ * started, it starts now. */
+static void
+pause_end(struct mdt_slot_row *sl, int64_t now)
+{
+	if (sl->t.started_at == 0)
+		sl->t.started_at = now;
+	else
+		sl->t.paused_ms += since(now, sl->t.paused_at);
+	sl->t.paused_at = 0;
+}
+
 /* Starts, resumes or reopens a slot; the time it stood still counts as a
  * pause. */
 static void
@@ -51,11 +63,7 @@ slot_run(struct mdt_slot_row *sl, int64_t now)
 		sl->t.paused_ms = 0;
 		break;
 	case MDT_SLOT_PAUSED:
-		if (sl->t.started_at == 0)
-			sl->t.started_at = now;
-		else
-			sl->t.paused_ms += since(now, sl->t.paused_at);
-		sl->t.paused_at = 0;
+		pause_end(sl, now);
 		break;
 	case MDT_SLOT_DONE:
 		sl->t.paused_ms += since(now, sl->t.closed_at);
@@ -76,11 +84,7 @@ slot_close(struct mdt_slot_row *sl, int64_t now)
 		sl->t.started_at = now;
 		break;
 	case MDT_SLOT_PAUSED:
-		if (sl->t.started_at == 0)
-			sl->t.started_at = now;
-		else
-			sl->t.paused_ms += since(now, sl->t.paused_at);
-		sl->t.paused_at = 0;
+		pause_end(sl, now);
 		break;
 	case MDT_SLOT_RUNNING:
 		break;
