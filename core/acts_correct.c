@@ -291,19 +291,6 @@ amend(struct mdt_store *s, mdt_act_fn body, int64_t id, const char *text,
 	    &(struct mdt_act){ .id = id, .text = text });
 }
 
-enum mdt_status
-mdt_note_edit(struct mdt_store *s, int64_t note_id, const char *text)
-{
-	return amend(s, note_amend_tx, note_id, text != NULL ? text : "",
-	    true);
-}
-
-enum mdt_status
-mdt_note_withdraw(struct mdt_store *s, int64_t note_id)
-{
-	return amend(s, note_amend_tx, note_id, NULL, true);
-}
-
 /* An action corrected: id, the new text (NULL: withdrawn). */
 static enum mdt_status
 action_amend_tx(struct mdt_store *s, struct mdt_act *a)
@@ -354,18 +341,22 @@ action_amend_tx(struct mdt_store *s, struct mdt_act *a)
 	return st;
 }
 
-enum mdt_status
-mdt_action_edit(struct mdt_store *s, int64_t action_id, const char *text)
-{
-	return amend(s, action_amend_tx, action_id, text != NULL ? text : "",
-	    false);
-}
+/* Defines a kind's public corrections, by its body: edit(s, id, text)
+ * (text NULL: empty) and withdraw(s, id); note: the kind is a note. */
+#define AMEND_ACTS(edit, withdraw, body, note) \
+	enum mdt_status \
+	edit(struct mdt_store *s, int64_t id, const char *text) \
+	{ \
+		return amend(s, body, id, text != NULL ? text : "", note); \
+	} \
+	enum mdt_status \
+	withdraw(struct mdt_store *s, int64_t id) \
+	{ \
+		return amend(s, body, id, NULL, note); \
+	}
 
-enum mdt_status
-mdt_action_withdraw(struct mdt_store *s, int64_t action_id)
-{
-	return amend(s, action_amend_tx, action_id, NULL, false);
-}
+AMEND_ACTS(mdt_note_edit, mdt_note_withdraw, note_amend_tx, true)
+AMEND_ACTS(mdt_action_edit, mdt_action_withdraw, action_amend_tx, false)
 
 /* ---- the note being typed ------------------------------------------- */
 
