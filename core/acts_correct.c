@@ -94,14 +94,6 @@ title_tx(struct mdt_store *s, struct mdt_act *a)
 	return mended(s, a, "title_correct", "meeting", a->m.uuid, "title");
 }
 
-enum mdt_status
-mdt_meeting_set_title(struct mdt_store *s, int64_t meeting_id,
-    const char *title)
-{
-	return correct(s, title_tx, MDT_ACT_MEETING, meeting_id, title,
-	    "the title", "the meeting has no title");
-}
-
 /* The meeting is held at the venue called text. */
 static enum mdt_status
 venue_tx(struct mdt_store *s, struct mdt_act *a)
@@ -127,14 +119,6 @@ venue_tx(struct mdt_store *s, struct mdt_act *a)
 	return mended(s, a, "venue_correct", "meeting", a->m.uuid, "venue");
 }
 
-enum mdt_status
-mdt_meeting_set_venue(struct mdt_store *s, int64_t meeting_id,
-    const char *venue)
-{
-	return correct(s, venue_tx, MDT_ACT_MEETING, meeting_id, venue,
-	    "the venue", NULL);
-}
-
 /* The slot's reason for discussion is text. */
 static enum mdt_status
 reason_tx(struct mdt_store *s, struct mdt_act *a)
@@ -152,13 +136,21 @@ reason_tx(struct mdt_store *s, struct mdt_act *a)
 	return mended(s, a, "reason_correct", "slot", a->sl.uuid, what);
 }
 
-enum mdt_status
-mdt_slot_set_reason(struct mdt_store *s, int64_t slot_id,
-    const char *reason)
-{
-	return correct(s, reason_tx, MDT_ACT_SLOT, slot_id, reason,
-	    "the reason", "write the reason for discussion");
-}
+/* Defines the public correction name(s, id, text): body run by correct()
+ * on what reads (the meeting or the slot), text checked as what. */
+#define CORRECT_ACT(name, body, reads, what, if_blank) \
+	enum mdt_status \
+	name(struct mdt_store *s, int64_t id, const char *text) \
+	{ \
+		return correct(s, body, reads, id, text, what, if_blank); \
+	}
+
+CORRECT_ACT(mdt_meeting_set_title, title_tx, MDT_ACT_MEETING, "the title",
+    "the meeting has no title")
+CORRECT_ACT(mdt_meeting_set_venue, venue_tx, MDT_ACT_MEETING, "the venue",
+    NULL)
+CORRECT_ACT(mdt_slot_set_reason, reason_tx, MDT_ACT_SLOT, "the reason",
+    "write the reason for discussion")
 
 /* ---- corrections as clinical systems make them ---------------------- */
 
