@@ -142,6 +142,7 @@ struct mdt_act {
 	int n;			/* a number: seconds, a state, a position */
 	bool flag;
 	const char *text;
+	const char *by;		/* who does it, when not the store's actor */
 	const char *date;	/* a date given, checked ("YYYY-MM-DD") */
 	int64_t at;		/* a time given, ms */
 	/* read first (enum mdt_act_read) */
