@@ -40,6 +40,18 @@ slot_pause(struct mdt_slot_row *sl, int64_t now)
 	sl->state = MDT_SLOT_PAUSED;
 }
 
+/* Ends a paused slot's pause: the time counts as paused, or, if it never
+ * started, it starts now. */
+static void
+pause_end(struct mdt_slot_row *sl, int64_t now)
+{
+	if (sl->t.started_at == 0)
+		sl->t.started_at = now;
+	else
+		sl->t.paused_ms += since(now, sl->t.paused_at);
+	sl->t.paused_at = 0;
+}
+
 /* Starts, resumes or reopens a slot; the time it stood still counts as a
  * pause. */
 static void
@@ -51,11 +63,7 @@ slot_run(struct mdt_slot_row *sl, int64_t now)
 		sl->t.paused_ms = 0;
 		break;
 	case MDT_SLOT_PAUSED:
-		if (sl->t.started_at == 0)
-			sl->t.started_at = now;
-		else
-			sl->t.paused_ms += since(now, sl->t.paused_at);
-		sl->t.paused_at = 0;
+		pause_end(sl, now);
 		break;
 	case MDT_SLOT_DONE:
 		sl->t.paused_ms += since(now, sl->t.closed_at);
@@ -76,11 +84,7 @@ slot_close(struct mdt_slot_row *sl, int64_t now)
 		sl->t.started_at = now;
 		break;
 	case MDT_SLOT_PAUSED:
-		if (sl->t.started_at == 0)
-			sl->t.started_at = now;
-		else
-			sl->t.paused_ms += since(now, sl->t.paused_at);
-		sl->t.paused_at = 0;
+		pause_end(sl, now);
 		break;
 	case MDT_SLOT_RUNNING:
 		break;
@@ -278,13 +282,6 @@ pause_toggle_tx(struct mdt_store *s, struct mdt_act *a)
 	return st;
 }
 
-enum mdt_status
-mdt_slot_pause_toggle(struct mdt_store *s, int64_t meeting_id)
-{
-	return mdt_meeting_act(s, pause_toggle_tx, MDT_ACT_RUNNING,
-	    meeting_id);
-}
-
 /* The running slot's allowance changed by n seconds. */
 static enum mdt_status
 extend_tx(struct mdt_store *s, struct mdt_act *a)
@@ -366,12 +363,6 @@ park_tx(struct mdt_store *s, struct mdt_act *a)
 	return record_meeting(s, m, "slot_park", detail);
 }
 
-enum mdt_status
-mdt_slot_park(struct mdt_store *s, int64_t meeting_id)
-{
-	return mdt_meeting_act(s, park_tx, 0, meeting_id);
-}
-
 /* Back to the slot before the current one (or to the last started). */
 static enum mdt_status
 previous_tx(struct mdt_store *s, struct mdt_act *a)
@@ -416,12 +407,6 @@ previous_tx(struct mdt_store *s, struct mdt_act *a)
 	return record_meeting(s, m, "slot_previous", detail);
 }
 
-enum mdt_status
-mdt_slot_previous(struct mdt_store *s, int64_t meeting_id)
-{
-	return mdt_meeting_act(s, previous_tx, 0, meeting_id);
-}
-
 /* ---- the meeting ----------------------------------------------------- */
 
 /* A planned meeting opened (wrote: false when it was open already). */
@@ -437,12 +422,6 @@ meeting_open_tx(struct mdt_store *s, struct mdt_act *a)
 		st = record_meeting(s, &a->m, "meeting_open", "opened");
 	a->wrote = st == MDT_OK;
 	return st;
-}
-
-enum mdt_status
-mdt_meeting_open(struct mdt_store *s, int64_t meeting_id)
-{
-	return mdt_meeting_act(s, meeting_open_tx, MDT_ACT_WROTE, meeting_id);
 }
 
 /* What the meeting hands to the next one planned (a meeting of a series
@@ -489,13 +468,6 @@ meeting_close_tx(struct mdt_store *s, struct mdt_act *a)
 	if (st == MDT_OK)
 		st = carry_to_next(s, &a->m);
 	return st;
-}
-
-enum mdt_status
-mdt_meeting_close(struct mdt_store *s, int64_t meeting_id)
-{
-	return mdt_meeting_act(s, meeting_close_tx, MDT_ACT_CLOSED_TOO,
-	    meeting_id);
 }
 
 /* ---- the register ---------------------------------------------------- */
@@ -596,3 +568,11 @@ mdt_projector_blank(struct mdt_store *s, int64_t meeting_id, bool blank)
 	    MDT_ACT_CLOSED_TOO,
 	    &(struct mdt_act){ .meeting_id = meeting_id, .flag = blank });
 }
+
+/* ---- the acts on a meeting alone ------------------------------------ */
+
+MDT_MEETING_ACT(mdt_slot_pause_toggle, pause_toggle_tx, MDT_ACT_RUNNING)
+MDT_MEETING_ACT(mdt_slot_park, park_tx, 0)
+MDT_MEETING_ACT(mdt_slot_previous, previous_tx, 0)
+MDT_MEETING_ACT(mdt_meeting_open, meeting_open_tx, MDT_ACT_WROTE)
+MDT_MEETING_ACT(mdt_meeting_close, meeting_close_tx, MDT_ACT_CLOSED_TOO)

@@ -94,14 +94,6 @@ title_tx(struct mdt_store *s, struct mdt_act *a)
 	return mended(s, a, "title_correct", "meeting", a->m.uuid, "title");
 }
 
-enum mdt_status
-mdt_meeting_set_title(struct mdt_store *s, int64_t meeting_id,
-    const char *title)
-{
-	return correct(s, title_tx, MDT_ACT_MEETING, meeting_id, title,
-	    "the title", "the meeting has no title");
-}
-
 /* The meeting is held at the venue called text. */
 static enum mdt_status
 venue_tx(struct mdt_store *s, struct mdt_act *a)
@@ -127,14 +119,6 @@ venue_tx(struct mdt_store *s, struct mdt_act *a)
 	return mended(s, a, "venue_correct", "meeting", a->m.uuid, "venue");
 }
 
-enum mdt_status
-mdt_meeting_set_venue(struct mdt_store *s, int64_t meeting_id,
-    const char *venue)
-{
-	return correct(s, venue_tx, MDT_ACT_MEETING, meeting_id, venue,
-	    "the venue", NULL);
-}
-
 /* The slot's reason for discussion is text. */
 static enum mdt_status
 reason_tx(struct mdt_store *s, struct mdt_act *a)
@@ -152,13 +136,21 @@ reason_tx(struct mdt_store *s, struct mdt_act *a)
 	return mended(s, a, "reason_correct", "slot", a->sl.uuid, what);
 }
 
-enum mdt_status
-mdt_slot_set_reason(struct mdt_store *s, int64_t slot_id,
-    const char *reason)
-{
-	return correct(s, reason_tx, MDT_ACT_SLOT, slot_id, reason,
-	    "the reason", "write the reason for discussion");
-}
+/* Defines the public correction name(s, id, text): body run by correct()
+ * on what reads (the meeting or the slot), text checked as what. */
+#define CORRECT_ACT(name, body, reads, what, if_blank) \
+	enum mdt_status \
+	name(struct mdt_store *s, int64_t id, const char *text) \
+	{ \
+		return correct(s, body, reads, id, text, what, if_blank); \
+	}
+
+CORRECT_ACT(mdt_meeting_set_title, title_tx, MDT_ACT_MEETING, "the title",
+    "the meeting has no title")
+CORRECT_ACT(mdt_meeting_set_venue, venue_tx, MDT_ACT_MEETING, "the venue",
+    NULL)
+CORRECT_ACT(mdt_slot_set_reason, reason_tx, MDT_ACT_SLOT, "the reason",
+    "write the reason for discussion")
 
 /* ---- corrections as clinical systems make them ---------------------- */
 
@@ -291,19 +283,6 @@ amend(struct mdt_store *s, mdt_act_fn body, int64_t id, const char *text,
 	    &(struct mdt_act){ .id = id, .text = text });
 }
 
-enum mdt_status
-mdt_note_edit(struct mdt_store *s, int64_t note_id, const char *text)
-{
-	return amend(s, note_amend_tx, note_id, text != NULL ? text : "",
-	    true);
-}
-
-enum mdt_status
-mdt_note_withdraw(struct mdt_store *s, int64_t note_id)
-{
-	return amend(s, note_amend_tx, note_id, NULL, true);
-}
-
 /* An action corrected: id, the new text (NULL: withdrawn). */
 static enum mdt_status
 action_amend_tx(struct mdt_store *s, struct mdt_act *a)
@@ -354,18 +333,22 @@ action_amend_tx(struct mdt_store *s, struct mdt_act *a)
 	return st;
 }
 
-enum mdt_status
-mdt_action_edit(struct mdt_store *s, int64_t action_id, const char *text)
-{
-	return amend(s, action_amend_tx, action_id, text != NULL ? text : "",
-	    false);
-}
+/* Defines a kind's public corrections, by its body: edit(s, id, text)
+ * (text NULL: empty) and withdraw(s, id); note: the kind is a note. */
+#define AMEND_ACTS(edit, withdraw, body, note) \
+	enum mdt_status \
+	edit(struct mdt_store *s, int64_t id, const char *text) \
+	{ \
+		return amend(s, body, id, text != NULL ? text : "", note); \
+	} \
+	enum mdt_status \
+	withdraw(struct mdt_store *s, int64_t id) \
+	{ \
+		return amend(s, body, id, NULL, note); \
+	}
 
-enum mdt_status
-mdt_action_withdraw(struct mdt_store *s, int64_t action_id)
-{
-	return amend(s, action_amend_tx, action_id, NULL, false);
-}
+AMEND_ACTS(mdt_note_edit, mdt_note_withdraw, note_amend_tx, true)
+AMEND_ACTS(mdt_action_edit, mdt_action_withdraw, action_amend_tx, false)
 
 /* ---- the note being typed ------------------------------------------- */
 

@@ -479,11 +479,7 @@ finalise_tx(struct mdt_store *s, struct mdt_act *a)
 	return st;
 }
 
-enum mdt_status
-mdt_agenda_finalise(struct mdt_store *s, int64_t meeting_id)
-{
-	return mdt_meeting_act(s, finalise_tx, 0, meeting_id);
-}
+MDT_MEETING_ACT(mdt_agenda_finalise, finalise_tx, 0)
 
 /* ---- added on the day ------------------------------------------------ */
 

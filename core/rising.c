@@ -452,18 +452,11 @@ mdt_rising_remove(struct mdt_store *s, const char *nhs, const char *reason,
 
 /* ---- escalation ------------------------------------------------------- */
 
-/* An escalation: the act, and who escalates (NULL: the store's actor). */
-struct escalate_act {
-	struct mdt_act a;
-	const char *by;
-};
-
 /* The patient (id) on the register escalated to the meeting's candidates
- * for the reason (text), by whom; made: the candidate. */
+ * for the reason (text), by whom (by); made: the candidate. */
 static enum mdt_status
 escalate_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	const char *by = ((struct escalate_act *)a)->by;
 	enum mdt_status st;
 	int64_t entry = 0;
 	char *note, *nhs = NULL, uuid[37], cand[37];
@@ -499,7 +492,7 @@ escalate_tx(struct mdt_store *s, struct mdt_act *a)
 		st = mdt_run(s, "UPDATE rising_risk SET escalated = 1"
 		    " WHERE id = ?", "i", entry);
 	if (st == MDT_OK)
-		st = event_add(s, entry, "escalated", a->text, by,
+		st = event_add(s, entry, "escalated", a->text, a->by,
 		    a->meeting_id, NULL);
 	if (st == MDT_OK) {
 		char *u = NULL;
@@ -523,8 +516,8 @@ static enum mdt_status
 escalate_run(struct mdt_store *s, int64_t patient_id, int64_t meeting_id,
     const char *reason, const char *by, int64_t *candidate_id)
 {
-	struct escalate_act e = { .a = { .meeting_id = meeting_id,
-	    .id = patient_id, .text = reason }, .by = by };
+	struct mdt_act a = { .meeting_id = meeting_id, .id = patient_id,
+	    .text = reason, .by = by };
 	enum mdt_status st;
 
 	if (candidate_id != NULL)
@@ -537,9 +530,9 @@ escalate_run(struct mdt_store *s, int64_t patient_id, int64_t meeting_id,
 	    mdt_text_field(s, "who escalates", by, true,
 	    MDT_RISING_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
-	st = mdt_act_run(s, escalate_tx, MDT_ACT_MEETING, &e.a);
+	st = mdt_act_run(s, escalate_tx, MDT_ACT_MEETING, &a);
 	if (st == MDT_OK && candidate_id != NULL)
-		*candidate_id = e.a.made;
+		*candidate_id = a.made;
 	return st;
 }
 

@@ -142,6 +142,7 @@ struct mdt_act {
 	int n;			/* a number: seconds, a state, a position */
 	bool flag;
 	const char *text;
+	const char *by;		/* who does it, when not the store's actor */
 	const char *date;	/* a date given, checked ("YYYY-MM-DD") */
 	int64_t at;		/* a time given, ms */
 	/* read first (enum mdt_act_read) */
@@ -180,5 +181,14 @@ enum mdt_status mdt_act_run(struct mdt_store *s, mdt_act_fn body,
  * else reads says). */
 enum mdt_status mdt_meeting_act(struct mdt_store *s, mdt_act_fn body,
     unsigned reads, int64_t meeting_id);
+
+/* Defines the public act name(s, meeting_id): body run by mdt_meeting_act,
+ * with what else reads says read first.  One line a public act. */
+#define MDT_MEETING_ACT(name, body, reads) \
+	enum mdt_status \
+	name(struct mdt_store *s, int64_t meeting_id) \
+	{ \
+		return mdt_meeting_act(s, body, reads, meeting_id); \
+	}
 
 #endif

@@ -8,6 +8,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,19 +117,6 @@ read_attendee(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(at->arrived_at), MDT_F(at->left_at), MDT_F(at->added_on_day));
 }
 
-static enum mdt_status
-load_attendees(struct mdt_store *s, struct mdt_snapshot *snap)
-{
-	return mdt_read_array(s, &snap->attendees, &snap->n_attendees,
-	    sizeof(*snap->attendees), attendee_done, read_attendee, NULL,
-	    "reading the register",
-	    "SELECT p.id, p.uuid, p.name, p.role, p.organisation, a.status,"
-	    " a.confidentiality_ack, a.arrived_at, a.left_at, a.added_on_day"
-	    " FROM attendance a JOIN people p ON p.id = a.person_id"
-	    " WHERE a.meeting_id = ? ORDER BY p.name, p.id", "i",
-	    snap->meeting.id);
-}
-
 static void
 read_slot(sqlite3_stmt *st, void *row, void *ctx)
 {
@@ -170,13 +158,88 @@ read_slot(sqlite3_stmt *st, void *row, void *ctx)
 	}
 }
 
-static enum mdt_status
-load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
+static void
+read_action(sqlite3_stmt *st, void *row, void *ctx)
 {
-	enum mdt_status status;
+	struct mdt_action *a = row;
 
-	status = mdt_read_array(s, &snap->slots, &snap->n_slots,
-	    sizeof(*snap->slots), slot_done, read_slot, NULL,
+	mdt_cols(st, "iciisisceie", MDT_F(a->id), MDT_F(a->uuid),
+	    MDT_F(a->patient_id), MDT_F(a->slot_id), MDT_F(a->text),
+	    MDT_F(a->owner_id), MDT_F(a->owner_name), MDT_F(a->due_date),
+	    MDT_F(a->status), mdt_action_status_parse, MDT_ACTION_OPEN,
+	    MDT_F(a->created_at),
+	    MDT_F(a->verdict), mdt_action_verdict_parse, MDT_VERDICT_NONE);
+}
+
+static void
+read_note(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_note *n = row;
+
+	mdt_cols(st, "icisi", MDT_F(n->id), MDT_F(n->uuid), MDT_F(n->slot_id),
+	    MDT_F(n->text), MDT_F(n->created_at));
+}
+
+/*
+ * The parts mdt_snapshot_refresh reads apart, and the tables each is read
+ * from (the meeting's own row is read every time).  A query that reads
+ * another table names it here, or a change to it would not be seen.
+ */
+enum snap_part {
+	PART_REGISTER,		/* attendance */
+	PART_PEOPLE,		/* people: names in every other part too */
+	PART_SLOTS,		/* slots with their patients, consent,
+				 * exclusions and outcomes */
+	PART_NOTES,
+	PART_ACTIONS,		/* actions and their reviews */
+};
+
+static const struct {
+	const char *table;
+	enum snap_part part;
+} part_tables[] = {
+	{ "attendance", PART_REGISTER },
+	{ "people", PART_PEOPLE },
+	{ "slots", PART_SLOTS },
+	{ "patients", PART_SLOTS },
+	{ "consent", PART_SLOTS },
+	{ "consent_exclusions", PART_SLOTS },
+	{ "consent_asked", PART_SLOTS },
+	{ "outcomes", PART_SLOTS },
+	{ "notes", PART_NOTES },
+	{ "actions", PART_ACTIONS },
+	{ "action_reviews", PART_ACTIONS },
+};
+#define N_PART_TABLES MDT_COUNT(part_tables)
+
+_Static_assert(PART_ACTIONS + 1 == MDT_SNAPSHOT_PARTS,
+    "MDT_SNAPSHOT_PARTS counts enum snap_part");
+
+/* One of a snapshot's arrays: its part, where its pointer and count lie,
+ * how an element is read and freed, and the query that reads it (its
+ * one value, if fmt says so, the meeting's id). */
+struct snap_array {
+	enum snap_part part;
+	size_t rows, n, size;
+	void (*done)(void *row);
+	mdt_row_fn read;
+	const char *what, *sql, *fmt;
+};
+
+#define SNAP_ARRAY(field, n_field) offsetof(struct mdt_snapshot, field), \
+	offsetof(struct mdt_snapshot, n_field), \
+	sizeof(*((struct mdt_snapshot *)NULL)->field)
+
+/* In the order they are read: the slots before the notes and actions,
+ * which other slots read again. */
+static const struct snap_array snap_arrays[] = {
+	{ PART_REGISTER, SNAP_ARRAY(attendees, n_attendees), attendee_done,
+	    read_attendee, "reading the register",
+	    "SELECT p.id, p.uuid, p.name, p.role, p.organisation, a.status,"
+	    " a.confidentiality_ack, a.arrived_at, a.left_at, a.added_on_day"
+	    " FROM attendance a JOIN people p ON p.id = a.person_id"
+	    " WHERE a.meeting_id = ? ORDER BY p.name, p.id", "i" },
+	{ PART_SLOTS, SNAP_ARRAY(slots, n_slots), slot_done, read_slot,
 	    "reading the agenda",
 	    "SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number,"
 	    " pt.name, pt.date_of_birth, pt.practice, s.reason, s.state,"
@@ -194,11 +257,132 @@ load_slots(struct mdt_store *s, struct mdt_snapshot *snap)
 	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
 	    " LEFT JOIN people kc ON kc.id = pt.key_contact_id"
 	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
-	    " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i",
-	    snap->meeting.id);
-	for (size_t i = 0; i < snap->n_slots; i++)
-		snap->slots[i].position = (int)i + 1;
-	return status;
+	    " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i" },
+	{ PART_NOTES, SNAP_ARRAY(notes, n_notes), note_done, read_note,
+	    "reading the notes",
+	    "SELECT n.id, n.uuid, n.slot_id, n.text, n.created_at"
+	    " FROM notes n JOIN slots s ON s.id = n.slot_id"
+	    " WHERE s.meeting_id = ? ORDER BY n.created_at, n.id", "i" },
+	/* shown: open actions of its patients, those agreed in its slots,
+	 * reviewed in them, or closed since it opened.  The ids first, each
+	 * kind through its own index (schema v7), then only those rows: not
+	 * every action its patients ever had (on a cold start each row is a
+	 * read from the disk). */
+	{ PART_ACTIONS, SNAP_ARRAY(actions, n_actions), action_done,
+	    read_action, "reading the actions",
+	    "WITH ms AS (SELECT id, patient_id FROM slots WHERE meeting_id = ?1),"
+	    " rv AS (SELECT r.action_id, r.verdict FROM ms"
+	    "  JOIN action_reviews r ON r.slot_id = ms.id),"
+	    " shown(id) AS ("
+	    "  SELECT a.id FROM ms JOIN actions a ON a.patient_id = ms.patient_id"
+	    "   AND a.status = 'open'"
+	    "  UNION SELECT a.id FROM ms JOIN actions a ON a.slot_id = ms.id"
+	    "  UNION SELECT action_id FROM rv"
+	    "  UNION SELECT a.id FROM ms JOIN actions a"
+	    "   ON a.patient_id = ms.patient_id AND a.closed_at IS NOT NULL"
+	    "   AND a.closed_at >= (SELECT opened_at FROM meetings"
+	    "   WHERE id = ?1))"
+	    "SELECT a.id, a.uuid, a.patient_id,"
+	    " CASE WHEN a.slot_id IN (SELECT id FROM ms) THEN a.slot_id"
+	    " ELSE 0 END,"
+	    " a.text, a.owner_id, p.name, a.due_date, a.status, a.created_at,"
+	    " rv.verdict"
+	    " FROM shown CROSS JOIN actions a ON a.id = shown.id"
+	    " JOIN slots s ON s.patient_id = a.patient_id AND s.meeting_id = ?1"
+	    " JOIN people p ON p.id = a.owner_id"
+	    " LEFT JOIN rv ON rv.action_id = a.id"
+	    " WHERE a.withdrawn_at IS NULL AND (a.status = 'open'"
+	    " OR a.slot_id IN (SELECT id FROM ms)"
+	    " OR rv.verdict IS NOT NULL"
+	    /* closed during this meeting: still shown, so it can be undone */
+	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1))"
+	    " ORDER BY s.position, s.id, a.created_at, a.id", "i" },
+	{ PART_PEOPLE, SNAP_ARRAY(people, n_people), person_done, read_known,
+	    "reading the people",
+	    "SELECT id, uuid, name, CASE kind WHEN 'person' THEN role"
+	    " ELSE kind END, organisation, kind <> 'person' FROM people"
+	    " ORDER BY name, id", NULL },
+};
+
+/* The address of arr's pointer in snap (a T **), and of its count. */
+static void *
+array_at(struct mdt_snapshot *snap, const struct snap_array *arr)
+{
+	return (char *)snap + arr->rows;
+}
+
+static size_t *
+count_at(struct mdt_snapshot *snap, const struct snap_array *arr)
+{
+	return (size_t *)(void *)((char *)snap + arr->n);
+}
+
+/* Reads arr of snap's meeting into snap. */
+static enum mdt_status
+array_read(struct mdt_store *s, const struct snap_array *arr,
+    struct mdt_snapshot *snap)
+{
+	return mdt_read_array(s, array_at(snap, arr), count_at(snap, arr),
+	    arr->size, arr->done, arr->read, NULL, arr->what, arr->sql,
+	    arr->fmt, snap->meeting.id);
+}
+
+/* Moves arr from old into out, leaving old without it. */
+static void
+array_take(struct mdt_snapshot *out, struct mdt_snapshot *old,
+    const struct snap_array *arr)
+{
+	memcpy(array_at(out, arr), array_at(old, arr), sizeof(void *));
+	*count_at(out, arr) = *count_at(old, arr);
+	memset(array_at(old, arr), 0, sizeof(void *));
+	*count_at(old, arr) = 0;
+}
+
+/* Frees arr of snap, each element given to its done. */
+static void
+array_free(struct mdt_snapshot *snap, const struct snap_array *arr)
+{
+	void *rows;
+
+	memcpy(&rows, array_at(snap, arr), sizeof(rows));
+	mdt_array_free(rows, *count_at(snap, arr), arr->size, arr->done);
+}
+
+#ifdef SQLITE_ENABLE_PREUPDATE_HOOK
+/* Called by SQLite before each row this connection inserts, updates or
+ * deletes (those of triggers, cascades and WITHOUT ROWID tables too,
+ * which the plain update hook misses). */
+static void
+count_change(void *arg, sqlite3 *db, int op, const char *schema,
+    const char *table, sqlite3_int64 key1, sqlite3_int64 key2)
+{
+	struct mdt_store *s = arg;
+
+	(void)db;
+	(void)op;
+	(void)schema;
+	(void)key1;
+	(void)key2;
+	for (size_t i = 0; i < N_PART_TABLES; i++)
+		if (strcmp(table, part_tables[i].table) == 0) {
+			s->snap_changes[part_tables[i].part]++;
+			return;
+		}
+}
+#endif
+
+/* Starts counting the store's changes by part, if SQLite can. */
+static void
+count_changes(struct mdt_store *s)
+{
+#ifdef SQLITE_ENABLE_PREUPDATE_HOOK
+	if (!s->snap_counting) {
+		sqlite3_preupdate_hook(s->db, count_change, s);
+		s->snap_counting = true;
+	}
+#else
+	(void)s;
+#endif
 }
 
 /* Appends a copy of name to a list of names. */
@@ -243,164 +427,6 @@ load_exclusions(struct mdt_store *s, struct mdt_snapshot *snap)
 	return status;
 }
 
-static void
-read_note(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct mdt_note *n = row;
-
-	mdt_cols(st, "icisi", MDT_F(n->id), MDT_F(n->uuid), MDT_F(n->slot_id),
-	    MDT_F(n->text), MDT_F(n->created_at));
-}
-
-static enum mdt_status
-load_notes(struct mdt_store *s, struct mdt_snapshot *snap)
-{
-	return mdt_read_array(s, &snap->notes, &snap->n_notes,
-	    sizeof(*snap->notes), note_done, read_note, NULL,
-	    "reading the notes",
-	    "SELECT n.id, n.uuid, n.slot_id, n.text, n.created_at"
-	    " FROM notes n JOIN slots s ON s.id = n.slot_id"
-	    " WHERE s.meeting_id = ? ORDER BY n.created_at, n.id", "i",
-	    snap->meeting.id);
-}
-
-static void
-read_action(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct mdt_action *a = row;
-
-	mdt_cols(st, "iciisisceie", MDT_F(a->id), MDT_F(a->uuid),
-	    MDT_F(a->patient_id), MDT_F(a->slot_id), MDT_F(a->text),
-	    MDT_F(a->owner_id), MDT_F(a->owner_name), MDT_F(a->due_date),
-	    MDT_F(a->status), mdt_action_status_parse, MDT_ACTION_OPEN,
-	    MDT_F(a->created_at),
-	    MDT_F(a->verdict), mdt_action_verdict_parse, MDT_VERDICT_NONE);
-}
-
-static enum mdt_status
-load_actions(struct mdt_store *s, struct mdt_snapshot *snap)
-{
-	/* shown: open actions of its patients, those agreed in its slots,
-	 * reviewed in them, or closed since it opened.  The ids first, each
-	 * kind through its own index (schema v7), then only those rows: not
-	 * every action its patients ever had (on a cold start each row is a
-	 * read from the disk). */
-	return mdt_read_array(s, &snap->actions, &snap->n_actions,
-	    sizeof(*snap->actions), action_done, read_action, NULL,
-	    "reading the actions",
-	    "WITH ms AS (SELECT id, patient_id FROM slots WHERE meeting_id = ?1),"
-	    " rv AS (SELECT r.action_id, r.verdict FROM ms"
-	    "  JOIN action_reviews r ON r.slot_id = ms.id),"
-	    " shown(id) AS ("
-	    "  SELECT a.id FROM ms JOIN actions a ON a.patient_id = ms.patient_id"
-	    "   AND a.status = 'open'"
-	    "  UNION SELECT a.id FROM ms JOIN actions a ON a.slot_id = ms.id"
-	    "  UNION SELECT action_id FROM rv"
-	    "  UNION SELECT a.id FROM ms JOIN actions a"
-	    "   ON a.patient_id = ms.patient_id AND a.closed_at IS NOT NULL"
-	    "   AND a.closed_at >= (SELECT opened_at FROM meetings"
-	    "   WHERE id = ?1))"
-	    "SELECT a.id, a.uuid, a.patient_id,"
-	    " CASE WHEN a.slot_id IN (SELECT id FROM ms) THEN a.slot_id"
-	    " ELSE 0 END,"
-	    " a.text, a.owner_id, p.name, a.due_date, a.status, a.created_at,"
-	    " rv.verdict"
-	    " FROM shown CROSS JOIN actions a ON a.id = shown.id"
-	    " JOIN slots s ON s.patient_id = a.patient_id AND s.meeting_id = ?1"
-	    " JOIN people p ON p.id = a.owner_id"
-	    " LEFT JOIN rv ON rv.action_id = a.id"
-	    " WHERE a.withdrawn_at IS NULL AND (a.status = 'open'"
-	    " OR a.slot_id IN (SELECT id FROM ms)"
-	    " OR rv.verdict IS NOT NULL"
-	    /* closed during this meeting: still shown, so it can be undone */
-	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1))"
-	    " ORDER BY s.position, s.id, a.created_at, a.id", "i",
-	    snap->meeting.id);
-}
-
-static enum mdt_status
-load_people(struct mdt_store *s, struct mdt_snapshot *snap)
-{
-	return mdt_read_array(s, &snap->people, &snap->n_people,
-	    sizeof(*snap->people), person_done, read_known, NULL,
-	    "reading the people",
-	    "SELECT id, uuid, name, CASE kind WHEN 'person' THEN role"
-	    " ELSE kind END, organisation, kind <> 'person' FROM people"
-	    " ORDER BY name, id", NULL);
-}
-
-/*
- * The parts mdt_snapshot_refresh reads apart, and the tables each is read
- * from (the meeting's own row is read every time).  A query that reads
- * another table names it here, or a change to it would not be seen.
- */
-enum snap_part {
-	PART_REGISTER,		/* attendance */
-	PART_PEOPLE,		/* people: names in every other part too */
-	PART_SLOTS,		/* slots with their patients, consent,
-				 * exclusions and outcomes */
-	PART_NOTES,
-	PART_ACTIONS,		/* actions and their reviews */
-};
-
-static const struct {
-	const char *table;
-	enum snap_part part;
-} part_tables[] = {
-	{ "attendance", PART_REGISTER },
-	{ "people", PART_PEOPLE },
-	{ "slots", PART_SLOTS },
-	{ "patients", PART_SLOTS },
-	{ "consent", PART_SLOTS },
-	{ "consent_exclusions", PART_SLOTS },
-	{ "consent_asked", PART_SLOTS },
-	{ "outcomes", PART_SLOTS },
-	{ "notes", PART_NOTES },
-	{ "actions", PART_ACTIONS },
-	{ "action_reviews", PART_ACTIONS },
-};
-#define N_PART_TABLES MDT_COUNT(part_tables)
-
-_Static_assert(PART_ACTIONS + 1 == MDT_SNAPSHOT_PARTS,
-    "MDT_SNAPSHOT_PARTS counts enum snap_part");
-
-#ifdef SQLITE_ENABLE_PREUPDATE_HOOK
-/* Called by SQLite before each row this connection inserts, updates or
- * deletes (those of triggers, cascades and WITHOUT ROWID tables too,
- * which the plain update hook misses). */
-static void
-count_change(void *arg, sqlite3 *db, int op, const char *schema,
-    const char *table, sqlite3_int64 key1, sqlite3_int64 key2)
-{
-	struct mdt_store *s = arg;
-
-	(void)db;
-	(void)op;
-	(void)schema;
-	(void)key1;
-	(void)key2;
-	for (size_t i = 0; i < N_PART_TABLES; i++)
-		if (strcmp(table, part_tables[i].table) == 0) {
-			s->snap_changes[part_tables[i].part]++;
-			return;
-		}
-}
-#endif
-
-/* Starts counting the store's changes by part, if SQLite can. */
-static void
-count_changes(struct mdt_store *s)
-{
-#ifdef SQLITE_ENABLE_PREUPDATE_HOOK
-	if (!s->snap_counting) {
-		sqlite3_preupdate_hook(s->db, count_change, s);
-		s->snap_counting = true;
-	}
-#else
-	(void)s;
-#endif
-}
-
 /* The slots of a and b are the same patients in the same order: what the
  * notes and actions are read by. */
 static bool
@@ -416,9 +442,6 @@ same_slots(const struct mdt_snapshot *a, const struct mdt_snapshot *b)
 }
 
 #define PART(p) (1u << (p))
-#define SWAP_IN(out, old, field, n) do { \
-	(out)->field = (old)->field; (out)->n = (old)->n; \
-	(old)->field = NULL; (old)->n = 0; } while (0)
 
 /* A snapshot being read: the parts to read (PART bits), and whether the
  * others may be taken from old. */
@@ -429,6 +452,22 @@ struct snapshot_read {
 	unsigned read;
 	bool partial;
 };
+
+/* After the agenda is read (status): each slot's position and
+ * exclusions, and, for other patients or another order, their notes and
+ * actions read again. */
+static enum mdt_status
+slots_read(struct mdt_store *s, struct snapshot_read *a,
+    enum mdt_status status)
+{
+	for (size_t i = 0; i < a->out->n_slots; i++)
+		a->out->slots[i].position = (int)i + 1;
+	if (status == MDT_OK)
+		status = load_exclusions(s, a->out);
+	if (status == MDT_OK && a->partial && !same_slots(a->old, a->out))
+		a->read |= PART(PART_NOTES) | PART(PART_ACTIONS);
+	return status;
+}
 
 /* The parts read, in one read transaction so that they agree with each
  * other. */
@@ -461,23 +500,16 @@ snapshot_tx(struct mdt_store *s, void *ctx)
 		if (a->old->meeting.opened_at != a->out->meeting.opened_at)
 			a->read |= PART(PART_ACTIONS);
 	}
-	if (status == MDT_OK && (a->read & PART(PART_REGISTER)))
-		status = load_attendees(s, a->out);
-	if (status == MDT_OK && (a->read & PART(PART_SLOTS))) {
-		status = load_slots(s, a->out);
-		if (status == MDT_OK)
-			status = load_exclusions(s, a->out);
-		/* other patients, or another order: their notes and actions */
-		if (status == MDT_OK && a->partial &&
-		    !same_slots(a->old, a->out))
-			a->read |= PART(PART_NOTES) | PART(PART_ACTIONS);
+	for (size_t i = 0; status == MDT_OK && i < MDT_COUNT(snap_arrays);
+	    i++) {
+		const struct snap_array *arr = &snap_arrays[i];
+
+		if (!(a->read & PART(arr->part)))
+			continue;
+		status = array_read(s, arr, a->out);
+		if (arr->part == PART_SLOTS)
+			status = slots_read(s, a, status);
 	}
-	if (status == MDT_OK && (a->read & PART(PART_NOTES)))
-		status = load_notes(s, a->out);
-	if (status == MDT_OK && (a->read & PART(PART_ACTIONS)))
-		status = load_actions(s, a->out);
-	if (status == MDT_OK && (a->read & PART(PART_PEOPLE)))
-		status = load_people(s, a->out);
 	return status;
 }
 
@@ -501,16 +533,9 @@ snapshot_read(struct mdt_store *s, int64_t meeting_id,
 		mdt_snapshot_free(out);
 		return status;
 	}
-	if (!(a.read & PART(PART_REGISTER)))
-		SWAP_IN(out, old, attendees, n_attendees);
-	if (!(a.read & PART(PART_SLOTS)))
-		SWAP_IN(out, old, slots, n_slots);
-	if (!(a.read & PART(PART_NOTES)))
-		SWAP_IN(out, old, notes, n_notes);
-	if (!(a.read & PART(PART_ACTIONS)))
-		SWAP_IN(out, old, actions, n_actions);
-	if (!(a.read & PART(PART_PEOPLE)))
-		SWAP_IN(out, old, people, n_people);
+	for (size_t i = 0; i < MDT_COUNT(snap_arrays); i++)
+		if (!(a.read & PART(snap_arrays[i].part)))
+			array_take(out, old, &snap_arrays[i]);
 	return MDT_OK;
 }
 
@@ -543,16 +568,8 @@ mdt_snapshot_free(struct mdt_snapshot *snap)
 		return;
 	free(snap->meeting.title);
 	free(snap->meeting.venue);
-	mdt_array_free(snap->attendees, snap->n_attendees,
-	    sizeof(*snap->attendees), attendee_done);
-	mdt_array_free(snap->slots, snap->n_slots, sizeof(*snap->slots),
-	    slot_done);
-	mdt_array_free(snap->notes, snap->n_notes, sizeof(*snap->notes),
-	    note_done);
-	mdt_array_free(snap->actions, snap->n_actions, sizeof(*snap->actions),
-	    action_done);
-	mdt_array_free(snap->people, snap->n_people, sizeof(*snap->people),
-	    person_done);
+	for (size_t i = 0; i < MDT_COUNT(snap_arrays); i++)
+		array_free(snap, &snap_arrays[i]);
 	memset(snap, 0, sizeof(*snap));
 }
 
