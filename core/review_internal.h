@@ -23,6 +23,14 @@ double mdt_percentile_of(const int64_t *v, size_t n, int p);
 struct mdt_store;
 struct mdt_review;
 
+/* Named counts of the range [start, end) (sql's ?1 and ?2), with the
+ * number of meetings too if with_meetings, into *v and *n (review.c). */
+enum mdt_status mdt_review_counts_load(struct mdt_store *s, const char *what,
+    bool with_meetings, const char *sql, int64_t start, int64_t end,
+    struct mdt_review_count **v, size_t *n);
+/* Named counts read by mdt_review_counts_load, freed. */
+void mdt_review_counts_free(struct mdt_review_count *v, size_t n);
+
 /* The figures of review_use.c (the attendances and calls before and
  * after, the themes, what was agreed at the last review) for the range
  * [start, end) in ms, inside review.c's read transaction. */

@@ -154,29 +154,13 @@ load_use(struct mdt_store *s, int64_t start, int64_t end,
 
 /* ---- themes ----------------------------------------------------------- */
 
-static void
-count_done(void *row)
-{
-	free(((struct mdt_review_count *)row)->name);
-}
-
-static void
-read_theme_count(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct mdt_review_count *c = row;
-
-	(void)ctx;
-	mdt_cols(st, "sii", MDT_F(c->name), MDT_F(c->n), MDT_F(c->meetings));
-}
-
 static enum mdt_status
 load_themes(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
 	enum mdt_status st;
 
-	st = mdt_read_array(s, &r->themes, &r->n_themes, sizeof(*r->themes),
-	    count_done, read_theme_count, NULL, "reading the themes",
+	st = mdt_review_counts_load(s, "reading the themes", true,
 	    "WITH x AS (SELECT st.theme_id, s.patient_id"
 	    "  FROM meetings m JOIN slots s ON s.meeting_id = m.id"
 	    "  JOIN slot_themes st ON st.slot_id = s.id"
@@ -184,7 +168,8 @@ load_themes(struct mdt_store *s, int64_t start, int64_t end,
 	    "  AND s.state <> 'pending')"
 	    " SELECT t.name, count(x.theme_id), count(DISTINCT x.patient_id)"
 	    " FROM themes t LEFT JOIN x ON x.theme_id = t.id GROUP BY t.id"
-	    " ORDER BY count(x.theme_id) DESC, t.own, t.id", "ii", start, end);
+	    " ORDER BY count(x.theme_id) DESC, t.own, t.id", start, end,
+	    &r->themes, &r->n_themes);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &r->slots_untagged, "SELECT count(*)"
 		    " FROM meetings m JOIN slots s ON s.meeting_id = m.id"
@@ -247,7 +232,7 @@ void
 mdt_review_use_free(struct mdt_review *r)
 {
 	mdt_array_free(r->use, r->n_use, sizeof(*r->use), use_done);
-	mdt_array_free(r->themes, r->n_themes, sizeof(*r->themes), count_done);
+	mdt_review_counts_free(r->themes, r->n_themes);
 	mdt_array_free(r->agreed, r->n_agreed, sizeof(*r->agreed), note_done);
 }
 
