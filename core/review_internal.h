@@ -46,6 +46,22 @@ extern const char mdt_review_caveat[];
 extern const char *const mdt_use_label[MDT_USE_KINDS];
 extern const char *const mdt_use_key[MDT_USE_KINDS];
 
+/* How a format marks what was agreed at the last review: the text when
+ * nothing was, the heading around the day, each note and its author,
+ * after the last; text writes a text escaped for the format. */
+struct mdt_agreed_marks {
+	const char *none;
+	const char *head, *head_end;
+	const char *item, *by, *item_end;
+	const char *tail;
+	void (*text)(FILE *out, const char *s);
+};
+/* The text format's marks (review_write.c). */
+extern const struct mdt_agreed_marks mdt_agreed_txt;
+/* What was agreed at the last review, in m's marks (review_write.c). */
+void mdt_review_agreed_write(const struct mdt_review *r,
+    const struct mdt_agreed_marks *m, FILE *out);
+
 /* The figures as HTML (review_html.c). */
 int mdt_review_html(struct mdt_store *s, const struct mdt_review *r,
     bool unmask, FILE *out);

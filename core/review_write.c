@@ -90,24 +90,38 @@ txt_pair(FILE *out, const char *label, int64_t a, int64_t b)
 	fprintf(out, "  %-38s %11" PRId64 " %9" PRId64 "\n", label, a, b);
 }
 
-/* The changes the team agreed at the last review. */
+/* A text as the text format shows it. */
 static void
-write_txt_agreed(const struct mdt_review *r, FILE *out)
+txt_text(FILE *out, const char *s)
+{
+	mdt_text_fput(out, s, false);
+}
+
+const struct mdt_agreed_marks mdt_agreed_txt = {
+	"Agreed at the last review: nothing recorded ('mdtchair review"
+	" note')\n\n", "Agreed at the last review (", ")\n", "  - ", " (",
+	")\n", "\n", txt_text
+};
+
+void
+mdt_review_agreed_write(const struct mdt_review *r,
+    const struct mdt_agreed_marks *m, FILE *out)
 {
 	if (r->n_agreed == 0) {
-		fputs("Agreed at the last review: nothing recorded ('mdtchair"
-		    " review note')\n\n", out);
+		fputs(m->none, out);
 		return;
 	}
-	fprintf(out, "Agreed at the last review (%s)\n", r->agreed[0].on);
+	fputs(m->head, out);
+	fputs(r->agreed[0].on, out);
+	fputs(m->head_end, out);
 	for (size_t i = 0; i < r->n_agreed; i++) {
-		fputs("  - ", out);
-		mdt_text_fput(out, r->agreed[i].text, false);
-		fputs(" (", out);
-		mdt_text_fput(out, r->agreed[i].by, false);
-		fputs(")\n", out);
+		fputs(m->item, out);
+		m->text(out, r->agreed[i].text);
+		fputs(m->by, out);
+		m->text(out, r->agreed[i].by);
+		fputs(m->item_end, out);
 	}
-	fputc('\n', out);
+	fputs(m->tail, out);
 }
 
 /* Attendances and calls before and after the first discussion. */
@@ -179,7 +193,7 @@ write_txt(const struct mdt_review *r, bool unmask, FILE *out)
 
 	fprintf(out, "Review of %s to %s (local dates, both included)\n\n",
 	    r->from, r->to);
-	write_txt_agreed(r, out);
+	mdt_review_agreed_write(r, &mdt_agreed_txt, out);
 
 	fputs("Meetings\n", out);
 	snprintf(line, sizeof(line), "(%" PRId64 " closed)",
