@@ -39,9 +39,7 @@ use_done(void *row)
 {
 	struct mdt_review_use *u = row;
 
-	free(u->name);
-	free(u->date_of_birth);
-	free(u->nhs_number);
+	mdt_free_each(3, u->name, u->date_of_birth, u->nhs_number);
 }
 
 /* One list's count for the patient (f.patient_id), before (imported up
@@ -312,7 +310,7 @@ enum mdt_status
 mdt_review_notes_write(struct mdt_store *s, const struct mdt_review_note *v,
     size_t n, enum mdt_review_format fmt, FILE *out)
 {
-	json_t *arr, *o;
+	json_t *arr;
 	int rc = 0;
 
 	errno = 0;
@@ -329,14 +327,11 @@ mdt_review_notes_write(struct mdt_store *s, const struct mdt_review_note *v,
 		return mdt_write_status(s, out, 0, "the review's notes");
 	}
 	arr = mdt_json_new(json_array());
-	for (size_t i = 0; i < n; i++) {
-		o = mdt_json_new(json_object());
-		mdt_json_set(o, "id", json_integer(v[i].id));
-		mdt_json_set(o, "on", mdt_json_text(v[i].on));
-		mdt_json_set(o, "by", mdt_json_text(v[i].by));
-		mdt_json_set(o, "text", mdt_json_text(v[i].text));
-		mdt_json_push(arr, o);
-	}
+	for (size_t i = 0; i < n; i++)
+		mdt_json_push(arr, mdt_json_pack("{s:o, s:o, s:o, s:o}",
+		    "id", json_integer(v[i].id), "on", mdt_json_text(v[i].on),
+		    "by", mdt_json_text(v[i].by),
+		    "text", mdt_json_text(v[i].text)));
 	rc = mdt_text_json_dump(arr, out, JSON_INDENT(2) |
 	    JSON_PRESERVE_ORDER);
 	json_decref(arr);
