@@ -58,6 +58,29 @@ event_done(void *row)
 	mdt_free_each(2, e->reason, e->actor);
 }
 
+/* Each slot's referral: who, from which service, when, why, how long
+ * it waited until the meeting, how often it was deferred before. */
+static const char referrals_sql[] =
+    "SELECT s.id, r.referrer, r.service, r.reason, r.urgency,"
+    " date(r.raised_at / 1000, 'unixepoch', 'localtime'),"
+    " max(0, (m.scheduled_start - r.raised_at) / 86400000),"
+    " (SELECT count(*) FROM candidates d WHERE d.referral_id = r.id"
+    "  AND d.meeting_id <> s.meeting_id"
+    "  AND d.defer_reason IS NOT NULL)"
+    " FROM slots s JOIN meetings m ON m.id = s.meeting_id"
+    " JOIN candidates c ON c.meeting_id = s.meeting_id"
+    "  AND c.patient_id = s.patient_id"
+    " JOIN referrals r ON r.id = c.referral_id"
+    " WHERE s.meeting_id = ?1 ORDER BY s.id";
+
+/* The rising-risk register's events of the meeting, by slot. */
+static const char events_sql[] =
+    "SELECT s.id, e.kind, e.reason, e.actor, coalesce(e.next_review, '')"
+    " FROM slots s JOIN rising_risk r ON r.patient_id = s.patient_id"
+    " JOIN rising_risk_events e ON e.entry_id = r.id"
+    " WHERE s.meeting_id = ?1 AND e.meeting_id = ?1"
+    " ORDER BY s.id, e.at, e.id";
+
 enum mdt_status
 mdt_minutes_between_load(struct mdt_store *s, int64_t meeting_id,
     struct mdt_minutes_between *out)
@@ -68,29 +91,13 @@ mdt_minutes_between_load(struct mdt_store *s, int64_t meeting_id,
 	memset(out, 0, sizeof(*out));
 	st = mdt_read_array(s, &out->referrals, &out->n_referrals,
 	    sizeof(*out->referrals), referral_done, read_referral, NULL,
-	    "reading the referrals of the agenda",
-	    "SELECT s.id, r.referrer, r.service, r.reason, r.urgency,"
-	    " date(r.raised_at / 1000, 'unixepoch', 'localtime'),"
-	    " max(0, (m.scheduled_start - r.raised_at) / 86400000),"
-	    " (SELECT count(*) FROM candidates d WHERE d.referral_id = r.id"
-	    "  AND d.meeting_id <> s.meeting_id"
-	    "  AND d.defer_reason IS NOT NULL)"
-	    " FROM slots s JOIN meetings m ON m.id = s.meeting_id"
-	    " JOIN candidates c ON c.meeting_id = s.meeting_id"
-	    "  AND c.patient_id = s.patient_id"
-	    " JOIN referrals r ON r.id = c.referral_id"
-	    " WHERE s.meeting_id = ? ORDER BY s.id", "i", meeting_id);
+	    "reading the referrals of the agenda", referrals_sql, "i",
+	    meeting_id);
 	if (st == MDT_OK)
 		st = mdt_read_array(s, &out->events, &out->n_events,
 		    sizeof(*out->events), event_done, read_event, NULL,
 		    "reading the rising-risk register of the agenda",
-		    "SELECT s.id, e.kind, e.reason, e.actor,"
-		    " coalesce(e.next_review, '')"
-		    " FROM slots s JOIN rising_risk r"
-		    "  ON r.patient_id = s.patient_id"
-		    " JOIN rising_risk_events e ON e.entry_id = r.id"
-		    " WHERE s.meeting_id = ?1 AND e.meeting_id = ?1"
-		    " ORDER BY s.id, e.at, e.id", "i", meeting_id);
+		    events_sql, "i", meeting_id);
 	if (st == MDT_OK)
 		st = mdt_deaths_since(s, meeting_id, &out->deaths,
 		    &out->deaths_read);

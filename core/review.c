@@ -178,12 +178,6 @@ review_meeting_done(void *row)
 	free(((struct mdt_review_meeting *)row)->slot_ms);
 }
 
-static void
-count_done(void *row)
-{
-	free(((struct mdt_review_count *)row)->name);
-}
-
 /* The meetings opened in [start, end). */
 static void
 read_meeting(sqlite3_stmt *st, void *row, void *ctx)
@@ -328,15 +322,25 @@ read_count(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(c->meetings));
 }
 
-/* Named counts of the range [start, end) (sql's ?1 and ?2), with the
- * number of meetings too if with_meetings, into *v and *n. */
-static enum mdt_status
-load_counts(struct mdt_store *s, const char *what, bool with_meetings,
-    const char *sql, int64_t start, int64_t end, struct mdt_review_count **v,
-    size_t *n)
+static void
+count_done(void *row)
+{
+	free(((struct mdt_review_count *)row)->name);
+}
+
+enum mdt_status
+mdt_review_counts_load(struct mdt_store *s, const char *what,
+    bool with_meetings, const char *sql, int64_t start, int64_t end,
+    struct mdt_review_count **v, size_t *n)
 {
 	return mdt_read_array(s, v, n, sizeof(**v), count_done, read_count,
 	    &with_meetings, what, sql, "ii", start, end);
+}
+
+void
+mdt_review_counts_free(struct mdt_review_count *v, size_t n)
+{
+	mdt_array_free(v, n, sizeof(*v), count_done);
 }
 
 static enum mdt_status
@@ -346,7 +350,7 @@ load_referrers(struct mdt_store *s, int64_t start, int64_t end,
 	enum mdt_status status;
 	int64_t named = 0;
 
-	status = load_counts(s, "reading the referrals", false,
+	status = mdt_review_counts_load(s, "reading the referrals", false,
 	    "SELECT le.referred_by, count(*)"
 	    " FROM meetings m JOIN slots s ON s.meeting_id = m.id"
 	    " JOIN candidates c ON c.meeting_id = s.meeting_id"
@@ -369,7 +373,7 @@ load_referrers(struct mdt_store *s, int64_t start, int64_t end,
 		    " AND m.purged_at IS NOT NULL", "ii", start, end);
 	/* every referral raised in the period, discussed or not */
 	if (status == MDT_OK)
-		status = load_counts(s, "reading the referrals", false,
+		status = mdt_review_counts_load(s, "reading the referrals", false,
 		    "SELECT CASE WHEN trim(service) = '' THEN"
 		    " '(service not recorded)' ELSE service END AS sv, count(*)"
 		    " FROM referrals WHERE raised_at >= ? AND raised_at < ?"
@@ -387,7 +391,7 @@ static enum mdt_status
 load_attendance(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
-	return load_counts(s, "reading the attendance", true,
+	return mdt_review_counts_load(s, "reading the attendance", true,
 	    "SELECT p.role, count(*), count(DISTINCT a.meeting_id)"
 	    " FROM meetings m JOIN attendance a ON a.meeting_id = m.id"
 	    " JOIN people p ON p.id = a.person_id"
@@ -680,12 +684,9 @@ mdt_review_free(struct mdt_review *r)
 {
 	if (r == NULL)
 		return;
-	mdt_array_free(r->referrers, r->n_referrers, sizeof(*r->referrers),
-	    count_done);
-	mdt_array_free(r->services, r->n_services, sizeof(*r->services),
-	    count_done);
-	mdt_array_free(r->disciplines, r->n_disciplines,
-	    sizeof(*r->disciplines), count_done);
+	mdt_review_counts_free(r->referrers, r->n_referrers);
+	mdt_review_counts_free(r->services, r->n_services);
+	mdt_review_counts_free(r->disciplines, r->n_disciplines);
 	mdt_array_free(r->meetings, r->n_meetings, sizeof(*r->meetings),
 	    review_meeting_done);
 	free(r->periods);

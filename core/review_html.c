@@ -61,25 +61,11 @@ td_n(FILE *out, int64_t n)
 		fprintf(out, "<td class=\"n\">%" PRId64 "</td>", n);
 }
 
-static void
-html_agreed(const struct mdt_review *r, FILE *out)
-{
-	if (r->n_agreed == 0) {
-		fputs("<h2>Agreed at the last review</h2>\n<p>Nothing"
-		    " recorded.</p>\n", out);
-		return;
-	}
-	fprintf(out, "<h2>Agreed at the last review (%s)</h2>\n<ul>\n",
-	    r->agreed[0].on);
-	for (size_t i = 0; i < r->n_agreed; i++) {
-		fputs("<li>", out);
-		html_text(out, r->agreed[i].text);
-		fputs(" <small>(", out);
-		html_text(out, r->agreed[i].by);
-		fputs(")</small></li>\n", out);
-	}
-	fputs("</ul>\n", out);
-}
+static const struct mdt_agreed_marks agreed_html = {
+	"<h2>Agreed at the last review</h2>\n<p>Nothing recorded.</p>\n",
+	"<h2>Agreed at the last review (", ")</h2>\n<ul>\n", "<li>",
+	" <small>(", ")</small></li>\n", "</ul>\n", html_text
+};
 
 /* A row of the totals: label, then each kind's figure. */
 static void
@@ -190,7 +176,7 @@ mdt_review_html(struct mdt_store *s, const struct mdt_review *r, bool unmask,
 	    "</head>\n<body>\n<h1>Review of %s to %s</h1>\n<p>Local dates,"
 	    " both included.  docs/review.md says how each figure is"
 	    " made.</p>\n", r->from, r->to, html_style, r->from, r->to);
-	html_agreed(r, out);
+	mdt_review_agreed_write(r, &agreed_html, out);
 	html_use(r, unmask, out);
 	html_themes(r, out);
 	fputs("<h2>The chart</h2>\n", out);

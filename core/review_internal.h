@@ -23,6 +23,14 @@ double mdt_percentile_of(const int64_t *v, size_t n, int p);
 struct mdt_store;
 struct mdt_review;
 
+/* Named counts of the range [start, end) (sql's ?1 and ?2), with the
+ * number of meetings too if with_meetings, into *v and *n (review.c). */
+enum mdt_status mdt_review_counts_load(struct mdt_store *s, const char *what,
+    bool with_meetings, const char *sql, int64_t start, int64_t end,
+    struct mdt_review_count **v, size_t *n);
+/* Named counts read by mdt_review_counts_load, freed. */
+void mdt_review_counts_free(struct mdt_review_count *v, size_t n);
+
 /* The figures of review_use.c (the attendances and calls before and
  * after, the themes, what was agreed at the last review) for the range
  * [start, end) in ms, inside review.c's read transaction. */
@@ -37,6 +45,22 @@ extern const char mdt_review_caveat[];
 /* The two kinds counted: the list's label, and its counts' name. */
 extern const char *const mdt_use_label[MDT_USE_KINDS];
 extern const char *const mdt_use_key[MDT_USE_KINDS];
+
+/* How a format marks what was agreed at the last review: the text when
+ * nothing was, the heading around the day, each note and its author,
+ * after the last; text writes a text escaped for the format. */
+struct mdt_agreed_marks {
+	const char *none;
+	const char *head, *head_end;
+	const char *item, *by, *item_end;
+	const char *tail;
+	void (*text)(FILE *out, const char *s);
+};
+/* The text format's marks (review_write.c). */
+extern const struct mdt_agreed_marks mdt_agreed_txt;
+/* What was agreed at the last review, in m's marks (review_write.c). */
+void mdt_review_agreed_write(const struct mdt_review *r,
+    const struct mdt_agreed_marks *m, FILE *out);
 
 /* The figures as HTML (review_html.c). */
 int mdt_review_html(struct mdt_store *s, const struct mdt_review *r,

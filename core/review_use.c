@@ -39,9 +39,7 @@ use_done(void *row)
 {
 	struct mdt_review_use *u = row;
 
-	free(u->name);
-	free(u->date_of_birth);
-	free(u->nhs_number);
+	mdt_free_each(3, u->name, u->date_of_birth, u->nhs_number);
 }
 
 /* One list's count for the patient (f.patient_id), before (imported up
@@ -154,29 +152,13 @@ load_use(struct mdt_store *s, int64_t start, int64_t end,
 
 /* ---- themes ----------------------------------------------------------- */
 
-static void
-count_done(void *row)
-{
-	free(((struct mdt_review_count *)row)->name);
-}
-
-static void
-read_theme_count(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct mdt_review_count *c = row;
-
-	(void)ctx;
-	mdt_cols(st, "sii", MDT_F(c->name), MDT_F(c->n), MDT_F(c->meetings));
-}
-
 static enum mdt_status
 load_themes(struct mdt_store *s, int64_t start, int64_t end,
     struct mdt_review *r)
 {
 	enum mdt_status st;
 
-	st = mdt_read_array(s, &r->themes, &r->n_themes, sizeof(*r->themes),
-	    count_done, read_theme_count, NULL, "reading the themes",
+	st = mdt_review_counts_load(s, "reading the themes", true,
 	    "WITH x AS (SELECT st.theme_id, s.patient_id"
 	    "  FROM meetings m JOIN slots s ON s.meeting_id = m.id"
 	    "  JOIN slot_themes st ON st.slot_id = s.id"
@@ -184,7 +166,8 @@ load_themes(struct mdt_store *s, int64_t start, int64_t end,
 	    "  AND s.state <> 'pending')"
 	    " SELECT t.name, count(x.theme_id), count(DISTINCT x.patient_id)"
 	    " FROM themes t LEFT JOIN x ON x.theme_id = t.id GROUP BY t.id"
-	    " ORDER BY count(x.theme_id) DESC, t.own, t.id", "ii", start, end);
+	    " ORDER BY count(x.theme_id) DESC, t.own, t.id", start, end,
+	    &r->themes, &r->n_themes);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, &r->slots_untagged, "SELECT count(*)"
 		    " FROM meetings m JOIN slots s ON s.meeting_id = m.id"
@@ -247,7 +230,7 @@ void
 mdt_review_use_free(struct mdt_review *r)
 {
 	mdt_array_free(r->use, r->n_use, sizeof(*r->use), use_done);
-	mdt_array_free(r->themes, r->n_themes, sizeof(*r->themes), count_done);
+	mdt_review_counts_free(r->themes, r->n_themes);
 	mdt_array_free(r->agreed, r->n_agreed, sizeof(*r->agreed), note_done);
 }
 
@@ -327,7 +310,7 @@ enum mdt_status
 mdt_review_notes_write(struct mdt_store *s, const struct mdt_review_note *v,
     size_t n, enum mdt_review_format fmt, FILE *out)
 {
-	json_t *arr, *o;
+	json_t *arr;
 	int rc = 0;
 
 	errno = 0;
@@ -344,14 +327,11 @@ mdt_review_notes_write(struct mdt_store *s, const struct mdt_review_note *v,
 		return mdt_write_status(s, out, 0, "the review's notes");
 	}
 	arr = mdt_json_new(json_array());
-	for (size_t i = 0; i < n; i++) {
-		o = mdt_json_new(json_object());
-		mdt_json_set(o, "id", json_integer(v[i].id));
-		mdt_json_set(o, "on", mdt_json_text(v[i].on));
-		mdt_json_set(o, "by", mdt_json_text(v[i].by));
-		mdt_json_set(o, "text", mdt_json_text(v[i].text));
-		mdt_json_push(arr, o);
-	}
+	for (size_t i = 0; i < n; i++)
+		mdt_json_push(arr, mdt_json_pack("{s:o, s:o, s:o, s:o}",
+		    "id", json_integer(v[i].id), "on", mdt_json_text(v[i].on),
+		    "by", mdt_json_text(v[i].by),
+		    "text", mdt_json_text(v[i].text)));
 	rc = mdt_text_json_dump(arr, out, JSON_INDENT(2) |
 	    JSON_PRESERVE_ORDER);
 	json_decref(arr);

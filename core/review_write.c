@@ -90,24 +90,38 @@ txt_pair(FILE *out, const char *label, int64_t a, int64_t b)
 	fprintf(out, "  %-38s %11" PRId64 " %9" PRId64 "\n", label, a, b);
 }
 
-/* The changes the team agreed at the last review. */
+/* A text as the text format shows it. */
 static void
-write_txt_agreed(const struct mdt_review *r, FILE *out)
+txt_text(FILE *out, const char *s)
+{
+	mdt_text_fput(out, s, false);
+}
+
+const struct mdt_agreed_marks mdt_agreed_txt = {
+	"Agreed at the last review: nothing recorded ('mdtchair review"
+	" note')\n\n", "Agreed at the last review (", ")\n", "  - ", " (",
+	")\n", "\n", txt_text
+};
+
+void
+mdt_review_agreed_write(const struct mdt_review *r,
+    const struct mdt_agreed_marks *m, FILE *out)
 {
 	if (r->n_agreed == 0) {
-		fputs("Agreed at the last review: nothing recorded ('mdtchair"
-		    " review note')\n\n", out);
+		fputs(m->none, out);
 		return;
 	}
-	fprintf(out, "Agreed at the last review (%s)\n", r->agreed[0].on);
+	fputs(m->head, out);
+	fputs(r->agreed[0].on, out);
+	fputs(m->head_end, out);
 	for (size_t i = 0; i < r->n_agreed; i++) {
-		fputs("  - ", out);
-		mdt_text_fput(out, r->agreed[i].text, false);
-		fputs(" (", out);
-		mdt_text_fput(out, r->agreed[i].by, false);
-		fputs(")\n", out);
+		fputs(m->item, out);
+		m->text(out, r->agreed[i].text);
+		fputs(m->by, out);
+		m->text(out, r->agreed[i].by);
+		fputs(m->item_end, out);
 	}
-	fputc('\n', out);
+	fputs(m->tail, out);
 }
 
 /* Attendances and calls before and after the first discussion. */
@@ -179,7 +193,7 @@ write_txt(const struct mdt_review *r, bool unmask, FILE *out)
 
 	fprintf(out, "Review of %s to %s (local dates, both included)\n\n",
 	    r->from, r->to);
-	write_txt_agreed(r, out);
+	mdt_review_agreed_write(r, &mdt_agreed_txt, out);
 
 	fputs("Meetings\n", out);
 	snprintf(line, sizeof(line), "(%" PRId64 " closed)",
@@ -291,7 +305,6 @@ write_txt(const struct mdt_review *r, bool unmask, FILE *out)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-/* A real rounded to three decimals (0.1 s, ratios). */
 /* Named counts as an array of objects {name_key, n_key[, meetings_key]}. */
 static json_t *
 json_counts(const struct mdt_review_count *c, size_t n, const char *name_key,
@@ -300,9 +313,8 @@ json_counts(const struct mdt_review_count *c, size_t n, const char *name_key,
 	json_t *arr = mdt_json_new(json_array()), *y;
 
 	for (size_t i = 0; i < n; i++) {
-		y = mdt_json_new(json_object());
-		mdt_json_set(y, name_key, mdt_json_text(c[i].name));
-		mdt_json_set(y, n_key, json_integer(c[i].n));
+		y = mdt_json_pack("{s:o, s:o}", name_key,
+		    mdt_json_text(c[i].name), n_key, json_integer(c[i].n));
 		if (meetings_key != NULL)
 			mdt_json_set(y, meetings_key,
 			    json_integer(c[i].meetings));
@@ -311,10 +323,18 @@ json_counts(const struct mdt_review_count *c, size_t n, const char *name_key,
 	return arr;
 }
 
+/* A real rounded to three decimals (0.1 s, ratios). */
 static json_t *
 jreal(double x)
 {
 	return json_real((double)round_i64(x * 1000.0) / 1000.0);
+}
+
+/* n as a share of of, 0 when of is. */
+static json_t *
+jshare(int64_t n, int64_t of)
+{
+	return jreal(of == 0 ? 0 : (double)n / (double)of);
 }
 
 /* A count, or null when no list reported one. */
@@ -324,110 +344,98 @@ json_count(int64_t n)
 	return n < 0 ? json_null() : json_integer(n);
 }
 
-/* Attendances and calls before and after, the themes, what was agreed. */
-static void
-json_use(json_t *root, const struct mdt_review *r, bool unmask)
+/* What the team agreed at the last review. */
+static json_t *
+json_agreed(const struct mdt_review *r)
 {
-	json_t *x, *y, *arr;
+	json_t *notes = mdt_json_new(json_array());
+
+	for (size_t i = 0; i < r->n_agreed; i++)
+		mdt_json_push(notes, mdt_json_pack("{s:o, s:o, s:o}",
+		    "id", json_integer(r->agreed[i].id),
+		    "by", mdt_json_text(r->agreed[i].by),
+		    "text", mdt_json_text(r->agreed[i].text)));
+	return mdt_json_pack("{s:o, s:o}", "on", r->n_agreed > 0 ?
+	    mdt_json_text(r->agreed[0].on) : json_null(), "notes", notes);
+}
+
+/* Attendances and calls before and after the first discussion. */
+static json_t *
+json_before_after(const struct mdt_review *r, bool unmask)
+{
+	json_t *x, *arr;
 	char who[160];
 
-	x = mdt_json_new(json_object());
-	mdt_json_set(x, "on", r->n_agreed > 0 ?
-	    mdt_json_text(r->agreed[0].on) : json_null());
-	arr = mdt_json_new(json_array());
-	for (size_t i = 0; i < r->n_agreed; i++) {
-		y = mdt_json_new(json_object());
-		mdt_json_set(y, "id", json_integer(r->agreed[i].id));
-		mdt_json_set(y, "by", mdt_json_text(r->agreed[i].by));
-		mdt_json_set(y, "text", mdt_json_text(r->agreed[i].text));
-		mdt_json_push(arr, y);
-	}
-	mdt_json_set(x, "notes", arr);
-	mdt_json_set(root, "agreed_at_last_review", x);
-
-	x = mdt_json_new(json_object());
-	mdt_json_set(x, "caveat", mdt_json_text(mdt_review_caveat));
-	mdt_json_set(x, "after_days", json_integer(MDT_REVIEW_AFTER_DAYS));
-	mdt_json_set(x, "first_discussed", json_integer(r->first_discussed));
+	x = mdt_json_pack("{s:o, s:i, s:o}",
+	    "caveat", mdt_json_text(mdt_review_caveat),
+	    "after_days", MDT_REVIEW_AFTER_DAYS,
+	    "first_discussed", json_integer(r->first_discussed));
 	for (int k = 0; k < MDT_USE_KINDS; k++) {
 		const struct mdt_review_use_total *t = &r->use_total[k];
 
-		y = mdt_json_new(json_object());
-		mdt_json_set(y, "with_before", json_integer(t->on_list));
-		mdt_json_set(y, "with_after", json_integer(t->paired));
-		mdt_json_set(y, "before", json_integer(t->before));
-		mdt_json_set(y, "after", json_integer(t->after));
-		mdt_json_set(y, "no_list_after", json_integer(t->no_after));
-		mdt_json_set(y, "not_yet_due", json_integer(t->not_yet));
-		mdt_json_set(y, "after_only", json_integer(t->after_only));
-		mdt_json_set(y, "died", json_integer(t->died));
-		mdt_json_set(x, mdt_use_key[k], y);
+		mdt_json_set(x, mdt_use_key[k], mdt_json_pack("{s:o, s:o, s:o,"
+		    " s:o, s:o, s:o, s:o, s:o}",
+		    "with_before", json_integer(t->on_list),
+		    "with_after", json_integer(t->paired),
+		    "before", json_integer(t->before),
+		    "after", json_integer(t->after),
+		    "no_list_after", json_integer(t->no_after),
+		    "not_yet_due", json_integer(t->not_yet),
+		    "after_only", json_integer(t->after_only),
+		    "died", json_integer(t->died)));
 	}
 	arr = mdt_json_new(json_array());
 	for (size_t i = 0; i < r->n_use; i++) {
 		const struct mdt_review_use *u = &r->use[i];
 
-		y = mdt_json_new(json_object());
 		mdt_patient_label(u->name, u->date_of_birth, u->nhs_number,
 		    unmask, who, sizeof(who));
-		mdt_json_set(y, "patient", mdt_json_text(who));
-		mdt_json_set(y, "first_discussed", mdt_json_text(u->first));
-		mdt_json_set(y, "attendances_before", json_count(u->before[0]));
-		mdt_json_set(y, "attendances_after", json_count(u->after[0]));
-		mdt_json_set(y, "calls_before", json_count(u->before[1]));
-		mdt_json_set(y, "calls_after", json_count(u->after[1]));
-		mdt_json_set(y, "died", json_boolean(u->died));
-		mdt_json_set(y, "not_yet_due", json_boolean(u->not_yet));
-		mdt_json_push(arr, y);
+		mdt_json_push(arr, mdt_json_pack("{s:o, s:o, s:o, s:o, s:o,"
+		    " s:o, s:b, s:b}", "patient", mdt_json_text(who),
+		    "first_discussed", mdt_json_text(u->first),
+		    "attendances_before", json_count(u->before[0]),
+		    "attendances_after", json_count(u->after[0]),
+		    "calls_before", json_count(u->before[1]),
+		    "calls_after", json_count(u->after[1]),
+		    "died", u->died, "not_yet_due", u->not_yet));
 	}
 	mdt_json_set(x, "patients", arr);
-	mdt_json_set(root, "before_after", x);
-
-	mdt_json_set(root, "themes", json_counts(r->themes, r->n_themes,
-	    "theme", "slots", "patients"));
-	mdt_json_set(root, "slots_untagged", json_integer(r->slots_untagged));
+	return x;
 }
 
-static int
-write_json(const struct mdt_review *r, bool unmask, FILE *out)
+/* The meetings, their slots against the band, and the actions. */
+static json_t *
+json_running(const struct mdt_review *r)
 {
-	json_t *root = mdt_json_new(json_object()), *x, *arr, *y;
-	int rc;
-
-	mdt_json_set(root, "from", mdt_json_text(r->from));
-	mdt_json_set(root, "to", mdt_json_text(r->to));
-	x = mdt_json_new(json_object());
-	mdt_json_set(x, "held", json_integer(r->meetings_held));
-	mdt_json_set(x, "closed", json_integer(r->meetings_closed));
-	mdt_json_set(root, "meetings", x);
-	mdt_json_set(root, "patients_discussed", json_integer(r->patients_discussed));
-	mdt_json_set(root, "slots_discussed", json_integer(r->slots_discussed));
-
-	x = mdt_json_new(json_object());
-	mdt_json_set(x, "mean", jreal(r->mean_s));
-	mdt_json_set(x, "median", jreal(r->median_s));
-	mdt_json_set(x, "p90", jreal(r->p90_s));
-	mdt_json_set(root, "slot_seconds", x);
-	x = mdt_json_new(json_object());
-	mdt_json_set(x, "under", json_integer(r->slots_under));
-	mdt_json_set(x, "within", json_integer(r->slots_within));
-	mdt_json_set(x, "over", json_integer(r->slots_over));
-	mdt_json_set(x, "share_within", jreal(r->slots_discussed == 0 ? 0 :
-	    (double)r->slots_within / (double)r->slots_discussed));
-	mdt_json_set(x, "share_over", jreal(r->slots_discussed == 0 ? 0 :
-	    (double)r->slots_over / (double)r->slots_discussed));
-	mdt_json_set(root, "band", x);
-
-	x = mdt_json_new(json_object());
-	mdt_json_set(x, "opened", json_integer(r->actions_opened));
-	mdt_json_set(x, "closed", json_integer(r->actions_closed));
-	mdt_json_set(x, "cancelled", json_integer(r->actions_cancelled));
-	mdt_json_set(x, "overdue", json_integer(r->actions_overdue));
-	mdt_json_set(x, "median_days_to_close", r->median_days_to_close < 0 ?
+	return mdt_json_pack("{s:o, s:o, s:{s:o, s:o}, s:o, s:o,"
+	    " s:{s:o, s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:o},"
+	    " s:{s:o, s:o, s:o, s:o, s:o}}",
+	    "from", mdt_json_text(r->from), "to", mdt_json_text(r->to),
+	    "meetings", "held", json_integer(r->meetings_held),
+	    "closed", json_integer(r->meetings_closed),
+	    "patients_discussed", json_integer(r->patients_discussed),
+	    "slots_discussed", json_integer(r->slots_discussed),
+	    "slot_seconds", "mean", jreal(r->mean_s),
+	    "median", jreal(r->median_s), "p90", jreal(r->p90_s),
+	    "band", "under", json_integer(r->slots_under),
+	    "within", json_integer(r->slots_within),
+	    "over", json_integer(r->slots_over),
+	    "share_within", jshare(r->slots_within, r->slots_discussed),
+	    "share_over", jshare(r->slots_over, r->slots_discussed),
+	    "actions", "opened", json_integer(r->actions_opened),
+	    "closed", json_integer(r->actions_closed),
+	    "cancelled", json_integer(r->actions_cancelled),
+	    "overdue", json_integer(r->actions_overdue),
+	    "median_days_to_close", r->median_days_to_close < 0 ?
 	    json_null() : jreal(r->median_days_to_close));
-	mdt_json_set(root, "actions", x);
+}
 
-	x = mdt_json_new(json_object());
+/* Outcomes, and the lists and ways the slots discussed came by. */
+static void
+json_sources(json_t *root, const struct mdt_review *r)
+{
+	json_t *x = mdt_json_new(json_object());
+
 	for (int k = MDT_OUTCOME_NONE; k <= MDT_OUTCOME_DIED; k++)
 		mdt_json_set(x, mdt_outcome_name((enum mdt_outcome_kind)k),
 		    json_integer(r->outcomes[k]));
@@ -448,76 +456,92 @@ write_json(const struct mdt_review *r, bool unmask, FILE *out)
 	mdt_json_set(root, "referrals_purged", json_integer(r->referrals_purged));
 	mdt_json_set(root, "referral_services", json_counts(r->services,
 	    r->n_services, "service", "referrals", NULL));
-
 	mdt_json_set(root, "attendance", json_counts(r->disciplines,
 	    r->n_disciplines, "discipline", "present", "meetings"));
+}
 
-	x = mdt_json_new(json_object());
-	mdt_json_set(x, "died", json_integer(r->deaths));
-	mdt_json_set(x, "in_slots", json_integer(r->deaths_in_slots));
-	y = mdt_json_new(json_object());
+/* Deaths, the consent asked before meetings, the rising-risk register. */
+static void
+json_register(json_t *root, const struct mdt_review *r)
+{
+	static const char *const asked_key[] = { "given", "refused",
+	    "best_interests", "representative" };
+	json_t *places = mdt_json_new(json_object()), *x;
+
 	for (int i = 0; i <= MDT_DEATH_PLACES; i++)
-		mdt_json_set(y, i < MDT_DEATH_PLACES ? mdt_death_places[i] :
-		    "unknown", json_integer(r->death_places[i]));
-	mdt_json_set(x, "place", y);
-	mdt_json_set(x, "expected", json_integer(r->deaths_expected));
-	mdt_json_set(x, "unexpected", json_integer(r->deaths_unexpected));
-	mdt_json_set(x, "relatives_contacted_7_days",
-	    json_integer(r->relatives_7d));
-	mdt_json_set(root, "deaths", x);
+		mdt_json_set(places, i < MDT_DEATH_PLACES ?
+		    mdt_death_places[i] : "unknown",
+		    json_integer(r->death_places[i]));
+	mdt_json_set(root, "deaths", mdt_json_pack("{s:o, s:o, s:o, s:o, s:o,"
+	    " s:o}", "died", json_integer(r->deaths),
+	    "in_slots", json_integer(r->deaths_in_slots), "place", places,
+	    "expected", json_integer(r->deaths_expected),
+	    "unexpected", json_integer(r->deaths_unexpected),
+	    "relatives_contacted_7_days", json_integer(r->relatives_7d)));
 
 	x = mdt_json_new(json_object());
-	mdt_json_set(x, "given", json_integer(r->asked[0]));
-	mdt_json_set(x, "refused", json_integer(r->asked[1]));
-	mdt_json_set(x, "best_interests", json_integer(r->asked[2]));
-	mdt_json_set(x, "representative", json_integer(r->asked[3]));
+	for (size_t i = 0; i < MDT_COUNT(asked_key); i++)
+		mdt_json_set(x, asked_key[i], json_integer(r->asked[i]));
 	mdt_json_set(x, "refused_kept_off_agenda",
 	    json_integer(r->asked_kept_off));
 	mdt_json_set(root, "consent_asked", x);
 
-	x = mdt_json_new(json_object());
-	mdt_json_set(x, "added", json_integer(r->rising_added));
-	mdt_json_set(x, "escalated", json_integer(r->rising_escalated));
-	mdt_json_set(x, "removed", json_integer(r->rising_removed));
-	mdt_json_set(root, "rising_risk", x);
-	json_use(root, r, unmask);
+	mdt_json_set(root, "rising_risk", mdt_json_pack("{s:o, s:o, s:o}",
+	    "added", json_integer(r->rising_added),
+	    "escalated", json_integer(r->rising_escalated),
+	    "removed", json_integer(r->rising_removed)));
+}
 
-	arr = mdt_json_new(json_array());
+/* Each meeting's slots in seconds, and the actions closed per period. */
+static void
+json_per_meeting(json_t *root, const struct mdt_review *r)
+{
+	json_t *arr = mdt_json_new(json_array()), *secs;
+
 	for (size_t i = 0; i < r->n_meetings; i++) {
 		const struct mdt_review_meeting *m = &r->meetings[i];
-		json_t *secs = mdt_json_new(json_array());
 
-		y = mdt_json_new(json_object());
-		mdt_json_set(y, "id", json_integer(m->id));
-		mdt_json_set(y, "date", mdt_json_text(m->date));
-		mdt_json_set(y, "closed", json_boolean(m->closed));
-		mdt_json_set(y, "warn_seconds", json_integer(m->warn_s));
-		mdt_json_set(y, "over_seconds", json_integer(m->over_s));
+		secs = mdt_json_new(json_array());
 		for (size_t j = 0; j < m->n_slots; j++)
 			mdt_json_push(secs, json_integer(m->slot_ms[j] / 1000));
-		mdt_json_set(y, "slot_seconds", secs);
-		mdt_json_push(arr, y);
+		mdt_json_push(arr, mdt_json_pack("{s:o, s:o, s:b, s:i, s:i,"
+		    " s:o}", "id", json_integer(m->id),
+		    "date", mdt_json_text(m->date), "closed", m->closed,
+		    "warn_seconds", m->warn_s, "over_seconds", m->over_s,
+		    "slot_seconds", secs));
 	}
 	mdt_json_set(root, "per_meeting", arr);
 
 	arr = mdt_json_new(json_array());
-	for (size_t i = 0; i < r->n_periods; i++) {
-		y = mdt_json_new(json_object());
-		mdt_json_set(y, "from", mdt_json_text(r->periods[i].from));
-		mdt_json_set(y, "to", mdt_json_text(r->periods[i].to));
-		mdt_json_set(y, "closed", json_integer(r->periods[i].closed));
-		mdt_json_push(arr, y);
-	}
+	for (size_t i = 0; i < r->n_periods; i++)
+		mdt_json_push(arr, mdt_json_pack("{s:o, s:o, s:o}",
+		    "from", mdt_json_text(r->periods[i].from),
+		    "to", mdt_json_text(r->periods[i].to),
+		    "closed", json_integer(r->periods[i].closed)));
 	mdt_json_set(root, "closed_per_period", arr);
 	mdt_json_set(root, "period",
 	    mdt_json_text(r->monthly ? "month" : "week"));
+}
 
+static int
+write_json(const struct mdt_review *r, bool unmask, FILE *out)
+{
+	json_t *root = json_running(r);
+	int rc;
+
+	json_sources(root, r);
+	json_register(root, r);
+	mdt_json_set(root, "agreed_at_last_review", json_agreed(r));
+	mdt_json_set(root, "before_after", json_before_after(r, unmask));
+	mdt_json_set(root, "themes", json_counts(r->themes, r->n_themes,
+	    "theme", "slots", "patients"));
+	mdt_json_set(root, "slots_untagged", json_integer(r->slots_untagged));
+	json_per_meeting(root, r);
 	rc = mdt_text_json_dump(root, out, JSON_INDENT(2) |
 	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 	json_decref(root);
 	return rc;
 }
-
 enum mdt_status
 mdt_review_write(struct mdt_store *s, const struct mdt_review *r,
     enum mdt_review_format fmt, bool unmask, FILE *out)
