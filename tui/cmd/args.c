@@ -141,6 +141,7 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 		argc--;
 		argv++;
 	}
+	cli->how = c->how;
 	ops = c->operands;
 	if (c->options == NULL) {
 		/* no options: the arguments are taken as they are */

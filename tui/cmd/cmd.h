@@ -88,6 +88,7 @@ struct cmd_args {
 	const char *config;	/* --config, or NULL for the usual places */
 	char config_buf[4096];	/* the configuration file in use */
 	const struct cmd_entry *cmd;	/* the command, for its messages */
+	int how;		/* the part's how (struct cmd_entry) */
 	struct mdt_store *store;	/* opened by cmd_open_store; main frees it */
 	int argc;		/* the operands, options taken out */
 	char **argv;
@@ -132,6 +133,8 @@ struct cmd_entry {
 	const struct cmd_operands *operands;
 	const struct cmd_entry *const *subs;	/* NULL-ended */
 	int (*run)(struct cmd_args *cli);	/* the exit status */
+	int how;	/* parts that share a function: which this one is
+			 * (cmd_args.how), e.g. the status actions done sets */
 };
 
 /*
@@ -159,6 +162,13 @@ struct cmd_entry {
 	static const struct cmd_entry id = { .name = (name_), \
 	    .usage = (usage_), .options = (options_), \
 	    .operands = (operands_), .run = (run_) }
+
+/* A part that shares its function run_ with others: how_ says which it
+ * is (cli->how as it runs). */
+#define CMD_PART_AS(id, name_, usage_, options_, operands_, run_, how_) \
+	static const struct cmd_entry id = { .name = (name_), \
+	    .usage = (usage_), .options = (options_), \
+	    .operands = (operands_), .run = (run_), .how = (how_) }
 
 /* The parts of a command (CMD_ENTRY's subs): the CMD_PART entries given,
  * NULL-ended. */
