@@ -31,17 +31,6 @@ static const struct cmd_option options[] = {
 	CMD_END
 };
 
-/* "12" or "#12" -> 12; -1 if neither. */
-static int64_t
-action_id_arg(const char *a)
-{
-	int64_t v;
-
-	if (a[0] == '#')
-		a++;
-	return mdt_str_number(a, 1, INT64_MAX, &v) ? v : -1;
-}
-
 /* The numbers given checked, and the store opened: NULL after saying
  * why (*rc the exit status). */
 static struct mdt_store *
@@ -54,7 +43,7 @@ ids_store(struct cmd_args *cli, int *rc)
 		*rc = cmd_usage_error(cli->cmd, "give the number of each"
 		    " action (#ID, as listed)");
 	for (int i = 0; i < cli->argc && *rc == 0; i++)
-		if (action_id_arg(cli->argv[i]) < 0)
+		if (cmd_action_id(cli->argv[i], 1) < 0)
 			*rc = cmd_usage_error(cli->cmd, "an action is given by"
 			    " its number, e.g. 12 or #12");
 	if (*rc == 0 && !(store = cmd_open_store(cli, 0)))
@@ -80,7 +69,7 @@ actions_close(struct cmd_args *cli)
 	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK)
 		rc = cmd_store_error(store);
 	for (int i = 0; i < cli->argc && rc == 0; i++) {
-		int64_t id = action_id_arg(cli->argv[i]);
+		int64_t id = cmd_action_id(cli->argv[i], 1);
 		const struct mdt_action_item *it = NULL;
 
 		for (size_t k = 0; k < n && it == NULL; k++)
@@ -120,7 +109,7 @@ actions_settle(struct cmd_args *cli)
 	if (!(store = ids_store(cli, &rc)))
 		return rc;
 	for (int i = 0; i < cli->argc && rc == 0; i++) {
-		int64_t id = action_id_arg(cli->argv[i]);
+		int64_t id = cmd_action_id(cli->argv[i], 1);
 
 		if ((keep ? mdt_record_keep(store, id) :
 		    mdt_record_take(store, id)) != MDT_OK)

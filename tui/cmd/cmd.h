@@ -117,6 +117,10 @@ extern const struct cmd_operands cmd_one_meeting;
 extern const struct cmd_operands cmd_one_nhs;
 extern const struct cmd_operands cmd_nhs_at_a_time;
 
+/* The options of an act done with a reason and nothing else (plan
+ * resolve and end, referrals withdraw): --reason, at index 0. */
+extern const struct cmd_option cmd_reason_options[];
+
 /*
  * A command: its name, its arguments and help for people, its options
  * and operands, and its function.  A command without options takes its
@@ -229,6 +233,9 @@ int cmd_resolve_meeting(struct mdt_store *store, const char *ref,
  * sync_config_free.
  */
 int cmd_load_config(struct cmd_args *cli, struct sync_config **cfg);
+
+/* An action's number, "12" or "#12", of at least min; -1 if neither. */
+int64_t cmd_action_id(const char *a, int64_t min);
 
 /* "YYYY-MM-DD" as local midnight in ms since the epoch; -1 if not a date. */
 int64_t cmd_day_start_ms(const char *text);
