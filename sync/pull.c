@@ -402,13 +402,9 @@ int
 sync_pull(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_pull_result *out)
 {
-	struct pull p;
+	struct pull p = { .s = s, .cfg = cfg, .out = out };
 
 	memset(out, 0, sizeof(*out));
-	memset(&p, 0, sizeof(p));
-	p.s = s;
-	p.cfg = cfg;
-	p.out = out;
 	if (mdt_pull_since(s, "Task", &p.since) != MDT_OK) {
 		snprintf(out->error, sizeof(out->error), "%s",
 		    mdt_store_error(s));

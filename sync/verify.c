@@ -296,12 +296,9 @@ int
 sync_verify(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_verify_result *out)
 {
-	struct verify v;
+	struct verify v = { .s = s, .out = out };
 
 	memset(out, 0, sizeof(*out));
-	memset(&v, 0, sizeof(v));
-	v.s = s;
-	v.out = out;
 	if (sync_http_read(loop, cfg, &v.http, next_page, &v, &v.done,
 	    "the search", out->error, sizeof(out->error)) &&
 	    out->error[0] == '\0') {
