@@ -622,24 +622,24 @@ sync_http_close(struct sync_http *h, void (*done)(void *ctx), void *ctx)
 	uv_close((uv_handle_t *)&h->timer, on_timer_closed);
 }
 
-struct sync_http *
-sync_http_open(uv_loop_t *loop, const struct sync_config *cfg, char *err,
-    size_t errlen)
+bool
+sync_http_read(uv_loop_t *loop, const struct sync_config *cfg,
+    struct sync_http **h, void (*first)(void *ctx), void *ctx,
+    const bool *done, const char *what, char *err, size_t errlen)
 {
 	if (cfg == NULL || !cfg->has_server) {
 		snprintf(err, errlen, "sync is not configured");
-		return NULL;
+		return false;
 	}
-	return sync_http_new(loop, cfg, err, errlen);
-}
-
-bool
-sync_http_run(uv_loop_t *loop, struct sync_http *h, const bool *done)
-{
+	if ((*h = sync_http_new(loop, cfg, err, errlen)) == NULL)
+		return false;
+	first(ctx);
 	while (!*done && uv_run(loop, UV_RUN_ONCE) != 0)
 		;
-	sync_http_close(h, NULL, NULL);
+	sync_http_close(*h, NULL, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);
+	if (!*done)
+		snprintf(err, errlen, "%s stopped before the end", what);
 	return *done;
 }
 

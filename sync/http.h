@@ -51,15 +51,16 @@ int sync_http_request(struct sync_http *h, const char *method,
     void *ctx, char *err, size_t errlen);
 
 /*
- * For a caller that reads on a loop of its own (verify, pull): a client,
- * or NULL with "sync is not configured" (no [server]) or the reason of
- * sync_http_new in err.  sync_http_run then runs loop until *done (false
- * if the loop ran out first), closes the client and lets its handles
- * close.
+ * For a caller that reads on a loop of its own (verify, pull): a client
+ * on loop made *h, first(ctx) called to make the first request, then the
+ * loop run until *done; the client is closed and its handles let close.
+ * False with the reason in err when there is no client ("sync is not
+ * configured", with no [server], or the reason of sync_http_new) or when
+ * the loop ran out first ("WHAT stopped before the end").
  */
-struct sync_http *sync_http_open(uv_loop_t *loop,
-    const struct sync_config *cfg, char *err, size_t errlen);
-bool sync_http_run(uv_loop_t *loop, struct sync_http *h, const bool *done);
+bool sync_http_read(uv_loop_t *loop, const struct sync_config *cfg,
+    struct sync_http **h, void (*first)(void *ctx), void *ctx,
+    const bool *done, const char *what, char *err, size_t errlen);
 
 /* Requests in flight. */
 int sync_http_active(const struct sync_http *h);

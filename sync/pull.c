@@ -143,7 +143,7 @@ instant_str(int64_t ms, char out[32])
 
 /* ---- one search, its pages ------------------------------------------- */
 
-static void next_search(struct pull *p);
+static void next_search(void *ctx);
 
 static void
 stop(struct pull *p, const char *what, const char *why)
@@ -297,11 +297,12 @@ on_page(void *ctx, const struct sync_reply *reply)
 	next_search(p);
 }
 
-/* The next 40 actions: a search for their Tasks changed since the last
- * pull; none left: done. */
+/* The next 40 actions of the pull ctx: a search for their Tasks changed
+ * since the last pull; none left: done. */
 static void
-next_search(struct pull *p)
+next_search(void *ctx)
 {
+	struct pull *p = ctx;
 	struct sync_buf url = { 0 };
 	char err[256], since[32], tail[96];
 
@@ -401,29 +402,20 @@ int
 sync_pull(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_pull_result *out)
 {
-	struct pull p;
+	struct pull p = { .s = s, .cfg = cfg, .out = out };
 
 	memset(out, 0, sizeof(*out));
-	memset(&p, 0, sizeof(p));
-	p.s = s;
-	p.cfg = cfg;
-	p.out = out;
 	if (mdt_pull_since(s, "Task", &p.since) != MDT_OK) {
 		snprintf(out->error, sizeof(out->error), "%s",
 		    mdt_store_error(s));
 		return -1;
 	}
-	if ((p.http = sync_http_open(loop, cfg, out->error,
-	    sizeof(out->error))) == NULL)
-		return -1;
 	p.tasks = json_array();
 	p.seen = json_object();
-	next_search(&p);
-	if (!sync_http_run(loop, p.http, &p.done))
-		snprintf(out->error, sizeof(out->error), "the pull stopped"
-		    " before the end");
 	/* all or nothing: merged only when every page came */
-	if (out->error[0] == '\0')
+	if (sync_http_read(loop, cfg, &p.http, next_search, &p, &p.done,
+	    "the pull", out->error, sizeof(out->error)) &&
+	    out->error[0] == '\0')
 		merge(&p);
 	json_decref(p.tasks);
 	json_decref(p.seen);

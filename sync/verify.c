@@ -153,7 +153,7 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 	return found;
 }
 
-static void next_page(struct verify *v);
+static void next_page(void *ctx);
 
 static void
 stop(struct verify *v, const char *what, const char *why)
@@ -247,10 +247,12 @@ on_page(void *ctx, const struct sync_reply *reply)
 		next_page(v);
 }
 
-/* The next page of ids, of this type or the next: a search for them. */
+/* The next page of ids of the verification ctx, of this type or the
+ * next: a search for them. */
 static void
-next_page(struct verify *v)
+next_page(void *ctx)
 {
+	struct verify *v = ctx;
 	struct sync_buf url = { 0 };
 	char err[256];
 
@@ -294,20 +296,12 @@ int
 sync_verify(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_verify_result *out)
 {
-	struct verify v;
+	struct verify v = { .s = s, .out = out };
 
 	memset(out, 0, sizeof(*out));
-	memset(&v, 0, sizeof(v));
-	v.s = s;
-	v.out = out;
-	if ((v.http = sync_http_open(loop, cfg, out->error,
-	    sizeof(out->error))) == NULL)
-		return -1;
-	next_page(&v);
-	if (!sync_http_run(loop, v.http, &v.done))
-		snprintf(out->error, sizeof(out->error), "the search stopped"
-		    " before the end");
-	if (out->error[0] == '\0') {
+	if (sync_http_read(loop, cfg, &v.http, next_page, &v, &v.done,
+	    "the search", out->error, sizeof(out->error)) &&
+	    out->error[0] == '\0') {
 		char detail[256];
 
 		snprintf(detail, sizeof(detail), "verified %lld resources with"

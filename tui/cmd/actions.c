@@ -31,17 +31,6 @@ static const struct cmd_option options[] = {
 	CMD_END
 };
 
-/* "12" or "#12" -> 12; -1 if neither. */
-static int64_t
-action_id_arg(const char *a)
-{
-	int64_t v;
-
-	if (a[0] == '#')
-		a++;
-	return mdt_str_number(a, 1, INT64_MAX, &v) ? v : -1;
-}
-
 /* The numbers given checked, and the store opened: NULL after saying
  * why (*rc the exit status). */
 static struct mdt_store *
@@ -54,7 +43,7 @@ ids_store(struct cmd_args *cli, int *rc)
 		*rc = cmd_usage_error(cli->cmd, "give the number of each"
 		    " action (#ID, as listed)");
 	for (int i = 0; i < cli->argc && *rc == 0; i++)
-		if (action_id_arg(cli->argv[i]) < 0)
+		if (cmd_action_id(cli->argv[i], 1) < 0)
 			*rc = cmd_usage_error(cli->cmd, "an action is given by"
 			    " its number, e.g. 12 or #12");
 	if (*rc == 0 && !(store = cmd_open_store(cli, 0)))
@@ -62,11 +51,13 @@ ids_store(struct cmd_args *cli, int *rc)
 	return store;
 }
 
-/* actions done|cancel|reopen ID...: each one act, in the order given;
- * stops at the first that cannot be done. */
+/* actions done|cancel|reopen ID...: each one act, in the order given,
+ * to the status the part sets (its how); stops at the first that cannot
+ * be done. */
 static int
-actions_close(struct cmd_args *cli, enum mdt_action_status to)
+actions_close(struct cmd_args *cli)
 {
+	enum mdt_action_status to = (enum mdt_action_status)cli->how;
 	struct mdt_action_item *items = NULL;
 	struct mdt_actions_filter all = { .closed = true };
 	struct mdt_store *store;
@@ -78,7 +69,7 @@ actions_close(struct cmd_args *cli, enum mdt_action_status to)
 	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK)
 		rc = cmd_store_error(store);
 	for (int i = 0; i < cli->argc && rc == 0; i++) {
-		int64_t id = action_id_arg(cli->argv[i]);
+		int64_t id = cmd_action_id(cli->argv[i], 1);
 		const struct mdt_action_item *it = NULL;
 
 		for (size_t k = 0; k < n && it == NULL; k++)
@@ -103,36 +94,22 @@ actions_close(struct cmd_args *cli, enum mdt_action_status to)
 	return rc;
 }
 
-static int
-actions_done(struct cmd_args *cli)
-{
-	return actions_close(cli, MDT_ACTION_DONE);
-}
-
-static int
-actions_cancel(struct cmd_args *cli)
-{
-	return actions_close(cli, MDT_ACTION_CANCELLED);
-}
-
-static int
-actions_reopen(struct cmd_args *cli)
-{
-	return actions_close(cli, MDT_ACTION_OPEN);
-}
-
 /* actions keep|take ID...: a conflict with the central record settled,
- * one act each: ours sent over the record's, or the record's taken. */
+ * one act each: ours sent over the record's (keep), or the record's
+ * taken. */
+enum { TAKE, KEEP };
+
 static int
-actions_settle(struct cmd_args *cli, bool keep)
+actions_settle(struct cmd_args *cli)
 {
+	bool keep = cli->how == KEEP;
 	struct mdt_store *store;
 	int rc = 0;
 
 	if (!(store = ids_store(cli, &rc)))
 		return rc;
 	for (int i = 0; i < cli->argc && rc == 0; i++) {
-		int64_t id = action_id_arg(cli->argv[i]);
+		int64_t id = cmd_action_id(cli->argv[i], 1);
 
 		if ((keep ? mdt_record_keep(store, id) :
 		    mdt_record_take(store, id)) != MDT_OK)
@@ -144,18 +121,6 @@ actions_settle(struct cmd_args *cli, bool keep)
 			    " not sent");
 	}
 	return rc;
-}
-
-static int
-actions_keep(struct cmd_args *cli)
-{
-	return actions_settle(cli, true);
-}
-
-static int
-actions_take(struct cmd_args *cli)
-{
-	return actions_settle(cli, false);
 }
 
 /* Whether anyone's name (or organisation) holds part, case apart;
@@ -213,13 +178,16 @@ cmd_actions(struct cmd_args *cli)
  * actions_close */
 static const struct cmd_operands ids = { -1, CMD_TEXT, NULL, NULL };
 
-CMD_PART(actions_done_entry, "done", "ID...", NULL, &ids, actions_done);
-CMD_PART(actions_cancel_entry, "cancel", "ID...", NULL, &ids,
-    actions_cancel);
-CMD_PART(actions_reopen_entry, "reopen", "ID...", NULL, &ids,
-    actions_reopen);
-CMD_PART(actions_keep_entry, "keep", "ID...", NULL, &ids, actions_keep);
-CMD_PART(actions_take_entry, "take", "ID...", NULL, &ids, actions_take);
+CMD_PART_AS(actions_done_entry, "done", "ID...", NULL, &ids, actions_close,
+    MDT_ACTION_DONE);
+CMD_PART_AS(actions_cancel_entry, "cancel", "ID...", NULL, &ids,
+    actions_close, MDT_ACTION_CANCELLED);
+CMD_PART_AS(actions_reopen_entry, "reopen", "ID...", NULL, &ids,
+    actions_close, MDT_ACTION_OPEN);
+CMD_PART_AS(actions_keep_entry, "keep", "ID...", NULL, &ids, actions_settle,
+    KEEP);
+CMD_PART_AS(actions_take_entry, "take", "ID...", NULL, &ids, actions_settle,
+    TAKE);
 
 CMD_ENTRY(actions, "[--owner N|--org O] [--overdue] [OPTIONS]",
     "each owner's actions across meetings; close one",

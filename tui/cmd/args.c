@@ -54,6 +54,11 @@ const struct cmd_operands cmd_nhs_at_a_time = {
 	1, CMD_TEXT, "unknown option", "one NHS number at a time"
 };
 
+const struct cmd_option cmd_reason_options[] = {
+	CMD_VALUE("reason", CMD_TEXT, "--reason needs a value", NULL),
+	CMD_END
+};
+
 /* Whether the value v of o is right (where o has a check), and what
  * the command reads of it into *num. */
 static bool
@@ -141,6 +146,7 @@ cmd_parse(const struct cmd_entry *cmd, int argc, char **argv,
 		argc--;
 		argv++;
 	}
+	cli->how = c->how;
 	ops = c->operands;
 	if (c->options == NULL) {
 		/* no options: the arguments are taken as they are */

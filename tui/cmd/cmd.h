@@ -88,6 +88,7 @@ struct cmd_args {
 	const char *config;	/* --config, or NULL for the usual places */
 	char config_buf[4096];	/* the configuration file in use */
 	const struct cmd_entry *cmd;	/* the command, for its messages */
+	int how;		/* the part's how (struct cmd_entry) */
 	struct mdt_store *store;	/* opened by cmd_open_store; main frees it */
 	int argc;		/* the operands, options taken out */
 	char **argv;
@@ -116,6 +117,10 @@ extern const struct cmd_operands cmd_one_meeting;
 extern const struct cmd_operands cmd_one_nhs;
 extern const struct cmd_operands cmd_nhs_at_a_time;
 
+/* The options of an act done with a reason and nothing else (plan
+ * resolve and end, referrals withdraw): --reason, at index 0. */
+extern const struct cmd_option cmd_reason_options[];
+
 /*
  * A command: its name, its arguments and help for people, its options
  * and operands, and its function.  A command without options takes its
@@ -132,6 +137,8 @@ struct cmd_entry {
 	const struct cmd_operands *operands;
 	const struct cmd_entry *const *subs;	/* NULL-ended */
 	int (*run)(struct cmd_args *cli);	/* the exit status */
+	int how;	/* parts that share a function: which this one is
+			 * (cmd_args.how), e.g. the status actions done sets */
 };
 
 /*
@@ -159,6 +166,13 @@ struct cmd_entry {
 	static const struct cmd_entry id = { .name = (name_), \
 	    .usage = (usage_), .options = (options_), \
 	    .operands = (operands_), .run = (run_) }
+
+/* A part that shares its function run_ with others: how_ says which it
+ * is (cli->how as it runs). */
+#define CMD_PART_AS(id, name_, usage_, options_, operands_, run_, how_) \
+	static const struct cmd_entry id = { .name = (name_), \
+	    .usage = (usage_), .options = (options_), \
+	    .operands = (operands_), .run = (run_), .how = (how_) }
 
 /* The parts of a command (CMD_ENTRY's subs): the CMD_PART entries given,
  * NULL-ended. */
@@ -219,6 +233,9 @@ int cmd_resolve_meeting(struct mdt_store *store, const char *ref,
  * sync_config_free.
  */
 int cmd_load_config(struct cmd_args *cli, struct sync_config **cfg);
+
+/* An action's number, "12" or "#12", of at least min; -1 if neither. */
+int64_t cmd_action_id(const char *a, int64_t min);
 
 /* "YYYY-MM-DD" as local midnight in ms since the epoch; -1 if not a date. */
 int64_t cmd_day_start_ms(const char *text);

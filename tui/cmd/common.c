@@ -159,6 +159,16 @@ cmd_load_config(struct cmd_args *cli, struct sync_config **cfg)
 }
 
 int64_t
+cmd_action_id(const char *a, int64_t min)
+{
+	int64_t v;
+
+	if (a[0] == '#')
+		a++;
+	return mdt_str_number(a, min, INT64_MAX, &v) ? v : -1;
+}
+
+int64_t
 cmd_day_start_ms(const char *text)
 {
 	struct tm tm;

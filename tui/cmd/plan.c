@@ -89,17 +89,6 @@ item_number(struct cmd_args *cli)
 	return (int)v;
 }
 
-/* An action's id ("12" or "#12"); -1 if neither. */
-static int64_t
-action_arg(const char *a)
-{
-	int64_t v;
-
-	if (a[0] == '#')
-		a++;
-	return mdt_str_number(a, 0, INT64_MAX, &v) ? v : -1;
-}
-
 /* plan add NHS problem|goal|intervention TEXT [--carer] [--action ID] */
 enum { A_CARER, A_ACTION };
 
@@ -135,7 +124,7 @@ plan_add(struct cmd_args *cli)
 		return cmd_usage_error(cli->cmd, "--carer is for a goal in the"
 		    " carer's words");
 	if (cli->opt[A_ACTION] != NULL && (in.kind != MDT_PLAN_INTERVENTION ||
-	    (in.action_id = action_arg(cli->opt[A_ACTION])) <= 0))
+	    (in.action_id = cmd_action_id(cli->opt[A_ACTION], 0)) <= 0))
 		return cmd_usage_error(cli->cmd, "--action is the id of one of"
 		    " the patient's actions (#ID), for an intervention");
 	if ((rc = plan_patient(cli, &store, &patient_id)) != 0)
@@ -146,119 +135,84 @@ plan_add(struct cmd_args *cli)
 	return cmd_flush("item") != 0 ? EXIT_USER : 0;
 }
 
-/* plan resolve NHS ITEM --reason R; plan end NHS --reason R */
-enum { R_REASON };
+/*
+ * The acts on an item or the plan as a whole, each a part: plan resolve
+ * NHS ITEM --reason R; plan link NHS ITEM --action ID (0: none); plan
+ * review NHS --next D; plan end NHS --reason R.  Each takes one option,
+ * at index 0, and says what it needs when it is missing or wrong.
+ */
+enum plan_act { RESOLVE, LINK, REVIEW, END };
 
-static const struct cmd_option reason_options[] = {
-	[R_REASON] = CMD_VALUE("reason", CMD_TEXT, "--reason needs a value",
-	    NULL),
-	CMD_END
+static const struct {
+	bool item;		/* the item's number is the second operand */
+	const char *needs;	/* usage error: the option missing or wrong */
+} acts[] = {
+	[RESOLVE] = { true, "an item is resolved with a reason (--reason)" },
+	[LINK] = { true, "--action is the id of one of the patient's actions"
+	    " (#ID), or 0 for none" },
+	[REVIEW] = { false, "the next review is --next YYYY-MM-DD or +N" },
+	[END] = { false, "a plan ends with a reason (--reason)" },
 };
 
-static int
-plan_resolve(struct cmd_args *cli)
-{
-	struct mdt_store *store;
-	int64_t patient_id = 0;
-	int item, rc;
-
-	if ((item = item_number(cli)) < 0)
-		return EXIT_USAGE;
-	if (cli->opt[R_REASON] == NULL)
-		return cmd_usage_error(cli->cmd, "an item is resolved with a"
-		    " reason (--reason)");
-	if ((rc = plan_patient(cli, &store, &patient_id)) != 0)
-		return rc;
-	if (mdt_plan_resolve(store, patient_id, item, cli->opt[R_REASON]) !=
-	    MDT_OK)
-		return cmd_store_error(store);
-	return 0;
-}
-
-static const struct cmd_operands one_nhs = {
-	1, CMD_TEXT, "unknown option",
-	"one NHS number (quote a number with spaces)"
-};
-
-static int
-plan_end(struct cmd_args *cli)
-{
-	struct mdt_store *store;
-	int64_t patient_id = 0;
-	int rc;
-
-	if (cli->opt[R_REASON] == NULL)
-		return cmd_usage_error(cli->cmd, "a plan ends with a reason"
-		    " (--reason)");
-	if ((rc = plan_patient(cli, &store, &patient_id)) != 0)
-		return rc;
-	if (mdt_plan_end(store, patient_id, cli->opt[R_REASON]) != MDT_OK)
-		return cmd_store_error(store);
-	return 0;
-}
-
-/* plan link NHS ITEM --action ID (0: none) */
 static const struct cmd_option link_options[] = {
-	[0] = CMD_VALUE("action", CMD_TEXT,
+	CMD_VALUE("action", CMD_TEXT,
 	    "--action needs an action's id (#ID, as listed; 0 for none)",
 	    NULL),
 	CMD_END
 };
 
-static int
-plan_link(struct cmd_args *cli)
-{
-	struct mdt_store *store;
-	int64_t patient_id = 0, action;
-	int item, rc;
-
-	if ((item = item_number(cli)) < 0)
-		return EXIT_USAGE;
-	if (cli->opt[0] == NULL || (action = action_arg(cli->opt[0])) < 0)
-		return cmd_usage_error(cli->cmd, "--action is the id of one of"
-		    " the patient's actions (#ID), or 0 for none");
-	if ((rc = plan_patient(cli, &store, &patient_id)) != 0)
-		return rc;
-	if (mdt_plan_link(store, patient_id, item, action) != MDT_OK)
-		return cmd_store_error(store);
-	return 0;
-}
-
-/* plan review NHS --next D */
 static const struct cmd_option review_options[] = {
-	[0] = CMD_VALUE("next", CMD_TEXT, "--next needs YYYY-MM-DD or +N",
-	    NULL),
+	CMD_VALUE("next", CMD_TEXT, "--next needs YYYY-MM-DD or +N", NULL),
 	CMD_END
 };
 
+/* One act of the plan, the part's (cli->how): its operands and option
+ * checked, the patient found, the act done. */
 static int
-plan_review(struct cmd_args *cli)
+plan_act(struct cmd_args *cli)
 {
+	enum plan_act act = (enum plan_act)cli->how;
+	const char *value = cli->opt[0];
 	struct mdt_store *store;
-	int64_t patient_id = 0;
-	int rc;
+	int64_t patient_id = 0, action = 0;
+	enum mdt_status st;
+	int item = 0, rc;
 
-	if (cli->opt[0] == NULL)
-		return cmd_usage_error(cli->cmd, "the next review is --next"
-		    " YYYY-MM-DD or +N");
+	if (acts[act].item && (item = item_number(cli)) < 0)
+		return EXIT_USAGE;
+	if (value == NULL || (act == LINK &&
+	    (action = cmd_action_id(value, 0)) < 0))
+		return cmd_usage_error(cli->cmd, acts[act].needs);
 	if ((rc = plan_patient(cli, &store, &patient_id)) != 0)
 		return rc;
-	if (mdt_plan_review(store, patient_id, cli->opt[0]) != MDT_OK)
-		return cmd_store_error(store);
-	return 0;
+	switch (act) {
+	case RESOLVE:
+		st = mdt_plan_resolve(store, patient_id, item, value);
+		break;
+	case LINK:
+		st = mdt_plan_link(store, patient_id, item, action);
+		break;
+	case REVIEW:
+		st = mdt_plan_review(store, patient_id, value);
+		break;
+	default:
+		st = mdt_plan_end(store, patient_id, value);
+		break;
+	}
+	return st != MDT_OK ? cmd_store_error(store) : 0;
 }
 
 CMD_PART(plan_add_entry, "add",
     "NHS problem|goal|intervention TEXT [--carer] [--action ID]",
     add_options, &add_operands, plan_add);
-CMD_PART(plan_resolve_entry, "resolve", "NHS ITEM --reason R",
-    reason_options, &nhs_item, plan_resolve);
-CMD_PART(plan_link_entry, "link", "NHS ITEM --action ID", link_options,
-    &nhs_item, plan_link);
-CMD_PART(plan_review_entry, "review", "NHS --next D", review_options,
-    &one_nhs, plan_review);
-CMD_PART(plan_end_entry, "end", "NHS --reason R", reason_options,
-    &one_nhs, plan_end);
+CMD_PART_AS(plan_resolve_entry, "resolve", "NHS ITEM --reason R",
+    cmd_reason_options, &nhs_item, plan_act, RESOLVE);
+CMD_PART_AS(plan_link_entry, "link", "NHS ITEM --action ID", link_options,
+    &nhs_item, plan_act, LINK);
+CMD_PART_AS(plan_review_entry, "review", "NHS --next D", review_options,
+    &cmd_one_nhs, plan_act, REVIEW);
+CMD_PART_AS(plan_end_entry, "end", "NHS --reason R", cmd_reason_options,
+    &cmd_one_nhs, plan_act, END);
 
 static const struct cmd_entry *const parts[] = {
 	&plan_add_entry, &plan_resolve_entry, &plan_link_entry,

@@ -32,14 +32,8 @@ cmd_referrals(struct cmd_args *cli)
 	return cmd_listing(cli, write_queue, "referrals");
 }
 
-/* referrals withdraw NHS --reason R */
+/* referrals withdraw NHS --reason R (cmd_reason_options) */
 enum { REASON };
-
-static const struct cmd_option withdraw_options[] = {
-	[REASON] = CMD_VALUE("reason", CMD_TEXT, "--reason needs a value",
-	    NULL),
-	CMD_END
-};
 
 static int
 referrals_withdraw(struct cmd_args *cli)
@@ -65,7 +59,7 @@ referrals_withdraw(struct cmd_args *cli)
 }
 
 CMD_PART(referrals_withdraw_entry, "withdraw", "NHS --reason R",
-    withdraw_options, &cmd_one_nhs, referrals_withdraw);
+    cmd_reason_options, &cmd_one_nhs, referrals_withdraw);
 
 CMD_ENTRY(referrals, "[--format F] [--unmask] | withdraw NHS",
     "the referrals waiting, across meetings; withdraw one",

@@ -38,29 +38,6 @@ static const char not_valid[] = "not a valid NHS number (ten digits, the"
     " last the Modulus 11 check digit) nor a local identifier (L and its"
     " digits); nothing saved";
 
-/*
- * What an act on one patient of the register starts with: the patient the
- * operand names (none: needs says), the option at index need of the act
- * (missing says what it is for), then the store: 0, or the exit status.
- */
-static int
-act_start(struct cmd_args *cli, const char *needs, int need,
-    const char *missing, char nhs[11], struct mdt_store **store)
-{
-	int rc;
-
-	if (cmd_operand(cli) == NULL)
-		return cmd_usage_error(cli->cmd, needs);
-	if ((rc = cmd_patient_typed(cli, false, NULL, NULL, not_valid,
-	    nhs)) != 0)
-		return rc;
-	if (cli->opt[need] == NULL)
-		return cmd_usage_error(cli->cmd, missing);
-	if (!(*store = cmd_open_store(cli, 0)))
-		return EXIT_USER;
-	return 0;
-}
-
 /* rising add NHS|--untraced --name N [--dob D] --reason R --by WHO
  * [--every 4w] */
 enum { A_NAME, A_DOB, A_REASON, A_BY, A_EVERY, A_UNTRACED };
@@ -110,106 +87,104 @@ rising_add(struct cmd_args *cli)
 	return cmd_flush("entry") != 0 ? EXIT_USER : 0;
 }
 
-/* rising review NHS --note N [--next D] */
-enum { R_NOTE, R_NEXT, R_BY };
+/*
+ * The acts on one patient of the register, each a part: rising review
+ * NHS --note N [--next D]; rising escalate NHS --reason R [--meeting M];
+ * rising remove NHS --reason R.  What each needs (the note or the reason)
+ * is its option at index 0; --by, who does it, is the last.
+ */
+enum rising_act { REVIEW, ESCALATE, REMOVE };
+
+static const struct {
+	const char *needs;	/* usage error: no operand */
+	const char *missing;	/* usage error: no option 0 */
+	int by;			/* the index of --by */
+} acts[] = {
+	[REVIEW] = { "review needs the patient's NHS number",
+	    "a review is recorded with a note (--note)", 2 },
+	[ESCALATE] = { "escalate needs the patient's NHS number",
+	    "a patient is escalated with a reason (--reason)", 2 },
+	[REMOVE] = { "remove needs the patient's NHS number",
+	    "a patient leaves the register with a reason (--reason)", 1 },
+};
 
 static const struct cmd_option review_options[] = {
-	[R_NOTE] = CMD_VALUE("note", CMD_TEXT, "--note needs a value", NULL),
-	[R_NEXT] = CMD_VALUE("next", CMD_TEXT,
-	    "--next needs YYYY-MM-DD or +N", NULL),
-	[R_BY] = CMD_VALUE("by", CMD_TEXT, "--by needs who reviewed", NULL),
+	CMD_VALUE("note", CMD_TEXT, "--note needs a value", NULL),
+	CMD_VALUE("next", CMD_TEXT, "--next needs YYYY-MM-DD or +N", NULL),
+	CMD_VALUE("by", CMD_TEXT, "--by needs who reviewed", NULL),
 	CMD_END
 };
-
-static int
-rising_review(struct cmd_args *cli)
-{
-	struct mdt_store *store;
-	char nhs[11];
-	int rc;
-
-	if ((rc = act_start(cli, "review needs the patient's NHS number",
-	    R_NOTE, "a review is recorded with a note (--note)", nhs,
-	    &store)) != 0)
-		return rc;
-	if (mdt_rising_review(store, nhs, cli->opt[R_NOTE], cli->opt[R_NEXT],
-	    cli->opt[R_BY]) != MDT_OK)
-		return cmd_store_error(store);
-	return 0;
-}
-
-/* rising escalate NHS --reason R [--meeting M] */
-enum { E_REASON, E_MEETING, E_BY };
 
 static const struct cmd_option escalate_options[] = {
-	[E_REASON] = CMD_VALUE("reason", CMD_TEXT, "--reason needs a value",
+	CMD_VALUE("reason", CMD_TEXT, "--reason needs a value", NULL),
+	CMD_VALUE("meeting", CMD_MEETING, "--meeting needs a meeting's id",
 	    NULL),
-	[E_MEETING] = CMD_VALUE("meeting", CMD_MEETING,
-	    "--meeting needs a meeting's id", NULL),
-	[E_BY] = CMD_VALUE("by", CMD_TEXT, "--by needs who escalates", NULL),
+	CMD_VALUE("by", CMD_TEXT, "--by needs who escalates", NULL),
 	CMD_END
 };
-
-static int
-rising_escalate(struct cmd_args *cli)
-{
-	struct mdt_store *store;
-	int64_t meeting = 0, cand = 0;
-	char nhs[11];
-	int rc;
-
-	if ((rc = act_start(cli, "escalate needs the patient's NHS number",
-	    E_REASON, "a patient is escalated with a reason (--reason)", nhs,
-	    &store)) != 0)
-		return rc;
-	if (cli->opt[E_MEETING] != NULL && cmd_resolve_meeting(store,
-	    cli->opt[E_MEETING], &meeting) != 0)
-		return EXIT_USER;
-	if (mdt_rising_escalate(store, nhs, cli->opt[E_REASON], meeting,
-	    cli->opt[E_BY], &cand) != MDT_OK)
-		return cmd_store_error(store);
-	say("escalated: a candidate of the meeting, to schedule or defer in"
-	    " its preparation");
-	return 0;
-}
-
-/* rising remove NHS --reason R */
-enum { D_REASON, D_BY };
 
 static const struct cmd_option remove_options[] = {
-	[D_REASON] = CMD_VALUE("reason", CMD_TEXT, "--reason needs a value",
-	    NULL),
-	[D_BY] = CMD_VALUE("by", CMD_TEXT, "--by needs who removes them",
-	    NULL),
+	CMD_VALUE("reason", CMD_TEXT, "--reason needs a value", NULL),
+	CMD_VALUE("by", CMD_TEXT, "--by needs who removes them", NULL),
 	CMD_END
 };
 
+/* One act on a patient of the register, the part's (cli->how): the
+ * patient the operand names and what the act needs checked, the store
+ * opened, the act done. */
 static int
-rising_remove(struct cmd_args *cli)
+rising_act(struct cmd_args *cli)
 {
+	enum rising_act act = (enum rising_act)cli->how;
+	const char *value = cli->opt[0], *by = cli->opt[acts[act].by];
 	struct mdt_store *store;
+	int64_t meeting = 0, cand = 0;
+	enum mdt_status st;
 	char nhs[11];
 	int rc;
 
-	if ((rc = act_start(cli, "remove needs the patient's NHS number",
-	    D_REASON, "a patient leaves the register with a reason"
-	    " (--reason)", nhs, &store)) != 0)
+	if (cmd_operand(cli) == NULL)
+		return cmd_usage_error(cli->cmd, acts[act].needs);
+	if ((rc = cmd_patient_typed(cli, false, NULL, NULL, not_valid,
+	    nhs)) != 0)
 		return rc;
-	if (mdt_rising_remove(store, nhs, cli->opt[D_REASON],
-	    cli->opt[D_BY]) != MDT_OK)
+	if (value == NULL)
+		return cmd_usage_error(cli->cmd, acts[act].missing);
+	if (!(store = cmd_open_store(cli, 0)))
+		return EXIT_USER;
+	switch (act) {
+	case REVIEW:
+		st = mdt_rising_review(store, nhs, value, cli->opt[1], by);
+		break;
+	case ESCALATE:
+		if (cli->opt[1] != NULL && cmd_resolve_meeting(store,
+		    cli->opt[1], &meeting) != 0)
+			return EXIT_USER;
+		st = mdt_rising_escalate(store, nhs, value, meeting, by,
+		    &cand);
+		break;
+	default:
+		st = mdt_rising_remove(store, nhs, value, by);
+		break;
+	}
+	if (st != MDT_OK)
 		return cmd_store_error(store);
+	if (act == ESCALATE)
+		say("escalated: a candidate of the meeting, to schedule or"
+		    " defer in its preparation");
 	return 0;
 }
 
 CMD_PART(rising_add_entry, "add",
     "NHS | --untraced --name N --reason R --by WHO [OPTIONS]", add_options,
     &cmd_one_nhs, rising_add);
-CMD_PART(rising_review_entry, "review", "NHS --note N [--next D]",
-    review_options, &cmd_one_nhs, rising_review);
-CMD_PART(rising_escalate_entry, "escalate", "NHS --reason R [--meeting M]",
-    escalate_options, &cmd_one_nhs, rising_escalate);
-CMD_PART(rising_remove_entry, "remove", "NHS --reason R", remove_options,
-    &cmd_one_nhs, rising_remove);
+CMD_PART_AS(rising_review_entry, "review", "NHS --note N [--next D]",
+    review_options, &cmd_one_nhs, rising_act, REVIEW);
+CMD_PART_AS(rising_escalate_entry, "escalate",
+    "NHS --reason R [--meeting M]", escalate_options, &cmd_one_nhs,
+    rising_act, ESCALATE);
+CMD_PART_AS(rising_remove_entry, "remove", "NHS --reason R",
+    remove_options, &cmd_one_nhs, rising_act, REMOVE);
 
 CMD_ENTRY(rising, "[--due] [--format F] [--unmask] | add | review | escalate"
     " | remove", "the rising-risk register; add, review, escalate, remove",

@@ -10,33 +10,20 @@
 
 #include "cmd.h"
 
+/* What status prints, from the store and the configuration as it could
+ * be read (cfg NULL, cfg_err why, if it could not); the exit status. */
 static int
-cmd_status(struct cmd_args *cli)
+status_print(struct cmd_args *cli, struct mdt_store *store,
+    const struct sync_config *cfg, const char *cfg_err)
 {
-	struct sync_config *cfg = NULL;
 	struct mdt_outbox_counts c;
 	struct mdt_outbox_row *rows = NULL;
-	struct mdt_store *store;
 	char last[64], next[64];
-	char cfg_err[512] = "";
 	size_t n = 0;
 	int rc = 0;
 
-	/* the counts are shown whatever the state of the configuration */
-	if (sync_config_path(cli->config, cli->config_buf,
-	    sizeof cli->config_buf) != 0)
-		snprintf(cli->config_buf, sizeof cli->config_buf, "(none)");
-	else if (sync_config_load(cli->config_buf, &cfg, cfg_err,
-	    sizeof cfg_err) < 0)
-		cfg = NULL;
-	if (!(store = cmd_open_store(cli, 0))) {
-		sync_config_free(cfg);
-		return EXIT_USER;
-	}
-	if (mdt_outbox_counts(store, &c) != MDT_OK) {
-		rc = cmd_store_error(store);
-		goto out;
-	}
+	if (mdt_outbox_counts(store, &c) != MDT_OK)
+		return cmd_store_error(store);
 	cmd_when_text(c.last_sent_at, last, sizeof last);
 	printf("central record: %s\n", sync_config_has_server(cfg) ?
 	    sync_config_base_url(cfg) : cfg_err[0] != '\0' ?
@@ -55,10 +42,8 @@ cmd_status(struct cmd_args *cli)
 		char *detail;
 
 		if (mdt_audit_last_event(store, "verify", &at, &detail) !=
-		    MDT_OK) {
-			rc = cmd_store_error(store);
-			goto out;
-		}
+		    MDT_OK)
+			return cmd_store_error(store);
 		cmd_when_text(at, next, sizeof next);
 		printf("last verification: %s%s%s\n", next,
 		    detail != NULL ? ", " : " (mdtchair sync --verify)",
@@ -88,7 +73,26 @@ cmd_status(struct cmd_args *cli)
 		rc = EXIT_USER;
 	if (cmd_flush("status") != 0)
 		rc = EXIT_USER;
-out:
+	return rc;
+}
+
+static int
+cmd_status(struct cmd_args *cli)
+{
+	struct sync_config *cfg = NULL;
+	struct mdt_store *store;
+	char cfg_err[512] = "";
+	int rc = EXIT_USER;
+
+	/* the counts are shown whatever the state of the configuration */
+	if (sync_config_path(cli->config, cli->config_buf,
+	    sizeof cli->config_buf) != 0)
+		snprintf(cli->config_buf, sizeof cli->config_buf, "(none)");
+	else if (sync_config_load(cli->config_buf, &cfg, cfg_err,
+	    sizeof cfg_err) < 0)
+		cfg = NULL;
+	if ((store = cmd_open_store(cli, 0)) != NULL)
+		rc = status_print(cli, store, cfg, cfg_err);
 	sync_config_free(cfg);
 	return rc;
 }

@@ -64,9 +64,11 @@ static const struct cmd_operands slot_theme = {
 	"the meeting, the slot's number on its agenda, and one theme"
 };
 
+/* tag (how 1) or untag (0) */
 static int
-themes_set(struct cmd_args *cli, bool on)
+themes_set(struct cmd_args *cli)
 {
+	bool on = cli->how != 0;
 	struct mdt_store *store;
 	int64_t meeting = 0, slot = 0, theme = 0;
 	char *end;
@@ -89,23 +91,11 @@ themes_set(struct cmd_args *cli, bool on)
 	return 0;
 }
 
-static int
-themes_tag(struct cmd_args *cli)
-{
-	return themes_set(cli, true);
-}
-
-static int
-themes_untag(struct cmd_args *cli)
-{
-	return themes_set(cli, false);
-}
-
 CMD_PART(themes_add_entry, "add", "NAME", NULL, &one_name, themes_add);
-CMD_PART(themes_tag_entry, "tag", "MEETING SLOT THEME", NULL, &slot_theme,
-    themes_tag);
-CMD_PART(themes_untag_entry, "untag", "MEETING SLOT THEME", NULL,
-    &slot_theme, themes_untag);
+CMD_PART_AS(themes_tag_entry, "tag", "MEETING SLOT THEME", NULL,
+    &slot_theme, themes_set, 1);
+CMD_PART_AS(themes_untag_entry, "untag", "MEETING SLOT THEME", NULL,
+    &slot_theme, themes_set, 0);
 
 static const struct cmd_entry *const parts[] = {
 	&themes_add_entry, &themes_tag_entry, &themes_untag_entry, NULL
