@@ -60,7 +60,7 @@ enum mdt_status
 mdt_themes_write(struct mdt_store *s, const struct mdt_theme *v, size_t n,
     bool json, FILE *out)
 {
-	json_t *arr, *o;
+	json_t *arr;
 	int rc = 0;
 
 	errno = 0;
@@ -72,12 +72,9 @@ mdt_themes_write(struct mdt_store *s, const struct mdt_theme *v, size_t n,
 		return mdt_write_status(s, out, 0, "the themes");
 	}
 	arr = mdt_json_new(json_array());
-	for (size_t i = 0; i < n; i++) {
-		o = mdt_json_new(json_object());
-		mdt_json_set(o, "name", mdt_json_text(v[i].name));
-		mdt_json_set(o, "own", json_boolean(v[i].own));
-		mdt_json_push(arr, o);
-	}
+	for (size_t i = 0; i < n; i++)
+		mdt_json_push(arr, mdt_json_pack("{s:o, s:b}", "name",
+		    mdt_json_text(v[i].name), "own", v[i].own));
 	rc = mdt_text_json_dump(arr, out, JSON_INDENT(2) |
 	    JSON_PRESERVE_ORDER);
 	json_decref(arr);
