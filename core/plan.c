@@ -60,6 +60,52 @@ mdt_plan_patient(struct mdt_store *s, const char *nhs, int64_t *patient_id)
 	return st;
 }
 
+/* ---- an item of a plan, read ----------------------------------------- */
+
+#define DAY(col) "date(" col " / 1000, 'unixepoch', 'localtime')"
+
+/* The items of plans as item_read reads them; a WHERE on i follows. */
+#define ITEM_SQL \
+	"SELECT i.id, i.uuid, i.position, i.kind, i.text, i.whose = 'carer'," \
+	" i.action_id, coalesce(a.text, ''), coalesce(o.name, '')," \
+	" coalesce(a.due_date, ''), coalesce(a.status, '')," \
+	" i.resolved_at IS NOT NULL, coalesce(" DAY("i.resolved_at") ", '')," \
+	" coalesce(i.resolved_reason, ''), " DAY("i.created_at") \
+	" FROM plan_items i LEFT JOIN actions a ON a.id = i.action_id" \
+	" LEFT JOIN people o ON o.id = a.owner_id"
+
+static void
+item_read(sqlite3_stmt *st, void *row, void *ctx)
+{
+	struct mdt_plan_item *it = row;
+
+	(void)ctx;
+	mdt_cols(st, "icdesbissccbcsc", MDT_F(it->id), MDT_F(it->uuid),
+	    MDT_F(it->position), MDT_F(it->kind), mdt_plan_kind_parse,
+	    (int)MDT_PLAN_PROBLEM, MDT_F(it->text), MDT_F(it->carer),
+	    MDT_F(it->action_id), MDT_F(it->action_text),
+	    MDT_F(it->action_owner), MDT_F(it->action_due),
+	    MDT_F(it->action_status), MDT_F(it->resolved),
+	    MDT_F(it->resolved_on), MDT_F(it->resolved_reason),
+	    MDT_F(it->created_on));
+}
+
+static void
+item_done(void *row)
+{
+	struct mdt_plan_item *it = row;
+
+	mdt_free_each(4, it->text, it->action_text, it->action_owner,
+	    it->resolved_reason);
+}
+
+/* ---- the acts --------------------------------------------------------- */
+
+struct plan_act;
+
+/* What an act does to the plan it was given (plan_act_run). */
+typedef enum mdt_status (*plan_fn)(struct mdt_store *s, struct plan_act *a);
+
 /* A plan act: what was asked, and what the plan is. */
 struct plan_act {
 	int64_t patient_id;
@@ -70,6 +116,10 @@ struct plan_act {
 	int64_t action_id;
 	int64_t plan_id;
 	char uuid[37];
+	/* plan_act_run's */
+	plan_fn body;
+	bool on_item;			/* the act is on item position */
+	struct mdt_plan_item it;	/* with on_item, that item */
 };
 
 static const char *
@@ -83,22 +133,53 @@ actor(struct mdt_store *s)
 static enum mdt_status
 plan_of(struct mdt_store *s, struct plan_act *a, bool quiet)
 {
-	struct mdt_id_text *row;
+	struct mdt_id_text row;
 	enum mdt_status st;
-	size_t n = 0;
 
-	st = mdt_read_array(s, &row, &n, sizeof(*row), NULL, mdt_row_id_text,
-	    NULL, "reading the plan", "SELECT id, uuid FROM care_plans"
+	st = mdt_read_row(s, &row, sizeof(row), mdt_row_id_text, NULL,
+	    "reading the plan", "SELECT id, uuid FROM care_plans"
 	    " WHERE patient_id = ?", "i", a->patient_id);
-	if (st == MDT_OK && n == 0)
-		st = quiet ? MDT_ENOTFOUND : mdt_fail(s, MDT_ENOTFOUND,
-		    "the patient has no plan yet");
+	if (st == MDT_ENOTFOUND && !quiet)
+		st = mdt_fail(s, st, "the patient has no plan yet");
 	if (st == MDT_OK) {
-		a->plan_id = row[0].id;
-		memcpy(a->uuid, row[0].text, sizeof(a->uuid));
+		a->plan_id = row.id;
+		memcpy(a->uuid, row.text, sizeof(a->uuid));
 	}
-	free(row);
 	return st;
+}
+
+/* plan_act_run's transaction: what the act is on read, then its body. */
+static enum mdt_status
+plan_act_tx(struct mdt_store *s, void *ctx)
+{
+	struct plan_act *a = ctx;
+	enum mdt_status st;
+
+	st = plan_of(s, a, false);
+	if (st == MDT_OK && a->on_item) {
+		st = mdt_read_row(s, &a->it, sizeof(a->it), item_read, NULL,
+		    "reading the plan", ITEM_SQL " WHERE i.plan_id = ?"
+		    " AND i.position = ?", "id", a->plan_id, a->position);
+		if (st == MDT_ENOTFOUND)
+			st = mdt_fail(s, st, "the plan has no item %d",
+			    a->position);
+	}
+	if (st == MDT_OK)
+		st = a->body(s, a);
+	item_done(&a->it);
+	return st;
+}
+
+/* One transaction: the patient's plan read into a (MDT_ENOTFOUND, said,
+ * if they have none), with on_item its item a->position too (likewise),
+ * then body. */
+static enum mdt_status
+plan_act_run(struct mdt_store *s, plan_fn body, bool on_item,
+    struct plan_act *a)
+{
+	a->body = body;
+	a->on_item = on_item;
+	return mdt_tx_run(s, plan_act_tx, a, NULL);
 }
 
 /* The plan changed (updated now): its audit and outbox rows. */
@@ -140,15 +221,14 @@ add_tx(struct mdt_store *s, void *ctx)
 	struct plan_act *a = ctx;
 	const struct mdt_plan_in *in = a->in;
 	enum mdt_status st;
-	int64_t dead = 0, pos = 0;
+	int64_t pos = 0;
 	char uuid[37];
 
-	st = mdt_query_int(s, &dead, "SELECT EXISTS (SELECT 1 FROM deaths"
-	    " WHERE patient_id = ?1) OR EXISTS (SELECT 1 FROM outcomes o"
-	    " JOIN slots sl ON sl.id = o.slot_id WHERE sl.patient_id = ?1"
+	st = mdt_refuse_when(s, MDT_ESTATE, "the patient has died",
+	    "SELECT EXISTS (SELECT 1 FROM deaths WHERE patient_id = ?1)"
+	    " OR EXISTS (SELECT 1 FROM outcomes o JOIN slots sl"
+	    " ON sl.id = o.slot_id WHERE sl.patient_id = ?1"
 	    " AND o.kind = 'died')", "i", a->patient_id);
-	if (st == MDT_OK && dead != 0)
-		st = mdt_fail(s, MDT_ESTATE, "the patient has died");
 	if (st == MDT_OK && in->action_id != 0)
 		st = patients_action(s, a->patient_id, in->action_id);
 	if (st != MDT_OK)
@@ -211,57 +291,17 @@ mdt_plan_add(struct mdt_store *s, int64_t patient_id,
 	return st;
 }
 
-/* An item as an act finds it. */
-struct item_row {
-	int64_t id;
-	char kind[16];
-	bool resolved;
-	int64_t action_id;
-};
-
-static void
-item_row_read(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct item_row *r = row;
-
-	(void)ctx;
-	mdt_cols(st, "icbi", MDT_F(r->id), MDT_F(r->kind), MDT_F(r->resolved),
-	    MDT_F(r->action_id));
-}
-
-/* The item a->position of the patient's plan into it; MDT_ENOTFOUND
- * said. */
 static enum mdt_status
-item_of(struct mdt_store *s, struct plan_act *a, struct item_row *it)
+resolve_item(struct mdt_store *s, struct plan_act *a)
 {
 	enum mdt_status st;
 
-	st = plan_of(s, a, false);
-	if (st == MDT_OK)
-		st = mdt_read_row(s, it, sizeof(*it), item_row_read, NULL,
-		    "reading the plan", "SELECT id, kind, resolved_at IS NOT"
-		    " NULL, action_id FROM plan_items WHERE plan_id = ?"
-		    " AND position = ?", "id", a->plan_id, a->position);
-	if (st == MDT_ENOTFOUND)
-		st = mdt_fail(s, st, "the plan has no item %d", a->position);
-	return st;
-}
-
-static enum mdt_status
-resolve_tx(struct mdt_store *s, void *ctx)
-{
-	struct plan_act *a = ctx;
-	struct item_row it;
-	enum mdt_status st;
-
-	st = item_of(s, a, &it);
-	if (st == MDT_OK && it.resolved)
-		st = mdt_fail(s, MDT_ESTATE, "item %d is resolved already",
+	if (a->it.resolved)
+		return mdt_fail(s, MDT_ESTATE, "item %d is resolved already",
 		    a->position);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE plan_items SET resolved_at = ?,"
-		    " resolved_reason = ?, resolved_by = ? WHERE id = ?",
-		    "itti", mdt_store_now(s), a->text, actor(s), it.id);
+	st = mdt_run(s, "UPDATE plan_items SET resolved_at = ?,"
+	    " resolved_reason = ?, resolved_by = ? WHERE id = ?", "itti",
+	    mdt_store_now(s), a->text, actor(s), a->it.id);
 	if (st == MDT_OK)
 		st = plan_changed(s, a, "plan_resolve", "resolved",
 		    a->position);
@@ -278,33 +318,30 @@ mdt_plan_resolve(struct mdt_store *s, int64_t patient_id, int position,
 	if (mdt_text_field(s, "the reason", reason, false,
 	    MDT_PLAN_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
-	return mdt_tx_run(s, resolve_tx, &a, NULL);
+	return plan_act_run(s, resolve_item, true, &a);
 }
 
 static enum mdt_status
-link_tx(struct mdt_store *s, void *ctx)
+link_item(struct mdt_store *s, struct plan_act *a)
 {
-	struct plan_act *a = ctx;
-	struct item_row it;
-	enum mdt_status st;
+	enum mdt_status st = MDT_OK;
 	char was[48];
 
-	st = item_of(s, a, &it);
-	if (st == MDT_OK && strcmp(it.kind, "intervention") != 0)
-		st = mdt_fail(s, MDT_EINVAL, "item %d is a %s: only an"
+	if (a->it.kind != MDT_PLAN_INTERVENTION)
+		return mdt_fail(s, MDT_EINVAL, "item %d is a %s: only an"
 		    " intervention is one of the patient's actions",
-		    a->position, it.kind);
-	if (st == MDT_OK && a->action_id != 0)
+		    a->position, kind_names[a->it.kind]);
+	if (a->action_id != 0)
 		st = patients_action(s, a->patient_id, a->action_id);
 	if (st == MDT_OK)
 		st = mdt_run(s, "UPDATE plan_items SET action_id = ?"
-		    " WHERE id = ?", "Ii", a->action_id, it.id);
+		    " WHERE id = ?", "Ii", a->action_id, a->it.id);
 	if (st != MDT_OK)
 		return st;
 	/* what it was linked to stays in the audit log */
-	if (it.action_id != 0)
+	if (a->it.action_id != 0)
 		snprintf(was, sizeof(was), " (was action %" PRId64 ")",
-		    it.action_id);
+		    a->it.action_id);
 	else
 		was[0] = '\0';
 	st = plan_changed(s, a, "plan_link", "linked", a->position);
@@ -322,19 +359,16 @@ mdt_plan_link(struct mdt_store *s, int64_t patient_id, int position,
 	struct plan_act a = { .patient_id = patient_id, .position = position,
 	    .action_id = action_id };
 
-	return mdt_tx_run(s, link_tx, &a, NULL);
+	return plan_act_run(s, link_item, true, &a);
 }
 
 static enum mdt_status
-review_tx(struct mdt_store *s, void *ctx)
+review_plan(struct mdt_store *s, struct plan_act *a)
 {
-	struct plan_act *a = ctx;
 	enum mdt_status st;
 
-	st = plan_of(s, a, false);
-	if (st == MDT_OK)
-		st = mdt_run(s, "UPDATE care_plans SET next_review = ?"
-		    " WHERE id = ?", "ti", a->next, a->plan_id);
+	st = mdt_run(s, "UPDATE care_plans SET next_review = ? WHERE id = ?",
+	    "ti", a->next, a->plan_id);
 	if (st != MDT_OK)
 		return st;
 	return mdt_record_change(s, "plan_review", "plan", a->uuid,
@@ -352,7 +386,7 @@ mdt_plan_review(struct mdt_store *s, int64_t patient_id, const char *next)
 		    " or +N days)", next != NULL ? next : "");
 	if (mdt_date_past(s, "next review", a.next) != MDT_OK)
 		return MDT_EINVAL;
-	return mdt_tx_run(s, review_tx, &a, NULL);
+	return plan_act_run(s, review_plan, false, &a);
 }
 
 /* The plan (a) ended for the reason a->text, or completed with NULL. */
@@ -373,22 +407,17 @@ plan_finish(struct mdt_store *s, struct plan_act *a)
 	return st;
 }
 
+/* An active plan (a) ended: plan_finish, MDT_ESTATE said if it is not
+ * active. */
 static enum mdt_status
-end_tx(struct mdt_store *s, void *ctx)
+end_plan(struct mdt_store *s, struct plan_act *a)
 {
-	struct plan_act *a = ctx;
 	enum mdt_status st;
-	int64_t active = 0;
 
-	st = plan_of(s, a, false);
-	if (st == MDT_OK)
-		st = mdt_query_int(s, &active, "SELECT status = 'active' FROM"
-		    " care_plans WHERE id = ?", "i", a->plan_id);
-	if (st == MDT_OK && active == 0)
-		st = mdt_fail(s, MDT_ESTATE, "the plan is not active");
-	if (st == MDT_OK)
-		st = plan_finish(s, a);
-	return st;
+	st = mdt_refuse_when(s, MDT_ESTATE, "the plan is not active",
+	    "SELECT status <> 'active' FROM care_plans WHERE id = ?", "i",
+	    a->plan_id);
+	return st == MDT_OK ? plan_finish(s, a) : st;
 }
 
 enum mdt_status
@@ -399,7 +428,7 @@ mdt_plan_end(struct mdt_store *s, int64_t patient_id, const char *reason)
 	if (mdt_text_field(s, "the reason", reason, false,
 	    MDT_PLAN_TEXT_MAX) != MDT_OK)
 		return MDT_EINVAL;
-	return mdt_tx_run(s, end_tx, &a, NULL);
+	return plan_act_run(s, end_plan, false, &a);
 }
 
 /* ---- what a meeting decides ------------------------------------------ */
@@ -461,39 +490,6 @@ plan_row_read(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(p->key_contact));
 }
 
-static void
-item_read(sqlite3_stmt *st, void *row, void *ctx)
-{
-	struct mdt_plan_item *it = row;
-	char kind[16], whose[12];
-	int k;
-
-	(void)ctx;
-	mdt_cols(st, "icdcscissccbcsc", MDT_F(it->id), MDT_F(it->uuid),
-	    MDT_F(it->position), MDT_F(kind), MDT_F(it->text), MDT_F(whose),
-	    MDT_F(it->action_id), MDT_F(it->action_text),
-	    MDT_F(it->action_owner), MDT_F(it->action_due),
-	    MDT_F(it->action_status), MDT_F(it->resolved),
-	    MDT_F(it->resolved_on), MDT_F(it->resolved_reason),
-	    MDT_F(it->created_on));
-	k = mdt_plan_kind_parse(kind);
-	it->kind = k < 0 ? MDT_PLAN_PROBLEM : (enum mdt_plan_kind)k;
-	it->carer = strcmp(whose, "carer") == 0;
-}
-
-#define DAY(col) "date(" col " / 1000, 'unixepoch', 'localtime')"
-
-static void
-item_done(void *row)
-{
-	struct mdt_plan_item *it = row;
-
-	free(it->text);
-	free(it->action_text);
-	free(it->action_owner);
-	free(it->resolved_reason);
-}
-
 static enum mdt_status
 load_tx(struct mdt_store *s, void *ctx)
 {
@@ -517,15 +513,7 @@ load_tx(struct mdt_store *s, void *ctx)
 		return st;
 	st = mdt_read_array(s, &p->items, &p->n_items, sizeof(*p->items),
 	    item_done, item_read, NULL, "reading the plan's items",
-	    "SELECT i.id, i.uuid, i.position, i.kind, i.text,"
-	    " coalesce(i.whose, ''), i.action_id, coalesce(a.text, ''),"
-	    " coalesce(o.name, ''), coalesce(a.due_date, ''),"
-	    " coalesce(a.status, ''), i.resolved_at IS NOT NULL,"
-	    " coalesce(" DAY("i.resolved_at") ", ''),"
-	    " coalesce(i.resolved_reason, ''), " DAY("i.created_at")
-	    " FROM plan_items i LEFT JOIN actions a ON a.id = i.action_id"
-	    " LEFT JOIN people o ON o.id = a.owner_id"
-	    " WHERE i.plan_id = ? ORDER BY i.position", "i", p->id);
+	    ITEM_SQL " WHERE i.plan_id = ? ORDER BY i.position", "i", p->id);
 	for (size_t i = 0; st == MDT_OK && i < p->n_items; i++)
 		if (p->items[i].kind == MDT_PLAN_PROBLEM) {
 			p->problems++;
@@ -550,9 +538,7 @@ mdt_plan_load(struct mdt_store *s, int64_t patient_id, struct mdt_plan *out)
 void
 mdt_plan_free(struct mdt_plan *p)
 {
-	for (size_t i = 0; i < p->n_items; i++)
-		item_done(&p->items[i]);
-	free(p->items);
+	mdt_array_free(p->items, p->n_items, sizeof(*p->items), item_done);
 	free(p->end_reason);
 	free(p->patient_name);
 	free(p->key_contact);
@@ -592,7 +578,5 @@ mdt_plan_actions(struct mdt_store *s, int64_t patient_id,
 void
 mdt_plan_actions_free(struct mdt_plan_action *a, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		action_done(&a[i]);
-	free(a);
+	mdt_array_free(a, n, sizeof(*a), action_done);
 }

@@ -121,10 +121,7 @@ struct local {
 static void
 local_free(struct local *l)
 {
-	free(l->owner);
-	free(l->prev_version);
-	free(l->prev_owner);
-	free(l->ours);
+	mdt_free_each(4, l->owner, l->prev_version, l->prev_owner, l->ours);
 }
 
 static void

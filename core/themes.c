@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "rows.h"
 #include "rules.h"
 #include "store.h"
 #include "store_internal.h"
@@ -60,7 +61,7 @@ enum mdt_status
 mdt_themes_write(struct mdt_store *s, const struct mdt_theme *v, size_t n,
     bool json, FILE *out)
 {
-	json_t *arr, *o;
+	json_t *arr;
 	int rc = 0;
 
 	errno = 0;
@@ -72,12 +73,9 @@ mdt_themes_write(struct mdt_store *s, const struct mdt_theme *v, size_t n,
 		return mdt_write_status(s, out, 0, "the themes");
 	}
 	arr = mdt_json_new(json_array());
-	for (size_t i = 0; i < n; i++) {
-		o = mdt_json_new(json_object());
-		mdt_json_set(o, "name", mdt_json_text(v[i].name));
-		mdt_json_set(o, "own", json_boolean(v[i].own));
-		mdt_json_push(arr, o);
-	}
+	for (size_t i = 0; i < n; i++)
+		mdt_json_push(arr, mdt_json_pack("{s:o, s:b}", "name",
+		    mdt_json_text(v[i].name), "own", v[i].own));
 	rc = mdt_text_json_dump(arr, out, JSON_INDENT(2) |
 	    JSON_PRESERVE_ORDER);
 	json_decref(arr);
@@ -102,40 +100,32 @@ mdt_theme_find(struct mdt_store *s, const char *name, int64_t *id)
 	return st;
 }
 
-struct theme_act {
-	const char *name;
-	int64_t id;		/* the theme */
-	int64_t slot_id;
-	bool on;
-	bool wrote;
-};
-
+/* The theme called a->text added; its id into a->made. */
 static enum mdt_status
-add_tx(struct mdt_store *s, void *ctx)
+add_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct theme_act *a = ctx;
 	enum mdt_status st;
 	int64_t known = 0;
 
 	st = mdt_query_int(s, &known, "SELECT count(*) FROM themes"
-	    " WHERE name = ?", "t", a->name);
+	    " WHERE name = ?", "t", a->text);
 	if (st == MDT_OK && known > 0)
 		return mdt_fail(s, MDT_ESTATE, "the theme \"%s\" is known"
-		    " already", a->name);
+		    " already", a->text);
 	if (st == MDT_OK)
 		st = mdt_run(s, "INSERT INTO themes (name, own, created_at)"
-		    " VALUES (?, 1, ?)", "ti", a->name, mdt_store_now(s));
-	a->id = sqlite3_last_insert_rowid(mdt_store_db(s));
+		    " VALUES (?, 1, ?)", "ti", a->text, mdt_store_now(s));
+	a->made = sqlite3_last_insert_rowid(mdt_store_db(s));
 	if (st == MDT_OK)
 		st = mdt_audit_add(s, "theme", "theme", NULL, "added: %s",
-		    a->name);
+		    a->text);
 	return st;
 }
 
 enum mdt_status
 mdt_theme_add(struct mdt_store *s, const char *name, int64_t *id)
 {
-	struct theme_act a = { .name = name };
+	struct mdt_act a = { .text = name };
 	enum mdt_status st;
 
 	if (id != NULL)
@@ -143,9 +133,9 @@ mdt_theme_add(struct mdt_store *s, const char *name, int64_t *id)
 	if (mdt_text_field(s, "the theme", name, false,
 	    MDT_THEME_NAME_MAX) != MDT_OK)
 		return MDT_EINVAL;
-	st = mdt_tx_run(s, add_tx, &a, NULL);
+	st = mdt_act_run(s, add_tx, 0, &a);
 	if (st == MDT_OK && id != NULL)
-		*id = a.id;
+		*id = a.made;
 	return st;
 }
 
@@ -165,10 +155,11 @@ mdt_slot_at(struct mdt_store *s, int64_t meeting_id, int64_t position,
 	return st;
 }
 
+/* The theme a->id put on the slot a->slot_id (a->flag) or taken off;
+ * a->wrote says whether that changed anything. */
 static enum mdt_status
-tag_tx(struct mdt_store *s, void *ctx)
+tag_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	struct theme_act *a = ctx;
 	enum mdt_status st;
 	char *state = NULL, *uuid = NULL, *name = NULL, said[24];
 	int64_t has = 0;
@@ -189,8 +180,8 @@ tag_tx(struct mdt_store *s, void *ctx)
 		st = mdt_query_int(s, &has, "SELECT count(*) FROM slot_themes"
 		    " WHERE slot_id = ? AND theme_id = ?", "ii", a->slot_id,
 		    a->id);
-	if (st == MDT_OK && (has > 0) != a->on) {
-		st = a->on ? mdt_run(s, "INSERT INTO slot_themes (slot_id,"
+	if (st == MDT_OK && (has > 0) != a->flag) {
+		st = a->flag ? mdt_run(s, "INSERT INTO slot_themes (slot_id,"
 		    " theme_id, tagged_at) VALUES (?, ?, ?)", "iii", a->slot_id,
 		    a->id, mdt_store_now(s)) : mdt_run(s, "DELETE FROM"
 		    " slot_themes WHERE slot_id = ? AND theme_id = ?", "ii",
@@ -200,7 +191,7 @@ tag_tx(struct mdt_store *s, void *ctx)
 			    " WHERE id = ?", "i", a->slot_id);
 		if (st == MDT_OK)
 			st = mdt_audit_add(s, "theme", "slot", uuid, "%s %s: %s",
-			    mdt_said_slot(s, a->slot_id, said), a->on ?
+			    mdt_said_slot(s, a->slot_id, said), a->flag ?
 			    "tagged" : "untagged", name);
 		a->wrote = st == MDT_OK;
 	}
@@ -214,7 +205,6 @@ enum mdt_status
 mdt_slot_theme_set(struct mdt_store *s, int64_t slot_id, int64_t theme_id,
     bool on)
 {
-	struct theme_act a = { .slot_id = slot_id, .id = theme_id, .on = on };
-
-	return mdt_tx_run(s, tag_tx, &a, &a.wrote);
+	return mdt_act_run(s, tag_tx, MDT_ACT_WROTE, &(struct mdt_act){
+	    .slot_id = slot_id, .id = theme_id, .flag = on });
 }
