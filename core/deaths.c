@@ -260,12 +260,8 @@ death_done(void *row)
 	free(((struct mdt_death *)row)->patient_name);
 }
 
-static void
-read_death(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_death, struct mdt_death, d)
 {
-	struct mdt_death *d = row;
-
-	(void)ctx;
 	mdt_cols(st, "icscccdb", MDT_F(d->patient_id), MDT_F(d->nhs_number),
 	    MDT_F(d->patient_name), MDT_F(d->date_of_birth), MDT_F(d->died_on),
 	    MDT_F(d->place), MDT_F(d->expected), MDT_F(d->in_slot));

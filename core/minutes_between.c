@@ -20,12 +20,8 @@
 #include "store_internal.h"
 #include "util.h"
 
-static void
-read_referral(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_referral, struct mdt_minutes_referral, r)
 {
-	struct mdt_minutes_referral *r = row;
-
-	(void)ctx;
 	mdt_cols(st, "isssccdd", MDT_F(r->slot_id), MDT_F(r->referrer),
 	    MDT_F(r->service), MDT_F(r->reason), MDT_F(r->urgency),
 	    MDT_F(r->raised_on), MDT_F(r->waited_days),
@@ -40,12 +36,8 @@ referral_done(void *row)
 	mdt_free_each(3, r->referrer, r->service, r->reason);
 }
 
-static void
-read_event(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_event, struct mdt_minutes_event, e)
 {
-	struct mdt_minutes_event *e = row;
-
-	(void)ctx;
 	mdt_cols(st, "icssc", MDT_F(e->slot_id), MDT_F(e->kind),
 	    MDT_F(e->reason), MDT_F(e->actor), MDT_F(e->next_review));
 }

@@ -74,12 +74,8 @@ mdt_plan_patient(struct mdt_store *s, const char *nhs, int64_t *patient_id)
 	" FROM plan_items i LEFT JOIN actions a ON a.id = i.action_id" \
 	" LEFT JOIN people o ON o.id = a.owner_id"
 
-static void
-item_read(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(item_read, struct mdt_plan_item, it)
 {
-	struct mdt_plan_item *it = row;
-
-	(void)ctx;
 	mdt_cols(st, "icdesbissccbcsc", MDT_F(it->id), MDT_F(it->uuid),
 	    MDT_F(it->position), MDT_F(it->kind), mdt_plan_kind_parse,
 	    (int)MDT_PLAN_PROBLEM, MDT_F(it->text), MDT_F(it->carer),
@@ -477,12 +473,8 @@ mdt_plan_died_tx(struct mdt_store *s, int64_t patient_id)
 
 /* ---- the plan read whole ---------------------------------------------- */
 
-static void
-plan_row_read(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(plan_row_read, struct mdt_plan, p)
 {
-	struct mdt_plan *p = row;
-
-	(void)ctx;
 	mdt_cols(st, "icicccsccss", MDT_F(p->id), MDT_F(p->uuid),
 	    MDT_F(p->patient_id), MDT_F(p->status), MDT_F(p->next_review),
 	    MDT_F(p->created_on), MDT_F(p->end_reason), MDT_F(p->updated_on),
@@ -545,12 +537,8 @@ mdt_plan_free(struct mdt_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static void
-action_read(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(action_read, struct mdt_plan_action, a)
 {
-	struct mdt_plan_action *a = row;
-
-	(void)ctx;
 	mdt_cols(st, "is", MDT_F(a->id), MDT_F(a->label));
 }
 

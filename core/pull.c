@@ -124,12 +124,8 @@ local_free(struct local *l)
 	mdt_free_each(4, l->owner, l->prev_version, l->prev_owner, l->ours);
 }
 
-static void
-read_local(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_local, struct local, l)
 {
-	struct local *l = row;
-
-	(void)ctx;
 	mdt_cols(st, "ieSSSbS", MDT_F(l->id), MDT_F(l->status),
 	    mdt_action_status_parse, (int)MDT_ACTION_OPEN, MDT_F(l->owner),
 	    MDT_F(l->prev_version), MDT_F(l->prev_owner), MDT_F(l->conflict),
@@ -308,12 +304,8 @@ mdt_pull_apply(struct mdt_store *s, const char *from,
 
 /* ---- what the record says, and its conflicts settled ---------------- */
 
-static void
-read_view(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_view, struct mdt_record_view, v)
 {
-	struct mdt_record_view *v = row;
-
-	(void)ctx;
 	v->known = true;
 	mdt_cols(st, "bbciSS", MDT_F(v->conflict), MDT_F(v->applied),
 	    MDT_F(v->status), MDT_F(v->modified), MDT_F(v->owner),
@@ -360,12 +352,8 @@ struct settle {
 	} r;
 };
 
-static void
-read_conflict(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_conflict, struct conflict_row, r)
 {
-	struct conflict_row *r = row;
-
-	(void)ctx;
 	mdt_cols(st, "ccci", MDT_F(r->uuid), MDT_F(r->version),
 	    MDT_F(r->status), MDT_F(r->modified));
 }

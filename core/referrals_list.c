@@ -38,12 +38,8 @@ referral_done(void *row)
 	free(r->deferrals);
 }
 
-static void
-read_deferral(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_deferral, struct mdt_deferral, d)
 {
-	struct mdt_deferral *d = row;
-
-	(void)ctx;
 	mdt_cols(st, "cs", MDT_F(d->on), MDT_F(d->reason));
 }
 

@@ -189,12 +189,8 @@ note_done(void *row)
 	free(n->by);
 }
 
-static void
-read_note(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_note, struct mdt_review_note, n)
 {
-	struct mdt_review_note *n = row;
-
-	(void)ctx;
 	mdt_cols(st, "issc", MDT_F(n->id), MDT_F(n->text), MDT_F(n->by),
 	    MDT_F(n->on));
 }

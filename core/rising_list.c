@@ -48,12 +48,8 @@ rising_done(void *row)
 	    r->last_note);
 }
 
-static void
-read_rising(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_rising, struct mdt_rising_risk, r)
 {
-	struct mdt_rising_risk *r = row;
-
-	(void)ctx;
 	mdt_cols(st, "icicscsss-dcbbcsdi", MDT_F(r->id), MDT_F(r->uuid),
 	    MDT_F(r->patient_id), MDT_F(r->nhs_number),
 	    MDT_F(r->patient_name), MDT_F(r->date_of_birth),

@@ -181,6 +181,20 @@ enum mdt_status mdt_refuse_when(struct mdt_store *s, enum mdt_status refusal,
  * what.  fn reads the columns of the row the statement is on.
  */
 typedef void (*mdt_row_fn)(sqlite3_stmt *st, void *row, void *ctx);
+
+/* Defines name, a row reader (an mdt_row_fn) taking no ctx, whose body
+ * (the block that follows) reads the statement st into var, the row as
+ * a T. */
+#define MDT_ROW_READER(name, T, var) \
+	static void name##_into(sqlite3_stmt *st, T *var); \
+	static void \
+	name(sqlite3_stmt *st, void *row, void *ctx) \
+	{ \
+		(void)ctx; \
+		name##_into(st, row); \
+	} \
+	static void \
+	name##_into(sqlite3_stmt *st, T *var)
 typedef void (*mdt_each_fn)(sqlite3_stmt *st, void *ctx);
 
 /* The first row into row (size bytes, zeroed first); MDT_ENOTFOUND, with

@@ -26,12 +26,8 @@ theme_done(void *row)
 	free(((struct mdt_theme *)row)->name);
 }
 
-static void
-read_theme(sqlite3_stmt *st, void *row, void *ctx)
+MDT_ROW_READER(read_theme, struct mdt_theme, t)
 {
-	struct mdt_theme *t = row;
-
-	(void)ctx;
 	mdt_cols(st, "isbb", MDT_F(t->id), MDT_F(t->name), MDT_F(t->own),
 	    MDT_F(t->tagged));
 }
