@@ -757,6 +757,15 @@ static const char *const migrations[] = {
 	" pulled_at INTEGER NOT NULL,"
 	" requests INTEGER NOT NULL,"
 	" bytes INTEGER NOT NULL) WITHOUT ROWID;",
+
+	/* v24: the deaths a meeting hears of, read from the meeting before
+	 * on: the meetings by when they were to start (the one before), the
+	 * deaths and the outcomes "died" by when they were recorded. */
+	"CREATE INDEX IF NOT EXISTS meetings_by_start"
+	" ON meetings(scheduled_start);"
+	"CREATE INDEX IF NOT EXISTS deaths_by_recorded ON deaths(recorded_at);"
+	"CREATE INDEX IF NOT EXISTS outcomes_died ON outcomes(recorded_at)"
+	" WHERE kind = 'died';",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -46,6 +46,45 @@ add_old_actions(struct fx *f)
 	fx_exec(f->s, sql);
 }
 
+/* HISTORY past meetings, a week apart before the demo's, each with a
+ * patient who died in it, and as many deaths recorded between them: all
+ * years before the meeting before the demo's. */
+static void
+add_old_deaths(struct fx *f)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+	    " SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO patients (uuid, nhs_number, name)"
+	    " SELECT 'old-p-' || i, 8000000000 + i, 'Past ' || i FROM n",
+	    2 * HISTORY);
+	fx_exec(f->s, sql);
+	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+	    " SELECT i + 1 FROM n WHERE i < %d)"
+	    " INSERT INTO meetings (uuid, title, scheduled_start,"
+	    " planned_minutes, state, opened_at) SELECT 'old-m-' || i, 'Past',"
+	    " (SELECT min(scheduled_start) FROM meetings) - i * 604800000,"
+	    " 90, 'closed', (SELECT min(scheduled_start) FROM meetings)"
+	    " - i * 604800000 FROM n", HISTORY);
+	fx_exec(f->s, sql);
+	fx_exec(f->s, "INSERT INTO slots (uuid, meeting_id, patient_id,"
+	    " position, state) SELECT 'old-s-' || substr(m.uuid, 7), m.id,"
+	    " p.id, 1, 'done' FROM meetings m JOIN patients p"
+	    " ON p.uuid = 'old-p-' || substr(m.uuid, 7)"
+	    " WHERE m.uuid GLOB 'old-m-*'");
+	fx_exec(f->s, "INSERT INTO outcomes (uuid, slot_id, kind, died_on,"
+	    " recorded_at) SELECT 'old-o-' || s.id, s.id, 'died', '2000-01-01',"
+	    " m.scheduled_start FROM slots s JOIN meetings m"
+	    " ON m.id = s.meeting_id WHERE s.uuid GLOB 'old-s-*'");
+	snprintf(sql, sizeof(sql), "INSERT INTO deaths (uuid, patient_id,"
+	    " died_on, recorded_at) SELECT 'old-d-' || p.id, p.id,"
+	    " '2000-01-01', (SELECT min(scheduled_start) FROM meetings)"
+	    " - 86400000 FROM patients p WHERE p.uuid GLOB 'old-p-*'"
+	    " AND CAST(substr(p.uuid, 7) AS INTEGER) > %d", HISTORY);
+	fx_exec(f->s, sql);
+}
+
 /* ---- the reads -------------------------------------------------------- */
 
 /* `mdtchair audit --since` a month before the fake clock. */
@@ -113,6 +152,40 @@ test_review_actions_flat(void **state)
 	assert_flat(*state, review_year_cost, add_old_actions);
 }
 
+/* The deaths the demo's preparation and agenda list: those since the
+ * meeting before. */
+static int64_t
+deaths_since_cost(struct fx *f)
+{
+	struct mdt_death *d;
+	size_t n;
+	int64_t steps = 0;
+
+	fx_steps(f->s, &steps);
+	assert_int_equal(mdt_deaths_since(f->s, f->meeting, &d, &n), MDT_OK);
+	fx_steps(f->s, NULL);
+	mdt_deaths_free(d, n);
+	return steps;
+}
+
+/* The meeting before is found by its start and the deaths from it on
+ * by when they were recorded: five thousand meetings each with a death,
+ * and five thousand deaths between them, all before it, add no step. */
+static void
+test_deaths_since_flat(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_death *d;
+	size_t n;
+
+	assert_flat(f, deaths_since_cost, add_old_deaths);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM deaths"), HISTORY);
+	/* none of them since the meeting before the demo's */
+	assert_int_equal(mdt_deaths_since(f->s, f->meeting, &d, &n), MDT_OK);
+	assert_int_equal(n, 0);
+	mdt_deaths_free(d, n);
+}
+
 int
 main(void)
 {
@@ -120,6 +193,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_audit_since_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_review_actions_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_deaths_since_flat,
 		    fx_setup_demo, fx_teardown),
 	};
 
