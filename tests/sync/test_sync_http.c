@@ -2228,13 +2228,16 @@ test_conflict_not_overwritten(void **state)
 
 /*
  * Chairs the meeting and syncs it in bundles of 7, with the server's
- * faults (NULL: none): everything goes, each resource once, in exactly
- * extra transactions more than bundles of 7 hold (the Patients ride
- * along, beyond the 7).
+ * faults (NULL: none): everything goes, each resource once, in extra
+ * transactions more than bundles of 7 hold (the Patients ride along,
+ * beyond the 7), or up to slack more: a bundle refused mid-pass goes
+ * again in a later pass, whose bundles split as what is ready then.
  */
 static void
-sync_in_sevens(struct sx *x, const char *faults, int64_t extra)
+sync_in_sevens(struct sx *x, const char *faults, int64_t extra,
+    int64_t slack)
 {
+	int64_t full, sent;
 	size_t resources;
 
 	sx_config(x, NULL, NULL, "bundle_size = 7\n");
@@ -2250,14 +2253,18 @@ sync_in_sevens(struct sx *x, const char *faults, int64_t extra)
 	    sx_count_type("PractitionerRole") + sx_count_type("Organization") +
 	    sx_count_type("Location");
 	assert_true(resources > 14);
-	assert_int_equal(sx_stat("transactions"), (int64_t)((resources + 6) /
-	    7) + extra);
+	full = (int64_t)((resources + 6) / 7);
+	sent = sx_stat("transactions");
+	if (sent < full + extra || sent > full + extra + slack)
+		fail_msg("%lld transactions for %zu resources in sevens (%lld"
+		    " bundles), %lld more expected", (long long)sent,
+		    resources, (long long)full, (long long)extra);
 }
 
 static void
 test_bundle_size(void **state)
 {
-	sync_in_sevens(*state, NULL, 0);
+	sync_in_sevens(*state, NULL, 0, 0);
 }
 
 /*
@@ -2273,7 +2280,7 @@ test_bad_reply_mid_pass(void **state)
 	/* the first transaction goes as it should (a millisecond late), the
 	 * second is answered 200 with an OperationOutcome, not applied */
 	sync_in_sevens(*state, "{\"faults\":[{\"delayMs\":1},"
-	    "{\"status\":200}]}", 1);
+	    "{\"status\":200}]}", 1, 1);
 }
 
 /*
