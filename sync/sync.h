@@ -106,6 +106,8 @@ struct sync_verify_result {
 	int64_t different;	/* on it, not as sent */
 	int64_t queued;		/* of those, queued to be sent again */
 	int64_t not_queued;	/* of those, with no record here to send */
+	int64_t from_record;	/* Tasks changed on the record, read back by
+				 * the pull: not different, not sent again */
 	char error[512];	/* why it stopped; "" if it ran to the end */
 };
 

@@ -6,7 +6,10 @@
  * restored from an old backup, or a new one) or different is queued
  * again through its record's outbox row; the delivery that follows sends
  * it (a different one over the version it has, so that another's change
- * is shown as a conflict, never overwritten).
+ * is shown as a conflict, never overwritten).  A Task the pull has read
+ * back at the version the record holds was changed there (closed by its
+ * owner...): that is the record's, merged by the pull's rules, not a
+ * difference to send over.
  */
 #include "config.h"
 
@@ -153,6 +156,26 @@ record_of(struct mdt_store *s, const char *type, const char *id,
 	return found;
 }
 
+/* True if the pull has read the action's Task (id) at version: a change
+ * made on the record, merged here by the pull's rules. */
+static bool
+pulled_version(struct mdt_store *s, const char *id, const char *version)
+{
+	sqlite3_stmt *st;
+	bool known = false;
+
+	if (version == NULL || sqlite3_prepare_v2(mdt_store_db(s),
+	    "SELECT 1 FROM actions a JOIN record_tasks t ON t.action_id ="
+	    " a.id WHERE a.uuid = ?1 AND t.version = ?2", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, version, -1, SQLITE_STATIC);
+	known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return known;
+}
+
 static void next_page(void *ctx);
 
 static void
@@ -238,8 +261,14 @@ on_page(void *ctx, const struct sync_reply *reply)
 			continue;
 		}
 		sync_body_hash(found, hash);
-		if (v->page[i].body_hash[0] != '\0' &&
-		    strcmp(hash, v->page[i].body_hash) != 0)
+		if (v->page[i].body_hash[0] == '\0' ||
+		    strcmp(hash, v->page[i].body_hash) == 0)
+			continue;
+		if (kinds[v->kind] == SYNC_TASK && pulled_version(v->s,
+		    v->page[i].id, json_string_value(json_object_get(
+		    json_object_get(found, "meta"), "versionId"))))
+			v->out->from_record++;
+		else
 			again(v, type, &v->page[i], false);
 	}
 	json_decref(bundle);
@@ -306,9 +335,10 @@ sync_verify(uv_loop_t *loop, struct mdt_store *s,
 
 		snprintf(detail, sizeof(detail), "verified %lld resources with"
 		    " the central record: %lld missing, %lld different, %lld"
-		    " queued again", (long long)out->checked,
-		    (long long)out->missing, (long long)out->different,
-		    (long long)out->queued);
+		    " queued again, %lld changed on the record and read back",
+		    (long long)out->checked, (long long)out->missing,
+		    (long long)out->different, (long long)out->queued,
+		    (long long)out->from_record);
 		if (mdt_audit_event(s, "verify", detail) != MDT_OK)
 			snprintf(out->error, sizeof(out->error), "cannot"
 			    " record the verification: %s",

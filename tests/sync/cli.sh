@@ -120,6 +120,30 @@ check "  the verification is audited" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT coun
 mdt status
 check "  status shows the last verification" has "$d/out" "^last verification: 20[0-9: -]*UTC, verified [1-9][0-9]* resources with the central record: 0 missing"
 
+# the owner closes a Task on the record (another program): --verify reads
+# it back first and takes it for the record's change, not a difference
+# to send over her close
+open_task=$("$SQLITE3_BIN" "$d/m.db" "SELECT a.uuid FROM actions a JOIN sync_versions v ON v.resource_type = 'Task' AND v.resource_id = a.uuid WHERE a.status = 'open' ORDER BY a.id LIMIT 1")
+NODE_EXTRA_CA_CERTS="$SYNC_TEST_CA" "$SYNC_TEST_NODE" -e '
+    const [base, token, id] = process.argv.slice(1);
+    const h = { authorization: `Bearer ${token}`, "content-type": "application/fhir+json" };
+    (async () => {
+        const t = await (await fetch(`${base}/Task/${id}`, { headers: h })).json();
+        t.status = "completed";
+        t.lastModified = new Date().toISOString();
+        const r = await fetch(`${base}/Task/${id}`, { method: "PUT", headers: h, body: JSON.stringify(t) });
+        process.exit(r.ok ? 0 : 1);
+    })().catch(() => process.exit(1));' "$SYNC_TEST_BASE" "$SYNC_TEST_TOKEN" "$open_task" || notok "the Task closed on the record"
+mdt sync --verify --deadline 60; rc=$?
+check "sync --verify after a Task was closed on the record: exit 0" [ $rc -eq 0 ]
+check "  the pull closed the action here" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT status FROM actions WHERE uuid = '$open_task'")" = done ]
+check "  not a difference: nothing queued, the record's change read back" has "$d/err" "^sync: verified [1-9][0-9]* resources with the central record: 0 missing, 0 different, 0 queued again, 1 changed on the record and read back"
+check "  the owner's close stays on the record" [ "$(NODE_EXTRA_CA_CERTS="$SYNC_TEST_CA" "$SYNC_TEST_NODE" -e '
+    const [base, token, id] = process.argv.slice(1);
+    fetch(`${base}/Task/${id}`, { headers: { authorization: `Bearer ${token}` } })
+        .then((r) => r.json()).then((t) => console.log(t.status), () => process.exit(1));' \
+    "$SYNC_TEST_BASE" "$SYNC_TEST_TOKEN" "$open_task")" = completed ]
+
 # hostile text in every field the record is made of, as an older version
 # or another program could have left it: control characters, escape
 # sequences, C1, bidi overrides, non-characters, invalid UTF-8, line

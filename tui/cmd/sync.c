@@ -291,8 +291,12 @@ cmd_sync(struct cmd_args *cli)
 	if (cli->opt[VERIFY] != NULL) {
 		struct sync_verify_result vr;
 
-		/* what the record should hold, read back; the difference
+		/* the record's own changes read back first, so that a Task
+		 * closed there is merged, not taken for a difference; then
+		 * what the record should hold, read back; the difference
 		 * is queued, and the delivery below sends it */
+		if (cli->opt[NO_PULL] == NULL && sync_pull_run(&r, cfg) != 0)
+			rc = EXIT_USER;
 		if (sync_verify(&r.loop, r.store, cfg, &vr) != 0) {
 			say("sync --verify: %s (%lld resources checked)",
 			    vr.error, (long long)vr.checked);
@@ -301,9 +305,11 @@ cmd_sync(struct cmd_args *cli)
 		}
 		fprintf(stderr, "sync: verified %lld resources with the"
 		    " central record: %lld missing, %lld different, %lld"
-		    " queued again%s\n", (long long)vr.checked,
+		    " queued again, %lld changed on the record and read"
+		    " back%s\n", (long long)vr.checked,
 		    (long long)vr.missing, (long long)vr.different,
-		    (long long)vr.queued, vr.not_queued > 0 ?
+		    (long long)vr.queued, (long long)vr.from_record,
+		    vr.not_queued > 0 ?
 		    " (the rest belong to purged or deleted records)" : "");
 		if (mdt_outbox_counts(r.store, &c) != MDT_OK) {
 			rc = cmd_store_error(r.store);
