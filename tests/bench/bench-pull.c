@@ -78,35 +78,10 @@ static long
 resource(const struct fhir_server *f, const char *path, const char *body,
     struct fhir_buf *out)
 {
-	struct curl_slist *h = NULL;
-	char url[512], auth[128];
-	long status = 0;
-	CURL *c = curl_easy_init();
+	char url[512];
 
-	if (c == NULL)
-		return 0;
-	out->n = 0;
-	out->s[0] = '\0';
 	snprintf(url, sizeof(url), "%s/%s", f->base, path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", f->token);
-	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Content-Type: application/fhir+json");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CAINFO, f->ca);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fhir_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (body != NULL) {
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	}
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return status;
+	return fhir_call(f, url, "PUT", body, "application/fhir+json", out);
 }
 
 /* The second client: the Tasks of the first n open actions completed on

@@ -101,37 +101,55 @@ fhir_write(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
-/* POST body to (or, body NULL, GET) control/name; the HTTP status. */
+/* One request to url (a POST of body, or with method, or a GET when body
+ * is NULL), with the token; the HTTP status; the reply in out. */
 static inline long
-fhir_control(const struct fhir_server *f, const char *name, const char *body,
-    struct fhir_buf *out)
+fhir_call(const struct fhir_server *f, const char *url, const char *method,
+    const char *body, const char *type, struct fhir_buf *out)
 {
-	struct fhir_buf b = { .n = 0 };
 	struct curl_slist *h = NULL;
-	char url[512], auth[128];
+	char auth[128], ct[128];
 	long status = 0;
 	CURL *c = curl_easy_init();
 
 	if (c == NULL)
 		return 0;
-	snprintf(url, sizeof(url), "%s/%s", f->control, name);
+	out->n = 0;
+	out->s[0] = '\0';
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", f->token);
+	snprintf(ct, sizeof(ct), "Content-Type: %s", type);
 	h = curl_slist_append(h, auth);
-	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, ct);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CAINFO, f->ca);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fhir_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, out != NULL ? out : &b);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (body != NULL)
+	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		if (method != NULL)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	}
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	return status;
+}
+
+/* POST body to (or, body NULL, GET) control/name; the HTTP status. */
+static inline long
+fhir_control(const struct fhir_server *f, const char *name, const char *body,
+    struct fhir_buf *out)
+{
+	struct fhir_buf b;
+	char url[512];
+
+	snprintf(url, sizeof(url), "%s/%s", f->control, name);
+	return fhir_call(f, url, NULL, body, "application/json",
+	    out != NULL ? out : &b);
 }
 
 /* A counter of GET control/stats ("requests", "transactions"); -1 if
