@@ -126,7 +126,7 @@ on_page(void *ctx, const struct sync_reply *reply)
 		next_search(r);
 }
 
-/* ---- what each stage asks ---------------------------------------------- */
+/* ---- what each stage asks ----------------------------------------------- */
 
 /* Searches of prefix followed by ids (a JSON array of strings) with
  * each id after before, RESTORE_IDS a search, then tail. */
@@ -331,7 +331,7 @@ first_search(void *ctx)
 	next_search(r);
 }
 
-/* ---- the new file ------------------------------------------------------ */
+/* ---- the new file ------------------------------------------------------- */
 
 /* A new empty file beside path for the store to be built in (0600,
  * O_EXCL, O_NOFOLLOW), its name into tmp; -1 with the reason in out. */

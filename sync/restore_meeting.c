@@ -143,7 +143,7 @@ meeting(struct rw *w, json_t *r)
 	free(title);
 }
 
-/* ---- the discussions ------------------------------------------------------ */
+/* ---- the discussions ---------------------------------------------------- */
 
 /* Encounters in order of their start, those without one last. */
 static int
@@ -250,7 +250,7 @@ slot_of(struct rw *w, json_t *ref, int64_t *started)
 	return json_integer_value(json_array_get(s, 0));
 }
 
-/* ---- the record of a discussion --------------------------------------------- */
+/* ---- the record of a discussion ----------------------------------------- */
 
 static const struct {
 	const char *code, *basis;
@@ -434,7 +434,7 @@ outcome(struct rw *w, json_t *r)
 	    component(r, "date-of-death"));
 }
 
-/* ---- the actions ---------------------------------------------------------------- */
+/* ---- the actions -------------------------------------------------------- */
 
 /* What the record says of the action's Task, as a pull keeps it: the
  * version read, its status, owner and latest note, taken as they are. */

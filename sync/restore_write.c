@@ -258,7 +258,7 @@ rw_each(struct rw *w, const char *type, void (*fn)(struct rw *, json_t *))
 	}
 }
 
-/* ---- people and places --------------------------------------------------- */
+/* ---- people and places -------------------------------------------------- */
 
 static void
 role_of(struct rw *w, json_t *r)
@@ -415,7 +415,7 @@ rw_person_of(struct rw *w, json_t *ref)
 	return 0;
 }
 
-/* ---- the patient ---------------------------------------------------------- */
+/* ---- the patient -------------------------------------------------------- */
 
 /* The patient a reference names (the Patient read, else the NHS number
  * and name beside the reference): patients.id, made if new; 0 if there
@@ -460,7 +460,7 @@ rw_patient_of(struct rw *w, json_t *ref)
 	return row;
 }
 
-/* ---- what the record acknowledged ------------------------------------------ */
+/* ---- what the record acknowledged --------------------------------------- */
 
 static void
 acknowledged(struct rw *w, json_t *r)
