@@ -4,9 +4,11 @@
  * 384682003, date=ge), their discussions (Encounter partOf, with the
  * patient, the record, the outcome and the actions by _include and
  * _revinclude), the open actions of the patients discussed
- * (Task?patient=...&status=requested), then every person, role,
- * organisation, team, venue and consent they refer to, by _id, until
- * nothing referred to is missing.  Pages are followed only under
+ * (Task?patient=...&status=requested), the patients with their plans,
+ * referrals, stays on the register and deaths (Patient?_id=... with
+ * _revinclude), then every person, role, organisation, team, venue,
+ * consent and goal they refer to, by _id, until nothing referred to is
+ * missing.  Pages are followed only under
  * base_url.  Nothing is written until every read came whole and well
  * formed; then the store is made in a new file beside the one asked for
  * (0600, O_EXCL, O_NOFOLLOW), filled (restore_write.c) and linked into
@@ -45,7 +47,8 @@
 /* What is read, in order: the meetings, their discussions, the open
  * actions of their patients, then what all of it refers to (again until
  * nothing is missing). */
-enum stage { MEETINGS, DISCUSSIONS, OPEN_TASKS, REFERRED, DONE };
+enum stage { MEETINGS, DISCUSSIONS, OPEN_TASKS, PATIENTS, REFERRED,
+    DONE };
 
 struct rd {
 	const struct sync_config *cfg;
@@ -247,34 +250,58 @@ roles_wanted(struct rd *r, json_t *want)
 	}
 }
 
+/* The searches of a stage by the ids of what was read before it: of
+ * type (with partof, the discussions alone), prefix, then each id after
+ * before, then tail. */
+struct by_ids {
+	const char *type;
+	bool partof;
+	const char *prefix, *before, *tail;
+};
+
+static const struct by_ids searches[] = {
+	/* DISCUSSIONS: each with its patient, record, outcome, actions */
+	{ "Encounter", true, "Encounter?_id=", "",
+	    "&_include=Encounter:subject&_revinclude=Composition:encounter"
+	    "&_revinclude=Observation:encounter&_revinclude=Task:encounter"
+	    "&_count=100" },
+	/* OPEN_TASKS: the patients' open actions, of earlier meetings too */
+	{ "Patient", false, "Task?patient=", "Patient/",
+	    "&status=requested&_count=100" },
+	/* PATIENTS: each one's plan, referrals, stays on the register and
+	 * deaths (with their outcomes) */
+	{ "Patient", false, "Patient?_id=", "",
+	    "&_revinclude=CarePlan:subject&_revinclude=ServiceRequest:subject"
+	    "&_revinclude=Flag:subject&_revinclude=Observation:subject"
+	    "&_count=100" },
+};
+
+static void
+by_ids(struct rd *r, const struct by_ids *b)
+{
+	json_t *ids = ids_of(r, b->type, b->partof);
+
+	add_searches(r, b->prefix, b->before, ids, b->tail);
+	json_decref(ids);
+}
+
 /* The searches of the next stage that has any into r->urls; DONE when
  * there is none left. */
 static void
 next_stage(struct rd *r)
 {
-	json_t *ids, *want, *list;
+	json_t *want, *list;
 	const char *type;
 
 	while (json_array_size(r->urls) == 0 && r->stage != DONE) {
 		switch (r->stage) {
 		case MEETINGS:
-			r->stage = DISCUSSIONS;
-			ids = ids_of(r, "Encounter", true);
-			add_searches(r, "Encounter?_id=", "", ids,
-			    "&_include=Encounter:subject"
-			    "&_revinclude=Composition:encounter"
-			    "&_revinclude=Observation:encounter"
-			    "&_revinclude=Task:encounter&_count=100");
-			json_decref(ids);
-			break;
 		case DISCUSSIONS:
-			r->stage = OPEN_TASKS;
-			ids = ids_of(r, "Patient", false);
-			add_searches(r, "Task?patient=", "Patient/", ids,
-			    "&status=requested&_count=100");
-			json_decref(ids);
-			break;
 		case OPEN_TASKS:
+			r->stage++;
+			by_ids(r, &searches[r->stage - DISCUSSIONS]);
+			break;
+		case PATIENTS:
 		case REFERRED:
 			r->stage = REFERRED;
 			want = json_object();

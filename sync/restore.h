@@ -26,8 +26,8 @@ int sync_restore_write(struct mdt_store *s, json_t *got, const char *base,
 
 /* ---- between restore_write.c and restore_meeting.c ---- */
 
-#define MDT_CS "https://mdtchair.org/fhir/CodeSystem/"
-#define SNOMED "http://snomed.info/sct"
+#define RW_CS "https://mdtchair.org/fhir/CodeSystem/"
+#define RW_SNOMED "http://snomed.info/sct"
 /* the longest text kept of a line, of a note or an action (bytes) */
 #define LINE_MAX_BYTES 2000
 #define NOTE_MAX_BYTES 40000
@@ -79,7 +79,9 @@ int64_t rw_person_of(struct rw *w, json_t *ref);
 int64_t rw_patient_of(struct rw *w, json_t *ref);
 
 /* The meetings, their discussions, records, outcomes and actions
- * (restore_meeting.c). */
+ * (restore_meeting.c); then the patients' plans, referrals, stays on the
+ * register and deaths between meetings (restore_plan.c). */
 void restore_meetings(struct rw *w);
+void restore_patients(struct rw *w);
 
 #endif

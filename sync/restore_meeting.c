@@ -103,9 +103,9 @@ meeting(struct rw *w, json_t *r)
 	int64_t minutes = 90;
 	char *title;
 
-	if (rw_code_in(json_array_get(json_object_get(r, "type"), 0), SNOMED) ==
+	if (rw_code_in(json_array_get(json_object_get(r, "type"), 0), RW_SNOMED) ==
 	    NULL || strcmp(rw_code_in(json_array_get(json_object_get(r, "type"),
-	    0), SNOMED), "384682003") != 0)
+	    0), RW_SNOMED), "384682003") != 0)
 		return;		/* a discussion: slots() */
 	if (status == NULL || start == 0 || strcmp(status,
 	    "entered-in-error") == 0 || strcmp(status, "cancelled") == 0) {
@@ -264,7 +264,7 @@ static void
 consent(struct rw *w, int64_t slot_id, int64_t at, json_t *c)
 {
 	json_t *rule = json_object_get(c, "policyRule"), *p, *a;
-	const char *code = rw_code_in(rule, MDT_CS "mdt-consent-basis");
+	const char *code = rw_code_in(rule, RW_CS "mdt-consent-basis");
 	const char *text = str(rule, "text", NULL), *display = NULL, *just;
 	char uuid[37], *kjust;
 	int64_t row, when = rw_ms(str(c, "dateTime", NULL));
@@ -353,7 +353,7 @@ record(struct rw *w, json_t *r)
 		return;
 	json_array_foreach(json_object_get(r, "section"), i, sec) {
 		const char *code = rw_code_in(json_object_get(sec, "code"),
-		    MDT_CS "mdt-record-section");
+		    RW_CS "mdt-record-section");
 		json_t *entry = json_array_get(json_object_get(sec, "entry"), 0);
 
 		if (code == NULL)
@@ -396,9 +396,9 @@ component(json_t *r, const char *code)
 	const char *v;
 
 	json_array_foreach(json_object_get(r, "component"), i, c)
-		if (rw_code_in(json_object_get(c, "code"), MDT_CS
+		if (rw_code_in(json_object_get(c, "code"), RW_CS
 		    "mdt-observation") != NULL && strcmp(rw_code_in(
-		    json_object_get(c, "code"), MDT_CS "mdt-observation"),
+		    json_object_get(c, "code"), RW_CS "mdt-observation"),
 		    code) == 0 && mdt_date_strict(v = str(c, "valueDateTime",
 		    NULL), NULL))
 			return v;
@@ -410,7 +410,7 @@ outcome(struct rw *w, json_t *r)
 {
 	int64_t at, slot_id = slot_of(w, json_object_get(r, "encounter"), &at);
 	const char *code = rw_code_in(json_object_get(r, "valueCodeableConcept"),
-	    MDT_CS "mdt-outcome"), *status = str(r, "status", NULL);
+	    RW_CS "mdt-outcome"), *status = str(r, "status", NULL);
 	int64_t when = rw_ms(str(r, "effectiveDateTime", NULL));
 	size_t k;
 
@@ -491,8 +491,8 @@ task(struct rw *w, json_t *r)
 	    " withdrawn_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	    "tiztittiztz", str(r, "id", NULL), patient, slot_id, text, owner,
 	    due, st, made, strcmp(st, "open") != 0 ? (closed != 0 ? closed :
-	    made) : 0, strcmp(text, "Contact the relatives to offer support"
-	    " and follow up") == 0 ? "contact_relatives" : NULL, withdrawn)) {
+	    made) : 0, strcmp(text, MDT_RELATIVES_TEXT) == 0 ?
+	    "contact_relatives" : NULL, withdrawn)) {
 		w->out->actions++;
 		w->out->open_actions += strcmp(st, "open") == 0;
 		record_task(w, row, r);

@@ -480,7 +480,8 @@ sync_restore_write(struct mdt_store *s, json_t *got, const char *base,
 {
 	static const char *const acked[] = { "Practitioner",
 	    "PractitionerRole", "Organization", "CareTeam", "Location",
-	    "Encounter", "Composition", "Consent", "Observation", "Task" };
+	    "Encounter", "Composition", "Consent", "Observation", "Task",
+	    "CarePlan", "Goal", "ServiceRequest", "Flag" };
 	struct rw w = { .db = mdt_store_db(s), .got = got, .base = base,
 	    .out = out, .now = mdt_store_now(s) };
 	const char *key;
@@ -514,6 +515,7 @@ sync_restore_write(struct mdt_store *s, json_t *got, const char *base,
 	rw_each(&w, "Practitioner", person);
 	rw_each(&w, "CareTeam", team);
 	restore_meetings(&w);
+	restore_patients(&w);
 	if (!w.failed)
 		rw_run(&w, NULL, "COMMIT", "");
 	else

@@ -61,6 +61,37 @@ static const char hostile_name[] = "Dr Ŝiobhán <O'Brien> & \"Co\" 🙂";
 static const char hostile_note[] = "Line one <script>alert(1)</script>"
     " & \"quotes\" 'apostrophes'\n\tindented line two\nthird: ∑ Ω 🙂";
 
+/* The new patient's joined-up plan: a problem resolved and one open,
+ * goals in the patient's and the carer's words, an intervention that is
+ * their action and one that is not, the next review. */
+static void
+joined_up_plan(struct sx *x)
+{
+	struct mdt_plan_in in[] = {
+		{ MDT_PLAN_PROBLEM, "Falls <at night> & \"confusion\"", false,
+		    0 },
+		{ MDT_PLAN_GOAL, "I want to stay in my own home", false, 0 },
+		{ MDT_PLAN_INTERVENTION, "Ask the GP to review medicines", false,
+		    0 },
+		{ MDT_PLAN_GOAL, "She needs a rest (carer's words) & <sleep>",
+		    true, 0 },
+		{ MDT_PLAN_PROBLEM, "Lonely since her husband died", false, 0 },
+		{ MDT_PLAN_INTERVENTION, "Day centre twice a week", false, 0 },
+	};
+	int64_t pid;
+
+	ok(x->s, mdt_plan_patient(x->s, "9449305552", &pid));
+	in[2].action_id = sx_int(x, "SELECT min(a.id) FROM actions a JOIN"
+	    " patients p ON p.id = a.patient_id WHERE p.nhs_number ="
+	    " '9449305552' AND a.status = 'open'");
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		ok(x->s, mdt_plan_add(x->s, pid, &in[i], NULL));
+	ok(x->s, mdt_plan_resolve(x->s, pid, 1, "Night light fitted; no falls"
+	    " since"));
+	ok(x->s, mdt_plan_resolve(x->s, pid, 2, "Home adapted"));
+	ok(x->s, mdt_plan_review(x->s, pid, "+30"));
+}
+
 /*
  * The second meeting of A, three days after the demo: a person with a
  * hostile name, a patient new to the network and one discussed before,
@@ -74,9 +105,11 @@ second_meeting(struct sx *x)
 {
 	struct mdt_meeting_in in = { .title = hostile_title,
 	    .venue = "Café <Ünïcode> & Co" };
-	struct mdt_patient_in newp = { .nhs_number = "9449305552",
+	struct mdt_referral_in ref = { .nhs_number = "9449305552",
 	    .name = "Ada \"Lovelace\" <O'Neil> ‍👩‍⚕️", .date_of_birth =
-	    "1950-02-03", .practice = "Larkhall Green Practice" };
+	    "1950-02-03", .referrer = "Dr <Ref> & \"Co\"", .service =
+	    "Falls (community) service", .reason = "New: falls & <confusion>"
+	    " \"at night\"", .urgency = "urgent", .consent = "given" };
 	struct mdt_patient_in known = { .nhs_number = "9993395633",
 	    .name = "Zoë Adébáyọ̀", .date_of_birth = "1941-03-14" };
 	int64_t m, s1, s2, who, a, pres;
@@ -88,8 +121,12 @@ second_meeting(struct sx *x)
 	ok(x->s, mdt_meeting_create(x->s, &in, &m, NULL));
 	ok(x->s, mdt_person_add(x->s, hostile_name, "Matron <lead>",
 	    "Larkhall & <District> \"Nursing\"", &who));
-	ok(x->s, mdt_slot_add_on_day(x->s, m, &newp, "New: falls"
-	    " & <confusion> \"at night\"", 0, 0, &s1));
+	/* the new patient referred, the referral on the agenda */
+	ok(x->s, mdt_refer(x->s, &ref, NULL, NULL, NULL));
+	ok(x->s, mdt_candidate_select(x->s, sx_int(x, "SELECT c.id FROM"
+	    " candidates c JOIN patients p ON p.id = c.patient_id WHERE"
+	    " p.nhs_number = '9449305552' AND c.meeting_id = %lld",
+	    (long long)m), 0, 0, &s1));
 	ok(x->s, mdt_slot_add_on_day(x->s, m, &known, "Review after"
 	    " falls clinic", 0, 0, &s2));
 	ok(x->s, mdt_meeting_open(x->s, m));
@@ -123,6 +160,16 @@ second_meeting(struct sx *x)
 	ok(x->s, mdt_outcome_record(x->s, s2, MDT_OUTCOME_STAY,
 	    "2027-02-15"));
 	ok(x->s, mdt_meeting_close(x->s, m));
+	joined_up_plan(x);
+	/* a death between meetings, of a patient discussed at the first */
+	{
+		struct mdt_death_in d = { .nhs_number = "9990506310",
+		    .place = "hospice", .expected = 1,
+		    .actions = MDT_DEATH_KEEP };
+
+		d.date = day;
+		ok(x->s, mdt_death_between(x->s, &d, NULL));
+	}
 	/* written by another program: an escape and a bidi override */
 	sx_exec(x, "UPDATE notes SET text = 'Raw ' || char(27) || '[2J'"
 	    " || char(8238) || ' evil' WHERE text = 'Raw note'");
@@ -210,18 +257,24 @@ actions_json(struct mdt_store *s, int64_t unused, FILE *f)
  * closed), who was absent or sent apologies and who acknowledged the
  * confidentiality agreement (only those present are participants), an
  * attendee's organisation (below), a
- * slot never discussed (nothing of it leaves), the register's events and
- * the answer asked before the meeting.
+ * slot never discussed (nothing of it leaves), the answer asked before
+ * the meeting, the next review of a stay on the register that a step
+ * down began (four weeks after the day the meeting was scheduled for:
+ * the record has the day it was opened), and which meeting's minutes
+ * list a death between meetings
+ * (when it was recorded is when the record last changed it: here, on A's
+ * clock ten days behind, later than A says; checked apart).
  */
 static void
 restorable(json_t *m)
 {
-	json_t *a, *s, *list = json_array();
-	size_t i;
+	json_t *a, *s, *e, *list = json_array();
+	size_t i, k;
 
 	json_object_del(json_object_get(m, "meeting"), "id");
 	json_object_del(json_object_get(m, "meeting"), "scheduled_start");
 	json_object_del(json_object_get(m, "meeting"), "planned_minutes");
+	json_object_del(m, "deaths_since_last_meeting");
 	json_array_foreach(json_object_get(m, "attendance"), i, a) {
 		if (strcmp(json_string_value(json_object_get(a, "status")),
 		    "present") != 0)
@@ -239,8 +292,9 @@ restorable(json_t *m)
 		if (json_is_null(json_object_get(s, "consent")) &&
 		    json_is_null(json_object_get(s, "outcome")))
 			continue;
-		json_object_del(s, "rising_risk");
 		json_object_del(s, "consent_asked_before");
+		json_array_foreach(json_object_get(s, "rising_risk"), k, e)
+			json_object_del(e, "next_review");
 		json_array_append(list, s);
 	}
 	json_object_set_new(m, "slots", list);
@@ -347,6 +401,43 @@ raw_note(json_t *ma, json_t *mb)
 			}
 		}
 	assert_int_equal(found, 1);
+}
+
+/* ", last changed DAY" taken out of a printed plan. */
+static void
+cut_changed(char *t)
+{
+	char *p = strstr(t, ", last changed ");
+
+	if (p != NULL && strlen(p) > 25)
+		memmove(p, p + 25, strlen(p + 25) + 1);
+}
+
+/* The patient's joined-up plan printed the same by A and B. */
+static void
+plans_same(struct mdt_store *a, struct mdt_store *b, const char *nhs)
+{
+	struct mdt_store *s[2] = { a, b };
+	char *text[2];
+	size_t len;
+	int64_t pid;
+
+	for (int i = 0; i < 2; i++) {
+		FILE *f = open_memstream(&text[i], &len);
+
+		ok(s[i], mdt_plan_patient(s[i], nhs, &pid));
+		ok(s[i], mdt_plan_write(s[i], pid, false, f));
+		fclose(f);
+		/* when the plan last changed is when the record last did
+		 * (A's clock is ten days behind): not compared */
+		cut_changed(text[i]);
+	}
+	if (strcmp(text[0], text[1]) != 0)
+		fprintf(stderr, "the plans differ:\n--- A\n%s--- B\n%s",
+		    text[0], text[1]);
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
 }
 
 /* Every resource of B's on the record once (counted by identifier). */
@@ -462,6 +553,12 @@ test_restore_whole(void **state)
 	same(ma, mbj, "the actions");
 	json_decref(ma);
 	json_decref(mbj);
+	/* the death between meetings, the plan as A prints it */
+	assert_int_equal(b_int(b, "SELECT count(*) FROM deaths d JOIN patients"
+	    " p ON p.id = d.patient_id WHERE p.nhs_number = '9990506310' AND"
+	    " d.place = 'hospice' AND d.expected = 1"), 1);
+	plans_same(x->s, b, "9449305552");
+	assert_int_equal(r.plans, 1);
 	/* nothing to send back; every resource at the version read */
 	assert_int_equal(b_int(b, "SELECT count(*) FROM outbox"), 0);
 	assert_true(b_int(b, "SELECT count(*) FROM sync_versions WHERE"
