@@ -160,8 +160,9 @@ struct sync_restore_result {
  * Makes the new database path from the central record: the meetings
  * whose period starts on or after since (YYYY-MM-DD), their attendance
  * and venue, the people, the discussions with their patients, consent,
- * notes, outcome and actions, the open actions of those patients, each
- * with our UUIDs; every resource read recorded as on the record at its
+ * notes, outcome and actions, the open actions of those patients, their
+ * plans, referrals, stays on the register and deaths, each with our
+ * UUIDs; every resource read recorded as on the record at its
  * version (nothing queued to send back); an audit row of the restore
  * (actor, when, from where).  Refuses a path that exists (a symbolic
  * link too).  Everything is read first, all or nothing; the store is
