@@ -1,7 +1,9 @@
 /*
  * restore_write.c - what the central record holds of the meetings since
  * a day, written into a new store (restore.h): the mapping of
- * docs/fhir-mapping.md read backwards.  A resource is taken only if it
+ * docs/fhir-mapping.md read backwards.  Here the people and places, the
+ * patients, the versions acknowledged and the whole in one transaction;
+ * the meetings are restore_meeting.c's, the plans restore_plan.c's.  A resource is taken only if it
  * is ours (its identifier urn:ietf:rfc:3986 "urn:uuid:" and its own id)
  * and well formed; the rest is counted as skipped.  Our UUIDs are kept,
  * so that a later sync updates the same resources; each is recorded as
