@@ -87,10 +87,8 @@ instant(int64_t ms, char out[32])
 		mdt_strlcpy(out, "an unknown time", 32);
 }
 
-/* Text from the record as the store keeps it: at most max bytes, and
- * escaped (as printed) if it is not what the input policy lets in. */
-static char *
-kept(const char *s, bool note, size_t max)
+char *
+mdt_text_from_record(const char *s, bool note, size_t max)
 {
 	char *cut, *out;
 	bool ok;
@@ -198,8 +196,8 @@ merge_one(struct mdt_store *s, const struct apply *a,
 		local_free(&l);
 		return MDT_OK;
 	}
-	owner = kept(t->owner, false, OWNER_MAX);
-	note = kept(t->note, true, NOTE_MAX);
+	owner = mdt_text_from_record(t->owner, false, OWNER_MAX);
+	note = mdt_text_from_record(t->note, true, NOTE_MAX);
 	st = mdt_run(s, "INSERT INTO record_tasks (action_id, version,"
 	    " last_updated, status, modified, owner, note, seen_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"

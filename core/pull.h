@@ -89,4 +89,10 @@ enum mdt_status mdt_record_conflicts(struct mdt_store *s, int64_t *n);
 enum mdt_status mdt_record_keep(struct mdt_store *s, int64_t action_id);
 enum mdt_status mdt_record_take(struct mdt_store *s, int64_t action_id);
 
+/* Text from the record as the store keeps it (a new string, the caller
+ * frees it; NULL for NULL or ""): at most max bytes, and escaped (as
+ * printed) if it is not what the input policy lets in, a note (note) or
+ * a single line. */
+char *mdt_text_from_record(const char *s, bool note, size_t max);
+
 #endif

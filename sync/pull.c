@@ -61,48 +61,6 @@ struct pull {
 
 /* ---- times ----------------------------------------------------------- */
 
-/* A FHIR instant ("2026-12-06T20:25:29.217Z", "...+01:00") in ms since
- * the epoch; false if it is not one. */
-static bool
-instant_ms(const char *s, int64_t *ms)
-{
-	int y, mo, d, h, mi, sec, used = 0, off = 0;
-	int64_t frac = 0, scale = 1000;
-	struct tm tm;
-	const char *p;
-
-	if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d,
-	    &h, &mi, &sec, &used) != 6 || used != 19)
-		return false;
-	p = s + used;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			if (scale > 1) {
-				scale /= 10;
-				frac += (*p - '0') * scale;
-			}
-	if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 && p[3] == ':') {
-		int oh, om;
-
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-			return false;
-		off = (oh * 60 + om) * 60 * (p[0] == '+' ? 1 : -1);
-	} else if (strcmp(p, "Z") != 0)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
-		return false;
-	*ms = ((int64_t)timegm(&tm) - off) * 1000 + frac;
-	return true;
-}
-
 /* An HTTP Date ("Sun, 06 Dec 2026 20:25:29 GMT") in ms; false if not. */
 static bool
 http_date_ms(const char *s, int64_t *ms)
@@ -152,16 +110,6 @@ stop(struct pull *p, const char *what, const char *why)
 	p->done = true;
 }
 
-static const char *
-str_at(json_t *o, const char *a, const char *b)
-{
-	json_t *v = json_object_get(o, a);
-
-	if (b != NULL)
-		v = json_object_get(v, b);
-	return json_string_value(v);
-}
-
 /* Whether id is one this search asked for. */
 static bool
 asked(const struct pull *p, const char *id)
@@ -177,14 +125,14 @@ asked(const struct pull *p, const char *id)
 static bool
 keep_task(struct pull *p, json_t *r)
 {
-	const char *id = str_at(r, "id", NULL);
+	const char *id = sync_json_str(r, "id", NULL);
 	int64_t lu;
 
 	if (id == NULL || !asked(p, id))
 		return true;	/* not ours: left alone */
-	if (str_at(r, "meta", "versionId") == NULL ||
-	    !instant_ms(str_at(r, "meta", "lastUpdated"), &lu) ||
-	    str_at(r, "status", NULL) == NULL) {
+	if (sync_json_str(r, "meta", "versionId") == NULL ||
+	    !sync_instant_ms(sync_json_str(r, "meta", "lastUpdated"), &lu) ||
+	    sync_json_str(r, "status", NULL) == NULL) {
 		stop(p, "the central record's answer is not well formed: a"
 		    " Task has no meta.versionId, meta.lastUpdated or status",
 		    "");
@@ -203,32 +151,6 @@ keep_task(struct pull *p, json_t *r)
 	return true;
 }
 
-/* The next page's URL, relative to the base; NULL if the reply has none
- * or it is not under the base URL (a next page elsewhere is never
- * followed: the token would go with it). */
-static const char *
-next_link(struct pull *p, json_t *bundle, bool *elsewhere)
-{
-	const char *base = sync_config_base_url(p->cfg);
-	size_t i, bl = strlen(base);
-	json_t *l;
-
-	*elsewhere = false;
-	json_array_foreach(json_object_get(bundle, "link"), i, l) {
-		const char *rel = str_at(l, "relation", NULL);
-		const char *url = str_at(l, "url", NULL);
-
-		if (rel == NULL || url == NULL || strcmp(rel, "next") != 0)
-			continue;
-		if (strncmp(url, base, bl) != 0 || url[bl] != '/') {
-			*elsewhere = true;
-			return NULL;
-		}
-		return url + bl + 1;
-	}
-	return NULL;
-}
-
 static void
 on_page(void *ctx, const struct sync_reply *reply)
 {
@@ -241,34 +163,17 @@ on_page(void *ctx, const struct sync_reply *reply)
 
 	p->out->requests++;
 	p->out->bytes += reply->bytes_in + reply->bytes_out;
-	if (reply->curl_code != 0 || reply->too_big) {
-		stop(p, "cannot reach the central record: ", reply->error);
-		return;
-	}
-	if (reply->status != 200) {
-		char said[400];
-
-		sync_reply_describe(reply, said, sizeof(said));
-		stop(p, "the central record answered the search with ", said);
+	if ((bundle = sync_search_page(reply, err, sizeof(err))) == NULL) {
+		stop(p, err, "");
 		return;
 	}
 	if (p->first_date == 0 && !http_date_ms(reply->date, &p->first_date))
 		p->first_date = 0;
-	bundle = json_loadb(reply->body, reply->body_len, 0, NULL);
-	if (bundle == NULL || !json_is_object(bundle) || strcmp(str_at(bundle,
-	    "resourceType", NULL) != NULL ? str_at(bundle, "resourceType",
-	    NULL) : "", "Bundle") != 0 || (json_object_get(bundle, "entry") !=
-	    NULL && !json_is_array(json_object_get(bundle, "entry")))) {
-		json_decref(bundle);
-		stop(p, "the central record's answer to a search is not a"
-		    " Bundle; nothing was taken", "");
-		return;
-	}
 	json_array_foreach(json_object_get(bundle, "entry"), i, e) {
 		json_t *r = json_object_get(e, "resource");
 
-		if (!json_is_object(r) || strcmp(str_at(r, "resourceType",
-		    NULL) != NULL ? str_at(r, "resourceType", NULL) : "",
+		if (!json_is_object(r) || strcmp(sync_json_str(r, "resourceType",
+		    NULL) != NULL ? sync_json_str(r, "resourceType", NULL) : "",
 		    "Task") != 0)
 			continue;	/* an OperationOutcome, an include */
 		if (!keep_task(p, r)) {
@@ -276,7 +181,8 @@ on_page(void *ctx, const struct sync_reply *reply)
 			return;
 		}
 	}
-	next = next_link(p, bundle, &elsewhere);
+	next = sync_next_page(sync_config_base_url(p->cfg), bundle,
+	    &elsewhere);
 	if (elsewhere) {
 		json_decref(bundle);
 		stop(p, "the central record's next page is not under base_url;"
@@ -340,17 +246,16 @@ next_search(void *ctx)
 
 /* ---- merging what came ----------------------------------------------- */
 
-/* The latest note of a Task: "author: text", or the text. */
-static char *
-latest_note(json_t *r)
+char *
+sync_task_note(json_t *r)
 {
 	json_t *notes = json_object_get(r, "note");
 	json_t *n = json_array_get(notes, json_array_size(notes) - 1);
-	const char *text = str_at(n, "text", NULL);
-	const char *by = str_at(n, "authorString", NULL);
+	const char *text = sync_json_str(n, "text", NULL);
+	const char *by = sync_json_str(n, "authorString", NULL);
 
 	if (by == NULL)
-		by = str_at(n, "authorReference", "display");
+		by = sync_json_str(n, "authorReference", "display");
 	if (text == NULL)
 		return NULL;
 	return by != NULL ? mdt_xasprintf("%s: %s", by, text) :
@@ -370,16 +275,16 @@ merge(struct pull *p)
 		/* what comes back is made R4 text, as what goes out is: no
 		 * control or bidirectional character reaches the store */
 		sync_rstring_clean(r);
-		t[i].id = str_at(r, "id", NULL);
-		t[i].version = str_at(r, "meta", "versionId");
-		t[i].status = str_at(r, "status", NULL);
-		instant_ms(str_at(r, "meta", "lastUpdated"), &t[i].last_updated);
-		if (!instant_ms(str_at(r, "lastModified", NULL), &t[i].modified))
+		t[i].id = sync_json_str(r, "id", NULL);
+		t[i].version = sync_json_str(r, "meta", "versionId");
+		t[i].status = sync_json_str(r, "status", NULL);
+		sync_instant_ms(sync_json_str(r, "meta", "lastUpdated"), &t[i].last_updated);
+		if (!sync_instant_ms(sync_json_str(r, "lastModified", NULL), &t[i].modified))
 			t[i].modified = t[i].last_updated;
-		t[i].owner = str_at(r, "owner", "display");
+		t[i].owner = sync_json_str(r, "owner", "display");
 		if (t[i].owner == NULL)
-			t[i].owner = str_at(r, "owner", "reference");
-		t[i].note = notes[i] = latest_note(r);
+			t[i].owner = sync_json_str(r, "owner", "reference");
+		t[i].note = notes[i] = sync_task_note(r);
 	}
 	if (n > 0) {
 		since = p->max_seen;

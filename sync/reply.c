@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -317,4 +318,118 @@ sync_reply_exchange(const struct sync_reply *reply, bool reading,
 		return SYNC_EXCHANGE_REFUSED;
 	}
 	return SYNC_EXCHANGE_GO_ON;
+}
+
+/* A FHIR instant ("2026-12-06T20:25:29.217Z", "...+01:00") in ms since
+ * the epoch; false if it is not one. */
+bool
+sync_instant_ms(const char *s, int64_t *ms)
+{
+	int y, mo, d, h, mi, sec, used = 0, off = 0;
+	int64_t frac = 0, scale = 1000;
+	struct tm tm;
+	const char *p;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d,
+	    &h, &mi, &sec, &used) != 6 || used != 19)
+		return false;
+	p = s + used;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*p - '0') * scale;
+			}
+	if ((p[0] == '+' || p[0] == '-') && strlen(p) == 6 && p[3] == ':') {
+		int oh, om;
+
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+			return false;
+		off = (oh * 60 + om) * 60 * (p[0] == '+' ? 1 : -1);
+	} else if (strcmp(p, "Z") != 0)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return false;
+	*ms = ((int64_t)timegm(&tm) - off) * 1000 + frac;
+	return true;
+}
+
+json_t *
+sync_reply_bundle(const struct sync_reply *reply)
+{
+	json_t *b = json_loadb(reply->body, reply->body_len, 0, NULL);
+	const char *rt = json_string_value(json_object_get(b, "resourceType"));
+
+	if (b == NULL || !json_is_object(b) || rt == NULL ||
+	    strcmp(rt, "Bundle") != 0 || (json_object_get(b, "entry") != NULL &&
+	    !json_is_array(json_object_get(b, "entry")))) {
+		json_decref(b);
+		return NULL;
+	}
+	return b;
+}
+
+const char *
+sync_next_page(const char *base, json_t *bundle, bool *elsewhere)
+{
+	size_t i, bl = strlen(base);
+	json_t *l;
+
+	*elsewhere = false;
+	json_array_foreach(json_object_get(bundle, "link"), i, l) {
+		const char *rel = json_string_value(json_object_get(l,
+		    "relation"));
+		const char *url = json_string_value(json_object_get(l, "url"));
+
+		if (rel == NULL || url == NULL || strcmp(rel, "next") != 0)
+			continue;
+		if (strncmp(url, base, bl) != 0 || url[bl] != '/') {
+			*elsewhere = true;
+			return NULL;
+		}
+		return url + bl + 1;
+	}
+	return NULL;
+}
+
+const char *
+sync_json_str(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+
+	if (b != NULL)
+		v = json_object_get(v, b);
+	return json_string_value(v);
+}
+
+json_t *
+sync_search_page(const struct sync_reply *reply, char *err, size_t len)
+{
+	json_t *bundle;
+
+	if (reply->curl_code != 0 || reply->too_big) {
+		mdt_set_err(err, len, "cannot reach the central record: %s",
+		    reply->error);
+		return NULL;
+	}
+	if (reply->status != 200) {
+		char said[400];
+
+		sync_reply_describe(reply, said, sizeof(said));
+		mdt_set_err(err, len, "the central record answered the search"
+		    " with %s", said);
+		return NULL;
+	}
+	if ((bundle = sync_reply_bundle(reply)) == NULL)
+		mdt_set_err(err, len, "the central record's answer to a search"
+		    " is not a Bundle; nothing was taken");
+	return bundle;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -76,5 +77,32 @@ enum sync_exchange {
  */
 enum sync_exchange sync_reply_exchange(const struct sync_reply *reply,
     bool reading, char *what, size_t len, int64_t *retry_after_s);
+
+/* A FHIR instant ("2026-12-06T20:25:29.217Z", "...+01:00") in ms since
+ * the epoch into *ms; false if s is not one. */
+bool sync_instant_ms(const char *s, int64_t *ms);
+
+/* o.a (o.a.b when b is not NULL) when it is a string; else NULL. */
+const char *sync_json_str(json_t *o, const char *a, const char *b);
+
+/* A search's page: its Bundle (sync_reply_bundle; the caller
+ * json_decrefs it), or NULL with why in err (the record not reached, a
+ * status other than 200, an answer that is not a Bundle). */
+json_t *sync_search_page(const struct sync_reply *reply, char *err,
+    size_t len);
+
+/* The latest note of a Task (pull.c): "author: text", or the text; NULL
+ * if it has none.  The caller frees it. */
+char *sync_task_note(json_t *task);
+
+/* The reply's body if it is a search's answer: a JSON Bundle whose entry,
+ * if any, is an array (the caller json_decrefs it); else NULL. */
+json_t *sync_reply_bundle(const struct sync_reply *reply);
+
+/* The Bundle's next page, relative to base (the base URL); NULL if it
+ * has none, or if it is not under base (then *elsewhere: a next page
+ * elsewhere is never followed, the token would go with it). */
+const char *sync_next_page(const char *base, json_t *bundle,
+    bool *elsewhere);
 
 #endif

@@ -142,6 +142,40 @@ struct sync_pull_result {
 int sync_pull(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_pull_result *out);
 
+/* What sync_restore read and made. */
+struct sync_restore_result {
+	int64_t meetings;	/* meetings restored */
+	int64_t discussions;	/* their discussions */
+	int64_t actions;	/* actions restored */
+	int64_t open_actions;	/* of those, open */
+	int64_t plans;		/* joined-up plans */
+	int64_t people;		/* people and teams */
+	int64_t patients;	/* patients discussed */
+	int64_t skipped;	/* resources not made by mdtchair, or not
+				 * well formed: left out */
+	int64_t requests;	/* searches and pages read */
+	int64_t bytes;		/* sent and received, headers included */
+	char error[512];	/* why nothing was restored; "" if done */
+};
+
+/*
+ * Makes the new database path from the central record: the meetings
+ * whose period starts on or after since (YYYY-MM-DD), their attendance
+ * and venue, the people, the discussions with their patients, consent,
+ * notes, outcome and actions, the open actions of those patients, their
+ * plans, referrals, stays on the register and deaths, each with our
+ * UUIDs; every resource read recorded as on the record at its
+ * version (nothing queued to send back); an audit row of the restore
+ * (actor, when, from where).  Refuses a path that exists (a symbolic
+ * link too).  Everything is read first, all or nothing; the store is
+ * built in a new 0600 file beside path and linked to path only if
+ * nothing is there.  Runs loop until done (libcurl loaded:
+ * sync_prepare).  0, or -1 with out->error (no file at path).
+ */
+int sync_restore(uv_loop_t *loop, const struct sync_config *cfg,
+    const char *path, const char *since, const struct mdt_clock *clock,
+    const char *actor, struct sync_restore_result *out);
+
 /* The outbox may have new rows: start a pass now unless one is running or
  * the engine is backing off (then it goes at the scheduled time). */
 void sync_engine_kick(struct sync_engine *e);

@@ -5,7 +5,8 @@
 # server (tests/fhir/server.mjs, Medplum's R4 validation, a bearer token)
 # four times: with the right certificate, with one from another CA, with
 # one for another host name, and asking for a client certificate; then runs the cmocka cases
-# (test_sync_http; test_pull, the record read back), the command-line cases (cli.sh) and the network
+# (test_sync_http; test_pull, the record read back; test_restore, a new
+# laptop made from it), the command-line cases (cli.sh) and the network
 # faults (net_faults: NET_FAULTS faults over a long outbox) against them,
 # and stops the servers on exit.  NET_ONLY=1 (make net-faults) starts
 # one server and runs the network faults alone.  Fails (never skips) when the test server is not set
@@ -90,6 +91,9 @@ if [ -z "${NET_ONLY:-}" ]; then
 	"$SYNC_TEST_BIN" || rc=1
 	if [ -n "${PULL_TEST_BIN:-}" ]; then
 		"$PULL_TEST_BIN" || rc=1
+	fi
+	if [ -n "${RESTORE_TEST_BIN:-}" ]; then
+		"$RESTORE_TEST_BIN" || rc=1
 	fi
 	if [ -n "${MDTCHAIR:-}" ]; then
 		sh "$here/cli.sh" || rc=1

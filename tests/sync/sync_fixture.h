@@ -323,6 +323,43 @@ sx_free(struct sx *x)
 	free(x);
 }
 
+/* fn run with x's configuration on a loop of its own, which must close
+ * clean: what fn returns. */
+static inline int
+sx_on_loop(struct sx *x, int (*fn)(uv_loop_t *, const struct sync_config *,
+    void *), void *ctx)
+{
+	struct sync_config *cfg = NULL;
+	uv_loop_t loop;
+	char err[512];
+	int rc;
+
+	assert_int_equal(sync_config_load(x->config, &cfg, err, sizeof(err)),
+	    0);
+	assert_int_equal(uv_loop_init(&loop), 0);
+	rc = fn(&loop, cfg, ctx);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	sync_config_free(cfg);
+	return rc;
+}
+
+/* cmocka's setup and teardown of a case: an empty server, a laptop
+ * with the demo meeting. */
+static inline int
+sx_setup(void **state)
+{
+	sx_reset_server();
+	*state = sx_new();
+	return 0;
+}
+
+static inline int
+sx_teardown(void **state)
+{
+	sx_free(*state);
+	return 0;
+}
+
 /* What the meeting recorded, for checking it on the server. */
 #define SX_MAX_ACTIONS 32
 

@@ -12,37 +12,26 @@
 
 #include "sync_fixture.h"
 
-static int
-setup(void **state)
-{
-	sx_reset_server();
-	*state = sx_new();
-	return 0;
-}
+struct pull_args {
+	struct sx *x;
+	struct sync_pull_result *out;
+};
 
 static int
-teardown(void **state)
+pull_on(uv_loop_t *loop, const struct sync_config *cfg, void *ctx)
 {
-	sx_free(*state);
-	return 0;
+	struct pull_args *a = ctx;
+
+	return sync_pull(loop, a->x->s, cfg, a->out);
 }
 
 /* One pull of x's record; 0 or -1, with what it did in *out. */
 static int
 pull(struct sx *x, struct sync_pull_result *out)
 {
-	struct sync_config *cfg = NULL;
-	uv_loop_t loop;
-	char err[512];
-	int rc;
+	struct pull_args a = { x, out };
 
-	assert_int_equal(sync_config_load(x->config, &cfg, err, sizeof(err)),
-	    0);
-	assert_int_equal(uv_loop_init(&loop), 0);
-	rc = sync_pull(&loop, x->s, cfg, out);
-	assert_int_equal(uv_loop_close(&loop), 0);
-	sync_config_free(cfg);
-	return rc;
+	return sx_on_loop(x, pull_on, &a);
 }
 
 /* The uuid of the action of id. */
@@ -364,15 +353,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_closed_from_record, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_conflict_kept, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_closed_from_record, sx_setup,
+		    sx_teardown),
+		cmocka_unit_test_setup_teardown(test_conflict_kept, sx_setup,
+		    sx_teardown),
 		cmocka_unit_test_setup_teardown(test_faults_all_or_nothing,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_text, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_cost, setup, teardown),
+		    sx_setup, sx_teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_text, sx_setup,
+		    sx_teardown),
+		cmocka_unit_test_setup_teardown(test_cost, sx_setup, sx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,8 +11,7 @@
 enum { SINCE };
 
 static const struct cmd_option options[] = {
-	[SINCE] = CMD_VALUE("since", CMD_DATE, "--since needs YYYY-MM-DD",
-	    "--since is YYYY-MM-DD"),
+	[SINCE] = CMD_SINCE,
 	CMD_END
 };
 

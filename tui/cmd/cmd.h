@@ -76,6 +76,9 @@ struct cmd_option {
 	.opt = { (name), required_argument, NULL, 0 }, .value = CMD_NUMBER, \
 	.min = (min_), .max = (max_), .missing = (missing_), .bad = (bad_) }
 #define CMD_END { .opt = { NULL, 0, NULL, 0 } }
+/* --since YYYY-MM-DD (audit, restore). */
+#define CMD_SINCE CMD_VALUE("since", CMD_DATE, "--since needs YYYY-MM-DD", \
+	"--since is YYYY-MM-DD")
 
 /* The options before or after the command (main.c), and their index. */
 enum { CMD_DB, CMD_CONFIG, CMD_HELP, CMD_VERSION };
@@ -214,6 +217,14 @@ int cmd_usage_error(const struct cmd_entry *cmd, const char *what);
  * mdt_store_free.
  */
 struct mdt_store *cmd_open_store(struct cmd_args *cli, unsigned flags);
+
+/* The default database, $XDG_DATA_HOME/mdtchair/mdtchair.db, into
+ * cli->db (its folder made 0700); -1 after saying why. */
+int cmd_default_db(struct cmd_args *cli);
+
+/* The sync configuration, with a [server], and libcurl loaded (sync,
+ * restore): 0 with *cfg set, else -1 after saying why. */
+int cmd_sync_setup(struct cmd_args *cli, struct sync_config **cfg);
 
 /* Says the store's last error; returns EXIT_USER. */
 int cmd_store_error(struct mdt_store *store);
@@ -375,6 +386,7 @@ extern const struct cmd_entry cmd_people_entry;
 extern const struct cmd_entry cmd_register_entry;
 extern const struct cmd_entry cmd_actions_entry;
 extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_restore_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_purge_entry;
 extern const struct cmd_entry cmd_review_entry;

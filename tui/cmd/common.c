@@ -54,9 +54,8 @@ make_parents(char *path)
 	return 0;
 }
 
-/* The default database: $XDG_DATA_HOME/mdtchair/mdtchair.db. */
-static int
-default_db(struct cmd_args *cli)
+int
+cmd_default_db(struct cmd_args *cli)
 {
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
@@ -92,7 +91,7 @@ cmd_open_store(struct cmd_args *cli, unsigned flags)
 	struct mdt_store *store = NULL;
 	char err[512];
 
-	if (!cli->db && default_db(cli) != 0)
+	if (!cli->db && cmd_default_db(cli) != 0)
 		return NULL;
 	if (mdt_store_open(cli->db, &clock, flags, &store, err,
 	    sizeof err) != MDT_OK) {

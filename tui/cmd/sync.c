@@ -131,10 +131,8 @@ sync_on_tick(uv_timer_t *t)
 	}
 }
 
-/* The configuration, with a [server], and libcurl loaded: 0, else -1
- * after saying why. */
-static int
-sync_setup(struct cmd_args *cli, struct sync_config **cfg)
+int
+cmd_sync_setup(struct cmd_args *cli, struct sync_config **cfg)
 {
 	char err[512];
 	int lr;
@@ -255,7 +253,7 @@ cmd_sync(struct cmd_args *cli)
 	struct sync_run r;
 	int rc = EXIT_USER;
 
-	if (sync_setup(cli, &cfg) != 0)
+	if (cmd_sync_setup(cli, &cfg) != 0)
 		return EXIT_USER;
 	memset(&r, 0, sizeof r);
 	if (!(r.store = cmd_open_store(cli, 0))) {

@@ -31,6 +31,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_register_entry,
 	&cmd_actions_entry,
 	&cmd_sync_entry,
+	&cmd_restore_entry,
 	&cmd_status_entry,
 	&cmd_purge_entry,
 	&cmd_review_entry,
