@@ -12,14 +12,10 @@
  * the rows where they stand, so that a repeated key acts on the rows the
  * chair saw.
  *
- * The lists are read from the store once for each reload of the console
- * (an act here, another window's commit, an import) and each day, so the
- * screen shows what an import or another window did, while a clock tick
- * or a key that only moves the cursor reads nothing; what is kept besides
- * is the row the chair is on and the fields of a patient being typed in.
+ * The lists are read from the store when drawn, so the screen shows what
+ * an import or another window did; what is kept here is only the row the
+ * chair is on and the fields of a patient being typed in.
  */
-#include <time.h>
-
 #include "config.h"
 
 #include <stdio.h>
@@ -132,81 +128,10 @@ tui_cands_load(struct tui_app *app, struct tui_cands *out)
 	return true;
 }
 
-/*
- * What the screen shows, as last read: read again when the console has
- * reloaded (app->reloads), for another meeting, or on another day (the
- * days a referral waited, the reviews due).
- */
-static struct {
-	uint64_t loaded_at;		/* app->reloads when read; 0 never */
-	int64_t meeting_id, day;
-	struct tui_cands cs;
-	struct mdt_agenda_state as;
-	bool as_ok;
-	struct mdt_death *d;
-	size_t nd;
-	struct mdt_rising_risk *r;
-	size_t nr;
-} tui_prep_view;
-
-static void
-tui_prep_view_free(void)
-{
-	mdt_candidates_free(tui_prep_view.cs.c, tui_prep_view.cs.n);
-	mdt_deaths_free(tui_prep_view.d, tui_prep_view.nd);
-	mdt_rising_risk_free(tui_prep_view.r, tui_prep_view.nr);
-	memset(&tui_prep_view, 0, sizeof(tui_prep_view));
-}
-
-/* The local day of the store's clock, as a number that changes at
- * midnight. */
-static int64_t
-tui_prep_day(struct tui_app *app)
-{
-	time_t t = (time_t)(mdt_store_now(app->store) / 1000);
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return (int64_t)t / 86400;
-	return (int64_t)(tm.tm_year + 1900) * 400 + tm.tm_yday;
-}
-
-/* The view, read again if it is not the current one; false (after saying
- * why) if the candidates could not be read. */
-static bool
-tui_prep_view_get(struct tui_app *app)
-{
-	int64_t day = tui_prep_day(app);
-
-	if (tui_prep_view.loaded_at != 0 &&
-	    tui_prep_view.loaded_at == app->reloads &&
-	    tui_prep_view.meeting_id == app->meeting_id &&
-	    tui_prep_view.day == day)
-		return true;
-	tui_prep_view_free();
-	if (!tui_cands_load(app, &tui_prep_view.cs))
-		return false;
-	tui_prep_view.as_ok = mdt_agenda_state(app->store, app->meeting_id,
-	    &tui_prep_view.as) == MDT_OK;
-	if (mdt_deaths_since(app->store, app->meeting_id, &tui_prep_view.d,
-	    &tui_prep_view.nd) != MDT_OK ||
-	    mdt_rising_risk_load(app->store, app->meeting_id,
-	    &tui_prep_view.r, &tui_prep_view.nr) != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_store_error(app->store));
-		tui_prep_view_free();
-		return false;
-	}
-	tui_prep_view.loaded_at = app->reloads;
-	tui_prep_view.meeting_id = app->meeting_id;
-	tui_prep_view.day = day;
-	return true;
-}
-
 /* Lets the next load arrange the list in the store's order. */
 static void
 tui_prep_rearrange(void)
 {
-	tui_prep_view.loaded_at = 0;
 	free(tui_prep_order);
 	tui_prep_order = NULL;
 	tui_prep_n_order = 0;
@@ -219,16 +144,28 @@ tui_prep_enter(struct tui_app *app)
 	tui_prep_rearrange();
 }
 
+static void
+tui_cands_free(struct tui_cands *c)
+{
+	mdt_candidates_free(c->c, c->n);
+	c->c = NULL;
+	c->n = 0;
+}
+
 /* The deaths recorded since the meeting before, one line each (at most
  * most lines, the last saying how many more); the row after them. */
 static int
-tui_prep_draw_deaths(int y, int most)
+tui_prep_draw_deaths(struct tui_app *app, int y, int most)
 {
-	const struct mdt_death *d = tui_prep_view.d;
+	struct mdt_death *d = NULL;
 	attr_t a = tui_attr(TUI_STYLE_DIM);
-	size_t n = tui_prep_view.nd, i;
+	size_t n = 0, i;
 	char line[128], nhs[13];
 
+	if (mdt_deaths_since(app->store, app->meeting_id, &d, &n) != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_store_error(app->store));
+		return y;
+	}
 	for (i = 0; i < n && (int)i < most; i++) {
 		if ((int)i == most - 1 && i + 1 < n) {
 			tui_putf(y++, 1, COLS - 2, a, true, "Died since the"
@@ -251,6 +188,7 @@ tui_prep_draw_deaths(int y, int most)
 		tui_put(y, 27, 12, nhs, a, true);
 		tui_put(y++, 40, COLS - 41, line, a, true);
 	}
+	mdt_deaths_free(d, n);
 	return y;
 }
 
@@ -262,11 +200,8 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 	int y = top, list_rows, bottom = top + rows - 1;
 	char buf[256], plan[16];
 
-	if (!tui_prep_view_get(app))
-		return;
-	as = tui_prep_view.as;
-	cs = tui_prep_view.cs;
-	if (tui_prep_view.as_ok) {
+	memset(&as, 0, sizeof(as));
+	if (mdt_agenda_state(app->store, app->meeting_id, &as) == MDT_OK) {
 		tui_fmt_hms(as.planned_s * 1000, plan, sizeof(plan));
 		tui_putf(y++, 1, COLS - 2, A_BOLD, true,
 		    "Preparation: %d candidates, %d on the agenda (%s), "
@@ -287,7 +222,9 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 			    as.finalised_at > 0 ? "Agenda finalised" :
 			    "Not finalised - F finalises");
 	}
-	y = tui_prep_draw_deaths(y, rows / 4);
+	y = tui_prep_draw_deaths(app, y, rows / 4);
+	if (!tui_cands_load(app, &cs))
+		return;
 	{
 		/* The headings stand where the columns below start. */
 		static const struct { int x; const char *s; } h[] = {
@@ -398,20 +335,22 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 			    "Consent asked: %s%s", asked, c->asked.id == 0 ?
 			    " - c records the answer" : "");
 	}
+	tui_cands_free(&cs);
 }
 
 static void
 tui_prep_draw_rising(struct tui_app *app, int top, int rows)
 {
-	const struct mdt_rising_risk *r;
-	size_t n, due = 0;
+	struct mdt_rising_risk *r = NULL;
+	size_t n = 0, due = 0;
 	int y = top, bottom = top + rows - 1;
 	char nhs[13], buf[640];
 
-	if (!tui_prep_view_get(app))
+	if (mdt_rising_risk_load(app->store, app->meeting_id, &r, &n) !=
+	    MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_store_error(app->store));
 		return;
-	r = tui_prep_view.r;
-	n = tui_prep_view.nr;
+	}
 	for (size_t i = 0; i < n; i++)
 		due += r[i].due;
 	tui_putf(y++, 1, COLS - 2, A_BOLD, true, "Rising-risk register: %zu"
@@ -459,6 +398,7 @@ tui_prep_draw_rising(struct tui_app *app, int top, int rows)
 		    tui_str(c->last_note));
 		tui_put_wrapped(bottom - 2, 1, COLS - 2, 2, buf, A_NORMAL);
 	}
+	mdt_rising_risk_free(r, n);
 }
 
 void
@@ -478,9 +418,8 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 	struct tui_cands cs;
 	bool ok = false;
 
-	if (!tui_prep_view_get(app))
+	if (!tui_cands_load(app, &cs))
 		return false;
-	cs = tui_prep_view.cs;
 	if (tui_prep_sel < cs.n) {
 		const struct mdt_candidate *c = &cs.c[tui_prep_sel];
 
@@ -496,6 +435,7 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 		ok = true;
 	} else
 		tui_app_message(app, true, "No candidate here");
+	tui_cands_free(&cs);
 	return ok;
 }
 
@@ -519,11 +459,14 @@ tui_prep_current_on_agenda(struct tui_app *app, struct mdt_candidate *out,
 static void
 tui_prep_follow(struct tui_app *app, int64_t candidate_id)
 {
-	if (!tui_prep_view_get(app))
+	struct tui_cands cs;
+
+	if (!tui_cands_load(app, &cs))
 		return;
-	for (size_t i = 0; i < tui_prep_view.cs.n; i++)
-		if (tui_prep_view.cs.c[i].id == candidate_id)
+	for (size_t i = 0; i < cs.n; i++)
+		if (cs.c[i].id == candidate_id)
 			tui_prep_sel = i;
+	tui_cands_free(&cs);
 }
 
 static bool

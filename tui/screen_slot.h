@@ -72,11 +72,6 @@ bool tui_slot_note_restore(struct tui_app *app, const struct mdt_slot *s);
  * second has passed (the slot screen calls it as it is drawn). */
 void tui_slot_draft_flush(struct tui_app *app);
 
-/* Counts this window's writes and drops of a note's draft: with the
- * console's reloads (another window's), whether the slot screen need ask
- * the store for the draft again. */
-uint64_t tui_slot_draft_gen(void);
-
 /* ---- screen_slot_forms.c: each opens its form on slot s ------------- */
 
 void tui_slot_consent(struct tui_app *app, const struct mdt_slot *s);

@@ -150,33 +150,6 @@ tui_slot_draw_empty(struct tui_app *app, int top, int rows)
 	tui_app_draw_hints(app, top + rows - 1);
 }
 
-/* Whether slot_id has a note's draft: asked of the store only when this
- * window or another (a reload) may have written or dropped one since,
- * not on every tick of the clock. */
-static bool
-tui_slot_has_draft(struct tui_app *app, int64_t slot_id)
-{
-	static struct {
-		uint64_t reloads, gen;
-		int64_t slot_id;
-		bool known, draft;
-	} seen;
-	char *text = NULL;
-	enum mdt_status st;
-
-	if (seen.known && seen.reloads == app->reloads &&
-	    seen.gen == tui_slot_draft_gen() && seen.slot_id == slot_id)
-		return seen.draft;
-	st = mdt_note_draft_get(app->store, slot_id, &text);
-	free(text);
-	seen.draft = st == MDT_OK;
-	seen.known = st == MDT_OK || st == MDT_ENOTFOUND;
-	seen.reloads = app->reloads;
-	seen.gen = tui_slot_draft_gen();
-	seen.slot_id = slot_id;
-	return seen.draft;
-}
-
 void
 tui_slot_draw(struct tui_app *app, int top, int rows)
 {
@@ -184,6 +157,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 	size_t idx[TUI_MAX_SLOT_ACTIONS], n_act, n_notes = 0, first_note;
 	size_t note_idx[TUI_MAX_SLOT_NOTES];
+	char *draft_text = NULL;
 	bool draft = false;
 	char nhs[13], dob[32], today[11], buf[1024], when[16];
 	int y, clock_h, rest, notes_rows, act_rows, age;
@@ -298,8 +272,10 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	/* Notes and actions share what is left above the key hints. */
 	n_notes = tui_slot_notes(app, s, note_idx, TUI_MAX_SLOT_NOTES);
 	/* a note left half typed, while its prompt is not open */
-	if (app->input.kind != TUI_INPUT_PROMPT)
-		draft = tui_slot_has_draft(app, s->id);
+	if (app->input.kind != TUI_INPUT_PROMPT && mdt_note_draft_get(
+	    app->store, s->id, &draft_text) == MDT_OK)
+		draft = true;
+	free(draft_text);
 	n_act = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
 	rest = top + rows - 1 - y;
 	notes_rows = (int)(n_notes > 0 ? n_notes : 1) + (draft ? 1 : 0);

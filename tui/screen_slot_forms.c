@@ -173,13 +173,6 @@ tui_consent_picked(struct tui_app *app, int64_t id)
  */
 static int64_t tui_draft_written;	/* when, by the store's clock */
 static bool tui_draft_dirty;		/* typed since */
-static uint64_t tui_draft_gen;		/* drafts written or dropped here */
-
-uint64_t
-tui_slot_draft_gen(void)
-{
-	return tui_draft_gen;
-}
 
 static void
 tui_note_draft_write(struct tui_app *app)
@@ -194,7 +187,6 @@ tui_note_draft_write(struct tui_app *app)
 	/* a draft that cannot be kept costs the chair nothing: the note
 	 * is still in the prompt */
 	(void)mdt_note_draft_save(app->store, app->pending_slot_id, text);
-	tui_draft_gen++;
 }
 
 static void
@@ -220,7 +212,6 @@ static void
 tui_note_cancelled(struct tui_app *app)
 {
 	(void)mdt_note_draft_drop(app->store, app->pending_slot_id);
-	tui_draft_gen++;
 }
 
 static bool

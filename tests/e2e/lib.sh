@@ -197,28 +197,20 @@ jqr() { "$JQ_BIN" -r "$@"; }
 # file whose word ("full", "eio", "eio-sync") makes SQLite's writes, syncs
 # and truncations fail; no file, no fault.
 faulty_setup() {
+	local preload asan
 	: "${FAULTVFS:?FAULTVFS must name tests/faults/faultvfs.so}"
+	[ -f "$FAULTVFS" ] || fail "no $FAULTVFS (make check builds it)"
 	FAULT="$E2E_TMP/fault"
-	preloaded faulty "$FAULTVFS" "MDT_FAULT_FILE='$FAULT'"
-	FAULTY="$E2E_TMP/faulty"
-}
-
-# preloaded NAME LIB VAR='VALUE'...: $E2E_TMP/NAME, a script that runs the
-# real mdtchair with LIB preloaded (the product unchanged) and the
-# variables set.
-preloaded() {
-	local name=$1 lib=$2 preload asan
-	shift 2
-	[ -f "$lib" ] || fail "no $lib (make check builds it)"
 	# An AddressSanitizer build wants its runtime first among the preloads.
-	preload=$lib
+	preload=$FAULTVFS
 	asan=$(ldd "$MDTCHAIR" 2>/dev/null | awk '/libasan/ { print $3; exit }')
-	[ -z "$asan" ] || preload="$asan:$lib"
-	cat >"$E2E_TMP/$name" <<EOF
+	[ -z "$asan" ] || preload="$asan:$FAULTVFS"
+	cat >"$E2E_TMP/faulty" <<EOF
 #!/bin/sh
-LD_PRELOAD='$preload' $* exec '$MDTCHAIR' "\$@"
+LD_PRELOAD='$preload' MDT_FAULT_FILE='$FAULT' exec '$MDTCHAIR' "\$@"
 EOF
-	chmod +x "$E2E_TMP/$name"
+	chmod +x "$E2E_TMP/faulty"
+	FAULTY="$E2E_TMP/faulty"
 }
 
 # ---- the test FHIR server (tests/fhir), for the sync tests ------------
