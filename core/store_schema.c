@@ -766,6 +766,20 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS deaths_by_recorded ON deaths(recorded_at);"
 	"CREATE INDEX IF NOT EXISTS outcomes_died ON outcomes(recorded_at)"
 	" WHERE kind = 'died';",
+
+	/* v25: not used by this build. */
+	"SELECT 1;",
+
+	/* v26: the last pull told (docs/sync.md, "Pull"): what the last
+	 * complete one found (Tasks read, actions closed from the record,
+	 * conflicts, owners shown), and the last try, with its failure. */
+	"ALTER TABLE record_pull ADD COLUMN tasks INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE record_pull ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE record_pull ADD COLUMN conflicts INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE record_pull ADD COLUMN owners INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE record_pull ADD COLUMN tried_at INTEGER;"
+	"ALTER TABLE record_pull ADD COLUMN error TEXT;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))
