@@ -106,6 +106,25 @@ on_pull_timer(uv_timer_t *t)
 		pull_start(e);
 }
 
+void
+sync_engine_auto_pull(struct sync_engine *e)
+{
+	uint64_t every;
+
+	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL ||
+	    e->pull_timing)
+		return;
+	e->pull_due = true;
+	if (e->cfg->pull_minutes <= 0 || uv_timer_init(e->loop,
+	    &e->pull_timer) != 0)
+		return;
+	every = (uint64_t)e->cfg->pull_minutes * 60000;
+	e->pull_timer.data = e;
+	e->pull_timing = true;
+	e->open_handles++;
+	uv_timer_start(&e->pull_timer, on_pull_timer, every, every);
+}
+
 int
 sync_engine_pull_now(struct sync_engine *e)
 {
@@ -231,19 +250,6 @@ sync_engine_new(uv_loop_t *loop, struct mdt_store *store,
 			return e;
 		}
 		e->open_handles++;
-		/* read back once the queue is first drained, then every
-		 * pull_minutes */
-		e->pull_due = true;
-		if (e->cfg->pull_minutes > 0 && uv_timer_init(loop,
-		    &e->pull_timer) == 0) {
-			uint64_t every = (uint64_t)e->cfg->pull_minutes * 60000;
-
-			e->pull_timer.data = e;
-			e->pull_timing = true;
-			e->open_handles++;
-			uv_timer_start(&e->pull_timer, on_pull_timer, every,
-			    every);
-		}
 		if (!sync_http_async_dns())
 			sync_engine_error(e,
 			    "this libcurl resolves names synchronously:"

@@ -149,12 +149,18 @@ void sync_engine_kick(struct sync_engine *e);
 void sync_engine_send_now(struct sync_engine *e);
 
 /*
+ * The console's engine reads the record back by itself: once the queue
+ * is first drained with the record answering, then every [server]
+ * pull_minutes (default 10; 0: only when asked).  Other engines (the
+ * sync command's, which pulls once itself) never do.
+ */
+void sync_engine_auto_pull(struct sync_engine *e);
+
+/*
  * A person asked (the sync panel's p): the record is read back now
  * (sync_pull's searches, on the loop, each reply as it comes; the merge
  * in one short transaction after the last page), even while rows are
- * being sent.  The engine also reads it back by itself once the queue is
- * first drained with the record answering, and then every [server]
- * pull_minutes (default 10; 0: only when asked).  0 started; 1 a pull is
+ * being sent.  0 started; 1 a pull is
  * already under way; -1 sync is not set up or cannot send.
  */
 int sync_engine_pull_now(struct sync_engine *e);

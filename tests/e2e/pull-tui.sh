@@ -30,20 +30,6 @@ remote_set() {
 	    fail "the second client could not write Task/$1: $(cat "$E2E_TMP/put.out")"
 }
 
-# action TEXT DUE: a new action on the slot, owned by the first person.
-action() {
-	keys a
-	wait_for "Action:"
-	type_text "$1"
-	keys Enter
-	wait_for "Owner (present first)"
-	pick_row 1
-	wait_for "Due (YYYY-MM-DD"
-	type_text "$2"
-	keys Enter
-	wait_for "Action saved"
-}
-
 tui_start --db "$DB" --config "$E2E_TMP/config.ini" chair
 wait_for "Agenda: 12 patients"
 wait_for "Sync: online, all sent"
@@ -51,21 +37,16 @@ keys 2 Space c 1
 meeting_start
 keys n
 wait_for "Slot 1 of 12"
-keys c 1
-wait_for "Organisations the patient asked to exclude"
-keys Enter
-wait_for "Consent recorded:"
-action "Alpha: review the medicines" 2026-12-20
-action "Bravo: carers assessment" 2026-12-21
-action "Charlie: falls clinic" 2026-12-22
-action "Delta: housing letter" 2026-12-23
+consent_given
+slot_action "Alpha: review the medicines" 1 2026-12-20
+slot_action "Bravo: carers assessment" 1 2026-12-21
+slot_action "Charlie: falls clinic" 1 2026-12-22
+slot_action "Delta: housing letter" 1 2026-12-23
 wait_for "Sync: online, all sent"
 [ "$(fhir_get "Task?_summary=count" | jqr '.total')" = 4 ] ||
     fail "the server holds $(fhir_get "Task?_summary=count" | jqr '.total') Tasks, not 4"
-ua=$(sql "SELECT uuid FROM actions WHERE text LIKE 'Alpha%'")
-ub=$(sql "SELECT uuid FROM actions WHERE text LIKE 'Bravo%'")
-uc=$(sql "SELECT uuid FROM actions WHERE text LIKE 'Charlie%'")
-ud=$(sql "SELECT uuid FROM actions WHERE text LIKE 'Delta%'")
+uuid_of() { sql "SELECT uuid FROM actions WHERE text LIKE '$1%'"; }
+ua=$(uuid_of Alpha) ub=$(uuid_of Bravo) uc=$(uuid_of Charlie) ud=$(uuid_of Delta)
 idc=$(sql "SELECT id FROM actions WHERE uuid = '$uc'")
 idd=$(sql "SELECT id FROM actions WHERE uuid = '$ud'")
 pass "four actions agreed and on the record"
@@ -122,12 +103,7 @@ keys j K
 wait_for "Keep ours for #$idd"
 keys y
 wait_for "ours kept"
-st=
-for _ in $(seq 100); do
-	st=$(fhir_get "Task/$ud" | jqr '.status')
-	[ "$st" = completed ] && break
-	sleep 0.1
-done
+st=$(fhir_wait "Task/$ud" .status completed)
 [ "$st" = completed ] || fail "Delta is '$st' on the record after K"
 [ "$(fhir_get "Task/$uc" | jqr '.status')" = cancelled ] ||
     fail "Charlie's Task was overwritten"
