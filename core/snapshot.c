@@ -585,6 +585,32 @@ mdt_snapshot_free(struct mdt_snapshot *snap)
 	memset(snap, 0, sizeof(*snap));
 }
 
+enum mdt_status
+mdt_record_news(struct mdt_store *s, int64_t meeting_id, int64_t patient_id,
+    struct mdt_action **out, size_t *n)
+{
+	return mdt_read_array(s, out, n, sizeof(**out), action_done,
+	    read_action, NULL, "reading what the record says",
+	    "SELECT a.id, a.uuid, a.patient_id, 0, a.text, a.owner_id, p.name,"
+	    " a.due_date, a.status, a.created_at, NULL, r.conflict,"
+	    " r.applied_at IS NOT NULL, r.status, r.modified, r.owner"
+	    " FROM actions a JOIN record_tasks r ON r.action_id = a.id"
+	    " JOIN people p ON p.id = a.owner_id"
+	    " WHERE a.patient_id = ?2 AND a.withdrawn_at IS NULL"
+	    " AND (r.conflict = 1 OR r.applied_at >= (SELECT scheduled_start - "
+	    MDT_RECORD_NEWS_MS " FROM meetings WHERE id = ?1)"
+	    "  OR (a.status = 'open' AND lower(r.owner) <> lower(p.name)))"
+	    " ORDER BY r.conflict DESC, r.applied_at IS NOT NULL DESC,"
+	    " r.modified DESC, a.id DESC LIMIT 4",
+	    "ii", meeting_id, patient_id);
+}
+
+void
+mdt_record_news_free(struct mdt_action *a, size_t n)
+{
+	mdt_array_free(a, n, sizeof(*a), action_done);
+}
+
 const struct mdt_slot *
 mdt_snapshot_slot(const struct mdt_snapshot *snap, int64_t slot_id)
 {

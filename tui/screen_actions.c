@@ -104,9 +104,9 @@ tui_record_line(const struct tui_record_mark *m, bool keys_here, char *out,
 	out + at, len - at, "%s", at > 0 ? "; " : ""); } if (at < len) \
 	at += (size_t)snprintf(out + at, len - at, __VA_ARGS__); } while (0)
 	if (m->conflict)
-		TUI_MARK("CONFLICT: the record says %s, a change here is not"
-		    " sent - %s", m->status, keys_here ? "K keeps ours, R"
-		    " takes the record's" : "settle it on 7 Actions (K, R)");
+		TUI_MARK("CONFLICT: record says %s; ours unsent - %s",
+		    m->status, keys_here ? "K keep ours, R take record's" :
+		    "settle on 7 (K, R)");
 	else if (m->applied) {
 		char day[11];
 
@@ -237,7 +237,7 @@ tui_acts_draw(struct tui_app *app, int top, int rows)
 		    at, false);
 		y++;
 		if (y < bottom && tui_acts_mark(it, mark, sizeof(mark)))
-			tui_put(y++, 2 + w_id + 1, COLS - w_id - 4, mark,
+			tui_put(y++, 3, COLS - 4, mark,
 			    it->record_conflict ? tui_attr(TUI_STYLE_ERROR) |
 			    A_BOLD : tui_attr(TUI_STYLE_INFO), true);
 	}

@@ -3,9 +3,9 @@
 # the test FHIR server on 127.0.0.1 and a second client (curl) writing to
 # it as an owner's own system would.  Four actions agreed and sent; the
 # record completes one and names another owner (hostile text) for a
-# second: p in the sync panel reads it back, and the slot and the actions
-# screen show "updated from the record DAY" and "record: owner ..."
-# (escaped); two more are cancelled there while changed here: CONFLICT,
+# second: p in the sync panel reads it back, and the slot, the actions
+# screen and preparation show "updated from the record DAY" and "record:
+# owner ..." (escaped); two more are cancelled there while changed here: CONFLICT,
 # "record: 2 conflicts", R takes the record's (mdtchair actions agrees),
 # K keeps ours (the next delivery sends it).  A 5xx during a pull takes
 # nothing and the console goes on; a hung server leaves the keys live;
@@ -74,6 +74,9 @@ keys 7
 wait_for "updated from the record $day"
 wait_for "record: owner Nurse <b>Bloggs</b>"
 pass "the actions screen shows them too"
+keys 6
+wait_for "Action #$(sql "SELECT id FROM actions WHERE uuid = '$ua'") Alpha: review the medicines: updated from the record $day"
+pass "so does preparation, for the patient selected"
 
 # Charlie and Delta: cancelled there, done here (from another terminal;
 # the console hears it and tries to send it).
@@ -84,7 +87,7 @@ remote_set "$ud" '.status = "cancelled"'
 keys 5 p
 wait_for "Read back:"
 keys 7
-wait_for "CONFLICT: the record says cancelled"
+wait_for "CONFLICT: record says cancelled; ours unsent - K keep ours, R take record's"
 wait_for "record: 2 conflicts"
 pass "a change here against a Task cancelled there: CONFLICT, in the status bar too"
 
