@@ -4,8 +4,11 @@
  * status for the screens, and freed once nothing of it is left in flight
  * (its timer, its HTTP client, its jobs in the thread pool); and what its
  * files share: its last error, and jobs in the thread pool that give way
- * to the loop.  What a pass does is deliver.c's (its header comment tells
- * the whole of it); recording what a pass achieved is marks.c's.
+ * to the loop; and the console's pulls of the central record (once the
+ * queue is first drained with the record answering, every pull_minutes,
+ * or when asked; one at a time, on the loop: sync/pull.c).  What a pass
+ * does is deliver.c's (its header comment tells the whole of it);
+ * recording what a pass achieved is marks.c's.
  */
 #include "config.h"
 

@@ -11,7 +11,11 @@
  * server's: the latest meta.lastUpdated read, but never later than a
  * second before the Date of the first reply, so that a Task changed
  * while the searches ran is read again next time (read twice, it merges
- * once: its version is known).
+ * once: its version is known).  `mdtchair sync` runs a loop of its own
+ * until the last page (sync_pull); the console's engine begins a pull on
+ * its loop with its own client and is told when the last page has come
+ * (sync_pull_begin, engine.h), so that nothing waits on the network.  A
+ * pull that stops has its reason remembered for `mdtchair status`.
  */
 #include "config.h"
 

@@ -192,7 +192,7 @@ tui_on_global(unsigned on)
 	_(ACTIONS_KEEP,	"K",		TUI_ON_ACTIONS,	"keep-ours", \
 	  "Conflict: keep ours (asked)") \
 	_(ACTIONS_TAKE,	"R",		TUI_ON_ACTIONS,	"take-record", \
-	  "Conflict: take record's (asked)") \
+	  "Conflict: take the record's") \
 	/* everywhere */ \
 	_(MOVE_DOWN,	"j <Down>",	TUI_ON_ALL,	"move-down", \
 	  "Move down") \
