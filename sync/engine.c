@@ -114,12 +114,12 @@ sync_engine_auto_pull(struct sync_engine *e)
 {
 	uint64_t every;
 
+	/* pull_minutes 0: only when a person asks */
 	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL ||
-	    e->pull_timing)
+	    e->pull_timing || e->cfg->pull_minutes <= 0)
 		return;
 	e->pull_due = true;
-	if (e->cfg->pull_minutes <= 0 || uv_timer_init(e->loop,
-	    &e->pull_timer) != 0)
+	if (uv_timer_init(e->loop, &e->pull_timer) != 0)
 		return;
 	every = (uint64_t)e->cfg->pull_minutes * 60000;
 	e->pull_timer.data = e;

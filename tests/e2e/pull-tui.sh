@@ -10,7 +10,8 @@
 # K keeps ours (the next delivery sends it).  A 5xx during a pull takes
 # nothing and the console goes on; a hung server leaves the keys live;
 # mdtchair status tells the last pull; a console opened afresh reads the
-# record back by itself once its queue is drained.
+# record back by itself once its queue is drained, unless pull_minutes is
+# 0 (then only on p).
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 MEETING=$("$MDTCHAIR" --db "$DB" demo --no-open)
@@ -73,7 +74,9 @@ pass "the slot shows the action closed there and the owner it names, escaped"
 keys 7
 wait_for "updated from the record $day"
 wait_for "record: owner Nurse <b>Bloggs</b>"
-pass "the actions screen shows them too"
+"$MDTCHAIR" --db "$DB" actions --all | grep -q "updated from the record $day" ||
+    fail "mdtchair actions: $("$MDTCHAIR" --db "$DB" actions --all)"
+pass "the actions screen shows them too, and so does mdtchair actions"
 keys 6
 wait_for "Action #$(sql "SELECT id FROM actions WHERE uuid = '$ua'") Alpha: review the medicines: updated from the record $day"
 pass "so does preparation, for the patient selected"
@@ -168,5 +171,23 @@ done
 grep -q "^last pull: .*Tasks read, 1 closed from the record" "$E2E_TMP/status.txt" ||
     fail "status: $(cat "$E2E_TMP/status.txt")"
 pass "opened afresh, the console reads the record back by itself; status tells it"
+keys q
+[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+
+# pull_minutes = 0: the console reads the record back only when asked.
+sed -i 's/^\[server\]$/[server]\npull_minutes = 0/' "$E2E_TMP/config.ini"
+tried=$(sql "SELECT tried_at FROM record_pull")
+tui_start --db "$DB" --config "$E2E_TMP/config.ini" chair
+wait_for "Sync: online, all sent"
+keys 5
+wait_for "Last pull"
+sleep 1
+[ "$(sql "SELECT tried_at FROM record_pull")" = "$tried" ] ||
+    fail "with pull_minutes = 0 the console read the record back by itself"
+keys p
+wait_for "Read back:"
+[ "$(sql "SELECT tried_at FROM record_pull")" != "$tried" ] ||
+    fail "p did not read the record back"
+pass "with pull_minutes = 0 the console reads the record back only on p"
 keys q
 [ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
