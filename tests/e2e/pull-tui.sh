@@ -53,11 +53,13 @@ idd=$(sql "SELECT id FROM actions WHERE uuid = '$ud'")
 pass "four actions agreed and on the record"
 
 # The second client: Alpha completed there, Bravo given to someone else
-# (a name with markup, a bidi override and an escape's text).
+# (a name with markup, a bidi override, an escape's text, a newline and
+# 10,000 characters; a note alike).
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 day=$(date +%F)
 remote_set "$ua" ".status = \"completed\" | .lastModified = \"$now\""
-remote_set "$ub" '.owner = {"display": "Nurse <b>Bloggs</b> \u202eevil \\e[31m"}'
+remote_set "$ub" '.owner = {"display": ("Nurse <b>Bloggs</b> \u202eevil \\e[31m\nline two " + ("x" * 10000))}
+    | .note = [{"authorString": "DN \u2066", "text": ("Line one\nline \u2067two " + ("y" * 10000))}]'
 keys 5
 wait_for "Last pull"
 keys p
@@ -68,6 +70,11 @@ wait_for "1 closed from the record, 1 owner(s) named"
 keys 3
 wait_for "updated from the record $day"
 wait_for "record: owner Nurse <b>Bloggs</b>"
+[ "$(sql "SELECT length(owner) <= 500 AND instr(owner, char(10)) = 0
+    AND instr(owner, char(8238)) = 0 AND length(note) <= 4100
+    AND instr(note, char(8295)) = 0 FROM record_tasks r
+    JOIN actions a ON a.id = r.action_id WHERE a.uuid = '$ub'")" = 1 ] ||
+    fail "the record's owner or note was kept as it came"
 screen | grep -q "$(printf '\342\200\256')" && fail "a bidi override reached the screen"
 screen | grep -q "$(printf '\033')" && fail "an escape reached the screen"
 pass "the slot shows the action closed there and the owner it names, escaped"
