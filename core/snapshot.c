@@ -286,12 +286,13 @@ static const struct snap_array snap_arrays[] = {
 	    "   ON a.patient_id = ms.patient_id AND a.closed_at IS NOT NULL"
 	    "   AND a.closed_at >= (SELECT opened_at FROM meetings"
 	    "   WHERE id = ?1)"
-	    /* closed from the central record lately: news to the chair */
-	    "  UNION SELECT a.id FROM ms JOIN actions a"
-	    "   ON a.patient_id = ms.patient_id JOIN record_tasks r"
-	    "   ON r.action_id = a.id AND r.applied_at >= (SELECT"
-	    "   scheduled_start - " MDT_RECORD_NEWS_MS " FROM meetings"
-	    "   WHERE id = ?1))"
+	    /* closed from the central record lately: news to the chair
+	     * (by when, schema 26) */
+	    "  UNION SELECT a.id FROM record_tasks r"
+	    "   JOIN actions a ON a.id = r.action_id"
+	    "   JOIN ms ON ms.patient_id = a.patient_id"
+	    "   WHERE r.applied_at >= (SELECT scheduled_start - "
+	    MDT_RECORD_NEWS_MS " FROM meetings WHERE id = ?1))"
 	    "SELECT a.id, a.uuid, a.patient_id,"
 	    " CASE WHEN a.slot_id IN (SELECT id FROM ms) THEN a.slot_id"
 	    " ELSE 0 END,"
