@@ -281,7 +281,8 @@ static const char actions_sql[] =
     " coalesce(a.closed_at, 0), o.id, o.name, o.role, o.organisation,"
     " p.id, p.name, p.date_of_birth, p.nhs_number, coalesce(m.id, 0),"
     " m.title, coalesce(m.scheduled_start, 0),"
-    " coalesce(r.conflict, 0), r.applied_at IS NOT NULL, r.status, r.owner"
+    " coalesce(r.conflict, 0), r.applied_at IS NOT NULL, r.status, r.owner,"
+    " coalesce(r.modified, 0)"
     " FROM actions a JOIN people o ON o.id = a.owner_id"
     " JOIN patients p ON p.id = a.patient_id"
     " LEFT JOIN slots s ON s.id = a.slot_id"
@@ -289,7 +290,8 @@ static const char actions_sql[] =
     " LEFT JOIN record_tasks r ON r.action_id = a.id"
     " WHERE (?1 IS NULL OR instr(lower(o.name), lower(?1)) > 0)"
     " AND (?2 IS NULL OR instr(lower(o.organisation), lower(?2)) > 0)"
-    " AND (?3 OR a.status = 'open' OR r.conflict = 1)"
+    " AND (?3 OR a.status = 'open' OR r.conflict = 1"
+    "  OR (?8 > 0 AND r.applied_at >= ?8))"
     " AND (NOT ?4 OR (a.status = 'open' AND a.due_date < ?5))"
     " AND (?6 = 0 OR o.id = ?6)"
     /* a list for an organisation leaves out whoever asked, with their
@@ -320,7 +322,7 @@ item_read(sqlite3_stmt *st, void *row, void *ctx)
 	const char *today = ctx;
 	struct mdt_action_item *it = row;
 
-	mdt_cols(st, "icseciiisssisScisibbcS", MDT_F(it->id), MDT_F(it->uuid),
+	mdt_cols(st, "icseciiisssisScisibbcSi", MDT_F(it->id), MDT_F(it->uuid),
 	    MDT_F(it->text),
 	    MDT_F(it->status), mdt_action_status_parse, MDT_ACTION_OPEN,
 	    MDT_F(it->due_date), MDT_F(it->created_at), MDT_F(it->closed_at),
@@ -330,7 +332,8 @@ item_read(sqlite3_stmt *st, void *row, void *ctx)
 	    MDT_F(it->nhs_number), MDT_F(it->meeting_id),
 	    MDT_F(it->meeting_title), MDT_F(it->meeting_start),
 	    MDT_F(it->record_conflict), MDT_F(it->record_applied),
-	    MDT_F(it->record_status), MDT_F(it->record_owner));
+	    MDT_F(it->record_status), MDT_F(it->record_owner),
+	    MDT_F(it->record_modified));
 	it->overdue = it->status == MDT_ACTION_OPEN &&
 	    strcmp(it->due_date, today) < 0;
 }
@@ -347,8 +350,9 @@ mdt_actions_query(struct mdt_store *s, const struct mdt_actions_filter *f,
 		org = mdt_xstrdup(f->org);
 	mdt_date_of(f->today_ms != 0 ? f->today_ms : mdt_store_now(s), today);
 	status = mdt_read_array(s, out, n, sizeof(**out), item_done, item_read,
-	    today, "reading the actions", actions_sql, "TTddtiT", f->owner,
-	    f->org, (int)f->closed, (int)f->overdue, today, f->owner_id, org);
+	    today, "reading the actions", actions_sql, "TTddtiTi", f->owner,
+	    f->org, (int)f->closed, (int)f->overdue, today, f->owner_id, org,
+	    f->record_since);
 	free(org);
 	return status;
 }
@@ -450,8 +454,9 @@ printer_each(struct printer *pr, item_fn fn)
 	const struct mdt_actions_filter *f = pr->f;
 
 	return mdt_read_each(pr->s, each_item, &e, "reading the actions",
-	    actions_sql, "TTddtiT", f->owner, f->org, (int)f->closed,
-	    (int)f->overdue, pr->today, f->owner_id, pr->org);
+	    actions_sql, "TTddtiTi", f->owner, f->org, (int)f->closed,
+	    (int)f->overdue, pr->today, f->owner_id, pr->org,
+	    f->record_since);
 }
 
 static void
@@ -487,8 +492,12 @@ record_text(const struct mdt_action_item *it, bool md, FILE *out)
 		    " not sent: 'mdtchair actions keep %" PRId64 "' keeps"
 		    " ours, 'take %" PRId64 "' takes the record's", sep,
 		    it->record_status, it->id, it->id);
-	else if (it->record_applied)
-		fprintf(out, "%supdated from the record", sep);
+	else if (it->record_applied) {
+		char day[11];
+
+		mdt_date_of(it->record_modified, day);
+		fprintf(out, "%supdated from the record %s", sep, day);
+	}
 	if (it->record_owner != NULL &&
 	    strcasecmp(it->record_owner, it->owner_name) != 0) {
 		fprintf(out, "%sthe record names ", sep);

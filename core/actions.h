@@ -79,6 +79,8 @@ struct mdt_actions_filter {
 	bool overdue;		/* only open ones due before today */
 	bool closed;		/* done and cancelled ones too */
 	int64_t today_ms;	/* what "today" is (0: the store's clock) */
+	int64_t record_since;	/* also those closed from the central
+				 * record since (store clock, ms); 0: not */
 };
 
 struct mdt_action_item {
@@ -108,6 +110,8 @@ struct mdt_action_item {
 	char record_status[24];		/* the Task's status; "" if never
 					 * read back */
 	char *record_owner;		/* the owner it names; NULL */
+	int64_t record_modified;	/* when the record says it changed,
+					 * ms; 0 if never read back */
 };
 
 /*

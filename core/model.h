@@ -286,7 +286,19 @@ struct mdt_action {
 	enum mdt_action_verdict verdict;	/* how it was reviewed in this
 						 * meeting's slot; NONE if not
 						 * yet (see mdt_action_review) */
+	/* what the central record said when last read back (pull.h) */
+	bool record_conflict;		/* closed there, a local change not
+					 * sent: for a person to settle */
+	bool record_applied;		/* its status was taken from there */
+	char record_status[24];		/* the Task's status; "" if never */
+	int64_t record_modified;	/* when it changed there, ms */
+	char *record_owner;		/* the owner it names (escaped); NULL */
 };
+
+/* An action closed from the central record this long before its
+ * patient's meeting was to start (or since) is shown in the meeting's
+ * slot, "updated from the record" (ms, as SQL text). */
+#define MDT_RECORD_NEWS_MS "2592000000"
 
 struct mdt_meeting {
 	int64_t id;

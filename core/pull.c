@@ -276,11 +276,16 @@ apply_tx(struct mdt_store *s, void *ctx)
 	}
 	if (st == MDT_OK)
 		st = mdt_run(s, "INSERT INTO record_pull (resource_type, since,"
-		    " pulled_at, requests, bytes) VALUES ('Task', ?1, ?2, ?3, ?4)"
+		    " pulled_at, requests, bytes, tasks, closed, conflicts,"
+		    " owners, tried_at, error) VALUES ('Task', ?1, ?2, ?3, ?4,"
+		    " ?5, ?6, ?7, ?8, ?2, NULL)"
 		    " ON CONFLICT (resource_type) DO UPDATE SET since = CASE"
 		    " WHEN ?1 > 0 THEN ?1 ELSE since END, pulled_at = ?2,"
-		    " requests = ?3, bytes = ?4", "iiii", a->since,
-		    mdt_store_now(s), a->requests, a->bytes);
+		    " requests = ?3, bytes = ?4, tasks = ?5, closed = ?6,"
+		    " conflicts = ?7, owners = ?8, tried_at = ?2, error = NULL",
+		    "iiiiiiii", a->since, mdt_store_now(s), a->requests,
+		    a->bytes, a->out->tasks, a->out->closed, a->out->conflicts,
+		    a->out->owners);
 	return st;
 }
 
@@ -298,6 +303,58 @@ mdt_pull_apply(struct mdt_store *s, const char *from,
 			return mdt_fail(s, MDT_EINVAL, "a Task read back has no"
 			    " id, version or status");
 	return mdt_tx_run_unleased(s, apply_tx, &a, NULL);
+}
+
+static enum mdt_status
+failed_tx(struct mdt_store *s, void *ctx)
+{
+	return mdt_run(s, "INSERT INTO record_pull (resource_type, since,"
+	    " pulled_at, requests, bytes, tried_at, error) VALUES ('Task', 0,"
+	    " 0, 0, 0, ?1, ?2) ON CONFLICT (resource_type) DO UPDATE SET"
+	    " tried_at = ?1, error = ?2", "it", mdt_store_now(s),
+	    (const char *)ctx);
+}
+
+enum mdt_status
+mdt_pull_failed(struct mdt_store *s, const char *why)
+{
+	char *line = mdt_text_escaped(why != NULL ? why : "", false);
+	enum mdt_status st = mdt_tx_run_unleased(s, failed_tx, line, NULL);
+
+	free(line);
+	return st;
+}
+
+MDT_ROW_READER(read_last, struct mdt_pull_last, l)
+{
+	mdt_cols(st, "iiiiiiiiS", MDT_F(l->pulled_at), MDT_F(l->tried_at),
+	    MDT_F(l->tasks), MDT_F(l->closed), MDT_F(l->conflicts),
+	    MDT_F(l->owners), MDT_F(l->requests), MDT_F(l->bytes),
+	    MDT_F(l->error));
+}
+
+enum mdt_status
+mdt_pull_last(struct mdt_store *s, struct mdt_pull_last *out)
+{
+	enum mdt_status st;
+
+	memset(out, 0, sizeof(*out));
+	st = mdt_read_row(s, out, sizeof(*out), read_last, NULL, "reading"
+	    " the last pull", "SELECT pulled_at, coalesce(tried_at, pulled_at),"
+	    " tasks, closed, conflicts, owners, requests, bytes, error"
+	    " FROM record_pull WHERE resource_type = 'Task'", NULL);
+	if (st == MDT_ENOTFOUND)
+		st = MDT_OK;
+	if (st == MDT_OK)
+		st = mdt_record_conflicts(s, &out->waiting);
+	return st;
+}
+
+void
+mdt_pull_last_free(struct mdt_pull_last *l)
+{
+	free(l->error);
+	l->error = NULL;
 }
 
 /* ---- what the record says, and its conflicts settled ---------------- */

@@ -59,6 +59,28 @@ enum mdt_status mdt_pull_apply(struct mdt_store *s, const char *from,
     const struct mdt_record_task *t, size_t n, int64_t since,
     int64_t requests, int64_t bytes, struct mdt_pull_result *out);
 
+/* A pull that took nothing: its reason remembered (escaped) as the last
+ * try's, with the time; what the last complete pull found is kept. */
+enum mdt_status mdt_pull_failed(struct mdt_store *s, const char *why);
+
+/* The last pull as the screens and `mdtchair status` tell it. */
+struct mdt_pull_last {
+	int64_t pulled_at;	/* the last complete pull (store clock, ms);
+				 * 0: none */
+	int64_t tried_at;	/* the last try; 0: none */
+	int64_t tasks, closed, conflicts, owners;	/* what the last
+							 * complete pull
+							 * found */
+	int64_t requests, bytes;	/* and what it cost */
+	char *error;		/* why the last try took nothing; NULL if it
+				 * was complete */
+	int64_t waiting;	/* conflicts waiting now, for a person */
+};
+
+/* DESTRUCTOR: mdt_pull_last_free. */
+enum mdt_status mdt_pull_last(struct mdt_store *s, struct mdt_pull_last *out);
+void mdt_pull_last_free(struct mdt_pull_last *l);
+
 /* What the record said of an action when last read. */
 struct mdt_record_view {
 	bool known;		/* read back at least once */

@@ -58,7 +58,7 @@ action_done(void *row)
 {
 	struct mdt_action *a = row;
 
-	mdt_free_each(2, a->text, a->owner_name);
+	mdt_free_each(3, a->text, a->owner_name, a->record_owner);
 }
 
 static void
@@ -163,12 +163,15 @@ read_action(sqlite3_stmt *st, void *row, void *ctx)
 {
 	struct mdt_action *a = row;
 
-	mdt_cols(st, "iciisisceie", MDT_F(a->id), MDT_F(a->uuid),
+	mdt_cols(st, "iciisisceiebbciS", MDT_F(a->id), MDT_F(a->uuid),
 	    MDT_F(a->patient_id), MDT_F(a->slot_id), MDT_F(a->text),
 	    MDT_F(a->owner_id), MDT_F(a->owner_name), MDT_F(a->due_date),
 	    MDT_F(a->status), mdt_action_status_parse, MDT_ACTION_OPEN,
 	    MDT_F(a->created_at),
-	    MDT_F(a->verdict), mdt_action_verdict_parse, MDT_VERDICT_NONE);
+	    MDT_F(a->verdict), mdt_action_verdict_parse, MDT_VERDICT_NONE,
+	    MDT_F(a->record_conflict), MDT_F(a->record_applied),
+	    MDT_F(a->record_status), MDT_F(a->record_modified),
+	    MDT_F(a->record_owner));
 }
 
 static void
@@ -209,6 +212,7 @@ static const struct {
 	{ "notes", PART_NOTES },
 	{ "actions", PART_ACTIONS },
 	{ "action_reviews", PART_ACTIONS },
+	{ "record_tasks", PART_ACTIONS },
 };
 #define N_PART_TABLES MDT_COUNT(part_tables)
 
@@ -281,19 +285,28 @@ static const struct snap_array snap_arrays[] = {
 	    "  UNION SELECT a.id FROM ms JOIN actions a"
 	    "   ON a.patient_id = ms.patient_id AND a.closed_at IS NOT NULL"
 	    "   AND a.closed_at >= (SELECT opened_at FROM meetings"
-	    "   WHERE id = ?1))"
+	    "   WHERE id = ?1)"
+	    /* closed from the central record lately: news to the chair
+	     * (by when, schema 26) */
+	    "  UNION SELECT a.id FROM record_tasks r"
+	    "   JOIN actions a ON a.id = r.action_id"
+	    "   JOIN ms ON ms.patient_id = a.patient_id"
+	    "   WHERE r.applied_at >= (SELECT scheduled_start - "
+	    MDT_RECORD_NEWS_MS " FROM meetings WHERE id = ?1))"
 	    "SELECT a.id, a.uuid, a.patient_id,"
 	    " CASE WHEN a.slot_id IN (SELECT id FROM ms) THEN a.slot_id"
 	    " ELSE 0 END,"
 	    " a.text, a.owner_id, p.name, a.due_date, a.status, a.created_at,"
-	    " rv.verdict"
+	    " rv.verdict, coalesce(r.conflict, 0), r.applied_at IS NOT NULL,"
+	    " r.status, coalesce(r.modified, 0), r.owner"
 	    " FROM shown CROSS JOIN actions a ON a.id = shown.id"
 	    " JOIN slots s ON s.patient_id = a.patient_id AND s.meeting_id = ?1"
 	    " JOIN people p ON p.id = a.owner_id"
 	    " LEFT JOIN rv ON rv.action_id = a.id"
+	    " LEFT JOIN record_tasks r ON r.action_id = a.id"
 	    " WHERE a.withdrawn_at IS NULL AND (a.status = 'open'"
 	    " OR a.slot_id IN (SELECT id FROM ms)"
-	    " OR rv.verdict IS NOT NULL"
+	    " OR rv.verdict IS NOT NULL OR r.applied_at IS NOT NULL"
 	    /* closed during this meeting: still shown, so it can be undone */
 	    " OR a.closed_at >= (SELECT opened_at FROM meetings WHERE id = ?1))"
 	    " ORDER BY s.position, s.id, a.created_at, a.id", "i" },
@@ -571,6 +584,32 @@ mdt_snapshot_free(struct mdt_snapshot *snap)
 	for (size_t i = 0; i < MDT_COUNT(snap_arrays); i++)
 		array_free(snap, &snap_arrays[i]);
 	memset(snap, 0, sizeof(*snap));
+}
+
+enum mdt_status
+mdt_record_news(struct mdt_store *s, int64_t meeting_id, int64_t patient_id,
+    struct mdt_action **out, size_t *n)
+{
+	return mdt_read_array(s, out, n, sizeof(**out), action_done,
+	    read_action, NULL, "reading what the record says",
+	    "SELECT a.id, a.uuid, a.patient_id, 0, a.text, a.owner_id, p.name,"
+	    " a.due_date, a.status, a.created_at, NULL, r.conflict,"
+	    " r.applied_at IS NOT NULL, r.status, r.modified, r.owner"
+	    " FROM actions a JOIN record_tasks r ON r.action_id = a.id"
+	    " JOIN people p ON p.id = a.owner_id"
+	    " WHERE a.patient_id = ?2 AND a.withdrawn_at IS NULL"
+	    " AND (r.conflict = 1 OR r.applied_at >= (SELECT scheduled_start - "
+	    MDT_RECORD_NEWS_MS " FROM meetings WHERE id = ?1)"
+	    "  OR (a.status = 'open' AND lower(r.owner) <> lower(p.name)))"
+	    " ORDER BY r.conflict DESC, r.applied_at IS NOT NULL DESC,"
+	    " r.modified DESC, a.id DESC LIMIT 4",
+	    "ii", meeting_id, patient_id);
+}
+
+void
+mdt_record_news_free(struct mdt_action *a, size_t n)
+{
+	mdt_array_free(a, n, sizeof(*a), action_done);
 }
 
 const struct mdt_slot *

@@ -20,6 +20,18 @@ enum mdt_status mdt_snapshot_load(struct mdt_store *s, int64_t meeting_id,
 void mdt_snapshot_free(struct mdt_snapshot *snap);
 
 /*
+ * What the central record says of a patient's actions that preparation
+ * for meeting_id shows: those in conflict with it, closed from it lately
+ * (MDT_RECORD_NEWS_MS before the meeting was to start, or since), or
+ * open with an owner named otherwise there; conflicts first, then those
+ * closed there, the latest first, at most four (slot_id 0, no verdict).  DESTRUCTOR:
+ * mdt_record_news_free.
+ */
+enum mdt_status mdt_record_news(struct mdt_store *s, int64_t meeting_id,
+    int64_t patient_id, struct mdt_action **out, size_t *n);
+void mdt_record_news_free(struct mdt_action *a, size_t n);
+
+/*
  * Brings *snap (from mdt_snapshot_load or this function, or zeroed) up to
  * date as a snapshot of meeting_id, with the same result as loading it
  * afresh, but reading again only the parts whose tables changed since it

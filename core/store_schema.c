@@ -766,6 +766,25 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS deaths_by_recorded ON deaths(recorded_at);"
 	"CREATE INDEX IF NOT EXISTS outcomes_died ON outcomes(recorded_at)"
 	" WHERE kind = 'died';",
+
+	/* v25: not used by this build. */
+	"SELECT 1;",
+
+	/* v26: the last pull told (docs/sync.md, "Pull"): what the last
+	 * complete one found (Tasks read, actions closed from the record,
+	 * conflicts, owners shown), and the last try, with its failure;
+	 * the actions closed from the record by when (the slot shows those
+	 * of late). */
+	"ALTER TABLE record_pull ADD COLUMN tasks INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE record_pull ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE record_pull ADD COLUMN conflicts INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE record_pull ADD COLUMN owners INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE record_pull ADD COLUMN tried_at INTEGER;"
+	"ALTER TABLE record_pull ADD COLUMN error TEXT;"
+	/* the actions closed from the record lately, by when */
+	"CREATE INDEX record_tasks_applied ON record_tasks(applied_at)"
+	" WHERE applied_at IS NOT NULL;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

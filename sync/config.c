@@ -101,6 +101,8 @@ on_value(void *user, const char *section, const char *name,
 			NUM(bundle_size, 1, 1000);
 		else if (strcmp(name, "max_response_bytes") == 0)
 			NUM(max_response_bytes, 4096, 1L << 30);
+		else if (strcmp(name, "pull_minutes") == 0)
+			NUM(pull_minutes, 0, 1440);
 		else if (strcmp(name, "patients") == 0) {
 			if (strcmp(value, "create") != 0 &&
 			    strcmp(value, "record") != 0)
@@ -421,6 +423,7 @@ sync_config_load(const char *path, struct sync_config **out, char *err,
 	c->max_response_bytes = SYNC_DEFAULT_MAX_RESPONSE;
 	c->retry_initial_ms = SYNC_DEFAULT_INITIAL_MS;
 	c->retry_max_ms = SYNC_DEFAULT_MAX_MS;
+	c->pull_minutes = SYNC_DEFAULT_PULL_MIN;
 
 	slash = strrchr(path, '/');
 	dir = slash == NULL ? mdt_xstrdup(".") : slash == path ?

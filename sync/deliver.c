@@ -117,13 +117,6 @@ static void send_bundle(struct sync_engine *e, char *body);
 
 /* ---- small helpers --------------------------------------------------- */
 
-static void
-changed(struct sync_engine *e)
-{
-	if (!e->closing && e->on_change != NULL)
-		e->on_change(e->change_ctx);
-}
-
 static uint32_t
 rnd(struct sync_engine *e)
 {
@@ -183,8 +176,10 @@ end_pass(struct sync_engine *e)
 		schedule(e, c.next_at - now, true);
 	else if (c.pending > 0 || e->again)
 		schedule(e, 0, false);	/* yield to the loop first */
+	else if (e->online)
+		sync_engine_pull_if_due(e);	/* the queue is drained */
 	e->again = false;
-	changed(e);
+	sync_engine_changed(e);
 }
 
 /*
@@ -221,7 +216,7 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 	e->busy = false;
 	e->again = false;
 	schedule(e, delay, true);
-	changed(e);
+	sync_engine_changed(e);
 }
 
 /* ---- building a pass ------------------------------------------------- */
@@ -264,8 +259,9 @@ on_probe_reply(void *ctx, const struct sync_reply *reply)
 	if (e->again) {
 		e->again = false;
 		schedule(e, 0, false);
-	}
-	changed(e);
+	} else if (e->online)
+		sync_engine_pull_if_due(e);	/* nothing to send */
+	sync_engine_changed(e);
 }
 
 /* Nothing to send: find out whether the server can be reached, so that
@@ -348,7 +344,7 @@ apply_build(struct sync_engine *e, struct sync_build_job *j)
 	if (j->b.pass == NULL) {
 		sync_engine_error(e, "%s", j->b.err);
 		schedule(e, DB_RETRY_MS, true);
-		changed(e);
+		sync_engine_changed(e);
 		return;
 	}
 	for (i = 0; i < j->b.n_failed; i++) {
@@ -439,19 +435,21 @@ start_pass(struct sync_engine *e)
 		sync_engine_error(e, "cannot read the outbox: %s",
 		    mdt_store_error(e->store));
 		schedule(e, DB_RETRY_MS, true);
-		changed(e);
+		sync_engine_changed(e);
 		return;
 	}
 	if (c.pending == 0) {
 		probe(e, now);
-		changed(e);
+		if (e->online && !e->busy)
+			sync_engine_pull_if_due(e);
+		sync_engine_changed(e);
 		return;
 	}
 	if (c.next_at > now) {
 		/* the schedule kept in the outbox (e.g. from before a
 		 * restart) still holds */
 		schedule(e, c.next_at - now, true);
-		changed(e);
+		sync_engine_changed(e);
 		return;
 	}
 	j = mdt_xcalloc(1, sizeof(*j));
@@ -564,7 +562,7 @@ send_bundle(struct sync_engine *e, char *body)
 		return;
 	}
 	e->busy = true;
-	changed(e);
+	sync_engine_changed(e);
 }
 
 static void
@@ -765,7 +763,7 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 		    " %s", type, it->id, said);
 		sync_mark_item_failed(e, p, it, SYNC_ITEM_FAILED, why);
 		sync_engine_error(e, "%s", why);
-		changed(e);
+		sync_engine_changed(e);
 		send_next(e);
 	}
 }
@@ -790,7 +788,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		    " again", type, it->id);
 		sync_mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
 		sync_engine_error(e, "%s", why);
-		changed(e);
+		sync_engine_changed(e);
 		send_next(e);
 		return;
 	}
@@ -800,7 +798,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 		    " version conflict: %s", type, it->id, said);
 		sync_mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
 		sync_engine_error(e, "%s", why);
-		changed(e);
+		sync_engine_changed(e);
 		send_next(e);
 		return;
 	}
@@ -845,7 +843,7 @@ on_read_reply(void *ctx, const struct sync_reply *reply)
 	free(v);
 	sync_mark_item_failed(e, p, it, SYNC_ITEM_CONFLICT, why);
 	sync_engine_error(e, "%s", why);
-	changed(e);
+	sync_engine_changed(e);
 	send_next(e);
 }
 
@@ -922,6 +920,7 @@ sync_engine_close(struct sync_engine *e)
 		uv_cancel((uv_req_t *)&e->log_sync);
 	uv_timer_stop(&e->timer);
 	uv_close((uv_handle_t *)&e->timer, on_timer_closed);
+	sync_engine_pull_close(e);
 	if (e->http != NULL)
 		sync_http_close(e->http, on_http_closed, e);
 }

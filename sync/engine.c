@@ -4,8 +4,11 @@
  * status for the screens, and freed once nothing of it is left in flight
  * (its timer, its HTTP client, its jobs in the thread pool); and what its
  * files share: its last error, and jobs in the thread pool that give way
- * to the loop.  What a pass does is deliver.c's (its header comment tells
- * the whole of it); recording what a pass achieved is marks.c's.
+ * to the loop; and the console's pulls of the central record (once the
+ * queue is first drained with the record answering, every pull_minutes,
+ * or when asked; one at a time, on the loop: sync/pull.c).  What a pass
+ * does is deliver.c's (its header comment tells the whole of it);
+ * recording what a pass achieved is marks.c's.
  */
 #include "config.h"
 
@@ -51,6 +54,117 @@ sync_engine_error(struct sync_engine *e, const char *fmt, ...)
 	for (i = 0; e->last_error[i] != '\0'; i++)
 		if (e->last_error[i] == '\n' || e->last_error[i] == '\r')
 			e->last_error[i] = ' ';
+}
+
+void
+sync_engine_changed(struct sync_engine *e)
+{
+	if (!e->closing && e->on_change != NULL)
+		e->on_change(e->change_ctx);
+}
+
+/* ---- the record read back -------------------------------------------- */
+
+static void
+pull_ended(void *ctx)
+{
+	struct sync_engine *e = ctx;
+	struct sync_pull_job *j = e->pull;
+
+	e->pull = NULL;
+	sync_pull_end(j, &e->last_pull);
+	e->pulls++;
+	sync_engine_changed(e);
+}
+
+static void
+pull_start(struct sync_engine *e)
+{
+	if (e->pull != NULL || e->closing || e->http == NULL)
+		return;
+	e->pull_due = false;
+	e->pull = sync_pull_begin(e->http, e->store, e->cfg, pull_ended, e);
+	if (sync_pull_finished(e->pull))
+		pull_ended(e);
+	else
+		sync_engine_changed(e);
+}
+
+void
+sync_engine_pull_if_due(struct sync_engine *e)
+{
+	if (e->pull_due)
+		pull_start(e);
+}
+
+/* pull_minutes have passed: a pull now if nothing is being sent and the
+ * record answers, else once the queue is drained. */
+static void
+on_pull_timer(uv_timer_t *t)
+{
+	struct sync_engine *e = t->data;
+
+	e->pull_due = true;
+	if (e->online && !e->busy && e->pass == NULL && e->job == NULL)
+		pull_start(e);
+}
+
+void
+sync_engine_auto_pull(struct sync_engine *e)
+{
+	uint64_t every;
+
+	/* pull_minutes 0: only when a person asks */
+	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL ||
+	    e->pull_timing || e->cfg->pull_minutes <= 0)
+		return;
+	e->pull_due = true;
+	if (uv_timer_init(e->loop, &e->pull_timer) != 0)
+		return;
+	every = (uint64_t)e->cfg->pull_minutes * 60000;
+	e->pull_timer.data = e;
+	e->pull_timing = true;
+	e->open_handles++;
+	uv_timer_start(&e->pull_timer, on_pull_timer, every, every);
+}
+
+int
+sync_engine_pull_now(struct sync_engine *e)
+{
+	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL)
+		return -1;
+	if (e->pull != NULL)
+		return 1;
+	pull_start(e);
+	return 0;
+}
+
+void
+sync_engine_last_pull(const struct sync_engine *e,
+    struct sync_pull_result *out, int64_t *pulls)
+{
+	*out = e->last_pull;
+	*pulls = e->pulls;
+}
+
+static void
+on_pull_timer_closed(uv_handle_t *h)
+{
+	sync_engine_job_back(h->data);
+}
+
+void
+sync_engine_pull_close(struct sync_engine *e)
+{
+	if (e->pull != NULL) {
+		sync_pull_end(e->pull, NULL);	/* its client is closing */
+		e->pull = NULL;
+	}
+	if (e->pull_timing) {
+		uv_timer_stop(&e->pull_timer);
+		uv_close((uv_handle_t *)&e->pull_timer, on_pull_timer_closed);
+		e->pull_timing = false;
+	}
 }
 
 /* ---- jobs in the thread pool ----------------------------------------- */
@@ -166,6 +280,8 @@ status(struct sync_engine *e, struct sync_status *out, bool brief)
 	out->unavailable = e->cfg != NULL && e->http == NULL && !e->closing;
 	out->online = e->online;
 	out->busy = e->busy;
+	out->pulling = e->pull != NULL;
+	out->pulls = e->pulls;
 	if ((brief ? mdt_outbox_unsent_counts(e->store, &c) :
 	    mdt_outbox_counts(e->store, &c)) == MDT_OK) {
 		out->pending = c.pending;

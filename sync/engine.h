@@ -48,6 +48,13 @@ struct sync_engine {
 	bool online;
 	int64_t last_probe_at;		/* wall clock of the last metadata GET */
 	char last_error[256];
+	struct sync_pull_job *pull;	/* the record being read back */
+	uv_timer_t pull_timer;		/* a pull due every pull_minutes */
+	bool pull_timing;		/* pull_timer made */
+	bool pull_due;			/* a pull is due once the queue is
+					 * drained and the record answers */
+	int64_t pulls;			/* pulls ended (the screens reload) */
+	struct sync_pull_result last_pull;	/* the last one's */
 	void (*on_change)(void *ctx);
 	void *change_ctx;
 	uint64_t rng;
@@ -83,6 +90,35 @@ bool sync_engine_reading(const struct sync_engine *e);
 /* For the tests: how many times the log has been synced in the thread
  * pool after rows were marked sent. */
 size_t sync_engine_log_syncs(const struct sync_engine *e);
+
+/* The screens are told the status changed (to redraw). */
+void sync_engine_changed(struct sync_engine *e);
+/* The queue is drained and the record answers: a pull due starts. */
+void sync_engine_pull_if_due(struct sync_engine *e);
+/* Closing: the pull timer closed, a pull under way dropped (nothing of
+ * it taken). */
+void sync_engine_pull_close(struct sync_engine *e);
+
+/* ---- pull.c --------------------------------------------------------- */
+
+struct sync_pull_job;
+
+/*
+ * The record read back on the loop, through h (the engine's client): the
+ * searches of sync_pull, each reply taken on the loop.  done(ctx) is
+ * called on the loop once every page has come or the pull stopped (never
+ * from within this call: check sync_pull_finished after it); then
+ * sync_pull_end.  DESTRUCTOR: sync_pull_end.
+ */
+struct sync_pull_job *sync_pull_begin(struct sync_http *h,
+    struct mdt_store *s, const struct sync_config *cfg,
+    void (*done)(void *ctx), void *ctx);
+bool sync_pull_finished(const struct sync_pull_job *j);
+/* Merges what came, if every page did (one transaction; a pull that
+ * stopped has its reason remembered), frees the job and copies what it
+ * did into out (may be NULL).  A job not finished (its client closed)
+ * takes nothing.  0, or -1 with out->error. */
+int sync_pull_end(struct sync_pull_job *j, struct sync_pull_result *out);
 
 /* ---- marks.c -------------------------------------------------------- */
 

@@ -11,7 +11,11 @@
  * server's: the latest meta.lastUpdated read, but never later than a
  * second before the Date of the first reply, so that a Task changed
  * while the searches ran is read again next time (read twice, it merges
- * once: its version is known).
+ * once: its version is known).  `mdtchair sync` runs a loop of its own
+ * until the last page (sync_pull); the console's engine begins a pull on
+ * its loop with its own client and is told when the last page has come
+ * (sync_pull_begin, engine.h), so that nothing waits on the network.  A
+ * pull that stops has its reason remembered for `mdtchair status`.
  */
 #include "config.h"
 
@@ -24,6 +28,7 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "engine.h"
 #include "http.h"
 #include "mdt.h"
 #include "reply.h"
@@ -41,7 +46,7 @@
  * followed for ever. */
 #define PULL_PAGES 200
 
-struct pull {
+struct sync_pull_job {
 	struct mdt_store *s;
 	const struct sync_config *cfg;
 	struct sync_http *http;
@@ -57,6 +62,10 @@ struct pull {
 	int64_t max_seen;	/* latest meta.lastUpdated read */
 	int64_t first_date;	/* the first reply's Date, ms; 0: none */
 	bool done;
+	bool started;		/* begun: done_cb may be called */
+	void (*done_cb)(void *ctx);
+	void *done_ctx;
+	struct sync_pull_result res;	/* *out, for a pull on the loop */
 };
 
 /* ---- times ----------------------------------------------------------- */
@@ -103,16 +112,26 @@ instant_str(int64_t ms, char out[32])
 
 static void next_search(void *ctx);
 
+/* Every page has come, or the pull stopped: told once it has begun (the
+ * caller may then end it). */
 static void
-stop(struct pull *p, const char *what, const char *why)
+finish(struct sync_pull_job *p)
+{
+	p->done = true;
+	if (p->started && p->done_cb != NULL)
+		p->done_cb(p->done_ctx);
+}
+
+static void
+stop(struct sync_pull_job *p, const char *what, const char *why)
 {
 	snprintf(p->out->error, sizeof(p->out->error), "%s%s", what, why);
-	p->done = true;
+	finish(p);
 }
 
 /* Whether id is one this search asked for. */
 static bool
-asked(const struct pull *p, const char *id)
+asked(const struct sync_pull_job *p, const char *id)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (strcmp(p->ids[i], id) == 0)
@@ -123,7 +142,7 @@ asked(const struct pull *p, const char *id)
 /* A Task of the reply kept, if well formed; false (and the pull
  * stopped) if not. */
 static bool
-keep_task(struct pull *p, json_t *r)
+keep_task(struct sync_pull_job *p, json_t *r)
 {
 	const char *id = sync_json_str(r, "id", NULL);
 	int64_t lu;
@@ -154,7 +173,7 @@ keep_task(struct pull *p, json_t *r)
 static void
 on_page(void *ctx, const struct sync_reply *reply)
 {
-	struct pull *p = ctx;
+	struct sync_pull_job *p = ctx;
 	json_t *bundle, *e;
 	const char *next;
 	bool elsewhere;
@@ -208,7 +227,7 @@ on_page(void *ctx, const struct sync_reply *reply)
 static void
 next_search(void *ctx)
 {
-	struct pull *p = ctx;
+	struct sync_pull_job *p = ctx;
 	struct sync_buf url = { 0 };
 	char err[256], since[32], tail[96];
 
@@ -217,7 +236,7 @@ next_search(void *ctx)
 		return;
 	}
 	if (p->n == 0) {
-		p->done = true;
+		finish(p);
 		return;
 	}
 	p->out->actions += (int64_t)p->n;
@@ -263,7 +282,7 @@ sync_task_note(json_t *r)
 }
 
 static void
-merge(struct pull *p)
+merge(struct sync_pull_job *p)
 {
 	size_t n = json_array_size(p->tasks), i;
 	struct mdt_record_task *t = mdt_xcalloc(n + 1, sizeof(*t));
@@ -303,26 +322,101 @@ merge(struct pull *p)
 	free(t);
 }
 
+/* A pull's state made: the time of the last pull read, the lists
+ * made; false (out->error) if the store cannot say. */
+static bool
+job_init(struct sync_pull_job *p, struct mdt_store *s,
+    const struct sync_config *cfg, struct sync_pull_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	p->s = s;
+	p->cfg = cfg;
+	p->out = out;
+	if (mdt_pull_since(s, "Task", &p->since) != MDT_OK) {
+		snprintf(out->error, sizeof(out->error), "%s",
+		    mdt_store_error(s));
+		return false;
+	}
+	p->tasks = json_array();
+	p->seen = json_object();
+	return true;
+}
+
+/* Every page came: merged (all or nothing); a pull that stopped has its
+ * reason remembered as the last try's. */
+static void
+job_done(struct sync_pull_job *p)
+{
+	if (p->out->error[0] == '\0')
+		merge(p);
+	if (p->out->error[0] != '\0')
+		(void)mdt_pull_failed(p->s, p->out->error);
+	json_decref(p->tasks);
+	json_decref(p->seen);
+}
+
 int
 sync_pull(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_pull_result *out)
 {
-	struct pull p = { .s = s, .cfg = cfg, .out = out };
+	struct sync_pull_job p = { 0 };
+	bool all;
 
-	memset(out, 0, sizeof(*out));
-	if (mdt_pull_since(s, "Task", &p.since) != MDT_OK) {
-		snprintf(out->error, sizeof(out->error), "%s",
-		    mdt_store_error(s));
+	if (!job_init(&p, s, cfg, out))
 		return -1;
+	all = sync_http_read(loop, cfg, &p.http, next_search, &p, &p.done,
+	    "the pull", out->error, sizeof(out->error));
+	if (all || out->error[0] != '\0')
+		job_done(&p);
+	else {
+		json_decref(p.tasks);
+		json_decref(p.seen);
 	}
-	p.tasks = json_array();
-	p.seen = json_object();
-	/* all or nothing: merged only when every page came */
-	if (sync_http_read(loop, cfg, &p.http, next_search, &p, &p.done,
-	    "the pull", out->error, sizeof(out->error)) &&
-	    out->error[0] == '\0')
-		merge(&p);
-	json_decref(p.tasks);
-	json_decref(p.seen);
 	return out->error[0] == '\0' ? 0 : -1;
+}
+
+struct sync_pull_job *
+sync_pull_begin(struct sync_http *h, struct mdt_store *s,
+    const struct sync_config *cfg, void (*done)(void *ctx), void *ctx)
+{
+	struct sync_pull_job *p = mdt_xcalloc(1, sizeof(*p));
+
+	p->http = h;
+	p->done_cb = done;
+	p->done_ctx = ctx;
+	if (!job_init(p, s, cfg, &p->res)) {
+		p->done = true;
+		return p;
+	}
+	next_search(p);
+	p->started = true;
+	return p;
+}
+
+bool
+sync_pull_finished(const struct sync_pull_job *p)
+{
+	return p->done;
+}
+
+int
+sync_pull_end(struct sync_pull_job *p, struct sync_pull_result *out)
+{
+	int rc;
+
+	if (p->tasks == NULL)
+		;	/* never begun: the store could not say */
+	else if (p->done)
+		job_done(p);
+	else {
+		snprintf(p->res.error, sizeof(p->res.error), "the pull"
+		    " stopped before the end");
+		json_decref(p->tasks);
+		json_decref(p->seen);
+	}
+	rc = p->res.error[0] == '\0' ? 0 : -1;
+	if (out != NULL)
+		*out = p->res;
+	free(p);
+	return rc;
 }

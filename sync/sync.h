@@ -184,6 +184,28 @@ void sync_engine_kick(struct sync_engine *e);
  * are due at once) and a pass starts unless one is running. */
 void sync_engine_send_now(struct sync_engine *e);
 
+/*
+ * The console's engine reads the record back by itself: once the queue
+ * is first drained with the record answering, then every [server]
+ * pull_minutes (default 10; 0: only when asked).  Other engines (the
+ * sync command's, which pulls once itself) never do.
+ */
+void sync_engine_auto_pull(struct sync_engine *e);
+
+/*
+ * A person asked (the sync panel's p): the record is read back now
+ * (sync_pull's searches, on the loop, each reply as it comes; the merge
+ * in one short transaction after the last page), even while rows are
+ * being sent.  0 started; 1 a pull is
+ * already under way; -1 sync is not set up or cannot send.
+ */
+int sync_engine_pull_now(struct sync_engine *e);
+
+/* What the last pull of this engine did (out->error if it took nothing),
+ * and how many have ended (0: none yet, out is zero). */
+void sync_engine_last_pull(const struct sync_engine *e,
+    struct sync_pull_result *out, int64_t *pulls);
+
 /* cb(ctx) is called on the loop whenever the status changes (to redraw).
  * NULL removes it. */
 void sync_engine_on_change(struct sync_engine *e, void (*cb)(void *ctx),
@@ -208,6 +230,10 @@ struct sync_status {
 	int64_t last_success_at;	/* wall-clock ms; 0 if never */
 	int64_t next_attempt_at;	/* wall-clock ms of the next retry when
 					 * backing off, else 0 */
+	bool pulling;		/* the record is being read back */
+	int64_t pulls;		/* pulls ended since the engine was made:
+				 * when it moves, the store has what the
+				 * last one took */
 	char last_error[256];	/* the last problem, one line; "" if none */
 };
 

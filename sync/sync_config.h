@@ -15,6 +15,7 @@
 #define SYNC_DEFAULT_MAX_RESPONSE (8L * 1024 * 1024)
 #define SYNC_DEFAULT_INITIAL_MS 1000
 #define SYNC_DEFAULT_MAX_MS (5L * 60 * 1000)
+#define SYNC_DEFAULT_PULL_MIN 10
 
 struct sync_config {
 	char *base_url;		/* https://host/fhir/R4, no trailing '/' */
@@ -28,6 +29,8 @@ struct sync_config {
 	long max_response_bytes;
 	int64_t retry_initial_ms;
 	int64_t retry_max_ms;
+	int pull_minutes;	/* the console reads the record back this
+				 * often; 0: only when asked (p) */
 	char *quorum;		/* [meeting] quorum: roles, comma-separated */
 	char *practices;	/* [network] practices: the member practices,
 				 * comma-separated */

@@ -82,6 +82,8 @@ struct tui_app {
 	int64_t sync_first, sync_last;	/* the first and last ids it drew */
 	size_t sync_shown;		/* and how many rows */
 	bool sync_more;			/* rows below that did not fit */
+	int64_t pulls_seen;		/* the engine's pulls already shown */
+	bool pull_asked;		/* p was pressed: say what it took */
 
 	/* A multi-step entry on the slot screen (e.g. action text, then the
 	 * owner, then the due date), until its last step saves it. */

@@ -101,7 +101,7 @@ tui_draw_status(struct tui_app *app)
 {
 	const struct mdt_meeting *m = &app->snap.meeting;
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
-	char clock[32], slot[32], finish[96], sync[64], fin[16], plan[16];
+	char clock[32], slot[32], finish[96], sync[96], fin[16], plan[16];
 	char quorum[160], room[96];
 	const char *parts[4];
 	int widths[4], total = 0, y = LINES - 1, x = 0;
@@ -109,6 +109,7 @@ tui_draw_status(struct tui_app *app)
 	bool late = false, sync_problem = false, no_quorum, withheld = false;
 	attr_t bar = tui_attr(TUI_STYLE_STATUS);
 	struct sync_status ss;
+	int64_t record = 0;
 
 	if (m->opened_at > 0) {
 		int64_t until = m->closed_at > 0 ? m->closed_at : app->now;
@@ -158,6 +159,14 @@ tui_draw_status(struct tui_app *app)
 	else
 		snprintf(sync, sizeof(sync), "Sync: %s, all sent",
 		    ss.online ? "online" : "offline");
+	/* a conflict with the central record waits for a person (7: K, R) */
+	if (mdt_record_conflicts(app->store, &record) == MDT_OK && record > 0) {
+		size_t at = strlen(sync);
+
+		snprintf(sync + at, sizeof(sync) - at, ", record: %lld"
+		    " conflict%s", (long long)record, record > 1 ? "s" : "");
+		sync_problem = true;
+	}
 
 	/* The chair must not miss it: in place of the meeting clock. */
 	no_quorum = tui_quorum_missing(app, quorum, sizeof(quorum));
@@ -196,7 +205,10 @@ tui_draw_status(struct tui_app *app)
 	 * words (the sync panel, 5, says the rest); what is left over is
 	 * cut at the edge with an ellipsis.  The separators stay. */
 	if (total + 2 + 3 * 3 > COLS) {
-		if (ss.failed + ss.conflicts > 0)
+		if (record > 0)
+			snprintf(sync, sizeof(sync), "record: %lld conflict%s",
+			    (long long)record, record > 1 ? "s" : "");
+		else if (ss.failed + ss.conflicts > 0)
 			snprintf(sync, sizeof(sync), "Sync: %lld refused",
 			    (long long)(ss.failed + ss.conflicts));
 		else if (ss.unavailable)

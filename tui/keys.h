@@ -178,6 +178,8 @@ tui_on_global(unsigned on)
 	  "Send to the central record now") \
 	_(SYNC_RETRY,	"R",		TUI_ON_SYNC,	"retry-refused", \
 	  "Queue refused / conflicting again") \
+	_(SYNC_PULL,	"p",		TUI_ON_SYNC,	"pull", \
+	  "Read the record back now") \
 	/* each owner's actions across meetings */ \
 	_(ACTIONS_DONE,	"d",		TUI_ON_ACTIONS,	"done", \
 	  "Mark done / open again") \
@@ -187,6 +189,10 @@ tui_on_global(unsigned on)
 	  "Overdue only / all") \
 	_(ACTIONS_OWNER, "f",		TUI_ON_ACTIONS,	"owner", \
 	  "One owner / everyone") \
+	_(ACTIONS_KEEP,	"K",		TUI_ON_ACTIONS,	"keep-ours", \
+	  "Conflict: keep ours (asked)") \
+	_(ACTIONS_TAKE,	"R",		TUI_ON_ACTIONS,	"take-record", \
+	  "Conflict: take the record's") \
 	/* everywhere */ \
 	_(MOVE_DOWN,	"j <Down>",	TUI_ON_ALL,	"move-down", \
 	  "Move down") \

@@ -34,6 +34,7 @@
 #include "input.h"
 #include "keys.h"
 #include "loop.h"
+#include "screens.h"
 #include "sync_start.h"
 #include "term.h"
 #include "watch.h"
@@ -456,6 +457,11 @@ tui_on_sync_change(void *ctx)
 {
 	struct tui_loop *L = ctx;
 
+	/* what a pull took is shown at once (it is seldom) */
+	if (tui_sync_pull_seen(&L->app)) {
+		tui_draw(L);
+		return;
+	}
 	if (!uv_is_active((uv_handle_t *)&L->sync_draw))
 		uv_timer_start(&L->sync_draw, tui_on_sync_draw,
 		    TUI_SYNC_DRAW_MS, 0);

@@ -3,7 +3,11 @@
  * chair's console: one heading per owner (how many open and overdue),
  * then their actions, overdue first.  d marks the selected action done
  * (d again opens it again), x cancels it (asked first), o shows only the
- * overdue ones, f picks one owner (or everyone).
+ * overdue ones, f picks one owner (or everyone).  What the central record
+ * said of an action when last read back is a line under it: "updated from
+ * the record DAY" (closed there; such actions stay listed a week), the
+ * owner it names if not ours, or CONFLICT, which K (keep ours) and R
+ * (take the record's) settle, each asked first.
  *
  * The list is read from the store when the meeting's data changes (the
  * application's reload counter), not on every clock tick, and stays in
@@ -14,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curses.h>
 
@@ -28,6 +33,10 @@ const struct tui_screen_ops tui_acts_screen = {
 	.draw = tui_acts_draw, .key = tui_acts_key,
 	.enter = tui_acts_enter, .leave = tui_acts_leave,
 };
+
+/* Actions closed from the central record stay listed this long, marked
+ * "updated from the record". */
+#define TUI_ACTS_RECORD_DAYS 7
 
 static struct {
 	struct mdt_action_item *items;
@@ -54,7 +63,8 @@ static void
 tui_acts_load(struct tui_app *app)
 {
 	struct mdt_actions_filter f = { .overdue = tui_acts.overdue_only,
-	    .owner_id = tui_acts.owner_id };
+	    .owner_id = tui_acts.owner_id, .record_since = mdt_store_now(
+	    app->store) - TUI_ACTS_RECORD_DAYS * 86400000LL };
 	struct mdt_action_item *items = NULL;
 	size_t n = 0;
 
@@ -81,6 +91,45 @@ tui_acts_selected(void)
 {
 	return tui_acts.sel < tui_acts.n ? &tui_acts.items[tui_acts.sel] :
 	    NULL;
+}
+
+bool
+tui_record_line(const struct tui_record_mark *m, bool keys_here, char *out,
+    size_t len)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+#define TUI_MARK(...) do { if (at < len) { at += (size_t)snprintf( \
+	out + at, len - at, "%s", at > 0 ? "; " : ""); } if (at < len) \
+	at += (size_t)snprintf(out + at, len - at, __VA_ARGS__); } while (0)
+	if (m->conflict)
+		TUI_MARK("CONFLICT: record says %s; ours unsent - %s",
+		    m->status, keys_here ? "K keep ours, R take record's" :
+		    "settle on 7 (K, R)");
+	else if (m->applied) {
+		char day[11];
+
+		mdt_date_of(m->modified, day);
+		TUI_MARK("updated from the record %s", day);
+	}
+	/* the name comes from another system: kept escaped, shown as kept */
+	if (m->owner != NULL && m->owner[0] != '\0' && (m->ours == NULL ||
+	    strcasecmp(m->owner, m->ours) != 0))
+		TUI_MARK("record: owner %s", m->owner);
+#undef TUI_MARK
+	return at > 0;
+}
+
+/* The record's marker of an item, when there is one. */
+static bool
+tui_acts_mark(const struct mdt_action_item *it, char *out, size_t len)
+{
+	struct tui_record_mark m = { it->record_conflict, it->record_applied,
+	    it->record_status, it->record_modified, it->record_owner,
+	    it->owner_name };
+
+	return tui_record_line(&m, true, out, len);
 }
 
 /* Rows of the list: an owner's heading before their first action. */
@@ -122,23 +171,30 @@ tui_acts_draw(struct tui_app *app, int top, int rows)
 		tui_app_draw_hints(app, bottom);
 		return;
 	}
-	/* Each action is one row and each owner one more: scroll by action
-	 * and leave room for the headings on screen. */
+	/* Each action is one row, each owner one more, and what the record
+	 * says of an action one more: scroll by action, and move the top
+	 * down until the selected one is on screen with its lines. */
 	list_rows = rows > 4 ? (size_t)(rows - 3) : 1;
-	{
-		size_t owners = 0;
-
-		for (i = 0; i < tui_acts.n; i++)
-			owners += tui_acts_heading_before(i);
-		if (list_rows > 2 && tui_acts.n + owners > list_rows)
-			list_rows = list_rows * 2 / 3;
-	}
 	tui_list_clamp(tui_acts.n, list_rows, &tui_acts.sel, &tui_acts.top);
+	while (tui_acts.top < tui_acts.sel) {
+		int used = 0;
+
+		for (i = tui_acts.top; i <= tui_acts.sel; i++) {
+			char mark[8];
+
+			used += 1 + (tui_acts_heading_before(i) ||
+			    i == tui_acts.top) + (tui_acts_mark(
+			    &tui_acts.items[i], mark, sizeof(mark)) ? 1 : 0);
+		}
+		if (top + 2 + used <= bottom)
+			break;
+		tui_acts.top++;
+	}
 	y = top + 2;
 	for (i = tui_acts.top; i < tui_acts.n && y < bottom; i++) {
 		const struct mdt_action_item *it = &tui_acts.items[i];
 		attr_t at = A_NORMAL;
-		char id[16], due[32];
+		char id[16], due[32], mark[640];
 
 		if (tui_acts_heading_before(i) || i == tui_acts.top) {
 			int n_open = 0, n_over = 0;
@@ -180,6 +236,10 @@ tui_acts_draw(struct tui_app *app, int top, int rows)
 		tui_put(y, COLS - w_who - 1, w_who, tui_str(it->patient_name),
 		    at, false);
 		y++;
+		if (y < bottom && tui_acts_mark(it, mark, sizeof(mark)))
+			tui_put(y++, 3, COLS - 4, mark,
+			    it->record_conflict ? tui_attr(TUI_STYLE_ERROR) |
+			    A_BOLD : tui_attr(TUI_STYLE_INFO), true);
 	}
 	tui_app_draw_hints(app, bottom);
 }
@@ -209,6 +269,60 @@ tui_acts_cancel_yes(struct tui_app *app)
 			    MDT_ACTION_CANCELLED);
 			return;
 		}
+}
+
+/* K or R, confirmed: the conflict settled as `mdtchair actions keep` or
+ * `take` settles it (one audited act). */
+static void
+tui_acts_settle(struct tui_app *app, bool keep)
+{
+	int64_t id = tui_acts.target;
+
+	tui_acts.sel_id = id;
+	if (!tui_app_check(app, keep ? mdt_record_keep(app->store, id) :
+	    mdt_record_take(app->store, id)))
+		return;
+	tui_app_message(app, false, "#%lld: %s", (long long)id, keep ?
+	    "ours kept; it goes to the central record over its copy" :
+	    "the central record's taken; the change here is not sent");
+	if (keep)
+		tui_app_sync_now(app);
+}
+
+static void
+tui_acts_keep_yes(struct tui_app *app)
+{
+	tui_acts_settle(app, true);
+}
+
+static void
+tui_acts_take_yes(struct tui_app *app)
+{
+	tui_acts_settle(app, false);
+}
+
+/* K, R: asked first, naming what will happen. */
+static void
+tui_acts_ask_settle(struct tui_app *app, const struct mdt_action_item *it,
+    bool keep)
+{
+	char q[240];
+
+	if (it == NULL || !it->record_conflict) {
+		tui_app_message(app, true, "No conflict with the record here:"
+		    " K and R settle one marked CONFLICT");
+		return;
+	}
+	tui_acts.target = it->id;
+	if (keep)
+		snprintf(q, sizeof(q), "Keep ours for #%lld: send it as %s over"
+		    " the record's %s? (y/n)", (long long)it->id,
+		    mdt_action_status_name(it->status), it->record_status);
+	else
+		snprintf(q, sizeof(q), "Take the record's for #%lld: %s here,"
+		    " the change here not sent? (y/n)", (long long)it->id,
+		    it->record_status);
+	tui_confirm_open(app, q, keep ? tui_acts_keep_yes : tui_acts_take_yes);
 }
 
 static void
@@ -306,6 +420,10 @@ tui_acts_key(struct tui_app *app, enum tui_action act)
 		return true;
 	case TUI_ACT_ACTIONS_OWNER:
 		tui_acts_pick_owner(app);
+		return true;
+	case TUI_ACT_ACTIONS_KEEP:
+	case TUI_ACT_ACTIONS_TAKE:
+		tui_acts_ask_settle(app, it, act == TUI_ACT_ACTIONS_KEEP);
 		return true;
 	default:
 		return false;

@@ -197,7 +197,9 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 {
 	struct mdt_agenda_state as;
 	struct tui_cands cs;
-	int y = top, list_rows, bottom = top + rows - 1;
+	struct mdt_action *news = NULL;
+	size_t n_news = 0;
+	int y = top, list_rows, bottom = top + rows - 1, more = 0;
 	char buf[256], plan[16];
 
 	memset(&as, 0, sizeof(as));
@@ -241,13 +243,20 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 				    ha, false);
 		y++;
 	}
-	list_rows = bottom - y - 4;
-	if (list_rows < 1)
-		list_rows = 1;
 	if (cs.n > 0 && tui_prep_sel >= cs.n)
 		tui_prep_sel = cs.n - 1;
+	/* what the central record says of the selected patient's actions
+	 * takes a line below the list */
+	if (cs.n > 0 && mdt_record_news(app->store, app->meeting_id,
+	    cs.c[tui_prep_sel].patient_id, &news, &n_news) == MDT_OK &&
+	    n_news > 0)
+		more = 1;
+	list_rows = bottom - y - 4 - more;
+	if (list_rows < 1)
+		list_rows = 1;
 	tui_list_clamp(cs.n, (size_t)list_rows, &tui_prep_sel, &tui_prep_top);
-	for (size_t i = tui_prep_top; i < cs.n && y < bottom - 4; i++) {
+	for (size_t i = tui_prep_top; i < cs.n && y < bottom - 4 - more;
+	    i++) {
 		const struct mdt_candidate *c = &cs.c[i];
 		attr_t a = A_NORMAL;
 		char lists[128], nhs[13], pos[16], mins[16];
@@ -305,8 +314,24 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 		    A_NORMAL, true);
 	if (cs.n > 0) {
 		const struct mdt_candidate *c = &cs.c[tui_prep_sel];
-		int dy = bottom - 4;
+		int dy = bottom - 4 - more;
 		char asked[1400];
+
+		if (more) {
+			const struct mdt_action *ac = &news[0];
+			struct tui_record_mark m = { ac->record_conflict,
+			    ac->record_applied, ac->record_status,
+			    ac->record_modified, ac->record_owner,
+			    ac->owner_name };
+			char mark[640];
+
+			tui_record_line(&m, false, mark, sizeof(mark));
+			tui_putf(bottom - 1, 1, COLS - 2, ac->record_conflict ?
+			    tui_attr(TUI_STYLE_ERROR) : tui_attr(TUI_STYLE_INFO),
+			    true, "Action #%lld %s: %s%s", (long long)ac->id,
+			    tui_str(ac->text), mark, n_news > 1 ?
+			    " (and more on 7)" : "");
+		}
 
 		snprintf(buf, sizeof(buf), "Reason: %s%s%s%s%s",
 		    tui_str(c->reason), c->referred_by != NULL &&
@@ -336,6 +361,7 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 			    " - c records the answer" : "");
 	}
 	tui_cands_free(&cs);
+	mdt_record_news_free(news, n_news);
 }
 
 static void

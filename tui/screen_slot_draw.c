@@ -49,6 +49,24 @@ tui_action_status_text(const struct mdt_action *ac, char *buf, size_t len)
 		snprintf(buf, len, "%s", mdt_action_status_name(ac->status));
 }
 
+/* What the central record says of an action, into out (when len > 0):
+ * 1 if there is a line to show, else 0.  Its conflict is settled on the
+ * actions screen (7): K is the key contact here. */
+static int
+tui_slot_mark(const struct mdt_action *ac, char *out, size_t len)
+{
+	struct tui_record_mark m = { ac->record_conflict, ac->record_applied,
+	    ac->record_status, ac->record_modified, ac->record_owner,
+	    ac->owner_name };
+	char scratch[640];
+
+	if (len == 0) {
+		out = scratch;
+		len = sizeof(scratch);
+	}
+	return tui_record_line(&m, false, out, len) ? 1 : 0;
+}
+
 static const char *
 tui_slot_state_text(enum mdt_slot_state st)
 {
@@ -344,6 +362,18 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		act_rows = 1;
 	tui_list_clamp(n_act, (size_t)act_rows, &app->slot_action_sel,
 	    &top_act);
+	/* what the record says of an action takes a line under it: the
+	 * top moves down until the selected one is shown with its lines */
+	while (top_act < app->slot_action_sel) {
+		int used = 0;
+
+		for (size_t k = top_act; k <= app->slot_action_sel; k++)
+			used += 1 + tui_slot_mark(&app->snap.actions[idx[k]],
+			    NULL, 0);
+		if (used <= act_rows)
+			break;
+		top_act++;
+	}
 	w_text = COLS - 3 - w_owner - 1 - w_due - 1 - w_status - 1;
 	{
 		/* Left of the Owner heading, with a column to spare. */
@@ -377,16 +407,16 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 		tui_put(y, 3, COLS - 4, "none - press a to agree one",
 		    tui_attr(TUI_STYLE_DIM), false);
 	} else {
-		for (int r = 0; r < act_rows && top_act + (size_t)r < n_act;
-		    r++) {
-			size_t k = top_act + (size_t)r;
+		for (int r = 0, k0 = 0; r < act_rows && top_act +
+		    (size_t)k0 < n_act; r++, k0++) {
+			size_t k = top_act + (size_t)k0;
 			const struct mdt_action *ac =
 			    &app->snap.actions[idx[k]];
 			bool sel = k == app->slot_action_sel &&
 			    !app->slot_notes_focus;
 			attr_t a = sel ? tui_attr(TUI_STYLE_SELECT) : A_NORMAL;
 			attr_t sa;
-			char st[32];
+			char st[32], mark[640];
 
 			if (!sel && ac->status != MDT_ACTION_OPEN)
 				a = tui_attr(TUI_STYLE_DIM);
@@ -407,6 +437,14 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 				    A_BOLD;
 			tui_put(y + r, 3 + w_text + 1 + w_owner + 1 + w_due + 1,
 			    w_status, st, sa, false);
+			if (r + 1 < act_rows && tui_slot_mark(ac, mark,
+			    sizeof(mark))) {
+				r++;
+				tui_put(y + r, 5, COLS - 6, mark,
+				    ac->record_conflict ?
+				    tui_attr(TUI_STYLE_ERROR) | A_BOLD :
+				    tui_attr(TUI_STYLE_INFO), true);
+			}
 		}
 	}
 	tui_app_draw_hints(app, top + rows - 1);

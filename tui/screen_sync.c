@@ -3,8 +3,9 @@
  * central FHIR record.  Counts, the last success and the next attempt,
  * then every row the server refused or found changed (kept, with the
  * server's own words, until a person deals with it), then what is still
- * waiting, oldest first.  s sends now; R puts refused and conflicting rows
- * back in the queue; j, k, PgDn and PgUp scroll the lists together (each
+ * waiting, oldest first; the last time the record was read back (pull).
+ * s sends now; p reads the record back now; R puts refused and
+ * conflicting rows back in the queue; j, k, PgDn and PgUp scroll the lists together (each
  * from the same place in the outbox's order, read from there by id).
  *
  * The lists are read from the outbox when drawn, so they also show what
@@ -138,6 +139,72 @@ verified_line(struct tui_app *app, int y)
 	free(detail);
 }
 
+/* The last pull (this console's or `mdtchair sync`'s): when, what it
+ * took or why it took nothing; then the conflicts waiting.  Returns the
+ * next free line. */
+static int
+pull_lines(struct tui_app *app, const struct sync_status *st, int y)
+{
+	struct mdt_pull_last l;
+	char when[16];
+
+	if (mdt_pull_last(app->store, &l) != MDT_OK)
+		return y;
+	tui_sync_when(l.tried_at, when, sizeof(when));
+	if (st->pulling)
+		tui_put(y++, 1, COLS - 2, "Reading the record back now",
+		    tui_attr(TUI_STYLE_DIM), true);
+	else if (l.tried_at == 0)
+		tui_put(y++, 1, COLS - 2, "Never read back from the record"
+		    " (p reads it now)", tui_attr(TUI_STYLE_DIM), true);
+	else if (l.error != NULL) {
+		char *line = mdt_xasprintf("Last pull %s failed, nothing"
+		    " taken (p tries again): %s", when, l.error);
+
+		y += tui_put_wrapped(y, 1, COLS - 2, 2, line,
+		    tui_attr(TUI_STYLE_AMBER));
+		free(line);
+	} else
+		tui_putf(y++, 1, COLS - 2, A_NORMAL, true, "Last pull %s:"
+		    " %lld Task(s) changed, %lld closed from the record,"
+		    " %lld owner(s) named", when, (long long)l.tasks,
+		    (long long)l.closed, (long long)l.owners);
+	if (l.waiting > 0)
+		tui_putf(y++, 1, COLS - 2, tui_attr(TUI_STYLE_ERROR), true,
+		    "record: %lld conflict(s) - on 7 Actions K keeps ours,"
+		    " R takes the record's", (long long)l.waiting);
+	mdt_pull_last_free(&l);
+	return y;
+}
+
+bool
+tui_sync_pull_seen(struct tui_app *app)
+{
+	struct sync_pull_result r;
+	int64_t pulls;
+
+	if (app->sync == NULL)
+		return false;
+	sync_engine_last_pull(app->sync, &r, &pulls);
+	if (pulls == app->pulls_seen)
+		return false;
+	app->pulls_seen = pulls;
+	/* the merge committed on this window's connection: read again */
+	tui_app_reload(app);
+	if (!app->pull_asked)
+		return true;
+	app->pull_asked = false;
+	if (r.error[0] != '\0')
+		tui_app_message(app, true, "Nothing taken from the record: %s",
+		    tui_str(r.error));
+	else
+		tui_app_message(app, false, "Read back: %lld Task(s) changed,"
+		    " %lld closed from the record, %lld new conflict(s)",
+		    (long long)r.merged.tasks, (long long)r.merged.closed,
+		    (long long)r.merged.conflicts);
+	return true;
+}
+
 void
 tui_sync_draw(struct tui_app *app, int top, int rows)
 {
@@ -186,6 +253,7 @@ tui_sync_draw(struct tui_app *app, int top, int rows)
 			y += tui_put_wrapped(y, 1, COLS - 2, 2, st.last_error,
 			    tui_attr(TUI_STYLE_DIM));
 		verified_line(app, y++);
+		y = pull_lines(app, &st, y);
 	}
 
 	app->sync_first = app->sync_last = 0;
@@ -280,6 +348,27 @@ tui_sync_key(struct tui_app *app, enum tui_action act)
 			tui_app_message(app, true, "%s",
 			    mdt_store_error(app->store));
 		return true;
+	case TUI_ACT_SYNC_PULL:
+		app->pull_asked = true;
+		switch (app->sync != NULL ? sync_engine_pull_now(app->sync) :
+		    -1) {
+		case 0:
+			if (app->pull_asked)
+				tui_app_message(app, false, "Reading the"
+				    " record back");
+			return true;
+		case 1:
+			tui_app_message(app, false, "Already reading the record"
+			    " back");
+			return true;
+		default:
+			app->pull_asked = false;
+			tui_app_sync_status(app, &st, true);
+			tui_app_message(app, true, "%s", st.unavailable ?
+			    st.last_error : st.starting ? "Sync is starting:"
+			    " p again in a moment" : "Sync is not set up");
+			return true;
+		}
 	case TUI_ACT_SYNC_RETRY:
 		if (!tui_app_check(app, mdt_outbox_retry_problems(app->store,
 		    &count)))

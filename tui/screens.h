@@ -61,6 +61,26 @@ tui_step_fn tui_summary_enter;
 extern const struct tui_screen_ops tui_sync_screen;
 tui_draw_fn tui_sync_draw;
 tui_key_fn tui_sync_key;
+/* What the central record said of an action, for a line under it. */
+struct tui_record_mark {
+	bool conflict;		/* closed there, a change here not sent */
+	bool applied;		/* its status was taken from there */
+	const char *status;	/* the Task's status there */
+	int64_t modified;	/* when it changed there, ms */
+	const char *owner;	/* the owner named there (escaped); NULL */
+	const char *ours;	/* the owner here */
+};
+
+/* "updated from the record DAY", "record: owner NAME", or CONFLICT
+ * (with K and R when keys_here, else where to settle it), joined by
+ * "; " into out; false if the record says nothing of note. */
+bool tui_record_line(const struct tui_record_mark *m, bool keys_here,
+    char *out, size_t len);
+
+/* After the sync engine changed: true if a pull ended since last seen
+ * (the snapshot is read again, and what a pull asked for with p took is
+ * said on the message line). */
+bool tui_sync_pull_seen(struct tui_app *app);
 
 /* Preparation (screen_prep.c) */
 extern const struct tui_screen_ops tui_prep_screen;

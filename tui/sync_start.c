@@ -36,6 +36,7 @@ tui_sync_loaded(uv_work_t *req, int status)
 	app->sync_starting = false;
 	app->sync = sync_engine_new(s->loop, app->store, s->cfg);
 	sync_engine_on_change(app->sync, s->changed, s->ctx);
+	sync_engine_auto_pull(app->sync);
 	if (app->sync_now_asked)
 		sync_engine_send_now(app->sync);
 	else
@@ -67,6 +68,7 @@ tui_sync_start(struct tui_sync_start *s, uv_loop_t *loop,
 	app->sync_starting = false;
 	app->sync = sync_engine_new(loop, app->store, cfg);
 	sync_engine_on_change(app->sync, changed, ctx);
+	sync_engine_auto_pull(app->sync);
 	sync_engine_kick(app->sync);
 }
 

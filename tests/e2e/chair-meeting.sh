@@ -64,15 +64,7 @@ note() {
 
 # action TEXT OWNER-DIGIT DUE ("" for the default)
 action() {
-	keys a
-	wait_for "Action:"
-	type_text "$1"
-	keys Enter
-	wait_for "Owner (present first)"
-	pick_row "$2"
-	wait_for "Due (YYYY-MM-DD"
-	[ -n "$3" ] && type_text "$3"
-	keys Enter
+	slot_action "$1" "$2" "$3"
 	wait_for "Action saved: $(present "$2"), due"
 }
 

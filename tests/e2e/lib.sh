@@ -135,6 +135,21 @@ first_slot() {
 	consent_given
 }
 
+# slot_action TEXT ROW DUE: on the slot screen, a new action: TEXT, the
+# owner in row ROW of the picker, due DUE ("" for the default), saved.
+slot_action() {
+	keys a
+	wait_for "Action:"
+	type_text "$1"
+	keys Enter
+	wait_for "Owner (present first)"
+	pick_row "$2"
+	wait_for "Due (YYYY-MM-DD"
+	[ -n "$3" ] && type_text "$3"
+	keys Enter
+	wait_for "Action saved"
+}
+
 # demo_step_down_close MEETING: the demo meeting chaired in a fresh
 # window: its first patient, with consent, stepped down to rising risk;
 # the meeting closed and the console quit.
@@ -253,6 +268,18 @@ fhir_stop() {
 fhir_get() {
 	curl -sS --fail --cacert "$E2E_TMP/ca/ca.pem" -H "Authorization: Bearer $FHIR_TOKEN" \
 	    "$FHIR_URL/$1"
+}
+
+# fhir_wait PATH FILTER VALUE: until jq's FILTER of what the server
+# answers to PATH is VALUE (10 s at most); prints what it last was.
+fhir_wait() {
+	local v=
+	for _ in $(seq 100); do
+		v=$(fhir_get "$1" | jqr "$2")
+		[ "$v" = "$3" ] && break
+		sleep 0.1
+	done
+	echo "$v"
 }
 
 # fhir_control PATH [JSON]: the server's test control API.

@@ -90,12 +90,7 @@ id=$("$MDTCHAIR" --db "$DB" actions --format json |
     jqr '.owners[].actions[] | select(.text == "Refer to the community falls service") | .id')
 [ -n "$id" ] || fail "the action is not listed by mdtchair actions"
 "$MDTCHAIR" --db "$DB" actions done "$id" >/dev/null || fail "actions done $id failed"
-status=
-for _ in $(seq 100); do
-	status=$(fhir_get "Task?_count=100" | jqr '.entry[0].resource.status')
-	[ "$status" = completed ] && break
-	sleep 0.1
-done
+status=$(fhir_wait "Task?_count=100" '.entry[0].resource.status' completed)
 [ "$status" = completed ] || fail "the Task closed from another terminal is '$status' on the server after 10 s"
 wait_for "Sync: online, all sent"
 pass "an action closed from another terminal is sent by the open console at once"

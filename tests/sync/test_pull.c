@@ -230,6 +230,29 @@ test_conflict_kept(void **state)
 	assert_int_equal(sx_count_identifier("Task", ub), 1);
 }
 
+/* Over 40 open actions delivered and read back (two searches a pull):
+ * then the first completed on the record and the last set to
+ * last_status there; their ids, the first's uuid, and the time of the
+ * pull. */
+static int64_t
+two_searches(struct sx *x, const char *last_status, int64_t *first,
+    int64_t *last, char u1[37])
+{
+	char u2[37];
+
+	sx_queue_actions(x, 50);
+	delivered(x);
+	*first = sx_int(x, "SELECT a.id FROM actions a WHERE status = 'open'"
+	    " ORDER BY uuid LIMIT 1");
+	*last = sx_int(x, "SELECT a.id FROM actions a WHERE status = 'open'"
+	    " ORDER BY uuid DESC LIMIT 1");
+	uuid_of(x, *first, u1);
+	uuid_of(x, *last, u2);
+	remote_set(u1, "completed", NULL, NULL);
+	remote_set(u2, last_status, NULL, NULL);
+	return sx_int(x, "SELECT since FROM record_pull");
+}
+
 /* Faults during a pull of two searches (over 40 open actions): nothing
  * taken from a pull cut short, everything from the next. */
 static void
@@ -243,19 +266,9 @@ test_faults_all_or_nothing(void **state)
 	struct sx *x = *state;
 	struct sync_pull_result pr;
 	int64_t first, last, since;
-	char u1[37], u2[37];
+	char u1[37];
 
-	sx_queue_actions(x, 50);
-	delivered(x);
-	first = sx_int(x, "SELECT a.id FROM actions a WHERE status = 'open'"
-	    " ORDER BY uuid LIMIT 1");
-	last = sx_int(x, "SELECT a.id FROM actions a WHERE status = 'open'"
-	    " ORDER BY uuid DESC LIMIT 1");
-	uuid_of(x, first, u1);
-	uuid_of(x, last, u2);
-	remote_set(u1, "completed", NULL, NULL);
-	remote_set(u2, "completed", NULL, NULL);
-	since = sx_int(x, "SELECT since FROM record_pull");
+	since = two_searches(x, "completed", &first, &last, u1);
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
 		sx_control("faults", faults[i]);
 		if (pull(x, &pr) != -1)
@@ -279,6 +292,75 @@ test_faults_all_or_nothing(void **state)
 	assert_string_equal(status_of(x, last), "done");
 	assert_int_equal(sx_int(x, "SELECT count(*) FROM audit WHERE action ="
 	    " 'action_from_record'"), 2);
+	assert_int_equal(sx_count_identifier("Task", u1), 1);
+}
+
+/* The console's engine run until it has ended n pulls (30 s at most);
+ * what the last did in *pr. */
+static int64_t
+run_until_pulls(struct sx_run *r, int64_t n, struct sync_pull_result *pr)
+{
+	uint64_t deadline = uv_now(&r->loop) + 30000;
+	int64_t pulls = 0;
+
+	do {
+		uv_run(&r->loop, UV_RUN_ONCE);
+		sync_engine_last_pull(r->e, pr, &pulls);
+	} while (pulls < n && uv_now(&r->loop) < deadline);
+	return pulls;
+}
+
+/* The console's pull, on the engine's loop: a 5xx on the second page
+ * (the second search of over 40 open actions) takes nothing, says why
+ * (the engine, and the store for `mdtchair status`), and the engine goes
+ * on; the next pull takes everything, once. */
+static void
+test_engine_pull_fault(void **state)
+{
+	struct sx *x = *state;
+	struct sync_pull_result pr;
+	struct sync_status st;
+	struct mdt_pull_last last;
+	struct sx_run r;
+	int64_t first, last_id, since;
+	char u1[37];
+
+	since = two_searches(x, "cancelled", &first, &last_id, u1);
+	sx_run_start(&r, x->s, x->config);
+	assert_true(sx_run_until_idle(&r, 60000));	/* online, idle */
+	sx_control("faults", "{\"faults\":[{\"delayMs\":1},"
+	    "{\"status\":503}]}");
+	assert_int_equal(sync_engine_pull_now(r.e), 0);
+	assert_int_equal(sync_engine_pull_now(r.e), 1);	/* one at a time */
+	sync_engine_status(r.e, &st);
+	assert_true(st.pulling);
+	assert_int_equal(run_until_pulls(&r, 1, &pr), 1);
+	assert_non_null(strstr(pr.error, "503"));
+	assert_int_equal(pr.requests, 2);
+	assert_string_equal(status_of(x, first), "open");
+	assert_string_equal(status_of(x, last_id), "open");
+	assert_int_equal(sx_int(x, "SELECT since FROM record_pull"), since);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM audit WHERE action ="
+	    " 'action_from_record'"), 0);
+	assert_int_equal(mdt_pull_last(x->s, &last), MDT_OK);
+	assert_non_null(last.error);
+	assert_non_null(strstr(last.error, "503"));
+	mdt_pull_last_free(&last);
+	sync_engine_status(r.e, &st);
+	assert_false(st.pulling);
+	/* the engine goes on */
+	sx_control("reset", "{}");
+	assert_int_equal(sync_engine_pull_now(r.e), 0);
+	assert_int_equal(run_until_pulls(&r, 2, &pr), 2);
+	assert_string_equal(pr.error, "");
+	assert_int_equal(pr.merged.closed, 2);
+	assert_string_equal(status_of(x, first), "done");
+	assert_string_equal(status_of(x, last_id), "cancelled");
+	assert_int_equal(mdt_pull_last(x->s, &last), MDT_OK);
+	assert_null(last.error);
+	assert_int_equal(last.closed, 2);
+	mdt_pull_last_free(&last);
+	sx_run_end(&r);
 	assert_int_equal(sx_count_identifier("Task", u1), 1);
 }
 
@@ -359,6 +441,8 @@ main(void)
 		    sx_teardown),
 		cmocka_unit_test_setup_teardown(test_faults_all_or_nothing,
 		    sx_setup, sx_teardown),
+		cmocka_unit_test_setup_teardown(test_engine_pull_fault, sx_setup,
+		    sx_teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text, sx_setup,
 		    sx_teardown),
 		cmocka_unit_test_setup_teardown(test_cost, sx_setup, sx_teardown),

@@ -10,6 +10,40 @@
 
 #include "cmd.h"
 
+/* The last pull: what it read and took, or why the last try took
+ * nothing; the conflicts waiting, and how to settle them.  -1 if the
+ * store cannot say. */
+static int
+pull_print(struct mdt_store *store)
+{
+	struct mdt_pull_last l;
+	char when[64], done[64];
+
+	if (mdt_pull_last(store, &l) != MDT_OK)
+		return -1;
+	cmd_when_text(l.tried_at, when, sizeof when);
+	cmd_when_text(l.pulled_at, done, sizeof done);
+	if (l.tried_at == 0)
+		printf("last pull: never (mdtchair sync --pull)\n");
+	else if (l.error != NULL) {
+		printf("last pull: failed %s, nothing taken (last complete:"
+		    " %s): ", when, done);
+		mdt_text_fput_flat(stdout, l.error, false);
+		putchar('\n');
+	} else
+		printf("last pull: %s, %lld Tasks read, %lld closed from the"
+		    " record, %lld owners shown (%lld requests, %lld bytes)\n",
+		    when, (long long)l.tasks, (long long)l.closed,
+		    (long long)l.owners, (long long)l.requests,
+		    (long long)l.bytes);
+	if (l.waiting > 0)
+		printf("record conflicts: %lld waiting ('mdtchair actions' lists"
+		    " them; 'mdtchair actions keep ID' keeps ours, 'take ID'"
+		    " takes the record's)\n", (long long)l.waiting);
+	mdt_pull_last_free(&l);
+	return 0;
+}
+
 /* What status prints, from the store and the configuration as it could
  * be read (cfg NULL, cfg_err why, if it could not); the exit status. */
 static int
@@ -50,6 +84,8 @@ status_print(struct cmd_args *cli, struct mdt_store *store,
 		    detail != NULL ? detail : "");
 		free(detail);
 	}
+	if (pull_print(store) != 0)
+		return cmd_store_error(store);
 	if (mdt_outbox_list(store, MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
 	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), 0, &rows, &n) == MDT_OK) {
 		for (size_t i = 0; i < n; i++)
