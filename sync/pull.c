@@ -3,7 +3,8 @@
  * actions the record has, open here or with a change not yet sent, their
  * Tasks that changed since the last pull, by the standard search
  * Task?_id=a,b,...&_lastUpdated=gt<time>, 40 ids a search, each search
- * followed through its next pages.  Nothing is applied until every page
+ * followed through its next pages; after a first pull, asked only once
+ * Task?_lastUpdated=gt<time>&_summary=count has said some Task changed.  Nothing is applied until every page
  * of every search has come and was well formed; then everything is
  * merged (core/pull.c) in one transaction with the time of this pull, so
  * a page lost, a 5xx half-way or a kill leaves the store as it was and
@@ -263,6 +264,75 @@ next_search(void *ctx)
 	free(url.s);
 }
 
+/* The answer to whether any Task changed since the last pull: none, and
+ * the pull is done in this one request (the actions still counted, and
+ * the pull remembered); some, or a server that cannot count, and the
+ * searches by id follow. */
+static void
+on_count(void *ctx, const struct sync_reply *reply)
+{
+	struct sync_pull_job *p = ctx;
+	json_t *bundle, *total;
+	char err[256];
+
+	p->out->requests++;
+	p->out->bytes += reply->bytes_in + reply->bytes_out;
+	/* a server that does not count (4xx, 501) is asked by id; one
+	 * that cannot be reached, fails (5xx) or answers 200 with what is
+	 * not a Bundle stops the pull as a search would */
+	if (reply->curl_code == 0 && !reply->too_big && reply->status != 200 &&
+	    (reply->status < 500 || reply->status == 501)) {
+		next_search(p);
+		return;
+	}
+	if ((bundle = sync_search_page(reply, err, sizeof(err))) == NULL) {
+		stop(p, err, "");
+		return;
+	}
+	total = json_object_get(bundle, "total");
+	if (!json_is_integer(total) || json_integer_value(total) != 0) {
+		json_decref(bundle);
+		next_search(p);
+		return;
+	}
+	json_decref(bundle);
+	for (;;) {
+		if (mdt_pull_ids(p->s, p->after, p->ids, PULL_IDS, &p->n) !=
+		    MDT_OK) {
+			stop(p, "cannot read the actions: ",
+			    mdt_store_error(p->s));
+			return;
+		}
+		if (p->n == 0)
+			break;
+		p->out->actions += (int64_t)p->n;
+		mdt_strlcpy(p->after, p->ids[p->n - 1], sizeof(p->after));
+	}
+	finish(p);
+}
+
+/* The pull ctx begun: after a pull, first one small question, whether
+ * any Task changed since (Task?_lastUpdated=gt<time>&_summary=count, both
+ * standard in R4), so that an unchanged record costs one request however
+ * many actions are open; the first pull searches at once. */
+static void
+first_request(void *ctx)
+{
+	struct sync_pull_job *p = ctx;
+	char url[128], since[32], err[256];
+
+	if (p->since <= 0) {
+		next_search(p);
+		return;
+	}
+	instant_str(p->since, since);
+	snprintf(url, sizeof(url), "Task?_lastUpdated=gt%s&_summary=count",
+	    since);
+	if (sync_http_request(p->http, "GET", url, NULL, NULL, on_count, p,
+	    err, sizeof(err)) != 0)
+		stop(p, "", err);
+}
+
 /* ---- merging what came ----------------------------------------------- */
 
 char *
@@ -364,7 +434,7 @@ sync_pull(uv_loop_t *loop, struct mdt_store *s,
 
 	if (!job_init(&p, s, cfg, out))
 		return -1;
-	all = sync_http_read(loop, cfg, &p.http, next_search, &p, &p.done,
+	all = sync_http_read(loop, cfg, &p.http, first_request, &p, &p.done,
 	    "the pull", out->error, sizeof(out->error));
 	if (all || out->error[0] != '\0')
 		job_done(&p);
@@ -388,7 +458,7 @@ sync_pull_begin(struct sync_http *h, struct mdt_store *s,
 		p->done = true;
 		return p;
 	}
-	next_search(p);
+	first_request(p);
 	p->started = true;
 	return p;
 }

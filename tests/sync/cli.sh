@@ -128,12 +128,15 @@ NODE_EXTRA_CA_CERTS="$SYNC_TEST_CA" "$SYNC_TEST_NODE" -e '
     const [base, token, id] = process.argv.slice(1);
     const h = { authorization: `Bearer ${token}`, "content-type": "application/fhir+json" };
     (async () => {
-        const t = await (await fetch(`${base}/Task/${id}`, { headers: h })).json();
+        const g = await fetch(`${base}/Task/${id}`, { headers: h });
+        const t = await g.json();
         t.status = "completed";
         t.lastModified = new Date().toISOString();
         const r = await fetch(`${base}/Task/${id}`, { method: "PUT", headers: h, body: JSON.stringify(t) });
+        if (!r.ok) console.error(`Task/${id}: GET ${g.status}, PUT ${r.status} ${await r.text()}`);
         process.exit(r.ok ? 0 : 1);
-    })().catch(() => process.exit(1));' "$SYNC_TEST_BASE" "$SYNC_TEST_TOKEN" "$open_task" || notok "the Task closed on the record"
+    })().catch((e) => { console.error(`Task/${id}: ${e}`); process.exit(1); });' \
+    "$SYNC_TEST_BASE" "$SYNC_TEST_TOKEN" "$open_task" 2>"$d/err" || notok "the Task closed on the record"
 mdt sync --verify --deadline 60; rc=$?
 check "sync --verify after a Task was closed on the record: exit 0" [ $rc -eq 0 ]
 check "  the pull closed the action here" [ "$("$SQLITE3_BIN" "$d/m.db" "SELECT status FROM actions WHERE uuid = '$open_task'")" = done ]
