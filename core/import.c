@@ -58,7 +58,7 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_INS_PATIENT] = "INSERT INTO patients (uuid, nhs_number, name,"
 	    " date_of_birth, practice) VALUES (?, ?, ?, ?, ?)",
 	[Q_INS_CAND] = "INSERT INTO candidates (uuid, meeting_id, patient_id,"
-	    " created_at) VALUES (?, ?, ?, ?)",
+	    " created_at, lists) VALUES (?, ?, ?, ?, ?)",
 	[Q_ADD_LIST] = "UPDATE candidates SET lists = lists | ?1"
 	    " WHERE id = ?2 AND (lists & ?1) = 0",
 	[Q_INS_ENTRY] = "INSERT INTO list_entries (candidate_id, list, reason,"
@@ -198,7 +198,7 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	enum mdt_status st;
 	int64_t patient_id, cand = 0, entry_id = 0;
 	char *name = NULL, *practice = NULL, *hash = NULL, uuid[37];
-	bool created_cand = false, found = false;
+	bool created_cand = false, found = false, patient_new = false;
 	int rc;
 
 	st = check_record(s, q, r, &patient_id, &name, &practice);
@@ -239,12 +239,14 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 			    " WHERE id = ?", "ti", r->practice, patient_id);
 		if (st == MDT_OK)
 			rep->patients_created++;
+		patient_new = true;
 	} else if (patient_id == 0) {
 		mdt_uuid_new(uuid);
 		st = rerun(s, q->st[Q_INS_PATIENT], &patient_id, NULL, "tttTT",
 		    uuid, r->nhs, r->name, r->dob, r->practice);
 		if (st == MDT_OK)
 			rep->patients_created++;
+		patient_new = true;
 	} else if (strcmp(name, r->name) != 0 || (*r->practice != '\0' &&
 	    strcmp(practice, r->practice) != 0))
 		st = mdt_run(s, "UPDATE patients SET name = ?, practice ="
@@ -253,11 +255,11 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		    r->practice, r->dob, patient_id);
 	if (st == MDT_OK && cand == 0) {
 		mdt_uuid_new(uuid);
-		st = rerun(s, q->st[Q_INS_CAND], &cand, NULL, "tiii", uuid,
-		    meeting_id, patient_id, mdt_store_now(s));
+		st = rerun(s, q->st[Q_INS_CAND], &cand, NULL, "tiiii", uuid,
+		    meeting_id, patient_id, mdt_store_now(s), (int64_t)list);
 		created_cand = true;
 	}
-	if (st == MDT_OK)
+	if (st == MDT_OK && !created_cand)
 		st = rerun(s, q->st[Q_ADD_LIST], NULL, NULL, "ii",
 		    (int64_t)list, cand);
 	if (st != MDT_OK)
@@ -284,7 +286,7 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	/* a referral stays in the queue until discussed or withdrawn */
 	if (st == MDT_OK && list == MDT_LIST_REFERRAL)
 		st = mdt_referral_from_list_tx(s, patient_id, cand,
-		    r->referred_by, r->entry_reason);
+		    r->referred_by, r->entry_reason, patient_new);
 	if (st == MDT_OK && mdt_nhs_local(r->nhs))
 		rep->untraced++;
 out:

@@ -15,30 +15,7 @@
 #include <time.h>
 
 #include "sync_fixture.h"
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "benchterm.h"
 
 static pid_t
 start_server(const char *fhir, const char *dir, const char *token)
@@ -168,7 +145,7 @@ main(int argc, char **argv)
 		printf("drain %d queued actions: %lld resources in %lld"
 		    " transactions; median %.2f s, %.0f resources/s (%d runs)\n",
 		    n, (long long)resources, (long long)tx,
-		    median(secs, i), median(rate, i), i);
+		    median_of(secs, i), median_of(rate, i), i);
 	}
 
 	/* 2. round trips per meeting */
@@ -202,7 +179,7 @@ main(int argc, char **argv)
 		printf("round trips per meeting (demo meeting chaired: %lld"
 		    " outbox rows, %lld resources): median %.0f synced at the"
 		    " end, %.0f synced live after every act\n", (long long)rows,
-		    (long long)res, median(end_rt, i), median(live_rt, i));
+		    (long long)res, median_of(end_rt, i), median_of(live_rt, i));
 	}
 
 	/* 3. key to screen while the server hangs */
