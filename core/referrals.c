@@ -241,7 +241,7 @@ upsert(struct mdt_store *s, int64_t patient_id, const char *source,
 enum mdt_status
 mdt_referral_from_list_tx(struct mdt_store *s, int64_t patient_id,
     int64_t candidate_id, const char *referred_by, const char *reason,
-    bool patient_new)
+    bool patient_new, int64_t *referral_id)
 {
 	struct mdt_referral_in in = { .referrer = referred_by,
 	    .reason = reason };
@@ -251,9 +251,11 @@ mdt_referral_from_list_tx(struct mdt_store *s, int64_t patient_id,
 
 	st = upsert(s, patient_id, "import", &in, patient_new, &id,
 	    &updated);
-	if (st == MDT_OK)
+	if (st == MDT_OK && candidate_id != 0)
 		st = mdt_run(s, "UPDATE candidates SET referral_id = ?"
 		    " WHERE id = ?", "ii", id, candidate_id);
+	if (referral_id != NULL)
+		*referral_id = id;
 	return st;
 }
 
