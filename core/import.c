@@ -58,7 +58,7 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_INS_PATIENT] = "INSERT INTO patients (uuid, nhs_number, name,"
 	    " date_of_birth, practice) VALUES (?, ?, ?, ?, ?)",
 	[Q_INS_CAND] = "INSERT INTO candidates (uuid, meeting_id, patient_id,"
-	    " created_at) VALUES (?, ?, ?, ?)",
+	    " created_at, lists, referral_id) VALUES (?, ?, ?, ?, ?, ?)",
 	[Q_ADD_LIST] = "UPDATE candidates SET lists = lists | ?1"
 	    " WHERE id = ?2 AND (lists & ?1) = 0",
 	[Q_INS_ENTRY] = "INSERT INTO list_entries (candidate_id, list, reason,"
@@ -93,7 +93,7 @@ stmts_prepare(struct mdt_store *s, struct stmts *q)
 
 /*
  * Runs a prepared statement again with new values (fmt as mdt_prep: i
- * int64_t, t text, T text or NULL when empty); *id (may be NULL) gets the
+ * int64_t, I int64_t or NULL when 0, t text, T text or NULL when empty); *id (may be NULL) gets the
  * first column of a row, or the new rowid of an insert; *found whether
  * there was a row.
  */
@@ -103,6 +103,7 @@ rerun(struct mdt_store *s, sqlite3_stmt *st, int64_t *id, bool *found,
 {
 	va_list ap;
 	int rc = SQLITE_OK, i;
+	int64_t v;
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -113,6 +114,11 @@ rerun(struct mdt_store *s, sqlite3_stmt *st, int64_t *id, bool *found,
 		switch (fmt[i]) {
 		case 'i':
 			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'I':
+			v = va_arg(ap, int64_t);
+			if (v != 0)
+				rc = sqlite3_bind_int64(st, i + 1, v);
 			break;
 		default:
 			t = va_arg(ap, const char *);
@@ -196,9 +202,9 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
     struct mdt_import_report *rep, bool write)
 {
 	enum mdt_status st;
-	int64_t patient_id, cand = 0, entry_id = 0;
+	int64_t patient_id, cand = 0, entry_id = 0, referral = 0;
 	char *name = NULL, *practice = NULL, *hash = NULL, uuid[37];
-	bool created_cand = false, found = false;
+	bool created_cand = false, found = false, patient_new = false;
 	int rc;
 
 	st = check_record(s, q, r, &patient_id, &name, &practice);
@@ -239,25 +245,33 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 			    " WHERE id = ?", "ti", r->practice, patient_id);
 		if (st == MDT_OK)
 			rep->patients_created++;
+		patient_new = true;
 	} else if (patient_id == 0) {
 		mdt_uuid_new(uuid);
 		st = rerun(s, q->st[Q_INS_PATIENT], &patient_id, NULL, "tttTT",
 		    uuid, r->nhs, r->name, r->dob, r->practice);
 		if (st == MDT_OK)
 			rep->patients_created++;
+		patient_new = true;
 	} else if (strcmp(name, r->name) != 0 || (*r->practice != '\0' &&
 	    strcmp(practice, r->practice) != 0))
 		st = mdt_run(s, "UPDATE patients SET name = ?, practice ="
 		    " coalesce(?, practice), date_of_birth ="
 		    " coalesce(date_of_birth, ?) WHERE id = ?", "tTti", r->name,
 		    r->practice, r->dob, patient_id);
+	/* a referral stays in the queue until discussed or withdrawn; a
+	 * candidate made now is made with its link to it */
+	if (st == MDT_OK && cand == 0 && list == MDT_LIST_REFERRAL)
+		st = mdt_referral_from_list_tx(s, patient_id, 0,
+		    r->referred_by, r->entry_reason, patient_new, &referral);
 	if (st == MDT_OK && cand == 0) {
 		mdt_uuid_new(uuid);
-		st = rerun(s, q->st[Q_INS_CAND], &cand, NULL, "tiii", uuid,
-		    meeting_id, patient_id, mdt_store_now(s));
+		st = rerun(s, q->st[Q_INS_CAND], &cand, NULL, "tiiiiI", uuid,
+		    meeting_id, patient_id, mdt_store_now(s), (int64_t)list,
+		    referral);
 		created_cand = true;
 	}
-	if (st == MDT_OK)
+	if (st == MDT_OK && !created_cand)
 		st = rerun(s, q->st[Q_ADD_LIST], NULL, NULL, "ii",
 		    (int64_t)list, cand);
 	if (st != MDT_OK)
@@ -281,10 +295,9 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		else
 			rep->merged++;
 	}
-	/* a referral stays in the queue until discussed or withdrawn */
-	if (st == MDT_OK && list == MDT_LIST_REFERRAL)
+	if (st == MDT_OK && list == MDT_LIST_REFERRAL && !created_cand)
 		st = mdt_referral_from_list_tx(s, patient_id, cand,
-		    r->referred_by, r->entry_reason);
+		    r->referred_by, r->entry_reason, patient_new, NULL);
 	if (st == MDT_OK && mdt_nhs_local(r->nhs))
 		rep->untraced++;
 out:

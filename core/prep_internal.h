@@ -146,10 +146,14 @@ enum mdt_status mdt_referrals_carry_tx(struct mdt_store *s,
     int64_t meeting_id, int *added);
 
 /* The referral list's row for the patient (a candidate): the patient's
- * open referral raised or updated, and linked to the candidate. */
+ * open referral raised or updated, and linked to the candidate (none
+ * when candidate_id is 0: the caller makes it with the link); its id in
+ * *referral_id (may be NULL).  A patient made by this act (patient_new)
+ * has neither referral nor discussion to look for: the referral is
+ * raised at once. */
 enum mdt_status mdt_referral_from_list_tx(struct mdt_store *s,
     int64_t patient_id, int64_t candidate_id, const char *referred_by,
-    const char *reason);
+    const char *reason, bool patient_new, int64_t *referral_id);
 
 /* ---- rising.c ------------------------------------------------------ */
 

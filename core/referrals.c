@@ -34,12 +34,12 @@
 	" LIMIT 1) WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL" \
 	" AND EXISTS (SELECT 1" REFERRAL_DISCUSSED_FROM("referrals") ")"
 
-/* The referrals settling now: open, their patient discussed since. */
+/* The referrals settling now: open, their patient discussed since (of
+ * one patient: through referrals_open, not every open referral). */
 #define SETTLING_SQL \
 	"SELECT id, uuid FROM referrals WHERE withdrawn_at IS NULL" \
 	" AND discussed_slot_id IS NULL AND EXISTS (SELECT 1" \
-	REFERRAL_DISCUSSED_FROM("referrals") ")" \
-	" AND (?1 = 0 OR patient_id = ?1)"
+	REFERRAL_DISCUSSED_FROM("referrals") ")"
 
 /* Settled referrals go to the central record (a ServiceRequest, once
  * the discussion that settled it is there: sync/fhir_rows.c). */
@@ -50,9 +50,13 @@ mdt_referrals_settle_tx(struct mdt_store *s, int64_t patient_id)
 	enum mdt_status st;
 	size_t n;
 
-	st = mdt_read_array(s, &settling, &n, sizeof(*settling), NULL,
+	st = patient_id != 0 ? mdt_read_array(s, &settling, &n,
+	    sizeof(*settling), NULL, mdt_row_id_text, NULL,
+	    "reading the referrals discussed",
+	    SETTLING_SQL " AND patient_id = ?", "i", patient_id) :
+	    mdt_read_array(s, &settling, &n, sizeof(*settling), NULL,
 	    mdt_row_id_text, NULL, "reading the referrals discussed",
-	    SETTLING_SQL, "i", patient_id);
+	    SETTLING_SQL, NULL);
 	if (st != MDT_OK || n == 0) {
 		free(settling);
 		return st;
@@ -155,7 +159,15 @@ mdt_referrals_carry_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 		    "SELECT r.id, r.patient_id FROM referrals r"
 		    " JOIN patients p ON p.id = r.patient_id"
 		    " WHERE " REFERRAL_OPEN_SQL("r") " AND p.purged_at IS NULL"
-		    " ORDER BY r.raised_at, r.id", NULL);
+		    /* not those the meeting holds already as carry_one
+		     * leaves them (a list just imported) */
+		    " AND NOT EXISTS (SELECT 1 FROM candidates c"
+		    "  WHERE c.meeting_id = ?1 AND c.patient_id = r.patient_id"
+		    "  AND c.referral_id = r.id AND (c.lists & ?2) <> 0"
+		    "  AND EXISTS (SELECT 1 FROM list_entries e"
+		    "   WHERE e.candidate_id = c.id AND e.list = 'referral'))"
+		    " ORDER BY r.raised_at, r.id", "id", meeting_id,
+		    MDT_LIST_REFERRAL);
 	if (st != MDT_OK)
 		return st;
 	for (i = 0; st == MDT_OK && i < n; i++) {
@@ -186,16 +198,19 @@ mdt_referrals_carry_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 
 /* The patient's open referral raised or updated: who refers, their
  * service, why, urgency and consent (NULL keeps an open referral's).
- * *id gets it; *updated whether it was open already. */
+ * *id gets it; *updated whether it was open already.  A patient made by
+ * the same act (patient_new) has none open and none to settle. */
 static enum mdt_status
 upsert(struct mdt_store *s, int64_t patient_id, const char *source,
-    const struct mdt_referral_in *in, int64_t *id, bool *updated)
+    const struct mdt_referral_in *in, bool patient_new, int64_t *id,
+    bool *updated)
 {
-	enum mdt_status st;
+	enum mdt_status st = MDT_ENOTFOUND;
 	char uuid[37];
 
 	*updated = false;
-	st = mdt_referrals_settle_tx(s, patient_id);
+	if (!patient_new)
+		st = mdt_referrals_settle_tx(s, patient_id);
 	if (st == MDT_OK)
 		st = mdt_query_int(s, id, "SELECT id FROM referrals r"
 		    " WHERE patient_id = ?1 AND " REFERRAL_OPEN_SQL("r"), "i",
@@ -225,7 +240,8 @@ upsert(struct mdt_store *s, int64_t patient_id, const char *source,
 
 enum mdt_status
 mdt_referral_from_list_tx(struct mdt_store *s, int64_t patient_id,
-    int64_t candidate_id, const char *referred_by, const char *reason)
+    int64_t candidate_id, const char *referred_by, const char *reason,
+    bool patient_new, int64_t *referral_id)
 {
 	struct mdt_referral_in in = { .referrer = referred_by,
 	    .reason = reason };
@@ -233,10 +249,13 @@ mdt_referral_from_list_tx(struct mdt_store *s, int64_t patient_id,
 	int64_t id = 0;
 	bool updated;
 
-	st = upsert(s, patient_id, "import", &in, &id, &updated);
-	if (st == MDT_OK)
+	st = upsert(s, patient_id, "import", &in, patient_new, &id,
+	    &updated);
+	if (st == MDT_OK && candidate_id != 0)
 		st = mdt_run(s, "UPDATE candidates SET referral_id = ?"
 		    " WHERE id = ?", "ii", id, candidate_id);
+	if (referral_id != NULL)
+		*referral_id = id;
 	return st;
 }
 
@@ -264,7 +283,8 @@ refer_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_ENOTFOUND)
 		return st;
 	if (st == MDT_OK)
-		st = upsert(s, patient_id, "tool", a->in, &a->id, &a->updated);
+		st = upsert(s, patient_id, "tool", a->in, false, &a->id,
+		    &a->updated);
 	/* asked at referral: by the referrer, today */
 	if (st == MDT_OK && a->in->consent != NULL &&
 	    strcmp(a->in->consent, "not-asked") != 0) {

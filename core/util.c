@@ -8,10 +8,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -147,12 +149,73 @@ mdt_xasprintf(const char *fmt, ...)
 	return p;
 }
 
+/*
+ * The random bytes of new UUIDs come from the kernel a page at a time:
+ * one system call for 256 UUIDs, where libuuid makes six for each (an
+ * import of a long list makes three a row).  Each thread draws its own;
+ * a child after fork() draws anew, so that it never repeats its
+ * parent's.
+ */
+#define UUID_POOL_BYTES 4096
+
+static unsigned uuid_forks;		/* bumped in each child */
+static pthread_once_t uuid_once = PTHREAD_ONCE_INIT;
+
+static void
+uuid_forked(void)
+{
+	uuid_forks++;
+}
+
+static void
+uuid_watch_forks(void)
+{
+	pthread_atfork(NULL, NULL, uuid_forked);
+}
+
+/* Fills the pool; false if the kernel would not. */
+static bool
+uuid_pool_fill(unsigned char *pool)
+{
+	size_t got = 0;
+
+	while (got < UUID_POOL_BYTES) {
+		ssize_t n = getrandom(pool + got, UUID_POOL_BYTES - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
 void
 mdt_uuid_new(char out[37])
 {
+	static _Thread_local unsigned char pool[UUID_POOL_BYTES];
+	static _Thread_local size_t used = UUID_POOL_BYTES;
+	static _Thread_local unsigned forks;
 	uuid_t u;
 
-	uuid_generate_random(u);
+	pthread_once(&uuid_once, uuid_watch_forks);
+	if (forks != uuid_forks) {
+		forks = uuid_forks;
+		used = UUID_POOL_BYTES;
+	}
+	if (used == UUID_POOL_BYTES && !uuid_pool_fill(pool)) {
+		uuid_generate_random(u);
+		uuid_unparse_lower(u, out);
+		return;
+	}
+	if (used == UUID_POOL_BYTES)
+		used = 0;
+	memcpy(u, pool + used, sizeof(u));
+	memset(pool + used, 0, sizeof(u));
+	used += sizeof(u);
+	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);	/* version 4 */
+	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);	/* RFC 4122 */
 	uuid_unparse_lower(u, out);
 }
 

@@ -629,7 +629,8 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 	struct sync_pass *p = e->pass;
 	struct sync_range r = p->inflight;
 	size_t i, *idx;
-	char what[640];
+	char what[640], err[256];
+	bool ahead, sent = false, marked;
 
 	if (j->rc != 0) {
 		snprintf(what, sizeof(what), "the central record answered HTTP"
@@ -648,16 +649,37 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 		j->vids[j->riders + i - r.lo] = NULL;
 		idx[i - r.lo] = p->order[i];
 	}
-	if (!sync_mark_progress(e, p, idx, r.hi - r.lo)) {
-		free(idx);
-		back_off(e, 0, e->last_error);
+	/* the stack is as it was when the job set out: next_body is the
+	 * bundle on its top.  It goes out before this reply's rows are
+	 * marked, so that the server works on it meanwhile; the pass stays
+	 * the loop's until its reply, which waits for the loop. */
+	ahead = j->next_body != NULL && p->n_stack > 0;
+	if (ahead) {
+		p->inflight = p->stack[--p->n_stack];
+		sent = sync_http_request(e->http, "POST", "", j->next_body,
+		    NULL, on_bundle_reply, e, err, sizeof(err)) == 0;
+		free(j->next_body);
+		j->next_body = NULL;
+		e->busy = sent;
+	}
+	marked = sync_mark_progress(e, p, idx, r.hi - r.lo);
+	free(idx);
+	if (!marked && ahead && sent) {
+		/* said, and backed off, when the bundle ahead is answered:
+		 * its rows and these stay pending, sent again later and
+		 * recognised then (PUT by id, If-Match) */
+		e->mark_failed = true;
 		return;
 	}
-	free(idx);
+	if (!marked || (ahead && !sent)) {
+		back_off(e, 0, marked ? err : e->last_error);
+		return;
+	}
 	e->last_error[0] = '\0';
-	/* the stack is as it was when the job set out: next_body is the
-	 * bundle on its top */
-	send_bundle(e, j->next_body);
+	if (ahead)
+		changed(e);
+	else
+		send_bundle(e, j->next_body);
 	j->next_body = NULL;
 }
 
@@ -726,6 +748,12 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 	struct sync_range r = p->inflight;
 
 	e->busy = false;
+	if (e->mark_failed) {
+		/* the rows of the reply before could not be marked */
+		e->mark_failed = false;
+		back_off(e, 0, e->last_error);
+		return;
+	}
 	if (whole_exchange_failed(e, reply, false))
 		return;
 	if (reply->status >= 200 && reply->status < 300) {

@@ -42,6 +42,9 @@ struct sync_engine {
 	uv_timer_t timer;		/* next pass (backoff or a yield) */
 	struct sync_pass *pass;
 	bool busy;			/* a request is in flight */
+	bool mark_failed;		/* the rows of the reply before the
+					 * one in flight were not marked:
+					 * back off when it comes */
 	bool again;			/* kicked while busy */
 	bool waiting;			/* timer armed for a retry */
 	int64_t next_attempt_at;

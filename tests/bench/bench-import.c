@@ -1,24 +1,34 @@
 /*
- * bench-import.c - measures importing a pre-meeting list: a CSV file of
- * 1,000,000 patients (valid NHS numbers, quoted fields with commas) into a
- * new meeting of a database file (WAL, synchronous=FULL, as in use), then
- * the same file again (every row unchanged).  Prints rows per second for
- * each and the process's peak RSS after each; asserts only that every row
- * was imported.
+ * bench-import.c - measures importing a pre-meeting list against the
+ * floor SQLite's own shell sets: a CSV file of 1,000,000 patients (valid
+ * NHS numbers, quoted fields with commas) loaded by `sqlite3` with
+ * `.import` into one table with a unique index on the NHS number, then
+ * imported by mdtchair into a new meeting; both into a database file
+ * beside the list (WAL, synchronous=FULL, as in use).  Then the same file
+ * again into mdtchair (every row unchanged).  Prints each time, the
+ * ratio of mdtchair's to sqlite3's, rows per second and the process's
+ * peak RSS; the medians when --runs is more than one.  Asserts only that
+ * every row was imported.
  *
- *   bench-import [--rows N]
+ *   bench-import [--rows N] [--runs N] [--sqlite3 PATH]
+ *
+ * The shell is PATH (default /usr/bin/sqlite3, else the first sqlite3 on
+ * $PATH); without one only mdtchair is timed, and the program says so.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mdt.h"
+#include "benchterm.h"
 
 static double
 now_s(void)
@@ -27,6 +37,19 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds (user and system) of the process, or of its children
+ * waited for. */
+static double
+cpu_s(int who)
+{
+	struct rusage ru;
+
+	if (getrusage(who, &ru) != 0)
+		return -1;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 /* Peak resident set size so far, in MB. */
@@ -87,34 +110,119 @@ write_list(const char *path, long rows)
 	return fclose(fp) == 0 ? 0 : -1;
 }
 
-int
-main(int argc, char **argv)
+/* The sqlite3 shell: path if given, else /usr/bin/sqlite3, else the
+ * first on $PATH; NULL if none can be run. */
+static char *
+find_sqlite3(const char *path)
+{
+	const char *env = getenv("PATH");
+	char *dirs, *d, *save = NULL;
+
+	if (path != NULL)
+		return access(path, X_OK) == 0 ? strdup(path) : NULL;
+	if (access("/usr/bin/sqlite3", X_OK) == 0)
+		return strdup("/usr/bin/sqlite3");
+	if (env == NULL || (dirs = strdup(env)) == NULL)
+		return NULL;
+	for (d = strtok_r(dirs, ":", &save); d != NULL;
+	    d = strtok_r(NULL, ":", &save)) {
+		char cand[4096];
+
+		snprintf(cand, sizeof(cand), "%s/sqlite3", d);
+		if (*d != '\0' && access(cand, X_OK) == 0) {
+			free(dirs);
+			return strdup(cand);
+		}
+	}
+	free(dirs);
+	return NULL;
+}
+
+/* Removes a database file and its WAL and shared memory. */
+static void
+unlink_db(const char *db)
+{
+	char p[128];
+
+	unlink(db);
+	snprintf(p, sizeof(p), "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", db);
+	unlink(p);
+}
+
+/*
+ * The shell's own load of the list into db (a new file): WAL,
+ * synchronous=FULL, one table of the list's columns with a unique index
+ * on the NHS number, `.import` (one transaction).  Seconds from the start
+ * of the shell to its exit, or -1 if it failed; *cpu its CPU seconds.
+ */
+static double
+sqlite3_import(const char *cli, const char *db, const char *csv,
+    double *cpu)
+{
+	char import[128];
+	double t0 = now_s(), c0 = cpu_s(RUSAGE_CHILDREN), t;
+	int status, fd;
+	pid_t pid;
+
+	snprintf(import, sizeof(import), ".import --csv --skip 1 %s t", csv);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, STDOUT_FILENO);	/* "wal" */
+		execl(cli, cli, "-batch", "-bail", db,
+		    "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+		    "CREATE TABLE t (nhs_number TEXT NOT NULL, name TEXT"
+		    " NOT NULL, date_of_birth TEXT, practice TEXT, reason TEXT,"
+		    " referred_by TEXT)",
+		    "CREATE UNIQUE INDEX t_nhs ON t(nhs_number)", import,
+		    (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return -1;
+	t = now_s() - t0;
+	*cpu = cpu_s(RUSAGE_CHILDREN) - c0;
+	return t;
+}
+
+#define MAX_RUNS 15
+
+/* One run: the shell's load (when cli), then mdtchair's import of the
+ * list into a new database and the same file again; the times in t[0..2]
+ * (t[0] -1 without the shell), the CPU times of the first two in
+ * t[3..4].  Nonzero on a failure, said on stderr. */
+static int
+one_run(const char *dir, const char *csv, long rows, const char *cli,
+    double t[5])
 {
 	struct mdt_meeting_in in = { "Benchmark MDT", "+7", "13:00", NULL, 90 };
 	struct mdt_import_report rep;
 	struct mdt_store *s = NULL;
-	char dir[] = "/tmp/mdt-bench-XXXXXX", db[64], csv[64], err[256];
-	long rows = 1000000;
+	char db[64], ref[64], err[256];
 	int64_t meeting;
-	double t0, t1, t2, rss0, rss1, rss2;
+	double t0;
 	enum mdt_status st;
 	int rc = 0;
 
-	if (argc == 3 && strcmp(argv[1], "--rows") == 0)
-		rows = strtol(argv[2], NULL, 10);
-	else if (argc != 1) {
-		fputs("usage: bench-import [--rows N]\n", stderr);
-		return 2;
-	}
-	if (rows < 1 || rows > 10000000 || mkdtemp(dir) == NULL) {
-		fputs("bench-import: bad --rows or no temporary folder\n",
-		    stderr);
-		return 1;
-	}
 	snprintf(db, sizeof(db), "%s/bench.db", dir);
-	snprintf(csv, sizeof(csv), "%s/list.csv", dir);
-	if (write_list(csv, rows) != 0 ||
-	    mdt_store_open(db, NULL, MDT_OPEN_CREATE, &s, err, sizeof(err)) !=
+	snprintf(ref, sizeof(ref), "%s/sqlite3.db", dir);
+	t[0] = -1;
+	if (cli != NULL) {
+		t[0] = sqlite3_import(cli, ref, csv, &t[3]);
+		unlink_db(ref);
+		if (t[0] < 0) {
+			fprintf(stderr, "bench-import: %s .import failed\n",
+			    cli);
+			return 1;
+		}
+	}
+	if (mdt_store_open(db, NULL, MDT_OPEN_CREATE, &s, err, sizeof(err)) !=
 	    MDT_OK ||
 	    mdt_meeting_create(s, &in, &meeting, NULL) != MDT_OK) {
 		fprintf(stderr, "bench-import: set-up failed: %s\n",
@@ -122,13 +230,12 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-
-	rss0 = peak_rss_mb();
 	t0 = now_s();
+	t[4] = cpu_s(RUSAGE_SELF);
 	st = mdt_import_csv(s, meeting, MDT_LIST_REFERRAL, csv, false, NULL,
 	    false, &rep);
-	t1 = now_s();
-	rss1 = peak_rss_mb();
+	t[1] = now_s() - t0;
+	t[4] = cpu_s(RUSAGE_SELF) - t[4];
 	if (st != MDT_OK || rep.added != rows) {
 		fprintf(stderr, "bench-import: import failed (%s): %d of %ld"
 		    " rows\n", mdt_store_error(s), rep.added, rows);
@@ -137,29 +244,109 @@ main(int argc, char **argv)
 		goto out;
 	}
 	mdt_import_report_done(&rep);
+	t0 = now_s();
 	st = mdt_import_csv(s, meeting, MDT_LIST_REFERRAL, csv, false, NULL,
 	    false, &rep);
-	t2 = now_s();
-	rss2 = peak_rss_mb();
+	t[2] = now_s() - t0;
 	if (st != MDT_OK || rep.unchanged != rows) {
 		fprintf(stderr, "bench-import: second import changed %d rows\n",
 		    rows - rep.unchanged > 0 ? (int)(rows - rep.unchanged) : 0);
 		rc = 1;
 	}
 	mdt_import_report_done(&rep);
-	printf("before importing: peak RSS %.1f MB\n", rss0);
-	printf("import of %ld rows: %.2f s, %.0f rows/s, peak RSS %.1f MB\n",
-	    rows, t1 - t0, (double)rows / (t1 - t0), rss1);
-	printf("same file again (all unchanged): %.2f s, %.0f rows/s, peak RSS"
-	    " %.1f MB\n", t2 - t1, (double)rows / (t2 - t1), rss2);
 out:
 	mdt_store_free(s);
+	unlink_db(db);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	char dir[] = "/tmp/mdt-bench-XXXXXX", csv[64];
+	const char *cli_arg = NULL;
+	char *cli;
+	long rows = 1000000;
+	int runs = 1, rc = 0, i;
+	double sq[MAX_RUNS], md[MAX_RUNS], again[MAX_RUNS], sq_cpu[MAX_RUNS];
+	double md_cpu[MAX_RUNS], t[5] = { 0 }, rss;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--rows") == 0)
+			rows = strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--runs") == 0)
+			runs = (int)strtol(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--sqlite3") == 0)
+			cli_arg = argv[i + 1];
+		else
+			break;
+	}
+	if (i != argc) {
+		fputs("usage: bench-import [--rows N] [--runs N]"
+		    " [--sqlite3 PATH]\n", stderr);
+		return 2;
+	}
+	if (rows < 1 || rows > 10000000 || runs < 1 || runs > MAX_RUNS ||
+	    mkdtemp(dir) == NULL) {
+		fputs("bench-import: bad --rows or --runs, or no temporary"
+		    " folder\n", stderr);
+		return 1;
+	}
+	cli = find_sqlite3(cli_arg);
+	printf("bench-import --rows %ld --runs %d: list and databases in %s\n",
+	    rows, runs, dir);
+	if (cli == NULL)
+		printf("no sqlite3 shell found (%s): only mdtchair is timed\n",
+		    cli_arg != NULL ? cli_arg : "/usr/bin/sqlite3, $PATH");
+	else
+		printf("the floor: %s .import\n", cli);
+	snprintf(csv, sizeof(csv), "%s/list.csv", dir);
+	if (write_list(csv, rows) != 0) {
+		fprintf(stderr, "bench-import: cannot write %s\n", csv);
+		rc = 1;
+		goto out;
+	}
+	printf("before importing: peak RSS %.1f MB\n", peak_rss_mb());
+	for (i = 0; i < runs && rc == 0; i++) {
+		rc = one_run(dir, csv, rows, cli, t);
+		if (rc != 0)
+			break;
+		sq[i] = t[0];
+		md[i] = t[1];
+		again[i] = t[2];
+		sq_cpu[i] = t[3];
+		md_cpu[i] = t[4];
+		printf("run %d: sqlite3 .import %.2f s (CPU %.2f s); mdtchair"
+		    " import %.2f s (CPU %.2f s, %.0f rows/s)", i + 1, t[0],
+		    t[3], t[1], t[4], (double)rows / t[1]);
+		if (t[0] > 0)
+			printf(", %.2f x sqlite3 (CPU %.2f x)", t[1] / t[0],
+			    t[4] / t[3]);
+		printf("; same file again %.2f s\n", t[2]);
+		fflush(stdout);
+	}
+	if (rc == 0) {
+		double m_sq = cli != NULL ? median_of(sq, runs) : -1;
+		double m_md = median_of(md, runs), m_again = median_of(again, runs);
+
+		rss = peak_rss_mb();
+		printf("median of %d: ", runs);
+		if (cli != NULL)
+			printf("sqlite3 .import of %ld rows %.2f s; ", rows,
+			    m_sq);
+		printf("mdtchair import %.2f s, %.0f rows/s", m_md,
+		    (double)rows / m_md);
+		if (cli != NULL)
+			printf(", %.2f x sqlite3 (CPU %.2f s against %.2f s)",
+			    m_md / m_sq, median_of(md_cpu, runs),
+			    median_of(sq_cpu, runs));
+		printf("; same file again (all unchanged) %.2f s, %.0f"
+		    " rows/s\n", m_again, (double)rows / m_again);
+		printf("mdtchair peak RSS %.1f MB\n", rss);
+	}
+out:
+	free(cli);
 	unlink(csv);
-	unlink(db);
-	snprintf(err, sizeof(err), "%s-wal", db);
-	unlink(err);
-	snprintf(err, sizeof(err), "%s-shm", db);
-	unlink(err);
 	rmdir(dir);
 	return rc;
 }

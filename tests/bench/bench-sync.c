@@ -3,10 +3,17 @@
  * on 127.0.0.1 (tests/fhir, which validates every write): resources per
  * second draining a queue of N resources, round trips per chaired meeting
  * (synced at the end, and live after every act), and key-to-screen time in
- * the chair's screen while the server hangs (through bench-tui).  Prints
- * medians; asserts nothing.
+ * the chair's screen while the server hangs (through bench-tui).  The
+ * drain's requests are kept by the server (POST /__control/record) and
+ * sent again, after the server is emptied, from one libcurl easy handle
+ * one after another (one connection): the floor a client of this server
+ * has, printed beside the drain with the ratio.  Prints medians; asserts
+ * nothing.
  *
- *   bench-sync [--resources N] [--runs R] FHIR_DIR MDTCHAIR BENCH_TUI
+ *   bench-sync [--resources N] [--runs R] [--drain-only] FHIR_DIR MDTCHAIR
+ *       BENCH_TUI
+ *
+ * --drain-only: the drain and its floor alone.
  */
 #include "config.h"
 
@@ -15,30 +22,7 @@
 #include <time.h>
 
 #include "sync_fixture.h"
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "benchterm.h"
 
 static pid_t
 start_server(const char *fhir, const char *dir, const char *token)
@@ -69,6 +53,138 @@ start_server(const char *fhir, const char *dir, const char *token)
 	return pid;
 }
 
+/* A reply's body, counted and dropped. */
+static size_t
+drop_body(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	(void)data;
+	*(size_t *)ctx += size * nmemb;
+	return size * nmemb;
+}
+
+/* The requests the server kept (GET /__control/record), ready to send. */
+struct replay {
+	size_t n;
+	char **url;			/* origin + the request's path */
+	const char **method, **body;
+	struct curl_slist **headers;
+	json_t *j;			/* holds method and body */
+};
+
+static void
+replay_load(struct replay *r, const char *origin)
+{
+	char url[512], line[1100];
+	json_t *reqs;
+
+	snprintf(url, sizeof(url), "%s/record", sx_env("SYNC_TEST_CONTROL"));
+	memset(r, 0, sizeof(*r));
+	if (sx_http("GET", url, NULL, &r->j) != 200 || r->j == NULL)
+		return;
+	reqs = json_object_get(r->j, "requests");
+	r->n = json_array_size(reqs);
+	r->url = calloc(r->n, sizeof(*r->url));
+	r->method = calloc(r->n, sizeof(*r->method));
+	r->body = calloc(r->n, sizeof(*r->body));
+	r->headers = calloc(r->n, sizeof(*r->headers));
+	if (r->url == NULL || r->method == NULL || r->body == NULL ||
+	    r->headers == NULL)
+		exit(1);
+	for (size_t i = 0; i < r->n; i++) {
+		json_t *q = json_array_get(reqs, i);
+		const char *m = json_string_value(json_object_get(q, "method"));
+		const char *u = json_string_value(json_object_get(q, "url"));
+		const char *im = json_string_value(json_object_get(q,
+		    "ifMatch"));
+		const char *pr = json_string_value(json_object_get(q,
+		    "prefer"));
+		struct curl_slist *h;
+
+		r->method[i] = m != NULL ? m : "GET";
+		r->body[i] = json_string_value(json_object_get(q, "body"));
+		snprintf(url, sizeof(url), "%s%s", origin, u != NULL ? u : "/");
+		r->url[i] = strdup(url);
+		snprintf(line, sizeof(line), "Authorization: Bearer %s",
+		    sx_env("SYNC_TEST_TOKEN"));
+		h = curl_slist_append(NULL, line);
+		h = curl_slist_append(h, "Accept: application/fhir+json");
+		if (r->body[i] != NULL)
+			h = curl_slist_append(h, "Content-Type:"
+			    " application/fhir+json; charset=utf-8");
+		if (pr != NULL) {
+			snprintf(line, sizeof(line), "Prefer: %s", pr);
+			h = curl_slist_append(h, line);
+		}
+		if (im != NULL) {
+			snprintf(line, sizeof(line), "If-Match: %s", im);
+			h = curl_slist_append(h, line);
+		}
+		r->headers[i] = h;
+	}
+}
+
+static void
+replay_free(struct replay *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->url[i]);
+		curl_slist_free_all(r->headers[i]);
+	}
+	free(r->url);
+	free(r->method);
+	free(r->body);
+	free(r->headers);
+	json_decref(r->j);
+}
+
+/* Sends the requests again, one after another from one easy handle (one
+ * connection kept alive): seconds; *bad gets the replies not 2xx. */
+static double
+replay_send(const struct replay *r, int *bad)
+{
+	CURL *c = curl_easy_init();
+	size_t got = 0;
+	double t0;
+
+	*bad = 0;
+	if (c == NULL)
+		exit(1);
+	curl_easy_setopt(c, CURLOPT_CAINFO, sx_env("SYNC_TEST_CA"));
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, drop_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	t0 = now_ms();
+	for (size_t i = 0; i < r->n; i++) {
+		long status = 0;
+
+		curl_easy_setopt(c, CURLOPT_URL, r->url[i]);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->headers[i]);
+		if (r->body != NULL && r->body[i] != NULL) {
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body[i]);
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)strlen(r->body[i]));
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
+			    strcmp(r->method[i], "POST") == 0 ? NULL :
+			    r->method[i]);
+		} else {
+			curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
+			    strcmp(r->method[i], "GET") == 0 ? NULL :
+			    r->method[i]);
+		}
+		if (curl_easy_perform(c) != CURLE_OK)
+			(*bad)++;
+		else {
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+			*bad += status < 200 || status > 299;
+		}
+	}
+	t0 = (now_ms() - t0) / 1000;
+	curl_easy_cleanup(c);
+	return t0;
+}
+
 struct live {
 	struct sx_run *run;
 };
@@ -86,8 +202,9 @@ main(int argc, char **argv)
 {
 	const char *fhir = NULL, *bin = NULL, *tui = NULL;
 	int n = 10000, runs = 3, i;
+	bool drain_only = false;
 	char dir[] = "/tmp/mdtchair-bench-sync.XXXXXX", path[512], env[512];
-	char token[40], cmd[2048];
+	char token[40], cmd[2048], origin[64];
 	double *v;
 	pid_t server;
 	int status;
@@ -97,6 +214,8 @@ main(int argc, char **argv)
 			n = (int)strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
 			runs = (int)strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--drain-only") == 0)
+			drain_only = true;
 		else if (!fhir)
 			fhir = argv[i];
 		else if (!bin)
@@ -105,8 +224,8 @@ main(int argc, char **argv)
 			tui = argv[i];
 	}
 	if (!fhir || !bin || !tui || n < 1 || runs < 1) {
-		fputs("usage: bench-sync [--resources N] [--runs R] FHIR_DIR"
-		    " MDTCHAIR BENCH_TUI\n", stderr);
+		fputs("usage: bench-sync [--resources N] [--runs R]"
+		    " [--drain-only] FHIR_DIR MDTCHAIR BENCH_TUI\n", stderr);
 		return 2;
 	}
 	if (!mkdtemp(dir))
@@ -125,6 +244,7 @@ main(int argc, char **argv)
 		if (fp == NULL || fscanf(fp, "%d", &port) != 1)
 			return 1;
 		fclose(fp);
+		snprintf(origin, sizeof(origin), "https://127.0.0.1:%d", port);
 		snprintf(env, sizeof(env), "https://127.0.0.1:%d/fhir/R4",
 		    port);
 		setenv("SYNC_TEST_BASE", env, 1);
@@ -141,10 +261,12 @@ main(int argc, char **argv)
 	printf("bench-sync: test FHIR server on %s (Medplum, R4 validation"
 	    " of every write), bundle_size 50\n", getenv("SYNC_TEST_BASE"));
 
-	/* 1. draining a queue */
+	/* 1. draining a queue, then the same requests from libcurl */
 	{
-		double rate[64], secs[64];
-		int64_t tx = 0, resources = 0;
+		double rate[64], secs[64], floor_s[64];
+		int64_t tx = 0, resources = 0, tx_again = 0, res_again = 0;
+		struct replay rp;
+		int bad = 0, k;
 
 		for (i = 0; i < runs && i < 64; i++) {
 			struct sx *x;
@@ -154,25 +276,45 @@ main(int argc, char **argv)
 			sx_reset_server();
 			x = sx_new();
 			sx_queue_actions(x, n);
+			if (i == 0)
+				sx_control("record", "{\"on\":true}");
 			sx_run_start(&r, x->s, x->config);
 			t0 = now_ms();
 			sx_run_until_idle(&r, 600000);
 			secs[i] = (now_ms() - t0) / 1000;
 			sx_run_end(&r);
+			if (i == 0) {
+				replay_load(&rp, origin);
+				sx_control("record", "{\"on\":false}");
+			}
 			resources = sx_int(x, "SELECT count(*) FROM"
 			    " sync_versions");
 			tx = sx_stat("transactions");
 			rate[i] = (double)resources / secs[i];
 			sx_free(x);
 		}
+		for (k = 0; k < i; k++) {
+			sx_reset_server();
+			floor_s[k] = replay_send(&rp, &bad);
+			tx_again = sx_stat("transactions");
+			res_again = sx_stat("resources");
+		}
 		printf("drain %d queued actions: %lld resources in %lld"
 		    " transactions; median %.2f s, %.0f resources/s (%d runs)\n",
 		    n, (long long)resources, (long long)tx,
-		    median(secs, i), median(rate, i), i);
+		    median_of(secs, i), median_of(rate, i), i);
+		printf("the same %zu requests from libcurl, one after another"
+		    " on one connection: %lld transactions, %lld resources"
+		    " held, %d replies not 2xx; median %.2f s\n", rp.n,
+		    (long long)tx_again, (long long)res_again, bad,
+		    median_of(floor_s, k));
+		printf("drain / libcurl: %.2f x\n", median_of(secs, i) /
+		    median_of(floor_s, k));
+		replay_free(&rp);
 	}
 
 	/* 2. round trips per meeting */
-	{
+	if (!drain_only) {
 		double end_rt[64], live_rt[64];
 		int64_t rows = 0, res = 0;
 
@@ -202,12 +344,12 @@ main(int argc, char **argv)
 		printf("round trips per meeting (demo meeting chaired: %lld"
 		    " outbox rows, %lld resources): median %.0f synced at the"
 		    " end, %.0f synced live after every act\n", (long long)rows,
-		    (long long)res, median(end_rt, i), median(live_rt, i));
+		    (long long)res, median_of(end_rt, i), median_of(live_rt, i));
 	}
 
 	/* 3. key to screen while the server hangs */
 	fflush(stdout);
-	{
+	if (!drain_only) {
 		struct sx *x = sx_new();	/* its config and token */
 
 		printf("key to screen, no sync configured:\n");

@@ -285,6 +285,8 @@ function exclusive(fn) {
 // ---------------------------------------------------------------- faults
 
 const stats = { requests: 0, transactions: 0, batches: 0 };
+// FHIR requests as received, while recording (POST /__control/record)
+let recording = null;
 let faults = []; // [{ spec, left }]
 const hung = new Set();
 
@@ -362,6 +364,13 @@ async function control(req, res, url) {
     if (body?.stats === true) Object.assign(stats, { requests: 0, transactions: 0, batches: 0 });
     log('reset', JSON.stringify(body ?? {}));
     return sendJson(res, 200, { ok: true });
+  }
+  if (name === 'record' && req.method === 'POST') {
+    recording = body?.on === true ? [] : null;
+    return sendJson(res, 200, { ok: true });
+  }
+  if (name === 'record' && req.method === 'GET') {
+    return sendJson(res, 200, { requests: recording ?? [] });
   }
   if (name === 'stats' && req.method === 'GET') {
     return sendJson(res, 200, {
@@ -807,6 +816,15 @@ async function onRequest(req, res) {
       res.destroy();
     }
     return;
+  }
+  if (recording) {
+    recording.push({
+      method: req.method,
+      url: req.url,
+      ifMatch: req.headers['if-match'] ?? null,
+      prefer: req.headers.prefer ?? null,
+      body: raw.length ? raw.toString('utf8') : null,
+    });
   }
   // count bundles as received, faulted or not
   let body;

@@ -3,6 +3,7 @@
  * of the history.  Each test counts SQLite's VM steps of one read on the
  * demo store, adds years of history that the read does not show, and
  * counts again: a read that scans the history would add thousands.
+ * An import's steps grow with its rows, not with the rows before them.
  */
 #include "config.h"
 
@@ -186,6 +187,63 @@ test_deaths_since_flat(void **state)
 	mdt_deaths_free(d, n);
 }
 
+/* ---- an import -------------------------------------------------------- */
+
+/* The steps of importing a referral list of n new patients (NHS numbers
+ * from the first-th valid one in the 971 range), their referrals then
+ * withdrawn so that the next import carries none of them. */
+static int64_t
+import_cost(struct fx *f, int first, int n)
+{
+	struct mdt_import_report rep;
+	char path[200], nhs[24];
+	int64_t steps = 0;
+	FILE *fp;
+	long k = 0;
+
+	snprintf(path, sizeof(path), "%s/list-%d.csv", f->dir, first);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("nhs_number,name,date_of_birth,practice,reason,referred_by\n",
+	    fp);
+	for (int i = 0; i < first + n; k++) {
+		snprintf(nhs, sizeof(nhs), "971%06ld", k);
+		if (mdt_nhs_check_digit(nhs) < 0)
+			continue;
+		if (i++ >= first)
+			fprintf(fp, "%s%d,\"Grow, \"\"Row\"\" %d\",1950-01-02,"
+			    "Practice,\"Falls, \"\"frailty\"\"\",Dr Lee\n", nhs,
+			    mdt_nhs_check_digit(nhs), i);
+	}
+	assert_int_equal(fclose(fp), 0);
+	fx_steps(f->s, &steps);
+	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
+	    path, false, NULL, false, &rep), MDT_OK);
+	fx_steps(f->s, NULL);
+	assert_int_equal(rep.added, n);
+	mdt_import_report_done(&rep);
+	fx_exec(f->s, "UPDATE referrals SET withdrawn_at = 1,"
+	    " withdraw_reason = 'grown' WHERE withdrawn_at IS NULL");
+	return steps;
+}
+
+/* Each row of a referral list settles and raises its patient's referral
+ * through the patient's own (referrals_open), and the list's referrals
+ * are not carried to the meeting again: four times the rows cost at most
+ * five times the steps (reading the open referrals for each row made it
+ * sixteen). */
+static void
+test_import_rows_linear(void **state)
+{
+	struct fx *f = *state;
+	int64_t small, large;
+
+	fx_tempdir(f);
+	small = import_cost(f, 0, 100);
+	large = import_cost(f, 100, 400);
+	assert_true(large <= 5 * small);
+}
+
 int
 main(void)
 {
@@ -195,6 +253,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_review_actions_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_deaths_since_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_rows_linear,
 		    fx_setup_demo, fx_teardown),
 	};
 

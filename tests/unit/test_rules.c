@@ -1,11 +1,14 @@
 /*
  * test_rules.c - the pure rules of core/: NHS number check digits, dates,
  * the slot clock and its band, consent (and splitting a typed list of
- * organisations to exclude) and the names of things.
+ * organisations to exclude), the names of things and new UUIDs.
  */
 #include "config.h"
 
 #include "fixture.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* ---- NHS number ------------------------------------------------------ */
 
@@ -381,6 +384,47 @@ test_registers(void **state)
 	assert_string_not_equal(a, b);
 }
 
+/* ---- UUIDs ----------------------------------------------------------- */
+
+/* New UUIDs are random (version 4, RFC 4122 variant), never repeated
+ * across many more than one draw from the kernel holds, and a child
+ * after fork() never makes the ones its parent makes next. */
+static void
+test_uuid_new(void **state)
+{
+	enum { N = 2000 };
+	static char seen[N][37];
+	char parent[37], child[37];
+	int fds[2], status;
+	pid_t pid;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		mdt_uuid_new(seen[i]);
+		assert_true(mdt_uuid_like(seen[i]));
+		assert_int_equal(seen[i][14], '4');
+		assert_non_null(strchr("89ab", seen[i][19]));
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(seen[i], seen[j]);
+	}
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		mdt_uuid_new(child);
+		_exit(write(fds[1], child, sizeof(child)) == sizeof(child) ?
+		    0 : 1);
+	}
+	mdt_uuid_new(parent);
+	assert_int_equal(read(fds[0], child, sizeof(child)), sizeof(child));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(mdt_uuid_like(child));
+	assert_string_not_equal(parent, child);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int
 main(void)
 {
@@ -399,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_real_clock),
 		cmocka_unit_test(test_registers),
+		cmocka_unit_test(test_uuid_new),
 	};
 
 	fx_utc();
