@@ -677,7 +677,7 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 	}
 	e->last_error[0] = '\0';
 	if (ahead)
-		changed(e);
+		sync_engine_changed(e);
 	else
 		send_bundle(e, j->next_body);
 	j->next_body = NULL;
