@@ -195,6 +195,24 @@ mdt_elsewhere_cols(sqlite3_stmt *st, int col, struct mdt_elsewhere *e)
 	e->actions = mdt_col_dup(st, col + 7);
 }
 
+MDT_ROW_READER(read_elsewhere, struct mdt_elsewhere, e)
+{
+	mdt_elsewhere_cols(st, 0, e);
+}
+
+enum mdt_status
+mdt_elsewhere_of(struct mdt_store *s, int64_t patient_id,
+    struct mdt_elsewhere *out)
+{
+	enum mdt_status st;
+
+	st = mdt_read_row(s, out, sizeof(*out), read_elsewhere, NULL,
+	    "reading the discussions elsewhere", "SELECT"
+	    MDT_ELSEWHERE_COLS_SQL("?1") " FROM (SELECT 1)"
+	    MDT_ELSEWHERE_JOIN_SQL("?1"), "i", patient_id);
+	return st == MDT_ENOTFOUND ? MDT_OK : st;
+}
+
 void
 mdt_elsewhere_done(struct mdt_elsewhere *e)
 {

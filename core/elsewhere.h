@@ -90,6 +90,11 @@ struct mdt_elsewhere {
 	"  ORDER BY day DESC, id DESC LIMIT 1)"
 #define MDT_ELSEWHERE_NCOLS 8
 
+/* The discussions elsewhere of the patient patient_id, as kept (none:
+ * out->n is 0).  DESTRUCTOR: mdt_elsewhere_done. */
+enum mdt_status mdt_elsewhere_of(struct mdt_store *s, int64_t patient_id,
+    struct mdt_elsewhere *out);
+
 struct sqlite3_stmt;
 void mdt_elsewhere_cols(struct sqlite3_stmt *st, int col,
     struct mdt_elsewhere *out);

@@ -6,7 +6,8 @@
 # (the test FHIR server on 127.0.0.1); laptop B, with the same patients on
 # its next agenda, reads the record back ('sync --pull'), and at 80x24
 # its preparation screen shows the highlighted patient's "Elsewhere" line,
-# the hostile text made harmless; the masked agenda shows only the day.
+# the hostile text made harmless, and so does the slot's header when the
+# patient is discussed; the masked agenda shows only the day.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 fhir_start
@@ -51,7 +52,15 @@ screen | grep -q $'\x1b' && fail "an escape reached the screen"
 [ "$(screen | wc -l)" = 24 ] || fail "the screen is not 24 lines"
 screen | grep -q "Consent asked: not asked" || fail "the consent line was pushed off"
 pass "the preparation screen at 80x24 shows the Elsewhere line, made harmless, offline"
-keys q
+
+# On the slot screen: in the header's rule, beside the slot's number.
+tui_start --db "$DB" chair "$MEETING"
+wait_for "Agenda: 12 patients"
+meeting_start
+keys n
+wait_for "Slot 1 of 12 - Elsewhere: $today Tanner St MDT [31m red "
+screen | grep -q $'\x1b' && fail "an escape reached the slot screen"
+pass "the slot screen's header shows the running patient's discussion elsewhere"
 "$MDTCHAIR" --db "$DB" agenda "$MEETING" --format txt >"$E2E_TMP/agenda.txt" ||
     fail "the masked agenda"
 grep -q "^    Elsewhere: discussed elsewhere on $today\$" "$E2E_TMP/agenda.txt" ||
