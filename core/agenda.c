@@ -85,7 +85,7 @@ flags_text(const struct mdt_candidate *c, char *buf, size_t len)
 /* What the central record said of a patient's discussions at meetings
  * not held here: the latest in a line (unmasked: its meeting, outcome
  * and open actions; masked: only the day), then, unmasked, the open
- * actions agreed there, one a line. */
+ * actions agreed there, one a line, and the joined-up plan. */
 static void
 elsewhere_write(FILE *out, const struct mdt_elsewhere *e, bool unmask,
     bool md)
@@ -108,6 +108,11 @@ elsewhere_write(FILE *out, const struct mdt_elsewhere *e, bool unmask,
 		field(out, line, md);
 		fputc('\n', out);
 		nl = nl != NULL ? nl + 1 : p + len;
+	}
+	if (unmask && e->plan != NULL) {
+		fputs(md ? "  - plan: " : "      plan: ", out);
+		field(out, e->plan, md);
+		fputc('\n', out);
 	}
 }
 

@@ -193,6 +193,7 @@ mdt_elsewhere_cols(sqlite3_stmt *st, int col, struct mdt_elsewhere *e)
 	e->outcome_text = mdt_col_dup(st, col + 5);
 	e->open_actions = (int)mdt_col_int(st, col + 6);
 	e->actions = mdt_col_dup(st, col + 7);
+	e->plan = mdt_col_dup(st, col + 8);
 }
 
 MDT_ROW_READER(read_elsewhere, struct mdt_elsewhere, e)
@@ -216,7 +217,8 @@ mdt_elsewhere_of(struct mdt_store *s, int64_t patient_id,
 void
 mdt_elsewhere_done(struct mdt_elsewhere *e)
 {
-	mdt_free_each(4, e->meeting, e->venue, e->outcome_text, e->actions);
+	mdt_free_each(5, e->meeting, e->venue, e->outcome_text, e->actions,
+	    e->plan);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -76,6 +76,7 @@ struct mdt_elsewhere {
 	char *outcome_text;	/* as the record has it, or NULL */
 	int open_actions;
 	char *actions;		/* their text, one a line, or NULL */
+	char *plan;		/* the patient's plan, in a line, or NULL */
 };
 
 /* The SQL columns that fill a struct mdt_elsewhere for the patient P (an
@@ -83,12 +84,12 @@ struct mdt_elsewhere {
 #define MDT_ELSEWHERE_COLS_SQL(P) \
 	" (SELECT count(*) FROM record_discussions WHERE patient_id = " P "),"\
 	" rd.day, rd.meeting, rd.venue, rd.outcome_kind, rd.outcome_text," \
-	" rd.open_actions, rd.actions"
+	" rd.open_actions, rd.actions, rd.plan"
 #define MDT_ELSEWHERE_JOIN_SQL(P) \
 	" LEFT JOIN record_discussions rd ON rd.id = (SELECT id FROM" \
 	"  record_discussions WHERE patient_id = " P \
 	"  ORDER BY day DESC, id DESC LIMIT 1)"
-#define MDT_ELSEWHERE_NCOLS 8
+#define MDT_ELSEWHERE_NCOLS 9
 
 /* The discussions elsewhere of the patient patient_id, as kept (none:
  * out->n is 0).  DESTRUCTOR: mdt_elsewhere_done. */

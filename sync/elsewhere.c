@@ -7,11 +7,12 @@
  *   Encounter?patient.identifier=<nhs-number system>|<n>,...
  *     &type=<mdt-encounter>|discussion&_lastUpdated=gt<time>
  *     &_include=Encounter:part-of&_revinclude=Observation:encounter
- *     &_revinclude=Task:encounter&_count=100
+ *     &_revinclude=Task:encounter&_include=Encounter:subject
+ *     &_revinclude:iterate=CarePlan:subject&_count=100
  *
  * each search followed through its next pages under base_url only.  The
- * meeting (its day, title and venue), the outcome and the open actions
- * come with each discussion.  Nothing is kept until every page of every
+ * meeting (its day, title and venue), the outcome, the open actions and
+ * the patient's joined-up plan come with each discussion.  Nothing is kept until every page of every
  * search has come and was well formed; then everything is kept
  * (core/elsewhere.c) in one transaction with the time of this read, so a
  * page lost, a 5xx half-way or a kill leaves the store as it was.  Only
@@ -142,7 +143,7 @@ next_search(struct ew *e)
 	struct sync_buf url = { 0 };
 	int64_t since;
 	size_t i;
-	char err[256], when[32], tail[160];
+	char err[256], when[32], tail[256];
 
 	if (e->next >= e->np) {
 		e->done = true;
@@ -167,6 +168,7 @@ next_search(struct ew *e)
 	}
 	snprintf(tail, sizeof(tail), "&_include=Encounter:part-of"
 	    "&_revinclude=Observation:encounter&_revinclude=Task:encounter"
+	    "&_include=Encounter:subject&_revinclude:iterate=CarePlan:subject"
 	    "&_count=%d", ELSEWHERE_COUNT);
 	sync_buf_str(&url, tail);
 	e->pages = 0;
@@ -227,12 +229,39 @@ outcome_and_actions(struct ew *e, const struct rw *w, const char *id,
 	}
 }
 
+/* The patient's joined-up plan (a CarePlan of ours on the patient the
+ * discussion r names), in a line: "active: next review 2027-01-10", into
+ * plan; NULL if the record holds none. */
+static const char *
+plan_of(struct ew *e, const struct rw *w, json_t *r, struct sync_buf *plan)
+{
+	const char *patient = rw_ref_id(w, json_object_get(r, "subject"),
+	    "Patient"), *key, *to;
+	json_t *cp;
+
+	json_object_foreach(e->got, key, cp)
+		if (patient != NULL && strncmp(key, "CarePlan/", 9) == 0 &&
+		    rw_ours(cp) && (to = rw_ref_id(w, json_object_get(cp,
+		    "subject"), "Patient")) != NULL &&
+		    strcmp(to, patient) == 0 && str(cp, "status", NULL) !=
+		    NULL) {
+			sync_buf_str(plan, str(cp, "status", NULL));
+			if (str(cp, "description", NULL) != NULL) {
+				sync_buf_str(plan, ": ");
+				sync_buf_str(plan, str(cp, "description", NULL));
+			}
+			return plan->s;
+		}
+	return NULL;
+}
+
 /* The discussion r, if it is one of ours well formed, into d (its text
  * pointing into what was read; its day and actions into day and
  * actions); false if not. */
 static bool
 discussion(struct ew *e, const struct rw *w, json_t *r,
-    struct mdt_elsewhere_in *d, char day[11], struct sync_buf *actions)
+    struct mdt_elsewhere_in *d, char day[11], struct sync_buf *actions,
+    struct sync_buf *plan)
 {
 	json_t *m = rw_got(w, "Encounter", rw_ref_id(w, json_object_get(r,
 	    "partOf"), "Encounter"));
@@ -261,6 +290,7 @@ discussion(struct ew *e, const struct rw *w, json_t *r,
 	    "location"), 0), "location"), "display", NULL);
 	outcome_and_actions(e, w, d->encounter, d, actions);
 	d->actions = actions->s;
+	d->plan = plan_of(e, w, r, plan);
 	return true;
 }
 
@@ -270,6 +300,7 @@ keep(struct ew *e, struct mdt_store *s)
 	size_t n = json_array_size(e->matches), k = 0, i;
 	struct mdt_elsewhere_in *d = mdt_xcalloc(n + 1, sizeof(*d));
 	struct sync_buf *actions = mdt_xcalloc(n + 1, sizeof(*actions));
+	struct sync_buf *plans = mdt_xcalloc(n + 1, sizeof(*plans));
 	char (*days)[11] = mdt_xcalloc(n + 1, sizeof(*days));
 	char **titles = mdt_xcalloc(n + 1, sizeof(*titles));
 	int64_t *ids = mdt_xcalloc(e->np + 1, sizeof(*ids)), since = 0;
@@ -283,7 +314,8 @@ keep(struct ew *e, struct mdt_store *s)
 	for (i = 0; i < n; i++) {
 		r = json_object_get(e->got, json_string_value(json_array_get(
 		    e->matches, i)));
-		if (!discussion(e, &w, r, &d[k], days[k], &actions[k])) {
+		if (!discussion(e, &w, r, &d[k], days[k], &actions[k],
+		    &plans[k])) {
 			e->out->skipped++;
 			continue;
 		}
@@ -304,9 +336,10 @@ keep(struct ew *e, struct mdt_store *s)
 		    mdt_store_error(s));
 	for (i = 0; i < n; i++) {
 		free(actions[i].s);
+		free(plans[i].s);
 		free(titles[i]);
 	}
-	mdt_free_each(5, d, actions, days, titles, ids);
+	mdt_free_each(6, d, actions, plans, days, titles, ids);
 }
 
 int

@@ -517,6 +517,36 @@ test_elsewhere(void **state)
 	remote_text(rel, "description", NULL, long_text);
 	free(long_text);
 
+	/* the patient's joined-up plan, made on another laptop */
+	{
+		json_t *found, *cp;
+		char url[1024], *body, *ref;
+		long st;
+
+		snprintf(rel, sizeof(rel), "Patient?identifier=https://fhir.nhs"
+		    ".uk/Id/nhs-number%%7C%s", nhs);
+		found = sx_get(rel, &st);
+		assert_int_equal(st, 200);
+		ref = mdt_xasprintf("Patient/%s", json_string_value(
+		    json_object_get(json_object_get(json_array_get(
+		    json_object_get(found, "entry"), 0), "resource"), "id")));
+		cp = json_pack("{s:s, s:s, s:[{s:s, s:s}], s:s, s:s, s:s,"
+		    " s:{s:s}}", "resourceType", "CarePlan", "id",
+		    "4d1f0c57-2d5e-4a3c-9b8e-5f7a0e1d2c3b", "identifier",
+		    "system", "urn:ietf:rfc:3986", "value",
+		    "urn:uuid:4d1f0c57-2d5e-4a3c-9b8e-5f7a0e1d2c3b", "status",
+		    "active", "intent", "plan", "description",
+		    "Next review 2027-01-10 \xe2\x80\xae<i>", "subject",
+		    "reference", ref);
+		body = json_dumps(cp, 0);
+		snprintf(url, sizeof(url), "%s/CarePlan/4d1f0c57-2d5e-4a3c-"
+		    "9b8e-5f7a0e1d2c3b", sx_env("SYNC_TEST_BASE"));
+		assert_int_equal(sx_http("PUT", url, body, NULL), 201);
+		mdt_free_each(2, body, ref);
+		json_decref(cp);
+		json_decref(found);
+	}
+
 	b = sx_new();
 	more_on_agenda(b, 30);
 	/* a 5xx on the second page: nothing kept */
@@ -554,6 +584,9 @@ test_elsewhere(void **state)
 	    " WHERE instr(coalesce(outcome_text, '') || coalesce(actions, ''),"
 	    " char(8294)) + instr(coalesce(outcome_text, ''), char(8238)) +"
 	    " instr(coalesce(outcome_text, ''), char(10)) > 0"), 0);
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM record_discussions"
+	    " WHERE plan LIKE 'active: Next review 2027-01-10 %%<i>'"
+	    " AND instr(plan, char(8238)) = 0"), 1);
 	assert_int_equal(sx_int(b, "SELECT max(length(CAST(actions AS BLOB)))"
 	    " <= 2000 AND max(length(CAST(outcome_text AS BLOB))) <= 400"
 	    " FROM record_discussions"), 1);
@@ -564,6 +597,8 @@ test_elsewhere(void **state)
 	assert_non_null(strstr(txt, "    Elsewhere: "));
 	assert_non_null(strstr(txt, " Demo MDT at "));
 	assert_non_null(strstr(txt, "      open action: Ring"));
+	assert_non_null(strstr(txt, "      plan: active: Next review"
+	    " 2027-01-10 "));
 	assert_null(strstr(txt, "\x1b"));
 	assert_null(strstr(txt, "\xe2\x80\xae"));
 	assert_non_null(strstr(md, "## Discussed at meetings not held here"));
@@ -573,6 +608,7 @@ test_elsewhere(void **state)
 	assert_null(strstr(masked, "script"));
 	assert_null(strstr(masked, "Demo MDT at"));
 	assert_null(strstr(masked, "open action"));
+	assert_null(strstr(masked, "plan: "));
 	free(txt);
 	free(md);
 	free(masked);
