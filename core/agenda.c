@@ -82,6 +82,40 @@ flags_text(const struct mdt_candidate *c, char *buf, size_t len)
 		    used > 0 ? ", " : "");
 }
 
+/* What the central record said of a patient's discussions at meetings
+ * not held here: the latest in a line (unmasked: its meeting, outcome
+ * and open actions; masked: only the day), then, unmasked, the open
+ * actions agreed there, one a line, and the joined-up plan. */
+static void
+elsewhere_write(FILE *out, const struct mdt_elsewhere *e, bool unmask,
+    bool md)
+{
+	char line[1400];
+	const char *p, *nl;
+
+	if (e->n == 0)
+		return;
+	fputs(md ? ": " : "    Elsewhere: ", out);
+	field(out, mdt_elsewhere_line(e, !unmask, line, sizeof(line)), md);
+	fputc('\n', out);
+	for (p = e->actions; unmask && p != NULL && *p != '\0'; p = nl) {
+		size_t len;
+
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		fputs(md ? "  - open action: " : "      open action: ", out);
+		field(out, line, md);
+		fputc('\n', out);
+		nl = nl != NULL ? nl + 1 : p + len;
+	}
+	if (unmask && e->plan != NULL) {
+		fputs(md ? "  - plan: " : "      plan: ", out);
+		field(out, e->plan, md);
+		fputc('\n', out);
+	}
+}
+
 /* The deaths recorded since the meeting before, one item each: who
  * (masked unless unmask), when, where, and the follow-up with the
  * relatives. */
@@ -122,7 +156,7 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 	int64_t at;
 	char date[11], start[6], end[6], when[6], who[256], flags[160];
 	bool md = fmt == MDT_AGENDA_MD;
-	int deferred = 0, waiting = 0;
+	int deferred = 0, waiting = 0, elsewhere = 0;
 
 	st = mdt_snapshot_load(s, meeting_id, &snap);
 	if (st != MDT_OK)
@@ -212,10 +246,25 @@ mdt_agenda_write(struct mdt_store *s, int64_t meeting_id,
 				    sizeof(who)), md);
 				fputc('\n', out);
 			}
+			elsewhere_write(out, &c->elsewhere, unmask, md);
 		}
 	}
 	if (as.selected == 0)
 		fputs("No patient is on the agenda yet.\n", out);
+	for (i = 0; md && i < n; i++) {
+		const struct mdt_candidate *c = &cands[i];
+
+		if (c->state != MDT_CANDIDATE_SELECTED || c->elsewhere.n == 0)
+			continue;
+		if (elsewhere++ == 0)
+			fputs("\n## Discussed at meetings not held here\n\n",
+			    out);
+		mdt_patient_label(c->patient_name, c->date_of_birth,
+		    c->nhs_number, unmask, who, sizeof(who));
+		fprintf(out, "- %d. ", c->position);
+		field(out, who, md);
+		elsewhere_write(out, &c->elsewhere, unmask, md);
+	}
 
 	for (i = 0; i < n; i++) {
 		const struct mdt_candidate *c = &cands[i];

@@ -37,6 +37,7 @@
 #include "themes.h"	/* the themes of a discussion */
 #include "outbox.h"	/* the outbox as delivery sees it */
 #include "pull.h"	/* the central record read back and merged */
+#include "elsewhere.h"	/* discussions at meetings not held here */
 #include "purge.h"	/* the retention purge */
 #include "deaths.h"	/* a death between meetings */
 #include "trace.h"	/* patients held until their NHS number is traced */

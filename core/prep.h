@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "consent_before.h"
+#include "elsewhere.h"
 #include "model.h"
 
 /*
@@ -75,6 +76,9 @@ struct mdt_candidate {
 	/* consent asked before the meeting: the answer standing (id 0:
 	 * never asked) */
 	struct mdt_consent_asked asked;
+	/* the discussions at meetings not held here, as the central record
+	 * said them when last read (elsewhere.h) */
+	struct mdt_elsewhere elsewhere;
 };
 
 /*

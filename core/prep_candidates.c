@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elsewhere.h"
 #include "model.h"
 #include "prep_internal.h"
 #include "rising.h"
@@ -174,6 +175,7 @@ candidate_done(void *row)
 	    c->referred_by, c->defer_reason, c->presenter_name,
 	    c->referral_defers);
 	mdt_consent_asked_done(&c->asked);
+	mdt_elsewhere_done(&c->elsewhere);
 }
 
 static void
@@ -203,6 +205,7 @@ read_candidate(sqlite3_stmt *st, void *row, void *ctx)
 		c->asked.representative = mdt_col_dup(st, 30);
 		c->asked.justification = mdt_col_dup(st, 31);
 	}
+	mdt_elsewhere_cols(st, 32, &c->elsewhere);
 	c->reason = join_reasons(
 	    (const char *)sqlite3_column_text(st, 10),
 	    (const char *)sqlite3_column_text(st, 11));
@@ -274,8 +277,10 @@ candidates_tx(struct mdt_store *s, void *ctx)
 	    "  FROM referrals r, meetings m WHERE r.id = c.referral_id"
 	    "  AND m.id = c.meeting_id),"
 	    " coalesce(ca.id, 0), " MDT_ASKED_ANSWER_SQL("ca") ","
-	    " ca.asked_by, ca.asked_on, ca.representative, ca.justification"
+	    " ca.asked_by, ca.asked_on, ca.representative, ca.justification,"
+	    MDT_ELSEWHERE_COLS_SQL("c.patient_id")
 	    " FROM candidates c JOIN patients p ON p.id = c.patient_id"
+	    MDT_ELSEWHERE_JOIN_SQL("c.patient_id")
 	    " LEFT JOIN consent_asked ca ON ca.id = (" MDT_ASKED_LATEST_SQL(
 	    "c.patient_id") ")"
 	    " LEFT JOIN slots s ON s.meeting_id = c.meeting_id"

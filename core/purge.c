@@ -286,6 +286,10 @@ purge_identity(struct mdt_store *s, int64_t id)
 	    "', nhs_number = 'X' || printf('%09d', id),"
 	    " date_of_birth = NULL, practice = NULL, purged_at = ?"
 	    " WHERE id = ?", "ii", mdt_store_now(s), id);
+	/* what the record said of their discussions elsewhere goes too */
+	if (st == MDT_OK)
+		st = mdt_run(s, "DELETE FROM record_discussions"
+		    " WHERE patient_id = ?", "i", id);
 	if (st == MDT_OK)
 		st = mdt_run(s, "DELETE FROM list_entries WHERE"
 		    " candidate_id IN (SELECT id FROM candidates"

@@ -785,6 +785,37 @@ static const char *const migrations[] = {
 	/* the actions closed from the record lately, by when */
 	"CREATE INDEX record_tasks_applied ON record_tasks(applied_at)"
 	" WHERE applied_at IS NOT NULL;",
+
+	/* v27: what the central record says of a patient's discussions at
+	 * meetings not held here (read back for the next meeting's agenda):
+	 * the discussion's Encounter, the meeting's day, title and venue,
+	 * the outcome (coded kind, and its text as the record has it), the
+	 * open actions agreed there (how many, their text), the plan, and
+	 * when read.  record_discussion_reads: per patient, the server's
+	 * time of the last complete read of their discussions (the next
+	 * one asks only for what changed since). */
+	"CREATE TABLE record_discussions ("
+	" id INTEGER PRIMARY KEY,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id)"
+	"  ON DELETE CASCADE,"
+	" encounter TEXT NOT NULL UNIQUE,"
+	" version TEXT NOT NULL,"
+	" day TEXT NOT NULL,"
+	" meeting TEXT,"
+	" venue TEXT,"
+	" outcome_kind TEXT CHECK (outcome_kind IN ('stay', 'step_down',"
+	"  'close', 'died')),"
+	" outcome_text TEXT,"
+	" open_actions INTEGER NOT NULL DEFAULT 0,"
+	" actions TEXT,"
+	" plan TEXT,"
+	" read_at INTEGER NOT NULL);"
+	"CREATE INDEX record_discussions_patient"
+	" ON record_discussions(patient_id, day);"
+	"CREATE TABLE record_discussion_reads ("
+	" patient_id INTEGER PRIMARY KEY REFERENCES patients(id)"
+	"  ON DELETE CASCADE,"
+	" since INTEGER NOT NULL);",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -69,46 +69,6 @@ struct sync_pull_job {
 	struct sync_pull_result res;	/* *out, for a pull on the loop */
 };
 
-/* ---- times ----------------------------------------------------------- */
-
-/* An HTTP Date ("Sun, 06 Dec 2026 20:25:29 GMT") in ms; false if not. */
-static bool
-http_date_ms(const char *s, int64_t *ms)
-{
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	char mon[4];
-	int d, y, h, mi, sec;
-	const char *m;
-	struct tm tm;
-
-	if (s == NULL || sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &d,
-	    mon, &y, &h, &mi, &sec) != 6 || strlen(mon) != 3 ||
-	    (m = strstr(months, mon)) == NULL || (m - months) % 3 != 0)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = (int)((m - months) / 3);
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*ms = (int64_t)timegm(&tm) * 1000;
-	return true;
-}
-
-/* ms as the search wants it: "2026-12-06T20:25:29.217Z". */
-static void
-instant_str(int64_t ms, char out[32])
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char day[24];
-
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, 32, "%s.%03dZ", day, (int)(ms % 1000));
-}
-
 /* ---- one search, its pages ------------------------------------------- */
 
 static void next_search(void *ctx);
@@ -187,7 +147,7 @@ on_page(void *ctx, const struct sync_reply *reply)
 		stop(p, err, "");
 		return;
 	}
-	if (p->first_date == 0 && !http_date_ms(reply->date, &p->first_date))
+	if (p->first_date == 0 && !sync_http_date_ms(reply->date, &p->first_date))
 		p->first_date = 0;
 	json_array_foreach(json_object_get(bundle, "entry"), i, e) {
 		json_t *r = json_object_get(e, "resource");
@@ -251,7 +211,7 @@ next_search(void *ctx)
 		sync_buf_str(&url, p->ids[i]);
 	}
 	if (p->since > 0) {
-		instant_str(p->since, since);
+		sync_instant_str(p->since, since);
 		sync_buf_str(&url, "&_lastUpdated=gt");
 		sync_buf_str(&url, since);
 	}

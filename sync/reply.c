@@ -433,3 +433,39 @@ sync_search_page(const struct sync_reply *reply, char *err, size_t len)
 		    " is not a Bundle; nothing was taken");
 	return bundle;
 }
+
+bool
+sync_http_date_ms(const char *s, int64_t *ms)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4];
+	int d, y, h, mi, sec;
+	const char *m;
+	struct tm tm;
+
+	if (s == NULL || sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &d,
+	    mon, &y, &h, &mi, &sec) != 6 || strlen(mon) != 3 ||
+	    (m = strstr(months, mon)) == NULL || (m - months) % 3 != 0)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = (int)((m - months) / 3);
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*ms = (int64_t)timegm(&tm) * 1000;
+	return true;
+}
+
+void
+sync_instant_str(int64_t ms, char out[32])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char day[24];
+
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, 32, "%s.%03dZ", day, (int)(ms % 1000));
+}

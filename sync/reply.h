@@ -81,6 +81,11 @@ enum sync_exchange sync_reply_exchange(const struct sync_reply *reply,
 /* A FHIR instant ("2026-12-06T20:25:29.217Z", "...+01:00") in ms since
  * the epoch into *ms; false if s is not one. */
 bool sync_instant_ms(const char *s, int64_t *ms);
+/* An HTTP Date ("Sun, 06 Dec 2026 20:25:29 GMT") in ms into *ms; false
+ * if s is not one.  ms as a search wants it ("2026-12-06T20:25:29.217Z"),
+ * into out. */
+bool sync_http_date_ms(const char *s, int64_t *ms);
+void sync_instant_str(int64_t ms, char out[32]);
 
 /* o.a (o.a.b when b is not NULL) when it is a string; else NULL. */
 const char *sync_json_str(json_t *o, const char *a, const char *b);

@@ -60,6 +60,11 @@ json_t *rw_got(const struct rw *w, const char *type, const char *id);
 const char *rw_code_in(json_t *concept, const char *system);
 char *rw_kept(const char *s, bool note);
 json_t *rw_paragraphs(const char *div);
+/* restore_meeting.c's: a meeting's title from its Encounter's narrative
+ * (without ", at VENUE"), kept as rw_kept keeps it (NULL if none); the
+ * outcome an Observation codes, as the store names it (NULL if none). */
+char *rw_meeting_title(json_t *r, const char *venue);
+const char *rw_outcome_kind(json_t *r);
 
 /* Runs sql with the arguments fmt names ('t' a string, NULL for NULL;
  * 'i' an int64_t; 'z' an int64_t, 0 for NULL), the row's id into *id

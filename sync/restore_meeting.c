@@ -28,9 +28,9 @@ static const char *(*const str)(json_t *, const char *, const char *) =
 
 
 /* The meeting's title, from its narrative ("Multidisciplinary team
- * meeting: TITLE, at VENUE"). */
-static char *
-title_of(json_t *r, const char *venue)
+ * meeting: TITLE, at VENUE"), as the store keeps it; NULL if none. */
+char *
+rw_meeting_title(json_t *r, const char *venue)
 {
 	static const char lead[] = "Multidisciplinary team meeting: ";
 	json_t *ps = rw_paragraphs(str(r, "text", "div"));
@@ -49,8 +49,7 @@ title_of(json_t *r, const char *venue)
 		}
 	}
 	json_decref(ps);
-	out = rw_kept(t != NULL && t[0] != '\0' ? t : "Meeting (title not on the"
-	    " record)", false);
+	out = t != NULL && t[0] != '\0' ? rw_kept(t, false) : NULL;
 	free(t);
 	return out;
 }
@@ -129,7 +128,10 @@ meeting(struct rw *w, json_t *r)
 			sqlite3_finalize(st);
 		}
 	}
-	title = title_of(r, place != NULL ? str(place, "name", NULL) : NULL);
+	title = rw_meeting_title(r, place != NULL ? str(place, "name", NULL) :
+	    NULL);
+	if (title == NULL)
+		title = mdt_xstrdup("Meeting (title not on the record)");
 	if (rw_run(w, &row, "INSERT INTO meetings (uuid, title, venue_id,"
 	    " scheduled_start, planned_minutes, state, opened_at, closed_at)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ttziitzz", str(r, "id", NULL),
@@ -405,22 +407,31 @@ component(json_t *r, const char *code)
 	return NULL;
 }
 
+/* The outcome an Observation codes, as the store names it (stay,
+ * step_down, close, died); NULL if none. */
+const char *
+rw_outcome_kind(json_t *r)
+{
+	const char *code = rw_code_in(json_object_get(r,
+	    "valueCodeableConcept"), RW_CS "mdt-outcome");
+
+	for (size_t k = 0; code != NULL && k < 4; k++)
+		if (strcmp(outcome_kinds[k].code, code) == 0)
+			return outcome_kinds[k].kind;
+	return NULL;
+}
+
 static void
 outcome(struct rw *w, json_t *r)
 {
 	int64_t at, slot_id = slot_of(w, json_object_get(r, "encounter"), &at);
-	const char *code = rw_code_in(json_object_get(r, "valueCodeableConcept"),
-	    RW_CS "mdt-outcome"), *status = str(r, "status", NULL);
+	const char *kind = rw_outcome_kind(r), *status = str(r, "status", NULL);
 	int64_t when = rw_ms(str(r, "effectiveDateTime", NULL));
-	size_t k;
 
 	if (slot_id == 0 || status == NULL || strcmp(status,
 	    "entered-in-error") == 0)
 		return;		/* not of a discussion restored; withdrawn */
-	for (k = 0; code != NULL && k < 4; k++)
-		if (strcmp(outcome_kinds[k].code, code) == 0)
-			break;
-	if (code == NULL || k == 4) {
+	if (kind == NULL) {
 		w->out->skipped++;
 		return;
 	}
@@ -429,7 +440,7 @@ outcome(struct rw *w, json_t *r)
 	    " <= ?", "ii", slot_id, when);
 	rw_run(w, NULL, "INSERT OR IGNORE INTO outcomes (uuid, slot_id, kind,"
 	    " review_date, recorded_at, died_on) VALUES (?, ?, ?, ?, ?, ?)",
-	    "titti" "t", str(r, "id", NULL), slot_id, outcome_kinds[k].kind,
+	    "titti" "t", str(r, "id", NULL), slot_id, kind,
 	    component(r, "review-date"), when != 0 ? when : at,
 	    component(r, "date-of-death"));
 }

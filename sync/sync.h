@@ -142,6 +142,30 @@ struct sync_pull_result {
 int sync_pull(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_pull_result *out);
 
+/* What sync_pull_elsewhere read and kept. */
+struct sync_elsewhere_result {
+	int64_t patients;	/* patients asked about */
+	int64_t requests;	/* searches and pages read */
+	int64_t bytes;		/* sent and received, headers included */
+	int64_t skipped;	/* not ours, or not well formed: left out */
+	struct mdt_elsewhere_result kept;	/* what was kept */
+	char error[512];	/* why it stopped; "" if it ran to the end */
+};
+
+/*
+ * Reads back, from the central record, the discussions of the patients
+ * on the next planned meeting's agenda (Encounter?patient.identifier=
+ * ...&type=...|discussion&_lastUpdated=gt..., 40 patients a search, with
+ * their meetings, outcomes and open actions; next pages followed under
+ * base_url only), and keeps those not held here (mdt_elsewhere_apply,
+ * docs/sync.md "Pull"): all or nothing, in one transaction after the
+ * last page.  Runs loop until done (libcurl loaded: sync_prepare).  0
+ * (nothing asked when no patient is on that agenda), or -1 with
+ * out->error (nothing kept).
+ */
+int sync_pull_elsewhere(uv_loop_t *loop, struct mdt_store *s,
+    const struct sync_config *cfg, struct sync_elsewhere_result *out);
+
 /* What sync_restore read and made. */
 struct sync_restore_result {
 	int64_t meetings;	/* meetings restored */

@@ -316,6 +316,10 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 		const struct mdt_candidate *c = &cs.c[tui_prep_sel];
 		int dy = bottom - 4 - more;
 		char asked[1400];
+		/* the discussions elsewhere go on the third line when it is
+		 * free, else on the reason's second */
+		bool third = c->state != MDT_CANDIDATE_DEFERRED &&
+		    !mdt_nhs_local(c->nhs_number) && c->referral_id == 0;
 
 		if (more) {
 			const struct mdt_action *ac = &news[0];
@@ -338,7 +342,12 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 		    c->referred_by[0] ? " - referred by " : "",
 		    tui_str(c->referred_by), c->presenter_name != NULL ?
 		    " - presents: " : "", tui_str(c->presenter_name));
-		tui_put_wrapped(dy, 1, COLS - 2, 2, buf, A_NORMAL);
+		tui_put_wrapped(dy, 1, COLS - 2, c->elsewhere.n > 0 && !third ?
+		    1 : 2, buf, A_NORMAL);
+		if (c->elsewhere.n > 0)
+			tui_putf(third ? dy + 2 : dy + 1, 1, COLS - 2, A_BOLD,
+			    true, "Elsewhere: %s", mdt_elsewhere_line(
+			    &c->elsewhere, false, asked, sizeof(asked)));
 		if (c->state == MDT_CANDIDATE_DEFERRED)
 			tui_putf(dy + 2, 1, COLS - 2, tui_attr(TUI_STYLE_DIM),
 			    true, "Deferred: %s", tui_str(c->defer_reason));

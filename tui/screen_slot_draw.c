@@ -168,6 +168,39 @@ tui_slot_draw_empty(struct tui_app *app, int top, int rows)
 	tui_app_draw_hints(app, top + rows - 1);
 }
 
+/* What the central record said of the patient's discussions at meetings
+ * not held here, as last read from the store: read again when the
+ * console has reloaded or for another patient. */
+static struct {
+	uint64_t loaded_at;	/* app->reloads when read; 0 never */
+	int64_t patient_id;
+	struct mdt_elsewhere e;
+} tui_slot_ew;
+
+/* The patient's latest discussion elsewhere after the header's text in
+ * buf (len bytes), if the record told of one. */
+static void
+tui_slot_elsewhere(struct tui_app *app, int64_t patient_id, char *buf,
+    size_t len)
+{
+	char line[1400];
+	size_t used = strlen(buf);
+
+	if (tui_slot_ew.loaded_at != app->reloads || tui_slot_ew.loaded_at == 0 ||
+	    tui_slot_ew.patient_id != patient_id) {
+		mdt_elsewhere_done(&tui_slot_ew.e);
+		if (mdt_elsewhere_of(app->store, patient_id, &tui_slot_ew.e) !=
+		    MDT_OK)
+			memset(&tui_slot_ew.e, 0, sizeof(tui_slot_ew.e));
+		tui_slot_ew.loaded_at = app->reloads;
+		tui_slot_ew.patient_id = patient_id;
+	}
+	if (tui_slot_ew.e.n > 0 && used < len)
+		snprintf(buf + used, len - used, " - Elsewhere: %s",
+		    mdt_elsewhere_line(&tui_slot_ew.e, false, line,
+		    sizeof(line)));
+}
+
 void
 tui_slot_draw(struct tui_app *app, int top, int rows)
 {
@@ -228,6 +261,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	else
 		snprintf(buf, sizeof(buf), "Slot %d of %zu - no slot is "
 		    "running", s->position, app->snap.n_slots);
+	tui_slot_elsewhere(app, s->patient_id, buf, sizeof(buf));
 	tui_rule(y + 3, 0, COLS, buf, tui_attr(TUI_STYLE_HEADER));
 	y += 4;
 

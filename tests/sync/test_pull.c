@@ -437,6 +437,306 @@ test_cost(void **state)
 	assert_true(pr.bytes < 2048);
 }
 
+/* ---- discussions at meetings not held here -------------------------- */
+
+struct elsewhere_args {
+	struct sx *x;
+	struct sync_elsewhere_result *out;
+};
+
+static int
+elsewhere_on(uv_loop_t *loop, const struct sync_config *cfg, void *ctx)
+{
+	struct elsewhere_args *a = ctx;
+
+	return sync_pull_elsewhere(loop, a->x->s, cfg, a->out);
+}
+
+/* The discussions of x's next agenda read back once; 0 or -1. */
+static int
+pull_elsewhere(struct sx *x, struct sync_elsewhere_result *out)
+{
+	struct elsewhere_args a = { x, out };
+
+	return sx_on_loop(x, elsewhere_on, &a);
+}
+
+/* Another system rewrites a field of Type/id on the record: text (a
+ * JSON string) at o.key (o.key.sub when sub is not NULL). */
+static void
+remote_text(const char *rel, const char *key, const char *sub,
+    const char *text)
+{
+	char url[1024], *body;
+	json_t *r;
+	long st;
+
+	r = sx_get(rel, &st);
+	assert_int_equal(st, 200);
+	if (sub != NULL)
+		json_object_set_new(json_object_get(r, key), sub,
+		    json_string(text));
+	else
+		json_object_set_new(r, key, json_string(text));
+	body = json_dumps(r, 0);
+	snprintf(url, sizeof(url), "%s/%s", sx_env("SYNC_TEST_BASE"), rel);
+	json_decref(r);
+	r = NULL;
+	if (sx_http("PUT", url, body, &r) != 200) {
+		char *said = json_dumps(r, 0);
+
+		fprintf(stderr, "PUT %s: %s\n", rel, said);
+		free(said);
+		fail();
+	}
+	free(body);
+	json_decref(r);
+}
+
+/* n patients more, with valid NHS numbers, on the agenda of x's meeting
+ * (after its own). */
+static void
+more_on_agenda(struct sx *x, int n)
+{
+	sqlite3 *db = mdt_store_db(x->s);
+	int made = 0;
+
+	for (int k = 0; made < n; k++) {
+		char nhs[16], uuid[37], sql[512];
+		int sum = 0, check;
+
+		snprintf(nhs, sizeof(nhs), "94300%04d", k % 10000);
+		for (int i = 0; i < 9; i++)
+			sum += (nhs[i] - '0') * (10 - i);
+		check = 11 - sum % 11;
+		if (check == 10)
+			continue;
+		nhs[9] = (char)('0' + (check == 11 ? 0 : check));
+		nhs[10] = '\0';
+		mdt_uuid_new(uuid);
+		snprintf(sql, sizeof(sql), "INSERT INTO patients (uuid,"
+		    " nhs_number, name) VALUES ('%s', '%s', 'Extra %d')", uuid,
+		    nhs, k);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+		mdt_uuid_new(uuid);
+		snprintf(sql, sizeof(sql), "INSERT INTO slots (uuid,"
+		    " meeting_id, patient_id, position, reason,"
+		    " planned_seconds) VALUES ('%s', %lld, (SELECT id FROM"
+		    " patients WHERE nhs_number = '%s'), 100 + %d, 'x', 300)",
+		    uuid, (long long)x->meeting, nhs, made);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+		made++;
+	}
+}
+
+/* The agenda of x's meeting as printed, masked or not. */
+static char *
+agenda_of(struct sx *x, enum mdt_agenda_format fmt, bool unmask)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_int_equal(mdt_agenda_write(x->s, x->meeting, fmt, unmask, out),
+	    MDT_OK);
+	fclose(out);
+	return buf;
+}
+
+/*
+ * Laptop A chairs a meeting and syncs; another system writes hostile
+ * text into the record of one discussion (its outcome's text, an open
+ * action).  Laptop B, another database on the same record, has the same
+ * patients (and 30 more) on its next agenda: its read of the record
+ * keeps A's five discussions, bounded and escaped, shown by its agenda;
+ * a 5xx on the second page keeps nothing; read again unchanged, nothing
+ * is added, at one request per 40 patients.  A reading its own next
+ * agenda keeps none of its own discussions.
+ */
+static void
+test_elsewhere(void **state)
+{
+	/* as hostile as a conforming record can be: markup, a
+	 * bidirectional override, a new line (no control character: the
+	 * record refuses them) */
+	static const char hostile[] = "Stay <script>x</script>"
+	    " \xe2\x80\xae|*y*\nsecond line";
+	struct sx *a = *state, *b;
+	struct sync_elsewhere_result er;
+	char rel[128], nhs[11], *long_text, *txt, *md, *masked, uuid[37];
+	char sql[512];
+	int64_t p1, next;
+
+	sx_chair(a, NULL, NULL);
+	assert_true(sx_sync(a, 60000, NULL));
+	/* the first discussion's outcome and its open action, rewritten on
+	 * the record by another system */
+	p1 = sx_int(a, "SELECT patient_id FROM slots WHERE meeting_id = %lld"
+	    " AND position = 1", (long long)a->meeting);
+	snprintf(nhs, sizeof(nhs), "%lld", (long long)sx_int(a, "SELECT"
+	    " nhs_number FROM patients WHERE id = %lld", (long long)p1));
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(mdt_store_db(a->s),
+		    "SELECT o.uuid FROM outcomes o JOIN slots s ON s.id ="
+		    " o.slot_id WHERE s.patient_id = ?", -1, &st, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_int64(st, 1, p1);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		snprintf(rel, sizeof(rel), "Observation/%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	remote_text(rel, "valueCodeableConcept", "text", hostile);
+	uuid_of(a, sx_int(a, "SELECT id FROM actions WHERE patient_id = %lld"
+	    " AND status = 'open'", (long long)p1), uuid);
+	snprintf(rel, sizeof(rel), "Task/%s", uuid);
+	long_text = malloc(10001);
+	memset(long_text, 'z', 10000);
+	{
+		static const char lead[] = "Ring\n the \xe2\x81\xa6" "daughter ";
+
+		memcpy(long_text, lead, sizeof(lead) - 1);
+	}
+	long_text[10000] = '\0';
+	remote_text(rel, "description", NULL, long_text);
+	free(long_text);
+
+	/* the patient's joined-up plan, made on another laptop */
+	{
+		json_t *found, *cp;
+		char url[1024], *body, *ref;
+		long st;
+
+		snprintf(rel, sizeof(rel), "Patient?identifier=https://fhir.nhs"
+		    ".uk/Id/nhs-number%%7C%s", nhs);
+		found = sx_get(rel, &st);
+		assert_int_equal(st, 200);
+		ref = mdt_xasprintf("Patient/%s", json_string_value(
+		    json_object_get(json_object_get(json_array_get(
+		    json_object_get(found, "entry"), 0), "resource"), "id")));
+		cp = json_pack("{s:s, s:s, s:[{s:s, s:s}], s:s, s:s, s:s,"
+		    " s:{s:s}}", "resourceType", "CarePlan", "id",
+		    "4d1f0c57-2d5e-4a3c-9b8e-5f7a0e1d2c3b", "identifier",
+		    "system", "urn:ietf:rfc:3986", "value",
+		    "urn:uuid:4d1f0c57-2d5e-4a3c-9b8e-5f7a0e1d2c3b", "status",
+		    "active", "intent", "plan", "description",
+		    "Next review 2027-01-10 \xe2\x80\xae<i>", "subject",
+		    "reference", ref);
+		body = json_dumps(cp, 0);
+		snprintf(url, sizeof(url), "%s/CarePlan/4d1f0c57-2d5e-4a3c-"
+		    "9b8e-5f7a0e1d2c3b", sx_env("SYNC_TEST_BASE"));
+		assert_int_equal(sx_http("PUT", url, body, NULL), 201);
+		mdt_free_each(2, body, ref);
+		json_decref(cp);
+		json_decref(found);
+	}
+
+	b = sx_new();
+	more_on_agenda(b, 30);
+	/* a 5xx on the second page: nothing kept */
+	sx_control("faults", "{\"faults\":[{\"delayMs\":1},{\"status\":503}]}");
+	assert_int_equal(pull_elsewhere(b, &er), -1);
+	assert_non_null(strstr(er.error, "503"));
+	assert_int_equal(er.requests, 2);
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM record_discussions"),
+	    0);
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM"
+	    " record_discussion_reads"), 0);
+	sx_control("reset", "{}");
+	usleep(2100 * 1000);	/* past the second's margin */
+	/* then whole */
+	assert_int_equal(pull_elsewhere(b, &er), 0);
+	fprintf(stderr, "# elsewhere: first read for %lld patients: %lld"
+	    " requests, %lld bytes, %lld discussions\n",
+	    (long long)er.patients, (long long)er.requests,
+	    (long long)er.bytes, (long long)er.kept.read);
+	assert_int_equal(er.patients, 42);
+	assert_int_equal(er.requests, 2);
+	assert_int_equal(er.kept.added, 5);
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM record_discussions"),
+	    5);
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM record_discussions"
+	    " r JOIN patients p ON p.id = r.patient_id WHERE p.nhs_number ="
+	    " '%s' AND r.outcome_kind = 'stay' AND r.open_actions = 1",
+	    nhs), 1);
+	/* the meeting's day and title, as A has them */
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM record_discussions"
+	    " WHERE meeting = 'Demo MDT' AND day = date('now', 'localtime')"),
+	    5);
+	/* hostile text: valid, bounded, no escape or override kept */
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM record_discussions"
+	    " WHERE instr(coalesce(outcome_text, '') || coalesce(actions, ''),"
+	    " char(8294)) + instr(coalesce(outcome_text, ''), char(8238)) +"
+	    " instr(coalesce(outcome_text, ''), char(10)) > 0"), 0);
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM record_discussions"
+	    " WHERE plan LIKE 'active: Next review 2027-01-10 %%<i>'"
+	    " AND instr(plan, char(8238)) = 0"), 1);
+	assert_int_equal(sx_int(b, "SELECT max(length(CAST(actions AS BLOB)))"
+	    " <= 2000 AND max(length(CAST(outcome_text AS BLOB))) <= 400"
+	    " FROM record_discussions"), 1);
+	/* B's agenda shows them, escaped; masked, the day alone */
+	txt = agenda_of(b, MDT_AGENDA_TXT, true);
+	md = agenda_of(b, MDT_AGENDA_MD, true);
+	masked = agenda_of(b, MDT_AGENDA_TXT, false);
+	assert_non_null(strstr(txt, "    Elsewhere: "));
+	assert_non_null(strstr(txt, " Demo MDT at "));
+	assert_non_null(strstr(txt, "      open action: Ring"));
+	assert_non_null(strstr(txt, "      plan: active: Next review"
+	    " 2027-01-10 "));
+	assert_null(strstr(txt, "\x1b"));
+	assert_null(strstr(txt, "\xe2\x80\xae"));
+	assert_non_null(strstr(md, "## Discussed at meetings not held here"));
+	assert_non_null(strstr(md, "\\<script\\>"));
+	assert_null(strstr(md, "<script>"));
+	assert_non_null(strstr(masked, "    Elsewhere: discussed elsewhere on"));
+	assert_null(strstr(masked, "script"));
+	assert_null(strstr(masked, "Demo MDT at"));
+	assert_null(strstr(masked, "open action"));
+	assert_null(strstr(masked, "plan: "));
+	free(txt);
+	free(md);
+	free(masked);
+	/* again, nothing changed: nothing added, one request a 40 */
+	assert_int_equal(pull_elsewhere(b, &er), 0);
+	assert_int_equal(er.requests, 2);
+	assert_int_equal(er.kept.added + er.kept.changed, 0);
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM record_discussions"),
+	    5);
+	fprintf(stderr, "# elsewhere: unchanged record, %lld patients: %lld"
+	    " requests, %lld bytes, %lld discussions\n",
+	    (long long)er.patients, (long long)er.requests,
+	    (long long)er.bytes, (long long)er.kept.read);
+	assert_int_equal(sx_int(b, "SELECT count(*) FROM"
+	    " record_discussion_reads WHERE since > 0"), 42);
+	assert_int_equal(er.kept.read, 0);
+	assert_true(er.bytes < 2 * 6144);
+	/* A's next agenda has the first patient: A's own discussion is
+	 * left out */
+	mdt_uuid_new(uuid);
+	snprintf(sql, sizeof(sql), "INSERT INTO meetings (uuid, title,"
+	    " scheduled_start, planned_minutes) VALUES ('%s', 'Next',"
+	    " %lld, 60)", uuid, (long long)(mdt_clock_real(NULL) +
+	    7 * 86400000LL));
+	sx_exec(a, sql);
+	next = sx_int(a, "SELECT max(id) FROM meetings");
+	mdt_uuid_new(uuid);
+	snprintf(sql, sizeof(sql), "INSERT INTO slots (uuid, meeting_id,"
+	    " patient_id, position, reason, planned_seconds) VALUES ('%s',"
+	    " %lld, %lld, 1, 'x', 300)", uuid, (long long)next,
+	    (long long)p1);
+	sx_exec(a, sql);
+	assert_int_equal(pull_elsewhere(a, &er), 0);
+	assert_int_equal(er.patients, 1);
+	assert_int_equal(er.kept.ours, 1);
+	assert_int_equal(sx_int(a, "SELECT count(*) FROM record_discussions"),
+	    0);
+	sx_free(b);
+}
+
 int
 main(void)
 {
@@ -452,6 +752,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_text, sx_setup,
 		    sx_teardown),
 		cmocka_unit_test_setup_teardown(test_cost, sx_setup, sx_teardown),
+		cmocka_unit_test_setup_teardown(test_elsewhere, sx_setup,
+		    sx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

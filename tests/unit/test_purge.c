@@ -253,8 +253,18 @@ test_purges_delivered_meeting(void **state)
 
 	chair(f);
 	deliver(f, -1);
-	figures(f, before, sizeof(before));
 	d = dennis(f);
+	/* what the central record said of their discussions elsewhere:
+	 * Dennis's goes with his identity, the others' stay */
+	snprintf(before, sizeof(before), "INSERT INTO record_discussions"
+	    " (patient_id, encounter, version, day, outcome_text, read_at)"
+	    " SELECT patient_id, 'e-' || id, '1', '2026-11-02', 'Dennis',"
+	    " 0 FROM slots WHERE id IN (%lld, %lld)", (long long)fx_slot(f,
+	    1), (long long)fx_slot(f, 4));
+	fx_exec(f->s, before);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " record_discussions WHERE patient_id = %lld", (long long)d), 1);
+	figures(f, before, sizeof(before));
 	f->now += 400 * DAY_MS;
 	outbox = fx_int(f->s, "SELECT count(*) FROM outbox");
 	audit = fx_int(f->s, "SELECT count(*) FROM audit");
@@ -317,6 +327,10 @@ test_purges_delivered_meeting(void **state)
 	    " JOIN slots s ON s.patient_id = p.id WHERE s.id IN (%lld, %lld,"
 	    " %lld) AND p.purged_at IS NULL", (long long)fx_slot(f, 1),
 	    (long long)fx_slot(f, 2), (long long)fx_slot(f, 9)), 3);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " record_discussions WHERE patient_id = %lld", (long long)d), 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " record_discussions"), 1);
 	/* the eight never discussed go too */
 	assert_int_equal(res.patients, 9);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"

@@ -2,7 +2,8 @@
  * sync.c - mdtchair sync: the outbox sent to the central record once, on
  * its own event loop, until nothing is pending or a deadline passes, with
  * a progress line on stderr; then the record read back (the actions'
- * Tasks changed since the last pull, merged: docs/sync.md "Pull").
+ * Tasks changed since the last pull, merged, and the discussions of the
+ * next agenda's patients at meetings not held here: docs/sync.md "Pull").
  */
 #include "config.h"
 
@@ -211,6 +212,30 @@ sync_report(struct sync_run *r)
 	return EXIT_USER;
 }
 
+/* The discussions of the next meeting's patients at meetings not held
+ * here, read back after the Tasks: what was kept, one line; 0, or -1
+ * when nothing could be taken. */
+static int
+sync_elsewhere_run(struct sync_run *r, const struct sync_config *cfg)
+{
+	struct sync_elsewhere_result er;
+
+	if (sync_pull_elsewhere(&r->loop, r->store, cfg, &er) != 0) {
+		say("sync: no discussions taken from the central record: %s"
+		    " (%lld requests)", er.error, (long long)er.requests);
+		return -1;
+	}
+	if (er.patients > 0)
+		fprintf(stderr, "sync: read %lld discussions of the %lld"
+		    " patients of the next agenda (%lld requests, %lld bytes):"
+		    " %lld new, %lld changed, %lld held here\n",
+		    (long long)er.kept.read, (long long)er.patients,
+		    (long long)er.requests, (long long)er.bytes,
+		    (long long)er.kept.added, (long long)er.kept.changed,
+		    (long long)er.kept.ours);
+	return 0;
+}
+
 /* The record read back after the drain (or alone, --pull): what it
  * did, one line; 0, or EXIT_USER when it failed or conflicts wait. */
 static int
@@ -231,6 +256,8 @@ sync_pull_run(struct sync_run *r, const struct sync_config *cfg)
 	    (long long)pr.actions, (long long)pr.requests,
 	    (long long)pr.bytes, (long long)m->closed,
 	    (long long)m->conflicts, (long long)m->owners);
+	if (sync_elsewhere_run(r, cfg) != 0)
+		return EXIT_USER;
 	if (mdt_record_conflicts(r->store, &conflicts) != MDT_OK)
 		return cmd_store_error(r->store);
 	if (conflicts > 0) {
