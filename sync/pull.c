@@ -285,7 +285,7 @@ first_request(void *ctx)
 		next_search(p);
 		return;
 	}
-	instant_str(p->since, since);
+	sync_instant_str(p->since, since);
 	snprintf(url, sizeof(url), "Task?_lastUpdated=gt%s&_summary=count",
 	    since);
 	if (sync_http_request(p->http, "GET", url, NULL, NULL, on_count, p,
