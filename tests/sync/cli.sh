@@ -131,7 +131,7 @@ NODE_EXTRA_CA_CERTS="$SYNC_TEST_CA" "$SYNC_TEST_NODE" -e '
         const g = await fetch(`${base}/Task/${id}`, { headers: h });
         const t = await g.json();
         t.status = "completed";
-        // closed now, or when agreed if the meeting's clock ran ahead
+        // closed now, or when agreed if the meeting clock ran ahead
         t.lastModified = new Date(Math.max(Date.now(), Date.parse(t.authoredOn) || 0)).toISOString();
         const r = await fetch(`${base}/Task/${id}`, { method: "PUT", headers: h, body: JSON.stringify(t) });
         if (!r.ok) console.error(`Task/${id}: GET ${g.status}, PUT ${r.status} ${await r.text()}`);
