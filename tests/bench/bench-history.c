@@ -67,6 +67,7 @@ struct opts {
 static char work[] = "/tmp/mdtchair-bench-history.XXXXXX";
 
 #define DRAIN_ROUNDS 50		/* at most as many 10,000s queued */
+#define PULL_ROUNDS 20		/* at most as many --keys while a pull runs */
 
 /* ---- files and the database ------------------------------------------- */
 
@@ -715,6 +716,50 @@ measure_sync(const struct opts *o, const char *hist, double *v)
 		    " started one after another, live): %ld requests for %ld"
 		    " outbox rows\n", slots, fhir_stat(&f, "requests") - req0,
 		    (long)db_int(db, "SELECT count(*) FROM outbox") - rows0);
+	}
+
+	/* keys while the record is read back: the last pull forgotten, so
+	 * that the one p in the sync panel begins reads every open action's
+	 * Task again (over 10,000, 40 a search), then merges them; keys
+	 * until it has ended (a few rounds at most) */
+	db_exec(db, "UPDATE record_pull SET since = 0");
+	{
+		long long before = db_int(db, "SELECT pulled_at FROM"
+		    " record_pull WHERE resource_type = 'Task'");
+		double *w = calloc((size_t)o->keys * PULL_ROUNDS + 1,
+		    sizeof(*w));
+
+		if (w == NULL)
+			die("calloc");
+
+		req0 = fhir_stat(&f, "requests");
+		t0 = now_ms();
+		send_key(&t, "5");
+		settle(&t, 300);
+		send_key(&t, "p");
+		settle(&t, 300);
+		send_key(&t, "3");
+		settle(&t, 300);
+		total = 0;
+		for (rounds = 0; rounds < PULL_ROUNDS; rounds++) {
+			n = slot_keys(&t, w + total, o->keys, NULL);
+			total += n;
+			if (n == 0 || db_int(db, "SELECT pulled_at FROM"
+			    " record_pull WHERE resource_type = 'Task'") !=
+			    before)
+				break;
+		}
+		while (db_int(db, "SELECT pulled_at FROM record_pull WHERE"
+		    " resource_type = 'Task'") == before &&
+		    now_ms() - t0 < 600000)
+			settle(&t, 100);
+		printf("the record read back in the console: %lld open"
+		    " actions, %ld requests, %.1f s\n", db_int(db, "SELECT"
+		    " count(*) FROM actions WHERE status = 'open'"),
+		    fhir_stat(&f, "requests") - req0, (now_ms() - t0) / 1000);
+		if (total > 0)
+			report("key to screen, the record read back", w, total);
+		free(w);
 	}
 	chair_stop(&t);
 	unsetenv("MDTCHAIR_CONFIG");
