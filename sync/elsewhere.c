@@ -28,6 +28,7 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "engine.h"
 #include "fhir.h"
 #include "http.h"
 #include "mdt.h"
@@ -61,15 +62,27 @@ struct ew {
 	json_t *matches;	/* the discussions' keys, in order */
 	int64_t first_date;	/* the first reply's Date, ms; 0: none */
 	bool done;
+	bool started;		/* begun on the engine's loop: done_cb told */
+	void (*done_cb)(void *ctx);
+	void *done_ctx;
 };
 
 static void next_search(struct ew *e);
+
+/* Every page has come, or the read stopped: told once it has begun. */
+static void
+finish(struct ew *e)
+{
+	e->done = true;
+	if (e->started && e->done_cb != NULL)
+		e->done_cb(e->done_ctx);
+}
 
 static void
 stop(struct ew *e, const char *what, const char *why)
 {
 	snprintf(e->out->error, sizeof(e->out->error), "%s%s", what, why);
-	e->done = true;
+	finish(e);
 }
 
 static void
@@ -119,20 +132,33 @@ on_page(void *ctx, const struct sync_reply *reply)
 		json_object_set(e->got, key, r);
 		free(key);
 	}
+	/* (a stop may end the job on the engine's loop: nothing of e is
+	 * touched after one) */
 	next = sync_next_page(sync_config_base_url(e->cfg), bundle,
 	    &elsewhere);
-	if (elsewhere)
+	if (elsewhere) {
+		json_decref(bundle);
 		stop(e, "the central record's next page is not under base_url;"
 		    " not followed", "");
-	else if (next != NULL && ++e->pages > ELSEWHERE_PAGES)
+		return;
+	}
+	if (next != NULL && ++e->pages > ELSEWHERE_PAGES) {
+		json_decref(bundle);
 		stop(e, "the central record's search has more than 200 pages;"
 		    " not followed", "");
-	else if (next != NULL && sync_http_request(e->http, "GET", next, NULL,
-	    NULL, on_page, e, err, sizeof(err)) != 0)
-		stop(e, "", err);
+		return;
+	}
+	if (next != NULL) {
+		int rc = sync_http_request(e->http, "GET", next, NULL, NULL,
+		    on_page, e, err, sizeof(err));
+
+		json_decref(bundle);
+		if (rc != 0)
+			stop(e, "", err);
+		return;
+	}
 	json_decref(bundle);
-	if (!e->done && next == NULL)
-		next_search(e);
+	next_search(e);
 }
 
 /* The next patients, at most 40 read last at the same time: a search for
@@ -146,7 +172,7 @@ next_search(struct ew *e)
 	char err[256], when[32], tail[256];
 
 	if (e->next >= e->np) {
-		e->done = true;
+		finish(e);
 		return;
 	}
 	since = e->p[e->next].since;
@@ -342,31 +368,98 @@ keep(struct ew *e, struct mdt_store *s)
 	mdt_free_each(6, d, actions, plans, days, titles, ids);
 }
 
+/* The patients to read for made, and what the read gathers; false
+ * (out->error) if the store cannot say, or true with none to read. */
+static bool
+ew_init(struct ew *e, struct mdt_store *s, const struct sync_config *cfg,
+    struct sync_elsewhere_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	e->cfg = cfg;
+	e->out = out;
+	if (mdt_elsewhere_patients(s, &e->p, &e->np) != MDT_OK) {
+		snprintf(out->error, sizeof(out->error), "%s",
+		    mdt_store_error(s));
+		return false;
+	}
+	e->got = json_object();
+	e->matches = json_array();
+	return true;
+}
+
+static void
+ew_free(struct ew *e)
+{
+	json_decref(e->got);
+	json_decref(e->matches);
+	free(e->p);
+}
+
 int
 sync_pull_elsewhere(uv_loop_t *loop, struct mdt_store *s,
     const struct sync_config *cfg, struct sync_elsewhere_result *out)
 {
-	struct ew e = { .cfg = cfg, .out = out };
+	struct ew e = { 0 };
 
-	memset(out, 0, sizeof(*out));
-	if (mdt_elsewhere_patients(s, &e.p, &e.np) != MDT_OK) {
-		snprintf(out->error, sizeof(out->error), "%s",
-		    mdt_store_error(s));
+	if (!ew_init(&e, s, cfg, out))
 		return -1;
-	}
-	if (e.np == 0) {
-		free(e.p);
-		return 0;
-	}
-	e.got = json_object();
-	e.matches = json_array();
 	/* all or nothing: kept only when every page came */
-	if (sync_http_read(loop, cfg, &e.http, first_search, &e, &e.done,
-	    "the read of the discussions elsewhere", out->error,
+	if (e.np > 0 && sync_http_read(loop, cfg, &e.http, first_search, &e,
+	    &e.done, "the read of the discussions elsewhere", out->error,
 	    sizeof(out->error)) && out->error[0] == '\0')
 		keep(&e, s);
-	json_decref(e.got);
-	json_decref(e.matches);
-	free(e.p);
+	ew_free(&e);
 	return out->error[0] == '\0' ? 0 : -1;
+}
+
+struct sync_elsewhere_job {
+	struct ew e;
+	struct mdt_store *s;
+	struct sync_elsewhere_result res;
+};
+
+struct sync_elsewhere_job *
+sync_elsewhere_begin(struct sync_http *h, struct mdt_store *s,
+    const struct sync_config *cfg, void (*done)(void *ctx), void *ctx)
+{
+	struct sync_elsewhere_job *j = mdt_xcalloc(1, sizeof(*j));
+
+	j->s = s;
+	j->e.http = h;
+	j->e.done_cb = done;
+	j->e.done_ctx = ctx;
+	if (!ew_init(&j->e, s, cfg, &j->res) || j->e.np == 0) {
+		j->e.done = true;
+		return j;
+	}
+	next_search(&j->e);
+	j->e.started = true;
+	return j;
+}
+
+bool
+sync_elsewhere_finished(const struct sync_elsewhere_job *j)
+{
+	return j->e.done;
+}
+
+int
+sync_elsewhere_end(struct sync_elsewhere_job *j,
+    struct sync_elsewhere_result *out)
+{
+	int rc;
+
+	if (!j->e.done)
+		snprintf(j->res.error, sizeof(j->res.error), "the read of the"
+		    " discussions elsewhere stopped before the end");
+	else if (j->res.error[0] == '\0' && j->e.np > 0) {
+		j->e.done_cb = NULL;	/* being ended: told no more */
+		keep(&j->e, j->s);
+	}
+	ew_free(&j->e);
+	rc = j->res.error[0] == '\0' ? 0 : -1;
+	if (out != NULL)
+		*out = j->res;
+	free(j);
+	return rc;
 }

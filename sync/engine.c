@@ -65,6 +65,20 @@ sync_engine_changed(struct sync_engine *e)
 
 /* ---- the record read back -------------------------------------------- */
 
+/* The discussions elsewhere read (or not: what failed is the next
+ * read's to mend, the Tasks' pull stands): the pull has ended. */
+static void
+ew_ended(void *ctx)
+{
+	struct sync_engine *e = ctx;
+	struct sync_elsewhere_job *j = e->ew;
+
+	e->ew = NULL;
+	(void)sync_elsewhere_end(j, NULL);
+	e->pulls++;
+	sync_engine_changed(e);
+}
+
 static void
 pull_ended(void *ctx)
 {
@@ -73,6 +87,17 @@ pull_ended(void *ctx)
 
 	e->pull = NULL;
 	sync_pull_end(j, &e->last_pull);
+	/* then, the record answering, what it says of the next agenda's
+	 * patients' discussions on other laptops */
+	if (!e->closing && e->http != NULL && e->last_pull.error[0] == '\0') {
+		e->ew = sync_elsewhere_begin(e->http, e->store, e->cfg,
+		    ew_ended, e);
+		if (sync_elsewhere_finished(e->ew))
+			ew_ended(e);
+		else
+			sync_engine_changed(e);
+		return;
+	}
 	e->pulls++;
 	sync_engine_changed(e);
 }
@@ -80,7 +105,7 @@ pull_ended(void *ctx)
 static void
 pull_start(struct sync_engine *e)
 {
-	if (e->pull != NULL || e->closing || e->http == NULL)
+	if (e->pull != NULL || e->ew != NULL || e->closing || e->http == NULL)
 		return;
 	e->pull_due = false;
 	e->pull = sync_pull_begin(e->http, e->store, e->cfg, pull_ended, e);
@@ -133,7 +158,7 @@ sync_engine_pull_now(struct sync_engine *e)
 {
 	if (e == NULL || e->closing || e->cfg == NULL || e->http == NULL)
 		return -1;
-	if (e->pull != NULL)
+	if (e->pull != NULL || e->ew != NULL)
 		return 1;
 	pull_start(e);
 	return 0;
@@ -159,6 +184,10 @@ sync_engine_pull_close(struct sync_engine *e)
 	if (e->pull != NULL) {
 		sync_pull_end(e->pull, NULL);	/* its client is closing */
 		e->pull = NULL;
+	}
+	if (e->ew != NULL) {
+		(void)sync_elsewhere_end(e->ew, NULL);
+		e->ew = NULL;
 	}
 	if (e->pull_timing) {
 		uv_timer_stop(&e->pull_timer);
@@ -280,7 +309,7 @@ status(struct sync_engine *e, struct sync_status *out, bool brief)
 	out->unavailable = e->cfg != NULL && e->http == NULL && !e->closing;
 	out->online = e->online;
 	out->busy = e->busy;
-	out->pulling = e->pull != NULL;
+	out->pulling = e->pull != NULL || e->ew != NULL;
 	out->pulls = e->pulls;
 	if ((brief ? mdt_outbox_unsent_counts(e->store, &c) :
 	    mdt_outbox_counts(e->store, &c)) == MDT_OK) {

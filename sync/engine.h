@@ -52,6 +52,7 @@ struct sync_engine {
 	int64_t last_probe_at;		/* wall clock of the last metadata GET */
 	char last_error[256];
 	struct sync_pull_job *pull;	/* the record being read back */
+	struct sync_elsewhere_job *ew;	/* then the discussions elsewhere */
 	uv_timer_t pull_timer;		/* a pull due every pull_minutes */
 	bool pull_timing;		/* pull_timer made */
 	bool pull_due;			/* a pull is due once the queue is
@@ -122,6 +123,25 @@ bool sync_pull_finished(const struct sync_pull_job *j);
  * did into out (may be NULL).  A job not finished (its client closed)
  * takes nothing.  0, or -1 with out->error. */
 int sync_pull_end(struct sync_pull_job *j, struct sync_pull_result *out);
+
+/* ---- elsewhere.c ---------------------------------------------------- */
+
+struct sync_elsewhere_job;
+
+/*
+ * The next agenda's patients' discussions elsewhere read back on the
+ * loop through h, as sync_pull_elsewhere reads them; done(ctx) as for
+ * sync_pull_begin (never from within this call: check
+ * sync_elsewhere_finished after it).  DESTRUCTOR: sync_elsewhere_end,
+ * which keeps what came if every page did (one transaction), and copies
+ * what it did into out (may be NULL); 0, or -1 with out->error.
+ */
+struct sync_elsewhere_job *sync_elsewhere_begin(struct sync_http *h,
+    struct mdt_store *s, const struct sync_config *cfg,
+    void (*done)(void *ctx), void *ctx);
+bool sync_elsewhere_finished(const struct sync_elsewhere_job *j);
+int sync_elsewhere_end(struct sync_elsewhere_job *j,
+    struct sync_elsewhere_result *out);
 
 /* ---- marks.c -------------------------------------------------------- */
 

@@ -37,6 +37,18 @@ n=$("$SQLITE3_BIN" "$DB" "SELECT count(*) FROM record_discussions")
 [ "$n" = 1 ] || fail "laptop B keeps $n discussions, not 1"
 pass "laptop B read A's discussion of its next agenda's patient"
 
+# Laptop C: its console reads the record back by itself (no 'sync'), the
+# discussions elsewhere with the Tasks, and preparation shows them
+C_DB="$E2E_TMP/c.db"
+MEETING_C=$("$MDTCHAIR" --db "$C_DB" demo --no-open)
+tui_start --db "$C_DB" --config "$cfg" prepare "$MEETING_C"
+wait_for "Elsewhere: "
+screen | grep -q $'\x1b' && fail "an escape reached laptop C's screen"
+n=$("$SQLITE3_BIN" "$C_DB" "SELECT count(*) FROM record_discussions")
+[ "$n" = 1 ] || fail "laptop C's console keeps $n discussions, not 1"
+keys q
+pass "laptop C's console read A's discussion back by itself"
+
 fhir_stop
 tui_start --db "$DB" prepare "$MEETING"
 wait_for "Elsewhere: "
