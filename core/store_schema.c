@@ -766,6 +766,22 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS deaths_by_recorded ON deaths(recorded_at);"
 	"CREATE INDEX IF NOT EXISTS outcomes_died ON outcomes(recorded_at)"
 	" WHERE kind = 'died';",
+
+	/* v25: the review of a period and the rising-risk register read what
+	 * they show, however long the history.  The deaths by their date,
+	 * between meetings and as outcomes: a period's deaths without
+	 * reading every death ever recorded. */
+	"CREATE INDEX IF NOT EXISTS deaths_by_died_on ON deaths(died_on);"
+	"CREATE INDEX IF NOT EXISTS outcomes_died_on ON outcomes(died_on)"
+	" WHERE kind = 'died';"
+	/* The open actions by when due, then when agreed: those overdue
+	 * at a period's end are counted from this index alone. */
+	"CREATE INDEX IF NOT EXISTS actions_open_due ON actions(due_date,"
+	" created_at) WHERE status = 'open' AND withdrawn_at IS NULL;"
+	/* Each stay's reviews by time: its latest is the last entry, not
+	 * found among the events of every stay. */
+	"CREATE INDEX IF NOT EXISTS rising_risk_reviews"
+	" ON rising_risk_events(entry_id, at) WHERE kind = 'reviewed';",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))
