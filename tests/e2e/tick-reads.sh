@@ -1,10 +1,10 @@
 #!/bin/bash
-# prep-reads.sh - the preparation screen reads the store when what it shows
-# may have changed (an act, another window's commit), not on each clock
-# tick of an open meeting nor on each move of the cursor: the real
-# mdtchair runs with tests/e2e/stepcount.so preloaded, which counts the
-# rows its queries read.  An act and a change made from the command line
-# are read and shown.
+# tick-reads.sh - the preparation and slot screens read the store when
+# what they show may have changed (an act, another window's commit), not on
+# each clock tick of an open meeting or a running slot, nor on each move of
+# the cursor: the real mdtchair runs with tests/e2e/stepcount.so
+# preloaded, which counts the rows its queries read.  An act, a change made
+# from the command line and a note left half typed are read and shown.
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 : "${STEPCOUNT:?STEPCOUNT must name tests/e2e/stepcount.so}"
@@ -48,3 +48,31 @@ after=$(reads)
 wait_for "1 deferred"
 [ "$(reads)" -gt "$after" ] || fail "another window's commit read nothing"
 pass "an act and another window's commit are read and shown"
+
+# the slot screen, a slot running: the clock ticks each second
+keys 3
+wait_for "No slot is running"
+keys n
+wait_for "Slot 1 of"
+sleep 0.5
+before=$(reads)
+sleep 3.2
+[ "$(reads)" = "$before" ] ||
+    fail "three ticks of a running slot read $(( $(reads) - before )) rows"
+pass "three ticks of a running slot read nothing"
+# a note half typed: shown once written elsewhere, gone once dropped here
+consent_given
+"$SQLITE3_BIN" "$DB" "INSERT INTO note_drafts (slot_id, text, saved_at)
+    SELECT current_slot_id, 'left by another window', 0 FROM meetings
+    WHERE id = $MEETING" || fail "a draft from the command line"
+wait_for "A note half typed was kept"
+keys w
+wait_for "left by another window"
+keys Escape
+wait_for "Cancelled"
+[ "$("$SQLITE3_BIN" "$DB" "SELECT count(*) FROM note_drafts")" = 0 ] ||
+    fail "the draft dropped with Esc stayed"
+sleep 1.2
+screen | grep -qF "A note half typed was kept" &&
+    fail "the draft dropped with Esc is still shown"
+pass "a note half typed elsewhere is shown, and gone once dropped"
