@@ -501,12 +501,19 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 		memcpy(cutoff, r->to, sizeof(cutoff));
 	if (status == MDT_OK)
 		/* still open, or closed after: the open ones due before the
-		 * day, from an index of their own (due day and when agreed:
-		 * no other row read), the others by when they closed */
+		 * day, counted by month (actions_open_by_month) and, in the
+		 * day's month, by when due, less those agreed after; the
+		 * others by when they closed */
 		status = mdt_query_int(s, &r->actions_overdue, "SELECT"
-		    " (SELECT count(*) FROM actions INDEXED BY actions_open_due"
+		    " (SELECT coalesce(sum(n), 0) FROM actions_open_by_month"
+		    "  WHERE month < substr(?2, 1, 7))"
+		    " + (SELECT count(*) FROM actions INDEXED BY actions_open_due"
 		    "  WHERE status = 'open' AND withdrawn_at IS NULL"
-		    "  AND due_date < ?2 AND created_at < ?1)"
+		    "  AND due_date >= substr(?2, 1, 7) AND due_date < ?2)"
+		    " - (SELECT count(*) FROM actions"
+		    "  INDEXED BY actions_by_created WHERE created_at >= ?1"
+		    "  AND status = 'open' AND withdrawn_at IS NULL"
+		    "  AND due_date < ?2)"
 		    " + (SELECT count(*) FROM actions WHERE closed_at >= ?1"
 		    "  AND status <> 'open' AND created_at < ?1"
 		    "  AND due_date < ?2 AND withdrawn_at IS NULL)", "it", at,
