@@ -114,6 +114,20 @@ add_open_overdue(struct fx *f)
 	    (long long)FX_T0);
 }
 
+/* HISTORY meetings closed and purged years before the fake clock. */
+static void
+add_purged_meetings(struct fx *f)
+{
+	fx_execf(f->s, SERIES
+	    " INSERT INTO meetings (uuid, title, scheduled_start,"
+	    " planned_minutes, state, opened_at, closed_at, purged_at)"
+	    " SELECT 'old-m-' || i, 'Past', %lld - (400 + i) * 86400000, 90,"
+	    " 'closed', %lld - (400 + i) * 86400000, %lld - (400 + i)"
+	    " * 86400000 + 3600000, %lld - 86400000 FROM n", HISTORY,
+	    (long long)FX_T0, (long long)FX_T0, (long long)FX_T0,
+	    (long long)FX_T0);
+}
+
 /* The demo's first patient on the rising-risk register, reviewed once a
  * day ago ("Latest"). */
 static int64_t
@@ -508,6 +522,36 @@ test_review_overdue_flat(void **state)
 	assert_int_equal(overdue_at_end(f), overdue + HISTORY);
 }
 
+/* What `mdtchair purge --dry-run --days 30` reads. */
+static void
+read_purge_find(struct fx *f)
+{
+	struct mdt_purge_meeting *list;
+	size_t n;
+
+	assert_int_equal(mdt_purge_find(f->s, 30, &list, &n), MDT_OK);
+	mdt_purge_list_free(list, n);
+}
+
+/* The meetings past retention are found among those not yet purged:
+ * five thousand purged before add no step, and the demo's meeting,
+ * closed and past retention, is still found. */
+static void
+test_purge_find_flat(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_purge_meeting *list;
+	size_t n;
+
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	f->now += 31 * 86400 * FX_SEC;
+	assert_flat(f, read_purge_find, add_purged_meetings);
+	assert_int_equal(mdt_purge_find(f->s, 30, &list, &n), MDT_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, f->meeting);
+	mdt_purge_list_free(list, n);
+}
+
 /* The register as preparation and `rising` read it. */
 static void
 read_rising(struct fx *f)
@@ -562,6 +606,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_review_overdue_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_rising_latest_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_purge_find_flat,
 		    fx_setup_demo, fx_teardown),
 	};
 
