@@ -261,22 +261,18 @@ mdt_outbox_id_before(struct mdt_store *s, unsigned mask, int64_t before_id,
 	return status;
 }
 
-/* Pending rows whose next_at is at most ?1 or over ?2, or none (an older
- * version's row: due); with held, only those whose last error says what
- * they wait on.  Oldest first, at most max. */
+/* Pending rows that match when (an SQL condition on o and ?1, ?2), from
+ * from_id, oldest first, at most max. */
+#define PENDING_SQL(when) \
+	"SELECT " ROW_COLUMNS " FROM outbox o WHERE o.state = 'pending'" \
+	" AND " when " AND o.id >= ?4 ORDER BY o.id LIMIT ?3"
+
 static enum mdt_status
-list_pending(struct mdt_store *s, int64_t upto, int64_t over, bool held,
+list_pending(struct mdt_store *s, const char *sql, int64_t a, int64_t b,
     int64_t from_id, size_t max, struct mdt_outbox_row **rows, size_t *n)
 {
 	return mdt_read_array(s, rows, n, sizeof(**rows), outbox_row_done,
-	    read_outbox_row, NULL, "reading the outbox",
-	    "SELECT " ROW_COLUMNS
-	    " FROM outbox o WHERE o.state = 'pending'"
-	    " AND (o.next_at <= ?1 OR o.next_at > ?2"
-	    "  OR (?3 = 0 AND o.next_at IS NULL))"
-	    " AND (?3 = 0 OR o.last_error LIKE '" MDT_OUTBOX_WAITING_ON "%')"
-	    " AND o.id >= ?5"
-	    " ORDER BY o.id LIMIT ?4", "iiiii", upto, over, (int64_t)held,
+	    read_outbox_row, NULL, "reading the outbox", sql, "iiii", a, b,
 	    max == 0 ? (int64_t)-1 : (int64_t)max, from_id);
 }
 
@@ -286,8 +282,11 @@ mdt_outbox_list_due(struct mdt_store *s, size_t max,
 {
 	int64_t now = mdt_store_now(s);
 
-	return list_pending(s, now, now + MDT_OUTBOX_WAIT_MAX_MS, false, 0,
-	    max, rows, n);
+	/* next_at at most now, past the longest wait, or none (an older
+	 * version's row) */
+	return list_pending(s, PENDING_SQL("(o.next_at <= ?1"
+	    " OR o.next_at > ?2 OR o.next_at IS NULL)"), now,
+	    now + MDT_OUTBOX_WAIT_MAX_MS, 0, max, rows, n);
 }
 
 enum mdt_status
@@ -303,8 +302,11 @@ mdt_outbox_list_held_from(struct mdt_store *s, int64_t from_id, size_t max,
 {
 	int64_t now = mdt_store_now(s);
 
-	return list_pending(s, INT64_MIN, now + MDT_OUTBOX_WAIT_MAX_MS / 2,
-	    true, from_id, max, rows, n);
+	/* held rows wait a day: past half of it, only they are read (a
+	 * range of outbox_by_state), never the rows due or soon due */
+	return list_pending(s, PENDING_SQL("o.next_at > ?2 AND o.last_error"
+	    " LIKE '" MDT_OUTBOX_WAITING_ON "%'"), 0,
+	    now + MDT_OUTBOX_WAIT_MAX_MS / 2, from_id, max, rows, n);
 }
 
 void

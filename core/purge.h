@@ -99,7 +99,8 @@ enum mdt_status mdt_action_refuse_purged(struct mdt_store *s,
 	"  AND entity_uuid IN (" MDT_MEETING_RECORDS_SQL("m.id") "))," \
 	" EXISTS (SELECT 1 FROM outbox WHERE state = 'sent'" \
 	"  AND entity_uuid = m.uuid)" \
-	" FROM meetings m WHERE m.state = 'closed' AND m.purged_at IS NULL" \
+	" FROM meetings m INDEXED BY meetings_to_purge" \
+	" WHERE m.state = 'closed' AND m.purged_at IS NULL" \
 	" AND m.closed_at IS NOT NULL AND m.closed_at <= ?" \
 	" ORDER BY m.scheduled_start, m.id"
 

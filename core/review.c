@@ -500,12 +500,20 @@ load_actions(struct mdt_store *s, int64_t start, int64_t end, int64_t d0,
 	else
 		memcpy(cutoff, r->to, sizeof(cutoff));
 	if (status == MDT_OK)
-		/* still open, or closed after: the open ones through
-		 * their own index, the others by when they closed */
+		/* still open, or closed after: the open ones due before the
+		 * day, counted by month (actions_open_by_month) and, in the
+		 * day's month, by when due, less those agreed after; the
+		 * others by when they closed */
 		status = mdt_query_int(s, &r->actions_overdue, "SELECT"
-		    " (SELECT count(*) FROM actions INDEXED BY actions_open"
-		    "  WHERE status = 'open' AND created_at < ?1"
-		    "  AND due_date < ?2 AND withdrawn_at IS NULL)"
+		    " (SELECT coalesce(sum(n), 0) FROM actions_open_by_month"
+		    "  WHERE month < substr(?2, 1, 7))"
+		    " + (SELECT count(*) FROM actions INDEXED BY actions_open_due"
+		    "  WHERE status = 'open' AND withdrawn_at IS NULL"
+		    "  AND due_date >= substr(?2, 1, 7) AND due_date < ?2)"
+		    " - (SELECT count(*) FROM actions"
+		    "  INDEXED BY actions_by_created WHERE created_at >= ?1"
+		    "  AND status = 'open' AND withdrawn_at IS NULL"
+		    "  AND due_date < ?2)"
 		    " + (SELECT count(*) FROM actions WHERE closed_at >= ?1"
 		    "  AND status <> 'open' AND created_at < ?1"
 		    "  AND due_date < ?2 AND withdrawn_at IS NULL)", "it", at,
@@ -547,25 +555,44 @@ count_death(sqlite3_stmt *st, void *ctx)
 
 /* The deaths of the range, by date of death: between meetings, and as a
  * slot's outcome (the first, once a patient, unless recorded between
- * meetings too). */
+ * meetings too).  Only the deaths dated in the range are read: those
+ * between meetings by their date (deaths_by_died_on); the outcomes died
+ * by their date (outcomes_died_on), or, with none, by when they were
+ * recorded (outcomes_died, a day either side of the range for the local
+ * day; the date decides), each patient's first then looked up among
+ * their own slots. */
 static enum mdt_status
-load_deaths(struct mdt_store *s, struct mdt_review *r)
+load_deaths(struct mdt_store *s, int64_t start, int64_t end,
+    struct mdt_review *r)
 {
 	return mdt_read_each(s, count_death, r, "reading the deaths",
-	    "WITH d AS (SELECT patient_id, died_on, place, expected,"
+	    "WITH seen(patient_id) AS (SELECT s.patient_id FROM outcomes o"
+	    "  INDEXED BY outcomes_died_on JOIN slots s ON s.id = o.slot_id"
+	    "  WHERE o.kind = 'died' AND o.died_on >= ?1 AND o.died_on <= ?2"
+	    " UNION SELECT s.patient_id FROM outcomes o"
+	    "  INDEXED BY outcomes_died JOIN slots s ON s.id = o.slot_id"
+	    "  WHERE o.kind = 'died' AND o.died_on IS NULL"
+	    "  AND o.recorded_at >= ?3 AND o.recorded_at < ?4),"
+	    " first(id) AS (SELECT (SELECT o.id FROM slots s"
+	    "  JOIN outcomes o ON o.slot_id = s.id"
+	    "  WHERE s.patient_id = seen.patient_id AND o.kind = 'died'"
+	    "  ORDER BY o.recorded_at, o.id LIMIT 1) FROM seen"
+	    "  WHERE NOT EXISTS (SELECT 1 FROM deaths"
+	    "  WHERE patient_id = seen.patient_id)),"
+	    " d AS (SELECT patient_id, died_on, place, expected,"
 	    "  recorded_at, 0 AS in_slot FROM deaths"
+	    "  WHERE died_on >= ?1 AND died_on <= ?2"
 	    " UNION ALL SELECT s.patient_id, coalesce(o.died_on,"
 	    "  date(o.recorded_at / 1000, 'unixepoch', 'localtime')), NULL,"
-	    "  NULL, min(o.recorded_at), 1 FROM outcomes o"
-	    "  JOIN slots s ON s.id = o.slot_id WHERE o.kind = 'died'"
-	    "  AND s.patient_id NOT IN (SELECT patient_id FROM deaths)"
-	    "  GROUP BY s.patient_id)"
+	    "  NULL, o.recorded_at, 1 FROM first"
+	    "  JOIN outcomes o ON o.id = first.id"
+	    "  JOIN slots s ON s.id = o.slot_id)"
 	    " SELECT d.place, coalesce(d.expected, -1), d.in_slot,"
 	    " EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = d.patient_id"
 	    "  AND a.kind = 'contact_relatives' AND a.status = 'done'"
 	    "  AND a.closed_at <= d.recorded_at + 7 * 86400000)"
-	    " FROM d WHERE d.died_on >= ?1 AND d.died_on <= ?2", "tt",
-	    r->from, r->to);
+	    " FROM d WHERE d.died_on >= ?1 AND d.died_on <= ?2", "ttii",
+	    r->from, r->to, start - 86400000, end + 86400000);
 }
 
 /* One answer asked before a meeting, counted. */
@@ -641,7 +668,7 @@ review_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_OK)
 		st = load_actions(s, a->start, a->end, a->d0, a->r);
 	if (st == MDT_OK)
-		st = load_deaths(s, a->r);
+		st = load_deaths(s, a->start, a->end, a->r);
 	if (st == MDT_OK)
 		st = load_asked(s, a->r);
 	if (st == MDT_OK)

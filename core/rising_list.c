@@ -39,6 +39,13 @@
 	"  ON sl.id = o.slot_id WHERE sl.patient_id = p.id" \
 	"  AND o.kind = 'died')"
 
+/* The entry r's latest review as e: the last of its reviews in
+ * rising_risk_reviews (by time, then id), whatever else it holds. */
+#define LAST_REVIEW_FROM \
+	"FROM rising_risk_events e INDEXED BY rising_risk_reviews" \
+	" WHERE e.entry_id = r.id AND e.kind = 'reviewed'" \
+	" ORDER BY e.at DESC, e.id DESC LIMIT 1"
+
 static void
 rising_done(void *row)
 {
@@ -70,20 +77,13 @@ mdt_rising_risk_load(struct mdt_store *s, int64_t meeting_id,
 	mdt_date_of(mdt_store_now(s), today);
 	return mdt_read_array(s, out, n, sizeof(**out), rising_done,
 	    read_rising, NULL, "reading the rising-risk register",
-	    "WITH last AS (SELECT e.entry_id, e.at, e.reason,"
-	    "  row_number() OVER (PARTITION BY e.entry_id"
-	    "  ORDER BY e.at DESC, e.id DESC) AS rn"
-	    "  FROM rising_risk_events e WHERE e.kind = 'reviewed'"
-	    "  AND e.entry_id IN (SELECT id FROM rising_risk"
-	    "  WHERE ended_at IS NULL))"
-	    " SELECT r.id, r.uuid, p.id, p.nhs_number, p.name,"
+	    "SELECT r.id, r.uuid, p.id, p.nhs_number, p.name,"
 	    " p.date_of_birth, coalesce(p.practice, ''), r.reason,"
 	    " r.added_by, r.added_at, r.every_days, r.next_review,"
 	    " r.next_review <= " ASKED_DAY " AS due, r.escalated,"
-	    " (SELECT date(l.at / 1000, 'unixepoch', 'localtime') FROM last l"
-	    "  WHERE l.entry_id = r.id AND l.rn = 1),"
-	    " (SELECT l.reason FROM last l WHERE l.entry_id = r.id"
-	    "  AND l.rn = 1),"
+	    " (SELECT date(e.at / 1000, 'unixepoch', 'localtime') "
+	    LAST_REVIEW_FROM "),"
+	    " (SELECT e.reason " LAST_REVIEW_FROM "),"
 	    " (SELECT count(*) FROM actions a WHERE a.patient_id = p.id"
 	    "  AND a.status = 'open'),"
 	    " coalesce((SELECT id FROM candidates WHERE meeting_id = ?1"

@@ -767,8 +767,53 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS outcomes_died ON outcomes(recorded_at)"
 	" WHERE kind = 'died';",
 
-	/* v25: not used by this build. */
-	"SELECT 1;",
+	/* v25: the review of a period and the rising-risk register read what
+	 * they show, however long the history.  The deaths by their date,
+	 * between meetings and as outcomes: a period's deaths without
+	 * reading every death ever recorded. */
+	"CREATE INDEX IF NOT EXISTS deaths_by_died_on ON deaths(died_on);"
+	"CREATE INDEX IF NOT EXISTS outcomes_died_on ON outcomes(died_on)"
+	" WHERE kind = 'died';"
+	/* The open actions (not withdrawn) counted by the month they are
+	 * due, kept by triggers whoever writes: those overdue at a period's
+	 * end are the months before its own, summed, and the days of its
+	 * month read by when due (actions_open_due), less those agreed after
+	 * it (by when agreed), not every open action ever agreed. */
+	"CREATE TABLE actions_open_by_month ("
+	" month TEXT PRIMARY KEY,"
+	" n INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO actions_open_by_month (month, n)"
+	" SELECT substr(due_date, 1, 7), count(*) FROM actions"
+	" WHERE status = 'open' AND withdrawn_at IS NULL GROUP BY 1;"
+	"CREATE TRIGGER actions_open_add AFTER INSERT ON actions"
+	" WHEN NEW.status = 'open' AND NEW.withdrawn_at IS NULL BEGIN"
+	" INSERT INTO actions_open_by_month (month, n)"
+	" VALUES (substr(NEW.due_date, 1, 7), 1)"
+	" ON CONFLICT (month) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER actions_open_remove AFTER DELETE ON actions"
+	" WHEN OLD.status = 'open' AND OLD.withdrawn_at IS NULL BEGIN"
+	" UPDATE actions_open_by_month SET n = n - 1"
+	" WHERE month = substr(OLD.due_date, 1, 7); END;"
+	"CREATE TRIGGER actions_open_move AFTER UPDATE OF status,"
+	" withdrawn_at, due_date ON actions BEGIN"
+	" UPDATE actions_open_by_month SET n = n - 1"
+	" WHERE OLD.status = 'open' AND OLD.withdrawn_at IS NULL"
+	" AND month = substr(OLD.due_date, 1, 7);"
+	" INSERT INTO actions_open_by_month (month, n)"
+	" SELECT substr(NEW.due_date, 1, 7), 1"
+	" WHERE NEW.status = 'open' AND NEW.withdrawn_at IS NULL"
+	" ON CONFLICT (month) DO UPDATE SET n = n + 1; END;"
+	"CREATE INDEX IF NOT EXISTS actions_open_due ON actions(due_date)"
+	" WHERE status = 'open' AND withdrawn_at IS NULL;"
+	/* The closed meetings not yet purged, by when they closed: the
+	 * retention purge finds those past the retention period without
+	 * reading every meeting it purged before. */
+	"CREATE INDEX IF NOT EXISTS meetings_to_purge ON meetings(closed_at)"
+	" WHERE state = 'closed' AND purged_at IS NULL;"
+	/* Each stay's reviews by time: its latest is the last entry, not
+	 * found among the events of every stay. */
+	"CREATE INDEX IF NOT EXISTS rising_risk_reviews"
+	" ON rising_risk_events(entry_id, at) WHERE kind = 'reviewed';",
 
 	/* v26: the last pull told (docs/sync.md, "Pull"): what the last
 	 * complete one found (Tasks read, actions closed from the record,

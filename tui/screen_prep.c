@@ -12,9 +12,11 @@
  * the rows where they stand, so that a repeated key acts on the rows the
  * chair saw.
  *
- * The lists are read from the store when drawn, so the screen shows what
- * an import or another window did; what is kept here is only the row the
- * chair is on and the fields of a patient being typed in.
+ * The lists are read from the store when the meeting's data changed (the
+ * application's reload counter: this window's acts, an import or another
+ * window), or the screen was entered, and kept between draws: a clock
+ * tick or a move of the cursor reads nothing.  What else is kept here is
+ * the row the chair is on and the fields of a patient being typed in.
  */
 #include "config.h"
 
@@ -78,11 +80,66 @@ tui_outcome_short(enum mdt_outcome_kind k)
 	}
 }
 
-/* The candidates of the meeting, loaded for one draw or one act. */
+/* The candidates of the meeting, as read. */
 struct tui_cands {
 	struct mdt_candidate *c;
 	size_t n;
 };
+
+/* What the screen shows, as read at reload number loaded_at of the
+ * meeting; each part read when first drawn or asked for. */
+static struct {
+	bool stamped;
+	uint64_t loaded_at;
+	int64_t meeting_id;
+	bool have_cands, have_state, have_deaths, have_rising;
+	struct tui_cands cs;
+	struct mdt_agenda_state as;
+	struct mdt_death *d;
+	size_t n_d;
+	struct mdt_rising_risk *r;
+	size_t n_r;
+	int64_t news_patient;	/* whose record news are kept; 0 none */
+	struct mdt_action *news;
+	size_t n_news;
+} tui_prep_kept;
+
+/* Everything read is forgotten: the next draw reads it again. */
+static void
+tui_prep_forget(void)
+{
+	mdt_candidates_free(tui_prep_kept.cs.c, tui_prep_kept.cs.n);
+	mdt_deaths_free(tui_prep_kept.d, tui_prep_kept.n_d);
+	mdt_rising_risk_free(tui_prep_kept.r, tui_prep_kept.n_r);
+	mdt_record_news_free(tui_prep_kept.news, tui_prep_kept.n_news);
+	memset(&tui_prep_kept, 0, sizeof(tui_prep_kept));
+}
+
+/* Forgets what was read before the meeting's data last changed. */
+static void
+tui_prep_fresh(struct tui_app *app)
+{
+	if (tui_prep_kept.stamped && tui_prep_kept.loaded_at == app->reloads &&
+	    tui_prep_kept.meeting_id == app->meeting_id)
+		return;
+	tui_prep_forget();
+	tui_prep_kept.stamped = true;
+	tui_prep_kept.loaded_at = app->reloads;
+	tui_prep_kept.meeting_id = app->meeting_id;
+}
+
+/* A part read with status st: kept, or the store's reason shown (and
+ * read again at the next draw). */
+static bool
+tui_prep_got(struct tui_app *app, enum mdt_status st, bool *have)
+{
+	if (st != MDT_OK) {
+		tui_app_message(app, true, "%s", mdt_store_error(app->store));
+		return false;
+	}
+	*have = true;
+	return true;
+}
 
 /* Puts the rows of a fresh load in the order kept for this visit; a
  * candidate added since comes last, and the kept order takes it in. */
@@ -114,27 +171,55 @@ tui_cands_arrange(struct tui_cands *cs)
 		tui_prep_order[i] = cs->c[i].id;
 }
 
-static bool
-tui_cands_load(struct tui_app *app, struct tui_cands *out)
+/* The candidates, in the order kept for this visit; NULL if they could
+ * not be read (said). */
+static const struct tui_cands *
+tui_cands_get(struct tui_app *app)
 {
-	out->c = NULL;
-	out->n = 0;
-	if (mdt_candidates_load(app->store, app->meeting_id, &out->c,
-	    &out->n) != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_store_error(app->store));
-		return false;
+	struct tui_cands *cs = &tui_prep_kept.cs;
+
+	tui_prep_fresh(app);
+	if (!tui_prep_kept.have_cands) {
+		if (!tui_prep_got(app, mdt_candidates_load(app->store,
+		    app->meeting_id, &cs->c, &cs->n), &tui_prep_kept.have_cands))
+			return NULL;
+		tui_cands_arrange(cs);
 	}
-	tui_cands_arrange(out);
+	return cs;
+}
+
+/* What the central record says of the patient's actions (closed there
+ * lately, in conflict, another owner named), kept as the rest is, for
+ * the patient last asked about; false if it could not be read. */
+static bool
+tui_prep_news(struct tui_app *app, int64_t patient_id,
+    const struct mdt_action **news, size_t *n)
+{
+	tui_prep_fresh(app);
+	if (tui_prep_kept.news_patient != patient_id) {
+		mdt_record_news_free(tui_prep_kept.news, tui_prep_kept.n_news);
+		tui_prep_kept.news = NULL;
+		tui_prep_kept.n_news = 0;
+		tui_prep_kept.news_patient = 0;
+		if (mdt_record_news(app->store, app->meeting_id, patient_id,
+		    &tui_prep_kept.news, &tui_prep_kept.n_news) != MDT_OK)
+			return false;
+		tui_prep_kept.news_patient = patient_id;
+	}
+	*news = tui_prep_kept.news;
+	*n = tui_prep_kept.n_news;
 	return true;
 }
 
-/* Lets the next load arrange the list in the store's order. */
+/* Lets the next load arrange the list in the store's order (and read
+ * everything again). */
 static void
 tui_prep_rearrange(void)
 {
 	free(tui_prep_order);
 	tui_prep_order = NULL;
 	tui_prep_n_order = 0;
+	tui_prep_forget();
 }
 
 void
@@ -144,28 +229,23 @@ tui_prep_enter(struct tui_app *app)
 	tui_prep_rearrange();
 }
 
-static void
-tui_cands_free(struct tui_cands *c)
-{
-	mdt_candidates_free(c->c, c->n);
-	c->c = NULL;
-	c->n = 0;
-}
-
 /* The deaths recorded since the meeting before, one line each (at most
  * most lines, the last saying how many more); the row after them. */
 static int
 tui_prep_draw_deaths(struct tui_app *app, int y, int most)
 {
-	struct mdt_death *d = NULL;
+	const struct mdt_death *d;
 	attr_t a = tui_attr(TUI_STYLE_DIM);
-	size_t n = 0, i;
+	size_t n, i;
 	char line[128], nhs[13];
 
-	if (mdt_deaths_since(app->store, app->meeting_id, &d, &n) != MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_store_error(app->store));
+	tui_prep_fresh(app);
+	if (!tui_prep_kept.have_deaths && !tui_prep_got(app,
+	    mdt_deaths_since(app->store, app->meeting_id, &tui_prep_kept.d,
+	    &tui_prep_kept.n_d), &tui_prep_kept.have_deaths))
 		return y;
-	}
+	d = tui_prep_kept.d;
+	n = tui_prep_kept.n_d;
 	for (i = 0; i < n && (int)i < most; i++) {
 		if ((int)i == most - 1 && i + 1 < n) {
 			tui_putf(y++, 1, COLS - 2, a, true, "Died since the"
@@ -188,44 +268,46 @@ tui_prep_draw_deaths(struct tui_app *app, int y, int most)
 		tui_put(y, 27, 12, nhs, a, true);
 		tui_put(y++, 40, COLS - 41, line, a, true);
 	}
-	mdt_deaths_free(d, n);
 	return y;
 }
 
 static void
 tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 {
-	struct mdt_agenda_state as;
-	struct tui_cands cs;
-	struct mdt_action *news = NULL;
+	const struct mdt_agenda_state *as = &tui_prep_kept.as;
+	const struct tui_cands *cs;
+	const struct mdt_action *news = NULL;
 	size_t n_news = 0;
 	int y = top, list_rows, bottom = top + rows - 1, more = 0;
 	char buf[256], plan[16];
 
-	memset(&as, 0, sizeof(as));
-	if (mdt_agenda_state(app->store, app->meeting_id, &as) == MDT_OK) {
-		tui_fmt_hms(as.planned_s * 1000, plan, sizeof(plan));
+	tui_prep_fresh(app);
+	if (!tui_prep_kept.have_state && mdt_agenda_state(app->store,
+	    app->meeting_id, &tui_prep_kept.as) == MDT_OK)
+		tui_prep_kept.have_state = true;
+	if (tui_prep_kept.have_state) {
+		tui_fmt_hms(as->planned_s * 1000, plan, sizeof(plan));
 		tui_putf(y++, 1, COLS - 2, A_BOLD, true,
 		    "Preparation: %d candidates, %d on the agenda (%s), "
-		    "%d deferred", as.candidates, as.selected, plan,
-		    as.deferred);
-		if (as.rising_due > 0)
+		    "%d deferred", as->candidates, as->selected, plan,
+		    as->deferred);
+		if (as->rising_due > 0)
 			tui_putf(y++, 1, COLS - 2, tui_attr(TUI_STYLE_ERROR),
 			    true, "%d rising-risk review(s) due - r shows the"
-			    " register", as.rising_due);
-		if (as.unresolved_referrals > 0)
+			    " register", as->rising_due);
+		if (as->unresolved_referrals > 0)
 			tui_putf(y++, 1, COLS - 2, tui_attr(TUI_STYLE_ERROR),
 			    true, "%d referral(s) to schedule or defer before "
 			    "the agenda can be finalised",
-			    as.unresolved_referrals);
+			    as->unresolved_referrals);
 		else
-			tui_putf(y++, 1, COLS - 2, as.finalised_at > 0 ?
+			tui_putf(y++, 1, COLS - 2, as->finalised_at > 0 ?
 			    tui_attr(TUI_STYLE_GREEN) : A_NORMAL, true, "%s",
-			    as.finalised_at > 0 ? "Agenda finalised" :
+			    as->finalised_at > 0 ? "Agenda finalised" :
 			    "Not finalised - F finalises");
 	}
 	y = tui_prep_draw_deaths(app, y, rows / 4);
-	if (!tui_cands_load(app, &cs))
+	if ((cs = tui_cands_get(app)) == NULL)
 		return;
 	{
 		/* The headings stand where the columns below start. */
@@ -243,21 +325,20 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 				    ha, false);
 		y++;
 	}
-	if (cs.n > 0 && tui_prep_sel >= cs.n)
-		tui_prep_sel = cs.n - 1;
+	if (cs->n > 0 && tui_prep_sel >= cs->n)
+		tui_prep_sel = cs->n - 1;
 	/* what the central record says of the selected patient's actions
 	 * takes a line below the list */
-	if (cs.n > 0 && mdt_record_news(app->store, app->meeting_id,
-	    cs.c[tui_prep_sel].patient_id, &news, &n_news) == MDT_OK &&
-	    n_news > 0)
+	if (cs->n > 0 && tui_prep_news(app, cs->c[tui_prep_sel].patient_id,
+	    &news, &n_news) && n_news > 0)
 		more = 1;
 	list_rows = bottom - y - 4 - more;
 	if (list_rows < 1)
 		list_rows = 1;
-	tui_list_clamp(cs.n, (size_t)list_rows, &tui_prep_sel, &tui_prep_top);
-	for (size_t i = tui_prep_top; i < cs.n && y < bottom - 4 - more;
+	tui_list_clamp(cs->n, (size_t)list_rows, &tui_prep_sel, &tui_prep_top);
+	for (size_t i = tui_prep_top; i < cs->n && y < bottom - 4 - more;
 	    i++) {
-		const struct mdt_candidate *c = &cs.c[i];
+		const struct mdt_candidate *c = &cs->c[i];
 		attr_t a = A_NORMAL;
 		char lists[128], nhs[13], pos[16], mins[16];
 		int x = 1;
@@ -308,12 +389,12 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 			    a, true);
 		y++;
 	}
-	if (cs.n == 0 && y < bottom)
+	if (cs->n == 0 && y < bottom)
 		tui_put(y++, 3, COLS - 4, "No candidates yet: import the "
 		    "pre-meeting lists (mdtchair import), or A adds a patient",
 		    A_NORMAL, true);
-	if (cs.n > 0) {
-		const struct mdt_candidate *c = &cs.c[tui_prep_sel];
+	if (cs->n > 0) {
+		const struct mdt_candidate *c = &cs->c[tui_prep_sel];
 		int dy = bottom - 4 - more;
 		char asked[1400];
 		/* the discussions elsewhere go on the third line when it is
@@ -369,23 +450,34 @@ tui_prep_draw_candidates(struct tui_app *app, int top, int rows)
 			    "Consent asked: %s%s", asked, c->asked.id == 0 ?
 			    " - c records the answer" : "");
 	}
-	tui_cands_free(&cs);
-	mdt_record_news_free(news, n_news);
+}
+
+/* The rising-risk register as of the meeting's date; false if it could
+ * not be read (said). */
+static bool
+tui_prep_rising_get(struct tui_app *app, const struct mdt_rising_risk **r,
+    size_t *n)
+{
+	tui_prep_fresh(app);
+	if (!tui_prep_kept.have_rising && !tui_prep_got(app,
+	    mdt_rising_risk_load(app->store, app->meeting_id, &tui_prep_kept.r,
+	    &tui_prep_kept.n_r), &tui_prep_kept.have_rising))
+		return false;
+	*r = tui_prep_kept.r;
+	*n = tui_prep_kept.n_r;
+	return true;
 }
 
 static void
 tui_prep_draw_rising(struct tui_app *app, int top, int rows)
 {
-	struct mdt_rising_risk *r = NULL;
-	size_t n = 0, due = 0;
+	const struct mdt_rising_risk *r;
+	size_t n, due = 0;
 	int y = top, bottom = top + rows - 1;
 	char nhs[13], buf[640];
 
-	if (mdt_rising_risk_load(app->store, app->meeting_id, &r, &n) !=
-	    MDT_OK) {
-		tui_app_message(app, true, "%s", mdt_store_error(app->store));
+	if (!tui_prep_rising_get(app, &r, &n))
 		return;
-	}
 	for (size_t i = 0; i < n; i++)
 		due += r[i].due;
 	tui_putf(y++, 1, COLS - 2, A_BOLD, true, "Rising-risk register: %zu"
@@ -433,7 +525,6 @@ tui_prep_draw_rising(struct tui_app *app, int top, int rows)
 		    tui_str(c->last_note));
 		tui_put_wrapped(bottom - 2, 1, COLS - 2, 2, buf, A_NORMAL);
 	}
-	mdt_rising_risk_free(r, n);
 }
 
 void
@@ -450,13 +541,13 @@ tui_prep_draw(struct tui_app *app, int top, int rows)
 static bool
 tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 {
-	struct tui_cands cs;
+	const struct tui_cands *cs = tui_cands_get(app);
 	bool ok = false;
 
-	if (!tui_cands_load(app, &cs))
+	if (cs == NULL)
 		return false;
-	if (tui_prep_sel < cs.n) {
-		const struct mdt_candidate *c = &cs.c[tui_prep_sel];
+	if (tui_prep_sel < cs->n) {
+		const struct mdt_candidate *c = &cs->c[tui_prep_sel];
 
 		memset(out, 0, sizeof(*out));
 		out->id = c->id;
@@ -470,7 +561,6 @@ tui_prep_current(struct tui_app *app, struct mdt_candidate *out)
 		ok = true;
 	} else
 		tui_app_message(app, true, "No candidate here");
-	tui_cands_free(&cs);
 	return ok;
 }
 
@@ -494,14 +584,11 @@ tui_prep_current_on_agenda(struct tui_app *app, struct mdt_candidate *out,
 static void
 tui_prep_follow(struct tui_app *app, int64_t candidate_id)
 {
-	struct tui_cands cs;
+	const struct tui_cands *cs = tui_cands_get(app);
 
-	if (!tui_cands_load(app, &cs))
-		return;
-	for (size_t i = 0; i < cs.n; i++)
-		if (cs.c[i].id == candidate_id)
+	for (size_t i = 0; cs != NULL && i < cs->n; i++)
+		if (cs->c[i].id == candidate_id)
 			tui_prep_sel = i;
-	tui_cands_free(&cs);
 }
 
 static bool
@@ -688,15 +775,14 @@ tui_prep_move(enum tui_action act, size_t *sel)
 static bool
 tui_prep_key_rising(struct tui_app *app, enum tui_action act)
 {
-	struct mdt_rising_risk *r = NULL;
-	size_t n = 0;
+	const struct mdt_rising_risk *r;
+	size_t n;
 
 	if (tui_prep_move(act, &tui_risk_sel))
 		return true;
 	switch (act) {
 	case TUI_ACT_PREP_ESCALATE:
-		if (!tui_app_check(app, mdt_rising_risk_load(app->store,
-		    app->meeting_id, &r, &n)))
+		if (!tui_prep_rising_get(app, &r, &n))
 			return true;
 		if (tui_risk_sel < n) {
 			tui_prep_target = r[tui_risk_sel].patient_id;
@@ -704,7 +790,6 @@ tui_prep_key_rising(struct tui_app *app, enum tui_action act)
 			    tui_prep_escalated);
 		} else
 			tui_app_message(app, true, "Nobody to escalate");
-		mdt_rising_risk_free(r, n);
 		return true;
 	default:
 		return false;

@@ -19,6 +19,36 @@
 #include "screen_slot.h"
 #include "screens.h"
 
+/* Whether the slot has a note left half typed, as read at reload number
+ * at: read again when the meeting's data changed or a prompt was open
+ * (typing saves the draft, Esc drops it), not on each clock tick. */
+static struct {
+	bool known, draft;
+	uint64_t at;
+	int64_t slot_id;
+} tui_draft_seen;
+
+static bool
+tui_slot_has_draft(struct tui_app *app, int64_t slot_id)
+{
+	char *text = NULL;
+
+	if (app->input.kind == TUI_INPUT_PROMPT) {
+		tui_draft_seen.known = false;
+		return false;
+	}
+	if (!tui_draft_seen.known || tui_draft_seen.at != app->reloads ||
+	    tui_draft_seen.slot_id != slot_id) {
+		tui_draft_seen.draft = mdt_note_draft_get(app->store, slot_id,
+		    &text) == MDT_OK;
+		free(text);
+		tui_draft_seen.known = true;
+		tui_draft_seen.at = app->reloads;
+		tui_draft_seen.slot_id = slot_id;
+	}
+	return tui_draft_seen.draft;
+}
+
 /* Carried forward, still open and without a verdict in this slot: what
  * mdt_slot_unreviewed_actions counts. */
 static bool
@@ -208,8 +238,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	const struct mdt_slot *cur = mdt_snapshot_current(&app->snap);
 	size_t idx[TUI_MAX_SLOT_ACTIONS], n_act, n_notes = 0, first_note;
 	size_t note_idx[TUI_MAX_SLOT_NOTES];
-	char *draft_text = NULL;
-	bool draft = false;
+	bool draft;
 	char nhs[13], dob[32], today[11], buf[1024], when[16];
 	int y, clock_h, rest, notes_rows, act_rows, age;
 	/* Status is wide enough for "new, cancelled" and the verdicts. */
@@ -324,10 +353,7 @@ tui_slot_draw(struct tui_app *app, int top, int rows)
 	/* Notes and actions share what is left above the key hints. */
 	n_notes = tui_slot_notes(app, s, note_idx, TUI_MAX_SLOT_NOTES);
 	/* a note left half typed, while its prompt is not open */
-	if (app->input.kind != TUI_INPUT_PROMPT && mdt_note_draft_get(
-	    app->store, s->id, &draft_text) == MDT_OK)
-		draft = true;
-	free(draft_text);
+	draft = tui_slot_has_draft(app, s->id);
 	n_act = tui_slot_actions(app, s, idx, TUI_MAX_SLOT_ACTIONS);
 	rest = top + rows - 1 - y;
 	notes_rows = (int)(n_notes > 0 ? n_notes : 1) + (draft ? 1 : 0);

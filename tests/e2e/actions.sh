@@ -72,14 +72,7 @@ set -e
 pass "people: a team and the network added, a second network and a team's role refused"
 
 tui_start --db "$DB" chair
-wait_for "Agenda: 12 patients"
-keys 2
-wait_for "Not marked: 10"
-keys Space c
-wait_for "Present: 1 "
-keys 3
-wait_for "No slot is running"
-meeting_start
+demo_started
 keys n
 wait_for "Slot 1 of 12"
 consent_given

@@ -112,6 +112,20 @@ meeting_start() {
 	wait_for "Meeting started at"
 }
 
+# demo_started: on the demo meeting's chair screen just opened, the first
+# person marked present (confidentiality acknowledged) and the meeting
+# started; ends on the slot screen, no slot running.
+demo_started() {
+	wait_for "Agenda: 12 patients"
+	keys 2
+	wait_for "Not marked: 10"
+	keys Space c
+	wait_for "Present: 1 "
+	keys 3
+	wait_for "No slot is running"
+	meeting_start
+}
+
 # meeting_close_quit: from the chair's console, the meeting closed on the
 # summary screen (C, confirmed), then the console quit, exiting 0.
 meeting_close_quit() {
@@ -212,20 +226,26 @@ jqr() { "$JQ_BIN" -r "$@"; }
 # file whose word ("full", "eio", "eio-sync") makes SQLite's writes, syncs
 # and truncations fail; no file, no fault.
 faulty_setup() {
-	local preload asan
 	: "${FAULTVFS:?FAULTVFS must name tests/faults/faultvfs.so}"
-	[ -f "$FAULTVFS" ] || fail "no $FAULTVFS (make check builds it)"
 	FAULT="$E2E_TMP/fault"
+	FAULTY=$(preloaded faulty "$FAULTVFS" MDT_FAULT_FILE "$FAULT")
+}
+
+# preloaded NAME LIBRARY VAR VALUE: writes $E2E_TMP/NAME, a script that
+# runs the real mdtchair with LIBRARY in LD_PRELOAD and VAR=VALUE in its
+# environment (the product unchanged), and prints its path.
+preloaded() {
+	local preload=$2 asan
+	[ -f "$2" ] || fail "no $2 (make check builds it)"
 	# An AddressSanitizer build wants its runtime first among the preloads.
-	preload=$FAULTVFS
 	asan=$(ldd "$MDTCHAIR" 2>/dev/null | awk '/libasan/ { print $3; exit }')
-	[ -z "$asan" ] || preload="$asan:$FAULTVFS"
-	cat >"$E2E_TMP/faulty" <<EOF
+	[ -z "$asan" ] || preload="$asan:$2"
+	cat >"$E2E_TMP/$1" <<EOF
 #!/bin/sh
-LD_PRELOAD='$preload' MDT_FAULT_FILE='$FAULT' exec '$MDTCHAIR' "\$@"
+LD_PRELOAD='$preload' $3='$4' exec '$MDTCHAIR' "\$@"
 EOF
-	chmod +x "$E2E_TMP/faulty"
-	FAULTY="$E2E_TMP/faulty"
+	chmod +x "$E2E_TMP/$1"
+	echo "$E2E_TMP/$1"
 }
 
 # ---- the test FHIR server (tests/fhir), for the sync tests ------------

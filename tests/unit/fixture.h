@@ -227,6 +227,24 @@ fx_exec(struct mdt_store *s, const char *sql)
 	    SQLITE_OK);
 }
 
+/* fx_exec with printf-style arguments. */
+static inline void
+fx_execf(struct mdt_store *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static inline void
+fx_execf(struct mdt_store *s, const char *fmt, ...)
+{
+	char sql[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	assert_true((size_t)vsnprintf(sql, sizeof(sql), fmt, ap) <
+	    sizeof(sql));
+	va_end(ap);
+	fx_exec(s, sql);
+}
+
 /* The n-th demo slot (1-based, in the order the demo made them). */
 static inline int64_t
 fx_slot(struct fx *f, int n)

@@ -11,6 +11,9 @@
 
 #define HISTORY 5000		/* rows of history added */
 #define SLACK 64		/* steps a read may differ by, first run apart */
+/* SQL: the rows n(i), i from 1 to the integer argument. */
+#define SERIES "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL" \
+	" SELECT i + 1 FROM n WHERE i < %d)"
 
 /* ---- the history ------------------------------------------------------ */
 
@@ -19,14 +22,10 @@
 static void
 add_old_audit(struct fx *f)
 {
-	char sql[512];
-
-	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-	    " SELECT i + 1 FROM n WHERE i < %d)"
+	fx_execf(f->s, SERIES
 	    " INSERT INTO audit (at, actor, action, entity, entity_uuid,"
 	    " detail) SELECT %lld - (365 + i) * 86400000, 'past', 'update',"
 	    " 'slot', 'old-' || i, 'old' FROM n", HISTORY, (long long)FX_T0);
-	fx_exec(f->s, sql);
 }
 
 /* HISTORY actions agreed and done years before the fake clock, for the
@@ -34,17 +33,13 @@ add_old_audit(struct fx *f)
 static void
 add_old_actions(struct fx *f)
 {
-	char sql[768];
-
-	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-	    " SELECT i + 1 FROM n WHERE i < %d)"
+	fx_execf(f->s, SERIES
 	    " INSERT INTO actions (uuid, patient_id, text, owner_id, due_date,"
 	    " status, created_at, closed_at) SELECT 'old-a-' || i,"
 	    " (SELECT min(id) FROM patients), 'Past', (SELECT min(id) FROM"
 	    " people), '2010-01-01', 'done', %lld - (730 + i) * 86400000,"
 	    " %lld - (729 + i) * 86400000 FROM n", HISTORY, (long long)FX_T0,
 	    (long long)FX_T0);
-	fx_exec(f->s, sql);
 }
 
 /* HISTORY past meetings, a week apart before the demo's, each with a
@@ -53,22 +48,16 @@ add_old_actions(struct fx *f)
 static void
 add_old_deaths(struct fx *f)
 {
-	char sql[1024];
-
-	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-	    " SELECT i + 1 FROM n WHERE i < %d)"
+	fx_execf(f->s, SERIES
 	    " INSERT INTO patients (uuid, nhs_number, name)"
 	    " SELECT 'old-p-' || i, 8000000000 + i, 'Past ' || i FROM n",
 	    2 * HISTORY);
-	fx_exec(f->s, sql);
-	snprintf(sql, sizeof(sql), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-	    " SELECT i + 1 FROM n WHERE i < %d)"
+	fx_execf(f->s, SERIES
 	    " INSERT INTO meetings (uuid, title, scheduled_start,"
 	    " planned_minutes, state, opened_at) SELECT 'old-m-' || i, 'Past',"
 	    " (SELECT min(scheduled_start) FROM meetings) - i * 604800000,"
 	    " 90, 'closed', (SELECT min(scheduled_start) FROM meetings)"
 	    " - i * 604800000 FROM n", HISTORY);
-	fx_exec(f->s, sql);
 	fx_exec(f->s, "INSERT INTO slots (uuid, meeting_id, patient_id,"
 	    " position, state) SELECT 'old-s-' || substr(m.uuid, 7), m.id,"
 	    " p.id, 1, 'done' FROM meetings m JOIN patients p"
@@ -78,42 +67,142 @@ add_old_deaths(struct fx *f)
 	    " recorded_at) SELECT 'old-o-' || s.id, s.id, 'died', '2000-01-01',"
 	    " m.scheduled_start FROM slots s JOIN meetings m"
 	    " ON m.id = s.meeting_id WHERE s.uuid GLOB 'old-s-*'");
-	snprintf(sql, sizeof(sql), "INSERT INTO deaths (uuid, patient_id,"
+	fx_execf(f->s, "INSERT INTO deaths (uuid, patient_id,"
 	    " died_on, recorded_at) SELECT 'old-d-' || p.id, p.id,"
 	    " '2000-01-01', (SELECT min(scheduled_start) FROM meetings)"
 	    " - 86400000 FROM patients p WHERE p.uuid GLOB 'old-p-*'"
 	    " AND CAST(substr(p.uuid, 7) AS INTEGER) > %d", HISTORY);
-	fx_exec(f->s, sql);
+}
+
+/* HISTORY outbox rows never sent (due now) and as many delivered, all
+ * older than the demo's own rows. */
+static void
+add_old_outbox(struct fx *f)
+{
+	fx_execf(f->s, SERIES
+	    " INSERT INTO outbox (uuid, entity, entity_uuid, created_at,"
+	    " next_at, state, sent_at) SELECT 'old-x-' || i, 'note',"
+	    " 'old-n-' || i, %lld - i * 60000, %lld - i * 60000,"
+	    " CASE WHEN i %% 2 = 0 THEN 'sent' ELSE 'pending' END,"
+	    " CASE WHEN i %% 2 = 0 THEN %lld - i * 60000 END FROM n",
+	    2 * HISTORY, (long long)FX_T0, (long long)FX_T0, (long long)FX_T0);
+}
+
+/* HISTORY open actions agreed years before the fake clock and due years
+ * after it: never overdue in a review up to now. */
+static void
+add_open_later(struct fx *f)
+{
+	fx_execf(f->s, SERIES
+	    " INSERT INTO actions (uuid, patient_id, text, owner_id, due_date,"
+	    " status, created_at) SELECT 'old-o-' || i,"
+	    " (SELECT min(id) FROM patients), 'Later', (SELECT min(id) FROM"
+	    " people), '2040-01-01', 'open', %lld - (730 + i) * 86400000"
+	    " FROM n", HISTORY, (long long)FX_T0);
+}
+
+/* HISTORY open actions agreed and due years before the fake clock, never
+ * closed: overdue in every review since. */
+static void
+add_open_overdue(struct fx *f)
+{
+	fx_execf(f->s, SERIES
+	    " INSERT INTO actions (uuid, patient_id, text, owner_id, due_date,"
+	    " status, created_at) SELECT 'old-d-' || i,"
+	    " (SELECT min(id) FROM patients), 'Forgotten', (SELECT min(id)"
+	    " FROM people), date('2010-01-01', '+' || (i %% 3000) || ' days'),"
+	    " 'open', %lld - (6000 + i) * 86400000 FROM n", HISTORY,
+	    (long long)FX_T0);
+}
+
+/* HISTORY meetings closed and purged years before the fake clock. */
+static void
+add_purged_meetings(struct fx *f)
+{
+	fx_execf(f->s, SERIES
+	    " INSERT INTO meetings (uuid, title, scheduled_start,"
+	    " planned_minutes, state, opened_at, closed_at, purged_at)"
+	    " SELECT 'old-m-' || i, 'Past', %lld - (400 + i) * 86400000, 90,"
+	    " 'closed', %lld - (400 + i) * 86400000, %lld - (400 + i)"
+	    " * 86400000 + 3600000, %lld - 86400000 FROM n", HISTORY,
+	    (long long)FX_T0, (long long)FX_T0, (long long)FX_T0,
+	    (long long)FX_T0);
+}
+
+/* The demo's first patient on the rising-risk register, reviewed once a
+ * day ago ("Latest"). */
+static int64_t
+put_on_register(struct fx *f)
+{
+	int64_t entry;
+
+	fx_exec(f->s, "INSERT INTO rising_risk (uuid, patient_id, reason,"
+	    " added_by, added_at, next_review) VALUES ('rr-now', (SELECT"
+	    " min(id) FROM patients), 'Falls', 'Dr Shah', 0, '2020-01-01')");
+	entry = fx_int(f->s, "SELECT id FROM rising_risk WHERE uuid = 'rr-now'");
+	fx_execf(f->s, "INSERT INTO rising_risk_events (entry_id, kind, reason,"
+	    " actor, at) SELECT id, 'reviewed', 'Latest', 'Dr Shah', %lld"
+	    " FROM rising_risk WHERE uuid = 'rr-now'",
+	    (long long)(FX_T0 - 86400000));
+	return entry;
+}
+
+/* HISTORY older reviews of the stay on the register, and HISTORY stays
+ * of other patients ended long ago, each with a review. */
+static void
+add_old_reviews(struct fx *f)
+{
+	fx_execf(f->s, SERIES
+	    " INSERT INTO rising_risk_events (entry_id, kind, reason, actor,"
+	    " at) SELECT (SELECT id FROM rising_risk WHERE uuid = 'rr-now'),"
+	    " 'reviewed', 'Older ' || i, 'Dr Shah', %lld - (2 + i) * 86400000"
+	    " FROM n", HISTORY, (long long)FX_T0);
+	fx_execf(f->s, SERIES
+	    " INSERT INTO rising_risk (uuid, patient_id, reason, added_by,"
+	    " added_at, next_review, ended_at, end_reason) SELECT"
+	    " 'rr-old-' || i, (SELECT min(id) FROM patients), 'Past', 'Dr Shah',"
+	    " 0, '2010-01-01', 1, 'removed' FROM n", HISTORY);
+	fx_exec(f->s, "INSERT INTO rising_risk_events (entry_id, kind, reason,"
+	    " actor, at) SELECT id, 'reviewed', 'Past', 'Dr Shah', 1"
+	    " FROM rising_risk WHERE uuid GLOB 'rr-old-*'");
 }
 
 /* ---- the reads -------------------------------------------------------- */
 
 /* `mdtchair audit --since` a month before the fake clock. */
-static int64_t
-audit_month_cost(struct fx *f)
+static void
+read_audit_month(struct fx *f)
 {
 	FILE *out = fopen("/dev/null", "w");
-	int64_t steps = 0;
 
 	assert_non_null(out);
-	fx_steps(f->s, &steps);
 	assert_int_equal(mdt_audit_list(f->s, 0, FX_T0 - 30 * 86400 * FX_SEC,
 	    out), MDT_OK);
-	fx_steps(f->s, NULL);
 	fclose(out);
+}
+
+/* SQLite's steps to read. */
+static int64_t
+steps_of(struct fx *f, void (*read)(struct fx *))
+{
+	int64_t steps = 0;
+
+	fx_steps(f->s, &steps);
+	read(f);
+	fx_steps(f->s, NULL);
 	return steps;
 }
 
-/* cost's steps, before and after grow adds history, differ by no more
+/* read's steps, before and after grow adds history, differ by no more
  * than SLACK. */
 static void
-assert_flat(struct fx *f, int64_t (*cost)(struct fx *),
+assert_flat(struct fx *f, void (*read)(struct fx *),
     void (*grow)(struct fx *))
 {
-	int64_t before = cost(f), after;
+	int64_t before = steps_of(f, read), after;
 
 	grow(f);
-	after = cost(f);
+	after = steps_of(f, read);
 	assert_true(after <= before + SLACK);
 }
 
@@ -123,25 +212,222 @@ test_audit_since_flat(void **state)
 	struct fx *f = *state;
 	int64_t rows = fx_int(f->s, "SELECT count(*) FROM audit");
 
-	assert_flat(f, audit_month_cost, add_old_audit);
+	assert_flat(f, read_audit_month, add_old_audit);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"),
 	    rows + HISTORY);
 }
 
+/* What `mdtchair status` reads: the counts, and the rows failed, in
+ * conflict or held. */
+static void
+read_status(struct fx *f)
+{
+	struct mdt_outbox_counts c;
+	struct mdt_outbox_row *rows;
+	size_t n;
+
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(mdt_outbox_list(f->s,
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_FAILED) |
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_CONFLICT), 0, &rows, &n), MDT_OK);
+	mdt_outbox_rows_free(rows, n);
+	assert_int_equal(mdt_outbox_list_held(f->s, 21, &rows, &n), MDT_OK);
+	mdt_outbox_rows_free(rows, n);
+}
+
+/* One row held, waiting on a refused one: status lists it, and only it,
+ * with ten thousand rows more in the outbox, half never sent; its cost
+ * is the rows it shows. */
+static void
+test_status_flat(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_outbox_row *rows;
+	size_t n;
+
+	/* held; a row whose backoff is as long, for another reason, is
+	 * not; one delivered */
+	fx_execf(f->s, "INSERT INTO outbox (uuid, entity, entity_uuid,"
+	    " created_at, next_at, last_error) VALUES ('held', 'note', 'n-1',"
+	    " %lld, %lld, 'waiting on Task/t1 (refused)'), ('busy', 'note',"
+	    " 'n-2', %lld, %lld, 'HTTP 503')", (long long)FX_T0,
+	    (long long)(FX_T0 + MDT_OUTBOX_HELD_MS), (long long)FX_T0,
+	    (long long)(FX_T0 + MDT_OUTBOX_HELD_MS));
+	fx_execf(f->s, "INSERT INTO outbox (uuid, entity, entity_uuid,"
+	    " created_at, next_at, state, sent_at) VALUES ('went', 'note',"
+	    " 'n-3', %lld, %lld, 'sent', %lld)", (long long)FX_T0,
+	    (long long)FX_T0, (long long)FX_T0);
+	assert_flat(f, read_status, add_old_outbox);
+	assert_int_equal(mdt_outbox_list_held(f->s, 0, &rows, &n), MDT_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].entity_uuid, "n-1");
+	assert_string_equal(rows[0].last_error, "waiting on Task/t1 (refused)");
+	mdt_outbox_rows_free(rows, n);
+}
+
+/* Each state's count in outbox_tally is the outbox's own, and each
+ * month's in actions_open_by_month the open actions' due in it. */
+static void
+assert_tally_exact(struct fx *f)
+{
+	static const char *const states[] = { "pending", "sent", "failed",
+	    "conflict" };
+
+	for (size_t i = 0; i < MDT_COUNT(states); i++)
+		assert_int_equal(fx_int(f->s, "SELECT n FROM outbox_tally"
+		    " WHERE state = '%s'", states[i]), fx_int(f->s,
+		    "SELECT count(*) FROM outbox WHERE state = '%s'",
+		    states[i]));
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM outbox_tally"), 4);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM (SELECT"
+	    " substr(due_date, 1, 7) AS m, count(*) AS c FROM actions"
+	    " WHERE status = 'open' AND withdrawn_at IS NULL GROUP BY 1) a"
+	    " LEFT JOIN actions_open_by_month t ON t.month = a.m"
+	    " WHERE t.n IS NOT a.c"), 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " actions_open_by_month t WHERE n <> (SELECT count(*) FROM actions"
+	    " WHERE status = 'open' AND withdrawn_at IS NULL"
+	    " AND substr(due_date, 1, 7) = t.month)"), 0);
+}
+
+/* Actions agreed in slot 1 (consent given), each changed as the console
+ * and the command line change them, the tallies checked after each. */
+static void
+change_actions(struct fx *f)
+{
+	int64_t owner = fx_person(f, "Hamza Qureshi"), a[4];
+	const char *const due[] = { "2026-12-09", "2027-01-15", "+7",
+	    "2026-11-30" };
+
+	for (size_t i = 0; i < MDT_COUNT(a); i++) {
+		assert_int_equal(mdt_action_add(f->s, fx_slot(f, 1), "Call",
+		    owner, due[i], &a[i]), MDT_OK);
+		assert_tally_exact(f);
+	}
+	assert_int_equal(mdt_action_set_status(f->s, a[0], MDT_ACTION_DONE),
+	    MDT_OK);
+	assert_tally_exact(f);
+	assert_int_equal(mdt_action_set_status(f->s, a[0], MDT_ACTION_OPEN),
+	    MDT_OK);
+	assert_int_equal(mdt_action_set_status(f->s, a[1],
+	    MDT_ACTION_CANCELLED), MDT_OK);
+	assert_tally_exact(f);
+	assert_int_equal(mdt_action_withdraw(f->s, a[2]), MDT_OK);
+	assert_int_equal(mdt_action_edit(f->s, a[3], "Call back"), MDT_OK);
+	assert_tally_exact(f);
+	/* by hand: a due date moved a year on, a row deleted */
+	fx_execf(f->s, "UPDATE actions SET due_date = '2027-12-09' WHERE id ="
+	    " %lld", (long long)a[0]);
+	assert_tally_exact(f);
+	fx_execf(f->s, "DELETE FROM actions WHERE id = %lld",
+	    (long long)a[3]);
+	assert_tally_exact(f);
+	assert_int_equal(fx_int(f->s, "SELECT n FROM actions_open_by_month"
+	    " WHERE month = '2027-12'"), 1);
+}
+
+/* The ids of the rows in state, oldest first, at most max (*n). */
+static int64_t *
+outbox_ids(struct fx *f, enum mdt_outbox_state st, size_t max, size_t *n)
+{
+	struct mdt_outbox_row *rows;
+	int64_t *ids;
+
+	assert_int_equal(mdt_outbox_list(f->s, MDT_OUTBOX_MASK(st), max,
+	    &rows, n), MDT_OK);
+	ids = calloc(*n + 1, sizeof(*ids));
+	assert_non_null(ids);
+	for (size_t i = 0; i < *n; i++)
+		ids[i] = rows[i].id;
+	mdt_outbox_rows_free(rows, *n);
+	return ids;
+}
+
+/* The counts status shows stay the rows' through every way the outbox
+ * changes: rows queued by acts, sent, retried, failed, in conflict, put
+ * back, held and released, a meeting purged after delivery, rows deleted
+ * (by hand, as the sqlite3 shell would); and the open actions' by month
+ * through actions agreed, closed, reopened, cancelled, withdrawn, edited,
+ * moved and deleted, and the purge. */
+static void
+test_tallies_exact(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_outbox_counts c;
+	struct mdt_purge_result res;
+	int64_t *ids, back = 0;
+	size_t n;
+
+	assert_tally_exact(f);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting,
+	    fx_person(f, "Dr Siobhán Ní Bhriain"), MDT_ATTEND_PRESENT), MDT_OK);
+	assert_int_equal(mdt_attendance_set(f->s, f->meeting,
+	    fx_person(f, "Hamza Qureshi"), MDT_ATTEND_PRESENT), MDT_OK);
+	f->now = FX_T0 + 10 * FX_SEC;
+	assert_int_equal(mdt_slot_next(f->s, f->meeting, NULL), MDT_OK);
+	assert_int_equal(mdt_consent_record(f->s, fx_slot(f, 1),
+	    MDT_CONSENT_GIVEN, NULL, NULL, 0), MDT_OK);
+	change_actions(f);
+	assert_int_equal(mdt_outcome_record(f->s, fx_slot(f, 1),
+	    MDT_OUTCOME_CLOSE, NULL), MDT_OK);
+	assert_tally_exact(f);
+	ids = outbox_ids(f, MDT_OUTBOX_PENDING, 5, &n);
+	assert_int_equal(n, 5);
+	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, 1, NULL, 0), MDT_OK);
+	assert_int_equal(mdt_outbox_mark_retry(f->s, &ids[1], 1, FX_T0 + 60000,
+	    "HTTP 503"), MDT_OK);
+	assert_int_equal(mdt_outbox_mark_failed(f->s, &ids[2], 1,
+	    MDT_OUTBOX_FAILED, "refused"), MDT_OK);
+	assert_int_equal(mdt_outbox_mark_failed(f->s, &ids[3], 1,
+	    MDT_OUTBOX_CONFLICT, "changed"), MDT_OK);
+	/* sent again: already sent, nothing moves */
+	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, 1, NULL, 0), MDT_OK);
+	assert_tally_exact(f);
+	assert_int_equal(mdt_outbox_counts(f->s, &c), MDT_OK);
+	assert_int_equal(c.failed, 1);
+	assert_int_equal(c.conflict, 1);
+	assert_int_equal(c.sent, 1);
+	fx_execf(f->s, "UPDATE outbox SET next_at = %lld, last_error ="
+	    " 'waiting on Task/t1 (refused)' WHERE id = %lld",
+	    (long long)(FX_T0 + MDT_OUTBOX_HELD_MS), (long long)ids[4]);
+	assert_int_equal(mdt_outbox_retry_problems(f->s, &back), MDT_OK);
+	assert_int_equal(back, 2);
+	assert_int_equal(mdt_outbox_due_now(f->s), MDT_OK);
+	assert_tally_exact(f);
+	free(ids);
+
+	/* the meeting closed, everything delivered, purged a year on */
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	ids = outbox_ids(f, MDT_OUTBOX_PENDING, 0, &n);
+	assert_int_equal(mdt_outbox_mark_sent(f->s, ids, n, NULL, 0), MDT_OK);
+	free(ids);
+	assert_tally_exact(f);
+	f->now += 400 * 86400 * FX_SEC;
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	assert_int_equal(res.meetings, 1);
+	assert_tally_exact(f);
+
+	/* rows deleted and written by hand */
+	fx_execf(f->s, "DELETE FROM outbox WHERE id %% 3 = 0");
+	fx_execf(f->s, "UPDATE outbox SET state = 'failed' WHERE id %% 3 = 1");
+	fx_exec(f->s, "INSERT INTO outbox (uuid, entity, entity_uuid,"
+	    " created_at, state) VALUES ('hand-1', 'note', 'n-1', 1,"
+	    " 'conflict')");
+	assert_tally_exact(f);
+	assert_int_equal(fx_int(f->s, "SELECT n FROM outbox_tally"
+	    " WHERE state = 'conflict'"), 1);
+}
+
 /* The review of the year to the fake clock. */
-static int64_t
-review_year_cost(struct fx *f)
+static void
+read_review_year(struct fx *f)
 {
 	struct mdt_review r;
-	int64_t steps = 0;
 
 	memset(&r, 0, sizeof(r));
-	fx_steps(f->s, &steps);
 	assert_int_equal(mdt_review_load(f->s, "2025-11-26", "2026-11-25", &r),
 	    MDT_OK);
-	fx_steps(f->s, NULL);
 	mdt_review_free(&r);
-	return steps;
 }
 
 /* The actions of a year's review are read through when they were agreed
@@ -150,23 +436,19 @@ review_year_cost(struct fx *f)
 static void
 test_review_actions_flat(void **state)
 {
-	assert_flat(*state, review_year_cost, add_old_actions);
+	assert_flat(*state, read_review_year, add_old_actions);
 }
 
 /* The deaths the demo's preparation and agenda list: those since the
  * meeting before. */
-static int64_t
-deaths_since_cost(struct fx *f)
+static void
+read_deaths_since(struct fx *f)
 {
 	struct mdt_death *d;
 	size_t n;
-	int64_t steps = 0;
 
-	fx_steps(f->s, &steps);
 	assert_int_equal(mdt_deaths_since(f->s, f->meeting, &d, &n), MDT_OK);
-	fx_steps(f->s, NULL);
 	mdt_deaths_free(d, n);
-	return steps;
 }
 
 /* The meeting before is found by its start and the deaths from it on
@@ -179,7 +461,7 @@ test_deaths_since_flat(void **state)
 	struct mdt_death *d;
 	size_t n;
 
-	assert_flat(f, deaths_since_cost, add_old_deaths);
+	assert_flat(f, read_deaths_since, add_old_deaths);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM deaths"), HISTORY);
 	/* none of them since the meeting before the demo's */
 	assert_int_equal(mdt_deaths_since(f->s, f->meeting, &d, &n), MDT_OK);
@@ -244,6 +526,125 @@ test_import_rows_linear(void **state)
 	assert_true(large <= 5 * small);
 }
 
+/* add_old_deaths, all of it three years earlier: before the review's
+ * year. */
+static void
+add_older_deaths(struct fx *f)
+{
+	add_old_deaths(f);
+	fx_exec(f->s, "UPDATE meetings SET scheduled_start = scheduled_start"
+	    " - 3 * 31536000000, opened_at = opened_at - 3 * 31536000000"
+	    " WHERE uuid GLOB 'old-m-*'");
+	fx_exec(f->s, "UPDATE outcomes SET recorded_at = recorded_at"
+	    " - 3 * 31536000000 WHERE uuid GLOB 'old-o-*'");
+}
+
+/* The deaths of a year's review are read by their date: five thousand
+ * meetings each with a death, and five thousand deaths between them,
+ * all years before, add no step. */
+static void
+test_review_deaths_flat(void **state)
+{
+	assert_flat(*state, read_review_year, add_older_deaths);
+}
+
+/* The review's count of actions overdue at its end, for the year to the
+ * fake clock. */
+static int64_t
+overdue_at_end(struct fx *f)
+{
+	struct mdt_review r;
+	int64_t overdue;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(mdt_review_load(f->s, "2025-11-26", "2026-11-25", &r),
+	    MDT_OK);
+	overdue = r.actions_overdue;
+	mdt_review_free(&r);
+	return overdue;
+}
+
+/* The open actions overdue at the review's end are counted by the month
+ * they were due, and only the days of the end's month are read: five
+ * thousand open actions due in 2040 add no step and none is overdue;
+ * five thousand due years ago add no step and are all counted. */
+static void
+test_review_overdue_flat(void **state)
+{
+	struct fx *f = *state;
+	int64_t overdue = overdue_at_end(f);
+
+	assert_flat(f, read_review_year, add_open_later);
+	assert_int_equal(overdue_at_end(f), overdue);
+	assert_flat(f, read_review_year, add_open_overdue);
+	assert_int_equal(overdue_at_end(f), overdue + HISTORY);
+}
+
+/* What `mdtchair purge --dry-run --days 30` reads. */
+static void
+read_purge_find(struct fx *f)
+{
+	struct mdt_purge_meeting *list;
+	size_t n;
+
+	assert_int_equal(mdt_purge_find(f->s, 30, &list, &n), MDT_OK);
+	mdt_purge_list_free(list, n);
+}
+
+/* The meetings past retention are found among those not yet purged:
+ * five thousand purged before add no step, and the demo's meeting,
+ * closed and past retention, is still found. */
+static void
+test_purge_find_flat(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_purge_meeting *list;
+	size_t n;
+
+	assert_int_equal(mdt_meeting_close(f->s, f->meeting), MDT_OK);
+	f->now += 31 * 86400 * FX_SEC;
+	assert_flat(f, read_purge_find, add_purged_meetings);
+	assert_int_equal(mdt_purge_find(f->s, 30, &list, &n), MDT_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].id, f->meeting);
+	mdt_purge_list_free(list, n);
+}
+
+/* The register as preparation and `rising` read it. */
+static void
+read_rising(struct fx *f)
+{
+	struct mdt_rising_risk *r;
+	size_t n;
+
+	assert_int_equal(mdt_rising_risk_load(f->s, f->meeting, &r, &n),
+	    MDT_OK);
+	mdt_rising_risk_free(r, n);
+}
+
+/* Each stay's latest review is the last of its own: five thousand older
+ * reviews of the stay, and five thousand stays ended long ago each with
+ * one, add no step, and the latest stays the one shown. */
+static void
+test_rising_latest_flat(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_rising_risk *r;
+	size_t n;
+	int64_t entry = put_on_register(f);
+
+	fx_execf(f->s, "INSERT INTO rising_risk_events (entry_id, kind, reason,"
+	    " actor, at) VALUES (%lld, 'escalated', 'Not a review', 'Dr Shah',"
+	    " %lld)", (long long)entry, (long long)FX_T0);
+	assert_flat(f, read_rising, add_old_reviews);
+	assert_int_equal(mdt_rising_risk_load(f->s, f->meeting, &r, &n),
+	    MDT_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(r[0].id, entry);
+	assert_string_equal(r[0].last_note, "Latest");
+	mdt_rising_risk_free(r, n);
+}
+
 int
 main(void)
 {
@@ -255,6 +656,18 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deaths_since_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_rows_linear,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_status_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_tallies_exact,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_review_deaths_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_review_overdue_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_rising_latest_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_purge_find_flat,
 		    fx_setup_demo, fx_teardown),
 	};
 

@@ -813,6 +813,66 @@ test_audit_event(void **state)
 	    " AND entity_uuid IS NULL AND action = 'export'"), 1);
 }
 
+/* Deaths by date of death: each patient once, a death recorded between
+ * meetings before a slot's, a slot's first death before a later one, a
+ * death with no date on the day it was recorded (local), a date long
+ * before the recording. */
+static void
+test_deaths_by_date(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_review r;
+	int64_t base, in_slots;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(mdt_review_load(f->s, "2026-01-01", "2026-06-30", &r),
+	    MDT_OK);
+	base = r.deaths;
+	in_slots = r.deaths_in_slots;
+	mdt_review_free(&r);
+	/* X (first death 2020, then 2026-03-01), Y (no date, recorded
+	 * 2026-02-01 23:30 UTC), Z (between meetings 2026-04-01, and in a
+	 * slot 2026-04-02), W (2026-05-05, recorded 2027), V (between
+	 * meetings, 2025) */
+	fx_exec(f->s, "INSERT INTO patients (uuid, nhs_number, name) VALUES"
+	    " ('px', 'L000000091', 'X'), ('py', 'L000000092', 'Y'),"
+	    " ('pz', 'L000000093', 'Z'), ('pw', 'L000000094', 'W'),"
+	    " ('pv', 'L000000095', 'V')");
+	fx_exec(f->s, "INSERT INTO meetings (uuid, title, scheduled_start,"
+	    " planned_minutes, state) VALUES ('m-old', 'Old', 1577836800000, 90,"
+	    " 'closed'), ('m-new', 'New', 1769904000000, 90, 'closed')");
+	fx_exec(f->s, "INSERT INTO slots (uuid, meeting_id, patient_id,"
+	    " position, state) SELECT 's-' || p.uuid, m.id, p.id, 1, 'done'"
+	    " FROM patients p, meetings m WHERE m.uuid = 'm-new'"
+	    " AND p.uuid IN ('px', 'py', 'pz', 'pw')"
+	    " UNION ALL SELECT 's-px-old', m.id, p.id, 1, 'done' FROM patients"
+	    " p, meetings m WHERE m.uuid = 'm-old' AND p.uuid = 'px'");
+	fx_exec(f->s, "INSERT INTO outcomes (uuid, slot_id, kind, died_on,"
+	    " recorded_at) SELECT 'o-' || s.uuid, s.id, 'died', CASE s.uuid"
+	    " WHEN 's-px-old' THEN '2020-01-02' WHEN 's-px' THEN '2026-03-01'"
+	    " WHEN 's-pz' THEN '2026-04-02' WHEN 's-pw' THEN '2026-05-05' END,"
+	    " CASE s.uuid WHEN 's-px-old' THEN 1577923200000 WHEN 's-px' THEN"
+	    " 1772323200000 WHEN 's-py' THEN 1769988600000 WHEN 's-pz' THEN"
+	    " 1775088000000 ELSE 1800000000000 END"
+	    " FROM slots s WHERE s.uuid GLOB 's-p?*'");
+	fx_exec(f->s, "INSERT INTO deaths (uuid, patient_id, died_on, place,"
+	    " expected, recorded_at) SELECT 'd-' || uuid, id, CASE uuid WHEN"
+	    " 'pz' THEN '2026-04-01' ELSE '2025-12-31' END, 'home', 1,"
+	    " 1775000000000 FROM patients WHERE uuid IN ('pz', 'pv')");
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(mdt_review_load(f->s, "2026-01-01", "2026-06-30", &r),
+	    MDT_OK);
+	assert_int_equal(r.deaths, base + 3);	/* Y, Z, W */
+	assert_int_equal(r.deaths_in_slots, in_slots + 2);	/* Y, W */
+	mdt_review_free(&r);
+	/* Y's day is the local one */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(mdt_review_load(f->s, "2026-02-01", "2026-02-01", &r),
+	    MDT_OK);
+	assert_int_equal(r.deaths, 1);
+	mdt_review_free(&r);
+}
+
 int
 main(void)
 {
@@ -833,6 +893,8 @@ main(void)
 		    setup_history, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_event,
 		    setup_history, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_deaths_by_date,
+		    fx_setup_demo, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
