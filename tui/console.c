@@ -96,6 +96,14 @@ tui_draw_top(struct tui_app *app)
 	tui_put(0, x, COLS - x, " ? Help", bar, false);
 }
 
+/* The conflicts with the central record, as last counted (at reload
+ * number at). */
+static struct {
+	bool known;
+	uint64_t at;
+	int64_t n;
+} conflicts_seen;
+
 static void
 tui_draw_status(struct tui_app *app)
 {
@@ -159,8 +167,16 @@ tui_draw_status(struct tui_app *app)
 	else
 		snprintf(sync, sizeof(sync), "Sync: %s, all sent",
 		    ss.online ? "online" : "offline");
-	/* a conflict with the central record waits for a person (7: K, R) */
-	if (mdt_record_conflicts(app->store, &record) == MDT_OK && record > 0) {
+	/* a conflict with the central record waits for a person (7: K, R);
+	 * counted again only when the console has reloaded (an act, a pull's
+	 * merge, another window), not on a clock tick */
+	if (!conflicts_seen.known || conflicts_seen.at != app->reloads) {
+		conflicts_seen.known = mdt_record_conflicts(app->store,
+		    &conflicts_seen.n) == MDT_OK;
+		conflicts_seen.at = app->reloads;
+	}
+	record = conflicts_seen.known ? conflicts_seen.n : 0;
+	if (record > 0) {
 		size_t at = strlen(sync);
 
 		snprintf(sync + at, sizeof(sync) - at, ", record: %lld"

@@ -27,11 +27,13 @@ sleep 3.2
     fail "three clock ticks read $(( $(reads) - before )) rows"
 pass "three clock ticks on the preparation screen read nothing"
 
+# a move reads at most what the record says of the patient it lands on
+# (their own actions' Tasks read back, by index): one row a move at most
 keys j j j k j j k k
 sleep 0.5
-[ "$(reads)" = "$before" ] ||
+[ "$(reads)" -le $((before + 8)) ] ||
     fail "eight moves of the cursor read $(( $(reads) - before )) rows"
-pass "moves of the cursor read nothing"
+pass "moves of the cursor read at most the record's news of the patient"
 
 # an act reads the screen again
 keys Space
