@@ -9,6 +9,7 @@
 # "record: 2 conflicts", R takes the record's (mdtchair actions agrees),
 # K keeps ours (the next delivery sends it).  A 5xx during a pull takes
 # nothing and the console goes on; a hung server leaves the keys live;
+# a kill during a pull takes nothing;
 # mdtchair status tells the last pull; a console opened afresh reads the
 # record back by itself once its queue is drained, unless pull_minutes is
 # 0 (then only on p).
@@ -160,8 +161,21 @@ fhir_control reset '{}' >/dev/null
     fail "a pull that timed out took something"
 pass "keys answer while the server hangs during a pull ($((t1 - t0)) ms for two screens)"
 
-keys q
-[ "$(wait_exit)" = 0 ] || fail "q did not exit 0"
+# Killed while a pull waits on the record: nothing taken, nothing half
+# written; the console opened afresh below reads it all.
+fhir_control faults '{"faults":[{"hang":true}]}' >/dev/null
+pulled=$(sql "SELECT since || '/' || pulled_at FROM record_pull WHERE resource_type = 'Task'")
+keys 5 p
+wait_for "Reading the record back"
+kill -9 "$(tui_pid)"
+[ "$(wait_exit)" = 137 ] || fail "the console was not killed"
+fhir_control reset '{}' >/dev/null
+[ "$(sql "SELECT since || '/' || pulled_at FROM record_pull WHERE resource_type = 'Task'")" = "$pulled" ] ||
+    fail "a pull killed half-way moved the time of the last pull"
+[ "$(sql "SELECT status FROM actions WHERE uuid = '$ub'")" = open ] ||
+    fail "a pull killed half-way took something"
+[ "$(sql "PRAGMA integrity_check")" = ok ] || fail "the store is not whole after the kill"
+pass "a console killed during a pull took nothing; the store is whole"
 
 # A console opened afresh reads the record back once its queue is drained.
 tui_start --db "$DB" --config "$E2E_TMP/config.ini" chair
