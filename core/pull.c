@@ -148,6 +148,7 @@ struct apply {
 	size_t n;
 	int64_t since, requests, bytes;
 	struct mdt_pull_result *out;
+	enum { APPLY_ALL, APPLY_PART, APPLY_END } how;
 };
 
 /* The record's owner, when it names one other than ours: audited once
@@ -269,12 +270,13 @@ apply_tx(struct mdt_store *s, void *ctx)
 	struct apply *a = ctx;
 	enum mdt_status st = MDT_OK;
 
-	memset(a->out, 0, sizeof(*a->out));
+	if (a->how == APPLY_ALL)
+		memset(a->out, 0, sizeof(*a->out));
 	for (size_t i = 0; i < a->n && st == MDT_OK; i++) {
 		a->out->tasks++;
 		st = merge_one(s, a, &a->t[i]);
 	}
-	if (st == MDT_OK)
+	if (st == MDT_OK && a->how != APPLY_PART)
 		st = mdt_run(s, "INSERT INTO record_pull (resource_type, since,"
 		    " pulled_at, requests, bytes, tasks, closed, conflicts,"
 		    " owners, tried_at, error) VALUES ('Task', ?1, ?2, ?3, ?4,"
@@ -289,13 +291,44 @@ apply_tx(struct mdt_store *s, void *ctx)
 	return st;
 }
 
+static enum mdt_status
+apply_run(struct mdt_store *s, struct apply *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->t[i].id == NULL || a->t[i].version == NULL ||
+		    a->t[i].status == NULL)
+			return mdt_fail(s, MDT_EINVAL, "a Task read back has no"
+			    " id, version or status");
+	return mdt_tx_run_unleased(s, apply_tx, a, NULL);
+}
+
+enum mdt_status
+mdt_pull_apply_part(struct mdt_store *s, const char *from,
+    const struct mdt_record_task *t, size_t n, struct mdt_pull_result *out)
+{
+	struct apply a = { from != NULL ? from : "the central record", t, n,
+	    0, 0, 0, out, APPLY_PART };
+
+	return apply_run(s, &a);
+}
+
+enum mdt_status
+mdt_pull_apply_end(struct mdt_store *s, int64_t since, int64_t requests,
+    int64_t bytes, struct mdt_pull_result *out)
+{
+	struct apply a = { "the central record", NULL, 0, since, requests,
+	    bytes, out, APPLY_END };
+
+	return apply_run(s, &a);
+}
+
 enum mdt_status
 mdt_pull_apply(struct mdt_store *s, const char *from,
     const struct mdt_record_task *t, size_t n, int64_t since,
     int64_t requests, int64_t bytes, struct mdt_pull_result *out)
 {
 	struct apply a = { from != NULL ? from : "the central record", t, n,
-	    since, requests, bytes, out };
+	    since, requests, bytes, out, APPLY_ALL };
 
 	for (size_t i = 0; i < n; i++)
 		if (t[i].id == NULL || t[i].version == NULL ||

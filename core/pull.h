@@ -59,6 +59,20 @@ enum mdt_status mdt_pull_apply(struct mdt_store *s, const char *from,
     const struct mdt_record_task *t, size_t n, int64_t since,
     int64_t requests, int64_t bytes, struct mdt_pull_result *out);
 
+/*
+ * The same merge in parts, for the console, which must not keep a key
+ * waiting behind one long transaction: each part (n Tasks) merged in a
+ * transaction of its own, what it did added to *out (zeroed by the
+ * caller first); then mdt_pull_apply_end remembers the time of the pull
+ * and what it did.  A kill between parts leaves the time as it was: the
+ * next pull reads every Task again, and those merged already change
+ * nothing (their version is known).
+ */
+enum mdt_status mdt_pull_apply_part(struct mdt_store *s, const char *from,
+    const struct mdt_record_task *t, size_t n, struct mdt_pull_result *out);
+enum mdt_status mdt_pull_apply_end(struct mdt_store *s, int64_t since,
+    int64_t requests, int64_t bytes, struct mdt_pull_result *out);
+
 /* A pull that took nothing: its reason remembered (escaped) as the last
  * try's, with the time; what the last complete pull found is kept. */
 enum mdt_status mdt_pull_failed(struct mdt_store *s, const char *why);

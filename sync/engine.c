@@ -79,10 +79,14 @@ ew_ended(void *ctx)
 	sync_engine_changed(e);
 }
 
+/* Tasks a part of the merge: about a few milliseconds of the loop. */
+#define PULL_MERGE_PART 200
+
+/* Every Task merged (or the pull failed): ended, then the discussions
+ * elsewhere. */
 static void
-pull_ended(void *ctx)
+pull_merged(struct sync_engine *e)
 {
-	struct sync_engine *e = ctx;
 	struct sync_pull_job *j = e->pull;
 
 	e->pull = NULL;
@@ -100,6 +104,43 @@ pull_ended(void *ctx)
 	}
 	e->pulls++;
 	sync_engine_changed(e);
+}
+
+/* A part of the merge a turn of the loop (an idle handle runs once a
+ * turn, after the keys and replies that came), so that a key read
+ * meanwhile waits for one part, not for them all. */
+static void
+on_merge_idle(uv_idle_t *h)
+{
+	struct sync_engine *e = h->data;
+
+	if (e->pull == NULL || e->closing) {
+		uv_idle_stop(h);
+		return;
+	}
+	if (!sync_pull_merge_part(e->pull, PULL_MERGE_PART))
+		return;
+	uv_idle_stop(h);
+	pull_merged(e);
+}
+
+/* Every page has come (or the pull stopped): merged in parts from the
+ * next turn of the loop on. */
+static void
+pull_ended(void *ctx)
+{
+	struct sync_engine *e = ctx;
+
+	if (!e->merge_made && !e->closing &&
+	    uv_idle_init(e->loop, &e->merge_idle) == 0) {
+		e->merge_idle.data = e;
+		e->merge_made = true;
+		e->open_handles++;
+	}
+	if (e->merge_made && !e->closing)
+		uv_idle_start(&e->merge_idle, on_merge_idle);
+	else
+		pull_merged(e);
 }
 
 static void
@@ -193,6 +234,11 @@ sync_engine_pull_close(struct sync_engine *e)
 		uv_timer_stop(&e->pull_timer);
 		uv_close((uv_handle_t *)&e->pull_timer, on_pull_timer_closed);
 		e->pull_timing = false;
+	}
+	if (e->merge_made) {
+		uv_idle_stop(&e->merge_idle);
+		uv_close((uv_handle_t *)&e->merge_idle, on_pull_timer_closed);
+		e->merge_made = false;
 	}
 }
 

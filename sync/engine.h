@@ -55,6 +55,9 @@ struct sync_engine {
 	struct sync_elsewhere_job *ew;	/* then the discussions elsewhere */
 	uv_timer_t pull_timer;		/* a pull due every pull_minutes */
 	bool pull_timing;		/* pull_timer made */
+	uv_idle_t merge_idle;		/* a pull's Tasks merged in parts,
+					 * one a turn of the loop */
+	bool merge_made;		/* merge_idle made */
 	bool pull_due;			/* a pull is due once the queue is
 					 * drained and the record answers */
 	int64_t pulls;			/* pulls ended (the screens reload) */
@@ -118,6 +121,11 @@ struct sync_pull_job *sync_pull_begin(struct sync_http *h,
     struct mdt_store *s, const struct sync_config *cfg,
     void (*done)(void *ctx), void *ctx);
 bool sync_pull_finished(const struct sync_pull_job *j);
+/* Once finished: the next most Tasks merged in a transaction of their
+ * own (mdt_pull_apply_part), then the time of the pull; true when there
+ * is nothing left to merge (or it failed), so that sync_pull_end takes
+ * no more than the rest. */
+bool sync_pull_merge_part(struct sync_pull_job *j, size_t most);
 /* Merges what came, if every page did (one transaction; a pull that
  * stopped has its reason remembered), frees the job and copies what it
  * did into out (may be NULL).  A job not finished (its client closed)

@@ -67,6 +67,13 @@ struct sync_pull_job {
 	void (*done_cb)(void *ctx);
 	void *done_ctx;
 	struct sync_pull_result res;	/* *out, for a pull on the loop */
+	/* the Tasks as the store takes them, made once every page has
+	 * come; merged in parts on the engine's loop (sync_pull_merge_part) */
+	struct mdt_record_task *t;
+	char **notes;
+	size_t nt, merged_n;
+	int64_t since_new;	/* the time this pull remembers; 0: as was */
+	bool prepared, merged;
 };
 
 /* ---- one search, its pages ------------------------------------------- */
@@ -311,45 +318,103 @@ sync_task_note(json_t *r)
 	    mdt_xstrdup(text);
 }
 
+/* The Tasks read made what the store takes, and the time this pull will
+ * remember: the latest meta.lastUpdated read, but never later than a
+ * second before the first reply's Date, nor back past the last pull. */
 static void
-merge(struct sync_pull_job *p)
+prepare(struct sync_pull_job *p)
 {
 	size_t n = json_array_size(p->tasks), i;
-	struct mdt_record_task *t = mdt_xcalloc(n + 1, sizeof(*t));
-	char **notes = mdt_xcalloc(n + 1, sizeof(*notes));
-	int64_t since = 0;
 	json_t *r;
 
+	p->t = mdt_xcalloc(n + 1, sizeof(*p->t));
+	p->notes = mdt_xcalloc(n + 1, sizeof(*p->notes));
+	p->nt = n;
+	p->prepared = true;
 	json_array_foreach(p->tasks, i, r) {
+		struct mdt_record_task *t = &p->t[i];
+
 		/* what comes back is made R4 text, as what goes out is: no
 		 * control or bidirectional character reaches the store */
 		sync_rstring_clean(r);
-		t[i].id = sync_json_str(r, "id", NULL);
-		t[i].version = sync_json_str(r, "meta", "versionId");
-		t[i].status = sync_json_str(r, "status", NULL);
-		sync_instant_ms(sync_json_str(r, "meta", "lastUpdated"), &t[i].last_updated);
-		if (!sync_instant_ms(sync_json_str(r, "lastModified", NULL), &t[i].modified))
-			t[i].modified = t[i].last_updated;
-		t[i].owner = sync_json_str(r, "owner", "display");
-		if (t[i].owner == NULL)
-			t[i].owner = sync_json_str(r, "owner", "reference");
-		t[i].note = notes[i] = sync_task_note(r);
+		t->id = sync_json_str(r, "id", NULL);
+		t->version = sync_json_str(r, "meta", "versionId");
+		t->status = sync_json_str(r, "status", NULL);
+		sync_instant_ms(sync_json_str(r, "meta", "lastUpdated"),
+		    &t->last_updated);
+		if (!sync_instant_ms(sync_json_str(r, "lastModified", NULL),
+		    &t->modified))
+			t->modified = t->last_updated;
+		t->owner = sync_json_str(r, "owner", "display");
+		if (t->owner == NULL)
+			t->owner = sync_json_str(r, "owner", "reference");
+		t->note = p->notes[i] = sync_task_note(r);
 	}
 	if (n > 0) {
-		since = p->max_seen;
-		if (p->first_date > 0 && p->first_date - 1000 < since)
-			since = p->first_date - 1000;
-		if (since <= p->since)
-			since = 0;	/* never back past the last pull */
+		p->since_new = p->max_seen;
+		if (p->first_date > 0 && p->first_date - 1000 < p->since_new)
+			p->since_new = p->first_date - 1000;
+		if (p->since_new <= p->since)
+			p->since_new = 0;	/* never back past the last pull */
 	}
-	if (mdt_pull_apply(p->s, sync_config_base_url(p->cfg), t, n, since,
-	    p->out->requests, p->out->bytes, &p->out->merged) != MDT_OK)
-		stop(p, "cannot take what the record says: ",
-		    mdt_store_error(p->s));
-	for (i = 0; i < n; i++)
-		free(notes[i]);
-	free(notes);
-	free(t);
+}
+
+static void
+release(struct sync_pull_job *p)
+{
+	for (size_t i = 0; p->notes != NULL && i < p->nt; i++)
+		free(p->notes[i]);
+	free(p->notes);
+	free(p->t);
+	p->notes = NULL;
+	p->t = NULL;
+}
+
+/* Every Task merged in one transaction with the time of this pull. */
+static void
+merge(struct sync_pull_job *p)
+{
+	if (!p->prepared)
+		prepare(p);
+	if (mdt_pull_apply(p->s, sync_config_base_url(p->cfg), p->t, p->nt,
+	    p->since_new, p->out->requests, p->out->bytes,
+	    &p->out->merged) != MDT_OK)
+		snprintf(p->out->error, sizeof(p->out->error), "cannot take"
+		    " what the record says: %s", mdt_store_error(p->s));
+	p->merged = true;
+	release(p);
+}
+
+bool
+sync_pull_merge_part(struct sync_pull_job *p, size_t most)
+{
+	size_t n;
+
+	if (!p->done || p->merged || p->out->error[0] != '\0')
+		return true;
+	if (!p->prepared) {
+		prepare(p);
+		memset(&p->out->merged, 0, sizeof(p->out->merged));
+	}
+	n = p->nt - p->merged_n < most ? p->nt - p->merged_n : most;
+	if (n > 0 && mdt_pull_apply_part(p->s, sync_config_base_url(p->cfg),
+	    p->t + p->merged_n, n, &p->out->merged) != MDT_OK) {
+		snprintf(p->out->error, sizeof(p->out->error), "cannot take"
+		    " what the record says: %s", mdt_store_error(p->s));
+		p->merged = true;
+		release(p);
+		return true;
+	}
+	p->merged_n += n;
+	if (p->merged_n < p->nt)
+		return false;
+	if (mdt_pull_apply_end(p->s, p->since_new, p->out->requests,
+	    p->out->bytes, &p->out->merged) != MDT_OK)
+		snprintf(p->out->error, sizeof(p->out->error), "cannot take"
+		    " what the record says: %s", mdt_store_error(p->s));
+	p->merged = true;
+	release(p);
+	return true;
 }
 
 /* A pull's state made: the time of the last pull read, the lists
@@ -377,10 +442,16 @@ job_init(struct sync_pull_job *p, struct mdt_store *s,
 static void
 job_done(struct sync_pull_job *p)
 {
-	if (p->out->error[0] == '\0')
-		merge(p);
+	if (p->out->error[0] == '\0' && !p->merged) {
+		if (p->merged_n == 0)
+			merge(p);
+		else	/* the rest of a merge begun in parts */
+			while (!sync_pull_merge_part(p, (size_t)-1))
+				;
+	}
 	if (p->out->error[0] != '\0')
 		(void)mdt_pull_failed(p->s, p->out->error);
+	release(p);
 	json_decref(p->tasks);
 	json_decref(p->seen);
 }

@@ -737,6 +737,49 @@ test_elsewhere(void **state)
 	sx_free(b);
 }
 
+/* The console merges what a pull read in parts, each its own
+ * transaction, between turns of the loop: with every Task to merge again
+ * (the pull forgotten), the Tasks kept grow in steps of a part, and the
+ * time of the pull is written with the last. */
+static void
+test_engine_merge_parts(void **state)
+{
+	struct sx *x = *state;
+	struct sync_pull_result pr;
+	struct sx_run r;
+	int64_t total, kept, steps = 0, pulls = 0;
+	uint64_t deadline;
+
+	sx_queue_actions(x, 450);
+	delivered(x);
+	total = sx_int(x, "SELECT count(*) FROM record_tasks");
+	assert_true(total > 400);
+	sx_exec(x, "DELETE FROM record_tasks; UPDATE record_pull SET"
+	    " since = 0");
+	sx_run_start(&r, x->s, x->config);
+	assert_true(sx_run_until_idle(&r, 60000));
+	assert_int_equal(sync_engine_pull_now(r.e), 0);
+	deadline = uv_now(&r.loop) + 60000;
+	do {
+		uv_run(&r.loop, UV_RUN_ONCE);
+		kept = sx_int(x, "SELECT count(*) FROM record_tasks");
+		if (kept > 0 && kept < total) {
+			steps++;
+			/* not the pull's time until the last part */
+			assert_int_equal(sx_int(x, "SELECT since FROM"
+			    " record_pull"), 0);
+		}
+		sync_engine_last_pull(r.e, &pr, &pulls);
+	} while (pulls < 1 && uv_now(&r.loop) < deadline);
+	assert_int_equal(pulls, 1);
+	assert_string_equal(pr.error, "");
+	assert_true(steps >= 2);
+	assert_int_equal(sx_int(x, "SELECT count(*) FROM record_tasks"), total);
+	assert_int_equal(pr.merged.tasks, total);
+	assert_true(sx_int(x, "SELECT since FROM record_pull") > 0);
+	sx_run_end(&r);
+}
+
 int
 main(void)
 {
@@ -749,6 +792,8 @@ main(void)
 		    sx_setup, sx_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_pull_fault, sx_setup,
 		    sx_teardown),
+		cmocka_unit_test_setup_teardown(test_engine_merge_parts,
+		    sx_setup, sx_teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_text, sx_setup,
 		    sx_teardown),
 		cmocka_unit_test_setup_teardown(test_cost, sx_setup, sx_teardown),
