@@ -28,18 +28,29 @@ add_old_audit(struct fx *f)
 	    " 'slot', 'old-' || i, 'old' FROM n", HISTORY, (long long)FX_T0);
 }
 
-/* HISTORY actions agreed and done years before the fake clock, for the
- * demo's first patient and the first person. */
+/* HISTORY actions of the demo's first patient, owned by the first
+ * person, uuids 'old-TAG-i', agreed (before + i) days before the fake
+ * clock, due on due (SQL, of i), in status; closed a day after agreed
+ * when done. */
 static void
-add_old_actions(struct fx *f)
+add_actions(struct fx *f, const char *tag, const char *text,
+    const char *due, const char *status, int before)
 {
 	fx_execf(f->s, SERIES
 	    " INSERT INTO actions (uuid, patient_id, text, owner_id, due_date,"
-	    " status, created_at, closed_at) SELECT 'old-a-' || i,"
-	    " (SELECT min(id) FROM patients), 'Past', (SELECT min(id) FROM"
-	    " people), '2010-01-01', 'done', %lld - (730 + i) * 86400000,"
-	    " %lld - (729 + i) * 86400000 FROM n", HISTORY, (long long)FX_T0,
-	    (long long)FX_T0);
+	    " status, created_at, closed_at) SELECT 'old-%s-' || i,"
+	    " (SELECT min(id) FROM patients), '%s', (SELECT min(id) FROM"
+	    " people), %s, '%s', %lld - (%d + i) * 86400000, CASE '%s' WHEN"
+	    " 'done' THEN %lld - (%d + i) * 86400000 END FROM n", HISTORY, tag,
+	    text, due, status, (long long)FX_T0, before, status,
+	    (long long)FX_T0, before - 1);
+}
+
+/* HISTORY actions agreed and done years before the fake clock. */
+static void
+add_old_actions(struct fx *f)
+{
+	add_actions(f, "a", "Past", "'2010-01-01'", "done", 730);
 }
 
 /* HISTORY past meetings, a week apart before the demo's, each with a
@@ -93,12 +104,7 @@ add_old_outbox(struct fx *f)
 static void
 add_open_later(struct fx *f)
 {
-	fx_execf(f->s, SERIES
-	    " INSERT INTO actions (uuid, patient_id, text, owner_id, due_date,"
-	    " status, created_at) SELECT 'old-o-' || i,"
-	    " (SELECT min(id) FROM patients), 'Later', (SELECT min(id) FROM"
-	    " people), '2040-01-01', 'open', %lld - (730 + i) * 86400000"
-	    " FROM n", HISTORY, (long long)FX_T0);
+	add_actions(f, "o", "Later", "'2040-01-01'", "open", 730);
 }
 
 /* HISTORY open actions agreed and due years before the fake clock, never
@@ -106,13 +112,8 @@ add_open_later(struct fx *f)
 static void
 add_open_overdue(struct fx *f)
 {
-	fx_execf(f->s, SERIES
-	    " INSERT INTO actions (uuid, patient_id, text, owner_id, due_date,"
-	    " status, created_at) SELECT 'old-d-' || i,"
-	    " (SELECT min(id) FROM patients), 'Forgotten', (SELECT min(id)"
-	    " FROM people), date('2010-01-01', '+' || (i %% 3000) || ' days'),"
-	    " 'open', %lld - (6000 + i) * 86400000 FROM n", HISTORY,
-	    (long long)FX_T0);
+	add_actions(f, "d", "Forgotten",
+	    "date('2010-01-01', '+' || (i % 3000) || ' days')", "open", 6000);
 }
 
 /* HISTORY meetings closed and purged years before the fake clock. */
