@@ -237,9 +237,11 @@ sync_elsewhere_run(struct sync_run *r, const struct sync_config *cfg)
 }
 
 /* The record read back after the drain (or alone, --pull): what it
- * did, one line; 0, or EXIT_USER when it failed or conflicts wait. */
+ * did, one line; then, with elsewhere, the discussions elsewhere; 0, or
+ * EXIT_USER when it failed or conflicts wait. */
 static int
-sync_pull_run(struct sync_run *r, const struct sync_config *cfg)
+sync_pull_run(struct sync_run *r, const struct sync_config *cfg,
+    bool elsewhere)
 {
 	struct sync_pull_result pr;
 	const struct mdt_pull_result *m = &pr.merged;
@@ -256,7 +258,7 @@ sync_pull_run(struct sync_run *r, const struct sync_config *cfg)
 	    (long long)pr.actions, (long long)pr.requests,
 	    (long long)pr.bytes, (long long)m->closed,
 	    (long long)m->conflicts, (long long)m->owners);
-	if (sync_elsewhere_run(r, cfg) != 0)
+	if (elsewhere && sync_elsewhere_run(r, cfg) != 0)
 		return EXIT_USER;
 	if (mdt_record_conflicts(r->store, &conflicts) != MDT_OK)
 		return cmd_store_error(r->store);
@@ -308,7 +310,7 @@ cmd_sync(struct cmd_args *cli)
 	}
 	if (cli->opt[PULL] != NULL) {
 		/* the record read back, nothing sent */
-		rc = sync_pull_run(&r, cfg);
+		rc = sync_pull_run(&r, cfg, true);
 		if (uv_loop_close(&r.loop) != 0)
 			say("%s", "the event loop did not close cleanly");
 		goto out;
@@ -316,11 +318,13 @@ cmd_sync(struct cmd_args *cli)
 	if (cli->opt[VERIFY] != NULL) {
 		struct sync_verify_result vr;
 
-		/* the record's own changes read back first, so that a Task
-		 * closed there is merged, not taken for a difference; then
+		/* the record's Tasks read back first, so that a Task closed
+		 * there is merged, not taken for a difference (the
+		 * discussions elsewhere wait for the pull after delivery); then
 		 * what the record should hold, read back; the difference
 		 * is queued, and the delivery below sends it */
-		if (cli->opt[NO_PULL] == NULL && sync_pull_run(&r, cfg) != 0)
+		if (cli->opt[NO_PULL] == NULL &&
+		    sync_pull_run(&r, cfg, false) != 0)
 			rc = EXIT_USER;
 		if (sync_verify(&r.loop, r.store, cfg, &vr) != 0) {
 			say("sync --verify: %s (%lld resources checked)",
@@ -360,7 +364,7 @@ cmd_sync(struct cmd_args *cli)
 	rc = sync_report(&r);
 	/* then what the record says, if it could be reached */
 	if (cli->opt[NO_PULL] == NULL && r.online &&
-	    sync_pull_run(&r, cfg) != 0)
+	    sync_pull_run(&r, cfg, true) != 0)
 		rc = EXIT_USER;
 	if (uv_loop_close(&r.loop) != 0)
 		say("%s", "the event loop did not close cleanly");
