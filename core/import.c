@@ -247,7 +247,7 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 			rep->patients_created++;
 		patient_new = true;
 	} else if (patient_id == 0) {
-		mdt_uuid_new(uuid);
+		mdt_uuid_new_ordered(uuid);
 		st = rerun(s, q->st[Q_INS_PATIENT], &patient_id, NULL, "tttTT",
 		    uuid, r->nhs, r->name, r->dob, r->practice);
 		if (st == MDT_OK)
@@ -265,7 +265,7 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		st = mdt_referral_from_list_tx(s, patient_id, 0,
 		    r->referred_by, r->entry_reason, patient_new, &referral);
 	if (st == MDT_OK && cand == 0) {
-		mdt_uuid_new(uuid);
+		mdt_uuid_new_ordered(uuid);
 		st = rerun(s, q->st[Q_INS_CAND], &cand, NULL, "tiiiiI", uuid,
 		    meeting_id, patient_id, mdt_store_now(s), (int64_t)list,
 		    referral);

@@ -226,7 +226,11 @@ upsert(struct mdt_store *s, int64_t patient_id, const char *source,
 	}
 	if (st != MDT_ENOTFOUND)
 		return st;
-	mdt_uuid_new(uuid);
+	/* a list's come by the thousand: ordered, appended to the index */
+	if (strcmp(source, "import") == 0)
+		mdt_uuid_new_ordered(uuid);
+	else
+		mdt_uuid_new(uuid);
 	st = mdt_run(s, "INSERT INTO referrals (uuid, patient_id, referrer,"
 	    " service, reason, urgency, consent, raised_at, source)"
 	    " VALUES (?, ?, ?, coalesce(?, ''), ?, coalesce(?, 'routine'),"

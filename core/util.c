@@ -191,13 +191,14 @@ uuid_pool_fill(unsigned char *pool)
 	return true;
 }
 
-void
-mdt_uuid_new(char out[37])
+/* 16 random bytes for a new UUID, from the pool (refilled from the
+ * kernel when used up), or from libuuid if the kernel would not give. */
+static void
+uuid_draw(uuid_t u)
 {
 	static _Thread_local unsigned char pool[UUID_POOL_BYTES];
 	static _Thread_local size_t used = UUID_POOL_BYTES;
 	static _Thread_local unsigned forks;
-	uuid_t u;
 
 	pthread_once(&uuid_once, uuid_watch_forks);
 	if (forks != uuid_forks) {
@@ -206,16 +207,60 @@ mdt_uuid_new(char out[37])
 	}
 	if (used == UUID_POOL_BYTES && !uuid_pool_fill(pool)) {
 		uuid_generate_random(u);
-		uuid_unparse_lower(u, out);
 		return;
 	}
 	if (used == UUID_POOL_BYTES)
 		used = 0;
-	memcpy(u, pool + used, sizeof(u));
-	memset(pool + used, 0, sizeof(u));
-	used += sizeof(u);
+	memcpy(u, pool + used, sizeof(uuid_t));
+	memset(pool + used, 0, sizeof(uuid_t));
+	used += sizeof(uuid_t);
+}
+
+void
+mdt_uuid_new(char out[37])
+{
+	uuid_t u;
+
+	uuid_draw(u);
 	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);	/* version 4 */
 	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);	/* RFC 4122 */
+	uuid_unparse_lower(u, out);
+}
+
+/*
+ * RFC 9562 version 7: the milliseconds since the epoch (48 bits), a
+ * 12-bit sequence that starts at a random value below 2048 each new
+ * millisecond and counts up within one (past 4095 it borrows the next
+ * millisecond), so that one thread's are made in ascending order even
+ * when the clock steps back; then 62 random bits.
+ */
+void
+mdt_uuid_new_ordered(char out[37])
+{
+	static _Thread_local uint64_t last_ms;
+	static _Thread_local unsigned seq;
+	struct timespec ts;
+	uint64_t ms;
+	uuid_t u;
+
+	uuid_draw(u);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	if (ms > last_ms) {
+		last_ms = ms;
+		seq = ((unsigned)u[6] << 8 | u[7]) & 0x7ff;
+	} else if (++seq > 0xfff) {
+		last_ms++;
+		seq = ((unsigned)u[6] << 8 | u[7]) & 0x7ff;
+	}
+	ms = last_ms;
+	for (int i = 5; i >= 0; i--) {
+		u[i] = (unsigned char)(ms & 0xff);
+		ms >>= 8;
+	}
+	u[6] = (unsigned char)(0x70 | seq >> 8);	/* version 7 */
+	u[7] = (unsigned char)(seq & 0xff);
+	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);	/* RFC 9562 */
 	uuid_unparse_lower(u, out);
 }
 

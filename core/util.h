@@ -50,6 +50,12 @@ _Noreturn void mdt_fatal(const char *msg);
 
 /* A new random (version 4) UUID in lower case, 36 characters and a NUL. */
 void mdt_uuid_new(char out[37]);
+/* A new time-ordered (version 7, RFC 9562) UUID, for the rows an import
+ * makes by the thousand: the time of its making in its first 48 bits,
+ * then a sequence and 62 random bits, so that one thread's come in
+ * ascending order and are appended to an index's last page rather than
+ * scattered over it. */
+void mdt_uuid_new_ordered(char out[37]);
 
 /* True if s looks like a UUID (36 characters, hex digits and dashes). */
 bool mdt_uuid_like(const char *s);

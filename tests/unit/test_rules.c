@@ -425,6 +425,50 @@ test_uuid_new(void **state)
 	close(fds[1]);
 }
 
+/* Time-ordered UUIDs (version 7, RFC 9562 variant) carry the time they
+ * were made in their first 48 bits, come in strictly ascending order from
+ * one thread, even thousands within a millisecond, and are never
+ * repeated. */
+static void
+test_uuid_new_ordered(void **state)
+{
+	enum { N = 10000 };
+	static char seen[N][37];
+	struct timespec t0, t1;
+	uint64_t ms0, ms1, first, last;
+
+	(void)state;
+	clock_gettime(CLOCK_REALTIME, &t0);
+	for (int i = 0; i < N; i++) {
+		mdt_uuid_new_ordered(seen[i]);
+		assert_true(mdt_uuid_like(seen[i]));
+		assert_int_equal(seen[i][14], '7');
+		assert_non_null(strchr("89ab", seen[i][19]));
+		if (i > 0)
+			assert_true(strcmp(seen[i - 1], seen[i]) < 0);
+	}
+	clock_gettime(CLOCK_REALTIME, &t1);
+	ms0 = (uint64_t)t0.tv_sec * 1000 + (uint64_t)t0.tv_nsec / 1000000;
+	ms1 = (uint64_t)t1.tv_sec * 1000 + (uint64_t)t1.tv_nsec / 1000000;
+	{
+		char hex[13];
+
+		memcpy(hex, seen[0], 8);
+		memcpy(hex + 8, seen[0] + 9, 4);
+		hex[12] = '\0';
+		first = strtoull(hex, NULL, 16);
+		memcpy(hex, seen[N - 1], 8);
+		memcpy(hex + 8, seen[N - 1] + 9, 4);
+		last = strtoull(hex, NULL, 16);
+	}
+	assert_true(first >= ms0 && first <= ms1);
+	/* a millisecond borrowed at most for each 2,048 made in one */
+	assert_true(last >= first && last <= ms1 + N / 2048);
+	/* the random part differs even between neighbours */
+	for (int i = 1; i < N; i++)
+		assert_string_not_equal(seen[i - 1] + 19, seen[i] + 19);
+}
+
 int
 main(void)
 {
@@ -444,6 +488,7 @@ main(void)
 		cmocka_unit_test(test_real_clock),
 		cmocka_unit_test(test_registers),
 		cmocka_unit_test(test_uuid_new),
+		cmocka_unit_test(test_uuid_new_ordered),
 	};
 
 	fx_utc();
