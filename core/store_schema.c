@@ -861,6 +861,74 @@ static const char *const migrations[] = {
 	" patient_id INTEGER PRIMARY KEY REFERENCES patients(id)"
 	"  ON DELETE CASCADE,"
 	" since INTEGER NOT NULL);",
+
+	/* v28: the same constraints, cheaper to check.  SQLite checks
+	 * "x IN (a, b, c, ...)" of more than two values by building a
+	 * temporary index of them for every row written; a list entry and a
+	 * referral were written with one each (an import writes one of each
+	 * a row).  They become "x = a OR x = b ...", which admits the same
+	 * values (and NULL, as IN did).  SQLite cannot change a CHECK in
+	 * place, so both tables are copied.  Candidates refer to the
+	 * referrals: the references are checked at the commit (deferred),
+	 * when every referral is back under its id. */
+	"CREATE TABLE list_entries_v28 ("
+	" id INTEGER PRIMARY KEY,"
+	" candidate_id INTEGER NOT NULL"
+	"  REFERENCES candidates(id) ON DELETE CASCADE,"
+	" list TEXT NOT NULL CHECK (list = 'caseload' OR list = 'referral'"
+	"  OR list = 'inpatient' OR list = 'discharge'"
+	"  OR list = 'frequent-attender' OR list = 'ambulance'),"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" referred_by TEXT NOT NULL DEFAULT '',"
+	" review_date TEXT,"
+	" source TEXT NOT NULL,"
+	" line INTEGER NOT NULL,"
+	" row_hash TEXT NOT NULL,"
+	" imported_at INTEGER NOT NULL,"
+	" count INTEGER CHECK (count IS NULL OR count BETWEEN 0 AND 10000),"
+	" UNIQUE (candidate_id, list));"
+	"INSERT INTO list_entries_v28 (id, candidate_id, list, reason,"
+	" referred_by, review_date, source, line, row_hash, imported_at, count)"
+	" SELECT id, candidate_id, list, reason, referred_by, review_date,"
+	" source, line, row_hash, imported_at, count FROM list_entries;"
+	"DROP TABLE list_entries;"
+	"ALTER TABLE list_entries_v28 RENAME TO list_entries;"
+	"CREATE INDEX list_entries_counted ON list_entries(candidate_id,"
+	" list, imported_at) WHERE count IS NOT NULL;"
+
+	"PRAGMA defer_foreign_keys = ON;"
+	"CREATE TEMP TABLE referrals_v27 AS SELECT * FROM referrals;"
+	"DROP TABLE referrals;"
+	"CREATE TABLE referrals ("
+	" id INTEGER PRIMARY KEY,"
+	" uuid TEXT NOT NULL UNIQUE,"
+	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
+	" referrer TEXT NOT NULL DEFAULT '',"
+	" service TEXT NOT NULL DEFAULT '',"
+	" reason TEXT NOT NULL DEFAULT '',"
+	" urgency TEXT NOT NULL DEFAULT 'routine'"
+	"  CHECK (urgency IN ('routine', 'urgent')),"
+	" consent TEXT CHECK (consent = 'given' OR consent = 'refused'"
+	"  OR consent = 'not-asked'),"
+	" raised_at INTEGER NOT NULL,"
+	" source TEXT NOT NULL CHECK (source IN ('import', 'tool')),"
+	" withdrawn_at INTEGER,"
+	" withdraw_reason TEXT,"
+	" discussed_slot_id INTEGER REFERENCES slots(id) ON DELETE SET NULL,"
+	" CHECK (withdrawn_at IS NULL"
+	"  OR length(trim(coalesce(withdraw_reason, ''))) > 0));"
+	"INSERT INTO referrals (id, uuid, patient_id, referrer, service, reason,"
+	" urgency, consent, raised_at, source, withdrawn_at, withdraw_reason,"
+	" discussed_slot_id)"
+	" SELECT id, uuid, patient_id, referrer, service, reason, urgency,"
+	" consent, raised_at, source, withdrawn_at, withdraw_reason,"
+	" discussed_slot_id FROM temp.referrals_v27;"
+	"DROP TABLE temp.referrals_v27;"
+	"CREATE UNIQUE INDEX referrals_open ON referrals(patient_id)"
+	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
+	"CREATE INDEX referrals_queue ON referrals(raised_at)"
+	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
+	"CREATE INDEX referrals_by_raised ON referrals(raised_at);",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -901,6 +901,130 @@ test_migration(void **state)
 	}
 }
 
+/* Every row of the referrals and the list entries, one a line, all their
+ * columns (SQL for the test below). */
+#define ROWS_SQL \
+	"SELECT group_concat(x, char(10)) FROM (SELECT quote(id) || ',' ||" \
+	" quote(uuid) || ',' || patient_id || ',' || quote(referrer) || ',' ||" \
+	" quote(service) || ',' || quote(reason) || ',' || quote(urgency) ||" \
+	" ',' || quote(consent) || ',' || raised_at || ',' || quote(source) ||" \
+	" ',' || quote(withdrawn_at) || ',' || quote(withdraw_reason) || ',' ||" \
+	" quote(discussed_slot_id) AS x FROM referrals UNION ALL SELECT" \
+	" quote(id) || ',' || candidate_id || ',' || quote(list) || ',' ||" \
+	" quote(reason) || ',' || quote(referred_by) || ',' ||" \
+	" quote(review_date) || ',' || quote(source) || ',' || line || ',' ||" \
+	" quote(row_hash) || ',' || imported_at || ',' || quote(count)" \
+	" FROM list_entries)"
+
+/* The opcodes SQLite would run for sql that are op. */
+static int
+opcodes(struct mdt_store *s, const char *sql, const char *op)
+{
+	sqlite3_stmt *st;
+	char *explain = mdt_xasprintf("EXPLAIN %s", sql);
+	int n = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(s), explain, -1, &st,
+	    NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n += strcmp((const char *)sqlite3_column_text(st, 1), op) == 0;
+	sqlite3_finalize(st);
+	free(explain);
+	return n;
+}
+
+/* Schema 28: the referrals and the list entries, copied to check their
+ * values without a temporary index, keep every row and every candidate's
+ * referral, and refuse what they refused. */
+static void
+test_checks_copied(void **state)
+{
+	struct fx *f = *state;
+	char err[256], sql[4096], before[2048], after[2048];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	fx_tempdir(f);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	for (int v = 0; v < 27; v++)
+		assert_int_equal(sqlite3_exec(db, mdt_schema_step_sql(v), NULL,
+		    NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
+	    " PRAGMA user_version = 27;"
+	    " INSERT INTO meetings (id, uuid, title, scheduled_start,"
+	    "  planned_minutes, state) VALUES (1, 'm1', 'One', 1000, 90,"
+	    "  'closed'), (2, 'm2', 'Two', 2000, 90, 'planned');"
+	    " INSERT INTO patients (id, uuid, nhs_number, name) VALUES"
+	    "  (1, 'pa', '" A "', 'Zoe'), (2, 'pb', '" B "', 'Arthur');"
+	    " INSERT INTO slots (id, uuid, meeting_id, patient_id, position,"
+	    "  state, started_at, closed_at) VALUES"
+	    "  (1, 's1', 1, 1, 1, 'done', 1100, 1200);"
+	    " INSERT INTO referrals (id, uuid, patient_id, referrer, service,"
+	    "  reason, urgency, consent, raised_at, source, withdrawn_at,"
+	    "  withdraw_reason, discussed_slot_id) VALUES"
+	    "  (4, 'r4', 1, 'Dr M', 'Falls', 'Falls', 'urgent', 'given', 500,"
+	    "   'tool', NULL, NULL, 1),"
+	    "  (7, 'r7', 2, 'Ade', '', 'Calls', 'routine', NULL, 600, 'import',"
+	    "   NULL, NULL, NULL),"
+	    "  (9, 'r9', 1, 'Ade', '', 'Old', 'routine', 'not-asked', 400,"
+	    "   'import', 450, 'moved away', NULL);"
+	    " INSERT INTO candidates (id, uuid, meeting_id, patient_id, lists,"
+	    "  created_at, referral_id) VALUES (1, 'c1', 1, 1, 2, 0, 4),"
+	    "  (3, 'c3', 2, 2, 18, 0, 7);"
+	    " INSERT INTO list_entries (id, candidate_id, list, reason,"
+	    "  referred_by, review_date, source, line, row_hash, imported_at,"
+	    "  count) VALUES"
+	    "  (2, 1, 'referral', 'Falls', 'Dr M', NULL, 'a.csv', 2, 'h1', 500,"
+	    "   NULL),"
+	    "  (5, 3, 'referral', 'Calls', 'Ade', '2026-01-02', 'b.csv', 3, 'h2',"
+	    "   600, NULL),"
+	    "  (6, 3, 'frequent-attender', '7 hospital attendances', '', NULL,"
+	    "   'c.csv', 4, 'h3', 700, 7);", MDT_APPLICATION_ID);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, ROWS_SQL, -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(before, sizeof(before), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_int_equal(chmod(f->path, 0600), 0);
+
+	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
+	    sizeof(err)), MDT_OK);
+	assert_int_equal(fx_int(f->s, "PRAGMA user_version"),
+	    MDT_SCHEMA_VERSION);
+	assert_string_equal(fx_text(f->s, after, sizeof(after), ROWS_SQL),
+	    before);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM"
+	    " pragma_foreign_key_check"), 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates c"
+	    " JOIN referrals r ON r.id = c.referral_id"), 2);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name IN ('referrals_open', 'referrals_queue',"
+	    " 'referrals_by_raised', 'list_entries_counted')"), 4);
+	assert_int_equal(open_referrals(f), 1);
+	/* the same values refused, the same admitted */
+	assert_int_equal(sqlite3_exec(mdt_store_db(f->s), "UPDATE list_entries"
+	    " SET list = 'waiting' WHERE id = 2", NULL, NULL, NULL),
+	    SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_exec(mdt_store_db(f->s), "UPDATE referrals"
+	    " SET consent = 'maybe' WHERE id = 7", NULL, NULL, NULL),
+	    SQLITE_CONSTRAINT);
+	fx_exec(f->s, "UPDATE list_entries SET list = 'ambulance' WHERE id = 6;"
+	    " UPDATE referrals SET consent = 'refused' WHERE id = 7;"
+	    " UPDATE referrals SET consent = NULL WHERE id = 4");
+	/* a referral's candidate still holds it */
+	assert_int_equal(sqlite3_exec(mdt_store_db(f->s), "DELETE FROM"
+	    " referrals WHERE id = 7", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	/* and neither is written through a temporary index */
+	assert_int_equal(opcodes(f->s, "INSERT INTO list_entries"
+	    " (candidate_id, list, source, line, row_hash, imported_at)"
+	    " VALUES (1, 'caseload', 'x', 1, 'h', 1)", "OpenEphemeral"), 0);
+	assert_int_equal(opcodes(f->s, "INSERT INTO referrals (uuid,"
+	    " patient_id, raised_at, source) VALUES ('r', 2, 1, 'tool')",
+	    "OpenEphemeral"), 0);
+}
+
 int
 main(void)
 {
@@ -924,6 +1048,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_purge, setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_migration,
+		    setup_bare, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_checks_copied,
 		    setup_bare, fx_teardown),
 	};
 
