@@ -30,6 +30,48 @@
 	" created_at INTEGER NOT NULL," \
 	" state TEXT NOT NULL DEFAULT 'pending'"
 
+/* A list entry's columns after its list, up to its time of import, as
+ * step 2 made them and step 27 copied them (the CHECK on the list, which
+ * comes before, is what changed). */
+#define LIST_ENTRY_COLUMNS \
+	" reason TEXT NOT NULL DEFAULT ''," \
+	" referred_by TEXT NOT NULL DEFAULT ''," \
+	" review_date TEXT," \
+	" source TEXT NOT NULL," \
+	" line INTEGER NOT NULL," \
+	" row_hash TEXT NOT NULL," \
+	" imported_at INTEGER NOT NULL,"
+
+/* A referral's columns before its consent, and from the time it was
+ * raised on, as step 16 made them and step 27 copied them (the CHECK on
+ * the consent, between them, is what changed). */
+#define REFERRAL_COLUMNS_HEAD \
+	" id INTEGER PRIMARY KEY," \
+	" uuid TEXT NOT NULL UNIQUE," \
+	" patient_id INTEGER NOT NULL REFERENCES patients(id)," \
+	" referrer TEXT NOT NULL DEFAULT ''," \
+	" service TEXT NOT NULL DEFAULT ''," \
+	" reason TEXT NOT NULL DEFAULT ''," \
+	" urgency TEXT NOT NULL DEFAULT 'routine'" \
+	"  CHECK (urgency IN ('routine', 'urgent')),"
+#define REFERRAL_COLUMNS_TAIL \
+	" raised_at INTEGER NOT NULL," \
+	" source TEXT NOT NULL CHECK (source IN ('import', 'tool'))," \
+	" withdrawn_at INTEGER," \
+	" withdraw_reason TEXT," \
+	" discussed_slot_id INTEGER REFERENCES slots(id) ON DELETE SET NULL," \
+	" CHECK (withdrawn_at IS NULL" \
+	"  OR length(trim(coalesce(withdraw_reason, ''))) > 0));"
+
+/* The indexes of the referrals, as step 16 made them and step 27 made
+ * them again. */
+#define REFERRAL_INDEXES \
+	"CREATE UNIQUE INDEX referrals_open ON referrals(patient_id)" \
+	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;" \
+	"CREATE INDEX referrals_queue ON referrals(raised_at)" \
+	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;" \
+	"CREATE INDEX referrals_by_raised ON referrals(raised_at);"
+
 /*
  * Each entry takes the schema from version i to i + 1.  A later schema is
  * one more entry; steps already applied are never edited.
@@ -241,13 +283,7 @@ static const char *const migrations[] = {
 	"  REFERENCES candidates(id) ON DELETE CASCADE,"
 	" list TEXT NOT NULL CHECK (list IN ('caseload', 'referral',"
 	"  'inpatient', 'discharge', 'frequent-attender', 'ambulance')),"
-	" reason TEXT NOT NULL DEFAULT '',"
-	" referred_by TEXT NOT NULL DEFAULT '',"
-	" review_date TEXT,"
-	" source TEXT NOT NULL,"
-	" line INTEGER NOT NULL,"
-	" row_hash TEXT NOT NULL,"
-	" imported_at INTEGER NOT NULL,"
+	LIST_ENTRY_COLUMNS
 	" UNIQUE (candidate_id, list));"
 
 	"CREATE TABLE action_reviews ("
@@ -482,27 +518,10 @@ static const char *const migrations[] = {
 	 * one open referral per patient (the latest entry's words, the
 	 * earliest entry's time). */
 	"CREATE TABLE referrals ("
-	" id INTEGER PRIMARY KEY,"
-	" uuid TEXT NOT NULL UNIQUE,"
-	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
-	" referrer TEXT NOT NULL DEFAULT '',"
-	" service TEXT NOT NULL DEFAULT '',"
-	" reason TEXT NOT NULL DEFAULT '',"
-	" urgency TEXT NOT NULL DEFAULT 'routine'"
-	"  CHECK (urgency IN ('routine', 'urgent')),"
+	REFERRAL_COLUMNS_HEAD
 	" consent TEXT CHECK (consent IN ('given', 'refused', 'not-asked')),"
-	" raised_at INTEGER NOT NULL,"
-	" source TEXT NOT NULL CHECK (source IN ('import', 'tool')),"
-	" withdrawn_at INTEGER,"
-	" withdraw_reason TEXT,"
-	" discussed_slot_id INTEGER REFERENCES slots(id) ON DELETE SET NULL,"
-	" CHECK (withdrawn_at IS NULL"
-	"  OR length(trim(coalesce(withdraw_reason, ''))) > 0));"
-	"CREATE UNIQUE INDEX referrals_open ON referrals(patient_id)"
-	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
-	"CREATE INDEX referrals_queue ON referrals(raised_at)"
-	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
-	"CREATE INDEX referrals_by_raised ON referrals(raised_at);"
+	REFERRAL_COLUMNS_TAIL
+	REFERRAL_INDEXES
 	"ALTER TABLE candidates ADD COLUMN referral_id INTEGER"
 	" REFERENCES referrals(id);"
 	"CREATE INDEX candidates_by_referral ON candidates(referral_id)"
@@ -878,13 +897,7 @@ static const char *const migrations[] = {
 	" list TEXT NOT NULL CHECK (list = 'caseload' OR list = 'referral'"
 	"  OR list = 'inpatient' OR list = 'discharge'"
 	"  OR list = 'frequent-attender' OR list = 'ambulance'),"
-	" reason TEXT NOT NULL DEFAULT '',"
-	" referred_by TEXT NOT NULL DEFAULT '',"
-	" review_date TEXT,"
-	" source TEXT NOT NULL,"
-	" line INTEGER NOT NULL,"
-	" row_hash TEXT NOT NULL,"
-	" imported_at INTEGER NOT NULL,"
+	LIST_ENTRY_COLUMNS
 	" count INTEGER CHECK (count IS NULL OR count BETWEEN 0 AND 10000),"
 	" UNIQUE (candidate_id, list));"
 	"INSERT INTO list_entries_v28 (id, candidate_id, list, reason,"
@@ -900,23 +913,10 @@ static const char *const migrations[] = {
 	"CREATE TEMP TABLE referrals_v27 AS SELECT * FROM referrals;"
 	"DROP TABLE referrals;"
 	"CREATE TABLE referrals ("
-	" id INTEGER PRIMARY KEY,"
-	" uuid TEXT NOT NULL UNIQUE,"
-	" patient_id INTEGER NOT NULL REFERENCES patients(id),"
-	" referrer TEXT NOT NULL DEFAULT '',"
-	" service TEXT NOT NULL DEFAULT '',"
-	" reason TEXT NOT NULL DEFAULT '',"
-	" urgency TEXT NOT NULL DEFAULT 'routine'"
-	"  CHECK (urgency IN ('routine', 'urgent')),"
+	REFERRAL_COLUMNS_HEAD
 	" consent TEXT CHECK (consent = 'given' OR consent = 'refused'"
 	"  OR consent = 'not-asked'),"
-	" raised_at INTEGER NOT NULL,"
-	" source TEXT NOT NULL CHECK (source IN ('import', 'tool')),"
-	" withdrawn_at INTEGER,"
-	" withdraw_reason TEXT,"
-	" discussed_slot_id INTEGER REFERENCES slots(id) ON DELETE SET NULL,"
-	" CHECK (withdrawn_at IS NULL"
-	"  OR length(trim(coalesce(withdraw_reason, ''))) > 0));"
+	REFERRAL_COLUMNS_TAIL
 	"INSERT INTO referrals (id, uuid, patient_id, referrer, service, reason,"
 	" urgency, consent, raised_at, source, withdrawn_at, withdraw_reason,"
 	" discussed_slot_id)"
@@ -924,11 +924,7 @@ static const char *const migrations[] = {
 	" consent, raised_at, source, withdrawn_at, withdraw_reason,"
 	" discussed_slot_id FROM temp.referrals_v27;"
 	"DROP TABLE temp.referrals_v27;"
-	"CREATE UNIQUE INDEX referrals_open ON referrals(patient_id)"
-	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
-	"CREATE INDEX referrals_queue ON referrals(raised_at)"
-	" WHERE withdrawn_at IS NULL AND discussed_slot_id IS NULL;"
-	"CREATE INDEX referrals_by_raised ON referrals(raised_at);",
+	REFERRAL_INDEXES,
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

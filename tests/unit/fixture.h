@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "mdt.h"
+#include "store_internal.h"
 
 /* 2026-11-25 13:00:00 UTC; the tests run with TZ=UTC. */
 #define FX_T0 INT64_C(1795611600000)
@@ -71,6 +72,27 @@ fx_tempdir(struct fx *f)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/mdt-test-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/mdt.db", f->dir);
+}
+
+/* A database at f->path (fx_tempdir first) as schema version `version`
+ * left it: its steps, then rows (SQL); private (0600) as mdtchair's are,
+ * and closed, for mdt_store_open to bring up to date. */
+static inline void
+fx_db_at(struct fx *f, int version, const char *rows)
+{
+	char sql[96];
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	for (int v = 0; v < version; v++)
+		assert_int_equal(sqlite3_exec(db, mdt_schema_step_sql(v), NULL,
+		    NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
+	    " PRAGMA user_version = %d;", MDT_APPLICATION_ID, version);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	assert_int_equal(chmod(f->path, 0600), 0);
 }
 
 static inline int

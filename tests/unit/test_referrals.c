@@ -838,16 +838,10 @@ static void
 test_migration(void **state)
 {
 	struct fx *f = *state;
-	char err[256], sql[4096], buf[200];
-	sqlite3 *db;
+	char err[256], buf[200];
 
 	fx_tempdir(f);
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	for (int v = 0; v < 14; v++)
-		assert_int_equal(sqlite3_exec(db, mdt_schema_step_sql(v), NULL,
-		    NULL, NULL), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
-	    " PRAGMA user_version = 14;"
+	fx_db_at(f, 14,
 	    " INSERT INTO meetings (id, uuid, title, scheduled_start,"
 	    "  planned_minutes, state) VALUES (1, 'm1', 'One', 1000, 90,"
 	    "  'closed'), (2, 'm2', 'Two', 2000, 90, 'planned');"
@@ -865,10 +859,7 @@ test_migration(void **state)
 	    "  state, started_at, closed_at) VALUES"
 	    "  (1, 's1', 1, 1, 1, 'done', 1100, 1200);"
 	    " INSERT INTO consent (uuid, slot_id, basis, recorded_at) VALUES"
-	    "  ('k1', 1, 'given', 1100);", MDT_APPLICATION_ID);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	assert_int_equal(chmod(f->path, 0600), 0);
+	    "  ('k1', 1, 'given', 1100);");
 
 	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
 	    sizeof(err)), MDT_OK);
@@ -940,17 +931,12 @@ static void
 test_checks_copied(void **state)
 {
 	struct fx *f = *state;
-	char err[256], sql[4096], before[2048], after[2048];
+	char err[256], before[2048], after[2048];
 	sqlite3 *db;
 	sqlite3_stmt *st;
 
 	fx_tempdir(f);
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	for (int v = 0; v < 27; v++)
-		assert_int_equal(sqlite3_exec(db, mdt_schema_step_sql(v), NULL,
-		    NULL, NULL), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
-	    " PRAGMA user_version = 27;"
+	fx_db_at(f, 27,
 	    " INSERT INTO meetings (id, uuid, title, scheduled_start,"
 	    "  planned_minutes, state) VALUES (1, 'm1', 'One', 1000, 90,"
 	    "  'closed'), (2, 'm2', 'Two', 2000, 90, 'planned');"
@@ -979,15 +965,14 @@ test_checks_copied(void **state)
 	    "  (5, 3, 'referral', 'Calls', 'Ade', '2026-01-02', 'b.csv', 3, 'h2',"
 	    "   600, NULL),"
 	    "  (6, 3, 'frequent-attender', '7 hospital attendances', '', NULL,"
-	    "   'c.csv', 4, 'h3', 700, 7);", MDT_APPLICATION_ID);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	    "   'c.csv', 4, 'h3', 700, 7);");
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, ROWS_SQL, -1, &st, NULL),
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(before, sizeof(before), "%s", sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	assert_int_equal(chmod(f->path, 0600), 0);
 
 	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
 	    sizeof(err)), MDT_OK);

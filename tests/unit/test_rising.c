@@ -488,15 +488,9 @@ test_migration(void **state)
 {
 	struct fx *f = *state;
 	char err[256], sql[4096], buf[200];
-	sqlite3 *db;
 
 	fx_tempdir(f);
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	for (int v = 0; v < 17; v++)
-		assert_int_equal(sqlite3_exec(db, mdt_schema_step_sql(v), NULL,
-		    NULL, NULL), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d;"
-	    " PRAGMA user_version = 17;"
+	snprintf(sql, sizeof(sql),
 	    " INSERT INTO meetings (id, uuid, title, scheduled_start,"
 	    "  planned_minutes, state) VALUES (1, 'm1', 'One', %lld, 90,"
 	    "  'closed'), (2, 'm2', 'Two', %lld, 90, 'closed');"
@@ -511,11 +505,9 @@ test_migration(void **state)
 	    "  ('o2', 2, 'step_down', NULL, 5), ('o3', 3, 'stay', '2027-01-01',"
 	    "  6), ('o4', 4, 'step_down', '2027-02-01', 5);"
 	    " INSERT INTO deaths (uuid, patient_id, died_on, recorded_at)"
-	    "  VALUES ('d3', 3, '2026-11-30', 7);", MDT_APPLICATION_ID,
+	    "  VALUES ('d3', 3, '2026-11-30', 7);",
 	    (long long)FX_T0, (long long)(FX_T0 + 14 * DAY));
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-	assert_int_equal(chmod(f->path, 0600), 0);
+	fx_db_at(f, 17, sql);
 
 	assert_int_equal(mdt_store_open(f->path, &f->clock, 0, &f->s, err,
 	    sizeof(err)), MDT_OK);
