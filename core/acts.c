@@ -440,7 +440,7 @@ carry_to_next(struct mdt_store *s, const struct mdt_meeting_row *m)
 	if (st == MDT_ENOTFOUND)
 		return MDT_OK;
 	if (st == MDT_OK)
-		st = mdt_carry_forward_tx(s, next, &carried);
+		st = mdt_carry_forward_tx(s, next, 0, &carried);
 	return st;
 }
 

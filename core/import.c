@@ -429,9 +429,19 @@ import_tx(struct mdt_store *s, void *ctx)
 	struct mdt_meeting_row m;
 	enum mdt_status st;
 	char err[400];
+	int64_t held_from = 0;
 	int before;
 
 	st = mdt_row_meeting(s, a->meeting_id, true, &m);
+	/* the referrals a referral list makes come after every one there
+	 * was (unless the ids ran out: then SQLite picks them at random),
+	 * each held by the meeting with its candidate and entry: the
+	 * carrying at the end need not read them again */
+	if (st == MDT_OK && a->list == MDT_LIST_REFERRAL) {
+		st = mdt_query_int(s, &held_from, "SELECT coalesce(max(id), 0)"
+		    " FROM referrals", NULL);
+		held_from = held_from < INT64_MAX ? held_from + 1 : 0;
+	}
 	before = sqlite3_total_changes(s->db);
 	if (st == MDT_OK)
 		st = stmts_prepare(s, &a->q);
@@ -448,7 +458,7 @@ import_tx(struct mdt_store *s, void *ctx)
 		    " imported", rep->rejected, rep->rejected == 1 ? "" : "s",
 		    a->path);
 	if (st == MDT_OK)
-		st = mdt_carry_forward_tx(s, a->meeting_id,
+		st = mdt_carry_forward_tx(s, a->meeting_id, held_from,
 		    &rep->carried_forward);
 	if (st == MDT_OK)
 		st = mdt_agenda_recheck(s, a->meeting_id);

@@ -27,7 +27,8 @@
 /* ---- carry-forward --------------------------------------------------- */
 
 enum mdt_status
-mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
+mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id,
+    int64_t held_from, int *added)
 {
 	struct mdt_meeting_row m;
 	struct mdt_id_text *due;	/* a patient, the date review is due */
@@ -82,7 +83,8 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 	if (st == MDT_OK && m.state != MDT_MEETING_CLOSED) {
 		int referrals = 0;
 
-		st = mdt_referrals_carry_tx(s, meeting_id, &referrals);
+		st = mdt_referrals_carry_tx(s, meeting_id, held_from,
+		    &referrals);
 		count += referrals;
 	}
 	if (st == MDT_OK)
@@ -94,7 +96,7 @@ mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 static enum mdt_status
 carry_forward_tx(struct mdt_store *s, struct mdt_act *a)
 {
-	return mdt_carry_forward_tx(s, a->meeting_id, &a->n);
+	return mdt_carry_forward_tx(s, a->meeting_id, 0, &a->n);
 }
 
 enum mdt_status
@@ -397,7 +399,7 @@ meeting_create_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_OK)
 		st = invite_everyone(s, a->id);
 	if (st == MDT_OK && a->carry)
-		st = mdt_carry_forward_tx(s, a->id, &a->carried);
+		st = mdt_carry_forward_tx(s, a->id, 0, &a->carried);
 	return st;
 }
 

@@ -117,9 +117,10 @@ enum mdt_status mdt_candidate_reason(struct mdt_store *s, int64_t candidate_id,
 
 /* ---- prep_carry.c --------------------------------------------------- */
 
-/* Carry-forward inside the caller's transaction. */
+/* Carry-forward inside the caller's transaction; held_from as for
+ * mdt_referrals_carry_tx. */
 enum mdt_status mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id,
-    int *added);
+    int64_t held_from, int *added);
 
 /* ---- referrals.c ---------------------------------------------------- */
 
@@ -128,9 +129,6 @@ enum mdt_status mdt_carry_forward_tx(struct mdt_store *s, int64_t meeting_id,
 enum mdt_status mdt_referrals_settle_tx(struct mdt_store *s,
     int64_t patient_id);
 
-/* Every open referral made a candidate of the meeting, on the referral
- * list; the candidates of planned meetings left by a referral no longer
- * open removed.  *added: candidates made or changed. */
 /* The patient's open referral withdrawn with the reason, its planned
  * candidates deferred with it, audited; MDT_ENOTFOUND when there is none
  * (nothing written). */
@@ -142,8 +140,14 @@ enum mdt_status mdt_referral_withdraw_tx(struct mdt_store *s,
 enum mdt_status mdt_consent_asked_defer_tx(struct mdt_store *s,
     int64_t candidate_id, int64_t patient_id);
 
+/* Every open referral made a candidate of the meeting, on the referral
+ * list; the candidates of planned meetings left by a referral no longer
+ * open removed.  *added: candidates made or changed.  held_from: the
+ * first referral id the caller's act made, each with its candidate of
+ * this meeting on the referral list as carry_one leaves it (an import of
+ * a referral list), so that those are not read again; 0 if none. */
 enum mdt_status mdt_referrals_carry_tx(struct mdt_store *s,
-    int64_t meeting_id, int *added);
+    int64_t meeting_id, int64_t held_from, int *added);
 
 /* The referral list's row for the patient (a candidate): the patient's
  * open referral raised or updated, and linked to the candidate (none

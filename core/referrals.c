@@ -113,11 +113,13 @@ prune(struct mdt_store *s)
 {
 	return mdt_run(s, "DELETE FROM candidates WHERE id IN (SELECT c.id"
 	    " FROM meetings m CROSS JOIN candidates c ON c.meeting_id = m.id"
-	    " JOIN referrals r ON r.id = c.referral_id"
-	    " WHERE m.state = 'planned' AND (r.withdrawn_at IS NOT NULL"
-	    "  OR r.discussed_slot_id IS NOT NULL)"
+	    " WHERE m.state = 'planned'"
 	    " AND c.lists = ?1 AND c.carried_forward = 0 AND c.escalated = 0"
 	    " AND c.added_on_day = 0 AND c.defer_reason IS NULL"
+	    /* the referral first: most are open (one look, not two) */
+	    " AND EXISTS (SELECT 1 FROM referrals r WHERE r.id = c.referral_id"
+	    "  AND (r.withdrawn_at IS NOT NULL"
+	    "  OR r.discussed_slot_id IS NOT NULL))"
 	    " AND NOT EXISTS (SELECT 1 FROM slots sl"
 	    "  WHERE sl.meeting_id = c.meeting_id"
 	    "  AND sl.patient_id = c.patient_id)"
@@ -141,7 +143,8 @@ read_open(sqlite3_stmt *st, void *row, void *ctx)
 }
 
 enum mdt_status
-mdt_referrals_carry_tx(struct mdt_store *s, int64_t meeting_id, int *added)
+mdt_referrals_carry_tx(struct mdt_store *s, int64_t meeting_id,
+    int64_t held_from, int *added)
 {
 	struct open_referral *open;
 	enum mdt_status st;
@@ -158,7 +161,8 @@ mdt_referrals_carry_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 		    read_open, NULL, "reading the referrals",
 		    "SELECT r.id, r.patient_id FROM referrals r"
 		    " JOIN patients p ON p.id = r.patient_id"
-		    " WHERE " REFERRAL_OPEN_SQL("r") " AND p.purged_at IS NULL"
+		    " WHERE r.id < ?3"
+		    " AND " REFERRAL_OPEN_SQL("r") " AND p.purged_at IS NULL"
 		    /* not those the meeting holds already as carry_one
 		     * leaves them (a list just imported) */
 		    " AND NOT EXISTS (SELECT 1 FROM candidates c"
@@ -166,8 +170,8 @@ mdt_referrals_carry_tx(struct mdt_store *s, int64_t meeting_id, int *added)
 		    "  AND c.referral_id = r.id AND (c.lists & ?2) <> 0"
 		    "  AND EXISTS (SELECT 1 FROM list_entries e"
 		    "   WHERE e.candidate_id = c.id AND e.list = 'referral'))"
-		    " ORDER BY r.raised_at, r.id", "id", meeting_id,
-		    MDT_LIST_REFERRAL);
+		    " ORDER BY r.raised_at, r.id", "idi", meeting_id,
+		    MDT_LIST_REFERRAL, held_from > 0 ? held_from : INT64_MAX);
 	if (st != MDT_OK)
 		return st;
 	for (i = 0; st == MDT_OK && i < n; i++) {
@@ -312,7 +316,7 @@ refer_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_ENOTFOUND)
 		return MDT_OK;
 	if (st == MDT_OK)
-		st = mdt_referrals_carry_tx(s, next, &carried);
+		st = mdt_referrals_carry_tx(s, next, 0, &carried);
 	return st;
 }
 

@@ -892,6 +892,57 @@ test_migration(void **state)
 	}
 }
 
+/* A referral list imported for a meeting brings its own referrals and
+ * every other one waiting: raised for another meeting's list, or in the
+ * tool after the meeting was scheduled; each once, linked to its
+ * referral. */
+static void
+test_import_brings_the_queue(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_referral_in in = { .name = "Ann Example",
+	    .date_of_birth = "1950-02-03", .referrer = "Care navigator",
+	    .service = "Homeless health", .reason = "No GP" };
+	struct mdt_import_report rep;
+	char path[160], number[11] = "";
+	int64_t second, id = 0;
+	FILE *fp;
+
+	second = schedule(f, "+14");
+	/* carried to the next meeting only, not to the second */
+	assert_int_equal(mdt_refer(f->s, &in, &id, NULL, number), MDT_OK);
+	assert_int_equal(cand(f, second, number), 0);
+	snprintf(path, sizeof(path), "%s/more.csv", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, HEADER "9990000018,Dora Quist,1944-05-06,Larkhall,Breathless,"
+	    "Dr Mensah\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(mdt_import_csv(f->s, second, MDT_LIST_REFERRAL, path,
+	    false, NULL, false, &rep), MDT_OK);
+	assert_int_equal(rep.added, 1);
+	mdt_import_report_done(&rep);
+	assert_int_equal(open_referrals(f), 4);
+	/* each of the four once, on the referral list, with its referral
+	 * and its one entry: the list's from the file, the others' from the
+	 * queue */
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates c"
+	    " JOIN referrals r ON r.id = c.referral_id"
+	    " AND r.patient_id = c.patient_id AND r.withdrawn_at IS NULL"
+	    " AND r.discussed_slot_id IS NULL"
+	    " WHERE c.meeting_id = %lld AND (c.lists & %d) <> 0"
+	    " AND (SELECT count(*) FROM list_entries e WHERE e.candidate_id ="
+	    "  c.id AND e.list = 'referral') = 1", (long long)second,
+	    MDT_LIST_REFERRAL), 4);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM candidates"
+	    " WHERE meeting_id = %lld", (long long)second), 4);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM list_entries e"
+	    " JOIN candidates c ON c.id = e.candidate_id"
+	    " WHERE c.meeting_id = %lld AND e.source = 'queue'",
+	    (long long)second), 3);
+	assert_true(cand(f, second, number) > 0);
+}
+
 /* Every row of the referrals and the list entries, one a line, all their
  * columns (SQL for the test below). */
 #define ROWS_SQL \
@@ -1032,6 +1083,8 @@ main(void)
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_purge, setup,
 		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_brings_the_queue,
+		    setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_migration,
 		    setup_bare, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_checks_copied,
