@@ -42,6 +42,7 @@ enum query {
 	Q_INS_CAND,
 	Q_ADD_LIST,
 	Q_INS_ENTRY,
+	Q_INS_REFERRAL,
 	N_QUERIES
 };
 
@@ -64,6 +65,7 @@ static const char *const query_sql[N_QUERIES] = {
 	[Q_INS_ENTRY] = "INSERT INTO list_entries (candidate_id, list, reason,"
 	    " referred_by, review_date, source, line, row_hash, imported_at,"
 	    " count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS INTEGER))",
+	[Q_INS_REFERRAL] = REFERRAL_INSERT_SQL,
 };
 
 struct stmts {
@@ -260,8 +262,17 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 		    " coalesce(date_of_birth, ?) WHERE id = ?", "tTti", r->name,
 		    r->practice, r->dob, patient_id);
 	/* a referral stays in the queue until discussed or withdrawn; a
-	 * candidate made now is made with its link to it */
-	if (st == MDT_OK && cand == 0 && list == MDT_LIST_REFERRAL)
+	 * candidate made now is made with its link to it.  A patient the
+	 * list makes has none to settle or update: theirs is raised here,
+	 * by the statement prepared once */
+	if (st == MDT_OK && cand == 0 && list == MDT_LIST_REFERRAL &&
+	    patient_new) {
+		mdt_uuid_new_ordered(uuid);
+		st = rerun(s, q->st[Q_INS_REFERRAL], &referral, NULL,
+		    "titttttit", uuid, patient_id, r->referred_by,
+		    (const char *)NULL, r->entry_reason, (const char *)NULL,
+		    (const char *)NULL, mdt_store_now(s), "import");
+	} else if (st == MDT_OK && cand == 0 && list == MDT_LIST_REFERRAL)
 		st = mdt_referral_from_list_tx(s, patient_id, 0,
 		    r->referred_by, r->entry_reason, patient_new, &referral);
 	if (st == MDT_OK && cand == 0) {

@@ -286,19 +286,22 @@ parse_csv(struct mdt_import_parse *p, size_t *bad_line, const char **why)
 
 /* ---- checking -------------------------------------------------------- */
 
-/* Copies str with leading and trailing white space removed. */
+/* Removes leading and trailing white space from str, in place; str. */
 static char *
-trimmed(const char *str)
+trim(char *str)
 {
-	const char *end;
+	char *start = str, *end;
 
-	while (*str == ' ' || *str == '\t' || *str == '\r' || *str == '\n')
-		str++;
-	end = str + strlen(str);
-	while (end > str && (end[-1] == ' ' || end[-1] == '\t' ||
+	while (*start == ' ' || *start == '\t' || *start == '\r' ||
+	    *start == '\n')
+		start++;
+	end = start + strlen(start);
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t' ||
 	    end[-1] == '\r' || end[-1] == '\n'))
 		end--;
-	return mdt_xasprintf("%.*s", (int)(end - str), str);
+	memmove(str, start, (size_t)(end - start));
+	str[end - start] = '\0';
+	return str;
 }
 
 /* "YYYY-MM-DD" or "DD/MM/YYYY" into out; false if neither. */
@@ -361,10 +364,8 @@ check_row(struct mdt_import_row *r, const int *map, size_t header_n,
 		return;
 	}
 	for (size_t i = 0; i < r->nf; i++) {
-		char *t = trimmed(r->f[i]), why[96];
+		char *t = trim(r->f[i]), why[96];
 
-		free(r->f[i]);
-		r->f[i] = t;
 		if (!mdt_text_line_ok(t, MAX_FIELD_CHARS, why, sizeof why)) {
 			r->error = mdt_xasprintf("field %zu %s", i + 1, why);
 			return;
@@ -523,7 +524,7 @@ read_header(struct mdt_import_row *h, int *map, enum mdt_list list)
 
 		if (h->nul)
 			return mdt_xasprintf("the header contains a NUL byte");
-		name = trimmed(h->f[i]);
+		name = trim(mdt_xstrdup(h->f[i]));
 		if (!mdt_text_line_ok(name, MAX_FIELD_CHARS, why, sizeof why)) {
 			free(name);
 			return mdt_xasprintf("the header's field %zu %s", i + 1,

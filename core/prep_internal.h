@@ -67,6 +67,15 @@
 	"(" r ".withdrawn_at IS NULL AND " r ".discussed_slot_id IS NULL" \
 	" AND NOT EXISTS (SELECT 1" REFERRAL_DISCUSSED_FROM(r) "))"
 
+/* A new referral (referrals.c, and import.c for a patient a list
+ * makes): uuid, patient, referrer, service (NULL: none), reason, urgency
+ * (NULL: routine), consent (NULL: not recorded), when raised, and how
+ * (import / tool). */
+#define REFERRAL_INSERT_SQL \
+	"INSERT INTO referrals (uuid, patient_id, referrer, service, reason," \
+	" urgency, consent, raised_at, source) VALUES (?, ?, ?," \
+	" coalesce(?, ''), ?, coalesce(?, 'routine'), ?, ?, ?)"
+
 /* What the retention purge leaves of a referral's words (purge.c, with
  * MDT_PURGED_TEXT of purge.h): the service stays, which the review
  * counts. */

@@ -235,10 +235,7 @@ upsert(struct mdt_store *s, int64_t patient_id, const char *source,
 		mdt_uuid_new_ordered(uuid);
 	else
 		mdt_uuid_new(uuid);
-	st = mdt_run(s, "INSERT INTO referrals (uuid, patient_id, referrer,"
-	    " service, reason, urgency, consent, raised_at, source)"
-	    " VALUES (?, ?, ?, coalesce(?, ''), ?, coalesce(?, 'routine'),"
-	    " ?, ?, ?)", "titTtTTit", uuid, patient_id, in->referrer,
+	st = mdt_run(s, REFERRAL_INSERT_SQL, "titTtTTit", uuid, patient_id, in->referrer,
 	    in->service, in->reason, in->urgency, in->consent,
 	    mdt_store_now(s), source);
 	if (st == MDT_OK)

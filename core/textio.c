@@ -136,6 +136,10 @@ check(const char *s, size_t max, bool note, char *why, size_t len)
 
 	for (const char *p = s != NULL ? s : ""; *p != '\0'; p += n) {
 		chars++;
+		/* printable ASCII, most of any text: valid, and never banned */
+		n = 1;
+		if (*p >= 0x20 && *p < 0x7f)
+			continue;
 		n = decode_str(p, &cp);
 		if (n == 0) {
 			escape_one(p, 0, 0, false, false, e);
