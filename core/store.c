@@ -343,6 +343,9 @@ remove_created(const char *path)
  * UNION, an IN list) has a cache of its own: the snapshot made half a
  * dozen a key, each a block written through, freed, and given back to
  * the system.  Pages one at a time cost a table of a few rows nothing.
+ * And no count of the memory SQLite holds: kept, it takes a lock around
+ * every allocation and release (a dozen a row an import writes), and
+ * nothing here reads it or sets a heap limit by it.
  * Too late once SQLite has started (a test that registers a VFS first):
  * then it keeps its way, which is only slower.
  */
@@ -350,6 +353,7 @@ static void
 store_configure(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 enum mdt_status
