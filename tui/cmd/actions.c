@@ -167,7 +167,7 @@ cmd_actions(struct cmd_args *cli)
 		say("nobody known is from '%s' (see 'mdtchair people')", f.org);
 		return EXIT_USER;
 	}
-	if (cmd_held_open(&held) != 0)
+	if (cmd_held_open(&held, store) != 0)
 		return EXIT_USER;
 	st = mdt_actions_print(store, &f, format_of[fi], unmask, held.fp);
 	return cmd_held_export(cli, store, &held, st, 0, formats[fi], unmask,
