@@ -440,6 +440,42 @@ test_review_actions_flat(void **state)
 	assert_flat(*state, read_review_year, add_old_actions);
 }
 
+/* The actions screen and `mdtchair actions`: the open ones (and those
+ * the central record changed lately), every format. */
+static void
+read_open_actions(struct fx *f)
+{
+	struct mdt_actions_filter filter = { .record_since = FX_T0 -
+	    30 * 86400 * FX_SEC };
+	struct mdt_action_item *items;
+	FILE *out = fopen("/dev/null", "w");
+	size_t n;
+
+	assert_non_null(out);
+	assert_int_equal(mdt_actions_query(f->s, &filter, &items, &n), MDT_OK);
+	assert_true(n > 0);
+	mdt_action_items_free(items, n);
+	assert_int_equal(mdt_actions_print(f->s, &filter, MDT_ACTIONS_JSON,
+	    false, out), MDT_OK);
+	fclose(out);
+}
+
+/* The open actions are found by their own index: five thousand finished
+ * years before add no step (the finished were each read and left). */
+static void
+test_open_actions_flat(void **state)
+{
+	struct fx *f = *state;
+
+	/* three open, so that the list shows something */
+	fx_execf(f->s, SERIES " INSERT INTO actions (uuid, patient_id, text,"
+	    " owner_id, due_date, status, created_at) SELECT 'now-' || i,"
+	    " (SELECT min(id) FROM patients), 'Now', (SELECT min(id) FROM"
+	    " people), '2026-12-01', 'open', %lld FROM n", 3,
+	    (long long)FX_T0);
+	assert_flat(f, read_open_actions, add_old_actions);
+}
+
 /* The deaths the demo's preparation and agenda list: those since the
  * meeting before. */
 static void
@@ -653,6 +689,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_audit_since_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_review_actions_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_open_actions_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_deaths_since_flat,
 		    fx_setup_demo, fx_teardown),
