@@ -41,6 +41,20 @@
 	" substr('89ab', 1 + abs(random()) % 4, 1) ||" \
 	" substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
 
+/*
+ * Schema 28's triggers: the patient P (an SQL expression) put in
+ * purge_recheck unless there.  Not INSERT OR IGNORE: a trigger takes the
+ * conflict rule of the statement that fired it, and an upsert's is to
+ * fail.  RECHECK_SLOTS: the patients of the slots whose ids are listed.
+ */
+#define RECHECK_NEW(P) \
+	" NOT EXISTS (SELECT 1 FROM purge_recheck WHERE patient_id = " P ")"
+#define RECHECK(P) \
+	" INSERT INTO purge_recheck SELECT " P " WHERE" RECHECK_NEW(P) ";"
+#define RECHECK_SLOTS(IDS) \
+	" INSERT INTO purge_recheck SELECT DISTINCT s.patient_id FROM slots s" \
+	" WHERE s.id IN (" IDS ") AND" RECHECK_NEW("s.patient_id") ";"
+
 static const char *const migrations[] = {
 	/* 0 -> 1: the first schema */
 	"CREATE TABLE venues ("
@@ -883,55 +897,43 @@ static const char *const migrations[] = {
 	" WHERE m.purged_at IS NOT NULL AND p.purged_at IS NULL;"
 	"CREATE TRIGGER purge_recheck_meeting AFTER UPDATE OF purged_at,"
 	" scheduled_start ON meetings BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck SELECT patient_id"
-	"  FROM candidates WHERE meeting_id = NEW.id"
-	"  UNION SELECT patient_id FROM slots WHERE meeting_id = NEW.id; END;"
+	" INSERT INTO purge_recheck SELECT patient_id FROM"
+	"  (SELECT patient_id FROM candidates WHERE meeting_id = NEW.id"
+	"   UNION SELECT patient_id FROM slots WHERE meeting_id = NEW.id) x"
+	"  WHERE" RECHECK_NEW("x.patient_id") "; END;"
 	"CREATE TRIGGER purge_recheck_candidate AFTER UPDATE OF meeting_id,"
-	" patient_id ON candidates BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id); END;"
+	" patient_id ON candidates BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_candidate_gone AFTER DELETE ON candidates"
-	" BEGIN INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id);"
-	" END;"
+	" BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_slot AFTER UPDATE OF meeting_id,"
-	" patient_id ON slots BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id); END;"
+	" patient_id ON slots BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_slot_gone AFTER DELETE ON slots BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id); END;"
+	RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_action AFTER UPDATE OF status, patient_id"
-	" ON actions WHEN OLD.status = 'open' BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id); END;"
+	" ON actions WHEN OLD.status = 'open' BEGIN" RECHECK("OLD.patient_id")
+	" END;"
 	"CREATE TRIGGER purge_recheck_action_gone AFTER DELETE ON actions"
-	" WHEN OLD.status = 'open' BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id); END;"
+	" WHEN OLD.status = 'open' BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_referral AFTER UPDATE OF withdrawn_at,"
 	" discussed_slot_id, patient_id ON referrals BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id); END;"
+	RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_referral_gone AFTER DELETE ON referrals"
-	" BEGIN INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id);"
-	" END;"
+	" BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_rising AFTER UPDATE OF ended_at,"
-	" patient_id ON rising_risk BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id); END;"
+	" patient_id ON rising_risk BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_rising_gone AFTER DELETE ON rising_risk"
-	" BEGIN INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id);"
-	" END;"
+	" BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_plan AFTER UPDATE OF status, patient_id"
-	" ON care_plans BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id); END;"
+	" ON care_plans BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_plan_gone AFTER DELETE ON care_plans"
-	" BEGIN INSERT OR IGNORE INTO purge_recheck VALUES (OLD.patient_id);"
-	" END;"
+	" BEGIN" RECHECK("OLD.patient_id") " END;"
 	"CREATE TRIGGER purge_recheck_outcome AFTER INSERT ON outcomes BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck"
-	"  SELECT patient_id FROM slots WHERE id = NEW.slot_id; END;"
+	RECHECK_SLOTS("NEW.slot_id") " END;"
 	"CREATE TRIGGER purge_recheck_outcome_changed AFTER UPDATE OF kind,"
 	" slot_id, recorded_at ON outcomes BEGIN"
-	" INSERT OR IGNORE INTO purge_recheck"
-	"  SELECT patient_id FROM slots WHERE id IN (OLD.slot_id, NEW.slot_id);"
-	" END;"
+	RECHECK_SLOTS("OLD.slot_id, NEW.slot_id") " END;"
 	"CREATE TRIGGER purge_recheck_outcome_gone AFTER DELETE ON outcomes"
-	" BEGIN INSERT OR IGNORE INTO purge_recheck"
-	"  SELECT patient_id FROM slots WHERE id = OLD.slot_id; END;",
+	" BEGIN" RECHECK_SLOTS("OLD.slot_id") " END;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))
