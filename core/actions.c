@@ -276,34 +276,52 @@ mdt_people_count(struct mdt_store *s, const char *name_part,
 
 /* ---- the query ------------------------------------------------------- */
 
-static const char actions_sql[] =
-    "SELECT a.id, a.uuid, a.text, a.status, a.due_date, a.created_at,"
-    " coalesce(a.closed_at, 0), o.id, o.name, o.role, o.organisation,"
-    " p.id, p.name, p.date_of_birth, p.nhs_number, coalesce(m.id, 0),"
-    " m.title, coalesce(m.scheduled_start, 0),"
-    " coalesce(r.conflict, 0), r.applied_at IS NOT NULL, r.status, r.owner,"
-    " coalesce(r.modified, 0)"
-    " FROM actions a JOIN people o ON o.id = a.owner_id"
-    " JOIN patients p ON p.id = a.patient_id"
-    " LEFT JOIN slots s ON s.id = a.slot_id"
-    " LEFT JOIN meetings m ON m.id = s.meeting_id"
+/* An action with its owner, patient, meeting and what the central record
+ * said of it. */
+#define ACTIONS_SELECT \
+    "SELECT a.id, a.uuid, a.text, a.status, a.due_date, a.created_at," \
+    " coalesce(a.closed_at, 0), o.id, o.name, o.role, o.organisation," \
+    " p.id, p.name, p.date_of_birth, p.nhs_number, coalesce(m.id, 0)," \
+    " m.title, coalesce(m.scheduled_start, 0)," \
+    " coalesce(r.conflict, 0), r.applied_at IS NOT NULL, r.status, r.owner," \
+    " coalesce(r.modified, 0)" \
+    " FROM actions a JOIN people o ON o.id = a.owner_id" \
+    " JOIN patients p ON p.id = a.patient_id" \
+    " LEFT JOIN slots s ON s.id = a.slot_id" \
+    " LEFT JOIN meetings m ON m.id = s.meeting_id" \
     " LEFT JOIN record_tasks r ON r.action_id = a.id"
-    " WHERE (?1 IS NULL OR instr(lower(o.name), lower(?1)) > 0)"
-    " AND (?2 IS NULL OR instr(lower(o.organisation), lower(?2)) > 0)"
-    " AND (?3 OR a.status = 'open' OR r.conflict = 1"
-    "  OR (?8 > 0 AND r.applied_at >= ?8))"
-    " AND (NOT ?4 OR (a.status = 'open' AND a.due_date < ?5))"
-    " AND (?6 = 0 OR o.id = ?6)"
-    /* a list for an organisation leaves out whoever asked, with their
-     * latest consent, to be kept from it */
-    " AND (?7 IS NULL OR NOT EXISTS (SELECT 1 FROM consent_exclusions e"
-    "  WHERE e.slot_id = (SELECT c.slot_id FROM consent c"
-    "   JOIN slots cs ON cs.id = c.slot_id WHERE cs.patient_id = p.id"
-    "   ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1)"
-    "  AND (instr(lower(e.organisation), lower(?7)) > 0"
-    "   OR instr(lower(?7), lower(e.organisation)) > 0)))"
-    " ORDER BY o.name COLLATE NOCASE, o.id, a.status <> 'open',"
-    " a.due_date, a.id";
+
+/* Those that match the filter (?1 to ?8, as mdt_actions_query binds
+ * them), in the order listed. */
+#define ACTIONS_MATCH \
+    " (?1 IS NULL OR instr(lower(o.name), lower(?1)) > 0)" \
+    " AND (?2 IS NULL OR instr(lower(o.organisation), lower(?2)) > 0)" \
+    " AND (?3 OR a.status = 'open' OR r.conflict = 1" \
+    "  OR (?8 > 0 AND r.applied_at >= ?8))" \
+    " AND (NOT ?4 OR (a.status = 'open' AND a.due_date < ?5))" \
+    " AND (?6 = 0 OR o.id = ?6)" \
+    /* a list for an organisation leaves out whoever asked, with their \
+     * latest consent, to be kept from it */ \
+    " AND (?7 IS NULL OR NOT EXISTS (SELECT 1 FROM consent_exclusions e" \
+    "  WHERE e.slot_id = (SELECT c.slot_id FROM consent c" \
+    "   JOIN slots cs ON cs.id = c.slot_id WHERE cs.patient_id = p.id" \
+    "   ORDER BY c.recorded_at DESC, c.id DESC LIMIT 1)" \
+    "  AND (instr(lower(e.organisation), lower(?7)) > 0" \
+    "   OR instr(lower(?7), lower(e.organisation)) > 0)))" \
+    " ORDER BY o.name COLLATE NOCASE, o.id, a.status <> 'open'," \
+    " a.due_date, a.id"
+
+/* By whether the finished are asked for (?3): without them, the open and
+ * those the record speaks of are found by their indexes, not among every
+ * action ever agreed. */
+static const char *const actions_sql[2] = {
+	ACTIONS_SELECT " WHERE a.id IN (SELECT id FROM actions"
+	" INDEXED BY actions_open WHERE status = 'open'"
+	" UNION SELECT action_id FROM record_tasks WHERE conflict = 1"
+	" UNION SELECT action_id FROM record_tasks WHERE ?8 > 0"
+	" AND applied_at >= ?8 AND applied_at IS NOT NULL) AND" ACTIONS_MATCH,
+	ACTIONS_SELECT " WHERE" ACTIONS_MATCH,
+};
 
 /* What an item owns, freed. */
 static void
@@ -350,10 +368,28 @@ mdt_actions_query(struct mdt_store *s, const struct mdt_actions_filter *f,
 		org = mdt_xstrdup(f->org);
 	mdt_date_of(f->today_ms != 0 ? f->today_ms : mdt_store_now(s), today);
 	status = mdt_read_array(s, out, n, sizeof(**out), item_done, item_read,
-	    today, "reading the actions", actions_sql, "TTddtiTi", f->owner,
-	    f->org, (int)f->closed, (int)f->overdue, today, f->owner_id, org,
-	    f->record_since);
+	    today, "reading the actions", actions_sql[f->closed], "TTddtiTi",
+	    f->owner, f->org, (int)f->closed, (int)f->overdue, today,
+	    f->owner_id, org, f->record_since);
 	free(org);
+	return status;
+}
+
+enum mdt_status
+mdt_action_item(struct mdt_store *s, int64_t id, struct mdt_action_item **out)
+{
+	enum mdt_status status;
+	char today[11];
+	size_t n = 0;
+
+	mdt_date_of(mdt_store_now(s), today);
+	status = mdt_read_array(s, out, &n, sizeof(**out), item_done,
+	    item_read, today, "reading the action", ACTIONS_SELECT
+	    " WHERE a.id = ?1", "i", id);
+	if (status == MDT_OK && n == 0) {
+		free(*out);
+		*out = NULL;
+	}
 	return status;
 }
 
@@ -454,7 +490,7 @@ printer_each(struct printer *pr, item_fn fn)
 	const struct mdt_actions_filter *f = pr->f;
 
 	return mdt_read_each(pr->s, each_item, &e, "reading the actions",
-	    actions_sql, "TTddtiTi", f->owner, f->org, (int)f->closed,
+	    actions_sql[f->closed], "TTddtiTi", f->owner, f->org, (int)f->closed,
 	    (int)f->overdue, pr->today, f->owner_id, pr->org,
 	    f->record_since);
 }

@@ -122,6 +122,11 @@ enum mdt_status mdt_actions_query(struct mdt_store *s,
     const struct mdt_actions_filter *f, struct mdt_action_item **out,
     size_t *n);
 void mdt_action_items_free(struct mdt_action_item *items, size_t n);
+/* The action whose number is id, whatever its status, as listed: *out
+ * (one item, freed with mdt_action_items_free(*out, 1)), NULL if there
+ * is none. */
+enum mdt_status mdt_action_item(struct mdt_store *s, int64_t id,
+    struct mdt_action_item **out);
 
 enum mdt_actions_format { MDT_ACTIONS_TXT, MDT_ACTIONS_MD, MDT_ACTIONS_JSON };
 

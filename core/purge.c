@@ -260,10 +260,13 @@ purge_action_text(struct mdt_store *s, int64_t id)
 /*
  * Finished actions of meetings purged earlier (closed after the purge),
  * once their last change has been delivered; a verdict in a meeting
- * still going may yet be undone.
+ * still going may yet be undone.  Read through the index of the
+ * finished actions whose words are still there (schema 29), not among
+ * every action.
  */
 #define LATE_ACTIONS_SQL \
 	"SELECT a.id, a.uuid FROM actions a" \
+	" INDEXED BY actions_finished_unpurged" \
 	" JOIN slots s ON s.id = a.slot_id" \
 	" JOIN meetings m ON m.id = s.meeting_id" \
 	" WHERE m.purged_at IS NOT NULL AND a.status <> 'open'" \
@@ -342,35 +345,51 @@ purge_identity(struct mdt_store *s, int64_t id)
  * open, they are not on the caseload nor on the rising-risk register
  * (their latest outcome is neither stay nor step down, and no stay on the
  * register is active: carry-forward and escalation would bring them
- * back), and every record naming them has been delivered.
+ * back), and every record naming them has been delivered.  Looked for
+ * among the patients purge_recheck holds (schema 29: those whom a change
+ * since the last purge could have freed), not among all the history's.
  */
-#define PATIENTS_DONE_WITH_SQL \
-	"SELECT p.id, p.uuid FROM patients p WHERE p.purged_at IS NULL" \
-	" AND EXISTS (SELECT 1 FROM candidates c JOIN meetings m" \
-	"  ON m.id = c.meeting_id WHERE c.patient_id = p.id" \
+#define PATIENT_DONE_WITH(P) \
+	" EXISTS (SELECT 1 FROM candidates c JOIN meetings m" \
+	"  ON m.id = c.meeting_id WHERE c.patient_id = " P \
 	"  AND m.purged_at IS NOT NULL)" \
 	" AND NOT EXISTS (SELECT 1 FROM candidates c JOIN meetings m" \
-	"  ON m.id = c.meeting_id WHERE c.patient_id = p.id" \
+	"  ON m.id = c.meeting_id WHERE c.patient_id = " P \
 	"  AND m.purged_at IS NULL)" \
 	" AND NOT EXISTS (SELECT 1 FROM slots s JOIN meetings m" \
-	"  ON m.id = s.meeting_id WHERE s.patient_id = p.id" \
+	"  ON m.id = s.meeting_id WHERE s.patient_id = " P \
 	"  AND m.purged_at IS NULL)" \
-	" AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = p.id" \
+	" AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.patient_id = " P \
 	"  AND a.status = 'open')" \
-	" AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = p.id" \
+	" AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.patient_id = " P \
 	"  AND " REFERRAL_OPEN_SQL("r") ")" \
-	" AND NOT EXISTS (SELECT 1 FROM rising_risk r WHERE r.patient_id = p.id" \
+	" AND NOT EXISTS (SELECT 1 FROM rising_risk r WHERE r.patient_id = " P \
 	"  AND r.ended_at IS NULL)" \
 	" AND NOT EXISTS (SELECT 1 FROM care_plans cp" \
-	"  WHERE cp.patient_id = p.id AND cp.status = 'active')" \
+	"  WHERE cp.patient_id = " P " AND cp.status = 'active')" \
 	" AND coalesce((SELECT o.kind FROM outcomes o" \
 	"  JOIN slots s ON s.id = o.slot_id" \
-	"  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = p.id" \
+	"  JOIN meetings m ON m.id = s.meeting_id WHERE s.patient_id = " P \
 	"  ORDER BY m.scheduled_start DESC, o.recorded_at DESC, o.id DESC" \
-	"  LIMIT 1), '') NOT IN ('stay', 'step_down')" \
+	"  LIMIT 1), '') NOT IN ('stay', 'step_down')"
+
+#define PATIENTS_DONE_WITH_SQL \
+	"SELECT p.id, p.uuid FROM purge_recheck k" \
+	" CROSS JOIN patients p ON p.id = k.patient_id" \
+	" WHERE p.purged_at IS NULL" \
+	" AND" PATIENT_DONE_WITH("p.id") \
 	" AND NOT EXISTS (SELECT 1 FROM outbox WHERE state <> 'sent'" \
 	"  AND entity_uuid IN (" PATIENT_RECORDS_SQL("p.id") "))" \
 	" ORDER BY p.id"
+
+/* What the next purge need not read again: every patient looked at but
+ * those done with whose records wait to be delivered.  (CROSS JOIN: the
+ * patients are read through purge_recheck, never the other way.) */
+#define RECHECKED_SQL \
+	"DELETE FROM purge_recheck WHERE patient_id NOT IN" \
+	" (SELECT p.id FROM purge_recheck k CROSS JOIN patients p" \
+	"  ON p.id = k.patient_id WHERE p.purged_at IS NULL" \
+	"  AND" PATIENT_DONE_WITH("p.id") ")"
 
 /* Empties the WAL into the database file and truncates it; *done is
  * false if a reader (another window) kept it from finishing. */
@@ -417,6 +436,8 @@ purge_tx(struct mdt_store *s, void *ctx)
 	if (st == MDT_OK)
 		st = purge_each(s, PATIENTS_DONE_WITH_SQL, purge_identity,
 		    "patient", "identity removed", &a->res->patients);
+	if (st == MDT_OK)
+		st = mdt_run(s, RECHECKED_SQL, NULL);
 	mdt_purge_list_free(list, n);
 	return st;
 }

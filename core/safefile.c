@@ -70,9 +70,10 @@ create_new(const char *path)
 }
 
 /* A new file beside path (".mdtchair-XXXXXXXX.tmp" in its folder), its
- * name in *tmp; or -1 with errno set. */
+ * name in *tmp, opened with flags (O_WRONLY or O_RDWR); or -1 with errno
+ * set. */
 static int
-create_beside(const char *path, char **tmp)
+create_beside_as(const char *path, char **tmp, int flags)
 {
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash == NULL ? 0 : (int)(slash - path) + 1;
@@ -83,7 +84,8 @@ create_beside(const char *path, char **tmp)
 		mdt_uuid_new(uuid);
 		*tmp = mdt_xasprintf("%.*s.mdtchair-%.8s.tmp", dirlen, path,
 		    uuid);
-		fd = create_new(*tmp);
+		fd = open(*tmp, flags | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC | O_NOCTTY, 0600);
 		if (fd < 0) {
 			int e = errno;
 
@@ -94,6 +96,42 @@ create_beside(const char *path, char **tmp)
 				break;
 		}
 	}
+	return fd;
+}
+
+static int
+create_beside(const char *path, char **tmp)
+{
+	return create_beside_as(path, tmp, O_WRONLY);
+}
+
+int
+mdt_scratch_open(const char *beside)
+{
+	const char *slash = strrchr(beside, '/');
+	char *dir = slash == NULL ? mdt_xstrdup(".") :
+	    mdt_xasprintf("%.*s", slash == beside ? 1 : (int)(slash - beside),
+	    beside);
+	char *tmp = NULL;
+	int fd, e;
+
+	/* no name at all where the folder's file system allows it */
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	e = errno;
+	free(dir);
+	if (fd >= 0 || (e != EOPNOTSUPP && e != EISDIR && e != EINVAL)) {
+		errno = e;
+		return fd;
+	}
+	/* else a name of its own, taken away before any byte is written */
+	fd = create_beside_as(beside, &tmp, O_RDWR);
+	if (fd >= 0 && unlink(tmp) != 0) {
+		e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	free(tmp);
 	return fd;
 }
 

@@ -45,6 +45,15 @@ int mdt_outfile_open(struct mdt_outfile *f, const char *path, bool replace,
     char *err, size_t errlen);
 
 /*
+ * A scratch file for what must not stay in memory: made 0600 in the
+ * folder of beside (a file's path), with no name (O_TMPFILE; where the
+ * file system has none, a new name of its own, removed at once), so that
+ * it goes when its descriptor is closed and no one can open it by name.
+ * Read and write; its descriptor, or -1 with errno set.
+ */
+int mdt_scratch_open(const char *beside);
+
+/*
  * Writes out what is buffered and makes it durable (fflush, fsync),
  * keeping the file open: 0, or -1 and the reason in err.  For a writer
  * that wants to know before its commit that every byte reached the disk.

@@ -83,6 +83,20 @@
 	" substr('89ab', 1 + abs(random()) % 4, 1) ||" \
 	" substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
 
+/*
+ * Schema 29's triggers: the patient P (an SQL expression) put in
+ * purge_recheck unless there.  Not INSERT OR IGNORE: a trigger takes the
+ * conflict rule of the statement that fired it, and an upsert's is to
+ * fail.  RECHECK_SLOTS: the patients of the slots whose ids are listed.
+ */
+#define RECHECK_NEW(P) \
+	" NOT EXISTS (SELECT 1 FROM purge_recheck WHERE patient_id = " P ")"
+#define RECHECK(P) \
+	" INSERT INTO purge_recheck SELECT " P " WHERE" RECHECK_NEW(P) ";"
+#define RECHECK_SLOTS(IDS) \
+	" INSERT INTO purge_recheck SELECT DISTINCT s.patient_id FROM slots s" \
+	" WHERE s.id IN (" IDS ") AND" RECHECK_NEW("s.patient_id") ";"
+
 static const char *const migrations[] = {
 	/* 0 -> 1: the first schema */
 	"CREATE TABLE venues ("
@@ -925,6 +939,65 @@ static const char *const migrations[] = {
 	" discussed_slot_id FROM temp.referrals_v27;"
 	"DROP TABLE temp.referrals_v27;"
 	REFERRAL_INDEXES,
+
+	/* v29: the patients the purge looks at again.  A patient's identity
+	 * goes once nobody needs it (purge.c); what could end that need
+	 * puts them here (a meeting of theirs purged, a candidacy or slot
+	 * gone, an action of theirs no longer open, a referral settled, a
+	 * stay on the register ended, a plan no longer active, an outcome
+	 * of theirs recorded or changed), so that each purge reads these,
+	 * not every patient the history holds.  A purge leaves here only
+	 * those whose records wait to be delivered.  ('(purged)' is
+	 * MDT_PURGED_TEXT, rules.h.) */
+	"CREATE TABLE purge_recheck (patient_id INTEGER PRIMARY KEY);"
+	/* and the finished actions whose words the purge has yet to take:
+	 * those of the meetings within the period, and the few closed
+	 * after theirs was purged */
+	"CREATE INDEX actions_finished_unpurged ON actions(slot_id)"
+	" WHERE status <> 'open' AND text <> '(purged)';"
+	"INSERT INTO purge_recheck SELECT DISTINCT c.patient_id"
+	" FROM candidates c JOIN meetings m ON m.id = c.meeting_id"
+	" JOIN patients p ON p.id = c.patient_id"
+	" WHERE m.purged_at IS NOT NULL AND p.purged_at IS NULL;"
+	"CREATE TRIGGER purge_recheck_meeting AFTER UPDATE OF purged_at,"
+	" scheduled_start ON meetings BEGIN"
+	" INSERT INTO purge_recheck SELECT patient_id FROM"
+	"  (SELECT patient_id FROM candidates WHERE meeting_id = NEW.id"
+	"   UNION SELECT patient_id FROM slots WHERE meeting_id = NEW.id) x"
+	"  WHERE" RECHECK_NEW("x.patient_id") "; END;"
+	"CREATE TRIGGER purge_recheck_candidate AFTER UPDATE OF meeting_id,"
+	" patient_id ON candidates BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_candidate_gone AFTER DELETE ON candidates"
+	" BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_slot AFTER UPDATE OF meeting_id,"
+	" patient_id ON slots BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_slot_gone AFTER DELETE ON slots BEGIN"
+	RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_action AFTER UPDATE OF status, patient_id"
+	" ON actions WHEN OLD.status = 'open' BEGIN" RECHECK("OLD.patient_id")
+	" END;"
+	"CREATE TRIGGER purge_recheck_action_gone AFTER DELETE ON actions"
+	" WHEN OLD.status = 'open' BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_referral AFTER UPDATE OF withdrawn_at,"
+	" discussed_slot_id, patient_id ON referrals BEGIN"
+	RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_referral_gone AFTER DELETE ON referrals"
+	" BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_rising AFTER UPDATE OF ended_at,"
+	" patient_id ON rising_risk BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_rising_gone AFTER DELETE ON rising_risk"
+	" BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_plan AFTER UPDATE OF status, patient_id"
+	" ON care_plans BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_plan_gone AFTER DELETE ON care_plans"
+	" BEGIN" RECHECK("OLD.patient_id") " END;"
+	"CREATE TRIGGER purge_recheck_outcome AFTER INSERT ON outcomes BEGIN"
+	RECHECK_SLOTS("NEW.slot_id") " END;"
+	"CREATE TRIGGER purge_recheck_outcome_changed AFTER UPDATE OF kind,"
+	" slot_id, recorded_at ON outcomes BEGIN"
+	RECHECK_SLOTS("OLD.slot_id, NEW.slot_id") " END;"
+	"CREATE TRIGGER purge_recheck_outcome_gone AFTER DELETE ON outcomes"
+	" BEGIN" RECHECK_SLOTS("OLD.slot_id") " END;",
 };
 
 #define N_MIGRATIONS ((int)MDT_COUNT(migrations))

@@ -416,22 +416,6 @@ struct guard {
 	size_t npend;
 };
 
-static bool
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Escapes n bytes at s (all of them with last, else leaving an unfinished
  * character in the guard) and writes them to its descriptor. */
 static bool
@@ -447,7 +431,7 @@ guard_out(struct guard *g, const unsigned char *s, size_t n, bool last)
 		    s[i] == '\t') {
 			/* most of what is printed: as it is */
 			if (used == sizeof out) {
-				if (!write_all(g->fd, out, used))
+				if (!mdt_write_all(g->fd, out, used))
 					return false;
 				used = 0;
 			}
@@ -464,7 +448,7 @@ guard_out(struct guard *g, const unsigned char *s, size_t n, bool last)
 			len = 0;
 		k = escape_one((const char *)s + i, len, cp, true, false, e);
 		if (used + k > sizeof out) {
-			if (!write_all(g->fd, out, used))
+			if (!mdt_write_all(g->fd, out, used))
 				return false;
 			used = 0;
 		}
@@ -472,7 +456,7 @@ guard_out(struct guard *g, const unsigned char *s, size_t n, bool last)
 		used += k;
 		i += len > 0 ? (size_t)len : 1;
 	}
-	return write_all(g->fd, out, used);
+	return mdt_write_all(g->fd, out, used);
 }
 
 static ssize_t

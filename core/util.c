@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -444,4 +445,20 @@ mdt_json_push(json_t *arr, json_t *value)
 {
 	if (value == NULL || json_array_append_new(arr, value) != 0)
 		mdt_fatal("out of memory");
+}
+
+bool
+mdt_write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
 }

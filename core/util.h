@@ -139,4 +139,8 @@ void mdt_json_push(struct json_t *arr, struct json_t *value);
  * a boolean); fatal if it cannot be built (out of memory). */
 struct json_t *mdt_json_pack(const char *fmt, ...);
 
+/* The n bytes at p written to fd, whole (a write interrupted by a signal
+ * tried again): false, errno set, if they could not be. */
+bool mdt_write_all(int fd, const char *p, size_t n);
+
 #endif

@@ -118,8 +118,11 @@ on_merge_idle(uv_idle_t *h)
 		uv_idle_stop(h);
 		return;
 	}
-	if (!sync_pull_merge_part(e->pull, PULL_MERGE_PART))
+	if (!sync_pull_merge_part(e->pull, PULL_MERGE_PART)) {
+		/* a part committed: the console may checkpoint its log */
+		sync_engine_changed(e);
 		return;
+	}
 	uv_idle_stop(h);
 	pull_merged(e);
 }

@@ -104,6 +104,7 @@ tui_idle_restart(struct tui_loop *L)
  * store still checkpoints at the end of a commit past 4,000 pages. */
 #define TUI_CHECKPOINT_PAGES 300
 #define TUI_CHECKPOINT_AFTER_MS 1500
+#define TUI_CHECKPOINT_NOW_PAGES 2000
 
 /*
  * In the thread pool, on a connection of its own (made the first time):
@@ -150,12 +151,20 @@ tui_on_checkpoint(uv_timer_t *t)
 }
 
 /* After commits, a checkpoint once nothing has been written for a moment:
- * then it costs no key its redraw. */
+ * then it costs no key its redraw.  Writes that go on for seconds (a
+ * pull's merge, part after part) leave no such moment: past half the
+ * 4,000 pages at which a commit would checkpoint on the loop, it starts
+ * at once, in the thread pool, beside them. */
 static void
 tui_checkpoint_later(struct tui_loop *L)
 {
-	if (L->checkpoint.data != NULL &&
-	    mdt_store_wal_pages(L->app.store) >= TUI_CHECKPOINT_PAGES)
+	int pages = mdt_store_wal_pages(L->app.store);
+
+	if (L->checkpoint.data == NULL || pages < TUI_CHECKPOINT_PAGES)
+		return;
+	if (pages >= TUI_CHECKPOINT_NOW_PAGES)
+		tui_on_checkpoint(&L->checkpoint);
+	else
 		uv_timer_start(&L->checkpoint, tui_on_checkpoint,
 		    TUI_CHECKPOINT_AFTER_MS, 0);
 }

@@ -552,11 +552,13 @@ measure_console(const struct opts *o, const char *hist, double *v)
  * Sync configured, warm: the first frame ("Sync:"), then the engine made
  * ("offline", which curses writes whole over "starting"; a console that
  * makes the engine before its first frame shows it at once), then the
- * first answer ("online", written as "nline" over "offline").
+ * first answer ("online" over "offline": curses writes "nline", or,
+ * where the terminal can delete a character, "n" and a delete of one).
  */
 static void
 measure_sync_start(const struct opts *o, const char *hist)
 {
+	static const char *const online_seen[] = { "nline", "n\033[1P" };
 	double *first, *ready, *online, t0, t1;
 	struct term t = { 0 };
 	char db[600];
@@ -582,7 +584,7 @@ measure_sync_start(const struct opts *o, const char *hist)
 			break;
 		}
 		ready[n] = now_ms() - t1;
-		if (term_wait_for(&t, "nline", 10000) != 0) {
+		if (term_wait_for_any(&t, online_seen, 2, 10000) != 0) {
 			fprintf(stderr, "bench-history: never online\n");
 			chair_stop(&t);
 			break;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdio.h>
@@ -92,18 +93,37 @@ term_read(struct term *t, int timeout_ms)
 	return n;
 }
 
+/* Whether the output holds one of the n markers. */
+static inline bool
+term_holds_any(const struct term *t, const char *const *markers, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (memmem(t->out, t->len, markers[i], strlen(markers[i])))
+			return true;
+	return false;
+}
+
+/* Reads until the output holds one of the n markers: 0, or -1 at the
+ * timeout or the end. */
 static inline int
-term_wait_for(struct term *t, const char *marker, int timeout_ms)
+term_wait_for_any(struct term *t, const char *const *markers, int n,
+    int timeout_ms)
 {
 	double end = now_ms() + timeout_ms;
 
-	while (!memmem(t->out, t->len, marker, strlen(marker))) {
+	while (!term_holds_any(t, markers, n)) {
 		int left = (int)(end - now_ms());
 
 		if (left <= 0 || term_read(t, left) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+static inline int
+term_wait_for(struct term *t, const char *marker, int timeout_ms)
+{
+	return term_wait_for_any(t, &marker, 1, timeout_ms);
 }
 
 static inline void

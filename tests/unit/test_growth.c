@@ -440,6 +440,42 @@ test_review_actions_flat(void **state)
 	assert_flat(*state, read_review_year, add_old_actions);
 }
 
+/* The actions screen and `mdtchair actions`: the open ones (and those
+ * the central record changed lately), every format. */
+static void
+read_open_actions(struct fx *f)
+{
+	struct mdt_actions_filter filter = { .record_since = FX_T0 -
+	    30 * 86400 * FX_SEC };
+	struct mdt_action_item *items;
+	FILE *out = fopen("/dev/null", "w");
+	size_t n;
+
+	assert_non_null(out);
+	assert_int_equal(mdt_actions_query(f->s, &filter, &items, &n), MDT_OK);
+	assert_true(n > 0);
+	mdt_action_items_free(items, n);
+	assert_int_equal(mdt_actions_print(f->s, &filter, MDT_ACTIONS_JSON,
+	    false, out), MDT_OK);
+	fclose(out);
+}
+
+/* The open actions are found by their own index: five thousand finished
+ * years before add no step (the finished were each read and left). */
+static void
+test_open_actions_flat(void **state)
+{
+	struct fx *f = *state;
+
+	/* three open, so that the list shows something */
+	fx_execf(f->s, SERIES " INSERT INTO actions (uuid, patient_id, text,"
+	    " owner_id, due_date, status, created_at) SELECT 'now-' || i,"
+	    " (SELECT min(id) FROM patients), 'Now', (SELECT min(id) FROM"
+	    " people), '2026-12-01', 'open', %lld FROM n", 3,
+	    (long long)FX_T0);
+	assert_flat(f, read_open_actions, add_old_actions);
+}
+
 /* The deaths the demo's preparation and agenda list: those since the
  * meeting before. */
 static void
@@ -611,6 +647,85 @@ test_purge_find_flat(void **state)
 	mdt_purge_list_free(list, n);
 }
 
+/* HISTORY patients, each a candidate of a meeting purged years ago and
+ * with an action still open (so still needed), put where the purge of
+ * that meeting put them, then looked at by a purge that left them. */
+static void
+add_needed_patients(struct fx *f)
+{
+	struct mdt_purge_result res;
+	int64_t steps = 0;
+
+	fx_execf(f->s, "INSERT INTO meetings (uuid, title, scheduled_start,"
+	    " planned_minutes, state, opened_at, closed_at, purged_at) VALUES"
+	    " ('old-pm', 'Past', %lld, 90, 'closed', %lld, %lld, %lld)",
+	    (long long)(FX_T0 - 800 * 86400 * FX_SEC),
+	    (long long)(FX_T0 - 800 * 86400 * FX_SEC),
+	    (long long)(FX_T0 - 800 * 86400 * FX_SEC + 3600 * FX_SEC),
+	    (long long)(FX_T0 - 86400 * FX_SEC));
+	fx_execf(f->s, SERIES " INSERT INTO patients (uuid, nhs_number, name)"
+	    " SELECT 'old-p-' || i, printf('8%%09d', i), 'Past' FROM n",
+	    HISTORY);
+	fx_exec(f->s, "INSERT INTO candidates (uuid, meeting_id, patient_id,"
+	    " created_at) SELECT 'old-c-' || p.id, m.id, p.id, 0 FROM patients"
+	    " p, meetings m WHERE p.uuid LIKE 'old-p-%' AND m.uuid = 'old-pm'");
+	fx_exec(f->s, "INSERT INTO actions (uuid, patient_id, text, owner_id,"
+	    " due_date, status, created_at) SELECT 'old-pa-' || id, id, 'Open',"
+	    " (SELECT min(id) FROM people), '2010-01-01', 'open', 0"
+	    " FROM patients WHERE uuid LIKE 'old-p-%'");
+	fx_exec(f->s, "INSERT INTO purge_recheck SELECT id FROM patients"
+	    " WHERE uuid LIKE 'old-p-%'");
+	/* counted apart: a statement's steps not taken are kept for it */
+	fx_steps(f->s, &steps);
+	assert_int_equal(mdt_purge_run(f->s, 30, &res), MDT_OK);
+	fx_steps(f->s, NULL);
+	assert_int_equal(res.patients, 0);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM purge_recheck"), 0);
+}
+
+/* A purge with nothing yet to purge (`mdtchair purge --days 30`). */
+static void
+read_purge_run(struct fx *f)
+{
+	struct mdt_purge_result res;
+
+	assert_int_equal(mdt_purge_run(f->s, 30, &res), MDT_OK);
+}
+
+/* A purge looks again only at the patients a change could have freed:
+ * five thousand still needed, looked at once, add no step to the next;
+ * the action of one closed and delivered, that one goes at the next. */
+static void
+test_purge_run_flat(void **state)
+{
+	struct fx *f = *state;
+	struct mdt_purge_result res;
+	struct mdt_outbox_row *rows;
+	int64_t act;
+	size_t n;
+
+	assert_flat(f, read_purge_run, add_needed_patients);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients WHERE"
+	    " uuid LIKE 'old-p-%%' AND purged_at IS NULL"), HISTORY);
+	act = fx_int(f->s, "SELECT id FROM actions WHERE uuid = 'old-pa-'"
+	    " || (SELECT id FROM patients WHERE uuid = 'old-p-7')");
+	assert_int_equal(mdt_action_set_status(f->s, act, MDT_ACTION_DONE),
+	    MDT_OK);
+	/* its close not yet delivered: kept */
+	assert_int_equal(mdt_purge_run(f->s, 30, &res), MDT_OK);
+	assert_int_equal(res.patients, 0);
+	assert_int_equal(mdt_outbox_list(f->s,
+	    MDT_OUTBOX_MASK(MDT_OUTBOX_PENDING), 0, &rows, &n), MDT_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(mdt_outbox_mark_sent(f->s, &rows[i].id, 1,
+		    NULL, 0), MDT_OK);
+	mdt_outbox_rows_free(rows, n);
+	assert_int_equal(mdt_purge_run(f->s, 30, &res), MDT_OK);
+	assert_int_equal(res.patients, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients WHERE"
+	    " uuid = 'old-p-7' AND purged_at IS NOT NULL"), 1);
+}
+
 /* The register as preparation and `rising` read it. */
 static void
 read_rising(struct fx *f)
@@ -654,6 +769,8 @@ main(void)
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_review_actions_flat,
 		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_open_actions_flat,
+		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_deaths_since_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_import_rows_linear,
@@ -669,6 +786,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rising_latest_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_purge_find_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_purge_run_flat,
 		    fx_setup_demo, fx_teardown),
 	};
 

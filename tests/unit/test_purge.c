@@ -439,6 +439,15 @@ test_rising_register_purge(void **state)
 	    " WHERE reason IN ('Falls, lives alone', 'Moved away')"), 1);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM rising_risk_events"
 	    " WHERE reason = '%s'", MDT_PURGED_TEXT), 2);
+	/* taken off the register later, and that delivered: the next purge
+	 * finds them free */
+	assert_int_equal(mdt_rising_remove(f->s, on, "Stepped down", NULL),
+	    MDT_OK);
+	fx_exec(f->s, "UPDATE outbox SET state = 'sent'");
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	assert_int_equal(res.patients, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients"
+	    " WHERE nhs_number = '%s'", on), 0);
 }
 
 static void
@@ -511,6 +520,14 @@ test_patient_still_needed(void **state)
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM slots"
 	    " WHERE meeting_id = %lld AND reason LIKE '%%Still wheezy%%'",
 	    (long long)next), 1);
+	/* once that meeting is closed, delivered and purged too, he goes */
+	assert_int_equal(mdt_meeting_close(f->s, next), MDT_OK);
+	fx_exec(f->s, "UPDATE outbox SET state = 'sent'");
+	f->now += 400 * DAY_MS;
+	assert_int_equal(mdt_purge_run(f->s, 365, &res), MDT_OK);
+	assert_int_equal(res.meetings, 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM patients WHERE"
+	    " id = %lld AND purged_at IS NOT NULL", (long long)d), 1);
 }
 
 /* An open action of a purged meeting closed later loses its text once

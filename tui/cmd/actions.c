@@ -58,24 +58,18 @@ static int
 actions_close(struct cmd_args *cli)
 {
 	enum mdt_action_status to = (enum mdt_action_status)cli->how;
-	struct mdt_action_item *items = NULL;
-	struct mdt_actions_filter all = { .closed = true };
 	struct mdt_store *store;
-	size_t n = 0;
 	int rc = 0;
 
 	if (!(store = ids_store(cli, &rc)))
 		return rc;
-	if (mdt_actions_query(store, &all, &items, &n) != MDT_OK)
-		rc = cmd_store_error(store);
 	for (int i = 0; i < cli->argc && rc == 0; i++) {
 		int64_t id = cmd_action_id(cli->argv[i], 1);
-		const struct mdt_action_item *it = NULL;
+		struct mdt_action_item *it = NULL;
 
-		for (size_t k = 0; k < n && it == NULL; k++)
-			if (items[k].id == id)
-				it = &items[k];
-		if (it == NULL) {
+		if (mdt_action_item(store, id, &it) != MDT_OK)
+			rc = cmd_store_error(store);
+		else if (it == NULL) {
 			say("no action #%lld (see 'mdtchair actions --all')",
 			    (long long)id);
 			rc = EXIT_USER;
@@ -89,8 +83,9 @@ actions_close(struct cmd_args *cli)
 			    MDT_ACTION_OPEN ? "open again" :
 			    mdt_action_status_name(to), it->text,
 			    it->owner_name);
+		if (it != NULL)
+			mdt_action_items_free(it, 1);
 	}
-	mdt_action_items_free(items, n);
 	return rc;
 }
 
@@ -167,7 +162,7 @@ cmd_actions(struct cmd_args *cli)
 		say("nobody known is from '%s' (see 'mdtchair people')", f.org);
 		return EXIT_USER;
 	}
-	if (cmd_held_open(&held) != 0)
+	if (cmd_held_open(&held, store) != 0)
 		return EXIT_USER;
 	st = mdt_actions_print(store, &f, format_of[fi], unmask, held.fp);
 	return cmd_held_export(cli, store, &held, st, 0, formats[fi], unmask,

@@ -301,20 +301,30 @@ int cmd_list(struct cmd_args *cli, enum mdt_status (*list)(
 
 /*
  * An export held until its audit row is committed (cmd_held_open, then
- * cmd_held_print or cmd_held_drop): the document is written to fp, in
- * memory, and reaches stdout only once the audit log has it, so that an
- * export the audit could not record (a full disk) is never shown.
+ * cmd_held_print or cmd_held_drop): the document is written to fp and
+ * reaches stdout only once the audit log has it, so that an export the
+ * audit could not record (a full disk) is never shown.  Held in memory up
+ * to a megabyte; past that (twenty years of actions), in a scratch file
+ * beside the database (safefile.h's mdt_scratch_open: 0600, no name).
  */
 struct cmd_held {
-	FILE *fp;
-	char *buf;
-	size_t len;
+	FILE *fp;		/* where the export writes */
+	char *buf;		/* held in memory: len bytes */
+	size_t len, cap;
+	int fd;			/* or in the scratch file; else -1 */
+	char *beside;		/* the database's path */
+	int err;		/* errno of a write that failed */
 };
-/* 0, or -1 after saying why. */
-int cmd_held_open(struct cmd_held *h);
+/* Held beside the store's database; 0, or -1 after saying why. */
+int cmd_held_open(struct cmd_held *h, struct mdt_store *store);
 /* The document to stdout, flushed (as cmd_flush, "cannot write the
  * WHAT"), and h freed: 0 or EXIT_USER. */
 int cmd_held_print(struct cmd_held *h, const char *what);
+/* The export not written, or its audit not committed: says why (the
+ * hold's own failure, else the store's error), h freed, nothing
+ * printed; the exit status. */
+int cmd_held_error(struct cmd_held *h, struct mdt_store *store,
+    const char *what);
 /* h freed, nothing printed. */
 void cmd_held_drop(struct cmd_held *h);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -264,12 +265,53 @@ cmd_list(struct cmd_args *cli, enum mdt_status (*list)(
 	return rc;
 }
 
+/* Held in memory up to this; past it, in the scratch file. */
+#define HELD_IN_MEMORY (1024 * 1024)
+
+/* The held stream's writer (fopencookie): to memory, then, once that
+ * would pass HELD_IN_MEMORY, what memory holds and the rest to the
+ * scratch file. */
+static ssize_t
+held_write(void *cookie, const char *p, size_t n)
+{
+	struct cmd_held *h = cookie;
+
+	if (h->fd < 0 && h->len + n > HELD_IN_MEMORY) {
+		if ((h->fd = mdt_scratch_open(h->beside)) < 0 ||
+		    !mdt_write_all(h->fd, h->buf, h->len)) {
+			h->err = errno;
+			return -1;
+		}
+		free(h->buf);
+		h->buf = NULL;
+		h->len = h->cap = 0;
+	}
+	if (h->fd >= 0) {
+		if (!mdt_write_all(h->fd, p, n)) {
+			h->err = errno;
+			return -1;
+		}
+		return (ssize_t)n;
+	}
+	if (h->len + n > h->cap) {
+		h->cap = h->len + n > 2 * h->cap ? h->len + n : 2 * h->cap;
+		h->buf = mdt_xrealloc(h->buf, h->cap);
+	}
+	memcpy(h->buf + h->len, p, n);
+	h->len += n;
+	return (ssize_t)n;
+}
+
 int
-cmd_held_open(struct cmd_held *h)
+cmd_held_open(struct cmd_held *h, struct mdt_store *store)
 {
 	memset(h, 0, sizeof(*h));
-	if (!(h->fp = open_memstream(&h->buf, &h->len))) {
+	h->fd = -1;
+	h->beside = mdt_xstrdup(mdt_store_path(store));
+	if (!(h->fp = fopencookie(h, "w", (cookie_io_functions_t){
+	    .write = held_write }))) {
 		say("cannot hold the export: %s", strerror(errno));
+		cmd_held_drop(h);
 		return -1;
 	}
 	return 0;
@@ -280,8 +322,39 @@ cmd_held_drop(struct cmd_held *h)
 {
 	if (h->fp != NULL)
 		fclose(h->fp);
+	if (h->fd >= 0)
+		close(h->fd);
 	free(h->buf);
+	free(h->beside);
 	memset(h, 0, sizeof(*h));
+	h->fd = -1;
+}
+
+/* What the scratch file holds, to stdout: 0, or -1 after saying what
+ * failed. */
+static int
+held_copy(int fd, const char *what)
+{
+	char buf[65536];
+	ssize_t r;
+
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		r = -1;
+	else
+		while ((r = read(fd, buf, sizeof(buf))) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				break;
+			if (fwrite(buf, 1, (size_t)r, stdout) != (size_t)r) {
+				say("cannot write the %s: %s", what,
+				    strerror(errno));
+				return -1;
+			}
+		}
+	if (r < 0)
+		say("cannot read back the %s held: %s", what, strerror(errno));
+	return r < 0 ? -1 : 0;
 }
 
 int
@@ -291,10 +364,13 @@ cmd_held_print(struct cmd_held *h, const char *what)
 
 	h->fp = NULL;
 	if (rc != 0) {
-		say("cannot hold the %s: %s", what, strerror(errno));
+		say("cannot hold the %s: %s", what, strerror(h->err != 0 ?
+		    h->err : errno));
 		rc = EXIT_USER;
-	} else if (h->len > 0 && fwrite(h->buf, 1, h->len, stdout) !=
-	    h->len) {
+	} else if (h->fd >= 0 && held_copy(h->fd, what) != 0)
+		rc = EXIT_USER;
+	else if (h->fd < 0 && h->len > 0 &&
+	    fwrite(h->buf, 1, h->len, stdout) != h->len) {
 		say("cannot write the %s: %s", what, strerror(errno));
 		rc = EXIT_USER;
 	} else
@@ -316,11 +392,24 @@ cmd_held_export(struct cmd_args *cli, struct mdt_store *store,
 	/* printed only once the audit log has the export */
 	if (written != MDT_OK || (meeting_id != 0 ? mdt_audit_meeting(store,
 	    meeting_id, "export", detail) : mdt_audit_event(store, "export",
-	    detail)) != MDT_OK) {
-		cmd_held_drop(h);
-		return cmd_store_error(store);
-	}
+	    detail)) != MDT_OK)
+		return cmd_held_error(h, store, what);
 	return cmd_held_print(h, what);
+}
+
+int
+cmd_held_error(struct cmd_held *h, struct mdt_store *store, const char *what)
+{
+	int rc = EXIT_USER;
+
+	/* the writer's error is the hold's own when it could not be kept */
+	if (h->err != 0)
+		say("cannot hold the %s in a scratch file beside %s: %s", what,
+		    h->beside, strerror(h->err));
+	else
+		rc = cmd_store_error(store);
+	cmd_held_drop(h);
+	return rc;
 }
 
 int
@@ -333,7 +422,7 @@ cmd_export(struct cmd_args *cli, enum mdt_status (*write)(
 	int64_t id;
 
 	if (cmd_open_meeting(cli, cmd_operand(cli), &store, &id) != 0 ||
-	    cmd_held_open(&held) != 0)
+	    cmd_held_open(&held, store) != 0)
 		return EXIT_USER;
 	return cmd_held_export(cli, store, &held, write(store, id, cli,
 	    held.fp), id, format, unmask, what);
@@ -374,7 +463,7 @@ cmd_listing(struct cmd_args *cli, enum mdt_status (*write)(
 	struct cmd_held held;
 	char format[16];
 
-	if (!(store = cmd_open_store(cli, 0)) || cmd_held_open(&held) != 0)
+	if (!(store = cmd_open_store(cli, 0)) || cmd_held_open(&held, store) != 0)
 		return EXIT_USER;
 	snprintf(format, sizeof format, "%s%s",
 	    cmd_listing_formats[l.format], l.due ? " due" : "");

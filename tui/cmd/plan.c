@@ -59,15 +59,13 @@ cmd_plan(struct cmd_args *cli)
 		return rc;
 	snprintf(detail, sizeof detail, "plan %s patient %lld",
 	    formats[cli->num[FORMAT]], (long long)patient_id);
-	if (cmd_held_open(&held) != 0)
+	if (cmd_held_open(&held, store) != 0)
 		return EXIT_USER;
 	/* printed only once the audit log has the print */
 	if (mdt_plan_write(store, patient_id, cli->num[FORMAT] == 1,
 	    held.fp) != MDT_OK ||
-	    mdt_audit_event(store, "export", detail) != MDT_OK) {
-		cmd_held_drop(&held);
-		return cmd_store_error(store);
-	}
+	    mdt_audit_event(store, "export", detail) != MDT_OK)
+		return cmd_held_error(&held, store, "plan");
 	return cmd_held_print(&held, "plan");
 }
 

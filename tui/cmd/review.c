@@ -128,7 +128,7 @@ cmd_review(struct cmd_args *cli)
 		return EXIT_USER;
 	if (mdt_review_load(store, from, to, &r) != MDT_OK)
 		return cmd_store_error(store);
-	if (cmd_held_open(&held) != 0) {
+	if (cmd_held_open(&held, store) != 0) {
 		mdt_review_free(&r);
 		return EXIT_USER;
 	}
@@ -142,7 +142,7 @@ cmd_review(struct cmd_args *cli)
 		rc = EXIT_USER;
 	else if (mdt_review_write(store, &r, format_of[f], unmask,
 	    output != NULL ? doc.fp : held.fp) != MDT_OK)
-		rc = cmd_store_error(store);
+		rc = cmd_held_error(&held, store, "review");
 	else if (chart != NULL && mdt_review_svg(store, &r, svg.fp) !=
 	    MDT_OK) {
 		say("%s: %s", chart, mdt_store_error(store));
@@ -158,7 +158,7 @@ cmd_review(struct cmd_args *cli)
 	if (rc == 0)
 		rc = cmd_held_print(&held, "review");
 	else
-		cmd_held_drop(&held);
+		cmd_held_drop(&held);	/* again, if dropped: nothing */
 	mdt_review_free(&r);
 	return rc;
 }
