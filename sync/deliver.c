@@ -206,6 +206,7 @@ end_pass(struct sync_engine *e)
 		e->passes_ahead++;
 		apply_build(e, j);
 		job_free(j);
+		build_ahead(e);
 		return;
 	}
 	if (e->ahead_ok && e->job != NULL && e->job->ahead) {
@@ -434,7 +435,7 @@ apply_build(struct sync_engine *e, struct sync_build_job *j)
 	e->ahead_ok = true;
 	e->ahead_wait = false;
 	e->ahead_tried = false;
-	e->replied = false;
+	e->ahead_retry = false;
 	send_bundle(e, j->b.first);
 	j->b.first = NULL;
 }
@@ -478,6 +479,7 @@ ahead_back(struct sync_engine *e, struct sync_build_job *j)
 			e->passes_ahead++;
 			apply_build(e, j);
 			job_free(j);
+			build_ahead(e);
 			return;
 		}
 		job_free(j);
@@ -487,6 +489,15 @@ ahead_back(struct sync_engine *e, struct sync_build_job *j)
 	}
 	if (usable && e->pass != NULL) {
 		e->ready = j;
+		return;
+	}
+	if (e->ahead_ok && j->gen == e->pass_gen && e->pass != NULL &&
+	    j->b.shares) {
+		/* built before this pass's first replies were recorded:
+		 * once more after the next */
+		job_free(j);
+		e->ahead_retry = true;
+		build_ahead(e);
 		return;
 	}
 	job_free(j);
@@ -517,6 +528,7 @@ on_built(uv_work_t *req, int status)
 	}
 	apply_build(e, j);
 	job_free(j);
+	build_ahead(e);
 	if (checkpoint && e->job != NULL)
 		e->marked += CHECKPOINT_MARKS;	/* the job ahead does it */
 	else if (checkpoint && e->bstore != NULL && !e->closing) {
@@ -596,12 +608,12 @@ cmp_id(const void *a, const void *b)
 
 /*
  * The next pass built in the thread pool while this one's bundles are
- * sent (from its first reply on, once what that reply confirmed is
- * recorded), so that it goes as soon as this one ends: none of this
- * pass's rows (some are not marked sent yet), and known to hold none of
- * its resources (it would be built from what the store said before this
- * pass's later replies were recorded).  One build at a time on the
- * builder's connection, once a pass.
+ * sent, from the first on, so that it goes as soon as this one ends: none
+ * of this pass's rows (some are not marked sent yet), and known to hold
+ * none of its resources (it would be built from what the store said
+ * before this pass's replies were recorded).  If it does hold one, it is
+ * built once more after the next reply is recorded.  One build at a time
+ * on the builder's connection.
  */
 static void
 build_ahead(struct sync_engine *e)
@@ -610,9 +622,9 @@ build_ahead(struct sync_engine *e)
 	struct sync_build_job *j;
 	size_t i, n = 0;
 
-	if (e->closing || p == NULL || !e->ahead_ok || e->ahead_tried ||
-	    !e->replied || e->path == NULL || e->job != NULL ||
-	    e->ready != NULL)
+	if (e->closing || p == NULL || !e->ahead_ok || (e->ahead_tried &&
+	    !(e->ahead_retry && e->replied)) || e->path == NULL ||
+	    e->job != NULL || e->ready != NULL)
 		return;
 	j = job_new(e);
 	j->ahead = true;
@@ -630,6 +642,8 @@ build_ahead(struct sync_engine *e)
 	j->b.avoid = j->avoid;
 	j->b.n_avoid = n;
 	e->ahead_tried = true;
+	e->ahead_retry = false;
+	e->replied = false;
 	if (sync_engine_queue(e, &j->req, on_build, on_built) != 0) {
 		job_free(j);
 		return;
@@ -852,6 +866,8 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 			back_off(e, 0, e->last_error);
 		else if (e->busy)
 			e->last_error[0] = '\0';
+		/* only now: the pass after it must not take these rows */
+		build_ahead(e);
 		return;
 	}
 	if (!marked && ahead && sent) {

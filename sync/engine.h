@@ -38,7 +38,10 @@ struct sync_engine {
 	bool ahead_wait;		/* the pass ended; the next is still
 					 * being built: it goes when back */
 	bool ahead_tried;		/* the next was built during this */
-	bool replied;			/* this pass had a 2xx reply */
+	bool ahead_retry;		/* and held some of this one's
+					 * resources: once more after a reply */
+	bool replied;			/* a 2xx reply recorded since the
+					 * next was last built */
 	uint64_t pass_gen;		/* passes begun */
 	size_t passes_ahead;		/* passes built ahead that went
 					 * (for the tests) */
