@@ -22,7 +22,9 @@
  * thread pool too, by a job that writes the next bundle as well (the
  * pass is the job's until it is back: the loop leaves it alone), and a
  * finished pass is freed there: together they took a millisecond or
- * more of the loop a reply, while the chair's keys waited.  Rows the
+ * more of the loop a reply, while the chair's keys waited.  The next
+ * pass is built there while this one is sent, and follows it at once
+ * if this one went without a hitch (build_ahead, ahead_back).  Rows the
  * server has acknowledged are marked sent without waiting for the disk
  * (synchronous=NORMAL for that one transaction; docs/sync.md says why
  * that is safe): the chair's next act, always synchronous=FULL, makes
