@@ -22,7 +22,9 @@
  * thread pool too, by a job that writes the next bundle as well (the
  * pass is the job's until it is back: the loop leaves it alone), and a
  * finished pass is freed there: together they took a millisecond or
- * more of the loop a reply, while the chair's keys waited.  Rows the
+ * more of the loop a reply, while the chair's keys waited.  The next
+ * pass is built there while this one is sent, and follows it at once
+ * if this one went without a hitch (build_ahead, ahead_back).  Rows the
  * server has acknowledged are marked sent without waiting for the disk
  * (synchronous=NORMAL for that one transaction; docs/sync.md says why
  * that is safe): the chair's next act, always synchronous=FULL, makes
@@ -84,6 +86,11 @@ struct sync_build_job {
 	uv_work_t req;
 	struct sync_engine *e;
 	bool checkpoint;		/* copy the log into the database first */
+	bool ahead;			/* built while the pass before it is
+					 * sent (gen its), to follow it */
+	uint64_t gen;
+	int64_t *exclude;		/* b's: that pass's rows */
+	struct sync_ref *avoid;		/* b's: that pass's resources */
 	struct sync_pass_build b;	/* base_url: the engine's */
 };
 
@@ -112,6 +119,10 @@ struct sync_reply_job {
 };
 
 static void start_pass(struct sync_engine *e);
+static void build_ahead(struct sync_engine *e);
+static void drop_ahead(struct sync_engine *e);
+static void apply_build(struct sync_engine *e, struct sync_build_job *j);
+static void job_free(struct sync_build_job *j);
 static void send_next(struct sync_engine *e);
 static void send_bundle(struct sync_engine *e, char *body);
 
@@ -158,16 +169,13 @@ schedule(struct sync_engine *e, int64_t delay_ms, bool backoff)
 	uv_timer_start(&e->timer, on_timer, (uint64_t)delay_ms, 0);
 }
 
-/* The pass is over: go on with the next rows, or wait. */
+/* No pass: go on with the next rows, or wait. */
 static void
-end_pass(struct sync_engine *e)
+after_pass(struct sync_engine *e)
 {
 	struct mdt_outbox_counts c;
 	int64_t now = now_ms(e);
 
-	sync_engine_dispose_pass(e, e->pass);
-	e->pass = NULL;
-	e->busy = false;
 	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
 		sync_engine_error(e, "cannot read the outbox: %s",
 		    mdt_store_error(e->store));
@@ -180,6 +188,36 @@ end_pass(struct sync_engine *e)
 		sync_engine_pull_if_due(e);	/* the queue is drained */
 	e->again = false;
 	sync_engine_changed(e);
+}
+
+/*
+ * The pass is over: the next one, built while its last bundles were sent,
+ * goes at once if it went without a hitch (or goes once built); else go
+ * on with the next rows, or wait.
+ */
+static void
+end_pass(struct sync_engine *e)
+{
+	struct sync_build_job *j = e->ready;
+
+	sync_engine_dispose_pass(e, e->pass);
+	e->pass = NULL;
+	e->busy = false;
+	if (e->ahead_ok && j != NULL) {
+		e->ready = NULL;
+		e->passes_ahead++;
+		apply_build(e, j);
+		job_free(j);
+		build_ahead(e);
+		return;
+	}
+	if (e->ahead_ok && e->job != NULL && e->job->ahead) {
+		e->ahead_wait = true;
+		sync_engine_changed(e);
+		return;
+	}
+	drop_ahead(e);
+	after_pass(e);
 }
 
 /*
@@ -200,6 +238,7 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 	delay = sync_backoff_ms(attempts, e->cfg->retry_initial_ms,
 	    e->cfg->retry_max_ms, retry_after_s, rnd(e));
 	at = now_ms(e) + delay;
+	drop_ahead(e);
 	ids = mdt_xcalloc(p != NULL ? p->n_rows + 1 : 1, sizeof(*ids));
 	for (i = 0; p != NULL && i < p->n_rows; i++)
 		if (!p->rows[i].done)
@@ -289,7 +328,37 @@ job_free(struct sync_build_job *j)
 	if (j == NULL)
 		return;
 	sync_pass_build_done(&j->b);
+	free(j->exclude);
+	free(j->avoid);
 	free(j);
+}
+
+/* A job to build the next pass, not yet queued. */
+static struct sync_build_job *
+job_new(struct sync_engine *e)
+{
+	struct sync_build_job *j = mdt_xcalloc(1, sizeof(*j));
+
+	j->e = e;
+	j->b.max_rows = pass_rows(e);
+	j->b.bundle_size = (size_t)e->cfg->bundle_size;
+	j->b.base_url = e->cfg->base_url;
+	j->b.record_patients = e->cfg->record_patients;
+	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
+	j->req.data = j;
+	return j;
+}
+
+/* A pass built ahead is not to follow the one being sent (something of
+ * that one went wrong): dropped, and one being built dropped when
+ * back. */
+static void
+drop_ahead(struct sync_engine *e)
+{
+	e->ahead_ok = false;
+	e->ahead_wait = false;
+	job_free(e->ready);
+	e->ready = NULL;
 }
 
 /* In the thread pool: touches only the job and the builder's
@@ -316,6 +385,10 @@ on_build(uv_work_t *req)
 		    " -256", NULL, NULL, NULL);
 	}
 	sync_pass_build(e->bstore, &j->b);
+	/* built ahead: the bundles before it are in flight meanwhile */
+	if (j->ahead && j->checkpoint)
+		sqlite3_wal_checkpoint_v2(mdt_store_db(e->bstore), NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 /*
@@ -360,6 +433,11 @@ apply_build(struct sync_engine *e, struct sync_build_job *j)
 		    mdt_store_error(e->store));
 	e->pass = j->b.pass;
 	j->b.pass = NULL;
+	e->pass_gen++;
+	e->ahead_ok = true;
+	e->ahead_wait = false;
+	e->ahead_tried = false;
+	e->ahead_retry = false;
 	send_bundle(e, j->b.first);
 	j->b.first = NULL;
 }
@@ -376,6 +454,55 @@ on_checkpointed(uv_work_t *req, int status)
 	if (sync_engine_job_back(e))
 		return;
 	/* a pass was asked for meanwhile */
+	if (e->again && e->pass == NULL && !e->busy) {
+		e->again = false;
+		schedule(e, 0, false);
+	} else
+		build_ahead(e);
+}
+
+/*
+ * On the loop: a pass built ahead is back.  It follows the pass it was
+ * built during if that one has gone without a hitch and it holds none of
+ * that one's resources (it was built from what the store said then, some
+ * of them perhaps not yet acknowledged); at once if that pass has ended,
+ * else when it ends.  Otherwise it is dropped, and the next pass built
+ * as usual.
+ */
+static void
+ahead_back(struct sync_engine *e, struct sync_build_job *j)
+{
+	bool usable = e->ahead_ok && j->gen == e->pass_gen &&
+	    j->b.pass != NULL && !j->b.shares && j->b.pass->n_rows > 0;
+
+	if (e->ahead_wait) {
+		e->ahead_wait = false;
+		if (usable) {
+			e->passes_ahead++;
+			apply_build(e, j);
+			job_free(j);
+			build_ahead(e);
+			return;
+		}
+		job_free(j);
+		e->ahead_ok = false;
+		after_pass(e);
+		return;
+	}
+	if (usable && e->pass != NULL) {
+		e->ready = j;
+		return;
+	}
+	if (e->ahead_ok && j->gen == e->pass_gen && e->pass != NULL &&
+	    j->b.shares) {
+		/* built before this pass's first replies were recorded:
+		 * once more after the next */
+		job_free(j);
+		e->ahead_retry = true;
+		build_ahead(e);
+		return;
+	}
+	job_free(j);
 	if (e->again && e->pass == NULL && !e->busy) {
 		e->again = false;
 		schedule(e, 0, false);
@@ -397,9 +524,16 @@ on_built(uv_work_t *req, int status)
 		return;
 	}
 	sync_engine_job_back(e);
+	if (j->ahead) {
+		ahead_back(e, j);
+		return;
+	}
 	apply_build(e, j);
 	job_free(j);
-	if (checkpoint && e->bstore != NULL && !e->closing) {
+	build_ahead(e);
+	if (checkpoint && e->job != NULL)
+		e->marked += CHECKPOINT_MARKS;	/* the job ahead does it */
+	else if (checkpoint && e->bstore != NULL && !e->closing) {
 		struct sync_build_job *c = mdt_xcalloc(1, sizeof(*c));
 
 		c->e = e;
@@ -452,14 +586,7 @@ start_pass(struct sync_engine *e)
 		sync_engine_changed(e);
 		return;
 	}
-	j = mdt_xcalloc(1, sizeof(*j));
-	j->e = e;
-	j->b.max_rows = pass_rows(e);
-	j->b.bundle_size = (size_t)e->cfg->bundle_size;
-	j->b.base_url = e->cfg->base_url;
-	j->b.record_patients = e->cfg->record_patients;
-	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
-	j->req.data = j;
+	j = job_new(e);
 	if (e->path != NULL && sync_engine_queue(e, &j->req, on_build,
 	    on_built) == 0) {
 		if (j->checkpoint)
@@ -471,6 +598,61 @@ start_pass(struct sync_engine *e)
 	sync_pass_build(e->store, &j->b);
 	apply_build(e, j);
 	job_free(j);
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The next pass built in the thread pool while this one's bundles are
+ * sent, from the first on, so that it goes as soon as this one ends: none
+ * of this pass's rows (some are not marked sent yet), and known to hold
+ * none of its resources (it would be built from what the store said
+ * before this pass's replies were recorded).  If it does hold one, it is
+ * built once more after the next reply is recorded.  One build at a time
+ * on the builder's connection.
+ */
+static void
+build_ahead(struct sync_engine *e)
+{
+	struct sync_pass *p = e->pass;
+	struct sync_build_job *j;
+	size_t i, n = 0;
+
+	if (e->closing || p == NULL || !e->ahead_ok || (e->ahead_tried &&
+	    !(e->ahead_retry && e->replied)) || e->path == NULL ||
+	    e->job != NULL || e->ready != NULL)
+		return;
+	j = job_new(e);
+	j->ahead = true;
+	j->gen = e->pass_gen;
+	j->exclude = mdt_xcalloc(p->n_rows + 1, sizeof(*j->exclude));
+	for (i = 0; i < p->n_rows; i++)
+		j->exclude[i] = p->rows[i].id;
+	qsort(j->exclude, p->n_rows, sizeof(*j->exclude), cmp_id);
+	j->avoid = mdt_xcalloc(p->n_items + 1, sizeof(*j->avoid));
+	for (i = 0; i < p->n_items; i++)
+		if (p->items[i].if_none_exist == NULL)
+			j->avoid[n++] = p->items[i].ref;
+	j->b.exclude = j->exclude;
+	j->b.n_exclude = p->n_rows;
+	j->b.avoid = j->avoid;
+	j->b.n_avoid = n;
+	e->ahead_tried = true;
+	e->ahead_retry = false;
+	e->replied = false;
+	if (sync_engine_queue(e, &j->req, on_build, on_built) != 0) {
+		job_free(j);
+		return;
+	}
+	if (j->checkpoint)
+		e->marked = 0;
+	e->job = j;
 }
 
 /* ---- sending --------------------------------------------------------- */
@@ -628,6 +810,7 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 {
 	struct sync_pass *p = e->pass;
 	struct sync_range r = p->inflight;
+	struct sync_build_job *next = NULL;
 	size_t i, *idx;
 	char what[640], err[256];
 	bool ahead, sent = false, marked;
@@ -653,6 +836,7 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 	 * bundle on its top.  It goes out before this reply's rows are
 	 * marked, so that the server works on it meanwhile; the pass stays
 	 * the loop's until its reply, which waits for the loop. */
+	e->replied = true;
 	ahead = j->next_body != NULL && p->n_stack > 0;
 	if (ahead) {
 		p->inflight = p->stack[--p->n_stack];
@@ -661,14 +845,39 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 		free(j->next_body);
 		j->next_body = NULL;
 		e->busy = sent;
+	} else if (p->n_stack == 0 && e->ahead_ok && e->ready != NULL) {
+		/* the last of this pass: the next, built meanwhile, goes
+		 * out before these rows are marked, as a bundle ahead does */
+		next = e->ready;
+		e->ready = NULL;
+		e->pass = NULL;
+		e->passes_ahead++;
+		apply_build(e, next);
+		job_free(next);
 	}
 	marked = sync_mark_progress(e, p, idx, r.hi - r.lo);
 	free(idx);
+	if (next != NULL) {
+		/* this pass is over: every row of it decided */
+		sync_engine_dispose_pass(e, p);
+		if (!marked && e->busy) {
+			/* as for a bundle ahead */
+			e->mark_failed = true;
+			drop_ahead(e);
+		} else if (!marked)
+			back_off(e, 0, e->last_error);
+		else if (e->busy)
+			e->last_error[0] = '\0';
+		/* only now: the pass after it must not take these rows */
+		build_ahead(e);
+		return;
+	}
 	if (!marked && ahead && sent) {
 		/* said, and backed off, when the bundle ahead is answered:
 		 * its rows and these stay pending, sent again later and
 		 * recognised then (PUT by id, If-Match) */
 		e->mark_failed = true;
+		drop_ahead(e);
 		return;
 	}
 	if (!marked || (ahead && !sent)) {
@@ -676,9 +885,10 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 		return;
 	}
 	e->last_error[0] = '\0';
-	if (ahead)
+	if (ahead) {
 		sync_engine_changed(e);
-	else
+		build_ahead(e);
+	} else
 		send_bundle(e, j->next_body);
 	j->next_body = NULL;
 }
@@ -760,7 +970,9 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 		reply_2xx(e, reply);
 		return;
 	}
-	/* a refusal: find the resource at fault */
+	/* a refusal: find the resource at fault; no pass built ahead follows
+	 * this one (it may refer to that resource) */
+	drop_ahead(e);
 	if (r.hi - r.lo > 1) {
 		size_t mid = r.lo + (r.hi - r.lo) / 2;
 
@@ -944,6 +1156,8 @@ sync_engine_close(struct sync_engine *e)
 	 * (on_built) */
 	if (e->job != NULL)
 		uv_cancel((uv_req_t *)&e->job->req);
+	job_free(e->ready);
+	e->ready = NULL;
 	if (e->log_syncing)
 		uv_cancel((uv_req_t *)&e->log_sync);
 	uv_timer_stop(&e->timer);

@@ -396,6 +396,12 @@ sync_engine_log_syncs(const struct sync_engine *e)
 	return e->log_syncs;
 }
 
+size_t
+sync_engine_passes_ahead(const struct sync_engine *e)
+{
+	return e->passes_ahead;
+}
+
 int
 sync_engine_queue(struct sync_engine *e, uv_work_t *req, uv_work_cb work,
     uv_after_work_cb after)

@@ -29,6 +29,22 @@ struct sync_engine {
 	struct mdt_store *bstore;	/* the builder's connection (thread
 					 * pool only, one build at a time) */
 	struct sync_build_job *job;	/* a pass being built */
+	struct sync_build_job *ready;	/* the next pass, built while this
+					 * one's last bundles are sent, to go
+					 * when it ends */
+	bool ahead_ok;			/* this pass went without a hitch so
+					 * far: the next, built meanwhile,
+					 * may follow it */
+	bool ahead_wait;		/* the pass ended; the next is still
+					 * being built: it goes when back */
+	bool ahead_tried;		/* the next was built during this */
+	bool ahead_retry;		/* and held some of this one's
+					 * resources: once more after a reply */
+	bool replied;			/* a 2xx reply recorded since the
+					 * next was last built */
+	uint64_t pass_gen;		/* passes begun */
+	size_t passes_ahead;		/* passes built ahead that went
+					 * (for the tests) */
 	struct sync_reply_job *rjob;	/* a reply being read (e->pass is
 					 * the job's meanwhile) */
 	size_t marked;			/* rows and versions marked since the
@@ -97,6 +113,9 @@ bool sync_engine_reading(const struct sync_engine *e);
 /* For the tests: how many times the log has been synced in the thread
  * pool after rows were marked sent. */
 size_t sync_engine_log_syncs(const struct sync_engine *e);
+/* For the tests: how many passes were built while the pass before was
+ * still being sent, and then sent. */
+size_t sync_engine_passes_ahead(const struct sync_engine *e);
 
 /* The screens are told the status changed (to redraw). */
 void sync_engine_changed(struct sync_engine *e);

@@ -366,6 +366,48 @@ on_row_ref(void *ctx, const struct sync_ref *r)
 	}
 }
 
+/* True if id is among the n ids of ex (ascending). */
+static bool
+excluded(const int64_t *ex, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ex[mid] == id)
+			return true;
+		if (ex[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The rows of rows[0..n) (oldest first) to take, moved to the front in
+ * order: those not in b->exclude, at most max_rows; returns how many. */
+static size_t
+drop_excluded(const struct sync_pass_build *b, struct mdt_outbox_row *rows,
+    size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (k < b->max_rows &&
+		    !excluded(b->exclude, b->n_exclude, rows[i].id)) {
+			if (k != i) {
+				struct mdt_outbox_row t = rows[k];
+
+				rows[k] = rows[i];
+				rows[i] = t;
+			}
+			k++;
+		}
+	}
+	return k;
+}
+
 /*
  * Builds a pass of at most max_rows pending rows due now from store s: runs in the
  * thread pool on the builder's connection, or on the loop for a store in
@@ -377,13 +419,15 @@ sync_pass_build(struct mdt_store *s, struct sync_pass_build *b)
 	struct mdt_outbox_row *rows = NULL;
 	sqlite3 *db = mdt_store_db(s);
 	struct sync_pass *p;
-	size_t n_rows = 0, i, size;
+	size_t n_rows = 0, n_read = 0, i, size;
 
-	if (mdt_outbox_list_due(s, b->max_rows, &rows, &n_rows) != MDT_OK) {
+	if (mdt_outbox_list_due(s, b->max_rows + b->n_exclude, &rows,
+	    &n_read) != MDT_OK) {
 		snprintf(b->err, sizeof(b->err), "cannot read the outbox: %s",
 		    mdt_store_error(s));
 		return;
 	}
+	n_rows = drop_excluded(b, rows, n_read);
 	p = mdt_xcalloc(1, sizeof(*p));
 	p->record_patients = b->record_patients;
 	p->rows = mdt_xcalloc(n_rows + 1, sizeof(*p->rows));
@@ -416,7 +460,9 @@ sync_pass_build(struct mdt_store *s, struct sync_pass_build *b)
 	}
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	mdt_outbox_rows_free(rows, n_rows);
+	mdt_outbox_rows_free(rows, n_read);
+	for (i = 0; i < b->n_avoid && !b->shares; i++)
+		b->shares = find_item(p, &b->avoid[i]) != SIZE_MAX;
 
 	/* rows with nothing to send: all their resources already
 	 * acknowledged with this content (or none to send at all) */

@@ -93,6 +93,13 @@ struct sync_pass_build {
 	size_t max_rows, bundle_size;
 	const char *base_url;		/* for the first bundle */
 	bool record_patients;		/* the configuration's */
+	const int64_t *exclude;		/* rows not to take (ascending):
+					 * those of the pass being sent */
+	size_t n_exclude;
+	const struct sync_ref *avoid;	/* the resources of the pass being
+					 * sent (not its Patients riding) */
+	size_t n_avoid;
+	bool shares;			/* this pass holds one of them */
 	struct sync_pass *pass;		/* NULL if the outbox could not
 					 * be read */
 	struct sync_failed_row *failed;	/* rows whose resources cannot
@@ -106,9 +113,11 @@ struct sync_pass_build {
 
 /*
  * Builds a pass of at most b->max_rows pending rows from store s (on the
- * caller's thread, the connection the caller's alone).  Writes nothing
- * to the store; what is to be recorded goes in b, and b->pass is NULL
- * with the reason in b->err if the outbox could not be read.
+ * caller's thread, the connection the caller's alone), none of the rows
+ * b->exclude; b->shares says whether it holds a resource of b->avoid.
+ * Writes nothing to the store; what is to be recorded goes in b, and
+ * b->pass is NULL with the reason in b->err if the outbox could not be
+ * read.
  */
 void sync_pass_build(struct mdt_store *s, struct sync_pass_build *b);
 /* Frees what b holds (not b). */

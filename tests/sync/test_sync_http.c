@@ -2498,6 +2498,201 @@ test_log_synced_after_marks(void **state)
 	assert_true(syncs >= 1);
 }
 
+/* ---- passes built ahead -------------------------------------------- */
+
+/* Every "reference" string within v, appended to out. */
+static void
+references_in(json_t *v, json_t *out)
+{
+	const char *key;
+	json_t *w;
+	size_t i;
+
+	if (json_is_array(v))
+		json_array_foreach(v, i, w)
+			references_in(w, out);
+	if (!json_is_object(v))
+		return;
+	json_object_foreach(v, key, w) {
+		if (strcmp(key, "reference") == 0 && json_is_string(w))
+			json_array_append(out, w);
+		else
+			references_in(w, out);
+	}
+}
+
+/* The recorded requests, in the order received: for each, "puts" (the
+ * Type/id each entry PUT) and "refs" (the references its resources
+ * make). */
+static json_t *
+recorded_bundles(void)
+{
+	char url[512];
+	json_t *j = NULL, *out = json_array(), *q;
+	size_t i;
+
+	snprintf(url, sizeof(url), "%s/record", sx_env("SYNC_TEST_CONTROL"));
+	assert_int_equal(sx_http("GET", url, NULL, &j), 200);
+	json_array_foreach(json_object_get(j, "requests"), i, q) {
+		const char *body = json_string_value(json_object_get(q,
+		    "body"));
+		json_t *b = body != NULL ? json_loads(body, 0, NULL) : NULL;
+		json_t *puts = json_array(), *refs = json_array(), *en;
+		size_t k;
+
+		json_array_foreach(json_object_get(b, "entry"), k, en) {
+			json_t *rq = json_object_get(en, "request");
+			const char *m = json_string_value(json_object_get(rq,
+			    "method"));
+
+			if (m != NULL && strcmp(m, "PUT") == 0)
+				json_array_append(puts, json_object_get(rq,
+				    "url"));
+			references_in(json_object_get(en, "resource"), refs);
+		}
+		json_array_append_new(out, json_pack("{s:o,s:o}", "puts", puts,
+		    "refs", refs));
+		json_decref(b);
+	}
+	json_decref(j);
+	return out;
+}
+
+/* True if the string v is in the array a. */
+static bool
+has_string(json_t *a, json_t *v)
+{
+	size_t i;
+	json_t *w;
+
+	json_array_foreach(a, i, w)
+		if (json_equal(v, w))
+			return true;
+	return false;
+}
+
+/*
+ * Checks the recorded bundles (refused: the index of one refused and not
+ * applied, or -1): no resource is PUT twice but the refused bundle's,
+ * each of which is PUT once more later; and a reference to a resource
+ * we PUT is only made by a bundle after the one that PUT it went (or by
+ * that bundle itself).
+ */
+static void
+check_recorded(json_t *bundles, long refused)
+{
+	json_t *went = json_array(), *all = json_array(), *b, *v;
+	size_t i, k;
+
+	json_array_foreach(bundles, i, b)
+		if ((long)i != refused)
+			json_array_extend(all, json_object_get(b, "puts"));
+	json_array_foreach(bundles, i, b) {
+		json_t *puts = json_object_get(b, "puts");
+
+		json_array_foreach(json_object_get(b, "refs"), k, v)
+			if (has_string(all, v) && !has_string(went, v) &&
+			    !has_string(puts, v))
+				fail_msg("request %zu refers to %s before it"
+				    " went", i + 1, json_string_value(v));
+		if ((long)i == refused)
+			continue;
+		json_array_foreach(puts, k, v) {
+			if (has_string(went, v))
+				fail_msg("%s sent twice (request %zu)",
+				    json_string_value(v), i + 1);
+			json_array_append(went, v);
+		}
+	}
+	if (refused >= 0)
+		json_array_foreach(json_object_get(json_array_get(bundles,
+		    (size_t)refused), "puts"), k, v)
+			if (!has_string(went, v))
+				fail_msg("%s refused and not sent again",
+				    json_string_value(v));
+	json_decref(went);
+	json_decref(all);
+}
+
+/* Queues n actions in bundles of 10 (passes of 50 rows), records what
+ * the server receives (*bundles, as recorded_bundles) and syncs; how
+ * many passes were built ahead.  Every action reaches the record once. */
+static size_t
+drain_recorded(struct sx *x, int n, const char *faults, json_t **bundles)
+{
+	struct sx_run run;
+	size_t ahead;
+
+	sx_config(x, NULL, NULL, "bundle_size = 10\n");
+	sx_queue_actions(x, n);
+	sx_control("record", "{\"on\":true}");
+	if (faults != NULL)
+		sx_control("faults", faults);
+	sx_run_start(&run, x->s, x->config);
+	assert_true(sx_run_until_idle(&run, 60000));
+	ahead = sync_engine_passes_ahead(run.e);
+	sx_run_end(&run);
+	*bundles = recorded_bundles();
+	sx_control("record", "{\"on\":false}");
+	expect_all_sent(x);
+	assert_int_equal(sx_count_type("Task"), sx_int(x, "SELECT"
+	    " count(DISTINCT entity_uuid) FROM outbox WHERE entity = 'action'"));
+	return ahead;
+}
+
+/*
+ * A long queue: each pass after the first is built while the one before
+ * is sent, and goes as soon as that one is answered.  It takes none of
+ * that pass's rows, so every resource is sent once, and nothing refers
+ * to a resource before it went.
+ */
+static void
+test_pass_built_ahead(void **state)
+{
+	json_t *bundles;
+
+	assert_true(drain_recorded(*state, 160, NULL, &bundles) >= 1);
+	assert_true(json_array_size(bundles) > 5);
+	check_recorded(bundles, -1);
+	json_decref(bundles);
+}
+
+/*
+ * A bundle refused for a while (503) at each place in the first passes,
+ * the last of a pass among them, while the next pass is built ahead:
+ * everything goes in the end, each resource once, and nothing refers to
+ * a resource of the refused bundle before that resource went again.
+ */
+static void
+test_pass_ahead_dropped(void **state)
+{
+	struct sx *x = *state;
+	char faults[512];
+	int k;
+
+	for (k = 2; k <= 8; k++) {
+		json_t *bundles;
+		size_t i;
+		int len;
+
+		if (k > 2) {
+			sx_free(x);
+			sx_reset_server();
+			x = *state = sx_new();
+		}
+		len = snprintf(faults, sizeof(faults), "{\"faults\":[");
+		for (i = 1; i < (size_t)k; i++)
+			len += snprintf(faults + len, sizeof(faults) -
+			    (size_t)len, "{\"delayMs\":0},");
+		snprintf(faults + len, sizeof(faults) - (size_t)len,
+		    "{\"status\":503}]}");
+		(void)drain_recorded(x, 160, faults, &bundles);
+		assert_true(json_array_size(bundles) > (size_t)k);
+		check_recorded(bundles, k - 1);
+		json_decref(bundles);
+	}
+}
+
 struct hang_probe {
 	uint64_t last, worst;
 	int ticks;
@@ -2838,6 +3033,10 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_close_while_reading,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_synced_after_marks,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pass_built_ahead,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pass_ahead_dropped,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hung_server_never_blocks,
 		    setup, teardown),
