@@ -1,7 +1,7 @@
 /*
  * deliver.c - draining the outbox to the central record, on the loop:
- * when a pass runs, building it off the loop, sending its bundles in
- * order and acting on each reply.
+ * when a pass runs, sending its bundles in order and acting on each
+ * reply.  Its passes are built off the loop by deliver_build.c.
  *
  * A pass takes the oldest pending outbox rows (four bundles' worth), turns
  * each into the FHIR resources it changes (fhir.c), builds every resource
@@ -24,7 +24,7 @@
  * finished pass is freed there: together they took a millisecond or
  * more of the loop a reply, while the chair's keys waited.  The next
  * pass is built there while this one is sent, and follows it at once
- * if this one went without a hitch (build_ahead, ahead_back).  Rows the
+ * if this one went without a hitch (deliver_build.c).  Rows the
  * server has acknowledged are marked sent without waiting for the disk
  * (synchronous=NORMAL for that one transaction; docs/sync.md says why
  * that is safe): the chair's next act, always synchronous=FULL, makes
@@ -67,6 +67,7 @@
 #include <uv.h>
 
 #include "backoff.h"
+#include "deliver_internal.h"
 #include "engine.h"
 #include "http.h"
 #include "mdt.h"
@@ -75,24 +76,6 @@
 #include "resource.h"
 #include "sync_config.h"
 #include "util.h"
-
-#define PROBE_EVERY_MS 60000	/* idle and offline: look again after */
-#define DB_RETRY_MS 1000	/* the store was busy: try again soon */
-#define CHECKPOINT_MARKS 100	/* the builder checkpoints after as many
-				 * rows and versions marked sent */
-
-/* A pass being built off the loop, and what the loop must then record. */
-struct sync_build_job {
-	uv_work_t req;
-	struct sync_engine *e;
-	bool checkpoint;		/* copy the log into the database first */
-	bool ahead;			/* built while the pass before it is
-					 * sent (gen its), to follow it */
-	uint64_t gen;
-	int64_t *exclude;		/* b's: that pass's rows */
-	struct sync_ref *avoid;		/* b's: that pass's resources */
-	struct sync_pass_build b;	/* base_url: the engine's */
-};
 
 /*
  * A 2xx reply read off the loop, and the bundle to send next written
@@ -118,13 +101,7 @@ struct sync_reply_job {
 	const char *base_url;
 };
 
-static void start_pass(struct sync_engine *e);
-static void build_ahead(struct sync_engine *e);
-static void drop_ahead(struct sync_engine *e);
-static void apply_build(struct sync_engine *e, struct sync_build_job *j);
-static void job_free(struct sync_build_job *j);
 static void send_next(struct sync_engine *e);
-static void send_bundle(struct sync_engine *e, char *body);
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -153,12 +130,12 @@ on_timer(uv_timer_t *t)
 
 	e->waiting = false;
 	e->next_attempt_at = 0;
-	start_pass(e);
+	sync_deliver_start(e);
 }
 
 /* Runs the next pass after delay_ms (0: on the next loop turn). */
-static void
-schedule(struct sync_engine *e, int64_t delay_ms, bool backoff)
+void
+sync_deliver_schedule(struct sync_engine *e, int64_t delay_ms, bool backoff)
 {
 	if (e->closing)
 		return;
@@ -170,8 +147,8 @@ schedule(struct sync_engine *e, int64_t delay_ms, bool backoff)
 }
 
 /* No pass: go on with the next rows, or wait. */
-static void
-after_pass(struct sync_engine *e)
+void
+sync_deliver_after_pass(struct sync_engine *e)
 {
 	struct mdt_outbox_counts c;
 	int64_t now = now_ms(e);
@@ -179,11 +156,11 @@ after_pass(struct sync_engine *e)
 	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
 		sync_engine_error(e, "cannot read the outbox: %s",
 		    mdt_store_error(e->store));
-		schedule(e, DB_RETRY_MS, true);
+		sync_deliver_schedule(e, DB_RETRY_MS, true);
 	} else if (c.pending > 0 && c.next_at > now)
-		schedule(e, c.next_at - now, true);
+		sync_deliver_schedule(e, c.next_at - now, true);
 	else if (c.pending > 0 || e->again)
-		schedule(e, 0, false);	/* yield to the loop first */
+		sync_deliver_schedule(e, 0, false);	/* yield to the loop first */
 	else if (e->online)
 		sync_engine_pull_if_due(e);	/* the queue is drained */
 	e->again = false;
@@ -206,9 +183,9 @@ end_pass(struct sync_engine *e)
 	if (e->ahead_ok && j != NULL) {
 		e->ready = NULL;
 		e->passes_ahead++;
-		apply_build(e, j);
-		job_free(j);
-		build_ahead(e);
+		sync_deliver_apply_build(e, j);
+		sync_deliver_job_free(j);
+		sync_deliver_build_ahead(e);
 		return;
 	}
 	if (e->ahead_ok && e->job != NULL && e->job->ahead) {
@@ -216,8 +193,8 @@ end_pass(struct sync_engine *e)
 		sync_engine_changed(e);
 		return;
 	}
-	drop_ahead(e);
-	after_pass(e);
+	sync_deliver_drop_ahead(e);
+	sync_deliver_after_pass(e);
 }
 
 /*
@@ -238,7 +215,7 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 	delay = sync_backoff_ms(attempts, e->cfg->retry_initial_ms,
 	    e->cfg->retry_max_ms, retry_after_s, rnd(e));
 	at = now_ms(e) + delay;
-	drop_ahead(e);
+	sync_deliver_drop_ahead(e);
 	ids = mdt_xcalloc(p != NULL ? p->n_rows + 1 : 1, sizeof(*ids));
 	for (i = 0; p != NULL && i < p->n_rows; i++)
 		if (!p->rows[i].done)
@@ -254,405 +231,8 @@ back_off(struct sync_engine *e, int64_t retry_after_s, const char *why)
 	e->pass = NULL;
 	e->busy = false;
 	e->again = false;
-	schedule(e, delay, true);
+	sync_deliver_schedule(e, delay, true);
 	sync_engine_changed(e);
-}
-
-/* ---- building a pass ------------------------------------------------- */
-
-/* Rows per pass: enough for whole bundles, few enough that building the
- * pass never holds up the loop for long. */
-static size_t
-pass_rows(const struct sync_engine *e)
-{
-	size_t n = (size_t)e->cfg->bundle_size * 4;
-
-	return n < 50 ? 50 : n > 1000 ? 1000 : n;
-}
-
-static void
-on_probe_reply(void *ctx, const struct sync_reply *reply)
-{
-	struct sync_engine *e = ctx;
-
-	e->busy = false;
-	/* a reply too big to read is still an answer: the server is there */
-	if (reply->curl_code != 0 && !reply->too_big) {
-		e->online = false;
-		sync_engine_error(e, "cannot reach the central record: %s",
-		    reply->error);
-	} else if (reply->status == 429 || reply->status >= 500) {
-		e->online = false;
-		sync_engine_error(e,
-		    "the central record is unavailable (HTTP %ld)",
-		    reply->status);
-	} else {
-		e->online = true;
-		if (reply->status == 401 || reply->status == 403)
-			sync_engine_error(e, "the central record refused our"
-			    " credentials (HTTP %ld): check token_file and the"
-			    " client certificate", reply->status);
-		else
-			e->last_error[0] = '\0';
-	}
-	if (e->again) {
-		e->again = false;
-		schedule(e, 0, false);
-	} else if (e->online)
-		sync_engine_pull_if_due(e);	/* nothing to send */
-	sync_engine_changed(e);
-}
-
-/* Nothing to send: find out whether the server can be reached, so that
- * the status bar does not say "offline" merely for want of trying. */
-static void
-probe(struct sync_engine *e, int64_t now)
-{
-	char err[256];
-
-	if (e->online || (e->last_probe_at != 0 &&
-	    now - e->last_probe_at < PROBE_EVERY_MS))
-		return;
-	e->last_probe_at = now;
-	if (sync_http_request(e->http, "GET", "metadata", NULL, NULL,
-	    on_probe_reply, e, err, sizeof(err)) != 0) {
-		sync_engine_error(e, "%s", err);
-		return;
-	}
-	e->busy = true;
-}
-
-static void
-job_free(struct sync_build_job *j)
-{
-	if (j == NULL)
-		return;
-	sync_pass_build_done(&j->b);
-	free(j->exclude);
-	free(j->avoid);
-	free(j);
-}
-
-/* A job to build the next pass, not yet queued. */
-static struct sync_build_job *
-job_new(struct sync_engine *e)
-{
-	struct sync_build_job *j = mdt_xcalloc(1, sizeof(*j));
-
-	j->e = e;
-	j->b.max_rows = pass_rows(e);
-	j->b.bundle_size = (size_t)e->cfg->bundle_size;
-	j->b.base_url = e->cfg->base_url;
-	j->b.record_patients = e->cfg->record_patients;
-	j->checkpoint = e->marked >= CHECKPOINT_MARKS;
-	j->req.data = j;
-	return j;
-}
-
-/* A pass built ahead is not to follow the one being sent (something of
- * that one went wrong): dropped, and one being built dropped when
- * back. */
-static void
-drop_ahead(struct sync_engine *e)
-{
-	e->ahead_ok = false;
-	e->ahead_wait = false;
-	job_free(e->ready);
-	e->ready = NULL;
-}
-
-/* In the thread pool: touches only the job and the builder's
- * connection. */
-static void
-on_build(uv_work_t *req)
-{
-	struct sync_build_job *j = req->data;
-	struct sync_engine *e = j->e;
-	char err[256];
-
-	sync_give_way();
-	if (e->bstore == NULL) {
-		if (mdt_store_open(e->path, NULL, 0, &e->bstore, err,
-		    sizeof(err)) != MDT_OK) {
-			snprintf(j->b.err, sizeof(j->b.err), "cannot read the"
-			    " outbox: %s", err);
-			return;
-		}
-		/* a small page cache: each of the chair's commits empties
-		 * it anyway (another connection wrote), and the memory is
-		 * the console's */
-		sqlite3_exec(mdt_store_db(e->bstore), "PRAGMA cache_size ="
-		    " -256", NULL, NULL, NULL);
-	}
-	sync_pass_build(e->bstore, &j->b);
-	/* built ahead: the bundles before it are in flight meanwhile */
-	if (j->ahead && j->checkpoint)
-		sqlite3_wal_checkpoint_v2(mdt_store_db(e->bstore), NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-}
-
-/*
- * In the thread pool, after a build, while its bundles are sent: the log
- * the marks filled goes into the database here, off the loop (the store
- * checkpoints in one of the loop's commits once the log is long, and the
- * console once the keys stop: a stall of tens of milliseconds at a time
- * while a long outbox drains).  Passive: never waits for, nor holds up, a
- * writer.  The next build waits for it (one user of the connection).
- */
-static void
-on_checkpoint(uv_work_t *req)
-{
-	struct sync_build_job *j = req->data;
-
-	sqlite3_wal_checkpoint_v2(mdt_store_db(j->e->bstore), NULL,
-	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-}
-
-/* On the loop: records what the build found and starts sending. */
-static void
-apply_build(struct sync_engine *e, struct sync_build_job *j)
-{
-	size_t i;
-
-	if (j->b.pass == NULL) {
-		sync_engine_error(e, "%s", j->b.err);
-		schedule(e, DB_RETRY_MS, true);
-		sync_engine_changed(e);
-		return;
-	}
-	for (i = 0; i < j->b.n_failed; i++) {
-		mdt_outbox_mark_failed(e->store, &j->b.failed[i].id, 1,
-		    MDT_OUTBOX_FAILED, j->b.failed[i].why);
-		sync_engine_error(e, "%s", j->b.failed[i].why);
-	}
-	if
-	    (j->b.n_nothing > 0 &&
-	    sync_mark_sent(e, j->b.nothing, j->b.n_nothing, NULL,
-	    0) != MDT_OK)
-		sync_engine_error(e, "cannot record what was sent: %s",
-		    mdt_store_error(e->store));
-	e->pass = j->b.pass;
-	j->b.pass = NULL;
-	e->pass_gen++;
-	e->ahead_ok = true;
-	e->ahead_wait = false;
-	e->ahead_tried = false;
-	e->ahead_retry = false;
-	send_bundle(e, j->b.first);
-	j->b.first = NULL;
-}
-
-static void
-on_checkpointed(uv_work_t *req, int status)
-{
-	struct sync_build_job *j = req->data;
-	struct sync_engine *e = j->e;
-
-	(void)status;
-	e->job = NULL;
-	job_free(j);
-	if (sync_engine_job_back(e))
-		return;
-	/* a pass was asked for meanwhile */
-	if (e->again && e->pass == NULL && !e->busy) {
-		e->again = false;
-		schedule(e, 0, false);
-	} else
-		build_ahead(e);
-}
-
-/*
- * On the loop: a pass built ahead is back.  It follows the pass it was
- * built during if that one has gone without a hitch and it holds none of
- * that one's resources (it was built from what the store said then, some
- * of them perhaps not yet acknowledged); at once if that pass has ended,
- * else when it ends.  Otherwise it is dropped, and the next pass built
- * as usual.
- */
-static void
-ahead_back(struct sync_engine *e, struct sync_build_job *j)
-{
-	bool usable = e->ahead_ok && j->gen == e->pass_gen &&
-	    j->b.pass != NULL && !j->b.shares && j->b.pass->n_rows > 0;
-
-	if (e->ahead_wait) {
-		e->ahead_wait = false;
-		if (usable) {
-			e->passes_ahead++;
-			apply_build(e, j);
-			job_free(j);
-			build_ahead(e);
-			return;
-		}
-		job_free(j);
-		e->ahead_ok = false;
-		after_pass(e);
-		return;
-	}
-	if (usable && e->pass != NULL) {
-		e->ready = j;
-		return;
-	}
-	if (e->ahead_ok && j->gen == e->pass_gen && e->pass != NULL &&
-	    j->b.shares) {
-		/* built before this pass's first replies were recorded:
-		 * once more after the next */
-		job_free(j);
-		e->ahead_retry = true;
-		build_ahead(e);
-		return;
-	}
-	job_free(j);
-	if (e->again && e->pass == NULL && !e->busy) {
-		e->again = false;
-		schedule(e, 0, false);
-	}
-}
-
-static void
-on_built(uv_work_t *req, int status)
-{
-	struct sync_build_job *j = req->data;
-	struct sync_engine *e = j->e;
-	bool checkpoint = j->checkpoint && j->b.pass != NULL;
-
-	(void)status;
-	e->job = NULL;
-	if (e->closing) {
-		job_free(j);
-		sync_engine_job_back(e);
-		return;
-	}
-	sync_engine_job_back(e);
-	if (j->ahead) {
-		ahead_back(e, j);
-		return;
-	}
-	apply_build(e, j);
-	job_free(j);
-	build_ahead(e);
-	if (checkpoint && e->job != NULL)
-		e->marked += CHECKPOINT_MARKS;	/* the job ahead does it */
-	else if (checkpoint && e->bstore != NULL && !e->closing) {
-		struct sync_build_job *c = mdt_xcalloc(1, sizeof(*c));
-
-		c->e = e;
-		c->req.data = c;
-		if (sync_engine_queue(e, &c->req, on_checkpoint,
-		    on_checkpointed) == 0)
-			e->job = c;
-		else
-			free(c);
-	}
-}
-
-static void
-start_pass(struct sync_engine *e)
-{
-	struct mdt_outbox_counts c;
-	struct sync_build_job *j;
-	int64_t now;
-
-	if (e->job != NULL && e->pass == NULL && !e->busy) {
-		/* the builder's connection is checkpointing: afterwards */
-		e->again = true;
-		return;
-	}
-	if (e->closing || e->cfg == NULL || e->http == NULL || e->busy ||
-	    e->pass != NULL || e->job != NULL)
-		return;
-	uv_timer_stop(&e->timer);
-	e->waiting = false;
-	e->next_attempt_at = 0;
-	now = now_ms(e);
-	if (mdt_outbox_unsent_counts(e->store, &c) != MDT_OK) {
-		sync_engine_error(e, "cannot read the outbox: %s",
-		    mdt_store_error(e->store));
-		schedule(e, DB_RETRY_MS, true);
-		sync_engine_changed(e);
-		return;
-	}
-	if (c.pending == 0) {
-		probe(e, now);
-		if (e->online && !e->busy)
-			sync_engine_pull_if_due(e);
-		sync_engine_changed(e);
-		return;
-	}
-	if (c.next_at > now) {
-		/* the schedule kept in the outbox (e.g. from before a
-		 * restart) still holds */
-		schedule(e, c.next_at - now, true);
-		sync_engine_changed(e);
-		return;
-	}
-	j = job_new(e);
-	if (e->path != NULL && sync_engine_queue(e, &j->req, on_build,
-	    on_built) == 0) {
-		if (j->checkpoint)
-			e->marked = 0;
-		e->job = j;
-		return;
-	}
-	/* in memory (tests), or no thread pool: here and now */
-	sync_pass_build(e->store, &j->b);
-	apply_build(e, j);
-	job_free(j);
-}
-
-static int
-cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The next pass built in the thread pool while this one's bundles are
- * sent, from the first on, so that it goes as soon as this one ends: none
- * of this pass's rows (some are not marked sent yet), and known to hold
- * none of its resources (it would be built from what the store said
- * before this pass's replies were recorded).  If it does hold one, it is
- * built once more after the next reply is recorded.  One build at a time
- * on the builder's connection.
- */
-static void
-build_ahead(struct sync_engine *e)
-{
-	struct sync_pass *p = e->pass;
-	struct sync_build_job *j;
-	size_t i, n = 0;
-
-	if (e->closing || p == NULL || !e->ahead_ok || (e->ahead_tried &&
-	    !(e->ahead_retry && e->replied)) || e->path == NULL ||
-	    e->job != NULL || e->ready != NULL)
-		return;
-	j = job_new(e);
-	j->ahead = true;
-	j->gen = e->pass_gen;
-	j->exclude = mdt_xcalloc(p->n_rows + 1, sizeof(*j->exclude));
-	for (i = 0; i < p->n_rows; i++)
-		j->exclude[i] = p->rows[i].id;
-	qsort(j->exclude, p->n_rows, sizeof(*j->exclude), cmp_id);
-	j->avoid = mdt_xcalloc(p->n_items + 1, sizeof(*j->avoid));
-	for (i = 0; i < p->n_items; i++)
-		if (p->items[i].if_none_exist == NULL)
-			j->avoid[n++] = p->items[i].ref;
-	j->b.exclude = j->exclude;
-	j->b.n_exclude = p->n_rows;
-	j->b.avoid = j->avoid;
-	j->b.n_avoid = n;
-	e->ahead_tried = true;
-	e->ahead_retry = false;
-	e->replied = false;
-	if (sync_engine_queue(e, &j->req, on_build, on_built) != 0) {
-		job_free(j);
-		return;
-	}
-	if (j->checkpoint)
-		e->marked = 0;
-	e->job = j;
 }
 
 /* ---- sending --------------------------------------------------------- */
@@ -710,8 +290,8 @@ take_range(struct sync_pass *p)
  * body is that bundle's JSON if it was written off the loop (taken and
  * freed), else NULL: it is written here.
  */
-static void
-send_bundle(struct sync_engine *e, char *body)
+void
+sync_deliver_send_bundle(struct sync_engine *e, char *body)
 {
 	struct sync_pass *p = e->pass;
 	char err[256];
@@ -750,7 +330,7 @@ send_bundle(struct sync_engine *e, char *body)
 static void
 send_next(struct sync_engine *e)
 {
-	send_bundle(e, NULL);
+	sync_deliver_send_bundle(e, NULL);
 }
 
 /* The reply's answer for transient failures and refusals of the whole
@@ -852,8 +432,8 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 		e->ready = NULL;
 		e->pass = NULL;
 		e->passes_ahead++;
-		apply_build(e, next);
-		job_free(next);
+		sync_deliver_apply_build(e, next);
+		sync_deliver_job_free(next);
 	}
 	marked = sync_mark_progress(e, p, idx, r.hi - r.lo);
 	free(idx);
@@ -863,13 +443,13 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 		if (!marked && e->busy) {
 			/* as for a bundle ahead */
 			e->mark_failed = true;
-			drop_ahead(e);
+			sync_deliver_drop_ahead(e);
 		} else if (!marked)
 			back_off(e, 0, e->last_error);
 		else if (e->busy)
 			e->last_error[0] = '\0';
 		/* only now: the pass after it must not take these rows */
-		build_ahead(e);
+		sync_deliver_build_ahead(e);
 		return;
 	}
 	if (!marked && ahead && sent) {
@@ -877,7 +457,7 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 		 * its rows and these stay pending, sent again later and
 		 * recognised then (PUT by id, If-Match) */
 		e->mark_failed = true;
-		drop_ahead(e);
+		sync_deliver_drop_ahead(e);
 		return;
 	}
 	if (!marked || (ahead && !sent)) {
@@ -887,9 +467,9 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 	e->last_error[0] = '\0';
 	if (ahead) {
 		sync_engine_changed(e);
-		build_ahead(e);
+		sync_deliver_build_ahead(e);
 	} else
-		send_bundle(e, j->next_body);
+		sync_deliver_send_bundle(e, j->next_body);
 	j->next_body = NULL;
 }
 
@@ -972,7 +552,7 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 	}
 	/* a refusal: find the resource at fault; no pass built ahead follows
 	 * this one (it may refer to that resource) */
-	drop_ahead(e);
+	sync_deliver_drop_ahead(e);
 	if (r.hi - r.lo > 1) {
 		size_t mid = r.lo + (r.hi - r.lo) / 2;
 
@@ -1103,7 +683,7 @@ sync_engine_kick(struct sync_engine *e)
 	/* on the next turn of the loop: the act that kicked is drawn
 	 * first, before the builder takes a processor */
 	if (!uv_is_active((uv_handle_t *)&e->timer))
-		schedule(e, 0, false);
+		sync_deliver_schedule(e, 0, false);
 }
 
 void
@@ -1120,7 +700,7 @@ sync_engine_send_now(struct sync_engine *e)
 		return;
 	}
 	e->waiting = false;
-	start_pass(e);
+	sync_deliver_start(e);
 }
 
 static void
@@ -1156,7 +736,7 @@ sync_engine_close(struct sync_engine *e)
 	 * (on_built) */
 	if (e->job != NULL)
 		uv_cancel((uv_req_t *)&e->job->req);
-	job_free(e->ready);
+	sync_deliver_job_free(e->ready);
 	e->ready = NULL;
 	if (e->log_syncing)
 		uv_cancel((uv_req_t *)&e->log_sync);

@@ -2,7 +2,7 @@
  * engine.h - the sync engine's state, shared by its files (not for tui/,
  * which knows the engine through sync.h): engine.c (its life, and what
  * its files share), marks.c (recording what a pass achieved) and
- * deliver.c (running the passes).
+ * deliver.c and deliver_build.c (running the passes).
  */
 #ifndef MDT_SYNC_ENGINE_H
 #define MDT_SYNC_ENGINE_H
@@ -18,7 +18,7 @@
 
 struct mdt_store;
 struct mdt_sync_version;
-struct sync_build_job;		/* deliver.c's */
+struct sync_build_job;		/* deliver_internal.h */
 struct sync_reply_job;		/* deliver.c's */
 struct sync_http;
 
