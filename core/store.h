@@ -57,6 +57,16 @@ void mdt_store_set_busy_timeout(struct mdt_store *s, int ms);
 struct sqlite3 *mdt_store_db(struct mdt_store *s);
 
 /*
+ * sql prepared on the store's connection and kept prepared between uses,
+ * for a reader of the raw handle that reads the same queries over and
+ * over (sync's builder): NULL on failure, mdt_store_error says why.  Give
+ * it back with mdt_store_stmt_done (never sqlite3_finalize), on the
+ * thread that uses the connection.
+ */
+struct sqlite3_stmt *mdt_store_stmt(struct mdt_store *s, const char *sql);
+void mdt_store_stmt_done(struct mdt_store *s, struct sqlite3_stmt *st);
+
+/*
  * Checkpoints (copying the write-ahead log into the database file, up to
  * 4 MB of writes and a sync of the database) normally run at the end of a
  * commit that finds the log 1,000 pages long.  Deferred, they run only

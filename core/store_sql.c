@@ -451,6 +451,20 @@ mdt_prep(struct mdt_store *s, sqlite3_stmt **out, const char *sql,
 	return status;
 }
 
+sqlite3_stmt *
+mdt_store_stmt(struct mdt_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	return mdt_prep(s, &st, sql, NULL) == MDT_OK ? st : NULL;
+}
+
+void
+mdt_store_stmt_done(struct mdt_store *s, sqlite3_stmt *st)
+{
+	mdt_done(s, st);
+}
+
 enum mdt_status
 mdt_run(struct mdt_store *s, const char *sql, const char *fmt, ...)
 {

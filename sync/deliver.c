@@ -384,16 +384,114 @@ on_read(uv_work_t *req)
 	read_reply(req->data);
 }
 
+/*
+ * A 2xx reply's rows to mark, and what follows, once the request sent
+ * with it is out.  libcurl writes a request when the loop next turns
+ * (its timer), and marking a bundle's rows takes a millisecond or two:
+ * done first, it held every request back by as much.
+ */
+struct sync_marks_later {
+	struct sync_pass *pass;		/* the rows' pass */
+	size_t *idx, n;			/* the items the reply confirmed */
+	bool ended;			/* the pass is over: the next one,
+					 * built ahead, is e->pass */
+	bool ahead;			/* the pass's next bundle went */
+	bool sent;			/* and its request was made */
+	char *next_body;		/* the next bundle, to send after */
+	char err[256];			/* why its request was not made */
+};
+
+/* The rows marked, then the next step: the pass's next bundle, the next
+ * pass built ahead, or a back-off. */
+static void
+finish_reply(struct sync_engine *e, struct sync_marks_later *l)
+{
+	struct sync_pass *p = l->pass;
+	bool marked;
+
+	marked = sync_mark_progress(e, p, l->idx, l->n);
+	if (l->ended) {
+		/* this pass is over: every row of it decided */
+		sync_engine_dispose_pass(e, p);
+		if (!marked && e->busy) {
+			/* as for a bundle ahead */
+			e->mark_failed = true;
+			sync_deliver_drop_ahead(e);
+		} else if (!marked)
+			back_off(e, 0, e->last_error);
+		else if (e->busy)
+			e->last_error[0] = '\0';
+		/* only now: the pass after it must not take these rows */
+		sync_deliver_build_ahead(e);
+	} else if (!marked && l->ahead && l->sent) {
+		/* said, and backed off, when the bundle ahead is answered:
+		 * its rows and these stay pending, sent again later and
+		 * recognised then (PUT by id, If-Match) */
+		e->mark_failed = true;
+		sync_deliver_drop_ahead(e);
+	} else if (!marked || (l->ahead && !l->sent))
+		back_off(e, 0, marked ? l->err : e->last_error);
+	else {
+		e->last_error[0] = '\0';
+		if (l->ahead) {
+			sync_engine_changed(e);
+			sync_deliver_build_ahead(e);
+		} else {
+			sync_deliver_send_bundle(e, l->next_body);
+			l->next_body = NULL;
+		}
+	}
+	free(l->next_body);
+	free(l->idx);
+	free(l);
+}
+
+/* The marks put off, now (before anything reads the pass again). */
+static void
+marks_now(struct sync_engine *e)
+{
+	struct sync_marks_later *l = e->later;
+
+	if (l == NULL)
+		return;
+	e->later = NULL;
+	uv_idle_stop(&e->marks_idle);
+	finish_reply(e, l);
+}
+
+static void
+on_marks_idle(uv_idle_t *h)
+{
+	marks_now(h->data);
+}
+
+/* l put off to the loop's next turn, after libcurl's timer (timers run
+ * before idle handles); false if it cannot be. */
+static bool
+marks_later(struct sync_engine *e, struct sync_marks_later *l)
+{
+	if (!e->marks_made) {
+		if (uv_idle_init(e->loop, &e->marks_idle) != 0)
+			return false;
+		e->marks_idle.data = e;
+		e->marks_made = true;
+		e->open_handles++;
+	}
+	if (uv_idle_start(&e->marks_idle, on_marks_idle) != 0)
+		return false;
+	e->later = l;
+	return true;
+}
+
 /* On the loop: what a 2xx reply said, recorded; then the next bundle. */
 static void
 apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 {
 	struct sync_pass *p = e->pass;
 	struct sync_range r = p->inflight;
-	struct sync_build_job *next = NULL;
+	struct sync_marks_later *l;
 	size_t i, *idx;
-	char what[640], err[256];
-	bool ahead, sent = false, marked;
+	char what[640];
 
 	if (j->rc != 0) {
 		snprintf(what, sizeof(what), "the central record answered HTTP"
@@ -417,60 +515,34 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 	 * marked, so that the server works on it meanwhile; the pass stays
 	 * the loop's until its reply, which waits for the loop. */
 	e->replied = true;
-	ahead = j->next_body != NULL && p->n_stack > 0;
-	if (ahead) {
+	l = mdt_xcalloc(1, sizeof(*l));
+	l->pass = p;
+	l->idx = idx;
+	l->n = r.hi - r.lo;
+	l->ahead = j->next_body != NULL && p->n_stack > 0;
+	if (l->ahead) {
 		p->inflight = p->stack[--p->n_stack];
-		sent = sync_http_request(e->http, "POST", "", j->next_body,
-		    NULL, on_bundle_reply, e, err, sizeof(err)) == 0;
+		l->sent = sync_http_request(e->http, "POST", "", j->next_body,
+		    NULL, on_bundle_reply, e, l->err, sizeof(l->err)) == 0;
 		free(j->next_body);
 		j->next_body = NULL;
-		e->busy = sent;
+		e->busy = l->sent;
 	} else if (p->n_stack == 0 && e->ahead_ok && e->ready != NULL) {
 		/* the last of this pass: the next, built meanwhile, goes
 		 * out before these rows are marked, as a bundle ahead does */
-		next = e->ready;
+		struct sync_build_job *next = e->ready;
+
+		l->ended = true;
 		e->ready = NULL;
 		e->pass = NULL;
 		e->passes_ahead++;
 		sync_deliver_apply_build(e, next);
 		sync_deliver_job_free(next);
 	}
-	marked = sync_mark_progress(e, p, idx, r.hi - r.lo);
-	free(idx);
-	if (next != NULL) {
-		/* this pass is over: every row of it decided */
-		sync_engine_dispose_pass(e, p);
-		if (!marked && e->busy) {
-			/* as for a bundle ahead */
-			e->mark_failed = true;
-			sync_deliver_drop_ahead(e);
-		} else if (!marked)
-			back_off(e, 0, e->last_error);
-		else if (e->busy)
-			e->last_error[0] = '\0';
-		/* only now: the pass after it must not take these rows */
-		sync_deliver_build_ahead(e);
-		return;
-	}
-	if (!marked && ahead && sent) {
-		/* said, and backed off, when the bundle ahead is answered:
-		 * its rows and these stay pending, sent again later and
-		 * recognised then (PUT by id, If-Match) */
-		e->mark_failed = true;
-		sync_deliver_drop_ahead(e);
-		return;
-	}
-	if (!marked || (ahead && !sent)) {
-		back_off(e, 0, marked ? err : e->last_error);
-		return;
-	}
-	e->last_error[0] = '\0';
-	if (ahead) {
-		sync_engine_changed(e);
-		sync_deliver_build_ahead(e);
-	} else
-		sync_deliver_send_bundle(e, j->next_body);
+	l->next_body = j->next_body;
 	j->next_body = NULL;
+	if (!e->busy || !marks_later(e, l))
+		finish_reply(e, l);
 }
 
 static void
@@ -534,9 +606,12 @@ static void
 on_bundle_reply(void *ctx, const struct sync_reply *reply)
 {
 	struct sync_engine *e = ctx;
-	struct sync_pass *p = e->pass;
-	struct sync_range r = p->inflight;
+	struct sync_pass *p;
+	struct sync_range r;
 
+	marks_now(e);
+	p = e->pass;
+	r = p->inflight;
 	e->busy = false;
 	if (e->mark_failed) {
 		/* the rows of the reply before could not be marked */
@@ -723,6 +798,8 @@ sync_engine_close(struct sync_engine *e)
 {
 	if (e == NULL || e->closing)
 		return;
+	/* rows the central record has acknowledged are marked */
+	marks_now(e);
 	e->closing = true;
 	e->on_change = NULL;
 	/* a reply being read has the pass: it is freed with the job (one
@@ -742,6 +819,11 @@ sync_engine_close(struct sync_engine *e)
 		uv_cancel((uv_req_t *)&e->log_sync);
 	uv_timer_stop(&e->timer);
 	uv_close((uv_handle_t *)&e->timer, on_timer_closed);
+	if (e->marks_made) {
+		uv_idle_stop(&e->marks_idle);
+		uv_close((uv_handle_t *)&e->marks_idle, on_timer_closed);
+		e->marks_made = false;
+	}
 	sync_engine_pull_close(e);
 	if (e->http != NULL)
 		sync_http_close(e->http, on_http_closed, e);

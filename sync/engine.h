@@ -20,6 +20,7 @@ struct mdt_store;
 struct mdt_sync_version;
 struct sync_build_job;		/* deliver_internal.h */
 struct sync_reply_job;		/* deliver.c's */
+struct sync_marks_later;	/* deliver.c's */
 struct sync_http;
 
 struct sync_engine {
@@ -47,6 +48,10 @@ struct sync_engine {
 					 * (for the tests) */
 	struct sync_reply_job *rjob;	/* a reply being read (e->pass is
 					 * the job's meanwhile) */
+	struct sync_marks_later *later;	/* a reply's rows, marked on the
+					 * loop's next turn (marks_idle) */
+	uv_idle_t marks_idle;
+	bool marks_made;		/* marks_idle made */
 	size_t marked;			/* rows and versions marked since the
 					 * builder last checkpointed */
 	uv_work_t log_sync;		/* the log's marks synced to the disk */

@@ -97,7 +97,7 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (venue[0] != '\0')
 		sync_narrative_fmt(&b, ", at %s", venue);
 	sync_buf_str(&b, "</p>");
-	sqlite3_finalize(st);
+	fhir_done(st);
 
 	/* attendance: those marked present */
 	/* attendance: those marked present (who left early too: they
@@ -147,7 +147,7 @@ build_meeting(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		}
 		json_array_append_new(parts, part);
 	}
-	sqlite3_finalize(pt);
+	fhir_done(pt);
 	if (json_array_size(parts) > 0) {
 		json_object_set_new(r, "participant", parts);
 		sync_narrative_fmt(&b, "Present: %zu.", json_array_size(parts));
@@ -185,7 +185,7 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 		json_object_set_new(r, "class", encounter_class());
 		json_object_set_new(r, "partOf", fhir_ref_to(SYNC_MEETING,
 		    fhir_col(st, 10), NULL, dep, ctx));
-		sqlite3_finalize(st);
+		fhir_done(st);
 		return r;
 	}
 	state = fhir_col(st, 0);
@@ -235,7 +235,7 @@ build_discussion(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    " at a multidisciplinary team meeting (%s)%s%s", fhir_col(st, 9),
 	    status, fhir_col(st, 7)[0] != '\0' ? ": " : ".",
 	    fhir_col(st, 7)));
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }
 
@@ -278,7 +278,7 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	o = CODED_NEEDED(outcomes, fhir_col(st, 0), ref, "outcome", "kind",
 	    err, errlen);
 	if (o == NULL) {
-		sqlite3_finalize(st);
+		fhir_done(st);
 		return NULL;
 	}
 	r = fhir_resource(ref);
@@ -321,7 +321,7 @@ build_outcome(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	    " discussion: %s%s%s%s%s.", o->display,
 	    fhir_col(st, 1)[0] != '\0' ? "; review by " : "", fhir_col(st, 1),
 	    fhir_col(st, 6)[0] != '\0' ? "; died on " : "", fhir_col(st, 6)));
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }
 
@@ -378,7 +378,7 @@ build_task(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_object_set_new(r, "text", sync_narrative_line("%s (owner %s,"
 	    " due %s, %s)", fhir_col(st, 0), fhir_col(st, 6), fhir_col(st, 1),
 	    fhir_coli(st, 10) != 0 ? "withdrawn" : fhir_col(st, 2)));
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }
 
@@ -441,7 +441,7 @@ record_corrections(sqlite3 *db, int64_t slot_id, const char *entity,
 		    "withdrawn (entered in error)", iso, fhir_col(st, 2));
 		sync_buf_str(b, "</p>");
 	}
-	sqlite3_finalize(st);
+	fhir_done(st);
 	if (rc != SQLITE_DONE) {
 		mdt_set_err(err, errlen, "reading the corrections: %s",
 		    sqlite3_errmsg(db));
@@ -483,7 +483,7 @@ record_notes(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 		sync_buf_str(&b, "</p>");
 		n++;
 	}
-	sqlite3_finalize(st);
+	fhir_done(st);
 	if (n == 0)
 		sync_buf_str(&b, "<p>No notes.</p>");
 	return corrected_section(db, slot_id, "note", "notes", "Notes", &b,
@@ -519,7 +519,7 @@ record_actions(sqlite3 *db, int64_t slot_id, sync_ref_fn dep, void *ctx,
 		json_array_append_new(entries,
 		    fhir_ref_to(SYNC_TASK, fhir_col(st, 0), NULL, dep, ctx));
 	}
-	sqlite3_finalize(st);
+	fhir_done(st);
 	if (n > 0)
 		sync_buf_str(&b, "</ul>");
 	else
@@ -631,7 +631,7 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_object_set_new(r, "title", fhir_str("Multidisciplinary team"
 	    " discussion"));
 	if (!discussed) {
-		sqlite3_finalize(st);
+		fhir_done(st);
 		return r;
 	}
 	sections = json_array();
@@ -705,13 +705,13 @@ build_record(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_array_append_new(sections, sec);
 
 	json_object_set_new(r, "section", sections);
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 
 fail:
 	json_decref(sections);
 	json_decref(r);
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return NULL;
 }
 

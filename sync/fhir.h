@@ -40,4 +40,14 @@ int sync_map_row(sqlite3 *db, const char *entity, const char *uuid,
 json_t *sync_map_build(sqlite3 *db, const struct sync_ref *ref,
     sync_ref_fn dep, void *ctx, char *err, size_t errlen);
 
+struct mdt_store;
+/*
+ * From now on, on this thread, the two above read the connection of s
+ * through statements it keeps prepared (a pass reads the same few
+ * queries hundreds of times, and preparing them took a quarter of its
+ * building); NULL: each prepared afresh.  Any other connection is read
+ * as before.
+ */
+void sync_map_keep(struct mdt_store *s);
+
 #endif

@@ -71,7 +71,7 @@ fhir_exclusions_of(sqlite3 *db, int64_t slot_id, char *err, size_t errlen)
 		json_decref(orgs);
 		orgs = NULL;
 	}
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return orgs;
 }
 
@@ -184,12 +184,12 @@ fhir_build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	b = CODED_NEEDED(fhir_bases, fhir_col(st, 0), ref, "consent", "basis", err,
 	    errlen);
 	if (b == NULL) {
-		sqlite3_finalize(st);
+		fhir_done(st);
 		return NULL;
 	}
 	orgs = fhir_exclusions_of(db, fhir_coli(st, 5), err, errlen);
 	if (orgs == NULL) {
-		sqlite3_finalize(st);
+		fhir_done(st);
 		return NULL;
 	}
 	just = fhir_col(st, 1);
@@ -267,7 +267,7 @@ fhir_build_consent(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	fhir_buf_exclusions(&nb, orgs);
 	json_object_set_new(r, "text", sync_narrative(&nb));
 	json_decref(orgs);
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }
 

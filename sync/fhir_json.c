@@ -11,9 +11,19 @@
 
 #include "fhir.h"
 #include "fhir_json.h"
+#include "mdt.h"
 #include "rstring.h"
 #include "text.h"
 #include "util.h"
+
+/* The store whose statements this thread keeps (sync_map_keep). */
+static _Thread_local struct mdt_store *kept;
+
+void
+sync_map_keep(struct mdt_store *s)
+{
+	kept = s;
+}
 
 /* A statement with ?1 bound to text; NULL (and err) on failure. */
 sqlite3_stmt *
@@ -22,7 +32,14 @@ fhir_query(sqlite3 *db, const char *sql, const char *arg, char *err,
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (kept != NULL && mdt_store_db(kept) == db) {
+		st = mdt_store_stmt(kept, sql);
+		if (st == NULL) {
+			mdt_set_err(err, errlen, "reading the store: %s",
+			    mdt_store_error(kept));
+			return NULL;
+		}
+	} else if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		mdt_set_err(err, errlen, "reading the store: %s",
 		    sqlite3_errmsg(db));
 		sqlite3_finalize(st);
@@ -31,6 +48,16 @@ fhir_query(sqlite3 *db, const char *sql, const char *arg, char *err,
 	if (arg != NULL)
 		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
 	return st;
+}
+
+void
+fhir_done(sqlite3_stmt *st)
+{
+	if (st != NULL && kept != NULL && sqlite3_db_handle(st) ==
+	    mdt_store_db(kept))
+		mdt_store_stmt_done(kept, st);
+	else
+		sqlite3_finalize(st);
 }
 
 /* The one row of a record named by ref (its uuid bound as ?1); NULL
@@ -43,7 +70,7 @@ fhir_query_row(sqlite3 *db, const char *sql, const struct sync_ref *ref,
 
 	if (st != NULL && sqlite3_step(st) != SQLITE_ROW) {
 		mdt_set_err(err, errlen, "no %s %s", what, ref->uuid);
-		sqlite3_finalize(st);
+		fhir_done(st);
 		st = NULL;
 	}
 	return st;
@@ -61,7 +88,7 @@ fhir_build_row(sqlite3 *db, const struct sync_ref *ref, const char *sql,
 		return NULL;
 	r = fhir_resource(ref);
 	fill(r, st, dep, ctx);
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }
 

@@ -20,6 +20,8 @@
  * failure. */
 sqlite3_stmt *fhir_query(sqlite3 *db, const char *sql, const char *arg,
     char *err, size_t errlen);
+/* Gives back a statement from the functions here (or NULL). */
+void fhir_done(sqlite3_stmt *st);
 /* The one row of a record named by ref (its uuid bound as ?1); NULL
  * with "no WHAT UUID" in err if there is none. */
 sqlite3_stmt *fhir_query_row(sqlite3 *db, const char *sql,

@@ -95,7 +95,7 @@ build_from(sqlite3 *db, const struct sync_ref *ref, const char *sql,
 		}
 	if (st != NULL && r == NULL)
 		mdt_set_err(err, errlen, "no %s %s", what, ref->uuid);
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }
 
@@ -182,7 +182,7 @@ fill_team(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
 	bool network = strcmp(fhir_col(st, 2), "network") == 0;
 	sqlite3_stmt *m = NULL;
 	json_t *members;
-	char org[37];
+	char org[37], err[256];
 
 	json_object_set_new(r, "status", json_string("active"));
 	if (network)
@@ -202,15 +202,15 @@ fill_team(json_t *r, sqlite3_stmt *st, sync_ref_fn dep, void *ctx)
 	}
 	said(r, fhir_col(st, 0), network ? "the network's multidisciplinary"
 	    " team" : "team", fhir_col(st, 1));
-	if (network && sqlite3_prepare_v2(sqlite3_db_handle(st),
-	    "SELECT uuid, name, kind = 'team' FROM people"
-	    " WHERE kind <> 'network' ORDER BY id", -1, &m, NULL) != SQLITE_OK)
-		m = NULL;
+	if (network)
+		m = fhir_query(sqlite3_db_handle(st), "SELECT uuid, name,"
+		    " kind = 'team' FROM people WHERE kind <> 'network'"
+		    " ORDER BY id", NULL, err, sizeof(err));
 	while (m != NULL && sqlite3_step(m) == SQLITE_ROW)
 		json_array_append_new(members, json_pack("{s:o}", "member",
 		    fhir_ref_to(sqlite3_column_int(m, 2) != 0 ? SYNC_TEAM :
 		    SYNC_ROLE, fhir_col(m, 0), fhir_col(m, 1), dep, ctx)));
-	sqlite3_finalize(m);
+	fhir_done(m);
 	if (json_array_size(members) > 0)
 		json_object_set_new(r, "participant", members);
 	else
@@ -388,6 +388,6 @@ fhir_build_patient(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	part(&b, "; registered at ", fhir_col(st, 3));
 	sync_buf_str(&b, ".</p>");
 	json_object_set_new(r, "text", sync_narrative(&b));
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }

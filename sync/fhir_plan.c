@@ -93,7 +93,7 @@ fhir_build_goal(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	json_object_set_new(r, "text", sync_narrative_line("Goal%s: %s%s",
 	    carer ? " (the carer's words)" : "", fhir_col(st, 0),
 	    resolved ? " (achieved)" : ""));
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }
 
@@ -148,7 +148,7 @@ plan_items(sqlite3 *db, int64_t plan_id, json_t *r, struct sync_buf *b,
 			    fhir_str(fhir_col(st, 2))));
 	}
 	sync_buf_str(b, "</ul>");
-	sqlite3_finalize(st);
+	fhir_done(st);
 	if (rc != SQLITE_DONE) {
 		mdt_set_err(err, errlen, "reading the store: %s",
 		    sqlite3_errmsg(db));
@@ -229,10 +229,10 @@ fhir_build_careplan(sqlite3 *db, const struct sync_ref *ref, sync_ref_fn dep,
 	if (!plan_items(db, fhir_coli(st, 0), r, &b, dep, ctx, err, errlen)) {
 		free(b.s);
 		json_decref(r);
-		sqlite3_finalize(st);
+		fhir_done(st);
 		return NULL;
 	}
 	json_object_set_new(r, "text", sync_narrative(&b));
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fhir.h"
+#include "fhir_json.h"
 #include "text.h"
 #include "util.h"
 
@@ -44,17 +45,15 @@ acknowledged(const struct rows *r, enum sync_kind kind, const char *uuid)
 	ref.kind = kind;
 	mdt_strlcpy(ref.uuid, uuid, sizeof(ref.uuid));
 	sync_ref_id(&ref, id);
-	if (sqlite3_prepare_v2(r->db, "SELECT 1 FROM sync_versions"
-	    " WHERE resource_type = ?1 AND resource_id = ?2", -1, &st,
-	    NULL) != SQLITE_OK) {
-		mdt_set_err(r->err, r->errlen, "reading the store: %s",
-		    sqlite3_errmsg(r->db));
+	st = fhir_query(r->db, "SELECT 1 FROM sync_versions"
+	    " WHERE resource_type = ?1 AND resource_id = ?2", NULL, r->err,
+	    r->errlen);
+	if (st == NULL)
 		return -1;
-	}
 	sqlite3_bind_text(st, 1, sync_kind_type(kind), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	fhir_done(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		mdt_set_err(r->err, r->errlen, "reading the store: %s",
 		    sqlite3_errmsg(r->db));
@@ -76,11 +75,9 @@ add_slots(const struct rows *r, const char *sql, const char *arg,
 	sqlite3_stmt *st;
 	int rc, ok = 0;
 
-	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		mdt_set_err(r->err, r->errlen, "reading the store: %s",
-		    sqlite3_errmsg(r->db));
+	st = fhir_query(r->db, sql, NULL, r->err, r->errlen);
+	if (st == NULL)
 		return -1;
-	}
 	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 	while (ok == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *uuid = (const char *)sqlite3_column_text(st, 0);
@@ -112,7 +109,7 @@ add_slots(const struct rows *r, const char *sql, const char *arg,
 		    sqlite3_errmsg(r->db));
 		ok = -1;
 	}
-	sqlite3_finalize(st);
+	fhir_done(st);
 	return ok;
 }
 
@@ -184,17 +181,15 @@ add_query(const struct rows *r, enum sync_kind kind, const char *sql,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		mdt_set_err(r->err, r->errlen, "reading the store: %s",
-		    sqlite3_errmsg(r->db));
+	st = fhir_query(r->db, sql, NULL, r->err, r->errlen);
+	if (st == NULL)
 		return -1;
-	}
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		add(r, kind != SYNC_N_KINDS ? kind :
 		    someone[sqlite3_column_int(st, 1) % 3],
 		    (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	fhir_done(st);
 	if (rc == SQLITE_DONE)
 		return 0;
 	mdt_set_err(r->err, r->errlen, "reading the store: %s",

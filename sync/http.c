@@ -304,9 +304,9 @@ timer_fn(CURLM *multi, long timeout_ms, void *userp)
 	if (timeout_ms < 0)
 		uv_timer_stop(&h->timer);
 	else
-		/* 0 means "now": never call curl from its own callback */
-		uv_timer_start(&h->timer, on_timer,
-		    timeout_ms == 0 ? 1 : (uint64_t)timeout_ms, 0);
+		/* 0 means "now": on the loop's next turn, never from
+		 * curl's own callback */
+		uv_timer_start(&h->timer, on_timer, (uint64_t)timeout_ms, 0);
 	return 0;
 }
 

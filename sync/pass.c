@@ -436,7 +436,8 @@ sync_pass_build(struct mdt_store *s, struct sync_pass_build *b)
 	b->nothing = mdt_xcalloc(n_rows + 1, sizeof(*b->nothing));
 
 	/* one read transaction: every resource of the pass from one state
-	 * of the store */
+	 * of the store, read by statements kept prepared */
+	sync_map_keep(s);
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	for (i = 0; i < n_rows; i++) {
 		struct row_ctx rc = { s, p, i, false };
@@ -460,6 +461,7 @@ sync_pass_build(struct mdt_store *s, struct sync_pass_build *b)
 	}
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	sync_map_keep(NULL);
 	mdt_outbox_rows_free(rows, n_read);
 	for (i = 0; i < b->n_avoid && !b->shares; i++)
 		b->shares = find_item(p, &b->avoid[i]) != SIZE_MAX;

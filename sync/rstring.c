@@ -154,6 +154,21 @@ sync_rstring_valid(const char *s)
 
 /* Cleans the string j in place (key names the element); true if changed.
  * *empty is set when nothing is left. */
+/* True if s (n bytes) is printable ASCII that clean leaves as it is:
+ * nearly every string of a resource, checked without a copy. */
+static bool
+plainly_clean(const char *s, size_t n, bool markup)
+{
+	size_t i;
+
+	if (n >= STRING_MAX - 4)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return markup || n == 0 || (s[0] != ' ' && s[n - 1] != ' ');
+}
+
 static bool
 clean_string(json_t *j, const char *key, bool *empty)
 {
@@ -163,6 +178,10 @@ clean_string(json_t *j, const char *key, bool *empty)
 	bool changed;
 	char *c;
 
+	if (plainly_clean(s, n, markup)) {
+		*empty = n == 0;
+		return false;
+	}
 	c = clean(s, n, markup);
 	changed = strlen(c) != n || memcmp(c, s, n) != 0;
 	if (changed)

@@ -150,6 +150,9 @@ test_rstring_clean(void **state)
 	json_object_set_new(r, "note", json_string_nocheck(
 	    "\xff\xfe bad \xed\xa0\x80 surrogate \xc0\xaf"));
 	json_object_set_new(r, "bytes", json_stringn_nocheck("a\0b", 3));
+	/* plain ASCII is trimmed all the same, and spaces alone go */
+	json_object_set_new(r, "padded", json_string("  Tanner Street "));
+	json_object_set_new(r, "spaces", json_string("   "));
 	free(long_text);
 	assert_non_null(r);
 	json_object_set_new(r, "narrative", json_pack("{s:s}", "div",
@@ -172,6 +175,9 @@ test_rstring_clean(void **state)
 	/* an object, an array element and a string left empty go */
 	assert_null(json_object_get(r, "empty"));
 	assert_null(json_object_get(r, "gone"));
+	assert_null(json_object_get(r, "spaces"));
+	assert_string_equal(json_string_value(json_object_get(r, "padded")),
+	    "Tanner Street");
 	assert_string_equal(json_string_value(json_object_get(r, "bytes")),
 	    "a\xef\xbf\xbd" "b");
 	/* the narrative keeps its line break, loses what XML forbids */
