@@ -95,9 +95,16 @@ struct sync_reply_job {
 	char **vids;			/* their new versions (n), if rc 0 */
 	int rc;				/* sync_transaction_reply's */
 	char why[512];
+	struct sync_range range;	/* the bundle answered */
+	bool went;			/* the next went with the reply */
+	bool ended;			/* the pass's last: the next pass,
+					 * built ahead, is e->pass now */
 	bool has_next;			/* a bundle is left to send */
 	struct sync_range next;		/* the next one (the stack's top) */
 	char *next_body;		/* its JSON, or NULL */
+	bool has_after;			/* and one after it */
+	struct sync_range after;
+	char *after_body;
 	const char *base_url;
 };
 
@@ -362,6 +369,7 @@ reply_job_free(struct sync_reply_job *j)
 	free(j->vids);
 	free(j->body);
 	free(j->next_body);
+	free(j->after_body);
 	free(j);
 }
 
@@ -375,6 +383,9 @@ read_reply(struct sync_reply_job *j)
 	    j->why, sizeof(j->why));
 	if (j->rc == 0 && j->has_next)
 		j->next_body = sync_bundle_json(j->base_url, j->pass, j->next);
+	if (j->rc == 0 && j->has_after)
+		j->after_body = sync_bundle_json(j->base_url, j->pass,
+		    j->after);
 }
 
 static void
@@ -483,12 +494,98 @@ marks_later(struct sync_engine *e, struct sync_marks_later *l)
 	return true;
 }
 
+/* The bundle of range r (if has), written ahead in *body, kept in the
+ * pass to go the moment the reply before it is a 2xx. */
+static void
+keep_written(struct sync_pass *p, bool has, struct sync_range r,
+    char **body)
+{
+	free(p->next_body);
+	p->next_body = NULL;
+	if (!has || *body == NULL)
+		return;
+	p->next_body = *body;
+	p->next_range = r;
+	*body = NULL;
+}
+
+/* True if every item of range r refers only to items the central record
+ * has confirmed (references before referrers, whatever the reply in
+ * flight turns out to say). */
+static bool
+refs_confirmed(const struct sync_pass *p, struct sync_range r)
+{
+	size_t i, k;
+
+	for (i = r.lo; i < r.hi; i++) {
+		const struct sync_item *it = &p->items[p->order[i]];
+
+		for (k = 0; k < it->n_deps; k++)
+			if (p->items[it->deps[k]].state != SYNC_ITEM_OK)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * A 2xx reply to range was: the next bundle, if written ahead and still
+ * the stack's top, goes at once, before the reply is read (off the loop,
+ * a millisecond or so, which the server would otherwise wait for).
+ * True if it went.
+ */
+static bool
+send_written(struct sync_engine *e, struct sync_pass *p,
+    struct sync_range was)
+{
+	char *body = p->next_body, err[256];
+	struct sync_range r;
+
+	p->next_body = NULL;
+	if (body == NULL || p->n_stack == 0) {
+		free(body);
+		return false;
+	}
+	r = p->stack[p->n_stack - 1];
+	if (r.lo != p->next_range.lo || r.hi != p->next_range.hi ||
+	    range_has_held(p, r) || !refs_confirmed(p, r)) {
+		free(body);
+		return false;
+	}
+	p->n_stack--;
+	p->inflight = r;
+	if (sync_http_request(e->http, "POST", "", body, NULL,
+	    on_bundle_reply, e, err, sizeof(err)) != 0) {
+		/* sent as usual once the reply is read */
+		p->n_stack++;
+		p->inflight = was;
+		free(body);
+		return false;
+	}
+	free(body);
+	e->busy = true;
+	return true;
+}
+
+/* The pass built ahead follows the one whose last bundle was answered
+ * (2xx): its first bundle goes now. */
+static void
+next_pass_goes(struct sync_engine *e)
+{
+	struct sync_build_job *next = e->ready;
+
+	e->ready = NULL;
+	e->pass = NULL;
+	e->passes_ahead++;
+	sync_deliver_apply_build(e, next);
+	sync_deliver_job_free(next);
+}
+
 /* On the loop: what a 2xx reply said, recorded; then the next bundle. */
 static void
 apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 {
-	struct sync_pass *p = e->pass;
-	struct sync_range r = p->inflight;
+	struct sync_pass *p = j->pass;
+	struct sync_range r = j->range;
 	struct sync_marks_later *l;
 	size_t i, *idx;
 	char what[640];
@@ -496,7 +593,19 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 	if (j->rc != 0) {
 		snprintf(what, sizeof(what), "the central record answered HTTP"
 		    " %ld but %s; nothing taken as sent", j->status, j->why);
-		back_off(e, 0, what);
+		if (j->ended)
+			/* its rows stay pending */
+			sync_engine_dispose_pass(e, p);
+		if (!j->went) {
+			back_off(e, 0, what);
+			return;
+		}
+		/* the next is out: backed off when it is answered; what it
+		 * holds is sent again then, and recognised (PUT by id,
+		 * If-Match) */
+		sync_engine_error(e, "%s", what);
+		e->mark_failed = true;
+		sync_deliver_drop_ahead(e);
 		return;
 	}
 	/* all or nothing: every resource of the bundle is there */
@@ -519,30 +628,46 @@ apply_reply(struct sync_engine *e, struct sync_reply_job *j)
 	l->pass = p;
 	l->idx = idx;
 	l->n = r.hi - r.lo;
-	l->ahead = j->next_body != NULL && p->n_stack > 0;
-	if (l->ahead) {
+	l->ahead = j->went || (j->next_body != NULL && p->n_stack > 0);
+	if (j->ended) {
+		l->ended = true;
+		l->sent = j->went;
+	} else if (j->went) {
+		/* it went with the reply; the one after it waits written */
+		l->sent = true;
+		keep_written(p, j->has_next, j->next, &j->next_body);
+	} else if (l->ahead) {
 		p->inflight = p->stack[--p->n_stack];
 		l->sent = sync_http_request(e->http, "POST", "", j->next_body,
 		    NULL, on_bundle_reply, e, l->err, sizeof(l->err)) == 0;
 		free(j->next_body);
 		j->next_body = NULL;
 		e->busy = l->sent;
+		keep_written(p, j->has_after, j->after, &j->after_body);
 	} else if (p->n_stack == 0 && e->ahead_ok && e->ready != NULL) {
 		/* the last of this pass: the next, built meanwhile, goes
 		 * out before these rows are marked, as a bundle ahead does */
-		struct sync_build_job *next = e->ready;
-
 		l->ended = true;
-		e->ready = NULL;
-		e->pass = NULL;
-		e->passes_ahead++;
-		sync_deliver_apply_build(e, next);
-		sync_deliver_job_free(next);
+		next_pass_goes(e);
 	}
 	l->next_body = j->next_body;
 	j->next_body = NULL;
 	if (!e->busy || !marks_later(e, l))
 		finish_reply(e, l);
+}
+
+/* The reply that came while the one before was read, now. */
+static void
+take_held_reply(struct sync_engine *e)
+{
+	struct sync_reply *c = e->held_reply;
+
+	if (c == NULL)
+		return;
+	e->held_reply = NULL;
+	on_bundle_reply(e, c);
+	free(c->body);
+	free(c);
 }
 
 static void
@@ -561,9 +686,16 @@ on_read_done(uv_work_t *req, int status)
 	}
 	if (sync_engine_job_back(e))
 		return;
-	e->busy = false;
+	e->busy = j->went;
 	apply_reply(e, j);
 	reply_job_free(j);
+	take_held_reply(e);
+	if (e->again && e->pass == NULL && !e->busy && e->job == NULL &&
+	    e->later == NULL) {
+		/* a pass was asked for while the reply was read */
+		e->again = false;
+		sync_deliver_schedule(e, 0, false);
+	}
 }
 
 /* A 2xx reply to the bundle in flight: read it (and write the next
@@ -581,14 +713,30 @@ reply_2xx(struct sync_engine *e, const struct sync_reply *reply)
 	j->body[reply->body_len] = '\0';
 	j->body_len = reply->body_len;
 	j->status = reply->status;
+	j->range = p->inflight;
 	j->riders = sync_bundle_riders(p, p->inflight, NULL);
 	j->n = j->riders + p->inflight.hi - p->inflight.lo;
 	j->vids = mdt_xcalloc(j->n + 1, sizeof(*j->vids));
+	j->went = send_written(e, p, j->range);
+	if (!j->went && p->n_stack == 0 && e->ahead_ok && e->ready != NULL) {
+		/* the pass's last: the next pass, built ahead, goes too (it
+		 * refers to nothing this pass sends: ahead_back) while this
+		 * reply is read */
+		j->ended = true;
+		next_pass_goes(e);
+		j->went = e->busy;
+	}
 	/* the next bundle written with the reply, unless it must be split
-	 * around a held item (on the loop, in send_bundle) */
+	 * around a held item (on the loop, in send_bundle); and when none
+	 * went with it, the one after, to go with the next reply */
 	if (p->n_stack > 0 && !range_has_held(p, p->stack[p->n_stack - 1])) {
 		j->has_next = true;
 		j->next = p->stack[p->n_stack - 1];
+	}
+	if (!j->went && p->n_stack > 1 && !range_has_held(p,
+	    p->stack[p->n_stack - 2])) {
+		j->has_after = true;
+		j->after = p->stack[p->n_stack - 2];
 	}
 	j->base_url = e->cfg->base_url;
 	j->req.data = j;
@@ -598,6 +746,7 @@ reply_2xx(struct sync_engine *e, const struct sync_reply *reply)
 		return;
 	}
 	read_reply(j);
+	e->busy = j->went;
 	apply_reply(e, j);
 	reply_job_free(j);
 }
@@ -609,6 +758,18 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 	struct sync_pass *p;
 	struct sync_range r;
 
+	if (e->rjob != NULL) {
+		/* it went with the reply before, still being read: taken
+		 * once that one is recorded */
+		struct sync_reply *c = mdt_xmalloc(sizeof(*c));
+
+		*c = *reply;
+		c->body = mdt_xmalloc(reply->body_len + 1);
+		memcpy(c->body, reply->body, reply->body_len);
+		c->body[reply->body_len] = '\0';
+		e->held_reply = c;
+		return;
+	}
 	marks_now(e);
 	p = e->pass;
 	r = p->inflight;
@@ -626,8 +787,11 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 		return;
 	}
 	/* a refusal: find the resource at fault; no pass built ahead follows
-	 * this one (it may refer to that resource) */
+	 * this one (it may refer to that resource), and nothing written
+	 * ahead goes unread */
 	sync_deliver_drop_ahead(e);
+	free(p->next_body);
+	p->next_body = NULL;
 	if (r.hi - r.lo > 1) {
 		size_t mid = r.lo + (r.hi - r.lo) / 2;
 
@@ -801,6 +965,11 @@ sync_engine_close(struct sync_engine *e)
 	/* rows the central record has acknowledged are marked */
 	marks_now(e);
 	e->closing = true;
+	if (e->held_reply != NULL) {
+		free(e->held_reply->body);
+		free(e->held_reply);
+		e->held_reply = NULL;
+	}
 	e->on_change = NULL;
 	/* a reply being read has the pass: it is freed with the job (one
 	 * not yet begun need not run) */

@@ -325,8 +325,12 @@ sync_deliver_start(struct sync_engine *e)
 		e->again = true;
 		return;
 	}
-	if (e->closing || e->cfg == NULL || e->http == NULL || e->busy ||
-	    e->pass != NULL || e->job != NULL)
+	if (!e->closing && (e->busy || e->pass != NULL)) {
+		/* a reply being read, or a pass going: after it */
+		e->again = true;
+		return;
+	}
+	if (e->closing || e->cfg == NULL || e->http == NULL || e->job != NULL)
 		return;
 	uv_timer_stop(&e->timer);
 	e->waiting = false;

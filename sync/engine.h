@@ -50,6 +50,8 @@ struct sync_engine {
 					 * the job's meanwhile) */
 	struct sync_marks_later *later;	/* a reply's rows, marked on the
 					 * loop's next turn (marks_idle) */
+	struct sync_reply *held_reply;	/* a reply that came while the one
+					 * before was read: taken after */
 	uv_idle_t marks_idle;
 	bool marks_made;		/* marks_idle made */
 	size_t marked;			/* rows and versions marked since the

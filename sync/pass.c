@@ -47,6 +47,7 @@ sync_pass_free(struct sync_pass *p)
 	free(p->order);
 	free(p->rows);
 	free(p->stack);
+	free(p->next_body);
 	free(p);
 }
 
@@ -479,10 +480,15 @@ sync_pass_build(struct mdt_store *s, struct sync_pass_build *b)
 	for (i = (p->n_order + size - 1) / size; i > 0; i--)
 		sync_pass_push_range(p, (i - 1) * size, i * size < p->n_order ?
 		    i * size : p->n_order);
-	/* and the first bundle's JSON, here rather than on the loop */
+	/* and the first two bundles' JSON, here rather than on the loop */
 	if (p->n_stack > 0)
 		b->first = sync_bundle_json(b->base_url, p,
 		    p->stack[p->n_stack - 1]);
+	if (p->n_stack > 1) {
+		p->next_range = p->stack[p->n_stack - 2];
+		p->next_body = sync_bundle_json(b->base_url, p,
+		    p->next_range);
+	}
 	b->pass = p;
 }
 

@@ -77,6 +77,9 @@ struct sync_pass {
 	struct sync_range *stack;	/* ranges still to send; top is next */
 	size_t n_stack, cap_stack;
 	struct sync_range inflight;
+	char *next_body;		/* the bundle of next_range written
+					 * ahead (deliver.c), or NULL */
+	struct sync_range next_range;
 	bool record_patients;	/* refer to the record's Patients by
 				 * conditional reference; create none */
 	char err[256];
