@@ -666,8 +666,7 @@ take_held_reply(struct sync_engine *e)
 		return;
 	e->held_reply = NULL;
 	on_bundle_reply(e, c);
-	free(c->body);
-	free(c);
+	sync_reply_free(c);
 }
 
 static void
@@ -761,13 +760,8 @@ on_bundle_reply(void *ctx, const struct sync_reply *reply)
 	if (e->rjob != NULL) {
 		/* it went with the reply before, still being read: taken
 		 * once that one is recorded */
-		struct sync_reply *c = mdt_xmalloc(sizeof(*c));
-
-		*c = *reply;
-		c->body = mdt_xmalloc(reply->body_len + 1);
-		memcpy(c->body, reply->body, reply->body_len);
-		c->body[reply->body_len] = '\0';
-		e->held_reply = c;
+		e->held_reply = sync_reply_copy(reply);
+		e->held_replies++;
 		return;
 	}
 	marks_now(e);
@@ -965,11 +959,8 @@ sync_engine_close(struct sync_engine *e)
 	/* rows the central record has acknowledged are marked */
 	marks_now(e);
 	e->closing = true;
-	if (e->held_reply != NULL) {
-		free(e->held_reply->body);
-		free(e->held_reply);
-		e->held_reply = NULL;
-	}
+	sync_reply_free(e->held_reply);
+	e->held_reply = NULL;
 	e->on_change = NULL;
 	/* a reply being read has the pass: it is freed with the job (one
 	 * not yet begun need not run) */

@@ -402,6 +402,12 @@ sync_engine_passes_ahead(const struct sync_engine *e)
 	return e->passes_ahead;
 }
 
+size_t
+sync_engine_held_replies(const struct sync_engine *e)
+{
+	return e->held_replies;
+}
+
 int
 sync_engine_queue(struct sync_engine *e, uv_work_t *req, uv_work_cb work,
     uv_after_work_cb after)

@@ -52,6 +52,7 @@ struct sync_engine {
 					 * loop's next turn (marks_idle) */
 	struct sync_reply *held_reply;	/* a reply that came while the one
 					 * before was read: taken after */
+	size_t held_replies;		/* how many (for the tests) */
 	uv_idle_t marks_idle;
 	bool marks_made;		/* marks_idle made */
 	size_t marked;			/* rows and versions marked since the
@@ -123,6 +124,9 @@ size_t sync_engine_log_syncs(const struct sync_engine *e);
 /* For the tests: how many passes were built while the pass before was
  * still being sent, and then sent. */
 size_t sync_engine_passes_ahead(const struct sync_engine *e);
+/* For the tests: how many replies came while the one before was still
+ * being read, and were taken after it. */
+size_t sync_engine_held_replies(const struct sync_engine *e);
 
 /* The screens are told the status changed (to redraw). */
 void sync_engine_changed(struct sync_engine *e);

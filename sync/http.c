@@ -592,6 +592,27 @@ sync_http_request(struct sync_http *h, const char *method, const char *url,
 	return 0;
 }
 
+struct sync_reply *
+sync_reply_copy(const struct sync_reply *r)
+{
+	struct sync_reply *c = mdt_xmalloc(sizeof(*c));
+
+	*c = *r;
+	c->body = mdt_xmalloc(r->body_len + 1);
+	memcpy(c->body, r->body, r->body_len);
+	c->body[r->body_len] = '\0';
+	return c;
+}
+
+void
+sync_reply_free(struct sync_reply *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r);
+}
+
 void
 sync_http_close(struct sync_http *h, void (*done)(void *ctx), void *ctx)
 {

@@ -31,6 +31,11 @@ struct sync_reply {
 
 typedef void (*sync_http_cb)(void *ctx, const struct sync_reply *reply);
 
+/* A copy of a reply (its body too), to keep past its callback.
+ * DESTRUCTOR: sync_reply_free. */
+struct sync_reply *sync_reply_copy(const struct sync_reply *r);
+void sync_reply_free(struct sync_reply *r);
+
 /*
  * A client on loop.  Loads libcurl first if nothing has (curlload.h):
  * NULL with a one-line reason in err if it cannot be loaded or started.

@@ -2702,6 +2702,97 @@ test_pass_ahead_dropped(void **state)
 	}
 }
 
+/* The thread pool kept busy, once the first rows are marked sent, till
+ * the drain ends: a reply's reading waits its turn behind 20 ms pieces
+ * of work, and the reply to the bundle that went with it comes first. */
+struct pool_block {
+	struct sx_run *run;
+	uv_timer_t t;
+	uv_work_t w[16];
+	int queued, back;
+	bool stop;
+};
+
+static void
+on_block(uv_work_t *w)
+{
+	(void)w;
+	usleep(20000);
+}
+
+static void
+on_blocked(uv_work_t *w, int status)
+{
+	struct pool_block *b = w->data;
+
+	(void)status;
+	if (!b->stop && uv_queue_work(w->loop, w, on_block, on_blocked) == 0)
+		return;
+	b->back++;
+}
+
+static void
+on_block_tick(uv_timer_t *t)
+{
+	struct pool_block *b = t->data;
+	struct sync_status st;
+	int i;
+
+	sync_engine_status(b->run->e, &st);
+	if (st.sent == 0)
+		return;
+	uv_timer_stop(t);
+	/* more than the pool has threads (4 unless UV_THREADPOOL_SIZE) */
+	for (i = 0; i < 16; i++) {
+		b->w[i].data = b;
+		if (uv_queue_work(&b->run->loop, &b->w[i], on_block,
+		    on_blocked) == 0)
+			b->queued++;
+	}
+}
+
+/*
+ * A reply that comes while the one before it is still being read (the
+ * thread pool busy): it went with that reply, and is taken once that one
+ * is recorded, in order.  Every resource goes once, nothing refers to one
+ * before it went, and every action reaches the record once.
+ */
+static void
+test_reply_while_read(void **state)
+{
+	struct sx *x = *state;
+	struct pool_block b;
+	struct sx_run run;
+	json_t *bundles;
+
+	memset(&b, 0, sizeof(b));
+	/* passes of ten bundles: the reading held up early in the first
+	 * leaves several to go with their replies */
+	sx_config(x, NULL, NULL, "bundle_size = 5\n");
+	sx_queue_actions(x, 100);
+	sx_control("record", "{\"on\":true}");
+	sx_run_start(&run, x->s, x->config);
+	b.run = &run;
+	uv_timer_init(&run.loop, &b.t);
+	b.t.data = &b;
+	uv_timer_start(&b.t, on_block_tick, 1, 1);
+	assert_true(sx_run_until_idle(&run, 60000));
+	assert_int_equal(b.queued, 16);
+	b.stop = true;
+	while (b.back < b.queued)
+		uv_run(&run.loop, UV_RUN_ONCE);
+	assert_true(sync_engine_held_replies(run.e) >= 1);
+	uv_close((uv_handle_t *)&b.t, NULL);
+	sx_run_end(&run);
+	bundles = recorded_bundles();
+	sx_control("record", "{\"on\":false}");
+	check_recorded(bundles, -1);
+	json_decref(bundles);
+	expect_all_sent(x);
+	assert_int_equal(sx_count_type("Task"), sx_int(x, "SELECT"
+	    " count(DISTINCT entity_uuid) FROM outbox WHERE entity = 'action'"));
+}
+
 struct hang_probe {
 	uint64_t last, worst;
 	int ticks;
@@ -3044,6 +3135,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_log_synced_after_marks,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pass_built_ahead,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_while_read,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pass_ahead_dropped,
 		    setup, teardown),
