@@ -189,9 +189,10 @@ replay_send(const struct replay *r, int *bad)
 	return t0;
 }
 
-/* A new queue of n actions drained: seconds. */
+/* A new queue of n actions drained (with record, the server keeps the
+ * requests): seconds. */
 static double
-drain_once(int n, int64_t *resources, int64_t *tx)
+drain_once(int n, bool record, int64_t *resources, int64_t *tx)
 {
 	struct sx *x;
 	struct sx_run r;
@@ -200,6 +201,8 @@ drain_once(int n, int64_t *resources, int64_t *tx)
 	sx_reset_server();
 	x = sx_new();
 	sx_queue_actions(x, n);
+	if (record)
+		sx_control("record", "{\"on\":true}");
 	sx_run_start(&r, x->s, x->config);
 	t0 = now_ms();
 	sx_run_until_idle(&r, 600000);
@@ -316,28 +319,16 @@ main(int argc, char **argv)
 		struct replay rp;
 		int bad = 0;
 
-		{
-			struct sx *x;
-			struct sx_run r;
-
-			sx_reset_server();
-			x = sx_new();
-			sx_queue_actions(x, n);
-			sx_control("record", "{\"on\":true}");
-			sx_run_start(&r, x->s, x->config);
-			sx_run_until_idle(&r, 600000);
-			sx_run_end(&r);
-			replay_load(&rp, origin);
-			sx_control("record", "{\"on\":false}");
-			sx_free(x);
-		}
+		(void)drain_once(n, true, &resources, &tx);
+		replay_load(&rp, origin);
+		sx_control("record", "{\"on\":false}");
 		for (i = 0; i < runs && i < 64; i++) {
 			/* the server slows as a run goes on: which goes first
 			 * alternates */
 			if (i % 2 == 1)
 				floor_s[i] = replay_once(&rp, &bad, &tx_again,
 				    &res_again);
-			secs[i] = drain_once(n, &resources, &tx);
+			secs[i] = drain_once(n, false, &resources, &tx);
 			if (i % 2 == 0)
 				floor_s[i] = replay_once(&rp, &bad, &tx_again,
 				    &res_again);
