@@ -4,11 +4,13 @@
  * NHS numbers, quoted fields with commas) loaded by `sqlite3` with
  * `.import` into one table with a unique index on the NHS number, then
  * imported by mdtchair into a new meeting; both into a database file
- * beside the list (WAL, synchronous=FULL, as in use).  Then the same file
- * again into mdtchair (every row unchanged).  Prints each time, the
- * ratio of mdtchair's to sqlite3's, rows per second and the process's
- * peak RSS; the medians when --runs is more than one.  Asserts only that
- * every row was imported.
+ * beside the list (WAL, synchronous=FULL, as in use).  Between them, the
+ * store's own floor: the shell writing the same rows into the store's
+ * schema by SQL alone (schema_floor).  Then the same file again into
+ * mdtchair (every row unchanged).  Prints each time, the ratios of
+ * mdtchair's to sqlite3's and to the floor, rows per second and the
+ * process's peak RSS; the medians when --runs is more than one.  Asserts
+ * only that every row was imported, by mdtchair and by the floor.
  *
  *   bench-import [--rows N] [--runs N] [--sqlite3 PATH]
  *
@@ -191,15 +193,103 @@ sqlite3_import(const char *cli, const char *db, const char *csv,
 	return t;
 }
 
+/*
+ * The store's own floor: the list's rows written into a new mdtchair
+ * store (made by mdt_store_open, with the meeting) by the shell alone,
+ * as SQL: the list loaded by `.import` into a temporary table, then one
+ * INSERT ... SELECT a table - each row a patient, a referral, a
+ * candidate and a list entry, as the import makes them (time-ordered
+ * UUIDs, foreign keys on, WAL, synchronous=FULL, one transaction).  What
+ * SQLite itself needs to write the store's B-trees, with no row looked
+ * at one by one.  Seconds, or -1 if it failed; *cpu its CPU seconds.
+ */
+static const char floor_sql[] =
+    "INSERT INTO patients (uuid, nhs_number, name, date_of_birth,"
+    " practice) SELECT printf('01a25065-0000-7000-8000-%%012x', rowid),"
+    " nhs_number, name, date_of_birth, practice FROM stage ORDER BY rowid;"
+    "INSERT INTO referrals (uuid, patient_id, referrer, service, reason,"
+    " urgency, raised_at, source) SELECT"
+    " printf('01a25065-0001-7000-8000-%%012x', s.rowid), p.id,"
+    " s.referred_by, '', s.reason, 'routine', 1765000000, 'import'"
+    " FROM stage s JOIN patients p ON p.nhs_number = s.nhs_number"
+    " ORDER BY s.rowid;"
+    "INSERT INTO candidates (uuid, meeting_id, patient_id, created_at,"
+    " lists, referral_id) SELECT"
+    " printf('01a25065-0002-7000-8000-%%012x', id), %lld, patient_id,"
+    " 1765000000, 2, id FROM referrals ORDER BY id;"
+    "INSERT INTO list_entries (candidate_id, list, reason, referred_by,"
+    " source, line, row_hash, imported_at) SELECT c.id, 'referral',"
+    " r.reason, r.referrer, 'list.csv', c.id + 1,"
+    " printf('%%016x', c.id * 2654435761), 1765000000 FROM candidates c"
+    " JOIN referrals r ON r.id = c.referral_id ORDER BY c.id;"
+    "SELECT CASE WHEN (SELECT count(*) FROM list_entries) = %ld THEN 0"
+    " ELSE abs(-9223372036854775807 - 1) END;";	/* an error unless all */
+
+static double
+schema_floor(const char *cli, const char *db, const char *csv, long rows,
+    double *cpu)
+{
+	struct mdt_meeting_in in = { "Benchmark MDT", "+7", "13:00", NULL, 90 };
+	struct mdt_store *s = NULL;
+	char import[128], err[256], *sql;
+	int64_t meeting = 0;
+	double t0, c0, t;
+	int status, fd;
+	pid_t pid;
+
+	if (mdt_store_open(db, NULL, MDT_OPEN_CREATE, &s, err, sizeof(err)) !=
+	    MDT_OK ||
+	    mdt_meeting_create(s, &in, &meeting, NULL) != MDT_OK) {
+		mdt_store_free(s);
+		return -1;
+	}
+	mdt_store_free(s);
+	sql = malloc(sizeof(floor_sql) + 64);
+	if (sql == NULL)
+		return -1;
+	snprintf(sql, sizeof(floor_sql) + 64, floor_sql, (long long)meeting,
+	    rows);
+	snprintf(import, sizeof(import), ".import --csv --skip 1 %s stage",
+	    csv);
+	t0 = now_s();
+	c0 = cpu_s(RUSAGE_CHILDREN);
+	pid = fork();
+	if (pid < 0) {
+		free(sql);
+		return -1;
+	}
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, STDOUT_FILENO);
+		execl(cli, cli, "-batch", "-bail", db,
+		    "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+		    "PRAGMA cache_size=-24576",	/* the import's */
+		    "CREATE TEMP TABLE stage (nhs_number TEXT, name TEXT,"
+		    " date_of_birth TEXT, practice TEXT, reason TEXT,"
+		    " referred_by TEXT)", import, "BEGIN", sql, "COMMIT",
+		    (char *)NULL);
+		_exit(127);
+	}
+	free(sql);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return -1;
+	t = now_s() - t0;
+	*cpu = cpu_s(RUSAGE_CHILDREN) - c0;
+	return t;
+}
+
 #define MAX_RUNS 15
 
-/* One run: the shell's load (when cli), then mdtchair's import of the
- * list into a new database and the same file again; the times in t[0..2]
- * (t[0] -1 without the shell), the CPU times of the first two in
- * t[3..4].  Nonzero on a failure, said on stderr. */
+/* One run: the shell's load (when cli), the store's floor by the shell
+ * (when cli), then mdtchair's import of the list into a new database and
+ * the same file again; the times in t[0..2] (t[0] -1 without the shell),
+ * the CPU times of the first two in t[3..4], the floor's time and CPU in
+ * t[5..6].  Nonzero on a failure, said on stderr. */
 static int
 one_run(const char *dir, const char *csv, long rows, const char *cli,
-    double t[5])
+    double t[7])
 {
 	struct mdt_meeting_in in = { "Benchmark MDT", "+7", "13:00", NULL, 90 };
 	struct mdt_import_report rep;
@@ -219,6 +309,13 @@ one_run(const char *dir, const char *csv, long rows, const char *cli,
 		if (t[0] < 0) {
 			fprintf(stderr, "bench-import: %s .import failed\n",
 			    cli);
+			return 1;
+		}
+		t[5] = schema_floor(cli, ref, csv, rows, &t[6]);
+		unlink_db(ref);
+		if (t[5] < 0) {
+			fprintf(stderr, "bench-import: the store's floor by %s"
+			    " failed\n", cli);
 			return 1;
 		}
 	}
@@ -269,7 +366,8 @@ main(int argc, char **argv)
 	long rows = 1000000;
 	int runs = 1, rc = 0, i;
 	double sq[MAX_RUNS], md[MAX_RUNS], again[MAX_RUNS], sq_cpu[MAX_RUNS];
-	double md_cpu[MAX_RUNS], t[5] = { 0 }, rss;
+	double md_cpu[MAX_RUNS], fl[MAX_RUNS], fl_cpu[MAX_RUNS], rss;
+	double t[7] = { 0 };
 
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--rows") == 0)
@@ -316,12 +414,18 @@ main(int argc, char **argv)
 		again[i] = t[2];
 		sq_cpu[i] = t[3];
 		md_cpu[i] = t[4];
-		printf("run %d: sqlite3 .import %.2f s (CPU %.2f s); mdtchair"
-		    " import %.2f s (CPU %.2f s, %.0f rows/s)", i + 1, t[0],
-		    t[3], t[1], t[4], (double)rows / t[1]);
+		fl[i] = t[5];
+		fl_cpu[i] = t[6];
+		printf("run %d: sqlite3 .import %.2f s (CPU %.2f s); ", i + 1,
+		    t[0], t[3]);
 		if (t[0] > 0)
-			printf(", %.2f x sqlite3 (CPU %.2f x)", t[1] / t[0],
-			    t[4] / t[3]);
+			printf("the store's floor %.2f s (CPU %.2f s), %.2f x"
+			    " sqlite3; ", t[5], t[6], t[5] / t[0]);
+		printf("mdtchair import %.2f s (CPU %.2f s, %.0f rows/s)",
+		    t[1], t[4], (double)rows / t[1]);
+		if (t[0] > 0)
+			printf(", %.2f x sqlite3 (CPU %.2f x), %.2f x the"
+			    " floor", t[1] / t[0], t[4] / t[3], t[1] / t[5]);
 		printf("; same file again %.2f s\n", t[2]);
 		fflush(stdout);
 	}
@@ -332,8 +436,10 @@ main(int argc, char **argv)
 		rss = peak_rss_mb();
 		printf("median of %d: ", runs);
 		if (cli != NULL)
-			printf("sqlite3 .import of %ld rows %.2f s; ", rows,
-			    m_sq);
+			printf("sqlite3 .import of %ld rows %.2f s; the store's"
+			    " floor %.2f s, %.2f x sqlite3 (CPU %.2f s); ", rows,
+			    m_sq, median_of(fl, runs), median_of(fl, runs) / m_sq,
+			    median_of(fl_cpu, runs));
 		printf("mdtchair import %.2f s, %.0f rows/s", m_md,
 		    (double)rows / m_md);
 		if (cli != NULL)
