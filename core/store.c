@@ -290,6 +290,7 @@ store_wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
 
 	if (s->wal_path != NULL)
 		utimensat(AT_FDCWD, s->wal_path, NULL, 0);
+	s->commits++;
 	s->wal_pages = pages;
 	if (pages >= (s->defer_checkpoints ? 4000 : 1000) &&
 	    sqlite3_wal_checkpoint(db, name) == SQLITE_OK)
@@ -509,6 +510,12 @@ const char *
 mdt_store_path(const struct mdt_store *s)
 {
 	return s->path;
+}
+
+uint64_t
+mdt_store_commits(const struct mdt_store *s)
+{
+	return s->commits;
 }
 
 enum mdt_status

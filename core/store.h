@@ -94,6 +94,11 @@ int mdt_store_statements_open(struct mdt_store *s);
  */
 enum mdt_status mdt_store_changed(struct mdt_store *s, bool *changed);
 
+/* How many commits this store has made (each one touches the log, as
+ * mdt_store_wal_path says): a window tells its own log writes from
+ * others' by it. */
+uint64_t mdt_store_commits(const struct mdt_store *s);
+
 /*
  * The write-ahead log every commit goes through (PATH-wal), for a window
  * to watch for other windows' commits; NULL for an in-memory store.

@@ -42,6 +42,7 @@ struct mdt_store {
 	/* WAL pages after the last commit, and whether checkpoints wait
 	 * for mdt_store_checkpoint (see mdt_store_defer_checkpoints) */
 	int wal_pages;
+	uint64_t commits;		/* this connection's, counted by the log hook */
 	bool defer_checkpoints;
 	/* this connection's changes to the tables of each part of a
 	 * snapshot, counted by SQLite's pre-update hook from the first

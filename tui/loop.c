@@ -265,11 +265,21 @@ tui_schedule_tick(struct tui_loop *L)
 	    (uint64_t)(period - phase % period + 5), 0);
 }
 
+static void tui_on_lease(uv_timer_t *t);
+
 static void
 tui_on_tick(uv_timer_t *t)
 {
 	struct tui_loop *L = t->data;
 
+	/* the lease renewed by a tick that comes less than a second before
+	 * it is due: one wakeup, not two (on a running slot, whose clock
+	 * ticks every second, the lease's own timer never fires) */
+	if (L->lease.data != NULL && uv_is_active((uv_handle_t *)&L->lease) &&
+	    uv_timer_get_due_in(&L->lease) <= 1000) {
+		uv_timer_again(&L->lease);
+		tui_on_lease(&L->lease);
+	}
 	tui_draw(L);
 	tui_schedule_tick(L);
 }

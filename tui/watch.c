@@ -58,9 +58,32 @@ tui_on_poll(uv_timer_t *t)
 static bool tui_watch_wal(struct tui_watch *w);
 
 /*
+ * Whether the log's events of this loop turn are this window's own
+ * commits: the store counted one since the last event, or did in this
+ * turn (one commit writes and touches the log: several events, read
+ * together).  Its commits are made on this loop, so their events wait
+ * for its next turn.
+ */
+static bool
+tui_watch_own(struct tui_watch *w, uv_loop_t *loop)
+{
+	uint64_t commits = mdt_store_commits(w->store);
+
+	if (commits != w->own_commits) {
+		w->own_commits = commits;
+		w->own_at = uv_now(loop);
+		return true;
+	}
+	return w->own_at != 0 && w->own_at == uv_now(loop);
+}
+
+/*
  * The log was written or touched (store_wal_hook touches it once a
  * commit is visible).  Our own commits come here too and change nothing:
- * data_version counts other connections' commits only.
+ * data_version counts other connections' commits only, and the looks
+ * again are for others' (a write of ours needs none: the console would
+ * otherwise wake three more times after each of its acts and each
+ * renewal of its lease).
  */
 static void
 tui_on_wal(uv_fs_event_t *h, const char *name, int events, int status)
@@ -76,7 +99,8 @@ tui_on_wal(uv_fs_event_t *h, const char *name, int events, int status)
 			uv_timer_start(&w->timer, tui_on_poll, 250, 250);
 		}
 	}
-	if (!tui_watch_check(w) && !w->polling) {
+	if (!tui_watch_check(w) && !w->polling &&
+	    !tui_watch_own(w, uv_handle_get_loop((uv_handle_t *)h))) {
 		w->rechecks = 2;
 		uv_timer_start(&w->timer, tui_on_recheck, 50, 0);
 	}
@@ -98,6 +122,7 @@ tui_watch_start(struct tui_watch *w, uv_loop_t *loop,
 	int r;
 
 	w->store = store;
+	w->own_commits = mdt_store_commits(store);
 	w->changed = changed;
 	w->ctx = ctx;
 	r = uv_timer_init(loop, &w->timer);

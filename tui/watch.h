@@ -17,6 +17,8 @@ struct tui_watch {
 	uv_timer_t timer;		/* looks again after a wal event, or
 					 * polls if wal cannot be watched */
 	int rechecks;			/* looks again left after a wal event */
+	uint64_t own_commits;		/* the store's commits when last seen */
+	uint64_t own_at;		/* the loop's time one was seen */
 	bool polling;
 	struct mdt_store *store;
 	void (*changed)(void *ctx);	/* another connection committed */
