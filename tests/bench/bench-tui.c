@@ -72,9 +72,20 @@ main(int argc, char **argv)
 	term_start(&t, bin, db, "chair");
 	if (term_wait_for(&t, marker, 5000) != 0)
 		return 1;
+	/* n, then y to "Start the meeting and slot 1 now?": slot 1 runs */
 	if (write(t.fd, "n", 1) != 1)
 		die("write");
-	for (int i = 0; i < nkeys;) {
+	if (term_wait_for(&t, "Start the meeting", 5000) != 0 ||
+	    write(t.fd, "y", 1) != 1 || term_wait_for(&t, "Slot 1:", 5000) != 0) {
+		fprintf(stderr, "bench-tui: n then y did not start slot 1\n");
+		return 1;
+	}
+	for (int i = 0, misses = 0; i < nkeys;) {
+		if (misses >= 10) {
+			fprintf(stderr, "bench-tui: ten keys in a row drew"
+			    " nothing\n");
+			return 1;
+		}
 		/* Drain, then wait for a tick's redraw, if one comes. */
 		while (term_read(&t, 0) > 0)
 			;
@@ -87,8 +98,11 @@ main(int argc, char **argv)
 			double t0 = now_ms();
 			if (write(t.fd, "p", 1) != 1)
 				die("write");
-			if (term_read(&t, 1000) <= 0)
+			if (term_read(&t, 1000) <= 0) {
+				misses++;
 				break;
+			}
+			misses = 0;
 			v[i++] = now_ms() - t0;
 			usleep(150000);
 			while (term_read(&t, 0) > 0)
