@@ -33,6 +33,7 @@ test_take_renew_release(void **state)
 {
 	struct fx *f = *state;
 	struct mdt_lease l;
+	uint64_t commits;
 
 	mdt_store_set_actor(f->s, "first");
 	assert_false(mdt_lease_held(f->s));
@@ -46,9 +47,14 @@ test_take_renew_release(void **state)
 	f->now += 2 * FX_SEC;
 	assert_int_equal(mdt_lease_take(f->s, f->meeting, false, NULL), MDT_OK);
 	f->now += 5 * FX_SEC;
+	commits = mdt_store_commits(f->s);
 	assert_int_equal(mdt_lease_renew(f->s, NULL), MDT_OK);
 	assert_int_equal(fx_int(f->s, "SELECT renewed_at FROM chair_lease"),
 	    FX_T0 + 7 * FX_SEC);
+	/* one commit, counted (the console's watch tells its own by it);
+	 * the heartbeat is not flushed, and the acts after it are again */
+	assert_int_equal(mdt_store_commits(f->s), commits + 1);
+	assert_int_equal(fx_int(f->s, "PRAGMA synchronous"), 2);
 	assert_int_equal(fx_int(f->s, "SELECT acquired_at FROM chair_lease"),
 	    FX_T0);
 	/* the holder acts */
@@ -122,6 +128,7 @@ test_steal_when_stale(void **state)
 	/* the first console, back, finds at its renewal it lost the chair */
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(mdt_lease_renew(f->s, &l), MDT_ECHAIR);
+	assert_int_equal(fx_int(f->s, "PRAGMA synchronous"), 2);	/* FULL */
 	assert_string_equal(l.holder, "second");
 	assert_false(mdt_lease_held(f->s));
 	/* and cannot act, even before it noticed (the token check) */
