@@ -10,7 +10,9 @@
  *    read.  Absent or empty: no fault.  "full": writes and truncations fail
  *    with SQLITE_FULL.  "eio": writes, syncs and truncations fail with
  *    SQLITE_IOERR_WRITE / _FSYNC / _TRUNCATE.  "eio-sync": only syncs fail
- *    (the bytes reach the file, their durability is unknown).
+ *    (the bytes reach the file, their durability is unknown).  "slow-sync":
+ *    nothing fails, but each sync first sleeps 0.8 s (a slow disk: a
+ *    writer's log is written well before its commit can be read).
  *  - compiled into a unit test, which calls faultvfs_install() and sets the
  *    fault with faultvfs_set() (NULL or "" for none; the file is then not
  *    read).
@@ -35,6 +37,7 @@ enum fault {
 	FAULT_FULL,
 	FAULT_EIO,
 	FAULT_EIO_SYNC,
+	FAULT_SLOW_SYNC,
 };
 
 struct fault_file {
@@ -59,6 +62,8 @@ fault_parse(const char *s, size_t n)
 		return FAULT_EIO;
 	if (n == 8 && memcmp(s, "eio-sync", 8) == 0)
 		return FAULT_EIO_SYNC;
+	if (n == 9 && memcmp(s, "slow-sync", 9) == 0)
+		return FAULT_SLOW_SYNC;
 	return FAULT_NONE;
 }
 
@@ -148,6 +153,9 @@ fault_sync(sqlite3_file *f, int flags)
 	case FAULT_EIO_SYNC:
 		fault_hits++;
 		return SQLITE_IOERR_FSYNC;
+	case FAULT_SLOW_SYNC:
+		usleep(800000);
+		return ff(f)->real->pMethods->xSync(ff(f)->real, flags);
 	default:
 		return ff(f)->real->pMethods->xSync(ff(f)->real, flags);
 	}
