@@ -154,35 +154,25 @@ unlink_db(const char *db)
 }
 
 /*
- * The shell's own load of the list into db (a new file): WAL,
- * synchronous=FULL, one table of the list's columns with a unique index
- * on the NHS number, `.import` (one transaction).  Seconds from the start
- * of the shell to its exit, or -1 if it failed; *cpu its CPU seconds.
+ * Runs the shell (argv[0], NULL-terminated) with its output to /dev/null
+ * ("wal" and the like).  Seconds from its start to its exit, or -1 if it
+ * failed; *cpu its CPU seconds.
  */
 static double
-sqlite3_import(const char *cli, const char *db, const char *csv,
-    double *cpu)
+shell_timed(const char *const argv[], double *cpu)
 {
-	char import[128];
 	double t0 = now_s(), c0 = cpu_s(RUSAGE_CHILDREN), t;
 	int status, fd;
 	pid_t pid;
 
-	snprintf(import, sizeof(import), ".import --csv --skip 1 %s t", csv);
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
 		fd = open("/dev/null", O_WRONLY);
 		if (fd >= 0)
-			dup2(fd, STDOUT_FILENO);	/* "wal" */
-		execl(cli, cli, "-batch", "-bail", db,
-		    "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-		    "CREATE TABLE t (nhs_number TEXT NOT NULL, name TEXT"
-		    " NOT NULL, date_of_birth TEXT, practice TEXT, reason TEXT,"
-		    " referred_by TEXT)",
-		    "CREATE UNIQUE INDEX t_nhs ON t(nhs_number)", import,
-		    (char *)NULL);
+			dup2(fd, STDOUT_FILENO);
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
@@ -191,6 +181,28 @@ sqlite3_import(const char *cli, const char *db, const char *csv,
 	t = now_s() - t0;
 	*cpu = cpu_s(RUSAGE_CHILDREN) - c0;
 	return t;
+}
+
+/*
+ * The shell's own load of the list into db (a new file): WAL,
+ * synchronous=FULL, one table of the list's columns with a unique index
+ * on the NHS number, `.import` (one transaction).  Seconds, or -1 if it
+ * failed; *cpu its CPU seconds.
+ */
+static double
+sqlite3_import(const char *cli, const char *db, const char *csv,
+    double *cpu)
+{
+	char import[128];
+	const char *argv[] = { cli, "-batch", "-bail", db,
+	    "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
+	    "CREATE TABLE t (nhs_number TEXT NOT NULL, name TEXT"
+	    " NOT NULL, date_of_birth TEXT, practice TEXT, reason TEXT,"
+	    " referred_by TEXT)",
+	    "CREATE UNIQUE INDEX t_nhs ON t(nhs_number)", import, NULL };
+
+	snprintf(import, sizeof(import), ".import --csv --skip 1 %s t", csv);
+	return shell_timed(argv, cpu);
 }
 
 /*
@@ -233,9 +245,7 @@ schema_floor(const char *cli, const char *db, const char *csv, long rows,
 	struct mdt_store *s = NULL;
 	char import[128], err[256], *sql;
 	int64_t meeting = 0;
-	double t0, c0, t;
-	int status, fd;
-	pid_t pid;
+	double t;
 
 	if (mdt_store_open(db, NULL, MDT_OPEN_CREATE, &s, err, sizeof(err)) !=
 	    MDT_OK ||
@@ -251,32 +261,17 @@ schema_floor(const char *cli, const char *db, const char *csv, long rows,
 	    rows);
 	snprintf(import, sizeof(import), ".import --csv --skip 1 %s stage",
 	    csv);
-	t0 = now_s();
-	c0 = cpu_s(RUSAGE_CHILDREN);
-	pid = fork();
-	if (pid < 0) {
-		free(sql);
-		return -1;
-	}
-	if (pid == 0) {
-		fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0)
-			dup2(fd, STDOUT_FILENO);
-		execl(cli, cli, "-batch", "-bail", db,
+	{
+		const char *argv[] = { cli, "-batch", "-bail", db,
 		    "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
 		    "PRAGMA cache_size=-24576",	/* the import's */
 		    "CREATE TEMP TABLE stage (nhs_number TEXT, name TEXT,"
 		    " date_of_birth TEXT, practice TEXT, reason TEXT,"
-		    " referred_by TEXT)", import, "BEGIN", sql, "COMMIT",
-		    (char *)NULL);
-		_exit(127);
+		    " referred_by TEXT)", import, "BEGIN", sql, "COMMIT", NULL };
+
+		t = shell_timed(argv, cpu);
 	}
 	free(sql);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0)
-		return -1;
-	t = now_s() - t0;
-	*cpu = cpu_s(RUSAGE_CHILDREN) - c0;
 	return t;
 }
 
