@@ -210,19 +210,10 @@ mdt_lease_renew(struct mdt_store *s, struct mdt_lease *holder)
 	if (s->lease_meeting == 0 || s->lease_token[0] == '\0')
 		st = mdt_fail(s, MDT_ECHAIR, "this console does not hold the "
 		    "chair");
-	else {
-		/* a heartbeat, not a record: not worth a flush of its own
-		 * (and the idle console's sleep) every few seconds.  The
-		 * next commit made with synchronous=FULL (every act) makes it
-		 * durable too, the log being written in order; one lost to a
-		 * power cut only ages the lease, as the cut did */
-		(void)mdt_run(s, "PRAGMA synchronous = NORMAL", NULL);
-		st = mdt_tx_run_unleased(s, renew_tx, NULL, NULL);
-		/* back to FULL whatever happened: the acts depend on it */
-		if (mdt_run(s, "PRAGMA synchronous = FULL", NULL) != MDT_OK &&
-		    st == MDT_OK)
-			st = MDT_EDB;
-	}
+	else	/* a heartbeat, not a record: not worth a flush of its own
+		 * (and the idle console's sleep) every few seconds; one lost
+		 * to a power cut only ages the lease, as the cut did */
+		st = mdt_tx_run_unflushed(s, renew_tx, NULL);
 	if (st == MDT_ECHAIR) {
 		s->lease_token[0] = '\0';
 		if (holder != NULL && s->lease_meeting != 0)

@@ -412,8 +412,11 @@ enum mdt_status
 mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids, size_t n,
     const struct mdt_sync_version *v, size_t nv)
 {
-	return mdt_tx_run_unleased(s, sent_tx, &(struct sent_act){ ids, n, v, nv },
-	    NULL);
+	/* a power cut that undoes the mark only sends the rows again, which
+	 * is idempotent (our own ids; the same content is recognised on the
+	 * way back) */
+	return mdt_tx_run_unflushed(s, sent_tx,
+	    &(struct sent_act){ ids, n, v, nv });
 }
 
 enum mdt_status

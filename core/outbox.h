@@ -117,6 +117,8 @@ struct mdt_sync_version {
 /*
  * One transaction: the pending rows among ids become sent (sent_at now,
  * last_error cleared) and each version is recorded (replacing the old).
+ * Not flushed on its own (mdt_tx_run_unflushed): a mark lost to a power
+ * cut only sends the rows again.
  */
 enum mdt_status mdt_outbox_mark_sent(struct mdt_store *s, const int64_t *ids,
     size_t n, const struct mdt_sync_version *v, size_t nv);

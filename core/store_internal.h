@@ -130,6 +130,16 @@ enum mdt_status mdt_tx_run(struct mdt_store *s, mdt_tx_fn body, void *ctx,
 enum mdt_status mdt_tx_run_unleased(struct mdt_store *s, mdt_tx_fn body,
     void *ctx, const bool *wrote);
 
+/*
+ * As mdt_tx_run_unleased, and not flushed on its own (synchronous=NORMAL
+ * for this one transaction, FULL again whatever happens): for bookkeeping
+ * whose loss to a power cut costs nothing but a repeat (a lease's
+ * heartbeat, rows marked sent).  The next commit made at FULL (every act
+ * of the chair's) makes it durable too, the log being written in order.
+ */
+enum mdt_status mdt_tx_run_unflushed(struct mdt_store *s, mdt_tx_fn body,
+    void *ctx);
+
 /* MDT_OK if the store asked for no lease or still holds it; else
  * MDT_ECHAIR, saying who chairs.  Inside the act's transaction. */
 enum mdt_status mdt_lease_check(struct mdt_store *s);

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 #include <uv.h>
 
 #include "engine.h"
@@ -78,29 +77,17 @@ sync_log_later(struct sync_engine *e)
 		e->log_syncing = true;
 }
 
-/*
- * Rows sent, and the versions the server gave, without waiting for the
- * disk: a power cut that undoes the mark only sends them again, which is
- * idempotent (our own ids; the same content is recognised on the way
- * back).  The next commit made with synchronous=FULL (every act of the
- * chair's) makes this one durable too, since the log is written in order.
- */
+/* Rows sent, and the versions the server gave, without waiting for the
+ * disk (mdt_outbox_mark_sent), then the log written later. */
 enum mdt_status
 sync_mark_sent(struct sync_engine *e, const int64_t *ids, size_t n,
     const struct mdt_sync_version *v, size_t nv)
 {
-	sqlite3 *db = mdt_store_db(e->store);
-	enum mdt_status st;
+	enum mdt_status st = mdt_outbox_mark_sent(e->store, ids, n, v, nv);
 
-	sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-	st = mdt_outbox_mark_sent(e->store, ids, n, v, nv);
 	e->marked += n + nv;
 	if (st == MDT_OK)
 		sync_log_later(e);
-	/* back to FULL whatever happened: the chair's acts depend on it */
-	if (sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) !=
-	    SQLITE_OK && st == MDT_OK)
-		st = MDT_EDB;
 	return st;
 }
 

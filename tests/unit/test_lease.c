@@ -6,6 +6,8 @@
  * or its process on this host has ended (only when asked to); the first
  * then finds at its renewal that it lost the chair, and its acts are
  * refused.  Delivery's bookkeeping is not an act and is never refused.
+ * The heartbeat and the marks of rows sent are not flushed on their own,
+ * and every act after them is.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "store_internal.h"
 
 static struct mdt_store *
 second_console(struct fx *f)
@@ -209,6 +212,52 @@ test_process_gone_on_this_host(void **state)
 	mdt_store_free(other);
 }
 
+/* what the body saw of the connection, and what it writes */
+struct unflushed {
+	int synchronous;
+	enum mdt_status st;
+};
+
+static enum mdt_status
+unflushed_tx(struct mdt_store *s, void *ctx)
+{
+	struct unflushed *u = ctx;
+
+	u->synchronous = (int)fx_int(s, "PRAGMA synchronous");
+	fx_exec(s, "UPDATE meetings SET title = 'Quill \x1b]0;x\x07'"
+	    " WHERE id = (SELECT min(id) FROM meetings)");
+	return u->st;
+}
+
+static void
+test_unflushed(void **state)
+{
+	struct fx *f = *state;
+	struct unflushed u = { -1, MDT_OK };
+	uint64_t commits = mdt_store_commits(f->s);
+
+	/* the transaction runs at NORMAL (1), the connection is FULL (2)
+	 * after it: committed, counted, unleased */
+	assert_int_equal(mdt_tx_run_unflushed(f->s, unflushed_tx, &u), MDT_OK);
+	assert_int_equal(u.synchronous, 1);
+	assert_int_equal(fx_int(f->s, "PRAGMA synchronous"), 2);
+	assert_int_equal(mdt_store_commits(f->s), commits + 1);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM meetings"
+	    " WHERE title LIKE 'Quill %%'"), 1);
+	/* refused by its body: rolled back, and FULL again all the same */
+	fx_exec(f->s, "UPDATE meetings SET title = 'MDT'");
+	u = (struct unflushed){ -1, MDT_EINVAL };
+	assert_int_equal(mdt_tx_run_unflushed(f->s, unflushed_tx, &u),
+	    MDT_EINVAL);
+	assert_int_equal(u.synchronous, 1);
+	assert_int_equal(fx_int(f->s, "PRAGMA synchronous"), 2);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM meetings"
+	    " WHERE title LIKE 'Quill %%'"), 0);
+	/* the marks of rows sent go the same way */
+	assert_int_equal(mdt_outbox_mark_sent(f->s, NULL, 0, NULL, 0), MDT_OK);
+	assert_int_equal(fx_int(f->s, "PRAGMA synchronous"), 2);
+}
+
 int
 main(void)
 {
@@ -221,6 +270,8 @@ main(void)
 		    fx_setup_file_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_token_check_in_act,
 		    fx_setup_file_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unflushed, fx_setup_file_demo,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_process_gone_on_this_host,
 		    fx_setup_file_demo, fx_teardown),
 	};
