@@ -1,8 +1,8 @@
 /*
  * fixture.h - shared set-up for the core unit tests: a fake clock the
  * tests move by hand, an in-memory store (optionally with the demo
- * meeting), temporary folders for file tests, and small SQL helpers for
- * looking at what an act wrote.
+ * meeting), temporary folders for file tests, small SQL helpers for
+ * looking at what an act wrote, and hostile text for any field.
  */
 #ifndef MDT_TEST_FIXTURE_H
 #define MDT_TEST_FIXTURE_H
@@ -354,6 +354,38 @@ fx_meeting_at(struct fx *f, const char *date)
 
 	assert_int_equal(mdt_meeting_create(f->s, &in, &id, NULL), MDT_OK);
 	return id;
+}
+
+/*
+ * Hostile text around word: an escape sequence, a right-to-left override
+ * (U+202E), a C1 CSI (U+009B), a non-character (U+FFFE), bytes that are
+ * not UTF-8, line breaks, and (long) padding to 10,000 characters.
+ * DESTRUCTOR: free.
+ */
+static inline char *
+fx_hostile(const char *word, bool long_one)
+{
+	static const char mix[] = "\x1b[2J\xe2\x80\xae\xc2\x9b\xef\xbf\xbe"
+	    "\xff\xfe\r\n";
+	size_t n = strlen(word) + 2 * sizeof(mix) + (long_one ? 10000 : 0);
+	char *s = mdt_xmalloc(n + 1);
+
+	snprintf(s, n + 1, "%s%s%s", mix, word, mix);
+	if (long_one) {
+		size_t len = strlen(s);
+
+		memset(s + len, 'x', n - len);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* The patient of slot n of the demo. */
+static inline int64_t
+fx_patient_of(struct fx *f, int n)
+{
+	return fx_int(f->s, "SELECT patient_id FROM slots WHERE id = %lld",
+	    (long long)fx_slot(f, n));
 }
 
 #endif

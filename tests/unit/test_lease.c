@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "store_internal.h"
 
 static struct mdt_store *
 second_console(struct fx *f)
