@@ -5,7 +5,9 @@
 # server (tests/fhir/server.mjs, Medplum's R4 validation, a bearer token)
 # four times: with the right certificate, with one from another CA, with
 # one for another host name, and asking for a client certificate; then runs the cmocka cases
-# (test_sync_http; test_pull, the record read back; test_restore, a new
+# (test_sync_record, the record as its readers find it; test_sync_http,
+# faults of the server and the network; test_sync_passes, how passes are
+# built and marked; test_pull, the record read back; test_restore, a new
 # laptop made from it), the command-line cases (cli.sh) and the network
 # faults (net_faults: NET_FAULTS faults over a long outbox) against them,
 # and stops the servers on exit.  NET_ONLY=1 (make net-faults) starts
@@ -15,6 +17,8 @@ set -u
 
 : "${FHIR_DIR:?FHIR_DIR must name tests/fhir}"
 : "${SYNC_TEST_BIN:?SYNC_TEST_BIN must name test_sync_http}"
+: "${SYNC_RECORD_TEST_BIN:?SYNC_RECORD_TEST_BIN must name test_sync_record}"
+: "${SYNC_PASSES_TEST_BIN:?SYNC_PASSES_TEST_BIN must name test_sync_passes}"
 here=$(cd "$(dirname "$0")" && pwd)
 
 node="$FHIR_DIR/fhir-node"
@@ -88,7 +92,9 @@ export SYNC_TEST_BASE SYNC_TEST_CONTROL SYNC_TEST_OTHER_CA_BASE \
 
 rc=0
 if [ -z "${NET_ONLY:-}" ]; then
+	"$SYNC_RECORD_TEST_BIN" || rc=1
 	"$SYNC_TEST_BIN" || rc=1
+	"$SYNC_PASSES_TEST_BIN" || rc=1
 	if [ -n "${PULL_TEST_BIN:-}" ]; then
 		"$PULL_TEST_BIN" || rc=1
 	fi
