@@ -78,7 +78,8 @@ sync_log_later(struct sync_engine *e)
 }
 
 /* Rows sent, and the versions the server gave, without waiting for the
- * disk (mdt_outbox_mark_sent), then the log written later. */
+ * disk (mdt_outbox_mark_sent); the log is then synced in the thread pool
+ * (sync_log_later). */
 enum mdt_status
 sync_mark_sent(struct sync_engine *e, const int64_t *ids, size_t n,
     const struct mdt_sync_version *v, size_t nv)
