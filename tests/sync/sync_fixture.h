@@ -243,6 +243,20 @@ sx_int(struct sx *x, const char *fmt, ...)
 	return v;
 }
 
+/* The uuid of the action of id, into out. */
+static inline void
+sx_action_uuid(struct sx *x, int64_t id, char out[37])
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s), "SELECT uuid"
+	    " FROM actions WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, 37, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
 static inline int64_t
 sx_person(struct sx *x, const char *name)
 {

@@ -34,20 +34,6 @@ pull(struct sx *x, struct sync_pull_result *out)
 	return sx_on_loop(x, pull_on, &a);
 }
 
-/* The uuid of the action of id. */
-static void
-uuid_of(struct sx *x, int64_t id, char out[37])
-{
-	sqlite3_stmt *st;
-
-	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s), "SELECT uuid"
-	    " FROM actions WHERE id = ?", -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_int64(st, 1, id);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	snprintf(out, 37, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-}
-
 /* Another system changes Task/<uuid> on the record: its status, and
  * (when not NULL) its owner (by name only) and a note. */
 static void
@@ -122,9 +108,9 @@ test_closed_from_record(void **state)
 	a = open_action(x, 0);
 	b = open_action(x, 1);
 	c = open_action(x, 2);
-	uuid_of(x, a, ua);
-	uuid_of(x, b, ub);
-	uuid_of(x, c, uc);
+	sx_action_uuid(x, a, ua);
+	sx_action_uuid(x, b, ub);
+	sx_action_uuid(x, c, uc);
 	remote_set(ua, "completed", NULL, "Seen at home, all in hand");
 	remote_set(ub, "cancelled", NULL, NULL);
 	remote_set(uc, "in-progress", "Nurse Someone Else", NULL);
@@ -178,8 +164,8 @@ test_conflict_kept(void **state)
 	delivered(x);
 	a = open_action(x, 0);
 	b = open_action(x, 1);
-	uuid_of(x, a, ua);
-	uuid_of(x, b, ub);
+	sx_action_uuid(x, a, ua);
+	sx_action_uuid(x, b, ub);
 	/* closed here, not yet sent; cancelled there meanwhile */
 	assert_int_equal(mdt_action_set_status(x->s, a, MDT_ACTION_DONE),
 	    MDT_OK);
@@ -247,8 +233,8 @@ two_searches(struct sx *x, const char *last_status, int64_t *first,
 	    " ORDER BY uuid LIMIT 1");
 	*last = sx_int(x, "SELECT a.id FROM actions a WHERE status = 'open'"
 	    " ORDER BY uuid DESC LIMIT 1");
-	uuid_of(x, *first, u1);
-	uuid_of(x, *last, u2);
+	sx_action_uuid(x, *first, u1);
+	sx_action_uuid(x, *last, u2);
 	remote_set(u1, "completed", NULL, NULL);
 	remote_set(u2, last_status, NULL, NULL);
 	return sx_int(x, "SELECT since FROM record_pull");
@@ -382,7 +368,7 @@ test_hostile_text(void **state)
 
 	delivered(x);
 	a = open_action(x, 0);
-	uuid_of(x, a, ua);
+	sx_action_uuid(x, a, ua);
 	remote_set(ua, "completed", "Nurse \xe2\x80\xae<script>alert(1)"
 	    "</script> | # *x*", "Line one\nline \xe2\x81\xa6two");
 	assert_int_equal(pull(x, &pr), 0);
@@ -591,7 +577,7 @@ test_elsewhere(void **state)
 		sqlite3_finalize(st);
 	}
 	remote_text(rel, "valueCodeableConcept", "text", hostile);
-	uuid_of(a, sx_int(a, "SELECT id FROM actions WHERE patient_id = %lld"
+	sx_action_uuid(a, sx_int(a, "SELECT id FROM actions WHERE patient_id = %lld"
 	    " AND status = 'open'", (long long)p1), uuid);
 	snprintf(rel, sizeof(rel), "Task/%s", uuid);
 	long_text = malloc(10001);

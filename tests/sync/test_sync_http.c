@@ -744,7 +744,6 @@ test_late_copy_of_own_write(void **state)
 {
 	struct sx *x = *state;
 	char id[37], url[256];
-	sqlite3_stmt *q;
 	json_t *task;
 	char *body;
 	int64_t action;
@@ -752,12 +751,7 @@ test_late_copy_of_own_write(void **state)
 	sx_chair(x, NULL, NULL);
 	assert_true(sx_sync(x, 30000, NULL));
 	action = sx_int(x, "SELECT max(id) FROM actions");
-	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
-	    "SELECT uuid FROM actions ORDER BY id DESC LIMIT 1", -1, &q,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	snprintf(id, sizeof(id), "%s", sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
+	sx_action_uuid(x, action, id);
 	task = get_resource("Task", id);
 	assert_string_equal(jstr(task, "meta.versionId"), "1");
 	json_object_del(task, "meta");
@@ -786,7 +780,6 @@ test_conflict_not_overwritten(void **state)
 {
 	struct sx *x = *state;
 	char id[37], url[256];
-	sqlite3_stmt *q;
 	json_t *task;
 	char *body;
 	int64_t action;
@@ -794,12 +787,7 @@ test_conflict_not_overwritten(void **state)
 	sx_chair(x, NULL, NULL);
 	assert_true(sx_sync(x, 30000, NULL));
 	action = sx_int(x, "SELECT max(id) FROM actions");
-	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
-	    "SELECT uuid FROM actions ORDER BY id DESC LIMIT 1", -1, &q,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	snprintf(id, sizeof(id), "%s", sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
+	sx_action_uuid(x, action, id);
 	/* someone else changes the Task on the central record */
 	task = get_resource("Task", id);
 	json_object_set_new(task, "description", json_string("Changed"
@@ -822,13 +810,9 @@ test_conflict_not_overwritten(void **state)
 	json_decref(task);
 
 	/* removed on the central record: not quietly made again */
-	action = sx_int(x, "SELECT min(id) + 1 FROM actions");
-	assert_int_equal(sqlite3_prepare_v2(mdt_store_db(x->s),
-	    "SELECT uuid FROM actions ORDER BY id LIMIT 1 OFFSET 1", -1, &q,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	snprintf(id, sizeof(id), "%s", sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
+	action = sx_int(x, "SELECT id FROM actions ORDER BY id LIMIT 1"
+	    " OFFSET 1");
+	sx_action_uuid(x, action, id);
 	snprintf(url, sizeof(url), "%s/Task/%s", sx_env("SYNC_TEST_BASE"), id);
 	assert_true(sx_http("DELETE", url, "", NULL) < 300);
 	assert_int_equal(mdt_action_set_status(x->s, action,
