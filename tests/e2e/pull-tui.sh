@@ -40,10 +40,10 @@ meeting_start
 keys n
 wait_for "Slot 1 of 12"
 consent_given
-slot_action "Alpha: review the medicines" 1 2026-12-20
-slot_action "Bravo: carers assessment" 1 2026-12-21
-slot_action "Charlie: falls clinic" 1 2026-12-22
-slot_action "Delta: housing letter" 1 2026-12-23
+slot_action "Alpha: review the medicines" 1 +10
+slot_action "Bravo: carers assessment" 1 +11
+slot_action "Charlie: falls clinic" 1 +12
+slot_action "Delta: housing letter" 1 +13
 wait_for "Sync: online, all sent"
 [ "$(fhir_get "Task?_summary=count" | jqr '.total')" = 4 ] ||
     fail "the server holds $(fhir_get "Task?_summary=count" | jqr '.total') Tasks, not 4"

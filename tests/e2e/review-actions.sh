@@ -9,6 +9,8 @@
 . "${E2E_LIB:-$(dirname "$0")/lib.sh}"
 
 sql() { "$SQLITE3_BIN" -batch -noheader "$DB" "$1"; }
+# due dates a month and more ahead, in a fixed order whatever today is
+for n in 34 36 39 44 49 54 84; do eval "D$n=$(date -d "+$n days" +%F)"; done
 
 M1=$("$MDTCHAIR" --db "$DB" demo --no-open)
 MEETING=$M1 minutes_json >"$E2E_TMP/before.json"
@@ -61,11 +63,11 @@ keys n
 wait_for "Slot 1 of 12"
 wait_for "$P1"
 consent
-action "Fit grab rails in the bathroom" 2 2027-01-15
-action "Chase the falls clinic letter" 3 2027-01-20
-action "Book a medication review" 4 2027-01-25
-action "Arrange a befriending visit" 5 2027-01-30
-action "Test the pendant alarm" 1 2027-01-10
+action "Fit grab rails in the bathroom" 2 "$D39"
+action "Chase the falls clinic letter" 3 "$D44"
+action "Book a medication review" 4 "$D49"
+action "Arrange a befriending visit" 5 "$D54"
+action "Test the pendant alarm" 1 "$D34"
 keys d
 wait_for "Action marked done"
 stay +7
@@ -74,7 +76,7 @@ keys n
 wait_for "Slot 2 of 12"
 wait_for "$P2"
 consent
-action "Carer's assessment for the wife" 7 2027-01-12
+action "Carer's assessment for the wife" 7 "$D36"
 keys d
 wait_for "Action marked done"
 stay +3
@@ -164,7 +166,7 @@ wait_for "Due (YYYY-MM-DD or +days, Enter = keep):"
 type_text +21
 keys Enter
 wait_for "Action reassigned: $(present 3), due $due21"
-action "Post the falls leaflet" 4 2027-03-01
+action "Post the falls leaflet" 4 "$D84"
 keys x
 wait_for "Cancel this action? (y/n)"
 keys y
@@ -186,7 +188,7 @@ wait_for "New owner (present first)"
 pick_row 6
 wait_for "Enter = keep"
 keys Enter
-wait_for "Action reassigned: $(present 6), due 2027-01-25"
+wait_for "Action reassigned: $(present 6), due $D49"
 wait_for "Actions (6)  1 to review"
 keys n
 wait_for "1 carried-forward action not reviewed. Move on anyway? (y/n)"
@@ -206,7 +208,7 @@ row() { screen | grep -F "$1"; }
 row "Fit grab rails" | grep -qE ' done *$' || fail "grab rails: $(row "Fit grab rails")"
 row "Chase the falls clinic" | grep -qF "still open" || fail "falls clinic: $(row "Chase the falls")"
 row "Book a medication" | grep -qF "reassigned" || fail "medication: $(row "Book a medication")"
-row "Book a medication" | grep -qF "2027-01-25" || fail "medication due: $(row "Book a medication")"
+row "Book a medication" | grep -qF "$D49" || fail "medication due: $(row "Book a medication")"
 row "Arrange a befriending" | grep -qF "cancelled" || fail "befriending: $(row "Arrange a befriending")"
 pass "carried forward: d done, v still open, r reassigned (due kept), x cancelled after asking"
 
@@ -240,14 +242,14 @@ got=$(sql "SELECT a.text || '=' || r.verdict FROM action_reviews r JOIN actions 
     fail "not exactly four reviews in the audit log (a refused or repeated key wrote one)"
 got=$(sql "SELECT a.text || '/' || p.name || '/' || a.due_date || '/' || a.status
  FROM actions a JOIN people p ON p.id = a.owner_id ORDER BY a.id" | paste -sd '|')
-want="Fit grab rails in the bathroom/$(present 2)/2027-01-15/done"
-want="$want|Chase the falls clinic letter/$(present 3)/2027-01-20/open"
-want="$want|Book a medication review/$(present 6)/2027-01-25/open"
-want="$want|Arrange a befriending visit/$(present 5)/2027-01-30/cancelled"
-want="$want|Test the pendant alarm/$(present 1)/2027-01-10/done"
-want="$want|Carer's assessment for the wife/$(present 7)/2027-01-12/done"
+want="Fit grab rails in the bathroom/$(present 2)/$D39/done"
+want="$want|Chase the falls clinic letter/$(present 3)/$D44/open"
+want="$want|Book a medication review/$(present 6)/$D49/open"
+want="$want|Arrange a befriending visit/$(present 5)/$D54/cancelled"
+want="$want|Test the pendant alarm/$(present 1)/$D34/done"
+want="$want|Carer's assessment for the wife/$(present 7)/$D36/done"
 want="$want|Phone the daughter about the review/$(present 3)/$due21/open"
-want="$want|Post the falls leaflet/$(present 4)/2027-03-01/cancelled"
+want="$want|Post the falls leaflet/$(present 4)/$D84/cancelled"
 [ "$got" = "$want" ] || fail "actions in the database:
  got  $got
  want $want"

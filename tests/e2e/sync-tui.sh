@@ -62,9 +62,10 @@ keys Enter
 wait_for "Owner (present first)"
 pick_row 1
 wait_for "Due (YYYY-MM-DD"
-type_text 2026-12-31
+due=$(date -d '+24 days' +%F)
+type_text "$due"
 keys Enter
-wait_for "Action saved: $owner1, due 2026-12-31"
+wait_for "Action saved: $owner1, due $due"
 wait_for "Sync: offline"
 keys 5
 wait_for "Waiting to send, oldest first"
@@ -80,7 +81,7 @@ tasks=$(fhir_get "Task?_count=100")
     fail "Task description: $(echo "$tasks" | jqr '.entry[0].resource.description')"
 echo "$tasks" | jqr '.entry[0].resource.owner.display' | grep -qF "$owner1" ||
     fail "Task owner: $(echo "$tasks" | jqr '.entry[0].resource.owner')"
-[ "$(echo "$tasks" | jqr '.entry[0].resource.restriction.period.end')" = 2026-12-31 ] ||
+[ "$(echo "$tasks" | jqr '.entry[0].resource.restriction.period.end')" = "$due" ] ||
     fail "Task due date: $(echo "$tasks" | jqr '.entry[0].resource.restriction.period.end')"
 pass "back online: the action is on the server once, with owner and due date"
 

@@ -443,11 +443,11 @@ sx_chair(struct sx *x, void (*between)(void *), void *ctx)
 		snprintf(text, sizeof(text), "Refer to falls clinic (slot %zu)",
 		    i + 1);
 		ACT(mdt_action_add(x->s, slot, text,
-		    sx_person(x, owners[(i + 1) % 5]), "2027-01-15", NULL));
+		    sx_person(x, owners[(i + 1) % 5]), "+39", NULL));
 		switch (i) {
 		case 0:
 			ACT(mdt_outcome_record(x->s, slot, MDT_OUTCOME_STAY,
-			    "2027-02-01"));
+			    "+56"));
 			ACT(mdt_key_contact_set(x->s, sx_int(x, "SELECT"
 			    " patient_id FROM slots WHERE id = %lld",
 			    (long long)slot), sx_person(x, "Ade Okonkwo")));

@@ -144,21 +144,21 @@ second_meeting(struct sx *x)
 	ok(x->s, mdt_note_add(x->s, s1, long_note, NULL));
 	free(long_note);
 	ok(x->s, mdt_action_add(x->s, s1, "Ask <GP> & \"pharmacy\""
-	    " to review: 'all' meds", who, "2027-01-20", &a));
+	    " to review: 'all' meds", who, "+44", &a));
 	ok(x->s, mdt_action_add(x->s, s1, "Book a falls assessment",
 	    pres, "+7", &a));
 	ok(x->s, mdt_action_set_status(x->s, a, MDT_ACTION_DONE));
 	ok(x->s, mdt_outcome_record(x->s, s1, MDT_OUTCOME_STAY,
-	    "2027-03-01"));
+	    "+84"));
 	ok(x->s, mdt_slot_next(x->s, m, NULL));
 	ok(x->s, mdt_consent_record(x->s, s2,
 	    MDT_CONSENT_RISK_TO_OTHERS, "Refused; grandchildren <at risk> &"
 	    " \"safeguarding\"", NULL, 0));
 	ok(x->s, mdt_note_add(x->s, s2, "Raw note", NULL));
 	ok(x->s, mdt_action_add(x->s, s2, "Safeguarding referral",
-	    who, "2027-01-10", NULL));
+	    who, "+34", NULL));
 	ok(x->s, mdt_outcome_record(x->s, s2, MDT_OUTCOME_STAY,
-	    "2027-02-15"));
+	    "+70"));
 	ok(x->s, mdt_meeting_close(x->s, m));
 	joined_up_plan(x);
 	/* a death between meetings, of a patient discussed at the first */
