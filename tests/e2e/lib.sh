@@ -192,6 +192,27 @@ wait_gone() {
 	done
 }
 
+# press_until PATTERN KEY: presses KEY until a line of the screen matches
+# PATTERN (grep's), at most ten times; after each press it waits for the screen
+# (its status line aside) to change, so that a slow frame is never taken
+# for a key not yet read and the cursor is not stepped past TEXT.
+press_until() {
+	local n=0 i before
+	until screen | grep -q -- "$1"; do
+		n=$((n + 1))
+		[ "$n" -le 10 ] || fail "ten $2 keys never showed '$1'"
+		before=$(screen | sed '$d')
+		keys "$2"
+		i=0
+		while [ "$(screen | sed '$d')" = "$before" ]; do
+			i=$((i + 1))
+			[ "$i" -lt $((E2E_TIMEOUT * 20)) ] ||
+			    fail "$2 changed nothing on the screen (looking for '$1')"
+			sleep 0.05
+		done
+	done
+}
+
 # tui_pid: the mdtchair process (the child of the pane's shell).
 tui_pid() {
 	local i=0 pid=""

@@ -53,10 +53,7 @@ keys r
 wait_for "Preparation: 4 candidates, 0 on the agenda"
 wait_for "3 referral(s) to schedule or defer"
 screen | grep "$stepped" | grep -q "escalated" || fail "$stepped is not shown as escalated"
-i=0
-until screen | grep -q "Reason: .*escalated from rising risk"; do
-	keys j; sleep 0.1; i=$((i + 1)); [ "$i" -lt 10 ] || fail "cannot reach $stepped"
-done
+press_until "Reason: .*escalated from rising risk" j
 keys D
 wait_for "Defer - reason:"
 type_text "Discussed at the falls huddle on Monday"
@@ -117,8 +114,7 @@ pass "order, planned minutes and presenter (someone new too)"
 # Take Carl Dunn (a referral) off again: finalising is then refused.
 keys j
 wait_for "Reason: "
-sel=$(screen | grep -n "Reason: Carer breakdown" | cut -d: -f1)
-while [ -z "$sel" ]; do keys j; sleep 0.1; sel=$(screen | grep -n "Reason: Carer breakdown" | cut -d: -f1); done
+press_until "Reason: Carer breakdown" j
 keys Space
 wait_for "Taken off the agenda"
 keys F
