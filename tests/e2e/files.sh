@@ -15,27 +15,23 @@
 umask 022
 sql() { "$SQLITE3_BIN" "$DB" "$1"; }
 # run ARGS...: mdtchair ARGS under timeout 5, stdout and stderr to files;
-# rc its exit status (124: it hung), ms how long it took.
+# rc its exit status (124: it hung, as on a FIFO opened to be read).
 run() {
-	local t0 t1
-	t0=$(date +%s%N)
 	set +e
 	timeout 5 "$MDTCHAIR" --db "$DB" "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err"
 	rc=$?
 	set -e
-	t1=$(date +%s%N)
-	ms=$(((t1 - t0) / 1000000))
 }
 err() { cat "$E2E_TMP/err"; }
-# refused WHY ARGS...: mdtchair ARGS exits 1 at once, saying WHY (a fixed
-# string) on stderr, and prints nothing.
+# refused WHY ARGS...: mdtchair ARGS exits 1 without waiting on the file
+# (timeout 5 tells a hang; how fast is not asserted, a slow disk being
+# no fault), saying WHY (a fixed string) on stderr, and prints nothing.
 refused() {
 	local why=$1
 	shift
 	run "$@"
 	[ "$rc" != 124 ] || fail "mdtchair $* hung"
 	[ "$rc" = 1 ] || fail "mdtchair $* exited $rc: $(err)"
-	[ "$ms" -lt 1000 ] || fail "mdtchair $* took $ms ms to refuse"
 	grep -qF -- "$why" "$E2E_TMP/err" || fail "mdtchair $*: no '$why' in: $(err)"
 	[ ! -s "$E2E_TMP/out" ] || fail "mdtchair $* printed: $(cat "$E2E_TMP/out")"
 }
