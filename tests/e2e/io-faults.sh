@@ -89,16 +89,17 @@ wait_for "Owner (present first)"
 disk eio
 pick_row 2
 wait_for "Due (YYYY-MM-DD"
-type_text 2027-03-01
+due=$(date -d '+84 days' +%F)
+type_text "$due"
 keys Enter
 wait_for "Not saved: disk I/O error. Check the disk, then press Enter to save again"
-screen | grep -qF "2027-03-01" || fail "the due date typed is not kept"
+screen | grep -qF "$due" || fail "the due date typed is not kept"
 alive
 [ "$(counts)" = "$before" ] || fail "a refused action changed the database: $before -> $(counts)"
 disk_ok
 keys Enter
 wait_for "Action saved:"
-[ "$(q "SELECT count(*) FROM actions WHERE text = 'Written through a failing disk' AND due_date = '2027-03-01'")" = 1 ] ||
+[ "$(q "SELECT count(*) FROM actions WHERE text = 'Written through a failing disk' AND due_date = '$due'")" = 1 ] ||
     fail "the action is not there exactly once"
 [ "$(outbox_dups)" = 0 ] || fail "duplicate outbox rows after the I/O error"
 pass "I/O error: message, due date kept, Enter saved the action once"
