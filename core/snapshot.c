@@ -219,26 +219,6 @@ static const struct {
 _Static_assert(PART_ACTIONS + 1 == MDT_SNAPSHOT_PARTS,
     "MDT_SNAPSHOT_PARTS counts enum snap_part");
 
-/* A slot row as read_slot reads it: the agenda's query and one slot's
- * (column 25 on, the consent asked before, as the candidates read it). */
-#define SLOT_SELECT \
-	"SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number," \
-	" pt.name, pt.date_of_birth, pt.practice, s.reason, s.state," \
-	" s.started_at, s.paused_at, s.closed_at, s.paused_ms," \
-	" s.planned_seconds, s.extended_seconds, c.basis," \
-	" c.justification, o.kind, o.review_date, pt.key_contact_id," \
-	" kc.name, s.presenter_id, pr.name, o.died_on," \
-	" coalesce(ca.id, 0), " MDT_ASKED_ANSWER_SQL("ca") "," \
-	" ca.asked_by, ca.asked_on, ca.representative, ca.justification" \
-	" FROM slots s JOIN patients pt ON pt.id = s.patient_id" \
-	" LEFT JOIN consent c ON c.slot_id = s.id" \
-	/* the answer the slot's consent started from, else the latest */ \
-	" LEFT JOIN consent_asked ca ON ca.id = coalesce(c.asked_id, (" \
-	MDT_ASKED_LATEST_SQL("s.patient_id") "))" \
-	" LEFT JOIN outcomes o ON o.slot_id = s.id" \
-	" LEFT JOIN people kc ON kc.id = pt.key_contact_id" \
-	" LEFT JOIN people pr ON pr.id = s.presenter_id"
-
 /* One of a snapshot's arrays: its part, where its pointer and count lie,
  * how an element is read and freed, and the query that reads it (its
  * one value, if fmt says so, the meeting's id). */
@@ -264,7 +244,23 @@ static const struct snap_array snap_arrays[] = {
 	    " FROM attendance a JOIN people p ON p.id = a.person_id"
 	    " WHERE a.meeting_id = ? ORDER BY p.name, p.id", "i" },
 	{ PART_SLOTS, SNAP_ARRAY(slots, n_slots), slot_done, read_slot,
-	    "reading the agenda", SLOT_SELECT
+	    "reading the agenda",
+	    "SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number,"
+	    " pt.name, pt.date_of_birth, pt.practice, s.reason, s.state,"
+	    " s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
+	    " s.planned_seconds, s.extended_seconds, c.basis,"
+	    " c.justification, o.kind, o.review_date, pt.key_contact_id,"
+	    " kc.name, s.presenter_id, pr.name, o.died_on,"
+	    " coalesce(ca.id, 0), " MDT_ASKED_ANSWER_SQL("ca") ","
+	    " ca.asked_by, ca.asked_on, ca.representative, ca.justification"
+	    " FROM slots s JOIN patients pt ON pt.id = s.patient_id"
+	    " LEFT JOIN consent c ON c.slot_id = s.id"
+	    /* the answer the slot's consent started from, else the latest */
+	    " LEFT JOIN consent_asked ca ON ca.id = coalesce(c.asked_id, ("
+	    MDT_ASKED_LATEST_SQL("s.patient_id") "))"
+	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
+	    " LEFT JOIN people kc ON kc.id = pt.key_contact_id"
+	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
 	    " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i" },
 	{ PART_NOTES, SNAP_ARRAY(notes, n_notes), note_done, read_note,
 	    "reading the notes",
@@ -366,25 +362,6 @@ array_free(struct mdt_snapshot *snap, const struct snap_array *arr)
 }
 
 #ifdef SQLITE_ENABLE_PREUPDATE_HOOK
-/* Whether the slot row being updated keeps its meeting, patient and place
- * on the agenda (then the rest of the agenda is as it was). */
-static bool
-slot_row_kept(const struct mdt_store *s, sqlite3 *db)
-{
-	for (size_t i = 0; i < MDT_COUNT(s->snap_slot_cols); i++) {
-		sqlite3_value *was, *is;
-		int col = s->snap_slot_cols[i];
-
-		if (col < 0 || sqlite3_preupdate_old(db, col, &was) !=
-		    SQLITE_OK || sqlite3_preupdate_new(db, col, &is) !=
-		    SQLITE_OK || sqlite3_value_type(was) != SQLITE_INTEGER ||
-		    sqlite3_value_type(is) != SQLITE_INTEGER ||
-		    sqlite3_value_int64(was) != sqlite3_value_int64(is))
-			return false;
-	}
-	return true;
-}
-
 /* Called by SQLite before each row this connection inserts, updates or
  * deletes (those of triggers, cascades and WITHOUT ROWID tables too,
  * which the plain update hook misses). */
@@ -393,45 +370,29 @@ count_change(void *arg, sqlite3 *db, int op, const char *schema,
     const char *table, sqlite3_int64 key1, sqlite3_int64 key2)
 {
 	struct mdt_store *s = arg;
-	uint64_t at;
 
+	(void)db;
+	(void)op;
 	(void)schema;
-	for (size_t i = 0; i < N_PART_TABLES; i++) {
-		if (strcmp(table, part_tables[i].table) != 0)
-			continue;
-		at = ++s->snap_changes[part_tables[i].part];
-		if (part_tables[i].part == PART_SLOTS) {
-			s->snap_ring[at % MDT_SNAP_RING].at = at;
-			s->snap_ring[at % MDT_SNAP_RING].slot_id =
-			    op == SQLITE_UPDATE && key1 == key2 &&
-			    strcmp(table, "slots") == 0 &&
-			    slot_row_kept(s, db) ? key1 : 0;
+	(void)key1;
+	(void)key2;
+	for (size_t i = 0; i < N_PART_TABLES; i++)
+		if (strcmp(table, part_tables[i].table) == 0) {
+			s->snap_changes[part_tables[i].part]++;
+			return;
 		}
-		return;
-	}
 }
 #endif
 
-/* Starts counting the store's changes by part, if SQLite can, and finds
- * the columns of slots that slot_row_kept compares. */
+/* Starts counting the store's changes by part, if SQLite can. */
 static void
 count_changes(struct mdt_store *s)
 {
 #ifdef SQLITE_ENABLE_PREUPDATE_HOOK
-	static const char *const cols[] = { "meeting_id", "patient_id",
-	    "position" };
-	int64_t col;
-
-	_Static_assert(MDT_COUNT(cols) == MDT_COUNT(s->snap_slot_cols),
-	    "a column of slots for each place in snap_slot_cols");
-	if (s->snap_counting)
-		return;
-	for (size_t i = 0; i < MDT_COUNT(cols); i++)
-		s->snap_slot_cols[i] = mdt_query_int(s, &col, "SELECT cid FROM"
-		    " pragma_table_info('slots') WHERE name = ?", "t",
-		    cols[i]) == MDT_OK && col >= 0 && col < 64 ? (int)col : -1;
-	sqlite3_preupdate_hook(s->db, count_change, s);
-	s->snap_counting = true;
+	if (!s->snap_counting) {
+		sqlite3_preupdate_hook(s->db, count_change, s);
+		s->snap_counting = true;
+	}
 #else
 	(void)s;
 #endif
@@ -503,78 +464,7 @@ struct snapshot_read {
 	struct mdt_snapshot *out;
 	unsigned read;
 	bool partial;
-	/* the agenda's rows read again alone, to go in place of old's */
-	struct mdt_slot rows[MDT_SNAP_RING];
-	size_t n_rows;
 };
-
-/* A slot of snap by id, to change; NULL if absent. */
-static struct mdt_slot *
-slot_at(struct mdt_snapshot *snap, int64_t slot_id)
-{
-	for (size_t i = 0; i < snap->n_slots; i++)
-		if (snap->slots[i].id == slot_id)
-			return &snap->slots[i];
-	return NULL;
-}
-
-/* Frees the rows slot_rows_read read. */
-static void
-slot_rows_free(struct snapshot_read *a)
-{
-	for (size_t i = 0; i < a->n_rows; i++)
-		slot_done(&a->rows[i]);
-	a->n_rows = 0;
-}
-
-/*
- * When every change to the agenda's tables since old was read was an
- * update of one of its slot rows keeping the meeting, patient and place
- * (a pause, a resume, the clock extended: count_change), reads those rows
- * alone into a->rows and takes the agenda off the parts to read.
- * Otherwise, or if a row is not there to read, the whole agenda is read.
- */
-static enum mdt_status
-slot_rows_read(struct mdt_store *s, struct snapshot_read *a)
-{
-	uint64_t from = a->old->seen[PART_SLOTS], to = a->out->seen[PART_SLOTS];
-	int64_t ids[MDT_SNAP_RING];
-	size_t n = 0;
-
-	if (to <= from || to - from > MDT_SNAP_RING)
-		return MDT_OK;
-	for (uint64_t at = from + 1; at <= to; at++) {
-		int64_t id = s->snap_ring[at % MDT_SNAP_RING].slot_id;
-		size_t i = 0;
-
-		if (s->snap_ring[at % MDT_SNAP_RING].at != at || id == 0 ||
-		    slot_at(a->old, id) == NULL)
-			return MDT_OK;
-		while (i < n && ids[i] != id)
-			i++;
-		if (i == n)
-			ids[n++] = id;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct mdt_slot *row;
-		enum mdt_status status;
-		size_t k;
-
-		status = mdt_read_array(s, &row, &k, sizeof(*row), slot_done,
-		    read_slot, NULL, "reading the agenda", SLOT_SELECT
-		    " WHERE s.id = ?2 AND s.meeting_id = ?1", "ii",
-		    a->meeting_id, ids[i]);
-		if (status != MDT_OK || k != 1) {
-			mdt_array_free(row, k, sizeof(*row), slot_done);
-			slot_rows_free(a);
-			return status;
-		}
-		a->rows[a->n_rows++] = row[0];
-		free(row);
-	}
-	a->read &= ~PART(PART_SLOTS);
-	return MDT_OK;
-}
 
 /* After the agenda is read (status): each slot's position and
  * exclusions, and, for other patients or another order, their notes and
@@ -622,8 +512,6 @@ snapshot_tx(struct mdt_store *s, void *ctx)
 		/* the actions shown depend on when the meeting opened */
 		if (a->old->meeting.opened_at != a->out->meeting.opened_at)
 			a->read |= PART(PART_ACTIONS);
-		if (a->partial && (a->read & PART(PART_SLOTS)))
-			status = slot_rows_read(s, a);
 	}
 	for (size_t i = 0; status == MDT_OK && i < MDT_COUNT(snap_arrays);
 	    i++) {
@@ -648,33 +536,19 @@ static enum mdt_status
 snapshot_read(struct mdt_store *s, int64_t meeting_id,
     struct mdt_snapshot *old, struct mdt_snapshot *out)
 {
-	struct snapshot_read a = { meeting_id, old, out, ~0u, false, { { 0 } },
-	    0 };
+	struct snapshot_read a = { meeting_id, old, out, ~0u, false };
 	enum mdt_status status;
 
 	memset(out, 0, sizeof(*out));
 	count_changes(s);
 	status = mdt_tx_read(s, snapshot_tx, &a);
 	if (status != MDT_OK) {
-		slot_rows_free(&a);
 		mdt_snapshot_free(out);
 		return status;
 	}
 	for (size_t i = 0; i < MDT_COUNT(snap_arrays); i++)
 		if (!(a.read & PART(snap_arrays[i].part)))
 			array_take(out, old, &snap_arrays[i]);
-	/* the rows read again, each in its old place with its exclusions */
-	for (size_t i = 0; i < a.n_rows; i++) {
-		struct mdt_slot *sl = slot_at(out, a.rows[i].id);
-
-		a.rows[i].position = sl->position;
-		a.rows[i].exclusions = sl->exclusions;
-		a.rows[i].n_exclusions = sl->n_exclusions;
-		sl->exclusions = NULL;
-		sl->n_exclusions = 0;
-		slot_done(sl);
-		*sl = a.rows[i];
-	}
 	return MDT_OK;
 }
 

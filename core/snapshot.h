@@ -35,8 +35,7 @@ void mdt_record_news_free(struct mdt_action *a, size_t n);
  * Brings *snap (from mdt_snapshot_load or this function, or zeroed) up to
  * date as a snapshot of meeting_id, with the same result as loading it
  * afresh, but reading again only the parts whose tables changed since it
- * was read, and of the agenda only the slot rows changed when nothing
- * else in it was: after a pause, say, that slot's row alone.  It reads
+ * was read: after a pause, say, the slots and not the actions.  It reads
  * everything when another connection has committed since, when the
  * meeting or the store is another, or when SQLite has no pre-update hook
  * to count the store's changes with.  On failure *snap is unchanged.

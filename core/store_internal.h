@@ -23,10 +23,6 @@
  * the chair's screens and acts, with room to spare. */
 #define MDT_STMT_CACHE 64
 
-/* How many of its latest changes to the agenda's tables a connection
- * remembers by row: more than an act makes (snapshot.c). */
-#define MDT_SNAP_RING 8
-
 struct mdt_store {
 	sqlite3 *db;
 	struct mdt_clock clock;
@@ -53,15 +49,6 @@ struct mdt_store {
 	 * snapshot on (snapshot.c) */
 	uint64_t snap_changes[MDT_SNAPSHOT_PARTS];
 	bool snap_counting;
-	/* the last MDT_SNAP_RING changes to the agenda part's tables, each
-	 * by its count: the slot's id when it was an update of one slot row
-	 * that kept its meeting, patient and place, else 0; and where those
-	 * three columns are in slots (-1: unknown, every change counts as 0) */
-	struct {
-		uint64_t at;
-		int64_t slot_id;
-	} snap_ring[MDT_SNAP_RING];
-	int snap_slot_cols[3];
 	/* the meeting whose chair's lease this store asked for (lease.c),
 	 * 0 if none, and the token it holds it by ("" if it does not):
 	 * mdt_tx_run checks the lease before every act */
