@@ -195,7 +195,7 @@ wait_gone() {
 # press_until PATTERN KEY: presses KEY until a line of the screen matches
 # PATTERN (grep's), at most ten times; after each press it waits for the screen
 # (its status line aside) to change, so that a slow frame is never taken
-# for a key not yet read and the cursor is not stepped past TEXT.
+# for a key not yet read and the cursor is not stepped past the row.
 press_until() {
 	local n=0 i before
 	until screen | grep -q -- "$1"; do
