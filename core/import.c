@@ -197,11 +197,12 @@ check_record(struct mdt_store *s, struct stmts *q, struct mdt_import_row *r,
 	return MDT_OK;
 }
 
-/* Imports one good row (when write), unless the record makes it bad. */
+/* Imports one good row (when write), unless the record makes it bad or
+ * finds it a repeat of an earlier row's patient (held locally). */
 static enum mdt_status
-apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
-    enum mdt_list list, const char *source, struct mdt_import_row *r,
-    struct mdt_import_report *rep, bool write)
+apply_row(struct mdt_store *s, struct stmts *q, struct mdt_import_parse *p,
+    int64_t meeting_id, enum mdt_list list, const char *source,
+    struct mdt_import_row *r, struct mdt_import_report *rep, bool write)
 {
 	enum mdt_status st;
 	int64_t patient_id, cand = 0, entry_id = 0, referral = 0;
@@ -210,8 +211,28 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	int rc;
 
 	st = check_record(s, q, r, &patient_id, &name, &practice);
-	if (r->error != NULL || !write)
+	/* a patient held locally, found: a repeat of an earlier row? (one
+	 * made now is registered when made) */
+	if (st == MDT_OK && patient_id != 0)
+		mdt_import_repeat_local(p, r);
+	if (r->error == NULL && r->duplicate) {
+		rep->duplicates++;
 		goto out;
+	}
+	if (r->error != NULL)
+		goto out;
+	if (!write) {
+		/* only checked, in an import refused (rolled back) at the
+		 * end: an untraced patient is still held, so that a repeat
+		 * of them further on is found as it would be */
+		if (st == MDT_OK && patient_id == 0 && r->untraced) {
+			st = mdt_patient_local_add_tx(s, r->name, r->dob,
+			    &patient_id, r->nhs);
+			if (st == MDT_OK)
+				mdt_import_repeat_local(p, r);
+		}
+		goto out;
+	}
 	if (st == MDT_OK && patient_id != 0)
 		st = rerun(s, q->st[Q_FIND_CAND], &cand, &found, "ii",
 		    meeting_id, patient_id);
@@ -242,6 +263,8 @@ apply_row(struct mdt_store *s, struct stmts *q, int64_t meeting_id,
 	if (patient_id == 0 && r->untraced) {
 		st = mdt_patient_local_add_tx(s, r->name, r->dob, &patient_id,
 		    r->nhs);
+		if (st == MDT_OK)
+			mdt_import_repeat_local(p, r);
 		if (st == MDT_OK && r->practice[0] != '\0')
 			st = mdt_run(s, "UPDATE patients SET practice = ?"
 			    " WHERE id = ?", "ti", r->practice, patient_id);
@@ -421,8 +444,8 @@ import_row(struct mdt_import_row *r, void *ctx)
 	}
 	if (r->error == NULL) {
 		/* after a bad row, unless skipped, only checked */
-		st = apply_row(s, &a->q, a->meeting_id, a->list, a->path, r,
-		    rep, rep->rejected == 0 || a->skip_invalid);
+		st = apply_row(s, &a->q, a->p, a->meeting_id, a->list,
+		    a->path, r, rep, rep->rejected == 0 || a->skip_invalid);
 		if (st != MDT_OK || r->error == NULL)
 			return st;
 	}

@@ -93,6 +93,15 @@ enum mdt_status mdt_import_open(struct mdt_store *s, enum mdt_list list,
  */
 enum mdt_status mdt_import_rows(struct mdt_store *s,
     struct mdt_import_parse *p, mdt_import_row_fn each, void *ctx);
+/*
+ * A good row of a patient held by a local identifier (given in the row,
+ * or found or made for an untraced one; import.c) checked against the
+ * earlier such rows as mdt_import_rows checks NHS numbers: marked
+ * duplicate, or given an error naming the first row if its details
+ * differ.
+ */
+void mdt_import_repeat_local(struct mdt_import_parse *p,
+    struct mdt_import_row *r);
 /* Closes the file and frees what the reading holds. */
 void mdt_import_close(struct mdt_import_parse *p);
 /* Adds "PATH:LINE: why" to the report's errors, unless it holds

@@ -618,29 +618,39 @@ seen_reserve(struct mdt_import_parse *p)
 	free(old);
 }
 
+/* A local identifier's key in the set: above every NHS number (ten
+ * digits), within the key's 34 bits. */
+#define SEEN_LOCAL_BASE UINT64_C(10000000000)
+
 /*
- * A good row whose NHS number an earlier good row had: the same details
+ * A good row whose patient an earlier good row had: the same details
  * make it a duplicate, others an error naming the first such row.
  */
 static void
-check_repeat(struct mdt_import_parse *p, struct mdt_import_row *r)
+seen_check(struct mdt_import_parse *p, struct mdt_import_row *r)
 {
-	uint64_t nhs, hash, *e;
+	uint64_t key, hash, *e;
+	bool local = mdt_nhs_local(r->nhs);
 
-	/* the untraced and the local have no number to repeat: the store
-	 * joins the same name and birth (import.c) */
-	if (r->error != NULL || !isdigit((unsigned char)r->nhs[0]))
-		return;
-	nhs = strtoull(r->nhs, NULL, 10);
+	key = local ? SEEN_LOCAL_BASE + strtoull(r->nhs + 1, NULL, 10) :
+	    strtoull(r->nhs, NULL, 10);
 	hash = strtoull(r->hash, NULL, 16);
 	seen_reserve(p);
-	e = seen_find(p->seen, p->seen_cap, nhs);
+	e = seen_find(p->seen, p->seen_cap, key);
 	if (e[0] == 0) {
-		e[0] = nhs | (uint64_t)r->line << SEEN_LINE_SHIFT;
+		e[0] = key | (uint64_t)r->line << SEEN_LINE_SHIFT;
 		e[1] = hash;
 		p->seen_n++;
 	} else if (e[1] == hash)
 		r->duplicate = true;
+	else if (local && r->untraced)
+		r->error = mdt_xasprintf("this name and date of birth are"
+		    " already on line %" PRIu64 " with different details",
+		    e[0] >> SEEN_LINE_SHIFT);
+	else if (local)
+		r->error = mdt_xasprintf("local identifier %s is already on"
+		    " line %" PRIu64 " with different details", r->nhs,
+		    e[0] >> SEEN_LINE_SHIFT);
 	else {
 		char shown[13];
 
@@ -649,6 +659,23 @@ check_repeat(struct mdt_import_parse *p, struct mdt_import_row *r)
 		    PRIu64 " with different details", shown,
 		    e[0] >> SEEN_LINE_SHIFT);
 	}
+}
+
+/* While reading: rows with an NHS number.  The untraced and the local
+ * are known by the patient the store finds for them (import.c). */
+static void
+check_repeat(struct mdt_import_parse *p, struct mdt_import_row *r)
+{
+	if (r->error == NULL && isdigit((unsigned char)r->nhs[0]))
+		seen_check(p, r);
+}
+
+void
+mdt_import_repeat_local(struct mdt_import_parse *p,
+    struct mdt_import_row *r)
+{
+	if (r->error == NULL && mdt_nhs_local(r->nhs))
+		seen_check(p, r);
 }
 
 /* ---- the list -------------------------------------------------------- */

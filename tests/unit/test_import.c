@@ -180,9 +180,11 @@ test_lines_after_multiline_field(void **state)
 
 /* A referral with no NHS number is held under a local identifier, not
  * refused: the same name and birth again (in the file, or a later import)
- * is the same patient; a local identifier in the column is the patient
- * held by it; other lists still need the number, and a wrong check digit
- * is refused on every list. */
+ * is the same patient, and within one file a repeat of them is a
+ * duplicate or, with other details, a bad row, as a repeated NHS number
+ * is; a local identifier in the column is the patient held by it; other
+ * lists still need the number, and a wrong check digit is refused on
+ * every list. */
 static void
 test_referral_untraced(void **state)
 {
@@ -191,7 +193,7 @@ test_referral_untraced(void **state)
 	char buf[64];
 	const char *path = write_csv(f, 0, HEADER
 	    ",Cal Rowe,1940-02-03,Out of area,\"Lives alone; falls\",Ann\n"
-	    " ,Cal Rowe,03/02/1940,,Lives alone,Ann\n"
+	    " ,Cal Rowe,03/02/1940,Out of area,Lives alone; falls,Ann\n"
 	    ",Dee Vance,1938-05-06,,No GP,Ben\n", 0);
 	const char *again;
 
@@ -199,8 +201,10 @@ test_referral_untraced(void **state)
 	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.rows, 3);
 	assert_int_equal(rep.patients_created, 2);
+	assert_int_equal(rep.added, 2);
+	assert_int_equal(rep.duplicates, 1);
 	assert_int_equal(rep.rejected, 0);
-	assert_true(rep.untraced >= 2);
+	assert_int_equal(rep.untraced, 2);
 	mdt_import_report_done(&rep);
 	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT"
 	    " group_concat(nhs_number || ' ' || name || ' ' ||"
@@ -213,12 +217,50 @@ test_referral_untraced(void **state)
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM referrals"
 	    " WHERE withdrawn_at IS NULL"), 2);
 
-	/* the same file again: nobody new */
+	/* the same file again: nobody new, nothing changed */
 	assert_int_equal(mdt_import_csv(f->s, f->meeting, MDT_LIST_REFERRAL,
 	    path, false, NULL, false, &rep), MDT_OK);
 	assert_int_equal(rep.patients_created, 0);
+	assert_int_equal(rep.added + rep.merged + rep.updated, 0);
+	assert_int_equal(rep.unchanged, 2);
+	assert_int_equal(rep.duplicates, 1);
 	mdt_import_report_done(&rep);
 	assert_int_equal(patients(f), 2);
+
+	/* the same name and birth twice with other details, held already or
+	 * new, by name or by the identifier given: the later row is bad, as
+	 * a repeated NHS number is, and not taken over the first; nothing
+	 * is imported (a name with an escape and a line break is bad
+	 * itself, and no patient for the rows after it) */
+	again = write_csv(f, 1, HEADER
+	    ",Cal Rowe,1940-02-03,,Falls again,Ann\n"
+	    ",Cal Rowe,1940-02-03,,Lives alone,Ann\n"
+	    ",Ívó Nęll-Ọ̀bá,1939-09-09,,A,Ben\n"
+	    ",Ívó Nęll-Ọ̀bá,1939-09-09,,B,Ben\n"
+	    ",\"Ivo\x1b]0;x\x07\nNell\",1939-09-09,,A,Ben\n"
+	    "L1,Cal Rowe,1940-02-03,,Other,Ann\n", 0);
+	{
+		const char *const want[] = {
+			"3: this name and date of birth are already on line 2"
+			" with different details",
+			"5: this name and date of birth are already on line 4"
+			" with different details",
+			"6: field 2 holds \\x1b, a control character",
+			"8: local identifier L000000001 is already on line 2"
+			" with different details",
+		};
+
+		assert_int_equal(mdt_import_csv(f->s, f->meeting,
+		    MDT_LIST_REFERRAL, again, false, NULL, false, &rep),
+		    MDT_EINVAL);
+		assert_errors(&rep, again, want, 4);
+		mdt_import_report_done(&rep);
+	}
+	assert_int_equal(patients(f), 2);
+	assert_string_equal(fx_text(f->s, buf, sizeof(buf), "SELECT reason"
+	    " FROM list_entries e JOIN candidates c ON c.id = e.candidate_id"
+	    " JOIN patients p ON p.id = c.patient_id WHERE p.nhs_number ="
+	    " 'L000000001'"), "Lives alone; falls");
 
 	/* by the local identifier, as typed */
 	again = write_csv(f, 1, HEADER "l 2,Dee Vance,1938-05-06,,Carer"
