@@ -503,6 +503,12 @@ const char *const mdt_steps_later[] = {
 	RECHECK_SLOTS("OLD.slot_id, NEW.slot_id") " END;"
 	"CREATE TRIGGER purge_recheck_outcome_gone AFTER DELETE ON outcomes"
 	" BEGIN" RECHECK_SLOTS("OLD.slot_id") " END;",
+
+	/* v30: the local identifiers traced ("L000000017 traced"), so that
+	 * the next one is found by the highest ever given (trace.c) in one
+	 * step, not by reading the whole audit */
+	"CREATE INDEX audit_traces ON audit(detail)"
+	" WHERE action = 'patient_trace';",
 };
 
 _Static_assert(MDT_STEPS_FIRST + MDT_COUNT(mdt_steps_later) ==

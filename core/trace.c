@@ -29,11 +29,13 @@ mdt_patient_local_add_tx(struct mdt_store *s, const char *name,
 		    " number needs a name");
 	/* the identifiers are never reused: the highest ever given, + 1,
 	 * those traced since (gone from the patients) counted by their
-	 * audit rows */
-	st = mdt_query_int(s, &last, "SELECT coalesce(max(n), 0) FROM ("
-	    "SELECT CAST(substr(nhs_number, 2) AS INTEGER) AS n FROM patients"
-	    " WHERE nhs_number GLOB 'L[0-9]*'"
-	    " UNION ALL SELECT CAST(substr(detail, 2, 9) AS INTEGER) FROM audit"
+	 * audit rows.  Each is 'L' and nine digits, so the highest is the
+	 * last of its index (patients' nhs_number, audit_traces): two
+	 * steps, whatever the history */
+	st = mdt_query_int(s, &last, "SELECT coalesce(max(CAST(substr(m, 2,"
+	    " 9) AS INTEGER)), 0) FROM (SELECT max(nhs_number) AS m"
+	    " FROM patients WHERE nhs_number GLOB 'L[0-9]*'"
+	    " UNION ALL SELECT max(detail) FROM audit"
 	    " WHERE action = 'patient_trace' AND detail GLOB 'L[0-9]*')",
 	    NULL);
 	if (st == MDT_OK && last >= 999999999)

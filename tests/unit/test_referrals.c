@@ -440,6 +440,11 @@ test_untraced(void **state)
 	/* the log names nobody */
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM audit"
 	    " WHERE detail LIKE '%%Example%%' OR detail LIKE '%%Other%%'"), 0);
+	/* with no patient held locally, the next identifier still follows
+	 * the highest ever given (the traces' audit rows) */
+	in.name = "Cy Third";
+	assert_int_equal(mdt_refer(f->s, &in, &id, NULL, number), MDT_OK);
+	assert_string_equal(number, "L000000003");
 }
 
 int
