@@ -768,8 +768,9 @@ mdt_meeting_find(struct mdt_store *s, const char *ref, int64_t *id)
 		    " ORDER BY opened_at DESC, id DESC LIMIT 1", NULL);
 		if (st == MDT_ENOTFOUND)
 			st = mdt_query_int(s, id,
-			    "SELECT id FROM meetings WHERE state <> 'closed'"
-			    " ORDER BY scheduled_start DESC, id DESC LIMIT 1",
+			    "SELECT id FROM meetings WHERE state IN ('planned',"
+			    " 'open') ORDER BY scheduled_start DESC, id DESC"
+			    " LIMIT 1",
 			    NULL);
 		/* Nothing to come: the last one held (its record). */
 		if (st == MDT_ENOTFOUND)

@@ -16,7 +16,7 @@
 
 struct mdt_store;
 
-#define MDT_SCHEMA_VERSION 30
+#define MDT_SCHEMA_VERSION 31
 #define MDT_APPLICATION_ID 0x4d445443	/* "MDTC" */
 
 enum {

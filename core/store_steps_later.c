@@ -509,6 +509,15 @@ const char *const mdt_steps_later[] = {
 	 * step, not by reading the whole audit */
 	"CREATE INDEX audit_traces ON audit(detail)"
 	" WHERE action = 'patient_trace';",
+
+	/* v31: the meetings by state, then when: the one open, the next
+	 * planned, those to come, each found among the few not closed.  By
+	 * opened_at or scheduled_start alone, SQLite walked every meeting
+	 * held looking for one open or planned, and did so whenever none
+	 * was.  And by when closed: the last held, when none is to come */
+	"CREATE INDEX meetings_by_state ON meetings(state, scheduled_start,"
+	" id);"
+	"CREATE INDEX meetings_by_closed ON meetings(closed_at, id);",
 };
 
 _Static_assert(MDT_STEPS_FIRST + MDT_COUNT(mdt_steps_later) ==
