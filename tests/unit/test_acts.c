@@ -507,97 +507,6 @@ test_meeting_open_close(void **state)
 
 /* ---- finding meetings, snapshots, the demo --------------------------- */
 
-/* fx_exec with printf's arguments. */
-static void
-run_f(struct fx *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void
-run_f(struct fx *f, const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&sql, fmt, ap) >= 0);
-	va_end(ap);
-	fx_exec(f->s, sql);
-	free(sql);
-}
-
-static int
-count_op(void *ctx)
-{
-	(*(long *)ctx)++;
-	return 0;
-}
-
-/* The SQLite instructions mdt_meeting_find runs for the default meeting,
- * which must be this one. */
-static long
-find_ops(struct fx *f, int64_t want)
-{
-	sqlite3 *db = mdt_store_db(f->s);
-	long ops = 0;
-	int64_t id = 0;
-
-	sqlite3_progress_handler(db, 1, count_op, &ops);
-	assert_int_equal(mdt_meeting_find(f->s, NULL, &id), MDT_OK);
-	sqlite3_progress_handler(db, 0, NULL, NULL);
-	assert_int_equal(id, want);
-	return ops;
-}
-
-/* Closed meetings before the open one, before those to come: n weekly. */
-static void
-add_closed(struct fx *f, int n)
-{
-	run_f(f, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL"
-	    " SELECT i + 1 FROM k WHERE i < %d) INSERT INTO meetings (uuid,"
-	    " title, scheduled_start, planned_minutes, state, opened_at,"
-	    " closed_at) SELECT 'held-' || (SELECT count(*) FROM meetings) ||"
-	    " '-' || i, 'Held', 1000 + i * 604800000, 90, 'closed',"
-	    " 1000 + i * 604800000, 2000 + i * 604800000 FROM k", n);
-}
-
-/* Which meeting a command takes by default costs the same after twenty
- * meetings as after two thousand: found, not searched for, whether one
- * is open, one is to come, or every one is closed. */
-static void
-test_meeting_find_flat(void **state)
-{
-	struct fx *f = *state;
-	long few[3], many[3];
-	int64_t later;
-
-	add_closed(f, 20);
-	run_f(f, "UPDATE meetings SET state = 'open', opened_at = %lld"
-	    " WHERE id = %lld", (long long)FX_T0, (long long)f->meeting);
-	few[0] = find_ops(f, f->meeting);
-	run_f(f, "UPDATE meetings SET state = 'planned', opened_at ="
-	    " NULL WHERE id = %lld", (long long)f->meeting);
-	few[1] = find_ops(f, f->meeting);
-	run_f(f, "UPDATE meetings SET state = 'closed', opened_at = %lld,"
-	    " closed_at = 9000000000000 WHERE id = %lld", (long long)FX_T0,
-	    (long long)f->meeting);
-	few[2] = find_ops(f, f->meeting);
-
-	add_closed(f, 2000);
-	run_f(f, "INSERT INTO meetings (uuid, title, scheduled_start,"
-	    " planned_minutes) VALUES ('to-come', 'Next', 9100000000000, 90)");
-	later = fx_int(f->s, "SELECT id FROM meetings WHERE uuid = 'to-come'");
-	run_f(f, "UPDATE meetings SET state = 'open', closed_at = NULL"
-	    " WHERE id = %lld", (long long)f->meeting);
-	many[0] = find_ops(f, f->meeting);
-	run_f(f, "UPDATE meetings SET state = 'closed', closed_at ="
-	    " 9000000000000 WHERE id = %lld", (long long)f->meeting);
-	many[1] = find_ops(f, later);
-	run_f(f, "DELETE FROM meetings WHERE id = %lld", (long long)later);
-	many[2] = find_ops(f, f->meeting);
-	for (int i = 0; i < 3; i++)
-		if (many[i] > few[i] + 20)
-			fail_msg("case %d: %ld instructions after 2,000 meetings,"
-			    " %ld after 20", i, many[i], few[i]);
-}
 
 static void
 test_meeting_find_and_list(void **state)
@@ -843,8 +752,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_attendance, fx_setup_demo,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_meeting_open_close,
-		    fx_setup_demo, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_meeting_find_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_meeting_find_and_list,
 		    fx_setup_demo, fx_teardown),

@@ -761,6 +761,73 @@ test_rising_latest_flat(void **state)
 	mdt_rising_risk_free(r, n);
 }
 
+/* SQLite's steps for the meeting a command takes by default, which must
+ * be this one. */
+static int64_t
+find_steps(struct fx *f, int64_t want)
+{
+	int64_t steps = 0, id = 0;
+
+	fx_steps(f->s, &steps);
+	assert_int_equal(mdt_meeting_find(f->s, NULL, &id), MDT_OK);
+	fx_steps(f->s, NULL);
+	assert_int_equal(id, want);
+	return steps;
+}
+
+/* Closed meetings before the open one, before those to come: n weekly. */
+static void
+add_closed(struct fx *f, int n)
+{
+	fx_execf(f->s, "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL"
+	    " SELECT i + 1 FROM k WHERE i < %d) INSERT INTO meetings (uuid,"
+	    " title, scheduled_start, planned_minutes, state, opened_at,"
+	    " closed_at) SELECT 'held-' || (SELECT count(*) FROM meetings) ||"
+	    " '-' || i, 'Held', 1000 + i * 604800000, 90, 'closed',"
+	    " 1000 + i * 604800000, 2000 + i * 604800000 FROM k", n);
+}
+
+/* Which meeting a command takes by default costs the same after twenty
+ * meetings as after two thousand: found, not searched for, whether one
+ * is open, one is to come, or every one is closed. */
+static void
+test_meeting_find_flat(void **state)
+{
+	struct fx *f = *state;
+	int64_t few[3], many[3];
+	int64_t later;
+
+	add_closed(f, 20);
+	fx_execf(f->s, "UPDATE meetings SET state = 'open', opened_at = %lld"
+	    " WHERE id = %lld", (long long)FX_T0, (long long)f->meeting);
+	few[0] = find_steps(f, f->meeting);
+	fx_execf(f->s, "UPDATE meetings SET state = 'planned', opened_at ="
+	    " NULL WHERE id = %lld", (long long)f->meeting);
+	few[1] = find_steps(f, f->meeting);
+	fx_execf(f->s, "UPDATE meetings SET state = 'closed', opened_at = %lld,"
+	    " closed_at = 9000000000000 WHERE id = %lld", (long long)FX_T0,
+	    (long long)f->meeting);
+	few[2] = find_steps(f, f->meeting);
+
+	add_closed(f, 2000);
+	fx_execf(f->s, "INSERT INTO meetings (uuid, title, scheduled_start,"
+	    " planned_minutes) VALUES ('to-come', 'Next', 9100000000000, 90)");
+	later = fx_int(f->s, "SELECT id FROM meetings WHERE uuid = 'to-come'");
+	fx_execf(f->s, "UPDATE meetings SET state = 'open', closed_at = NULL"
+	    " WHERE id = %lld", (long long)f->meeting);
+	many[0] = find_steps(f, f->meeting);
+	fx_execf(f->s, "UPDATE meetings SET state = 'closed', closed_at ="
+	    " 9000000000000 WHERE id = %lld", (long long)f->meeting);
+	many[1] = find_steps(f, later);
+	fx_execf(f->s, "DELETE FROM meetings WHERE id = %lld", (long long)later);
+	many[2] = find_steps(f, f->meeting);
+	for (int i = 0; i < 3; i++)
+		if (many[i] > few[i] + 20)
+			fail_msg("case %d: %lld steps after 2,000 meetings,"
+			    " %lld after 20", i, (long long)many[i],
+			    (long long)few[i]);
+}
+
 int
 main(void)
 {
@@ -788,6 +855,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_purge_find_flat,
 		    fx_setup_demo, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_purge_run_flat,
+		    fx_setup_demo, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_meeting_find_flat,
 		    fx_setup_demo, fx_teardown),
 	};
 
