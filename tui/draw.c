@@ -171,7 +171,17 @@ tui_str(const char *s)
 static size_t
 tui_next_char(const char *s, size_t len, mbstate_t *st, wchar_t *wc, int *w)
 {
-	size_t r = mbrtowc(wc, s, len, st);
+	unsigned char c = (unsigned char)*s;
+	size_t r;
+
+	/* ASCII is itself in every locale the console runs in: most of
+	 * what a frame shows, without the decoder's and wcwidth's cost */
+	if (c < 0x80 && mbsinit(st)) {
+		*wc = c < 0x20 || c == 0x7f ? L' ' : (wchar_t)c;
+		*w = 1;
+		return 1;
+	}
+	r = mbrtowc(wc, s, len, st);
 
 	if (r == (size_t)-1 || r == (size_t)-2) {
 		memset(st, 0, sizeof(*st));
@@ -275,11 +285,16 @@ tui_put(int y, int x, int width, const char *s, attr_t attr, bool pad)
 		mvaddnwstr(y, x, buf, (int)n);
 	else
 		move(y, x);
-	if (pad) {
-		for (int i = cols; i < width; i++)
-			addch(' ');
-		cols = width;
+	if (pad && cols < width) {
+		/* the padding in runs of spaces, not a call a cell */
+		static const wchar_t spaces[] = L"                                ";
+		const int run = (int)MDT_COUNT(spaces) - 1;
+
+		for (int left = width - cols; left > 0; left -= run)
+			addnwstr(spaces, left < run ? left : run);
 	}
+	if (pad)
+		cols = width;
 	attrset(A_NORMAL);
 	return cols;
 }
