@@ -345,6 +345,7 @@ struct mdt_snapshot {
 	 * PRAGMA data_version (other connections' commits) at the time */
 	const struct mdt_store *from;
 	uint64_t seen[MDT_SNAPSHOT_PARTS];
+	uint64_t seen_slots_other;
 	int64_t data_version;
 };
 

@@ -234,6 +234,25 @@ struct snap_array {
 	offsetof(struct mdt_snapshot, n_field), \
 	sizeof(*((struct mdt_snapshot *)NULL)->field)
 
+/* A slot as the screens show it; followed by WHERE on s. */
+#define SLOT_SQL \
+	"SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number," \
+	" pt.name, pt.date_of_birth, pt.practice, s.reason, s.state," \
+	" s.started_at, s.paused_at, s.closed_at, s.paused_ms," \
+	" s.planned_seconds, s.extended_seconds, c.basis," \
+	" c.justification, o.kind, o.review_date, pt.key_contact_id," \
+	" kc.name, s.presenter_id, pr.name, o.died_on," \
+	" coalesce(ca.id, 0), " MDT_ASKED_ANSWER_SQL("ca") "," \
+	" ca.asked_by, ca.asked_on, ca.representative, ca.justification" \
+	" FROM slots s JOIN patients pt ON pt.id = s.patient_id" \
+	" LEFT JOIN consent c ON c.slot_id = s.id" \
+	/* the answer the slot's consent started from, else the latest */ \
+	" LEFT JOIN consent_asked ca ON ca.id = coalesce(c.asked_id, (" \
+	MDT_ASKED_LATEST_SQL("s.patient_id") "))" \
+	" LEFT JOIN outcomes o ON o.slot_id = s.id" \
+	" LEFT JOIN people kc ON kc.id = pt.key_contact_id" \
+	" LEFT JOIN people pr ON pr.id = s.presenter_id"
+
 /* In the order they are read: the slots before the notes and actions,
  * which other slots read again. */
 static const struct snap_array snap_arrays[] = {
@@ -245,23 +264,7 @@ static const struct snap_array snap_arrays[] = {
 	    " WHERE a.meeting_id = ? ORDER BY p.name, p.id", "i" },
 	{ PART_SLOTS, SNAP_ARRAY(slots, n_slots), slot_done, read_slot,
 	    "reading the agenda",
-	    "SELECT s.id, s.uuid, s.patient_id, pt.uuid, pt.nhs_number,"
-	    " pt.name, pt.date_of_birth, pt.practice, s.reason, s.state,"
-	    " s.started_at, s.paused_at, s.closed_at, s.paused_ms,"
-	    " s.planned_seconds, s.extended_seconds, c.basis,"
-	    " c.justification, o.kind, o.review_date, pt.key_contact_id,"
-	    " kc.name, s.presenter_id, pr.name, o.died_on,"
-	    " coalesce(ca.id, 0), " MDT_ASKED_ANSWER_SQL("ca") ","
-	    " ca.asked_by, ca.asked_on, ca.representative, ca.justification"
-	    " FROM slots s JOIN patients pt ON pt.id = s.patient_id"
-	    " LEFT JOIN consent c ON c.slot_id = s.id"
-	    /* the answer the slot's consent started from, else the latest */
-	    " LEFT JOIN consent_asked ca ON ca.id = coalesce(c.asked_id, ("
-	    MDT_ASKED_LATEST_SQL("s.patient_id") "))"
-	    " LEFT JOIN outcomes o ON o.slot_id = s.id"
-	    " LEFT JOIN people kc ON kc.id = pt.key_contact_id"
-	    " LEFT JOIN people pr ON pr.id = s.presenter_id"
-	    " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i" },
+	    SLOT_SQL " WHERE s.meeting_id = ? ORDER BY s.position, s.id", "i" },
 	{ PART_NOTES, SNAP_ARRAY(notes, n_notes), note_done, read_note,
 	    "reading the notes",
 	    "SELECT n.id, n.uuid, n.slot_id, n.text, n.created_at"
@@ -362,6 +365,26 @@ array_free(struct mdt_snapshot *snap, const struct snap_array *arr)
 }
 
 #ifdef SQLITE_ENABLE_PREUPDATE_HOOK
+/* In the pre-update hook of an update of slots: whether the row keeps its
+ * meeting, patient and position (it stays where it is on its agenda). */
+static bool
+slot_stays(const struct mdt_store *s, sqlite3 *db)
+{
+	for (size_t i = 0; i < MDT_COUNT(s->snap_slot_cols); i++) {
+		sqlite3_value *was, *now;
+
+		if (s->snap_slot_cols[i] < 0 ||
+		    sqlite3_preupdate_old(db, s->snap_slot_cols[i], &was) !=
+		    SQLITE_OK ||
+		    sqlite3_preupdate_new(db, s->snap_slot_cols[i], &now) !=
+		    SQLITE_OK ||
+		    sqlite3_value_type(was) != sqlite3_value_type(now) ||
+		    sqlite3_value_int64(was) != sqlite3_value_int64(now))
+			return false;
+	}
+	return true;
+}
+
 /* Called by SQLite before each row this connection inserts, updates or
  * deletes (those of triggers, cascades and WITHOUT ROWID tables too,
  * which the plain update hook misses). */
@@ -370,17 +393,23 @@ count_change(void *arg, sqlite3 *db, int op, const char *schema,
     const char *table, sqlite3_int64 key1, sqlite3_int64 key2)
 {
 	struct mdt_store *s = arg;
+	uint64_t *n = &s->snap_changes[PART_SLOTS];
 
-	(void)db;
-	(void)op;
 	(void)schema;
-	(void)key1;
-	(void)key2;
-	for (size_t i = 0; i < N_PART_TABLES; i++)
-		if (strcmp(table, part_tables[i].table) == 0) {
+	for (size_t i = 0; i < N_PART_TABLES; i++) {
+		if (strcmp(table, part_tables[i].table) != 0)
+			continue;
+		if (part_tables[i].part != PART_SLOTS)
 			s->snap_changes[part_tables[i].part]++;
-			return;
+		else if (op == SQLITE_UPDATE && key1 == key2 &&
+		    strcmp(table, "slots") == 0 && slot_stays(s, db))
+			s->snap_slot_ids[(*n)++ % MDT_SNAP_SLOT_RING] = key1;
+		else {
+			s->snap_slots_other++;
+			(*n)++;
 		}
+		return;
+	}
 }
 #endif
 
@@ -389,7 +418,21 @@ static void
 count_changes(struct mdt_store *s)
 {
 #ifdef SQLITE_ENABLE_PREUPDATE_HOOK
+	static const char *const cols[] = { "meeting_id", "patient_id",
+	    "position" };
+
+	_Static_assert(MDT_COUNT(cols) == MDT_COUNT(s->snap_slot_cols),
+	    "a column index for each column");
 	if (!s->snap_counting) {
+		for (size_t i = 0; i < MDT_COUNT(cols); i++) {
+			int64_t cid;
+
+			if (mdt_query_int(s, &cid, "SELECT cid FROM"
+			    " pragma_table_info('slots') WHERE name = ?", "t",
+			    cols[i]) != MDT_OK)
+				cid = -1;
+			s->snap_slot_cols[i] = (int)cid;
+		}
 		sqlite3_preupdate_hook(s->db, count_change, s);
 		s->snap_counting = true;
 	}
@@ -482,6 +525,78 @@ slots_read(struct mdt_store *s, struct snapshot_read *a,
 	return status;
 }
 
+/* Frees the first n of the slots read alone. */
+static void
+slots_fresh_free(struct mdt_slot **fresh, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		mdt_array_free(fresh[i], 1, sizeof(*fresh[i]), slot_done);
+}
+
+/*
+ * The slots of a->old brought up to date in place, when all that changed
+ * in their part since it was read is this connection's updates of slots
+ * rows that leave each slot where it was (a pause, a resume, an
+ * extension), no more than the ring holds: each slot updated is read
+ * again alone, the others kept.  *done false: that does not hold, and
+ * nothing was changed (the slots are then read whole).
+ */
+static enum mdt_status
+slots_patch(struct mdt_store *s, struct snapshot_read *a, bool *done)
+{
+	struct mdt_snapshot *old = a->old;
+	uint64_t from = old->seen[PART_SLOTS], to = a->out->seen[PART_SLOTS];
+	struct mdt_slot *fresh[MDT_SNAP_SLOT_RING];
+	size_t at[MDT_SNAP_SLOT_RING], n_fresh = 0, n = 0, i, j;
+	enum mdt_status status;
+
+	*done = false;
+	/* a slot that changed meeting, patient or place is "other" */
+	if (old->seen_slots_other != a->out->seen_slots_other ||
+	    to - from > MDT_SNAP_SLOT_RING)
+		return MDT_OK;
+	for (uint64_t k = from; k < to; k++) {
+		int64_t id = s->snap_slot_ids[k % MDT_SNAP_SLOT_RING];
+
+		for (i = 0; i < old->n_slots && old->slots[i].id != id; i++)
+			;
+		for (j = 0; j < n_fresh && at[j] != i; j++)
+			;
+		if (i == old->n_slots || j < n_fresh)
+			continue;	/* another meeting's, or read already */
+		status = mdt_read_array(s, &fresh[n_fresh], &n,
+		    sizeof(*fresh[n_fresh]), slot_done, read_slot, NULL,
+		    "reading the agenda",
+		    SLOT_SQL " WHERE s.id = ? AND s.meeting_id = ?", "ii", id,
+		    a->meeting_id);
+		if (status != MDT_OK || n != 1 ||
+		    fresh[n_fresh]->patient_id != old->slots[i].patient_id) {
+			if (status == MDT_OK)
+				mdt_array_free(fresh[n_fresh], n,
+				    sizeof(*fresh[n_fresh]), slot_done);
+			slots_fresh_free(fresh, n_fresh);
+			return status;
+		}
+		at[n_fresh++] = i;
+	}
+	/* nothing can fail from here: old is changed whole or not at all */
+	for (j = 0; j < n_fresh; j++) {
+		struct mdt_slot *sl = &old->slots[at[j]];
+
+		fresh[j]->position = sl->position;
+		/* exclusions are not in the slots table: they stand */
+		fresh[j]->exclusions = sl->exclusions;
+		fresh[j]->n_exclusions = sl->n_exclusions;
+		sl->exclusions = NULL;
+		sl->n_exclusions = 0;
+		slot_done(sl);
+		*sl = *fresh[j];
+		free(fresh[j]);
+	}
+	*done = true;
+	return MDT_OK;
+}
+
 /* The parts read, in one read transaction so that they agree with each
  * other. */
 static enum mdt_status
@@ -497,6 +612,7 @@ snapshot_tx(struct mdt_store *s, void *ctx)
 		    "PRAGMA data_version", NULL);
 	a->out->from = s->snap_counting ? s : NULL;
 	memcpy(a->out->seen, s->snap_changes, sizeof(a->out->seen));
+	a->out->seen_slots_other = s->snap_slots_other;
 	if (status == MDT_OK && a->old != NULL && a->out->from != NULL &&
 	    a->old->from == s && a->old->meeting.id == a->meeting_id &&
 	    a->old->data_version == a->out->data_version) {
@@ -519,6 +635,18 @@ snapshot_tx(struct mdt_store *s, void *ctx)
 
 		if (!(a->read & PART(arr->part)))
 			continue;
+		if (arr->part == PART_SLOTS && a->partial) {
+			bool done;
+
+			status = slots_patch(s, a, &done);
+			if (status != MDT_OK)
+				break;
+			if (done) {
+				/* taken from old with the rest */
+				a->read &= ~PART(PART_SLOTS);
+				continue;
+			}
+		}
 		status = array_read(s, arr, a->out);
 		if (arr->part == PART_SLOTS)
 			status = slots_read(s, a, status);

@@ -22,6 +22,7 @@
 /* How many distinct statements one connection keeps prepared: those of
  * the chair's screens and acts, with room to spare. */
 #define MDT_STMT_CACHE 64
+#define MDT_SNAP_SLOT_RING 8
 
 struct mdt_store {
 	sqlite3 *db;
@@ -49,6 +50,14 @@ struct mdt_store {
 	 * snapshot on (snapshot.c) */
 	uint64_t snap_changes[MDT_SNAPSHOT_PARTS];
 	bool snap_counting;
+	/* of the changes to the slots part: the slots rows updated in place,
+	 * the last MDT_SNAP_SLOT_RING (the k-th change counted at [k %
+	 * MDT_SNAP_SLOT_RING]), and how many changes were anything else */
+	int64_t snap_slot_ids[MDT_SNAP_SLOT_RING];
+	uint64_t snap_slots_other;
+	/* the columns of slots that place a slot on an agenda (its meeting,
+	 * patient and position); -1: not known, every update is "other" */
+	int snap_slot_cols[3];
 	/* the meeting whose chair's lease this store asked for (lease.c),
 	 * 0 if none, and the token it holds it by ("" if it does not):
 	 * mdt_tx_run checks the lease before every act */
