@@ -22,9 +22,18 @@ DB="$E2E_TMP/meeting.db"
 E2E_TIMEOUT=${E2E_TIMEOUT:-10}
 
 e2e_cleanup() {
+	local i=0
+
 	"$TMUX_BIN" -L "$E2E_SOCK" kill-server >/dev/null 2>&1 || true
 	[ -z "${FHIR_PID:-}" ] || kill "$FHIR_PID" 2>/dev/null || true
-	rm -rf "$E2E_TMP"
+	# a console just quit, or the shell around it writing its exit
+	# status, may still put a file here while it is removed: again,
+	# for up to five seconds, until nothing is left
+	while ! rm -rf "$E2E_TMP" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -lt 50 ] || { rm -rf "$E2E_TMP"; return; }
+		sleep 0.1
+	done
 }
 trap e2e_cleanup EXIT
 
