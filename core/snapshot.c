@@ -569,8 +569,7 @@ slots_patch(struct mdt_store *s, struct snapshot_read *a, bool *done)
 		    "reading the agenda",
 		    SLOT_SQL " WHERE s.id = ? AND s.meeting_id = ?", "ii", id,
 		    a->meeting_id);
-		if (status != MDT_OK || n != 1 ||
-		    fresh[n_fresh]->patient_id != old->slots[i].patient_id) {
+		if (status != MDT_OK || n != 1) {
 			if (status == MDT_OK)
 				mdt_array_free(fresh[n_fresh], n,
 				    sizeof(*fresh[n_fresh]), slot_done);

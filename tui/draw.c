@@ -285,16 +285,15 @@ tui_put(int y, int x, int width, const char *s, attr_t attr, bool pad)
 		mvaddnwstr(y, x, buf, (int)n);
 	else
 		move(y, x);
-	if (pad && cols < width) {
+	if (pad) {
 		/* the padding in runs of spaces, not a call a cell */
 		static const wchar_t spaces[] = L"                                ";
 		const int run = (int)MDT_COUNT(spaces) - 1;
 
 		for (int left = width - cols; left > 0; left -= run)
 			addnwstr(spaces, left < run ? left : run);
-	}
-	if (pad)
 		cols = width;
+	}
 	attrset(A_NORMAL);
 	return cols;
 }
